@@ -1,0 +1,79 @@
+// Builds the extension: bundles for the client, the language server and the CLI (esbuild),
+// copies the tree-sitter WASM files next to the server bundle, and transpiles sources and
+// tests one-to-one into out/ for the test suite.
+import * as esbuild from 'esbuild';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8'));
+const production = process.argv.includes('--production');
+const define = { __ASYNCSENSE_VERSION__: JSON.stringify(pkg.version) };
+
+async function listTs(dir) {
+  const out = [];
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'fixtures' || e.name === 'node_modules' || e.name === 'out') continue;
+      out.push(...(await listTs(p)));
+    } else if (/\.ts$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  define,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'client/src/extension.ts')],
+    outfile: path.join(root, 'client/out/extension.js'),
+    external: ['vscode'],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: {
+      server: path.join(root, 'server/src/server.ts'),
+      cli: path.join(root, 'server/src/cli.ts'),
+    },
+    outdir: path.join(root, 'server/out'),
+  }),
+  esbuild.build({
+    entryPoints: [...(await listTs(path.join(root, 'server/src'))), ...(await listTs(path.join(root, 'client/src'))), ...(await listTs(path.join(root, 'test')))],
+    outdir: path.join(root, 'out'),
+    outbase: root,
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    define,
+    logLevel: 'warning',
+  }),
+]);
+
+const wasmDir = path.join(root, 'server/out/wasm');
+await fs.mkdir(wasmDir, { recursive: true });
+for (const file of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+  await fs.copyFile(require.resolve(file), path.join(wasmDir, path.basename(file)));
+}
+console.log(`built ${pkg.name} ${pkg.version}${production ? ' (production)' : ''}`);

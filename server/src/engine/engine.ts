@@ -1,0 +1,172 @@
+/**
+ * The analysis engine: picks the front end for a file, runs the enabled rules, applies
+ * suppressions and severities. Shared by the language server and the CLI.
+ */
+import * as path from 'node:path';
+import type { ResolvedConfig } from './config';
+import type { FrontEnd } from './frontend';
+import { applySuppressions, parseSuppressions } from './suppressions';
+import { comparePositions } from './text';
+import type { Finding, Language, Report, Rule, Severity } from './types';
+
+export interface AnalyzeInput {
+  filePath: string;
+  text: string;
+  /** Overrides the language derived from the extension (e.g. an untitled editor document). */
+  language?: Language;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Set when the file was not analysed, with the reason. */
+  skipped?: string;
+  /** Rules that threw on this file (a bug in AsyncSense, never the user's fault). */
+  ruleErrors: { rule: string; message: string }[];
+}
+
+export interface EngineOptions {
+  rules: readonly Rule[];
+  frontEnds: readonly FrontEnd[];
+  log?: (message: string) => void;
+}
+
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+
+export class Engine {
+  readonly rules: readonly Rule[];
+  private readonly byId = new Map<string, Rule>();
+  private readonly frontEnds: readonly FrontEnd[];
+  private readonly byExtension = new Map<string, FrontEnd>();
+  private readonly log: (message: string) => void;
+  private ready: Promise<void> | undefined;
+
+  constructor(options: EngineOptions) {
+    this.rules = options.rules;
+    for (const rule of options.rules) this.byId.set(rule.id, rule);
+    this.frontEnds = options.frontEnds;
+    for (const fe of options.frontEnds) for (const ext of fe.extensions) this.byExtension.set(ext, fe);
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Loads parsers. Must be awaited once before `analyze`. */
+  init(): Promise<void> {
+    this.ready ??= Promise.all(this.frontEnds.map((fe) => fe.init())).then(() => undefined);
+    return this.ready;
+  }
+
+  rule(id: string): Rule | undefined {
+    return this.byId.get(id);
+  }
+
+  get ruleIds(): ReadonlySet<string> {
+    return new Set(this.byId.keys());
+  }
+
+  get extensions(): string[] {
+    return [...this.byExtension.keys()];
+  }
+
+  languageOf(filePath: string): Language | undefined {
+    return this.frontEndFor(filePath)?.language;
+  }
+
+  /** Tells front ends that keep project-wide indexes about a changed (or deleted) file. */
+  updateFile(filePath: string, text: string | undefined): void {
+    const fe = this.frontEndFor(filePath);
+    fe?.updateFile?.(filePath, text);
+  }
+
+  /** Whether a rule runs under `config` (before per-rule severity `off`). */
+  isEnabled(rule: Rule, config: ResolvedConfig): boolean {
+    if (config.ignore.includes(rule.id) || config.ignore.includes('all')) return false;
+    if (config.severity[rule.id] === 'off') return false;
+    if (config.extendSelect.includes(rule.id) || config.extendSelect.includes('all')) return true;
+    if (config.select === null) return !rule.optIn;
+    return config.select.includes(rule.id) || config.select.includes('all');
+  }
+
+  severityOf(rule: Rule, config: ResolvedConfig): Severity {
+    const s = config.severity[rule.id];
+    return s && s !== 'off' ? s : rule.defaultSeverity;
+  }
+
+  analyze(input: AnalyzeInput, config: ResolvedConfig): AnalysisResult {
+    const fe = input.language
+      ? this.frontEnds.find((f) => f.language === input.language)
+      : this.frontEndFor(input.filePath);
+    if (!fe) return { findings: [], skipped: 'not a Python, TypeScript or JavaScript file', ruleErrors: [] };
+    const reason = unanalysableReason(input.text, config.maxFileSize);
+    if (reason) return { findings: [], skipped: reason, ruleErrors: [] };
+
+    const parsed = fe.parse(input.filePath, input.text);
+    const findings: Finding[] = [];
+    const ruleErrors: AnalysisResult['ruleErrors'] = [];
+    try {
+      for (const rule of this.rules) {
+        const check = rule.check[fe.language];
+        if (!check || !this.isEnabled(rule, config)) continue;
+        const severity = this.severityOf(rule, config);
+        const reports: Report[] = [];
+        try {
+          check(parsed.makeContext((r) => reports.push(r)) as never);
+        } catch (e) {
+          const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+          ruleErrors.push({ rule: rule.id, message });
+          this.log(`rule ${rule.id} failed on ${input.filePath}: ${message}`);
+          continue;
+        }
+        for (const r of reports) {
+          findings.push({
+            ...r,
+            rule: rule.id,
+            family: rule.family,
+            severity,
+            anchors: r.anchors ?? rule.anchors,
+          });
+        }
+      }
+      const suppressions = parseSuppressions(parsed.comments, fe.language);
+      const unusedRule = this.byId.get(UNUSED_SUPPRESSION);
+      const kept = applySuppressions(findings, suppressions, {
+        isEnabled: (id) => {
+          const r = this.byId.get(id);
+          return r !== undefined && this.isEnabled(r, config) && r.check[fe.language] !== undefined;
+        },
+        isKnown: (id) => this.byId.has(id),
+        reportUnused: unusedRule !== undefined && this.isEnabled(unusedRule, config),
+        text: input.text,
+      });
+      if (unusedRule) {
+        for (const f of kept) {
+          if (f.rule === UNUSED_SUPPRESSION) {
+            f.severity = this.severityOf(unusedRule, config);
+            f.family = unusedRule.family;
+            f.anchors = unusedRule.anchors;
+          }
+        }
+      }
+      kept.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.rule.localeCompare(b.rule));
+      return { findings: kept, ruleErrors };
+    } finally {
+      parsed.dispose();
+    }
+  }
+
+  private frontEndFor(filePath: string): FrontEnd | undefined {
+    return this.byExtension.get(path.extname(filePath).toLowerCase());
+  }
+}
+
+/** Why a text cannot be analysed, or undefined. Binary and oversized files are skipped, not parsed. */
+export function unanalysableReason(text: string, maxFileSize: number): string | undefined {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > maxFileSize) return `file over ${formatSize(maxFileSize)} (${formatSize(size)})`;
+  if (text.indexOf('\u0000') !== -1) return 'binary file (contains NUL bytes)';
+  return undefined;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}

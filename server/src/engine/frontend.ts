@@ -1,0 +1,23 @@
+import type { Language, Report, RuleContextBase, SourceComment } from './types';
+
+/** One parsed file, ready for the rules of its language. */
+export interface ParsedFile<C extends RuleContextBase = RuleContextBase> {
+  /** Every comment of the file (used for suppressions). */
+  comments: SourceComment[];
+  /** Builds the context handed to each rule; `report` collects that rule's findings. */
+  makeContext(report: (report: Report) => void): C;
+  /** Releases parser memory (tree-sitter trees live in WASM memory). */
+  dispose(): void;
+}
+
+/** A language front end: parses text and gives rules what they need. Never executes user code. */
+export interface FrontEnd<C extends RuleContextBase = RuleContextBase> {
+  readonly language: Language;
+  /** File extensions handled, with the dot. */
+  readonly extensions: readonly string[];
+  /** One-time asynchronous set-up (loading a WASM grammar...). Idempotent. */
+  init(): Promise<void>;
+  parse(filePath: string, text: string): ParsedFile<C>;
+  /** Tells the front end that a file changed or was opened in an editor (for project-wide indexes). */
+  updateFile?(filePath: string, text: string | undefined): void;
+}

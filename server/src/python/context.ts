@@ -1,0 +1,14 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LineIndex } from '../engine/text';
+import type { Range, RuleContextBase } from '../engine/types';
+import type { PythonScope } from './scope';
+
+/** What a Python rule receives. */
+export interface PythonRuleContext extends RuleContextBase {
+  readonly language: 'python';
+  readonly tree: Tree;
+  readonly lines: LineIndex;
+  /** Import/alias/shadowing resolver shared by all rules of the file. */
+  readonly scope: PythonScope;
+  rangeOf(node: Node): Range;
+}

@@ -192,14 +192,23 @@ function removeDirective(s: Suppression, index: LineIndex): TextEdit[] {
     .replace(/--.*$/s, '')
     .replace(/[#\s]/g, '');
   if (rest.length > 0) {
-    // Other content shares the comment (e.g. `# noqa: E501  # asyncsense: ignore[x]`): drop only the directive.
-    let start = s.directiveRange.start;
-    const prefix = c.text.slice(0, start.character - c.range.start.character);
-    const hashBefore = /#\s*$/.exec(prefix);
-    if (hashBefore && prefix.slice(0, hashBefore.index).trim() !== '') {
-      start = { line: start.line, character: c.range.start.character + prefix.slice(0, hashBefore.index).trimEnd().length };
+    // Other content shares the comment (`# asyncsense: ignore[x]  # note`, `# noqa: E501  # asyncsense: ignore[x]`):
+    // drop only the directive and the separator that joins it to the rest.
+    const rel = s.directiveRange.start.character - c.range.start.character;
+    const relEnd = s.directiveRange.end.character - c.range.start.character;
+    const prefix = c.text.slice(0, rel);
+    const line = c.range.start.line;
+    const at = (k: number) => ({ line, character: c.range.start.character + k });
+    if (/^(#|\/\/|\/\*)\s*$/.test(prefix)) {
+      // The directive opens the comment: remove the marker up to the next segment's own marker.
+      let end = relEnd;
+      while (end < c.text.length && /\s/.test(c.text[end])) end++;
+      if (c.text.startsWith('#', end) || c.text.startsWith('//', end)) return [{ range: { start: at(0), end: at(end) }, newText: '' }];
+      return [{ range: { start: at(prefix.length), end: at(end) }, newText: '' }];
     }
-    return [{ range: { start, end: s.directiveRange.end }, newText: '' }];
+    const marker = /(#|\/\/)\s*$/.exec(prefix);
+    const start = marker ? prefix.slice(0, marker.index).trimEnd().length : rel;
+    return [{ range: { start: at(start), end: at(relEnd) }, newText: '' }];
   }
   const line = c.range.start.line;
   if (c.ownLine && c.range.end.line === line) {

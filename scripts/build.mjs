@@ -31,7 +31,16 @@ async function listTs(dir) {
   return out;
 }
 
+// web-tree-sitter's ESM build needs import.meta.url, which a CommonJS bundle lacks: bundle its CJS build.
+const treeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
 const common = {
+  plugins: [treeSitterCjs],
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { LineIndex } from '../engine/text';
 import type { Range, RuleContextBase } from '../engine/types';
+import type { PythonProjectIndex } from './project';
 import type { PythonScope } from './scope';
 
 /** What a Python rule receives. */
@@ -10,5 +11,7 @@ export interface PythonRuleContext extends RuleContextBase {
   readonly lines: LineIndex;
   /** Import/alias/shadowing resolver shared by all rules of the file. */
   readonly scope: PythonScope;
+  /** Coroutine functions and classes of the other modules of the project. */
+  readonly project: PythonProjectIndex;
   rangeOf(node: Node): Range;
 }

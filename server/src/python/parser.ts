@@ -1,0 +1,116 @@
+/**
+ * The Python front end: tree-sitter (WebAssembly) parsing, tolerant of syntax errors. The
+ * grammar is loaded from the package's own files, never from the network.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import type { FrontEnd, ParsedFile } from '../engine/frontend';
+import { LineIndex } from '../engine/text';
+import type { Range, Report, SourceComment } from '../engine/types';
+import type { PythonRuleContext } from './context';
+import { PythonProjectIndex } from './project';
+import { PythonScope } from './scope';
+
+function locate(file: string, packagePath: string): string {
+  const bundled = path.join(__dirname, 'wasm', file);
+  if (fs.existsSync(bundled)) return bundled;
+  return require.resolve(packagePath);
+}
+
+export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
+  readonly language = 'python' as const;
+  readonly extensions = ['.py', '.pyi'] as const;
+  private parser: Parser | undefined;
+  private ready: Promise<void> | undefined;
+  private projectIndex: PythonProjectIndex | undefined;
+
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      await Parser.init({ locateFile: () => locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm') });
+      const grammar = await Language.load(locate('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+      const parser = new Parser();
+      parser.setLanguage(grammar);
+      this.parser = parser;
+      this.projectIndex = new PythonProjectIndex((text) => this.parseTree(text));
+    })();
+    return this.ready;
+  }
+
+  get project(): PythonProjectIndex {
+    if (!this.projectIndex) throw new Error('PythonFrontEnd.init() was not awaited');
+    return this.projectIndex;
+  }
+
+  updateFile(filePath: string, text: string | undefined): void {
+    this.projectIndex?.updateFile(filePath, text);
+  }
+
+  parseTree(text: string): Tree {
+    if (!this.parser) throw new Error('PythonFrontEnd.init() was not awaited');
+    const tree = this.parser.parse(text);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+
+  parse(filePath: string, text: string): ParsedFile<PythonRuleContext> {
+    const tree = this.parseTree(text);
+    const lines = new LineIndex(text);
+    const comments = collectComments(tree.rootNode, lines);
+    let scope: PythonScope | undefined;
+    const project = this.project;
+    const rangeOf = (node: Node): Range => ({
+      start: { line: node.startPosition.row, character: node.startPosition.column },
+      end: { line: node.endPosition.row, character: node.endPosition.column },
+    });
+    return {
+      comments,
+      makeContext: (report: (r: Report) => void): PythonRuleContext => ({
+        language: 'python',
+        filePath,
+        text,
+        tree,
+        lines,
+        get scope() {
+          scope ??= new PythonScope(tree.rootNode);
+          return scope;
+        },
+        project,
+        report,
+        rangeOf,
+      }),
+      dispose: () => tree.delete(),
+    };
+  }
+}
+
+/** Every comment node, found with a cursor walk (iterative: deep nesting cannot overflow the stack). */
+function collectComments(root: Node, lines: LineIndex): SourceComment[] {
+  const out: SourceComment[] = [];
+  const cursor = root.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend && cursor.nodeType === 'comment') {
+        const start = cursor.startPosition;
+        const end = cursor.endPosition;
+        const before = lines.lineText(start.row).slice(0, start.column);
+        out.push({
+          text: cursor.nodeText,
+          range: { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } },
+          ownLine: before.trim() === '',
+        });
+      }
+      if (descend && cursor.gotoFirstChild()) continue;
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      if (!cursor.gotoParent()) break;
+      descend = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}

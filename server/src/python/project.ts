@@ -1,0 +1,432 @@
+/**
+ * The Python project index: which functions and methods of the workspace are coroutine
+ * functions, so that calling one without `await` can be recognised across modules.
+ *
+ * Modules are summarised lazily, on the first import that needs them, and cached by the file's
+ * size and modification time (or by the editor's text for open documents); a changed file is
+ * re-summarised alone. Nothing is executed: summaries come from the syntax tree.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+
+export interface FunctionSummary {
+  name: string;
+  isAsync: boolean;
+  /** Decorator expressions as written, without call arguments (`functools.wraps`, `app.get`). */
+  decorators: string[];
+  kind: 'function' | 'instance' | 'static' | 'class';
+  /** A decorator defined here returns an inner `async def` (directly, or through a factory). */
+  wrapsAsync: boolean;
+}
+
+export interface ClassSummary {
+  name: string;
+  /** Base classes as written (`Base`, `mod.Base`). */
+  bases: string[];
+  methods: Map<string, FunctionSummary>;
+  /** `self.x = Ctor(...)` assignments in methods: attribute → constructor as written. */
+  attributes: Map<string, string>;
+}
+
+export interface ImportBinding {
+  /** Module as written (`pkg.mod`), empty for `from . import x`. */
+  module: string;
+  /** Imported member, or undefined for `import pkg.mod [as m]`. */
+  name?: string;
+  /** Number of leading dots of a relative import. */
+  level: number;
+}
+
+export interface ModuleSummary {
+  path: string;
+  functions: Map<string, FunctionSummary>;
+  classes: Map<string, ClassSummary>;
+  /** Top-level import bindings by local name (also the re-exports of an `__init__.py`). */
+  imports: Map<string, ImportBinding>;
+  /** Top-level names rebound by something else than `def`/`class`/`import`. */
+  otherBindings: Set<string>;
+}
+
+interface CacheEntry {
+  key: string;
+  summary: ModuleSummary;
+}
+
+/** Decorators that keep an `async def` a coroutine function, by qualified or final name. */
+const ASYNC_PRESERVING_DECORATORS = new Set([
+  'staticmethod', 'classmethod', 'abc.abstractmethod', 'abstractmethod', 'typing.override', 'typing_extensions.override',
+  'override', 'functools.cache', 'functools.lru_cache', 'functools.wraps', 'wraps', 'typing.final', 'final',
+  'tenacity.retry', 'backoff.on_exception', 'backoff.on_predicate', 'async_lru.alru_cache', 'alru_cache',
+  'aiocache.cached', 'pytest.fixture', 'pytest_asyncio.fixture', 'deprecated', 'typing_extensions.deprecated',
+  'warnings.deprecated',
+]);
+/** Route/handler registration decorators (`@app.get("/")`, `@router.post`, `@routes.get`) return the function. */
+const ROUTE_METHODS = new Set([
+  'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace', 'route', 'api_route', 'websocket',
+  'websocket_route', 'middleware', 'exception_handler', 'on_event', 'view',
+]);
+
+export class PythonProjectIndex {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly overlay = new Map<string, { text: string; version: number }>();
+  private version = 0;
+
+  constructor(private readonly parse: (text: string) => Tree) {}
+
+  /** An open document's text (or `undefined` when closed or deleted: back to the disk). */
+  updateFile(filePath: string, text: string | undefined): void {
+    const key = path.resolve(filePath);
+    if (text === undefined) this.overlay.delete(key);
+    else this.overlay.set(key, { text, version: ++this.version });
+  }
+
+  /** The summary of a module file, from the editor's text or the disk; undefined if unreadable. */
+  summary(filePath: string): ModuleSummary | undefined {
+    const abs = path.resolve(filePath);
+    const open = this.overlay.get(abs);
+    let key: string;
+    let text: string | undefined;
+    if (open) {
+      key = `v${open.version}`;
+      text = open.text;
+    } else {
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        this.cache.delete(abs);
+        return undefined;
+      }
+      if (!stat.isFile() || stat.size > 2 * 1024 * 1024) return undefined;
+      key = `d${stat.size}:${stat.mtimeMs}`;
+    }
+    const hit = this.cache.get(abs);
+    if (hit && hit.key === key) return hit.summary;
+    if (text === undefined) {
+      try {
+        text = fs.readFileSync(abs, 'utf8');
+      } catch {
+        return undefined;
+      }
+    }
+    if (text.indexOf('\u0000') !== -1) return undefined;
+    const tree = this.parse(text);
+    try {
+      const summary = summarizeModule(abs, tree.rootNode);
+      this.cache.set(abs, { key, summary });
+      return summary;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Summary of the current file from an already parsed tree (not cached: the text may be mid-edit). */
+  summaryOfTree(filePath: string, root: Node): ModuleSummary {
+    return summarizeModule(path.resolve(filePath), root);
+  }
+
+  /**
+   * The file of `module` imported from `fromFile` (`level` leading dots), looking in the
+   * importer's package roots: `pkg/mod.py`, `pkg/mod/__init__.py`, and `.pyi` stubs.
+   */
+  resolveModule(fromFile: string, module: string, level: number): string | undefined {
+    const parts = module ? module.split('.') : [];
+    if (level > 0) {
+      let base = path.dirname(path.resolve(fromFile));
+      for (let i = 1; i < level; i++) base = path.dirname(base);
+      return findModuleFile(base, parts);
+    }
+    for (const root of searchRoots(fromFile)) {
+      const found = findModuleFile(root, parts);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
+
+function findModuleFile(base: string, parts: string[]): string | undefined {
+  const stem = path.join(base, ...parts);
+  const candidates = parts.length
+    ? [`${stem}.py`, path.join(stem, '__init__.py'), `${stem}.pyi`, path.join(stem, '__init__.pyi')]
+    : [path.join(base, '__init__.py'), path.join(base, '__init__.pyi')];
+  for (const c of candidates) {
+    try {
+      if (fs.statSync(c).isFile()) return c;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+const PROJECT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git', 'asyncsense.json'];
+
+/**
+ * Folders an absolute import may start from: the parent of the importer's top-level package,
+ * the importer's own folder (scripts importing siblings), and, up to the project root, each
+ * ancestor and its `src/` (namespace packages and src layouts).
+ */
+function searchRoots(fromFile: string): string[] {
+  const roots: string[] = [];
+  const add = (d: string) => {
+    if (!roots.includes(d)) roots.push(d);
+  };
+  let dir = path.dirname(path.resolve(fromFile));
+  add(dir);
+  let top = dir;
+  while (exists(path.join(top, '__init__.py'))) top = path.dirname(top);
+  add(top);
+  let cur = dir;
+  for (let i = 0; i < 8; i++) {
+    add(cur);
+    add(path.join(cur, 'src'));
+    if (PROJECT_MARKERS.some((m) => exists(path.join(cur, m)))) break;
+    const parent = path.dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  return roots;
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Dotted text of a decorator's expression without its call arguments. */
+export function decoratorName(decorator: Node): string {
+  let expr = decorator.namedChildren[0];
+  while (expr && expr.type === 'call') expr = expr.childForFieldName('function') ?? undefined as never;
+  return expr ? expr.text.replace(/\s+/g, '') : '';
+}
+
+export function isAsyncFunction(fn: Node): boolean {
+  return fn.children[0]?.type === 'async';
+}
+
+function summarizeFunction(fn: Node, decorators: string[], inClass: boolean): FunctionSummary {
+  const name = fn.childForFieldName('name')?.text ?? '';
+  let kind: FunctionSummary['kind'] = 'function';
+  if (inClass) {
+    kind = decorators.some((d) => d === 'staticmethod') ? 'static' : decorators.some((d) => d === 'classmethod') ? 'class' : 'instance';
+  }
+  return { name, isAsync: isAsyncFunction(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2) };
+}
+
+/** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */
+function returnsAsyncWrapper(fn: Node, depth: number): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const inner = new Map<string, Node>();
+  const returned: string[] = [];
+  for (const stmt of body.namedChildren) {
+    if (!stmt) continue;
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') {
+      const n = def.childForFieldName('name')?.text;
+      if (n) inner.set(n, def);
+    } else if (stmt.type === 'return_statement') {
+      const value = stmt.namedChildren[0];
+      if (value?.type === 'identifier') returned.push(value.text);
+    }
+  }
+  return returned.some((r) => {
+    const def = inner.get(r);
+    if (!def) return false;
+    if (isAsyncFunction(def)) return true;
+    return depth > 1 && returnsAsyncWrapper(def, depth - 1);
+  });
+}
+
+export function summarizeModule(filePath: string, root: Node): ModuleSummary {
+  const summary: ModuleSummary = {
+    path: filePath,
+    functions: new Map(),
+    classes: new Map(),
+    imports: new Map(),
+    otherBindings: new Set(),
+  };
+  // Top-level statements, including those under `if`/`try` (conditional definitions still bind).
+  const stack: Node[] = [...root.namedChildren].filter((n): n is Node => n !== null).reverse();
+  while (stack.length) {
+    const stmt = stack.pop()!;
+    switch (stmt.type) {
+      case 'function_definition':
+      case 'class_definition':
+      case 'decorated_definition': {
+        const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+        const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
+        if (!def) break;
+        const name = def.childForFieldName('name')?.text;
+        if (!name) break;
+        summary.otherBindings.delete(name);
+        summary.imports.delete(name);
+        if (def.type === 'function_definition') {
+          summary.classes.delete(name);
+          summary.functions.set(name, summarizeFunction(def, decorators, false));
+        } else {
+          summary.functions.delete(name);
+          summary.classes.set(name, summarizeClass(def));
+        }
+        break;
+      }
+      case 'import_statement':
+      case 'import_from_statement':
+        for (const [local, binding] of importBindings(stmt)) {
+          summary.functions.delete(local);
+          summary.classes.delete(local);
+          summary.imports.set(local, binding);
+        }
+        break;
+      case 'if_statement':
+      case 'try_statement':
+      case 'else_clause':
+      case 'elif_clause':
+      case 'except_clause':
+      case 'finally_clause':
+      case 'block': {
+        if (stmt.type === 'if_statement' && /TYPE_CHECKING/.test(stmt.childForFieldName('condition')?.text ?? '')) {
+          // Only the `else` branch runs.
+          for (const c of stmt.namedChildren) if (c && c.type === 'else_clause') stack.push(c);
+          break;
+        }
+        const children = stmt.namedChildren.filter((n): n is Node => n !== null);
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+        break;
+      }
+      case 'expression_statement': {
+        const a = stmt.namedChildren[0];
+        if (a?.type === 'assignment') {
+          for (const name of assignedNames(a.childForFieldName('left'))) {
+            summary.functions.delete(name);
+            summary.classes.delete(name);
+            summary.imports.delete(name);
+            summary.otherBindings.add(name);
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return summary;
+}
+
+function assignedNames(left: Node | null): string[] {
+  if (!left) return [];
+  if (left.type === 'identifier') return [left.text];
+  if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+    return left.namedChildren.flatMap((c) => assignedNames(c));
+  }
+  return [];
+}
+
+function summarizeClass(cls: Node): ClassSummary {
+  const name = cls.childForFieldName('name')?.text ?? '';
+  const bases: string[] = [];
+  const superclasses = cls.childForFieldName('superclasses');
+  for (const arg of superclasses?.namedChildren ?? []) {
+    if (arg && (arg.type === 'identifier' || arg.type === 'attribute')) bases.push(arg.text.replace(/\s+/g, ''));
+  }
+  const methods = new Map<string, FunctionSummary>();
+  const attributes = new Map<string, string>();
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    if (!stmt) continue;
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'function_definition') continue;
+    const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
+    const m = summarizeFunction(def, decorators, true);
+    methods.set(m.name, m);
+    collectSelfAttributes(def, attributes);
+  }
+  return { name, bases, methods, attributes };
+}
+
+/** `self.x = Ctor(...)` / `self.x: T = Ctor(...)` in a method body (not in nested functions). */
+function collectSelfAttributes(fn: Node, out: Map<string, string>): void {
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  const stack: Node[] = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') continue;
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right?.type === 'call') {
+        const attr = left.childForFieldName('attribute')?.text;
+        const callee = right.childForFieldName('function');
+        if (attr && callee && (callee.type === 'identifier' || callee.type === 'attribute')) {
+          // Two different constructors for one attribute: unknown.
+          const prev = out.get(attr);
+          const ctor = callee.text.replace(/\s+/g, '');
+          out.set(attr, prev === undefined || prev === ctor ? ctor : '');
+        }
+      }
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+}
+
+/** Local names bound by an import statement. */
+export function importBindings(stmt: Node): [string, ImportBinding][] {
+  const out: [string, ImportBinding][] = [];
+  if (stmt.type === 'import_statement') {
+    for (const c of stmt.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'dotted_name') {
+        // `import a.b.c` binds `a` (to the package `a`).
+        out.push([c.namedChildren[0]?.text ?? c.text, { module: c.namedChildren[0]?.text ?? c.text, level: 0 }]);
+      } else if (c.type === 'aliased_import') {
+        const alias = c.childForFieldName('alias')?.text;
+        const name = c.childForFieldName('name')?.text;
+        if (alias && name) out.push([alias, { module: name.replace(/\s+/g, ''), level: 0 }]);
+      }
+    }
+    return out;
+  }
+  const moduleNode = stmt.childForFieldName('module_name');
+  let module = '';
+  let level = 0;
+  if (moduleNode?.type === 'relative_import') {
+    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+    level = prefix ? prefix.text.length : 0;
+    module = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '';
+  } else if (moduleNode) {
+    module = moduleNode.text.replace(/\s+/g, '');
+  }
+  for (const c of stmt.namedChildren) {
+    if (!c || c === moduleNode || c.startIndex === moduleNode?.startIndex) continue;
+    if (c.type === 'dotted_name') out.push([c.text, { module, name: c.text, level }]);
+    else if (c.type === 'aliased_import') {
+      const alias = c.childForFieldName('alias')?.text;
+      const name = c.childForFieldName('name')?.text;
+      if (alias && name) out.push([alias, { module, name, level }]);
+    }
+  }
+  return out;
+}
+
+/** Whether a function's decorators keep it a coroutine function when called. */
+export function decoratorsKeepAsync(decorators: readonly string[], resolve: (dotted: string) => FunctionSummary | 'preserving' | undefined): boolean {
+  for (const d of decorators) {
+    if (ASYNC_PRESERVING_DECORATORS.has(d)) continue;
+    const last = d.split('.').pop() ?? d;
+    if (d.includes('.') && ROUTE_METHODS.has(last)) continue;
+    if (d.startsWith('pytest.mark.') || d === 'pytest.mark') continue;
+    const r = resolve(d);
+    if (r === 'preserving') continue;
+    if (r && r.wrapsAsync) continue;
+    return false;
+  }
+  return true;
+}
+
+export { ASYNC_PRESERVING_DECORATORS };

@@ -1,0 +1,140 @@
+/**
+ * blocking-call-in-async (Python): synchronous calls that block the thread, made directly in an
+ * `async def`. Callees are resolved through imports, aliases and shadowing (PythonScope), so
+ * `from time import sleep as nap; nap(1)` is found and a local `def sleep()` is not.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/types';
+import type { PythonRuleContext } from '../context';
+import { addImportEdit, awaitEdits, moduleAlias, nodesOfType } from '../util';
+
+type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
+
+interface BlockingApi {
+  /** Equivalent ruff / flake8-async code. */
+  anchor?: string;
+  /** What to say after "blocks the event loop". */
+  what: string;
+  fix: FixKind;
+}
+
+const SLEEP: BlockingApi = { anchor: 'ASYNC251', what: 'sleeps the whole thread', fix: 'asyncio-sleep' };
+const HTTP: BlockingApi = { anchor: 'ASYNC210', what: 'makes a synchronous HTTP request', fix: 'to-thread' };
+const PROC_CREATE: BlockingApi = { anchor: 'ASYNC220', what: 'starts a process synchronously', fix: 'none' };
+const PROC_RUN: BlockingApi = { anchor: 'ASYNC221', what: 'runs a process and waits for it', fix: 'to-thread' };
+const PROC_WAIT: BlockingApi = { anchor: 'ASYNC222', what: 'waits for a process', fix: 'to-thread' };
+const FILE_OPEN: BlockingApi = { anchor: 'ASYNC230', what: 'opens a file synchronously', fix: 'none' };
+const PATH_STAT: BlockingApi = { anchor: 'ASYNC240', what: 'touches the file system synchronously', fix: 'to-thread' };
+const FILE_COPY: BlockingApi = { what: 'copies or removes files synchronously', fix: 'to-thread' };
+const INPUT: BlockingApi = { anchor: 'ASYNC250', what: 'waits for console input', fix: 'to-thread' };
+const DNS: BlockingApi = { what: 'resolves or connects synchronously', fix: 'to-thread' };
+const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
+
+/** Qualified names of blocking calls. */
+const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>([
+  ['time.sleep', SLEEP],
+  ...['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'].flatMap((m): [string, BlockingApi][] => [
+    [`requests.${m}`, HTTP],
+    [`requests.api.${m}`, HTTP],
+    [`httpx.${m}`, HTTP],
+  ]),
+  ['httpx.stream', { ...HTTP, fix: 'none' }],
+  ['urllib.request.urlopen', HTTP],
+  ['urllib.request.urlretrieve', HTTP],
+  ['urllib3.request', HTTP],
+  ['subprocess.Popen', PROC_CREATE],
+  ['os.popen', PROC_CREATE],
+  ...['run', 'call', 'check_call', 'check_output', 'getoutput', 'getstatusoutput'].map((m): [string, BlockingApi] => [`subprocess.${m}`, PROC_RUN]),
+  ['os.system', PROC_RUN],
+  ...['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe', 'posix_spawn', 'posix_spawnp'].map(
+    (m): [string, BlockingApi] => [`os.${m}`, { ...PROC_RUN, fix: 'none' }],
+  ),
+  ...['wait', 'wait3', 'wait4', 'waitid', 'waitpid', 'waitstatus_to_exitcode'].filter((m) => m !== 'waitstatus_to_exitcode').map(
+    (m): [string, BlockingApi] => [`os.${m}`, PROC_WAIT],
+  ),
+  ['builtins.open', FILE_OPEN],
+  ['io.open', FILE_OPEN],
+  ['io.open_code', FILE_OPEN],
+  ['codecs.open', FILE_OPEN],
+  ...['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile'].map(
+    (m): [string, BlockingApi] => [`os.path.${m}`, PATH_STAT],
+  ),
+  ...['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'].map((m): [string, BlockingApi] => [`shutil.${m}`, FILE_COPY]),
+  ['builtins.input', INPUT],
+  ['socket.create_connection', DNS],
+  ['socket.getaddrinfo', DNS],
+  ['socket.gethostbyname', DNS],
+  ['socket.gethostbyname_ex', DNS],
+  ['socket.gethostbyaddr', DNS],
+  ['select.select', { what: 'waits on file descriptors synchronously', fix: 'none' }],
+  ['sqlite3.connect', DB],
+  ['psycopg2.connect', DB],
+  ['pymysql.connect', DB],
+  ['MySQLdb.connect', DB],
+]);
+
+/** Modules whose name, used without any import in the file, is taken to be the module. */
+const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs']);
+
+export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
+  const { scope } = ctx;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+    const resolved = scope.resolve(fn);
+    if (!resolved) continue;
+    if (resolved.via === 'unbound' && !WELL_KNOWN_MODULES.has(resolved.name.split('.')[0])) continue;
+    const api = BLOCKING.get(resolved.name);
+    if (!api) continue;
+    if (!scope.isAsyncContext(call)) continue;
+    const owner = scope.enclosingFunction(call);
+    const written = fn.text.replace(/\s+/g, '');
+    const qualified = resolved.name.replace(/^builtins\./, '');
+    const shown = written === qualified || written.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
+    ctx.report({
+      message: `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
+      range: ctx.rangeOf(call),
+      anchors: api.anchor ? [api.anchor] : [],
+      ...fixFor(ctx, call, fn, api),
+    });
+  }
+}
+
+function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {
+  if (api.fix === 'none' || inAwaitlessPosition(call)) return {};
+  const alias = moduleAlias(ctx, 'asyncio', call);
+  if (alias === null) return {};
+  const importEdits = alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [];
+  const asyncio = alias ?? 'asyncio';
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return {};
+  if (api.fix === 'asyncio-sleep') {
+    return {
+      fix: {
+        title: `Replace with await ${asyncio}.sleep(...)`,
+        safe: true,
+        edits: [...awaitEdits(ctx, call, `${asyncio}.sleep${args.text}`), ...importEdits],
+      },
+    };
+  }
+  const inner = args.text.slice(1, -1).trim();
+  const callText = `${asyncio}.to_thread(${fn.text}${inner ? `, ${inner}` : ''})`;
+  return {
+    suggestions: [
+      {
+        title: `Run it in a worker thread: await ${asyncio}.to_thread(${fn.text}, ...)`,
+        safe: false,
+        edits: [...awaitEdits(ctx, call, callText), ...importEdits],
+      },
+    ],
+  };
+}
+
+/** Positions where `await` cannot be inserted: decorators, default values, nested comprehensions' iterables... */
+function inAwaitlessPosition(call: Node): boolean {
+  for (let n: Node | null = call.parent; n; n = n.parent) {
+    if (n.type === 'decorator' || n.type === 'parameters' || n.type === 'lambda_parameters') return true;
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
+  }
+  return false;
+}

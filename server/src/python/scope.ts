@@ -1,0 +1,350 @@
+/**
+ * Name resolution for Python rules: which module member a name or attribute chain refers to,
+ * following imports and aliases and honouring local shadowing with Python's scoping rules
+ * (function scopes enclose nested functions, class bodies do not; comprehensions and lambdas
+ * have their own scopes). Built in one iterative pass over the tree, shared by every rule.
+ */
+import type { Node } from 'web-tree-sitter';
+import { importBindings } from './project';
+
+export type ScopeKind = 'module' | 'function' | 'lambda' | 'class' | 'comprehension';
+
+export interface Binding {
+  kind: 'import' | 'def' | 'class' | 'param' | 'assign' | 'other';
+  /** For imports: the qualified name the local name stands for (`time`, `time.sleep`, `.models.User`). */
+  target?: string;
+  node: Node;
+}
+
+export interface Scope {
+  kind: ScopeKind;
+  node: Node;
+  parent: Scope | undefined;
+  isAsync: boolean;
+  name: string;
+  bindings: Map<string, Binding[]>;
+  globals: Set<string>;
+  nonlocals: Set<string>;
+  /** Modules of `from m import *` in this scope, in order. */
+  starImports: string[];
+}
+
+export interface Resolution {
+  /** Qualified name, e.g. `time.sleep`, `os.path.join`. */
+  name: string;
+  /**
+   * How the base name was found: through an import (`import`), a star import (`star`), or not
+   * bound at all in the file and taken to be the module of that name (`unbound`, e.g. a snippet
+   * without its imports).
+   */
+  via: 'import' | 'star' | 'unbound';
+}
+
+const SCOPE_NODES: Record<string, ScopeKind> = {
+  function_definition: 'function',
+  lambda: 'lambda',
+  class_definition: 'class',
+  list_comprehension: 'comprehension',
+  set_comprehension: 'comprehension',
+  dictionary_comprehension: 'comprehension',
+  generator_expression: 'comprehension',
+};
+
+const BUILTINS = new Set([
+  'abs', 'aiter', 'all', 'anext', 'any', 'ascii', 'bin', 'bool', 'breakpoint', 'bytearray', 'bytes', 'callable', 'chr',
+  'classmethod', 'compile', 'complex', 'delattr', 'dict', 'dir', 'divmod', 'enumerate', 'eval', 'exec', 'filter', 'float',
+  'format', 'frozenset', 'getattr', 'globals', 'hasattr', 'hash', 'help', 'hex', 'id', 'input', 'int', 'isinstance',
+  'issubclass', 'iter', 'len', 'list', 'locals', 'map', 'max', 'memoryview', 'min', 'next', 'object', 'oct', 'open', 'ord',
+  'pow', 'print', 'property', 'range', 'repr', 'reversed', 'round', 'set', 'setattr', 'slice', 'sorted', 'staticmethod',
+  'str', 'sum', 'super', 'tuple', 'type', 'vars', 'zip', '__import__', 'self', 'cls',
+]);
+
+export class PythonScope {
+  readonly module: Scope;
+  private readonly scopes = new Map<number, Scope>();
+
+  constructor(root: Node) {
+    this.module = this.newScope('module', root, undefined, false, '<module>');
+    this.build(root);
+  }
+
+  /** The scope a node's own scope-creating node opens (function, class, lambda, comprehension). */
+  scopeOfNode(node: Node): Scope | undefined {
+    return this.scopes.get(node.id);
+  }
+
+  /** The innermost scope in which `node` is evaluated. */
+  scopeAt(node: Node): Scope {
+    let child: Node = node;
+    let cur: Node | null = node.parent;
+    while (cur) {
+      const s = this.scopes.get(cur.id);
+      if (s && inScopeBody(cur, child)) return s;
+      child = cur;
+      cur = cur.parent;
+    }
+    return this.module;
+  }
+
+  /**
+   * The innermost function (`def` or `lambda`) around a node, skipping comprehensions; undefined
+   * at module level or directly in a class body.
+   */
+  enclosingFunction(node: Node): Scope | undefined {
+    for (let s: Scope | undefined = this.scopeAt(node); s; s = s.parent) {
+      if (s.kind === 'function' || s.kind === 'lambda') return s;
+      if (s.kind === 'class' || s.kind === 'module') return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether code at `node` runs in the body of an `async def` (so `await` is allowed and blocking
+   * hurts the loop): not through a nested sync `def`, `lambda`, class body or generator expression.
+   */
+  isAsyncContext(node: Node): boolean {
+    for (let s: Scope | undefined = this.scopeAt(node); s; s = s.parent) {
+      if (s.kind === 'comprehension') {
+        if (s.node.type === 'generator_expression') return false;
+        continue;
+      }
+      return s.kind === 'function' && s.isAsync;
+    }
+    return false;
+  }
+
+  /** The bindings a name has in the scope that defines it for `node` (LEGB), or undefined. */
+  lookup(name: string, node: Node): { scope: Scope; bindings: Binding[] } | undefined {
+    let s: Scope | undefined = this.scopeAt(node);
+    const start = s;
+    while (s) {
+      if (s.globals.has(name)) {
+        s = this.module;
+        continue;
+      }
+      // Class bodies are visible only to code directly in them.
+      if (s.kind !== 'class' || s === start) {
+        const b = s.bindings.get(name);
+        if (b && b.length && !s.nonlocals.has(name)) return { scope: s, bindings: b };
+      }
+      if (s === this.module) break;
+      s = s.parent;
+    }
+    return undefined;
+  }
+
+  /** Whether `name` is bound anywhere in the file (any scope). */
+  isBoundAnywhere(name: string): boolean {
+    for (const s of this.scopes.values()) if (s.bindings.has(name)) return true;
+    return this.module.bindings.has(name);
+  }
+
+  /**
+   * Resolves an identifier or attribute chain (`t.sleep`, `os.path.join`, `nap`) to the qualified
+   * name it refers to at that point, or undefined when the base is a local value, a parameter, a
+   * shadowing definition, or ambiguous.
+   */
+  resolve(expr: Node): Resolution | undefined {
+    const chain: string[] = [];
+    let base: Node | null = expr;
+    while (base && base.type === 'attribute') {
+      const attr = base.childForFieldName('attribute');
+      if (!attr) return undefined;
+      chain.unshift(attr.text);
+      base = base.childForFieldName('object');
+    }
+    if (!base || base.type !== 'identifier') return undefined;
+    const name = base.text;
+    const found = this.lookup(name, base);
+    if (found) {
+      const targets = new Set<string>();
+      for (const b of found.bindings) {
+        if (b.kind !== 'import' || !b.target) return undefined;
+        targets.add(b.target);
+      }
+      if (targets.size !== 1) return undefined;
+      return { name: [targets.values().next().value as string, ...chain].join('.'), via: 'import' };
+    }
+    if (BUILTINS.has(name)) return chain.length === 0 ? { name: `builtins.${name}`, via: 'import' } : undefined;
+    const stars = this.module.starImports;
+    if (stars.length) return { name: [stars[stars.length - 1], name, ...chain].join('.'), via: 'star' };
+    return { name: [name, ...chain].join('.'), via: 'unbound' };
+  }
+
+  /** All scopes of the file (module first). */
+  allScopes(): Scope[] {
+    return [this.module, ...this.scopes.values()];
+  }
+
+  private newScope(kind: ScopeKind, node: Node, parent: Scope | undefined, isAsync: boolean, name: string): Scope {
+    const s: Scope = { kind, node, parent, isAsync, name, bindings: new Map(), globals: new Set(), nonlocals: new Set(), starImports: [] };
+    if (kind !== 'module') this.scopes.set(node.id, s);
+    return s;
+  }
+
+  private bind(scope: Scope, name: string, binding: Binding): void {
+    // `global x` in a function binds x in the module.
+    const target = scope.globals.has(name) ? this.module : scope;
+    let list = target.bindings.get(name);
+    if (!list) target.bindings.set(name, (list = []));
+    list.push(binding);
+  }
+
+  private bindTargets(scope: Scope, target: Node | null, kind: Binding['kind']): void {
+    if (!target) return;
+    const stack: Node[] = [target];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'identifier') this.bind(scope, n.text, { kind, node: n });
+      else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'list_splat_pattern' || n.type === 'parenthesized_expression' || n.type === 'tuple' || n.type === 'list' || n.type === 'as_pattern_target') {
+        for (const c of n.namedChildren) if (c) stack.push(c);
+      }
+      // attributes and subscripts do not bind names.
+    }
+  }
+
+  private bindParameters(scope: Scope, params: Node | null): void {
+    if (!params) return;
+    for (const p of params.namedChildren) {
+      if (!p) continue;
+      let id: Node | null = null;
+      switch (p.type) {
+        case 'identifier':
+          id = p;
+          break;
+        case 'typed_parameter':
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          id = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+          if (!id) {
+            const inner = p.namedChildren[0];
+            if (inner && (inner.type === 'list_splat_pattern' || inner.type === 'dictionary_splat_pattern')) id = inner.namedChildren[0] ?? null;
+          }
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          id = p.childForFieldName('name');
+          break;
+        default:
+          break;
+      }
+      if (id && id.type === 'identifier') this.bind(scope, id.text, { kind: 'param', node: id });
+    }
+  }
+
+  private build(root: Node): void {
+    const stack: { node: Node; scope: Scope; typeChecking: boolean }[] = [{ node: root, scope: this.module, typeChecking: false }];
+    while (stack.length) {
+      const { node, scope, typeChecking } = stack.pop()!;
+      let inner = scope;
+      const kind = SCOPE_NODES[node.type];
+      if (kind && node !== root) {
+        const name = node.childForFieldName('name')?.text ?? (kind === 'lambda' ? '<lambda>' : kind === 'comprehension' ? '<comprehension>' : '');
+        const isAsync = kind === 'function' && node.children[0]?.type === 'async';
+        if (kind === 'function') this.bind(scope, name, { kind: 'def', node });
+        if (kind === 'class') this.bind(scope, name, { kind: 'class', node });
+        inner = this.newScope(kind, node, scope, isAsync, name);
+        if (kind === 'function' || kind === 'lambda') this.bindParameters(inner, node.childForFieldName('parameters'));
+      }
+      switch (node.type) {
+        case 'import_statement':
+        case 'import_from_statement': {
+          if (typeChecking) break;
+          if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+            const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '');
+            if (mod) scope.starImports.push(mod);
+            break;
+          }
+          for (const [local, b] of importBindings(node)) {
+            const prefix = '.'.repeat(b.level);
+            let target: string;
+            if (node.type === 'import_statement') {
+              // `import a.b` binds `a` to package `a`; `import a.b as m` binds `m` to `a.b`.
+              target = b.module;
+            } else {
+              target = `${prefix}${b.module}${b.module && b.name ? '.' : ''}${b.name ?? ''}`;
+            }
+            this.bind(scope, local, { kind: 'import', target, node });
+          }
+          break;
+        }
+        case 'global_statement':
+          for (const c of node.namedChildren) if (c?.type === 'identifier') scope.globals.add(c.text);
+          break;
+        case 'nonlocal_statement':
+          for (const c of node.namedChildren) if (c?.type === 'identifier') scope.nonlocals.add(c.text);
+          break;
+        case 'assignment':
+        case 'augmented_assignment':
+          this.bindTargets(scope, node.childForFieldName('left'), 'assign');
+          break;
+        case 'for_statement':
+          this.bindTargets(scope, node.childForFieldName('left'), 'assign');
+          break;
+        case 'for_in_clause':
+          this.bindTargets(scope, node.childForFieldName('left'), 'assign');
+          break;
+        case 'named_expression': {
+          // The walrus binds in the nearest enclosing non-comprehension scope.
+          let s = scope;
+          while (s.kind === 'comprehension' && s.parent) s = s.parent;
+          this.bindTargets(s, node.childForFieldName('name'), 'assign');
+          break;
+        }
+        case 'as_pattern': {
+          const alias = node.childForFieldName('alias');
+          this.bindTargets(scope, alias, 'other');
+          break;
+        }
+        case 'except_clause': {
+          // Older grammars: `except E as e` puts the name directly after the `as` keyword.
+          const kids = node.children;
+          for (let i = 0; i + 1 < kids.length; i++) {
+            if (kids[i]?.type === 'as' && kids[i + 1]?.type === 'identifier') this.bind(scope, kids[i + 1]!.text, { kind: 'other', node: kids[i + 1]! });
+          }
+          break;
+        }
+        case 'if_statement': {
+          const cond = node.childForFieldName('condition');
+          if (cond && /^(typing\.)?TYPE_CHECKING$/.test(cond.text.trim())) {
+            // The body only runs under a type checker; its else branch runs at runtime.
+            const body = node.childForFieldName('consequence');
+            for (const c of node.namedChildren) {
+              if (!c || c === cond) continue;
+              stack.push({ node: c, scope, typeChecking: body !== null && c.id === body.id ? true : typeChecking });
+            }
+            continue;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+      const children = node.namedChildren;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const c = children[i];
+        if (!c) continue;
+        const s = kind && node !== root && inScopeBody(node, c) ? inner : scope;
+        stack.push({ node: c, scope: s, typeChecking });
+      }
+    }
+  }
+}
+
+/** Whether `child` (a direct child of scope node `owner`) is evaluated inside owner's scope. */
+function inScopeBody(owner: Node, child: Node): boolean {
+  switch (owner.type) {
+    case 'function_definition':
+    case 'lambda': {
+      const body = owner.childForFieldName('body');
+      const params = owner.childForFieldName('parameters');
+      return (body !== null && child.id === body.id) || (params !== null && child.id === params.id);
+    }
+    case 'class_definition': {
+      const body = owner.childForFieldName('body');
+      return body !== null && child.id === body.id;
+    }
+    default:
+      return true; // comprehensions
+  }
+}

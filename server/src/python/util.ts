@@ -1,0 +1,112 @@
+/** Small helpers shared by Python rules: iterative tree walks and common edits. */
+import type { Node } from 'web-tree-sitter';
+import type { TextEdit } from '../engine/types';
+import type { PythonRuleContext } from './context';
+
+/** Every node of a given type (or types), in document order, without recursion. */
+export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
+  const wanted = typeof types === 'string' ? [types] : types;
+  // descendantsOfType runs inside the WASM module: fast and stack-safe.
+  return root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null);
+}
+
+/** The callee of a call node, unwrapping nothing else. */
+export function callee(call: Node): Node | null {
+  return call.childForFieldName('function');
+}
+
+/** Dotted text of an identifier/attribute chain, or undefined for anything else. */
+export function dottedText(expr: Node | null): string | undefined {
+  if (!expr) return undefined;
+  if (expr.type === 'identifier') return expr.text;
+  if (expr.type === 'attribute') {
+    const obj = dottedText(expr.childForFieldName('object'));
+    const attr = expr.childForFieldName('attribute')?.text;
+    return obj && attr ? `${obj}.${attr}` : undefined;
+  }
+  return undefined;
+}
+
+/** Whether an `await` put in front of `expr` needs parentheses because of its position. */
+export function needsParensForAwait(expr: Node): boolean {
+  const parent = expr.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'attribute':
+      return parent.childForFieldName('object')?.id === expr.id;
+    case 'subscript':
+      return parent.childForFieldName('value')?.id === expr.id;
+    case 'call':
+      return parent.childForFieldName('function')?.id === expr.id;
+    default:
+      return false;
+  }
+}
+
+/** Edit that turns `expr` into `await expr` (parenthesised where precedence requires). */
+export function awaitEdits(ctx: PythonRuleContext, expr: Node, replacementText?: string): TextEdit[] {
+  const text = replacementText ?? expr.text;
+  const awaited = needsParensForAwait(expr) ? `(await ${text})` : `await ${text}`;
+  return [{ range: ctx.rangeOf(expr), newText: awaited }];
+}
+
+/**
+ * The local name under which module `module` is usable in the module scope: itself if imported
+ * plainly, its alias if imported as one; `null` if the name is taken by something else;
+ * `undefined` if not imported (and free to import).
+ */
+export function moduleAlias(ctx: PythonRuleContext, module: string, at: Node): string | null | undefined {
+  const scope = ctx.scope;
+  const direct = scope.lookup(module, at);
+  if (direct) return direct.bindings.every((b) => b.kind === 'import' && b.target === module) ? module : null;
+  for (const [local, bindings] of scope.module.bindings) {
+    if (!bindings.length || !bindings.every((b) => b.kind === 'import' && b.target === module)) continue;
+    // Usable at `at` only if no inner scope shadows the name.
+    if (scope.lookup(local, at)?.scope === scope.module) return local;
+  }
+  return undefined;
+}
+
+/**
+ * An edit adding `import <module>` at the top of the file: after the docstring, `from __future__`
+ * imports, and the last top-level import of the leading import block.
+ */
+export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEdit {
+  const root = ctx.tree.rootNode;
+  let afterLine = -1;
+  const kids = root.namedChildren.filter((n): n is Node => n !== null);
+  const sortKey = /^import\s+([\w.]+)/.exec(statement)?.[1];
+  const eol = ctx.lines.eol(0);
+  for (let i = 0; i < kids.length; i++) {
+    const n = kids[i];
+    const isDocstring = i === 0 && n.type === 'expression_statement' && n.namedChildren[0]?.type === 'string';
+    if (n.type === 'comment') continue;
+    if (n.type === 'import_statement' && sortKey && n.startPosition.column === 0) {
+      // Keep a plain `import x` block sorted, as isort and ruff do.
+      const first = n.namedChildren[0];
+      const name = (first?.type === 'aliased_import' ? first.childForFieldName('name') : first)?.text ?? '';
+      if (name.localeCompare(sortKey) > 0) {
+        const pos = { line: n.startPosition.row, character: 0 };
+        return { range: { start: pos, end: pos }, newText: `${statement}${eol}` };
+      }
+    }
+    if (isDocstring || n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'future_import_statement') {
+      afterLine = n.endPosition.row;
+      continue;
+    }
+    break;
+  }
+  if (afterLine < 0) {
+    // No leading imports: insert before the first statement (after a shebang / encoding comments).
+    let line = 0;
+    while (line < ctx.lines.lineCount && /^\s*#/.test(ctx.lines.lineText(line))) line++;
+    const pos = { line, character: 0 };
+    return { range: { start: pos, end: pos }, newText: `${statement}${eol}` };
+  }
+  const lineEnd = { line: afterLine, character: ctx.lines.lineText(afterLine).length };
+  if (afterLine + 1 >= ctx.lines.lineCount) {
+    return { range: { start: lineEnd, end: lineEnd }, newText: `${eol}${statement}` };
+  }
+  const pos = { line: afterLine + 1, character: 0 };
+  return { range: { start: pos, end: pos }, newText: `${statement}${ctx.lines.eol(afterLine)}` };
+}

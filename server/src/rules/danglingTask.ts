@@ -1,0 +1,54 @@
+import type { Rule } from '../engine/types';
+import { checkDanglingTasks } from '../python/rules/danglingTask';
+
+export const danglingTask: Rule = {
+  id: 'dangling-task',
+  family: 'unawaited',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: ['RUF006', 'ASYNC300'],
+  fixable: 'suggestion',
+  docs: {
+    summary: 'A task is started and its only reference dropped: it can vanish mid-flight and its error is lost.',
+    what: [
+      'A call to `asyncio.create_task`, `asyncio.ensure_future`, `loop.create_task` (or a',
+      '`TaskGroup`-less equivalent) whose result is discarded — a bare statement, or a name that is',
+      'never used again.',
+    ].join('\n'),
+    why: [
+      'The event loop keeps only a weak reference to tasks. A task nobody references can be',
+      'garbage-collected before it finishes ("Task was destroyed but it is pending!"), and an',
+      'exception it raises is never retrieved: it is logged, if at all, when the task is collected,',
+      'and the caller never learns the work failed.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: [
+          'async def handle(event):',
+          '    asyncio.create_task(notify_subscribers(event))',
+          '    return "accepted"',
+        ].join('\n'),
+        good: [
+          'background_tasks: set[asyncio.Task] = set()',
+          '',
+          'async def handle(event):',
+          '    task = asyncio.create_task(notify_subscribers(event))',
+          '    background_tasks.add(task)',
+          '    task.add_done_callback(background_tasks.discard)',
+          '    return "accepted"',
+        ].join('\n'),
+      },
+    ],
+    fix: [
+      'A suggestion (not applied by fix-all): keep a strong reference in a module-level set and',
+      'discard it when the task is done. When the tasks belong to one operation, an',
+      '`asyncio.TaskGroup` (Python 3.11+) is better still: it waits for them and propagates errors.',
+    ].join('\n'),
+    notes: [
+      'Tasks created through a `TaskGroup` (`tg.create_task`) or an `anyio`/`trio` nursery are',
+      'owned by the group and are not reported.',
+    ].join('\n'),
+  },
+  check: { python: checkDanglingTasks },
+};

@@ -219,7 +219,7 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean): Fu
 }
 
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */
-function returnsAsyncWrapper(fn: Node, depth: number): boolean {
+export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   const body = fn.childForFieldName('body');
   if (!body) return false;
   const inner = new Map<string, Node>();

@@ -43,6 +43,19 @@ export function needsParensForAwait(expr: Node): boolean {
   }
 }
 
+/**
+ * Whether `await` may be put in front of `node`: it runs directly in an `async def` body, not in
+ * a decorator, a default value or an annotation (evaluated outside the coroutine).
+ */
+export function canInsertAwait(ctx: PythonRuleContext, node: Node): boolean {
+  if (!ctx.scope.isAsyncContext(node)) return false;
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'decorator' || n.type === 'parameters' || n.type === 'lambda_parameters' || n.type === 'type') return false;
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return true;
+  }
+  return true;
+}
+
 /** Edit that turns `expr` into `await expr` (parenthesised where precedence requires). */
 export function awaitEdits(ctx: PythonRuleContext, expr: Node, replacementText?: string): TextEdit[] {
   const text = replacementText ?? expr.text;

@@ -1,6 +1,8 @@
 import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
+import { danglingTask } from './danglingTask';
+import { unawaitedCoroutine } from './unawaitedCoroutine';
 import { unusedSuppression } from './unusedSuppression';
 
 /** Every rule, in the order of the documentation. */
-export const allRules: readonly Rule[] = [blockingCallInAsync, unusedSuppression];
+export const allRules: readonly Rule[] = [unawaitedCoroutine, danglingTask, blockingCallInAsync, unusedSuppression];

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { addImportEdit, awaitEdits, moduleAlias, nodesOfType } from '../util';
+import { addImportEdit, awaitEdits, canInsertAwait, moduleAlias, nodesOfType } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -101,7 +101,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
 }
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {
-  if (api.fix === 'none' || inAwaitlessPosition(call)) return {};
+  if (api.fix === 'none' || !canInsertAwait(ctx, call)) return {};
   const alias = moduleAlias(ctx, 'asyncio', call);
   if (alias === null) return {};
   const importEdits = alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [];
@@ -128,13 +128,4 @@ function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi):
       },
     ],
   };
-}
-
-/** Positions where `await` cannot be inserted: decorators, default values, nested comprehensions' iterables... */
-function inAwaitlessPosition(call: Node): boolean {
-  for (let n: Node | null = call.parent; n; n = n.parent) {
-    if (n.type === 'decorator' || n.type === 'parameters' || n.type === 'lambda_parameters') return true;
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
-  }
-  return false;
 }

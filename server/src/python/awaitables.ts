@@ -1,0 +1,381 @@
+/**
+ * Knows which calls produce a coroutine or another awaitable that must be awaited: `async def`
+ * functions and methods of this file and of the project (through the project index), and the
+ * well-known library awaitables of knowledge/awaitables.ts, with light receiver inference
+ * (constructor calls, `async with ... as x`, annotations, `self.x = Ctor()`).
+ *
+ * Every answer errs on the side of "unknown": a call is only said to be awaitable when the
+ * callee is resolved with certainty.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { PythonRuleContext } from './context';
+import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS } from './knowledge/awaitables';
+import {
+  type ClassSummary,
+  type FunctionSummary,
+  type ModuleSummary,
+  decoratorsKeepAsync,
+  importBindings,
+  isAsyncFunction,
+  returnsAsyncWrapper,
+} from './project';
+
+export interface AwaitableCall {
+  /** How the callee reads in messages (`save`, `self.flush`, `session.close`). */
+  display: string;
+  /** Library awaitable (true) or an `async def` of the project (false). */
+  library: boolean;
+}
+
+/** A class known by the analysis: a project class (with its module) or a library class name. */
+type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
+
+const MAX_HOPS = 4;
+
+export class AwaitableResolver {
+  private readonly here: ModuleSummary;
+
+  constructor(private readonly ctx: PythonRuleContext) {
+    this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode);
+  }
+
+  /** Whether `call` returns a coroutine/awaitable that must be awaited. */
+  awaitableCall(call: Node): AwaitableCall | undefined {
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    const display = fn.text.replace(/\s+/g, '');
+    if (fn.type === 'identifier') {
+      return this.nameIsCoroutineFunction(fn) ? { display, library: false } : this.libraryFunction(fn, display);
+    }
+    if (fn.type !== 'attribute') return undefined;
+    const lib = this.libraryFunction(fn, display);
+    if (lib) return lib;
+    const receiver = fn.childForFieldName('object');
+    const method = fn.childForFieldName('attribute')?.text;
+    if (!receiver || !method) return undefined;
+    // `mod.f()` through a project import.
+    const resolved = this.ctx.scope.resolve(fn);
+    if (resolved && resolved.via === 'import') {
+      const f = this.projectFunctionByQualifiedName(resolved.name);
+      if (f !== undefined) return f ? { display, library: false } : undefined;
+    }
+    const cls = this.classOfReceiver(receiver);
+    if (!cls) return undefined;
+    if (cls.kind === 'library') {
+      return AWAITABLE_METHODS[cls.name]?.has(method) ? { display, library: true } : undefined;
+    }
+    const m = this.findMethod(cls.summary, cls.module, method, 0);
+    if (!m) return undefined;
+    // Calling an instance method through the class itself passes no `self`: unusual, skip.
+    const viaClassObject = receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self';
+    if (viaClassObject && m.fn.kind === 'instance') return undefined;
+    return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : undefined;
+  }
+
+  private libraryFunction(fn: Node, display: string): AwaitableCall | undefined {
+    const r = this.ctx.scope.resolve(fn);
+    if (!r) return undefined;
+    if (r.via === 'unbound' && !r.name.startsWith('asyncio.')) return undefined;
+    return AWAITABLE_FUNCTIONS.has(r.name) ? { display, library: true } : undefined;
+  }
+
+  /** A plain name called: a local/module `async def`, or an imported project coroutine function. */
+  private nameIsCoroutineFunction(id: Node): boolean {
+    const found = this.ctx.scope.lookup(id.text, id);
+    if (!found || found.bindings.length === 0) return false;
+    let result: boolean | undefined;
+    for (const b of found.bindings) {
+      let isCoro: boolean;
+      if (b.kind === 'def' && b.node.type === 'function_definition') {
+        isCoro = this.defNodeIsCoroutine(b.node);
+      } else if (b.kind === 'import') {
+        const binding = importBindings(b.node).find(([local]) => local === id.text)?.[1];
+        if (!binding || binding.name === undefined) return false;
+        const target = this.projectMember(binding.module, binding.level, binding.name, 0);
+        isCoro = target?.kind === 'function' ? this.functionIsCoroutine(target.fn, target.module) : false;
+      } else {
+        return false;
+      }
+      // Every binding must agree (a name redefined sync elsewhere is ambiguous).
+      if (result !== undefined && result !== isCoro) return false;
+      result = isCoro;
+    }
+    return result === true;
+  }
+
+  private defNodeIsCoroutine(def: Node): boolean {
+    if (!isAsyncFunction(def)) return false;
+    const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
+    if (!decorated) return true;
+    const decorators = decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+    return decorators.every((d) => this.localDecoratorKeepsAsync(d));
+  }
+
+  private localDecoratorKeepsAsync(decorator: Node): boolean {
+    let expr = decorator.namedChildren[0];
+    while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
+    if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return false;
+    const known = (name: string) => decoratorsKeepAsync([name], () => undefined);
+    if (known(expr.text.replace(/\s+/g, ''))) return true;
+    const resolved = this.ctx.scope.resolve(expr);
+    if (resolved && known(resolved.name)) return true;
+    if (expr.type !== 'identifier') return false;
+    // A decorator defined in this file or imported from the project that returns an async wrapper.
+    const found = this.ctx.scope.lookup(expr.text, expr);
+    const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
+    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2);
+    if (b?.kind === 'import') {
+      const binding = importBindings(b.node).find(([local]) => local === expr!.text)?.[1];
+      if (binding?.name) {
+        const target = this.projectMember(binding.module, binding.level, binding.name, 0);
+        return target?.kind === 'function' && target.fn.wrapsAsync;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a summarised function is a coroutine function once its decorators are applied. */
+  private functionIsCoroutine(fn: FunctionSummary, module: ModuleSummary): boolean {
+    if (!fn.isAsync) return false;
+    return decoratorsKeepAsync(fn.decorators, (dotted) => {
+      const head = dotted.split('.')[0];
+      const imp = module.imports.get(head);
+      if (imp) {
+        const qualified = [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...dotted.split('.').slice(1)].join('.');
+        if (decoratorsKeepAsync([qualified], () => undefined)) return 'preserving';
+        if (imp.name && !dotted.includes('.')) {
+          const target = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
+          if (target?.kind === 'function') return target.fn;
+        }
+        return undefined;
+      }
+      return module.functions.get(dotted);
+    });
+  }
+
+  /** Resolves `module.member` (following re-exports) to a function or class of the project. */
+  private projectMember(
+    module: string,
+    level: number,
+    member: string,
+    hops: number,
+    fromFile: string = this.ctx.filePath,
+  ): { kind: 'function'; fn: FunctionSummary; module: ModuleSummary } | { kind: 'class'; cls: ClassSummary; module: ModuleSummary } | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const file = this.ctx.project.resolveModule(fromFile, module, level);
+    if (!file) return undefined;
+    const summary = this.ctx.project.summary(file);
+    if (!summary) return undefined;
+    const fn = summary.functions.get(member);
+    if (fn) return { kind: 'function', fn, module: summary };
+    const cls = summary.classes.get(member);
+    if (cls) return { kind: 'class', cls, module: summary };
+    const reexport = summary.imports.get(member);
+    if (reexport?.name) return this.projectMember(reexport.module, reexport.level, reexport.name, hops + 1, file);
+    if (reexport && !reexport.name) return undefined;
+    // `from pkg import submodule` is a module, not a member.
+    return undefined;
+  }
+
+  /**
+   * `pkg.mod.f` (a qualified name from an import): true/false when it names a project function,
+   * undefined when it is not a project function at all.
+   */
+  private projectFunctionByQualifiedName(qualified: string): boolean | undefined {
+    const level = /^\.*/.exec(qualified)![0].length;
+    const parts = qualified.slice(level).split('.');
+    for (let split = parts.length - 1; split >= 1; split--) {
+      const module = parts.slice(0, split).join('.');
+      const rest = parts.slice(split);
+      if (rest.length === 1) {
+        const target = this.projectMember(module, level, rest[0], 0);
+        if (target?.kind === 'function') return this.functionIsCoroutine(target.fn, target.module);
+        if (target) return undefined;
+      } else if (rest.length === 2) {
+        const target = this.projectMember(module, level, rest[0], 0);
+        if (target?.kind === 'class') {
+          const m = this.findMethod(target.cls, target.module, rest[1], 0);
+          if (m && m.fn.kind !== 'instance') return this.functionIsCoroutine(m.fn, m.module);
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private findMethod(cls: ClassSummary, module: ModuleSummary, name: string, depth: number): { fn: FunctionSummary; module: ModuleSummary } | undefined {
+    const own = cls.methods.get(name);
+    if (own) return { fn: own, module };
+    if (depth > MAX_HOPS) return undefined;
+    for (const base of cls.bases) {
+      const b = this.classInModule(base, module);
+      if (b) {
+        const found = this.findMethod(b.cls, b.module, name, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** A class named (as written) inside `module`: defined there or imported into it from the project. */
+  private classInModule(written: string, module: ModuleSummary): { cls: ClassSummary; module: ModuleSummary } | undefined {
+    const parts = written.split('.');
+    if (parts.length === 1) {
+      const local = module.classes.get(written);
+      if (local) return { cls: local, module };
+      const imp = module.imports.get(written);
+      if (imp?.name) {
+        const t = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
+        if (t?.kind === 'class') return { cls: t.cls, module: t.module };
+      }
+      return undefined;
+    }
+    const imp = module.imports.get(parts[0]);
+    if (!imp) return undefined;
+    const base = imp.name ? `${imp.module ? `${imp.module}.` : ''}${imp.name}` : imp.module;
+    const modPath = [base, ...parts.slice(1, -1)].join('.');
+    const t = this.projectMember(modPath, imp.level, parts[parts.length - 1], 0, module.path);
+    return t?.kind === 'class' ? { cls: t.cls, module: t.module } : undefined;
+  }
+
+  /** The class a name refers to at `at` (project class or library class), if it names one. */
+  private classByName(written: string, at: Node): KnownClass | undefined {
+    const head = written.split('.')[0];
+    const found = this.ctx.scope.lookup(head, at);
+    if (found && found.bindings.every((b) => b.kind === 'class') && !written.includes('.')) {
+      const cls = this.here.classes.get(written);
+      return cls ? { kind: 'project', summary: cls, module: this.here } : undefined;
+    }
+    const project = this.classInModule(written, this.here);
+    if (project) return { kind: 'project', summary: project.cls, module: project.module };
+    return undefined;
+  }
+
+  /** Library class name for a constructor/factory expression, resolved through imports. */
+  private libraryClassOf(expr: Node): string | undefined {
+    if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
+    const r = this.ctx.scope.resolve(expr);
+    if (!r || (r.via === 'unbound' && !r.name.startsWith('asyncio.'))) return undefined;
+    if (AWAITABLE_METHODS[r.name]) return r.name;
+    return undefined;
+  }
+
+  /** The class of the value a receiver expression holds, when it can be known for sure. */
+  private classOfReceiver(receiver: Node): KnownClass | undefined {
+    if (receiver.type === 'identifier') {
+      const name = receiver.text;
+      if (name === 'self' || name === 'cls') {
+        const cls = this.enclosingClass(receiver);
+        if (cls) return { kind: 'project', summary: cls, module: this.here };
+      }
+      const asClass = this.classByName(name, receiver);
+      if (asClass) return asClass;
+      const found = this.ctx.scope.lookup(name, receiver);
+      if (!found || found.bindings.length !== 1) return undefined;
+      return this.classOfBinding(found.bindings[0].node);
+    }
+    if (receiver.type === 'attribute' && receiver.childForFieldName('object')?.text === 'self') {
+      const cls = this.enclosingClass(receiver);
+      const attr = receiver.childForFieldName('attribute')?.text;
+      if (!cls || !attr) return undefined;
+      const ctor = cls.attributes.get(attr);
+      if (!ctor) return undefined;
+      return this.classFromConstructorText(ctor, receiver);
+    }
+    if (receiver.type === 'call') {
+      // `Ctor().method()` is rare for coroutines, but `asyncio.get_running_loop().run_in_executor(...)` is common.
+      const fn = receiver.childForFieldName('function');
+      if (!fn) return undefined;
+      const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
+      if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
+    }
+    return undefined;
+  }
+
+  private classFromConstructorText(ctor: string, at: Node): KnownClass | undefined {
+    const project = this.classInModule(ctor, this.here);
+    if (project) return { kind: 'project', summary: project.cls, module: project.module };
+    // Library constructors: resolve the head through the module's imports.
+    const parts = ctor.split('.');
+    const imp = this.here.imports.get(parts[0]);
+    const qualified = imp ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...parts.slice(1)].join('.') : undefined;
+    void at;
+    return qualified && AWAITABLE_METHODS[qualified] ? { kind: 'library', name: qualified } : undefined;
+  }
+
+  /** Class of a variable from its single binding: `x = Ctor()`, `x = await factory()`, `async with Ctor() as x`, `x: Ctor`. */
+  private classOfBinding(target: Node): KnownClass | undefined {
+    const parent = target.parent;
+    if (!parent) return undefined;
+    // Parameters and annotated names: `session: aiohttp.ClientSession`.
+    if (parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter') {
+      const t = parent.childForFieldName('type');
+      const e = t?.namedChildren[0] ?? t;
+      return e ? this.classOfTypeExpr(e) : undefined;
+    }
+    if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
+      const annotation = parent.childForFieldName('type');
+      if (annotation) {
+        const e = annotation.namedChildren[0] ?? annotation;
+        const c = this.classOfTypeExpr(e);
+        if (c) return c;
+      }
+      let value = parent.childForFieldName('right');
+      let awaited = false;
+      if (value?.type === 'await') {
+        awaited = true;
+        value = value.namedChildren[0] ?? null;
+      }
+      if (value?.type !== 'call') return undefined;
+      const fn = value.childForFieldName('function');
+      if (!fn) return undefined;
+      if (awaited) {
+        const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
+        if (r && FACTORY_RESULTS[r.name]) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
+        return undefined;
+      }
+      return this.classOfConstructor(fn, target);
+    }
+    // `async with aiohttp.ClientSession() as session:` / `async with pool.acquire() as conn:`.
+    if (parent.type === 'as_pattern_target' || parent.type === 'as_pattern') {
+      const asPattern = parent.type === 'as_pattern' ? parent : parent.parent;
+      const value = asPattern?.type === 'as_pattern' ? asPattern.namedChildren[0] : null;
+      if (value?.type !== 'call') return undefined;
+      const fn = value.childForFieldName('function');
+      if (!fn) return undefined;
+      if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'acquire') {
+        const owner = fn.childForFieldName('object');
+        const ownerClass = owner ? this.classOfReceiver(owner) : undefined;
+        if (ownerClass?.kind === 'library' && ownerClass.name === 'asyncpg.Pool') return { kind: 'library', name: 'asyncpg.Connection' };
+        return undefined;
+      }
+      return this.classOfConstructor(fn, target);
+    }
+    return undefined;
+  }
+
+  private classOfConstructor(fn: Node, at: Node): KnownClass | undefined {
+    if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
+    const lib = this.libraryClassOf(fn);
+    if (lib) return { kind: 'library', name: lib };
+    return this.classByName(fn.text.replace(/\s+/g, ''), at);
+  }
+
+  private classOfTypeExpr(expr: Node): KnownClass | undefined {
+    if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
+    const lib = this.libraryClassOf(expr);
+    if (lib) return { kind: 'library', name: lib };
+    return this.classByName(expr.text.replace(/\s+/g, ''), expr);
+  }
+
+  /** The class whose method directly contains `node` (for `self`/`cls`). */
+  private enclosingClass(node: Node): ClassSummary | undefined {
+    const fn = this.ctx.scope.enclosingFunction(node);
+    if (!fn || fn.kind !== 'function') return undefined;
+    const parentScope = fn.parent;
+    if (parentScope?.kind !== 'class') return undefined;
+    // Only top-level classes are in the module summary.
+    if (parentScope.parent?.kind !== 'module') return undefined;
+    return this.here.classes.get(parentScope.name);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * dangling-task: `asyncio.create_task(...)` / `ensure_future(...)` / `loop.create_task(...)`
+ * whose task is not kept anywhere.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix, TextEdit } from '../../engine/types';
+import type { PythonRuleContext } from '../context';
+import { addImportEdit, nodesOfType } from '../util';
+
+const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
+const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop']);
+const LOOP_NAMES = new Set(['loop', '_loop', 'event_loop', '_event_loop']);
+const REGISTRY = '_background_tasks';
+
+export function checkDanglingTasks(ctx: PythonRuleContext): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const factory = taskFactory(ctx, call);
+    if (!factory) continue;
+    const parent = call.parent;
+    if (!parent) continue;
+    if (parent.type === 'expression_statement' && parent.namedChildCount === 1) {
+      ctx.report({
+        message: `The task from ${factory}() is not kept: it can be garbage-collected before it finishes, and its exception is never retrieved`,
+        range: ctx.rangeOf(call),
+        suggestions: keepReferenceFix(ctx, parent, call, undefined),
+      });
+      continue;
+    }
+    if (parent.type === 'assignment' && parent.parent?.type === 'expression_statement') {
+      const left = parent.childForFieldName('left');
+      if (left?.type !== 'identifier' || parent.childForFieldName('right')?.id !== call.id) continue;
+      if (isUsedElsewhere(ctx, left)) continue;
+      ctx.report({
+        message: `Task '${left.text}' from ${factory}() is never used: it can be garbage-collected before it finishes, and its exception is never retrieved`,
+        range: ctx.rangeOf(call),
+        suggestions: keepReferenceFix(ctx, parent.parent, call, left.text),
+      });
+      continue;
+    }
+    // `[asyncio.create_task(c) for c in coros]` as a statement: every task is dropped.
+    if ((parent.type === 'list_comprehension' || parent.type === 'set_comprehension') && parent.parent?.type === 'expression_statement') {
+      ctx.report({
+        message: `The tasks from ${factory}() are not kept: they can be garbage-collected before they finish, and their exceptions are never retrieved`,
+        range: ctx.rangeOf(call),
+      });
+    }
+  }
+}
+
+/** The factory's display name when `call` creates a task that nothing owns yet. */
+function taskFactory(ctx: PythonRuleContext, call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  const resolved = fn.type === 'identifier' || fn.type === 'attribute' ? ctx.scope.resolve(fn) : undefined;
+  if (resolved && TASK_FACTORIES.has(resolved.name) && (resolved.via !== 'unbound' || resolved.name.startsWith('asyncio.'))) {
+    return fn.text.replace(/\s+/g, '');
+  }
+  if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return undefined;
+  const receiver = fn.childForFieldName('object');
+  if (!receiver) return undefined;
+  if (isEventLoop(ctx, receiver)) return `${receiver.text.replace(/\s+/g, '')}.create_task`;
+  return undefined;
+}
+
+function isEventLoop(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (receiver.type === 'call') {
+    const f = receiver.childForFieldName('function');
+    const r = f && (f.type === 'identifier' || f.type === 'attribute') ? ctx.scope.resolve(f) : undefined;
+    return r !== undefined && LOOP_GETTERS.has(r.name);
+  }
+  if (receiver.type === 'identifier') {
+    const found = ctx.scope.lookup(receiver.text, receiver);
+    if (found) {
+      // A name bound by `async with TaskGroup() as x` (or anything but a loop getter) is not a loop.
+      let sawLoop = false;
+      for (const b of found.bindings) {
+        const value = b.node.parent?.type === 'assignment' ? b.node.parent.childForFieldName('right') : null;
+        if (value?.type === 'call') {
+          const f = value.childForFieldName('function');
+          const r = f && (f.type === 'identifier' || f.type === 'attribute') ? ctx.scope.resolve(f) : undefined;
+          if (r && LOOP_GETTERS.has(r.name)) {
+            sawLoop = true;
+            continue;
+          }
+        }
+        if (b.kind === 'param' && LOOP_NAMES.has(receiver.text)) {
+          sawLoop = true;
+          continue;
+        }
+        return false;
+      }
+      return sawLoop;
+    }
+    return false;
+  }
+  if (receiver.type === 'attribute') {
+    // `self.loop.create_task(...)`, `self._loop.create_task(...)`.
+    return receiver.childForFieldName('object')?.text === 'self' && LOOP_NAMES.has(receiver.childForFieldName('attribute')?.text ?? '');
+  }
+  return false;
+}
+
+/** Whether the name assigned at `target` is read anywhere else in its scope. */
+function isUsedElsewhere(ctx: PythonRuleContext, target: Node): boolean {
+  const scope = ctx.scope.scopeAt(target);
+  const owner = scope.kind === 'module' ? ctx.tree.rootNode : scope.node;
+  for (const id of owner.descendantsOfType('identifier')) {
+    if (id && id.text === target.text && id.id !== target.id) return true;
+  }
+  // `global`/`nonlocal` declarations or uses in other functions: stay silent.
+  return scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text);
+}
+
+function keepReferenceFix(ctx: PythonRuleContext, statement: Node, call: Node, existingName: string | undefined): Fix[] | undefined {
+  // Only for a statement that starts its own line.
+  const lineText = ctx.lines.lineText(statement.startPosition.row);
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  if (indent.length !== statement.startPosition.column) return undefined;
+  const moduleBinding = ctx.scope.module.bindings.get(REGISTRY);
+  const edits: TextEdit[] = [];
+  if (moduleBinding) {
+    // Reuse it only when it is the plain module-level set this fix creates.
+    const ok = moduleBinding.every((b) => b.node.parent?.type === 'assignment' && b.node.parent.childForFieldName('right')?.text === 'set()');
+    if (!ok) return undefined;
+  } else {
+    edits.push(addImportEdit(ctx, `${REGISTRY} = set()  # strong references to running background tasks`));
+  }
+  let name = existingName;
+  if (!name) {
+    name = 'task';
+    for (let i = 2; ctx.scope.lookup(name, call); i++) name = `task${i}`;
+    edits.push({ range: { start: ctx.rangeOf(call).start, end: ctx.rangeOf(call).start }, newText: `${name} = ` });
+  }
+  // After the statement's line, keeping a trailing comment where it is.
+  const eol = ctx.lines.eol(statement.endPosition.row);
+  const end = { line: statement.endPosition.row, character: ctx.lines.lineText(statement.endPosition.row).length };
+  edits.push({
+    range: { start: end, end },
+    newText: `${eol}${indent}${REGISTRY}.add(${name})${eol}${indent}${name}.add_done_callback(${REGISTRY}.discard)`,
+  });
+  return [{ title: `Keep a reference to the task in ${REGISTRY} until it is done`, safe: false, edits }];
+}

@@ -66,6 +66,16 @@ describe('fixtures', () => {
           assert.equal(again.applied, 0, 'fix-all is not idempotent');
         });
       }
+
+      const unsafePath = `${file}.unsafe-fixed`;
+      if (fs.existsSync(unsafePath)) {
+        it('safe fixes and suggestions together give the .unsafe-fixed twin', async () => {
+          const engine = await testEngine();
+          const fixed = fixText(engine, { filePath: file, text }, allRulesConfig(path.dirname(file)), { unsafe: true });
+          assert.ok(fixed.applied > 0, 'no fix was applied');
+          assert.equal(fixed.text, fs.readFileSync(unsafePath, 'utf8'));
+        });
+      }
     });
   }
 });

@@ -81,8 +81,9 @@ export function moduleAlias(ctx: PythonRuleContext, module: string, at: Node): s
 }
 
 /**
- * An edit adding `import <module>` at the top of the file: after the docstring, `from __future__`
- * imports, and the last top-level import of the leading import block.
+ * An edit adding a statement at the top of the file, after the docstring and `from __future__`
+ * imports: an `import x` joins the leading import block in sorted position; anything else goes
+ * after the block, separated by a blank line.
  */
 export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEdit {
   const root = ctx.tree.rootNode;
@@ -117,6 +118,10 @@ export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEd
     return { range: { start: pos, end: pos }, newText: `${statement}${eol}` };
   }
   const lineEnd = { line: afterLine, character: ctx.lines.lineText(afterLine).length };
+  if (!sortKey) {
+    // A definition, not an import: keep it apart from the import block by a blank line.
+    return { range: { start: lineEnd, end: lineEnd }, newText: `${eol}${eol}${statement}` };
+  }
   if (afterLine + 1 >= ctx.lines.lineCount) {
     return { range: { start: lineEnd, end: lineEnd }, newText: `${eol}${statement}` };
   }

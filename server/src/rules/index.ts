@@ -1,8 +1,17 @@
 import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
 import { danglingTask } from './danglingTask';
+import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop } from './hygiene';
 import { unawaitedCoroutine } from './unawaitedCoroutine';
 import { unusedSuppression } from './unusedSuppression';
 
 /** Every rule, in the order of the documentation. */
-export const allRules: readonly Rule[] = [unawaitedCoroutine, danglingTask, blockingCallInAsync, unusedSuppression];
+export const allRules: readonly Rule[] = [
+  unawaitedCoroutine,
+  danglingTask,
+  blockingCallInAsync,
+  busyWaitLoop,
+  asyncWithoutAwait,
+  asyncTimeoutParameter,
+  unusedSuppression,
+];

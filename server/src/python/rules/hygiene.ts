@@ -1,0 +1,111 @@
+/**
+ * Async hygiene checks for Python: an `async def` that never awaits (RUF029), busy-wait polling
+ * loops (ASYNC110), and async functions that take their own `timeout` parameter (ASYNC109).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { PythonRuleContext } from '../context';
+import { isAsyncFunction } from '../project';
+import { nodesOfType } from '../util';
+
+/** Methods whose protocol requires `async def` even when they do not await. */
+const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
+
+/** Body statements that make a function a stub (abstract method, protocol, placeholder). */
+function isStubBody(body: Node): boolean {
+  const stmts = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  return stmts.every((s) => {
+    if (s.type === 'pass_statement') return true;
+    if (s.type === 'expression_statement') {
+      const e = s.namedChildren[0];
+      return e?.type === 'string' || e?.type === 'ellipsis';
+    }
+    if (s.type === 'raise_statement') return /NotImplementedError/.test(s.text);
+    return false;
+  });
+}
+
+/** Whether the function's own body (not nested functions or classes) awaits or iterates asynchronously. */
+function hasOwnCheckpoint(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return true;
+  const stack: Node[] = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'await' || n.type === 'yield') return true;
+    if ((n.type === 'for_statement' || n.type === 'with_statement' || n.type === 'for_in_clause') && n.children.some((c) => c?.type === 'async')) return true;
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
+      if (c.type === 'decorated_definition') continue;
+      stack.push(c);
+    }
+  }
+  return false;
+}
+
+export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
+  for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
+    if (!isAsyncFunction(fn)) continue;
+    const name = fn.childForFieldName('name');
+    const body = fn.childForFieldName('body');
+    if (!name || !body) continue;
+    if (ASYNC_PROTOCOL.has(name.text)) continue;
+    // Decorated functions are usually registered with a framework that requires `async def`.
+    if (fn.parent?.type === 'decorated_definition') continue;
+    if (isStubBody(body) || hasOwnCheckpoint(fn)) continue;
+    ctx.report({
+      message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
+      range: ctx.rangeOf(name),
+    });
+  }
+}
+
+const SLEEPS = new Set(['asyncio.sleep', 'anyio.sleep', 'trio.sleep']);
+
+/** `while not done: await asyncio.sleep(x)` — polling a flag instead of waiting for an event. */
+export function checkBusyWait(ctx: PythonRuleContext): void {
+  for (const loop of nodesOfType(ctx.tree.rootNode, 'while_statement')) {
+    const body = loop.childForFieldName('body');
+    const condition = loop.childForFieldName('condition');
+    if (!body || !condition) continue;
+    if (condition.type === 'true' || condition.text === '1') continue;
+    const stmts = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+    if (stmts.length === 0 || !stmts.every((s) => s.type === 'pass_statement' || isSleepStatement(ctx, s))) continue;
+    if (!stmts.some((s) => s.type !== 'pass_statement')) continue;
+    if (!ctx.scope.isAsyncContext(loop)) continue;
+    ctx.report({
+      message: 'This loop polls with sleep until a condition holds: wait for an asyncio.Event (or Condition) set by the code that changes it',
+      range: { start: ctx.rangeOf(loop).start, end: ctx.rangeOf(condition).end },
+      anchors: ['ASYNC110'],
+    });
+  }
+}
+
+function isSleepStatement(ctx: PythonRuleContext, stmt: Node): boolean {
+  if (stmt.type !== 'expression_statement') return false;
+  const e = stmt.namedChildren[0];
+  if (e?.type !== 'await') return false;
+  const call = e.namedChildren[0];
+  if (call?.type !== 'call') return false;
+  const fn = call.childForFieldName('function');
+  const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  return r !== undefined && SLEEPS.has(r.name);
+}
+
+/** `async def f(..., timeout=...)`: cancellation scopes at the call site compose better (ASYNC109). */
+export function checkTimeoutParameter(ctx: PythonRuleContext): void {
+  for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
+    if (!isAsyncFunction(fn)) continue;
+    const params = fn.childForFieldName('parameters');
+    for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
+      const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      if (id?.type !== 'identifier' || id.text !== 'timeout') continue;
+      const name = fn.childForFieldName('name')?.text ?? '?';
+      ctx.report({
+        message: `Async function '${name}' takes a 'timeout' parameter: let callers wrap the call in 'async with asyncio.timeout(...)' instead`,
+        range: ctx.rangeOf(p),
+        anchors: ['ASYNC109'],
+      });
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { Rule } from '../engine/types';
+import { checkAsyncWithoutAwait, checkBusyWait, checkTimeoutParameter } from '../python/rules/hygiene';
+
+export const asyncWithoutAwait: Rule = {
+  id: 'async-without-await',
+  family: 'hygiene',
+  languages: ['python'],
+  defaultSeverity: 'info',
+  optIn: true,
+  anchors: ['RUF029'],
+  fixable: 'none',
+  docs: {
+    summary: 'An `async def` that never awaits, iterates or enters anything asynchronously.',
+    what: [
+      'An `async def` whose own body contains no `await`, `async for` or `async with` (nested',
+      'functions do not count). Decorated functions (often registered with a framework that',
+      'requires coroutines), protocol methods such as `__aenter__`, and stubs (`...`, `pass`,',
+      '`raise NotImplementedError`) are not reported. Off by default: select it to use it.',
+    ].join('\n'),
+    why: [
+      'Callers must await it and pay for creating and scheduling a coroutine, yet it never yields',
+      'to the event loop; worse, a blocking body hides behind an `async` signature, and',
+      'readers assume it does I/O.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def total(prices):', '    return sum(prices)'].join('\n'),
+        good: ['def total(prices):', '    return sum(prices)'].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkAsyncWithoutAwait },
+};
+
+export const busyWaitLoop: Rule = {
+  id: 'busy-wait-loop',
+  family: 'hygiene',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: ['ASYNC110'],
+  fixable: 'none',
+  docs: {
+    summary: 'A `while` loop that only sleeps until a condition becomes true.',
+    what: 'A `while <condition>:` loop inside async code whose body is only `await asyncio.sleep(...)` (or `anyio`/`trio` sleep).',
+    why: [
+      'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',
+      'short interval it burns CPU, with a long one it is slow. An `asyncio.Event` (or',
+      '`Condition`) set by the code that changes the state wakes the waiter exactly when needed.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def wait_ready(worker):', '    while not worker.ready:', '        await asyncio.sleep(0.1)'].join('\n'),
+        good: ['async def wait_ready(worker):', '    await worker.ready_event.wait()  # set by the worker when it is ready'].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkBusyWait },
+};
+
+export const asyncTimeoutParameter: Rule = {
+  id: 'async-timeout-parameter',
+  family: 'hygiene',
+  languages: ['python'],
+  defaultSeverity: 'info',
+  optIn: true,
+  anchors: ['ASYNC109'],
+  fixable: 'none',
+  docs: {
+    summary: 'An async function takes its own `timeout` parameter instead of letting callers use a timeout scope.',
+    what: 'An `async def` with a parameter named `timeout`. Off by default: select it to use it.',
+    why: [
+      'Hand-rolled timeout parameters do not compose: each layer re-implements them, and nested',
+      'deadlines drift. `async with asyncio.timeout(...)` (Python 3.11+) at the call site cancels',
+      'whatever the function is awaiting, however deep, and leaves one place to change it.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def fetch(url, timeout=10):', '    return await asyncio.wait_for(get(url), timeout)'].join('\n'),
+        good: ['async def fetch(url):', '    return await get(url)', '', 'async def caller(url):', '    async with asyncio.timeout(10):', '        return await fetch(url)'].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkTimeoutParameter },
+};

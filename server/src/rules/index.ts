@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
 import { danglingTask } from './danglingTask';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop } from './hygiene';
+import { swallowedCancellation } from './swallowedCancellation';
 import { unawaitedCoroutine } from './unawaitedCoroutine';
 import { unusedSuppression } from './unusedSuppression';
 
@@ -10,6 +11,7 @@ export const allRules: readonly Rule[] = [
   unawaitedCoroutine,
   danglingTask,
   blockingCallInAsync,
+  swallowedCancellation,
   busyWaitLoop,
   asyncWithoutAwait,
   asyncTimeoutParameter,

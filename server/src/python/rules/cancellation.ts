@@ -1,0 +1,187 @@
+/**
+ * swallowed-cancellation: handlers and `finally` blocks in async code that stop a
+ * `CancelledError` from propagating, so the task cannot be cancelled any more.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/types';
+import type { PythonRuleContext } from '../context';
+import { addImportEdit, moduleAlias, nodesOfType } from '../util';
+
+const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError']);
+const BASE = new Set(['builtins.BaseException']);
+
+/** Whether the subtree (not nested functions) has an await point: await, async for, async with. */
+export function hasCheckpoint(node: Node): boolean {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'await') return true;
+    if ((n.type === 'for_statement' || n.type === 'with_statement') && n.children.some((c) => c?.type === 'async')) return true;
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition' || c.type === 'decorated_definition') continue;
+      stack.push(c);
+    }
+  }
+  return false;
+}
+
+/** Statements of a block, ignoring comments. */
+function statements(block: Node | null): Node[] {
+  return (block?.namedChildren ?? []).filter((s): s is Node => s !== null && s.type !== 'comment');
+}
+
+/** Whether the handler raises (anything) or returns on some path, outside nested functions. */
+function exits(handler: Node, types: readonly string[]): boolean {
+  const stack: Node[] = [handler];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (types.includes(n.type)) return true;
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
+      stack.push(c);
+    }
+  }
+  return false;
+}
+
+type Caught = 'cancelled' | 'base' | 'bare' | undefined;
+
+function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
+  // The caught expression is the first named child that is not the body block.
+  const body = clause.namedChildren.find((c) => c?.type === 'block');
+  const expr = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
+  if (!expr || (body && expr.id === body.id)) return 'bare';
+  let types: Node[] = [expr];
+  if (expr.type === 'as_pattern') types = [expr.namedChildren[0]!].filter(Boolean);
+  const flat: Node[] = [];
+  for (const t of types) {
+    if (t.type === 'tuple' || t.type === 'parenthesized_expression') flat.push(...t.namedChildren.filter((c): c is Node => c !== null));
+    else flat.push(t);
+  }
+  let kind: Caught;
+  for (const t of flat) {
+    if (t.type !== 'identifier' && t.type !== 'attribute') continue;
+    const r = ctx.scope.resolve(t);
+    if (!r) continue;
+    if (CANCELLED.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) kind = 'cancelled';
+    else if (BASE.has(r.name) && kind === undefined) kind = 'base';
+  }
+  return kind;
+}
+
+/** `x.cancel()` earlier in the same function, and the try body only awaits `x`: the expected "cancel then wait" pattern. */
+function awaitsTaskItCancelled(ctx: PythonRuleContext, tryBody: Node | null, fnNode: Node | undefined): boolean {
+  const stmts = statements(tryBody);
+  if (!fnNode || stmts.length === 0) return false;
+  const cancelled = new Set<string>();
+  for (const call of fnNode.descendantsOfType('call')) {
+    const f = call?.childForFieldName('function');
+    if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'cancel' && call!.startIndex < tryBody!.startIndex) {
+      const obj = f.childForFieldName('object');
+      if (obj) cancelled.add(obj.text);
+    }
+    // `for t in tasks: t.cancel()` then `await asyncio.gather(*tasks, ...)`.
+  }
+  if (cancelled.size === 0) return false;
+  return stmts.every((s) => {
+    const e = s.type === 'expression_statement' ? s.namedChildren[0] : s.type === 'return_statement' ? s.namedChildren[0] : null;
+    let awaited = e?.type === 'assignment' ? e.childForFieldName('right') : e;
+    if (awaited?.type !== 'await') return false;
+    awaited = awaited.namedChildren[0] ?? null;
+    if (!awaited) return false;
+    if (cancelled.has(awaited.text)) return true;
+    // await asyncio.gather(*tasks) / asyncio.wait(tasks) after cancelling them.
+    if (awaited.type === 'call') {
+      const args = awaited.childForFieldName('arguments')?.namedChildren ?? [];
+      return args.some((a) => a !== null && (cancelled.has(a.text.replace(/^\*/, '')) || [...cancelled].some((c) => a.text.includes(c))));
+    }
+    return false;
+  }) && ctx.scope.isAsyncContext(tryBody!);
+}
+
+export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
+  for (const tryNode of nodesOfType(ctx.tree.rootNode, 'try_statement')) {
+    if (!ctx.scope.isAsyncContext(tryNode)) continue;
+    const body = tryNode.childForFieldName('body');
+    const fn = ctx.scope.enclosingFunction(tryNode);
+    const fnName = fn?.name ?? '?';
+    const clauses = tryNode.namedChildren.filter((c): c is Node => c !== null && c.type === 'except_clause');
+    const checkpoint = body ? hasCheckpoint(body) : false;
+    for (const clause of clauses) {
+      const kind = caughtKind(ctx, clause);
+      if (!kind) continue;
+      const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
+      if (!handler || exits(handler, ['raise_statement', 'return_statement'])) continue;
+      if (!checkpoint) continue;
+      if (kind === 'cancelled' && awaitsTaskItCancelled(ctx, body, fn?.node)) continue;
+      // An earlier `except CancelledError: raise` already lets cancellation through.
+      if (kind !== 'cancelled' && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled')) continue;
+      const what = kind === 'cancelled' ? 'CancelledError is caught' : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
+      ctx.report({
+        message: `${what} and not re-raised in async function '${fnName}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
+        range: { start: ctx.rangeOf(clause).start, end: ctx.rangeOf(handler).start },
+        anchors: ['ASYNC103'],
+        ...fixFor(ctx, clause, handler, kind),
+      });
+    }
+    const fin = tryNode.namedChildren.find((c) => c?.type === 'finally_clause');
+    if (fin && checkpoint) {
+      const finBody = fin.namedChildren.find((c) => c?.type === 'block') ?? null;
+      for (const jump of jumpsOutOf(finBody)) {
+        ctx.report({
+          message: `'${jump.text.split(/\s/)[0]}' inside 'finally' discards the exception in flight, CancelledError included, in async function '${fnName}'`,
+          range: ctx.rangeOf(jump),
+          anchors: ['ASYNC104', 'B012'],
+        });
+      }
+    }
+  }
+}
+
+/** `return`/`break`/`continue` in a finally block that leave it (not inside nested loops/functions for break/continue). */
+function jumpsOutOf(block: Node | null): Node[] {
+  if (!block) return [];
+  const out: Node[] = [];
+  const stack: { n: Node; inLoop: boolean }[] = [{ n: block, inLoop: false }];
+  while (stack.length) {
+    const { n, inLoop } = stack.pop()!;
+    if (n.type === 'return_statement') out.push(n);
+    if (!inLoop && (n.type === 'break_statement' || n.type === 'continue_statement')) out.push(n);
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
+      stack.push({ n: c, inLoop: inLoop || n.type === 'for_statement' || n.type === 'while_statement' });
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caught): { fix?: Fix } {
+  const stmts = statements(handler);
+  const last = stmts[stmts.length - 1];
+  const clauseLine = ctx.lines.lineText(clause.startPosition.row);
+  const clauseIndent = /^[ \t]*/.exec(clauseLine)![0];
+  if (clauseIndent.length !== clause.startPosition.column) return {};
+  if (kind === 'cancelled') {
+    if (!last) return {};
+    // Add `raise` after the handler's last statement, at its indentation.
+    const lastLine = ctx.lines.lineText(last.startPosition.row);
+    const indent = /^[ \t]*/.exec(lastLine)![0];
+    if (indent.length !== last.startPosition.column || last.startPosition.row === clause.startPosition.row) return {};
+    const endRow = last.endPosition.row;
+    const end = { line: endRow, character: ctx.lines.lineText(endRow).length };
+    return {
+      fix: { title: 'Re-raise CancelledError at the end of the handler', safe: true, edits: [{ range: { start: end, end }, newText: `${ctx.lines.eol(endRow)}${indent}raise` }] },
+    };
+  }
+  // bare except / BaseException: let cancellation through first, keep the handler for the rest.
+  const alias = moduleAlias(ctx, 'asyncio', clause);
+  if (alias === null) return {};
+  const asyncio = alias ?? 'asyncio';
+  const firstInHandler = stmts[0];
+  const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
+  const eol = ctx.lines.eol(clause.startPosition.row);
+  const at = { line: clause.startPosition.row, character: 0 };
+  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }];
+  if (alias === undefined) edits.push(addImportEdit(ctx, 'import asyncio'));
+  return { fix: { title: 'Let CancelledError through before this handler', safe: true, edits } };
+}

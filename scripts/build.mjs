@@ -65,6 +65,8 @@ await Promise.all([
       cli: path.join(root, 'server/src/cli.ts'),
     },
     outdir: path.join(root, 'server/out'),
+    // The TypeScript compiler locates its lib.*.d.ts files next to itself: load it from node_modules.
+    external: ['typescript'],
   }),
   esbuild.build({
     entryPoints: [...(await listTs(path.join(root, 'server/src'))), ...(await listTs(path.join(root, 'client/src'))), ...(await listTs(path.join(root, 'test')))],

@@ -112,7 +112,7 @@ export class AwaitableResolver {
   }
 
   private localDecoratorKeepsAsync(decorator: Node): boolean {
-    let expr = decorator.namedChildren[0];
+    let expr: Node | null = decorator.namedChildren[0];
     while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
     if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return false;
     const known = (name: string) => decoratorsKeepAsync([name], () => undefined);

@@ -1,0 +1,152 @@
+/**
+ * The TypeScript/JavaScript front end. Syntax comes from typescript-estree (ESTree nodes, as
+ * ESLint rules see them); types, when a rule asks, from a TypeScript LanguageService.
+ *
+ * Tolerance: typescript-estree's `parse` throws on the first syntax error. TypeScript's own
+ * parser always recovers, so the file is parsed with `ts.createSourceFile` and converted with
+ * typescript-estree's converter (its `use-at-your-own-risk` entry point) with the parse
+ * diagnostics set aside, and `allowInvalidAST` so recovered nodes convert too. Findings before
+ * and after a syntax error are therefore still reported.
+ */
+import { simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import type { FrontEnd, ParsedFile } from '../engine/frontend';
+import { LineIndex } from '../engine/text';
+import type { Range, Report, SourceComment } from '../engine/types';
+import type { TsRuleContext } from './context';
+import { TsImports } from './imports';
+import { ProjectManager, type TypeServices } from './project';
+
+const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
+  '.ts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+  '.js': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+};
+
+export interface ParsedTs {
+  ast: TSESTree.Program;
+  sourceFile: ts.SourceFile;
+  esTreeToTs: WeakMap<object, ts.Node> | Map<object, ts.Node>;
+  syntaxErrors: number;
+}
+
+/** Parses TS/JS text into ESTree, recovering from syntax errors. Throws only on catastrophic input. */
+export function parseTs(filePath: string, text: string): ParsedTs {
+  const ext = path.extname(filePath).toLowerCase();
+  const kind = SCRIPT_KIND[ext] ?? ts.ScriptKind.TS;
+  const sourceFile = ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, true, kind);
+  const sf = sourceFile as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] };
+  const diagnostics = sf.parseDiagnostics;
+  sf.parseDiagnostics = [];
+  try {
+    const { estree, astMaps } = astConverter(
+      sourceFile,
+      {
+        allowInvalidAST: true,
+        errorOnUnknownASTType: false,
+        range: true,
+        loc: true,
+        tokens: false,
+        comment: true,
+        suppressDeprecatedPropertyWarnings: true,
+      } as never,
+      true,
+    );
+    // Rules walk upwards (innermost function, statement position): set `parent` on every node.
+    simpleTraverse(estree, { enter: () => undefined }, true);
+    return {
+      ast: estree as unknown as TSESTree.Program,
+      sourceFile,
+      esTreeToTs: astMaps.esTreeNodeToTSNodeMap as unknown as WeakMap<object, ts.Node>,
+      syntaxErrors: diagnostics.length,
+    };
+  } finally {
+    sf.parseDiagnostics = diagnostics;
+  }
+}
+
+function emptyProgram(text: string): TSESTree.Program {
+  return {
+    type: 'Program',
+    body: [],
+    sourceType: 'module',
+    comments: [],
+    tokens: [],
+    range: [0, text.length],
+    loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } },
+  } as unknown as TSESTree.Program;
+}
+
+export class TsFrontEnd implements FrontEnd<TsRuleContext> {
+  readonly language = 'typescript' as const;
+  readonly extensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+  readonly projects: ProjectManager;
+
+  constructor(projects?: ProjectManager) {
+    this.projects = projects ?? new ProjectManager();
+  }
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  updateFile(filePath: string, text: string | undefined): void {
+    this.projects.updateFile(filePath, text);
+  }
+
+  parse(filePath: string, text: string): ParsedFile<TsRuleContext> {
+    let parsed: ParsedTs | undefined;
+    try {
+      parsed = parseTs(filePath, text);
+    } catch (e) {
+      // Pathological input (e.g. nesting deep enough to exhaust the converter's stack):
+      // analyse nothing rather than fail the whole run.
+      if (!(e instanceof RangeError)) throw e;
+      parsed = undefined;
+    }
+    const ast = parsed?.ast ?? emptyProgram(text);
+    const lines = new LineIndex(text);
+    const comments: SourceComment[] = (ast.comments ?? []).map((c) => {
+      const start = lines.positionAt(c.range[0]);
+      const before = lines.lineText(start.line).slice(0, start.character);
+      return {
+        text: c.type === 'Line' ? `//${c.value}` : `/*${c.value}*/`,
+        range: lines.range(c.range[0], c.range[1]),
+        ownLine: before.trim() === '',
+      };
+    });
+    let imports: TsImports | undefined;
+    let types: TypeServices | undefined | null = null;
+    const rangeOf = (node: TSESTree.Node | TSESTree.Token): Range => lines.range(node.range[0], node.range[1]);
+    return {
+      comments,
+      makeContext: (report: (r: Report) => void): TsRuleContext => ({
+        language: 'typescript',
+        filePath,
+        text,
+        ast,
+        lines,
+        get imports() {
+          imports ??= new TsImports(ast);
+          return imports;
+        },
+        types: () => {
+          if (types === null) {
+            types = parsed ? this.projects.getTypeServices(filePath, text, parsed) : undefined;
+          }
+          return types;
+        },
+        report,
+        rangeOf,
+      }),
+      dispose: () => undefined,
+    };
+  }
+}

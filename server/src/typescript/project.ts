@@ -1,0 +1,199 @@
+/**
+ * Type information for TS/JS rules: one TypeScript LanguageService per `tsconfig.json` (with
+ * `extends` and project references read as JSON, never executed), and one inferred project for
+ * files outside any tsconfig. Open editor documents live in an overlay with versions, so an
+ * edit re-checks incrementally instead of rebuilding the program.
+ *
+ * Services are created lazily, the first time a rule asks for types in a file.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import type { ParsedTs } from './parser';
+
+export interface TypeServices {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  sourceFile: ts.SourceFile;
+  /** The checker's node for an ESTree node of this file (same kind and range), if any. */
+  tsNodeFor(node: TSESTree.Node): ts.Node | undefined;
+}
+
+interface Project {
+  key: string;
+  options: ts.CompilerOptions;
+  rootFiles: Set<string>;
+  service: ts.LanguageService;
+}
+
+const INFERRED_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+  noEmit: true,
+  skipLibCheck: true,
+};
+
+export class ProjectManager {
+  private readonly overlay = new Map<string, { text: string; version: number }>();
+  private readonly projects = new Map<string, Project>();
+  private readonly configForDir = new Map<string, string | undefined>();
+  private readonly registry = ts.createDocumentRegistry();
+  private version = 0;
+  /** Problems met while reading tsconfig files (shown in logs, never thrown). */
+  readonly messages: string[] = [];
+
+  updateFile(filePath: string, text: string | undefined): void {
+    const key = path.resolve(filePath);
+    if (text === undefined) this.overlay.delete(key);
+    else if (this.overlay.get(key)?.text !== text) this.overlay.set(key, { text, version: ++this.version });
+  }
+
+  /** Types for a file whose current text is `text`; undefined if no program can be built. */
+  getTypeServices(filePath: string, text: string, parsed: ParsedTs): TypeServices | undefined {
+    const abs = path.resolve(filePath);
+    this.updateFile(abs, text);
+    const project = this.projectFor(abs);
+    if (!project.rootFiles.has(abs)) project.rootFiles.add(abs);
+    let program: ts.Program | undefined;
+    try {
+      program = project.service.getProgram();
+    } catch (e) {
+      this.messages.push(`type information unavailable for ${abs}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const sourceFile = program?.getSourceFile(abs);
+    if (!program || !sourceFile || sourceFile.text !== text) return undefined;
+    const checker = program.getTypeChecker();
+    return {
+      program,
+      checker,
+      sourceFile,
+      tsNodeFor: (node) => {
+        const ours = parsed.esTreeToTs.get(node as object);
+        if (!ours) return undefined;
+        return findSameNode(sourceFile, ours.getStart(parsed.sourceFile), ours.end, ours.kind);
+      },
+    };
+  }
+
+  private projectFor(file: string): Project {
+    const config = this.findConfig(path.dirname(file));
+    if (config) {
+      const existing = this.projects.get(config);
+      if (existing) return existing;
+      const parsed = this.readConfig(config);
+      if (parsed) {
+        const p = this.createProject(config, parsed.options, parsed.fileNames);
+        // A file the tsconfig does not include is still analysed inside that project.
+        return p;
+      }
+    }
+    const key = 'inferred';
+    return this.projects.get(key) ?? this.createProject(key, INFERRED_OPTIONS, []);
+  }
+
+  private findConfig(dir: string): string | undefined {
+    if (this.configForDir.has(dir)) return this.configForDir.get(dir);
+    let found: string | undefined;
+    const candidate = path.join(dir, 'tsconfig.json');
+    if (fs.existsSync(candidate)) found = candidate;
+    else {
+      const parent = path.dirname(dir);
+      found = parent === dir || path.basename(dir) === 'node_modules' ? undefined : this.findConfig(parent);
+    }
+    this.configForDir.set(dir, found);
+    return found;
+  }
+
+  private readConfig(configPath: string): ts.ParsedCommandLine | undefined {
+    const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
+    if (read.error) {
+      this.messages.push(`${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+      return undefined;
+    }
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+    const fatal = parsed.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */);
+    for (const d of fatal) this.messages.push(`${configPath}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    if (fatal.some((d) => d.code === 18000 /* circularity */ || d.code === 6053 /* extends not found */)) return undefined;
+    return parsed;
+  }
+
+  private createProject(key: string, options: ts.CompilerOptions, fileNames: readonly string[]): Project {
+    const rootFiles = new Set(fileNames.map((f) => path.resolve(f)));
+    const compilerOptions: ts.CompilerOptions = { ...options, noEmit: true };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => compilerOptions,
+      getScriptFileNames: () => [...rootFiles],
+      getScriptVersion: (f) => {
+        const open = this.overlay.get(path.resolve(f));
+        if (open) return `o${open.version}`;
+        try {
+          return `d${fs.statSync(f).mtimeMs}`;
+        } catch {
+          return 'missing';
+        }
+      },
+      getScriptSnapshot: (f) => {
+        const open = this.overlay.get(path.resolve(f));
+        if (open) return ts.ScriptSnapshot.fromString(open.text);
+        const text = ts.sys.readFile(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => (key === 'inferred' ? process.cwd() : path.dirname(key)),
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.overlay.has(path.resolve(f)) || ts.sys.fileExists(f),
+      readFile: (f) => this.overlay.get(path.resolve(f))?.text ?? ts.sys.readFile(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    const project: Project = { key, options: compilerOptions, rootFiles, service: ts.createLanguageService(host, this.registry) };
+    this.projects.set(key, project);
+    return project;
+  }
+
+  dispose(): void {
+    for (const p of this.projects.values()) p.service.dispose();
+    this.projects.clear();
+  }
+}
+
+/** The node of `kind` spanning exactly [start, end) in `sf`. */
+function findSameNode(sf: ts.SourceFile, start: number, end: number, kind: ts.SyntaxKind): ts.Node | undefined {
+  let current: ts.Node = sf;
+  for (;;) {
+    if (current.kind === kind && current.getStart(sf) === start && current.end === end) return current;
+    let next: ts.Node | undefined;
+    current.forEachChild((child) => {
+      if (next) return;
+      if (child.pos <= start && end <= child.end) next = child;
+    });
+    if (!next) return undefined;
+    current = next;
+  }
+}
+
+/** Whether a type is thenable: it (or a member of a union) has a callable `then`. */
+export function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  for (const t of type.isUnion() ? type.types : [type]) {
+    const then = t.getProperty('then');
+    if (!then) continue;
+    const thenType = checker.getTypeOfSymbolAtLocation(then, node);
+    if (thenType.getCallSignatures().length > 0) return true;
+  }
+  return false;
+}
+
+/** Whether an expression's type is thenable, per the checker. */
+export function isPromiseLike(services: TypeServices, node: TSESTree.Node): boolean {
+  const tsNode = services.tsNodeFor(node);
+  if (!tsNode) return false;
+  return isThenable(services.checker, services.checker.getTypeAtLocation(tsNode), tsNode);
+}

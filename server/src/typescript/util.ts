@@ -1,0 +1,122 @@
+/** Helpers shared by TS/JS rules: iterative traversal, function context, common edits. */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type { TextEdit } from '../engine/types';
+import type { TsRuleContext } from './context';
+
+type Node = TSESTree.Node;
+export type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
+
+/** Visits every node in document order with an explicit stack (deep nesting cannot overflow). */
+export function visit(root: Node, enter: (node: Node) => void): void {
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    enter(node);
+    const keys = visitorKeys[node.type] ?? [];
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (node as unknown as Record<string, unknown>)[keys[k]];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          const child = value[i] as Node | null;
+          if (child && typeof child.type === 'string') stack.push(child);
+        }
+      } else if (value && typeof (value as Node).type === 'string') {
+        stack.push(value as Node);
+      }
+    }
+  }
+}
+
+export function isFunction(node: Node): node is FunctionNode {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+/** The innermost function around a node (not counting the node itself). */
+export function enclosingFunction(node: Node): FunctionNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
+  return undefined;
+}
+
+/** A readable name for a function: its own name, the variable, property or method it is assigned to. */
+export function functionDisplayName(fn: FunctionNode): string {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.id) return fn.id.name;
+  const parent = fn.parent;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && !parent.computed) {
+    if (parent.key.type === 'Identifier') return parent.key.name;
+    if (parent.key.type === 'Literal') return String(parent.key.value);
+  }
+  return fn.type === 'ArrowFunctionExpression' ? 'async arrow function' : 'anonymous async function';
+}
+
+/** `await <text>`, parenthesised where the expression's position binds tighter than `await`. */
+export function awaitText(expr: Node, text: string): string {
+  const p = expr.parent;
+  let wrap = false;
+  if (p) {
+    switch (p.type) {
+      case 'MemberExpression':
+        wrap = p.object === expr;
+        break;
+      case 'CallExpression':
+      case 'NewExpression':
+        wrap = p.callee === expr;
+        break;
+      case 'TaggedTemplateExpression':
+        wrap = p.tag === expr;
+        break;
+      case 'BinaryExpression':
+        wrap = p.operator === '**' && p.left === expr;
+        break;
+      case 'TSNonNullExpression':
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+        wrap = false;
+        break;
+      default:
+        wrap = false;
+    }
+  }
+  return wrap ? `(await ${text})` : `await ${text}`;
+}
+
+/**
+ * An edit that makes `name` available from `module` (`fs/promises`): adds it to an existing
+ * named import of that module, or a new `import` (ES modules) / `require` (CommonJS) line after
+ * the file's last import. Undefined when no safe place is found.
+ */
+export function insertImportEdit(ctx: TsRuleContext, name: string, module: string): TextEdit | undefined {
+  const existing = ctx.imports.importsOf(module).find((d) => d.specifiers.some((s) => s.type === 'ImportSpecifier'));
+  if (existing) {
+    const specs = existing.specifiers.filter((s) => s.type === 'ImportSpecifier');
+    const last = specs[specs.length - 1];
+    const at = ctx.lines.positionAt(last.range[1]);
+    return { range: { start: at, end: at }, newText: `, ${name}` };
+  }
+  const body = ctx.ast.body;
+  const imports = body.filter((s) => s.type === 'ImportDeclaration');
+  const usesNodePrefix = /['"]node:/.test(ctx.text);
+  const specifier = `${usesNodePrefix ? 'node:' : ''}${module}`;
+  const eol = ctx.lines.eol(0);
+  if (imports.length > 0) {
+    const last = imports[imports.length - 1];
+    const line = ctx.lines.positionAt(last.range[1]).line;
+    const at = { line, character: ctx.lines.lineText(line).length };
+    return { range: { start: at, end: at }, newText: `${eol}import { ${name} } from '${specifier}';` };
+  }
+  if (ctx.imports.usesRequire) {
+    // After the last top-level `const x = require(...)` statement.
+    const requires = body.filter((s) => s.type === 'VariableDeclaration' && /\brequire\s*\(/.test(ctx.text.slice(s.range[0], s.range[1])));
+    const last = requires[requires.length - 1];
+    if (!last) return undefined;
+    const line = ctx.lines.positionAt(last.range[1]).line;
+    const at = { line, character: ctx.lines.lineText(line).length };
+    return { range: { start: at, end: at }, newText: `${eol}const { ${name} } = require('${specifier}');` };
+  }
+  // No imports at all: top of the file, after a shebang and directive prologue.
+  let line = 0;
+  if (ctx.lines.lineText(0).startsWith('#!')) line = 1;
+  const at = { line, character: 0 };
+  return { range: { start: at, end: at }, newText: `import { ${name} } from '${specifier}';${eol}` };
+}

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from './config';
 import type { FrontEnd } from './frontend';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import { comparePositions } from './text';
-import type { Finding, Language, Report, Rule, Severity } from './types';
+import type { Finding, Language, Report, Rule, Severity, SourceComment } from './types';
 
 export interface AnalyzeInput {
   filePath: string;
@@ -147,6 +147,18 @@ export class Engine {
       }
       kept.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.rule.localeCompare(b.rule));
       return { findings: kept, ruleErrors };
+    } finally {
+      parsed.dispose();
+    }
+  }
+
+  /** The comments of a text (for suppression edits), or undefined when it is not analysable. */
+  commentsOf(filePath: string, text: string, language?: Language): SourceComment[] | undefined {
+    const fe = language ? this.frontEnds.find((f) => f.language === language) : this.frontEndFor(filePath);
+    if (!fe || unanalysableReason(text, Number.MAX_SAFE_INTEGER)) return undefined;
+    const parsed = fe.parse(filePath, text);
+    try {
+      return parsed.comments;
     } finally {
       parsed.dispose();
     }

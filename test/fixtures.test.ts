@@ -7,6 +7,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixText } from '../server/src/engine/fixes';
+import { allRules } from '../server/src/rules';
+import type { ResolvedConfig } from '../server/src/engine/config';
 import { allRulesConfig, fixturesDir, testEngine } from './helpers/engine';
 
 const SOURCE = /\.(py|pyi|ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -32,6 +34,13 @@ function expectations(text: string): string[] {
   return out.sort();
 }
 
+/** Default rules, plus the opt-in rules that the fixture expects somewhere. */
+function fixtureConfig(file: string, text: string): ResolvedConfig {
+  const expected = new Set(expectations(text).map((e) => e.split(':')[1]));
+  const optIn = allRules.filter((r) => r.optIn && expected.has(r.id)).map((r) => r.id);
+  return { ...allRulesConfig(path.dirname(file)), select: null, extendSelect: optIn };
+}
+
 describe('fixtures', () => {
   const files = fs.existsSync(fixturesDir) ? listFixtures(fixturesDir) : [];
 
@@ -47,7 +56,7 @@ describe('fixtures', () => {
 
       it('reports exactly the expected findings', async () => {
         const engine = await testEngine();
-        const result = engine.analyze({ filePath: file, text }, allRulesConfig(path.dirname(file)));
+        const result = engine.analyze({ filePath: file, text }, fixtureConfig(file, text));
         assert.equal(result.skipped, undefined, `skipped: ${result.skipped}`);
         assert.deepEqual(result.ruleErrors, []);
         const actual = result.findings.map((f) => `${f.range.start.line + 1}:${f.rule}`).sort();
@@ -58,7 +67,7 @@ describe('fixtures', () => {
       if (fs.existsSync(fixedPath)) {
         it('safe fixes give the .fixed twin, and a second fix-all changes nothing', async () => {
           const engine = await testEngine();
-          const config = allRulesConfig(path.dirname(file));
+          const config = fixtureConfig(file, text);
           const fixed = fixText(engine, { filePath: file, text }, config);
           assert.ok(fixed.applied > 0, 'no fix was applied');
           assert.equal(fixed.text, fs.readFileSync(fixedPath, 'utf8'));
@@ -71,7 +80,7 @@ describe('fixtures', () => {
       if (fs.existsSync(unsafePath)) {
         it('safe fixes and suggestions together give the .unsafe-fixed twin', async () => {
           const engine = await testEngine();
-          const fixed = fixText(engine, { filePath: file, text }, allRulesConfig(path.dirname(file)), { unsafe: true });
+          const fixed = fixText(engine, { filePath: file, text }, fixtureConfig(file, text), { unsafe: true });
           assert.ok(fixed.applied > 0, 'no fix was applied');
           assert.equal(fixed.text, fs.readFileSync(unsafePath, 'utf8'));
         });

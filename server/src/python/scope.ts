@@ -57,6 +57,11 @@ const BUILTINS = new Set([
   'issubclass', 'iter', 'len', 'list', 'locals', 'map', 'max', 'memoryview', 'min', 'next', 'object', 'oct', 'open', 'ord',
   'pow', 'print', 'property', 'range', 'repr', 'reversed', 'round', 'set', 'setattr', 'slice', 'sorted', 'staticmethod',
   'str', 'sum', 'super', 'tuple', 'type', 'vars', 'zip', '__import__', 'self', 'cls',
+  'BaseException', 'BaseExceptionGroup', 'Exception', 'ExceptionGroup', 'GeneratorExit', 'KeyboardInterrupt',
+  'SystemExit', 'ArithmeticError', 'AssertionError', 'AttributeError', 'BufferError', 'EOFError', 'ImportError',
+  'LookupError', 'MemoryError', 'NameError', 'OSError', 'ReferenceError', 'RuntimeError', 'StopAsyncIteration',
+  'StopIteration', 'SyntaxError', 'SystemError', 'TypeError', 'ValueError', 'TimeoutError', 'ConnectionError',
+  'NotImplementedError', 'RecursionError', 'KeyError', 'IndexError', 'FileNotFoundError', 'PermissionError',
 ]);
 
 export class PythonScope {

@@ -118,7 +118,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (kind !== 'cancelled' && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled')) continue;
       const what = kind === 'cancelled' ? 'CancelledError is caught' : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       ctx.report({
-        message: `${what} and not re-raised in async function '${fnName}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
+        message: `${what} without re-raising it in async function '${fnName}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
         range: { start: ctx.rangeOf(clause).start, end: ctx.rangeOf(handler).start },
         anchors: ['ASYNC103'],
         ...fixFor(ctx, clause, handler, kind),

@@ -71,13 +71,13 @@ export function awaitEdits(ctx: PythonRuleContext, expr: Node, replacementText?:
 export function moduleAlias(ctx: PythonRuleContext, module: string, at: Node): string | null | undefined {
   const scope = ctx.scope;
   const direct = scope.lookup(module, at);
-  if (direct) return direct.bindings.every((b) => b.kind === 'import' && b.target === module) ? module : null;
+  if (direct && direct.bindings.every((b) => b.kind === 'import' && b.target === module)) return module;
   for (const [local, bindings] of scope.module.bindings) {
     if (!bindings.length || !bindings.every((b) => b.kind === 'import' && b.target === module)) continue;
     // Usable at `at` only if no inner scope shadows the name.
     if (scope.lookup(local, at)?.scope === scope.module) return local;
   }
-  return undefined;
+  return direct ? null : undefined;
 }
 
 /**

@@ -107,8 +107,14 @@ export function insertImportEdit(ctx: TsRuleContext, name: string, module: strin
   }
   if (ctx.imports.usesRequire) {
     // After the last top-level `const x = require(...)` statement.
-    const requires = body.filter((s) => s.type === 'VariableDeclaration' && /\brequire\s*\(/.test(ctx.text.slice(s.range[0], s.range[1])));
-    const last = requires[requires.length - 1];
+    // After the leading block of top-level `require` statements (directives may precede it).
+    let last: TSESTree.Node | undefined;
+    for (const s of body) {
+      const isDirective = s.type === 'ExpressionStatement' && 'directive' in s && s.directive !== undefined;
+      const isRequire = s.type === 'VariableDeclaration' && /\brequire\s*\(/.test(ctx.text.slice(s.range[0], s.range[1]));
+      if (isRequire) last = s;
+      else if (!isDirective) break;
+    }
     if (!last) return undefined;
     const line = ctx.lines.positionAt(last.range[1]).line;
     const at = { line, character: ctx.lines.lineText(line).length };

@@ -1,0 +1,328 @@
+/**
+ * The language server as a separate process, spoken to over stdio with the real JSON-RPC
+ * protocol. No sleeps: every test waits for the message it needs, with a deadline.
+ */
+import { strict as assert } from 'node:assert';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type CodeAction,
+  type Diagnostic,
+  type FullDocumentDiagnosticReport,
+  type Hover,
+  type InitializeParams,
+  type MarkupContent,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type ShowMessageParams,
+  type TextEdit,
+  type WorkspaceEdit,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { repoRoot } from './helpers/engine';
+
+const SERVER = path.join(repoRoot, 'server/out/server.js');
+const CLI = path.join(repoRoot, 'bin/asyncsense.js');
+
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    }),
+  ]);
+}
+
+class Client {
+  readonly connection: ProtocolConnection;
+  private readonly waiters: { method: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+  readonly received: { method: string; params: unknown }[] = [];
+  stderr = '';
+
+  constructor(readonly proc: ChildProcess) {
+    this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    proc.stderr!.on('data', (d) => (this.stderr += String(d)));
+    for (const method of ['textDocument/publishDiagnostics', 'window/showMessage', 'window/logMessage']) {
+      this.connection.onNotification(method, (params: unknown) => {
+        this.received.push({ method, params });
+        for (const w of [...this.waiters]) {
+          if (w.method === method && w.match(params)) {
+            this.waiters.splice(this.waiters.indexOf(w), 1);
+            w.resolve(params);
+          }
+        }
+      });
+    }
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.listen();
+  }
+
+  /** Resolves with the first notification (already received or future) that matches. */
+  notification<T>(method: string, match: (p: T) => boolean = () => true, ms = 20_000): Promise<T> {
+    const seen = this.received.find((r) => r.method === method && match(r.params as T));
+    if (seen) return Promise.resolve(seen.params as T);
+    return withDeadline(
+      new Promise<T>((resolve) => this.waiters.push({ method, match: match as (p: unknown) => boolean, resolve: resolve as (p: unknown) => void })),
+      ms,
+      method,
+    );
+  }
+
+  async initialize(rootDir: string, pull = true): Promise<void> {
+    const params: InitializeParams = {
+      processId: process.pid,
+      rootUri: pathToFileURL(rootDir).href,
+      workspaceFolders: [{ uri: pathToFileURL(rootDir).href, name: 'ws' }],
+      capabilities: {
+        textDocument: pull ? { diagnostic: { dynamicRegistration: false }, publishDiagnostics: {} } : { publishDiagnostics: {} },
+        workspace: { workspaceEdit: { documentChanges: true } },
+      },
+    };
+    const result = (await withDeadline(this.connection.sendRequest('initialize', params), 20_000, 'initialize')) as {
+      capabilities: Record<string, unknown>;
+    };
+    if (pull) assert.deepEqual((result.capabilities.diagnosticProvider as { identifier: string }).identifier, 'asyncsense');
+    else assert.equal(result.capabilities.diagnosticProvider, undefined);
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  change(uri: string, version: number, text: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const report = (await withDeadline(
+      this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }),
+      20_000,
+      'textDocument/diagnostic',
+    )) as FullDocumentDiagnosticReport;
+    assert.equal(report.kind, 'full');
+    return report.items;
+  }
+
+  codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return withDeadline(
+      this.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } }) as Promise<CodeAction[]>,
+      20_000,
+      'textDocument/codeAction',
+    );
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await withDeadline(this.connection.sendRequest('shutdown'), 5_000, 'shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // the process is killed below anyway
+    }
+    await withDeadline(new Promise<void>((resolve) => (this.proc.exitCode !== null ? resolve() : this.proc.once('exit', () => resolve()))), 5_000, 'exit').catch(() => undefined);
+    this.proc.kill();
+    this.connection.dispose();
+  }
+}
+
+function startServer(args: string[] = [SERVER, '--stdio']): Client {
+  const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  return new Client(proc);
+}
+
+function editsOf(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {
+  if (!edit) return [];
+  if (edit.documentChanges) {
+    return edit.documentChanges.flatMap((c) => ('textDocument' in c && c.textDocument.uri === uri ? (c.edits as TextEdit[]) : []));
+  }
+  return edit.changes?.[uri] ?? [];
+}
+
+function apply(text: string, edits: TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('x', 'x', 0, text), edits);
+}
+
+const SLEEPY = 'import time\n\n\nasync def handler():\n    time.sleep(1)\n';
+
+describe('language server over stdio', function () {
+  this.timeout(60_000);
+  let workspace: string;
+  let client: Client;
+
+  before(async () => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-'));
+    client = startServer();
+    await client.initialize(workspace);
+  });
+
+  after(async () => {
+    await client.stop();
+  });
+
+  it('pulls diagnostics, offers fixes, and the quick fix removes the finding', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'handler.py')).href;
+    await client.open(uri, 'python', SLEEPY);
+    const diags = await client.diagnostics(uri);
+    assert.equal(diags.length, 1);
+    const d = diags[0];
+    assert.equal(d.code, 'blocking-call-in-async');
+    assert.equal(d.source, 'asyncsense');
+    assert.equal(d.severity, 2);
+    assert.deepEqual(d.range, { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } });
+    assert.match(d.codeDescription!.href, /docs\/rules\/blocking-call-in-async\.md$/);
+
+    const actions = await client.codeActions(uri, diags);
+    const quick = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
+    assert.ok(quick, JSON.stringify(actions.map((a) => a.title)));
+    assert.match(quick.title, /await asyncio\.sleep/);
+    assert.ok(actions.some((a) => a.title === 'Disable blocking-call-in-async for this line'));
+    assert.ok(actions.some((a) => a.kind === 'source.fixAll.asyncsense'));
+
+    const fixed = apply(SLEEPY, editsOf(quick.edit, uri));
+    assert.equal(fixed, 'import asyncio\nimport time\n\n\nasync def handler():\n    await asyncio.sleep(1)\n');
+    await client.change(uri, 2, fixed);
+    assert.deepEqual(await client.diagnostics(uri), []);
+  });
+
+  it('"disable for this line" silences the finding', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'disable.py')).href;
+    await client.open(uri, 'python', SLEEPY);
+    const diags = await client.diagnostics(uri);
+    const actions = await client.codeActions(uri, diags);
+    const disable = actions.find((a) => a.title.startsWith('Disable'))!;
+    const text = apply(SLEEPY, editsOf(disable.edit, uri));
+    assert.match(text, /time\.sleep\(1\) {2}# asyncsense: ignore\[blocking-call-in-async\]/);
+    await client.change(uri, 2, text);
+    assert.deepEqual(await client.diagnostics(uri), []);
+  });
+
+  it('source.fixAll applies only safe fixes', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'all.ts')).href;
+    const text = [
+      "import * as fs from 'node:fs';",
+      "import { execSync } from 'node:child_process';",
+      'export async function f(p: string) {',
+      "  const a = fs.readFileSync(p, 'utf8');",
+      "  const b = execSync('ls');",
+      '  return a + b;',
+      '}',
+      '',
+    ].join('\n');
+    await client.open(uri, 'typescript', text);
+    const diags = await client.diagnostics(uri);
+    assert.equal(diags.length, 2);
+    const [fixAll] = await client.codeActions(uri, [], ['source.fixAll.asyncsense']);
+    assert.equal(fixAll.kind, 'source.fixAll.asyncsense');
+    const fixed = apply(text, editsOf(fixAll.edit, uri));
+    assert.match(fixed, /await fs\.promises\.readFile\(p, 'utf8'\)/);
+    assert.match(fixed, /execSync\('ls'\)/);
+    await client.change(uri, 2, fixed);
+    const after = await client.diagnostics(uri);
+    assert.deepEqual(after.map((d) => d.code), ['blocking-call-in-async']);
+    assert.match(after[0].message, /execSync/);
+  });
+
+  it('explains a finding on hover with a bad and a good example', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'hover.py')).href;
+    await client.open(uri, 'python', SLEEPY);
+    await client.diagnostics(uri);
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 4, character: 8 },
+    })) as Hover;
+    const value = (hover.contents as MarkupContent).value;
+    assert.match(value, /blocking-call-in-async/);
+    assert.match(value, /```python[\s\S]*time\.sleep[\s\S]*```[\s\S]*asyncio\.sleep/);
+    const none = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(none, null);
+  });
+
+  it('answers a code action for an older document version with nothing', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'stale.py')).href;
+    await client.open(uri, 'python', SLEEPY);
+    const diags = await client.diagnostics(uri);
+    await client.change(uri, 2, `# a new first line\n${SLEEPY}`);
+    const actions = await client.codeActions(uri, diags, ['quickfix']);
+    assert.deepEqual(actions, []);
+  });
+
+  it('survives syntax errors, binary text and untitled documents', async () => {
+    const broken = pathToFileURL(path.join(workspace, 'broken.py')).href;
+    await client.open(broken, 'python', 'import time\nasync def f(:\n    x = (\nasync def g():\n    time.sleep(1)\n');
+    const d1 = await client.diagnostics(broken);
+    assert.ok(Array.isArray(d1));
+    const binary = pathToFileURL(path.join(workspace, 'blob.ts')).href;
+    await client.open(binary, 'typescript', 'a\u0000b\u0000\u0001');
+    assert.deepEqual(await client.diagnostics(binary), []);
+    const untitled = 'untitled:Untitled-1';
+    await client.open(untitled, 'python', SLEEPY);
+    const d3 = await client.diagnostics(untitled);
+    assert.deepEqual(d3.map((d) => d.code), ['blocking-call-in-async']);
+    // Still answering.
+    assert.equal((await client.diagnostics(pathToFileURL(path.join(workspace, 'handler.py')).href)).length, 0);
+  });
+});
+
+describe('language server: push diagnostics and configuration', function () {
+  this.timeout(60_000);
+
+  it('pushes diagnostics to a client without pull support, and clears them on close', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-push-'));
+    const client = startServer();
+    try {
+      await client.initialize(workspace, false);
+      const uri = pathToFileURL(path.join(workspace, 'a.py')).href;
+      await client.open(uri, 'python', SLEEPY);
+      const pushed = await client.notification<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+      assert.equal(pushed.diagnostics[0].code, 'blocking-call-in-async');
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      await client.notification<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length === 0);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('reports a bad configuration once, naming the file and key, and goes on with defaults', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-config-'));
+    fs.writeFileSync(path.join(workspace, 'asyncsense.json'), JSON.stringify({ ignore: ['no-such-rule'], severity: { 'blocking-call-in-async': 'error' } }));
+    const client = startServer();
+    try {
+      await client.initialize(workspace);
+      const uri = pathToFileURL(path.join(workspace, 'a.py')).href;
+      await client.open(uri, 'python', SLEEPY);
+      const diags = await client.diagnostics(uri);
+      assert.equal(diags.length, 1);
+      assert.equal(diags[0].severity, 1, 'the valid severity setting still applies');
+      const msg = await client.notification<ShowMessageParams>('window/showMessage');
+      assert.match(msg.message, /asyncsense\.json \(key 'ignore'\).*no-such-rule/);
+      await client.change(uri, 2, `${SLEEPY}\n`);
+      await client.diagnostics(uri);
+      assert.equal(client.received.filter((r) => r.method === 'window/showMessage').length, 1, 'shown once, not per keystroke');
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('starts as `asyncsense server --stdio` for other editors', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-cli-'));
+    const client = startServer([CLI, 'server', '--stdio']);
+    try {
+      await client.initialize(workspace);
+      const uri = pathToFileURL(path.join(workspace, 'a.ts')).href;
+      await client.open(uri, 'typescript', "import fs from 'fs';\nexport const f = async () => fs.readFileSync('x');\n");
+      const diags = await client.diagnostics(uri);
+      assert.deepEqual(diags.map((d) => d.code), ['blocking-call-in-async']);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -228,7 +228,7 @@ describe('language server over stdio', function () {
     await client.change(uri, 2, fixed);
     const after = await client.diagnostics(uri);
     assert.deepEqual(after.map((d) => d.code), ['blocking-call-in-async']);
-    assert.match(after[0].message, /execSync/);
+    assert.match(String(after[0].message), /execSync/);
   });
 
   it('explains a finding on hover with a bad and a good example', async () => {

@@ -1,0 +1,141 @@
+import { strict as assert } from 'node:assert';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TsImports } from '../server/src/typescript/imports';
+import { TsFrontEnd, parseTs } from '../server/src/typescript/parser';
+import { ProjectManager, isPromiseLike } from '../server/src/typescript/project';
+import { visit } from '../server/src/typescript/util';
+
+function calls(ast: TSESTree.Program): TSESTree.CallExpression[] {
+  const out: TSESTree.CallExpression[] = [];
+  visit(ast, (n) => {
+    if (n.type === 'CallExpression') out.push(n);
+  });
+  return out;
+}
+
+describe('typescript front end', () => {
+  it('parses past syntax errors', () => {
+    const parsed = parseTs('a.ts', 'async function a() { f(); }\nfunction broken() { const x = ; }\nasync function b() { g(); }\n');
+    assert.ok(parsed.syntaxErrors > 0);
+    assert.deepEqual(
+      parsed.ast.body.map((s) => (s.type === 'FunctionDeclaration' ? s.id?.name : s.type)),
+      ['a', 'broken', 'b'],
+    );
+  });
+
+  it('resolves module members through every import form, honouring shadowing', () => {
+    const src = [
+      "import fs from 'fs';",
+      "import * as nfs from 'node:fs';",
+      "import { readFileSync as r } from 'fs';",
+      "import cp = require('child_process');",
+      "const z = require('zlib');",
+      "const { gzipSync: gz } = require('node:zlib');",
+      'fs.readFileSync(1);',
+      'nfs.promises.readFile(1);',
+      'r(1);',
+      'cp.execSync(1);',
+      'z.gzipSync(1);',
+      'gz(1);',
+      "require('fs').statSync(1);",
+      'function f(fs: any) { fs.readFileSync(1); }',
+      'other.readFileSync(1);',
+    ].join('\n');
+    const parsed = parseTs('a.ts', src);
+    const imports = new TsImports(parsed.ast);
+    const nonRequire = calls(parsed.ast).filter((c) => !(c.callee.type === 'Identifier' && c.callee.name === 'require'));
+    const resolved = nonRequire.map((c) => {
+      const m = imports.resolve(c.callee);
+      return m ? `${m.module}:${m.path.join('.')}` : null;
+    });
+    assert.deepEqual(resolved, [
+      'fs:readFileSync',
+      'fs:promises.readFile',
+      'fs:readFileSync',
+      'child_process:execSync',
+      'zlib:gzipSync',
+      'zlib:gzipSync',
+      'fs:statSync',
+      null,
+      null,
+    ]);
+  });
+
+  it('gives type information from a tsconfig project, incrementally after an edit', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-ts-'));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'] }, include: ['*.ts'] }));
+    fs.writeFileSync(path.join(dir, 'lib.ts'), 'export async function load(): Promise<number> { return 1; }\nexport function now(): number { return 1; }\n');
+    const file = path.join(dir, 'main.ts');
+    const text1 = "import { load, now } from './lib';\nload();\nnow();\n";
+    fs.writeFileSync(file, text1);
+    const projects = new ProjectManager();
+    try {
+      const p1 = parseTs(file, text1);
+      const s1 = projects.getTypeServices(file, text1, p1);
+      assert.ok(s1, projects.messages.join('\n'));
+      const [loadCall, nowCall] = calls(p1.ast);
+      assert.equal(isPromiseLike(s1, loadCall), true);
+      assert.equal(isPromiseLike(s1, nowCall), false);
+      // An edit in the editor: `now` is imported under the other name.
+      const text2 = "import { load as now, now as load } from './lib';\nload();\nnow();\n";
+      const p2 = parseTs(file, text2);
+      const s2 = projects.getTypeServices(file, text2, p2)!;
+      const [a, b] = calls(p2.ast);
+      assert.equal(isPromiseLike(s2, a), false);
+      assert.equal(isPromiseLike(s2, b), true);
+      // Unchanged files are shared between the two programs (no rebuild from scratch).
+      assert.equal(s1.program.getSourceFile(path.join(dir, 'lib.ts')), s2.program.getSourceFile(path.join(dir, 'lib.ts')));
+    } finally {
+      projects.dispose();
+    }
+  });
+
+  it('infers types for loose JavaScript without a tsconfig', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-js-'));
+    const file = path.join(dir, 'loose.js');
+    const text = "async function get() { return 1; }\nget();\nfetch('https://example.com');\nMath.max(1, 2);\n";
+    fs.writeFileSync(file, text);
+    const projects = new ProjectManager();
+    try {
+      const parsed = parseTs(file, text);
+      const services = projects.getTypeServices(file, text, parsed)!;
+      assert.ok(services);
+      assert.deepEqual(calls(parsed.ast).map((c) => isPromiseLike(services, c)), [true, true, false]);
+    } finally {
+      projects.dispose();
+    }
+  });
+
+  it('a broken tsconfig falls back to the inferred project with a message', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-tsbad-'));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: './missing.json' }));
+    const file = path.join(dir, 'a.ts');
+    const text = 'async function f() {}\nf();\n';
+    const projects = new ProjectManager();
+    try {
+      const parsed = parseTs(file, text);
+      const services = projects.getTypeServices(file, text, parsed);
+      assert.ok(services);
+      assert.ok(projects.messages.some((m) => m.includes('tsconfig.json')), projects.messages.join('\n'));
+      assert.equal(isPromiseLike(services, calls(parsed.ast)[0]), true);
+    } finally {
+      projects.dispose();
+    }
+  });
+
+  it('collects comments with their own-line flag', () => {
+    const fe = new TsFrontEnd();
+    const parsed = fe.parse('a.ts', 'const a = 1; // trailing\n  // own line\n/* block */ const b = 2;\nconst s = "// not a comment";\n');
+    assert.deepEqual(
+      parsed.comments.map((c) => [c.text, c.ownLine, c.range.start.line]),
+      [
+        ['// trailing', false, 0],
+        ['// own line', true, 1],
+        ['/* block */', true, 2],
+      ],
+    );
+  });
+});

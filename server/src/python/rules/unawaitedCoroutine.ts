@@ -37,9 +37,37 @@ function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
     const scope = ctx.scope.scopeAt(left);
     if (scope.kind === 'module' || scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
     for (const id of scope.node.descendantsOfType('identifier')) {
-      if (id && id.text === left.text && id.id !== left.id) return undefined;
+      if (id && id.text === left.text && id.id !== left.id && handlesValue(ctx, id)) return undefined;
     }
     return left.text;
   }
   return undefined;
+}
+
+/** Calls that look at a value without consuming it: a coroutine passed to them is still never run. */
+const INSPECTING_CALLS = new Set(['builtins.print', 'builtins.str', 'builtins.repr', 'builtins.format', 'builtins.bool', 'builtins.type', 'builtins.id', 'builtins.isinstance']);
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log']);
+
+/**
+ * Whether a use of a variable may hand the coroutine on (await, return, pass to a call, store):
+ * anything but printing, logging, formatting or testing it. Unknown uses count as handling it.
+ */
+function handlesValue(ctx: PythonRuleContext, use: Node): boolean {
+  const parent = use.parent;
+  if (!parent) return true;
+  if (parent.type === 'interpolation') return false;
+  if (parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'not_operator') return false;
+  if (parent.type === 'argument_list') {
+    const call = parent.parent;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (!fn) return true;
+    const r = fn.type === 'identifier' || fn.type === 'attribute' ? ctx.scope.resolve(fn) : undefined;
+    if (r && INSPECTING_CALLS.has(r.name)) return false;
+    if (fn.type === 'attribute' && LOG_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) {
+      const receiver = fn.childForFieldName('object')?.text ?? '';
+      if (/^(log|logger|logging|_log|_logger|LOG|LOGGER)$/.test(receiver)) return false;
+    }
+    return true;
+  }
+  return true;
 }

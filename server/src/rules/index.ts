@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
 import { danglingTask } from './danglingTask';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop } from './hygiene';
+import { legacyEventLoopApi } from './legacyEventLoopApi';
 import { swallowedCancellation } from './swallowedCancellation';
 import { unawaitedCoroutine } from './unawaitedCoroutine';
 import { unusedSuppression } from './unusedSuppression';
@@ -12,6 +13,7 @@ export const allRules: readonly Rule[] = [
   danglingTask,
   blockingCallInAsync,
   swallowedCancellation,
+  legacyEventLoopApi,
   busyWaitLoop,
   asyncWithoutAwait,
   asyncTimeoutParameter,

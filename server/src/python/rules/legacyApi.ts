@@ -1,0 +1,208 @@
+/**
+ * legacy-event-loop-api: event-loop management and APIs that are deprecated, removed, or fail at
+ * runtime in modern Python — and the modern form to use instead.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix, Report } from '../../engine/types';
+import type { PythonRuleContext } from '../context';
+import { nodesOfType } from '../util';
+
+/** asyncio callables whose `loop=` argument was removed in Python 3.10. */
+const LOOP_KWARG_REMOVED = new Set([
+  'asyncio.sleep', 'asyncio.wait_for', 'asyncio.wait', 'asyncio.gather', 'asyncio.shield', 'asyncio.as_completed',
+  'asyncio.Queue', 'asyncio.PriorityQueue', 'asyncio.LifoQueue', 'asyncio.Lock', 'asyncio.Event', 'asyncio.Condition',
+  'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.open_connection', 'asyncio.start_server',
+  'asyncio.create_subprocess_exec', 'asyncio.create_subprocess_shell',
+]);
+
+function resolveCallee(ctx: PythonRuleContext, call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+  const r = ctx.scope.resolve(fn);
+  if (!r) return undefined;
+  if (r.via === 'unbound' && !/^(asyncio|httpx)\./.test(r.name)) return undefined;
+  return r.name;
+}
+
+function keywordArgument(call: Node, name: string): Node | undefined {
+  const args = call.childForFieldName('arguments');
+  return args?.namedChildren.find((a): a is Node => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+}
+
+/** An edit removing one argument together with the comma that separates it. */
+function removeArgumentFix(ctx: PythonRuleContext, arg: Node, title: string): Fix {
+  const args = arg.parent!;
+  const named = args.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+  const i = named.findIndex((a) => a.id === arg.id);
+  let start = arg.startIndex;
+  let end = arg.endIndex;
+  if (i > 0) start = named[i - 1].endIndex;
+  else if (i + 1 < named.length) end = named[i + 1].startIndex;
+  return { title, safe: true, edits: [{ range: ctx.lines.range(start, end), newText: '' }] };
+}
+
+function isLoopVariable(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (receiver.type === 'call') {
+    const r = resolveCallee(ctx, receiver);
+    return r === 'asyncio.get_event_loop' || r === 'asyncio.new_event_loop' || r === 'asyncio.get_running_loop';
+  }
+  if (receiver.type !== 'identifier') return /(^|\.)_?loop$/.test(receiver.text);
+  const found = ctx.scope.lookup(receiver.text, receiver);
+  if (!found) return receiver.text === 'loop';
+  return found.bindings.some((b) => {
+    const value = b.node.parent?.type === 'assignment' ? b.node.parent.childForFieldName('right') : null;
+    return value?.type === 'call' && isLoopVariable(ctx, value);
+  }) || (found.bindings.every((b) => b.kind === 'param') && /^_?loop$/.test(receiver.text));
+}
+
+export function checkLegacyApi(ctx: PythonRuleContext): void {
+  const report = (r: Report) => ctx.report(r);
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const name = resolveCallee(ctx, call);
+    const inAsync = ctx.scope.isAsyncContext(call);
+    const fnNode = call.childForFieldName('function')!;
+
+    if (name === 'asyncio.get_event_loop') {
+      if (inAsync) {
+        report({
+          message: 'asyncio.get_event_loop() inside a coroutine: use asyncio.get_running_loop(), which cannot create a stray loop',
+          range: ctx.rangeOf(call),
+          fix: {
+            title: 'Use asyncio.get_running_loop()',
+            safe: true,
+            edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/get_event_loop$/, 'get_running_loop') }],
+          },
+        });
+      } else {
+        report({
+          message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
+          range: ctx.rangeOf(call),
+        });
+      }
+      continue;
+    }
+
+    if (name === 'asyncio.run' && inAsync) {
+      report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
+      continue;
+    }
+
+    if (name === 'asyncio.run') {
+      const first = call.childForFieldName('arguments')?.namedChildren[0];
+      if (first?.type === 'call') {
+        const inner = resolveCallee(ctx, first);
+        if (inner === 'asyncio.gather' || inner === 'asyncio.wait' || inner === 'asyncio.ensure_future') {
+          report({
+            message: `asyncio.run(${inner}(...)) raises TypeError: asyncio.run() needs a coroutine, and ${inner.slice(8)}() returns a future. Gather inside an 'async def main()' and run that`,
+            range: ctx.rangeOf(call),
+          });
+        }
+      }
+      continue;
+    }
+
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text;
+      const receiver = fn.childForFieldName('object');
+      if (receiver && (method === 'run_until_complete' || method === 'run_forever') && isLoopVariable(ctx, receiver)) {
+        if (inAsync) {
+          report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
+        } else if (method === 'run_until_complete' && call.parent?.type === 'expression_statement') {
+          const arg = call.childForFieldName('arguments')?.namedChildren[0];
+          const fix: Fix[] | undefined =
+            arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
+              ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
+              : undefined;
+          report({
+            message: 'Managing the event loop by hand (get_event_loop + run_until_complete) is legacy: asyncio.run() creates the loop, runs the coroutine, cancels leftovers and closes the loop',
+            range: ctx.rangeOf(call),
+            suggestions: fix,
+          });
+        }
+        continue;
+      }
+    }
+
+    if (name === 'asyncio.ensure_future' && inAsync) {
+      const arg = call.childForFieldName('arguments')?.namedChildren[0];
+      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement') {
+        report({
+          message: 'asyncio.ensure_future() on a coroutine: asyncio.create_task() says what it does and rejects non-coroutines',
+          range: ctx.rangeOf(fnNode),
+          suggestions: [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/ensure_future$/, 'create_task') }] }],
+        });
+      }
+      continue;
+    }
+
+    if (name === 'httpx.AsyncClient' || name === 'httpx.Client') {
+      const app = keywordArgument(call, 'app');
+      if (app) {
+        const value = app.childForFieldName('value');
+        const transport = name === 'httpx.AsyncClient' ? 'ASGITransport' : 'WSGITransport';
+        const prefix = fnNode.type === 'attribute' ? fnNode.childForFieldName('object')!.text : undefined;
+        report({
+          message: `${name}(app=...) was removed in httpx 0.28: pass transport=httpx.${transport}(app=...)`,
+          range: ctx.rangeOf(app),
+          fix:
+            prefix && value
+              ? { title: `Use transport=${prefix}.${transport}(app=...)`, safe: true, edits: [{ range: ctx.rangeOf(app), newText: `transport=${prefix}.${transport}(app=${value.text})` }] }
+              : undefined,
+        });
+      }
+      continue;
+    }
+
+    if (name && LOOP_KWARG_REMOVED.has(name)) {
+      const loopArg = keywordArgument(call, 'loop');
+      if (loopArg) {
+        report({
+          message: `The loop= argument of ${name}() was removed in Python 3.10 (TypeError): the running loop is used automatically`,
+          range: ctx.rangeOf(loopArg),
+          fix: removeArgumentFix(ctx, loopArg, 'Remove the loop= argument'),
+        });
+      }
+      continue;
+    }
+
+    if (name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') {
+      const modern = name.endsWith('all_tasks') ? 'all_tasks' : 'current_task';
+      const prefix = fnNode.text.replace(/\.Task\.(all_tasks|current_task)$/, '');
+      report({
+        message: `asyncio.Task.${modern}() was removed in Python 3.9: use asyncio.${modern}()`,
+        range: ctx.rangeOf(call),
+        fix: { title: `Use asyncio.${modern}()`, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: `${prefix}.${modern}` }] },
+      });
+    }
+  }
+
+  for (const decorator of nodesOfType(ctx.tree.rootNode, 'decorator')) {
+    let expr = decorator.namedChildren[0];
+    const call = expr?.type === 'call' ? expr : null;
+    while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
+    if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
+    const r = ctx.scope.resolve(expr);
+    if (r?.name === 'asyncio.coroutine') {
+      report({ message: '@asyncio.coroutine was removed in Python 3.11: write an async def and use await instead of yield from', range: ctx.rangeOf(decorator) });
+      continue;
+    }
+    // FastAPI / Starlette `@app.on_event("startup")`.
+    if (expr.type === 'attribute' && expr.childForFieldName('attribute')?.text === 'on_event' && call) {
+      const arg = call.childForFieldName('arguments')?.namedChildren[0];
+      if (arg?.type === 'string' && /^["'](startup|shutdown)["']$/.test(arg.text) && fileUsesFastApiOrStarlette(ctx)) {
+        report({
+          message: '@app.on_event() is deprecated in FastAPI and Starlette: manage start-up and shutdown with a lifespan context manager (FastAPI(lifespan=...))',
+          range: ctx.rangeOf(decorator),
+        });
+      }
+    }
+  }
+}
+
+function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {
+  for (const bindings of ctx.scope.module.bindings.values()) {
+    if (bindings.some((b) => b.kind === 'import' && /^(fastapi|starlette)(\.|$)/.test(b.target ?? ''))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,46 @@
+import type { Rule } from '../engine/types';
+import { checkLegacyApi } from '../python/rules/legacyApi';
+
+export const legacyEventLoopApi: Rule = {
+  id: 'legacy-event-loop-api',
+  family: 'legacy-api',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: [],
+  fixable: 'safe',
+  docs: {
+    summary: 'Deprecated, removed or misused event-loop APIs: manual loop management, asyncio.run inside a coroutine, removed arguments and decorators.',
+    what: [
+      '- `asyncio.get_event_loop()` outside a running loop, and `loop.run_until_complete(...)` /',
+      '  `run_forever()` in synchronous entry points: the pre-3.7 way to start a program;',
+      '- `asyncio.get_event_loop()` inside a coroutine (use `get_running_loop()`);',
+      '- `asyncio.run()` or `loop.run_until_complete()` called inside a coroutine (RuntimeError);',
+      '- `asyncio.run(asyncio.gather(...))` (TypeError: `gather` returns a future, not a coroutine);',
+      '- `asyncio.ensure_future(coro())` where `asyncio.create_task` is meant;',
+      '- `httpx.AsyncClient(app=...)` (removed in httpx 0.28);',
+      '- the `loop=` argument of `asyncio.sleep`, `Queue`, `Lock`, `wait_for`, `gather`, ... (removed in 3.10),',
+      '  `asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9), `@asyncio.coroutine` (removed in 3.11);',
+      '- FastAPI/Starlette `@app.on_event("startup" | "shutdown")` (deprecated in favour of lifespan).',
+    ].join('\n'),
+    why: [
+      'These either fail at runtime on current Python and library versions (TypeError,',
+      'RuntimeError, removed attributes) or keep a program on code paths that emit deprecation',
+      'warnings and leak loops: `asyncio.run()` is the one entry point that creates the loop, runs',
+      'the coroutine, cancels what is left, shuts down async generators and closes the loop.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['loop = asyncio.get_event_loop()', 'loop.run_until_complete(main())'].join('\n'),
+        good: ['asyncio.run(main())'].join('\n'),
+      },
+    ],
+    fix: [
+      'Safe fixes: `get_event_loop()` → `get_running_loop()` inside coroutines; removing a `loop=`',
+      'argument; `AsyncClient(app=x)` → `AsyncClient(transport=httpx.ASGITransport(app=x))`;',
+      '`Task.all_tasks()` → `asyncio.all_tasks()`. Suggestions: `loop.run_until_complete(main())` →',
+      '`asyncio.run(main())`, `ensure_future` → `create_task`.',
+    ].join('\n'),
+  },
+  check: { python: checkLegacyApi },
+};

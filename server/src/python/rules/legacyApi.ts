@@ -178,7 +178,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   }
 
   for (const decorator of nodesOfType(ctx.tree.rootNode, 'decorator')) {
-    let expr = decorator.namedChildren[0];
+    let expr: Node | null = decorator.namedChildren[0];
     const call = expr?.type === 'call' ? expr : null;
     while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
     if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;

@@ -9,6 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
+import { decoratorTarget } from './util';
 import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS } from './knowledge/awaitables';
 import {
   type ClassSummary,
@@ -28,7 +29,7 @@ export interface AwaitableCall {
 }
 
 /** A class known by the analysis: a project class (with its module) or a library class name. */
-type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
+export type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
 
 const MAX_HOPS = 4;
 
@@ -112,8 +113,7 @@ export class AwaitableResolver {
   }
 
   private localDecoratorKeepsAsync(decorator: Node): boolean {
-    let expr: Node | null = decorator.namedChildren[0];
-    while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
+    const expr = decoratorTarget(decorator);
     if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return false;
     const known = (name: string) => decoratorsKeepAsync([name], () => undefined);
     if (known(expr.text.replace(/\s+/g, ''))) return true;
@@ -261,7 +261,7 @@ export class AwaitableResolver {
   }
 
   /** The class of the value a receiver expression holds, when it can be known for sure. */
-  private classOfReceiver(receiver: Node): KnownClass | undefined {
+  classOfReceiver(receiver: Node): KnownClass | undefined {
     if (receiver.type === 'identifier') {
       const name = receiver.text;
       if (name === 'self' || name === 'cls') {

@@ -10,6 +10,13 @@ export function nodesOfType(root: Node, types: string | readonly string[]): Node
   return root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null);
 }
 
+/** The expression a decorator applies, without call arguments: `app.get` for `@app.get("/")`. */
+export function decoratorTarget(decorator: Node): Node | null {
+  let expr: Node | null = decorator.namedChildren[0];
+  while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
+  return expr;
+}
+
 /** The callee of a call node, unwrapping nothing else. */
 export function callee(call: Node): Node | null {
   return call.childForFieldName('function');

@@ -3,6 +3,7 @@ import { blockingCallInAsync } from './blockingCallInAsync';
 import { danglingTask } from './danglingTask';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop } from './hygiene';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
+import { sessionPerRequest, unclosedResource } from './resources';
 import { swallowedCancellation } from './swallowedCancellation';
 import { unawaitedCoroutine } from './unawaitedCoroutine';
 import { unusedSuppression } from './unusedSuppression';
@@ -13,6 +14,8 @@ export const allRules: readonly Rule[] = [
   danglingTask,
   blockingCallInAsync,
   swallowedCancellation,
+  unclosedResource,
+  sessionPerRequest,
   legacyEventLoopApi,
   busyWaitLoop,
   asyncWithoutAwait,

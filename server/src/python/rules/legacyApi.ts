@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, Report } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { nodesOfType } from '../util';
+import { decoratorTarget, nodesOfType } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -178,9 +178,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   }
 
   for (const decorator of nodesOfType(ctx.tree.rootNode, 'decorator')) {
-    let expr: Node | null = decorator.namedChildren[0];
-    const call = expr?.type === 'call' ? expr : null;
-    while (expr && expr.type === 'call') expr = expr.childForFieldName('function');
+    const first = decorator.namedChildren[0];
+    const call = first?.type === 'call' ? first : null;
+    const expr = decoratorTarget(decorator);
     if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
     const r = ctx.scope.resolve(expr);
     if (r?.name === 'asyncio.coroutine') {

@@ -1,0 +1,248 @@
+/**
+ * unclosed-resource and session-per-request: HTTP sessions, clients, connection pools and files
+ * that are opened without `async with` and not closed on every path, responses whose connection
+ * is never released, and sessions created again for every request or loop iteration.
+ *
+ * Ownership is followed conservatively: a resource that is returned, yielded, stored on an
+ * object or in a container, handed to another call, or entered as a context manager belongs to
+ * someone else, and nothing is reported.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/types';
+import { AwaitableResolver } from '../awaitables';
+import type { PythonRuleContext } from '../context';
+import { decoratorTarget, nodesOfType } from '../util';
+
+interface ResourceKind {
+  /** How to say it in messages. */
+  what: string;
+  /** Methods that close it. */
+  close: readonly string[];
+  /** Whether it is created by `await factory(...)` rather than a plain constructor call. */
+  awaited: boolean;
+  /** `async with` (true) or `with` (false) in the suggested form. */
+  asyncWith: boolean;
+  /** Not a context manager: only `close()` in a `finally` block applies. */
+  noWith?: boolean;
+}
+
+const RESOURCES: Readonly<Record<string, ResourceKind>> = {
+  'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
+  'aiohttp.TCPConnector': { what: 'aiohttp TCPConnector', close: ['close'], awaited: false, asyncWith: true },
+  'httpx.AsyncClient': { what: 'httpx AsyncClient', close: ['aclose'], awaited: false, asyncWith: true },
+  'httpx.Client': { what: 'httpx Client', close: ['close'], awaited: false, asyncWith: false },
+  'asyncpg.connect': { what: 'asyncpg connection', close: ['close', 'terminate'], awaited: true, asyncWith: false, noWith: true },
+  'asyncpg.create_pool': { what: 'asyncpg pool', close: ['close', 'terminate'], awaited: true, asyncWith: true },
+  'aiofiles.open': { what: 'aiofiles file', close: ['close'], awaited: true, asyncWith: true },
+  'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
+};
+
+const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient']);
+const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
+const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release']);
+
+function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+  const r = ctx.scope.resolve(fn);
+  if (!r || (r.via === 'unbound' && !/^(aiohttp|httpx|asyncpg|aiofiles)\./.test(r.name))) return undefined;
+  return r.name;
+}
+
+/** The uses of `name` (identifiers other than `target`) inside `owner`, excluding other bindings' scopes. */
+function usesOf(owner: Node, target: Node): Node[] {
+  return owner.descendantsOfType('identifier').filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex);
+}
+
+type Fate = 'owned-elsewhere' | 'closed-in-finally' | 'closed-on-success-path' | 'never-closed';
+
+/** What happens to the resource held in `target` within `owner`. */
+function fateOf(uses: Node[], kind: ResourceKind): Fate {
+  let closedSomewhere = false;
+  for (const use of uses) {
+    const parent = use.parent;
+    if (!parent) return 'owned-elsewhere';
+    // x.close() / await x.aclose()
+    if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
+      const attr = parent.childForFieldName('attribute')?.text ?? '';
+      const call = parent.parent;
+      if (kind.close.includes(attr) && call?.type === 'call') {
+        if (insideFinally(call)) return 'closed-in-finally';
+        closedSomewhere = true;
+      }
+      continue; // any other method use (session.get, f.read) keeps the resource here
+    }
+    // async with x / with x
+    if (parent.type === 'with_item' || parent.type === 'as_pattern' && parent.parent?.type === 'with_item') return 'owned-elsewhere';
+    // return x / yield x / stored / passed on / aliased
+    if (parent.type === 'return_statement' || parent.type === 'yield' || parent.type === 'argument_list' || parent.type === 'keyword_argument') return 'owned-elsewhere';
+    if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === use.id) return 'owned-elsewhere';
+    if (['list', 'tuple', 'set', 'dictionary', 'pair', 'expression_list', 'parenthesized_expression'].includes(parent.type)) return 'owned-elsewhere';
+    if (parent.type === 'global_statement' || parent.type === 'nonlocal_statement') return 'owned-elsewhere';
+  }
+  return closedSomewhere ? 'closed-on-success-path' : 'never-closed';
+}
+
+function insideFinally(node: Node): boolean {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'finally_clause') return true;
+    if (n.type === 'function_definition' || n.type === 'lambda') return false;
+  }
+  return false;
+}
+
+/** Nested functions or lambdas that mention the name: the resource may outlive this block. */
+function capturedByClosure(owner: Node, target: Node): boolean {
+  for (const fn of owner.descendantsOfType(['function_definition', 'lambda'])) {
+    if (!fn || fn.startIndex < target.startIndex) continue;
+    if (fn.descendantsOfType('identifier').some((id) => id?.text === target.text)) return true;
+  }
+  return false;
+}
+
+export function checkUnclosedResources(ctx: PythonRuleContext): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const name = resolvedCallee(ctx, call);
+    const kind = name ? RESOURCES[name] : undefined;
+    if (!kind) continue;
+    if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
+    // x = Ctor(...) / x = await factory(...), as a statement of a function body.
+    let value: Node = call;
+    if (kind.awaited) {
+      if (call.parent?.type !== 'await') continue;
+      value = call.parent;
+    }
+    const assignment = value.parent;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;
+    if (assignment.parent?.type !== 'expression_statement') continue;
+    const target = assignment.childForFieldName('left');
+    if (target?.type !== 'identifier') continue;
+    const fn = ctx.scope.enclosingFunction(call);
+    if (!fn || fn.kind !== 'function') continue;
+    const scope = ctx.scope.scopeAt(target);
+    if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
+    const uses = usesOf(fn.node, target);
+    const fate = fateOf(uses, kind);
+    if (fate === 'owned-elsewhere' || fate === 'closed-in-finally') continue;
+    const closeName = kind.close[0];
+    const remedy = kind.noWith
+      ? `close it with ${closeName}() in a finally block`
+      : `use '${kind.asyncWith ? 'async with' : 'with'}' (or ${closeName}() in a finally block)`;
+    const message =
+      fate === 'never-closed'
+        ? `This ${kind.what} is never closed: ${remedy} so it is released`
+        : `This ${kind.what} is closed only when no exception is raised before ${closeName}(): ${remedy}`;
+    ctx.report({
+      message,
+      range: ctx.rangeOf(assignment),
+      suggestions: fate === 'never-closed' && !capturedByClosure(fn.node, target) ? withBlockFix(ctx, assignment.parent, target.text, value, kind) : undefined,
+    });
+  }
+  checkUnreleasedResponses(ctx);
+}
+
+/**
+ * `session = aiohttp.ClientSession()` followed by the rest of its block becomes
+ * `async with aiohttp.ClientSession() as session:` with the rest of the block indented.
+ */
+function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, value: Node, kind: ResourceKind): Fix[] | undefined {
+  const block = statement.parent;
+  if (!block || block.type !== 'block') return undefined;
+  const lineText = ctx.lines.lineText(statement.startPosition.row);
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  if (indent.length !== statement.startPosition.column || statement.endPosition.row !== statement.startPosition.row) return undefined;
+  const siblings = block.namedChildren.filter((s): s is Node => s !== null);
+  const rest = siblings.filter((s) => s.startIndex > statement.endIndex);
+  if (rest.length === 0) return undefined;
+  const lastRow = rest[rest.length - 1].endPosition.row;
+  // Re-indenting would change the content of multi-line strings.
+  for (const s of rest) {
+    if (s.descendantsOfType('string').some((str) => str !== null && str.startPosition.row !== str.endPosition.row)) return undefined;
+  }
+  const unit = indent.includes('\t') ? '\t' : '    ';
+  const eol = ctx.lines.eol(statement.startPosition.row);
+  // A trailing comment of the assignment line stays on the new header line.
+  const trailing = lineText.slice(statement.endPosition.column).trimEnd();
+  const header = `${indent}${kind.asyncWith ? 'async with' : 'with'} ${value.text.replace(/^await\s+/, kind.asyncWith ? '' : 'await ')} as ${name}:${trailing}`;
+  if (kind.noWith || (!kind.asyncWith && kind.awaited)) return undefined;
+  const body: string[] = [];
+  for (let row = statement.startPosition.row + 1; row <= lastRow; row++) {
+    const text = ctx.lines.lineText(row);
+    body.push(text.trim() === '' ? text : `${unit}${text}`);
+  }
+  const start = { line: statement.startPosition.row, character: 0 };
+  const end = { line: lastRow, character: ctx.lines.lineText(lastRow).length };
+  return [
+    {
+      title: `Use '${kind.asyncWith ? 'async with' : 'with'} ... as ${name}' for the rest of the block`,
+      safe: false,
+      edits: [{ range: { start, end }, newText: [header, ...body].join(eol) }],
+    },
+  ];
+}
+
+/** `resp = await session.get(url)` whose body is never read nor the response released. */
+function checkUnreleasedResponses(ctx: PythonRuleContext): void {
+  let resolver: AwaitableResolver | undefined;
+  for (const awaitNode of nodesOfType(ctx.tree.rootNode, 'await')) {
+    const call = awaitNode.namedChildren[0];
+    if (call?.type !== 'call') continue;
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !RESPONSE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const assignment = awaitNode.parent;
+    if (assignment?.type !== 'assignment' || assignment.parent?.type !== 'expression_statement') continue;
+    const target = assignment.childForFieldName('left');
+    if (target?.type !== 'identifier') continue;
+    resolver ??= new AwaitableResolver(ctx);
+    const receiver = fn.childForFieldName('object');
+    const cls = receiver ? resolver.classOfReceiver(receiver) : undefined;
+    if (cls?.kind !== 'library' || cls.name !== 'aiohttp.ClientSession') continue;
+    const owner = ctx.scope.enclosingFunction(call);
+    if (!owner) continue;
+    let handled = false;
+    for (const use of usesOf(owner.node, target)) {
+      const parent = use.parent;
+      if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
+        if (RESPONSE_CONSUMERS.has(parent.childForFieldName('attribute')?.text ?? '')) handled = true;
+        continue;
+      }
+      handled = true; // returned, passed on, entered with `async with`, stored...
+    }
+    if (handled) continue;
+    ctx.report({
+      message: `The response from ${fn.text}() is never read nor released: its connection stays checked out of the pool. Use 'async with ${fn.text}(...) as ${target.text}:'`,
+      range: ctx.rangeOf(assignment),
+    });
+  }
+}
+
+export function checkSessionPerRequest(ctx: PythonRuleContext): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const name = resolvedCallee(ctx, call);
+    if (!name || !SESSION_CLASSES.has(name)) continue;
+    const fn = ctx.scope.enclosingFunction(call);
+    if (!fn || fn.kind !== 'function') continue;
+    let where: string | undefined;
+    for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
+      if (n.type === 'for_statement' || n.type === 'while_statement') {
+        where = 'in a loop: every iteration opens a new connection pool';
+        break;
+      }
+    }
+    if (!where) {
+      const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+      const isHandler = decorated?.namedChildren.some((d) => {
+        if (d?.type !== 'decorator') return false;
+        const e = decoratorTarget(d);
+        return !!e && e.type === 'attribute' && ROUTE_DECORATOR.test(e.text);
+      });
+      if (isHandler) where = `in request handler '${fn.name}': every request opens a new connection pool`;
+    }
+    if (!where) continue;
+    ctx.report({
+      message: `A new ${name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      range: ctx.rangeOf(call),
+    });
+  }
+}

@@ -255,7 +255,8 @@ export class AwaitableResolver {
   private libraryClassOf(expr: Node): string | undefined {
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const r = this.ctx.scope.resolve(expr);
-    if (!r || (r.via === 'unbound' && !r.name.startsWith('asyncio.'))) return undefined;
+    // Well-known async libraries are recognised even when a snippet omits their import.
+    if (!r || (r.via === 'unbound' && !/^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name))) return undefined;
     if (AWAITABLE_METHODS[r.name]) return r.name;
     return undefined;
   }

@@ -7,7 +7,8 @@ import type { PythonRuleContext } from './context';
 export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
   const wanted = typeof types === 'string' ? [types] : types;
   // descendantsOfType runs inside the WASM module: fast and stack-safe.
-  return root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null);
+  // Keywords share their node's type name (`yield`, `await`): keep named nodes only.
+  return root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null && n.isNamed);
 }
 
 /** The expression a decorator applies, without call arguments: `app.get` for `@app.get("/")`. */

@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
+import { cancelledTaskNotAwaited, timeoutWithoutAwait, yieldInContextManager } from './cancelScopes';
 import { danglingTask } from './danglingTask';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop } from './hygiene';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
@@ -14,6 +15,9 @@ export const allRules: readonly Rule[] = [
   danglingTask,
   blockingCallInAsync,
   swallowedCancellation,
+  cancelledTaskNotAwaited,
+  timeoutWithoutAwait,
+  yieldInContextManager,
   unclosedResource,
   sessionPerRequest,
   legacyEventLoopApi,

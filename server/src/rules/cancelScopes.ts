@@ -1,0 +1,101 @@
+import type { Rule } from '../engine/types';
+import { checkCancelledNotAwaited, checkTimeoutWithoutAwait, checkYieldInContextManager } from '../python/rules/cancelScopes';
+
+export const cancelledTaskNotAwaited: Rule = {
+  id: 'cancelled-task-not-awaited',
+  family: 'cancellation',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: [],
+  fixable: 'none',
+  docs: {
+    summary: 'A task is cancelled and then forgotten: nothing waits for its clean-up.',
+    what: 'Inside an `async def`, `task.cancel()` on a local task (from `asyncio.create_task`, `ensure_future` or `loop.create_task`) with no later `await task`, `gather(...)`, `wait(...)` or other hand-off of the task in the same function.',
+    why: [
+      '`cancel()` only requests cancellation: the task runs its `except CancelledError`/`finally`',
+      'clean-up the next time it is scheduled. If nobody awaits it, the function moves on while the',
+      'clean-up is still pending, errors raised during clean-up are lost, and at shutdown asyncio',
+      'reports "Task was destroyed but it is pending!".',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def stop(worker_task):', '    task = asyncio.create_task(worker())', '    ...', '    task.cancel()'].join('\n'),
+        good: [
+          'async def stop():',
+          '    task = asyncio.create_task(worker())',
+          '    ...',
+          '    task.cancel()',
+          '    with contextlib.suppress(asyncio.CancelledError):',
+          '        await task',
+        ].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkCancelledNotAwaited },
+};
+
+export const timeoutWithoutAwait: Rule = {
+  id: 'timeout-without-await',
+  family: 'cancellation',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: ['ASYNC100'],
+  fixable: 'none',
+  docs: {
+    summary: 'A timeout scope whose body never awaits, so the timeout can never fire.',
+    what: '`async with asyncio.timeout(...)` / `timeout_at(...)` (or the anyio/trio equivalents) whose body contains no `await`, `async for` or `async with`.',
+    why: [
+      'A timeout cancels the task at its next await. A body without one runs to the end whatever',
+      'the deadline — usually because the slow part is a blocking call that should be awaited',
+      '(or moved to a thread) instead.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def load(path):', '    async with asyncio.timeout(5):', '        return parse(open(path).read())'].join('\n'),
+        good: ['async def load(path):', '    async with asyncio.timeout(5):', '        text = await asyncio.to_thread(read_file, path)', '    return parse(text)'].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkTimeoutWithoutAwait },
+};
+
+export const yieldInContextManager: Rule = {
+  id: 'yield-in-context-manager',
+  family: 'cancellation',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: ['ASYNC119', 'ASYNC101'],
+  fixable: 'none',
+  docs: {
+    summary: 'An async generator yields inside `with`/`async with`, a timeout or a TaskGroup.',
+    what: [
+      'A `yield` in an async generator inside a `with`/`async with` block (ASYNC119), and especially',
+      'inside `asyncio.timeout()` or `asyncio.TaskGroup()` (ASYNC101). Generators decorated as',
+      'context managers (`@asynccontextmanager`) or pytest fixtures are not reported: yielding',
+      'there is their purpose.',
+    ].join('\n'),
+    why: [
+      'While the generator is suspended at `yield`, the consumer runs with the generator\'s context',
+      'still open. If the consumer stops iterating early, the clean-up waits until the generator',
+      'is garbage-collected, possibly on another task or never. A timeout or TaskGroup spanning',
+      'a `yield` cancels or waits in the wrong task.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def rows(pool):', '    async with pool.acquire() as conn:', '        async for row in conn.cursor("SELECT ..."):', '            yield row'].join('\n'),
+        good: [
+          'async def rows(pool):',
+          '    async with pool.acquire() as conn:',
+          '        return await conn.fetch("SELECT ...")',
+          '',
+          '# or let the caller own the generator\'s lifetime:',
+          '# async with contextlib.aclosing(rows(pool)) as stream: ...',
+        ].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkYieldInContextManager },
+};

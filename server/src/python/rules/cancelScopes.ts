@@ -110,6 +110,9 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
     // @asynccontextmanager / pytest fixtures yield inside `with` on purpose.
     const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
     if (decorated && /contextmanager|fixture/.test(decorated.namedChildren.filter((d) => d?.type === 'decorator').map((d) => d!.text).join(' '))) continue;
+    // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
+    // fixtures, hand-rolled managers): the framework drives it to completion.
+    if (isSingleShot(fn.node)) continue;
     for (let n: Node | null = y.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type !== 'with_statement') continue;
       const isAsync = n.children.some((c) => c?.type === 'async');
@@ -131,4 +134,21 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       break;
     }
   }
+}
+
+/** The generator yields exactly once, not inside a loop. */
+function isSingleShot(fn: Node): boolean {
+  const yields = fn.descendantsOfType('yield').filter((y): y is Node => y !== null && y.isNamed && ownedBy(y, fn));
+  if (yields.length !== 1) return false;
+  for (let n: Node | null = yields[0].parent; n && n.id !== fn.id; n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') return false;
+  }
+  return true;
+}
+
+function ownedBy(node: Node, fn: Node): boolean {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda') return n.id === fn.id;
+  }
+  return false;
 }

@@ -1,0 +1,347 @@
+// `npm run bench`: speed, memory and scaling of AsyncSense, side by side with ruff (wasm, ASYNC +
+// RUF006 + RUF029, preview) for Python and ESLint + typescript-eslint (typed no-floating-promises
+// and no-misused-promises) for TypeScript, in the same run, on the same files. Prints a table and
+// writes bench/results.json. Nothing is installed or downloaded at run time.
+//
+//   node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]
+import { spawn } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bigFile, generateCorpus } from './corpus.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { createEngine } = require(path.join(root, 'out/server/src/analyzer.js'));
+const { ConfigResolver } = require(path.join(root, 'out/server/src/engine/config.js'));
+const { walkFiles } = require(path.join(root, 'out/server/src/engine/walker.js'));
+const rpc = require('vscode-languageserver-protocol/node');
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const quick = args.includes('--quick');
+const sizes = (opt('sizes', quick ? '1000,10000' : '1000,10000,100000')).split(',').map(Number);
+const editCount = Number(opt('edits', quick ? 50 : 200));
+const corpusArg = opt('corpus', undefined);
+const cacheDir = path.join(root, '.bench-cache');
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { min: s[0], p50: q(0.5), p95: q(0.95), runs: s.length };
+};
+const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (a, b) => (b > 0 ? +(a / b).toFixed(2) : null);
+
+async function time(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function repeat(n, fn) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(await time(fn));
+  return stats(out);
+}
+
+// ---------------------------------------------------------------- tools under test
+async function asyncsenseScanner() {
+  const engine = await createEngine();
+  return (files) => {
+    const resolver = new ConfigResolver(engine.ruleIds, root);
+    let findings = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      findings += engine.analyze({ filePath: f, text }, resolver.forFile(f).config).findings.length;
+    }
+    return findings;
+  };
+}
+
+function ruffScanner() {
+  const ruff = require('@astral-sh/ruff-wasm-nodejs');
+  const ws = new ruff.Workspace({ lint: { select: ['ASYNC', 'RUF006', 'RUF029'], preview: true } }, ruff.PositionEncoding.Utf16);
+  return {
+    version: ruff.Workspace.version(),
+    scan: (files) => files.reduce((n, f) => n + ws.check(readFileSync(f, 'utf8')).length, 0),
+    check: (text) => ws.check(text).length,
+  };
+}
+
+async function eslintTyped(cwd) {
+  const { ESLint } = require('eslint');
+  const tseslint = require('typescript-eslint');
+  return new ESLint({
+    cwd,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: cwd } },
+        plugins: { '@typescript-eslint': tseslint.plugin },
+        rules: { '@typescript-eslint/no-floating-promises': 'warn', '@typescript-eslint/no-misused-promises': 'warn' },
+      },
+    ],
+  });
+}
+
+// ---------------------------------------------------------------- LSP driver
+async function startServer() {
+  const proc = spawn(process.execPath, [path.join(root, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  conn.onNotification(() => undefined);
+  conn.onRequest(() => null);
+  conn.listen();
+  return {
+    proc,
+    conn,
+    async initialize(dir) {
+      await conn.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: pathToFileURL(dir).href,
+        workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
+        capabilities: { textDocument: { diagnostic: {} } },
+      });
+      await conn.sendNotification('initialized', {});
+    },
+    async diagnostics(uri) {
+      const r = await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+      return r.items ?? [];
+    },
+    peakRssMb() {
+      try {
+        const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        return +(kb / 1024).toFixed(1);
+      } catch {
+        return null;
+      }
+    },
+    async stop() {
+      try {
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+      } catch {
+        // ignore
+      }
+      proc.kill();
+      conn.dispose();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- measures
+async function measureScan(label, files, runs, scanners) {
+  const row = { label, files: files.py.length + files.ts.length };
+  row.pyLines = files.pyLines;
+  row.tsLines = files.tsLines;
+  const py = await repeat(runs, () => scanners.asyncsense(files.py));
+  const ruff = await repeat(runs, () => scanners.ruff.scan(files.py));
+  const ts = await repeat(runs, () => scanners.asyncsense(files.ts));
+  row.python = { asyncsense: py, ruff, ratio: ratio(py.p50, ruff.p50), asyncsenseLinesPerSec: Math.round(files.pyLines / (py.p50 / 1000)) };
+  // ESLint typed builds a program per run: fewer runs on the largest corpora.
+  const eslintRuns = files.tsLines > 50_000 ? 1 : Math.min(runs, 3);
+  const eslint = await repeat(eslintRuns, async () => {
+    const e = await eslintTyped(files.tsDir);
+    await e.lintFiles(['src/**/*.ts']);
+  });
+  const tsTyped = await repeat(eslintRuns, () => scanners.asyncsenseTyped(files.ts));
+  row.typescript = {
+    asyncsense: ts,
+    asyncsenseTyped: tsTyped,
+    eslintTyped: eslint,
+    ratio: ratio(tsTyped.p50, eslint.p50),
+    asyncsenseLinesPerSec: Math.round(files.tsLines / (ts.p50 / 1000)),
+  };
+  return row;
+}
+
+async function measureEdits(language, dir) {
+  const text = bigFile(language, 2000);
+  const file = path.join(dir, language === 'python' ? 'big_module.py' : 'src/big_module.ts');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, text);
+  const uri = pathToFileURL(file).href;
+  const lines = text.split('\n');
+  const edited = (k) => {
+    const copy = lines.slice();
+    const line = 10 + ((k * 37) % (lines.length - 20));
+    copy[line] = `${copy[line]}${language === 'python' ? '  # edit' : ' // edit'} ${k}`;
+    return copy.join('\n');
+  };
+  const server = await startServer();
+  await server.initialize(dir);
+  await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
+  await server.diagnostics(uri);
+  const lsp = [];
+  for (let k = 0; k < editCount; k++) {
+    const t = performance.now();
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: k + 2 }, contentChanges: [{ text: edited(k) }] });
+    await server.diagnostics(uri);
+    lsp.push(performance.now() - t);
+  }
+  await server.stop();
+  const result = { lines: lines.length, asyncsense: stats(lsp) };
+  if (language === 'python') {
+    const ruff = ruffScanner();
+    ruff.check(text);
+    const times = [];
+    for (let k = 0; k < editCount; k++) {
+      const t = performance.now();
+      ruff.check(edited(k));
+      times.push(performance.now() - t);
+    }
+    result.anchor = { name: 'ruff-wasm re-lint', ...stats(times) };
+  } else {
+    const eslint = await eslintTyped(dir);
+    await eslint.lintText(text, { filePath: file });
+    const times = [];
+    for (let k = 0; k < Math.min(editCount, 50); k++) {
+      const t = performance.now();
+      await eslint.lintText(edited(k), { filePath: file });
+      times.push(performance.now() - t);
+    }
+    result.anchor = { name: 'ESLint lintText, typed, warm', ...stats(times) };
+  }
+  result.ratio = ratio(result.asyncsense.p50, result.anchor.p50);
+  return result;
+}
+
+async function measureColdStart(dir) {
+  const out = {};
+  for (const [language, name] of [['python', 'cold.py'], ['typescript', 'src/cold.ts']]) {
+    const file = path.join(dir, name);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const text = bigFile(language, 200);
+    await fs.writeFile(file, text);
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const server = await startServer();
+      await server.initialize(dir);
+      const uri = pathToFileURL(file).href;
+      await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
+      await server.diagnostics(uri);
+      times.push(performance.now() - t);
+      await server.stop();
+    }
+    out[language] = stats(times);
+  }
+  return out;
+}
+
+async function measureMemory(dir, files) {
+  const server = await startServer();
+  await server.initialize(dir);
+  for (const [language, list] of [['python', files.py], ['typescript', files.ts]]) {
+    for (const f of list) {
+      const uri = pathToFileURL(f).href;
+      await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text: readFileSync(f, 'utf8') } });
+      await server.diagnostics(uri);
+    }
+  }
+  const peak = server.peakRssMb();
+  await server.stop();
+  return peak;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const started = Date.now();
+  const engineScan = await asyncsenseScanner();
+  const ruff = ruffScanner();
+  const scanners = { asyncsense: engineScan, ruff, asyncsenseTyped: engineScan };
+  const results = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    tools: { ruff: ruff.version, eslint: require('eslint/package.json').version, typescriptEslint: require('typescript-eslint/package.json').version },
+    scan: [],
+    edits: {},
+    coldStartMs: {},
+    peakRssMb: {},
+  };
+
+  const corpora = [];
+  if (corpusArg) {
+    const abs = path.resolve(corpusArg);
+    const engine = await createEngine();
+    const walked = walkFiles([abs], { cwd: abs, extensions: engine.extensions, resolver: new ConfigResolver(engine.ruleIds, abs) });
+    const py = walked.files.filter((f) => /\.pyi?$/.test(f));
+    const ts = walked.files.filter((f) => /\.[cm]?tsx?$/.test(f));
+    const count = (list) => list.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0);
+    corpora.push({ label: path.basename(abs), dir: abs, files: { py, ts, pyLines: count(py), tsLines: count(ts), tsDir: abs } });
+  } else {
+    for (const size of sizes) {
+      const dir = path.join(cacheDir, `corpus-${size}`);
+      const gen = await generateCorpus(dir, size);
+      corpora.push({ label: `${size / 1000}k`, dir, files: { ...gen.files, pyLines: gen.pyLines, tsLines: gen.tsLines, tsDir: path.join(dir, 'ts') } });
+    }
+  }
+  for (const c of corpora) {
+    const runs = c.files.pyLines > 50_000 ? 2 : 5;
+    process.stderr.write(`scan ${c.label}...\n`);
+    results.scan.push(await measureScan(c.label, c.files, runs, scanners));
+    process.stderr.write(`memory ${c.label}...\n`);
+    results.peakRssMb[c.label] = await measureMemory(c.dir, c.files);
+  }
+  const byLabel = Object.fromEntries(results.scan.map((r) => [r.label, r]));
+  if (byLabel['100k'] && byLabel['10k']) {
+    results.scaling = {
+      python: ratio(byLabel['100k'].python.asyncsense.p50, byLabel['10k'].python.asyncsense.p50),
+      typescript: ratio(byLabel['100k'].typescript.asyncsense.p50, byLabel['10k'].typescript.asyncsense.p50),
+      note: 'time(100k) / time(10k); linear is 10',
+    };
+  }
+  const editDir = path.join(cacheDir, 'edits');
+  await fs.mkdir(editDir, { recursive: true });
+  await fs.writeFile(path.join(editDir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [] }, include: ['src'] }));
+  process.stderr.write('edits python...\n');
+  results.edits.python = await measureEdits('python', editDir);
+  process.stderr.write('edits typescript...\n');
+  results.edits.typescript = await measureEdits('typescript', editDir);
+  process.stderr.write('cold start...\n');
+  results.coldStartMs = await measureColdStart(editDir);
+  results.durationSec = Math.round((Date.now() - started) / 1000);
+
+  await fs.writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+function printTable(r) {
+  const out = [];
+  out.push(`AsyncSense bench — ${r.date}, ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}`);
+  out.push(`anchors: ruff-wasm ${r.tools.ruff}, ESLint ${r.tools.eslint} + typescript-eslint ${r.tools.typescriptEslint}`);
+  out.push('');
+  out.push('Workspace scan (in-process, p50 ms; ratio = AsyncSense / anchor, lower is better)');
+  out.push('corpus  files  | py lines  AsyncSense  ruff-wasm  ratio   lines/s   | ts lines  AsyncSense  ESLint-typed  ratio   lines/s');
+  for (const s of r.scan) {
+    out.push(
+      `${s.label.padEnd(7)} ${String(s.files).padStart(5)}  | ${String(s.pyLines).padStart(8)}  ${ms(s.python.asyncsense.p50).padStart(10)}  ${ms(s.python.ruff.p50).padStart(9)}  ${String(s.python.ratio).padStart(5)}  ${String(s.python.asyncsenseLinesPerSec).padStart(8)}   | ${String(s.tsLines).padStart(8)}  ${ms(s.typescript.asyncsenseTyped.p50).padStart(10)}  ${ms(s.typescript.eslintTyped.p50).padStart(12)}  ${String(s.typescript.ratio).padStart(5)}  ${String(s.typescript.asyncsenseLinesPerSec).padStart(8)}`,
+    );
+  }
+  if (r.scaling) out.push(`scaling time(100k)/time(10k): python ${r.scaling.python}, typescript ${r.scaling.typescript} (linear = 10)`);
+  out.push('');
+  out.push('Per-edit latency, 2,000-line file, one-line edits (ms)');
+  for (const [lang, e] of Object.entries(r.edits)) {
+    out.push(
+      `${lang.padEnd(11)} AsyncSense over LSP p50 ${ms(e.asyncsense.p50)} p95 ${ms(e.asyncsense.p95)} (${e.asyncsense.runs} edits) | ${e.anchor.name} p50 ${ms(e.anchor.p50)} p95 ${ms(e.anchor.p95)} | ratio ${e.ratio}`,
+    );
+  }
+  out.push('');
+  out.push(`Cold start, server spawn to first diagnostics (p50 ms): python ${ms(r.coldStartMs.python.p50)}, typescript ${ms(r.coldStartMs.typescript.p50)}`);
+  out.push(`Peak server RSS after opening every file (MB): ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  out.push(`(total ${r.durationSec}s; written to bench/results.json)`);
+  console.log(out.join('\n'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

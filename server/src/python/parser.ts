@@ -84,33 +84,19 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
   }
 }
 
-/** Every comment node, found with a cursor walk (iterative: deep nesting cannot overflow the stack). */
+/** Every comment node (searched inside the WASM module: no recursion in JS, deep nesting is fine). */
 function collectComments(root: Node, lines: LineIndex): SourceComment[] {
   const out: SourceComment[] = [];
-  const cursor = root.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      if (descend && cursor.nodeType === 'comment') {
-        const start = cursor.startPosition;
-        const end = cursor.endPosition;
-        const before = lines.lineText(start.row).slice(0, start.column);
-        out.push({
-          text: cursor.nodeText,
-          range: { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } },
-          ownLine: before.trim() === '',
-        });
-      }
-      if (descend && cursor.gotoFirstChild()) continue;
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
-      }
-      if (!cursor.gotoParent()) break;
-      descend = false;
-    }
-  } finally {
-    cursor.delete();
+  for (const c of root.descendantsOfType('comment')) {
+    if (!c) continue;
+    const start = c.startPosition;
+    const end = c.endPosition;
+    const before = lines.lineText(start.row).slice(0, start.column);
+    out.push({
+      text: c.text,
+      range: { start: { line: start.row, character: start.column }, end: { line: end.row, character: end.column } },
+      ownLine: before.trim() === '',
+    });
   }
   return out;
 }

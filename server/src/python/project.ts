@@ -70,6 +70,8 @@ const ROUTE_METHODS = new Set([
 export class PythonProjectIndex {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly overlay = new Map<string, { text: string; version: number }>();
+  /** Module resolutions, forgotten whenever a file appears, changes on disk or disappears. */
+  private readonly resolutions = new Map<string, string | undefined>();
   private version = 0;
 
   constructor(private readonly parse: (text: string) => Tree) {}
@@ -77,6 +79,7 @@ export class PythonProjectIndex {
   /** An open document's text (or `undefined` when closed or deleted: back to the disk). */
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
+    if (text === undefined || !this.overlay.has(key)) this.resolutions.clear();
     if (text === undefined) this.overlay.delete(key);
     else this.overlay.set(key, { text, version: ++this.version });
   }
@@ -131,6 +134,14 @@ export class PythonProjectIndex {
    * importer's package roots: `pkg/mod.py`, `pkg/mod/__init__.py`, and `.pyi` stubs.
    */
   resolveModule(fromFile: string, module: string, level: number): string | undefined {
+    const key = `${path.dirname(path.resolve(fromFile))}\0${level}\0${module}`;
+    if (this.resolutions.has(key)) return this.resolutions.get(key);
+    const found = this.resolveModuleUncached(fromFile, module, level);
+    this.resolutions.set(key, found);
+    return found;
+  }
+
+  private resolveModuleUncached(fromFile: string, module: string, level: number): string | undefined {
     const parts = module ? module.split('.') : [];
     if (level > 0) {
       let base = path.dirname(path.resolve(fromFile));

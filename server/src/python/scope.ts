@@ -19,6 +19,9 @@ export interface Binding {
 export interface Scope {
   kind: ScopeKind;
   node: Node;
+  /** Text range (UTF-16 offsets) evaluated inside this scope. */
+  start: number;
+  end: number;
   parent: Scope | undefined;
   isAsync: boolean;
   name: string;
@@ -67,10 +70,14 @@ const BUILTINS = new Set([
 export class PythonScope {
   readonly module: Scope;
   private readonly scopes = new Map<number, Scope>();
+  /** Scopes other than the module, sorted by start offset. */
+  private readonly ordered: Scope[] = [];
+  private readonly resolved = new Map<number, Resolution | undefined>();
 
   constructor(root: Node) {
-    this.module = this.newScope('module', root, undefined, false, '<module>');
+    this.module = this.newScope('module', root, undefined, false, '<module>', 0, Number.MAX_SAFE_INTEGER);
     this.build(root);
+    this.ordered.sort((a, b) => a.start - b.start);
   }
 
   /** The scope a node's own scope-creating node opens (function, class, lambda, comprehension). */
@@ -78,15 +85,21 @@ export class PythonScope {
     return this.scopes.get(node.id);
   }
 
-  /** The innermost scope in which `node` is evaluated. */
+  /** The innermost scope in which `node` is evaluated (found by position, without walking the tree). */
   scopeAt(node: Node): Scope {
-    let child: Node = node;
-    let cur: Node | null = node.parent;
-    while (cur) {
-      const s = this.scopes.get(cur.id);
-      if (s && inScopeBody(cur, child)) return s;
-      child = cur;
-      cur = cur.parent;
+    const pos = node.startIndex;
+    let lo = 0;
+    let hi = this.ordered.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ordered[mid].start <= pos) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let s: Scope | undefined = found >= 0 ? this.ordered[found] : undefined; s; s = s.parent) {
+      if (s.start <= pos && pos < s.end) return s;
     }
     return this.module;
   }
@@ -147,9 +160,16 @@ export class PythonScope {
   /**
    * Resolves an identifier or attribute chain (`t.sleep`, `os.path.join`, `nap`) to the qualified
    * name it refers to at that point, or undefined when the base is a local value, a parameter, a
-   * shadowing definition, or ambiguous.
+   * shadowing definition, or ambiguous. Memoised per node: rules share the answers.
    */
   resolve(expr: Node): Resolution | undefined {
+    if (this.resolved.has(expr.id)) return this.resolved.get(expr.id);
+    const r = this.resolveUncached(expr);
+    this.resolved.set(expr.id, r);
+    return r;
+  }
+
+  private resolveUncached(expr: Node): Resolution | undefined {
     const chain: string[] = [];
     let base: Node | null = expr;
     while (base && base.type === 'attribute') {
@@ -181,9 +201,12 @@ export class PythonScope {
     return [this.module, ...this.scopes.values()];
   }
 
-  private newScope(kind: ScopeKind, node: Node, parent: Scope | undefined, isAsync: boolean, name: string): Scope {
-    const s: Scope = { kind, node, parent, isAsync, name, bindings: new Map(), globals: new Set(), nonlocals: new Set(), starImports: [] };
-    if (kind !== 'module') this.scopes.set(node.id, s);
+  private newScope(kind: ScopeKind, node: Node, parent: Scope | undefined, isAsync: boolean, name: string, start: number, end: number): Scope {
+    const s: Scope = { kind, node, start, end, parent, isAsync, name, bindings: new Map(), globals: new Set(), nonlocals: new Set(), starImports: [] };
+    if (kind !== 'module') {
+      this.scopes.set(node.id, s);
+      this.ordered.push(s);
+    }
     return s;
   }
 
@@ -237,24 +260,44 @@ export class PythonScope {
     }
   }
 
+  /**
+   * One pass over the binding-relevant nodes only (fetched in document order inside the WASM
+   * module), keeping a stack of open scopes by position.
+   */
   private build(root: Node): void {
-    const stack: { node: Node; scope: Scope; typeChecking: boolean }[] = [{ node: root, scope: this.module, typeChecking: false }];
-    while (stack.length) {
-      const { node, scope, typeChecking } = stack.pop()!;
-      let inner = scope;
+    const nodes = root.descendantsOfType(BUILD_TYPES).filter((n): n is Node => n !== null && n.isNamed);
+    const open: Scope[] = [this.module];
+    const typeChecking: { start: number; end: number }[] = [];
+    for (const node of nodes) {
+      const pos = node.startIndex;
+      while (open.length > 1 && pos >= open[open.length - 1].end) open.pop();
+      while (typeChecking.length && pos >= typeChecking[typeChecking.length - 1].end) typeChecking.pop();
+      const scope = open[open.length - 1];
       const kind = SCOPE_NODES[node.type];
-      if (kind && node !== root) {
+      if (kind) {
         const name = node.childForFieldName('name')?.text ?? (kind === 'lambda' ? '<lambda>' : kind === 'comprehension' ? '<comprehension>' : '');
         const isAsync = kind === 'function' && node.children[0]?.type === 'async';
         if (kind === 'function') this.bind(scope, name, { kind: 'def', node });
         if (kind === 'class') this.bind(scope, name, { kind: 'class', node });
-        inner = this.newScope(kind, node, scope, isAsync, name);
+        let start = node.startIndex;
+        let end = node.endIndex;
+        if (kind === 'function') {
+          start = node.childForFieldName('parameters')?.startIndex ?? start;
+        } else if (kind === 'class') {
+          const body = node.childForFieldName('body');
+          start = body?.startIndex ?? end;
+          end = body?.endIndex ?? end;
+        }
+        const inner = this.newScope(kind, node, scope, isAsync, name, start, end);
         if (kind === 'function' || kind === 'lambda') this.bindParameters(inner, node.childForFieldName('parameters'));
+        open.push(inner);
+        continue;
       }
+      const inTypeChecking = typeChecking.length > 0;
       switch (node.type) {
         case 'import_statement':
         case 'import_from_statement': {
-          if (typeChecking) break;
+          if (inTypeChecking) break;
           if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
             const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '');
             if (mod) scope.starImports.push(mod);
@@ -262,13 +305,8 @@ export class PythonScope {
           }
           for (const [local, b] of importBindings(node)) {
             const prefix = '.'.repeat(b.level);
-            let target: string;
-            if (node.type === 'import_statement') {
-              // `import a.b` binds `a` to package `a`; `import a.b as m` binds `m` to `a.b`.
-              target = b.module;
-            } else {
-              target = `${prefix}${b.module}${b.module && b.name ? '.' : ''}${b.name ?? ''}`;
-            }
+            // `import a.b` binds `a` to package `a`; `import a.b as m` binds `m` to `a.b`.
+            const target = node.type === 'import_statement' ? b.module : `${prefix}${b.module}${b.module && b.name ? '.' : ''}${b.name ?? ''}`;
             this.bind(scope, local, { kind: 'import', target, node });
           }
           break;
@@ -281,11 +319,7 @@ export class PythonScope {
           break;
         case 'assignment':
         case 'augmented_assignment':
-          this.bindTargets(scope, node.childForFieldName('left'), 'assign');
-          break;
         case 'for_statement':
-          this.bindTargets(scope, node.childForFieldName('left'), 'assign');
-          break;
         case 'for_in_clause':
           this.bindTargets(scope, node.childForFieldName('left'), 'assign');
           break;
@@ -296,11 +330,9 @@ export class PythonScope {
           this.bindTargets(s, node.childForFieldName('name'), 'assign');
           break;
         }
-        case 'as_pattern': {
-          const alias = node.childForFieldName('alias');
-          this.bindTargets(scope, alias, 'other');
+        case 'as_pattern':
+          this.bindTargets(scope, node.childForFieldName('alias'), 'other');
           break;
-        }
         case 'except_clause': {
           // Older grammars: `except E as e` puts the name directly after the `as` keyword.
           const kids = node.children;
@@ -311,45 +343,20 @@ export class PythonScope {
         }
         case 'if_statement': {
           const cond = node.childForFieldName('condition');
-          if (cond && /^(typing\.)?TYPE_CHECKING$/.test(cond.text.trim())) {
-            // The body only runs under a type checker; its else branch runs at runtime.
-            const body = node.childForFieldName('consequence');
-            for (const c of node.namedChildren) {
-              if (!c || c === cond) continue;
-              stack.push({ node: c, scope, typeChecking: body !== null && c.id === body.id ? true : typeChecking });
-            }
-            continue;
-          }
+          const body = node.childForFieldName('consequence');
+          // The body only runs under a type checker; its else branch runs at runtime.
+          if (cond && body && /^(typing\.)?TYPE_CHECKING$/.test(cond.text.trim())) typeChecking.push({ start: body.startIndex, end: body.endIndex });
           break;
         }
         default:
           break;
       }
-      const children = node.namedChildren;
-      for (let i = children.length - 1; i >= 0; i--) {
-        const c = children[i];
-        if (!c) continue;
-        const s = kind && node !== root && inScopeBody(node, c) ? inner : scope;
-        stack.push({ node: c, scope: s, typeChecking });
-      }
     }
   }
 }
 
-/** Whether `child` (a direct child of scope node `owner`) is evaluated inside owner's scope. */
-function inScopeBody(owner: Node, child: Node): boolean {
-  switch (owner.type) {
-    case 'function_definition':
-    case 'lambda': {
-      const body = owner.childForFieldName('body');
-      const params = owner.childForFieldName('parameters');
-      return (body !== null && child.id === body.id) || (params !== null && child.id === params.id);
-    }
-    case 'class_definition': {
-      const body = owner.childForFieldName('body');
-      return body !== null && child.id === body.id;
-    }
-    default:
-      return true; // comprehensions
-  }
-}
+const BUILD_TYPES = [
+  ...Object.keys(SCOPE_NODES),
+  'import_statement', 'import_from_statement', 'global_statement', 'nonlocal_statement', 'assignment', 'augmented_assignment',
+  'for_statement', 'for_in_clause', 'named_expression', 'as_pattern', 'except_clause', 'if_statement',
+];

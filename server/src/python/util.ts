@@ -1,15 +1,26 @@
 /** Small helpers shared by Python rules: iterative tree walks and common edits. */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { PythonRuleContext } from './context';
 
 /** Every node of a given type (or types), in document order, without recursion. */
 export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
   const wanted = typeof types === 'string' ? [types] : types;
-  // descendantsOfType runs inside the WASM module: fast and stack-safe.
-  // Keywords share their node's type name (`yield`, `await`): keep named nodes only.
-  return root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null && n.isNamed);
+  // Rules of one file ask for the same lists (every call, every try...): cache them per tree.
+  let perTree = searchCache.get(root.tree);
+  if (!perTree) searchCache.set(root.tree, (perTree = new Map()));
+  const key = `${root.id}:${wanted.join(',')}`;
+  let hit = perTree.get(key);
+  if (!hit) {
+    // descendantsOfType runs inside the WASM module: fast and stack-safe.
+    // Keywords share their node's type name (`yield`, `await`): keep named nodes only.
+    hit = root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null && n.isNamed);
+    perTree.set(key, hit);
+  }
+  return hit;
 }
+
+const searchCache = new WeakMap<Tree, Map<string, Node[]>>();
 
 /** The expression a decorator applies, without call arguments: `app.get` for `@app.get("/")`. */
 export function decoratorTarget(decorator: Node): Node | null {

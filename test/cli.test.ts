@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { allRules } from '../server/src/rules';
 import { fixturesDir, repoRoot } from './helpers/engine';
 
 const BIN = path.join(repoRoot, 'bin/asyncsense.js');
@@ -14,7 +15,7 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 function tmp(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-cli-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-'));
   for (const [name, content] of Object.entries(files)) {
     const p = path.join(dir, name);
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -197,7 +198,7 @@ describe('cli', function () {
     for (const s of sources) {
       assert.equal(fs.readFileSync(path.join(dir, s), 'utf8'), fs.readFileSync(path.join(fixturesDir, `${s}.fixed`), 'utf8'), s);
     }
-    assert.match(r.stderr, /applied \d+ fixes/);
+    assert.match(r.stderr, /Applied \d+ fixes in 4 files\./);
   });
 
   it('--fix keeps a UTF-8 BOM', () => {

@@ -2,21 +2,24 @@
  * The CLI twin of the language server: the same engine, findings and fixes, for CI.
  *
  *   asyncsense check [PATH...] [--format text|json|sarif|github] [--fix [--unsafe-fixes]]
- *                    [--select ids] [--ignore ids] [--config FILE]
+ *                    [--select ids] [--ignore ids] [--config FILE] [--output FILE] [--quiet]
  *   asyncsense rules [--format text|json]
  *   asyncsense server --stdio
  *
- * Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+ * Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error (message on
+ * stderr). The JSON, SARIF and GitHub formats are contracts (see /work/shared/design.md).
+ * Nothing here executes workspace code: files are read as bytes and parsed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOOL_NAME, TOOL_VERSION, createEngine, ruleDocUrl } from './analyzer';
 import { ConfigResolver, type ConfigProblem, type ResolvedConfig } from './engine/config';
-import type { Engine } from './engine/engine';
+import { formatSize, unanalysableReason, type Engine } from './engine/engine';
 import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
-import { walkFiles } from './engine/walker';
+import { walkFiles, type SkippedPath } from './engine/walker';
 import { allRules } from './rules';
 
 const HELP = `Usage: asyncsense <command> [options]
@@ -29,11 +32,12 @@ Commands:
 Options for check:
   --format FORMAT     text (default), json, sarif or github
   --fix               Apply safe fixes and report what is left
-  --unsafe-fixes      With --fix, also apply suggestions
+  --unsafe-fixes      With --fix, also apply fixes that are only suggestions
   --select IDS        Run only these rules (comma-separated ids, or "all")
   --ignore IDS        Do not run these rules (comma-separated ids)
   --config FILE       Use this configuration file for every file
   --output FILE       Write the report to FILE instead of standard output
+  -q, --quiet         Print findings only: no summary, notes or fix counts
 
 Options for rules:
   --format FORMAT     text (default) or json
@@ -41,12 +45,18 @@ Options for rules:
   -h, --help          Show this help
   -v, --version       Show the version
 
+Folders are walked honouring .gitignore files and the configuration's excludes; files and
+folders named explicitly are always analysed.
+
 Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
 `;
 
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
 class UsageError extends Error {}
 
-interface Io {
+export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
 }
@@ -54,6 +64,14 @@ interface Io {
 interface FileReport {
   path: string;
   findings: Finding[];
+}
+
+interface Summary {
+  files: number;
+  findings: number;
+  durationMs: number;
+  skipped: SkippedPath[];
+  fixed?: number;
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
@@ -64,17 +82,29 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.err(`asyncsense: ${e.message}\nRun 'asyncsense --help' for usage.\n`);
       return 2;
     }
-    const detail = process.env.ASYNCSENSE_DEBUG ? `\n${(e as Error).stack ?? ''}` : '';
-    io.err(`asyncsense: internal error: ${(e as Error).message}${detail}\n`);
+    io.err(`asyncsense: internal error: ${describeError(e)}\n`);
     return 2;
   }
 }
 
 function defaultIo(): Io {
-  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  return { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+}
+
+function debug(): boolean {
+  return !!process.env.ASYNCSENSE_DEBUG;
+}
+
+function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return debug() && e.stack ? e.stack : e.message;
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
+  // The server takes the transport options of vscode-languageserver (`--stdio`, `--node-ipc`,
+  // `--socket=N`, `--pipe=NAME`) and whatever else LSP clients add (`--clientProcessId=N`).
+  if (argv[0] === 'server') return server(argv.slice(1));
+
   let parsed;
   try {
     parsed = parseArgs({
@@ -89,8 +119,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         ignore: { type: 'string' },
         config: { type: 'string' },
         output: { type: 'string' },
-        stdio: { type: 'boolean' },
-        'node-ipc': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -104,29 +133,40 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     io.out(HELP);
-    return values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    io.err(HELP);
+    return 2;
   }
   switch (command) {
     case 'check':
       return check(rest, values, io);
     case 'rules':
+      if (rest.length) throw new UsageError(`'rules' takes no arguments (got '${rest[0]}')`);
       return rules(values.format ?? 'text', io);
-    case 'server': {
-      if (!values.stdio && !values['node-ipc']) throw new UsageError("'server' needs --stdio");
-      const { startServer } = await import('./server');
-      startServer();
-      return new Promise<number>(() => undefined);
-    }
+    case 'server':
+      throw new UsageError("options go after 'server' (asyncsense server --stdio)");
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
 }
 
+async function server(args: string[]): Promise<number> {
+  const transport = args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='));
+  if (!transport) throw new UsageError("'server' needs --stdio (or --node-ipc, --socket=PORT, --pipe=NAME)");
+  const { startServer } = await import('./server');
+  // vscode-languageserver reads the transport from process.argv; this never resolves: the
+  // connection keeps the process alive and ends it on the client's `exit` notification.
+  startServer();
+  return new Promise<number>(() => undefined);
+}
+
 function splitIds(value: string | undefined, engine: Engine, option: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean).map((id) => (id === 'ALL' ? 'all' : id));
   for (const id of ids) {
     if (id !== 'all' && !engine.ruleIds.has(id)) throw new UsageError(`unknown rule id '${id}' in ${option}`);
   }
@@ -141,126 +181,187 @@ interface CheckOptions {
   ignore?: string;
   config?: string;
   output?: string;
+  quiet?: boolean;
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Reads a file for analysis: the text without its BOM, or why it is skipped. */
+function readSource(file: string, maxFileSize: number): { text: string; bom: boolean } | { skipped: string } {
+  let bytes: Buffer;
+  try {
+    const size = fs.statSync(file).size;
+    // Checked before reading, so a huge file is never loaded.
+    if (size > maxFileSize) return { skipped: `file over ${formatSize(maxFileSize)} (${formatSize(size)})` };
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { skipped: `cannot read: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message}` };
+  }
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { skipped: 'UTF-16 encoded (only UTF-8 is supported)' };
+  }
+  if (bytes.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bom ? bytes.subarray(3) : bytes);
+  } catch {
+    return { skipped: 'not valid UTF-8' };
+  }
+  const reason = unanalysableReason(text, maxFileSize);
+  return reason ? { skipped: reason } : { text, bom };
 }
 
 async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
-  const format = options.format ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json, sarif, github)`);
+  const format = (options.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${options.format}' (${FORMATS.join(', ')})`);
   if (options['unsafe-fixes'] && !options.fix) throw new UsageError('--unsafe-fixes needs --fix');
   const started = Date.now();
   const cwd = process.cwd();
-  const engine = await createEngine();
+  const relPath = (p: string) => path.relative(cwd, p).split(path.sep).join('/') || '.';
+
+  // Rules that throw are bugs in AsyncSense: reported as internal errors (exit 2), not hidden.
+  const ruleFailures = new Set<string>();
+  const engine = await createEngine((message) => {
+    if (/^rule \S+ failed on /.test(message)) ruleFailures.add(debug() ? message : message.split('\n')[0]);
+  });
   const select = splitIds(options.select, engine, '--select');
   const ignoreIds = splitIds(options.ignore, engine, '--ignore');
-  const resolver = new ConfigResolver(engine.ruleIds, cwd, options.config ? path.resolve(cwd, options.config) : undefined);
+  const explicitConfig = options.config ? path.resolve(cwd, options.config) : undefined;
+  const resolver = new ConfigResolver(engine.ruleIds, cwd, explicitConfig);
 
   const walked = walkFiles(paths, { cwd, extensions: engine.extensions, resolver });
-  const problems = new Map<string, ConfigProblem>();
-  const skipped = walked.skipped.slice();
-  const reports: FileReport[] = [];
-  let fixed = 0;
-  const relPath = (p: string) => path.relative(cwd, p).split(path.sep).join('/');
 
+  // Configuration problems: of every file's configuration, and of the folders named.
+  const problems = new Map<string, ConfigProblem>();
+  const addProblems = (list: readonly ConfigProblem[]) => {
+    for (const p of list) problems.set(`${p.file}\0${p.key ?? ''}\0${p.message}`, p);
+  };
+  for (const given of paths.length ? paths : ['.']) {
+    const abs = path.resolve(cwd, given);
+    if (walked.missing.includes(given)) continue;
+    let dir = abs;
+    try {
+      if (!fs.statSync(abs).isDirectory()) dir = path.dirname(abs);
+    } catch {
+      dir = path.dirname(abs);
+    }
+    addProblems(resolver.forDirectory(dir).problems);
+  }
   const configs: { file: string; config: ResolvedConfig }[] = [];
   for (const file of walked.files) {
     const loaded = resolver.forFile(file);
-    for (const p of loaded.problems) problems.set(`${p.file}\0${p.key ?? ''}\0${p.message}`, p);
+    addProblems(loaded.problems);
     configs.push({ file, config: loaded.config });
   }
-  if (options.config && walked.files.length === 0) {
-    for (const p of resolver.forDirectory(cwd).problems) problems.set(`${p.file}\0${p.key ?? ''}\0${p.message}`, p);
-  }
-  if (problems.size > 0) {
+  if (walked.missing.length || problems.size) {
+    for (const m of walked.missing) io.err(`asyncsense: no such file or folder: ${m}\n`);
     for (const p of problems.values()) {
-      io.err(`asyncsense: invalid configuration in ${relPath(p.file) || p.file}${p.key ? ` (key '${p.key}')` : ''}: ${p.message}\n`);
+      io.err(`asyncsense: invalid configuration in ${relPath(p.file)}${p.key ? ` (key '${p.key}')` : ''}: ${p.message}\n`);
     }
     return 2;
   }
+
+  const skipped = walked.skipped.slice();
+  const reports: FileReport[] = [];
+  const internalErrors: string[] = [];
+  let fixed = 0;
+  let fixedFiles = 0;
 
   for (const { file, config: base } of configs) {
     const config: ResolvedConfig = {
       ...base,
       select: select ?? base.select,
-      ignore: ignoreIds ?? base.ignore,
       extendSelect: select ? [] : base.extendSelect,
+      ignore: ignoreIds ?? base.ignore,
     };
     const rel = relPath(file);
-    let bytes: Buffer;
-    try {
-      const stat = fs.statSync(file);
-      if (stat.size > config.maxFileSize) {
-        skipped.push({ path: rel, reason: `file over ${formatMb(config.maxFileSize)}` });
-        continue;
-      }
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      skipped.push({ path: rel, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    const source = readSource(file, config.maxFileSize);
+    if ('skipped' in source) {
+      skipped.push({ path: rel, reason: source.skipped });
       continue;
     }
-    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-    let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bom ? bytes.subarray(3) : bytes);
-    } catch {
-      skipped.push({ path: rel, reason: bytes.includes(0) ? 'binary file (contains NUL bytes)' : 'not valid UTF-8' });
-      continue;
-    }
-    let findings: Finding[];
-    if (options.fix) {
-      const result = fixText(engine, { filePath: file, text }, config, { unsafe: options['unsafe-fixes'] });
-      if (result.applied > 0 && result.text !== text) {
-        try {
-          fs.writeFileSync(file, bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(result.text, 'utf8')]) : result.text);
-          fixed += result.applied;
-        } catch (e) {
-          io.err(`asyncsense: cannot write ${rel}: ${(e as Error).message}\n`);
+      let findings: Finding[];
+      if (options.fix) {
+        const result = fixText(engine, { filePath: file, text: source.text }, config, { unsafe: options['unsafe-fixes'] });
+        if (result.applied > 0 && result.text !== source.text) {
+          const body = Buffer.from(result.text, 'utf8');
+          try {
+            fs.writeFileSync(file, source.bom ? Buffer.concat([UTF8_BOM, body]) : body);
+            fixed += result.applied;
+            fixedFiles++;
+          } catch (e) {
+            internalErrors.push(`cannot write ${rel}: ${(e as Error).message}`);
+          }
         }
+        findings = result.remaining;
+      } else {
+        const result = engine.analyze({ filePath: file, text: source.text }, config);
+        if (result.skipped) {
+          skipped.push({ path: rel, reason: result.skipped });
+          continue;
+        }
+        findings = result.findings;
       }
-      findings = result.remaining;
-    } else {
-      const result = engine.analyze({ filePath: file, text }, config);
-      if (result.skipped) {
-        skipped.push({ path: rel, reason: result.skipped });
-        continue;
-      }
-      findings = result.findings;
+      reports.push({ path: rel, findings });
+    } catch (e) {
+      internalErrors.push(`failed on ${rel}: ${describeError(e)}`);
     }
-    reports.push({ path: rel, findings });
   }
+  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const total = reports.reduce((n, r) => n + r.findings.length, 0);
-  const summary = { files: reports.length, findings: total, durationMs: Date.now() - started, skipped, ...(options.fix ? { fixed } : {}) };
+  const summary: Summary = { files: reports.length, findings: total, durationMs: Date.now() - started, skipped };
+  if (options.fix) summary.fixed = fixed;
+  const failures = [...internalErrors, ...ruleFailures];
   let output: string;
   switch (format) {
     case 'json':
       output = `${JSON.stringify(toJson(reports, summary), null, 2)}\n`;
       break;
     case 'sarif':
-      output = `${JSON.stringify(toSarif(engine, reports), null, 2)}\n`;
+      output = `${JSON.stringify(toSarif(engine, reports, skipped, failures, cwd), null, 2)}\n`;
       break;
     case 'github':
       output = toGithub(reports);
       break;
     default:
-      output = toText(reports, summary, useColor(options.output));
+      output = toText(reports, summary, { color: useColor(options.output), quiet: !!options.quiet, fix: !!options.fix });
   }
-  if (options.output) fs.writeFileSync(path.resolve(cwd, options.output), output);
-  else io.out(output);
-  if (format !== 'text') {
-    for (const s of skipped) io.err(`asyncsense: skipped ${s.path}: ${s.reason}\n`);
-    if (options.fix) io.err(`asyncsense: applied ${fixed} fix${fixed === 1 ? '' : 'es'}\n`);
+  if (options.output) {
+    const target = path.resolve(cwd, options.output);
+    try {
+      fs.writeFileSync(target, output);
+    } catch (e) {
+      io.err(`asyncsense: cannot write the report to ${options.output}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  } else {
+    io.out(output);
+  }
+  if (!options.quiet) {
+    for (const s of skipped) io.err(`note: skipped ${s.path}: ${s.reason}\n`);
+    if (options.fix) io.err(`Applied ${plural(fixed, 'fix', 'fixes')} in ${plural(fixedFiles, 'file')}.\n`);
+  }
+  if (failures.length) {
+    for (const f of failures) io.err(`asyncsense: internal error: ${f}\n`);
+    io.err('asyncsense: the results above are incomplete; please report this (ASYNCSENSE_DEBUG=1 shows details).\n');
+    return 2;
   }
   return total > 0 ? 1 : 0;
 }
 
-function formatMb(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function useColor(outputFile: string | undefined): boolean {
   return !outputFile && !!process.stdout.isTTY && !process.env.NO_COLOR;
 }
 
+/** 1-based line and UTF-16 column. */
 function pos(p: { line: number; character: number }) {
   return { line: p.line + 1, column: p.character + 1 };
 }
@@ -284,7 +385,7 @@ function jsonFinding(file: string, f: Finding) {
   };
 }
 
-function toJson(reports: FileReport[], summary: object) {
+function toJson(reports: FileReport[], summary: Summary) {
   return {
     version: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -293,22 +394,27 @@ function toJson(reports: FileReport[], summary: object) {
   };
 }
 
-const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 function sarifRule(rule: Rule) {
   return {
     id: rule.id,
-    name: rule.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+    name: rule.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: rule.docs.summary },
     fullDescription: { text: `${rule.docs.what}\n\n${rule.docs.why}` },
     helpUri: ruleDocUrl(rule.id),
     help: { text: rule.docs.why, markdown: `${rule.docs.why}\n\n[Documentation](${ruleDocUrl(rule.id)})` },
     defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity], enabled: !rule.optIn },
-    properties: { family: rule.family, anchors: rule.anchors, languages: rule.languages, tags: [rule.family, ...rule.anchors] },
+    properties: { family: rule.family, anchors: rule.anchors, languages: rule.languages, fixable: rule.fixable, tags: [rule.family, ...rule.anchors] },
   };
 }
 
-function toSarif(engine: Engine, reports: FileReport[]) {
+/** A relative path as a URI reference (each segment percent-encoded, so `#` and `?` survive). */
+function relativeUri(rel: string): string {
+  return rel.split('/').map(encodeURIComponent).join('/');
+}
+
+function toSarif(engine: Engine, reports: FileReport[], skipped: readonly SkippedPath[], failures: readonly string[], cwd: string) {
   const rules = engine.rules;
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const region = (r: Finding['range']) => ({
@@ -317,6 +423,9 @@ function toSarif(engine: Engine, reports: FileReport[]) {
     endLine: r.end.line + 1,
     endColumn: r.end.character + 1,
   });
+  const artifact = (rel: string) => ({ uri: relativeUri(rel), uriBaseId: '%SRCROOT%' });
+  let srcRoot = pathToFileURL(cwd).href;
+  if (!srcRoot.endsWith('/')) srcRoot += '/';
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -331,14 +440,27 @@ function toSarif(engine: Engine, reports: FileReport[]) {
             rules: rules.map(sarifRule),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToUri(process.cwd())}/` } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: srcRoot } },
+        invocations: [
+          {
+            executionSuccessful: failures.length === 0,
+            toolExecutionNotifications: [
+              ...skipped.map((s) => ({
+                level: 'note',
+                message: { text: `skipped: ${s.reason}` },
+                locations: [{ physicalLocation: { artifactLocation: artifact(s.path) } }],
+              })),
+              ...failures.map((f) => ({ level: 'error', message: { text: `internal error: ${f}` } })),
+            ],
+          },
+        ],
         results: reports.flatMap((r) =>
           r.findings.map((f) => ({
             ruleId: f.rule,
             ruleIndex: index.get(f.rule) ?? -1,
             level: SARIF_LEVEL[f.severity],
             message: { text: f.message },
-            locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(r.path), uriBaseId: '%SRCROOT%' }, region: region(f.range) } }],
+            locations: [{ physicalLocation: { artifactLocation: artifact(r.path), region: region(f.range) } }],
             ...(f.fix
               ? {
                   fixes: [
@@ -346,7 +468,7 @@ function toSarif(engine: Engine, reports: FileReport[]) {
                       description: { text: f.fix.title },
                       artifactChanges: [
                         {
-                          artifactLocation: { uri: encodeURI(r.path), uriBaseId: '%SRCROOT%' },
+                          artifactLocation: artifact(r.path),
                           replacements: f.fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
                         },
                       ],
@@ -354,7 +476,7 @@ function toSarif(engine: Engine, reports: FileReport[]) {
                   ],
                 }
               : {}),
-            properties: { family: f.family, anchors: f.anchors, safeFix: f.fix?.safe ?? null },
+            properties: { family: f.family, anchors: f.anchors, safeFix: f.fix ? f.fix.safe : null },
           })),
         ),
       },
@@ -362,15 +484,12 @@ function toSarif(engine: Engine, reports: FileReport[]) {
   };
 }
 
-function pathToUri(p: string): string {
-  const normalized = p.split(path.sep).join('/');
-  return `file://${normalized.startsWith('/') ? '' : '/'}${encodeURI(normalized)}`;
-}
-
+/** Escaping of GitHub workflow commands: the message ("data")... */
 function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
+/** ...and property values, where `:` and `,` are separators. */
 function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
@@ -386,7 +505,7 @@ function toGithub(reports: FileReport[]): string {
         `col=${f.range.start.character + 1}`,
         `endLine=${f.range.end.line + 1}`,
         `endColumn=${f.range.end.character + 1}`,
-        `title=${escapeProperty(`asyncsense(${f.rule})`)}`,
+        `title=${escapeProperty(`${TOOL_NAME}(${f.rule})`)}`,
       ].join(',');
       lines.push(`::${kind} ${props}::${escapeData(f.message)}`);
     }
@@ -394,30 +513,33 @@ function toGithub(reports: FileReport[]): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-function toText(reports: FileReport[], summary: { files: number; findings: number; skipped: { path: string; reason: string }[]; fixed?: number }, color: boolean): string {
-  const c = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+function toText(reports: FileReport[], summary: Summary, opts: { color: boolean; quiet: boolean; fix: boolean }): string {
+  const c = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const sevColor: Record<Severity, string> = { error: '31', warning: '33', info: '36', hint: '2' };
   const out: string[] = [];
   let fixable = 0;
+  let unsafe = 0;
   for (const r of reports) {
     for (const f of r.findings) {
       const start = pos(f.range.start);
       if (f.fix?.safe) fixable++;
+      else if (f.fix || f.suggestions?.length) unsafe++;
       out.push(
         `${c('1', r.path)}:${start.line}:${start.column}: ${c(sevColor[f.severity], f.severity)} ${c('2', `[${f.rule}]`)} ${f.message}${f.fix?.safe ? c('32', ' [*]') : ''}`,
       );
     }
   }
-  for (const s of summary.skipped) out.push(c('2', `note: skipped ${s.path}: ${s.reason}`));
-  const files = `${summary.files} file${summary.files === 1 ? '' : 's'}`;
-  if (summary.fixed !== undefined) out.push(`Applied ${summary.fixed} fix${summary.fixed === 1 ? '' : 'es'}.`);
-  if (summary.findings === 0) out.push(`No findings in ${files}.`);
-  else {
-    out.push(
-      `${summary.findings} finding${summary.findings === 1 ? '' : 's'} in ${files}${fixable ? ` (${fixable} fixable with --fix, marked [*])` : ''}.`,
-    );
+  if (!opts.quiet) {
+    const files = plural(summary.files, 'file');
+    if (summary.findings === 0) out.push(`No findings in ${files}.`);
+    else {
+      const notes: string[] = [];
+      if (fixable) notes.push(`${fixable} fixable with --fix, marked [*]`);
+      if (unsafe) notes.push(`${unsafe} more with --fix --unsafe-fixes`);
+      out.push(`${plural(summary.findings, 'finding')} in ${files}${notes.length ? ` (${notes.join('; ')})` : ''}.`);
+    }
   }
-  return `${out.join('\n')}\n`;
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 function rules(format: string, io: Io): number {
@@ -428,16 +550,20 @@ function rules(format: string, io: Io): number {
     family: r.family,
     languages: r.languages,
     defaultSeverity: r.defaultSeverity,
-    optIn: r.optIn ?? false,
     anchors: r.anchors,
     fixable: r.fixable,
+    optIn: r.optIn ?? false,
     summary: r.docs.summary,
     docUrl: ruleDocUrl(r.id),
   }));
-  if (format === 'json') io.out(`${JSON.stringify({ version: 1, tool: { name: TOOL_NAME, version: TOOL_VERSION }, rules: list }, null, 2)}\n`);
-  else {
-    const width = Math.max(...list.map((r) => r.id.length));
-    for (const r of list) io.out(`${r.id.padEnd(width)}  ${r.family.padEnd(12)} ${r.languages.join(',').padEnd(17)} ${r.optIn ? '(opt-in) ' : ''}${r.summary}\n`);
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ version: 1, tool: { name: TOOL_NAME, version: TOOL_VERSION }, rules: list }, null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(...list.map((r) => r.id.length));
+  for (const r of list) {
+    const flags = [r.defaultSeverity, r.fixable !== 'none' ? `fix: ${r.fixable}` : '', r.optIn ? 'opt-in' : ''].filter(Boolean).join(', ');
+    io.out(`${r.id.padEnd(width)}  ${r.family.padEnd(12)} ${r.languages.join(',').padEnd(17)} ${r.summary} (${flags})${r.anchors.length ? ` [${r.anchors.join(', ')}]` : ''}\n`);
   }
   return 0;
 }

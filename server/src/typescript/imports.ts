@@ -96,14 +96,18 @@ export class TsImports {
   private bindingOf(node: Node, name: TSESTree.Identifier): Omit<ModuleMember, never> | undefined {
     switch (node.type) {
       case 'ImportNamespaceSpecifier':
-        return { module: normalizeModule((node.parent as TSESTree.ImportDeclaration).source.value), path: [], binding: 'namespace' };
       case 'ImportDefaultSpecifier':
-        return { module: normalizeModule((node.parent as TSESTree.ImportDeclaration).source.value), path: [], binding: 'default' };
       case 'ImportSpecifier': {
-        const imported = node.imported.type === 'Identifier' ? node.imported.name : node.imported.value;
-        const decl = node.parent as TSESTree.ImportDeclaration;
-        if (imported === 'default') return { module: normalizeModule(decl.source.value), path: [], binding: 'default' };
-        return { module: normalizeModule(decl.source.value), path: [imported], binding: 'named' };
+        // Recovered syntax (`import { a } from ;`) can lack a source.
+        const source = (node.parent as TSESTree.ImportDeclaration | undefined)?.source?.value;
+        if (typeof source !== 'string') return undefined;
+        const module = normalizeModule(source);
+        if (node.type === 'ImportNamespaceSpecifier') return { module, path: [], binding: 'namespace' };
+        if (node.type === 'ImportDefaultSpecifier') return { module, path: [], binding: 'default' };
+        const imported = node.imported?.type === 'Identifier' ? node.imported.name : node.imported?.value;
+        if (typeof imported !== 'string') return undefined;
+        if (imported === 'default') return { module, path: [], binding: 'default' };
+        return { module, path: [imported], binding: 'named' };
       }
       case 'TSImportEqualsDeclaration': {
         const ref = node.moduleReference;
@@ -149,7 +153,8 @@ export class TsImports {
   /** Import declarations of a module (either `x` or `node:x`). */
   importsOf(module: string): TSESTree.ImportDeclaration[] {
     return this.ast.body.filter(
-      (s): s is TSESTree.ImportDeclaration => s.type === 'ImportDeclaration' && normalizeModule(s.source.value) === module && s.importKind !== 'type',
+      (s): s is TSESTree.ImportDeclaration =>
+        s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && normalizeModule(s.source.value) === module && s.importKind !== 'type',
     );
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * Property tests: whatever the input, the engine neither throws nor lets a rule fail, and every
+ * fix it offers keeps valid code valid. Seeded and reproducible: the seed is printed on failure
+ * (set ASYNCSENSE_SEED to replay one).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import * as ts from 'typescript';
+import type { Engine } from '../server/src/engine/engine';
+import { fixText } from '../server/src/engine/fixes';
+import { applyEdits } from '../server/src/engine/text';
+import { PythonFrontEnd } from '../server/src/python/parser';
+import { allRulesConfig, fixturesDir, testEngine } from './helpers/engine';
+
+const SEED = Number(process.env.ASYNCSENSE_SEED ?? 20261124);
+const RUNS = Number(process.env.ASYNCSENSE_PROPERTY_RUNS ?? 1);
+
+const PY_TOKENS = [
+  'async ', 'def ', 'await ', 'import ', 'from ', 'asyncio', 'time', '.', 'sleep', '(', ')', ':', '\n', '    ', '\t', 'try', 'except',
+  'finally', 'raise', 'return', 'yield', 'with ', 'for ', 'in ', 'while ', 'create_task', 'CancelledError', '"', "'", '"""', '#', ' as ',
+  ',', '=', 'lambda', 'class ', 'self', '[', ']', '{', '}', '\\', '*', '@', 'open', 'aiohttp.ClientSession()', 'if ', 'else', 'global ',
+  'noqa', 'asyncsense: ignore[', '😀', '\r\n', '\u0000',
+];
+const TS_TOKENS = [
+  'async ', 'function ', 'await ', 'import ', 'from ', "'fs'", 'fs', '.', 'readFileSync', '(', ')', '{', '}', ';', '\n', '=>', 'const ',
+  'let ', '=', 'require', '`', '${', "'", '"', '//', '/*', '*/', '<div>', '</div>', 'class ', 'new ', 'Promise', 'then', 'catch', ',',
+  '[', ']', 'return ', 'void ', 'asyncsense-ignore-next-line ', '?.', '!', 'as ', ':', 'string', '😀', '\r\n',
+];
+
+let engine: Engine;
+let py: PythonFrontEnd;
+
+function analyzeBoth(text: string): void {
+  for (const filePath of ['/virtual/fuzz.py', '/virtual/fuzz.ts', '/virtual/fuzz.jsx']) {
+    const result = engine.analyze({ filePath, text }, allRulesConfig('/virtual'));
+    assert.deepEqual(result.ruleErrors, [], `rule failure on ${filePath}`);
+  }
+}
+
+function pySyntaxErrors(text: string): number {
+  const parsed = py.parseTree(text);
+  try {
+    let n = 0;
+    for (const e of parsed.rootNode.descendantsOfType('ERROR')) if (e) n++;
+    if (parsed.rootNode.hasError) n += parsed.rootNode.descendantsOfType('MISSING').length;
+    return n + (parsed.rootNode.hasError ? 1 : 0);
+  } finally {
+    parsed.delete();
+  }
+}
+
+function tsSyntaxErrors(filePath: string, text: string): number {
+  const sf = ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, false);
+  return (sf as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics.length;
+}
+
+function syntaxErrors(filePath: string, text: string): number {
+  return filePath.endsWith('.py') ? pySyntaxErrors(text) : tsSyntaxErrors(filePath, text);
+}
+
+function listFixtures(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFixtures(p));
+    else if (/\.(py|ts|tsx|js|mjs|cjs)$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+function check(property: fc.IPropertyWithHooks<never> | fc.IAsyncPropertyWithHooks<never> | fc.IRawProperty<never>, numRuns: number): void {
+  fc.assert(property as fc.IRawProperty<unknown>, { seed: SEED, numRuns: numRuns * RUNS, verbose: 1 });
+}
+
+describe('robustness (property tests)', function () {
+  this.timeout(600_000);
+
+  before(async () => {
+    engine = await testEngine();
+    py = new PythonFrontEnd();
+    await py.init();
+  });
+
+  it(`never throws on random text (seed ${SEED})`, () => {
+    check(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => analyzeBoth(s)) as never, 20_000);
+  });
+
+  it('never throws on Python token soups', () => {
+    check(fc.property(fc.array(fc.constantFrom(...PY_TOKENS), { maxLength: 120 }), (tokens) => {
+      const result = engine.analyze({ filePath: '/virtual/soup.py', text: tokens.join('') }, allRulesConfig('/virtual'));
+      assert.deepEqual(result.ruleErrors, []);
+    }) as never, 30_000);
+  });
+
+  it('never throws on TS/JS token soups', () => {
+    check(fc.property(fc.array(fc.constantFrom(...TS_TOKENS), { maxLength: 120 }), (tokens) => {
+      const text = tokens.join('');
+      for (const filePath of ['/virtual/soup.ts', '/virtual/soup.tsx']) {
+        assert.deepEqual(engine.analyze({ filePath, text }, allRulesConfig('/virtual')).ruleErrors, []);
+      }
+    }) as never, 20_000);
+  });
+
+  it('never throws on mutations of every fixture (deletions, duplications, truncations)', () => {
+    const fixtures = listFixtures(fixturesDir).map((f) => ({ f, text: fs.readFileSync(f, 'utf8') }));
+    const mutation = fc.record({
+      index: fc.nat({ max: fixtures.length - 1 }),
+      kind: fc.constantFrom('delete', 'duplicate', 'truncate'),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      len: fc.nat({ max: 80 }),
+    });
+    check(fc.property(mutation, ({ index, kind, at, len }) => {
+      const { f, text } = fixtures[index];
+      const i = Math.floor(at * text.length);
+      const mutated =
+        kind === 'delete' ? text.slice(0, i) + text.slice(i + len) : kind === 'duplicate' ? text.slice(0, i + len) + text.slice(i, i + len) + text.slice(i + len) : text.slice(0, i);
+      const result = engine.analyze({ filePath: f, text: mutated }, allRulesConfig(path.dirname(f)));
+      assert.deepEqual(result.ruleErrors, []);
+    }) as never, 30_000);
+  });
+
+  it('every fix offered on a fixture, applied alone, adds no syntax error; fix-all is idempotent', () => {
+    let checked = 0;
+    for (const f of listFixtures(fixturesDir)) {
+      const text = fs.readFileSync(f, 'utf8');
+      const config = allRulesConfig(path.dirname(f));
+      const before = syntaxErrors(f, text);
+      const result = engine.analyze({ filePath: f, text }, config);
+      for (const finding of result.findings) {
+        for (const fix of [...(finding.fix ? [finding.fix] : []), ...(finding.suggestions ?? [])]) {
+          const applied = applyEdits(text, fix.edits);
+          assert.equal(applied.skipped.length, 0, `${f}: ${fix.title}: a fix's own edits overlap`);
+          assert.ok(syntaxErrors(f, applied.text) <= before, `${path.relative(fixturesDir, f)}:${finding.range.start.line + 1}: '${fix.title}' breaks the syntax`);
+          checked++;
+        }
+      }
+      const fixed = fixText(engine, { filePath: f, text }, config, { unsafe: true });
+      assert.ok(syntaxErrors(f, fixed.text) <= before, `${f}: fix-all breaks the syntax`);
+      assert.equal(fixText(engine, { filePath: f, text: fixed.text }, config).applied, 0, `${f}: safe fix-all is not idempotent`);
+    }
+    assert.ok(checked > 40, `only ${checked} fixes checked`);
+  });
+
+  it('survives pathological files: deep nesting, a 1 MB line, many functions', () => {
+    const cases: [string, string][] = [
+      ['/virtual/deep.py', `x = ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`],
+      ['/virtual/deep.ts', `const x = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`],
+      ['/virtual/deepfn.py', Array.from({ length: 200 }, (_, i) => `${'    '.repeat(i)}async def f${i}():\n${'    '.repeat(i + 1)}time.sleep(1)\n`).join('')],
+      ['/virtual/longline.py', `import time\nasync def f():\n    x = "${'a'.repeat(1_000_000)}"; time.sleep(1)\n`],
+      ['/virtual/longline.ts', `import fs from 'fs';\nexport async function f() { const x = "${'a'.repeat(1_000_000)}"; fs.readFileSync(x); }\n`],
+      ['/virtual/parens.ts', `${'('.repeat(10_000)}`],
+    ];
+    for (const [filePath, text] of cases) {
+      const result = engine.analyze({ filePath, text }, allRulesConfig('/virtual'));
+      assert.deepEqual(result.ruleErrors, [], filePath);
+    }
+    const long = engine.analyze({ filePath: '/virtual/longline.py', text: cases[3][1] }, allRulesConfig('/virtual'));
+    assert.equal(long.findings.filter((f) => f.rule === 'blocking-call-in-async').length, 1);
+  });
+});

@@ -27,6 +27,33 @@ function tmp(files: Record<string, string | Buffer>): string {
 const SLEEPY = 'import time\n\n\nasync def handler():\n    time.sleep(1)\n';
 const SYNC_TS = "import * as fs from 'node:fs';\nexport async function load(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n";
 
+const EXPECT = /(?:#|\/\/|\/\*)\s*expect:\s*([a-z0-9\-]+(?:\s*,\s*[a-z0-9\-]+)*)/;
+
+/** Every `NAME.ext.fixed` / `NAME.ext.unsafe-fixed` twin under test/fixtures, as [source, twin, unsafe]. */
+function fixtureTwins(): [string, string, boolean][] {
+  const out: [string, string, boolean][] = [];
+  const visit = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.unsafe-fixed')) out.push([p.slice(0, -'.unsafe-fixed'.length), p, true]);
+      else if (e.name.endsWith('.fixed')) out.push([p.slice(0, -'.fixed'.length), p, false]);
+    }
+  };
+  if (fs.existsSync(fixturesDir)) visit(fixturesDir);
+  return out;
+}
+
+/** The rules the fixture test runs on a fixture: the default ones plus the opt-in ones it expects. */
+function fixtureSelect(text: string): string {
+  const expected = new Set<string>();
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    const m = EXPECT.exec(line);
+    if (m) for (const id of m[1].split(',')) expected.add(id.trim());
+  }
+  return allRules.filter((r) => !r.optIn || expected.has(r.id)).map((r) => r.id).join(',');
+}
+
 describe('cli', function () {
   this.timeout(60_000);
 
@@ -220,6 +247,19 @@ describe('cli', function () {
     assert.deepEqual(rule.languages, ['python', 'typescript']);
     assert.equal(rule.fixable, 'safe');
     assert.match(rule.docUrl, /blocking-call-in-async\.md$/);
+    assert.equal(rule.family, 'blocking');
+    assert.equal(rule.defaultSeverity, 'warning');
+    assert.deepEqual(rule.anchors, ['ASYNC251', 'n/no-sync']);
+    assert.equal(rule.optIn, false);
+    assert.ok(rule.summary.length > 10);
+    const unused = rules.find((x: { id: string }) => x.id === 'unused-suppression');
+    assert.deepEqual(
+      Object.keys(unused).sort(),
+      ['anchors', 'defaultSeverity', 'docUrl', 'family', 'fixable', 'id', 'languages', 'optIn', 'summary'],
+    );
+    assert.equal(unused.family, 'hygiene');
+    assert.deepEqual(unused.anchors, ['RUF100']);
+    assert.equal(rules.length, allRules.length);
   });
 
   it('runs on the bundled examples as the README says', () => {
@@ -230,5 +270,164 @@ describe('cli', function () {
     assert.ok(paths.has('python-service') && paths.has('node-service'), [...paths].join(','));
     // The examples' pyproject makes blocking calls errors.
     assert.ok(out.findings.some((f: { path: string; severity: string }) => f.path.endsWith('worker.py') && f.severity === 'error'));
+  });
+  describe('--fix gives every fixture twin', () => {
+    for (const [source, twin, unsafe] of fixtureTwins()) {
+      const rel = path.relative(fixturesDir, source).split(path.sep).join('/');
+      it(`${rel} → ${path.basename(twin)}`, () => {
+        // The whole fixture family is copied: project fixtures resolve imports across files.
+        const family = rel.split('/').slice(0, 2).join('/');
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-'));
+        fs.cpSync(path.join(fixturesDir, family), path.join(dir, family), { recursive: true });
+        const text = fs.readFileSync(source, 'utf8');
+        const args = ['check', '--fix', ...(unsafe ? ['--unsafe-fixes'] : []), '--select', fixtureSelect(text), '--format', 'json', rel];
+        const r = cli(args, dir);
+        assert.ok(r.code === 0 || r.code === 1, r.stderr);
+        const out = JSON.parse(r.stdout);
+        assert.ok(out.summary.fixed > 0, 'no fix applied');
+        assert.deepEqual(fs.readFileSync(path.join(dir, rel)), fs.readFileSync(twin), 'bytes differ from the twin');
+        if (!unsafe) {
+          const again = JSON.parse(cli(args, dir).stdout);
+          assert.equal(again.summary.fixed, 0, 'a second --fix changed the file again');
+        }
+      });
+    }
+  });
+
+  it('exits 2 when a path does not exist, naming it', () => {
+    const dir = tmp({ 'a.py': SLEEPY });
+    const r = cli(['check', 'a.py', 'nope/'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no such file or folder: nope\//);
+    assert.equal(r.stdout, '');
+  });
+
+  it('reports more configuration problems with file and key, including --config', () => {
+    const severity = tmp({ 'asyncsense.json': JSON.stringify({ severity: { 'blocking-call-in-async': 'loud' } }), 'a.py': SLEEPY });
+    const r1 = cli(['check'], severity);
+    assert.equal(r1.code, 2);
+    assert.match(r1.stderr, /asyncsense\.json \(key 'severity\.blocking-call-in-async'\): severity must be one of/);
+    const unknownKey = tmp({ 'pyproject.toml': '[tool.asyncsense]\nselekt = ["all"]\n', 'a.py': SLEEPY });
+    const r2 = cli(['check'], unknownKey);
+    assert.equal(r2.code, 2);
+    assert.match(r2.stderr, /pyproject\.toml \(key 'selekt'\): unknown setting/);
+    const dir = tmp({ 'a.py': SLEEPY, 'cfg.json': '{ "select": [', 'ok.json': JSON.stringify({ ignore: ['blocking-call-in-async'] }) });
+    const r3 = cli(['check', '--config', 'missing.json'], dir);
+    assert.equal(r3.code, 2);
+    assert.match(r3.stderr, /missing\.json: configuration file not found/);
+    const r4 = cli(['check', '--config', 'cfg.json'], dir);
+    assert.equal(r4.code, 2);
+    assert.match(r4.stderr, /cfg\.json: invalid JSON/);
+    assert.equal(cli(['check', '--config', 'ok.json'], dir).code, 0);
+    // A bad configuration is reported even when the folder has nothing to analyse.
+    const empty = tmp({ 'asyncsense.json': '{', 'README.md': '' });
+    assert.equal(cli(['check'], empty).code, 2);
+  });
+
+  it('walks a folder named explicitly even when it is git-ignored', () => {
+    const dir = tmp({ '.gitignore': 'build/\n', 'build/gen.py': SLEEPY, 'src/ok.py': '' });
+    fs.mkdirSync(path.join(dir, '.git'));
+    assert.equal(cli(['check'], dir).code, 0);
+    const out = JSON.parse(cli(['check', 'build', '--format', 'json'], dir).stdout);
+    assert.deepEqual(out.findings.map((f: { path: string }) => f.path), ['build/gen.py']);
+  });
+
+  it('text format: skipped files are notes on stderr, --quiet prints findings only', () => {
+    const dir = tmp({ 'app.py': SLEEPY, 'bin.py': Buffer.from([0x61, 0x00, 0x62]) });
+    const r = cli(['check'], dir);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stdout, /skipped/);
+    assert.match(r.stderr, /^note: skipped bin\.py: binary file \(contains NUL bytes\)$/m);
+    const q = cli(['check', '--quiet'], dir);
+    assert.equal(q.code, 1);
+    assert.equal(q.stdout.trim().split('\n').length, 1);
+    assert.match(q.stdout, /^app\.py:5:5: warning \[blocking-call-in-async\]/);
+    assert.equal(q.stderr, '');
+  });
+
+  it('--fix in text mode prints the fix count on stderr and the remaining findings', () => {
+    const dir = tmp({ 'app.py': SLEEPY });
+    const r = cli(['check', '--fix'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^No findings in 1 file\.$/m);
+    assert.match(r.stderr, /Applied 1 fix in 1 file\./);
+    assert.match(fs.readFileSync(path.join(dir, 'app.py'), 'utf8'), /import asyncio/);
+  });
+
+  it('--fix never touches files without fixes, nor skipped ones', () => {
+    const binary = Buffer.from([0x74, 0x69, 0x6d, 0x65, 0x00]);
+    const dir = tmp({ 'clean.py': 'x = 1\r\n', 'bin.py': binary });
+    const before = fs.statSync(path.join(dir, 'clean.py')).mtimeMs;
+    const r = cli(['check', '--fix', '--format', 'json'], dir);
+    assert.equal(r.code, 0);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.summary.fixed, 0);
+    assert.equal(out.summary.files, 1);
+    assert.deepEqual(out.summary.skipped, [{ path: 'bin.py', reason: 'binary file (contains NUL bytes)' }]);
+    assert.equal(fs.statSync(path.join(dir, 'clean.py')).mtimeMs, before);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'bin.py')), binary);
+  });
+
+  it('skips UTF-16 files with a reason, and reports columns in UTF-16 units', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SLEEPY, 'utf16le')]);
+    const wide = "import time\n\n\nasync def handler():\n    s = '😀é'; time.sleep(1)\n";
+    const dir = tmp({ 'u16.py': utf16, 'wide.py': wide });
+    const out = JSON.parse(cli(['check', '--format', 'json'], dir).stdout);
+    assert.deepEqual(out.summary.skipped, [{ path: 'u16.py', reason: 'UTF-16 encoded (only UTF-8 is supported)' }]);
+    // `    s = '😀é'; ` is 15 UTF-16 units (the emoji counts 2): the call starts at column 16.
+    assert.deepEqual(out.findings[0].range.start, { line: 5, column: 16 });
+  });
+
+  it('--output writes the report to a file', () => {
+    const dir = tmp({ 'app.py': SLEEPY });
+    const r = cli(['check', '--format', 'sarif', '--output', 'report.sarif'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'report.sarif'), 'utf8'));
+    assert.equal(sarif.runs[0].results.length, 1);
+    assert.equal(cli(['check', '--output', 'no/such/dir/r.txt'], dir).code, 2);
+  });
+
+  it('SARIF: every rule, base URI, invocation with skipped files, encoded relative URIs', () => {
+    const dir = tmp({ 'dir #1/app.py': SLEEPY, 'bin.py': Buffer.from([0, 1]) });
+    const sarif = JSON.parse(cli(['check', '--format', 'sarif'], dir).stdout);
+    const run = sarif.runs[0];
+    assert.equal(sarif.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
+    assert.deepEqual(run.tool.driver.rules.map((r: { id: string }) => r.id), allRules.map((r) => r.id));
+    for (const rule of run.tool.driver.rules) {
+      assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.helpUri, rule.id);
+      assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level), rule.id);
+      assert.ok(rule.properties.family && Array.isArray(rule.properties.anchors), rule.id);
+    }
+    assert.match(run.originalUriBaseIds['%SRCROOT%'].uri, /^file:\/\/.*\/$/);
+    const loc = run.results[0].locations[0].physicalLocation.artifactLocation;
+    assert.deepEqual(loc, { uri: 'dir%20%231/app.py', uriBaseId: '%SRCROOT%' });
+    assert.equal(run.invocations[0].executionSuccessful, true);
+    assert.equal(run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation.uri, 'bin.py');
+    const region = run.results[0].fixes[0].artifactChanges[0].replacements[0].deletedRegion;
+    assert.deepEqual(Object.keys(region).sort(), ['endColumn', 'endLine', 'startColumn', 'startLine']);
+  });
+
+  it('github format: notice for info severities, escaping in messages and properties', () => {
+    const dir = tmp({
+      'asyncsense.json': JSON.stringify({ severity: { 'blocking-call-in-async': 'info' } }),
+      'd:x/a.py': SLEEPY,
+    });
+    const r = cli(['check', '--format', 'github'], dir);
+    assert.equal(r.code, 1);
+    const [line] = r.stdout.trim().split('\n');
+    assert.match(line, /^::notice file=d%3Ax\/a\.py,line=5,col=5,endLine=5,endColumn=18,title=asyncsense\(blocking-call-in-async\)::/);
+    assert.doesNotMatch(line.split('::')[2], /[\r\n]/);
+  });
+
+  it('rules --format text lists every rule; extra arguments are usage errors', () => {
+    const r = cli(['rules'], repoRoot);
+    assert.equal(r.code, 0);
+    for (const rule of allRules) assert.match(r.stdout, new RegExp(`^${rule.id} `, 'm'));
+    assert.equal(cli(['rules', '--format', 'xml'], repoRoot).code, 2);
+    assert.equal(cli(['rules', 'extra'], repoRoot).code, 2);
+    const none = cli([], repoRoot);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /Usage: asyncsense/);
   });
 });

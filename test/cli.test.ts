@@ -1,6 +1,6 @@
 /** The CLI, run as a process exactly as CI runs it. */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -319,6 +319,10 @@ describe('cli', function () {
     assert.equal(r4.code, 2);
     assert.match(r4.stderr, /cfg\.json: invalid JSON/);
     assert.equal(cli(['check', '--config', 'ok.json'], dir).code, 0);
+    // --config excludes are relative to the current folder, wherever the file is (as in ruff).
+    const ci = tmp({ 'ci/lint.json': JSON.stringify({ exclude: ['src/gen/'] }), 'src/gen/a.py': SLEEPY, 'src/app.py': SLEEPY });
+    const r5 = JSON.parse(cli(['check', '--config', 'ci/lint.json', '--format', 'json'], ci).stdout);
+    assert.deepEqual(r5.findings.map((f: { path: string }) => f.path), ['src/app.py']);
     // A bad configuration is reported even when the folder has nothing to analyse.
     const empty = tmp({ 'asyncsense.json': '{', 'README.md': '' });
     assert.equal(cli(['check'], empty).code, 2);
@@ -429,5 +433,66 @@ describe('cli', function () {
     const none = cli([], repoRoot);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /Usage: asyncsense/);
+  });
+  it('skips unreadable folders and files with a reason', function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = tmp({ 'a.py': SLEEPY, 'locked/b.py': SLEEPY, 'secret.py': SLEEPY });
+    fs.chmodSync(path.join(dir, 'locked'), 0o000);
+    fs.chmodSync(path.join(dir, 'secret.py'), 0o000);
+    fs.chmodSync(dir, 0o755);
+    try {
+      let r;
+      if (process.getuid?.() === 0) {
+        // root reads everything: run as nobody when possible.
+        const setpriv = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'check', '--format', 'json'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+        });
+        if (setpriv.error || !setpriv.stdout.startsWith('{')) this.skip();
+        r = { code: setpriv.status, stdout: setpriv.stdout, stderr: setpriv.stderr };
+      } else {
+        r = cli(['check', '--format', 'json'], dir);
+      }
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.summary.skipped, [
+        { path: 'locked', reason: 'cannot read folder: permission denied' },
+        { path: 'secret.py', reason: 'cannot read: permission denied' },
+      ]);
+      assert.deepEqual(out.findings.map((f: { path: string }) => f.path), ['a.py']);
+    } finally {
+      fs.chmodSync(path.join(dir, 'locked'), 0o755);
+      fs.chmodSync(path.join(dir, 'secret.py'), 0o644);
+    }
+  });
+
+  it('server --stdio accepts the options LSP clients add and answers initialize', async () => {
+    const child = spawn(process.execPath, [BIN, 'server', '--stdio', `--clientProcessId=${process.pid}`], { cwd: repoRoot });
+    try {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const response = await new Promise<{ id: number; result: { capabilities: object } }>((resolve, reject) => {
+        let buf = Buffer.alloc(0);
+        child.stdout.on('data', (chunk: Buffer) => {
+          buf = Buffer.concat([buf, chunk]);
+          for (;;) {
+            const text = buf.toString('latin1');
+            const head = text.indexOf('\r\n\r\n');
+            if (head < 0) return;
+            const length = Number(/Content-Length: (\d+)/i.exec(text.slice(0, head))?.[1]);
+            if (buf.length < head + 4 + length) return;
+            const message = JSON.parse(buf.subarray(head + 4, head + 4 + length).toString('utf8'));
+            buf = buf.subarray(head + 4 + length);
+            if (message.id === 1) resolve(message);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      assert.equal(response.id, 1);
+      assert.ok(response.result.capabilities);
+    } finally {
+      child.kill();
+    }
   });
 });

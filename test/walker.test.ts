@@ -135,12 +135,15 @@ describe('walker', () => {
 
   it('uses an explicit configuration file for every folder', () => {
     const dir = tree({
-      'cfg/asyncsense.json': JSON.stringify({ exclude: ['*.ts'] }),
+      'strict.json': JSON.stringify({ exclude: ['*.ts'] }),
       'asyncsense.json': JSON.stringify({ exclude: ['*.py'] }),
       'a.py': '',
       'b.ts': '',
+      'sub/asyncsense.json': JSON.stringify({ exclude: ['*.py'] }),
+      'sub/c.py': '',
+      'sub/d.ts': '',
     });
-    assert.deepEqual(rel(dir, walk(dir, [], path.join(dir, 'cfg/asyncsense.json'))), ['a.py']);
+    assert.deepEqual(rel(dir, walk(dir, [], path.join(dir, 'strict.json'))), ['a.py', 'sub/c.py']);
   });
 
   it('analyses a file named explicitly even when ignored or excluded, unless unsupported', () => {

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOOL_NAME, TOOL_VERSION, createEngine, ruleDocUrl } from './analyzer';
-import { ConfigResolver, type ConfigProblem, type ResolvedConfig } from './engine/config';
+import { ConfigResolver, type ConfigProblem, type LoadedConfig, type ResolvedConfig } from './engine/config';
 import { formatSize, unanalysableReason, type Engine } from './engine/engine';
 import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
@@ -184,6 +184,27 @@ interface CheckOptions {
   quiet?: boolean;
 }
 
+/**
+ * The configuration of each file. With `--config FILE`, its `exclude` patterns are relative to the
+ * current folder, as in ruff (the file may live anywhere, e.g. `ci/asyncsense.json`).
+ */
+function cliConfigs(resolver: ConfigResolver, explicitRoot: string | undefined): Pick<ConfigResolver, 'forDirectory' | 'forFile'> {
+  if (!explicitRoot) return resolver;
+  const rerooted = new WeakMap<LoadedConfig, LoadedConfig>();
+  const reroot = (loaded: LoadedConfig): LoadedConfig => {
+    let hit = rerooted.get(loaded);
+    if (!hit) {
+      hit = { ...loaded, config: { ...loaded.config, root: explicitRoot } };
+      rerooted.set(loaded, hit);
+    }
+    return hit;
+  };
+  return {
+    forDirectory: (dir) => reroot(resolver.forDirectory(dir)),
+    forFile: (file) => reroot(resolver.forFile(file)),
+  };
+}
+
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Reads a file for analysis: the text without its BOM, or why it is skipped. */
@@ -229,7 +250,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   const select = splitIds(options.select, engine, '--select');
   const ignoreIds = splitIds(options.ignore, engine, '--ignore');
   const explicitConfig = options.config ? path.resolve(cwd, options.config) : undefined;
-  const resolver = new ConfigResolver(engine.ruleIds, cwd, explicitConfig);
+  const resolver = cliConfigs(new ConfigResolver(engine.ruleIds, cwd, explicitConfig), explicitConfig ? cwd : undefined);
 
   const walked = walkFiles(paths, { cwd, extensions: engine.extensions, resolver });
 

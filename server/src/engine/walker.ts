@@ -24,8 +24,8 @@ export interface WalkOptions {
   cwd: string;
   /** Extensions with the dot (matched case-insensitively). */
   extensions: readonly string[];
-  /** Gives the `exclude` patterns of each folder's configuration. */
-  resolver: ConfigResolver;
+  /** Gives the `exclude` patterns (relative to `config.root`) of each folder's configuration. */
+  resolver: Pick<ConfigResolver, 'forDirectory'>;
   /** Symbolic links to folders are never followed; the option exists to say so. */
   followSymlinks?: false;
 }
@@ -168,7 +168,7 @@ class ExcludeLayers {
   private readonly byConfig = new WeakMap<ResolvedConfig, IgnoreLayer | null>();
 
   constructor(
-    private readonly resolver: ConfigResolver,
+    private readonly resolver: Pick<ConfigResolver, 'forDirectory'>,
     /** A walk root that is itself excluded: configurations rooted above it only apply name patterns. */
     private readonly explicitRoot?: string,
   ) {}

@@ -17,6 +17,7 @@ export const legacyEventLoopApi: Rule = {
       '- `asyncio.run()` or `loop.run_until_complete()` called inside a coroutine (RuntimeError);',
       '- `asyncio.run(asyncio.gather(...))` (TypeError: `gather` returns a future, not a coroutine);',
       '- `asyncio.ensure_future(coro())` where `asyncio.create_task` is meant;',
+      '- `asyncio.wait([coro(), ...])` with bare coroutines (TypeError since 3.11);',
       '- `httpx.AsyncClient(app=...)` (removed in httpx 0.28);',
       '- the `loop=` argument of `asyncio.sleep`, `Queue`, `Lock`, `wait_for`, `gather`, ... (removed in 3.10),',
       '  `asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9), `@asyncio.coroutine` (removed in 3.11);',

@@ -74,7 +74,91 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
-const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs']);
+const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue']);
+
+/** Methods that block, by the class of their receiver (inferred from construction or annotation). */
+const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>>> = {
+  'pathlib.Path': new Map(
+    ['read_text', 'read_bytes', 'write_text', 'write_bytes', 'open', 'exists', 'is_file', 'is_dir', 'stat', 'mkdir', 'unlink', 'rmdir', 'rename', 'replace', 'touch', 'iterdir', 'glob', 'rglob', 'samefile', 'chmod']
+      .map((m): [string, BlockingApi] => [m, m === 'open' ? FILE_OPEN : PATH_STAT]),
+  ),
+  'threading.Lock': new Map([['acquire', { what: 'waits for a thread lock', fix: 'none' } as BlockingApi]]),
+  'queue.Queue': new Map([
+    ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
+    ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
+    ['join', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
+  ]),
+};
+const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
+  'pathlib.Path': 'pathlib.Path',
+  'pathlib.PurePath': '',
+  'threading.Lock': 'threading.Lock',
+  'threading.RLock': 'threading.Lock',
+  'threading.Semaphore': 'threading.Lock',
+  'threading.BoundedSemaphore': 'threading.Lock',
+  'queue.Queue': 'queue.Queue',
+  'queue.LifoQueue': 'queue.Queue',
+  'queue.PriorityQueue': 'queue.Queue',
+  'queue.SimpleQueue': 'queue.Queue',
+  'multiprocessing.Queue': 'queue.Queue',
+};
+
+/** The class of a receiver expression among the few this rule knows, or undefined. */
+function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): string | undefined {
+  if (depth > 3) return undefined;
+  if (receiver.type === 'call') {
+    const fn = receiver.childForFieldName('function');
+    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
+    return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
+  }
+  if (receiver.type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
+    const left = receiver.childForFieldName('left');
+    return left && receiverClass(ctx, left, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
+  }
+  if (receiver.type === 'parenthesized_expression' && receiver.namedChildren[0]) return receiverClass(ctx, receiver.namedChildren[0], depth + 1);
+  if (receiver.type !== 'identifier') return undefined;
+  const found = ctx.scope.lookup(receiver.text, receiver);
+  if (!found || found.bindings.length !== 1) return undefined;
+  const target = found.bindings[0].node;
+  const parent = target.parent;
+  if (parent?.type === 'typed_parameter' || parent?.type === 'typed_default_parameter') {
+    const type = parent.childForFieldName('type');
+    const t = type?.namedChildren[0] ?? type;
+    const r = t && (t.type === 'identifier' || t.type === 'attribute') ? ctx.scope.resolve(t) : undefined;
+    return r ? CLASS_OF_CONSTRUCTOR[r.name] || undefined : undefined;
+  }
+  if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
+    const right = parent.childForFieldName('right');
+    return right ? receiverClass(ctx, right, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** `lock.acquire(blocking=False)`, `q.get(block=False)`, `q.get(timeout=0)`: not waiting. */
+function nonBlockingCall(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((a) => {
+    if (a?.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value')?.text;
+      return ((name === 'blocking' || name === 'block') && value === 'False') || name === 'timeout';
+    }
+    return a?.text === 'False';
+  });
+}
+
+function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {
+  if (fn.type !== 'attribute') return undefined;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  const receiver = fn.childForFieldName('object');
+  if (!receiver) return undefined;
+  const cls = receiverClass(ctx, receiver);
+  const api = cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
+  if (!api || !cls) return undefined;
+  if (cls !== 'pathlib.Path' && nonBlockingCall(call)) return undefined;
+  return { api, qualified: `${cls}.${method}` };
+}
 
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const { scope } = ctx;
@@ -82,14 +166,22 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const fn = call.childForFieldName('function');
     if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
     const resolved = scope.resolve(fn);
-    if (!resolved) continue;
-    if (resolved.via === 'unbound' && !WELL_KNOWN_MODULES.has(resolved.name.split('.')[0])) continue;
-    const api = BLOCKING.get(resolved.name);
-    if (!api) continue;
+    let api: BlockingApi | undefined;
+    let qualifiedName: string | undefined;
+    if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
+      api = BLOCKING.get(resolved.name);
+      qualifiedName = resolved.name;
+    }
+    if (!api) {
+      const byMethod = methodApi(ctx, fn, call);
+      api = byMethod?.api;
+      qualifiedName = byMethod?.qualified;
+    }
+    if (!api || !qualifiedName) continue;
     if (!scope.isAsyncContext(call)) continue;
     const owner = scope.enclosingFunction(call);
     const written = fn.text.replace(/\s+/g, '');
-    const qualified = resolved.name.replace(/^builtins\./, '');
+    const qualified = qualifiedName.replace(/^builtins\./, '');
     const shown = written === qualified || written.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
       message: `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,

@@ -4,6 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Fix, Report } from '../../engine/types';
+import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { decoratorTarget, nodesOfType } from '../util';
 
@@ -57,6 +58,7 @@ function isLoopVariable(ctx: PythonRuleContext, receiver: Node): boolean {
 
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
+  let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
     const inAsync = ctx.scope.isAsyncContext(call);
@@ -122,6 +124,26 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         }
         continue;
       }
+    }
+
+    if (name === 'asyncio.wait') {
+      // asyncio.wait([coro(), ...]): coroutines are rejected since Python 3.11.
+      const first = call.childForFieldName('arguments')?.namedChildren[0];
+      const elements =
+        first && ['list', 'set', 'tuple'].includes(first.type)
+          ? first.namedChildren
+          : first && ['list_comprehension', 'set_comprehension', 'generator_expression'].includes(first.type)
+            ? [first.childForFieldName('body')]
+            : [];
+      resolver ??= new AwaitableResolver(ctx);
+      const coroutine = elements.find((e): e is Node => e?.type === 'call' && resolver!.awaitableCall(e) !== undefined);
+      if (coroutine) {
+        report({
+          message: 'asyncio.wait() does not accept coroutines (TypeError since Python 3.11): wrap each one in asyncio.create_task(), or use asyncio.gather()/TaskGroup',
+          range: ctx.rangeOf(coroutine),
+        });
+      }
+      continue;
     }
 
     if (name === 'asyncio.ensure_future' && inAsync) {

@@ -244,9 +244,10 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
 
   // Rules that throw are bugs in AsyncSense: reported as internal errors (exit 2), not hidden.
   const ruleFailures = new Set<string>();
-  const engine = await createEngine((message) => {
-    if (/^rule \S+ failed on /.test(message)) ruleFailures.add(debug() ? message : message.split('\n')[0]);
-  });
+  const noteRuleErrors = (rel: string, errors: readonly { rule: string; message: string }[]) => {
+    for (const e of errors) ruleFailures.add(`rule ${e.rule} failed on ${rel}: ${debug() ? e.message : e.message.split('\n')[0]}`);
+  };
+  const engine = await createEngine();
   const select = splitIds(options.select, engine, '--select');
   const ignoreIds = splitIds(options.ignore, engine, '--ignore');
   const explicitConfig = options.config ? path.resolve(cwd, options.config) : undefined;
@@ -307,6 +308,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       let findings: Finding[];
       if (options.fix) {
         const result = fixText(engine, { filePath: file, text: source.text }, config, { unsafe: options['unsafe-fixes'] });
+        noteRuleErrors(rel, result.ruleErrors);
         if (result.applied > 0 && result.text !== source.text) {
           const body = Buffer.from(result.text, 'utf8');
           try {
@@ -320,6 +322,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
         findings = result.remaining;
       } else {
         const result = engine.analyze({ filePath: file, text: source.text }, config);
+        noteRuleErrors(rel, result.ruleErrors);
         if (result.skipped) {
           skipped.push({ path: rel, reason: result.skipped });
           continue;

@@ -98,7 +98,15 @@ export class Engine {
     const reason = unanalysableReason(input.text, config.maxFileSize);
     if (reason) return { findings: [], skipped: reason, ruleErrors: [] };
 
-    const parsed = fe.parse(input.filePath, input.text);
+    let parsed: ReturnType<FrontEnd['parse']>;
+    try {
+      parsed = fe.parse(input.filePath, input.text);
+    } catch (e) {
+      // A parser failure is an AsyncSense bug: report it like a rule failure, never crash.
+      const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+      this.log(`parser for ${fe.language} failed on ${input.filePath}: ${message}`);
+      return { findings: [], skipped: 'internal error while parsing', ruleErrors: [{ rule: `${fe.language}-parser`, message }] };
+    }
     const findings: Finding[] = [];
     const ruleErrors: AnalysisResult['ruleErrors'] = [];
     try {

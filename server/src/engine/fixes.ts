@@ -18,6 +18,8 @@ export interface FixResult {
   applied: number;
   /** Findings left after fixing. */
   remaining: Finding[];
+  /** Rules that threw on some pass (AsyncSense bugs). */
+  ruleErrors: { rule: string; message: string }[];
 }
 
 /** The fix to apply for a finding under the options, if any. */
@@ -68,15 +70,21 @@ export function nonOverlappingFixes(findings: readonly Finding[], options: FixOp
 export function fixText(engine: Engine, input: AnalyzeInput, config: ResolvedConfig, options: FixOptions = {}): FixResult {
   let text = input.text;
   let applied = 0;
+  const ruleErrors: FixResult['ruleErrors'] = [];
+  const analyze = (t: string) => {
+    const result = engine.analyze({ ...input, text: t }, config);
+    ruleErrors.push(...result.ruleErrors.filter((e) => !ruleErrors.some((x) => x.rule === e.rule)));
+    return result;
+  };
   const maxPasses = options.maxPasses ?? 10;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const result = engine.analyze({ ...input, text }, config);
+    const result = analyze(text);
     const { fixes, edits } = nonOverlappingFixes(result.findings, options);
-    if (fixes.length === 0) return { text, applied, remaining: result.findings };
+    if (fixes.length === 0) return { text, applied, remaining: result.findings, ruleErrors };
     const next = applyEdits(text, edits).text;
-    if (next === text) return { text, applied, remaining: result.findings };
+    if (next === text) return { text, applied, remaining: result.findings, ruleErrors };
     text = next;
     applied += fixes.length;
   }
-  return { text, applied, remaining: engine.analyze({ ...input, text }, config).findings };
+  return { text, applied, remaining: analyze(text).findings, ruleErrors };
 }

@@ -496,3 +496,23 @@ describe('cli', function () {
     }
   });
 });
+
+describe('cli --fix safety', function () {
+  this.timeout(60_000);
+
+  it('never writes through a symbolic link that leads out of the project, and writes atomically', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-outside-'));
+    const target = path.join(outside, 'victim.py');
+    const original = 'import time\n\n\nasync def f():\n    time.sleep(1)\n';
+    fs.writeFileSync(target, original);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-project-'));
+    fs.symlinkSync(target, path.join(dir, 'linked.py'));
+    fs.writeFileSync(path.join(dir, 'own.py'), original);
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/asyncsense.js'), 'check', '--fix', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+    const out = JSON.parse(r.stdout);
+    assert.equal(fs.readFileSync(target, 'utf8'), original, 'the file outside the project is untouched');
+    assert.ok(out.summary.skipped.some((s: { path: string; reason: string }) => s.path === 'linked.py' && /symbolic link/.test(s.reason)));
+    assert.match(fs.readFileSync(path.join(dir, 'own.py'), 'utf8'), /await asyncio\.sleep\(1\)/);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left behind');
+  });
+});

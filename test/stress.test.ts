@@ -32,8 +32,8 @@ function peakRssMb(pid: number): number {
 async function start(dir: string): Promise<{ conn: ProtocolConnection; pid: number; stop: () => Promise<void> }> {
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  conn.onNotification(() => undefined);
-  conn.onRequest(() => null);
+  for (const method of ['window/showMessage', 'window/logMessage', 'textDocument/publishDiagnostics']) conn.onNotification(method, () => undefined);
+  for (const method of ['client/registerCapability', 'workspace/diagnostic/refresh']) conn.onRequest(method, () => null);
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,

@@ -311,12 +311,11 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
         noteRuleErrors(rel, result.ruleErrors);
         if (result.applied > 0 && result.text !== source.text) {
           const body = Buffer.from(result.text, 'utf8');
-          try {
-            fs.writeFileSync(file, source.bom ? Buffer.concat([UTF8_BOM, body]) : body);
+          const refused = writeFixed(file, source.bom ? Buffer.concat([UTF8_BOM, body]) : body, cwd);
+          if (refused) skipped.push({ path: rel, reason: refused });
+          else {
             fixed += result.applied;
             fixedFiles++;
-          } catch (e) {
-            internalErrors.push(`cannot write ${rel}: ${(e as Error).message}`);
           }
         }
         findings = result.remaining;
@@ -590,4 +589,28 @@ function rules(format: string, io: Io): number {
     io.out(`${r.id.padEnd(width)}  ${r.family.padEnd(12)} ${r.languages.join(',').padEnd(17)} ${r.summary} (${flags})${r.anchors.length ? ` [${r.anchors.join(', ')}]` : ''}\n`);
   }
   return 0;
+}
+
+/**
+ * Writes a fixed file atomically (a temporary file beside it, then a rename), never through a
+ * symbolic link that leads out of `root`. Returns why it was not written, if it was not.
+ */
+function writeFixed(file: string, data: Buffer, root: string): string | undefined {
+  try {
+    const real = fs.realpathSync(file);
+    const rootReal = fs.realpathSync(root);
+    const inside = real === rootReal || real.startsWith(rootReal + path.sep);
+    if (real !== path.resolve(file) && !inside) return 'not fixed: a symbolic link that leads out of the project';
+    const tmp = path.join(path.dirname(real), `.${path.basename(real)}.asyncsense-${process.pid}.tmp`);
+    try {
+      fs.writeFileSync(tmp, data, { mode: fs.statSync(real).mode });
+      fs.renameSync(tmp, real);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+    return undefined;
+  } catch (e) {
+    return `not fixed: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
 }

@@ -516,3 +516,35 @@ describe('cli --fix safety', function () {
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left behind');
   });
 });
+
+describe('cli edge files', function () {
+  this.timeout(60_000);
+
+  it('counts columns in UTF-16 code units after astral characters, and handles CRLF, tabs, empty files', () => {
+    const dir = tmp({
+      'emoji.py': 'import time\n\n\nasync def f():\n    s = "😀😀"; time.sleep(1)\n',
+      'crlf.ts': "import fs from 'fs';\r\nexport async function f() {\r\n\treturn fs.readFileSync('x');\r\n}\r\n",
+      'empty.py': '',
+      'empty.ts': '',
+    });
+    const out = JSON.parse(cli(['check', '--format', 'json'], dir).stdout);
+    const byPath = Object.fromEntries(out.findings.map((f: { path: string; range: unknown }) => [f.path, f.range]));
+    // `    s = "😀😀"; ` is 4 + 5 + 2 * 2 (surrogate pairs) + 3 = 16 code units: the call starts at column 17.
+    assert.deepEqual(byPath['emoji.py'], { start: { line: 5, column: 17 }, end: { line: 5, column: 30 } });
+    assert.deepEqual(byPath['crlf.ts'], { start: { line: 3, column: 9 }, end: { line: 3, column: 29 } });
+    assert.equal(out.summary.files, 4);
+  });
+
+  it('skips a 10 MB file above the default limit and analyses a large file the limit allows', () => {
+    const code = (n: number) => Array.from({ length: n }, (_, i) => `value_${i} = ${i}\n`).join('');
+    const head = 'import time\n\n\nasync def f():\n    time.sleep(1)\n';
+    const dir = tmp({ 'big.py': head + code(600_000), 'asyncsense.json': '{}' });
+    const skipped = JSON.parse(cli(['check', '--format', 'json'], dir).stdout);
+    assert.match(skipped.summary.skipped[0].reason, /over 5 MB/);
+    fs.writeFileSync(path.join(dir, 'big.py'), head + code(60_000));
+    fs.writeFileSync(path.join(dir, 'asyncsense.json'), JSON.stringify({ 'max-file-size': '2MB' }));
+    const analysed = JSON.parse(cli(['check', '--format', 'json'], dir).stdout);
+    assert.deepEqual(analysed.summary.skipped, []);
+    assert.equal(analysed.findings.length, 1);
+  });
+});

@@ -21,3 +21,6 @@ export interface FrontEnd<C extends RuleContextBase = RuleContextBase> {
   /** Tells the front end that a file changed or was opened in an editor (for project-wide indexes). */
   updateFile?(filePath: string, text: string | undefined): void;
 }
+
+/** Thrown by a front end for input it declines to analyse (not a bug): the file is reported as skipped. */
+export class SkipFileError extends Error {}

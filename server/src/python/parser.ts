@@ -5,12 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
-import type { FrontEnd, ParsedFile } from '../engine/frontend';
+import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
 import { LineIndex } from '../engine/text';
 import type { Range, Report, SourceComment } from '../engine/types';
 import type { PythonRuleContext } from './context';
 import { PythonProjectIndex } from './project';
 import { PythonScope } from './scope';
+
+/** Longest a single parse may take. */
+export const PARSE_BUDGET_MS = 8000;
 
 function locate(file: string, packagePath: string): string {
   const bundled = path.join(__dirname, 'wasm', file);
@@ -48,8 +51,14 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
 
   parseTree(text: string): Tree {
     if (!this.parser) throw new Error('PythonFrontEnd.init() was not awaited');
-    const tree = this.parser.parse(text);
-    if (!tree) throw new Error('tree-sitter returned no tree');
+    // A time budget: some inputs (thousands of consecutive comment lines) make the grammar's
+    // indentation scanner quadratic. Give up on those rather than block the server.
+    const deadline = performance.now() + PARSE_BUDGET_MS;
+    const tree = this.parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+    if (!tree) {
+      this.parser.reset();
+      throw new SkipFileError(`parsing took longer than ${PARSE_BUDGET_MS / 1000} s`);
+    }
     return tree;
   }
 

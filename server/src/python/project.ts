@@ -114,7 +114,12 @@ export class PythonProjectIndex {
       }
     }
     if (text.indexOf('\u0000') !== -1) return undefined;
-    const tree = this.parse(text);
+    let tree: Tree;
+    try {
+      tree = this.parse(text);
+    } catch {
+      return undefined; // e.g. over the parse time budget: the module stays unknown
+    }
     try {
       const summary = summarizeModule(abs, tree.rootNode);
       this.cache.set(abs, { key, summary });

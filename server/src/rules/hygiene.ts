@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types';
-import { checkAsyncWithoutAwait, checkBusyWait, checkTimeoutParameter } from '../python/rules/hygiene';
+import { checkAsyncWithoutAwait, checkBusyWait, checkLongSleep, checkTimeoutParameter } from '../python/rules/hygiene';
 
 export const asyncWithoutAwait: Rule = {
   id: 'async-without-await',
@@ -84,4 +84,32 @@ export const asyncTimeoutParameter: Rule = {
     ],
   },
   check: { python: checkTimeoutParameter },
+};
+
+export const sleepForever: Rule = {
+  id: 'sleep-forever',
+  family: 'hygiene',
+  languages: ['python'],
+  defaultSeverity: 'info',
+  anchors: ['ASYNC116'],
+  fixable: 'none',
+  docs: {
+    summary: 'A sleep longer than a day, used to mean "wait until cancelled".',
+    what: '`asyncio.sleep(...)` (or the anyio/trio sleeps) with a constant duration over 24 hours, `float("inf")` or `math.inf`.',
+    why: [
+      'A huge sleep hides the intent ("park this task until it is cancelled") behind a magic',
+      'number, and some values overflow the loop\'s timer (`float("inf")` raises on some',
+      'platforms and versions). Waiting on an `asyncio.Event` that is never set says what it does.',
+      '`asyncio.sleep(0)` is the asyncio idiom for yielding to the loop and is not reported',
+      '(ruff\'s ASYNC115 targets trio/anyio, which have `checkpoint()`).',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def serve_forever(server):', '    await server.start()', '    await asyncio.sleep(10**9)'].join('\n'),
+        good: ['async def serve_forever(server):', '    await server.start()', '    await asyncio.Event().wait()  # until cancelled'].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkLongSleep },
 };

@@ -2,7 +2,7 @@ import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
 import { cancelledTaskNotAwaited, timeoutWithoutAwait, yieldInContextManager } from './cancelScopes';
 import { danglingTask } from './danglingTask';
-import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop } from './hygiene';
+import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever } from './hygiene';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
 import { sessionPerRequest, unclosedResource } from './resources';
 import { swallowedCancellation } from './swallowedCancellation';
@@ -22,6 +22,7 @@ export const allRules: readonly Rule[] = [
   sessionPerRequest,
   legacyEventLoopApi,
   busyWaitLoop,
+  sleepForever,
   asyncWithoutAwait,
   asyncTimeoutParameter,
   unusedSuppression,

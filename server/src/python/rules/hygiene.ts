@@ -109,3 +109,45 @@ export function checkTimeoutParameter(ctx: PythonRuleContext): void {
     }
   }
 }
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** `await asyncio.sleep(86401)`: a sleep meant as "forever" (ASYNC116). */
+export function checkLongSleep(ctx: PythonRuleContext): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = call.childForFieldName('function');
+    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (!r || !SLEEPS.has(r.name)) continue;
+    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    if (!arg) continue;
+    const value = numericValue(arg);
+    if (value === undefined || value <= DAY_SECONDS) continue;
+    ctx.report({
+      message: `${fn!.text}(${arg.text}) sleeps for more than a day: to wait until cancelled, await an asyncio.Event that is never set (or a future) instead`,
+      range: ctx.rangeOf(call),
+      anchors: ['ASYNC116'],
+    });
+  }
+}
+
+/** The value of a numeric literal, `float("inf")`, or a product of literals such as `60 * 60 * 48`. */
+function numericValue(node: Node): number | undefined {
+  if (node.type === 'integer' || node.type === 'float') {
+    const v = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (node.type === 'call' && /^(float|math\.inf)/.test(node.text) && /inf/i.test(node.text)) return Infinity;
+  if (node.type === 'attribute' && node.text === 'math.inf') return Infinity;
+  if (node.type === 'binary_operator') {
+    const op = node.children.find((c) => c && !c.isNamed)?.type;
+    const l = node.childForFieldName('left');
+    const rgt = node.childForFieldName('right');
+    const a = l ? numericValue(l) : undefined;
+    const b = rgt ? numericValue(rgt) : undefined;
+    if (a === undefined || b === undefined) return undefined;
+    if (op === '*') return a * b;
+    if (op === '+') return a + b;
+    if (op === '**') return a ** b;
+  }
+  return undefined;
+}

@@ -33,6 +33,8 @@ export interface ResolvedConfig {
   root: string;
   /** The file it came from, if any. */
   source?: string;
+  /** Oldest Python version to support: `target-version = "py311"`, else `[project] requires-python`. */
+  pythonVersion?: readonly [number, number];
 }
 
 export interface ConfigProblem {
@@ -82,7 +84,23 @@ const KEY_ALIASES: Record<string, string> = {
   extendExclude: 'extendExclude',
   'max-file-size': 'maxFileSize',
   maxFileSize: 'maxFileSize',
+  'target-version': 'targetVersion',
+  targetVersion: 'targetVersion',
 };
+
+/** `"py311"` or `"3.11"` → [3, 11]. */
+export function parseTargetVersion(value: unknown): [number, number] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^(?:py)?3\.?(\d{1,2})$/.exec(value.trim());
+  return m ? [3, Number(m[1])] : undefined;
+}
+
+/** The lowest version a `requires-python` specifier allows (`>=3.9`, `~=3.10`, `>=3.8,<4`), if stated. */
+export function minimumFromRequiresPython(spec: unknown): [number, number] | undefined {
+  if (typeof spec !== 'string') return undefined;
+  const m = /(?:>=|~=|==)\s*3\.(\d+)/.exec(spec);
+  return m ? [3, Number(m[1])] : undefined;
+}
 
 /**
  * Validates a raw configuration object. Problems name the file and key; the valid parts are
@@ -150,6 +168,12 @@ export function resolveConfig(
         if (globs) config.exclude = [...config.exclude, ...globs];
         break;
       }
+      case 'targetVersion': {
+        const v = parseTargetVersion(value);
+        if (!v) problems.push({ file, key: rawKey, message: `'${rawKey}' must be a Python version such as "py311" or "3.11"` });
+        else config.pythonVersion = v;
+        break;
+      }
       case 'maxFileSize': {
         const size = parseSize(value);
         if (size === undefined) problems.push({ file, key: rawKey, message: `'${rawKey}' must be a positive size such as 5242880 or "5MB"` });
@@ -180,7 +204,7 @@ export function resolveConfig(
 }
 
 /** Reads the AsyncSense section of one candidate file; `undefined` when the file has none. */
-export function readConfigFile(file: string): { raw: unknown; problems: ConfigProblem[] } | undefined {
+export function readConfigFile(file: string): { raw: unknown; problems: ConfigProblem[]; requiresPython?: [number, number] } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -193,7 +217,8 @@ export function readConfigFile(file: string): { raw: unknown; problems: ConfigPr
       const doc = parseToml(text) as Record<string, unknown>;
       const tool = doc.tool as Record<string, unknown> | undefined;
       if (!tool || typeof tool !== 'object' || !('asyncsense' in tool)) return undefined;
-      return { raw: tool.asyncsense, problems: [] };
+      const project = doc.project as Record<string, unknown> | undefined;
+      return { raw: tool.asyncsense, problems: [], requiresPython: minimumFromRequiresPython(project?.['requires-python']) };
     }
     const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
     if (base === 'package.json') {
@@ -230,18 +255,25 @@ export class ConfigResolver {
       return this.memo(`explicit:${this.explicitFile}`, () => this.loadExplicit(this.explicitFile!));
     }
     return this.memo(dir, () => {
+      let requiresPython: [number, number] | undefined;
       for (const name of CANDIDATES) {
         const file = path.join(dir, name);
         if (!isFile(file)) continue;
         const read = readConfigFile(file);
-        if (!read) continue;
+        if (!read) {
+          if (name === 'pyproject.toml') requiresPython = readRequiresPython(file);
+          continue;
+        }
         const loaded = resolveConfig(read.raw, file, dir, this.knownRules);
         loaded.problems.unshift(...read.problems);
+        loaded.config.pythonVersion ??= read.requiresPython;
         return loaded;
       }
       const parent = path.dirname(dir);
-      if (parent === dir) return { config: defaultConfig(this.fallbackRoot), problems: [] };
-      return this.forDirectory(parent);
+      const inherited = parent === dir ? { config: defaultConfig(this.fallbackRoot), problems: [] } : this.forDirectory(parent);
+      // A pyproject.toml without [tool.asyncsense] still tells the project's Python version.
+      if (requiresPython && !inherited.config.pythonVersion) return { ...inherited, config: { ...inherited.config, pythonVersion: requiresPython } };
+      return inherited;
     });
   }
 
@@ -269,6 +301,15 @@ export class ConfigResolver {
       this.cache.set(key, hit);
     }
     return hit;
+  }
+}
+
+function readRequiresPython(file: string): [number, number] | undefined {
+  try {
+    const doc = parseToml(fs.readFileSync(file, 'utf8')) as { project?: Record<string, unknown> };
+    return minimumFromRequiresPython(doc.project?.['requires-python']);
+  } catch {
+    return undefined;
   }
 }
 

@@ -117,7 +117,7 @@ export class Engine {
         const severity = this.severityOf(rule, config);
         const reports: Report[] = [];
         try {
-          check(parsed.makeContext((r) => reports.push(r)) as never);
+          check(parsed.makeContext((r) => reports.push(r), { pythonVersion: config.pythonVersion }) as never);
         } catch (e) {
           const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
           ruleErrors.push({ rule: rule.id, message });

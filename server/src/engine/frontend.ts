@@ -1,11 +1,11 @@
-import type { Language, Report, RuleContextBase, SourceComment } from './types';
+import type { Language, Report, RuleContextBase, RuleSettings, SourceComment } from './types';
 
 /** One parsed file, ready for the rules of its language. */
 export interface ParsedFile<C extends RuleContextBase = RuleContextBase> {
   /** Every comment of the file (used for suppressions). */
   comments: SourceComment[];
   /** Builds the context handed to each rule; `report` collects that rule's findings. */
-  makeContext(report: (report: Report) => void): C;
+  makeContext(report: (report: Report) => void, settings?: RuleSettings): C;
   /** Releases parser memory (tree-sitter trees live in WASM memory). */
   dispose(): void;
 }

@@ -106,8 +106,15 @@ export interface SourceComment {
   ownLine: boolean;
 }
 
+/** Settings of the analysed file that rules may depend on. */
+export interface RuleSettings {
+  /** Oldest Python version the project supports (`target-version`, or `requires-python`). */
+  pythonVersion?: readonly [number, number];
+}
+
 export interface RuleContextBase {
   readonly language: Language;
+  readonly settings: RuleSettings;
   /** Absolute path of the file (or a pseudo path for untitled documents). */
   readonly filePath: string;
   readonly text: string;

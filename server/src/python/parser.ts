@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
 import { LineIndex } from '../engine/text';
-import type { Range, Report, SourceComment } from '../engine/types';
+import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { PythonRuleContext } from './context';
 import { PythonProjectIndex } from './project';
 import { PythonScope } from './scope';
@@ -74,7 +74,8 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     });
     return {
       comments,
-      makeContext: (report: (r: Report) => void): PythonRuleContext => ({
+      makeContext: (report: (r: Report) => void, settings: RuleSettings = {}): PythonRuleContext => ({
+        settings,
         language: 'python',
         filePath,
         text,

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { FrontEnd, ParsedFile } from '../engine/frontend';
 import { LineIndex } from '../engine/text';
-import type { Range, Report, SourceComment } from '../engine/types';
+import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { TsRuleContext } from './context';
 import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
@@ -127,7 +127,8 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     const rangeOf = (node: TSESTree.Node | TSESTree.Token): Range => lines.range(node.range[0], node.range[1]);
     return {
       comments,
-      makeContext: (report: (r: Report) => void): TsRuleContext => ({
+      makeContext: (report: (r: Report) => void, settings: RuleSettings = {}): TsRuleContext => ({
+        settings,
         language: 'typescript',
         filePath,
         text,

@@ -102,7 +102,7 @@ export function checkTimeoutParameter(ctx: PythonRuleContext): void {
       if (id?.type !== 'identifier' || id.text !== 'timeout') continue;
       const name = fn.childForFieldName('name')?.text ?? '?';
       ctx.report({
-        message: `Async function '${name}' takes a 'timeout' parameter: let callers wrap the call in 'async with asyncio.timeout(...)' instead`,
+        message: `Async function '${name}' takes a 'timeout' parameter: let callers ${timeoutAdvice(ctx)} instead`,
         range: ctx.rangeOf(p),
         anchors: ['ASYNC109'],
       });
@@ -150,4 +150,10 @@ function numericValue(node: Node): number | undefined {
     if (op === '**') return a ** b;
   }
   return undefined;
+}
+
+/** `asyncio.timeout` exists from Python 3.11; older targets get `wait_for`. */
+function timeoutAdvice(ctx: PythonRuleContext): string {
+  const v = ctx.settings.pythonVersion;
+  return v && v[0] === 3 && v[1] < 11 ? "bound the call with 'await asyncio.wait_for(...)'" : "wrap the call in 'async with asyncio.timeout(...)'";
 }

@@ -139,7 +139,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       const coroutine = elements.find((e): e is Node => e?.type === 'call' && resolver!.awaitableCall(e) !== undefined);
       if (coroutine) {
         report({
-          message: 'asyncio.wait() does not accept coroutines (TypeError since Python 3.11): wrap each one in asyncio.create_task(), or use asyncio.gather()/TaskGroup',
+          message: before(ctx, 3, 11)
+            ? 'asyncio.wait() on coroutines is deprecated and raises TypeError from Python 3.11: wrap each one in asyncio.create_task(), or use asyncio.gather()'
+            : 'asyncio.wait() does not accept coroutines (TypeError since Python 3.11): wrap each one in asyncio.create_task(), or use asyncio.gather()/TaskGroup',
           range: ctx.rangeOf(coroutine),
         });
       }
@@ -180,7 +182,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       const loopArg = keywordArgument(call, 'loop');
       if (loopArg) {
         report({
-          message: `The loop= argument of ${name}() was removed in Python 3.10 (TypeError): the running loop is used automatically`,
+          message: before(ctx, 3, 10)
+            ? `The loop= argument of ${name}() is deprecated since Python 3.8 and removed in 3.10: the running loop is used automatically`
+            : `The loop= argument of ${name}() was removed in Python 3.10 (TypeError): the running loop is used automatically`,
           range: ctx.rangeOf(loopArg),
           fix: removeArgumentFix(ctx, loopArg, 'Remove the loop= argument'),
         });
@@ -227,4 +231,10 @@ function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {
     if (bindings.some((b) => b.kind === 'import' && /^(fastapi|starlette)(\.|$)/.test(b.target ?? ''))) return true;
   }
   return false;
+}
+
+/** Whether the project still supports a Python older than major.minor. */
+function before(ctx: PythonRuleContext, major: number, minor: number): boolean {
+  const v = ctx.settings.pythonVersion;
+  return v !== undefined && (v[0] < major || (v[0] === major && v[1] < minor));
 }

@@ -34,7 +34,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TOOL_VERSION, createEngine, ruleDocUrl } from './analyzer';
-import { ConfigResolver } from './engine/config';
+import { ConfigResolver, defaultConfig } from './engine/config';
+import { DEFAULT_EDITOR_SETTINGS, type EditorSettings, applyEditorSettings, fixableOnSave, normalizeSettings } from './editorSettings';
 import type { AnalysisResult, Engine } from './engine/engine';
 import { nonOverlappingFixes } from './engine/fixes';
 import { disableForLineEdit } from './engine/suppressions';
@@ -68,6 +69,7 @@ interface DiagnosticData {
 
 interface Analysed {
   version: number;
+  settings: EditorSettings;
   result: AnalysisResult;
 }
 
@@ -82,6 +84,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let watchRegistration = false;
   let refreshSupported = false;
   const cache = new Map<string, Analysed>();
+  let configurationSupported = false;
+  const settingsCache = new Map<string, Promise<EditorSettings>>();
+  const reportedSettingProblems = new Set<string>();
+  /** Documents to analyse again in `onSave` mode (opened or saved since their last analysis). */
+  const dueOnSave = new Set<string>();
   const reportedConfigProblems = new Set<string>();
   const pushTimers = new Map<string, NodeJS.Timeout>();
 
@@ -96,6 +103,28 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return enginePromise;
   };
 
+  /** The editor settings of a document (per resource, so multi-root folders can differ). */
+  function getSettings(uri: string): Promise<EditorSettings> {
+    if (!configurationSupported) return Promise.resolve(DEFAULT_EDITOR_SETTINGS);
+    let hit = settingsCache.get(uri);
+    if (!hit) {
+      hit = connection.workspace.getConfiguration({ scopeUri: uri, section: 'asyncsense' }).then(
+        (raw) => {
+          const { settings, problems } = normalizeSettings(raw);
+          for (const p of problems) {
+            if (reportedSettingProblems.has(p)) continue;
+            reportedSettingProblems.add(p);
+            log(`settings: ${p}; using the default`);
+          }
+          return settings;
+        },
+        () => DEFAULT_EDITOR_SETTINGS,
+      );
+      settingsCache.set(uri, hit);
+    }
+    return hit;
+  }
+
   function filePathOf(doc: TextDocument): string | undefined {
     if (doc.uri.startsWith('file:')) {
       try {
@@ -109,12 +138,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return path.join(workspaceRoot, `untitled-${Buffer.from(doc.uri).toString('hex').slice(0, 16)}${ext}`);
   }
 
-  function analyse(doc: TextDocument): AnalysisResult | undefined {
+  function analyse(doc: TextDocument, settings: EditorSettings): AnalysisResult | undefined {
     if (!engine || !resolver) return undefined;
     const language = LANGUAGE_IDS[doc.languageId];
     if (!language) return undefined;
+    if (!settings.enable || (language === 'python' && !settings.pythonEnable) || (language === 'typescript' && !settings.typescriptEnable)) {
+      return { findings: [], ruleErrors: [] };
+    }
     const hit = cache.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit.result;
+    if (hit && hit.settings === settings) {
+      if (hit.version === doc.version) return hit.result;
+      // `run: onSave`: keep the last result until the document is saved.
+      if (settings.run === 'onSave' && !dueOnSave.has(doc.uri)) return hit.result;
+    }
+    dueOnSave.delete(doc.uri);
     const filePath = filePathOf(doc);
     if (!filePath) return undefined;
     const loaded = resolver.forFile(filePath);
@@ -132,13 +169,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     engine.updateFile(filePath, text);
     let result: AnalysisResult;
     try {
-      result = engine.analyze({ filePath, text, language }, loaded.config);
+      const config = applyEditorSettings(loaded.config, defaultConfig(loaded.config.root), settings, engine.ruleIds);
+      result = engine.analyze({ filePath, text, language }, config);
     } catch (e) {
       log(`analysis failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       result = { findings: [], ruleErrors: [] };
     }
     if (result.skipped) log(`skipped ${doc.uri}: ${result.skipped}`);
-    cache.set(doc.uri, { version: doc.version, result });
+    cache.set(doc.uri, { version: doc.version, settings, result });
     return result;
   }
 
@@ -158,8 +196,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   async function diagnosticsFor(doc: TextDocument): Promise<Diagnostic[]> {
     await getEngine();
-    const result = analyse(doc);
-    return result ? result.findings.map((f) => toDiagnostic(f, doc.version)) : [];
+    const settings = await getSettings(doc.uri);
+    const result = analyse(doc, settings);
+    const version = cache.get(doc.uri)?.version ?? doc.version;
+    return result ? result.findings.map((f) => toDiagnostic(f, version)) : [];
   }
 
   function schedulePush(doc: TextDocument): void {
@@ -193,13 +233,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
     pullSupported = !!params.capabilities.textDocument?.diagnostic;
+    configurationSupported = !!params.capabilities.workspace?.configuration;
     refreshSupported = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
     watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     void getEngine().catch((e) => log(`cannot start the analysis engine: ${e}`));
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         diagnosticProvider: pullSupported ? { identifier: 'asyncsense', interFileDependencies: false, workspaceDiagnostics: false } : undefined,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
@@ -240,19 +281,39 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       await getEngine();
       if (token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const cached = cache.get(doc.uri);
-      if (params.previousResultId === resultId && cached && cached.version === doc.version) {
-        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+      const items = await diagnosticsFor(doc);
+      const analysedVersion = `${cache.get(doc.uri)?.version ?? doc.version}`;
+      if (params.previousResultId === analysedVersion && analysedVersion !== resultId) {
+        // `run: onSave` and unsaved edits: the previous report still stands.
+        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: analysedVersion };
       }
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: await diagnosticsFor(doc) };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: analysedVersion, items };
     } catch (e) {
       log(`diagnostics failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     }
   });
 
-  documents.onDidOpen((e) => schedulePush(e.document));
+  documents.onDidOpen((e) => {
+    dueOnSave.add(e.document.uri);
+    schedulePush(e.document);
+  });
   documents.onDidChangeContent((e) => schedulePush(e.document));
+  documents.onDidSave((e) => {
+    dueOnSave.add(e.document.uri);
+    void getSettings(e.document.uri).then((settings) => {
+      if (settings.run !== 'onSave') return;
+      if (pullSupported) {
+        if (refreshSupported) void connection.languages.diagnostics.refresh();
+      } else schedulePush(e.document);
+    });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    reportedSettingProblems.clear();
+    refreshAll();
+  });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
     const filePath = e.document.uri.startsWith('file:') ? fileURLToPath(e.document.uri) : undefined;
@@ -270,7 +331,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!doc) return [];
     try {
       await getEngine();
-      const result = analyse(doc);
+      const settings = await getSettings(doc.uri);
+      const result = analyse(doc, settings);
       if (!result) return [];
       const actions: CodeAction[] = [];
       const only = params.context.only;
@@ -291,7 +353,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
               edit: workspaceEdit(doc, fix.edits),
             });
           }
-          const comments = engine!.commentsOf(filePathOf(doc) ?? doc.uri, doc.getText(), LANGUAGE_IDS[doc.languageId]);
+          const comments = settings.disableRuleCommentEnable ? engine!.commentsOf(filePathOf(doc) ?? doc.uri, doc.getText(), LANGUAGE_IDS[doc.languageId]) : undefined;
           if (comments) {
             const language = LANGUAGE_IDS[doc.languageId];
             const edit = disableForLineEdit(language, doc.getText(), comments, diagnostic.range.start.line, data.rule);
@@ -305,7 +367,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         }
       }
       if (wants(FIX_ALL_KIND) || wants(CodeActionKind.SourceFixAll)) {
-        const { edits } = nonOverlappingFixes(result.findings);
+        // Only findings of the current text, and never the rules excluded from fix-on-save.
+        const current = cache.get(doc.uri)?.version === doc.version ? result.findings : [];
+        const { edits } = nonOverlappingFixes(current.filter((f) => fixableOnSave(settings, f.rule)));
         if (edits.length > 0 || (only && only.some((k) => FIX_ALL_KIND.startsWith(k)))) {
           actions.push({ title: 'Fix all auto-fixable AsyncSense problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
         }
@@ -322,7 +386,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!doc) return null;
     try {
       await getEngine();
-      const result = analyse(doc);
+      const result = analyse(doc, await getSettings(doc.uri));
       if (!result) return null;
       const at = { start: params.position, end: params.position };
       const hits = result.findings.filter((f) => rangeContains(f.range, at));

@@ -97,6 +97,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           report({
             message: `asyncio.run(${inner}(...)) raises TypeError: asyncio.run() needs a coroutine, and ${inner.slice(8)}() returns a future. Gather inside an 'async def main()' and run that`,
             range: ctx.rangeOf(call),
+            suggestions: wrapInMainFix(ctx, call, first),
           });
         }
       }
@@ -237,4 +238,34 @@ function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {
 function before(ctx: PythonRuleContext, major: number, minor: number): boolean {
   const v = ctx.settings.pythonVersion;
   return v !== undefined && (v[0] < major || (v[0] === major && v[1] < minor));
+}
+
+/**
+ * `asyncio.run(asyncio.gather(a(), b()))` → an `async def` that awaits the future, run by
+ * `asyncio.run`. A suggestion: it adds a function next to the statement.
+ */
+function wrapInMainFix(ctx: PythonRuleContext, run: Node, future: Node): Fix[] | undefined {
+  let statement: Node | null = run.parent;
+  while (statement && statement.type !== 'expression_statement' && statement.type !== 'return_statement' && statement.type !== 'assignment') statement = statement.parent;
+  if (statement?.type === 'assignment') statement = statement.parent;
+  if (!statement || (statement.type !== 'expression_statement' && statement.type !== 'return_statement')) return undefined;
+  const lineText = ctx.lines.lineText(statement.startPosition.row);
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  if (indent.length !== statement.startPosition.column) return undefined;
+  let name = '_main';
+  for (let i = 2; ctx.scope.lookup(name, run) || ctx.scope.isBoundAnywhere(name); i++) name = `_main${i}`;
+  const unit = indent.includes('\t') ? '\t' : '    ';
+  const eol = ctx.lines.eol(statement.startPosition.row);
+  const fnNode = run.childForFieldName('function')!;
+  const at = { line: statement.startPosition.row, character: 0 };
+  return [
+    {
+      title: `Await it in 'async def ${name}()' and run that`,
+      safe: false,
+      edits: [
+        { range: { start: at, end: at }, newText: `${indent}async def ${name}():${eol}${indent}${unit}return await ${future.text}${eol}${eol}` },
+        { range: ctx.rangeOf(run), newText: `${fnNode.text}(${name}())` },
+      ],
+    },
+  ];
 }

@@ -100,6 +100,24 @@ describe('editor settings over LSP', function () {
     await changeSettings({});
   });
 
+  it('offers "Show documentation" with the rule id, and "Revalidate All" rereads the configuration', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'd.py')).href;
+    await client.open(uri, 'python', PY);
+    const diags = await client.diagnostics(uri);
+    const docAction = (await client.codeActions(uri, diags, ['quickfix'])).find((a) => a.title === 'Show documentation for blocking-call-in-async');
+    assert.deepEqual(docAction?.command, { title: 'Show documentation for blocking-call-in-async', command: 'asyncsense.showDocumentation', arguments: ['blocking-call-in-async'] });
+    // A configuration change the editor did not report: only a revalidation picks it up.
+    fs.writeFileSync(path.join(workspace, 'asyncsense.json'), JSON.stringify({ severity: { 'blocking-call-in-async': 'hint' } }));
+    assert.equal((await client.diagnostics(uri))[0].severity, 2);
+    await client.connection.sendNotification('asyncsense/revalidate');
+    assert.equal((await client.diagnostics(uri))[0].severity, 4);
+    fs.rmSync(path.join(workspace, 'asyncsense.json'));
+    await client.connection.sendNotification('asyncsense/revalidate');
+    await changeSettings({ codeAction: { showDocumentation: { enable: false } } });
+    assert.ok(!(await client.codeActions(uri, await client.diagnostics(uri), ['quickfix'])).some((a) => a.title.startsWith('Show documentation')));
+    await changeSettings({});
+  });
+
   it('run: onSave keeps the last result until the document is saved', async () => {
     const uri = pathToFileURL(path.join(workspace, 'c.py')).href;
     await changeSettings({ run: 'onSave' });

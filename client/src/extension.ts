@@ -41,12 +41,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (client) await client.restart();
     }),
     vscode.commands.registerCommand('asyncsense.showOutput', () => output?.show(true)),
+    vscode.commands.registerCommand('asyncsense.revalidateAll', async () => {
+      await client?.sendNotification('asyncsense/revalidate');
+    }),
+    vscode.commands.registerCommand('asyncsense.showDocumentation', (ruleId: string) => showRuleDoc(context, ruleId)),
+    vscode.commands.registerCommand('asyncsense.explainRule', async () => {
+      const docs = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules');
+      const entries = await vscode.workspace.fs.readDirectory(docs);
+      const ids = entries.filter(([name]) => name.endsWith('.md')).map(([name]) => name.slice(0, -3)).sort();
+      const picked = await vscode.window.showQuickPick(ids, { placeHolder: 'Explain which AsyncSense rule?' });
+      if (picked) await showRuleDoc(context, picked);
+    }),
   );
   try {
     await client.start();
   } catch (e) {
     output.error(`The AsyncSense server could not start: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Opens a rule's page (shipped in the extension) in the Markdown preview. */
+async function showRuleDoc(context: vscode.ExtensionContext, ruleId: string): Promise<void> {
+  if (!/^[a-z0-9-]+$/.test(ruleId)) return;
+  const uri = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
 
 export async function deactivate(): Promise<void> {

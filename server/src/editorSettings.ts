@@ -17,6 +17,7 @@ export interface EditorSettings {
   rulesCustomizations: RuleCustomization[];
   codeActionsOnSaveExclude: string[];
   disableRuleCommentEnable: boolean;
+  showDocumentationEnable: boolean;
   pythonEnable: boolean;
   typescriptEnable: boolean;
   maxFileSize?: number;
@@ -29,6 +30,7 @@ export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
   rulesCustomizations: [],
   codeActionsOnSaveExclude: [],
   disableRuleCommentEnable: true,
+  showDocumentationEnable: true,
   pythonEnable: true,
   typescriptEnable: true,
   configurationPreference: 'editorFirst',
@@ -51,6 +53,7 @@ export function normalizeSettings(raw: unknown): { settings: EditorSettings; pro
   bool('python.enable', (v) => (settings.pythonEnable = v));
   bool('typescript.enable', (v) => (settings.typescriptEnable = v));
   bool('codeAction.disableRuleComment.enable', (v) => (settings.disableRuleCommentEnable = v));
+  bool('codeAction.showDocumentation.enable', (v) => (settings.showDocumentationEnable = v));
   const run = r.run;
   if (run !== undefined) {
     if (run === 'onType' || run === 'onSave') settings.run = run;

@@ -309,6 +309,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   });
 
+  // `AsyncSense: Revalidate All`: forget every cache (configuration, settings, results) and re-analyse.
+  connection.onNotification('asyncsense/revalidate', () => {
+    resolver?.clear();
+    reportedConfigProblems.clear();
+    settingsCache.clear();
+    refreshAll();
+  });
+
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
     reportedSettingProblems.clear();
@@ -362,6 +370,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
               kind: CodeActionKind.QuickFix,
               diagnostics: [diagnostic],
               edit: workspaceEdit(doc, [edit]),
+            });
+          }
+          if (settings.showDocumentationEnable) {
+            actions.push({
+              title: `Show documentation for ${data.rule}`,
+              kind: CodeActionKind.QuickFix,
+              diagnostics: [diagnostic],
+              command: { title: `Show documentation for ${data.rule}`, command: 'asyncsense.showDocumentation', arguments: [data.rule] },
             });
           }
         }

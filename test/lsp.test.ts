@@ -52,6 +52,15 @@ describe('language server over stdio', function () {
     assert.deepEqual(await client.diagnostics(uri), []);
   });
 
+  it('reports each analysis time for the status item', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'timed.py')).href;
+    await client.open(uri, 'python', SLEEPY);
+    await client.diagnostics(uri);
+    const status = await client.notification<{ uri: string; durationMs: number; findings: number }>('asyncsense/status', (p) => p.uri === uri);
+    assert.equal(status.findings, 1);
+    assert.ok(status.durationMs >= 0 && status.durationMs < 10_000);
+  });
+
   it('"disable for this line" silences the finding', async () => {
     const uri = pathToFileURL(path.join(workspace, 'disable.py')).href;
     await client.open(uri, 'python', SLEEPY);

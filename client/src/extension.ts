@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { type StatusReport, statusView } from './status';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
@@ -53,6 +54,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (picked) await showRuleDoc(context, picked);
     }),
   );
+  // A language status item: the last analysis time of the active file, a warning when slow.
+  const status = vscode.languages.createLanguageStatusItem('asyncsense.status', DOCUMENT_SELECTOR);
+  status.name = 'AsyncSense';
+  status.command = { title: 'Show Output', command: 'asyncsense.showOutput' };
+  context.subscriptions.push(status);
+  const lastReport = new Map<string, StatusReport>();
+  const render = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    const budget = vscode.workspace.getConfiguration('asyncsense').get<number>('status.timeBudget', 500);
+    const view = statusView(uri ? lastReport.get(uri) : undefined, budget);
+    status.text = view.text;
+    status.detail = view.detail;
+    status.severity = view.severity === 1 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(render));
+  client.onNotification('asyncsense/status', (report: StatusReport) => {
+    lastReport.set(report.uri, report);
+    if (report.durationMs > 2000) output?.warn(`Slow analysis: ${report.uri} took ${report.durationMs} ms`);
+    render();
+  });
+  render();
   try {
     await client.start();
   } catch (e) {

@@ -9,6 +9,7 @@
  * - Hover on a finding: why it hurts, with a bad and a good example.
  */
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CodeAction,
@@ -170,7 +171,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     let result: AnalysisResult;
     try {
       const config = applyEditorSettings(loaded.config, defaultConfig(loaded.config.root), settings, engine.ruleIds);
+      const started = performance.now();
       result = engine.analyze({ filePath, text, language }, config);
+      // For the editor's status item: how long this file took.
+      void connection.sendNotification('asyncsense/status', {
+        uri: doc.uri,
+        durationMs: Math.round(performance.now() - started),
+        findings: result.findings.length,
+        skipped: result.skipped,
+      });
     } catch (e) {
       log(`analysis failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       result = { findings: [], ruleErrors: [] };

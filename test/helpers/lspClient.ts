@@ -42,7 +42,7 @@ export class Client {
   constructor(readonly proc: ChildProcess) {
     this.connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     proc.stderr!.on('data', (d) => (this.stderr += String(d)));
-    for (const method of ['textDocument/publishDiagnostics', 'window/showMessage', 'window/logMessage']) {
+    for (const method of ['textDocument/publishDiagnostics', 'window/showMessage', 'window/logMessage', 'asyncsense/status']) {
       this.connection.onNotification(method, (params: unknown) => {
         this.received.push({ method, params });
         for (const w of [...this.waiters]) {

@@ -65,8 +65,6 @@ await Promise.all([
       cli: path.join(root, 'server/src/cli.ts'),
     },
     outdir: path.join(root, 'server/out'),
-    // The TypeScript compiler locates its lib.*.d.ts files next to itself: load it from node_modules.
-    external: ['typescript'],
   }),
   esbuild.build({
     entryPoints: [...(await listTs(path.join(root, 'server/src'))), ...(await listTs(path.join(root, 'client/src'))), ...(await listTs(path.join(root, 'test')))],
@@ -86,5 +84,10 @@ const wasmDir = path.join(root, 'server/out/wasm');
 await fs.mkdir(wasmDir, { recursive: true });
 for (const file of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
   await fs.copyFile(require.resolve(file), path.join(wasmDir, path.basename(file)));
+}
+// The bundled TypeScript compiler looks for its lib.*.d.ts files next to the bundle.
+const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
+for (const name of await fs.readdir(tsLib)) {
+  if (/^lib\..*\.d\.ts$/.test(name)) await fs.copyFile(path.join(tsLib, name), path.join(root, 'server/out', name));
 }
 console.log(`built ${pkg.name} ${pkg.version}${production ? ' (production)' : ''}`);

@@ -14,8 +14,14 @@ export function ruleDocUrl(ruleId: string): string {
   return `${DOCS_BASE_URL}${ruleId}.md`;
 }
 
-export async function createEngine(log?: (message: string) => void): Promise<Engine> {
-  const engine = new Engine({ rules: allRules, frontEnds: [new PythonFrontEnd(), new TsFrontEnd()], log });
+export interface EngineOptions {
+  log?: (message: string) => void;
+  /** TS/JS rules use the TypeScript checker (default); off, they fall back to syntax alone. */
+  typeAware?: boolean;
+}
+
+export async function createEngine({ log, typeAware }: EngineOptions = {}): Promise<Engine> {
+  const engine = new Engine({ rules: allRules, frontEnds: [new PythonFrontEnd(), new TsFrontEnd({ typeAware })], log });
   await engine.init();
   return engine;
 }

@@ -96,7 +96,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const log = (message: string) => connection.console.log(message);
 
   const getEngine = (): Promise<Engine> => {
-    enginePromise ??= createEngine(log).then((e) => {
+    enginePromise ??= createEngine({ log }).then((e) => {
       engine = e;
       resolver = new ConfigResolver(e.ruleIds, workspaceRoot);
       return e;

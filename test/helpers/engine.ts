@@ -4,11 +4,18 @@ import { defaultConfig, type ResolvedConfig } from '../../server/src/engine/conf
 import type { Engine } from '../../server/src/engine/engine';
 
 let shared: Promise<Engine> | undefined;
+let syntaxOnly: Promise<Engine> | undefined;
 
 /** One engine for the whole test run (loading the grammar once). */
 export function testEngine(): Promise<Engine> {
   shared ??= createEngine();
   return shared;
+}
+
+/** An engine whose TS/JS rules run without the TypeScript checker (for high-volume fuzzing). */
+export function syntaxOnlyEngine(): Promise<Engine> {
+  syntaxOnly ??= createEngine({ typeAware: false });
+  return syntaxOnly;
 }
 
 /** Every rule on, opt-in ones included. */

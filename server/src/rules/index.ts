@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types';
 import { blockingCallInAsync } from './blockingCallInAsync';
 import { cancelledTaskNotAwaited, timeoutWithoutAwait, yieldInContextManager } from './cancelScopes';
 import { danglingTask } from './danglingTask';
+import { floatingPromise } from './floatingPromise';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever } from './hygiene';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
 import { sessionPerRequest, unclosedResource } from './resources';
@@ -13,6 +14,7 @@ import { unusedSuppression } from './unusedSuppression';
 export const allRules: readonly Rule[] = [
   unawaitedCoroutine,
   danglingTask,
+  floatingPromise,
   blockingCallInAsync,
   swallowedCancellation,
   cancelledTaskNotAwaited,

@@ -72,6 +72,12 @@ export function parseTs(filePath: string, text: string): ParsedTs {
   }
 }
 
+function hasSyntaxErrors(filePath: string, text: string): boolean {
+  const kind = SCRIPT_KIND[path.extname(filePath).toLowerCase()] ?? ts.ScriptKind.TS;
+  const sf = ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, false, kind) as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] };
+  return sf.parseDiagnostics.length > 0;
+}
+
 function emptyProgram(text: string): TSESTree.Program {
   return {
     type: 'Program',
@@ -88,9 +94,12 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
   readonly language = 'typescript' as const;
   readonly extensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
   readonly projects: ProjectManager;
+  /** Whether rules get type information (a TypeScript program); off, they fall back to syntax. */
+  readonly typeAware: boolean;
 
-  constructor(projects?: ProjectManager) {
-    this.projects = projects ?? new ProjectManager();
+  constructor(options: { projects?: ProjectManager; typeAware?: boolean } = {}) {
+    this.projects = options.projects ?? new ProjectManager();
+    this.typeAware = options.typeAware ?? true;
   }
 
   init(): Promise<void> {
@@ -106,9 +115,11 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     try {
       parsed = parseTs(filePath, text);
     } catch (e) {
-      // Pathological input (e.g. nesting deep enough to exhaust the converter's stack):
-      // analyse nothing rather than fail the whole run.
-      if (!(e instanceof RangeError)) throw e;
+      // Pathological input (nesting deep enough to exhaust the converter's stack), or a
+      // recovered tree the converter cannot handle (it assumes nodes a syntax error left out,
+      // e.g. `Promise<` at the end of the file): analyse nothing in this version of the file
+      // rather than fail the run. A file without syntax errors that fails is a real bug.
+      if (!(e instanceof RangeError) && !hasSyntaxErrors(filePath, text)) throw e;
       parsed = undefined;
     }
     const ast = parsed?.ast ?? emptyProgram(text);
@@ -140,7 +151,7 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
         },
         types: () => {
           if (types === null) {
-            types = parsed ? this.projects.getTypeServices(filePath, text, parsed) : undefined;
+            types = parsed && this.typeAware ? this.projects.getTypeServices(filePath, text, parsed) : undefined;
           }
           return types;
         },

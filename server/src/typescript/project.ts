@@ -101,8 +101,8 @@ export class ProjectManager {
   private findConfig(dir: string): string | undefined {
     if (this.configForDir.has(dir)) return this.configForDir.get(dir);
     let found: string | undefined;
-    const candidate = path.join(dir, 'tsconfig.json');
-    if (fs.existsSync(candidate)) found = candidate;
+    const candidate = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((c) => fs.existsSync(c));
+    if (candidate) found = candidate;
     else {
       const parent = path.dirname(dir);
       found = parent === dir || path.basename(dir) === 'node_modules' ? undefined : this.findConfig(parent);
@@ -117,7 +117,9 @@ export class ProjectManager {
       this.messages.push(`${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
       return undefined;
     }
-    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+    // jsconfig.json is a tsconfig.json with allowJs implied (as in VS Code).
+    const existing = path.basename(configPath) === 'jsconfig.json' ? { allowJs: true, maxNodeModuleJsDepth: 2, allowSyntheticDefaultImports: true, skipLibCheck: true } : undefined;
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), existing, configPath);
     const fatal = parsed.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */);
     for (const d of fatal) this.messages.push(`${configPath}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     if (fatal.some((d) => d.code === 18000 /* circularity */ || d.code === 6053 /* extends not found */)) return undefined;
@@ -196,4 +198,14 @@ export function isPromiseLike(services: TypeServices, node: TSESTree.Node): bool
   const tsNode = services.tsNodeFor(node);
   if (!tsNode) return false;
   return isThenable(services.checker, services.checker.getTypeAtLocation(tsNode), tsNode);
+}
+
+/** Whether an expression is an array (or tuple) of thenables, e.g. the result of `items.map(async ...)`. */
+export function isPromiseArray(services: TypeServices, node: TSESTree.Node): boolean {
+  const tsNode = services.tsNodeFor(node);
+  if (!tsNode) return false;
+  const type = services.checker.getTypeAtLocation(tsNode);
+  if (isThenable(services.checker, type, tsNode)) return false;
+  const element = type.getNumberIndexType();
+  return element !== undefined && isThenable(services.checker, element, tsNode);
 }

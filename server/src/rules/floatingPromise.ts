@@ -1,0 +1,37 @@
+import type { Rule } from '../engine/types';
+import { checkFloatingPromises } from '../typescript/rules/floatingPromise';
+
+export const floatingPromise: Rule = {
+  id: 'floating-promise',
+  family: 'unawaited',
+  languages: ['typescript'],
+  defaultSeverity: 'warning',
+  anchors: ['@typescript-eslint/no-floating-promises'],
+  fixable: 'safe',
+  docs: {
+    summary: 'A promise is created and dropped: not awaited, returned, voided, nor given a rejection handler.',
+    what: [
+      'An expression statement whose value is a promise or another thenable, according to the',
+      'TypeScript checker (the nearest `tsconfig.json`/`jsconfig.json`, or an inferred project for',
+      'loose files): calls, `new Promise(...)`, async IIFEs, optional calls, arrays of promises, and',
+      'promises inside `a ? p() : q()`, `a && p()` or comma expressions. Handled forms are silent:',
+      '`await p`, `return p`, `void p`, `p.catch(handler)`, `p.then(onFulfilled, onRejected)`,',
+      'assignments. Values typed `any` are not reported. Without type information only calls of',
+      'async functions declared in the same file are recognised.',
+    ].join('\n'),
+    why: [
+      'A dropped promise runs on its own: its rejection becomes an "unhandledRejection" (which',
+      'terminates Node by default), and the caller continues before the work is done — a response',
+      'is sent before the row is saved, a test passes before its assertion runs.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'typescript',
+        bad: ['export async function handler(req: Request) {', '  audit.record(req);', "  return new Response('ok');", '}'].join('\n'),
+        good: ['export async function handler(req: Request) {', '  await audit.record(req);', "  return new Response('ok');", '}'].join('\n'),
+      },
+    ],
+    fix: 'Inside an async function, `await` is added (safe). Elsewhere, a suggestion marks the promise as intentionally not awaited with `void` — handle its rejection too.',
+  },
+  check: { typescript: checkFloatingPromises },
+};

@@ -1,0 +1,118 @@
+/**
+ * floating-promise: an expression statement whose value is a promise (per the TypeScript checker;
+ * without types, a call of an async function declared in the file) that is neither awaited,
+ * returned, `void`-ed, nor given a rejection handler.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Fix } from '../../engine/types';
+import type { TsRuleContext } from '../context';
+import { isPromiseArray, isPromiseLike, type TypeServices } from '../project';
+import { awaitText, enclosingFunction, isFunction, visit } from '../util';
+
+type Node = TSESTree.Node;
+
+export function checkFloatingPromises(ctx: TsRuleContext): void {
+  let services: TypeServices | undefined | null = null;
+  const types = () => {
+    if (services === null) services = ctx.types();
+    return services;
+  };
+  const asyncNames = localAsyncFunctions(ctx.ast);
+  const isPromise = (node: Node): boolean => {
+    if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Promise') return true;
+    if (node.type === 'CallExpression' && isFunction(unwrap(node.callee)) && (unwrap(node.callee) as { async?: boolean }).async) return true;
+    const s = types();
+    if (s) return isPromiseLike(s, node) || isPromiseArray(s, node);
+    // Without type information: only calls of async functions declared in this file.
+    return node.type === 'CallExpression' && node.callee.type === 'Identifier' && asyncNames.has(node.callee.name);
+  };
+
+  visit(ctx.ast, (node) => {
+    if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
+    const floating = floatingPart(node.expression, isPromise);
+    if (!floating) return;
+    const fn = enclosingFunction(node);
+    const inAsync = !!fn && fn.async;
+    const expr = node.expression;
+    const exprText = ctx.text.slice(expr.range[0], expr.range[1]);
+    const s = types();
+    const isArray = expr.type === 'ArrayExpression' || (s !== undefined && isPromiseArray(s, floating));
+    const fix: Fix | undefined =
+      inAsync && floating === expr && expr.type !== 'SequenceExpression' && !isArray
+        ? { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(expr), newText: awaitText(expr, exprText) }] }
+        : undefined;
+    const voidFix: Fix = { title: "Mark it as intentionally not awaited with 'void'", safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `void ${needsParens(expr) ? `(${exprText})` : exprText}` }] };
+    const allFix: Fix | undefined =
+      isArray && inAsync ? { title: 'Wait for all of them with Promise.all', safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `await Promise.all(${exprText})` }] } : undefined;
+    const shown = ctx.text.slice(floating.range[0], Math.min(floating.range[1], floating.range[0] + 60)).replace(/\s+/g, ' ');
+    ctx.report({
+      message: `The promise from '${shown}${floating.range[1] - floating.range[0] > 60 ? '…' : ''}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
+      range: ctx.rangeOf(expr),
+      fix,
+      suggestions: allFix ? [allFix, voidFix] : [voidFix],
+    });
+  });
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
+  return n;
+}
+
+function needsParens(expr: Node): boolean {
+  return expr.type === 'SequenceExpression' || expr.type === 'ConditionalExpression' || expr.type === 'LogicalExpression' || expr.type === 'AssignmentExpression' || expr.type === 'ArrowFunctionExpression';
+}
+
+/** The part of a statement's expression that leaves a promise unhandled, if any. */
+function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undefined {
+  const e = unwrap(expr);
+  switch (e.type) {
+    case 'UnaryExpression':
+    case 'AwaitExpression':
+    case 'AssignmentExpression':
+    case 'YieldExpression':
+      return undefined;
+    case 'SequenceExpression':
+      for (const part of e.expressions) {
+        const f = floatingPart(part, isPromise);
+        if (f) return f;
+      }
+      return undefined;
+    case 'ConditionalExpression':
+      return floatingPart(e.consequent, isPromise) ?? floatingPart(e.alternate, isPromise);
+    case 'LogicalExpression':
+      return floatingPart(e.right, isPromise) ?? (isPromise(e.left) ? e.left : undefined);
+    case 'ArrayExpression':
+      return e.elements.find((el): el is TSESTree.Expression => !!el && el.type !== 'SpreadElement' && isPromise(el));
+    case 'CallExpression': {
+      const callee = unwrap(e.callee);
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
+        const method = callee.property.name;
+        // A rejection handler makes the chain handled (as long as the object is a promise).
+        if (method === 'catch' && e.arguments.length >= 1 && isPromise(callee.object)) return undefined;
+        if (method === 'then' && e.arguments.length >= 2 && isPromise(callee.object)) return undefined;
+        // `finally` passes a rejection through: the chain floats if its object does.
+        if (method === 'finally' && isPromise(callee.object)) return floatingPart(callee.object, isPromise) ? e : undefined;
+      }
+      return isPromise(e) ? e : undefined;
+    }
+    case 'NewExpression':
+    case 'MemberExpression':
+    case 'Identifier':
+    case 'TaggedTemplateExpression':
+      return isPromise(e) ? e : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Names of async functions declared in the file (declarations and `const f = async () => ...`). */
+function localAsyncFunctions(ast: TSESTree.Program): Set<string> {
+  const names = new Set<string>();
+  visit(ast, (n) => {
+    if (n.type === 'FunctionDeclaration' && n.async && n.id) names.add(n.id.name);
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(n.init) && n.init.async) names.add(n.id.name);
+  });
+  return names;
+}

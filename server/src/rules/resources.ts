@@ -1,10 +1,11 @@
 import type { Rule } from '../engine/types';
 import { checkSessionPerRequest, checkUnclosedResources } from '../python/rules/resources';
+import { checkUnclosedResources as checkUnclosedTsResources } from '../typescript/rules/unclosedResource';
 
 export const unclosedResource: Rule = {
   id: 'unclosed-resource',
   family: 'resources',
-  languages: ['python'],
+  languages: ['python', 'typescript'],
   defaultSeverity: 'warning',
   anchors: ['ASYNC230'],
   fixable: 'suggestion',
@@ -21,6 +22,14 @@ export const unclosedResource: Rule = {
       'stored on an object or in a container, passed to another call (an `AsyncExitStack`, a',
       'helper that owns it), or entered as a context manager later. Module-level and `self.x`',
       'clients are long-lived by design and not reported.',
+      '',
+      'In TypeScript/JavaScript: a `FileHandle` from `fs/promises` `open()`, a `net`/`tls` socket,',
+      'a `readline` interface, a file stream from `fs.createReadStream`/`createWriteStream`, a',
+      'client checked out of a pool (`await pool.connect()` in `pg`, `pool.getConnection()` in',
+      '`mysql2`) and, in test files, an `http` server that listens — held in a local and not',
+      'closed (`close()`, `end()`, `destroy()`, `release()`) on every path. Closing in a `finally`',
+      'block, in a callback (event-driven code), declaring it with `using`/`await using`, iterating',
+      'a stream or interface with `for await`, or handing it to another call or owner are all fine.',
     ].join('\n'),
     why: [
       'An unclosed session keeps its connection pool, sockets and SSL state until the garbage',
@@ -34,10 +43,35 @@ export const unclosedResource: Rule = {
         bad: ['async def fetch(url):', '    session = aiohttp.ClientSession()', '    response = await session.get(url)', '    return await response.text()'].join('\n'),
         good: ['async def fetch(url):', '    async with aiohttp.ClientSession() as session:', '        async with session.get(url) as response:', '            return await response.text()'].join('\n'),
       },
+      {
+        language: 'typescript',
+        bad: [
+          'export async function saveRow(pool: Pool, row: Row) {',
+          '  const client = await pool.connect();',
+          "  await client.query('INSERT INTO rows VALUES ($1)', [row.id]);",
+          '  client.release();',
+          '}',
+        ].join('\n'),
+        good: [
+          'export async function saveRow(pool: Pool, row: Row) {',
+          '  const client = await pool.connect();',
+          '  try {',
+          "    await client.query('INSERT INTO rows VALUES ($1)', [row.id]);",
+          '  } finally {',
+          '    client.release();',
+          '  }',
+          '}',
+        ].join('\n'),
+      },
     ],
-    fix: 'A suggestion rewrites `x = Ctor(...)` and the rest of its block into `async with Ctor(...) as x:` (not applied by fix-all: the resource is then closed at the end of the block).',
+    fix: [
+      'A suggestion rewrites `x = Ctor(...)` and the rest of its block into `async with Ctor(...) as x:`.',
+      'In TypeScript, `const` becomes `await using` (offered when the checker sees `[Symbol.asyncDispose]`',
+      'on the value), or the rest of the block moves into `try { … } finally { x.close(); }`.',
+      'Neither is applied by fix-all: the resource is then released at the end of the block.',
+    ].join(' '),
   },
-  check: { python: checkUnclosedResources },
+  check: { python: checkUnclosedResources, typescript: checkUnclosedTsResources },
 };
 
 export const sessionPerRequest: Rule = {

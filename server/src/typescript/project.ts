@@ -85,12 +85,18 @@ export class ProjectManager {
   private projectFor(file: string): Project {
     const config = this.findConfig(path.dirname(file));
     if (config) {
+      // A JS file under a tsconfig without `allowJs` is not part of that program: it gets a
+      // companion project with the same options plus allowJs, so it still sees its imports' types.
+      const isJs = /\.[cm]?jsx?$/i.test(file);
       const existing = this.projects.get(config);
-      if (existing) return existing;
+      if (existing && (!isJs || existing.options.allowJs)) return existing;
+      const jsKey = `${config}#js`;
+      if (existing && isJs) return this.projects.get(jsKey) ?? this.createProject(jsKey, { ...existing.options, allowJs: true, checkJs: false }, []);
       const parsed = this.readConfig(config);
       if (parsed) {
-        const p = this.createProject(config, parsed.options, parsed.fileNames);
         // A file the tsconfig does not include is still analysed inside that project.
+        const p = this.createProject(config, parsed.options, parsed.fileNames);
+        if (isJs && !p.options.allowJs) return this.createProject(jsKey, { ...p.options, allowJs: true, checkJs: false }, []);
         return p;
       }
     }
@@ -147,7 +153,7 @@ export class ProjectManager {
         const text = ts.sys.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
-      getCurrentDirectory: () => (key === 'inferred' ? process.cwd() : path.dirname(key)),
+      getCurrentDirectory: () => (key === 'inferred' ? process.cwd() : path.dirname(key.replace(/#js$/, ''))),
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => this.overlay.has(path.resolve(f)) || ts.sys.fileExists(f),
       readFile: (f) => this.overlay.get(path.resolve(f))?.text ?? ts.sys.readFile(f),

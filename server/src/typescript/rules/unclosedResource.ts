@@ -1,0 +1,313 @@
+/**
+ * unclosed-resource (TS/JS): a handle that holds an OS or pool resource — a `FileHandle` from
+ * `fs/promises`, a socket, a `readline` interface, a file stream, a pool client, an HTTP server
+ * in a test — kept in a local variable and not closed on every path.
+ *
+ * Ownership is followed the way the Python rule does it: a handle that is returned, yielded,
+ * stored, passed to another call, aliased or declared with `using` / `await using` belongs to
+ * someone else and is not reported. Closing it inside a callback (`socket.on('end', () =>
+ * socket.destroy())`) counts as closing it: event-driven code closes where the events say.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as path from 'node:path';
+import type { Fix } from '../../engine/types';
+import type { TsRuleContext } from '../context';
+import type { ModuleMember } from '../imports';
+import { isPromiseLike } from '../project';
+import { enclosingFunction, isFunction, visit, type FunctionNode } from '../util';
+
+type Node = TSESTree.Node;
+
+interface ResourceKind {
+  /** How messages name it. */
+  what: string;
+  /** Methods that release it. */
+  close: readonly string[];
+  /** The call a `finally` block gets in the try/finally suggestion. */
+  finallyCall: string;
+  /** The release returns a promise. */
+  asyncClose?: boolean;
+  /** Being iterated with `for await` or driven by listeners ends its life by itself. */
+  consumable?: boolean;
+  /** Only a handle whose `listen()` is called holds anything (servers). */
+  needsListen?: boolean;
+}
+
+const FILE_HANDLE: ResourceKind = { what: 'file handle', close: ['close'], finallyCall: 'close', asyncClose: true };
+// end() rather than destroy(): data written just before is still flushed.
+const SOCKET: ResourceKind = { what: 'socket', close: ['end', 'destroy', 'destroySoon', 'resetAndDestroy'], finallyCall: 'end' };
+const READLINE: ResourceKind = { what: 'readline interface', close: ['close'], finallyCall: 'close', consumable: true };
+const READ_STREAM: ResourceKind = { what: 'file stream', close: ['close', 'destroy'], finallyCall: 'destroy', consumable: true };
+const WRITE_STREAM: ResourceKind = { what: 'file stream', close: ['end', 'close', 'destroy'], finallyCall: 'end' };
+const SERVER: ResourceKind = { what: 'server', close: ['close', 'closeAllConnections'], finallyCall: 'close', needsListen: true };
+const POOL_CLIENT: ResourceKind = { what: 'pool client', close: ['release', 'end', 'destroy'], finallyCall: 'release' };
+
+function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
+  const p = m.path.join('.');
+  switch (m.module) {
+    case 'fs/promises':
+      return p === 'open' ? FILE_HANDLE : undefined;
+    case 'fs':
+      if (p === 'promises.open') return FILE_HANDLE;
+      if (p === 'createReadStream') return READ_STREAM;
+      if (p === 'createWriteStream') return WRITE_STREAM;
+      return undefined;
+    case 'net':
+      return p === 'connect' || p === 'createConnection' ? SOCKET : undefined;
+    case 'tls':
+      return p === 'connect' ? SOCKET : undefined;
+    case 'readline':
+    case 'readline/promises':
+      return p === 'createInterface' ? READLINE : undefined;
+    case 'http':
+    case 'https':
+    case 'http2':
+      return p === 'createServer' || p === 'createSecureServer' ? SERVER : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression') n = n.expression;
+  return n;
+}
+
+/** The resource a declaration's initialiser acquires, if any (`await` required where the API is async). */
+function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): ResourceKind | undefined {
+  let value = unwrap(init);
+  const awaited = value.type === 'AwaitExpression';
+  if (awaited) value = unwrap((value as TSESTree.AwaitExpression).argument);
+  if (value.type !== 'CallExpression') return undefined;
+  const callee = value.callee;
+  const member = ctx.imports.resolve(callee);
+  if (member) {
+    const kind = kindOfModuleCall(member);
+    if (!kind) return undefined;
+    if (kind === FILE_HANDLE && !awaited) return undefined;
+    if (kind === SERVER && !isTestFile) return undefined;
+    return kind;
+  }
+  // `await pool.connect()` (pg) / `await pool.getConnection()` (mysql2): a client checked out of
+  // a pool. The receiver's name says it is a pool; a connected `Client` is not a pool client.
+  if (awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
+    const method = callee.property.name;
+    if (method !== 'connect' && method !== 'getConnection') return undefined;
+    const receiver = callee.object.type === 'MemberExpression' && !callee.object.computed ? callee.object.property : callee.object;
+    if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
+  }
+  return undefined;
+}
+
+type Fate = 'owned-elsewhere' | 'closed' | 'closed-on-success-path' | 'never-closed';
+
+interface Use {
+  id: TSESTree.Identifier;
+}
+
+/** Every reference to `name` inside `fn` after the declaration (a name-based approximation of scope). */
+function usesOf(fn: FunctionNode, declaration: TSESTree.Identifier): Use[] {
+  const out: Use[] = [];
+  visit(fn.body ?? fn, (node) => {
+    if (node.type !== 'Identifier' || node === declaration || node.name !== declaration.name) return;
+    const parent = node.parent;
+    if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
+    if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === node && !parent.computed && !(parent.type === 'Property' && parent.shorthand)) return;
+    if (node.range[0] < declaration.range[0]) return;
+    out.push({ id: node });
+  });
+  return out;
+}
+
+function inside(node: Node, type: 'finally' | 'catch', stop: Node): boolean {
+  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) {
+    const parent: Node | undefined = n.parent;
+    if (!parent) return false;
+    if (type === 'finally' && parent.type === 'TryStatement' && parent.finalizer === n) return true;
+    if (type === 'catch' && parent.type === 'CatchClause') return true;
+  }
+  return false;
+}
+
+function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
+  for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) return true;
+  return false;
+}
+
+function fateOf(uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; listened: boolean; closeAt?: number } {
+  let closedOnSuccess: number | undefined;
+  let closedOnError = false;
+  let listened = false;
+  for (const { id } of uses) {
+    const parent = id.parent;
+    if (!parent) return { fate: 'owned-elsewhere', listened };
+    if (parent.type === 'MemberExpression' && parent.object === id) {
+      const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
+      const call = parent.parent;
+      const called = call?.type === 'CallExpression' && call.callee === parent;
+      if (method && called && kind.close.includes(method)) {
+        if (insideNestedFunction(call, fn) || inside(call, 'finally', fn)) return { fate: 'closed', listened };
+        if (inside(call, 'catch', fn)) closedOnError = true;
+        else closedOnSuccess ??= call.range[0];
+        continue;
+      }
+      if (method === 'listen' && called) listened = true;
+      // A stream made from a FileHandle closes the handle when it ends (autoClose).
+      if (kind === FILE_HANDLE && called && method && ['createReadStream', 'createWriteStream', 'readableWebStream', 'readLines'].includes(method)) return { fate: 'owned-elsewhere', listened };
+      // Listeners, piping and reading hand the lifetime to the stream's own end.
+      if (kind.consumable && called && method && ['on', 'once', 'addListener', 'pipe', 'resume', 'read'].includes(method)) return { fate: 'owned-elsewhere', listened };
+      if (parent.computed) return { fate: 'owned-elsewhere', listened }; // x[Symbol.asyncIterator]() and the like
+      continue; // any other member use (fh.read(), socket.write()) keeps it here
+    }
+    if (parent.type === 'ForOfStatement' && parent.right === id) {
+      if (kind.consumable) return { fate: 'owned-elsewhere', listened };
+      continue;
+    }
+    if (parent.type === 'UnaryExpression' && parent.operator === 'typeof') continue;
+    if (parent.type === 'BinaryExpression' || parent.type === 'IfStatement' || parent.type === 'LogicalExpression' && parent.parent?.type === 'IfStatement') continue;
+    if (parent.type === 'TemplateLiteral') continue;
+    // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
+    return { fate: 'owned-elsewhere', listened };
+  }
+  // Closed only in a catch clause: on success it is never closed.
+  if (closedOnSuccess === undefined) return { fate: 'never-closed', listened };
+  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', listened, closeAt: closedOnSuccess };
+}
+
+/** Whether anything that can throw (a call, `await`, `new`, `throw`) lies between two offsets of `fn`. */
+function mayThrowBetween(fn: FunctionNode, from: number, to: number): boolean {
+  let found = false;
+  visit(fn.body ?? fn, (node) => {
+    if (found || node.range[0] < from || node.range[1] > to) return;
+    if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
+  });
+  return found;
+}
+
+function isTestPath(filePath: string): boolean {
+  const normalized = filePath.split(path.sep).join('/');
+  return /\.(test|spec)\.[cm]?[jt]sx?$/.test(normalized) || /(^|\/)(test|tests|__tests__|spec)\//.test(normalized);
+}
+
+export function checkUnclosedResources(ctx: TsRuleContext): void {
+  const isTestFile = isTestPath(ctx.filePath);
+  const isTsFile = /\.[cm]?tsx?$/.test(ctx.filePath);
+  visit(ctx.ast, (node) => {
+    if (node.type !== 'VariableDeclarator' || !node.init || node.id.type !== 'Identifier') return;
+    const declaration = node.parent;
+    if (declaration?.type !== 'VariableDeclaration') return;
+    const declKind = declaration.kind as string;
+    if (declKind === 'using' || declKind === 'await using') return;
+    const fn = enclosingFunction(node);
+    if (!fn) return; // module-level handles live as long as the program by design
+    const kind = acquired(ctx, node.init, isTestFile);
+    if (!kind) return;
+    const uses = usesOf(fn, node.id);
+    const { fate, listened, closeAt } = fateOf(uses, kind, fn);
+    if (fate === 'owned-elsewhere' || fate === 'closed') return;
+    if (kind.needsListen && !listened) return;
+    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, node.range[1], closeAt)) return;
+    const name = node.id.name;
+    const closeName = kind.close[0];
+    const disposal = isTsFile && declaration.declarations.length === 1 ? disposeKind(ctx, node) : undefined;
+    const usingKeyword = disposal === 'async' ? (fn.async ? 'await using' : undefined) : disposal === 'sync' ? 'using' : undefined;
+    const remedy = usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`;
+    const message =
+      fate === 'never-closed'
+        ? `This ${kind.what} is never ${kind === POOL_CLIENT ? 'released' : 'closed'}: ${remedy}`
+        : `This ${kind.what} is ${kind === POOL_CLIENT ? 'released' : 'closed'} only when nothing throws before ${name}.${closeName}(): ${remedy}`;
+    ctx.report({
+      message,
+      range: ctx.rangeOf(declaration.declarations.length === 1 ? declaration : node),
+      suggestions: fate === 'never-closed' ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
+    });
+  });
+}
+
+function fixes(ctx: TsRuleContext, declaration: TSESTree.VariableDeclaration, name: string, kind: ResourceKind, fn: FunctionNode, usingKeyword: string | undefined): Fix[] | undefined {
+  if (declaration.declarations.length !== 1) return undefined;
+  const out: Fix[] = [];
+  // `using` is not allowed directly in a `case` clause or at the top of a script.
+  if (usingKeyword && declaration.parent?.type === 'BlockStatement') {
+    const start = ctx.lines.positionAt(declaration.range[0]);
+    const end = ctx.lines.positionAt(declaration.range[0] + declaration.kind.length);
+    out.push({ title: `Declare '${name}' with '${usingKeyword}'`, safe: false, edits: [{ range: { start, end }, newText: usingKeyword }] });
+  }
+  const tryFinally = tryFinallyFix(ctx, declaration, name, kind, fn);
+  if (tryFinally) out.push(tryFinally);
+  return out.length ? out : undefined;
+}
+
+/** Whether the checker sees `[Symbol.asyncDispose]` / `[Symbol.dispose]` on the declared value. */
+function disposeKind(ctx: TsRuleContext, declarator: TSESTree.VariableDeclarator): 'async' | 'sync' | undefined {
+  const services = ctx.types();
+  if (!services) return undefined;
+  const tsNode = services.tsNodeFor(declarator.id);
+  if (!tsNode) return undefined;
+  const type = services.checker.getTypeAtLocation(tsNode);
+  const names = type.getProperties().map((p) => String(p.escapedName));
+  if (names.some((n) => n.startsWith('__@asyncDispose'))) return 'async';
+  if (names.some((n) => n.startsWith('__@dispose'))) return 'sync';
+  return undefined;
+}
+
+/** The statements after the declaration, up to the end of its block, moved into `try { } finally { x.close() }`. */
+function tryFinallyFix(ctx: TsRuleContext, declaration: TSESTree.VariableDeclaration, name: string, kind: ResourceKind, fn: FunctionNode): Fix | undefined {
+  const block = declaration.parent;
+  if (block?.type !== 'BlockStatement') return undefined;
+  const index = block.body.indexOf(declaration as TSESTree.Statement);
+  const rest = block.body.slice(index + 1);
+  if (index < 0 || rest.length === 0) return undefined;
+  const declLine = ctx.lines.positionAt(declaration.range[0]).line;
+  const lineText = ctx.lines.lineText(declLine);
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  // Every moved statement must start its own line, so that re-indenting keeps the code intact.
+  for (const s of rest) {
+    const p = ctx.lines.positionAt(s.range[0]);
+    if (ctx.lines.lineText(p.line).slice(0, p.character).trim() !== '') return undefined;
+  }
+  if (ctx.lines.positionAt(declaration.range[1]).line === ctx.lines.positionAt(rest[0].range[0]).line) return undefined;
+  const unit = indent.includes('\t') ? '\t' : indentUnit(ctx, block, indent);
+  const eol = ctx.lines.eol(declLine);
+  const firstLine = ctx.lines.positionAt(rest[0].range[0]).line;
+  const lastLine = ctx.lines.positionAt(rest[rest.length - 1].range[1]).line;
+  const moved: string[] = [];
+  for (let line = firstLine; line <= lastLine; line++) {
+    const text = ctx.lines.lineText(line);
+    moved.push(text.trim() === '' ? '' : unit + text);
+  }
+  // `return promise` inside the try would release the resource before the promise settles.
+  if (returnsUnsettled(ctx, rest, fn)) return undefined;
+  // A template literal spanning lines would change if re-indented.
+  const span = ctx.text.slice(rest[0].range[0], rest[rest.length - 1].range[1]);
+  if (/`[^`]*\n[^`]*`/.test(span)) return undefined;
+  const release = `${kind.asyncClose && fn.async ? 'await ' : ''}${name}.${kind.finallyCall}();`;
+  const newText = [`${indent}try {`, ...moved, `${indent}} finally {`, `${indent}${unit}${release}`, `${indent}}`].join(eol);
+  const start = { line: firstLine, character: 0 };
+  const end = { line: lastLine, character: ctx.lines.lineText(lastLine).length };
+  return { title: `Release '${name}' in a finally block`, safe: false, edits: [{ range: { start, end }, newText }] };
+}
+
+function returnsUnsettled(ctx: TsRuleContext, statements: readonly Node[], fn: FunctionNode): boolean {
+  let found = false;
+  for (const statement of statements) {
+    visit(statement, (node) => {
+      if (found || node.type !== 'ReturnStatement' || !node.argument || enclosingFunction(node) !== fn) return;
+      const arg = unwrap(node.argument);
+      if (arg.type === 'AwaitExpression' || arg.type === 'Literal' || arg.type === 'TemplateLiteral' && arg.expressions.length === 0) return;
+      const services = ctx.types();
+      if (services && (arg.type === 'Identifier' || arg.type === 'MemberExpression' || arg.type === 'CallExpression')) {
+        if (!isPromiseLike(services, arg)) return;
+      }
+      found = true;
+    });
+  }
+  return found;
+}
+
+function indentUnit(ctx: TsRuleContext, block: TSESTree.BlockStatement, indent: string): string {
+  const outer = /^[ \t]*/.exec(ctx.lines.lineText(ctx.lines.positionAt(block.range[0]).line))![0];
+  const diff = indent.length - outer.length;
+  return diff > 0 ? ' '.repeat(diff) : '  ';
+}

@@ -5,6 +5,7 @@ import { danglingTask } from './danglingTask';
 import { floatingPromise } from './floatingPromise';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever } from './hygiene';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
+import { misusedPromise } from './misusedPromise';
 import { sessionPerRequest, unclosedResource } from './resources';
 import { swallowedCancellation } from './swallowedCancellation';
 import { unawaitedCoroutine } from './unawaitedCoroutine';
@@ -15,6 +16,7 @@ export const allRules: readonly Rule[] = [
   unawaitedCoroutine,
   danglingTask,
   floatingPromise,
+  misusedPromise,
   blockingCallInAsync,
   swallowedCancellation,
   cancelledTaskNotAwaited,

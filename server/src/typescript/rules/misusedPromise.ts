@@ -1,0 +1,533 @@
+/**
+ * misused-promise: a promise (or a promise-returning function) used where it cannot work.
+ * - a promise-returning function passed or assigned where the receiver ignores the result
+ *   (a parameter, property, variable or JSX attribute typed as a void-returning function;
+ *   `forEach`, event listeners, timers);
+ * - an async array predicate (`filter`, `some`, ...): a promise is always truthy;
+ * - a promise as a condition (`if (isReady())`, `!p`, `p && x`) or spread into an object;
+ * - an async `new Promise` executor.
+ * With the TypeScript checker, signatures decide (like typescript-eslint's no-misused-promises:
+ * every overload is considered, so a parameter that also accepts a promise-returning function is
+ * fine). Without types — or when the callee is `any`, as in untyped JS — only inline async
+ * functions and async functions declared in the file are recognised, at well-known callees.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as ts from 'typescript';
+import type { Fix, Range } from '../../engine/types';
+import type { TsRuleContext } from '../context';
+import type { TypeServices } from '../project';
+import { awaitText, enclosingFunction, isFunction, visit } from '../util';
+
+type Node = TSESTree.Node;
+
+const MISUSED = '@typescript-eslint/no-misused-promises';
+const EXECUTOR = 'no-async-promise-executor';
+
+const PREDICATES = new Set(['filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+/** Global functions that call their first argument and ignore what it returns. */
+const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+
+export function checkMisusedPromises(ctx: TsRuleContext): void {
+  let services: TypeServices | undefined | null = null;
+  const types = (): TypeServices | undefined => {
+    if (services === null) services = ctx.types();
+    return services;
+  };
+  const asyncNames = localAsyncFunctions(ctx.ast);
+  const checked = new Set<Node>();
+
+  /** The checker's node and type of an ESTree expression. */
+  const typed = (node: Node): { s: TypeServices; tsNode: ts.Node; type: ts.Type } | undefined => {
+    const s = types();
+    const tsNode = s?.tsNodeFor(node);
+    if (!s || !tsNode) return undefined;
+    return { s, tsNode, type: s.checker.getTypeAtLocation(tsNode) };
+  };
+
+  /** Syntax only: an inline async function, or the name of an async function declared here. */
+  const syntacticallyAsync = (node: Node): boolean => {
+    const e = unwrap(node);
+    if (isFunction(e)) return e.async;
+    return e.type === 'Identifier' && asyncNames.has(e.name);
+  };
+
+  /** Whether a function-valued expression returns a thenable. */
+  const returnsPromise = (node: Node): boolean => {
+    const e = unwrap(node);
+    if (isFunction(e) && e.async && !e.generator) return true;
+    const t = typed(node);
+    if (t) return returnsThenable(t.s.checker, t.type, t.tsNode);
+    return syntacticallyAsync(node);
+  };
+
+  /** Whether an expression's value is a promise (used as a condition or spread). */
+  const isPromiseValue = (node: Node, always: boolean): boolean => {
+    const e = unwrap(node);
+    if (e.type === 'AwaitExpression') return false;
+    const t = typed(node);
+    if (t) return always ? isAlwaysThenable(t.s.checker, t.type, t.tsNode) : isSometimesThenable(t.s.checker, t.type, t.tsNode);
+    if (e.type === 'NewExpression' && e.callee.type === 'Identifier' && e.callee.name === 'Promise') return true;
+    if (e.type !== 'CallExpression') return false;
+    const callee = unwrap(e.callee);
+    return (isFunction(callee) && callee.async && !callee.generator) || (callee.type === 'Identifier' && asyncNames.has(callee.name));
+  };
+
+  const headRange = (node: Node): Range => {
+    const e = unwrap(node);
+    if (isFunction(e) && e.body) {
+      let end = e.body.range[0];
+      while (end > e.range[0] && /\s/.test(ctx.text[end - 1])) end--;
+      if (e.type === 'ArrowFunctionExpression' && ctx.text.slice(end - 2, end) === '=>') {
+        end -= 2;
+        while (end > e.range[0] && /\s/.test(ctx.text[end - 1])) end--;
+      }
+      if (end > e.range[0]) return { start: ctx.lines.positionAt(node.range[0]), end: ctx.lines.positionAt(end) };
+    }
+    return ctx.rangeOf(node);
+  };
+
+  const shown = (node: Node): string => {
+    const t = ctx.text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ');
+    return t.length > 50 ? `${t.slice(0, 49)}…` : t;
+  };
+
+  const reportVoid = (fnNode: Node, where: string): void => {
+    if (checked.has(fnNode)) return;
+    checked.add(fnNode);
+    ctx.report({
+      message: `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
+      range: headRange(fnNode),
+      anchors: [MISUSED],
+    });
+  };
+
+  /** `await x` where the position allows it: inside the body of an async function. */
+  const awaitFix = (node: Node, spread: boolean): Fix | undefined => {
+    const fn = enclosingFunction(node);
+    if (!fn || !fn.async || !fn.body || node.range[0] < fn.body.range[0] || node.range[1] > fn.body.range[1]) return undefined;
+    const text = ctx.text.slice(node.range[0], node.range[1]);
+    const low = lowPrecedence(unwrap(node));
+    const awaited = low ? `await (${text})` : awaitText(node, text);
+    return {
+      title: 'Await the promise',
+      safe: !spread,
+      edits: [{ range: ctx.rangeOf(node), newText: spread ? `(${awaited})` : awaited }],
+    };
+  };
+
+  const checkCondition = (node: Node, isTest: boolean): void => {
+    if (checked.has(node)) return;
+    checked.add(node);
+    if (node.type === 'LogicalExpression') {
+      if (node.operator !== '??' || isTest) checkCondition(node.left, isTest);
+      if (isTest) checkCondition(node.right, isTest);
+      return;
+    }
+    if (!isPromiseValue(node, true)) return;
+    const fix = awaitFix(node, false);
+    ctx.report({
+      message: `The promise from '${shown(node)}' is used as a condition: a promise is always truthy — it must be awaited first`,
+      range: ctx.rangeOf(node),
+      anchors: [MISUSED],
+      fix,
+    });
+  };
+
+  const checkArguments = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
+    if (call.arguments.length === 0) return;
+    const t = typed(call);
+    const calleeType = t ? typed(call.callee) : undefined;
+    const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+    const where = `passed to '${shown(call.callee)}'`;
+    if (!calleeUntyped && t && (ts.isCallExpression(t.tsNode) || ts.isNewExpression(t.tsNode))) {
+      const voidArgs = voidFunctionArguments(t.s.checker, t.tsNode, (i) => {
+        const arg = call.arguments[i];
+        const argTs = arg && arg.type !== 'SpreadElement' ? t.s.tsNodeFor(arg) : undefined;
+        return argTs && ts.isExpression(argTs) ? t.s.checker.getContextualType(argTs) : undefined;
+      });
+      call.arguments.forEach((arg, i) => {
+        if (arg.type === 'SpreadElement') return;
+        if (voidArgs.void.has(i) && returnsPromise(arg)) reportVoid(arg, where);
+      });
+      // The DOM types a timer's callback as `Function`: the checker cannot tell, the runtime ignores it.
+      if (call.type === 'CallExpression' && isTimer(call.callee) && !voidArgs.thenable.has(0) && call.arguments[0] && returnsPromise(call.arguments[0])) {
+        reportVoid(call.arguments[0], where);
+      }
+      return;
+    }
+    // Untyped: well-known callees that ignore their callback's result.
+    if (call.type !== 'CallExpression') return;
+    const index = ignoredCallbackIndex(call);
+    if (index === undefined) return;
+    const arg = call.arguments[index];
+    if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+  };
+
+  const checkPredicate = (call: TSESTree.CallExpression): void => {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !PREDICATES.has(callee.property.name)) return;
+    const arg = call.arguments[0];
+    if (!arg || arg.type === 'SpreadElement') return;
+    const receiver = typed(callee.object);
+    if (receiver && !(receiver.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
+      if (!isArrayLike(receiver.s.checker, receiver.type)) return;
+      if (!returnsPromise(arg)) return;
+    } else if (!syntacticallyAsync(arg)) return;
+    checked.add(arg);
+    ctx.report({
+      message: `Async predicate passed to '${callee.property.name}': it returns a promise, which is always truthy, so the result ignores what the predicate resolves to`,
+      range: headRange(arg),
+      anchors: [MISUSED],
+    });
+  };
+
+  const checkExecutor = (call: TSESTree.NewExpression): boolean => {
+    if (call.callee.type !== 'Identifier' || call.callee.name !== 'Promise') return false;
+    const executor = call.arguments[0];
+    if (!executor || executor.type === 'SpreadElement') return true;
+    const e = unwrap(executor);
+    const isAsync = isFunction(e) ? e.async && !e.generator : !!typed(executor) && returnsPromise(executor);
+    if (!isAsync) return true;
+    checked.add(executor);
+    ctx.report({
+      message: 'Async Promise executor: an error thrown inside it rejects a promise nobody sees, and the constructed promise never settles — do the async work outside `new Promise`, or chain it with .then()',
+      range: headRange(executor),
+      anchors: [EXECUTOR],
+    });
+    return true;
+  };
+
+  /** A value assigned where a void-returning function type is expected (typed code only). */
+  const checkContextual = (value: Node | null | undefined, where: string): void => {
+    if (!value || checked.has(value)) return;
+    const v = unwrap(value);
+    // Only function-valued expressions: a plain call's result is not a callback.
+    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression') return;
+    const t = typed(value);
+    if (!t || !ts.isExpression(t.tsNode)) return;
+    const contextual = t.s.checker.getContextualType(t.tsNode);
+    if (!contextual || !isVoidReturningFunctionType(t.s.checker, contextual, t.tsNode)) return;
+    if (returnsPromise(value)) reportVoid(value, where);
+  };
+
+  const checkInheritedMembers = (cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): void => {
+    if (!cls.superClass && !(cls.implements?.length)) return;
+    const t = typed(cls);
+    if (!t || !(ts.isClassDeclaration(t.tsNode) || ts.isClassExpression(t.tsNode))) return;
+    const { checker } = t.s;
+    const bases: ts.Type[] = [];
+    for (const clause of t.tsNode.heritageClauses ?? []) for (const h of clause.types) bases.push(checker.getTypeAtLocation(h));
+    for (const member of cls.body.body) {
+      if ((member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') || member.static || member.computed) continue;
+      if (member.type === 'MethodDefinition' && member.kind !== 'method') continue;
+      const name = member.key.type === 'Identifier' ? member.key.name : member.key.type === 'Literal' ? String(member.key.value) : undefined;
+      if (name === undefined) continue;
+      const memberTs = t.s.tsNodeFor(member);
+      if (!memberTs) continue;
+      let thenable = false;
+      if (member.type === 'MethodDefinition' && ts.isMethodDeclaration(memberTs)) {
+        if (member.value.async && !member.value.generator) thenable = true;
+        else {
+          const sig = checker.getSignatureFromDeclaration(memberTs);
+          thenable = !!sig && someThenable(checker, sig.getReturnType(), memberTs);
+        }
+      } else if (member.type === 'PropertyDefinition' && member.value) {
+        const v = unwrap(member.value);
+        if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression') continue;
+        thenable = returnsPromise(member.value);
+      }
+      if (!thenable) continue;
+      const base = bases.find((b) => {
+        const prop = checker.getPropertyOfType(b, name);
+        return !!prop && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
+      });
+      if (!base) continue;
+      if (member.value) checked.add(member.value);
+      ctx.report({
+        message: `Async member '${name}' overrides or implements a member of '${checker.typeToString(base)}' that returns void: callers through the base type ignore its promise`,
+        range: ctx.rangeOf(member.key),
+        anchors: [MISUSED],
+      });
+    }
+  };
+
+  visit(ctx.ast, (node) => {
+    switch (node.type) {
+      case 'IfStatement':
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ConditionalExpression':
+        if (node.test) checkCondition(node.test, true);
+        return;
+      case 'ForStatement':
+        if (node.test) checkCondition(node.test, true);
+        return;
+      case 'LogicalExpression':
+        checkCondition(node, false);
+        return;
+      case 'UnaryExpression':
+        if (node.operator === '!') checkCondition(node.argument, true);
+        return;
+      case 'SpreadElement': {
+        if (node.parent?.type !== 'ObjectExpression' || !isPromiseValue(node.argument, false)) return;
+        const fix = awaitFix(node.argument, true);
+        ctx.report({
+          message: `Spreading the promise from '${shown(node.argument)}' copies none of its result: await it first`,
+          range: ctx.rangeOf(node),
+          anchors: [MISUSED],
+          suggestions: fix ? [fix] : undefined,
+        });
+        return;
+      }
+      case 'NewExpression':
+        if (!checkExecutor(node)) checkArguments(node);
+        return;
+      case 'CallExpression':
+        checkPredicate(node);
+        checkArguments(node);
+        return;
+      case 'JSXAttribute':
+        checkJsxAttribute(node);
+        return;
+      case 'Property':
+        if (node.parent?.type === 'ObjectExpression' && !node.computed && (node.kind === 'init' || node.kind === undefined)) {
+          const name = node.key.type === 'Identifier' ? node.key.name : node.key.type === 'Literal' ? String(node.key.value) : '';
+          if (node.method) checkMethodProperty(node, name);
+          else checkContextual(node.value, `given as property '${name}'`);
+        }
+        return;
+      case 'PropertyDefinition':
+        if (node.typeAnnotation && !node.computed) checkContextual(node.value, `assigned to '${shown(node.key)}'`);
+        return;
+      case 'VariableDeclarator':
+        if (node.id.type === 'Identifier' && node.id.typeAnnotation) checkContextual(node.init, `assigned to '${node.id.name}'`);
+        return;
+      case 'AssignmentExpression':
+        if (node.operator === '=') checkContextual(node.right, `assigned to '${shown(node.left)}'`);
+        return;
+      case 'ReturnStatement':
+        checkContextual(node.argument, 'returned');
+        return;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        checkInheritedMembers(node);
+        return;
+      default:
+        return;
+    }
+  });
+
+  function checkJsxAttribute(attr: TSESTree.JSXAttribute): void {
+    const container = attr.value;
+    if (!container || container.type !== 'JSXExpressionContainer' || container.expression.type === 'JSXEmptyExpression') return;
+    const value = container.expression;
+    const name = attr.name.type === 'JSXIdentifier' ? attr.name.name : `${attr.name.namespace.name}:${attr.name.name.name}`;
+    const t = typed(value);
+    const contextual = t && ts.isExpression(t.tsNode) ? t.s.checker.getContextualType(t.tsNode) : undefined;
+    if (t && contextual && !(contextual.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
+      if (isVoidReturningFunctionType(t.s.checker, contextual, t.tsNode) && returnsPromise(value)) reportVoid(value, `given as the '${name}' attribute`);
+      return;
+    }
+    // Untyped: an event handler on an intrinsic element (the DOM ignores what a handler returns).
+    const element = attr.parent?.type === 'JSXOpeningElement' ? attr.parent : undefined;
+    const intrinsic = element?.name.type === 'JSXIdentifier' && /^[a-z]/.test(element.name.name);
+    if (intrinsic && /^on[A-Z]/.test(name) && syntacticallyAsync(value)) reportVoid(value, `given as the '${name}' attribute`);
+  }
+
+  function checkMethodProperty(prop: TSESTree.Property, name: string): void {
+    const fn = prop.value;
+    if (!isFunction(fn) || !fn.async || fn.generator) return;
+    const obj = prop.parent;
+    if (!obj) return;
+    const t = typed(obj);
+    if (!t || !ts.isExpression(t.tsNode)) return;
+    const { checker } = t.s;
+    const contextual = checker.getContextualType(t.tsNode);
+    if (!contextual) return;
+    const expected = unionParts(contextual).some((part) => {
+      const p = checker.getPropertyOfType(checker.getApparentType(part), name);
+      return !!p && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(p, t.tsNode), t.tsNode);
+    });
+    if (!expected || checked.has(prop)) return;
+    checked.add(prop);
+    ctx.report({
+      message: `Async method '${name}' is given where a void-returning function is expected: nothing waits for its promise and a rejection goes unhandled`,
+      range: ctx.rangeOf(prop.key),
+      anchors: [MISUSED],
+    });
+  }
+
+  /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */
+  function ignoredCallbackIndex(call: TSESTree.CallExpression): number | undefined {
+    const callee = unwrap(call.callee);
+    if (isTimer(callee)) return 0;
+    const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+    if (callee.type === 'Identifier' && callee.name === 'addEventListener' && !ctx.imports.isDeclared(callee.name)) return 1;
+    if (!method || callee.type !== 'MemberExpression') return undefined;
+    if (method === 'forEach') return 0;
+    if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
+    if (method === 'addEventListener' || method === 'removeEventListener') return method === 'addEventListener' ? 1 : undefined;
+    // Event emitters: `emitter.on('event', listener)`.
+    if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0])) return 1;
+    return undefined;
+  }
+
+  function isTimer(calleeNode: Node): boolean {
+    const callee = unwrap(calleeNode);
+    if (callee.type === 'Identifier') return TIMERS.has(callee.name) && !ctx.imports.isDeclared(callee.name);
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.object.type === 'Identifier') {
+      if (callee.property.name === 'nextTick') return callee.object.name === 'process' && !ctx.imports.isDeclared('process');
+      return TIMERS.has(callee.property.name) && GLOBAL_OBJECTS.has(callee.object.name) && !ctx.imports.isDeclared(callee.object.name);
+    }
+    return false;
+  }
+}
+
+function isEventName(node: Node): boolean {
+  return (node.type === 'Literal' && typeof node.value === 'string') || (node.type === 'TemplateLiteral' && node.expressions.length === 0) || node.type === 'Identifier' || node.type === 'MemberExpression';
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression' || n.type === 'TSTypeAssertion') n = n.expression;
+  return n;
+}
+
+function lowPrecedence(node: Node): boolean {
+  return (
+    node.type === 'SequenceExpression' ||
+    node.type === 'ConditionalExpression' ||
+    node.type === 'LogicalExpression' ||
+    node.type === 'AssignmentExpression' ||
+    node.type === 'ArrowFunctionExpression' ||
+    node.type === 'YieldExpression' ||
+    node.type === 'BinaryExpression' ||
+    node.type === 'TSAsExpression' ||
+    node.type === 'TSSatisfiesExpression'
+  );
+}
+
+/** Names of async functions declared in the file (declarations and `const f = async () => ...`). */
+function localAsyncFunctions(ast: TSESTree.Program): Set<string> {
+  const names = new Set<string>();
+  visit(ast, (n) => {
+    if (n.type === 'FunctionDeclaration' && n.async && !n.generator && n.id) names.add(n.id.name);
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(n.init) && n.init.async && !n.init.generator) names.add(n.id.name);
+  });
+  return names;
+}
+
+// ---- Type predicates (after typescript-eslint's no-misused-promises) ----
+
+function unionParts(type: ts.Type): readonly ts.Type[] {
+  return type.isUnion() ? type.types : [type];
+}
+
+/** A `then` method whose first parameter is callable: the shape of a real thenable. */
+function hasThenMethod(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  const then = type.getProperty('then');
+  if (!then) return false;
+  const thenType = checker.getTypeOfSymbolAtLocation(then, node);
+  for (const part of unionParts(thenType)) {
+    for (const sig of part.getCallSignatures()) {
+      const first = sig.parameters[0];
+      if (!first) continue;
+      const paramType = checker.getTypeOfSymbolAtLocation(first, node);
+      if (unionParts(paramType).some((p) => p.getCallSignatures().length > 0)) return true;
+    }
+  }
+  return false;
+}
+
+function isSometimesThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  return unionParts(checker.getApparentType(type)).some((t) => hasThenMethod(checker, t, node));
+}
+
+/** Every member of the type is thenable (`Promise<T> | undefined` is a legitimate condition). */
+function isAlwaysThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return false;
+  return unionParts(checker.getApparentType(type)).every((t) => hasThenMethod(checker, t, node));
+}
+
+function someThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  return isSometimesThenable(checker, type, node);
+}
+
+/** Some call signature of the (function) type returns a thenable. */
+function returnsThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  return unionParts(checker.getApparentType(type)).some((t) => t.getCallSignatures().some((sig) => someThenable(checker, sig.getReturnType(), node)));
+}
+
+/** A function type whose signatures return void, none of them a thenable. */
+function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  let hadVoid = false;
+  for (const part of unionParts(type)) {
+    for (const sig of part.getCallSignatures()) {
+      const ret = sig.getReturnType();
+      if (someThenable(checker, ret, node)) return false;
+      if (ret.flags & ts.TypeFlags.Void) hadVoid = true;
+    }
+  }
+  return hadVoid;
+}
+
+function isThenableReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  return unionParts(type).some((t) => t.getCallSignatures().some((sig) => someThenable(checker, sig.getReturnType(), node)));
+}
+
+/**
+ * Argument positions that take a void-returning function in some signature of the callee and a
+ * thenable-returning one in none. Every overload is inspected (the resolved signature would pick
+ * the first `() => void` overload over a later `() => Promise<void>` one).
+ */
+function voidFunctionArguments(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression | ts.NewExpression,
+  contextualTypeOf: (index: number) => ts.Type | undefined,
+): { void: Set<number>; thenable: Set<number> } {
+  const voidIdx = new Set<number>();
+  const thenable = new Set<number>();
+  const argCount = call.arguments?.length ?? 0;
+  const classify = (type: ts.Type | undefined, index: number): void => {
+    if (!type) return;
+    if (isThenableReturningFunctionType(checker, type, call.expression)) thenable.add(index);
+    else if (isVoidReturningFunctionType(checker, type, call.expression)) voidIdx.add(index);
+  };
+  const calleeType = checker.getTypeAtLocation(call.expression);
+  for (const part of unionParts(calleeType)) {
+    const signatures = ts.isCallExpression(call) ? part.getCallSignatures() : part.getConstructSignatures();
+    for (const sig of signatures) {
+      sig.parameters.forEach((param, index) => {
+        if (index >= argCount) return;
+        const decl = param.valueDeclaration;
+        let type = checker.getTypeOfSymbolAtLocation(param, call.expression);
+        if (decl && ts.isParameter(decl) && decl.dotDotDotToken) {
+          if (checker.isArrayType(type)) {
+            type = checker.getTypeArguments(type as ts.TypeReference)[0];
+            for (let i = index; i < argCount; i++) classify(type, i);
+          } else if (checker.isTupleType(type)) {
+            const elements = checker.getTypeArguments(type as ts.TypeReference);
+            for (let i = index; i < argCount && i - index < elements.length; i++) classify(elements[i - index], i);
+          }
+        } else classify(type, index);
+      });
+    }
+  }
+  for (let i = 0; i < argCount; i++) classify(contextualTypeOf(i), i);
+  for (const i of thenable) voidIdx.delete(i);
+  return { void: voidIdx, thenable };
+}
+
+function isArrayLike(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const parts = unionParts(type).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+  return parts.length > 0 && parts.every((part) => {
+    const t = checker.getApparentType(part);
+    if (checker.isArrayType(t) || checker.isTupleType(t)) return true;
+    const name = t.getSymbol()?.getName();
+    return name === 'ReadonlyArray' || (!!name && /^(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array$/.test(name));
+  });
+}

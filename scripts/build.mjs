@@ -11,6 +11,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8'));
 const production = process.argv.includes('--production');
+// --outroot <dir>: write only the shipped bundles (client, server, CLI, WASM, lib files) under <dir>,
+// e.g. a packaging stage, leaving the working tree's own build untouched.
+const outRootArg = process.argv.indexOf('--outroot');
+const outRoot = outRootArg > 0 ? path.resolve(process.argv[outRootArg + 1]) : root;
+const shippedOnly = outRoot !== root;
 const define = { __ASYNCSENSE_VERSION__: JSON.stringify(pkg.version) };
 
 async function listTs(dir) {
@@ -55,7 +60,7 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: [path.join(root, 'client/src/extension.ts')],
-    outfile: path.join(root, 'client/out/extension.js'),
+    outfile: path.join(outRoot, 'client/out/extension.js'),
     external: ['vscode'],
   }),
   esbuild.build({
@@ -64,8 +69,9 @@ await Promise.all([
       server: path.join(root, 'server/src/server.ts'),
       cli: path.join(root, 'server/src/cli.ts'),
     },
-    outdir: path.join(root, 'server/out'),
+    outdir: path.join(outRoot, 'server/out'),
   }),
+  !shippedOnly &&
   esbuild.build({
     entryPoints: [...(await listTs(path.join(root, 'server/src'))), ...(await listTs(path.join(root, 'client/src'))), ...(await listTs(path.join(root, 'test')))],
     outdir: path.join(root, 'out'),
@@ -80,7 +86,7 @@ await Promise.all([
   }),
 ]);
 
-const wasmDir = path.join(root, 'server/out/wasm');
+const wasmDir = path.join(outRoot, 'server/out/wasm');
 await fs.mkdir(wasmDir, { recursive: true });
 for (const file of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
   await fs.copyFile(require.resolve(file), path.join(wasmDir, path.basename(file)));
@@ -88,6 +94,6 @@ for (const file of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/
 // The bundled TypeScript compiler looks for its lib.*.d.ts files next to the bundle.
 const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
 for (const name of await fs.readdir(tsLib)) {
-  if (/^lib\..*\.d\.ts$/.test(name)) await fs.copyFile(path.join(tsLib, name), path.join(root, 'server/out', name));
+  if (/^lib(\..*)?\.d\.ts$/.test(name)) await fs.copyFile(path.join(tsLib, name), path.join(outRoot, 'server/out', name));
 }
 console.log(`built ${pkg.name} ${pkg.version}${production ? ' (production)' : ''}`);

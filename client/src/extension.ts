@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerCatalog } from './catalog';
 import { type StatusReport, statusView } from './status';
 
 let client: LanguageClient | undefined;
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (picked) await showRuleDoc(context, picked);
     }),
   );
+  registerCatalog(context);
   // A language status item: the last analysis time of the active file, a warning when slow.
   const status = vscode.languages.createLanguageStatusItem('asyncsense.status', DOCUMENT_SELECTOR);
   status.name = 'AsyncSense';

@@ -86,6 +86,11 @@ await Promise.all([
   }),
 ]);
 
+if (!shippedOnly) {
+  // The transpiled tree (out/) imports snippets/catalog.json relative to its sources: mirror it.
+  await fs.mkdir(path.join(root, 'out/snippets'), { recursive: true });
+  await fs.copyFile(path.join(root, 'snippets/catalog.json'), path.join(root, 'out/snippets/catalog.json'));
+}
 const wasmDir = path.join(outRoot, 'server/out/wasm');
 await fs.mkdir(wasmDir, { recursive: true });
 for (const file of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {

@@ -114,6 +114,41 @@ describe('language server over stdio', function () {
     assert.equal(none, null);
   });
 
+  it('offers "Show the safe pattern" for rules the pattern catalog links, opening the catalog at that rule', async () => {
+    const py = pathToFileURL(path.join(workspace, 'pattern.py')).href;
+    const source = 'import asyncio\n\n\nasync def notify():\n    await asyncio.sleep(0)\n\n\nasync def handle():\n    asyncio.create_task(notify())\n';
+    await client.open(py, 'python', source);
+    const diags = await client.diagnostics(py);
+    assert.deepEqual(diags.map((d) => d.code), ['dangling-task']);
+    const actions = await client.codeActions(py, diags, ['quickfix']);
+    const pattern = actions.find((a) => a.title === 'Show the safe pattern for dangling-task');
+    assert.ok(pattern, JSON.stringify(actions.map((a) => a.title)));
+    assert.equal(pattern.kind, 'quickfix');
+    assert.equal(pattern.isPreferred, false);
+    assert.equal(pattern.edit, undefined);
+    assert.deepEqual(pattern.command, { title: 'Show the safe pattern for dangling-task', command: 'asyncsense.openCatalog', arguments: [{ ruleId: 'dangling-task' }] });
+    assert.deepEqual(pattern.diagnostics?.map((d) => d.code), ['dangling-task']);
+
+    const ts = pathToFileURL(path.join(workspace, 'pattern.ts')).href;
+    await client.open(ts, 'typescript', "import { readFileSync } from 'node:fs';\n\nexport async function load(): Promise<string> {\n  return readFileSync('a.txt', 'utf8');\n}\n");
+    const tsDiags = await client.diagnostics(ts);
+    assert.deepEqual(tsDiags.map((d) => d.code), ['blocking-call-in-async']);
+    const tsActions = await client.codeActions(ts, tsDiags, ['quickfix']);
+    assert.deepEqual(
+      tsActions.find((a) => a.command?.command === 'asyncsense.openCatalog')?.command?.arguments,
+      [{ ruleId: 'blocking-call-in-async' }],
+    );
+
+    // A rule no pattern is about gets no such action.
+    const stale = pathToFileURL(path.join(workspace, 'stale-suppression.py')).href;
+    await client.open(stale, 'python', 'x = 1  # asyncsense: ignore[blocking-call-in-async]\n');
+    const staleDiags = await client.diagnostics(stale);
+    assert.deepEqual(staleDiags.map((d) => d.code), ['unused-suppression']);
+    const staleActions = await client.codeActions(stale, staleDiags, ['quickfix']);
+    assert.ok(staleActions.length > 0);
+    assert.ok(!staleActions.some((a) => a.command?.command === 'asyncsense.openCatalog'));
+  });
+
   it('answers a code action for an older document version with nothing', async () => {
     const uri = pathToFileURL(path.join(workspace, 'stale.py')).href;
     await client.open(uri, 'python', SLEEPY);

@@ -41,6 +41,7 @@ import type { AnalysisResult, Engine } from './engine/engine';
 import { nonOverlappingFixes } from './engine/fixes';
 import { disableForLineEdit } from './engine/suppressions';
 import { rangeContains } from './engine/text';
+import { hasSafePattern } from './patterns';
 import type { Finding, Fix, Language, Severity } from './engine/types';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.asyncsense`;
@@ -387,6 +388,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
               kind: CodeActionKind.QuickFix,
               diagnostics: [diagnostic],
               command: { title: `Show documentation for ${data.rule}`, command: 'asyncsense.showDocumentation', arguments: [data.rule] },
+            });
+          }
+          if (hasSafePattern(data.rule, LANGUAGE_IDS[doc.languageId])) {
+            const title = `Show the safe pattern for ${data.rule}`;
+            actions.push({
+              title,
+              kind: CodeActionKind.QuickFix,
+              diagnostics: [diagnostic],
+              isPreferred: false,
+              command: { title, command: 'asyncsense.openCatalog', arguments: [{ ruleId: data.rule }] },
             });
           }
         }

@@ -27,6 +27,7 @@ const PREDICATES = new Set(['filter', 'some', 'every', 'find', 'findIndex', 'fin
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Global functions that call their first argument and ignore what it returns. */
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+const REMOVERS = new Set(['off', 'removeListener', 'removeEventListener']);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 
 export function checkMisusedPromises(ctx: TsRuleContext): void {
@@ -74,6 +75,24 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return (isFunction(callee) && callee.async && !callee.generator) || (callee.type === 'Identifier' && asyncNames.has(callee.name));
   };
 
+  /** `p.finally(async () => ...)` waits for the promise its callback returns (and passes on its rejection). */
+  const isPromiseFinally = (calleeNode: Node): boolean => {
+    const callee = unwrap(calleeNode);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'finally') return false;
+    const t = typed(callee.object);
+    return !t || isSometimesThenable(t.s.checker, t.type, t.tsNode) || !!(t.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+  };
+
+  /** A short name for a callee: `ids.forEach`, `emitter.on`, `….then` for long receivers. */
+  const calleeName = (calleeNode: Node): string => {
+    const callee = unwrap(calleeNode);
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
+      const object = ctx.text.slice(callee.object.range[0], callee.object.range[1]);
+      return `${object.length <= 30 && !/[\r\n]/.test(object) ? object : '…'}.${callee.property.name}`;
+    }
+    return shown(calleeNode);
+  };
+
   const headRange = (node: Node): Range => {
     const e = unwrap(node);
     if (isFunction(e) && e.body) {
@@ -108,7 +127,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const fn = enclosingFunction(node);
     if (!fn || !fn.async || !fn.body || node.range[0] < fn.body.range[0] || node.range[1] > fn.body.range[1]) return undefined;
     const text = ctx.text.slice(node.range[0], node.range[1]);
-    const low = lowPrecedence(unwrap(node));
+    const low = lowPrecedence(node);
     const awaited = low ? `await (${text})` : awaitText(node, text);
     return {
       title: 'Await the promise',
@@ -136,11 +155,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   };
 
   const checkArguments = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
-    if (call.arguments.length === 0) return;
+    // Only function-valued arguments matter: skip the type queries for calls without one.
+    if (!call.arguments.some(mayBeFunction) || isRemoval(call.callee) || isPromiseFinally(call.callee)) return;
     const t = typed(call);
     const calleeType = t ? typed(call.callee) : undefined;
     const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
-    const where = `passed to '${shown(call.callee)}'`;
+    const where = `passed to '${calleeName(call.callee)}'`;
     if (!calleeUntyped && t && (ts.isCallExpression(t.tsNode) || ts.isNewExpression(t.tsNode))) {
       const voidArgs = voidFunctionArguments(t.s.checker, t.tsNode, (i) => {
         const arg = call.arguments[i];
@@ -347,8 +367,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const contextual = checker.getContextualType(t.tsNode);
     if (!contextual) return;
     const expected = unionParts(contextual).some((part) => {
-      const p = checker.getPropertyOfType(checker.getApparentType(part), name);
-      return !!p && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(p, t.tsNode), t.tsNode);
+      const apparent = checker.getApparentType(part);
+      const p = checker.getPropertyOfType(apparent, name);
+      // A `Record<string, () => void>` has no property of that name, only an index signature.
+      const expectedType = p ? checker.getTypeOfSymbolAtLocation(p, t.tsNode) : checker.getIndexTypeOfType(apparent, ts.IndexKind.String);
+      return !!expectedType && isVoidReturningFunctionType(checker, expectedType, t.tsNode);
     });
     if (!expected || checked.has(prop)) return;
     checked.add(prop);
@@ -368,7 +391,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!method || callee.type !== 'MemberExpression') return undefined;
     if (method === 'forEach') return 0;
     if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
-    if (method === 'addEventListener' || method === 'removeEventListener') return method === 'addEventListener' ? 1 : undefined;
+    if (method === 'addEventListener') return 1;
     // Event emitters: `emitter.on('event', listener)`.
     if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0])) return 1;
     return undefined;
@@ -383,6 +406,32 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     }
     return false;
   }
+}
+
+/** Whether an argument can evaluate to a function (literals, objects, arrays, templates cannot). */
+function mayBeFunction(arg: Node): boolean {
+  const e = unwrap(arg);
+  switch (e.type) {
+    case 'Literal':
+    case 'TemplateLiteral':
+    case 'ObjectExpression':
+    case 'ArrayExpression':
+    case 'BinaryExpression':
+    case 'UnaryExpression':
+    case 'UpdateExpression':
+    case 'NewExpression':
+    case 'SpreadElement':
+    case 'ClassExpression':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** `off`/`removeListener`/`removeEventListener` only compare the function: they never call it. */
+function isRemoval(calleeNode: Node): boolean {
+  const callee = unwrap(calleeNode);
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && REMOVERS.has(callee.property.name);
 }
 
 function isEventName(node: Node): boolean {

@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/types';
+import { abortSignalIgnored, fetchWithoutTimeout, swallowedAbort, timerOrListenerLeak } from './abortCleanup';
 import { blockingCallInAsync } from './blockingCallInAsync';
 import { cancelledTaskNotAwaited, timeoutWithoutAwait, yieldInContextManager } from './cancelScopes';
 import { danglingTask } from './danglingTask';
@@ -22,6 +23,10 @@ export const allRules: readonly Rule[] = [
   cancelledTaskNotAwaited,
   timeoutWithoutAwait,
   yieldInContextManager,
+  abortSignalIgnored,
+  timerOrListenerLeak,
+  swallowedAbort,
+  fetchWithoutTimeout,
   unclosedResource,
   sessionPerRequest,
   legacyEventLoopApi,

@@ -1,0 +1,1347 @@
+/**
+ * Missing cancellation clean-up in TS/JS:
+ * - abort-signal-ignored: a function receives an AbortSignal (directly or in an options bag) and
+ *   never reads, checks nor forwards it, while it makes calls that could have been cancelled;
+ * - timer-or-listener-leak: intervals and listeners set up per call of an async function (or on
+ *   every turn of a loop) that nothing ever clears or removes;
+ * - swallowed-abort: a catch-all handler around signal-aware work that turns an abort into a
+ *   normal return;
+ * - fetch-without-timeout (opt-in): a server-side `fetch` with no `signal`.
+ *
+ * Signals, listeners and timers are recognised syntactically, resolved through imports; the
+ * TypeScript checker, when available, also recognises signal-carrying parameter types declared
+ * elsewhere and calls of any function whose signature accepts a signal.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import * as ts from 'typescript';
+import type { Fix, TextEdit } from '../../engine/types';
+import type { TsRuleContext } from '../context';
+import type { TypeServices } from '../project';
+import { functionDisplayName, isFunction, visit, type FunctionNode } from '../util';
+
+type Node = TSESTree.Node;
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression' || n.type === 'TSTypeAssertion') n = n.expression;
+  return n;
+}
+
+/** The parent, skipping type assertions and `!` around `node`. */
+function outerParent(node: Node): { node: Node; parent: Node | undefined } {
+  let n = node;
+  while (n.parent && (n.parent.type === 'TSAsExpression' || n.parent.type === 'TSNonNullExpression' || n.parent.type === 'TSSatisfiesExpression' || n.parent.type === 'TSTypeAssertion' || n.parent.type === 'ChainExpression')) n = n.parent;
+  return { node: n, parent: n.parent };
+}
+
+function propName(node: TSESTree.MemberExpression): string | undefined {
+  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
+  if (node.computed && node.property.type === 'Literal' && typeof node.property.value === 'string') return node.property.value;
+  return undefined;
+}
+
+function keyName(prop: { key: Node; computed: boolean }): string | undefined {
+  if (!prop.computed && prop.key.type === 'Identifier') return prop.key.name;
+  if (prop.key.type === 'Literal' && typeof prop.key.value === 'string') return prop.key.value;
+  return undefined;
+}
+
+/** The method name of a call `x.name(...)`, if any. */
+function methodName(call: TSESTree.CallExpression): string | undefined {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' ? propName(callee) : undefined;
+}
+
+function stringValue(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
+/** Whether an identifier occurrence reads a variable (rather than naming a property, type, label or declaration). */
+function isReference(id: TSESTree.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'MemberExpression':
+      return p.object === id || p.computed;
+    case 'Property':
+      return p.value === id || (p.computed && p.key === id);
+    case 'MethodDefinition':
+    case 'PropertyDefinition':
+    case 'AccessorProperty':
+    case 'TSPropertySignature':
+    case 'TSMethodSignature':
+    case 'TSAbstractMethodDefinition':
+    case 'TSAbstractPropertyDefinition':
+      return p.computed && p.key === id;
+    case 'VariableDeclarator':
+      return p.init === id;
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return false;
+    case 'LabeledStatement':
+    case 'BreakStatement':
+    case 'ContinueStatement':
+    case 'TSTypeReference':
+    case 'TSQualifiedName':
+    case 'TSTypeQuery':
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+    case 'ExportSpecifier':
+    case 'ClassDeclaration':
+    case 'ClassExpression':
+    case 'TSInterfaceDeclaration':
+    case 'TSTypeAliasDeclaration':
+    case 'TSEnumMember':
+    case 'CatchClause':
+    case 'RestElement':
+    case 'TSParameterProperty':
+      return false;
+    case 'AssignmentPattern':
+      return p.right === id;
+    default:
+      return true;
+  }
+}
+
+/** Identifiers that read a variable, anywhere under `root`. */
+function referencesIn(root: Node): TSESTree.Identifier[] {
+  const out: TSESTree.Identifier[] = [];
+  visit(root, (n) => {
+    if (n.type === 'Identifier' && isReference(n)) out.push(n);
+  });
+  return out;
+}
+
+/** Identifiers named `name` that read a variable, anywhere under `root`. */
+function referencesTo(root: Node, name: string): TSESTree.Identifier[] {
+  const out: TSESTree.Identifier[] = [];
+  visit(root, (n) => {
+    if (n.type === 'Identifier' && n.name === name && isReference(n)) out.push(n);
+  });
+  return out;
+}
+
+function isTsFile(filePath: string): boolean {
+  return /\.[cm]?tsx?$/i.test(filePath);
+}
+
+function isDeclarationFile(filePath: string): boolean {
+  return /\.d\.[cm]?ts$/i.test(filePath) || /\.d\.[^.]+\.ts$/i.test(filePath);
+}
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+function isLoop(node: Node): node is TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement {
+  return LOOPS.has(node.type);
+}
+
+/** The innermost function around `node`, or undefined at module level. */
+function ownerFunction(node: Node): FunctionNode | undefined {
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
+  return undefined;
+}
+
+const moduleNames = new WeakMap<TSESTree.Program, Set<string>>();
+const functionNames = new WeakMap<FunctionNode, Set<string>>();
+
+/**
+ * Whether an identifier refers to a global: nothing of that name is declared at module level or
+ * in an enclosing function (nested declarations count too: erring towards "shadowed" is silent).
+ */
+function isGlobal(ctx: TsRuleContext, id: TSESTree.Identifier): boolean {
+  let top = moduleNames.get(ctx.ast);
+  if (!top) {
+    top = new Set<string>();
+    const names = top;
+    visitSkipping(ctx.ast, isFunction, (n) => {
+      if (n.type === 'VariableDeclarator') for (const name of patternNames(n.id)) names.add(name);
+      else if ((n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration' || n.type === 'TSImportEqualsDeclaration' || n.type === 'TSEnumDeclaration' || n.type === 'TSModuleDeclaration') && n.id?.type === 'Identifier') names.add(n.id.name);
+      else if (n.type === 'ImportDeclaration') for (const sp of n.specifiers) names.add(sp.local.name);
+      else if (n.type === 'CatchClause' && n.param) for (const name of patternNames(n.param)) names.add(name);
+    });
+    moduleNames.set(ctx.ast, top);
+  }
+  if (top.has(id.name)) return false;
+  for (let n: Node | undefined = id.parent; n; n = n.parent) {
+    if (!isFunction(n)) continue;
+    let names = functionNames.get(n);
+    if (!names) functionNames.set(n, (names = declaredNames(n)));
+    if (names.has(id.name)) return false;
+  }
+  return true;
+}
+
+/** Lazily created type services, shared by the checks of one file. */
+class LazyTypes {
+  private services: TypeServices | undefined | null = null;
+  constructor(private readonly ctx: TsRuleContext) {}
+  get(): TypeServices | undefined {
+    if (this.services === null) {
+      try {
+        this.services = this.ctx.types();
+      } catch {
+        this.services = undefined;
+      }
+    }
+    return this.services;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AbortSignal parameters
+
+interface SignalParam {
+  fn: FunctionNode;
+  /** What a finding points at: the parameter, or the `signal` property of a destructuring pattern. */
+  node: Node;
+  /** `signal`: the binding is the signal itself; `options`: an object that carries it in `.signal`. */
+  kind: 'signal' | 'options';
+  /** The local binding. */
+  name: string;
+  /** The value may be undefined (optional parameter, default value, untyped JavaScript). */
+  optional: boolean;
+}
+
+/** Members of interfaces and object type aliases declared in the file, by name (for the syntax fallback). */
+type LocalTypes = Map<string, TSESTree.TypeElement[]>;
+
+function localTypes(ast: TSESTree.Program): LocalTypes {
+  const out: LocalTypes = new Map();
+  visit(ast, (n) => {
+    if (n.type === 'TSInterfaceDeclaration') out.set(n.id.name, [...(out.get(n.id.name) ?? []), ...n.body.body]);
+    else if (n.type === 'TSTypeAliasDeclaration' && n.typeAnnotation.type === 'TSTypeLiteral') out.set(n.id.name, n.typeAnnotation.members);
+  });
+  return out;
+}
+
+function typeRefName(t: TSESTree.TypeNode): string | undefined {
+  if (t.type !== 'TSTypeReference') return undefined;
+  if (t.typeName.type === 'Identifier') return t.typeName.name;
+  if (t.typeName.type === 'TSQualifiedName' && t.typeName.right.type === 'Identifier') return t.typeName.right.name;
+  return undefined;
+}
+
+function isNullishType(t: TSESTree.TypeNode): boolean {
+  return t.type === 'TSUndefinedKeyword' || t.type === 'TSNullKeyword' || t.type === 'TSVoidKeyword';
+}
+
+/** `AbortSignal`, `AbortSignal | undefined`, `AbortSignal | null`. */
+function isAbortSignalTypeNode(t: TSESTree.TypeNode): boolean {
+  if (typeRefName(t) === 'AbortSignal') return true;
+  if (t.type === 'TSUnionType') {
+    const rest = t.types.filter((m) => !isNullishType(m));
+    return rest.length > 0 && rest.every((m) => typeRefName(m) === 'AbortSignal');
+  }
+  return false;
+}
+
+function nullableTypeNode(t: TSESTree.TypeNode): boolean {
+  return t.type === 'TSUnionType' && t.types.some(isNullishType);
+}
+
+/** Whether a type annotation describes an object with a `signal: AbortSignal` member (syntax only). */
+function hasSignalMember(t: TSESTree.TypeNode, locals: LocalTypes, depth = 0): boolean {
+  if (depth > 4) return false;
+  const members = (list: TSESTree.TypeElement[]) =>
+    list.some((m) => m.type === 'TSPropertySignature' && keyName(m) === 'signal' && !!m.typeAnnotation && isAbortSignalTypeNode(m.typeAnnotation.typeAnnotation));
+  switch (t.type) {
+    case 'TSTypeLiteral':
+      return members(t.members);
+    case 'TSUnionType':
+    case 'TSIntersectionType':
+      return t.types.some((m) => hasSignalMember(m, locals, depth + 1));
+    case 'TSTypeReference': {
+      const name = typeRefName(t);
+      if (name === 'RequestInit') return true;
+      const local = name ? locals.get(name) : undefined;
+      return !!local && members(local);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Types that carry a `signal` without being an options bag the function should honour. */
+const NOT_OPTIONS = new Set(['AbortController', 'Request', 'NextRequest', 'FetchEvent', 'ExtendableEvent', 'Event']);
+
+function nonNullishParts(type: ts.Type): ts.Type[] {
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)));
+}
+
+function typeIsAbortSignal(type: ts.Type): boolean {
+  const parts = nonNullishParts(type);
+  return parts.length > 0 && parts.every((t) => t.getSymbol()?.getName() === 'AbortSignal');
+}
+
+function typeHasSignal(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  for (const part of nonNullishParts(type)) {
+    if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
+    const name = part.getSymbol()?.getName() ?? part.aliasSymbol?.getName();
+    if (name && NOT_OPTIONS.has(name)) continue;
+    const prop = part.getProperty('signal');
+    if (prop && typeIsAbortSignal(checker.getTypeOfSymbolAtLocation(prop, at))) return true;
+  }
+  return false;
+}
+
+function typeIsNullable(type: ts.Type): boolean {
+  return type.isUnion() && type.types.some((t) => !!(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+}
+
+/** The AbortSignal parameters of a function with a body. */
+function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, types: LazyTypes): SignalParam[] {
+  const out: SignalParam[] = [];
+  const js = !isTsFile(ctx.filePath);
+  for (const raw of fn.params) {
+    let p: Node = raw;
+    let optional = false;
+    if (p.type === 'TSParameterProperty') p = p.parameter;
+    if (p.type === 'AssignmentPattern') {
+      optional = true;
+      p = p.left;
+    }
+    if (p.type === 'Identifier') {
+      if (p.name.startsWith('_')) continue;
+      optional ||= !!p.optional;
+      const annotation = p.typeAnnotation?.typeAnnotation;
+      if (annotation) {
+        if (isAbortSignalTypeNode(annotation)) {
+          out.push({ fn, node: raw, kind: 'signal', name: p.name, optional: optional || nullableTypeNode(annotation) });
+          continue;
+        }
+        if (hasSignalMember(annotation, locals)) {
+          out.push({ fn, node: raw, kind: 'options', name: p.name, optional: optional || nullableTypeNode(annotation) });
+          continue;
+        }
+      }
+      // Types declared elsewhere (imported interfaces, contextually typed callbacks): ask the checker.
+      if (!js && (annotation ? mayNameObjectType(annotation) : p.name === 'signal')) {
+        const s = types.get();
+        const tsNode = s?.tsNodeFor(p);
+        if (s && tsNode) {
+          const type = s.checker.getTypeAtLocation(tsNode);
+          if (typeIsAbortSignal(type)) {
+            out.push({ fn, node: raw, kind: 'signal', name: p.name, optional: optional || typeIsNullable(type) });
+            continue;
+          }
+          if (annotation && typeHasSignal(s.checker, type, tsNode)) {
+            out.push({ fn, node: raw, kind: 'options', name: p.name, optional: optional || typeIsNullable(type) });
+            continue;
+          }
+          if (!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) continue;
+        }
+      }
+      // Untyped: by name, unless it is an event handler's argument (`process.on('SIGTERM', (signal) => ...)`).
+      if (!annotation && p.name === 'signal' && !isEventHandler(fn)) out.push({ fn, node: raw, kind: 'signal', name: p.name, optional: true });
+      continue;
+    }
+    if (p.type === 'ObjectPattern') {
+      for (const prop of p.properties) {
+        if (prop.type !== 'Property' || keyName(prop) !== 'signal') continue;
+        let value: Node = prop.value;
+        if (value.type === 'AssignmentPattern') value = value.left;
+        if (value.type !== 'Identifier' || value.name.startsWith('_')) continue;
+        out.push({ fn, node: prop, kind: 'signal', name: value.name, optional: true });
+      }
+    }
+  }
+  return out;
+}
+
+/** Type annotations that may name an object type (not keywords, literals, arrays or functions). */
+function mayNameObjectType(t: TSESTree.TypeNode): boolean {
+  switch (t.type) {
+    case 'TSTypeReference':
+    case 'TSTypeQuery':
+    case 'TSIndexedAccessType':
+    case 'TSImportType':
+      return true;
+    case 'TSUnionType':
+    case 'TSIntersectionType':
+      return t.types.some(mayNameObjectType);
+    default:
+      return false;
+  }
+}
+
+function isEventHandler(fn: FunctionNode): boolean {
+  const { node, parent } = outerParent(fn);
+  if (parent?.type !== 'CallExpression' || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return false;
+  const m = methodName(parent);
+  return !!m && /^(on|once|addListener|prependListener|prependOnceListener|addEventListener)$/.test(m);
+}
+
+/** Whether the body reads, checks or forwards the signal of `param`. */
+function signalUsed(param: SignalParam, body: Node): boolean {
+  if (referencesTo(body, 'arguments').length > 0) return true;
+  for (const ref of referencesTo(body, param.name)) {
+    if (param.kind === 'signal') return true;
+    // An options object: `opts.signal`, passing `opts` on, spreading it, `const { signal } = opts`.
+    const { node, parent } = outerParent(ref);
+    if (parent?.type === 'MemberExpression' && parent.object === node) {
+      const key = propName(parent);
+      if (key === undefined || key === 'signal') return true;
+      continue;
+    }
+    if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'ObjectPattern') {
+      for (const prop of parent.id.properties) {
+        if (prop.type === 'RestElement') return true;
+        if (keyName(prop) === undefined) return true;
+        if (keyName(prop) !== 'signal') continue;
+        let value: Node = prop.value;
+        if (value.type === 'AssignmentPattern') value = value.left;
+        if (value.type !== 'Identifier') return true;
+        if (referencesTo(body, value.name).length > 0) return true;
+      }
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls that accept a signal
+
+const FETCH_MODULES = new Set(['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch', 'isomorphic-unfetch']);
+const AXIOS_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+
+/** A readable name of a call that accepts an AbortSignal, per its module (syntax only). */
+function knownCancellable(ctx: TsRuleContext, call: TSESTree.CallExpression): string | undefined {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier' && callee.name === 'fetch' && isGlobal(ctx, callee)) return 'fetch()';
+  if (callee.type === 'MemberExpression' && propName(callee) === 'fetch') {
+    const obj = unwrap(callee.object);
+    if (obj.type === 'Identifier' && (obj.name === 'globalThis' || obj.name === 'window' || obj.name === 'self') && isGlobal(ctx, obj)) return 'fetch()';
+  }
+  const m = ctx.imports.resolve(callee);
+  if (!m) return undefined;
+  const path = m.path.join('.');
+  const name = m.path[m.path.length - 1];
+  switch (m.module) {
+    case 'timers/promises':
+      return name === 'setTimeout' || name === 'setInterval' || name === 'setImmediate' || path === 'scheduler.wait' ? `${name}() from timers/promises` : undefined;
+    case 'timers':
+      return path === 'promises.setTimeout' || path === 'promises.setInterval' || path === 'promises.setImmediate' ? `timers.${path}()` : undefined;
+    case 'events':
+      return path === 'once' || path === 'on' || path === 'EventEmitter.once' || path === 'EventEmitter.on' ? `events.${path}()` : undefined;
+    case 'child_process':
+      return ['spawn', 'exec', 'execFile', 'fork'].includes(path) ? `child_process.${path}()` : undefined;
+    case 'stream':
+      return path === 'pipeline' || path === 'finished' || path === 'promises.pipeline' || path === 'promises.finished' ? `stream.${path}()` : undefined;
+    case 'stream/promises':
+      return path === 'pipeline' || path === 'finished' ? `${path}() from stream/promises` : undefined;
+    case 'fs':
+      return ['readFile', 'writeFile', 'appendFile', 'watch', 'promises.readFile', 'promises.writeFile', 'promises.appendFile', 'promises.watch'].includes(path) ? `fs.${path}()` : undefined;
+    case 'fs/promises':
+      return ['readFile', 'writeFile', 'appendFile', 'watch'].includes(path) ? `${path}() from fs/promises` : undefined;
+    case 'http':
+    case 'https':
+      return path === 'request' || path === 'get' ? `${m.module}.${path}()` : undefined;
+    case 'axios':
+      return path === '' || (m.path.length === 1 && AXIOS_METHODS.has(path)) ? (path ? `axios.${path}()` : 'axios()') : undefined;
+    default:
+      if (FETCH_MODULES.has(m.module) && (path === '' || path === 'fetch')) return 'fetch()';
+      return undefined;
+  }
+}
+
+/** Whether the checker says that some parameter of the called signature takes an AbortSignal or an options bag with one. */
+function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression): boolean {
+  const tsNode = s.tsNodeFor(call);
+  if (!tsNode || !ts.isCallExpression(tsNode)) return false;
+  let sig: ts.Signature | undefined;
+  try {
+    sig = s.checker.getResolvedSignature(tsNode);
+  } catch {
+    return false;
+  }
+  if (!sig) return false;
+  for (const param of sig.getParameters()) {
+    const type = s.checker.getTypeOfSymbolAtLocation(param, tsNode);
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
+    if (typeIsAbortSignal(type) || typeHasSignal(s.checker, type, tsNode)) return true;
+  }
+  return false;
+}
+
+function calleeText(ctx: TsRuleContext, call: TSESTree.CallExpression): string {
+  const text = ctx.text.slice(call.callee.range[0], call.callee.range[1]).replace(/\s+/g, '');
+  return `${text.length > 40 ? `${text.slice(0, 40)}…` : text}()`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// abort-signal-ignored
+
+export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
+  if (isDeclarationFile(ctx.filePath)) return;
+  const locals = localTypes(ctx.ast);
+  const types = new LazyTypes(ctx);
+  const withSignal = new Map<FunctionNode, SignalParam[]>();
+  visit(ctx.ast, (node) => {
+    if (!isFunction(node) || node.params.length === 0) return;
+    const params = signalParams(node, ctx, locals, types);
+    if (params.length > 0) withSignal.set(node, params);
+  });
+  for (const [fn, params] of withSignal) {
+    const unused = params.filter((p) => !signalUsed(p, fn.body));
+    if (unused.length === 0) continue;
+    const call = firstCancellableCall(ctx, fn, withSignal, types);
+    if (!call) continue;
+    for (const p of unused) {
+      const what = p.kind === 'signal' ? `AbortSignal '${p.name}'` : `The AbortSignal in '${p.name}.signal'`;
+      ctx.report({
+        message: `${what} is never checked nor passed on, yet '${functionDisplayName(fn)}' calls ${call}: aborting does not stop the work`,
+        range: ctx.rangeOf(p.node),
+      });
+    }
+  }
+}
+
+/** The first call in the function (and its closures without signals of their own) that could take the signal. */
+function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: Map<FunctionNode, SignalParam[]>, types: LazyTypes): string | undefined {
+  const calls: TSESTree.CallExpression[] = [];
+  // Nested functions with a signal parameter of their own are checked on their own.
+  visitSkipping(fn.body, (n) => isFunction(n) && withSignal.has(n), (n) => {
+    if (n.type === 'CallExpression') calls.push(n);
+  });
+  for (const call of calls) {
+    const known = knownCancellable(ctx, call);
+    if (known) return known;
+  }
+  if (!isTsFile(ctx.filePath) || calls.length === 0) return undefined;
+  const s = types.get();
+  if (!s) return undefined;
+  for (const call of calls) if (signatureAcceptsSignal(s, call)) return calleeText(ctx, call);
+  return undefined;
+}
+
+/** Like `visit`, without entering nodes for which `skip` holds (the root is always entered). */
+function visitSkipping(root: Node, skip: (n: Node) => boolean, enter: (n: Node) => void): void {
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node !== root && skip(node)) continue;
+    enter(node);
+    const keys = visitorKeys[node.type] ?? [];
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (node as unknown as Record<string, unknown>)[keys[k]];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          const child = value[i] as Node | null;
+          if (child && typeof child.type === 'string') stack.push(child);
+        }
+      } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// timer-or-listener-leak
+
+/** Functions that usually run once per process: a listener or interval there is set-up, not a leak. */
+const ENTRY_POINTS = /^(main|bootstrap|start|startServer|startup|init|initialize|setup|setUp|run|serve|listen)$/;
+const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
+const REGISTER = new Set(['addEventListener', 'on', 'addListener', 'prependListener']);
+const REMOVE = new Set(['removeEventListener', 'off', 'removeListener', 'removeAllListeners']);
+
+/** The function a `new Promise(...)` executor belongs to (the executor runs during its call). */
+function logicalFunction(fn: FunctionNode): FunctionNode | undefined {
+  let f: FunctionNode | undefined = fn;
+  while (f) {
+    const p: Node | undefined = f.parent;
+    const isExecutor = p?.type === 'NewExpression' && p.arguments[0] === f && unwrap(p.callee).type === 'Identifier' && (unwrap(p.callee) as TSESTree.Identifier).name === 'Promise';
+    if (!isExecutor) return f;
+    f = ownerFunction(p);
+  }
+  return undefined;
+}
+
+/** Whether `fn` is async or returns a promise. */
+function isAsyncContext(fn: FunctionNode): boolean {
+  if (fn.async) return true;
+  const ret = fn.returnType?.typeAnnotation;
+  if (ret) {
+    const name = typeRefName(ret);
+    return name === 'Promise' || name === 'PromiseLike';
+  }
+  // An arrow or function that returns `new Promise(...)`.
+  let returnsPromise = false;
+  if (fn.body.type !== 'BlockStatement') {
+    const b = unwrap(fn.body);
+    returnsPromise = b.type === 'NewExpression' && unwrap(b.callee).type === 'Identifier' && (unwrap(b.callee) as TSESTree.Identifier).name === 'Promise';
+  } else {
+    visitSkipping(fn.body, isFunction, (n) => {
+      if (n.type === 'ReturnStatement' && n.argument) {
+        const a = unwrap(n.argument);
+        if (a.type === 'NewExpression' && unwrap(a.callee).type === 'Identifier' && (unwrap(a.callee) as TSESTree.Identifier).name === 'Promise') returnsPromise = true;
+      }
+    });
+  }
+  return returnsPromise;
+}
+
+/** An async IIFE at module level, or an entry-point function: code that runs once. */
+function runsOnce(fn: FunctionNode): boolean {
+  const name = functionDisplayName(fn);
+  if (ENTRY_POINTS.test(name)) return true;
+  const { parent, node } = outerParent(fn);
+  if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
+  return false;
+}
+
+function insideLoop(node: Node): boolean {
+  for (let n = node.parent; n && !isFunction(n); n = n.parent) if (isLoop(n)) return true;
+  return false;
+}
+
+/** The loop whose body contains `node`, within the same function. */
+function enclosingLoopBody(node: Node): Node | undefined {
+  let child: Node = node;
+  for (let n = node.parent; n && !isFunction(n); child = n, n = n.parent) {
+    if (isLoop(n) && n.body === child) return n;
+  }
+  return undefined;
+}
+
+/** The identifier or `this` a member chain starts from. */
+function chainRoot(expr: Node): TSESTree.Identifier | TSESTree.ThisExpression | undefined {
+  let n = unwrap(expr);
+  while (n.type === 'MemberExpression') n = unwrap(n.object);
+  return n.type === 'Identifier' || n.type === 'ThisExpression' ? n : undefined;
+}
+
+function normalized(ctx: TsRuleContext, node: Node): string {
+  return ctx.text.slice(node.range[0], node.range[1]).replace(/\s+|\?|!/g, '');
+}
+
+function lastSegment(ctx: TsRuleContext, node: Node): string {
+  const n = unwrap(node);
+  if (n.type === 'MemberExpression') return propName(n) ?? normalized(ctx, n);
+  return normalized(ctx, n);
+}
+
+/** Names declared in a subtree (variables, parameters, functions, classes, catch bindings). */
+function declaredNames(root: Node): Set<string> {
+  const names = new Set<string>();
+  const addPattern = (p: Node | null | undefined) => {
+    for (const name of patternNames(p)) names.add(name);
+  };
+  visit(root, (n) => {
+    if (n.type === 'VariableDeclarator') addPattern(n.id);
+    else if (isFunction(n)) {
+      if (n !== root && n.id) names.add(n.id.name);
+      for (const p of n.params) addPattern(p);
+    } else if ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id) names.add(n.id.name);
+    else if (n.type === 'CatchClause') addPattern(n.param);
+  });
+  return names;
+}
+
+/** The names a binding pattern declares. */
+function patternNames(p: Node | null | undefined, out: string[] = []): string[] {
+  if (!p) return out;
+  switch (p.type) {
+    case 'Identifier':
+      out.push(p.name);
+      break;
+    case 'ObjectPattern':
+      for (const prop of p.properties) patternNames(prop.type === 'Property' ? prop.value : prop, out);
+      break;
+    case 'ArrayPattern':
+      for (const el of p.elements) patternNames(el, out);
+      break;
+    case 'RestElement':
+      patternNames(p.argument, out);
+      break;
+    case 'AssignmentPattern':
+      patternNames(p.left, out);
+      break;
+    case 'TSParameterProperty':
+      patternNames(p.parameter, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function topLevelNames(ast: TSESTree.Program): Set<string> {
+  const names = new Set<string>();
+  for (let s of ast.body) {
+    if ((s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration') && s.declaration) s = s.declaration as TSESTree.ProgramStatement;
+    if (s.type === 'VariableDeclaration') for (const d of s.declarations) for (const n of patternNames(d.id)) names.add(n);
+    else if (s.type === 'ImportDeclaration') for (const sp of s.specifiers) names.add(sp.local.name);
+    else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) names.add(s.id.name);
+    else if (s.type === 'TSImportEqualsDeclaration') names.add(s.id.name);
+  }
+  return names;
+}
+
+interface Removal {
+  target: string;
+  last: string;
+  event: string | undefined;
+}
+
+export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
+  if (isDeclarationFile(ctx.filePath)) return;
+  const types = new LazyTypes(ctx);
+  const removals: Removal[] = [];
+  const clears: { last: string; text: string }[] = [];
+  const calls: TSESTree.CallExpression[] = [];
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'CallExpression') return;
+    calls.push(n);
+    const callee = unwrap(n.callee);
+    const method = methodName(n);
+    if (callee.type === 'MemberExpression' && method && REMOVE.has(method)) {
+      removals.push({ target: normalized(ctx, callee.object), last: lastSegment(ctx, callee.object), event: stringValue(n.arguments[0]) });
+    }
+    const fname = callee.type === 'Identifier' ? callee.name : method;
+    if ((fname === 'clearInterval' || fname === 'clearTimeout') && n.arguments[0] && n.arguments[0].type !== 'SpreadElement') {
+      clears.push({ last: lastSegment(ctx, n.arguments[0]), text: normalized(ctx, n.arguments[0]) });
+    }
+  });
+  let topLevel: Set<string> | undefined;
+  const fnDeclared = new Map<FunctionNode, Set<string>>();
+  for (const call of calls) {
+    const interval = isGlobalSetInterval(ctx, call);
+    if (interval) {
+      checkInterval(ctx, call, clears);
+      continue;
+    }
+    const method = methodName(call);
+    if (!method || !REGISTER.has(method)) continue;
+    topLevel ??= topLevelNames(ctx.ast);
+    checkListener(ctx, call, method, removals, types, topLevel, fnDeclared);
+  }
+}
+
+function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier' && callee.name === 'setInterval') {
+    const m = ctx.imports.resolve(callee);
+    if (m) return m.module === 'timers' && m.path.join('.') === 'setInterval';
+    return isGlobal(ctx, callee);
+  }
+  if (callee.type === 'MemberExpression' && propName(callee) === 'setInterval') {
+    const obj = unwrap(callee.object);
+    if (obj.type === 'Identifier' && ['window', 'globalThis', 'self'].includes(obj.name)) return isGlobal(ctx, obj);
+    const m = ctx.imports.resolve(callee);
+    return !!m && m.module === 'timers' && m.path.join('.') === 'setInterval';
+  }
+  return false;
+}
+
+function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears: { last: string; text: string }[]): void {
+  const own = ownerFunction(call);
+  const fn = own && logicalFunction(own);
+  if (!fn || !isAsyncContext(fn) || runsOnce(fn)) return;
+  const { node, parent } = outerParent(call);
+  let problem: string | undefined;
+  if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
+    problem = 'its handle is discarded';
+  } else if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'Identifier') {
+    const name = parent.id.name;
+    const scope = ownerFunction(parent)?.body ?? ctx.ast;
+    // Cleared (`clearInterval(id)`) or handed on (returned, stored, passed): someone can stop it.
+    const refs = referencesTo(scope, name).filter((r) => r !== parent.id);
+    if (!refs.some((r) => !isHarmlessTimerUse(r))) problem = `its handle '${name}' is never passed to clearInterval()`;
+  } else if (parent?.type === 'AssignmentExpression' && parent.right === node && parent.operator === '=') {
+    const last = lastSegment(ctx, parent.left);
+    const cleared = clears.some((c) => c.last === last);
+    if (!cleared && !readElsewhere(ctx, last, parent.left)) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
+  }
+  if (!problem) return;
+  ctx.report({
+    message: `setInterval() in '${functionDisplayName(fn)}' is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
+    range: ctx.rangeOf(call),
+  });
+}
+
+/** A use of a timer handle that neither clears it nor hands it to someone who could. */
+function isHarmlessTimerUse(ref: TSESTree.Identifier): boolean {
+  const { node, parent } = outerParent(ref);
+  if (parent?.type === 'MemberExpression' && parent.object === node) {
+    const m = propName(parent);
+    return m === 'unref' || m === 'ref' || m === 'hasRef' || m === 'refresh';
+  }
+  return false;
+}
+
+/** Whether a property or variable named `name` is read anywhere other than in `exclude`. */
+function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node): boolean {
+  let found = false;
+  visit(ctx.ast, (n) => {
+    if (found || (n.range[0] >= exclude.range[0] && n.range[1] <= exclude.range[1])) return;
+    if (n.type === 'MemberExpression' && propName(n) === name) {
+      const p = n.parent;
+      if (!(p?.type === 'AssignmentExpression' && p.left === n)) found = true;
+    } else if (n.type === 'Identifier' && n.name === name && isReference(n)) {
+      const p = n.parent;
+      if (!(p?.type === 'AssignmentExpression' && p.left === n)) found = true;
+    }
+  });
+  return found;
+}
+
+function checkListener(
+  ctx: TsRuleContext,
+  call: TSESTree.CallExpression,
+  method: string,
+  removals: Removal[],
+  types: LazyTypes,
+  topLevel: Set<string>,
+  fnDeclared: Map<FunctionNode, Set<string>>,
+): void {
+  const callee = unwrap(call.callee) as TSESTree.MemberExpression;
+  const args = call.arguments;
+  if (args.some((a) => a.type === 'SpreadElement')) return;
+  if (method === 'addEventListener') {
+    if (args.length < 2 || args.length > 3) return;
+    const options = args[2];
+    if (options && options.type !== 'Literal') {
+      // `{ once: true }`, `{ signal }`, or options we cannot see into.
+      if (options.type !== 'ObjectExpression') return;
+      for (const prop of options.properties) {
+        if (prop.type === 'SpreadElement') return;
+        const key = keyName(prop);
+        if (key === 'signal') return;
+        if (key === 'once' && !(prop.value.type === 'Literal' && prop.value.value === false)) return;
+      }
+    }
+  } else if (args.length !== 2) return;
+  const eventArg = args[0];
+  const event = stringValue(eventArg);
+  const handler = args[1];
+  if (!eventArg || !handler) return;
+  if (isFunction(eventArg) || eventArg.type === 'ObjectExpression') return;
+  const target = callee.object;
+  const root = chainRoot(target);
+  if (!root) return; // `createReadStream(p).on(...)`: a fresh object owns the listener.
+
+  const own = ownerFunction(call);
+  const fn = own && logicalFunction(own);
+  let where: string | undefined;
+  const loop = enclosingLoopBody(call);
+  if (loop && event !== undefined) {
+    // The same event on the same target on every turn. A target that changes per turn is fine.
+    const inLoop = declaredNames(loop);
+    const perTurn = referencesIn(target).some((id) => inLoop.has(id.name));
+    if (!perTurn && !assignedBefore(ctx, loop, target, call)) where = 'on every turn of a loop';
+  }
+  if (!where && fn && isAsyncContext(fn) && !runsOnce(fn) && !loop) {
+    let declared = fnDeclared.get(fn);
+    if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
+    let longLived = false;
+    if (root.type === 'ThisExpression') longLived = true;
+    else if (declared.has(root.name)) longLived = false;
+    else if (topLevel.has(root.name)) longLived = true;
+    else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
+    // A target the function itself creates (`this.socket = connect()`) lives and dies with it.
+    if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = `on every call of '${functionDisplayName(fn)}'`;
+  }
+  if (!where) return;
+
+  const targetText = normalized(ctx, target);
+  const last = lastSegment(ctx, target);
+  const removed = removals.some((r) => (r.target === targetText || r.last === last) && (r.event === undefined || event === undefined || r.event === event));
+  if (removed) return;
+  if (!isEmitterLike(types, target)) return;
+  const eventShown = event !== undefined ? `'${event}'` : ctx.text.slice(eventArg.range[0], eventArg.range[1]);
+  const shownTarget = targetText.length > 40 ? `${targetText.slice(0, 40)}…` : targetText;
+  ctx.report({
+    message: `A ${eventShown} listener is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
+    range: ctx.rangeOf(call),
+  });
+}
+
+/** Whether `within` assigns `target` (same text) before `before`, e.g. `this.ws = new WebSocket(url)`. */
+function assignedBefore(ctx: TsRuleContext, within: Node, target: Node, before: Node): boolean {
+  const text = normalized(ctx, target);
+  let found = false;
+  visit(within, (n) => {
+    if (found || n.range[0] >= before.range[0]) return;
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && normalized(ctx, n.left) === text) found = true;
+  });
+  return found;
+}
+
+/** `const x = new C()` at module level, where `C` is a class of this file that extends nothing and has no way to remove listeners. */
+function isInstanceOfPlainLocalClass(id: TSESTree.Identifier): boolean {
+  let program: Node = id;
+  while (program.parent) program = program.parent;
+  if (program.type !== 'Program') return false;
+  const unexport = (st: TSESTree.ProgramStatement): Node => ((st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration') && st.declaration ? st.declaration : st);
+  let className: string | undefined;
+  for (const st of program.body.map(unexport)) {
+    if (st.type !== 'VariableDeclaration' || st.kind !== 'const') continue;
+    for (const d of st.declarations) {
+      if (d.id.type === 'Identifier' && d.id.name === id.name && d.init?.type === 'NewExpression' && d.init.callee.type === 'Identifier') className = d.init.callee.name;
+    }
+  }
+  if (!className) return false;
+  for (const st of program.body.map(unexport)) {
+    if (st.type !== 'ClassDeclaration' || st.id?.name !== className) continue;
+    if (st.superClass) return false;
+    return !st.body.body.some((m) => (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition') && REMOVE.has(keyName(m) ?? ''));
+  }
+  return false;
+}
+
+/** With types: the receiver offers a way to remove listeners (otherwise `.on()` is not an emitter's). */
+function isEmitterLike(types: LazyTypes, target: Node): boolean {
+  const root = chainRoot(target);
+  if (root?.type === 'Identifier' && LONG_LIVED_GLOBALS.has(root.name) && root === unwrap(target)) return true;
+  const s = types.get();
+  const tsNode = s?.tsNodeFor(target);
+  if (!s || !tsNode) return !(root?.type === 'Identifier' && root === unwrap(target) && isInstanceOfPlainLocalClass(root));
+  const type = s.checker.getTypeAtLocation(tsNode);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  for (const part of nonNullishParts(type)) {
+    if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    for (const m of REMOVE) if (part.getProperty(m)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// swallowed-abort
+
+const LOGGING_OBJECTS = /^(console|log|logger|_?logger|sentry|Sentry|debug|winston|pino|bunyan)$/i;
+const LOGGING_FUNCTIONS = /^(log|warn|warning|error|info|debug|trace|fatal|print|printf|captureException|captureMessage|report|reportError|logError|notify)$/i;
+const PROPAGATING_FUNCTIONS = /^(reject|next|callback|cb|done|fail)$/;
+
+export function checkSwallowedAbort(ctx: TsRuleContext): void {
+  if (isDeclarationFile(ctx.filePath)) return;
+  const locals = localTypes(ctx.ast);
+  const types = new LazyTypes(ctx);
+  const paramsOf = new Map<FunctionNode, SignalParam[]>();
+  const paramsFor = (fn: FunctionNode) => {
+    let ps = paramsOf.get(fn);
+    if (!ps) paramsOf.set(fn, (ps = fn.params.length ? signalParams(fn, ctx, locals, types) : []));
+    return ps;
+  };
+  /** Signal parameters of every function around `node`, innermost first. */
+  const signalsAround = (node: Node): SignalParam[] => {
+    const out: SignalParam[] = [];
+    for (let n = node.parent; n; n = n.parent) if (isFunction(n)) out.push(...paramsFor(n));
+    return out;
+  };
+
+  visit(ctx.ast, (node) => {
+    if (node.type === 'CatchClause' && node.parent?.type === 'TryStatement' && node.parent.handler === node) {
+      const around = signalsAround(node);
+      if (!bearsSignal(node.parent.block, around)) return;
+      const param = node.param;
+      if (param && param.type !== 'Identifier') return;
+      if (!swallows(node.body, param?.name)) return;
+      const signals = usedSignals(node.parent.block, around);
+      ctx.report({
+        message: `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
+        range: ctx.lines.range(node.range[0], node.range[0] + 'catch'.length),
+        suggestions: catchClauseFix(ctx, node, signals),
+      });
+      return;
+    }
+    if (node.type === 'CallExpression' && methodName(node) === 'catch' && node.arguments.length === 1) {
+      const handler = node.arguments[0];
+      if (handler.type !== 'ArrowFunctionExpression' && handler.type !== 'FunctionExpression') return;
+      const param = handler.params[0];
+      if (param && param.type !== 'Identifier') return;
+      // Fire and forget (`p.catch(() => {})` as a statement): nobody takes the result for a success.
+      const { parent } = outerParent(node);
+      if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) return;
+      const callee = unwrap(node.callee) as TSESTree.MemberExpression;
+      const around = signalsAround(node);
+      if (!bearsSignal(callee.object, around)) return;
+      if (!swallows(handler.body, param?.name)) return;
+      const signals = usedSignals(callee.object, around);
+      ctx.report({
+        message: `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
+        range: ctx.rangeOf(callee.property),
+        suggestions: catchHandlerFix(ctx, handler, signals),
+      });
+    }
+  });
+}
+
+/** The signal parameters that `root` actually refers to. */
+function usedSignals(root: Node, signals: SignalParam[]): SignalParam[] {
+  return signals.filter((s) => referencesTo(root, s.name).length > 0);
+}
+
+function signalShown(signals: SignalParam[]): string {
+  const s = signals[0];
+  if (!s) return 'the signal';
+  return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.signal'`;
+}
+
+/** Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there). */
+function bearsSignal(root: Node, signals: SignalParam[]): boolean {
+  const names = new Set(['signal', ...signals.map((s) => s.name)]);
+  let found = false;
+  visit(root, (n) => {
+    if (found || n.type !== 'CallExpression') return;
+    const method = methodName(n);
+    if (method === 'throwIfAborted') {
+      found = true;
+      return;
+    }
+    for (const arg of n.arguments) {
+      if (argCarriesSignal(arg, names)) {
+        found = true;
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+function argCarriesSignal(arg: Node, names: Set<string>): boolean {
+  const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
+  if (a.type === 'Identifier') return names.has(a.name);
+  if (a.type === 'MemberExpression') return propName(a) === 'signal';
+  if (a.type === 'ObjectExpression') {
+    for (const prop of a.properties) {
+      if (prop.type === 'SpreadElement') {
+        if (argCarriesSignal(prop.argument, names)) return true;
+        continue;
+      }
+      if (keyName(prop) !== 'signal') {
+        // `{ fetchOptions: { signal } }`
+        if (prop.value.type === 'ObjectExpression' && argCarriesSignal(prop.value, names)) return true;
+        continue;
+      }
+      const v = unwrap(prop.value);
+      if (v.type === 'Identifier' && v.name === 'undefined') continue;
+      if (v.type === 'Literal' && v.value === null) continue;
+      // A bare timeout signal aborts only on a deadline: giving up quietly then is a choice, not a swallowed cancellation.
+      if (v.type === 'CallExpression' && v.callee.type === 'MemberExpression' && unwrap(v.callee.object).type === 'Identifier' && (unwrap(v.callee.object) as TSESTree.Identifier).name === 'AbortSignal' && propName(v.callee) === 'timeout') continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a handler body treats every error alike and lets the function carry on normally. */
+function swallows(body: Node, errName: string | undefined): boolean {
+  let handled = false;
+  visitSkipping(body, (n) => isFunction(n), (n) => {
+    if (handled) return;
+    switch (n.type) {
+      case 'ThrowStatement':
+        handled = true;
+        return;
+      case 'ReturnStatement':
+        if (n.argument && returnsFailure(n.argument)) handled = true;
+        return;
+      case 'Literal':
+        if (typeof n.value === 'string' && /^(AbortError|TimeoutError|ABORT_ERR|ERR_CANCELED|CanceledError)$/.test(n.value)) handled = true;
+        return;
+      case 'MemberExpression': {
+        const key = propName(n);
+        if (key === 'aborted' || key === 'throwIfAborted') handled = true;
+        else if (key === 'name' && errName && ctxFreeName(n.object) === errName && unwrap(n.object).type === 'Identifier') handled = true;
+        return;
+      }
+      case 'BinaryExpression':
+        if (n.operator === 'instanceof') {
+          const right = ctxFreeName(n.right);
+          if (right && /^(DOMException|.*Abort.*|.*Cancel.*)$/.test(right)) handled = true;
+        }
+        return;
+      case 'CallExpression': {
+        const callee = unwrap(n.callee);
+        const name = ctxFreeName(callee);
+        if (name && /^is.*(abort|cancel)/i.test(name)) handled = true;
+        else if (name && PROPAGATING_FUNCTIONS.test(name) && n.arguments.length > 0) handled = true;
+        else if (callee.type === 'MemberExpression' && name === 'exit' && ctxFreeName(callee.object) === 'process') handled = true;
+        else if (callee.type === 'MemberExpression' && name === 'reject' && ctxFreeName(callee.object) === 'Promise') handled = true;
+        return;
+      }
+      default:
+        return;
+    }
+  });
+  if (handled) return false;
+  // The error handed on (returned, stored, passed to a non-logging call), even from a closure: propagated.
+  if (errName && referencesTo(body, errName).some((ref) => propagates(ref, body))) return false;
+  return true;
+}
+
+/** `return { ok: false }`, `return { error: ... }`, `return err(...)`: a failure the caller can see. */
+function returnsFailure(arg: Node): boolean {
+  const a = unwrap(arg);
+  if (a.type === 'ObjectExpression') {
+    return a.properties.some((p) => {
+      if (p.type !== 'Property') return false;
+      const key = keyName(p);
+      if (key && /^(error|err|errors|failure|failed|reason|exception)$/i.test(key)) return true;
+      return (key === 'ok' || key === 'success') && p.value.type === 'Literal' && p.value.value === false;
+    });
+  }
+  if (a.type === 'CallExpression' || a.type === 'NewExpression') {
+    const name = ctxFreeName(a.callee);
+    return !!name && /^(err|error|fail|failure|left|reject)$|Error$/i.test(name);
+  }
+  return false;
+}
+
+/** Whether a reference to the caught error leaves the handler (rather than being logged or inspected). */
+function propagates(ref: Node, stop: Node): boolean {
+  let child: Node = ref;
+  for (let n = ref.parent; n && n !== stop; child = n, n = n.parent) {
+    switch (n.type) {
+      case 'CallExpression':
+      case 'NewExpression': {
+        if (n.callee === child) continue; // `e.toString()`
+        if (isLoggingCall(n)) return false;
+        const name = ctxFreeName(n.callee);
+        if (name && /^(String|stringify|inspect|format|serializeError|toString|getMessage|errorMessage)$/.test(name)) continue;
+        return true;
+      }
+      case 'ReturnStatement':
+      case 'ThrowStatement':
+      case 'YieldExpression':
+        return true;
+      case 'ArrowFunctionExpression':
+        return n.body === child;
+      case 'AssignmentExpression':
+        return n.right === child;
+      case 'VariableDeclarator':
+        return n.init === child;
+      case 'IfStatement':
+      case 'SwitchStatement':
+      case 'ExpressionStatement':
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ForStatement':
+        return false;
+      case 'ConditionalExpression':
+        if (n.test === child) return false;
+        continue;
+      default:
+        continue;
+    }
+  }
+  return false;
+}
+
+function ctxFreeName(node: Node): string | undefined {
+  const n = unwrap(node);
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'MemberExpression') return propName(n);
+  return undefined;
+}
+
+function isLoggingCall(call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'Identifier') return LOGGING_FUNCTIONS.test(callee.name);
+  if (callee.type === 'MemberExpression') {
+    const objName = ctxFreeName(callee.object);
+    if (objName && LOGGING_OBJECTS.test(objName)) return true;
+    const m = propName(callee);
+    return !!m && LOGGING_FUNCTIONS.test(m);
+  }
+  return false;
+}
+
+/** The condition text of the inserted re-throw. */
+function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string): string {
+  const s = signals[0];
+  if (s) {
+    const expr = s.kind === 'signal' ? `${s.name}${s.optional ? '?.' : '.'}aborted` : `${s.name}${s.optional ? '?.' : '.'}signal?.aborted`;
+    return expr;
+  }
+  return isTsFile(ctx.filePath) ? `(${errName} as Error).name === 'AbortError'` : `${errName}?.name === 'AbortError'`;
+}
+
+function freshErrorName(body: Node): string {
+  for (const name of ['e', 'err', 'error', 'abortError']) if (referencesTo(body, name).length === 0 && !declaredNames(body).has(name)) return name;
+  return 'caughtError';
+}
+
+function indentOf(ctx: TsRuleContext, offset: number): string {
+  const line = ctx.lines.lineText(ctx.lines.positionAt(offset).line);
+  return /^[ \t]*/.exec(line)![0];
+}
+
+/** An edit putting `stmt` first in a block. */
+function insertAtBlockStart(ctx: TsRuleContext, block: TSESTree.BlockStatement, stmt: string): TextEdit {
+  const open = block.range[0] + 1;
+  const at = ctx.lines.positionAt(open);
+  const first = block.body[0];
+  const eol = ctx.lines.eol(at.line);
+  if (first) {
+    const firstPos = ctx.lines.positionAt(first.range[0]);
+    if (firstPos.line !== at.line) return { range: { start: at, end: at }, newText: `${eol}${indentOf(ctx, first.range[0])}${stmt}` };
+    return { range: { start: at, end: at }, newText: ` ${stmt}` };
+  }
+  const closePos = ctx.lines.positionAt(block.range[1] - 1);
+  if (closePos.line !== at.line) {
+    const base = indentOf(ctx, block.range[1] - 1);
+    return { range: { start: at, end: at }, newText: `${eol}${base}${indentUnit(ctx, base)}${stmt}` };
+  }
+  return { range: ctx.rangeOf(block), newText: `{ ${stmt} }` };
+}
+
+function indentUnit(ctx: TsRuleContext, base: string): string {
+  if (base.includes('\t')) return '\t';
+  const m = /^( +)\S/m.exec(ctx.text);
+  return m && m[1].length <= 8 ? m[1] : '  ';
+}
+
+function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signals: SignalParam[]): Fix[] {
+  const edits: TextEdit[] = [];
+  let errName: string;
+  if (clause.param?.type === 'Identifier') errName = clause.param.name;
+  else if (clause.param) return [];
+  else {
+    errName = freshErrorName(clause.body);
+    // `catch {` becomes `catch (e) {`.
+    edits.push({ range: ctx.lines.range(clause.range[0] + 'catch'.length, clause.body.range[0]), newText: ` (${errName}) ` });
+  }
+  const stmt = `if (${abortCheck(ctx, signals, errName)}) throw ${errName};`;
+  edits.push(insertAtBlockStart(ctx, clause.body, stmt));
+  return [{ title: 'Re-throw the abort', safe: false, edits }];
+}
+
+function catchHandlerFix(ctx: TsRuleContext, handler: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, signals: SignalParam[]): Fix[] {
+  const edits: TextEdit[] = [];
+  let errName: string;
+  const first = handler.params[0];
+  if (first?.type === 'Identifier') errName = first.name;
+  else if (first) return [];
+  else {
+    errName = freshErrorName(handler.body);
+    const head = ctx.text.slice(handler.range[0], handler.body.range[0]);
+    const m = /\(\s*\)/.exec(head);
+    if (!m) return [];
+    const start = handler.range[0] + m.index;
+    edits.push({ range: ctx.lines.range(start, start + m[0].length), newText: `(${errName})` });
+  }
+  const stmt = `if (${abortCheck(ctx, signals, errName)}) throw ${errName};`;
+  if (handler.body.type === 'BlockStatement') {
+    edits.push(insertAtBlockStart(ctx, handler.body, stmt));
+  } else {
+    const headEnd = first ? first.range[1] : handler.range[0];
+    const arrow = ctx.text.indexOf('=>', headEnd);
+    if (arrow < 0 || arrow > handler.body.range[0]) return [];
+    const expr = ctx.text.slice(arrow + 2, handler.range[1]).trim();
+    edits.push({ range: ctx.lines.range(arrow + 2, handler.range[1]), newText: ` { ${stmt} return ${expr}; }` });
+  }
+  return [{ title: 'Re-throw the abort', safe: false, edits }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// fetch-without-timeout
+
+const BROWSER_MODULES = /^(react|react-dom|react-native|preact|vue|svelte|solid-js|@angular\/|lit|jquery|@remix-run\/react|next\/(link|router|navigation|image))/;
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location']);
+
+/** Server code: not JSX, no client directive, no UI framework import, no browser globals. */
+function looksLikeServerCode(ctx: TsRuleContext): boolean {
+  if (/\.[jt]sx$/i.test(ctx.filePath)) return false;
+  for (const s of ctx.ast.body) {
+    if (s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use client') return false;
+    if (s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && BROWSER_MODULES.test(s.source.value)) return false;
+  }
+  let browser = false;
+  visit(ctx.ast, (n) => {
+    if (browser || n.type !== 'Identifier' || !BROWSER_GLOBALS.has(n.name) || !isReference(n)) return;
+    if (isGlobal(ctx, n)) browser = true;
+  });
+  return !browser;
+}
+
+export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
+  if (isDeclarationFile(ctx.filePath)) return;
+  const candidates: TSESTree.CallExpression[] = [];
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'CallExpression' || n.arguments.length < 1 || n.arguments.length > 2) return;
+    if (n.arguments.some((a) => a.type === 'SpreadElement')) return;
+    if (knownCancellable(ctx, n) !== 'fetch()') return;
+    const init = n.arguments[1];
+    if (init) {
+      const i = unwrap(init);
+      if (i.type !== 'ObjectExpression') return;
+      if (i.properties.some((p) => p.type === 'SpreadElement' || keyName(p) === undefined || keyName(p) === 'signal')) return;
+    }
+    candidates.push(n);
+  });
+  if (candidates.length === 0 || !looksLikeServerCode(ctx)) return;
+  const types = new LazyTypes(ctx);
+  for (const call of candidates) {
+    if (requestCarriesSignal(call.arguments[0], types)) continue;
+    if (insideRace(call)) continue;
+    ctx.report({
+      message: 'fetch() without a signal waits as long as the server lets it: a stalled upstream holds this request (and its caller) forever',
+      range: ctx.rangeOf(call),
+      suggestions: fetchFix(ctx, call),
+    });
+  }
+}
+
+/** `fetch(request)` where the Request may carry its own signal. */
+function requestCarriesSignal(arg: Node, types: LazyTypes): boolean {
+  const a = unwrap(arg);
+  if (a.type === 'Literal' || a.type === 'TemplateLiteral' || a.type === 'BinaryExpression') return false;
+  if (a.type === 'NewExpression') return ctxFreeName(a.callee) === 'Request';
+  if (a.type === 'Identifier' && /^req(uest)?$/i.test(a.name)) return true;
+  const s = types.get();
+  const tsNode = s?.tsNodeFor(a);
+  if (!s || !tsNode) return false;
+  const type = s.checker.getTypeAtLocation(tsNode);
+  return nonNullishParts(type).some((t) => t.getSymbol()?.getName() === 'Request');
+}
+
+/** `Promise.race([fetch(url), timeout(ms)])`: the caller already bounds the wait. */
+function insideRace(call: Node): boolean {
+  for (let n = call.parent; n && !isFunction(n); n = n.parent) {
+    if (n.type === 'CallExpression' && methodName(n) === 'race') return true;
+  }
+  return false;
+}
+
+function fetchFix(ctx: TsRuleContext, call: TSESTree.CallExpression): Fix[] {
+  const signal = 'signal: AbortSignal.timeout(10_000)';
+  const title = 'Give up after 10 seconds: signal: AbortSignal.timeout(10_000)';
+  const init = call.arguments[1];
+  if (!init) {
+    const url = call.arguments[0];
+    // After the URL, keeping a trailing comma if there is one.
+    const after = ctx.text.slice(url.range[1], call.range[1] - 1);
+    const comma = /^\s*,/.exec(after);
+    const at = comma ? url.range[1] + comma[0].length : url.range[1];
+    return [{ title, safe: false, edits: [{ range: ctx.lines.range(at, at), newText: comma ? ` { ${signal} }` : `, { ${signal} }` }] }];
+  }
+  const obj = unwrap(init) as TSESTree.ObjectExpression;
+  const props = obj.properties;
+  if (props.length === 0) return [{ title, safe: false, edits: [{ range: ctx.rangeOf(obj), newText: `{ ${signal} }` }] }];
+  const last = props[props.length - 1];
+  const tail = ctx.text.slice(last.range[1], obj.range[1] - 1);
+  const comma = /^\s*,/.exec(tail);
+  const multiline = ctx.lines.positionAt(last.range[0]).line !== ctx.lines.positionAt(obj.range[0]).line;
+  const eol = ctx.lines.eol(ctx.lines.positionAt(last.range[1]).line);
+  const indent = indentOf(ctx, last.range[0]);
+  if (comma) {
+    const at = last.range[1] + comma[0].length;
+    return [{ title, safe: false, edits: [{ range: ctx.lines.range(at, at), newText: multiline ? `${eol}${indent}${signal},` : ` ${signal},` }] }];
+  }
+  const at = last.range[1];
+  return [{ title, safe: false, edits: [{ range: ctx.lines.range(at, at), newText: multiline ? `,${eol}${indent}${signal}` : `, ${signal}` }] }];
+}
+

@@ -1182,16 +1182,21 @@ function indentOf(ctx: TsRuleContext, offset: number): string {
 /** An edit putting `stmt` first in a block. */
 function insertAtBlockStart(ctx: TsRuleContext, block: TSESTree.BlockStatement, stmt: string): TextEdit {
   const open = block.range[0] + 1;
-  const at = ctx.lines.positionAt(open);
+  let at = ctx.lines.positionAt(open);
   const first = block.body[0];
   const eol = ctx.lines.eol(at.line);
+  // After a comment that ends the `{` line, so the comment stays where it is.
+  const lineEnd = ctx.lines.lineEnd(at.line);
+  const restOfLine = ctx.text.slice(open, lineEnd);
+  const breaksAfter = /^\s*(\/\/.*|\/\*((?!\*\/).)*\*\/\s*)?$/.test(restOfLine) && block.range[1] > lineEnd;
+  if (breaksAfter) at = ctx.lines.positionAt(lineEnd);
   if (first) {
     const firstPos = ctx.lines.positionAt(first.range[0]);
-    if (firstPos.line !== at.line) return { range: { start: at, end: at }, newText: `${eol}${indentOf(ctx, first.range[0])}${stmt}` };
+    if (firstPos.line !== ctx.lines.positionAt(open).line) return { range: { start: at, end: at }, newText: `${eol}${indentOf(ctx, first.range[0])}${stmt}` };
     return { range: { start: at, end: at }, newText: ` ${stmt}` };
   }
   const closePos = ctx.lines.positionAt(block.range[1] - 1);
-  if (closePos.line !== at.line) {
+  if (closePos.line !== ctx.lines.positionAt(open).line) {
     const base = indentOf(ctx, block.range[1] - 1);
     return { range: { start: at, end: at }, newText: `${eol}${base}${indentUnit(ctx, base)}${stmt}` };
   }
@@ -1326,6 +1331,11 @@ function fetchFix(ctx: TsRuleContext, call: TSESTree.CallExpression): Fix[] {
     const after = ctx.text.slice(url.range[1], call.range[1] - 1);
     const comma = /^\s*,/.exec(after);
     const at = comma ? url.range[1] + comma[0].length : url.range[1];
+    if (comma && ctx.lines.positionAt(url.range[0]).line !== ctx.lines.positionAt(call.range[1]).line) {
+      // One argument per line: a new line for the init, with its own trailing comma.
+      const eol = ctx.lines.eol(ctx.lines.positionAt(at).line);
+      return [{ title, safe: false, edits: [{ range: ctx.lines.range(at, at), newText: `${eol}${indentOf(ctx, url.range[0])}{ ${signal} },` }] }];
+    }
     return [{ title, safe: false, edits: [{ range: ctx.lines.range(at, at), newText: comma ? ` { ${signal} }` : `, { ${signal} }` }] }];
   }
   const obj = unwrap(init) as TSESTree.ObjectExpression;

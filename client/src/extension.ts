@@ -27,6 +27,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     outputChannel: output,
     traceOutputChannel: output,
     synchronize: {
+      // Without it the client never sends workspace/didChangeConfiguration: settings would apply only after a reload.
+      configurationSection: 'asyncsense',
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{asyncsense.json,pyproject.toml,package.json,*.py,*.pyi}'),
     },
   };

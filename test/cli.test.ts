@@ -275,9 +275,11 @@ describe('cli', function () {
     for (const [source, twin, unsafe] of fixtureTwins()) {
       const rel = path.relative(fixturesDir, source).split(path.sep).join('/');
       it(`${rel} → ${path.basename(twin)}`, () => {
-        // The whole fixture family is copied: project fixtures resolve imports across files.
+        // The whole fixture family is copied: project fixtures resolve imports across files. The
+        // copy lives under the repository's out/ so typed fixtures still find @types/node.
         const family = rel.split('/').slice(0, 2).join('/');
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-'));
+        fs.mkdirSync(path.join(repoRoot, 'out'), { recursive: true });
+        const dir = fs.mkdtempSync(path.join(repoRoot, 'out', 'cli-fixture-'));
         fs.cpSync(path.join(fixturesDir, family), path.join(dir, family), { recursive: true });
         const text = fs.readFileSync(source, 'utf8');
         const args = ['check', '--fix', ...(unsafe ? ['--unsafe-fixes'] : []), '--select', fixtureSelect(text), '--format', 'json', rel];
@@ -290,6 +292,7 @@ describe('cli', function () {
           const again = JSON.parse(cli(args, dir).stdout);
           assert.equal(again.summary.fixed, 0, 'a second --fix changed the file again');
         }
+        fs.rmSync(dir, { recursive: true, force: true });
       });
     }
   });

@@ -11,10 +11,14 @@ import { type StatusReport, statusView } from './status';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
 
-const DOCUMENT_SELECTOR = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].flatMap((language) => [
-  { scheme: 'file', language },
-  { scheme: 'untitled', language },
-]);
+const DOCUMENT_SELECTOR = [
+  ...['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]),
+  // Python cells of Jupyter notebooks (synchronised as notebooks, analysed together).
+  { notebook: '*', language: 'python' },
+];
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('server/out/server.js');
@@ -29,7 +33,9 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     synchronize: {
       // Without it the client never sends workspace/didChangeConfiguration: settings would apply only after a reload.
       configurationSection: 'asyncsense',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{asyncsense.json,pyproject.toml,package.json,*.py,*.pyi}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher(
+        '**/{asyncsense.json,pyproject.toml,package.json,tsconfig.json,jsconfig.json,*.py,*.pyi,*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs}',
+      ),
     },
   };
   return new LanguageClient('asyncsense', 'AsyncSense', serverOptions, clientOptions);

@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOOL_NAME, TOOL_VERSION, createEngine, ruleDocUrl } from './analyzer';
 import { ConfigResolver, type ConfigProblem, type LoadedConfig, type ResolvedConfig } from './engine/config';
-import { formatSize, unanalysableReason, type Engine } from './engine/engine';
+import type { Engine } from './engine/engine';
+import { UTF8_BOM, readSource } from './engine/source';
 import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
 import { walkFiles, type SkippedPath } from './engine/walker';
@@ -203,35 +204,6 @@ function cliConfigs(resolver: ConfigResolver, explicitRoot: string | undefined):
     forDirectory: (dir) => reroot(resolver.forDirectory(dir)),
     forFile: (file) => reroot(resolver.forFile(file)),
   };
-}
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/** Reads a file for analysis: the text without its BOM, or why it is skipped. */
-function readSource(file: string, maxFileSize: number): { text: string; bom: boolean } | { skipped: string } {
-  let bytes: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    // Checked before reading, so a huge file is never loaded.
-    if (size > maxFileSize) return { skipped: `file over ${formatSize(maxFileSize)} (${formatSize(size)})` };
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { skipped: `cannot read: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message}` };
-  }
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    return { skipped: 'UTF-16 encoded (only UTF-8 is supported)' };
-  }
-  if (bytes.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bom ? bytes.subarray(3) : bytes);
-  } catch {
-    return { skipped: 'not valid UTF-8' };
-  }
-  const reason = unanalysableReason(text, maxFileSize);
-  return reason ? { skipped: reason } : { text, bom };
 }
 
 async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {

@@ -14,6 +14,8 @@ export interface RuleCustomization {
 export interface EditorSettings {
   enable: boolean;
   run: 'onType' | 'onSave';
+  /** `workspace`: every file of the folder is analysed and listed in Problems, not only open ones. */
+  diagnosticMode: 'openFiles' | 'workspace';
   rulesCustomizations: RuleCustomization[];
   codeActionsOnSaveExclude: string[];
   disableRuleCommentEnable: boolean;
@@ -27,6 +29,7 @@ export interface EditorSettings {
 export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
   enable: true,
   run: 'onType',
+  diagnosticMode: 'openFiles',
   rulesCustomizations: [],
   codeActionsOnSaveExclude: [],
   disableRuleCommentEnable: true,
@@ -58,6 +61,11 @@ export function normalizeSettings(raw: unknown): { settings: EditorSettings; pro
   if (run !== undefined) {
     if (run === 'onType' || run === 'onSave') settings.run = run;
     else problems.push("asyncsense.run must be 'onType' or 'onSave'");
+  }
+  const mode = r.diagnosticMode;
+  if (mode !== undefined) {
+    if (mode === 'openFiles' || mode === 'workspace') settings.diagnosticMode = mode;
+    else problems.push("asyncsense.diagnosticMode must be 'openFiles' or 'workspace'");
   }
   const pref = r.configurationPreference;
   if (pref !== undefined) {

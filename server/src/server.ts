@@ -8,6 +8,7 @@
  *   line", and `source.fixAll.asyncsense` (safe fixes only).
  * - Hover on a finding: why it hurts, with a bad and a good example.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,11 +27,14 @@ import {
   type InitializeResult,
   MarkupKind,
   MessageType,
+  NotebookCellKind,
+  NotebookDocuments,
   ProposedFeatures,
   TextDocumentSyncKind,
   TextDocuments,
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
+  type WorkspaceDocumentDiagnosticReport,
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -40,9 +44,11 @@ import { DEFAULT_EDITOR_SETTINGS, type EditorSettings, applyEditorSettings, fixa
 import type { AnalysisResult, Engine } from './engine/engine';
 import { nonOverlappingFixes } from './engine/fixes';
 import { disableForLineEdit } from './engine/suppressions';
+import { readSource } from './engine/source';
 import { rangeContains } from './engine/text';
 import { hasSafePattern } from './patterns';
-import type { Finding, Fix, Language, Severity } from './engine/types';
+import { walkFiles } from './engine/walker';
+import type { Finding, Fix, Language, Range, Severity } from './engine/types';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.asyncsense`;
 
@@ -69,6 +75,12 @@ interface DiagnosticData {
   suggestions?: Fix[];
 }
 
+/** What a code action carries to `codeAction/resolve`. */
+type ActionData =
+  | { type: 'fix'; uri: string; version: number; edits: LspTextEdit[] }
+  | { type: 'disable'; uri: string; version: number; rule: string; line: number }
+  | { type: 'fixAll'; uri: string; version: number };
+
 interface Analysed {
   version: number;
   settings: EditorSettings;
@@ -77,14 +89,31 @@ interface Analysed {
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
   const documents = new TextDocuments(TextDocument);
+  // Jupyter notebooks: Python cells arrive as text documents of `documents`, grouped here.
+  const notebooks = new NotebookDocuments(documents);
+  const notebookResults = new Map<string, { key: string; byCell: Map<string, AnalysisResult> }>();
   let engine: Engine | undefined;
   let enginePromise: Promise<Engine> | undefined;
   let resolver: ConfigResolver | undefined;
   let workspaceRoot = process.cwd();
+  let workspaceFolders: string[] = [];
+  /** Bumped whenever something any file's findings may depend on changes (files on disk, configuration, settings). */
+  let generation = 0;
+  let reportedGeneration = -1;
+  /** Files listed by the last workspace report (to clear the ones that disappeared). */
+  let workspaceUris = new Set<string>();
+  const generationWaiters = new Set<() => void>();
+  const bumpGeneration = () => {
+    generation++;
+    for (const wake of [...generationWaiters]) wake();
+  };
   let pullSupported = false;
   let versionedEdits = false;
   let watchRegistration = false;
   let refreshSupported = false;
+  let workspaceFoldersChangeSupported = false;
+  /** The client resolves code action edits lazily (`codeAction/resolve`). */
+  let resolveEdits = false;
   const cache = new Map<string, Analysed>();
   let configurationSupported = false;
   const settingsCache = new Map<string, Promise<EditorSettings>>();
@@ -147,6 +176,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!settings.enable || (language === 'python' && !settings.pythonEnable) || (language === 'typescript' && !settings.typescriptEnable)) {
       return { findings: [], ruleErrors: [] };
     }
+    const notebook = notebooks.findNotebookDocumentForCell(doc.uri);
+    if (notebook) return language === 'python' ? analyseNotebookCell(notebook.uri, doc, settings) : { findings: [], ruleErrors: [] };
     const hit = cache.get(doc.uri);
     if (hit && hit.settings === settings) {
       if (hit.version === doc.version) return hit.result;
@@ -188,6 +219,61 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (result.skipped) log(`skipped ${doc.uri}: ${result.skipped}`);
     cache.set(doc.uri, { version: doc.version, settings, result });
     return result;
+  }
+
+  /**
+   * A notebook cell is analysed as part of the whole notebook: its Python code cells joined in
+   * order (so an import in the first cell resolves calls in the last), IPython magics and shell
+   * escapes (`%time`, `!pip`) turned into comments. Findings and fixes are mapped back to their
+   * cell; a fix that would edit another cell is left out.
+   */
+  function analyseNotebookCell(notebookUri: string, doc: TextDocument, settings: EditorSettings): AnalysisResult {
+    const notebook = notebooks.getNotebookDocument(notebookUri);
+    const cells = (notebook?.cells ?? [])
+      .filter((c) => c.kind === NotebookCellKind.Code)
+      .map((c) => documents.get(c.document))
+      .filter((d): d is TextDocument => !!d && d.languageId === 'python');
+    const key = `${settings === cache.get(notebookUri)?.settings}:${cells.map((c) => `${c.uri}@${c.version}`).join('|')}`;
+    const hit = notebookResults.get(notebookUri);
+    if (hit?.key === key && cache.get(notebookUri)?.settings === settings) return hit.byCell.get(doc.uri) ?? { findings: [], ruleErrors: [] };
+    const starts: number[] = [];
+    const lines: string[] = [];
+    for (const cell of cells) {
+      starts.push(lines.length);
+      const cellLines = cell.getText().split(/\r\n|\n|\r/);
+      for (const line of cellLines) lines.push(/^\s*[%!]/.test(line) ? line.replace(/[%!]/, '#') : line);
+    }
+    const notebookPath = notebookUri.startsWith('file:') ? fileURLToPath(notebookUri) : path.join(workspaceRoot, 'notebook.ipynb');
+    const filePath = `${notebookPath.replace(/\.ipynb$/i, '')}.notebook.py`;
+    let result: AnalysisResult;
+    try {
+      const loaded = resolver!.forFile(filePath);
+      const config = applyEditorSettings(loaded.config, defaultConfig(loaded.config.root), settings, engine!.ruleIds);
+      result = engine!.analyze({ filePath, text: lines.join('\n'), language: 'python' }, config);
+    } catch (e) {
+      log(`analysis failed for ${notebookUri}: ${(e as Error).stack ?? e}`);
+      result = { findings: [], ruleErrors: [] };
+    }
+    const byCell = new Map<string, AnalysisResult>(cells.map((c) => [c.uri, { findings: [], ruleErrors: [] }]));
+    for (const f of result.findings) {
+      let index = starts.length - 1;
+      while (index >= 0 && starts[index] > f.range.start.line) index--;
+      if (index < 0) continue;
+      const start = starts[index];
+      const end = index + 1 < starts.length ? starts[index + 1] : lines.length;
+      const inCell = (r: Range) => r.start.line >= start && r.end.line < end;
+      if (!inCell(f.range)) continue;
+      const shift = (r: Range): Range => ({ start: { line: r.start.line - start, character: r.start.character }, end: { line: r.end.line - start, character: r.end.character } });
+      const mapFix = (fix: Fix | undefined): Fix | undefined =>
+        fix && fix.edits.every((e) => inCell(e.range)) ? { ...fix, edits: fix.edits.map((e) => ({ ...e, range: shift(e.range) })) } : undefined;
+      const suggestions = (f.suggestions ?? []).map(mapFix).filter((x): x is Fix => !!x);
+      byCell.get(cells[index].uri)!.findings.push({ ...f, range: shift(f.range), fix: mapFix(f.fix), suggestions: suggestions.length ? suggestions : undefined });
+    }
+    notebookResults.set(notebookUri, { key, byCell });
+    cache.set(notebookUri, { version: 0, settings, result });
+    const mine = byCell.get(doc.uri) ?? { findings: [], ruleErrors: [] };
+    cache.set(doc.uri, { version: doc.version, settings, result: mine });
+    return mine;
   }
 
   function toDiagnostic(f: Finding, version: number): Diagnostic {
@@ -242,18 +328,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     pullSupported = !!params.capabilities.textDocument?.diagnostic;
     configurationSupported = !!params.capabilities.workspace?.configuration;
     refreshSupported = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
     watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    workspaceFoldersChangeSupported = !!params.capabilities.workspace?.workspaceFolders;
+    resolveEdits = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
     void getEngine().catch((e) => log(`cannot start the analysis engine: ${e}`));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        diagnosticProvider: pullSupported ? { identifier: 'asyncsense', interFileDependencies: false, workspaceDiagnostics: false } : undefined,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        // interFileDependencies: a Python module's `async def`s and a TS file's exported types
+        // change the findings of the files that import them.
+        diagnosticProvider: pullSupported ? { identifier: 'asyncsense', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
         hoverProvider: true,
+        notebookDocumentSync: { notebookSelector: [{ notebook: '*', cells: [{ language: 'python' }] }] },
       },
       serverInfo: { name: 'asyncsense', version: TOOL_VERSION },
     };
@@ -262,7 +356,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialized(() => {
     if (watchRegistration) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/{asyncsense.json,pyproject.toml,package.json}' }, { globPattern: '**/*.{py,pyi}' }],
+        watchers: [
+          { globPattern: '**/{asyncsense.json,pyproject.toml,package.json,tsconfig.json,jsconfig.json}' },
+          { globPattern: '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
+        ],
       });
     }
   });
@@ -271,7 +368,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     let configChanged = false;
     for (const change of params.changes) {
       const name = change.uri.split('/').pop() ?? '';
-      if (['asyncsense.json', 'pyproject.toml', 'package.json'].includes(name)) configChanged = true;
+      if (['asyncsense.json', 'pyproject.toml', 'package.json', 'tsconfig.json', 'jsconfig.json'].includes(name)) configChanged = true;
       else if (change.uri.startsWith('file:') && engine && !documents.get(change.uri)) {
         // A module changed on disk: forget its summary (the index re-reads it lazily).
         engine.updateFile(fileURLToPath(change.uri), undefined);
@@ -281,7 +378,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       resolver?.clear();
       reportedConfigProblems.clear();
     }
+    bumpGeneration();
     refreshAll();
+  });
+
+  connection.onInitialized(() => {
+    if (!workspaceFoldersChangeSupported) return;
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => f.uri));
+      const kept = workspaceFolders.filter((f) => !removed.has(uriOf(f)));
+      workspaceFolders = [...kept, ...e.added.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri))];
+      bumpGeneration();
+      refreshAll();
+    });
   });
 
   connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
@@ -304,6 +413,97 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
+  /**
+   * `workspace/diagnostic` (opt-in `asyncsense.diagnosticMode: workspace`): every file of each
+   * folder, walked like the CLI walks it. A file's resultId is the analysis generation plus its
+   * size and mtime, so a file that did not change since the client's previous report costs a
+   * `stat` and is answered `unchanged`. Reports stream per file as partial results, with
+   * progress. Open documents are left to the document pull (their text may be unsaved). When
+   * nothing changed since the last report, the request is held until something does (long
+   * poll), so an idle workspace costs nothing.
+   */
+  connection.languages.diagnostics.onWorkspace(async (params, token, workDone, resultProgress) => {
+    const e = await getEngine();
+    if (!resolver) return { items: [] };
+    const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+    if (previous.size > 0 && reportedGeneration === generation) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          generationWaiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, 60_000);
+        generationWaiters.add(wake);
+        token.onCancellationRequested(wake);
+      });
+      if (token.isCancellationRequested) return { items: [] };
+    }
+    const startedAt = generation;
+    const folders: { folder: string; settings: EditorSettings }[] = [];
+    for (const folder of workspaceFolders) {
+      const settings = await getSettings(uriOf(folder));
+      if (settings.enable && settings.diagnosticMode === 'workspace') folders.push({ folder, settings });
+    }
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    const emit = (item: WorkspaceDocumentDiagnosticReport) => {
+      if (resultProgress) resultProgress.report({ items: [item] });
+      else items.push(item);
+    };
+    const seen = new Set<string>();
+    if (folders.length > 0) workDone.begin('AsyncSense: analysing the workspace', 0, undefined, true);
+    for (const { folder, settings } of folders) {
+      const walk = walkFiles([folder], { cwd: folder, extensions: e.extensions, resolver });
+      let done = 0;
+      for (const file of walk.files) {
+        if (token.isCancellationRequested) return { items };
+        done++;
+        const uri = uriOf(file);
+        seen.add(uri);
+        if (documents.get(uri)) continue;
+        const language = e.languageOf(file);
+        if (!language || (language === 'python' && !settings.pythonEnable) || (language === 'typescript' && !settings.typescriptEnable)) continue;
+        let stat: { size: number; mtimeMs: number };
+        try {
+          stat = statOf(file);
+        } catch {
+          continue;
+        }
+        const resultId = `${startedAt}:${stat.size}:${Math.round(stat.mtimeMs)}`;
+        if (previous.get(uri) === resultId) {
+          emit({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId });
+          continue;
+        }
+        const loaded = resolver.forFile(file);
+        const config = applyEditorSettings(loaded.config, defaultConfig(loaded.config.root), settings, e.ruleIds);
+        const source = readSource(file, config.maxFileSize);
+        let diagnostics: Diagnostic[] = [];
+        if ('text' in source) {
+          try {
+            const result = e.analyze({ filePath: file, text: source.text, language }, config);
+            diagnostics = result.findings.map((f) => toDiagnostic(f, -1));
+          } catch (err) {
+            log(`analysis failed for ${file}: ${(err as Error).stack ?? err}`);
+          }
+        } else log(`skipped ${file}: ${source.skipped}`);
+        emit({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId, items: diagnostics });
+        if (done % 20 === 0) {
+          workDone.report(Math.floor((done / walk.files.length) * 100), path.relative(folder, file));
+          // Let other requests (the open document being edited) through between files.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+    // Files reported before that are gone (deleted, renamed, now excluded, mode switched off).
+    for (const uri of workspaceUris) {
+      if (!seen.has(uri) && !documents.get(uri)) emit({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] });
+    }
+    workspaceUris = seen;
+    if (folders.length > 0) workDone.done();
+    reportedGeneration = startedAt;
+    return { items };
+  });
+
   documents.onDidOpen((e) => {
     dueOnSave.add(e.document.uri);
     schedulePush(e.document);
@@ -311,6 +511,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidChangeContent((e) => schedulePush(e.document));
   documents.onDidSave((e) => {
     dueOnSave.add(e.document.uri);
+    // Saved text may change the findings of files that import it (workspace mode).
+    bumpGeneration();
     void getSettings(e.document.uri).then((settings) => {
       if (settings.run !== 'onSave') return;
       if (pullSupported) {
@@ -324,12 +526,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     resolver?.clear();
     reportedConfigProblems.clear();
     settingsCache.clear();
+    bumpGeneration();
     refreshAll();
   });
 
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
     reportedSettingProblems.clear();
+    bumpGeneration();
     refreshAll();
   });
   documents.onDidClose((e) => {
@@ -343,6 +547,55 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (versionedEdits) return { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits }] };
     return { changes: { [doc.uri]: edits } };
   }
+
+  /** The edit of a code action, computed for the document version it was offered for, or nothing if stale. */
+  async function editFor(data: ActionData): Promise<WorkspaceEdit | undefined> {
+    const doc = documents.get(data.uri);
+    if (!doc || doc.version !== data.version || !engine) return undefined;
+    const language = LANGUAGE_IDS[doc.languageId];
+    switch (data.type) {
+      case 'fix':
+        return workspaceEdit(doc, data.edits);
+      case 'disable': {
+        const comments = engine.commentsOf(filePathOf(doc) ?? doc.uri, doc.getText(), language);
+        if (!comments) return undefined;
+        return workspaceEdit(doc, [disableForLineEdit(language, doc.getText(), comments, data.line, data.rule)]);
+      }
+      case 'fixAll': {
+        const settings = await getSettings(doc.uri);
+        const result = analyse(doc, settings);
+        // Only findings of the current text, and never the rules excluded from fix-on-save.
+        const current = result && cache.get(doc.uri)?.version === doc.version ? result.findings : [];
+        return workspaceEdit(doc, nonOverlappingFixes(current.filter((f) => fixableOnSave(settings, f.rule))).edits);
+      }
+    }
+  }
+
+  /**
+   * With `codeAction/resolve` support, actions travel without their edit (the client asks for it
+   * when one is chosen); otherwise the edit is computed now.
+   */
+  const pendingEdits: Promise<void>[] = [];
+  function lazy(action: CodeAction, data: ActionData): CodeAction {
+    if (resolveEdits) return { ...action, data };
+    const eager: CodeAction = { ...action };
+    pendingEdits.push(editFor(data).then((edit) => void (eager.edit = edit)));
+    return eager;
+  }
+
+  connection.onCodeActionResolve(async (action) => {
+    const data = action.data as ActionData | undefined;
+    if (!data) return action;
+    try {
+      await getEngine();
+      const edit = await editFor(data);
+      // A stale request (the document changed since) gets no edit rather than a wrong one.
+      return edit ? { ...action, edit } : action;
+    } catch (e) {
+      log(`code action resolve failed: ${(e as Error).stack ?? e}`);
+      return action;
+    }
+  });
 
   connection.onCodeAction(async (params) => {
     const doc = documents.get(params.textDocument.uri);
@@ -363,24 +616,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           if (!data || data.version !== doc.version) continue;
           const fixes = [...(data.fix ? [data.fix] : []), ...(data.suggestions ?? [])];
           for (const fix of fixes) {
-            actions.push({
-              title: fix.title,
-              kind: CodeActionKind.QuickFix,
-              diagnostics: [diagnostic],
-              isPreferred: fix.safe,
-              edit: workspaceEdit(doc, fix.edits),
-            });
+            actions.push(
+              lazy(
+                { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.safe },
+                { type: 'fix', uri: doc.uri, version: doc.version, edits: fix.edits },
+              ),
+            );
           }
-          const comments = settings.disableRuleCommentEnable ? engine!.commentsOf(filePathOf(doc) ?? doc.uri, doc.getText(), LANGUAGE_IDS[doc.languageId]) : undefined;
-          if (comments) {
-            const language = LANGUAGE_IDS[doc.languageId];
-            const edit = disableForLineEdit(language, doc.getText(), comments, diagnostic.range.start.line, data.rule);
-            actions.push({
-              title: `Disable ${data.rule} for this line`,
-              kind: CodeActionKind.QuickFix,
-              diagnostics: [diagnostic],
-              edit: workspaceEdit(doc, [edit]),
-            });
+          if (settings.disableRuleCommentEnable) {
+            actions.push(
+              lazy(
+                { title: `Disable ${data.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] },
+                { type: 'disable', uri: doc.uri, version: doc.version, rule: data.rule, line: diagnostic.range.start.line },
+              ),
+            );
           }
           if (settings.showDocumentationEnable) {
             actions.push({
@@ -405,12 +654,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (wants(FIX_ALL_KIND) || wants(CodeActionKind.SourceFixAll)) {
         // Only findings of the current text, and never the rules excluded from fix-on-save.
         const current = cache.get(doc.uri)?.version === doc.version ? result.findings : [];
-        const { edits } = nonOverlappingFixes(current.filter((f) => fixableOnSave(settings, f.rule)));
-        if (edits.length > 0 || (only && only.some((k) => FIX_ALL_KIND.startsWith(k)))) {
-          actions.push({ title: 'Fix all auto-fixable AsyncSense problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, edits) });
+        const anyFix = current.some((f) => f.fix?.safe && fixableOnSave(settings, f.rule));
+        if (anyFix || (only && only.some((k) => FIX_ALL_KIND.startsWith(k)))) {
+          actions.push(lazy({ title: 'Fix all auto-fixable AsyncSense problems', kind: FIX_ALL_KIND }, { type: 'fixAll', uri: doc.uri, version: doc.version }));
         }
       }
-      return actions;
+      await Promise.all(pendingEdits.splice(0));
+      // Without resolve support an action whose edit went stale is dropped.
+      return actions.filter((a) => a.edit || a.command || resolveEdits);
     } catch (e) {
       log(`code actions failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       return [];
@@ -441,6 +692,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     pushTimers.clear();
   });
 
+  notebooks.listen(connection);
+  notebooks.onDidClose((e) => {
+    notebookResults.delete(e.uri);
+    cache.delete(e.uri);
+  });
   documents.listen(connection);
   connection.listen();
 }
@@ -456,6 +712,11 @@ function hoverMarkdown(engine: Engine, f: Finding, language: Language): string {
   }
   parts.push('', `[Rule documentation](${ruleDocUrl(rule.id)})`);
   return parts.join('\n');
+}
+
+function statOf(file: string): { size: number; mtimeMs: number } {
+  const st = fs.statSync(file);
+  return { size: st.size, mtimeMs: st.mtimeMs };
 }
 
 /** `file://` URI of a path (exported for tests and other adapters). */

@@ -70,14 +70,14 @@ export class Client {
     );
   }
 
-  async initialize(rootDir: string, pull = true): Promise<void> {
+  async initialize(rootDir: string, pull = true, extra: { textDocument?: object; workspace?: object } = {}): Promise<void> {
     const params: InitializeParams = {
       processId: process.pid,
       rootUri: pathToFileURL(rootDir).href,
       workspaceFolders: [{ uri: pathToFileURL(rootDir).href, name: 'ws' }],
       capabilities: {
-        textDocument: pull ? { diagnostic: { dynamicRegistration: false }, publishDiagnostics: {} } : { publishDiagnostics: {} },
-        workspace: { workspaceEdit: { documentChanges: true }, configuration: true },
+        textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false }, publishDiagnostics: {} } : { publishDiagnostics: {} }), ...extra.textDocument },
+        workspace: { workspaceEdit: { documentChanges: true }, configuration: true, ...extra.workspace },
       },
     };
     const result = (await withDeadline(this.connection.sendRequest('initialize', params), 20_000, 'initialize')) as {

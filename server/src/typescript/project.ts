@@ -50,8 +50,17 @@ export class ProjectManager {
 
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
-    if (text === undefined) this.overlay.delete(key);
-    else if (this.overlay.get(key)?.text !== text) this.overlay.set(key, { text, version: ++this.version });
+    if (text === undefined) {
+      this.overlay.delete(key);
+      return;
+    }
+    const open = this.overlay.get(key);
+    if (open?.text === text) return;
+    // A file analysed as it is on disk (a CLI or workspace scan, a document just opened) stays
+    // out of the overlay: its version is unchanged, so the program and its checker are reused
+    // instead of being rebuilt for every file.
+    if (!open && readDisk(key) === text) return;
+    this.overlay.set(key, { text, version: ++this.version });
   }
 
   /** Types for a file whose current text is `text`; undefined if no program can be built. */
@@ -170,6 +179,14 @@ export class ProjectManager {
   dispose(): void {
     for (const p of this.projects.values()) p.service.dispose();
     this.projects.clear();
+  }
+}
+
+function readDisk(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

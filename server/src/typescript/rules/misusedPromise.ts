@@ -50,7 +50,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   /** Syntax only: an inline async function, or the name of an async function declared here. */
   const syntacticallyAsync = (node: Node): boolean => {
     const e = unwrap(node);
-    if (isFunction(e)) return e.async;
+    if (isFunction(e)) return e.async && !e.generator;
     return e.type === 'Identifier' && asyncNames.has(e.name);
   };
 
@@ -329,6 +329,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         return;
       case 'ReturnStatement':
         checkContextual(node.argument, 'returned');
+        return;
+      case 'ArrowFunctionExpression':
+        if (node.expression) checkContextual(node.body, 'returned');
         return;
       case 'ClassDeclaration':
       case 'ClassExpression':

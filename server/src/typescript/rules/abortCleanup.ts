@@ -306,7 +306,8 @@ function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, 
   for (const raw of fn.params) {
     let p: Node = raw;
     let optional = false;
-    if (p.type === 'TSParameterProperty') p = p.parameter;
+    // `constructor(private signal: AbortSignal)` keeps the signal for the other methods.
+    if (p.type === 'TSParameterProperty') continue;
     if (p.type === 'AssignmentPattern') {
       optional = true;
       p = p.left;
@@ -551,7 +552,7 @@ function visitSkipping(root: Node, skip: (n: Node) => boolean, enter: (n: Node) 
 // timer-or-listener-leak
 
 /** Functions that usually run once per process: a listener or interval there is set-up, not a leak. */
-const ENTRY_POINTS = /^(main|bootstrap|start|startServer|startup|init|initialize|setup|setUp|run|serve|listen)$/;
+const ENTRY_POINTS = /^(main|start|startServer|startup|run|serve|listen)$|^(init|initiali[sz]e|setup|setUp|bootstrap|install)([A-Z_$]|$)/;
 const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
 const REGISTER = new Set(['addEventListener', 'on', 'addListener', 'prependListener']);
 const REMOVE = new Set(['removeEventListener', 'off', 'removeListener', 'removeAllListeners']);
@@ -947,7 +948,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if (!bearsSignal(node.parent.block, around)) return;
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
-      if (!swallows(node.body, param?.name)) return;
+      if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node)) return;
       const signals = usedSignals(node.parent.block, around);
       ctx.report({
         message: `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
@@ -967,7 +968,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
       const around = signalsAround(node);
       if (!bearsSignal(callee.object, around)) return;
-      if (!swallows(handler.body, param?.name)) return;
+      if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
@@ -976,6 +977,27 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       });
     }
   });
+}
+
+/** A comment in the handler that speaks of the abort (`// aborted: stop quietly`): swallowed on purpose. */
+function deliberate(ctx: TsRuleContext, body: Node): boolean {
+  return (ctx.ast.comments ?? []).some(
+    (c) => c.range[0] >= body.range[0] && c.range[1] <= body.range[1] && /abort|cancel/i.test(c.value) && !/^\s*expect:/.test(c.value),
+  );
+}
+
+/** `while (!signal.aborted) { try { ... } catch { ... } }`: the loop itself stops on abort. */
+function loopStopsOnAbort(node: Node): boolean {
+  for (let n = node.parent; n && !isFunction(n); n = n.parent) {
+    if ((n.type === 'WhileStatement' || n.type === 'DoWhileStatement' || n.type === 'ForStatement') && n.test) {
+      let found = false;
+      visit(n.test, (t) => {
+        if (t.type === 'MemberExpression' && propName(t) === 'aborted') found = true;
+      });
+      if (found) return true;
+    }
+  }
+  return false;
 }
 
 /** The signal parameters that `root` actually refers to. */
@@ -989,6 +1011,8 @@ function signalShown(signals: SignalParam[]): string {
   return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.signal'`;
 }
 
+const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal']);
+
 /** Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there). */
 function bearsSignal(root: Node, signals: SignalParam[]): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
@@ -1000,6 +1024,9 @@ function bearsSignal(root: Node, signals: SignalParam[]): boolean {
       found = true;
       return;
     }
+    // Calls that inspect or combine signals never reject with an abort.
+    const name = ctxFreeName(n.callee);
+    if (name && SIGNAL_INSPECTORS.has(name)) return;
     for (const arg of n.arguments) {
       if (argCarriesSignal(arg, names)) {
         found = true;
@@ -1013,7 +1040,8 @@ function bearsSignal(root: Node, signals: SignalParam[]): boolean {
 function argCarriesSignal(arg: Node, names: Set<string>): boolean {
   const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
   if (a.type === 'Identifier') return names.has(a.name);
-  if (a.type === 'MemberExpression') return propName(a) === 'signal';
+  // `controller.signal`, `this.ctrl.signal` (not `new AbortController().signal`, which no one can abort).
+  if (a.type === 'MemberExpression') return propName(a) === 'signal' && chainRoot(a.object) !== undefined;
   if (a.type === 'ObjectExpression') {
     for (const prop of a.properties) {
       if (prop.type === 'SpreadElement') {

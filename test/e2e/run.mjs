@@ -89,7 +89,7 @@ if (!only || only === 'b') {
   const files = fs.readdirSync(path.join(root, 'out/test/e2e/host')).filter((f) => f.endsWith('.ui.js')).sort().map((f) => path.join('out/test/e2e/host', f));
   const mocha = spawnSync(
     process.execPath,
-    [path.join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', path.join(root, 'scripts/mocha-reporter.cjs'), '--timeout', '120000', ...files],
+    [path.join(root, 'node_modules/mocha/bin/mocha.js'), '--reporter', path.join(root, 'scripts/mocha-reporter.cjs'), '--timeout', '120000', ...(process.env.ASYNCSENSE_E2E_GREP ? ['--grep', process.env.ASYNCSENSE_E2E_GREP] : []), ...files],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   process.stdout.write(mocha.stdout ?? '');

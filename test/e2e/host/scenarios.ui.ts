@@ -117,7 +117,7 @@ describe('UI scenarios (installed .vsix in code-server)', function () {
   /** Puts the keyboard focus into the active editor (VS Code's input element varies by version: click the text). */
   async function focusEditor(): Promise<void> {
     await editor().locator('.view-lines').click({ position: { x: 5, y: 5 } });
-    await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), 5_000, 'the editor to have the focus');
+    await waitFor(() => page.evaluate<boolean>("!!document.activeElement?.closest('.monaco-editor')"), 5_000, 'the editor to have the focus');
   }
 
   const activeTab = () => page.locator('.editor-group-container.active .tab.active').first();

@@ -29,6 +29,7 @@ const ALLOWED: RegExp[] = [
   /^server\/out\/lib\.[a-z0-9.]+\.d\.ts$|^server\/out\/lib\.d\.ts$/,
   /^snippets\/[a-z-]+\.json$/,
   /^docs\/rules\/[a-z0-9-]+\.md$/,
+  /^docs\/images\/[a-z0-9-]+\.png$/,
 ];
 
 describe('packaging (.vsix)', function () {
@@ -81,6 +82,11 @@ describe('packaging (.vsix)', function () {
     const referenced = [manifest.main, manifest.icon, ...(manifest.contributes?.snippets ?? []).map((s: { path: string }) => s.path)];
     for (const ref of referenced) assert.ok(files.includes(path.posix.normalize(ref)), `package.json references ${ref}, not in the .vsix`);
     assert.equal(manifest.scripts, undefined, 'the shipped manifest carries no npm scripts');
+    // The extension page renders the shipped README: its relative images must ship too.
+    const readme = entries.find((e) => e.name === 'extension/readme.md')!.data().toString('utf8');
+    for (const [, src] of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      if (!/^[a-z]+:/.test(src)) assert.ok(files.includes(path.posix.normalize(src)), `README image ${src} is not in the .vsix`);
+    }
   });
 
   it('is a production build within the size budget', () => {

@@ -162,7 +162,12 @@ function isGlobal(ctx: TsRuleContext, id: TSESTree.Identifier): boolean {
   if (!top) {
     top = new Set<string>();
     const names = top;
-    visitSkipping(ctx.ast, isFunction, (n) => {
+    const skip = (n: Node) => {
+      // Function declarations name a module binding; their bodies are not module level.
+      if (n.type === 'FunctionDeclaration' && n.id) names.add(n.id.name);
+      return isFunction(n);
+    };
+    visitSkipping(ctx.ast, skip, (n) => {
       if (n.type === 'VariableDeclarator') for (const name of patternNames(n.id)) names.add(name);
       else if ((n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration' || n.type === 'TSImportEqualsDeclaration' || n.type === 'TSEnumDeclaration' || n.type === 'TSModuleDeclaration') && n.id?.type === 'Identifier') names.add(n.id.name);
       else if (n.type === 'ImportDeclaration') for (const sp of n.specifiers) names.add(sp.local.name);
@@ -309,6 +314,8 @@ function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, 
     // `constructor(private signal: AbortSignal)` keeps the signal for the other methods.
     if (p.type === 'TSParameterProperty') continue;
     if (p.type === 'AssignmentPattern') {
+      // `signal = 'SIGTERM'`: an OS signal name, not an AbortSignal.
+      if (p.right.type === 'Literal' || p.right.type === 'TemplateLiteral') continue;
       optional = true;
       p = p.left;
     }
@@ -386,7 +393,11 @@ function isEventHandler(fn: FunctionNode): boolean {
 /** Whether the body reads, checks or forwards the signal of `param`. */
 function signalUsed(param: SignalParam, body: Node): boolean {
   if (referencesTo(body, 'arguments').length > 0) return true;
-  for (const ref of referencesTo(body, param.name)) {
+  // Other parameters' defaults may pass it on too (`opts = { signal }`).
+  const declaring = param.fn.params.find((p) => p.range[0] <= param.node.range[0] && param.node.range[1] <= p.range[1]);
+  const roots = [body, ...param.fn.params.filter((p) => p !== declaring)];
+  const refs = roots.flatMap((r) => referencesTo(r, param.name));
+  for (const ref of refs) {
     if (param.kind === 'signal') return true;
     // An options object: `opts.signal`, passing `opts` on, spreading it, `const { signal } = opts`.
     const { node, parent } = outerParent(ref);
@@ -1011,7 +1022,7 @@ function signalShown(signals: SignalParam[]): string {
   return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.signal'`;
 }
 
-const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal']);
+const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal', 'kill']);
 
 /** Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there). */
 function bearsSignal(root: Node, signals: SignalParam[]): boolean {

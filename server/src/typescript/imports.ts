@@ -51,6 +51,12 @@ export class TsImports {
     return false;
   }
 
+  /** Whether an identifier refers to a global (no declaration in this file captures it). */
+  isGlobalReference(id: TSESTree.Identifier): boolean {
+    const v = this.refs.get(id);
+    return !v || v.defs.length === 0;
+  }
+
   /** Whether a name is declared anywhere in the file (any scope), e.g. before adding an import. */
   isDeclared(name: string): boolean {
     return this.scopeNames.has(name);

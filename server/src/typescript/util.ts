@@ -47,7 +47,8 @@ export function functionDisplayName(fn: FunctionNode): string {
     if (parent.key.type === 'Identifier') return parent.key.name;
     if (parent.key.type === 'Literal') return String(parent.key.value);
   }
-  return fn.type === 'ArrowFunctionExpression' ? 'async arrow function' : 'anonymous async function';
+  const kind = fn.async ? 'async ' : '';
+  return fn.type === 'ArrowFunctionExpression' ? `${kind}arrow function` : `anonymous ${kind}function`;
 }
 
 /** `await <text>`, parenthesised where the expression's position binds tighter than `await`. */

@@ -7,7 +7,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { ModuleMember } from '../imports';
-import { awaitText, enclosingFunction, functionDisplayName, insertImportEdit, visit } from '../util';
+import { awaitText, enclosingFunction, functionDisplayName, insertImportEdit, visit, type FunctionNode } from '../util';
 
 /** `fs` functions whose `fs/promises` twin takes the same arguments and resolves to the same value. */
 const FS_PROMISE_TWINS: Readonly<Record<string, string>> = {
@@ -60,21 +60,89 @@ function isBlocking(m: ModuleMember): boolean {
   }
 }
 
+/**
+ * The function a blocking call would stall the event loop from: an `async` function, a function
+ * declared to return a `Promise`, or the executor of `new Promise(...)` (which runs synchronously
+ * inside the caller that expects a promise).
+ */
+function asyncContext(node: TSESTree.Node): FunctionNode | undefined {
+  const fn = enclosingFunction(node);
+  if (!fn) return undefined;
+  if (fn.async) return fn;
+  const returnType = fn.returnType?.typeAnnotation;
+  if (returnType?.type === 'TSTypeReference' && returnType.typeName.type === 'Identifier' && returnType.typeName.name === 'Promise') return fn;
+  const parent = fn.parent;
+  if (parent?.type === 'NewExpression' && parent.arguments[0] === fn && parent.callee.type === 'Identifier' && parent.callee.name === 'Promise') {
+    return asyncContext(parent) ?? fn;
+  }
+  return undefined;
+}
+
+function contextName(fn: FunctionNode): string {
+  if (fn.async) return `async function '${functionDisplayName(fn)}'`;
+  const parent = fn.parent;
+  if (parent?.type === 'NewExpression' && parent.arguments[0] === fn) return 'a Promise executor';
+  return `promise-returning function '${functionDisplayName(fn)}'`;
+}
+
+/** `Date.now()` / `performance.now()` / `new Date().getTime()`: a clock read. */
+function readsClock(node: TSESTree.Node): boolean {
+  let found = false;
+  visit(node, (n) => {
+    if (found || n.type !== 'CallExpression' || n.callee.type !== 'MemberExpression' || n.callee.computed) return;
+    const obj = n.callee.object;
+    const prop = n.callee.property.type === 'Identifier' ? n.callee.property.name : '';
+    if (prop === 'now' && obj.type === 'Identifier' && (obj.name === 'Date' || obj.name === 'performance')) found = true;
+    if (prop === 'getTime' && obj.type === 'NewExpression' && obj.callee.type === 'Identifier' && obj.callee.name === 'Date') found = true;
+  });
+  return found;
+}
+
+function hasAwait(node: TSESTree.Node): boolean {
+  let found = false;
+  visit(node, (n) => {
+    if (n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await)) found = true;
+  });
+  return found;
+}
+
 export function checkTsBlockingCalls(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
+    // Busy-wait: `while (Date.now() < deadline) {}` spins the thread until the clock moves on.
+    if ((node.type === 'WhileStatement' || node.type === 'DoWhileStatement' || node.type === 'ForStatement') && node.test && readsClock(node.test) && !hasAwait(node.body)) {
+      const fn = asyncContext(node);
+      if (!fn) return;
+      ctx.report({
+        message: `This loop spins until the clock moves on: it blocks the event loop inside ${contextName(fn)}. Wait with 'await setTimeout(ms)' from 'timers/promises'`,
+        range: ctx.rangeOf(node.test),
+      });
+      return;
+    }
     if (node.type !== 'CallExpression' || node.optional) return;
+    // Atomics.wait blocks the calling thread (the main thread of Node included).
+    if (node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Atomics'
+      && node.callee.property.type === 'Identifier' && node.callee.property.name === 'wait' && ctx.imports.isGlobalReference(node.callee.object)) {
+      const fn = asyncContext(node);
+      if (!fn) return;
+      ctx.report({
+        message: `Atomics.wait() blocks the thread inside ${contextName(fn)}: use 'await Atomics.waitAsync(...).value' instead`,
+        range: ctx.rangeOf(node),
+      });
+      return;
+    }
     const member = ctx.imports.resolve(node.callee);
     if (!member || !isBlocking(member)) return;
-    const fn = enclosingFunction(node);
-    if (!fn || !fn.async) return;
+    const fn = asyncContext(node);
+    if (!fn) return;
     const qualified = `${member.module}.${member.path.join('.')}`;
     const written = ctx.text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
     const shown = written === qualified || written.endsWith(`.${member.path.join('.')}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
-      message: `${shown} blocks the event loop inside async function '${functionDisplayName(fn)}'`,
+      message: `${shown} blocks the event loop inside ${contextName(fn)}`,
       range: ctx.rangeOf(node),
       anchors: ['n/no-sync'],
-      fix: fixFor(ctx, node, member),
+      // `await` is only valid inside an async function.
+      fix: fn.async ? fixFor(ctx, node, member) : undefined,
     });
   });
 }

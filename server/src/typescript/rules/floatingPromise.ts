@@ -31,7 +31,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const floating = floatingPart(node.expression, isPromise);
     if (!floating) return;
-    if (isTopLevelTestCall(ctx, floating, node)) return;
+    if (isRunnerTrackedTest(ctx, floating)) return;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && fn.async;
     const expr = node.expression;
@@ -109,12 +109,12 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undef
 }
 
 /**
- * `test(...)`, `describe(...)`, `it(...)` of `node:test` as statements outside any function: the
- * runner tracks them itself, so their promise is deliberately not awaited. (Subtests,
- * `t.test(...)` inside a test, must be awaited and are still reported.)
+ * `test(...)`, `describe(...)`, `it(...)` imported from `node:test`: the runner tracks them
+ * itself, so their promise is deliberately not awaited. (Subtests through the context,
+ * `t.test(...)`, must be awaited and are still reported.)
  */
-function isTopLevelTestCall(ctx: TsRuleContext, floating: Node, statement: Node): boolean {
-  if (floating.type !== 'CallExpression' || enclosingFunction(statement)) return false;
+function isRunnerTrackedTest(ctx: TsRuleContext, floating: Node): boolean {
+  if (floating.type !== 'CallExpression') return false;
   const member = ctx.imports.resolve(floating.callee);
   if (!member || member.module !== 'test') return false;
   const name = member.path[member.path.length - 1];

@@ -859,6 +859,7 @@ function checkListener(
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
     if (root.type === 'ThisExpression') longLived = true;
+    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types);
     else if (declared.has(root.name)) longLived = false;
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
@@ -866,18 +867,52 @@ function checkListener(
     if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = `on every call of '${functionDisplayName(fn)}'`;
   }
   if (!where) return;
+  // Listeners on a signal live as long as the operation it cancels.
+  if (lastSegment(ctx, target) === 'signal') return;
+  // A named handler handed to someone else may be removed there.
+  if (handler.type === 'Identifier' && fn && referencesTo(fn.body, handler.name).some((r) => r !== handler && !(r.parent?.type === 'CallExpression' && r.parent.callee === r))) return;
 
   const targetText = normalized(ctx, target);
   const last = lastSegment(ctx, target);
   const removed = removals.some((r) => (r.target === targetText || r.last === last) && (r.event === undefined || event === undefined || r.event === event));
   if (removed) return;
   if (!isEmitterLike(types, target)) return;
-  const eventShown = event !== undefined ? `'${event}'` : ctx.text.slice(eventArg.range[0], eventArg.range[1]);
+  const what = event !== undefined ? `A '${event}' listener` : `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`;
   const shownTarget = targetText.length > 40 ? `${targetText.slice(0, 40)}…` : targetText;
   ctx.report({
-    message: `A ${eventShown} listener is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
+    message: `${what} is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
     range: ctx.rangeOf(call),
   });
+}
+
+const PER_CALL_NAMES = /^(req|request|res|response|reply|ctx|context|stream|readable|writable|input|output|src|source|dest|destination|child|proc|process|subprocess|signal|controller|abortController|ac|cp|conn|connection|socket|sock|ws|client|tx|upload|download|file|fd|handle|job|task|worker|body|event|e|evt|msg|message|page)$/i;
+const PER_CALL_TYPES = /^(IncomingMessage|ServerResponse|Request|Response|Readable|Writable|Duplex|Transform|PassThrough|Socket|TLSSocket|ChildProcess|ChildProcessWithoutNullStreams|WebSocket|Http2Stream|ServerHttp2Stream|ClientRequest|ReadStream|WriteStream|Worker|FileHandle|ReadableStream|WritableStream|Event|MessagePort|AbortSignal|AbortController)$/;
+
+/** A parameter that usually stands for an object made for this call (a request, a stream, a child process). */
+function perCallObject(id: TSESTree.Identifier, types: LazyTypes): boolean {
+  if (PER_CALL_NAMES.test(id.name) || /(Request|Response|Stream|Socket|Connection|Event|Signal|Controller)$/.test(id.name)) return true;
+  // The parameter's declared type, as written (also when the checker cannot resolve it).
+  const decl = findParam(id);
+  const annotation = decl?.typeAnnotation?.typeAnnotation;
+  const written = annotation ? typeRefName(annotation) : undefined;
+  if (written && PER_CALL_TYPES.test(written)) return true;
+  const s = types.get();
+  const tsNode = s?.tsNodeFor(id);
+  if (!s || !tsNode) return false;
+  const type = s.checker.getTypeAtLocation(tsNode);
+  return nonNullishParts(type).some((t) => PER_CALL_TYPES.test(t.getSymbol()?.getName() ?? ''));
+}
+
+/** The parameter declaring the identifier's name in the nearest function that has one. */
+function findParam(id: TSESTree.Identifier): TSESTree.Identifier | undefined {
+  for (let n: Node | undefined = id.parent; n; n = n.parent) {
+    if (!isFunction(n)) continue;
+    for (const raw of n.params) {
+      const p = raw.type === 'AssignmentPattern' ? raw.left : raw;
+      if (p.type === 'Identifier' && p.name === id.name) return p;
+    }
+  }
+  return undefined;
 }
 
 /** Whether `within` assigns `target` (same text) before `before`, e.g. `this.ws = new WebSocket(url)`. */

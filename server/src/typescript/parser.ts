@@ -41,7 +41,14 @@ export interface ParsedTs {
 export function parseTs(filePath: string, text: string): ParsedTs {
   const ext = path.extname(filePath).toLowerCase();
   const kind = SCRIPT_KIND[ext] ?? ts.ScriptKind.TS;
-  const sourceFile = ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, true, kind);
+  return convertSourceFile(ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, true, kind));
+}
+
+/**
+ * Converts a parsed (or, with a program, bound) SourceFile to ESTree. With the program's own
+ * SourceFile the file is parsed once, and ESTree nodes map straight to the checker's nodes.
+ */
+export function convertSourceFile(sourceFile: ts.SourceFile): ParsedTs {
   const sf = sourceFile as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] };
   const diagnostics = sf.parseDiagnostics;
   sf.parseDiagnostics = [];
@@ -110,10 +117,26 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     this.projects.updateFile(filePath, text);
   }
 
+  /** The program's SourceFile for the text, when a program can be built (never throws). */
+  private programFor(filePath: string, text: string) {
+    try {
+      return this.projects.programFor(filePath, text);
+    } catch (e) {
+      this.projects.messages.push(`type information unavailable for ${filePath}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
   parse(filePath: string, text: string): ParsedFile<TsRuleContext> {
     let parsed: ParsedTs | undefined;
+    let types: TypeServices | undefined | null = null;
     try {
-      parsed = parseTs(filePath, text);
+      const found = this.typeAware ? this.programFor(filePath, text) : undefined;
+      if (found) {
+        const converted = convertSourceFile(found.sourceFile);
+        parsed = converted;
+        types = { ...found, tsNodeFor: (node) => converted.esTreeToTs.get(node as object) };
+      } else parsed = parseTs(filePath, text);
     } catch (e) {
       // Pathological input (nesting deep enough to exhaust the converter's stack), or a
       // recovered tree the converter cannot handle (it assumes nodes a syntax error left out,
@@ -134,7 +157,6 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
       };
     });
     let imports: TsImports | undefined;
-    let types: TypeServices | undefined | null = null;
     const rangeOf = (node: TSESTree.Node | TSESTree.Token): Range => lines.range(node.range[0], node.range[1]);
     return {
       comments,

@@ -63,8 +63,12 @@ export class ProjectManager {
     this.overlay.set(key, { text, version: ++this.version });
   }
 
-  /** Types for a file whose current text is `text`; undefined if no program can be built. */
-  getTypeServices(filePath: string, text: string, parsed: ParsedTs): TypeServices | undefined {
+  /**
+   * The program of the file's project, and the file's SourceFile in it, for the current `text`;
+   * undefined if no program can be built. The checker is created (binding every file, which also
+   * sets the parent pointers the ESTree converter relies on).
+   */
+  programFor(filePath: string, text: string): { program: ts.Program; sourceFile: ts.SourceFile; checker: ts.TypeChecker } | undefined {
     const abs = path.resolve(filePath);
     this.updateFile(abs, text);
     const project = this.projectFor(abs);
@@ -78,7 +82,14 @@ export class ProjectManager {
     }
     const sourceFile = program?.getSourceFile(abs);
     if (!program || !sourceFile || sourceFile.text !== text) return undefined;
-    const checker = program.getTypeChecker();
+    return { program, sourceFile, checker: program.getTypeChecker() };
+  }
+
+  /** Types for a file parsed on its own (`parsed`), mapping its nodes to the program's by position. */
+  getTypeServices(filePath: string, text: string, parsed: ParsedTs): TypeServices | undefined {
+    const found = this.programFor(filePath, text);
+    if (!found) return undefined;
+    const { program, sourceFile, checker } = found;
     return {
       program,
       checker,

@@ -254,6 +254,10 @@ describe('UI scenarios (installed .vsix in code-server)', function () {
     await waitFor(async () => /async|await/.test(await editorText()), 20_000, 'the inserted pattern');
     // Live tab stops: snippet placeholders are decorated while the snippet session is active.
     await waitFor(async () => (await editor().locator('.snippet-placeholder, .finish-snippet-placeholder').count()) > 0, 10_000, 'snippet placeholders');
+    const position = page.locator('[id="status.editor.selection"]').first();
+    const before = await position.innerText();
+    await page.keyboard.press('Tab');
+    await waitFor(async () => (await position.innerText()) !== before, 10_000, `Tab to move to the next tab stop (from ${before})`);
     await screenshot('catalog-inserted');
     await page.keyboard.press('Escape');
     await runCommand('File: Revert File');

@@ -22,10 +22,14 @@ export interface TypeServices {
 
 interface Project {
   key: string;
+  /** The last program the service gave, and the manager's state then. */
+  lastSync?: { state: number; at: number; program: ts.Program };
   options: ts.CompilerOptions;
   rootFiles: Set<string>;
   service: ts.LanguageService;
 }
+
+const DISK_VERSION_TTL_MS = 2_000;
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -44,14 +48,38 @@ export class ProjectManager {
   private readonly projects = new Map<string, Project>();
   private readonly configForDir = new Map<string, string | undefined>();
   private readonly registry = ts.createDocumentRegistry();
+  private readonly diskVersions = new Map<string, { version: string; at: number }>();
+  /** Bumped by every change that can alter a program (overlay text, files on disk, roots). */
+  private state = 0;
   private version = 0;
   /** Problems met while reading tsconfig files (shown in logs, never thrown). */
   readonly messages: string[] = [];
+
+  /**
+   * The version of a file on disk (its mtime). The LanguageService asks for every file of the
+   * program on each use; stats are cached for a moment, so a scan of n files costs n stats, not
+   * n² (a file changed on disk is forgotten at once through `updateFile(path, undefined)`).
+   */
+  private diskVersion(abs: string): string {
+    const now = Date.now();
+    const hit = this.diskVersions.get(abs);
+    if (hit && now - hit.at < DISK_VERSION_TTL_MS) return hit.version;
+    let version: string;
+    try {
+      version = `d${fs.statSync(abs).mtimeMs}`;
+    } catch {
+      version = 'missing';
+    }
+    this.diskVersions.set(abs, { version, at: now });
+    return version;
+  }
 
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
     if (text === undefined) {
       this.overlay.delete(key);
+      this.diskVersions.delete(key);
+      this.state++;
       return;
     }
     const open = this.overlay.get(key);
@@ -61,6 +89,7 @@ export class ProjectManager {
     // instead of being rebuilt for every file.
     if (!open && readDisk(key) === text) return;
     this.overlay.set(key, { text, version: ++this.version });
+    this.state++;
   }
 
   /**
@@ -72,10 +101,21 @@ export class ProjectManager {
     const abs = path.resolve(filePath);
     this.updateFile(abs, text);
     const project = this.projectFor(abs);
-    if (!project.rootFiles.has(abs)) project.rootFiles.add(abs);
+    if (!project.rootFiles.has(abs)) {
+      project.rootFiles.add(abs);
+      this.state++;
+    }
     let program: ts.Program | undefined;
     try {
-      program = project.service.getProgram();
+      // Asking the LanguageService walks every file of the program to compare versions: with
+      // nothing changed since the last answer (and that answer fresh), reuse its program.
+      const now = Date.now();
+      const last = project.lastSync;
+      if (last && last.state === this.state && now - last.at < DISK_VERSION_TTL_MS) program = last.program;
+      else {
+        program = project.service.getProgram();
+        project.lastSync = program ? { state: this.state, at: now, program } : undefined;
+      }
     } catch (e) {
       this.messages.push(`type information unavailable for ${abs}: ${(e as Error).message}`);
       return undefined;
@@ -159,13 +199,10 @@ export class ProjectManager {
       getCompilationSettings: () => compilerOptions,
       getScriptFileNames: () => [...rootFiles],
       getScriptVersion: (f) => {
-        const open = this.overlay.get(path.resolve(f));
+        const abs = path.resolve(f);
+        const open = this.overlay.get(abs);
         if (open) return `o${open.version}`;
-        try {
-          return `d${fs.statSync(f).mtimeMs}`;
-        } catch {
-          return 'missing';
-        }
+        return this.diskVersion(abs);
       },
       getScriptSnapshot: (f) => {
         const open = this.overlay.get(path.resolve(f));

@@ -59,7 +59,7 @@ export function convertSourceFile(sourceFile: ts.SourceFile): ParsedTs {
         allowInvalidAST: true,
         errorOnUnknownASTType: false,
         range: true,
-        loc: true,
+        loc: false,
         tokens: false,
         comment: true,
         suppressDeprecatedPropertyWarnings: true,

@@ -10,11 +10,13 @@ import { awaitEdits, canInsertAwait, nodesOfType } from '../util';
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const discarded = discardKind(ctx, call);
-    if (!discarded) continue;
+    if (!maybeDiscarded(call)) continue;
     resolver ??= new AwaitableResolver(ctx);
     const awaitable = resolver.awaitableCall(call);
     if (!awaitable) continue;
+    // Only now (most calls are not awaitables) look for later uses of an assigned result.
+    const discarded = discardKind(ctx, call);
+    if (!discarded) continue;
     const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
     const tail = discarded === 'statement' ? 'is never awaited, so it never runs' : `is stored in '${discarded}' but never awaited, so it never runs`;
     const canAwait = canInsertAwait(ctx, call);
@@ -24,6 +26,14 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       fix: canAwait ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
     });
   }
+}
+
+/** A bare call statement, or `name = call(...)` as a statement: the shapes discardKind looks at. */
+function maybeDiscarded(call: Node): boolean {
+  const parent = call.parent;
+  if (!parent) return false;
+  if (parent.type === 'expression_statement') return parent.namedChildCount === 1;
+  return parent.type === 'assignment' && parent.parent?.type === 'expression_statement';
 }
 
 /** 'statement' when the call is a bare statement, the variable name when assigned and never read. */
@@ -36,8 +46,8 @@ function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
     if (left?.type !== 'identifier' || left.text === '_') return undefined;
     const scope = ctx.scope.scopeAt(left);
     if (scope.kind === 'module' || scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
-    for (const id of scope.node.descendantsOfType('identifier')) {
-      if (id && id.text === left.text && id.id !== left.id && handlesValue(ctx, id)) return undefined;
+    for (const id of nodesOfType(scope.node, 'identifier')) {
+      if (id.text === left.text && id.id !== left.id && handlesValue(ctx, id)) return undefined;
     }
     return left.text;
   }

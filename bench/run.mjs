@@ -4,8 +4,8 @@
 // writes bench/results.json. Nothing is installed or downloaded at run time.
 //
 //   node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]
-import { spawn } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { promises as fs, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -90,6 +90,61 @@ async function eslintTyped(cwd) {
       },
     ],
   });
+}
+
+// ---------------------------------------------------------------- whole-process CLIs
+/** Wall time of a whole process (start, load, analyse, report), p50 over `runs`. */
+async function processTime(runs, cmd, args, cwd) {
+  return repeat(runs, () => {
+    const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${path.basename(args[0] ?? cmd)} exited with ${r.status}: ${r.stderr?.slice(0, 500)}`);
+  });
+}
+
+/**
+ * CLI vs CLI: `asyncsense check` against the `eslint` CLI (typed, projectService) on the TS
+ * corpus, and against ruff-wasm run by a Node script on the Python corpus (npm has no native
+ * ruff binary; the wasm build is what a Node toolchain gets).
+ */
+async function measureClis(c, runs) {
+  const cli = path.join(root, 'bin/asyncsense.js');
+  const eslintConfig = path.join(c.files.tsDir, 'eslint.bench.config.mjs');
+  await fs.writeFile(
+    eslintConfig,
+    [
+      `import tseslint from ${JSON.stringify(require.resolve('typescript-eslint'))};`,
+      'export default [{',
+      "  files: ['**/*.ts'],",
+      `  languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: ${JSON.stringify(c.files.tsDir)} } },`,
+      "  plugins: { '@typescript-eslint': tseslint.plugin },",
+      "  rules: { '@typescript-eslint/no-floating-promises': 'warn', '@typescript-eslint/no-misused-promises': 'warn' },",
+      '}];',
+    ].join('\n'),
+  );
+  const ruffCli = path.join(cacheDir, 'ruff-cli.cjs');
+  await fs.writeFile(
+    ruffCli,
+    [
+      `const ruff = require(${JSON.stringify(require.resolve('@astral-sh/ruff-wasm-nodejs'))});`,
+      "const fs = require('fs'); const path = require('path');",
+      "const ws = new ruff.Workspace({ lint: { select: ['ASYNC', 'RUF006', 'RUF029'], preview: true } }, ruff.PositionEncoding.Utf16);",
+      'const files = []; (function walk(d) { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (p.endsWith(".py")) files.push(p); } })(process.argv[2]);',
+      'let n = 0; for (const f of files) n += ws.check(fs.readFileSync(f, "utf8")).length;',
+      'console.log(JSON.stringify({ files: files.length, findings: n }));',
+    ].join('\n'),
+  );
+  const pyDir = path.dirname(c.files.tsDir) + '/py';
+  const python = {
+    asyncsense: await processTime(runs, process.execPath, [cli, 'check', '--format', 'json', '--output', '/dev/null', pyDir], root),
+    ruffWasmProcess: await processTime(runs, process.execPath, [ruffCli, pyDir], root),
+  };
+  python.ratio = ratio(python.asyncsense.p50, python.ruffWasmProcess.p50);
+  const typescript = {
+    asyncsense: await processTime(runs, process.execPath, [cli, 'check', '--format', 'json', '--output', '/dev/null', 'src'], c.files.tsDir),
+    eslint: await processTime(runs, process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '-c', eslintConfig, '--format', 'json', '-o', '/dev/null', 'src'], c.files.tsDir),
+  };
+  typescript.ratio = ratio(typescript.asyncsense.p50, typescript.eslint.p50);
+  return { label: c.label, python, typescript };
 }
 
 // ---------------------------------------------------------------- LSP driver
@@ -252,6 +307,33 @@ async function measureMemory(dir, files) {
   return peak;
 }
 
+/**
+ * Extension activation time inside a real VS Code (the E2E harness: code-server's workbench):
+ * the activation test records it; runs three fresh workbenches. Unavailable (with the reason)
+ * where the E2E set-up cannot run.
+ */
+function measureActivation() {
+  const artifact = path.join(root, 'test/e2e/artifacts/activation.json');
+  const activation = [];
+  const ready = [];
+  for (let i = 0; i < 3; i++) {
+    rmSync(artifact, { force: true });
+    const r = spawnSync(process.execPath, [path.join(root, 'test/e2e/run.mjs'), '--no-build', '--only', 'a'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ASYNCSENSE_E2E_GREP: 'activates when a Python file opens' },
+      timeout: 300_000,
+    });
+    const skipped = /e2e: skipped: (.*)/.exec(r.stdout ?? '')?.[1];
+    if (skipped) return { unavailable: skipped };
+    if (!existsSync(artifact)) return { unavailable: `the E2E run did not record it (exit ${r.status})` };
+    const t = JSON.parse(readFileSync(artifact, 'utf8'));
+    activation.push(t.activationMs);
+    ready.push(t.serverReadyMs);
+  }
+  return { activationMs: stats(activation), serverReadyMs: stats(ready) };
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const started = Date.now();
@@ -263,6 +345,7 @@ async function main() {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.arch()}` },
     tools: { ruff: ruff.version, eslint: require('eslint/package.json').version, typescriptEslint: require('typescript-eslint/package.json').version },
     scan: [],
+    cli: [],
     edits: {},
     coldStartMs: {},
     peakRssMb: {},
@@ -290,6 +373,10 @@ async function main() {
     results.scan.push(await measureScan(c.label, c.files, runs, scanners));
     process.stderr.write(`memory ${c.label}...\n`);
     results.peakRssMb[c.label] = await measureMemory(c.dir, c.files);
+    if (!corpusArg && c.label !== '1k') {
+      process.stderr.write(`CLI vs CLI ${c.label}...\n`);
+      results.cli.push(await measureClis(c, c.files.pyLines > 50_000 ? 1 : 3));
+    }
   }
   const byLabel = Object.fromEntries(results.scan.map((r) => [r.label, r]));
   if (byLabel['100k'] && byLabel['10k']) {
@@ -308,6 +395,8 @@ async function main() {
   results.edits.typescript = await measureEdits('typescript', editDir);
   process.stderr.write('cold start...\n');
   results.coldStartMs = await measureColdStart(editDir);
+  process.stderr.write('extension activation (real VS Code)...\n');
+  results.activation = measureActivation();
   results.durationSec = Math.round((Date.now() - started) / 1000);
 
   await fs.writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -327,6 +416,15 @@ function printTable(r) {
     );
   }
   if (r.scaling) out.push(`scaling time(100k)/time(10k): python ${r.scaling.python}, typescript ${r.scaling.typescript} (linear = 10)`);
+  if (r.cli?.length) {
+    out.push('');
+    out.push('CLI vs CLI, whole process (p50 ms): asyncsense check vs ruff-wasm in a Node process (.py) / eslint CLI typed (.ts)');
+    for (const c of r.cli) {
+      out.push(
+        `${c.label.padEnd(7)} py ${ms(c.python.asyncsense.p50)} vs ${ms(c.python.ruffWasmProcess.p50)} (ratio ${c.python.ratio}) | ts ${ms(c.typescript.asyncsense.p50)} vs ${ms(c.typescript.eslint.p50)} (ratio ${c.typescript.ratio})`,
+      );
+    }
+  }
   out.push('');
   out.push('Per-edit latency, 2,000-line file, one-line edits (ms)');
   for (const [lang, e] of Object.entries(r.edits)) {
@@ -336,6 +434,11 @@ function printTable(r) {
   }
   out.push('');
   out.push(`Cold start, server spawn to first diagnostics (p50 ms): python ${ms(r.coldStartMs.python.p50)}, typescript ${ms(r.coldStartMs.typescript.p50)}`);
+  out.push(
+    r.activation?.activationMs
+      ? `Extension activation in VS Code (p50 ms): activate() ${ms(r.activation.activationMs.p50)}, server ready ${ms(r.activation.serverReadyMs.p50)} after activation began`
+      : `Extension activation: not measured (${r.activation?.unavailable ?? 'unknown'})`,
+  );
   out.push(`Peak server RSS after opening every file (MB): ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push(`(total ${r.durationSec}s; written to bench/results.json)`);
   console.log(out.join('\n'));

@@ -9,6 +9,19 @@ function exampleFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(py|ts|js)$/.test(f) && !f.includes('node_modules')).map((f) => path.join(dir, f));
 }
 
+/**
+ * Activation time (activate() until it returns; the server starts in the background) and the time
+ * until the server is ready, written for `npm run bench`. Activation must not hold VS Code up.
+ */
+async function recordActivationTime(): Promise<void> {
+  const timings = await vscode.commands.executeCommand<{ activationMs?: number; serverReadyMs?: number }>('asyncsense.internal.timings');
+  assert.ok(timings?.activationMs !== undefined && timings.serverReadyMs !== undefined, JSON.stringify(timings));
+  assert.ok(timings.activationMs < 1_000, `activation took ${timings.activationMs} ms`);
+  const out = path.resolve(__dirname, '../../../../test/e2e/artifacts/activation.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ ...timings, vscode: vscode.version, measuredAt: new Date().toISOString() }, null, 2));
+}
+
 describe('activation and diagnostics', () => {
   it('activates when a Python file opens', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -18,6 +31,7 @@ describe('activation and diagnostics', () => {
     assert.ok(ext.isActive);
     assert.deepEqual(summary(diagnostics), ['blocking-call-in-async@17']);
     assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
+    await recordActivationTime();
   });
 
   it('serves TypeScript files (activation events cover TS/JS)', async () => {

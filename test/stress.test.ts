@@ -128,6 +128,57 @@ describe('language server under stress', function () {
     }
   });
 
+  it('TypeScript edits anywhere in a typed file (re-parsed incrementally) end in exactly the fresh result', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-stress-ts-'));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] } }));
+    const file = path.join(dir, 'jobs.ts');
+    const uri = pathToFileURL(file).href;
+    const server = await start(dir);
+    try {
+      const lines = [
+        'async function save(id: string): Promise<void> {',
+        '  await Promise.resolve(id);',
+        '}',
+        'export async function run(ids: string[]) {',
+        '  for (const id of ids) {',
+        '    await save(id);',
+        '  }',
+        '}',
+      ];
+      let text = lines.join('\n');
+      await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+      let seed = 7;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const snippets = ['    save(id);', '    void save(id);', '    // note', '    const p = save(id);', '    if (save(id)) {}', '  ]', '    save(id'];
+      for (let v = 2; v <= 151; v++) {
+        const at = 5 + next(Math.max(1, lines.length - 7));
+        // Insert, delete, or edit inside a line: every kind of change, syntax errors included.
+        const op = next(3);
+        if (op === 0) lines.splice(at, 0, snippets[next(snippets.length)]);
+        else if (op === 1 && lines.length > 9) lines.splice(at, 1);
+        else lines[at] = `${lines[at]} `;
+        text = lines.join('\n');
+        await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+        // Analyse every version, so each parse starts from the previous tree.
+        await server.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+      }
+      const final = (await server.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+      fs.writeFileSync(file, text);
+      const engine = await testEngine();
+      const fresh = engine.analyze({ filePath: file, text }, new ConfigResolver(engine.ruleIds, dir).forFile(file).config);
+      assert.deepEqual(
+        final.items.map((d) => [d.code, d.range.start.line, d.range.start.character, d.message]),
+        fresh.findings.map((f) => [f.rule, f.range.start.line, f.range.start.character, f.message]),
+      );
+      assert.ok(final.items.length > 0, 'the edits leave floating promises behind');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('opens and closes 500 documents, and follows a configuration change mid-stream', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-stress-open-'));
     const server = await start(dir);

@@ -44,7 +44,7 @@ const INFERRED_OPTIONS: ts.CompilerOptions = {
 };
 
 export class ProjectManager {
-  private readonly overlay = new Map<string, { text: string; version: number }>();
+  private readonly overlay = new Map<string, { text: string; version: number; snapshot: EditSnapshot }>();
   private readonly projects = new Map<string, Project>();
   private readonly configForDir = new Map<string, string | undefined>();
   private readonly registry = ts.createDocumentRegistry();
@@ -88,7 +88,7 @@ export class ProjectManager {
     // out of the overlay: its version is unchanged, so the program and its checker are reused
     // instead of being rebuilt for every file.
     if (!open && readDisk(key) === text) return;
-    this.overlay.set(key, { text, version: ++this.version });
+    this.overlay.set(key, { text, version: ++this.version, snapshot: new EditSnapshot(text) });
     this.state++;
   }
 
@@ -206,7 +206,7 @@ export class ProjectManager {
       },
       getScriptSnapshot: (f) => {
         const open = this.overlay.get(path.resolve(f));
-        if (open) return ts.ScriptSnapshot.fromString(open.text);
+        if (open) return open.snapshot;
         const text = ts.sys.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
@@ -227,6 +227,35 @@ export class ProjectManager {
   dispose(): void {
     for (const p of this.projects.values()) p.service.dispose();
     this.projects.clear();
+  }
+}
+
+/**
+ * A snapshot that tells the LanguageService what changed since the previous one (the common
+ * prefix and suffix of the two texts), so an edit is re-parsed incrementally: only the changed
+ * region, reusing the rest of the syntax tree, as tsserver does.
+ */
+class EditSnapshot implements ts.IScriptSnapshot {
+  constructor(readonly text: string) {}
+
+  getText(start: number, end: number): string {
+    return this.text.substring(start, end);
+  }
+
+  getLength(): number {
+    return this.text.length;
+  }
+
+  getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
+    if (!(old instanceof EditSnapshot)) return undefined;
+    const a = old.text;
+    const b = this.text;
+    const max = Math.min(a.length, b.length);
+    let prefix = 0;
+    while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < max - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+    return ts.createTextChangeRange(ts.createTextSpan(prefix, a.length - prefix - suffix), b.length - prefix - suffix);
   }
 }
 
@@ -262,6 +291,31 @@ export function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node
     if (thenType.getCallSignatures().length > 0) return true;
   }
   return false;
+}
+
+/**
+ * A cheap "no" for calls: when every call signature of the callee has a concrete return type
+ * (no type parameters) that is neither thenable nor an array of thenables, the call cannot give
+ * a promise, and resolving the call itself (overloads, contextual typing of the arguments) is
+ * skipped. False means "unknown", not "yes".
+ */
+export function callNeverThenable(services: TypeServices, call: TSESTree.CallExpression): boolean {
+  const calleeTs = services.tsNodeFor(call.callee);
+  if (!calleeTs) return false;
+  const checker = services.checker;
+  const calleeType = checker.getTypeAtLocation(calleeTs);
+  if (calleeType.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  const signatures = calleeType.getNonNullableType().getCallSignatures();
+  if (signatures.length === 0) return false;
+  for (const signature of signatures) {
+    if (signature.typeParameters?.length) return false;
+    const returned = signature.getReturnType();
+    if (returned.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Instantiable)) return false;
+    if (isThenable(checker, returned, calleeTs)) return false;
+    const element = returned.getNumberIndexType();
+    if (element && (element.flags & ts.TypeFlags.Any || isThenable(checker, element, calleeTs))) return false;
+  }
+  return true;
 }
 
 /** Whether an expression's type is thenable, per the checker. */

@@ -6,7 +6,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
-import { isPromiseArray, isPromiseLike, type TypeServices } from '../project';
+import { callNeverThenable, isPromiseArray, isPromiseLike, type TypeServices } from '../project';
 import { awaitText, enclosingFunction, isFunction, visit } from '../util';
 
 type Node = TSESTree.Node;
@@ -22,7 +22,10 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Promise') return true;
     if (node.type === 'CallExpression' && isFunction(unwrap(node.callee)) && (unwrap(node.callee) as { async?: boolean }).async) return true;
     const s = types();
-    if (s) return isPromiseLike(s, node) || isPromiseArray(s, node);
+    if (s) {
+      if (node.type === 'CallExpression' && callNeverThenable(s, node)) return false;
+      return isPromiseLike(s, node) || isPromiseArray(s, node);
+    }
     // Without type information: only calls of async functions declared in this file.
     return node.type === 'CallExpression' && node.callee.type === 'Identifier' && asyncNames.has(node.callee.name);
   };

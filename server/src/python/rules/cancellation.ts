@@ -44,6 +44,36 @@ function exits(handler: Node, types: readonly string[]): boolean {
   return false;
 }
 
+const REPORTING_CALLS = new Set(['print', 'str', 'repr', 'format', 'type', 'isinstance']);
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'print_exc', 'format_exc']);
+
+/**
+ * `except BaseException as exc:` whose handler passes `exc` on — `fut.set_exception(exc)`,
+ * `errors.append(exc)`, `self._add_exc(exc)`, `context = {'exception': exc}` — delivers the
+ * exception (CancelledError included) elsewhere instead of swallowing it: the pattern of event
+ * loops, schedulers and futures. Only logging, printing or formatting it does not count.
+ */
+function handsOff(clause: Node, handler: Node): boolean {
+  const pattern = clause.namedChildren.find((c) => c?.type === 'as_pattern');
+  const alias = pattern?.childForFieldName('alias');
+  const name = alias?.type === 'identifier' ? alias : alias?.namedChildren.find((c) => c?.type === 'identifier');
+  if (!name) return false;
+  for (const id of nodesOfType(handler, 'identifier')) {
+    if (id.text !== name.text) continue;
+    // The exception itself (not `exc.args`) passed to a call, assigned, or put in a container.
+    const parent = id.parent;
+    if (!parent) continue;
+    if (parent.type === 'argument_list') {
+      const f = parent.parent?.childForFieldName('function');
+      const callee = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+      if (callee && !REPORTING_CALLS.has(callee) && !LOG_METHODS.has(callee)) return true;
+    }
+    if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === id.id) return true;
+    if (['list', 'tuple', 'set', 'pair', 'expression_list'].includes(parent.type)) return true;
+  }
+  return false;
+}
+
 type Caught = 'cancelled' | 'base' | 'bare' | undefined;
 
 function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
@@ -113,6 +143,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
       if (!handler || exits(handler, ['raise_statement', 'return_statement'])) continue;
       if (!checkpoint) continue;
+      if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && awaitsTaskItCancelled(ctx, body, fn?.node)) continue;
       // An earlier `except CancelledError: raise` already lets cancellation through.
       if (kind !== 'cancelled' && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled')) continue;

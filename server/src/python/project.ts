@@ -179,21 +179,22 @@ function findModuleFile(base: string, parts: string[]): string | undefined {
 const PROJECT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git', 'asyncsense.json'];
 
 /**
- * Folders an absolute import may start from: the parent of the importer's top-level package,
- * the importer's own folder (scripts importing siblings), and, up to the project root, each
- * ancestor and its `src/` (namespace packages and src layouts).
+ * Folders an absolute import may start from: the parent of the importer's top-level package
+ * (for a script outside any package, its own folder: scripts import their siblings) and, up to
+ * the project root, each ancestor above it and its `src/` (namespace packages, src layouts).
  */
 function searchRoots(fromFile: string): string[] {
   const roots: string[] = [];
   const add = (d: string) => {
     if (!roots.includes(d)) roots.push(d);
   };
-  let dir = path.dirname(path.resolve(fromFile));
-  add(dir);
+  const dir = path.dirname(path.resolve(fromFile));
+  // Inside a package, `import socket` is never the package's own socket.py (absolute imports
+  // start above the top-level package); a plain folder of scripts imports its siblings.
   let top = dir;
   while (exists(path.join(top, '__init__.py'))) top = path.dirname(top);
   add(top);
-  let cur = dir;
+  let cur = top;
   for (let i = 0; i < 8; i++) {
     add(cur);
     add(path.join(cur, 'src'));

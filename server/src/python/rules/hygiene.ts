@@ -123,7 +123,9 @@ export function checkLongSleep(ctx: PythonRuleContext): void {
     const value = numericValue(arg);
     if (value === undefined || value <= DAY_SECONDS) continue;
     ctx.report({
-      message: `${fn!.text}(${arg.text}) sleeps for more than a day: to wait until cancelled, await an asyncio.Event that is never set (or a future) instead`,
+      message: `${fn!.text}(${arg.text}) sleeps for more than a day: to wait until cancelled, ${
+        r.name.startsWith('trio.') ? 'await trio.sleep_forever()' : r.name.startsWith('anyio.') ? 'await anyio.sleep_forever()' : 'await an asyncio.Event that is never set (or a future)'
+      } instead`,
       range: ctx.rangeOf(call),
       anchors: ['ASYNC116'],
     });

@@ -257,6 +257,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     return 2;
   }
 
+  engine.prepareFiles(walked.files);
   const skipped = walked.skipped.slice();
   const reports: FileReport[] = [];
   const internalErrors: string[] = [];

@@ -454,6 +454,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (folders.length > 0) workDone.begin('AsyncSense: analysing the workspace', 0, undefined, true);
     for (const { folder, settings } of folders) {
       const walk = walkFiles([folder], { cwd: folder, extensions: e.extensions, resolver });
+      e.prepareFiles(walk.files);
       let done = 0;
       for (const file of walk.files) {
         if (token.isCancellationRequested) return { items };

@@ -71,6 +71,16 @@ export class Engine {
   }
 
   /** Tells front ends that keep project-wide indexes about a changed (or deleted) file. */
+  /** Announces the files of a scan before they are analysed one by one (see FrontEnd.prepareFiles). */
+  prepareFiles(filePaths: readonly string[]): void {
+    const byFrontEnd = new Map<FrontEnd, string[]>();
+    for (const f of filePaths) {
+      const fe = this.frontEndFor(f);
+      if (fe?.prepareFiles) byFrontEnd.set(fe, [...(byFrontEnd.get(fe) ?? []), f]);
+    }
+    for (const [fe, files] of byFrontEnd) fe.prepareFiles!(files);
+  }
+
   updateFile(filePath: string, text: string | undefined): void {
     const fe = this.frontEndFor(filePath);
     fe?.updateFile?.(filePath, text);

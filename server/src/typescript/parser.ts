@@ -117,6 +117,10 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     this.projects.updateFile(filePath, text);
   }
 
+  prepareFiles(filePaths: readonly string[]): void {
+    if (this.typeAware) this.projects.addRootFiles(filePaths);
+  }
+
   /** The program's SourceFile for the text, when a program can be built (never throws). */
   private programFor(filePath: string, text: string) {
     try {

@@ -93,6 +93,21 @@ export class ProjectManager {
   }
 
   /**
+   * Makes files roots of their projects before a scan analyses them, so that one program serves
+   * them all (adding them one at a time would rebuild a program and checker per file).
+   */
+  addRootFiles(filePaths: readonly string[]): void {
+    for (const f of filePaths) {
+      const abs = path.resolve(f);
+      const project = this.projectFor(abs);
+      if (!project.rootFiles.has(abs)) {
+        project.rootFiles.add(abs);
+        this.state++;
+      }
+    }
+  }
+
+  /**
    * The program of the file's project, and the file's SourceFile in it, for the current `text`;
    * undefined if no program can be built. The checker is created (binding every file, which also
    * sets the parent pointers the ESTree converter relies on).

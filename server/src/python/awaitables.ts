@@ -330,11 +330,13 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
+      const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
       if (awaited) {
-        const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
         if (r && FACTORY_RESULTS[r.name]) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
         return undefined;
       }
+      // `loop = asyncio.get_running_loop()`: the synchronous factories of the event loop.
+      if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
       return this.classOfConstructor(fn, target);
     }
     // `async with aiohttp.ClientSession() as session:` / `async with pool.acquire() as conn:`.

@@ -7,6 +7,9 @@ import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { awaitEdits, canInsertAwait, nodesOfType } from '../util';
 
+/** Library awaitables that start their work when called (futures), unlike coroutines. */
+const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
+
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
@@ -17,9 +20,21 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded) continue;
+    const canAwait = canInsertAwait(ctx, call);
+    // gather/shield/run_in_executor schedule their work at once: it runs, but nothing waits for
+    // it and its exception is lost. Awaiting it changes when the caller resumes: a suggestion.
+    const scheduled = awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+    if (scheduled) {
+      const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
+      ctx.report({
+        message: `The future from ${awaitable.display}() ${where}: the work runs, but nothing waits for it to finish and its exception is lost`,
+        range: ctx.rangeOf(call),
+        suggestions: canAwait ? [{ title: `Await ${awaitable.display}()`, safe: false, edits: awaitEdits(ctx, call) }] : undefined,
+      });
+      continue;
+    }
     const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
     const tail = discarded === 'statement' ? 'is never awaited, so it never runs' : `is stored in '${discarded}' but never awaited, so it never runs`;
-    const canAwait = canInsertAwait(ctx, call);
     ctx.report({
       message: `${what} ${tail}`,
       range: ctx.rangeOf(call),

@@ -28,6 +28,10 @@ export const unawaitedCoroutine: Rule = {
       '(`staticmethod`, `functools.wraps`-style wrappers defined in the project, route decorators',
       'such as `@app.get(...)`, ...). A coroutine that is returned, stored, passed to another call',
       '(`gather`, `create_task`, a list that is gathered later) is not reported.',
+      '',
+      'Futures that start their work when created — `asyncio.gather(...)`, `asyncio.shield(...)`,',
+      '`loop.run_in_executor(...)` — are reported too when dropped: the work runs, but nothing waits',
+      'for it and its exception is lost (adding `await` is then a suggestion, as it changes timing).',
     ].join('\n'),
     why: [
       'Calling a coroutine function only creates a coroutine object; nothing in its body runs until',

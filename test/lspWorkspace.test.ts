@@ -200,3 +200,35 @@ describe('language server: Jupyter notebooks', function () {
     await client.connection.sendNotification('notebookDocument/didClose', { notebookDocument: { uri: notebook }, cellTextDocuments: texts.map((_, i) => ({ uri: cell(i) })) });
   });
 });
+
+describe('language server: dependencies between open documents', function () {
+  this.timeout(60_000);
+  let workspace: string;
+  let client: Client;
+
+  before(async () => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-deps-'));
+    client = startServer();
+    await client.initialize(workspace);
+  });
+  after(() => client.stop());
+
+  it("re-analyses an importer when a module's async def changes in the editor", async () => {
+    const store = 'async def save(row):\n    return row\n';
+    const caller = 'from store import save\n\n\nasync def handler(row):\n    save(row)\n';
+    fs.writeFileSync(path.join(workspace, 'store.py'), store);
+    fs.writeFileSync(path.join(workspace, 'handler.py'), caller);
+    const storeUri = pathToFileURL(path.join(workspace, 'store.py')).href;
+    const callerUri = pathToFileURL(path.join(workspace, 'handler.py')).href;
+    await client.open(storeUri, 'python', store);
+    await client.open(callerUri, 'python', caller);
+    assert.deepEqual((await client.diagnostics(callerUri)).map((d) => d.code), ['unawaited-coroutine']);
+    // `save` becomes a plain function in the editor (unsaved): the importer's finding goes away.
+    await client.change(storeUri, 2, 'def save(row):\n    return row\n');
+    await client.diagnostics(storeUri);
+    assert.deepEqual(await client.diagnostics(callerUri), []);
+    await client.change(storeUri, 3, store);
+    await client.diagnostics(storeUri);
+    assert.deepEqual((await client.diagnostics(callerUri)).map((d) => d.code), ['unawaited-coroutine']);
+  });
+});

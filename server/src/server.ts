@@ -85,6 +85,8 @@ interface Analysed {
   version: number;
   settings: EditorSettings;
   result: AnalysisResult;
+  /** The open documents' content generation it was computed against (absent: any). */
+  generation?: number;
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
@@ -115,6 +117,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** The client resolves code action edits lazily (`codeAction/resolve`). */
   let resolveEdits = false;
   const cache = new Map<string, Analysed>();
+  let contentGeneration = 0;
   let configurationSupported = false;
   const settingsCache = new Map<string, Promise<EditorSettings>>();
   const reportedSettingProblems = new Set<string>();
@@ -180,7 +183,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (notebook) return language === 'python' ? analyseNotebookCell(notebook.uri, doc, settings) : { findings: [], ruleErrors: [] };
     const hit = cache.get(doc.uri);
     if (hit && hit.settings === settings) {
-      if (hit.version === doc.version) return hit.result;
+      // Unchanged, and no other open document changed since: a Python module's async defs or
+      // a TS file's exported types can change this file's findings (interFileDependencies).
+      if (hit.version === doc.version && hit.generation === contentGeneration) return hit.result;
       // `run: onSave`: keep the last result until the document is saved.
       if (settings.run === 'onSave' && !dueOnSave.has(doc.uri)) return hit.result;
     }
@@ -199,6 +204,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       });
     }
     const text = doc.getText();
+    // New text for this document: results of the other open documents may depend on it.
+    if (!hit || hit.version !== doc.version) contentGeneration++;
     engine.updateFile(filePath, text);
     let result: AnalysisResult;
     try {
@@ -217,7 +224,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       result = { findings: [], ruleErrors: [] };
     }
     if (result.skipped) log(`skipped ${doc.uri}: ${result.skipped}`);
-    cache.set(doc.uri, { version: doc.version, settings, result });
+    cache.set(doc.uri, { version: doc.version, settings, result, generation: contentGeneration });
     return result;
   }
 

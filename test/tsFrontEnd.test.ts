@@ -126,16 +126,27 @@ describe('typescript front end', () => {
     }
   });
 
-  it('collects comments with their own-line flag', () => {
+  it('collects comments with their own-line flag when the file has a suppression directive', () => {
     const fe = new TsFrontEnd();
-    const parsed = fe.parse('a.ts', 'const a = 1; // trailing\n  // own line\n/* block */ const b = 2;\nconst s = "// not a comment";\n');
+    const parsed = fe.parse('a.ts', 'const a = 1; // trailing\n  // asyncsense-ignore-next-line x\n/* block */ const b = 2;\nconst s = "// not a comment";\n');
     assert.deepEqual(
       parsed.comments.map((c) => [c.text, c.ownLine, c.range.start.line]),
       [
         ['// trailing', false, 0],
-        ['// own line', true, 1],
+        ['// asyncsense-ignore-next-line x', true, 1],
         ['/* block */', true, 2],
       ],
+    );
+  });
+
+  it('skips collecting comments in a file without any directive, yet rules can still read them', () => {
+    const fe = new TsFrontEnd({ typeAware: false });
+    const parsed = fe.parse('b.ts', 'const a = 1; // trailing\n/* block */\n');
+    assert.deepEqual(parsed.comments, []);
+    const ctx = parsed.makeContext(() => undefined);
+    assert.deepEqual(
+      (ctx.ast.comments ?? []).map((c) => `${c.type}:${c.value}`),
+      ['Line: trailing', 'Block: block '],
     );
   });
 });

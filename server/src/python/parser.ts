@@ -11,6 +11,7 @@ import type { Range, Report, RuleSettings, SourceComment } from '../engine/types
 import type { PythonRuleContext } from './context';
 import { PythonProjectIndex } from './project';
 import { PythonScope } from './scope';
+import { nodesOfType } from './util';
 
 /** Longest a single parse may take. */
 export const PARSE_BUDGET_MS = 8000;
@@ -97,8 +98,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
 /** Every comment node (searched inside the WASM module: no recursion in JS, deep nesting is fine). */
 function collectComments(root: Node, lines: LineIndex): SourceComment[] {
   const out: SourceComment[] = [];
-  for (const c of root.descendantsOfType('comment')) {
-    if (!c) continue;
+  for (const c of nodesOfType(root, 'comment')) {
     const start = c.startPosition;
     const end = c.endPosition;
     const before = lines.lineText(start.row).slice(0, start.column);

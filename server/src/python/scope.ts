@@ -6,6 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { importBindings } from './project';
+import { nodesOfType } from './util';
 
 export type ScopeKind = 'module' | 'function' | 'lambda' | 'class' | 'comprehension';
 
@@ -265,7 +266,7 @@ export class PythonScope {
    * module), keeping a stack of open scopes by position.
    */
   private build(root: Node): void {
-    const nodes = root.descendantsOfType(BUILD_TYPES).filter((n): n is Node => n !== null && n.isNamed);
+    const nodes = nodesOfType(root, BUILD_TYPES);
     const open: Scope[] = [this.module];
     const typeChecking: { start: number; end: number }[] = [];
     for (const node of nodes) {

@@ -12,15 +12,34 @@ export function nodesOfType(root: Node, types: string | readonly string[]): Node
   const key = `${root.id}:${wanted.join(',')}`;
   let hit = perTree.get(key);
   if (!hit) {
-    // descendantsOfType runs inside the WASM module: fast and stack-safe.
-    // Keywords share their node's type name (`yield`, `await`): keep named nodes only.
-    hit = root.descendantsOfType(wanted as string[]).filter((n): n is Node => n !== null && n.isNamed);
+    if (root.parent === null && wanted.every((t) => ROOT_PREFETCH.has(t))) {
+      // The rules' whole-file queries: one walk of the tree for all of them (each walk inside
+      // the WASM module costs about as much as the next, whatever it collects).
+      let all = perTree.get(PREFETCH_KEY);
+      if (!all) perTree.set(PREFETCH_KEY, (all = namedOfTypes(root, [...ROOT_PREFETCH])));
+      const set = new Set(wanted);
+      hit = all.filter((n) => set.has(n.type));
+    } else hit = namedOfTypes(root, wanted);
     perTree.set(key, hit);
   }
   return hit;
 }
 
+/** descendantsOfType runs inside the WASM module: fast and stack-safe. Keywords share their node's type name (`yield`, `await`): named nodes only. */
+function namedOfTypes(root: Node, types: readonly string[]): Node[] {
+  return root.descendantsOfType(types as string[]).filter((n): n is Node => n !== null && n.isNamed);
+}
+
 const searchCache = new WeakMap<Tree, Map<string, Node[]>>();
+const PREFETCH_KEY = '\0prefetch';
+/** Node types the rules and the scope builder ask for across the whole file. */
+const ROOT_PREFETCH: ReadonlySet<string> = new Set([
+  'comment', 'call', 'function_definition', 'lambda', 'class_definition', 'list_comprehension', 'set_comprehension',
+  'dictionary_comprehension', 'generator_expression', 'import_statement', 'import_from_statement', 'global_statement',
+  'nonlocal_statement', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'named_expression',
+  'as_pattern', 'except_clause', 'if_statement', 'try_statement', 'with_statement', 'yield', 'await', 'decorator',
+  'while_statement',
+]);
 
 /** The expression a decorator applies, without call arguments: `app.get` for `@app.get("/")`. */
 export function decoratorTarget(decorator: Node): Node | null {

@@ -136,6 +136,32 @@ describe('robustness (property tests)', function () {
   mutationTest('never throws on mutations of every fixture (deletions, duplications, truncations)', () => true, () => fast, 30_000);
   mutationTest('never throws on mutations of TS/JS fixtures, with type information', (f) => !isPy(f), () => engine, 1_500);
 
+  it('an edit re-parsed incrementally gives exactly the findings of a fresh parse (Python)', () => {
+    const fixtures = listFixtures(fixturesDir)
+      .filter((f) => f.endsWith('.py'))
+      .map((f) => ({ f, text: fs.readFileSync(f, 'utf8') }));
+    const edit = fc.record({
+      index: fc.nat({ max: fixtures.length - 1 }),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      len: fc.nat({ max: 40 }),
+      insert: fc.constantFrom('', 'await ', 'time.sleep(1)\n', '    ', '\n', 'async def f():\n    pass\n', '(', ')', '😀', '\r\n', '#'),
+    });
+    const summary = (r: ReturnType<Engine['analyze']>) => r.findings.map((x) => `${x.rule}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`);
+    check(fc.property(edit, ({ index, at, len, insert }) => {
+      const { f, text } = fixtures[index];
+      const i = Math.floor(at * text.length);
+      const edited = text.slice(0, i) + insert + text.slice(i + len);
+      const config = allRulesConfig(path.dirname(f));
+      // The same path analysed twice: the second parse starts from the first tree.
+      fast.analyze({ filePath: f, text }, config);
+      const incremental = fast.analyze({ filePath: f, text: edited }, config);
+      fast.updateFile(f, undefined);
+      const fresh = fast.analyze({ filePath: f, text: edited }, config);
+      fast.updateFile(f, undefined);
+      assert.deepEqual(summary(incremental), summary(fresh));
+    }) as never, 2_000);
+  });
+
   it('every fix offered on a fixture, applied alone, adds no syntax error; fix-all is idempotent', () => {
     let checked = 0;
     for (const f of listFixtures(fixturesDir)) {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
 import { LineIndex } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
@@ -48,14 +48,45 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
 
   updateFile(filePath: string, text: string | undefined): void {
     this.projectIndex?.updateFile(filePath, text);
+    if (text === undefined) this.forgetTree(filePath);
   }
 
-  parseTree(text: string): Tree {
+  /**
+   * The last tree of each recently analysed file (a copy owned by this cache), so that the next
+   * version of the file is re-parsed incrementally: tree-sitter reuses every subtree outside
+   * the changed span.
+   */
+  private readonly lastTrees = new Map<string, { text: string; tree: Tree }>();
+
+  private forgetTree(filePath: string): void {
+    const last = this.lastTrees.get(filePath);
+    if (!last) return;
+    last.tree.delete();
+    this.lastTrees.delete(filePath);
+  }
+
+  /** Parses `text`, starting from the file's previous tree when there is one. */
+  private parseIncrementally(filePath: string, text: string): Tree {
+    const last = this.lastTrees.get(filePath);
+    this.lastTrees.delete(filePath);
+    let tree: Tree;
+    try {
+      if (last) last.tree.edit(editBetween(last.text, text));
+      tree = this.parseTree(text, last?.tree);
+    } finally {
+      last?.tree.delete();
+    }
+    this.lastTrees.set(filePath, { text, tree: tree.copy() });
+    if (this.lastTrees.size > MAX_KEPT_TREES) this.forgetTree(this.lastTrees.keys().next().value!);
+    return tree;
+  }
+
+  parseTree(text: string, previous?: Tree): Tree {
     if (!this.parser) throw new Error('PythonFrontEnd.init() was not awaited');
     // A time budget: some inputs (thousands of consecutive comment lines) make the grammar's
     // indentation scanner quadratic. Give up on those rather than block the server.
     const deadline = performance.now() + PARSE_BUDGET_MS;
-    const tree = this.parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+    const tree = this.parser.parse(text, previous ?? null, { progressCallback: () => performance.now() > deadline });
     if (!tree) {
       this.parser.reset();
       throw new SkipFileError(`parsing took longer than ${PARSE_BUDGET_MS / 1000} s`);
@@ -64,7 +95,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
   }
 
   parse(filePath: string, text: string): ParsedFile<PythonRuleContext> {
-    const tree = this.parseTree(text);
+    const tree = this.parseIncrementally(filePath, text);
     const lines = new LineIndex(text);
     const comments = collectComments(tree.rootNode, lines);
     let scope: PythonScope | undefined;
@@ -93,6 +124,38 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
       dispose: () => tree.delete(),
     };
   }
+}
+
+const MAX_KEPT_TREES = 32;
+
+/**
+ * The edit that turns `before` into `after` (their common prefix and suffix kept), in the
+ * UTF-16 code units and rows/columns web-tree-sitter uses.
+ */
+function editBetween(before: string, after: string): Edit {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return new Edit({
+    startIndex: prefix,
+    oldEndIndex: before.length - suffix,
+    newEndIndex: after.length - suffix,
+    startPosition: pointAt(before, prefix),
+    oldEndPosition: pointAt(before, before.length - suffix),
+    newEndPosition: pointAt(after, after.length - suffix),
+  });
+}
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
 }
 
 /** Every comment node (searched inside the WASM module: no recursion in JS, deep nesting is fine). */

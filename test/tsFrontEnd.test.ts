@@ -16,6 +16,12 @@ function calls(ast: TSESTree.Program): TSESTree.CallExpression[] {
   return out;
 }
 
+/** The ESTree of a file and its type information, as the TS front end gives them to rules. */
+function typed(projects: ProjectManager, file: string, text: string) {
+  const ctx = new TsFrontEnd({ projects }).parse(file, text).makeContext(() => undefined);
+  return { ast: ctx.ast, services: ctx.types() };
+}
+
 describe('typescript front end', () => {
   it('parses past syntax errors', () => {
     const parsed = parseTs('a.ts', 'async function a() { f(); }\nfunction broken() { const x = ; }\nasync function b() { g(); }\n');
@@ -73,16 +79,16 @@ describe('typescript front end', () => {
     fs.writeFileSync(file, text1);
     const projects = new ProjectManager();
     try {
-      const p1 = parseTs(file, text1);
-      const s1 = projects.getTypeServices(file, text1, p1);
+      const p1 = typed(projects, file, text1);
+      const s1 = p1.services;
       assert.ok(s1, projects.messages.join('\n'));
       const [loadCall, nowCall] = calls(p1.ast);
       assert.equal(isPromiseLike(s1, loadCall), true);
       assert.equal(isPromiseLike(s1, nowCall), false);
       // An edit in the editor: `now` is imported under the other name.
       const text2 = "import { load as now, now as load } from './lib';\nload();\nnow();\n";
-      const p2 = parseTs(file, text2);
-      const s2 = projects.getTypeServices(file, text2, p2)!;
+      const p2 = typed(projects, file, text2);
+      const s2 = p2.services!;
       const [a, b] = calls(p2.ast);
       assert.equal(isPromiseLike(s2, a), false);
       assert.equal(isPromiseLike(s2, b), true);
@@ -100,8 +106,8 @@ describe('typescript front end', () => {
     fs.writeFileSync(file, text);
     const projects = new ProjectManager();
     try {
-      const parsed = parseTs(file, text);
-      const services = projects.getTypeServices(file, text, parsed)!;
+      const parsed = typed(projects, file, text);
+      const services = parsed.services!;
       assert.ok(services);
       assert.deepEqual(calls(parsed.ast).map((c) => isPromiseLike(services, c)), [true, true, false]);
     } finally {
@@ -116,8 +122,8 @@ describe('typescript front end', () => {
     const text = 'async function f() {}\nf();\n';
     const projects = new ProjectManager();
     try {
-      const parsed = parseTs(file, text);
-      const services = projects.getTypeServices(file, text, parsed);
+      const parsed = typed(projects, file, text);
+      const services = parsed.services;
       assert.ok(services);
       assert.ok(projects.messages.some((m) => m.includes('tsconfig.json')), projects.messages.join('\n'));
       assert.equal(isPromiseLike(services, calls(parsed.ast)[0]), true);

@@ -240,7 +240,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       .filter((c) => c.kind === NotebookCellKind.Code)
       .map((c) => documents.get(c.document))
       .filter((d): d is TextDocument => !!d && d.languageId === 'python');
-    const key = `${settings === cache.get(notebookUri)?.settings}:${cells.map((c) => `${c.uri}@${c.version}`).join('|')}`;
+    const key = cells.map((c) => `${c.uri}@${c.version}`).join('|');
     const hit = notebookResults.get(notebookUri);
     if (hit?.key === key && cache.get(notebookUri)?.settings === settings) return hit.byCell.get(doc.uri) ?? { findings: [], ruleErrors: [] };
     const starts: number[] = [];
@@ -581,15 +581,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /**
    * With `codeAction/resolve` support, actions travel without their edit (the client asks for it
-   * when one is chosen); otherwise the edit is computed now.
+   * when one is chosen); otherwise the edit is computed now, and an action whose edit went stale
+   * is dropped.
    */
-  const pendingEdits: Promise<void>[] = [];
-  function lazy(action: CodeAction, data: ActionData): CodeAction {
-    if (resolveEdits) return { ...action, data };
-    const eager: CodeAction = { ...action };
-    pendingEdits.push(editFor(data).then((edit) => void (eager.edit = edit)));
-    return eager;
+  async function withEdits(actions: CodeAction[]): Promise<CodeAction[]> {
+    if (resolveEdits) return actions;
+    const eager = await Promise.all(
+      actions.map(async ({ data, ...action }) => (data ? { ...action, edit: await editFor(data as ActionData) } : action)),
+    );
+    return eager.filter((a) => a.edit || a.command);
   }
+
+  const lazy = (action: CodeAction, data: ActionData): CodeAction => ({ ...action, data });
 
   connection.onCodeActionResolve(async (action) => {
     const data = action.data as ActionData | undefined;
@@ -667,9 +670,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           actions.push(lazy({ title: 'Fix all auto-fixable AsyncSense problems', kind: FIX_ALL_KIND }, { type: 'fixAll', uri: doc.uri, version: doc.version }));
         }
       }
-      await Promise.all(pendingEdits.splice(0));
-      // Without resolve support an action whose edit went stale is dropped.
-      return actions.filter((a) => a.edit || a.command || resolveEdits);
+      return await withEdits(actions);
     } catch (e) {
       log(`code actions failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       return [];

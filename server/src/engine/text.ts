@@ -118,3 +118,16 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): { text: st
   out += text.slice(cursor);
   return { text: out, applied: accepted.length, skipped };
 }
+
+/**
+ * The span that differs between two versions of a text: the length of their common prefix, and
+ * of their common suffix (not overlapping the prefix). Incremental parsers start from it.
+ */
+export function changedSpan(before: string, after: string): { prefix: number; suffix: number } {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}

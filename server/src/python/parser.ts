@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
-import { LineIndex } from '../engine/text';
+import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { PythonRuleContext } from './context';
 import { PythonProjectIndex } from './project';
@@ -133,11 +133,7 @@ const MAX_KEPT_TREES = 32;
  * UTF-16 code units and rows/columns web-tree-sitter uses.
  */
 function editBetween(before: string, after: string): Edit {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  const { prefix, suffix } = changedSpan(before, after);
   return new Edit({
     startIndex: prefix,
     oldEndIndex: before.length - suffix,

@@ -148,7 +148,8 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
 
   parse(filePath: string, text: string): ParsedFile<TsRuleContext> {
     let parsed: ParsedTs | undefined;
-    let types: TypeServices | undefined | null = null;
+    // Type information comes with the parse: a file that has types is parsed by its program.
+    let types: TypeServices | undefined;
     try {
       const found = this.typeAware ? this.programFor(filePath, text) : undefined;
       if (found) {
@@ -191,12 +192,7 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
           imports ??= new TsImports(ast);
           return imports;
         },
-        types: () => {
-          if (types === null) {
-            types = parsed && this.typeAware ? this.projects.getTypeServices(filePath, text, parsed) : undefined;
-          }
-          return types;
-        },
+        types: () => types,
         report,
         rangeOf,
       }),

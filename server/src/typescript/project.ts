@@ -10,7 +10,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import type { ParsedTs } from './parser';
+import { changedSpan } from '../engine/text';
 
 export interface TypeServices {
   program: ts.Program;
@@ -140,23 +140,6 @@ export class ProjectManager {
     return { program, sourceFile, checker: program.getTypeChecker() };
   }
 
-  /** Types for a file parsed on its own (`parsed`), mapping its nodes to the program's by position. */
-  getTypeServices(filePath: string, text: string, parsed: ParsedTs): TypeServices | undefined {
-    const found = this.programFor(filePath, text);
-    if (!found) return undefined;
-    const { program, sourceFile, checker } = found;
-    return {
-      program,
-      checker,
-      sourceFile,
-      tsNodeFor: (node) => {
-        const ours = parsed.esTreeToTs.get(node as object);
-        if (!ours) return undefined;
-        return findSameNode(sourceFile, ours.getStart(parsed.sourceFile), ours.end, ours.kind);
-      },
-    };
-  }
-
   private projectFor(file: string): Project {
     const config = this.findConfig(path.dirname(file));
     if (config) {
@@ -265,11 +248,7 @@ class EditSnapshot implements ts.IScriptSnapshot {
     if (!(old instanceof EditSnapshot)) return undefined;
     const a = old.text;
     const b = this.text;
-    const max = Math.min(a.length, b.length);
-    let prefix = 0;
-    while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < max - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+    const { prefix, suffix } = changedSpan(a, b);
     return ts.createTextChangeRange(ts.createTextSpan(prefix, a.length - prefix - suffix), b.length - prefix - suffix);
   }
 }
@@ -282,20 +261,6 @@ function readDisk(file: string): string | undefined {
   }
 }
 
-/** The node of `kind` spanning exactly [start, end) in `sf`. */
-function findSameNode(sf: ts.SourceFile, start: number, end: number, kind: ts.SyntaxKind): ts.Node | undefined {
-  let current: ts.Node = sf;
-  for (;;) {
-    if (current.kind === kind && current.getStart(sf) === start && current.end === end) return current;
-    let next: ts.Node | undefined;
-    current.forEachChild((child) => {
-      if (next) return;
-      if (child.pos <= start && end <= child.end) next = child;
-    });
-    if (!next) return undefined;
-    current = next;
-  }
-}
 
 /** Whether a type is thenable: it (or a member of a union) has a callable `then`. */
 export function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {

@@ -7,11 +7,15 @@ import type { TsRuleContext } from './context';
 type Node = TSESTree.Node;
 export type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
-/** Visits every node in document order with an explicit stack (deep nesting cannot overflow). */
-export function visit(root: Node, enter: (node: Node) => void): void {
+/**
+ * Visits every node in document order with an explicit stack (deep nesting cannot overflow).
+ * Nodes for which `skip` holds are not entered, nor their subtrees (the root always is).
+ */
+export function visit(root: Node, enter: (node: Node) => void, skip?: (node: Node) => boolean): void {
   const stack: Node[] = [root];
   while (stack.length) {
     const node = stack.pop()!;
+    if (skip && node !== root && skip(node)) continue;
     enter(node);
     const keys = visitorKeys[node.type] ?? [];
     for (let k = keys.length - 1; k >= 0; k--) {

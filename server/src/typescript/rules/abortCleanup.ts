@@ -13,7 +13,6 @@
  * elsewhere and calls of any function whose signature accepts a signal.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
@@ -167,12 +166,12 @@ function isGlobal(ctx: TsRuleContext, id: TSESTree.Identifier): boolean {
       if (n.type === 'FunctionDeclaration' && n.id) names.add(n.id.name);
       return isFunction(n);
     };
-    visitSkipping(ctx.ast, skip, (n) => {
+    visit(ctx.ast, (n) => {
       if (n.type === 'VariableDeclarator') for (const name of patternNames(n.id)) names.add(name);
       else if ((n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration' || n.type === 'TSImportEqualsDeclaration' || n.type === 'TSEnumDeclaration' || n.type === 'TSModuleDeclaration') && n.id?.type === 'Identifier') names.add(n.id.name);
       else if (n.type === 'ImportDeclaration') for (const sp of n.specifiers) names.add(sp.local.name);
       else if (n.type === 'CatchClause' && n.param) for (const name of patternNames(n.param)) names.add(name);
-    });
+    }, skip);
     moduleNames.set(ctx.ast, top);
   }
   if (top.has(id.name)) return false;
@@ -525,9 +524,9 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
 function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: Map<FunctionNode, SignalParam[]>, types: LazyTypes): string | undefined {
   const calls: TSESTree.CallExpression[] = [];
   // Nested functions with a signal parameter of their own are checked on their own.
-  visitSkipping(fn.body, (n) => isFunction(n) && withSignal.has(n), (n) => {
+  visit(fn.body, (n) => {
     if (n.type === 'CallExpression') calls.push(n);
-  });
+  }, (n) => isFunction(n) && withSignal.has(n));
   for (const call of calls) {
     const known = knownCancellable(ctx, call);
     if (known) return known;
@@ -539,25 +538,6 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
   return undefined;
 }
 
-/** Like `visit`, without entering nodes for which `skip` holds (the root is always entered). */
-function visitSkipping(root: Node, skip: (n: Node) => boolean, enter: (n: Node) => void): void {
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node !== root && skip(node)) continue;
-    enter(node);
-    const keys = visitorKeys[node.type] ?? [];
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = (node as unknown as Record<string, unknown>)[keys[k]];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          const child = value[i] as Node | null;
-          if (child && typeof child.type === 'string') stack.push(child);
-        }
-      } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // timer-or-listener-leak
@@ -594,12 +574,12 @@ function isAsyncContext(fn: FunctionNode): boolean {
     const b = unwrap(fn.body);
     returnsPromise = b.type === 'NewExpression' && unwrap(b.callee).type === 'Identifier' && (unwrap(b.callee) as TSESTree.Identifier).name === 'Promise';
   } else {
-    visitSkipping(fn.body, isFunction, (n) => {
+    visit(fn.body, (n) => {
       if (n.type === 'ReturnStatement' && n.argument) {
         const a = unwrap(n.argument);
         if (a.type === 'NewExpression' && unwrap(a.callee).type === 'Identifier' && (unwrap(a.callee) as TSESTree.Identifier).name === 'Promise') returnsPromise = true;
       }
-    });
+    }, isFunction);
   }
   return returnsPromise;
 }
@@ -1113,7 +1093,7 @@ function argCarriesSignal(arg: Node, names: Set<string>): boolean {
 /** Whether a handler body treats every error alike and lets the function carry on normally. */
 function swallows(body: Node, errName: string | undefined): boolean {
   let handled = false;
-  visitSkipping(body, (n) => isFunction(n), (n) => {
+  visit(body, (n) => {
     if (handled) return;
     switch (n.type) {
       case 'ThrowStatement':
@@ -1149,7 +1129,7 @@ function swallows(body: Node, errName: string | undefined): boolean {
       default:
         return;
     }
-  });
+  }, (n) => isFunction(n));
   if (handled) return false;
   // The error handed on (returned, stored, passed to a non-logging call), even from a closure: propagated.
   if (errName && referencesTo(body, errName).some((ref) => propagates(ref, body))) return false;

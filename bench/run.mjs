@@ -4,6 +4,7 @@
 // writes bench/results.json. Nothing is installed or downloaded at run time.
 //
 //   node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]
+//                      [--only scan,memory,cli,edits,cold,activation]
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +31,8 @@ const sizes = (opt('sizes', quick ? '1000,10000' : '1000,10000,100000')).split('
 const editCount = Number(opt('edits', quick ? 50 : 200));
 const corpusArg = opt('corpus', undefined);
 const cacheDir = path.join(root, '.bench-cache');
+const only = opt('only', undefined)?.split(',');
+const want = (section) => !only || only.includes(section);
 
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -300,19 +303,21 @@ async function measureColdStart(dir) {
   return out;
 }
 
+/** Peak RSS of a server that has every file of one language open (one server per language). */
 async function measureMemory(dir, files) {
-  const server = await startServer();
-  await server.initialize(dir);
+  const out = {};
   for (const [language, list] of [['python', files.py], ['typescript', files.ts]]) {
+    const server = await startServer();
+    await server.initialize(dir);
     for (const f of list) {
       const uri = pathToFileURL(f).href;
       await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text: readFileSync(f, 'utf8') } });
       await server.diagnostics(uri);
     }
+    out[language] = server.peakRssMb();
+    await server.stop();
   }
-  const peak = server.peakRssMb();
-  await server.stop();
-  return peak;
+  return out;
 }
 
 /**
@@ -377,11 +382,15 @@ async function main() {
   }
   for (const c of corpora) {
     const runs = c.files.pyLines > 50_000 ? 2 : 5;
-    process.stderr.write(`scan ${c.label}...\n`);
-    results.scan.push(await measureScan(c.label, c.files, runs, scanners));
-    process.stderr.write(`memory ${c.label}...\n`);
-    results.peakRssMb[c.label] = await measureMemory(c.dir, c.files);
-    if (!corpusArg && c.label !== '1k') {
+    if (want('scan')) {
+      process.stderr.write(`scan ${c.label}...\n`);
+      results.scan.push(await measureScan(c.label, c.files, runs, scanners));
+    }
+    if (want('memory')) {
+      process.stderr.write(`memory ${c.label}...\n`);
+      results.peakRssMb[c.label] = await measureMemory(c.dir, c.files);
+    }
+    if (want('cli') && !corpusArg && c.label !== '1k') {
       process.stderr.write(`CLI vs CLI ${c.label}...\n`);
       results.cli.push(await measureClis(c, c.files.pyLines > 50_000 ? 1 : 3));
     }
@@ -397,17 +406,24 @@ async function main() {
   const editDir = path.join(cacheDir, 'edits');
   await fs.mkdir(editDir, { recursive: true });
   await fs.writeFile(path.join(editDir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [] }, include: ['src'] }));
-  process.stderr.write('edits python...\n');
-  results.edits.python = await measureEdits('python', editDir);
-  process.stderr.write('edits typescript...\n');
-  results.edits.typescript = await measureEdits('typescript', editDir);
-  process.stderr.write('cold start...\n');
-  results.coldStartMs = await measureColdStart(editDir);
-  process.stderr.write('extension activation (real VS Code)...\n');
-  results.activation = measureActivation();
+  if (want('edits')) {
+    process.stderr.write('edits python...\n');
+    results.edits.python = await measureEdits('python', editDir);
+    process.stderr.write('edits typescript...\n');
+    results.edits.typescript = await measureEdits('typescript', editDir);
+  }
+  if (want('cold')) {
+    process.stderr.write('cold start...\n');
+    results.coldStartMs = await measureColdStart(editDir);
+  }
+  if (want('activation')) {
+    process.stderr.write('extension activation (real VS Code)...\n');
+    results.activation = measureActivation();
+  }
   results.durationSec = Math.round((Date.now() - started) / 1000);
 
-  await fs.writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (--only, --corpus) prints its figures but keeps the full run's results file.
+  if (!only && !corpusArg) await fs.writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
 }
 
@@ -441,14 +457,17 @@ function printTable(r) {
     );
   }
   out.push('');
-  out.push(`Cold start, server spawn to first diagnostics (p50 ms): python ${ms(r.coldStartMs.python.p50)}, typescript ${ms(r.coldStartMs.typescript.p50)}`);
+  if (r.coldStartMs.python) out.push(`Cold start, server spawn to first diagnostics (p50 ms): python ${ms(r.coldStartMs.python.p50)}, typescript ${ms(r.coldStartMs.typescript.p50)}`);
   out.push(
-    r.activation?.activationMs
+    !r.activation
+      ? 'Extension activation: not run'
+      : r.activation.activationMs
       ? `Extension activation in VS Code (p50 ms): activate() ${ms(r.activation.activationMs.p50)}, server ready ${ms(r.activation.serverReadyMs.p50)} after activation began`
       : `Extension activation: not measured (${r.activation?.unavailable ?? 'unknown'})`,
   );
-  out.push(`Peak server RSS after opening every file (MB): ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  out.push(`(total ${r.durationSec}s; written to bench/results.json)`);
+  const rss = Object.entries(r.peakRssMb);
+  if (rss.length) out.push(`Peak server RSS after opening every file of one language (MB): ${rss.map(([k, v]) => `${k} py ${v.python} / ts ${v.typescript}`).join(', ')}`);
+  out.push(`(total ${r.durationSec}s${only || corpusArg ? "" : "; written to bench/results.json"})`);
   console.log(out.join('\n'));
 }
 

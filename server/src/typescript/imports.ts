@@ -6,6 +6,7 @@
  */
 import { analyze, type Variable } from '@typescript-eslint/scope-manager';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { visit } from './util';
 
 export interface ModuleMember {
   /** Module specifier without a `node:` prefix (`fs`, `fs/promises`, `child_process`). */
@@ -23,24 +24,61 @@ export function normalizeModule(specifier: string): string {
 type Node = TSESTree.Node;
 
 export class TsImports {
-  private readonly refs = new Map<TSESTree.Identifier | TSESTree.JSXIdentifier, Variable | null>();
-  private readonly scopeNames = new Set<string>();
+  private scopes: { refs: Map<TSESTree.Identifier | TSESTree.JSXIdentifier, Variable | null>; names: Set<string> } | undefined;
+  /** Local names an import or a `require` declaration binds, with the binding (the first one, if several). */
+  private readonly bound = new Map<string, { node: Node; id: TSESTree.Identifier }>();
+  /** How many declarations of each name the file has, in any scope (computed on first need). */
+  private declarations: Map<string, number> | undefined;
   readonly usesRequire: boolean;
   readonly usesImport: boolean;
 
   constructor(readonly ast: TSESTree.Program) {
+    for (const stmt of ast.body) {
+      if (stmt.type === 'ImportDeclaration') for (const spec of stmt.specifiers) this.bind(spec.local, spec);
+      else if (stmt.type === 'TSImportEqualsDeclaration') this.bind(stmt.id, stmt);
+      else if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'TSImportEqualsDeclaration') this.bind(stmt.declaration.id, stmt.declaration);
+    }
+    visit(ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || !n.init) return;
+      let init: Node = n.init;
+      while (init.type === 'MemberExpression') init = init.object;
+      if (requireSpecifier(init) === undefined) return;
+      if (n.id.type === 'Identifier') this.bind(n.id, n);
+      else if (n.id.type === 'ObjectPattern') {
+        for (const prop of n.id.properties) {
+          const value = prop.type === 'Property' ? (prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value) : undefined;
+          if (value?.type === 'Identifier') this.bind(value, n);
+        }
+      }
+    });
+    this.usesImport = ast.body.some((s) => s.type === 'ImportDeclaration');
+    this.usesRequire = this.detectRequire();
+  }
+
+  private bind(id: TSESTree.Identifier, node: Node): void {
+    if (!this.bound.has(id.name)) this.bound.set(id.name, { node, id });
+  }
+
+  /**
+   * References and declared names of every scope (@typescript-eslint/scope-manager), computed on
+   * first need: most questions are answered from the bound names alone.
+   */
+  private get scope(): NonNullable<TsImports['scopes']> {
+    if (this.scopes) return this.scopes;
+    const refs = new Map<TSESTree.Identifier | TSESTree.JSXIdentifier, Variable | null>();
+    const names = new Set<string>();
     let manager;
     try {
-      manager = analyze(ast as never, { sourceType: 'module', lib: ['esnext'] });
+      manager = analyze(this.ast as never, { sourceType: 'module', lib: ['esnext'] });
     } catch {
       manager = undefined;
     }
     for (const scope of manager?.scopes ?? []) {
-      for (const ref of scope.references) this.refs.set(ref.identifier as never, ref.resolved);
-      for (const v of scope.variables) this.scopeNames.add(v.name);
+      for (const ref of scope.references) refs.set(ref.identifier as never, ref.resolved);
+      for (const v of scope.variables) names.add(v.name);
     }
-    this.usesImport = ast.body.some((s) => s.type === 'ImportDeclaration');
-    this.usesRequire = this.detectRequire();
+    this.scopes = { refs, names };
+    return this.scopes;
   }
 
   private detectRequire(): boolean {
@@ -53,13 +91,13 @@ export class TsImports {
 
   /** Whether an identifier refers to a global (no declaration in this file captures it). */
   isGlobalReference(id: TSESTree.Identifier): boolean {
-    const v = this.refs.get(id);
+    const v = this.scope.refs.get(id);
     return !v || v.defs.length === 0;
   }
 
   /** Whether a name is declared anywhere in the file (any scope), e.g. before adding an import. */
   isDeclared(name: string): boolean {
-    return this.scopeNames.has(name);
+    return this.scope.names.has(name);
   }
 
   /** Resolves an identifier / member chain to the module member it denotes, or undefined. */
@@ -84,10 +122,18 @@ export class TsImports {
       return { module: normalizeModule(spec), path, binding: 'inline-require' };
     }
     if (base.type !== 'Identifier') return undefined;
-    const variable = this.refs.get(base);
-    if (!variable || variable.defs.length !== 1) return undefined;
-    const def = variable.defs[0];
-    const bound = this.bindingOf(def.node as Node, def.name as TSESTree.Identifier);
+    const binding = this.bound.get(base.name);
+    if (!binding) return undefined;
+    let def: { node: Node; name: TSESTree.Identifier };
+    this.declarations ??= countDeclarations(this.ast);
+    // A name declared once in the whole file cannot be shadowed: the reference is the import's.
+    if (this.declarations.get(base.name) === 1) def = { node: binding.node, name: binding.id };
+    else {
+      const variable = this.scope.refs.get(base);
+      if (!variable || variable.defs.length !== 1) return undefined;
+      def = { node: variable.defs[0].node as Node, name: variable.defs[0].name as TSESTree.Identifier };
+    }
+    const bound = this.bindingOf(def.node, def.name);
     if (!bound) return undefined;
     return { module: bound.module, path: [...bound.path, ...path], binding: bound.binding };
   }
@@ -95,7 +141,7 @@ export class TsImports {
   private isGlobalRequire(call: TSESTree.CallExpression): boolean {
     const callee = call.callee;
     if (callee.type !== 'Identifier') return false;
-    const v = this.refs.get(callee);
+    const v = this.scope.refs.get(callee);
     return v === null || v === undefined || v.defs.length === 0;
   }
 
@@ -163,6 +209,82 @@ export class TsImports {
         s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && normalizeModule(s.source.value) === module && s.importKind !== 'type',
     );
   }
+}
+
+/**
+ * How many times each name is declared in the file, in any scope: variables (through
+ * destructuring), functions and their parameters, classes, catch parameters, imports, enums and
+ * namespaces. Type-only names (interfaces, aliases, type parameters) cannot shadow a value.
+ */
+function countDeclarations(ast: TSESTree.Program): Map<string, number> {
+  const counts = new Map<string, number>();
+  const patterns: (Node | null | undefined)[] = [];
+  const declare = (p: Node | null | undefined) => {
+    patterns.push(p);
+    while (patterns.length) {
+      const n = patterns.pop();
+      if (!n) continue;
+      switch (n.type) {
+        case 'Identifier':
+          counts.set(n.name, (counts.get(n.name) ?? 0) + 1);
+          break;
+        case 'ObjectPattern':
+          for (const prop of n.properties) patterns.push(prop.type === 'Property' ? prop.value : prop.argument);
+          break;
+        case 'ArrayPattern':
+          for (const el of n.elements) patterns.push(el);
+          break;
+        case 'AssignmentPattern':
+          patterns.push(n.left);
+          break;
+        case 'RestElement':
+          patterns.push(n.argument);
+          break;
+        case 'TSParameterProperty':
+          patterns.push(n.parameter);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visit(ast, (n) => {
+    switch (n.type) {
+      case 'VariableDeclarator':
+        declare(n.id);
+        break;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'TSDeclareFunction':
+      case 'TSEmptyBodyFunctionExpression':
+        declare(n.id);
+        for (const p of n.params) declare(p);
+        break;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        declare(n.id);
+        break;
+      case 'CatchClause':
+        declare(n.param);
+        break;
+      case 'ImportSpecifier':
+      case 'ImportDefaultSpecifier':
+      case 'ImportNamespaceSpecifier':
+        declare(n.local);
+        break;
+      case 'TSImportEqualsDeclaration':
+      case 'TSEnumDeclaration':
+        declare(n.id);
+        break;
+      case 'TSModuleDeclaration':
+        if (n.id.type === 'Identifier') declare(n.id);
+        break;
+      default:
+        break;
+    }
+  });
+  return counts;
 }
 
 function propertyName(member: TSESTree.MemberExpression): string | undefined {

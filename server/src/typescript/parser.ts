@@ -8,7 +8,7 @@
  * diagnostics set aside, and `allowInvalidAST` so recovered nodes convert too. Findings before
  * and after a syntax error are therefore still reported.
  */
-import { simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 import { iterateComments } from 'ts-api-utils';
 import * as path from 'node:path';
@@ -19,6 +19,7 @@ import type { Range, Report, RuleSettings, SourceComment } from '../engine/types
 import type { TsRuleContext } from './context';
 import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
+import { indexTree } from './util';
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
   '.ts': ts.ScriptKind.TS,
@@ -60,7 +61,9 @@ export function convertSourceFile(sourceFile: ts.SourceFile): ParsedTs {
         allowInvalidAST: true,
         errorOnUnknownASTType: false,
         range: true,
-        loc: false,
+        // The converter computes `loc` anyway; `false` only deletes it afterwards, in a walk that
+        // leaves every node a slow dictionary-mode object.
+        loc: true,
         tokens: false,
         // Comments are collected lazily (see below): most files need none.
         comment: false,
@@ -68,8 +71,9 @@ export function convertSourceFile(sourceFile: ts.SourceFile): ParsedTs {
       } as never,
       true,
     );
-    // Rules walk upwards (innermost function, statement position): set `parent` on every node.
-    simpleTraverse(estree, { enter: () => undefined }, true);
+    // Rules walk upwards (innermost function, statement position): `parent` is set on every
+    // node, and the node order is recorded for the rules' walks.
+    indexTree(estree as unknown as TSESTree.Node);
     // `ast.comments` is computed on first use: scanning every comment of a file costs as much
     // as a fifth of the conversion, and only suppressions and a few rule checks look at them.
     let comments: TSESTree.Comment[] | undefined;

@@ -49,6 +49,12 @@ export class ProjectManager {
   private readonly configForDir = new Map<string, string | undefined>();
   private readonly registry = ts.createDocumentRegistry();
   private readonly diskVersions = new Map<string, { version: string; at: number }>();
+  /**
+   * Snapshots of files read from disk, by version. The LanguageService asks for the snapshot of
+   * every file of the program on each update, before it compares versions: without this, every
+   * edit would read the lib .d.ts files (megabytes) and every unchanged module again.
+   */
+  private readonly diskSnapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
   /** Bumped by every change that can alter a program (overlay text, files on disk, roots). */
   private state = 0;
   private version = 0;
@@ -74,11 +80,26 @@ export class ProjectManager {
     return version;
   }
 
+  private diskSnapshot(abs: string): ts.IScriptSnapshot | undefined {
+    const version = this.diskVersion(abs);
+    const hit = this.diskSnapshots.get(abs);
+    if (hit?.version === version) return hit.snapshot;
+    const text = ts.sys.readFile(abs);
+    if (text === undefined) {
+      this.diskSnapshots.delete(abs);
+      return undefined;
+    }
+    const snapshot = ts.ScriptSnapshot.fromString(text);
+    this.diskSnapshots.set(abs, { version, snapshot });
+    return snapshot;
+  }
+
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
     if (text === undefined) {
       this.overlay.delete(key);
       this.diskVersions.delete(key);
+      this.diskSnapshots.delete(key);
       this.state++;
       return;
     }
@@ -205,8 +226,7 @@ export class ProjectManager {
       getScriptSnapshot: (f) => {
         const open = this.overlay.get(path.resolve(f));
         if (open) return open.snapshot;
-        const text = ts.sys.readFile(f);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+        return this.diskSnapshot(path.resolve(f));
       },
       getCurrentDirectory: () => (key === 'inferred' ? process.cwd() : path.dirname(key.replace(/#js$/, ''))),
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -225,6 +245,7 @@ export class ProjectManager {
   dispose(): void {
     for (const p of this.projects.values()) p.service.dispose();
     this.projects.clear();
+    this.diskSnapshots.clear();
   }
 }
 

@@ -7,11 +7,94 @@ import type { TsRuleContext } from './context';
 type Node = TSESTree.Node;
 export type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
+/** A parsed tree's nodes in document order, with the end (exclusive) of each node's subtree. */
+interface FlatTree {
+  nodes: Node[];
+  end: Int32Array;
+  /** Position of each node in `nodes`, built on the first visit of a subtree. */
+  index?: Map<Node, number>;
+}
+
+const flatTrees = new WeakMap<Node, FlatTree>();
+
 /**
- * Visits every node in document order with an explicit stack (deep nesting cannot overflow).
- * Nodes for which `skip` holds are not entered, nor their subtrees (the root always is).
+ * Sets `parent` on every node of a freshly converted tree and records its nodes in document
+ * order, once per parse: the rules' many walks then run over an array instead of re-reading
+ * visitor keys node by node. Iterative, so deep nesting cannot overflow.
+ */
+export function indexTree(root: Node): void {
+  const nodes: Node[] = [];
+  const ends: number[] = [];
+  // A number on the stack marks the end of the subtree of the node with that position.
+  const stack: (Node | number)[] = [root];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item === 'number') {
+      ends[item] = nodes.length;
+      continue;
+    }
+    const at = nodes.length;
+    nodes.push(item);
+    ends.push(0);
+    stack.push(at);
+    const keys = visitorKeys[item.type] ?? [];
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (item as unknown as Record<string, unknown>)[keys[k]];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          const child = value[i] as Node | null;
+          if (child && typeof child.type === 'string') {
+            (child as { parent?: Node }).parent = item;
+            stack.push(child);
+          }
+        }
+      } else if (value && typeof (value as Node).type === 'string') {
+        (value as { parent?: Node }).parent = item;
+        stack.push(value as Node);
+      }
+    }
+  }
+  flatTrees.set(root, { nodes, end: Int32Array.from(ends) });
+}
+
+/** The indexed tree a node belongs to, and the node's position in it. */
+function located(node: Node): { tree: FlatTree; at: number } | undefined {
+  const own = flatTrees.get(node);
+  if (own) return { tree: own, at: 0 };
+  let top = node;
+  while (top.parent) top = top.parent;
+  const tree = flatTrees.get(top);
+  if (!tree) return undefined;
+  if (!tree.index) {
+    tree.index = new Map();
+    for (let i = 0; i < tree.nodes.length; i++) tree.index.set(tree.nodes[i], i);
+  }
+  const at = tree.index.get(node);
+  return at === undefined ? undefined : { tree, at };
+}
+
+/**
+ * Visits every node in document order (visitor-key order, as ESLint does). Nodes for which
+ * `skip` holds are not entered, nor their subtrees (the root always is).
  */
 export function visit(root: Node, enter: (node: Node) => void, skip?: (node: Node) => boolean): void {
+  const found = located(root);
+  if (found) {
+    const { nodes, end } = found.tree;
+    const start = found.at;
+    const stop = end[start];
+    for (let i = start; i < stop; ) {
+      const node = nodes[i];
+      if (skip && i !== start && skip(node)) {
+        i = end[i];
+        continue;
+      }
+      enter(node);
+      i++;
+    }
+    return;
+  }
+  // A tree that was not indexed: an explicit stack (deep nesting cannot overflow).
   const stack: Node[] = [root];
   while (stack.length) {
     const node = stack.pop()!;

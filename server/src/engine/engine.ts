@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { ResolvedConfig } from './config';
 import { type FrontEnd, SkipFileError } from './frontend';
-import { applySuppressions, parseSuppressions } from './suppressions';
+import { applySuppressions, mayHaveSuppressions, parseSuppressions } from './suppressions';
 import { comparePositions } from './text';
 import type { Finding, Language, Report, Rule, Severity, SourceComment } from './types';
 
@@ -144,7 +144,7 @@ export class Engine {
           });
         }
       }
-      const suppressions = parseSuppressions(parsed.comments, fe.language);
+      const suppressions = mayHaveSuppressions(input.text, fe.language) ? parseSuppressions(parsed.comments, fe.language) : [];
       const unusedRule = this.byId.get(UNUSED_SUPPRESSION);
       const kept = applySuppressions(findings, suppressions, {
         isEnabled: (id) => {

@@ -34,6 +34,14 @@ const PY_DIRECTIVE = /asyncsense:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/g;
 const PY_NOQA = /(?:^|[\s#])noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/gi;
 const TS_DIRECTIVE = /asyncsense-(ignore-next-line|ignore-line|ignore-file)\b((?:(?!\s--\s|\*\/)[^\n])*)/g;
 
+/**
+ * Whether a text can hold a suppression directive at all. When it cannot, the front end need
+ * not collect its comments (a walk of the whole tree).
+ */
+export function mayHaveSuppressions(text: string, language: Language): boolean {
+  return language === 'python' ? text.includes('asyncsense') || /noqa/i.test(text) : text.includes('asyncsense-');
+}
+
 export function parseSuppressions(comments: readonly SourceComment[], language: Language): Suppression[] {
   const out: Suppression[] = [];
   for (const comment of comments) {

@@ -97,15 +97,19 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
   parse(filePath: string, text: string): ParsedFile<PythonRuleContext> {
     const tree = this.parseIncrementally(filePath, text);
     const lines = new LineIndex(text);
-    const comments = collectComments(tree.rootNode, lines);
     let scope: PythonScope | undefined;
     const project = this.project;
     const rangeOf = (node: Node): Range => ({
       start: { line: node.startPosition.row, character: node.startPosition.column },
       end: { line: node.endPosition.row, character: node.endPosition.column },
     });
+    let comments: SourceComment[] | undefined;
     return {
-      comments,
+      // Collected on first use: only suppressions and comment edits need them.
+      get comments() {
+        comments ??= collectComments(tree.rootNode, lines);
+        return comments;
+      },
       makeContext: (report: (r: Report) => void, settings: RuleSettings = {}): PythonRuleContext => ({
         settings,
         language: 'python',

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import * as ts from 'typescript';
@@ -12,6 +13,7 @@ import type { Engine } from '../server/src/engine/engine';
 import { fixText } from '../server/src/engine/fixes';
 import { applyEdits } from '../server/src/engine/text';
 import { PythonFrontEnd } from '../server/src/python/parser';
+import { TsFrontEnd, convertSourceFile } from '../server/src/typescript/parser';
 import { allRulesConfig, fixturesDir, syntaxOnlyEngine, testEngine } from './helpers/engine';
 
 const SEED = Number(process.env.ASYNCSENSE_SEED ?? 20261124);
@@ -160,6 +162,47 @@ describe('robustness (property tests)', function () {
       fast.updateFile(f, undefined);
       assert.deepEqual(summary(incremental), summary(fresh));
     }) as never, 2_000);
+  });
+
+  it('a TS/JS edit converted incrementally gives exactly the ESTree of a fresh conversion', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-convert-'));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true, jsx: 'react-jsx', types: [] } }));
+    const fixtures = listFixtures(fixturesDir)
+      .filter((f) => !f.endsWith('.py'))
+      .map((f) => ({ ext: path.extname(f), text: fs.readFileSync(f, 'utf8') }));
+    const front = new TsFrontEnd();
+    const astOf = (file: string, text: string) => {
+      const parsed = front.parse(file, text);
+      try {
+        return parsed.makeContext(() => undefined).ast;
+      } finally {
+        parsed.dispose();
+      }
+    };
+    const json = (ast: object) => JSON.stringify(ast, (k, v) => (k === 'parent' ? undefined : v));
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      len: fc.nat({ max: 30 }),
+      insert: fc.constantFrom('', ' ', '\n', '\n\n', 'await ', 'x;\n', "'use strict';\n", '// note\n', '/* a\nb */', '{', '}', '(', ')', '`', 'export const a = 1;\n', 'async function g() {}\n', '\r\n', '😀'),
+    });
+    let n = 0;
+    check(fc.property(fc.nat({ max: fixtures.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 4 }), (index, edits) => {
+      const { ext, text } = fixtures[index];
+      // A new path per case: each sequence starts from a fresh conversion.
+      const file = path.join(dir, `case${n++}${ext}`);
+      let current = text;
+      // The reference: the same program SourceFile, converted whole.
+      const fresh = (text: string) => json(convertSourceFile(front.projects.programFor(file, text)!.sourceFile).ast);
+      assert.equal(json(astOf(file, current)), fresh(current));
+      for (const { at, len, insert } of edits) {
+        const i = Math.floor(at * current.length);
+        current = current.slice(0, i) + insert + current.slice(i + len);
+        assert.equal(json(astOf(file, current)), fresh(current), `after an edit at ${i}`);
+      }
+      front.updateFile(file, undefined);
+    }) as never, 300);
+    front.projects.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('every fix offered on a fixture, applied alone, adds no syntax error; fix-all is idempotent', () => {

@@ -14,12 +14,12 @@ import { iterateComments } from 'ts-api-utils';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { FrontEnd, ParsedFile } from '../engine/frontend';
-import { LineIndex } from '../engine/text';
+import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { TsRuleContext } from './context';
 import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
-import { indexTree } from './util';
+import { flatTreeOf, indexTree } from './util';
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
   '.ts': ts.ScriptKind.TS,
@@ -51,6 +51,12 @@ export function parseTs(filePath: string, text: string): ParsedTs {
  * SourceFile the file is parsed once, and ESTree nodes map straight to the checker's nodes.
  */
 export function convertSourceFile(sourceFile: ts.SourceFile): ParsedTs {
+  const { estree, map } = convertRaw(sourceFile);
+  return finish(estree, sourceFile, map);
+}
+
+/** typescript-estree's conversion of a SourceFile (or of a view of it), syntax errors set aside. */
+function convertRaw(sourceFile: ts.SourceFile): { estree: TSESTree.Program; map: WeakMap<object, ts.Node> } {
   const sf = sourceFile as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] };
   const diagnostics = sf.parseDiagnostics;
   sf.parseDiagnostics = [];
@@ -71,32 +77,190 @@ export function convertSourceFile(sourceFile: ts.SourceFile): ParsedTs {
       } as never,
       true,
     );
-    // Rules walk upwards (innermost function, statement position): `parent` is set on every
-    // node, and the node order is recorded for the rules' walks.
-    indexTree(estree as unknown as TSESTree.Node);
-    // `ast.comments` is computed on first use: scanning every comment of a file costs as much
-    // as a fifth of the conversion, and only suppressions and a few rule checks look at them.
-    let comments: TSESTree.Comment[] | undefined;
-    Object.defineProperty(estree, 'comments', {
-      configurable: true,
-      enumerable: true,
-      get: () =>
-        (comments ??= Array.from(iterateComments(sourceFile), ({ pos, end, kind, value }) => ({
-          type: kind === ts.SyntaxKind.SingleLineCommentTrivia ? 'Line' : 'Block',
-          value,
-          range: [pos, end],
-        })) as TSESTree.Comment[]),
-    });
-    return {
-      ast: estree as unknown as TSESTree.Program,
-      sourceFile,
-      esTreeToTs: astMaps.esTreeNodeToTSNodeMap as unknown as WeakMap<object, ts.Node>,
-      syntaxErrors: diagnostics.length,
-    };
+    return { estree: estree as unknown as TSESTree.Program, map: astMaps.esTreeNodeToTSNodeMap as unknown as WeakMap<object, ts.Node> };
   } finally {
     sf.parseDiagnostics = diagnostics;
   }
 }
+
+function finish(estree: TSESTree.Program, sourceFile: ts.SourceFile, map: WeakMap<object, ts.Node>): ParsedTs {
+  // Rules walk upwards (innermost function, statement position): `parent` is set on every
+  // node, and the node order is recorded for the rules' walks.
+  indexTree(estree as unknown as TSESTree.Node);
+  // `ast.comments` is computed on first use: scanning every comment of a file costs as much
+  // as a fifth of the conversion, and only suppressions and a few rule checks look at them.
+  let comments: TSESTree.Comment[] | undefined;
+  Object.defineProperty(estree, 'comments', {
+    configurable: true,
+    enumerable: true,
+    get: () =>
+      (comments ??= Array.from(iterateComments(sourceFile), ({ pos, end, kind, value }) => ({
+        type: kind === ts.SyntaxKind.SingleLineCommentTrivia ? 'Line' : 'Block',
+        value,
+        range: [pos, end],
+      })) as TSESTree.Comment[]),
+  });
+  return {
+    ast: estree,
+    sourceFile,
+    esTreeToTs: map,
+    syntaxErrors: (sourceFile as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics.length,
+  };
+}
+
+interface ReusableStatement {
+  es: TSESTree.ProgramStatement;
+  /** Offset and (0-based) line of the TS statement's start when converted. */
+  start: number;
+  line: number;
+  /** Position of `es` in its Program's flat tree. */
+  at: number;
+}
+
+/** What one conversion of a file leaves for the next. */
+export interface ConvertedFile {
+  parsed: ParsedTs;
+  text: string;
+  /** Each top-level statement's ESTree node, with its start offset and place in the flat tree when converted. */
+  statements: Map<ts.Node, ReusableStatement>;
+}
+
+/**
+ * Converts the SourceFile of an edited file, reusing the ESTree of the top-level statements the
+ * TypeScript parser itself reused from the previous version (same node objects): those are moved
+ * by the edit's offset and line delta instead of being converted again. A statement on the line
+ * where the edit ends is converted afresh (its columns may have changed), as is anything the
+ * reuse cannot account for (directive prologues, a different tree). The result equals a fresh
+ * conversion; a property test checks it.
+ */
+export function convertIncrementally(sourceFile: ts.SourceFile, previous: ConvertedFile | undefined): ConvertedFile {
+  if (previous?.parsed.sourceFile === sourceFile) return previous;
+  const statements = sourceFile.statements;
+  const plan = previous ? planReuse(sourceFile, previous) : undefined;
+  if (!plan) {
+    const parsed = convertSourceFile(sourceFile);
+    return { parsed, text: sourceFile.text, statements: statementIndex(parsed.ast, statements, sourceFile) ?? new Map() };
+  }
+  // Fresh statements are converted together, through a view of the SourceFile that holds only them.
+  // Its tokens are the file's own (the converter looks for the token after `export`).
+  const view = Object.create(sourceFile, {
+    statements: { value: plan.fresh },
+    getChildren: { value: () => sourceFile.getChildren(sourceFile) },
+  }) as ts.SourceFile;
+  const { estree, map } = convertRaw(view);
+  if (estree.body.length !== plan.fresh.length) {
+    const parsed = convertSourceFile(sourceFile);
+    return { parsed, text: sourceFile.text, statements: statementIndex(parsed.ast, statements, sourceFile) ?? new Map() };
+  }
+  const old = flatTreeOf(previous!.parsed.ast as unknown as TSESTree.Node)!;
+  const persistent = previous!.parsed.esTreeToTs as WeakMap<object, ts.Node>;
+  const seen = new Set<object>();
+  let freshAt = 0;
+  const body: TSESTree.ProgramStatement[] = [];
+  for (const step of plan.steps) {
+    if (step.kind === 'fresh') {
+      body.push(estree.body[freshAt++]);
+      continue;
+    }
+    const { es, at } = step.reused;
+    if (step.delta !== 0 || step.lines !== 0) {
+      for (let i = at, stop = old.end[at]; i < stop; i++) {
+        const n = old.nodes[i] as TSESTree.Node;
+        if (!seen.has(n.range)) {
+          seen.add(n.range);
+          n.range[0] += step.delta;
+          n.range[1] += step.delta;
+        }
+        if (step.lines !== 0) {
+          if (!seen.has(n.loc.start)) {
+            seen.add(n.loc.start);
+            n.loc.start.line += step.lines;
+          }
+          if (!seen.has(n.loc.end)) {
+            seen.add(n.loc.end);
+            n.loc.end.line += step.lines;
+          }
+        }
+      }
+    }
+    body.push(es);
+  }
+  estree.body = body;
+  persistent.set(estree, sourceFile);
+  const parsed = finish(estree, sourceFile, persistent);
+  // The fresh statements' nodes join the file's ESTree-to-TS map.
+  const flat = flatTreeOf(estree as unknown as TSESTree.Node)!;
+  const index = statementIndex(estree, statements, sourceFile)!;
+  for (const stmt of plan.fresh) {
+    const at = index.get(stmt)!.at;
+    for (let i = at, stop = flat.end[at]; i < stop; i++) {
+      const tsNode = map.get(flat.nodes[i]);
+      if (tsNode) persistent.set(flat.nodes[i], tsNode);
+    }
+  }
+  return { parsed, text: sourceFile.text, statements: index };
+}
+
+type ReuseStep =
+  | { kind: 'fresh' }
+  | { kind: 'reused'; reused: ReusableStatement; delta: number; lines: number };
+
+/** Which statements keep their ESTree (and by how much they move), or undefined to convert all. */
+function planReuse(sourceFile: ts.SourceFile, previous: ConvertedFile): { steps: ReuseStep[]; fresh: ts.Statement[] } | undefined {
+  const text = sourceFile.text;
+  const { prefix, suffix } = changedSpan(previous.text, text);
+  const changeEnd = text.length - suffix;
+  const lineStarts = sourceFile.getLineStarts();
+  const steps: ReuseStep[] = [];
+  const fresh: ts.Statement[] = [];
+  let reused = 0;
+  // Directives (`'use client'`, `'use strict'`) are the string statements that open the file.
+  let prologue = true;
+  for (const stmt of sourceFile.statements) {
+    const isString = ts.isExpressionStatement(stmt) && ts.isStringLiteral(stmt.expression);
+    prologue &&= isString;
+    const before = previous.statements.get(stmt);
+    if (before && (!isString || ((before.es as { directive?: string }).directive !== undefined) === prologue)) {
+      if (stmt.end <= prefix) {
+        steps.push({ kind: 'reused', reused: before, delta: 0, lines: 0 });
+        reused++;
+        continue;
+      }
+      const start = stmt.getStart(sourceFile);
+      const line = ts.getLineAndCharacterOfPosition(sourceFile, start).line;
+      // The whole line, from the newline before it, lies after the change: columns are as before.
+      if (lineStarts[line] > changeEnd) {
+        steps.push({ kind: 'reused', reused: before, delta: start - before.start, lines: line - before.line });
+        reused++;
+        continue;
+      }
+    }
+    // Converted on its own, a string statement would be taken for a directive or not by the
+    // statements around it in the view, not in the file.
+    if (isString) return undefined;
+    steps.push({ kind: 'fresh' });
+    fresh.push(stmt);
+  }
+  return reused > 0 ? { steps, fresh } : undefined;
+}
+
+/** Top-level statements by TS node, or undefined when ESTree and TS statements do not pair up. */
+function statementIndex(ast: TSESTree.Program, statements: readonly ts.Statement[], sourceFile: ts.SourceFile): ConvertedFile['statements'] | undefined {
+  if (ast.body.length !== statements.length) return undefined;
+  const flat = flatTreeOf(ast as unknown as TSESTree.Node);
+  if (!flat) return undefined;
+  const index: ConvertedFile['statements'] = new Map();
+  // In document order, each statement's subtree follows the previous one's (the Program is first).
+  let at = 1;
+  for (let k = 0; k < statements.length; k++) {
+    if (flat.nodes[at] !== ast.body[k]) return undefined;
+    const start = statements[k].getStart(sourceFile);
+    index.set(statements[k], { es: ast.body[k], start, line: ts.getLineAndCharacterOfPosition(sourceFile, start).line, at });
+    at = flat.end[at];
+  }
+  return index;
+}
+
 
 function hasSyntaxErrors(filePath: string, text: string): boolean {
   const kind = SCRIPT_KIND[path.extname(filePath).toLowerCase()] ?? ts.ScriptKind.TS;
@@ -116,12 +280,17 @@ function emptyProgram(text: string): TSESTree.Program {
   } as unknown as TSESTree.Program;
 }
 
+/** How many files' last conversions are kept (the files being edited). */
+const KEPT_CONVERSIONS = 8;
+
 export class TsFrontEnd implements FrontEnd<TsRuleContext> {
   readonly language = 'typescript' as const;
   readonly extensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
   readonly projects: ProjectManager;
   /** Whether rules get type information (a TypeScript program); off, they fall back to syntax. */
   readonly typeAware: boolean;
+  /** The last conversion of recently analysed files, for the next version's incremental conversion. */
+  private readonly converted = new Map<string, ConvertedFile>();
 
   constructor(options: { projects?: ProjectManager; typeAware?: boolean } = {}) {
     this.projects = options.projects ?? new ProjectManager();
@@ -157,7 +326,14 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     try {
       const found = this.typeAware ? this.programFor(filePath, text) : undefined;
       if (found) {
-        const converted = convertSourceFile(found.sourceFile);
+        const key = path.resolve(filePath);
+        // Taken out first: a conversion that throws leaves nothing half-updated behind.
+        const previous = this.converted.get(key);
+        this.converted.delete(key);
+        const entry = convertIncrementally(found.sourceFile, previous);
+        this.converted.set(key, entry);
+        if (this.converted.size > KEPT_CONVERSIONS) this.converted.delete(this.converted.keys().next().value!);
+        const converted = entry.parsed;
         parsed = converted;
         types = { ...found, tsNodeFor: (node) => converted.esTreeToTs.get(node as object) };
       } else parsed = parseTs(filePath, text);

@@ -57,6 +57,11 @@ export function indexTree(root: Node): void {
   flatTrees.set(root, { nodes, end: Int32Array.from(ends) });
 }
 
+/** The nodes of a tree recorded by `indexTree`, in document order, with each subtree's end. */
+export function flatTreeOf(root: Node): { readonly nodes: readonly Node[]; readonly end: Int32Array } | undefined {
+  return flatTrees.get(root);
+}
+
 /** The indexed tree a node belongs to, and the node's position in it. */
 function located(node: Node): { tree: FlatTree; at: number } | undefined {
   const own = flatTrees.get(node);

@@ -37,7 +37,7 @@ export class AwaitableResolver {
   private readonly here: ModuleSummary;
 
   constructor(private readonly ctx: PythonRuleContext) {
-    this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode);
+    this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
   }
 
   /** Whether `call` returns a coroutine/awaitable that must be awaited. */

@@ -53,6 +53,29 @@ interface CacheEntry {
   summary: ModuleSummary;
 }
 
+/** What one top-level `def`/`class` statement (decorators included) contributes to its module's summary. */
+type DefinitionEntry = { kind: 'function'; name: string; fn: FunctionSummary } | { kind: 'class'; name: string; cls: ClassSummary } | null;
+
+/**
+ * Summaries of the definitions of a file's previous version, by their source text: summaries hold
+ * no positions, so a definition whose text did not change is not summarised again (an edit inside
+ * one function body re-summarises that function alone).
+ */
+interface DefinitionCache {
+  text: string;
+  previous: Map<string, CachedDefinition> | undefined;
+  next: Map<string, CachedDefinition>;
+}
+
+/** `key` is the map's own key: a copy, not a slice of the text (which would keep that whole version alive). */
+interface CachedDefinition {
+  key: string;
+  entry: DefinitionEntry;
+}
+
+/** Files whose definition summaries are kept between analyses. */
+const MAX_DEFINITION_CACHES = 32;
+
 /** Decorators that keep an `async def` a coroutine function, by qualified or final name. */
 const ASYNC_PRESERVING_DECORATORS = new Set([
   'staticmethod', 'classmethod', 'abc.abstractmethod', 'abstractmethod', 'typing.override', 'typing_extensions.override',
@@ -73,6 +96,8 @@ export class PythonProjectIndex {
   /** Module resolutions, forgotten whenever a file appears, changes on disk or disappears. */
   private readonly resolutions = new Map<string, string | undefined>();
   private version = 0;
+  /** Definition summaries of the last version of each recently analysed file (see DefinitionCache). */
+  private readonly definitions = new Map<string, Map<string, CachedDefinition>>();
 
   constructor(private readonly parse: (text: string) => Tree) {}
 
@@ -80,8 +105,10 @@ export class PythonProjectIndex {
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
     if (text === undefined || !this.overlay.has(key)) this.resolutions.clear();
-    if (text === undefined) this.overlay.delete(key);
-    else this.overlay.set(key, { text, version: ++this.version });
+    if (text === undefined) {
+      this.overlay.delete(key);
+      this.definitions.delete(key);
+    } else this.overlay.set(key, { text, version: ++this.version });
   }
 
   /** The summary of a module file, from the editor's text or the disk; undefined if unreadable. */
@@ -129,9 +156,21 @@ export class PythonProjectIndex {
     }
   }
 
-  /** Summary of the current file from an already parsed tree (not cached: the text may be mid-edit). */
-  summaryOfTree(filePath: string, root: Node): ModuleSummary {
-    return summarizeModule(path.resolve(filePath), root);
+  /**
+   * Summary of the current file from an already parsed tree (not cached as a whole: the text may
+   * be mid-edit). `text` is the tree's source: definitions unchanged since the file's previous
+   * summary reuse theirs.
+   */
+  summaryOfTree(filePath: string, root: Node, text?: string): ModuleSummary {
+    const abs = path.resolve(filePath);
+    if (text === undefined) return summarizeModule(abs, root);
+    const previous = this.definitions.get(abs);
+    const cache: DefinitionCache = { text, previous, next: new Map() };
+    const summary = summarizeModule(abs, root, cache);
+    this.definitions.delete(abs);
+    this.definitions.set(abs, cache.next);
+    if (this.definitions.size > MAX_DEFINITION_CACHES) this.definitions.delete(this.definitions.keys().next().value!);
+    return summary;
   }
 
   /**
@@ -260,7 +299,7 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   });
 }
 
-export function summarizeModule(filePath: string, root: Node): ModuleSummary {
+export function summarizeModule(filePath: string, root: Node, cache?: DefinitionCache): ModuleSummary {
   const summary: ModuleSummary = {
     path: filePath,
     functions: new Map(),
@@ -276,19 +315,17 @@ export function summarizeModule(filePath: string, root: Node): ModuleSummary {
       case 'function_definition':
       case 'class_definition':
       case 'decorated_definition': {
-        const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-        const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
-        if (!def) break;
-        const name = def.childForFieldName('name')?.text;
-        if (!name) break;
+        const entry = cache ? cachedDefinition(stmt, cache) : summarizeDefinition(stmt);
+        if (!entry) break;
+        const name = entry.name;
         summary.otherBindings.delete(name);
         summary.imports.delete(name);
-        if (def.type === 'function_definition') {
+        if (entry.kind === 'function') {
           summary.classes.delete(name);
-          summary.functions.set(name, summarizeFunction(def, decorators, false));
+          summary.functions.set(name, entry.fn);
         } else {
           summary.functions.delete(name);
-          summary.classes.set(name, summarizeClass(def));
+          summary.classes.set(name, entry.cls);
         }
         break;
       }
@@ -333,6 +370,34 @@ export function summarizeModule(filePath: string, root: Node): ModuleSummary {
     }
   }
   return summary;
+}
+
+function summarizeDefinition(stmt: Node): DefinitionEntry {
+  const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
+  if (!def) return null;
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return null;
+  return def.type === 'function_definition'
+    ? { kind: 'function', name, fn: summarizeFunction(def, decorators, false) }
+    : { kind: 'class', name, cls: summarizeClass(def) };
+}
+
+/**
+ * A definition's summary, reused from the file's previous version when the statement's text (and
+ * column: the same lines parse alike only at the same indentation) is unchanged. Statements with
+ * a syntax error inside are summarised afresh: error recovery may depend on what surrounds them.
+ */
+function cachedDefinition(stmt: Node, cache: DefinitionCache): DefinitionEntry {
+  if (stmt.hasError) return summarizeDefinition(stmt);
+  const key = `${stmt.startPosition.column}:${cache.text.slice(stmt.startIndex, stmt.endIndex)}`;
+  let hit = cache.next.get(key) ?? cache.previous?.get(key);
+  if (!hit) {
+    const copy = Buffer.from(key, 'utf16le').toString('utf16le');
+    hit = { key: copy, entry: summarizeDefinition(stmt) };
+  }
+  cache.next.set(hit.key, hit);
+  return hit.entry;
 }
 
 function assignedNames(left: Node | null): string[] {

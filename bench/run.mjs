@@ -5,6 +5,7 @@
 //
 //   node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]
 //                      [--only scan,memory,cli,edits,cold,activation]
+// BENCH_FLAGS='--some-v8-flag' passes Node/V8 flags to the language servers it starts.
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -162,7 +163,7 @@ async function measureClis(c, runs) {
 
 // ---------------------------------------------------------------- LSP driver
 async function startServer() {
-  const proc = spawn(process.execPath, [path.join(root, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, [...(process.env.BENCH_FLAGS ? process.env.BENCH_FLAGS.split(' ') : []), path.join(root, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
   conn.onNotification(() => undefined);
   conn.onRequest(() => null);

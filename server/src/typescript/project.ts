@@ -94,6 +94,12 @@ export class ProjectManager {
     return snapshot;
   }
 
+  /** A file's text on disk, through the snapshot the program reads too (one read per version). */
+  private diskText(abs: string): string | undefined {
+    const snapshot = this.diskSnapshot(abs);
+    return snapshot?.getText(0, snapshot.getLength());
+  }
+
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
     if (text === undefined) {
@@ -108,7 +114,7 @@ export class ProjectManager {
     // A file analysed as it is on disk (a CLI or workspace scan, a document just opened) stays
     // out of the overlay: its version is unchanged, so the program and its checker are reused
     // instead of being rebuilt for every file.
-    if (!open && readDisk(key) === text) return;
+    if (!open && this.diskText(key) === text) return;
     this.overlay.set(key, { text, version: ++this.version, snapshot: new EditSnapshot(text) });
     this.state++;
   }
@@ -274,13 +280,6 @@ class EditSnapshot implements ts.IScriptSnapshot {
   }
 }
 
-function readDisk(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 
 /** Whether a type is thenable: it (or a member of a union) has a callable `then`. */

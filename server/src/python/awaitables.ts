@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
-import { decoratorTarget } from './util';
+import { decoratorTarget, field, textOf, typeOf } from './util';
 import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS } from './knowledge/awaitables';
 import {
   type ClassSummary,
@@ -42,17 +42,19 @@ export class AwaitableResolver {
 
   /** Whether `call` returns a coroutine/awaitable that must be awaited. */
   awaitableCall(call: Node): AwaitableCall | undefined {
-    const fn = call.childForFieldName('function');
+    const fn = field(call, 'function');
     if (!fn) return undefined;
-    const display = fn.text.replace(/\s+/g, '');
-    if (fn.type === 'identifier') {
+    const display = textOf(fn).replace(/\s+/g, '');
+    const type = typeOf(fn);
+    if (type === 'identifier') {
       return this.nameIsCoroutineFunction(fn) ? { display, library: false } : this.libraryFunction(fn, display);
     }
-    if (fn.type !== 'attribute') return undefined;
+    if (type !== 'attribute') return undefined;
     const lib = this.libraryFunction(fn, display);
     if (lib) return lib;
-    const receiver = fn.childForFieldName('object');
-    const method = fn.childForFieldName('attribute')?.text;
+    const receiver = field(fn, 'object');
+    const attribute = field(fn, 'attribute');
+    const method = attribute ? textOf(attribute) : undefined;
     if (!receiver || !method) return undefined;
     // `mod.f()` through a project import.
     const resolved = this.ctx.scope.resolve(fn);

@@ -262,7 +262,7 @@ export function decoratorName(decorator: Node): string {
 }
 
 export function isAsyncFunction(fn: Node): boolean {
-  return fn.children[0]?.type === 'async';
+  return fn.child(0)?.type === 'async';
 }
 
 function summarizeFunction(fn: Node, decorators: string[], inClass: boolean): FunctionSummary {

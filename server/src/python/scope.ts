@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { importBindings } from './project';
-import { nodesOfType } from './util';
+import { field, nodesOfType, textOf, typeOf } from './util';
 
 export type ScopeKind = 'module' | 'function' | 'lambda' | 'class' | 'comprehension';
 
@@ -173,14 +173,14 @@ export class PythonScope {
   private resolveUncached(expr: Node): Resolution | undefined {
     const chain: string[] = [];
     let base: Node | null = expr;
-    while (base && base.type === 'attribute') {
-      const attr = base.childForFieldName('attribute');
+    while (base && typeOf(base) === 'attribute') {
+      const attr = field(base, 'attribute');
       if (!attr) return undefined;
-      chain.unshift(attr.text);
-      base = base.childForFieldName('object');
+      chain.unshift(textOf(attr));
+      base = field(base, 'object');
     }
-    if (!base || base.type !== 'identifier') return undefined;
-    const name = base.text;
+    if (!base || typeOf(base) !== 'identifier') return undefined;
+    const name = textOf(base);
     const found = this.lookup(name, base);
     if (found) {
       const targets = new Set<string>();
@@ -224,8 +224,9 @@ export class PythonScope {
     const stack: Node[] = [target];
     while (stack.length) {
       const n = stack.pop()!;
-      if (n.type === 'identifier') this.bind(scope, n.text, { kind, node: n });
-      else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'list_splat_pattern' || n.type === 'parenthesized_expression' || n.type === 'tuple' || n.type === 'list' || n.type === 'as_pattern_target') {
+      const type = n.type;
+      if (type === 'identifier') this.bind(scope, n.text, { kind, node: n });
+      else if (type === 'pattern_list' || type === 'tuple_pattern' || type === 'list_pattern' || type === 'list_splat_pattern' || type === 'parenthesized_expression' || type === 'tuple' || type === 'list' || type === 'as_pattern_target') {
         for (const c of n.namedChildren) if (c) stack.push(c);
       }
       // attributes and subscripts do not bind names.
@@ -274,28 +275,30 @@ export class PythonScope {
       while (open.length > 1 && pos >= open[open.length - 1].end) open.pop();
       while (typeChecking.length && pos >= typeChecking[typeChecking.length - 1].end) typeChecking.pop();
       const scope = open[open.length - 1];
-      const kind = SCOPE_NODES[node.type];
+      const type = typeOf(node);
+      const kind = SCOPE_NODES[type];
       if (kind) {
         const name = node.childForFieldName('name')?.text ?? (kind === 'lambda' ? '<lambda>' : kind === 'comprehension' ? '<comprehension>' : '');
-        const isAsync = kind === 'function' && node.children[0]?.type === 'async';
+        const isAsync = kind === 'function' && node.child(0)?.type === 'async';
+        const params = kind === 'function' || kind === 'lambda' ? node.childForFieldName('parameters') : null;
         if (kind === 'function') this.bind(scope, name, { kind: 'def', node });
         if (kind === 'class') this.bind(scope, name, { kind: 'class', node });
         let start = node.startIndex;
         let end = node.endIndex;
         if (kind === 'function') {
-          start = node.childForFieldName('parameters')?.startIndex ?? start;
+          start = params?.startIndex ?? start;
         } else if (kind === 'class') {
           const body = node.childForFieldName('body');
           start = body?.startIndex ?? end;
           end = body?.endIndex ?? end;
         }
         const inner = this.newScope(kind, node, scope, isAsync, name, start, end);
-        if (kind === 'function' || kind === 'lambda') this.bindParameters(inner, node.childForFieldName('parameters'));
+        if (kind === 'function' || kind === 'lambda') this.bindParameters(inner, params);
         open.push(inner);
         continue;
       }
       const inTypeChecking = typeChecking.length > 0;
-      switch (node.type) {
+      switch (type) {
         case 'import_statement':
         case 'import_from_statement': {
           if (inTypeChecking) break;
@@ -307,7 +310,7 @@ export class PythonScope {
           for (const [local, b] of importBindings(node)) {
             const prefix = '.'.repeat(b.level);
             // `import a.b` binds `a` to package `a`; `import a.b as m` binds `m` to `a.b`.
-            const target = node.type === 'import_statement' ? b.module : `${prefix}${b.module}${b.module && b.name ? '.' : ''}${b.name ?? ''}`;
+            const target = type === 'import_statement' ? b.module : `${prefix}${b.module}${b.module && b.name ? '.' : ''}${b.name ?? ''}`;
             this.bind(scope, local, { kind: 'import', target, node });
           }
           break;

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { addImportEdit, awaitEdits, canInsertAwait, moduleAlias, nodesOfType } from '../util';
+import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -106,19 +106,20 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
 /** The class of a receiver expression among the few this rule knows, or undefined. */
 function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): string | undefined {
   if (depth > 3) return undefined;
-  if (receiver.type === 'call') {
-    const fn = receiver.childForFieldName('function');
-    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  const type = typeOf(receiver);
+  if (type === 'call') {
+    const fn = field(receiver, 'function');
+    const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
     return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
   }
-  if (receiver.type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
+  if (type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
     const left = receiver.childForFieldName('left');
     return left && receiverClass(ctx, left, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
   }
-  if (receiver.type === 'parenthesized_expression' && receiver.namedChildren[0]) return receiverClass(ctx, receiver.namedChildren[0], depth + 1);
-  if (receiver.type !== 'identifier') return undefined;
-  const found = ctx.scope.lookup(receiver.text, receiver);
+  if (type === 'parenthesized_expression' && receiver.namedChildren[0]) return receiverClass(ctx, receiver.namedChildren[0], depth + 1);
+  if (type !== 'identifier') return undefined;
+  const found = ctx.scope.lookup(textOf(receiver), receiver);
   if (!found || found.bindings.length !== 1) return undefined;
   const target = found.bindings[0].node;
   const parent = target.parent;
@@ -149,9 +150,10 @@ function nonBlockingCall(call: Node): boolean {
 }
 
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {
-  if (fn.type !== 'attribute') return undefined;
-  const method = fn.childForFieldName('attribute')?.text ?? '';
-  const receiver = fn.childForFieldName('object');
+  if (typeOf(fn) !== 'attribute') return undefined;
+  const attribute = field(fn, 'attribute');
+  const method = attribute ? textOf(attribute) : '';
+  const receiver = field(fn, 'object');
   if (!receiver) return undefined;
   const cls = receiverClass(ctx, receiver);
   const api = cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
@@ -163,8 +165,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: Blockin
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const { scope } = ctx;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const fn = call.childForFieldName('function');
-    if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+    const fn = field(call, 'function');
+    if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;

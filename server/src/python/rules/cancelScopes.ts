@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { nodesOfType } from '../util';
+import { field, nodesOfType, textOf, typeOf } from '../util';
 import { hasCheckpoint } from './cancellation';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
@@ -18,9 +18,9 @@ const TIMEOUT_SCOPES = new Set([
 const SUSPENDING_SCOPES = new Set([...TIMEOUT_SCOPES, 'asyncio.TaskGroup', 'anyio.create_task_group', 'trio.open_nursery']);
 
 function resolved(ctx: PythonRuleContext, call: Node | null): string | undefined {
-  if (call?.type !== 'call') return undefined;
-  const fn = call.childForFieldName('function');
-  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+  if (!call || typeOf(call) !== 'call') return undefined;
+  const fn = field(call, 'function');
+  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
   const r = ctx.scope.resolve(fn);
   if (!r || (r.via === 'unbound' && !/^(asyncio|anyio|trio)\./.test(r.name))) return undefined;
   return r.name;
@@ -42,9 +42,11 @@ function isTaskVariable(ctx: PythonRuleContext, id: Node): boolean {
 
 export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'cancel') continue;
-    const task = fn.childForFieldName('object');
+    const fn = field(call, 'function');
+    if (!fn || typeOf(fn) !== 'attribute') continue;
+    const attribute = field(fn, 'attribute');
+    if (!attribute || textOf(attribute) !== 'cancel') continue;
+    const task = field(fn, 'object');
     if (task?.type !== 'identifier') continue;
     if (!ctx.scope.isAsyncContext(call)) continue;
     if (!isTaskVariable(ctx, task)) continue;

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { addImportEdit, nodesOfType } from '../util';
+import { addImportEdit, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
 const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop']);
@@ -16,7 +16,7 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const factory = taskFactory(ctx, call);
     if (!factory) continue;
-    const parent = call.parent;
+    const parent = parentOf(call);
     if (!parent) continue;
     if (parent.type === 'expression_statement' && parent.namedChildCount === 1) {
       ctx.report({
@@ -49,14 +49,17 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
 
 /** The factory's display name when `call` creates a task that nothing owns yet. */
 function taskFactory(ctx: PythonRuleContext, call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
+  const fn = field(call, 'function');
   if (!fn) return undefined;
-  const resolved = fn.type === 'identifier' || fn.type === 'attribute' ? ctx.scope.resolve(fn) : undefined;
+  const type = typeOf(fn);
+  const resolved = type === 'identifier' || type === 'attribute' ? ctx.scope.resolve(fn) : undefined;
   if (resolved && TASK_FACTORIES.has(resolved.name) && (resolved.via !== 'unbound' || resolved.name.startsWith('asyncio.'))) {
-    return fn.text.replace(/\s+/g, '');
+    return textOf(fn).replace(/\s+/g, '');
   }
-  if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return undefined;
-  const receiver = fn.childForFieldName('object');
+  if (type !== 'attribute') return undefined;
+  const attribute = field(fn, 'attribute');
+  if (!attribute || textOf(attribute) !== 'create_task') return undefined;
+  const receiver = field(fn, 'object');
   if (!receiver) return undefined;
   if (isEventLoop(ctx, receiver)) return `${receiver.text.replace(/\s+/g, '')}.create_task`;
   return undefined;

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { isAsyncFunction } from '../project';
-import { nodesOfType } from '../util';
+import { field, nodesOfType, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
 const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
@@ -115,8 +115,8 @@ const DAY_SECONDS = 24 * 60 * 60;
 /** `await asyncio.sleep(86401)`: a sleep meant as "forever" (ASYNC116). */
 export function checkLongSleep(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const fn = call.childForFieldName('function');
-    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    const fn = field(call, 'function');
+    const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || !SLEEPS.has(r.name)) continue;
     const arg = call.childForFieldName('arguments')?.namedChildren[0];
     if (!arg) continue;

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
-import { decoratorTarget, nodesOfType } from '../util';
+import { decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -17,8 +17,8 @@ const LOOP_KWARG_REMOVED = new Set([
 ]);
 
 function resolveCallee(ctx: PythonRuleContext, call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+  const fn = field(call, 'function');
+  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
   const r = ctx.scope.resolve(fn);
   if (!r) return undefined;
   if (r.via === 'unbound' && !/^(asyncio|httpx)\./.test(r.name)) return undefined;
@@ -62,7 +62,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
     const inAsync = ctx.scope.isAsyncContext(call);
-    const fnNode = call.childForFieldName('function')!;
+    const fnNode = field(call, 'function')!;
 
     if (name === 'asyncio.get_event_loop') {
       if (inAsync) {
@@ -104,10 +104,11 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
-    const fn = call.childForFieldName('function');
-    if (fn?.type === 'attribute') {
-      const method = fn.childForFieldName('attribute')?.text;
-      const receiver = fn.childForFieldName('object');
+    const fn = field(call, 'function');
+    if (fn && typeOf(fn) === 'attribute') {
+      const attribute = field(fn, 'attribute');
+      const method = attribute ? textOf(attribute) : undefined;
+      const receiver = field(fn, 'object');
       if (receiver && (method === 'run_until_complete' || method === 'run_forever') && isLoopVariable(ctx, receiver)) {
         if (inAsync) {
           report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });

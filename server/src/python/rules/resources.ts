@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
-import { decoratorTarget, nodesOfType } from '../util';
+import { decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -43,8 +43,8 @@ const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head
 const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release']);
 
 function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+  const fn = field(call, 'function');
+  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
   const r = ctx.scope.resolve(fn);
   if (!r || (r.via === 'unbound' && !/^(aiohttp|httpx|asyncpg|aiofiles)\./.test(r.name))) return undefined;
   return r.name;
@@ -187,9 +187,11 @@ function checkUnreleasedResponses(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   for (const awaitNode of nodesOfType(ctx.tree.rootNode, 'await')) {
     const call = awaitNode.namedChildren[0];
-    if (call?.type !== 'call') continue;
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute' || !RESPONSE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    if (!call || typeOf(call) !== 'call') continue;
+    const fn = field(call, 'function');
+    if (!fn || typeOf(fn) !== 'attribute') continue;
+    const attribute = field(fn, 'attribute');
+    if (!RESPONSE_METHODS.has(attribute ? textOf(attribute) : '')) continue;
     const assignment = awaitNode.parent;
     if (assignment?.type !== 'assignment' || assignment.parent?.type !== 'expression_statement') continue;
     const target = assignment.childForFieldName('left');

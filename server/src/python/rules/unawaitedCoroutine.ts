@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
-import { awaitEdits, canInsertAwait, nodesOfType } from '../util';
+import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -45,18 +45,22 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
 
 /** A bare call statement, or `name = call(...)` as a statement: the shapes discardKind looks at. */
 function maybeDiscarded(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (!parent) return false;
-  if (parent.type === 'expression_statement') return parent.namedChildCount === 1;
-  return parent.type === 'assignment' && parent.parent?.type === 'expression_statement';
+  const type = typeOf(parent);
+  if (type === 'expression_statement') return parent.namedChildCount === 1;
+  if (type !== 'assignment') return false;
+  const statement = parentOf(parent);
+  return statement !== null && typeOf(statement) === 'expression_statement';
 }
 
 /** 'statement' when the call is a bare statement, the variable name when assigned and never read. */
 function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (!parent) return undefined;
-  if (parent.type === 'expression_statement' && parent.namedChildCount === 1) return 'statement';
-  if (parent.type === 'assignment' && parent.parent?.type === 'expression_statement' && parent.childForFieldName('right')?.id === call.id) {
+  if (typeOf(parent) === 'expression_statement' && parent.namedChildCount === 1) return 'statement';
+  const statement = typeOf(parent) === 'assignment' ? parentOf(parent) : null;
+  if (statement && typeOf(statement) === 'expression_statement' && field(parent, 'right')?.id === call.id) {
     const left = parent.childForFieldName('left');
     if (left?.type !== 'identifier' || left.text === '_') return undefined;
     const scope = ctx.scope.scopeAt(left);

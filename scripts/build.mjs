@@ -44,6 +44,17 @@ const treeSitterCjs = {
   },
 };
 
+// The TS/JS half (compiler included) is a bundle of its own, loaded when a TS/JS file is first
+// analysed (server/src/typescript/lazy.ts): the server and CLI bundles leave it out.
+const lazyTsSupport = {
+  name: 'lazy-ts-support',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/support$/ }, (args) =>
+      args.importer.endsWith(path.join('typescript', 'lazy.ts')) ? { path: './typescript-support.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   plugins: [treeSitterCjs],
   bundle: true,
@@ -65,10 +76,16 @@ await Promise.all([
   }),
   esbuild.build({
     ...common,
+    plugins: [treeSitterCjs, lazyTsSupport],
     entryPoints: {
       server: path.join(root, 'server/src/server.ts'),
       cli: path.join(root, 'server/src/cli.ts'),
     },
+    outdir: path.join(outRoot, 'server/out'),
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: { 'typescript-support': path.join(root, 'server/src/typescript/support.ts') },
     outdir: path.join(outRoot, 'server/out'),
   }),
   !shippedOnly &&

@@ -2,7 +2,7 @@
 import { Engine } from './engine/engine';
 import { PythonFrontEnd } from './python/parser';
 import { allRules } from './rules';
-import { TsFrontEnd } from './typescript/parser';
+import { LazyTsFrontEnd } from './typescript/lazy';
 
 export const TOOL_NAME = 'asyncsense';
 // Replaced at build time from package.json.
@@ -21,7 +21,7 @@ export interface EngineOptions {
 }
 
 export async function createEngine({ log, typeAware }: EngineOptions = {}): Promise<Engine> {
-  const engine = new Engine({ rules: allRules, frontEnds: [new PythonFrontEnd(), new TsFrontEnd({ typeAware })], log });
+  const engine = new Engine({ rules: allRules, frontEnds: [new PythonFrontEnd(), new LazyTsFrontEnd({ typeAware })], log });
   await engine.init();
   return engine;
 }

@@ -70,17 +70,20 @@ export class Engine {
     return this.frontEndFor(filePath)?.language;
   }
 
-  /** Tells front ends that keep project-wide indexes about a changed (or deleted) file. */
   /** Announces the files of a scan before they are analysed one by one (see FrontEnd.prepareFiles). */
   prepareFiles(filePaths: readonly string[]): void {
     const byFrontEnd = new Map<FrontEnd, string[]>();
     for (const f of filePaths) {
       const fe = this.frontEndFor(f);
-      if (fe?.prepareFiles) byFrontEnd.set(fe, [...(byFrontEnd.get(fe) ?? []), f]);
+      if (!fe?.prepareFiles) continue;
+      const list = byFrontEnd.get(fe);
+      if (list) list.push(f);
+      else byFrontEnd.set(fe, [f]);
     }
     for (const [fe, files] of byFrontEnd) fe.prepareFiles!(files);
   }
 
+  /** Tells front ends that keep project-wide indexes about a changed (or deleted) file. */
   updateFile(filePath: string, text: string | undefined): void {
     const fe = this.frontEndFor(filePath);
     fe?.updateFile?.(filePath, text);

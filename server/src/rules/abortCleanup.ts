@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types';
-import { checkAbortSignalIgnored, checkFetchWithoutTimeout, checkSwallowedAbort, checkTimerOrListenerLeak } from '../typescript/rules/abortCleanup';
+import { checkAbortSignalIgnored, checkFetchWithoutTimeout, checkSwallowedAbort, checkTimerOrListenerLeak } from '../typescript/lazy';
 
 export const abortSignalIgnored: Rule = {
   id: 'abort-signal-ignored',

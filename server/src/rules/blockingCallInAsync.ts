@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types';
 import { checkPythonBlockingCalls } from '../python/rules/blockingCall';
-import { checkTsBlockingCalls } from '../typescript/rules/blockingCall';
+import { checkTsBlockingCalls } from '../typescript/lazy';
 
 export const blockingCallInAsync: Rule = {
   id: 'blocking-call-in-async',

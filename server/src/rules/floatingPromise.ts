@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types';
-import { checkFloatingPromises } from '../typescript/rules/floatingPromise';
+import { checkFloatingPromises } from '../typescript/lazy';
 
 export const floatingPromise: Rule = {
   id: 'floating-promise',

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types';
-import { checkMisusedPromises } from '../typescript/rules/misusedPromise';
+import { checkMisusedPromises } from '../typescript/lazy';
 
 export const misusedPromise: Rule = {
   id: 'misused-promise',

@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types';
 import { checkSessionPerRequest, checkUnclosedResources } from '../python/rules/resources';
-import { checkUnclosedResources as checkUnclosedTsResources } from '../typescript/rules/unclosedResource';
+import { checkUnclosedTsResources } from '../typescript/lazy';
 
 export const unclosedResource: Rule = {
   id: 'unclosed-resource',

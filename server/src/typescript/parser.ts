@@ -17,6 +17,7 @@ import type { FrontEnd, ParsedFile } from '../engine/frontend';
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { TsRuleContext } from './context';
+import { TS_EXTENSIONS } from './extensions';
 import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
 import { flatTreeOf, indexTree } from './util';
@@ -285,7 +286,7 @@ const KEPT_CONVERSIONS = 8;
 
 export class TsFrontEnd implements FrontEnd<TsRuleContext> {
   readonly language = 'typescript' as const;
-  readonly extensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+  readonly extensions = TS_EXTENSIONS;
   readonly projects: ProjectManager;
   /** Whether rules get type information (a TypeScript program); off, they fall back to syntax. */
   readonly typeAware: boolean;

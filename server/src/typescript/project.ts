@@ -47,7 +47,11 @@ export class ProjectManager {
   private readonly overlay = new Map<string, { text: string; version: number; snapshot: EditSnapshot }>();
   private readonly projects = new Map<string, Project>();
   private readonly configForDir = new Map<string, string | undefined>();
-  private readonly registry = ts.createDocumentRegistry();
+  /**
+   * JSDoc is parsed in JS files only, where it carries types; in TS files (lib.dom.d.ts is mostly
+   * JSDoc) it is skipped, which makes parsing faster and programs smaller. Nothing here reads it.
+   */
+  private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo);
   private readonly diskVersions = new Map<string, { version: string; at: number }>();
   /**
    * Snapshots of files read from disk, by version. The LanguageService asks for the snapshot of
@@ -242,6 +246,7 @@ export class ProjectManager {
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
     };
     const project: Project = { key, options: compilerOptions, rootFiles, service: ts.createLanguageService(host, this.registry) };
     this.projects.set(key, project);

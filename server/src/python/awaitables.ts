@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
-import { decoratorTarget, field, textOf, typeOf } from './util';
+import { decoratorTarget, field, parentOf, textOf, typeOf } from './util';
 import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS } from './knowledge/awaitables';
 import {
   type ClassSummary,
@@ -265,8 +265,9 @@ export class AwaitableResolver {
 
   /** The class of the value a receiver expression holds, when it can be known for sure. */
   classOfReceiver(receiver: Node): KnownClass | undefined {
-    if (receiver.type === 'identifier') {
-      const name = receiver.text;
+    const type = typeOf(receiver);
+    if (type === 'identifier') {
+      const name = textOf(receiver);
       if (name === 'self' || name === 'cls') {
         const cls = this.enclosingClass(receiver);
         if (cls) return { kind: 'project', summary: cls, module: this.here };
@@ -277,19 +278,21 @@ export class AwaitableResolver {
       if (!found || found.bindings.length !== 1) return undefined;
       return this.classOfBinding(found.bindings[0].node);
     }
-    if (receiver.type === 'attribute' && receiver.childForFieldName('object')?.text === 'self') {
+    const object = type === 'attribute' ? field(receiver, 'object') : null;
+    if (object && textOf(object) === 'self') {
       const cls = this.enclosingClass(receiver);
-      const attr = receiver.childForFieldName('attribute')?.text;
+      const attribute = field(receiver, 'attribute');
+      const attr = attribute ? textOf(attribute) : undefined;
       if (!cls || !attr) return undefined;
       const ctor = cls.attributes.get(attr);
       if (!ctor) return undefined;
       return this.classFromConstructorText(ctor, receiver);
     }
-    if (receiver.type === 'call') {
+    if (type === 'call') {
       // `Ctor().method()` is rare for coroutines, but `asyncio.get_running_loop().run_in_executor(...)` is common.
-      const fn = receiver.childForFieldName('function');
+      const fn = field(receiver, 'function');
       if (!fn) return undefined;
-      const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
+      const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
       if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
     }
     return undefined;
@@ -308,7 +311,7 @@ export class AwaitableResolver {
 
   /** Class of a variable from its single binding: `x = Ctor()`, `x = await factory()`, `async with Ctor() as x`, `x: Ctor`. */
   private classOfBinding(target: Node): KnownClass | undefined {
-    const parent = target.parent;
+    const parent = parentOf(target);
     if (!parent) return undefined;
     // Parameters and annotated names: `session: aiohttp.ClientSession`.
     if (parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter') {

@@ -11,7 +11,7 @@ import type { Range, Report, RuleSettings, SourceComment } from '../engine/types
 import type { PythonRuleContext } from './context';
 import { PythonProjectIndex } from './project';
 import { PythonScope } from './scope';
-import { nodesOfType } from './util';
+import { forgetTree, nodesOfType } from './util';
 
 /** Longest a single parse may take. */
 export const PARSE_BUDGET_MS = 8000;
@@ -125,7 +125,10 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
         report,
         rangeOf,
       }),
-      dispose: () => tree.delete(),
+      dispose: () => {
+        forgetTree(tree);
+        tree.delete();
+      },
     };
   }
 }

@@ -74,7 +74,7 @@ const ROOT_PREFETCH: ReadonlySet<string> = new Set([
   'comment', 'call', 'function_definition', 'lambda', 'class_definition', 'list_comprehension', 'set_comprehension',
   'dictionary_comprehension', 'generator_expression', 'import_statement', 'import_from_statement', 'global_statement',
   'nonlocal_statement', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'named_expression',
-  'as_pattern', 'except_clause', 'if_statement', 'try_statement', 'with_statement', 'yield', 'await', 'decorator',
+  'as_pattern', 'except_clause', 'if_statement', 'try_statement', 'with_statement', 'yield', 'decorator',
   'while_statement',
 ]);
 
@@ -102,6 +102,13 @@ function memoOf(tree: Tree): TreeMemo {
   lastTree = tree;
   lastMemo = memo;
   return memo;
+}
+
+/** Drops what was memoised about a tree's nodes (the tree is being deleted). */
+export function forgetTree(tree: Tree): void {
+  memos.delete(tree);
+  searchCache.delete(tree);
+  if (lastTree === tree) lastTree = lastMemo = undefined;
 }
 
 /** `node.type`, memoised. */

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, textOf, typeOf } from '../util';
+import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -122,15 +122,16 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
   const found = ctx.scope.lookup(textOf(receiver), receiver);
   if (!found || found.bindings.length !== 1) return undefined;
   const target = found.bindings[0].node;
-  const parent = target.parent;
-  if (parent?.type === 'typed_parameter' || parent?.type === 'typed_default_parameter') {
+  const parent = parentOf(target);
+  const parentType = parent ? typeOf(parent) : undefined;
+  if (parent && (parentType === 'typed_parameter' || parentType === 'typed_default_parameter')) {
     const type = parent.childForFieldName('type');
     const t = type?.namedChildren[0] ?? type;
     const r = t && (t.type === 'identifier' || t.type === 'attribute') ? ctx.scope.resolve(t) : undefined;
     return r ? CLASS_OF_CONSTRUCTOR[r.name] || undefined : undefined;
   }
-  if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
-    const right = parent.childForFieldName('right');
+  if (parent && parentType === 'assignment' && field(parent, 'left')?.id === target.id) {
+    const right = field(parent, 'right');
     return right ? receiverClass(ctx, right, depth + 1) : undefined;
   }
   return undefined;

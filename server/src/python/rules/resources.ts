@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
-import { decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
+import { decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -185,9 +185,11 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
 /** `resp = await session.get(url)` whose body is never read nor the response released. */
 function checkUnreleasedResponses(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
-  for (const awaitNode of nodesOfType(ctx.tree.rootNode, 'await')) {
-    const call = awaitNode.namedChildren[0];
-    if (!call || typeOf(call) !== 'call') continue;
+  // Through the calls (whose parents the rules have read) rather than a search for `await`
+  // nodes: that would also collect every `await` keyword of the file.
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const awaitNode = parentOf(call);
+    if (!awaitNode || typeOf(awaitNode) !== 'await' || awaitNode.namedChild(0)?.id !== call.id) continue;
     const fn = field(call, 'function');
     if (!fn || typeOf(fn) !== 'attribute') continue;
     const attribute = field(fn, 'attribute');

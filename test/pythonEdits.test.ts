@@ -88,6 +88,28 @@ describe('python analyses of successive versions of a file', () => {
     assert.match(client[0], /^13: The coroutine from self\.client\.close\(\)/);
   });
 
+  it('takes attribute constructors from method bodies only, not from functions nested in them', () => {
+    const file = path.join(dir, 'nested.py');
+    const text = (nested: boolean) => [
+      'class Client:',
+      '    async def close(self):',
+      '        pass',
+      '',
+      'class Service:',
+      '    def __init__(self):',
+      nested ? '        def later():' : '        if True:',
+      '            self.client = Client()',
+      '',
+      '    async def stop(self):',
+      '        self.client.close()',
+      '',
+    ].join('\n');
+    const [inNested, inBody] = unawaited(file, [text(true), text(false)]);
+    assert.deepEqual(inNested, []);
+    assert.equal(inBody.length, 1);
+    assert.match(inBody[0], /^10: The coroutine from self\.client\.close\(\)/);
+  });
+
   it('sees an import of a project coroutine function added and removed', () => {
     fs.writeFileSync(path.join(dir, 'helpers.py'), 'async def fetch():\n    return 1\n');
     const file = path.join(dir, 'main.py');

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
+import { forgetTree, nodesOfType } from './util';
 
 export interface FunctionSummary {
   name: string;
@@ -152,6 +153,7 @@ export class PythonProjectIndex {
       this.cache.set(abs, { key, summary });
       return summary;
     } finally {
+      forgetTree(tree);
       tree.delete();
     }
   }
@@ -419,6 +421,7 @@ function summarizeClass(cls: Node): ClassSummary {
   const methods = new Map<string, FunctionSummary>();
   const attributes = new Map<string, string>();
   const body = cls.childForFieldName('body');
+  let root: Node | undefined;
   for (const stmt of body?.namedChildren ?? []) {
     if (!stmt) continue;
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -426,35 +429,57 @@ function summarizeClass(cls: Node): ClassSummary {
     const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
     const m = summarizeFunction(def, decorators, true);
     methods.set(m.name, m);
-    collectSelfAttributes(def, attributes);
+    collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes);
   }
   return { name, bases, methods, attributes };
 }
 
-/** `self.x = Ctor(...)` / `self.x: T = Ctor(...)` in a method body (not in nested functions). */
-function collectSelfAttributes(fn: Node, out: Map<string, string>): void {
+/**
+ * `self.x = Ctor(...)` / `self.x: T = Ctor(...)` in a method body (not in nested functions).
+ * The assignments come from the file's shared search, by position: walking every node of every
+ * method through the Node API would cost more than the rest of the summary.
+ */
+function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
-  const stack: Node[] = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') continue;
-    if (n.type === 'assignment') {
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right?.type === 'call') {
-        const attr = left.childForFieldName('attribute')?.text;
-        const callee = right.childForFieldName('function');
-        if (attr && callee && (callee.type === 'identifier' || callee.type === 'attribute')) {
-          // Two different constructors for one attribute: unknown.
-          const prev = out.get(attr);
-          const ctor = callee.text.replace(/\s+/g, '');
-          out.set(attr, prev === undefined || prev === ctor ? ctor : '');
-        }
+  const start = body.startIndex;
+  const end = body.endIndex;
+  const nested: { start: number; end: number }[] = [];
+  const scopes = nodesOfType(root, NESTED_SCOPES);
+  for (let i = firstAtOrAfter(scopes, start); i < scopes.length && scopes[i].startIndex < end; i++) {
+    nested.push({ start: scopes[i].startIndex, end: scopes[i].endIndex });
+  }
+  const assignments = nodesOfType(root, 'assignment');
+  for (let i = firstAtOrAfter(assignments, start); i < assignments.length && assignments[i].startIndex < end; i++) {
+    const n = assignments[i];
+    if (nested.some((s) => s.start <= n.startIndex && n.startIndex < s.end)) continue;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right?.type === 'call') {
+      const attr = left.childForFieldName('attribute')?.text;
+      const callee = right.childForFieldName('function');
+      if (attr && callee && (callee.type === 'identifier' || callee.type === 'attribute')) {
+        // Two different constructors for one attribute: unknown.
+        const prev = out.get(attr);
+        const ctor = callee.text.replace(/\s+/g, '');
+        out.set(attr, prev === undefined || prev === ctor ? ctor : '');
       }
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
   }
+}
+
+const NESTED_SCOPES = ['function_definition', 'class_definition', 'lambda'];
+
+/** Index of the first node (of a list in document order) starting at or after `offset`. */
+function firstAtOrAfter(nodes: readonly Node[], offset: number): number {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodes[mid].startIndex < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Local names bound by an import statement. */

@@ -171,6 +171,8 @@ export class PythonScope {
   }
 
   private resolveUncached(expr: Node): Resolution | undefined {
+    const fromText = typeOf(expr) === 'attribute' ? plainChain(expr) : undefined;
+    if (fromText) return this.resolveChain(fromText[0], fromText.slice(1), expr);
     const chain: string[] = [];
     let base: Node | null = expr;
     while (base && typeOf(base) === 'attribute') {
@@ -180,7 +182,11 @@ export class PythonScope {
       base = field(base, 'object');
     }
     if (!base || typeOf(base) !== 'identifier') return undefined;
-    const name = textOf(base);
+    return this.resolveChain(textOf(base), chain, base);
+  }
+
+  /** The qualified name of `name.chain...`, `name` looked up where `base` (the chain's first identifier) is. */
+  private resolveChain(name: string, chain: string[], base: Node): Resolution | undefined {
     const found = this.lookup(name, base);
     if (found) {
       const targets = new Set<string>();
@@ -358,6 +364,29 @@ export class PythonScope {
     }
   }
 }
+
+/**
+ * The names of an attribute chain read from its text (`os.path.join` → os, path, join) when the
+ * text is nothing but plain identifiers and dots: then the tree can only be that chain, and one
+ * read of the text replaces three reads per level. Anything else (spaces, comments, calls,
+ * subscripts, keywords that are not identifiers, non-ASCII names, syntax errors) returns
+ * undefined, and the tree is walked.
+ */
+function plainChain(expr: Node): string[] | undefined {
+  const text = textOf(expr);
+  if (!PLAIN_CHAIN.test(text)) return undefined;
+  const parts = text.split('.');
+  if (parts.some((p) => NOT_PLAIN_IDENTIFIERS.has(p)) || expr.hasError) return undefined;
+  return parts;
+}
+
+const PLAIN_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+/** Keywords, soft keywords and the grammar's keyword identifiers: their nodes may not be plain identifiers. */
+const NOT_PLAIN_IDENTIFIERS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
+  'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
+  'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', 'match', 'case', 'type', '_', 'print', 'exec',
+]);
 
 const BUILD_TYPES = [
   ...Object.keys(SCOPE_NODES),

@@ -89,6 +89,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
     ['join', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
   ]),
 };
+const BLOCKING_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(BLOCKING_METHODS).flatMap((m) => [...m.keys()]));
 const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pathlib.Path': 'pathlib.Path',
   'pathlib.PurePath': '',
@@ -152,6 +153,10 @@ function nonBlockingCall(call: Node): boolean {
 
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
+  // The attribute is the callee's last token: when its text cannot be a blocking method, the
+  // receiver's class does not matter.
+  const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
+  if (last === undefined || !BLOCKING_METHOD_NAMES.has(last)) return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');

@@ -136,13 +136,15 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     const fn = ctx.scope.enclosingFunction(tryNode);
     const fnName = fn?.name ?? '?';
     const clauses = tryNode.namedChildren.filter((c): c is Node => c !== null && c.type === 'except_clause');
-    const checkpoint = body ? hasCheckpoint(body) : false;
+    // Walked on first need: most handlers catch something else than CancelledError.
+    let checkpoint: boolean | undefined;
+    const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) : false);
     for (const clause of clauses) {
       const kind = caughtKind(ctx, clause);
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
       if (!handler || exits(handler, ['raise_statement', 'return_statement'])) continue;
-      if (!checkpoint) continue;
+      if (!bodyAwaits()) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && awaitsTaskItCancelled(ctx, body, fn?.node)) continue;
       // An earlier `except CancelledError: raise` already lets cancellation through.
@@ -156,7 +158,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       });
     }
     const fin = tryNode.namedChildren.find((c) => c?.type === 'finally_clause');
-    if (fin && checkpoint) {
+    if (fin && bodyAwaits()) {
       const finBody = fin.namedChildren.find((c) => c?.type === 'block') ?? null;
       for (const jump of jumpsOutOf(finBody)) {
         ctx.report({

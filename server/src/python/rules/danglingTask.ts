@@ -56,7 +56,8 @@ function taskFactory(ctx: PythonRuleContext, call: Node): string | undefined {
   if (resolved && TASK_FACTORIES.has(resolved.name) && (resolved.via !== 'unbound' || resolved.name.startsWith('asyncio.'))) {
     return textOf(fn).replace(/\s+/g, '');
   }
-  if (type !== 'attribute') return undefined;
+  // The attribute is the last token of the callee: a callee not ending with it is not a `.create_task`.
+  if (type !== 'attribute' || !textOf(fn).endsWith('create_task')) return undefined;
   const attribute = field(fn, 'attribute');
   if (!attribute || textOf(attribute) !== 'create_task') return undefined;
   const receiver = field(fn, 'object');

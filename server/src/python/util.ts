@@ -85,6 +85,8 @@ const ROOT_PREFETCH: ReadonlySet<string> = new Set([
  * answers, and the nodes handed out, for as long as the tree lives.
  */
 interface TreeMemo {
+  /** One root Node, so that its children (cached by the Node object itself) are read once. */
+  root?: Node;
   types: Map<number, string>;
   texts: Map<number, string>;
   parents: Map<number, Node | null>;
@@ -109,6 +111,12 @@ export function forgetTree(tree: Tree): void {
   memos.delete(tree);
   searchCache.delete(tree);
   if (lastTree === tree) lastTree = lastMemo = undefined;
+}
+
+/** `tree.rootNode`, memoised. */
+export function rootOf(tree: Tree): Node {
+  const memo = memoOf(tree);
+  return (memo.root ??= tree.rootNode);
 }
 
 /** `node.type`, memoised. */
@@ -228,7 +236,7 @@ export function moduleAlias(ctx: PythonRuleContext, module: string, at: Node): s
  * after the block, separated by a blank line.
  */
 export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEdit {
-  const root = ctx.tree.rootNode;
+  const root = rootOf(ctx.tree);
   let afterLine = -1;
   const kids = root.namedChildren.filter((n): n is Node => n !== null);
   const sortKey = /^import\s+([\w.]+)/.exec(statement)?.[1];

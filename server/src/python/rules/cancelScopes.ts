@@ -43,7 +43,8 @@ function isTaskVariable(ctx: PythonRuleContext, id: Node): boolean {
 export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
-    if (!fn || typeOf(fn) !== 'attribute') continue;
+    // The attribute is the callee's last token.
+    if (!fn || typeOf(fn) !== 'attribute' || !textOf(fn).endsWith('cancel')) continue;
     const attribute = field(fn, 'attribute');
     if (!attribute || textOf(attribute) !== 'cancel') continue;
     const task = field(fn, 'object');

@@ -59,6 +59,8 @@ function isLoopVariable(ctx: PythonRuleContext, receiver: Node): boolean {
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
   let resolver: AwaitableResolver | undefined;
+  // A `loop=` keyword argument needs the word in the text.
+  const mayPassLoop = ctx.text.includes('loop');
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
     const inAsync = ctx.scope.isAsyncContext(call);
@@ -105,7 +107,8 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     const fn = field(call, 'function');
-    if (fn && typeOf(fn) === 'attribute') {
+    // The method is the callee's last token: look closer only when it can be one of the two.
+    if (fn && typeOf(fn) === 'attribute' && /run_(until_complete|forever)$/.test(textOf(fn))) {
       const attribute = field(fn, 'attribute');
       const method = attribute ? textOf(attribute) : undefined;
       const receiver = field(fn, 'object');
@@ -181,7 +184,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     if (name && LOOP_KWARG_REMOVED.has(name)) {
-      const loopArg = keywordArgument(call, 'loop');
+      const loopArg = mayPassLoop ? keywordArgument(call, 'loop') : undefined;
       if (loopArg) {
         report({
           message: before(ctx, 3, 10)

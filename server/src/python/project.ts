@@ -64,13 +64,19 @@ type DefinitionEntry = { kind: 'function'; name: string; fn: FunctionSummary } |
  */
 interface DefinitionCache {
   text: string;
+  /** The whole tree is free of syntax errors (then no statement needs checking on its own). */
+  clean: boolean;
+  /**
+   * By the statement's text. The keys of `next` are slices of the current text only (an entry
+   * carried over is re-keyed), so that they keep no earlier version of the file alive.
+   */
   previous: Map<string, CachedDefinition> | undefined;
   next: Map<string, CachedDefinition>;
 }
 
-/** `key` is the map's own key: a copy, not a slice of the text (which would keep that whole version alive). */
+/** The same lines parse alike only at the same indentation: the column is part of the key. */
 interface CachedDefinition {
-  key: string;
+  column: number;
   entry: DefinitionEntry;
 }
 
@@ -167,7 +173,7 @@ export class PythonProjectIndex {
     const abs = path.resolve(filePath);
     if (text === undefined) return summarizeModule(abs, root);
     const previous = this.definitions.get(abs);
-    const cache: DefinitionCache = { text, previous, next: new Map() };
+    const cache: DefinitionCache = { text, clean: !root.hasError, previous, next: new Map() };
     const summary = summarizeModule(abs, root, cache);
     this.definitions.delete(abs);
     this.definitions.set(abs, cache.next);
@@ -391,14 +397,13 @@ function summarizeDefinition(stmt: Node): DefinitionEntry {
  * a syntax error inside are summarised afresh: error recovery may depend on what surrounds them.
  */
 function cachedDefinition(stmt: Node, cache: DefinitionCache): DefinitionEntry {
-  if (stmt.hasError) return summarizeDefinition(stmt);
-  const key = `${stmt.startPosition.column}:${cache.text.slice(stmt.startIndex, stmt.endIndex)}`;
-  let hit = cache.next.get(key) ?? cache.previous?.get(key);
-  if (!hit) {
-    const copy = Buffer.from(key, 'utf16le').toString('utf16le');
-    hit = { key: copy, entry: summarizeDefinition(stmt) };
-  }
-  cache.next.set(hit.key, hit);
+  if (!cache.clean && stmt.hasError) return summarizeDefinition(stmt);
+  const key = cache.text.slice(stmt.startIndex, stmt.endIndex);
+  const column = stmt.startPosition.column;
+  let hit = cache.next.get(key);
+  if (hit?.column !== column) hit = cache.previous?.get(key);
+  if (hit?.column !== column) hit = { column, entry: summarizeDefinition(stmt) };
+  cache.next.set(key, hit);
   return hit.entry;
 }
 

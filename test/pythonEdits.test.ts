@@ -6,14 +6,20 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
+import type { Tree } from 'web-tree-sitter';
 import type { Engine } from '../server/src/engine/engine';
-import { allRulesConfig, testEngine } from './helpers/engine';
+import { PythonFrontEnd } from '../server/src/python/parser';
+import { allRulesConfig, fixturesDir, testEngine } from './helpers/engine';
 
 let engine: Engine;
+let frontEnd: PythonFrontEnd;
 let dir: string;
 
 before(async () => {
   engine = await testEngine();
+  frontEnd = new PythonFrontEnd();
+  await frontEnd.init();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-edits-'));
 });
 
@@ -129,4 +135,101 @@ describe('python analyses of successive versions of a file', () => {
     assert.equal(runtime.length, 1);
     assert.deepEqual(typing, []);
   });
+
+  it('re-parses a text changed in several places to exactly the findings of a fresh parse', () => {
+    const pyFixtures = listPy(path.join(fixturesDir, 'python'));
+    const texts = pyFixtures.map((f) => ({ f, text: fs.readFileSync(f, 'utf8') }));
+    // One long file too, so that the changes lie many lines apart.
+    texts.push({ f: path.join(fixturesDir, 'python', 'all_fixtures.py'), text: texts.map((t) => t.text).join('\n') });
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      len: fc.nat({ max: 30 }),
+      insert: fc.constantFrom('', '  # edit', 'await ', 'time.sleep(1)\n', '    ', '\n', 'async def f():\n    pass\n', '(', ')', '😀', '\r\n', '#', 'x = 1\n'),
+    });
+    const summary = (r: ReturnType<Engine['analyze']>) => r.findings.map((x) => `${x.rule}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`);
+    fc.assert(
+      // Half of the cases on the long file.
+      fc.property(fc.nat({ max: 2 * texts.length - 1 }), fc.array(edit, { minLength: 2, maxLength: 4 }), (index, edits) => {
+        const { f, text } = texts[Math.min(index, texts.length - 1)];
+        // Apply the edits from the end so that each position refers to the original text.
+        const sites = edits.map((e) => ({ ...e, i: Math.floor(e.at * text.length) })).sort((a, b) => b.i - a.i);
+        let edited = text;
+        let limit = text.length;
+        for (const s of sites) {
+          const end = Math.min(s.i + s.len, limit);
+          edited = edited.slice(0, s.i) + s.insert + edited.slice(end);
+          limit = s.i;
+        }
+        // The trees, node by node, positions included...
+        frontEnd.parse(f, text).dispose();
+        const incrementalTree = frontEnd.parse(f, edited);
+        frontEnd.updateFile(f, undefined);
+        const freshTree = frontEnd.parse(f, edited);
+        frontEnd.updateFile(f, undefined);
+        try {
+          assert.deepEqual(nodesOf(incrementalTree.makeContext(() => undefined).tree), nodesOf(freshTree.makeContext(() => undefined).tree));
+        } finally {
+          incrementalTree.dispose();
+          freshTree.dispose();
+        }
+        // ...and the findings.
+        const config = allRulesConfig(path.dirname(f));
+        engine.analyze({ filePath: f, text }, config);
+        const incremental = engine.analyze({ filePath: f, text: edited }, config);
+        engine.updateFile(f, undefined);
+        const fresh = engine.analyze({ filePath: f, text: edited }, config);
+        engine.updateFile(f, undefined);
+        assert.deepEqual(summary(incremental), summary(fresh));
+      }),
+      { seed: 20261129, numRuns: 150 },
+    );
+  });
+
+  it('moves a comment from one line to another, as successive versions do', () => {
+    const text = listPy(path.join(fixturesDir, 'python')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const lines = text.split('\n');
+    const file = path.join(fixturesDir, 'python', 'all_fixtures.py');
+    const config = allRulesConfig(path.dirname(file));
+    const version = (k: number) => {
+      const copy = lines.slice();
+      const l = (k * 37) % lines.length;
+      copy[l] = `${copy[l]}  # edit ${k}`;
+      return copy.join('\n');
+    };
+    for (let k = 1; k < 12; k++) {
+      engine.analyze({ filePath: file, text: version(k - 1) }, config);
+      const incremental = engine.analyze({ filePath: file, text: version(k) }, config).findings;
+      engine.updateFile(file, undefined);
+      const fresh = engine.analyze({ filePath: file, text: version(k) }, config).findings;
+      engine.updateFile(file, undefined);
+      assert.deepEqual(incremental, fresh);
+    }
+  });
 });
+
+/** Every node of a tree: type, offsets and rows/columns, in document order. */
+function nodesOf(tree: Tree): string[] {
+  const out: string[] = [];
+  const cursor = tree.walk();
+  for (;;) {
+    const n = cursor.currentNode;
+    out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`);
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        cursor.delete();
+        return out;
+      }
+    }
+  }
+}
+
+function listPy(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listPy(p));
+    else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out.sort();
+}

@@ -71,7 +71,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     this.lastTrees.delete(filePath);
     let tree: Tree;
     try {
-      if (last) last.tree.edit(editBetween(last.text, text));
+      if (last) for (const edit of editsBetween(last.text, text)) last.tree.edit(edit);
       tree = this.parseTree(text, last?.tree);
     } finally {
       last?.tree.delete();
@@ -135,30 +135,101 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
 
 const MAX_KEPT_TREES = 32;
 
+/** A changed region: `before[oldStart, oldEnd)` became `after[newStart, newEnd)`. */
+interface Hunk {
+  oldStart: number;
+  oldEnd: number;
+  newStart: number;
+  newEnd: number;
+}
+
 /**
- * The edit that turns `before` into `after` (their common prefix and suffix kept), in the
- * UTF-16 code units and rows/columns web-tree-sitter uses.
+ * The edits that turn `before` into `after`, in the UTF-16 code units and rows/columns
+ * web-tree-sitter uses, to be applied in order (the last change first, so that each edit's
+ * positions are those of `before`). Within the span between the common prefix and suffix,
+ * lines that did not change separate the changes: a text changed in two places (two edits
+ * between analyses) is re-parsed around each of them, not across all the lines in between.
  */
-function editBetween(before: string, after: string): Edit {
+function editsBetween(before: string, after: string): Edit[] {
   const { prefix, suffix } = changedSpan(before, after);
-  return new Edit({
-    startIndex: prefix,
-    oldEndIndex: before.length - suffix,
-    newEndIndex: after.length - suffix,
-    startPosition: pointAt(before, prefix),
-    oldEndPosition: pointAt(before, before.length - suffix),
-    newEndPosition: pointAt(after, after.length - suffix),
+  const hunks = changedLines(before, after, prefix, before.length - suffix, after.length - suffix);
+  const points = pointsAt(before, hunks.flatMap((h) => [h.oldStart, h.oldEnd]));
+  const edits: Edit[] = [];
+  for (let i = hunks.length - 1; i >= 0; i--) {
+    const h = hunks[i];
+    const start = points[2 * i];
+    edits.push(
+      new Edit({
+        startIndex: h.oldStart,
+        oldEndIndex: h.oldEnd,
+        newEndIndex: h.oldStart + (h.newEnd - h.newStart),
+        startPosition: start,
+        oldEndPosition: points[2 * i + 1],
+        newEndPosition: advance(start, after, h.newStart, h.newEnd),
+      }),
+    );
+  }
+  return edits;
+}
+
+/** Below this, one edit: splitting would save little re-parsing. */
+const MIN_SPLIT_SPAN = 256;
+/** Beyond this many regions (a replace-all), one edit. */
+const MAX_HUNKS = 16;
+
+/**
+ * The changed regions of the span `[start, oldEnd)` / `[start, newEnd)`, cut at the lines equal
+ * in both versions, compared pairwise from the top; the lines left when one side runs out (or
+ * the suffix is reached) belong to the last region.
+ */
+function changedLines(before: string, after: string, start: number, oldEnd: number, newEnd: number): Hunk[] {
+  const whole = [{ oldStart: start, oldEnd, newStart: start, newEnd }];
+  if (oldEnd - start < MIN_SPLIT_SPAN || newEnd - start < MIN_SPLIT_SPAN) return whole;
+  const hunks: Hunk[] = [];
+  let open: { oldStart: number; newStart: number } | undefined;
+  let o = start;
+  let n = start;
+  for (;;) {
+    const oldLineEnd = before.indexOf('\n', o) + 1;
+    const newLineEnd = after.indexOf('\n', n) + 1;
+    if (oldLineEnd === 0 || newLineEnd === 0 || oldLineEnd > oldEnd || newLineEnd > newEnd) break;
+    const same = oldLineEnd - o === newLineEnd - n && before.slice(o, oldLineEnd) === after.slice(n, newLineEnd);
+    if (same && open) {
+      hunks.push({ oldStart: open.oldStart, oldEnd: o, newStart: open.newStart, newEnd: n });
+      open = undefined;
+    } else if (!same && !open) open = { oldStart: o, newStart: n };
+    o = oldLineEnd;
+    n = newLineEnd;
+  }
+  if (open) hunks.push({ oldStart: open.oldStart, oldEnd, newStart: open.newStart, newEnd });
+  else if (o < oldEnd || n < newEnd) hunks.push({ oldStart: o, oldEnd, newStart: n, newEnd });
+  return hunks.length > MAX_HUNKS ? whole : hunks;
+}
+
+/** The rows/columns of ascending offsets of `text`, in one pass. */
+function pointsAt(text: string, offsets: readonly number[]): { row: number; column: number }[] {
+  let row = 0;
+  let lineStart = 0;
+  let next = text.indexOf('\n');
+  return offsets.map((index) => {
+    while (next !== -1 && next < index) {
+      row++;
+      lineStart = next + 1;
+      next = text.indexOf('\n', next + 1);
+    }
+    return { row, column: index - lineStart };
   });
 }
 
-function pointAt(text: string, index: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+/** The point reached from `start` by writing `text[from, to)`. */
+function advance(start: { row: number; column: number }, text: string, from: number, to: number): { row: number; column: number } {
+  let row = start.row;
+  let lineStart = -1;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) {
     row++;
     lineStart = i + 1;
   }
-  return { row, column: index - lineStart };
+  return lineStart < 0 ? { row, column: start.column + (to - from) } : { row, column: to - lineStart };
 }
 
 /** Every comment node (searched inside the WASM module: no recursion in JS, deep nesting is fine). */

@@ -285,7 +285,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean): Fu
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */
 export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   const body = fn.childForFieldName('body');
-  if (!body) return false;
+  // Without the keyword in its text, the body defines no `async def` (one read instead of one per statement).
+  if (!body || !body.text.includes('async')) return false;
   const inner = new Map<string, Node>();
   const returned: string[] = [];
   for (const stmt of body.namedChildren) {

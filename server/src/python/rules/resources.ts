@@ -184,6 +184,9 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
 
 /** `resp = await session.get(url)` whose body is never read nor the response released. */
 function checkUnreleasedResponses(ctx: PythonRuleContext): void {
+  // A receiver is only known to be an aiohttp session through a name that spells the class (its
+  // constructor, an annotation, an import): without the word, there is nothing to find.
+  if (!ctx.text.includes('ClientSession')) return;
   let resolver: AwaitableResolver | undefined;
   // Through the calls (whose parents the rules have read) rather than a search for `await`
   // nodes: that would also collect every `await` keyword of the file.

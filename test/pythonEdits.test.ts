@@ -205,6 +205,33 @@ describe('python analyses of successive versions of a file', () => {
       assert.deepEqual(incremental, fresh);
     }
   });
+
+  it('reuses the summary of a module analysed from disk only while the disk text is the analysed one', () => {
+    const pkg = path.join(dir, 'scan');
+    fs.mkdirSync(pkg, { recursive: true });
+    const jobs = path.join(pkg, 'jobs.py');
+    const main = path.join(pkg, 'main.py');
+    const asyncJobs = 'async def refresh():\n    pass\n';
+    const syncJobs = 'def refresh():\n    pass\n';
+    const mainText = 'from jobs import refresh\n\n\ndef start():\n    refresh()\n';
+    const config = allRulesConfig(pkg);
+    const analyse = (file: string, text: string) => engine.analyze({ filePath: file, text }, config).findings.filter((f) => f.rule === 'unawaited-coroutine').length;
+    // A scan: the module is analysed first (as on disk), then its importer.
+    fs.writeFileSync(jobs, asyncJobs);
+    fs.writeFileSync(main, mainText);
+    analyse(jobs, asyncJobs);
+    assert.equal(analyse(main, mainText), 1);
+    // The module changes on disk (same size, so only its text tells): the importer sees the change.
+    fs.writeFileSync(jobs, syncJobs + '      \n');
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(jobs, later, later);
+    assert.equal(analyse(main, mainText), 0);
+    // Analysed with a text that is not the disk's: its summary is not taken for the disk file's.
+    analyse(jobs, asyncJobs);
+    assert.equal(analyse(main, mainText), 0);
+    engine.updateFile(jobs, undefined);
+    engine.updateFile(main, undefined);
+  });
 });
 
 /** Every node of a tree: type, offsets and rows/columns, in document order. */

@@ -6,6 +6,7 @@
  * size and modification time (or by the editor's text for open documents); a changed file is
  * re-summarised alone. Nothing is executed: summaries come from the syntax tree.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
@@ -83,6 +84,10 @@ interface CachedDefinition {
 /** Files whose definition summaries are kept between analyses. */
 const MAX_DEFINITION_CACHES = 32;
 
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
 /** Decorators that keep an `async def` a coroutine function, by qualified or final name. */
 const ASYNC_PRESERVING_DECORATORS = new Set([
   'staticmethod', 'classmethod', 'abc.abstractmethod', 'abstractmethod', 'typing.override', 'typing_extensions.override',
@@ -105,12 +110,18 @@ export class PythonProjectIndex {
   private version = 0;
   /** Definition summaries of the last version of each recently analysed file (see DefinitionCache). */
   private readonly definitions = new Map<string, Map<string, CachedDefinition>>();
+  /**
+   * The summary of each file analysed as it is on disk (not open in an editor), by a digest of the
+   * analysed text: a module imported after it was analysed (a scan) is not parsed a second time.
+   */
+  private readonly analysed = new Map<string, { digest: string; summary: ModuleSummary }>();
 
   constructor(private readonly parse: (text: string) => Tree) {}
 
   /** An open document's text (or `undefined` when closed or deleted: back to the disk). */
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
+    this.analysed.delete(key);
     if (text === undefined || !this.overlay.has(key)) this.resolutions.clear();
     if (text === undefined) {
       this.overlay.delete(key);
@@ -148,6 +159,11 @@ export class PythonProjectIndex {
       }
     }
     if (text.indexOf('\u0000') !== -1) return undefined;
+    const analysed = this.analysed.get(abs);
+    if (analysed && analysed.digest === digest(text)) {
+      this.cache.set(abs, { key, summary: analysed.summary });
+      return analysed.summary;
+    }
     let tree: Tree;
     try {
       tree = this.parse(text);
@@ -178,6 +194,8 @@ export class PythonProjectIndex {
     this.definitions.delete(abs);
     this.definitions.set(abs, cache.next);
     if (this.definitions.size > MAX_DEFINITION_CACHES) this.definitions.delete(this.definitions.keys().next().value!);
+    if (!this.overlay.has(abs) && !this.cache.has(abs)) this.analysed.set(abs, { digest: digest(text), summary });
+    else this.analysed.delete(abs);
     return summary;
   }
 

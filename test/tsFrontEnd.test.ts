@@ -7,6 +7,8 @@ import { TsImports } from '../server/src/typescript/imports';
 import { TsFrontEnd, parseTs } from '../server/src/typescript/parser';
 import { ProjectManager, isPromiseLike } from '../server/src/typescript/project';
 import { visit } from '../server/src/typescript/util';
+import { ConfigResolver } from '../server/src/engine/config';
+import { testEngine } from './helpers/engine';
 
 function calls(ast: TSESTree.Program): TSESTree.CallExpression[] {
   const out: TSESTree.CallExpression[] = [];
@@ -30,6 +32,22 @@ describe('typescript front end', () => {
       parsed.ast.body.map((s) => (s.type === 'FunctionDeclaration' ? s.id?.name : s.type)),
       ['a', 'broken', 'b'],
     );
+  });
+
+  it('leaves declaration files out of the rules (their declarations still type the files that import them)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-dts-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'api.d.ts'), 'export declare function save(): Promise<void>;\n');
+      fs.writeFileSync(path.join(dir, 'main.ts'), "import { save } from './api';\nexport function run() {\n  save();\n}\n");
+      const engine = await testEngine();
+      const config = new ConfigResolver(engine.ruleIds, dir).forFile(path.join(dir, 'main.ts')).config;
+      const declarations = engine.analyze({ filePath: path.join(dir, 'api.d.ts'), text: 'declare function f(): Promise<void>;\nf();\n' }, config);
+      assert.deepEqual(declarations.findings, []);
+      const main = engine.analyze({ filePath: path.join(dir, 'main.ts'), text: fs.readFileSync(path.join(dir, 'main.ts'), 'utf8') }, config);
+      assert.deepEqual(main.findings.map((f) => f.rule), ['floating-promise']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('resolves module members through every import form, honouring shadowing', () => {

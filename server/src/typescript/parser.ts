@@ -281,6 +281,8 @@ function emptyProgram(text: string): TSESTree.Program {
   } as unknown as TSESTree.Program;
 }
 
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+
 /** How many files' last conversions are kept (the files being edited). */
 const KEPT_CONVERSIONS = 8;
 
@@ -325,7 +327,9 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     // Type information comes with the parse: a file that has types is parsed by its program.
     let types: TypeServices | undefined;
     try {
-      const found = this.typeAware ? this.programFor(filePath, text) : undefined;
+      // A declaration file holds types only: no code of it ever runs, so no rule has anything to
+      // find there (its declarations still reach the program through the files importing it).
+      const found = this.typeAware && !DECLARATION_FILE.test(filePath) ? this.programFor(filePath, text) : undefined;
       if (found) {
         const key = path.resolve(filePath);
         // Taken out first: a conversion that throws leaves nothing half-updated behind.
@@ -337,7 +341,7 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
         const converted = entry.parsed;
         parsed = converted;
         types = { ...found, tsNodeFor: (node) => converted.esTreeToTs.get(node as object) };
-      } else parsed = parseTs(filePath, text);
+      } else if (!DECLARATION_FILE.test(filePath)) parsed = parseTs(filePath, text);
     } catch (e) {
       // Pathological input (nesting deep enough to exhaust the converter's stack), or a
       // recovered tree the converter cannot handle (it assumes nodes a syntax error left out,

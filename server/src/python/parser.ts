@@ -203,7 +203,26 @@ function changedLines(before: string, after: string, start: number, oldEnd: numb
   }
   if (open) hunks.push({ oldStart: open.oldStart, oldEnd, newStart: open.newStart, newEnd });
   else if (o < oldEnd || n < newEnd) hunks.push({ oldStart: o, oldEnd, newStart: n, newEnd });
-  return hunks.length > MAX_HUNKS ? whole : hunks;
+  return hunks.length > MAX_HUNKS ? whole : hunks.map((h) => narrowed(before, after, h));
+}
+
+/**
+ * A region cut to the characters that differ. Whole lines would start every edit at column 0:
+ * tree-sitter-python then re-reads the line's indentation, and its indentation scanner state
+ * stops it from reusing anything after the edit (a re-parse of the rest of the file, 4 ms on
+ * 2,000 lines, instead of 0.5 ms).
+ */
+function narrowed(before: string, after: string, h: Hunk): Hunk {
+  let { oldStart, oldEnd, newStart, newEnd } = h;
+  while (oldStart < oldEnd && newStart < newEnd && before.charCodeAt(oldStart) === after.charCodeAt(newStart)) {
+    oldStart++;
+    newStart++;
+  }
+  while (oldEnd > oldStart && newEnd > newStart && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { oldStart, oldEnd, newStart, newEnd };
 }
 
 /** The rows/columns of ascending offsets of `text`, in one pass. */

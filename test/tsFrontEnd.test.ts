@@ -9,6 +9,7 @@ import { ProjectManager, isPromiseLike } from '../server/src/typescript/project'
 import { visit } from '../server/src/typescript/util';
 import { ConfigResolver } from '../server/src/engine/config';
 import { testEngine } from './helpers/engine';
+import { createEngine } from '../server/src/analyzer';
 
 function calls(ast: TSESTree.Program): TSESTree.CallExpression[] {
   const out: TSESTree.CallExpression[] = [];
@@ -44,6 +45,22 @@ describe('typescript front end', () => {
       const declarations = engine.analyze({ filePath: path.join(dir, 'api.d.ts'), text: 'declare function f(): Promise<void>;\nf();\n' }, config);
       assert.deepEqual(declarations.findings, []);
       const main = engine.analyze({ filePath: path.join(dir, 'main.ts'), text: fs.readFileSync(path.join(dir, 'main.ts'), 'utf8') }, config);
+      assert.deepEqual(main.findings.map((f) => f.rule), ['floating-promise']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file deep enough to break the compiler is analysed without types, and the other files keep theirs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-deep-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'api.ts'), 'export async function save(): Promise<void> {}\n');
+      const engine = await createEngine();
+      const config = new ConfigResolver(engine.ruleIds, dir).forFile(path.join(dir, 'main.ts')).config;
+      // Loose files (no tsconfig): they share one inferred project.
+      const deep = engine.analyze({ filePath: path.join(dir, 'deep.ts'), text: `export const x = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n` }, config);
+      assert.deepEqual(deep.ruleErrors, []);
+      const main = engine.analyze({ filePath: path.join(dir, 'main.ts'), text: "import { save } from './api';\nexport function run() {\n  save();\n}\n" }, config);
       assert.deepEqual(main.findings.map((f) => f.rule), ['floating-promise']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

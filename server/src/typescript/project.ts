@@ -30,6 +30,7 @@ interface Project {
 }
 
 const DISK_VERSION_TTL_MS = 2_000;
+const MAX_UNTYPED = 64;
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -59,6 +60,8 @@ export class ProjectManager {
    * edit would read the lib .d.ts files (megabytes) and every unchanged module again.
    */
   private readonly diskSnapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
+  /** Files left out of their project because their text made its program fail, with that text. */
+  private readonly untyped = new Map<string, string>();
   /** Bumped by every change that can alter a program (overlay text, files on disk, roots). */
   private state = 0;
   private version = 0;
@@ -146,29 +149,56 @@ export class ProjectManager {
   programFor(filePath: string, text: string): { program: ts.Program; sourceFile: ts.SourceFile; checker: ts.TypeChecker } | undefined {
     const abs = path.resolve(filePath);
     this.updateFile(abs, text);
+    // A file whose text made the program fail (see below) is analysed without types.
+    if (this.untyped.get(abs) === text) return undefined;
+    this.untyped.delete(abs);
     const project = this.projectFor(abs);
-    if (!project.rootFiles.has(abs)) {
+    const added = !project.rootFiles.has(abs);
+    if (added) {
       project.rootFiles.add(abs);
       this.state++;
     }
-    let program: ts.Program | undefined;
+    const found = this.checkedProgram(project, abs, text);
+    if (!('error' in found)) return found.program ? found : undefined;
+    // Input deep enough to exhaust the compiler's stack (nesting, endless operator chains) fails
+    // every program that holds it. Without this file, its project's other files keep their types.
+    if (added) {
+      project.rootFiles.delete(abs);
+      this.state++;
+      if (!('error' in this.checkedProgram(project, undefined, undefined))) {
+        this.untyped.set(abs, text);
+        if (this.untyped.size > MAX_UNTYPED) this.untyped.delete(this.untyped.keys().next().value!);
+      }
+    }
+    this.messages.push(`type information unavailable for ${abs}: ${found.error}`);
+    return undefined;
+  }
+
+  /** The project's program (reused while nothing changed) with its checker, and `file`'s SourceFile if it holds `text`. */
+  private checkedProgram(
+    project: Project,
+    file: string | undefined,
+    text: string | undefined,
+  ): { program: ts.Program; sourceFile: ts.SourceFile; checker: ts.TypeChecker } | { program: undefined } | { error: string } {
     try {
       // Asking the LanguageService walks every file of the program to compare versions: with
       // nothing changed since the last answer (and that answer fresh), reuse its program.
       const now = Date.now();
       const last = project.lastSync;
+      let program: ts.Program | undefined;
       if (last && last.state === this.state && now - last.at < DISK_VERSION_TTL_MS) program = last.program;
       else {
+        project.lastSync = undefined;
         program = project.service.getProgram();
+        if (program) program.getTypeChecker();
         project.lastSync = program ? { state: this.state, at: now, program } : undefined;
       }
+      const sourceFile = file === undefined ? undefined : program?.getSourceFile(file);
+      if (!program || !sourceFile || sourceFile.text !== text) return { program: undefined };
+      return { program, sourceFile, checker: program.getTypeChecker() };
     } catch (e) {
-      this.messages.push(`type information unavailable for ${abs}: ${(e as Error).message}`);
-      return undefined;
+      return { error: (e as Error).message };
     }
-    const sourceFile = program?.getSourceFile(abs);
-    if (!program || !sourceFile || sourceFile.text !== text) return undefined;
-    return { program, sourceFile, checker: program.getTypeChecker() };
   }
 
   private projectFor(file: string): Project {

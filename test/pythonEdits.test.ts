@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { Tree } from 'web-tree-sitter';
 import type { Engine } from '../server/src/engine/engine';
 import { PythonFrontEnd } from '../server/src/python/parser';
-import { allRulesConfig, fixturesDir, testEngine } from './helpers/engine';
+import { allRulesConfig, fixturesDir, incrementalAndFresh, testEngine } from './helpers/engine';
 
 let engine: Engine;
 let frontEnd: PythonFrontEnd;
@@ -146,7 +146,6 @@ describe('python analyses of successive versions of a file', () => {
       len: fc.nat({ max: 30 }),
       insert: fc.constantFrom('', '  # edit', 'await ', 'time.sleep(1)\n', '    ', '\n', 'async def f():\n    pass\n', '(', ')', '😀', '\r\n', '#', 'x = 1\n'),
     });
-    const summary = (r: ReturnType<Engine['analyze']>) => r.findings.map((x) => `${x.rule}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`);
     fc.assert(
       // Half of the cases on the long file.
       fc.property(fc.nat({ max: 2 * texts.length - 1 }), fc.array(edit, { minLength: 2, maxLength: 4 }), (index, edits) => {
@@ -173,13 +172,8 @@ describe('python analyses of successive versions of a file', () => {
           freshTree.dispose();
         }
         // ...and the findings.
-        const config = allRulesConfig(path.dirname(f));
-        engine.analyze({ filePath: f, text }, config);
-        const incremental = engine.analyze({ filePath: f, text: edited }, config);
-        engine.updateFile(f, undefined);
-        const fresh = engine.analyze({ filePath: f, text: edited }, config);
-        engine.updateFile(f, undefined);
-        assert.deepEqual(summary(incremental), summary(fresh));
+        const { incremental, fresh } = incrementalAndFresh(engine, f, text, edited, allRulesConfig(path.dirname(f)));
+        assert.deepEqual(incremental, fresh);
       }),
       { seed: 20261129, numRuns: 150 },
     );

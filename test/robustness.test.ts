@@ -14,7 +14,7 @@ import { fixText } from '../server/src/engine/fixes';
 import { applyEdits } from '../server/src/engine/text';
 import { PythonFrontEnd } from '../server/src/python/parser';
 import { TsFrontEnd, convertSourceFile } from '../server/src/typescript/parser';
-import { allRulesConfig, fixturesDir, syntaxOnlyEngine, testEngine } from './helpers/engine';
+import { allRulesConfig, fixturesDir, incrementalAndFresh, syntaxOnlyEngine, testEngine } from './helpers/engine';
 
 const SEED = Number(process.env.ASYNCSENSE_SEED ?? 20261124);
 const RUNS = Number(process.env.ASYNCSENSE_PROPERTY_RUNS ?? 1);
@@ -148,19 +148,12 @@ describe('robustness (property tests)', function () {
       len: fc.nat({ max: 40 }),
       insert: fc.constantFrom('', 'await ', 'time.sleep(1)\n', '    ', '\n', 'async def f():\n    pass\n', '(', ')', '😀', '\r\n', '#'),
     });
-    const summary = (r: ReturnType<Engine['analyze']>) => r.findings.map((x) => `${x.rule}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`);
     check(fc.property(edit, ({ index, at, len, insert }) => {
       const { f, text } = fixtures[index];
       const i = Math.floor(at * text.length);
       const edited = text.slice(0, i) + insert + text.slice(i + len);
-      const config = allRulesConfig(path.dirname(f));
-      // The same path analysed twice: the second parse starts from the first tree.
-      fast.analyze({ filePath: f, text }, config);
-      const incremental = fast.analyze({ filePath: f, text: edited }, config);
-      fast.updateFile(f, undefined);
-      const fresh = fast.analyze({ filePath: f, text: edited }, config);
-      fast.updateFile(f, undefined);
-      assert.deepEqual(summary(incremental), summary(fresh));
+      const { incremental, fresh } = incrementalAndFresh(fast, f, text, edited, allRulesConfig(path.dirname(f)));
+      assert.deepEqual(incremental, fresh);
     }) as never, 2_000);
   });
 

@@ -18,6 +18,20 @@ export function syntaxOnlyEngine(): Promise<Engine> {
   return syntaxOnly;
 }
 
+/**
+ * The findings of `edited` analysed right after `text` under the same path (so parsed
+ * incrementally from its tree), and analysed afresh, one line per finding, for comparison.
+ */
+export function incrementalAndFresh(engine: Engine, filePath: string, text: string, edited: string, config: ResolvedConfig): { incremental: string[]; fresh: string[] } {
+  const lines = (r: ReturnType<Engine['analyze']>) => r.findings.map((x) => `${x.rule}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`);
+  engine.analyze({ filePath, text }, config);
+  const incremental = lines(engine.analyze({ filePath, text: edited }, config));
+  engine.updateFile(filePath, undefined);
+  const fresh = lines(engine.analyze({ filePath, text: edited }, config));
+  engine.updateFile(filePath, undefined);
+  return { incremental, fresh };
+}
+
 /** Every rule on, opt-in ones included. */
 export function allRulesConfig(root = process.cwd()): ResolvedConfig {
   return { ...defaultConfig(root), select: ['all'] };

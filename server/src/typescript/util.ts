@@ -37,24 +37,28 @@ export function indexTree(root: Node): void {
     nodes.push(item);
     ends.push(0);
     stack.push(at);
-    const keys = visitorKeys[item.type] ?? [];
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = (item as unknown as Record<string, unknown>)[keys[k]];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          const child = value[i] as Node | null;
-          if (child && typeof child.type === 'string') {
-            (child as { parent?: Node }).parent = item;
-            stack.push(child);
-          }
-        }
-      } else if (value && typeof (value as Node).type === 'string') {
-        (value as { parent?: Node }).parent = item;
-        stack.push(value as Node);
-      }
-    }
+    eachChildLastFirst(item, (child) => {
+      (child as { parent?: Node }).parent = item;
+      stack.push(child);
+    });
   }
   flatTrees.set(root, { nodes, end: Int32Array.from(ends) });
+}
+
+/** A node's children in reverse visitor-key order: pushed on a stack, they pop in document order. */
+function eachChildLastFirst(node: Node, each: (child: Node) => void): void {
+  const keys = visitorKeys[node.type] ?? [];
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const value = (node as unknown as Record<string, unknown>)[keys[k]];
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const child = value[i] as Node | null;
+        if (child && typeof child.type === 'string') each(child);
+      }
+    } else if (value && typeof (value as Node).type === 'string') {
+      each(value as Node);
+    }
+  }
 }
 
 /** The nodes of a tree recorded by `indexTree`, in document order, with each subtree's end. */
@@ -105,18 +109,7 @@ export function visit(root: Node, enter: (node: Node) => void, skip?: (node: Nod
     const node = stack.pop()!;
     if (skip && node !== root && skip(node)) continue;
     enter(node);
-    const keys = visitorKeys[node.type] ?? [];
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = (node as unknown as Record<string, unknown>)[keys[k]];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          const child = value[i] as Node | null;
-          if (child && typeof child.type === 'string') stack.push(child);
-        }
-      } else if (value && typeof (value as Node).type === 'string') {
-        stack.push(value as Node);
-      }
-    }
+    eachChildLastFirst(node, (child) => stack.push(child));
   }
 }
 

@@ -78,6 +78,22 @@ describe('cli', function () {
     assert.match(r1.stdout, /1 finding in 1 file \(1 fixable with --fix/);
   });
 
+  it('loads the TypeScript half only when a TS/JS file is analysed', () => {
+    // A preloaded hook reports, at exit, whether the TS/JS bundle was loaded by the CLI bundle.
+    const dir = tmp({ 'svc/worker.py': SLEEPY, 'web/load.ts': SYNC_TS });
+    const hook = path.join(dir, 'hook.cjs');
+    fs.writeFileSync(hook, "process.on('exit', () => process.stderr.write(`ts-loaded=${Object.keys(require.cache).some((k) => k.endsWith('typescript-support.js'))}\\n`));\n");
+    const env = { NODE_OPTIONS: `--require ${hook}` };
+    const python = cli(['check', 'svc'], dir, env);
+    assert.equal(python.code, 1, python.stderr);
+    assert.match(python.stderr, /ts-loaded=false/);
+    const both = cli(['check', 'svc', 'web'], dir, env);
+    assert.equal(both.code, 1, both.stderr);
+    assert.match(both.stdout, /blocking-call-in-async[\s\S]*blocking-call-in-async/);
+    assert.match(both.stderr, /ts-loaded=true/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('prints JSON in the contract shape', () => {
     const dir = tmp({ 'src/app.py': SLEEPY, 'web/load.ts': SYNC_TS });
     const r = cli(['check', '--format', 'json'], dir);

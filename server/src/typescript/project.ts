@@ -7,6 +7,7 @@
  * Services are created lazily, the first time a rule asks for types in a file.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -31,6 +32,10 @@ interface Project {
 
 const DISK_VERSION_TTL_MS = 2_000;
 const MAX_UNTYPED = 64;
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -60,7 +65,7 @@ export class ProjectManager {
    * edit would read the lib .d.ts files (megabytes) and every unchanged module again.
    */
   private readonly diskSnapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
-  /** Files left out of their project because their text made its program fail, with that text. */
+  /** Files left out of their project because their text made its program fail, with that text's digest. */
   private readonly untyped = new Map<string, string>();
   /** Bumped by every change that can alter a program (overlay text, files on disk, roots). */
   private state = 0;
@@ -150,8 +155,10 @@ export class ProjectManager {
     const abs = path.resolve(filePath);
     this.updateFile(abs, text);
     // A file whose text made the program fail (see below) is analysed without types.
-    if (this.untyped.get(abs) === text) return undefined;
-    this.untyped.delete(abs);
+    if (this.untyped.has(abs)) {
+      if (this.untyped.get(abs) === digest(text)) return undefined;
+      this.untyped.delete(abs);
+    }
     const project = this.projectFor(abs);
     const added = !project.rootFiles.has(abs);
     if (added) {
@@ -166,7 +173,7 @@ export class ProjectManager {
       project.rootFiles.delete(abs);
       this.state++;
       if (!('error' in this.checkedProgram(project, undefined, undefined))) {
-        this.untyped.set(abs, text);
+        this.untyped.set(abs, digest(text));
         if (this.untyped.size > MAX_UNTYPED) this.untyped.delete(this.untyped.keys().next().value!);
       }
     }

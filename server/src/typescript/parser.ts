@@ -191,7 +191,12 @@ export function convertIncrementally(sourceFile: ts.SourceFile, previous: Conver
   const parsed = finish(estree, sourceFile, persistent);
   // The fresh statements' nodes join the file's ESTree-to-TS map.
   const flat = flatTreeOf(estree as unknown as TSESTree.Node)!;
-  const index = statementIndex(estree, statements, sourceFile)!;
+  const index = statementIndex(estree, statements, sourceFile);
+  if (!index) {
+    // Statements and ESTree do not pair up (not expected): convert the whole file instead.
+    const whole = convertSourceFile(sourceFile);
+    return { parsed: whole, text: sourceFile.text, statements: statementIndex(whole.ast, statements, sourceFile) ?? new Map() };
+  }
   for (const stmt of plan.fresh) {
     const at = index.get(stmt)!.at;
     for (let i = at, stop = flat.end[at]; i < stop; i++) {

@@ -67,6 +67,24 @@ describe('typescript front end', () => {
     }
   });
 
+  it('a file of a tsconfig project too deep for the compiler leaves the other files their types', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-deep-project-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] } }));
+      // A generated file the tsconfig includes, never analysed itself.
+      fs.writeFileSync(path.join(dir, 'generated.ts'), `export const table = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`);
+      fs.writeFileSync(path.join(dir, 'api.ts'), 'export async function save(): Promise<void> {}\n');
+      const main = path.join(dir, 'main.ts');
+      const text = "import { save } from './api.js';\nexport function run() {\n  save();\n}\n";
+      fs.writeFileSync(main, text);
+      const engine = await createEngine();
+      const result = engine.analyze({ filePath: main, text }, new ConfigResolver(engine.ruleIds, dir).forFile(main).config);
+      assert.deepEqual(result.findings.map((f) => f.rule), ['floating-promise']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('resolves module members through every import form, honouring shadowing', () => {
     const src = [
       "import fs from 'fs';",

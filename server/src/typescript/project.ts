@@ -165,20 +165,49 @@ export class ProjectManager {
       project.rootFiles.add(abs);
       this.state++;
     }
-    const found = this.checkedProgram(project, abs, text);
+    let found = this.checkedProgram(project, abs, text);
     if (!('error' in found)) return found.program ? found : undefined;
     // Input deep enough to exhaust the compiler's stack (nesting, endless operator chains) fails
-    // every program that holds it. Without this file, its project's other files keep their types.
+    // every program that holds it. Such files leave their project and are analysed without
+    // types; its other files keep theirs. First the files the parser itself cannot get through
+    // (a generated file the tsconfig includes, say), then, failing that, the file just added.
+    const unparsable = this.leaveOutUnparsable(project);
+    if (unparsable.length) {
+      if (unparsable.includes(abs)) return undefined;
+      found = this.checkedProgram(project, abs, text);
+      if (!('error' in found)) return found.program ? found : undefined;
+    }
     if (added) {
       project.rootFiles.delete(abs);
       this.state++;
-      if (!('error' in this.checkedProgram(project, undefined, undefined))) {
-        this.untyped.set(abs, digest(text));
-        if (this.untyped.size > MAX_UNTYPED) this.untyped.delete(this.untyped.keys().next().value!);
-      }
+      if (!('error' in this.checkedProgram(project, undefined, undefined))) this.leaveOut(abs, text);
     }
     this.messages.push(`type information unavailable for ${abs}: ${found.error}`);
     return undefined;
+  }
+
+  /** Takes the root files whose text the parser cannot get through out of the project. */
+  private leaveOutUnparsable(project: Project): string[] {
+    const out: string[] = [];
+    for (const file of [...project.rootFiles]) {
+      const text = this.overlay.get(file)?.text ?? this.diskText(file);
+      if (text === undefined) continue;
+      try {
+        ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+      } catch {
+        project.rootFiles.delete(file);
+        this.state++;
+        this.leaveOut(file, text);
+        this.messages.push(`${file} is analysed without type information: it is nested too deeply for the TypeScript compiler`);
+        out.push(file);
+      }
+    }
+    return out;
+  }
+
+  private leaveOut(file: string, text: string): void {
+    this.untyped.set(file, digest(text));
+    if (this.untyped.size > MAX_UNTYPED) this.untyped.delete(this.untyped.keys().next().value!);
   }
 
   /** The project's program (reused while nothing changed) with its checker, and `file`'s SourceFile if it holds `text`. */

@@ -10,6 +10,7 @@ import { visit } from '../server/src/typescript/util';
 import { ConfigResolver } from '../server/src/engine/config';
 import { testEngine } from './helpers/engine';
 import { createEngine } from '../server/src/analyzer';
+import type { Engine } from '../server/src/engine/engine';
 
 function calls(ast: TSESTree.Program): TSESTree.CallExpression[] {
   const out: TSESTree.CallExpression[] = [];
@@ -25,6 +26,25 @@ function typed(projects: ProjectManager, file: string, text: string) {
   return { ast: ctx.ast, services: ctx.types() };
 }
 
+/** Calls an async function of './api' without awaiting it. */
+const CALLS_SAVE = "import { save } from './api';\nexport function run() {\n  save();\n}\n";
+
+/** Runs `run` on a temporary folder holding `files`, deleted afterwards. */
+async function inFolder(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-ts-'));
+  try {
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    await run(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function analyse(engine: Engine, dir: string, name: string, text: string) {
+  const file = path.join(dir, name);
+  return engine.analyze({ filePath: file, text }, new ConfigResolver(engine.ruleIds, dir).forFile(file).config);
+}
+
 describe('typescript front end', () => {
   it('parses past syntax errors', () => {
     const parsed = parseTs('a.ts', 'async function a() { f(); }\nfunction broken() { const x = ; }\nasync function b() { g(); }\n');
@@ -36,53 +56,39 @@ describe('typescript front end', () => {
   });
 
   it('leaves declaration files out of the rules (their declarations still type the files that import them)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-dts-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'api.d.ts'), 'export declare function save(): Promise<void>;\n');
-      fs.writeFileSync(path.join(dir, 'main.ts'), "import { save } from './api';\nexport function run() {\n  save();\n}\n");
+    await inFolder({ 'api.d.ts': 'export declare function save(): Promise<void>;\n', 'main.ts': CALLS_SAVE }, async (dir) => {
       const engine = await testEngine();
-      const config = new ConfigResolver(engine.ruleIds, dir).forFile(path.join(dir, 'main.ts')).config;
-      const declarations = engine.analyze({ filePath: path.join(dir, 'api.d.ts'), text: 'declare function f(): Promise<void>;\nf();\n' }, config);
+      const declarations = analyse(engine, dir, 'api.d.ts', 'declare function f(): Promise<void>;\nf();\n');
       assert.deepEqual(declarations.findings, []);
-      const main = engine.analyze({ filePath: path.join(dir, 'main.ts'), text: fs.readFileSync(path.join(dir, 'main.ts'), 'utf8') }, config);
+      const main = analyse(engine, dir, 'main.ts', CALLS_SAVE);
       assert.deepEqual(main.findings.map((f) => f.rule), ['floating-promise']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a file deep enough to break the compiler is analysed without types, and the other files keep theirs', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-deep-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'api.ts'), 'export async function save(): Promise<void> {}\n');
+    await inFolder({ 'api.ts': 'export async function save(): Promise<void> {}\n' }, async (dir) => {
       const engine = await createEngine();
-      const config = new ConfigResolver(engine.ruleIds, dir).forFile(path.join(dir, 'main.ts')).config;
       // Loose files (no tsconfig): they share one inferred project.
-      const deep = engine.analyze({ filePath: path.join(dir, 'deep.ts'), text: `export const x = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n` }, config);
+      const deep = analyse(engine, dir, 'deep.ts', `export const x = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`);
       assert.deepEqual(deep.ruleErrors, []);
-      const main = engine.analyze({ filePath: path.join(dir, 'main.ts'), text: "import { save } from './api';\nexport function run() {\n  save();\n}\n" }, config);
+      const main = analyse(engine, dir, 'main.ts', CALLS_SAVE);
       assert.deepEqual(main.findings.map((f) => f.rule), ['floating-promise']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a file of a tsconfig project too deep for the compiler leaves the other files their types', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-deep-project-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] } }));
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] } }),
       // A generated file the tsconfig includes, never analysed itself.
-      fs.writeFileSync(path.join(dir, 'generated.ts'), `export const table = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`);
-      fs.writeFileSync(path.join(dir, 'api.ts'), 'export async function save(): Promise<void> {}\n');
-      const main = path.join(dir, 'main.ts');
-      const text = "import { save } from './api.js';\nexport function run() {\n  save();\n}\n";
-      fs.writeFileSync(main, text);
+      'generated.ts': `export const table = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`,
+      'api.ts': 'export async function save(): Promise<void> {}\n',
+      'main.ts': CALLS_SAVE.replace("'./api'", "'./api.js'"),
+    };
+    await inFolder(files, async (dir) => {
       const engine = await createEngine();
-      const result = engine.analyze({ filePath: main, text }, new ConfigResolver(engine.ruleIds, dir).forFile(main).config);
+      const result = analyse(engine, dir, 'main.ts', files['main.ts']);
       assert.deepEqual(result.findings.map((f) => f.rule), ['floating-promise']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('resolves module members through every import form, honouring shadowing', () => {

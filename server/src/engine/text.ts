@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Position, Range, TextEdit } from './types';
 
 /** Maps between UTF-16 offsets and 0-based line/character positions. Handles \n, \r\n and \r. */
@@ -117,6 +118,11 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): { text: st
   }
   out += text.slice(cursor);
   return { text: out, applied: accepted.length, skipped };
+}
+
+/** A short digest of a text, to recognise it again without keeping it. */
+export function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /**

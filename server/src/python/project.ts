@@ -6,10 +6,10 @@
  * size and modification time (or by the editor's text for open documents); a changed file is
  * re-summarised alone. Nothing is executed: summaries come from the syntax tree.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
+import { digest } from '../engine/text';
 import { forgetTree, nodesOfType } from './util';
 
 export interface FunctionSummary {
@@ -83,10 +83,6 @@ interface CachedDefinition {
 
 /** Files whose definition summaries are kept between analyses. */
 const MAX_DEFINITION_CACHES = 32;
-
-function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
 
 /** Decorators that keep an `async def` a coroutine function, by qualified or final name. */
 const ASYNC_PRESERVING_DECORATORS = new Set([

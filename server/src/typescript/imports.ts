@@ -6,7 +6,7 @@
  */
 import { analyze, type Variable } from '@typescript-eslint/scope-manager';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { visit } from './util';
+import { patternNames, visit } from './util';
 
 export interface ModuleMember {
   /** Module specifier without a `node:` prefix (`fs`, `fs/promises`, `child_process`). */
@@ -218,35 +218,8 @@ export class TsImports {
  */
 function countDeclarations(ast: TSESTree.Program): Map<string, number> {
   const counts = new Map<string, number>();
-  const patterns: (Node | null | undefined)[] = [];
   const declare = (p: Node | null | undefined) => {
-    patterns.push(p);
-    while (patterns.length) {
-      const n = patterns.pop();
-      if (!n) continue;
-      switch (n.type) {
-        case 'Identifier':
-          counts.set(n.name, (counts.get(n.name) ?? 0) + 1);
-          break;
-        case 'ObjectPattern':
-          for (const prop of n.properties) patterns.push(prop.type === 'Property' ? prop.value : prop.argument);
-          break;
-        case 'ArrayPattern':
-          for (const el of n.elements) patterns.push(el);
-          break;
-        case 'AssignmentPattern':
-          patterns.push(n.left);
-          break;
-        case 'RestElement':
-          patterns.push(n.argument);
-          break;
-        case 'TSParameterProperty':
-          patterns.push(n.parameter);
-          break;
-        default:
-          break;
-      }
-    }
+    for (const name of patternNames(p)) counts.set(name, (counts.get(name) ?? 0) + 1);
   };
   visit(ast, (n) => {
     switch (n.type) {

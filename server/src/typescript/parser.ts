@@ -14,6 +14,7 @@ import { iterateComments } from 'ts-api-utils';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { FrontEnd, ParsedFile } from '../engine/frontend';
+import { mayHaveSuppressions } from '../engine/suppressions';
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { TsRuleContext } from './context';
@@ -138,10 +139,7 @@ export function convertIncrementally(sourceFile: ts.SourceFile, previous: Conver
   if (previous?.parsed.sourceFile === sourceFile) return previous;
   const statements = sourceFile.statements;
   const plan = previous ? planReuse(sourceFile, previous) : undefined;
-  if (!plan) {
-    const parsed = convertSourceFile(sourceFile);
-    return { parsed, text: sourceFile.text, statements: statementIndex(parsed.ast, statements, sourceFile) ?? new Map() };
-  }
+  if (!plan) return convertWhole(sourceFile);
   // Fresh statements are converted together, through a view of the SourceFile that holds only them.
   // Its tokens are the file's own (the converter looks for the token after `export`).
   const view = Object.create(sourceFile, {
@@ -149,10 +147,7 @@ export function convertIncrementally(sourceFile: ts.SourceFile, previous: Conver
     getChildren: { value: () => sourceFile.getChildren(sourceFile) },
   }) as ts.SourceFile;
   const { estree, map } = convertRaw(view);
-  if (estree.body.length !== plan.fresh.length) {
-    const parsed = convertSourceFile(sourceFile);
-    return { parsed, text: sourceFile.text, statements: statementIndex(parsed.ast, statements, sourceFile) ?? new Map() };
-  }
+  if (estree.body.length !== plan.fresh.length) return convertWhole(sourceFile);
   const old = flatTreeOf(previous!.parsed.ast as unknown as TSESTree.Node)!;
   const persistent = previous!.parsed.esTreeToTs as WeakMap<object, ts.Node>;
   const seen = new Set<object>();
@@ -192,11 +187,8 @@ export function convertIncrementally(sourceFile: ts.SourceFile, previous: Conver
   // The fresh statements' nodes join the file's ESTree-to-TS map.
   const flat = flatTreeOf(estree as unknown as TSESTree.Node)!;
   const index = statementIndex(estree, statements, sourceFile);
-  if (!index) {
-    // Statements and ESTree do not pair up (not expected): convert the whole file instead.
-    const whole = convertSourceFile(sourceFile);
-    return { parsed: whole, text: sourceFile.text, statements: statementIndex(whole.ast, statements, sourceFile) ?? new Map() };
-  }
+  // Statements and ESTree that do not pair up are not expected: convert the whole file then.
+  if (!index) return convertWhole(sourceFile);
   for (const stmt of plan.fresh) {
     const at = index.get(stmt)!.at;
     for (let i = at, stop = flat.end[at]; i < stop; i++) {
@@ -205,6 +197,12 @@ export function convertIncrementally(sourceFile: ts.SourceFile, previous: Conver
     }
   }
   return { parsed, text: sourceFile.text, statements: index };
+}
+
+/** A whole conversion, with what the next version needs to reuse it. */
+function convertWhole(sourceFile: ts.SourceFile): ConvertedFile {
+  const parsed = convertSourceFile(sourceFile);
+  return { parsed, text: sourceFile.text, statements: statementIndex(parsed.ast, sourceFile.statements, sourceFile) ?? new Map() };
 }
 
 type ReuseStep =
@@ -266,7 +264,6 @@ function statementIndex(ast: TSESTree.Program, statements: readonly ts.Statement
   }
   return index;
 }
-
 
 function hasSyntaxErrors(filePath: string, text: string): boolean {
   const kind = SCRIPT_KIND[path.extname(filePath).toLowerCase()] ?? ts.ScriptKind.TS;
@@ -331,10 +328,11 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     let parsed: ParsedTs | undefined;
     // Type information comes with the parse: a file that has types is parsed by its program.
     let types: TypeServices | undefined;
+    // A declaration file holds types only: no code of it ever runs, so no rule has anything to
+    // find there (its declarations still reach the program through the files importing it).
+    const declarations = DECLARATION_FILE.test(filePath);
     try {
-      // A declaration file holds types only: no code of it ever runs, so no rule has anything to
-      // find there (its declarations still reach the program through the files importing it).
-      const found = this.typeAware && !DECLARATION_FILE.test(filePath) ? this.programFor(filePath, text) : undefined;
+      const found = this.typeAware && !declarations ? this.programFor(filePath, text) : undefined;
       if (found) {
         const key = path.resolve(filePath);
         // Taken out first: a conversion that throws leaves nothing half-updated behind.
@@ -346,7 +344,7 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
         const converted = entry.parsed;
         parsed = converted;
         types = { ...found, tsNodeFor: (node) => converted.esTreeToTs.get(node as object) };
-      } else if (!DECLARATION_FILE.test(filePath)) parsed = parseTs(filePath, text);
+      } else if (!declarations) parsed = parseTs(filePath, text);
     } catch (e) {
       // Pathological input (nesting deep enough to exhaust the converter's stack), or a
       // recovered tree the converter cannot handle (it assumes nodes a syntax error left out,
@@ -357,8 +355,8 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     }
     const ast = parsed?.ast ?? emptyProgram(text);
     const lines = new LineIndex(text);
-    // Suppression directives all contain `asyncsense-`: without it there is nothing to collect.
-    const comments: SourceComment[] = (text.includes('asyncsense-') ? (ast.comments ?? []) : []).map((c) => {
+    // Only suppression directives are read from comments: without one there is nothing to collect.
+    const comments: SourceComment[] = (mayHaveSuppressions(text, 'typescript') ? (ast.comments ?? []) : []).map((c) => {
       const start = lines.positionAt(c.range[0]);
       const before = lines.lineText(start.line).slice(0, start.character);
       return {

@@ -7,11 +7,10 @@
  * Services are created lazily, the first time a rule asks for types in a file.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { changedSpan } from '../engine/text';
+import { changedSpan, digest } from '../engine/text';
 
 export interface TypeServices {
   program: ts.Program;
@@ -32,10 +31,6 @@ interface Project {
 
 const DISK_VERSION_TTL_MS = 2_000;
 const MAX_UNTYPED = 64;
-
-function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -350,8 +345,6 @@ class EditSnapshot implements ts.IScriptSnapshot {
     return ts.createTextChangeRange(ts.createTextSpan(prefix, a.length - prefix - suffix), b.length - prefix - suffix);
   }
 }
-
-
 
 /** Whether a type is thenable: it (or a member of a union) has a callable `then`. */
 export function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {

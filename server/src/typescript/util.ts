@@ -113,6 +113,42 @@ export function visit(root: Node, enter: (node: Node) => void, skip?: (node: Nod
   }
 }
 
+/**
+ * The names a binding pattern declares: `a`, `{ b, c: d, ...e }`, `[f, ...g]`, `h = 1`, and
+ * constructor parameter properties. Iterative: deep nesting cannot overflow.
+ */
+export function patternNames(pattern: Node | null | undefined): string[] {
+  const out: string[] = [];
+  const stack: (Node | null | undefined)[] = [pattern];
+  while (stack.length) {
+    const p = stack.pop();
+    if (!p) continue;
+    switch (p.type) {
+      case 'Identifier':
+        out.push(p.name);
+        break;
+      case 'ObjectPattern':
+        for (const prop of p.properties) stack.push(prop.type === 'Property' ? prop.value : prop);
+        break;
+      case 'ArrayPattern':
+        for (const el of p.elements) stack.push(el);
+        break;
+      case 'RestElement':
+        stack.push(p.argument);
+        break;
+      case 'AssignmentPattern':
+        stack.push(p.left);
+        break;
+      case 'TSParameterProperty':
+        stack.push(p.parameter);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
 export function isFunction(node: Node): node is FunctionNode {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }

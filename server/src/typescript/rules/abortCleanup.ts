@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { TypeServices } from '../project';
-import { functionDisplayName, isFunction, visit, type FunctionNode } from '../util';
+import { functionDisplayName, isFunction, patternNames, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -639,34 +639,6 @@ function declaredNames(root: Node): Set<string> {
     else if (n.type === 'CatchClause') addPattern(n.param);
   });
   return names;
-}
-
-/** The names a binding pattern declares. */
-function patternNames(p: Node | null | undefined, out: string[] = []): string[] {
-  if (!p) return out;
-  switch (p.type) {
-    case 'Identifier':
-      out.push(p.name);
-      break;
-    case 'ObjectPattern':
-      for (const prop of p.properties) patternNames(prop.type === 'Property' ? prop.value : prop, out);
-      break;
-    case 'ArrayPattern':
-      for (const el of p.elements) patternNames(el, out);
-      break;
-    case 'RestElement':
-      patternNames(p.argument, out);
-      break;
-    case 'AssignmentPattern':
-      patternNames(p.left, out);
-      break;
-    case 'TSParameterProperty':
-      patternNames(p.parameter, out);
-      break;
-    default:
-      break;
-  }
-  return out;
 }
 
 function topLevelNames(ast: TSESTree.Program): Set<string> {

@@ -11,8 +11,12 @@ export const legacyEventLoopApi: Rule = {
   docs: {
     summary: 'Deprecated, removed or misused event-loop APIs: manual loop management, asyncio.run inside a coroutine, removed arguments and decorators.',
     what: [
-      '- `asyncio.get_event_loop()` outside a running loop, and `loop.run_until_complete(...)` /',
-      '  `run_forever()` in synchronous entry points: the pre-3.7 way to start a program;',
+      '- the pre-3.7 way to start a program: `asyncio.get_event_loop()` where no loop can be',
+      '  running (at import time, or in code that then runs that loop), and',
+      '  `loop.run_until_complete(...)` on such a loop. A sync helper or constructor that calls',
+      '  `get_event_loop()` is not reported: called from a coroutine, it gets the running loop back',
+      '  without a warning. Nor is a loop made with `new_event_loop()` and run by hand inside a',
+      '  function (a thread\'s own loop, a test fixture): that is a runner, not a pitfall;',
       '- `asyncio.get_event_loop()` inside a coroutine (use `get_running_loop()`);',
       '- `asyncio.run()` or `loop.run_until_complete()` called inside a coroutine (RuntimeError);',
       '- `asyncio.run(asyncio.gather(...))` (TypeError: `gather` returns a future, not a coroutine);',

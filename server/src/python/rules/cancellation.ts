@@ -99,37 +99,87 @@ function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
   return kind;
 }
 
-/** `x.cancel()` earlier in the same function, and the try body only awaits `x`: the expected "cancel then wait" pattern. */
-function awaitsTaskItCancelled(ctx: PythonRuleContext, tryBody: Node | null, fnNode: Node | undefined): boolean {
-  const stmts = statements(tryBody);
-  if (!fnNode || stmts.length === 0) return false;
-  const cancelled = new Set<string>();
-  for (const call of fnNode.descendantsOfType('call')) {
-    const f = call?.childForFieldName('function');
-    if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'cancel' && call!.startIndex < tryBody!.startIndex) {
-      const obj = f.childForFieldName('object');
-      if (obj) cancelled.add(obj.text);
+/**
+ * What the file cancels: the texts `x` of every `x.cancel()` call or `x.cancel` callback
+ * (`loop.call_soon(task.cancel)`), and the functions that cancel a loop variable
+ * (`for t in pending: t.cancel()`), whose tasks are then only known by the loop.
+ */
+interface Cancels {
+  texts: Map<string, Node[]>;
+  loopCancels: Set<number>;
+}
+
+function cancelsIn(ctx: PythonRuleContext): Cancels {
+  const texts = new Map<string, Node[]>();
+  const loopCancels = new Set<number>();
+  if (!ctx.text.includes('.cancel')) return { texts, loopCancels };
+  for (const attr of nodesOfType(ctx.tree.rootNode, 'attribute')) {
+    if (attr.childForFieldName('attribute')?.text !== 'cancel') continue;
+    const obj = attr.childForFieldName('object');
+    if (!obj) continue;
+    let list = texts.get(obj.text);
+    if (!list) texts.set(obj.text, (list = []));
+    list.push(attr);
+    if (obj.type !== 'identifier') continue;
+    for (let n = attr.parent; n && n.type !== 'function_definition'; n = n.parent) {
+      if (n.type === 'for_statement' && n.childForFieldName('left')?.text === obj.text) {
+        const fn = ctx.scope.enclosingFunction(attr);
+        if (fn) loopCancels.add(fn.node.id);
+        break;
+      }
     }
-    // `for t in tasks: t.cancel()` then `await asyncio.gather(*tasks, ...)`.
   }
-  if (cancelled.size === 0) return false;
+  return { texts, loopCancels };
+}
+
+/**
+ * The try body only waits for tasks or futures that this code cancels: the expected "cancel, then
+ * wait for the task to finish" pattern, where the CancelledError comes from the awaited task.
+ * A task held by a local name must be cancelled in the same function (before the wait, or by a
+ * callback scheduled before it); one held by an attribute (`self._reader`) anywhere in the file,
+ * typically in a `close()` method.
+ */
+function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody: Node | null, fnNode: Node | undefined): boolean {
+  const stmts = statements(tryBody);
+  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0)) return false;
+  const cancelledHere = (ref: Node): boolean => {
+    if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
+    const sites = cancels.texts.get(ref.text);
+    if (ref.type === 'identifier') {
+      if (sites?.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex && s.endIndex <= fnNode.endIndex)) return true;
+      return cancels.loopCancels.has(fnNode.id);
+    }
+    return !!sites?.length;
+  };
+  // Texts cancelled earlier in this function, for arguments built from them (`*[t for t in tasks]`).
+  const earlier = [...cancels.texts].filter(([, sites]) => sites.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex)).map(([text]) => text);
   return stmts.every((s) => {
     const e = s.type === 'expression_statement' ? s.namedChildren[0] : s.type === 'return_statement' ? s.namedChildren[0] : null;
     let awaited = e?.type === 'assignment' ? e.childForFieldName('right') : e;
     if (awaited?.type !== 'await') return false;
     awaited = awaited.namedChildren[0] ?? null;
     if (!awaited) return false;
-    if (cancelled.has(awaited.text)) return true;
-    // await asyncio.gather(*tasks) / asyncio.wait(tasks) after cancelling them.
+    if (cancelledHere(awaited)) return true;
+    // await asyncio.gather(*tasks) / asyncio.wait(tasks) / asyncio.wait_for(task, t) after cancelling them.
     if (awaited.type === 'call') {
       const args = awaited.childForFieldName('arguments')?.namedChildren ?? [];
-      return args.some((a) => a !== null && (cancelled.has(a.text.replace(/^\*/, '')) || [...cancelled].some((c) => a.text.includes(c))));
+      return args.some((a) => {
+        if (!a) return false;
+        const ref = a.type === 'list_splat' ? a.namedChildren[0] : a;
+        return !!ref && (cancelledHere(ref) || earlier.some((c) => a.text.includes(c)));
+      });
     }
     return false;
-  }) && ctx.scope.isAsyncContext(tryBody!);
+  }) && ctx.scope.isAsyncContext(tryBody);
+}
+
+/** A handler that calls `uncancel()` deals with the cancellation on purpose. */
+function uncancels(handler: Node): boolean {
+  return handler.text.includes('uncancel') && nodesOfType(handler, 'attribute').some((a) => a.childForFieldName('attribute')?.text === 'uncancel');
 }
 
 export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
+  let cancels: Cancels | undefined;
   for (const tryNode of nodesOfType(ctx.tree.rootNode, 'try_statement')) {
     if (!ctx.scope.isAsyncContext(tryNode)) continue;
     const body = tryNode.childForFieldName('body');
@@ -146,7 +196,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (!handler || exits(handler, ['raise_statement', 'return_statement'])) continue;
       if (!bodyAwaits()) continue;
       if (handsOff(clause, handler)) continue;
-      if (kind === 'cancelled' && awaitsTaskItCancelled(ctx, body, fn?.node)) continue;
+      if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
       // An earlier `except CancelledError: raise` already lets cancellation through.
       if (kind !== 'cancelled' && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled')) continue;
       const what = kind === 'cancelled' ? 'CancelledError is caught' : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';

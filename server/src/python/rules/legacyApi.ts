@@ -42,18 +42,54 @@ function removeArgumentFix(ctx: PythonRuleContext, arg: Node, title: string): Fi
   return { title, safe: true, edits: [{ range: ctx.lines.range(start, end), newText: '' }] };
 }
 
-function isLoopVariable(ctx: PythonRuleContext, receiver: Node): boolean {
+/**
+ * Where a loop expression comes from: the asyncio function whose call produced it
+ * (`asyncio.get_event_loop`, `asyncio.new_event_loop`, `asyncio.get_running_loop`), 'loop' for
+ * something that only looks like a loop (`self.loop`, a `loop` parameter), or undefined.
+ */
+function loopOrigin(ctx: PythonRuleContext, receiver: Node): string | undefined {
   if (receiver.type === 'call') {
     const r = resolveCallee(ctx, receiver);
-    return r === 'asyncio.get_event_loop' || r === 'asyncio.new_event_loop' || r === 'asyncio.get_running_loop';
+    return r === 'asyncio.get_event_loop' || r === 'asyncio.new_event_loop' || r === 'asyncio.get_running_loop' ? r : undefined;
   }
-  if (receiver.type !== 'identifier') return /(^|\.)_?loop$/.test(receiver.text);
+  if (receiver.type !== 'identifier') return /(^|\.)_?loop$/.test(receiver.text) ? 'loop' : undefined;
   const found = ctx.scope.lookup(receiver.text, receiver);
-  if (!found) return receiver.text === 'loop';
-  return found.bindings.some((b) => {
+  if (!found) return receiver.text === 'loop' ? 'loop' : undefined;
+  for (const b of found.bindings) {
     const value = b.node.parent?.type === 'assignment' ? b.node.parent.childForFieldName('right') : null;
-    return value?.type === 'call' && isLoopVariable(ctx, value);
-  }) || (found.bindings.every((b) => b.kind === 'param') && /^_?loop$/.test(receiver.text));
+    const origin = value?.type === 'call' ? loopOrigin(ctx, value) : undefined;
+    if (origin) return origin;
+  }
+  return found.bindings.every((b) => b.kind === 'param') && /^_?loop$/.test(receiver.text) ? 'loop' : undefined;
+}
+
+/** The `run_until_complete`/`run_forever` method a call makes on a loop, if it makes one. */
+function runMethod(call: Node): { method: string; receiver: Node } | undefined {
+  const fn = field(call, 'function');
+  // The method is the callee's last token: look closer only when it can be one of the two.
+  if (!fn || typeOf(fn) !== 'attribute' || !/run_(until_complete|forever)$/.test(textOf(fn))) return undefined;
+  const method = textOf(field(fn, 'attribute')!);
+  const receiver = field(fn, 'object');
+  return receiver && (method === 'run_until_complete' || method === 'run_forever') ? { method, receiver } : undefined;
+}
+
+/**
+ * Whether a synchronous `asyncio.get_event_loop()` call certainly runs with no loop running: at
+ * import time, or where the same code then runs the loop it got (`loop.run_until_complete(...)`).
+ * A sync helper or constructor called from a coroutine gets the running loop back, without a
+ * warning, so it is left alone.
+ */
+function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
+  const fn = ctx.scope.enclosingFunction(call);
+  if (!fn) return true;
+  const parent = call.parent;
+  if (parent?.type === 'attribute' && parent.parent?.type === 'call' && runMethod(parent.parent)) return true;
+  const target = parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id ? parent.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  return nodesOfType(fn.node, 'call').some((c) => {
+    const run = runMethod(c);
+    return !!run && run.receiver.type === 'identifier' && run.receiver.text === target.text && ctx.scope.enclosingFunction(c) === fn;
+  });
 }
 
 export function checkLegacyApi(ctx: PythonRuleContext): void {
@@ -77,7 +113,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
             edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/get_event_loop$/, 'get_running_loop') }],
           },
         });
-      } else {
+      } else if (startsALoop(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),
@@ -106,29 +142,31 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
-    const fn = field(call, 'function');
-    // The method is the callee's last token: look closer only when it can be one of the two.
-    if (fn && typeOf(fn) === 'attribute' && /run_(until_complete|forever)$/.test(textOf(fn))) {
-      const attribute = field(fn, 'attribute');
-      const method = attribute ? textOf(attribute) : undefined;
-      const receiver = field(fn, 'object');
-      if (receiver && (method === 'run_until_complete' || method === 'run_forever') && isLoopVariable(ctx, receiver)) {
-        if (inAsync) {
-          report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
-        } else if (method === 'run_until_complete' && call.parent?.type === 'expression_statement') {
-          const arg = call.childForFieldName('arguments')?.namedChildren[0];
-          const fix: Fix[] | undefined =
-            arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
-              ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
-              : undefined;
-          report({
-            message: 'Managing the event loop by hand (get_event_loop + run_until_complete) is legacy: asyncio.run() creates the loop, runs the coroutine, cancels leftovers and closes the loop',
-            range: ctx.rangeOf(call),
-            suggestions: fix,
-          });
-        }
-        continue;
+    const run = runMethod(call);
+    if (run) {
+      const { method, receiver } = run;
+      const origin = loopOrigin(ctx, receiver);
+      if (origin && inAsync) {
+        report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
+      } else if (
+        method === 'run_until_complete' &&
+        call.parent?.type === 'expression_statement' &&
+        // get_event_loop() + run_until_complete is the legacy entry point; a loop made with
+        // new_event_loop() and run by hand is a runner (a thread's own loop, a test fixture).
+        (origin === 'asyncio.get_event_loop' || (origin !== undefined && !ctx.scope.enclosingFunction(call)))
+      ) {
+        const arg = call.childForFieldName('arguments')?.namedChildren[0];
+        const fix: Fix[] | undefined =
+          arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
+            ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
+            : undefined;
+        report({
+          message: 'Managing the event loop by hand (get_event_loop + run_until_complete) is legacy: asyncio.run() creates the loop, runs the coroutine, cancels leftovers and closes the loop',
+          range: ctx.rangeOf(call),
+          suggestions: fix,
+        });
       }
+      if (origin) continue;
     }
 
     if (name === 'asyncio.wait') {

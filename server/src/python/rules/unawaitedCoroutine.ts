@@ -19,7 +19,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     if (!awaitable) continue;
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
-    if (!discarded) continue;
+    if (!discarded || expectedToRaise(call)) continue;
     const canAwait = canInsertAwait(ctx, call);
     // gather/shield/run_in_executor schedule their work at once: it runs, but nothing waits for
     // it and its exception is lost. Awaiting it changes when the caller resumes: a suggestion.
@@ -41,6 +41,29 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       fix: canAwait ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
     });
   }
+}
+
+const RAISES = /(^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns)$/;
+
+/**
+ * Inside `with pytest.raises(...)` / `with self.assertRaises(...)`: the call is made to see it
+ * raise (bad arguments, no running loop), not for a result that someone should await.
+ */
+function expectedToRaise(call: Node): boolean {
+  for (let n = parentOf(call); n; n = parentOf(n)) {
+    const type = typeOf(n);
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type !== 'with_statement') continue;
+    const clause = n.namedChildren.find((c) => c?.type === 'with_clause');
+    for (const item of clause?.namedChildren ?? []) {
+      if (item?.type !== 'with_item') continue;
+      const value = item.namedChildren[0];
+      const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      if (fn && RAISES.test(fn.text)) return true;
+    }
+  }
+  return false;
 }
 
 /** A bare call statement, or `name = call(...)` as a statement: the shapes discardKind looks at. */

@@ -811,7 +811,7 @@ function checkListener(
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
     if (root.type === 'ThisExpression') longLived = true;
-    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types);
+    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && sharedParam(root, types);
     else if (declared.has(root.name)) longLived = false;
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
@@ -829,7 +829,7 @@ function checkListener(
   const removed = removals.some((r) => (r.target === targetText || r.last === last) && (r.event === undefined || event === undefined || r.event === event));
   if (removed) return;
   if (!isEmitterLike(types, target)) return;
-  const what = event !== undefined ? `A '${event}' listener` : `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`;
+  const what = event !== undefined ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`;
   const shownTarget = targetText.length > 40 ? `${targetText.slice(0, 40)}…` : targetText;
   ctx.report({
     message: `${what} is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
@@ -853,6 +853,23 @@ function perCallObject(id: TSESTree.Identifier, types: LazyTypes): boolean {
   if (!s || !tsNode) return false;
   const type = s.checker.getTypeAtLocation(tsNode);
   return nonNullishParts(type).some((t) => PER_CALL_TYPES.test(t.getSymbol()?.getName() ?? ''));
+}
+
+const SHARED_NAMES = /^(emitter|eventEmitter|ee|bus|eventBus|events|hub|broker|server|app|store|target|window|document|process)$/i;
+
+/**
+ * A parameter that may stand for an object shared between calls: one whose type is known (an
+ * emitter type that is not a per-call object), or, untyped, one named like a shared emitter.
+ * An untyped `str` or `x` in plain JavaScript is as likely to be made for this call.
+ */
+function sharedParam(id: TSESTree.Identifier, types: LazyTypes): boolean {
+  if (SHARED_NAMES.test(id.name)) return true;
+  if (findParam(id)?.typeAnnotation) return true;
+  const s = types.get();
+  const tsNode = s?.tsNodeFor(id);
+  if (!s || !tsNode) return false;
+  const type = s.checker.getTypeAtLocation(tsNode);
+  return !nonNullishParts(type).some((t) => t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }
 
 /** The parameter declaring the identifier's name in the nearest function that has one. */

@@ -42,11 +42,16 @@ export const busyWaitLoop: Rule = {
   fixable: 'none',
   docs: {
     summary: 'A `while` loop that only sleeps until a condition becomes true.',
-    what: 'A `while <condition>:` loop inside async code whose body is only `await asyncio.sleep(...)` (or `anyio`/`trio` sleep).',
+    what: [
+      'A `while <condition>:` loop inside async code whose body is only `await asyncio.sleep(...)`',
+      '(or `anyio`/`trio` sleep), and a `while True:` loop that only sleeps: a way to wait until',
+      'cancelled that wakes up for nothing (and spins when the sleep is `sleep(0)`).',
+    ].join('\n'),
     why: [
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',
       'short interval it burns CPU, with a long one it is slow. An `asyncio.Event` (or',
       '`Condition`) set by the code that changes the state wakes the waiter exactly when needed.',
+      'To wait until cancelled, `await asyncio.Event().wait()` sleeps without waking up at all.',
     ].join('\n'),
     examples: [
       {

@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
+import type { Binding } from '../scope';
 import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
@@ -79,7 +80,12 @@ const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urll
 /** Methods that block, by the class of their receiver (inferred from construction or annotation). */
 const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>>> = {
   'pathlib.Path': new Map(
-    ['read_text', 'read_bytes', 'write_text', 'write_bytes', 'open', 'exists', 'is_file', 'is_dir', 'stat', 'mkdir', 'unlink', 'rmdir', 'rename', 'replace', 'touch', 'iterdir', 'glob', 'rglob', 'samefile', 'chmod']
+    [
+      'read_text', 'read_bytes', 'write_text', 'write_bytes', 'open', 'exists', 'is_file', 'is_dir', 'stat', 'lstat', 'mkdir',
+      'unlink', 'rmdir', 'rename', 'replace', 'touch', 'iterdir', 'glob', 'rglob', 'walk', 'samefile', 'chmod', 'lchmod',
+      'resolve', 'readlink', 'symlink_to', 'hardlink_to', 'is_symlink', 'is_mount', 'is_socket', 'is_fifo',
+      'is_block_device', 'is_char_device', 'owner', 'group',
+    ]
       .map((m): [string, BlockingApi] => [m, m === 'open' ? FILE_OPEN : PATH_STAT]),
   ),
   'threading.Lock': new Map([['acquire', { what: 'waits for a thread lock', fix: 'none' } as BlockingApi]]),
@@ -104,12 +110,24 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'multiprocessing.Queue': 'queue.Queue',
 };
 
+/** Path methods and properties that give another path (without touching the file system). */
+const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'expanduser', 'absolute', 'resolve']);
+
 /** The class of a receiver expression among the few this rule knows, or undefined. */
 function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): string | undefined {
   if (depth > 3) return undefined;
   const type = typeOf(receiver);
+  if (type === 'attribute') {
+    // `path.parent` is a path too.
+    const object = field(receiver, 'object');
+    return field(receiver, 'attribute')?.text === 'parent' && object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
+  }
   if (type === 'call') {
     const fn = field(receiver, 'function');
+    if (fn && typeOf(fn) === 'attribute' && PATH_TO_PATH.has(field(fn, 'attribute')?.text ?? '')) {
+      const object = field(fn, 'object');
+      if (object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path') return 'pathlib.Path';
+    }
     const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
     return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
@@ -121,8 +139,9 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
   if (type === 'parenthesized_expression' && receiver.namedChildren[0]) return receiverClass(ctx, receiver.namedChildren[0], depth + 1);
   if (type !== 'identifier') return undefined;
   const found = ctx.scope.lookup(textOf(receiver), receiver);
-  if (!found || found.bindings.length !== 1) return undefined;
-  const target = found.bindings[0].node;
+  if (!found) return undefined;
+  const target = reachingBinding(found.bindings, receiver);
+  if (!target) return undefined;
   const parent = parentOf(target);
   const parentType = parent ? typeOf(parent) : undefined;
   if (parent && (parentType === 'typed_parameter' || parentType === 'typed_default_parameter')) {
@@ -136,6 +155,21 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return right ? receiverClass(ctx, right, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/**
+ * The binding a use most likely sees: the only one, or, for a name bound several times in the
+ * same function, the last one written before the use (`path = Path(f)` ... `path.stat()`, with
+ * `path` bound again by a later loop).
+ */
+function reachingBinding(bindings: readonly Binding[], use: Node): Node | undefined {
+  if (bindings.length === 1) return bindings[0].node;
+  let best: Node | undefined;
+  for (const b of bindings) {
+    if (b.kind === 'param' || b.kind === 'import') return undefined;
+    if (b.node.startIndex < use.startIndex && (!best || b.node.startIndex > best.startIndex)) best = b.node;
+  }
+  return best;
 }
 
 /** `lock.acquire(blocking=False)`, `q.get(block=False)`, `q.get(timeout=0)`: not waiting. */

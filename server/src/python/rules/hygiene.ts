@@ -67,13 +67,15 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     const body = loop.childForFieldName('body');
     const condition = loop.childForFieldName('condition');
     if (!body || !condition) continue;
-    if (condition.type === 'true' || condition.text === '1') continue;
+    const forever = condition.type === 'true' || condition.text === '1';
     const stmts = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
     if (stmts.length === 0 || !stmts.every((s) => s.type === 'pass_statement' || isSleepStatement(ctx, s))) continue;
     if (!stmts.some((s) => s.type !== 'pass_statement')) continue;
     if (!ctx.scope.isAsyncContext(loop)) continue;
     ctx.report({
-      message: 'This loop polls with sleep until a condition holds: wait for an asyncio.Event (or Condition) set by the code that changes it',
+      message: forever
+        ? 'This loop does nothing but sleep, forever: to wait until cancelled, await an asyncio.Event that is never set (or a future) instead of waking up for nothing'
+        : 'This loop polls with sleep until a condition holds: wait for an asyncio.Event (or Condition) set by the code that changes it',
       range: { start: ctx.rangeOf(loop).start, end: ctx.rangeOf(condition).end },
       anchors: ['ASYNC110'],
     });

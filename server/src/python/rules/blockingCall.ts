@@ -30,6 +30,7 @@ const FILE_COPY: BlockingApi = { what: 'copies or removes files synchronously', 
 const INPUT: BlockingApi = { anchor: 'ASYNC250', what: 'waits for console input', fix: 'to-thread' };
 const DNS: BlockingApi = { what: 'resolves or connects synchronously', fix: 'to-thread' };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
+const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 
 /** Qualified names of blocking calls. */
 const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>([
@@ -60,6 +61,12 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ...['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile'].map(
     (m): [string, BlockingApi] => [`os.path.${m}`, PATH_STAT],
   ),
+  ...['stat', 'lstat', 'listdir', 'makedirs', 'mkdir', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs', 'chmod', 'chown', 'utime', 'access', 'readlink', 'symlink', 'link', 'truncate'].map(
+    (m): [string, BlockingApi] => [`os.${m}`, PATH_STAT],
+  ),
+  // Lazy iterators: running them in a thread would only move their creation off the loop.
+  ['os.walk', { ...PATH_STAT, fix: 'none' }],
+  ['os.scandir', { ...PATH_STAT, fix: 'none' }],
   ...['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'].map((m): [string, BlockingApi] => [`shutil.${m}`, FILE_COPY]),
   ['builtins.input', INPUT],
   ['socket.create_connection', DNS],
@@ -89,6 +96,15 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
       .map((m): [string, BlockingApi] => [m, m === 'open' ? FILE_OPEN : PATH_STAT]),
   ),
   'threading.Lock': new Map([['acquire', { what: 'waits for a thread lock', fix: 'none' } as BlockingApi]]),
+  'threading.Event': new Map([['wait', { what: 'waits for a thread event', fix: 'to-thread' } as BlockingApi]]),
+  'threading.Thread': new Map([['join', { what: 'waits for a thread to finish', fix: 'to-thread' } as BlockingApi]]),
+  'requests.Session': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
+  'httpx.Client': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
+  'subprocess.Popen': new Map([
+    ['wait', PROC_WAIT],
+    ['communicate', PROC_WAIT],
+  ]),
+  'sqlite3.Connection': new Map(['execute', 'executemany', 'executescript', 'commit'].map((m): [string, BlockingApi] => [m, DB_QUERY])),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -100,6 +116,14 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pathlib.Path': 'pathlib.Path',
   'pathlib.PurePath': '',
   'threading.Lock': 'threading.Lock',
+  'threading.Event': 'threading.Event',
+  'threading.Thread': 'threading.Thread',
+  'requests.Session': 'requests.Session',
+  'requests.session': 'requests.Session',
+  'requests.sessions.Session': 'requests.Session',
+  'httpx.Client': 'httpx.Client',
+  'subprocess.Popen': 'subprocess.Popen',
+  'sqlite3.connect': 'sqlite3.Connection',
   'threading.RLock': 'threading.Lock',
   'threading.Semaphore': 'threading.Lock',
   'threading.BoundedSemaphore': 'threading.Lock',
@@ -154,6 +178,12 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     const right = field(parent, 'right');
     return right ? receiverClass(ctx, right, depth + 1) : undefined;
   }
+  if (parent && parentType === 'as_pattern_target') {
+    // `with requests.Session() as s:`: these classes return themselves from __enter__.
+    const pattern = parentOf(parent);
+    const value = pattern && typeOf(pattern) === 'as_pattern' ? pattern.namedChildren[0] : null;
+    return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
+  }
   return undefined;
 }
 
@@ -185,6 +215,25 @@ function nonBlockingCall(call: Node): boolean {
   });
 }
 
+/** Whether the queue a name holds was made here with a positive `maxsize`. */
+function boundedQueue(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (typeOf(receiver) !== 'identifier') return false;
+  const found = ctx.scope.lookup(textOf(receiver), receiver);
+  const target = found && reachingBinding(found.bindings, receiver);
+  const assignment = target && parentOf(target);
+  const made = assignment && typeOf(assignment) === 'assignment' ? field(assignment, 'right') : null;
+  if (!made || typeOf(made) !== 'call') return false;
+  const args = made.childForFieldName('arguments')?.namedChildren ?? [];
+  const size = args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'maxsize')?.childForFieldName('value') ?? (args[0]?.type !== 'keyword_argument' ? args[0] : null);
+  return !!size && !/^0+$/.test(size.text);
+}
+
+/** `socket.getaddrinfo(host, port, flags=AI_NUMERICHOST | AI_NUMERICSERV)` only parses numbers. */
+function numericOnly(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'flags' && /NUMERIC/.test(a.text));
+}
+
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
   // The attribute is the callee's last token: when its text cannot be a blocking method, the
@@ -199,6 +248,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: Blockin
   const api = cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
   if (!api || !cls) return undefined;
   if (cls !== 'pathlib.Path' && nonBlockingCall(call)) return undefined;
+  // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
+  if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   return { api, qualified: `${cls}.${method}` };
 }
 
@@ -220,6 +271,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       qualifiedName = byMethod?.qualified;
     }
     if (!api || !qualifiedName) continue;
+    if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (!scope.isAsyncContext(call)) continue;
     const owner = scope.enclosingFunction(call);
     const written = fn.text.replace(/\s+/g, '');

@@ -19,6 +19,7 @@ import {
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
+  yieldsInOwnBody,
 } from './project';
 
 export interface AwaitableCall {
@@ -35,9 +36,25 @@ const MAX_HOPS = 4;
 
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
+  /** Looking for async generator functions (`async def` with `yield`) instead of coroutine functions. */
+  private generators = false;
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
+  }
+
+  /**
+   * Whether `call` makes an async generator of the project: an `async def` that yields, whose
+   * result is iterated with `async for`, never awaited.
+   */
+  asyncGeneratorCall(call: Node): AwaitableCall | undefined {
+    this.generators = true;
+    try {
+      const found = this.awaitableCall(call);
+      return found && !found.library ? found : undefined;
+    } finally {
+      this.generators = false;
+    }
   }
 
   /** Whether `call` returns a coroutine/awaitable that must be awaited. */
@@ -107,7 +124,7 @@ export class AwaitableResolver {
   }
 
   private defNodeIsCoroutine(def: Node): boolean {
-    if (!isAsyncFunction(def)) return false;
+    if (!isAsyncFunction(def) || yieldsInOwnBody(def) !== this.generators) return false;
     const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
     if (!decorated) return true;
     const decorators = decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator');
@@ -138,7 +155,7 @@ export class AwaitableResolver {
 
   /** Whether a summarised function is a coroutine function once its decorators are applied. */
   private functionIsCoroutine(fn: FunctionSummary, module: ModuleSummary): boolean {
-    if (!fn.isAsync) return false;
+    if (!fn.isAsync || fn.isGenerator !== this.generators) return false;
     return decoratorsKeepAsync(fn.decorators, (dotted) => {
       const head = dotted.split('.')[0];
       const imp = module.imports.get(head);

@@ -15,6 +15,8 @@ import { forgetTree, nodesOfType } from './util';
 export interface FunctionSummary {
   name: string;
   isAsync: boolean;
+  /** An `async def` that yields: calling it makes an async generator, not a coroutine. */
+  isGenerator: boolean;
   /** Decorator expressions as written, without call arguments (`functools.wraps`, `app.get`). */
   decorators: string[];
   kind: 'function' | 'instance' | 'static' | 'class';
@@ -287,13 +289,26 @@ export function isAsyncFunction(fn: Node): boolean {
   return fn.child(0)?.type === 'async';
 }
 
+/** Whether a function's own body (not nested functions, lambdas or classes) contains `yield`. */
+export function yieldsInOwnBody(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  for (const y of body.descendantsOfType('yield')) {
+    let owner: Node | null = y?.parent ?? null;
+    while (owner && owner.type !== 'function_definition' && owner.type !== 'lambda' && owner.type !== 'class_definition') owner = owner.parent;
+    if (owner?.id === fn.id) return true;
+  }
+  return false;
+}
+
 function summarizeFunction(fn: Node, decorators: string[], inClass: boolean): FunctionSummary {
   const name = fn.childForFieldName('name')?.text ?? '';
   let kind: FunctionSummary['kind'] = 'function';
   if (inClass) {
     kind = decorators.some((d) => d === 'staticmethod') ? 'static' : decorators.some((d) => d === 'classmethod') ? 'class' : 'instance';
   }
-  return { name, isAsync: isAsyncFunction(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2) };
+  const isAsync = isAsyncFunction(fn);
+  return { name, isAsync, isGenerator: isAsync && yieldsInOwnBody(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2) };
 }
 
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */

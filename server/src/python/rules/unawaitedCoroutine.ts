@@ -12,11 +12,26 @@ const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']
 
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
+  checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const use = syncUse(call);
+    if (use) {
+      resolver ??= new AwaitableResolver(ctx);
+      checkSyncUse(ctx, resolver, call, use);
+      continue;
+    }
     if (!maybeDiscarded(call)) continue;
     resolver ??= new AwaitableResolver(ctx);
     const awaitable = resolver.awaitableCall(call);
-    if (!awaitable) continue;
+    if (!awaitable) {
+      const generator = resolver.asyncGeneratorCall(call);
+      const discarded = generator && discardKind(ctx, call);
+      if (generator && discarded && !expectedToRaise(call)) {
+        const where = discarded === 'statement' ? 'is never iterated' : `is stored in '${discarded}' but never iterated`;
+        ctx.report({ message: `The async generator from ${generator.display}() ${where}, so its body never runs: iterate it with 'async for'`, range: ctx.rangeOf(call) });
+      }
+      continue;
+    }
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded || expectedToRaise(call)) continue;
@@ -41,6 +56,99 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       fix: canAwait ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
     });
   }
+}
+
+/** Async context managers made by a call (resolved name), and classes whose instances are ones. */
+const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group']);
+const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
+
+/** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */
+function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  if (!ctx.text.includes('with')) return;
+  for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+    if (statement.child(0)?.type === 'async') continue;
+    const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
+    for (const item of clause?.namedChildren ?? []) {
+      if (item?.type !== 'with_item') continue;
+      const raw = item.namedChildren[0];
+      const value = raw?.type === 'as_pattern' ? raw.namedChildren[0] : raw;
+      if (!value) continue;
+      let what: string | undefined;
+      if (value.type === 'call') {
+        const fn = value.childForFieldName('function');
+        const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+        if (r && ASYNC_CM_FACTORIES.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) what = `${r.name}()`;
+      } else if (value.type === 'identifier' || value.type === 'attribute') {
+        const cls = resolver().classOfReceiver(value);
+        if (cls?.kind === 'library' && ASYNC_CM_CLASSES.has(cls.name)) what = `'${value.text}' (${cls.name})`;
+      }
+      if (!what) continue;
+      // With other items in the same statement, `async with` would also apply to them.
+      const single = (clause?.namedChildren ?? []).filter((c) => c?.type === 'with_item').length === 1;
+      ctx.report({
+        message: `${what} is an async context manager: a plain 'with' raises TypeError (or AttributeError), enter it with 'async with'`,
+        range: ctx.rangeOf(value),
+        fix: single && ctx.scope.isAsyncContext(statement)
+          ? { title: "Use 'async with'", safe: true, edits: [{ range: ctx.lines.range(statement.startIndex, statement.startIndex), newText: 'async ' }] }
+          : undefined,
+      });
+      break;
+    }
+  }
+}
+
+/** Where a call's value is consumed synchronously: tested for truth, or iterated by a plain `for`. */
+type SyncUse = 'condition' | 'for';
+
+function syncUse(call: Node): SyncUse | undefined {
+  let n = call;
+  let p = parentOf(n);
+  while (p) {
+    const t = typeOf(p);
+    if (t === 'parenthesized_expression') {
+      n = p;
+      p = parentOf(p);
+      continue;
+    }
+    if (t === 'not_operator') return 'condition';
+    if (t === 'boolean_operator') {
+      // The left operand is always tested; the right one only when the whole is.
+      if (field(p, 'left')?.id === n.id) return 'condition';
+      n = p;
+      p = parentOf(p);
+      continue;
+    }
+    if (t === 'if_statement' || t === 'elif_clause' || t === 'while_statement') return field(p, 'condition')?.id === n.id ? 'condition' : undefined;
+    if (t === 'conditional_expression') return p.namedChildren[1]?.id === n.id ? 'condition' : undefined;
+    if (t === 'assert_statement') return p.namedChildren[0]?.id === n.id ? 'condition' : undefined;
+    if (t === 'if_clause') return 'condition';
+    if (t === 'for_statement') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
+    return undefined;
+  }
+  return undefined;
+}
+
+function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node, use: SyncUse): void {
+  if (use === 'for') {
+    const generator = resolver.asyncGeneratorCall(call);
+    if (!generator) return;
+    const loop = parentOf(call)!;
+    const canFix = ctx.scope.isAsyncContext(loop);
+    ctx.report({
+      message: `${generator.display}() is an async generator: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
+      range: ctx.rangeOf(call),
+      fix: canFix ? { title: "Use 'async for'", safe: true, edits: [{ range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' }] } : undefined,
+    });
+    return;
+  }
+  const awaitable = resolver.awaitableCall(call);
+  if (!awaitable || (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) return;
+  const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+  ctx.report({
+    message: `${what} is tested for truth without await: it is always true, and it never runs`,
+    range: ctx.rangeOf(call),
+    fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
+  });
 }
 
 const RAISES = /(^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns)$/;

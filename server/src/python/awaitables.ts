@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
 import { decoratorTarget, field, parentOf, textOf, typeOf } from './util';
-import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS } from './knowledge/awaitables';
+import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS, METHOD_RESULTS } from './knowledge/awaitables';
 import {
   type ClassSummary,
   type FunctionSummary,
@@ -355,7 +355,7 @@ export class AwaitableResolver {
       const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
       if (awaited) {
         if (r && FACTORY_RESULTS[r.name]) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
-        return undefined;
+        return this.methodResult(fn);
       }
       // `loop = asyncio.get_running_loop()`: the synchronous factories of the event loop.
       if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
@@ -368,15 +368,19 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
-      if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'acquire') {
-        const owner = fn.childForFieldName('object');
-        const ownerClass = owner ? this.classOfReceiver(owner) : undefined;
-        if (ownerClass?.kind === 'library' && ownerClass.name === 'asyncpg.Pool') return { kind: 'library', name: 'asyncpg.Connection' };
-        return undefined;
-      }
-      return this.classOfConstructor(fn, target);
+      return this.methodResult(fn) ?? this.classOfConstructor(fn, target);
     }
     return undefined;
+  }
+
+  /** `session.get` on a known library class: the class of what it gives once awaited or entered. */
+  private methodResult(fn: Node): KnownClass | undefined {
+    if (fn.type !== 'attribute') return undefined;
+    const owner = fn.childForFieldName('object');
+    const method = fn.childForFieldName('attribute')?.text;
+    const ownerClass = owner && method ? this.classOfReceiver(owner) : undefined;
+    const result = ownerClass?.kind === 'library' ? METHOD_RESULTS[ownerClass.name]?.[method!] : undefined;
+    return result ? { kind: 'library', name: result } : undefined;
   }
 
   private classOfConstructor(fn: Node, at: Node): KnownClass | undefined {

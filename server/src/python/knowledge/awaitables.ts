@@ -107,6 +107,20 @@ export const CLASS_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** Functions whose awaited result is an instance of a known class (for receiver inference). */
+/**
+ * What a library method gives once awaited (or entered with `async with`):
+ * `resp = await session.get(url)`, `async with session.get(url) as resp`.
+ */
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
+export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'aiohttp.ClientSession': {
+    ...Object.fromEntries(HTTP_VERBS.map((m) => [m, 'aiohttp.ClientResponse'])),
+    ws_connect: 'aiohttp.ClientWebSocketResponse',
+  },
+  'httpx.AsyncClient': Object.fromEntries([...HTTP_VERBS, 'send'].map((m) => [m, 'httpx.Response'])),
+  'asyncpg.Pool': { acquire: 'asyncpg.Connection' },
+};
+
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'asyncpg.connect': 'asyncpg.Connection',
   'asyncpg.create_pool': 'asyncpg.Pool',

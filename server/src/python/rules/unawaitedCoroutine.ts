@@ -34,7 +34,19 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     }
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
-    if (!discarded || expectedToRaise(call)) continue;
+    if (!discarded) {
+      const name = usedOnlyAsResult(ctx, call);
+      if (name && !(awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) {
+        const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+        ctx.report({
+          message: `${what} is stored in '${name}' and used as its result without await: '${name}' holds a coroutine object, not the value it would return`,
+          range: ctx.rangeOf(call),
+          fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
+        });
+      }
+      continue;
+    }
+    if (expectedToRaise(call)) continue;
     const canAwait = canInsertAwait(ctx, call);
     // gather/shield/run_in_executor schedule their work at once: it runs, but nothing waits for
     // it and its exception is lost. Awaiting it changes when the caller resumes: a suggestion.
@@ -98,7 +110,19 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
 }
 
 /** Where a call's value is consumed synchronously: tested for truth, or iterated by a plain `for`. */
-type SyncUse = 'condition' | 'for';
+type SyncUse = 'condition' | 'for' | 'value';
+
+/** What a coroutine object itself offers: using these is not a mistake. */
+const COROUTINE_API = new Set(['send', 'throw', 'close', '__await__', 'cr_frame', 'cr_await', 'cr_code', 'cr_running', 'cr_origin', '__name__', '__qualname__']);
+
+/** `x[...]`, `x.attr` (not the coroutine's own API), `for ... in x`: using `x` as the result it stands for. */
+function consumesValue(n: Node, p: Node): boolean {
+  const t = typeOf(p);
+  if (t === 'subscript') return field(p, 'value')?.id === n.id;
+  if (t === 'attribute') return field(p, 'object')?.id === n.id && !COROUTINE_API.has(field(p, 'attribute')?.text ?? '');
+  if (t === 'for_in_clause') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
+  return false;
+}
 
 function syncUse(call: Node): SyncUse | undefined {
   let n = call;
@@ -123,7 +147,7 @@ function syncUse(call: Node): SyncUse | undefined {
     if (t === 'assert_statement') return p.namedChildren[0]?.id === n.id ? 'condition' : undefined;
     if (t === 'if_clause') return 'condition';
     if (t === 'for_statement') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
-    return undefined;
+    return n.id === call.id && consumesValue(n, p) ? 'value' : undefined;
   }
   return undefined;
 }
@@ -131,7 +155,11 @@ function syncUse(call: Node): SyncUse | undefined {
 function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node, use: SyncUse): void {
   if (use === 'for') {
     const generator = resolver.asyncGeneratorCall(call);
-    if (!generator) return;
+    if (!generator) {
+      // `for x in coro()`: a coroutine is not iterable either.
+      checkSyncUse(ctx, resolver, call, 'value');
+      return;
+    }
     const loop = parentOf(call)!;
     const canFix = ctx.scope.isAsyncContext(loop);
     ctx.report({
@@ -145,7 +173,10 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
   if (!awaitable || (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) return;
   const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
   ctx.report({
-    message: `${what} is tested for truth without await: it is always true, and it never runs`,
+    message:
+      use === 'value'
+        ? `${what} is used as its result without await: this reads a coroutine object, not the value it would return`
+        : `${what} is tested for truth without await: it is always true, and it never runs`,
     range: ctx.rangeOf(call),
     fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
   });
@@ -202,6 +233,29 @@ function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
     return left.text;
   }
   return undefined;
+}
+
+/**
+ * `data = resp.json()` followed only by `data["key"]`, `data.get(...)` or `for x in data`: every use
+ * takes the variable for the call's result. Returns the variable's name.
+ */
+function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): string | undefined {
+  const parent = parentOf(call);
+  if (!parent || typeOf(parent) !== 'assignment' || field(parent, 'right')?.id !== call.id) return undefined;
+  const left = parent.childForFieldName('left');
+  if (left?.type !== 'identifier') return undefined;
+  const scope = ctx.scope.scopeAt(left);
+  if (scope.kind === 'module' || scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
+  const found = ctx.scope.lookup(left.text, left);
+  if (!found || found.bindings.length !== 1) return undefined;
+  let uses = 0;
+  for (const id of nodesOfType(scope.node, 'identifier')) {
+    if (id.text !== left.text || id.id === left.id) continue;
+    const p = parentOf(id);
+    if (!p || !consumesValue(id, p)) return undefined;
+    uses++;
+  }
+  return uses > 0 ? left.text : undefined;
 }
 
 /** Calls that look at a value without consuming it: a coroutine passed to them is still never run. */

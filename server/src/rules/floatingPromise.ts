@@ -18,6 +18,10 @@ export const floatingPromise: Rule = {
       '`await p`, `return p`, `void p`, `p.catch(handler)`, `p.then(onFulfilled, onRejected)`,',
       'assignments. Values typed `any` are not reported. Without type information only calls of',
       'async functions declared in the same file are recognised.',
+      '',
+      'Also a promise stored in a local `const`/`let` that is never read again',
+      '(`const saving = store.save(row);` and nothing more): it floats just the same. Names starting',
+      'with `_` mark a deliberately unused value and are not reported.',
     ].join('\n'),
     why: [
       'A dropped promise runs on its own: its rejection becomes an "unhandledRejection" (which',
@@ -31,7 +35,7 @@ export const floatingPromise: Rule = {
         good: ['export async function handler(req: Request) {', '  await audit.record(req);', "  return new Response('ok');", '}'].join('\n'),
       },
     ],
-    fix: 'Inside an async function, `await` is added (safe). Elsewhere, a suggestion marks the promise as intentionally not awaited with `void` — handle its rejection too.',
+    fix: 'Inside an async function, `await` is added (safe; for a stored promise, in front of its initializer). Elsewhere, a suggestion marks the promise as intentionally not awaited with `void` — handle its rejection too.',
   },
   check: { typescript: checkFloatingPromises },
 };

@@ -11,7 +11,7 @@ export const misusedPromise: Rule = {
   docs: {
     summary: 'A promise or an async function is used where it cannot work: a void callback, a predicate, a condition, a spread, a Promise executor.',
     what: [
-      'Five misuses, decided by the TypeScript checker where types are available:',
+      'Six misuses, decided by the TypeScript checker where types are available:',
       '- a promise-returning function given where the receiver ignores what it returns: an argument',
       '  whose parameter type is a void-returning function (`forEach`, `EventEmitter.on`/`once`,',
       '  `addEventListener`, `setTimeout`/`setInterval`/`setImmediate`, `process.nextTick`,',
@@ -22,7 +22,10 @@ export const misusedPromise: Rule = {
       '  `findLastIndex` of an array;',
       '- a promise used as a condition: `if (isReady())`, `while (p)`, `p ? a : b`, `!p`, `p && x`;',
       '- a promise spread into an object literal: `{ ...fetchThing() }`;',
-      '- an async executor: `new Promise(async (resolve, reject) => ...)`.',
+      '- an async executor: `new Promise(async (resolve, reject) => ...)`;',
+      '- in JavaScript, a promise stored in a local and only read as the value it resolves to:',
+      '  `const data = res.json();` then `data.items`, `for (const x of data)` or `data + 1`',
+      '  (TypeScript already reports these reads as type errors).',
       '',
       'Every overload of the callee is considered: a parameter that also accepts a promise-returning',
       'function (`() => Promise<void>`, `() => unknown` or `any`) is not reported, nor are',
@@ -75,7 +78,8 @@ export const misusedPromise: Rule = {
     fix: [
       'A promise used as a condition inside the body of an async function gets `await` (safe: the',
       'code cannot work as written, and awaiting is what it means). A spread promise inside an async',
-      'function gets a suggestion, `...(await x)`. Callbacks have no automatic fix: make the callback',
+      'function gets a suggestion, `...(await x)`. A stored promise read as its value gets `await` in',
+      'front of its initializer, inside an async function (safe). Callbacks have no automatic fix: make the callback',
       'synchronous and handle the promise inside it (`() => { void run().catch(report); }`), or use a',
       '`for...of` loop with `await`, or `Promise.all(items.map(async ...))`.',
     ].join('\n'),

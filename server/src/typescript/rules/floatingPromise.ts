@@ -8,6 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { callNeverThenable, isPromiseArray, isPromiseLike, type TypeServices } from '../project';
 import { awaitText, enclosingFunction, isFunction, visit } from '../util';
+import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
 type Node = TSESTree.Node;
 
@@ -56,6 +57,15 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       suggestions: allFix ? [allFix, voidFix] : [voidFix],
     });
   });
+
+  // `const p = save(x)` and `p` never read again: the promise floats just the same.
+  for (const v of promiseVariables(ctx, isPromise, false)) {
+    ctx.report({
+      message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
+      range: ctx.rangeOf(v.init),
+      fix: awaitInitFix(ctx, v),
+    });
+  }
 }
 
 function unwrap(node: Node): Node {

@@ -15,6 +15,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
+import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { awaitText, enclosingFunction, isFunction, visit } from '../util';
 
@@ -74,6 +75,19 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const callee = unwrap(e.callee);
     return (isFunction(callee) && callee.async && !callee.generator) || (callee.type === 'Identifier' && asyncNames.has(callee.name));
   };
+
+  // JavaScript: `const data = res.json()` read only as the value (`data.items`).
+  if (isJavaScriptFile(ctx.filePath)) {
+    for (const v of promiseVariables(ctx, (init) => isPromiseValue(init, true), true)) {
+      if (v.kind !== 'value' || !v.firstUse) continue;
+      const read = v.firstUse.parent && (v.firstUse.parent.type === 'MemberExpression' || v.firstUse.parent.type === 'BinaryExpression') ? shownText(ctx, v.firstUse.parent, 40) : v.name;
+      ctx.report({
+        message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and read as its value ('${read}'): that reads the promise, not what it resolves to — await it first`,
+        range: ctx.rangeOf(v.init),
+        fix: awaitInitFix(ctx, v),
+      });
+    }
+  }
 
   /** `p.finally(async () => ...)` waits for the promise its callback returns (and passes on its rejection). */
   const isPromiseFinally = (calleeNode: Node): boolean => {

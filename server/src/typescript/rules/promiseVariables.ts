@@ -1,0 +1,110 @@
+/**
+ * Promises kept in a local variable and then dropped or misread: `const p = save(x)` never used
+ * again (floating-promise), or, in JavaScript, `const data = res.json()` used only as the value
+ * the promise stands for — `data.items`, `for (const x of data)`, `data + 1` (misused-promise).
+ * TypeScript reports those reads as type errors itself, so the second shape is looked for in
+ * JavaScript files only.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Fix } from '../../engine/types';
+import type { TsRuleContext } from '../context';
+import { awaitText, enclosingFunction, visit } from '../util';
+
+type Node = TSESTree.Node;
+
+export interface PromiseVariable {
+  name: string;
+  /** The initializer, a call or `new` expression. */
+  init: TSESTree.Expression;
+  /** 'unused': never read again; 'value': every read takes it for its resolved value. */
+  kind: 'unused' | 'value';
+  /** The first read, for 'value'. */
+  firstUse?: Node;
+}
+
+const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '**', '<', '>', '<=', '>=', '|', '&', '^', '<<', '>>', '>>>']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression') n = n.expression;
+  return n;
+}
+
+/** Whether an identifier is a read of a variable (not a property name, a key or a declaration). */
+function isRead(id: TSESTree.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'MemberExpression' && p.property === id && !p.computed) return false;
+  if ((p.type === 'Property' || p.type === 'MethodDefinition' || p.type === 'PropertyDefinition') && p.key === id && !p.computed) return p.type === 'Property' && p.shorthand;
+  if (p.type === 'VariableDeclarator' && p.id === id) return false;
+  if (p.type === 'ImportSpecifier' || p.type === 'ExportSpecifier' || p.type === 'LabeledStatement' || p.type === 'BreakStatement' || p.type === 'ContinueStatement') return false;
+  return true;
+}
+
+/** A read that takes the promise for its value: a member other than then/catch/finally, iteration, arithmetic. */
+function readsAsValue(id: TSESTree.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'MemberExpression' && p.object === id) {
+    if (p.computed) return true;
+    return p.property.type === 'Identifier' && !PROMISE_MEMBERS.has(p.property.name);
+  }
+  if (p.type === 'ForOfStatement' && p.right === id) return !p.await;
+  if (p.type === 'BinaryExpression') return ARITHMETIC.has(p.operator);
+  if (p.type === 'SpreadElement') return p.parent?.type === 'ArrayExpression' || p.parent?.type === 'CallExpression';
+  return false;
+}
+
+/** The promise variables of a file that are dropped or misread; `isPromise` is asked last, and only for those. */
+export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => boolean, withValueReads: boolean): PromiseVariable[] {
+  const candidates: { declarator: TSESTree.VariableDeclarator; fn: Node }[] = [];
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !n.init || n.id.name.startsWith('_')) return;
+    const init = unwrap(n.init);
+    if (init.type !== 'CallExpression' && init.type !== 'NewExpression') return;
+    const declaration = n.parent;
+    if (declaration?.type !== 'VariableDeclaration' || declaration.declare || declaration.kind === 'var') return;
+    // Not the head of a for loop, not an exported binding.
+    if (declaration.parent?.type === 'ForStatement' || declaration.parent?.type === 'ForOfStatement' || declaration.parent?.type === 'ForInStatement') return;
+    const fn = enclosingFunction(n);
+    if (!fn) return;
+    candidates.push({ declarator: n, fn });
+  });
+  if (candidates.length === 0) return [];
+  // The identifiers named like a candidate, by name.
+  const reads = new Map<string, TSESTree.Identifier[]>();
+  for (const c of candidates) reads.set((c.declarator.id as TSESTree.Identifier).name, []);
+  visit(ctx.ast, (n) => {
+    if (n.type === 'Identifier') reads.get(n.name)?.push(n);
+  });
+  const out: PromiseVariable[] = [];
+  for (const { declarator, fn } of candidates) {
+    const id = declarator.id as TSESTree.Identifier;
+    const used = (reads.get(id.name) ?? []).filter((r) => r !== id && r.range[0] >= fn.range[0] && r.range[1] <= fn.range[1] && isRead(r));
+    let kind: PromiseVariable['kind'] | undefined;
+    if (used.length === 0) kind = 'unused';
+    else if (withValueReads && used.every(readsAsValue)) kind = 'value';
+    if (!kind || !isPromise(declarator.init!)) continue;
+    out.push({ name: id.name, init: declarator.init!, kind, firstUse: used[0] });
+  }
+  return out;
+}
+
+/** `await` in front of the initializer, inside an async function. */
+export function awaitInitFix(ctx: TsRuleContext, v: PromiseVariable): Fix | undefined {
+  if (!enclosingFunction(v.init)?.async) return undefined;
+  const text = ctx.text.slice(v.init.range[0], v.init.range[1]);
+  return { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(v.init), newText: awaitText(v.init, text) }] };
+}
+
+/** The start of an expression's text, for messages. */
+export function shownText(ctx: TsRuleContext, node: Node, max = 60): string {
+  const text = ctx.text.slice(node.range[0], Math.min(node.range[1], node.range[0] + max)).replace(/\s+/g, ' ');
+  return node.range[1] - node.range[0] > max ? `${text}…` : text;
+}
+
+/** JavaScript, where TypeScript does not report reading a promise as its value. */
+export function isJavaScriptFile(filePath: string): boolean {
+  return /\.(js|mjs|cjs|jsx)$/i.test(filePath);
+}

@@ -127,6 +127,24 @@ describe('python analyses of successive versions of a file', () => {
     assert.deepEqual(removed, []);
   });
 
+  it('finds a module created on disk once told the file appeared, and a module changed on disk at once', () => {
+    const file = path.join(dir, 'consumer.py');
+    const text = 'from later import job\n\nasync def run():\n    job()\n';
+    const config = allRulesConfig(dir);
+    const findings = () => engine.analyze({ filePath: file, text }, config).findings.filter((f) => f.rule === 'unawaited-coroutine').length;
+    assert.equal(findings(), 0);
+    const later = path.join(dir, 'later.py');
+    fs.writeFileSync(later, 'async def job():\n    pass\n');
+    // A file watcher reports the new file: the folder is looked at again.
+    engine.updateFile(later, undefined);
+    assert.equal(findings(), 1);
+    // Changed on disk without a watcher event: the next analysis sees it (size and time differ).
+    fs.writeFileSync(later, 'def job():\n    return None\n');
+    fs.utimesSync(later, new Date(), new Date(Date.now() + 5000));
+    assert.equal(findings(), 0);
+    engine.updateFile(file, undefined);
+  });
+
   it('sees a module function defined under a type-checking guard only', () => {
     fs.writeFileSync(path.join(dir, 'tasks.py'), 'async def work():\n    pass\n');
     const file = path.join(dir, 'user.py');

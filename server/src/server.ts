@@ -375,8 +375,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     let configChanged = false;
     for (const change of params.changes) {
       const name = change.uri.split('/').pop() ?? '';
-      if (['asyncsense.json', 'pyproject.toml', 'package.json', 'tsconfig.json', 'jsconfig.json'].includes(name)) configChanged = true;
-      else if (change.uri.startsWith('file:') && engine && !documents.get(change.uri)) {
+      const isConfig = ['asyncsense.json', 'pyproject.toml', 'package.json', 'tsconfig.json', 'jsconfig.json'].includes(name);
+      if (isConfig) configChanged = true;
+      // pyproject.toml also marks where absolute Python imports are looked up from.
+      if ((!isConfig || name === 'pyproject.toml') && change.uri.startsWith('file:') && engine && !documents.get(change.uri)) {
         // A module changed on disk: forget its summary (the index re-reads it lazily).
         engine.updateFile(fileURLToPath(change.uri), undefined);
       }

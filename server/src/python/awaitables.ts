@@ -27,6 +27,8 @@ export interface AwaitableCall {
   display: string;
   /** Library awaitable (true) or an `async def` of the project (false). */
   library: boolean;
+  /** An `async def` that yields: the call makes an async generator, not a coroutine. */
+  generator?: boolean;
 }
 
 /** A class known by the analysis: a project class (with its module) or a library class name. */
@@ -36,29 +38,25 @@ const MAX_HOPS = 4;
 
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
-  /** Looking for async generator functions (`async def` with `yield`) instead of coroutine functions. */
-  private generators = false;
+  /** Whether the project function the last answer of awaitableCall() found is an async generator. */
+  private matchedGenerator = false;
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
   }
 
   /**
-   * Whether `call` makes an async generator of the project: an `async def` that yields, whose
-   * result is iterated with `async for`, never awaited.
+   * Whether `call` returns a coroutine/awaitable that must be awaited, or (`generator: true`) an
+   * async generator of the project, which is iterated with `async for` and never awaited.
    */
-  asyncGeneratorCall(call: Node): AwaitableCall | undefined {
-    this.generators = true;
-    try {
-      const found = this.awaitableCall(call);
-      return found && !found.library ? found : undefined;
-    } finally {
-      this.generators = false;
-    }
+  awaitableCall(call: Node): AwaitableCall | undefined {
+    const found = this.findAwaitable(call);
+    if (found && !found.library && this.matchedGenerator) found.generator = true;
+    this.matchedGenerator = false;
+    return found;
   }
 
-  /** Whether `call` returns a coroutine/awaitable that must be awaited. */
-  awaitableCall(call: Node): AwaitableCall | undefined {
+  private findAwaitable(call: Node): AwaitableCall | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
     const display = textOf(fn).replace(/\s+/g, '');
@@ -124,11 +122,12 @@ export class AwaitableResolver {
   }
 
   private defNodeIsCoroutine(def: Node): boolean {
-    if (!isAsyncFunction(def) || yieldsInOwnBody(def) !== this.generators) return false;
+    if (!isAsyncFunction(def)) return false;
     const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
-    if (!decorated) return true;
-    const decorators = decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator');
-    return decorators.every((d) => this.localDecoratorKeepsAsync(d));
+    const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
+    if (!decorators.every((d) => this.localDecoratorKeepsAsync(d))) return false;
+    this.matchedGenerator = yieldsInOwnBody(def);
+    return true;
   }
 
   private localDecoratorKeepsAsync(decorator: Node): boolean {
@@ -155,8 +154,8 @@ export class AwaitableResolver {
 
   /** Whether a summarised function is a coroutine function once its decorators are applied. */
   private functionIsCoroutine(fn: FunctionSummary, module: ModuleSummary): boolean {
-    if (!fn.isAsync || fn.isGenerator !== this.generators) return false;
-    return decoratorsKeepAsync(fn.decorators, (dotted) => {
+    if (!fn.isAsync) return false;
+    const keeps = decoratorsKeepAsync(fn.decorators, (dotted) => {
       const head = dotted.split('.')[0];
       const imp = module.imports.get(head);
       if (imp) {
@@ -170,6 +169,8 @@ export class AwaitableResolver {
       }
       return module.functions.get(dotted);
     });
+    if (keeps) this.matchedGenerator = fn.isGenerator;
+    return keeps;
   }
 
   /** Resolves `module.member` (following re-exports) to a function or class of the project. */

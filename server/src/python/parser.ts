@@ -99,6 +99,8 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     const lines = new LineIndex(text);
     let scope: PythonScope | undefined;
     const project = this.project;
+    // Within the analysis of one file, the disk is looked at once per imported module.
+    project.beginPass();
     const rangeOf = (node: Node): Range => ({
       start: { line: node.startPosition.row, character: node.startPosition.column },
       end: { line: node.endPosition.row, character: node.endPosition.column },

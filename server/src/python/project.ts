@@ -114,13 +114,46 @@ export class PythonProjectIndex {
    */
   private readonly analysed = new Map<string, { digest: string; summary: ModuleSummary }>();
 
+  /** File stats taken during the current pass (the analysis of one file), by absolute path. */
+  private readonly stats = new Map<string, fs.Stats | null>();
+  /** Search roots of absolute imports, by importing folder; forgotten with the resolutions. */
+  private readonly roots = new Map<string, string[]>();
+  /** Folder listings for module lookups; forgotten with the resolutions. */
+  private readonly listings = new Map<string, Set<string> | null>();
+
   constructor(private readonly parse: (text: string) => Tree) {}
+
+  /**
+   * Starts a pass: the analysis of one file. Module files are looked up on disk once per pass,
+   * so that a file changed on disk is seen by the next analysis without a watcher event.
+   */
+  beginPass(): void {
+    this.stats.clear();
+  }
+
+  private stat(abs: string): fs.Stats | null {
+    let stat = this.stats.get(abs);
+    if (stat === undefined) {
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        stat = null;
+      }
+      this.stats.set(abs, stat);
+    }
+    return stat;
+  }
 
   /** An open document's text (or `undefined` when closed or deleted: back to the disk). */
   updateFile(filePath: string, text: string | undefined): void {
     const key = path.resolve(filePath);
     this.analysed.delete(key);
-    if (text === undefined || !this.overlay.has(key)) this.resolutions.clear();
+    this.stats.delete(key);
+    if (text === undefined || !this.overlay.has(key)) {
+      this.resolutions.clear();
+      this.roots.clear();
+      this.listings.clear();
+    }
     if (text === undefined) {
       this.overlay.delete(key);
       this.definitions.delete(key);
@@ -137,10 +170,8 @@ export class PythonProjectIndex {
       key = `v${open.version}`;
       text = open.text;
     } else {
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(abs);
-      } catch {
+      const stat = this.stat(abs);
+      if (!stat) {
         this.cache.delete(abs);
         return undefined;
       }
@@ -214,29 +245,56 @@ export class PythonProjectIndex {
     if (level > 0) {
       let base = path.dirname(path.resolve(fromFile));
       for (let i = 1; i < level; i++) base = path.dirname(base);
-      return findModuleFile(base, parts);
+      return this.findModuleFile(base, parts);
     }
-    for (const root of searchRoots(fromFile)) {
-      const found = findModuleFile(root, parts);
+    const dir = path.dirname(path.resolve(fromFile));
+    let roots = this.roots.get(dir);
+    if (!roots) this.roots.set(dir, (roots = searchRoots(fromFile)));
+    for (const root of roots) {
+      const found = this.findModuleFile(root, parts);
       if (found) return found;
     }
     return undefined;
   }
-}
 
-function findModuleFile(base: string, parts: string[]): string | undefined {
-  const stem = path.join(base, ...parts);
-  const candidates = parts.length
-    ? [`${stem}.py`, path.join(stem, '__init__.py'), `${stem}.pyi`, path.join(stem, '__init__.pyi')]
-    : [path.join(base, '__init__.py'), path.join(base, '__init__.pyi')];
-  for (const c of candidates) {
-    try {
-      if (fs.statSync(c).isFile()) return c;
-    } catch {
-      // not there
+  /**
+   * `pkg/mod.py`, `pkg/mod/__init__.py` or a `.pyi` stub under `base`. Folders are listed once
+   * (until a file appears or disappears) instead of trying each candidate on disk: most imports
+   * (the standard library, installed packages) are not in the project at all.
+   */
+  private findModuleFile(base: string, parts: string[]): string | undefined {
+    let dir = base;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (!this.listing(dir)?.has(parts[i])) return undefined;
+      dir = path.join(dir, parts[i]);
     }
+    const last = parts[parts.length - 1];
+    const entries = this.listing(dir);
+    if (!entries) return undefined;
+    const candidates: [string, string][] = last === undefined
+      ? [[dir, '__init__.py'], [dir, '__init__.pyi']]
+      : [[dir, `${last}.py`], [path.join(dir, last), '__init__.py'], [dir, `${last}.pyi`], [path.join(dir, last), '__init__.pyi']];
+    for (const [folder, name] of candidates) {
+      const inFolder = folder === dir ? entries : entries.has(last) ? this.listing(folder) : null;
+      if (!inFolder?.has(name)) continue;
+      const file = path.join(folder, name);
+      if (this.stat(file)?.isFile()) return file;
+    }
+    return undefined;
   }
-  return undefined;
+
+  private listing(dir: string): Set<string> | null {
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(fs.readdirSync(dir));
+      } catch {
+        names = null;
+      }
+      this.listings.set(dir, names);
+    }
+    return names;
+  }
 }
 
 const PROJECT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git', 'asyncsense.json'];

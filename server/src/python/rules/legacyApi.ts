@@ -179,7 +179,11 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
             ? [first.childForFieldName('body')]
             : [];
       resolver ??= new AwaitableResolver(ctx);
-      const coroutine = elements.find((e): e is Node => e?.type === 'call' && resolver!.awaitableCall(e) !== undefined);
+      const coroutine = elements.find((e): e is Node => {
+        if (e?.type !== 'call') return false;
+        const awaitable = resolver!.awaitableCall(e);
+        return !!awaitable && !awaitable.generator;
+      });
       if (coroutine) {
         report({
           message: before(ctx, 3, 11)

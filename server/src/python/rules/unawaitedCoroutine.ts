@@ -3,7 +3,7 @@
  * until awaited) whose result is dropped.
  */
 import type { Node } from 'web-tree-sitter';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf } from '../util';
 
@@ -22,16 +22,18 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     }
     if (!maybeDiscarded(call)) continue;
     resolver ??= new AwaitableResolver(ctx);
-    const awaitable = resolver.awaitableCall(call);
-    if (!awaitable) {
-      const generator = resolver.asyncGeneratorCall(call);
-      const discarded = generator && discardKind(ctx, call);
-      if (generator && discarded && !expectedToRaise(call)) {
+    const found = resolver.awaitableCall(call);
+    if (found?.generator) {
+      const generator = found;
+      const discarded = discardKind(ctx, call);
+      if (discarded && !expectedToRaise(call)) {
         const where = discarded === 'statement' ? 'is never iterated' : `is stored in '${discarded}' but never iterated`;
         ctx.report({ message: `The async generator from ${generator.display}() ${where}, so its body never runs: iterate it with 'async for'`, range: ctx.rangeOf(call) });
       }
       continue;
     }
+    const awaitable = found;
+    if (!awaitable) continue;
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded) {
@@ -153,11 +155,13 @@ function syncUse(call: Node): SyncUse | undefined {
 }
 
 function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node, use: SyncUse): void {
+  const awaitable = resolver.awaitableCall(call);
+  if (!awaitable) return;
   if (use === 'for') {
-    const generator = resolver.asyncGeneratorCall(call);
+    const generator = awaitable.generator ? awaitable : undefined;
     if (!generator) {
       // `for x in coro()`: a coroutine is not iterable either.
-      checkSyncUse(ctx, resolver, call, 'value');
+      reportSyncUse(ctx, call, awaitable, 'value');
       return;
     }
     const loop = parentOf(call)!;
@@ -169,8 +173,12 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
     });
     return;
   }
-  const awaitable = resolver.awaitableCall(call);
-  if (!awaitable || (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) return;
+  // An async generator is truthy too, but testing one is not this mistake.
+  if (!awaitable.generator) reportSyncUse(ctx, call, awaitable, use);
+}
+
+function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableCall, use: SyncUse): void {
+  if (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '')) return;
   const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
   ctx.report({
     message:

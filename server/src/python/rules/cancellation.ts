@@ -112,9 +112,12 @@ interface Cancels {
 function cancelsIn(ctx: PythonRuleContext): Cancels {
   const texts = new Map<string, Node[]>();
   const loopCancels = new Set<number>();
-  if (!ctx.text.includes('.cancel')) return { texts, loopCancels };
-  for (const attr of nodesOfType(ctx.tree.rootNode, 'attribute')) {
-    if (attr.childForFieldName('attribute')?.text !== 'cancel') continue;
+  // Few places say `.cancel`: find them in the text rather than among every attribute node.
+  const found = /\.\s*cancel\b/g;
+  for (let m = found.exec(ctx.text); m; m = found.exec(ctx.text)) {
+    const name = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
+    const attr = name?.parent;
+    if (!name || name.type !== 'identifier' || attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.id !== name.id) continue;
     const obj = attr.childForFieldName('object');
     if (!obj) continue;
     let list = texts.get(obj.text);

@@ -2,10 +2,10 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { allRules } from '../server/src/rules';
 import { fixturesDir, repoRoot } from './helpers/engine';
+import { tempDir } from './helpers/temp';
 
 const BIN = path.join(repoRoot, 'bin/asyncsense.js');
 
@@ -15,7 +15,7 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 function tmp(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-'));
+  const dir = tempDir('asyncsense-');
   for (const [name, content] of Object.entries(files)) {
     const p = path.join(dir, name);
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -520,11 +520,11 @@ describe('cli --fix safety', function () {
   this.timeout(60_000);
 
   it('never writes through a symbolic link that leads out of the project, and writes atomically', () => {
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-outside-'));
+    const outside = tempDir('asyncsense-outside-');
     const target = path.join(outside, 'victim.py');
     const original = 'import time\n\n\nasync def f():\n    time.sleep(1)\n';
     fs.writeFileSync(target, original);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-project-'));
+    const dir = tempDir('asyncsense-project-');
     fs.symlinkSync(target, path.join(dir, 'linked.py'));
     fs.writeFileSync(path.join(dir, 'own.py'), original);
     const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/asyncsense.js'), 'check', '--fix', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigResolver, DEFAULT_MAX_FILE_SIZE, parseSize, resolveConfig } from '../server/src/engine/config';
 import { unanalysableReason } from '../server/src/engine/engine';
@@ -8,11 +7,12 @@ import { nonOverlappingFixes } from '../server/src/engine/fixes';
 import { applySuppressions, disableForLineEdit, parseSuppressions } from '../server/src/engine/suppressions';
 import { LineIndex, applyEdits } from '../server/src/engine/text';
 import type { Finding, SourceComment } from '../server/src/engine/types';
+import { tempDir } from './helpers/temp';
 
 const KNOWN = new Set(['blocking-call-in-async', 'unused-suppression']);
 
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-engine-'));
+  return tempDir('asyncsense-engine-');
 }
 
 function comment(text: string, line: number, character: number, ownLine: boolean): SourceComment {

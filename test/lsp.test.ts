@@ -4,11 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hover, MarkupContent, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver-protocol/node';
 import { CLI, apply, editsOf, startServer, type Client } from './helpers/lspClient';
+import { tempDir } from './helpers/temp';
 
 const SLEEPY = 'import time\n\n\nasync def handler():\n    time.sleep(1)\n';
 
@@ -18,7 +18,7 @@ describe('language server over stdio', function () {
   let client: Client;
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-'));
+    workspace = tempDir('asyncsense-lsp-');
     client = startServer();
     await client.initialize(workspace);
   });
@@ -179,7 +179,7 @@ describe('language server: push diagnostics and configuration', function () {
   this.timeout(60_000);
 
   it('pushes diagnostics to a client without pull support, and clears them on close', async () => {
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-push-'));
+    const workspace = tempDir('asyncsense-lsp-push-');
     const client = startServer();
     try {
       await client.initialize(workspace, false);
@@ -195,7 +195,7 @@ describe('language server: push diagnostics and configuration', function () {
   });
 
   it('reports a bad configuration once, naming the file and key, and goes on with defaults', async () => {
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-config-'));
+    const workspace = tempDir('asyncsense-lsp-config-');
     fs.writeFileSync(path.join(workspace, 'asyncsense.json'), JSON.stringify({ ignore: ['no-such-rule'], severity: { 'blocking-call-in-async': 'error' } }));
     const client = startServer();
     try {
@@ -216,7 +216,7 @@ describe('language server: push diagnostics and configuration', function () {
   });
 
   it('starts as `asyncsense server --stdio` for other editors', async () => {
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-lsp-cli-'));
+    const workspace = tempDir('asyncsense-lsp-cli-');
     const client = startServer([CLI, 'server', '--stdio']);
     try {
       await client.initialize(workspace);

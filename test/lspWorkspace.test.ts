@@ -4,11 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, type CodeAction, WorkspaceDiagnosticRequest, type WorkspaceDiagnosticReport } from 'vscode-languageserver-protocol/node';
 import { type Client, apply, editsOf, startServer, withDeadline } from './helpers/lspClient';
+import { tempDir } from './helpers/temp';
 
 const SLEEPY = 'import asyncio\nimport time\n\n\nasync def handler():\n    time.sleep(1)\n';
 
@@ -18,7 +18,7 @@ describe('language server: code action resolve', function () {
   let client: Client;
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-resolve-'));
+    workspace = tempDir('asyncsense-resolve-');
     client = startServer();
     await client.initialize(workspace, true, { textDocument: { codeAction: { resolveSupport: { properties: ['edit'] }, dataSupport: true } } });
   });
@@ -71,7 +71,7 @@ describe('language server: workspace diagnostics', function () {
   const byName = (report: WorkspaceDiagnosticReport) => new Map(report.items.map((i) => [path.basename(i.uri), i]));
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-wsdiag-'));
+    workspace = tempDir('asyncsense-wsdiag-');
     fs.writeFileSync(path.join(workspace, 'sleepy.py'), SLEEPY);
     fs.writeFileSync(path.join(workspace, 'clean.py'), 'import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n');
     fs.writeFileSync(path.join(workspace, 'read.mjs'), "import fs from 'node:fs';\nexport async function f() { return fs.readFileSync('x'); }\n");
@@ -153,7 +153,7 @@ describe('language server: Jupyter notebooks', function () {
   let client: Client;
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-nb-'));
+    workspace = tempDir('asyncsense-nb-');
     client = startServer();
     await client.initialize(workspace, true, { workspace: {} });
   });
@@ -207,7 +207,7 @@ describe('language server: dependencies between open documents', function () {
   let client: Client;
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-deps-'));
+    workspace = tempDir('asyncsense-deps-');
     client = startServer();
     await client.initialize(workspace);
   });

@@ -6,12 +6,12 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './helpers/engine';
 import { type Client, startServer } from './helpers/lspClient';
 import { type ZipEntry, readZip } from './helpers/zip';
+import { tempDir } from './helpers/temp';
 
 const BUDGET = 8 * 1024 * 1024;
 
@@ -40,7 +40,7 @@ describe('packaging (.vsix)', function () {
   let files: string[];
 
   before(function () {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-vsix-'));
+    tmp = tempDir('asyncsense-vsix-');
     vsix = path.join(tmp, 'asyncsense.vsix');
     const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/package.mjs'), '--out', vsix], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.status, 0, `package failed:\n${r.stdout}\n${r.stderr}`);

@@ -4,13 +4,13 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Tree } from 'web-tree-sitter';
 import type { Engine } from '../server/src/engine/engine';
 import { PythonFrontEnd } from '../server/src/python/parser';
 import { allRulesConfig, fixturesDir, incrementalAndFresh, testEngine } from './helpers/engine';
+import { tempDir } from './helpers/temp';
 
 let engine: Engine;
 let frontEnd: PythonFrontEnd;
@@ -20,7 +20,7 @@ before(async () => {
   engine = await testEngine();
   frontEnd = new PythonFrontEnd();
   await frontEnd.init();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-edits-'));
+  dir = tempDir('asyncsense-edits-');
 });
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

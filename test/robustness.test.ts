@@ -5,7 +5,6 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import * as ts from 'typescript';
@@ -15,6 +14,7 @@ import { applyEdits } from '../server/src/engine/text';
 import { PythonFrontEnd } from '../server/src/python/parser';
 import { TsFrontEnd, convertSourceFile } from '../server/src/typescript/parser';
 import { allRulesConfig, fixturesDir, incrementalAndFresh, syntaxOnlyEngine, testEngine } from './helpers/engine';
+import { tempDir } from './helpers/temp';
 
 const SEED = Number(process.env.ASYNCSENSE_SEED ?? 20261124);
 const RUNS = Number(process.env.ASYNCSENSE_PROPERTY_RUNS ?? 1);
@@ -158,7 +158,7 @@ describe('robustness (property tests)', function () {
   });
 
   it('a TS/JS edit converted incrementally gives exactly the ESTree of a fresh conversion', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-convert-'));
+    const dir = tempDir('asyncsense-convert-');
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true, jsx: 'react-jsx', types: [] } }));
     const fixtures = listFixtures(fixturesDir)
       .filter((f) => !f.endsWith('.py'))

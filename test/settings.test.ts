@@ -1,12 +1,12 @@
 /** Editor settings over the real LSP protocol: read per document, applied live without a restart. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { applyEditorSettings, normalizeSettings, ruleMatches } from '../server/src/editorSettings';
 import { defaultConfig } from '../server/src/engine/config';
 import { apply, editsOf, startServer, type Client } from './helpers/lspClient';
+import { tempDir } from './helpers/temp';
 
 const PY = 'import time\n\n\nasync def handler():\n    time.sleep(1)\n';
 const TS = "import * as fs from 'node:fs';\nexport async function f(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n";
@@ -49,7 +49,7 @@ describe('editor settings over LSP', function () {
   let workspace: string;
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-settings-'));
+    workspace = tempDir('asyncsense-settings-');
     client = startServer();
     await client.initialize(workspace);
   });

@@ -6,7 +6,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -21,6 +20,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { ConfigResolver } from '../server/src/engine/config';
 import { repoRoot, testEngine } from './helpers/engine';
+import { tempDir } from './helpers/temp';
 
 const SERVER = path.join(repoRoot, 'server/out/server.js');
 
@@ -60,7 +60,7 @@ describe('language server under stress', function () {
   this.timeout(300_000);
 
   it('1,000 rapid edits with interleaved requests and cancellations end in exactly the fresh result', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-stress-'));
+    const dir = tempDir('asyncsense-stress-');
     const file = path.join(dir, 'handler.py');
     const uri = pathToFileURL(file).href;
     const server = await start(dir);
@@ -129,7 +129,7 @@ describe('language server under stress', function () {
   });
 
   it('TypeScript edits anywhere in a typed file (re-parsed incrementally) end in exactly the fresh result', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-stress-ts-'));
+    const dir = tempDir('asyncsense-stress-ts-');
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] } }));
     const file = path.join(dir, 'jobs.ts');
     const uri = pathToFileURL(file).href;
@@ -180,7 +180,7 @@ describe('language server under stress', function () {
   });
 
   it('opens and closes 500 documents, and follows a configuration change mid-stream', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-stress-open-'));
+    const dir = tempDir('asyncsense-stress-open-');
     const server = await start(dir);
     try {
       const text = BASE.join('\n');

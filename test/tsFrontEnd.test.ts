@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsImports } from '../server/src/typescript/imports';
 import { TsFrontEnd, parseTs } from '../server/src/typescript/parser';
@@ -11,6 +10,7 @@ import { ConfigResolver } from '../server/src/engine/config';
 import { testEngine } from './helpers/engine';
 import { createEngine } from '../server/src/analyzer';
 import type { Engine } from '../server/src/engine/engine';
+import { tempDir } from './helpers/temp';
 
 function calls(ast: TSESTree.Program): TSESTree.CallExpression[] {
   const out: TSESTree.CallExpression[] = [];
@@ -31,7 +31,7 @@ const CALLS_SAVE = "import { save } from './api';\nexport function run() {\n  sa
 
 /** Runs `run` on a temporary folder holding `files`, deleted afterwards. */
 async function inFolder(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-ts-'));
+  const dir = tempDir('asyncsense-ts-');
   try {
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     await run(dir);
@@ -130,7 +130,7 @@ describe('typescript front end', () => {
   });
 
   it('gives type information from a tsconfig project, incrementally after an edit', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-ts-'));
+    const dir = tempDir('asyncsense-ts-');
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'] }, include: ['*.ts'] }));
     fs.writeFileSync(path.join(dir, 'lib.ts'), 'export async function load(): Promise<number> { return 1; }\nexport function now(): number { return 1; }\n');
     const file = path.join(dir, 'main.ts');
@@ -159,7 +159,7 @@ describe('typescript front end', () => {
   });
 
   it('infers types for loose JavaScript without a tsconfig', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-js-'));
+    const dir = tempDir('asyncsense-js-');
     const file = path.join(dir, 'loose.js');
     const text = "async function get() { return 1; }\nget();\nfetch('https://example.com');\nMath.max(1, 2);\n";
     fs.writeFileSync(file, text);
@@ -175,7 +175,7 @@ describe('typescript front end', () => {
   });
 
   it('a broken tsconfig falls back to the inferred project with a message', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-tsbad-'));
+    const dir = tempDir('asyncsense-tsbad-');
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: './missing.json' }));
     const file = path.join(dir, 'a.ts');
     const text = 'async function f() {}\nf();\n';

@@ -1,18 +1,18 @@
 /** The CLI's file walker: .gitignore files, configuration excludes, symlinks, explicit paths. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigResolver } from '../server/src/engine/config';
 import { walkFiles, type WalkResult } from '../server/src/engine/walker';
 import { allRules } from '../server/src/rules';
+import { tempDir } from './helpers/temp';
 
 const EXTENSIONS = ['.py', '.pyi', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const RULE_IDS = new Set(allRules.map((r) => r.id));
 
 /** A temp folder with the given files (`null` content: an empty folder). */
 function tree(files: Record<string, string | null>): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'asyncsense-')));
+  const dir = fs.realpathSync(tempDir('asyncsense-'));
   for (const [name, content] of Object.entries(files)) {
     const p = path.join(dir, name);
     if (content === null) {

@@ -40,6 +40,8 @@ export class AwaitableResolver {
   private readonly here: ModuleSummary;
   /** Whether the project function the last answer of awaitableCall() found is an async generator. */
   private matchedGenerator = false;
+  /** Whether each local `async def` met so far yields, by node id. */
+  private readonly generatorDefs = new Map<number, boolean>();
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
@@ -126,7 +128,9 @@ export class AwaitableResolver {
     const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
     const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
     if (!decorators.every((d) => this.localDecoratorKeepsAsync(d))) return false;
-    this.matchedGenerator = yieldsInOwnBody(def);
+    let generator = this.generatorDefs.get(def.id);
+    if (generator === undefined) this.generatorDefs.set(def.id, (generator = yieldsInOwnBody(def)));
+    this.matchedGenerator = generator;
     return true;
   }
 

@@ -359,14 +359,14 @@ export function yieldsInOwnBody(fn: Node): boolean {
   return false;
 }
 
-function summarizeFunction(fn: Node, decorators: string[], inClass: boolean): FunctionSummary {
+function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, mayYield: boolean): FunctionSummary {
   const name = fn.childForFieldName('name')?.text ?? '';
   let kind: FunctionSummary['kind'] = 'function';
   if (inClass) {
     kind = decorators.some((d) => d === 'staticmethod') ? 'static' : decorators.some((d) => d === 'classmethod') ? 'class' : 'instance';
   }
   const isAsync = isAsyncFunction(fn);
-  return { name, isAsync, isGenerator: isAsync && yieldsInOwnBody(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2) };
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2) };
 }
 
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */
@@ -468,15 +468,17 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
   return summary;
 }
 
-function summarizeDefinition(stmt: Node): DefinitionEntry {
+/** `text`: the statement's text when the caller has it (whether it can contain a generator). */
+function summarizeDefinition(stmt: Node, text?: string): DefinitionEntry {
+  const mayYield = (text ?? stmt.text).includes('yield');
   const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
   const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
   if (!def) return null;
   const name = def.childForFieldName('name')?.text;
   if (!name) return null;
   return def.type === 'function_definition'
-    ? { kind: 'function', name, fn: summarizeFunction(def, decorators, false) }
-    : { kind: 'class', name, cls: summarizeClass(def) };
+    ? { kind: 'function', name, fn: summarizeFunction(def, decorators, false, mayYield) }
+    : { kind: 'class', name, cls: summarizeClass(def, mayYield) };
 }
 
 /**
@@ -490,7 +492,7 @@ function cachedDefinition(stmt: Node, cache: DefinitionCache): DefinitionEntry {
   const column = stmt.startPosition.column;
   let hit = cache.next.get(key);
   if (hit?.column !== column) hit = cache.previous?.get(key);
-  if (hit?.column !== column) hit = { column, entry: summarizeDefinition(stmt) };
+  if (hit?.column !== column) hit = { column, entry: summarizeDefinition(stmt, key) };
   cache.next.set(key, hit);
   return hit.entry;
 }
@@ -504,7 +506,7 @@ function assignedNames(left: Node | null): string[] {
   return [];
 }
 
-function summarizeClass(cls: Node): ClassSummary {
+function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const name = cls.childForFieldName('name')?.text ?? '';
   const bases: string[] = [];
   const superclasses = cls.childForFieldName('superclasses');
@@ -520,7 +522,7 @@ function summarizeClass(cls: Node): ClassSummary {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
     const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
-    const m = summarizeFunction(def, decorators, true);
+    const m = summarizeFunction(def, decorators, true, mayYield);
     methods.set(m.name, m);
     collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes);
   }

@@ -117,6 +117,10 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;
     if (assignment.parent?.type !== 'expression_statement') continue;
     const target = assignment.childForFieldName('left');
+    if (target?.type === 'attribute' && SESSION_OR_POOL.has(name!)) {
+      checkOwnedByInstance(ctx, assignment, target, kind);
+      continue;
+    }
     if (target?.type !== 'identifier') continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
@@ -146,6 +150,61 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
  * `session = aiohttp.ClientSession()` followed by the rest of its block becomes
  * `async with aiohttp.ClientSession() as session:` with the rest of the block indented.
  */
+/** Long-lived clients an object typically keeps for its lifetime (files are not kept so). */
+const SESSION_OR_POOL = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'httpx.Client', 'asyncpg.create_pool']);
+
+/**
+ * `self.session = aiohttp.ClientSession()` in a method, and no method of the class (nor of its
+ * bases and subclasses in the file) ever closes `self.session` (nor enters it with `with`, nor
+ * hands it to anything): every instance leaks its
+ * connection pool ("Unclosed client session"). Any use other than calling its non-closing methods
+ * counts as handing it on, and silences the report.
+ */
+function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: Node, kind: ResourceKind): void {
+  const object = target.childForFieldName('object');
+  const attr = target.childForFieldName('attribute')?.text;
+  if (object?.type !== 'identifier' || object.text !== 'self' || !attr) return;
+  const method = ctx.scope.enclosingFunction(assignment);
+  const cls = method?.parent;
+  if (!method || method.kind !== 'function' || cls?.kind !== 'class') return;
+  // A base class defined elsewhere may close it: only classes whose bases are all in this file.
+  const classes = new Map<string, Node>();
+  for (const c of nodesOfType(ctx.tree.rootNode, 'class_definition')) {
+    const n = c.childForFieldName('name')?.text;
+    if (n) classes.set(n, c);
+  }
+  const basesOf = (c: Node) => (c.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is Node => b !== null).map((b) => b.text);
+  if (basesOf(cls.node).some((b) => !(classes.has(b) || /^(object|ABC|abc\.ABC)$/.test(b)))) return;
+  // The class, its bases and its subclasses in this file may close it.
+  const related = new Set<string>([cls.name]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [n, c] of classes) {
+      const bases = basesOf(c);
+      const linked = related.has(n) ? bases.filter((b) => classes.has(b) && !related.has(b)) : bases.some((b) => related.has(b)) ? [n] : [];
+      for (const l of linked) if (!related.has(l)) (related.add(l), (grew = true));
+    }
+  }
+  const inRelated = (node: Node) => [...related].some((n) => {
+    const c = classes.get(n)!;
+    return node.startIndex >= c.startIndex && node.endIndex <= c.endIndex;
+  });
+  for (const use of nodesOfType(ctx.tree.rootNode, 'attribute')) {
+    if (!inRelated(use)) continue;
+    if (use.id === target.id || use.childForFieldName('attribute')?.text !== attr) continue;
+    const owner = use.childForFieldName('object');
+    if (owner?.type !== 'identifier' || owner.text !== 'self') continue;
+    // `self.session.get(...)`: a call of one of its methods, other than a closing one.
+    const parent = use.parent;
+    const called = parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.parent?.type === 'call' ? parent.childForFieldName('attribute')?.text : undefined;
+    if (called === undefined || kind.close.includes(called) || called === '__aexit__' || called === '__exit__') return;
+  }
+  ctx.report({
+    message: `This ${kind.what} is kept in self.${attr}, but no method of '${cls.name}' closes it: every instance leaks it. Close it in an ${kind.asyncWith ? 'async ' : ''}close()/${kind.asyncWith ? '__aexit__' : '__exit__'} method (calling ${kind.close[0]}())`,
+    range: ctx.rangeOf(assignment),
+  });
+}
+
 function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, value: Node, kind: ResourceKind): Fix[] | undefined {
   const block = statement.parent;
   if (!block || block.type !== 'block') return undefined;

@@ -7,7 +7,11 @@
  *          silences everything on its line (as in ruff).
  * TS/JS:   `// asyncsense-ignore-next-line rule-a, rule-b` above the line,
  *          `// asyncsense-ignore-line rule-a` on the line, `// asyncsense-ignore-file [rules]`;
- *          an ESLint-style ` -- reason` tail is allowed.
+ *          an ESLint-style ` -- reason` tail is allowed. `// eslint-disable-next-line` and
+ *          `// eslint-disable-line` naming an equivalent ESLint rule
+ *          (`@typescript-eslint/no-floating-promises`, `no-async-promise-executor`, ...) silence
+ *          the findings anchored to it; without a rule list they silence every finding that has an
+ *          ESLint equivalent, as they silence every ESLint rule.
  *
  * AsyncSense's own suppressions that silence nothing are reported as `unused-suppression`;
  * `# noqa` comments are shared with other tools and never reported.
@@ -16,7 +20,7 @@ import { LineIndex } from './text';
 import type { Finding, Language, Range, SourceComment, TextEdit } from './types';
 
 export interface Suppression {
-  kind: 'asyncsense' | 'noqa';
+  kind: 'asyncsense' | 'noqa' | 'eslint';
   /** Line the suppression applies to; -1 for the whole file. */
   line: number;
   /** Rule ids (asyncsense) or codes (noqa); `null` means every rule. */
@@ -33,13 +37,14 @@ export interface Suppression {
 const PY_DIRECTIVE = /asyncsense:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/g;
 const PY_NOQA = /(?:^|[\s#])noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/gi;
 const TS_DIRECTIVE = /asyncsense-(ignore-next-line|ignore-line|ignore-file)\b((?:(?!\s--\s|\*\/)[^\n])*)/g;
+const ESLINT_DIRECTIVE = /^\s*eslint-disable-(next-line|line)\b((?:(?!\s--\s|\*\/)[^\n])*)/;
 
 /**
  * Whether a text can hold a suppression directive at all. When it cannot, the front end need
  * not collect its comments (a walk of the whole tree).
  */
 export function mayHaveSuppressions(text: string, language: Language): boolean {
-  return language === 'python' ? text.includes('asyncsense') || /noqa/i.test(text) : text.includes('asyncsense-');
+  return language === 'python' ? text.includes('asyncsense') || /noqa/i.test(text) : text.includes('asyncsense-') || text.includes('eslint-disable-');
 }
 
 export function parseSuppressions(comments: readonly SourceComment[], language: Language): Suppression[] {
@@ -122,6 +127,15 @@ function parseTs(comment: SourceComment, out: Suppression[]): void {
       kind === 'ignore-file' ? -1 : kind === 'ignore-next-line' ? comment.range.end.line + 1 : comment.range.start.line;
     out.push(make('asyncsense', comment, line, ids, m.index, m.index + m[0].length, split.spans));
   }
+  // `// eslint-disable-next-line rule` / `/* eslint-disable-line rule */`: the comment's body starts with it.
+  const body = text.replace(/^(\/\/|\/\*)/, '');
+  const e = ESLINT_DIRECTIVE.exec(body);
+  if (e) {
+    const offset = text.length - body.length;
+    const ids = e[2].split(',').map((id) => id.trim()).filter(Boolean);
+    const line = e[1] === 'next-line' ? comment.range.end.line + 1 : comment.range.start.line;
+    out.push(make('eslint', comment, line, ids.length ? ids : null, offset + e.index, offset + e.index + e[0].length, []));
+  }
 }
 
 export interface ApplyOptions {
@@ -149,6 +163,10 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
           s.used.add(finding.rule);
           suppressed = true;
         }
+      } else if (s.kind === 'eslint') {
+        // ESLint rule names contain no upper case; ruff/flake8 codes (ASYNC251) do.
+        const eslintAnchors = finding.anchors.filter((a) => a === a.toLowerCase());
+        if (s.ids === null ? eslintAnchors.length > 0 : eslintAnchors.some((a) => s.ids!.includes(a))) suppressed = true;
       } else if (s.ids === null || finding.anchors.some((a) => s.ids!.includes(a.toUpperCase()))) {
         suppressed = true;
       }

@@ -209,6 +209,8 @@ export function canInsertAwait(ctx: PythonRuleContext, node: Node): boolean {
 /** Edit that turns `expr` into `await expr` (parenthesised where precedence requires). */
 export function awaitEdits(ctx: PythonRuleContext, expr: Node, replacementText?: string): TextEdit[] {
   const text = replacementText ?? expr.text;
+  // `await time.sleep(1)` already awaits (and fails): the replacement needs no second await.
+  if (expr.parent?.type === 'await') return replacementText === undefined ? [] : [{ range: ctx.rangeOf(expr), newText: text }];
   const awaited = needsParensForAwait(expr) ? `(await ${text})` : `await ${text}`;
   return [{ range: ctx.rangeOf(expr), newText: awaited }];
 }

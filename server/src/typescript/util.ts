@@ -175,6 +175,8 @@ export function functionDisplayName(fn: FunctionNode): string {
 /** `await <text>`, parenthesised where the expression's position binds tighter than `await`. */
 export function awaitText(expr: Node, text: string): string {
   const p = expr.parent;
+  // Already the operand of an `await` (`await fs.readFileSync(p)`): no second one.
+  if (p?.type === 'AwaitExpression') return text;
   let wrap = false;
   if (p) {
     switch (p.type) {

@@ -4,6 +4,7 @@
  * (set ASYNCSENSE_SEED to replay one).
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -60,6 +61,18 @@ function tsSyntaxErrors(filePath: string, text: string): number {
   const sf = ts.createSourceFile(filePath, text, ts.ScriptTarget.Latest, false);
   return (sf as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics.length;
 }
+
+/** Reads [{label, before, after}] on stdin; prints the labels whose `after` no longer parses. */
+const CPYTHON_CHECK = [
+  'import ast, json, sys',
+  'def ok(t):',
+  '    try:',
+  '        ast.parse(t)',
+  '        return True',
+  '    except SyntaxError:',
+  '        return False',
+  'print(json.dumps([c["label"] for c in json.load(sys.stdin) if ok(c["before"]) and not ok(c["after"])]))',
+].join('\n');
 
 function syntaxErrors(filePath: string, text: string): number {
   return filePath.endsWith('.py') ? pySyntaxErrors(text) : tsSyntaxErrors(filePath, text);
@@ -200,6 +213,8 @@ describe('robustness (property tests)', function () {
 
   it('every fix offered on a fixture, applied alone, adds no syntax error; fix-all is idempotent', () => {
     let checked = 0;
+    /** Python texts after a fix, checked again by CPython's own parser below (stricter than tree-sitter). */
+    const pythonTexts: { label: string; before: string; after: string }[] = [];
     for (const f of listFixtures(fixturesDir)) {
       const text = fs.readFileSync(f, 'utf8');
       const config = allRulesConfig(path.dirname(f));
@@ -210,14 +225,24 @@ describe('robustness (property tests)', function () {
           const applied = applyEdits(text, fix.edits);
           assert.equal(applied.skipped.length, 0, `${f}: ${fix.title}: a fix's own edits overlap`);
           assert.ok(syntaxErrors(f, applied.text) <= before, `${path.relative(fixturesDir, f)}:${finding.range.start.line + 1}: '${fix.title}' breaks the syntax`);
+          if (f.endsWith('.py')) pythonTexts.push({ label: `${path.relative(fixturesDir, f)}:${finding.range.start.line + 1}: '${fix.title}'`, before: text, after: applied.text });
           checked++;
         }
       }
       const fixed = fixText(engine, { filePath: f, text }, config, { unsafe: true });
       assert.ok(syntaxErrors(f, fixed.text) <= before, `${f}: fix-all breaks the syntax`);
+      if (f.endsWith('.py')) pythonTexts.push({ label: `${path.relative(fixturesDir, f)}: fix-all`, before: text, after: fixed.text });
       assert.equal(fixText(engine, { filePath: f, text: fixed.text }, config).applied, 0, `${f}: safe fix-all is not idempotent`);
     }
     assert.ok(checked > 40, `only ${checked} fixes checked`);
+    // CPython rejects what tree-sitter tolerates (`await await x`): every text that parsed before a
+    // fix must still parse after it. python3 is on every machine this project builds on.
+    const python = spawnSync('python3', ['-c', CPYTHON_CHECK], { input: JSON.stringify(pythonTexts), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(python.error, undefined, `python3 could not run: ${python.error?.message}`);
+    assert.equal(python.status, 0, python.stderr);
+    const broken = JSON.parse(python.stdout) as string[];
+    assert.deepEqual(broken, [], `fixes that CPython rejects:\n${broken.join('\n')}`);
+    assert.ok(pythonTexts.length > 20, `only ${pythonTexts.length} Python texts checked`);
   });
 
   it('survives pathological files: deep nesting, a 1 MB line, many functions', () => {

@@ -33,6 +33,8 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push(`- TypeScript/JavaScript: \`// asyncsense-ignore-next-line ${rule.id}\` above the line.`);
   const ruffCodes = rule.anchors.filter((a) => /^[A-Z]+\d+$/.test(a));
   if (ruffCodes.length) lines.push(`- An existing \`# noqa: ${ruffCodes[0]}\` also silences it.`);
+  const pyrightRules = rule.anchors.filter((a) => /^report[A-Z]/.test(a));
+  if (pyrightRules.length) lines.push(`- An existing \`# pyright: ignore[${pyrightRules[0]}]\` also silences it.`);
   const eslintRules = rule.anchors.filter((a) => a === a.toLowerCase());
   if (eslintRules.length) lines.push(`- An existing \`// eslint-disable-next-line ${eslintRules[0]}\` (or \`eslint-disable-line\`) also silences it.`);
   lines.push(`- Or turn it off in the configuration: \`ignore = ["${rule.id}"]\`.`, '');

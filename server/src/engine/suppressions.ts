@@ -4,7 +4,9 @@
  * Python:  `# asyncsense: ignore[rule-a, rule-b]` on the line, or alone on the line above;
  *          `# asyncsense: ignore` (every rule); `# asyncsense: ignore-file[rule]` / `ignore-file`;
  *          `# noqa: ASYNC251` silences rules whose anchors include the code; a bare `# noqa`
- *          silences everything on its line (as in ruff).
+ *          silences everything on its line (as in ruff); `# pyright: ignore[reportUnusedCoroutine]`
+ *          silences the findings anchored to that pyright rule (a bare `# pyright: ignore`, every
+ *          finding with a pyright equivalent on the line).
  * TS/JS:   `// asyncsense-ignore-next-line rule-a, rule-b` above the line,
  *          `// asyncsense-ignore-line rule-a` on the line, `// asyncsense-ignore-file [rules]`;
  *          an ESLint-style ` -- reason` tail is allowed. `// eslint-disable-next-line` and
@@ -20,7 +22,7 @@ import { LineIndex } from './text';
 import type { Finding, Language, Range, SourceComment, TextEdit } from './types';
 
 export interface Suppression {
-  kind: 'asyncsense' | 'noqa' | 'eslint';
+  kind: 'asyncsense' | 'noqa' | 'eslint' | 'pyright';
   /** Line the suppression applies to; -1 for the whole file. */
   line: number;
   /** Rule ids (asyncsense) or codes (noqa); `null` means every rule. */
@@ -37,6 +39,7 @@ export interface Suppression {
 const PY_DIRECTIVE = /asyncsense:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/g;
 const PY_NOQA = /(?:^|[\s#])noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/gi;
 const TS_DIRECTIVE = /asyncsense-(ignore-next-line|ignore-line|ignore-file)\b((?:(?!\s--\s|\*\/)[^\n])*)/g;
+const PY_PYRIGHT = /(?:^|[\s#])pyright:\s*ignore(?:\[([^\]]*)\])?/g;
 const ESLINT_DIRECTIVE = /^\s*eslint-disable-(next-line|line)\b((?:(?!\s--\s|\*\/)[^\n])*)/;
 
 /**
@@ -44,7 +47,9 @@ const ESLINT_DIRECTIVE = /^\s*eslint-disable-(next-line|line)\b((?:(?!\s--\s|\*\
  * not collect its comments (a walk of the whole tree).
  */
 export function mayHaveSuppressions(text: string, language: Language): boolean {
-  return language === 'python' ? text.includes('asyncsense') || /noqa/i.test(text) : text.includes('asyncsense-') || text.includes('eslint-disable-');
+  return language === 'python'
+    ? text.includes('asyncsense') || /noqa/i.test(text) || text.includes('pyright:')
+    : text.includes('asyncsense-') || text.includes('eslint-disable-');
 }
 
 export function parseSuppressions(comments: readonly SourceComment[], language: Language): Suppression[] {
@@ -112,6 +117,11 @@ function parsePython(comment: SourceComment, out: Suppression[]): void {
     const codes = m[1] ? m[1].split(/[\s,]+/).filter(Boolean).map((c) => c.toUpperCase()) : null;
     out.push(make('noqa', comment, comment.range.start.line, codes, m.index, m.index + m[0].length, []));
   }
+  PY_PYRIGHT.lastIndex = 0;
+  while ((m = PY_PYRIGHT.exec(text))) {
+    const rules = m[1] ? m[1].split(',').map((r) => r.trim()).filter(Boolean) : null;
+    out.push(make('pyright', comment, comment.range.start.line, rules, m.index, m.index + m[0].length, []));
+  }
 }
 
 function parseTs(comment: SourceComment, out: Suppression[]): void {
@@ -163,6 +173,9 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
           s.used.add(finding.rule);
           suppressed = true;
         }
+      } else if (s.kind === 'pyright') {
+        const pyrightAnchors = finding.anchors.filter((a) => /^report[A-Z]/.test(a));
+        if (s.ids === null ? pyrightAnchors.length > 0 : pyrightAnchors.some((a) => s.ids!.includes(a))) suppressed = true;
       } else if (s.kind === 'eslint') {
         // ESLint rule names contain no upper case; ruff/flake8 codes (ASYNC251) do.
         const eslintAnchors = finding.anchors.filter((a) => a === a.toLowerCase());

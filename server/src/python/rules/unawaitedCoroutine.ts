@@ -28,7 +28,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       const discarded = discardKind(ctx, call);
       if (discarded && !expectedToRaise(call)) {
         const where = discarded === 'statement' ? 'is never iterated' : `is stored in '${discarded}' but never iterated`;
-        ctx.report({ message: `The async generator from ${generator.display}() ${where}, so its body never runs: iterate it with 'async for'`, range: ctx.rangeOf(call) });
+        ctx.report({ message: `The async generator from ${generator.display}() ${where}, so its body never runs: iterate it with 'async for'`, range: ctx.rangeOf(call), anchors: [] });
       }
       continue;
     }
@@ -43,6 +43,8 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
         ctx.report({
           message: `${what} is stored in '${name}' and used as its result without await: '${name}' holds a coroutine object, not the value it would return`,
           range: ctx.rangeOf(call),
+          // Not a shape pyright's reportUnusedCoroutine reports.
+          anchors: [],
           fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
         });
       }
@@ -102,6 +104,8 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
       ctx.report({
         message: `${what} is an async context manager: a plain 'with' raises TypeError (or AttributeError), enter it with 'async with'`,
         range: ctx.rangeOf(value),
+        // Not a shape pyright's reportUnusedCoroutine reports.
+        anchors: [],
         fix: single && ctx.scope.isAsyncContext(statement)
           ? { title: "Use 'async with'", safe: true, edits: [{ range: ctx.lines.range(statement.startIndex, statement.startIndex), newText: 'async ' }] }
           : undefined,
@@ -169,6 +173,8 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
     ctx.report({
       message: `${generator.display}() is an async generator: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
       range: ctx.rangeOf(call),
+      // Not a shape pyright's reportUnusedCoroutine reports.
+      anchors: [],
       fix: canFix ? { title: "Use 'async for'", safe: true, edits: [{ range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' }] } : undefined,
     });
     return;
@@ -186,6 +192,8 @@ function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableC
         ? `${what} is used as its result without await: this reads a coroutine object, not the value it would return`
         : `${what} is tested for truth without await: it is always true, and it never runs`,
     range: ctx.rangeOf(call),
+    // Not a shape pyright's reportUnusedCoroutine reports.
+    anchors: [],
     fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
   });
 }

@@ -32,8 +32,9 @@ export const misusedPromise: Rule = {
       '`.then(async ...)` or `items.map(async ...)`. A condition is only reported when the value is',
       'always a promise (`Promise<T> | undefined` is a legitimate test). Without type information, or',
       'when the callee is `any` (untyped JavaScript), only inline async functions and async functions',
-      'declared in the same file are recognised, at the well-known callees listed above and on',
-      '`on...` attributes of intrinsic JSX elements.',
+      'declared in the same file are recognised, at the well-known callees listed above, at React\'s',
+      '`useEffect`/`useLayoutEffect`/`useInsertionEffect` (imported from `react`; an effect may return',
+      'a clean-up function, never a promise) and on `on...` attributes of intrinsic JSX elements.',
     ].join('\n'),
     why: [
       'A caller that ignores the returned promise neither waits for it nor handles its rejection:',

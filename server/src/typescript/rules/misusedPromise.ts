@@ -27,6 +27,7 @@ const EXECUTOR = 'no-async-promise-executor';
 const PREDICATES = new Set(['filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Global functions that call their first argument and ignore what it returns. */
+const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
 const REMOVERS = new Set(['off', 'removeListener', 'removeEventListener']);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
@@ -408,6 +409,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   function ignoredCallbackIndex(call: TSESTree.CallExpression): number | undefined {
     const callee = unwrap(call.callee);
     if (isTimer(callee)) return 0;
+    // React effects: the callback may return a clean-up function, never a promise.
+    const imported = ctx.imports.resolve(callee);
+    if (imported?.module === 'react' && EFFECT_HOOKS.has(imported.path[imported.path.length - 1] ?? '')) return 0;
     const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
     if (callee.type === 'Identifier' && callee.name === 'addEventListener' && !ctx.imports.isDeclared(callee.name)) return 1;
     if (!method || callee.type !== 'MemberExpression') return undefined;

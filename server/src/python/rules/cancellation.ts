@@ -222,6 +222,41 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       }
     }
   }
+  checkSuppressedCancellation(ctx, () => (cancels ??= cancelsIn(ctx)));
+}
+
+/**
+ * `with contextlib.suppress(asyncio.CancelledError):` around code that awaits: the same swallowing
+ * as an `except CancelledError: pass`, unless the block only waits for tasks the code cancelled.
+ */
+function checkSuppressedCancellation(ctx: PythonRuleContext, cancels: () => Cancels): void {
+  if (!ctx.text.includes('suppress')) return;
+  for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+    if (statement.child(0)?.type === 'async' || !ctx.scope.isAsyncContext(statement)) continue;
+    const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
+    const suppressed = (clause?.namedChildren ?? []).some((item) => {
+      const value = item?.type === 'with_item' ? item.namedChildren[0] : null;
+      const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+      if (r?.name !== 'contextlib.suppress' || r.via === 'unbound') return false;
+      return (call!.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
+        if (!a || (a.type !== 'identifier' && a.type !== 'attribute')) return false;
+        const caught = ctx.scope.resolve(a);
+        return !!caught && ((CANCELLED.has(caught.name) && (caught.via !== 'unbound' || caught.name.startsWith('asyncio.'))) || BASE.has(caught.name));
+      });
+    });
+    if (!suppressed) continue;
+    const body = statement.childForFieldName('body');
+    if (!body || !hasCheckpoint(body)) continue;
+    const fn = ctx.scope.enclosingFunction(statement);
+    if (awaitsTaskItCancelled(ctx, cancels(), body, fn?.node)) continue;
+    ctx.report({
+      message: `contextlib.suppress() swallows CancelledError in async function '${fn?.name ?? '?'}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
+      range: ctx.rangeOf(clause ?? statement),
+      anchors: [],
+    });
+  }
 }
 
 /** `return`/`break`/`continue` in a finally block that leave it (not inside nested loops/functions for break/continue). */

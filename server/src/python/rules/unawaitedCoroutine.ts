@@ -20,6 +20,11 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       checkSyncUse(ctx, resolver, call, use);
       continue;
     }
+    if (parentOf(call) && typeOf(parentOf(call)!) === 'return_statement') {
+      resolver ??= new AwaitableResolver(ctx);
+      checkReturned(ctx, resolver, call);
+      continue;
+    }
     if (!maybeDiscarded(call)) continue;
     resolver ??= new AwaitableResolver(ctx);
     const found = resolver.awaitableCall(call);
@@ -181,6 +186,24 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
   }
   // An async generator is truthy too, but testing one is not this mistake.
   if (!awaitable.generator) reportSyncUse(ctx, call, awaitable, use);
+}
+
+/**
+ * `return fetch(x)` in an `async def`: awaiting the function gives the caller a coroutine object,
+ * not the result (a plain function that returns a coroutine is fine: awaiting it awaits that).
+ */
+function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): void {
+  const fn = ctx.scope.enclosingFunction(call);
+  if (!fn || fn.kind !== 'function' || !fn.isAsync || !ctx.scope.isAsyncContext(call)) return;
+  const awaitable = resolver.awaitableCall(call);
+  if (!awaitable || awaitable.generator || (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) return;
+  const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+  ctx.report({
+    message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives a coroutine object, not its result`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    fix: { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) },
+  });
 }
 
 function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableCall, use: SyncUse): void {

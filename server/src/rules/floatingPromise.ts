@@ -6,7 +6,7 @@ export const floatingPromise: Rule = {
   family: 'unawaited',
   languages: ['typescript'],
   defaultSeverity: 'warning',
-  anchors: ['@typescript-eslint/no-floating-promises'],
+  anchors: ['@typescript-eslint/no-floating-promises', '@typescript-eslint/return-await'],
   fixable: 'safe',
   docs: {
     summary: 'A promise is created and dropped: not awaited, returned, voided, nor given a rejection handler.',
@@ -22,6 +22,10 @@ export const floatingPromise: Rule = {
       'Also a promise stored in a local `const`/`let` that is never read again',
       '(`const saving = store.save(row);` and nothing more): it floats just the same. Names starting',
       'with `_` mark a deliberately unused value and are not reported.',
+      '',
+      'And a promise returned without `await` from inside the `try` block of an async function that',
+      'has a `catch` or `finally` (`@typescript-eslint/return-await`, in-try-catch): its rejection',
+      'settles after the `try` is left, so the `catch` never sees it and the `finally` runs first.'
     ].join('\n'),
     why: [
       'A dropped promise runs on its own: its rejection becomes an "unhandledRejection" (which',

@@ -53,8 +53,26 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     ctx.report({
       message: `The promise from '${shown}${floating.range[1] - floating.range[0] > 60 ? '…' : ''}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
       range: ctx.rangeOf(expr),
+      anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
       suggestions: allFix ? [allFix, voidFix] : [voidFix],
+    });
+  });
+
+  // `try { return load(); } catch { ... }`: the rejection settles after the try has been left.
+  visit(ctx.ast, (node) => {
+    if (node.type !== 'ReturnStatement' || !node.argument) return;
+    const arg = unwrap(node.argument);
+    if (arg.type === 'AwaitExpression' || (arg.type !== 'CallExpression' && arg.type !== 'NewExpression' && arg.type !== 'Identifier' && arg.type !== 'MemberExpression')) return;
+    const guard = guardingTry(node);
+    if (!guard || !isPromise(node.argument)) return;
+    const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
+    const missed = [guard.handler ? 'the catch never sees its rejection' : '', guard.finalizer ? 'the finally runs before it settles' : ''].filter(Boolean).join(', and ');
+    ctx.report({
+      message: `The promise from '${shownText(ctx, node.argument)}' is returned from inside 'try' without await: ${missed}`,
+      range: ctx.rangeOf(node.argument),
+      anchors: ['@typescript-eslint/return-await'],
+      fix: { title: 'Await it before returning', safe: true, edits: [{ range: ctx.rangeOf(node.argument), newText: awaitText(node.argument, text) }] },
     });
   });
 
@@ -68,6 +86,22 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       fix: awaitInitFix(ctx, v),
     });
   }
+}
+
+/**
+ * The `try` whose block holds a `return` (within the same async function), when it has a
+ * `catch` or `finally` that the returned promise's rejection would skip.
+ */
+function guardingTry(ret: TSESTree.ReturnStatement): TSESTree.TryStatement | undefined {
+  let child: Node = ret;
+  for (let n: Node | undefined = ret.parent; n; child = n, n = n.parent) {
+    if (isFunction(n)) return undefined;
+    if (n.type === 'TryStatement' && n.block === child) {
+      const fn = enclosingFunction(n);
+      return fn?.async ? n : undefined;
+    }
+  }
+  return undefined;
 }
 
 function unwrap(node: Node): Node {

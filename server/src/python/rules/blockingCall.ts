@@ -231,7 +231,8 @@ function boundedQueue(ctx: PythonRuleContext, receiver: Node): boolean {
 /** `socket.getaddrinfo(host, port, flags=AI_NUMERICHOST | AI_NUMERICSERV)` only parses numbers. */
 function numericOnly(call: Node): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-  return args.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'flags' && /NUMERIC/.test(a.text));
+  // `flags=` or the sixth positional argument.
+  return args.some((a, i) => (a?.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'flags' : i === 5) && /NUMERIC/.test(a!.text));
 }
 
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {

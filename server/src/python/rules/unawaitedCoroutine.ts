@@ -10,6 +10,15 @@ import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf } from
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
 
+function isScheduled(awaitable: AwaitableCall): boolean {
+  return awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+}
+
+/** How a message names what the call made. */
+function describe(awaitable: AwaitableCall): string {
+  return awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+}
+
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
@@ -43,8 +52,8 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     const discarded = discardKind(ctx, call);
     if (!discarded) {
       const name = usedOnlyAsResult(ctx, call);
-      if (name && !(awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) {
-        const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+      if (name && !isScheduled(awaitable)) {
+        const what = describe(awaitable);
         ctx.report({
           message: `${what} is stored in '${name}' and used as its result without await: '${name}' holds a coroutine object, not the value it would return`,
           range: ctx.rangeOf(call),
@@ -59,7 +68,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     const canAwait = canInsertAwait(ctx, call);
     // gather/shield/run_in_executor schedule their work at once: it runs, but nothing waits for
     // it and its exception is lost. Awaiting it changes when the caller resumes: a suggestion.
-    const scheduled = awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+    const scheduled = isScheduled(awaitable);
     if (scheduled) {
       const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
       ctx.report({
@@ -69,7 +78,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       });
       continue;
     }
-    const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+    const what = describe(awaitable);
     const tail = discarded === 'statement' ? 'is never awaited, so it never runs' : `is stored in '${discarded}' but never awaited, so it never runs`;
     ctx.report({
       message: `${what} ${tail}`,
@@ -196,8 +205,8 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
   const fn = ctx.scope.enclosingFunction(call);
   if (!fn || fn.kind !== 'function' || !fn.isAsync || !ctx.scope.isAsyncContext(call)) return;
   const awaitable = resolver.awaitableCall(call);
-  if (!awaitable || awaitable.generator || (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? ''))) return;
-  const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+  if (!awaitable || awaitable.generator || isScheduled(awaitable)) return;
+  const what = describe(awaitable);
   ctx.report({
     message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives a coroutine object, not its result`,
     range: ctx.rangeOf(call),
@@ -207,8 +216,8 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
 }
 
 function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableCall, use: SyncUse): void {
-  if (awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '')) return;
-  const what = awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
+  if (isScheduled(awaitable)) return;
+  const what = describe(awaitable);
   ctx.report({
     message:
       use === 'value'

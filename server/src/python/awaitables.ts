@@ -311,11 +311,12 @@ export class AwaitableResolver {
       return this.classFromConstructorText(ctor, receiver);
     }
     if (type === 'call') {
-      // `Ctor().method()` is rare for coroutines, but `asyncio.get_running_loop().run_in_executor(...)` is common.
+      // `asyncio.get_running_loop().run_in_executor(...)`, `Repo().get()`.
       const fn = field(receiver, 'function');
       if (!fn) return undefined;
       const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
       if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
+      return this.classOfConstructor(fn, receiver);
     }
     return undefined;
   }
@@ -335,6 +336,20 @@ export class AwaitableResolver {
   private classOfBinding(target: Node): KnownClass | undefined {
     const parent = parentOf(target);
     if (!parent) return undefined;
+    // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
+    if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) {
+      const iterable = parent.childForFieldName('right');
+      const found = iterable?.type === 'identifier' ? this.ctx.scope.lookup(iterable.text, iterable) : undefined;
+      const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
+      if (param?.type !== 'typed_parameter' && param?.type !== 'typed_default_parameter') return undefined;
+      const t = param.childForFieldName('type');
+      const generic = t?.namedChildren[0];
+      if (generic?.type !== 'generic_type' && generic?.type !== 'subscript') return undefined;
+      const base = generic.type === 'subscript' ? generic.childForFieldName('value') : generic.namedChildren[0];
+      const args = generic.type === 'subscript' ? generic.namedChildren.slice(1) : (generic.namedChildren[1]?.namedChildren ?? []);
+      if (!base || !/(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection|MutableSequence)$/.test(base.text) || args.length !== 1 || !args[0]) return undefined;
+      return this.classOfTypeExpr(args[0]);
+    }
     // Parameters and annotated names: `session: aiohttp.ClientSession`.
     if (parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter') {
       const t = parent.childForFieldName('type');
@@ -392,10 +407,38 @@ export class AwaitableResolver {
     if (fn.type !== 'identifier' && fn.type !== 'attribute') return undefined;
     const lib = this.libraryClassOf(fn);
     if (lib) return { kind: 'library', name: lib };
-    return this.classByName(fn.text.replace(/\s+/g, ''), at);
+    const cls = this.classByName(fn.text.replace(/\s+/g, ''), at);
+    if (cls || fn.type !== 'identifier') return cls;
+    // A factory of this file, `def make_repo() -> Repo:`, called without await.
+    const found = this.ctx.scope.lookup(fn.text, fn);
+    const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;
+    const returns = def.childForFieldName('return_type');
+    return returns ? this.classOfTypeExpr(returns.namedChildren[0] ?? returns) : undefined;
   }
 
-  private classOfTypeExpr(expr: Node): KnownClass | undefined {
+  /**
+   * The class an annotation names: `Repo`, `mod.Repo`, `"Repo"`, `Repo | None`, `Optional[Repo]`
+   * (one class besides None, or nothing).
+   */
+  private classOfTypeExpr(expr: Node, depth = 0): KnownClass | undefined {
+    if (depth > 3) return undefined;
+    if (expr.type === 'string') {
+      // A forward reference: the class name as text.
+      const name = /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)["']{1,3}$/.exec(expr.text)?.[1];
+      return name ? this.classByName(name, expr) : undefined;
+    }
+    if (expr.type === 'binary_operator') {
+      const sides = [expr.childForFieldName('left'), expr.childForFieldName('right')].filter((n): n is Node => !!n && n.text !== 'None');
+      return sides.length === 1 ? this.classOfTypeExpr(sides[0], depth + 1) : undefined;
+    }
+    if (expr.type === 'subscript' || expr.type === 'generic_type') {
+      const base = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
+      const args = expr.type === 'subscript' ? expr.namedChildren.slice(1) : (expr.namedChildren[1]?.namedChildren ?? []);
+      if (!base || !/(^|\.)Optional$/.test(base.text) || args.length !== 1 || !args[0]) return undefined;
+      return this.classOfTypeExpr(args[0].type === 'type' ? (args[0].namedChildren[0] ?? args[0]) : args[0], depth + 1);
+    }
+    if (expr.type === 'type') return expr.namedChildren[0] ? this.classOfTypeExpr(expr.namedChildren[0], depth + 1) : undefined;
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const lib = this.libraryClassOf(expr);
     if (lib) return { kind: 'library', name: lib };

@@ -150,6 +150,27 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
  * `session = aiohttp.ClientSession()` followed by the rest of its block becomes
  * `async with aiohttp.ClientSession() as session:` with the rest of the block indented.
  */
+/**
+ * Functions of this file given to FastAPI's `Depends(...)`: FastAPI calls them for every request
+ * (by node id of their definition).
+ */
+function requestDependencies(ctx: PythonRuleContext): Set<number> {
+  const out = new Set<number>();
+  if (!ctx.text.includes('Depends')) return out;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn || !/(^|\.)Depends$/.test(fn.text)) continue;
+    const r = ctx.scope.resolve(fn);
+    if (!r || !/^(fastapi|fastapi\.params|fastapi\.param_functions)\.Depends$/.test(r.name)) continue;
+    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    if (arg?.type !== 'identifier') continue;
+    const found = ctx.scope.lookup(arg.text, arg);
+    const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    if (def?.type === 'function_definition') out.add(def.id);
+  }
+  return out;
+}
+
 /** Long-lived clients an object typically keeps for its lifetime (files are not kept so). */
 const SESSION_OR_POOL = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'httpx.Client', 'asyncpg.create_pool']);
 
@@ -284,6 +305,7 @@ function checkUnreleasedResponses(ctx: PythonRuleContext): void {
 }
 
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
+  let dependencies: Set<number> | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolvedCallee(ctx, call);
     if (!name || !SESSION_CLASSES.has(name)) continue;
@@ -304,6 +326,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         return !!e && e.type === 'attribute' && ROUTE_DECORATOR.test(e.text);
       });
       if (isHandler) where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id)) {
+        where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
+      }
     }
     if (!where) continue;
     ctx.report({

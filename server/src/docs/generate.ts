@@ -3,6 +3,7 @@
  * metadata, the single source of truth. `npm run docs` writes them; a test fails when stale.
  */
 import type { Language, Rule } from '../engine/types';
+import { isEslintRule, isPyrightRule } from '../engine/suppressions';
 
 const LANGUAGE_NAME: Record<Language, string> = { python: 'Python', typescript: 'TypeScript / JavaScript' };
 const FENCE: Record<Language, string> = { python: 'python', typescript: 'ts' };
@@ -33,9 +34,9 @@ export function renderRuleDoc(rule: Rule): string {
   lines.push(`- TypeScript/JavaScript: \`// asyncsense-ignore-next-line ${rule.id}\` above the line.`);
   const ruffCodes = rule.anchors.filter((a) => /^[A-Z]+\d+$/.test(a));
   if (ruffCodes.length) lines.push(`- An existing \`# noqa: ${ruffCodes[0]}\` also silences it.`);
-  const pyrightRules = rule.anchors.filter((a) => /^report[A-Z]/.test(a));
+  const pyrightRules = rule.anchors.filter(isPyrightRule);
   if (pyrightRules.length) lines.push(`- An existing \`# pyright: ignore[${pyrightRules[0]}]\` also silences it.`);
-  const eslintRules = rule.anchors.filter((a) => a === a.toLowerCase());
+  const eslintRules = rule.anchors.filter(isEslintRule);
   if (eslintRules.length) lines.push(`- An existing \`// eslint-disable-next-line ${eslintRules[0]}\` (or \`eslint-disable-line\`) also silences it.`);
   lines.push(`- Or turn it off in the configuration: \`ignore = ["${rule.id}"]\`.`, '');
   return lines.join('\n');

@@ -21,6 +21,16 @@
 import { LineIndex } from './text';
 import type { Finding, Language, Range, SourceComment, TextEdit } from './types';
 
+/** An equivalent code that names a pyright rule (`reportUnusedCoroutine`). */
+export function isPyrightRule(anchor: string): boolean {
+  return /^report[A-Z]/.test(anchor);
+}
+
+/** An equivalent code that names an ESLint rule: no upper case, unlike ruff codes (`ASYNC251`). */
+export function isEslintRule(anchor: string): boolean {
+  return anchor === anchor.toLowerCase();
+}
+
 export interface Suppression {
   kind: 'asyncsense' | 'noqa' | 'eslint' | 'pyright';
   /** Line the suppression applies to; -1 for the whole file. */
@@ -173,13 +183,9 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
           s.used.add(finding.rule);
           suppressed = true;
         }
-      } else if (s.kind === 'pyright') {
-        const pyrightAnchors = finding.anchors.filter((a) => /^report[A-Z]/.test(a));
-        if (s.ids === null ? pyrightAnchors.length > 0 : pyrightAnchors.some((a) => s.ids!.includes(a))) suppressed = true;
-      } else if (s.kind === 'eslint') {
-        // ESLint rule names contain no upper case; ruff/flake8 codes (ASYNC251) do.
-        const eslintAnchors = finding.anchors.filter((a) => a === a.toLowerCase());
-        if (s.ids === null ? eslintAnchors.length > 0 : eslintAnchors.some((a) => s.ids!.includes(a))) suppressed = true;
+      } else if (s.kind === 'pyright' || s.kind === 'eslint') {
+        const theirs = finding.anchors.filter(s.kind === 'pyright' ? isPyrightRule : isEslintRule);
+        if (s.ids === null ? theirs.length > 0 : theirs.some((a) => s.ids!.includes(a))) suppressed = true;
       } else if (s.ids === null || finding.anchors.some((a) => s.ids!.includes(a.toUpperCase()))) {
         suppressed = true;
       }

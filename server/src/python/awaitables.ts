@@ -36,6 +36,18 @@ export type KnownClass = { kind: 'project'; summary: ClassSummary; module: Modul
 
 const MAX_HOPS = 4;
 
+/**
+ * The one type argument of `Base[X]` (a `subscript` or, in annotations, a `generic_type`) when
+ * `Base` matches `base`: `X` of `Optional[X]`, of `list[X]`.
+ */
+function singleTypeArgument(expr: Node, base: RegExp): Node | undefined {
+  if (expr.type !== 'subscript' && expr.type !== 'generic_type') return undefined;
+  const head = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
+  const args = expr.type === 'subscript' ? expr.namedChildren.slice(1) : (expr.namedChildren[1]?.namedChildren ?? []);
+  if (!head || !base.test(head.text) || args.length !== 1 || !args[0]) return undefined;
+  return args[0].type === 'type' ? (args[0].namedChildren[0] ?? args[0]) : args[0];
+}
+
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
   /** Whether the project function the last answer of awaitableCall() found is an async generator. */
@@ -342,13 +354,9 @@ export class AwaitableResolver {
       const found = iterable?.type === 'identifier' ? this.ctx.scope.lookup(iterable.text, iterable) : undefined;
       const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
       if (param?.type !== 'typed_parameter' && param?.type !== 'typed_default_parameter') return undefined;
-      const t = param.childForFieldName('type');
-      const generic = t?.namedChildren[0];
-      if (generic?.type !== 'generic_type' && generic?.type !== 'subscript') return undefined;
-      const base = generic.type === 'subscript' ? generic.childForFieldName('value') : generic.namedChildren[0];
-      const args = generic.type === 'subscript' ? generic.namedChildren.slice(1) : (generic.namedChildren[1]?.namedChildren ?? []);
-      if (!base || !/(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection|MutableSequence)$/.test(base.text) || args.length !== 1 || !args[0]) return undefined;
-      return this.classOfTypeExpr(args[0]);
+      const generic = param.childForFieldName('type')?.namedChildren[0];
+      const element = generic && singleTypeArgument(generic, /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection|MutableSequence)$/);
+      return element ? this.classOfTypeExpr(element) : undefined;
     }
     // Parameters and annotated names: `session: aiohttp.ClientSession`.
     if (parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter') {
@@ -433,10 +441,8 @@ export class AwaitableResolver {
       return sides.length === 1 ? this.classOfTypeExpr(sides[0], depth + 1) : undefined;
     }
     if (expr.type === 'subscript' || expr.type === 'generic_type') {
-      const base = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
-      const args = expr.type === 'subscript' ? expr.namedChildren.slice(1) : (expr.namedChildren[1]?.namedChildren ?? []);
-      if (!base || !/(^|\.)Optional$/.test(base.text) || args.length !== 1 || !args[0]) return undefined;
-      return this.classOfTypeExpr(args[0].type === 'type' ? (args[0].namedChildren[0] ?? args[0]) : args[0], depth + 1);
+      const only = singleTypeArgument(expr, /(^|\.)Optional$/);
+      return only ? this.classOfTypeExpr(only, depth + 1) : undefined;
     }
     if (expr.type === 'type') return expr.namedChildren[0] ? this.classOfTypeExpr(expr.namedChildren[0], depth + 1) : undefined;
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;

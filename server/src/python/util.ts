@@ -153,6 +153,19 @@ export function field(node: Node, name: string): Node | null {
   return child;
 }
 
+/** The context managers a `with` statement enters: each item's expression, without its `as` target. */
+export function withItemValues(statement: Node): Node[] {
+  const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
+  const out: Node[] = [];
+  for (const item of clause?.namedChildren ?? []) {
+    if (item?.type !== 'with_item') continue;
+    const value = item.childForFieldName('value');
+    const expr = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+    if (expr) out.push(expr);
+  }
+  return out;
+}
+
 /** The expression a decorator applies, without call arguments: `app.get` for `@app.get("/")`. */
 export function decoratorTarget(decorator: Node): Node | null {
   let expr: Node | null = decorator.namedChildren[0];

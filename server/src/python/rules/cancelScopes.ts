@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { field, nodesOfType, textOf, typeOf } from '../util';
+import { field, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
@@ -93,9 +93,7 @@ export function checkTimeoutWithoutAwait(ctx: PythonRuleContext): void {
     const items = clause?.namedChildren.filter((c): c is Node => c?.type === 'with_item') ?? [];
     const body = withNode.childForFieldName('body');
     if (!body || items.length !== 1) continue;
-    const value = items[0].childForFieldName('value');
-    const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
-    const name = resolved(ctx, call ?? null);
+    const name = resolved(ctx, withItemValues(withNode)[0] ?? null);
     if (!name || !TIMEOUT_SCOPES.has(name)) continue;
     if (hasCheckpoint(body)) continue;
     ctx.report({
@@ -119,13 +117,7 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
     for (let n: Node | null = y.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type !== 'with_statement') continue;
       const isAsync = n.children.some((c) => c?.type === 'async');
-      const clause = n.namedChildren.find((c) => c?.type === 'with_clause');
-      const scopeNames = (clause?.namedChildren ?? [])
-        .filter((c): c is Node => c?.type === 'with_item')
-        .map((item) => {
-          const value = item.childForFieldName('value');
-          return resolved(ctx, (value?.type === 'as_pattern' ? value.namedChildren[0] : value) ?? null);
-        });
+      const scopeNames = withItemValues(n).map((value) => resolved(ctx, value));
       const suspending = scopeNames.find((s) => s && SUSPENDING_SCOPES.has(s));
       ctx.report({
         message: suspending

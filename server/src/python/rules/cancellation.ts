@@ -5,7 +5,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { addImportEdit, moduleAlias, nodesOfType } from '../util';
+import type { Resolution } from '../scope';
+import { addImportEdit, moduleAlias, nodesOfType, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError']);
 const BASE = new Set(['builtins.BaseException']);
@@ -91,12 +92,18 @@ function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
   let kind: Caught;
   for (const t of flat) {
     if (t.type !== 'identifier' && t.type !== 'attribute') continue;
-    const r = ctx.scope.resolve(t);
-    if (!r) continue;
-    if (CANCELLED.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) kind = 'cancelled';
-    else if (BASE.has(r.name) && kind === undefined) kind = 'base';
+    const caught = catches(ctx.scope.resolve(t));
+    if (caught === 'cancelled') kind = 'cancelled';
+    else if (caught === 'base' && kind === undefined) kind = 'base';
   }
   return kind;
+}
+
+/** Whether an exception class, resolved, is CancelledError itself or BaseException. */
+function catches(r: Resolution | undefined): 'cancelled' | 'base' | undefined {
+  if (!r) return undefined;
+  if (CANCELLED.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) return 'cancelled';
+  return BASE.has(r.name) ? 'base' : undefined;
 }
 
 /**
@@ -233,18 +240,11 @@ function checkSuppressedCancellation(ctx: PythonRuleContext, cancels: () => Canc
   if (!ctx.text.includes('suppress')) return;
   for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
     if (statement.child(0)?.type === 'async' || !ctx.scope.isAsyncContext(statement)) continue;
-    const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
-    const suppressed = (clause?.namedChildren ?? []).some((item) => {
-      const value = item?.type === 'with_item' ? item.namedChildren[0] : null;
-      const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
-      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const suppressed = withItemValues(statement).some((call) => {
+      const fn = call.type === 'call' ? call.childForFieldName('function') : null;
       const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
       if (r?.name !== 'contextlib.suppress' || r.via === 'unbound') return false;
-      return (call!.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
-        if (!a || (a.type !== 'identifier' && a.type !== 'attribute')) return false;
-        const caught = ctx.scope.resolve(a);
-        return !!caught && ((CANCELLED.has(caught.name) && (caught.via !== 'unbound' || caught.name.startsWith('asyncio.'))) || BASE.has(caught.name));
-      });
+      return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && (a.type === 'identifier' || a.type === 'attribute') && catches(ctx.scope.resolve(a)) !== undefined);
     });
     if (!suppressed) continue;
     const body = statement.childForFieldName('body');
@@ -253,7 +253,7 @@ function checkSuppressedCancellation(ctx: PythonRuleContext, cancels: () => Canc
     if (awaitsTaskItCancelled(ctx, cancels(), body, fn?.node)) continue;
     ctx.report({
       message: `contextlib.suppress() swallows CancelledError in async function '${fn?.name ?? '?'}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
-      range: ctx.rangeOf(clause ?? statement),
+      range: ctx.rangeOf(statement.namedChildren.find((c) => c?.type === 'with_clause') ?? statement),
       anchors: [],
     });
   }

@@ -5,7 +5,8 @@
 import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
-import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf } from '../util';
+import type { Fix } from '../../engine/types';
+import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -59,7 +60,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
-          fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
+          fix: canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
         });
       }
       continue;
@@ -83,7 +84,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     ctx.report({
       message: `${what} ${tail}`,
       range: ctx.rangeOf(call),
-      fix: canAwait ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
+      fix: canAwait ? awaitFix(ctx, call, awaitable) : undefined,
     });
   }
 }
@@ -97,12 +98,8 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
   if (!ctx.text.includes('with')) return;
   for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
     if (statement.child(0)?.type === 'async') continue;
-    const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
-    for (const item of clause?.namedChildren ?? []) {
-      if (item?.type !== 'with_item') continue;
-      const raw = item.namedChildren[0];
-      const value = raw?.type === 'as_pattern' ? raw.namedChildren[0] : raw;
-      if (!value) continue;
+    const values = withItemValues(statement);
+    for (const value of values) {
       let what: string | undefined;
       if (value.type === 'call') {
         const fn = value.childForFieldName('function');
@@ -113,16 +110,13 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         if (cls?.kind === 'library' && ASYNC_CM_CLASSES.has(cls.name)) what = `'${value.text}' (${cls.name})`;
       }
       if (!what) continue;
-      // With other items in the same statement, `async with` would also apply to them.
-      const single = (clause?.namedChildren ?? []).filter((c) => c?.type === 'with_item').length === 1;
       ctx.report({
         message: `${what} is an async context manager: a plain 'with' raises TypeError (or AttributeError), enter it with 'async with'`,
         range: ctx.rangeOf(value),
         // Not a shape pyright's reportUnusedCoroutine reports.
         anchors: [],
-        fix: single && ctx.scope.isAsyncContext(statement)
-          ? { title: "Use 'async with'", safe: true, edits: [{ range: ctx.lines.range(statement.startIndex, statement.startIndex), newText: 'async ' }] }
-          : undefined,
+        // With other items in the same statement, `async with` would also apply to them.
+        fix: values.length === 1 && ctx.scope.isAsyncContext(statement) ? prefixAsync(ctx, statement, "Use 'async with'") : undefined,
       });
       break;
     }
@@ -175,26 +169,30 @@ function syncUse(call: Node): SyncUse | undefined {
 function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node, use: SyncUse): void {
   const awaitable = resolver.awaitableCall(call);
   if (!awaitable) return;
-  if (use === 'for') {
-    const generator = awaitable.generator ? awaitable : undefined;
-    if (!generator) {
-      // `for x in coro()`: a coroutine is not iterable either.
-      reportSyncUse(ctx, call, awaitable, 'value');
-      return;
-    }
+  if (use === 'for' && awaitable.generator) {
     const loop = parentOf(call)!;
-    const canFix = ctx.scope.isAsyncContext(loop);
     ctx.report({
-      message: `${generator.display}() is an async generator: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
+      message: `${awaitable.display}() is an async generator: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
       range: ctx.rangeOf(call),
       // Not a shape pyright's reportUnusedCoroutine reports.
       anchors: [],
-      fix: canFix ? { title: "Use 'async for'", safe: true, edits: [{ range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' }] } : undefined,
+      fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
     });
     return;
   }
-  // An async generator is truthy too, but testing one is not this mistake.
-  if (!awaitable.generator) reportSyncUse(ctx, call, awaitable, use);
+  // An async generator is truthy too, but testing one is not this mistake. `for x in coro()`: a
+  // coroutine is not iterable either, which is using it as its result.
+  if (!awaitable.generator) reportSyncUse(ctx, call, awaitable, use === 'for' ? 'value' : use);
+}
+
+/** `async ` in front of a `for` or `with` statement. */
+function prefixAsync(ctx: PythonRuleContext, statement: Node, title: string): Fix {
+  return { title, safe: true, edits: [{ range: ctx.lines.range(statement.startIndex, statement.startIndex), newText: 'async ' }] };
+}
+
+/** `await` in front of the call. */
+function awaitFix(ctx: PythonRuleContext, call: Node, awaitable: AwaitableCall): Fix {
+  return { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) };
 }
 
 /**
@@ -211,7 +209,7 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
     message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives a coroutine object, not its result`,
     range: ctx.rangeOf(call),
     anchors: [],
-    fix: { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) },
+    fix: awaitFix(ctx, call, awaitable),
   });
 }
 
@@ -226,7 +224,7 @@ function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableC
     range: ctx.rangeOf(call),
     // Not a shape pyright's reportUnusedCoroutine reports.
     anchors: [],
-    fix: canInsertAwait(ctx, call) ? { title: `Await ${awaitable.display}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
+    fix: canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
   });
 }
 
@@ -241,12 +239,8 @@ function expectedToRaise(call: Node): boolean {
     const type = typeOf(n);
     if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
     if (type !== 'with_statement') continue;
-    const clause = n.namedChildren.find((c) => c?.type === 'with_clause');
-    for (const item of clause?.namedChildren ?? []) {
-      if (item?.type !== 'with_item') continue;
-      const value = item.namedChildren[0];
-      const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
-      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    for (const value of withItemValues(n)) {
+      const fn = value.type === 'call' ? value.childForFieldName('function') : null;
       if (fn && RAISES.test(fn.text)) return true;
     }
   }

@@ -183,6 +183,31 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   }) && ctx.scope.isAsyncContext(tryBody);
 }
 
+const SIMPLE_STATEMENTS = new Set(['expression_statement', 'pass_statement', 'delete_statement', 'assert_statement', 'global_statement', 'nonlocal_statement', 'comment']);
+
+/**
+ * Whether the code after a statement raises on every path before it can return, break or loop:
+ * a `try` inside an `except CancelledError:` handler that ends with `raise` swallows nothing (its
+ * own handler only keeps a clean-up error from replacing the cancellation in flight).
+ */
+function raisesAfter(stmt: Node): boolean {
+  let node: Node | null = stmt;
+  while (node?.parent?.type === 'block') {
+    for (let s = node.nextNamedSibling; s; s = s.nextNamedSibling) {
+      if (s.type === 'raise_statement') return true;
+      if (!SIMPLE_STATEMENTS.has(s.type)) return false;
+    }
+    // The end of the block: go on after the statement that holds it (not around a loop).
+    const owner: Node | null = node.parent.parent;
+    if (!owner) return false;
+    if (owner.type === 'if_statement' || owner.type === 'with_statement') node = owner;
+    else if (owner.type === 'elif_clause' || owner.type === 'else_clause') node = owner.parent?.type === 'if_statement' ? owner.parent : null;
+    else if (owner.type === 'except_clause' || owner.type === 'finally_clause') node = owner.parent;
+    else return false;
+  }
+  return false;
+}
+
 /** A handler that calls `uncancel()` deals with the cancellation on purpose. */
 function uncancels(handler: Node): boolean {
   return handler.text.includes('uncancel') && nodesOfType(handler, 'attribute').some((a) => a.childForFieldName('attribute')?.text === 'uncancel');
@@ -205,6 +230,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
       if (!handler || exits(handler, ['raise_statement', 'return_statement'])) continue;
       if (!bodyAwaits()) continue;
+      if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
       // An earlier `except CancelledError: raise` already lets cancellation through.

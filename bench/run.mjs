@@ -22,7 +22,21 @@ const { ConfigResolver } = require(path.join(root, 'out/server/src/engine/config
 const { walkFiles } = require(path.join(root, 'out/server/src/engine/walker.js'));
 const rpc = require('vscode-languageserver-protocol/node');
 
+const USAGE = `usage: node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]
+                         [--only scan,memory,cli,edits,cold,activation]`;
 const args = process.argv.slice(2);
+const VALUED = new Set(['--sizes', '--edits', '--corpus', '--only']);
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--help' || args[i] === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (VALUED.has(args[i]) && args[i + 1] !== undefined && !args[i + 1].startsWith('--')) i++;
+  else if (args[i] !== '--quick') {
+    console.error(`bench: ${VALUED.has(args[i]) ? `${args[i]} needs a value` : `unknown argument ${args[i]}`}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
@@ -33,6 +47,12 @@ const editCount = Number(opt('edits', quick ? 50 : 200));
 const corpusArg = opt('corpus', undefined);
 const cacheDir = path.join(root, '.bench-cache');
 const only = opt('only', undefined)?.split(',');
+const SECTIONS = ['scan', 'memory', 'cli', 'edits', 'cold', 'activation'];
+const unknownSection = only?.find((s) => !SECTIONS.includes(s));
+if (unknownSection) {
+  console.error(`bench: unknown section ${unknownSection} (sections: ${SECTIONS.join(', ')})`);
+  process.exit(2);
+}
 const want = (section) => !only || only.includes(section);
 
 const stats = (xs) => {

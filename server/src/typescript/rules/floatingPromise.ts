@@ -6,7 +6,9 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
+import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, type TypeServices } from '../project';
+import { callNeverRejects, resolvedThenNeverRejects } from '../rejection';
 import { awaitText, enclosingFunction, isFunction, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
@@ -31,11 +33,21 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     return node.type === 'CallExpression' && node.callee.type === 'Identifier' && asyncNames.has(node.callee.name);
   };
 
+  /** A call whose promise never rejects (see rejection.ts): not awaiting it loses no error. */
+  const neverRejects = (node: Node): boolean => {
+    const s = types();
+    const call = unwrap(node);
+    if (!s || call.type !== 'CallExpression') return false;
+    const tsCall = s.tsNodeFor(call);
+    if (!tsCall || !ts.isCallExpression(tsCall)) return false;
+    return callNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall);
+  };
+
   visit(ctx.ast, (node) => {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const floating = floatingPart(node.expression, isPromise);
     if (!floating) return;
-    if (isRunnerTrackedTest(ctx, floating)) return;
+    if (isRunnerTrackedTest(ctx, floating) || neverRejects(floating)) return;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && fn.async;
     const expr = node.expression;
@@ -65,7 +77,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const arg = unwrap(node.argument);
     if (arg.type === 'AwaitExpression' || (arg.type !== 'CallExpression' && arg.type !== 'NewExpression' && arg.type !== 'Identifier' && arg.type !== 'MemberExpression')) return;
     const guard = guardingTry(node);
-    if (!guard || !isPromise(node.argument)) return;
+    if (!guard || !isPromise(node.argument) || neverRejects(node.argument)) return;
     const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
     const missed = [guard.handler ? 'the catch never sees its rejection' : '', guard.finalizer ? 'the finally runs before it settles' : ''].filter(Boolean).join(', and ');
     ctx.report({
@@ -78,6 +90,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
 
   // `const p = save(x)` and `p` never read again: the promise floats just the same.
   for (const v of promiseVariables(ctx, isPromise, false)) {
+    if (neverRejects(v.init)) continue;
     ctx.report({
       message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
       range: ctx.rangeOf(v.init),
@@ -86,6 +99,50 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       fix: awaitInitFix(ctx, v),
     });
   }
+}
+
+/**
+ * A call of a callback-or-promise API given its callback: the callee's result is a union of a
+ * promise and void/undefined (`request(opts, cb)` returns a promise only without `cb`), and the
+ * last argument is a function. Overloads typed apart are already resolved by the checker.
+ */
+function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const last = call.arguments[call.arguments.length - 1];
+  if (!last) return false;
+  const type = checker.getTypeAtLocation(call);
+  if (!type.isUnion() || !type.types.some((t) => t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) return false;
+  let arg: ts.Expression = last;
+  while (ts.isParenthesizedExpression(arg)) arg = arg.expression;
+  if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) return true;
+  return checker.getTypeAtLocation(arg).getCallSignatures().length > 0;
+}
+
+/**
+ * A method that overrides a member of its base class whose signatures return no thenable
+ * (`emit()` of an EventEmitter subclass returning `boolean | Promise` in one branch): callers
+ * keep the base member's contract and ignore the result.
+ */
+function overridesPlainMember(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  if (!declaration || !ts.isMethodDeclaration(declaration) || !ts.isClassLike(declaration.parent)) return false;
+  const name = callee.name.text;
+  for (const clause of declaration.parent.heritageClauses ?? []) {
+    if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+    for (const base of clause.types) {
+      const member = checker.getPropertyOfType(checker.getTypeAtLocation(base), name);
+      if (!member) continue;
+      const signatures = checker.getTypeOfSymbolAtLocation(member, base).getCallSignatures();
+      if (signatures.length === 0) return false;
+      return signatures.every((sig) => {
+        const returned = sig.getReturnType();
+        if (returned.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return false;
+        return !(returned.isUnion() ? returned.types : [returned]).some((t) => !!t.getProperty('then'));
+      });
+    }
+  }
+  return false;
 }
 
 /**

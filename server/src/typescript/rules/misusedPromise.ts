@@ -13,6 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
+import { functionNeverRejects } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
@@ -100,6 +101,21 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !t || isSometimesThenable(t.s.checker, t.type, t.tsNode) || !!(t.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
   };
 
+  /** An inline function (or a function of the program named here) whose promise never rejects. */
+  const neverRejects = (fnNode: Node): boolean => {
+    const s = ctx.types();
+    if (!s) return false;
+    const e = unwrap(fnNode);
+    const tsNode = s.tsNodeFor(e);
+    if (!tsNode) return false;
+    if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
+    if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
+    const symbol = s.checker.getSymbolAtLocation(tsNode);
+    let declaration: ts.Node | undefined = symbol?.valueDeclaration;
+    if (declaration && ts.isVariableDeclaration(declaration)) declaration = declaration.initializer;
+    return !!declaration && functionNeverRejects(s.checker, declaration);
+  };
+
   /** A short name for a callee: `ids.forEach`, `emitter.on`, `….then` for long receivers. */
   const calleeName = (calleeNode: Node): string => {
     const callee = unwrap(calleeNode);
@@ -132,6 +148,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const reportVoid = (fnNode: Node, where: string): void => {
     if (checked.has(fnNode)) return;
     checked.add(fnNode);
+    // An effect's callback may return only a clean-up function: any promise breaks that contract.
+    if (!isEffectCallback(fnNode) && neverRejects(fnNode)) return;
     ctx.report({
       message: `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
       range: headRange(fnNode),
@@ -281,7 +299,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (!thenable) continue;
       const base = bases.find((b) => {
         const prop = checker.getPropertyOfType(b, name);
-        return !!prop && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
+        return !!prop && !isThrowingStub(prop) && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
       });
       if (!base) continue;
       if (member.value) checked.add(member.value);
@@ -405,6 +423,13 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     });
   }
 
+  function isEffectCallback(fnNode: Node): boolean {
+    const call = fnNode.parent;
+    if (call?.type !== 'CallExpression' || call.arguments[0] !== fnNode) return false;
+    const imported = ctx.imports.resolve(unwrap(call.callee));
+    return imported?.module === 'react' && EFFECT_HOOKS.has(imported.path[imported.path.length - 1] ?? '');
+  }
+
   /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */
   function ignoredCallbackIndex(call: TSESTree.CallExpression): number | undefined {
     const callee = unwrap(call.callee);
@@ -432,6 +457,18 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     }
     return false;
   }
+}
+
+/**
+ * A base member whose body only throws (`close() { throw new Error('not implemented') }`) is an
+ * abstract placeholder: its inferred `void` says nothing of the contract its overrides keep.
+ */
+function isThrowingStub(member: ts.Symbol): boolean {
+  const declarations = member.declarations ?? [];
+  return (
+    declarations.length > 0 &&
+    declarations.every((d) => (ts.isMethodDeclaration(d) || ts.isFunctionExpression(d)) && !!d.body && d.body.statements.length > 0 && d.body.statements.every(ts.isThrowStatement))
+  );
 }
 
 /** Whether an argument can evaluate to a function (literals, objects, arrays, templates cannot). */

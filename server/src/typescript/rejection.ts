@@ -1,0 +1,178 @@
+/**
+ * Promises that cannot reject. An async function whose every `await` sits in a `try` whose
+ * `catch` neither throws nor awaits unguarded — `(async () => { try { ... } catch (e) { log(e) } })()`,
+ * the usual fire-and-forget idiom — settles with a value whatever its awaits do: leaving its
+ * promise unawaited loses no error. The same holds for a function that returns such a call, and
+ * for an async function that never awaits, throws or returns a promise.
+ *
+ * Synchronous mistakes in plain calls (a property of undefined) are not counted as rejections:
+ * they are programming errors a non-async version of the code would throw just the same.
+ * Everything else errs on the side of "may reject".
+ */
+import * as ts from 'typescript';
+
+const cache = new WeakMap<ts.Node, boolean>();
+const MAX_DEPTH = 3;
+
+/** Whether a call's callee is a function of the program whose promise never rejects. */
+export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  let callee: ts.Expression = call.expression;
+  while (ts.isParenthesizedExpression(callee) || ts.isAsExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
+  if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return functionNeverRejects(checker, callee, depth);
+  let declaration: ts.Node | undefined;
+  try {
+    declaration = checker.getResolvedSignature(call)?.declaration;
+  } catch {
+    return false;
+  }
+  // `f.call(this, ...)` resolves to Function.prototype.call: judge `f` itself.
+  if (declaration && !isFunctionWithBody(declaration) && ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) {
+    const target = checker.getSymbolAtLocation(callee.expression);
+    declaration = target?.valueDeclaration;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) declaration = declaration.initializer;
+  }
+  return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration & { body: ts.Node } {
+  return (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && !!node.body;
+}
+
+/** Whether the function (with a body in the program) gives a promise that never rejects. */
+export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts.Node, depth = 0, requireHandling = true): boolean {
+  if (!isFunctionWithBody(fn) || fn.asteriskToken) return false;
+  const known = requireHandling ? cache.get(fn) : undefined;
+  if (known !== undefined) return known;
+  // Provisional answer while the body is judged: recursion through itself proves nothing.
+  cache.set(fn, false);
+  const isAsync = !!(ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const judge = new Judge(checker, depth, isAsync);
+  let result: boolean;
+  if (!ts.isBlock(fn.body)) result = isAsync ? judge.safeExpression(fn.body, false) && judge.returnedValueSettles(fn.body) : judge.returnedValueSettles(fn.body);
+  else result = judge.safeBlock(fn.body.statements, false);
+  // Only a body that handles its errors on purpose (a try/catch, or a hand-off to such a
+  // function) counts: an async function that merely has nothing to await yet (a stub, a
+  // placeholder, `async () => undefined`) is still a promise its callers are meant to await.
+  if (!requireHandling) return result;
+  result &&= judge.handles;
+  cache.set(fn, result);
+  return result;
+}
+
+class Judge {
+  /** Whether the body guards an await with a catch, or forwards to a function that never rejects. */
+  handles = false;
+
+  constructor(
+    private readonly checker: ts.TypeChecker | undefined,
+    private readonly depth: number,
+    private readonly isAsync: boolean,
+  ) {}
+
+  safeBlock(statements: readonly ts.Statement[], guarded: boolean): boolean {
+    return statements.every((s) => this.safeStatement(s, guarded));
+  }
+
+  /**
+   * `guarded`: inside the block of a `try` whose `catch` swallows: awaits and throws there are
+   * caught; only returned promises escape (they settle after the try is left).
+   */
+  safeStatement(s: ts.Statement, guarded: boolean): boolean {
+    if (ts.isTryStatement(s)) {
+      const handler = s.catchClause;
+      if (handler && !this.safeBlock(handler.block.statements, guarded)) return false;
+      if (handler) this.handles = true;
+      if (s.finallyBlock && !this.safeBlock(s.finallyBlock.statements, guarded)) return false;
+      return this.safeBlock(s.tryBlock.statements, guarded || !!handler);
+    }
+    if (ts.isBlock(s)) return this.safeBlock(s.statements, guarded);
+    // In a plain function a throw is synchronous: the caller sees it, no promise carries it.
+    if (ts.isThrowStatement(s)) return guarded || !this.isAsync;
+    if (ts.isReturnStatement(s)) return !s.expression || ((guarded || this.safeExpression(s.expression, guarded)) && this.returnedValueSettles(s.expression));
+    if (ts.isIfStatement(s)) return this.safeExpression(s.expression, guarded) && this.safeStatement(s.thenStatement, guarded) && (!s.elseStatement || this.safeStatement(s.elseStatement, guarded));
+    if (ts.isForOfStatement(s) && s.awaitModifier && !guarded) return false;
+    if (ts.isForStatement(s)) {
+      return [s.initializer, s.condition, s.incrementor].every((e) => !e || this.safeExpression(e, guarded)) && this.safeStatement(s.statement, guarded);
+    }
+    if (ts.isForOfStatement(s) || ts.isForInStatement(s)) return this.safeExpression(s.initializer, guarded) && this.safeExpression(s.expression, guarded) && this.safeStatement(s.statement, guarded);
+    if (ts.isWhileStatement(s) || ts.isDoStatement(s)) return this.safeExpression(s.expression, guarded) && this.safeStatement(s.statement, guarded);
+    if (ts.isLabeledStatement(s)) return this.safeStatement(s.statement, guarded);
+    if (ts.isSwitchStatement(s)) return this.safeExpression(s.expression, guarded) && s.caseBlock.clauses.every((c) => (!ts.isCaseClause(c) || this.safeExpression(c.expression, guarded)) && this.safeBlock(c.statements, guarded));
+    if (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEmptyStatement(s)) return true;
+    if (ts.isExpressionStatement(s) || ts.isVariableStatement(s) || ts.isBreakOrContinueStatement(s)) return this.safeExpression(s, guarded);
+    return false;
+  }
+
+  /** No unguarded await (awaits in nested functions do not count). */
+  safeExpression(node: ts.Node, guarded: boolean): boolean {
+    if (guarded) return true;
+    let safe = true;
+    const walk = (n: ts.Node): void => {
+      if (!safe) return;
+      if (ts.isAwaitExpression(n)) {
+        // `await x` where x cannot reject (a call of such a function) is as safe as any call.
+        if (!(ts.isCallExpression(skipParens(n.expression)) && this.checker && callNeverRejects(this.checker, skipParens(n.expression) as ts.CallExpression, this.depth + 1))) safe = false;
+        else {
+          this.handles = true;
+          ts.forEachChild(n.expression, walk);
+        }
+        return;
+      }
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+      ts.forEachChild(n, walk);
+    };
+    walk(node);
+    return safe;
+  }
+
+  /** A returned value the function's promise adopts without rejecting. */
+  returnedValueSettles(expr: ts.Expression): boolean {
+    const e = skipParens(expr);
+    if (ts.isAwaitExpression(e)) return this.isAsync;
+    if (ts.isLiteralExpression(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return true;
+    if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+    if (ts.isIdentifier(e) && e.text === 'undefined') return true;
+    if (ts.isVoidExpression(e) || ts.isTypeOfExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isTemplateExpression(e)) return true;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return true;
+    if (ts.isCallExpression(e) && this.checker) {
+      if (!mayBeThenable(this.checker, e)) return true;
+      if (!callNeverRejects(this.checker, e, this.depth + 1)) return false;
+      this.handles = true;
+      return true;
+    }
+    // A value the checker types as a non-thenable (a number, a plain object type).
+    if (this.checker && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return !mayBeThenable(this.checker, e);
+    return false;
+  }
+}
+
+/** Whether the checker's type of an expression may be a thenable (any and unknown may). */
+function mayBeThenable(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  const type = checker.getTypeAtLocation(e);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return true;
+  return (type.isUnion() ? type.types : [type]).some((t) => !!t.getProperty('then') || !!(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)));
+}
+
+/**
+ * `Promise.resolve().then(fn)` (microtask scheduling): the chain rejects only if `fn` does. The
+ * receiver must be a `Promise.resolve()` of nothing or of a literal.
+ */
+export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
+  const receiver = skipParens(callee.expression);
+  if (!ts.isCallExpression(receiver) || receiver.arguments.length > 1) return false;
+  const head = skipParens(receiver.expression);
+  if (!ts.isPropertyAccessExpression(head) || head.name.text !== 'resolve' || !ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
+  const value = receiver.arguments[0];
+  if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
+  const fn = skipParens(call.arguments[0]);
+  // A plain callback: it rejects the chain only by throwing, as a queueMicrotask() callback would crash.
+  return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) && functionNeverRejects(checker, fn, 0, false);
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  return e;
+}

@@ -25,7 +25,16 @@ export const floatingPromise: Rule = {
       '',
       'And a promise returned without `await` from inside the `try` block of an async function that',
       'has a `catch` or `finally` (`@typescript-eslint/return-await`, in-try-catch): its rejection',
-      'settles after the `try` is left, so the `catch` never sees it and the `finally` runs first.'
+      'settles after the `try` is left, so the `catch` never sees it and the `finally` runs first.',
+      '',
+      'Promises that cannot reject are not reported: a call of an async function of the program',
+      'whose every `await` sits in a `try` whose `catch` handles the error without rethrowing (the',
+      'fire-and-forget idiom `(async () => { try { ... } catch (err) { log(err) } })()`), or of a',
+      'function that only forwards to one; `Promise.resolve().then(callback)` with a plain callback',
+      '(microtask scheduling); a callback-or-promise API given its callback (its result is a promise',
+      'only without one); a method overriding a base member that returns no promise (an `emit()`',
+      'override). An async function with nothing to await is still reported: it is usually a stub',
+      'whose callers are meant to wait for it.'
     ].join('\n'),
     why: [
       'A dropped promise runs on its own: its rejection becomes an "unhandledRejection" (which',

@@ -35,6 +35,11 @@ export const misusedPromise: Rule = {
       'declared in the same file are recognised, at the well-known callees listed above, at React\'s',
       '`useEffect`/`useLayoutEffect`/`useInsertionEffect` (imported from `react`; an effect may return',
       'a clean-up function, never a promise) and on `on...` attributes of intrinsic JSX elements.',
+      '',
+      'An async callback whose every `await` is guarded by a `catch` that handles the error (no',
+      'rethrow) cannot reject, and is not reported where a void callback is expected, except for',
+      'React effects. Nor is an override of a base member whose body only throws (an abstract',
+      'placeholder such as `close() { throw new Error(\'not implemented\') }`).',
     ].join('\n'),
     why: [
       'A caller that ignores the returned promise neither waits for it nor handles its rejection:',

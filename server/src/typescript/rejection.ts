@@ -47,7 +47,7 @@ export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts
   // Provisional answer while the body is judged: recursion through itself proves nothing.
   cache.set(fn, false);
   const isAsync = !!(ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-  const judge = new Judge(checker, depth, isAsync);
+  const judge = new Judge(checker, depth, isAsync, !requireHandling);
   let result: boolean;
   if (!ts.isBlock(fn.body)) result = isAsync ? judge.safeExpression(fn.body, false) && judge.returnedValueSettles(fn.body) : judge.returnedValueSettles(fn.body);
   else result = judge.safeBlock(fn.body.statements, false);
@@ -68,6 +68,8 @@ class Judge {
     private readonly checker: ts.TypeChecker | undefined,
     private readonly depth: number,
     private readonly isAsync: boolean,
+    /** A plain `.then()` callback: a call result typed `any` (untyped code) is taken as a plain value. */
+    private readonly lenient = false,
   ) {}
 
   safeBlock(statements: readonly ts.Statement[], guarded: boolean): boolean {
@@ -137,6 +139,7 @@ class Judge {
     if (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return true;
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
+      if (this.lenient && this.checker.getTypeAtLocation(e).flags & ts.TypeFlags.Any) return true;
       if (!callNeverRejects(this.checker, e, this.depth + 1)) return false;
       this.handles = true;
       return true;
@@ -155,18 +158,24 @@ function mayBeThenable(checker: ts.TypeChecker, e: ts.Expression): boolean {
 }
 
 /**
- * `Promise.resolve().then(fn)` (microtask scheduling): the chain rejects only if `fn` does. The
- * receiver must be a `Promise.resolve()` of nothing or of a literal.
+ * `Promise.resolve().then(fn)` (microtask scheduling), or `p.catch(handler).then(fn)`: the chain
+ * rejects only if `fn` does. The receiver must be a `Promise.resolve()` of nothing or of a
+ * literal, or a chain whose rejection a handler has already taken.
  */
 export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
   const receiver = skipParens(callee.expression);
-  if (!ts.isCallExpression(receiver) || receiver.arguments.length > 1) return false;
+  if (!ts.isCallExpression(receiver)) return false;
   const head = skipParens(receiver.expression);
-  if (!ts.isPropertyAccessExpression(head) || head.name.text !== 'resolve' || !ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
-  const value = receiver.arguments[0];
-  if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
+  if (!ts.isPropertyAccessExpression(head)) return false;
+  // `p.catch(handler).then(fn)`, `p.then(a, onRejected).then(fn)`: the chain is handled before.
+  const handled = (head.name.text === 'catch' && receiver.arguments.length === 1) || (head.name.text === 'then' && receiver.arguments.length === 2);
+  if (!handled) {
+    if (receiver.arguments.length > 1 || head.name.text !== 'resolve' || !ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
+    const value = receiver.arguments[0];
+    if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
+  }
   const fn = skipParens(call.arguments[0]);
   // A plain callback: it rejects the chain only by throwing, as a queueMicrotask() callback would crash.
   return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) && functionNeverRejects(checker, fn, 0, false);

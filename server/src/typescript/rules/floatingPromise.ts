@@ -25,6 +25,13 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Promise') return true;
     if (node.type === 'CallExpression' && isFunction(unwrap(node.callee)) && (unwrap(node.callee) as { async?: boolean }).async) return true;
     const s = types();
+    // `x.then(onFulfilled)` is a promise chain whatever `x` is typed: an untyped receiver (`any`,
+    // or no type information) does not make it less of one.
+    if (node.type === 'CallExpression' && isThenWithOneHandler(node)) {
+      if (!s) return true;
+      const t = s.tsNodeFor(node);
+      if (t && s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    }
     if (s) {
       if (node.type === 'CallExpression' && callNeverThenable(s, node)) return false;
       return isPromiseLike(s, node) || isPromiseArray(s, node);
@@ -165,6 +172,12 @@ function unwrap(node: Node): Node {
   let n = node;
   while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
   return n;
+}
+
+function isThenWithOneHandler(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'then') return false;
+  return call.arguments.length === 1 && isFunction(unwrap(call.arguments[0] as Node));
 }
 
 function needsParens(expr: Node): boolean {

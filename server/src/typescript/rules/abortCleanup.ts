@@ -543,7 +543,9 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
 // timer-or-listener-leak
 
 /** Functions that usually run once per process: a listener or interval there is set-up, not a leak. */
-const ENTRY_POINTS = /^(main|start|startServer|startup|run|serve|listen)$|^(init|initiali[sz]e|setup|setUp|bootstrap|install)([A-Z_$]|$)/;
+const ENTRY_POINTS = /^(start|startServer|startup|run|serve|listen)$|^(main|init|initiali[sz]e|setup|setUp|bootstrap|install)([A-Z_$]|$)/;
+/** Base classes of per-request objects: a listener a stream adds to itself dies with it. */
+const STREAM_CLASSES = /^([\w$]+\.)?(Duplex|Readable|Writable|Transform|PassThrough|IncomingMessage|ServerResponse|ClientRequest)$/;
 const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
 const REGISTER = new Set(['addEventListener', 'on', 'addListener', 'prependListener']);
 const REMOVE = new Set(['removeEventListener', 'off', 'removeListener', 'removeAllListeners']);
@@ -584,13 +586,43 @@ function isAsyncContext(fn: FunctionNode): boolean {
   return returnsPromise;
 }
 
-/** An async IIFE at module level, or an entry-point function: code that runs once. */
-function runsOnce(fn: FunctionNode): boolean {
+/**
+ * An async IIFE at module level, an entry-point function, or a module function called only from
+ * the module's top level (`mainAsync(options).catch(onError)`): code that runs once.
+ */
+function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   const name = functionDisplayName(fn);
   if (ENTRY_POINTS.test(name)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
-  return false;
+  return calledOnlyAtTopLevel(ctx, fn);
+}
+
+function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let id: TSESTree.Identifier | undefined;
+  let declaration: Node | undefined;
+  if (fn.type === 'FunctionDeclaration' && fn.id) {
+    id = fn.id;
+    declaration = fn;
+  } else if (fn.parent?.type === 'VariableDeclarator' && fn.parent.init === fn && fn.parent.id.type === 'Identifier') {
+    id = fn.parent.id;
+    declaration = fn.parent.parent;
+  }
+  // Declared at the top of the module and not exported: every caller is in this file.
+  if (!id || declaration?.parent?.type !== 'Program') return false;
+  const refs = referencesTo(ctx.ast, id.name).filter((r) => r !== id);
+  return refs.length > 0 && refs.every((r) => r.parent?.type === 'CallExpression' && r.parent.callee === r && ownerFunction(r.parent) === undefined && !insideLoop(r.parent));
+}
+
+/** A method of a class extending a stream (a per-request object). */
+function inStreamClass(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let n: Node | undefined = fn.parent;
+  while (n && n.type !== 'ClassDeclaration' && n.type !== 'ClassExpression') {
+    if (isFunction(n)) return false;
+    n = n.parent;
+  }
+  const base = n?.superClass;
+  return !!base && STREAM_CLASSES.test(normalized(ctx, base));
 }
 
 function insideLoop(node: Node): boolean {
@@ -712,7 +744,7 @@ function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression):
 function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears: { last: string; text: string }[]): void {
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
-  if (!fn || !isAsyncContext(fn) || runsOnce(fn)) return;
+  if (!fn || !isAsyncContext(fn) || runsOnce(ctx, fn)) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
@@ -806,11 +838,11 @@ function checkListener(
     const perTurn = referencesIn(target).some((id) => inLoop.has(id.name));
     if (!perTurn && !assignedBefore(ctx, loop, target, call)) where = 'on every turn of a loop';
   }
-  if (!where && fn && isAsyncContext(fn) && !runsOnce(fn) && !loop) {
+  if (!where && fn && isAsyncContext(fn) && !runsOnce(ctx, fn) && !loop) {
     let declared = fnDeclared.get(fn);
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
-    if (root.type === 'ThisExpression') longLived = true;
+    if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
     else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && sharedParam(root, types);
     else if (declared.has(root.name)) longLived = false;
     else if (topLevel.has(root.name)) longLived = true;

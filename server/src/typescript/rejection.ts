@@ -115,10 +115,8 @@ class Judge {
       if (ts.isAwaitExpression(n)) {
         // `await x` where x cannot reject (a call of such a function) is as safe as any call.
         if (!(ts.isCallExpression(skipParens(n.expression)) && this.checker && callNeverRejects(this.checker, skipParens(n.expression) as ts.CallExpression, this.depth + 1))) safe = false;
-        else {
-          this.handles = true;
-          ts.forEachChild(n.expression, walk);
-        }
+        // Not evidence of handling by itself: the code after it may throw (an assertion in a test).
+        else ts.forEachChild(n.expression, walk);
         return;
       }
       if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
@@ -137,6 +135,20 @@ class Judge {
     if (ts.isIdentifier(e) && e.text === 'undefined') return true;
     if (ts.isVoidExpression(e) || ts.isTypeOfExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isTemplateExpression(e)) return true;
     if (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return true;
+    // `new Promise((resolve) => ...)`: an executor that never takes `reject` cannot reject it.
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Promise' && e.arguments?.length === 1) {
+      const executor = skipParens(e.arguments[0]);
+      if ((ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) && executor.parameters.length <= 1) {
+        this.handles = true;
+        return true;
+      }
+      return false;
+    }
+    // A chain that ends in a rejection handler: `p.catch(handle)`, `p.then(onValue, onError)`.
+    if (ts.isCallExpression(e) && isHandledChain(e)) {
+      this.handles = true;
+      return true;
+    }
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
       if (this.lenient && this.checker.getTypeAtLocation(e).flags & ts.TypeFlags.Any) return true;
@@ -148,6 +160,13 @@ class Judge {
     if (this.checker && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return !mayBeThenable(this.checker, e);
     return false;
   }
+}
+
+function isHandledChain(call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const given = (a: ts.Expression | undefined) => !!a && !(ts.isIdentifier(a) && a.text === 'undefined');
+  return (callee.name.text === 'catch' && call.arguments.length === 1 && given(call.arguments[0])) || (callee.name.text === 'then' && call.arguments.length === 2 && given(call.arguments[1]));
 }
 
 /** Whether the checker's type of an expression may be a thenable (any and unknown may). */

@@ -47,7 +47,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    return callNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall);
+    return returnsFirstArgument(tsCall) || syncModeCall(tsCall) || callNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall);
   };
 
   visit(ctx.ast, (node) => {
@@ -106,6 +106,33 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       fix: awaitInitFix(ctx, v),
     });
   }
+}
+
+/**
+ * `Object.defineProperties(p, ...)`, `Object.assign(p, ...)`: the call returns its first argument,
+ * a promise that already exists; the statement makes no new one (the promise is judged where it
+ * is made).
+ */
+function returnsFirstArgument(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Object' &&
+    /^(defineProperty|defineProperties|assign|setPrototypeOf|freeze|seal|preventExtensions)$/.test(callee.name.text) &&
+    call.arguments.length > 0 &&
+    ts.isIdentifier(call.arguments[0])
+  );
+}
+
+/**
+ * `list({ file, sync: true })`: APIs with a sync mode (tar, glob) return a promise only in async
+ * mode, and the checker's union of both modes says nothing of this call.
+ */
+function syncModeCall(call: ts.CallExpression): boolean {
+  return call.arguments.some(
+    (a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'sync' && p.initializer.kind === ts.SyntaxKind.TrueKeyword),
+  );
 }
 
 /**

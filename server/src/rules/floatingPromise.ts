@@ -32,7 +32,7 @@ export const floatingPromise: Rule = {
       'whose every `await` sits in a `try` whose `catch` handles the error without rethrowing (the',
       'fire-and-forget idiom `(async () => { try { ... } catch (err) { log(err) } })()`), or of a',
       'function that only forwards to one; `Promise.resolve().then(callback)` with a plain callback',
-      '(microtask scheduling) or `p.catch(handler).then(callback)`; a callback-or-promise API given its callback (its result is a promise',
+      '(microtask scheduling) or `p.catch(handler).then(callback)`; `new Promise((resolve) => ...)`, whose executor never takes `reject`, and functions returning one; `Object.defineProperties(p, ...)` and the like, which return the promise they are given; a call in sync mode (`list({ file, sync: true })`); a callback-or-promise API given its callback (its result is a promise',
       'only without one); a method overriding a base member that returns no promise (an `emit()`',
       'override). An async function with nothing to await is still reported: it is usually a stub',
       'whose callers are meant to wait for it.'

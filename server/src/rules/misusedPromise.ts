@@ -38,7 +38,8 @@ export const misusedPromise: Rule = {
       '',
       'An async callback whose every `await` is guarded by a `catch` that handles the error (no',
       'rethrow) cannot reject, and is not reported where a void callback is expected, except for',
-      'React effects. Nor is an override of a base member whose body only throws (an abstract',
+      'React effects, nor is a callback that returns a chain already ending in a rejection handler',
+      '(`return p.catch(cb)`). Nor is an override of a base member whose body only throws (an abstract',
       'placeholder such as `close() { throw new Error(\'not implemented\') }`).',
     ].join('\n'),
     why: [

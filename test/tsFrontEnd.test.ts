@@ -65,6 +65,21 @@ describe('typescript front end', () => {
     });
   });
 
+  it('whether a callee can reject is judged again when a file it depends on changes', async () => {
+    // main.ts calls save() (api.ts), which hands off to finish() (lib.ts); only lib.ts changes.
+    const api = "import { finish } from './lib';\nexport function save(): Promise<void> {\n  return finish();\n}\n";
+    const guarded = 'export async function finish(): Promise<void> {\n  try {\n    await fetch("/x");\n  } catch (err) {\n    console.error(err);\n  }\n}\n';
+    const rethrows = guarded.replace('console.error(err);', 'throw err;');
+    await inFolder({ 'lib.ts': guarded, 'api.ts': api, 'main.ts': CALLS_SAVE }, async (dir) => {
+      const engine = await createEngine();
+      assert.deepEqual(analyse(engine, dir, 'main.ts', CALLS_SAVE).findings.map((f) => f.rule), []);
+      engine.updateFile(path.join(dir, 'lib.ts'), rethrows);
+      assert.deepEqual(analyse(engine, dir, 'main.ts', CALLS_SAVE).findings.map((f) => f.rule), ['floating-promise']);
+      engine.updateFile(path.join(dir, 'lib.ts'), guarded);
+      assert.deepEqual(analyse(engine, dir, 'main.ts', CALLS_SAVE).findings.map((f) => f.rule), []);
+    });
+  });
+
   it('a file deep enough to break the compiler is analysed without types, and the other files keep theirs', async () => {
     await inFolder({ 'api.ts': 'export async function save(): Promise<void> {}\n' }, async (dir) => {
       const engine = await createEngine();

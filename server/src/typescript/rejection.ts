@@ -2,8 +2,9 @@
  * Promises that cannot reject. An async function whose every `await` sits in a `try` whose
  * `catch` neither throws nor awaits unguarded — `(async () => { try { ... } catch (e) { log(e) } })()`,
  * the usual fire-and-forget idiom — settles with a value whatever its awaits do: leaving its
- * promise unawaited loses no error. The same holds for a function that returns such a call, and
- * for an async function that never awaits, throws or returns a promise.
+ * promise unawaited loses no error. The same holds for a function that returns such a call, a
+ * `new Promise((resolve) => ...)` or a chain ending in a rejection handler. A body with nothing
+ * to await shows no handling and is not counted: it is usually a stub meant to be awaited.
  *
  * Synchronous mistakes in plain calls (a property of undefined) are not counted as rejections:
  * they are programming errors a non-async version of the code would throw just the same.
@@ -11,7 +12,12 @@
  */
 import * as ts from 'typescript';
 
-const cache = new WeakMap<ts.Node, boolean>();
+/**
+ * Answers by checker, then by function: a program change makes a new checker, and an answer can
+ * depend on other files (the callees), whose SourceFiles the new program may not share.
+ */
+const answers = new WeakMap<ts.TypeChecker | object, WeakMap<ts.Node, boolean>>();
+const NO_CHECKER = {};
 const MAX_DEPTH = 3;
 
 /** Whether a call's callee is a function of the program whose promise never rejects. */
@@ -42,10 +48,12 @@ function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration &
 /** Whether the function (with a body in the program) gives a promise that never rejects. */
 export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts.Node, depth = 0, requireHandling = true): boolean {
   if (!isFunctionWithBody(fn) || fn.asteriskToken) return false;
-  const known = requireHandling ? cache.get(fn) : undefined;
-  if (known !== undefined) return known;
+  let cache = answers.get(checker ?? NO_CHECKER);
+  if (!cache) answers.set(checker ?? NO_CHECKER, (cache = new WeakMap()));
+  const known = cache.get(fn);
+  if (requireHandling && known !== undefined) return known;
   // Provisional answer while the body is judged: recursion through itself proves nothing.
-  cache.set(fn, false);
+  if (requireHandling) cache.set(fn, false);
   const isAsync = !!(ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
   const judge = new Judge(checker, depth, isAsync, !requireHandling);
   let result: boolean;

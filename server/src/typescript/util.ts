@@ -166,6 +166,7 @@ export function functionDisplayName(fn: FunctionNode): string {
   if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
   if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && !parent.computed) {
     if (parent.key.type === 'Identifier') return parent.key.name;
+    if (parent.key.type === 'PrivateIdentifier') return `#${parent.key.name}`;
     if (parent.key.type === 'Literal') return String(parent.key.value);
   }
   const kind = fn.async ? 'async ' : '';

@@ -591,7 +591,8 @@ function isAsyncContext(fn: FunctionNode): boolean {
  * the module's top level (`mainAsync(options).catch(onError)`): code that runs once.
  */
 function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
-  const name = functionDisplayName(fn);
+  // `#initialize`, `_setup`: private names of the same entry points.
+  const name = functionDisplayName(fn).replace(/^[#_]+/, '');
   if (ENTRY_POINTS.test(name)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);

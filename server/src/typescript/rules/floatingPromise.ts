@@ -228,8 +228,13 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undef
       return undefined;
     case 'ConditionalExpression':
       return floatingPart(e.consequent, isPromise) ?? floatingPart(e.alternate, isPromise);
-    case 'LogicalExpression':
-      return floatingPart(e.right, isPromise) ?? (isPromise(e.left) ? e.left : undefined);
+    case 'LogicalExpression': {
+      // The left side floats only if the statement makes it (`save() && log()`): an existing value
+      // tested for truth (`flushes && subscribe()`) is not dropped here.
+      const left = unwrap(e.left);
+      const made = left.type === 'CallExpression' || left.type === 'NewExpression' || left.type === 'AwaitExpression';
+      return floatingPart(e.right, isPromise) ?? (made && isPromise(e.left) ? e.left : undefined);
+    }
     case 'ArrayExpression':
       return e.elements.find((el): el is TSESTree.Expression => !!el && el.type !== 'SpreadElement' && isPromise(el));
     case 'CallExpression': {

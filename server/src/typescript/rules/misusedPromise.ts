@@ -105,7 +105,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const neverRejects = (fnNode: Node): boolean => {
     const s = ctx.types();
     if (!s) return false;
-    const e = unwrap(fnNode);
+    const e = boundFunction(unwrap(fnNode)) ?? unwrap(fnNode);
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
@@ -261,8 +261,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const checkContextual = (value: Node | null | undefined, where: string): void => {
     if (!value || checked.has(value)) return;
     const v = unwrap(value);
-    // Only function-valued expressions: a plain call's result is not a callback.
-    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression') return;
+    // Only function-valued expressions: a plain call's result is not a callback (except
+    // `this.onMessage.bind(this)`, the same function bound).
+    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && !boundFunction(v)) return;
     const t = typed(value);
     if (!t || !ts.isExpression(t.tsNode)) return;
     const contextual = t.s.checker.getContextualType(t.tsNode);
@@ -469,6 +470,15 @@ function isThrowingStub(member: ts.Symbol): boolean {
     declarations.length > 0 &&
     declarations.every((d) => (ts.isMethodDeclaration(d) || ts.isFunctionExpression(d)) && !!d.body && d.body.statements.length > 0 && d.body.statements.every(ts.isThrowStatement))
   );
+}
+
+/** `f` of `f.bind(thisArg, ...)`: the same function, bound. */
+function boundFunction(node: Node): Node | undefined {
+  if (node.type !== 'CallExpression') return undefined;
+  const callee = unwrap(node.callee);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'bind') return undefined;
+  const target = unwrap(callee.object);
+  return isFunction(target) || target.type === 'Identifier' || target.type === 'MemberExpression' ? target : undefined;
 }
 
 /** Whether an argument can evaluate to a function (literals, objects, arrays, templates cannot). */

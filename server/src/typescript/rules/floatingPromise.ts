@@ -40,21 +40,29 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     return node.type === 'CallExpression' && node.callee.type === 'Identifier' && asyncNames.has(node.callee.name);
   };
 
-  /** A call whose promise never rejects (see rejection.ts): not awaiting it loses no error. */
-  const neverRejects = (node: Node): boolean => {
+  /**
+   * A call that makes no promise to wait for here (an alias, a sync-mode or callback-style call,
+   * an override of a plain member, microtask scheduling), or whose promise never rejects (see
+   * rejection.ts). The latter only counts where the code cannot wait anyway, or where waiting is
+   * plainly not meant: outside async functions, and for an async IIFE. An async function that
+   * leaves such a call unawaited may still rely on work that has not finished.
+   */
+  const neverRejects = (node: Node, where: Node, returned = false): boolean => {
     const s = types();
     const call = unwrap(node);
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    return returnsFirstArgument(tsCall) || syncModeCall(tsCall) || callNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall);
+    if (returnsFirstArgument(tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall)) return true;
+    const iife = isFunction(unwrap(call.callee));
+    return (returned || iife || !enclosingFunction(where)?.async) && callNeverRejects(s.checker, tsCall);
   };
 
   visit(ctx.ast, (node) => {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const floating = floatingPart(node.expression, isPromise);
     if (!floating) return;
-    if (isRunnerTrackedTest(ctx, floating) || neverRejects(floating)) return;
+    if (isRunnerTrackedTest(ctx, floating) || neverRejects(floating, node)) return;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && fn.async;
     const expr = node.expression;
@@ -84,7 +92,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const arg = unwrap(node.argument);
     if (arg.type === 'AwaitExpression' || (arg.type !== 'CallExpression' && arg.type !== 'NewExpression' && arg.type !== 'Identifier' && arg.type !== 'MemberExpression')) return;
     const guard = guardingTry(node);
-    if (!guard || !isPromise(node.argument) || neverRejects(node.argument)) return;
+    // Without a finally, a promise that cannot reject loses nothing to the catch.
+    if (!guard || !isPromise(node.argument) || (!guard.finalizer && neverRejects(node.argument, node, true))) return;
     const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
     const missed = [guard.handler ? 'the catch never sees its rejection' : '', guard.finalizer ? 'the finally runs before it settles' : ''].filter(Boolean).join(', and ');
     ctx.report({
@@ -97,7 +106,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
 
   // `const p = save(x)` and `p` never read again: the promise floats just the same.
   for (const v of promiseVariables(ctx, isPromise, false)) {
-    if (neverRejects(v.init)) continue;
+    if (neverRejects(v.init, v.init)) continue;
     ctx.report({
       message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
       range: ctx.rangeOf(v.init),

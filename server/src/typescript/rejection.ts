@@ -90,6 +90,11 @@ class Judge {
    */
   safeStatement(s: ts.Statement, guarded: boolean): boolean {
     if (ts.isTryStatement(s)) {
+      // `finally { process.exit() }`: the function ends the process instead of rejecting.
+      if (s.finallyBlock && s.finallyBlock.statements.some(isProcessExit)) {
+        this.handles = true;
+        return true;
+      }
       const handler = s.catchClause;
       if (handler && !this.safeBlock(handler.block.statements, guarded)) return false;
       if (handler) this.handles = true;
@@ -168,6 +173,12 @@ class Judge {
     if (this.checker && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return !mayBeThenable(this.checker, e);
     return false;
   }
+}
+
+function isProcessExit(s: ts.Statement): boolean {
+  if (!ts.isExpressionStatement(s) || !ts.isCallExpression(s.expression)) return false;
+  const callee = s.expression.expression;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'exit' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process';
 }
 
 function isHandledChain(call: ts.CallExpression): boolean {

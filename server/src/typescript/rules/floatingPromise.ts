@@ -53,7 +53,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
     return (returned || iife || !enclosingFunction(where)?.async) && callNeverRejects(s.checker, tsCall);
   };
@@ -132,6 +132,28 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
     call.arguments.length > 0 &&
     ts.isIdentifier(call.arguments[0])
   );
+}
+
+/**
+ * A fluent method that returns its receiver (`reply.code(404).send(body)` on a thenable `Reply`):
+ * the statement makes no new promise. Every `return` of the callee's body returns `this`.
+ */
+function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  if (!declaration || !(ts.isMethodDeclaration(declaration) || ts.isFunctionExpression(declaration)) || !declaration.body) return false;
+  let returns = 0;
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      if (n.expression && n.expression.kind === ts.SyntaxKind.ThisKeyword) returns++;
+      else other = true;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(declaration.body, walk);
+  return returns > 0 && !other;
 }
 
 /**

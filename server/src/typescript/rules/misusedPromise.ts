@@ -261,11 +261,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const checkContextual = (value: Node | null | undefined, where: string): void => {
     if (!value || checked.has(value)) return;
     const v = unwrap(value);
-    // Only function-valued expressions: a plain call's result is not a callback (except
-    // `this.onMessage.bind(this)`, the same function bound).
-    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && !boundFunction(v)) return;
+    // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, a choice
+    // between functions, or a call that returns a function (`makeHandler()`).
+    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression' && v.type !== 'ConditionalExpression') return;
     const t = typed(value);
     if (!t || !ts.isExpression(t.tsNode)) return;
+    if ((v.type === 'CallExpression' || v.type === 'ConditionalExpression') && t.type.getCallSignatures().length === 0 && !(t.type.isUnion() && t.type.types.every((u) => u.getCallSignatures().length > 0))) return;
     const contextual = t.s.checker.getContextualType(t.tsNode);
     if (!contextual || !isVoidReturningFunctionType(t.s.checker, contextual, t.tsNode)) return;
     if (returnsPromise(value)) reportVoid(value, where);
@@ -305,7 +306,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (!base) continue;
       if (member.value) checked.add(member.value);
       ctx.report({
-        message: `Async member '${name}' overrides or implements a member of '${checker.typeToString(base)}' that returns void: callers through the base type ignore its promise`,
+        message: `${member.type === 'MethodDefinition' && member.value.async ? 'Async member' : 'Member'} '${name}' returns a promise but overrides or implements a member of '${checker.typeToString(base)}' that returns void: callers through the base type ignore its promise`,
         range: ctx.rangeOf(member.key),
         anchors: [MISUSED],
       });

@@ -34,7 +34,7 @@ export const floatingPromise: Rule = {
       '`(async () => { try { ... } catch (err) { log(err) } })()`), or of a function that only',
       'forwards to one — inside an async function such a call is still reported, since the caller',
       'could wait for it and may rely on the work being done; `Promise.resolve().then(callback)` with a plain callback',
-      '(microtask scheduling) or `p.catch(handler).then(callback)`; `new Promise((resolve) => ...)`, whose executor never takes `reject`, and functions returning one; `Object.defineProperties(p, ...)` and the like, which return the promise they are given; a call in sync mode (`list({ file, sync: true })`); a callback-or-promise API given its callback (a Node-style `(err, ...) =>` last argument, or a result typed as a promise or nothing; its result is a promise',
+      '(microtask scheduling) or `p.catch(handler).then(callback)`; `new Promise((resolve) => ...)`, whose executor never takes `reject`, and functions returning one; `Object.defineProperties(p, ...)` and the like, which return the promise they are given; a fluent method that returns its (thenable) receiver; a function whose `finally` calls `process.exit()`; a call in sync mode (`list({ file, sync: true })`); a callback-or-promise API given its callback (a Node-style `(err, ...) =>` last argument, or a result typed as a promise or nothing; its result is a promise',
       'only without one); a method overriding a base member that returns no promise (an `emit()`',
       'override). An async function with nothing to await is still reported: it is usually a stub',
       'whose callers are meant to wait for it.'

@@ -264,11 +264,17 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, a choice
     // between functions, or a call that returns a function (`makeHandler()`).
     if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression' && v.type !== 'ConditionalExpression') return;
-    const t = typed(value);
-    if (!t || !ts.isExpression(t.tsNode)) return;
-    if ((v.type === 'CallExpression' || v.type === 'ConditionalExpression') && t.type.getCallSignatures().length === 0 && !(t.type.isUnion() && t.type.types.every((u) => u.getCallSignatures().length > 0))) return;
-    const contextual = t.s.checker.getContextualType(t.tsNode);
-    if (!contextual || !isVoidReturningFunctionType(t.s.checker, contextual, t.tsNode)) return;
+    // The expected type first: most values have none that is a void function, and typing the
+    // value itself (resolving a call) costs more.
+    const s = types();
+    const tsNode = s?.tsNodeFor(value);
+    if (!s || !tsNode || !ts.isExpression(tsNode)) return;
+    const contextual = s.checker.getContextualType(tsNode);
+    if (!contextual || !isVoidReturningFunctionType(s.checker, contextual, tsNode)) return;
+    if (v.type === 'CallExpression' || v.type === 'ConditionalExpression') {
+      const type = s.checker.getTypeAtLocation(tsNode);
+      if (type.getCallSignatures().length === 0 && !(type.isUnion() && type.types.every((u) => u.getCallSignatures().length > 0))) return;
+    }
     if (returnsPromise(value)) reportVoid(value, where);
   };
 

@@ -13,7 +13,9 @@ export const swallowedCancellation: Rule = {
     what: [
       'Inside an `async def`, around code that awaits:',
       '',
-      '- an `except asyncio.CancelledError:` handler that neither re-raises nor returns;',
+      '- an `except asyncio.CancelledError:` handler that does not re-raise, including one that',
+      '  returns: to a timeout, a TaskGroup or whoever cancelled the task, a `return` looks like',
+      '  normal completion (flake8-async ASYNC103/ASYNC104 agree);',
       '- a bare `except:` or `except BaseException:` handler that does not re-raise (since',
       '  Python 3.8, `CancelledError` is a `BaseException`, so `except Exception:` is fine);',
       '- `return`, `break` or `continue` in a `finally` block, which silently drop the exception',
@@ -29,8 +31,9 @@ export const swallowedCancellation: Rule = {
       '  that the file cancels somewhere, typically in `close()`. The `CancelledError` then comes',
       '  from that task;',
       '- a handler that calls `uncancel()` (it takes the cancel request back on purpose);',
-      '- a handler that returns deliberately (the task ends on purpose);',
-      '- a `try` whose body cannot be interrupted because it never awaits.',
+      '- a `try` whose body cannot be interrupted because it never awaits;',
+      '- a clean-up `try` inside a handler that then re-raises (`except CancelledError:`, clean-up',
+      '  in its own `try`/`except`, then `raise`).',
     ].join('\n'),
     why: [
       'Cancellation is how asyncio stops work: `task.cancel()`, `asyncio.timeout()`, `wait_for`,',
@@ -63,7 +66,9 @@ export const swallowedCancellation: Rule = {
       },
     ],
     fix: [
-      '- `except CancelledError:` handlers get a `raise` at their end. Safe.',
+      '- `except CancelledError:` handlers get a `raise` at their end, or their final bare',
+      '  `return` becomes `raise`. Safe. A handler that returns a value, or returns elsewhere than',
+      '  at its end, gets no automatic fix.',
       '- A bare `except:` / `except BaseException:` gets an `except asyncio.CancelledError: raise`',
       '  clause in front of it, so every other exception is still handled as before. Safe.',
       '- `return`/`break` in `finally` has no automatic fix: move it out of the `finally` block.',

@@ -67,6 +67,10 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   // Lazy iterators: running them in a thread would only move their creation off the loop.
   ['os.walk', { ...PATH_STAT, fix: 'none' }],
   ['os.scandir', { ...PATH_STAT, fix: 'none' }],
+  // realpath resolves symbolic links on disk (normpath and abspath are string work only).
+  ['os.path.realpath', PATH_STAT],
+  ['glob.glob', PATH_STAT],
+  ['glob.iglob', { ...PATH_STAT, fix: 'none' }],
   ...['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'].map((m): [string, BlockingApi] => [`shutil.${m}`, FILE_COPY]),
   ['builtins.input', INPUT],
   ['socket.create_connection', DNS],
@@ -82,7 +86,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
-const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue']);
+const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'glob', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue']);
 
 /** Methods that block, by the class of their receiver (inferred from construction or annotation). */
 const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>>> = {

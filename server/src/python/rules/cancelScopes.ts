@@ -118,6 +118,8 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       if (n.type !== 'with_statement') continue;
       const isAsync = n.children.some((c) => c?.type === 'async');
       const scopeNames = withItemValues(n).map((value) => resolved(ctx, value));
+      // `async with aclosing(source()) as items:` is the remedy itself: it closes the inner generator.
+      if (scopeNames.length > 0 && scopeNames.every((s) => !!s && /(^|\.)a?closing$/.test(s))) continue;
       const suspending = scopeNames.find((s) => s && SUSPENDING_SCOPES.has(s));
       ctx.report({
         message: suspending

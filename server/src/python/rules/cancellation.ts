@@ -45,6 +45,21 @@ function exits(handler: Node, types: readonly string[]): boolean {
   return false;
 }
 
+/** The `return` statements of a handler, outside nested functions. */
+function returnsIn(handler: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [handler];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'return_statement') out.push(n);
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
 const REPORTING_CALLS = new Set(['print', 'str', 'repr', 'format', 'type', 'isinstance']);
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'print_exc', 'format_exc']);
 
@@ -163,7 +178,7 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   };
   // Texts cancelled earlier in this function, for arguments built from them (`*[t for t in tasks]`).
   const earlier = [...cancels.texts].filter(([, sites]) => sites.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex)).map(([text]) => text);
-  return stmts.every((s) => {
+  const waitsForCancelled = (s: Node): boolean => {
     const e = s.type === 'expression_statement' ? s.namedChildren[0] : s.type === 'return_statement' ? s.namedChildren[0] : null;
     let awaited = e?.type === 'assignment' ? e.childForFieldName('right') : e;
     if (awaited?.type !== 'await') return false;
@@ -180,7 +195,10 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
       });
     }
     return false;
-  }) && ctx.scope.isAsyncContext(tryBody);
+  };
+  // Statements that do not await (a log line) cannot be where the cancellation lands.
+  const awaiting = stmts.filter((s) => hasCheckpoint(s));
+  return awaiting.length > 0 && awaiting.every(waitsForCancelled) && ctx.scope.isAsyncContext(tryBody);
 }
 
 const SIMPLE_STATEMENTS = new Set(['expression_statement', 'pass_statement', 'delete_statement', 'assert_statement', 'global_statement', 'nonlocal_statement', 'comment']);
@@ -228,7 +246,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       const kind = caughtKind(ctx, clause);
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
-      if (!handler || exits(handler, ['raise_statement', 'return_statement'])) continue;
+      if (!handler || exits(handler, ['raise_statement'])) continue;
       if (!bodyAwaits()) continue;
       if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
@@ -310,6 +328,13 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   if (clauseIndent.length !== clause.startPosition.column) return {};
   if (kind === 'cancelled') {
     if (!last) return {};
+    // A handler that ends with a bare `return` (its only one): the `return` becomes `raise`.
+    const returns = returnsIn(handler);
+    if (returns.length > 0) {
+      const value = last.namedChildren[0];
+      if (returns.length !== 1 || returns[0].id !== last.id || (value && value.text !== 'None')) return {};
+      return { fix: { title: 'Re-raise CancelledError instead of returning', safe: true, edits: [{ range: ctx.rangeOf(last), newText: 'raise' }] } };
+    }
     // Add `raise` after the handler's last statement, at its indentation.
     const lastLine = ctx.lines.lineText(last.startPosition.row);
     const indent = /^[ \t]*/.exec(lastLine)![0];

@@ -47,7 +47,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
    * plainly not meant: outside async functions, and for an async IIFE. An async function that
    * leaves such a call unawaited may still rely on work that has not finished.
    */
-  const neverRejects = (node: Node, where: Node, returned = false): boolean => {
+  const nothingToWaitFor = (node: Node, where: Node, returned = false): boolean => {
     const s = types();
     const call = unwrap(node);
     if (!s || call.type !== 'CallExpression') return false;
@@ -62,7 +62,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const floating = floatingPart(node.expression, isPromise);
     if (!floating) return;
-    if (isRunnerTrackedTest(ctx, floating) || neverRejects(floating, node)) return;
+    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && fn.async;
     const expr = node.expression;
@@ -93,7 +93,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (arg.type === 'AwaitExpression' || (arg.type !== 'CallExpression' && arg.type !== 'NewExpression' && arg.type !== 'Identifier' && arg.type !== 'MemberExpression')) return;
     const guard = guardingTry(node);
     // Without a finally, a promise that cannot reject loses nothing to the catch.
-    if (!guard || !isPromise(node.argument) || (!guard.finalizer && neverRejects(node.argument, node, true))) return;
+    if (!guard || !isPromise(node.argument) || (!guard.finalizer && nothingToWaitFor(node.argument, node, true))) return;
     const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
     const missed = [guard.handler ? 'the catch never sees its rejection' : '', guard.finalizer ? 'the finally runs before it settles' : ''].filter(Boolean).join(', and ');
     ctx.report({
@@ -106,7 +106,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
 
   // `const p = save(x)` and `p` never read again: the promise floats just the same.
   for (const v of promiseVariables(ctx, isPromise, false)) {
-    if (neverRejects(v.init, v.init)) continue;
+    if (nothingToWaitFor(v.init, v.init)) continue;
     ctx.report({
       message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
       range: ctx.rangeOf(v.init),

@@ -19,6 +19,7 @@ import {
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
+  returnsNewTask,
   yieldsInOwnBody,
 } from './project';
 
@@ -112,6 +113,36 @@ export class AwaitableResolver {
   }
 
   /** A plain name called: a local/module `async def`, or an imported project coroutine function. */
+  /**
+   * The display name of a project function called here that creates a task and hands it back
+   * without keeping it (`utils.create_task(coro)`, see FunctionSummary.returnsTask).
+   */
+  projectTaskFactory(call: Node): string | undefined {
+    const fn = field(call, 'function');
+    if (!fn) return undefined;
+    const display = textOf(fn).replace(/\s+/g, '');
+    if (typeOf(fn) === 'identifier') {
+      const found = this.ctx.scope.lookup(fn.text, fn);
+      if (!found || found.bindings.length !== 1) return undefined;
+      const b = found.bindings[0];
+      if (b.kind === 'def' && b.node.type === 'function_definition') return !isAsyncFunction(b.node) && returnsNewTask(b.node) ? display : undefined;
+      if (b.kind !== 'import') return undefined;
+      const binding = importBindings(b.node).find(([local]) => local === fn.text)?.[1];
+      if (!binding || binding.name === undefined) return undefined;
+      const target = this.projectMember(binding.module, binding.level, binding.name, 0);
+      return target?.kind === 'function' && target.fn.returnsTask ? display : undefined;
+    }
+    if (typeOf(fn) !== 'attribute') return undefined;
+    // `mod.create_task(...)` through a project import.
+    const resolved = this.ctx.scope.resolve(fn);
+    if (!resolved || resolved.via !== 'import') return undefined;
+    const level = /^\.*/.exec(resolved.name)![0].length;
+    const parts = resolved.name.slice(level).split('.');
+    if (parts.length < 2) return undefined;
+    const target = this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0);
+    return target?.kind === 'function' && target.fn.returnsTask ? display : undefined;
+  }
+
   private nameIsCoroutineFunction(id: Node): boolean {
     const found = this.ctx.scope.lookup(id.text, id);
     if (!found || found.bindings.length === 0) return false;

@@ -22,6 +22,8 @@ export interface FunctionSummary {
   kind: 'function' | 'instance' | 'static' | 'class';
   /** A decorator defined here returns an inner `async def` (directly, or through a factory). */
   wrapsAsync: boolean;
+  /** Returns a task it creates and keeps nowhere (`return asyncio.create_task(coro)`): a task factory. */
+  returnsTask: boolean;
 }
 
 export interface ClassSummary {
@@ -366,7 +368,40 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
     kind = decorators.some((d) => d === 'staticmethod') ? 'static' : decorators.some((d) => d === 'classmethod') ? 'class' : 'instance';
   }
   const isAsync = isAsyncFunction(fn);
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2) };
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2), returnsTask: !isAsync && returnsNewTask(fn) };
+}
+
+const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;
+
+/**
+ * A helper that creates a task and hands it back without keeping it: `return
+ * asyncio.create_task(coro)`, or `task = loop.create_task(coro)` then `return task` with no other
+ * use of `task` (a helper that adds it to a set, or gives it a callback, keeps it alive).
+ */
+export function returnsNewTask(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body || !/create_task|ensure_future/.test(body.text)) return false;
+  const isTaskCall = (n: Node | null | undefined): boolean => !!n && n.type === 'call' && TASK_CALL.test((n.childForFieldName('function')?.text ?? '').replace(/\s+/g, ''));
+  let found = false;
+  for (const ret of body.descendantsOfType('return_statement')) {
+    if (!ret) continue;
+    let owner: Node | null = ret.parent;
+    while (owner && owner.type !== 'function_definition' && owner.type !== 'lambda' && owner.type !== 'class_definition') owner = owner.parent;
+    if (owner?.id !== fn.id) continue;
+    const value = ret.namedChildren[0];
+    if (!value) continue;
+    if (isTaskCall(value)) {
+      found = true;
+      continue;
+    }
+    if (value.type !== 'identifier') return false;
+    // `task = <factory>(...)` in this body, and `task` read nowhere but in this return.
+    const uses = body.descendantsOfType('identifier').filter((id) => id?.text === value.text);
+    const assigned = uses.filter((id) => id?.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.id === id.id && isTaskCall(id.parent.childForFieldName('right')));
+    if (assigned.length !== 1 || uses.length !== 2) return false;
+    found = true;
+  }
+  return found;
 }
 
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */

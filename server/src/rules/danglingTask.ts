@@ -13,7 +13,10 @@ export const danglingTask: Rule = {
     what: [
       'A call to `asyncio.create_task`, `asyncio.ensure_future`, `loop.create_task` (or a',
       '`TaskGroup`-less equivalent) whose result is discarded — a bare statement, or a name that is',
-      'never used again.',
+      'never used again. Also a bare-statement call of a project helper that creates a task and',
+      'hands it back without keeping it (`def spawn(coro): return asyncio.create_task(coro)`, in',
+      'this file or an imported module); a helper that adds the task to a set, or gives it a',
+      'callback, keeps it and is not reported.',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
+import { AwaitableResolver } from '../awaitables';
 import { addImportEdit, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
@@ -13,8 +14,11 @@ const LOOP_NAMES = new Set(['loop', '_loop', 'event_loop', '_event_loop']);
 const REGISTRY = '_background_tasks';
 
 export function checkDanglingTasks(ctx: PythonRuleContext): void {
+  let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const factory = taskFactory(ctx, call);
+    let factory = taskFactory(ctx, call);
+    // A project helper that returns the task it creates (`utils.create_task(coro)`), dropped here.
+    if (!factory && parentOf(call)?.type === 'expression_statement') factory = (resolver ??= new AwaitableResolver(ctx)).projectTaskFactory(call);
     if (!factory) continue;
     const parent = parentOf(call);
     if (!parent) continue;

@@ -112,7 +112,6 @@ export class AwaitableResolver {
     return AWAITABLE_FUNCTIONS.has(r.name) ? { display, library: true } : undefined;
   }
 
-  /** A plain name called: a local/module `async def`, or an imported project coroutine function. */
   /**
    * The display name of a project function called here that creates a task and hands it back
    * without keeping it (`utils.create_task(coro)`, see FunctionSummary.returnsTask).
@@ -127,9 +126,7 @@ export class AwaitableResolver {
       const b = found.bindings[0];
       if (b.kind === 'def' && b.node.type === 'function_definition') return !isAsyncFunction(b.node) && returnsNewTask(b.node) ? display : undefined;
       if (b.kind !== 'import') return undefined;
-      const binding = importBindings(b.node).find(([local]) => local === fn.text)?.[1];
-      if (!binding || binding.name === undefined) return undefined;
-      const target = this.projectMember(binding.module, binding.level, binding.name, 0);
+      const target = this.importedMember(fn, b.node);
       return target?.kind === 'function' && target.fn.returnsTask ? display : undefined;
     }
     if (typeOf(fn) !== 'attribute') return undefined;
@@ -143,6 +140,14 @@ export class AwaitableResolver {
     return target?.kind === 'function' && target.fn.returnsTask ? display : undefined;
   }
 
+  /** The project member an imported name stands for (`from .utils import spawn`). */
+  private importedMember(id: Node, importNode: Node): ReturnType<AwaitableResolver['projectMember']> {
+    const binding = importBindings(importNode).find(([local]) => local === id.text)?.[1];
+    if (!binding || binding.name === undefined) return undefined;
+    return this.projectMember(binding.module, binding.level, binding.name, 0);
+  }
+
+  /** A plain name called: a local/module `async def`, or an imported project coroutine function. */
   private nameIsCoroutineFunction(id: Node): boolean {
     const found = this.ctx.scope.lookup(id.text, id);
     if (!found || found.bindings.length === 0) return false;
@@ -152,9 +157,7 @@ export class AwaitableResolver {
       if (b.kind === 'def' && b.node.type === 'function_definition') {
         isCoro = this.defNodeIsCoroutine(b.node);
       } else if (b.kind === 'import') {
-        const binding = importBindings(b.node).find(([local]) => local === id.text)?.[1];
-        if (!binding || binding.name === undefined) return false;
-        const target = this.projectMember(binding.module, binding.level, binding.name, 0);
+        const target = this.importedMember(id, b.node);
         isCoro = target?.kind === 'function' ? this.functionIsCoroutine(target.fn, target.module) : false;
       } else {
         return false;

@@ -23,8 +23,7 @@ const MAX_DEPTH = 3;
 /** Whether a call's callee is a function of the program whose promise never rejects. */
 export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
-  let callee: ts.Expression = call.expression;
-  while (ts.isParenthesizedExpression(callee) || ts.isAsExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
+  const callee = skipParens(call.expression);
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return functionNeverRejects(checker, callee, depth);
   let declaration: ts.Node | undefined;
   try {
@@ -34,11 +33,20 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
   }
   // `f.call(this, ...)` resolves to Function.prototype.call: judge `f` itself.
   if (declaration && !isFunctionWithBody(declaration) && ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) {
-    const target = checker.getSymbolAtLocation(callee.expression);
-    declaration = target?.valueDeclaration;
-    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) declaration = declaration.initializer;
+    declaration = functionOfSymbol(checker.getSymbolAtLocation(callee.expression));
   }
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+/** The function a symbol names: its declaration, or the initializer of `const f = () => ...`. */
+export function functionOfSymbol(symbol: ts.Symbol | undefined): ts.Node | undefined {
+  const declaration = symbol?.valueDeclaration;
+  return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : declaration;
+}
+
+/** Whether a declaration carries the `async` modifier. */
+export function hasAsyncModifier(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 }
 
 function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration & { body: ts.Node } {
@@ -54,7 +62,7 @@ export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts
   if (requireHandling && known !== undefined) return known;
   // Provisional answer while the body is judged: recursion through itself proves nothing.
   if (requireHandling) cache.set(fn, false);
-  const isAsync = !!(ts.canHaveModifiers(fn) ? ts.getModifiers(fn) : undefined)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const isAsync = hasAsyncModifier(fn);
   const judge = new Judge(checker, depth, isAsync, !requireHandling);
   let result: boolean;
   if (!ts.isBlock(fn.body)) result = isAsync ? judge.safeExpression(fn.body, false) && judge.returnedValueSettles(fn.body) : judge.returnedValueSettles(fn.body);
@@ -216,10 +224,11 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
   }
   const fn = skipParens(call.arguments[0]);
   // A plain callback: it rejects the chain only by throwing, as a queueMicrotask() callback would crash.
-  return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !(ts.getModifiers(fn) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) && functionNeverRejects(checker, fn, 0, false);
+  return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !hasAsyncModifier(fn) && functionNeverRejects(checker, fn, 0, false);
 }
 
-function skipParens(e: ts.Expression): ts.Expression {
+/** The expression inside parentheses, `as` and `!`. */
+export function skipParens(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   return e;
 }

@@ -31,27 +31,13 @@ function statements(block: Node | null): Node[] {
   return (block?.namedChildren ?? []).filter((s): s is Node => s !== null && s.type !== 'comment');
 }
 
-/** Whether the handler raises (anything) or returns on some path, outside nested functions. */
-function exits(handler: Node, types: readonly string[]): boolean {
-  const stack: Node[] = [handler];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (types.includes(n.type)) return true;
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
-      stack.push(c);
-    }
-  }
-  return false;
-}
-
-/** The `return` statements of a handler, outside nested functions. */
-function returnsIn(handler: Node): Node[] {
+/** The statements of one type (`raise_statement`, `return_statement`) in a handler, outside nested functions. */
+function statementsIn(handler: Node, type: string): Node[] {
   const out: Node[] = [];
   const stack: Node[] = [handler];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'return_statement') out.push(n);
+    if (n.type === type) out.push(n);
     for (const c of n.namedChildren) {
       if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
       stack.push(c);
@@ -246,7 +232,8 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       const kind = caughtKind(ctx, clause);
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
-      if (!handler || exits(handler, ['raise_statement'])) continue;
+      // A handler that raises (anything) on some path lets the task end with an error.
+      if (!handler || statementsIn(handler, 'raise_statement').length > 0) continue;
       if (!bodyAwaits()) continue;
       if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
@@ -329,7 +316,7 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   if (kind === 'cancelled') {
     if (!last) return {};
     // A handler that ends with a bare `return` (its only one): the `return` becomes `raise`.
-    const returns = returnsIn(handler);
+    const returns = statementsIn(handler, 'return_statement');
     if (returns.length > 0) {
       const value = last.namedChildren[0];
       if (returns.length !== 1 || returns[0].id !== last.id || (value && value.text !== 'None')) return {};

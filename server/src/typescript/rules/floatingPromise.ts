@@ -8,7 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, type TypeServices } from '../project';
-import { callNeverRejects, resolvedThenNeverRejects } from '../rejection';
+import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects } from '../rejection';
 import { awaitText, enclosingFunction, isFunction, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
@@ -174,23 +174,21 @@ function syncModeCall(call: ts.CallExpression): boolean {
 function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
   const last = call.arguments[call.arguments.length - 1];
   if (!last) return false;
+  let arg: ts.Expression = last;
+  while (ts.isParenthesizedExpression(arg)) arg = arg.expression;
+  const inline = ts.isArrowFunction(arg) || ts.isFunctionExpression(arg) ? arg : undefined;
   // A Node-style callback, `(err, result) => ...`, given to a function that is not itself async:
   // the dual API (`maybePromise(cb)`) answers through it and makes no promise.
-  let cb: ts.Expression = last;
-  while (ts.isParenthesizedExpression(cb)) cb = cb.expression;
-  if ((ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) && cb.parameters.length > 0) {
-    const first = cb.parameters[0].name;
+  if (inline && inline.parameters.length > 0) {
+    const first = inline.parameters[0].name;
     if (ts.isIdentifier(first) && /^(err|error|er|e|ex|exc)$/.test(first.text)) {
       const declaration = checker.getResolvedSignature(call)?.declaration;
-      const isAsync = !!declaration && ts.canHaveModifiers(declaration) && !!ts.getModifiers(declaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-      if (!isAsync) return true;
+      if (!declaration || !hasAsyncModifier(declaration)) return true;
     }
   }
   const type = checker.getTypeAtLocation(call);
   if (!type.isUnion() || !type.types.some((t) => t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) return false;
-  let arg: ts.Expression = last;
-  while (ts.isParenthesizedExpression(arg)) arg = arg.expression;
-  if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) return true;
+  if (inline) return true;
   return checker.getTypeAtLocation(arg).getCallSignatures().length > 0;
 }
 

@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { functionNeverRejects } from '../rejection';
+import { functionNeverRejects, functionOfSymbol } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
@@ -110,9 +110,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
-    const symbol = s.checker.getSymbolAtLocation(tsNode);
-    let declaration: ts.Node | undefined = symbol?.valueDeclaration;
-    if (declaration && ts.isVariableDeclaration(declaration)) declaration = declaration.initializer;
+    const declaration = functionOfSymbol(s.checker.getSymbolAtLocation(tsNode));
     return !!declaration && functionNeverRejects(s.checker, declaration);
   };
 
@@ -431,11 +429,15 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     });
   }
 
+  /** React's useEffect/useLayoutEffect/useInsertionEffect, imported from `react`. */
+  function isEffectHook(callee: Node): boolean {
+    const imported = ctx.imports.resolve(callee);
+    return imported?.module === 'react' && EFFECT_HOOKS.has(imported.path[imported.path.length - 1] ?? '');
+  }
+
   function isEffectCallback(fnNode: Node): boolean {
     const call = fnNode.parent;
-    if (call?.type !== 'CallExpression' || call.arguments[0] !== fnNode) return false;
-    const imported = ctx.imports.resolve(unwrap(call.callee));
-    return imported?.module === 'react' && EFFECT_HOOKS.has(imported.path[imported.path.length - 1] ?? '');
+    return call?.type === 'CallExpression' && call.arguments[0] === fnNode && isEffectHook(unwrap(call.callee));
   }
 
   /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */
@@ -443,8 +445,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const callee = unwrap(call.callee);
     if (isTimer(callee)) return 0;
     // React effects: the callback may return a clean-up function, never a promise.
-    const imported = ctx.imports.resolve(callee);
-    if (imported?.module === 'react' && EFFECT_HOOKS.has(imported.path[imported.path.length - 1] ?? '')) return 0;
+    if (isEffectHook(callee)) return 0;
     const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
     if (callee.type === 'Identifier' && callee.name === 'addEventListener' && !ctx.imports.isDeclared(callee.name)) return 1;
     if (!method || callee.type !== 'MemberExpression') return undefined;

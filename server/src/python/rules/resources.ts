@@ -147,10 +147,6 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
 }
 
 /**
- * `session = aiohttp.ClientSession()` followed by the rest of its block becomes
- * `async with aiohttp.ClientSession() as session:` with the rest of the block indented.
- */
-/**
  * Functions of this file given to FastAPI's `Depends(...)`: FastAPI calls them for every request
  * (by node id of their definition).
  */
@@ -226,6 +222,10 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
   });
 }
 
+/**
+ * `session = aiohttp.ClientSession()` followed by the rest of its block becomes
+ * `async with aiohttp.ClientSession() as session:` with the rest of the block indented.
+ */
 function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, value: Node, kind: ResourceKind): Fix[] | undefined {
   const block = statement.parent;
   if (!block || block.type !== 'block') return undefined;

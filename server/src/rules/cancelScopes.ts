@@ -74,7 +74,8 @@ export const yieldInContextManager: Rule = {
       'A `yield` in an async generator inside a `with`/`async with` block (ASYNC119), and especially',
       'inside `asyncio.timeout()` or `asyncio.TaskGroup()` (ASYNC101). Generators decorated as',
       'context managers (`@asynccontextmanager`) or pytest fixtures are not reported: yielding',
-      'there is their purpose.',
+      'there is their purpose. Nor is a `yield` inside `async with contextlib.aclosing(...)` (or',
+      '`closing`): that block is the remedy, closing the inner generator when this one stops.',
     ].join('\n'),
     why: [
       'While the generator is suspended at `yield`, the consumer runs with the generator\'s context',

@@ -20,6 +20,7 @@ import {
   isAsyncFunction,
   returnsAsyncWrapper,
   returnsNewTask,
+  singleTypeArgument,
   yieldsInOwnBody,
 } from './project';
 
@@ -36,18 +37,6 @@ export interface AwaitableCall {
 export type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
 
 const MAX_HOPS = 4;
-
-/**
- * The one type argument of `Base[X]` (a `subscript` or, in annotations, a `generic_type`) when
- * `Base` matches `base`: `X` of `Optional[X]`, of `list[X]`.
- */
-function singleTypeArgument(expr: Node, base: RegExp): Node | undefined {
-  if (expr.type !== 'subscript' && expr.type !== 'generic_type') return undefined;
-  const head = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
-  const args = expr.type === 'subscript' ? expr.namedChildren.slice(1) : (expr.namedChildren[1]?.namedChildren ?? []);
-  if (!head || !base.test(head.text) || args.length !== 1 || !args[0]) return undefined;
-  return args[0].type === 'type' ? (args[0].namedChildren[0] ?? args[0]) : args[0];
-}
 
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
@@ -211,26 +200,41 @@ export class AwaitableResolver {
       if (imp) {
         const qualified = [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...dotted.split('.').slice(1)].join('.');
         if (decoratorsKeepAsync([qualified], () => undefined)) return 'preserving';
-        if (imp.name && !dotted.includes('.')) {
-          const target = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
-          if (target?.kind === 'function') return target.fn;
-        }
+        if (!imp.name) return undefined;
+        const target = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
+        if (target?.kind === 'function' && !dotted.includes('.')) return target.fn;
+        // `@parser.quoted(1)` with `parser = ArgParser()` in the project: the method's summary.
+        if (target?.kind === 'instance') return this.instanceMethod(target.ctor, target.module, dotted);
         return undefined;
       }
+      const ctor = module.instances.get(head);
+      if (ctor) return this.instanceMethod(ctor, module, dotted);
       return module.functions.get(dotted);
     });
     if (keeps) this.matchedGenerator = fn.isGenerator;
     return keeps;
   }
 
-  /** Resolves `module.member` (following re-exports) to a function or class of the project. */
+  /** The method `dotted` (`instance.method`) names, on an instance made by `ctor` in `module`. */
+  private instanceMethod(ctor: string, module: ModuleSummary, dotted: string): FunctionSummary | undefined {
+    const parts = dotted.split('.');
+    if (parts.length !== 2) return undefined;
+    const cls = this.classInModule(ctor, module);
+    return cls ? this.findMethod(cls.cls, cls.module, parts[1], 0)?.fn : undefined;
+  }
+
+  /** Resolves `module.member` (following re-exports) to a function, class or class instance of the project. */
   private projectMember(
     module: string,
     level: number,
     member: string,
     hops: number,
     fromFile: string = this.ctx.filePath,
-  ): { kind: 'function'; fn: FunctionSummary; module: ModuleSummary } | { kind: 'class'; cls: ClassSummary; module: ModuleSummary } | undefined {
+  ):
+    | { kind: 'function'; fn: FunctionSummary; module: ModuleSummary }
+    | { kind: 'class'; cls: ClassSummary; module: ModuleSummary }
+    | { kind: 'instance'; ctor: string; module: ModuleSummary }
+    | undefined {
     if (hops > MAX_HOPS) return undefined;
     const file = this.ctx.project.resolveModule(fromFile, module, level);
     if (!file) return undefined;
@@ -240,6 +244,8 @@ export class AwaitableResolver {
     if (fn) return { kind: 'function', fn, module: summary };
     const cls = summary.classes.get(member);
     if (cls) return { kind: 'class', cls, module: summary };
+    const ctor = summary.instances.get(member);
+    if (ctor) return { kind: 'instance', ctor, module: summary };
     const reexport = summary.imports.get(member);
     if (reexport?.name) return this.projectMember(reexport.module, reexport.level, reexport.name, hops + 1, file);
     if (reexport && !reexport.name) return undefined;
@@ -293,14 +299,14 @@ export class AwaitableResolver {
     if (parts.length === 1) {
       const local = module.classes.get(written);
       if (local) return { cls: local, module };
-      const imp = module.imports.get(written);
+      const imp = module.imports.get(written) ?? module.typeImports.get(written);
       if (imp?.name) {
         const t = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
         if (t?.kind === 'class') return { cls: t.cls, module: t.module };
       }
       return undefined;
     }
-    const imp = module.imports.get(parts[0]);
+    const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);
     if (!imp) return undefined;
     const base = imp.name ? `${imp.module ? `${imp.module}.` : ''}${imp.name}` : imp.module;
     const modPath = [base, ...parts.slice(1, -1)].join('.');
@@ -332,7 +338,7 @@ export class AwaitableResolver {
   }
 
   /** The class of the value a receiver expression holds, when it can be known for sure. */
-  classOfReceiver(receiver: Node): KnownClass | undefined {
+  classOfReceiver(receiver: Node, depth = 0): KnownClass | undefined {
     const type = typeOf(receiver);
     if (type === 'identifier') {
       const name = textOf(receiver);
@@ -346,15 +352,18 @@ export class AwaitableResolver {
       if (!found || found.bindings.length !== 1) return undefined;
       return this.classOfBinding(found.bindings[0].node);
     }
-    const object = type === 'attribute' ? field(receiver, 'object') : null;
-    if (object && textOf(object) === 'self') {
-      const cls = this.enclosingClass(receiver);
+    if (type === 'attribute') {
+      // `self.core.command`: what the attribute holds, per the summary of the owner's class.
+      const object = field(receiver, 'object');
       const attribute = field(receiver, 'attribute');
-      const attr = attribute ? textOf(attribute) : undefined;
-      if (!cls || !attr) return undefined;
-      const ctor = cls.attributes.get(attr);
-      if (!ctor) return undefined;
-      return this.classFromConstructorText(ctor, receiver);
+      if (!object || !attribute || depth >= MAX_HOPS) return undefined;
+      // A class object's own attributes are class variables, not what instances hold.
+      const objectName = typeOf(object) === 'identifier' ? textOf(object) : undefined;
+      if (objectName !== undefined && objectName !== 'self' && this.classByName(objectName, object)) return undefined;
+      const owner = this.classOfReceiver(object, depth + 1);
+      if (owner?.kind !== 'project') return undefined;
+      const held = this.findAttribute(owner.summary, owner.module, textOf(attribute), 0);
+      return held ? this.classFromText(held.cls, held.module) : undefined;
     }
     if (type === 'call') {
       // `asyncio.get_running_loop().run_in_executor(...)`, `Repo().get()`.
@@ -367,15 +376,29 @@ export class AwaitableResolver {
     return undefined;
   }
 
-  private classFromConstructorText(ctor: string, at: Node): KnownClass | undefined {
-    const project = this.classInModule(ctor, this.here);
+  /** A class (or constructor) named as written in `module`: a project class or a known library class. */
+  private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
+    const project = this.classInModule(written, module);
     if (project) return { kind: 'project', summary: project.cls, module: project.module };
-    // Library constructors: resolve the head through the module's imports.
-    const parts = ctor.split('.');
-    const imp = this.here.imports.get(parts[0]);
+    // Library classes: resolve the head through the module's imports.
+    const parts = written.split('.');
+    const imp = module.imports.get(parts[0]);
     const qualified = imp ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...parts.slice(1)].join('.') : undefined;
-    void at;
     return qualified && AWAITABLE_METHODS[qualified] ? { kind: 'library', name: qualified } : undefined;
+  }
+
+  /** What an instance attribute holds (a class name written in `module`), looking through base classes. */
+  private findAttribute(cls: ClassSummary, module: ModuleSummary, name: string, depth: number): { cls: string; module: ModuleSummary } | undefined {
+    const own = cls.attributes.get(name);
+    // An empty entry: sources disagree, the attribute's class is unknown.
+    if (own !== undefined) return own ? { cls: own, module } : undefined;
+    if (depth > MAX_HOPS) return undefined;
+    for (const base of cls.bases) {
+      const b = this.classInModule(base, module);
+      const found = b && this.findAttribute(b.cls, b.module, name, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Class of a variable from its single binding: `x = Ctor()`, `x = await factory()`, `async with Ctor() as x`, `x: Ctor`. */

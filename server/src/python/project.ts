@@ -31,7 +31,11 @@ export interface ClassSummary {
   /** Base classes as written (`Base`, `mod.Base`). */
   bases: string[];
   methods: Map<string, FunctionSummary>;
-  /** `self.x = Ctor(...)` assignments in methods: attribute → constructor as written. */
+  /**
+   * What each instance attribute holds, as a class name written in the class's module: from
+   * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
+   * `x: T`. Empty when two sources disagree.
+   */
   attributes: Map<string, string>;
 }
 
@@ -52,6 +56,10 @@ export interface ModuleSummary {
   imports: Map<string, ImportBinding>;
   /** Top-level names rebound by something else than `def`/`class`/`import`. */
   otherBindings: Set<string>;
+  /** Imports under `if TYPE_CHECKING:`: names for annotations, bound at type-checking time only. */
+  typeImports: Map<string, ImportBinding>;
+  /** Top-level `name = Ctor(...)`: name → constructor as written (empty when bound otherwise too). */
+  instances: Map<string, string>;
 }
 
 interface CacheEntry {
@@ -368,7 +376,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
     kind = decorators.some((d) => d === 'staticmethod') ? 'static' : decorators.some((d) => d === 'classmethod') ? 'class' : 'instance';
   }
   const isAsync = isAsyncFunction(fn);
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync: returnsAsyncWrapper(fn, 2), returnsTask: !isAsync && returnsNewTask(fn) };
+  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn);
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn) };
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;
@@ -404,6 +413,39 @@ export function returnsNewTask(fn: Node): boolean {
   return found;
 }
 
+/**
+ * A decorator whose annotations promise to give back what it is given: `def deco(fn: F) -> F`,
+ * or a factory `def deco(...) -> Callable[[F], F]`. A coroutine function stays one (as type
+ * checkers read it).
+ */
+export function declaresSameType(fn: Node): boolean {
+  const returns = fn.childForFieldName('return_type');
+  const r = returns?.type === 'type' ? returns.namedChildren[0] : returns;
+  if (!r) return false;
+  const callable = callableIdentity(r);
+  if (callable !== undefined) return callable;
+  // `(fn: F) -> F`: the first parameter's annotation is the return annotation (a type variable,
+  // not a plain type such as `Callable`, which forgets the coroutine).
+  if (r.type !== 'identifier' || NOT_TYPE_VARIABLES.has(r.text)) return false;
+  const first = fn.childForFieldName('parameters')?.namedChildren.find((p) => p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter');
+  const t = first?.childForFieldName('type');
+  return !!t && t.text === r.text;
+}
+
+const NOT_TYPE_VARIABLES = new Set(['Callable', 'Any', 'object', 'Function', 'FunctionType', 'Coroutine', 'Awaitable', 'None']);
+
+/** `Callable[[F], F]`: true; another Callable: false; not a Callable: undefined. */
+function callableIdentity(r: Node): boolean | undefined {
+  if (r.type !== 'subscript' && r.type !== 'generic_type') return undefined;
+  const head = r.type === 'subscript' ? r.childForFieldName('value') : r.namedChildren[0];
+  if (!head || !/^(typing\.|collections\.abc\.)?Callable$/.test(head.text)) return undefined;
+  const args = (r.type === 'subscript' ? r.namedChildren.slice(1) : (r.namedChildren[1]?.namedChildren ?? [])).filter((n): n is Node => !!n);
+  if (args.length !== 2) return false;
+  const params = args[0].type === 'type' ? args[0].namedChildren[0] : args[0];
+  const ret = args[1].text;
+  return params?.type === 'list' && params.namedChildren.length === 1 && params.namedChildren[0]?.text === ret && /^[A-Za-z_]\w*$/.test(ret) && !NOT_TYPE_VARIABLES.has(ret);
+}
+
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */
 export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   const body = fn.childForFieldName('body');
@@ -437,6 +479,8 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     classes: new Map(),
     imports: new Map(),
     otherBindings: new Set(),
+    typeImports: new Map(),
+    instances: new Map(),
   };
   // Top-level statements, including those under `if`/`try` (conditional definitions still bind).
   const stack: Node[] = [...root.namedChildren].filter((n): n is Node => n !== null).reverse();
@@ -450,6 +494,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         if (!entry) break;
         const name = entry.name;
         summary.otherBindings.delete(name);
+        summary.instances.delete(name);
         summary.imports.delete(name);
         if (entry.kind === 'function') {
           summary.classes.delete(name);
@@ -465,6 +510,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         for (const [local, binding] of importBindings(stmt)) {
           summary.functions.delete(local);
           summary.classes.delete(local);
+          summary.instances.delete(local);
           summary.imports.set(local, binding);
         }
         break;
@@ -476,8 +522,11 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       case 'finally_clause':
       case 'block': {
         if (stmt.type === 'if_statement' && /TYPE_CHECKING/.test(stmt.childForFieldName('condition')?.text ?? '')) {
-          // Only the `else` branch runs.
+          // Only the `else` branch runs; the imports of the other name the classes of annotations.
           for (const c of stmt.namedChildren) if (c && c.type === 'else_clause') stack.push(c);
+          for (const c of stmt.childForFieldName('consequence')?.namedChildren ?? []) {
+            if (c?.type === 'import_statement' || c?.type === 'import_from_statement') for (const [local, binding] of importBindings(c)) summary.typeImports.set(local, binding);
+          }
           break;
         }
         const children = stmt.namedChildren.filter((n): n is Node => n !== null);
@@ -487,11 +536,18 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       case 'expression_statement': {
         const a = stmt.namedChildren[0];
         if (a?.type === 'assignment') {
-          for (const name of assignedNames(a.childForFieldName('left'))) {
+          const left = a.childForFieldName('left');
+          for (const name of assignedNames(left)) {
             summary.functions.delete(name);
             summary.classes.delete(name);
             summary.imports.delete(name);
             summary.otherBindings.add(name);
+            // `parser = ArgParser()`: a module-level instance (its methods may be decorators).
+            const right = a.childForFieldName('right');
+            const callee = left?.type === 'identifier' && right?.type === 'call' ? right.childForFieldName('function') : null;
+            const ctor = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '';
+            const prev = summary.instances.get(name);
+            summary.instances.set(name, prev === undefined || prev === ctor ? ctor : '');
           }
         }
         break;
@@ -554,6 +610,12 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   let root: Node | undefined;
   for (const stmt of body?.namedChildren ?? []) {
     if (!stmt) continue;
+    // Class-level declarations: `core: Core` (dataclass fields, declared attributes).
+    const declared = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (declared?.type === 'assignment' && declared.childForFieldName('left')?.type === 'identifier') {
+      const named = classNameOfAnnotation(declared.childForFieldName('type'));
+      if (named) addAttribute(attributes, declared.childForFieldName('left')!.text, named);
+    }
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
     const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
@@ -580,21 +642,84 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): 
     nested.push({ start: scopes[i].startIndex, end: scopes[i].endIndex });
   }
   const assignments = nodesOfType(root, 'assignment');
+  let params: Map<string, string> | undefined;
   for (let i = firstAtOrAfter(assignments, start); i < assignments.length && assignments[i].startIndex < end; i++) {
     const n = assignments[i];
     if (nested.some((s) => s.start <= n.startIndex && n.startIndex < s.end)) continue;
     const left = n.childForFieldName('left');
+    if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
+    const attr = left.childForFieldName('attribute')?.text;
+    if (!attr) continue;
     const right = n.childForFieldName('right');
-    if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right?.type === 'call') {
-      const attr = left.childForFieldName('attribute')?.text;
+    const annotated = classNameOfAnnotation(n.childForFieldName('type'));
+    if (annotated) addAttribute(out, attr, annotated);
+    else if (right?.type === 'call') {
       const callee = right.childForFieldName('function');
-      if (attr && callee && (callee.type === 'identifier' || callee.type === 'attribute')) {
-        // Two different constructors for one attribute: unknown.
-        const prev = out.get(attr);
-        const ctor = callee.text.replace(/\s+/g, '');
-        out.set(attr, prev === undefined || prev === ctor ? ctor : '');
-      }
+      addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
+    } else if (right?.type === 'identifier') {
+      // `self.core = core` with `core: Core` among the method's parameters.
+      addAttribute(out, attr, (params ??= annotatedParameters(fn)).get(right.text) ?? '');
+    } else if (right && UNKNOWN_VALUES.has(right.type)) addAttribute(out, attr, '');
+    // Literals and `None` say nothing about the class the attribute holds otherwise.
+  }
+}
+
+/** Values whose class is unknown here: assigned to an attribute, they make its class unknown. */
+const UNKNOWN_VALUES = new Set(['attribute', 'await', 'conditional_expression', 'subscript', 'boolean_operator', 'binary_operator']);
+
+/** Records what an attribute holds; two different classes (or an unknown one) make it unknown. */
+function addAttribute(out: Map<string, string>, attr: string, cls: string): void {
+  const prev = out.get(attr);
+  out.set(attr, prev === undefined || prev === cls ? cls : '');
+}
+
+/** A function's parameters annotated with a class: name → class name. */
+function annotatedParameters(fn: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const name = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier')?.text : p.childForFieldName('name')?.text;
+    const cls = classNameOfAnnotation(p.childForFieldName('type'));
+    if (name && cls) out.set(name, cls);
+  }
+  return out;
+}
+
+/**
+ * The one type argument of `Base[X]` (a `subscript` or, in annotations, a `generic_type`) when
+ * `Base` matches `base`: `X` of `Optional[X]`, of `list[X]`.
+ */
+export function singleTypeArgument(expr: Node, base: RegExp): Node | undefined {
+  if (expr.type !== 'subscript' && expr.type !== 'generic_type') return undefined;
+  const head = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
+  const args = expr.type === 'subscript' ? expr.namedChildren.slice(1) : (expr.namedChildren[1]?.namedChildren ?? []);
+  if (!head || !base.test(head.text) || args.length !== 1 || !args[0]) return undefined;
+  return args[0].type === 'type' ? (args[0].namedChildren[0] ?? args[0]) : args[0];
+}
+
+/**
+ * The class an annotation names, as written: `Core`, `mod.Core`, `"Core"`, `Core | None`,
+ * `Optional[Core]`; undefined for anything else (unions of classes, generics, `None`).
+ */
+export function classNameOfAnnotation(annotation: Node | null | undefined, depth = 0): string | undefined {
+  if (!annotation || depth > 3) return undefined;
+  switch (annotation.type) {
+    case 'type':
+      return classNameOfAnnotation(annotation.namedChildren[0], depth + 1);
+    case 'identifier':
+    case 'attribute':
+      return annotation.text === 'None' ? undefined : annotation.text.replace(/\s+/g, '');
+    case 'string':
+      return /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)["']{1,3}$/.exec(annotation.text)?.[1];
+    case 'binary_operator': {
+      const sides = [annotation.childForFieldName('left'), annotation.childForFieldName('right')].filter((n): n is Node => !!n && n.text !== 'None');
+      return sides.length === 1 ? classNameOfAnnotation(sides[0], depth + 1) : undefined;
     }
+    case 'subscript':
+    case 'generic_type':
+      return classNameOfAnnotation(singleTypeArgument(annotation, /(^|\.)Optional$/), depth + 1);
+    default:
+      return undefined;
   }
 }
 

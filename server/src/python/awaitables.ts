@@ -348,6 +348,8 @@ export class AwaitableResolver {
       }
       const asClass = this.classByName(name, receiver);
       if (asClass) return asClass;
+      const narrowed = this.isinstanceClass(receiver);
+      if (narrowed) return narrowed;
       const found = this.ctx.scope.lookup(name, receiver);
       if (!found || found.bindings.length !== 1) return undefined;
       return this.classOfBinding(found.bindings[0].node);
@@ -377,6 +379,27 @@ export class AwaitableResolver {
   }
 
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
+  /**
+   * `if isinstance(tab, MucTab): tab.kick()`: inside the `if` body (of the same function), the
+   * name holds an instance of the one class tested (`isinstance(x, C) and ...` too).
+   */
+  private isinstanceClass(id: Node): KnownClass | undefined {
+    let child: Node = id;
+    for (let n = id.parent; n; child = n, n = n.parent) {
+      if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition' || n.type === 'module') return undefined;
+      if (n.type !== 'if_statement' || n.childForFieldName('consequence')?.id !== child.id) continue;
+      let test = n.childForFieldName('condition');
+      while (test?.type === 'boolean_operator' && test.childForFieldName('operator')?.type === 'and') test = test.childForFieldName('left');
+      if (test?.type !== 'call' || test.childForFieldName('function')?.text !== 'isinstance') continue;
+      const args = test.childForFieldName('arguments')?.namedChildren ?? [];
+      if (args.length !== 2 || args[0]?.type !== 'identifier' || args[0].text !== id.text) continue;
+      const cls = args[1];
+      if (cls?.type !== 'identifier' && cls?.type !== 'attribute') return undefined;
+      return this.classByName(cls.text.replace(/\s+/g, ''), cls);
+    }
+    return undefined;
+  }
+
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     const project = this.classInModule(written, module);
     if (project) return { kind: 'project', summary: project.cls, module: project.module };

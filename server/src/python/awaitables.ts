@@ -19,6 +19,7 @@ import {
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
+  classNameOfAnnotation,
   returnsNewTask,
   singleTypeArgument,
   yieldsInOwnBody,
@@ -37,6 +38,9 @@ export interface AwaitableCall {
 export type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
 
 const MAX_HOPS = 4;
+
+/** Event loop classes, as a return annotation names them. */
+const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
 
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
@@ -106,17 +110,32 @@ export class AwaitableResolver {
    * without keeping it (`utils.create_task(coro)`, see FunctionSummary.returnsTask).
    */
   projectTaskFactory(call: Node): string | undefined {
+    const callee = this.projectFunctionCalled(call);
+    if (!callee) return undefined;
+    const makesTask = callee.def ? !isAsyncFunction(callee.def) && returnsNewTask(callee.def) : callee.summary.returnsTask;
+    return makesTask ? textOf(field(call, 'function')!).replace(/\s+/g, '') : undefined;
+  }
+
+  /** Whether `call` is a synchronous project function annotated to return an event loop (`util.get_loop()`). */
+  returnsEventLoop(call: Node): boolean {
+    const callee = this.projectFunctionCalled(call);
+    if (!callee) return false;
+    if (callee.def) return !isAsyncFunction(callee.def) && EVENT_LOOP_CLASS.test(classNameOfAnnotation(callee.def.childForFieldName('return_type')) ?? '');
+    return !callee.summary.isAsync && EVENT_LOOP_CLASS.test(callee.summary.returns ?? '');
+  }
+
+  /** The project function a call names: a `def` of this file (its node) or of another module (its summary). */
+  private projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary } | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
-    const display = textOf(fn).replace(/\s+/g, '');
     if (typeOf(fn) === 'identifier') {
       const found = this.ctx.scope.lookup(fn.text, fn);
       if (!found || found.bindings.length !== 1) return undefined;
       const b = found.bindings[0];
-      if (b.kind === 'def' && b.node.type === 'function_definition') return !isAsyncFunction(b.node) && returnsNewTask(b.node) ? display : undefined;
+      if (b.kind === 'def' && b.node.type === 'function_definition') return { def: b.node };
       if (b.kind !== 'import') return undefined;
       const target = this.importedMember(fn, b.node);
-      return target?.kind === 'function' && target.fn.returnsTask ? display : undefined;
+      return target?.kind === 'function' ? { summary: target.fn } : undefined;
     }
     if (typeOf(fn) !== 'attribute') return undefined;
     // `mod.create_task(...)` through a project import.
@@ -126,7 +145,7 @@ export class AwaitableResolver {
     const parts = resolved.name.slice(level).split('.');
     if (parts.length < 2) return undefined;
     const target = this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0);
-    return target?.kind === 'function' && target.fn.returnsTask ? display : undefined;
+    return target?.kind === 'function' ? { summary: target.fn } : undefined;
   }
 
   /** The project member an imported name stands for (`from .utils import spawn`). */

@@ -24,6 +24,8 @@ export interface FunctionSummary {
   wrapsAsync: boolean;
   /** Returns a task it creates and keeps nowhere (`return asyncio.create_task(coro)`): a task factory. */
   returnsTask: boolean;
+  /** The class its return annotation names, as written (`asyncio.AbstractEventLoop`). */
+  returns: string | undefined;
 }
 
 export interface ClassSummary {
@@ -377,7 +379,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   }
   const isAsync = isAsyncFunction(fn);
   const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn);
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn) };
+  const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns };
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;

@@ -15,10 +15,11 @@ const REGISTRY = '_background_tasks';
 
 export function checkDanglingTasks(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
+  const resolve = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    let factory = taskFactory(ctx, call);
+    let factory = taskFactory(ctx, call, resolve);
     // A project helper that returns the task it creates (`utils.create_task(coro)`), dropped here.
-    if (!factory && parentOf(call)?.type === 'expression_statement') factory = (resolver ??= new AwaitableResolver(ctx)).projectTaskFactory(call);
+    if (!factory && parentOf(call)?.type === 'expression_statement') factory = resolve().projectTaskFactory(call);
     if (!factory) continue;
     const parent = parentOf(call);
     if (!parent) continue;
@@ -52,7 +53,7 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
 }
 
 /** The factory's display name when `call` creates a task that nothing owns yet. */
-function taskFactory(ctx: PythonRuleContext, call: Node): string | undefined {
+function taskFactory(ctx: PythonRuleContext, call: Node, resolve: () => AwaitableResolver): string | undefined {
   const fn = field(call, 'function');
   if (!fn) return undefined;
   const type = typeOf(fn);
@@ -66,16 +67,20 @@ function taskFactory(ctx: PythonRuleContext, call: Node): string | undefined {
   if (!attribute || textOf(attribute) !== 'create_task') return undefined;
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
-  if (isEventLoop(ctx, receiver)) return `${receiver.text.replace(/\s+/g, '')}.create_task`;
+  if (isEventLoop(ctx, receiver, resolve)) return `${receiver.text.replace(/\s+/g, '')}.create_task`;
   return undefined;
 }
 
-function isEventLoop(ctx: PythonRuleContext, receiver: Node): boolean {
-  if (receiver.type === 'call') {
-    const f = receiver.childForFieldName('function');
-    const r = f && (f.type === 'identifier' || f.type === 'attribute') ? ctx.scope.resolve(f) : undefined;
-    return r !== undefined && LOOP_GETTERS.has(r.name);
-  }
+/** A call that gives an event loop: asyncio's getters, or a project function annotated to return one. */
+function isLoopGetterCall(ctx: PythonRuleContext, call: Node, resolve: () => AwaitableResolver): boolean {
+  const f = call.childForFieldName('function');
+  const r = f && (f.type === 'identifier' || f.type === 'attribute') ? ctx.scope.resolve(f) : undefined;
+  if (r && LOOP_GETTERS.has(r.name)) return true;
+  return r?.via !== 'unbound' && resolve().returnsEventLoop(call);
+}
+
+function isEventLoop(ctx: PythonRuleContext, receiver: Node, resolve: () => AwaitableResolver): boolean {
+  if (receiver.type === 'call') return isLoopGetterCall(ctx, receiver, resolve);
   if (receiver.type === 'identifier') {
     const found = ctx.scope.lookup(receiver.text, receiver);
     if (found) {
@@ -83,13 +88,9 @@ function isEventLoop(ctx: PythonRuleContext, receiver: Node): boolean {
       let sawLoop = false;
       for (const b of found.bindings) {
         const value = b.node.parent?.type === 'assignment' ? b.node.parent.childForFieldName('right') : null;
-        if (value?.type === 'call') {
-          const f = value.childForFieldName('function');
-          const r = f && (f.type === 'identifier' || f.type === 'attribute') ? ctx.scope.resolve(f) : undefined;
-          if (r && LOOP_GETTERS.has(r.name)) {
-            sawLoop = true;
-            continue;
-          }
+        if (value?.type === 'call' && isLoopGetterCall(ctx, value, resolve)) {
+          sawLoop = true;
+          continue;
         }
         if (b.kind === 'param' && LOOP_NAMES.has(receiver.text)) {
           sawLoop = true;

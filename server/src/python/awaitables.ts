@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
 import { decoratorTarget, field, parentOf, textOf, typeOf } from './util';
-import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS, METHOD_RESULTS } from './knowledge/awaitables';
+import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS, FACTORY_TUPLE_RESULTS, METHOD_RESULTS } from './knowledge/awaitables';
 import {
   type ClassSummary,
   type FunctionSummary,
@@ -19,6 +19,7 @@ import {
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
+  annotatedCoroutine,
   classNameOfAnnotation,
   returnsNewTask,
   singleTypeArgument,
@@ -85,6 +86,9 @@ export class AwaitableResolver {
       const f = this.projectFunctionByQualifiedName(resolved.name);
       if (f !== undefined) return f ? { display, library: false } : undefined;
     }
+    // `super().close()`: the method the base classes define.
+    const inherited = this.superMethod(receiver, method, display);
+    if (inherited !== undefined) return inherited ?? undefined;
     const cls = this.classOfReceiver(receiver);
     if (!cls) return undefined;
     if (cls.kind === 'library') {
@@ -148,6 +152,27 @@ export class AwaitableResolver {
     return target?.kind === 'function' ? { summary: target.fn } : undefined;
   }
 
+  /**
+   * `super().m()` in a method of a project class: whether the bases' `m` is a coroutine function
+   * (null: it is not, or it cannot be told); undefined when the receiver is not `super()`.
+   */
+  private superMethod(receiver: Node, method: string, display: string): AwaitableCall | null | undefined {
+    if (typeOf(receiver) !== 'call' || field(receiver, 'function')?.text !== 'super') return undefined;
+    const cls = this.enclosingClass(receiver);
+    if (!cls) return null;
+    for (const base of cls.bases) {
+      const b = this.classInModule(base, this.here);
+      if (b) {
+        const m = this.findMethod(b.cls, b.module, method, 0);
+        if (m) return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : null;
+        continue;
+      }
+      const lib = this.classFromText(base, this.here);
+      if (lib?.kind === 'library' && AWAITABLE_METHODS[lib.name]?.has(method)) return { display, library: true };
+    }
+    return null;
+  }
+
   /** The project member an imported name stands for (`from .utils import spawn`). */
   private importedMember(id: Node, importNode: Node): ReturnType<AwaitableResolver['projectMember']> {
     const binding = importBindings(importNode).find(([local]) => local === id.text)?.[1];
@@ -178,10 +203,12 @@ export class AwaitableResolver {
   }
 
   private defNodeIsCoroutine(def: Node): boolean {
-    if (!isAsyncFunction(def)) return false;
+    const isAsync = isAsyncFunction(def);
+    if (!isAsync && !annotatedCoroutine(def)) return false;
     const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
     const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
     if (!decorators.every((d) => this.localDecoratorKeepsAsync(d))) return false;
+    if (!isAsync) return true;
     let generator = this.generatorDefs.get(def.id);
     if (generator === undefined) this.generatorDefs.set(def.id, (generator = yieldsInOwnBody(def)));
     this.matchedGenerator = generator;
@@ -212,7 +239,7 @@ export class AwaitableResolver {
 
   /** Whether a summarised function is a coroutine function once its decorators are applied. */
   private functionIsCoroutine(fn: FunctionSummary, module: ModuleSummary): boolean {
-    if (!fn.isAsync) return false;
+    if (!fn.isAsync && !fn.returnsCoroutine) return false;
     const keeps = decoratorsKeepAsync(fn.decorators, (dotted) => {
       const head = dotted.split('.')[0];
       const imp = module.imports.get(head);
@@ -424,7 +451,7 @@ export class AwaitableResolver {
     if (project) return { kind: 'project', summary: project.cls, module: project.module };
     // Library classes: resolve the head through the module's imports.
     const parts = written.split('.');
-    const imp = module.imports.get(parts[0]);
+    const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);
     const qualified = imp ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...parts.slice(1)].join('.') : undefined;
     return qualified && AWAITABLE_METHODS[qualified] ? { kind: 'library', name: qualified } : undefined;
   }
@@ -462,6 +489,16 @@ export class AwaitableResolver {
       const t = parent.childForFieldName('type');
       const e = t?.namedChildren[0] ?? t;
       return e ? this.classOfTypeExpr(e) : undefined;
+    }
+    // `reader, writer = await asyncio.open_connection(...)`.
+    if ((parent.type === 'pattern_list' || parent.type === 'tuple_pattern') && parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.id === parent.id) {
+      const index = parent.namedChildren.findIndex((c) => c?.id === target.id);
+      const value = parent.parent.childForFieldName('right');
+      const call = value?.type === 'await' ? value.namedChildren[0] : null;
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
+      const parts = r && (r.via !== 'unbound' || r.name.startsWith('asyncio.')) ? FACTORY_TUPLE_RESULTS[r.name] : undefined;
+      return parts && parts.length === parent.namedChildren.length && parts[index] ? { kind: 'library', name: parts[index] } : undefined;
     }
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
       const annotation = parent.childForFieldName('type');
@@ -533,7 +570,7 @@ export class AwaitableResolver {
     if (expr.type === 'string') {
       // A forward reference: the class name as text.
       const name = /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)["']{1,3}$/.exec(expr.text)?.[1];
-      return name ? this.classByName(name, expr) : undefined;
+      return name ? (this.classByName(name, expr) ?? this.classFromText(name, this.here)) : undefined;
     }
     if (expr.type === 'binary_operator') {
       const sides = [expr.childForFieldName('left'), expr.childForFieldName('right')].filter((n): n is Node => !!n && n.text !== 'None');
@@ -547,7 +584,9 @@ export class AwaitableResolver {
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const lib = this.libraryClassOf(expr);
     if (lib) return { kind: 'library', name: lib };
-    return this.classByName(expr.text.replace(/\s+/g, ''), expr);
+    const written = expr.text.replace(/\s+/g, '');
+    // A library class imported for type checkers only (`if TYPE_CHECKING: import aiohttp`).
+    return this.classByName(written, expr) ?? this.classFromText(written, this.here);
   }
 
   /** The class whose method directly contains `node` (for `self`/`cls`). */

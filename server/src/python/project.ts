@@ -26,6 +26,8 @@ export interface FunctionSummary {
   returnsTask: boolean;
   /** The class its return annotation names, as written (`asyncio.AbstractEventLoop`). */
   returns: string | undefined;
+  /** A plain `def` annotated to return a coroutine (`-> Coroutine[Any, Any, T]`): calling it makes one. */
+  returnsCoroutine: boolean;
 }
 
 export interface ClassSummary {
@@ -359,6 +361,14 @@ export function isAsyncFunction(fn: Node): boolean {
   return fn.child(0)?.type === 'async';
 }
 
+/** A function whose return annotation is `Coroutine[...]` (typing or collections.abc). */
+export function annotatedCoroutine(fn: Node): boolean {
+  const returns = fn.childForFieldName('return_type');
+  let r = returns?.type === 'type' ? returns.namedChildren[0] : returns;
+  if (r && (r.type === 'subscript' || r.type === 'generic_type')) r = r.type === 'subscript' ? r.childForFieldName('value') : r.namedChildren[0];
+  return !!r && /^((typing|collections\.abc|t)\.)?Coroutine$/.test(r.text.replace(/\s+/g, ''));
+}
+
 /** Whether a function's own body (not nested functions, lambdas or classes) contains `yield`. */
 export function yieldsInOwnBody(fn: Node): boolean {
   const body = fn.childForFieldName('body');
@@ -380,7 +390,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const isAsync = isAsyncFunction(fn);
   const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn);
   const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns };
+  const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine };
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;

@@ -121,6 +121,13 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'asyncpg.Pool': { acquire: 'asyncpg.Connection' },
 };
 
+/** Factories whose awaited result is a tuple: the class of each element (`reader, writer = await ...`). */
+export const FACTORY_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
+  'asyncio.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
+  'asyncio.open_unix_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
+  'asyncio.streams.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
+};
+
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'asyncpg.connect': 'asyncpg.Connection',
   'asyncpg.create_pool': 'asyncpg.Pool',

@@ -251,6 +251,7 @@ function expectedToRaise(call: Node): boolean {
 function maybeDiscarded(call: Node): boolean {
   const parent = parentOf(call);
   if (!parent) return false;
+  if (droppedOperand(call)) return true;
   const type = typeOf(parent);
   if (type === 'expression_statement') return parent.namedChildCount === 1;
   if (type !== 'assignment') return false;
@@ -258,11 +259,24 @@ function maybeDiscarded(call: Node): boolean {
   return statement !== null && typeOf(statement) === 'expression_statement';
 }
 
+/** `ready and notify(user)` as a statement: the right operand's value is made and dropped. */
+function droppedOperand(call: Node): boolean {
+  let n = call;
+  let p = parentOf(n);
+  let operand = false;
+  while (p && (typeOf(p) === 'parenthesized_expression' || (typeOf(p) === 'boolean_operator' && field(p, 'right')?.id === n.id))) {
+    operand ||= typeOf(p) === 'boolean_operator';
+    n = p;
+    p = parentOf(p);
+  }
+  return operand && !!p && typeOf(p) === 'expression_statement' && p.namedChildCount === 1;
+}
+
 /** 'statement' when the call is a bare statement, the variable name when assigned and never read. */
 function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
   const parent = parentOf(call);
   if (!parent) return undefined;
-  if (typeOf(parent) === 'expression_statement' && parent.namedChildCount === 1) return 'statement';
+  if ((typeOf(parent) === 'expression_statement' && parent.namedChildCount === 1) || droppedOperand(call)) return 'statement';
   const statement = typeOf(parent) === 'assignment' ? parentOf(parent) : null;
   if (statement && typeOf(statement) === 'expression_statement' && field(parent, 'right')?.id === call.id) {
     const left = parent.childForFieldName('left');

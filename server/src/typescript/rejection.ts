@@ -53,8 +53,13 @@ function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration &
   return (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && !!node.body;
 }
 
-/** Whether the function (with a body in the program) gives a promise that never rejects. */
-export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts.Node, depth = 0, requireHandling = true): boolean {
+/**
+ * Whether the function (with a body in the program) gives a promise that never rejects.
+ * `requireHandling` false: a callback of a promise chain, judged as it stands (no try/catch
+ * needed); `throwRejects`: a `.catch()`/`.then()` handler, whose `throw` rejects the chain even
+ * when the handler itself is not async.
+ */
+export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts.Node, depth = 0, requireHandling = true, throwRejects = false): boolean {
   if (!isFunctionWithBody(fn) || fn.asteriskToken) return false;
   let cache = answers.get(checker ?? NO_CHECKER);
   if (!cache) answers.set(checker ?? NO_CHECKER, (cache = new WeakMap()));
@@ -62,7 +67,7 @@ export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts
   if (requireHandling && known !== undefined) return known;
   // Provisional answer while the body is judged: recursion through itself proves nothing.
   if (requireHandling) cache.set(fn, false);
-  const isAsync = hasAsyncModifier(fn);
+  const isAsync = hasAsyncModifier(fn) || throwRejects;
   const judge = new Judge(checker, depth, isAsync, !requireHandling);
   let result: boolean;
   if (!ts.isBlock(fn.body)) result = isAsync ? judge.safeExpression(fn.body, false) && judge.returnedValueSettles(fn.body) : judge.returnedValueSettles(fn.body);
@@ -165,8 +170,10 @@ class Judge {
       }
       return false;
     }
-    // A chain that ends in a rejection handler: `p.catch(handle)`, `p.then(onValue, onError)`.
+    // A chain that ends in a rejection handler that cannot reject itself: `p.catch(log)`,
+    // `p.then(onValue, onError)` (not `p.catch(() => retry())`, nor one that rethrows).
     if (ts.isCallExpression(e) && isHandledChain(e)) {
+      if (!chainHandlersSettle(this.checker, e, this.depth + 1)) return false;
       this.handles = true;
       return true;
     }
@@ -192,13 +199,58 @@ function isProcessExit(s: ts.Statement): boolean {
 function isHandledChain(call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
-  const given = (a: ts.Expression | undefined) => !!a && !(ts.isIdentifier(a) && a.text === 'undefined');
-  return (callee.name.text === 'catch' && call.arguments.length === 1 && given(call.arguments[0])) || (callee.name.text === 'then' && call.arguments.length === 2 && given(call.arguments[1]));
+  return (callee.name.text === 'catch' && call.arguments.length === 1 && !isNoHandler(call.arguments[0])) || (callee.name.text === 'then' && call.arguments.length === 2 && !isNoHandler(call.arguments[1]));
+}
+
+/** `undefined`, `null` or `void 0` given as a callback: no handler at all. */
+export function isNoHandler(a: ts.Expression): boolean {
+  const e = skipParens(a);
+  return (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e);
+}
+
+/**
+ * The callbacks of a handled chain (`p.catch(h)`, `p.then(f, h)`) cannot reject it themselves: a
+ * `throw`, or a returned promise that may reject (`.catch(() => retry())`), rejects the chain
+ * as surely as the promise it handles.
+ */
+function chainHandlersSettle(checker: ts.TypeChecker | undefined, call: ts.CallExpression, depth: number): boolean {
+  return call.arguments.every((a) => handlerSettles(checker, a, depth));
+}
+
+/**
+ * A callback of a promise chain that settles without rejecting: an inline function judged with
+ * `throw` as a rejection (a call result typed `any` taken as a plain value), a function of the
+ * program judged the same way, or another function whose signatures return no thenable (`log`,
+ * `console.error`, a `done` callback: a plain call, whose synchronous mistakes are not counted).
+ */
+function handlerSettles(checker: ts.TypeChecker | undefined, handler: ts.Expression, depth: number): boolean {
+  let h = skipParens(handler);
+  if (depth > MAX_DEPTH) return false;
+  // `this.onError.bind(this)`: the function itself.
+  if (ts.isCallExpression(h) && ts.isPropertyAccessExpression(h.expression) && h.expression.name.text === 'bind') h = skipParens(h.expression.expression);
+  if (ts.isArrowFunction(h) || ts.isFunctionExpression(h)) return functionNeverRejects(checker, h, depth, false, true);
+  if (!checker) return ts.isIdentifier(h) || ts.isPropertyAccessExpression(h);
+  const declaration = ts.isIdentifier(h) || ts.isPropertyAccessExpression(h) ? functionOfSymbol(checker.getSymbolAtLocation(h)) : undefined;
+  if (declaration && isFunctionWithBody(declaration)) return functionNeverRejects(checker, declaration, depth, false, true);
+  const type = checker.getTypeAtLocation(h);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  // A function whose signatures say nothing (`Function`, a type parameter) is not judged, and a
+  // result typed `any` is taken as a plain value.
+  return type
+    .getNonNullableType()
+    .getCallSignatures()
+    .every((sig) => {
+      const returned = sig.getReturnType();
+      return !!(returned.flags & ts.TypeFlags.Any) || !mayBeThenableType(returned);
+    });
 }
 
 /** Whether the checker's type of an expression may be a thenable (any and unknown may). */
 function mayBeThenable(checker: ts.TypeChecker, e: ts.Expression): boolean {
-  const type = checker.getTypeAtLocation(e);
+  return mayBeThenableType(checker.getTypeAtLocation(e));
+}
+
+function mayBeThenableType(type: ts.Type): boolean {
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return true;
   return (type.isUnion() ? type.types : [type]).some((t) => !!t.getProperty('then') || !!(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)));
 }
@@ -215,8 +267,10 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
   if (!ts.isCallExpression(receiver)) return false;
   const head = skipParens(receiver.expression);
   if (!ts.isPropertyAccessExpression(head)) return false;
-  // `p.catch(handler).then(fn)`, `p.then(a, onRejected).then(fn)`: the chain is handled before.
-  const handled = (head.name.text === 'catch' && receiver.arguments.length === 1) || (head.name.text === 'then' && receiver.arguments.length === 2);
+  // `p.catch(handler).then(fn)`, `p.then(a, onRejected).then(fn)`: the chain is handled before,
+  // by callbacks that cannot reject it themselves.
+  const handled = isHandledChain(receiver);
+  if (handled && !chainHandlersSettle(checker, receiver, 1)) return false;
   if (!handled) {
     if (receiver.arguments.length > 1 || head.name.text !== 'resolve' || !ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
     const value = receiver.arguments[0];

@@ -60,7 +60,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
 
   visit(ctx.ast, (node) => {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
-    const floating = floatingPart(node.expression, isPromise);
+    const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()));
     if (!floating) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     const fn = enclosingFunction(node);
@@ -68,7 +68,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const expr = node.expression;
     const exprText = ctx.text.slice(expr.range[0], expr.range[1]);
     const s = types();
-    const isArray = expr.type === 'ArrayExpression' || (s !== undefined && isPromiseArray(s, floating));
+    const isArray = expr.type === 'ArrayExpression' || isUntypedAsyncMap(floating, s) || (s !== undefined && isPromiseArray(s, floating));
     const fix: Fix | undefined =
       inAsync && floating === expr && expr.type !== 'SequenceExpression' && !isArray
         ? { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(expr), newText: awaitText(expr, exprText) }] }
@@ -92,12 +92,15 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const arg = unwrap(node.argument);
     if (arg.type === 'AwaitExpression' || (arg.type !== 'CallExpression' && arg.type !== 'NewExpression' && arg.type !== 'Identifier' && arg.type !== 'MemberExpression')) return;
     const guard = guardingTry(node);
-    // Without a finally, a promise that cannot reject loses nothing to the catch.
+    // Without a finally, a promise that cannot reject loses nothing to the catch. An array of
+    // promises (`return ids.map(async ...)`) is no promise: awaiting it would change nothing.
     if (!guard || !isPromise(node.argument) || (!guard.finalizer && nothingToWaitFor(node.argument, node, true))) return;
+    const s = types();
+    if (s && isPromiseArray(s, node.argument)) return;
     const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
     const missed = [guard.handler ? 'the catch never sees its rejection' : '', guard.finalizer ? 'the finally runs before it settles' : ''].filter(Boolean).join(', and ');
     ctx.report({
-      message: `The promise from '${shownText(ctx, node.argument)}' is returned from inside 'try' without await: ${missed}`,
+      message: `The promise from '${shownText(ctx, node.argument)}' is returned from inside '${guard.inside}' without await: ${missed}`,
       range: ctx.rangeOf(node.argument),
       anchors: ['@typescript-eslint/return-await'],
       fix: { title: 'Await it before returning', safe: true, edits: [{ range: ctx.rangeOf(node.argument), newText: awaitText(node.argument, text) }] },
@@ -221,17 +224,22 @@ function overridesPlainMember(checker: ts.TypeChecker, call: ts.CallExpression):
 }
 
 /**
- * The `try` whose block holds a `return` (within the same async function), when it has a
- * `catch` or `finally` that the returned promise's rejection would skip.
+ * What a `return` (within an async function) leaves behind: the `catch` of each `try` whose block
+ * holds it, the `finally` of each `try` whose block or `catch` holds it. `inside` names the
+ * innermost such block. Undefined when there is none, or outside async functions.
  */
-function guardingTry(ret: TSESTree.ReturnStatement): TSESTree.TryStatement | undefined {
+function guardingTry(ret: TSESTree.ReturnStatement): { inside: 'try' | 'catch'; handler: boolean; finalizer: boolean } | undefined {
   let child: Node = ret;
+  let found: { inside: 'try' | 'catch'; handler: boolean; finalizer: boolean } | undefined;
   for (let n: Node | undefined = ret.parent; n; child = n, n = n.parent) {
-    if (isFunction(n)) return undefined;
-    if (n.type === 'TryStatement' && n.block === child) {
-      const fn = enclosingFunction(n);
-      return fn?.async ? n : undefined;
-    }
+    if (isFunction(n)) return n.async ? found : undefined;
+    if (n.type !== 'TryStatement') continue;
+    const inTry = n.block === child;
+    const inCatch = !!n.handler && n.handler === child;
+    if (!(inTry && (n.handler || n.finalizer)) && !(inCatch && n.finalizer)) continue;
+    found ??= { inside: inTry ? 'try' : 'catch', handler: false, finalizer: false };
+    if (inTry && n.handler) found.handler = true;
+    if (n.finalizer) found.finalizer = true;
   }
   return undefined;
 }
@@ -245,7 +253,30 @@ function unwrap(node: Node): Node {
 function isThenWithOneHandler(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'then') return false;
-  return call.arguments.length === 1 && isFunction(unwrap(call.arguments[0] as Node));
+  return (call.arguments.length === 1 || (call.arguments.length === 2 && isNoHandler(call.arguments[1]))) && isFunction(unwrap(call.arguments[0] as Node));
+}
+
+/** `undefined`, `null` or `void 0` given as a rejection handler: it handles nothing. */
+function isNoHandler(arg: Node): boolean {
+  const a = unwrap(arg);
+  return (a.type === 'Identifier' && a.name === 'undefined') || (a.type === 'Literal' && a.value === null && !('regex' in a) && !('bigint' in a)) || (a.type === 'UnaryExpression' && a.operator === 'void');
+}
+
+/**
+ * `rows.map(async (row) => ...)` on a receiver without a type (untyped JavaScript, `any`): an
+ * array of promises, whatever `rows` is, as far as syntax can tell. Typed receivers are judged
+ * by their types.
+ */
+function isUntypedAsyncMap(node: Node, s: TypeServices | undefined): boolean {
+  const e = unwrap(node);
+  if (e.type !== 'CallExpression' || e.arguments.length === 0) return false;
+  const callee = unwrap(e.callee);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'map') return false;
+  const fn = unwrap(e.arguments[0] as Node);
+  if (!isFunction(fn) || !fn.async || fn.generator) return false;
+  if (!s) return true;
+  const t = s.tsNodeFor(e);
+  return !t || !!(s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }
 
 function needsParens(expr: Node): boolean {
@@ -282,9 +313,10 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undef
       const callee = unwrap(e.callee);
       if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
         const method = callee.property.name;
-        // A rejection handler makes the chain handled (as long as the object is a promise).
-        if (method === 'catch' && e.arguments.length >= 1 && isPromise(callee.object)) return undefined;
-        if (method === 'then' && e.arguments.length >= 2 && isPromise(callee.object)) return undefined;
+        // A rejection handler makes the chain handled (as long as the object is a promise);
+        // `undefined` or `null` in its place handles nothing.
+        if (method === 'catch' && e.arguments.length >= 1 && !isNoHandler(e.arguments[0]) && isPromise(callee.object)) return undefined;
+        if (method === 'then' && e.arguments.length >= 2 && !isNoHandler(e.arguments[1]) && isPromise(callee.object)) return undefined;
         // `finally` passes a rejection through: the chain floats if its object does.
         if (method === 'finally' && isPromise(callee.object)) return floatingPart(callee.object, isPromise) ? e : undefined;
       }

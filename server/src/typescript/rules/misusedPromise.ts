@@ -114,6 +114,20 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!declaration && functionNeverRejects(s.checker, declaration);
   };
 
+  /**
+   * Whether a callback that cannot reject may go unreported. Not when `forEach` runs it inside an
+   * async function: its promises are made while the function runs, which could wait for them
+   * and may rely on the work being done (floating-promise's policy for such calls). A listener,
+   * a timer or a stored handler runs after the function has returned: nothing could wait for it.
+   */
+  const exemptIfNeverRejects = (fnNode: Node): boolean => {
+    const call = fnNode.parent;
+    if (call?.type !== 'CallExpression' || !call.arguments.includes(fnNode as TSESTree.CallExpressionArgument)) return true;
+    const callee = unwrap(call.callee);
+    const runsNow = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'forEach';
+    return !runsNow || !enclosingFunction(call)?.async;
+  };
+
   /** A short name for a callee: `ids.forEach`, `emitter.on`, `….then` for long receivers. */
   const calleeName = (calleeNode: Node): string => {
     const callee = unwrap(calleeNode);
@@ -147,7 +161,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (checked.has(fnNode)) return;
     checked.add(fnNode);
     // An effect's callback may return only a clean-up function: any promise breaks that contract.
-    if (!isEffectCallback(fnNode) && neverRejects(fnNode)) return;
+    if (!isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode)) return;
     ctx.report({
       message: `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
       range: headRange(fnNode),

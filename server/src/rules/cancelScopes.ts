@@ -10,7 +10,14 @@ export const cancelledTaskNotAwaited: Rule = {
   fixable: 'none',
   docs: {
     summary: 'A task is cancelled and then forgotten: nothing waits for its clean-up.',
-    what: 'Inside an `async def`, `task.cancel()` on a local task (from `asyncio.create_task`, `ensure_future` or `loop.create_task`) with no later `await task`, `gather(...)`, `wait(...)` or other hand-off of the task in the same function.',
+    what: [
+      'Inside an `async def`, `task.cancel()` on a local task (from `asyncio.create_task`, `ensure_future`',
+      'or `loop.create_task`, whatever the loop variable is called when it comes from',
+      '`asyncio.get_running_loop()`, `get_event_loop()` or `new_event_loop()`) with no later `await task`,',
+      '`gather(...)`, `wait(...)` or other hand-off of the task in the same function. Returning the',
+      'task, storing it or passing it to another call counts as a hand-off; mentioning it in a log',
+      'line or a `print()` (`logging.info("cancelled %s", task)`) does not, since nothing waits for it.',
+    ].join('\n'),
     why: [
       '`cancel()` only requests cancellation: the task runs its `except CancelledError`/`finally`',
       'clean-up the next time it is scheduled. If nobody awaits it, the function moves on while the',
@@ -44,7 +51,19 @@ export const timeoutWithoutAwait: Rule = {
   fixable: 'none',
   docs: {
     summary: 'A timeout scope whose body never awaits, so the timeout can never fire.',
-    what: '`async with asyncio.timeout(...)` / `timeout_at(...)` (or the anyio/trio equivalents) whose body contains no `await`, `async for` or `async with`.',
+    what: [
+      'A timeout or cancel scope whose body contains no `await`, `async for` or `async with`:',
+      '',
+      '- `async with asyncio.timeout(...)` / `asyncio.timeout_at(...)` / `async_timeout.timeout(...)`;',
+      '- the anyio and trio scopes, which are entered with a plain `with`: `fail_after`, `fail_at`,',
+      '  `move_on_after`, `move_on_at` and `CancelScope(...)` (a shielded scope without an await',
+      '  shields nothing either).',
+      '',
+      'Names are resolved through imports and aliases (`from anyio import move_on_after as within`).',
+      'A body that yields is not reported (as in flake8-async): the code that runs while the generator',
+      'is suspended, such as the body of an `@asynccontextmanager` built on `with anyio.fail_after(5): yield`,',
+      'can reach a checkpoint. A nested function\'s awaits do not count: they run later, outside the scope.',
+    ].join('\n'),
     why: [
       'A timeout cancels the task at its next await. A body without one runs to the end whatever',
       'the deadline — usually because the slow part is a blocking call that should be awaited',

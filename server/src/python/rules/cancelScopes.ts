@@ -16,6 +16,14 @@ const TIMEOUT_SCOPES = new Set([
   'trio.fail_after', 'trio.fail_at', 'trio.move_on_after', 'trio.move_on_at', 'async_timeout.timeout',
 ]);
 const SUSPENDING_SCOPES = new Set([...TIMEOUT_SCOPES, 'asyncio.TaskGroup', 'anyio.create_task_group', 'trio.open_nursery']);
+/** The anyio/trio cancel scopes: synchronous context managers, entered with a plain `with`. */
+const SYNC_CANCEL_SCOPES = new Set([
+  'anyio.fail_after', 'anyio.fail_at', 'anyio.move_on_after', 'anyio.move_on_at', 'anyio.CancelScope',
+  'trio.fail_after', 'trio.fail_at', 'trio.move_on_after', 'trio.move_on_at', 'trio.CancelScope',
+]);
+const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop', 'asyncio.events.get_event_loop']);
+/** Methods of loggers that only record their arguments. */
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace']);
 
 function resolved(ctx: PythonRuleContext, call: Node | null): string | undefined {
   if (!call || typeOf(call) !== 'call') return undefined;
@@ -36,8 +44,51 @@ function isTaskVariable(ctx: PythonRuleContext, id: Node): boolean {
     const name = resolved(ctx, value);
     if (name && TASK_FACTORIES.has(name)) return true;
     const fn = value.childForFieldName('function');
-    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'create_task' && /(^|\.)_?loop$|get_running_loop\(\)$/.test(fn.childForFieldName('object')?.text ?? '');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return false;
+    const receiver = fn.childForFieldName('object');
+    return !!receiver && (/(^|\.)_?loop$/.test(receiver.text) || isEventLoop(ctx, receiver));
   });
+}
+
+/**
+ * An event loop by construction: `asyncio.get_running_loop()` (or `get_event_loop()`,
+ * `new_event_loop()`) itself, or a local name every binding of which is one of those calls
+ * (`ev_loop = asyncio.get_running_loop()`).
+ */
+function isEventLoop(ctx: PythonRuleContext, expr: Node): boolean {
+  if (expr.type === 'call') {
+    const name = resolved(ctx, expr);
+    return !!name && LOOP_GETTERS.has(name);
+  }
+  if (expr.type !== 'identifier') return false;
+  const found = ctx.scope.lookup(expr.text, expr);
+  if (!found) return false;
+  return found.bindings.every((b) => {
+    const assignment = b.node.parent;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== b.node.id) return false;
+    const value = assignment.childForFieldName('right');
+    return value?.type === 'call' && isEventLoop(ctx, value);
+  });
+}
+
+/**
+ * Whether a mention of the task only records it: an argument of `print(...)` or of a logger
+ * method (`logging.info("cancelled %s", t)`, `self.log.debug(f"{t}")`), which does not wait
+ * for it.
+ */
+function onlyLogged(id: Node): boolean {
+  for (let n: Node | null = id.parent; n; n = n.parent) {
+    if (n.type.endsWith('statement') || n.type === 'block' || n.type === 'lambda' || n.type === 'await') return false;
+    if (n.type !== 'argument_list') continue;
+    const fn = n.parent?.type === 'call' ? n.parent.childForFieldName('function') : null;
+    if (!fn) continue;
+    if (fn.type === 'identifier' && (fn.text === 'print' || fn.text === 'pprint')) return true;
+    if (fn.type !== 'attribute') continue;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const receiver = fn.childForFieldName('object')?.text ?? '';
+    if (LOG_METHODS.has(method) && /log/i.test(receiver)) return true;
+  }
+  return false;
 }
 
 export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
@@ -53,10 +104,11 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     if (!isTaskVariable(ctx, task)) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
-    // Any later mention hands the task on (await, gather, wait, return, a container...).
+    // Any later mention hands the task on (await, gather, wait, return, a container...), except
+    // a log line or a print, which only record it.
     const later = owner.node
       .descendantsOfType('identifier')
-      .some((id) => id !== null && id.text === task.text && id.startIndex > call.endIndex);
+      .some((id) => id !== null && id.text === task.text && id.startIndex > call.endIndex && !onlyLogged(id));
     // A mention earlier inside an enclosing loop also runs after the cancel.
     const inLoopBefore = enclosingLoops(call).some((loop) =>
       loop.descendantsOfType('identifier').some((id) => id !== null && id.text === task.text && id.startIndex < call.startIndex && id.id !== task.id && isAwaitedUse(id)),
@@ -88,20 +140,53 @@ function isAwaitedUse(id: Node): boolean {
 
 export function checkTimeoutWithoutAwait(ctx: PythonRuleContext): void {
   for (const withNode of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
-    if (!withNode.children.some((c) => c?.type === 'async')) continue;
+    const isAsync = withNode.children.some((c) => c?.type === 'async');
     const clause = withNode.namedChildren.find((c) => c?.type === 'with_clause');
     const items = clause?.namedChildren.filter((c): c is Node => c?.type === 'with_item') ?? [];
     const body = withNode.childForFieldName('body');
-    if (!body || items.length !== 1) continue;
-    const name = resolved(ctx, withItemValues(withNode)[0] ?? null);
-    if (!name || !TIMEOUT_SCOPES.has(name)) continue;
-    if (hasCheckpoint(body)) continue;
+    if (!body || items.length === 0) continue;
+    const values = withItemValues(withNode);
+    let name: string | undefined;
+    let item: Node | undefined;
+    if (isAsync) {
+      // `async with asyncio.timeout(5), other():` awaits entering `other()` inside the scope.
+      if (items.length !== 1) continue;
+      name = resolved(ctx, values[0] ?? null);
+      item = items[0];
+      if (!name || !TIMEOUT_SCOPES.has(name)) continue;
+    } else {
+      // anyio/trio scopes are entered with a plain `with`; its other items cannot await.
+      const at = values.findIndex((v) => SYNC_CANCEL_SCOPES.has(resolved(ctx, v) ?? ''));
+      if (at < 0 || !items[at]) continue;
+      name = resolved(ctx, values[at]);
+      item = items[at];
+    }
+    if (!name || hasCheckpoint(body)) continue;
+    // A yield hands control to the caller, which may reach a checkpoint: the scope of an
+    // @asynccontextmanager (`with anyio.fail_after(5): yield`) is not dead (as in flake8-async).
+    if (hasOwnYield(body)) continue;
     ctx.report({
-      message: `The ${name}() scope contains no await: cancellation is only delivered at an await, so this timeout can never fire`,
-      range: ctx.rangeOf(items[0]),
+      message: name.endsWith('CancelScope')
+        ? `The ${name}() scope contains no await: cancellation is only delivered at an await, so this cancel scope has no effect`
+        : `The ${name}() scope contains no await: cancellation is only delivered at an await, so this timeout can never fire`,
+      range: ctx.rangeOf(item),
       anchors: ['ASYNC100'],
     });
   }
+}
+
+/** Whether the subtree (not nested functions or classes) yields. */
+function hasOwnYield(node: Node): boolean {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'yield') return true;
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition' || c.type === 'decorated_definition') continue;
+      stack.push(c);
+    }
+  }
+  return false;
 }
 
 export function checkYieldInContextManager(ctx: PythonRuleContext): void {

@@ -8,7 +8,9 @@ import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { addImportEdit, moduleAlias, nodesOfType, withItemValues } from '../util';
 
-const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError']);
+const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
+/** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
+const CANCELLED_CLASS_GETTERS = new Set(['anyio.get_cancelled_exc_class']);
 const BASE = new Set(['builtins.BaseException']);
 
 /** Whether the subtree (not nested functions) has an await point: await, async for, async with. */
@@ -79,10 +81,15 @@ function handsOff(clause: Node, handler: Node): boolean {
 type Caught = 'cancelled' | 'base' | 'bare' | undefined;
 
 function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
+  return caught(ctx, clause).kind;
+}
+
+/** What an except clause catches, and how to name the cancellation exception it catches. */
+function caught(ctx: PythonRuleContext, clause: Node): { kind: Caught; label: string } {
   // The caught expression is the first named child that is not the body block.
   const body = clause.namedChildren.find((c) => c?.type === 'block');
   const expr = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
-  if (!expr || (body && expr.id === body.id)) return 'bare';
+  if (!expr || (body && expr.id === body.id)) return { kind: 'bare', label: 'CancelledError' };
   let types: Node[] = [expr];
   if (expr.type === 'as_pattern') types = [expr.namedChildren[0]!].filter(Boolean);
   const flat: Node[] = [];
@@ -91,19 +98,39 @@ function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
     else flat.push(t);
   }
   let kind: Caught;
+  let label = 'CancelledError';
   for (const t of flat) {
-    if (t.type !== 'identifier' && t.type !== 'attribute') continue;
-    const caught = catches(ctx.scope.resolve(t));
-    if (caught === 'cancelled') kind = 'cancelled';
-    else if (caught === 'base' && kind === undefined) kind = 'base';
+    const c = catchesExpr(ctx, t);
+    if (c?.kind === 'cancelled') {
+      if (kind !== 'cancelled') label = c.label;
+      kind = 'cancelled';
+    } else if (c?.kind === 'base' && kind === undefined) kind = 'base';
   }
-  return kind;
+  return { kind, label };
+}
+
+/**
+ * Whether an exception expression is a cancellation exception (asyncio's CancelledError,
+ * `trio.Cancelled`, `anyio.get_cancelled_exc_class()`) or BaseException.
+ */
+function catchesExpr(ctx: PythonRuleContext, t: Node): { kind: 'cancelled' | 'base'; label: string } | undefined {
+  if (t.type === 'call') {
+    const fn = t.childForFieldName('function');
+    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (r && CANCELLED_CLASS_GETTERS.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('anyio.'))) return { kind: 'cancelled', label: `${t.text}` };
+    return undefined;
+  }
+  if (t.type !== 'identifier' && t.type !== 'attribute') return undefined;
+  const r = ctx.scope.resolve(t);
+  const kind = catches(r);
+  if (!kind) return undefined;
+  return { kind, label: r?.name === 'trio.Cancelled' ? 'trio.Cancelled' : 'CancelledError' };
 }
 
 /** Whether an exception class, resolved, is CancelledError itself or BaseException. */
 function catches(r: Resolution | undefined): 'cancelled' | 'base' | undefined {
   if (!r) return undefined;
-  if (CANCELLED.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) return 'cancelled';
+  if (CANCELLED.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.') || r.name.startsWith('trio.'))) return 'cancelled';
   return BASE.has(r.name) ? 'base' : undefined;
 }
 
@@ -212,6 +239,125 @@ function raisesAfter(stmt: Node): boolean {
   return false;
 }
 
+/** Calls that never return: the process (or the test) ends instead of the handler. */
+const NO_RETURN = new Set(['sys.exit', 'os._exit', 'os.abort', 'exit', 'quit', 'pytest.fail', 'pytest.skip', 'pytest.exit']);
+
+/**
+ * How control can leave a statement: by completing normally (`normal`), or by a `return`, or a
+ * `break`/`continue` of a loop around the handler (`escape`). Raising is neither.
+ */
+interface Flow {
+  normal: boolean;
+  escape: boolean;
+}
+
+/** Where the statements of a block can go, in order: a statement after one that cannot complete is unreachable. */
+function blockFlow(ctx: PythonRuleContext, block: Node | null, inLoop: boolean, typeTest: RegExp): Flow {
+  let escape = false;
+  for (const s of statements(block)) {
+    const f = statementFlow(ctx, s, inLoop, typeTest);
+    escape ||= f.escape;
+    if (!f.normal) return { normal: false, escape };
+  }
+  return { normal: true, escape };
+}
+
+/**
+ * An `if` that tests which exception was caught dispatches on it: by type
+ * (`isinstance(e, asyncio.CancelledError)`) or by identity (`if exc is not value: raise` in an
+ * `__aexit__`, where returning re-raises the exception of the `with` body).
+ */
+function typeTestFor(clause: Node): RegExp {
+  const type = '\\b(?:isinstance|issubclass|type)\\s*\\(|CancelledError|\\bCancelled\\b|get_cancelled_exc_class|__class__';
+  const pattern = clause.namedChildren.find((c) => c?.type === 'as_pattern');
+  const alias = pattern?.childForFieldName('alias');
+  const name = alias?.type === 'identifier' ? alias : alias?.namedChildren.find((c) => c?.type === 'identifier');
+  if (!name || !/^\w+$/.test(name.text)) return new RegExp(type);
+  return new RegExp(`${type}|\\b${name.text}\\s+is\\b|\\bis\\s+(?:not\\s+)?${name.text}\\b`);
+}
+
+function statementFlow(ctx: PythonRuleContext, s: Node, inLoop: boolean, typeTest: RegExp): Flow {
+  const block = (n: Node | null | undefined) => blockFlow(ctx, n?.type === 'block' ? n : (n?.namedChildren.find((c) => c?.type === 'block') ?? null), inLoop, typeTest);
+  switch (s.type) {
+    case 'raise_statement':
+      return { normal: false, escape: false };
+    case 'return_statement':
+      return { normal: false, escape: true };
+    case 'break_statement':
+    case 'continue_statement':
+      return { normal: false, escape: !inLoop };
+    case 'expression_statement': {
+      const call = s.namedChildren[0];
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+      return { normal: !(r && NO_RETURN.has(r.name)), escape: false };
+    }
+    case 'if_statement': {
+      const branches = [block(s.childForFieldName('consequence'))];
+      let hasElse = false;
+      for (const c of s.namedChildren) {
+        if (c?.type === 'elif_clause') branches.push(block(c.childForFieldName('consequence')));
+        if (c?.type === 'else_clause') {
+          hasElse = true;
+          branches.push(block(c.childForFieldName('body') ?? c));
+        }
+      }
+      const flow = { normal: !hasElse || branches.some((b) => b.normal), escape: branches.some((b) => b.escape) };
+      // `if isinstance(e, asyncio.CancelledError): raise` lets the cancellation through, whatever
+      // the other branches do with the other exceptions.
+      if (typeTest.test(s.childForFieldName('condition')?.text ?? '')) {
+        return branches.some((b) => !b.normal && !b.escape) ? { normal: false, escape: false } : { normal: true, escape: false };
+      }
+      return flow;
+    }
+    case 'try_statement': {
+      const body = block(s.childForFieldName('body'));
+      const handlers = s.namedChildren.filter((c): c is Node => c?.type === 'except_clause' || c?.type === 'except_group_clause').map((c) => block(c));
+      const elseClause = s.namedChildren.find((c) => c?.type === 'else_clause');
+      const elseFlow = elseClause ? block(elseClause.childForFieldName('body') ?? elseClause) : { normal: true, escape: false };
+      const fin = s.namedChildren.find((c) => c?.type === 'finally_clause');
+      const finFlow = fin ? block(fin) : undefined;
+      // A finally that cannot complete decides for every path.
+      if (finFlow && !finFlow.normal) return finFlow;
+      return {
+        normal: (body.normal && elseFlow.normal) || handlers.some((h) => h.normal),
+        escape: body.escape || elseFlow.escape || handlers.some((h) => h.escape) || !!finFlow?.escape,
+      };
+    }
+    case 'with_statement':
+      return block(s.childForFieldName('body'));
+    case 'for_statement':
+    case 'while_statement': {
+      const body = blockFlow(ctx, s.childForFieldName('body'), true, typeTest);
+      const elseClause = s.namedChildren.find((c) => c?.type === 'else_clause');
+      const elseFlow = elseClause ? block(elseClause.childForFieldName('body') ?? elseClause) : undefined;
+      const condition = s.type === 'while_statement' ? s.childForFieldName('condition') : null;
+      const forever = (condition?.type === 'true' || condition?.text === '1') && !breaksOut(s.childForFieldName('body'));
+      return { normal: !forever && (elseFlow?.normal ?? true), escape: body.escape || !!elseFlow?.escape };
+    }
+    case 'match_statement': {
+      const cases = nodesOfType(s, 'case_clause').map((c) => block(c));
+      return { normal: true, escape: cases.some((c) => c.escape) };
+    }
+    default:
+      return { normal: true, escape: false };
+  }
+}
+
+/** Whether a loop body has a `break` of that loop (not of a nested one). */
+function breaksOut(body: Node | null): boolean {
+  const stack: Node[] = body ? [body] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'break_statement') return true;
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'for_statement' || c.type === 'while_statement' || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
+      stack.push(c);
+    }
+  }
+  return false;
+}
+
 /** A handler that calls `uncancel()` deals with the cancellation on purpose. */
 function uncancels(handler: Node): boolean {
   return handler.text.includes('uncancel') && nodesOfType(handler, 'attribute').some((a) => a.childForFieldName('attribute')?.text === 'uncancel');
@@ -229,20 +375,31 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     let checkpoint: boolean | undefined;
     const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) : false);
     for (const clause of clauses) {
-      const kind = caughtKind(ctx, clause);
+      const { kind, label } = caught(ctx, clause);
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
-      // A handler that raises (anything) on some path lets the task end with an error.
-      if (!handler || statementsIn(handler, 'raise_statement').length > 0) continue;
+      if (!handler) continue;
+      // A handler that raises (anything) on every path lets the task end with an error; one that
+      // returns, breaks, continues or ends on some path swallows the cancellation there.
+      const flow = blockFlow(ctx, handler, false, typeTestFor(clause));
+      if (!flow.normal && !flow.escape) continue;
       if (!bodyAwaits()) continue;
       if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
       // An earlier `except CancelledError: raise` already lets cancellation through.
       if (kind !== 'cancelled' && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled')) continue;
-      const what = kind === 'cancelled' ? 'CancelledError is caught' : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
+      const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
+      // Some path raises: say which ones do not.
+      const partial = statementsIn(handler, 'raise_statement').length > 0;
+      const partialWhat =
+        kind === 'cancelled' ? `${label} is caught but not re-raised on every path` : `${what} but does not re-raise it on every path`;
+      const exits = [...new Set(jumpsOutOf(handler).map((j) => ({ return_statement: 'returns', break_statement: 'breaks', continue_statement: 'continues' })[j.type] ?? 'returns'))];
+      if (flow.normal) exits.push('ends');
       ctx.report({
-        message: `${what} without re-raising it in async function '${fnName}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
+        message: partial
+          ? `${partialWhat} in async function '${fnName}': where the handler ${exits.join(' or ')} without raising, the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`
+          : `${what} without re-raising it in async function '${fnName}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
         range: { start: ctx.rangeOf(clause).start, end: ctx.rangeOf(handler).start },
         anchors: ['ASYNC103'],
         ...fixFor(ctx, clause, handler, kind),
@@ -275,7 +432,7 @@ function checkSuppressedCancellation(ctx: PythonRuleContext, cancels: () => Canc
       const fn = call.type === 'call' ? call.childForFieldName('function') : null;
       const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
       if (r?.name !== 'contextlib.suppress' || r.via === 'unbound') return false;
-      return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && (a.type === 'identifier' || a.type === 'attribute') && catches(ctx.scope.resolve(a)) !== undefined);
+      return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && catchesExpr(ctx, a) !== undefined);
     });
     if (!suppressed) continue;
     const body = statement.childForFieldName('body');
@@ -315,6 +472,8 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   if (clauseIndent.length !== clause.startPosition.column) return {};
   if (kind === 'cancelled') {
     if (!last) return {};
+    // A `break`/`continue` of the loop around the handler: a `raise` at the end would not cover it.
+    if (jumpsOutOf(handler).some((j) => j.type !== 'return_statement')) return {};
     // A handler that ends with a bare `return` (its only one): the `return` becomes `raise`.
     const returns = statementsIn(handler, 'return_statement');
     if (returns.length > 0) {
@@ -335,6 +494,8 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   // bare except / BaseException: let cancellation through first, keep the handler for the rest.
   const alias = moduleAlias(ctx, 'asyncio', clause);
   if (alias === null) return {};
+  // trio code cancels with trio.Cancelled: an asyncio clause would not let it through.
+  if (alias === undefined && typeof moduleAlias(ctx, 'trio', clause) === 'string') return {};
   const asyncio = alias ?? 'asyncio';
   const firstInHandler = stmts[0];
   const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;

@@ -120,9 +120,9 @@ export function checkLongSleep(ctx: PythonRuleContext): void {
     const fn = field(call, 'function');
     const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || !SLEEPS.has(r.name)) continue;
-    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    const arg = sleepDuration(call, r.name);
     if (!arg) continue;
-    const value = numericValue(arg);
+    const value = numericValue(arg.type === 'keyword_argument' ? arg.childForFieldName('value') ?? arg : arg);
     if (value === undefined || value <= DAY_SECONDS) continue;
     ctx.report({
       message: `${fn!.text}(${arg.text}) sleeps for more than a day: to wait until cancelled, ${
@@ -132,6 +132,18 @@ export function checkLongSleep(ctx: PythonRuleContext): void {
       anchors: ['ASYNC116'],
     });
   }
+}
+
+/**
+ * The duration argument of a sleep call: the first positional argument, or the keyword that
+ * names it (`asyncio.sleep(delay=...)`, `anyio.sleep(delay=...)`, `trio.sleep(seconds=...)`).
+ */
+function sleepDuration(call: Node, name: string): Node | undefined {
+  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
+  const first = args[0];
+  if (first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat') return first;
+  const keyword = name.startsWith('trio.') ? 'seconds' : 'delay';
+  return args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === keyword);
 }
 
 /** The value of a numeric literal, `float("inf")`, or a product of literals such as `60 * 60 * 48`. */

@@ -58,6 +58,14 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['io.open', FILE_OPEN],
   ['io.open_code', FILE_OPEN],
   ['codecs.open', FILE_OPEN],
+  // Temporary files are opened (and created) on disk. SpooledTemporaryFile is not: it stays in
+  // memory until it grows past its max_size.
+  ['tempfile.TemporaryFile', FILE_OPEN],
+  ['tempfile.NamedTemporaryFile', FILE_OPEN],
+  ['tempfile.mkstemp', PATH_STAT],
+  ['tempfile.mkdtemp', PATH_STAT],
+  // Creates the directory now, removes the tree (shutil.rmtree) when closed.
+  ['tempfile.TemporaryDirectory', { ...PATH_STAT, fix: 'none' }],
   ...['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile'].map(
     (m): [string, BlockingApi] => [`os.path.${m}`, PATH_STAT],
   ),
@@ -86,7 +94,10 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
-const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'glob', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue']);
+const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'glob', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue', 'tempfile']);
+
+const LAZY_PATH_METHODS = new Set(['iterdir', 'glob', 'rglob', 'walk']);
+const URLLIB3_METHODS: ReadonlyMap<string, BlockingApi> = new Map(['request', 'urlopen', 'request_encode_url', 'request_encode_body'].map((m): [string, BlockingApi] => [m, HTTP]));
 
 /** Methods that block, by the class of their receiver (inferred from construction or annotation). */
 const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>>> = {
@@ -97,13 +108,17 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
       'resolve', 'readlink', 'symlink_to', 'hardlink_to', 'is_symlink', 'is_mount', 'is_socket', 'is_fifo',
       'is_block_device', 'is_char_device', 'owner', 'group',
     ]
-      .map((m): [string, BlockingApi] => [m, m === 'open' ? FILE_OPEN : PATH_STAT]),
+      // iterdir, glob, rglob and walk are lazy generators: in a worker thread only their creation would run.
+      .map((m): [string, BlockingApi] => [m, m === 'open' ? FILE_OPEN : LAZY_PATH_METHODS.has(m) ? { ...PATH_STAT, fix: 'none' } : PATH_STAT]),
   ),
   'threading.Lock': new Map([['acquire', { what: 'waits for a thread lock', fix: 'none' } as BlockingApi]]),
   'threading.Event': new Map([['wait', { what: 'waits for a thread event', fix: 'to-thread' } as BlockingApi]]),
   'threading.Thread': new Map([['join', { what: 'waits for a thread to finish', fix: 'to-thread' } as BlockingApi]]),
   'requests.Session': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
   'httpx.Client': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
+  // `http = urllib3.PoolManager(); http.request(...)`, and the same on a ProxyManager or a connection pool.
+  'urllib3.PoolManager': URLLIB3_METHODS,
+  'urllib3.HTTPConnectionPool': URLLIB3_METHODS,
   'subprocess.Popen': new Map([
     ['wait', PROC_WAIT],
     ['communicate', PROC_WAIT],
@@ -126,6 +141,16 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'requests.session': 'requests.Session',
   'requests.sessions.Session': 'requests.Session',
   'httpx.Client': 'httpx.Client',
+  'urllib3.PoolManager': 'urllib3.PoolManager',
+  'urllib3.poolmanager.PoolManager': 'urllib3.PoolManager',
+  'urllib3.ProxyManager': 'urllib3.PoolManager',
+  'urllib3.poolmanager.ProxyManager': 'urllib3.PoolManager',
+  'urllib3.proxy_from_url': 'urllib3.PoolManager',
+  'urllib3.HTTPConnectionPool': 'urllib3.HTTPConnectionPool',
+  'urllib3.HTTPSConnectionPool': 'urllib3.HTTPConnectionPool',
+  'urllib3.connectionpool.HTTPConnectionPool': 'urllib3.HTTPConnectionPool',
+  'urllib3.connectionpool.HTTPSConnectionPool': 'urllib3.HTTPConnectionPool',
+  'urllib3.connection_from_url': 'urllib3.HTTPConnectionPool',
   'subprocess.Popen': 'subprocess.Popen',
   'sqlite3.connect': 'sqlite3.Connection',
   'threading.RLock': 'threading.Lock',
@@ -138,16 +163,20 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'multiprocessing.Queue': 'queue.Queue',
 };
 
+/** Classes whose waiting methods take `block=False`/`blocking=False`/`timeout=` to not wait. */
+const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue']);
+
 /** Path methods and properties that give another path (without touching the file system). */
 const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'expanduser', 'absolute', 'resolve']);
 
 /** The class of a receiver expression among the few this rule knows, or undefined. */
 function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): string | undefined {
-  if (depth > 3) return undefined;
+  if (depth > 6) return undefined;
   const type = typeOf(receiver);
   if (type === 'attribute') {
     // `path.parent` is a path too.
     const object = field(receiver, 'object');
+    if (object && typeOf(object) === 'identifier' && textOf(object) === 'self') return instanceAttributeClass(ctx, receiver, depth + 1);
     return field(receiver, 'attribute')?.text === 'parent' && object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
   }
   if (type === 'call') {
@@ -189,6 +218,76 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** The class of an annotation (`Path`, `pathlib.Path`, `"Path"` is not read), or undefined. */
+function annotationClass(ctx: PythonRuleContext, annotation: Node): string | undefined {
+  const t = typeOf(annotation) === 'type' ? annotation.namedChildren[0] ?? annotation : annotation;
+  const r = t && (typeOf(t) === 'identifier' || typeOf(t) === 'attribute') ? ctx.scope.resolve(t) : undefined;
+  if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
+  return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
+}
+
+/** Per file: the class of `self.<attr>` by class definition and attribute (null: not known). */
+const instanceClasses = new WeakMap<PythonRuleContext, Map<string, string | null>>();
+
+/**
+ * `self.root` in a method, where the class declares `root: Path` (in its body or as
+ * `self.root: Path = ...`), or every assignment to `self.root` in its methods gives the same known
+ * class (`self.root = root` with `root: Path` a parameter). Any other way of storing it (a tuple
+ * target, `with ... as self.root`, an augmented assignment) makes it unknown.
+ */
+function instanceAttributeClass(ctx: PythonRuleContext, receiver: Node, depth: number): string | undefined {
+  const attr = field(receiver, 'attribute');
+  const method = ctx.scope.enclosingFunction(receiver);
+  const cls = method?.parent;
+  if (!attr || !method || method.kind !== 'function' || cls?.kind !== 'class') return undefined;
+  // `self` must be the method's first parameter, not a local or a closure's.
+  const first = method.node.childForFieldName('parameters')?.namedChildren[0];
+  if (!first || first.text !== 'self' || ctx.scope.lookup('self', receiver)?.scope !== method) return undefined;
+  let cache = instanceClasses.get(ctx);
+  if (!cache) instanceClasses.set(ctx, (cache = new Map()));
+  const key = `${cls.node.id}:${textOf(attr)}`;
+  if (cache.has(key)) return cache.get(key) ?? undefined;
+  cache.set(key, null); // while it is being worked out: `self.root = self.root / "x"`
+  const found = workOutInstanceAttribute(ctx, cls.node, textOf(attr), depth);
+  cache.set(key, found ?? null);
+  return found;
+}
+
+function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr: string, depth: number): string | undefined {
+  const declared = new Set<string | undefined>();
+  const assigned = new Set<string | undefined>();
+  const body = classNode.childForFieldName('body');
+  // `root: Path` in the class body (a dataclass field, or a declaration).
+  for (const statement of body?.namedChildren ?? []) {
+    const a = statement?.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    const type = a?.type === 'assignment' ? a.childForFieldName('type') : null;
+    if (a && type && a.childForFieldName('left')?.text === attr) declared.add(annotationClass(ctx, type));
+  }
+  for (const use of classNode.descendantsOfType('attribute')) {
+    if (!use || use.childForFieldName('attribute')?.text !== attr) continue;
+    const object = use.childForFieldName('object');
+    if (object?.type !== 'identifier' || object.text !== 'self') continue;
+    // Only this class's own methods (not a nested class's).
+    const owner = ctx.scope.enclosingFunction(use);
+    if (owner?.parent?.node.id !== classNode.id) continue;
+    const parent = use.parent;
+    if (!parent) return undefined;
+    if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === use.id) {
+      const type = parent.childForFieldName('type');
+      const right = parent.childForFieldName('right');
+      if (type) declared.add(annotationClass(ctx, type));
+      else assigned.add(right ? receiverClass(ctx, right, depth + 1) : undefined);
+      continue;
+    }
+    // Stored some other way: unknown.
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'as_pattern_target', 'for_statement', 'for_in_clause'].includes(parent.type)) return undefined;
+    if (parent.type === 'augmented_assignment' && parent.childForFieldName('left')?.id === use.id) return undefined;
+  }
+  const known = declared.size > 0 ? declared : assigned;
+  if (known.size !== 1) return undefined;
+  return known.values().next().value;
 }
 
 /**
@@ -252,7 +351,9 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: Blockin
   const cls = receiverClass(ctx, receiver);
   const api = cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
   if (!api || !cls) return undefined;
-  if (cls !== 'pathlib.Path' && nonBlockingCall(call)) return undefined;
+  // `blocking=False`, `timeout=`: a thread primitive that does not wait. An HTTP `timeout=` only
+  // bounds the wait.
+  if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   return { api, qualified: `${cls}.${method}` };

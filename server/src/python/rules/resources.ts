@@ -57,39 +57,130 @@ function usesOf(owner: Node, target: Node): Node[] {
 
 type Fate = 'owned-elsewhere' | 'closed-in-finally' | 'closed-on-success-path' | 'never-closed';
 
-/** What happens to the resource held in `target` within `owner`. */
-function fateOf(uses: Node[], kind: ResourceKind): Fate {
+/** Dunder methods that close any context manager: calling them (or handing them on) closes it too. */
+const EXIT_METHODS = ['__aexit__', '__exit__'];
+
+/**
+ * What happens to the resource held in `target` within `owner`; for 'closed-in-finally', the
+ * `try` statement whose `finally` block closes it.
+ */
+function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: Node } {
   let closedSomewhere = false;
   for (const use of uses) {
     const parent = use.parent;
-    if (!parent) return 'owned-elsewhere';
+    if (!parent) return { fate: 'owned-elsewhere' };
     // x.close() / await x.aclose()
     if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
       const attr = parent.childForFieldName('attribute')?.text ?? '';
-      const call = parent.parent;
-      if (kind.close.includes(attr) && call?.type === 'call') {
-        if (insideFinally(call)) return 'closed-in-finally';
+      if (kind.close.includes(attr) || EXIT_METHODS.includes(attr)) {
+        const call = parent.parent;
+        // The bound method handed on, not called: `stack.push_async_callback(client.aclose)`,
+        // `stack.callback(f.close)`, `atexit.register(f.close)`. Whoever holds it closes it.
+        if (call?.type !== 'call' || call.childForFieldName('function')?.id !== parent.id) return { fate: 'owned-elsewhere' };
+        const finallyClause = enclosingFinally(call);
+        if (finallyClause) return { fate: 'closed-in-finally', closingTry: finallyClause.parent ?? undefined };
         closedSomewhere = true;
       }
       continue; // any other method use (session.get, f.read) keeps the resource here
     }
     // async with x / with x
-    if (parent.type === 'with_item' || parent.type === 'as_pattern' && parent.parent?.type === 'with_item') return 'owned-elsewhere';
+    if (parent.type === 'with_item' || parent.type === 'as_pattern' && parent.parent?.type === 'with_item') return { fate: 'owned-elsewhere' };
     // return x / yield x / stored / passed on / aliased
-    if (parent.type === 'return_statement' || parent.type === 'yield' || parent.type === 'argument_list' || parent.type === 'keyword_argument') return 'owned-elsewhere';
-    if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === use.id) return 'owned-elsewhere';
-    if (['list', 'tuple', 'set', 'dictionary', 'pair', 'expression_list', 'parenthesized_expression'].includes(parent.type)) return 'owned-elsewhere';
-    if (parent.type === 'global_statement' || parent.type === 'nonlocal_statement') return 'owned-elsewhere';
+    if (parent.type === 'return_statement' || parent.type === 'yield' || parent.type === 'argument_list' || parent.type === 'keyword_argument') return { fate: 'owned-elsewhere' };
+    if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === use.id) return { fate: 'owned-elsewhere' };
+    if (['list', 'tuple', 'set', 'dictionary', 'pair', 'expression_list', 'parenthesized_expression'].includes(parent.type)) return { fate: 'owned-elsewhere' };
+    if (parent.type === 'global_statement' || parent.type === 'nonlocal_statement') return { fate: 'owned-elsewhere' };
   }
-  return closedSomewhere ? 'closed-on-success-path' : 'never-closed';
+  return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
-function insideFinally(node: Node): boolean {
+function enclosingFinally(node: Node): Node | undefined {
   for (let n: Node | null = node.parent; n; n = n.parent) {
-    if (n.type === 'finally_clause') return true;
-    if (n.type === 'function_definition' || n.type === 'lambda') return false;
+    if (n.type === 'finally_clause') return n;
+    if (n.type === 'function_definition' || n.type === 'lambda') return undefined;
   }
-  return false;
+  return undefined;
+}
+
+const LOOPS = new Set(['for_statement', 'while_statement']);
+const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+function encloses(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * A `return`, `raise`, `break` or `continue` that leaves the function (or the loop iteration)
+ * after the resource is created in `statement` and before the `try` whose `finally` closes it
+ * (`session = ClientSession()`, `if not enabled: return None`, `try: ... finally: await
+ * session.close()`): on that path the resource is never closed. Only exits in the statements that
+ * follow `statement` (or one of its enclosing statements) in their block count, so that another
+ * branch of an `if` is not taken for a path; nothing is reported when the resource is used in
+ * between other than through its methods (it may be closed or handed on there).
+ */
+function exitBeforeClosingTry(statement: Node, closingTry: Node, uses: Node[], kind: ResourceKind, fnNode: Node): Node | undefined {
+  if (closingTry.startIndex < statement.endIndex) return undefined;
+  // Closed in a nested function: when that runs is not known here.
+  for (let n: Node | null = closingTry.parent; n && n.id !== fnNode.id; n = n.parent) if (NESTED_SCOPES.has(n.type)) return undefined;
+  for (const use of uses) {
+    if (use.startIndex >= closingTry.startIndex) break;
+    const parent = use.parent;
+    if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== use.id) return undefined;
+    const attr = parent.childForFieldName('attribute')?.text ?? '';
+    if (kind.close.includes(attr) || EXIT_METHODS.includes(attr)) return undefined;
+  }
+  // The statements that run after `statement`, level by level, up to the one holding the `try`.
+  const following: Node[] = [];
+  let reached = false;
+  for (let at: Node = statement; !reached && at.id !== fnNode.id; ) {
+    const block = at.parent;
+    if (!block) return undefined;
+    if (block.type === 'block' || block.type === 'module') {
+      for (const sibling of block.namedChildren) {
+        if (!sibling || sibling.startIndex < at.endIndex) continue;
+        if (encloses(sibling, closingTry)) {
+          reached = true;
+          if (sibling.id !== closingTry.id) following.push(sibling);
+          break;
+        }
+        following.push(sibling);
+      }
+    }
+    at = block;
+  }
+  if (!reached) return undefined;
+  for (const region of following) {
+    for (const exit of region.descendantsOfType(['return_statement', 'raise_statement', 'break_statement', 'continue_statement'])) {
+      if (!exit || exit.startIndex >= closingTry.startIndex) continue;
+      if (leavesBeforeTry(exit, statement, closingTry, fnNode, uses[0]?.text ?? '')) return exit;
+    }
+  }
+  return undefined;
+}
+
+const EXIT_WORDS: Readonly<Record<string, string>> = {
+  return_statement: 'the function returns',
+  raise_statement: 'an exception is raised',
+  break_statement: 'the loop is left (break)',
+  continue_statement: 'the loop moves on (continue)',
+};
+
+function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: Node, name: string): boolean {
+  for (let n: Node | null = exit.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (NESTED_SCOPES.has(n.type)) return false;
+    if (LOOPS.has(n.type) && (exit.type === 'break_statement' || exit.type === 'continue_statement')) {
+      // The loop it leaves must hold both the creation and the closing `try`.
+      return encloses(n, statement) && encloses(n, closingTry);
+    }
+    if (n.type === 'try_statement') {
+      const body = n.childForFieldName('body');
+      // A raise in a `try` with handlers may be caught; a `finally` on the way out may close it.
+      if (exit.type === 'raise_statement' && body && encloses(body, exit) && n.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause')) return false;
+      const cleanUp = n.namedChildren.find((c) => c?.type === 'finally_clause');
+      if (cleanUp && cleanUp.descendantsOfType('identifier').some((id) => id?.text === name)) return false;
+    }
+  }
+  return exit.type === 'return_statement' || exit.type === 'raise_statement';
 }
 
 /** Nested functions or lambdas that mention the name: the resource may outlive this block. */
@@ -127,12 +218,22 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const scope = ctx.scope.scopeAt(target);
     if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
     const uses = usesOf(fn.node, target);
-    const fate = fateOf(uses, kind);
-    if (fate === 'owned-elsewhere' || fate === 'closed-in-finally') continue;
+    const { fate, closingTry } = fateOf(uses, kind);
+    if (fate === 'owned-elsewhere') continue;
     const closeName = kind.close[0];
+    const withKeyword = kind.asyncWith ? 'async with' : 'with';
+    if (fate === 'closed-in-finally') {
+      const exit = closingTry && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, fn.node);
+      if (!exit) continue;
+      ctx.report({
+        message: `This ${kind.what} is not closed when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block closes it: create it just before that 'try'${kind.noWith ? '' : ` or use '${withKeyword}'`}`,
+        range: ctx.rangeOf(assignment),
+      });
+      continue;
+    }
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
-      : `use '${kind.asyncWith ? 'async with' : 'with'}' (or ${closeName}() in a finally block)`;
+      : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
     const message =
       fate === 'never-closed'
         ? `This ${kind.what} is never closed: ${remedy} so it is released`

@@ -58,6 +58,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['io.open', FILE_OPEN],
   ['io.open_code', FILE_OPEN],
   ['codecs.open', FILE_OPEN],
+  ['os.fdopen', { ...FILE_OPEN, anchor: 'ASYNC231' }],
   // Temporary files are opened (and created) on disk. SpooledTemporaryFile is not: it stays in
   // memory until it grows past its max_size.
   ['tempfile.TemporaryFile', FILE_OPEN],
@@ -123,6 +124,13 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
     ['wait', PROC_WAIT],
     ['communicate', PROC_WAIT],
   ]),
+  // A file object given to the coroutine (`f: TextIO`): its reads and writes block.
+  'io.IOBase': new Map(
+    ['read', 'readline', 'readlines', 'write', 'writelines', 'flush', 'readinto', 'truncate'].map((m): [string, BlockingApi] => [
+      m,
+      { anchor: 'ASYNC232', what: 'reads or writes a file synchronously', fix: 'to-thread' },
+    ]),
+  ),
   'sqlite3.Connection': new Map(['execute', 'executemany', 'executescript', 'commit'].map((m): [string, BlockingApi] => [m, DB_QUERY])),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -153,6 +161,13 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'urllib3.connection_from_url': 'urllib3.HTTPConnectionPool',
   'subprocess.Popen': 'subprocess.Popen',
   'sqlite3.connect': 'sqlite3.Connection',
+  // File objects, as annotations name them (what `open()` returns is reported at the open).
+  // `typing.TextIO`/`BinaryIO` are left out: an in-memory `StringIO`/`BytesIO` is one too.
+  'io.TextIOWrapper': 'io.IOBase',
+  'io.BufferedReader': 'io.IOBase',
+  'io.BufferedWriter': 'io.IOBase',
+  'io.BufferedRandom': 'io.IOBase',
+  'io.FileIO': 'io.IOBase',
   'threading.RLock': 'threading.Lock',
   'threading.Semaphore': 'threading.Lock',
   'threading.BoundedSemaphore': 'threading.Lock',

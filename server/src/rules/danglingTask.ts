@@ -17,7 +17,9 @@ export const danglingTask: Rule = {
       'never used again. Also a bare-statement call of a project helper that creates a task and',
       'hands it back without keeping it (`def spawn(coro): return asyncio.create_task(coro)`, in',
       'this file or an imported module); a helper that adds the task to a set, or gives it a',
-      'callback, keeps it and is not reported.',
+      'callback, keeps it and is not reported. A statement that only gives the new task a done',
+      'callback (`asyncio.create_task(job()).add_done_callback(log_errors)`) is reported too: the',
+      'callback retrieves the exception, but nothing holds the task.',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

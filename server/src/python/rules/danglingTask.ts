@@ -42,6 +42,19 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
       });
       continue;
     }
+    // `asyncio.create_task(job()).add_done_callback(log_errors)` as a statement: the callback
+    // sees the exception, but nothing holds the task itself.
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'add_done_callback') {
+      const chained = parentOf(parent);
+      const statement = chained?.type === 'call' ? parentOf(chained) : null;
+      if (statement?.type === 'expression_statement' && statement.namedChildCount === 1) {
+        ctx.report({
+          message: `The task from ${factory}() gets a done callback but is not kept: a callback does not keep it alive, so it can be garbage-collected before it finishes`,
+          range: ctx.rangeOf(call),
+        });
+      }
+      continue;
+    }
     // `[asyncio.create_task(c) for c in coros]` as a statement: every task is dropped.
     if ((parent.type === 'list_comprehension' || parent.type === 'set_comprehension') && parent.parent?.type === 'expression_statement') {
       ctx.report({

@@ -68,7 +68,9 @@ export const timerOrListenerLeak: Rule = {
     what: [
       '- `setInterval(...)` inside an async function (or a function that returns a promise, or a',
       "  `new Promise` executor) whose handle is discarded, or kept in a variable or property that",
-      '  is never passed to `clearInterval`/`clearTimeout` (nor handed on) anywhere in the file;',
+      '  is never passed to `clearInterval`/`clearTimeout` (nor handed on) anywhere in the file; a',
+      '  `this.timer` counts as cleared or read only in its own class and the classes of the file it',
+      '  extends or that extend it, not through a `this.timer` of an unrelated class;',
       '- `addEventListener(...)`, `.on(...)`, `.addListener(...)` on a long-lived target —',
       '  `process`, `window`, `document`, `this`, a module-level object, or an emitter passed in as',
       '  a parameter (not a request, response, stream, socket, child process or signal; in untyped',
@@ -149,7 +151,10 @@ export const swallowedAbort: Rule = {
       'Not reported: signals that are only `AbortSignal.timeout(...)` (giving up quietly on a',
       'deadline is a choice), fire-and-forget `p.catch(() => {})` statements whose result nobody',
       'reads, handlers with a comment about the abort (`// aborted: wake up early`), and handlers',
-      'inside a loop that itself stops on `signal.aborted`.',
+      'inside a loop that itself stops on abort: its condition reads `signal.aborted`',
+      '(`while (!signal.aborted)`), or its body leaves it when the signal is aborted',
+      '(`if (signal.aborted) break;`, `return` or `throw`, or `signal.throwIfAborted()`; the throwing',
+      'forms only outside the `try` whose handler would catch them).',
     ].join('\n'),
     why: [
       'Aborting rejects the pending work with an `AbortError` so that every caller up the chain',

@@ -692,11 +692,78 @@ interface Removal {
   event: string | undefined;
 }
 
+interface Clear {
+  last: string;
+  text: string;
+  /** For `clearInterval(this.x)`: the class `this` is, when known. */
+  owner?: Node;
+}
+
+/**
+ * The class that `this` is at `node`: arrows see through, methods belong to their class.
+ * Undefined when unknown (a plain function's own `this`, an object literal, module level).
+ */
+function thisOwner(node: Node): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'ClassBody') return isMixin(n.parent) ? undefined : n.parent;
+    if (n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration') {
+      const p = n.parent;
+      if (p?.type === 'MethodDefinition' && p.value === n) continue;
+      // A plain function, or an object literal's method (which may be mixed into a class).
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `(Base) => class extends Base { ... }`: a class that extends whatever it is applied to. */
+function isMixin(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): boolean {
+  const base = cls.superClass && unwrap(cls.superClass);
+  if (base?.type !== 'Identifier') return false;
+  for (let n: Node | undefined = cls.parent; n; n = n.parent) {
+    if (isFunction(n) && n.params.some((p) => patternNames(p).includes(base.name))) return true;
+  }
+  return false;
+}
+
+/** Classes of the file joined with those they extend (by name, within the file): each class's family number. */
+function classFamilies(ast: TSESTree.Program): Map<Node, number> {
+  const classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[] = [];
+  const byName = new Map<string, number[]>();
+  visit(ast, (n) => {
+    if (n.type !== 'ClassDeclaration' && n.type !== 'ClassExpression') return;
+    const name = n.id?.name ?? (n.parent?.type === 'VariableDeclarator' && n.parent.id.type === 'Identifier' ? n.parent.id.name : undefined);
+    classes.push(n);
+    if (name) byName.set(name, [...(byName.get(name) ?? []), classes.length - 1]);
+  });
+  const root = classes.map((_, i) => i);
+  const find = (i: number): number => {
+    while (root[i] !== i) i = root[i] = root[root[i]];
+    return i;
+  };
+  classes.forEach((c, i) => {
+    const base = c.superClass && unwrap(c.superClass);
+    if (base?.type !== 'Identifier') return;
+    for (const j of byName.get(base.name) ?? []) root[find(i)] = find(j);
+  });
+  const out = new Map<Node, number>();
+  classes.forEach((c, i) => out.set(c, find(i)));
+  return out;
+}
+
+/** Whether two `this` owners may be the same object (an unknown owner may be anything). */
+function sameThis(a: Node | undefined, b: Node | undefined, families: () => Map<Node, number>): boolean {
+  if (!a || !b || a === b) return true;
+  const fa = families().get(a);
+  const fb = families().get(b);
+  return fa !== undefined && fa === fb;
+}
+
 export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
   if (isDeclarationFile(ctx.filePath)) return;
   const types = new LazyTypes(ctx);
   const removals: Removal[] = [];
-  const clears: { last: string; text: string }[] = [];
+  const clears: Clear[] = [];
   const calls: TSESTree.CallExpression[] = [];
   visit(ctx.ast, (n) => {
     if (n.type !== 'CallExpression') return;
@@ -708,15 +775,18 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     }
     const fname = callee.type === 'Identifier' ? callee.name : method;
     if ((fname === 'clearInterval' || fname === 'clearTimeout') && n.arguments[0] && n.arguments[0].type !== 'SpreadElement') {
-      clears.push({ last: lastSegment(ctx, n.arguments[0]), text: normalized(ctx, n.arguments[0]) });
+      const arg = unwrap(n.arguments[0]);
+      const owner = arg.type === 'MemberExpression' && unwrap(arg.object).type === 'ThisExpression' ? thisOwner(arg) : undefined;
+      clears.push({ last: lastSegment(ctx, n.arguments[0]), text: normalized(ctx, n.arguments[0]), owner });
     }
   });
   let topLevel: Set<string> | undefined;
+  let families: Map<Node, number> | undefined;
   const fnDeclared = new Map<FunctionNode, Set<string>>();
   for (const call of calls) {
     const interval = isGlobalSetInterval(ctx, call);
     if (interval) {
-      checkInterval(ctx, call, clears);
+      checkInterval(ctx, call, clears, () => (families ??= classFamilies(ctx.ast)));
       continue;
     }
     const method = methodName(call);
@@ -742,7 +812,7 @@ function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression):
   return false;
 }
 
-function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears: { last: string; text: string }[]): void {
+function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears: Clear[], families: () => Map<Node, number>): void {
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
   if (!fn || !isAsyncContext(fn) || runsOnce(ctx, fn)) return;
@@ -758,8 +828,12 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     if (!refs.some((r) => !isHarmlessTimerUse(r))) problem = `its handle '${name}' is never passed to clearInterval()`;
   } else if (parent?.type === 'AssignmentExpression' && parent.right === node && parent.operator === '=') {
     const last = lastSegment(ctx, parent.left);
-    const cleared = clears.some((c) => c.last === last);
-    if (!cleared && !readElsewhere(ctx, last, parent.left)) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
+    // `this.timer` is cleared by `clearInterval(this.timer)` in the same class (or a class it
+    // extends or that extends it), not by one in an unrelated class of the file.
+    const left = unwrap(parent.left);
+    const owner = left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression' ? thisOwner(left) : undefined;
+    const cleared = clears.some((c) => c.last === last && sameThis(owner, c.owner, families));
+    if (!cleared && !readElsewhere(ctx, last, parent.left, owner, families)) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
   }
   if (!problem) return;
   ctx.report({
@@ -778,12 +852,16 @@ function isHarmlessTimerUse(ref: TSESTree.Identifier): boolean {
   return false;
 }
 
-/** Whether a property or variable named `name` is read anywhere other than in `exclude`. */
-function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node): boolean {
+/**
+ * Whether a property or variable named `name` is read anywhere other than in `exclude` (for a
+ * `this.name` of a known class, `this.name` reads count only in that class and its relatives).
+ */
+function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: Node, families?: () => Map<Node, number>): boolean {
   let found = false;
   visit(ctx.ast, (n) => {
     if (found || (n.range[0] >= exclude.range[0] && n.range[1] <= exclude.range[1])) return;
     if (n.type === 'MemberExpression' && propName(n) === name) {
+      if (owner && families && unwrap(n.object).type === 'ThisExpression' && !sameThis(owner, thisOwner(n), families)) return;
       const p = n.parent;
       if (!(p?.type === 'AssignmentExpression' && p.left === n)) found = true;
     } else if (n.type === 'Identifier' && n.name === name && isReference(n)) {
@@ -1034,9 +1112,16 @@ function deliberate(ctx: TsRuleContext, body: Node): boolean {
   );
 }
 
-/** `while (!signal.aborted) { try { ... } catch { ... } }`: the loop itself stops on abort. */
-function loopStopsOnAbort(node: Node): boolean {
-  for (let n = node.parent; n && !isFunction(n); n = n.parent) {
+/**
+ * A loop around the handler that itself stops on abort: its condition reads `signal.aborted`
+ * (`while (!signal.aborted) { try { ... } catch { ... } }`), or its body leaves it when the
+ * signal is aborted (`if (signal.aborted) break;` / `return` / `throw`, or
+ * `signal.throwIfAborted()`), outside the `try` the handler belongs to for the throwing forms.
+ */
+function loopStopsOnAbort(clause: TSESTree.CatchClause): boolean {
+  const tryStatement = clause.parent;
+  for (let n: Node | undefined = clause.parent; n && !isFunction(n); n = n.parent) {
+    if (!isLoop(n)) continue;
     if ((n.type === 'WhileStatement' || n.type === 'DoWhileStatement' || n.type === 'ForStatement') && n.test) {
       let found = false;
       visit(n.test, (t) => {
@@ -1044,8 +1129,39 @@ function loopStopsOnAbort(node: Node): boolean {
       });
       if (found) return true;
     }
+    if (bodyLeavesOnAbort(n, tryStatement)) return true;
   }
   return false;
+}
+
+function bodyLeavesOnAbort(loop: Node & { body: Node }, tryStatement: TSESTree.TryStatement): boolean {
+  const inTry = (node: Node) => node.range[0] >= tryStatement.block.range[0] && node.range[1] <= tryStatement.block.range[1];
+  let found = false;
+  visit(loop.body, (n) => {
+    if (found) return;
+    if (n.type === 'IfStatement' && testsAborted(n.test)) {
+      const exits = n.consequent.type === 'BlockStatement' ? n.consequent.body : [n.consequent];
+      found = exits.some((e) =>
+        e.type === 'ReturnStatement' || (e.type === 'ThrowStatement' && !inTry(e)) || (e.type === 'BreakStatement' && (e.label !== null || breakTarget(e) === loop)));
+    } else if (n.type === 'CallExpression' && methodName(n) === 'throwIfAborted' && !inTry(n)) {
+      found = true;
+    }
+  }, isFunction);
+  return found;
+}
+
+/** `signal.aborted`, `signal?.aborted`, `signal && signal.aborted`, `signal.aborted || done`. */
+function testsAborted(test: Node): boolean {
+  const t = unwrap(test);
+  if (t.type === 'MemberExpression') return propName(t) === 'aborted';
+  if (t.type === 'LogicalExpression') return testsAborted(t.left) || testsAborted(t.right);
+  return false;
+}
+
+/** The loop or switch an unlabelled `break` leaves. */
+function breakTarget(node: TSESTree.BreakStatement): Node | undefined {
+  for (let n: Node | undefined = node.parent; n && !isFunction(n); n = n.parent) if (isLoop(n) || n.type === 'SwitchStatement') return n;
+  return undefined;
 }
 
 /** The signal parameters that `root` actually refers to. */

@@ -1,13 +1,18 @@
 /**
- * blocking-call-in-async (TS/JS): synchronous Node APIs called directly inside an async
- * function. Callees are resolved through imports and `require` (ctx.imports), so an unrelated
- * `obj.readFileSync()` or a shadowing local is never reported.
+ * blocking-call-in-async (TS/JS): synchronous Node APIs called inside an async function, or in a
+ * callback that runs during its call (`paths.map((p) => fs.readFileSync(p))`, an IIFE). Callees
+ * are resolved through imports and `require` (ctx.imports), dynamic `await import()` and local
+ * `const` aliases of module bindings, so an unrelated `obj.readFileSync()` or a shadowing local
+ * is never reported.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
-import type { ModuleMember } from '../imports';
-import { awaitText, enclosingFunction, functionDisplayName, insertImportEdit, visit, type FunctionNode } from '../util';
+import { normalizeModule, type ModuleMember } from '../imports';
+import { awaitText, enclosingFunction, functionDisplayName, insertImportEdit, isFunction, patternNames, visit, type FunctionNode } from '../util';
+
+type Node = TSESTree.Node;
 
 /** `fs` functions whose `fs/promises` twin takes the same arguments and resolves to the same value. */
 const FS_PROMISE_TWINS: Readonly<Record<string, string>> = {
@@ -60,29 +65,92 @@ function isBlocking(m: ModuleMember): boolean {
   }
 }
 
-/**
- * The function a blocking call would stall the event loop from: an `async` function, a function
- * declared to return a `Promise`, or the executor of `new Promise(...)` (which runs synchronously
- * inside the caller that expects a promise).
- */
-function asyncContext(node: TSESTree.Node): FunctionNode | undefined {
-  const fn = enclosingFunction(node);
-  if (!fn) return undefined;
-  if (fn.async) return fn;
-  const returnType = fn.returnType?.typeAnnotation;
-  if (returnType?.type === 'TSTypeReference' && returnType.typeName.type === 'Identifier' && returnType.typeName.name === 'Promise') return fn;
+/** Array (and Map/Set) methods that call their callback before they return. */
+const INLINE_CALLBACK_METHODS = new Set([
+  'map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted',
+]);
+
+/** Why a plain function runs during the call of the function around it, if it does. */
+function inlineReason(ctx: TsRuleContext, fn: FunctionNode): string | undefined {
+  if (fn.async || fn.generator) return undefined;
   const parent = fn.parent;
-  if (parent?.type === 'NewExpression' && parent.arguments[0] === fn && parent.callee.type === 'Identifier' && parent.callee.name === 'Promise') {
-    return asyncContext(parent) ?? fn;
+  if (parent?.type === 'CallExpression') {
+    if (parent.callee === fn) return 'the function is called on the spot';
+    const callee = parent.callee;
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
+      const method = callee.property.name;
+      if (INLINE_CALLBACK_METHODS.has(method) && parent.arguments[0] === fn && receiverRunsCallbacksInline(ctx, callee.object)) return `the callback of ${method}() runs before it returns`;
+      // Array.from(items, (x) => ...)
+      if (method === 'from' && parent.arguments[1] === fn && callee.object.type === 'Identifier' && callee.object.name === 'Array' && ctx.imports.isGlobalReference(callee.object)) {
+        return 'the callback of Array.from() runs before it returns';
+      }
+    }
+  }
+  // (function () { ... }).call(this)
+  if (parent?.type === 'MemberExpression' && parent.object === fn && !parent.computed && parent.property.type === 'Identifier'
+    && (parent.property.name === 'call' || parent.property.name === 'apply') && parent.parent?.type === 'CallExpression' && parent.parent.callee === parent) {
+    return 'the function is called on the spot';
   }
   return undefined;
 }
 
-function contextName(fn: FunctionNode): string {
-  if (fn.async) return `async function '${functionDisplayName(fn)}'`;
+/**
+ * Whether `receiver.map(cb)` calls `cb` right away: without types, any receiver; with types, an
+ * array, tuple, typed array, Map or Set (not a stream, a cursor or an observable, whose callbacks
+ * run later).
+ */
+function receiverRunsCallbacksInline(ctx: TsRuleContext, receiver: Node): boolean {
+  const services = ctx.types();
+  const tsNode = services?.tsNodeFor(receiver);
+  if (!services || !tsNode) return true;
+  const { checker } = services;
+  const type = checker.getTypeAtLocation(tsNode);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+  return parts.length > 0 && parts.every((part) => {
+    const t = checker.getApparentType(part);
+    if (t.flags & ts.TypeFlags.Any) return true;
+    if (checker.isArrayType(t) || checker.isTupleType(t)) return true;
+    const name = t.getSymbol()?.getName();
+    return !!name && /^(?:ReadonlyArray|Array|Map|ReadonlyMap|Set|ReadonlySet|(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array)$/.test(name);
+  });
+}
+
+interface AsyncContext {
+  /** The async function (or promise-returning function, or executor) whose call is stalled. */
+  fn: FunctionNode;
+  /** Why the blocking call runs during that call when it sits in a nested function. */
+  via?: string;
+}
+
+/**
+ * The function a blocking call would stall the event loop from: an `async` function, a function
+ * declared to return a `Promise`, or the executor of `new Promise(...)` (which runs synchronously
+ * inside the caller that expects a promise); through callbacks that run before the call that
+ * takes them returns (array methods, IIFEs).
+ */
+function asyncContext(ctx: TsRuleContext, node: Node): AsyncContext | undefined {
+  const fn = enclosingFunction(node);
+  if (!fn) return undefined;
+  if (fn.async) return { fn };
+  const returnType = fn.returnType?.typeAnnotation;
+  if (returnType?.type === 'TSTypeReference' && returnType.typeName.type === 'Identifier' && returnType.typeName.name === 'Promise') return { fn };
   const parent = fn.parent;
-  if (parent?.type === 'NewExpression' && parent.arguments[0] === fn) return 'a Promise executor';
-  return `promise-returning function '${functionDisplayName(fn)}'`;
+  if (parent?.type === 'NewExpression' && parent.arguments[0] === fn && parent.callee.type === 'Identifier' && parent.callee.name === 'Promise') {
+    return asyncContext(ctx, parent) ?? { fn };
+  }
+  const reason = inlineReason(ctx, fn);
+  if (!reason) return undefined;
+  const outer = asyncContext(ctx, fn);
+  return outer && { fn: outer.fn, via: outer.via ?? reason };
+}
+
+function contextName({ fn, via }: AsyncContext): string {
+  const suffix = via ? ` (${via})` : '';
+  if (fn.async) return `async function '${functionDisplayName(fn)}'${suffix}`;
+  const parent = fn.parent;
+  if (parent?.type === 'NewExpression' && parent.arguments[0] === fn) return `a Promise executor${suffix}`;
+  return `promise-returning function '${functionDisplayName(fn)}'${suffix}`;
 }
 
 /** `Date.now()` / `performance.now()` / `new Date().getTime()`: a clock read. */
@@ -107,13 +175,14 @@ function hasAwait(node: TSESTree.Node): boolean {
 }
 
 export function checkTsBlockingCalls(ctx: TsRuleContext): void {
+  let aliases: LocalAliases | undefined;
   visit(ctx.ast, (node) => {
     // Busy-wait: `while (Date.now() < deadline) {}` spins the thread until the clock moves on.
     if ((node.type === 'WhileStatement' || node.type === 'DoWhileStatement' || node.type === 'ForStatement') && node.test && readsClock(node.test) && !hasAwait(node.body)) {
-      const fn = asyncContext(node);
-      if (!fn) return;
+      const context = asyncContext(ctx, node);
+      if (!context) return;
       ctx.report({
-        message: `This loop spins until the clock moves on: it blocks the event loop inside ${contextName(fn)}. Wait with 'await setTimeout(ms)' from 'timers/promises'`,
+        message: `This loop spins until the clock moves on: it blocks the event loop inside ${contextName(context)}. Wait with 'await setTimeout(ms)' from 'timers/promises'`,
         range: ctx.rangeOf(node.test),
       });
       return;
@@ -122,29 +191,169 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
     // Atomics.wait blocks the calling thread (the main thread of Node included).
     if (node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Atomics'
       && node.callee.property.type === 'Identifier' && node.callee.property.name === 'wait' && ctx.imports.isGlobalReference(node.callee.object)) {
-      const fn = asyncContext(node);
-      if (!fn) return;
+      const context = asyncContext(ctx, node);
+      if (!context) return;
       ctx.report({
-        message: `Atomics.wait() blocks the thread inside ${contextName(fn)}: use 'await Atomics.waitAsync(...).value' instead`,
+        message: `Atomics.wait() blocks the thread inside ${contextName(context)}: use 'await Atomics.waitAsync(...).value' instead`,
         range: ctx.rangeOf(node),
       });
       return;
     }
-    const member = ctx.imports.resolve(node.callee);
-    if (!member || !isBlocking(member)) return;
-    const fn = asyncContext(node);
-    if (!fn) return;
+    let member = ctx.imports.resolve(node.callee);
+    let fixable = true;
+    if (!member) {
+      aliases ??= new LocalAliases(ctx);
+      const local = aliases.resolve(node.callee);
+      if (!local) return;
+      member = local.member;
+      fixable = local.fixable;
+    }
+    if (!isBlocking(member)) return;
+    const context = asyncContext(ctx, node);
+    if (!context) return;
+    const { fn } = context;
     const qualified = `${member.module}.${member.path.join('.')}`;
     const written = ctx.text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
-    const shown = written === qualified || written.endsWith(`.${member.path.join('.')}`) ? `${written}()` : `${written}() (${qualified})`;
+    const shown = !/^[\w$.]+$/.test(written) ? `${qualified}()` : written === qualified || written.endsWith(`.${member.path.join('.')}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
-      message: `${shown} blocks the event loop inside ${contextName(fn)}`,
+      message: `${shown} blocks the event loop inside ${contextName(context)}`,
       range: ctx.rangeOf(node),
       anchors: ['n/no-sync'],
-      // `await` is only valid inside an async function.
-      fix: fn.async ? fixFor(ctx, node, member) : undefined,
+      // `await` is only valid directly inside an async function (not in its callbacks or executors).
+      fix: fixable && fn.async && enclosingFunction(node) === fn ? fixFor(ctx, node, member) : undefined,
     });
   });
+}
+
+/**
+ * `const` bindings inside the file that stand for a module or one of its members and that
+ * ctx.imports does not follow: a dynamic import (`const fs = await import('node:fs')`,
+ * `const { readFileSync } = await import('fs')`), and an alias of a module binding
+ * (`const { readFileSync: read } = fs` after `import fs from 'node:fs'`, `const read = fs.readFileSync`).
+ */
+class LocalAliases {
+  private readonly byName = new Map<string, LocalAlias[]>();
+  private readonly declarationCounts = new Map<Node, Map<string, number>>();
+
+  constructor(private readonly ctx: TsRuleContext) {
+    // In document order, so that an alias of an alias resolves.
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || !n.init || n.parent?.type !== 'VariableDeclaration' || n.parent.kind !== 'const') return;
+      const base = this.memberOf(n.init);
+      if (!base) return;
+      const scope = scopeOf(n.parent);
+      if (!scope) return;
+      if (n.id.type === 'Identifier') {
+        this.add({ id: n.id, scope, member: base.member, fixable: base.fixable && base.member.binding === 'namespace' });
+        return;
+      }
+      if (n.id.type !== 'ObjectPattern') return;
+      for (const prop of n.id.properties) {
+        if (prop.type !== 'Property' || prop.computed) continue;
+        const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' && typeof prop.key.value === 'string' ? prop.key.value : undefined;
+        const value = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value;
+        if (key === undefined || value.type !== 'Identifier') continue;
+        const path = key === 'default' && base.member.path.length === 0 ? [] : [...base.member.path, key];
+        // A named alias gets no fix: the fix would add a static import the file chose not to have.
+        this.add({ id: value, scope, member: { module: base.member.module, path, binding: path.length ? 'named' : 'namespace' }, fixable: path.length === 0 });
+      }
+    });
+  }
+
+  private add(alias: LocalAlias): void {
+    const list = this.byName.get(alias.id.name) ?? [];
+    list.push(alias);
+    this.byName.set(alias.id.name, list);
+  }
+
+  /** The module member an expression denotes: `await import('fs')`, a module binding, a local alias, and members of them. */
+  private memberOf(expr: Node): { member: ModuleMember; fixable: boolean } | undefined {
+    const path: string[] = [];
+    let base = expr;
+    for (;;) {
+      if (base.type === 'TSAsExpression' || base.type === 'TSNonNullExpression' || base.type === 'TSSatisfiesExpression' || base.type === 'ChainExpression') base = base.expression;
+      else if (base.type === 'MemberExpression') {
+        const key = !base.computed && base.property.type === 'Identifier' ? base.property.name : base.computed && base.property.type === 'Literal' && typeof base.property.value === 'string' ? base.property.value : undefined;
+        if (key === undefined) return undefined;
+        path.unshift(key);
+        base = base.object;
+      } else break;
+    }
+    if (base.type === 'AwaitExpression' && base.argument.type === 'ImportExpression') {
+      const source = base.argument.source;
+      if (source.type !== 'Literal' || typeof source.value !== 'string') return undefined;
+      // The namespace of a built-in module has its exports both as members and as `default`.
+      if (path[0] === 'default') path.shift();
+      return { member: { module: normalizeModule(source.value), path, binding: 'namespace' }, fixable: true };
+    }
+    if (base.type !== 'Identifier') return undefined;
+    const imported = this.ctx.imports.resolve(base);
+    if (imported) return { member: { ...imported, path: [...imported.path, ...path] }, fixable: imported.binding !== 'named' };
+    const alias = this.lookup(base);
+    if (!alias) return undefined;
+    return { member: { ...alias.member, path: [...alias.member.path, ...path], binding: alias.member.binding }, fixable: alias.fixable };
+  }
+
+  /** The module member a callee denotes through a local alias, if any. */
+  resolve(callee: Node): { member: ModuleMember; fixable: boolean } | undefined {
+    const found = this.memberOf(callee);
+    if (!found) return undefined;
+    // A named alias called directly (`read(p)`), or a namespace alias's member (`fs.readFileSync(p)`).
+    // `(await import('fs')).readFileSync(p)`: the fix would have to re-parenthesise the import.
+    const fixable = found.fixable && callee.type === 'MemberExpression' && callee.object.type !== 'AwaitExpression' && found.member.binding === 'namespace';
+    return { member: found.member, fixable };
+  }
+
+  /** The alias an identifier refers to: declared before it, in a scope around it, and not redeclared inside that scope. */
+  private lookup(id: TSESTree.Identifier): LocalAlias | undefined {
+    const candidates = this.byName.get(id.name);
+    if (!candidates) return undefined;
+    for (const alias of candidates) {
+      if (alias.id === id || id.range[0] < alias.id.range[1]) continue;
+      if (id.range[0] < alias.scope.range[0] || id.range[1] > alias.scope.range[1]) continue;
+      if (this.declarationsIn(alias.scope).get(id.name) !== 1) continue;
+      return alias;
+    }
+    return undefined;
+  }
+
+  private declarationsIn(scope: Node): Map<string, number> {
+    let counts = this.declarationCounts.get(scope);
+    if (counts) return counts;
+    counts = new Map();
+    const declare = (p: Node | null | undefined) => {
+      for (const name of patternNames(p)) counts!.set(name, (counts!.get(name) ?? 0) + 1);
+    };
+    visit(scope, (n) => {
+      if (n.type === 'VariableDeclarator') declare(n.id);
+      else if (isFunction(n)) {
+        declare(n.id);
+        for (const p of n.params) declare(p);
+      } else if ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id) declare(n.id);
+      else if (n.type === 'CatchClause') declare(n.param);
+      else if (n.type === 'ImportSpecifier' || n.type === 'ImportDefaultSpecifier' || n.type === 'ImportNamespaceSpecifier') declare(n.local);
+      else if (n.type === 'TSImportEqualsDeclaration') declare(n.id);
+    });
+    this.declarationCounts.set(scope, counts);
+    return counts;
+  }
+}
+
+interface LocalAlias {
+  id: TSESTree.Identifier;
+  /** The block (or program) the `const` is visible in. */
+  scope: Node;
+  member: ModuleMember;
+  /** Whether the promise-API fix applies to calls through it. */
+  fixable: boolean;
+}
+
+function scopeOf(declaration: Node): Node | undefined {
+  const parent = declaration.parent;
+  if (!parent) return undefined;
+  if (parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock' || parent.type === 'SwitchCase') return parent.type === 'SwitchCase' ? parent.parent : parent;
+  if (parent.type === 'ExportNamedDeclaration' && parent.parent?.type === 'Program') return parent.parent;
+  return undefined;
 }
 
 function fixFor(ctx: TsRuleContext, call: TSESTree.CallExpression, member: ModuleMember): Fix | undefined {

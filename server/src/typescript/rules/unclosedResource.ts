@@ -1,7 +1,8 @@
 /**
  * unclosed-resource (TS/JS): a handle that holds an OS or pool resource — a `FileHandle` from
  * `fs/promises`, a socket, a `readline` interface, a file stream, a pool client, an HTTP server
- * in a test — kept in a local variable and not closed on every path.
+ * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`) — kept in a local
+ * variable and not closed on every path.
  *
  * Ownership is followed the way the Python rule does it: a handle that is returned, yielded,
  * stored, passed to another call, aliased or declared with `using` / `await using` belongs to
@@ -10,10 +11,11 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { ModuleMember } from '../imports';
-import { isPromiseLike } from '../project';
+import { isPromiseLike, type TypeServices } from '../project';
 import { enclosingFunction, isFunction, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
@@ -29,8 +31,12 @@ interface ResourceKind {
   asyncClose?: boolean;
   /** Being iterated with `for await` or driven by listeners ends its life by itself. */
   consumable?: boolean;
-  /** Only a handle whose `listen()` is called holds anything (servers). */
-  needsListen?: boolean;
+  /** Only a handle on which one of these methods is called holds anything (`listen()` of a server, `connect()` of a pg client). */
+  activatedBy?: readonly string[];
+  /** Methods whose result keeps the resource alive and can take it elsewhere (`client.db()` of MongoDB). */
+  handles?: readonly string[];
+  /** Meant to be made once and shared: the message says so. */
+  shared?: boolean;
 }
 
 const FILE_HANDLE: ResourceKind = { what: 'file handle', close: ['close'], finallyCall: 'close', asyncClose: true };
@@ -39,8 +45,18 @@ const SOCKET: ResourceKind = { what: 'socket', close: ['end', 'destroy', 'destro
 const READLINE: ResourceKind = { what: 'readline interface', close: ['close'], finallyCall: 'close', consumable: true };
 const READ_STREAM: ResourceKind = { what: 'file stream', close: ['close', 'destroy'], finallyCall: 'destroy', consumable: true };
 const WRITE_STREAM: ResourceKind = { what: 'file stream', close: ['end', 'close', 'destroy'], finallyCall: 'end' };
-const SERVER: ResourceKind = { what: 'server', close: ['close', 'closeAllConnections'], finallyCall: 'close', needsListen: true };
+const SERVER: ResourceKind = { what: 'server', close: ['close', 'closeAllConnections'], finallyCall: 'close', activatedBy: ['listen'] };
 const POOL_CLIENT: ResourceKind = { what: 'pool client', close: ['release', 'end', 'destroy'], finallyCall: 'release' };
+// Database clients and pools made inside a function: one connection (or pool of them) per call.
+const PG_CLIENT: ResourceKind = { what: 'database client', close: ['end'], finallyCall: 'end', asyncClose: true, activatedBy: ['connect'] };
+const PG_POOL: ResourceKind = { what: 'connection pool', close: ['end'], finallyCall: 'end', asyncClose: true, activatedBy: ['query', 'connect'], shared: true };
+// `conn.promise()` wraps the connection (or pool) in its promise API.
+const MYSQL_CONNECTION: ResourceKind = { what: 'database connection', close: ['end', 'destroy'], finallyCall: 'end', asyncClose: true, handles: ['promise'] };
+const MYSQL_POOL: ResourceKind = { what: 'connection pool', close: ['end'], finallyCall: 'end', asyncClose: true, activatedBy: ['query', 'execute', 'getConnection'], handles: ['promise'], shared: true };
+// `client.connect()` resolves to the client itself; `db()`, `startSession()` and `watch()` keep it alive.
+const MONGO_HANDLES = ['connect', 'db', 'collection', 'startSession', 'watch'];
+const MONGO_CONNECTED: ResourceKind = { what: 'database client', close: ['close'], finallyCall: 'close', asyncClose: true, handles: MONGO_HANDLES, shared: true };
+const MONGO_NEW: ResourceKind = { ...MONGO_CONNECTED, activatedBy: ['connect', ...MONGO_HANDLES] };
 
 function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.');
@@ -63,9 +79,25 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
     case 'https':
     case 'http2':
       return p === 'createServer' || p === 'createSecureServer' ? SERVER : undefined;
+    case 'mysql':
+    case 'mysql2':
+    case 'mysql2/promise':
+      if (p === 'createConnection' || p === 'default.createConnection') return MYSQL_CONNECTION;
+      if (p === 'createPool' || p === 'default.createPool') return MYSQL_POOL;
+      return undefined;
+    case 'mongodb':
+      return p === 'MongoClient.connect' ? MONGO_CONNECTED : undefined;
     default:
       return undefined;
   }
+}
+
+/** `new Client(...)` / `new pg.Pool(...)` (pg), `new MongoClient(...)` (mongodb). */
+function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
+  const p = m.path.join('.').replace(/^default\./, '');
+  if (m.module === 'pg') return p === 'Client' ? PG_CLIENT : p === 'Pool' ? PG_POOL : undefined;
+  if (m.module === 'mongodb') return p === 'MongoClient' ? MONGO_NEW : undefined;
+  return undefined;
 }
 
 function unwrap(node: Node): Node {
@@ -79,6 +111,10 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   let value = unwrap(init);
   const awaited = value.type === 'AwaitExpression';
   if (awaited) value = unwrap((value as TSESTree.AwaitExpression).argument);
+  if (value.type === 'NewExpression') {
+    const member = ctx.imports.resolve(value.callee);
+    return member && kindOfModuleClass(member);
+  }
   if (value.type !== 'CallExpression') return undefined;
   const callee = value.callee;
   const member = ctx.imports.resolve(callee);
@@ -86,6 +122,8 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     const kind = kindOfModuleCall(member);
     if (!kind) return undefined;
     if (kind === FILE_HANDLE && !awaited) return undefined;
+    // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
+    if ((kind === MONGO_CONNECTED || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }
@@ -135,53 +173,143 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
-function fateOf(uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; listened: boolean; closeAt?: number } {
+function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; activated: boolean; closeAt?: number } {
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
-  let listened = false;
+  let activated = false;
   for (const { id } of uses) {
     const parent = id.parent;
-    if (!parent) return { fate: 'owned-elsewhere', listened };
+    if (!parent) return { fate: 'owned-elsewhere', activated };
     if (parent.type === 'MemberExpression' && parent.object === id) {
       const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && called && kind.close.includes(method)) {
-        if (insideNestedFunction(call, fn) || inside(call, 'finally', fn)) return { fate: 'closed', listened };
+        if (insideNestedFunction(call, fn) || inside(call, 'finally', fn)) return { fate: 'closed', activated };
         if (inside(call, 'catch', fn)) closedOnError = true;
         else closedOnSuccess ??= call.range[0];
         continue;
       }
-      if (method === 'listen' && called) listened = true;
+      if (method && called && kind.activatedBy?.includes(method)) activated = true;
+      // `client.db()`: a handle that keeps the client alive, and may take it elsewhere.
+      if (method && called && kind.handles?.includes(method) && handleEscapes(call, kind.handles, fn)) return { fate: 'owned-elsewhere', activated };
       // A stream made from a FileHandle closes the handle when it ends (autoClose).
-      if (kind === FILE_HANDLE && called && method && ['createReadStream', 'createWriteStream', 'readableWebStream', 'readLines'].includes(method)) return { fate: 'owned-elsewhere', listened };
+      if (kind === FILE_HANDLE && called && method && ['createReadStream', 'createWriteStream', 'readableWebStream', 'readLines'].includes(method)) return { fate: 'owned-elsewhere', activated };
       // Listeners, piping and reading hand the lifetime to the stream's own end.
-      if (kind.consumable && called && method && ['on', 'once', 'addListener', 'pipe', 'resume', 'read'].includes(method)) return { fate: 'owned-elsewhere', listened };
-      if (parent.computed) return { fate: 'owned-elsewhere', listened }; // x[Symbol.asyncIterator]() and the like
+      if (kind.consumable && called && method && ['on', 'once', 'addListener', 'pipe', 'resume', 'read'].includes(method)) return { fate: 'owned-elsewhere', activated };
+      if (parent.computed) return { fate: 'owned-elsewhere', activated }; // x[Symbol.asyncIterator]() and the like
       continue; // any other member use (fh.read(), socket.write()) keeps it here
     }
     if (parent.type === 'ForOfStatement' && parent.right === id) {
-      if (kind.consumable) return { fate: 'owned-elsewhere', listened };
+      if (kind.consumable) return { fate: 'owned-elsewhere', activated };
       continue;
     }
     if (parent.type === 'UnaryExpression' && parent.operator === 'typeof') continue;
     if (parent.type === 'BinaryExpression' || parent.type === 'IfStatement' || parent.type === 'LogicalExpression' && parent.parent?.type === 'IfStatement') continue;
     if (parent.type === 'TemplateLiteral') continue;
+    // `await once(socket, 'connect')`, `on(socket, 'data')` (node:events) wait on it without taking it.
+    if (parent.type === 'CallExpression' && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && isEventsWaiter(ctx, parent)) {
+      // Waiting for it to end (`once(sock, 'close')`): the other side closes it.
+      const event = parent.arguments[1];
+      if (event?.type === 'Literal' && (event.value === 'close' || event.value === 'end' || event.value === 'finish')) return { fate: 'closed', activated };
+      continue;
+    }
     // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
-    return { fate: 'owned-elsewhere', listened };
+    return { fate: 'owned-elsewhere', activated };
   }
   // Closed only in a catch clause: on success it is never closed.
-  if (closedOnSuccess === undefined) return { fate: 'never-closed', listened };
-  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', listened, closeAt: closedOnSuccess };
+  if (closedOnSuccess === undefined) return { fate: 'never-closed', activated };
+  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess };
 }
 
-/** Whether anything that can throw (a call, `await`, `new`, `throw`) lies between two offsets of `fn`. */
-function mayThrowBetween(fn: FunctionNode, from: number, to: number): boolean {
+/** `events.once(x, ...)`, `events.on(x, ...)`, `EventEmitter.once(x, ...)` from node:events. */
+function isEventsWaiter(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const m = ctx.imports.resolve(call.callee);
+  if (!m || m.module !== 'events') return false;
+  const p = m.path.join('.').replace(/^(default\.)?(EventEmitter\.)?/, '');
+  return p === 'once' || p === 'on';
+}
+
+/** The outermost expression of the member/call chain that starts at `node` (`a.b().c()` from `a`). */
+function chainTop(node: Node): Node {
+  let n = node;
+  for (;;) {
+    const p = n.parent;
+    if (!p) return n;
+    if ((p.type === 'MemberExpression' && p.object === n) || (p.type === 'CallExpression' && p.callee === n)
+      || p.type === 'TSNonNullExpression' || p.type === 'ChainExpression' || p.type === 'TSAsExpression') n = p;
+    else return n;
+  }
+}
+
+/**
+ * Whether a handle made from the resource (`client.db('app')`) leaves the function: returned,
+ * stored, passed on, or kept in a variable that does. A chain that goes on to a query
+ * (`client.db().collection('x').findOne()`) gives back data, not the handle.
+ */
+function handleEscapes(call: TSESTree.CallExpression, handles: readonly string[], fn: FunctionNode, depth = 0): boolean {
+  let top = chainTop(call);
+  const last = unwrap(top);
+  const lastMethod = last.type === 'CallExpression' && last.callee.type === 'MemberExpression' && !last.callee.computed && last.callee.property.type === 'Identifier' ? last.callee.property.name : undefined;
+  if (!lastMethod || !handles.includes(lastMethod)) return false;
+  if (top.parent?.type === 'AwaitExpression') top = top.parent;
+  const parent = top.parent;
+  if (!parent || parent.type === 'ExpressionStatement') return false;
+  if (parent.type !== 'VariableDeclarator' || parent.id.type !== 'Identifier' || depth > 3) return true;
+  for (const { id } of usesOf(fn, parent.id)) {
+    const p = id.parent;
+    if (p?.type === 'MemberExpression' && p.object === id) {
+      const c = p.parent;
+      if (c?.type === 'CallExpression' && c.callee === p && handleEscapes(c, handles, fn, depth + 1)) return true;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Listener and option calls on the resource itself: they cannot throw. */
+const CONFIGURING = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'off', 'removeListener', 'setEncoding', 'setNoDelay', 'setKeepAlive', 'setTimeout', 'ref', 'unref']);
+
+function configures(call: TSESTree.CallExpression, name: string): boolean {
+  const callee = call.callee;
+  return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.object.name === name
+    && callee.property.type === 'Identifier' && CONFIGURING.has(callee.property.name);
+}
+
+/**
+ * `new Promise((resolve) => socket.once('connect', resolve))`: an executor without `reject`
+ * that only sets up listeners on the resource and calls `resolve`. Awaiting it cannot throw.
+ */
+function quietPromise(node: Node, name: string): boolean {
+  if (node.type !== 'NewExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'Promise') return false;
+  const executor = node.arguments[0];
+  if (!executor || !isFunction(executor) || executor.params.length > 1 || executor.async) return false;
+  const resolve = executor.params[0]?.type === 'Identifier' ? executor.params[0].name : undefined;
+  let quiet = true;
+  visit(executor.body, (n) => {
+    if (!quiet) return;
+    if (n.type === 'CallExpression') {
+      if (configures(n, name) || (n.callee.type === 'Identifier' && n.callee.name === resolve)) return;
+      quiet = false;
+    } else if (n.type === 'AwaitExpression' || n.type === 'NewExpression' || n.type === 'ThrowStatement') quiet = false;
+  }, isFunction);
+  return quiet;
+}
+
+/**
+ * Whether anything that can throw (a call, `await`, `new`, `throw`) lies between two offsets of
+ * `fn`. Listener set-up on the resource itself and awaiting a promise that cannot reject are
+ * quiet; so are the bodies of callbacks (the call that takes one counts, and they run later).
+ */
+function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string): boolean {
   let found = false;
   visit(fn.body ?? fn, (node) => {
     if (found || node.range[0] < from || node.range[1] > to) return;
+    if (node.type === 'AwaitExpression' && quietPromise(unwrap(node.argument), name)) return;
+    if (node.type === 'CallExpression' && configures(node, name)) return;
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
-  });
+  }, (node) => isFunction(node) || quietPromise(node, name));
   return found;
 }
 
@@ -204,15 +332,16 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const kind = acquired(ctx, node.init, isTestFile);
     if (!kind) return;
     const uses = usesOf(fn, node.id);
-    const { fate, listened, closeAt } = fateOf(uses, kind, fn);
-    if (fate === 'owned-elsewhere' || fate === 'closed') return;
-    if (kind.needsListen && !listened) return;
-    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, node.range[1], closeAt)) return;
     const name = node.id.name;
+    const { fate, activated, closeAt } = fateOf(ctx, uses, kind, fn);
+    if (fate === 'owned-elsewhere' || fate === 'closed') return;
+    if (kind.activatedBy && !activated) return;
+    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, node.range[1], closeAt, name)) return;
     const closeName = kind.close[0];
     const disposal = isTsFile && declaration.declarations.length === 1 ? disposeKind(ctx, node) : undefined;
     const usingKeyword = disposal === 'async' ? (fn.async ? 'await using' : undefined) : disposal === 'sync' ? 'using' : undefined;
-    const remedy = usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`;
+    const remedy = (usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`)
+      + (kind.shared ? ', or make one when the program starts and share it' : '');
     const message =
       fate === 'never-closed'
         ? `This ${kind.what} is never ${kind === POOL_CLIENT ? 'released' : 'closed'}: ${remedy}`
@@ -298,12 +427,19 @@ function returnsUnsettled(ctx: TsRuleContext, statements: readonly Node[], fn: F
       if (arg.type === 'AwaitExpression' || arg.type === 'Literal' || arg.type === 'TemplateLiteral' && arg.expressions.length === 0) return;
       const services = ctx.types();
       if (services && (arg.type === 'Identifier' || arg.type === 'MemberExpression' || arg.type === 'CallExpression')) {
-        if (!isPromiseLike(services, arg)) return;
+        // A call the checker cannot type (from an unresolved import) may return a promise too.
+        if (!isPromiseLike(services, arg) && !(arg.type === 'CallExpression' && untyped(services, arg))) return;
       }
       found = true;
     });
   }
   return found;
+}
+
+function untyped(services: TypeServices, node: Node): boolean {
+  const tsNode = services.tsNodeFor(node);
+  if (!tsNode) return true;
+  return (services.checker.getTypeAtLocation(tsNode).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
 }
 
 function indentUnit(ctx: TsRuleContext, block: TSESTree.BlockStatement, indent: string): string {

@@ -40,6 +40,11 @@ export type KnownClass = { kind: 'project'; summary: ClassSummary; module: Modul
 
 const MAX_HOPS = 4;
 
+/** Whether a class name, as an annotation writes it, names an event loop class. */
+export function isEventLoopClassName(name: string): boolean {
+  return EVENT_LOOP_CLASS.test(name);
+}
+
 /** Event loop classes, as a return annotation names them. */
 const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
 
@@ -578,7 +583,12 @@ export class AwaitableResolver {
     }
     if (expr.type === 'subscript' || expr.type === 'generic_type') {
       const only = singleTypeArgument(expr, /(^|\.)Optional$/);
-      return only ? this.classOfTypeExpr(only, depth + 1) : undefined;
+      if (only) return this.classOfTypeExpr(only, depth + 1);
+      // `Service[Product]`: a generic class of the project, whatever its type arguments.
+      const head = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
+      if (head?.type !== 'identifier' && head?.type !== 'attribute') return undefined;
+      const cls = this.classByName(head.text.replace(/\s+/g, ''), head);
+      return cls?.kind === 'project' ? cls : undefined;
     }
     if (expr.type === 'type') return expr.namedChildren[0] ? this.classOfTypeExpr(expr.namedChildren[0], depth + 1) : undefined;
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;

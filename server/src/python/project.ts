@@ -616,7 +616,9 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const bases: string[] = [];
   const superclasses = cls.childForFieldName('superclasses');
   for (const arg of superclasses?.namedChildren ?? []) {
-    if (arg && (arg.type === 'identifier' || arg.type === 'attribute')) bases.push(arg.text.replace(/\s+/g, ''));
+    // `Repo[Order]` (a subscripted generic base) is a `Repo`.
+    const base = arg?.type === 'subscript' ? arg.childForFieldName('value') : arg;
+    if (base && (base.type === 'identifier' || base.type === 'attribute')) bases.push(base.text.replace(/\s+/g, ''));
   }
   const methods = new Map<string, FunctionSummary>();
   const attributes = new Map<string, string>();
@@ -713,7 +715,8 @@ export function singleTypeArgument(expr: Node, base: RegExp): Node | undefined {
 
 /**
  * The class an annotation names, as written: `Core`, `mod.Core`, `"Core"`, `Core | None`,
- * `Optional[Core]`; undefined for anything else (unions of classes, generics, `None`).
+ * `Optional[Core]`, `Repo[Order]` (the generic class); undefined for anything else (unions of
+ * classes, `None`).
  */
 export function classNameOfAnnotation(annotation: Node | null | undefined, depth = 0): string | undefined {
   if (!annotation || depth > 3) return undefined;
@@ -730,8 +733,13 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
       return sides.length === 1 ? classNameOfAnnotation(sides[0], depth + 1) : undefined;
     }
     case 'subscript':
-    case 'generic_type':
-      return classNameOfAnnotation(singleTypeArgument(annotation, /(^|\.)Optional$/), depth + 1);
+    case 'generic_type': {
+      const optional = singleTypeArgument(annotation, /(^|\.)Optional$/);
+      if (optional) return classNameOfAnnotation(optional, depth + 1);
+      // `Service[Product]`: the generic class itself (containers such as `list[X]` name no class of interest).
+      const head = annotation.type === 'subscript' ? annotation.childForFieldName('value') : annotation.namedChildren[0];
+      return head && (head.type === 'identifier' || head.type === 'attribute') && !/(^|\.)(Union|Literal|Annotated|Callable|ClassVar|Final)$/.test(head.text) ? head.text.replace(/\s+/g, '') : undefined;
+    }
     default:
       return undefined;
   }

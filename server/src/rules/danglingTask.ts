@@ -12,8 +12,9 @@ export const danglingTask: Rule = {
     summary: 'A task is started and its only reference dropped: it can vanish mid-flight and its error is lost.',
     what: [
       'A call to `asyncio.create_task`, `asyncio.ensure_future`, `loop.create_task` (the loop from',
-      '`asyncio.get_running_loop()`, a parameter or attribute named `loop`, or a project function',
-      'annotated `-> asyncio.AbstractEventLoop`) whose result is discarded — a bare statement, or a name that is',
+      '`asyncio.get_running_loop()`, a parameter or attribute named `loop` — `self.bot.loop` too —',
+      'unless its annotation or assignment names another class, or a project function annotated',
+      '`-> asyncio.AbstractEventLoop`) whose result is discarded — a bare statement, or a name that is',
       'never used again. Also a bare-statement call of a project helper that creates a task and',
       'hands it back without keeping it (`def spawn(coro): return asyncio.create_task(coro)`, in',
       'this file or an imported module); a helper that adds the task to a set, or gives it a',

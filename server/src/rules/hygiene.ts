@@ -45,7 +45,9 @@ export const busyWaitLoop: Rule = {
     what: [
       'A `while <condition>:` loop inside async code whose body is only `await asyncio.sleep(...)`',
       '(or `anyio`/`trio` sleep), and a `while True:` loop that only sleeps: a way to wait until',
-      'cancelled that wakes up for nothing (and spins when the sleep is `sleep(0)`).',
+      'cancelled that wakes up for nothing (and spins when the sleep is `sleep(0)`). A condition',
+      'that itself awaits (`while not await service.ready():`) polls something only reachable by',
+      'asking it, which no event could stand for: not reported.',
     ].join('\n'),
     why: [
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',

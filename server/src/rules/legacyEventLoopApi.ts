@@ -13,7 +13,8 @@ export const legacyEventLoopApi: Rule = {
     what: [
       '- the pre-3.7 way to start a program: `asyncio.get_event_loop()` where no loop can be',
       '  running (at import time, or in code that then runs that loop), and',
-      '  `loop.run_until_complete(...)` on such a loop. A sync helper or constructor that calls',
+      '  `loop.run_until_complete(...)` on such a loop (as a statement, or with its result kept:',
+      '  `count = loop.run_until_complete(main())`). A sync helper or constructor that calls',
       '  `get_event_loop()` is not reported: called from a coroutine, it gets the running loop back',
       '  without a warning. Nor is a loop made with `new_event_loop()` and run by hand inside a',
       '  function (a thread\'s own loop, a test fixture): that is a runner, not a pitfall;',

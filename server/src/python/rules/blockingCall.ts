@@ -59,6 +59,9 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['io.open_code', FILE_OPEN],
   ['codecs.open', FILE_OPEN],
   ['os.fdopen', { ...FILE_OPEN, anchor: 'ASYNC231' }],
+  ['gzip.open', FILE_OPEN],
+  ['bz2.open', FILE_OPEN],
+  ['lzma.open', FILE_OPEN],
   // Temporary files are opened (and created) on disk. SpooledTemporaryFile is not: it stays in
   // memory until it grows past its max_size.
   ['tempfile.TemporaryFile', FILE_OPEN],
@@ -95,7 +98,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
-const WELL_KNOWN_MODULES = new Set(['time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'glob', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue', 'tempfile']);
+const WELL_KNOWN_MODULES = new Set(['gzip', 'bz2', 'lzma', 'time', 'requests', 'httpx', 'urllib', 'urllib3', 'subprocess', 'os', 'io', 'shutil', 'glob', 'socket', 'select', 'sqlite3', 'psycopg2', 'pymysql', 'codecs', 'pathlib', 'threading', 'queue', 'tempfile']);
 
 const LAZY_PATH_METHODS = new Set(['iterdir', 'glob', 'rglob', 'walk']);
 const URLLIB3_METHODS: ReadonlyMap<string, BlockingApi> = new Map(['request', 'urlopen', 'request_encode_url', 'request_encode_body'].map((m): [string, BlockingApi] => [m, HTTP]));
@@ -278,7 +281,9 @@ function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr:
   for (const statement of body?.namedChildren ?? []) {
     const a = statement?.type === 'expression_statement' ? statement.namedChildren[0] : null;
     const type = a?.type === 'assignment' ? a.childForFieldName('type') : null;
-    if (a && type && a.childForFieldName('left')?.text === attr) declared.add(annotationClass(ctx, type));
+    // An annotation this rule cannot read (`"queue.Queue[int]"`) leaves the assignments to decide.
+    const c = a && type && a.childForFieldName('left')?.text === attr ? annotationClass(ctx, type) : undefined;
+    if (c) declared.add(c);
   }
   for (const use of classNode.descendantsOfType('attribute')) {
     if (!use || use.childForFieldName('attribute')?.text !== attr) continue;
@@ -292,7 +297,8 @@ function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr:
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === use.id) {
       const type = parent.childForFieldName('type');
       const right = parent.childForFieldName('right');
-      if (type) declared.add(annotationClass(ctx, type));
+      const c = type ? annotationClass(ctx, type) : undefined;
+      if (c) declared.add(c);
       else assigned.add(right ? receiverClass(ctx, right, depth + 1) : undefined);
       continue;
     }

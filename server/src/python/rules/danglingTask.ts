@@ -5,7 +5,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { AwaitableResolver } from '../awaitables';
+import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
+import { classNameOfAnnotation } from '../project';
 import { addImportEdit, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
@@ -106,6 +107,9 @@ function isEventLoop(ctx: PythonRuleContext, receiver: Node, resolve: () => Awai
           continue;
         }
         if (b.kind === 'param' && LOOP_NAMES.has(receiver.text)) {
+          // `loop: TrainingLoop`: an annotation naming another class says it is not an event loop.
+          const annotated = b.node.parent?.type === 'typed_parameter' || b.node.parent?.type === 'typed_default_parameter' ? classNameOfAnnotation(b.node.parent.childForFieldName('type')) : undefined;
+          if (annotated !== undefined && !isEventLoopClassName(annotated)) return false;
           sawLoop = true;
           continue;
         }
@@ -116,8 +120,11 @@ function isEventLoop(ctx: PythonRuleContext, receiver: Node, resolve: () => Awai
     return false;
   }
   if (receiver.type === 'attribute') {
-    // `self.loop.create_task(...)`, `self._loop.create_task(...)`.
-    return receiver.childForFieldName('object')?.text === 'self' && LOOP_NAMES.has(receiver.childForFieldName('attribute')?.text ?? '');
+    // `self.loop.create_task(...)`, `self.bot.loop.create_task(...)` (discord.py), `self._loop...`,
+    // unless the attribute is known to hold something else (`self.loop = TrainingLoop()`).
+    if (!LOOP_NAMES.has(receiver.childForFieldName('attribute')?.text ?? '')) return false;
+    const held = resolve().classOfReceiver(receiver);
+    return !held || (held.kind === 'library' && isEventLoopClassName(held.name));
   }
   return false;
 }

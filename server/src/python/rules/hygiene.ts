@@ -72,6 +72,9 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     if (stmts.length === 0 || !stmts.every((s) => s.type === 'pass_statement' || isSleepStatement(ctx, s))) continue;
     if (!stmts.some((s) => s.type !== 'pass_statement')) continue;
     if (!ctx.scope.isAsyncContext(loop)) continue;
+    // `while not await service.ready(): await asyncio.sleep(1)`: polling something only reachable
+    // by asking it (a remote check) — no event could be set for it.
+    if (!forever && (condition.type === 'await' || condition.descendantsOfType('await').length > 0)) continue;
     ctx.report({
       message: forever
         ? 'This loop does nothing but sleep, forever: to wait until cancelled, await an asyncio.Event that is never set (or a future) instead of waking up for nothing'

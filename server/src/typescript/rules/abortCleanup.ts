@@ -207,8 +207,10 @@ interface SignalParam {
   fn: FunctionNode;
   /** What a finding points at: the parameter, or the `signal` property of a destructuring pattern. */
   node: Node;
-  /** `signal`: the binding is the signal itself; `options`: an object that carries it in `.signal`. */
+  /** `signal`: the binding is the signal itself; `options`: an object that carries it in `.signal` (or `.abortSignal`). */
   kind: 'signal' | 'options';
+  /** For `options`: the key that holds the signal (`signal`, or AWS SDK v3's `abortSignal`). */
+  key?: string;
   /** The local binding. */
   name: string;
   /** The value may be undefined (optional parameter, default value, untyped JavaScript). */
@@ -253,24 +255,38 @@ function nullableTypeNode(t: TSESTree.TypeNode): boolean {
 }
 
 /** Whether a type annotation describes an object with a `signal: AbortSignal` member (syntax only). */
-function hasSignalMember(t: TSESTree.TypeNode, locals: LocalTypes, depth = 0): boolean {
-  if (depth > 4) return false;
-  const members = (list: TSESTree.TypeElement[]) =>
-    list.some((m) => m.type === 'TSPropertySignature' && keyName(m) === 'signal' && !!m.typeAnnotation && isAbortSignalTypeNode(m.typeAnnotation.typeAnnotation));
+/** Option keys that carry a cancellation signal: `signal`, and AWS SDK v3's `abortSignal`. */
+const SIGNAL_KEYS = new Set(['signal', 'abortSignal']);
+
+/** The key of the AbortSignal member of an options type (syntax only), if any. */
+function signalMemberKey(t: TSESTree.TypeNode, locals: LocalTypes, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  const members = (list: TSESTree.TypeElement[]) => {
+    for (const m of list) {
+      if (m.type !== 'TSPropertySignature' || !m.typeAnnotation || !isAbortSignalTypeNode(m.typeAnnotation.typeAnnotation)) continue;
+      const key = keyName(m);
+      if (key && SIGNAL_KEYS.has(key)) return key;
+    }
+    return undefined;
+  };
   switch (t.type) {
     case 'TSTypeLiteral':
       return members(t.members);
     case 'TSUnionType':
     case 'TSIntersectionType':
-      return t.types.some((m) => hasSignalMember(m, locals, depth + 1));
+      for (const m of t.types) {
+        const key = signalMemberKey(m, locals, depth + 1);
+        if (key) return key;
+      }
+      return undefined;
     case 'TSTypeReference': {
       const name = typeRefName(t);
-      if (name === 'RequestInit') return true;
+      if (name === 'RequestInit') return 'signal';
       const local = name ? locals.get(name) : undefined;
-      return !!local && members(local);
+      return local ? members(local) : undefined;
     }
     default:
-      return false;
+      return undefined;
   }
 }
 
@@ -287,16 +303,19 @@ function typeIsAbortSignal(type: ts.Type): boolean {
   return parts.length > 0 && parts.every((t) => t.getSymbol()?.getName() === 'AbortSignal');
 }
 
-function typeHasSignal(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolean {
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+/** The key of the AbortSignal property of an options type (`signal`, `abortSignal`), if any. */
+function typeSignalKey(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): string | undefined {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   for (const part of nonNullishParts(type)) {
     if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
     const name = part.getSymbol()?.getName() ?? part.aliasSymbol?.getName();
     if (name && NOT_OPTIONS.has(name)) continue;
-    const prop = part.getProperty('signal');
-    if (prop && typeIsAbortSignal(checker.getTypeOfSymbolAtLocation(prop, at))) return true;
+    for (const key of SIGNAL_KEYS) {
+      const prop = part.getProperty(key);
+      if (prop && typeIsAbortSignal(checker.getTypeOfSymbolAtLocation(prop, at))) return key;
+    }
   }
-  return false;
+  return undefined;
 }
 
 function typeIsNullable(type: ts.Type): boolean {
@@ -327,8 +346,9 @@ function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, 
           out.push({ fn, node: raw, kind: 'signal', name: p.name, optional: optional || nullableTypeNode(annotation) });
           continue;
         }
-        if (hasSignalMember(annotation, locals)) {
-          out.push({ fn, node: raw, kind: 'options', name: p.name, optional: optional || nullableTypeNode(annotation) });
+        const key = signalMemberKey(annotation, locals);
+        if (key) {
+          out.push({ fn, node: raw, kind: 'options', key, name: p.name, optional: optional || nullableTypeNode(annotation) });
           continue;
         }
       }
@@ -342,8 +362,9 @@ function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, 
             out.push({ fn, node: raw, kind: 'signal', name: p.name, optional: optional || typeIsNullable(type) });
             continue;
           }
-          if (annotation && typeHasSignal(s.checker, type, tsNode)) {
-            out.push({ fn, node: raw, kind: 'options', name: p.name, optional: optional || typeIsNullable(type) });
+          const key = annotation ? typeSignalKey(s.checker, type, tsNode) : undefined;
+          if (key) {
+            out.push({ fn, node: raw, kind: 'options', key, name: p.name, optional: optional || typeIsNullable(type) });
             continue;
           }
           if (!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) continue;
@@ -355,7 +376,7 @@ function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, 
     }
     if (p.type === 'ObjectPattern') {
       for (const prop of p.properties) {
-        if (prop.type !== 'Property' || keyName(prop) !== 'signal') continue;
+        if (prop.type !== 'Property' || !SIGNAL_KEYS.has(keyName(prop) ?? '')) continue;
         let value: Node = prop.value;
         if (value.type === 'AssignmentPattern') value = value.left;
         if (value.type !== 'Identifier' || value.name.startsWith('_')) continue;
@@ -402,14 +423,14 @@ function signalUsed(param: SignalParam, body: Node): boolean {
     const { node, parent } = outerParent(ref);
     if (parent?.type === 'MemberExpression' && parent.object === node) {
       const key = propName(parent);
-      if (key === undefined || key === 'signal') return true;
+      if (key === undefined || SIGNAL_KEYS.has(key)) return true;
       continue;
     }
     if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'ObjectPattern') {
       for (const prop of parent.id.properties) {
         if (prop.type === 'RestElement') return true;
         if (keyName(prop) === undefined) return true;
-        if (keyName(prop) !== 'signal') continue;
+        if (!SIGNAL_KEYS.has(keyName(prop) ?? '')) continue;
         let value: Node = prop.value;
         if (value.type === 'AssignmentPattern') value = value.left;
         if (value.type !== 'Identifier') return true;
@@ -482,7 +503,7 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression):
   for (const param of sig.getParameters()) {
     const type = s.checker.getTypeOfSymbolAtLocation(param, tsNode);
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
-    if (typeIsAbortSignal(type) || typeHasSignal(s.checker, type, tsNode)) return true;
+    if (typeIsAbortSignal(type) || typeSignalKey(s.checker, type, tsNode)) return true;
   }
   return false;
 }
@@ -511,7 +532,7 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
     const call = firstCancellableCall(ctx, fn, withSignal, types);
     if (!call) continue;
     for (const p of unused) {
-      const what = p.kind === 'signal' ? `AbortSignal '${p.name}'` : `The AbortSignal in '${p.name}.signal'`;
+      const what = p.kind === 'signal' ? `AbortSignal '${p.name}'` : `The AbortSignal in '${p.name}.${p.key ?? 'signal'}'`;
       ctx.report({
         message: `${what} is never checked nor passed on, yet '${functionDisplayName(fn)}' calls ${call}: aborting does not stop the work`,
         range: ctx.rangeOf(p.node),
@@ -689,7 +710,26 @@ function topLevelNames(ast: TSESTree.Program): Set<string> {
 interface Removal {
   target: string;
   last: string;
+  /** The event name, when it is a string literal. */
   event: string | undefined;
+  /** A template literal event name with substitutions (`tenant.${t}`), as a pattern. */
+  pattern?: RegExp;
+  /** `removeAllListeners(...)`, or `off(event)` without a handler: removes whatever was added. */
+  clearsAll: boolean;
+}
+
+/** `\`tenant.${t}\``: the names it can produce. */
+function templatePattern(t: TSESTree.TemplateLiteral): RegExp {
+  const esc = (q: TSESTree.TemplateElement) => (q.value.cooked ?? q.value.raw).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${t.quasis.map(esc).join('[^]*')}$`);
+}
+
+/** Whether a removal may undo a listener for `event` (undefined: not a literal). Literal names must agree. */
+function removalEventMatches(r: Removal, event: string | undefined): boolean {
+  if (event === undefined) return true;
+  if (r.event !== undefined) return r.event === event;
+  if (r.pattern) return r.pattern.test(event);
+  return true; // a variable, or no name at all: may be any event
 }
 
 interface Clear {
@@ -771,7 +811,14 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     const callee = unwrap(n.callee);
     const method = methodName(n);
     if (callee.type === 'MemberExpression' && method && REMOVE.has(method)) {
-      removals.push({ target: normalized(ctx, callee.object), last: lastSegment(ctx, callee.object), event: stringValue(n.arguments[0]) });
+      const eventArg = n.arguments[0];
+      removals.push({
+        target: normalized(ctx, callee.object),
+        last: lastSegment(ctx, callee.object),
+        event: stringValue(eventArg),
+        pattern: eventArg?.type === 'TemplateLiteral' && eventArg.expressions.length > 0 ? templatePattern(eventArg) : undefined,
+        clearsAll: method === 'removeAllListeners' || n.arguments.length < 2,
+      });
     }
     const fname = callee.type === 'Identifier' ? callee.name : method;
     if ((fname === 'clearInterval' || fname === 'clearTimeout') && n.arguments[0] && n.arguments[0].type !== 'SpreadElement') {
@@ -935,9 +982,14 @@ function checkListener(
   // A named handler handed to someone else may be removed there.
   if (handler.type === 'Identifier' && fn && referencesTo(fn.body, handler.name).some((r) => r !== handler && !(r.parent?.type === 'CallExpression' && r.parent.callee === r))) return;
 
+  // The registration returned its own undo (`const off = bus.on(...)`; `off()`).
+  if (registrationUndone(ctx, call, target, types)) return;
+
   const targetText = normalized(ctx, target);
   const last = lastSegment(ctx, target);
-  const removed = removals.some((r) => (r.target === targetText || r.last === last) && (r.event === undefined || event === undefined || r.event === event));
+  // An inline function can only go with everything else on the target (or for its event).
+  const inline = isFunction(unwrap(handler));
+  const removed = removals.some((r) => (r.target === targetText || r.last === last) && (!inline || r.clearsAll) && removalEventMatches(r, event));
   if (removed) return;
   if (!isEmitterLike(types, target)) return;
   const what = event !== undefined ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`;
@@ -946,6 +998,60 @@ function checkListener(
     message: `${what} is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
     range: ctx.rangeOf(call),
   });
+}
+
+/**
+ * The registration returned a way to undo it (`const off = bus.on('x', h)`, `this.unsubscribe =
+ * store.on(...)`, `subs.push(bus.on(...))`, `return bus.on(...)`) and the file uses it: calls
+ * it (`off()`, `this.unsubscribe?.()`, `sub.unsubscribe()`) or hands it on. Not when the call
+ * returns its receiver (Node's `emitter.on()` chains).
+ */
+function registrationUndone(ctx: TsRuleContext, call: TSESTree.CallExpression, target: Node, types: LazyTypes): boolean {
+  const { node, parent } = outerParent(call);
+  if (!parent || parent.type === 'ExpressionStatement' || parent.type === 'AwaitExpression') return false;
+  const s = types.get();
+  const tsCall = s?.tsNodeFor(call);
+  const tsTarget = s?.tsNodeFor(target);
+  if (s && tsCall && tsTarget) {
+    const result = s.checker.getTypeAtLocation(tsCall);
+    if (result.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return false;
+    if (result === s.checker.getTypeAtLocation(tsTarget)) return false;
+  }
+  let name: string | undefined;
+  let onThis = false;
+  if (parent.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'Identifier') name = parent.id.name;
+  else if (parent.type === 'AssignmentExpression' && parent.right === node) {
+    const left = unwrap(parent.left);
+    if (left.type === 'Identifier') name = left.name;
+    else if (left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression') {
+      name = propName(left);
+      onThis = true;
+    }
+  } else if (parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && parent.body === node)) {
+    // A `new Promise` executor's result is dropped.
+    const fn = ownerFunction(node);
+    return !!fn && logicalFunction(fn) === fn;
+  } else if (
+    (parent.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) ||
+    parent.type === 'ArrayExpression' ||
+    (parent.type === 'Property' && parent.value === node)
+  )
+    return true;
+  if (!name) return false;
+  // A local undo is looked for in its own function; a `this.unsubscribe` anywhere in the file.
+  const scope = onThis ? ctx.ast : (ownerFunction(parent) ?? ctx.ast);
+  let used = false;
+  visit(scope, (n) => {
+    if (used) return;
+    const matches = onThis
+      ? n.type === 'MemberExpression' && propName(n) === name && unwrap(n.object).type === 'ThisExpression'
+      : n.type === 'Identifier' && n.name === name && isReference(n);
+    if (!matches) return;
+    const { node: o, parent: p } = outerParent(n);
+    if (p?.type === 'AssignmentExpression' && p.left === o) return;
+    used = true;
+  });
+  return used;
 }
 
 const PER_CALL_NAMES = /^(req|request|res|response|reply|ctx|context|stream|readable|writable|input|output|src|source|dest|destination|child|proc|process|subprocess|signal|controller|abortController|ac|cp|conn|connection|socket|sock|ws|client|tx|upload|download|file|fd|handle|job|task|worker|body|event|e|evt|msg|message|page)$/i;
@@ -1074,7 +1180,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if (!bearsSignal(node.parent.block, around)) return;
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
-      if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node)) return;
+      if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
       const signals = usedSignals(node.parent.block, around);
       ctx.report({
         message: `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
@@ -1094,7 +1200,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
       const around = signalsAround(node);
       if (!bearsSignal(callee.object, around)) return;
-      if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body)) return;
+      if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
@@ -1114,13 +1220,13 @@ function deliberate(ctx: TsRuleContext, body: Node): boolean {
 
 /**
  * A loop around the handler that itself stops on abort: its condition reads `signal.aborted`
- * (`while (!signal.aborted) { try { ... } catch { ... } }`), or its body leaves it when the
- * signal is aborted (`if (signal.aborted) break;` / `return` / `throw`, or
- * `signal.throwIfAborted()`), outside the `try` the handler belongs to for the throwing forms.
+ * (`while (!signal.aborted) { try { ... } catch { ... } }`, or `await p.catch(...)` in its body),
+ * or its body leaves it when the signal is aborted (`if (signal.aborted) break;` / `return` /
+ * `throw`, or `signal.throwIfAborted()`), outside the code the handler guards (the `try` block,
+ * or the promise `.catch` is called on) for the throwing forms.
  */
-function loopStopsOnAbort(clause: TSESTree.CatchClause): boolean {
-  const tryStatement = clause.parent;
-  for (let n: Node | undefined = clause.parent; n && !isFunction(n); n = n.parent) {
+function loopStopsOnAbort(from: Node, guarded: Node): boolean {
+  for (let n: Node | undefined = from.parent; n && !isFunction(n); n = n.parent) {
     if (!isLoop(n)) continue;
     if ((n.type === 'WhileStatement' || n.type === 'DoWhileStatement' || n.type === 'ForStatement') && n.test) {
       let found = false;
@@ -1129,13 +1235,13 @@ function loopStopsOnAbort(clause: TSESTree.CatchClause): boolean {
       });
       if (found) return true;
     }
-    if (bodyLeavesOnAbort(n, tryStatement)) return true;
+    if (bodyLeavesOnAbort(n, guarded)) return true;
   }
   return false;
 }
 
-function bodyLeavesOnAbort(loop: Node & { body: Node }, tryStatement: TSESTree.TryStatement): boolean {
-  const inTry = (node: Node) => node.range[0] >= tryStatement.block.range[0] && node.range[1] <= tryStatement.block.range[1];
+function bodyLeavesOnAbort(loop: Node & { body: Node }, guarded: Node): boolean {
+  const inTry = (node: Node) => node.range[0] >= guarded.range[0] && node.range[1] <= guarded.range[1];
   let found = false;
   visit(loop.body, (n) => {
     if (found) return;
@@ -1172,7 +1278,7 @@ function usedSignals(root: Node, signals: SignalParam[]): SignalParam[] {
 function signalShown(signals: SignalParam[]): string {
   const s = signals[0];
   if (!s) return 'the signal';
-  return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.signal'`;
+  return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.${s.key ?? 'signal'}'`;
 }
 
 const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal', 'kill']);
@@ -1205,14 +1311,14 @@ function argCarriesSignal(arg: Node, names: Set<string>): boolean {
   const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
   if (a.type === 'Identifier') return names.has(a.name);
   // `controller.signal`, `this.ctrl.signal` (not `new AbortController().signal`, which no one can abort).
-  if (a.type === 'MemberExpression') return propName(a) === 'signal' && chainRoot(a.object) !== undefined;
+  if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined;
   if (a.type === 'ObjectExpression') {
     for (const prop of a.properties) {
       if (prop.type === 'SpreadElement') {
         if (argCarriesSignal(prop.argument, names)) return true;
         continue;
       }
-      if (keyName(prop) !== 'signal') {
+      if (!SIGNAL_KEYS.has(keyName(prop) ?? '')) {
         // `{ fetchOptions: { signal } }`
         if (prop.value.type === 'ObjectExpression' && argCarriesSignal(prop.value, names)) return true;
         continue;
@@ -1355,7 +1461,7 @@ function isLoggingCall(call: TSESTree.CallExpression | TSESTree.NewExpression): 
 function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string): string {
   const s = signals[0];
   if (s) {
-    const expr = s.kind === 'signal' ? `${s.name}${s.optional ? '?.' : '.'}aborted` : `${s.name}${s.optional ? '?.' : '.'}signal?.aborted`;
+    const expr = s.kind === 'signal' ? `${s.name}${s.optional ? '?.' : '.'}aborted` : `${s.name}${s.optional ? '?.' : '.'}${s.key ?? 'signal'}?.aborted`;
     return expr;
   }
   return isTsFile(ctx.filePath) ? `(${errName} as Error).name === 'AbortError'` : `${errName}?.name === 'AbortError'`;

@@ -76,9 +76,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const voidFix: Fix = { title: "Mark it as intentionally not awaited with 'void'", safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `void ${needsParens(expr) ? `(${exprText})` : exprText}` }] };
     const allFix: Fix | undefined =
       isArray && inAsync ? { title: 'Wait for all of them with Promise.all', safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `await Promise.all(${exprText})` }] } : undefined;
-    const shown = ctx.text.slice(floating.range[0], Math.min(floating.range[1], floating.range[0] + 60)).replace(/\s+/g, ' ');
     ctx.report({
-      message: `The promise from '${shown}${floating.range[1] - floating.range[0] > 60 ? '…' : ''}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
+      message: `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
@@ -139,10 +138,14 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
 
 /**
  * A fluent method that returns its receiver (`reply.code(404).send(body)` on a thenable `Reply`):
- * the statement makes no new promise. Every `return` of the callee's body returns `this`.
+ * the statement makes no new promise. Every `return` of the callee's body returns `this`, or the
+ * declared result is an intersection of the receiver's type (or `this`) with a thenable (fastify's
+ * `register(plugin): Instance & PromiseLike<undefined>`).
  */
 function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
-  const declaration = checker.getResolvedSignature(call)?.declaration;
+  const signature = checker.getResolvedSignature(call);
+  if (signature && returnsReceiverIntersection(checker, call, signature)) return true;
+  const declaration = signature?.declaration;
   if (!declaration || !(ts.isMethodDeclaration(declaration) || ts.isFunctionExpression(declaration)) || !declaration.body) return false;
   let returns = 0;
   let other = false;
@@ -157,6 +160,22 @@ function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): bool
   };
   ts.forEachChild(declaration.body, walk);
   return returns > 0 && !other;
+}
+
+/** `Inst & PromiseLike<undefined>` / `this & PromiseLike<void>` returned by a method of `Inst`. */
+function returnsReceiverIntersection(checker: ts.TypeChecker, call: ts.CallExpression, signature: ts.Signature): boolean {
+  let callee: ts.Expression = call.expression;
+  while (ts.isParenthesizedExpression(callee)) callee = callee.expression;
+  if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return false;
+  const result = checker.getReturnTypeOfSignature(signature);
+  if (!(result.flags & ts.TypeFlags.Intersection)) return false;
+  const parts = (result as ts.IntersectionType).types;
+  const declared = signature.declaration?.type;
+  if (declared && ts.isIntersectionTypeNode(declared) && declared.types.some((t) => t.kind === ts.SyntaxKind.ThisType)) return true;
+  const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
+  const own = receiver.flags & ts.TypeFlags.Intersection ? (receiver as ts.IntersectionType).types : [receiver];
+  const isThenable = (t: ts.Type): boolean => !!checker.getPropertyOfType(t, 'then');
+  return parts.some((t) => !isThenable(t) && own.includes(t));
 }
 
 /**

@@ -152,10 +152,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return ctx.rangeOf(node);
   };
 
-  const shown = (node: Node): string => {
-    const t = ctx.text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ');
-    return t.length > 50 ? `${t.slice(0, 49)}…` : t;
-  };
+  const shown = (node: Node): string => shownText(ctx, node, 50);
 
   const reportVoid = (fnNode: Node, where: string): void => {
     if (checked.has(fnNode)) return;

@@ -98,10 +98,17 @@ export function awaitInitFix(ctx: TsRuleContext, v: PromiseVariable): Fix | unde
   return { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(v.init), newText: awaitText(v.init, text) }] };
 }
 
-/** The start of an expression's text, for messages. */
+/** A node's source as one line for a message: comments dropped, white space collapsed, cut at `max` characters. */
 export function shownText(ctx: TsRuleContext, node: Node, max = 60): string {
-  const text = ctx.text.slice(node.range[0], Math.min(node.range[1], node.range[0] + max)).replace(/\s+/g, ' ');
-  return node.range[1] - node.range[0] > max ? `${text}…` : text;
+  const [start, end] = node.range;
+  let text = ctx.text.slice(start, end);
+  // Comments inside the excerpt (`.then((user) => { // load the profile`) say nothing in a message.
+  if (text.includes('//') || text.includes('/*')) {
+    const inside = (ctx.ast.comments ?? []).filter((c) => c.range[0] >= start && c.range[1] <= end);
+    for (let i = inside.length - 1; i >= 0; i--) text = text.slice(0, inside[i].range[0] - start) + text.slice(inside[i].range[1] - start);
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** JavaScript, where TypeScript does not report reading a promise as its value. */

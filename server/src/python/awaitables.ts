@@ -54,6 +54,8 @@ export class AwaitableResolver {
   private matchedGenerator = false;
   /** Whether each local `async def` met so far yields, by node id. */
   private readonly generatorDefs = new Map<number, boolean>();
+  /** Names the file passes to `isinstance(name, ...)`. */
+  private isinstanceNames: Set<string> | undefined;
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
@@ -435,6 +437,10 @@ export class AwaitableResolver {
    * name holds an instance of the one class tested (`isinstance(x, C) and ...` too).
    */
   private isinstanceClass(id: Node): KnownClass | undefined {
+    // Walking up the tree crosses into the WASM module at every step: only for names the file
+    // tests with isinstance() at all.
+    this.isinstanceNames ??= new Set(Array.from(this.ctx.text.matchAll(/isinstance\(\s*([A-Za-z_]\w*)\s*,/g), (m) => m[1]));
+    if (!this.isinstanceNames.has(id.text)) return undefined;
     let child: Node = id;
     for (let n = id.parent; n; child = n, n = n.parent) {
       if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition' || n.type === 'module') return undefined;

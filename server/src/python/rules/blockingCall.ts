@@ -274,41 +274,103 @@ function instanceAttributeClass(ctx: PythonRuleContext, receiver: Node, depth: n
 }
 
 function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr: string, depth: number): string | undefined {
-  const declared = new Set<string | undefined>();
+  const sources = attributeSources(ctx, classNode).get(attr);
+  if (!sources || sources.unknown) return undefined;
+  const declared = new Set<string>();
   const assigned = new Set<string | undefined>();
-  const body = classNode.childForFieldName('body');
-  // `root: Path` in the class body (a dataclass field, or a declaration).
-  for (const statement of body?.namedChildren ?? []) {
-    const a = statement?.type === 'expression_statement' ? statement.namedChildren[0] : null;
-    const type = a?.type === 'assignment' ? a.childForFieldName('type') : null;
+  for (const type of sources.declared) {
     // An annotation this rule cannot read (`"queue.Queue[int]"`) leaves the assignments to decide.
-    const c = a && type && a.childForFieldName('left')?.text === attr ? annotationClass(ctx, type) : undefined;
+    const c = annotationClass(ctx, type);
     if (c) declared.add(c);
   }
-  for (const use of classNode.descendantsOfType('attribute')) {
-    if (!use || use.childForFieldName('attribute')?.text !== attr) continue;
-    const object = use.childForFieldName('object');
-    if (object?.type !== 'identifier' || object.text !== 'self') continue;
-    // Only this class's own methods (not a nested class's).
-    const owner = ctx.scope.enclosingFunction(use);
-    if (owner?.parent?.node.id !== classNode.id) continue;
-    const parent = use.parent;
-    if (!parent) return undefined;
-    if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === use.id) {
-      const type = parent.childForFieldName('type');
-      const right = parent.childForFieldName('right');
-      const c = type ? annotationClass(ctx, type) : undefined;
-      if (c) declared.add(c);
-      else assigned.add(right ? receiverClass(ctx, right, depth + 1) : undefined);
-      continue;
-    }
-    // Stored some other way: unknown.
-    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'as_pattern_target', 'for_statement', 'for_in_clause'].includes(parent.type)) return undefined;
-    if (parent.type === 'augmented_assignment' && parent.childForFieldName('left')?.id === use.id) return undefined;
+  for (const { type, right } of sources.assigned) {
+    const c = type ? annotationClass(ctx, type) : undefined;
+    if (c) declared.add(c);
+    else assigned.add(right ? receiverClass(ctx, right, depth + 1) : undefined);
   }
-  const known = declared.size > 0 ? declared : assigned;
+  const known: Set<string | undefined> = declared.size > 0 ? declared : assigned;
   if (known.size !== 1) return undefined;
   return known.values().next().value;
+}
+
+interface AttributeSources {
+  /** Class-level annotations (`root: Path`). */
+  declared: Node[];
+  /** `self.root[: T] = value` in the class's own methods. */
+  assigned: { type: Node | null; right: Node | null }[];
+  /** Stored some other way (a tuple target, `with ... as`, a loop target, `+=`): unknown. */
+  unknown: boolean;
+}
+
+const attributeSourcesCache = new WeakMap<PythonRuleContext, Map<number, Map<string, AttributeSources>>>();
+
+/**
+ * How a class stores each of its instance attributes, gathered in one pass over the file's shared
+ * lists of assignments and targets (asking each attribute's uses of the tree would cross into the
+ * WASM module once per attribute).
+ */
+function attributeSources(ctx: PythonRuleContext, classNode: Node): Map<string, AttributeSources> {
+  let perClass = attributeSourcesCache.get(ctx);
+  if (!perClass) attributeSourcesCache.set(ctx, (perClass = new Map()));
+  const cached = perClass.get(classNode.id);
+  if (cached) return cached;
+  const out = new Map<string, AttributeSources>();
+  perClass.set(classNode.id, out);
+  const entry = (name: string): AttributeSources => {
+    let e = out.get(name);
+    if (!e) out.set(name, (e = { declared: [], assigned: [], unknown: false }));
+    return e;
+  };
+  for (const statement of classNode.childForFieldName('body')?.namedChildren ?? []) {
+    const a = statement?.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    const type = a?.type === 'assignment' ? a.childForFieldName('type') : null;
+    const left = a?.childForFieldName('left');
+    if (type && left?.type === 'identifier') entry(left.text).declared.push(type);
+  }
+  const root = ctx.tree.rootNode;
+  const start = classNode.startIndex;
+  const end = classNode.endIndex;
+  // Only this class's own methods (not a nested class's).
+  const own = (n: Node): boolean => ctx.scope.enclosingFunction(n)?.parent?.node.id === classNode.id;
+  const selfAttribute = (n: Node | null | undefined): string | undefined =>
+    n?.type === 'attribute' && n.childForFieldName('object')?.text === 'self' ? n.childForFieldName('attribute')?.text : undefined;
+  const poison = (target: Node | null | undefined): void => {
+    if (!target || !target.text.includes('self')) return;
+    const direct = selfAttribute(target);
+    if (direct) entry(direct).unknown = true;
+    for (const n of target.descendantsOfType('attribute')) {
+      const name = selfAttribute(n);
+      if (name) entry(name).unknown = true;
+    }
+  };
+  for (const a of within(nodesOfType(root, 'assignment'), start, end)) {
+    const left = a.childForFieldName('left');
+    if (!left || !left.text.includes('self')) continue;
+    const name = selfAttribute(left);
+    if (name) {
+      if (own(a)) entry(name).assigned.push({ type: a.childForFieldName('type'), right: a.childForFieldName('right') });
+    } else if (left && left.type !== 'identifier' && own(a)) poison(left);
+  }
+  const targets: [string | readonly string[], string][] = [['augmented_assignment', 'left'], [['for_statement', 'for_in_clause'], 'left'], ['as_pattern', 'alias']];
+  for (const [types, fieldName] of targets) {
+    for (const n of within(nodesOfType(root, types), start, end)) {
+      const target = n.childForFieldName(fieldName);
+      if (target?.text.includes('self') && own(n)) poison(target);
+    }
+  }
+  return out;
+}
+
+/** The nodes of a list in document order that start inside [start, end). */
+function* within(nodes: readonly Node[], start: number, end: number): Generator<Node> {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodes[mid].startIndex < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < nodes.length && nodes[i].startIndex < end; i++) yield nodes[i];
 }
 
 /**

@@ -245,6 +245,38 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     });
   }
   checkUnreleasedResponses(ctx);
+  checkUnreleasedConnections(ctx);
+}
+
+/**
+ * `conn = await pool.acquire()` on an asyncpg pool, with the connection never given back: no
+ * `pool.release(conn)`, and `conn` neither returned, stored nor handed to another call.
+ */
+function checkUnreleasedConnections(ctx: PythonRuleContext): void {
+  if (!ctx.text.includes('.acquire(')) return;
+  let resolver: AwaitableResolver | undefined;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'acquire') continue;
+    const awaitNode = parentOf(call);
+    const assignment = awaitNode && typeOf(awaitNode) === 'await' ? awaitNode.parent : null;
+    if (assignment?.type !== 'assignment' || assignment.parent?.type !== 'expression_statement') continue;
+    const target = assignment.childForFieldName('left');
+    const receiver = fn.childForFieldName('object');
+    if (target?.type !== 'identifier' || !receiver) continue;
+    resolver ??= new AwaitableResolver(ctx);
+    const cls = resolver.classOfReceiver(receiver);
+    if (cls?.kind !== 'library' || cls.name !== 'asyncpg.Pool') continue;
+    const owner = ctx.scope.enclosingFunction(call);
+    if (!owner) continue;
+    // Any use but a method call on the connection hands it on: `pool.release(conn)`, `return conn`, `self.conn = conn`.
+    const handedOn = usesOf(owner.node, target).some((use) => !(use.parent?.type === 'attribute' && use.parent.childForFieldName('object')?.id === use.id));
+    if (handedOn) continue;
+    ctx.report({
+      message: `The connection from ${fn.text}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${fn.text}() as ${target.text}:' (or release it in a finally block)`,
+      range: ctx.rangeOf(assignment),
+    });
+  }
 }
 
 /**

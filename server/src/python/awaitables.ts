@@ -56,6 +56,8 @@ export class AwaitableResolver {
   private readonly generatorDefs = new Map<number, boolean>();
   /** Names the file passes to `isinstance(name, ...)`. */
   private isinstanceNames: Set<string> | undefined;
+  /** Bindings whose class is being worked out (a guard against bindings that refer to themselves). */
+  private readonly resolvingBindings = new Set<number>();
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
@@ -483,6 +485,18 @@ export class AwaitableResolver {
 
   /** Class of a variable from its single binding: `x = Ctor()`, `x = await factory()`, `async with Ctor() as x`, `x: Ctor`. */
   private classOfBinding(target: Node): KnownClass | undefined {
+    // `pool = await pool.acquire()` (or what a syntax error leaves behind): a binding that
+    // depends on itself has no class to find.
+    if (this.resolvingBindings.has(target.id)) return undefined;
+    this.resolvingBindings.add(target.id);
+    try {
+      return this.classOfBindingOnce(target);
+    } finally {
+      this.resolvingBindings.delete(target.id);
+    }
+  }
+
+  private classOfBindingOnce(target: Node): KnownClass | undefined {
     const parent = parentOf(target);
     if (!parent) return undefined;
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).

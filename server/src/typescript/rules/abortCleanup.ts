@@ -1194,18 +1194,23 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if (handler.type !== 'ArrowFunctionExpression' && handler.type !== 'FunctionExpression') return;
       const param = handler.params[0];
       if (param && param.type !== 'Identifier') return;
-      // Fire and forget (`p.catch(() => {})` as a statement): nobody takes the result for a success.
+      // Fire and forget (`p.catch(() => {})` as a statement): nobody takes the result for a
+      // success. Unless the handler shows a failure (`setError('Could not load')`): an abort —
+      // the effect's clean-up, a newer request — then shows as an error.
       const { parent } = outerParent(node);
-      if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) return;
+      const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
+      if (statement && quietHandler(handler.body)) return;
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
       const around = signalsAround(node);
       if (!bearsSignal(callee.object, around)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
-        message: `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
+        message: statement
+          ? `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, its handler still reports an error although the work was cancelled on purpose`
+          : `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
         range: ctx.rangeOf(callee.property),
-        suggestions: catchHandlerFix(ctx, handler, signals),
+        suggestions: catchHandlerFix(ctx, handler, signals, statement ? 'return' : 'throw'),
       });
     }
   });
@@ -1522,7 +1527,27 @@ function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signal
   return [{ title: 'Re-throw the abort', safe: false, edits }];
 }
 
-function catchHandlerFix(ctx: TsRuleContext, handler: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, signals: SignalParam[]): Fix[] {
+/** A handler that does nothing anyone sees: empty, a constant, or logging only. */
+function quietHandler(body: Node): boolean {
+  const quiet = (e: Node): boolean => {
+    if (e.type === 'Literal' || (e.type === 'Identifier' && e.name === 'undefined')) return true;
+    if (e.type === 'UnaryExpression' && e.operator === 'void') return true;
+    if (e.type !== 'CallExpression') return false;
+    const callee = unwrap(e.callee);
+    const object = callee.type === 'MemberExpression' ? unwrap(callee.object) : undefined;
+    const name = object?.type === 'Identifier' ? object.name : object?.type === 'MemberExpression' && object.property.type === 'Identifier' ? object.property.name : '';
+    return /^(console|log|logger|_log|_logger|debug)$/i.test(name) || (callee.type === 'Identifier' && /^(log|debug|warn|trace)$/i.test(callee.name));
+  };
+  if (body.type !== 'BlockStatement') return quiet(body);
+  return body.body.every((st) => (st.type === 'ExpressionStatement' && quiet(st.expression)) || (st.type === 'ReturnStatement' && (!st.argument || quiet(st.argument))) || st.type === 'EmptyStatement');
+}
+
+function catchHandlerFix(
+  ctx: TsRuleContext,
+  handler: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression,
+  signals: SignalParam[],
+  onAbort: 'throw' | 'return' = 'throw',
+): Fix[] {
   const edits: TextEdit[] = [];
   let errName: string;
   const first = handler.params[0];
@@ -1536,7 +1561,8 @@ function catchHandlerFix(ctx: TsRuleContext, handler: TSESTree.ArrowFunctionExpr
     const start = handler.range[0] + m.index;
     edits.push({ range: ctx.lines.range(start, start + m[0].length), newText: `(${errName})` });
   }
-  const stmt = `if (${abortCheck(ctx, signals, errName)}) throw ${errName};`;
+  // A fire-and-forget chain has nobody to re-throw to (that would be an unhandled rejection): it stops quietly.
+  const stmt = `if (${abortCheck(ctx, signals, errName)}) ${onAbort === 'throw' ? `throw ${errName}` : 'return'};`;
   if (handler.body.type === 'BlockStatement') {
     edits.push(insertAtBlockStart(ctx, handler.body, stmt));
   } else {
@@ -1546,7 +1572,7 @@ function catchHandlerFix(ctx: TsRuleContext, handler: TSESTree.ArrowFunctionExpr
     const expr = ctx.text.slice(arrow + 2, handler.range[1]).trim();
     edits.push({ range: ctx.lines.range(arrow + 2, handler.range[1]), newText: ` { ${stmt} return ${expr}; }` });
   }
-  return [{ title: 'Re-throw the abort', safe: false, edits }];
+  return [{ title: onAbort === 'throw' ? 'Re-throw the abort' : 'Ignore the abort', safe: false, edits }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -748,7 +748,7 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
 const NESTED_SCOPES = ['function_definition', 'class_definition', 'lambda'];
 
 /** Index of the first node (of a list in document order) starting at or after `offset`. */
-function firstAtOrAfter(nodes: readonly Node[], offset: number): number {
+export function firstAtOrAfter(nodes: readonly Node[], offset: number): number {
   let lo = 0;
   let hi = nodes.length;
   while (lo < hi) {

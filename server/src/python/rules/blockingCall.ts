@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
+import { firstAtOrAfter } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -363,14 +364,7 @@ function attributeSources(ctx: PythonRuleContext, classNode: Node): Map<string, 
 
 /** The nodes of a list in document order that start inside [start, end). */
 function* within(nodes: readonly Node[], start: number, end: number): Generator<Node> {
-  let lo = 0;
-  let hi = nodes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (nodes[mid].startIndex < start) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < nodes.length && nodes[i].startIndex < end; i++) yield nodes[i];
+  for (let i = firstAtOrAfter(nodes, start); i < nodes.length && nodes[i].startIndex < end; i++) yield nodes[i];
 }
 
 /**

@@ -335,14 +335,13 @@ function attributeSources(ctx: PythonRuleContext, classNode: Node): Map<string, 
   const own = (n: Node): boolean => ctx.scope.enclosingFunction(n)?.parent?.node.id === classNode.id;
   const selfAttribute = (n: Node | null | undefined): string | undefined =>
     n?.type === 'attribute' && n.childForFieldName('object')?.text === 'self' ? n.childForFieldName('attribute')?.text : undefined;
+  // A target `self.x` itself, or an element of a target pattern (`self.a, self.b = ...`); not an
+  // attribute read on the way (`self.http.headers[...] = ...` stores nothing in `self.http`).
   const poison = (target: Node | null | undefined): void => {
     if (!target || !target.text.includes('self')) return;
     const direct = selfAttribute(target);
     if (direct) entry(direct).unknown = true;
-    for (const n of target.descendantsOfType('attribute')) {
-      const name = selfAttribute(n);
-      if (name) entry(name).unknown = true;
-    }
+    else if (TARGET_PATTERNS.has(target.type)) for (const c of target.namedChildren) poison(c);
   };
   for (const a of within(nodesOfType(root, 'assignment'), start, end)) {
     const left = a.childForFieldName('left');
@@ -361,6 +360,8 @@ function attributeSources(ctx: PythonRuleContext, classNode: Node): Map<string, 
   }
   return out;
 }
+
+const TARGET_PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'as_pattern_target', 'parenthesized_expression', 'list_splat_pattern']);
 
 /** The nodes of a list in document order that start inside [start, end). */
 function* within(nodes: readonly Node[], start: number, end: number): Generator<Node> {

@@ -437,6 +437,15 @@ function checkUnreleasedResponses(ctx: PythonRuleContext): void {
   }
 }
 
+/** Whether a constructor call's arguments use the loop's own variables. */
+function configuredByLoop(call: Node, loop: Node): boolean {
+  const targets = new Set((loop.childForFieldName('left')?.descendantsOfType('identifier') ?? []).map((id) => id?.text));
+  if (loop.childForFieldName('left')?.type === 'identifier') targets.add(loop.childForFieldName('left')!.text);
+  const args = call.childForFieldName('arguments');
+  // Keyword names (`timeout=` in `Client(timeout=10)`) are not uses of a variable.
+  return !!args && args.descendantsOfType('identifier').some((id) => !!id && targets.has(id.text) && !(id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.id === id.id));
+}
+
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
@@ -447,6 +456,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     let where: string | undefined;
     for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
+        // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
+        // (proxies, certificates and base URLs are fixed when a client is made), not per request.
+        if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
         where = 'in a loop: every iteration opens a new connection pool';
         break;
       }

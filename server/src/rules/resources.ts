@@ -106,7 +106,7 @@ export const sessionPerRequest: Rule = {
   fixable: 'none',
   docs: {
     summary: 'An HTTP session/client is created inside a loop or a request handler instead of being shared.',
-    what: '`aiohttp.ClientSession()` or `httpx.AsyncClient()` created (with or without `async with`) inside a `for`/`while` loop, inside a function registered as a request handler (`@app.get(...)`, `@router.post(...)`, `@routes.get(...)`), or inside a function of the file given to FastAPI\'s `Depends(...)`, which FastAPI calls for every request. A client made in a `for` loop from the loop\'s own variables (`for proxy in proxies: httpx.AsyncClient(proxy=proxy)`) is one client per configuration, fixed when it is made: not reported.',
+    what: '`aiohttp.ClientSession()` or `httpx.AsyncClient()` created (with or without `async with`) inside a `for`/`while` loop, inside a function registered as a request handler (`@app.get(...)`, `@router.post(...)`, `@routes.get(...)`), or inside a function of the file given to FastAPI\'s `Depends(...)`, which FastAPI calls for every request. A client made in a `for` loop whose connection settings come from the loop\'s own variables (`for proxy in proxies: httpx.AsyncClient(proxy=proxy)`; also `verify`, `cert`, `transport`, `connector`, `ssl`...) is one client per configuration, fixed when it is made: not reported (a per-iteration `base_url` or `headers` is: requests can carry those).',
     why: [
       'A session owns a connection pool. Creating one per request or per iteration throws away',
       'keep-alive connections, repeats DNS and TLS handshakes, and under load opens sockets faster',

@@ -437,13 +437,22 @@ function checkUnreleasedResponses(ctx: PythonRuleContext): void {
   }
 }
 
-/** Whether a constructor call's arguments use the loop's own variables. */
+/**
+ * Settings a client fixes for its connections when it is made: a request cannot change them.
+ * (`base_url`, `headers`, `auth`, `timeout`... can be given per request instead.)
+ */
+const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr']);
+
+/** Whether a constructor call sets a connection setting from the loop's own variables. */
 function configuredByLoop(call: Node, loop: Node): boolean {
-  const targets = new Set((loop.childForFieldName('left')?.descendantsOfType('identifier') ?? []).map((id) => id?.text));
-  if (loop.childForFieldName('left')?.type === 'identifier') targets.add(loop.childForFieldName('left')!.text);
-  const args = call.childForFieldName('arguments');
-  // Keyword names (`timeout=` in `Client(timeout=10)`) are not uses of a variable.
-  return !!args && args.descendantsOfType('identifier').some((id) => !!id && targets.has(id.text) && !(id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.id === id.id));
+  const left = loop.childForFieldName('left');
+  const targets = new Set((left?.descendantsOfType('identifier') ?? []).map((id) => id?.text));
+  if (left?.type === 'identifier') targets.add(left.text);
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => {
+    if (arg?.type !== 'keyword_argument' || !CONNECTION_SETTINGS.has(arg.childForFieldName('name')?.text ?? '')) return false;
+    const value = arg.childForFieldName('value');
+    return !!value && (value.type === 'identifier' ? targets.has(value.text) : value.descendantsOfType('identifier').some((id) => !!id && targets.has(id.text)));
+  });
 }
 
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {

@@ -12,6 +12,8 @@ import type { PythonRuleContext } from './context';
 import { decoratorTarget, field, parentOf, textOf, typeOf } from './util';
 import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS, FACTORY_TUPLE_RESULTS, METHOD_RESULTS } from './knowledge/awaitables';
 import {
+  annotatedCoroutine,
+  classNameOfAnnotation,
   type ClassSummary,
   type FunctionSummary,
   type ModuleSummary,
@@ -19,10 +21,9 @@ import {
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
-  annotatedCoroutine,
-  classNameOfAnnotation,
   returnsNewTask,
   singleTypeArgument,
+  subscriptParts,
   yieldsInOwnBody,
 } from './project';
 
@@ -40,13 +41,13 @@ export type KnownClass = { kind: 'project'; summary: ClassSummary; module: Modul
 
 const MAX_HOPS = 4;
 
+/** Event loop classes, as an annotation names them. */
+const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
+
 /** Whether a class name, as an annotation writes it, names an event loop class. */
 export function isEventLoopClassName(name: string): boolean {
   return EVENT_LOOP_CLASS.test(name);
 }
-
-/** Event loop classes, as a return annotation names them. */
-const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
 
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
@@ -133,8 +134,8 @@ export class AwaitableResolver {
   returnsEventLoop(call: Node): boolean {
     const callee = this.projectFunctionCalled(call);
     if (!callee) return false;
-    if (callee.def) return !isAsyncFunction(callee.def) && EVENT_LOOP_CLASS.test(classNameOfAnnotation(callee.def.childForFieldName('return_type')) ?? '');
-    return !callee.summary.isAsync && EVENT_LOOP_CLASS.test(callee.summary.returns ?? '');
+    if (callee.def) return !isAsyncFunction(callee.def) && isEventLoopClassName(classNameOfAnnotation(callee.def.childForFieldName('return_type')) ?? '');
+    return !callee.summary.isAsync && isEventLoopClassName(callee.summary.returns ?? '');
   }
 
   /** The project function a call names: a `def` of this file (its node) or of another module (its summary). */
@@ -335,15 +336,24 @@ export class AwaitableResolver {
   }
 
   private findMethod(cls: ClassSummary, module: ModuleSummary, name: string, depth: number): { fn: FunctionSummary; module: ModuleSummary } | undefined {
-    const own = cls.methods.get(name);
-    if (own) return { fn: own, module };
+    return this.inClassOrBases(cls, module, depth, (c, m) => {
+      const own = c.methods.get(name);
+      return own ? { fn: own, module: m } : undefined;
+    });
+  }
+
+  /**
+   * The first answer `own` gives for a class or, in order, its project base classes (null: the
+   * class answers that there is none, and its bases are not asked).
+   */
+  private inClassOrBases<T>(cls: ClassSummary, module: ModuleSummary, depth: number, own: (c: ClassSummary, m: ModuleSummary) => T | null | undefined): T | undefined {
+    const found = own(cls, module);
+    if (found !== undefined) return found ?? undefined;
     if (depth > MAX_HOPS) return undefined;
     for (const base of cls.bases) {
       const b = this.classInModule(base, module);
-      if (b) {
-        const found = this.findMethod(b.cls, b.module, name, depth + 1);
-        if (found) return found;
-      }
+      const inBase = b && this.inClassOrBases(b.cls, b.module, depth + 1, own);
+      if (inBase) return inBase;
     }
     return undefined;
   }
@@ -433,7 +443,6 @@ export class AwaitableResolver {
     return undefined;
   }
 
-  /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   /**
    * `if isinstance(tab, MucTab): tab.kick()`: inside the `if` body (of the same function), the
    * name holds an instance of the one class tested (`isinstance(x, C) and ...` too).
@@ -459,6 +468,7 @@ export class AwaitableResolver {
     return undefined;
   }
 
+  /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     const project = this.classInModule(written, module);
     if (project) return { kind: 'project', summary: project.cls, module: project.module };
@@ -471,16 +481,11 @@ export class AwaitableResolver {
 
   /** What an instance attribute holds (a class name written in `module`), looking through base classes. */
   private findAttribute(cls: ClassSummary, module: ModuleSummary, name: string, depth: number): { cls: string; module: ModuleSummary } | undefined {
-    const own = cls.attributes.get(name);
-    // An empty entry: sources disagree, the attribute's class is unknown.
-    if (own !== undefined) return own ? { cls: own, module } : undefined;
-    if (depth > MAX_HOPS) return undefined;
-    for (const base of cls.bases) {
-      const b = this.classInModule(base, module);
-      const found = b && this.findAttribute(b.cls, b.module, name, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
+    return this.inClassOrBases(cls, module, depth, (c, m) => {
+      const own = c.attributes.get(name);
+      // An empty entry: sources disagree, the attribute's class is unknown.
+      return own === undefined ? undefined : own ? { cls: own, module: m } : null;
+    });
   }
 
   /** Class of a variable from its single binding: `x = Ctor()`, `x = await factory()`, `async with Ctor() as x`, `x: Ctor`. */
@@ -605,7 +610,7 @@ export class AwaitableResolver {
       const only = singleTypeArgument(expr, /(^|\.)Optional$/);
       if (only) return this.classOfTypeExpr(only, depth + 1);
       // `Service[Product]`: a generic class of the project, whatever its type arguments.
-      const head = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
+      const head = subscriptParts(expr)?.head;
       if (head?.type !== 'identifier' && head?.type !== 'attribute') return undefined;
       const cls = this.classByName(head.text.replace(/\s+/g, ''), head);
       return cls?.kind === 'project' ? cls : undefined;

@@ -365,7 +365,8 @@ export function isAsyncFunction(fn: Node): boolean {
 export function annotatedCoroutine(fn: Node): boolean {
   const returns = fn.childForFieldName('return_type');
   let r = returns?.type === 'type' ? returns.namedChildren[0] : returns;
-  if (r && (r.type === 'subscript' || r.type === 'generic_type')) r = r.type === 'subscript' ? r.childForFieldName('value') : r.namedChildren[0];
+  const parts = r ? subscriptParts(r) : undefined;
+  if (parts) r = parts.head;
   return !!r && /^((typing|collections\.abc|t)\.)?Coroutine$/.test(r.text.replace(/\s+/g, ''));
 }
 
@@ -450,10 +451,9 @@ const NOT_TYPE_VARIABLES = new Set(['Callable', 'Any', 'object', 'Function', 'Fu
 
 /** `Callable[[F], F]`: true; another Callable: false; not a Callable: undefined. */
 function callableIdentity(r: Node): boolean | undefined {
-  if (r.type !== 'subscript' && r.type !== 'generic_type') return undefined;
-  const head = r.type === 'subscript' ? r.childForFieldName('value') : r.namedChildren[0];
-  if (!head || !/^(typing\.|collections\.abc\.)?Callable$/.test(head.text)) return undefined;
-  const args = (r.type === 'subscript' ? r.namedChildren.slice(1) : (r.namedChildren[1]?.namedChildren ?? [])).filter((n): n is Node => !!n);
+  const parts = subscriptParts(r);
+  if (!parts?.head || !/^(typing\.|collections\.abc\.)?Callable$/.test(parts.head.text)) return undefined;
+  const args = parts.args;
   if (args.length !== 2) return false;
   const params = args[0].type === 'type' ? args[0].namedChildren[0] : args[0];
   const ret = args[1].text;
@@ -706,11 +706,20 @@ function annotatedParameters(fn: Node): Map<string, string> {
  * `Base` matches `base`: `X` of `Optional[X]`, of `list[X]`.
  */
 export function singleTypeArgument(expr: Node, base: RegExp): Node | undefined {
-  if (expr.type !== 'subscript' && expr.type !== 'generic_type') return undefined;
-  const head = expr.type === 'subscript' ? expr.childForFieldName('value') : expr.namedChildren[0];
-  const args = expr.type === 'subscript' ? expr.namedChildren.slice(1) : (expr.namedChildren[1]?.namedChildren ?? []);
-  if (!head || !base.test(head.text) || args.length !== 1 || !args[0]) return undefined;
-  return args[0].type === 'type' ? (args[0].namedChildren[0] ?? args[0]) : args[0];
+  const parts = subscriptParts(expr);
+  if (!parts?.head || !base.test(parts.head.text) || parts.args.length !== 1) return undefined;
+  const arg = parts.args[0];
+  return arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg;
+}
+
+/**
+ * `Base[A, B]` as a `subscript` (in expressions) or a `generic_type` (in annotations): the
+ * subscripted name and the arguments; undefined for any other node.
+ */
+export function subscriptParts(expr: Node): { head: Node | null; args: Node[] } | undefined {
+  if (expr.type === 'subscript') return { head: expr.childForFieldName('value'), args: expr.namedChildren.slice(1).filter((n): n is Node => !!n) };
+  if (expr.type === 'generic_type') return { head: expr.namedChildren[0], args: (expr.namedChildren[1]?.namedChildren ?? []).filter((n): n is Node => !!n) };
+  return undefined;
 }
 
 /**
@@ -737,7 +746,7 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
       const optional = singleTypeArgument(annotation, /(^|\.)Optional$/);
       if (optional) return classNameOfAnnotation(optional, depth + 1);
       // `Service[Product]`: the generic class itself (containers such as `list[X]` name no class of interest).
-      const head = annotation.type === 'subscript' ? annotation.childForFieldName('value') : annotation.namedChildren[0];
+      const head = subscriptParts(annotation)?.head;
       return head && (head.type === 'identifier' || head.type === 'attribute') && !/(^|\.)(Union|Literal|Annotated|Callable|ClassVar|Final)$/.test(head.text) ? head.text.replace(/\s+/g, '') : undefined;
     }
     default:

@@ -3,6 +3,18 @@ import type { Language, Node, Tree } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { PythonRuleContext } from './context';
 
+const NESTED_SCOPE_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
+
+/** The named nodes of a subtree that run as part of it: nested functions, lambdas and classes left out (no recursion). */
+export function* ownNodes(node: Node): Generator<Node> {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    yield n;
+    for (const c of n.namedChildren) if (c && !NESTED_SCOPE_TYPES.has(c.type)) stack.push(c);
+  }
+}
+
 /** Every node of a given type (or types), in document order, without recursion. */
 export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
   const wanted = typeof types === 'string' ? [types] : types;

@@ -121,6 +121,11 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'asyncpg.Pool': { acquire: 'asyncpg.Connection' },
 };
 
+/** The calls that give the event loop. */
+export const LOOP_GETTERS: ReadonlySet<string> = new Set([
+  'asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop', 'asyncio.events.get_event_loop',
+]);
+
 /** Factories whose awaited result is a tuple: the class of each element (`reader, writer = await ...`). */
 export const FACTORY_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
   'asyncio.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],

@@ -7,8 +7,9 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { field, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
+import { LOOP_GETTERS } from '../knowledge/awaitables';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
 const TIMEOUT_SCOPES = new Set([
@@ -21,7 +22,6 @@ const SYNC_CANCEL_SCOPES = new Set([
   'anyio.fail_after', 'anyio.fail_at', 'anyio.move_on_after', 'anyio.move_on_at', 'anyio.CancelScope',
   'trio.fail_after', 'trio.fail_at', 'trio.move_on_after', 'trio.move_on_at', 'trio.CancelScope',
 ]);
-const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop', 'asyncio.events.get_event_loop']);
 /** Methods of loggers that only record their arguments. */
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace']);
 
@@ -177,15 +177,7 @@ export function checkTimeoutWithoutAwait(ctx: PythonRuleContext): void {
 
 /** Whether the subtree (not nested functions or classes) yields. */
 function hasOwnYield(node: Node): boolean {
-  const stack: Node[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'yield') return true;
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition' || c.type === 'decorated_definition') continue;
-      stack.push(c);
-    }
-  }
+  for (const n of ownNodes(node)) if (n.type === 'yield') return true;
   return false;
 }
 

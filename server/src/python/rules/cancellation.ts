@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
-import { addImportEdit, moduleAlias, nodesOfType, withItemValues } from '../util';
+import { addImportEdit, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -15,15 +15,9 @@ const BASE = new Set(['builtins.BaseException']);
 
 /** Whether the subtree (not nested functions) has an await point: await, async for, async with. */
 export function hasCheckpoint(node: Node): boolean {
-  const stack: Node[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
+  for (const n of ownNodes(node)) {
     if (n.type === 'await') return true;
     if ((n.type === 'for_statement' || n.type === 'with_statement') && n.children.some((c) => c?.type === 'async')) return true;
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition' || c.type === 'decorated_definition') continue;
-      stack.push(c);
-    }
   }
   return false;
 }
@@ -35,17 +29,7 @@ function statements(block: Node | null): Node[] {
 
 /** The statements of one type (`raise_statement`, `return_statement`) in a handler, outside nested functions. */
 function statementsIn(handler: Node, type: string): Node[] {
-  const out: Node[] = [];
-  const stack: Node[] = [handler];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === type) out.push(n);
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
-      stack.push(c);
-    }
-  }
-  return out;
+  return Array.from(ownNodes(handler)).filter((n) => n.type === type);
 }
 
 const REPORTING_CALLS = new Set(['print', 'str', 'repr', 'format', 'type', 'isinstance']);
@@ -332,7 +316,8 @@ function statementFlow(ctx: PythonRuleContext, s: Node, inLoop: boolean, typeTes
       const elseClause = s.namedChildren.find((c) => c?.type === 'else_clause');
       const elseFlow = elseClause ? block(elseClause.childForFieldName('body') ?? elseClause) : undefined;
       const condition = s.type === 'while_statement' ? s.childForFieldName('condition') : null;
-      const forever = (condition?.type === 'true' || condition?.text === '1') && !breaksOut(s.childForFieldName('body'));
+      // A `break` of this loop (not of a nested one) ends it.
+      const forever = (condition?.type === 'true' || condition?.text === '1') && !jumpsOutOf(s.childForFieldName('body')).some((j) => j.type === 'break_statement');
       return { normal: !forever && (elseFlow?.normal ?? true), escape: body.escape || !!elseFlow?.escape };
     }
     case 'match_statement': {
@@ -342,20 +327,6 @@ function statementFlow(ctx: PythonRuleContext, s: Node, inLoop: boolean, typeTes
     default:
       return { normal: true, escape: false };
   }
-}
-
-/** Whether a loop body has a `break` of that loop (not of a nested one). */
-function breaksOut(body: Node | null): boolean {
-  const stack: Node[] = body ? [body] : [];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'break_statement') return true;
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'for_statement' || c.type === 'while_statement' || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
-      stack.push(c);
-    }
-  }
-  return false;
 }
 
 /** A handler that calls `uncancel()` deals with the cancellation on purpose. */

@@ -8,9 +8,9 @@ import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
 import { addImportEdit, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { LOOP_GETTERS } from '../knowledge/awaitables';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
-const LOOP_GETTERS = new Set(['asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop']);
 const LOOP_NAMES = new Set(['loop', '_loop', 'event_loop', '_event_loop']);
 const REGISTRY = '_background_tasks';
 

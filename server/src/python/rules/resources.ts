@@ -244,39 +244,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       suggestions: fate === 'never-closed' && !capturedByClosure(fn.node, target) ? withBlockFix(ctx, assignment.parent, target.text, value, kind) : undefined,
     });
   }
-  checkUnreleasedResponses(ctx);
-  checkUnreleasedConnections(ctx);
-}
-
-/**
- * `conn = await pool.acquire()` on an asyncpg pool, with the connection never given back: no
- * `pool.release(conn)`, and `conn` neither returned, stored nor handed to another call.
- */
-function checkUnreleasedConnections(ctx: PythonRuleContext): void {
-  if (!ctx.text.includes('.acquire(')) return;
-  let resolver: AwaitableResolver | undefined;
-  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const fn = field(call, 'function');
-    if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'acquire') continue;
-    const awaitNode = parentOf(call);
-    const assignment = awaitNode && typeOf(awaitNode) === 'await' ? awaitNode.parent : null;
-    if (assignment?.type !== 'assignment' || assignment.parent?.type !== 'expression_statement') continue;
-    const target = assignment.childForFieldName('left');
-    const receiver = fn.childForFieldName('object');
-    if (target?.type !== 'identifier' || !receiver) continue;
-    resolver ??= new AwaitableResolver(ctx);
-    const cls = resolver.classOfReceiver(receiver);
-    if (cls?.kind !== 'library' || cls.name !== 'asyncpg.Pool') continue;
-    const owner = ctx.scope.enclosingFunction(call);
-    if (!owner) continue;
-    // Any use but a method call on the connection hands it on: `pool.release(conn)`, `return conn`, `self.conn = conn`.
-    const handedOn = usesOf(owner.node, target).some((use) => !(use.parent?.type === 'attribute' && use.parent.childForFieldName('object')?.id === use.id));
-    if (handedOn) continue;
-    ctx.report({
-      message: `The connection from ${fn.text}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${fn.text}() as ${target.text}:' (or release it in a finally block)`,
-      range: ctx.rangeOf(assignment),
-    });
-  }
+  checkCheckedOut(ctx);
 }
 
 /**
@@ -395,11 +363,46 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
   ];
 }
 
-/** `resp = await session.get(url)` whose body is never read nor the response released. */
-function checkUnreleasedResponses(ctx: PythonRuleContext): void {
-  // A receiver is only known to be an aiohttp session through a name that spells the class (its
-  // constructor, an annotation, an import): without the word, there is nothing to find.
-  if (!ctx.text.includes('ClientSession')) return;
+/** Something a library object lends out when awaited, which must be given back. */
+interface Lent {
+  /** The lender's class, and the text without which no receiver can be known to be one. */
+  owner: string;
+  hint: string;
+  methods: ReadonlySet<string>;
+  /** Methods of the lent object that give it back (read a response's body, release it). */
+  consumers: ReadonlySet<string>;
+  message: (callee: string, name: string) => string;
+}
+
+const LENT: readonly Lent[] = [
+  {
+    // `resp = await session.get(url)` whose body is never read nor the response released.
+    owner: 'aiohttp.ClientSession',
+    // A receiver is only known to be an aiohttp session through a name that spells the class (its
+    // constructor, an annotation, an import): without the word, there is nothing to find.
+    hint: 'ClientSession',
+    methods: RESPONSE_METHODS,
+    consumers: RESPONSE_CONSUMERS,
+    message: (callee, name) => `The response from ${callee}() is never read nor released: its connection stays checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
+  },
+  {
+    // `conn = await pool.acquire()` on an asyncpg pool, never given back with `pool.release(conn)`.
+    owner: 'asyncpg.Pool',
+    hint: '.acquire(',
+    methods: new Set(['acquire']),
+    consumers: new Set(),
+    message: (callee, name) =>
+      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+  },
+];
+
+/**
+ * `x = await lender.method(...)` whose result is never given back: not consumed through one of its
+ * methods, nor returned, passed on, entered with `async with` or stored.
+ */
+function checkCheckedOut(ctx: PythonRuleContext): void {
+  const kinds = LENT.filter((k) => ctx.text.includes(k.hint));
+  if (kinds.length === 0) return;
   let resolver: AwaitableResolver | undefined;
   // Through the calls (whose parents the rules have read) rather than a search for `await`
   // nodes: that would also collect every `await` keyword of the file.
@@ -409,7 +412,9 @@ function checkUnreleasedResponses(ctx: PythonRuleContext): void {
     const fn = field(call, 'function');
     if (!fn || typeOf(fn) !== 'attribute') continue;
     const attribute = field(fn, 'attribute');
-    if (!RESPONSE_METHODS.has(attribute ? textOf(attribute) : '')) continue;
+    const method = attribute ? textOf(attribute) : '';
+    const candidates = kinds.filter((k) => k.methods.has(method));
+    if (candidates.length === 0) continue;
     const assignment = awaitNode.parent;
     if (assignment?.type !== 'assignment' || assignment.parent?.type !== 'expression_statement') continue;
     const target = assignment.childForFieldName('left');
@@ -417,23 +422,21 @@ function checkUnreleasedResponses(ctx: PythonRuleContext): void {
     resolver ??= new AwaitableResolver(ctx);
     const receiver = fn.childForFieldName('object');
     const cls = receiver ? resolver.classOfReceiver(receiver) : undefined;
-    if (cls?.kind !== 'library' || cls.name !== 'aiohttp.ClientSession') continue;
+    const kind = cls?.kind === 'library' ? candidates.find((k) => k.owner === cls.name) : undefined;
+    if (!kind) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
     let handled = false;
     for (const use of usesOf(owner.node, target)) {
       const parent = use.parent;
       if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
-        if (RESPONSE_CONSUMERS.has(parent.childForFieldName('attribute')?.text ?? '')) handled = true;
+        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) handled = true;
         continue;
       }
       handled = true; // returned, passed on, entered with `async with`, stored...
     }
     if (handled) continue;
-    ctx.report({
-      message: `The response from ${fn.text}() is never read nor released: its connection stays checked out of the pool. Use 'async with ${fn.text}(...) as ${target.text}:'`,
-      range: ctx.rangeOf(assignment),
-    });
+    ctx.report({ message: kind.message(fn.text, target.text), range: ctx.rangeOf(assignment) });
   }
 }
 

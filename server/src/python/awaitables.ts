@@ -10,7 +10,20 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
 import { decoratorTarget, field, parentOf, textOf, typeOf } from './util';
-import { AWAITABLE_FUNCTIONS, AWAITABLE_METHODS, FACTORY_RESULTS, FACTORY_TUPLE_RESULTS, METHOD_RESULTS } from './knowledge/awaitables';
+import {
+  AWAITABLE_FUNCTION_FACTORIES,
+  AWAITABLE_FUNCTIONS,
+  AWAITABLE_METHODS,
+  CALL_METHOD_RESULTS,
+  CALL_RESULTS,
+  FACTORY_FACTORIES,
+  FACTORY_RESULTS,
+  FACTORY_TUPLE_RESULTS,
+  LIBRARY_ATTRIBUTES,
+  METHOD_RESULTS,
+  SYNC_PAST,
+  knownLibraryClass,
+} from './knowledge/awaitables';
 import {
   annotatedCoroutine,
   classNameOfAnnotation,
@@ -43,6 +56,14 @@ const MAX_HOPS = 4;
 
 /** Event loop classes, as an annotation names them. */
 const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
+
+/**
+ * Whether a resolved name can be trusted: bound by an import or a definition, or one of the
+ * well-known async libraries (recognised even when a snippet omits their import).
+ */
+function knownName(r: { name: string; via: string }): boolean {
+  return r.via !== 'unbound' || /^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name);
+}
 
 /** Whether a class name, as an annotation writes it, names an event loop class. */
 export function isEventLoopClassName(name: string): boolean {
@@ -83,6 +104,12 @@ export class AwaitableResolver {
     if (type === 'identifier') {
       return this.nameIsCoroutineFunction(fn) ? { display, library: false } : this.libraryFunction(fn, display);
     }
+    if (type === 'call') {
+      // `sync_to_async(fn)(...)`: the wrapper makes a coroutine.
+      const factory = field(fn, 'function');
+      const r = factory && (typeOf(factory) === 'identifier' || typeOf(factory) === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
+      return r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name) ? { display, library: true } : undefined;
+    }
     if (type !== 'attribute') return undefined;
     const lib = this.libraryFunction(fn, display);
     if (lib) return lib;
@@ -101,15 +128,37 @@ export class AwaitableResolver {
     if (inherited !== undefined) return inherited ?? undefined;
     const cls = this.classOfReceiver(receiver);
     if (!cls) return undefined;
-    if (cls.kind === 'library') {
-      return AWAITABLE_METHODS[cls.name]?.has(method) ? { display, library: true } : undefined;
-    }
+    if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
-    if (!m) return undefined;
+    if (!m) {
+      // A method inherited from a library base class (`class Chat(AsyncWebsocketConsumer)`: `self.send()`).
+      const lib = this.inLibraryBases(cls.summary, cls.module, (name) => (AWAITABLE_METHODS[name]?.has(method) ? name : undefined));
+      return lib ? this.libraryMethod(lib, method, call, display) : undefined;
+    }
     // Calling an instance method through the class itself passes no `self`: unusual, skip.
     const viaClassObject = receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self';
     if (viaClassObject && m.fn.kind === 'instance') return undefined;
     return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : undefined;
+  }
+
+  /** A method of a known library class: awaitable per the tables (inside `async def` only, for libraries that used to be synchronous). */
+  private libraryMethod(cls: string, method: string, call: Node, display: string): AwaitableCall | undefined {
+    if (!AWAITABLE_METHODS[cls]?.has(method)) return undefined;
+    if (SYNC_PAST.test(cls) && !this.ctx.scope.isAsyncContext(call)) return undefined;
+    return { display, library: true };
+  }
+
+  /** The first answer `own` gives for a library class among the bases of a project class (and of its project bases). */
+  private inLibraryBases<T>(cls: ClassSummary, module: ModuleSummary, own: (libraryClass: string) => T | undefined): T | undefined {
+    return this.inClassOrBases(cls, module, 0, (c, m) => {
+      for (const base of c.bases) {
+        if (this.classInModule(base, m)) continue;
+        const lib = this.classFromText(base, m);
+        const found = lib?.kind === 'library' ? own(lib.name) : undefined;
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    });
   }
 
   private libraryFunction(fn: Node, display: string): AwaitableCall | undefined {
@@ -178,7 +227,7 @@ export class AwaitableResolver {
         continue;
       }
       const lib = this.classFromText(base, this.here);
-      if (lib?.kind === 'library' && AWAITABLE_METHODS[lib.name]?.has(method)) return { display, library: true };
+      if (lib?.kind === 'library' && AWAITABLE_METHODS[lib.name]?.has(method)) return this.libraryMethod(lib.name, method, receiver, display) ?? null;
     }
     return null;
   }
@@ -397,9 +446,8 @@ export class AwaitableResolver {
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const r = this.ctx.scope.resolve(expr);
     // Well-known async libraries are recognised even when a snippet omits their import.
-    if (!r || (r.via === 'unbound' && !/^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name))) return undefined;
-    if (AWAITABLE_METHODS[r.name]) return r.name;
-    return undefined;
+    if (!r || !knownName(r)) return undefined;
+    return knownLibraryClass(r.name);
   }
 
   /** The class of the value a receiver expression holds, when it can be known for sure. */
@@ -424,21 +472,85 @@ export class AwaitableResolver {
       const object = field(receiver, 'object');
       const attribute = field(receiver, 'attribute');
       if (!object || !attribute || depth >= MAX_HOPS) return undefined;
-      // A class object's own attributes are class variables, not what instances hold.
+      const name = textOf(attribute);
       const objectName = typeOf(object) === 'identifier' ? textOf(object) : undefined;
-      if (objectName !== undefined && objectName !== 'self' && this.classByName(objectName, object)) return undefined;
+      const classObject = objectName !== undefined && objectName !== 'self' ? this.classByName(objectName, object) : undefined;
+      if (classObject?.kind === 'project') {
+        // A class object's own attributes are class variables, not what instances hold; only
+        // those a library base class declares are known (`Article.objects` of a Django model).
+        const held = this.inLibraryBases(classObject.summary, classObject.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
+        return held ? { kind: 'library', name: held } : undefined;
+      }
       const owner = this.classOfReceiver(object, depth + 1);
+      if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
       if (owner?.kind !== 'project') return undefined;
-      const held = this.findAttribute(owner.summary, owner.module, textOf(attribute), 0);
-      return held ? this.classFromText(held.cls, held.module) : undefined;
+      const held = this.findAttribute(owner.summary, owner.module, name, 0);
+      if (held) return this.classFromText(held.cls, held.module);
+      const inherited = this.inLibraryBases(owner.summary, owner.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
+      return inherited ? { kind: 'library', name: inherited } : undefined;
+    }
+    if (type === 'subscript') {
+      // `client["shop"]["orders"]` on a Mongo client.
+      const object = field(receiver, 'value');
+      const owner = object && depth < MAX_HOPS ? this.classOfReceiver(object, depth + 1) : undefined;
+      const held = owner?.kind === 'library' ? LIBRARY_ATTRIBUTES[owner.name]?.['[]'] : undefined;
+      return held ? { kind: 'library', name: held } : undefined;
     }
     if (type === 'call') {
       // `asyncio.get_running_loop().run_in_executor(...)`, `Repo().get()`.
       const fn = field(receiver, 'function');
       if (!fn) return undefined;
-      const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
-      if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
-      return this.classOfConstructor(fn, receiver);
+      return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
+    }
+    return undefined;
+  }
+
+  /** A library attribute: `proc.stdout`, `message.channel`, `client.mydb` (see LIBRARY_ATTRIBUTES). */
+  private libraryAttribute(owner: string, name: string): KnownClass | undefined {
+    const table = LIBRARY_ATTRIBUTES[owner];
+    const held = table?.[name] ?? (name.startsWith('_') ? undefined : table?.['*']);
+    return held ? { kind: 'library', name: held } : undefined;
+  }
+
+  /**
+   * The class of what a call gives without await: a library client factory (`redis.from_url()`),
+   * a builder method (`r.pipeline()`, `page.locator()`), a session factory, a constructor.
+   */
+  private classOfCallResult(fn: Node, at: Node): KnownClass | undefined {
+    const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
+    if (r && CALL_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: CALL_RESULTS[r.name] };
+    if (typeOf(fn) === 'attribute') {
+      const owner = field(fn, 'object');
+      const method = field(fn, 'attribute');
+      const ownerClass = owner && method ? this.classOfReceiver(owner, 1) : undefined;
+      if (ownerClass?.kind === 'library') {
+        const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
+        return result ? { kind: 'library', name: result } : undefined;
+      }
+    }
+    return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+  }
+
+  /** `Session = async_sessionmaker(engine)` (or `sessionmaker(..., class_=AsyncSession)`): what `Session()` makes. */
+  private sessionFactoryResult(fn: Node): KnownClass | undefined {
+    if (typeOf(fn) !== 'identifier') return undefined;
+    const found = this.ctx.scope.lookup(textOf(fn), fn);
+    const binding = found?.bindings.length === 1 ? found.bindings[0].node : undefined;
+    const assignment = binding ? parentOf(binding) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== binding!.id) return undefined;
+    const value = assignment.childForFieldName('right');
+    const maker = value?.type === 'call' ? value.childForFieldName('function') : null;
+    if (!maker || (maker.type !== 'identifier' && maker.type !== 'attribute')) return undefined;
+    const r = this.ctx.scope.resolve(maker);
+    if (!r || r.via === 'unbound') return undefined;
+    if (FACTORY_FACTORIES[r.name]) return { kind: 'library', name: FACTORY_FACTORIES[r.name] };
+    if (!/^sqlalchemy\.orm\.(session\.)?sessionmaker$/.test(r.name)) return undefined;
+    // `sessionmaker(engine, class_=AsyncSession)`.
+    for (const arg of value!.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (arg?.type !== 'keyword_argument' || arg.childForFieldName('name')?.text !== 'class_') continue;
+      const cls = arg.childForFieldName('value');
+      const lib = cls ? this.libraryClassOf(cls) : undefined;
+      return lib ? { kind: 'library', name: lib } : undefined;
     }
     return undefined;
   }
@@ -470,13 +582,18 @@ export class AwaitableResolver {
 
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
-    const project = this.classInModule(written, module);
+    // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
+    const awaited = written.startsWith('await:');
+    if (awaited) written = written.slice('await:'.length);
+    const project = awaited ? undefined : this.classInModule(written, module);
     if (project) return { kind: 'project', summary: project.cls, module: project.module };
     // Library classes: resolve the head through the module's imports.
     const parts = written.split('.');
     const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);
     const qualified = imp ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...parts.slice(1)].join('.') : undefined;
-    return qualified && AWAITABLE_METHODS[qualified] ? { kind: 'library', name: qualified } : undefined;
+    if (!qualified) return undefined;
+    const result = awaited ? FACTORY_RESULTS[qualified] : (CALL_RESULTS[qualified] ?? knownLibraryClass(qualified));
+    return result ? { kind: 'library', name: result } : undefined;
   }
 
   /** What an instance attribute holds (a class name written in `module`), looking through base classes. */
@@ -543,28 +660,32 @@ export class AwaitableResolver {
         awaited = true;
         value = value.namedChildren[0] ?? null;
       }
+      // `channel = message.channel`, `db = client["shop"]`.
+      if (!awaited && value && (value.type === 'attribute' || value.type === 'subscript')) return this.classOfReceiver(value, 1);
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
-      const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
-      if (awaited) {
-        if (r && FACTORY_RESULTS[r.name]) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
-        return this.methodResult(fn);
-      }
-      // `loop = asyncio.get_running_loop()`: the synchronous factories of the event loop.
-      if (r && FACTORY_RESULTS[r.name] && r.name.startsWith('asyncio.get_')) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
-      return this.classOfConstructor(fn, target);
+      return awaited ? this.awaitedResult(fn) : this.classOfCallResult(fn, target);
     }
     // `async with aiohttp.ClientSession() as session:` / `async with pool.acquire() as conn:`.
     if (parent.type === 'as_pattern_target' || parent.type === 'as_pattern') {
       const asPattern = parent.type === 'as_pattern' ? parent : parent.parent;
-      const value = asPattern?.type === 'as_pattern' ? asPattern.namedChildren[0] : null;
+      let value = asPattern?.type === 'as_pattern' ? asPattern.namedChildren[0] : null;
+      // `async with await anyio.open_file(path) as f:`.
+      if (value?.type === 'await') value = value.namedChildren[0] ?? null;
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
-      return this.methodResult(fn) ?? this.classOfConstructor(fn, target);
+      return this.awaitedResult(fn) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */
+  private awaitedResult(fn: Node): KnownClass | undefined {
+    const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
+    if (r && FACTORY_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
+    return this.methodResult(fn);
   }
 
   /** `session.get` on a known library class: the class of what it gives once awaited or entered. */

@@ -38,7 +38,8 @@ export interface ClassSummary {
   /**
    * What each instance attribute holds, as a class name written in the class's module: from
    * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
-   * `x: T`. Empty when two sources disagree.
+   * `x: T`; `await:f` for `self.x = await f(...)` (what the awaited factory gives). Empty when
+   * two sources disagree.
    */
   attributes: Map<string, string>;
 }
@@ -675,6 +676,10 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): 
     } else if (right?.type === 'identifier') {
       // `self.core = core` with `core: Core` among the method's parameters.
       addAttribute(out, attr, (params ??= annotatedParameters(fn)).get(right.text) ?? '');
+    } else if (right?.type === 'await' && right.namedChildren[0]?.type === 'call') {
+      // `self.pool = await asyncpg.create_pool(...)`: what the awaited factory gives.
+      const callee = right.namedChildren[0].childForFieldName('function');
+      addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? `await:${callee.text.replace(/\s+/g, '')}` : '');
     } else if (right && UNKNOWN_VALUES.has(right.type)) addAttribute(out, attr, '');
     // Literals and `None` say nothing about the class the attribute holds otherwise.
   }

@@ -44,82 +44,511 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'anyio.to_thread.run_sync',
   'anyio.open_file',
   'anyio.connect_tcp',
-  // redis.asyncio
-  'redis.asyncio.from_url',
+  // websockets (the asyncio implementation; websockets.sync is synchronous)
+  ...['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => `${m}.connect`),
+  ...['websockets', 'websockets.server', 'websockets.asyncio.server', 'websockets.legacy.server'].map((m) => `${m}.serve`),
+  // databases, brokers, SSH
+  'aiosqlite.connect',
+  'aiomysql.connect',
+  'aiomysql.create_pool',
+  'psycopg.AsyncConnection.connect',
+  'asyncssh.connect',
+  'asyncssh.listen',
+  'aio_pika.connect',
+  'aio_pika.connect_robust',
+  'nats.connect',
+  // Django's async API (4.1+)
+  'django.contrib.auth.aauthenticate',
+  'django.contrib.auth.alogin',
+  'django.contrib.auth.alogout',
+  'django.contrib.auth.aget_user',
+  'django.shortcuts.aget_object_or_404',
+  'django.shortcuts.aget_list_or_404',
 ]);
 
-/** Methods returning something that must be awaited, by owner class. */
+/**
+ * Functions whose result is an awaitable function: `sync_to_async(fn)(...)` makes a coroutine.
+ */
+export const AWAITABLE_FUNCTION_FACTORIES: ReadonlySet<string> = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
+
+/**
+ * Libraries whose methods were synchronous in older major versions still in use
+ * (python-telegram-bot before 20; Telethon with `telethon.sync`): their methods are only taken
+ * for coroutines inside `async def`.
+ */
+export const SYNC_PAST = /^(telegram|telethon)\./;
+
+/** Methods returning something that must be awaited, by owner class (the canonical name, see CLASS_ALIASES). */
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
+const set = (...names: (string | readonly string[])[]): ReadonlySet<string> => new Set(names.flat());
+
+const REDIS_COMMANDS = [
+  'get', 'set', 'setex', 'setnx', 'psetex', 'getset', 'getdel', 'getex', 'mget', 'mset', 'msetnx', 'delete', 'unlink', 'exists',
+  'expire', 'expireat', 'pexpire', 'persist', 'ttl', 'pttl', 'type', 'rename', 'keys', 'scan', 'incr', 'incrby', 'incrbyfloat',
+  'decr', 'decrby', 'append', 'strlen', 'hget', 'hset', 'hsetnx', 'hmget', 'hmset', 'hgetall', 'hdel', 'hexists', 'hincrby',
+  'hincrbyfloat', 'hkeys', 'hvals', 'hlen', 'hscan', 'lpush', 'rpush', 'lpop', 'rpop', 'blpop', 'brpop', 'lrange', 'llen',
+  'lindex', 'lrem', 'lset', 'ltrim', 'lpos', 'sadd', 'srem', 'smembers', 'sismember', 'scard', 'spop', 'srandmember', 'sinter',
+  'sunion', 'sdiff', 'zadd', 'zrem', 'zrange', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore', 'zscore', 'zincrby', 'zcard',
+  'zcount', 'zrank', 'zrevrank', 'zremrangebyscore', 'zremrangebyrank', 'zpopmin', 'zpopmax', 'publish', 'ping', 'echo', 'info',
+  'dbsize', 'flushdb', 'flushall', 'xadd', 'xread', 'xreadgroup', 'xack', 'xgroup_create', 'xlen', 'xrange', 'xrevrange', 'xdel',
+  'xtrim', 'xclaim', 'xautoclaim', 'xpending', 'eval', 'evalsha', 'script_load', 'execute_command', 'aclose', 'close',
+  'config_get', 'config_set', 'time', 'pfadd', 'pfcount', 'geoadd', 'geosearch', 'setbit', 'getbit', 'bitcount', 'copy',
+  'initialize',
+];
+const FILE_METHODS = ['read', 'readline', 'readlines', 'write', 'writelines', 'flush', 'seek', 'tell', 'truncate', 'readinto'];
+const ASYNC_PATH_METHODS = [
+  'read_text', 'write_text', 'read_bytes', 'write_bytes', 'exists', 'is_file', 'is_dir', 'is_symlink', 'mkdir', 'unlink', 'rmdir',
+  'stat', 'lstat', 'touch', 'rename', 'replace', 'open', 'chmod', 'readlink',
+];
+const SQLA_SESSION = [
+  'execute', 'scalar', 'scalars', 'get', 'get_one', 'commit', 'rollback', 'flush', 'refresh', 'delete', 'close', 'merge', 'stream',
+  'stream_scalars', 'run_sync', 'invalidate', 'connection', 'reset', 'begin', 'begin_nested',
+];
+const PAGE_ACTIONS = [
+  'click', 'dblclick', 'fill', 'type', 'press', 'check', 'uncheck', 'set_checked', 'hover', 'focus', 'tap', 'select_option',
+  'set_input_files', 'screenshot', 'text_content', 'inner_text', 'inner_html', 'get_attribute', 'input_value', 'is_visible',
+  'is_hidden', 'is_enabled', 'is_disabled', 'is_checked', 'is_editable', 'dispatch_event', 'evaluate',
+];
+const PW_ASSERTIONS = [
+  'to_have_text', 'to_contain_text', 'to_be_visible', 'to_be_hidden', 'to_have_title', 'to_have_url', 'to_have_count',
+  'to_have_value', 'to_have_values', 'to_be_checked', 'to_be_enabled', 'to_be_disabled', 'to_be_editable', 'to_be_empty',
+  'to_be_focused', 'to_be_attached', 'to_be_in_viewport', 'to_have_attribute', 'to_have_class', 'to_have_css', 'to_have_id',
+  'to_have_js_property', 'to_be_ok',
+];
+const DJANGO_ASYNC_QUERIES = [
+  'aget', 'acreate', 'aget_or_create', 'aupdate_or_create', 'abulk_create', 'abulk_update', 'acount', 'aexists', 'afirst', 'alast',
+  'aearliest', 'alatest', 'ain_bulk', 'aaggregate', 'acontains', 'aexplain', 'aupdate', 'adelete',
+];
+const DJANGO_QUERYSET_BUILDERS = [
+  'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'annotate', 'alias', 'values', 'values_list',
+  'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none',
+];
+const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins'];
+const TG_SENDS = ['send_message', 'send_photo', 'send_document', 'send_video', 'send_audio', 'send_voice', 'send_sticker', 'send_animation', 'send_location', 'send_media_group', 'send_chat_action', 'send_poll', 'send_dice'];
+
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
-  'asyncio.Queue': new Set(['put', 'get', 'join']),
-  'asyncio.PriorityQueue': new Set(['put', 'get', 'join']),
-  'asyncio.LifoQueue': new Set(['put', 'get', 'join']),
-  'asyncio.Lock': new Set(['acquire']),
-  'asyncio.Semaphore': new Set(['acquire']),
-  'asyncio.BoundedSemaphore': new Set(['acquire']),
-  'asyncio.Event': new Set(['wait']),
-  'asyncio.Condition': new Set(['acquire', 'wait', 'wait_for']),
-  'asyncio.Barrier': new Set(['wait', 'reset', 'abort']),
-  'asyncio.StreamReader': new Set(['read', 'readline', 'readexactly', 'readuntil']),
-  'asyncio.StreamWriter': new Set(['drain', 'wait_closed', 'start_tls']),
-  'asyncio.subprocess.Process': new Set(['wait', 'communicate']),
-  'asyncio.AbstractEventLoop': new Set([
-    'run_in_executor', 'sock_recv', 'sock_sendall', 'sock_connect', 'sock_accept', 'getaddrinfo',
-    'create_connection', 'create_server', 'shutdown_asyncgens', 'shutdown_default_executor',
-  ]),
-  'aiohttp.ClientSession': new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'ws_connect', 'close']),
-  'aiohttp.ClientResponse': new Set(['text', 'json', 'read']),
-  'aiohttp.ClientWebSocketResponse': new Set(['send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_json', 'close']),
-  'aiohttp.web.WebSocketResponse': new Set(['prepare', 'send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_json', 'close']),
-  'aiohttp.web.Request': new Set(['json', 'text', 'read', 'post']),
-  'aiohttp.web.AppRunner': new Set(['setup', 'cleanup']),
-  'aiohttp.web.TCPSite': new Set(['start', 'stop']),
-  'httpx.AsyncClient': new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'aclose']),
-  'httpx.Response': new Set(['aread', 'aclose']),
-  'asyncpg.Connection': new Set([
+  // asyncio
+  'asyncio.Queue': set('put', 'get', 'join'),
+  'asyncio.PriorityQueue': set('put', 'get', 'join'),
+  'asyncio.LifoQueue': set('put', 'get', 'join'),
+  'asyncio.Lock': set('acquire'),
+  'asyncio.Semaphore': set('acquire'),
+  'asyncio.BoundedSemaphore': set('acquire'),
+  'asyncio.Event': set('wait'),
+  'asyncio.Condition': set('acquire', 'wait', 'wait_for'),
+  'asyncio.Barrier': set('wait', 'reset', 'abort'),
+  'asyncio.StreamReader': set('read', 'readline', 'readexactly', 'readuntil'),
+  'asyncio.StreamWriter': set('drain', 'wait_closed', 'start_tls'),
+  'asyncio.subprocess.Process': set('wait', 'communicate'),
+  'asyncio.Server': set('serve_forever', 'start_serving', 'wait_closed'),
+  'asyncio.AbstractEventLoop': set(
+    'run_in_executor', 'sock_recv', 'sock_recv_into', 'sock_recvfrom', 'sock_recvfrom_into', 'sock_sendall', 'sock_sendto',
+    'sock_connect', 'sock_accept', 'sock_sendfile', 'getaddrinfo', 'getnameinfo', 'create_connection', 'create_server',
+    'create_unix_connection', 'create_unix_server', 'create_datagram_endpoint', 'connect_read_pipe', 'connect_write_pipe',
+    'subprocess_exec', 'subprocess_shell', 'sendfile', 'start_tls', 'shutdown_asyncgens', 'shutdown_default_executor',
+  ),
+  // aiohttp
+  'aiohttp.ClientSession': set(HTTP_VERBS, 'ws_connect', 'close'),
+  'aiohttp.ClientResponse': set('text', 'json', 'read'),
+  'aiohttp.StreamReader': set('read', 'readline', 'readany', 'readexactly', 'readchunk', 'readuntil'),
+  'aiohttp.ClientWebSocketResponse': set('send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_bytes', 'receive_json', 'ping', 'pong', 'close'),
+  'aiohttp.web.WebSocketResponse': set('prepare', 'send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_bytes', 'receive_json', 'ping', 'pong', 'close'),
+  'aiohttp.web.Request': set('json', 'text', 'read', 'post', 'multipart'),
+  'aiohttp.web.StreamResponse': set('prepare', 'write', 'write_eof'),
+  'aiohttp.web.Application': set('startup', 'shutdown', 'cleanup'),
+  'aiohttp.web.AppRunner': set('setup', 'cleanup'),
+  'aiohttp.web.TCPSite': set('start', 'stop'),
+  // httpx (`stream()` is an async context manager, not an awaitable)
+  'httpx.AsyncClient': set(HTTP_VERBS, 'send', 'aclose'),
+  'httpx.Response': set('aread', 'aclose'),
+  // files and paths
+  'aiofiles.threadpool.AsyncFile': set(FILE_METHODS, 'close'),
+  'anyio.AsyncFile': set(FILE_METHODS, 'aclose'),
+  'anyio.Path': set(ASYNC_PATH_METHODS),
+  'trio.Path': set(ASYNC_PATH_METHODS),
+  // websockets (asyncio implementation)
+  'websockets.asyncio.connection.Connection': set('send', 'recv', 'close', 'wait_closed', 'ping', 'pong'),
+  // databases
+  'asyncpg.Connection': set(
     'execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'prepare', 'close', 'copy_from_table',
     'copy_to_table', 'copy_records_to_table', 'set_type_codec', 'reload_schema_state', 'add_listener', 'remove_listener',
-  ]),
-  'asyncpg.Pool': new Set(['execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'acquire', 'release', 'close', 'expire_connections']),
-  'motor.motor_asyncio.AsyncIOMotorClient': new Set(['server_info', 'list_database_names', 'drop_database', 'start_session']),
-  'motor.motor_asyncio.AsyncIOMotorCollection': new Set([
+  ),
+  'asyncpg.Pool': set('execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'acquire', 'release', 'close', 'expire_connections'),
+  'asyncpg.transaction.Transaction': set('start', 'commit', 'rollback'),
+  'aiosqlite.Connection': set('execute', 'executemany', 'executescript', 'execute_fetchall', 'execute_insert', 'commit', 'rollback', 'close', 'cursor', 'backup', 'create_function'),
+  'aiosqlite.Cursor': set('execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'close'),
+  'aiomysql.Connection': set('cursor', 'commit', 'rollback', 'begin', 'ping', 'select_db', 'ensure_closed'),
+  'aiomysql.Cursor': set('execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany', 'callproc', 'close'),
+  'aiomysql.Pool': set('acquire', 'clear', 'wait_closed'),
+  'psycopg.AsyncConnection': set('execute', 'commit', 'rollback', 'close'),
+  'psycopg.AsyncCursor': set('execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany', 'close', 'scroll'),
+  'psycopg_pool.AsyncConnectionPool': set('open', 'close', 'wait', 'getconn', 'putconn', 'check', 'resize'),
+  'sqlalchemy.ext.asyncio.AsyncSession': set(SQLA_SESSION),
+  'sqlmodel.ext.asyncio.session.AsyncSession': set(SQLA_SESSION, 'exec'),
+  'sqlalchemy.ext.asyncio.AsyncEngine': set('dispose', 'connect', 'begin'),
+  'sqlalchemy.ext.asyncio.AsyncConnection': set(
+    'execute', 'scalar', 'scalars', 'commit', 'rollback', 'close', 'run_sync', 'stream', 'stream_scalars', 'exec_driver_sql',
+    'invalidate', 'get_raw_connection', 'start',
+  ),
+  'redis.asyncio.Redis': set(REDIS_COMMANDS),
+  'redis.asyncio.client.Pipeline': set('execute', 'watch'),
+  'redis.asyncio.client.PubSub': set('subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'get_message', 'aclose'),
+  'redis.asyncio.lock.Lock': set('acquire', 'release', 'extend', 'reacquire'),
+  'motor.motor_asyncio.AsyncIOMotorClient': set('server_info', 'list_database_names', 'drop_database', 'start_session'),
+  'motor.motor_asyncio.AsyncIOMotorDatabase': set('command', 'list_collection_names', 'drop_collection', 'create_collection', 'validate_collection'),
+  'motor.motor_asyncio.AsyncIOMotorCollection': set(
     'find_one', 'insert_one', 'insert_many', 'update_one', 'update_many', 'replace_one', 'delete_one', 'delete_many',
-    'count_documents', 'estimated_document_count', 'create_index', 'drop', 'find_one_and_update', 'find_one_and_delete',
-    'find_one_and_replace', 'bulk_write', 'distinct',
-  ]),
-  'fastapi.WebSocket': new Set(['accept', 'receive_text', 'receive_bytes', 'receive_json', 'send_text', 'send_bytes', 'send_json', 'close']),
-  'starlette.websockets.WebSocket': new Set(['accept', 'receive_text', 'receive_bytes', 'receive_json', 'send_text', 'send_bytes', 'send_json', 'close']),
-  'fastapi.Request': new Set(['json', 'body', 'form']),
-  'starlette.requests.Request': new Set(['json', 'body', 'form']),
+    'count_documents', 'estimated_document_count', 'create_index', 'create_indexes', 'drop_index', 'drop', 'find_one_and_update',
+    'find_one_and_delete', 'find_one_and_replace', 'bulk_write', 'distinct', 'index_information',
+  ),
+  'motor.motor_asyncio.AsyncIOMotorCursor': set('to_list'),
+  'django.db.models.Model': set('asave', 'adelete', 'arefresh_from_db'),
+  'django.db.models.Manager': set(DJANGO_ASYNC_QUERIES),
+  'tortoise.models.Model': set('save', 'delete', 'fetch_related', 'refresh_from_db', 'create', 'get', 'get_or_none', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update'),
+  'beanie.Document': set('insert', 'save', 'delete', 'replace', 'save_changes', 'get', 'insert_one', 'insert_many', 'find_one', 'set', 'inc', 'delete_all', 'fetch_link', 'fetch_all_links'),
+  'beanie.odm.queries.find.FindMany': set('to_list', 'count', 'first_or_none', 'delete', 'update'),
+  // brokers and RPC
+  'aiokafka.AIOKafkaProducer': set('start', 'stop', 'send', 'send_and_wait', 'flush', 'send_batch'),
+  'aiokafka.AIOKafkaConsumer': set(
+    'start', 'stop', 'getone', 'getmany', 'commit', 'committed', 'position', 'seek_to_beginning', 'seek_to_end',
+    'seek_to_committed', 'end_offsets', 'beginning_offsets',
+  ),
+  'aio_pika.abc.AbstractConnection': set('channel', 'close'),
+  'aio_pika.abc.AbstractChannel': set('declare_queue', 'declare_exchange', 'set_qos', 'close', 'get_exchange', 'get_queue', 'queue_delete', 'exchange_delete'),
+  'aio_pika.abc.AbstractQueue': set('bind', 'unbind', 'consume', 'cancel', 'get', 'purge', 'delete'),
+  'aio_pika.abc.AbstractExchange': set('publish', 'bind', 'unbind', 'delete'),
+  'aio_pika.abc.AbstractIncomingMessage': set('ack', 'nack', 'reject'),
+  'nats.aio.client.Client': set('connect', 'publish', 'subscribe', 'request', 'flush', 'drain', 'close'),
+  'nats.js.JetStreamContext': set('publish', 'subscribe', 'pull_subscribe', 'key_value', 'create_key_value', 'object_store', 'add_stream', 'update_stream', 'delete_stream', 'stream_info'),
+  'nats.aio.msg.Msg': set('respond', 'ack', 'nak', 'term', 'in_progress'),
+  'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
+  'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
+  'grpc.aio.Channel': set('close', 'channel_ready'),
+  'asyncssh.SSHClientConnection': set('run', 'create_process', 'create_session', 'start_sftp_client', 'open_session', 'create_connection', 'forward_local_port', 'forward_remote_port', 'wait_closed'),
+  'asyncssh.SFTPClient': set('get', 'put', 'mget', 'mput', 'copy', 'listdir', 'readdir', 'remove', 'rename', 'mkdir', 'makedirs', 'rmdir', 'rmtree', 'stat', 'exists', 'isdir', 'isfile', 'open', 'realpath', 'chdir', 'getcwd', 'glob', 'wait_closed'),
+  // web frameworks
+  'fastapi.WebSocket': set('accept', 'receive', 'receive_text', 'receive_bytes', 'receive_json', 'send', 'send_text', 'send_bytes', 'send_json', 'close'),
+  'fastapi.Request': set('json', 'body', 'form', 'is_disconnected'),
+  'fastapi.UploadFile': set('read', 'write', 'seek', 'close'),
+  'channels.generic.websocket.AsyncWebsocketConsumer': set('accept', 'send', 'close'),
+  'channels.generic.websocket.AsyncJsonWebsocketConsumer': set('accept', 'send', 'send_json', 'close'),
+  'channels.generic.http.AsyncHttpConsumer': set('send_response', 'send_headers', 'send_body'),
+  'channels.consumer.AsyncConsumer': set('send'),
+  'channels.layers.BaseChannelLayer': set('group_send', 'group_add', 'group_discard', 'send', 'receive', 'new_channel', 'flush'),
+  // browser automation (the async API; playwright.sync_api is synchronous)
+  'playwright.async_api.Playwright': set('stop'),
+  'playwright.async_api.PlaywrightContextManager': set('start'),
+  'playwright.async_api.BrowserType': set('launch', 'launch_persistent_context', 'connect', 'connect_over_cdp'),
+  'playwright.async_api.Browser': set('new_page', 'new_context', 'close'),
+  'playwright.async_api.BrowserContext': set(
+    'new_page', 'close', 'add_cookies', 'cookies', 'clear_cookies', 'storage_state', 'add_init_script', 'grant_permissions',
+    'clear_permissions', 'route', 'unroute', 'set_extra_http_headers', 'set_geolocation', 'set_offline', 'expose_function',
+    'expose_binding', 'wait_for_event',
+  ),
+  'playwright.async_api.Page': set(
+    PAGE_ACTIONS, 'goto', 'reload', 'go_back', 'go_forward', 'wait_for_selector', 'wait_for_timeout', 'wait_for_load_state',
+    'wait_for_url', 'wait_for_function', 'wait_for_event', 'pdf', 'content', 'title', 'evaluate_handle', 'close', 'set_content',
+    'set_viewport_size', 'set_extra_http_headers', 'query_selector', 'query_selector_all', 'drag_and_drop', 'add_script_tag',
+    'add_style_tag', 'add_init_script', 'route', 'unroute', 'expose_function', 'bring_to_front', 'emulate_media',
+    'eval_on_selector', 'eval_on_selector_all',
+  ),
+  'playwright.async_api.Locator': set(
+    PAGE_ACTIONS, 'press_sequentially', 'wait_for', 'count', 'all', 'all_text_contents', 'all_inner_texts', 'evaluate_all',
+    'scroll_into_view_if_needed', 'clear', 'blur', 'bounding_box', 'drag_to', 'highlight', 'select_text', 'element_handle',
+    'element_handles',
+  ),
+  'playwright.async_api.Keyboard': set('down', 'up', 'press', 'type', 'insert_text'),
+  'playwright.async_api.Mouse': set('click', 'dblclick', 'down', 'up', 'move', 'wheel'),
+  'playwright.async_api.LocatorAssertions': set(PW_ASSERTIONS, PW_ASSERTIONS.map((m) => `not_${m}`)),
+  // chat bots
+  'discord.Client': set(
+    'login', 'connect', 'start', 'close', 'change_presence', 'fetch_user', 'fetch_channel', 'fetch_guild', 'wait_for',
+    'wait_until_ready', 'fetch_invite', 'fetch_webhook', 'create_guild', 'application_info', 'fetch_sticker', 'delete_invite',
+  ),
+  'discord.ext.commands.Bot': set(
+    'login', 'connect', 'start', 'close', 'change_presence', 'fetch_user', 'fetch_channel', 'fetch_guild', 'wait_for',
+    'wait_until_ready', 'fetch_invite', 'fetch_webhook', 'create_guild', 'application_info', 'add_cog', 'remove_cog',
+    'load_extension', 'unload_extension', 'reload_extension', 'process_commands', 'get_context', 'invoke', 'is_owner', 'get_prefix',
+  ),
+  'discord.app_commands.CommandTree': set('sync', 'fetch_commands', 'fetch_command'),
+  'discord.TextChannel': set(
+    DISCORD_MESSAGEABLE, 'purge', 'delete', 'edit', 'set_permissions', 'create_thread', 'create_webhook', 'webhooks',
+    'create_invite', 'delete_messages', 'clone', 'move',
+  ),
+  'discord.Message': set('reply', 'add_reaction', 'remove_reaction', 'clear_reaction', 'clear_reactions', 'delete', 'edit', 'pin', 'unpin', 'publish', 'create_thread', 'fetch'),
+  'discord.Member': set(DISCORD_MESSAGEABLE, 'create_dm', 'add_roles', 'remove_roles', 'ban', 'kick', 'edit', 'timeout', 'move_to'),
+  'discord.User': set(DISCORD_MESSAGEABLE, 'create_dm'),
+  'discord.Guild': set(
+    'fetch_member', 'fetch_channel', 'fetch_channels', 'fetch_roles', 'fetch_ban', 'ban', 'unban', 'kick', 'leave', 'delete',
+    'edit', 'create_text_channel', 'create_voice_channel', 'create_category', 'create_role', 'chunk', 'query_members',
+    'fetch_emoji', 'create_custom_emoji', 'prune_members', 'invites', 'webhooks',
+  ),
+  'discord.ext.commands.Context': set(DISCORD_MESSAGEABLE, 'reply', 'defer', 'send_help', 'invoke', 'reinvoke'),
+  'discord.Interaction': set('original_response', 'edit_original_response', 'delete_original_response'),
+  'discord.InteractionResponse': set('send_message', 'defer', 'edit_message', 'send_modal', 'pong', 'autocomplete'),
+  'discord.Webhook': set('send', 'edit_message', 'delete_message', 'fetch_message', 'delete', 'edit', 'fetch'),
+  'discord.Role': set('delete', 'edit'),
+  'discord.VoiceClient': set('disconnect', 'move_to'),
+  'aiogram.Bot': set(
+    TG_SENDS, 'delete_message', 'delete_messages', 'edit_message_text', 'edit_message_caption', 'edit_message_reply_markup',
+    'edit_message_media', 'forward_message', 'copy_message', 'answer_callback_query', 'answer_inline_query', 'get_me', 'get_chat',
+    'get_chat_member', 'get_chat_administrators', 'get_file', 'download_file', 'download', 'ban_chat_member', 'unban_chat_member',
+    'restrict_chat_member', 'promote_chat_member', 'set_my_commands', 'delete_my_commands', 'set_webhook', 'delete_webhook',
+    'get_updates', 'get_webhook_info', 'pin_chat_message', 'unpin_chat_message', 'leave_chat', 'set_chat_title', 'close',
+    'log_out', 'create_chat_invite_link', 'set_message_reaction', 'approve_chat_join_request', 'decline_chat_join_request',
+    'send_invoice', 'get_user_profile_photos',
+  ),
+  'aiogram.types.Message': set(
+    'answer', 'reply', 'delete', 'edit_text', 'edit_caption', 'edit_reply_markup', 'edit_media', 'delete_reply_markup', 'forward',
+    'copy_to', 'send_copy', 'pin', 'unpin', 'react', 'answer_photo', 'answer_document', 'answer_video', 'answer_audio',
+    'answer_voice', 'answer_sticker', 'answer_animation', 'answer_location', 'answer_contact', 'answer_poll', 'answer_dice',
+    'answer_media_group', 'reply_photo', 'reply_document', 'reply_video', 'edit_live_location', 'stop_live_location',
+  ),
+  'aiogram.types.CallbackQuery': set('answer'),
+  'aiogram.types.InlineQuery': set('answer'),
+  'aiogram.fsm.context.FSMContext': set('set_state', 'get_state', 'set_data', 'get_data', 'update_data', 'clear', 'get_value'),
+  'aiogram.dispatcher.FSMContext': set('set_state', 'get_state', 'set_data', 'get_data', 'update_data', 'reset_state', 'finish', 'reset_data'),
+  'aiogram.Dispatcher': set('start_polling', 'stop_polling', 'feed_update', 'feed_raw_update', 'feed_webhook_update'),
+  'aiogram.client.session.base.BaseSession': set('close'),
+  'telegram.Bot': set(
+    TG_SENDS, 'delete_message', 'edit_message_text', 'edit_message_reply_markup', 'forward_message', 'copy_message',
+    'answer_callback_query', 'answer_inline_query', 'get_me', 'get_chat', 'get_chat_member', 'get_file', 'set_webhook',
+    'delete_webhook', 'get_updates', 'set_my_commands', 'ban_chat_member', 'pin_chat_message', 'leave_chat', 'initialize', 'shutdown',
+  ),
+  'telegram.Message': set(
+    'reply_text', 'reply_html', 'reply_markdown', 'reply_markdown_v2', 'reply_photo', 'reply_document', 'reply_video',
+    'reply_audio', 'reply_voice', 'reply_sticker', 'reply_animation', 'reply_location', 'reply_contact', 'reply_poll', 'reply_dice',
+    'reply_media_group', 'reply_chat_action', 'reply_copy', 'delete', 'edit_text', 'edit_caption', 'edit_reply_markup',
+    'edit_media', 'forward', 'copy', 'pin', 'unpin', 'set_reaction',
+  ),
+  'telegram.Chat': set('send_message', 'send_photo', 'send_document', 'send_action', 'leave', 'get_administrators', 'get_member', 'ban_member', 'unban_member', 'pin_message', 'unpin_message'),
+  'telegram.User': set('send_message', 'send_photo', 'send_document'),
+  'telegram.CallbackQuery': set('answer', 'edit_message_text', 'edit_message_reply_markup', 'edit_message_caption', 'delete_message'),
+  'telegram.InlineQuery': set('answer'),
+  'telegram.File': set('download_to_drive', 'download_as_bytearray', 'download_to_memory'),
+  'telegram.ext.Application': set('initialize', 'start', 'stop', 'shutdown', 'update_persistence', 'process_update'),
+  'telegram.ext.Updater': set('initialize', 'start_polling', 'start_webhook', 'stop', 'shutdown'),
+  'telethon.TelegramClient': set(
+    'send_message', 'send_file', 'get_messages', 'get_entity', 'get_input_entity', 'get_me', 'get_dialogs', 'get_participants',
+    'delete_messages', 'edit_message', 'forward_messages', 'download_media', 'download_profile_photo', 'connect', 'disconnect',
+    'sign_in', 'send_code_request', 'log_out', 'is_user_authorized', 'upload_file', 'pin_message', 'send_read_acknowledge',
+    'kick_participant', 'edit_permissions', 'get_permissions', 'catch_up',
+  ),
+  // Home Assistant (its `async_` prefix marks event-loop functions, not coroutines: only these are)
+  'homeassistant.core.HomeAssistant': set('async_add_executor_job', 'async_add_import_executor_job', 'async_block_till_done', 'async_stop', 'async_start'),
+  'homeassistant.core.ServiceRegistry': set('async_call'),
+  'homeassistant.config_entries.ConfigEntries': set(
+    'async_forward_entry_setups', 'async_forward_entry_setup', 'async_unload_platforms', 'async_forward_entry_unload',
+    'async_reload', 'async_setup', 'async_remove', 'async_unload',
+  ),
+  'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': set('async_refresh', 'async_request_refresh', 'async_config_entry_first_refresh'),
+  'homeassistant.config_entries.ConfigFlow': set('async_set_unique_id'),
 };
 
-/** Constructors whose instance has the methods above, by the qualified name a call resolves to. */
-export const CLASS_ALIASES: Readonly<Record<string, string>> = {
-  'aiohttp.client.ClientSession': 'aiohttp.ClientSession',
-  'aiohttp.web_ws.WebSocketResponse': 'aiohttp.web.WebSocketResponse',
-  'aiohttp.web.Request': 'aiohttp.web.Request',
-  'asyncio.queues.Queue': 'asyncio.Queue',
-  'asyncio.locks.Lock': 'asyncio.Lock',
-  'asyncio.locks.Event': 'asyncio.Event',
-  'asyncio.locks.Semaphore': 'asyncio.Semaphore',
-  'asyncio.locks.Condition': 'asyncio.Condition',
-  'motor.motor_asyncio.AsyncIOMotorDatabase': 'motor.motor_asyncio.AsyncIOMotorDatabase',
-  'starlette.websockets.WebSocket': 'starlette.websockets.WebSocket',
+/** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'asyncio.Queue': ['asyncio.queues.Queue'],
+  'asyncio.Lock': ['asyncio.locks.Lock'],
+  'asyncio.Event': ['asyncio.locks.Event'],
+  'asyncio.Semaphore': ['asyncio.locks.Semaphore'],
+  'asyncio.Condition': ['asyncio.locks.Condition'],
+  'asyncio.StreamReader': ['asyncio.streams.StreamReader'],
+  'asyncio.StreamWriter': ['asyncio.streams.StreamWriter'],
+  'asyncio.subprocess.Process': ['asyncio.Process'],
+  'asyncio.Server': ['asyncio.base_events.Server', 'asyncio.AbstractServer', 'asyncio.events.AbstractServer'],
+  'aiohttp.ClientSession': ['aiohttp.client.ClientSession'],
+  'aiohttp.ClientResponse': ['aiohttp.client_reqrep.ClientResponse'],
+  'aiohttp.StreamReader': ['aiohttp.streams.StreamReader'],
+  'aiohttp.web.WebSocketResponse': ['aiohttp.web_ws.WebSocketResponse'],
+  'aiohttp.web.Request': ['aiohttp.web.BaseRequest', 'aiohttp.web_request.Request', 'aiohttp.web_request.BaseRequest'],
+  'aiohttp.web.StreamResponse': ['aiohttp.web.Response', 'aiohttp.web_response.StreamResponse', 'aiohttp.web_response.Response'],
+  'aiohttp.web.Application': ['aiohttp.web_app.Application'],
+  'aiofiles.threadpool.AsyncFile': [
+    'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',
+    'aiofiles.threadpool.binary.AsyncBufferedReader', 'aiofiles.threadpool.binary.AsyncFileIO',
+  ],
+  'websockets.asyncio.connection.Connection': [
+    'websockets.ClientConnection', 'websockets.ServerConnection', 'websockets.asyncio.client.ClientConnection',
+    'websockets.asyncio.server.ServerConnection', 'websockets.WebSocketClientProtocol', 'websockets.WebSocketServerProtocol',
+    'websockets.WebSocketCommonProtocol', 'websockets.client.WebSocketClientProtocol', 'websockets.server.WebSocketServerProtocol',
+    'websockets.legacy.client.WebSocketClientProtocol', 'websockets.legacy.server.WebSocketServerProtocol',
+    'websockets.legacy.protocol.WebSocketCommonProtocol',
+  ],
+  'asyncpg.Connection': ['asyncpg.connection.Connection'],
+  'asyncpg.Pool': ['asyncpg.pool.Pool'],
+  'aiosqlite.Connection': ['aiosqlite.core.Connection'],
+  'aiosqlite.Cursor': ['aiosqlite.cursor.Cursor'],
+  'aiomysql.Connection': ['aiomysql.connection.Connection'],
+  'aiomysql.Cursor': ['aiomysql.cursors.Cursor', 'aiomysql.DictCursor', 'aiomysql.cursors.DictCursor'],
+  'aiomysql.Pool': ['aiomysql.pool.Pool'],
+  'psycopg.AsyncConnection': ['psycopg.connection_async.AsyncConnection'],
+  'psycopg.AsyncCursor': ['psycopg.cursor_async.AsyncCursor'],
+  'psycopg_pool.AsyncConnectionPool': ['psycopg_pool.pool_async.AsyncConnectionPool'],
+  'sqlalchemy.ext.asyncio.AsyncSession': ['sqlalchemy.ext.asyncio.session.AsyncSession'],
+  'sqlalchemy.ext.asyncio.AsyncEngine': ['sqlalchemy.ext.asyncio.engine.AsyncEngine'],
+  'sqlalchemy.ext.asyncio.AsyncConnection': ['sqlalchemy.ext.asyncio.engine.AsyncConnection'],
+  'redis.asyncio.Redis': ['redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis', 'redis.asyncio.client.StrictRedis', 'aioredis.Redis', 'aioredis.StrictRedis', 'aioredis.client.Redis'],
+  'redis.asyncio.client.Pipeline': ['aioredis.client.Pipeline'],
+  'redis.asyncio.client.PubSub': ['aioredis.client.PubSub'],
+  'motor.motor_asyncio.AsyncIOMotorClient': ['pymongo.AsyncMongoClient', 'pymongo.asynchronous.mongo_client.AsyncMongoClient'],
+  'motor.motor_asyncio.AsyncIOMotorDatabase': ['pymongo.asynchronous.database.AsyncDatabase'],
+  'motor.motor_asyncio.AsyncIOMotorCollection': ['pymongo.asynchronous.collection.AsyncCollection'],
+  'motor.motor_asyncio.AsyncIOMotorCursor': ['motor.motor_asyncio.AsyncIOMotorCommandCursor', 'pymongo.asynchronous.cursor.AsyncCursor'],
+  'django.db.models.Model': ['django.db.models.base.Model', 'django.contrib.auth.models.User', 'django.contrib.auth.models.AbstractUser', 'django.contrib.auth.models.AbstractBaseUser'],
+  'django.db.models.Manager': ['django.db.models.manager.Manager', 'django.db.models.QuerySet', 'django.db.models.query.QuerySet'],
+  'tortoise.models.Model': ['tortoise.Model'],
+  'beanie.Document': ['beanie.odm.documents.Document'],
+  'aiokafka.AIOKafkaProducer': ['aiokafka.producer.AIOKafkaProducer'],
+  'aiokafka.AIOKafkaConsumer': ['aiokafka.consumer.AIOKafkaConsumer'],
+  'aio_pika.abc.AbstractConnection': ['aio_pika.Connection', 'aio_pika.RobustConnection', 'aio_pika.abc.AbstractRobustConnection'],
+  'aio_pika.abc.AbstractChannel': ['aio_pika.Channel', 'aio_pika.RobustChannel', 'aio_pika.abc.AbstractRobustChannel'],
+  'aio_pika.abc.AbstractQueue': ['aio_pika.Queue', 'aio_pika.RobustQueue'],
+  'aio_pika.abc.AbstractExchange': ['aio_pika.Exchange', 'aio_pika.RobustExchange'],
+  'aio_pika.abc.AbstractIncomingMessage': ['aio_pika.IncomingMessage', 'aio_pika.message.IncomingMessage'],
+  'nats.aio.client.Client': ['nats.NATS', 'nats.aio.client.NATS'],
+  'nats.js.JetStreamContext': ['nats.js.client.JetStreamContext'],
+  'nats.aio.msg.Msg': ['nats.aio.client.Msg'],
+  'aiomqtt.Client': ['asyncio_mqtt.Client'],
+  'grpc.aio.Server': ['grpc.aio._server.Server'],
+  'grpc.aio.Channel': ['grpc.aio._channel.Channel'],
+  'asyncssh.SSHClientConnection': ['asyncssh.connection.SSHClientConnection'],
+  'asyncssh.SFTPClient': ['asyncssh.sftp.SFTPClient'],
+  'fastapi.WebSocket': ['starlette.websockets.WebSocket', 'fastapi.websockets.WebSocket'],
+  'fastapi.Request': ['starlette.requests.Request', 'fastapi.requests.Request'],
+  'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
+  'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
+  'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],
+  'discord.TextChannel': ['discord.channel.TextChannel', 'discord.Thread', 'discord.DMChannel', 'discord.VoiceChannel', 'discord.abc.Messageable'],
+  'discord.Message': ['discord.message.Message'],
+  'discord.Member': ['discord.member.Member'],
+  'discord.User': ['discord.user.User', 'discord.abc.User', 'discord.ClientUser'],
+  'discord.Guild': ['discord.guild.Guild'],
+  'discord.ext.commands.Context': ['discord.ext.commands.context.Context'],
+  'discord.Interaction': ['discord.interactions.Interaction'],
+  'discord.Webhook': ['discord.webhook.Webhook', 'discord.webhook.async_.Webhook'],
+  'aiogram.Bot': ['aiogram.client.bot.Bot'],
+  'aiogram.types.Message': ['aiogram.types.message.Message'],
+  'aiogram.types.CallbackQuery': ['aiogram.types.callback_query.CallbackQuery'],
+  'aiogram.Dispatcher': ['aiogram.dispatcher.dispatcher.Dispatcher'],
+  'aiogram.dispatcher.FSMContext': ['aiogram.dispatcher.storage.FSMContext'],
+  'telegram.Bot': ['telegram.ext.ExtBot'],
+  'telethon.TelegramClient': ['telethon.client.telegramclient.TelegramClient'],
+  'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': ['homeassistant.helpers.update_coordinator.TimestampDataUpdateCoordinator'],
 };
 
-/** Functions whose awaited result is an instance of a known class (for receiver inference). */
+export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries(ALIASES).flatMap(([canonical, names]) => names.map((n) => [n, canonical] as const)));
+
 /**
  * What a library method gives once awaited (or entered with `async with`):
  * `resp = await session.get(url)`, `async with session.get(url) as resp`.
  */
-const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
 export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'aiohttp.ClientSession': {
     ...Object.fromEntries(HTTP_VERBS.map((m) => [m, 'aiohttp.ClientResponse'])),
     ws_connect: 'aiohttp.ClientWebSocketResponse',
   },
-  'httpx.AsyncClient': Object.fromEntries([...HTTP_VERBS, 'send'].map((m) => [m, 'httpx.Response'])),
+  'httpx.AsyncClient': Object.fromEntries([...HTTP_VERBS, 'send', 'stream'].map((m) => [m, 'httpx.Response'])),
   'asyncpg.Pool': { acquire: 'asyncpg.Connection' },
+  'asyncio.AbstractEventLoop': { create_server: 'asyncio.Server', create_unix_server: 'asyncio.Server' },
+  'aiosqlite.Connection': { execute: 'aiosqlite.Cursor', executemany: 'aiosqlite.Cursor', executescript: 'aiosqlite.Cursor', cursor: 'aiosqlite.Cursor' },
+  'aiomysql.Connection': { cursor: 'aiomysql.Cursor' },
+  'aiomysql.Pool': { acquire: 'aiomysql.Connection' },
+  'psycopg.AsyncConnection': { execute: 'psycopg.AsyncCursor' },
+  'psycopg_pool.AsyncConnectionPool': { connection: 'psycopg.AsyncConnection', getconn: 'psycopg.AsyncConnection' },
+  'sqlalchemy.ext.asyncio.AsyncEngine': { connect: 'sqlalchemy.ext.asyncio.AsyncConnection', begin: 'sqlalchemy.ext.asyncio.AsyncConnection' },
+  'aio_pika.abc.AbstractConnection': { channel: 'aio_pika.abc.AbstractChannel' },
+  'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
+  'asyncssh.SSHClientConnection': { start_sftp_client: 'asyncssh.SFTPClient' },
+  'playwright.async_api.PlaywrightContextManager': { start: 'playwright.async_api.Playwright' },
+  'playwright.async_api.BrowserType': {
+    launch: 'playwright.async_api.Browser', connect: 'playwright.async_api.Browser', connect_over_cdp: 'playwright.async_api.Browser',
+    launch_persistent_context: 'playwright.async_api.BrowserContext',
+  },
+  'playwright.async_api.Browser': { new_page: 'playwright.async_api.Page', new_context: 'playwright.async_api.BrowserContext' },
+  'playwright.async_api.BrowserContext': { new_page: 'playwright.async_api.Page' },
+  'discord.Client': { fetch_channel: 'discord.TextChannel', fetch_user: 'discord.User', fetch_guild: 'discord.Guild' },
+  'discord.ext.commands.Bot': { fetch_channel: 'discord.TextChannel', fetch_user: 'discord.User', fetch_guild: 'discord.Guild' },
+  'discord.Guild': { fetch_member: 'discord.Member', fetch_channel: 'discord.TextChannel' },
+  'discord.TextChannel': { fetch_message: 'discord.Message', send: 'discord.Message' },
+  'discord.ext.commands.Context': { send: 'discord.Message', reply: 'discord.Message', fetch_message: 'discord.Message' },
+  'aiogram.Bot': { send_message: 'aiogram.types.Message' },
+  'aiogram.types.Message': { answer: 'aiogram.types.Message', reply: 'aiogram.types.Message' },
+  'telegram.Bot': { send_message: 'telegram.Message', get_file: 'telegram.File' },
+  'telegram.Message': { reply_text: 'telegram.Message' },
 };
+
+/** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */
+const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
+export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'redis.asyncio.Redis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
+  'asyncpg.Connection': { transaction: 'asyncpg.transaction.Transaction' },
+  'psycopg.AsyncConnection': { cursor: 'psycopg.AsyncCursor' },
+  'motor.motor_asyncio.AsyncIOMotorClient': { get_database: 'motor.motor_asyncio.AsyncIOMotorDatabase', get_default_database: 'motor.motor_asyncio.AsyncIOMotorDatabase' },
+  'motor.motor_asyncio.AsyncIOMotorDatabase': { get_collection: 'motor.motor_asyncio.AsyncIOMotorCollection' },
+  'motor.motor_asyncio.AsyncIOMotorCollection': { find: 'motor.motor_asyncio.AsyncIOMotorCursor', aggregate: 'motor.motor_asyncio.AsyncIOMotorCursor' },
+  'motor.motor_asyncio.AsyncIOMotorCursor': { sort: 'motor.motor_asyncio.AsyncIOMotorCursor', limit: 'motor.motor_asyncio.AsyncIOMotorCursor', skip: 'motor.motor_asyncio.AsyncIOMotorCursor' },
+  'django.db.models.Manager': Object.fromEntries(DJANGO_QUERYSET_BUILDERS.map((m) => [m, 'django.db.models.Manager'])),
+  'beanie.Document': { find: 'beanie.odm.queries.find.FindMany', find_all: 'beanie.odm.queries.find.FindMany', find_many: 'beanie.odm.queries.find.FindMany' },
+  'beanie.odm.queries.find.FindMany': { sort: 'beanie.odm.queries.find.FindMany', limit: 'beanie.odm.queries.find.FindMany', skip: 'beanie.odm.queries.find.FindMany' },
+  'nats.aio.client.Client': { jetstream: 'nats.js.JetStreamContext' },
+  'playwright.async_api.Page': Object.fromEntries(LOCATOR_BUILDERS.map((m) => [m, 'playwright.async_api.Locator'])),
+  'playwright.async_api.Locator': Object.fromEntries([...LOCATOR_BUILDERS, 'nth', 'filter', 'and_', 'or_'].map((m) => [m, 'playwright.async_api.Locator'])),
+  'discord.Client': { get_channel: 'discord.TextChannel', get_user: 'discord.User', get_guild: 'discord.Guild' },
+  'discord.ext.commands.Bot': { get_channel: 'discord.TextChannel', get_user: 'discord.User', get_guild: 'discord.Guild' },
+  'discord.Guild': { get_member: 'discord.Member', get_channel: 'discord.TextChannel', get_role: 'discord.Role' },
+};
+
+/**
+ * What a library object's attribute holds: `proc.stdout`, `message.channel`. `*` stands for any
+ * attribute not listed (`client.mydb` on a Mongo client), `[]` for a subscript (`client["mydb"]`).
+ */
+const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
+export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'asyncio.subprocess.Process': { stdout: 'asyncio.StreamReader', stderr: 'asyncio.StreamReader', stdin: 'asyncio.StreamWriter' },
+  'aiohttp.ClientResponse': { content: 'aiohttp.StreamReader' },
+  'aiohttp.web.Request': { content: 'aiohttp.StreamReader' },
+  'motor.motor_asyncio.AsyncIOMotorClient': { '*': 'motor.motor_asyncio.AsyncIOMotorDatabase', '[]': 'motor.motor_asyncio.AsyncIOMotorDatabase' },
+  'motor.motor_asyncio.AsyncIOMotorDatabase': { '*': 'motor.motor_asyncio.AsyncIOMotorCollection', '[]': 'motor.motor_asyncio.AsyncIOMotorCollection' },
+  'django.db.models.Model': { objects: 'django.db.models.Manager' },
+  'aio_pika.abc.AbstractChannel': { default_exchange: 'aio_pika.abc.AbstractExchange' },
+  'playwright.async_api.Playwright': { chromium: 'playwright.async_api.BrowserType', firefox: 'playwright.async_api.BrowserType', webkit: 'playwright.async_api.BrowserType' },
+  'playwright.async_api.Page': { keyboard: 'playwright.async_api.Keyboard', mouse: 'playwright.async_api.Mouse', context: 'playwright.async_api.BrowserContext' },
+  'playwright.async_api.Locator': { first: 'playwright.async_api.Locator', last: 'playwright.async_api.Locator', page: 'playwright.async_api.Page' },
+  'channels.consumer.AsyncConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  'channels.generic.websocket.AsyncWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  'channels.generic.websocket.AsyncJsonWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  'channels.generic.http.AsyncHttpConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  'discord.Message': MESSAGE_PARTS,
+  'discord.ext.commands.Context': { ...MESSAGE_PARTS, message: 'discord.Message', bot: 'discord.ext.commands.Bot' },
+  'discord.Interaction': {
+    response: 'discord.InteractionResponse', followup: 'discord.Webhook', channel: 'discord.TextChannel', user: 'discord.Member',
+    guild: 'discord.Guild', message: 'discord.Message', client: 'discord.Client',
+  },
+  'discord.ext.commands.Bot': { tree: 'discord.app_commands.CommandTree' },
+  'discord.Member': { guild: 'discord.Guild' },
+  'aiogram.types.Message': { bot: 'aiogram.Bot' },
+  'aiogram.types.CallbackQuery': { message: 'aiogram.types.Message', bot: 'aiogram.Bot' },
+  'aiogram.Bot': { session: 'aiogram.client.session.base.BaseSession' },
+  'telegram.Update': {
+    message: 'telegram.Message', effective_message: 'telegram.Message', edited_message: 'telegram.Message', channel_post: 'telegram.Message',
+    effective_chat: 'telegram.Chat', effective_user: 'telegram.User', callback_query: 'telegram.CallbackQuery', inline_query: 'telegram.InlineQuery',
+  },
+  'telegram.Message': { chat: 'telegram.Chat', from_user: 'telegram.User', reply_to_message: 'telegram.Message' },
+  'telegram.CallbackQuery': { message: 'telegram.Message', from_user: 'telegram.User' },
+  'telegram.ext.CallbackContext': { bot: 'telegram.Bot' },
+  'telegram.ext.Application': { bot: 'telegram.Bot', updater: 'telegram.ext.Updater' },
+  'homeassistant.core.HomeAssistant': { services: 'homeassistant.core.ServiceRegistry', config_entries: 'homeassistant.config_entries.ConfigEntries' },
+};
+const MORE_ALIASES: Readonly<Record<string, string>> = {
+  'telegram.ext.ContextTypes.DEFAULT_TYPE': 'telegram.ext.CallbackContext',
+  'telegram.update.Update': 'telegram.Update',
+};
+
+/** The canonical name of a library class known here, or undefined. */
+export function knownLibraryClass(name: string): string | undefined {
+  const canonical = CLASS_ALIASES.get(name) ?? MORE_ALIASES[name] ?? name;
+  return AWAITABLE_METHODS[canonical] || LIBRARY_ATTRIBUTES[canonical] || CALL_METHOD_RESULTS[canonical] ? canonical : undefined;
+}
 
 /** The calls that give the event loop. */
 export const LOOP_GETTERS: ReadonlySet<string> = new Set([
@@ -133,11 +562,55 @@ export const FACTORY_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> 
   'asyncio.streams.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
 };
 
+/** What a library function gives once awaited, or entered with `async with`. */
+const WEBSOCKET = 'websockets.asyncio.connection.Connection';
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'asyncpg.connect': 'asyncpg.Connection',
   'asyncpg.create_pool': 'asyncpg.Pool',
-  'asyncio.get_running_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.get_event_loop': 'asyncio.AbstractEventLoop',
   'asyncio.create_subprocess_exec': 'asyncio.subprocess.Process',
   'asyncio.create_subprocess_shell': 'asyncio.subprocess.Process',
+  'asyncio.start_server': 'asyncio.Server',
+  'asyncio.start_unix_server': 'asyncio.Server',
+  'aiofiles.open': 'aiofiles.threadpool.AsyncFile',
+  'aiofiles.threadpool.open': 'aiofiles.threadpool.AsyncFile',
+  'aiofiles.tempfile.NamedTemporaryFile': 'aiofiles.threadpool.AsyncFile',
+  'aiofiles.tempfile.TemporaryFile': 'aiofiles.threadpool.AsyncFile',
+  'anyio.open_file': 'anyio.AsyncFile',
+  ...Object.fromEntries(['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [`${m}.connect`, WEBSOCKET])),
+  'aiosqlite.connect': 'aiosqlite.Connection',
+  'aiomysql.connect': 'aiomysql.Connection',
+  'aiomysql.create_pool': 'aiomysql.Pool',
+  'psycopg.AsyncConnection.connect': 'psycopg.AsyncConnection',
+  'asyncssh.connect': 'asyncssh.SSHClientConnection',
+  'aio_pika.connect': 'aio_pika.abc.AbstractConnection',
+  'aio_pika.connect_robust': 'aio_pika.abc.AbstractConnection',
+  'nats.connect': 'nats.aio.client.Client',
+  'playwright.async_api.async_playwright': 'playwright.async_api.Playwright',
+};
+
+/** What a synchronous library function gives (a client made without await, a loop getter). */
+export const CALL_RESULTS: Readonly<Record<string, string>> = {
+  'asyncio.get_running_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.get_event_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.new_event_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.events.get_running_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.events.get_event_loop': 'asyncio.AbstractEventLoop',
+  ...Object.fromEntries(
+    ['redis.asyncio.from_url', 'redis.asyncio.utils.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.StrictRedis.from_url', 'aioredis.from_url', 'aioredis.Redis.from_url'].map((f) => [f, 'redis.asyncio.Redis']),
+  ),
+  'sqlalchemy.ext.asyncio.create_async_engine': 'sqlalchemy.ext.asyncio.AsyncEngine',
+  'sqlalchemy.ext.asyncio.engine.create_async_engine': 'sqlalchemy.ext.asyncio.AsyncEngine',
+  'grpc.aio.server': 'grpc.aio.Server',
+  'grpc.aio.insecure_channel': 'grpc.aio.Channel',
+  'grpc.aio.secure_channel': 'grpc.aio.Channel',
+  'channels.layers.get_channel_layer': 'channels.layers.BaseChannelLayer',
+  'discord.Webhook.from_url': 'discord.Webhook',
+  'playwright.async_api.async_playwright': 'playwright.async_api.PlaywrightContextManager',
+  'playwright.async_api.expect': 'playwright.async_api.LocatorAssertions',
+};
+
+/** Factories of session factories: calling what they return makes an instance of the class (`async_sessionmaker(engine)()`). */
+export const FACTORY_FACTORIES: Readonly<Record<string, string>> = {
+  'sqlalchemy.ext.asyncio.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
+  'sqlalchemy.ext.asyncio.session.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
 };

@@ -45,6 +45,8 @@ export interface AwaitableCall {
   display: string;
   /** Library awaitable (true) or an `async def` of the project (false). */
   library: boolean;
+  /** For a library awaitable, its qualified name (`asyncio.sleep`, `asyncio.Queue.get`). */
+  name?: string;
   /** An `async def` that yields: the call makes an async generator, not a coroutine. */
   generator?: boolean;
 }
@@ -108,7 +110,7 @@ export class AwaitableResolver {
       // `sync_to_async(fn)(...)`: the wrapper makes a coroutine.
       const factory = field(fn, 'function');
       const r = factory && (typeOf(factory) === 'identifier' || typeOf(factory) === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
-      return r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name) ? { display, library: true } : undefined;
+      return r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name) ? { display, library: true, name: `${r.name}()` } : undefined;
     }
     if (type !== 'attribute') return undefined;
     const lib = this.libraryFunction(fn, display);
@@ -145,7 +147,7 @@ export class AwaitableResolver {
   private libraryMethod(cls: string, method: string, call: Node, display: string): AwaitableCall | undefined {
     if (!AWAITABLE_METHODS[cls]?.has(method)) return undefined;
     if (SYNC_PAST.test(cls) && !this.ctx.scope.isAsyncContext(call)) return undefined;
-    return { display, library: true };
+    return { display, library: true, name: `${cls}.${method}` };
   }
 
   /** The first answer `own` gives for a library class among the bases of a project class (and of its project bases). */
@@ -165,7 +167,7 @@ export class AwaitableResolver {
     const r = this.ctx.scope.resolve(fn);
     if (!r) return undefined;
     if (r.via === 'unbound' && !r.name.startsWith('asyncio.')) return undefined;
-    return AWAITABLE_FUNCTIONS.has(r.name) ? { display, library: true } : undefined;
+    return AWAITABLE_FUNCTIONS.has(r.name) ? { display, library: true, name: r.name } : undefined;
   }
 
   /**

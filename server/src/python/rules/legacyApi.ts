@@ -25,6 +25,27 @@ function resolveCallee(ctx: PythonRuleContext, call: Node): string | undefined {
   return r.name;
 }
 
+/** A call's first argument, comments skipped. */
+function firstArgument(call: Node): Node | undefined {
+  return call.childForFieldName('arguments')?.namedChildren.find((n): n is Node => !!n && n.type !== 'comment');
+}
+
+/** asyncio awaitables that are futures (or take any awaitable), not coroutines. */
+const ASYNCIO_FUTURES = new Set(['asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor']);
+
+/**
+ * Whether a call surely makes a coroutine object: a project `async def` (not a generator) or an
+ * asyncio coroutine function. Library awaitables of other kinds (futures, request context
+ * managers, query objects) are not coroutines.
+ */
+function makesCoroutine(resolver: AwaitableResolver, call: Node): boolean {
+  const awaitable = resolver.awaitableCall(call);
+  if (!awaitable || awaitable.generator) return false;
+  if (!awaitable.library) return true;
+  const name = awaitable.name ?? '';
+  return (name.startsWith('asyncio.') && !ASYNCIO_FUTURES.has(name)) || name.endsWith('sync_to_async()');
+}
+
 function keywordArgument(call: Node, name: string): Node | undefined {
   const args = call.childForFieldName('arguments');
   return args?.namedChildren.find((a): a is Node => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
@@ -128,7 +149,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     if (name === 'asyncio.run') {
-      const first = call.childForFieldName('arguments')?.namedChildren[0];
+      const first = firstArgument(call);
       if (first?.type === 'call') {
         const inner = resolveCallee(ctx, first);
         if (inner === 'asyncio.gather' || inner === 'asyncio.wait' || inner === 'asyncio.ensure_future') {
@@ -156,7 +177,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         // new_event_loop() and run by hand is a runner (a thread's own loop, a test fixture).
         (origin === 'asyncio.get_event_loop' || (origin !== undefined && !ctx.scope.enclosingFunction(call)))
       ) {
-        const arg = call.childForFieldName('arguments')?.namedChildren[0];
+        const arg = firstArgument(call);
         const fix: Fix[] | undefined =
           arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
             ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
@@ -171,8 +192,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     if (name === 'asyncio.wait') {
-      // asyncio.wait([coro(), ...]): coroutines are rejected since Python 3.11.
-      const first = call.childForFieldName('arguments')?.namedChildren[0];
+      // asyncio.wait([coro(), ...]): coroutines are rejected since Python 3.11 (futures and
+      // other awaitables are not).
+      const first = firstArgument(call);
       const elements =
         first && ['list', 'set', 'tuple'].includes(first.type)
           ? first.namedChildren
@@ -180,11 +202,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
             ? [first.childForFieldName('body')]
             : [];
       resolver ??= new AwaitableResolver(ctx);
-      const coroutine = elements.find((e): e is Node => {
-        if (e?.type !== 'call') return false;
-        const awaitable = resolver!.awaitableCall(e);
-        return !!awaitable && !awaitable.generator;
-      });
+      const coroutine = elements.find((e): e is Node => e?.type === 'call' && makesCoroutine(resolver!, e));
       if (coroutine) {
         report({
           message: before(ctx, 3, 11)
@@ -197,8 +215,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     if (name === 'asyncio.ensure_future' && inAsync) {
-      const arg = call.childForFieldName('arguments')?.namedChildren[0];
-      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement') {
+      // On a future or another awaitable, ensure_future() is the right call (create_task() would raise).
+      const arg = firstArgument(call);
+      resolver ??= new AwaitableResolver(ctx);
+      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement' && makesCoroutine(resolver, arg)) {
         report({
           message: 'asyncio.ensure_future() on a coroutine: asyncio.create_task() says what it does and rejects non-coroutines',
           range: ctx.rangeOf(fnNode),
@@ -263,7 +283,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
     // FastAPI / Starlette `@app.on_event("startup")`.
     if (expr.type === 'attribute' && expr.childForFieldName('attribute')?.text === 'on_event' && call) {
-      const arg = call.childForFieldName('arguments')?.namedChildren[0];
+      const arg = firstArgument(call);
       if (arg?.type === 'string' && /^["'](startup|shutdown)["']$/.test(arg.text) && fileUsesFastApiOrStarlette(ctx)) {
         report({
           message: '@app.on_event() is deprecated in FastAPI and Starlette: manage start-up and shutdown with a lifespan context manager (FastAPI(lifespan=...))',
@@ -292,6 +312,8 @@ function before(ctx: PythonRuleContext, major: number, minor: number): boolean {
  * `asyncio.run`. A suggestion: it adds a function next to the statement.
  */
 function wrapInMainFix(ctx: PythonRuleContext, run: Node, future: Node): Fix[] | undefined {
+  // The edit rewrites the call around the future: a comment there would be lost.
+  if (run.childForFieldName('arguments')?.namedChildren.some((n) => n?.type === 'comment')) return undefined;
   let statement: Node | null = run.parent;
   while (statement && statement.type !== 'expression_statement' && statement.type !== 'return_statement' && statement.type !== 'assignment') statement = statement.parent;
   if (statement?.type === 'assignment') statement = statement.parent;

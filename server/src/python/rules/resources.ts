@@ -183,6 +183,31 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
   return exit.type === 'return_statement' || exit.type === 'raise_statement';
 }
 
+/**
+ * Whether the first use of the resource is its close, in the statement that runs right after
+ * the one that made it (the next one in the block, or the one after the `try` whose body the
+ * creation ends): a readiness probe (`conn = await connect(dsn)` then `await conn.close()`).
+ */
+function closedStraightAway(made: Node, firstUse: Node | undefined, kind: ResourceKind): boolean {
+  const method = firstUse?.parent;
+  if (method?.type !== 'attribute' || !kind.close.includes(method.childForFieldName('attribute')?.text ?? '')) return false;
+  let call: Node | null = method.parent;
+  if (call?.parent?.type === 'await') call = call.parent;
+  const closing = call?.parent;
+  if (closing?.type !== 'expression_statement') return false;
+  for (let stmt: Node = made; ; ) {
+    let next = stmt.nextNamedSibling;
+    while (next?.type === 'comment') next = next.nextNamedSibling;
+    if (next) return next.id === closing.id;
+    const block = stmt.parent;
+    const owner = block?.parent;
+    // The end of a `try` body without `else`/`finally`: the statement after the `try` runs next.
+    if (block?.type !== 'block' || owner?.type !== 'try_statement' || owner.childForFieldName('body')?.id !== block.id) return false;
+    if (owner.namedChildren.some((c) => c?.type === 'else_clause' || c?.type === 'finally_clause')) return false;
+    stmt = owner;
+  }
+}
+
 /** Nested functions or lambdas that mention the name: the resource may outlive this block. */
 function capturedByClosure(owner: Node, target: Node): boolean {
   for (const fn of owner.descendantsOfType(['function_definition', 'lambda'])) {
@@ -231,6 +256,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       });
       continue;
     }
+    // `conn = await connect(); await conn.close()`: nothing runs in between that could raise.
+    if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
       : `use '${withKeyword}' (or ${closeName}() in a finally block)`;

@@ -350,11 +350,20 @@ class EditSnapshot implements ts.IScriptSnapshot {
 export function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
   for (const t of type.isUnion() ? type.types : [type]) {
     const then = t.getProperty('then');
-    if (!then) continue;
+    if (!then || isCypressChainable(checker, t)) continue;
     const thenType = checker.getTypeOfSymbolAtLocation(then, node);
     if (thenType.getCallSignatures().length > 0) return true;
   }
   return false;
+}
+
+/**
+ * Cypress commands (`cy.get(...)`): their `then` is a command of the queue, not a promise's, and
+ * they must not be awaited.
+ */
+function isCypressChainable(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const symbol = type.getSymbol() ?? type.aliasSymbol;
+  return symbol?.getName() === 'Chainable' && checker.getFullyQualifiedName(symbol) === 'Cypress.Chainable';
 }
 
 /**

@@ -564,7 +564,8 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
 // timer-or-listener-leak
 
 /** Functions that usually run once per process: a listener or interval there is set-up, not a leak. */
-const ENTRY_POINTS = /^(start|startServer|startup|run|serve|listen)$|^(main|init|initiali[sz]e|setup|setUp|bootstrap|install)([A-Z_$]|$)/;
+const ENTRY_POINTS =
+  /^(start|startup|run|serve|listen|launch|boot)$|^(start|run|launch|boot)(Server|App|Application|Agent|Worker|Workers|Consumer|Consumers|Service|Services|Bot|Daemon|Scheduler|Poller|Watcher|Gateway|Cluster|Monitor|Process)$|^(main|init|initiali[sz]e|setup|setUp|bootstrap|install)([A-Z_$]|$)/;
 /** Base classes of per-request objects: a listener a stream adds to itself dies with it. */
 const STREAM_CLASSES = /^([\w$]+\.)?(Duplex|Readable|Writable|Transform|PassThrough|IncomingMessage|ServerResponse|ClientRequest)$/;
 const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
@@ -1603,11 +1604,15 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
     if (n.type !== 'CallExpression' || n.arguments.length < 1 || n.arguments.length > 2) return;
     if (n.arguments.some((a) => a.type === 'SpreadElement')) return;
     if (knownCancellable(ctx, n) !== 'fetch()') return;
+    // `fetch('/api/items')`: Node cannot fetch a relative URL, this is browser code.
+    if (relativeUrl(n.arguments[0])) return;
     const init = n.arguments[1];
     if (init) {
       const i = unwrap(init);
       if (i.type !== 'ObjectExpression') return;
       if (i.properties.some((p) => p.type === 'SpreadElement' || keyName(p) === undefined || keyName(p) === 'signal')) return;
+      // node-fetch 2 has its own `timeout` option.
+      if (ctx.imports.resolve(unwrap(n.callee))?.module === 'node-fetch' && i.properties.some((p) => keyName(p) === 'timeout')) return;
     }
     candidates.push(n);
   });
@@ -1622,6 +1627,13 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
       suggestions: fetchFix(ctx, call),
     });
   }
+}
+
+/** A URL written as a path of the current origin: `'/api/items'`, `` `/api/${id}` ``. */
+function relativeUrl(arg: Node): boolean {
+  const a = unwrap(arg);
+  const text = a.type === 'Literal' && typeof a.value === 'string' ? a.value : a.type === 'TemplateLiteral' ? a.quasis[0]?.value.cooked : undefined;
+  return typeof text === 'string' && /^(\/|\.\.?\/)/.test(text);
 }
 
 /** `fetch(request)` where the Request may carry its own signal. */

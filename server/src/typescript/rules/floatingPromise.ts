@@ -143,6 +143,7 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
  * `register(plugin): Instance & PromiseLike<undefined>`).
  */
 function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (returnsReceiverType(checker, call)) return true;
   const signature = checker.getResolvedSignature(call);
   if (signature && returnsReceiverIntersection(checker, call, signature)) return true;
   const declaration = signature?.declaration;
@@ -160,6 +161,21 @@ function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): bool
   };
   ts.forEachChild(declaration.body, walk);
   return returns > 0 && !other;
+}
+
+/**
+ * A method declared to give the receiver's own type (`where(...): QueryBuilder<R, T>` on a knex
+ * `QueryBuilder<R, T>`, `code(n): FastifyReply` on a `FastifyReply`, `send(): this`): a builder
+ * step, not a new promise. Declaration files show no body, so the declared type is what tells.
+ * A promise's own `then`/`catch`/`finally` make a new promise, even of the same type.
+ */
+function returnsReceiverType(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  let callee: ts.Expression = call.expression;
+  while (ts.isParenthesizedExpression(callee)) callee = callee.expression;
+  if (!ts.isPropertyAccessExpression(callee) || /^(then|catch|finally)$/.test(callee.name.text)) return false;
+  const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
+  const result = checker.getNonNullableType(checker.getTypeAtLocation(call));
+  return result === receiver && !(result.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }
 
 /** `Inst & PromiseLike<undefined>` / `this & PromiseLike<void>` returned by a method of `Inst`. */

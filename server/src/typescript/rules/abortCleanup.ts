@@ -1612,7 +1612,7 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
       if (i.type !== 'ObjectExpression') return;
       if (i.properties.some((p) => p.type === 'SpreadElement' || keyName(p) === undefined || keyName(p) === 'signal')) return;
       // node-fetch 2 has its own `timeout` option.
-      if (ctx.imports.resolve(unwrap(n.callee))?.module === 'node-fetch' && i.properties.some((p) => keyName(p) === 'timeout')) return;
+      if (ctx.imports.resolve(unwrap(n.callee))?.module === 'node-fetch' && i.properties.some((p) => p.type === 'Property' && keyName(p) === 'timeout')) return;
     }
     candidates.push(n);
   });

@@ -56,6 +56,10 @@ export type KnownClass = { kind: 'project'; summary: ClassSummary; module: Modul
 
 const MAX_HOPS = 4;
 
+/** Django manager methods that give one instance of the model: synchronous, and their awaited twins. */
+const DJANGO_INSTANCES = new Set(['get', 'create', 'first', 'last', 'earliest', 'latest']);
+const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}`));
+
 /** Event loop classes, as an annotation names them. */
 const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
 
@@ -452,6 +456,17 @@ export class AwaitableResolver {
     return knownLibraryClass(r.name);
   }
 
+  /**
+   * The library class a receiver is an instance of, among those `wanted` accepts: its own class,
+   * or a library base class of its project class (`art.save()` on a Django model).
+   */
+  libraryClassOfReceiver(receiver: Node, wanted: (libraryClass: string) => boolean): string | undefined {
+    const cls = this.classOfReceiver(receiver);
+    if (!cls) return undefined;
+    if (cls.kind === 'library') return wanted(cls.name) ? cls.name : undefined;
+    return this.inLibraryBases(cls.summary, cls.module, (lib) => (wanted(lib) ? lib : undefined));
+  }
+
   /** The class of the value a receiver expression holds, when it can be known for sure. */
   classOfReceiver(receiver: Node, depth = 0): KnownClass | undefined {
     const type = typeOf(receiver);
@@ -527,7 +542,8 @@ export class AwaitableResolver {
       const ownerClass = owner && method ? this.classOfReceiver(owner, 1) : undefined;
       if (ownerClass?.kind === 'library') {
         const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
-        return result ? { kind: 'library', name: result } : undefined;
+        if (result) return { kind: 'library', name: result };
+        return DJANGO_INSTANCES.has(textOf(method!)) ? this.djangoModelOf(owner!) : undefined;
       }
     }
     return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
@@ -697,7 +713,17 @@ export class AwaitableResolver {
     const method = fn.childForFieldName('attribute')?.text;
     const ownerClass = owner && method ? this.classOfReceiver(owner) : undefined;
     const result = ownerClass?.kind === 'library' ? METHOD_RESULTS[ownerClass.name]?.[method!] : undefined;
-    return result ? { kind: 'library', name: result } : undefined;
+    if (result) return { kind: 'library', name: result };
+    return method && DJANGO_AWAITED_INSTANCES.has(method) ? this.djangoModelOf(owner!) : undefined;
+  }
+
+  /** `Article.objects`: the project model class whose default manager it is. */
+  private djangoModelOf(manager: Node): KnownClass | undefined {
+    if (manager.type !== 'attribute' || manager.childForFieldName('attribute')?.text !== 'objects') return undefined;
+    const model = manager.childForFieldName('object');
+    const cls = model?.type === 'identifier' ? this.classByName(model.text, model) : undefined;
+    if (cls?.kind !== 'project') return undefined;
+    return this.inLibraryBases(cls.summary, cls.module, (lib) => (lib === 'django.db.models.Model' ? cls : undefined));
   }
 
   private classOfConstructor(fn: Node, at: Node): KnownClass | undefined {

@@ -550,6 +550,33 @@ export function knownLibraryClass(name: string): string | undefined {
   return AWAITABLE_METHODS[canonical] || LIBRARY_ATTRIBUTES[canonical] || CALL_METHOD_RESULTS[canonical] ? canonical : undefined;
 }
 
+/**
+ * Library awaitables that are not coroutine objects: futures (scheduled when made), request and
+ * connection context managers, query and API-method objects. `asyncio.wait()` takes them, and
+ * `ensure_future()` is the right call for them (`create_task()` would raise). Names as
+ * AwaitableCall.name gives them; `Class.*` stands for every method of a class.
+ */
+const NOT_COROUTINES: ReadonlySet<string> = new Set([
+  'asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor',
+  'aiohttp.request', 'aiohttp.ClientSession.*', 'asyncpg.create_pool', 'asyncpg.Pool.acquire', 'aiosqlite.connect',
+  'aiomysql.connect', 'aiomysql.create_pool', 'aiomysql.Pool.acquire', 'asyncssh.connect', 'asyncssh.listen',
+  ...['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => `${m}.connect`),
+  ...['websockets', 'websockets.server', 'websockets.asyncio.server', 'websockets.legacy.server'].map((m) => `${m}.serve`),
+  'sqlalchemy.ext.asyncio.AsyncEngine.connect', 'sqlalchemy.ext.asyncio.AsyncEngine.begin',
+  'sqlalchemy.ext.asyncio.AsyncSession.begin', 'sqlalchemy.ext.asyncio.AsyncSession.begin_nested',
+  'aio_pika.abc.AbstractConnection.channel', 'aiogram.Bot.*', 'aiogram.types.Message.*', 'aiogram.types.CallbackQuery.*',
+  'aiogram.types.InlineQuery.*', 'tortoise.models.Model.*', 'beanie.Document.*', 'beanie.odm.queries.find.FindMany.*',
+  'motor.motor_asyncio.AsyncIOMotorClient.*', 'motor.motor_asyncio.AsyncIOMotorDatabase.*',
+  'motor.motor_asyncio.AsyncIOMotorCollection.*', 'motor.motor_asyncio.AsyncIOMotorCursor.*',
+]);
+
+/** Whether a library awaitable (by AwaitableCall.name) is known not to be a coroutine object. */
+export function isNotCoroutine(name: string): boolean {
+  if (NOT_COROUTINES.has(name)) return true;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && NOT_COROUTINES.has(`${name.slice(0, dot)}.*`);
+}
+
 /** The calls that give the event loop. */
 export const LOOP_GETTERS: ReadonlySet<string> = new Set([
   'asyncio.get_running_loop', 'asyncio.get_event_loop', 'asyncio.new_event_loop', 'asyncio.events.get_running_loop', 'asyncio.events.get_event_loop',

@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
+import { AwaitableResolver } from '../awaitables';
 import { firstAtOrAfter } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
@@ -30,6 +31,7 @@ const PATH_STAT: BlockingApi = { anchor: 'ASYNC240', what: 'touches the file sys
 const FILE_COPY: BlockingApi = { what: 'copies or removes files synchronously', fix: 'to-thread' };
 const INPUT: BlockingApi = { anchor: 'ASYNC250', what: 'waits for console input', fix: 'to-thread' };
 const DNS: BlockingApi = { what: 'resolves or connects synchronously', fix: 'to-thread' };
+const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 
@@ -92,6 +94,9 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['socket.gethostbyname_ex', DNS],
   ['socket.gethostbyaddr', DNS],
   ['select.select', { what: 'waits on file descriptors synchronously', fix: 'none' }],
+  // SMTP connects in its constructor when given a host.
+  ['smtplib.SMTP', MAIL],
+  ['smtplib.SMTP_SSL', MAIL],
   ['sqlite3.connect', DB],
   ['psycopg2.connect', DB],
   ['pymysql.connect', DB],
@@ -135,6 +140,9 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
       { anchor: 'ASYNC232', what: 'reads or writes a file synchronously', fix: 'to-thread' },
     ]),
   ),
+  'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
+  // Fetches robots.txt with urlopen.
+  'urllib.robotparser.RobotFileParser': new Map([['read', HTTP]]),
   'sqlite3.Connection': new Map(['execute', 'executemany', 'executescript', 'commit'].map((m): [string, BlockingApi] => [m, DB_QUERY])),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -165,6 +173,10 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'urllib3.connection_from_url': 'urllib3.HTTPConnectionPool',
   'subprocess.Popen': 'subprocess.Popen',
   'sqlite3.connect': 'sqlite3.Connection',
+  'smtplib.SMTP': 'smtplib.SMTP',
+  'smtplib.SMTP_SSL': 'smtplib.SMTP',
+  'smtplib.LMTP': 'smtplib.SMTP',
+  'urllib.robotparser.RobotFileParser': 'urllib.robotparser.RobotFileParser',
   // File objects, as annotations name them (what `open()` returns is reported at the open).
   // `typing.TextIO`/`BinaryIO` are left out: an in-memory `StringIO`/`BytesIO` is one too.
   'io.TextIOWrapper': 'io.IOBase',
@@ -396,6 +408,13 @@ function nonBlockingCall(call: Node): boolean {
   });
 }
 
+/** `event.wait(0)`, `select.select(r, w, x, 0)`: a zero timeout at argument `index` polls, it does not wait. */
+function zeroTimeout(call: Node, index: number): boolean {
+  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  const arg = args[index];
+  return !!arg && arg.type !== 'keyword_argument' && /^0(\.0*)?$/.test(arg.text);
+}
+
 /** Whether the queue a name holds was made here with a positive `maxsize`. */
 function boundedQueue(ctx: PythonRuleContext, receiver: Node): boolean {
   if (typeOf(receiver) !== 'identifier') return false;
@@ -432,16 +451,58 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: Blockin
   // `blocking=False`, `timeout=`: a thread primitive that does not wait. An HTTP `timeout=` only
   // bounds the wait.
   if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call)) return undefined;
+  if (cls === 'threading.Event' && zeroTimeout(call, 0)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   return { api, qualified: `${cls}.${method}` };
 }
 
+/** Django ORM calls that query the database now (querysets themselves are lazy), on a manager or queryset. */
+const DJANGO_QUERIES = new Set([
+  'get', 'create', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'count', 'exists', 'first', 'last',
+  'earliest', 'latest', 'in_bulk', 'aggregate', 'update', 'delete', 'contains', 'explain',
+]);
+/** The same, on a model instance. */
+const DJANGO_INSTANCE_QUERIES = new Set(['save', 'delete', 'refresh_from_db']);
+
+/**
+ * `Article.objects.get(...)`, `article.save()` in an async function: Django refuses synchronous
+ * ORM calls from a running event loop (SynchronousOnlyOperation). Each has an `a`-prefixed
+ * async twin (Django 4.1+; 4.2 for model instances).
+ */
+function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute') return false;
+  const attribute = field(fn, 'attribute');
+  const receiver = field(fn, 'object');
+  const method = attribute ? textOf(attribute) : '';
+  if (!receiver || !attribute || (!DJANGO_QUERIES.has(method) && !DJANGO_INSTANCE_QUERIES.has(method))) return false;
+  if (!ctx.scope.isAsyncContext(call)) return false;
+  const cls = resolver().libraryClassOfReceiver(
+    receiver,
+    (lib) => (lib === 'django.db.models.Manager' && DJANGO_QUERIES.has(method)) || (lib === 'django.db.models.Model' && DJANGO_INSTANCE_QUERIES.has(method)),
+  );
+  if (!cls) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  const twin = `a${method}`;
+  const replaced = `${call.text.slice(0, attribute.startIndex - call.startIndex)}${twin}${call.text.slice(attribute.endIndex - call.startIndex)}`;
+  ctx.report({
+    message: `${fn.text.replace(/\s+/g, '')}() runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; await its async twin ${twin}() (or run the code through sync_to_async)`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    suggestions: canInsertAwait(ctx, call) ? [{ title: `Use await ...${twin}()`, safe: false, edits: awaitEdits(ctx, call, replaced) }] : undefined,
+  });
+  return true;
+}
+
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const { scope } = ctx;
+  const usesDjango = ctx.text.includes('django');
+  let resolver: AwaitableResolver | undefined;
+  const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
+    if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;
@@ -456,6 +517,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     }
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
+    if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
     if (!scope.isAsyncContext(call)) continue;
     const owner = scope.enclosingFunction(call);
     const written = fn.text.replace(/\s+/g, '');

@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
+import { isNotCoroutine } from '../knowledge/awaitables';
 import { decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
@@ -30,20 +31,40 @@ function firstArgument(call: Node): Node | undefined {
   return call.childForFieldName('arguments')?.namedChildren.find((n): n is Node => !!n && n.type !== 'comment');
 }
 
-/** asyncio awaitables that are futures (or take any awaitable), not coroutines. */
-const ASYNCIO_FUTURES = new Set(['asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor']);
-
 /**
- * Whether a call surely makes a coroutine object: a project `async def` (not a generator) or an
- * asyncio coroutine function. Library awaitables of other kinds (futures, request context
- * managers, query objects) are not coroutines.
+ * Whether a call surely makes a coroutine object: a project `async def` (not a generator) or a
+ * library coroutine function. Futures, request context managers and query objects are not.
  */
 function makesCoroutine(resolver: AwaitableResolver, call: Node): boolean {
   const awaitable = resolver.awaitableCall(call);
   if (!awaitable || awaitable.generator) return false;
-  if (!awaitable.library) return true;
-  const name = awaitable.name ?? '';
-  return (name.startsWith('asyncio.') && !ASYNCIO_FUTURES.has(name)) || name.endsWith('sync_to_async()');
+  return !awaitable.library || !isNotCoroutine(awaitable.name ?? '');
+}
+
+/**
+ * Whether a call is known to give an awaitable that is not a coroutine: a future
+ * (`loop.run_in_executor(...)`, `gather(...)`), another library awaitable, or the result of a
+ * parameter annotated as returning an `Awaitable`/`Future`. Calls of unknown callees are taken
+ * for the coroutines they usually are.
+ */
+function makesOtherAwaitable(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
+  const awaitable = resolver.awaitableCall(call);
+  if (awaitable) return !makesCoroutine(resolver, call);
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  // `for f in factories` / `[... f() for f in factories]`: what the parameter iterated holds.
+  let name: Node = fn;
+  for (let n = call.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    const loop = n.type === 'for_statement' ? n : n.type.endsWith('comprehension') || n.type === 'generator_expression' ? n.namedChildren.find((c) => c?.type === 'for_in_clause') : null;
+    if (loop?.childForFieldName('left')?.text === fn.text && loop.childForFieldName('right')?.type === 'identifier') {
+      name = loop.childForFieldName('right')!;
+      break;
+    }
+  }
+  const binding = ctx.scope.lookup(name.text, name)?.bindings;
+  const param = binding?.length === 1 && binding[0].kind === 'param' ? binding[0].node.parent : null;
+  const annotation = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? param.childForFieldName('type')?.text : undefined;
+  return !!annotation && /\b(Awaitable|Future)\b/.test(annotation) && !/\bCoroutine\b/.test(annotation);
 }
 
 function keywordArgument(call: Node, name: string): Node | undefined {
@@ -218,7 +239,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       // On a future or another awaitable, ensure_future() is the right call (create_task() would raise).
       const arg = firstArgument(call);
       resolver ??= new AwaitableResolver(ctx);
-      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement' && makesCoroutine(resolver, arg)) {
+      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement' && !makesOtherAwaitable(ctx, resolver, arg)) {
         report({
           message: 'asyncio.ensure_future() on a coroutine: asyncio.create_task() says what it does and rejects non-coroutines',
           range: ctx.rangeOf(fnNode),

@@ -342,12 +342,41 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     // `self.session.get(...)`: a call of one of its methods, other than a closing one.
     const parent = use.parent;
     const called = parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.parent?.type === 'call' ? parent.childForFieldName('attribute')?.text : undefined;
-    if (called === undefined || kind.close.includes(called) || called === '__aexit__' || called === '__exit__') return;
+    if (called !== undefined && (kind.close.includes(called) || called === '__aexit__' || called === '__exit__')) return;
+    if (called === undefined && !keepsInstanceResource(ctx, use, kind)) return;
   }
   ctx.report({
     message: `This ${kind.what} is kept in self.${attr}, but no method of '${cls.name}' closes it: every instance leaks it. Close it in an ${kind.asyncWith ? 'async ' : ''}close()/${kind.asyncWith ? '__aexit__' : '__exit__'} method (calling ${kind.close[0]}())`,
     range: ctx.rangeOf(assignment),
   });
+}
+
+/**
+ * A use of `self.x` that neither closes the resource nor hands it on: assigning the attribute
+ * (`self._session = None` in `__init__`, the lazy creation itself), testing it
+ * (`if self._session is None`, `assert self._session`), reading one of its attributes
+ * (`self._session.closed`), and returning it from a private helper or a property of the class
+ * (`_get_session()`), whose callers are the class's own methods.
+ */
+function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: ResourceKind): boolean {
+  const parent = use.parent;
+  if (!parent) return false;
+  if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === use.id) return true;
+  if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
+    // `stack.push_async_callback(self._session.close)`: the bound close method handed on.
+    const attr = parent.childForFieldName('attribute')?.text ?? '';
+    return !kind.close.includes(attr) && !EXIT_METHODS.includes(attr);
+  }
+  if (['comparison_operator', 'not_operator', 'boolean_operator', 'assert_statement'].includes(parent.type)) return true;
+  if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'elif_clause') && parent.childForFieldName('condition')?.id === use.id) return true;
+  if (parent.type === 'return_statement') {
+    const fn = ctx.scope.enclosingFunction(use);
+    if (fn?.kind !== 'function') return false;
+    const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : undefined;
+    const isProperty = decorated?.namedChildren.some((d) => d?.type === 'decorator' && /^@\s*(property|functools\.cached_property|cached_property)\s*$/.test(d.text));
+    return fn.name.startsWith('_') && !fn.name.startsWith('__') ? true : !!isProperty;
+  }
+  return false;
 }
 
 /**

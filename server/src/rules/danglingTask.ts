@@ -20,7 +20,10 @@ export const danglingTask: Rule = {
       'this file or an imported module); a helper that adds the task to a set, or gives it a',
       'callback, keeps it and is not reported. A statement that only gives the new task a done',
       'callback (`asyncio.create_task(job()).add_done_callback(log_errors)`) is reported too: the',
-      'callback retrieves the exception, but nothing holds the task.',
+      'callback retrieves the exception, but nothing holds the task. And a task made by a lambda',
+      'handed to a loop or signal API that ignores what its callback returns',
+      '(`loop.add_signal_handler(sig, lambda: asyncio.create_task(shutdown()))`, `call_soon`,',
+      '`call_later`, `add_done_callback`, `signal.signal`): the task is dropped as soon as it is made.',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

@@ -56,6 +56,18 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
       }
       continue;
     }
+    // `loop.add_signal_handler(sig, lambda: asyncio.create_task(shutdown()))`: the loop drops
+    // what the callback returns.
+    if (parent.type === 'lambda' && parent.childForFieldName('body')?.id === call.id) {
+      const registrar = callbackRegistrar(parent);
+      if (registrar) {
+        ctx.report({
+          message: `The task from ${factory}() is returned by a callback given to ${registrar}(), which drops it: nothing keeps the task, so it can be garbage-collected before it finishes, and its exception is never retrieved`,
+          range: ctx.rangeOf(call),
+        });
+      }
+      continue;
+    }
     // `[asyncio.create_task(c) for c in coros]` as a statement: every task is dropped.
     if ((parent.type === 'list_comprehension' || parent.type === 'set_comprehension') && parent.parent?.type === 'expression_statement') {
       ctx.report({
@@ -64,6 +76,21 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
       });
     }
   }
+}
+
+/** Loop and signal APIs that call a callback and ignore what it returns. */
+const CALLBACK_REGISTRARS = new Set(['add_signal_handler', 'call_soon', 'call_soon_threadsafe', 'call_later', 'call_at', 'add_done_callback', 'add_reader', 'add_writer']);
+
+/** The method a lambda is handed to as a callback, when that method ignores the callback's result. */
+function callbackRegistrar(lambda: Node): string | undefined {
+  let arg: Node = lambda;
+  if (arg.parent?.type === 'keyword_argument') arg = arg.parent;
+  const call = arg.parent?.type === 'argument_list' ? arg.parent.parent : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (!fn) return undefined;
+  const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.type === 'identifier' ? fn.text : undefined;
+  if (name && CALLBACK_REGISTRARS.has(name)) return fn.text.replace(/\s+/g, '');
+  return fn.text.replace(/\s+/g, '') === 'signal.signal' ? 'signal.signal' : undefined;
 }
 
 /** The factory's display name when `call` creates a task that nothing owns yet. */

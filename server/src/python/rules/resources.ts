@@ -514,8 +514,34 @@ function configuredByLoop(call: Node, loop: Node): boolean {
   });
 }
 
+/** Methods that register a request handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
+const ROUTE_REGISTRARS = new Set([
+  'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
+  'add_api_websocket_route', 'add_websocket_route', 'add_url_rule',
+]);
+/** Route constructors that take the handler: `web.get('/x', handler)`, `Route('/x', endpoint)`. */
+const ROUTE_FACTORIES = /^(aiohttp\.web\.(get|post|put|patch|delete|head|route|view)|starlette\.routing\.(Route|WebSocketRoute)|fastapi\.routing\.(APIRoute|APIWebSocketRoute))$/;
+
+/** Names of functions this file registers as request handlers by a call (`app.router.add_get('/x', handler)`). */
+function registeredHandlers(ctx: PythonRuleContext): Set<string> {
+  const names = new Set<string>();
+  if (!/add_|Route|web\./.test(ctx.text)) return names;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn) continue;
+    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (!(method && ROUTE_REGISTRARS.has(method)) && !ROUTE_FACTORIES.test(resolvedCallee(ctx, call) ?? '')) continue;
+    for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+      if (value?.type === 'identifier') names.add(value.text);
+    }
+  }
+  return names;
+}
+
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
+  let registered: Set<string> | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolvedCallee(ctx, call);
     if (!name || !SESSION_CLASSES.has(name)) continue;
@@ -538,7 +564,8 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         const e = decoratorTarget(d);
         return !!e && e.type === 'attribute' && ROUTE_DECORATOR.test(e.text);
       });
-      if (isHandler) where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      const isRegistered = !isHandler && fn.parent?.kind === 'module' && (registered ??= registeredHandlers(ctx)).has(fn.name);
+      if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id)) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
       }

@@ -1192,6 +1192,28 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
     }
     if (node.type === 'CallExpression' && methodName(node) === 'catch' && node.arguments.length === 1) {
       const handler = node.arguments[0];
+      if (handler.type === 'Identifier' && /^set\w*(Error|Err|Failure|Failed|Problem|Message|Status)$/.test(handler.name)) {
+        // `.catch(setError)` as a statement: the state setter shows the AbortError as a failure.
+        const { parent } = outerParent(node);
+        const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
+        const callee = unwrap(node.callee) as TSESTree.MemberExpression;
+        const around = signalsAround(node);
+        if (!statement || !bearsSignal(callee.object, around) || loopStopsOnAbort(node, callee.object)) return;
+        const signals = usedSignals(callee.object, around);
+        const err = 'err';
+        ctx.report({
+          message: `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
+          range: ctx.rangeOf(callee.property),
+          suggestions: [
+            {
+              title: 'Ignore the abort',
+              safe: false,
+              edits: [{ range: ctx.rangeOf(handler), newText: `(${err}${isTsFile(ctx.filePath) ? ': unknown' : ''}) => { if (${abortCheck(ctx, signals, err)}) return; ${handler.name}(${err}); }` }],
+            },
+          ],
+        });
+        return;
+      }
       if (handler.type !== 'ArrowFunctionExpression' && handler.type !== 'FunctionExpression') return;
       const param = handler.params[0];
       if (param && param.type !== 'Identifier') return;

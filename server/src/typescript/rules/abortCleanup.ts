@@ -717,6 +717,32 @@ interface Removal {
   pattern?: RegExp;
   /** `removeAllListeners(...)`, or `off(event)` without a handler: removes whatever was added. */
   clearsAll: boolean;
+  /** Whether the target is reached through `this`. */
+  viaThis: boolean;
+  /** The class the removal is written in, if any. */
+  inClass: Node | undefined;
+}
+
+/** The class declaration or expression whose body contains `node`, if any. */
+function enclosingClassOf(node: Node): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'ClassBody') return n.parent;
+  return undefined;
+}
+
+/** Whether an expression's chain starts at `this` (`this.worker`, `this.pool.client`). */
+function rootedAtThis(expr: Node): boolean {
+  return chainRoot(expr)?.type === 'ThisExpression';
+}
+
+/**
+ * Whether a removal may be on the registration's target: the same text, or the same last name
+ * (`this.worker` and `worker`) when both are reached the same way or the removal is written in
+ * the registration's class (`const worker = this.worker; worker.off(...)`).
+ */
+function sameTarget(r: Removal, targetText: string, last: string, viaThis: boolean, inClass: Node | undefined): boolean {
+  if (r.target === targetText) return true;
+  if (r.last !== last) return false;
+  return r.viaThis === viaThis || (inClass !== undefined && r.inClass === inClass);
 }
 
 /** `\`tenant.${t}\``: the names it can produce. */
@@ -819,6 +845,8 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
         event: stringValue(eventArg),
         pattern: eventArg?.type === 'TemplateLiteral' && eventArg.expressions.length > 0 ? templatePattern(eventArg) : undefined,
         clearsAll: method === 'removeAllListeners' || n.arguments.length < 2,
+        viaThis: rootedAtThis(callee.object),
+        inClass: enclosingClassOf(n),
       });
     }
     const fname = callee.type === 'Identifier' ? callee.name : method;
@@ -990,7 +1018,9 @@ function checkListener(
   const last = lastSegment(ctx, target);
   // An inline function can only go with everything else on the target (or for its event).
   const inline = isFunction(unwrap(handler));
-  const removed = removals.some((r) => (r.target === targetText || r.last === last) && (!inline || r.clearsAll) && removalEventMatches(r, event));
+  const viaThis = root.type === 'ThisExpression';
+  const inClass = enclosingClassOf(call);
+  const removed = removals.some((r) => sameTarget(r, targetText, last, viaThis, inClass) && (!inline || r.clearsAll) && removalEventMatches(r, event));
   if (removed) return;
   if (!isEmitterLike(types, target)) return;
   const what = event !== undefined ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`;
@@ -1060,18 +1090,23 @@ const PER_CALL_TYPES = /^(IncomingMessage|ServerResponse|Request|Response|Readab
 
 /** A parameter that usually stands for an object made for this call (a request, a stream, a child process). */
 function perCallObject(id: TSESTree.Identifier, types: LazyTypes): boolean {
-  if (PER_CALL_NAMES.test(id.name) || /(Request|Response|Stream|Socket|Connection|Event|Signal|Controller)$/.test(id.name)) return true;
   // The parameter's declared type, as written (also when the checker cannot resolve it).
   const decl = findParam(id);
   const annotation = decl?.typeAnnotation?.typeAnnotation;
   const written = annotation ? typeRefName(annotation) : undefined;
   if (written && PER_CALL_TYPES.test(written)) return true;
+  // `client: Redis`: a type that names a shared client outweighs a name that usually does not.
+  if (written && SHARED_TYPES.test(written)) return false;
+  if (PER_CALL_NAMES.test(id.name) || /(Request|Response|Stream|Socket|Connection|Event|Signal|Controller)$/.test(id.name)) return true;
   const s = types.get();
   const tsNode = s?.tsNodeFor(id);
   if (!s || !tsNode) return false;
   const type = s.checker.getTypeAtLocation(tsNode);
   return nonNullishParts(type).some((t) => PER_CALL_TYPES.test(t.getSymbol()?.getName() ?? ''));
 }
+
+/** Types of objects shared between calls: clients, pools, emitters, servers. */
+const SHARED_TYPES = /(Redis|Cluster|Pool|PoolClient|EventEmitter|Emitter|Bus|Broker|Server|Client)$/;
 
 const SHARED_NAMES = /^(emitter|eventEmitter|ee|bus|eventBus|events|hub|broker|server|app|store|target|window|document|process)$/i;
 

@@ -46,6 +46,8 @@ const READLINE: ResourceKind = { what: 'readline interface', close: ['close'], f
 const READ_STREAM: ResourceKind = { what: 'file stream', close: ['close', 'destroy'], finallyCall: 'destroy', consumable: true };
 const WRITE_STREAM: ResourceKind = { what: 'file stream', close: ['end', 'close', 'destroy'], finallyCall: 'end' };
 const SERVER: ResourceKind = { what: 'server', close: ['close', 'closeAllConnections'], finallyCall: 'close', activatedBy: ['listen'] };
+/** What `listen()` gives back: the server, already listening. */
+const LISTENING_SERVER: ResourceKind = { ...SERVER, activatedBy: undefined };
 const POOL_CLIENT: ResourceKind = { what: 'pool client', close: ['release', 'end', 'destroy'], finallyCall: 'release' };
 // Database clients and pools made inside a function: one connection (or pool of them) per call.
 const PG_CLIENT: ResourceKind = { what: 'database client', close: ['end'], finallyCall: 'end', asyncClose: true, activatedBy: ['connect'] };
@@ -92,6 +94,27 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   }
 }
 
+/** Whether an expression makes (or names a variable made by) an http server or an express/Koa app. */
+function makesServer(ctx: TsRuleContext, expr: Node): boolean {
+  let e = unwrap(expr);
+  if (e.type === 'Identifier') {
+    // `const app = express()` anywhere in the file (usually at its top).
+    const name = e.name;
+    let init: Node | undefined;
+    visit(ctx.ast, (n) => {
+      if (!init && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init) init = n.init;
+    });
+    if (!init) return false;
+    e = unwrap(init);
+  }
+  if (e.type !== 'CallExpression' && e.type !== 'NewExpression') return false;
+  const m = ctx.imports.resolve(e.callee);
+  if (!m) return false;
+  const p = m.path.join('.').replace(/^default\.?/, '');
+  if (e.type === 'CallExpression' && kindOfModuleCall(m) === SERVER) return true;
+  return (m.module === 'express' && p === '' && e.type === 'CallExpression') || (m.module === 'koa' && p === '' && e.type === 'NewExpression');
+}
+
 /** `new Client(...)` / `new pg.Pool(...)` (pg), `new MongoClient(...)` (mongodb). */
 function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.').replace(/^default\./, '');
@@ -117,6 +140,10 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   }
   if (value.type !== 'CallExpression') return undefined;
   const callee = value.callee;
+  // `createServer(handler).listen(0)`, `app.listen(0)` on an express or Koa app: a listening server.
+  if (isTestFile && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'listen' && makesServer(ctx, callee.object)) {
+    return LISTENING_SERVER;
+  }
   const member = ctx.imports.resolve(callee);
   if (member) {
     const kind = kindOfModuleCall(member);
@@ -210,8 +237,14 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
     // `await once(socket, 'connect')`, `on(socket, 'data')` (node:events) wait on it without taking it.
     if (parent.type === 'CallExpression' && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && isEventsWaiter(ctx, parent)) {
       // Waiting for it to end (`once(sock, 'close')`): the other side closes it.
+      // After our own end() (`out.end(); await once(out, 'finish')`), it only waits for that close.
       const event = parent.arguments[1];
-      if (event?.type === 'Literal' && (event.value === 'close' || event.value === 'end' || event.value === 'finish')) return { fate: 'closed', activated };
+      if (closedOnSuccess === undefined && event?.type === 'Literal' && (event.value === 'close' || event.value === 'end' || event.value === 'finish')) return { fate: 'closed', activated };
+      continue;
+    }
+    // `await finished(stream)`: waits for its end; after our own end() call, for that one.
+    if (parent.type === 'CallExpression' && parent.arguments[0] === id && isFinishedWaiter(ctx, parent)) {
+      if (closedOnSuccess === undefined) return { fate: 'closed', activated };
       continue;
     }
     // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
@@ -220,6 +253,13 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: 'never-closed', activated };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess };
+}
+
+/** `finished(x)` from node:stream/promises (or `stream.promises.finished`). */
+function isFinishedWaiter(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const m = ctx.imports.resolve(call.callee);
+  const p = m?.path.join('.').replace(/^default\./, '');
+  return (m?.module === 'stream/promises' && p === 'finished') || (m?.module === 'stream' && p === 'promises.finished');
 }
 
 /** `events.once(x, ...)`, `events.on(x, ...)`, `EventEmitter.once(x, ...)` from node:events. */

@@ -38,6 +38,7 @@ import {
   singleTypeArgument,
   subscriptParts,
   yieldsInOwnBody,
+  annotatedType,
 } from './project';
 
 export interface AwaitableCall {
@@ -56,9 +57,17 @@ export type KnownClass = { kind: 'project'; summary: ClassSummary; module: Modul
 
 const MAX_HOPS = 4;
 
+/** Decorators that turn a plain function into a coroutine function (asgiref, Channels). */
+const MAKES_COROUTINE_FUNCTION = /(^|\.)(sync_to_async|database_sync_to_async)$/;
+
 /** Django manager methods that give one instance of the model: synchronous, and their awaited twins. */
 const DJANGO_INSTANCES = new Set(['get', 'create', 'first', 'last', 'earliest', 'latest']);
 const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}`));
+/** Class methods of ODM/ORM model bases that give an instance of the model once awaited. */
+const MODEL_FACTORIES: Readonly<Record<string, ReadonlySet<string>>> = {
+  'tortoise.models.Model': new Set(['get', 'get_or_none', 'create', 'first', 'last']),
+  'beanie.Document': new Set(['get', 'find_one']),
+};
 
 /** Event loop classes, as an annotation names them. */
 const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventLoop)|(asyncio\.)?(SelectorEventLoop|ProactorEventLoop)|uvloop\.Loop)$/;
@@ -105,7 +114,8 @@ export class AwaitableResolver {
   private findAwaitable(call: Node): AwaitableCall | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
-    const display = textOf(fn).replace(/\s+/g, '');
+    // Line breaks (and the indentation after them) dropped; spaces inside string literals kept.
+    const display = textOf(fn).replace(/\s*\n\s*/g, '');
     const type = typeOf(fn);
     if (type === 'identifier') {
       return this.nameIsCoroutineFunction(fn) ? { display, library: false } : this.libraryFunction(fn, display);
@@ -269,9 +279,11 @@ export class AwaitableResolver {
 
   private defNodeIsCoroutine(def: Node): boolean {
     const isAsync = isAsyncFunction(def);
-    if (!isAsync && !annotatedCoroutine(def)) return false;
     const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
     const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
+    // `@sync_to_async def load(pk): ...`: calling it makes a coroutine.
+    if (!isAsync && decorators.some((d) => MAKES_COROUTINE_FUNCTION.test(decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''))) return true;
+    if (!isAsync && !annotatedCoroutine(def)) return false;
     if (!decorators.every((d) => this.localDecoratorKeepsAsync(d))) return false;
     if (!isAsync) return true;
     let generator = this.generatorDefs.get(def.id);
@@ -304,6 +316,7 @@ export class AwaitableResolver {
 
   /** Whether a summarised function is a coroutine function once its decorators are applied. */
   private functionIsCoroutine(fn: FunctionSummary, module: ModuleSummary): boolean {
+    if (!fn.isAsync && fn.decorators.some((d) => MAKES_COROUTINE_FUNCTION.test(d))) return true;
     if (!fn.isAsync && !fn.returnsCoroutine) return false;
     const keeps = decoratorsKeepAsync(fn.decorators, (dotted) => {
       const head = dotted.split('.')[0];
@@ -345,6 +358,7 @@ export class AwaitableResolver {
     | { kind: 'function'; fn: FunctionSummary; module: ModuleSummary }
     | { kind: 'class'; cls: ClassSummary; module: ModuleSummary }
     | { kind: 'instance'; ctor: string; module: ModuleSummary }
+    | { kind: 'alias'; cls: string; module: ModuleSummary }
     | undefined {
     if (hops > MAX_HOPS) return undefined;
     const file = this.ctx.project.resolveModule(fromFile, module, level);
@@ -357,6 +371,8 @@ export class AwaitableResolver {
     if (cls) return { kind: 'class', cls, module: summary };
     const ctor = summary.instances.get(member);
     if (ctor) return { kind: 'instance', ctor, module: summary };
+    const alias = summary.typeAliases.get(member);
+    if (alias) return { kind: 'alias', cls: alias, module: summary };
     const reexport = summary.imports.get(member);
     if (reexport?.name) return this.projectMember(reexport.module, reexport.level, reexport.name, hops + 1, file);
     if (reexport && !reexport.name) return undefined;
@@ -545,6 +561,11 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
         return DJANGO_INSTANCES.has(textOf(method!)) ? this.djangoModelOf(owner!) : undefined;
       }
+      // `Product.find(...)` on a model whose library base class builds queries.
+      if (ownerClass?.kind === 'project' && !this.findMethod(ownerClass.summary, ownerClass.module, textOf(method!), 0)) {
+        const result = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => CALL_METHOD_RESULTS[lib]?.[textOf(method!)]);
+        if (result) return { kind: 'library', name: result };
+      }
     }
     return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
   }
@@ -598,6 +619,17 @@ export class AwaitableResolver {
     return undefined;
   }
 
+  /** A type alias named (as written) in `module`: defined there or imported from the project (`SessionDep`). */
+  private aliasInModule(written: string, module: ModuleSummary): { cls: string; module: ModuleSummary } | undefined {
+    if (written.includes('.')) return undefined;
+    const local = module.typeAliases.get(written);
+    if (local) return { cls: local, module };
+    const imp = module.imports.get(written) ?? module.typeImports.get(written);
+    if (!imp?.name) return undefined;
+    const t = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
+    return t?.kind === 'alias' ? { cls: t.cls, module: t.module } : undefined;
+  }
+
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
@@ -605,6 +637,8 @@ export class AwaitableResolver {
     if (awaited) written = written.slice('await:'.length);
     const project = awaited ? undefined : this.classInModule(written, module);
     if (project) return { kind: 'project', summary: project.cls, module: project.module };
+    const alias = awaited ? undefined : this.aliasInModule(written, module);
+    if (alias) return alias.cls === written && alias.module === module ? undefined : this.classFromText(alias.cls, alias.module);
     // Library classes: resolve the head through the module's imports.
     const parts = written.split('.');
     const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);
@@ -714,6 +748,11 @@ export class AwaitableResolver {
     const ownerClass = owner && method ? this.classOfReceiver(owner) : undefined;
     const result = ownerClass?.kind === 'library' ? METHOD_RESULTS[ownerClass.name]?.[method!] : undefined;
     if (result) return { kind: 'library', name: result };
+    // `await Account.get_or_none(...)` (Tortoise), `await Product.get(id)` (Beanie): an instance of the model.
+    if (ownerClass?.kind === 'project' && method && owner?.type === 'identifier' && !this.findMethod(ownerClass.summary, ownerClass.module, method, 0)) {
+      const model = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => (MODEL_FACTORIES[lib]?.has(method) ? ownerClass : undefined));
+      if (model) return model;
+    }
     return method && DJANGO_AWAITED_INSTANCES.has(method) ? this.djangoModelOf(owner!) : undefined;
   }
 
@@ -756,7 +795,7 @@ export class AwaitableResolver {
       return sides.length === 1 ? this.classOfTypeExpr(sides[0], depth + 1) : undefined;
     }
     if (expr.type === 'subscript' || expr.type === 'generic_type') {
-      const only = singleTypeArgument(expr, /(^|\.)Optional$/);
+      const only = singleTypeArgument(expr, /(^|\.)Optional$/) ?? annotatedType(expr);
       if (only) return this.classOfTypeExpr(only, depth + 1);
       // `Service[Product]`: a generic class of the project, whatever its type arguments.
       const head = subscriptParts(expr)?.head;

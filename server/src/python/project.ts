@@ -65,6 +65,8 @@ export interface ModuleSummary {
   typeImports: Map<string, ImportBinding>;
   /** Top-level `name = Ctor(...)`: name → constructor as written (empty when bound otherwise too). */
   instances: Map<string, string>;
+  /** Top-level type aliases of a class: `SessionDep = Annotated[AsyncSession, Depends(...)]` → `AsyncSession`. */
+  typeAliases: Map<string, string>;
 }
 
 interface CacheEntry {
@@ -496,6 +498,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     otherBindings: new Set(),
     typeImports: new Map(),
     instances: new Map(),
+    typeAliases: new Map(),
   };
   // Top-level statements, including those under `if`/`try` (conditional definitions still bind).
   const stack: Node[] = [...root.namedChildren].filter((n): n is Node => n !== null).reverse();
@@ -563,8 +566,22 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
             const ctor = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '';
             const prev = summary.instances.get(name);
             summary.instances.set(name, prev === undefined || prev === ctor ? ctor : '');
+            summary.typeAliases.delete(name);
+            const annotated = left?.type === 'identifier' && right && (right.type === 'subscript' || right.type === 'generic_type') ? annotatedType(right) : undefined;
+            const aliased = annotated && classNameOfAnnotation(annotated);
+            if (aliased) summary.typeAliases.set(name, aliased);
           }
         }
+        break;
+      }
+      case 'type_alias_statement': {
+        // `type SessionDep = Annotated[AsyncSession, Depends(get_session)]`.
+        const [left, right] = stmt.namedChildren;
+        const name = left?.text;
+        const value = right?.type === 'type' ? right.namedChildren[0] : right;
+        const annotated = value && (value.type === 'subscript' || value.type === 'generic_type') ? annotatedType(value) : undefined;
+        const aliased = annotated && classNameOfAnnotation(annotated);
+        if (name && aliased) summary.typeAliases.set(name, aliased);
         break;
       }
       default:
@@ -706,6 +723,14 @@ function annotatedParameters(fn: Node): Map<string, string> {
   return out;
 }
 
+/** `Annotated[T, ...]`: T. */
+export function annotatedType(expr: Node): Node | undefined {
+  const parts = subscriptParts(expr);
+  if (!parts?.head || !/(^|\.)Annotated$/.test(parts.head.text) || parts.args.length < 2) return undefined;
+  const arg = parts.args[0];
+  return arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg;
+}
+
 /**
  * The one type argument of `Base[X]` (a `subscript` or, in annotations, a `generic_type`) when
  * `Base` matches `base`: `X` of `Optional[X]`, of `list[X]`.
@@ -750,6 +775,9 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
     case 'generic_type': {
       const optional = singleTypeArgument(annotation, /(^|\.)Optional$/);
       if (optional) return classNameOfAnnotation(optional, depth + 1);
+      // `Annotated[AsyncSession, Depends(get_session)]`: the annotated type.
+      const annotated = annotatedType(annotation);
+      if (annotated) return classNameOfAnnotation(annotated, depth + 1);
       // `Service[Product]`: the generic class itself (containers such as `list[X]` name no class of interest).
       const head = subscriptParts(annotation)?.head;
       return head && (head.type === 'identifier' || head.type === 'attribute') && !/(^|\.)(Union|Literal|Annotated|Callable|ClassVar|Final)$/.test(head.text) ? head.text.replace(/\s+/g, '') : undefined;

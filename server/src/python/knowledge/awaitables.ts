@@ -64,6 +64,11 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'django.contrib.auth.aget_user',
   'django.shortcuts.aget_object_or_404',
   'django.shortcuts.aget_list_or_404',
+  // ODM and ORM set-up
+  'beanie.init_beanie',
+  'tortoise.Tortoise.init',
+  'tortoise.Tortoise.generate_schemas',
+  'tortoise.Tortoise.close_connections',
 ]);
 
 /**
@@ -124,6 +129,7 @@ const DJANGO_QUERYSET_BUILDERS = [
   'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none',
 ];
 const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins'];
+const TORTOISE_BUILDERS = ['filter', 'exclude', 'all', 'annotate', 'order_by', 'limit', 'offset', 'distinct', 'select_related', 'prefetch_related', 'only'];
 const TG_SENDS = ['send_message', 'send_photo', 'send_document', 'send_video', 'send_audio', 'send_voice', 'send_sticker', 'send_animation', 'send_location', 'send_media_group', 'send_chat_action', 'send_poll', 'send_dice'];
 
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -207,6 +213,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'tortoise.models.Model': set('save', 'delete', 'fetch_related', 'refresh_from_db', 'create', 'get', 'get_or_none', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update'),
   'beanie.Document': set('insert', 'save', 'delete', 'replace', 'save_changes', 'get', 'insert_one', 'insert_many', 'find_one', 'set', 'inc', 'delete_all', 'fetch_link', 'fetch_all_links'),
   'beanie.odm.queries.find.FindMany': set('to_list', 'count', 'first_or_none', 'delete', 'update'),
+  'tortoise.queryset.QuerySet': set('delete', 'update', 'count', 'exists', 'first', 'get', 'get_or_none'),
   // brokers and RPC
   'aiokafka.AIOKafkaProducer': set('start', 'stop', 'send', 'send_and_wait', 'flush', 'send_batch'),
   'aiokafka.AIOKafkaConsumer': set(
@@ -224,6 +231,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
+  'grpc.aio.ServicerContext': set('abort', 'send_initial_metadata', 'read', 'write'),
   'asyncssh.SSHClientConnection': set('run', 'create_process', 'create_session', 'start_sftp_client', 'open_session', 'create_connection', 'forward_local_port', 'forward_remote_port', 'wait_closed'),
   'asyncssh.SFTPClient': set('get', 'put', 'mget', 'mput', 'copy', 'listdir', 'readdir', 'remove', 'rename', 'mkdir', 'makedirs', 'rmdir', 'rmtree', 'stat', 'exists', 'isdir', 'isfile', 'open', 'realpath', 'chdir', 'getcwd', 'glob', 'wait_closed'),
   // web frameworks
@@ -257,6 +265,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'scroll_into_view_if_needed', 'clear', 'blur', 'bounding_box', 'drag_to', 'highlight', 'select_text', 'element_handle',
     'element_handles',
   ),
+  'playwright.async_api.FrameLocator': set(),
   'playwright.async_api.Keyboard': set('down', 'up', 'press', 'type', 'insert_text'),
   'playwright.async_api.Mouse': set('click', 'dblclick', 'down', 'up', 'move', 'wheel'),
   'playwright.async_api.LocatorAssertions': set(PW_ASSERTIONS, PW_ASSERTIONS.map((m) => `not_${m}`)),
@@ -343,6 +352,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   ),
   'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': set('async_refresh', 'async_request_refresh', 'async_config_entry_first_refresh'),
   'homeassistant.config_entries.ConfigFlow': set('async_set_unique_id'),
+  'homeassistant.config_entries.ConfigEntriesFlowManager': set('async_init', 'async_configure'),
 };
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
@@ -411,6 +421,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiomqtt.Client': ['asyncio_mqtt.Client'],
   'grpc.aio.Server': ['grpc.aio._server.Server'],
   'grpc.aio.Channel': ['grpc.aio._channel.Channel'],
+  'grpc.aio.ServicerContext': ['grpc.aio._base_server.ServicerContext'],
   'asyncssh.SSHClientConnection': ['asyncssh.connection.SSHClientConnection'],
   'asyncssh.SFTPClient': ['asyncssh.sftp.SFTPClient'],
   'fastapi.WebSocket': ['starlette.websockets.WebSocket', 'fastapi.websockets.WebSocket'],
@@ -471,6 +482,8 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'discord.Guild': { fetch_member: 'discord.Member', fetch_channel: 'discord.TextChannel' },
   'discord.TextChannel': { fetch_message: 'discord.Message', send: 'discord.Message' },
   'discord.ext.commands.Context': { send: 'discord.Message', reply: 'discord.Message', fetch_message: 'discord.Message' },
+  'discord.Interaction': { original_response: 'discord.Message', edit_original_response: 'discord.Message' },
+  'discord.Webhook': { send: 'discord.Message', fetch_message: 'discord.Message' },
   'aiogram.Bot': { send_message: 'aiogram.types.Message' },
   'aiogram.types.Message': { answer: 'aiogram.types.Message', reply: 'aiogram.types.Message' },
   'telegram.Bot': { send_message: 'telegram.Message', get_file: 'telegram.File' },
@@ -489,10 +502,13 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
   'motor.motor_asyncio.AsyncIOMotorCursor': { sort: 'motor.motor_asyncio.AsyncIOMotorCursor', limit: 'motor.motor_asyncio.AsyncIOMotorCursor', skip: 'motor.motor_asyncio.AsyncIOMotorCursor' },
   'django.db.models.Manager': Object.fromEntries(DJANGO_QUERYSET_BUILDERS.map((m) => [m, 'django.db.models.Manager'])),
   'beanie.Document': { find: 'beanie.odm.queries.find.FindMany', find_all: 'beanie.odm.queries.find.FindMany', find_many: 'beanie.odm.queries.find.FindMany' },
+  'tortoise.models.Model': Object.fromEntries(TORTOISE_BUILDERS.map((m) => [m, 'tortoise.queryset.QuerySet'])),
+  'tortoise.queryset.QuerySet': Object.fromEntries(TORTOISE_BUILDERS.map((m) => [m, 'tortoise.queryset.QuerySet'])),
   'beanie.odm.queries.find.FindMany': { sort: 'beanie.odm.queries.find.FindMany', limit: 'beanie.odm.queries.find.FindMany', skip: 'beanie.odm.queries.find.FindMany' },
   'nats.aio.client.Client': { jetstream: 'nats.js.JetStreamContext' },
-  'playwright.async_api.Page': Object.fromEntries(LOCATOR_BUILDERS.map((m) => [m, 'playwright.async_api.Locator'])),
-  'playwright.async_api.Locator': Object.fromEntries([...LOCATOR_BUILDERS, 'nth', 'filter', 'and_', 'or_'].map((m) => [m, 'playwright.async_api.Locator'])),
+  'playwright.async_api.Page': { ...Object.fromEntries(LOCATOR_BUILDERS.map((m) => [m, 'playwright.async_api.Locator'])), frame_locator: 'playwright.async_api.FrameLocator' },
+  'playwright.async_api.Locator': { ...Object.fromEntries([...LOCATOR_BUILDERS, 'nth', 'filter', 'and_', 'or_'].map((m) => [m, 'playwright.async_api.Locator'])), frame_locator: 'playwright.async_api.FrameLocator' },
+  'playwright.async_api.FrameLocator': { ...Object.fromEntries([...LOCATOR_BUILDERS, 'nth'].map((m) => [m, 'playwright.async_api.Locator'])), frame_locator: 'playwright.async_api.FrameLocator' },
   'discord.Client': { get_channel: 'discord.TextChannel', get_user: 'discord.User', get_guild: 'discord.Guild' },
   'discord.ext.commands.Bot': { get_channel: 'discord.TextChannel', get_user: 'discord.User', get_guild: 'discord.Guild' },
   'discord.Guild': { get_member: 'discord.Member', get_channel: 'discord.TextChannel', get_role: 'discord.Role' },
@@ -514,8 +530,12 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'playwright.async_api.Playwright': { chromium: 'playwright.async_api.BrowserType', firefox: 'playwright.async_api.BrowserType', webkit: 'playwright.async_api.BrowserType' },
   'playwright.async_api.Page': { keyboard: 'playwright.async_api.Keyboard', mouse: 'playwright.async_api.Mouse', context: 'playwright.async_api.BrowserContext' },
   'playwright.async_api.Locator': { first: 'playwright.async_api.Locator', last: 'playwright.async_api.Locator', page: 'playwright.async_api.Page' },
+  'playwright.async_api.FrameLocator': { first: 'playwright.async_api.FrameLocator', last: 'playwright.async_api.FrameLocator', owner: 'playwright.async_api.Locator' },
   'channels.consumer.AsyncConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
   'channels.generic.websocket.AsyncWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  // A synchronous consumer calls the layer through async_to_sync(); a bare call makes a coroutine.
+  'channels.generic.websocket.WebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  'channels.generic.websocket.JsonWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
   'channels.generic.websocket.AsyncJsonWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
   'channels.generic.http.AsyncHttpConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
   'discord.Message': MESSAGE_PARTS,
@@ -526,6 +546,7 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   },
   'discord.ext.commands.Bot': { tree: 'discord.app_commands.CommandTree' },
   'discord.Member': { guild: 'discord.Guild' },
+  'discord.Guild': { system_channel: 'discord.TextChannel', public_updates_channel: 'discord.TextChannel', rules_channel: 'discord.TextChannel', owner: 'discord.Member', me: 'discord.Member' },
   'aiogram.types.Message': { bot: 'aiogram.Bot' },
   'aiogram.types.CallbackQuery': { message: 'aiogram.types.Message', bot: 'aiogram.Bot' },
   'aiogram.Bot': { session: 'aiogram.client.session.base.BaseSession' },
@@ -538,6 +559,7 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'telegram.ext.CallbackContext': { bot: 'telegram.Bot' },
   'telegram.ext.Application': { bot: 'telegram.Bot', updater: 'telegram.ext.Updater' },
   'homeassistant.core.HomeAssistant': { services: 'homeassistant.core.ServiceRegistry', config_entries: 'homeassistant.config_entries.ConfigEntries' },
+  'homeassistant.config_entries.ConfigEntries': { flow: 'homeassistant.config_entries.ConfigEntriesFlowManager' },
 };
 const MORE_ALIASES: Readonly<Record<string, string>> = {
   'telegram.ext.ContextTypes.DEFAULT_TYPE': 'telegram.ext.CallbackContext',
@@ -565,7 +587,7 @@ const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'sqlalchemy.ext.asyncio.AsyncEngine.connect', 'sqlalchemy.ext.asyncio.AsyncEngine.begin',
   'sqlalchemy.ext.asyncio.AsyncSession.begin', 'sqlalchemy.ext.asyncio.AsyncSession.begin_nested',
   'aio_pika.abc.AbstractConnection.channel', 'aiogram.Bot.*', 'aiogram.types.Message.*', 'aiogram.types.CallbackQuery.*',
-  'aiogram.types.InlineQuery.*', 'tortoise.models.Model.*', 'beanie.Document.*', 'beanie.odm.queries.find.FindMany.*',
+  'aiogram.types.InlineQuery.*', 'tortoise.models.Model.*', 'tortoise.queryset.QuerySet.*', 'beanie.Document.*', 'beanie.odm.queries.find.FindMany.*',
   'motor.motor_asyncio.AsyncIOMotorClient.*', 'motor.motor_asyncio.AsyncIOMotorDatabase.*',
   'motor.motor_asyncio.AsyncIOMotorCollection.*', 'motor.motor_asyncio.AsyncIOMotorCursor.*',
 ]);

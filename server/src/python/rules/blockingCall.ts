@@ -99,6 +99,8 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['smtplib.SMTP_SSL', MAIL],
   ['sqlite3.connect', DB],
   ['psycopg2.connect', DB],
+  ['psycopg.connect', DB],
+  ['psycopg.Connection.connect', DB],
   ['pymysql.connect', DB],
   ['MySQLdb.connect', DB],
 ]);

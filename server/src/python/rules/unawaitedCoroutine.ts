@@ -204,6 +204,8 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
   if (!fn || fn.kind !== 'function' || !fn.isAsync || !ctx.scope.isAsyncContext(call)) return;
   const awaitable = resolver.awaitableCall(call);
   if (!awaitable || awaitable.generator || isScheduled(awaitable)) return;
+  // aiogram sends an API method object that a handler returns (a reply "as the webhook response").
+  if (awaitable.name?.startsWith('aiogram.')) return;
   const what = describe(awaitable);
   ctx.report({
     message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives a coroutine object, not its result`,

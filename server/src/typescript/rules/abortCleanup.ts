@@ -616,9 +616,33 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // `#initialize`, `_setup`: private names of the same entry points.
   const name = functionDisplayName(fn).replace(/^[#_]+/, '');
   if (ENTRY_POINTS.test(name)) return true;
+  // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
+  if (LIFECYCLE_HOOKS.test(name) && inClassOrObjectMethod(fn)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
+  if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
   return calledOnlyAtTopLevel(ctx, fn);
+}
+
+const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+function inClassOrObjectMethod(fn: FunctionNode): boolean {
+  const p = fn.parent;
+  return p?.type === 'MethodDefinition' || (p?.type === 'Property' && p.value === fn);
+}
+
+/**
+ * A callback that runs once at start-up: `app.whenReady().then(cb)` and `app.on('ready', cb)`
+ * (Electron), a commander `program.action(cb)` (a command line runs one action per process).
+ */
+function startupCallback(call: TSESTree.CallExpression): boolean {
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+  const method = callee.property.name;
+  const object = callee.object;
+  if (method === 'then' && object.type === 'CallExpression' && object.callee.type === 'MemberExpression' && !object.callee.computed && object.callee.property.type === 'Identifier' && object.callee.property.name === 'whenReady') return true;
+  if ((method === 'on' || method === 'once') && call.arguments[0]?.type === 'Literal' && call.arguments[0].value === 'ready' && object.type === 'Identifier' && object.name === 'app') return true;
+  return method === 'action' && ownerFunction(call) === undefined;
 }
 
 function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode): boolean {
@@ -634,7 +658,16 @@ function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // Declared at the top of the module and not exported: every caller is in this file.
   if (!id || declaration?.parent?.type !== 'Program') return false;
   const refs = referencesTo(ctx.ast, id.name).filter((r) => r !== id);
-  return refs.length > 0 && refs.every((r) => r.parent?.type === 'CallExpression' && r.parent.callee === r && ownerFunction(r.parent) === undefined && !insideLoop(r.parent));
+  return (
+    refs.length > 0 &&
+    refs.every((r) => {
+      const call = r.parent;
+      if (call?.type !== 'CallExpression') return false;
+      // `program.command('deploy').action(deploy)`: handed to a start-up callback.
+      if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(call);
+      return call.callee === r && ownerFunction(call) === undefined && !insideLoop(call);
+    })
+  );
 }
 
 /** A method of a class extending a stream (a per-request object). */
@@ -1217,11 +1250,17 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
+      // Fire and forget, written as try/catch (an async IIFE, `after(async () => ...)`, a timer
+      // callback): no caller takes a result, and a handler that only logs shows nothing.
+      if (quietHandler(node.body) && noCallerResult(node)) return;
       const signals = usedSignals(node.parent.block, around);
+      const shown = showsFailure(node.body);
       ctx.report({
-        message: `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
+        message: shown
+          ? `This catch treats an abort like any failure: when ${signalShown(signals)} is aborted, it still shows an error although the work was cancelled on purpose`
+          : `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
         range: ctx.lines.range(node.range[0], node.range[0] + 'catch'.length),
-        suggestions: catchClauseFix(ctx, node, signals),
+        suggestions: catchClauseFix(ctx, node, signals, shown ? 'return' : 'throw'),
       });
       return;
     }
@@ -1361,13 +1400,61 @@ function bearsSignal(root: Node, signals: SignalParam[]): boolean {
     const name = ctxFreeName(n.callee);
     if (name && SIGNAL_INSPECTORS.has(name)) return;
     for (const arg of n.arguments) {
-      if (argCarriesSignal(arg, names)) {
+      if (argCarriesSignal(arg, names) && !onlyTimesOut(arg, n)) {
         found = true;
         return;
       }
     }
   });
   return found;
+}
+
+/**
+ * `controller.signal` of a local `new AbortController()` whose every `abort()` is a deadline
+ * (inside a `setTimeout` callback) or comes after the work (in a `finally` block): like
+ * `AbortSignal.timeout(...)`, giving up quietly is a choice, and an abort from `finally`
+ * reaches no handler.
+ */
+function onlyTimesOut(arg: Node, call: Node): boolean {
+  const found: TSESTree.Identifier[] = [];
+  visit(arg, (n) => {
+    if (n.type === 'MemberExpression' && SIGNAL_KEYS.has(propName(n) ?? '') && unwrap(n.object).type === 'Identifier') found.push(unwrap(n.object) as TSESTree.Identifier);
+  });
+  if (found.length !== 1) return false;
+  const name = found[0].name;
+  let fn: Node | undefined = ownerFunction(call);
+  while (fn && !declaredNames(fn).has(name)) fn = ownerFunction(fn);
+  if (!fn) return false;
+  let made = false;
+  let aborts = 0;
+  let quiet = true;
+  visit(fn, (n) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init && unwrap(n.init).type === 'NewExpression') {
+      made = ctxFreeName((unwrap(n.init) as TSESTree.NewExpression).callee) === 'AbortController';
+    }
+    if (n.type !== 'CallExpression' || methodName(n) !== 'abort') return;
+    const callee = unwrap(n.callee) as TSESTree.MemberExpression;
+    if (unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== name) return;
+    aborts++;
+    if (!insideTimerCallback(n) && !insideFinally(n)) quiet = false;
+  });
+  return made && aborts > 0 && quiet;
+}
+
+function insideTimerCallback(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (!isFunction(n)) continue;
+    const p = n.parent;
+    return p?.type === 'CallExpression' && p.arguments[0] === n && ['setTimeout', 'setInterval'].includes(ctxFreeName(p.callee) ?? '');
+  }
+  return false;
+}
+
+function insideFinally(node: Node): boolean {
+  for (let n: Node | undefined = node; n?.parent && !isFunction(n); n = n.parent) {
+    if (n.parent.type === 'TryStatement' && n.parent.finalizer === n) return true;
+  }
+  return false;
 }
 
 function argCarriesSignal(arg: Node, names: Set<string>): boolean {
@@ -1443,6 +1530,24 @@ function swallows(body: Node, errName: string | undefined): boolean {
   return true;
 }
 
+/** `error.value`, `this.error`, `state.error`: UI state that shows a failure. */
+function failureState(target: Node): boolean {
+  const t = unwrap(target);
+  if (t.type !== 'MemberExpression') return false;
+  const key = propName(t) ?? '';
+  const holder = key === 'value' ? ctxFreeName(t.object) ?? '' : key;
+  return /^_?(error|err|failure|problem|errorMessage|loadError)$/i.test(holder);
+}
+
+/** Whether a catch body puts the error (or a message) into UI state that shows a failure. */
+function showsFailure(body: Node): boolean {
+  let found = false;
+  visit(body, (n) => {
+    if (!found && n.type === 'AssignmentExpression' && failureState(n.left)) found = true;
+  }, (n) => isFunction(n));
+  return found;
+}
+
 /** `return { ok: false }`, `return { error: ... }`, `return err(...)`: a failure the caller can see. */
 function returnsFailure(arg: Node): boolean {
   const a = unwrap(arg);
@@ -1481,7 +1586,8 @@ function propagates(ref: Node, stop: Node): boolean {
       case 'ArrowFunctionExpression':
         return n.body === child;
       case 'AssignmentExpression':
-        return n.right === child;
+        // `error.value = e` (a Vue ref): shown to the user, not handed on.
+        return n.right === child && !failureState(n.left);
       case 'VariableDeclarator':
         return n.init === child;
       case 'IfStatement':
@@ -1570,7 +1676,7 @@ function indentUnit(ctx: TsRuleContext, base: string): string {
   return m && m[1].length <= 8 ? m[1] : '  ';
 }
 
-function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signals: SignalParam[]): Fix[] {
+function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signals: SignalParam[], onAbort: 'throw' | 'return' = 'throw'): Fix[] {
   const edits: TextEdit[] = [];
   let errName: string;
   if (clause.param?.type === 'Identifier') errName = clause.param.name;
@@ -1580,9 +1686,30 @@ function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signal
     // `catch {` becomes `catch (e) {`.
     edits.push({ range: ctx.lines.range(clause.range[0] + 'catch'.length, clause.body.range[0]), newText: ` (${errName}) ` });
   }
-  const stmt = `if (${abortCheck(ctx, signals, errName)}) throw ${errName};`;
+  const stmt = `if (${abortCheck(ctx, signals, errName)}) ${onAbort === 'throw' ? `throw ${errName}` : 'return'};`;
   edits.push(insertAtBlockStart(ctx, clause.body, stmt));
-  return [{ title: 'Re-throw the abort', safe: false, edits }];
+  return [{ title: onAbort === 'throw' ? 'Re-throw the abort' : 'Ignore the abort', safe: false, edits }];
+}
+
+/**
+ * Whether the function around `node` gives no result that a caller uses: it returns no value,
+ * and it is called on the spot as a statement (an async IIFE) or handed to another call as a
+ * callback (`after(async () => ...)`, `setTimeout(async () => ...)`).
+ */
+function noCallerResult(node: Node): boolean {
+  const fn = ownerFunction(node);
+  if (!fn || fn.type === 'FunctionDeclaration') return false;
+  let returnsValue = false;
+  visit(fn.body, (n) => {
+    if (n.type === 'ReturnStatement' && n.argument && ownerFunction(n) === fn) returnsValue = true;
+  });
+  if (returnsValue || fn.body.type !== 'BlockStatement') return false;
+  const { parent, node: outer } = outerParent(fn);
+  if (parent?.type === 'CallExpression' && parent.callee === outer) {
+    const p = outerParent(parent).parent;
+    return p?.type === 'ExpressionStatement' || (p?.type === 'UnaryExpression' && p.operator === 'void');
+  }
+  return parent?.type === 'CallExpression' && parent.arguments.includes(outer as TSESTree.CallExpressionArgument);
 }
 
 /** A handler that does nothing anyone sees: empty, a constant, or logging only. */
@@ -1641,10 +1768,15 @@ const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionS
 
 /** Server code: not JSX, no client directive, no UI framework import, no browser globals. */
 function looksLikeServerCode(ctx: TsRuleContext): boolean {
+  if (ctx.ast.body.some((s) => s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use server')) return true;
   if (/\.[jt]sx$/i.test(ctx.filePath)) return false;
   for (const s of ctx.ast.body) {
     if (s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use client') return false;
-    if (s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && BROWSER_MODULES.test(s.source.value)) return false;
+    if (s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && BROWSER_MODULES.test(s.source.value)) {
+      // `redirect`, `notFound` from next/navigation are server APIs too.
+      const serverOnly = s.source.value === 'next/navigation' && s.specifiers.length > 0 && s.specifiers.every((sp) => sp.type === 'ImportSpecifier' && /^(redirect|permanentRedirect|notFound|RedirectType)$/.test(sp.local.name));
+      if (!serverOnly) return false;
+    }
   }
   let browser = false;
   visit(ctx.ast, (n) => {

@@ -18,7 +18,10 @@ import {
   CALL_RESULTS,
   FACTORY_FACTORIES,
   FACTORY_RESULTS,
+  ASYNC_ITERATION_ELEMENTS,
+  ASYNC_ITERATION_FACTORIES,
   FACTORY_TUPLE_RESULTS,
+  GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
   METHOD_RESULTS,
   SYNC_PAST,
@@ -520,7 +523,7 @@ export class AwaitableResolver {
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
       if (held) return this.classFromText(held.cls, held.module);
       const inherited = this.inLibraryBases(owner.summary, owner.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
-      return inherited ? { kind: 'library', name: inherited } : undefined;
+      return inherited ? { kind: 'library', name: inherited } : this.genericBaseAttribute(owner.summary, owner.module, name);
     }
     if (type === 'subscript') {
       // `client["shop"]["orders"]` on a Mongo client.
@@ -536,6 +539,21 @@ export class AwaitableResolver {
       return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * An attribute a generic library base types by its argument: `self.coordinator` in a
+   * `class Switch(CoordinatorEntity[MyCoordinator])` is a `MyCoordinator`.
+   */
+  private genericBaseAttribute(cls: ClassSummary, module: ModuleSummary, name: string): KnownClass | undefined {
+    return this.inClassOrBases(cls, module, 0, (c, m) => {
+      for (const [base, args] of c.baseArguments) {
+        const lib = this.classInModule(base, m) ? undefined : this.classFromText(base, m);
+        const index = lib?.kind === 'library' ? GENERIC_ATTRIBUTES[lib.name]?.[name] : undefined;
+        if (index !== undefined && args[index]) return this.classFromText(args[index], m);
+      }
+      return undefined;
+    });
   }
 
   /** A library attribute: `proc.stdout`, `message.channel`, `client.mydb` (see LIBRARY_ATTRIBUTES). */
@@ -633,6 +651,13 @@ export class AwaitableResolver {
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
+    if (written.startsWith('call:')) {
+      // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
+      const [, owner, method] = written.split(':');
+      const ownerClass = this.classFromText(owner, module);
+      const result = ownerClass?.kind === 'library' ? CALL_METHOD_RESULTS[ownerClass.name]?.[method] : undefined;
+      return result ? { kind: 'library', name: result } : undefined;
+    }
     const awaited = written.startsWith('await:');
     if (awaited) written = written.slice('await:'.length);
     const project = awaited ? undefined : this.classInModule(written, module);
@@ -673,6 +698,19 @@ export class AwaitableResolver {
   private classOfBindingOnce(target: Node): KnownClass | undefined {
     const parent = parentOf(target);
     if (!parent) return undefined;
+    // `async for ws in websockets.connect(uri):`, `async for message in queue_iter:`.
+    if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id && parent.child(0)?.type === 'async') {
+      const iterable = parent.childForFieldName('right');
+      if (!iterable) return undefined;
+      if (iterable.type === 'call') {
+        const fn = iterable.childForFieldName('function');
+        const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
+        if (r && knownName(r) && ASYNC_ITERATION_FACTORIES[r.name]) return { kind: 'library', name: ASYNC_ITERATION_FACTORIES[r.name] };
+      }
+      const source = iterable.type === 'call' ? this.classOfCallResult(iterable.childForFieldName('function')!, iterable) : this.classOfReceiver(iterable);
+      const element = source?.kind === 'library' ? ASYNC_ITERATION_ELEMENTS[source.name] : undefined;
+      return element ? { kind: 'library', name: element } : undefined;
+    }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) {
       const iterable = parent.childForFieldName('right');

@@ -34,12 +34,14 @@ export interface ClassSummary {
   name: string;
   /** Base classes as written (`Base`, `mod.Base`). */
   bases: string[];
+  /** The type arguments of subscripted bases, as class names written (`CoordinatorEntity[MyCoordinator]`). */
+  baseArguments: Map<string, string[]>;
   methods: Map<string, FunctionSummary>;
   /**
    * What each instance attribute holds, as a class name written in the class's module: from
    * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
-   * `x: T`; `await:f` for `self.x = await f(...)` (what the awaited factory gives). Empty when
-   * two sources disagree.
+   * `x: T`; `await:f` for `self.x = await f(...)` (what the awaited factory gives);
+   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`. Empty when two sources disagree.
    */
   attributes: Map<string, string>;
 }
@@ -632,11 +634,15 @@ function assignedNames(left: Node | null): string[] {
 function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const name = cls.childForFieldName('name')?.text ?? '';
   const bases: string[] = [];
+  const baseArguments = new Map<string, string[]>();
   const superclasses = cls.childForFieldName('superclasses');
   for (const arg of superclasses?.namedChildren ?? []) {
     // `Repo[Order]` (a subscripted generic base) is a `Repo`.
     const base = arg?.type === 'subscript' ? arg.childForFieldName('value') : arg;
-    if (base && (base.type === 'identifier' || base.type === 'attribute')) bases.push(base.text.replace(/\s+/g, ''));
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+    const written = base.text.replace(/\s+/g, '');
+    bases.push(written);
+    if (arg?.type === 'subscript') baseArguments.set(written, (subscriptParts(arg)?.args ?? []).map((a) => classNameOfAnnotation(a) ?? ''));
   }
   const methods = new Map<string, FunctionSummary>();
   const attributes = new Map<string, string>();
@@ -657,7 +663,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     methods.set(m.name, m);
     collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes);
   }
-  return { name, bases, methods, attributes };
+  return { name, bases, baseArguments, methods, attributes };
 }
 
 /**
@@ -689,7 +695,12 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): 
     if (annotated) addAttribute(out, attr, annotated);
     else if (right?.type === 'call') {
       const callee = right.childForFieldName('function');
-      addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
+      // `self._pubsub = r.pubsub()` with `r: redis.Redis` among the parameters: what the
+      // method of that class gives, recorded as `call:redis.Redis:pubsub`.
+      const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+      const paramClass = receiver?.type === 'identifier' ? (params ??= annotatedParameters(fn)).get(receiver.text) : undefined;
+      if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
+      else addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
     } else if (right?.type === 'identifier') {
       // `self.core = core` with `core: Core` among the method's parameters.
       addAttribute(out, attr, (params ??= annotatedParameters(fn)).get(right.text) ?? '');

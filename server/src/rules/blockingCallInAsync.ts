@@ -43,6 +43,8 @@ export const blockingCallInAsync: Rule = {
       '    a model instance. A suggestion awaits the async twin (`await Article.objects.aget(...)`);',
       '  - mail: `smtplib.SMTP(host)` (it connects at once) and `login`/`starttls`/`sendmail`/',
       '    `send_message`/... on an SMTP client; `read()` on a `urllib.robotparser.RobotFileParser`;',
+      '  - AWS: the API calls of a `boto3.client(...)` (`put_object`, `get_item`, `send_message`,',
+      '    `invoke`, ...; presigning is local and not reported);',
       '  - threads: `acquire()` on a `threading.Lock`, `wait()` on a `threading.Event`, `join()` on a',
       '    `threading.Thread`, `get()` on a `queue.Queue` and `put()` on a bounded one (not with',
       '    `block=False` or a `timeout`, nor `event.wait(0)`, which only polls);',

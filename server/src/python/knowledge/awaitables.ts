@@ -225,9 +225,11 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'aio_pika.abc.AbstractQueue': set('bind', 'unbind', 'consume', 'cancel', 'get', 'purge', 'delete'),
   'aio_pika.abc.AbstractExchange': set('publish', 'bind', 'unbind', 'delete'),
   'aio_pika.abc.AbstractIncomingMessage': set('ack', 'nack', 'reject'),
+  'aio_pika.abc.AbstractQueueIterator': set('close'),
   'nats.aio.client.Client': set('connect', 'publish', 'subscribe', 'request', 'flush', 'drain', 'close'),
   'nats.js.JetStreamContext': set('publish', 'subscribe', 'pull_subscribe', 'key_value', 'create_key_value', 'object_store', 'add_stream', 'update_stream', 'delete_stream', 'stream_info'),
   'nats.aio.msg.Msg': set('respond', 'ack', 'nak', 'term', 'in_progress'),
+  'nats.aio.subscription.Subscription': set('unsubscribe', 'next_msg', 'drain'),
   'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
@@ -351,6 +353,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'async_reload', 'async_setup', 'async_remove', 'async_unload',
   ),
   'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': set('async_refresh', 'async_request_refresh', 'async_config_entry_first_refresh'),
+  'homeassistant.helpers.update_coordinator.CoordinatorEntity': set('async_update'),
   'homeassistant.config_entries.ConfigFlow': set('async_set_unique_id'),
   'homeassistant.config_entries.ConfigEntriesFlowManager': set('async_init', 'async_configure'),
 };
@@ -468,7 +471,9 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'psycopg_pool.AsyncConnectionPool': { connection: 'psycopg.AsyncConnection', getconn: 'psycopg.AsyncConnection' },
   'sqlalchemy.ext.asyncio.AsyncEngine': { connect: 'sqlalchemy.ext.asyncio.AsyncConnection', begin: 'sqlalchemy.ext.asyncio.AsyncConnection' },
   'aio_pika.abc.AbstractConnection': { channel: 'aio_pika.abc.AbstractChannel' },
+  'nats.aio.client.Client': { subscribe: 'nats.aio.subscription.Subscription' },
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
+  'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
   'asyncssh.SSHClientConnection': { start_sftp_client: 'asyncssh.SFTPClient' },
   'playwright.async_api.PlaywrightContextManager': { start: 'playwright.async_api.Playwright' },
   'playwright.async_api.BrowserType': {
@@ -506,6 +511,7 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
   'tortoise.queryset.QuerySet': Object.fromEntries(TORTOISE_BUILDERS.map((m) => [m, 'tortoise.queryset.QuerySet'])),
   'beanie.odm.queries.find.FindMany': { sort: 'beanie.odm.queries.find.FindMany', limit: 'beanie.odm.queries.find.FindMany', skip: 'beanie.odm.queries.find.FindMany' },
   'nats.aio.client.Client': { jetstream: 'nats.js.JetStreamContext' },
+  'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
   'playwright.async_api.Page': { ...Object.fromEntries(LOCATOR_BUILDERS.map((m) => [m, 'playwright.async_api.Locator'])), frame_locator: 'playwright.async_api.FrameLocator' },
   'playwright.async_api.Locator': { ...Object.fromEntries([...LOCATOR_BUILDERS, 'nth', 'filter', 'and_', 'or_'].map((m) => [m, 'playwright.async_api.Locator'])), frame_locator: 'playwright.async_api.FrameLocator' },
   'playwright.async_api.FrameLocator': { ...Object.fromEntries([...LOCATOR_BUILDERS, 'nth'].map((m) => [m, 'playwright.async_api.Locator'])), frame_locator: 'playwright.async_api.FrameLocator' },
@@ -527,6 +533,7 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'motor.motor_asyncio.AsyncIOMotorDatabase': { '*': 'motor.motor_asyncio.AsyncIOMotorCollection', '[]': 'motor.motor_asyncio.AsyncIOMotorCollection' },
   'django.db.models.Model': { objects: 'django.db.models.Manager' },
   'aio_pika.abc.AbstractChannel': { default_exchange: 'aio_pika.abc.AbstractExchange' },
+  'nats.aio.subscription.Subscription': { messages: 'nats.aio.subscription.Subscription' },
   'playwright.async_api.Playwright': { chromium: 'playwright.async_api.BrowserType', firefox: 'playwright.async_api.BrowserType', webkit: 'playwright.async_api.BrowserType' },
   'playwright.async_api.Page': { keyboard: 'playwright.async_api.Keyboard', mouse: 'playwright.async_api.Mouse', context: 'playwright.async_api.BrowserContext' },
   'playwright.async_api.Locator': { first: 'playwright.async_api.Locator', last: 'playwright.async_api.Locator', page: 'playwright.async_api.Page' },
@@ -561,6 +568,22 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'homeassistant.core.HomeAssistant': { services: 'homeassistant.core.ServiceRegistry', config_entries: 'homeassistant.config_entries.ConfigEntries' },
   'homeassistant.config_entries.ConfigEntries': { flow: 'homeassistant.config_entries.ConfigEntriesFlowManager' },
 };
+/** What `async for x in f(...)` gives for library functions iterated directly (websockets' reconnecting `connect`). */
+export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Object.fromEntries(
+  ['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [`${m}.connect`, 'websockets.asyncio.connection.Connection']),
+);
+
+/** What `async for x in obj` gives, by the class of `obj`. */
+export const ASYNC_ITERATION_ELEMENTS: Readonly<Record<string, string>> = {
+  'aio_pika.abc.AbstractQueueIterator': 'aio_pika.abc.AbstractIncomingMessage',
+  'nats.aio.subscription.Subscription': 'nats.aio.msg.Msg',
+};
+
+/** Attributes of generic library base classes typed by a type argument: attribute → its index. */
+export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'homeassistant.helpers.update_coordinator.CoordinatorEntity': { coordinator: 0 },
+};
+
 const MORE_ALIASES: Readonly<Record<string, string>> = {
   'telegram.ext.ContextTypes.DEFAULT_TYPE': 'telegram.ext.CallbackContext',
   'telegram.update.Update': 'telegram.Update',

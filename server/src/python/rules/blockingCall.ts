@@ -31,6 +31,16 @@ const PATH_STAT: BlockingApi = { anchor: 'ASYNC240', what: 'touches the file sys
 const FILE_COPY: BlockingApi = { what: 'copies or removes files synchronously', fix: 'to-thread' };
 const INPUT: BlockingApi = { anchor: 'ASYNC250', what: 'waits for console input', fix: 'to-thread' };
 const DNS: BlockingApi = { what: 'resolves or connects synchronously', fix: 'to-thread' };
+const AWS: BlockingApi = { what: 'makes a synchronous AWS API call', fix: 'to-thread' };
+/** boto3 client operations met in async services (the client is synchronous; aioboto3/aiobotocore are not). */
+const AWS_OPERATIONS = [
+  'put_object', 'get_object', 'delete_object', 'delete_objects', 'head_object', 'copy_object', 'list_objects', 'list_objects_v2',
+  'list_buckets', 'create_bucket', 'upload_file', 'upload_fileobj', 'download_file', 'download_fileobj', 'get_item', 'put_item',
+  'update_item', 'delete_item', 'query', 'scan', 'batch_get_item', 'batch_write_item', 'transact_write_items', 'send_message',
+  'send_message_batch', 'receive_message', 'delete_message', 'publish', 'invoke', 'start_execution', 'put_events', 'put_record',
+  'put_records', 'get_secret_value', 'get_parameter', 'get_parameters', 'put_parameter', 'describe_instances', 'send_email',
+  'send_raw_email', 'get_caller_identity', 'assume_role', 'put_metric_data',
+];
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
@@ -143,6 +153,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
     ]),
   ),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
+  'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   // Fetches robots.txt with urlopen.
   'urllib.robotparser.RobotFileParser': new Map([['read', HTTP]]),
   'sqlite3.Connection': new Map(['execute', 'executemany', 'executescript', 'commit'].map((m): [string, BlockingApi] => [m, DB_QUERY])),
@@ -176,6 +187,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'subprocess.Popen': 'subprocess.Popen',
   'sqlite3.connect': 'sqlite3.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
+  'boto3.client': 'boto3.client',
+  'boto3.session.Session.client': 'boto3.client',
   'smtplib.SMTP_SSL': 'smtplib.SMTP',
   'smtplib.LMTP': 'smtplib.SMTP',
   'urllib.robotparser.RobotFileParser': 'urllib.robotparser.RobotFileParser',

@@ -500,8 +500,18 @@ export class AwaitableResolver {
       const narrowed = this.isinstanceClass(receiver);
       if (narrowed) return narrowed;
       const found = this.ctx.scope.lookup(name, receiver);
-      if (!found || found.bindings.length !== 1) return undefined;
-      return this.classOfBinding(found.bindings[0].node);
+      if (!found || found.bindings.length === 0) return undefined;
+      if (found.bindings.length === 1) return this.classOfBinding(found.bindings[0].node);
+      // A loop variable reused by several loops: inside a loop's body, that loop's binding.
+      let own: Node | undefined;
+      for (const b of found.bindings) {
+        const loop = parentOf(b.node);
+        const body = loop?.type === 'for_statement' && loop.childForFieldName('left')?.id === b.node.id ? loop.childForFieldName('body') : null;
+        if (body && body.startIndex <= receiver.startIndex && receiver.endIndex <= body.endIndex && (!own || b.node.startIndex > own.startIndex)) own = b.node;
+      }
+      // Not when the name is bound again between the loop's own binding and the use.
+      if (!own || found.bindings.some((b) => b.node.startIndex > own!.startIndex && b.node.startIndex < receiver.startIndex)) return undefined;
+      return this.classOfBinding(own);
     }
     if (type === 'attribute') {
       // `self.core.command`: what the attribute holds, per the summary of the owner's class.
@@ -651,6 +661,8 @@ export class AwaitableResolver {
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
+    // A container's items (see annotationText) are not an instance of the container's class.
+    if (written.startsWith('items:')) return undefined;
     if (written.startsWith('call:')) {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');
@@ -713,12 +725,32 @@ export class AwaitableResolver {
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) {
-      const iterable = parent.childForFieldName('right');
+      let iterable = parent.childForFieldName('right');
+      // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
+      for (let i = 0; i < 3 && iterable?.type === 'call'; i++) {
+        const f = iterable.childForFieldName('function');
+        const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
+        if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
+        else if (f?.type === 'attribute' && /^(values|copy)$/.test(f.childForFieldName('attribute')?.text ?? '') && args.length === 0) iterable = f.childForFieldName('object');
+        else break;
+      }
+      if (iterable?.type === 'attribute') {
+        // `for ws in self.connections:` with `self.connections: set[ServerConnection]`.
+        const object = iterable.childForFieldName('object');
+        const owner = object ? this.classOfReceiver(object) : undefined;
+        const held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
+        return held?.cls.startsWith('items:') ? this.classFromText(held.cls.slice('items:'.length), held.module) : undefined;
+      }
       const found = iterable?.type === 'identifier' ? this.ctx.scope.lookup(iterable.text, iterable) : undefined;
       const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
       if (param?.type !== 'typed_parameter' && param?.type !== 'typed_default_parameter') return undefined;
       const generic = param.childForFieldName('type')?.namedChildren[0];
-      const element = generic && singleTypeArgument(generic, /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection|MutableSequence)$/);
+      let element = generic && singleTypeArgument(generic, /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection|MutableSequence|deque|Deque)$/);
+      // `for conn in conns.values()` with `conns: dict[str, Conn]`.
+      const parts = !element && generic ? subscriptParts(generic) : undefined;
+      if (parts?.head && /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict)$/.test(parts.head.text) && parts.args.length === 2 && /\.values\(\s*\)\s*\)*$/.test(parent.childForFieldName('right')?.text ?? '')) {
+        element = parts.args[1].type === 'type' ? (parts.args[1].namedChildren[0] ?? parts.args[1]) : parts.args[1];
+      }
       return element ? this.classOfTypeExpr(element) : undefined;
     }
     // Parameters and annotated names: `session: aiohttp.ClientSession`.

@@ -653,7 +653,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     // Class-level declarations: `core: Core` (dataclass fields, declared attributes).
     const declared = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
     if (declared?.type === 'assignment' && declared.childForFieldName('left')?.type === 'identifier') {
-      const named = classNameOfAnnotation(declared.childForFieldName('type'));
+      const named = annotationText(declared.childForFieldName('type'));
       if (named) addAttribute(attributes, declared.childForFieldName('left')!.text, named);
     }
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -691,7 +691,7 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): 
     const attr = left.childForFieldName('attribute')?.text;
     if (!attr) continue;
     const right = n.childForFieldName('right');
-    const annotated = classNameOfAnnotation(n.childForFieldName('type'));
+    const annotated = annotationText(n.childForFieldName('type'));
     if (annotated) addAttribute(out, attr, annotated);
     else if (right?.type === 'call') {
       const callee = right.childForFieldName('function');
@@ -728,10 +728,28 @@ function annotatedParameters(fn: Node): Map<string, string> {
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
     if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
     const name = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier')?.text : p.childForFieldName('name')?.text;
-    const cls = classNameOfAnnotation(p.childForFieldName('type'));
+    const cls = annotationText(p.childForFieldName('type'));
     if (name && cls) out.set(name, cls);
   }
   return out;
+}
+
+/** Containers whose iteration gives their type argument: by its index (dicts iterate keys, `.values()` the values). */
+const CONTAINERS = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|Iterable|Collection|deque|Deque|dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict)$/;
+
+/**
+ * What an annotation says an attribute holds, for ClassSummary.attributes: a class name, or
+ * `items:X` for a container of X (`list[X]`, `set[X]`, the values of `dict[K, X]`).
+ */
+export function annotationText(annotation: Node | null | undefined): string | undefined {
+  const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
+  const parts = e && (e.type === 'subscript' || e.type === 'generic_type') ? subscriptParts(e) : undefined;
+  if (parts?.head && CONTAINERS.test(parts.head.text)) {
+    const arg = parts.args[parts.args.length - 1];
+    const element = arg && classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
+    return element ? `items:${element}` : undefined;
+  }
+  return classNameOfAnnotation(annotation);
 }
 
 /** `Annotated[T, ...]`: T. */

@@ -19,6 +19,8 @@ export const abortSignalIgnored: Rule = {
       '`events.once`/`events.on`, `child_process.spawn`/`exec`/`execFile`/`fork`, `stream.pipeline`,',
       '`fs.promises.readFile`/`writeFile`/`appendFile`, `http.request`, `axios`, and, with type',
       'information, any function whose signature takes an AbortSignal or an options bag with one.',
+      'Also an options parameter destructured without its signal (`{ limit }: ListOptions` where',
+      '`ListOptions` has `signal?`), with no rest element that could keep it.',
       'An `abortSignal` option (AWS SDK v3: `client.send(command, { abortSignal })`) counts exactly',
       'like `signal`, in options types, destructuring and uses alike.',
       '',

@@ -203,7 +203,10 @@ export function awaitText(expr: Node, text: string): string {
         wrap = false;
     }
   }
-  return wrap ? `(await ${text})` : `await ${text}`;
+  // `await (a ?? load())`: an operand of lower precedence than `await` keeps its parentheses.
+  const inner = ['LogicalExpression', 'ConditionalExpression', 'BinaryExpression', 'AssignmentExpression', 'SequenceExpression', 'ArrowFunctionExpression', 'YieldExpression'].includes(expr.type);
+  const operand = inner ? `(${text})` : text;
+  return wrap ? `(await ${operand})` : `await ${operand}`;
 }
 
 /**

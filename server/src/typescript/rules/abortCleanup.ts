@@ -387,6 +387,30 @@ function signalParams(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, 
   return out;
 }
 
+/**
+ * An options parameter destructured without its signal (`{ limit }: ListOptions` where
+ * `ListOptions` has `signal?: AbortSignal`), and without a rest element that could keep it:
+ * the signal's key, or undefined.
+ */
+function droppedSignal(fn: FunctionNode, ctx: TsRuleContext, locals: LocalTypes, types: LazyTypes): string | undefined {
+  if (!isTsFile(ctx.filePath)) return undefined;
+  for (const raw of fn.params) {
+    const p = raw.type === 'AssignmentPattern' ? raw.left : raw;
+    if (p.type !== 'ObjectPattern' || !p.typeAnnotation) continue;
+    if (p.properties.some((prop) => prop.type === 'RestElement' || SIGNAL_KEYS.has(keyName(prop) ?? ''))) continue;
+    const annotation = p.typeAnnotation.typeAnnotation;
+    const local = signalMemberKey(annotation, locals);
+    if (local) return local;
+    if (!mayNameObjectType(annotation)) continue;
+    const s = types.get();
+    const tsNode = s?.tsNodeFor(p);
+    if (!s || !tsNode) continue;
+    const key = typeSignalKey(s.checker, s.checker.getTypeAtLocation(tsNode), tsNode);
+    if (key) return key;
+  }
+  return undefined;
+}
+
 /** Type annotations that may name an object type (not keywords, literals, arrays or functions). */
 function mayNameObjectType(t: TSESTree.TypeNode): boolean {
   switch (t.type) {
@@ -525,6 +549,18 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
     if (!isFunction(node) || node.params.length === 0) return;
     const params = signalParams(node, ctx, locals, types);
     if (params.length > 0) withSignal.set(node, params);
+  });
+  // `async function list({ limit }: ListOptions)` where ListOptions carries a signal: left out.
+  visit(ctx.ast, (node) => {
+    if (!isFunction(node) || node.params.length === 0 || withSignal.has(node)) return;
+    const dropped = droppedSignal(node, ctx, locals, types);
+    if (!dropped) return;
+    const call = firstCancellableCall(ctx, node, withSignal, types);
+    if (!call) return;
+    ctx.report({
+      message: `The AbortSignal of this options parameter ('${dropped}') is left out of its destructuring, yet '${functionDisplayName(node)}' calls ${call}: aborting does not stop the work`,
+      range: ctx.rangeOf(node.params.find((p) => (p.type === 'AssignmentPattern' ? p.left : p).type === 'ObjectPattern')!),
+    });
   });
   for (const [fn, params] of withSignal) {
     const unused = params.filter((p) => !signalUsed(p, fn.body));

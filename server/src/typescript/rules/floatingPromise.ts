@@ -89,7 +89,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type !== 'ReturnStatement' || !node.argument) return;
     const arg = unwrap(node.argument);
-    if (arg.type === 'AwaitExpression' || (arg.type !== 'CallExpression' && arg.type !== 'NewExpression' && arg.type !== 'Identifier' && arg.type !== 'MemberExpression')) return;
+    const shapes = ['CallExpression', 'NewExpression', 'Identifier', 'MemberExpression', 'LogicalExpression', 'ConditionalExpression'];
+    if (arg.type === 'AwaitExpression' || !shapes.includes(arg.type)) return;
     const guard = guardingTry(node);
     // Without a finally, a promise that cannot reject loses nothing to the catch. An array of
     // promises (`return ids.map(async ...)`) is no promise: awaiting it would change nothing.
@@ -183,7 +184,8 @@ function returnsReceiverIntersection(checker: ts.TypeChecker, call: ts.CallExpre
   let callee: ts.Expression = call.expression;
   while (ts.isParenthesizedExpression(callee)) callee = callee.expression;
   if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return false;
-  const result = checker.getReturnTypeOfSignature(signature);
+  // Without the `undefined` an optional chain (`maybe?.register(p)`) adds.
+  const result = checker.getNonNullableType(checker.getReturnTypeOfSignature(signature));
   if (!(result.flags & ts.TypeFlags.Intersection)) return false;
   const parts = (result as ts.IntersectionType).types;
   const declared = signature.declaration?.type;
@@ -224,8 +226,11 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
       if (!declaration || !hasAsyncModifier(declaration)) return true;
     }
   }
+  // In an optional chain (`store?.persist().then(cb)`) the result also has the `undefined` of
+  // the chain, which says nothing of the API: only `void` counts there.
   const type = checker.getTypeAtLocation(call);
-  if (!type.isUnion() || !type.types.some((t) => t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined))) return false;
+  const noResult = ts.isOptionalChain(call) ? ts.TypeFlags.Void : ts.TypeFlags.Void | ts.TypeFlags.Undefined;
+  if (!type.isUnion() || !type.types.some((t) => t.flags & noResult)) return false;
   if (inline) return true;
   return checker.getTypeAtLocation(arg).getCallSignatures().length > 0;
 }

@@ -48,7 +48,7 @@ export const blockingCallInAsync: Rule = {
       '  - threads: `acquire()` on a `threading.Lock`, `wait()` on a `threading.Event`, `join()` on a',
       '    `threading.Thread`, `get()` on a `queue.Queue` and `put()` on a bounded one (not with',
       '    `block=False` or a `timeout`, nor `event.wait(0)`, which only polls);',
-      '  - `socket.getaddrinfo/gethostbyname/create_connection` (not with numeric-only flags),',
+      '  - `socket.getaddrinfo/gethostbyname/create_connection` (not with numeric-only flags), `ssl.get_server_certificate`,',
       '    `select.select` (not with a zero timeout) and `input()`.',
       '  Receivers are recognised from their construction, a `with ... as` target or an annotation,',
       '  and `self.x` in a method when its class declares `x` with such an annotation (`root: Path`)',

@@ -17,6 +17,9 @@ export const cancelledTaskNotAwaited: Rule = {
       '`gather(...)`, `wait(...)` or other hand-off of the task in the same function. Returning the',
       'task, storing it or passing it to another call counts as a hand-off; mentioning it in a log',
       'line or a `print()` (`logging.info("cancelled %s", task)`) does not, since nothing waits for it.',
+      'A cancel followed at once by `return` or by raising a new exception (`task.cancel(); raise',
+      'TimeoutError`) is reported whatever other paths do with the task. Also `for w in workers:',
+      'w.cancel()` over a list of new tasks that is never awaited afterwards.',
     ].join('\n'),
     why: [
       '`cancel()` only requests cancellation: the task runs its `except CancelledError`/`finally`',
@@ -63,6 +66,7 @@ export const timeoutWithoutAwait: Rule = {
       'A body that yields is not reported (as in flake8-async): the code that runs while the generator',
       'is suspended, such as the body of an `@asynccontextmanager` built on `with anyio.fail_after(5): yield`,',
       'can reach a checkpoint. A nested function\'s awaits do not count: they run later, outside the scope.',
+      'An async comprehension (`[row async for row in cursor]`) awaits every item and counts.',
     ].join('\n'),
     why: [
       'A timeout cancels the task at its next await. A body without one runs to the end whatever',

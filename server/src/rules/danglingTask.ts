@@ -24,6 +24,9 @@ export const danglingTask: Rule = {
       'handed to a loop or signal API that ignores what its callback returns',
       '(`loop.add_signal_handler(sig, lambda: asyncio.create_task(shutdown()))`, `call_soon`,',
       '`call_later`, `add_done_callback`, `signal.signal`): the task is dropped as soon as it is made.',
+      'The same when the factory itself is the callback (`loop.call_soon_threadsafe(asyncio.create_task,',
+      'coro)`), and when a task kept in a name is only given a done callback',
+      '(`task = asyncio.create_task(...)`; `task.add_done_callback(log_errors)`).',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

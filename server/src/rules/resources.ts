@@ -27,7 +27,10 @@ export const unclosedResource: Rule = {
       'use of it in between other than calling its methods (it may be closed or handed on there)',
       'are given the benefit of the doubt. A close in the statement that runs right after the',
       'creation (a readiness probe: `conn = await asyncpg.connect(dsn)` then `await conn.close()`)',
-      'leaves nothing in between that could raise, and is not reported.',
+      'leaves nothing in between that could raise, and is not reported; nor is one closed both by a',
+      'catch-all handler that re-raises (`except BaseException: await client.aclose(); raise`) and on',
+      'the way out. A factory awaited through `asyncio.wait_for(asyncpg.connect(dsn), 5)` is the same',
+      'connection.',
       '',
       'Not reported when ownership leaves the function: the resource is returned or yielded,',
       'stored on an object or in a container, passed to another call (a helper that owns it, an',
@@ -114,7 +117,7 @@ export const sessionPerRequest: Rule = {
   fixable: 'none',
   docs: {
     summary: 'An HTTP session/client is created inside a loop or a request handler instead of being shared.',
-    what: '`aiohttp.ClientSession()` or `httpx.AsyncClient()` created (with or without `async with`) inside a `for`/`while` loop, inside a function registered as a request handler (`@app.get(...)`, `@router.post(...)`, `@routes.get(...)`, or in the same file by a call: `app.router.add_get(\'/x\', handler)`, `web.get(\'/x\', handler)`, `Route(\'/x\', endpoint=handler)`, `app.add_api_route(...)`, `app.add_url_rule(...)`), or inside a function of the file given to FastAPI\'s `Depends(...)`, which FastAPI calls for every request. A client made in a `for` loop whose connection settings come from the loop\'s own variables (`for proxy in proxies: httpx.AsyncClient(proxy=proxy)`; also `verify`, `cert`, `transport`, `connector`, `ssl`...) is one client per configuration, fixed when it is made: not reported (a per-iteration `base_url` or `headers` is: requests can carry those).',
+    what: '`aiohttp.ClientSession()` or `httpx.AsyncClient()` created (with or without `async with`) inside a `for`/`while` loop, inside a function registered as a request handler (`@app.get(...)`, `@router.post(...)`, `@routes.get(...)`, or in the same file by a call: `app.router.add_get(\'/x\', handler)`, `web.get(\'/x\', handler)`, `Route(\'/x\', endpoint=handler)`, `app.add_api_route(...)`, `app.add_url_rule(...)`), or inside a function of the file given to FastAPI\'s `Depends(...)`, which FastAPI calls for every request. A client made in a `for` loop whose connection settings come from the loop\'s own variables (`for proxy in proxies: httpx.AsyncClient(proxy=proxy)`; also `verify`, `cert`, `transport`, `connector`, `ssl`...) is one client per configuration, fixed when it is made: not reported (a per-iteration `base_url` or `headers` is: requests can carry those). Nor is a session per turn of a reconnect loop that opens a websocket with it (`session.ws_connect(...)`): each session serves one long-lived connection.',
     why: [
       'A session owns a connection pool. Creating one per request or per iteration throws away',
       'keep-alive connections, repeats DNS and TLS handshakes, and under load opens sockets faster',

@@ -103,6 +103,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['socket.gethostbyname', DNS],
   ['socket.gethostbyname_ex', DNS],
   ['socket.gethostbyaddr', DNS],
+  ['ssl.get_server_certificate', DNS],
   ['select.select', { what: 'waits on file descriptors synchronously', fix: 'none' }],
   // SMTP connects in its constructor when given a host.
   ['smtplib.SMTP', MAIL],

@@ -40,14 +40,56 @@ function isTaskVariable(ctx: PythonRuleContext, id: Node): boolean {
   if (!found || found.scope.kind === 'module') return false;
   return found.bindings.every((b) => {
     const value = b.node.parent?.type === 'assignment' && b.node.parent.childForFieldName('left')?.id === b.node.id ? b.node.parent.childForFieldName('right') : null;
-    if (value?.type !== 'call') return false;
+    return !!value && makesTask(ctx, value);
+  });
+}
+
+/** `for w in workers:` where every binding of `workers` is a list of new tasks: the list's name. */
+function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
+  const loop = id.parent;
+  if (loop?.type !== 'for_statement' || loop.childForFieldName('left')?.id !== id.id) return undefined;
+  const list = loop.childForFieldName('right');
+  if (list?.type !== 'identifier') return undefined;
+  const found = ctx.scope.lookup(list.text, list);
+  if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return undefined;
+  const allTasks = found.bindings.every((b) => {
+    const value = b.node.parent?.type === 'assignment' && b.node.parent.childForFieldName('left')?.id === b.node.id ? b.node.parent.childForFieldName('right') : null;
+    if (value?.type === 'list_comprehension') {
+      const body = value.childForFieldName('body');
+      return !!body && makesTask(ctx, body);
+    }
+    return value?.type === 'list' && value.namedChildren.length > 0 && value.namedChildren.every((e) => !!e && makesTask(ctx, e));
+  });
+  return allTasks ? list : undefined;
+}
+
+/** `asyncio.create_task(...)`, `loop.create_task(...)`: a call that makes a new task. */
+function makesTask(ctx: PythonRuleContext, value: Node): boolean {
+  {
+    if (value.type !== 'call') return false;
     const name = resolved(ctx, value);
     if (name && TASK_FACTORIES.has(name)) return true;
     const fn = value.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return false;
     const receiver = fn.childForFieldName('object');
     return !!receiver && (/(^|\.)_?loop$/.test(receiver.text) || isEventLoop(ctx, receiver));
-  });
+  }
+}
+
+/**
+ * The statements right after the cancel leave the function (`task.cancel(); raise TimeoutError`)
+ * without mentioning the task: whatever other paths do with it, this one never waits.
+ */
+function leavesRightAfter(call: Node, name: string): boolean {
+  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
+  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
+    if (next.type === 'comment') continue;
+    if (next.descendantsOfType('identifier').some((i) => i?.text === name)) return false;
+    // A bare `raise` in a handler passes the caller's own cancellation on: not this case.
+    if ((next.type === 'raise_statement' && next.namedChildren.some((c) => c?.type !== 'comment')) || next.type === 'return_statement') return true;
+    if (next.type !== 'expression_statement') return false;
+  }
+  return false;
 }
 
 /**
@@ -101,21 +143,27 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     const task = field(fn, 'object');
     if (task?.type !== 'identifier') continue;
     if (!ctx.scope.isAsyncContext(call)) continue;
-    if (!isTaskVariable(ctx, task)) continue;
+    // `for w in workers: w.cancel()` over a list of new tasks: the list is what gets awaited.
+    const binding = ctx.scope.lookup(task.text, task)?.bindings;
+    const list = binding?.length === 1 ? taskListIterated(ctx, binding[0].node) : undefined;
+    if (!list && !isTaskVariable(ctx, task)) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
+    const watched = list?.text ?? task.text;
     // Any later mention hands the task on (await, gather, wait, return, a container...), except
     // a log line or a print, which only record it.
-    const later = owner.node
-      .descendantsOfType('identifier')
-      .some((id) => id !== null && id.text === task.text && id.startIndex > call.endIndex && !onlyLogged(id));
+    const later =
+      !(list === undefined && leavesRightAfter(call, task.text)) &&
+      owner.node.descendantsOfType('identifier').some((id) => id !== null && id.text === watched && id.startIndex > call.endIndex && !onlyLogged(id));
     // A mention earlier inside an enclosing loop also runs after the cancel.
     const inLoopBefore = enclosingLoops(call).some((loop) =>
       loop.descendantsOfType('identifier').some((id) => id !== null && id.text === task.text && id.startIndex < call.startIndex && id.id !== task.id && isAwaitedUse(id)),
     );
     if (later || inLoopBefore) continue;
     ctx.report({
-      message: `Task '${task.text}' is cancelled but never awaited: its clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await it (suppressing CancelledError) after cancel()`,
+      message: list
+        ? `The tasks in '${list.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (asyncio.gather(*${list.text}, return_exceptions=True))`
+        : `Task '${task.text}' is cancelled but never awaited: its clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await it (suppressing CancelledError) after cancel()`,
       range: ctx.rangeOf(call),
     });
   }

@@ -17,7 +17,8 @@ const BASE = new Set(['builtins.BaseException']);
 export function hasCheckpoint(node: Node): boolean {
   for (const n of ownNodes(node)) {
     if (n.type === 'await') return true;
-    if ((n.type === 'for_statement' || n.type === 'with_statement') && n.children.some((c) => c?.type === 'async')) return true;
+    // `async for`/`async with` statements, and `[x async for x in src]` comprehensions.
+    if ((n.type === 'for_statement' || n.type === 'with_statement' || n.type === 'for_in_clause') && n.children.some((c) => c?.type === 'async')) return true;
   }
   return false;
 }
@@ -32,7 +33,11 @@ function statementsIn(handler: Node, type: string): Node[] {
   return Array.from(ownNodes(handler)).filter((n) => n.type === type);
 }
 
-const REPORTING_CALLS = new Set(['print', 'str', 'repr', 'format', 'type', 'isinstance']);
+const REPORTING_CALLS = new Set([
+  'print', 'str', 'repr', 'format', 'type', 'isinstance',
+  // Error trackers and tracing record it and move on.
+  'capture_exception', 'capture_message', 'captureException', 'record_exception', 'report_exception', 'print_exception', 'format_exception',
+]);
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'print_exc', 'format_exc']);
 
 /**
@@ -125,12 +130,13 @@ function catches(r: Resolution | undefined): 'cancelled' | 'base' | undefined {
  */
 interface Cancels {
   texts: Map<string, Node[]>;
-  loopCancels: Set<number>;
+  /** Per function (by node id), what a `for t in tasks: t.cancel()` loop cancels: `tasks` and `t`. */
+  loopCancels: Map<number, Set<string>>;
 }
 
 function cancelsIn(ctx: PythonRuleContext): Cancels {
   const texts = new Map<string, Node[]>();
-  const loopCancels = new Set<number>();
+  const loopCancels = new Map<number, Set<string>>();
   // Few places say `.cancel`: find them in the text rather than among every attribute node.
   const found = /\.\s*cancel\b/g;
   for (let m = found.exec(ctx.text); m; m = found.exec(ctx.text)) {
@@ -144,9 +150,17 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
     list.push(attr);
     if (obj.type !== 'identifier') continue;
     for (let n = attr.parent; n && n.type !== 'function_definition'; n = n.parent) {
-      if (n.type === 'for_statement' && n.childForFieldName('left')?.text === obj.text) {
+      // `for t in tasks: t.cancel()`, or `[t.cancel() for t in tasks]`.
+      const loop = n.type === 'for_statement' ? n : /comprehension|generator_expression/.test(n.type) ? n.namedChildren.find((c) => c?.type === 'for_in_clause') : undefined;
+      if (loop && loop.childForFieldName('left')?.text === obj.text) {
+        const iterable = loop.childForFieldName('right');
         const fn = ctx.scope.enclosingFunction(attr);
-        if (fn) loopCancels.add(fn.node.id);
+        if (fn) {
+          let names = loopCancels.get(fn.node.id);
+          if (!names) loopCancels.set(fn.node.id, (names = new Set()));
+          names.add(obj.text);
+          if (iterable) names.add(iterable.text);
+        }
         break;
       }
     }
@@ -164,17 +178,27 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
 function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody: Node | null, fnNode: Node | undefined): boolean {
   const stmts = statements(tryBody);
   if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0)) return false;
+  const looped = cancels.loopCancels.get(fnNode.id);
+  const cancelledText = (text: string, identifier: boolean): boolean => {
+    const sites = cancels.texts.get(text);
+    if (!identifier) return !!sites?.length;
+    if (sites?.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex && s.endIndex <= fnNode.endIndex)) return true;
+    return !!looped?.has(text);
+  };
   const cancelledHere = (ref: Node): boolean => {
     if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
-    const sites = cancels.texts.get(ref.text);
-    if (ref.type === 'identifier') {
-      if (sites?.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex && s.endIndex <= fnNode.endIndex)) return true;
-      return cancels.loopCancels.has(fnNode.id);
-    }
-    return !!sites?.length;
+    if (cancelledText(ref.text, ref.type === 'identifier')) return true;
+    // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
+    if (ref.type === 'identifier' && looped && madeAsTask(ctx, ref)) return true;
+    // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
+    return ref.type === 'identifier' && aliasOf(fnNode, ref, tryBody).some((source) => cancelledText(source.text, source.type === 'identifier'));
   };
   // Texts cancelled earlier in this function, for arguments built from them (`*[t for t in tasks]`).
-  const earlier = [...cancels.texts].filter(([, sites]) => sites.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex)).map(([text]) => text);
+  const earlier = [...cancels.texts]
+    .filter(([, sites]) => sites.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex))
+    .map(([text]) => text)
+    .concat([...(looped ?? [])])
+    .map((text) => new RegExp(`(^|[^\\w.])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`));
   const waitsForCancelled = (s: Node): boolean => {
     const e = s.type === 'expression_statement' ? s.namedChildren[0] : s.type === 'return_statement' ? s.namedChildren[0] : null;
     let awaited = e?.type === 'assignment' ? e.childForFieldName('right') : e;
@@ -188,7 +212,7 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
       return args.some((a) => {
         if (!a) return false;
         const ref = a.type === 'list_splat' ? a.namedChildren[0] : a;
-        return !!ref && (cancelledHere(ref) || earlier.some((c) => a.text.includes(c)));
+        return !!ref && (cancelledHere(ref) || earlier.some((c) => c.test(a.text)));
       });
     }
     return false;
@@ -196,6 +220,37 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   // Statements that do not await (a log line) cannot be where the cancellation lands.
   const awaiting = stmts.filter((s) => hasCheckpoint(s));
   return awaiting.length > 0 && awaiting.every(waitsForCancelled) && ctx.scope.isAsyncContext(tryBody);
+}
+
+/** A name whose every binding is `asyncio.create_task(...)` / `ensure_future(...)` / `loop.create_task(...)`. */
+function madeAsTask(ctx: PythonRuleContext, id: Node): boolean {
+  const found = ctx.scope.lookup(id.text, id);
+  if (!found || found.bindings.length === 0) return false;
+  return found.bindings.every((b) => {
+    const a = b.node.parent;
+    const value = a?.type === 'assignment' && a.childForFieldName('left')?.id === b.node.id ? a.childForFieldName('right') : null;
+    const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
+    return !!fn && /(^|\.)(create_task|ensure_future)$/.test(fn.text);
+  });
+}
+
+/** What an identifier was assigned from before `before` in a function: `t = self._task`, `t, self._task = self._task, None`. */
+function aliasOf(fnNode: Node, id: Node, before: Node): Node[] {
+  const out: Node[] = [];
+  for (const a of fnNode.descendantsOfType('assignment')) {
+    if (!a || a.startIndex >= before.startIndex) continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (!left || !right) continue;
+    if (left.type === 'identifier' && left.text === id.text) out.push(right);
+    else if ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
+      const targets = left.namedChildren;
+      const values = right.namedChildren;
+      const i = targets.findIndex((t) => t?.type === 'identifier' && t.text === id.text);
+      if (i >= 0 && values.length === targets.length && values[i]) out.push(values[i]!);
+    }
+  }
+  return out;
 }
 
 const SIMPLE_STATEMENTS = new Set(['expression_statement', 'pass_statement', 'delete_statement', 'assert_statement', 'global_statement', 'nonlocal_statement', 'comment']);
@@ -260,6 +315,17 @@ function typeTestFor(clause: Node): RegExp {
   return new RegExp(`${type}|\\b${name.text}\\s+is\\b|\\bis\\s+(?:not\\s+)?${name.text}\\b`);
 }
 
+/**
+ * `isinstance(exc, (KeyboardInterrupt, SystemExit))`: a type test that names only classes that
+ * are not the cancellation (nor a base of it), so its branch says nothing of CancelledError.
+ */
+function testsOtherClassesOnly(condition: string): boolean {
+  const m = /^\s*isinstance\(\s*\w+\s*,\s*(?:\(([^()]*)\)|([\w.]+))\s*\)\s*$/.exec(condition);
+  if (!m) return false;
+  const names = (m[1] ?? m[2]).split(',').map((n) => n.trim()).filter(Boolean);
+  return names.length > 0 && names.every((n) => /^([\w.]+\.)?(KeyboardInterrupt|SystemExit|GeneratorExit|Exception|[A-Z]\w*Error|[A-Z]\w*Exception)$/.test(n) && !/(Cancelled|BaseException)/.test(n));
+}
+
 function statementFlow(ctx: PythonRuleContext, s: Node, inLoop: boolean, typeTest: RegExp): Flow {
   const block = (n: Node | null | undefined) => blockFlow(ctx, n?.type === 'block' ? n : (n?.namedChildren.find((c) => c?.type === 'block') ?? null), inLoop, typeTest);
   switch (s.type) {
@@ -288,8 +354,9 @@ function statementFlow(ctx: PythonRuleContext, s: Node, inLoop: boolean, typeTes
       }
       const flow = { normal: !hasElse || branches.some((b) => b.normal), escape: branches.some((b) => b.escape) };
       // `if isinstance(e, asyncio.CancelledError): raise` lets the cancellation through, whatever
-      // the other branches do with the other exceptions.
-      if (typeTest.test(s.childForFieldName('condition')?.text ?? '')) {
+      // the other branches do with the other exceptions (not a test of other classes only).
+      const condition = s.childForFieldName('condition')?.text ?? '';
+      if (typeTest.test(condition) && !testsOtherClassesOnly(condition)) {
         return branches.some((b) => !b.normal && !b.escape) ? { normal: false, escape: false } : { normal: true, escape: false };
       }
       return flow;
@@ -334,7 +401,39 @@ function uncancels(handler: Node): boolean {
   return handler.text.includes('uncancel') && nodesOfType(handler, 'attribute').some((a) => a.childForFieldName('attribute')?.text === 'uncancel');
 }
 
+/**
+ * `async def __aexit__(...): ...; return True` that returns True whatever the exception: the
+ * `async with` body's CancelledError (and every other exception) is suppressed.
+ */
+function checkSuppressingExit(ctx: PythonRuleContext): void {
+  if (!ctx.text.includes('__aexit__')) return;
+  for (const def of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
+    if (def.childForFieldName('name')?.text !== '__aexit__' || !def.children.some((c) => c?.type === 'async')) continue;
+    const body = def.childForFieldName('body');
+    if (!body) continue;
+    const returns = statementsIn(body, 'return_statement');
+    if (returns.length === 0 || !returns.every((r) => r.namedChildren[0]?.text === 'True')) continue;
+    // Parameters after `self` name the exception: a `return True` under a test of them chooses
+    // what to suppress.
+    const params = (def.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type === 'identifier').slice(1).map((p) => p.text);
+    const chosen = (r: Node): boolean => {
+      for (let n = r.parent; n && n.id !== body.id; n = n.parent) {
+        const condition = n.type === 'if_statement' || n.type === 'elif_clause' ? n.childForFieldName('condition') : null;
+        if (condition && (condition.type === 'identifier' ? [condition] : condition.descendantsOfType('identifier')).some((id) => !!id && params.includes(id.text))) return true;
+      }
+      return false;
+    };
+    const last = returns.find((r) => !chosen(r));
+    if (!last) continue;
+    ctx.report({
+      message: '__aexit__ returns True whatever the exception: the body\'s CancelledError is suppressed with every other error, and a task cancelled inside this \'async with\' goes on as if nothing happened. Return True only for the exceptions it means to suppress',
+      range: ctx.rangeOf(last),
+    });
+  }
+}
+
 export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
+  checkSuppressingExit(ctx);
   let cancels: Cancels | undefined;
   for (const tryNode of nodesOfType(ctx.tree.rootNode, 'try_statement')) {
     if (!ctx.scope.isAsyncContext(tryNode)) continue;

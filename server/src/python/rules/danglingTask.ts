@@ -15,6 +15,7 @@ const LOOP_NAMES = new Set(['loop', '_loop', 'event_loop', '_event_loop']);
 const REGISTRY = '_background_tasks';
 
 export function checkDanglingTasks(ctx: PythonRuleContext): void {
+  checkFactoryAsCallback(ctx);
   let resolver: AwaitableResolver | undefined;
   const resolve = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
@@ -36,8 +37,11 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
       const left = parent.childForFieldName('left');
       if (left?.type !== 'identifier' || parent.childForFieldName('right')?.id !== call.id) continue;
       if (isUsedElsewhere(ctx, left)) continue;
+      const callbackOnly = ctx.scope.scopeAt(left).node.descendantsOfType('identifier').some((id) => !!id && id.text === left.text && onlyGivesCallback(id));
       ctx.report({
-        message: `Task '${left.text}' from ${factory}() is never used: it can be garbage-collected before it finishes, and its exception is never retrieved`,
+        message: callbackOnly
+          ? `Task '${left.text}' from ${factory}() is only given a done callback: a callback does not keep it alive, so it can be garbage-collected before it finishes`
+          : `Task '${left.text}' from ${factory}() is never used: it can be garbage-collected before it finishes, and its exception is never retrieved`,
         range: ctx.rangeOf(call),
         suggestions: keepReferenceFix(ctx, parent.parent, call, left.text),
       });
@@ -75,6 +79,28 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
         range: ctx.rangeOf(call),
       });
     }
+  }
+}
+
+/**
+ * `loop.call_soon_threadsafe(asyncio.create_task, coro)`: the task factory itself given as the
+ * callback; the loop drops the task it makes.
+ */
+function checkFactoryAsCallback(ctx: PythonRuleContext): void {
+  if (!/call_soon|call_later|call_at/.test(ctx.text)) return;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    const method = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : undefined;
+    if (!method || !/^call_(soon|soon_threadsafe|later|at)$/.test(method)) continue;
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+    const callback = args[method === 'call_later' || method === 'call_at' ? 1 : 0];
+    if (!callback || (callback.type !== 'identifier' && callback.type !== 'attribute')) continue;
+    const r = ctx.scope.resolve(callback);
+    if (!r || !TASK_FACTORIES.has(r.name) || (r.via === 'unbound' && !r.name.startsWith('asyncio.'))) continue;
+    ctx.report({
+      message: `The task that ${callback.text.replace(/\s+/g, '')}() makes when ${fn!.text.replace(/\s+/g, '')}() calls it is dropped: nothing keeps it, so it can be garbage-collected before it finishes, and its exception is never retrieved`,
+      range: ctx.rangeOf(call),
+    });
   }
 }
 
@@ -161,10 +187,18 @@ function isUsedElsewhere(ctx: PythonRuleContext, target: Node): boolean {
   const scope = ctx.scope.scopeAt(target);
   const owner = scope.kind === 'module' ? ctx.tree.rootNode : scope.node;
   for (const id of owner.descendantsOfType('identifier')) {
-    if (id && id.text === target.text && id.id !== target.id) return true;
+    // `task.add_done_callback(cb)` as a statement: a callback does not keep the task alive.
+    if (id && id.text === target.text && id.id !== target.id && !onlyGivesCallback(id)) return true;
   }
   // `global`/`nonlocal` declarations or uses in other functions: stay silent.
   return scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text);
+}
+
+function onlyGivesCallback(id: Node): boolean {
+  const attr = id.parent;
+  if (attr?.type !== 'attribute' || attr.childForFieldName('object')?.id !== id.id || attr.childForFieldName('attribute')?.text !== 'add_done_callback') return false;
+  const call = attr.parent;
+  return call?.type === 'call' && call.parent?.type === 'expression_statement';
 }
 
 function keepReferenceFix(ctx: PythonRuleContext, statement: Node, call: Node, existingName: string | undefined): Fix[] | undefined {

@@ -125,8 +125,10 @@ export function checkLongSleep(ctx: PythonRuleContext): void {
     if (!r || !SLEEPS.has(r.name)) continue;
     const arg = sleepDuration(call, r.name);
     if (!arg) continue;
-    const value = numericValue(arg.type === 'keyword_argument' ? arg.childForFieldName('value') ?? arg : arg);
+    const value = numericValue(arg.type === 'keyword_argument' ? arg.childForFieldName('value') ?? arg : arg, ctx);
     if (value === undefined || value <= DAY_SECONDS) continue;
+    // A finite pause between rounds of a loop that does other work (a weekly job) is a period.
+    if (Number.isFinite(value) && periodicPause(call)) continue;
     ctx.report({
       message: `${fn!.text}(${arg.text}) sleeps for more than a day: to wait until cancelled, ${
         r.name.startsWith('trio.') ? 'await trio.sleep_forever()' : r.name.startsWith('anyio.') ? 'await anyio.sleep_forever()' : 'await an asyncio.Event that is never set (or a future)'
@@ -149,8 +151,29 @@ function sleepDuration(call: Node, name: string): Node | undefined {
   return args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === keyword);
 }
 
-/** The value of a numeric literal, `float("inf")`, or a product of literals such as `60 * 60 * 48`. */
-function numericValue(node: Node): number | undefined {
+/** Whether a sleep is one statement of a loop body that awaits something else too. */
+function periodicPause(call: Node): boolean {
+  let statement: Node | null = call.parent;
+  if (statement?.type === 'await') statement = statement.parent;
+  if (statement?.type !== 'expression_statement') return false;
+  const body = statement.parent;
+  const loop = body?.parent;
+  if (body?.type !== 'block' || (loop?.type !== 'while_statement' && loop?.type !== 'for_statement')) return false;
+  return body.namedChildren.some((s) => s && s.id !== statement!.id && s.descendantsOfType('await').length > 0);
+}
+
+/**
+ * The value of a numeric literal, `float("inf")`, a product of literals such as `60 * 60 * 48`,
+ * or a module-level constant holding one (`FOREVER = 10**9`).
+ */
+function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | undefined {
+  if (node.type === 'identifier' && ctx && depth < 2) {
+    const found = ctx.scope.lookup(node.text, node);
+    const binding = found?.scope === ctx.scope.module && found.bindings.length === 1 ? found.bindings[0].node : undefined;
+    const assignment = binding?.parent;
+    const value = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === binding!.id ? assignment.childForFieldName('right') : null;
+    return value ? numericValue(value, ctx, depth + 1) : undefined;
+  }
   if (node.type === 'integer' || node.type === 'float') {
     const v = Number(node.text.replace(/_/g, ''));
     return Number.isFinite(v) ? v : undefined;

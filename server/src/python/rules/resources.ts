@@ -66,6 +66,7 @@ const EXIT_METHODS = ['__aexit__', '__exit__'];
  */
 function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: Node } {
   let closedSomewhere = false;
+  let closedOnError = false;
   for (const use of uses) {
     const parent = use.parent;
     if (!parent) return { fate: 'owned-elsewhere' };
@@ -79,7 +80,9 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
         if (call?.type !== 'call' || call.childForFieldName('function')?.id !== parent.id) return { fate: 'owned-elsewhere' };
         const finallyClause = enclosingFinally(call);
         if (finallyClause) return { fate: 'closed-in-finally', closingTry: finallyClause.parent ?? undefined };
-        closedSomewhere = true;
+        // `except BaseException: await client.aclose(); raise` closes it on every error.
+        if (inCatchAllHandler(call)) closedOnError = true;
+        else closedSomewhere = true;
       }
       continue; // any other method use (session.get, f.read) keeps the resource here
     }
@@ -91,7 +94,22 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
     if (['list', 'tuple', 'set', 'dictionary', 'pair', 'expression_list', 'parenthesized_expression'].includes(parent.type)) return { fate: 'owned-elsewhere' };
     if (parent.type === 'global_statement' || parent.type === 'nonlocal_statement') return { fate: 'owned-elsewhere' };
   }
+  // Closed by a catch-all handler and on the way out: every path closes it.
+  if (closedSomewhere && closedOnError) return { fate: 'owned-elsewhere' };
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
+}
+
+/** Inside an `except:` / `except BaseException:` handler (of this function). */
+function inCatchAllHandler(node: Node): boolean {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'except_clause') {
+      const caught = n.namedChildren.find((c) => c?.type !== 'block' && c?.type !== 'comment');
+      const type = caught?.type === 'as_pattern' ? caught.namedChildren[0] : caught;
+      return !type || /^(builtins\.)?BaseException$/.test(type.text);
+    }
+    if (n.type === 'function_definition' || n.type === 'lambda') return false;
+  }
+  return false;
 }
 
 function enclosingFinally(node: Node): Node | undefined {
@@ -226,8 +244,11 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {
-      if (call.parent?.type !== 'await') continue;
-      value = call.parent;
+      // `await asyncio.wait_for(asyncpg.connect(dsn), timeout=5)`: the same connection.
+      const wrapper = call.parent?.type === 'argument_list' && call.parent.namedChildren[0]?.id === call.id ? call.parent.parent : null;
+      const wrapped = wrapper?.type === 'call' && wrapper.parent?.type === 'await' && /^(asyncio\.)?(wait_for|shield)$/.test(wrapper.childForFieldName('function')?.text ?? '') ? wrapper : null;
+      if (call.parent?.type !== 'await' && !wrapped) continue;
+      value = wrapped ? wrapped.parent! : call.parent!;
     }
     const assignment = value.parent;
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;
@@ -553,6 +574,8 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
         if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
+        // A reconnect loop: each session serves one long-lived websocket.
+        if (/\.ws_connect\s*\(/.test(n.childForFieldName('body')?.text ?? '')) break;
         where = 'in a loop: every iteration opens a new connection pool';
         break;
       }

@@ -204,6 +204,9 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
   let activated = false;
+  // Lent to a call (`await fn(fh)`) that this function follows with its own close: a loan, not
+  // a hand-off. Only decided once the whole function is seen.
+  let lent = false;
   for (const { id } of uses) {
     const parent = id.parent;
     if (!parent) return { fate: 'owned-elsewhere', activated };
@@ -247,9 +250,15 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
       if (closedOnSuccess === undefined) return { fate: 'closed', activated };
       continue;
     }
+    if (parent.type === 'CallExpression' && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
+      lent = true;
+      continue;
+    }
     // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
     return { fate: 'owned-elsewhere', activated };
   }
+  // Passed on and never closed here: whoever got it closes it.
+  if (lent && closedOnSuccess === undefined) return { fate: 'owned-elsewhere', activated };
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: 'never-closed', activated };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess };

@@ -1800,12 +1800,14 @@ function catchHandlerFix(
 // fetch-without-timeout
 
 const BROWSER_MODULES = /^(react|react-dom|react-native|preact|vue|svelte|solid-js|@angular\/|lit|jquery|@remix-run\/react|next\/(link|router|navigation|image))/;
-const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location']);
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'caches']);
 
 /** Server code: not JSX, no client directive, no UI framework import, no browser globals. */
 function looksLikeServerCode(ctx: TsRuleContext): boolean {
   if (ctx.ast.body.some((s) => s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use server')) return true;
   if (/\.[jt]sx$/i.test(ctx.filePath)) return false;
+  // Service and web workers run in the browser.
+  if (/\b(ServiceWorkerGlobalScope|DedicatedWorkerGlobalScope|WorkerGlobalScope)\b|<reference\s+lib=["']webworker["']/.test(ctx.text)) return false;
   for (const s of ctx.ast.body) {
     if (s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use client') return false;
     if (s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && BROWSER_MODULES.test(s.source.value)) {

@@ -34,10 +34,11 @@ function expectations(text: string): string[] {
   return out.sort();
 }
 
-/** Default rules, plus the opt-in rules that the fixture expects somewhere. */
+/** Default rules, plus the opt-in rules that the fixture expects somewhere or whose folder it is in. */
 function fixtureConfig(file: string, text: string): ResolvedConfig {
   const expected = new Set(expectations(text).map((e) => e.split(':')[1]));
-  const optIn = allRules.filter((r) => r.optIn && expected.has(r.id)).map((r) => r.id);
+  const folders = file.split(path.sep);
+  const optIn = allRules.filter((r) => r.optIn && (expected.has(r.id) || folders.includes(r.id))).map((r) => r.id);
   return { ...allRulesConfig(path.dirname(file)), select: null, extendSelect: optIn };
 }
 

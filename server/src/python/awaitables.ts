@@ -96,6 +96,8 @@ export class AwaitableResolver {
   private readonly generatorDefs = new Map<number, boolean>();
   /** Names the file passes to `isinstance(name, ...)`. */
   private isinstanceNames: Set<string> | undefined;
+  /** Type aliases being followed (a bound on aliases that refer to each other). */
+  private aliasHops = 0;
   /** Bindings whose class is being worked out (a guard against bindings that refer to themselves). */
   private readonly resolvingBindings = new Set<number>();
 
@@ -674,8 +676,16 @@ export class AwaitableResolver {
     if (awaited) written = written.slice('await:'.length);
     const project = awaited ? undefined : this.classInModule(written, module);
     if (project) return { kind: 'project', summary: project.cls, module: project.module };
-    const alias = awaited ? undefined : this.aliasInModule(written, module);
-    if (alias) return alias.cls === written && alias.module === module ? undefined : this.classFromText(alias.cls, alias.module);
+    const alias = awaited || this.aliasHops > MAX_HOPS ? undefined : this.aliasInModule(written, module);
+    if (alias) {
+      // Aliases of aliases, with a bound: `A = Annotated[B, ...]` and `B = Annotated[A, ...]` loop.
+      this.aliasHops++;
+      try {
+        return this.classFromText(alias.cls, alias.module);
+      } finally {
+        this.aliasHops--;
+      }
+    }
     // Library classes: resolve the head through the module's imports.
     const parts = written.split('.');
     const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);

@@ -123,13 +123,17 @@ export class AwaitableResolver {
     const display = textOf(fn).replace(/\s*\n\s*/g, '');
     const type = typeOf(fn);
     if (type === 'identifier') {
-      return this.nameIsCoroutineFunction(fn) ? { display, library: false } : this.libraryFunction(fn, display);
+      if (this.nameIsCoroutineFunction(fn)) return { display, library: false };
+      return this.libraryFunction(fn, display) ?? (this.heldCoroutineFunction(fn, 0) ? { display, library: false } : undefined);
     }
+    if (type === 'subscript') return this.heldCoroutineFunction(fn, 0) ? { display, library: false } : undefined;
     if (type === 'call') {
       // `sync_to_async(fn)(...)`: the wrapper makes a coroutine.
       const factory = field(fn, 'function');
       const r = factory && (typeOf(factory) === 'identifier' || typeOf(factory) === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
-      return r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name) ? { display, library: true, name: `${r.name}()` } : undefined;
+      if (r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name)) return { display, library: true, name: `${r.name}()` };
+      // `functools.partial(fetch, url)()`, `HANDLERS.get(kind)()`.
+      return this.heldCoroutineFunction(fn, 0) ? { display, library: false } : undefined;
     }
     if (type !== 'attribute') return undefined;
     const lib = this.libraryFunction(fn, display);
@@ -260,6 +264,79 @@ export class AwaitableResolver {
     return this.projectMember(binding.module, binding.level, binding.name, 0);
   }
 
+  /**
+   * Whether an expression names a coroutine function without calling it (`handle`, `self.flush`,
+   * `Repo.save`): a project `async def`, for callbacks handed to APIs that will not await them.
+   */
+  isCoroutineFunctionRef(expr: Node): boolean {
+    let found: boolean;
+    if (typeOf(expr) === 'identifier') found = this.nameIsCoroutineFunction(expr);
+    else if (typeOf(expr) === 'attribute') {
+      const receiver = field(expr, 'object');
+      const name = field(expr, 'attribute');
+      const cls = receiver ? this.classOfReceiver(receiver) : undefined;
+      const m = cls?.kind === 'project' && name ? this.findMethod(cls.summary, cls.module, textOf(name), 0) : undefined;
+      found = !!m && this.functionIsCoroutine(m.fn, m.module);
+    } else found = false;
+    const generator = this.matchedGenerator;
+    this.matchedGenerator = false;
+    return found && !generator;
+  }
+
+  /**
+   * Whether an expression holds a project coroutine function taken from a value rather than
+   * named by its definition: an entry of a dispatch table (`HANDLERS[kind]`, `HANDLERS.get(kind)`,
+   * a loop over `STEPS`), `functools.partial(fetch, url)`, or a name bound to one of these.
+   */
+  private heldCoroutineFunction(expr: Node, depth: number): boolean {
+    if (depth > 3) return false;
+    const type = typeOf(expr);
+    if (type === 'subscript') return this.tableOfCoroutineFunctions(field(expr, 'value'));
+    if (type === 'call') {
+      const f = field(expr, 'function');
+      const args = (expr.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+      if (f && typeOf(f) === 'attribute' && textOf(field(f, 'attribute')!) === 'get') return this.tableOfCoroutineFunctions(field(f, 'object'));
+      const r = f && (typeOf(f) === 'identifier' || typeOf(f) === 'attribute') ? this.ctx.scope.resolve(f) : undefined;
+      return r?.name === 'functools.partial' && !!args[0] && args[0].type !== 'keyword_argument' && this.isCoroutineFunctionRef(args[0]);
+    }
+    if (type !== 'identifier') return false;
+    const found = this.ctx.scope.lookup(textOf(expr), expr);
+    if (!found || found.bindings.length !== 1) return false;
+    const target = found.bindings[0].node;
+    const parent = parentOf(target);
+    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
+      const value = parent.childForFieldName('right');
+      return !!value && (value.type === 'subscript' || value.type === 'call') && this.heldCoroutineFunction(value, depth + 1);
+    }
+    // `for step in STEPS: step()`.
+    if (parent?.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) return this.tableOfCoroutineFunctions(parent.childForFieldName('right'));
+    return false;
+  }
+
+  /** A name bound once to a dict, list or tuple literal whose every value is a coroutine function (or a lambda calling one). */
+  private tableOfCoroutineFunctions(expr: Node | null): boolean {
+    if (!expr || typeOf(expr) !== 'identifier') return false;
+    const found = this.ctx.scope.lookup(textOf(expr), expr);
+    if (!found || found.bindings.length !== 1) return false;
+    const target = found.bindings[0].node;
+    const parent = parentOf(target);
+    const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === target.id ? parent.childForFieldName('right') : null;
+    if (!value || !['dictionary', 'list', 'tuple'].includes(value.type)) return false;
+    const entries = value.namedChildren
+      .filter((c): c is Node => !!c && c.type !== 'comment')
+      .map((c) => (c.type === 'pair' ? c.childForFieldName('value') : c));
+    if (entries.length === 0) return false;
+    return entries.every((e) => {
+      if (!e) return false;
+      if (e.type === 'lambda') {
+        const body = e.childForFieldName('body');
+        const made = body?.type === 'call' ? this.awaitableCall(body) : undefined;
+        return !!made && !made.generator && !made.library;
+      }
+      return (e.type === 'identifier' || e.type === 'attribute') && this.isCoroutineFunctionRef(e);
+    });
+  }
+
   /** A plain name called: a local/module `async def`, or an imported project coroutine function. */
   private nameIsCoroutineFunction(id: Node): boolean {
     const found = this.ctx.scope.lookup(id.text, id);
@@ -289,7 +366,13 @@ export class AwaitableResolver {
     // `@sync_to_async def load(pk): ...`: calling it makes a coroutine.
     if (!isAsync && decorators.some((d) => MAKES_COROUTINE_FUNCTION.test(decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''))) return true;
     if (!isAsync && !annotatedCoroutine(def)) return false;
-    if (!decorators.every((d) => this.localDecoratorKeepsAsync(d))) return false;
+    if (!decorators.every((d) => this.localDecoratorKeepsAsync(d))) {
+      // A module-level function: the summary's view of its decorators (type-preserving
+      // decorators of this file, methods of module-level instances, imported ones).
+      const top = (decorated ?? def).parent?.type === 'module';
+      const summary = top ? this.here.functions.get(def.childForFieldName('name')?.text ?? '') : undefined;
+      if (!summary || !this.functionIsCoroutine(summary, this.here)) return false;
+    }
     if (!isAsync) return true;
     let generator = this.generatorDefs.get(def.id);
     if (generator === undefined) this.generatorDefs.set(def.id, (generator = yieldsInOwnBody(def)));
@@ -503,6 +586,11 @@ export class AwaitableResolver {
       if (narrowed) return narrowed;
       const found = this.ctx.scope.lookup(name, receiver);
       if (!found || found.bindings.length === 0) return undefined;
+      if (found.bindings.length === 1 && found.bindings[0].kind === 'import') {
+        // `from .services import cache`: a module-level instance of another module.
+        const member = this.importedMember(receiver, found.bindings[0].node);
+        return member?.kind === 'instance' && member.ctor ? this.classFromText(member.ctor, member.module) : undefined;
+      }
       if (found.bindings.length === 1) return this.classOfBinding(found.bindings[0].node);
       // A loop variable reused by several loops: inside a loop's body, that loop's binding.
       let own: Node | undefined;
@@ -531,9 +619,20 @@ export class AwaitableResolver {
       }
       const owner = this.classOfReceiver(object, depth + 1);
       if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
-      if (owner?.kind !== 'project') return undefined;
+      if (owner?.kind !== 'project') {
+        // `services.cache` with `from . import services`: a module-level instance of that module.
+        const r = !owner && typeOf(object) === 'identifier' ? this.ctx.scope.resolve(receiver) : undefined;
+        if (r?.via !== 'import') return undefined;
+        const level = /^\.*/.exec(r.name)![0].length;
+        const parts = r.name.slice(level).split('.');
+        const member = parts.length >= 1 ? this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0) : undefined;
+        return member?.kind === 'instance' && member.ctor ? this.classFromText(member.ctor, member.module) : undefined;
+      }
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
       if (held) return this.classFromText(held.cls, held.module);
+      // A property (or cached property) annotated with the class it gives.
+      const property = this.findMethod(owner.summary, owner.module, name, 0);
+      if (property && property.fn.returns && property.fn.decorators.some((d) => /(^|\.)(property|cached_property)$/.test(d))) return this.classFromText(property.fn.returns, property.module);
       const inherited = this.inLibraryBases(owner.summary, owner.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
       return inherited ? { kind: 'library', name: inherited } : this.genericBaseAttribute(owner.summary, owner.module, name);
     }

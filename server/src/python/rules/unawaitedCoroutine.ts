@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf, withItemValues } from '../util';
+import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf, withItemValues, textOf } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -20,8 +20,79 @@ function describe(awaitable: AwaitableCall): string {
   return awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
 }
 
+/**
+ * APIs that call a callback synchronously, by the position of the callback (`target` for a
+ * thread): an async function given to them makes a coroutine that nobody awaits.
+ */
+const SYNC_CALLERS: ReadonlyMap<string, number | string> = new Map<string, number | string>([
+  ['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1], ['add_done_callback', 0],
+  ['add_signal_handler', 1], ['add_reader', 1], ['add_writer', 1], ['run_in_executor', 1], ['submit', 0],
+  ['to_thread', 0], ['Thread', 'target'], ['Timer', 1], ['register', 0], ['signal', 1],
+]);
+
+const LOOP_METHODS = new Set(['call_soon', 'call_soon_threadsafe', 'call_later', 'call_at', 'add_signal_handler', 'add_reader', 'add_writer', 'run_in_executor']);
+
+/**
+ * Whether the callee is the synchronous caller it is named after: an asyncio loop's method (a
+ * receiver named `loop`, or `asyncio.get_running_loop()`), an executor's `submit`, the thread
+ * classes, `asyncio.to_thread`, `atexit.register`, `signal.signal`. Other libraries' `call_soon`
+ * or `submit` (Tornado's IOLoop, dask's client) run coroutine functions themselves.
+ */
+function syncCaller(ctx: PythonRuleContext, fn: Node, name: string): boolean {
+  const receiver = typeOf(fn) === 'attribute' ? field(fn, 'object') : null;
+  const last = receiver ? (/([A-Za-z_]\w*)\s*$/.exec(textOf(receiver))?.[1] ?? '') : '';
+  if (LOOP_METHODS.has(name)) return /^_?(loop|event_loop)$/.test(last) || /get_(running|event)_loop\(\s*\)$/.test(receiver ? textOf(receiver) : '');
+  if (name === 'add_done_callback') return true;
+  if (name === 'submit') return /(executor|pool)$/i.test(last);
+  const r = ctx.scope.resolve(fn)?.name ?? '';
+  return /^(threading\.(Thread|Timer)|asyncio\.to_thread|atexit\.register|signal\.signal)$/.test(r);
+}
+
+/** `loop.call_soon(self.flush)`, `Thread(target=worker)` with an async function: never awaited. */
+function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  if (!/call_soon|call_later|call_at|add_done_callback|add_signal_handler|add_reader|add_writer|run_in_executor|submit|to_thread|Thread|Timer|register|signal/.test(ctx.text)) return;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    if (!fn) continue;
+    const name = typeOf(fn) === 'attribute' ? textOf(field(fn, 'attribute')!) : typeOf(fn) === 'identifier' ? textOf(fn) : undefined;
+    const where = name !== undefined ? SYNC_CALLERS.get(name) : undefined;
+    if (where === undefined) continue;
+    if (!syncCaller(ctx, fn, name!)) continue;
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+    const arg =
+      typeof where === 'string'
+        ? args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === where)?.childForFieldName('value')
+        : args.filter((a) => a.type !== 'keyword_argument')[where];
+    if (!arg) continue;
+    const shown = fn.text.replace(/\s*\n\s*/g, '');
+    // `loop.call_later(5, lambda: refresh())`: the lambda's coroutine is dropped by the caller.
+    const body = arg.type === 'lambda' ? arg.childForFieldName('body') : null;
+    if (body?.type === 'call' && name !== 'to_thread' && name !== 'run_in_executor' && name !== 'submit') {
+      const awaitable = resolver().awaitableCall(body);
+      if (awaitable && !awaitable.generator && !isScheduled(awaitable)) {
+        ctx.report({
+          message: `${describe(awaitable)} is made by a callback that ${shown}() calls without awaiting: it never runs (schedule it with asyncio.create_task(...) and keep the task)`,
+          range: ctx.rangeOf(body),
+          anchors: [],
+        });
+      }
+      continue;
+    }
+    if ((arg.type !== 'identifier' && arg.type !== 'attribute') || !resolver().isCoroutineFunctionRef(arg)) continue;
+    ctx.report({
+      message:
+        name === 'add_signal_handler'
+          ? `'${arg.text}' is an async function: ${shown}() raises TypeError on a coroutine function; hand it a plain function that schedules it (lambda: asyncio.create_task(...), keeping the task)`
+          : `'${arg.text}' is an async function, but ${shown}() calls it without awaiting: each call makes a coroutine that never runs`,
+      range: ctx.rangeOf(arg),
+      anchors: [],
+    });
+  }
+}
+
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
+  checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(call);
@@ -160,6 +231,14 @@ function syncUse(call: Node): SyncUse | undefined {
     if (t === 'conditional_expression') return p.namedChildren[1]?.id === n.id ? 'condition' : undefined;
     if (t === 'assert_statement') return p.namedChildren[0]?.id === n.id ? 'condition' : undefined;
     if (t === 'if_clause') return 'condition';
+    // `self.assertTrue(repo.exists(2))`: the assertion tests a coroutine object, always true.
+    if (t === 'argument_list' && n.id === call.id && p.namedChildren[0]?.id === n.id) {
+      const method = field(parentOf(p)!, 'function');
+      const name = method && typeOf(method) === 'attribute' ? field(method, 'attribute')?.text : undefined;
+      return name && /^(assertTrue|assertFalse|assertIsNotNone|assertIsNone|assert_)$/.test(name) ? 'condition' : undefined;
+    }
+    // `[r for r in db.rows()]` over an async generator: a plain comprehension, like a plain `for`.
+    if (t === 'for_in_clause') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
     if (t === 'for_statement') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
     return n.id === call.id && consumesValue(n, p) ? 'value' : undefined;
   }
@@ -329,6 +408,8 @@ function handlesValue(ctx: PythonRuleContext, use: Node): boolean {
   if (!parent) return true;
   if (parent.type === 'interpolation') return false;
   if (parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'not_operator') return false;
+  // `assert user`: a test that a coroutine object always passes.
+  if (parent.type === 'assert_statement' && parent.namedChildren[0]?.id === use.id) return false;
   if (parent.type === 'argument_list') {
     const call = parent.parent;
     const fn = call?.type === 'call' ? call.childForFieldName('function') : null;

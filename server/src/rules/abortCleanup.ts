@@ -19,6 +19,8 @@ export const abortSignalIgnored: Rule = {
       '`events.once`/`events.on`, `child_process.spawn`/`exec`/`execFile`/`fork`, `stream.pipeline`,',
       '`fs.promises.readFile`/`writeFile`/`appendFile`, `http.request`, `axios`, and, with type',
       'information, any function whose signature takes an AbortSignal or an options bag with one.',
+      'An untyped parameter named `signal` of an event handler — inline, or a function handed by name',
+      'to `process.once(\'SIGTERM\', shutdown)` — is the event\'s value (an OS signal name), not an AbortSignal.',
       'Also an options parameter destructured without its signal (`{ limit }: ListOptions` where',
       '`ListOptions` has `signal?`), with no rest element that could keep it.',
       'An `abortSignal` option (AWS SDK v3: `client.send(command, { abortSignal })`) counts exactly',

@@ -429,8 +429,17 @@ function mayNameObjectType(t: TSESTree.TypeNode): boolean {
 
 function isEventHandler(fn: FunctionNode): boolean {
   const { node, parent } = outerParent(fn);
-  if (parent?.type !== 'CallExpression' || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return false;
-  const m = methodName(parent);
+  if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return isListenerCall(parent);
+  // `async function shutdown(signal)` handed by name to `process.once('SIGTERM', shutdown)`.
+  const name = fn.type === 'FunctionDeclaration' ? fn.id?.name : fn.parent?.type === 'VariableDeclarator' && fn.parent.id.type === 'Identifier' ? fn.parent.id.name : undefined;
+  if (!name) return false;
+  let program: Node = fn;
+  while (program.parent) program = program.parent;
+  return referencesTo(program, name).some((r) => r.parent?.type === 'CallExpression' && r.parent.arguments.includes(r as TSESTree.CallExpressionArgument) && isListenerCall(r.parent));
+}
+
+function isListenerCall(call: TSESTree.CallExpression): boolean {
+  const m = methodName(call);
   return !!m && /^(on|once|addListener|prependListener|prependOnceListener|addEventListener)$/.test(m);
 }
 
@@ -1251,6 +1260,8 @@ function isEmitterLike(types: LazyTypes, target: Node): boolean {
   for (const part of nonNullishParts(type)) {
     if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
     for (const m of REMOVE) if (part.getProperty(m)) return true;
+    // A class whose base the checker cannot see (`extends EventEmitter` without Node's types).
+    if (part.isClassOrInterface() && (s.checker.getBaseTypes(part) ?? []).some((b) => b.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return true;
   }
   return false;
 }

@@ -63,6 +63,9 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()));
     if (!floating) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
+    // `runHooks().finally(() => process.exit(0))`: finally passes on what the promise does.
+    const chained = unwrap(floating);
+    if (chained.type === 'CallExpression' && isMethodCall(chained, 'finally') && nothingToWaitFor((unwrap(chained.callee) as TSESTree.MemberExpression).object, node)) return;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && fn.async;
     const expr = node.expression;
@@ -288,6 +291,11 @@ function unwrap(node: Node): Node {
   let n = node;
   while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
   return n;
+}
+
+function isMethodCall(call: TSESTree.CallExpression, name: string): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === name;
 }
 
 function isThenWithOneHandler(call: TSESTree.CallExpression): boolean {

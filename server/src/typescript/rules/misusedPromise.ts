@@ -463,9 +463,23 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (method === 'forEach') return 0;
     if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
     if (method === 'addEventListener') return 1;
-    // Event emitters: `emitter.on('event', listener)`.
-    if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0])) return 1;
+    // Event emitters: `emitter.on('event', listener)`, except bots and emitters that await their
+    // handlers (Telegraf, grammY, Emittery).
+    if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0]) && !awaitsHandlers(callee.object)) return 1;
     return undefined;
+  }
+
+  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy or `new Emittery()`: they await their handlers. */
+  function awaitsHandlers(receiver: Node): boolean {
+    const r = unwrap(receiver);
+    if (r.type !== 'Identifier') return false;
+    let made: Node | undefined;
+    visit(ctx.ast, (n) => {
+      if (!made && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === r.name && n.init) made = unwrap(n.init);
+    });
+    if (made?.type !== 'NewExpression') return false;
+    const m = ctx.imports.resolve(made.callee);
+    return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);
   }
 
   function isTimer(calleeNode: Node): boolean {

@@ -141,7 +141,9 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   if (value.type !== 'CallExpression') return undefined;
   const callee = value.callee;
   // `createServer(handler).listen(0)`, `app.listen(0)` on an express or Koa app: a listening server.
-  if (isTestFile && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'listen' && makesServer(ctx, callee.object)) {
+  // `.listen(0)`: a test server on a free port, whatever made it.
+  const port0 = value.arguments[0]?.type === 'Literal' && value.arguments[0].value === 0;
+  if (isTestFile && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'listen' && (port0 || makesServer(ctx, callee.object))) {
     return LISTENING_SERVER;
   }
   const member = ctx.imports.resolve(callee);

@@ -50,7 +50,7 @@ export const unclosedResource: Rule = {
       'In TypeScript/JavaScript: a `FileHandle` from `fs/promises` `open()`, a `net`/`tls` socket,',
       'a `readline` interface, a file stream from `fs.createReadStream`/`createWriteStream`, a',
       'client checked out of a pool (`await pool.connect()` in `pg`, `pool.getConnection()` in',
-      '`mysql2`), a database client or pool made inside a function (`new Client()` once',
+      '`mysql2`; also of a pool imported from the project\'s own db module), a database client or pool made inside a function (`new Client()` once',
       '`connect()`ed and `new Pool()` once queried in `pg`; `createConnection()`/`createPool()` in',
       '`mysql`/`mysql2`; `new MongoClient()` and `await MongoClient.connect()` in `mongodb`) and, in',
       'test files, an `http` server that listens (also `createServer(h).listen(0)`, an express or',

@@ -147,8 +147,10 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     return LISTENING_SERVER;
   }
   const member = ctx.imports.resolve(callee);
-  if (member) {
-    const kind = kindOfModuleCall(member);
+  // A member of the project's own module (`const { pool } = require('./db')`) is judged below by its name.
+  const kindOfMember = member ? kindOfModuleCall(member) : undefined;
+  if (member && (kindOfMember || !/^\.{1,2}(\/|$)/.test(member.module))) {
+    const kind = kindOfMember;
     if (!kind) return undefined;
     if (kind === FILE_HANDLE && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.

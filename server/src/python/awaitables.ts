@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
-import { decoratorTarget, field, parentOf, textOf, typeOf } from './util';
+import { assignedValue, decoratorTarget, field, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -304,10 +304,8 @@ export class AwaitableResolver {
     if (!found || found.bindings.length !== 1) return false;
     const target = found.bindings[0].node;
     const parent = parentOf(target);
-    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
-      const value = parent.childForFieldName('right');
-      return !!value && (value.type === 'subscript' || value.type === 'call') && this.heldCoroutineFunction(value, depth + 1);
-    }
+    const value = assignedValue(target);
+    if (value) return (value.type === 'subscript' || value.type === 'call') && this.heldCoroutineFunction(value, depth + 1);
     // `for step in STEPS: step()`.
     if (parent?.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) return this.tableOfCoroutineFunctions(parent.childForFieldName('right'));
     return false;
@@ -318,9 +316,7 @@ export class AwaitableResolver {
     if (!expr || typeOf(expr) !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);
     if (!found || found.bindings.length !== 1) return false;
-    const target = found.bindings[0].node;
-    const parent = parentOf(target);
-    const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === target.id ? parent.childForFieldName('right') : null;
+    const value = assignedValue(found.bindings[0].node);
     if (!value || !['dictionary', 'list', 'tuple'].includes(value.type)) return false;
     const entries = value.namedChildren
       .filter((c): c is Node => !!c && c.type !== 'comment')
@@ -703,10 +699,7 @@ export class AwaitableResolver {
   private sessionFactoryResult(fn: Node): KnownClass | undefined {
     if (typeOf(fn) !== 'identifier') return undefined;
     const found = this.ctx.scope.lookup(textOf(fn), fn);
-    const binding = found?.bindings.length === 1 ? found.bindings[0].node : undefined;
-    const assignment = binding ? parentOf(binding) : null;
-    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== binding!.id) return undefined;
-    const value = assignment.childForFieldName('right');
+    const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
     const maker = value?.type === 'call' ? value.childForFieldName('function') : null;
     if (!maker || (maker.type !== 'identifier' && maker.type !== 'attribute')) return undefined;
     const r = this.ctx.scope.resolve(maker);

@@ -15,6 +15,12 @@ export function* ownNodes(node: Node): Generator<Node> {
   }
 }
 
+/** The value a name is bound to by `name = value` (the name being the whole left side), or null. */
+export function assignedValue(target: Node): Node | null {
+  const a = target.parent;
+  return a?.type === 'assignment' && a.childForFieldName('left')?.id === target.id ? a.childForFieldName('right') : null;
+}
+
 /** Every node of a given type (or types), in document order, without recursion. */
 export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
   const wanted = typeof types === 'string' ? [types] : types;

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 
@@ -39,7 +39,7 @@ function isTaskVariable(ctx: PythonRuleContext, id: Node): boolean {
   const found = ctx.scope.lookup(id.text, id);
   if (!found || found.scope.kind === 'module') return false;
   return found.bindings.every((b) => {
-    const value = b.node.parent?.type === 'assignment' && b.node.parent.childForFieldName('left')?.id === b.node.id ? b.node.parent.childForFieldName('right') : null;
+    const value = assignedValue(b.node);
     return !!value && makesTask(ctx, value);
   });
 }
@@ -53,7 +53,7 @@ function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
   const found = ctx.scope.lookup(list.text, list);
   if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return undefined;
   const allTasks = found.bindings.every((b) => {
-    const value = b.node.parent?.type === 'assignment' && b.node.parent.childForFieldName('left')?.id === b.node.id ? b.node.parent.childForFieldName('right') : null;
+    const value = assignedValue(b.node);
     if (value?.type === 'list_comprehension') {
       const body = value.childForFieldName('body');
       return !!body && makesTask(ctx, body);

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
-import { addImportEdit, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { addImportEdit, assignedValue, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -227,8 +227,7 @@ function madeAsTask(ctx: PythonRuleContext, id: Node): boolean {
   const found = ctx.scope.lookup(id.text, id);
   if (!found || found.bindings.length === 0) return false;
   return found.bindings.every((b) => {
-    const a = b.node.parent;
-    const value = a?.type === 'assignment' && a.childForFieldName('left')?.id === b.node.id ? a.childForFieldName('right') : null;
+    const value = assignedValue(b.node);
     const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
     return !!fn && /(^|\.)(create_task|ensure_future)$/.test(fn.text);
   });

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { isAsyncFunction } from '../project';
-import { field, nodesOfType, typeOf } from '../util';
+import { assignedValue, field, nodesOfType, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
 const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
@@ -169,9 +169,7 @@ function periodicPause(call: Node): boolean {
 function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | undefined {
   if (node.type === 'identifier' && ctx && depth < 2) {
     const found = ctx.scope.lookup(node.text, node);
-    const binding = found?.scope === ctx.scope.module && found.bindings.length === 1 ? found.bindings[0].node : undefined;
-    const assignment = binding?.parent;
-    const value = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === binding!.id ? assignment.childForFieldName('right') : null;
+    const value = found?.scope === ctx.scope.module && found.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
     return value ? numericValue(value, ctx, depth + 1) : undefined;
   }
   if (node.type === 'integer' || node.type === 'float') {

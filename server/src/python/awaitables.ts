@@ -979,9 +979,22 @@ export class AwaitableResolver {
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const lib = this.libraryClassOf(expr);
     if (lib) return { kind: 'library', name: lib };
+    // `R = TypeVar("R", bound=Repo)`: a receiver typed `R` has at least Repo's methods.
+    const bound = expr.type === 'identifier' ? this.typeVarBound(expr) : undefined;
+    if (bound) return this.classOfTypeExpr(bound, depth + 1);
     const written = expr.text.replace(/\s+/g, '');
     // A library class imported for type checkers only (`if TYPE_CHECKING: import aiohttp`).
     return this.classByName(written, expr) ?? this.classFromText(written, this.here);
+  }
+
+  /** The `bound=` of the `TypeVar(...)` a name is bound to, if any. */
+  private typeVarBound(id: Node): Node | undefined {
+    const found = this.ctx.scope.lookup(id.text, id);
+    const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+    const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
+    if (!fn || !/(^|\.)TypeVar$/.test(fn.text)) return undefined;
+    const bound = value!.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'bound');
+    return bound?.childForFieldName('value') ?? undefined;
   }
 
   /** The class whose method directly contains `node` (for `self`/`cls`). */

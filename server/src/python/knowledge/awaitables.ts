@@ -7,6 +7,11 @@
  * a constructor call, an `async with ... as x`, or an annotation, and only then consults these.
  */
 
+/** websockets' asyncio `connect` and `serve`, under each module that exports them (websockets.sync is synchronous). */
+const WEBSOCKET_CONNECTS = ['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => `${m}.connect`);
+const WEBSOCKET_SERVES = ['websockets', 'websockets.server', 'websockets.asyncio.server', 'websockets.legacy.server'].map((m) => `${m}.serve`);
+const WEBSOCKET = 'websockets.asyncio.connection.Connection';
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // asyncio
@@ -44,9 +49,8 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'anyio.to_thread.run_sync',
   'anyio.open_file',
   'anyio.connect_tcp',
-  // websockets (the asyncio implementation; websockets.sync is synchronous)
-  ...['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => `${m}.connect`),
-  ...['websockets', 'websockets.server', 'websockets.asyncio.server', 'websockets.legacy.server'].map((m) => `${m}.serve`),
+  ...WEBSOCKET_CONNECTS,
+  ...WEBSOCKET_SERVES,
   // databases, brokers, SSH
   'aiosqlite.connect',
   'aiomysql.connect',
@@ -173,7 +177,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'anyio.Path': set(ASYNC_PATH_METHODS),
   'trio.Path': set(ASYNC_PATH_METHODS),
   // websockets (asyncio implementation)
-  'websockets.asyncio.connection.Connection': set('send', 'recv', 'close', 'wait_closed', 'ping', 'pong'),
+  [WEBSOCKET]: set('send', 'recv', 'close', 'wait_closed', 'ping', 'pong'),
   // databases
   'asyncpg.Connection': set(
     'execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'prepare', 'close', 'copy_from_table',
@@ -380,7 +384,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
     'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',
     'aiofiles.threadpool.binary.AsyncBufferedReader', 'aiofiles.threadpool.binary.AsyncFileIO',
   ],
-  'websockets.asyncio.connection.Connection': [
+  [WEBSOCKET]: [
     'websockets.ClientConnection', 'websockets.ServerConnection', 'websockets.asyncio.client.ClientConnection',
     'websockets.asyncio.server.ServerConnection', 'websockets.WebSocketClientProtocol', 'websockets.WebSocketServerProtocol',
     'websockets.WebSocketCommonProtocol', 'websockets.client.WebSocketClientProtocol', 'websockets.server.WebSocketServerProtocol',
@@ -446,6 +450,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiogram.Dispatcher': ['aiogram.dispatcher.dispatcher.Dispatcher'],
   'aiogram.dispatcher.FSMContext': ['aiogram.dispatcher.storage.FSMContext'],
   'telegram.Bot': ['telegram.ext.ExtBot'],
+  'telegram.Update': ['telegram.update.Update'],
+  'telegram.ext.CallbackContext': ['telegram.ext.ContextTypes.DEFAULT_TYPE'],
   'telethon.TelegramClient': ['telethon.client.telegramclient.TelegramClient'],
   'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': ['homeassistant.helpers.update_coordinator.TimestampDataUpdateCoordinator'],
 };
@@ -569,9 +575,7 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'homeassistant.config_entries.ConfigEntries': { flow: 'homeassistant.config_entries.ConfigEntriesFlowManager' },
 };
 /** What `async for x in f(...)` gives for library functions iterated directly (websockets' reconnecting `connect`). */
-export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Object.fromEntries(
-  ['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [`${m}.connect`, 'websockets.asyncio.connection.Connection']),
-);
+export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Object.fromEntries(WEBSOCKET_CONNECTS.map((f) => [f, WEBSOCKET]));
 
 /** What `async for x in obj` gives, by the class of `obj`. */
 export const ASYNC_ITERATION_ELEMENTS: Readonly<Record<string, string>> = {
@@ -584,14 +588,9 @@ export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'homeassistant.helpers.update_coordinator.CoordinatorEntity': { coordinator: 0 },
 };
 
-const MORE_ALIASES: Readonly<Record<string, string>> = {
-  'telegram.ext.ContextTypes.DEFAULT_TYPE': 'telegram.ext.CallbackContext',
-  'telegram.update.Update': 'telegram.Update',
-};
-
 /** The canonical name of a library class known here, or undefined. */
 export function knownLibraryClass(name: string): string | undefined {
-  const canonical = CLASS_ALIASES.get(name) ?? MORE_ALIASES[name] ?? name;
+  const canonical = CLASS_ALIASES.get(name) ?? name;
   return AWAITABLE_METHODS[canonical] || LIBRARY_ATTRIBUTES[canonical] || CALL_METHOD_RESULTS[canonical] ? canonical : undefined;
 }
 
@@ -605,8 +604,8 @@ const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor',
   'aiohttp.request', 'aiohttp.ClientSession.*', 'asyncpg.create_pool', 'asyncpg.Pool.acquire', 'aiosqlite.connect',
   'aiomysql.connect', 'aiomysql.create_pool', 'aiomysql.Pool.acquire', 'asyncssh.connect', 'asyncssh.listen',
-  ...['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => `${m}.connect`),
-  ...['websockets', 'websockets.server', 'websockets.asyncio.server', 'websockets.legacy.server'].map((m) => `${m}.serve`),
+  ...WEBSOCKET_CONNECTS,
+  ...WEBSOCKET_SERVES,
   'sqlalchemy.ext.asyncio.AsyncEngine.connect', 'sqlalchemy.ext.asyncio.AsyncEngine.begin',
   'sqlalchemy.ext.asyncio.AsyncSession.begin', 'sqlalchemy.ext.asyncio.AsyncSession.begin_nested',
   'aio_pika.abc.AbstractConnection.channel', 'aiogram.Bot.*', 'aiogram.types.Message.*', 'aiogram.types.CallbackQuery.*',
@@ -635,7 +634,6 @@ export const FACTORY_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> 
 };
 
 /** What a library function gives once awaited, or entered with `async with`. */
-const WEBSOCKET = 'websockets.asyncio.connection.Connection';
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'asyncpg.connect': 'asyncpg.Connection',
   'asyncpg.create_pool': 'asyncpg.Pool',
@@ -648,7 +646,7 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'aiofiles.tempfile.NamedTemporaryFile': 'aiofiles.threadpool.AsyncFile',
   'aiofiles.tempfile.TemporaryFile': 'aiofiles.threadpool.AsyncFile',
   'anyio.open_file': 'anyio.AsyncFile',
-  ...Object.fromEntries(['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [`${m}.connect`, WEBSOCKET])),
+  ...Object.fromEntries(WEBSOCKET_CONNECTS.map((f) => [f, WEBSOCKET])),
   'aiosqlite.connect': 'aiosqlite.Connection',
   'aiomysql.connect': 'aiomysql.Connection',
   'aiomysql.create_pool': 'aiomysql.Pool',
@@ -662,11 +660,7 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */
 export const CALL_RESULTS: Readonly<Record<string, string>> = {
-  'asyncio.get_running_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.get_event_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.new_event_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.events.get_running_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.events.get_event_loop': 'asyncio.AbstractEventLoop',
+  ...Object.fromEntries([...LOOP_GETTERS].map((f) => [f, 'asyncio.AbstractEventLoop'])),
   ...Object.fromEntries(
     ['redis.asyncio.from_url', 'redis.asyncio.utils.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.StrictRedis.from_url', 'aioredis.from_url', 'aioredis.Redis.from_url'].map((f) => [f, 'redis.asyncio.Redis']),
   ),

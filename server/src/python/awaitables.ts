@@ -42,6 +42,7 @@ import {
   subscriptParts,
   yieldsInOwnBody,
   annotatedType,
+  annotationText,
 } from './project';
 
 export interface AwaitableCall {
@@ -229,11 +230,21 @@ export class AwaitableResolver {
     // `mod.create_task(...)` through a project import.
     const resolved = this.ctx.scope.resolve(fn);
     if (!resolved || resolved.via !== 'import') return undefined;
-    const level = /^\.*/.exec(resolved.name)![0].length;
-    const parts = resolved.name.slice(level).split('.');
-    if (parts.length < 2) return undefined;
-    const target = this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0);
+    const target = this.memberByImportedName(resolved.name);
     return target?.kind === 'function' ? { summary: target.fn } : undefined;
+  }
+
+  /** The project member a name resolved through an import stands for (`.services.cache`, `pkg.mod.f`). */
+  private memberByImportedName(qualified: string): ReturnType<AwaitableResolver['projectMember']> {
+    const level = /^\.*/.exec(qualified)![0].length;
+    const parts = qualified.slice(level).split('.');
+    if (parts.length < 2) return undefined;
+    return this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0);
+  }
+
+  /** The class of a module-level instance of the project (`cache = Cache()` in services.py). */
+  private instanceClass(member: ReturnType<AwaitableResolver['projectMember']>): KnownClass | undefined {
+    return member?.kind === 'instance' && member.ctor ? this.classFromText(member.ctor, member.module) : undefined;
   }
 
   /**
@@ -584,8 +595,7 @@ export class AwaitableResolver {
       if (!found || found.bindings.length === 0) return undefined;
       if (found.bindings.length === 1 && found.bindings[0].kind === 'import') {
         // `from .services import cache`: a module-level instance of another module.
-        const member = this.importedMember(receiver, found.bindings[0].node);
-        return member?.kind === 'instance' && member.ctor ? this.classFromText(member.ctor, member.module) : undefined;
+        return this.instanceClass(this.importedMember(receiver, found.bindings[0].node));
       }
       if (found.bindings.length === 1) return this.classOfBinding(found.bindings[0].node);
       // A loop variable reused by several loops: inside a loop's body, that loop's binding.
@@ -618,11 +628,7 @@ export class AwaitableResolver {
       if (owner?.kind !== 'project') {
         // `services.cache` with `from . import services`: a module-level instance of that module.
         const r = !owner && typeOf(object) === 'identifier' ? this.ctx.scope.resolve(receiver) : undefined;
-        if (r?.via !== 'import') return undefined;
-        const level = /^\.*/.exec(r.name)![0].length;
-        const parts = r.name.slice(level).split('.');
-        const member = parts.length >= 1 ? this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0) : undefined;
-        return member?.kind === 'instance' && member.ctor ? this.classFromText(member.ctor, member.module) : undefined;
+        return r?.via === 'import' ? this.instanceClass(this.memberByImportedName(r.name)) : undefined;
       }
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
       if (held) return this.classFromText(held.cls, held.module);
@@ -754,9 +760,8 @@ export class AwaitableResolver {
 
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
-    // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
     // A container's items (see annotationText) are not an instance of the container's class.
-    if (written.startsWith('items:')) return undefined;
+    if (written.startsWith('items:') || written.startsWith('values:')) return undefined;
     if (written.startsWith('call:')) {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');
@@ -764,6 +769,7 @@ export class AwaitableResolver {
       const result = ownerClass?.kind === 'library' ? CALL_METHOD_RESULTS[ownerClass.name]?.[method] : undefined;
       return result ? { kind: 'library', name: result } : undefined;
     }
+    // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
     const awaited = written.startsWith('await:');
     if (awaited) written = written.slice('await:'.length);
     const project = awaited ? undefined : this.classInModule(written, module);
@@ -829,31 +835,32 @@ export class AwaitableResolver {
     if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) {
       let iterable = parent.childForFieldName('right');
       // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
+      let values = false;
       for (let i = 0; i < 3 && iterable?.type === 'call'; i++) {
         const f = iterable.childForFieldName('function');
         const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
+        const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
         if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
-        else if (f?.type === 'attribute' && /^(values|copy)$/.test(f.childForFieldName('attribute')?.text ?? '') && args.length === 0) iterable = f.childForFieldName('object');
-        else break;
+        else if ((method === 'values' || method === 'copy') && args.length === 0) {
+          values ||= method === 'values';
+          iterable = f!.childForFieldName('object');
+        } else break;
       }
+      // What the iterated name or attribute holds: `for ws in self.connections:` with
+      // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
+      let held: { cls: string; module: ModuleSummary } | undefined;
       if (iterable?.type === 'attribute') {
-        // `for ws in self.connections:` with `self.connections: set[ServerConnection]`.
         const object = iterable.childForFieldName('object');
         const owner = object ? this.classOfReceiver(object) : undefined;
-        const held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
-        return held?.cls.startsWith('items:') ? this.classFromText(held.cls.slice('items:'.length), held.module) : undefined;
+        held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
+      } else if (iterable?.type === 'identifier') {
+        const found = this.ctx.scope.lookup(iterable.text, iterable);
+        const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
+        const written = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : undefined;
+        held = written ? { cls: written, module: this.here } : undefined;
       }
-      const found = iterable?.type === 'identifier' ? this.ctx.scope.lookup(iterable.text, iterable) : undefined;
-      const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
-      if (param?.type !== 'typed_parameter' && param?.type !== 'typed_default_parameter') return undefined;
-      const generic = param.childForFieldName('type')?.namedChildren[0];
-      let element = generic && singleTypeArgument(generic, /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection|MutableSequence|deque|Deque)$/);
-      // `for conn in conns.values()` with `conns: dict[str, Conn]`.
-      const parts = !element && generic ? subscriptParts(generic) : undefined;
-      if (parts?.head && /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|OrderedDict)$/.test(parts.head.text) && parts.args.length === 2 && /\.values\(\s*\)\s*\)*$/.test(parent.childForFieldName('right')?.text ?? '')) {
-        element = parts.args[1].type === 'type' ? (parts.args[1].namedChildren[0] ?? parts.args[1]) : parts.args[1];
-      }
-      return element ? this.classOfTypeExpr(element) : undefined;
+      const element = held && (values ? /^values:/ : /^items:/).exec(held.cls) ? held.cls.slice(held.cls.indexOf(':') + 1) : undefined;
+      return element ? this.classFromText(element, held!.module) : undefined;
     }
     // Parameters and annotated names: `session: aiohttp.ClientSession`.
     if (parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter') {

@@ -40,7 +40,8 @@ export interface ClassSummary {
   /**
    * What each instance attribute holds, as a class name written in the class's module: from
    * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
-   * `x: T`; `await:f` for `self.x = await f(...)` (what the awaited factory gives);
+   * `x: T`; `items:X`/`values:X` for containers (see annotationText); `await:f` for
+   * `self.x = await f(...)` (what the awaited factory gives);
    * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`. Empty when two sources disagree.
    */
   attributes: Map<string, string>;
@@ -734,21 +735,26 @@ function annotatedParameters(fn: Node): Map<string, string> {
   return out;
 }
 
-/** Containers whose iteration gives their type argument: by its index (dicts iterate keys, `.values()` the values). */
-const CONTAINERS = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|Iterable|Collection|deque|Deque|dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict)$/;
+/** Containers whose iteration gives their one type argument. */
+const SEQUENCES = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|Iterable|Collection|deque|Deque)$/;
+/** Mappings: iterating one gives its keys, its `.values()` the second type argument. */
+const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict)$/;
 
 /**
- * What an annotation says an attribute holds, for ClassSummary.attributes: a class name, or
- * `items:X` for a container of X (`list[X]`, `set[X]`, the values of `dict[K, X]`).
+ * What an annotation says a name or attribute holds, for ClassSummary.attributes: a class name,
+ * `items:X` for a container iterated as X (`list[X]`, `set[X]`), or `values:X` for a mapping
+ * whose `.values()` are X (`dict[K, X]`).
  */
 export function annotationText(annotation: Node | null | undefined): string | undefined {
   const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
   const parts = e && (e.type === 'subscript' || e.type === 'generic_type') ? subscriptParts(e) : undefined;
-  if (parts?.head && CONTAINERS.test(parts.head.text)) {
+  const kind = parts?.head ? (SEQUENCES.test(parts.head.text) && parts.args.length === 1 ? 'items' : MAPPINGS.test(parts.head.text) && parts.args.length === 2 ? 'values' : undefined) : undefined;
+  if (parts && kind) {
     const arg = parts.args[parts.args.length - 1];
-    const element = arg && classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
-    return element ? `items:${element}` : undefined;
+    const element = classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
+    return element ? `${kind}:${element}` : undefined;
   }
+  if (parts?.head && (SEQUENCES.test(parts.head.text) || MAPPINGS.test(parts.head.text))) return undefined;
   return classNameOfAnnotation(annotation);
 }
 

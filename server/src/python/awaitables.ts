@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
-import { assignedValue, decoratorTarget, field, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, field, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -305,7 +305,7 @@ export class AwaitableResolver {
     if (type === 'subscript') return this.tableOfCoroutineFunctions(field(expr, 'value'));
     if (type === 'call') {
       const f = field(expr, 'function');
-      const args = (expr.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+      const args = callArguments(expr);
       if (f && typeOf(f) === 'attribute' && textOf(field(f, 'attribute')!) === 'get') return this.tableOfCoroutineFunctions(field(f, 'object'));
       const r = f && (typeOf(f) === 'identifier' || typeOf(f) === 'attribute') ? this.ctx.scope.resolve(f) : undefined;
       return r?.name === 'functools.partial' && !!args[0] && args[0].type !== 'keyword_argument' && this.isCoroutineFunctionRef(args[0]);

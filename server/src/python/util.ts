@@ -15,6 +15,32 @@ export function* ownNodes(node: Node): Generator<Node> {
   }
 }
 
+/** A call's arguments (positional and keyword), comments left out. */
+export function callArguments(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+}
+
+/**
+ * Where the APIs that call a callback synchronously and drop its result take the callback: an
+ * asyncio loop's `call_soon(cb)`/`call_later(delay, cb)`/`add_signal_handler(sig, cb)`/...,
+ * `add_done_callback(cb)`, `executor.submit(cb)`, `threading.Thread(target=cb)`, `atexit.register(cb)`,
+ * `signal.signal(sig, cb)`: by method or function name, a position or a keyword.
+ */
+export const SYNC_CALLBACK_SLOTS: ReadonlyMap<string, number | string> = new Map<string, number | string>([
+  ['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1], ['add_done_callback', 0],
+  ['add_signal_handler', 1], ['add_reader', 1], ['add_writer', 1], ['run_in_executor', 1], ['submit', 0],
+  ['to_thread', 0], ['Thread', 'target'], ['Timer', 1], ['register', 0], ['signal', 1],
+]);
+
+/** The callback argument of a call to one of SYNC_CALLBACK_SLOTS's APIs (named `name`), if given. */
+export function callbackArgument(call: Node, name: string): Node | undefined {
+  const slot = SYNC_CALLBACK_SLOTS.get(name);
+  if (slot === undefined) return undefined;
+  const args = callArguments(call);
+  if (typeof slot === 'string') return args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === slot)?.childForFieldName('value') ?? undefined;
+  return args.filter((a) => a.type !== 'keyword_argument')[slot];
+}
+
 /** The value a name is bound to by `name = value` (the name being the whole left side), or null. */
 export function assignedValue(target: Node): Node | null {
   const a = target.parent;

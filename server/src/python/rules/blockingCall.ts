@@ -9,7 +9,7 @@ import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { firstAtOrAfter } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, awaitEdits, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -426,7 +426,7 @@ function nonBlockingCall(call: Node): boolean {
 
 /** `event.wait(0)`, `select.select(r, w, x, 0)`: a zero timeout at argument `index` polls, it does not wait. */
 function zeroTimeout(call: Node, index: number): boolean {
-  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  const args = callArguments(call);
   const arg = args[index];
   return !!arg && arg.type !== 'keyword_argument' && /^0(\.0*)?$/.test(arg.text);
 }

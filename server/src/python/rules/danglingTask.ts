@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
-import { addImportEdit, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, callbackArgument, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 
 const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
@@ -92,8 +92,7 @@ function checkFactoryAsCallback(ctx: PythonRuleContext): void {
     const fn = field(call, 'function');
     const method = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : undefined;
     if (!method || !/^call_(soon|soon_threadsafe|later|at)$/.test(method)) continue;
-    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-    const callback = args[method === 'call_later' || method === 'call_at' ? 1 : 0];
+    const callback = callbackArgument(call, method);
     if (!callback || (callback.type !== 'identifier' && callback.type !== 'attribute')) continue;
     const r = ctx.scope.resolve(callback);
     if (!r || !TASK_FACTORIES.has(r.name) || (r.via === 'unbound' && !r.name.startsWith('asyncio.'))) continue;

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { isAsyncFunction } from '../project';
-import { assignedValue, field, nodesOfType, typeOf } from '../util';
+import { assignedValue, callArguments, field, nodesOfType, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
 const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
@@ -144,7 +144,7 @@ export function checkLongSleep(ctx: PythonRuleContext): void {
  * names it (`asyncio.sleep(delay=...)`, `anyio.sleep(delay=...)`, `trio.sleep(seconds=...)`).
  */
 function sleepDuration(call: Node, name: string): Node | undefined {
-  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
+  const args = callArguments(call);
   const first = args[0];
   if (first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat') return first;
   const keyword = name.startsWith('trio.') ? 'seconds' : 'delay';

@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
+import { callArguments, decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -28,7 +28,7 @@ function resolveCallee(ctx: PythonRuleContext, call: Node): string | undefined {
 
 /** A call's first argument, comments skipped. */
 function firstArgument(call: Node): Node | undefined {
-  return call.childForFieldName('arguments')?.namedChildren.find((n): n is Node => !!n && n.type !== 'comment');
+  return callArguments(call)[0];
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { awaitEdits, canInsertAwait, field, nodesOfType, parentOf, typeOf, withItemValues, textOf } from '../util';
+import { SYNC_CALLBACK_SLOTS, awaitEdits, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -19,16 +19,6 @@ function isScheduled(awaitable: AwaitableCall): boolean {
 function describe(awaitable: AwaitableCall): string {
   return awaitable.library ? `${awaitable.display}() returns an awaitable that` : `The coroutine from ${awaitable.display}()`;
 }
-
-/**
- * APIs that call a callback synchronously, by the position of the callback (`target` for a
- * thread): an async function given to them makes a coroutine that nobody awaits.
- */
-const SYNC_CALLERS: ReadonlyMap<string, number | string> = new Map<string, number | string>([
-  ['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1], ['add_done_callback', 0],
-  ['add_signal_handler', 1], ['add_reader', 1], ['add_writer', 1], ['run_in_executor', 1], ['submit', 0],
-  ['to_thread', 0], ['Thread', 'target'], ['Timer', 1], ['register', 0], ['signal', 1],
-]);
 
 const LOOP_METHODS = new Set(['call_soon', 'call_soon_threadsafe', 'call_later', 'call_at', 'add_signal_handler', 'add_reader', 'add_writer', 'run_in_executor']);
 
@@ -55,14 +45,8 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
     const fn = field(call, 'function');
     if (!fn) continue;
     const name = typeOf(fn) === 'attribute' ? textOf(field(fn, 'attribute')!) : typeOf(fn) === 'identifier' ? textOf(fn) : undefined;
-    const where = name !== undefined ? SYNC_CALLERS.get(name) : undefined;
-    if (where === undefined) continue;
-    if (!syncCaller(ctx, fn, name!)) continue;
-    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-    const arg =
-      typeof where === 'string'
-        ? args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === where)?.childForFieldName('value')
-        : args.filter((a) => a.type !== 'keyword_argument')[where];
+    if (name === undefined || !SYNC_CALLBACK_SLOTS.has(name) || !syncCaller(ctx, fn, name)) continue;
+    const arg = callbackArgument(call, name);
     if (!arg) continue;
     const shown = fn.text.replace(/\s*\n\s*/g, '');
     // `loop.call_later(5, lambda: refresh())`: the lambda's coroutine is dropped by the caller.

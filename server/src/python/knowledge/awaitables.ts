@@ -124,10 +124,17 @@ const PW_ASSERTIONS = [
   'to_be_focused', 'to_be_attached', 'to_be_in_viewport', 'to_have_attribute', 'to_have_class', 'to_have_css', 'to_have_id',
   'to_have_js_property', 'to_be_ok',
 ];
-const DJANGO_ASYNC_QUERIES = [
-  'aget', 'acreate', 'aget_or_create', 'aupdate_or_create', 'abulk_create', 'abulk_update', 'acount', 'aexists', 'afirst', 'alast',
-  'aearliest', 'alatest', 'ain_bulk', 'aaggregate', 'acontains', 'aexplain', 'aupdate', 'adelete',
+/**
+ * Django ORM calls that query the database at once, on a manager or queryset (building a
+ * queryset is lazy), and on a model instance. Each has an async twin named with an `a` prefix
+ * (Django 4.1+; 4.2 for instances).
+ */
+export const DJANGO_QUERIES: readonly string[] = [
+  'get', 'create', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'count', 'exists', 'first', 'last',
+  'earliest', 'latest', 'in_bulk', 'aggregate', 'update', 'delete', 'contains', 'explain',
 ];
+export const DJANGO_INSTANCE_QUERIES: readonly string[] = ['save', 'delete', 'refresh_from_db'];
+const asyncTwins = (names: readonly string[]): string[] => names.map((m) => `a${m}`);
 const DJANGO_QUERYSET_BUILDERS = [
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'annotate', 'alias', 'values', 'values_list',
   'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none',
@@ -212,8 +219,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'find_one_and_delete', 'find_one_and_replace', 'bulk_write', 'distinct', 'index_information',
   ),
   'motor.motor_asyncio.AsyncIOMotorCursor': set('to_list'),
-  'django.db.models.Model': set('asave', 'adelete', 'arefresh_from_db'),
-  'django.db.models.Manager': set(DJANGO_ASYNC_QUERIES),
+  'django.db.models.Model': set(asyncTwins(DJANGO_INSTANCE_QUERIES)),
+  'django.db.models.Manager': set(asyncTwins(DJANGO_QUERIES)),
   'tortoise.models.Model': set('save', 'delete', 'fetch_related', 'refresh_from_db', 'create', 'get', 'get_or_none', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update'),
   'beanie.Document': set('insert', 'save', 'delete', 'replace', 'save_changes', 'get', 'insert_one', 'insert_many', 'find_one', 'set', 'inc', 'delete_all', 'fetch_link', 'fetch_all_links'),
   'beanie.odm.queries.find.FindMany': set('to_list', 'count', 'first_or_none', 'delete', 'update'),

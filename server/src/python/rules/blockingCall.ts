@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
+import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
 import { firstAtOrAfter } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
@@ -473,13 +474,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: Blockin
   return { api, qualified: `${cls}.${method}` };
 }
 
-/** Django ORM calls that query the database now (querysets themselves are lazy), on a manager or queryset. */
-const DJANGO_QUERIES = new Set([
-  'get', 'create', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'count', 'exists', 'first', 'last',
-  'earliest', 'latest', 'in_bulk', 'aggregate', 'update', 'delete', 'contains', 'explain',
-]);
-/** The same, on a model instance. */
-const DJANGO_INSTANCE_QUERIES = new Set(['save', 'delete', 'refresh_from_db']);
+const DJANGO_QUERY_SET = new Set(DJANGO_QUERIES);
+const DJANGO_INSTANCE_QUERY_SET = new Set(DJANGO_INSTANCE_QUERIES);
 
 /**
  * `Article.objects.get(...)`, `article.save()` in an async function: Django refuses synchronous
@@ -491,11 +487,11 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   const attribute = field(fn, 'attribute');
   const receiver = field(fn, 'object');
   const method = attribute ? textOf(attribute) : '';
-  if (!receiver || !attribute || (!DJANGO_QUERIES.has(method) && !DJANGO_INSTANCE_QUERIES.has(method))) return false;
+  if (!receiver || !attribute || (!DJANGO_QUERY_SET.has(method) && !DJANGO_INSTANCE_QUERY_SET.has(method))) return false;
   if (!ctx.scope.isAsyncContext(call)) return false;
   const cls = resolver().libraryClassOfReceiver(
     receiver,
-    (lib) => (lib === 'django.db.models.Manager' && DJANGO_QUERIES.has(method)) || (lib === 'django.db.models.Model' && DJANGO_INSTANCE_QUERIES.has(method)),
+    (lib) => (lib === 'django.db.models.Manager' && DJANGO_QUERY_SET.has(method)) || (lib === 'django.db.models.Model' && DJANGO_INSTANCE_QUERY_SET.has(method)),
   );
   if (!cls) return false;
   const owner = ctx.scope.enclosingFunction(call);

@@ -101,6 +101,8 @@ export class AwaitableResolver {
   private aliasHops = 0;
   /** Bindings whose class is being worked out (a guard against bindings that refer to themselves). */
   private readonly resolvingBindings = new Set<number>();
+  /** Each project class's resolution order, once worked out. */
+  private readonly mroCache = new Map<ClassSummary, MroEntry[]>();
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
@@ -509,19 +511,38 @@ export class AwaitableResolver {
   }
 
   /**
-   * The first answer `own` gives for a class or, in order, its project base classes (null: the
-   * class answers that there is none, and its bases are not asked).
+   * The first answer `own` gives for a class or one of its project base classes, in Python's
+   * method resolution order (null: that class decides there is none, and the classes after it
+   * are not asked).
    */
   private inClassOrBases<T>(cls: ClassSummary, module: ModuleSummary, depth: number, own: (c: ClassSummary, m: ModuleSummary) => T | null | undefined): T | undefined {
-    const found = own(cls, module);
-    if (found !== undefined) return found ?? undefined;
-    if (depth > MAX_HOPS) return undefined;
-    for (const base of cls.bases) {
-      const b = this.classInModule(base, module);
-      const inBase = b && this.inClassOrBases(b.cls, b.module, depth + 1, own);
-      if (inBase) return inBase;
+    for (const entry of this.mro(cls, module, depth)) {
+      const found = own(entry.cls, entry.module);
+      if (found !== undefined) return found ?? undefined;
     }
     return undefined;
+  }
+
+  /**
+   * A project class and its project bases in C3 order (`class D(B, C)` with `B(A)`, `C(A)`: D, B,
+   * C, A), so a diamond finds the override in C before A's method. Library bases are left out;
+   * an order C3 cannot give (Python rejects such a class) falls back to depth first.
+   */
+  private mro(cls: ClassSummary, module: ModuleSummary, depth: number): MroEntry[] {
+    const cached = this.mroCache.get(cls);
+    if (cached) return cached;
+    const self: MroEntry = { cls, module };
+    let result = [self];
+    if (depth <= MAX_HOPS) {
+      // Placeholder against cycles (`class A(B)`, `class B(A)` across modules).
+      this.mroCache.set(cls, result);
+      const bases = cls.bases.map((b) => this.classInModule(b, module)).filter((b): b is MroEntry => !!b && b.cls !== cls);
+      const lists = [...bases.map((b) => this.mro(b.cls, b.module, depth + 1)), bases];
+      const merged = c3Merge(lists.map((l) => l.slice()));
+      result = [self, ...(merged ?? dedupe(lists.flat()))].filter((e, i) => i === 0 || e.cls !== cls);
+    }
+    this.mroCache.set(cls, result);
+    return result;
   }
 
   /** A class named (as written) inside `module`: defined there or imported into it from the project. */
@@ -1014,4 +1035,27 @@ export class AwaitableResolver {
     if (parentScope.parent?.kind !== 'module') return undefined;
     return this.here.classes.get(parentScope.name);
   }
+}
+
+interface MroEntry {
+  cls: ClassSummary;
+  module: ModuleSummary;
+}
+
+/** C3's merge of base orders (each list is consumed); undefined when no consistent order exists. */
+function c3Merge(lists: MroEntry[][]): MroEntry[] | undefined {
+  const out: MroEntry[] = [];
+  for (;;) {
+    const live = lists.filter((l) => l.length > 0);
+    if (live.length === 0) return out;
+    const head = live.map((l) => l[0]).find((h) => !live.some((l) => l.slice(1).some((e) => e.cls === h.cls)));
+    if (!head) return undefined;
+    out.push(head);
+    for (const l of live) if (l[0].cls === head.cls) l.shift();
+  }
+}
+
+function dedupe(entries: MroEntry[]): MroEntry[] {
+  const seen = new Set<ClassSummary>();
+  return entries.filter((e) => !seen.has(e.cls) && !!seen.add(e.cls));
 }

@@ -203,7 +203,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Every report below needs an argument that returns a promise: asking that of each argument
     // is much cheaper than resolving the call's signatures, so it comes first.
     if (!call.arguments.some((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && returnsPromise(a))) return;
-    if (isRemoval(call.callee) || isPromiseFinally(call.callee)) return;
+    if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee)) return;
     const t = typed(call);
     const calleeType = t ? typed(call.callee) : undefined;
     const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
@@ -230,6 +230,26 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (index === undefined) return;
     const arg = call.arguments[index];
     if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+  };
+
+  /**
+   * `emitter.on(...)` on an emitter made with `captureRejections: true` (or after the process-wide
+   * `EventEmitter.captureRejections = true`): Node handles the rejection of an async listener's
+   * promise and routes it to the `'error'` event.
+   */
+  let capturing: { all: boolean; receivers: Set<string> } | undefined;
+  const isCapturingListener = (calleeNode: Node): boolean => {
+    const callee = unwrap(calleeNode);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !LISTENER_METHODS.has(callee.property.name)) return false;
+    if (!ctx.text.includes('captureRejections')) return false;
+    capturing ??= capturingEmitters(ctx);
+    if (capturing.all) return true;
+    const receiver = unwrap(callee.object);
+    if (receiver.type === 'ThisExpression') {
+      const cls = enclosingClass(receiver);
+      return !!cls && capturing.receivers.has(`class:${cls.range[0]}`);
+    }
+    return capturing.receivers.has(ctx.text.slice(receiver.range[0], receiver.range[1]));
   };
 
   const checkPredicate = (call: TSESTree.CallExpression): void => {
@@ -535,6 +555,45 @@ function mayBeFunction(arg: Node): boolean {
 }
 
 /** `off`/`removeListener`/`removeEventListener` only compare the function: they never call it. */
+/**
+ * Emitters of this file made with `captureRejections: true`: the names they are bound to
+ * (`const bus = new EventEmitter({...})`, `this.events = ...`), `class:<start>` for a subclass
+ * passing the option to `super()`; `all` after `EventEmitter.captureRejections = true`.
+ */
+function capturingEmitters(ctx: TsRuleContext): { all: boolean; receivers: Set<string> } {
+  const receivers = new Set<string>();
+  let all = false;
+  const isTrue = (n: Node | null | undefined): boolean => !!n && n.type === 'Literal' && n.value === true;
+  visit(ctx.ast, (node) => {
+    if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && !node.left.computed && node.left.property.type === 'Identifier' && node.left.property.name === 'captureRejections' && isTrue(node.right)) {
+      all = true;
+      return;
+    }
+    if (node.type !== 'NewExpression' && !(node.type === 'CallExpression' && node.callee.type === 'Super')) return;
+    const options = node.arguments.find((a) => a.type === 'ObjectExpression');
+    if (options?.type !== 'ObjectExpression') return;
+    const captures = options.properties.some(
+      (p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'captureRejections' && isTrue(p.value),
+    );
+    if (!captures) return;
+    if (node.type === 'CallExpression') {
+      const cls = enclosingClass(node);
+      if (cls) receivers.add(`class:${cls.range[0]}`);
+      return;
+    }
+    const parent = node.parent;
+    if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') receivers.add(parent.id.name);
+    else if (parent?.type === 'AssignmentExpression') receivers.add(ctx.text.slice(parent.left.range[0], parent.left.range[1]));
+    else if (parent?.type === 'PropertyDefinition' && !parent.computed && parent.key.type === 'Identifier') receivers.add(`this.${parent.key.name}`);
+  });
+  return { all, receivers };
+}
+
+function enclosingClass(node: Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return n;
+  return undefined;
+}
+
 function isRemoval(calleeNode: Node): boolean {
   const callee = unwrap(calleeNode);
   return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && REMOVERS.has(callee.property.name);

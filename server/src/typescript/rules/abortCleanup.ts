@@ -1341,9 +1341,15 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // Fire and forget (`p.catch(() => {})` as a statement): nobody takes the result for a
       // success. Unless the handler shows a failure (`setError('Could not load')`): an abort —
       // the effect's clean-up, a newer request — then shows as an error.
+      // Likewise a background loop's handle (`this.loop = this.run(signal).catch(log)`): what
+      // waits for it (a `stop()`) waits for the end, not for a result.
       const { parent } = outerParent(node);
       const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
-      if (statement && quietHandler(handler.body)) return;
+      const handle =
+        (parent?.type === 'AssignmentExpression' && parent.left.type === 'MemberExpression' && unwrap(parent.left.object).type === 'ThisExpression') ||
+        parent?.type === 'PropertyDefinition';
+      const noValue = handler.body.type === 'BlockStatement' ? !handler.body.body.some((st) => st.type === 'ReturnStatement' && st.argument) : handler.body.type === 'CallExpression';
+      if ((statement || (handle && noValue)) && quietHandler(handler.body)) return;
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
       const around = signalsAround(node);
       if (!bearsSignal(callee.object, around)) return;

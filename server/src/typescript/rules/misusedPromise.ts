@@ -61,6 +61,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const returnsPromise = (node: Node): boolean => {
     const e = unwrap(node);
     if (isFunction(e) && e.async && !e.generator) return true;
+    // A plain function that returns nothing, or a generator, cannot give a promise: no type query.
+    if (isFunction(e) && (e.generator || returnsNothing(e))) return false;
     const t = typed(node);
     if (t) return returnsThenable(t.s.checker, t.type, t.tsNode);
     return syntacticallyAsync(node);
@@ -535,6 +537,20 @@ function boundFunction(node: Node): Node | undefined {
 }
 
 /** Whether an argument can evaluate to a function (literals, objects, arrays, templates cannot). */
+/** A function with a block body and no `return <value>` of its own. */
+function returnsNothing(fn: TSESTree.FunctionLike): boolean {
+  if (!fn.body || fn.body.type !== 'BlockStatement') return false;
+  let value = false;
+  visit(
+    fn.body,
+    (n) => {
+      if (n.type === 'ReturnStatement' && n.argument) value = true;
+    },
+    (n) => value || isFunction(n),
+  );
+  return !value;
+}
+
 function mayBeFunction(arg: Node): boolean {
   const e = unwrap(arg);
   switch (e.type) {

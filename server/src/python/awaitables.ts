@@ -25,6 +25,7 @@ import {
   LIBRARY_ATTRIBUTES,
   METHOD_RESULTS,
   SYNC_PAST,
+  isNotCoroutine,
   knownLibraryClass,
 } from './knowledge/awaitables';
 import {
@@ -213,6 +214,32 @@ export class AwaitableResolver {
     if (!callee) return false;
     if (callee.def) return !isAsyncFunction(callee.def) && isEventLoopClassName(classNameOfAnnotation(callee.def.childForFieldName('return_type')) ?? '');
     return !callee.summary.isAsync && isEventLoopClassName(callee.summary.returns ?? '');
+  }
+
+  /**
+   * Whether `call` surely gives an awaitable that is not a coroutine: a library function that
+   * returns a future (`asyncio.wrap_future`), or a plain `def` of the project (a function, or a
+   * method of the receiver's class, Protocols included) annotated to return a `Future`, a `Task`
+   * or an `Awaitable`.
+   */
+  givesOtherAwaitable(call: Node): boolean {
+    const fn = field(call, 'function');
+    if (!fn) return false;
+    const type = typeOf(fn);
+    if (type === 'identifier' || type === 'attribute') {
+      const r = this.ctx.scope.resolve(fn);
+      if (r && r.via !== 'unbound' && isNotCoroutine(r.name)) return true;
+    }
+    const other = (isAsync: boolean, returns: string | undefined): boolean => !isAsync && !!returns && /(^|\.)(Future|Task|Awaitable)$/.test(returns);
+    const callee = this.projectFunctionCalled(call);
+    if (callee) return callee.def ? other(isAsyncFunction(callee.def), classNameOfAnnotation(callee.def.childForFieldName('return_type'))) : other(callee.summary.isAsync, callee.summary.returns);
+    if (type !== 'attribute') return false;
+    const receiver = field(fn, 'object');
+    const method = field(fn, 'attribute');
+    const cls = receiver && method ? this.classOfReceiver(receiver) : undefined;
+    if (cls?.kind !== 'project') return false;
+    const m = this.findMethod(cls.summary, cls.module, textOf(method!), 0);
+    return !!m && other(m.fn.isAsync, m.fn.returns);
   }
 
   /** The project function a call names: a `def` of this file (its node) or of another module (its summary). */
@@ -840,7 +867,9 @@ export class AwaitableResolver {
     const parent = parentOf(target);
     if (!parent) return undefined;
     // `async for ws in websockets.connect(uri):`, `async for message in queue_iter:`.
-    if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id && parent.child(0)?.type === 'async') {
+    // Loops and comprehensions alike (`[c.close() for c in conns]`).
+    const loop = (parent.type === 'for_statement' || parent.type === 'for_in_clause') && parent.childForFieldName('left')?.id === target.id;
+    if (loop && parent.child(0)?.type === 'async') {
       const iterable = parent.childForFieldName('right');
       if (!iterable) return undefined;
       if (iterable.type === 'call') {
@@ -853,7 +882,7 @@ export class AwaitableResolver {
       return element ? { kind: 'library', name: element } : undefined;
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
-    if (parent.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) {
+    if (loop) {
       let iterable = parent.childForFieldName('right');
       // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
       let values = false;

@@ -12,7 +12,11 @@ export const unawaitedCoroutine: Rule = {
     summary: 'A coroutine is created but never awaited, so its body never runs.',
     what: [
       'A call to a coroutine function whose result is thrown away: used as a bare statement, or',
-      'assigned to a name that is never used afterwards. AsyncSense knows a call makes a coroutine',
+      'assigned to a name that is never used afterwards — also as the element of a list or set',
+      'comprehension (`[fetch(u) for u in urls]` as a statement, or stored and never used), where',
+      'every coroutine it makes is dropped. The project\'s base classes are searched in Python\'s',
+      'method resolution order (C3), so a diamond finds the override the interpreter calls.',
+      'AsyncSense knows a call makes a coroutine',
       'when the callee is',
       '',
       '- an `async def` of the same file or of another module of the project (followed through',

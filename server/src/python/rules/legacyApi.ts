@@ -43,13 +43,15 @@ function makesCoroutine(resolver: AwaitableResolver, call: Node): boolean {
 
 /**
  * Whether a call is known to give an awaitable that is not a coroutine: a future
- * (`loop.run_in_executor(...)`, `gather(...)`), another library awaitable, or the result of a
- * parameter annotated as returning an `Awaitable`/`Future`. Calls of unknown callees are taken
+ * (`loop.run_in_executor(...)`, `gather(...)`, `wrap_future(...)`), another library awaitable, a
+ * project function or method annotated to return a `Future`/`Task`/`Awaitable`, or the result of
+ * a parameter annotated as returning one. Calls of unknown callees are taken
  * for the coroutines they usually are.
  */
 function makesOtherAwaitable(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
   const awaitable = resolver.awaitableCall(call);
   if (awaitable) return !makesCoroutine(resolver, call);
+  if (resolver.givesOtherAwaitable(call)) return true;
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'identifier') return false;
   // `for f in factories` / `[... f() for f in factories]`: what the parameter iterated holds.

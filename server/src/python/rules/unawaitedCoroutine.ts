@@ -90,6 +90,24 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       checkReturned(ctx, resolver, call);
       continue;
     }
+    // `[fetch(u) for u in urls]` as a statement, or stored and never used: a list of coroutines.
+    const comprehension = madeByComprehension(call);
+    if (comprehension) {
+      if (!maybeDiscarded(comprehension)) continue;
+      resolver ??= new AwaitableResolver(ctx);
+      const made = resolver.awaitableCall(call);
+      if (!made || made.generator || isScheduled(made)) continue;
+      const discarded = discardKind(ctx, comprehension);
+      if (!discarded || expectedToRaise(call)) continue;
+      const where = discarded === 'statement' ? 'are never awaited' : `are stored in '${discarded}' but never awaited`;
+      ctx.report({
+        message: `The coroutines this comprehension makes with ${made.display}() ${where}, so none of them runs: await them (asyncio.gather(*coros), or a TaskGroup)`,
+        range: ctx.rangeOf(call),
+        // Not a shape pyright's reportUnusedCoroutine reports.
+        anchors: [],
+      });
+      continue;
+    }
     if (!maybeDiscarded(call)) continue;
     resolver ??= new AwaitableResolver(ctx);
     const found = resolver.awaitableCall(call);
@@ -310,6 +328,13 @@ function expectedToRaise(call: Node): boolean {
     }
   }
   return false;
+}
+
+/** The list or set comprehension whose element a call is (`[fetch(u) for u in urls]`). */
+function madeByComprehension(call: Node): Node | undefined {
+  const parent = parentOf(call);
+  if (!parent || (typeOf(parent) !== 'list_comprehension' && typeOf(parent) !== 'set_comprehension')) return undefined;
+  return field(parent, 'body')?.id === call.id ? parent : undefined;
 }
 
 /** A bare call statement, or `name = call(...)` as a statement: the shapes discardKind looks at. */

@@ -647,6 +647,10 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   }
   const methods = new Map<string, FunctionSummary>();
   const attributes = new Map<string, string>();
+  // Declared with an annotation (`x: T` in the class body, `self.x: T = ...`): the declaration
+  // wins over what is assigned elsewhere (`self.db: aiosqlite.Connection | None = None`, then
+  // `self.db = await aiosqlite.connect(...)`), as for a type checker.
+  const declaredAttributes = new Map<string, string>();
   const body = cls.childForFieldName('body');
   let root: Node | undefined;
   for (const stmt of body?.namedChildren ?? []) {
@@ -655,24 +659,26 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     const declared = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
     if (declared?.type === 'assignment' && declared.childForFieldName('left')?.type === 'identifier') {
       const named = annotationText(declared.childForFieldName('type'));
-      if (named) addAttribute(attributes, declared.childForFieldName('left')!.text, named);
+      if (named) addAttribute(declaredAttributes, declared.childForFieldName('left')!.text, named);
     }
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
     const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
     const m = summarizeFunction(def, decorators, true, mayYield);
     methods.set(m.name, m);
-    collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes);
+    collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes, declaredAttributes);
   }
+  for (const [attr, cls] of declaredAttributes) attributes.set(attr, cls);
   return { name, bases, baseArguments, methods, attributes };
 }
 
 /**
- * `self.x = Ctor(...)` / `self.x: T = Ctor(...)` in a method body (not in nested functions).
+ * `self.x = Ctor(...)` / `self.x: T = Ctor(...)` in a method body (not in nested functions); the
+ * annotated ones go to `declared`.
  * The assignments come from the file's shared search, by position: walking every node of every
  * method through the Node API would cost more than the rest of the summary.
  */
-function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): void {
+function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, declared: Map<string, string>): void {
   const body = fn.childForFieldName('body');
   if (!body) return;
   const start = body.startIndex;
@@ -693,7 +699,7 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>): 
     if (!attr) continue;
     const right = n.childForFieldName('right');
     const annotated = annotationText(n.childForFieldName('type'));
-    if (annotated) addAttribute(out, attr, annotated);
+    if (annotated) addAttribute(declared, attr, annotated);
     else if (right?.type === 'call') {
       const callee = right.childForFieldName('function');
       // `self._pubsub = r.pubsub()` with `r: redis.Redis` among the parameters: what the

@@ -18,7 +18,10 @@ export const cancelledTaskNotAwaited: Rule = {
       'task, storing it or passing it to another call counts as a hand-off; mentioning it in a log',
       'line or a `print()` (`logging.info("cancelled %s", task)`) does not, since nothing waits for it.',
       'A cancel followed at once by `return` or by raising a new exception (`task.cancel(); raise',
-      'TimeoutError`) is reported whatever other paths do with the task. Also `for w in workers:',
+      'TimeoutError`) is reported whatever other paths do with the task, and so is a bare `raise` in a',
+      'handler of ordinary errors (`except Exception: task.cancel(); raise`); in a handler of the',
+      'function\'s own cancellation (`except CancelledError`, `BaseException`, bare `except:`) it passes',
+      'that cancellation on and is not reported. Also `for w in workers:',
       'w.cancel()` over a list of new tasks that is never awaited afterwards.',
     ].join('\n'),
     why: [

@@ -85,11 +85,25 @@ function leavesRightAfter(call: Node, name: string): boolean {
   for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
     if (next.type === 'comment') continue;
     if (next.descendantsOfType('identifier').some((i) => i?.text === name)) return false;
-    // A bare `raise` in a handler passes the caller's own cancellation on: not this case.
-    if ((next.type === 'raise_statement' && next.namedChildren.some((c) => c?.type !== 'comment')) || next.type === 'return_statement') return true;
+    // A bare `raise` in a handler of the function's own cancellation passes it on (the usual
+    // clean-up of children on the way out): not this case. In a handler of ordinary errors
+    // (`except Exception: task.cancel(); raise`) it leaves like any other raise.
+    const bare = next.type === 'raise_statement' && !next.namedChildren.some((c) => c?.type !== 'comment');
+    if ((next.type === 'raise_statement' && (!bare || handlesOrdinaryErrorsOnly(call))) || next.type === 'return_statement') return true;
     if (next.type !== 'expression_statement') return false;
   }
   return false;
+}
+
+/** Whether the `except` clause around `node` catches only ordinary errors: not CancelledError, BaseException, nor everything. */
+function handlesOrdinaryErrorsOnly(node: Node): boolean {
+  let clause: Node | null = node.parent;
+  while (clause && clause.type !== 'except_clause' && clause.type !== 'function_definition') clause = clause.parent;
+  if (clause?.type !== 'except_clause') return false;
+  const caught = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
+  if (!caught) return false;
+  const names = (caught.type === 'as_pattern' ? caught.namedChildren[0] : caught)?.text ?? '';
+  return names !== '' && !/\b(BaseException|CancelledError|Cancelled|KeyboardInterrupt|SystemExit|get_cancelled_exc_class)\b/.test(names);
 }
 
 /**

@@ -560,6 +560,9 @@ function registeredHandlers(ctx: PythonRuleContext): Set<string> {
   return names;
 }
 
+/** Reading a response as a stream: `async for line in resp.content`, `resp.aiter_lines()`, `client.stream(...)`, SSE helpers. */
+const STREAM_READ = /\basync\s+for\b[^\n]*\b(in\s+\w+\.content\b|\.aiter_(lines|bytes|text|raw)\s*\(|\.iter_(any|chunked|chunks|lines)\s*\(|\.aiter_sse\s*\()|\.stream\s*\(\s*["']GET|\baconnect_sse\s*\(|\bsse_client\s*\(/;
+
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
@@ -574,8 +577,11 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
         if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
-        // A reconnect loop: each session serves one long-lived websocket.
-        if (/\.ws_connect\s*\(/.test(n.childForFieldName('body')?.text ?? '')) break;
+        // A reconnect loop: each session serves one long-lived websocket, or (in a `while` loop)
+        // one long-lived stream read to its end (server-sent events, a chunked feed).
+        const body = n.childForFieldName('body')?.text ?? '';
+        if (/\.ws_connect\s*\(/.test(body)) break;
+        if (n.type === 'while_statement' && STREAM_READ.test(body)) break;
         where = 'in a loop: every iteration opens a new connection pool';
         break;
       }

@@ -10,7 +10,7 @@ import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
 import { firstAtOrAfter } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -506,6 +506,21 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   return true;
 }
 
+/** Openers of compressed files that also take a file object to wrap. */
+const COMPRESSED_OPENERS = new Set(['gzip.open', 'bz2.open', 'lzma.open']);
+
+/** `gzip.open(io.BytesIO(raw))`, or a name bound to one: a file in memory, nothing touches the disk. */
+function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
+  let arg: Node | null | undefined = callArguments(call)[0];
+  if (arg?.type === 'identifier') {
+    const found = ctx.scope.lookup(arg.text, arg);
+    arg = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+  }
+  const fn = arg?.type === 'call' ? arg.childForFieldName('function') : null;
+  const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  return !!r && (r.name === 'io.BytesIO' || r.name === 'io.StringIO');
+}
+
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const { scope } = ctx;
   const usesDjango = ctx.text.includes('django');
@@ -530,6 +545,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
+    if (COMPRESSED_OPENERS.has(qualifiedName) && inMemoryFile(ctx, call)) continue;
     if (!scope.isAsyncContext(call)) continue;
     const owner = scope.enclosingFunction(call);
     const written = fn.text.replace(/\s+/g, '');

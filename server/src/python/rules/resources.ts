@@ -57,6 +57,9 @@ function usesOf(owner: Node, target: Node): Node[] {
 
 type Fate = 'owned-elsewhere' | 'closed-in-finally' | 'closed-on-success-path' | 'never-closed';
 
+/** Builtins that only look at an object: passing a resource to them hands nothing on. */
+const INSPECTING_BUILTINS = new Set(['isinstance', 'hasattr', 'getattr', 'print', 'repr', 'str', 'id', 'type', 'len', 'bool']);
+
 /** Dunder methods that close any context manager: calling them (or handing them on) closes it too. */
 const EXIT_METHODS = ['__aexit__', '__exit__'];
 
@@ -67,6 +70,7 @@ const EXIT_METHODS = ['__aexit__', '__exit__'];
 function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: Node } {
   let closedSomewhere = false;
   let closedOnError = false;
+  let lent = false;
   for (const use of uses) {
     const parent = use.parent;
     if (!parent) return { fate: 'owned-elsewhere' };
@@ -88,14 +92,24 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
     }
     // async with x / with x
     if (parent.type === 'with_item' || parent.type === 'as_pattern' && parent.parent?.type === 'with_item') return { fate: 'owned-elsewhere' };
-    // return x / yield x / stored / passed on / aliased
-    if (parent.type === 'return_statement' || parent.type === 'yield' || parent.type === 'argument_list' || parent.type === 'keyword_argument') return { fate: 'owned-elsewhere' };
+    // Passed to a call: handed on, unless the function closes it itself afterwards (a loan, see below).
+    if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
+      // `isinstance(f, ...)`, `print(f)`: looked at, not taken.
+      const callee = (parent.type === 'argument_list' ? parent : parent.parent)?.parent?.childForFieldName('function');
+      if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
+      continue;
+    }
+    // return x / yield x / stored / aliased
+    if (parent.type === 'return_statement' || parent.type === 'yield') return { fate: 'owned-elsewhere' };
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === use.id) return { fate: 'owned-elsewhere' };
     if (['list', 'tuple', 'set', 'dictionary', 'pair', 'expression_list', 'parenthesized_expression'].includes(parent.type)) return { fate: 'owned-elsewhere' };
     if (parent.type === 'global_statement' || parent.type === 'nonlocal_statement') return { fate: 'owned-elsewhere' };
   }
   // Closed by a catch-all handler and on the way out: every path closes it.
   if (closedSomewhere && closedOnError) return { fate: 'owned-elsewhere' };
+  // Passed to a call and never closed here: whoever took it closes it. Closed here as well, it
+  // was only lent (`listing = await list_remote(session, url)`, then `await session.close()`).
+  if (lent && !closedSomewhere && !closedOnError) return { fate: 'owned-elsewhere' };
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 

@@ -463,6 +463,8 @@ interface Lent {
   /** Methods of the lent object that give it back (read a response's body, release it). */
   consumers: ReadonlySet<string>;
   message: (callee: string, name: string) => string;
+  /** When it is given back further down, but an exit before that leaves it out. */
+  partial?: (callee: string, name: string, exit: Node) => string;
 }
 
 const LENT: readonly Lent[] = [
@@ -475,6 +477,8 @@ const LENT: readonly Lent[] = [
     methods: RESPONSE_METHODS,
     consumers: RESPONSE_CONSUMERS,
     message: (callee, name) => `The response from ${callee}() is never read nor released: its connection stays checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
+    partial: (callee, name, exit) =>
+      `The response from ${callee}() is read or released on one path only: the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves with its connection checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
   },
   {
     // `conn = await pool.acquire()` on an asyncpg pool, never given back with `pool.release(conn)`.
@@ -486,6 +490,28 @@ const LENT: readonly Lent[] = [
       `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
   },
 ];
+
+/**
+ * A `return` or `raise` of `fn` (not of a nested scope) between `from` and `to` that does not
+ * hand on the variable `to` names: the path it ends skips whatever `to` does.
+ */
+function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>): Node | undefined {
+  for (const exit of fn.descendantsOfType(['return_statement', 'raise_statement'])) {
+    if (!exit || exit.startIndex <= from.endIndex || exit.startIndex >= to.startIndex) continue;
+    let nested = false;
+    for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) if (NESTED_SCOPES.has(n.type)) nested = true;
+    // `return resp` or `raise Failed(resp)` hand it on, `raise Failed(await resp.text())` reads
+    // it; reading `resp.status` in the message does neither.
+    const handsOn = exit.descendantsOfType('identifier').some((i) => {
+      if (i?.text !== to.text) return false;
+      const access = i.parent?.type === 'attribute' && i.parent.childForFieldName('object')?.id === i.id ? i.parent : undefined;
+      return !access || consumers.has(access.childForFieldName('attribute')?.text ?? '');
+    });
+    if (nested || handsOn) continue;
+    return exit;
+  }
+  return undefined;
+}
 
 /**
  * `x = await lender.method(...)` whose result is never given back: not consumed through one of its
@@ -517,17 +543,24 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     if (!kind) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
-    let handled = false;
+    let consumed: Node | undefined;
+    let handedOn = false;
     for (const use of usesOf(owner.node, target)) {
       const parent = use.parent;
       if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
-        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) handled = true;
+        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) consumed ??= use;
         continue;
       }
-      handled = true; // returned, passed on, entered with `async with`, stored...
+      handedOn = true; // returned, passed on, entered with `async with`, stored...
     }
-    if (handled) continue;
-    ctx.report({ message: kind.message(fn.text, target.text), range: ctx.rangeOf(assignment) });
+    if (handedOn) continue;
+    if (!consumed) {
+      ctx.report({ message: kind.message(fn.text, target.text), range: ctx.rangeOf(assignment) });
+      continue;
+    }
+    // Read or released further down, but a `return`/`raise` before that leaves it checked out.
+    const exit = exitBetween(owner.node, assignment, consumed, kind.consumers);
+    if (exit && kind.partial) ctx.report({ message: kind.partial(fn.text, target.text, exit), range: ctx.rangeOf(assignment) });
   }
 }
 

@@ -186,7 +186,9 @@ export const swallowedAbort: Rule = {
       'alike): its condition reads `signal.aborted`',
       '(`while (!signal.aborted)`), or its body leaves it when the signal is aborted',
       '(`if (signal.aborted) break;`, `return` or `throw`, or `signal.throwIfAborted()`; the throwing',
-      'forms only outside the `try` block, or the promise, whose handler would catch them).',
+      'forms only outside the `try` block, or the promise, whose handler would catch them), or it is a',
+      '`for await` over an iterator given the signal (`on(emitter, \'job\', { signal })`, `setInterval(ms,',
+      'v, { signal })` from `timers/promises`), which throws the `AbortError` at its next turn.',
     ].join('\n'),
     why: [
       'Aborting rejects the pending work with an `AbortError` so that every caller up the chain',

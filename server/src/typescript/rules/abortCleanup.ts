@@ -1390,9 +1390,23 @@ function loopStopsOnAbort(from: Node, guarded: Node): boolean {
       });
       if (found) return true;
     }
+    // `for await (const e of on(emitter, 'job', { signal }))`, `setInterval(ms, v, { signal })`
+    // from timers/promises: the iterator itself throws the AbortError at the next turn.
+    if (n.type === 'ForOfStatement' && n.await && iteratesWithSignal(n.right)) return true;
     if (bodyLeavesOnAbort(n, guarded)) return true;
   }
   return false;
+}
+
+/** A call given a `signal` (an options property, or an argument named like one): bound to it. */
+function iteratesWithSignal(iterable: Node): boolean {
+  const call = unwrap(iterable);
+  if (call.type !== 'CallExpression') return false;
+  return call.arguments.some((a) => {
+    if (a.type === 'Identifier') return /signal$/i.test(a.name);
+    if (a.type !== 'ObjectExpression') return false;
+    return a.properties.some((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'signal');
+  });
 }
 
 function bodyLeavesOnAbort(loop: Node & { body: Node }, guarded: Node): boolean {

@@ -1585,6 +1585,8 @@ function swallows(body: Node, errName: string | undefined): boolean {
         else if (name && PROPAGATING_FUNCTIONS.test(name) && n.arguments.length > 0) handled = true;
         else if (callee.type === 'MemberExpression' && name === 'exit' && ctxFreeName(callee.object) === 'process') handled = true;
         else if (callee.type === 'MemberExpression' && name === 'reject' && ctxFreeName(callee.object) === 'Promise') handled = true;
+        // `res.status(502).json(...)`: the client is told of the failure.
+        else if (callee.type === 'MemberExpression' && name && /^(status|code|sendStatus)$/.test(name) && errorResponse(n)) handled = true;
         return;
       }
       default:
@@ -1628,9 +1630,28 @@ function returnsFailure(arg: Node): boolean {
   }
   if (a.type === 'CallExpression' || a.type === 'NewExpression') {
     const name = ctxFreeName(a.callee);
-    return !!name && /^(err|error|fail|failure|left|reject)$|Error$/i.test(name);
+    return (!!name && /^(err|error|fail|failure|left|reject)$|Error$/i.test(name)) || errorResponse(a);
   }
   return false;
+}
+
+/**
+ * An HTTP error response: `new Response(body, { status: 502 })`, `Response.json(x, { status: 500 })`,
+ * Hono's `c.json(x, 502)`, `res.status(502).json(...)`, `reply.code(503).send()`.
+ */
+function errorResponse(expr: Node): boolean {
+  const isError = (n: Node | undefined): boolean => !!n && n.type === 'Literal' && typeof n.value === 'number' && n.value >= 400 && n.value < 600;
+  let found = false;
+  visit(expr, (n) => {
+    if (found) return;
+    if (n.type === 'Property' && keyName(n) === 'status' && isError(n.value)) found = true;
+    else if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression') {
+      const method = propName(n.callee) ?? '';
+      if (/^(status|code|sendStatus)$/.test(method) && isError(n.arguments[0])) found = true;
+      else if (/^(json|text|html|body|send|newResponse)$/.test(method) && n.arguments.slice(1).some((arg) => isError(arg))) found = true;
+    }
+  }, (n) => isFunction(n));
+  return found;
 }
 
 /** Whether a reference to the caught error leaves the handler (rather than being logged or inspected). */

@@ -67,7 +67,8 @@ export const unclosedResource: Rule = {
       "on it with `events.once(sock, 'connect')` or `events.on()` is not a hand-off, and waiting for",
       "its end after closing it yourself (`out.end(); await once(out, 'finish')`, `await finished(out)`)",
       'does not close it on the paths that throw before `end()`. Whether',
-      'anything can throw before the close ignores listener set-up on the resource and awaiting a',
+      'anything can throw before the close ignores listener set-up and writes on the resource itself',
+      '(`out.write(row)`: a stream reports a failed write through `\'error\'`, it does not throw) and awaiting a',
       "`new Promise((resolve) => sock.once('connect', resolve))`, which cannot throw.",
     ].join('\n'),
     why: [

@@ -331,6 +331,16 @@ function configures(call: TSESTree.CallExpression, name: string): boolean {
 }
 
 /**
+ * `out.write(chunk)` on the resource itself: a stream reports a failed write through its `'error'`
+ * event and the write's callback, it does not throw.
+ */
+function writesTo(call: TSESTree.CallExpression, name: string): boolean {
+  const callee = call.callee;
+  return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.object.name === name
+    && callee.property.type === 'Identifier' && /^(write|cork|uncork)$/.test(callee.property.name);
+}
+
+/**
  * `new Promise((resolve) => socket.once('connect', resolve))`: an executor without `reject`
  * that only sets up listeners on the resource and calls `resolve`. Awaiting it cannot throw.
  */
@@ -352,15 +362,15 @@ function quietPromise(node: Node, name: string): boolean {
 
 /**
  * Whether anything that can throw (a call, `await`, `new`, `throw`) lies between two offsets of
- * `fn`. Listener set-up on the resource itself and awaiting a promise that cannot reject are
- * quiet; so are the bodies of callbacks (the call that takes one counts, and they run later).
+ * `fn`. Listener set-up and writes on the resource itself and awaiting a promise that cannot
+ * reject are quiet; so are the bodies of callbacks (the call that takes one counts, and they run later).
  */
 function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string): boolean {
   let found = false;
   visit(fn.body ?? fn, (node) => {
     if (found || node.range[0] < from || node.range[1] > to) return;
     if (node.type === 'AwaitExpression' && quietPromise(unwrap(node.argument), name)) return;
-    if (node.type === 'CallExpression' && configures(node, name)) return;
+    if (node.type === 'CallExpression' && (configures(node, name) || writesTo(node, name))) return;
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
   }, (node) => isFunction(node) || quietPromise(node, name));
   return found;

@@ -1876,6 +1876,15 @@ function looksLikeServerCode(ctx: TsRuleContext): boolean {
   return !browser;
 }
 
+/** Test runners: their per-test timeout already bounds a stalled fetch. */
+const TEST_RUNNERS = ['test', 'vitest', '@jest/globals', '@playwright/test', 'mocha', 'ava', 'tap', 'uvu', 'bun:test'];
+
+/** A test file: named `*.test.*`/`*.spec.*`, or importing a test runner. */
+function isTestModule(ctx: TsRuleContext): boolean {
+  if (/\.(test|spec)\.[cm]?[jt]sx?$/i.test(ctx.filePath)) return true;
+  return TEST_RUNNERS.some((m) => ctx.imports.importsOf(m).length > 0);
+}
+
 export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
   if (isDeclarationFile(ctx.filePath)) return;
   const candidates: TSESTree.CallExpression[] = [];
@@ -1895,7 +1904,7 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
     }
     candidates.push(n);
   });
-  if (candidates.length === 0 || !looksLikeServerCode(ctx)) return;
+  if (candidates.length === 0 || !looksLikeServerCode(ctx) || isTestModule(ctx)) return;
   const types = new LazyTypes(ctx);
   for (const call of candidates) {
     if (requestCarriesSignal(call.arguments[0], types)) continue;

@@ -8,7 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
-import { firstAtOrAfter } from '../project';
+import { firstAtOrAfter, subscriptParts } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, assignedValue, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -259,6 +259,12 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     const right = field(parent, 'right');
     return right ? receiverClass(ctx, right, depth + 1) : undefined;
   }
+  // `for path in folder.iterdir():`, `for path in sorted(root.glob("*.sql")):`, `for path in paths:`
+  // with `paths: list[Path]`: each item is a path.
+  if (parent && (parentType === 'for_statement' || parentType === 'for_in_clause') && field(parent, 'left')?.id === target.id && parent.child(0)?.type !== 'async') {
+    const iterable = field(parent, 'right');
+    return iterable && pathItems(ctx, iterable, depth + 1) ? 'pathlib.Path' : undefined;
+  }
   if (parent && parentType === 'as_pattern_target') {
     // `with requests.Session() as s:`: these classes return themselves from __enter__.
     const pattern = parentOf(parent);
@@ -266,6 +272,36 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** Path methods that list paths: iterating what they give yields paths. */
+const PATH_LISTINGS = new Set(['iterdir', 'glob', 'rglob']);
+
+/** Whether iterating `iterable` yields `pathlib.Path` objects. */
+function pathItems(ctx: PythonRuleContext, iterable: Node, depth: number): boolean {
+  if (depth > 6) return false;
+  if (typeOf(iterable) === 'call') {
+    const fn = field(iterable, 'function');
+    const args = callArguments(iterable);
+    // `sorted(...)`, `list(...)`: the same items.
+    if (fn && typeOf(fn) === 'identifier' && /^(sorted|list|tuple|reversed|set)$/.test(textOf(fn)) && args.length >= 1) return pathItems(ctx, args[0], depth + 1);
+    if (fn && typeOf(fn) === 'attribute' && PATH_LISTINGS.has(field(fn, 'attribute')?.text ?? '')) {
+      const object = field(fn, 'object');
+      return !!object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path';
+    }
+    return false;
+  }
+  if (typeOf(iterable) !== 'identifier') return false;
+  // A parameter annotated as a container of paths: `paths: list[Path]`, `Sequence[pathlib.Path]`.
+  const found = ctx.scope.lookup(textOf(iterable), iterable);
+  const binding = found?.bindings.length === 1 ? found.bindings[0].node : undefined;
+  const param = binding ? parentOf(binding) : undefined;
+  if (!param || (typeOf(param) !== 'typed_parameter' && typeOf(param) !== 'typed_default_parameter')) return false;
+  const annotation = param.childForFieldName('type');
+  const parts = subscriptParts(annotation?.namedChildren[0] ?? annotation!);
+  if (!parts?.head || !/(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|Iterable|Collection)$/.test(parts.head.text) || parts.args.length !== 1) return false;
+  const item = parts.args[0].type === 'type' ? parts.args[0].namedChildren[0] : parts.args[0];
+  return !!item && annotationClass(ctx, item) === 'pathlib.Path';
 }
 
 /** The class of an annotation (`Path`, `pathlib.Path`, `"Path"` is not read), or undefined. */

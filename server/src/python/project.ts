@@ -134,6 +134,8 @@ export class PythonProjectIndex {
    */
   private readonly analysed = new Map<string, { digest: string; summary: ModuleSummary }>();
 
+  /** Handlers registered by call in each module read by routesOf(), by the file's version. */
+  private readonly routes = new Map<string, { key: string; routes: { file: string; name: string }[] }>();
   /** File stats taken during the current pass (the analysis of one file), by absolute path. */
   private readonly stats = new Map<string, fs.Stats | null>();
   /** Search roots of absolute imports, by importing folder; forgotten with the resolutions. */
@@ -227,6 +229,58 @@ export class PythonProjectIndex {
       forgetTree(tree);
       tree.delete();
     }
+  }
+
+  /**
+   * The request handlers a module registers by a call (`app.router.add_get('/x', views.index)`,
+   * `web.get(...)`, `Route('/x', endpoint=...)`, Django's `path('x/', views.index)`): each handler
+   * as the import it names (`views.index` through `from . import views`), resolved to its file.
+   * Read on demand, for the handler modules next to it; cached by the file's version.
+   */
+  routesOf(filePath: string): ReadonlyArray<{ file: string; name: string }> {
+    const abs = path.resolve(filePath);
+    const open = this.overlay.get(abs);
+    const stat = open ? null : this.stat(abs);
+    if (!open && (!stat || !stat.isFile() || stat.size > 2 * 1024 * 1024)) return [];
+    const key = open ? `v${open.version}` : `d${stat!.size}:${stat!.mtimeMs}`;
+    const hit = this.routes.get(abs);
+    if (hit?.key === key) return hit.routes;
+    let text = open?.text;
+    try {
+      text ??= fs.readFileSync(abs, 'utf8');
+    } catch {
+      return [];
+    }
+    const routes: { file: string; name: string }[] = [];
+    if (ROUTE_HINT.test(text) && text.indexOf('\u0000') === -1) {
+      let tree: Tree | undefined;
+      try {
+        tree = this.parse(text);
+        const imports = new Map<string, ImportBinding>();
+        for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
+          if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
+        }
+        for (const ref of routeReferences(tree.rootNode)) {
+          const binding = imports.get(ref.local);
+          if (!binding) continue;
+          // `from .views import index` → (views, index); `from . import views` + `views.index`;
+          // `import app.views as views` + `views.index`.
+          const [module, name] = ref.attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, ref.attribute];
+          if (!name) continue;
+          const file = this.resolveModule(abs, module, binding.level);
+          if (file) routes.push({ file: path.resolve(file), name });
+        }
+      } catch {
+        // unparsable: no routes known
+      } finally {
+        if (tree) {
+          forgetTree(tree);
+          tree.delete();
+        }
+      }
+    }
+    this.routes.set(abs, { key, routes });
+    return routes;
   }
 
   /**
@@ -490,6 +544,35 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
     if (isAsyncFunction(def)) return true;
     return depth > 1 && returnsAsyncWrapper(def, depth - 1);
   });
+}
+
+/** Text without which a module registers no handler by a call. */
+const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(/;
+/** Methods that register a handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
+export const ROUTE_REGISTRARS = new Set([
+  'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
+  'add_api_websocket_route', 'add_websocket_route', 'add_url_rule',
+]);
+/** Functions that make a route from a handler argument: aiohttp's `web.get`, Starlette's `Route`, Django's `path`. */
+const ROUTE_FUNCTIONS = /^((web\.)?(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
+
+/** Handler arguments of the route registrations in a tree, as written: `index` or `views.index`. */
+function routeReferences(root: Node): { local: string; attribute?: string }[] {
+  const out: { local: string; attribute?: string }[] = [];
+  for (const call of root.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || !fn) continue;
+    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (!(method && ROUTE_REGISTRARS.has(method)) && !ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, ''))) continue;
+    for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+      if (value?.type === 'identifier') out.push({ local: value.text });
+      else if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
+        out.push({ local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text });
+      }
+    }
+  }
+  return out;
 }
 
 export function summarizeModule(filePath: string, root: Node, cache?: DefinitionCache): ModuleSummary {

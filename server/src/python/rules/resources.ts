@@ -7,9 +7,11 @@
  * object or in a container, handed to another call, or entered as a context manager belongs to
  * someone else, and nothing is reported.
  */
+import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
+import { ROUTE_REGISTRARS } from '../project';
 import type { PythonRuleContext } from '../context';
 import { decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -582,11 +584,6 @@ function configuredByLoop(call: Node, loop: Node): boolean {
   });
 }
 
-/** Methods that register a request handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
-const ROUTE_REGISTRARS = new Set([
-  'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
-  'add_api_websocket_route', 'add_websocket_route', 'add_url_rule',
-]);
 /** Route constructors that take the handler: `web.get('/x', handler)`, `Route('/x', endpoint)`. */
 const ROUTE_FACTORIES = /^(aiohttp\.web\.(get|post|put|patch|delete|head|route|view)|starlette\.routing\.(Route|WebSocketRoute)|fastapi\.routing\.(APIRoute|APIWebSocketRoute))$/;
 
@@ -605,6 +602,27 @@ function registeredHandlers(ctx: PythonRuleContext): Set<string> {
     }
   }
   return names;
+}
+
+/** Modules that usually register the handlers of the modules next to them. */
+const ROUTING_MODULES = ['routes.py', 'urls.py', 'routing.py', 'app.py', 'main.py', 'server.py', 'web.py', 'api.py', 'application.py', 'asgi.py', '__init__.py'];
+
+/**
+ * Whether a routing module next to this one (in its folder or the folder above: `routes.py`,
+ * Django's `urls.py`, `app.py`, ...) registers the function `name` of this file as a request
+ * handler by a call (`app.router.add_get('/x', handlers.index)`, `path('x/', views.index)`).
+ */
+function registeredNextDoor(ctx: PythonRuleContext, name: string): boolean {
+  const self = path.resolve(ctx.filePath);
+  const here = path.dirname(self);
+  for (const dir of [here, path.dirname(here)]) {
+    for (const file of ROUTING_MODULES) {
+      const candidate = path.join(dir, file);
+      if (candidate === self) continue;
+      if (ctx.project.routesOf(candidate).some((r) => r.file === self && r.name === name)) return true;
+    }
+  }
+  return false;
 }
 
 /** Reading a response as a stream: `async for line in resp.content`, `resp.aiter_lines()`, `client.stream(...)`, SSE helpers. */
@@ -640,7 +658,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         const e = decoratorTarget(d);
         return !!e && e.type === 'attribute' && ROUTE_DECORATOR.test(e.text);
       });
-      const isRegistered = !isHandler && fn.parent?.kind === 'module' && (registered ??= registeredHandlers(ctx)).has(fn.name);
+      const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || registeredNextDoor(ctx, fn.name));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id)) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;

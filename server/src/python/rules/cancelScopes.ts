@@ -9,9 +9,8 @@ import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { assignedValue, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
-import { LOOP_GETTERS } from '../knowledge/awaitables';
+import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
-const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
 const TIMEOUT_SCOPES = new Set([
   'asyncio.timeout', 'asyncio.timeout_at', 'anyio.fail_after', 'anyio.fail_at', 'anyio.move_on_after', 'anyio.move_on_at',
   'trio.fail_after', 'trio.fail_at', 'trio.move_on_after', 'trio.move_on_at', 'async_timeout.timeout',
@@ -25,24 +24,6 @@ const SYNC_CANCEL_SCOPES = new Set([
 /** Methods of loggers that only record their arguments. */
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace']);
 
-function resolved(ctx: PythonRuleContext, call: Node | null): string | undefined {
-  if (!call || typeOf(call) !== 'call') return undefined;
-  const fn = field(call, 'function');
-  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
-  const r = ctx.scope.resolve(fn);
-  if (!r || (r.via === 'unbound' && !/^(asyncio|anyio|trio)\./.test(r.name))) return undefined;
-  return r.name;
-}
-
-/** Whether the variable was assigned a task (`asyncio.create_task(...)`, `loop.create_task(...)`). */
-function isTaskVariable(ctx: PythonRuleContext, id: Node): boolean {
-  const found = ctx.scope.lookup(id.text, id);
-  if (!found || found.scope.kind === 'module') return false;
-  return found.bindings.every((b) => {
-    const value = assignedValue(b.node);
-    return !!value && makesTask(ctx, value);
-  });
-}
 
 /** `for w in workers:` where every binding of `workers` is a list of new tasks: the list's name. */
 function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
@@ -61,19 +42,6 @@ function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
     return value?.type === 'list' && value.namedChildren.length > 0 && value.namedChildren.every((e) => !!e && makesTask(ctx, e));
   });
   return allTasks ? list : undefined;
-}
-
-/** `asyncio.create_task(...)`, `loop.create_task(...)`: a call that makes a new task. */
-function makesTask(ctx: PythonRuleContext, value: Node): boolean {
-  {
-    if (value.type !== 'call') return false;
-    const name = resolved(ctx, value);
-    if (name && TASK_FACTORIES.has(name)) return true;
-    const fn = value.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return false;
-    const receiver = fn.childForFieldName('object');
-    return !!receiver && (/(^|\.)_?loop$/.test(receiver.text) || isEventLoop(ctx, receiver));
-  }
 }
 
 /**
@@ -104,27 +72,6 @@ function handlesOrdinaryErrorsOnly(node: Node): boolean {
   if (!caught) return false;
   const names = (caught.type === 'as_pattern' ? caught.namedChildren[0] : caught)?.text ?? '';
   return names !== '' && !/\b(BaseException|CancelledError|Cancelled|KeyboardInterrupt|SystemExit|get_cancelled_exc_class)\b/.test(names);
-}
-
-/**
- * An event loop by construction: `asyncio.get_running_loop()` (or `get_event_loop()`,
- * `new_event_loop()`) itself, or a local name every binding of which is one of those calls
- * (`ev_loop = asyncio.get_running_loop()`).
- */
-function isEventLoop(ctx: PythonRuleContext, expr: Node): boolean {
-  if (expr.type === 'call') {
-    const name = resolved(ctx, expr);
-    return !!name && LOOP_GETTERS.has(name);
-  }
-  if (expr.type !== 'identifier') return false;
-  const found = ctx.scope.lookup(expr.text, expr);
-  if (!found) return false;
-  return found.bindings.every((b) => {
-    const assignment = b.node.parent;
-    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== b.node.id) return false;
-    const value = assignment.childForFieldName('right');
-    return value?.type === 'call' && isEventLoop(ctx, value);
-  });
 }
 
 /**
@@ -160,7 +107,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     // `for w in workers: w.cancel()` over a list of new tasks: the list is what gets awaited.
     const binding = ctx.scope.lookup(task.text, task)?.bindings;
     const list = binding?.length === 1 ? taskListIterated(ctx, binding[0].node) : undefined;
-    if (!list && !isTaskVariable(ctx, task)) continue;
+    if (!list && !holdsTask(ctx, task, { local: true })) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
     const watched = list?.text ?? task.text;

@@ -6,7 +6,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
-import { addImportEdit, assignedValue, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { holdsTask } from '../tasks';
+import { addImportEdit, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -189,7 +190,7 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
     if (cancelledText(ref.text, ref.type === 'identifier')) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
-    if (ref.type === 'identifier' && looped && madeAsTask(ctx, ref)) return true;
+    if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
     return ref.type === 'identifier' && aliasOf(fnNode, ref, tryBody).some((source) => cancelledText(source.text, source.type === 'identifier'));
   };
@@ -220,17 +221,6 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   // Statements that do not await (a log line) cannot be where the cancellation lands.
   const awaiting = stmts.filter((s) => hasCheckpoint(s));
   return awaiting.length > 0 && awaiting.every(waitsForCancelled) && ctx.scope.isAsyncContext(tryBody);
-}
-
-/** A name whose every binding is `asyncio.create_task(...)` / `ensure_future(...)` / `loop.create_task(...)`. */
-function madeAsTask(ctx: PythonRuleContext, id: Node): boolean {
-  const found = ctx.scope.lookup(id.text, id);
-  if (!found || found.bindings.length === 0) return false;
-  return found.bindings.every((b) => {
-    const value = assignedValue(b.node);
-    const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
-    return !!fn && /(^|\.)(create_task|ensure_future)$/.test(fn.text);
-  });
 }
 
 /** What an identifier was assigned from before `before` in a function: `t = self._task`, `t, self._task = self._task, None`. */

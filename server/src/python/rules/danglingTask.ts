@@ -9,8 +9,8 @@ import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
 import { addImportEdit, callbackArgument, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
+import { TASK_FACTORIES } from '../tasks';
 
-const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
 const LOOP_NAMES = new Set(['loop', '_loop', 'event_loop', '_event_loop']);
 const REGISTRY = '_background_tasks';
 

@@ -493,15 +493,26 @@ const LENT: readonly Lent[] = [
   },
 ];
 
+/** Whether `block` calls one of the `consumers` methods of the variable `name` (`resp.release()`). */
+function gives(block: Node, name: string, consumers: ReadonlySet<string>): boolean {
+  return block.descendantsOfType('attribute').some((a) => a?.childForFieldName('object')?.text === name && consumers.has(a.childForFieldName('attribute')?.text ?? ''));
+}
+
 /**
- * A `return` or `raise` of `fn` (not of a nested scope) between `from` and `to` that does not
+ * A `return` or `raise` of `fn` (not of a nested scope, nor inside a `try` whose `finally` gives
+ * the object back) between `from` and `to` that does not
  * hand on the variable `to` names: the path it ends skips whatever `to` does.
  */
 function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>): Node | undefined {
   for (const exit of fn.descendantsOfType(['return_statement', 'raise_statement'])) {
     if (!exit || exit.startIndex <= from.endIndex || exit.startIndex >= to.startIndex) continue;
     let nested = false;
-    for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) if (NESTED_SCOPES.has(n.type)) nested = true;
+    for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) {
+      if (NESTED_SCOPES.has(n.type)) nested = true;
+      // `try: return resp.status` / `finally: resp.release()`: the way out goes through the release.
+      const cleanup = n.type === 'try_statement' ? n.namedChildren.find((c) => c?.type === 'finally_clause') : undefined;
+      if (cleanup && gives(cleanup, to.text, consumers)) nested = true;
+    }
     // `return resp` or `raise Failed(resp)` hand it on, `raise Failed(await resp.text())` reads
     // it; reading `resp.status` in the message does neither.
     const handsOn = exit.descendantsOfType('identifier').some((i) => {

@@ -188,9 +188,12 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'urllib3.connection_from_url': 'urllib3.HTTPConnectionPool',
   'subprocess.Popen': 'subprocess.Popen',
   'sqlite3.connect': 'sqlite3.Connection',
+  'sqlite3.Connection': 'sqlite3.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
   'boto3.client': 'boto3.client',
   'boto3.session.Session.client': 'boto3.client',
+  'boto3.Session': 'boto3.Session',
+  'boto3.session.Session': 'boto3.Session',
   'smtplib.SMTP_SSL': 'smtplib.SMTP',
   'smtplib.LMTP': 'smtplib.SMTP',
   'urllib.robotparser.RobotFileParser': 'urllib.robotparser.RobotFileParser',
@@ -233,8 +236,18 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path') return 'pathlib.Path';
     }
+    // `boto3.Session(profile_name=p).client("s3")`, `session.resource("s3")`: a client of that session.
+    if (fn && typeOf(fn) === 'attribute' && /^(client|resource)$/.test(field(fn, 'attribute')?.text ?? '')) {
+      const object = field(fn, 'object');
+      if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
+    }
     const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
+    // `contextlib.closing(sqlite3.connect(p))`: entered, it gives the object it wraps.
+    if (r.name === 'contextlib.closing') {
+      const wrapped = callArguments(receiver)[0];
+      return wrapped ? receiverClass(ctx, wrapped, depth + 1) : undefined;
+    }
     return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
   }
   if (type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
@@ -251,11 +264,13 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
   const parentType = parent ? typeOf(parent) : undefined;
   if (parent && (parentType === 'typed_parameter' || parentType === 'typed_default_parameter')) {
     const type = parent.childForFieldName('type');
-    const t = type?.namedChildren[0] ?? type;
-    const r = t && (t.type === 'identifier' || t.type === 'attribute') ? ctx.scope.resolve(t) : undefined;
-    return r ? CLASS_OF_CONSTRUCTOR[r.name] || undefined : undefined;
+    return type ? annotationClass(ctx, type) : undefined;
   }
   if (parent && parentType === 'assignment' && field(parent, 'left')?.id === target.id) {
+    // `p: Path = registry.lookup("spec")`: the annotation says what the value is.
+    const annotation = field(parent, 'type');
+    const declared = annotation ? annotationClass(ctx, annotation) : undefined;
+    if (declared) return declared;
     const right = field(parent, 'right');
     return right ? receiverClass(ctx, right, depth + 1) : undefined;
   }
@@ -304,12 +319,40 @@ function pathItems(ctx: PythonRuleContext, iterable: Node, depth: number): boole
   return !!item && annotationClass(ctx, item) === 'pathlib.Path';
 }
 
-/** The class of an annotation (`Path`, `pathlib.Path`, `"Path"` is not read), or undefined. */
+/**
+ * The class of an annotation (`Path`, `pathlib.Path`, `Path | None`, `Optional[Path]`,
+ * `queue.Queue[Job]`; `"Path"` is not read), or undefined.
+ */
 function annotationClass(ctx: PythonRuleContext, annotation: Node): string | undefined {
-  const t = typeOf(annotation) === 'type' ? annotation.namedChildren[0] ?? annotation : annotation;
-  const r = t && (typeOf(t) === 'identifier' || typeOf(t) === 'attribute') ? ctx.scope.resolve(t) : undefined;
+  const t = annotatedClassNode(annotation, 0);
+  const r = t ? ctx.scope.resolve(t) : undefined;
   if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
   return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
+}
+
+/** The name node an annotation's class is written with: through `type`, `X | None`, `Optional[X]` and `X[...]`. */
+function annotatedClassNode(annotation: Node | null | undefined, depth: number): Node | undefined {
+  if (!annotation || depth > 4) return undefined;
+  switch (typeOf(annotation)) {
+    case 'identifier':
+    case 'attribute':
+      return annotation.text === 'None' ? undefined : annotation;
+    case 'type':
+      return annotatedClassNode(annotation.namedChildren[0], depth + 1);
+    case 'binary_operator': {
+      const sides = [field(annotation, 'left'), field(annotation, 'right')].filter((n): n is Node => !!n && n.text !== 'None');
+      return sides.length === 1 ? annotatedClassNode(sides[0], depth + 1) : undefined;
+    }
+    case 'subscript':
+    case 'generic_type': {
+      const parts = subscriptParts(annotation);
+      if (!parts?.head) return undefined;
+      if (/(^|\.)Optional$/.test(parts.head.text)) return parts.args.length === 1 ? annotatedClassNode(parts.args[0], depth + 1) : undefined;
+      return /(^|\.)(Union|Annotated|Literal|Callable|ClassVar|Final)$/.test(parts.head.text) ? undefined : annotatedClassNode(parts.head, depth + 1);
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Per file: the class of `self.<attr>` by class definition and attribute (null: not known). */

@@ -55,7 +55,7 @@ export const blockingCallInAsync: Rule = {
       '    `select.select` (not with a zero timeout) and `input()`.',
       '  Receivers are recognised from their construction (also `boto3.Session(...).client(...)`), a',
       '  `with ... as` target (through `contextlib.closing(...)` too) or an annotation of a parameter',
-      '  or a local (`Path | None`, `Optional[Path]` and `queue.Queue[Job]` included),
+      '  or a local (`Path | None`, `Optional[Path]` and `queue.Queue[Job]` included),',
       '  and `self.x` in a method when its class declares `x` with such an annotation (`root: Path`)',
       '  or every assignment to `self.x` in the class gives the same kind of object',
       '  (`self.root = root` with a parameter `root: Path`).',

@@ -639,6 +639,28 @@ function registeredNextDoor(ctx: PythonRuleContext, name: string): boolean {
 /** Reading a response as a stream: `async for line in resp.content`, `resp.aiter_lines()`, `client.stream(...)`, SSE helpers. */
 const STREAM_READ = /\basync\s+for\b[^\n]*\b(in\s+\w+\.content\b|\.aiter_(lines|bytes|text|raw)\s*\(|\.iter_(any|chunked|chunks|lines)\s*\(|\.aiter_sse\s*\()|\.stream\s*\(\s*["']GET|\baconnect_sse\s*\(|\bsse_client\s*\(/;
 
+/**
+ * A client stored in a name or attribute that a guard around it tests for `None` or falsiness
+ * (`if self._session is None:`, `if not client:`): the lazy creation of one shared client.
+ */
+function madeOnce(call: Node, fnNode: Node): boolean {
+  const assignment = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id ? call.parent : undefined;
+  const target = assignment?.childForFieldName('left')?.text;
+  if (!target) return false;
+  const t = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const tested = new RegExp(`(^|[^\\w.])${t}\\s+is\\s+None\\b|\\bnot\\s+${t}\\b|${t}\\.closed\\b`);
+  for (let n: Node | null = assignment!.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (n.type === 'if_statement' && tested.test(n.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** A function memoised by a cache decorator (`@lru_cache`, `@functools.cache`): its client is made once. */
+function memoised(fnNode: Node): boolean {
+  const decorated = fnNode.parent?.type === 'decorated_definition' ? fnNode.parent : null;
+  return !!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(@|\.)(lru_cache|cache|cached|alru_cache)\b/.test(d.text));
+}
+
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
@@ -647,6 +669,8 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     if (!name || !SESSION_CLASSES.has(name)) continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
+    // `if _session is None: _session = ClientSession()`: made once, then reused.
+    if (madeOnce(call, fn.node)) continue;
     let where: string | undefined;
     for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
@@ -671,7 +695,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       });
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || registeredNextDoor(ctx, fn.name));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
-      else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id)) {
+      else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
       }
     }

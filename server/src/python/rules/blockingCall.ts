@@ -8,7 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
-import { firstAtOrAfter, subscriptParts } from '../project';
+import { firstAtOrAfter, isAsyncFunction, subscriptParts } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, assignedValue, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -240,6 +240,13 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     if (fn && typeOf(fn) === 'attribute' && /^(client|resource)$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
+    }
+    // `cache_path(root, url)` with `def cache_path(...) -> Path` in this file: what it is annotated to return.
+    if (fn && typeOf(fn) === 'identifier') {
+      const found = ctx.scope.lookup(textOf(fn), fn);
+      const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+      const returns = def?.type === 'function_definition' && !isAsyncFunction(def) ? def.childForFieldName('return_type') : null;
+      if (returns) return annotationClass(ctx, returns);
     }
     const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
@@ -627,9 +634,11 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (COMPRESSED_OPENERS.has(qualifiedName) && inMemoryFile(ctx, call)) continue;
     if (!scope.isAsyncContext(call)) continue;
     const owner = scope.enclosingFunction(call);
-    const written = fn.text.replace(/\s+/g, '');
+    // Line breaks (and the indentation after them) dropped; `f(a, b).read()` keeps its spaces.
+    const written = fn.text.replace(/\s*\n\s*/g, '');
     const qualified = qualifiedName.replace(/^builtins\./, '');
-    const shown = written === qualified || written.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
+    const compact = written.replace(/\s+/g, '');
+    const shown = compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
       message: `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
       range: ctx.rangeOf(call),

@@ -1026,6 +1026,14 @@ function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: 
   return found;
 }
 
+/** A listener that is the same function object on every call: declared outside `fn`, or a member of `this`. */
+function stableListener(handler: Node, fn: FunctionNode | undefined): boolean {
+  const h = unwrap(handler);
+  if (h.type === 'MemberExpression') return !h.computed && unwrap(h.object).type === 'ThisExpression';
+  if (h.type !== 'Identifier' || !fn) return false;
+  return !fn.params.some((p) => patternNames(p).includes(h.name)) && !declaredNames(fn).has(h.name);
+}
+
 function checkListener(
   ctx: TsRuleContext,
   call: TSESTree.CallExpression,
@@ -1086,6 +1094,10 @@ function checkListener(
   if (!where) return;
   // Listeners on a signal live as long as the operation it cancels.
   if (lastSegment(ctx, target) === 'signal') return;
+  // An EventTarget keeps one registration per (event, listener, capture): adding the same
+  // function again (a module-level function, `this.onResize`) adds nothing. An EventEmitter's
+  // `on` would add it again, and an inline or bound function is a new one each time.
+  if (method === 'addEventListener' && stableListener(handler, fn)) return;
   // A named handler handed to someone else may be removed there.
   if (handler.type === 'Identifier' && fn && referencesTo(fn.body, handler.name).some((r) => r !== handler && !(r.parent?.type === 'CallExpression' && r.parent.callee === r))) return;
 

@@ -1864,7 +1864,11 @@ function catchHandlerFix(
 // fetch-without-timeout
 
 const BROWSER_MODULES = /^(react|react-dom|react-native|preact|vue|svelte|solid-js|@angular\/|lit|jquery|@remix-run\/react|next\/(link|router|navigation|image))/;
-const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'caches']);
+/** Globals of browsers and their workers (`self`, `importScripts`, a global `postMessage`...), which Node lacks. */
+const BROWSER_GLOBALS = new Set([
+  'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'caches',
+  'self', 'importScripts', 'clients', 'skipWaiting', 'postMessage', 'onmessage', 'registration',
+]);
 
 /** Server code: not JSX, no client directive, no UI framework import, no browser globals. */
 function looksLikeServerCode(ctx: TsRuleContext): boolean {

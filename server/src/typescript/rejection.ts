@@ -23,6 +23,7 @@ const MAX_DEPTH = 3;
 /** Whether a call's callee is a function of the program whose promise never rejects. */
 export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
+  if (isThunkPromise(checker, call)) return true;
   const callee = skipParens(call.expression);
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return functionNeverRejects(checker, callee, depth);
   let declaration: ts.Node | undefined;
@@ -36,6 +37,21 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
     declaration = functionOfSymbol(checker.getSymbolAtLocation(callee.expression));
   }
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+/**
+ * Redux Toolkit's `dispatch(fetchUsers())`: the promise of an async thunk action (it carries
+ * `abort`, `requestId`, `arg` and `unwrap`) resolves with the `rejected` action when the thunk
+ * fails; only `unwrap()` gives a promise that rejects.
+ */
+function isThunkPromise(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  let type: ts.Type;
+  try {
+    type = checker.getTypeAtLocation(call);
+  } catch {
+    return false;
+  }
+  return ['unwrap', 'abort', 'requestId', 'arg'].every((name) => !!type.getProperty(name)) && !!type.getProperty('then');
 }
 
 /** The function a symbol names: its declaration, or the initializer of `const f = () => ...`. */

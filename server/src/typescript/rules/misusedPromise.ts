@@ -32,6 +32,12 @@ const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffec
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
 const REMOVERS = new Set(['off', 'removeListener', 'removeEventListener']);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+/** Vue's packages, and the functions of them that run a callback with its async error handling. */
+const VUE_MODULES = /^(vue|@vue\/runtime-core|@vue\/composition-api|vue-demi)$/;
+const VUE_ASYNC_SAFE = new Set([
+  'watch', 'watchEffect', 'watchPostEffect', 'watchSyncEffect', 'onMounted', 'onUpdated', 'onUnmounted', 'onBeforeMount',
+  'onBeforeUpdate', 'onBeforeUnmount', 'onActivated', 'onDeactivated', 'onServerPrefetch',
+]);
 
 export function checkMisusedPromises(ctx: TsRuleContext): void {
   let services: TypeServices | undefined | null = null;
@@ -205,7 +211,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Every report below needs an argument that returns a promise: asking that of each argument
     // is much cheaper than resolving the call's signatures, so it comes first.
     if (!call.arguments.some((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && returnsPromise(a))) return;
-    if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee)) return;
+    if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee) || vueHandlesRejection(call.callee)) return;
     const t = typed(call);
     const calleeType = t ? typed(call.callee) : undefined;
     const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
@@ -489,6 +495,18 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // handlers (Telegraf, grammY, Emittery).
     if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0]) && !awaitsHandlers(callee.object)) return 1;
     return undefined;
+  }
+
+  /**
+   * Vue's watchers and lifecycle hooks (`watchEffect(async () => ...)`, `onMounted(async () => ...)`):
+   * Vue runs them through its async error handling, which catches a rejected promise and hands it
+   * to `app.config.errorHandler`.
+   */
+  function vueHandlesRejection(calleeNode: Node): boolean {
+    const callee = unwrap(calleeNode);
+    if (callee.type !== 'Identifier') return false;
+    const m = ctx.imports.resolve(callee);
+    return !!m && VUE_MODULES.test(m.module) && m.path.length === 1 && VUE_ASYNC_SAFE.has(m.path[0]);
   }
 
   /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy or `new Emittery()`: they await their handlers. */

@@ -107,7 +107,7 @@ export const timerOrListenerLeak: Rule = {
       'stream per request; they go away with it), listeners on a different target per loop',
       'turn, `abort` listeners on a signal, named handlers that are handed on (and may be removed',
       'there), `.once(...)`, `addEventListener` of the same function object on every call (a',
-      'module-level function, `this.onOnline`: an EventTarget keeps one registration per listener;',
+      'function declared at the top of the module, `this.onOnline`: an EventTarget keeps one registration per listener;',
       'an EventEmitter\'s `on` does not), `setInterval(...).unref()`, receivers that have no way to remove',
       'listeners (per the checker, or a class of the file without `off`/`removeListener`), and',
       'registrations that return their own undo (mitt, redux, Firebase) when it is used: `const off',

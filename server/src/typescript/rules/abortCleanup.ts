@@ -1026,12 +1026,15 @@ function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: 
   return found;
 }
 
-/** A listener that is the same function object on every call: declared outside `fn`, or a member of `this`. */
-function stableListener(handler: Node, fn: FunctionNode | undefined): boolean {
+/**
+ * A listener that is the same function object whenever it is added: declared at the top of the
+ * module, or a member of `this`. (A function of an enclosing function, a composable's handler, is
+ * a new one for every call of that function, and is never removed.)
+ */
+function stableListener(handler: Node, topLevel: Set<string>): boolean {
   const h = unwrap(handler);
   if (h.type === 'MemberExpression') return !h.computed && unwrap(h.object).type === 'ThisExpression';
-  if (h.type !== 'Identifier' || !fn) return false;
-  return !fn.params.some((p) => patternNames(p).includes(h.name)) && !declaredNames(fn).has(h.name);
+  return h.type === 'Identifier' && topLevel.has(h.name);
 }
 
 function checkListener(
@@ -1097,7 +1100,7 @@ function checkListener(
   // An EventTarget keeps one registration per (event, listener, capture): adding the same
   // function again (a module-level function, `this.onResize`) adds nothing. An EventEmitter's
   // `on` would add it again, and an inline or bound function is a new one each time.
-  if (method === 'addEventListener' && stableListener(handler, fn)) return;
+  if (method === 'addEventListener' && stableListener(handler, topLevel)) return;
   // A named handler handed to someone else may be removed there.
   if (handler.type === 'Identifier' && fn && referencesTo(fn.body, handler.name).some((r) => r !== handler && !(r.parent?.type === 'CallExpression' && r.parent.callee === r))) return;
 

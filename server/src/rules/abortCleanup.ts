@@ -73,7 +73,7 @@ export const timerOrListenerLeak: Rule = {
   anchors: [],
   fixable: 'none',
   docs: {
-    summary: 'An interval or event listener is set up on every call of an async function (or every loop turn) and never cleared or removed.',
+    summary: 'An interval or event listener is set up on every call of an async function (or every loop turn, or every mount of a React effect) and never cleared or removed.',
     what: [
       '- `setInterval(...)` inside an async function (or a function that returns a promise, or a',
       "  `new Promise` executor) whose handle is discarded, or kept in a variable or property that",
@@ -95,7 +95,13 @@ export const timerOrListenerLeak: Rule = {
       "  its fixed parts); a removal with a variable name may undo any event. An inline function",
       "  (`bus.on('seen', (ev) => ...)`) can never be passed to `off(event, fn)`: only clearing the",
       '  target undoes it (`removeAllListeners()`, with no event or with its event, or an',
-      '  `off(event)` without a handler).',
+      '  `off(event)` without a handler);',
+      '- in a React effect (`useEffect`, `useLayoutEffect`, `useInsertionEffect` from `react`) that',
+      '  returns no clean-up: a `setInterval(...)`, or a listener on something that outlives the',
+      '  component (`window`, `document`, a module-level or imported emitter or store), unless the',
+      '  options give it a `signal` or `once`, or the file undoes it elsewhere (an interval stored in',
+      '  `timer.current` and cleared by a handler; a named handler removed from the same target). A',
+      '  listener on an element the effect makes, or on a prop, is not reported.',
       '',
       'Not reported: module-level set-up code, functions that run once (`main…`, `start`, `run`,',
       '`startServer`, `startWorker`, `runConsumer` and the like, `init…`, `initialize…`, `setup…`,',

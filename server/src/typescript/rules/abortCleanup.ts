@@ -948,6 +948,89 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     topLevel ??= topLevelNames(ctx.ast);
     checkListener(ctx, call, method, removals, types, topLevel, fnDeclared);
   }
+  if (ctx.text.includes('Effect')) checkEffectCleanups(ctx, calls, () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears);
+}
+
+/** React's effect hooks: what they run may return a clean-up, which React calls on unmount. */
+const REACT_EFFECTS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+/** Globals that outlive every component. */
+const PAGE_GLOBALS = new Set(['window', 'document', 'globalThis', 'self', 'navigator', 'screen', 'visualViewport']);
+
+/**
+ * A React effect that sets up an interval or a listener on something that outlives the component
+ * (the window, the document, a module-level emitter or store) and returns no clean-up: the
+ * interval or listener stays after unmount, and every mount (twice under StrictMode) adds another.
+ */
+function checkEffectCleanups(ctx: TsRuleContext, calls: TSESTree.CallExpression[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[]): void {
+  for (const call of calls) {
+    const effect = call.arguments[0];
+    if (!effect || (effect.type !== 'ArrowFunctionExpression' && effect.type !== 'FunctionExpression') || effect.async) continue;
+    const hook = ctx.imports.resolve(unwrap(call.callee));
+    if (hook?.module !== 'react' || !REACT_EFFECTS.has(hook.path[hook.path.length - 1] ?? '')) continue;
+    const body = effect.body;
+    if (body.type === 'BlockStatement') {
+      let returnsCleanup = false;
+      visit(body, (n) => {
+        if (n.type === 'ReturnStatement' && n.argument) returnsCleanup = true;
+      }, isFunction);
+      if (returnsCleanup) continue;
+    }
+    const own: TSESTree.CallExpression[] = [];
+    if (body.type === 'BlockStatement') {
+      visit(body, (n) => {
+        if (n.type === 'CallExpression') own.push(n);
+      }, isFunction);
+    } else if (unwrap(body).type === 'CallExpression') own.push(unwrap(body) as TSESTree.CallExpression);
+    for (const reg of own) {
+      const what = effectRegistration(ctx, reg, topLevel);
+      if (!what || undoneElsewhere(ctx, reg, removals, clears)) continue;
+      ctx.report({
+        message: `${what} is set up in a React effect that returns no clean-up: it stays after the component unmounts, and every mount adds another. Return a function that ${what.startsWith('An interval') ? 'clears it' : 'removes it'}`,
+        range: ctx.rangeOf(reg),
+      });
+    }
+  }
+}
+
+/**
+ * Undone somewhere else in the file (another effect's clean-up, a handler): an interval stored
+ * (`timer.current = setInterval(...)`) and cleared by that name, a listener removed from the same
+ * target for the same event.
+ */
+function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, removals: Removal[], clears: Clear[]): boolean {
+  const parent = reg.parent;
+  if (isGlobalSetInterval(ctx, reg)) {
+    const stored = parent?.type === 'AssignmentExpression' ? parent.left : parent?.type === 'VariableDeclarator' ? parent.id : undefined;
+    return !!stored && clears.some((c) => c.text === normalized(ctx, stored) || c.last === lastSegment(ctx, stored));
+  }
+  const callee = unwrap(reg.callee) as TSESTree.MemberExpression;
+  const target = normalized(ctx, callee.object);
+  const event = stringValue(reg.arguments[0]);
+  // An inline handler, or one declared inside the effect, cannot be named by a removal elsewhere:
+  // only clearing every listener of the target undoes it.
+  const handler = unwrap(reg.arguments[1] as Node);
+  const effect = ownerFunction(reg);
+  const private_ = isFunction(handler) || (handler.type === 'Identifier' && !!effect && declaredNames(effect).has(handler.name));
+  return removals.some((r) => r.target === target && (r.clearsAll || (!private_ && (r.event === undefined || r.event === event))));
+}
+
+/** What an effect's call sets up that outlives the component: an interval, or a listener on a long-lived target. */
+function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, topLevel: () => Set<string>): string | undefined {
+  if (isGlobalSetInterval(ctx, call)) return 'An interval';
+  const method = methodName(call);
+  if (!method || !REGISTER.has(method) || call.arguments.length < 2) return undefined;
+  if (method === 'addEventListener') {
+    const options = call.arguments[2];
+    if (options && options.type === 'ObjectExpression' && options.properties.some((p) => p.type === 'SpreadElement' || keyName(p) === 'signal' || keyName(p) === 'once')) return undefined;
+    if (options && options.type !== 'ObjectExpression' && options.type !== 'Literal') return undefined;
+  }
+  const callee = unwrap(call.callee) as TSESTree.MemberExpression;
+  const root = chainRoot(callee.object);
+  if (!root || root.type !== 'Identifier') return undefined;
+  const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name);
+  if (!longLived) return undefined;
+  const event = stringValue(call.arguments[0]);
+  return `${event ? `A '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
 }
 
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {

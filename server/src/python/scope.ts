@@ -124,7 +124,8 @@ export class PythonScope {
   isAsyncContext(node: Node): boolean {
     for (let s: Scope | undefined = this.scopeAt(node); s; s = s.parent) {
       if (s.kind === 'comprehension') {
-        if (s.node.type === 'generator_expression') return false;
+        // A generator runs when it is iterated: here only if that happens on the spot.
+        if (s.node.type === 'generator_expression' && !consumedOnTheSpot(s.node)) return false;
         continue;
       }
       return s.kind === 'function' && s.isAsync;
@@ -393,3 +394,21 @@ const BUILD_TYPES = [
   'import_statement', 'import_from_statement', 'global_statement', 'nonlocal_statement', 'assignment', 'augmented_assignment',
   'for_statement', 'for_in_clause', 'named_expression', 'as_pattern', 'except_clause', 'if_statement',
 ];
+
+/** Builtins that iterate a generator they are given to the end before returning. */
+const CONSUMING_BUILTINS = new Set(['sum', 'any', 'all', 'min', 'max', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'dict']);
+
+/**
+ * A generator expression iterated where it is written: the argument of `sum(...)`, `any(...)`,
+ * `list(...)`, `"".join(...)`..., or the iterable of a `for` loop.
+ */
+function consumedOnTheSpot(gen: Node): boolean {
+  let parent = gen.parent;
+  if (parent?.type === 'argument_list') parent = parent.parent;
+  if (parent?.type === 'call') {
+    const fn = parent.childForFieldName('function');
+    if (fn?.type === 'identifier') return CONSUMING_BUILTINS.has(fn.text);
+    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'join';
+  }
+  return parent?.type === 'for_statement' && parent.childForFieldName('right')?.id === gen.id;
+}

@@ -258,6 +258,8 @@ export function canInsertAwait(ctx: PythonRuleContext, node: Node): boolean {
   if (!ctx.scope.isAsyncContext(node)) return false;
   for (let n: Node | null = node.parent; n; n = n.parent) {
     if (n.type === 'decorator' || n.type === 'parameters' || n.type === 'lambda_parameters' || n.type === 'type') return false;
+    // `sum(await f(p) for p in paths)` would make an async generator, which `sum` cannot iterate.
+    if (n.type === 'generator_expression') return false;
     if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return true;
   }
   return true;

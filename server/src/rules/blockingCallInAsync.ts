@@ -76,7 +76,10 @@ export const blockingCallInAsync: Rule = {
       '',
       'Calls in a nested synchronous function or lambda (other than the TypeScript callbacks that',
       'run on the spot, above), functions passed (not called) to `asyncio.to_thread` or',
-      '`loop.run_in_executor`, and look-alike methods of unrelated objects are not reported.',
+      '`loop.run_in_executor`, and look-alike methods of unrelated objects are not reported. A',
+      'Python generator expression runs where it is iterated: reported when that is on the spot',
+      '(`sum(os.path.getsize(p) for p in paths)`, `any(...)`, `list(...)`, `", ".join(...)`, a `for`',
+      'loop), with no fix (an `await` inside would make it an async generator), not when it is handed on.',
     ].join('\n'),
     why: [
       'An event loop runs one callback at a time. While a blocking call waits, no other task,',

@@ -25,6 +25,8 @@ export const unawaitedCoroutine: Rule = {
       '  project), on `super()`, on the class itself, or on a local instance of a project class;',
       '- a plain `def` annotated to return a coroutine (`-> Coroutine[Any, Any, T]`);',
       '- a well-known library coroutine or awaitable: `asyncio.sleep`, `wait_for`, `gather`, `Queue.put`/`get`,',
+      '  trio\'s and anyio\'s (`trio.sleep`, `trio.lowlevel.checkpoint`, `trio.to_thread.run_sync`,',
+      '  `trio.open_file`, `anyio.sleep_forever`, `anyio.run_process`, ...),',
       '  `Lock.acquire`, `Event.wait`, `aiohttp.ClientSession` methods (`close()` included),',
       '  `httpx.AsyncClient` methods, `asyncpg` connections and pools, `motor` collections, when the',
       '  receiver\'s class is known from its construction, an `async with ... as`, an annotation, or',

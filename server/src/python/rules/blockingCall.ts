@@ -139,7 +139,11 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'threading.Event': new Map([['wait', { what: 'waits for a thread event', fix: 'to-thread' } as BlockingApi]]),
   'threading.Thread': new Map([['join', { what: 'waits for a thread to finish', fix: 'to-thread' } as BlockingApi]]),
   'requests.Session': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
-  'httpx.Client': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
+  'httpx.Client': new Map([
+    ...['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP]),
+    // Entered with `with`: a thread cannot hold the context open for the caller.
+    ['stream', { ...HTTP, fix: 'none' }],
+  ]),
   // `http = urllib3.PoolManager(); http.request(...)`, and the same on a ProxyManager or a connection pool.
   'urllib3.PoolManager': URLLIB3_METHODS,
   'urllib3.HTTPConnectionPool': URLLIB3_METHODS,
@@ -498,14 +502,17 @@ function reachingBinding(bindings: readonly Binding[], use: Node): Node | undefi
   return best;
 }
 
-/** `lock.acquire(blocking=False)`, `q.get(block=False)`, `q.get(timeout=0)`: not waiting. */
+/**
+ * `lock.acquire(blocking=False)`, `q.get(block=False)`, `q.get(timeout=0)`: not waiting. A
+ * non-zero timeout only bounds the wait (`proc.wait(timeout=5)` blocks for up to five seconds).
+ */
 function nonBlockingCall(call: Node): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   return args.some((a) => {
     if (a?.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
       const value = a.childForFieldName('value')?.text;
-      return ((name === 'blocking' || name === 'block') && value === 'False') || name === 'timeout';
+      return ((name === 'blocking' || name === 'block') && value === 'False') || (name === 'timeout' && /^0(\.0*)?$/.test(value ?? ''));
     }
     return a?.text === 'False';
   });

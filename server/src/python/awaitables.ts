@@ -1055,6 +1055,21 @@ export class AwaitableResolver {
   }
 
   /** The class whose method directly contains `node` (for `self`/`cls`). */
+  /**
+   * Whether a method may override one of a base class: a project base in the resolution order
+   * defines the name, or a base is not a class of the project (a library's, or unknown).
+   */
+  mayOverride(fnNode: Node, name: string): boolean {
+    const body = fnNode.childForFieldName('body');
+    const cls = body ? this.enclosingClass(body) : undefined;
+    if (!cls) return false;
+    const order = this.mro(cls, this.here, 0);
+    if (order.slice(1).some((e) => e.cls.methods.has(name))) return true;
+    const known = new Set(order.map((e) => e.cls));
+    // A base that is not among the project classes found: it may define the method.
+    return order.some((e) => e.cls.bases.some((b) => !PLAIN_BASES.test(b) && !known.has(this.classInModule(b, e.module)?.cls as ClassSummary)));
+  }
+
   private enclosingClass(node: Node): ClassSummary | undefined {
     const fn = this.ctx.scope.enclosingFunction(node);
     if (!fn || fn.kind !== 'function') return undefined;
@@ -1065,6 +1080,9 @@ export class AwaitableResolver {
     return this.here.classes.get(parentScope.name);
   }
 }
+
+/** Library bases that define no async methods a subclass could be overriding. */
+const PLAIN_BASES = /^(object|Exception|(abc\.)?ABC|(typing\.)?(Protocol|Generic|NamedTuple|TypedDict)|(enum\.)?(Enum|IntEnum|StrEnum|Flag)|(pydantic\.)?BaseModel)$/;
 
 interface MroEntry {
   cls: ClassSummary;

@@ -15,7 +15,10 @@ export const asyncWithoutAwait: Rule = {
       'An `async def` whose own body contains no `await`, `async for` or `async with` (nested',
       'functions do not count). Decorated functions (often registered with a framework that',
       'requires coroutines), protocol methods such as `__aenter__`, and stubs (`...`, `pass`,',
-      '`raise NotImplementedError`) are not reported. Off by default: select it to use it.',
+      '`raise NotImplementedError`) are not reported, nor are methods that may override a base',
+      'class\'s (a project base in the resolution order defines the name, or a base is a library',
+      'class other than `ABC`, `Protocol`, `Enum`, ...): callers await them through the base.',
+      'Off by default: select it to use it.',
     ].join('\n'),
     why: [
       'Callers must await it and pay for creating and scheduling a coroutine, yet it never yields',

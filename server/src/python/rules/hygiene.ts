@@ -4,6 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
+import { AwaitableResolver } from '../awaitables';
 import { isAsyncFunction } from '../project';
 import { assignedValue, callArguments, field, nodesOfType, typeOf } from '../util';
 
@@ -43,6 +44,7 @@ function hasOwnCheckpoint(fn: Node): boolean {
 }
 
 export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
+  let resolver: AwaitableResolver | undefined;
   for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
     if (!isAsyncFunction(fn)) continue;
     const name = fn.childForFieldName('name');
@@ -52,6 +54,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     // Decorated functions are usually registered with a framework that requires `async def`.
     if (fn.parent?.type === 'decorated_definition') continue;
     if (isStubBody(body) || hasOwnCheckpoint(fn)) continue;
+    // An override keeps its base's signature: callers await it through the base class.
+    if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= new AwaitableResolver(ctx)).mayOverride(fn, name.text)) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),

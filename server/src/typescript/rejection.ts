@@ -25,6 +25,8 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
   if (depth > MAX_DEPTH) return false;
   if (isThunkPromise(checker, call)) return true;
   const callee = skipParens(call.expression);
+  // `Promise.allSettled([...])` resolves with every outcome: it never rejects.
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'allSettled' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise') return true;
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return functionNeverRejects(checker, callee, depth);
   let declaration: ts.Node | undefined;
   try {
@@ -288,9 +290,15 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
   const handled = isHandledChain(receiver);
   if (handled && !chainHandlersSettle(checker, receiver, 1)) return false;
   if (!handled) {
-    if (receiver.arguments.length > 1 || head.name.text !== 'resolve' || !ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
-    const value = receiver.arguments[0];
-    if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
+    if (!ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
+    // `Promise.allSettled([...]).then(fn)`: allSettled never rejects.
+    if (head.name.text === 'allSettled') {
+      if (receiver.arguments.length !== 1) return false;
+    } else {
+      if (receiver.arguments.length > 1 || head.name.text !== 'resolve') return false;
+      const value = receiver.arguments[0];
+      if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
+    }
   }
   const fn = skipParens(call.arguments[0]);
   // A plain callback: it rejects the chain only by throwing, as a queueMicrotask() callback would crash.

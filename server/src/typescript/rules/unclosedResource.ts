@@ -169,7 +169,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   return undefined;
 }
 
-type Fate = 'owned-elsewhere' | 'closed' | 'closed-on-success-path' | 'never-closed';
+type Fate = 'owned-elsewhere' | 'closed' | 'closed-on-success-path' | 'closed-on-error-only' | 'never-closed';
 
 interface Use {
   id: TSESTree.Identifier;
@@ -264,7 +264,7 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
   // Passed on and never closed here: whoever got it closes it.
   if (lent && closedOnSuccess === undefined) return { fate: 'owned-elsewhere', activated };
   // Closed only in a catch clause: on success it is never closed.
-  if (closedOnSuccess === undefined) return { fate: 'never-closed', activated };
+  if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess };
 }
 
@@ -405,10 +405,13 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const usingKeyword = disposal === 'async' ? (fn.async ? 'await using' : undefined) : disposal === 'sync' ? 'using' : undefined;
     const remedy = (usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`)
       + (kind.shared ? ', or make one when the program starts and share it' : '');
+    const closed = kind === POOL_CLIENT ? 'released' : 'closed';
     const message =
       fate === 'never-closed'
-        ? `This ${kind.what} is never ${kind === POOL_CLIENT ? 'released' : 'closed'}: ${remedy}`
-        : `This ${kind.what} is ${kind === POOL_CLIENT ? 'released' : 'closed'} only when nothing throws before ${name}.${closeName}(): ${remedy}`;
+        ? `This ${kind.what} is never ${closed}: ${remedy}`
+        : fate === 'closed-on-error-only'
+          ? `This ${kind.what} is ${closed} only in a catch, when something fails: on success it is never ${closed}. ${remedy[0].toUpperCase()}${remedy.slice(1)}`
+          : `This ${kind.what} is ${closed} only when nothing throws before ${name}.${closeName}(): ${remedy}`;
     ctx.report({
       message,
       range: ctx.rangeOf(declaration.declarations.length === 1 ? declaration : node),

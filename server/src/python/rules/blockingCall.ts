@@ -639,6 +639,8 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
     if (COMPRESSED_OPENERS.has(qualifiedName) && inMemoryFile(ctx, call)) continue;
+    // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
+    if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
     if (!scope.isAsyncContext(call)) continue;
     const owner = scope.enclosingFunction(call);
     // Line breaks (and the indentation after them) dropped; `f(a, b).read()` keeps its spaces.

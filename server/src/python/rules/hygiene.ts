@@ -131,8 +131,9 @@ export function checkLongSleep(ctx: PythonRuleContext): void {
     if (!arg) continue;
     const value = numericValue(arg.type === 'keyword_argument' ? arg.childForFieldName('value') ?? arg : arg, ctx);
     if (value === undefined || value <= DAY_SECONDS) continue;
-    // A finite pause between rounds of a loop that does other work (a weekly job) is a period.
-    if (Number.isFinite(value) && periodicPause(call)) continue;
+    // A finite pause between rounds of a loop that does other work (a weekly job) is a period;
+    // one followed by more code (a test on a fake clock) is meant to end.
+    if (Number.isFinite(value) && (periodicPause(call) || (value < YEAR_SECONDS && followedByCode(ctx, call)))) continue;
     ctx.report({
       message: `${fn!.text}(${arg.text}) sleeps for more than a day: to wait until cancelled, ${
         r.name.startsWith('trio.') ? 'await trio.sleep_forever()' : r.name.startsWith('anyio.') ? 'await anyio.sleep_forever()' : 'await an asyncio.Event that is never set (or a future)'
@@ -153,6 +154,19 @@ function sleepDuration(call: Node, name: string): Node | undefined {
   if (first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat') return first;
   const keyword = name.startsWith('trio.') ? 'seconds' : 'delay';
   return args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === keyword);
+}
+
+const YEAR_SECONDS = 365 * DAY_SECONDS;
+
+/** Whether code other than more sleeping follows the sleep's own statement in its block. */
+function followedByCode(ctx: PythonRuleContext, call: Node): boolean {
+  let statement: Node | null = call.parent;
+  if (statement?.type === 'await') statement = statement.parent;
+  if (statement?.type !== 'expression_statement') return false;
+  for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) {
+    if (next.type !== 'comment' && next.type !== 'pass_statement' && !isSleepStatement(ctx, next)) return true;
+  }
+  return false;
 }
 
 /** Whether a sleep is one statement of a loop body that awaits something else too. */

@@ -554,7 +554,7 @@ export const ROUTE_REGISTRARS = new Set([
   'add_api_websocket_route', 'add_websocket_route', 'add_url_rule',
 ]);
 /** Functions that make a route from a handler argument: aiohttp's `web.get`, Starlette's `Route`, Django's `path`. */
-const ROUTE_FUNCTIONS = /^((web\.)?(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
+const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
 
 /** Handler arguments of the route registrations in a tree, as written: `index` or `views.index`. */
 function routeReferences(root: Node): { local: string; attribute?: string }[] {

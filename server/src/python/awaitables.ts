@@ -9,6 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
+import { isEventLoop } from './tasks';
 import { assignedValue, callArguments, decoratorTarget, field, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
@@ -236,6 +237,8 @@ export class AwaitableResolver {
     if (type !== 'attribute') return false;
     const receiver = field(fn, 'object');
     const method = field(fn, 'attribute');
+    // `loop.create_future()`, `loop.create_task(...)`: a future, a task.
+    if (receiver && method && /^(create_future|create_task|run_in_executor)$/.test(textOf(method)) && (/(^|\.)_?loop$/.test(textOf(receiver)) || isEventLoop(this.ctx, receiver))) return true;
     const cls = receiver && method ? this.classOfReceiver(receiver) : undefined;
     if (cls?.kind !== 'project') return false;
     const m = this.findMethod(cls.summary, cls.module, textOf(method!), 0);

@@ -890,7 +890,8 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
     case 'attribute':
       return annotation.text === 'None' ? undefined : annotation.text.replace(/\s+/g, '');
     case 'string':
-      return /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)["']{1,3}$/.exec(annotation.text)?.[1];
+      // `"Repo"`, `"asyncio.Future[bytes]"` (the generic class, as unquoted).
+      return /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)(\[[^"']*\])?["']{1,3}$/.exec(annotation.text)?.[1];
     case 'binary_operator': {
       const sides = [annotation.childForFieldName('left'), annotation.childForFieldName('right')].filter((n): n is Node => !!n && n.text !== 'None');
       return sides.length === 1 ? classNameOfAnnotation(sides[0], depth + 1) : undefined;

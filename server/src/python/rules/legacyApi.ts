@@ -141,6 +141,8 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   // A `loop=` keyword argument needs the word in the text.
   const mayPassLoop = ctx.text.includes('loop');
+  /** Hand-made runners already reported (a function's or the module's loop, by its name). */
+  const reportedRunners = new Set<string>();
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
     const inAsync = ctx.scope.isAsyncContext(call);
@@ -201,15 +203,23 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         (origin === 'asyncio.get_event_loop' || (origin !== undefined && !ctx.scope.enclosingFunction(call)))
       ) {
         const arg = firstArgument(call);
-        const fix: Fix[] | undefined =
-          arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
-            ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
-            : undefined;
-        report({
-          message: 'Managing the event loop by hand (get_event_loop + run_until_complete) is legacy: asyncio.run() creates the loop, runs the coroutine, cancels leftovers and closes the loop',
-          range: ctx.rangeOf(call),
-          suggestions: fix,
-        });
+        // The runner's own clean-up (`loop.run_until_complete(loop.shutdown_asyncgens())`) is part
+        // of the one hand-made runner, reported once at its first run.
+        const argFn = arg?.type === 'call' ? arg.childForFieldName('function') : null;
+        const cleanup = argFn?.type === 'attribute' && argFn.childForFieldName('object')?.text === receiver.text;
+        const runner = `${ctx.scope.enclosingFunction(call)?.node.id ?? 'module'}:${receiver.text}`;
+        if (!cleanup && !reportedRunners.has(runner)) {
+          reportedRunners.add(runner);
+          const fix: Fix[] | undefined =
+            arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
+              ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
+              : undefined;
+          report({
+            message: `Managing the event loop by hand (${origin!.replace(/^asyncio\.(events\.)?/, '')} + run_until_complete) is legacy: asyncio.run() creates the loop, runs the coroutine, cancels leftovers and closes the loop`,
+            range: ctx.rangeOf(call),
+            suggestions: fix,
+          });
+        }
       }
       if (origin) continue;
     }

@@ -31,6 +31,7 @@ export const floatingPromise: Rule = {
       '(`@typescript-eslint/return-await`, in-try-catch): it settles after the block is left, so the',
       '`catch` never sees its rejection and the `finally` runs first (`try { return await a(); }',
       'catch { return fallback(); } finally { cleanup(); }` cleans up before `fallback()` is done).',
+      'Not in an async generator, where `return p` waits for `p` before leaving the block.',
       '',
       'Promises that cannot reject are not reported where nothing is meant to wait for them. An',
       'async IIFE whose every `await` sits in a `try` whose `catch` handles the error without',

@@ -94,6 +94,9 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const arg = unwrap(node.argument);
     const shapes = ['CallExpression', 'NewExpression', 'Identifier', 'MemberExpression', 'LogicalExpression', 'ConditionalExpression'];
     if (arg.type === 'AwaitExpression' || !shapes.includes(arg.type)) return;
+    // In an async generator, `return p` awaits `p` before leaving the try.
+    const owner = enclosingFunction(node);
+    if (owner?.async && owner.generator) return;
     const guard = guardingTry(node);
     // Without a finally, a promise that cannot reject loses nothing to the catch. An array of
     // promises (`return ids.map(async ...)`) is no promise: awaiting it would change nothing.

@@ -199,12 +199,39 @@ function inside(node: Node, type: 'finally' | 'catch', stop: Node): boolean {
   return false;
 }
 
+/**
+ * A `return` or `throw` of `fn` (not of a nested function) after offset `from` and before `closingTry`,
+ * not inside it, that does not hand on the variable `name`.
+ */
+function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStatement, name: string): TSESTree.ReturnStatement | TSESTree.ThrowStatement | undefined {
+  let found: TSESTree.ReturnStatement | TSESTree.ThrowStatement | undefined;
+  visit(fn.body ?? fn, (n) => {
+    if (found || (n.type !== 'ReturnStatement' && n.type !== 'ThrowStatement')) return;
+    if (n.range[0] < from || n.range[0] >= closingTry.range[0]) return;
+    let mentions = false;
+    visit(n, (m) => {
+      if (m.type === 'Identifier' && m.name === name) mentions = true;
+    });
+    if (!mentions) found = n;
+  }, isFunction);
+  return found;
+}
+
+/** The `try` statement whose `finally` block holds `node` (within `stop`). */
+function finallyTry(node: Node, stop: Node): TSESTree.TryStatement | undefined {
+  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) {
+    const parent: Node | undefined = n.parent;
+    if (parent?.type === 'TryStatement' && parent.finalizer === n) return parent;
+  }
+  return undefined;
+}
+
 function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) return true;
   return false;
 }
 
-function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; activated: boolean; closeAt?: number } {
+function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement } {
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
   let activated = false;
@@ -219,7 +246,9 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && called && kind.close.includes(method)) {
-        if (insideNestedFunction(call, fn) || inside(call, 'finally', fn)) return { fate: 'closed', activated };
+        if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
+        const closingTry = finallyTry(call, fn);
+        if (closingTry) return { fate: 'closed', activated, closingTry };
         if (inside(call, 'catch', fn)) closedOnError = true;
         else closedOnSuccess ??= call.range[0];
         continue;
@@ -396,7 +425,18 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (!kind) return;
     const uses = usesOf(fn, node.id);
     const name = node.id.name;
-    const { fate, activated, closeAt } = fateOf(ctx, uses, kind, fn);
+    const { fate, activated, closeAt, closingTry } = fateOf(ctx, uses, kind, fn);
+    if (fate === 'closed' && closingTry && (!kind.activatedBy || activated)) {
+      // Closed in a `finally`, but a `return`/`throw` between its creation and that `try` leaves without it.
+      const exit = exitBefore(fn, node.range[1], closingTry, name);
+      if (exit) {
+        ctx.report({
+          message: `This ${kind.what} is ${kind === POOL_CLIENT ? 'released' : 'closed'} in a finally block, but the '${exit.type === 'ReturnStatement' ? 'return' : 'throw'}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${kind === POOL_CLIENT ? 'released' : 'closed'}. Make it just before the 'try', or check before making it`,
+          range: ctx.rangeOf(declaration.declarations.length === 1 ? declaration : node),
+        });
+      }
+      return;
+    }
     if (fate === 'owned-elsewhere' || fate === 'closed') return;
     if (kind.activatedBy && !activated) return;
     if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, node.range[1], closeAt, name)) return;

@@ -1970,12 +1970,23 @@ function looksLikeServerCode(ctx: TsRuleContext): boolean {
       if (!serverOnly) return false;
     }
   }
+  if (ctx.ast.body.some(isOptionsComponent)) return false;
   let browser = false;
   visit(ctx.ast, (n) => {
     if (browser || n.type !== 'Identifier' || !BROWSER_GLOBALS.has(n.name) || !isReference(n)) return;
     if (isGlobal(ctx, n)) browser = true;
   });
   return !browser;
+}
+
+/** `export default { data() {...}, methods: {...}, template: '...' }`: a Vue options-API component. */
+function isOptionsComponent(statement: TSESTree.ProgramStatement): boolean {
+  if (statement.type !== 'ExportDefaultDeclaration') return false;
+  const d = statement.declaration;
+  const object = d.type === 'ObjectExpression' ? d : d.type === 'CallExpression' && d.arguments[0]?.type === 'ObjectExpression' ? d.arguments[0] : undefined;
+  if (!object) return false;
+  const keys = new Set(object.properties.map((p) => (p.type === 'Property' ? keyName(p) : undefined)));
+  return (keys.has('template') || keys.has('render') || keys.has('mounted') || keys.has('setup')) && (keys.has('data') || keys.has('methods') || keys.has('props') || keys.has('setup') || keys.has('components'));
 }
 
 /** Test runners: their per-test timeout already bounds a stalled fetch. */

@@ -78,6 +78,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(call);
     if (use) {
@@ -192,6 +193,38 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         fix: values.length === 1 && ctx.scope.isAsyncContext(statement) ? prefixAsync(ctx, statement, "Use 'async with'") : undefined,
       });
       break;
+    }
+  }
+}
+
+/** Library functions that are plain coroutine functions giving an async context manager once awaited. */
+const PLAIN_COROUTINE_OPENERS = new Set([
+  'anyio.open_file', 'anyio.connect_tcp', 'anyio.connect_unix', 'anyio.open_process', 'trio.open_file', 'trio.open_tcp_stream',
+  'trio.open_ssl_over_tcp_stream', 'trio.open_unix_socket',
+]);
+
+/**
+ * `async with anyio.open_file(path) as f:`: the call makes a coroutine, which is no async context
+ * manager (TypeError); what it gives once awaited is one: `async with await anyio.open_file(...)`.
+ * Only the project's own coroutine functions and a few library ones known to be plain coroutines:
+ * many library calls give an object both awaitable and an async context manager
+ * (`session.get()`, `pool.acquire()`, `aiofiles.open()`, aiosqlite's `db.execute()`).
+ */
+function checkAsyncWithCoroutine(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  if (!ctx.text.includes('async with')) return;
+  for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+    if (statement.child(0)?.type !== 'async') continue;
+    for (const value of withItemValues(statement)) {
+      if (value.type !== 'call') continue;
+      const made = resolver().awaitableCall(value);
+      if (!made || made.generator || (made.library && !PLAIN_COROUTINE_OPENERS.has(made.name ?? ''))) continue;
+      ctx.report({
+        message: `The coroutine from ${made.display}() is entered with 'async with', but a coroutine is no async context manager (TypeError): await it first — 'async with await ${made.display}(...)'`,
+        range: ctx.rangeOf(value),
+        // Not a shape pyright's reportUnusedCoroutine reports.
+        anchors: [],
+        fix: { title: 'Await it before entering what it gives', safe: true, edits: [{ range: ctx.rangeOf(value), newText: `await ${value.text}` }] },
+      });
     }
   }
 }

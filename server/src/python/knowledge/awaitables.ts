@@ -183,6 +183,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'asyncio.PriorityQueue': set('put', 'get', 'join'),
   'asyncio.LifoQueue': set('put', 'get', 'join'),
   'asyncio.Lock': set('acquire'),
+  'trio.Nursery': set('start'),
+  'anyio.abc.TaskGroup': set('start'),
   'asyncio.Semaphore': set('acquire'),
   'asyncio.BoundedSemaphore': set('acquire'),
   'asyncio.Event': set('wait'),
@@ -687,6 +689,9 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'aiofiles.tempfile.NamedTemporaryFile': 'aiofiles.threadpool.AsyncFile',
   'aiofiles.tempfile.TemporaryFile': 'aiofiles.threadpool.AsyncFile',
   'anyio.open_file': 'anyio.AsyncFile',
+  // Entered: the nursery / task group, whose `start()` waits for the task to signal it started.
+  'trio.open_nursery': 'trio.Nursery',
+  'anyio.create_task_group': 'anyio.abc.TaskGroup',
   ...Object.fromEntries(WEBSOCKET_CONNECTS.map((f) => [f, WEBSOCKET])),
   'aiosqlite.connect': 'aiosqlite.Connection',
   'aiomysql.connect': 'aiomysql.Connection',

@@ -159,6 +159,20 @@ export function enclosingFunction(node: Node): FunctionNode | undefined {
   return undefined;
 }
 
+/** The `try` statement whose `finally` block holds `node`, within the function `node` is in. */
+export function finallyTry(node: Node): TSESTree.TryStatement | undefined {
+  for (let n: Node | undefined = node; n?.parent && !isFunction(n); n = n.parent) {
+    if (n.parent.type === 'TryStatement' && n.parent.finalizer === n) return n.parent;
+  }
+  return undefined;
+}
+
+/** The class declaration or expression whose body contains `node`, if any. */
+export function enclosingClass(node: Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'ClassBody') return n.parent as TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+  return undefined;
+}
+
 /** A readable name for a function: its own name, the variable, property or method it is assigned to. */
 export function functionDisplayName(fn: FunctionNode): string {
   if (fn.type !== 'ArrowFunctionExpression' && fn.id) return fn.id.name;

@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { TypeServices } from '../project';
-import { functionDisplayName, isFunction, patternNames, visit, type FunctionNode } from '../util';
+import { enclosingClass, finallyTry, functionDisplayName, isFunction, patternNames, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -801,11 +801,6 @@ interface Removal {
   inClass: Node | undefined;
 }
 
-/** The class declaration or expression whose body contains `node`, if any. */
-function enclosingClassOf(node: Node): Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'ClassBody') return n.parent;
-  return undefined;
-}
 
 /** Whether an expression's chain starts at `this` (`this.worker`, `this.pool.client`). */
 function rootedAtThis(expr: Node): boolean {
@@ -924,7 +919,7 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
         pattern: eventArg?.type === 'TemplateLiteral' && eventArg.expressions.length > 0 ? templatePattern(eventArg) : undefined,
         clearsAll: method === 'removeAllListeners' || n.arguments.length < 2,
         viaThis: rootedAtThis(callee.object),
-        inClass: enclosingClassOf(n),
+        inClass: enclosingClass(n),
       });
     }
     const fname = callee.type === 'Identifier' ? callee.name : method;
@@ -1195,7 +1190,7 @@ function checkListener(
   // An inline function can only go with everything else on the target (or for its event).
   const inline = isFunction(unwrap(handler));
   const viaThis = root.type === 'ThisExpression';
-  const inClass = enclosingClassOf(call);
+  const inClass = enclosingClass(call);
   const removed = removals.some((r) => sameTarget(r, targetText, last, viaThis, inClass) && (!inline || r.clearsAll) && removalEventMatches(r, event));
   if (removed) return;
   if (!isEmitterLike(types, target)) return;
@@ -1601,7 +1596,7 @@ function onlyTimesOut(arg: Node, call: Node): boolean {
     const callee = unwrap(n.callee) as TSESTree.MemberExpression;
     if (unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== name) return;
     aborts++;
-    if (!insideTimerCallback(n) && !insideFinally(n)) quiet = false;
+    if (!insideTimerCallback(n) && !finallyTry(n)) quiet = false;
   });
   return made && aborts > 0 && quiet;
 }
@@ -1615,12 +1610,6 @@ function insideTimerCallback(node: Node): boolean {
   return false;
 }
 
-function insideFinally(node: Node): boolean {
-  for (let n: Node | undefined = node; n?.parent && !isFunction(n); n = n.parent) {
-    if (n.parent.type === 'TryStatement' && n.parent.finalizer === n) return true;
-  }
-  return false;
-}
 
 function argCarriesSignal(arg: Node, names: Set<string>): boolean {
   const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);

@@ -18,7 +18,7 @@ import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
-import { awaitText, enclosingFunction, isFunction, visit } from '../util';
+import { awaitText, enclosingClass, enclosingFunction, isFunction, visit } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -621,11 +621,6 @@ function capturingEmitters(ctx: TsRuleContext): { all: boolean; receivers: Set<s
     else if (parent?.type === 'PropertyDefinition' && !parent.computed && parent.key.type === 'Identifier') receivers.add(`this.${parent.key.name}`);
   });
   return { all, receivers };
-}
-
-function enclosingClass(node: Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return n;
-  return undefined;
 }
 
 function isRemoval(calleeNode: Node): boolean {

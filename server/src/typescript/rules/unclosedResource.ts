@@ -16,7 +16,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { ModuleMember } from '../imports';
 import { isPromiseLike, type TypeServices } from '../project';
-import { enclosingFunction, isFunction, visit, type FunctionNode } from '../util';
+import { enclosingFunction, finallyTry, isFunction, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -189,13 +189,8 @@ function usesOf(fn: FunctionNode, declaration: TSESTree.Identifier): Use[] {
   return out;
 }
 
-function inside(node: Node, type: 'finally' | 'catch', stop: Node): boolean {
-  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) {
-    const parent: Node | undefined = n.parent;
-    if (!parent) return false;
-    if (type === 'finally' && parent.type === 'TryStatement' && parent.finalizer === n) return true;
-    if (type === 'catch' && parent.type === 'CatchClause') return true;
-  }
+function insideCatch(node: Node, stop: Node): boolean {
+  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) if (n.parent?.type === 'CatchClause') return true;
   return false;
 }
 
@@ -217,14 +212,6 @@ function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStat
   return found;
 }
 
-/** The `try` statement whose `finally` block holds `node` (within `stop`). */
-function finallyTry(node: Node, stop: Node): TSESTree.TryStatement | undefined {
-  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) {
-    const parent: Node | undefined = n.parent;
-    if (parent?.type === 'TryStatement' && parent.finalizer === n) return parent;
-  }
-  return undefined;
-}
 
 function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) return true;
@@ -247,9 +234,9 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && called && kind.close.includes(method)) {
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
-        const closingTry = finallyTry(call, fn);
+        const closingTry = finallyTry(call);
         if (closingTry) return { fate: 'closed', activated, closingTry };
-        if (inside(call, 'catch', fn)) closedOnError = true;
+        if (insideCatch(call, fn)) closedOnError = true;
         else closedOnSuccess ??= call.range[0];
         continue;
       }

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
 import { LOOP_GETTERS } from './knowledge/awaitables';
-import { assignedValue, field, typeOf } from './util';
+import { assignedValue, calleeName } from './util';
 
 /** Functions that wrap a coroutine in a new task (and their `asyncio.tasks` spellings). */
 export const TASK_FACTORIES: ReadonlySet<string> = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.tasks.create_task', 'asyncio.tasks.ensure_future']);
@@ -15,12 +15,7 @@ export const TASK_FACTORIES: ReadonlySet<string> = new Set(['asyncio.create_task
  * module is not imported (a snippet, a missing import), not for other unbound names.
  */
 export function resolvedCallee(ctx: PythonRuleContext, call: Node | null): string | undefined {
-  if (!call || typeOf(call) !== 'call') return undefined;
-  const fn = field(call, 'function');
-  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
-  const r = ctx.scope.resolve(fn);
-  if (!r || (r.via === 'unbound' && !/^(asyncio|anyio|trio)\./.test(r.name))) return undefined;
-  return r.name;
+  return calleeName(ctx, call, /^(asyncio|anyio|trio)\./);
 }
 
 /**

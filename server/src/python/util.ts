@@ -15,6 +15,20 @@ export function* ownNodes(node: Node): Generator<Node> {
   }
 }
 
+/**
+ * The qualified name a call's callee resolves to (`asyncio.sleep`, `aiohttp.ClientSession`).
+ * Names the file never binds count only when `unbound` matches them: `asyncio.sleep` with a
+ * missing import is still asyncio's, an unknown `session.get` is nothing.
+ */
+export function calleeName(ctx: PythonRuleContext, call: Node | null, unbound: RegExp): string | undefined {
+  if (!call || typeOf(call) !== 'call') return undefined;
+  const fn = field(call, 'function');
+  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
+  const r = ctx.scope.resolve(fn);
+  if (!r || (r.via === 'unbound' && !unbound.test(r.name))) return undefined;
+  return r.name;
+}
+
 /** A call's arguments (positional and keyword), comments left out. */
 export function callArguments(call: Node): Node[] {
   return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');

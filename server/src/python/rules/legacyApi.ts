@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { callArguments, decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -18,12 +18,7 @@ const LOOP_KWARG_REMOVED = new Set([
 ]);
 
 function resolveCallee(ctx: PythonRuleContext, call: Node): string | undefined {
-  const fn = field(call, 'function');
-  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
-  const r = ctx.scope.resolve(fn);
-  if (!r) return undefined;
-  if (r.via === 'unbound' && !/^(asyncio|httpx)\./.test(r.name)) return undefined;
-  return r.name;
+  return calleeName(ctx, call, /^(asyncio|httpx)\./);
 }
 
 /** A call's first argument, comments skipped. */

@@ -13,7 +13,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { ROUTE_REGISTRARS } from '../project';
 import type { PythonRuleContext } from '../context';
-import { decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { calleeName, decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -45,11 +45,7 @@ const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head
 const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release']);
 
 function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined {
-  const fn = field(call, 'function');
-  if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
-  const r = ctx.scope.resolve(fn);
-  if (!r || (r.via === 'unbound' && !/^(aiohttp|httpx|asyncpg|aiofiles)\./.test(r.name))) return undefined;
-  return r.name;
+  return calleeName(ctx, call, /^(aiohttp|httpx|asyncpg|aiofiles)\./);
 }
 
 /** The uses of `name` (identifiers other than `target`) inside `owner`, excluding other bindings' scopes. */

@@ -260,7 +260,7 @@ export class PythonProjectIndex {
         for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
           if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
         }
-        for (const ref of routeReferences(tree.rootNode)) {
+        for (const ref of routeReferences(tree.rootNode.descendantsOfType('call'))) {
           const binding = imports.get(ref.local);
           if (!binding) continue;
           // `from .views import index` → (views, index); `from . import views` + `views.index`;
@@ -549,21 +549,29 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
 /** Text without which a module registers no handler by a call. */
 const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(/;
 /** Methods that register a handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
-export const ROUTE_REGISTRARS = new Set([
+const ROUTE_REGISTRARS = new Set([
   'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
   'add_api_websocket_route', 'add_websocket_route', 'add_url_rule',
 ]);
 /** Functions that make a route from a handler argument: aiohttp's `web.get`, Starlette's `Route`, Django's `path`. */
 const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
 
-/** Handler arguments of the route registrations in a tree, as written: `index` or `views.index`. */
-function routeReferences(root: Node): { local: string; attribute?: string }[] {
+/**
+ * Handler arguments of the route registrations among `calls`, as written: `index` or `views.index`.
+ * A registration is a registering method (`app.router.add_get(...)`) or a call `makesRoute`
+ * accepts: by default a route function as written (`web.get`, `Route`, `path`); a rule that can
+ * resolve names passes its own test.
+ */
+export function routeReferences(
+  calls: readonly (Node | null)[],
+  makesRoute: (call: Node, fn: Node) => boolean = (_call, fn) => ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, '')),
+): { local: string; attribute?: string }[] {
   const out: { local: string; attribute?: string }[] = [];
-  for (const call of root.descendantsOfType('call')) {
+  for (const call of calls) {
     const fn = call?.childForFieldName('function');
     if (!call || !fn) continue;
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    if (!(method && ROUTE_REGISTRARS.has(method)) && !ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, ''))) continue;
+    if (!(method && ROUTE_REGISTRARS.has(method)) && !makesRoute(call, fn)) continue;
     for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
       const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
       if (value?.type === 'identifier') out.push({ local: value.text });

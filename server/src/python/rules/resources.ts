@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
-import { ROUTE_REGISTRARS } from '../project';
+import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import { calleeName, decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -598,16 +598,8 @@ const ROUTE_FACTORIES = /^(aiohttp\.web\.(get|post|put|patch|delete|head|route|v
 function registeredHandlers(ctx: PythonRuleContext): Set<string> {
   const names = new Set<string>();
   if (!/add_|Route|web\./.test(ctx.text)) return names;
-  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const fn = call.childForFieldName('function');
-    if (!fn) continue;
-    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    if (!(method && ROUTE_REGISTRARS.has(method)) && !ROUTE_FACTORIES.test(resolvedCallee(ctx, call) ?? '')) continue;
-    for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
-      const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-      if (value?.type === 'identifier') names.add(value.text);
-    }
-  }
+  const references = routeReferences(nodesOfType(ctx.tree.rootNode, 'call'), (call) => ROUTE_FACTORIES.test(resolvedCallee(ctx, call) ?? ''));
+  for (const ref of references) if (ref.attribute === undefined) names.add(ref.local);
   return names;
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
-import { isEventLoop } from './tasks';
+import { isLoopReceiver } from './tasks';
 import { assignedValue, callArguments, decoratorTarget, field, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
@@ -238,7 +238,7 @@ export class AwaitableResolver {
     const receiver = field(fn, 'object');
     const method = field(fn, 'attribute');
     // `loop.create_future()`, `loop.create_task(...)`: a future, a task.
-    if (receiver && method && /^(create_future|create_task|run_in_executor)$/.test(textOf(method)) && (/(^|\.)_?loop$/.test(textOf(receiver)) || isEventLoop(this.ctx, receiver))) return true;
+    if (receiver && method && /^(create_future|create_task|run_in_executor)$/.test(textOf(method)) && isLoopReceiver(this.ctx, receiver)) return true;
     const cls = receiver && method ? this.classOfReceiver(receiver) : undefined;
     if (cls?.kind !== 'project') return false;
     const m = this.findMethod(cls.summary, cls.module, textOf(method!), 0);
@@ -1070,7 +1070,13 @@ export class AwaitableResolver {
     if (order.slice(1).some((e) => e.cls.methods.has(name))) return true;
     const known = new Set(order.map((e) => e.cls));
     // A base that is not among the project classes found: it may define the method.
-    return order.some((e) => e.cls.bases.some((b) => !PLAIN_BASES.test(b) && !known.has(this.classInModule(b, e.module)?.cls as ClassSummary)));
+    return order.some((e) =>
+      e.cls.bases.some((b) => {
+        if (PLAIN_BASES.test(b)) return false;
+        const base = this.classInModule(b, e.module);
+        return !base || !known.has(base.cls);
+      }),
+    );
   }
 
   private enclosingClass(node: Node): ClassSummary | undefined {

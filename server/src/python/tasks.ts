@@ -48,7 +48,12 @@ export function makesTask(ctx: PythonRuleContext, value: Node): boolean {
   const fn = value.childForFieldName('function');
   if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_task') return false;
   const receiver = fn.childForFieldName('object');
-  return !!receiver && (/(^|\.)_?loop$/.test(receiver.text) || isEventLoop(ctx, receiver));
+  return !!receiver && isLoopReceiver(ctx, receiver);
+}
+
+/** An event loop as a receiver: named like one (`loop`, `self._loop`), or one by construction. */
+export function isLoopReceiver(ctx: PythonRuleContext, receiver: Node): boolean {
+  return /(^|\.)_?loop$/.test(receiver.text) || isEventLoop(ctx, receiver);
 }
 
 /**

@@ -158,12 +158,17 @@ function sleepDuration(call: Node, name: string): Node | undefined {
 
 const YEAR_SECONDS = 365 * DAY_SECONDS;
 
-/** Whether code other than more sleeping follows the sleep's own statement in its block. */
-function followedByCode(ctx: PythonRuleContext, call: Node): boolean {
+/** The statement a sleep call makes on its own (`await asyncio.sleep(x)`), if it is one. */
+function sleepStatement(call: Node): Node | undefined {
   let statement: Node | null = call.parent;
   if (statement?.type === 'await') statement = statement.parent;
-  if (statement?.type !== 'expression_statement') return false;
-  for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) {
+  return statement?.type === 'expression_statement' ? statement : undefined;
+}
+
+/** Whether code other than more sleeping follows the sleep's own statement in its block. */
+function followedByCode(ctx: PythonRuleContext, call: Node): boolean {
+  const statement = sleepStatement(call);
+  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
     if (next.type !== 'comment' && next.type !== 'pass_statement' && !isSleepStatement(ctx, next)) return true;
   }
   return false;
@@ -171,13 +176,12 @@ function followedByCode(ctx: PythonRuleContext, call: Node): boolean {
 
 /** Whether a sleep is one statement of a loop body that awaits something else too. */
 function periodicPause(call: Node): boolean {
-  let statement: Node | null = call.parent;
-  if (statement?.type === 'await') statement = statement.parent;
-  if (statement?.type !== 'expression_statement') return false;
+  const statement = sleepStatement(call);
+  if (!statement) return false;
   const body = statement.parent;
   const loop = body?.parent;
   if (body?.type !== 'block' || (loop?.type !== 'while_statement' && loop?.type !== 'for_statement')) return false;
-  return body.namedChildren.some((s) => s && s.id !== statement!.id && s.descendantsOfType('await').length > 0);
+  return body.namedChildren.some((s) => s && s.id !== statement.id && s.descendantsOfType('await').length > 0);
 }
 
 /**

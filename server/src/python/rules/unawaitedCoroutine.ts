@@ -126,11 +126,15 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded) {
-      const name = usedOnlyAsResult(ctx, call);
-      if (name && !isScheduled(awaitable)) {
+      const used = usedOnlyAsResult(ctx, call);
+      // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
+      if (used && !isScheduled(awaitable) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
+        const { name } = used;
         const what = describe(awaitable);
         ctx.report({
-          message: `${what} is stored in '${name}' and used as its result without await: '${name}' holds a coroutine object, not the value it would return`,
+          message: used.entered
+            ? `${what} is stored in '${name}' and entered with 'async with' without await: a coroutine is no async context manager (TypeError)`
+            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds a coroutine object, not the value it would return`,
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
@@ -418,7 +422,25 @@ function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
  * `data = resp.json()` followed only by `data["key"]`, `data.get(...)` or `for x in data`: every use
  * takes the variable for the call's result. Returns the variable's name.
  */
-function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): string | undefined {
+/** `async with f as fh:` where `f` is the identifier: the statement enters `f`. */
+function enteredByAsyncWith(id: Node): boolean {
+  let n = id;
+  let p = parentOf(n);
+  if (p && typeOf(p) === 'as_pattern') {
+    if (p.namedChildren[0]?.id !== n.id) return false;
+    n = p;
+    p = parentOf(p);
+  }
+  if (!p || typeOf(p) !== 'with_item' || field(p, 'value')?.id !== n.id) return false;
+  const statement = parentOf(parentOf(p) ?? p);
+  return !!statement && typeOf(statement) === 'with_statement' && statement.child(0)?.type === 'async';
+}
+
+/**
+ * The name a coroutine is stored in when every later use takes it for its result: reads an
+ * attribute or an item of it, iterates it, or (`entered`) enters it with `async with`.
+ */
+function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): { name: string; entered: boolean } | undefined {
   const parent = parentOf(call);
   if (!parent || typeOf(parent) !== 'assignment' || field(parent, 'right')?.id !== call.id) return undefined;
   const left = parent.childForFieldName('left');
@@ -428,13 +450,15 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): string | undefine
   const found = ctx.scope.lookup(left.text, left);
   if (!found || found.bindings.length !== 1) return undefined;
   let uses = 0;
+  let entered = false;
   for (const id of nodesOfType(scope.node, 'identifier')) {
     if (id.text !== left.text || id.id === left.id) continue;
     const p = parentOf(id);
-    if (!p || !consumesValue(id, p)) return undefined;
+    if (p && enteredByAsyncWith(id)) entered = true;
+    else if (!p || !consumesValue(id, p)) return undefined;
     uses++;
   }
-  return uses > 0 ? left.text : undefined;
+  return uses > 0 ? { name: left.text, entered } : undefined;
 }
 
 /** Calls that look at a value without consuming it: a coroutine passed to them is still never run. */

@@ -80,7 +80,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const use = syncUse(call);
+    const use = syncUse(ctx, call);
     if (use) {
       resolver ??= new AwaitableResolver(ctx);
       checkSyncUse(ctx, resolver, call, use);
@@ -239,16 +239,64 @@ type SyncUse = 'condition' | 'for' | 'value';
 /** What a coroutine object itself offers: using these is not a mistake. */
 const COROUTINE_API = new Set(['send', 'throw', 'close', '__await__', 'cr_frame', 'cr_await', 'cr_code', 'cr_running', 'cr_origin', '__name__', '__qualname__']);
 
-/** `x[...]`, `x.attr` (not the coroutine's own API), `for ... in x`: using `x` as the result it stands for. */
-function consumesValue(n: Node, p: Node): boolean {
+/** Builtins that compute with their positional arguments' values: given a coroutine, they raise TypeError. */
+const VALUE_BUILTINS = new Set(['len', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sum', 'min', 'max', 'sorted', 'int', 'float', 'abs', 'round', 'enumerate', 'zip', 'reversed', 'iter', 'next', 'divmod']);
+/** Builtins that consume the elements of a comprehension given to them. */
+const ELEMENT_CONSUMERS = new Set(['any', 'all', 'sum', 'min', 'max', 'sorted']);
+/** Builtins and methods that call a `key=` function and compare what it returns. */
+const KEY_CALLERS = new Set(['sorted', 'min', 'max', 'sort']);
+/** Builtins that test what their first argument, a function, returns. */
+const FILTERS = new Set(['filter']);
+
+/** The builtin (`len`, not a shadowing definition) that `call` calls, if it is one of `names`. */
+function builtinCalled(ctx: PythonRuleContext, call: Node | null | undefined, names: Set<string>): string | undefined {
+  const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+  if (!fn || typeOf(fn) !== 'identifier' || !names.has(fn.text)) return undefined;
+  return ctx.scope.resolve(fn)?.name === `builtins.${fn.text}` ? fn.text : undefined;
+}
+
+/**
+ * `x[...]`, `x.attr` (not the coroutine's own API), `for ... in x`, `x + 1`, `x == y`, `f"{x}"`,
+ * `len(x)`: using `x` as the result it stands for.
+ */
+function consumesValue(ctx: PythonRuleContext, n: Node, p: Node): boolean {
   const t = typeOf(p);
   if (t === 'subscript') return field(p, 'value')?.id === n.id;
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !COROUTINE_API.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
+  if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
+  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS);
   return false;
 }
 
-function syncUse(call: Node): SyncUse | undefined {
+/**
+ * The element of a comprehension that a builtin consumes (`any(is_admin(u) for u in uids)`,
+ * `sum([count(u) for u in uids])`), or the body of a lambda whose result is compared or tested
+ * (`sorted(xs, key=lambda u: score(u))`, `filter(lambda u: is_admin(u), xs)`).
+ */
+function consumedByBuiltin(ctx: PythonRuleContext, call: Node, p: Node): SyncUse | undefined {
+  const t = typeOf(p);
+  if (field(p, 'body')?.id !== call.id) return undefined;
+  if (t === 'generator_expression' || t === 'list_comprehension') {
+    const up = parentOf(p);
+    // `any(x for x in y)`: the generator expression is the call's whole argument list.
+    const caller = up && typeOf(up) === 'argument_list' ? (up.namedChildren[0]?.id === p.id ? parentOf(up) : null) : up;
+    const name = builtinCalled(ctx, caller, ELEMENT_CONSUMERS);
+    return name === 'any' || name === 'all' ? 'condition' : name ? 'value' : undefined;
+  }
+  if (t !== 'lambda') return undefined;
+  const up = parentOf(p);
+  if (up && typeOf(up) === 'keyword_argument' && field(up, 'name')?.text === 'key') {
+    const caller = parentOf(parentOf(up) ?? up);
+    if (builtinCalled(ctx, caller, KEY_CALLERS)) return 'value';
+    const fn = caller && typeOf(caller) === 'call' ? field(caller, 'function') : null;
+    return fn && typeOf(fn) === 'attribute' && field(fn, 'attribute')?.text === 'sort' ? 'value' : undefined;
+  }
+  if (up && typeOf(up) === 'argument_list' && up.namedChildren[0]?.id === p.id && builtinCalled(ctx, parentOf(up), FILTERS)) return 'condition';
+  return undefined;
+}
+
+function syncUse(ctx: PythonRuleContext, call: Node): SyncUse | undefined {
   let n = call;
   let p = parentOf(n);
   while (p) {
@@ -274,12 +322,13 @@ function syncUse(call: Node): SyncUse | undefined {
     if (t === 'argument_list' && n.id === call.id && p.namedChildren[0]?.id === n.id) {
       const method = field(parentOf(p)!, 'function');
       const name = method && typeOf(method) === 'attribute' ? field(method, 'attribute')?.text : undefined;
-      return name && /^(assertTrue|assertFalse|assertIsNotNone|assertIsNone|assert_)$/.test(name) ? 'condition' : undefined;
+      if (name && /^(assertTrue|assertFalse|assertIsNotNone|assertIsNone|assert_)$/.test(name)) return 'condition';
     }
     // `[r for r in db.rows()]` over an async generator: a plain comprehension, like a plain `for`.
     if (t === 'for_in_clause') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
     if (t === 'for_statement') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
-    return n.id === call.id && consumesValue(n, p) ? 'value' : undefined;
+    if (n.id !== call.id) return undefined;
+    return consumesValue(ctx, n, p) ? 'value' : consumedByBuiltin(ctx, call, p);
   }
   return undefined;
 }
@@ -455,7 +504,7 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): { name: string; e
     if (id.text !== left.text || id.id === left.id) continue;
     const p = parentOf(id);
     if (p && enteredByAsyncWith(id)) entered = true;
-    else if (!p || !consumesValue(id, p)) return undefined;
+    else if (!p || !consumesValue(ctx, id, p)) return undefined;
     uses++;
   }
   return uses > 0 ? { name: left.text, entered } : undefined;

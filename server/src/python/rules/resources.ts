@@ -26,6 +26,8 @@ interface ResourceKind {
   asyncWith: boolean;
   /** Not a context manager: only `close()` in a `finally` block applies. */
   noWith?: boolean;
+  /** Methods of whatever lent it that take it back as their first argument (`pool.release(conn)`). */
+  giveBack?: readonly string[];
 }
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
@@ -69,6 +71,15 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
   let closedSomewhere = false;
   let closedOnError = false;
   let lent = false;
+  // Where a call closes it: in a `finally` block, a catch-all handler or on the way.
+  const closing = (call: Node): { fate: Fate; closingTry?: Node } | undefined => {
+    const finallyClause = enclosingFinally(call);
+    if (finallyClause) return { fate: 'closed-in-finally', closingTry: finallyClause.parent ?? undefined };
+    // `except BaseException: await client.aclose(); raise` closes it on every error.
+    if (inCatchAllHandler(call)) closedOnError = true;
+    else closedSomewhere = true;
+    return undefined;
+  };
   for (const use of uses) {
     const parent = use.parent;
     if (!parent) return { fate: 'owned-elsewhere' };
@@ -80,13 +91,20 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
         // The bound method handed on, not called: `stack.push_async_callback(client.aclose)`,
         // `stack.callback(f.close)`, `atexit.register(f.close)`. Whoever holds it closes it.
         if (call?.type !== 'call' || call.childForFieldName('function')?.id !== parent.id) return { fate: 'owned-elsewhere' };
-        const finallyClause = enclosingFinally(call);
-        if (finallyClause) return { fate: 'closed-in-finally', closingTry: finallyClause.parent ?? undefined };
-        // `except BaseException: await client.aclose(); raise` closes it on every error.
-        if (inCatchAllHandler(call)) closedOnError = true;
-        else closedSomewhere = true;
+        const closed = closing(call);
+        if (closed) return closed;
       }
       continue; // any other method use (session.get, f.read) keeps the resource here
+    }
+    // `await pool.release(conn)`: given back to the pool it came from.
+    if (kind.giveBack && parent.type === 'argument_list' && parent.namedChildren[0]?.id === use.id) {
+      const call = parent.parent;
+      const method = call?.childForFieldName('function');
+      if (call && method?.type === 'attribute' && kind.giveBack.includes(method.childForFieldName('attribute')?.text ?? '')) {
+        const closed = closing(call);
+        if (closed) return closed;
+        continue;
+      }
     }
     // async with x / with x
     if (parent.type === 'with_item' || parent.type === 'as_pattern' && parent.parent?.type === 'with_item') return { fate: 'owned-elsewhere' };
@@ -155,6 +173,7 @@ function exitBeforeClosingTry(statement: Node, closingTry: Node, uses: Node[], k
   for (const use of uses) {
     if (use.startIndex >= closingTry.startIndex) break;
     const parent = use.parent;
+    // `conn.fetch(...)` is used through its methods; `await conn_query(conn)` may close or keep it.
     if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== use.id) return undefined;
     const attr = parent.childForFieldName('attribute')?.text ?? '';
     if (kind.close.includes(attr) || EXIT_METHODS.includes(attr)) return undefined;
@@ -463,6 +482,13 @@ interface Lent {
   message: (callee: string, name: string) => string;
   /** When it is given back further down, but an exit before that leaves it out. */
   partial?: (callee: string, name: string, exit: Node) => string;
+  /**
+   * Given back by a call of the lender that takes it (`pool.release(conn)`), and then judged as
+   * a resource: given back in a `finally` block, or reported when only the success path does it.
+   */
+  asResource?: ResourceKind;
+  /** When it is given back on the success path only (`exit`: a way out before a closing `try`). */
+  onSuccessOnly?: (callee: string, name: string, exit?: Node) => string;
 }
 
 const LENT: readonly Lent[] = [
@@ -486,6 +512,11 @@ const LENT: readonly Lent[] = [
     consumers: new Set(),
     message: (callee, name) =>
       `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
+    onSuccessOnly: (callee, name, exit) =>
+      exit
+        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
+        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
   },
 ];
 
@@ -552,6 +583,10 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     if (!kind) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
+    if (kind.asResource) {
+      judgeLent(ctx, kind, kind.asResource, fn.text, assignment, target, owner.node);
+      continue;
+    }
     let consumed: Node | undefined;
     let handedOn = false;
     for (const use of usesOf(owner.node, target)) {
@@ -571,6 +606,23 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     const exit = exitBetween(owner.node, assignment, consumed, kind.consumers);
     if (exit && kind.partial) ctx.report({ message: kind.partial(fn.text, target.text, exit), range: ctx.rangeOf(assignment) });
   }
+}
+
+/** A lent object given back by its lender (`pool.release(conn)`), judged like a resource. */
+function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, callee: string, assignment: Node, target: Node, fnNode: Node): void {
+  const scope = ctx.scope.scopeAt(target);
+  if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return;
+  const uses = usesOf(fnNode, target);
+  const { fate, closingTry } = fateOf(uses, kind);
+  if (fate === 'owned-elsewhere') return;
+  let message: string | undefined;
+  if (fate === 'never-closed') message = lent.message(callee, target.text);
+  else if (fate === 'closed-on-success-path') message = lent.onSuccessOnly?.(callee, target.text);
+  else {
+    const exit = closingTry && assignment.parent && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, fnNode);
+    if (exit) message = lent.onSuccessOnly?.(callee, target.text, exit);
+  }
+  if (message) ctx.report({ message, range: ctx.rangeOf(assignment) });
 }
 
 /**

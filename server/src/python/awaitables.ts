@@ -246,7 +246,7 @@ export class AwaitableResolver {
   }
 
   /** The project function a call names: a `def` of this file (its node) or of another module (its summary). */
-  private projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary } | undefined {
+  private projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary; module: ModuleSummary } | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
     if (typeOf(fn) === 'identifier') {
@@ -256,14 +256,41 @@ export class AwaitableResolver {
       if (b.kind === 'def' && b.node.type === 'function_definition') return { def: b.node };
       if (b.kind !== 'import') return undefined;
       const target = this.importedMember(fn, b.node);
-      return target?.kind === 'function' ? { summary: target.fn } : undefined;
+      return target?.kind === 'function' ? { summary: target.fn, module: target.module } : undefined;
     }
     if (typeOf(fn) !== 'attribute') return undefined;
     // `mod.create_task(...)` through a project import.
     const resolved = this.ctx.scope.resolve(fn);
     if (!resolved || resolved.via !== 'import') return undefined;
     const target = this.memberByImportedName(resolved.name);
-    return target?.kind === 'function' ? { summary: target.fn } : undefined;
+    return target?.kind === 'function' ? { summary: target.fn, module: target.module } : undefined;
+  }
+
+  /**
+   * What awaiting a call of the project's own coroutine function gives, by its return annotation:
+   * `db = await self._conn()` with `async def _conn(self) -> aiosqlite.Connection`, `r = await
+   * get_redis()` with `-> Redis`.
+   */
+  private awaitedProjectResult(call: Node): KnownClass | undefined {
+    const fn = field(call, 'function');
+    if (!fn) return undefined;
+    if (typeOf(fn) === 'attribute') {
+      const receiver = field(fn, 'object');
+      const method = field(fn, 'attribute');
+      const cls = receiver && method ? this.classOfReceiver(receiver, 1) : undefined;
+      if (cls?.kind === 'project') {
+        const m = this.findMethod(cls.summary, cls.module, textOf(method!), 0);
+        return m?.fn.isAsync && !m.fn.isGenerator && m.fn.returns ? this.classFromText(m.fn.returns, m.module) : undefined;
+      }
+    }
+    const callee = this.projectFunctionCalled(call);
+    if (!callee) return undefined;
+    if (callee.def) {
+      const returns = isAsyncFunction(callee.def) ? callee.def.childForFieldName('return_type') : null;
+      return returns ? this.classOfTypeExpr(returns.namedChildren[0] ?? returns) : undefined;
+    }
+    const { summary, module } = callee;
+    return summary.isAsync && !summary.isGenerator && summary.returns ? this.classFromText(summary.returns, module) : undefined;
   }
 
   /** The project member a name resolved through an import stands for (`.services.cache`, `pkg.mod.f`). */
@@ -949,7 +976,7 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
-      return awaited ? this.awaitedResult(fn) : this.classOfCallResult(fn, target);
+      return awaited ? (this.awaitedResult(fn) ?? this.awaitedProjectResult(value)) : this.classOfCallResult(fn, target);
     }
     // `async with aiohttp.ClientSession() as session:` / `async with pool.acquire() as conn:`.
     if (parent.type === 'as_pattern_target' || parent.type === 'as_pattern') {

@@ -644,7 +644,7 @@ export function knownLibraryClass(name: string): string | undefined {
  * AwaitableCall.name gives them; `Class.*` stands for every method of a class.
  */
 const NOT_COROUTINES: ReadonlySet<string> = new Set([
-  'asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor',
+  'asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor', 'builtins.anext',
   'aiohttp.request', 'aiohttp.ClientSession.*', 'asyncpg.create_pool', 'asyncpg.Pool.acquire', 'aiosqlite.connect',
   'aiomysql.connect', 'aiomysql.create_pool', 'aiomysql.Pool.acquire', 'asyncssh.connect', 'asyncssh.listen',
   ...WEBSOCKET_CONNECTS,

@@ -341,14 +341,16 @@ function statementFlow(ctx: PythonRuleContext, s: Node, inLoop: boolean, typeTes
           branches.push(block(c.childForFieldName('body') ?? c));
         }
       }
-      const flow = { normal: !hasElse || branches.some((b) => b.normal), escape: branches.some((b) => b.escape) };
       // `if isinstance(e, asyncio.CancelledError): raise` lets the cancellation through, whatever
       // the other branches do with the other exceptions (not a test of other classes only).
       const condition = s.childForFieldName('condition')?.text ?? '';
-      if (typeTest.test(condition) && !testsOtherClassesOnly(condition)) {
-        return branches.some((b) => !b.normal && !b.escape) ? { normal: false, escape: false } : { normal: true, escape: false };
+      if (typeTest.test(condition)) {
+        if (!testsOtherClassesOnly(condition)) return branches.some((b) => !b.normal && !b.escape) ? { normal: false, escape: false } : { normal: true, escape: false };
+        // `if isinstance(e, TimeoutError): continue`: a cancellation never takes that branch.
+        const others = branches.slice(1);
+        return { normal: !hasElse || others.some((b) => b.normal), escape: others.some((b) => b.escape) };
       }
-      return flow;
+      return { normal: !hasElse || branches.some((b) => b.normal), escape: branches.some((b) => b.escape) };
     }
     case 'try_statement': {
       const body = block(s.childForFieldName('body'));

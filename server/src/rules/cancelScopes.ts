@@ -22,7 +22,9 @@ export const cancelledTaskNotAwaited: Rule = {
       'handler of ordinary errors (`except Exception: task.cancel(); raise`); in a handler of the',
       'function\'s own cancellation (`except CancelledError`, `BaseException`, bare `except:`) it passes',
       'that cancellation on and is not reported. Also `for w in workers:',
-      'w.cancel()` over a list of new tasks that is never awaited afterwards.',
+      'w.cancel()` over a list of new tasks that is never awaited afterwards, and the same over the',
+      '`pending` set of `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`',
+      'when `tasks` are new tasks of the function (awaiting `pending` or `tasks` afterwards is enough).',
     ].join('\n'),
     why: [
       '`cancel()` only requests cancellation: the task runs its `except CancelledError`/`finally`',

@@ -25,23 +25,58 @@ const SYNC_CANCEL_SCOPES = new Set([
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace']);
 
 
+/** A list or set of new tasks: `[create_task(...) for ...]`, `[t1, t2]`, `{create_task(a), ...}`. */
+function newTasks(ctx: PythonRuleContext, value: Node | null | undefined, depth = 0): boolean {
+  if (!value) return false;
+  if (value.type === 'list_comprehension' || value.type === 'set_comprehension') {
+    const body = value.childForFieldName('body');
+    return !!body && makesTask(ctx, body);
+  }
+  if (value.type === 'identifier') return depth < 2 && (taskList(ctx, value, depth + 1) || holdsTask(ctx, value, { local: true }));
+  return (value.type === 'list' || value.type === 'set') && value.namedChildren.length > 0 && value.namedChildren.every((e) => !!e && (makesTask(ctx, e) || (e.type === 'identifier' && holdsTask(ctx, e, { local: true }))));
+}
+
+/**
+ * Whether every binding of the local `name` is a list of new tasks, or the still-running ones
+ * of such a list: `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`.
+ */
+function taskList(ctx: PythonRuleContext, name: Node, depth = 0): boolean {
+  const found = ctx.scope.lookup(name.text, name);
+  if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return false;
+  return found.bindings.every((b) => {
+    const target = b.node;
+    const pattern = target.parent;
+    if (pattern?.type === 'pattern_list' || pattern?.type === 'tuple_pattern') {
+      const assignment = pattern.parent;
+      const awaited = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === pattern.id ? assignment.childForFieldName('right') : null;
+      const call = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+      if (call?.type !== 'call' || resolved(ctx, call) !== 'asyncio.wait' || pattern.namedChildren.length !== 2) return false;
+      return newTasks(ctx, call.childForFieldName('arguments')?.namedChildren[0], depth);
+    }
+    return newTasks(ctx, assignedValue(target), depth);
+  });
+}
+
+/** The names a task list is taken from: `tasks` for `done, pending = await asyncio.wait(tasks)`, `a`, `b` for `asyncio.wait([a, b])`. */
+function sourcesOf(ctx: PythonRuleContext, name: Node): string[] {
+  const out: string[] = [];
+  for (const b of ctx.scope.lookup(name.text, name)?.bindings ?? []) {
+    const assignment = b.node.parent?.parent;
+    const awaited = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+    const first = awaited?.type === 'await' ? awaited.namedChildren[0]?.childForFieldName('arguments')?.namedChildren[0] : null;
+    if (first?.type === 'identifier') out.push(first.text);
+    // `asyncio.wait([fast, slow])`: awaiting `slow` afterwards awaits what it held.
+    else if (first?.type === 'list' || first?.type === 'set') for (const e of first.namedChildren) if (e?.type === 'identifier') out.push(e.text);
+  }
+  return out;
+}
+
 /** `for w in workers:` where every binding of `workers` is a list of new tasks: the list's name. */
 function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
   const loop = id.parent;
   if (loop?.type !== 'for_statement' || loop.childForFieldName('left')?.id !== id.id) return undefined;
   const list = loop.childForFieldName('right');
-  if (list?.type !== 'identifier') return undefined;
-  const found = ctx.scope.lookup(list.text, list);
-  if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return undefined;
-  const allTasks = found.bindings.every((b) => {
-    const value = assignedValue(b.node);
-    if (value?.type === 'list_comprehension') {
-      const body = value.childForFieldName('body');
-      return !!body && makesTask(ctx, body);
-    }
-    return value?.type === 'list' && value.namedChildren.length > 0 && value.namedChildren.every((e) => !!e && makesTask(ctx, e));
-  });
-  return allTasks ? list : undefined;
+  return list?.type === 'identifier' && taskList(ctx, list) ? list : undefined;
 }
 
 /**
@@ -110,12 +145,13 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     if (!list && !holdsTask(ctx, task, { local: true })) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
-    const watched = list?.text ?? task.text;
+    // The still-running tasks of `asyncio.wait(tasks)` are awaited through `tasks` as well.
+    const watched = new Set(list ? [list.text, ...sourcesOf(ctx, list)] : [task.text]);
     // Any later mention hands the task on (await, gather, wait, return, a container...), except
     // a log line or a print, which only record it.
     const later =
       !(list === undefined && leavesRightAfter(call, task.text)) &&
-      owner.node.descendantsOfType('identifier').some((id) => id !== null && id.text === watched && id.startIndex > call.endIndex && !onlyLogged(id));
+      owner.node.descendantsOfType('identifier').some((id) => id !== null && watched.has(id.text) && id.startIndex > call.endIndex && !onlyLogged(id));
     // A mention earlier inside an enclosing loop also runs after the cancel.
     const inLoopBefore = enclosingLoops(call).some((loop) =>
       loop.descendantsOfType('identifier').some((id) => id !== null && id.text === task.text && id.startIndex < call.startIndex && id.id !== task.id && isAwaitedUse(id)),

@@ -770,8 +770,14 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
         return DJANGO_INSTANCES.has(textOf(method!)) ? this.djangoModelOf(owner!) : undefined;
       }
-      // `Product.find(...)` on a model whose library base class builds queries.
-      if (ownerClass?.kind === 'project' && !this.findMethod(ownerClass.summary, ownerClass.module, textOf(method!), 0)) {
+      if (ownerClass?.kind === 'project') {
+        const m = this.findMethod(ownerClass.summary, ownerClass.module, textOf(method!), 0);
+        // `db.transaction()` with `def transaction(self) -> Transaction`.
+        if (m) {
+          if (m.fn.isAsync || !m.fn.returns) return undefined;
+          return /^(typing\.|typing_extensions\.)?Self$/.test(m.fn.returns) ? ownerClass : this.classFromText(m.fn.returns, m.module);
+        }
+        // `Product.find(...)` on a model whose library base class builds queries.
         const result = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => CALL_METHOD_RESULTS[lib]?.[textOf(method!)]);
         if (result) return { kind: 'library', name: result };
       }
@@ -1084,7 +1090,37 @@ export class AwaitableResolver {
     return bound?.childForFieldName('value') ?? undefined;
   }
 
-  /** The class whose method directly contains `node` (for `self`/`cls`). */
+  /**
+   * Whether a call gives something of the project usable only asynchronously: for `with`, what a
+   * function or method decorated `@asynccontextmanager` makes, or an instance of a class with
+   * `__aenter__` and no `__enter__`; for `for`, an instance of a class with `__aiter__` and no
+   * `__iter__` nor `__getitem__`. Classes with a base outside the project are not judged.
+   */
+  asyncOnly(call: Node, protocol: 'with' | 'for'): boolean {
+    const contextManager = (decorators: readonly string[]) => protocol === 'with' && decorators.some((d) => /(^|\.)asynccontextmanager$/.test(d));
+    const fn = field(call, 'function');
+    if (fn && typeOf(fn) === 'attribute') {
+      const receiver = field(fn, 'object');
+      const method = field(fn, 'attribute');
+      const owner = receiver && method ? this.classOfReceiver(receiver, 1) : undefined;
+      const m = owner?.kind === 'project' ? this.findMethod(owner.summary, owner.module, textOf(method!), 0) : undefined;
+      if (m && contextManager(m.fn.decorators)) return true;
+    }
+    const callee = this.projectFunctionCalled(call);
+    if (callee) {
+      const decorators = callee.def
+        ? (callee.def.parent?.type === 'decorated_definition' ? callee.def.parent.namedChildren : []).filter((d): d is Node => d?.type === 'decorator').map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? '')
+        : callee.summary.decorators;
+      return contextManager(decorators);
+    }
+    const made = this.classOfReceiver(call);
+    if (made?.kind !== 'project') return false;
+    const order = this.mro(made.summary, made.module, 0);
+    if (this.baseOutside(order)) return false;
+    const has = (name: string) => order.some((e) => e.cls.methods.has(name));
+    return protocol === 'with' ? has('__aenter__') && !has('__enter__') : has('__aiter__') && !has('__iter__') && !has('__getitem__');
+  }
+
   /**
    * Whether a method may override one of a base class: a project base in the resolution order
    * defines the name, or a base is not a class of the project (a library's, or unknown).
@@ -1095,8 +1131,13 @@ export class AwaitableResolver {
     if (!cls) return false;
     const order = this.mro(cls, this.here, 0);
     if (order.slice(1).some((e) => e.cls.methods.has(name))) return true;
-    const known = new Set(order.map((e) => e.cls));
     // A base that is not among the project classes found: it may define the method.
+    return this.baseOutside(order);
+  }
+
+  /** Whether a class in a resolution order has a base that is not among its project classes (a library's, or unknown). */
+  private baseOutside(order: MroEntry[]): boolean {
+    const known = new Set(order.map((e) => e.cls));
     return order.some((e) =>
       e.cls.bases.some((b) => {
         if (PLAIN_BASES.test(b)) return false;
@@ -1106,6 +1147,7 @@ export class AwaitableResolver {
     );
   }
 
+  /** The class whose method directly contains `node` (for `self`/`cls`). */
   private enclosingClass(node: Node): ClassSummary | undefined {
     const fn = this.ctx.scope.enclosingFunction(node);
     if (!fn || fn.kind !== 'function') return undefined;

@@ -120,7 +120,11 @@ export const unawaitedCoroutine: Rule = {
       '  or created and never iterated;',
       '- a plain `with` on an async context manager: an `asyncio.Lock`, `Semaphore` or',
       '  `Condition`, `asyncio.timeout()`, `asyncio.TaskGroup()`, an `aiohttp.ClientSession` or an',
-      '  `httpx.AsyncClient` (TypeError or AttributeError).',
+      '  `httpx.AsyncClient`, or the project\'s own: what a function or method decorated',
+      '  `@asynccontextmanager` makes, an instance of a class with `__aenter__` and no `__enter__`',
+      '  (TypeError or AttributeError);',
+      '- a plain `for` (or comprehension) over an instance of a project class with `__aiter__` and',
+      '  no `__iter__` (TypeError). Classes with a base outside the project are not judged.',
     ].join('\n'),
     why: [
       'Calling a coroutine function only creates a coroutine object; nothing in its body runs until',

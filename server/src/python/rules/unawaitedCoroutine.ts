@@ -183,6 +183,8 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         const fn = value.childForFieldName('function');
         const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
         if (r && ASYNC_CM_FACTORIES.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) what = `${r.name}()`;
+        // The project's own: `@asynccontextmanager def advisory_lock(...)`, a class with only `__aenter__`.
+        else if (fn && resolver().asyncOnly(value, 'with')) what = `${fn.text.replace(/\s+/g, '')}()`;
       } else if (value.type === 'identifier' || value.type === 'attribute') {
         const cls = resolver().classOfReceiver(value);
         if (cls?.kind === 'library' && ASYNC_CM_CLASSES.has(cls.name)) what = `'${value.text}' (${cls.name})`;
@@ -335,7 +337,19 @@ function syncUse(ctx: PythonRuleContext, call: Node): SyncUse | undefined {
 
 function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node, use: SyncUse): void {
   const awaitable = resolver.awaitableCall(call);
-  if (!awaitable) return;
+  if (!awaitable) {
+    // `for page in Pager(db):` over a class of the project that only defines `__aiter__`.
+    if (use === 'for' && resolver.asyncOnly(call, 'for')) {
+      const loop = parentOf(call)!;
+      ctx.report({
+        message: `${textOf(field(call, 'function')!)}() gives an async iterator (its class defines __aiter__, not __iter__): a plain 'for' over it raises TypeError, iterate it with 'async for'`,
+        range: ctx.rangeOf(call),
+        anchors: [],
+        fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
+      });
+    }
+    return;
+  }
   if (use === 'for' && awaitable.generator) {
     const loop = parentOf(call)!;
     ctx.report({

@@ -71,7 +71,9 @@ export const unclosedResource: Rule = {
       'does not close it on the paths that throw before `end()`. Whether',
       'anything can throw before the close ignores listener set-up and writes on the resource itself',
       '(`out.write(row)`: a stream reports a failed write through `\'error\'`, it does not throw) and awaiting a',
-      "`new Promise((resolve) => sock.once('connect', resolve))`, which cannot throw.",
+      "`new Promise((resolve) => sock.once('connect', resolve))`, which cannot throw. A `for await`",
+      'over another stream or iterable (`for await (const chunk of req) out.write(chunk)`) can throw at',
+      'any turn (an aborted upload, a failing source), so a close after the loop is not on every path.',
     ].join('\n'),
     why: [
       'An unclosed session keeps its connection pool, sockets and SSL state until the garbage',

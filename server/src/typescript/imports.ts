@@ -100,6 +100,12 @@ export class TsImports {
     return this.scope.names.has(name);
   }
 
+  /** How many declarations of `name` the file has, in any scope: a name declared once cannot be shadowed. */
+  declarationCount(name: string): number {
+    this.declarations ??= countDeclarations(this.ast);
+    return this.declarations.get(name) ?? 0;
+  }
+
   /** Resolves an identifier / member chain to the module member it denotes, or undefined. */
   resolve(expr: Node): ModuleMember | undefined {
     const path: string[] = [];

@@ -303,8 +303,35 @@ function typeIsAbortSignal(type: ts.Type): boolean {
   return parts.length > 0 && parts.every((t) => t.getSymbol()?.getName() === 'AbortSignal');
 }
 
-/** The key of the AbortSignal property of an options type (`signal`, `abortSignal`), if any. */
-function typeSignalKey(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): string | undefined {
+/** Signal types a callee may be given: the standard one, and axios's own `GenericAbortSignal` (what its config types `signal` as). */
+const ACCEPTED_SIGNALS = new Set(['AbortSignal', 'GenericAbortSignal']);
+
+/**
+ * Whether a callee's parameter or option type admits an AbortSignal, alone or in a union: undici
+ * types `signal` as `AbortSignal | EventEmitter | null`. (A signal the function itself receives
+ * must be an AbortSignal: `typeIsAbortSignal`.)
+ */
+function typeAcceptsSignal(type: ts.Type): boolean {
+  return nonNullishParts(type).some((t) => ACCEPTED_SIGNALS.has(t.getSymbol()?.getName() ?? ''));
+}
+
+/**
+ * A property declared with a type that names a signal (`signal?: AbortSignal | EventEmitter | null`),
+ * whatever that resolves to: undici's types alias `AbortSignal` to `unknown`.
+ */
+function declaredAsSignal(prop: ts.Symbol): boolean {
+  return (prop.declarations ?? []).some((d) => {
+    const t = ts.isPropertySignature(d) || ts.isPropertyDeclaration(d) ? d.type : undefined;
+    if (!t) return false;
+    return (ts.isUnionTypeNode(t) ? t.types : [t]).some((m) => ts.isTypeReferenceNode(m) && ACCEPTED_SIGNALS.has(ts.isIdentifier(m.typeName) ? m.typeName.text : m.typeName.right.text));
+  });
+}
+
+/**
+ * The key of the AbortSignal property of an options type (`signal`, `abortSignal`), if any. With
+ * `accepts`, of a callee's options: a property that admits a signal among other things counts.
+ */
+function typeSignalKey(checker: ts.TypeChecker, type: ts.Type, at: ts.Node, accepts = false): string | undefined {
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   for (const part of nonNullishParts(type)) {
     if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
@@ -312,7 +339,10 @@ function typeSignalKey(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): str
     if (name && NOT_OPTIONS.has(name)) continue;
     for (const key of SIGNAL_KEYS) {
       const prop = part.getProperty(key);
-      if (prop && typeIsAbortSignal(checker.getTypeOfSymbolAtLocation(prop, at))) return key;
+      if (!prop) continue;
+      const t = checker.getTypeOfSymbolAtLocation(prop, at);
+      const erased = !!(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+      if (accepts ? typeAcceptsSignal(t) || (erased && declaredAsSignal(prop)) : typeIsAbortSignal(t)) return key;
     }
   }
   return undefined;
@@ -490,6 +520,8 @@ function knownCancellable(ctx: TsRuleContext, call: TSESTree.CallExpression): st
     const obj = unwrap(callee.object);
     if (obj.type === 'Identifier' && (obj.name === 'globalThis' || obj.name === 'window' || obj.name === 'self') && isGlobal(ctx, obj)) return 'fetch()';
   }
+  // `api.get(url)` on `const api = axios.create(...)`: axios with a base config, same options.
+  if (callee.type === 'MemberExpression' && AXIOS_METHODS.has(propName(callee) ?? '') && axiosInstance(ctx, unwrap(callee.object))) return calleeText(ctx, call);
   const m = ctx.imports.resolve(callee);
   if (!m) return undefined;
   const path = m.path.join('.');
@@ -522,6 +554,28 @@ function knownCancellable(ctx: TsRuleContext, call: TSESTree.CallExpression): st
   }
 }
 
+const axiosInstances = new WeakMap<TSESTree.Program, Set<string>>();
+
+/** A name declared once in the file, as `const x = axios.create(...)`. */
+function axiosInstance(ctx: TsRuleContext, obj: Node): boolean {
+  if (obj.type !== 'Identifier') return false;
+  let names = axiosInstances.get(ctx.ast);
+  if (!names) {
+    const found = new Set<string>();
+    if (ctx.text.includes('create')) {
+      visit(ctx.ast, (n) => {
+        if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !n.init || n.parent?.type !== 'VariableDeclaration' || n.parent.kind !== 'const') return;
+        const init = unwrap(n.init);
+        if (init.type !== 'CallExpression') return;
+        const m = ctx.imports.resolve(unwrap(init.callee));
+        if (m?.module === 'axios' && m.path.join('.').replace(/^default\./, '') === 'create') found.add(n.id.name);
+      });
+    }
+    axiosInstances.set(ctx.ast, (names = found));
+  }
+  return names.has(obj.name) && ctx.imports.declarationCount(obj.name) === 1;
+}
+
 /** Whether the checker says that some parameter of the called signature takes an AbortSignal or an options bag with one. */
 function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression): boolean {
   const tsNode = s.tsNodeFor(call);
@@ -536,7 +590,7 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression):
   for (const param of sig.getParameters()) {
     const type = s.checker.getTypeOfSymbolAtLocation(param, tsNode);
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
-    if (typeIsAbortSignal(type) || typeSignalKey(s.checker, type, tsNode)) return true;
+    if (typeAcceptsSignal(type) || typeSignalKey(s.checker, type, tsNode, true)) return true;
   }
   return false;
 }
@@ -1056,8 +1110,9 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     const name = parent.id.name;
     const scope = ownerFunction(parent)?.body ?? ctx.ast;
     // Cleared (`clearInterval(id)`) or handed on (returned, stored, passed): someone can stop it.
-    const refs = referencesTo(scope, name).filter((r) => r !== parent.id);
-    if (!refs.some((r) => !isHarmlessTimerUse(r))) problem = `its handle '${name}' is never passed to clearInterval()`;
+    // `timer.unref()` is `setInterval(...).unref()` written in two statements.
+    const uses = referencesTo(scope, name).filter((r) => r !== parent.id).map(timerUse);
+    if (!uses.includes('unref') && uses.every((u) => u === 'harmless')) problem = `its handle '${name}' is never passed to clearInterval()`;
   } else if (parent?.type === 'AssignmentExpression' && parent.right === node && parent.operator === '=') {
     const last = lastSegment(ctx, parent.left);
     // `this.timer` is cleared by `clearInterval(this.timer)` in the same class (or a class it
@@ -1074,19 +1129,41 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   });
 }
 
-/** A use of a timer handle that neither clears it nor hands it to someone who could. */
-function isHarmlessTimerUse(ref: TSESTree.Identifier): boolean {
-  const { node, parent } = outerParent(ref);
+/**
+ * What a read of a timer handle does with it: `unref` (the process may exit: like the exempt
+ * `setInterval(...).unref()`), `harmless` (neither clears it nor hands it to someone who could:
+ * `ref()`/`hasRef()`/`refresh()`, a comparison, a truthiness test, `typeof`), or `handed-on`.
+ */
+function timerUse(read: Node): 'unref' | 'harmless' | 'handed-on' {
+  const { node, parent } = outerParent(read);
   if (parent?.type === 'MemberExpression' && parent.object === node) {
     const m = propName(parent);
-    return m === 'unref' || m === 'ref' || m === 'hasRef' || m === 'refresh';
+    if (m === 'unref') return 'unref';
+    return m === 'ref' || m === 'hasRef' || m === 'refresh' ? 'harmless' : 'handed-on';
   }
-  return false;
+  switch (parent?.type) {
+    case 'BinaryExpression':
+      return /^(===|!==|==|!=)$/.test(parent.operator) ? 'harmless' : 'handed-on';
+    case 'UnaryExpression':
+      return parent.operator === 'typeof' || parent.operator === '!' ? 'harmless' : 'handed-on';
+    case 'IfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'ForStatement':
+    case 'ConditionalExpression':
+      return 'test' in parent && parent.test === node ? 'harmless' : 'handed-on';
+    case 'LogicalExpression':
+      // `timer && ...` gives the handle only when it is falsy, i.e. no handle.
+      return parent.operator === '&&' && parent.left === node ? 'harmless' : 'handed-on';
+    default:
+      return 'handed-on';
+  }
 }
 
 /**
- * Whether a property or variable named `name` is read anywhere other than in `exclude` (for a
- * `this.name` of a known class, `this.name` reads count only in that class and its relatives).
+ * Whether a property or variable named `name` is read anywhere other than in `exclude` in a way
+ * that may clear it, hand it on or unref it (for a `this.name` of a known class, `this.name`
+ * reads count only in that class and its relatives).
  */
 function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: Node, families?: () => Map<Node, number>): boolean {
   let found = false;
@@ -1095,10 +1172,10 @@ function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: 
     if (n.type === 'MemberExpression' && propName(n) === name) {
       if (owner && families && unwrap(n.object).type === 'ThisExpression' && !sameThis(owner, thisOwner(n), families)) return;
       const p = n.parent;
-      if (!(p?.type === 'AssignmentExpression' && p.left === n)) found = true;
+      if (!(p?.type === 'AssignmentExpression' && p.left === n) && timerUse(n) !== 'harmless') found = true;
     } else if (n.type === 'Identifier' && n.name === name && isReference(n)) {
       const p = n.parent;
-      if (!(p?.type === 'AssignmentExpression' && p.left === n)) found = true;
+      if (!(p?.type === 'AssignmentExpression' && p.left === n) && timerUse(n) !== 'harmless') found = true;
     }
   });
   return found;
@@ -1390,6 +1467,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
+      if (waitsOnSameSignal(ctx, node.body, node.parent.block, around)) return;
       // Fire and forget, written as try/catch (an async IIFE, `after(async () => ...)`, a timer
       // callback): no caller takes a result, and a handler that only logs shows nothing.
       if (quietHandler(node.body) && noCallerResult(node)) return;
@@ -1435,8 +1513,9 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // success. Unless the handler shows a failure (`setError('Could not load')`): an abort —
       // the effect's clean-up, a newer request — then shows as an error.
       // Likewise a background loop's handle (`this.loop = this.run(signal).catch(log)`): what
-      // waits for it (a `stop()`) waits for the end, not for a result.
-      const { parent } = outerParent(node);
+      // waits for it (a `stop()`) waits for the end, not for a result. A trailing
+      // `.finally(cleanup)` gives the value to no one either.
+      const { parent } = outerParent(afterFinally(node));
       const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
       const handle =
         (parent?.type === 'AssignmentExpression' && parent.left.type === 'MemberExpression' && unwrap(parent.left.object).type === 'ThisExpression') ||
@@ -1447,6 +1526,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const around = signalsAround(node);
       if (!bearsSignal(callee.object, around)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
+      if (waitsOnSameSignal(ctx, handler.body, callee.object, around)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: statement
@@ -1459,11 +1539,65 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
   });
 }
 
+/** The end of `p.catch(h).finally(f)` from its `.catch(h)`: `.finally` hands on what it gets. */
+function afterFinally(call: Node): Node {
+  let n = outerParent(call);
+  while (n.parent?.type === 'MemberExpression' && n.parent.object === n.node && propName(n.parent) === 'finally' && n.parent.parent?.type === 'CallExpression' && n.parent.parent.callee === n.parent) {
+    n = outerParent(n.parent.parent);
+  }
+  return n.node;
+}
+
 /** A comment in the handler that speaks of the abort (`// aborted: stop quietly`): swallowed on purpose. */
 function deliberate(ctx: TsRuleContext, body: Node): boolean {
   return (ctx.ast.comments ?? []).some(
     (c) => c.range[0] >= body.range[0] && c.range[1] <= body.range[1] && /abort|cancel/i.test(c.value) && !/^\s*expect:/.test(c.value),
   );
+}
+
+/**
+ * A handler that first awaits a call given the same signal as the guarded work (a back-off
+ * `await setTimeout(ms, undefined, { signal })` from timers/promises), before anything that could
+ * leave it normally: on abort that call rejects, and the AbortError leaves the handler, as with
+ * `signal.throwIfAborted()`.
+ */
+function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signals: SignalParam[]): boolean {
+  if (body.type !== 'BlockStatement') return false;
+  const names = new Set(['signal', ...signals.map((s) => s.name)]);
+  const passed = new Set<string>();
+  visit(guarded, (n) => {
+    if (n.type === 'CallExpression') for (const arg of n.arguments) for (const sig of signalsPassed(ctx, arg, names)) passed.add(sig);
+  });
+  if (passed.size === 0) return false;
+  for (const st of body.body) {
+    const expr = st.type === 'ExpressionStatement' ? st.expression : st.type === 'VariableDeclaration' && st.declarations.length === 1 ? st.declarations[0].init : undefined;
+    const awaited = expr && unwrap(expr).type === 'AwaitExpression' ? unwrap((unwrap(expr) as TSESTree.AwaitExpression).argument) : undefined;
+    if (awaited?.type === 'CallExpression' && !isLoggingCall(awaited) && awaited.arguments.some((a) => signalsPassed(ctx, a, names).some((sig) => passed.has(sig)))) return true;
+    // A statement that may leave the handler (or the loop turn) first.
+    let exits = false;
+    visit(st, (n) => {
+      if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') exits = true;
+    }, isFunction);
+    if (exits) return false;
+  }
+  return false;
+}
+
+/** The signals an argument hands over, as text: `signal`, `{ signal }`, `{ signal: ctrl.signal }` → `signal`, `ctrl.signal`. */
+function signalsPassed(ctx: TsRuleContext, arg: Node, names: Set<string>): string[] {
+  const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
+  if (a.type === 'Identifier') return names.has(a.name) ? [a.name] : [];
+  if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined ? [normalized(ctx, a)] : [];
+  if (a.type !== 'ObjectExpression') return [];
+  const out: string[] = [];
+  for (const prop of a.properties) {
+    if (prop.type === 'SpreadElement') out.push(...signalsPassed(ctx, prop, names));
+    else if (SIGNAL_KEYS.has(keyName(prop) ?? '')) {
+      const v = unwrap(prop.value);
+      if ((v.type === 'Identifier' && v.name !== 'undefined') || v.type === 'MemberExpression') out.push(normalized(ctx, v));
+    } else if (prop.value.type === 'ObjectExpression') out.push(...signalsPassed(ctx, prop.value, names));
+  }
+  return out;
 }
 
 /**

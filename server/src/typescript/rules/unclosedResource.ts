@@ -388,6 +388,8 @@ function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: strin
     if (node.type === 'AwaitExpression' && quietPromise(unwrap(node.argument), name)) return;
     if (node.type === 'CallExpression' && (configures(node, name) || writesTo(node, name))) return;
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
+    // `for await (const chunk of body)` awaits every turn: an aborted or failed source throws there.
+    if (node.type === 'ForOfStatement' && node.await && !(unwrap(node.right).type === 'Identifier' && (unwrap(node.right) as TSESTree.Identifier).name === name)) found = true;
   }, (node) => isFunction(node) || quietPromise(node, name));
   return found;
 }

@@ -367,7 +367,11 @@ export class AwaitableResolver {
       const args = callArguments(expr);
       if (f && typeOf(f) === 'attribute' && textOf(field(f, 'attribute')!) === 'get') return this.tableOfCoroutineFunctions(field(f, 'object'));
       const r = f && (typeOf(f) === 'identifier' || typeOf(f) === 'attribute') ? this.ctx.scope.resolve(f) : undefined;
-      return r?.name === 'functools.partial' && !!args[0] && args[0].type !== 'keyword_argument' && this.isCoroutineFunctionRef(args[0]);
+      if (r?.name === 'functools.partial') return !!args[0] && args[0].type !== 'keyword_argument' && this.isCoroutineFunctionRef(args[0]);
+      // `h = make_handler("> ")` with a factory of this file that returns its inner `async def`.
+      const found = f && typeOf(f) === 'identifier' ? this.ctx.scope.lookup(textOf(f), f) : undefined;
+      const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+      return def?.type === 'function_definition' && !isAsyncFunction(def) && returnsAsyncWrapper(def, 1);
     }
     if (type !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);

@@ -1101,23 +1101,39 @@ export class AwaitableResolver {
    * `__iter__` nor `__getitem__`. Classes with a base outside the project are not judged.
    */
   asyncOnly(call: Node, protocol: 'with' | 'for'): boolean {
-    const contextManager = (decorators: readonly string[]) => protocol === 'with' && decorators.some((d) => /(^|\.)asynccontextmanager$/.test(d));
+    const contextManager = (decorators: readonly string[], module: ModuleSummary) =>
+      protocol === 'with' &&
+      decorators.some((d) => /(^|\.)asynccontextmanager$/.test(d) || (module === this.here && this.importedAs(d) === 'contextlib.asynccontextmanager'));
+    // `with bucket:` on an instance.
+    if (typeOf(call) === 'identifier' || typeOf(call) === 'attribute') return protocol === 'with' && this.asyncOnlyInstance(this.classOfReceiver(call), protocol);
     const fn = field(call, 'function');
     if (fn && typeOf(fn) === 'attribute') {
       const receiver = field(fn, 'object');
       const method = field(fn, 'attribute');
       const owner = receiver && method ? this.classOfReceiver(receiver, 1) : undefined;
       const m = owner?.kind === 'project' ? this.findMethod(owner.summary, owner.module, textOf(method!), 0) : undefined;
-      if (m && contextManager(m.fn.decorators)) return true;
+      if (m && contextManager(m.fn.decorators, m.module)) return true;
     }
     const callee = this.projectFunctionCalled(call);
     if (callee) {
-      const decorators = callee.def
-        ? (callee.def.parent?.type === 'decorated_definition' ? callee.def.parent.namedChildren : []).filter((d): d is Node => d?.type === 'decorator').map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? '')
-        : callee.summary.decorators;
-      return contextManager(decorators);
+      if (callee.def) {
+        const decorators = (callee.def.parent?.type === 'decorated_definition' ? callee.def.parent.namedChildren : []).filter((d): d is Node => d?.type === 'decorator');
+        return contextManager(decorators.map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''), this.here);
+      }
+      return contextManager(callee.summary.decorators, callee.module);
     }
-    const made = this.classOfReceiver(call);
+    return this.asyncOnlyInstance(this.classOfReceiver(call), protocol);
+  }
+
+  /** The module a name of this file's top level is imported from, as `module.member`. */
+  private importedAs(name: string): string | undefined {
+    const bindings = this.ctx.scope.module.bindings.get(name);
+    const b = bindings?.length === 1 ? bindings[0] : undefined;
+    return b?.kind === 'import' ? b.target : undefined;
+  }
+
+  /** An instance of a project class usable only asynchronously in `protocol` (see asyncOnly). */
+  private asyncOnlyInstance(made: KnownClass | undefined, protocol: 'with' | 'for'): boolean {
     if (made?.kind !== 'project') return false;
     const order = this.mro(made.summary, made.module, 0);
     if (this.baseOutside(order)) return false;

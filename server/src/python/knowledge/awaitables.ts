@@ -229,6 +229,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'asyncpg.Pool': set('execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'acquire', 'release', 'close', 'expire_connections'),
   'asyncpg.transaction.Transaction': set('start', 'commit', 'rollback'),
   'aiosqlite.Connection': set('execute', 'executemany', 'executescript', 'execute_fetchall', 'execute_insert', 'commit', 'rollback', 'close', 'cursor', 'backup', 'create_function'),
+  'aiosmtplib.SMTP': set(
+    'connect', 'send_message', 'sendmail', 'quit', 'login', 'starttls', 'ehlo', 'helo', 'noop', 'rset', 'vrfy', 'expn',
+    'mail', 'rcpt', 'data', 'auth_plain', 'auth_login', 'auth_crammd5', 'execute_command',
+  ),
   'aiosqlite.Cursor': set('execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'close'),
   'aiomysql.Connection': set('cursor', 'commit', 'rollback', 'begin', 'ping', 'select_db', 'ensure_closed'),
   'aiomysql.Cursor': set('execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany', 'callproc', 'close'),

@@ -188,6 +188,8 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
       } else if (value.type === 'identifier' || value.type === 'attribute') {
         const cls = resolver().classOfReceiver(value);
         if (cls?.kind === 'library' && ASYNC_CM_CLASSES.has(cls.name)) what = `'${value.text}' (${cls.name})`;
+        // An instance of a project class with only `__aenter__`.
+        else if (cls?.kind === 'project' && resolver().asyncOnly(value, 'with')) what = `'${value.text}' (${cls.summary.name})`;
       }
       if (!what) continue;
       ctx.report({

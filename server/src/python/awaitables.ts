@@ -69,6 +69,8 @@ const MAKES_COROUTINE_FUNCTION = /(^|\.)(sync_to_async|database_sync_to_async)$/
 /** Django manager methods that give one instance of the model: synchronous, and their awaited twins. */
 const DJANGO_INSTANCES = new Set(['get', 'create', 'first', 'last', 'earliest', 'latest']);
 const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}`));
+/** QuerySet methods that give a queryset of the same model. */
+const DJANGO_CHAINS = new Set(['all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct', 'reverse', 'select_for_update']);
 /** Class methods of ODM/ORM model bases that give an instance of the model once awaited. */
 const MODEL_FACTORIES: Readonly<Record<string, ReadonlySet<string>>> = {
   'tortoise.models.Model': new Set(['get', 'get_or_none', 'create', 'first', 'last']),
@@ -368,6 +370,8 @@ export class AwaitableResolver {
       if (f && typeOf(f) === 'attribute' && textOf(field(f, 'attribute')!) === 'get') return this.tableOfCoroutineFunctions(field(f, 'object'));
       const r = f && (typeOf(f) === 'identifier' || typeOf(f) === 'attribute') ? this.ctx.scope.resolve(f) : undefined;
       if (r?.name === 'functools.partial') return !!args[0] && args[0].type !== 'keyword_argument' && this.isCoroutineFunctionRef(args[0]);
+      // `reserve_async = sync_to_async(reserve)`.
+      if (r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name)) return true;
       // `h = make_handler("> ")` with a factory of this file that returns its inner `async def`.
       const found = f && typeOf(f) === 'identifier' ? this.ctx.scope.lookup(textOf(f), f) : undefined;
       const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
@@ -1025,8 +1029,27 @@ export class AwaitableResolver {
     return method && DJANGO_AWAITED_INSTANCES.has(method) ? this.djangoModelOf(owner!) : undefined;
   }
 
-  /** `Article.objects`: the project model class whose default manager it is. */
-  private djangoModelOf(manager: Node): KnownClass | undefined {
+  /**
+   * A queryset of a project model written in place or bound once to a name
+   * (`Article.objects.filter(...)`, `qs = Article.objects.all()`): iterating it runs the query.
+   */
+  djangoQuerySet(expr: Node, depth = 0): boolean {
+    if (expr.type === 'identifier' && depth === 0) {
+      const found = this.ctx.scope.lookup(expr.text, expr);
+      const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+      return !!value && this.djangoQuerySet(value, 1);
+    }
+    const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
+    return fn?.type === 'attribute' && DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '') && !!this.djangoModelOf(expr);
+  }
+
+  /** `Article.objects`, or a queryset made from it (`Article.objects.filter(...)`): the project model class whose default manager it is. */
+  private djangoModelOf(manager: Node, depth = 0): KnownClass | undefined {
+    if (manager.type === 'call' && depth < 8) {
+      const fn = manager.childForFieldName('function');
+      const owner = fn?.type === 'attribute' && DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : null;
+      return owner ? this.djangoModelOf(owner, depth + 1) : undefined;
+    }
     if (manager.type !== 'attribute' || manager.childForFieldName('attribute')?.text !== 'objects') return undefined;
     const model = manager.childForFieldName('object');
     const cls = model?.type === 'identifier' ? this.classByName(model.text, model) : undefined;
@@ -1169,7 +1192,9 @@ export class AwaitableResolver {
 
   /** The class whose method directly contains `node` (for `self`/`cls`). */
   private enclosingClass(node: Node): ClassSummary | undefined {
-    const fn = this.ctx.scope.enclosingFunction(node);
+    let fn = this.ctx.scope.enclosingFunction(node);
+    // `lambda: self.process(job)` in a method: the method's `self`.
+    while (fn && (fn.kind === 'lambda' || fn.kind === 'comprehension')) fn = fn.parent;
     if (!fn || fn.kind !== 'function') return undefined;
     const parentScope = fn.parent;
     if (parentScope?.kind !== 'class') return undefined;

@@ -614,11 +614,41 @@ function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
   return !!r && (r.name === 'io.BytesIO' || r.name === 'io.StringIO');
 }
 
+/**
+ * `for a in Article.objects.filter(...)` (or `list(qs)`) in an async function: iterating a
+ * queryset runs its query synchronously (SynchronousOnlyOperation); `async for` runs it on the loop.
+ */
+function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  if (!ctx.text.includes('objects')) return;
+  const report = (iterated: Node, loop: Node | undefined): void => {
+    if (!ctx.scope.isAsyncContext(iterated) || !resolver().djangoQuerySet(iterated)) return;
+    const owner = ctx.scope.enclosingFunction(iterated);
+    ctx.report({
+      message: `Iterating ${iterated.text.replace(/\s+/g, '')} runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; iterate it with 'async for' (Django 4.1+)`,
+      range: ctx.rangeOf(iterated),
+      anchors: [],
+      suggestions: loop ? [{ title: "Use 'async for'", safe: false, edits: [{ range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' }] }] : undefined,
+    });
+  };
+  for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
+    const right = field(loop, 'right');
+    if (right && loop.child(0)?.type !== 'async') report(right, loop);
+  }
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    const arg = callArguments(call)[0];
+    if (fn?.type !== 'identifier' || !/^(list|tuple|len|sorted|set)$/.test(fn.text) || !arg || arg.type === 'keyword_argument') continue;
+    if (ctx.scope.resolve(fn)?.name === `builtins.${fn.text}`) report(arg, undefined);
+  }
+}
+
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const { scope } = ctx;
-  const usesDjango = ctx.text.includes('django');
+  // Models are often imported from the project's own modules: `from .models import Article`.
+  const usesDjango = /django|models|objects/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
+  if (usesDjango) checkDjangoIteration(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;

@@ -7,6 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
+import { isEventLoopClassName } from '../awaitables';
 import { callArguments, calleeName, decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
@@ -99,7 +100,11 @@ function loopOrigin(ctx: PythonRuleContext, receiver: Node): string | undefined 
     const origin = value?.type === 'call' ? loopOrigin(ctx, value) : undefined;
     if (origin) return origin;
   }
-  return found.bindings.every((b) => b.kind === 'param') && /^_?loop$/.test(receiver.text) ? 'loop' : undefined;
+  if (!found.bindings.every((b) => b.kind === 'param')) return undefined;
+  // `loop`, pytest-asyncio's `event_loop`, or a parameter annotated as an event loop.
+  const param = found.bindings[0].node.parent;
+  const annotation = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? param.childForFieldName('type')?.text : undefined;
+  return /^_?(event_)?loop$/.test(receiver.text) || (annotation !== undefined && isEventLoopClassName(annotation.replace(/\s+/g, ''))) ? 'loop' : undefined;
 }
 
 /** The `run_until_complete`/`run_forever` method a call makes on a loop, if it makes one. */

@@ -267,7 +267,7 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node): boolean {
   const t = typeOf(p);
   if (t === 'subscript') return field(p, 'value')?.id === n.id;
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !COROUTINE_API.has(field(p, 'attribute')?.text ?? '');
-  if (t === 'for_in_clause') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
+  if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
   if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
   if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS);
   return false;

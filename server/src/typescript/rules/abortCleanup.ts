@@ -1876,6 +1876,15 @@ function errorResponse(expr: Node): boolean {
 }
 
 /** Whether a reference to the caught error leaves the handler (rather than being logged or inspected). */
+/** Whether `node` is (part of) an argument of a logging call, within the same statement. */
+function insideLoggingCall(node: Node, stop: Node): boolean {
+  for (let n = node.parent; n && n !== stop; n = n.parent) {
+    if (n.type === 'CallExpression' && isLoggingCall(n)) return true;
+    if (isFunction(n) || n.type.endsWith('Statement') || n.type === 'VariableDeclarator' || n.type === 'AssignmentExpression') return false;
+  }
+  return false;
+}
+
 function propagates(ref: Node, stop: Node): boolean {
   let child: Node = ref;
   for (let n = ref.parent; n && n !== stop; child = n, n = n.parent) {
@@ -1886,7 +1895,8 @@ function propagates(ref: Node, stop: Node): boolean {
         if (isLoggingCall(n)) return false;
         const name = ctxFreeName(n.callee);
         if (name && /^(String|stringify|inspect|format|serializeError|toString|getMessage|errorMessage)$/.test(name)) continue;
-        return true;
+        // `logger.warn('failed', describe(err))`: a helper whose result only goes to the log.
+        return !insideLoggingCall(n, stop);
       }
       case 'ReturnStatement':
       case 'ThrowStatement':

@@ -43,6 +43,11 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
 
 const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient']);
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
+/** Message handlers of chat-bot frameworks (aiogram's `@router.message(...)`, discord.py's `@bot.command()`): run for every message. */
+const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp]> = [
+  [/\baiogram\b/, /\.(message|callback_query|inline_query|edited_message|channel_post|chosen_inline_result)$/],
+  [/\bdiscord\b/, /^(\w+\.)?(command|hybrid_command)$/],
+];
 const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
 const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release']);
 
@@ -734,7 +739,12 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         return !!e && e.type === 'attribute' && ROUTE_DECORATOR.test(e.text);
       });
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || registeredNextDoor(ctx, fn.name));
+      const onMessage = decorated?.namedChildren.some((d) => {
+        const e = d?.type === 'decorator' ? decoratorTarget(d) : null;
+        return !!e && BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text));
+      });
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
       }

@@ -1033,11 +1033,12 @@ export class AwaitableResolver {
    * A queryset of a project model written in place or bound once to a name
    * (`Article.objects.filter(...)`, `qs = Article.objects.all()`): iterating it runs the query.
    */
-  djangoQuerySet(expr: Node, depth = 0): boolean {
-    if (expr.type === 'identifier' && depth === 0) {
-      const found = this.ctx.scope.lookup(expr.text, expr);
-      const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
-      return !!value && this.djangoQuerySet(value, 1);
+  djangoQuerySet(expr: Node): boolean {
+    if (expr.type === 'identifier') return !!this.djangoModelOf(expr);
+    // `qs.order_by("name")[:100]`: a slice of a queryset is a queryset.
+    if (expr.type === 'subscript') {
+      const value = expr.childForFieldName('value');
+      return !!value && expr.childForFieldName('subscript')?.type === 'slice' && this.djangoQuerySet(value);
     }
     const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
     return fn?.type === 'attribute' && DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '') && !!this.djangoModelOf(expr);
@@ -1049,6 +1050,21 @@ export class AwaitableResolver {
       const fn = manager.childForFieldName('function');
       const owner = fn?.type === 'attribute' && DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : null;
       return owner ? this.djangoModelOf(owner, depth + 1) : undefined;
+    }
+    // `qs = Product.objects.filter(...)`, narrowed later by `qs = qs.filter(...)`: the same model.
+    if (manager.type === 'identifier' && depth < 8) {
+      const bindings = this.ctx.scope.lookup(manager.text, manager)?.bindings ?? [];
+      let model: KnownClass | undefined;
+      for (const b of bindings) {
+        const value = assignedValue(b.node);
+        let root = value;
+        while (root?.type === 'call' || root?.type === 'attribute') root = root.type === 'call' ? root.childForFieldName('function') : root.childForFieldName('object');
+        if (root?.type === 'identifier' && root.text === manager.text) continue;
+        const found = value ? this.djangoModelOf(value, depth + 1) : undefined;
+        if (!found || found.kind !== 'project' || (model && model.kind === 'project' && model.summary !== found.summary)) return undefined;
+        model = found;
+      }
+      return model;
     }
     if (manager.type !== 'attribute' || manager.childForFieldName('attribute')?.text !== 'objects') return undefined;
     const model = manager.childForFieldName('object');

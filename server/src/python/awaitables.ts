@@ -88,6 +88,14 @@ function knownName(r: { name: string; via: string }): boolean {
   return r.via !== 'unbound' || /^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name);
 }
 
+/** What a name written in a module (`sync_to_async`, `sync.sync_to_async`) is imported as, in full (`asgiref.sync.sync_to_async`). */
+function importedName(written: string, module: ModuleSummary): string | undefined {
+  const [head, ...rest] = written.split('.');
+  const b = module.imports.get(head);
+  if (!b || b.level > 0) return undefined;
+  return [b.name ? `${b.module}.${b.name}` : b.module, ...rest].join('.');
+}
+
 /** Whether a class name, as an annotation writes it, names an event loop class. */
 export function isEventLoopClassName(name: string): boolean {
   return EVENT_LOOP_CLASS.test(name);
@@ -555,6 +563,8 @@ export class AwaitableResolver {
       if (rest.length === 1) {
         const target = this.projectMember(module, level, rest[0], 0);
         if (target?.kind === 'function') return this.functionIsCoroutine(target.fn, target.module);
+        // `reserve_async = sync_to_async(reserve)` in that module.
+        if (target?.kind === 'instance' && AWAITABLE_FUNCTION_FACTORIES.has(importedName(target.ctor, target.module) ?? '')) return true;
         if (target) return undefined;
       } else if (rest.length === 2) {
         const target = this.projectMember(module, level, rest[0], 0);

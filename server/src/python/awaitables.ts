@@ -738,6 +738,13 @@ export class AwaitableResolver {
       // `client["shop"]["orders"]` on a Mongo client.
       const object = field(receiver, 'value');
       const owner = object && depth < MAX_HOPS ? this.classOfReceiver(object, depth + 1) : undefined;
+      // `services["api"]` on a TypedDict of the project: the class its key is declared with.
+      const key = field(receiver, 'subscript');
+      const literal = key?.type === 'string' ? /^["']([A-Za-z_]\w*)["']$/.exec(textOf(key))?.[1] : undefined;
+      if (owner?.kind === 'project' && literal && owner.summary.bases.some((b) => /(^|\.)TypedDict$/.test(b))) {
+        const held = this.findAttribute(owner.summary, owner.module, literal, 0);
+        return held ? this.classFromText(held.cls, held.module) : undefined;
+      }
       const held = owner?.kind === 'library' ? LIBRARY_ATTRIBUTES[owner.name]?.['[]'] : undefined;
       return held ? { kind: 'library', name: held } : undefined;
     }

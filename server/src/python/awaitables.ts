@@ -282,17 +282,8 @@ export class AwaitableResolver {
    * get_redis()` with `-> Redis`.
    */
   private awaitedProjectResult(call: Node): KnownClass | undefined {
-    const fn = field(call, 'function');
-    if (!fn) return undefined;
-    if (typeOf(fn) === 'attribute') {
-      const receiver = field(fn, 'object');
-      const method = field(fn, 'attribute');
-      const cls = receiver && method ? this.classOfReceiver(receiver, 1) : undefined;
-      if (cls?.kind === 'project') {
-        const m = this.findMethod(cls.summary, cls.module, textOf(method!), 0);
-        return m?.fn.isAsync && !m.fn.isGenerator && m.fn.returns ? this.classFromText(m.fn.returns, m.module) : undefined;
-      }
-    }
+    const m = this.projectMethodCalled(call);
+    if (m !== undefined) return m?.fn.isAsync && !m.fn.isGenerator && m.fn.returns ? this.classFromText(m.fn.returns, m.module) : undefined;
     const callee = this.projectFunctionCalled(call);
     if (!callee) return undefined;
     if (callee.def) {
@@ -301,6 +292,21 @@ export class AwaitableResolver {
     }
     const { summary, module } = callee;
     return summary.isAsync && !summary.isGenerator && summary.returns ? this.classFromText(summary.returns, module) : undefined;
+  }
+
+  /**
+   * The method of a project class a call makes on its receiver (`self._conn()`, `db.transaction()`):
+   * null when the receiver is of a project class without that method, undefined when the receiver's
+   * class is not the project's (or the call is not a method call).
+   */
+  private projectMethodCalled(call: Node): { fn: FunctionSummary; module: ModuleSummary } | null | undefined {
+    const fn = field(call, 'function');
+    if (!fn || typeOf(fn) !== 'attribute') return undefined;
+    const receiver = field(fn, 'object');
+    const method = field(fn, 'attribute');
+    const cls = receiver && method ? this.classOfReceiver(receiver, 1) : undefined;
+    if (cls?.kind !== 'project') return undefined;
+    return this.findMethod(cls.summary, cls.module, textOf(method!), 0) ?? null;
   }
 
   /** The project member a name resolved through an import stands for (`.services.cache`, `pkg.mod.f`). */
@@ -1159,17 +1165,11 @@ export class AwaitableResolver {
   asyncOnly(call: Node, protocol: 'with' | 'for'): boolean {
     const contextManager = (decorators: readonly string[], module: ModuleSummary) =>
       protocol === 'with' &&
-      decorators.some((d) => /(^|\.)asynccontextmanager$/.test(d) || (module === this.here && this.importedAs(d) === 'contextlib.asynccontextmanager'));
+      decorators.some((d) => /(^|\.)asynccontextmanager$/.test(d) || (module === this.here && importedName(d, module) === 'contextlib.asynccontextmanager'));
     // `with bucket:` on an instance.
     if (typeOf(call) === 'identifier' || typeOf(call) === 'attribute') return protocol === 'with' && this.asyncOnlyInstance(this.classOfReceiver(call), protocol);
-    const fn = field(call, 'function');
-    if (fn && typeOf(fn) === 'attribute') {
-      const receiver = field(fn, 'object');
-      const method = field(fn, 'attribute');
-      const owner = receiver && method ? this.classOfReceiver(receiver, 1) : undefined;
-      const m = owner?.kind === 'project' ? this.findMethod(owner.summary, owner.module, textOf(method!), 0) : undefined;
-      if (m && contextManager(m.fn.decorators, m.module)) return true;
-    }
+    const m = this.projectMethodCalled(call);
+    if (m && contextManager(m.fn.decorators, m.module)) return true;
     const callee = this.projectFunctionCalled(call);
     if (callee) {
       if (callee.def) {
@@ -1179,13 +1179,6 @@ export class AwaitableResolver {
       return contextManager(callee.summary.decorators, callee.module);
     }
     return this.asyncOnlyInstance(this.classOfReceiver(call), protocol);
-  }
-
-  /** The module a name of this file's top level is imported from, as `module.member`. */
-  private importedAs(name: string): string | undefined {
-    const bindings = this.ctx.scope.module.bindings.get(name);
-    const b = bindings?.length === 1 ? bindings[0] : undefined;
-    return b?.kind === 'import' ? b.target : undefined;
   }
 
   /** An instance of a project class usable only asynchronously in `protocol` (see asyncOnly). */

@@ -29,6 +29,19 @@ export function calleeName(ctx: PythonRuleContext, call: Node | null, unbound: R
   return r.name;
 }
 
+/** The builtin (`len`, not a shadowing definition) that `call` calls, if it is one of `names`. */
+export function builtinCalled(ctx: PythonRuleContext, call: Node | null | undefined, names: ReadonlySet<string>): string | undefined {
+  const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+  if (!fn || typeOf(fn) !== 'identifier' || !names.has(fn.text)) return undefined;
+  return ctx.scope.resolve(fn)?.name === `builtins.${fn.text}` ? fn.text : undefined;
+}
+
+/** The annotation of the parameter a binding names (`loop: AbstractEventLoop`), if it has one. */
+export function parameterAnnotation(name: Node): Node | null {
+  const param = name.parent;
+  return param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? param.childForFieldName('type') : null;
+}
+
 /** A call's arguments (positional and keyword), comments left out. */
 export function callArguments(call: Node): Node[] {
   return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');

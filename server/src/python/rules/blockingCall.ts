@@ -10,7 +10,7 @@ import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, subscriptParts } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, assignedValue, awaitEdits, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -614,6 +614,9 @@ function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
   return !!r && (r.name === 'io.BytesIO' || r.name === 'io.StringIO');
 }
 
+/** Builtins that iterate (or count) what they are given: on a queryset, they run its query. */
+const QUERY_RUNNERS = new Set(['list', 'tuple', 'len', 'sorted', 'set']);
+
 /**
  * `for a in Article.objects.filter(...)` (or `list(qs)`) in an async function: iterating a
  * queryset runs its query synchronously (SynchronousOnlyOperation); `async for` runs it on the loop.
@@ -635,10 +638,8 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
     if (right && loop.child(0)?.type !== 'async') report(right, loop);
   }
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const fn = field(call, 'function');
     const arg = callArguments(call)[0];
-    if (fn?.type !== 'identifier' || !/^(list|tuple|len|sorted|set)$/.test(fn.text) || !arg || arg.type === 'keyword_argument') continue;
-    if (ctx.scope.resolve(fn)?.name === `builtins.${fn.text}`) report(arg, undefined);
+    if (arg && arg.type !== 'keyword_argument' && builtinCalled(ctx, call, QUERY_RUNNERS)) report(arg, undefined);
   }
 }
 

@@ -37,6 +37,20 @@ function newTasks(ctx: PythonRuleContext, value: Node | null | undefined, depth 
 }
 
 /**
+ * What `asyncio.wait` was given, for a name bound as one of the two sets it returns:
+ * `tasks` for `done, pending = await asyncio.wait(tasks, ...)`; null for any other binding.
+ */
+function waitedOn(ctx: PythonRuleContext, target: Node): Node | null | undefined {
+  const pattern = target.parent;
+  if (pattern?.type !== 'pattern_list' && pattern?.type !== 'tuple_pattern') return undefined;
+  const assignment = pattern.parent;
+  const awaited = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === pattern.id ? assignment.childForFieldName('right') : null;
+  const call = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
+  if (call?.type !== 'call' || resolved(ctx, call) !== 'asyncio.wait' || pattern.namedChildren.length !== 2) return null;
+  return call.childForFieldName('arguments')?.namedChildren[0] ?? null;
+}
+
+/**
  * Whether every binding of the local `name` is a list of new tasks, or the still-running ones
  * of such a list: `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`.
  */
@@ -44,16 +58,8 @@ function taskList(ctx: PythonRuleContext, name: Node, depth = 0): boolean {
   const found = ctx.scope.lookup(name.text, name);
   if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return false;
   return found.bindings.every((b) => {
-    const target = b.node;
-    const pattern = target.parent;
-    if (pattern?.type === 'pattern_list' || pattern?.type === 'tuple_pattern') {
-      const assignment = pattern.parent;
-      const awaited = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === pattern.id ? assignment.childForFieldName('right') : null;
-      const call = awaited?.type === 'await' ? awaited.namedChildren[0] : null;
-      if (call?.type !== 'call' || resolved(ctx, call) !== 'asyncio.wait' || pattern.namedChildren.length !== 2) return false;
-      return newTasks(ctx, call.childForFieldName('arguments')?.namedChildren[0], depth);
-    }
-    return newTasks(ctx, assignedValue(target), depth);
+    const waited = waitedOn(ctx, b.node);
+    return newTasks(ctx, waited === undefined ? assignedValue(b.node) : waited, depth);
   });
 }
 
@@ -61,9 +67,7 @@ function taskList(ctx: PythonRuleContext, name: Node, depth = 0): boolean {
 function sourcesOf(ctx: PythonRuleContext, name: Node): string[] {
   const out: string[] = [];
   for (const b of ctx.scope.lookup(name.text, name)?.bindings ?? []) {
-    const assignment = b.node.parent?.parent;
-    const awaited = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
-    const first = awaited?.type === 'await' ? awaited.namedChildren[0]?.childForFieldName('arguments')?.namedChildren[0] : null;
+    const first = waitedOn(ctx, b.node);
     if (first?.type === 'identifier') out.push(first.text);
     // `asyncio.wait([fast, slow])`: awaiting `slow` afterwards awaits what it held.
     else if (first?.type === 'list' || first?.type === 'set') for (const e of first.namedChildren) if (e?.type === 'identifier') out.push(e.text);

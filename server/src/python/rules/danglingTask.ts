@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
-import { addImportEdit, callbackArgument, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, callbackArgument, field, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -160,7 +160,8 @@ function isEventLoop(ctx: PythonRuleContext, receiver: Node, resolve: () => Awai
         }
         if (b.kind === 'param' && LOOP_NAMES.has(receiver.text)) {
           // `loop: TrainingLoop`: an annotation naming another class says it is not an event loop.
-          const annotated = b.node.parent?.type === 'typed_parameter' || b.node.parent?.type === 'typed_default_parameter' ? classNameOfAnnotation(b.node.parent.childForFieldName('type')) : undefined;
+          const type = parameterAnnotation(b.node);
+          const annotated = type ? classNameOfAnnotation(type) : undefined;
           if (annotated !== undefined && !isEventLoopClassName(annotated)) return false;
           sawLoop = true;
           continue;

@@ -4,11 +4,10 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Fix, Report } from '../../engine/types';
-import { AwaitableResolver } from '../awaitables';
+import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { isEventLoopClassName } from '../awaitables';
-import { callArguments, calleeName, decoratorTarget, field, nodesOfType, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratorTarget, field, nodesOfType, parameterAnnotation, textOf, typeOf } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -60,8 +59,7 @@ function makesOtherAwaitable(ctx: PythonRuleContext, resolver: AwaitableResolver
     }
   }
   const binding = ctx.scope.lookup(name.text, name)?.bindings;
-  const param = binding?.length === 1 && binding[0].kind === 'param' ? binding[0].node.parent : null;
-  const annotation = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? param.childForFieldName('type')?.text : undefined;
+  const annotation = binding?.length === 1 && binding[0].kind === 'param' ? parameterAnnotation(binding[0].node)?.text : undefined;
   return !!annotation && /\b(Awaitable|Future)\b/.test(annotation) && !/\bCoroutine\b/.test(annotation);
 }
 
@@ -102,8 +100,7 @@ function loopOrigin(ctx: PythonRuleContext, receiver: Node): string | undefined 
   }
   if (!found.bindings.every((b) => b.kind === 'param')) return undefined;
   // `loop`, pytest-asyncio's `event_loop`, or a parameter annotated as an event loop.
-  const param = found.bindings[0].node.parent;
-  const annotation = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? param.childForFieldName('type')?.text : undefined;
+  const annotation = parameterAnnotation(found.bindings[0].node)?.text;
   return /^_?(event_)?loop$/.test(receiver.text) || (annotation !== undefined && isEventLoopClassName(annotation.replace(/\s+/g, ''))) ? 'loop' : undefined;
 }
 

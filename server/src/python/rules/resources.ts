@@ -733,16 +733,11 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     }
     if (!where) {
       const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
-      const isHandler = decorated?.namedChildren.some((d) => {
-        if (d?.type !== 'decorator') return false;
-        const e = decoratorTarget(d);
-        return !!e && e.type === 'attribute' && ROUTE_DECORATOR.test(e.text);
-      });
+      // What each decorator applies: `app.get` for `@app.get("/")`.
+      const applied = (decorated?.namedChildren ?? []).map((d) => (d?.type === 'decorator' ? decoratorTarget(d) : null)).filter((e): e is Node => !!e);
+      const isHandler = applied.some((e) => e.type === 'attribute' && ROUTE_DECORATOR.test(e.text));
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || registeredNextDoor(ctx, fn.name));
-      const onMessage = decorated?.namedChildren.some((d) => {
-        const e = d?.type === 'decorator' ? decoratorTarget(d) : null;
-        return !!e && BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text));
-      });
+      const onMessage = applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text)));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { SYNC_CALLBACK_SLOTS, awaitEdits, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { SYNC_CALLBACK_SLOTS, awaitEdits, builtinCalled, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -251,13 +251,6 @@ const ELEMENT_CONSUMERS = new Set(['any', 'all', 'sum', 'min', 'max', 'sorted'])
 const KEY_CALLERS = new Set(['sorted', 'min', 'max', 'sort']);
 /** Builtins that test what their first argument, a function, returns. */
 const FILTERS = new Set(['filter']);
-
-/** The builtin (`len`, not a shadowing definition) that `call` calls, if it is one of `names`. */
-function builtinCalled(ctx: PythonRuleContext, call: Node | null | undefined, names: Set<string>): string | undefined {
-  const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
-  if (!fn || typeOf(fn) !== 'identifier' || !names.has(fn.text)) return undefined;
-  return ctx.scope.resolve(fn)?.name === `builtins.${fn.text}` ? fn.text : undefined;
-}
 
 /**
  * `x[...]`, `x.attr` (not the coroutine's own API), `for ... in x`, `x + 1`, `x == y`, `f"{x}"`,

@@ -1585,19 +1585,9 @@ function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signal
 
 /** The signals an argument hands over, as text: `signal`, `{ signal }`, `{ signal: ctrl.signal }` → `signal`, `ctrl.signal`. */
 function signalsPassed(ctx: TsRuleContext, arg: Node, names: Set<string>): string[] {
-  const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
-  if (a.type === 'Identifier') return names.has(a.name) ? [a.name] : [];
-  if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined ? [normalized(ctx, a)] : [];
-  if (a.type !== 'ObjectExpression') return [];
-  const out: string[] = [];
-  for (const prop of a.properties) {
-    if (prop.type === 'SpreadElement') out.push(...signalsPassed(ctx, prop, names));
-    else if (SIGNAL_KEYS.has(keyName(prop) ?? '')) {
-      const v = unwrap(prop.value);
-      if ((v.type === 'Identifier' && v.name !== 'undefined') || v.type === 'MemberExpression') out.push(normalized(ctx, v));
-    } else if (prop.value.type === 'ObjectExpression') out.push(...signalsPassed(ctx, prop.value, names));
-  }
-  return out;
+  return signalValues(arg, names)
+    .filter((v) => v.type === 'Identifier' || v.type === 'MemberExpression')
+    .map((v) => normalized(ctx, v));
 }
 
 /**
@@ -1744,32 +1734,41 @@ function insideTimerCallback(node: Node): boolean {
   return false;
 }
 
-
+/** Whether an argument hands over an AbortSignal (see signalValues). */
 function argCarriesSignal(arg: Node, names: Set<string>): boolean {
+  return signalValues(arg, names).length > 0;
+}
+
+/**
+ * The values an argument hands over as an AbortSignal: the argument itself (`signal`,
+ * `controller.signal`), or what an options bag gives its signal key (`{ signal }`, through spreads
+ * and nested bags: `{ fetchOptions: { signal } }`).
+ */
+function signalValues(arg: Node, names: Set<string>): Node[] {
   const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
-  if (a.type === 'Identifier') return names.has(a.name);
+  if (a.type === 'Identifier') return names.has(a.name) ? [a] : [];
   // `controller.signal`, `this.ctrl.signal` (not `new AbortController().signal`, which no one can abort).
-  if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined;
-  if (a.type === 'ObjectExpression') {
-    for (const prop of a.properties) {
-      if (prop.type === 'SpreadElement') {
-        if (argCarriesSignal(prop.argument, names)) return true;
-        continue;
-      }
-      if (!SIGNAL_KEYS.has(keyName(prop) ?? '')) {
-        // `{ fetchOptions: { signal } }`
-        if (prop.value.type === 'ObjectExpression' && argCarriesSignal(prop.value, names)) return true;
-        continue;
-      }
-      const v = unwrap(prop.value);
-      if (v.type === 'Identifier' && v.name === 'undefined') continue;
-      if (v.type === 'Literal' && v.value === null) continue;
-      // A bare timeout signal aborts only on a deadline: giving up quietly then is a choice, not a swallowed cancellation.
-      if (v.type === 'CallExpression' && v.callee.type === 'MemberExpression' && unwrap(v.callee.object).type === 'Identifier' && (unwrap(v.callee.object) as TSESTree.Identifier).name === 'AbortSignal' && propName(v.callee) === 'timeout') continue;
-      return true;
+  if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined ? [a] : [];
+  if (a.type !== 'ObjectExpression') return [];
+  const out: Node[] = [];
+  for (const prop of a.properties) {
+    if (prop.type === 'SpreadElement') {
+      out.push(...signalValues(prop.argument, names));
+      continue;
     }
+    if (!SIGNAL_KEYS.has(keyName(prop) ?? '')) {
+      // `{ fetchOptions: { signal } }`
+      if (prop.value.type === 'ObjectExpression') out.push(...signalValues(prop.value, names));
+      continue;
+    }
+    const v = unwrap(prop.value);
+    if (v.type === 'Identifier' && v.name === 'undefined') continue;
+    if (v.type === 'Literal' && v.value === null) continue;
+    // A bare timeout signal aborts only on a deadline: giving up quietly then is a choice, not a swallowed cancellation.
+    if (v.type === 'CallExpression' && v.callee.type === 'MemberExpression' && unwrap(v.callee.object).type === 'Identifier' && (unwrap(v.callee.object) as TSESTree.Identifier).name === 'AbortSignal' && propName(v.callee) === 'timeout') continue;
+    out.push(v);
   }
-  return false;
+  return out;
 }
 
 /** Whether a handler body treats every error alike and lets the function carry on normally. */

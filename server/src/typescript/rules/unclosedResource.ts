@@ -212,7 +212,6 @@ function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStat
   return found;
 }
 
-
 function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) return true;
   return false;
@@ -415,12 +414,13 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const uses = usesOf(fn, node.id);
     const name = node.id.name;
     const { fate, activated, closeAt, closingTry } = fateOf(ctx, uses, kind, fn);
+    const closed = kind === POOL_CLIENT ? 'released' : 'closed';
     if (fate === 'closed' && closingTry && (!kind.activatedBy || activated)) {
       // Closed in a `finally`, but a `return`/`throw` between its creation and that `try` leaves without it.
       const exit = exitBefore(fn, node.range[1], closingTry, name);
       if (exit) {
         ctx.report({
-          message: `This ${kind.what} is ${kind === POOL_CLIENT ? 'released' : 'closed'} in a finally block, but the '${exit.type === 'ReturnStatement' ? 'return' : 'throw'}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${kind === POOL_CLIENT ? 'released' : 'closed'}. Make it just before the 'try', or check before making it`,
+          message: `This ${kind.what} is ${closed} in a finally block, but the '${exit.type === 'ReturnStatement' ? 'return' : 'throw'}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${closed}. Make it just before the 'try', or check before making it`,
           range: ctx.rangeOf(declaration.declarations.length === 1 ? declaration : node),
         });
       }
@@ -434,7 +434,6 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const usingKeyword = disposal === 'async' ? (fn.async ? 'await using' : undefined) : disposal === 'sync' ? 'using' : undefined;
     const remedy = (usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`)
       + (kind.shared ? ', or make one when the program starts and share it' : '');
-    const closed = kind === POOL_CLIENT ? 'released' : 'closed';
     const message =
       fate === 'never-closed'
         ? `This ${kind.what} is never ${closed}: ${remedy}`

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as v8 from 'node:v8';
 import {
   type CodeAction,
   CodeActionKind,
@@ -89,7 +90,26 @@ interface Analysed {
   generation?: number;
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+/**
+ * A language server lives as long as the editor, and its heap is mostly the TypeScript program
+ * (which stays) plus per-analysis garbage (ESTree conversions, findings). V8 lets a large heap
+ * grow up to several times its live size before a full collection; a server that has opened a
+ * 100k-line TS project then holds about as much garbage as live data. Growing by at most 30%
+ * between full collections keeps the resident size near the live size, for a few per cent more
+ * time in bulk analysis (see the README's performance section). Read when V8 next sizes the
+ * heap, so it applies to a running process.
+ */
+function collectGarbageSooner(): void {
+  try {
+    v8.setFlagsFromString('--heap-growing-percent=30');
+  } catch {
+    // An engine without the flag: keep its defaults.
+  }
+}
+
+export function startServer(given?: Connection): void {
+  if (!given) collectGarbageSooner();
+  const connection = given ?? createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   // Jupyter notebooks: Python cells arrive as text documents of `documents`, grouped here.
   const notebooks = new NotebookDocuments(documents);

@@ -10,7 +10,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
-import { assignedValue, callArguments, decoratorTarget, field, parentOf, textOf, typeOf } from './util';
+import { DeclaredTypes } from './declared';
+import { assignedValue, callArguments, decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -39,6 +40,7 @@ import {
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
+  returnsItsArgument,
   returnsNewTask,
   singleTypeArgument,
   subscriptParts,
@@ -56,6 +58,8 @@ export interface AwaitableCall {
   name?: string;
   /** An `async def` that yields: the call makes an async generator, not a coroutine. */
   generator?: boolean;
+  /** A callable declared to return an `Awaitable` (not a `Coroutine`): what it gives may be a future. */
+  mayBeFuture?: boolean;
 }
 
 /** A class known by the analysis: a project class (with its module) or a library class name. */
@@ -115,6 +119,13 @@ export class AwaitableResolver {
   private readonly resolvingBindings = new Set<number>();
   /** Each project class's resolution order, once worked out. */
   private readonly mroCache = new Map<ClassSummary, MroEntry[]>();
+  private declaredTypes: DeclaredTypes | undefined;
+  /** Whether the last declared callable found makes an `Awaitable` (perhaps a future) rather than a coroutine. */
+  private declaredAwaitable = false;
+  /** Top-level names of this file bound once, with their value (type aliases among them). */
+  private aliasValues: Map<string, Node> | undefined;
+  /** Annotated attributes of each class of this file, by node id. */
+  private readonly declaredAttributes = new Map<number, Map<string, Node>>();
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
@@ -125,8 +136,10 @@ export class AwaitableResolver {
    * async generator of the project, which is iterated with `async for` and never awaited.
    */
   awaitableCall(call: Node): AwaitableCall | undefined {
+    this.declaredAwaitable = false;
     const found = this.findAwaitable(call);
     if (found && !found.library && this.matchedGenerator) found.generator = true;
+    if (found && this.declaredAwaitable) found.mayBeFuture = true;
     this.matchedGenerator = false;
     return found;
   }
@@ -139,16 +152,16 @@ export class AwaitableResolver {
     const type = typeOf(fn);
     if (type === 'identifier') {
       if (this.nameIsCoroutineFunction(fn)) return { display, library: false };
-      return this.libraryFunction(fn, display) ?? (this.heldCoroutineFunction(fn, 0) ? { display, library: false } : undefined);
+      return this.libraryFunction(fn, display) ?? (this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined);
     }
-    if (type === 'subscript') return this.heldCoroutineFunction(fn, 0) ? { display, library: false } : undefined;
+    if (type === 'subscript') return this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined;
     if (type === 'call') {
       // `sync_to_async(fn)(...)`: the wrapper makes a coroutine.
       const factory = field(fn, 'function');
       const r = factory && (typeOf(factory) === 'identifier' || typeOf(factory) === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
       if (r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name)) return { display, library: true, name: `${r.name}()` };
       // `functools.partial(fetch, url)()`, `HANDLERS.get(kind)()`.
-      return this.heldCoroutineFunction(fn, 0) ? { display, library: false } : undefined;
+      return this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined;
     }
     if (type !== 'attribute') return undefined;
     const lib = this.libraryFunction(fn, display);
@@ -167,10 +180,12 @@ export class AwaitableResolver {
     const inherited = this.superMethod(receiver, method, display);
     if (inherited !== undefined) return inherited ?? undefined;
     const cls = this.classOfReceiver(receiver);
-    if (!cls) return undefined;
+    if (!cls) return this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined;
     if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
     if (!m) {
+      // `self.on_done()` with `on_done: Callable[[], Awaitable[None]]` declared in the class.
+      if (this.declaredCoroutineFunction(fn)) return { display, library: false };
       // A method inherited from a library base class (`class Chat(AsyncWebsocketConsumer)`: `self.send()`).
       const lib = this.inLibraryBases(cls.summary, cls.module, (name) => (AWAITABLE_METHODS[name]?.has(method) ? name : undefined));
       return lib ? this.libraryMethod(lib, method, call, display) : undefined;
@@ -374,6 +389,168 @@ export class AwaitableResolver {
    * named by its definition: an entry of a dispatch table (`HANDLERS[kind]`, `HANDLERS.get(kind)`,
    * a loop over `STEPS`), `functools.partial(fetch, url)`, or a name bound to one of these.
    */
+  /**
+   * Whether `expr` is declared (annotated) as a callable that makes a coroutine or another
+   * awaitable (see declared.ts); `declaredAwaitable` tells which was last found.
+   */
+  private declaredCoroutineFunction(expr: Node): boolean {
+    const declared = this.declaredType(expr, 0);
+    const result = declared ? this.declared.callResult(declared) : undefined;
+    this.declaredAwaitable = result === 'awaitable';
+    return !!result;
+  }
+
+  private get declared(): DeclaredTypes {
+    return (this.declaredTypes ??= new DeclaredTypes(
+      (name, at) => this.typeAliasValue(name, at),
+      (name) => {
+        const imp = this.here.imports.get(name) ?? this.here.typeImports.get(name);
+        if (!imp?.name) return undefined;
+        const file = this.ctx.project.resolveModule(this.ctx.filePath, imp.module, imp.level);
+        return file ? this.ctx.project.summary(file)?.coroutineCallables.get(imp.name) : undefined;
+      },
+    ));
+  }
+
+  /** The value of a top-level type alias of this file (`Handler = Callable[...]`, `type Handler = ...`), bound once. */
+  private typeAliasValue(name: string, at: Node): Node | undefined {
+    if (!this.aliasValues) {
+      this.aliasValues = new Map();
+      const seen = new Set<string>();
+      for (const stmt of this.ctx.tree.rootNode.namedChildren) {
+        let left: Node | null | undefined;
+        let right: Node | null | undefined;
+        if (stmt?.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'assignment') {
+          left = stmt.namedChildren[0].childForFieldName('left');
+          right = stmt.namedChildren[0].childForFieldName('right');
+        } else if (stmt?.type === 'type_alias_statement') {
+          [left, right] = stmt.namedChildren;
+          if (left?.type === 'type') left = left.namedChildren[0];
+        }
+        if (left?.type !== 'identifier' || !right) continue;
+        const key = left.text;
+        if (seen.has(key)) this.aliasValues.delete(key);
+        else this.aliasValues.set(key, right);
+        seen.add(key);
+      }
+    }
+    const value = this.aliasValues.get(name);
+    // A local name of the same spelling hides the alias.
+    const kind = value ? this.ctx.scope.lookup(name, at)?.scope.kind : undefined;
+    if (kind && kind !== 'module') return undefined;
+    return value;
+  }
+
+  /**
+   * The annotation that declares what `expr` holds: a parameter's or an annotated name's,
+   * `self.x`'s (annotated in its class), an item of a declared container (`x[k]`, `x.get(k)`),
+   * a loop variable over one, a name unpacked from a declared tuple.
+   */
+  private declaredType(expr: Node, depth: number): Node | undefined {
+    if (depth > 4) return undefined;
+    switch (typeOf(expr)) {
+      case 'identifier':
+        return this.declaredTypeOfName(expr, depth);
+      case 'attribute': {
+        const object = field(expr, 'object');
+        const attribute = field(expr, 'attribute');
+        if (!object || !attribute || typeOf(object) !== 'identifier' || !/^(self|cls)$/.test(textOf(object))) return undefined;
+        return this.attributeAnnotation(object, textOf(attribute));
+      }
+      case 'subscript': {
+        const value = field(expr, 'value');
+        return value ? this.declared.element(this.declaredType(value, depth + 1), 'item') : undefined;
+      }
+      case 'call': {
+        const f = field(expr, 'function');
+        const method = f && typeOf(f) === 'attribute' ? field(f, 'attribute') : null;
+        const object = f && typeOf(f) === 'attribute' ? field(f, 'object') : null;
+        if (!method || !object || !/^(get|pop)$/.test(textOf(method))) return undefined;
+        return this.declared.element(this.declaredType(object, depth + 1), 'item');
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private declaredTypeOfName(id: Node, depth: number): Node | undefined {
+    const found = this.ctx.scope.lookup(textOf(id), id);
+    if (!found || found.bindings.length === 0) return undefined;
+    // A declaration wins over the values assigned, as for a type checker.
+    for (const b of found.bindings) {
+      const p = parentOf(b.node);
+      if (p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') return p.childForFieldName('type') ?? undefined;
+      if (p?.type === 'assignment' && field(p, 'left')?.id === b.node.id && field(p, 'type')) return field(p, 'type') ?? undefined;
+    }
+    if (found.bindings.length !== 1 || found.bindings[0].kind !== 'assign') return undefined;
+    const target = found.bindings[0].node;
+    const p = parentOf(target);
+    if (!p) return undefined;
+    const loop = (n: Node | null) => (n?.type === 'for_statement' || n?.type === 'for_in_clause') && n;
+    // `for cb in handlers:`, `for cb in handlers.values():`.
+    if (loop(p) && field(p, 'left')?.id === target.id) return this.iteratedElement(field(p, 'right'), depth);
+    if (p.type === 'pattern_list' || p.type === 'tuple_pattern') {
+      const index = p.namedChildren.findIndex((c) => c?.id === target.id);
+      const owner = parentOf(p);
+      if (index < 0 || !owner || field(owner, 'left')?.id !== p.id) return undefined;
+      // `_, fn = self._jobs[name]`.
+      if (owner.type === 'assignment') {
+        const right = field(owner, 'right');
+        return right ? this.declared.element(this.declaredType(right, depth + 1), { index }) : undefined;
+      }
+      if (loop(owner)) {
+        const right = field(owner, 'right');
+        // `for name, cb in handlers.items():`.
+        const f = right && typeOf(right) === 'call' ? field(right, 'function') : null;
+        if (f && typeOf(f) === 'attribute' && textOf(field(f, 'attribute')!) === 'items') {
+          const object = field(f, 'object');
+          return index === 1 && object ? this.declared.element(this.declaredType(object, depth + 1), 'values') : undefined;
+        }
+        return this.declared.element(this.iteratedElement(right, depth), { index });
+      }
+      return undefined;
+    }
+    // `fn = self._handlers[name]`.
+    if (p.type === 'assignment' && field(p, 'left')?.id === target.id) {
+      const right = field(p, 'right');
+      return right ? this.declaredType(right, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+
+  private iteratedElement(iterable: Node | null, depth: number): Node | undefined {
+    if (!iterable) return undefined;
+    const f = typeOf(iterable) === 'call' ? field(iterable, 'function') : null;
+    if (f && typeOf(f) === 'attribute' && textOf(field(f, 'attribute')!) === 'values') {
+      const object = field(f, 'object');
+      return object ? this.declared.element(this.declaredType(object, depth + 1), 'values') : undefined;
+    }
+    return this.declared.element(this.declaredType(iterable, depth + 1), 'iter');
+  }
+
+  /** The annotation of `self.name` in the class around `self`: `name: T` in its body, or `self.name: T = ...` in a method. */
+  private attributeAnnotation(self: Node, name: string): Node | undefined {
+    let cls: Node | null = parentOf(self);
+    while (cls && cls.type !== 'class_definition') cls = parentOf(cls);
+    if (!cls) return undefined;
+    let attributes = this.declaredAttributes.get(cls.id);
+    if (!attributes) {
+      attributes = new Map();
+      const body = cls.childForFieldName('body');
+      for (const a of body ? nodesOfType(body, 'assignment') : []) {
+        const type = a.childForFieldName('type');
+        const left = a.childForFieldName('left');
+        if (!type || !left) continue;
+        let key: string | undefined;
+        if (left.type === 'identifier' && a.parent?.parent?.id === body!.id) key = left.text;
+        else if (left.type === 'attribute' && left.childForFieldName('object')?.text === 'self') key = left.childForFieldName('attribute')?.text;
+        if (key && !attributes.has(key)) attributes.set(key, type);
+      }
+      this.declaredAttributes.set(cls.id, attributes);
+    }
+    return attributes.get(name);
+  }
+
   private heldCoroutineFunction(expr: Node, depth: number): boolean {
     if (depth > 3) return false;
     const type = typeOf(expr);
@@ -479,7 +656,7 @@ export class AwaitableResolver {
     // A decorator defined in this file or imported from the project that returns an async wrapper.
     const found = this.ctx.scope.lookup(expr.text, expr);
     const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
-    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2);
+    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2) || returnsItsArgument(b.node, 2);
     if (b?.kind === 'import') {
       const binding = importBindings(b.node).find(([local]) => local === expr!.text)?.[1];
       if (binding?.name) {

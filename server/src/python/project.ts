@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DeclaredTypes } from './declared';
 import type { Node, Tree } from 'web-tree-sitter';
 import { digest } from '../engine/text';
 import { forgetTree, nodesOfType } from './util';
@@ -70,6 +71,8 @@ export interface ModuleSummary {
   instances: Map<string, string>;
   /** Top-level type aliases of a class: `SessionDep = Annotated[AsyncSession, Depends(...)]` → `AsyncSession`. */
   typeAliases: Map<string, string>;
+  /** Top-level aliases of a callable that makes a coroutine or an awaitable: `Handler = Callable[[Event], Awaitable[None]]`. */
+  coroutineCallables: Map<string, 'coroutine' | 'awaitable'>;
 }
 
 interface CacheEntry {
@@ -449,7 +452,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
     kind = decorators.some((d) => d === 'staticmethod') ? 'static' : decorators.some((d) => d === 'classmethod') ? 'class' : 'instance';
   }
   const isAsync = isAsyncFunction(fn);
-  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn);
+  // A decorator is a plain `def`: an `async def` gives a coroutine, whatever it returns.
+  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && returnsItsArgument(fn, 2, inClass && kind !== 'static'));
   const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
   return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine };
@@ -518,6 +522,52 @@ function callableIdentity(r: Node): boolean | undefined {
   const params = args[0].type === 'type' ? args[0].namedChildren[0] : args[0];
   const ret = args[1].text;
   return params?.type === 'list' && params.namedChildren.length === 1 && params.namedChildren[0]?.text === ret && /^[A-Za-z_]\w*$/.test(ret) && !NOT_TYPE_VARIABLES.has(ret);
+}
+
+/**
+ * A registering decorator that gives back the function it is given: `def deco(fn): REGISTRY.append(fn);
+ * return fn` (depth 1), or a factory around one (`def on(event): def deco(fn): ...; return fn;
+ * return deco`, depth 2). Every `return` returns the first parameter, never rebound. `method`: the
+ * first parameter is `self`/`cls`, and the function is the next one.
+ */
+export function returnsItsArgument(fn: Node, depth: number, method = false): boolean {
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  const param = params[method ? 1 : 0];
+  const named = param?.type === 'typed_parameter' ? param.namedChildren[0] : param;
+  const name = named?.type === 'identifier' ? named.text : undefined;
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  // Most functions are neither: their text says so without a walk.
+  const text = body.text;
+  const returnsName = !!name && new RegExp(`\\breturn\\s+${name}\\b`).test(text);
+  if (!returnsName && !(depth >= 2 && /\bdef\s/.test(text))) return false;
+  const returns: Node[] = [];
+  const inner = new Map<string, Node>();
+  let rebound = false;
+  const visit = (n: Node) => {
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'return_statement') returns.push(c);
+      else if (c.type === 'function_definition' || c.type === 'decorated_definition' || c.type === 'class_definition' || c.type === 'lambda') {
+        const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+        const n2 = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+        if (n2 && n === body) inner.set(n2, def!);
+        if (name && n2 === name) rebound = true;
+      } else {
+        if (name && (c.type === 'assignment' || c.type === 'augmented_assignment') && c.childForFieldName('left')?.text === name) rebound = true;
+        visit(c);
+      }
+    }
+  };
+  visit(body);
+  if (returns.length === 0 || rebound) return false;
+  const returned = returns.map((r) => r.namedChildren[0]);
+  if (name && returned.every((r) => r?.type === 'identifier' && r.text === name)) return true;
+  if (depth < 2) return false;
+  return returned.every((r) => {
+    const def = r?.type === 'identifier' ? inner.get(r.text) : undefined;
+    return !!def && returnsItsArgument(def, depth - 1);
+  });
 }
 
 /** `def deco(fn): @wraps(fn) async def w(...): ...; return w` (depth 1), or a factory around it (depth 2). */
@@ -593,7 +643,11 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     typeImports: new Map(),
     instances: new Map(),
     typeAliases: new Map(),
+    coroutineCallables: new Map(),
   };
+  /** Values of the top-level names bound once to a type expression, for `coroutineCallables`. */
+  const typeValues = new Map<string, Node | null>();
+  const typeValue = (name: string, value: Node | null) => typeValues.set(name, typeValues.has(name) ? null : value);
   // Top-level statements, including those under `if`/`try` (conditional definitions still bind).
   const stack: Node[] = [...root.namedChildren].filter((n): n is Node => n !== null).reverse();
   while (stack.length) {
@@ -664,6 +718,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
             const annotated = left?.type === 'identifier' && right && (right.type === 'subscript' || right.type === 'generic_type') ? annotatedType(right) : undefined;
             const aliased = annotated && classNameOfAnnotation(annotated);
             if (aliased) summary.typeAliases.set(name, aliased);
+            typeValue(name, left?.type === 'identifier' && right && TYPE_EXPRESSIONS.has(right.type) ? right : null);
           }
         }
         break;
@@ -676,14 +731,25 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         const annotated = value && (value.type === 'subscript' || value.type === 'generic_type') ? annotatedType(value) : undefined;
         const aliased = annotated && classNameOfAnnotation(annotated);
         if (name && aliased) summary.typeAliases.set(name, aliased);
+        if (name) typeValue(name, value ?? null);
         break;
       }
       default:
         break;
     }
   }
+  if (typeValues.size) {
+    const declared = new DeclaredTypes((name) => typeValues.get(name) ?? undefined);
+    for (const [name, value] of typeValues) {
+      const result = value ? declared.callResult(value) : undefined;
+      if (result) summary.coroutineCallables.set(name, result);
+    }
+  }
   return summary;
 }
+
+/** Expressions that can be a type: `Callable[...]`, `A | B`. */
+const TYPE_EXPRESSIONS = new Set(['subscript', 'generic_type', 'binary_operator']);
 
 /** `text`: the statement's text when the caller has it (whether it can contain a generator). */
 function summarizeDefinition(stmt: Node, text?: string): DefinitionEntry {

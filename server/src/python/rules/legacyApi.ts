@@ -32,7 +32,7 @@ function firstArgument(call: Node): Node | undefined {
  */
 function makesCoroutine(resolver: AwaitableResolver, call: Node): boolean {
   const awaitable = resolver.awaitableCall(call);
-  if (!awaitable || awaitable.generator) return false;
+  if (!awaitable || awaitable.generator || awaitable.mayBeFuture) return false;
   return !awaitable.library || !isNotCoroutine(awaitable.name ?? '');
 }
 

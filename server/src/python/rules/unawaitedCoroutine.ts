@@ -157,6 +157,16 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       });
       continue;
     }
+    if (awaitable.mayBeFuture) {
+      // Declared `Callable[..., Awaitable[T]]`: a coroutine that never runs, or a future nobody waits for.
+      const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
+      ctx.report({
+        message: `The awaitable from ${awaitable.display}() ${where}: if it is a coroutine it never runs, and if it is a future its outcome is lost`,
+        range: ctx.rangeOf(call),
+        suggestions: canAwait ? [{ title: `Await ${awaitable.display}()`, safe: false, edits: awaitEdits(ctx, call) }] : undefined,
+      });
+      continue;
+    }
     const what = describe(awaitable);
     const tail = discarded === 'statement' ? 'is never awaited, so it never runs' : `is stored in '${discarded}' but never awaited, so it never runs`;
     ctx.report({

@@ -1294,8 +1294,8 @@ export class AwaitableResolver {
   private classOfTypeExpr(expr: Node, depth = 0): KnownClass | undefined {
     if (depth > 3) return undefined;
     if (expr.type === 'string') {
-      // A forward reference: the class name as text.
-      const name = /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)["']{1,3}$/.exec(expr.text)?.[1];
+      // A forward reference: the class name as text (`"Repo"`, `"Repo | None"`).
+      const name = classNameOfAnnotation(expr);
       return name ? (this.classByName(name, expr) ?? this.classFromText(name, this.here)) : undefined;
     }
     if (expr.type === 'binary_operator') {

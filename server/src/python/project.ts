@@ -963,9 +963,13 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
     case 'identifier':
     case 'attribute':
       return annotation.text === 'None' ? undefined : annotation.text.replace(/\s+/g, '');
-    case 'string':
-      // `"Repo"`, `"asyncio.Future[bytes]"` (the generic class, as unquoted).
-      return /^[rRuU]?["']{1,3}([A-Za-z_][\w.]*)(\[[^"']*\])?["']{1,3}$/.exec(annotation.text)?.[1];
+    case 'string': {
+      // `"Repo"`, `"asyncio.Future[bytes]"` (the generic class, as unquoted), `"Repo | None"`, `"Optional[Repo]"`.
+      const inner = /^[rRuU]?(["']{1,3})(.*)\1$/s.exec(annotation.text)?.[2].trim();
+      if (!inner) return undefined;
+      const optional = /^(?:typing\.)?Optional\[(.*)\]$/.exec(inner)?.[1] ?? /^(.*?)\s*\|\s*None$/.exec(inner)?.[1] ?? /^None\s*\|\s*(.*)$/.exec(inner)?.[1] ?? inner;
+      return /^([A-Za-z_][\w.]*)(\[[^"'|]*\])?$/.exec(optional.trim())?.[1];
+    }
     case 'binary_operator': {
       const sides = [annotation.childForFieldName('left'), annotation.childForFieldName('right')].filter((n): n is Node => !!n && n.text !== 'None');
       return sides.length === 1 ? classNameOfAnnotation(sides[0], depth + 1) : undefined;

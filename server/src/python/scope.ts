@@ -240,6 +240,44 @@ export class PythonScope {
     }
   }
 
+  /**
+   * The names a `case` pattern captures: `case {"send": send}`, `case Point(x=px)`, `case [a, *rest]`,
+   * `case str() as text`, `case other`. Dotted names (`Color.RED`) and `_` capture nothing.
+   */
+  private bindCaptures(scope: Scope, clause: Node): void {
+    const capture = (n: Node | null | undefined) => {
+      const id = n?.type === 'dotted_name' && n.namedChildCount === 1 ? n.namedChildren[0] : n;
+      if (id?.type === 'identifier' && id.text !== '_') this.bind(scope, id.text, { kind: 'assign', node: id });
+    };
+    const stack = clause.namedChildren.filter((c): c is Node => c?.type === 'case_pattern');
+    while (stack.length) {
+      const n = stack.pop()!;
+      const kids = n.namedChildren.filter((c): c is Node => !!c);
+      switch (n.type) {
+        case 'case_pattern':
+          if (kids.length === 1 && kids[0].type === 'dotted_name') capture(kids[0]);
+          else stack.push(...kids);
+          break;
+        case 'keyword_pattern':
+          if (kids[1]?.type === 'dotted_name') capture(kids[1]);
+          else if (kids[1]) stack.push(kids[1]);
+          break;
+        case 'splat_pattern':
+          capture(kids[0]);
+          break;
+        case 'as_pattern':
+          capture(kids[kids.length - 1]);
+          stack.push(...kids.slice(0, -1));
+          break;
+        default:
+          // tuple, list, dict, union and class patterns: their sub-patterns (a class pattern's
+          // class and a dict pattern's keys are dotted names or literals, and capture nothing).
+          if (n.type.endsWith('_pattern')) stack.push(...kids.filter((c) => c.type !== 'dotted_name'));
+          break;
+      }
+    }
+  }
+
   private bindParameters(scope: Scope, params: Node | null): void {
     if (!params) return;
     for (const p of params.namedChildren) {
@@ -344,6 +382,9 @@ export class PythonScope {
         case 'as_pattern':
           this.bindTargets(scope, node.childForFieldName('alias'), 'other');
           break;
+        case 'case_clause':
+          this.bindCaptures(scope, node);
+          break;
         case 'except_clause': {
           // Older grammars: `except E as e` puts the name directly after the `as` keyword.
           const kids = node.children;
@@ -392,7 +433,7 @@ const NOT_PLAIN_IDENTIFIERS = new Set([
 const BUILD_TYPES = [
   ...Object.keys(SCOPE_NODES),
   'import_statement', 'import_from_statement', 'global_statement', 'nonlocal_statement', 'assignment', 'augmented_assignment',
-  'for_statement', 'for_in_clause', 'named_expression', 'as_pattern', 'except_clause', 'if_statement',
+  'for_statement', 'for_in_clause', 'named_expression', 'as_pattern', 'except_clause', 'if_statement', 'case_clause',
 ];
 
 /** Builtins that iterate a generator they are given to the end before returning. */

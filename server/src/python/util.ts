@@ -146,7 +146,7 @@ const ROOT_PREFETCH: ReadonlySet<string> = new Set([
   'dictionary_comprehension', 'generator_expression', 'import_statement', 'import_from_statement', 'global_statement',
   'nonlocal_statement', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'named_expression',
   'as_pattern', 'except_clause', 'if_statement', 'try_statement', 'with_statement', 'yield', 'decorator',
-  'while_statement',
+  'while_statement', 'case_clause',
 ]);
 
 /**

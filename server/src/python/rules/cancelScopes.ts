@@ -104,13 +104,33 @@ function leavesRightAfter(call: Node, name: string): boolean {
 
 /** Whether the `except` clause around `node` catches only ordinary errors: not CancelledError, BaseException, nor everything. */
 function handlesOrdinaryErrorsOnly(node: Node): boolean {
+  return handlerKind(node) === 'ordinary';
+}
+
+/** What the `except` clause around `node` catches: ordinary errors only, or also cancellation (CancelledError, BaseException, everything). */
+function handlerKind(node: Node): 'ordinary' | 'cancellation' | undefined {
   let clause: Node | null = node.parent;
   while (clause && clause.type !== 'except_clause' && clause.type !== 'function_definition') clause = clause.parent;
-  if (clause?.type !== 'except_clause') return false;
+  if (clause?.type !== 'except_clause') return undefined;
   const caught = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
-  if (!caught) return false;
+  if (!caught) return 'cancellation';
   const names = (caught.type === 'as_pattern' ? caught.namedChildren[0] : caught)?.text ?? '';
-  return names !== '' && !/\b(BaseException|CancelledError|Cancelled|KeyboardInterrupt|SystemExit|get_cancelled_exc_class)\b/.test(names);
+  return names !== '' && !/\b(BaseException|CancelledError|Cancelled|KeyboardInterrupt|SystemExit|get_cancelled_exc_class)\b/.test(names) ? 'ordinary' : 'cancellation';
+}
+
+/**
+ * `except CancelledError: task.cancel(); await cleanup(); raise` (or `except BaseException:`):
+ * the function's own cancellation is passed on, and the task it was waiting for is cancelled on
+ * the way out (asyncio has already cancelled the awaited task; there is nothing to wait for).
+ */
+function passesCancellationOn(call: Node): boolean {
+  if (handlerKind(call) !== 'cancellation') return false;
+  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
+  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
+    if (next.type === 'comment' || next.type === 'expression_statement') continue;
+    return next.type === 'raise_statement' && !next.namedChildren.some((c) => c?.type !== 'comment');
+  }
+  return false;
 }
 
 /**
@@ -148,7 +168,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     const list = binding?.length === 1 ? taskListIterated(ctx, binding[0].node) : undefined;
     if (!list && !holdsTask(ctx, task, { local: true })) continue;
     const owner = ctx.scope.enclosingFunction(call);
-    if (!owner) continue;
+    if (!owner || passesCancellationOn(call)) continue;
     // The still-running tasks of `asyncio.wait(tasks)` are awaited through `tasks` as well.
     const watched = new Set(list ? [list.text, ...sourcesOf(ctx, list)] : [task.text]);
     // Any later mention hands the task on (await, gather, wait, return, a container...), except

@@ -82,6 +82,9 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {
+      // What a syntax error's recovery glued to the call (`await f(e)` read with the next
+      // line's `except x` as `f(e) x`) says nothing about how the call is used.
+      if (parentOf(call)?.hasError) continue;
       resolver ??= new AwaitableResolver(ctx);
       checkSyncUse(ctx, resolver, call, use);
       continue;
@@ -308,7 +311,8 @@ function syncUse(ctx: PythonRuleContext, call: Node): SyncUse | undefined {
   let p = parentOf(n);
   while (p) {
     const t = typeOf(p);
-    if (t === 'parenthesized_expression') {
+    // `(r := ready(k))` stands for what it binds: tested when the walrus is.
+    if (t === 'parenthesized_expression' || (t === 'named_expression' && field(p, 'value')?.id === n.id)) {
       n = p;
       p = parentOf(p);
       continue;

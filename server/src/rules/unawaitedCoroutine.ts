@@ -129,6 +129,7 @@ export const unawaitedCoroutine: Rule = {
       '- a coroutine returned without `await` from an `async def` (`return self._close()`): awaiting',
       '  the function then gives a coroutine object, and the work never runs;',
       '- a coroutine used as the value it would return: `load(key)["id"]`, `for x in fetch():`,',
+      '  unpacking (`reader, writer = asyncio.open_connection(host, port)`),',
       '  arithmetic and comparisons (`count(u) + 1`, `if count(u) > 10:`), an f-string field, the',
       '  builtins that compute with a value (`len(orders(u))`, `sum(...)`, `sorted(...)`, also of',
       '  comprehension elements and of a `key=` lambda: `max(xs, key=lambda u: score(u))`), or',

@@ -25,15 +25,62 @@ const SYNC_CANCEL_SCOPES = new Set([
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'trace']);
 
 
-/** A list or set of new tasks: `[create_task(...) for ...]`, `[t1, t2]`, `{create_task(a), ...}`. */
-function newTasks(ctx: PythonRuleContext, value: Node | null | undefined, depth = 0): boolean {
+/**
+ * A list, set or dict of new tasks: `[create_task(...) for ...]`, `[t1, t2]`, `{create_task(a), ...}`,
+ * `{name: create_task(...) for ...}`, or an empty one the function fills with tasks only
+ * (`tasks.append(create_task(...))`, `tasks[name] = create_task(...)`). `target`: the name bound.
+ */
+function newTasks(ctx: PythonRuleContext, value: Node | null | undefined, depth = 0, target?: Node): boolean {
   if (!value) return false;
   if (value.type === 'list_comprehension' || value.type === 'set_comprehension') {
     const body = value.childForFieldName('body');
     return !!body && makesTask(ctx, body);
   }
+  if (value.type === 'dictionary_comprehension') {
+    const body = value.childForFieldName('body');
+    const item = body?.type === 'pair' ? body.childForFieldName('value') : null;
+    return !!item && makesTask(ctx, item);
+  }
+  if (target && EMPTY_CONTAINER.test(value.text)) return filledWithTasks(ctx, target);
   if (value.type === 'identifier') return depth < 2 && (taskList(ctx, value, depth + 1) || holdsTask(ctx, value, { local: true }));
   return (value.type === 'list' || value.type === 'set') && value.namedChildren.length > 0 && value.namedChildren.every((e) => !!e && (makesTask(ctx, e) || (e.type === 'identifier' && holdsTask(ctx, e, { local: true }))));
+}
+
+const EMPTY_CONTAINER = /^(\[\]|\{\}|(list|set|dict)\(\))$/;
+const FILLING_METHODS = new Set(['append', 'add', 'insert', 'appendleft']);
+
+/**
+ * Whether the function around `target` (an empty container's name) puts something in it, and
+ * only new tasks: `tasks.append(create_task(...))`, `tasks.add(t)` with `t = create_task(...)`,
+ * `tasks[name] = create_task(...)`. Any other change (`extend`, `update`, `tasks[k] = x`) says
+ * nothing certain.
+ */
+function filledWithTasks(ctx: PythonRuleContext, target: Node): boolean {
+  const owner = ctx.scope.enclosingFunction(target)?.node;
+  if (!owner) return false;
+  const isTask = (v: Node | null | undefined) => !!v && (makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true })));
+  let filled = false;
+  for (const id of owner.descendantsOfType('identifier')) {
+    if (!id || id.text !== target.text || id.id === target.id) continue;
+    const parent = id.parent;
+    if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === id.id) {
+      const method = parent.childForFieldName('attribute')?.text ?? '';
+      const call = parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id ? parent.parent : null;
+      if (!call) continue;
+      if (FILLING_METHODS.has(method)) {
+        const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+        if (!isTask(args[args.length - 1])) return false;
+        filled = true;
+      } else if (/^(extend|update|setdefault|__setitem__)$/.test(method)) return false;
+    } else if (parent?.type === 'subscript' && parent.childForFieldName('value')?.id === id.id) {
+      const assignment = parent.parent;
+      if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === parent.id) {
+        if (!isTask(assignment.childForFieldName('right'))) return false;
+        filled = true;
+      }
+    }
+  }
+  return filled;
 }
 
 /**
@@ -59,7 +106,7 @@ function taskList(ctx: PythonRuleContext, name: Node, depth = 0): boolean {
   if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return false;
   return found.bindings.every((b) => {
     const waited = waitedOn(ctx, b.node);
-    return newTasks(ctx, waited === undefined ? assignedValue(b.node) : waited, depth);
+    return newTasks(ctx, waited === undefined ? assignedValue(b.node) : waited, depth, waited === undefined ? b.node : undefined);
   });
 }
 
@@ -75,11 +122,13 @@ function sourcesOf(ctx: PythonRuleContext, name: Node): string[] {
   return out;
 }
 
-/** `for w in workers:` where every binding of `workers` is a list of new tasks: the list's name. */
+/** `for w in workers:` (or `workers.values()`) where every binding of `workers` is a container of new tasks: the container's name. */
 function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
   const loop = id.parent;
   if (loop?.type !== 'for_statement' || loop.childForFieldName('left')?.id !== id.id) return undefined;
-  const list = loop.childForFieldName('right');
+  let list = loop.childForFieldName('right');
+  const fn = list?.type === 'call' && list.childForFieldName('arguments')?.namedChildCount === 0 ? list.childForFieldName('function') : null;
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'values') list = fn.childForFieldName('object');
   return list?.type === 'identifier' && taskList(ctx, list) ? list : undefined;
 }
 
@@ -183,7 +232,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     if (later || inLoopBefore) continue;
     ctx.report({
       message: list
-        ? `The tasks in '${list.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (asyncio.gather(*${list.text}, return_exceptions=True))`
+        ? `The tasks in '${list.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (asyncio.gather(*${binding![0].node.parent?.childForFieldName('right')?.text ?? list.text}, return_exceptions=True))`
         : `Task '${task.text}' is cancelled but never awaited: its clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await it (suppressing CancelledError) after cancel()`,
       range: ctx.rangeOf(call),
     });

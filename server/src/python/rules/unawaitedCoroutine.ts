@@ -267,7 +267,7 @@ const FILTERS = new Set(['filter']);
 
 /**
  * `x[...]`, `x.attr` (not the coroutine's own API), `for ... in x`, `x + 1`, `x == y`, `f"{x}"`,
- * `len(x)`: using `x` as the result it stands for.
+ * `len(x)`, `a, b = x`: using `x` as the result it stands for.
  */
 function consumesValue(ctx: PythonRuleContext, n: Node, p: Node): boolean {
   const t = typeOf(p);
@@ -276,6 +276,11 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node): boolean {
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
   if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
   if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS);
+  // `reader, writer = open_connection(...)`: unpacking iterates the coroutine object.
+  if (t === 'assignment' && field(p, 'right')?.id === n.id) {
+    const left = field(p, 'left');
+    return !!left && (typeOf(left) === 'pattern_list' || typeOf(left) === 'tuple_pattern' || typeOf(left) === 'list_pattern');
+  }
   return false;
 }
 

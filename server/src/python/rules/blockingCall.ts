@@ -224,6 +224,16 @@ const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading
 /** Path methods and properties that give another path (without touching the file system). */
 const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'expanduser', 'absolute', 'resolve']);
 
+/** The method `name` defined (once) in the class whose method contains `node`. */
+function ownMethod(node: Node, name: string): Node | undefined {
+  let cls: Node | null = parentOf(node);
+  while (cls && typeOf(cls) !== 'class_definition') cls = parentOf(cls);
+  const found = (cls?.childForFieldName('body')?.namedChildren ?? [])
+    .map((stmt) => (stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt))
+    .filter((def): def is Node => def?.type === 'function_definition' && def.childForFieldName('name')?.text === name);
+  return found.length === 1 ? found[0] : undefined;
+}
+
 /** The class of a receiver expression among the few this rule knows, or undefined. */
 function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): string | undefined {
   if (depth > 6) return undefined;
@@ -245,10 +255,14 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
     }
-    // `cache_path(root, url)` with `def cache_path(...) -> Path` in this file: what it is annotated to return.
-    if (fn && typeOf(fn) === 'identifier') {
-      const found = ctx.scope.lookup(textOf(fn), fn);
-      const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    // `cache_path(root, url)` with `def cache_path(...) -> Path` in this file, `self._file(room)`
+    // with `def _file(self, room) -> Path` in the class: what it is annotated to return.
+    if (fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute')) {
+      let def: Node | undefined;
+      if (typeOf(fn) === 'identifier') {
+        const found = ctx.scope.lookup(textOf(fn), fn);
+        def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+      } else if (field(fn, 'object')?.text === 'self') def = ownMethod(fn, field(fn, 'attribute')?.text ?? '');
       const returns = def?.type === 'function_definition' && !isAsyncFunction(def) ? def.childForFieldName('return_type') : null;
       if (returns) return annotationClass(ctx, returns);
     }

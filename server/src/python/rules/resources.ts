@@ -648,6 +648,28 @@ function configuredByLoop(call: Node, loop: Node): boolean {
   });
 }
 
+/**
+ * Whether a client made in a loop is kept after its iteration: put in a container
+ * (`clients.append(c)`, `clients[url] = c`, `clients.append(httpx.AsyncClient(...))`) or handed to
+ * an exit stack (`await stack.enter_async_context(c)`, `stack.push_async_callback(c.aclose)`).
+ */
+function keptBeyondLoop(call: Node, loop: Node): boolean {
+  const args = call.parent?.type === 'argument_list' ? call.parent : null;
+  const outer = args?.parent?.type === 'call' ? args.parent.childForFieldName('function') : null;
+  if (outer?.type === 'attribute' && KEEPING_METHODS.includes(outer.childForFieldName('attribute')?.text ?? '')) return true;
+  const assignment = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id ? call.parent : null;
+  const target = assignment?.childForFieldName('left');
+  if (target?.type !== 'identifier') return false;
+  const name = target.text;
+  const body = loop.childForFieldName('body')?.text ?? '';
+  return new RegExp(
+    `\\.(${KEEPING_METHODS.join('|')})\\(\\s*${name}\\s*\\)|\\]\\s*=\\s*${name}\\s*($|[\\n;#])|\\.push_async_callback\\(\\s*${name}\\.(aclose|close)\\s*\\)`,
+    'm',
+  ).test(body);
+}
+
+const KEEPING_METHODS = ['append', 'add', 'insert', 'appendleft', 'enter_async_context', 'setdefault'];
+
 /** Route constructors that take the handler: `web.get('/x', handler)`, `Route('/x', endpoint)`. */
 const ROUTE_FACTORIES = /^(aiohttp\.web\.(get|post|put|patch|delete|head|route|view)|starlette\.routing\.(Route|WebSocketRoute)|fastapi\.routing\.(APIRoute|APIWebSocketRoute))$/;
 
@@ -722,6 +744,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
         if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
+        // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
+        // loop to be kept (one per upstream, at start-up), not one per request.
+        if (keptBeyondLoop(call, n)) break;
         // A reconnect loop: each session serves one long-lived websocket, or (in a `while` loop)
         // one long-lived stream read to its end (server-sent events, a chunked feed).
         const body = n.childForFieldName('body')?.text ?? '';

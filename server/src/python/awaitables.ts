@@ -92,6 +92,14 @@ function knownName(r: { name: string; via: string }): boolean {
   return r.via !== 'unbound' || /^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name);
 }
 
+/** `type(self)` / `type(cls)`. */
+function typeOfSelf(node: Node): boolean {
+  if (typeOf(node) !== 'call') return false;
+  const fn = field(node, 'function');
+  const args = callArguments(node);
+  return !!fn && typeOf(fn) === 'identifier' && textOf(fn) === 'type' && args.length === 1 && /^(self|cls)$/.test(textOf(args[0]));
+}
+
 /** What a name written in a module (`sync_to_async`, `sync.sync_to_async`) is imported as, in full (`asgiref.sync.sync_to_async`). */
 function importedName(written: string, module: ModuleSummary): string | undefined {
   const [head, ...rest] = written.split('.');
@@ -152,7 +160,10 @@ export class AwaitableResolver {
     const type = typeOf(fn);
     if (type === 'identifier') {
       if (this.nameIsCoroutineFunction(fn)) return { display, library: false };
-      return this.libraryFunction(fn, display) ?? (this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined);
+      return (
+        this.libraryFunction(fn, display) ??
+        (this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) || this.callsAsyncDunder(fn) ? { display, library: false } : undefined)
+      );
     }
     if (type === 'subscript') return this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined;
     if (type === 'call') {
@@ -191,7 +202,7 @@ export class AwaitableResolver {
       return lib ? this.libraryMethod(lib, method, call, display) : undefined;
     }
     // Calling an instance method through the class itself passes no `self`: unusual, skip.
-    const viaClassObject = receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self';
+    const viaClassObject = (receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self') || typeOfSelf(receiver);
     if (viaClassObject && m.fn.kind === 'instance') return undefined;
     return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : undefined;
   }
@@ -389,6 +400,17 @@ export class AwaitableResolver {
    * named by its definition: an entry of a dispatch table (`HANDLERS[kind]`, `HANDLERS.get(kind)`,
    * a loop over `STEPS`), `functools.partial(fetch, url)`, or a name bound to one of these.
    */
+  /** `forward(e)` where `forward` holds an instance of a project class whose `__call__` is an `async def`. */
+  private callsAsyncDunder(id: Node): boolean {
+    // `cls(...)` makes an instance.
+    if (textOf(id) === 'cls') return false;
+    const found = this.ctx.scope.lookup(textOf(id), id);
+    if (!found || found.bindings.length === 0 || found.bindings.some((b) => b.kind !== 'assign' && b.kind !== 'param' && b.kind !== 'other')) return false;
+    const cls = this.classOfReceiver(id);
+    const m = cls?.kind === 'project' ? this.findMethod(cls.summary, cls.module, '__call__', 0) : undefined;
+    return !!m && m.fn.kind === 'instance' && this.functionIsCoroutine(m.fn, m.module);
+  }
+
   /**
    * Whether `expr` is declared (annotated) as a callable that makes a coroutine or another
    * awaitable (see declared.ts); `declaredAwaitable` tells which was last found.
@@ -860,6 +882,8 @@ export class AwaitableResolver {
   /** The class of the value a receiver expression holds, when it can be known for sure. */
   classOfReceiver(receiver: Node, depth = 0): KnownClass | undefined {
     const type = typeOf(receiver);
+    // `type(self)`: the instance's class (a subclass may override, as for `self`).
+    if (typeOfSelf(receiver)) return this.classOfReceiver(callArguments(receiver)[0], depth + 1);
     if (type === 'identifier') {
       const name = textOf(receiver);
       if (name === 'self' || name === 'cls') {

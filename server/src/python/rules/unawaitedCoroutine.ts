@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { SYNC_CALLBACK_SLOTS, awaitEdits, builtinCalled, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { SYNC_CALLBACK_SLOTS, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -62,12 +62,16 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
       }
       continue;
     }
-    if ((arg.type !== 'identifier' && arg.type !== 'attribute') || !resolver().isCoroutineFunctionRef(arg)) continue;
+    // `loop.call_later(1, functools.partial(publish, event))`: the partial calls `publish`.
+    const partial = arg.type === 'call' && ctx.scope.resolve(field(arg, 'function') ?? arg)?.name === 'functools.partial' ? callArguments(arg)[0] : undefined;
+    const ref = partial && partial.type !== 'keyword_argument' ? partial : arg;
+    if ((ref.type !== 'identifier' && ref.type !== 'attribute') || !resolver().isCoroutineFunctionRef(ref)) continue;
+    const what = ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`;
     ctx.report({
       message:
         name === 'add_signal_handler'
-          ? `'${arg.text}' is an async function: ${shown}() raises TypeError on a coroutine function; hand it a plain function that schedules it (lambda: asyncio.create_task(...), keeping the task)`
-          : `'${arg.text}' is an async function, but ${shown}() calls it without awaiting: each call makes a coroutine that never runs`,
+          ? `${what}: ${shown}() raises TypeError on a coroutine function; hand it a plain function that schedules it (lambda: asyncio.create_task(...), keeping the task)`
+          : `${what}, but ${shown}() calls it without awaiting: each call makes a coroutine that never runs`,
       range: ctx.rangeOf(arg),
       anchors: [],
     });

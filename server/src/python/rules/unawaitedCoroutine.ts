@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { SYNC_CALLBACK_SLOTS, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { SYNC_CALLBACK_SLOTS, assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
@@ -62,9 +62,9 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
       }
       continue;
     }
-    // `loop.call_later(1, functools.partial(publish, event))`: the partial calls `publish`.
-    const partial = arg.type === 'call' && ctx.scope.resolve(field(arg, 'function') ?? arg)?.name === 'functools.partial' ? callArguments(arg)[0] : undefined;
-    const ref = partial && partial.type !== 'keyword_argument' ? partial : arg;
+    // `loop.call_later(1, functools.partial(publish, event))` (or a name bound once to one): the partial calls `publish`.
+    const partial = partialOf(ctx, arg);
+    const ref = partial ?? arg;
     if ((ref.type !== 'identifier' && ref.type !== 'attribute') || !resolver().isCoroutineFunctionRef(ref)) continue;
     const what = ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`;
     ctx.report({
@@ -76,6 +76,18 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
       anchors: [],
     });
   }
+}
+
+/** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
+function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
+  let value: Node | null = expr;
+  if (expr.type === 'identifier') {
+    const found = ctx.scope.lookup(expr.text, expr);
+    value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+  }
+  if (value?.type !== 'call' || ctx.scope.resolve(field(value, 'function') ?? value)?.name !== 'functools.partial') return undefined;
+  const first = callArguments(value)[0];
+  return first && first.type !== 'keyword_argument' ? first : undefined;
 }
 
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {

@@ -45,6 +45,8 @@ export const unawaitedCoroutine: Rule = {
       '  websockets and `UploadFile`, Django\'s async ORM (`Model.objects.acreate()`, `obj.asave()`),',
       '  Tortoise and Beanie models, Channels consumers (`self.send()`, `self.channel_layer.group_send()`),',
       '  Playwright\'s async API (`page.goto()`, `page.locator(...).click()`, `expect(page).to_have_title()`),',
+      '  the LLM SDKs\' async clients (`AsyncOpenAI().chat.completions.create(...)`, `AsyncAnthropic().messages.create(...)`,',
+      '  google-genai\'s `client.aio.models.generate_content(...)`; not `list()`, a paginator, nor `stream()`, a context manager),',
       '  discord.py, aiogram, python-telegram-bot (inside `async def` only: before version 20 it was',
       '  synchronous), Telethon (likewise) and Home Assistant (`hass.config_entries.async_forward_entry_setups()`;',
       '  its `async_` prefix alone says nothing). The receiver\'s class is followed through attributes',

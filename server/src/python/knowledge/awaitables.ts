@@ -175,6 +175,15 @@ const DJANGO_QUERYSET_BUILDERS = [
 ];
 const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins'];
 const TORTOISE_BUILDERS = ['filter', 'exclude', 'all', 'annotate', 'order_by', 'limit', 'offset', 'distinct', 'select_related', 'prefetch_related', 'only'];
+/**
+ * Methods of the LLM SDKs' resources that are coroutines (`create`, `retrieve`...). Left out:
+ * `list` (a paginator, awaited or iterated with `async for`) and `stream` (an async context manager).
+ */
+const LLM_RESOURCE_METHODS = [
+  'create', 'retrieve', 'update', 'delete', 'cancel', 'parse', 'generate', 'edit', 'upload', 'count_tokens', 'content',
+  'create_and_poll', 'create_and_run', 'create_and_run_poll', 'poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll',
+  'create_variation', 'wait_for_processing', 'retrieve_content', 'results',
+];
 const TG_SENDS = ['send_message', 'send_photo', 'send_document', 'send_video', 'send_audio', 'send_voice', 'send_sticker', 'send_animation', 'send_location', 'send_media_group', 'send_chat_action', 'send_poll', 'send_dice'];
 
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -407,10 +416,19 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'homeassistant.helpers.update_coordinator.CoordinatorEntity': set('async_update'),
   'homeassistant.config_entries.ConfigFlow': set('async_set_unique_id'),
   'homeassistant.config_entries.ConfigEntriesFlowManager': set('async_init', 'async_configure'),
+  // LLM SDKs: the async clients' resources (`client.chat.completions.create(...)`,
+  // `client.messages.create(...)`, `client.aio.models.generate_content(...)`).
+  'openai.AsyncOpenAI': set('close'),
+  'openai.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS),
+  'anthropic.AsyncAnthropic': set('close'),
+  'anthropic.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS),
+  'google.genai.resources.AsyncResource': set('generate_content', 'generate_content_stream', 'embed_content', 'count_tokens', 'compute_tokens', 'generate_images', 'get', 'delete', 'upload', 'download', 'send_message', 'send_message_stream'),
 };
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'openai.AsyncOpenAI': ['openai.AsyncAzureOpenAI', 'openai.lib.azure.AsyncAzureOpenAI', 'openai._client.AsyncOpenAI'],
+  'anthropic.AsyncAnthropic': ['anthropic.AsyncAnthropicBedrock', 'anthropic.AsyncAnthropicVertex', 'anthropic._client.AsyncAnthropic', 'anthropic.AsyncClient'],
   'asyncio.Queue': ['asyncio.queues.Queue'],
   'asyncio.Lock': ['asyncio.locks.Lock'],
   'asyncio.Event': ['asyncio.locks.Event'],
@@ -551,6 +569,8 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
 /** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
+  'anthropic.AsyncAnthropic': { with_options: 'anthropic.AsyncAnthropic', copy: 'anthropic.AsyncAnthropic' },
   'redis.asyncio.Redis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
   'asyncpg.Connection': { transaction: 'asyncpg.transaction.Transaction' },
   'psycopg.AsyncConnection': { cursor: 'psycopg.AsyncCursor' },
@@ -579,6 +599,12 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'openai.AsyncOpenAI': { '*': 'openai.resources.AsyncAPIResource' },
+  'openai.resources.AsyncAPIResource': { '*': 'openai.resources.AsyncAPIResource' },
+  'anthropic.AsyncAnthropic': { '*': 'anthropic.resources.AsyncAPIResource' },
+  'anthropic.resources.AsyncAPIResource': { '*': 'anthropic.resources.AsyncAPIResource' },
+  'google.genai.Client': { aio: 'google.genai.client.AsyncClient' },
+  'google.genai.client.AsyncClient': { '*': 'google.genai.resources.AsyncResource' },
   'asyncio.subprocess.Process': { stdout: 'asyncio.StreamReader', stderr: 'asyncio.StreamReader', stdin: 'asyncio.StreamWriter' },
   'aiohttp.ClientResponse': { content: 'aiohttp.StreamReader' },
   'aiohttp.web.Request': { content: 'aiohttp.StreamReader' },

@@ -43,6 +43,18 @@ const AWS_OPERATIONS = [
   'send_raw_email', 'get_caller_identity', 'assume_role', 'put_metric_data',
 ];
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
+/** Model API calls of the LLM SDKs' synchronous clients: each has an async client to await instead. */
+const llmCall = (asyncClient: string): BlockingApi => ({ what: `calls the model API synchronously (the SDK's ${asyncClient} client awaits it)`, fix: 'none' });
+const LLM_METHODS = ['create', 'retrieve', 'update', 'delete', 'cancel', 'parse', 'generate', 'edit', 'upload', 'count_tokens', 'create_and_poll', 'poll', 'create_variation', 'wait_for_processing'];
+const GENAI_METHODS = ['generate_content', 'generate_content_stream', 'embed_content', 'count_tokens', 'generate_images', 'upload', 'send_message'];
+/** The resources of an LLM SDK's synchronous client, reached by attributes (`client.chat.completions`): the client class → the resource class. */
+const SDK_RESOURCES: Readonly<Record<string, string>> = {
+  'openai.OpenAI': 'openai.resources.SyncAPIResource',
+  'openai.resources.SyncAPIResource': 'openai.resources.SyncAPIResource',
+  'anthropic.Anthropic': 'anthropic.resources.SyncAPIResource',
+  'anthropic.resources.SyncAPIResource': 'anthropic.resources.SyncAPIResource',
+  'google.genai.Client': 'google.genai.resources.Resource',
+};
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 
@@ -160,6 +172,9 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   ),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
+  'openai.resources.SyncAPIResource': new Map(LLM_METHODS.map((m): [string, BlockingApi] => [m, llmCall('AsyncOpenAI')])),
+  'anthropic.resources.SyncAPIResource': new Map(LLM_METHODS.map((m): [string, BlockingApi] => [m, llmCall('AsyncAnthropic')])),
+  'google.genai.resources.Resource': new Map(GENAI_METHODS.map((m): [string, BlockingApi] => [m, llmCall('client.aio')])),
   // Fetches robots.txt with urlopen.
   'urllib.robotparser.RobotFileParser': new Map([['read', HTTP]]),
   'sqlite3.Connection': new Map(['execute', 'executemany', 'executescript', 'commit'].map((m): [string, BlockingApi] => [m, DB_QUERY])),
@@ -195,6 +210,14 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sqlite3.Connection': 'sqlite3.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
   'boto3.client': 'boto3.client',
+  'openai.OpenAI': 'openai.OpenAI',
+  'openai.AzureOpenAI': 'openai.OpenAI',
+  'openai.Client': 'openai.OpenAI',
+  'anthropic.Anthropic': 'anthropic.Anthropic',
+  'anthropic.Client': 'anthropic.Anthropic',
+  'anthropic.AnthropicBedrock': 'anthropic.Anthropic',
+  'anthropic.AnthropicVertex': 'anthropic.Anthropic',
+  'google.genai.Client': 'google.genai.Client',
   'boto3.session.Session.client': 'boto3.client',
   'boto3.Session': 'boto3.Session',
   'boto3.session.Session': 'boto3.Session',
@@ -241,7 +264,14 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
   if (type === 'attribute') {
     // `path.parent` is a path too.
     const object = field(receiver, 'object');
-    if (object && typeOf(object) === 'identifier' && textOf(object) === 'self') return instanceAttributeClass(ctx, receiver, depth + 1);
+    if (object && typeOf(object) === 'identifier' && textOf(object) === 'self') {
+      const own = instanceAttributeClass(ctx, receiver, depth + 1);
+      if (own) return own;
+    }
+    // `client.chat.completions` on an LLM SDK's synchronous client (`client.aio...` is its async side).
+    const owner = object ? receiverClass(ctx, object, depth + 1) : undefined;
+    if (owner && SDK_RESOURCES[owner] && field(receiver, 'attribute')?.text !== 'aio') return SDK_RESOURCES[owner];
+    if (object && typeOf(object) === 'identifier' && textOf(object) === 'self') return undefined;
     return field(receiver, 'attribute')?.text === 'parent' && object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
   }
   if (type === 'call') {

@@ -41,7 +41,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
 };
 
-const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient']);
+/** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
+const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic']);
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
 /** Message handlers of chat-bot frameworks (aiogram's `@router.message(...)`, discord.py's `@bot.command()`): run for every message. */
 const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp]> = [

@@ -102,9 +102,13 @@ export const yieldInContextManager: Rule = {
     summary: 'An async generator yields inside `with`/`async with`, a timeout or a TaskGroup.',
     what: [
       'A `yield` in an async generator inside a `with`/`async with` block (ASYNC119), and especially',
-      'inside `asyncio.timeout()` or `asyncio.TaskGroup()` (ASYNC101). Generators decorated as',
+      'inside `asyncio.timeout()` or `asyncio.TaskGroup()` (ASYNC101; also trio/anyio timeouts, cancel',
+      'scopes and nurseries). Generators decorated as',
       'context managers (`@asynccontextmanager`) or pytest fixtures are not reported: yielding',
-      'there is their purpose. Nor is a `yield` inside `async with contextlib.aclosing(...)` (or',
+      'there is their purpose. Nor is a generator with a single `yield` outside any loop inside a',
+      'plain `with`/`async with`: that is the context-manager shape of FastAPI `Depends(...)`',
+      'generators and hand-rolled managers, driven to completion by their caller (inside a timeout,',
+      'a task group or a cancel scope it is still reported). Nor is a `yield` inside `async with contextlib.aclosing(...)` (or',
       '`closing`): that block is the remedy, closing the inner generator when this one stops.',
     ].join('\n'),
     why: [

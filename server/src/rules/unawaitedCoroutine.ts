@@ -33,7 +33,7 @@ export const unawaitedCoroutine: Rule = {
       '  trio\'s and anyio\'s (`trio.sleep`, `trio.lowlevel.checkpoint`, `trio.to_thread.run_sync`,',
       '  `trio.open_file`, `anyio.sleep_forever`, `anyio.run_process`, ...; `start()` of a trio nursery',
       '  or an anyio task group, unlike `start_soon()`),',
-      '  `Lock.acquire`, `Event.wait`, `aiohttp.ClientSession` methods (`close()` included),',
+      '  `Lock.acquire`, `Event.wait` (asyncio\'s, trio\'s and anyio\'s), `aiohttp.ClientSession` methods (`close()` included),',
       '  `httpx.AsyncClient` methods, `asyncpg` connections and pools, `motor` collections, when the',
       '  receiver\'s class is known from its construction, an `async with ... as`, an annotation, or',
       '  `reader, writer = await asyncio.open_connection(...)` (`writer.drain()`, `writer.wait_closed()`);',

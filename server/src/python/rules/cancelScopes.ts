@@ -15,7 +15,7 @@ const TIMEOUT_SCOPES = new Set([
   'asyncio.timeout', 'asyncio.timeout_at', 'anyio.fail_after', 'anyio.fail_at', 'anyio.move_on_after', 'anyio.move_on_at',
   'trio.fail_after', 'trio.fail_at', 'trio.move_on_after', 'trio.move_on_at', 'async_timeout.timeout',
 ]);
-const SUSPENDING_SCOPES = new Set([...TIMEOUT_SCOPES, 'asyncio.TaskGroup', 'anyio.create_task_group', 'trio.open_nursery']);
+const SUSPENDING_SCOPES = new Set([...TIMEOUT_SCOPES, 'asyncio.TaskGroup', 'anyio.create_task_group', 'trio.open_nursery', 'trio.CancelScope', 'anyio.CancelScope']);
 /** The anyio/trio cancel scopes: synchronous context managers, entered with a plain `with`. */
 const SYNC_CANCEL_SCOPES = new Set([
   'anyio.fail_after', 'anyio.fail_at', 'anyio.move_on_after', 'anyio.move_on_at', 'anyio.CancelScope',
@@ -307,8 +307,9 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
     const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
     if (decorated && /contextmanager|fixture/.test(decorated.namedChildren.filter((d) => d?.type === 'decorator').map((d) => d!.text).join(' '))) continue;
     // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
-    // fixtures, hand-rolled managers): the framework drives it to completion.
-    if (isSingleShot(fn.node)) continue;
+    // fixtures, hand-rolled managers): the framework drives it to completion. Not inside a
+    // timeout, a task group or a cancel scope, which still span the consumer's code.
+    const singleShot = isSingleShot(fn.node);
     for (let n: Node | null = y.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type !== 'with_statement') continue;
       const isAsync = n.children.some((c) => c?.type === 'async');
@@ -316,6 +317,7 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       // `async with aclosing(source()) as items:` is the remedy itself: it closes the inner generator.
       if (scopeNames.length > 0 && scopeNames.every((s) => !!s && /(^|\.)a?closing$/.test(s))) continue;
       const suspending = scopeNames.find((s) => s && SUSPENDING_SCOPES.has(s));
+      if (singleShot && !suspending) continue;
       ctx.report({
         message: suspending
           ? `yield inside ${suspending}() in async generator '${fn.name}': the scope stays open while the consumer runs, and its cancellation lands in the wrong task`

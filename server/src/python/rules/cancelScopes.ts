@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, decoratorTarget, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -293,6 +293,14 @@ export function checkTimeoutWithoutAwait(ctx: PythonRuleContext): void {
   }
 }
 
+/** `@asynccontextmanager` (also under another name: `from contextlib import asynccontextmanager as acm`), `@contextmanager`, a pytest fixture. */
+function managesItsYield(ctx: PythonRuleContext, decorator: Node): boolean {
+  if (/contextmanager|fixture/.test(decorator.text)) return true;
+  const target = decoratorTarget(decorator);
+  const name = target && (target.type === 'identifier' || target.type === 'attribute') ? ctx.scope.resolve(target)?.name : undefined;
+  return !!name && /(^|\.)(asynccontextmanager|contextmanager|fixture)$/.test(name);
+}
+
 /** Whether the subtree (not nested functions or classes) yields. */
 function hasOwnYield(node: Node): boolean {
   for (const n of ownNodes(node)) if (n.type === 'yield') return true;
@@ -305,7 +313,7 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
     if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
     // @asynccontextmanager / pytest fixtures yield inside `with` on purpose.
     const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
-    if (decorated && /contextmanager|fixture/.test(decorated.namedChildren.filter((d) => d?.type === 'decorator').map((d) => d!.text).join(' '))) continue;
+    if (decorated && decorated.namedChildren.some((d) => d?.type === 'decorator' && managesItsYield(ctx, d))) continue;
     // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
     // fixtures, hand-rolled managers): the framework drives it to completion. Not inside a
     // timeout, a task group or a cancel scope, which still span the consumer's code.

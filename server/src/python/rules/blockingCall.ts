@@ -42,10 +42,13 @@ const AWS_OPERATIONS = [
   'put_records', 'get_secret_value', 'get_parameter', 'get_parameters', 'put_parameter', 'describe_instances', 'send_email',
   'send_raw_email', 'get_caller_identity', 'assume_role', 'put_metric_data',
 ];
+/** Methods of a boto3 client that make no request (presigning, paginators and waiters are made locally). */
+const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta']);
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
 /** Model API calls of the LLM SDKs' synchronous clients: each has an async client to await instead. */
 const llmCall = (asyncClient: string): BlockingApi => ({ what: `calls the model API synchronously (the SDK's ${asyncClient} client awaits it)`, fix: 'none' });
-const LLM_METHODS = ['create', 'retrieve', 'update', 'delete', 'cancel', 'parse', 'generate', 'edit', 'upload', 'count_tokens', 'create_and_poll', 'poll', 'create_variation', 'wait_for_processing'];
+// `stream()` too: entered with `with`, it makes the request and reads the response synchronously.
+const LLM_METHODS = ['create', 'retrieve', 'update', 'delete', 'cancel', 'parse', 'generate', 'edit', 'upload', 'count_tokens', 'create_and_poll', 'poll', 'create_variation', 'wait_for_processing', 'stream'];
 const GENAI_METHODS = ['generate_content', 'generate_content_stream', 'embed_content', 'count_tokens', 'generate_images', 'upload', 'send_message'];
 /** The resources of an LLM SDK's synchronous client, reached by attributes (`client.chat.completions`): the client class → the resource class. */
 const SDK_RESOURCES: Readonly<Record<string, string>> = {
@@ -379,13 +382,20 @@ function pathItems(ctx: PythonRuleContext, iterable: Node, depth: number): boole
  * `queue.Queue[Job]`; `"Path"` is not read), or undefined.
  */
 function annotationClass(ctx: PythonRuleContext, annotation: Node): string | undefined {
-  const t = annotatedClassNode(annotation, 0);
+  let t = annotatedClassNode(annotation, 0);
+  // `ClientDep = Annotated[OpenAI, Depends(get_client)]` in the file: the alias's class.
+  for (let hops = 0; t && typeOf(t) === 'identifier' && hops < 3; hops++) {
+    const found = ctx.scope.lookup(textOf(t), t);
+    const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+    if (!value || (typeOf(value) !== 'subscript' && typeOf(value) !== 'generic_type')) break;
+    t = annotatedClassNode(value, 0);
+  }
   const r = t ? ctx.scope.resolve(t) : undefined;
   if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
   return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
 }
 
-/** The name node an annotation's class is written with: through `type`, `X | None`, `Optional[X]` and `X[...]`. */
+/** The name node an annotation's class is written with: through `type`, `X | None`, `Optional[X]`, `Annotated[X, ...]` and `X[...]`. */
 function annotatedClassNode(annotation: Node | null | undefined, depth: number): Node | undefined {
   if (!annotation || depth > 4) return undefined;
   switch (typeOf(annotation)) {
@@ -403,6 +413,8 @@ function annotatedClassNode(annotation: Node | null | undefined, depth: number):
       const parts = subscriptParts(annotation);
       if (!parts?.head) return undefined;
       if (/(^|\.)Optional$/.test(parts.head.text)) return parts.args.length === 1 ? annotatedClassNode(parts.args[0], depth + 1) : undefined;
+      // `Annotated[OpenAI, Depends(get_client)]`: the annotated type.
+      if (/(^|\.)Annotated$/.test(parts.head.text)) return parts.args.length >= 1 ? annotatedClassNode(parts.args[0], depth + 1) : undefined;
       return /(^|\.)(Union|Annotated|Literal|Callable|ClassVar|Final)$/.test(parts.head.text) ? undefined : annotatedClassNode(parts.head, depth + 1);
     }
     default:
@@ -589,18 +601,27 @@ function numericOnly(call: Node): boolean {
   return args.some((a, i) => (a?.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'flags' : i === 5) && /NUMERIC/.test(a!.text));
 }
 
+/** Whether a file mentions boto3, whose clients' API calls all block (cached per text). */
+const mentionsBoto3 = new Map<string, boolean>();
+
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
   // The attribute is the callee's last token: when its text cannot be a blocking method, the
-  // receiver's class does not matter.
+  // receiver's class does not matter (except on a boto3 client, whose every API call blocks).
   const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
-  if (last === undefined || !BLOCKING_METHOD_NAMES.has(last)) return undefined;
+  if (last === undefined) return undefined;
+  let boto3 = mentionsBoto3.get(ctx.text);
+  if (boto3 === undefined) {
+    if (mentionsBoto3.size > 8) mentionsBoto3.clear();
+    mentionsBoto3.set(ctx.text, (boto3 = ctx.text.includes('boto3')));
+  }
+  if (!BLOCKING_METHOD_NAMES.has(last) && !(boto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last))) return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
   const cls = receiverClass(ctx, receiver);
-  const api = cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
+  const api = cls === 'boto3.client' && !AWS_LOCAL.has(method) ? AWS : cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
   if (!api || !cls) return undefined;
   // `blocking=False`, `timeout=`: a thread primitive that does not wait. An HTTP `timeout=` only
   // bounds the wait.

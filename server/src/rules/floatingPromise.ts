@@ -52,6 +52,8 @@ export const floatingPromise: Rule = {
       'Also not reported: `Promise.resolve().then(callback)` with a plain callback (microtask',
       'scheduling), or `p.catch(handler).then(callback)` with a handler that cannot reject, and',
       '`p.finally(callback)` on such a promise (`runHooks().finally(() => process.exit(0))`);',
+      '`p.finally(callback)` outside async functions whose callback ends the process',
+      '(`closeDb().finally(() => process.exit(0))`: no rejection is left to go unhandled);',
       '`Object.defineProperties(p, ...)` and the like, which return the promise they are given; a',
       'fluent method that returns its (thenable) receiver, or is typed to return the receiver\'s',
       'type or `this` intersected with a thenable (fastify\'s `register(plugin): Instance &',

@@ -153,10 +153,58 @@ export function isFunction(node: Node): node is FunctionNode {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/** `for`, `for...in`, `for...of` (also `for await`), `while` and `do...while` statements. */
+export function isLoop(node: Node): node is TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement {
+  return LOOPS.has(node.type);
+}
+
+/**
+ * The statement a `break` or `continue` leaves: the labelled statement it names, or else the
+ * innermost loop (or, for `break`, switch) around it, within its function.
+ */
+export function jumpTarget(node: TSESTree.BreakStatement | TSESTree.ContinueStatement): Node | undefined {
+  for (let n: Node | undefined = node.parent; n && !isFunction(n); n = n.parent) {
+    if (node.label ? n.type === 'LabeledStatement' && n.label.name === node.label.name : isLoop(n) || (node.type === 'BreakStatement' && n.type === 'SwitchStatement')) return n;
+  }
+  return undefined;
+}
+
 /** The innermost function around a node (not counting the node itself). */
 export function enclosingFunction(node: Node): FunctionNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
   return undefined;
+}
+
+/** `process.exit`, the function that ends the process. */
+function isProcessExit(node: Node): boolean {
+  return node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'exit' && node.object.type === 'Identifier' && node.object.name === 'process';
+}
+
+/** `process.exit(...)`: a call that ends the process. */
+export function isProcessExitCall(node: Node): boolean {
+  return node.type === 'CallExpression' && isProcessExit(node.callee);
+}
+
+/**
+ * A callback that always ends the process: `process.exit` itself, `() => process.exit(0)`, or a
+ * body with a top-level `process.exit(...)` statement that no `await`, `return` or `throw`
+ * precedes (an awaited step that rejects, or an early return, would skip it).
+ */
+export function endsProcess(callback: Node | undefined): boolean {
+  if (callback && isProcessExit(callback)) return true;
+  if (!callback || !isFunction(callback)) return false;
+  if (callback.body.type !== 'BlockStatement') return isProcessExitCall(callback.body);
+  for (const s of callback.body.body) {
+    if (s.type === 'ExpressionStatement' && isProcessExitCall(s.expression)) return true;
+    let leaves = false;
+    visit(s, (n) => {
+      if (n.type === 'AwaitExpression' || n.type === 'ReturnStatement' || n.type === 'ThrowStatement') leaves = true;
+    }, (n) => isFunction(n));
+    if (leaves) return false;
+  }
+  return false;
 }
 
 /** The `try` statement whose `finally` block holds `node`, within the function `node` is in. */

@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { TypeServices } from '../project';
-import { enclosingClass, finallyTry, functionDisplayName, isFunction, patternNames, visit, type FunctionNode } from '../util';
+import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, jumpTarget, patternNames, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -135,12 +135,6 @@ function isTsFile(filePath: string): boolean {
 
 function isDeclarationFile(filePath: string): boolean {
   return /\.d\.[cm]?ts$/i.test(filePath) || /\.d\.[^.]+\.ts$/i.test(filePath);
-}
-
-const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-
-function isLoop(node: Node): node is TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement {
-  return LOOPS.has(node.type);
 }
 
 /** The innermost function around `node`, or undefined at module level. */
@@ -785,6 +779,20 @@ function insideLoop(node: Node): boolean {
   return false;
 }
 
+/**
+ * Whether `node` is in the body of a loop whose turns are work items, within its function: a
+ * `for await` (messages, jobs), a `while`/`do` or a `for` without a test. A `for...of` over a
+ * fixed list (`for (const t of tenants)`) is bounded set-up.
+ */
+function insideWorkLoop(node: Node): boolean {
+  let child: Node = node;
+  for (let n = node.parent; n && !isFunction(n); child = n, n = n.parent) {
+    if (!isLoop(n) || n.body !== child) continue;
+    if ((n.type === 'ForOfStatement' && n.await) || n.type === 'WhileStatement' || n.type === 'DoWhileStatement' || (n.type === 'ForStatement' && !n.test)) return true;
+  }
+  return false;
+}
+
 /** The loop whose body contains `node`, within the same function. */
 function enclosingLoopBody(node: Node): Node | undefined {
   let child: Node = node;
@@ -1101,7 +1109,8 @@ function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression):
 function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears: Clear[], families: () => Map<Node, number>): void {
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
-  if (!fn || !isAsyncContext(fn) || runsOnce(ctx, fn)) return;
+  // A function that runs once still runs the body of a work loop once per item.
+  if (!fn || !isAsyncContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
@@ -1242,7 +1251,7 @@ function checkListener(
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
     if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
-    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && sharedParam(root, types);
+    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
     else if (declared.has(root.name)) longLived = false;
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
@@ -1250,8 +1259,13 @@ function checkListener(
     if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = `on every call of '${functionDisplayName(fn)}'`;
   }
   if (!where) return;
-  // Listeners on a signal live as long as the operation it cancels.
-  if (lastSegment(ctx, target) === 'signal') return;
+  // Listeners on a signal live as long as the operation it cancels: one the function is given
+  // or makes. Not a signal of the module, of `this` or a global, which outlives every call.
+  if (fn && root.type === 'Identifier' && isAbortSignal(ctx, target, types)) {
+    let declared = fnDeclared.get(fn);
+    if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
+    if (declared.has(root.name)) return;
+  }
   // An EventTarget keeps one registration per (event, listener, capture): adding the same
   // function again (a module-level function, `this.onResize`) adds nothing. An EventEmitter's
   // `on` would add it again, and an inline or bound function is a new one each time.
@@ -1345,12 +1359,50 @@ function perCallObject(id: TSESTree.Identifier, types: LazyTypes): boolean {
   if (written && PER_CALL_TYPES.test(written)) return true;
   // `client: Redis`: a type that names a shared client outweighs a name that usually does not.
   if (written && SHARED_TYPES.test(written)) return false;
-  if (PER_CALL_NAMES.test(id.name) || /(Request|Response|Stream|Socket|Connection|Event|Signal|Controller)$/.test(id.name)) return true;
+  if (perCallName(id.name)) return true;
+  return checkedTypeNames(id, types).some((name) => PER_CALL_TYPES.test(name));
+}
+
+/** A name that usually stands for an object made for one call: `req`, `socket`, `uploadStream`, `signal`. */
+function perCallName(name: string): boolean {
+  return PER_CALL_NAMES.test(name) || /(Request|Response|Stream|Socket|Connection|Event|Signal|Controller)$/.test(name);
+}
+
+/** The names of the (non-nullish) types the checker gives `node`; empty without type information. */
+function checkedTypeNames(node: Node, types: LazyTypes): string[] {
   const s = types.get();
-  const tsNode = s?.tsNodeFor(id);
-  if (!s || !tsNode) return false;
-  const type = s.checker.getTypeAtLocation(tsNode);
-  return nonNullishParts(type).some((t) => PER_CALL_TYPES.test(t.getSymbol()?.getName() ?? ''));
+  const tsNode = s?.tsNodeFor(node);
+  if (!s || !tsNode) return [];
+  return nonNullishParts(s.checker.getTypeAtLocation(tsNode)).map((t) => t.getSymbol()?.getName() ?? '');
+}
+
+/**
+ * A per-call object reached through a property of a parameter (`client.socket` typed `Socket`,
+ * `peer.link: Duplex`, `options.signal`): by the property's type, or by its name when no type
+ * says otherwise (a connection record's socket goes away with the connection).
+ */
+function perCallMember(target: Node, types: LazyTypes): boolean {
+  const t = unwrap(target);
+  if (t.type !== 'MemberExpression') return false;
+  const typeNames = checkedTypeNames(t, types);
+  if (typeNames.some((name) => PER_CALL_TYPES.test(name))) return true;
+  if (typeNames.some((name) => SHARED_TYPES.test(name))) return false;
+  const name = propName(t);
+  return !!name && perCallName(name);
+}
+
+/**
+ * Whether a listener's target is an AbortSignal: by its type, or, without type information (or
+ * typed `any`), by a name ending in `signal` (`signal`, `shutdownSignal`, `ctrl.signal`).
+ */
+function isAbortSignal(ctx: TsRuleContext, target: Node, types: LazyTypes): boolean {
+  const s = types.get();
+  const tsNode = s?.tsNodeFor(target);
+  if (s && tsNode) {
+    const type = s.checker.getTypeAtLocation(tsNode);
+    if (!nonNullishParts(type).some((t) => t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return typeIsAbortSignal(type);
+  }
+  return /signal$/i.test(lastSegment(ctx, target));
 }
 
 /** Types of objects shared between calls: clients, pools, emitters, servers. */
@@ -1634,7 +1686,7 @@ function bodyLeavesOnAbort(loop: Node & { body: Node }, guarded: Node): boolean 
     if (n.type === 'IfStatement' && testsAborted(n.test)) {
       const exits = n.consequent.type === 'BlockStatement' ? n.consequent.body : [n.consequent];
       found = exits.some((e) =>
-        e.type === 'ReturnStatement' || (e.type === 'ThrowStatement' && !inTry(e)) || (e.type === 'BreakStatement' && (e.label !== null || breakTarget(e) === loop)));
+        e.type === 'ReturnStatement' || (e.type === 'ThrowStatement' && !inTry(e)) || (e.type === 'BreakStatement' && (e.label !== null || jumpTarget(e) === loop)));
     } else if (n.type === 'CallExpression' && methodName(n) === 'throwIfAborted' && !inTry(n)) {
       found = true;
     }
@@ -1648,12 +1700,6 @@ function testsAborted(test: Node): boolean {
   if (t.type === 'MemberExpression') return propName(t) === 'aborted';
   if (t.type === 'LogicalExpression') return testsAborted(t.left) || testsAborted(t.right);
   return false;
-}
-
-/** The loop or switch an unlabelled `break` leaves. */
-function breakTarget(node: TSESTree.BreakStatement): Node | undefined {
-  for (let n: Node | undefined = node.parent; n && !isFunction(n); n = n.parent) if (isLoop(n) || n.type === 'SwitchStatement') return n;
-  return undefined;
 }
 
 /** The signal parameters that `root` actually refers to. */
@@ -1803,12 +1849,15 @@ function swallows(body: Node, errName: string | undefined): boolean {
         const name = ctxFreeName(callee);
         if (name && /^is.*(abort|cancel)/i.test(name)) handled = true;
         else if (name && PROPAGATING_FUNCTIONS.test(name) && n.arguments.length > 0) handled = true;
-        else if (callee.type === 'MemberExpression' && name === 'exit' && ctxFreeName(callee.object) === 'process') handled = true;
+        else if (isProcessExitCall(n)) handled = true;
         else if (callee.type === 'MemberExpression' && name === 'reject' && ctxFreeName(callee.object) === 'Promise') handled = true;
-        // `res.status(502).json(...)`: the client is told of the failure.
-        else if (callee.type === 'MemberExpression' && name && /^(status|code|sendStatus)$/.test(name) && errorResponse(n)) handled = true;
+        // `res.status(502).json(...)`, `res.writeHead(502)`: the client is told of the failure.
+        else if (callee.type === 'MemberExpression' && name && STATUS_METHODS.test(name) && errorResponse(n)) handled = true;
         return;
       }
+      case 'AssignmentExpression':
+        if (errorStatusAssignment(n) || setsExitCode(n)) handled = true;
+        return;
       default:
         return;
     }
@@ -1855,20 +1904,39 @@ function returnsFailure(arg: Node): boolean {
   return false;
 }
 
+/** Methods that set a response's status: Express's `res.status(502)`, Fastify's `reply.code(503)`, Node's `res.writeHead(502)`. */
+const STATUS_METHODS = /^(status|code|sendStatus|writeHead)$/;
+
+/** A literal HTTP error status (4xx or 5xx). */
+function isErrorStatus(n: Node | undefined): boolean {
+  return !!n && n.type === 'Literal' && typeof n.value === 'number' && n.value >= 400 && n.value < 600;
+}
+
+/** `res.statusCode = 502` (Node's `http.ServerResponse`), `ctx.status = 502` (Koa): the response is an HTTP error. */
+function errorStatusAssignment(n: TSESTree.AssignmentExpression): boolean {
+  const left = unwrap(n.left);
+  return n.operator === '=' && left.type === 'MemberExpression' && /^(statusCode|status)$/.test(propName(left) ?? '') && isErrorStatus(unwrap(n.right));
+}
+
+/** `process.exitCode = 1`: the process ends with a failure status, as with `process.exit(1)`. */
+function setsExitCode(n: TSESTree.AssignmentExpression): boolean {
+  const left = unwrap(n.left);
+  return n.operator === '=' && left.type === 'MemberExpression' && propName(left) === 'exitCode' && ctxFreeName(left.object) === 'process';
+}
+
 /**
  * An HTTP error response: `new Response(body, { status: 502 })`, `Response.json(x, { status: 500 })`,
- * Hono's `c.json(x, 502)`, `res.status(502).json(...)`, `reply.code(503).send()`.
+ * Hono's `c.json(x, 502)`, `res.status(502).json(...)`, `reply.code(503).send()`, `res.writeHead(502).end()`.
  */
 function errorResponse(expr: Node): boolean {
-  const isError = (n: Node | undefined): boolean => !!n && n.type === 'Literal' && typeof n.value === 'number' && n.value >= 400 && n.value < 600;
   let found = false;
   visit(expr, (n) => {
     if (found) return;
-    if (n.type === 'Property' && keyName(n) === 'status' && isError(n.value)) found = true;
+    if (n.type === 'Property' && keyName(n) === 'status' && isErrorStatus(n.value)) found = true;
     else if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression') {
       const method = propName(n.callee) ?? '';
-      if (/^(status|code|sendStatus)$/.test(method) && isError(n.arguments[0])) found = true;
-      else if (/^(json|text|html|body|send|newResponse)$/.test(method) && n.arguments.slice(1).some((arg) => isError(arg))) found = true;
+      if (STATUS_METHODS.test(method) && isErrorStatus(n.arguments[0])) found = true;
+      else if (/^(json|text|html|body|send|newResponse)$/.test(method) && n.arguments.slice(1).some((arg) => isErrorStatus(arg))) found = true;
     }
   }, (n) => isFunction(n));
   return found;

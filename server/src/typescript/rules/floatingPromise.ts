@@ -9,7 +9,7 @@ import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, type TypeServices } from '../project';
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects } from '../rejection';
-import { awaitText, enclosingFunction, isFunction, visit } from '../util';
+import { awaitText, enclosingFunction, endsProcess, isFunction, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
 type Node = TSESTree.Node;
@@ -68,6 +68,9 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (chained.type === 'CallExpression' && isMethodCall(chained, 'finally') && nothingToWaitFor((unwrap(chained.callee) as TSESTree.MemberExpression).object, node)) return;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && fn.async;
+    // `closeDb().finally(() => process.exit(0))`: the process ends before a rejection could go
+    // unhandled (like a function whose `finally` calls `process.exit()`, outside async functions).
+    if (!inAsync && chained.type === 'CallExpression' && isMethodCall(chained, 'finally') && endsProcess(chained.arguments[0])) return;
     const expr = node.expression;
     const exprText = ctx.text.slice(expr.range[0], expr.range[1]);
     const s = types();

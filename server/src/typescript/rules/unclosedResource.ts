@@ -16,7 +16,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { ModuleMember } from '../imports';
 import { isPromiseLike, type TypeServices } from '../project';
-import { enclosingFunction, finallyTry, isFunction, visit, type FunctionNode } from '../util';
+import { enclosingFunction, finallyTry, isFunction, jumpTarget, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -194,15 +194,46 @@ function insideCatch(node: Node, stop: Node): boolean {
   return false;
 }
 
+type Exit = TSESTree.ReturnStatement | TSESTree.ThrowStatement | TSESTree.BreakStatement | TSESTree.ContinueStatement;
+
+/** The keyword of an exit statement, for messages. */
+const EXIT_KEYWORD: Record<Exit['type'], string> = { ReturnStatement: 'return', ThrowStatement: 'throw', BreakStatement: 'break', ContinueStatement: 'continue' };
+
 /**
- * A `return` or `throw` of `fn` (not of a nested function) after offset `from` and before `closingTry`,
- * not inside it, that does not hand on the variable `name`.
+ * Whether an exit leaves the code that runs from the creation (at offset `from`) to `closingTry`:
+ * a `return` or `throw` always does; a `break` or `continue` when the loop (or labelled statement)
+ * it leaves holds both, not one that starts after the creation or ends before that `try`.
  */
-function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStatement, name: string): TSESTree.ReturnStatement | TSESTree.ThrowStatement | undefined {
-  let found: TSESTree.ReturnStatement | TSESTree.ThrowStatement | undefined;
+function skipsClosingTry(exit: Exit, from: number, closingTry: TSESTree.TryStatement): boolean {
+  if (exit.type === 'ReturnStatement' || exit.type === 'ThrowStatement') return true;
+  const target = jumpTarget(exit);
+  return !!target && target.range[0] < from && target.range[1] >= closingTry.range[1];
+}
+
+/**
+ * Whether an exit sits in the `catch` of a `try` that makes the resource as its last step that
+ * may throw (`try { fh = await open(f); } catch { return null; }`): it runs only when making it failed.
+ */
+function onlyWhenMakingFails(exit: Exit, from: number, fn: FunctionNode, name: string): boolean {
+  for (let n: Node | undefined = exit; n && n !== fn; n = n.parent) {
+    if (n.type !== 'CatchClause' || n.parent?.type !== 'TryStatement') continue;
+    const block = n.parent.block;
+    if (block.range[0] < from && from <= block.range[1]) return !mayThrowBetween(fn, from, block.range[1], name);
+  }
+  return false;
+}
+
+/**
+ * A `return`, `throw`, `break` or `continue` of `fn` (not of a nested function) after offset `from`
+ * and before `closingTry`, not inside it, that leaves without passing that `try` and does not hand
+ * on the variable `name`.
+ */
+function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStatement, name: string): Exit | undefined {
+  let found: Exit | undefined;
   visit(fn.body ?? fn, (n) => {
-    if (found || (n.type !== 'ReturnStatement' && n.type !== 'ThrowStatement')) return;
+    if (found || (n.type !== 'ReturnStatement' && n.type !== 'ThrowStatement' && n.type !== 'BreakStatement' && n.type !== 'ContinueStatement')) return;
     if (n.range[0] < from || n.range[0] >= closingTry.range[0]) return;
+    if (!skipsClosingTry(n, from, closingTry) || onlyWhenMakingFails(n, from, fn, name)) return;
     let mentions = false;
     visit(n, (m) => {
       if (m.type === 'Identifier' && m.name === name) mentions = true;
@@ -217,9 +248,11 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
-function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement } {
+function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement; closeMethod?: string } {
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
+  // The close method the code calls (`sock.destroy()`), for the message: on the success path if any.
+  let closeMethod: string | undefined;
   let activated = false;
   // Lent to a call (`await fn(fh)`) that this function follows with its own close: a loan, not
   // a hand-off. Only decided once the whole function is seen.
@@ -235,8 +268,13 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
         const closingTry = finallyTry(call);
         if (closingTry) return { fate: 'closed', activated, closingTry };
-        if (insideCatch(call, fn)) closedOnError = true;
-        else closedOnSuccess ??= call.range[0];
+        if (insideCatch(call, fn)) {
+          closedOnError = true;
+          closeMethod ??= method;
+        } else if (closedOnSuccess === undefined) {
+          closedOnSuccess = call.range[0];
+          closeMethod = method;
+        }
         continue;
       }
       if (method && called && kind.activatedBy?.includes(method)) activated = true;
@@ -279,8 +317,8 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
   // Passed on and never closed here: whoever got it closes it.
   if (lent && closedOnSuccess === undefined) return { fate: 'owned-elsewhere', activated };
   // Closed only in a catch clause: on success it is never closed.
-  if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated };
-  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess };
+  if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
+  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod };
 }
 
 /** `finished(x)` from node:stream/promises (or `stream.promises.finished`). */
@@ -398,30 +436,79 @@ function isTestPath(filePath: string): boolean {
   return /\.(test|spec)\.[cm]?[jt]sx?$/.test(normalized) || /(^|\/)(test|tests|__tests__|spec)\//.test(normalized);
 }
 
+/**
+ * A local that receives a resource: declared with it (`const fh = await open(f)`), or a `let` of
+ * the same function assigned it later (`let fh; ... fh = await open(f);`).
+ */
+interface Holder {
+  id: TSESTree.Identifier;
+  value: Node;
+  /** What a finding covers. */
+  at: Node;
+  /** The declaration that makes it, for the `using` remedy and the suggestions; none for an assignment. */
+  declaration?: TSESTree.VariableDeclaration;
+  declarator?: TSESTree.VariableDeclarator;
+}
+
+/** The holder a declarator or an assignment statement makes (an assignment still to be checked with `firstAssignment`). */
+function holderOf(node: Node): Holder | undefined {
+  if (node.type === 'VariableDeclarator') {
+    if (!node.init || node.id.type !== 'Identifier') return undefined;
+    const declaration = node.parent;
+    if (declaration?.type !== 'VariableDeclaration') return undefined;
+    const declKind = declaration.kind as string;
+    if (declKind === 'using' || declKind === 'await using') return undefined;
+    return { id: node.id, value: node.init, at: declaration.declarations.length === 1 ? declaration : node, declaration, declarator: node };
+  }
+  if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'Identifier' && node.parent?.type === 'ExpressionStatement') {
+    return { id: node.left, value: node.right, at: node };
+  }
+  return undefined;
+}
+
+/**
+ * Whether `target` is the first use of a `let`/`var` that `fn` itself (not a nested function)
+ * declares before it without a value (or with `null`/`undefined`). A variable read or set in
+ * between (`out?.end(); out = createWriteStream(next)` in a rotating loop) may hold an earlier
+ * resource: left alone.
+ */
+function firstAssignment(fn: FunctionNode, target: TSESTree.Identifier): boolean {
+  let declared: TSESTree.VariableDeclarator | undefined;
+  visit(fn.body ?? fn, (n) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === target.name && n.range[0] < target.range[0] && n.parent?.type === 'VariableDeclaration' && n.parent.kind !== 'const') declared = n;
+  }, isFunction);
+  const init = declared?.init && unwrap(declared.init);
+  if (!declared || (init && !(init.type === 'Literal' && init.value === null) && !(init.type === 'Identifier' && init.name === 'undefined'))) return false;
+  const after = declared.range[1];
+  let between = false;
+  visit(fn.body ?? fn, (n) => {
+    if (n.type === 'Identifier' && n.name === target.name && n.range[0] > after && n.range[0] < target.range[0]) between = true;
+  });
+  return !between;
+}
+
 export function checkUnclosedResources(ctx: TsRuleContext): void {
   const isTestFile = isTestPath(ctx.filePath);
   const isTsFile = /\.[cm]?tsx?$/.test(ctx.filePath);
   visit(ctx.ast, (node) => {
-    if (node.type !== 'VariableDeclarator' || !node.init || node.id.type !== 'Identifier') return;
-    const declaration = node.parent;
-    if (declaration?.type !== 'VariableDeclaration') return;
-    const declKind = declaration.kind as string;
-    if (declKind === 'using' || declKind === 'await using') return;
+    if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
     const fn = enclosingFunction(node);
     if (!fn) return; // module-level handles live as long as the program by design
-    const kind = acquired(ctx, node.init, isTestFile);
-    if (!kind) return;
-    const uses = usesOf(fn, node.id);
-    const name = node.id.name;
-    const { fate, activated, closeAt, closingTry } = fateOf(ctx, uses, kind, fn);
+    const holder = holderOf(node);
+    if (!holder) return;
+    const kind = acquired(ctx, holder.value, isTestFile);
+    if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
+    const uses = usesOf(fn, holder.id);
+    const name = holder.id.name;
+    const { fate, activated, closeAt, closingTry, closeMethod } = fateOf(ctx, uses, kind, fn);
     const closed = kind === POOL_CLIENT ? 'released' : 'closed';
     if (fate === 'closed' && closingTry && (!kind.activatedBy || activated)) {
-      // Closed in a `finally`, but a `return`/`throw` between its creation and that `try` leaves without it.
+      // Closed in a `finally`, but a `return`/`throw`/`break`/`continue` between its creation and that `try` leaves without it.
       const exit = exitBefore(fn, node.range[1], closingTry, name);
       if (exit) {
         ctx.report({
-          message: `This ${kind.what} is ${closed} in a finally block, but the '${exit.type === 'ReturnStatement' ? 'return' : 'throw'}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${closed}. Make it just before the 'try', or check before making it`,
-          range: ctx.rangeOf(declaration.declarations.length === 1 ? declaration : node),
+          message: `This ${kind.what} is ${closed} in a finally block, but the '${EXIT_KEYWORD[exit.type]}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${closed}. Make it just before the 'try', or check before making it`,
+          range: ctx.rangeOf(holder.at),
         });
       }
       return;
@@ -429,8 +516,9 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (fate === 'owned-elsewhere' || fate === 'closed') return;
     if (kind.activatedBy && !activated) return;
     if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, node.range[1], closeAt, name)) return;
-    const closeName = kind.close[0];
-    const disposal = isTsFile && declaration.declarations.length === 1 ? disposeKind(ctx, node) : undefined;
+    const closeName = closeMethod ?? kind.close[0];
+    const { declaration, declarator } = holder;
+    const disposal = isTsFile && declaration?.declarations.length === 1 && declarator ? disposeKind(ctx, declarator) : undefined;
     const usingKeyword = disposal === 'async' ? (fn.async ? 'await using' : undefined) : disposal === 'sync' ? 'using' : undefined;
     const remedy = (usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`)
       + (kind.shared ? ', or make one when the program starts and share it' : '');
@@ -442,8 +530,8 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
           : `This ${kind.what} is ${closed} only when nothing throws before ${name}.${closeName}(): ${remedy}`;
     ctx.report({
       message,
-      range: ctx.rangeOf(declaration.declarations.length === 1 ? declaration : node),
-      suggestions: fate === 'never-closed' ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
+      range: ctx.rangeOf(holder.at),
+      suggestions: fate === 'never-closed' && declaration ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
     });
   });
 }

@@ -92,6 +92,18 @@ function knownName(r: { name: string; via: string }): boolean {
   return r.via !== 'unbound' || /^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name);
 }
 
+/**
+ * The coroutine twins LangChain and LlamaIndex give their runnables, models, retrievers and
+ * engines (`ainvoke`, `aget_relevant_documents`, `aquery`...), called on objects whose class the
+ * analysis cannot follow (chains built with `|`, factories). Async iterators (`astream`) are left out.
+ */
+const FRAMEWORK_ASYNC_METHODS = new Set([
+  'ainvoke', 'abatch', 'apredict', 'apredict_messages', 'arun', 'acall', 'agenerate', 'agenerate_prompt', 'aget_relevant_documents',
+  'aembed_documents', 'aembed_query', 'asimilarity_search', 'asimilarity_search_with_score', 'asimilarity_search_with_relevance_scores',
+  'amax_marginal_relevance_search', 'aadd_documents', 'aadd_texts', 'adelete', 'aretrieve', 'aquery', 'achat', 'acomplete',
+  'aload', 'atransform_documents', 'aevaluate', 'arun_step',
+]);
+
 /** `type(self)` / `type(cls)`. */
 function typeOfSelf(node: Node): boolean {
   if (typeOf(node) !== 'call') return false;
@@ -191,7 +203,11 @@ export class AwaitableResolver {
     const inherited = this.superMethod(receiver, method, display);
     if (inherited !== undefined) return inherited ?? undefined;
     const cls = this.classOfReceiver(receiver);
-    if (!cls) return this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined;
+    if (!cls) {
+      if (this.declaredCoroutineFunction(fn)) return { display, library: false };
+      // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class.
+      return FRAMEWORK_ASYNC_METHODS.has(method) && /\b(langchain\w*|llama_index)\b/.test(this.ctx.text) ? { display, library: true, name: `langchain.${method}` } : undefined;
+    }
     if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
     if (!m) {

@@ -428,6 +428,18 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'homeassistant.helpers.update_coordinator.CoordinatorEntity': set('async_update'),
   'homeassistant.config_entries.ConfigFlow': set('async_set_unique_id'),
   'homeassistant.config_entries.ConfigEntriesFlowManager': set('async_init', 'async_configure'),
+  // Vector stores and search engines of RAG code.
+  'qdrant_client.AsyncQdrantClient': set(
+    'upsert', 'search', 'search_batch', 'query_points', 'query_batch_points', 'query', 'retrieve', 'delete', 'scroll', 'count',
+    'create_collection', 'recreate_collection', 'delete_collection', 'get_collection', 'get_collections', 'collection_exists',
+    'update_collection', 'set_payload', 'overwrite_payload', 'delete_payload', 'clear_payload', 'create_payload_index',
+    'delete_vectors', 'update_vectors', 'recommend', 'discover', 'close',
+  ),
+  'elasticsearch.AsyncElasticsearch': set(
+    'search', 'index', 'get', 'delete', 'update', 'bulk', 'count', 'exists', 'create', 'mget', 'msearch', 'update_by_query',
+    'delete_by_query', 'scroll', 'clear_scroll', 'close', 'ping', 'info', 'knn_search',
+  ),
+  'elasticsearch.client.AsyncIndicesClient': set('create', 'delete', 'exists', 'refresh', 'put_mapping', 'get_mapping', 'get', 'put_settings', 'get_alias', 'put_alias', 'delete_alias'),
   // LLM SDKs: the async clients' resources (`client.chat.completions.create(...)`,
   // `client.messages.create(...)`, `client.aio.models.generate_content(...)`).
   'openai.AsyncOpenAI': set('close'),
@@ -439,6 +451,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'qdrant_client.AsyncQdrantClient': ['qdrant_client.async_qdrant_client.AsyncQdrantClient'],
+  'elasticsearch.AsyncElasticsearch': ['elasticsearch._async.client.AsyncElasticsearch'],
   'openai.AsyncOpenAI': ['openai.AsyncAzureOpenAI', 'openai.lib.azure.AsyncAzureOpenAI', 'openai._client.AsyncOpenAI'],
   'anthropic.AsyncAnthropic': ['anthropic.AsyncAnthropicBedrock', 'anthropic.AsyncAnthropicVertex', 'anthropic._client.AsyncAnthropic', 'anthropic.AsyncClient'],
   'asyncio.Queue': ['asyncio.queues.Queue'],
@@ -611,6 +625,7 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
   'openai.AsyncOpenAI': { '*': 'openai.resources.AsyncAPIResource' },
   'openai.resources.AsyncAPIResource': { '*': 'openai.resources.AsyncAPIResource' },
   'anthropic.AsyncAnthropic': { '*': 'anthropic.resources.AsyncAPIResource' },

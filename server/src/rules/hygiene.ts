@@ -18,6 +18,8 @@ export const asyncWithoutAwait: Rule = {
       '`raise NotImplementedError`) are not reported, nor are methods that may override a base',
       'class\'s (a project base in the resolution order defines the name, or a base is a library',
       'class other than `ABC`, `Protocol`, `Enum`, ...): callers await them through the base.',
+      'Nor are the module-level hooks Home Assistant looks up by name and awaits (`async_setup_entry`,',
+      '`async_unload_entry`, `async_get_config_entry_diagnostics`, ...), in files that use it.',
       'Off by default: select it to use it.',
     ].join('\n'),
     why: [

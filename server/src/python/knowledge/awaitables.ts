@@ -184,6 +184,11 @@ const LLM_RESOURCE_METHODS = [
   'create_and_poll', 'create_and_run', 'create_and_run_poll', 'poll', 'submit_tool_outputs', 'submit_tool_outputs_and_poll',
   'create_variation', 'wait_for_processing', 'retrieve_content', 'results',
 ];
+/** Coroutine methods of Home Assistant entities (`async_write_ha_state` and `async_schedule_update_ha_state` are plain callbacks). */
+const HA_ENTITY_COROUTINES = [
+  'async_update_ha_state', 'async_added_to_hass', 'async_will_remove_from_hass', 'async_remove', 'async_device_update',
+  'async_internal_added_to_hass', 'async_internal_will_remove_from_hass',
+];
 const TG_SENDS = ['send_message', 'send_photo', 'send_document', 'send_video', 'send_audio', 'send_voice', 'send_sticker', 'send_animation', 'send_location', 'send_media_group', 'send_chat_action', 'send_poll', 'send_dice'];
 
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -425,7 +430,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'async_reload', 'async_setup', 'async_remove', 'async_unload',
   ),
   'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': set('async_refresh', 'async_request_refresh', 'async_config_entry_first_refresh'),
-  'homeassistant.helpers.update_coordinator.CoordinatorEntity': set('async_update'),
+  'homeassistant.helpers.update_coordinator.CoordinatorEntity': set('async_update', ...HA_ENTITY_COROUTINES),
+  'homeassistant.helpers.entity.Entity': set(HA_ENTITY_COROUTINES),
   'homeassistant.config_entries.ConfigFlow': set('async_set_unique_id'),
   'homeassistant.config_entries.ConfigEntriesFlowManager': set('async_init', 'async_configure'),
   // Vector stores and search engines of RAG code.
@@ -673,6 +679,11 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'telegram.ext.Application': { bot: 'telegram.Bot', updater: 'telegram.ext.Updater' },
   'homeassistant.core.HomeAssistant': { services: 'homeassistant.core.ServiceRegistry', config_entries: 'homeassistant.config_entries.ConfigEntries' },
   'homeassistant.config_entries.ConfigEntries': { flow: 'homeassistant.config_entries.ConfigEntriesFlowManager' },
+  // What Home Assistant's base classes set on their instances.
+  'homeassistant.helpers.entity.Entity': { hass: 'homeassistant.core.HomeAssistant' },
+  'homeassistant.helpers.update_coordinator.CoordinatorEntity': { hass: 'homeassistant.core.HomeAssistant' },
+  'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': { hass: 'homeassistant.core.HomeAssistant' },
+  'homeassistant.config_entries.ConfigFlow': { hass: 'homeassistant.core.HomeAssistant' },
 };
 /** What `async for x in f(...)` gives for library functions iterated directly (websockets' reconnecting `connect`). */
 export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Object.fromEntries(WEBSOCKET_CONNECTS.map((f) => [f, WEBSOCKET]));
@@ -689,8 +700,11 @@ export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
 };
 
 /** The canonical name of a library class known here, or undefined. */
+/** Home Assistant's entity classes (`homeassistant.components.sensor.SensorEntity`, ...): entities alike. */
+const HA_ENTITY_CLASS = /^homeassistant\.(components\.\w+(\.\w+)?|helpers\.entity)\.\w*Entity$/;
+
 export function knownLibraryClass(name: string): string | undefined {
-  const canonical = CLASS_ALIASES.get(name) ?? name;
+  const canonical = CLASS_ALIASES.get(name) ?? (HA_ENTITY_CLASS.test(name) && !AWAITABLE_METHODS[name] ? 'homeassistant.helpers.entity.Entity' : name);
   return AWAITABLE_METHODS[canonical] || LIBRARY_ATTRIBUTES[canonical] || CALL_METHOD_RESULTS[canonical] ? canonical : undefined;
 }
 
@@ -702,6 +716,7 @@ export function knownLibraryClass(name: string): string | undefined {
  */
 const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'asyncio.gather', 'asyncio.shield', 'asyncio.ensure_future', 'asyncio.wrap_future', 'asyncio.AbstractEventLoop.run_in_executor', 'builtins.anext',
+  'homeassistant.core.HomeAssistant.async_add_executor_job', 'homeassistant.core.HomeAssistant.async_add_import_executor_job',
   'aiohttp.request', 'aiohttp.ClientSession.*', 'asyncpg.create_pool', 'asyncpg.Pool.acquire', 'aiosqlite.connect',
   'aiomysql.connect', 'aiomysql.create_pool', 'aiomysql.Pool.acquire', 'asyncssh.connect', 'asyncssh.listen',
   ...WEBSOCKET_CONNECTS,

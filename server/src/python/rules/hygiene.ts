@@ -43,6 +43,9 @@ function hasOwnCheckpoint(fn: Node): boolean {
   return false;
 }
 
+/** Module-level hooks of Home Assistant integrations and platforms, which it calls by name and awaits. */
+const HA_HOOKS = /^async_(setup|setup_entry|setup_platform|unload_entry|migrate_entry|remove_entry|remove_config_entry_device|reset_platform|get_config_entry_diagnostics|get_device_diagnostics|get_(triggers|actions|conditions)|get_(trigger|action|condition)_capabilities|attach_trigger|validate_(trigger|action|condition)_config|call_action_from_config|condition_from_config|get_service|get_media_source|register|get_options_flow|setup_services|get_engine|describe_events|validate_config)$/;
+
 export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
@@ -53,6 +56,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (ASYNC_PROTOCOL.has(name.text)) continue;
     // Decorated functions are usually registered with a framework that requires `async def`.
     if (fn.parent?.type === 'decorated_definition') continue;
+    // Home Assistant looks up a platform's module-level hooks by name and awaits them.
+    if (fn.parent?.type === 'module' && HA_HOOKS.test(name.text) && /\bhomeassistant\b/.test(ctx.text)) continue;
     if (isStubBody(body) || hasOwnCheckpoint(fn)) continue;
     // An override keeps its base's signature: callers await it through the base class.
     if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= new AwaitableResolver(ctx)).mayOverride(fn, name.text)) continue;

@@ -9,7 +9,8 @@ import type { Fix } from '../../engine/types';
 import { SYNC_CALLBACK_SLOTS, assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines. */
-const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future']);
+/** Library calls whose future starts its work when made (Home Assistant's executor jobs run in a thread at once). */
+const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
 
 function isScheduled(awaitable: AwaitableCall): boolean {
   return awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
@@ -145,15 +146,17 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded) {
-      const used = usedOnlyAsResult(ctx, call);
+      // A scheduled future (`loop.run_in_executor(...)`) used through its own API is fine.
+      const scheduled = isScheduled(awaitable);
+      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API);
       // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
-      if (used && !isScheduled(awaitable) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
+      if (used && !(scheduled && used.entered) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
         const { name } = used;
         const what = describe(awaitable);
         ctx.report({
           message: used.entered
             ? `${what} is stored in '${name}' and entered with 'async with' without await: a coroutine is no async context manager (TypeError)`
-            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds a coroutine object, not the value it would return`,
+            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : 'a coroutine object'}, not the value it would return`,
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
@@ -271,6 +274,11 @@ type SyncUse = 'condition' | 'for' | 'value';
 
 /** What a coroutine object itself offers: using these is not a mistake. */
 const COROUTINE_API = new Set(['send', 'throw', 'close', '__await__', 'cr_frame', 'cr_await', 'cr_code', 'cr_running', 'cr_origin', '__name__', '__qualname__']);
+/** What a future offers (`fut.add_done_callback(...)`, `fut.result()`), for the futures of scheduled work. */
+const FUTURE_API = new Set([
+  ...COROUTINE_API, 'add_done_callback', 'remove_done_callback', 'cancel', 'cancelled', 'done', 'result', 'exception', 'get_loop',
+  'set_result', 'set_exception', '__iter__',
+]);
 
 /** Builtins that compute with their positional arguments' values: given a coroutine, they raise TypeError. */
 const VALUE_BUILTINS = new Set(['len', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sum', 'min', 'max', 'sorted', 'int', 'float', 'abs', 'round', 'enumerate', 'zip', 'reversed', 'iter', 'next', 'divmod']);
@@ -285,10 +293,10 @@ const FILTERS = new Set(['filter']);
  * `x[...]`, `x.attr` (not the coroutine's own API), `for ... in x`, `x + 1`, `x == y`, `f"{x}"`,
  * `len(x)`, `a, b = x`: using `x` as the result it stands for.
  */
-function consumesValue(ctx: PythonRuleContext, n: Node, p: Node): boolean {
+function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySet<string> = COROUTINE_API): boolean {
   const t = typeOf(p);
   if (t === 'subscript') return field(p, 'value')?.id === n.id;
-  if (t === 'attribute') return field(p, 'object')?.id === n.id && !COROUTINE_API.has(field(p, 'attribute')?.text ?? '');
+  if (t === 'attribute') return field(p, 'object')?.id === n.id && !api.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
   if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
   if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS);
@@ -533,7 +541,7 @@ function enteredByAsyncWith(id: Node): boolean {
  * The name a coroutine is stored in when every later use takes it for its result: reads an
  * attribute or an item of it, iterates it, or (`entered`) enters it with `async with`.
  */
-function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): { name: string; entered: boolean } | undefined {
+function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<string>): { name: string; entered: boolean } | undefined {
   const parent = parentOf(call);
   if (!parent || typeOf(parent) !== 'assignment' || field(parent, 'right')?.id !== call.id) return undefined;
   const left = parent.childForFieldName('left');
@@ -548,7 +556,7 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node): { name: string; e
     if (id.text !== left.text || id.id === left.id) continue;
     const p = parentOf(id);
     if (p && enteredByAsyncWith(id)) entered = true;
-    else if (!p || !consumesValue(ctx, id, p)) return undefined;
+    else if (!p || !consumesValue(ctx, id, p, api)) return undefined;
     uses++;
   }
   return uses > 0 ? { name: left.text, entered } : undefined;

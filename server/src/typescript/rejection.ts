@@ -2,9 +2,11 @@
  * Promises that cannot reject. An async function whose every `await` sits in a `try` whose
  * `catch` neither throws nor awaits unguarded — `(async () => { try { ... } catch (e) { log(e) } })()`,
  * the usual fire-and-forget idiom — settles with a value whatever its awaits do: leaving its
- * promise unawaited loses no error. The same holds for a function that returns such a call, a
- * `new Promise((resolve) => ...)` or a chain ending in a rejection handler. A body with nothing
- * to await shows no handling and is not counted: it is usually a stub meant to be awaited.
+ * promise unawaited loses no error. An await of a promise that cannot reject itself (a clean-up
+ * `await writer.abort(e).catch(() => undefined)` in the catch) needs no guard. The same holds
+ * for a function that returns such a call, a `new Promise((resolve) => ...)` or a chain ending
+ * in a rejection handler. A body with nothing to await shows no handling and is not counted: it
+ * is usually a stub meant to be awaited.
  *
  * Synchronous mistakes in plain calls (a property of undefined) are not counted as rejections:
  * they are programming errors a non-async version of the code would throw just the same.
@@ -157,8 +159,9 @@ class Judge {
     const walk = (n: ts.Node): void => {
       if (!safe) return;
       if (ts.isAwaitExpression(n)) {
-        // `await x` where x cannot reject (a call of such a function) is as safe as any call.
-        if (!(ts.isCallExpression(skipParens(n.expression)) && this.checker && callNeverRejects(this.checker, skipParens(n.expression) as ts.CallExpression, this.depth + 1))) safe = false;
+        // `await x` where x cannot reject (a call of such a function, a chain ending in a
+        // rejection handler that cannot reject) is as safe as any call.
+        if (!this.awaitedNeverRejects(n.expression)) safe = false;
         // Not evidence of handling by itself: the code after it may throw (an assertion in a test).
         else ts.forEachChild(n.expression, walk);
         return;
@@ -168,6 +171,18 @@ class Judge {
     };
     walk(node);
     return safe;
+  }
+
+  /**
+   * An awaited promise that cannot reject: a call of a function that never rejects, a chain
+   * ending in a rejection handler that cannot reject itself (`await writer.abort(err).catch(() => undefined)`,
+   * the usual clean-up in a catch), or `p.catch(log).then(fn)` with a plain `fn`.
+   */
+  private awaitedNeverRejects(expr: ts.Expression): boolean {
+    const e = skipParens(expr);
+    if (!ts.isCallExpression(e)) return false;
+    if (isHandledChain(e)) return chainHandlersSettle(this.checker, e, this.depth + 1);
+    return !!this.checker && (callNeverRejects(this.checker, e, this.depth + 1) || resolvedThenNeverRejects(this.checker, e));
   }
 
   /** A returned value the function's promise adopts without rejecting. */

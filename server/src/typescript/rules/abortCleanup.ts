@@ -584,9 +584,26 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression):
   for (const param of sig.getParameters()) {
     const type = s.checker.getTypeOfSymbolAtLocation(param, tsNode);
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
-    if (typeAcceptsSignal(type) || typeSignalKey(s.checker, type, tsNode, true)) return true;
+    if (typeAcceptsSignal(type) || typeSignalKey(s.checker, type, tsNode, true) || nestedSignalKey(s.checker, type, tsNode)) return true;
   }
   return false;
+}
+
+/**
+ * An options bag whose signal sits one level down, in a nested options object: @google/genai's
+ * `generateContent({ model, contents, config: { abortSignal } })`, Octokit's `{ request: { signal } }`.
+ */
+function nestedSignalKey(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): string | undefined {
+  for (const part of nonNullishParts(type)) {
+    if (!(part.flags & ts.TypeFlags.Object) || part.getCallSignatures().length > 0) continue;
+    const name = part.getSymbol()?.getName() ?? part.aliasSymbol?.getName();
+    if (name && NOT_OPTIONS.has(name)) continue;
+    for (const prop of part.getProperties()) {
+      const key = typeSignalKey(checker, checker.getTypeOfSymbolAtLocation(prop, at), at, true);
+      if (key) return `${prop.getName()}.${key}`;
+    }
+  }
+  return undefined;
 }
 
 function calleeText(ctx: TsRuleContext, call: TSESTree.CallExpression): string {
@@ -1519,7 +1536,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
-      if (waitsOnSameSignal(ctx, node.body, node.parent.block, around)) return;
+      if (waitsOnSameSignal(ctx, node.body, node.parent.block, around, node.parent)) return;
       // Fire and forget, written as try/catch (an async IIFE, `after(async () => ...)`, a timer
       // callback): no caller takes a result, and a handler that only logs shows nothing.
       if (quietHandler(node.body) && noCallerResult(node)) return;
@@ -1578,7 +1595,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const around = signalsAround(node);
       if (!bearsSignal(callee.object, around)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
-      if (waitsOnSameSignal(ctx, handler.body, callee.object, around)) return;
+      if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: statement
@@ -1611,26 +1628,61 @@ function deliberate(ctx: TsRuleContext, body: Node): boolean {
  * A handler that first awaits a call given the same signal as the guarded work (a back-off
  * `await setTimeout(ms, undefined, { signal })` from timers/promises), before anything that could
  * leave it normally: on abort that call rejects, and the AbortError leaves the handler, as with
- * `signal.throwIfAborted()`.
+ * `signal.throwIfAborted()`. Likewise when such an await follows the `try` statement (or the
+ * awaited `p.catch(...)`) in the same turn of a loop or the same function, with nothing in between
+ * that could leave (the back-off after the `try` of a retry loop): the handler's normal end
+ * leads straight to it.
  */
-function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signals: SignalParam[]): boolean {
-  if (body.type !== 'BlockStatement') return false;
+function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signals: SignalParam[], from: Node): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   const passed = new Set<string>();
   visit(guarded, (n) => {
     if (n.type === 'CallExpression') for (const arg of n.arguments) for (const sig of signalsPassed(ctx, arg, names)) passed.add(sig);
   });
   if (passed.size === 0) return false;
-  for (const st of body.body) {
-    const expr = st.type === 'ExpressionStatement' ? st.expression : st.type === 'VariableDeclaration' && st.declarations.length === 1 ? st.declarations[0].init : undefined;
-    const awaited = expr && unwrap(expr).type === 'AwaitExpression' ? unwrap((unwrap(expr) as TSESTree.AwaitExpression).argument) : undefined;
-    if (awaited?.type === 'CallExpression' && !isLoggingCall(awaited) && awaited.arguments.some((a) => signalsPassed(ctx, a, names).some((sig) => passed.has(sig)))) return true;
-    // A statement that may leave the handler (or the loop turn) first.
-    let exits = false;
-    visit(st, (n) => {
-      if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') exits = true;
-    }, isFunction);
-    if (exits) return false;
+  /** Whether the statements first await a call given the same signal, first may leave, or do neither. */
+  const scan = (statements: readonly Node[]): 'waits' | 'exits' | undefined => {
+    for (const st of statements) {
+      const expr = st.type === 'ExpressionStatement' ? st.expression : st.type === 'VariableDeclaration' && st.declarations.length === 1 ? st.declarations[0].init : undefined;
+      const awaited = expr && unwrap(expr).type === 'AwaitExpression' ? unwrap((unwrap(expr) as TSESTree.AwaitExpression).argument) : undefined;
+      if (awaited?.type === 'CallExpression' && !isLoggingCall(awaited) && awaited.arguments.some((a) => signalsPassed(ctx, a, names).some((sig) => passed.has(sig)))) return 'waits';
+      // A statement that may leave the handler (or the loop turn) first.
+      let exits = false;
+      visit(st, (n) => {
+        if (n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') exits = true;
+      }, isFunction);
+      if (exits) return 'exits';
+    }
+    return undefined;
+  };
+  if (body.type === 'BlockStatement') {
+    const verdict = scan(body.body);
+    if (verdict) return verdict === 'waits';
+  }
+  // Then what runs after the handler: the try's `finally`, and the statements after the `try`
+  // (or after the statement awaiting `p.catch(...)`), up to the end of the loop turn or function.
+  let st: Node;
+  if (from.type === 'TryStatement') {
+    if (from.finalizer) {
+      const verdict = scan(from.finalizer.body);
+      if (verdict) return verdict === 'waits';
+    }
+    st = from;
+  } else {
+    const { parent } = outerParent(from);
+    if (parent?.type !== 'AwaitExpression') return false;
+    // `await p.catch(...)` as a statement, or as the value of a declaration.
+    const outer = outerParent(parent);
+    if (outer.parent?.type === 'ExpressionStatement') st = outer.parent;
+    else if (outer.parent?.type === 'VariableDeclarator' && outer.parent.init === outer.node && outer.parent.parent?.type === 'VariableDeclaration') st = outer.parent.parent;
+    else return false;
+  }
+  for (let n: Node | undefined = st.parent; n && !isFunction(n) && !isLoop(n) && n.type !== 'SwitchCase'; n = n.parent) {
+    if (n.type === 'BlockStatement') {
+      const verdict = scan(n.body.slice(n.body.indexOf(st as TSESTree.Statement) + 1));
+      if (verdict) return verdict === 'waits';
+    }
+    st = n;
   }
   return false;
 }
@@ -1863,8 +1915,10 @@ function swallows(body: Node, errName: string | undefined): boolean {
     }
   }, (n) => isFunction(n));
   if (handled) return false;
-  // The error handed on (returned, stored, passed to a non-logging call), even from a closure: propagated.
-  if (errName && referencesTo(body, errName).some((ref) => propagates(ref, body))) return false;
+  // The error handed on (returned, stored, passed to a non-logging call), even from a closure:
+  // propagated. An expression body that is such a call (`(err) => out.destroy(err)`) hands it on itself.
+  const handOff = (body.type === 'CallExpression' || body.type === 'NewExpression') && !isLoggingCall(body) && body.parent;
+  if (errName && referencesTo(body, errName).some((ref) => propagates(ref, body) || (handOff && propagates(ref, handOff)))) return false;
   return true;
 }
 
@@ -2007,9 +2061,35 @@ function isLoggingCall(call: TSESTree.CallExpression | TSESTree.NewExpression): 
     const objName = ctxFreeName(callee.object);
     if (objName && LOGGING_OBJECTS.test(objName)) return true;
     const m = propName(callee);
+    if (m === 'error' && errorSink(callee.object)) return false;
     return !!m && LOGGING_FUNCTIONS.test(m);
   }
   return false;
+}
+
+const SINK_NAMES = /^(controller|ctrl|streamController|subscriber|observer)$/i;
+const STREAM_SOURCE_METHODS = new Set(['start', 'pull', 'transform', 'flush', 'write']);
+
+/**
+ * The receiver of an `.error(err)` that hands the error on instead of logging it: a web stream's
+ * controller (`controller.error(err)` in a ReadableStream `start()`, a TransformStream
+ * `transform()`: the consumer's `read()` rejects with it), or an Observable's subscriber
+ * (`new Observable((subscriber) => ...)`, `subscriber.error(err)`).
+ */
+function errorSink(target: Node): boolean {
+  const t = unwrap(target);
+  const name = ctxFreeName(t);
+  if (name && SINK_NAMES.test(name)) return true;
+  if (t.type !== 'Identifier') return false;
+  const param = findParam(t);
+  let fn: Node | undefined = param?.parent;
+  if (fn?.type === 'AssignmentPattern') fn = fn.parent;
+  if (!fn || !isFunction(fn)) return false;
+  const holder = fn.parent;
+  // `start(controller) { ... }`, `transform: async (chunk, c) => { ... }`, in an object literal or a class.
+  if ((holder?.type === 'Property' || holder?.type === 'MethodDefinition') && holder.value === fn && STREAM_SOURCE_METHODS.has(keyName(holder) ?? '')) return true;
+  // `new Observable((subscriber) => { ... })`
+  return holder?.type === 'NewExpression' && holder.arguments[0] === fn && ctxFreeName(holder.callee) === 'Observable';
 }
 
 /** The condition text of the inserted re-throw. */

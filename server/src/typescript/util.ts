@@ -1,4 +1,5 @@
 /** Helpers shared by TS/JS rules: iterative traversal, function context, common edits. */
+import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { TextEdit } from '../engine/types';
@@ -315,4 +316,13 @@ export function insertImportEdit(ctx: TsRuleContext, name: string, module: strin
   if (ctx.lines.lineText(0).startsWith('#!')) line = 1;
   const at = { line, character: 0 };
   return { range: { start: at, end: at }, newText: `import { ${name} } from '${specifier}';${eol}` };
+}
+
+/**
+ * A test file by its name (`*.test.*`, `*.spec.*`, Cypress's `*.cy.*`) or, with `byFolder`, a file
+ * under a `test`/`tests`/`__tests__`/`spec` folder (test helpers included).
+ */
+export function isTestPath(filePath: string, byFolder = true): boolean {
+  const normalized = filePath.split(path.sep).join('/');
+  return /\.(test|spec|cy)\.[cm]?[jt]sx?$/i.test(normalized) || (byFolder && /(^|\/)(test|tests|__tests__|spec)\//.test(normalized));
 }

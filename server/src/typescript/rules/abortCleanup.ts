@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { TypeServices } from '../project';
-import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, jumpTarget, patternNames, visit, type FunctionNode } from '../util';
+import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -2272,9 +2272,9 @@ function isOptionsComponent(statement: TSESTree.ProgramStatement): boolean {
 /** Test runners: their per-test timeout already bounds a stalled fetch. */
 const TEST_RUNNERS = ['test', 'vitest', '@jest/globals', '@playwright/test', 'mocha', 'ava', 'tap', 'uvu', 'bun:test'];
 
-/** A test file: named `*.test.*`/`*.spec.*`, or importing a test runner. */
+/** A test file: by its name (see isTestPath), or importing a test runner. */
 function isTestModule(ctx: TsRuleContext): boolean {
-  if (/\.(test|spec)\.[cm]?[jt]sx?$/i.test(ctx.filePath)) return true;
+  if (isTestPath(ctx.filePath, false)) return true;
   return TEST_RUNNERS.some((m) => ctx.imports.importsOf(m).length > 0);
 }
 

@@ -7,7 +7,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
-import { callNeverThenable, isPromiseArray, isPromiseLike, type TypeServices } from '../project';
+import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects } from '../rejection';
 import { awaitText, enclosingFunction, endsProcess, isFunction, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
@@ -153,6 +153,43 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
  * `register(plugin): Instance & PromiseLike<undefined>`).
  */
 function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (!returnsItsReceiver(checker, call)) return false;
+  // `request(app).post('/orders').expect(201)`, `expect(p).to.eventually.equal(1)`: the receiver is
+  // a promise the statement itself makes, and the whole chain floats.
+  return !madeInChain(checker, call);
+}
+
+/**
+ * Whether the thenable a chain of fluent calls passes along was made within the chain: the
+ * deepest thenable of the receiver chain (through calls and property reads) is a call, or a
+ * property read of a non-thenable (chai-as-promised's `.eventually`), rather than a value the
+ * code already held (`reply.code(404)`, `cy.get(...)`, a builder in a variable).
+ */
+function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const strip = (x: ts.Expression): ts.Expression => (ts.isParenthesizedExpression(x) || ts.isNonNullExpression(x) ? strip(x.expression) : x);
+  /** The value a chain link is read from: a method call's receiver, a property's object. */
+  const receiverOf = (x: ts.Expression): ts.Expression | undefined => {
+    if (ts.isCallExpression(x)) {
+      const callee = strip(x.expression);
+      return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
+    }
+    return ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) ? x.expression : undefined;
+  };
+  let origin: ts.Expression | undefined;
+  let e = receiverOf(call);
+  for (let depth = 0; e && depth < 32; depth++) {
+    e = strip(e);
+    if (!isThenable(checker, checker.getTypeAtLocation(e), e)) break;
+    origin = e;
+    e = receiverOf(e);
+  }
+  if (!origin) return false;
+  if (ts.isCallExpression(origin)) return !returnsItsReceiver(checker, origin);
+  return (ts.isPropertyAccessExpression(origin) || ts.isElementAccessExpression(origin)) && !isThenable(checker, checker.getTypeAtLocation(origin.expression), origin.expression) && !ts.isIdentifier(origin.expression) && origin.expression.kind !== ts.SyntaxKind.ThisKeyword;
+}
+
+/** Whether a call's result is its receiver (see returnsReceiver). */
+function returnsItsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
   if (returnsReceiverType(checker, call)) return true;
   const signature = checker.getResolvedSignature(call);
   if (signature && returnsReceiverIntersection(checker, call, signature)) return true;
@@ -234,6 +271,14 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
       const declaration = checker.getResolvedSignature(call)?.declaration;
       if (!declaration || !hasAsyncModifier(declaration)) return true;
     }
+  }
+  // A completion callback handed on by name (`request(app).get('/').expect(200, done)` in a test
+  // that takes `done`): the call reports through it.
+  const callee = call.expression;
+  const promiseMethod = ts.isPropertyAccessExpression(callee) && /^(then|catch|finally)$/.test(callee.name.text);
+  if (!promiseMethod && ts.isIdentifier(arg) && /^(done|cb|callback|next)$/.test(arg.text) && checker.getTypeAtLocation(arg).getCallSignatures().length > 0) {
+    const declaration = checker.getResolvedSignature(call)?.declaration;
+    if (!declaration || !hasAsyncModifier(declaration)) return true;
   }
   // In an optional chain (`store?.persist().then(cb)`) the result also has the `undefined` of
   // the chain, which says nothing of the API: only `void` counts there.

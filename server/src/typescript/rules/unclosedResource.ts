@@ -10,13 +10,12 @@
  * socket.destroy())`) counts as closing it: event-driven code closes where the events say.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { ModuleMember } from '../imports';
 import { isPromiseLike, type TypeServices } from '../project';
-import { enclosingFunction, finallyTry, isFunction, jumpTarget, visit, type FunctionNode } from '../util';
+import { enclosingFunction, finallyTry, isFunction, isTestPath, jumpTarget, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -429,11 +428,6 @@ function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: strin
     if (node.type === 'ForOfStatement' && node.await && !(unwrap(node.right).type === 'Identifier' && (unwrap(node.right) as TSESTree.Identifier).name === name)) found = true;
   }, (node) => isFunction(node) || quietPromise(node, name));
   return found;
-}
-
-function isTestPath(filePath: string): boolean {
-  const normalized = filePath.split(path.sep).join('/');
-  return /\.(test|spec)\.[cm]?[jt]sx?$/.test(normalized) || /(^|\/)(test|tests|__tests__|spec)\//.test(normalized);
 }
 
 /**

@@ -43,11 +43,38 @@ function hasOwnCheckpoint(fn: Node): boolean {
   return false;
 }
 
+/** aiohttp's registrations that require a coroutine function: routes and application signals. */
+const AIOHTTP_ROUTE_METHODS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view']);
+const AIOHTTP_WEB_ROUTES = /^aiohttp\.web\.(get|post|put|patch|delete|head|route|view)$/;
+const AIOHTTP_SIGNALS = /\.on_(startup|shutdown|cleanup|response_prepare)$/;
+
+/** Names of functions of the file registered with aiohttp by a call: `app.router.add_get("/", index)`, `web.get("/", index)`, `app.on_startup.append(init)`. */
+function aiohttpRegistered(ctx: PythonRuleContext): Set<string> {
+  const names = new Set<string>();
+  if (!/\baiohttp\b/.test(ctx.text)) return names;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn) continue;
+    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const registers =
+      (method !== undefined && AIOHTTP_ROUTE_METHODS.has(method)) ||
+      (method === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) ||
+      ((fn.type === 'attribute' || fn.type === 'identifier') && AIOHTTP_WEB_ROUTES.test(ctx.scope.resolve(fn)?.name ?? ''));
+    if (!registers) continue;
+    for (const arg of callArguments(call)) {
+      const value = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+      if (value?.type === 'identifier') names.add(value.text);
+    }
+  }
+  return names;
+}
+
 /** Module-level hooks of Home Assistant integrations and platforms, which it calls by name and awaits. */
 const HA_HOOKS = /^async_(setup|setup_entry|setup_platform|unload_entry|migrate_entry|remove_entry|remove_config_entry_device|reset_platform|get_config_entry_diagnostics|get_device_diagnostics|get_(triggers|actions|conditions)|get_(trigger|action|condition)_capabilities|attach_trigger|validate_(trigger|action|condition)_config|call_action_from_config|condition_from_config|get_service|get_media_source|register|get_options_flow|setup_services|get_engine|describe_events|validate_config)$/;
 
 export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
+  let registered: Set<string> | undefined;
   for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
     if (!isAsyncFunction(fn)) continue;
     const name = fn.childForFieldName('name');
@@ -61,6 +88,9 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (isStubBody(body) || hasOwnCheckpoint(fn)) continue;
     // An override keeps its base's signature: callers await it through the base class.
     if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= new AwaitableResolver(ctx)).mayOverride(fn, name.text)) continue;
+    // Registered with aiohttp by a call (`app.router.add_get("/healthz", healthz)`,
+    // `app.on_startup.append(init)`): aiohttp requires a coroutine function there.
+    if (fn.parent?.type === 'module' && (registered ??= aiohttpRegistered(ctx)).has(name.text)) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),

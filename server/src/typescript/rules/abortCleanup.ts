@@ -248,9 +248,8 @@ function nullableTypeNode(t: TSESTree.TypeNode): boolean {
   return t.type === 'TSUnionType' && t.types.some(isNullishType);
 }
 
-/** Whether a type annotation describes an object with a `signal: AbortSignal` member (syntax only). */
-/** Option keys that carry a cancellation signal: `signal`, and AWS SDK v3's `abortSignal`. */
-const SIGNAL_KEYS = new Set(['signal', 'abortSignal']);
+/** Option keys that carry a cancellation signal: `signal`, AWS SDK v3's `abortSignal`, execa's `cancelSignal`. */
+const SIGNAL_KEYS = new Set(['signal', 'abortSignal', 'cancelSignal']);
 
 /** The key of the AbortSignal member of an options type (syntax only), if any. */
 function signalMemberKey(t: TSESTree.TypeNode, locals: LocalTypes, depth = 0): string | undefined {
@@ -752,8 +751,45 @@ function startupCallback(call: TSESTree.CallExpression): boolean {
   const object = callee.object;
   if (method === 'then' && object.type === 'CallExpression' && object.callee.type === 'MemberExpression' && !object.callee.computed && object.callee.property.type === 'Identifier' && object.callee.property.name === 'whenReady') return true;
   if ((method === 'on' || method === 'once') && call.arguments[0]?.type === 'Literal' && call.arguments[0].value === 'ready' && object.type === 'Identifier' && object.name === 'app') return true;
-  return method === 'action' && ownerFunction(call) === undefined;
+  return method === 'action' && (ownerFunction(call) === undefined || commanderCommand(object, 0));
 }
+
+/**
+ * A commander command: `new Command('deploy')`, `program`, a builder chain on one
+ * (`.command('x').option(...)`), or a name bound to one. Its action runs once per process,
+ * wherever the command is built.
+ */
+function commanderCommand(node: Node, depth: number): boolean {
+  const e = unwrap(node);
+  if (depth > 8) return false;
+  if (e.type === 'NewExpression') {
+    const callee = unwrap(e.callee);
+    return (callee.type === 'Identifier' && callee.name === 'Command') || (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'Command');
+  }
+  if (e.type === 'Identifier') {
+    if (e.name === 'program') return true;
+    const declarator = localDeclarator(e);
+    return !!declarator?.init && commanderCommand(declarator.init, depth + 1);
+  }
+  if (e.type === 'CallExpression' && e.callee.type === 'MemberExpression' && !e.callee.computed && e.callee.property.type === 'Identifier' && COMMANDER_BUILDERS.has(e.callee.property.name)) {
+    return commanderCommand(e.callee.object, depth + 1);
+  }
+  return false;
+}
+
+/** The one declarator of `id`'s name in its function (or module), if there is exactly one. */
+function localDeclarator(id: TSESTree.Identifier): TSESTree.VariableDeclarator | undefined {
+  let root: Node | undefined = id.parent;
+  while (root && !isFunction(root) && root.type !== 'Program') root = root.parent;
+  if (!root) return undefined;
+  const found: TSESTree.VariableDeclarator[] = [];
+  visit(isFunction(root) ? root.body : root, (n) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === id.name) found.push(n);
+  }, isFunction);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+const COMMANDER_BUILDERS = new Set(['command', 'description', 'option', 'requiredOption', 'argument', 'arguments', 'alias', 'usage', 'name', 'version', 'addOption', 'addArgument', 'allowUnknownOption', 'summary', 'helpOption']);
 
 function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode): boolean {
   let id: TSESTree.Identifier | undefined;

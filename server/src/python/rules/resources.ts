@@ -650,23 +650,38 @@ function configuredByLoop(call: Node, loop: Node): boolean {
 }
 
 /**
- * Whether a client made in a loop is kept after its iteration: put in a container
- * (`clients.append(c)`, `clients[url] = c`, `clients.append(httpx.AsyncClient(...))`) or handed to
- * an exit stack (`await stack.enter_async_context(c)`, `stack.push_async_callback(c.aclose)`).
+ * Whether a client made in a loop is kept beyond the function, one per upstream: put in a
+ * container (`clients.append(c)`, `clients[url] = c`, `clients.append(httpx.AsyncClient(...))`) or
+ * handed to an exit stack (`await stack.enter_async_context(c)`, `stack.push_async_callback(c.aclose)`)
+ * that outlives the function: returned, held on `self`, a parameter, or a module-level name. A
+ * container or stack local to the function closes its clients when it ends: one per request.
  */
-function keptBeyondLoop(call: Node, loop: Node): boolean {
+function keptBeyondLoop(ctx: PythonRuleContext, call: Node, loop: Node, fnNode: Node): boolean {
+  const holders: string[] = [];
   const args = call.parent?.type === 'argument_list' ? call.parent : null;
   const outer = args?.parent?.type === 'call' ? args.parent.childForFieldName('function') : null;
-  if (outer?.type === 'attribute' && KEEPING_METHODS.includes(outer.childForFieldName('attribute')?.text ?? '')) return true;
+  if (outer?.type === 'attribute' && KEEPING_METHODS.includes(outer.childForFieldName('attribute')?.text ?? '')) holders.push(outer.childForFieldName('object')?.text ?? '');
   const assignment = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id ? call.parent : null;
   const target = assignment?.childForFieldName('left');
-  if (target?.type !== 'identifier') return false;
-  const name = target.text;
-  const body = loop.childForFieldName('body')?.text ?? '';
-  return new RegExp(
-    `\\.(${KEEPING_METHODS.join('|')})\\(\\s*${name}\\s*\\)|\\]\\s*=\\s*${name}\\s*($|[\\n;#])|\\.push_async_callback\\(\\s*${name}\\.(aclose|close)\\s*\\)`,
-    'm',
-  ).test(body);
+  if (target?.type === 'identifier') {
+    const name = target.text;
+    const body = loop.childForFieldName('body')?.text ?? '';
+    const keeping = new RegExp(
+      `([\\w.]+)(?:\\.(?:${KEEPING_METHODS.join('|')})\\(\\s*${name}\\s*\\)|\\[[^\\]\\n]*\\]\\s*=\\s*${name}\\s*(?:$|[\\n;#])|\\.push_async_callback\\(\\s*${name}\\.(?:aclose|close)\\s*\\))`,
+      'gm',
+    );
+    for (let m = keeping.exec(body); m; m = keeping.exec(body)) holders.push(m[1]);
+  }
+  return holders.some((h) => h !== '' && outlives(ctx, h, fnNode, loop));
+}
+
+/** Whether the container or exit stack written `holder` outlives the function `fnNode`. */
+function outlives(ctx: PythonRuleContext, holder: string, fnNode: Node, at: Node): boolean {
+  if (/^(self|cls)\./.test(holder)) return true;
+  if (!/^\w+$/.test(holder)) return false;
+  const found = ctx.scope.lookup(holder, at);
+  if (!found || found.scope.kind === 'module' || found.bindings.some((b) => b.kind === 'param')) return true;
+  return new RegExp(`\\breturn\\b[^\\n]*\\b${holder}\\b`).test(fnNode.text);
 }
 
 const KEEPING_METHODS = ['append', 'add', 'insert', 'appendleft', 'enter_async_context', 'setdefault'];
@@ -747,7 +762,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
         // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
         // loop to be kept (one per upstream, at start-up), not one per request.
-        if (keptBeyondLoop(call, n)) break;
+        if (keptBeyondLoop(ctx, call, n, fn.node)) break;
         // A reconnect loop: each session serves one long-lived websocket, or (in a `while` loop)
         // one long-lived stream read to its end (server-sent events, a chunked feed).
         const body = n.childForFieldName('body')?.text ?? '';

@@ -183,8 +183,8 @@ export class AwaitableResolver {
       const factory = field(fn, 'function');
       const r = factory && (typeOf(factory) === 'identifier' || typeOf(factory) === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
       if (r && r.via !== 'unbound' && AWAITABLE_FUNCTION_FACTORIES.has(r.name)) return { display, library: true, name: `${r.name}()` };
-      // `functools.partial(fetch, url)()`, `HANDLERS.get(kind)()`.
-      return this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) ? { display, library: false } : undefined;
+      // `functools.partial(fetch, url)()`, `HANDLERS.get(kind)()`, `getattr(self, f"on_{event}")()`.
+      return this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) || this.dispatchedByName(fn) ? { display, library: false } : undefined;
     }
     if (type !== 'attribute') return undefined;
     const lib = this.libraryFunction(fn, display);
@@ -416,6 +416,21 @@ export class AwaitableResolver {
    * named by its definition: an entry of a dispatch table (`HANDLERS[kind]`, `HANDLERS.get(kind)`,
    * a loop over `STEPS`), `functools.partial(fetch, url)`, or a name bound to one of these.
    */
+  /**
+   * `getattr(self, f"on_{event}")`: a method of the class looked up by a name with a fixed
+   * prefix, when every method of the class with that prefix is an `async def` (not a generator).
+   */
+  private dispatchedByName(call: Node): boolean {
+    const f = field(call, 'function');
+    const args = callArguments(call);
+    if (!f || typeOf(f) !== 'identifier' || textOf(f) !== 'getattr' || args.length !== 2 || textOf(args[0]) !== 'self') return false;
+    const prefix = /^[fF]?["']([A-Za-z_]\w*)(\{|["']\s*\+)/.exec(textOf(args[1]))?.[1];
+    const cls = prefix ? this.enclosingClass(args[0]) : undefined;
+    if (!cls || !prefix) return false;
+    const methods = [...cls.methods.values()].filter((m) => m.name.startsWith(prefix));
+    return methods.length > 0 && methods.every((m) => m.kind === 'instance' && m.isAsync && !m.isGenerator && this.functionIsCoroutine(m, this.here));
+  }
+
   /** `forward(e)` where `forward` holds an instance of a project class whose `__call__` is an `async def`. */
   private callsAsyncDunder(id: Node): boolean {
     // `cls(...)` makes an instance.
@@ -604,7 +619,9 @@ export class AwaitableResolver {
       // `h = make_handler("> ")` with a factory of this file that returns its inner `async def`.
       const found = f && typeOf(f) === 'identifier' ? this.ctx.scope.lookup(textOf(f), f) : undefined;
       const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
-      return def?.type === 'function_definition' && !isAsyncFunction(def) && returnsAsyncWrapper(def, 1);
+      if (def?.type === 'function_definition' && !isAsyncFunction(def) && returnsAsyncWrapper(def, 1)) return true;
+      // `handler = getattr(self, f"on_{event}")`.
+      return this.dispatchedByName(expr);
     }
     if (type !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);

@@ -1206,6 +1206,9 @@ export class AwaitableResolver {
         held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
       } else if (iterable?.type === 'identifier') {
         const found = this.ctx.scope.lookup(iterable.text, iterable);
+        // `accounts = await asyncio.gather(*(Account.load(i) for i in ids))`: what each call gives.
+        const gathered = found?.bindings.length === 1 && !values ? this.gatheredClass(found.bindings[0].node) : undefined;
+        if (gathered) return gathered;
         const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
         const written = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : undefined;
         held = written ? { cls: written, module: this.here } : undefined;
@@ -1261,6 +1264,32 @@ export class AwaitableResolver {
       return this.awaitedResult(fn) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /**
+   * The class of every result of `name = await asyncio.gather(...)` when the gathered calls are
+   * project coroutines annotated with one class: `*(Account.load(i) for i in ids)`, or each listed.
+   */
+  private gatheredClass(target: Node): KnownClass | undefined {
+    const value = assignedValue(target);
+    const call = value?.type === 'await' ? value.namedChildren[0] : null;
+    const fn = call?.type === 'call' ? field(call, 'function') : null;
+    if (!call || !fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute') || this.ctx.scope.resolve(fn)?.name !== 'asyncio.gather') return undefined;
+    const made: Node[] = [];
+    for (const arg of callArguments(call)) {
+      if (arg.type === 'keyword_argument') continue;
+      const spread = arg.type === 'list_splat' ? arg.namedChildren[0] : null;
+      const element = spread && (spread.type === 'generator_expression' || spread.type === 'list_comprehension') ? spread.childForFieldName('body') : spread ? null : arg;
+      if (element?.type !== 'call') return undefined;
+      made.push(element);
+    }
+    let cls: KnownClass | undefined;
+    for (const element of made) {
+      const c = this.awaitedProjectResult(element);
+      if (!c || c.kind !== 'project' || (cls && cls.kind === 'project' && cls.summary !== c.summary)) return undefined;
+      cls = c;
+    }
+    return cls;
   }
 
   /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */

@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, enclosingClassNode, field, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -41,6 +41,7 @@ import {
   isAsyncFunction,
   returnsAsyncWrapper,
   returnsItsArgument,
+  typeAliasParts,
   returnsNewTask,
   singleTypeArgument,
   subscriptParts,
@@ -412,11 +413,6 @@ export class AwaitableResolver {
   }
 
   /**
-   * Whether an expression holds a project coroutine function taken from a value rather than
-   * named by its definition: an entry of a dispatch table (`HANDLERS[kind]`, `HANDLERS.get(kind)`,
-   * a loop over `STEPS`), `functools.partial(fetch, url)`, or a name bound to one of these.
-   */
-  /**
    * `getattr(self, f"on_{event}")`: a method of the class looked up by a name with a fixed
    * prefix, when every method of the class with that prefix is an `async def` (not a generator).
    */
@@ -471,17 +467,18 @@ export class AwaitableResolver {
       this.aliasValues = new Map();
       const seen = new Set<string>();
       for (const stmt of this.ctx.tree.rootNode.namedChildren) {
-        let left: Node | null | undefined;
+        let key: string | undefined;
         let right: Node | null | undefined;
         if (stmt?.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'assignment') {
-          left = stmt.namedChildren[0].childForFieldName('left');
+          const left = stmt.namedChildren[0].childForFieldName('left');
+          key = left?.type === 'identifier' ? left.text : undefined;
           right = stmt.namedChildren[0].childForFieldName('right');
         } else if (stmt?.type === 'type_alias_statement') {
-          [left, right] = stmt.namedChildren;
-          if (left?.type === 'type') left = left.namedChildren[0];
+          const alias = typeAliasParts(stmt);
+          key = alias?.name;
+          right = alias?.value;
         }
-        if (left?.type !== 'identifier' || !right) continue;
-        const key = left.text;
+        if (!key || !right) continue;
         if (seen.has(key)) this.aliasValues.delete(key);
         else this.aliasValues.set(key, right);
         seen.add(key);
@@ -531,8 +528,9 @@ export class AwaitableResolver {
     if (!found || found.bindings.length === 0) return undefined;
     // A declaration wins over the values assigned, as for a type checker.
     for (const b of found.bindings) {
+      const annotation = parameterAnnotation(b.node);
+      if (annotation) return annotation;
       const p = parentOf(b.node);
-      if (p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') return p.childForFieldName('type') ?? undefined;
       if (p?.type === 'assignment' && field(p, 'left')?.id === b.node.id && field(p, 'type')) return field(p, 'type') ?? undefined;
     }
     if (found.bindings.length !== 1 || found.bindings[0].kind !== 'assign') return undefined;
@@ -583,8 +581,7 @@ export class AwaitableResolver {
 
   /** The annotation of `self.name` in the class around `self`: `name: T` in its body, or `self.name: T = ...` in a method. */
   private attributeAnnotation(self: Node, name: string): Node | undefined {
-    let cls: Node | null = parentOf(self);
-    while (cls && cls.type !== 'class_definition') cls = parentOf(cls);
+    const cls = enclosingClassNode(self);
     if (!cls) return undefined;
     let attributes = this.declaredAttributes.get(cls.id);
     if (!attributes) {
@@ -604,6 +601,11 @@ export class AwaitableResolver {
     return attributes.get(name);
   }
 
+  /**
+   * Whether an expression holds a project coroutine function taken from a value rather than
+   * named by its definition: an entry of a dispatch table (`HANDLERS[kind]`, `HANDLERS.get(kind)`,
+   * a loop over `STEPS`), `functools.partial(fetch, url)`, or a name bound to one of these.
+   */
   private heldCoroutineFunction(expr: Node, depth: number): boolean {
     if (depth > 3) return false;
     const type = typeOf(expr);

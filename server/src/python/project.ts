@@ -622,12 +622,19 @@ export function routeReferences(
     if (!call || !fn) continue;
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     if (!(method && ROUTE_REGISTRARS.has(method)) && !makesRoute(call, fn)) continue;
-    for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
-      const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-      if (value?.type === 'identifier') out.push({ local: value.text });
-      else if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
-        out.push({ local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text });
-      }
+    out.push(...handlerArguments(call));
+  }
+  return out;
+}
+
+/** The functions a registering call is handed, as written: `index` (`{ local }`) or `views.index` (`{ local, attribute }`). */
+export function handlerArguments(call: Node): { local: string; attribute?: string }[] {
+  const out: { local: string; attribute?: string }[] = [];
+  for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+    if (value?.type === 'identifier') out.push({ local: value.text });
+    else if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
+      out.push({ local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text });
     }
   }
   return out;
@@ -725,9 +732,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       }
       case 'type_alias_statement': {
         // `type SessionDep = Annotated[AsyncSession, Depends(get_session)]`.
-        const [left, right] = stmt.namedChildren;
-        const name = left?.text;
-        const value = right?.type === 'type' ? right.namedChildren[0] : right;
+        const { name, value } = typeAliasParts(stmt) ?? {};
         const annotated = value && (value.type === 'subscript' || value.type === 'generic_type') ? annotatedType(value) : undefined;
         const aliased = annotated && classNameOfAnnotation(annotated);
         if (name && aliased) summary.typeAliases.set(name, aliased);
@@ -746,6 +751,13 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     }
   }
   return summary;
+}
+
+/** `type Handler = Callable[...]`: the alias's name and its value (without the `type` wrapper). */
+export function typeAliasParts(stmt: Node): { name: string; value: Node | null } | undefined {
+  const [left, right] = stmt.namedChildren;
+  if (!left) return undefined;
+  return { name: left.text, value: (right?.type === 'type' ? right.namedChildren[0] : right) ?? null };
 }
 
 /** Expressions that can be a type: `Callable[...]`, `A | B`. */

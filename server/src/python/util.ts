@@ -36,6 +36,13 @@ export function builtinCalled(ctx: PythonRuleContext, call: Node | null | undefi
   return ctx.scope.resolve(fn)?.name === `builtins.${fn.text}` ? fn.text : undefined;
 }
 
+/** The `class` statement whose body holds `node` (through its methods), if any. */
+export function enclosingClassNode(node: Node): Node | null {
+  let cls = parentOf(node);
+  while (cls && typeOf(cls) !== 'class_definition') cls = parentOf(cls);
+  return cls;
+}
+
 /** The annotation of the parameter a binding names (`loop: AbstractEventLoop`), if it has one. */
 export function parameterAnnotation(name: Node): Node | null {
   const param = name.parent;

@@ -10,7 +10,7 @@ import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, subscriptParts } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -252,8 +252,7 @@ const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem
 
 /** The method `name` defined (once) in the class whose method contains `node`. */
 function ownMethod(node: Node, name: string): Node | undefined {
-  let cls: Node | null = parentOf(node);
-  while (cls && typeOf(cls) !== 'class_definition') cls = parentOf(cls);
+  const cls = enclosingClassNode(node);
   const found = (cls?.childForFieldName('body')?.namedChildren ?? [])
     .map((stmt) => (stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt))
     .filter((def): def is Node => def?.type === 'function_definition' && def.childForFieldName('name')?.text === name);
@@ -601,21 +600,14 @@ function numericOnly(call: Node): boolean {
   return args.some((a, i) => (a?.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'flags' : i === 5) && /NUMERIC/.test(a!.text));
 }
 
-/** Whether a file mentions boto3, whose clients' API calls all block (cached per text). */
-const mentionsBoto3 = new Map<string, boolean>();
-
-function methodApi(ctx: PythonRuleContext, fn: Node, call: Node): { api: BlockingApi; qualified: string } | undefined {
+/** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
+function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
   // The attribute is the callee's last token: when its text cannot be a blocking method, the
   // receiver's class does not matter (except on a boto3 client, whose every API call blocks).
   const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
   if (last === undefined) return undefined;
-  let boto3 = mentionsBoto3.get(ctx.text);
-  if (boto3 === undefined) {
-    if (mentionsBoto3.size > 8) mentionsBoto3.clear();
-    mentionsBoto3.set(ctx.text, (boto3 = ctx.text.includes('boto3')));
-  }
-  if (!BLOCKING_METHOD_NAMES.has(last) && !(boto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last))) return undefined;
+  if (!BLOCKING_METHOD_NAMES.has(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last))) return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
@@ -712,6 +704,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const { scope } = ctx;
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
+  const usesBoto3 = ctx.text.includes('boto3');
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
@@ -727,7 +720,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       qualifiedName = resolved.name;
     }
     if (!api) {
-      const byMethod = methodApi(ctx, fn, call);
+      const byMethod = methodApi(ctx, fn, call, usesBoto3);
       api = byMethod?.api;
       qualifiedName = byMethod?.qualified;
     }

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, decoratorTarget, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratorTarget, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -43,7 +43,12 @@ function newTasks(ctx: PythonRuleContext, value: Node | null | undefined, depth 
   }
   if (target && EMPTY_CONTAINER.test(value.text)) return filledWithTasks(ctx, target);
   if (value.type === 'identifier') return depth < 2 && (taskList(ctx, value, depth + 1) || holdsTask(ctx, value, { local: true }));
-  return (value.type === 'list' || value.type === 'set') && value.namedChildren.length > 0 && value.namedChildren.every((e) => !!e && (makesTask(ctx, e) || (e.type === 'identifier' && holdsTask(ctx, e, { local: true }))));
+  return (value.type === 'list' || value.type === 'set') && value.namedChildren.length > 0 && value.namedChildren.every((e) => newTask(ctx, e));
+}
+
+/** A task made in place (`create_task(...)`) or a local name holding one. */
+function newTask(ctx: PythonRuleContext, value: Node | null | undefined): boolean {
+  return !!value && (makesTask(ctx, value) || (value.type === 'identifier' && holdsTask(ctx, value, { local: true })));
 }
 
 const EMPTY_CONTAINER = /^(\[\]|\{\}|(list|set|dict)\(\))$/;
@@ -58,7 +63,6 @@ const FILLING_METHODS = new Set(['append', 'add', 'insert', 'appendleft']);
 function filledWithTasks(ctx: PythonRuleContext, target: Node): boolean {
   const owner = ctx.scope.enclosingFunction(target)?.node;
   if (!owner) return false;
-  const isTask = (v: Node | null | undefined) => !!v && (makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true })));
   let filled = false;
   for (const id of owner.descendantsOfType('identifier')) {
     if (!id || id.text !== target.text || id.id === target.id) continue;
@@ -68,14 +72,14 @@ function filledWithTasks(ctx: PythonRuleContext, target: Node): boolean {
       const call = parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id ? parent.parent : null;
       if (!call) continue;
       if (FILLING_METHODS.has(method)) {
-        const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
-        if (!isTask(args[args.length - 1])) return false;
+        const args = callArguments(call);
+        if (!newTask(ctx, args[args.length - 1])) return false;
         filled = true;
       } else if (/^(extend|update|setdefault|__setitem__)$/.test(method)) return false;
     } else if (parent?.type === 'subscript' && parent.childForFieldName('value')?.id === id.id) {
       const assignment = parent.parent;
       if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === parent.id) {
-        if (!isTask(assignment.childForFieldName('right'))) return false;
+        if (!newTask(ctx, assignment.childForFieldName('right'))) return false;
         filled = true;
       }
     }

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
-import { isAsyncFunction } from '../project';
+import { handlerArguments, isAsyncFunction } from '../project';
 import { assignedValue, callArguments, field, nodesOfType, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
@@ -61,10 +61,7 @@ function aiohttpRegistered(ctx: PythonRuleContext): Set<string> {
       (method === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) ||
       ((fn.type === 'attribute' || fn.type === 'identifier') && AIOHTTP_WEB_ROUTES.test(ctx.scope.resolve(fn)?.name ?? ''));
     if (!registers) continue;
-    for (const arg of callArguments(call)) {
-      const value = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-      if (value?.type === 'identifier') names.add(value.text);
-    }
+    for (const handler of handlerArguments(call)) if (handler.attribute === undefined) names.add(handler.local);
   }
   return names;
 }

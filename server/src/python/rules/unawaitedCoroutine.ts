@@ -8,8 +8,7 @@ import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
 import { SYNC_CALLBACK_SLOTS, assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
-/** Library awaitables that start their work when called (futures), unlike coroutines. */
-/** Library calls whose future starts its work when made (Home Assistant's executor jobs run in a thread at once). */
+/** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
 
 function isScheduled(awaitable: AwaitableCall): boolean {
@@ -168,22 +167,16 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     if (expectedToRaise(call)) continue;
     const canAwait = canInsertAwait(ctx, call);
     // gather/shield/run_in_executor schedule their work at once: it runs, but nothing waits for
-    // it and its exception is lost. Awaiting it changes when the caller resumes: a suggestion.
+    // it and its exception is lost. A callable declared `Callable[..., Awaitable[T]]` may give a
+    // coroutine that never runs or such a future. Awaiting either changes when the caller
+    // resumes: a suggestion.
     const scheduled = isScheduled(awaitable);
-    if (scheduled) {
+    if (scheduled || awaitable.mayBeFuture) {
       const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
       ctx.report({
-        message: `The future from ${awaitable.display}() ${where}: the work runs, but nothing waits for it to finish and its exception is lost`,
-        range: ctx.rangeOf(call),
-        suggestions: canAwait ? [{ title: `Await ${awaitable.display}()`, safe: false, edits: awaitEdits(ctx, call) }] : undefined,
-      });
-      continue;
-    }
-    if (awaitable.mayBeFuture) {
-      // Declared `Callable[..., Awaitable[T]]`: a coroutine that never runs, or a future nobody waits for.
-      const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
-      ctx.report({
-        message: `The awaitable from ${awaitable.display}() ${where}: if it is a coroutine it never runs, and if it is a future its outcome is lost`,
+        message: scheduled
+          ? `The future from ${awaitable.display}() ${where}: the work runs, but nothing waits for it to finish and its exception is lost`
+          : `The awaitable from ${awaitable.display}() ${where}: if it is a coroutine it never runs, and if it is a future its outcome is lost`,
         range: ctx.rangeOf(call),
         suggestions: canAwait ? [{ title: `Await ${awaitable.display}()`, safe: false, edits: awaitEdits(ctx, call) }] : undefined,
       });

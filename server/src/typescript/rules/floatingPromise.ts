@@ -8,7 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects } from '../rejection';
+import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens } from '../rejection';
 import { awaitText, enclosingFunction, endsProcess, isFunction, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
@@ -166,11 +166,10 @@ function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): bool
  * code already held (`reply.code(404)`, `cy.get(...)`, a builder in a variable).
  */
 function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
-  const strip = (x: ts.Expression): ts.Expression => (ts.isParenthesizedExpression(x) || ts.isNonNullExpression(x) ? strip(x.expression) : x);
   /** The value a chain link is read from: a method call's receiver, a property's object. */
   const receiverOf = (x: ts.Expression): ts.Expression | undefined => {
     if (ts.isCallExpression(x)) {
-      const callee = strip(x.expression);
+      const callee = skipParens(x.expression);
       return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
     }
     return ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) ? x.expression : undefined;
@@ -178,7 +177,7 @@ function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean 
   let origin: ts.Expression | undefined;
   let e = receiverOf(call);
   for (let depth = 0; e && depth < 32; depth++) {
-    e = strip(e);
+    e = skipParens(e);
     if (!isThenable(checker, checker.getTypeAtLocation(e), e)) break;
     origin = e;
     e = receiverOf(e);

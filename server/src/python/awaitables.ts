@@ -75,7 +75,12 @@ const MAKES_COROUTINE_FUNCTION = /(^|\.)(sync_to_async|database_sync_to_async)$/
 const DJANGO_INSTANCES = new Set(['get', 'create', 'first', 'last', 'earliest', 'latest']);
 const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}`));
 /** QuerySet methods that give a queryset of the same model. */
-const DJANGO_CHAINS = new Set(['all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct', 'reverse', 'select_for_update']);
+const DJANGO_CHAINS = new Set([
+  'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct',
+  'reverse', 'select_for_update', 'values', 'values_list', 'iterator',
+]);
+const DJANGO_MODEL = 'django.db.models.Model';
+const DJANGO_MANAGER = 'django.db.models.Manager';
 /** Class methods of ODM/ORM model bases that give an instance of the model once awaited. */
 const MODEL_FACTORIES: Readonly<Record<string, ReadonlySet<string>>> = {
   'tortoise.models.Model': new Set(['get', 'get_or_none', 'create', 'first', 'last']),
@@ -914,6 +919,79 @@ export class AwaitableResolver {
     return this.inLibraryBases(cls.summary, cls.module, (lib) => (wanted(lib) ? lib : undefined));
   }
 
+  /** The class a receiver names as a class object: `Banner`, `models.Banner` (`self.x` is no class). */
+  private classObject(expr: Node): KnownClass | undefined {
+    let head = expr;
+    while (typeOf(head) === 'attribute') head = field(head, 'object')!;
+    if (typeOf(head) !== 'identifier' || textOf(head) === 'self' || textOf(head) === 'cls') return undefined;
+    if (expr !== head && !/^[\w.]+$/.test(textOf(expr))) return undefined;
+    return this.classByName(textOf(expr), expr);
+  }
+
+  /** Whether a project class is a Django model. */
+  private isDjangoModel(cls: KnownClass & { kind: 'project' }): boolean {
+    return !!this.inLibraryBases(cls.summary, cls.module, (lib) => (lib === DJANGO_MODEL ? true : undefined));
+  }
+
+  /**
+   * A custom manager of a Django model, declared in its body (or a base's): `live = LiveManager()`
+   * with `class LiveManager(models.Manager)`, `objects = PublishedQuerySet.as_manager()`,
+   * `objects = models.Manager.from_queryset(PublishedQuerySet)()`.
+   */
+  private customManager(model: KnownClass & { kind: 'project' }, name: string): boolean {
+    if (!this.isDjangoModel(model)) return false;
+    const made = this.inClassOrBases(model.summary, model.module, 0, (c, m) => {
+      const callee = c.classCalls.get(name);
+      return callee === undefined ? undefined : callee ? { callee, module: m } : null;
+    });
+    if (!made) return false;
+    if (/(^|\.)(as_manager|from_queryset)$/.test(made.callee)) return true;
+    const cls = this.classFromText(made.callee, made.module);
+    if (!cls) return false;
+    if (cls.kind === 'library') return cls.name === DJANGO_MANAGER;
+    return !!this.inLibraryBases(cls.summary, cls.module, (lib) => (lib === DJANGO_MANAGER ? true : undefined));
+  }
+
+  /**
+   * A related manager on an instance of a Django model: `author.book_set`, a `ManyToManyField`
+   * of the model (`article.tags`), or the `related_name` of a relation declared in the model's
+   * module or this one (`product.reviews` with `ForeignKey(Product, related_name="reviews")`).
+   */
+  private relatedManager(owner: KnownClass & { kind: 'project' }, name: string): boolean {
+    if (name.startsWith('_') || !this.isDjangoModel(owner)) return false;
+    const field = this.inClassOrBases(owner.summary, owner.module, 0, (c) => c.classCalls.get(name) ?? undefined);
+    if (field !== undefined) return /(^|\.)ManyToManyField$/.test(field);
+    if (this.findMethod(owner.summary, owner.module, name, 0)) return false;
+    if (name.endsWith('_set')) return true;
+    return this.relatedNamesNear(owner.module).has(name);
+  }
+
+  /**
+   * The `related_name`s declared in the model's module, this module, and the modules of the
+   * classes this module imports (`from .models import Review` for `product.reviews`).
+   */
+  private relatedNamesNear(modelModule: ModuleSummary): Set<string> {
+    const names = new Set<string>();
+    const add = (m: ModuleSummary): void => {
+      for (const c of m.classes.values()) for (const n of c.relatedNames) names.add(n);
+    };
+    add(modelModule);
+    if (!this.importedRelatedNames) {
+      this.importedRelatedNames = new Set();
+      const seen = new Set<ModuleSummary>([this.here]);
+      for (const [local, imp] of this.here.imports) {
+        const found = imp.name ? this.classInModule(local, this.here) : undefined;
+        if (!found || seen.has(found.module)) continue;
+        seen.add(found.module);
+        for (const c of found.module.classes.values()) for (const n of c.relatedNames) this.importedRelatedNames.add(n);
+      }
+      for (const c of this.here.classes.values()) for (const n of c.relatedNames) this.importedRelatedNames.add(n);
+    }
+    for (const n of this.importedRelatedNames) names.add(n);
+    return names;
+  }
+  private importedRelatedNames: Set<string> | undefined;
+
   /** The class of the value a receiver expression holds, when it can be known for sure. */
   classOfReceiver(receiver: Node, depth = 0): KnownClass | undefined {
     const type = typeOf(receiver);
@@ -953,13 +1031,14 @@ export class AwaitableResolver {
       const attribute = field(receiver, 'attribute');
       if (!object || !attribute || depth >= MAX_HOPS) return undefined;
       const name = textOf(attribute);
-      const objectName = typeOf(object) === 'identifier' ? textOf(object) : undefined;
-      const classObject = objectName !== undefined && objectName !== 'self' ? this.classByName(objectName, object) : undefined;
+      const classObject = this.classObject(object);
       if (classObject?.kind === 'project') {
         // A class object's own attributes are class variables, not what instances hold; only
-        // those a library base class declares are known (`Article.objects` of a Django model).
+        // those a library base class declares are known (`Article.objects` of a Django model),
+        // and a model's custom managers (`Banner.live`).
         const held = this.inLibraryBases(classObject.summary, classObject.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
-        return held ? { kind: 'library', name: held } : undefined;
+        if (held) return { kind: 'library', name: held };
+        return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
       const owner = this.classOfReceiver(object, depth + 1);
       if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
@@ -974,7 +1053,19 @@ export class AwaitableResolver {
       const property = this.findMethod(owner.summary, owner.module, name, 0);
       if (property && property.fn.returns && property.fn.decorators.some((d) => /(^|\.)(property|cached_property)$/.test(d))) return this.classFromText(property.fn.returns, property.module);
       const inherited = this.inLibraryBases(owner.summary, owner.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
-      return inherited ? { kind: 'library', name: inherited } : this.genericBaseAttribute(owner.summary, owner.module, name);
+      if (inherited) return { kind: 'library', name: inherited };
+      if (!property && this.relatedManager(owner, name)) return { kind: 'library', name: DJANGO_MANAGER };
+      return this.genericBaseAttribute(owner.summary, owner.module, name);
+    }
+    // `(await current(request)).orders`: what the awaited call gives.
+    if (type === 'parenthesized_expression') {
+      const inner = receiver.namedChildren.find((c) => c?.type !== 'comment');
+      return inner && depth < MAX_HOPS ? this.classOfReceiver(inner, depth + 1) : undefined;
+    }
+    if (type === 'await') {
+      const call = receiver.namedChildren[0];
+      const fn = call?.type === 'call' ? field(call, 'function') : null;
+      return fn ? (this.awaitedResult(fn) ?? this.awaitedProjectResult(call!)) : undefined;
     }
     if (type === 'subscript') {
       // `client["shop"]["orders"]` on a Mongo client.
@@ -1322,14 +1413,22 @@ export class AwaitableResolver {
    * (`Article.objects.filter(...)`, `qs = Article.objects.all()`): iterating it runs the query.
    */
   djangoQuerySet(expr: Node): boolean {
-    if (expr.type === 'identifier') return !!this.djangoModelOf(expr);
+    if (expr.type === 'identifier') return !!this.djangoModelOf(expr) || this.isManager(expr);
     // `qs.order_by("name")[:100]`: a slice of a queryset is a queryset.
     if (expr.type === 'subscript') {
       const value = expr.childForFieldName('value');
       return !!value && expr.childForFieldName('subscript')?.type === 'slice' && this.djangoQuerySet(value);
     }
     const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
-    return fn?.type === 'attribute' && DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '') && !!this.djangoModelOf(expr);
+    if (fn?.type !== 'attribute' || !DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '')) return false;
+    // `product.reviews.all()`: a related manager's queryset.
+    return !!this.djangoModelOf(expr) || this.isManager(fn.childForFieldName('object')!);
+  }
+
+  /** A Django manager or queryset the analysis can follow (a related manager, a queryset bound to a name). */
+  private isManager(expr: Node): boolean {
+    const cls = this.classOfReceiver(expr);
+    return cls?.kind === 'library' && cls.name === DJANGO_MANAGER;
   }
 
   /** `Article.objects`, or a queryset made from it (`Article.objects.filter(...)`): the project model class whose default manager it is. */
@@ -1354,11 +1453,12 @@ export class AwaitableResolver {
       }
       return model;
     }
-    if (manager.type !== 'attribute' || manager.childForFieldName('attribute')?.text !== 'objects') return undefined;
+    if (manager.type !== 'attribute') return undefined;
     const model = manager.childForFieldName('object');
-    const cls = model?.type === 'identifier' ? this.classByName(model.text, model) : undefined;
-    if (cls?.kind !== 'project') return undefined;
-    return this.inLibraryBases(cls.summary, cls.module, (lib) => (lib === 'django.db.models.Model' ? cls : undefined));
+    const cls = model ? this.classObject(model) : undefined;
+    if (cls?.kind !== 'project' || !this.isDjangoModel(cls)) return undefined;
+    const name = manager.childForFieldName('attribute')?.text ?? '';
+    return name === 'objects' || this.customManager(cls, name) ? cls : undefined;
   }
 
   private classOfConstructor(fn: Node, at: Node): KnownClass | undefined {
@@ -1370,6 +1470,12 @@ export class AwaitableResolver {
     // A factory of this file, `def make_repo() -> Repo:`, called without await.
     const found = this.ctx.scope.lookup(fn.text, fn);
     const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    if (!def && found?.bindings.length === 1 && found.bindings[0].kind === 'import') {
+      // Or of another module of the project: `from .context import ctx` with `def ctx(request) -> AppContext:`.
+      const r = this.ctx.scope.resolve(fn);
+      const member = r?.via === 'import' ? this.memberByImportedName(r.name) : undefined;
+      return member?.kind === 'function' && !member.fn.isAsync && member.fn.returns ? this.classFromText(member.fn.returns, member.module) : undefined;
+    }
     if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;
     const returns = def.childForFieldName('return_type');
     return returns ? this.classOfTypeExpr(returns.namedChildren[0] ?? returns) : undefined;

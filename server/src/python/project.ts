@@ -46,6 +46,14 @@ export interface ClassSummary {
    * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`. Empty when two sources disagree.
    */
   attributes: Map<string, string>;
+  /**
+   * Class variables made by a call in the class body, by name: `live = LiveManager()` →
+   * `LiveManager`, `objects = PublishedQuerySet.as_manager()` → `PublishedQuerySet.as_manager`
+   * (the callee as written). What the class object holds, for Django's custom managers.
+   */
+  classCalls: Map<string, string>;
+  /** `related_name="reviews"` of the relation fields declared in the class body (Django). */
+  relatedNames: string[];
 }
 
 export interface ImportBinding {
@@ -138,7 +146,7 @@ export class PythonProjectIndex {
   private readonly analysed = new Map<string, { digest: string; summary: ModuleSummary }>();
 
   /** Handlers registered by call in each module read by routesOf(), by the file's version. */
-  private readonly routes = new Map<string, { key: string; routes: { file: string; name: string }[] }>();
+  private readonly routes = new Map<string, { key: string; routes: Route[] }>();
   /** File stats taken during the current pass (the analysis of one file), by absolute path. */
   private readonly stats = new Map<string, fs.Stats | null>();
   /** Search roots of absolute imports, by importing folder; forgotten with the resolutions. */
@@ -240,7 +248,7 @@ export class PythonProjectIndex {
    * as the import it names (`views.index` through `from . import views`), resolved to its file.
    * Read on demand, for the handler modules next to it; cached by the file's version.
    */
-  routesOf(filePath: string): ReadonlyArray<{ file: string; name: string }> {
+  routesOf(filePath: string): readonly Route[] {
     const abs = path.resolve(filePath);
     const open = this.overlay.get(abs);
     const stat = open ? null : this.stat(abs);
@@ -254,7 +262,7 @@ export class PythonProjectIndex {
     } catch {
       return [];
     }
-    const routes: { file: string; name: string }[] = [];
+    const routes: Route[] = [];
     if (ROUTE_HINT.test(text) && text.indexOf('\u0000') === -1) {
       let tree: Tree | undefined;
       try {
@@ -271,7 +279,7 @@ export class PythonProjectIndex {
           const [module, name] = ref.attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, ref.attribute];
           if (!name) continue;
           const file = this.resolveModule(abs, module, binding.level);
-          if (file) routes.push({ file: path.resolve(file), name });
+          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine });
         }
       } catch {
         // unparsable: no routes known
@@ -284,6 +292,25 @@ export class PythonProjectIndex {
     }
     this.routes.set(abs, { key, routes });
     return routes;
+  }
+
+  /**
+   * Whether a routing module next to `filePath` (in its folder or the folder above: `routes.py`,
+   * Django's `urls.py`, `app.py`, ...) registers its function `name` as a request handler by a
+   * call (`app.router.add_get('/x', handlers.index)`, `path('x/', views.index)`); with
+   * `coroutineOnly`, only by a registration that requires a coroutine function (aiohttp's).
+   */
+  registeredNextDoor(filePath: string, name: string, coroutineOnly = false): boolean {
+    const self = path.resolve(filePath);
+    const here = path.dirname(self);
+    for (const dir of [here, path.dirname(here)]) {
+      for (const file of ROUTING_MODULES) {
+        const candidate = path.join(dir, file);
+        if (candidate === self) continue;
+        if (this.routesOf(candidate).some((r) => r.file === self && r.name === name && (!coroutineOnly || r.coroutine))) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -596,6 +623,17 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   });
 }
 
+/** A request handler a module registers by a call: the function's file and name. */
+export interface Route {
+  file: string;
+  name: string;
+  /** Registered by aiohttp (`add_get`, `web.get`...), which requires a coroutine function. */
+  coroutine: boolean;
+}
+
+/** Modules that usually register the handlers of the modules next to them. */
+const ROUTING_MODULES = ['routes.py', 'urls.py', 'routing.py', 'app.py', 'main.py', 'server.py', 'web.py', 'api.py', 'application.py', 'asgi.py', '__init__.py'];
+
 /** Text without which a module registers no handler by a call. */
 const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(/;
 /** Methods that register a handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
@@ -603,6 +641,9 @@ const ROUTE_REGISTRARS = new Set([
   'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
   'add_api_websocket_route', 'add_websocket_route', 'add_url_rule',
 ]);
+/** aiohttp's registering methods and route functions (as written), which require a coroutine function. */
+const AIOHTTP_REGISTRARS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_view']);
+const AIOHTTP_ROUTE_FUNCTIONS = /^web\.(get|post|put|patch|delete|head|route|view)$/;
 /** Functions that make a route from a handler argument: aiohttp's `web.get`, Starlette's `Route`, Django's `path`. */
 const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
 
@@ -615,14 +656,15 @@ const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(rou
 export function routeReferences(
   calls: readonly (Node | null)[],
   makesRoute: (call: Node, fn: Node) => boolean = (_call, fn) => ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, '')),
-): { local: string; attribute?: string }[] {
-  const out: { local: string; attribute?: string }[] = [];
+): { local: string; attribute?: string; coroutine: boolean }[] {
+  const out: { local: string; attribute?: string; coroutine: boolean }[] = [];
   for (const call of calls) {
     const fn = call?.childForFieldName('function');
     if (!call || !fn) continue;
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     if (!(method && ROUTE_REGISTRARS.has(method)) && !makesRoute(call, fn)) continue;
-    out.push(...handlerArguments(call));
+    const coroutine = (method !== undefined && AIOHTTP_REGISTRARS.has(method)) || AIOHTTP_ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, ''));
+    for (const handler of handlerArguments(call)) out.push({ ...handler, coroutine });
   }
   return out;
 }
@@ -807,8 +849,11 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const baseArguments = new Map<string, string[]>();
   const superclasses = cls.childForFieldName('superclasses');
   for (const arg of superclasses?.namedChildren ?? []) {
-    // `Repo[Order]` (a subscripted generic base) is a `Repo`.
-    const base = arg?.type === 'subscript' ? arg.childForFieldName('value') : arg;
+    // `Repo[Order]` (a subscripted generic base) is a `Repo`; Django's
+    // `models.Manager.from_queryset(ActiveQuerySet)` is a `models.Manager`.
+    const fromQuerySet = arg?.type === 'call' ? arg.childForFieldName('function') : null;
+    const base =
+      arg?.type === 'subscript' ? arg.childForFieldName('value') : fromQuerySet?.type === 'attribute' && fromQuerySet.childForFieldName('attribute')?.text === 'from_queryset' ? fromQuerySet.childForFieldName('object') : arg;
     if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
     const written = base.text.replace(/\s+/g, '');
     bases.push(written);
@@ -820,6 +865,8 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   // wins over what is assigned elsewhere (`self.db: aiosqlite.Connection | None = None`, then
   // `self.db = await aiosqlite.connect(...)`), as for a type checker.
   const declaredAttributes = new Map<string, string>();
+  const classCalls = new Map<string, string>();
+  const relatedNames: string[] = [];
   const body = cls.childForFieldName('body');
   let root: Node | undefined;
   for (const stmt of body?.namedChildren ?? []) {
@@ -829,6 +876,16 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     if (declared?.type === 'assignment' && declared.childForFieldName('left')?.type === 'identifier') {
       const named = annotationText(declared.childForFieldName('type'));
       if (named) addAttribute(declaredAttributes, declared.childForFieldName('left')!.text, named);
+      const value = declared.childForFieldName('right');
+      let callee = value?.type === 'call' ? value.childForFieldName('function') : null;
+      // `objects = models.Manager.from_queryset(PublishedQuerySet)()`: the factory as written.
+      if (callee?.type === 'call') callee = callee.childForFieldName('function');
+      if (callee && (callee.type === 'identifier' || callee.type === 'attribute')) {
+        addAttribute(classCalls, declared.childForFieldName('left')!.text, callee.text.replace(/\s+/g, ''));
+        const related = value!.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'related_name');
+        const name = /^["']([A-Za-z_]\w*)["']$/.exec(related?.childForFieldName('value')?.text ?? '')?.[1];
+        if (name) relatedNames.push(name);
+      }
     }
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
@@ -838,7 +895,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes, declaredAttributes);
   }
   for (const [attr, cls] of declaredAttributes) attributes.set(attr, cls);
-  return { name, bases, baseArguments, methods, attributes };
+  return { name, bases, baseArguments, methods, attributes, classCalls, relatedNames };
 }
 
 /**

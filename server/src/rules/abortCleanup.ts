@@ -299,7 +299,7 @@ export const fetchWithoutTimeout: Rule = {
       'Not reported: an init that is a variable or contains a spread (it may carry a signal), a',
       '`Request` object as the first argument, a relative URL (`fetch(\'/api/items\')`: Node cannot',
       'fetch one, so the code runs in a browser), node-fetch 2\'s own `timeout` option, and calls',
-      'raced against a timeout in `Promise.race([...])`, and test files (`*.test.ts`, `*.spec.ts`, Cypress\'s `*.cy.ts`, or a',
+      'raced against a timeout in `Promise.race([...])`, and test files (`*.test.ts`, `*.spec.ts`, NestJS\'s `*.e2e-spec.ts`, Cypress\'s `*.cy.ts`, or a',
       'file importing `node:test`, Vitest, Jest, Playwright, Mocha...: the runner\'s per-test timeout',
       'bounds them). Off by default: select it to use it.',
     ].join('\n'),

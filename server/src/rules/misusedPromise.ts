@@ -39,7 +39,7 @@ export const misusedPromise: Rule = {
       '`.on(...)` of a bot or emitter that awaits its handlers (made with `new Telegraf(...)`, grammY\'s',
       '`new Bot(...)`, `new Emittery()`) is not reported, nor is a listener on an emitter made with',
       '`captureRejections: true` (Node routes the rejection to its `\'error\'` event): `new',
-      'EventEmitter({ captureRejections: true })` bound to a name, `this.on(...)` in a subclass passing',
+      'EventEmitter({ captureRejections: true })` bound to a name (also imported from the module that makes it), `this.on(...)` in a subclass passing',
       'the option to `super()`, or any emitter of a file that sets `EventEmitter.captureRejections = true`.',
       'Nor are Vue\'s watchers and lifecycle hooks (`watch`, `watchEffect`, `onMounted`, `onUnmounted`,',
       '... imported from `vue`): Vue runs them through its async error handling, which hands a',

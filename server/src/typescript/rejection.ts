@@ -315,9 +315,11 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
       if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
     }
   }
-  const fn = skipParens(call.arguments[0]);
+  let fn: ts.Node | undefined = skipParens(call.arguments[0]);
+  // `Promise.resolve().then(flush)`: the plain function of the program it names.
+  if (ts.isIdentifier(fn)) fn = functionOfSymbol(checker.getSymbolAtLocation(fn));
   // A plain callback: it rejects the chain only by throwing, as a queueMicrotask() callback would crash.
-  return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !hasAsyncModifier(fn) && functionNeverRejects(checker, fn, 0, false);
+  return !!fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)) && !hasAsyncModifier(fn) && functionNeverRejects(checker, fn, 0, false);
 }
 
 /** The expression inside parentheses, `as` and `!`. */

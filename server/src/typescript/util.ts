@@ -319,10 +319,10 @@ export function insertImportEdit(ctx: TsRuleContext, name: string, module: strin
 }
 
 /**
- * A test file by its name (`*.test.*`, `*.spec.*`, Cypress's `*.cy.*`) or, with `byFolder`, a file
+ * A test file by its name (`*.test.*`, `*.spec.*`, NestJS's `*.e2e-spec.*`, `*.e2e.*`, Cypress's `*.cy.*`) or, with `byFolder`, a file
  * under a `test`/`tests`/`__tests__`/`spec` folder (test helpers included).
  */
 export function isTestPath(filePath: string, byFolder = true): boolean {
   const normalized = filePath.split(path.sep).join('/');
-  return /\.(test|spec|cy)\.[cm]?[jt]sx?$/i.test(normalized) || (byFolder && /(^|\/)(test|tests|__tests__|spec)\//.test(normalized));
+  return /\.((e2e-)?(test|spec)|cy|e2e)\.[cm]?[jt]sx?$/i.test(normalized) || (byFolder && /(^|\/)(test|tests|__tests__|spec)\//.test(normalized));
 }

@@ -4,7 +4,7 @@
  * `from time import sleep as nap; nap(1)` is found and a local `def sleep()` is not.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Fix } from '../../engine/types';
+import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
@@ -683,11 +683,17 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   const report = (iterated: Node, loop: Node | undefined): void => {
     if (!ctx.scope.isAsyncContext(iterated) || !resolver().djangoQuerySet(iterated)) return;
     const owner = ctx.scope.enclosingFunction(iterated);
+    // `qs.iterator()` gives a plain generator: its async twin is `qs.aiterator()`.
+    const fn = iterated.type === 'call' ? field(iterated, 'function') : null;
+    const iterator = fn?.type === 'attribute' ? field(fn, 'attribute') : null;
+    const twin = iterator?.text === 'iterator' ? iterator : null;
+    const edits: TextEdit[] = loop ? [{ range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' }] : [];
+    if (twin) edits.push({ range: ctx.rangeOf(twin), newText: 'aiterator' });
     ctx.report({
-      message: `Iterating ${iterated.text.replace(/\s+/g, '')} runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; iterate it with 'async for' (Django 4.1+)`,
+      message: `Iterating ${iterated.text.replace(/\s+/g, '')} runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; iterate it with 'async for'${twin ? ' over aiterator()' : ''} (Django 4.1+)`,
       range: ctx.rangeOf(iterated),
       anchors: [],
-      suggestions: loop ? [{ title: "Use 'async for'", safe: false, edits: [{ range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' }] }] : undefined,
+      suggestions: loop ? [{ title: twin ? "Use 'async for' over aiterator()" : "Use 'async for'", safe: false, edits }] : undefined,
     });
   };
   for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {

@@ -87,7 +87,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= new AwaitableResolver(ctx)).mayOverride(fn, name.text)) continue;
     // Registered with aiohttp by a call (`app.router.add_get("/healthz", healthz)`,
     // `app.on_startup.append(init)`): aiohttp requires a coroutine function there.
-    if (fn.parent?.type === 'module' && (registered ??= aiohttpRegistered(ctx)).has(name.text)) continue;
+    // Also by a routing module next to it (`app.router.add_get("/healthz", handlers.healthz)` in app.py).
+    if (fn.parent?.type === 'module' && ((registered ??= aiohttpRegistered(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),

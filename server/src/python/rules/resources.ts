@@ -7,7 +7,6 @@
  * object or in a container, handed to another call, or entered as a context manager belongs to
  * someone else, and nothing is reported.
  */
-import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
@@ -681,7 +680,14 @@ function outlives(ctx: PythonRuleContext, holder: string, fnNode: Node, at: Node
   if (!/^\w+$/.test(holder)) return false;
   const found = ctx.scope.lookup(holder, at);
   if (!found || found.scope.kind === 'module' || found.bindings.some((b) => b.kind === 'param')) return true;
-  return new RegExp(`\\breturn\\b[^\\n]*\\b${holder}\\b`).test(fnNode.text);
+  if (new RegExp(`\\b(return|yield)\\b[^\\n]*\\b${holder}\\b`).test(fnNode.text)) return true;
+  // `async with AsyncExitStack() as stack: ... yield clients`: the stack stays open while the
+  // generator (an `@asynccontextmanager`, a lifespan) is suspended at its yield.
+  return found.bindings.some((b) => {
+    let w: Node | null = b.node.parent;
+    while (w && w.id !== fnNode.id && w.type !== 'with_statement') w = w.parent;
+    return w?.type === 'with_statement' && /\byield\b/.test(w.childForFieldName('body')?.text ?? '');
+  });
 }
 
 const KEEPING_METHODS = ['append', 'add', 'insert', 'appendleft', 'enter_async_context', 'setdefault'];
@@ -696,27 +702,6 @@ function registeredHandlers(ctx: PythonRuleContext): Set<string> {
   const references = routeReferences(nodesOfType(ctx.tree.rootNode, 'call'), (call) => ROUTE_FACTORIES.test(resolvedCallee(ctx, call) ?? ''));
   for (const ref of references) if (ref.attribute === undefined) names.add(ref.local);
   return names;
-}
-
-/** Modules that usually register the handlers of the modules next to them. */
-const ROUTING_MODULES = ['routes.py', 'urls.py', 'routing.py', 'app.py', 'main.py', 'server.py', 'web.py', 'api.py', 'application.py', 'asgi.py', '__init__.py'];
-
-/**
- * Whether a routing module next to this one (in its folder or the folder above: `routes.py`,
- * Django's `urls.py`, `app.py`, ...) registers the function `name` of this file as a request
- * handler by a call (`app.router.add_get('/x', handlers.index)`, `path('x/', views.index)`).
- */
-function registeredNextDoor(ctx: PythonRuleContext, name: string): boolean {
-  const self = path.resolve(ctx.filePath);
-  const here = path.dirname(self);
-  for (const dir of [here, path.dirname(here)]) {
-    for (const file of ROUTING_MODULES) {
-      const candidate = path.join(dir, file);
-      if (candidate === self) continue;
-      if (ctx.project.routesOf(candidate).some((r) => r.file === self && r.name === name)) return true;
-    }
-  }
-  return false;
 }
 
 /** Reading a response as a stream: `async for line in resp.content`, `resp.aiter_lines()`, `client.stream(...)`, SSE helpers. */
@@ -777,7 +762,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       // What each decorator applies: `app.get` for `@app.get("/")`.
       const applied = (decorated?.namedChildren ?? []).map((d) => (d?.type === 'decorator' ? decoratorTarget(d) : null)).filter((e): e is Node => !!e);
       const isHandler = applied.some((e) => e.type === 'attribute' && ROUTE_DECORATOR.test(e.text));
-      const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || registeredNextDoor(ctx, fn.name));
+      const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
       const onMessage = applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text)));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;

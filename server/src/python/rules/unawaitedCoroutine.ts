@@ -480,17 +480,27 @@ function maybeDiscarded(call: Node): boolean {
   return statement !== null && typeOf(statement) === 'expression_statement';
 }
 
-/** `ready and notify(user)` as a statement: the right operand's value is made and dropped. */
+/**
+ * `ready and notify(user)`, `flush() if dirty else None` as a statement: the value of the right
+ * operand, or of either branch, is made and dropped.
+ */
 function droppedOperand(call: Node): boolean {
   let n = call;
   let p = parentOf(n);
   let operand = false;
-  while (p && (typeOf(p) === 'parenthesized_expression' || (typeOf(p) === 'boolean_operator' && field(p, 'right')?.id === n.id))) {
-    operand ||= typeOf(p) === 'boolean_operator';
+  while (p && (typeOf(p) === 'parenthesized_expression' || (typeOf(p) === 'boolean_operator' && field(p, 'right')?.id === n.id) || conditionalBranch(p, n))) {
+    operand ||= typeOf(p) !== 'parenthesized_expression';
     n = p;
     p = parentOf(p);
   }
   return operand && !!p && typeOf(p) === 'expression_statement' && p.namedChildCount === 1;
+}
+
+/** Whether `n` is a branch (not the condition) of the conditional expression `p`. */
+function conditionalBranch(p: Node, n: Node): boolean {
+  if (typeOf(p) !== 'conditional_expression') return false;
+  const parts = p.namedChildren.filter((c) => c?.type !== 'comment');
+  return parts[0]?.id === n.id || parts[2]?.id === n.id;
 }
 
 /** 'statement' when the call is a bare statement, the variable name when assigned and never read. */

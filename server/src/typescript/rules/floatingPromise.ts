@@ -58,9 +58,24 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     return (returned || iife || !enclosingFunction(where)?.async) && callNeverRejects(s.checker, tsCall);
   };
 
+  /**
+   * Whether a rejection handler handles the rejection: not `undefined`/`null`, nor a name typed as
+   * possibly undefined (`.catch(onError)` with `onError?: (err) => void`, undefined when omitted).
+   */
+  const handles = (arg: Node): boolean => {
+    if (isNoHandler(arg)) return false;
+    const a = unwrap(arg);
+    if (isFunction(a)) return true;
+    const s = types();
+    const t = s?.tsNodeFor(a);
+    if (!s || !t) return true;
+    const type = s.checker.getTypeAtLocation(t);
+    return !(type.isUnion() && type.types.some((u) => u.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)));
+  };
+
   visit(ctx.ast, (node) => {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
-    const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()));
+    const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()), handles);
     if (!floating) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     // `runHooks().finally(() => process.exit(0))`: finally passes on what the promise does.
@@ -382,7 +397,7 @@ function needsParens(expr: Node): boolean {
 }
 
 /** The part of a statement's expression that leaves a promise unhandled, if any. */
-function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undefined {
+function floatingPart(expr: Node, isPromise: (n: Node) => boolean, handles: (handler: Node) => boolean): Node | undefined {
   const e = unwrap(expr);
   switch (e.type) {
     case 'UnaryExpression':
@@ -392,18 +407,18 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undef
       return undefined;
     case 'SequenceExpression':
       for (const part of e.expressions) {
-        const f = floatingPart(part, isPromise);
+        const f = floatingPart(part, isPromise, handles);
         if (f) return f;
       }
       return undefined;
     case 'ConditionalExpression':
-      return floatingPart(e.consequent, isPromise) ?? floatingPart(e.alternate, isPromise);
+      return floatingPart(e.consequent, isPromise, handles) ?? floatingPart(e.alternate, isPromise, handles);
     case 'LogicalExpression': {
       // The left side floats only if the statement makes it (`save() && log()`): an existing value
       // tested for truth (`flushes && subscribe()`) is not dropped here.
       const left = unwrap(e.left);
       const made = left.type === 'CallExpression' || left.type === 'NewExpression' || left.type === 'AwaitExpression';
-      return floatingPart(e.right, isPromise) ?? (made && isPromise(e.left) ? e.left : undefined);
+      return floatingPart(e.right, isPromise, handles) ?? (made && isPromise(e.left) ? e.left : undefined);
     }
     case 'ArrayExpression':
       return e.elements.find((el): el is TSESTree.Expression => !!el && el.type !== 'SpreadElement' && isPromise(el));
@@ -413,10 +428,10 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean): Node | undef
         const method = callee.property.name;
         // A rejection handler makes the chain handled (as long as the object is a promise);
         // `undefined` or `null` in its place handles nothing.
-        if (method === 'catch' && e.arguments.length >= 1 && !isNoHandler(e.arguments[0]) && isPromise(callee.object)) return undefined;
-        if (method === 'then' && e.arguments.length >= 2 && !isNoHandler(e.arguments[1]) && isPromise(callee.object)) return undefined;
+        if (method === 'catch' && e.arguments.length >= 1 && handles(e.arguments[0]) && isPromise(callee.object)) return undefined;
+        if (method === 'then' && e.arguments.length >= 2 && handles(e.arguments[1]) && isPromise(callee.object)) return undefined;
         // `finally` passes a rejection through: the chain floats if its object does.
-        if (method === 'finally' && isPromise(callee.object)) return floatingPart(callee.object, isPromise) ? e : undefined;
+        if (method === 'finally' && isPromise(callee.object)) return floatingPart(callee.object, isPromise, handles) ? e : undefined;
       }
       return isPromise(e) ? e : undefined;
     }

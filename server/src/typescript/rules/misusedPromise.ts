@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { functionNeverRejects, functionOfSymbol } from '../rejection';
+import { functionNeverRejects, functionOfSymbol, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
@@ -249,7 +249,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const isCapturingListener = (calleeNode: Node): boolean => {
     const callee = unwrap(calleeNode);
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !LISTENER_METHODS.has(callee.property.name)) return false;
-    if (!ctx.text.includes('captureRejections')) return false;
+    if (!ctx.text.includes('captureRejections')) return importedCapturingEmitter(unwrap(callee.object));
     capturing ??= capturingEmitters(ctx);
     if (capturing.all) return true;
     const receiver = unwrap(callee.object);
@@ -257,7 +257,26 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       const cls = enclosingClass(receiver);
       return !!cls && capturing.receivers.has(`class:${cls.range[0]}`);
     }
-    return capturing.receivers.has(ctx.text.slice(receiver.range[0], receiver.range[1]));
+    return capturing.receivers.has(ctx.text.slice(receiver.range[0], receiver.range[1])) || importedCapturingEmitter(receiver);
+  };
+
+  /** `import { mailEvents } from './emitter'`, made there with `new EventEmitter({ captureRejections: true })`. */
+  const importedCapturingEmitter = (receiver: Node): boolean => {
+    if (receiver.type !== 'Identifier') return false;
+    const s = types();
+    const tsNode = s?.tsNodeFor(receiver);
+    if (!s || !tsNode) return false;
+    let symbol = s.checker.getSymbolAtLocation(tsNode);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = s.checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    const init = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? skipParens(declaration.initializer) : undefined;
+    return (
+      !!init &&
+      ts.isNewExpression(init) &&
+      (init.arguments ?? []).some(
+        (a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'captureRejections' && p.initializer.kind === ts.SyntaxKind.TrueKeyword),
+      )
+    );
   };
 
   const checkPredicate = (call: TSESTree.CallExpression): void => {
@@ -298,9 +317,16 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const checkContextual = (value: Node | null | undefined, where: string): void => {
     if (!value || checked.has(value)) return;
     const v = unwrap(value);
-    // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, a choice
-    // between functions, or a call that returns a function (`makeHandler()`).
-    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression' && v.type !== 'ConditionalExpression') return;
+    // A choice between functions (`flag ? persist : logOnly`): each branch has the same expected type.
+    if (v.type === 'ConditionalExpression') {
+      checked.add(value);
+      checkContextual(v.consequent, where);
+      checkContextual(v.alternate, where);
+      return;
+    }
+    // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, or a call
+    // that returns a function (`makeHandler()`).
+    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression') return;
     // The expected type first: most values have none that is a void function, and typing the
     // value itself (resolving a call) costs more.
     const s = types();
@@ -308,7 +334,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!s || !tsNode || !ts.isExpression(tsNode)) return;
     const contextual = s.checker.getContextualType(tsNode);
     if (!contextual || !isVoidReturningFunctionType(s.checker, contextual, tsNode)) return;
-    if (v.type === 'CallExpression' || v.type === 'ConditionalExpression') {
+    if (v.type === 'CallExpression') {
       const type = s.checker.getTypeAtLocation(tsNode);
       if (type.getCallSignatures().length === 0 && !(type.isUnion() && type.types.every((u) => u.getCallSignatures().length > 0))) return;
     }

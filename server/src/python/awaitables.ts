@@ -593,8 +593,9 @@ export class AwaitableResolver {
       attributes = new Map();
       const body = cls.childForFieldName('body');
       for (const a of body ? nodesOfType(body, 'assignment') : []) {
-        const type = a.childForFieldName('type');
         const left = a.childForFieldName('left');
+        // `self.loader = loader` with the parameter `loader: Callable[[str], Awaitable[int]]`.
+        const type = a.childForFieldName('type') ?? (left?.type === 'attribute' ? this.assignedParameterAnnotation(a) : null);
         if (!type || !left) continue;
         let key: string | undefined;
         if (left.type === 'identifier' && a.parent?.parent?.id === body!.id) key = left.text;
@@ -604,6 +605,17 @@ export class AwaitableResolver {
       this.declaredAttributes.set(cls.id, attributes);
     }
     return attributes.get(name);
+  }
+
+  /** The annotation of the parameter an assignment's right side names (`self.x = x` in a method with `x: T`). */
+  private assignedParameterAnnotation(assignment: Node): Node | null {
+    const right = assignment.childForFieldName('right');
+    if (right?.type !== 'identifier') return null;
+    let fn = assignment.parent;
+    while (fn && fn.type !== 'function_definition') fn = fn.parent;
+    const params = fn?.childForFieldName('parameters')?.namedChildren ?? [];
+    const param = params.find((p) => (p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') && (p.type === 'typed_parameter' ? p.namedChildren[0] : p.childForFieldName('name'))?.text === right.text);
+    return param?.childForFieldName('type') ?? null;
   }
 
   /**

@@ -217,8 +217,9 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     if (task?.type !== 'identifier') continue;
     if (!ctx.scope.isAsyncContext(call)) continue;
     // `for w in workers: w.cancel()` over a list of new tasks: the list is what gets awaited.
-    const binding = ctx.scope.lookup(task.text, task)?.bindings;
-    const list = binding?.length === 1 ? taskListIterated(ctx, binding[0].node) : undefined;
+    const bindings = ctx.scope.lookup(task.text, task)?.bindings ?? [];
+    const loopTarget = cancelLoopTarget(call, task.text, bindings);
+    const list = loopTarget ? taskListIterated(ctx, loopTarget) : undefined;
     if (!list && !holdsTask(ctx, task, { local: true })) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner || passesCancellationOn(call)) continue;
@@ -236,11 +237,27 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     if (later || inLoopBefore) continue;
     ctx.report({
       message: list
-        ? `The tasks in '${list.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (asyncio.gather(*${binding![0].node.parent?.childForFieldName('right')?.text ?? list.text}, return_exceptions=True))`
+        ? `The tasks in '${list.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (asyncio.gather(*${loopTarget!.parent?.childForFieldName('right')?.text ?? list.text}, return_exceptions=True))`
         : `Task '${task.text}' is cancelled but never awaited: its clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await it (suppressing CancelledError) after cancel()`,
       range: ctx.rangeOf(call),
     });
   }
+}
+
+/**
+ * The target of the `for` loop around `call` that binds the cancelled name (`for task in tasks:
+ * task.cancel()`), when no other binding of the name comes between: earlier loops over the same
+ * list with the same variable (`for task in tasks: if task.done(): ...`) do not count.
+ */
+function cancelLoopTarget(call: Node, name: string, bindings: readonly { node: Node }[]): Node | undefined {
+  if (bindings.length === 1) return bindings[0].node;
+  const target = bindings.find((b) => {
+    const loop = b.node.parent;
+    return loop?.type === 'for_statement' && loop.childForFieldName('left')?.id === b.node.id && loop.startIndex <= call.startIndex && call.endIndex <= loop.endIndex;
+  })?.node;
+  if (!target || target.text !== name) return undefined;
+  const loop = target.parent!;
+  return bindings.every((b) => b.node.id === target.id || b.node.startIndex < loop.startIndex || b.node.startIndex > call.startIndex) ? target : undefined;
 }
 
 function enclosingLoops(node: Node): Node[] {

@@ -641,10 +641,18 @@ function configuredByLoop(call: Node, loop: Node): boolean {
   const left = loop.childForFieldName('left');
   const targets = new Set((left?.descendantsOfType('identifier') ?? []).map((id) => id?.text));
   if (left?.type === 'identifier') targets.add(left.text);
+  // Names the loop body derives from them: `ctx = ctx_for(tenant)` then `verify=ctx`.
+  const mentionsTarget = (n: Node | null): boolean => !!n && (n.type === 'identifier' ? targets.has(n.text) : n.descendantsOfType('identifier').some((id) => !!id && targets.has(id.text)));
+  const assignments = loop.childForFieldName('body')?.descendantsOfType('assignment') ?? [];
+  for (let pass = 0; pass < 2; pass++) {
+    for (const a of assignments) {
+      const target = a?.childForFieldName('left');
+      if (a && target?.type === 'identifier' && a.startIndex < call.startIndex && mentionsTarget(a.childForFieldName('right'))) targets.add(target.text);
+    }
+  }
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => {
     if (arg?.type !== 'keyword_argument' || !CONNECTION_SETTINGS.has(arg.childForFieldName('name')?.text ?? '')) return false;
-    const value = arg.childForFieldName('value');
-    return !!value && (value.type === 'identifier' ? targets.has(value.text) : value.descendantsOfType('identifier').some((id) => !!id && targets.has(id.text)));
+    return mentionsTarget(arg.childForFieldName('value'));
   });
 }
 

@@ -569,10 +569,13 @@ function axiosInstance(ctx: TsRuleContext, obj: Node): boolean {
   return names.has(obj.name) && ctx.imports.declarationCount(obj.name) === 1;
 }
 
-/** Whether the checker says that some parameter of the called signature takes an AbortSignal or an options bag with one. */
-function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression): boolean {
+/**
+ * Whether the checker says that some parameter of the called signature (a function's, or a
+ * constructor's: `new Deno.Command(cmd, { signal })`) takes an AbortSignal or an options bag with one.
+ */
+function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
   const tsNode = s.tsNodeFor(call);
-  if (!tsNode || !ts.isCallExpression(tsNode)) return false;
+  if (!tsNode || !(ts.isCallExpression(tsNode) || ts.isNewExpression(tsNode))) return false;
   let sig: ts.Signature | undefined;
   try {
     sig = s.checker.getResolvedSignature(tsNode);
@@ -605,9 +608,9 @@ function nestedSignalKey(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): s
   return undefined;
 }
 
-function calleeText(ctx: TsRuleContext, call: TSESTree.CallExpression): string {
+function calleeText(ctx: TsRuleContext, call: TSESTree.CallExpression | TSESTree.NewExpression): string {
   const text = ctx.text.slice(call.callee.range[0], call.callee.range[1]).replace(/\s+/g, '');
-  return `${text.length > 40 ? `${text.slice(0, 40)}…` : text}()`;
+  return `${call.type === 'NewExpression' ? 'new ' : ''}${text.length > 40 ? `${text.slice(0, 40)}…` : text}()`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -652,13 +655,13 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
 
 /** The first call in the function (and its closures without signals of their own) that could take the signal. */
 function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: Map<FunctionNode, SignalParam[]>, types: LazyTypes): string | undefined {
-  const calls: TSESTree.CallExpression[] = [];
+  const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];
   // Nested functions with a signal parameter of their own are checked on their own.
   visit(fn.body, (n) => {
-    if (n.type === 'CallExpression') calls.push(n);
+    if (n.type === 'CallExpression' || n.type === 'NewExpression') calls.push(n);
   }, (n) => isFunction(n) && withSignal.has(n));
   for (const call of calls) {
-    const known = knownCancellable(ctx, call);
+    const known = call.type === 'CallExpression' ? knownCancellable(ctx, call) : undefined;
     if (known) return known;
   }
   if (!isTsFile(ctx.filePath) || calls.length === 0) return undefined;
@@ -1680,7 +1683,12 @@ function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signal
   const scan = (statements: readonly Node[]): 'waits' | 'exits' | undefined => {
     for (const st of statements) {
       const expr = st.type === 'ExpressionStatement' ? st.expression : st.type === 'VariableDeclaration' && st.declarations.length === 1 ? st.declarations[0].init : undefined;
-      const awaited = expr && unwrap(expr).type === 'AwaitExpression' ? unwrap((unwrap(expr) as TSESTree.AwaitExpression).argument) : undefined;
+      let awaited = expr && unwrap(expr).type === 'AwaitExpression' ? unwrap((unwrap(expr) as TSESTree.AwaitExpression).argument) : undefined;
+      // `return fallback(url, signal)` (awaited or not): on abort its rejection is what the caller gets.
+      if (st.type === 'ReturnStatement' && st.argument) {
+        const value = unwrap(st.argument);
+        awaited = value.type === 'AwaitExpression' ? unwrap(value.argument) : value;
+      }
       if (awaited?.type === 'CallExpression' && !isLoggingCall(awaited) && awaited.arguments.some((a) => signalsPassed(ctx, a, names).some((sig) => passed.has(sig)))) return 'waits';
       // A statement that may leave the handler (or the loop turn) first.
       let exits = false;
@@ -2193,6 +2201,9 @@ function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signal
   return [{ title: onAbort === 'throw' ? 'Re-throw the abort' : 'Ignore the abort', safe: false, edits }];
 }
 
+/** Calls that keep a promise's work alive and drop its value: a Worker's or service worker's `waitUntil`, Next.js's `after`. */
+const KEEP_ALIVE = new Set(['waitUntil', 'after']);
+
 /**
  * Whether the function around `node` gives no result that a caller uses: it returns no value,
  * and it is called on the spot as a statement (an async IIFE) or handed to another call as a
@@ -2208,8 +2219,13 @@ function noCallerResult(node: Node): boolean {
   if (returnsValue || fn.body.type !== 'BlockStatement') return false;
   const { parent, node: outer } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === outer) {
-    const p = outerParent(parent).parent;
-    return p?.type === 'ExpressionStatement' || (p?.type === 'UnaryExpression' && p.operator === 'void');
+    const { parent: p, node: call } = outerParent(parent);
+    if (p?.type === 'ExpressionStatement' || (p?.type === 'UnaryExpression' && p.operator === 'void')) return true;
+    // `ctx.waitUntil((async () => { ... })())`: the runtime keeps the work alive and drops its value.
+    if (p?.type !== 'CallExpression' || !p.arguments.includes(call as TSESTree.CallExpressionArgument)) return false;
+    const callee = unwrap(p.callee);
+    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : '';
+    return KEEP_ALIVE.has(name);
   }
   return parent?.type === 'CallExpression' && parent.arguments.includes(outer as TSESTree.CallExpressionArgument);
 }

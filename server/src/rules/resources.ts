@@ -13,7 +13,8 @@ export const unclosedResource: Rule = {
     summary: 'A session, client, pool, connection or file is opened without `async with` and not closed on every path.',
     what: [
       'A local variable holding an `aiohttp.ClientSession`, `aiohttp.TCPConnector`,',
-      '`httpx.AsyncClient`/`Client`, an `asyncpg` connection or pool, an `aiofiles` file, or a file',
+      '`httpx.AsyncClient`/`Client`, an `asyncpg` connection or pool, an `aiofiles` file, an `asyncssh`',
+      'connection, an `aiodocker.Docker` client, a `kubernetes_asyncio` `ApiClient`, or a file',
       'from `open()` in async code, created outside `async with`/`with` and either never closed or',
       'closed only on the success path (no `finally`). Also `resp = await session.get(...)` whose',
       'body is never read and which is never released — or is read or released further down, after',

@@ -42,6 +42,14 @@ const AWS_OPERATIONS = [
   'put_records', 'get_secret_value', 'get_parameter', 'get_parameters', 'put_parameter', 'describe_instances', 'send_email',
   'send_raw_email', 'get_caller_identity', 'assume_role', 'put_metric_data',
 ];
+/** A boto3 waiter's `wait()`: it polls the API, sleeping between calls, until the resource is ready. */
+const AWS_WAIT: BlockingApi = { what: 'polls the AWS API synchronously until the resource is ready', fix: 'to-thread' };
+const SSH: BlockingApi = { what: 'talks to an SSH server synchronously', fix: 'to-thread' };
+const KUBE: BlockingApi = { what: 'makes a synchronous Kubernetes API call (kubernetes_asyncio has the async client)', fix: 'to-thread' };
+/** The API classes of the synchronous Kubernetes client (`client.CoreV1Api()`, `client.AppsV1Api(api_client)`). */
+const KUBE_API = /^kubernetes\.client\.(api\.\w+\.)?\w+Api$/;
+/** Their API calls, by the client generator's naming: `list_namespaced_pod`, `read_namespaced_pod_log`, `patch_...`. */
+const KUBE_METHOD = /^(list|read|create|patch|replace|delete|connect)_\w+$/;
 /** Methods of a boto3 client that make no request (presigning, paginators and waiters are made locally). */
 const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta']);
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
@@ -175,6 +183,9 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   ),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
+  'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
+  'paramiko.SSHClient': new Map(['connect', 'exec_command', 'open_sftp', 'invoke_shell'].map((m): [string, BlockingApi] => [m, SSH])),
+  'paramiko.SFTPClient': new Map(['get', 'put', 'listdir', 'listdir_attr', 'stat', 'lstat', 'remove', 'rename', 'mkdir', 'rmdir', 'chmod', 'getfo', 'putfo'].map((m): [string, BlockingApi] => [m, SSH])),
   'openai.resources.SyncAPIResource': new Map(LLM_METHODS.map((m): [string, BlockingApi] => [m, llmCall('AsyncOpenAI')])),
   'anthropic.resources.SyncAPIResource': new Map(LLM_METHODS.map((m): [string, BlockingApi] => [m, llmCall('AsyncAnthropic')])),
   'google.genai.resources.Resource': new Map(GENAI_METHODS.map((m): [string, BlockingApi] => [m, llmCall('client.aio')])),
@@ -213,6 +224,10 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sqlite3.Connection': 'sqlite3.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
   'boto3.client': 'boto3.client',
+  'paramiko.SSHClient': 'paramiko.SSHClient',
+  'paramiko.client.SSHClient': 'paramiko.SSHClient',
+  'paramiko.SFTPClient': 'paramiko.SFTPClient',
+  'paramiko.sftp_client.SFTPClient': 'paramiko.SFTPClient',
   'openai.OpenAI': 'openai.OpenAI',
   'openai.AzureOpenAI': 'openai.OpenAI',
   'openai.Client': 'openai.OpenAI',
@@ -287,6 +302,12 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
     }
+    // `s3.get_waiter("object_exists")`, `ssh.open_sftp()`: what the client makes.
+    const made = fn && typeOf(fn) === 'attribute' ? MADE_BY[field(fn, 'attribute')?.text ?? ''] : undefined;
+    if (made) {
+      const object = field(fn!, 'object');
+      if (object && receiverClass(ctx, object, depth + 1) === made[0]) return made[1];
+    }
     // `cache_path(root, url)` with `def cache_path(...) -> Path` in this file, `self._file(room)`
     // with `def _file(self, room) -> Path` in the class: what it is annotated to return.
     if (fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute')) {
@@ -305,7 +326,7 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const wrapped = callArguments(receiver)[0];
       return wrapped ? receiverClass(ctx, wrapped, depth + 1) : undefined;
     }
-    return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
+    return constructedClass(r.name);
   }
   if (type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
     const left = receiver.childForFieldName('left');
@@ -391,8 +412,19 @@ function annotationClass(ctx: PythonRuleContext, annotation: Node): string | und
   }
   const r = t ? ctx.scope.resolve(t) : undefined;
   if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
-  return CLASS_OF_CONSTRUCTOR[r.name] || undefined;
+  return constructedClass(r.name);
 }
+
+/** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
+function constructedClass(name: string): string | undefined {
+  return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : undefined);
+}
+
+/** Methods that make another object of a known class: method → [receiver class, result class]. */
+const MADE_BY: Readonly<Record<string, readonly [string, string]>> = {
+  get_waiter: ['boto3.client', 'boto3.Waiter'],
+  open_sftp: ['paramiko.SSHClient', 'paramiko.SFTPClient'],
+};
 
 /** The name node an annotation's class is written with: through `type`, `X | None`, `Optional[X]`, `Annotated[X, ...]` and `X[...]`. */
 function annotatedClassNode(annotation: Node | null | undefined, depth: number): Node | undefined {
@@ -607,13 +639,14 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   // receiver's class does not matter (except on a boto3 client, whose every API call blocks).
   const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
   if (last === undefined) return undefined;
-  if (!BLOCKING_METHOD_NAMES.has(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last))) return undefined;
+  if (!BLOCKING_METHOD_NAMES.has(last) && !KUBE_METHOD.test(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last))) return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
   const cls = receiverClass(ctx, receiver);
-  const api = cls === 'boto3.client' && !AWS_LOCAL.has(method) ? AWS : cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
+  const api =
+    cls === 'boto3.client' && !AWS_LOCAL.has(method) ? AWS : cls === 'kubernetes.client.Api' ? (KUBE_METHOD.test(method) ? KUBE : undefined) : cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
   if (!api || !cls) return undefined;
   // `blocking=False`, `timeout=`: a thread primitive that does not wait. An HTTP `timeout=` only
   // bounds the wait.

@@ -37,6 +37,9 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'asyncpg.connect': { what: 'asyncpg connection', close: ['close', 'terminate'], awaited: true, asyncWith: false, noWith: true },
   'asyncpg.create_pool': { what: 'asyncpg pool', close: ['close', 'terminate'], awaited: true, asyncWith: true },
   'aiofiles.open': { what: 'aiofiles file', close: ['close'], awaited: true, asyncWith: true },
+  'asyncssh.connect': { what: 'asyncssh connection', close: ['close', 'abort'], awaited: true, asyncWith: true },
+  'aiodocker.Docker': { what: 'aiodocker client', close: ['close'], awaited: false, asyncWith: true },
+  'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true },
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
 };
 

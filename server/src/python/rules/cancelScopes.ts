@@ -227,9 +227,18 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     const watched = new Set(list ? [list.text, ...sourcesOf(ctx, list)] : [task.text]);
     // Any later mention hands the task on (await, gather, wait, return, a container...), except
     // a log line or a print, which only record it.
+    // In a cancel loop, the loop variable mentioned after the cancel in the same turn (`task.cancel();
+    // await task`) waits for that task.
+    const loopBody = list && loopTarget ? loopTarget.parent : undefined;
     const later =
       !(list === undefined && leavesRightAfter(call, task.text)) &&
-      owner.node.descendantsOfType('identifier').some((id) => id !== null && watched.has(id.text) && id.startIndex > call.endIndex && !onlyLogged(id));
+      owner.node.descendantsOfType('identifier').some(
+        (id) =>
+          id !== null &&
+          id.startIndex > call.endIndex &&
+          !onlyLogged(id) &&
+          (watched.has(id.text) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),
+      );
     // A mention earlier inside an enclosing loop also runs after the cancel.
     const inLoopBefore = enclosingLoops(call).some((loop) =>
       loop.descendantsOfType('identifier').some((id) => id !== null && id.text === task.text && id.startIndex < call.startIndex && id.id !== task.id && isAwaitedUse(id)),

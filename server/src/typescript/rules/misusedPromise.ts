@@ -162,11 +162,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
 
   const shown = (node: Node): string => shownText(ctx, node, 50);
 
-  const reportVoid = (fnNode: Node, where: string): void => {
-    if (checked.has(fnNode)) return;
+  /** `judged`: whether the function may reject was already decided (a choice between functions). */
+  const reportVoid = (fnNode: Node, where: string, judged = false): void => {
+    if (checked.has(fnNode) && !judged) return;
     checked.add(fnNode);
     // An effect's callback may return only a clean-up function: any promise breaks that contract.
-    if (!isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode)) return;
+    if (!judged && !isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode)) return;
     ctx.report({
       message: `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
       range: headRange(fnNode),
@@ -317,28 +318,35 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const checkContextual = (value: Node | null | undefined, where: string): void => {
     if (!value || checked.has(value)) return;
     const v = unwrap(value);
-    // A choice between functions (`flag ? persist : logOnly`): each branch has the same expected type.
+    // A choice between functions (`flag ? persist : logOnly`): each branch has the same expected
+    // type; one promise-returning branch that could reject is enough (reported once, on the choice).
     if (v.type === 'ConditionalExpression') {
       checked.add(value);
-      checkContextual(v.consequent, where);
-      checkContextual(v.alternate, where);
+      const branch = [v.consequent, v.alternate].find((b) => misusedWhereVoidExpected(b) && !neverRejects(b));
+      if (branch) reportVoid(value, where, true);
       return;
     }
+    if (misusedWhereVoidExpected(value)) reportVoid(value, where);
+  };
+
+  /** A promise-returning function given where the expected (contextual) type is a void-returning function. */
+  const misusedWhereVoidExpected = (value: Node): boolean => {
+    const v = unwrap(value);
     // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, or a call
     // that returns a function (`makeHandler()`).
-    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression') return;
+    if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression') return false;
     // The expected type first: most values have none that is a void function, and typing the
     // value itself (resolving a call) costs more.
     const s = types();
     const tsNode = s?.tsNodeFor(value);
-    if (!s || !tsNode || !ts.isExpression(tsNode)) return;
+    if (!s || !tsNode || !ts.isExpression(tsNode)) return false;
     const contextual = s.checker.getContextualType(tsNode);
-    if (!contextual || !isVoidReturningFunctionType(s.checker, contextual, tsNode)) return;
+    if (!contextual || !isVoidReturningFunctionType(s.checker, contextual, tsNode)) return false;
     if (v.type === 'CallExpression') {
       const type = s.checker.getTypeAtLocation(tsNode);
-      if (type.getCallSignatures().length === 0 && !(type.isUnion() && type.types.every((u) => u.getCallSignatures().length > 0))) return;
+      if (type.getCallSignatures().length === 0 && !(type.isUnion() && type.types.every((u) => u.getCallSignatures().length > 0))) return false;
     }
-    if (returnsPromise(value)) reportVoid(value, where);
+    return returnsPromise(value);
   };
 
   const checkInheritedMembers = (cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): void => {

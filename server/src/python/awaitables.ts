@@ -879,24 +879,35 @@ export class AwaitableResolver {
 
   /** A class named (as written) inside `module`: defined there or imported into it from the project. */
   private classInModule(written: string, module: ModuleSummary): { cls: ClassSummary; module: ModuleSummary } | undefined {
-    const parts = written.split('.');
-    if (parts.length === 1) {
-      const local = module.classes.get(written);
-      if (local) return { cls: local, module };
-      const imp = module.imports.get(written) ?? module.typeImports.get(written);
-      if (imp?.name) {
-        const t = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
-        if (t?.kind === 'class') return { cls: t.cls, module: t.module };
-      }
-      return undefined;
-    }
-    const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);
-    if (!imp) return undefined;
-    const base = imp.name ? `${imp.module ? `${imp.module}.` : ''}${imp.name}` : imp.module;
-    const modPath = [base, ...parts.slice(1, -1)].join('.');
-    const t = this.projectMember(modPath, imp.level, parts[parts.length - 1], 0, module.path);
+    const local = written.includes('.') ? undefined : module.classes.get(written);
+    if (local) return { cls: local, module };
+    const t = this.memberImportedInto(written, module, true);
     return t?.kind === 'class' ? { cls: t.cls, module: t.module } : undefined;
   }
+
+  /**
+   * The project member a name written in `module` refers to through its imports: `Repo` with
+   * `from .repos import Repo`, `repos.Repo` with `from . import repos`. `typeOnly`: imports
+   * under `if TYPE_CHECKING:` count too (for names used in annotations).
+   */
+  private memberImportedInto(written: string, module: ModuleSummary, typeOnly: boolean): ReturnType<AwaitableResolver['projectMember']> {
+    const parts = written.split('.');
+    const imp = module.imports.get(parts[0]) ?? (typeOnly ? module.typeImports.get(parts[0]) : undefined);
+    if (!imp) return undefined;
+    if (parts.length === 1) return imp.name ? this.projectMember(imp.module, imp.level, imp.name, 0, module.path) : undefined;
+    const base = imp.name ? `${imp.module ? `${imp.module}.` : ''}${imp.name}` : imp.module;
+    return this.projectMember([base, ...parts.slice(1, -1)].join('.'), imp.level, parts[parts.length - 1], 0, module.path);
+  }
+
+
+  /** A project function named as written in `module` (`build_http`, `factories.build_http`), defined there or imported. */
+  private functionInModule(written: string, module: ModuleSummary): { fn: FunctionSummary; module: ModuleSummary } | undefined {
+    const local = written.includes('.') ? undefined : module.functions.get(written);
+    if (local) return { fn: local, module };
+    const t = this.memberImportedInto(written, module, false);
+    return t?.kind === 'function' ? { fn: t.fn, module: t.module } : undefined;
+  }
+
 
   /** The class a name refers to at `at` (project class or library class), if it names one. */
   private classByName(written: string, at: Node): KnownClass | undefined {
@@ -1234,6 +1245,16 @@ export class AwaitableResolver {
       this.aliasHops++;
       try {
         return this.classFromText(alias.cls, alias.module);
+      } finally {
+        this.aliasHops--;
+      }
+    }
+    // `self.http = build_http(...)` with `def build_http(...) -> HttpClient`: what the factory gives.
+    const factory = awaited || this.aliasHops > MAX_HOPS ? undefined : this.functionInModule(written, module);
+    if (factory && !factory.fn.isAsync && factory.fn.returns) {
+      this.aliasHops++;
+      try {
+        return this.classFromText(factory.fn.returns, factory.module);
       } finally {
         this.aliasHops--;
       }

@@ -279,7 +279,7 @@ export class PythonProjectIndex {
           const [module, name] = ref.attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, ref.attribute];
           if (!name) continue;
           const file = this.resolveModule(abs, module, binding.level);
-          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine });
+          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine, signal: ref.signal });
         }
       } catch {
         // unparsable: no routes known
@@ -298,7 +298,8 @@ export class PythonProjectIndex {
    * Whether a routing module next to `filePath` (in its folder or the folder above: `routes.py`,
    * Django's `urls.py`, `app.py`, ...) registers its function `name` as a request handler by a
    * call (`app.router.add_get('/x', handlers.index)`, `path('x/', views.index)`); with
-   * `coroutineOnly`, only by a registration that requires a coroutine function (aiohttp's).
+   * `coroutineOnly`, by any registration that requires a coroutine function (aiohttp's routes
+   * and application signals).
    */
   registeredNextDoor(filePath: string, name: string, coroutineOnly = false): boolean {
     const self = path.resolve(filePath);
@@ -307,7 +308,7 @@ export class PythonProjectIndex {
       for (const file of ROUTING_MODULES) {
         const candidate = path.join(dir, file);
         if (candidate === self) continue;
-        if (this.routesOf(candidate).some((r) => r.file === self && r.name === name && (!coroutineOnly || r.coroutine))) return true;
+        if (this.routesOf(candidate).some((r) => r.file === self && r.name === name && (coroutineOnly ? r.coroutine : !r.signal))) return true;
       }
     }
     return false;
@@ -627,15 +628,17 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
 export interface Route {
   file: string;
   name: string;
-  /** Registered by aiohttp (`add_get`, `web.get`...), which requires a coroutine function. */
+  /** Registered by aiohttp (`add_get`, `web.get`, `on_startup.append`...), which requires a coroutine function. */
   coroutine: boolean;
+  /** An application signal handler (`app.on_startup.append(init)`), run once: no request handler. */
+  signal?: boolean;
 }
 
 /** Modules that usually register the handlers of the modules next to them. */
 const ROUTING_MODULES = ['routes.py', 'urls.py', 'routing.py', 'app.py', 'main.py', 'server.py', 'web.py', 'api.py', 'application.py', 'asgi.py', '__init__.py'];
 
 /** Text without which a module registers no handler by a call. */
-const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(/;
+const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(|\.on_\w+\.append\s*\(/;
 /** Methods that register a handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
 const ROUTE_REGISTRARS = new Set([
   'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
@@ -644,6 +647,8 @@ const ROUTE_REGISTRARS = new Set([
 /** aiohttp's registering methods and route functions (as written), which require a coroutine function. */
 const AIOHTTP_REGISTRARS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_view']);
 const AIOHTTP_ROUTE_FUNCTIONS = /^web\.(get|post|put|patch|delete|head|route|view)$/;
+/** aiohttp application signals, whose handlers it awaits: `app.on_startup.append(init)`. */
+export const AIOHTTP_SIGNALS = /\.on_(startup|shutdown|cleanup|response_prepare)$/;
 /** Functions that make a route from a handler argument: aiohttp's `web.get`, Starlette's `Route`, Django's `path`. */
 const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
 
@@ -656,12 +661,17 @@ const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(rou
 export function routeReferences(
   calls: readonly (Node | null)[],
   makesRoute: (call: Node, fn: Node) => boolean = (_call, fn) => ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, '')),
-): { local: string; attribute?: string; coroutine: boolean }[] {
-  const out: { local: string; attribute?: string; coroutine: boolean }[] = [];
+): { local: string; attribute?: string; coroutine: boolean; signal?: boolean }[] {
+  const out: { local: string; attribute?: string; coroutine: boolean; signal?: boolean }[] = [];
   for (const call of calls) {
     const fn = call?.childForFieldName('function');
     if (!call || !fn) continue;
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    // `app.on_startup.append(init)`: an aiohttp signal handler, awaited at start-up (no request handler).
+    if (method === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) {
+      for (const handler of handlerArguments(call)) out.push({ ...handler, coroutine: true, signal: true });
+      continue;
+    }
     if (!(method && ROUTE_REGISTRARS.has(method)) && !makesRoute(call, fn)) continue;
     const coroutine = (method !== undefined && AIOHTTP_REGISTRARS.has(method)) || AIOHTTP_ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, ''));
     for (const handler of handlerArguments(call)) out.push({ ...handler, coroutine });
@@ -765,7 +775,8 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
             summary.instances.set(name, prev === undefined || prev === ctor ? ctor : '');
             summary.typeAliases.delete(name);
             const annotated = left?.type === 'identifier' && right && (right.type === 'subscript' || right.type === 'generic_type') ? annotatedType(right) : undefined;
-            const aliased = annotated && classNameOfAnnotation(annotated);
+            // `R = TypeVar("R", bound=Repository)`: a name typed `R` holds a `Repository`.
+            const aliased = (annotated && classNameOfAnnotation(annotated)) || (left?.type === 'identifier' && right ? typeVarBound(right) : undefined);
             if (aliased) summary.typeAliases.set(name, aliased);
             typeValue(name, left?.type === 'identifier' && right && TYPE_EXPRESSIONS.has(right.type) ? right : null);
           }
@@ -800,6 +811,15 @@ export function typeAliasParts(stmt: Node): { name: string; value: Node | null }
   const [left, right] = stmt.namedChildren;
   if (!left) return undefined;
   return { name: left.text, value: (right?.type === 'type' ? right.namedChildren[0] : right) ?? null };
+}
+
+/** The class a `TypeVar("R", bound=Repository)` call is bound to (`bound="Repository"` too), if any. */
+function typeVarBound(value: Node): string | undefined {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  if (!fn || !/^((typing|typing_extensions)\.)?TypeVar$/.test(fn.text)) return undefined;
+  const bound = value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'bound');
+  const target = bound?.childForFieldName('value');
+  return target ? classNameOfAnnotation(target) : undefined;
 }
 
 /** Expressions that can be a type: `Callable[...]`, `A | B`. */

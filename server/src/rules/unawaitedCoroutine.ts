@@ -87,7 +87,7 @@ export const unawaitedCoroutine: Rule = {
       '',
       'Receivers of project classes are recognised from `Repo()`, `self.x = Repo()`, a plain factory of',
       'the file or imported from another module of the project annotated `-> Repo` (`ctx(request).orders`',
-      'with `def ctx(request) -> AppContext`), the awaited result of a project coroutine function or method',
+      'with `def ctx(request) -> AppContext`; also when assigned to `self.x`), the awaited result of a project coroutine function or method',
       'annotated `-> Repo` (`db = await self._conn()`; library classes too, `-> aiosqlite.Connection`),',
       'annotations (`Repo`, `"Repo"`, `Optional[Repo]`, `Repo | None`,',
       '`Annotated[Repo, Depends(...)]`, a `TypeVar` bound to a class (`R = TypeVar("R", bound=Repo)`),',

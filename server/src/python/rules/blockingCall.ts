@@ -412,7 +412,24 @@ function annotationClass(ctx: PythonRuleContext, annotation: Node): string | und
   }
   const r = t ? ctx.scope.resolve(t) : undefined;
   if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
-  return constructedClass(r.name);
+  return constructedClass(r.name) ?? (r.via === 'import' && t && typeOf(t) === 'identifier' ? importedAliasClass(ctx, r.name) : undefined);
+}
+
+/**
+ * The class of a type alias imported from another module of the project: `LegacyHttp` from
+ * `app.deps`, where `LegacyHttp = Annotated[requests.Session, Depends(get_legacy)]`.
+ */
+function importedAliasClass(ctx: PythonRuleContext, qualified: string): string | undefined {
+  const level = /^\.*/.exec(qualified)![0].length;
+  const parts = qualified.slice(level).split('.');
+  if (parts.length < 2) return undefined;
+  const file = ctx.project.resolveModule(ctx.filePath, parts.slice(0, -1).join('.'), level);
+  const summary = file ? ctx.project.summary(file) : undefined;
+  const written = summary?.typeAliases.get(parts[parts.length - 1]);
+  if (!summary || !written) return undefined;
+  const [head, ...rest] = written.split('.');
+  const imp = summary.imports.get(head) ?? summary.typeImports.get(head);
+  return imp && imp.level === 0 ? constructedClass([imp.name ? `${imp.module}.${imp.name}` : imp.module, ...rest].join('.')) : undefined;
 }
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */

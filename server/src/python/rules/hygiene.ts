@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
-import { handlerArguments, isAsyncFunction } from '../project';
+import { AIOHTTP_SIGNALS, handlerArguments, isAsyncFunction } from '../project';
 import { assignedValue, callArguments, field, nodesOfType, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
@@ -46,11 +46,21 @@ function hasOwnCheckpoint(fn: Node): boolean {
 /** aiohttp's registrations that require a coroutine function: routes and application signals. */
 const AIOHTTP_ROUTE_METHODS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view']);
 const AIOHTTP_WEB_ROUTES = /^aiohttp\.web\.(get|post|put|patch|delete|head|route|view)$/;
-const AIOHTTP_SIGNALS = /\.on_(startup|shutdown|cleanup|response_prepare)$/;
 
-/** Names of functions of the file registered with aiohttp by a call: `app.router.add_get("/", index)`, `web.get("/", index)`, `app.on_startup.append(init)`. */
-function aiohttpRegistered(ctx: PythonRuleContext): Set<string> {
+/**
+ * Names of functions of the file registered by a call where the framework awaits them: aiohttp's
+ * `app.router.add_get("/", index)`, `web.get("/", index)`, `app.on_startup.append(init)`,
+ * aiohttp_jinja2's `context_processors=[...]`, BlackSheep's `app.on_start += init`.
+ */
+function awaitedRegistrations(ctx: PythonRuleContext): Set<string> {
   const names = new Set<string>();
+  if (/\bblacksheep\b/.test(ctx.text)) {
+    for (const a of nodesOfType(ctx.tree.rootNode, 'augmented_assignment')) {
+      const left = field(a, 'left');
+      const right = field(a, 'right');
+      if (left?.type === 'attribute' && /^(on_start|after_start|on_stop)$/.test(field(left, 'attribute')?.text ?? '') && right?.type === 'identifier') names.add(right.text);
+    }
+  }
   if (!/\baiohttp\b/.test(ctx.text)) return names;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = call.childForFieldName('function');
@@ -60,11 +70,23 @@ function aiohttpRegistered(ctx: PythonRuleContext): Set<string> {
       (method !== undefined && AIOHTTP_ROUTE_METHODS.has(method)) ||
       (method === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) ||
       ((fn.type === 'attribute' || fn.type === 'identifier') && AIOHTTP_WEB_ROUTES.test(ctx.scope.resolve(fn)?.name ?? ''));
-    if (!registers) continue;
+    if (!registers) {
+      // `aiohttp_jinja2.setup(app, loader=..., context_processors=[user_processor])`: each is awaited per render.
+      const processors = callArguments(call).find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'context_processors');
+      const list = processors ? field(processors, 'value') : null;
+      for (const item of list?.type === 'list' || list?.type === 'tuple' ? list.namedChildren : []) if (item?.type === 'identifier') names.add(item.text);
+      continue;
+    }
     for (const handler of handlerArguments(call)) if (handler.attribute === undefined) names.add(handler.local);
   }
   return names;
 }
+
+/**
+ * Falcon's ASGI app awaits its resources' responders (`on_get`, `on_post_item`, ...) and its
+ * middleware's `process_*` methods: a plain def there is refused at start-up.
+ */
+const FALCON_ASYNC_METHODS = /^(on_(get|post|put|patch|delete|head|options|websocket)(_\w+)?|process_(request|resource|response|startup|shutdown|request_ws|resource_ws))$/;
 
 /** Module-level hooks of Home Assistant integrations and platforms, which it calls by name and awaits. */
 const HA_HOOKS = /^async_(setup|setup_entry|setup_platform|unload_entry|migrate_entry|remove_entry|remove_config_entry_device|reset_platform|get_config_entry_diagnostics|get_device_diagnostics|get_(triggers|actions|conditions)|get_(trigger|action|condition)_capabilities|attach_trigger|validate_(trigger|action|condition)_config|call_action_from_config|condition_from_config|get_service|get_media_source|register|get_options_flow|setup_services|get_engine|describe_events|validate_config)$/;
@@ -88,7 +110,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     // Registered with aiohttp by a call (`app.router.add_get("/healthz", healthz)`,
     // `app.on_startup.append(init)`): aiohttp requires a coroutine function there.
     // Also by a routing module next to it (`app.router.add_get("/healthz", handlers.healthz)` in app.py).
-    if (fn.parent?.type === 'module' && ((registered ??= aiohttpRegistered(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
+    if (fn.parent?.type === 'module' && ((registered ??= awaitedRegistrations(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
+    if (fn.parent?.parent?.type === 'class_definition' && FALCON_ASYNC_METHODS.test(name.text) && /\bfalcon\b/.test(ctx.text)) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),

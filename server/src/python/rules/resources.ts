@@ -46,6 +46,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
 const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic']);
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
+/** Route decorators imported as functions: Litestar's and BlackSheep's `@get("/x")` (also in controllers). */
+const ROUTE_FUNCTION_DECORATOR = /^(litestar(\.handlers)?|blacksheep(\.server\.routing)?)\.(get|post|put|patch|delete|head|route|websocket)$/;
 /** Message handlers of chat-bot frameworks (aiogram's `@router.message(...)`, discord.py's `@bot.command()`): run for every message. */
 const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp]> = [
   [/\baiogram\b/, /\.(message|callback_query|inline_query|edited_message|channel_post|chosen_inline_result)$/],
@@ -772,7 +774,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
       // What each decorator applies: `app.get` for `@app.get("/")`.
       const applied = (decorated?.namedChildren ?? []).map((d) => (d?.type === 'decorator' ? decoratorTarget(d) : null)).filter((e): e is Node => !!e);
-      const isHandler = applied.some((e) => e.type === 'attribute' && ROUTE_DECORATOR.test(e.text));
+      const isHandler = applied.some(
+        (e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')),
+      );
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
       const onMessage = applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text)));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;

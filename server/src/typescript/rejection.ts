@@ -315,10 +315,27 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
       if (value && !ts.isLiteralExpression(value) && value.kind !== ts.SyntaxKind.NullKeyword && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
     }
   }
-  let fn: ts.Node | undefined = skipParens(call.arguments[0]);
-  // `Promise.resolve().then(flush)`: the plain function of the program it names.
+  return plainCallbackNeverRejects(checker, call.arguments[0]);
+}
+
+/**
+ * `uploadAll(files).then(cb)` with `uploadAll` a function of the program that cannot reject (it
+ * only forwards to `Promise.allSettled(...)`), and a plain callback: the chain cannot reject.
+ */
+export function thenOnCallNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
+  const receiver = skipParens(callee.expression);
+  return ts.isCallExpression(receiver) && ts.isIdentifier(skipParens(receiver.expression)) && callNeverRejects(checker, receiver) && plainCallbackNeverRejects(checker, call.arguments[0]);
+}
+
+/**
+ * A plain (not async) callback, written in place or a function of the program named
+ * (`.then(flush)`): it rejects the chain only by throwing, as a queueMicrotask() callback would crash.
+ */
+function plainCallbackNeverRejects(checker: ts.TypeChecker, arg: ts.Expression): boolean {
+  let fn: ts.Node | undefined = skipParens(arg);
   if (ts.isIdentifier(fn)) fn = functionOfSymbol(checker.getSymbolAtLocation(fn));
-  // A plain callback: it rejects the chain only by throwing, as a queueMicrotask() callback would crash.
   return !!fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)) && !hasAsyncModifier(fn) && functionNeverRejects(checker, fn, 0, false);
 }
 

@@ -1302,7 +1302,9 @@ function checkListener(
     const perTurn = referencesIn(target).some((id) => inLoop.has(id.name));
     if (!perTurn && !assignedBefore(ctx, loop, target, call)) where = 'on every turn of a loop';
   }
-  if (!where && fn && isAsyncContext(fn) && !runsOnce(ctx, fn) && !loop) {
+  // A loop over event names (`for (const ev of EVENTS) document.addEventListener(ev, bump)`) adds
+  // a different listener per turn: the call as a whole is judged, as without the loop.
+  if (!where && fn && isAsyncContext(fn) && !runsOnce(ctx, fn) && (!loop || event === undefined)) {
     let declared = fnDeclared.get(fn);
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;

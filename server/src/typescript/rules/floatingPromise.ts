@@ -8,7 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens } from '../rejection';
+import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, enclosingFunction, endsProcess, isFunction, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
@@ -55,7 +55,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
     if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
-    return (returned || iife || !enclosingFunction(where)?.async) && callNeverRejects(s.checker, tsCall);
+    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall));
   };
 
   /**

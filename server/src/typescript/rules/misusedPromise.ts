@@ -376,6 +376,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         thenable = returnsPromise(member.value);
       }
       if (!thenable) continue;
+      // An async member whose every await is guarded cannot reject (Angular's `async ngOnInit()`
+      // with a try/catch that shows the error): callers through the base type lose nothing.
+      if (member.type === 'MethodDefinition' ? functionNeverRejects(checker, memberTs) : !!member.value && neverRejects(member.value)) continue;
       const base = bases.find((b) => {
         const prop = checker.getPropertyOfType(b, name);
         return !!prop && !isThrowingStub(prop) && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);

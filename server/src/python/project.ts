@@ -271,7 +271,8 @@ export class PythonProjectIndex {
         for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
           if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
         }
-        for (const ref of routeReferences(tree.rootNode.descendantsOfType('call'))) {
+        const refs = [...routeReferences(tree.rootNode.descendantsOfType('call')), ...awaitedHookReferences(tree.rootNode).map((r) => ({ ...r, coroutine: true, signal: true }))];
+        for (const ref of refs) {
           const binding = imports.get(ref.local);
           if (!binding) continue;
           // `from .views import index` → (views, index); `from . import views` + `views.index`;
@@ -279,7 +280,7 @@ export class PythonProjectIndex {
           const [module, name] = ref.attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, ref.attribute];
           if (!name) continue;
           const file = this.resolveModule(abs, module, binding.level);
-          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine, signal: ref.signal });
+          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine, signal: 'signal' in ref });
         }
       } catch {
         // unparsable: no routes known
@@ -638,7 +639,7 @@ export interface Route {
 const ROUTING_MODULES = ['routes.py', 'urls.py', 'routing.py', 'app.py', 'main.py', 'server.py', 'web.py', 'api.py', 'application.py', 'asgi.py', '__init__.py'];
 
 /** Text without which a module registers no handler by a call. */
-const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(|\.on_\w+\.append\s*\(/;
+const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(|\.on_\w+\.append\s*\(|context_processors|\.(on_start|after_start|on_stop)\s*\+=/;
 /** Methods that register a handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
 const ROUTE_REGISTRARS = new Set([
   'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view', 'add_api_route',
@@ -648,7 +649,7 @@ const ROUTE_REGISTRARS = new Set([
 const AIOHTTP_REGISTRARS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_view']);
 const AIOHTTP_ROUTE_FUNCTIONS = /^web\.(get|post|put|patch|delete|head|route|view)$/;
 /** aiohttp application signals, whose handlers it awaits: `app.on_startup.append(init)`. */
-export const AIOHTTP_SIGNALS = /\.on_(startup|shutdown|cleanup|response_prepare)$/;
+const AIOHTTP_SIGNALS = /\.on_(startup|shutdown|cleanup|response_prepare)$/;
 /** Functions that make a route from a handler argument: aiohttp's `web.get`, Starlette's `Route`, Django's `path`. */
 const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(routing\.)?(Route|WebSocketRoute|APIRoute|APIWebSocketRoute)|(urls\.)?(path|re_path))$/;
 
@@ -661,23 +662,51 @@ const ROUTE_FUNCTIONS = /^(web\.(get|post|put|patch|delete|head|route|view)|(rou
 export function routeReferences(
   calls: readonly (Node | null)[],
   makesRoute: (call: Node, fn: Node) => boolean = (_call, fn) => ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, '')),
-): { local: string; attribute?: string; coroutine: boolean; signal?: boolean }[] {
-  const out: { local: string; attribute?: string; coroutine: boolean; signal?: boolean }[] = [];
+): { local: string; attribute?: string; coroutine: boolean }[] {
+  const out: { local: string; attribute?: string; coroutine: boolean }[] = [];
   for (const call of calls) {
     const fn = call?.childForFieldName('function');
     if (!call || !fn) continue;
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    // `app.on_startup.append(init)`: an aiohttp signal handler, awaited at start-up (no request handler).
-    if (method === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) {
-      for (const handler of handlerArguments(call)) out.push({ ...handler, coroutine: true, signal: true });
-      continue;
-    }
     if (!(method && ROUTE_REGISTRARS.has(method)) && !makesRoute(call, fn)) continue;
     const coroutine = (method !== undefined && AIOHTTP_REGISTRARS.has(method)) || AIOHTTP_ROUTE_FUNCTIONS.test(fn.text.replace(/\s+/g, ''));
     for (const handler of handlerArguments(call)) out.push({ ...handler, coroutine });
   }
   return out;
 }
+
+/**
+ * Functions a module hands to a framework that awaits them outside any request: aiohttp's
+ * application signals (`app.on_startup.append(init)`), aiohttp_jinja2's
+ * `context_processors=[...]` (awaited per render), BlackSheep's events (`app.on_start += init`).
+ */
+export function awaitedHookReferences(root: Node): { local: string; attribute?: string }[] {
+  const out: { local: string; attribute?: string }[] = [];
+  const named = (value: Node | null | undefined): void => {
+    if (value?.type === 'identifier') out.push({ local: value.text });
+    else if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
+      out.push({ local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text });
+    }
+  };
+  for (const call of root.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function');
+    if (!call || !fn) continue;
+    if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) {
+      out.push(...handlerArguments(call));
+      continue;
+    }
+    const processors = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'context_processors');
+    const list = processors?.childForFieldName('value');
+    if (list?.type === 'list' || list?.type === 'tuple') for (const item of list.namedChildren) named(item);
+  }
+  for (const a of root.descendantsOfType('augmented_assignment')) {
+    const left = a?.childForFieldName('left');
+    if (left?.type === 'attribute' && BLACKSHEEP_EVENTS.test(left.childForFieldName('attribute')?.text ?? '')) named(a!.childForFieldName('right'));
+  }
+  return out;
+}
+
+const BLACKSHEEP_EVENTS = /^(on_start|after_start|on_stop)$/;
 
 /** The functions a registering call is handed, as written: `index` (`{ local }`) or `views.index` (`{ local, attribute }`). */
 export function handlerArguments(call: Node): { local: string; attribute?: string }[] {

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
-import { AIOHTTP_SIGNALS, handlerArguments, isAsyncFunction } from '../project';
+import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import { assignedValue, callArguments, field, nodesOfType, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
@@ -43,40 +43,25 @@ function hasOwnCheckpoint(fn: Node): boolean {
   return false;
 }
 
-/** aiohttp's registrations that require a coroutine function: routes and application signals. */
+/** aiohttp's route registrations, which require a coroutine function. */
 const AIOHTTP_ROUTE_METHODS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route', 'add_view']);
 const AIOHTTP_WEB_ROUTES = /^aiohttp\.web\.(get|post|put|patch|delete|head|route|view)$/;
 
 /**
- * Names of functions of the file registered by a call where the framework awaits them: aiohttp's
- * `app.router.add_get("/", index)`, `web.get("/", index)`, `app.on_startup.append(init)`,
- * aiohttp_jinja2's `context_processors=[...]`, BlackSheep's `app.on_start += init`.
+ * Names of functions of the file registered where the framework awaits them: aiohttp's
+ * `app.router.add_get("/", index)`, `web.get("/", index)`, and the hooks of awaitedHookReferences
+ * (`app.on_startup.append(init)`, aiohttp_jinja2's `context_processors=[...]`, BlackSheep's `app.on_start += init`).
  */
 function awaitedRegistrations(ctx: PythonRuleContext): Set<string> {
   const names = new Set<string>();
-  if (/\bblacksheep\b/.test(ctx.text)) {
-    for (const a of nodesOfType(ctx.tree.rootNode, 'augmented_assignment')) {
-      const left = field(a, 'left');
-      const right = field(a, 'right');
-      if (left?.type === 'attribute' && /^(on_start|after_start|on_stop)$/.test(field(left, 'attribute')?.text ?? '') && right?.type === 'identifier') names.add(right.text);
-    }
-  }
-  if (!/\baiohttp\b/.test(ctx.text)) return names;
+  if (!/\b(aiohttp|blacksheep)\b/.test(ctx.text)) return names;
+  for (const hook of awaitedHookReferences(ctx.tree.rootNode)) if (hook.attribute === undefined) names.add(hook.local);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = call.childForFieldName('function');
     if (!fn) continue;
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    const registers =
-      (method !== undefined && AIOHTTP_ROUTE_METHODS.has(method)) ||
-      (method === 'append' && AIOHTTP_SIGNALS.test(fn.childForFieldName('object')?.text ?? '')) ||
-      ((fn.type === 'attribute' || fn.type === 'identifier') && AIOHTTP_WEB_ROUTES.test(ctx.scope.resolve(fn)?.name ?? ''));
-    if (!registers) {
-      // `aiohttp_jinja2.setup(app, loader=..., context_processors=[user_processor])`: each is awaited per render.
-      const processors = callArguments(call).find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'context_processors');
-      const list = processors ? field(processors, 'value') : null;
-      for (const item of list?.type === 'list' || list?.type === 'tuple' ? list.namedChildren : []) if (item?.type === 'identifier') names.add(item.text);
-      continue;
-    }
+    const registers = (method !== undefined && AIOHTTP_ROUTE_METHODS.has(method)) || ((fn.type === 'attribute' || fn.type === 'identifier') && AIOHTTP_WEB_ROUTES.test(ctx.scope.resolve(fn)?.name ?? ''));
+    if (!registers) continue;
     for (const handler of handlerArguments(call)) if (handler.attribute === undefined) names.add(handler.local);
   }
   return names;
@@ -86,7 +71,15 @@ function awaitedRegistrations(ctx: PythonRuleContext): Set<string> {
  * Falcon's ASGI app awaits its resources' responders (`on_get`, `on_post_item`, ...) and its
  * middleware's `process_*` methods: a plain def there is refused at start-up.
  */
-const FALCON_ASYNC_METHODS = /^(on_(get|post|put|patch|delete|head|options|websocket)(_\w+)?|process_(request|resource|response|startup|shutdown|request_ws|resource_ws))$/;
+const FALCON_RESPONDER = /^on_(get|post|put|patch|delete|head|options|websocket)(_\w+)?$|^process_(request|resource|response|request_ws|resource_ws)$/;
+const FALCON_LIFESPAN = /^process_(startup|shutdown)$/;
+
+/** A method of Falcon's shape: a responder or middleware method taking `(self, req, resp, ...)`, or `process_startup(self, scope, event)`. */
+function falconMethod(fn: Node, name: string): boolean {
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).map((p) => (p?.type === 'identifier' ? p.text : (p?.childForFieldName('name') ?? p?.namedChildren[0])?.text));
+  if (FALCON_RESPONDER.test(name)) return /^req(uest)?$/.test(params[1] ?? '') && /^resp(onse)?$/.test(params[2] ?? '');
+  return FALCON_LIFESPAN.test(name) && params[1] === 'scope' && params[2] === 'event';
+}
 
 /** Module-level hooks of Home Assistant integrations and platforms, which it calls by name and awaits. */
 const HA_HOOKS = /^async_(setup|setup_entry|setup_platform|unload_entry|migrate_entry|remove_entry|remove_config_entry_device|reset_platform|get_config_entry_diagnostics|get_device_diagnostics|get_(triggers|actions|conditions)|get_(trigger|action|condition)_capabilities|attach_trigger|validate_(trigger|action|condition)_config|call_action_from_config|condition_from_config|get_service|get_media_source|register|get_options_flow|setup_services|get_engine|describe_events|validate_config)$/;
@@ -111,7 +104,7 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     // `app.on_startup.append(init)`): aiohttp requires a coroutine function there.
     // Also by a routing module next to it (`app.router.add_get("/healthz", handlers.healthz)` in app.py).
     if (fn.parent?.type === 'module' && ((registered ??= awaitedRegistrations(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
-    if (fn.parent?.parent?.type === 'class_definition' && FALCON_ASYNC_METHODS.test(name.text) && /\bfalcon\b/.test(ctx.text)) continue;
+    if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),

@@ -47,7 +47,7 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
 const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic']);
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
 /** Route decorators imported as functions: Litestar's and BlackSheep's `@get("/x")` (also in controllers). */
-const ROUTE_FUNCTION_DECORATOR = /^(litestar(\.handlers)?|blacksheep(\.server\.routing)?)\.(get|post|put|patch|delete|head|route|websocket)$/;
+const ROUTE_FUNCTION_DECORATOR = /^(litestar(\.handlers)?|blacksheep(\.server\.(routing|controllers))?)\.(get|post|put|patch|delete|head|route|websocket)$/;
 /** Message handlers of chat-bot frameworks (aiogram's `@router.message(...)`, discord.py's `@bot.command()`): run for every message. */
 const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp]> = [
   [/\baiogram\b/, /\.(message|callback_query|inline_query|edited_message|channel_post|chosen_inline_result)$/],

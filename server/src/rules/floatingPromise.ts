@@ -68,7 +68,8 @@ export const floatingPromise: Rule = {
       '`expect(p).to.eventually.equal(1)`) still floats; a function whose `finally` calls',
       '`process.exit()`; a call in sync mode (`list({ file, sync: true })`); a callback-or-promise',
       'API given its callback (a Node-style `(err, ...) =>` last argument, a completion callback named',
-      '`done`/`cb`/`callback`/`next` given to anything but `then`/`catch`/`finally`, or a result typed as a',
+      '`done`/`cb`/`callback` given to anything but `then`/`catch`/`finally` — not Express\'s `next`: an async',
+      'handler called as `fn(req, res, next)` does not pass its rejection on —, or a result typed as a',
       'promise or nothing; its result is a promise only without one); a method overriding a base',
       'member that returns no promise (an `emit()` override). An async function with nothing to',
       'await is still reported: it is usually a stub whose callers are meant to wait for it.'

@@ -14,7 +14,7 @@ export const legacyEventLoopApi: Rule = {
       '- the pre-3.7 way to start a program: `asyncio.get_event_loop()` where no loop can be',
       '  running (at import time, or in code that then runs that loop), and',
       '  `loop.run_until_complete(...)` on such a loop (as a statement, or with its result kept:',
-      '  `count = loop.run_until_complete(main())`) — once per loop and function, at its first run;',
+      '  `count = loop.run_until_complete(main())`, `return loop.run_until_complete(main())`) — once per loop and function, at its first run;',
       '  the runner\'s own clean-up (`loop.run_until_complete(loop.shutdown_asyncgens())`) is not',
       '  reported. A sync helper or constructor that calls',
       '  `get_event_loop()` is not reported: called from a coroutine, it gets the running loop back',

@@ -77,7 +77,7 @@ const EXIT_METHODS = ['__aexit__', '__exit__'];
  * What happens to the resource held in `target` within `owner`; for 'closed-in-finally', the
  * `try` statement whose `finally` block closes it.
  */
-function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: Node } {
+function fateOf(uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; closingTry?: Node } {
   let closedSomewhere = false;
   let closedOnError = false;
   let lent = false;
@@ -101,6 +101,9 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
         // The bound method handed on, not called: `stack.push_async_callback(client.aclose)`,
         // `stack.callback(f.close)`, `atexit.register(f.close)`. Whoever holds it closes it.
         if (call?.type !== 'call' || call.childForFieldName('function')?.id !== parent.id) return { fate: 'owned-elsewhere' };
+        // Closed by a nested function (`async def on_unload(): await client.aclose()`, handed to a
+        // framework or returned): whoever runs it closes the resource, after this function returns.
+        if (inNestedFunction(call, owner)) return { fate: 'owned-elsewhere' };
         const closed = closing(call);
         if (closed) return closed;
       }
@@ -137,6 +140,12 @@ function fateOf(uses: Node[], kind: ResourceKind): { fate: Fate; closingTry?: No
   // was only lent (`listing = await list_remote(session, url)`, then `await session.close()`).
   if (lent && !closedSomewhere && !closedOnError) return { fate: 'owned-elsewhere' };
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
+}
+
+/** Whether `node` sits in a function or lambda nested in `owner`. */
+function inNestedFunction(node: Node, owner: Node): boolean {
+  for (let n: Node | null = node.parent; n && n.id !== owner.id; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return true;
+  return false;
 }
 
 /** Inside an `except:` / `except BaseException:` handler (of this function). */
@@ -305,7 +314,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const scope = ctx.scope.scopeAt(target);
     if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
     const uses = usesOf(fn.node, target);
-    const { fate, closingTry } = fateOf(uses, kind);
+    const { fate, closingTry } = fateOf(uses, kind, fn.node);
     if (fate === 'owned-elsewhere') continue;
     const closeName = kind.close[0];
     const withKeyword = kind.asyncWith ? 'async with' : 'with';
@@ -623,7 +632,7 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
   const scope = ctx.scope.scopeAt(target);
   if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return;
   const uses = usesOf(fnNode, target);
-  const { fate, closingTry } = fateOf(uses, kind);
+  const { fate, closingTry } = fateOf(uses, kind, fnNode);
   if (fate === 'owned-elsewhere') return;
   let message: string | undefined;
   if (fate === 'never-closed') message = lent.message(callee, target.text);

@@ -550,9 +550,12 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
   const left = parent.childForFieldName('left');
   if (left?.type !== 'identifier') return undefined;
   const scope = ctx.scope.scopeAt(left);
-  if (scope.kind === 'module' || scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
+  if (scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
   const found = ctx.scope.lookup(left.text, left);
   if (!found || found.bindings.length !== 1) return undefined;
+  // A module-level name (a notebook cell's `page = fetch_page()`, read by the next cell): a
+  // function that rebinds it with `global` could give it another value.
+  if (scope.kind === 'module' && new RegExp(`\\bglobal\\b[^\\n]*\\b${left.text}\\b`).test(ctx.text)) return undefined;
   let uses = 0;
   let entered = false;
   for (const id of nodesOfType(scope.node, 'identifier')) {

@@ -730,6 +730,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   if (ENTRY_POINTS.test(name)) return true;
   // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
   if (LIFECYCLE_HOOKS.test(name) && inClassOrObjectMethod(fn)) return true;
+  if (name === 'register' && pluginObject(fn)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
   if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
@@ -737,6 +738,19 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/**
+ * `register` of a plugin object (`{ name: 'audit', register: async (server) => ... }`, hapi's
+ * shape, also with `pkg`): the server registers a plugin once (hapi refuses a second
+ * registration unless the plugin declares `multiple: true`).
+ */
+function pluginObject(fn: FunctionNode): boolean {
+  const p = fn.parent;
+  const object = p?.type === 'Property' && p.value === fn ? p.parent : undefined;
+  if (object?.type !== 'ObjectExpression') return false;
+  const keys = object.properties.map((q) => (q.type === 'Property' && !q.computed && q.key.type === 'Identifier' ? q.key.name : ''));
+  return (keys.includes('name') || keys.includes('pkg')) && !object.properties.some((q) => q.type === 'Property' && q.key.type === 'Identifier' && q.key.name === 'multiple' && q.value.type === 'Literal' && q.value.value === true);
+}
 
 function inClassOrObjectMethod(fn: FunctionNode): boolean {
   const p = fn.parent;

@@ -287,10 +287,11 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
     }
   }
   // A completion callback handed on by name (`request(app).get('/').expect(200, done)` in a test
-  // that takes `done`): the call reports through it.
+  // that takes `done`): the call reports through it. Not Express's `next`: an async handler
+  // called as `fn(req, res, next)` does not pass its rejection to `next`.
   const callee = call.expression;
   const promiseMethod = ts.isPropertyAccessExpression(callee) && /^(then|catch|finally)$/.test(callee.name.text);
-  if (!promiseMethod && ts.isIdentifier(arg) && /^(done|cb|callback|next)$/.test(arg.text) && checker.getTypeAtLocation(arg).getCallSignatures().length > 0) {
+  if (!promiseMethod && ts.isIdentifier(arg) && /^(done|cb|callback)$/.test(arg.text) && checker.getTypeAtLocation(arg).getCallSignatures().length > 0) {
     const declaration = checker.getResolvedSignature(call)?.declaration;
     if (!declaration || !hasAsyncModifier(declaration)) return true;
   }

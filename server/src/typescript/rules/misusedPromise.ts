@@ -117,6 +117,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
+    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     const declaration = functionOfSymbol(s.checker.getSymbolAtLocation(tsNode));
     return !!declaration && functionNeverRejects(s.checker, declaration);
@@ -658,6 +659,18 @@ function capturingEmitters(ctx: TsRuleContext): { all: boolean; receivers: Set<s
     else if (parent?.type === 'PropertyDefinition' && !parent.computed && parent.key.type === 'Identifier') receivers.add(`this.${parent.key.name}`);
   });
   return { all, receivers };
+}
+
+/**
+ * `http.createServer(app.callback())` on a Koa application: the request handler it gives ends
+ * every request's promise with `.catch(ctx.onerror)`, so that promise cannot reject.
+ */
+function koaCallback(checker: ts.TypeChecker, call: TSESTree.CallExpression, tsCall: ts.Node): boolean {
+  const callee = unwrap(call.callee);
+  if (call.arguments.length > 0 || callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'callback') return false;
+  if (!ts.isCallExpression(tsCall) || !ts.isPropertyAccessExpression(tsCall.expression)) return false;
+  const symbol = checker.getTypeAtLocation(tsCall.expression.expression).getSymbol();
+  return /^(Application|Koa)$/.test(symbol?.getName() ?? '') && (symbol?.declarations ?? []).some((d) => /[\\/]koa[\\/.]|koa\.d\.ts$/i.test(d.getSourceFile().fileName));
 }
 
 function isRemoval(calleeNode: Node): boolean {

@@ -237,6 +237,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
           id !== null &&
           id.startIndex > call.endIndex &&
           !onlyLogged(id) &&
+          !onlyInspected(id) &&
           (watched.has(id.text) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),
       );
     // A mention earlier inside an enclosing loop also runs after the cancel.
@@ -267,6 +268,15 @@ function cancelLoopTarget(call: Node, name: string, bindings: readonly { node: N
   if (!target || target.text !== name) return undefined;
   const loop = target.parent!;
   return bindings.every((b) => b.node.id === target.id || b.node.startIndex < loop.startIndex || b.node.startIndex > call.startIndex) ? target : undefined;
+}
+
+/** Methods of a task that look at its state: calling them waits for nothing. */
+const INSPECTING_METHODS = new Set(['cancelled', 'cancelling', 'done', 'get_name', 'set_name', 'get_coro', 'get_context', 'get_loop', 'get_stack', 'print_stack']);
+
+/** `task.cancelled()`, `task.done()`: the task looked at, not waited for. */
+function onlyInspected(id: Node): boolean {
+  const attribute = id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.id === id.id ? id.parent : null;
+  return !!attribute && INSPECTING_METHODS.has(attribute.childForFieldName('attribute')?.text ?? '') && attribute.parent?.type === 'call';
 }
 
 function enclosingLoops(node: Node): Node[] {

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, nodesOfType, typeOf } from '../util';
+import { assignedValue, callArguments, field, nodesOfType, ownNodes, typeOf } from '../util';
 
 /** Methods whose protocol requires `async def` even when they do not await. */
 const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
@@ -105,11 +105,72 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     // Also by a routing module next to it (`app.router.add_get("/healthz", handlers.healthz)` in app.py).
     if (fn.parent?.type === 'module' && ((registered ??= awaitedRegistrations(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
     if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
+    // It needs a running loop (`asyncio.get_running_loop()`, `create_task(...)`): a plain function would raise.
+    if (needsRunningLoop(ctx, fn)) continue;
+    // Handed on by name (`every(1, job)`, `monkeypatch.setattr(asyncio, "sleep", no_sleep)`): the
+    // receiver calls and awaits it, so it must stay a coroutine function.
+    if (handedOnByName(ctx, fn, name)) continue;
+    // The default of a hook that subclasses override: callers await it through the base.
+    if (fn.parent?.parent?.type === 'class_definition' && overriddenInFile(ctx, fn.parent.parent, name.text)) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),
     });
   }
+}
+
+/** Calls that raise without a running event loop. */
+const LOOP_BOUND = new Set(['asyncio.get_running_loop', 'asyncio.current_task', 'asyncio.all_tasks', 'asyncio.create_task', 'anyio.get_current_task', 'trio.lowlevel.current_task', 'sniffio.current_async_library']);
+
+function needsRunningLoop(ctx: PythonRuleContext, fn: Node): boolean {
+  if (!/get_running_loop|current_task|all_tasks|create_task|current_async_library/.test(fn.text)) return false;
+  for (const n of ownNodes(fn.childForFieldName('body')!)) {
+    const callee = n.type === 'call' ? n.childForFieldName('function') : null;
+    if (callee && (callee.type === 'identifier' || callee.type === 'attribute') && LOOP_BOUND.has(ctx.scope.resolve(callee)?.name ?? '')) return true;
+  }
+  return false;
+}
+
+const EITHER_REGISTRARS = /(^|\.)(Route|WebSocketRoute|Mount|path|re_path|url|add_route|add_api_route|add_api_websocket_route|add_websocket_route|add_url_rule)$/;
+
+/** Whether the function is given by name as an argument of a call (not called): `every(1, job)`. */
+function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
+  if (!ctx.text.includes(name.text)) return false;
+  const scope = fn.parent?.type === 'module' ? ctx.tree.rootNode : fn.parent?.parent?.type === 'function_definition' ? fn.parent.parent : null;
+  if (!scope) return false;
+  return nodesOfType(scope, 'identifier').some((id) => {
+    if (id.text !== name.text || id.id === name.id) return false;
+    const p = id.parent;
+    const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === id.id);
+    if (!argument) return false;
+    // Route registrations of frameworks that also take plain functions (Starlette's `Route(...)`,
+    // Django's `path(...)`, Flask's `add_url_rule(...)`) do not require a coroutine function.
+    const call = (p!.type === 'argument_list' ? p : p!.parent)?.parent;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (callee && EITHER_REGISTRARS.test(callee.text.replace(/\s+/g, ''))) return false;
+    const binding = ctx.scope.lookup(id.text, id)?.bindings;
+    return binding?.length === 1 && (binding[0].node.id === name.id || binding[0].node.id === fn.id);
+  });
+}
+
+/**
+ * Whether the method is a default meant to be overridden: its class is abstract (an `ABC` or
+ * `Protocol` base, or abstract methods of its own), or a class of the file that names it as a
+ * base defines the method too.
+ */
+function overriddenInFile(ctx: PythonRuleContext, cls: Node, method: string): boolean {
+  const className = cls.childForFieldName('name')?.text;
+  if (!className) return false;
+  const ownBases = cls.childForFieldName('superclasses')?.text ?? '';
+  if (/\bProtocol\b/.test(ownBases) || /@(abc\.)?abstractmethod\b/.test(cls.childForFieldName('body')?.text ?? '')) return true;
+  return nodesOfType(ctx.tree.rootNode, 'class_definition').some((other) => {
+    const bases = other.childForFieldName('superclasses')?.namedChildren ?? [];
+    if (!bases.some((b) => b?.text === className || b?.text.endsWith(`.${className}`))) return false;
+    return (other.childForFieldName('body')?.namedChildren ?? []).some((stmt) => {
+      const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      return def?.type === 'function_definition' && def.childForFieldName('name')?.text === method;
+    });
+  });
 }
 
 const SLEEPS = new Set(['asyncio.sleep', 'anyio.sleep', 'trio.sleep']);

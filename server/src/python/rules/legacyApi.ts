@@ -193,10 +193,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
       } else if (
         method === 'run_until_complete' &&
-        // A statement, `result = loop.run_until_complete(main())` or `return loop.run_until_complete(main())`.
-        (call.parent?.type === 'expression_statement' ||
-          call.parent?.type === 'return_statement' ||
-          (call.parent?.type === 'assignment' && call.parent.parent?.type === 'expression_statement' && field(call.parent, 'right')?.id === call.id)) &&
+        // A statement, or `result = loop.run_until_complete(main())`. Not `return loop.run_until_complete(coro)`:
+        // the shape of helpers that run coroutines for sync callers on one shared loop, where
+        // asyncio.run() would make a new loop per call.
+        (call.parent?.type === 'expression_statement' || (call.parent?.type === 'assignment' && call.parent.parent?.type === 'expression_statement' && field(call.parent, 'right')?.id === call.id)) &&
         // get_event_loop() + run_until_complete is the legacy entry point; a loop made with
         // new_event_loop() and run by hand is a runner (a thread's own loop, a test fixture).
         (origin === 'asyncio.get_event_loop' || (origin !== undefined && !ctx.scope.enclosingFunction(call)))

@@ -442,11 +442,13 @@ function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableC
   });
 }
 
-const RAISES = /(^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns)$/;
+const RAISES = /(^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns|catch_warnings)$/;
 
 /**
  * Inside `with pytest.raises(...)` / `with self.assertRaises(...)`: the call is made to see it
- * raise (bad arguments, no running loop), not for a result that someone should await.
+ * raise (bad arguments, no running loop), not for a result that someone should await. Likewise
+ * under `pytest.warns(...)`, `assertWarns(...)`, `warnings.catch_warnings(record=True)`: a test of
+ * the "never awaited" warning.
  */
 function expectedToRaise(call: Node): boolean {
   for (let n = parentOf(call); n; n = parentOf(n)) {
@@ -552,14 +554,25 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
   const scope = ctx.scope.scopeAt(left);
   if (scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
   const found = ctx.scope.lookup(left.text, left);
-  if (!found || found.bindings.length !== 1) return undefined;
+  if (!found || found.bindings.length === 0) return undefined;
   // A module-level name (a notebook cell's `page = fetch_page()`, read by the next cell): a
   // function that rebinds it with `global` could give it another value.
   if (scope.kind === 'module' && new RegExp(`\\bglobal\\b[^\\n]*\\b${left.text}\\b`).test(ctx.text)) return undefined;
+  // Bound again (`frames = gather(...)` in one cell, `frames = await gather(...)` in a later one):
+  // in straight-line module code, the uses up to the next binding read this value.
+  let from = -1;
+  let until = Infinity;
+  if (found.bindings.length > 1) {
+    const topLevel = (n: Node): boolean => parentOf(n)?.type === 'assignment' && parentOf(parentOf(n)!)?.type === 'expression_statement' && parentOf(parentOf(parentOf(n)!)!)?.type === 'module';
+    if (scope.kind !== 'module' || !found.bindings.every((b) => topLevel(b.node))) return undefined;
+    from = left.endIndex;
+    until = Math.min(...found.bindings.map((b) => b.node.startIndex).filter((i) => i > left.endIndex));
+  }
   let uses = 0;
   let entered = false;
   for (const id of nodesOfType(scope.node, 'identifier')) {
     if (id.text !== left.text || id.id === left.id) continue;
+    if (from >= 0 && (id.startIndex < from || id.startIndex >= until || ctx.scope.scopeAt(id).kind !== 'module')) continue;
     const p = parentOf(id);
     if (p && enteredByAsyncWith(id)) entered = true;
     else if (!p || !consumesValue(ctx, id, p, api)) return undefined;

@@ -1186,6 +1186,9 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
     problem = 'its handle is discarded';
   } else if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'Identifier') {
+    // `using ticker = setInterval(...)`: disposed at the end of the block, which clears it.
+    const kind = (parent.parent as { kind?: string } | undefined)?.kind;
+    if (kind === 'using' || kind === 'await using') return;
     const name = parent.id.name;
     const scope = ownerFunction(parent)?.body ?? ctx.ast;
     // Cleared (`clearInterval(id)`) or handed on (returned, stored, passed): someone can stop it.

@@ -281,6 +281,26 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     );
   };
 
+  /**
+   * `async [Symbol.dispose]()`: `using` calls Symbol.dispose and drops what it returns, so the
+   * clean-up is not waited for and its rejection goes unhandled (Symbol.asyncDispose is the async one).
+   */
+  const checkSyncDispose = (key: Node, value: Node | null | undefined): boolean => {
+    const k = unwrap(key);
+    if (k.type !== 'MemberExpression' || k.computed || unwrap(k.object).type !== 'Identifier' || (unwrap(k.object) as TSESTree.Identifier).name !== 'Symbol') return false;
+    if (k.property.type !== 'Identifier' || k.property.name !== 'dispose' || !value) return false;
+    const v = unwrap(value);
+    if (!(isFunction(v) && v.async && !v.generator) && !(isFunction(v) ? false : returnsPromise(value))) return true;
+    if (checked.has(value) || neverRejects(value)) return true;
+    checked.add(value);
+    ctx.report({
+      message: 'Async [Symbol.dispose]: `using` calls it without waiting and drops its promise, so the clean-up may not be done when the block ends and a rejection goes unhandled — implement [Symbol.asyncDispose] and use `await using`',
+      range: headRange(value),
+      anchors: [MISUSED],
+    });
+    return true;
+  };
+
   const checkPredicate = (call: TSESTree.CallExpression): void => {
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !PREDICATES.has(callee.property.name)) return;
@@ -433,6 +453,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         checkJsxAttribute(node);
         return;
       case 'Property':
+        if (node.computed && checkSyncDispose(node.key, node.value)) return;
         if (node.parent?.type === 'ObjectExpression' && !node.computed && (node.kind === 'init' || node.kind === undefined)) {
           const name = node.key.type === 'Identifier' ? node.key.name : node.key.type === 'Literal' ? String(node.key.value) : '';
           if (node.method) checkMethodProperty(node, name);
@@ -453,6 +474,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         return;
       case 'ArrowFunctionExpression':
         if (node.expression) checkContextual(node.body, 'returned');
+        return;
+      case 'MethodDefinition':
+        if (node.computed) checkSyncDispose(node.key, node.value);
         return;
       case 'ClassDeclaration':
       case 'ClassExpression':

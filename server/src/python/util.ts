@@ -49,6 +49,11 @@ export function parameterAnnotation(name: Node): Node | null {
   return param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? param.childForFieldName('type') : null;
 }
 
+/** The name of a keyword argument (`page` in `get(page=1)`): it names a parameter, it reads no variable. */
+export function isKeywordName(id: Node): boolean {
+  return id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.id === id.id;
+}
+
 /** A call's arguments (positional and keyword), comments left out. */
 export function callArguments(call: Node): Node[] {
   return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');

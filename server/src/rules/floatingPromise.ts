@@ -11,7 +11,8 @@ export const floatingPromise: Rule = {
   docs: {
     summary: 'A promise is created and dropped: not awaited, returned, voided, nor given a rejection handler.',
     what: [
-      'An expression statement whose value is a promise or another thenable, according to the',
+      'An expression statement whose value is a promise or another thenable (a `then` that takes a callback: a',
+      'DSL\'s `then(next: Step): Step` makes none), according to the',
       'TypeScript checker (the nearest `tsconfig.json`/`jsconfig.json`, or an inferred project for',
       'loose files): calls, `new Promise(...)`, async IIFEs, optional calls, arrays of promises, and',
       'promises inside `a ? p() : q()`, `a && p()` or comma expressions. Handled forms are silent:',
@@ -70,7 +71,8 @@ export const floatingPromise: Rule = {
       'API given its callback (a Node-style `(err, ...) =>` last argument, a completion callback named',
       '`done`/`cb`/`callback` given to anything but `then`/`catch`/`finally` — not Express\'s `next`: an async',
       'handler called as `fn(req, res, next)` does not pass its rejection on —, or a result typed as a',
-      'promise or nothing; its result is a promise only without one); a method overriding a base',
+      'promise or nothing — every member of it: `Buffer | undefined | Promise<Buffer>` is a cache-or-load result,',
+      'and reported —; its result is a promise only without one); a method overriding a base',
       'member that returns no promise (an `emit()` override). An async function with nothing to',
       'await is still reported: it is usually a stub whose callers are meant to wait for it.'
     ].join('\n'),

@@ -352,9 +352,21 @@ export function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node
     const then = t.getProperty('then');
     if (!then || isCypressChainable(checker, t)) continue;
     const thenType = checker.getTypeOfSymbolAtLocation(then, node);
-    if (thenType.getCallSignatures().length > 0) return true;
+    if (thenType.getCallSignatures().some((sig) => takesCallback(checker, sig, node))) return true;
   }
   return false;
+}
+
+/**
+ * Whether a `then` signature takes a callback first (`then(onFulfilled, onRejected)`), as a
+ * thenable's does: a DSL's `then(next: Step): Step` makes no thenable.
+ */
+function takesCallback(checker: ts.TypeChecker, sig: ts.Signature, node: ts.Node): boolean {
+  const first = sig.getParameters()[0];
+  if (!first) return true;
+  const type = checker.getTypeOfSymbolAtLocation(first, node);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return true;
+  return (type.isUnion() ? type.types : [type]).some((t) => t.getCallSignatures().length > 0 || !!(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.TypeParameter)));
 }
 
 /**

@@ -319,14 +319,16 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
 }
 
 /**
- * `uploadAll(files).then(cb)` with `uploadAll` a function of the program that cannot reject (it
- * only forwards to `Promise.allSettled(...)`), and a plain callback: the chain cannot reject.
+ * `uploadAll(files).then(cb)` (or `queue.idle().then(cb)`) with a function or method of the program
+ * that cannot reject (it only forwards to `Promise.allSettled(...)`), and a plain callback: the chain cannot reject.
  */
 export function thenOnCallNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
   const receiver = skipParens(callee.expression);
-  return ts.isCallExpression(receiver) && ts.isIdentifier(skipParens(receiver.expression)) && callNeverRejects(checker, receiver) && plainCallbackNeverRejects(checker, call.arguments[0]);
+  if (!ts.isCallExpression(receiver)) return false;
+  const head = skipParens(receiver.expression);
+  return (ts.isIdentifier(head) || ts.isPropertyAccessExpression(head)) && callNeverRejects(checker, receiver) && plainCallbackNeverRejects(checker, call.arguments[0]);
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { calleeName, decoratorTarget, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { calleeName, decoratorTarget, field, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -46,6 +46,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
 const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic']);
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
+/** A module using Flask (whose async views each run on a fresh event loop), not Quart. */
+const FLASK_IMPORT = /^\s*(from\s+flask(\.\w+)*\s+import|import\s+flask)\b/m;
 /** Route decorators imported as functions: Litestar's and BlackSheep's `@get("/x")` (also in controllers). */
 const ROUTE_FUNCTION_DECORATOR = /^(litestar(\.handlers)?|blacksheep(\.server\.(routing|controllers))?)\.(get|post|put|patch|delete|head|route|websocket)$/;
 /** Message handlers of chat-bot frameworks (aiogram's `@router.message(...)`, discord.py's `@bot.command()`): run for every message. */
@@ -62,7 +64,9 @@ function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined 
 
 /** The uses of `name` (identifiers other than `target`) inside `owner`, excluding other bindings' scopes. */
 function usesOf(owner: Node, target: Node): Node[] {
-  return owner.descendantsOfType('identifier').filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex);
+  return owner
+    .descendantsOfType('identifier')
+    .filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex && !isKeywordName(id));
 }
 
 type Fate = 'owned-elsewhere' | 'closed-in-finally' | 'closed-on-success-path' | 'never-closed';
@@ -783,9 +787,11 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
       // What each decorator applies: `app.get` for `@app.get("/")`.
       const applied = (decorated?.namedChildren ?? []).map((d) => (d?.type === 'decorator' ? decoratorTarget(d) : null)).filter((e): e is Node => !!e);
-      const isHandler = applied.some(
-        (e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')),
-      );
+      // Flask runs each async view on a loop of its own, closed after the request: no client can
+      // outlive it, so one per request is the working pattern there.
+      const isHandler =
+        !FLASK_IMPORT.test(ctx.text) &&
+        applied.some((e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')));
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
       const onMessage = applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text)));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;

@@ -299,7 +299,9 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
   // the chain, which says nothing of the API: only `void` counts there.
   const type = checker.getTypeAtLocation(call);
   const noResult = ts.isOptionalChain(call) ? ts.TypeFlags.Void : ts.TypeFlags.Void | ts.TypeFlags.Undefined;
+  // Every member a promise or nothing: `Buffer | undefined | Promise<Buffer>` is a cache-or-load result, no dual API.
   if (!type.isUnion() || !type.types.some((t) => t.flags & noResult)) return false;
+  if (!type.types.every((t) => t.flags & noResult || !!t.getProperty('then'))) return false;
   if (inline) return true;
   return checker.getTypeAtLocation(arg).getCallSignatures().length > 0;
 }

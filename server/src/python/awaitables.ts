@@ -98,6 +98,17 @@ function knownName(r: { name: string; via: string }): boolean {
   return r.via !== 'unbound' || /^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name);
 }
 
+/** Whether a binding's statement (a `def`, possibly decorated, or an import) sits at the top of the module. */
+function topLevelStatement(node: Node): boolean {
+  let n: Node | null = node;
+  while (n && n.parent && n.parent.type !== 'module') {
+    if (n.type === 'function_definition' && n.parent.type !== 'decorated_definition') return false;
+    if (/^(if|for|while|try|with|match)_statement$|^(block|class_definition)$/.test(n.parent.type)) return false;
+    n = n.parent;
+  }
+  return n?.parent?.type === 'module';
+}
+
 /**
  * The coroutine twins LangChain and LlamaIndex give their runnables, models, retrievers and
  * engines (`ainvoke`, `aget_relevant_documents`, `aquery`...), called on objects whose class the
@@ -680,8 +691,17 @@ export class AwaitableResolver {
   private nameIsCoroutineFunction(id: Node): boolean {
     const found = this.ctx.scope.lookup(id.text, id);
     if (!found || found.bindings.length === 0) return false;
+    let bindings = found.bindings;
+    // `@overload` signatures and their unannotated implementation: the signatures say what a call gives.
+    const overloads = bindings.filter((b) => b.kind === 'def' && b.node.parent?.type === 'decorated_definition' && /@\s*(typing\.)?overload\b/.test(b.node.parent.text.slice(0, b.node.startIndex - b.node.parent.startIndex)));
+    if (overloads.length > 0 && bindings.every((b) => overloads.includes(b) || (b.kind === 'def' && !b.node.childForFieldName('return_type')))) bindings = overloads;
+    // Module-level definitions read inside a function, which runs after the module has loaded:
+    // the last one wins (`from .api import fetch` then `async def fetch(...)` below it).
+    else if (found.scope.kind === 'module' && bindings.length > 1 && this.ctx.scope.scopeAt(id).kind !== 'module' && bindings.every((b) => (b.kind === 'def' || b.kind === 'import') && topLevelStatement(b.node))) {
+      bindings = [bindings.reduce((last, b) => (b.node.startIndex > last.node.startIndex ? b : last))];
+    }
     let result: boolean | undefined;
-    for (const b of found.bindings) {
+    for (const b of bindings) {
       let isCoro: boolean;
       if (b.kind === 'def' && b.node.type === 'function_definition') {
         isCoro = this.defNodeIsCoroutine(b.node);

@@ -752,7 +752,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         summary.imports.delete(name);
         if (entry.kind === 'function') {
           summary.classes.delete(name);
-          summary.functions.set(name, entry.fn);
+          summary.functions.set(name, withOverloads(entry.fn, summary.functions.get(name)));
         } else {
           summary.functions.delete(name);
           summary.classes.set(name, entry.cls);
@@ -883,6 +883,15 @@ function cachedDefinition(stmt: Node, cache: DefinitionCache): DefinitionEntry {
   return hit.entry;
 }
 
+/**
+ * An implementation after its `@overload` signatures: when it has no return annotation of its
+ * own, callers get what the overloads declare (`-> Coroutine[Any, Any, dict]` on every one).
+ */
+function withOverloads(fn: FunctionSummary, previous: FunctionSummary | undefined): FunctionSummary {
+  if (!previous || fn.returns || fn.returnsCoroutine || !previous.decorators.some((d) => /(^|\.)overload$/.test(d))) return fn;
+  return { ...fn, returns: previous.returns, returnsCoroutine: previous.returnsCoroutine };
+}
+
 function assignedNames(left: Node | null): string[] {
   if (!left) return [];
   if (left.type === 'identifier') return [left.text];
@@ -940,7 +949,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     if (def?.type !== 'function_definition') continue;
     const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
     const m = summarizeFunction(def, decorators, true, mayYield);
-    methods.set(m.name, m);
+    methods.set(m.name, withOverloads(m, methods.get(m.name)));
     collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes, declaredAttributes);
   }
   for (const [attr, cls] of declaredAttributes) attributes.set(attr, cls);

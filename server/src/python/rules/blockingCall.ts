@@ -319,6 +319,9 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const returns = def?.type === 'function_definition' && !isAsyncFunction(def) ? def.childForFieldName('return_type') : null;
       if (returns) return annotationClass(ctx, returns);
     }
+    // `ApiSession()` with `class ApiSession(requests.Session)` in this file.
+    const subclassed = fn && typeOf(fn) === 'identifier' ? libraryBaseOfLocalClass(ctx, fn) : undefined;
+    if (subclassed) return subclassed;
     const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
     // `contextlib.closing(sqlite3.connect(p))`: entered, it gives the object it wraps.
@@ -435,6 +438,21 @@ function importedAliasClass(ctx: PythonRuleContext, qualified: string): string |
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
 function constructedClass(name: string): string | undefined {
   return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : undefined);
+}
+
+/** `class ApiSession(requests.Session)` in this file: the known library class it extends. */
+function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | undefined {
+  const found = ctx.scope.lookup(textOf(name), name);
+  const cls = found?.bindings.length === 1 && found.bindings[0].kind === 'class' ? found.bindings[0].node : undefined;
+  const node = cls?.type === 'class_definition' ? cls : cls?.parent?.type === 'class_definition' ? cls.parent : undefined;
+  // A subclass with coroutine methods of its own may have turned the blocking ones async: not judged.
+  if (!node || /\basync\s+def\b/.test(node.childForFieldName('body')?.text ?? '')) return undefined;
+  for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (base?.type !== 'identifier' && base?.type !== 'attribute') continue;
+    const known = constructedClass(ctx.scope.resolve(base)?.name ?? '');
+    if (known) return known;
+  }
+  return undefined;
 }
 
 /** Methods that make another object of a known class: method → [receiver class, result class]. */

@@ -369,7 +369,10 @@ function isMethodCall(call: TSESTree.CallExpression, name: string): boolean {
 function isThenWithOneHandler(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'then') return false;
-  return (call.arguments.length === 1 || (call.arguments.length === 2 && isNoHandler(call.arguments[1]))) && isFunction(unwrap(call.arguments[0] as Node));
+  const first = call.arguments[0] ? unwrap(call.arguments[0] as Node) : undefined;
+  // A callback written in place or named (`.then(render)`).
+  const callback = !!first && (isFunction(first) || first.type === 'Identifier' || first.type === 'MemberExpression');
+  return (call.arguments.length === 1 || (call.arguments.length === 2 && isNoHandler(call.arguments[1]))) && callback;
 }
 
 /** `undefined`, `null` or `void 0` given as a rejection handler: it handles nothing. */

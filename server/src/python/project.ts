@@ -29,6 +29,8 @@ export interface FunctionSummary {
   returns: string | undefined;
   /** A plain `def` annotated to return a coroutine (`-> Coroutine[Any, Any, T]`): calling it makes one. */
   returnsCoroutine: boolean;
+  /** Whether it has a return annotation at all (an overloaded implementation often has none). */
+  returnAnnotated: boolean;
 }
 
 export interface ClassSummary {
@@ -485,7 +487,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && returnsItsArgument(fn, 2, inClass && kind !== 'static'));
   const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine };
+  const returnAnnotated = !!fn.childForFieldName('return_type');
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated };
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;
@@ -885,11 +888,11 @@ function cachedDefinition(stmt: Node, cache: DefinitionCache): DefinitionEntry {
 
 /**
  * An implementation after its `@overload` signatures: when it has no return annotation of its
- * own, callers get what the overloads declare (`-> Coroutine[Any, Any, dict]` on every one).
+ * own and the overloads declare a coroutine (`-> Coroutine[Any, Any, dict]`), calling it makes one.
  */
 function withOverloads(fn: FunctionSummary, previous: FunctionSummary | undefined): FunctionSummary {
-  if (!previous || fn.returns || fn.returnsCoroutine || !previous.decorators.some((d) => /(^|\.)overload$/.test(d))) return fn;
-  return { ...fn, returns: previous.returns, returnsCoroutine: previous.returnsCoroutine };
+  if (!previous || fn.returnAnnotated || !previous.returnsCoroutine || !previous.decorators.some((d) => /(^|\.)overload$/.test(d))) return fn;
+  return { ...fn, returnsCoroutine: true };
 }
 
 function assignedNames(left: Node | null): string[] {

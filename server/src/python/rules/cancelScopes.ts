@@ -237,7 +237,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
           id !== null &&
           id.startIndex > call.endIndex &&
           !onlyLogged(id) &&
-          !onlyInspected(id) &&
+          !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)) &&
           (watched.has(id.text) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),
       );
     // A mention earlier inside an enclosing loop also runs after the cancel.
@@ -273,10 +273,21 @@ function cancelLoopTarget(call: Node, name: string, bindings: readonly { node: N
 /** Methods of a task that look at its state: calling them waits for nothing. */
 const INSPECTING_METHODS = new Set(['cancelled', 'cancelling', 'done', 'get_name', 'set_name', 'get_coro', 'get_context', 'get_loop', 'get_stack', 'print_stack']);
 
-/** `task.cancelled()`, `task.done()`: the task looked at, not waited for. */
+/**
+ * `task.cancelled()`, `task.done()` right after the cancel: the task looked at, not waited for. Not
+ * when the function awaits in between (`await asyncio.sleep(0)` lets the task run its clean-up,
+ * as tests do), nor in a loop condition (`while not task.cancelled(): await asyncio.sleep(0.01)`).
+ */
 function onlyInspected(id: Node): boolean {
   const attribute = id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.id === id.id ? id.parent : null;
-  return !!attribute && INSPECTING_METHODS.has(attribute.childForFieldName('attribute')?.text ?? '') && attribute.parent?.type === 'call';
+  if (!attribute || !INSPECTING_METHODS.has(attribute.childForFieldName('attribute')?.text ?? '') || attribute.parent?.type !== 'call') return false;
+  for (let n: Node | null = attribute.parent; n && n.type !== 'function_definition'; n = n.parent) if (n.type === 'while_statement') return false;
+  return true;
+}
+
+/** Whether `fn` awaits anything between the end of `from` and the start of `to`. */
+function awaitsBetween(fn: Node, from: Node, to: Node): boolean {
+  return fn.descendantsOfType('await').some((a) => !!a && a.startIndex >= from.endIndex && a.startIndex < to.startIndex);
 }
 
 function enclosingLoops(node: Node): Node[] {

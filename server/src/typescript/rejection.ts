@@ -294,10 +294,8 @@ function mayBeThenableType(type: ts.Type): boolean {
  * literal, or a chain whose rejection a handler has already taken.
  */
 export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
-  const callee = skipParens(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
-  const receiver = skipParens(callee.expression);
-  if (!ts.isCallExpression(receiver)) return false;
+  const receiver = thenReceiverCall(call);
+  if (!receiver) return false;
   const head = skipParens(receiver.expression);
   if (!ts.isPropertyAccessExpression(head)) return false;
   // `p.catch(handler).then(fn)`, `p.then(a, onRejected).then(fn)`: the chain is handled before,
@@ -323,12 +321,18 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
  * that cannot reject (it only forwards to `Promise.allSettled(...)`), and a plain callback: the chain cannot reject.
  */
 export function thenOnCallNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
-  const callee = skipParens(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
-  const receiver = skipParens(callee.expression);
-  if (!ts.isCallExpression(receiver)) return false;
+  const receiver = thenReceiverCall(call);
+  if (!receiver) return false;
   const head = skipParens(receiver.expression);
   return (ts.isIdentifier(head) || ts.isPropertyAccessExpression(head)) && callNeverRejects(checker, receiver) && plainCallbackNeverRejects(checker, call.arguments[0]);
+}
+
+/** The call a `.then(callback)` with one argument is chained on (`f(x)` of `f(x).then(cb)`), if it is one. */
+function thenReceiverCall(call: ts.CallExpression): ts.CallExpression | undefined {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return undefined;
+  const receiver = skipParens(callee.expression);
+  return ts.isCallExpression(receiver) ? receiver : undefined;
 }
 
 /**

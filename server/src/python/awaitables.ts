@@ -161,6 +161,8 @@ export class AwaitableResolver {
   private declaredAwaitable = false;
   /** Top-level names of this file bound once, with their value (type aliases among them). */
   private aliasValues: Map<string, Node> | undefined;
+  /** The Django `related_name`s of this module and of the modules it imports classes from (see relatedNamesNear). */
+  private importedRelatedNames: Set<string> | undefined;
   /** Annotated attributes of each class of this file, by node id. */
   private readonly declaredAttributes = new Map<number, Map<string, Node>>();
 
@@ -1033,7 +1035,6 @@ export class AwaitableResolver {
     for (const n of this.importedRelatedNames) names.add(n);
     return names;
   }
-  private importedRelatedNames: Set<string> | undefined;
 
   /** The class of the value a receiver expression holds, when it can be known for sure. */
   classOfReceiver(receiver: Node, depth = 0): KnownClass | undefined {

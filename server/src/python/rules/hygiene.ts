@@ -123,6 +123,7 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
 /** Calls that raise without a running event loop. */
 const LOOP_BOUND = new Set(['asyncio.get_running_loop', 'asyncio.current_task', 'asyncio.all_tasks', 'asyncio.create_task', 'anyio.get_current_task', 'trio.lowlevel.current_task', 'sniffio.current_async_library']);
 
+/** Whether the function's own body calls one of LOOP_BOUND. */
 function needsRunningLoop(ctx: PythonRuleContext, fn: Node): boolean {
   if (!/get_running_loop|current_task|all_tasks|create_task|current_async_library/.test(fn.text)) return false;
   for (const n of ownNodes(fn.childForFieldName('body')!)) {
@@ -136,7 +137,6 @@ const EITHER_REGISTRARS = /(^|\.)(Route|WebSocketRoute|Mount|path|re_path|url|ad
 
 /** Whether the function is given by name as an argument of a call (not called): `every(1, job)`. */
 function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
-  if (!ctx.text.includes(name.text)) return false;
   const scope = fn.parent?.type === 'module' ? ctx.tree.rootNode : fn.parent?.parent?.type === 'function_definition' ? fn.parent.parent : null;
   if (!scope) return false;
   return nodesOfType(scope, 'identifier').some((id) => {
@@ -155,9 +155,9 @@ function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
 }
 
 /**
- * Whether the method is a default meant to be overridden: its class is abstract (an `ABC` or
- * `Protocol` base, or abstract methods of its own), or a class of the file that names it as a
- * base defines the method too.
+ * Whether the method is a default meant to be overridden: its class is an interface (a
+ * `Protocol` base, or abstract methods of its own; a bare `ABC` base is not enough), or a class of
+ * the file that names it as a base defines the method too.
  */
 function overriddenInFile(ctx: PythonRuleContext, cls: Node, method: string): boolean {
   const className = cls.childForFieldName('name')?.text;

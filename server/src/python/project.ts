@@ -609,7 +609,11 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   if (!body || !body.text.includes('async')) return false;
   const inner = new Map<string, Node>();
   const returned: string[] = [];
-  for (const stmt of body.namedChildren) {
+  // A dual-mode decorator: `if inspect.iscoroutinefunction(fn): ... return awrapper` (a sync wrapper otherwise).
+  const statements = body.namedChildren.flatMap((stmt) =>
+    stmt?.type === 'if_statement' && /iscoroutinefunction/.test(stmt.childForFieldName('condition')?.text ?? '') ? (stmt.childForFieldName('consequence')?.namedChildren ?? []) : [stmt],
+  );
+  for (const stmt of statements) {
     if (!stmt) continue;
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition') {

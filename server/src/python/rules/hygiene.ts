@@ -133,7 +133,7 @@ function needsRunningLoop(ctx: PythonRuleContext, fn: Node): boolean {
   return false;
 }
 
-const EITHER_REGISTRARS = /(^|\.)(Route|WebSocketRoute|Mount|path|re_path|url|add_route|add_api_route|add_api_websocket_route|add_websocket_route|add_url_rule)$/;
+const EITHER_REGISTRARS = /(^|\.)(Route|WebSocketRoute|Mount|path|re_path|url|add_route|add_api_route|add_api_websocket_route|add_websocket_route|add_url_rule|add_event_handler|add_exception_handler|add_task|add_job)$/;
 
 /** Whether the function is given by name as an argument of a call (not called): `every(1, job)`. */
 function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
@@ -144,7 +144,7 @@ function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
     const p = id.parent;
     const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === id.id);
     if (!argument) return false;
-    // Route registrations of frameworks that also take plain functions (Starlette's `Route(...)`,
+    // Registrations that also take plain functions (Starlette's `Route(...)` and `add_event_handler(...)`,
     // Django's `path(...)`, Flask's `add_url_rule(...)`) do not require a coroutine function.
     const call = (p!.type === 'argument_list' ? p : p!.parent)?.parent;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;

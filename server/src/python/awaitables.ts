@@ -41,6 +41,7 @@ import {
   isAsyncFunction,
   returnsAsyncWrapper,
   returnsItsArgument,
+  qualifiedThroughImports,
   typeAliasParts,
   returnsNewTask,
   singleTypeArgument,
@@ -96,6 +97,11 @@ const EVENT_LOOP_CLASS = /^((asyncio\.)?(events\.)?(AbstractEventLoop|BaseEventL
  */
 function knownName(r: { name: string; via: string }): boolean {
   return r.via !== 'unbound' || /^(asyncio|aiohttp|httpx|asyncpg|motor)\./.test(r.name);
+}
+
+/** The `related_name`s of the relation fields declared in a module's classes (Django). */
+function relatedNamesIn(module: ModuleSummary): string[] {
+  return [...module.classes.values()].flatMap((c) => c.relatedNames);
 }
 
 /** Whether a binding's statement (a `def`, possibly decorated, or an import) sits at the top of the module. */
@@ -161,7 +167,7 @@ export class AwaitableResolver {
   private declaredAwaitable = false;
   /** Top-level names of this file bound once, with their value (type aliases among them). */
   private aliasValues: Map<string, Node> | undefined;
-  /** The Django `related_name`s of this module and of the modules it imports classes from (see relatedNamesNear). */
+  /** The Django `related_name`s of this module and of the modules it imports classes from (see relatedNameNear). */
   private importedRelatedNames: Set<string> | undefined;
   /** Annotated attributes of each class of this file, by node id. */
   private readonly declaredAttributes = new Map<number, Map<string, Node>>();
@@ -768,11 +774,10 @@ export class AwaitableResolver {
     if (!fn.isAsync && fn.decorators.some((d) => MAKES_COROUTINE_FUNCTION.test(d))) return true;
     if (!fn.isAsync && !fn.returnsCoroutine) return false;
     const keeps = decoratorsKeepAsync(fn.decorators, (dotted) => {
-      const head = dotted.split('.')[0];
-      const imp = module.imports.get(head);
-      if (imp) {
-        const qualified = [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...dotted.split('.').slice(1)].join('.');
-        if (decoratorsKeepAsync([qualified], () => undefined)) return 'preserving';
+      const found = qualifiedThroughImports(dotted, module, false);
+      if (found) {
+        const imp = found.binding;
+        if (decoratorsKeepAsync([found.name], () => undefined)) return 'preserving';
         if (!imp.name) return undefined;
         const target = this.projectMember(imp.module, imp.level, imp.name, 0, module.path);
         if (target?.kind === 'function' && !dotted.includes('.')) return target.fn;
@@ -780,7 +785,7 @@ export class AwaitableResolver {
         if (target?.kind === 'instance') return this.instanceMethod(target.ctor, target.module, dotted);
         return undefined;
       }
-      const ctor = module.instances.get(head);
+      const ctor = module.instances.get(dotted.split('.')[0]);
       if (ctor) return this.instanceMethod(ctor, module, dotted);
       return module.functions.get(dotted);
     });
@@ -1008,32 +1013,27 @@ export class AwaitableResolver {
     if (field !== undefined) return /(^|\.)ManyToManyField$/.test(field);
     if (this.findMethod(owner.summary, owner.module, name, 0)) return false;
     if (name.endsWith('_set')) return true;
-    return this.relatedNamesNear(owner.module).has(name);
+    return this.relatedNameNear(owner.module, name);
   }
 
   /**
-   * The `related_name`s declared in the model's module, this module, and the modules of the
-   * classes this module imports (`from .models import Review` for `product.reviews`).
+   * Whether `name` is a `related_name` declared in the model's module, this module, or the modules
+   * of the classes this module imports (`from .models import Review` for `product.reviews`).
    */
-  private relatedNamesNear(modelModule: ModuleSummary): Set<string> {
-    const names = new Set<string>();
-    const add = (m: ModuleSummary): void => {
-      for (const c of m.classes.values()) for (const n of c.relatedNames) names.add(n);
-    };
-    add(modelModule);
+  private relatedNameNear(modelModule: ModuleSummary, name: string): boolean {
+    if (relatedNamesIn(modelModule).includes(name)) return true;
     if (!this.importedRelatedNames) {
-      this.importedRelatedNames = new Set();
+      const names = new Set(relatedNamesIn(this.here));
       const seen = new Set<ModuleSummary>([this.here]);
       for (const [local, imp] of this.here.imports) {
         const found = imp.name ? this.classInModule(local, this.here) : undefined;
         if (!found || seen.has(found.module)) continue;
         seen.add(found.module);
-        for (const c of found.module.classes.values()) for (const n of c.relatedNames) this.importedRelatedNames.add(n);
+        for (const n of relatedNamesIn(found.module)) names.add(n);
       }
-      for (const c of this.here.classes.values()) for (const n of c.relatedNames) this.importedRelatedNames.add(n);
+      this.importedRelatedNames = names;
     }
-    for (const n of this.importedRelatedNames) names.add(n);
-    return names;
+    return this.importedRelatedNames.has(name);
   }
 
   /** The class of the value a receiver expression holds, when it can be known for sure. */
@@ -1281,9 +1281,7 @@ export class AwaitableResolver {
       }
     }
     // Library classes: resolve the head through the module's imports.
-    const parts = written.split('.');
-    const imp = module.imports.get(parts[0]) ?? module.typeImports.get(parts[0]);
-    const qualified = imp ? [imp.name ? `${imp.module}.${imp.name}` : imp.module, ...parts.slice(1)].join('.') : undefined;
+    const qualified = qualifiedThroughImports(written, module, true)?.name;
     if (!qualified) return undefined;
     const result = awaited ? FACTORY_RESULTS[qualified] : (CALL_RESULTS[qualified] ?? knownLibraryClass(qualified));
     return result ? { kind: 'library', name: result } : undefined;

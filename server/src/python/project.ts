@@ -273,7 +273,10 @@ export class PythonProjectIndex {
         for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
           if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
         }
-        const refs = [...routeReferences(tree.rootNode.descendantsOfType('call')), ...awaitedHookReferences(tree.rootNode).map((r) => ({ ...r, coroutine: true, signal: true }))];
+        const refs = [
+          ...routeReferences(tree.rootNode.descendantsOfType('call')).map((r) => ({ ...r, signal: false })),
+          ...awaitedHookReferences(tree.rootNode).map((r) => ({ ...r, coroutine: true, signal: true })),
+        ];
         for (const ref of refs) {
           const binding = imports.get(ref.local);
           if (!binding) continue;
@@ -282,7 +285,7 @@ export class PythonProjectIndex {
           const [module, name] = ref.attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, ref.attribute];
           if (!name) continue;
           const file = this.resolveModule(abs, module, binding.level);
-          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine, signal: 'signal' in ref });
+          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine, signal: ref.signal });
         }
       } catch {
         // unparsable: no routes known
@@ -638,8 +641,8 @@ export interface Route {
   name: string;
   /** Registered by aiohttp (`add_get`, `web.get`, `on_startup.append`...), which requires a coroutine function. */
   coroutine: boolean;
-  /** An application signal handler (`app.on_startup.append(init)`), run once: no request handler. */
-  signal?: boolean;
+  /** A hook run outside requests (`app.on_startup.append(init)`): no request handler. */
+  signal: boolean;
 }
 
 /** Modules that usually register the handlers of the modules next to them. */
@@ -690,10 +693,8 @@ export function routeReferences(
 export function awaitedHookReferences(root: Node): { local: string; attribute?: string }[] {
   const out: { local: string; attribute?: string }[] = [];
   const named = (value: Node | null | undefined): void => {
-    if (value?.type === 'identifier') out.push({ local: value.text });
-    else if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
-      out.push({ local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text });
-    }
+    const ref = handlerReference(value);
+    if (ref) out.push(ref);
   };
   for (const call of root.descendantsOfType('call')) {
     const fn = call?.childForFieldName('function');
@@ -719,13 +720,30 @@ const BLACKSHEEP_EVENTS = /^(on_start|after_start|on_stop)$/;
 export function handlerArguments(call: Node): { local: string; attribute?: string }[] {
   const out: { local: string; attribute?: string }[] = [];
   for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
-    if (value?.type === 'identifier') out.push({ local: value.text });
-    else if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
-      out.push({ local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text });
-    }
+    const ref = handlerReference(arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg);
+    if (ref) out.push(ref);
   }
   return out;
+}
+
+/** A function named by an expression: `index` (`{ local }`) or `views.index` (`{ local, attribute }`). */
+function handlerReference(value: Node | null | undefined): { local: string; attribute?: string } | undefined {
+  if (value?.type === 'identifier') return { local: value.text };
+  if (value?.type === 'attribute' && value.childForFieldName('object')?.type === 'identifier') {
+    return { local: value.childForFieldName('object')!.text, attribute: value.childForFieldName('attribute')?.text };
+  }
+  return undefined;
+}
+
+/**
+ * A dotted name written in a module, qualified through the import of its head: `web.Request`
+ * with `from aiohttp import web` → `aiohttp.web.Request`. `typeImports`: imports under
+ * `if TYPE_CHECKING:` count too.
+ */
+export function qualifiedThroughImports(written: string, module: ModuleSummary, typeImports: boolean): { name: string; binding: ImportBinding } | undefined {
+  const [head, ...rest] = written.split('.');
+  const binding = module.imports.get(head) ?? (typeImports ? module.typeImports.get(head) : undefined);
+  return binding ? { name: [binding.name ? `${binding.module}.${binding.name}` : binding.module, ...rest].join('.'), binding } : undefined;
 }
 
 export function summarizeModule(filePath: string, root: Node, cache?: DefinitionCache): ModuleSummary {

@@ -8,7 +8,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
-import { firstAtOrAfter, isAsyncFunction, subscriptParts } from '../project';
+import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -430,9 +430,8 @@ function importedAliasClass(ctx: PythonRuleContext, qualified: string): string |
   const summary = file ? ctx.project.summary(file) : undefined;
   const written = summary?.typeAliases.get(parts[parts.length - 1]);
   if (!summary || !written) return undefined;
-  const [head, ...rest] = written.split('.');
-  const imp = summary.imports.get(head) ?? summary.typeImports.get(head);
-  return imp && imp.level === 0 ? constructedClass([imp.name ? `${imp.module}.${imp.name}` : imp.module, ...rest].join('.')) : undefined;
+  const found = qualifiedThroughImports(written, summary, true);
+  return found && found.binding.level === 0 ? constructedClass(found.name) : undefined;
 }
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */

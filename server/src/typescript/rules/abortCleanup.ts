@@ -748,8 +748,9 @@ function pluginObject(fn: FunctionNode): boolean {
   const p = fn.parent;
   const object = p?.type === 'Property' && p.value === fn ? p.parent : undefined;
   if (object?.type !== 'ObjectExpression') return false;
-  const keys = object.properties.map((q) => (q.type === 'Property' && !q.computed && q.key.type === 'Identifier' ? q.key.name : ''));
-  return (keys.includes('name') || keys.includes('pkg')) && !object.properties.some((q) => q.type === 'Property' && q.key.type === 'Identifier' && q.key.name === 'multiple' && q.value.type === 'Literal' && q.value.value === true);
+  const keys = object.properties.map((q) => (q.type === 'Property' ? keyName(q) : undefined));
+  const multiple = object.properties.some((q) => q.type === 'Property' && keyName(q) === 'multiple' && q.value.type === 'Literal' && q.value.value === true);
+  return (keys.includes('name') || keys.includes('pkg')) && !multiple;
 }
 
 function inClassOrObjectMethod(fn: FunctionNode): boolean {
@@ -2242,9 +2243,7 @@ function noCallerResult(node: Node): boolean {
     if (p?.type === 'ExpressionStatement' || (p?.type === 'UnaryExpression' && p.operator === 'void')) return true;
     // `ctx.waitUntil((async () => { ... })())`: the runtime keeps the work alive and drops its value.
     if (p?.type !== 'CallExpression' || !p.arguments.includes(call as TSESTree.CallExpressionArgument)) return false;
-    const callee = unwrap(p.callee);
-    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : '';
-    return KEEP_ALIVE.has(name);
+    return KEEP_ALIVE.has(ctxFreeName(p.callee) ?? '');
   }
   return parent?.type === 'CallExpression' && parent.arguments.includes(outer as TSESTree.CallExpressionArgument);
 }

@@ -290,7 +290,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (k.type !== 'MemberExpression' || k.computed || unwrap(k.object).type !== 'Identifier' || (unwrap(k.object) as TSESTree.Identifier).name !== 'Symbol') return false;
     if (k.property.type !== 'Identifier' || k.property.name !== 'dispose' || !value) return false;
     const v = unwrap(value);
-    if (!(isFunction(v) && v.async && !v.generator) && !(isFunction(v) ? false : returnsPromise(value))) return true;
+    const promising = isFunction(v) ? v.async && !v.generator : returnsPromise(value);
+    if (!promising) return true;
     if (checked.has(value) || neverRejects(value)) return true;
     checked.add(value);
     ctx.report({

@@ -26,7 +26,10 @@ export const danglingTask: Rule = {
       '`call_later`, `add_done_callback`, `signal.signal`): the task is dropped as soon as it is made.',
       'The same when the factory itself is the callback (`loop.call_soon_threadsafe(asyncio.create_task,',
       'coro)`), and when a task kept in a name is only given a done callback',
-      '(`task = asyncio.create_task(...)`; `task.add_done_callback(log_errors)`).',
+      '(`task = asyncio.create_task(...)`; `task.add_done_callback(log_errors)`). And a task kept',
+      'in a local name that the very next statement binds again before anything reads it',
+      '(`t = asyncio.create_task(warm("eu"))`; `t = asyncio.create_task(warm("us"))`; `await t`):',
+      'the first task has lost its only reference.',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

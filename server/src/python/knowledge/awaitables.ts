@@ -125,7 +125,7 @@ export const SYNC_PAST = /^(telegram|telethon)\./;
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
 const set = (...names: (string | readonly string[])[]): ReadonlySet<string> => new Set(names.flat());
 
-const REDIS_COMMANDS = [
+export const REDIS_COMMANDS = [
   'get', 'set', 'setex', 'setnx', 'psetex', 'getset', 'getdel', 'getex', 'mget', 'mset', 'msetnx', 'delete', 'unlink', 'exists',
   'expire', 'expireat', 'pexpire', 'persist', 'ttl', 'pttl', 'type', 'rename', 'keys', 'scan', 'incr', 'incrby', 'incrbyfloat',
   'decr', 'decrby', 'append', 'strlen', 'hget', 'hset', 'hsetnx', 'hmget', 'hmset', 'hgetall', 'hdel', 'hexists', 'hincrby',

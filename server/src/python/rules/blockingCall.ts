@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
-import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES } from '../knowledge/awaitables';
+import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
@@ -68,6 +68,16 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
 };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
+const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
+const MONGO: BlockingApi = { what: "runs a synchronous MongoDB operation (motor, or pymongo's AsyncMongoClient, awaits it)", fix: 'none' };
+const ORM: BlockingApi = { what: 'runs a synchronous SQLAlchemy query (an AsyncSession awaits it)', fix: 'none' };
+const DATAFRAME_READ: BlockingApi = { what: 'reads a file, URL or database synchronously', fix: 'to-thread' };
+const byName = (api: BlockingApi, ...methods: string[]): ReadonlyMap<string, BlockingApi> => new Map(methods.map((m): [string, BlockingApi] => [m, api]));
+/** A DB-API connection's and cursor's calls that talk to the server. */
+const DBAPI_CONNECTION = ['execute', 'executemany', 'executescript', 'commit', 'rollback'];
+const DBAPI_CURSOR = ['execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'callproc', 'copy_expert', 'copy_from', 'copy_to', 'scroll'];
+/** pandas readers: a path, a URL or a database each block (an in-memory buffer does not). */
+const DATAFRAME_READERS = ['read_csv', 'read_table', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_orc', 'read_xml', 'read_html', 'read_sql', 'read_sql_query', 'read_sql_table', 'read_hdf', 'read_stata', 'read_sas', 'read_spss', 'read_fwf'];
 
 /** Qualified names of blocking calls. */
 const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>([
@@ -138,6 +148,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['psycopg.Connection.connect', DB],
   ['pymysql.connect', DB],
   ['MySQLdb.connect', DB],
+  ...DATAFRAME_READERS.map((m): [string, BlockingApi] => [`pandas.${m}`, DATAFRAME_READ]),
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
@@ -191,7 +202,29 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'google.genai.resources.Resource': new Map(GENAI_METHODS.map((m): [string, BlockingApi] => [m, llmCall('client.aio')])),
   // Fetches robots.txt with urlopen.
   'urllib.robotparser.RobotFileParser': new Map([['read', HTTP]]),
-  'sqlite3.Connection': new Map(['execute', 'executemany', 'executescript', 'commit'].map((m): [string, BlockingApi] => [m, DB_QUERY])),
+  'sqlite3.Connection': byName(DB_QUERY, ...DBAPI_CONNECTION),
+  'dbapi.Connection': byName(DB_QUERY, ...DBAPI_CONNECTION),
+  'dbapi.Cursor': byName(DB_QUERY, ...DBAPI_CURSOR),
+  // The synchronous redis client (`redis.Redis`, `redis.from_url(...)`) and its pipelines.
+  'redis.Redis': byName(REDIS, ...REDIS_COMMANDS.filter((c) => !['aclose', 'close', 'initialize'].includes(c))),
+  'redis.Pipeline': byName(REDIS, 'execute', 'watch'),
+  // pymongo's synchronous client, its databases and collections (`find()` only makes a cursor).
+  'pymongo.MongoClient': byName(MONGO, 'list_database_names', 'list_databases', 'server_info', 'drop_database'),
+  'pymongo.Database': byName(MONGO, 'command', 'list_collection_names', 'list_collections', 'create_collection', 'drop_collection'),
+  'pymongo.Collection': byName(
+    MONGO,
+    'find_one', 'insert_one', 'insert_many', 'update_one', 'update_many', 'replace_one', 'delete_one', 'delete_many', 'count_documents',
+    'estimated_document_count', 'aggregate', 'distinct', 'find_one_and_update', 'find_one_and_replace', 'find_one_and_delete', 'bulk_write',
+    'create_index', 'create_indexes', 'drop_index', 'drop',
+  ),
+  // A synchronous SQLAlchemy Session (SQLModel's too): `query()` and `add()` only build, the rest talk to the database.
+  'sqlalchemy.orm.Session': byName(ORM, 'execute', 'scalar', 'scalars', 'get', 'commit', 'flush', 'refresh', 'merge', 'rollback', 'exec', 'connection'),
+  'sqlalchemy.orm.Query': byName(ORM, 'all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'),
+  'sqlalchemy.engine.Engine': byName(
+    { what: 'checks out a database connection synchronously (create_async_engine makes an async engine)', fix: 'none' },
+    'connect', 'begin', 'raw_connection',
+  ),
+  'sqlalchemy.engine.Connection': byName(ORM, 'execute', 'scalar', 'scalars', 'commit', 'rollback', 'exec_driver_sql'),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -222,6 +255,45 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'subprocess.Popen': 'subprocess.Popen',
   'sqlite3.connect': 'sqlite3.Connection',
   'sqlite3.Connection': 'sqlite3.Connection',
+  'sqlite3.Cursor': 'dbapi.Cursor',
+  'psycopg2.connect': 'dbapi.Connection',
+  'psycopg2.extensions.connection': 'dbapi.Connection',
+  'psycopg2.extensions.cursor': 'dbapi.Cursor',
+  'psycopg2.pool.SimpleConnectionPool': 'psycopg2.pool',
+  'psycopg2.pool.ThreadedConnectionPool': 'psycopg2.pool',
+  'psycopg.connect': 'dbapi.Connection',
+  'psycopg.Connection': 'dbapi.Connection',
+  'psycopg.Connection.connect': 'dbapi.Connection',
+  'psycopg.Cursor': 'dbapi.Cursor',
+  'pymysql.connect': 'dbapi.Connection',
+  'pymysql.connections.Connection': 'dbapi.Connection',
+  'MySQLdb.connect': 'dbapi.Connection',
+  'redis.Redis': 'redis.Redis',
+  'redis.StrictRedis': 'redis.Redis',
+  'redis.client.Redis': 'redis.Redis',
+  'redis.client.StrictRedis': 'redis.Redis',
+  'redis.from_url': 'redis.Redis',
+  'redis.Redis.from_url': 'redis.Redis',
+  'redis.StrictRedis.from_url': 'redis.Redis',
+  'redis.client.Redis.from_url': 'redis.Redis',
+  'redis.RedisCluster': 'redis.Redis',
+  'redis.cluster.RedisCluster': 'redis.Redis',
+  'redis.client.Pipeline': 'redis.Pipeline',
+  'pymongo.MongoClient': 'pymongo.MongoClient',
+  'pymongo.mongo_client.MongoClient': 'pymongo.MongoClient',
+  'pymongo.database.Database': 'pymongo.Database',
+  'pymongo.collection.Collection': 'pymongo.Collection',
+  'sqlalchemy.orm.Session': 'sqlalchemy.orm.Session',
+  'sqlalchemy.orm.session.Session': 'sqlalchemy.orm.Session',
+  'sqlmodel.Session': 'sqlalchemy.orm.Session',
+  'sqlalchemy.orm.Query': 'sqlalchemy.orm.Query',
+  'sqlalchemy.create_engine': 'sqlalchemy.engine.Engine',
+  'sqlalchemy.engine.create_engine': 'sqlalchemy.engine.Engine',
+  'sqlmodel.create_engine': 'sqlalchemy.engine.Engine',
+  'sqlalchemy.Engine': 'sqlalchemy.engine.Engine',
+  'sqlalchemy.engine.Engine': 'sqlalchemy.engine.Engine',
+  'sqlalchemy.Connection': 'sqlalchemy.engine.Connection',
+  'sqlalchemy.engine.Connection': 'sqlalchemy.engine.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
   'boto3.client': 'boto3.client',
   'paramiko.SSHClient': 'paramiko.SSHClient',
@@ -288,6 +360,8 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     // `client.chat.completions` on an LLM SDK's synchronous client (`client.aio...` is its async side).
     const owner = object ? receiverClass(ctx, object, depth + 1) : undefined;
     if (owner && SDK_RESOURCES[owner] && field(receiver, 'attribute')?.text !== 'aio') return SDK_RESOURCES[owner];
+    // `client.shop.orders` on a pymongo client: a database, then a collection.
+    if (owner && MONGO_CHILD[owner]) return MONGO_CHILD[owner];
     if (object && typeOf(object) === 'identifier' && textOf(object) === 'self') return undefined;
     return field(receiver, 'attribute')?.text === 'parent' && object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
   }
@@ -302,11 +376,16 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
     }
-    // `s3.get_waiter("object_exists")`, `ssh.open_sftp()`: what the client makes.
-    const made = fn && typeOf(fn) === 'attribute' ? MADE_BY[field(fn, 'attribute')?.text ?? ''] : undefined;
-    if (made) {
-      const object = field(fn!, 'object');
-      if (object && receiverClass(ctx, object, depth + 1) === made[0]) return made[1];
+    // `s3.get_waiter("object_exists")`, `ssh.open_sftp()`, `conn.cursor()`: what the client makes;
+    // `db.query(User).filter(...)`: the same kind of query.
+    const method = fn && typeOf(fn) === 'attribute' ? (field(fn, 'attribute')?.text ?? '') : '';
+    const made = MADE_BY[method];
+    const object = method ? field(fn!, 'object') : null;
+    if ((made || Object.values(SAME_CLASS).some((m) => m.has(method))) && object) {
+      const owner = receiverClass(ctx, object, depth + 1);
+      const product = made?.find(([from]) => from === owner)?.[1];
+      if (product) return product;
+      if (owner && SAME_CLASS[owner]?.has(method)) return owner;
     }
     // `cache_path(root, url)` with `def cache_path(...) -> Path` in this file, `self._file(room)`
     // with `def _file(self, room) -> Path` in the class: what it is annotated to return.
@@ -322,6 +401,8 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     // `ApiSession()` with `class ApiSession(requests.Session)` in this file.
     const subclassed = fn && typeOf(fn) === 'identifier' ? libraryBaseOfLocalClass(ctx, fn) : undefined;
     if (subclassed) return subclassed;
+    // `SessionLocal()` with `SessionLocal = sessionmaker(bind=engine)` in this file.
+    if (fn && typeOf(fn) === 'identifier' && syncSessionFactory(ctx, fn)) return 'sqlalchemy.orm.Session';
     const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
     if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
     // `contextlib.closing(sqlite3.connect(p))`: entered, it gives the object it wraps.
@@ -336,6 +417,12 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return left && receiverClass(ctx, left, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
   }
   if (type === 'parenthesized_expression' && receiver.namedChildren[0]) return receiverClass(ctx, receiver.namedChildren[0], depth + 1);
+  // `client["shop"]["orders"]`.
+  if (type === 'subscript') {
+    const value = field(receiver, 'value');
+    const owner = value ? receiverClass(ctx, value, depth + 1) : undefined;
+    return owner ? MONGO_CHILD[owner] : undefined;
+  }
   if (type !== 'identifier') return undefined;
   const found = ctx.scope.lookup(textOf(receiver), receiver);
   if (!found) return undefined;
@@ -439,6 +526,26 @@ function constructedClass(name: string): string | undefined {
   return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : undefined);
 }
 
+/**
+ * A name bound once in this file to `sessionmaker(...)` (or `scoped_session(sessionmaker(...))`)
+ * that makes synchronous sessions (no `class_=AsyncSession`).
+ */
+function syncSessionFactory(ctx: PythonRuleContext, name: Node): boolean {
+  const found = ctx.scope.lookup(textOf(name), name);
+  let value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+  for (let hops = 0; value && typeOf(value) === 'call' && hops < 2; hops++) {
+    const fn = field(value, 'function');
+    const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (r?.name === 'sqlalchemy.orm.scoped_session') {
+      value = callArguments(value)[0] ?? null;
+      continue;
+    }
+    if (r?.name !== 'sqlalchemy.orm.sessionmaker' && r?.name !== 'sqlalchemy.orm.session.sessionmaker') return false;
+    return !callArguments(value).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'class_');
+  }
+  return false;
+}
+
 /** `class ApiSession(requests.Session)` in this file: the known library class it extends. */
 function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | undefined {
   const found = ctx.scope.lookup(textOf(name), name);
@@ -455,10 +562,30 @@ function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | u
 }
 
 /** Methods that make another object of a known class: method → [receiver class, result class]. */
-const MADE_BY: Readonly<Record<string, readonly [string, string]>> = {
-  get_waiter: ['boto3.client', 'boto3.Waiter'],
-  open_sftp: ['paramiko.SSHClient', 'paramiko.SFTPClient'],
+const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  get_waiter: [['boto3.client', 'boto3.Waiter']],
+  open_sftp: [['paramiko.SSHClient', 'paramiko.SFTPClient']],
+  cursor: [['dbapi.Connection', 'dbapi.Cursor'], ['sqlite3.Connection', 'dbapi.Cursor']],
+  getconn: [['psycopg2.pool', 'dbapi.Connection']],
+  pipeline: [['redis.Redis', 'redis.Pipeline']],
+  get_database: [['pymongo.MongoClient', 'pymongo.Database']],
+  get_default_database: [['pymongo.MongoClient', 'pymongo.Database']],
+  get_collection: [['pymongo.Database', 'pymongo.Collection']],
+  query: [['sqlalchemy.orm.Session', 'sqlalchemy.orm.Query']],
+  connect: [['sqlalchemy.engine.Engine', 'sqlalchemy.engine.Connection']],
+  begin: [['sqlalchemy.engine.Engine', 'sqlalchemy.engine.Connection']],
 };
+
+/** Methods that give another object of their receiver's class (a query refined). */
+const SAME_CLASS: Readonly<Record<string, ReadonlySet<string>>> = {
+  'sqlalchemy.orm.Query': new Set([
+    'filter', 'filter_by', 'order_by', 'limit', 'offset', 'join', 'outerjoin', 'options', 'where', 'group_by', 'having', 'distinct',
+    'with_entities', 'select_from', 'execution_options', 'populate_existing', 'with_for_update', 'yield_per',
+  ]),
+};
+
+/** What an attribute of a pymongo client or database is: a database, a collection. */
+const MONGO_CHILD: Readonly<Record<string, string>> = { 'pymongo.MongoClient': 'pymongo.Database', 'pymongo.Database': 'pymongo.Collection' };
 
 /** The name node an annotation's class is written with: through `type`, `X | None`, `Optional[X]`, `Annotated[X, ...]` and `X[...]`. */
 function annotatedClassNode(annotation: Node | null | undefined, depth: number): Node | undefined {
@@ -800,7 +927,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
-    if (COMPRESSED_OPENERS.has(qualifiedName) && inMemoryFile(ctx, call)) continue;
+    if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
     if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
     if (!scope.isAsyncContext(call)) continue;

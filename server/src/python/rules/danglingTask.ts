@@ -36,6 +36,14 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
     if (parent.type === 'assignment' && parent.parent?.type === 'expression_statement') {
       const left = parent.childForFieldName('left');
       if (left?.type !== 'identifier' || parent.childForFieldName('right')?.id !== call.id) continue;
+      const overwritten = overwrittenBeforeRead(ctx, left, parent.parent);
+      if (overwritten) {
+        ctx.report({
+          message: `Task '${left.text}' from ${factory}() is replaced on line ${overwritten.startPosition.row + 1} before anything uses it: nothing keeps this task, so it can be garbage-collected before it finishes, and its exception is never retrieved`,
+          range: ctx.rangeOf(call),
+        });
+        continue;
+      }
       if (isUsedElsewhere(ctx, left)) continue;
       const callbackOnly = ctx.scope.scopeAt(left).node.descendantsOfType('identifier').some((id) => !!id && id.text === left.text && onlyGivesCallback(id));
       ctx.report({
@@ -192,6 +200,25 @@ function isUsedElsewhere(ctx: PythonRuleContext, target: Node): boolean {
   }
   // `global`/`nonlocal` declarations or uses in other functions: stay silent.
   return scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text);
+}
+
+/**
+ * `t = create_task(a())` then `t = create_task(b())` in the same block, with no read of `t` in
+ * between (nor in the second value): the first task's only reference is gone. The statement
+ * that rebinds it, if so.
+ */
+function overwrittenBeforeRead(ctx: PythonRuleContext, target: Node, statement: Node): Node | undefined {
+  const scope = ctx.scope.scopeAt(target);
+  if (scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return undefined;
+  let next = statement.nextNamedSibling;
+  while (next && next.type === 'comment') next = next.nextNamedSibling;
+  if (next?.type !== 'expression_statement') return undefined;
+  const assignment = next.namedChildren[0];
+  const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  const right = assignment?.childForFieldName('right');
+  if (left?.type !== 'identifier' || left.text !== target.text || !right) return undefined;
+  if (right.descendantsOfType('identifier').some((id) => id?.text === target.text)) return undefined;
+  return next;
 }
 
 function onlyGivesCallback(id: Node): boolean {

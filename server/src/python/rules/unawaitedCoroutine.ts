@@ -574,6 +574,9 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     if (id.text !== left.text || id.id === left.id || isKeywordName(id)) continue;
     if (from >= 0 && (id.startIndex < from || id.startIndex >= until || ctx.scope.scopeAt(id).kind !== 'module')) continue;
     const p = parentOf(id);
+    // `conn.close()` on the coroutine itself neither runs nor uses it: with a use as the result
+    // elsewhere (`await conn.fetchval(...)` ... `finally: await conn.close()`), the await is missing.
+    if (p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
     if (p && enteredByAsyncWith(id)) entered = true;
     else if (!p || !consumesValue(ctx, id, p, api)) return undefined;
     uses++;

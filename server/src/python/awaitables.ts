@@ -429,7 +429,8 @@ export class AwaitableResolver {
       const name = field(expr, 'attribute');
       const cls = receiver ? this.classOfReceiver(receiver) : undefined;
       const m = cls?.kind === 'project' && name ? this.findMethod(cls.summary, cls.module, textOf(name), 0) : undefined;
-      found = !!m && this.functionIsCoroutine(m.fn, m.module);
+      // `queue.put` on an `asyncio.Queue`: a library method whose call gives an awaitable.
+      found = m ? this.functionIsCoroutine(m.fn, m.module) : cls?.kind === 'library' && !!name && !!this.libraryMethod(cls.name, textOf(name), expr, '');
     } else found = false;
     const generator = this.matchedGenerator;
     this.matchedGenerator = false;
@@ -1371,7 +1372,7 @@ export class AwaitableResolver {
     if ((parent.type === 'pattern_list' || parent.type === 'tuple_pattern') && parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.id === parent.id) {
       const index = parent.namedChildren.findIndex((c) => c?.id === target.id);
       const value = parent.parent.childForFieldName('right');
-      const call = value?.type === 'await' ? value.namedChildren[0] : null;
+      const call = value?.type === 'await' && value.namedChildren[0] ? this.throughWaitFor(value.namedChildren[0]) : null;
       const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
       const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
       const parts = r && (r.via !== 'unbound' || r.name.startsWith('asyncio.')) ? FACTORY_TUPLE_RESULTS[r.name] : undefined;
@@ -1388,7 +1389,7 @@ export class AwaitableResolver {
       let awaited = false;
       if (value?.type === 'await') {
         awaited = true;
-        value = value.namedChildren[0] ?? null;
+        value = value.namedChildren[0] ? this.throughWaitFor(value.namedChildren[0]) : null;
       }
       // `channel = message.channel`, `db = client["shop"]`.
       if (!awaited && value && (value.type === 'attribute' || value.type === 'subscript')) return this.classOfReceiver(value, 1);
@@ -1438,6 +1439,23 @@ export class AwaitableResolver {
   }
 
   /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */
+  /**
+   * The call whose result an awaited `asyncio.wait_for(call, timeout)` / `asyncio.shield(call)`
+   * gives (`await asyncio.wait_for(asyncio.open_connection(h, p), 5)`); any other node as it is.
+   */
+  private throughWaitFor(node: Node): Node {
+    let n = node;
+    for (let hops = 0; hops < 3 && n.type === 'call'; hops++) {
+      const fn = n.childForFieldName('function');
+      const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
+      if (!r || (r.name !== 'asyncio.wait_for' && r.name !== 'asyncio.shield') || !knownName(r)) break;
+      const inner = callArguments(n)[0];
+      if (inner?.type !== 'call') break;
+      n = inner;
+    }
+    return n;
+  }
+
   private awaitedResult(fn: Node): KnownClass | undefined {
     const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
     if (r && FACTORY_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
@@ -1555,7 +1573,10 @@ export class AwaitableResolver {
       const head = subscriptParts(expr)?.head;
       if (head?.type !== 'identifier' && head?.type !== 'attribute') return undefined;
       const cls = this.classByName(head.text.replace(/\s+/g, ''), head);
-      return cls?.kind === 'project' ? cls : undefined;
+      if (cls?.kind === 'project') return cls;
+      // `asyncio.Queue[str]`, `asyncio.Future[bytes]`: the library's generic class.
+      const lib = this.libraryClassOf(head);
+      return lib ? { kind: 'library', name: lib } : undefined;
     }
     if (expr.type === 'type') return expr.namedChildren[0] ? this.classOfTypeExpr(expr.namedChildren[0], depth + 1) : undefined;
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;

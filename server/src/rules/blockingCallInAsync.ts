@@ -84,7 +84,7 @@ export const blockingCallInAsync: Rule = {
       '    non-zero timeout only bounds the wait: `q.get(timeout=0.1)`, `proc.wait(timeout=5)` and',
       '    `proc.communicate(timeout=30)` are reported);',
       '  - `socket.getaddrinfo/gethostbyname/create_connection` (not with numeric-only flags), `ssl.get_server_certificate`,',
-      '    `select.select` (not with a zero timeout) and `input()`.',
+      '    `select.select` (not with a zero timeout), `input()` and `sys.stdin.readline()`/`read()`.',
       '  Receivers are recognised from their construction (also `boto3.Session(...).client(...)`), a',
       '  `with ... as` target (through `contextlib.closing(...)` too) or an annotation of a parameter',
       '  or a local (`Path | None`, `Optional[Path]`, `queue.Queue[Job]`, FastAPI\'s `Annotated[OpenAI, Depends(...)]`',

@@ -271,7 +271,7 @@ function cancelLoopTarget(call: Node, name: string, bindings: readonly { node: N
 }
 
 /** Methods of a task that look at its state: calling them waits for nothing. */
-const INSPECTING_METHODS = new Set(['cancelled', 'cancelling', 'done', 'get_name', 'set_name', 'get_coro', 'get_context', 'get_loop', 'get_stack', 'print_stack']);
+const INSPECTING_METHODS = new Set(['cancelled', 'cancelling', 'done', 'result', 'exception', 'get_name', 'set_name', 'get_coro', 'get_context', 'get_loop', 'get_stack', 'print_stack']);
 
 /**
  * `task.cancelled()`, `task.done()` right after the cancel: the task looked at, not waited for. Not
@@ -279,6 +279,9 @@ const INSPECTING_METHODS = new Set(['cancelled', 'cancelling', 'done', 'get_name
  * as tests do), nor in a loop condition (`while not task.cancelled(): await asyncio.sleep(0.01)`).
  */
 function onlyInspected(id: Node): boolean {
+  // `if read_task in done:`: a membership test of the sets asyncio.wait returned.
+  const comparison = id.parent?.type === 'comparison_operator' && id.parent.namedChildren[0]?.id === id.id ? id.parent : null;
+  if (comparison) return comparison.children.some((c) => !!c && !c.isNamed && (c.type === 'in' || c.type === 'not in'));
   const attribute = id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.id === id.id ? id.parent : null;
   if (!attribute || !INSPECTING_METHODS.has(attribute.childForFieldName('attribute')?.text ?? '') || attribute.parent?.type !== 'call') return false;
   for (let n: Node | null = attribute.parent; n && n.type !== 'function_definition'; n = n.parent) if (n.type === 'while_statement') return false;

@@ -283,8 +283,11 @@ function signalMemberKey(t: TSESTree.TypeNode, locals: LocalTypes, depth = 0): s
   }
 }
 
-/** Types that carry a `signal` without being an options bag the function should honour. */
-const NOT_OPTIONS = new Set(['AbortController', 'Request', 'NextRequest', 'FetchEvent', 'ExtendableEvent', 'Event']);
+/**
+ * Types that carry a `signal` without being an options bag the function should honour: a web
+ * `Request`, and Node's `IncomingMessage` (which has one since @types/node 26.1).
+ */
+const NOT_OPTIONS = new Set(['AbortController', 'Request', 'NextRequest', 'FetchEvent', 'ExtendableEvent', 'Event', 'IncomingMessage', 'Http2ServerRequest']);
 
 function nonNullishParts(type: ts.Type): ts.Type[] {
   const parts = type.isUnion() ? type.types : [type];
@@ -727,7 +730,11 @@ function isAsyncContext(fn: FunctionNode): boolean {
 function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // `#initialize`, `_setup`: private names of the same entry points.
   const name = functionDisplayName(fn).replace(/^[#_]+/, '');
+  // `new ReadableStream({ async start(controller) { ... } })`: runs for every stream made.
+  if (webStreamSourceMethod(fn)) return false;
   if (ENTRY_POINTS.test(name)) return true;
+  // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
+  if (name === 'register' && /(^|[\\/])instrumentation(-node|-edge)?\.[cm]?[jt]s$/.test(ctx.filePath) && ownerFunction(fn) === undefined) return true;
   // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
   if (LIFECYCLE_HOOKS.test(name) && inClassOrObjectMethod(fn)) return true;
   if (name === 'register' && pluginObject(fn)) return true;
@@ -738,6 +745,14 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/** A method of the source object given to `new ReadableStream(...)` (or a Writable/TransformStream). */
+function webStreamSourceMethod(fn: FunctionNode): boolean {
+  const holder = fn.parent;
+  if (holder?.type !== 'Property' || holder.value !== fn || !STREAM_SOURCE_METHODS.has(keyName(holder) ?? '')) return false;
+  const made = holder.parent?.parent;
+  return made?.type === 'NewExpression' && /^(ReadableStream|WritableStream|TransformStream)$/.test(ctxFreeName(made.callee) ?? '');
+}
 
 /**
  * `register` of a plugin object (`{ name: 'audit', register: async (server) => ... }`, hapi's
@@ -1612,7 +1627,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
     }
     if (node.type === 'CallExpression' && methodName(node) === 'catch' && node.arguments.length === 1) {
       const handler = node.arguments[0];
-      if (handler.type === 'Identifier' && /^set\w*(Error|Err|Failure|Failed|Problem|Message|Status)$/.test(handler.name)) {
+      if (handler.type === 'Identifier' && FAILURE_SETTER.test(handler.name)) {
         // `.catch(setError)` as a statement: the state setter shows the AbortError as a failure.
         const { parent } = outerParent(node);
         const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
@@ -1995,11 +2010,16 @@ function failureState(target: Node): boolean {
   return /^_?(error|err|failure|problem|errorMessage|loadError)$/i.test(holder);
 }
 
+/** `setError`, `setLoadFailed`, `setStatus`: a state setter that shows a failure. */
+const FAILURE_SETTER = /^set\w*(Error|Err|Failure|Failed|Problem|Message|Status)$/;
+
 /** Whether a catch body puts the error (or a message) into UI state that shows a failure. */
 function showsFailure(body: Node): boolean {
   let found = false;
   visit(body, (n) => {
-    if (!found && n.type === 'AssignmentExpression' && failureState(n.left)) found = true;
+    if (found) return;
+    if (n.type === 'AssignmentExpression' && failureState(n.left)) found = true;
+    else if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && FAILURE_SETTER.test(n.callee.name) && n.arguments.length > 0) found = true;
   }, (n) => isFunction(n));
   return found;
 }
@@ -2079,6 +2099,8 @@ function propagates(ref: Node, stop: Node): boolean {
         if (n.callee === child) continue; // `e.toString()`
         if (isLoggingCall(n)) return false;
         const name = ctxFreeName(n.callee);
+        // `setError(e)`, `setError(e.message)`: a React state setter shows it, it is not handed on.
+        if (name && FAILURE_SETTER.test(name)) return false;
         if (name && /^(String|stringify|inspect|format|serializeError|toString|getMessage|errorMessage)$/.test(name)) continue;
         // `logger.warn('failed', describe(err))`: a helper whose result only goes to the log.
         return !insideLoggingCall(n, stop);

@@ -450,6 +450,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       case 'CallExpression':
         checkPredicate(node);
         checkArguments(node);
+        checkEffect(node);
         return;
       case 'JSXAttribute':
         checkJsxAttribute(node);
@@ -530,6 +531,37 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       range: ctx.rangeOf(prop.key),
       anchors: [MISUSED],
     });
+  }
+
+  /**
+   * `useEffect(async () => ...)` with React's types, which type the effect as returning
+   * `void | Destructor` (no void function for the check of arguments), and an effect that returns
+   * an async clean-up (`return async () => { await ws.close(); }`): React ignores what the clean-up
+   * returns, so its rejection goes unhandled.
+   */
+  function checkEffect(call: TSESTree.CallExpression): void {
+    if (!isEffectHook(unwrap(call.callee))) return;
+    const effect = call.arguments[0];
+    if (!effect || effect.type === 'SpreadElement') return;
+    const fn = unwrap(effect);
+    if (!checked.has(effect) && (isFunction(fn) ? fn.async && !fn.generator : returnsPromise(effect))) {
+      reportVoid(effect, `passed to '${calleeName(call.callee)}'`);
+      return;
+    }
+    if (!isFunction(fn) || fn.async) return;
+    const cleanups: Node[] = [];
+    if (fn.body.type !== 'BlockStatement') cleanups.push(fn.body);
+    else visit(fn.body, (n) => n.type === 'ReturnStatement' && n.argument && cleanups.push(n.argument), (n) => isFunction(n));
+    for (const returned of cleanups) {
+      const cleanup = unwrap(returned);
+      if (!isFunction(cleanup) || !cleanup.async || cleanup.generator || checked.has(cleanup)) continue;
+      checked.add(cleanup);
+      ctx.report({
+        message: `Async clean-up returned from '${calleeName(call.callee)}': React ignores what a clean-up returns, so nothing waits for its promise and a rejection goes unhandled`,
+        range: headRange(cleanup),
+        anchors: [MISUSED],
+      });
+    }
   }
 
   /** React's useEffect/useLayoutEffect/useInsertionEffect, imported from `react`. */

@@ -73,7 +73,8 @@ export const floatingPromise: Rule = {
       'handler called as `fn(req, res, next)` does not pass its rejection on —, or a result typed as a',
       'promise or nothing — every member of it: `Buffer | undefined | Promise<Buffer>` is a cache-or-load result,',
       'and reported —; its result is a promise only without one); a method overriding a base',
-      'member that returns no promise (an `emit()` override). An async function with nothing to',
+      'member that returns no promise (an `emit()` override in the project; a library\'s declared',
+      'override, such as `question()` of `readline/promises`, is its promise API and is reported). An async function with nothing to',
       'await is still reported: it is usually a stub whose callers are meant to wait for it.'
     ].join('\n'),
     why: [

@@ -685,6 +685,14 @@ const ENTRY_POINTS =
 const STREAM_CLASSES = /^([\w$]+\.)?(Duplex|Readable|Writable|Transform|PassThrough|IncomingMessage|ServerResponse|ClientRequest)$/;
 const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
 const REGISTER = new Set(['addEventListener', 'on', 'addListener', 'prependListener']);
+/** Whether another registration is chained on the result of `call` (`call.on(...)`). */
+function chainedOn(call: TSESTree.CallExpression): boolean {
+  const p = call.parent;
+  return p?.type === 'MemberExpression' && p.object === call && CHAINED_REGISTER.has(propName(p) ?? '');
+}
+
+/** EventEmitter methods that return the emitter (so registrations chain). */
+const CHAINED_REGISTER = new Set(['on', 'addListener', 'prependListener', 'once', 'prependOnceListener', 'off', 'removeListener', 'setMaxListeners']);
 const REMOVE = new Set(['removeEventListener', 'off', 'removeListener', 'removeAllListeners']);
 
 /** The function a `new Promise(...)` executor belongs to (the executor runs during its call). */
@@ -1321,7 +1329,13 @@ function checkListener(
   const handler = args[1];
   if (!eventArg || !handler) return;
   if (isFunction(eventArg) || eventArg.type === 'ObjectExpression') return;
-  const target = callee.object;
+  // `queue.on('progress', a).on('failed', b)`: an emitter's on() returns the emitter itself.
+  let target: Node = callee.object;
+  for (let t = unwrap(target); t.type === 'CallExpression' && method !== 'addEventListener'; t = unwrap(target)) {
+    const inner = unwrap(t.callee);
+    if (inner.type !== 'MemberExpression' || !CHAINED_REGISTER.has(propName(inner) ?? '')) break;
+    target = inner.object;
+  }
   const root = chainRoot(target);
   if (!root) return; // `createReadStream(p).on(...)`: a fresh object owns the listener.
 
@@ -1380,7 +1394,8 @@ function checkListener(
   const shownTarget = targetText.length > 40 ? `${targetText.slice(0, 40)}…` : targetText;
   ctx.report({
     message: `${what} is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
-    range: ctx.rangeOf(call),
+    // In a chain (`queue.on(...).on(...)`), from the method of this registration.
+    range: target !== callee.object || chainedOn(call) ? ctx.lines.range(callee.property.range[0], call.range[1]) : ctx.rangeOf(call),
   });
 }
 

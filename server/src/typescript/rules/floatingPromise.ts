@@ -316,6 +316,9 @@ function overridesPlainMember(checker: ts.TypeChecker, call: ts.CallExpression):
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const declaration = checker.getResolvedSignature(call)?.declaration;
   if (!declaration || !ts.isMethodDeclaration(declaration) || !ts.isClassLike(declaration.parent)) return false;
+  // A library's declared override (`question(): Promise<string>` of readline/promises' Interface
+  // over the callback one) is its promise API, not a void member implemented with async code.
+  if (declaration.getSourceFile().isDeclarationFile) return false;
   const name = callee.name.text;
   for (const clause of declaration.parent.heritageClauses ?? []) {
     if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;

@@ -70,9 +70,9 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       if (p === 'createWriteStream') return WRITE_STREAM;
       return undefined;
     case 'net':
-      return p === 'connect' || p === 'createConnection' ? SOCKET : undefined;
+      return p === 'connect' || p === 'createConnection' ? SOCKET : p === 'createServer' ? SERVER : undefined;
     case 'tls':
-      return p === 'connect' ? SOCKET : undefined;
+      return p === 'connect' ? SOCKET : p === 'createServer' ? SERVER : undefined;
     case 'readline':
     case 'readline/promises':
       return p === 'createInterface' ? READLINE : undefined;
@@ -242,12 +242,35 @@ function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStat
   return found;
 }
 
+/**
+ * A `return` or `throw` of `fn` (not of a nested function, not in a `catch` that runs only when
+ * making the resource failed) between offsets `from` and `to` that does not mention `name`.
+ */
+function leavesBefore(fn: FunctionNode, from: number, to: number, name: string): Exit | undefined {
+  let found: Exit | undefined;
+  visit(fn.body ?? fn, (n) => {
+    if (found || (n.type !== 'ReturnStatement' && n.type !== 'ThrowStatement') || n.range[0] < from || n.range[0] >= to) return;
+    if (onlyWhenMakingFails(n, from, fn, name)) return;
+    let mentions = false;
+    visit(n, (m) => {
+      if (m.type === 'Identifier' && m.name === name) mentions = true;
+    });
+    if (!mentions) found = n;
+  }, isFunction);
+  return found;
+}
+
 function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) return true;
   return false;
 }
 
-function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: FunctionNode): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement; closeMethod?: string } {
+function fateOf(
+  ctx: TsRuleContext,
+  uses: Use[],
+  kind: ResourceKind,
+  fn: FunctionNode,
+): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement; closeMethod?: string; lentAt?: number } {
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
   // The close method the code calls (`sock.destroy()`), for the message: on the success path if any.
@@ -256,6 +279,7 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
   // Lent to a call (`await fn(fh)`) that this function follows with its own close: a loan, not
   // a hand-off. Only decided once the whole function is seen.
   let lent = false;
+  let lentAt: number | undefined;
   for (const { id } of uses) {
     const parent = id.parent;
     if (!parent) return { fate: 'owned-elsewhere', activated };
@@ -308,13 +332,14 @@ function fateOf(ctx: TsRuleContext, uses: Use[], kind: ResourceKind, fn: Functio
     }
     if (parent.type === 'CallExpression' && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
+      lentAt = Math.min(lentAt ?? Infinity, parent.range[0]);
       continue;
     }
     // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
     return { fate: 'owned-elsewhere', activated };
   }
   // Passed on and never closed here: whoever got it closes it.
-  if (lent && closedOnSuccess === undefined) return { fate: 'owned-elsewhere', activated };
+  if (lent && closedOnSuccess === undefined) return { fate: 'owned-elsewhere', activated, lentAt };
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod };
@@ -494,8 +519,20 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
-    const { fate, activated, closeAt, closingTry, closeMethod } = fateOf(ctx, uses, kind, fn);
+    const { fate, activated, closeAt, closingTry, closeMethod, lentAt } = fateOf(ctx, uses, kind, fn);
     const closed = kind === POOL_CLIENT ? 'released' : 'closed';
+    if (fate === 'owned-elsewhere' && lentAt !== undefined && (!kind.activatedBy || activated)) {
+      // Handed to a call that closes it (`await pipeline(stream, res)`), but a `return` or `throw`
+      // between its creation and that call leaves with it open.
+      const exit = leavesBefore(fn, node.range[1], lentAt, name);
+      if (exit) {
+        ctx.report({
+          message: `This ${kind.what} is handed on at line ${ctx.lines.positionAt(lentAt).line + 1}, but the '${EXIT_KEYWORD[exit.type]}' on line ${exit.loc.start.line} leaves before that: on that path it is never ${closed}. Make it after the check, or close it before leaving`,
+          range: ctx.rangeOf(holder.at),
+        });
+      }
+      return;
+    }
     if (fate === 'closed' && closingTry && (!kind.activatedBy || activated)) {
       // Closed in a `finally`, but a `return`/`throw`/`break`/`continue` between its creation and that `try` leaves without it.
       const exit = exitBefore(fn, node.range[1], closingTry, name);

@@ -40,7 +40,7 @@ export const blockingCallInAsync: Rule = {
       '    (`io.TextIOWrapper`, `io.BufferedReader`, ...; not `typing.TextIO`/`BinaryIO`, which an',
       '    in-memory `StringIO`/`BytesIO` satisfies too);',
       '  - databases: `sqlite3.connect`, `psycopg2.connect`, `pymysql.connect`, and the queries of a',
-      '    synchronous DB-API connection or its cursors (`execute`, `fetchall`, `commit`, ... on a',
+      '    synchronous DB-API connection or its cursors (`execute`, `commit`, ... on a',
       '    `sqlite3`, `psycopg2`, `psycopg` or `pymysql` connection, also one from a `psycopg2` pool);',
       '    a synchronous SQLAlchemy `Session` (annotated, `Session(...)`, or made by a `sessionmaker`',
       '    of this file without `class_=AsyncSession`; SQLModel\'s too): `execute`, `scalars`, `get`,',

@@ -75,7 +75,8 @@ const DATAFRAME_READ: BlockingApi = { what: 'reads a file, URL or database synch
 const byName = (api: BlockingApi, ...methods: string[]): ReadonlyMap<string, BlockingApi> => new Map(methods.map((m): [string, BlockingApi] => [m, api]));
 /** A DB-API connection's and cursor's calls that talk to the server. */
 const DBAPI_CONNECTION = ['execute', 'executemany', 'executescript', 'commit', 'rollback'];
-const DBAPI_CURSOR = ['execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'callproc', 'copy_expert', 'copy_from', 'copy_to', 'scroll'];
+// Not `fetchone()`/`fetchall()`: the default (client-side) cursors hold the rows once `execute()` returned.
+const DBAPI_CURSOR = ['execute', 'executemany', 'executescript', 'callproc', 'copy_expert', 'copy_from', 'copy_to'];
 /** pandas readers: a path, a URL or a database each block (an in-memory buffer does not). */
 const DATAFRAME_READERS = ['read_csv', 'read_table', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_orc', 'read_xml', 'read_html', 'read_sql', 'read_sql_query', 'read_sql_table', 'read_hdf', 'read_stata', 'read_sas', 'read_spss', 'read_fwf'];
 
@@ -505,6 +506,9 @@ function annotationClass(ctx: PythonRuleContext, annotation: Node): string | und
     if (!value || (typeOf(value) !== 'subscript' && typeOf(value) !== 'generic_type')) break;
     t = annotatedClassNode(value, 0);
   }
+  // `p: Poller` with `class Poller(threading.Thread)` in this file.
+  const local = t && typeOf(t) === 'identifier' ? libraryBaseOfLocalClass(ctx, t) : undefined;
+  if (local) return local;
   const r = t ? ctx.scope.resolve(t) : undefined;
   if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
   return constructedClass(r.name) ?? (r.via === 'import' && t && typeOf(t) === 'identifier' ? importedAliasClass(ctx, r.name) : undefined);

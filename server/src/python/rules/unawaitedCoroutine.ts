@@ -576,7 +576,8 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     const p = parentOf(id);
     // `conn.close()` on the coroutine itself neither runs nor uses it: with a use as the result
     // elsewhere (`await conn.fetchval(...)` ... `finally: await conn.close()`), the await is missing.
-    if (p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
+    // (A future's own API — `outer.cancel()`, then `outer._callbacks` — says it is used as one.)
+    if (api === COROUTINE_API && p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
     if (p && enteredByAsyncWith(id)) entered = true;
     else if (!p || !consumesValue(ctx, id, p, api)) return undefined;
     uses++;

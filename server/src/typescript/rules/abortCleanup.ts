@@ -685,12 +685,6 @@ const ENTRY_POINTS =
 const STREAM_CLASSES = /^([\w$]+\.)?(Duplex|Readable|Writable|Transform|PassThrough|IncomingMessage|ServerResponse|ClientRequest)$/;
 const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
 const REGISTER = new Set(['addEventListener', 'on', 'addListener', 'prependListener']);
-/** Whether another registration is chained on the result of `call` (`call.on(...)`). */
-function chainedOn(call: TSESTree.CallExpression): boolean {
-  const p = call.parent;
-  return p?.type === 'MemberExpression' && p.object === call && CHAINED_REGISTER.has(propName(p) ?? '');
-}
-
 /** EventEmitter methods that return the emitter (so registrations chain). */
 const CHAINED_REGISTER = new Set(['on', 'addListener', 'prependListener', 'once', 'prependOnceListener', 'off', 'removeListener', 'setMaxListeners']);
 const REMOVE = new Set(['removeEventListener', 'off', 'removeListener', 'removeAllListeners']);
@@ -1394,8 +1388,7 @@ function checkListener(
   const shownTarget = targetText.length > 40 ? `${targetText.slice(0, 40)}…` : targetText;
   ctx.report({
     message: `${what} is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,
-    // In a chain (`queue.on(...).on(...)`), from the method of this registration.
-    range: target !== callee.object || chainedOn(call) ? ctx.lines.range(callee.property.range[0], call.range[1]) : ctx.rangeOf(call),
+    range: ctx.rangeOf(call),
   });
 }
 

@@ -1113,12 +1113,13 @@ function checkEffectCleanups(ctx: TsRuleContext, calls: TSESTree.CallExpression[
     const hook = ctx.imports.resolve(unwrap(call.callee));
     if (hook?.module !== 'react' || !REACT_EFFECTS.has(hook.path[hook.path.length - 1] ?? '')) continue;
     const body = effect.body;
+    // The clean-ups the effect returns: judged only when each is written in place.
+    const cleanups: Node[] = [];
     if (body.type === 'BlockStatement') {
-      let returnsCleanup = false;
       visit(body, (n) => {
-        if (n.type === 'ReturnStatement' && n.argument) returnsCleanup = true;
+        if (n.type === 'ReturnStatement' && n.argument) cleanups.push(unwrap(n.argument));
       }, isFunction);
-      if (returnsCleanup) continue;
+      if (cleanups.some((c) => !isFunction(c))) continue;
     }
     const own: TSESTree.CallExpression[] = [];
     if (body.type === 'BlockStatement') {
@@ -1129,12 +1130,72 @@ function checkEffectCleanups(ctx: TsRuleContext, calls: TSESTree.CallExpression[
     for (const reg of own) {
       const what = effectRegistration(ctx, reg, topLevel);
       if (!what || undoneElsewhere(ctx, reg, removals, clears)) continue;
+      if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
+      const undo = what.startsWith('An interval') ? 'clears it' : 'removes it';
       ctx.report({
-        message: `${what} is set up in a React effect that returns no clean-up: it stays after the component unmounts, and every mount adds another. Return a function that ${what.startsWith('An interval') ? 'clears it' : 'removes it'}`,
+        message: cleanups.length
+          ? `${what} is set up in a React effect whose clean-up does not undo it: it stays after the component unmounts, and every mount adds another. Make the clean-up one that ${undo === 'clears it' ? 'clears it too' : 'removes it too'}`
+          : `${what} is set up in a React effect that returns no clean-up: it stays after the component unmounts, and every mount adds another. Return a function that ${undo}`,
         range: ctx.rangeOf(reg),
       });
     }
   }
+}
+
+/**
+ * Whether an effect's clean-ups undo a listener it added (an interval is judged by its handle, in
+ * undoneElsewhere): a removal from the same target for the same event and handler, or any other
+ * call on the target (`chart.destroy()`). A call of something the clean-up cannot be seen through
+ * (a function not declared in the effect) may undo it too.
+ */
+function cleanupUndoes(ctx: TsRuleContext, reg: TSESTree.CallExpression, cleanups: FunctionNode[], effect: FunctionNode): boolean {
+  if (isGlobalSetInterval(ctx, reg)) return false;
+  const callee = unwrap(reg.callee) as TSESTree.MemberExpression;
+  const target = normalized(ctx, callee.object);
+  const event = stringValue(reg.arguments[0]);
+  const handler = unwrap(reg.arguments[1] as Node);
+  const handlerName = handler.type === 'Identifier' ? handler.name : undefined;
+  const local = declaredNames(effect);
+  const seen = new Set<Node>();
+  let undone = false;
+  const look = (fn: FunctionNode): void => {
+    if (seen.has(fn)) return;
+    seen.add(fn);
+    visit(fn.body, (n) => {
+      if (undone || n.type !== 'CallExpression') return;
+      const c = unwrap(n.callee);
+      if (c.type === 'Identifier') {
+        // `detach()` with `const detach = () => ...` in the effect: looked through.
+        const made = local.has(c.name) ? localFunction(effect, c.name) : undefined;
+        if (made) look(made);
+        else if (!/^(clearInterval|clearTimeout|cancelAnimationFrame|set[A-Z]\w*)$/.test(c.name)) undone = true;
+        return;
+      }
+      if (c.type !== 'MemberExpression' || normalized(ctx, c.object) !== target) return;
+      const method = propName(c) ?? '';
+      if (!REMOVE.has(method)) {
+        undone = true;
+        return;
+      }
+      if (method === 'removeAllListeners' && (n.arguments.length === 0 || stringValue(n.arguments[0]) === event)) undone = true;
+      const removed = n.arguments[1] ? unwrap(n.arguments[1] as Node) : undefined;
+      const sameEvent = event === undefined || stringValue(n.arguments[0]) === undefined || stringValue(n.arguments[0]) === event;
+      if (sameEvent && (!removed || removed.type !== 'Identifier' || handlerName === undefined || removed.name === handlerName)) undone = true;
+    });
+  };
+  for (const cleanup of cleanups) look(cleanup);
+  return undone;
+}
+
+/** A function declared in `scope` by name: `function detach() {}` or `const detach = () => ...`. */
+function localFunction(scope: FunctionNode, name: string): FunctionNode | undefined {
+  let found: FunctionNode | undefined;
+  visit(scope.body, (n) => {
+    if (found) return;
+    if (n.type === 'FunctionDeclaration' && n.id?.name === name) found = n;
+    else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init && isFunction(unwrap(n.init))) found = unwrap(n.init) as FunctionNode;
+  });
+  return found;
 }
 
 /**

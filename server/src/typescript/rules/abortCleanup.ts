@@ -2397,9 +2397,17 @@ const BROWSER_GLOBALS = new Set([
   'self', 'importScripts', 'clients', 'skipWaiting', 'postMessage', 'onmessage', 'registration',
 ]);
 
-/** Server code: not JSX, no client directive, no UI framework import, no browser globals. */
+/** Modules only server code may import: `import 'server-only'`, Next.js's request headers and cookies. */
+const SERVER_ONLY_MODULES = new Set(['server-only', 'next/headers']);
+
+/**
+ * Server code: a `'use server'` file or one importing a server-only module (`server-only`,
+ * `next/headers`); otherwise not JSX, no client directive, no UI framework import, no browser globals.
+ */
 function looksLikeServerCode(ctx: TsRuleContext): boolean {
   if (ctx.ast.body.some((s) => s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use server')) return true;
+  const client = ctx.ast.body.some((s) => s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use client');
+  if (!client && ctx.ast.body.some((s) => s.type === 'ImportDeclaration' && SERVER_ONLY_MODULES.has(String(s.source.value)))) return true;
   if (/\.[jt]sx$/i.test(ctx.filePath)) return false;
   // Service and web workers run in the browser.
   if (/\b(ServiceWorkerGlobalScope|DedicatedWorkerGlobalScope|WorkerGlobalScope)\b|<reference\s+lib=["']webworker["']/.test(ctx.text)) return false;
@@ -2418,6 +2426,24 @@ function looksLikeServerCode(ctx: TsRuleContext): boolean {
     if (isGlobal(ctx, n)) browser = true;
   });
   return !browser;
+}
+
+/** Next.js functions that run on the server only, whatever the file holds besides. */
+const NEXT_SERVER_FUNCTIONS = /^(getServerSideProps|getStaticProps|getStaticPaths|generateMetadata|generateStaticParams)$/;
+
+/**
+ * A call inside a function that runs on the server in a file that also holds client code: Next.js's
+ * data functions (`getServerSideProps`, `generateMetadata`, ...) and an async component that is the
+ * default export of a file without `'use client'` (only server components may be async).
+ */
+function inServerFunction(ctx: TsRuleContext, call: Node): boolean {
+  if (ctx.ast.body.some((s) => s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use client')) return false;
+  for (let fn = ownerFunction(call); fn; fn = ownerFunction(fn)) {
+    if (NEXT_SERVER_FUNCTIONS.test(functionDisplayName(fn))) return true;
+    const exported = fn.parent?.type === 'ExportDefaultDeclaration';
+    if (exported && fn.async && /\.[jt]sx$/i.test(ctx.filePath)) return true;
+  }
+  return false;
 }
 
 /** `export default { data() {...}, methods: {...}, template: '...' }`: a Vue options-API component. */
@@ -2458,9 +2484,11 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
     }
     candidates.push(n);
   });
-  if (candidates.length === 0 || !looksLikeServerCode(ctx) || isTestModule(ctx)) return;
+  if (candidates.length === 0 || isTestModule(ctx)) return;
+  const server = looksLikeServerCode(ctx);
   const types = new LazyTypes(ctx);
   for (const call of candidates) {
+    if (!server && !inServerFunction(ctx, call)) continue;
     if (requestCarriesSignal(call.arguments[0], types)) continue;
     if (insideRace(call)) continue;
     ctx.report({

@@ -14,7 +14,9 @@ export const unclosedResource: Rule = {
     what: [
       'A local variable holding an `aiohttp.ClientSession`, `aiohttp.TCPConnector`,',
       '`httpx.AsyncClient`/`Client`, an `asyncpg` connection or pool, an `aiofiles` file, an `asyncssh`',
-      'connection, an `aiodocker.Docker` client, a `kubernetes_asyncio` `ApiClient`, or a file',
+      'connection, an `aiodocker.Docker` client, a `kubernetes_asyncio` `ApiClient`, a `redis.asyncio`',
+      'client (`Redis(...)`, `from_url(...)`), a motor `AsyncIOMotorClient`, an aiokafka producer or',
+      'consumer (stopped with `stop()`), or a file',
       'from `open()` in async code, created outside `async with`/`with` and either never closed or',
       'closed only on the success path (no `finally`). Also `resp = await session.get(...)` whose',
       'body is never read and which is never released — or is read or released further down, after',

@@ -12,7 +12,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { calleeName, decoratorTarget, field, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratorTarget, field, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -40,6 +40,17 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'asyncssh.connect': { what: 'asyncssh connection', close: ['close', 'abort'], awaited: true, asyncWith: true },
   'aiodocker.Docker': { what: 'aiodocker client', close: ['close'], awaited: false, asyncWith: true },
   'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true },
+  // A client made per call holds a connection pool until closed.
+  ...Object.fromEntries(
+    ['redis.asyncio.Redis', 'redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.utils.from_url'].map((n) => [
+      n,
+      { what: 'redis.asyncio client', close: ['aclose', 'close'], awaited: false, asyncWith: true },
+    ]),
+  ),
+  'motor.motor_asyncio.AsyncIOMotorClient': { what: 'motor client', close: ['close'], awaited: false, asyncWith: false, noWith: true },
+  // Entering them starts them: code that calls start() itself can only stop them in a finally.
+  'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
+  'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
 };
 
@@ -295,6 +306,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const kind = name ? RESOURCES[name] : undefined;
     if (!kind) continue;
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
+    // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
+    if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {

@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { callArguments, calleeName, decoratorTarget, field, nodesOfType, parameterAnnotation, textOf, typeOf } from '../util';
+import { addImportEdit, callArguments, calleeName, decoratorTarget, field, moduleAlias, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -102,6 +102,17 @@ function loopOrigin(ctx: PythonRuleContext, receiver: Node): string | undefined 
   // `loop`, pytest-asyncio's `event_loop`, or a parameter annotated as an event loop.
   const annotation = parameterAnnotation(found.bindings[0].node)?.text;
   return /^_?(event_)?loop$/.test(receiver.text) || (annotation !== undefined && isEventLoopClassName(annotation.replace(/\s+/g, ''))) ? 'loop' : undefined;
+}
+
+/** Whether `node` runs inside `with <name>:` (or `with <name> as x:`). */
+function enteredByWith(node: Node, name: string | undefined): boolean {
+  if (!name) return false;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return false;
+    if (n.type !== 'with_statement') continue;
+    if (withItemValues(n).some((v) => v.text === name)) return true;
+  }
+  return false;
 }
 
 /** The `run_until_complete`/`run_forever` method a call makes on a loop, if it makes one. */
@@ -207,11 +218,22 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         const argFn = arg?.type === 'call' ? arg.childForFieldName('function') : null;
         const cleanup = argFn?.type === 'attribute' && argFn.childForFieldName('object')?.text === receiver.text;
         const runner = `${ctx.scope.enclosingFunction(call)?.node.id ?? 'module'}:${receiver.text}`;
-        if (!cleanup && !reportedRunners.has(runner)) {
+        // `with client: client.loop.run_until_complete(main())` (Telethon's idiom): the client
+        // connected on its own loop, which asyncio.run() would not be.
+        const ownersLoop = receiver.type === 'attribute' && enteredByWith(call, receiver.childForFieldName('object')?.text);
+        if (!cleanup && !ownersLoop && !reportedRunners.has(runner)) {
           reportedRunners.add(runner);
+          // An object's own loop (`bot.loop`) is not one asyncio.run() can stand in for.
+          const alias = receiver.type === 'attribute' ? null : moduleAlias(ctx, 'asyncio', call);
           const fix: Fix[] | undefined =
-            arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
-              ? [{ title: 'Use asyncio.run(...)', safe: false, edits: [{ range: ctx.rangeOf(call), newText: `asyncio.run(${arg.text})` }] }]
+            alias !== null && arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
+              ? [
+                  {
+                    title: 'Use asyncio.run(...)',
+                    safe: false,
+                    edits: [{ range: ctx.rangeOf(call), newText: `${alias ?? 'asyncio'}.run(${arg.text})` }, ...(alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [])],
+                  },
+                ]
               : undefined;
           report({
             message: `Managing the event loop by hand (${origin!.replace(/^asyncio\.(events\.)?/, '')} + run_until_complete) is legacy: asyncio.run() creates the loop, runs the coroutine, cancels leftovers and closes the loop`,

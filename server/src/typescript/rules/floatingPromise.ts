@@ -28,17 +28,27 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // `x.then(onFulfilled)` is a promise chain whatever `x` is typed: an untyped receiver (`any`,
     // or no type information) does not make it less of one.
     if (node.type === 'CallExpression' && isThenWithOneHandler(node)) {
+      // `cy.get('.welcome').then(...)`: a Cypress command chain, not a promise (untyped in JS suites).
+      if (cypressChain(ctx, node)) return false;
       if (!s) return true;
       const t = s.tsNodeFor(node);
       if (t && s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
     }
     if (s) {
       if (node.type === 'CallExpression' && callNeverThenable(s, node)) return false;
-      return isPromiseLike(s, node) || isPromiseArray(s, node);
+      if (isPromiseLike(s, node) || isPromiseArray(s, node)) return true;
+      // A call typed `any` (a module without types): what the syntax says, as without types.
+      if (node.type !== 'CallExpression') return false;
+      const t = s.tsNodeFor(node);
+      if (!t || !(s.checker.getTypeAtLocation(t).flags & ts.TypeFlags.Any)) return false;
     }
-    // Without type information: only calls of async functions declared in this file.
-    return node.type === 'CallExpression' && node.callee.type === 'Identifier' && asyncNames.has(node.callee.name);
+    // Without type information: calls of async functions declared in this file, and of Node's
+    // promise APIs (`fs.promises.unlink(p)`, `pipeline` from `stream/promises`, a `promisify(...)`d function).
+    if (node.type !== 'CallExpression') return false;
+    if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name)) return true;
+    return nodePromiseApi(ctx, node.callee) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
+  let promisified: Set<string> | undefined;
 
   /**
    * A call that makes no promise to wait for here (an alias, a sync-mode or callback-style call,
@@ -367,6 +377,55 @@ function unwrap(node: Node): Node {
 function isMethodCall(call: TSESTree.CallExpression, name: string): boolean {
   const callee = unwrap(call.callee);
   return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === name;
+}
+
+/** Node's promise APIs by module (`fs/promises`, `fs.promises`, `stream/promises`, `timers/promises`, `dns/promises`). */
+function nodePromiseApi(ctx: TsRuleContext, callee: Node): boolean {
+  const m = ctx.imports.resolve(unwrap(callee));
+  if (!m || m.path.length === 0) return false;
+  const path = m.path[0] === 'default' ? m.path.slice(1) : m.path;
+  const last = path[path.length - 1];
+  switch (m.module) {
+    case 'fs/promises':
+      return path.length === 1 && !NOT_PROMISES.has(last);
+    case 'fs':
+      return path.length === 2 && path[0] === 'promises' && !NOT_PROMISES.has(last);
+    case 'stream/promises':
+      return path.length === 1 && (last === 'pipeline' || last === 'finished');
+    case 'timers/promises':
+      return path.length === 1 && (last === 'setTimeout' || last === 'setImmediate');
+    case 'dns/promises':
+      return path.length === 1 && /^(lookup|lookupService|resolve\w*|reverse)$/.test(last);
+    default:
+      return false;
+  }
+}
+
+/** Members of `fs/promises` that give no promise. */
+const NOT_PROMISES = new Set(['constants', 'watch', 'glob']);
+
+/** Names bound to `promisify(fn)` / `util.promisify(fn)` in the file: calling them gives a promise. */
+function promisifiedNames(ctx: TsRuleContext): Set<string> {
+  const out = new Set<string>();
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !n.init) return;
+    const init = unwrap(n.init);
+    if (init.type !== 'CallExpression') return;
+    const m = ctx.imports.resolve(unwrap(init.callee));
+    if (m?.module === 'util' && m.path[m.path.length - 1] === 'promisify') out.add(n.id.name);
+  });
+  return out;
+}
+
+/** A call chain rooted at Cypress's global `cy` (not a name the file declares). */
+function cypressChain(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  let n: Node = call;
+  for (;;) {
+    const u = unwrap(n);
+    if (u.type === 'CallExpression') n = u.callee;
+    else if (u.type === 'MemberExpression') n = u.object;
+    else return u.type === 'Identifier' && u.name === 'cy' && !ctx.imports.isDeclared('cy');
+  }
 }
 
 function isThenWithOneHandler(call: TSESTree.CallExpression): boolean {

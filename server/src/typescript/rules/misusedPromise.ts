@@ -18,7 +18,7 @@ import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
-import { awaitText, enclosingClass, enclosingFunction, isFunction, visit } from '../util';
+import { awaitText, enclosingClass, enclosingFunction, isFunction, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -59,8 +59,19 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   /** Syntax only: an inline async function, or the name of an async function declared here. */
   const syntacticallyAsync = (node: Node): boolean => {
     const e = unwrap(node);
-    if (isFunction(e)) return e.async && !e.generator;
+    if (isFunction(e)) return (e.async && !e.generator) || returnsLocalAsyncCall(e);
     return e.type === 'Identifier' && asyncNames.has(e.name);
+  };
+
+  /** `(id) => deleteItem(db, id)`, `function (i) { return save(i); }`: gives the promise of a local async function. */
+  const returnsLocalAsyncCall = (fn: FunctionNode): boolean => {
+    let result: Node | null | undefined;
+    if (fn.body.type !== 'BlockStatement') result = fn.body;
+    else if (fn.body.body.length === 1 && fn.body.body[0].type === 'ReturnStatement') result = fn.body.body[0].argument;
+    const call = result ? unwrap(result) : undefined;
+    if (call?.type !== 'CallExpression') return false;
+    const callee = unwrap(call.callee);
+    return callee.type === 'Identifier' && asyncNames.has(callee.name);
   };
 
   /** Whether a function-valued expression returns a thenable. */

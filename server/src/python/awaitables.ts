@@ -812,7 +812,7 @@ export class AwaitableResolver {
   ):
     | { kind: 'function'; fn: FunctionSummary; module: ModuleSummary }
     | { kind: 'class'; cls: ClassSummary; module: ModuleSummary }
-    | { kind: 'instance'; ctor: string; module: ModuleSummary }
+    | { kind: 'instance'; ctor: string; module: ModuleSummary; name: string }
     | { kind: 'alias'; cls: string; module: ModuleSummary }
     | undefined {
     if (hops > MAX_HOPS) return undefined;
@@ -825,7 +825,7 @@ export class AwaitableResolver {
     const cls = summary.classes.get(member);
     if (cls) return { kind: 'class', cls, module: summary };
     const ctor = summary.instances.get(member);
-    if (ctor) return { kind: 'instance', ctor, module: summary };
+    if (ctor) return { kind: 'instance', ctor, module: summary, name: member };
     const alias = summary.typeAliases.get(member);
     if (alias) return { kind: 'alias', cls: alias, module: summary };
     const reexport = summary.imports.get(member);
@@ -1192,6 +1192,11 @@ export class AwaitableResolver {
   private sessionFactoryResult(fn: Node): KnownClass | undefined {
     if (typeOf(fn) !== 'identifier') return undefined;
     const found = this.ctx.scope.lookup(textOf(fn), fn);
+    // `from app.db import SessionLocal`: the factory as its module made it.
+    if (found?.bindings.length === 1 && found.bindings[0].kind === 'import') {
+      const m = this.importedMember(fn, found.bindings[0].node);
+      return m?.kind === 'instance' && m.module.sessionFactories.get(m.name) === 'async' ? { kind: 'library', name: 'sqlalchemy.ext.asyncio.AsyncSession' } : undefined;
+    }
     const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
     const maker = value?.type === 'call' ? value.childForFieldName('function') : null;
     if (!maker || (maker.type !== 'identifier' && maker.type !== 'attribute')) return undefined;

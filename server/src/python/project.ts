@@ -83,6 +83,12 @@ export interface ModuleSummary {
   typeAliases: Map<string, string>;
   /** Top-level aliases of a callable that makes a coroutine or an awaitable: `Handler = Callable[[Event], Awaitable[None]]`. */
   coroutineCallables: Map<string, 'coroutine' | 'awaitable'>;
+  /**
+   * Top-level SQLAlchemy session factories by the sessions they make: `SessionLocal =
+   * async_sessionmaker(engine)` (or `sessionmaker(..., class_=AsyncSession)`) → 'async',
+   * `sessionmaker(bind=engine)` → 'sync'. From the text as written.
+   */
+  sessionFactories: Map<string, 'async' | 'sync'>;
 }
 
 interface CacheEntry {
@@ -757,6 +763,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     instances: new Map(),
     typeAliases: new Map(),
     coroutineCallables: new Map(),
+    sessionFactories: new Map(),
   };
   /** Values of the top-level names bound once to a type expression, for `coroutineCallables`. */
   const typeValues = new Map<string, Node | null>();
@@ -827,6 +834,9 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
             const ctor = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '';
             const prev = summary.instances.get(name);
             summary.instances.set(name, prev === undefined || prev === ctor ? ctor : '');
+            const factory = ctor && right ? sessionFactoryKind(ctor, right) : undefined;
+            if (factory && prev === undefined) summary.sessionFactories.set(name, factory);
+            else summary.sessionFactories.delete(name);
             summary.typeAliases.delete(name);
             const annotated = left?.type === 'identifier' && right && (right.type === 'subscript' || right.type === 'generic_type') ? annotatedType(right) : undefined;
             // `R = TypeVar("R", bound=Repository)`: a name typed `R` holds a `Repository`.
@@ -858,6 +868,15 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     }
   }
   return summary;
+}
+
+/** What a session factory written `ctor(...)` makes: `async_sessionmaker(...)`, `sessionmaker(..., class_=AsyncSession)`. */
+function sessionFactoryKind(ctor: string, call: Node): 'async' | 'sync' | undefined {
+  if (/(^|\.)async_sessionmaker$/.test(ctor)) return 'async';
+  if (!/(^|\.)sessionmaker$/.test(ctor)) return undefined;
+  const cls = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'class_');
+  if (!cls) return 'sync';
+  return /(^|\.)AsyncSession$/.test(cls.childForFieldName('value')?.text ?? '') ? 'async' : undefined;
 }
 
 /** `type Handler = Callable[...]`: the alias's name and its value (without the `type` wrapper). */

@@ -43,7 +43,7 @@ export const blockingCallInAsync: Rule = {
       '    synchronous DB-API connection or its cursors (`execute`, `commit`, ... on a',
       '    `sqlite3`, `psycopg2`, `psycopg` or `pymysql` connection, also one from a `psycopg2` pool);',
       '    a synchronous SQLAlchemy `Session` (annotated, `Session(...)`, or made by a `sessionmaker`',
-      '    of this file without `class_=AsyncSession`; SQLModel\'s too): `execute`, `scalars`, `get`,',
+      '    of this file or imported from the project\'s db module, without `class_=AsyncSession`; SQLModel\'s too): `execute`, `scalars`, `get`,',
       '    `commit`, ..., and the query methods that run a `session.query(...)` (`all()`, `first()`, ...),',
       '    not `query()`/`add()`, which only build; an `Engine`\'s `connect()`/`begin()` and that',
       '    connection\'s `execute`;',

@@ -45,7 +45,7 @@ export const unawaitedCoroutine: Rule = {
       '- a coroutine method of the async API of a well-known library or framework: `aiofiles` and',
       '  `anyio` files, `redis.asyncio` clients (their pipelines buffer commands without await, only',
       '  `execute()` is awaited), SQLAlchemy `AsyncSession`/`AsyncEngine`/`AsyncConnection` (also',
-      '  from `async_sessionmaker`), `aiosqlite`, `aiomysql`, psycopg 3, `websockets`, `asyncssh`,',
+      '  from `async_sessionmaker`, in the file or imported from the project\'s db module), `aiosqlite`, `aiomysql`, psycopg 3, `websockets`, `asyncssh`,',
       '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, `grpc.aio` servers, FastAPI/Starlette requests,',
       '  websockets and `UploadFile`, Django\'s async ORM (`Model.objects.acreate()`, `obj.asave()`),',
       '  Tortoise and Beanie models, Channels consumers (`self.send()`, `self.channel_layer.group_send()`),',

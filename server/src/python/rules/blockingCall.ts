@@ -8,7 +8,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
-import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts } from '../project';
+import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
@@ -519,15 +519,26 @@ function annotationClass(ctx: PythonRuleContext, annotation: Node): string | und
  * `app.deps`, where `LegacyHttp = Annotated[requests.Session, Depends(get_legacy)]`.
  */
 function importedAliasClass(ctx: PythonRuleContext, qualified: string): string | undefined {
-  const level = /^\.*/.exec(qualified)![0].length;
-  const parts = qualified.slice(level).split('.');
-  if (parts.length < 2) return undefined;
-  const file = ctx.project.resolveModule(ctx.filePath, parts.slice(0, -1).join('.'), level);
-  const summary = file ? ctx.project.summary(file) : undefined;
-  const written = summary?.typeAliases.get(parts[parts.length - 1]);
+  let summary: ModuleSummary | undefined;
+  let written: string | undefined;
+  importedSummaryMember(ctx, qualified, (s, member) => {
+    summary = s;
+    written = s.typeAliases.get(member);
+    return true;
+  });
   if (!summary || !written) return undefined;
   const found = qualifiedThroughImports(written, summary, true);
   return found && found.binding.level === 0 ? constructedClass(found.name) : undefined;
+}
+
+/** What `test` says of the member a qualified name imported from a project module names (`app.db.SessionLocal`). */
+function importedSummaryMember(ctx: PythonRuleContext, qualified: string, test: (summary: ModuleSummary, member: string) => boolean): boolean {
+  const level = /^\.*/.exec(qualified)![0].length;
+  const parts = qualified.slice(level).split('.');
+  if (parts.length < 2) return false;
+  const file = ctx.project.resolveModule(ctx.filePath, parts.slice(0, -1).join('.'), level);
+  const summary = file ? ctx.project.summary(file) : undefined;
+  return !!summary && test(summary, parts[parts.length - 1]);
 }
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
@@ -541,6 +552,11 @@ function constructedClass(name: string): string | undefined {
  */
 function syncSessionFactory(ctx: PythonRuleContext, name: Node): boolean {
   const found = ctx.scope.lookup(textOf(name), name);
+  // `from app.db import SessionLocal`: the factory as its module made it.
+  if (found?.bindings.length === 1 && found.bindings[0].kind === 'import') {
+    const r = ctx.scope.resolve(name);
+    return !!r && r.via === 'import' && importedSummaryMember(ctx, r.name, (summary, member) => summary.sessionFactories.get(member) === 'sync');
+  }
   let value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
   for (let hops = 0; value && typeOf(value) === 'call' && hops < 2; hops++) {
     const fn = field(value, 'function');

@@ -19,6 +19,7 @@ import {
   CALL_METHOD_RESULTS,
   CALL_RESULTS,
   FACTORY_FACTORIES,
+  LIBRARY_COROUTINE_CALLABLES,
   FACTORY_RESULTS,
   ASYNC_ITERATION_ELEMENTS,
   ASYNC_ITERATION_FACTORIES,
@@ -469,9 +470,27 @@ export class AwaitableResolver {
    */
   private declaredCoroutineFunction(expr: Node): boolean {
     const declared = this.declaredType(expr, 0);
-    const result = declared ? this.declared.callResult(declared) : undefined;
+    const result = declared ? this.declared.callResult(declared) : this.callNextOfMiddleware(expr) ? 'awaitable' : undefined;
     this.declaredAwaitable = result === 'awaitable';
     return !!result;
+  }
+
+  /**
+   * `call_next` of Starlette's `BaseHTTPMiddleware.dispatch(self, request, call_next)` or of a
+   * FastAPI `@app.middleware("http")` function, unannotated: calling it gives an awaitable response.
+   */
+  private callNextOfMiddleware(expr: Node): boolean {
+    if (typeOf(expr) !== 'identifier' || textOf(expr) !== 'call_next') return false;
+    const found = this.ctx.scope.lookup('call_next', expr);
+    const b = found?.bindings.length === 1 && found.bindings[0].kind === 'param' ? found.bindings[0].node : undefined;
+    const fn = b ? this.ctx.scope.enclosingFunction(b)?.node : undefined;
+    if (!fn || fn.childForFieldName('parameters')?.id !== b?.parent?.id) return false;
+    if (fn.childForFieldName('name')?.text === 'dispatch') {
+      const cls = enclosingClassNode(fn);
+      return !!cls && /\bBaseHTTPMiddleware\b/.test(cls.childForFieldName('superclasses')?.text ?? '');
+    }
+    const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+    return !!decorated && decorated.namedChildren.some((d) => d?.type === 'decorator' && /\.middleware\(\s*["']http["']\s*\)$/.test(d.text.replace(/^@\s*/, '')));
   }
 
   private get declared(): DeclaredTypes {
@@ -481,7 +500,9 @@ export class AwaitableResolver {
         const imp = this.here.imports.get(name) ?? this.here.typeImports.get(name);
         if (!imp?.name) return undefined;
         const file = this.ctx.project.resolveModule(this.ctx.filePath, imp.module, imp.level);
-        return file ? this.ctx.project.summary(file)?.coroutineCallables.get(imp.name) : undefined;
+        if (file) return this.ctx.project.summary(file)?.coroutineCallables.get(imp.name);
+        // Library aliases of awaitable callables: `RequestResponseEndpoint`, ASGI's `Send`/`Receive`.
+        return imp.level === 0 ? LIBRARY_COROUTINE_CALLABLES[`${imp.module}.${imp.name}`] : undefined;
       },
     ));
   }

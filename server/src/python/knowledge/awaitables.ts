@@ -793,6 +793,14 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'playwright.async_api.expect': 'playwright.async_api.LocatorAssertions',
 };
 
+/** Type aliases of libraries for callables whose call gives an awaitable (`call_next: RequestResponseEndpoint`). */
+export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 'awaitable'>> = {
+  'starlette.middleware.base.RequestResponseEndpoint': 'awaitable',
+  'starlette.types.ASGIApp': 'awaitable',
+  'starlette.types.Receive': 'awaitable',
+  'starlette.types.Send': 'awaitable',
+};
+
 /** Factories of session factories: calling what they return makes an instance of the class (`async_sessionmaker(engine)()`). */
 export const FACTORY_FACTORIES: Readonly<Record<string, string>> = {
   'sqlalchemy.ext.asyncio.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',

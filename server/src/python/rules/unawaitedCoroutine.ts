@@ -570,6 +570,8 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
   }
   let uses = 0;
   let entered = false;
+  // An attribute (not a private one) or an item read: a use as the result that fails at once.
+  let failed = false;
   for (const id of nodesOfType(scope.node, 'identifier')) {
     if (id.text !== left.text || id.id === left.id || isKeywordName(id)) continue;
     if (from >= 0 && (id.startIndex < from || id.startIndex >= until || ctx.scope.scopeAt(id).kind !== 'module')) continue;
@@ -579,7 +581,10 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     // (A future's own API — `outer.cancel()`, then `outer._callbacks` — says it is used as one.)
     if (api === COROUTINE_API && p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
     if (p && enteredByAsyncWith(id)) entered = true;
-    else if (!p || !consumesValue(ctx, id, p, api)) return undefined;
+    // A later use that could hand it on (`return response`) cannot undo an earlier use as the
+    // result (`response.headers[...]`), which already failed.
+    else if (!p || !consumesValue(ctx, id, p, api)) return failed ? { name: left.text, entered } : undefined;
+    else if (typeOf(p) === 'subscript' || (typeOf(p) === 'attribute' && !(field(p, 'attribute')?.text ?? '_').startsWith('_'))) failed = true;
     uses++;
   }
   return uses > 0 ? { name: left.text, entered } : undefined;

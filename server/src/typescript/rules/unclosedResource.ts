@@ -162,6 +162,10 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   if (awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
     const method = callee.property.name;
     if (method !== 'connect' && method !== 'getConnection') return undefined;
+    // With types, what the call gives decides: a client to release (`release()`), whatever the
+    // pool is called (`this.db.connect()` with `db: pg.Pool`).
+    const released = givesReleasable(ctx, value);
+    if (released !== undefined) return released ? POOL_CLIENT : undefined;
     const receiver = callee.object.type === 'MemberExpression' && !callee.object.computed ? callee.object.property : callee.object;
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
@@ -343,6 +347,26 @@ function fateOf(
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod };
+}
+
+/**
+ * Whether an awaited `x.connect()` / `x.getConnection()` gives a pool's client (an object with a
+ * `release()` method, as pg's `PoolClient` and mysql2's `PoolConnection` have); undefined without
+ * a typed answer (no types, or `any`).
+ */
+function givesReleasable(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean | undefined {
+  const s = ctx.types();
+  const tsNode = s?.tsNodeFor(call);
+  if (!s || !tsNode) return undefined;
+  const promised = s.checker.getTypeAtLocation(tsNode);
+  if (promised.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  const type = s.checker.getAwaitedType(promised) ?? promised;
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  const receiver = s.tsNodeFor(unwrap(call.callee as Node).type === 'MemberExpression' ? (unwrap(call.callee as Node) as TSESTree.MemberExpression).object : call.callee);
+  const pool = receiver ? s.checker.getTypeAtLocation(receiver) : undefined;
+  // The receiver must be a pool (a `Client`'s own `connect()` gives nothing to release).
+  const poolName = pool?.getSymbol()?.getName() ?? pool?.aliasSymbol?.getName() ?? '';
+  return !!type.getProperty('release') && /Pool/.test(poolName);
 }
 
 /** `finished(x)` from node:stream/promises (or `stream.promises.finished`). */

@@ -1209,6 +1209,39 @@ export class AwaitableResolver {
     return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
   }
 
+  /**
+   * The class of an unannotated handler parameter, from the decorator that registers the handler:
+   * Telethon's `@client.on(events.NewMessage(...))` (or `@events.register(...)`) gives the event,
+   * Pyrogram's `@app.on_message(...)` gives `(client, message)`.
+   */
+  private handlerParameterClass(param: Node, parameters: Node): KnownClass | undefined {
+    const fn = parameters.parent;
+    const decorated = fn?.type === 'function_definition' && fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+    if (!decorated) return undefined;
+    const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+    const index = params.findIndex((p) => p.id === param.id) - (params[0]?.text === 'self' ? 1 : 0);
+    for (const d of decorated.namedChildren) {
+      if (d?.type !== 'decorator') continue;
+      const call = d.namedChildren[0];
+      const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+      if (callee?.type !== 'attribute') continue;
+      const method = callee.childForFieldName('attribute')?.text ?? '';
+      if (method === 'on' || method === 'register') {
+        const kind = callArguments(call!)[0];
+        const kindFn = kind?.type === 'call' ? kind.childForFieldName('function') : kind;
+        const r = kindFn && (kindFn.type === 'attribute' || kindFn.type === 'identifier') ? this.ctx.scope.resolve(kindFn) : undefined;
+        const m = r && r.via !== 'unbound' ? /^telethon\.events\.(NewMessage|MessageEdited|Album|CallbackQuery|ChatAction|InlineQuery)$/.exec(r.name) : null;
+        if (m && index === 0) return { kind: 'library', name: `telethon.events.${m[1] === 'MessageEdited' || m[1] === 'Album' ? 'NewMessage' : m[1]}.Event` };
+      }
+      const pyrogram = /^on_(message|edited_message|callback_query)$/.exec(method);
+      if (pyrogram && /\bpyrogram\b/.test(this.ctx.text)) {
+        if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };
+        if (index === 1) return { kind: 'library', name: pyrogram[1] === 'callback_query' ? 'pyrogram.types.CallbackQuery' : 'pyrogram.types.Message' };
+      }
+    }
+    return undefined;
+  }
+
   /** `Session = async_sessionmaker(engine)` (or `sessionmaker(..., class_=AsyncSession)`): what `Session()` makes. */
   private sessionFactoryResult(fn: Node): KnownClass | undefined {
     if (typeOf(fn) !== 'identifier') return undefined;
@@ -1388,6 +1421,8 @@ export class AwaitableResolver {
       const element = held && (values ? /^values:/ : /^items:/).exec(held.cls) ? held.cls.slice(held.cls.indexOf(':') + 1) : undefined;
       return element ? this.classFromText(element, held!.module) : undefined;
     }
+    // An unannotated parameter of a handler registered for one kind of event (Telethon, Pyrogram).
+    if (parent.type === 'parameters') return this.handlerParameterClass(target, parent);
     // Parameters and annotated names: `session: aiohttp.ClientSession`.
     if (parent.type === 'typed_parameter' || parent.type === 'typed_default_parameter') {
       const t = parent.childForFieldName('type');

@@ -119,7 +119,7 @@ export const AWAITABLE_FUNCTION_FACTORIES: ReadonlySet<string> = new Set(['asgir
  * (python-telegram-bot before 20; Telethon with `telethon.sync`): their methods are only taken
  * for coroutines inside `async def`.
  */
-export const SYNC_PAST = /^(telegram|telethon)\./;
+export const SYNC_PAST = /^(telegram|telethon|pyrogram)\./;
 
 /** Methods returning something that must be awaited, by owner class (the canonical name, see CLASS_ALIASES). */
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -422,6 +422,39 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'sign_in', 'send_code_request', 'log_out', 'is_user_authorized', 'upload_file', 'pin_message', 'send_read_acknowledge',
     'kick_participant', 'edit_permissions', 'get_permissions', 'catch_up',
   ),
+  // Telethon's events and messages (`event.reply(...)` in a `@client.on(events.NewMessage)` handler).
+  ...Object.fromEntries(
+    ['telethon.events.NewMessage.Event', 'telethon.events.MessageEdited.Event', 'telethon.events.Album.Event', 'telethon.tl.custom.Message', 'telethon.tl.patched.Message'].map((c) => [
+      c,
+      set('reply', 'respond', 'edit', 'delete', 'forward_to', 'download_media', 'get_sender', 'get_chat', 'get_reply_message', 'get_input_sender', 'get_input_chat', 'mark_read', 'pin', 'unpin', 'click'),
+    ]),
+  ),
+  'telethon.events.CallbackQuery.Event': set('answer', 'respond', 'reply', 'edit', 'delete', 'get_message', 'get_sender', 'get_chat'),
+  'telethon.events.ChatAction.Event': set('respond', 'reply', 'delete', 'get_pinned_message', 'get_added_by', 'get_kicked_by', 'get_user', 'get_input_user', 'get_users', 'get_sender', 'get_chat'),
+  'telethon.events.InlineQuery.Event': set('answer'),
+  // Pyrogram (inside `async def` only: it runs its methods synchronously elsewhere).
+  'pyrogram.Client': set(
+    TG_SENDS, 'start', 'stop', 'restart', 'get_me', 'get_chat', 'get_users', 'get_messages', 'delete_messages', 'edit_message_text',
+    'forward_messages', 'copy_message', 'download_media', 'answer_callback_query', 'get_chat_member', 'ban_chat_member', 'join_chat',
+    'leave_chat', 'send_chat_action', 'read_chat_history',
+  ),
+  'pyrogram.types.Message': set(
+    'reply', 'reply_text', 'reply_photo', 'reply_document', 'reply_video', 'reply_audio', 'reply_voice', 'reply_sticker', 'reply_animation',
+    'edit', 'edit_text', 'edit_caption', 'edit_reply_markup', 'delete', 'forward', 'copy', 'download', 'pin', 'unpin', 'react', 'click', 'reply_chat_action',
+  ),
+  'pyrogram.types.CallbackQuery': set('answer', 'edit_message_text', 'edit_message_reply_markup', 'edit_message_caption'),
+  // python-socketio's asyncio server, client and namespaces.
+  'socketio.AsyncServer': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect', 'shutdown', 'sleep', 'wait'),
+  'socketio.AsyncClient': set('connect', 'emit', 'send', 'call', 'disconnect', 'wait', 'sleep', 'shutdown'),
+  'socketio.AsyncNamespace': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect'),
+  'socketio.AsyncClientNamespace': set('emit', 'send', 'call', 'disconnect'),
+  // slack_sdk's async Web API client.
+  'slack_sdk.web.async_client.AsyncWebClient': set(
+    'api_call', 'chat_postMessage', 'chat_postEphemeral', 'chat_update', 'chat_delete', 'chat_scheduleMessage', 'chat_getPermalink',
+    'conversations_list', 'conversations_history', 'conversations_replies', 'conversations_info', 'conversations_members', 'conversations_open',
+    'conversations_join', 'conversations_invite', 'conversations_create', 'users_info', 'users_list', 'users_lookupByEmail', 'reactions_add',
+    'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
+  ),
   // Home Assistant (its `async_` prefix marks event-loop functions, not coroutines: only these are)
   'homeassistant.core.HomeAssistant': set('async_add_executor_job', 'async_add_import_executor_job', 'async_block_till_done', 'async_stop', 'async_start'),
   'homeassistant.core.ServiceRegistry': set('async_call'),
@@ -550,6 +583,15 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'telegram.Update': ['telegram.update.Update'],
   'telegram.ext.CallbackContext': ['telegram.ext.ContextTypes.DEFAULT_TYPE'],
   'telethon.TelegramClient': ['telethon.client.telegramclient.TelegramClient'],
+  'telethon.events.NewMessage.Event': ['telethon.events.newmessage.NewMessage.Event'],
+  'telethon.events.CallbackQuery.Event': ['telethon.events.callbackquery.CallbackQuery.Event'],
+  'telethon.tl.custom.Message': ['telethon.tl.custom.message.Message'],
+  'pyrogram.Client': ['pyrogram.client.Client'],
+  'pyrogram.types.Message': ['pyrogram.types.messages_and_media.message.Message'],
+  'socketio.AsyncServer': ['socketio.async_server.AsyncServer'],
+  'socketio.AsyncClient': ['socketio.async_client.AsyncClient'],
+  'socketio.AsyncNamespace': ['socketio.async_namespace.AsyncNamespace'],
+  'slack_sdk.web.async_client.AsyncWebClient': ['slack_sdk.AsyncWebClient', 'slack_sdk.web.AsyncWebClient', 'slack.web.async_client.AsyncWebClient'],
   'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': ['homeassistant.helpers.update_coordinator.TimestampDataUpdateCoordinator'],
 };
 

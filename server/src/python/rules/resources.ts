@@ -62,10 +62,20 @@ const FLASK_IMPORT = /^\s*(from\s+flask(\.\w+)*\s+import|import\s+flask)\b/m;
 /** Route decorators imported as functions: Litestar's and BlackSheep's `@get("/x")` (also in controllers). */
 const ROUTE_FUNCTION_DECORATOR = /^(litestar(\.handlers)?|blacksheep(\.server\.(routing|controllers))?)\.(get|post|put|patch|delete|head|route|websocket)$/;
 /** Message handlers of chat-bot frameworks (aiogram's `@router.message(...)`, discord.py's `@bot.command()`): run for every message. */
-const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp]> = [
+const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
   [/\baiogram\b/, /\.(message|callback_query|inline_query|edited_message|channel_post|chosen_inline_result)$/],
   [/\bdiscord\b/, /^(\w+\.)?(command|hybrid_command)$/],
+  // discord.py event listeners (`@commands.Cog.listener()`, `@client.event`) for each message or
+  // reaction; not the ones that run once per connection.
+  [/\bdiscord\b/, /(^|\.)(listener|event)$/, /^on_\w+$/],
+  // Telethon's `@client.on(events.NewMessage(...))`, python-socketio's `@sio.event`/`@sio.on(...)`.
+  [/\btelethon\b/, /\.on$/],
+  [/\bsocketio\b/, /\.(event|on)$/],
+  // Slack Bolt's `@app.command(...)`, `@app.event(...)`, `@app.message(...)`, `@app.action(...)`.
+  [/\bslack_bolt\b/, /\.(command|event|message|action|shortcut|view|options)$/],
 ];
+/** Handlers of connection events, not of each message: `on_ready`, socketio's `connect`. */
+const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;
 const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
 const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release']);
 
@@ -751,13 +761,21 @@ const STREAM_READ = /\basync\s+for\b[^\n]*\b(in\s+\w+\.content\b|\.aiter_(lines|
  * (`if self._session is None:`, `if not client:`): the lazy creation of one shared client.
  */
 function madeOnce(call: Node, fnNode: Node): boolean {
-  const assignment = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id ? call.parent : undefined;
-  const target = assignment?.childForFieldName('left')?.text;
-  if (!target) return false;
-  const t = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const tested = new RegExp(`(^|[^\\w.])${t}\\s+is\\s+None\\b|\\bnot\\s+${t}\\b|${t}\\.closed\\b`);
-  for (let n: Node | null = assignment!.parent; n && n.id !== fnNode.id; n = n.parent) {
-    if (n.type === 'if_statement' && tested.test(n.childForFieldName('condition')?.text ?? '')) return true;
+  // `cdn = request.app.state.cdn = httpx.AsyncClient()`: every target of the chain.
+  const targets: string[] = [];
+  let assignment: Node | undefined;
+  for (let value = call; value.parent?.type === 'assignment' && value.parent.childForFieldName('right')?.id === value.id; value = value.parent) {
+    assignment = value.parent;
+    const target = assignment.childForFieldName('left')?.text;
+    if (target) targets.push(target);
+  }
+  if (!assignment || targets.length === 0) return false;
+  const tests = targets.map((target) => {
+    const t = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(^|[^\\w.])${t}\\s+is\\s+None\\b|\\bnot\\s+${t}\\b|${t}\\.closed\\b`);
+  });
+  for (let n: Node | null = assignment.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (n.type === 'if_statement' && tests.some((tested) => tested.test(n!.childForFieldName('condition')?.text ?? ''))) return true;
   }
   return false;
 }
@@ -806,7 +824,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         !FLASK_IMPORT.test(ctx.text) &&
         applied.some((e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')));
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
-      const onMessage = applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator]) => library.test(ctx.text) && decorator.test(e.text)));
+      const onMessage =
+        !ONCE_PER_CONNECTION.test(fn.name) &&
+        applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => library.test(ctx.text) && decorator.test(e.text) && (!name || name.test(fn.name))));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {

@@ -732,8 +732,9 @@ function isAsyncContext(fn: FunctionNode): boolean {
 function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // `#initialize`, `_setup`: private names of the same entry points.
   const name = functionDisplayName(fn).replace(/^[#_]+/, '');
-  // `new ReadableStream({ async start(controller) { ... } })`: runs for every stream made.
-  if (webStreamSourceMethod(fn)) return false;
+  // `new ReadableStream({ async start(controller) { ... } })`: runs for every stream made; so does
+  // a request handler (`initUpload(req, res)`), whatever it is called.
+  if (webStreamSourceMethod(fn) || requestHandlerShape(fn)) return false;
   if (ENTRY_POINTS.test(name)) return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
   if (name === 'register' && /(^|[\\/])instrumentation(-node|-edge)?\.[cm]?[jt]s$/.test(ctx.filePath) && ownerFunction(fn) === undefined) return true;
@@ -747,6 +748,12 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/** `(req, res)`, `(request, reply)`, `(ctx, next)`-shaped parameters: a handler called for every request. */
+function requestHandlerShape(fn: FunctionNode): boolean {
+  const names = fn.params.map((p) => (p.type === 'Identifier' ? p.name : ''));
+  return names.length >= 2 && /^req(uest)?$/.test(names[0]) && /^(res|response|reply)$/.test(names[1]);
+}
 
 /** A method of the source object given to `new ReadableStream(...)` (or a Writable/TransformStream). */
 function webStreamSourceMethod(fn: FunctionNode): boolean {

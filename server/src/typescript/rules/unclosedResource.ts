@@ -139,6 +139,14 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   }
   if (value.type !== 'CallExpression') return undefined;
   const callee = value.callee;
+  // `await new MongoClient(uri).connect()`: connect() resolves to the client itself.
+  if (awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'connect') {
+    const made = unwrap(callee.object);
+    if (made.type === 'NewExpression') {
+      const member = ctx.imports.resolve(made.callee);
+      if (member && kindOfModuleClass(member) === MONGO_NEW) return MONGO_CONNECTED;
+    }
+  }
   // `createServer(handler).listen(0)`, `app.listen(0)` on an express or Koa app: a listening server.
   // `.listen(0)`: a test server on a free port, whatever made it.
   const port0 = value.arguments[0]?.type === 'Literal' && value.arguments[0].value === 0;

@@ -62,7 +62,7 @@ export const unclosedResource: Rule = {
       '`mysql2`; with types, whatever the pool is called (`this.db.connect()` with `db: Pool`) when',
       'what it gives has a `release()`, and without types by a name ending in `pool`; also of a pool imported from the project\'s own db module), a database client or pool made inside a function (`new Client()` once',
       '`connect()`ed and `new Pool()` once queried in `pg`; `createConnection()`/`createPool()` in',
-      '`mysql`/`mysql2`; `new MongoClient()`, `await MongoClient.connect()` and `await new MongoClient(uri).connect()` in `mongodb`) and, in',
+      '`mysql`/`mysql2`; `new MongoClient()`, `await MongoClient.connect()` and `await new MongoClient(uri).connect()` in `mongodb`; `new PrismaClient()`; ioredis\'s `new Redis()` and node-redis\'s `createClient()` once `connect()`ed) and, in',
       'test files, an `http`, `net` or `tls` server that listens (also `createServer(h).listen(0)`, an express or',
       'Koa `app.listen(0)`, and any `.listen(0)` on a free port) — held in a local (declared with it, or',
       'a `let` of the function declared earlier, without a value or `= null`, and first used by that',

@@ -58,6 +58,11 @@ const MYSQL_POOL: ResourceKind = { what: 'connection pool', close: ['end'], fina
 const MONGO_HANDLES = ['connect', 'db', 'collection', 'startSession', 'watch'];
 const MONGO_CONNECTED: ResourceKind = { what: 'database client', close: ['close'], finallyCall: 'close', asyncClose: true, handles: MONGO_HANDLES, shared: true };
 const MONGO_NEW: ResourceKind = { ...MONGO_CONNECTED, activatedBy: ['connect', ...MONGO_HANDLES] };
+// A Prisma client per call opens its own connection pool on the first query.
+const PRISMA_CLIENT: ResourceKind = { what: 'Prisma client', close: ['$disconnect'], finallyCall: '$disconnect', asyncClose: true, shared: true };
+// node-redis connects on connect(); ioredis at once.
+const REDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'disconnect', 'close', 'destroy'], finallyCall: 'quit', asyncClose: true, activatedBy: ['connect'], shared: true };
+const IOREDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'disconnect'], finallyCall: 'quit', asyncClose: true, shared: true };
 
 function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.');
@@ -88,6 +93,9 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return undefined;
     case 'mongodb':
       return p === 'MongoClient.connect' ? MONGO_CONNECTED : undefined;
+    case 'redis':
+    case '@redis/client':
+      return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
     default:
       return undefined;
   }
@@ -119,6 +127,8 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.').replace(/^default\./, '');
   if (m.module === 'pg') return p === 'Client' ? PG_CLIENT : p === 'Pool' ? PG_POOL : undefined;
   if (m.module === 'mongodb') return p === 'MongoClient' ? MONGO_NEW : undefined;
+  if (m.module === '@prisma/client') return p === 'PrismaClient' ? PRISMA_CLIENT : undefined;
+  if (m.module === 'ioredis') return p === 'default' || p === 'Redis' || p === '' ? IOREDIS_CLIENT : undefined;
   return undefined;
 }
 

@@ -54,6 +54,12 @@ export function isKeywordName(id: Node): boolean {
   return id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.id === id.id;
 }
 
+/** The name of an attribute (`text` in `resp.text`): it reads no variable. */
+export function isAttributeName(id: Node): boolean {
+  const p = parentOf(id);
+  return !!p && typeOf(p) === 'attribute' && field(p, 'attribute')?.id === id.id;
+}
+
 /** A call's arguments (positional and keyword), comments left out. */
 export function callArguments(call: Node): Node[] {
   return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');

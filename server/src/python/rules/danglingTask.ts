@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
-import { addImportEdit, callbackArgument, field, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, callbackArgument, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -196,7 +196,7 @@ function isUsedElsewhere(ctx: PythonRuleContext, target: Node): boolean {
   const owner = scope.kind === 'module' ? ctx.tree.rootNode : scope.node;
   for (const id of owner.descendantsOfType('identifier')) {
     // `task.add_done_callback(cb)` as a statement: a callback does not keep the task alive.
-    if (id && id.text === target.text && id.id !== target.id && !onlyGivesCallback(id) && !isKeywordName(id)) return true;
+    if (id && id.text === target.text && id.id !== target.id && !onlyGivesCallback(id) && !isKeywordName(id) && !isAttributeName(id)) return true;
   }
   // `global`/`nonlocal` declarations or uses in other functions: stay silent.
   return scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text);
@@ -217,7 +217,7 @@ function overwrittenBeforeRead(ctx: PythonRuleContext, target: Node, statement: 
   const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
   const right = assignment?.childForFieldName('right');
   if (left?.type !== 'identifier' || left.text !== target.text || !right) return undefined;
-  if (right.descendantsOfType('identifier').some((id) => id?.text === target.text)) return undefined;
+  if (right.descendantsOfType('identifier').some((id) => !!id && id.text === target.text && !isAttributeName(id))) return undefined;
   return next;
 }
 

@@ -12,7 +12,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { callArguments, calleeName, decoratorTarget, field, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratorTarget, field, isAttributeName, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -87,7 +87,7 @@ function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined 
 function usesOf(owner: Node, target: Node): Node[] {
   return owner
     .descendantsOfType('identifier')
-    .filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex && !isKeywordName(id));
+    .filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex && !isKeywordName(id) && !isAttributeName(id));
 }
 
 type Fate = 'owned-elsewhere' | 'closed-in-finally' | 'closed-on-success-path' | 'never-closed';
@@ -796,6 +796,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     if (!fn || fn.kind !== 'function') continue;
     // `if _session is None: _session = ClientSession()`: made once, then reused.
     if (madeOnce(call, fn.node)) continue;
+    // `ClientSession(connector=shared, connector_owner=False)`: a session over a shared pool (its
+    // own cookie jar, headers), no new connections.
+    if (callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connector_owner' && a.childForFieldName('value')?.text === 'False')) continue;
     let where: string | undefined;
     for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {

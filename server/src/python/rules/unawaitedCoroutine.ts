@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { SYNC_CALLBACK_SLOTS, assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, isKeywordName, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, isAttributeName, isKeywordName, nodesOfType, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -517,7 +517,7 @@ function discardKind(ctx: PythonRuleContext, call: Node): string | undefined {
     const scope = ctx.scope.scopeAt(left);
     if (scope.kind === 'module' || scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return undefined;
     for (const id of nodesOfType(scope.node, 'identifier')) {
-      if (id.text === left.text && id.id !== left.id && !isKeywordName(id) && handlesValue(ctx, id)) return undefined;
+      if (id.text === left.text && id.id !== left.id && !isKeywordName(id) && !isAttributeName(id) && handlesValue(ctx, id)) return undefined;
     }
     return left.text;
   }
@@ -573,7 +573,7 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
   // An attribute (not a private one) or an item read: a use as the result that fails at once.
   let failed = false;
   for (const id of nodesOfType(scope.node, 'identifier')) {
-    if (id.text !== left.text || id.id === left.id || isKeywordName(id)) continue;
+    if (id.text !== left.text || id.id === left.id || isKeywordName(id) || isAttributeName(id)) continue;
     if (from >= 0 && (id.startIndex < from || id.startIndex >= until || ctx.scope.scopeAt(id).kind !== 'module')) continue;
     const p = parentOf(id);
     // `conn.close()` on the coroutine itself neither runs nor uses it: with a use as the result

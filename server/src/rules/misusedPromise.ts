@@ -45,7 +45,7 @@ export const misusedPromise: Rule = {
       '`new Bot(...)`, `new Emittery()`) is not reported, nor is a listener on an emitter made with',
       '`captureRejections: true` (Node routes the rejection to its `\'error\'` event): `new',
       'EventEmitter({ captureRejections: true })` bound to a name (also imported from the module that makes it), `this.on(...)` in a subclass passing',
-      'the option to `super()`, or any emitter of a file that sets `EventEmitter.captureRejections = true`.',
+      'the option to `super()` (with types, also `bus.on(...)` on an instance of such a class of the file), or any emitter of a file that sets `EventEmitter.captureRejections = true`.',
       'Nor are Vue\'s watchers and lifecycle hooks (`watch`, `watchEffect`, `onMounted`, `onUnmounted`,',
       '... imported from `vue`): Vue runs them through its async error handling, which hands a',
       'rejection to `app.config.errorHandler`. Nor is a Koa application\'s `app.callback()` given to',

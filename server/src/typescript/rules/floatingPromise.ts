@@ -209,6 +209,8 @@ function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean 
   }
   if (!origin) return false;
   if (ts.isCallExpression(origin)) return !returnsItsReceiver(checker, origin);
+  // `new Query(t, 'posts').where(...)`: a builder the statement itself made.
+  if (ts.isNewExpression(origin)) return true;
   return (ts.isPropertyAccessExpression(origin) || ts.isElementAccessExpression(origin)) && !isThenable(checker, checker.getTypeAtLocation(origin.expression), origin.expression) && !ts.isIdentifier(origin.expression) && origin.expression.kind !== ts.SyntaxKind.ThisKeyword;
 }
 

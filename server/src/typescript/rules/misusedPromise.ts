@@ -270,7 +270,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       const cls = enclosingClass(receiver);
       return !!cls && capturing.receivers.has(`class:${cls.range[0]}`);
     }
-    return capturing.receivers.has(ctx.text.slice(receiver.range[0], receiver.range[1])) || importedCapturingEmitter(receiver);
+    if (capturing.receivers.has(ctx.text.slice(receiver.range[0], receiver.range[1])) || importedCapturingEmitter(receiver)) return true;
+    // `bus.on(...)` on an instance of a class of this file whose constructor passes the option to `super()`.
+    const t = typed(receiver);
+    const declaration = t?.type.getSymbol()?.valueDeclaration;
+    return !!declaration && ts.isClassLike(declaration) && !!declaration.name && declaration.getSourceFile() === t!.tsNode.getSourceFile() && capturing.receivers.has(`class-name:${declaration.name.getStart()}`);
   };
 
   /** `import { mailEvents } from './emitter'`, made there with `new EventEmitter({ captureRejections: true })`. */
@@ -720,6 +724,7 @@ function capturingEmitters(ctx: TsRuleContext): { all: boolean; receivers: Set<s
     if (node.type === 'CallExpression') {
       const cls = enclosingClass(node);
       if (cls) receivers.add(`class:${cls.range[0]}`);
+      if (cls?.id) receivers.add(`class-name:${cls.id.range[0]}`);
       return;
     }
     const parent = node.parent;

@@ -1415,7 +1415,10 @@ export class AwaitableResolver {
         const gathered = found?.bindings.length === 1 && !values ? this.gatheredClass(found.bindings[0].node) : undefined;
         if (gathered) return gathered;
         const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
-        const written = param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : undefined;
+        // A parameter, or a name declared with its type (`CLIENTS: set[ServerConnection] = set()`).
+        const declared = param?.type === 'assignment' && field(param, 'left')?.id === found!.bindings[0].node.id ? field(param, 'type') : null;
+        const written =
+          param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
         held = written ? { cls: written, module: this.here } : undefined;
       }
       const element = held && (values ? /^values:/ : /^items:/).exec(held.cls) ? held.cls.slice(held.cls.indexOf(':') + 1) : undefined;

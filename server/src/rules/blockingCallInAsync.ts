@@ -97,7 +97,7 @@ export const blockingCallInAsync: Rule = {
       '  (`self.root = root` with a parameter `root: Path`).',
       '- TypeScript/JavaScript: synchronous Node APIs inside an `async` function, a function',
       '  declared to return a `Promise`, or a `new Promise` executor: `fs.*Sync` (also from `fs-extra`',
-      '  and `graceful-fs`; `readFileSync`,',
+      '  and `graceful-fs`, and Electron\'s `original-fs`; `readFileSync`,',
       '  `writeFileSync`, ...), `child_process.execSync`/`execFileSync`/`spawnSync`, `zlib.*Sync` and',
       '  `crypto.pbkdf2Sync`/`scryptSync`/`generateKeyPairSync`, whichever way the module is imported',
       '  (`import`, `import * as`, `require`, `await import()`, or a `const` alias such as',

@@ -147,7 +147,10 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     if (!discarded) {
       // A scheduled future (`loop.run_in_executor(...)`) used through its own API is fine.
       const scheduled = isScheduled(awaitable);
-      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API);
+      // `reply = ws.recv()` … `return reply` from an `async def`: the caller awaits the function and
+      // gets the coroutine object (as with `return ws.recv()`, see checkReturned).
+      const returned = !scheduled && !awaitable.generator && !awaitable.name?.startsWith('aiogram.');
+      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API, returned);
       // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
       if (used && !(scheduled && used.entered) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
         const { name } = used;
@@ -546,7 +549,7 @@ function enteredByAsyncWith(id: Node): boolean {
  * The name a coroutine is stored in when every later use takes it for its result: reads an
  * attribute or an item of it, iterates it, or (`entered`) enters it with `async with`.
  */
-function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<string>): { name: string; entered: boolean } | undefined {
+function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<string>, returnIsUse = false): { name: string; entered: boolean } | undefined {
   const parent = parentOf(call);
   if (!parent || typeOf(parent) !== 'assignment' || field(parent, 'right')?.id !== call.id) return undefined;
   const left = parent.childForFieldName('left');
@@ -581,6 +584,7 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     // (A future's own API — `outer.cancel()`, then `outer._callbacks` — says it is used as one.)
     if (api === COROUTINE_API && p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
     if (p && enteredByAsyncWith(id)) entered = true;
+    else if (returnIsUse && p && typeOf(p) === 'return_statement' && ctx.scope.enclosingFunction(id)?.isAsync && ctx.scope.enclosingFunction(id)?.node.id === ctx.scope.enclosingFunction(call)?.node.id) failed = true;
     // A later use that could hand it on (`return response`) cannot undo an earlier use as the
     // result (`response.headers[...]`), which already failed.
     else if (!p || !consumesValue(ctx, id, p, api)) return failed ? { name: left.text, entered } : undefined;

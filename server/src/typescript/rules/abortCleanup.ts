@@ -736,6 +736,8 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // a request handler (`initUpload(req, res)`), whatever it is called.
   if (webStreamSourceMethod(fn) || requestHandlerShape(fn)) return false;
   if (ENTRY_POINTS.test(name)) return true;
+  // A VS Code extension's `export async function activate(context)`: once per activation.
+  if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
   if (name === 'register' && /(^|[\\/])instrumentation(-node|-edge)?\.[cm]?[jt]s$/.test(ctx.filePath) && ownerFunction(fn) === undefined) return true;
   // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
@@ -1515,7 +1517,7 @@ function registrationUndone(ctx: TsRuleContext, call: TSESTree.CallExpression, t
 }
 
 const PER_CALL_NAMES = /^(req|request|res|response|reply|ctx|context|stream|readable|writable|input|output|src|source|dest|destination|child|proc|process|subprocess|signal|controller|abortController|ac|cp|conn|connection|socket|sock|ws|client|tx|upload|download|file|fd|handle|job|task|worker|body|event|e|evt|msg|message|page)$/i;
-const PER_CALL_TYPES = /^(IncomingMessage|ServerResponse|Request|Response|Readable|Writable|Duplex|Transform|PassThrough|Socket|TLSSocket|ChildProcess|ChildProcessWithoutNullStreams|WebSocket|Http2Stream|ServerHttp2Stream|ClientRequest|ReadStream|WriteStream|Worker|FileHandle|ReadableStream|WritableStream|Event|MessagePort|AbortSignal|AbortController)$/;
+const PER_CALL_TYPES = /^(IncomingMessage|ServerResponse|Request|Response|Readable|Writable|Duplex|Transform|PassThrough|Socket|TLSSocket|ChildProcess|ChildProcessWithoutNullStreams|WebSocket|Http2Stream|ServerHttp2Stream|ClientRequest|ReadStream|WriteStream|Worker|FileHandle|ReadableStream|WritableStream|Event|MessagePort|AbortSignal|AbortController|BrowserWindow|WebContents|BrowserView|WebContentsView|UtilityProcess|MessagePortMain)$/;
 
 /** A parameter that usually stands for an object made for this call (a request, a stream, a child process). */
 function perCallObject(id: TSESTree.Identifier, types: LazyTypes): boolean {
@@ -1606,11 +1608,17 @@ function findParam(id: TSESTree.Identifier): TSESTree.Identifier | undefined {
 
 /** Whether `within` assigns `target` (same text) before `before`, e.g. `this.ws = new WebSocket(url)`. */
 function assignedBefore(ctx: TsRuleContext, within: Node, target: Node, before: Node): boolean {
-  const text = normalized(ctx, target);
+  // The target or an object it is read from (`this.window` for `this.window.webContents`): a part
+  // of what the function made lives and dies with it.
+  const texts = new Set<string>();
+  for (let t: Node = unwrap(target); ; t = unwrap((t as TSESTree.MemberExpression).object)) {
+    texts.add(normalized(ctx, t));
+    if (t.type !== 'MemberExpression' || unwrap(t.object).type === 'ThisExpression') break;
+  }
   let found = false;
   visit(within, (n) => {
     if (found || n.range[0] >= before.range[0]) return;
-    if (n.type === 'AssignmentExpression' && n.operator === '=' && normalized(ctx, n.left) === text) found = true;
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && texts.has(normalized(ctx, n.left))) found = true;
   });
   return found;
 }

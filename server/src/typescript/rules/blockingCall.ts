@@ -53,9 +53,11 @@ function isBlocking(m: ModuleMember): boolean {
   if (!name) return false;
   switch (m.module) {
     case 'fs':
-    // fs-extra and graceful-fs re-export Node's own synchronous functions (and add a few).
+    // fs-extra and graceful-fs re-export Node's own synchronous functions (and add a few);
+    // Electron's `original-fs` is Node's fs without its asar patches.
     case 'fs-extra':
     case 'graceful-fs':
+    case 'original-fs':
       return m.path.length === 1 && name.endsWith('Sync');
     case 'child_process':
       return m.path.length === 1 && CHILD_PROCESS_SYNC.has(name);

@@ -287,6 +287,16 @@ export class AwaitableResolver {
     return makesTask ? textOf(field(call, 'function')!).replace(/\s+/g, '') : undefined;
   }
 
+  /**
+   * Whether `call` calls a plain `def` of the project that makes no coroutine (a tornado
+   * `@gen.coroutine`, a function returning `loop.run_in_executor(...)`): what it gives is no coroutine.
+   */
+  callsPlainProjectFunction(call: Node): boolean {
+    const callee = this.projectFunctionCalled(call);
+    if (!callee) return false;
+    return !this.awaitableCall(call) || !!this.awaitableCall(call)?.mayBeFuture ? (callee.def ? !isAsyncFunction(callee.def) : !callee.summary.isAsync) : false;
+  }
+
   /** Whether `call` is a synchronous project function annotated to return an event loop (`util.get_loop()`). */
   returnsEventLoop(call: Node): boolean {
     const callee = this.projectFunctionCalled(call);

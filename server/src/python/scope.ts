@@ -68,6 +68,22 @@ const BUILTINS = new Set([
   'NotImplementedError', 'RecursionError', 'KeyError', 'IndexError', 'FileNotFoundError', 'PermissionError',
 ]);
 
+/**
+ * Whether `node` lies in a default value (or an annotation) of a function scope's parameters:
+ * evaluated when the `def` runs, not in the function. Parameter names are the function's own.
+ */
+function inDefault(s: Scope, node: Node): boolean {
+  const params = s.node.childForFieldName('parameters');
+  if (!params || node.startIndex < params.startIndex || node.endIndex > params.endIndex) return false;
+  for (let n: Node | null = node; n && n.id !== params.id; n = n.parent) {
+    const p = n.parent;
+    if (!p) return false;
+    if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.id === n.id) return true;
+    if (n.type === 'type') return true;
+  }
+  return false;
+}
+
 export class PythonScope {
   readonly module: Scope;
   private readonly scopes = new Map<number, Scope>();
@@ -107,10 +123,12 @@ export class PythonScope {
 
   /**
    * The innermost function (`def` or `lambda`) around a node, skipping comprehensions; undefined
-   * at module level or directly in a class body.
+   * at module level or directly in a class body. A parameter's default value runs when the `def`
+   * runs: in the function around that one.
    */
   enclosingFunction(node: Node): Scope | undefined {
     for (let s: Scope | undefined = this.scopeAt(node); s; s = s.parent) {
+      if ((s.kind === 'function' || s.kind === 'lambda') && inDefault(s, node)) continue;
       if (s.kind === 'function' || s.kind === 'lambda') return s;
       if (s.kind === 'class' || s.kind === 'module') return undefined;
     }
@@ -128,6 +146,8 @@ export class PythonScope {
         if (s.node.type === 'generator_expression' && !consumedOnTheSpot(s.node)) return false;
         continue;
       }
+      // Default values (`loop=asyncio.get_event_loop()`) run when the `def` runs, in the scope around it.
+      if ((s.kind === 'function' || s.kind === 'lambda') && inDefault(s, node)) continue;
       return s.kind === 'function' && s.isAsync;
     }
     return false;

@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { addImportEdit, callArguments, calleeName, decoratorTarget, field, moduleAlias, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
+import { addImportEdit, callArguments, calleeName, decoratorTarget, field, isAttributeName, moduleAlias, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -63,20 +63,45 @@ function makesOtherAwaitable(ctx: PythonRuleContext, resolver: AwaitableResolver
   return !!annotation && /\b(Awaitable|Future)\b/.test(annotation) && !/\bCoroutine\b/.test(annotation);
 }
 
+/**
+ * `asyncio.get_event_loop()` → `asyncio.get_running_loop()`, through the module as the file names
+ * it; a bare `get_event_loop()` (imported from asyncio) becomes `asyncio.get_running_loop()`,
+ * importing asyncio if the file does not.
+ */
+function runningLoopFix(ctx: PythonRuleContext, call: Node, fnNode: Node): Fix | undefined {
+  const title = 'Use asyncio.get_running_loop()';
+  if (fnNode.type === 'attribute') return { title, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/get_event_loop$/, 'get_running_loop') }] };
+  const alias = moduleAlias(ctx, 'asyncio', call);
+  if (alias === null) return undefined;
+  return {
+    title,
+    safe: true,
+    edits: [{ range: ctx.rangeOf(fnNode), newText: `${alias ?? 'asyncio'}.get_running_loop` }, ...(alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [])],
+  };
+}
+
 function keywordArgument(call: Node, name: string): Node | undefined {
   const args = call.childForFieldName('arguments');
   return args?.namedChildren.find((a): a is Node => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
 }
 
-/** An edit removing one argument together with the comma that separates it. */
-function removeArgumentFix(ctx: PythonRuleContext, arg: Node, title: string): Fix {
+/**
+ * An edit removing one argument together with the comma that separates it; the only argument
+ * takes everything between the parentheses with it (a trailing comma too).
+ */
+function removeArgumentFix(ctx: PythonRuleContext, arg: Node, title: string): Fix | undefined {
   const args = arg.parent!;
-  const named = args.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
-  const i = named.findIndex((a) => a.id === arg.id);
+  const all = args.namedChildren.filter((a): a is Node => a !== null);
+  // A comment inside the argument list could be swallowed with it.
+  if (all.some((a) => a.type === 'comment')) return undefined;
+  const i = all.findIndex((a) => a.id === arg.id);
   let start = arg.startIndex;
   let end = arg.endIndex;
-  if (i > 0) start = named[i - 1].endIndex;
-  else if (i + 1 < named.length) end = named[i + 1].startIndex;
+  if (all.length === 1) {
+    start = args.startIndex + 1;
+    end = args.endIndex - 1;
+  } else if (i > 0) start = all[i - 1].endIndex;
+  else end = all[i + 1].startIndex;
   return { title, safe: true, edits: [{ range: ctx.lines.range(start, end), newText: '' }] };
 }
 
@@ -102,6 +127,26 @@ function loopOrigin(ctx: PythonRuleContext, receiver: Node): string | undefined 
   // `loop`, pytest-asyncio's `event_loop`, or a parameter annotated as an event loop.
   const annotation = parameterAnnotation(found.bindings[0].node)?.text;
   return /^_?(event_)?loop$/.test(receiver.text) || (annotation !== undefined && isEventLoopClassName(annotation.replace(/\s+/g, ''))) ? 'loop' : undefined;
+}
+
+/**
+ * Whether the run is the loop's only use: at module level, the loop name read nowhere else (its
+ * `close()` aside), no task scheduled on the current loop before it, and the run's result unused
+ * or kept in a name that no later run needs.
+ */
+function loopUsedOnlyHere(ctx: PythonRuleContext, call: Node, receiver: Node): boolean {
+  if (ctx.scope.enclosingFunction(call) || receiver.type !== 'identifier') return false;
+  for (const id of nodesOfType(ctx.tree.rootNode, 'identifier')) {
+    if (id.text !== receiver.text || id.id === receiver.id || isAttributeName(id)) continue;
+    const p = id.parent;
+    // Its binding (`loop = asyncio.get_event_loop()`) and `loop.close()`.
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.id === id.id) continue;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.text === 'close') continue;
+    return false;
+  }
+  // `futures = [asyncio.ensure_future(f()) ...]` at module level: tasks on the loop being replaced.
+  const before = ctx.text.slice(0, call.startIndex);
+  return !/\b(ensure_future|create_task|run_until_complete|run_forever|add_signal_handler)\s*\(/.test(before.replace(/^(\s+|def |async def |class ).*$/gm, ''));
 }
 
 /** Whether `node` runs inside `with <name>:` (or `with <name> as x:`). */
@@ -161,11 +206,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         report({
           message: 'asyncio.get_event_loop() inside a coroutine: use asyncio.get_running_loop(), which cannot create a stray loop',
           range: ctx.rangeOf(call),
-          fix: {
-            title: 'Use asyncio.get_running_loop()',
-            safe: true,
-            edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/get_event_loop$/, 'get_running_loop') }],
-          },
+          fix: runningLoopFix(ctx, call, fnNode),
         });
       } else if (startsALoop(ctx, call)) {
         report({
@@ -223,8 +264,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         const ownersLoop = receiver.type === 'attribute' && enteredByWith(call, receiver.childForFieldName('object')?.text);
         if (!cleanup && !ownersLoop && !reportedRunners.has(runner)) {
           reportedRunners.add(runner);
-          // An object's own loop (`bot.loop`) is not one asyncio.run() can stand in for.
-          const alias = receiver.type === 'attribute' ? null : moduleAlias(ctx, 'asyncio', call);
+          // An object's own loop (`bot.loop`) is not one asyncio.run() can stand in for, nor is a loop
+          // the code uses for anything else (tasks made on it beforehand, signal handlers,
+          // settings, other runs, objects made on it and used later): asyncio.run() makes a new one.
+          const alias = receiver.type === 'attribute' || !loopUsedOnlyHere(ctx, call, receiver) ? null : moduleAlias(ctx, 'asyncio', call);
           const fix: Fix[] | undefined =
             alias !== null && arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
               ? [
@@ -272,11 +315,14 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       // On a future or another awaitable, ensure_future() is the right call (create_task() would raise).
       const arg = firstArgument(call);
       resolver ??= new AwaitableResolver(ctx);
-      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement' && !makesOtherAwaitable(ctx, resolver, arg)) {
+      // Not where the argument is a plain function of the project (a tornado `@gen.coroutine`, a
+      // function returning a future): ensure_future() is the right call there (create_task() raises).
+      if (arg?.type === 'call' && call.parent?.type !== 'expression_statement' && !resolver.callsPlainProjectFunction(arg) && !makesOtherAwaitable(ctx, resolver, arg)) {
         report({
           message: 'asyncio.ensure_future() on a coroutine: asyncio.create_task() says what it does and rejects non-coroutines',
           range: ctx.rangeOf(fnNode),
-          suggestions: [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/ensure_future$/, 'create_task') }] }],
+          // create_task() takes no loop=: `ensure_future(c, loop=x)` is `x.create_task(c)`, left to the reader.
+          suggestions: keywordArgument(call, 'loop') ? undefined : [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/ensure_future$/, 'create_task') }] }],
         });
       }
       continue;
@@ -308,7 +354,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
             ? `The loop= argument of ${name}() is deprecated since Python 3.8 and removed in 3.10: the running loop is used automatically`
             : `The loop= argument of ${name}() was removed in Python 3.10 (TypeError): the running loop is used automatically`,
           range: ctx.rangeOf(loopArg),
-          fix: removeArgumentFix(ctx, loopArg, 'Remove the loop= argument'),
+          // Outside a coroutine the call would look the loop up itself (`get_event_loop()`), which
+          // may be another one (a thread's own loop, run by hand): no fix there.
+          fix: inAsync ? removeArgumentFix(ctx, loopArg, 'Remove the loop= argument') : undefined,
         });
       }
       continue;
@@ -320,7 +368,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       report({
         message: `asyncio.Task.${modern}() was removed in Python 3.9: use asyncio.${modern}()`,
         range: ctx.rangeOf(call),
-        fix: { title: `Use asyncio.${modern}()`, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: `${prefix}.${modern}` }] },
+        // asyncio.all_tasks() needs a running loop (Task.all_tasks() took the current one): outside
+        // a coroutine it would raise, so only there is it a fix.
+        fix: inAsync ? { title: `Use asyncio.${modern}()`, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: `${prefix}.${modern}` }] } : undefined,
       });
     }
   }

@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { addImportEdit, callArguments, calleeName, decoratorTarget, field, isAttributeName, moduleAlias, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
+import { addImportEdit, assignedValue, callArguments, calleeName, decoratorTarget, field, isAttributeName, moduleAlias, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -291,7 +291,13 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     if (name === 'asyncio.wait') {
       // asyncio.wait([coro(), ...]): coroutines are rejected since Python 3.11 (futures and
       // other awaitables are not).
-      const first = firstArgument(call);
+      let first = firstArgument(call);
+      // `coros = [upload(p) for p in paths]` then `asyncio.wait(coros)`: the list as it was made.
+      if (first?.type === 'identifier') {
+        const found = ctx.scope.lookup(first.text, first);
+        const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+        if (value && ['list', 'set', 'tuple', 'list_comprehension', 'set_comprehension'].includes(value.type)) first = value;
+      }
       const elements =
         first && ['list', 'set', 'tuple'].includes(first.type)
           ? first.namedChildren

@@ -118,6 +118,26 @@ export function visit(root: Node, enter: (node: Node) => void, skip?: (node: Nod
  * The names a binding pattern declares: `a`, `{ b, c: d, ...e }`, `[f, ...g]`, `h = 1`, and
  * constructor parameter properties. Iterative: deep nesting cannot overflow.
  */
+/**
+ * Whether `name`, read at `node`, is bound by an enclosing function to something else than an
+ * async function: a parameter, or a variable, function or class declared directly in its body.
+ */
+export function shadowedAt(node: Node, name: string): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (fn.params.some((p) => patternNames(p).includes(name))) return true;
+    if (fn.body.type !== 'BlockStatement') continue;
+    let found = false;
+    visit(fn.body, (n) => {
+      if (found) return;
+      if (n.type === 'VariableDeclarator' && patternNames(n.id).includes(name)) found = !(n.init && isFunction(n.init) && n.init.async);
+      else if (n.type === 'FunctionDeclaration' && n.id?.name === name) found = !n.async;
+      else if (n.type === 'ClassDeclaration' && n.id?.name === name) found = true;
+    }, (n) => isFunction(n));
+    if (found) return true;
+  }
+  return false;
+}
+
 export function patternNames(pattern: Node | null | undefined): string[] {
   const out: string[] = [];
   const stack: (Node | null | undefined)[] = [pattern];

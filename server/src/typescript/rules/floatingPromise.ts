@@ -9,7 +9,7 @@ import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
-import { awaitText, enclosingFunction, endsProcess, isFunction, visit } from '../util';
+import { awaitText, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
 type Node = TSESTree.Node;
@@ -45,7 +45,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // Without type information: calls of async functions declared in this file, and of Node's
     // promise APIs (`fs.promises.unlink(p)`, `pipeline` from `stream/promises`, a `promisify(...)`d function).
     if (node.type !== 'CallExpression') return false;
-    if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name)) return true;
+    if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
     return nodePromiseApi(ctx, node.callee) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;

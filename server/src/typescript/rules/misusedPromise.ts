@@ -18,7 +18,7 @@ import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
-import { awaitText, enclosingClass, enclosingFunction, isFunction, visit, type FunctionNode } from '../util';
+import { awaitText, enclosingClass, enclosingFunction, isFunction, shadowedAt, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -60,7 +60,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const syntacticallyAsync = (node: Node): boolean => {
     const e = unwrap(node);
     if (isFunction(e)) return (e.async && !e.generator) || returnsLocalAsyncCall(e);
-    return e.type === 'Identifier' && asyncNames.has(e.name);
+    return e.type === 'Identifier' && asyncNames.has(e.name) && !shadowedAt(e, e.name);
   };
 
   /** `(id) => deleteItem(db, id)`, `function (i) { return save(i); }`: gives the promise of a local async function. */
@@ -71,7 +71,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const call = result ? unwrap(result) : undefined;
     if (call?.type !== 'CallExpression') return false;
     const callee = unwrap(call.callee);
-    return callee.type === 'Identifier' && asyncNames.has(callee.name);
+    return callee.type === 'Identifier' && asyncNames.has(callee.name) && !shadowedAt(callee, callee.name);
   };
 
   /** Whether a function-valued expression returns a thenable. */

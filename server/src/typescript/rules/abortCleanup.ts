@@ -757,6 +757,25 @@ function requestHandlerShape(fn: FunctionNode): boolean {
   return names.length >= 2 && /^req(uest)?$/.test(names[0]) && /^(res|response|reply)$/.test(names[1]);
 }
 
+/**
+ * `if (!installed) { installed = true; process.on(...) }`: a registration behind a flag the same
+ * block sets, so it runs once.
+ */
+function guardedByFlag(ctx: TsRuleContext, call: Node): boolean {
+  for (let n: Node | undefined = call.parent; n && !isFunction(n); n = n.parent) {
+    if (n.type !== 'IfStatement') continue;
+    const test = unwrap(n.test);
+    if (test.type !== 'UnaryExpression' || test.operator !== '!') continue;
+    const flag = normalized(ctx, test.argument);
+    let sets = false;
+    visit(n.consequent, (m) => {
+      if (!sets && m.type === 'AssignmentExpression' && m.operator === '=' && normalized(ctx, m.left) === flag && unwrap(m.right).type === 'Literal' && !!(unwrap(m.right) as TSESTree.Literal).value) sets = true;
+    }, (m) => isFunction(m));
+    if (sets) return true;
+  }
+  return false;
+}
+
 /** A method of the source object given to `new ReadableStream(...)` (or a Writable/TransformStream). */
 function webStreamSourceMethod(fn: FunctionNode): boolean {
   const holder = fn.parent;
@@ -1427,7 +1446,7 @@ function checkListener(
     // A target the function itself creates (`this.socket = connect()`) lives and dies with it.
     if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = `on every call of '${functionDisplayName(fn)}'`;
   }
-  if (!where) return;
+  if (!where || guardedByFlag(ctx, call)) return;
   // Listeners on a signal live as long as the operation it cancels: one the function is given
   // or makes. Not a signal of the module, of `this` or a global, which outlives every call.
   if (fn && root.type === 'Identifier' && isAbortSignal(ctx, target, types)) {

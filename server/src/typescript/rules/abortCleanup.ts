@@ -757,6 +757,15 @@ function requestHandlerShape(fn: FunctionNode): boolean {
   return names.length >= 2 && /^req(uest)?$/.test(names[0]) && /^(res|response|reply)$/.test(names[1]);
 }
 
+/** Whether the function around `node` takes a VS Code `CancellationToken` (a provider's last parameter). */
+function takesCancellationToken(node: Node): boolean {
+  const fn = ownerFunction(node);
+  return !!fn && fn.params.some((p) => {
+    const annotation = p.type === 'Identifier' ? p.typeAnnotation?.typeAnnotation : undefined;
+    return !!annotation && /(^|\.)CancellationToken$/.test(typeRefName(annotation) ?? '');
+  });
+}
+
 /**
  * `if (!installed) { installed = true; process.on(...) }`: a registration behind a flag the same
  * block sets, so it runs once.
@@ -1717,6 +1726,9 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // Fire and forget, written as try/catch (an async IIFE, `after(async () => ...)`, a timer
       // callback): no caller takes a result, and a handler that only logs shows nothing.
       if (quietHandler(node.body) && noCallerResult(node)) return;
+      // A VS Code provider (`provideX(..., token: CancellationToken)`): VS Code drops the result of a
+      // cancelled call, so an empty answer loses nothing.
+      if (takesCancellationToken(node)) return;
       const signals = usedSignals(node.parent.block, around);
       const shown = showsFailure(node.body);
       ctx.report({

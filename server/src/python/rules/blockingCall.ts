@@ -796,6 +796,18 @@ function nonBlockingCall(call: Node): boolean {
   });
 }
 
+/**
+ * `loop.run_in_executor(None, time.sleep(s))`: the call sits where a callable is expected (its
+ * result is handed over); the mistake is calling it there, which no rewrite of the call mends.
+ */
+function givenAsCallable(call: Node): boolean {
+  const args = parentOf(call);
+  const outer = args && typeOf(args) === 'argument_list' ? parentOf(args) : null;
+  const fn = outer && typeOf(outer) === 'call' ? field(outer, 'function') : null;
+  const name = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : fn && typeOf(fn) === 'identifier' ? textOf(fn) : undefined;
+  return !!name && /^(run_in_executor|to_thread|submit|call_soon|call_soon_threadsafe|call_later|Thread)$/.test(name);
+}
+
 /** `event.wait(0)`, `select.select(r, w, x, 0)`: a zero timeout at argument `index` polls, it does not wait. */
 function zeroTimeout(call: Node, index: number): boolean {
   const args = callArguments(call);
@@ -977,7 +989,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
 }
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {
-  if (api.fix === 'none' || !canInsertAwait(ctx, call)) return {};
+  if (api.fix === 'none' || !canInsertAwait(ctx, call) || givenAsCallable(call)) return {};
   const alias = moduleAlias(ctx, 'asyncio', call);
   if (alias === null) return {};
   const importEdits = alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [];

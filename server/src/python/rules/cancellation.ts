@@ -75,7 +75,7 @@ function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
 }
 
 /** What an except clause catches, and how to name the cancellation exception it catches. */
-function caught(ctx: PythonRuleContext, clause: Node): { kind: Caught; label: string } {
+function caught(ctx: PythonRuleContext, clause: Node): { kind: Caught; label: string; mixed?: boolean } {
   // The caught expression is the first named child that is not the body block.
   const body = clause.namedChildren.find((c) => c?.type === 'block');
   const expr = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
@@ -89,14 +89,17 @@ function caught(ctx: PythonRuleContext, clause: Node): { kind: Caught; label: st
   }
   let kind: Caught;
   let label = 'CancelledError';
+  // Other exceptions caught by the same clause (`except (CancelledError, ConnectionError):`).
+  let mixed = false;
   for (const t of flat) {
     const c = catchesExpr(ctx, t);
     if (c?.kind === 'cancelled') {
       if (kind !== 'cancelled') label = c.label;
       kind = 'cancelled';
     } else if (c?.kind === 'base' && kind === undefined) kind = 'base';
+    else if (!c) mixed = true;
   }
-  return { kind, label };
+  return { kind, label, mixed };
 }
 
 /**
@@ -436,7 +439,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     let checkpoint: boolean | undefined;
     const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) : false);
     for (const clause of clauses) {
-      const { kind, label } = caught(ctx, clause);
+      const { kind, label, mixed } = caught(ctx, clause);
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
       if (!handler) continue;
@@ -448,8 +451,8 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
-      // An earlier `except CancelledError: raise` already lets cancellation through.
-      if (kind !== 'cancelled' && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled')) continue;
+      // An earlier `except CancelledError:` clause already takes cancellation (it is judged itself).
+      if ((kind !== 'cancelled' || mixed) && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled' && !caught(ctx, c).mixed)) continue;
       const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       // Some path raises: say which ones do not.
       const partial = statementsIn(handler, 'raise_statement').length > 0;
@@ -531,7 +534,11 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   const clauseLine = ctx.lines.lineText(clause.startPosition.row);
   const clauseIndent = /^[ \t]*/.exec(clauseLine)![0];
   if (clauseIndent.length !== clause.startPosition.column) return {};
-  if (kind === 'cancelled') {
+  // `except*` clauses: a plain `except` cannot join them (SyntaxError).
+  const star = /^except\s*\*/.test(clause.text) ? '*' : '';
+  // `except (CancelledError, ConnectionError):` — re-raising in the handler would re-raise the
+  // others too: let cancellation through in a clause of its own instead.
+  if (kind === 'cancelled' && !caught(ctx, clause).mixed) {
     if (!last) return {};
     // A `break`/`continue` of the loop around the handler: a `raise` at the end would not cover it.
     if (jumpsOutOf(handler).some((j) => j.type !== 'return_statement')) return {};
@@ -552,7 +559,9 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
       fix: { title: 'Re-raise CancelledError at the end of the handler', safe: true, edits: [{ range: { start: end, end }, newText: `${ctx.lines.eol(endRow)}${indent}raise` }] },
     };
   }
-  // bare except / BaseException: let cancellation through first, keep the handler for the rest.
+  // bare except / BaseException (or a tuple with CancelledError): let cancellation through first,
+  // keep the handler for the rest. Only asyncio's CancelledError is written that way.
+  if (kind === 'cancelled' && caught(ctx, clause).label !== 'CancelledError') return {};
   const alias = moduleAlias(ctx, 'asyncio', clause);
   if (alias === null) return {};
   // trio code cancels with trio.Cancelled: an asyncio clause would not let it through.
@@ -562,7 +571,7 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
   const eol = ctx.lines.eol(clause.startPosition.row);
   const at = { line: clause.startPosition.row, character: 0 };
-  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }];
+  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }];
   if (alias === undefined) edits.push(addImportEdit(ctx, 'import asyncio'));
   return { fix: { title: 'Let CancelledError through before this handler', safe: true, edits } };
 }

@@ -130,12 +130,14 @@ function loopOrigin(ctx: PythonRuleContext, receiver: Node): string | undefined 
 }
 
 /**
- * Whether the run is the loop's only use: at module level, the loop name read nowhere else (its
- * `close()` aside), no task scheduled on the current loop before it, and the run's result unused
- * or kept in a name that no later run needs.
+ * Whether the run is the loop's only use: at module level, as a statement (its result unused), the
+ * loop name read nowhere else (its `close()` aside), and no task scheduled on the current loop before it.
  */
 function loopUsedOnlyHere(ctx: PythonRuleContext, call: Node, receiver: Node): boolean {
   if (ctx.scope.enclosingFunction(call) || receiver.type !== 'identifier') return false;
+  // `app = loop.run_until_complete(init_app())`: what the run made (a session, an app) lives on
+  // that loop, which asyncio.run() would close.
+  if (call.parent?.type !== 'expression_statement') return false;
   for (const id of nodesOfType(ctx.tree.rootNode, 'identifier')) {
     if (id.text !== receiver.text || id.id === receiver.id || isAttributeName(id)) continue;
     const p = id.parent;
@@ -370,13 +372,18 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
 
     if (name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') {
       const modern = name.endsWith('all_tasks') ? 'all_tasks' : 'current_task';
-      const prefix = fnNode.text.replace(/\.Task\.(all_tasks|current_task)$/, '');
+      // `asyncio.Task.all_tasks` → `asyncio.all_tasks`; `Task.all_tasks` (imported from asyncio) →
+      // `asyncio.all_tasks`, through the module as the file names it (or imports it).
+      const written = /^(.*)\.Task\.(all_tasks|current_task)$/.exec(fnNode.text.replace(/\s+/g, ''));
+      const alias = written ? undefined : moduleAlias(ctx, 'asyncio', call);
+      const prefix = written ? written[1] : alias === null ? undefined : (alias ?? 'asyncio');
+      const importEdits = !written && alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [];
       report({
         message: `asyncio.Task.${modern}() was removed in Python 3.9: use asyncio.${modern}()`,
         range: ctx.rangeOf(call),
         // asyncio.all_tasks() needs a running loop (Task.all_tasks() took the current one): outside
         // a coroutine it would raise, so only there is it a fix.
-        fix: inAsync ? { title: `Use asyncio.${modern}()`, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: `${prefix}.${modern}` }] } : undefined,
+        fix: inAsync && prefix !== undefined ? { title: `Use asyncio.${modern}()`, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: `${prefix}.${modern}` }, ...importEdits] } : undefined,
       });
     }
   }

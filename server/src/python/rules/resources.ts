@@ -153,6 +153,12 @@ function fateOf(uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; cl
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
+    // `yield conn` in an `@asynccontextmanager`: the `async with` body borrows it and the generator
+    // gets it back, to close it after the yield (an exception in the body is raised at the yield).
+    if (parent.type === 'yield' && contextManagerFunction(owner)) {
+      lent = true;
+      continue;
+    }
     // return x / yield x / stored / aliased
     if (parent.type === 'return_statement' || parent.type === 'yield') return { fate: 'owned-elsewhere' };
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === use.id) return { fate: 'owned-elsewhere' };
@@ -165,6 +171,12 @@ function fateOf(uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; cl
   // was only lent (`listing = await list_remote(session, url)`, then `await session.close()`).
   if (lent && !closedSomewhere && !closedOnError) return { fate: 'owned-elsewhere' };
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
+}
+
+/** A generator made a context manager by `@contextlib.asynccontextmanager` / `@contextmanager`. */
+function contextManagerFunction(fn: Node): boolean {
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+  return !!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(^|\.)(asynccontextmanager|contextmanager)$/.test(decoratorTarget(d)?.text ?? ''));
 }
 
 /** Whether `node` sits in a function or lambda nested in `owner`. */

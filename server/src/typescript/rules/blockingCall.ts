@@ -240,7 +240,8 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
       range: ctx.rangeOf(node),
       anchors: ['n/no-sync'],
       // `await` is only valid directly inside an async function (not in its callbacks or executors).
-      fix: fixable && fn.async && enclosingFunction(node) === fn ? fixFor(ctx, node, member) : undefined,
+      // Not in a parameter's default value: `await` is not allowed there.
+      fix: fixable && fn.async && enclosingFunction(node) === fn && node.range[0] >= fn.body.range[0] ? fixFor(ctx, node, member) : undefined,
     });
   });
 }
@@ -382,6 +383,9 @@ function fixFor(ctx: TsRuleContext, call: TSESTree.CallExpression, member: Modul
   const twin = FS_PROMISE_TWINS[name];
   if (!twin) return undefined;
   if (ONE_ARG_ONLY.has(name) && call.arguments.length !== 1) return undefined;
+  // `readFileSync(0)`, `writeFileSync(process.stdout.fd, s)`: the promise API takes no file descriptor.
+  const target = call.arguments[0];
+  if (target && (target.type === 'Literal' ? typeof target.value === 'number' : target.type === 'MemberExpression' && !target.computed && target.property.type === 'Identifier' && target.property.name === 'fd')) return undefined;
   if (call.arguments.some((a) => a.type === 'SpreadElement') && ONE_ARG_ONLY.has(name)) return undefined;
   const argsText = ctx.text.slice(call.callee.range[1], call.range[1]);
   if (call.typeArguments) return undefined;

@@ -149,7 +149,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       range: ctx.rangeOf(v.init),
       // No ESLint rule reports this shape.
       anchors: [],
-      fix: awaitInitFix(ctx, v),
+      fix: awaitInitFix(ctx, v, isUntypedAsyncMap(v.init, types()) || (!!types() && isPromiseArray(types()!, v.init))),
     });
   }
 }

@@ -92,9 +92,14 @@ export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => 
 }
 
 /** `await` in front of the initializer, inside an async function. */
-export function awaitInitFix(ctx: TsRuleContext, v: PromiseVariable): Fix | undefined {
+export function awaitInitFix(ctx: TsRuleContext, v: PromiseVariable, array = false): Fix | undefined {
   if (!enclosingFunction(v.init)?.async) return undefined;
+  // `const p: Promise<number> = load()`: the declared type would no longer hold.
+  const declarator = v.init.parent;
+  if (declarator?.type === 'VariableDeclarator' && declarator.id.typeAnnotation) return undefined;
   const text = ctx.text.slice(v.init.range[0], v.init.range[1]);
+  // An array of promises (`keys.map((k) => s3.send(...))`): awaiting the array waits for none of them.
+  if (array) return { title: 'Wait for all of them with Promise.all', safe: true, edits: [{ range: ctx.rangeOf(v.init), newText: `await Promise.all(${text})` }] };
   return { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(v.init), newText: awaitText(v.init, text) }] };
 }
 

@@ -611,6 +611,13 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
 
 function fixes(ctx: TsRuleContext, declaration: TSESTree.VariableDeclaration, name: string, kind: ResourceKind, fn: FunctionNode, usingKeyword: string | undefined): Fix[] | undefined {
   if (declaration.declarations.length !== 1) return undefined;
+  // Used by a callback (`return new Promise((r) => socket.once('connect', ...))`): closing it when
+  // the function returns would close it before the callback runs.
+  let captured = false;
+  visit(fn.body ?? fn, (n) => {
+    if (!captured && n.type === 'Identifier' && n.name === name && insideNestedFunction(n, fn)) captured = true;
+  });
+  if (captured) return undefined;
   const out: Fix[] = [];
   // `using` is not allowed directly in a `case` clause or at the top of a script.
   if (usingKeyword && declaration.parent?.type === 'BlockStatement') {

@@ -292,7 +292,7 @@ function fateOf(
   uses: Use[],
   kind: ResourceKind,
   fn: FunctionNode,
-): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement; closeMethod?: string; lentAt?: number } {
+): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement; closeMethod?: string; lentAt?: number; activatedAt?: number } {
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
   // The close method the code calls (`sock.destroy()`), for the message: on the success path if any.
@@ -302,6 +302,9 @@ function fateOf(
   // a hand-off. Only decided once the whole function is seen.
   let lent = false;
   let lentAt: number | undefined;
+  // Where the first call that makes it hold something (`await client.connect()`) ends: a throw
+  // before then leaves nothing to close.
+  let activatedAt: number | undefined;
   for (const { id } of uses) {
     const parent = id.parent;
     if (!parent) return { fate: 'owned-elsewhere', activated };
@@ -322,7 +325,11 @@ function fateOf(
         }
         continue;
       }
-      if (method && called && kind.activatedBy?.includes(method)) activated = true;
+      if (method && called && kind.activatedBy?.includes(method)) {
+        activated = true;
+        // A `connect()`/`listen()` that fails leaves nothing open; a pool's first failed query does.
+        if (method === 'connect' || method === 'listen') activatedAt ??= call!.range[1];
+      }
       // `client.db()`: a handle that keeps the client alive, and may take it elsewhere.
       if (method && called && kind.handles?.includes(method) && handleEscapes(call, kind.handles, fn)) return { fate: 'owned-elsewhere', activated };
       // A stream made from a FileHandle closes the handle when it ends (autoClose).
@@ -352,6 +359,9 @@ function fateOf(
       if (closedOnSuccess === undefined) return { fate: 'closed', activated };
       continue;
     }
+    // `await use(client)` in a Playwright/Vitest fixture: the test borrows it and `use()` never
+    // rejects, so the teardown after it always runs.
+    if (parent.type === 'CallExpression' && fixtureUse(parent, fn)) continue;
     if (parent.type === 'CallExpression' && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
       lentAt = Math.min(lentAt ?? Infinity, parent.range[0]);
@@ -364,7 +374,7 @@ function fateOf(
   if (lent && closedOnSuccess === undefined) return { fate: 'owned-elsewhere', activated, lentAt };
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
-  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod };
+  return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod, activatedAt };
 }
 
 /**
@@ -489,12 +499,24 @@ function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: strin
   visit(fn.body ?? fn, (node) => {
     if (found || node.range[0] < from || node.range[1] > to) return;
     if (node.type === 'AwaitExpression' && quietPromise(unwrap(node.argument), name)) return;
+    if (node.type === 'AwaitExpression' && unwrap(node.argument).type === 'CallExpression' && fixtureUse(unwrap(node.argument) as TSESTree.CallExpression, fn)) return;
     if (node.type === 'CallExpression' && (configures(node, name) || writesTo(node, name))) return;
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
     // `for await (const chunk of body)` awaits every turn: an aborted or failed source throws there.
     if (node.type === 'ForOfStatement' && node.await && !(unwrap(node.right).type === 'Identifier' && (unwrap(node.right) as TSESTree.Identifier).name === name)) found = true;
-  }, (node) => isFunction(node) || quietPromise(node, name));
+  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)));
   return found;
+}
+
+/**
+ * `use(value)` of a test fixture (`async ({ page }, use) => { ...; await use(x); teardown }`,
+ * Playwright's and Vitest's shape): the runner's `use` resolves when the test is done, failed or not.
+ */
+function fixtureUse(call: TSESTree.CallExpression, fn: FunctionNode): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'Identifier' || callee.name !== 'use') return false;
+  const second = fn.params[1];
+  return fn.params[0]?.type === 'ObjectPattern' && second?.type === 'Identifier' && second.name === 'use';
 }
 
 /**
@@ -561,7 +583,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
-    const { fate, activated, closeAt, closingTry, closeMethod, lentAt } = fateOf(ctx, uses, kind, fn);
+    const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn);
     const closed = kind === POOL_CLIENT ? 'released' : 'closed';
     if (fate === 'owned-elsewhere' && lentAt !== undefined && (!kind.activatedBy || activated)) {
       // Handed to a call that closes it (`await pipeline(stream, res)`), but a `return` or `throw`
@@ -588,7 +610,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     }
     if (fate === 'owned-elsewhere' || fate === 'closed') return;
     if (kind.activatedBy && !activated) return;
-    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, node.range[1], closeAt, name)) return;
+    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, Math.max(node.range[1], activatedAt ?? 0), closeAt, name)) return;
     const closeName = closeMethod ?? kind.close[0];
     const { declaration, declarator } = holder;
     const disposal = isTsFile && declaration?.declarations.length === 1 && declarator ? disposeKind(ctx, declarator) : undefined;

@@ -266,7 +266,7 @@ function checkAsyncWithCoroutine(ctx: PythonRuleContext, resolver: () => Awaitab
 }
 
 /** Where a call's value is consumed synchronously: tested for truth, or iterated by a plain `for`. */
-type SyncUse = 'condition' | 'for' | 'value';
+type SyncUse = 'condition' | 'for' | 'value' | 'async-for';
 
 /** What a coroutine object itself offers: using these is not a mistake. */
 const COROUTINE_API = new Set(['send', 'throw', 'close', '__await__', 'cr_frame', 'cr_await', 'cr_code', 'cr_running', 'cr_origin', '__name__', '__qualname__']);
@@ -278,6 +278,8 @@ const FUTURE_API = new Set([
 
 /** Builtins that compute with their positional arguments' values: given a coroutine, they raise TypeError. */
 const VALUE_BUILTINS = new Set(['len', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sum', 'min', 'max', 'sorted', 'int', 'float', 'abs', 'round', 'enumerate', 'zip', 'reversed', 'iter', 'next', 'divmod']);
+/** Builtins that iterate their argument. */
+const ITERATING_BUILTINS = new Set(['list', 'tuple', 'set', 'frozenset', 'sorted', 'sum', 'min', 'max', 'enumerate', 'zip', 'iter', 'dict', 'any', 'all']);
 /** Builtins that consume the elements of a comprehension given to them. */
 const ELEMENT_CONSUMERS = new Set(['any', 'all', 'sum', 'min', 'max', 'sorted']);
 /** Builtins and methods that call a `key=` function and compare what it returns. */
@@ -362,7 +364,11 @@ function syncUse(ctx: PythonRuleContext, call: Node): SyncUse | undefined {
     }
     // `[r for r in db.rows()]` over an async generator: a plain comprehension, like a plain `for`.
     if (t === 'for_in_clause') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
-    if (t === 'for_statement') return field(p, 'right')?.id === n.id && n.id === call.id && p.child(0)?.type !== 'async' ? 'for' : undefined;
+    if (t === 'for_statement') {
+      if (field(p, 'right')?.id !== n.id || n.id !== call.id) return undefined;
+      // `async for chunk in stream()` where `stream()` is a coroutine (it returns the iterator).
+      return p.child(0)?.type === 'async' ? 'async-for' : 'for';
+    }
     if (n.id !== call.id) return undefined;
     return consumesValue(ctx, n, p) ? 'value' : consumedByBuiltin(ctx, call, p);
   }
@@ -382,6 +388,26 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
         fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
       });
     }
+    return;
+  }
+  if (use === 'async-for') {
+    // Only the project's own coroutines: library awaitables are often async iterables too.
+    if (!awaitable.generator && !awaitable.library && !awaitable.mayBeFuture) {
+      ctx.report({
+        message: `${awaitable.display}() is a coroutine, not an async iterator: 'async for' over it raises TypeError; await it first ('async for x in await ${awaitable.display}(...)')`,
+        range: ctx.rangeOf(call),
+        anchors: [],
+      });
+    }
+    return;
+  }
+  // `list(rows())`, `sorted(rows())` over an async generator: they iterate it synchronously.
+  if (use === 'value' && awaitable.generator && builtinCalled(ctx, parentOf(parentOf(call) ?? call), ITERATING_BUILTINS)) {
+    ctx.report({
+      message: `${awaitable.display}() is an async generator: ${textOf(field(parentOf(parentOf(call)!)!, 'function')!)}() iterates it synchronously and raises TypeError; collect it with [x async for x in ...]`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
     return;
   }
   if (use === 'for' && awaitable.generator) {

@@ -294,6 +294,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       // asyncio.wait([coro(), ...]): coroutines are rejected since Python 3.11 (futures and
       // other awaitables are not).
       let first = firstArgument(call);
+      const named = first?.type === 'identifier' ? first : undefined;
       // `coros = [upload(p) for p in paths]` then `asyncio.wait(coros)`: the list as it was made.
       if (first?.type === 'identifier') {
         const found = ctx.scope.lookup(first.text, first);
@@ -313,7 +314,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           message: before(ctx, 3, 11)
             ? 'asyncio.wait() on coroutines is deprecated and raises TypeError from Python 3.11: wrap each one in asyncio.create_task(), or use asyncio.gather()'
             : 'asyncio.wait() does not accept coroutines (TypeError since Python 3.11): wrap each one in asyncio.create_task(), or use asyncio.gather()/TaskGroup',
-          range: ctx.rangeOf(coroutine),
+          range: ctx.rangeOf(named ?? coroutine),
         });
       }
       continue;

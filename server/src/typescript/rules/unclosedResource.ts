@@ -245,39 +245,23 @@ function onlyWhenMakingFails(exit: Exit, from: number, fn: FunctionNode, name: s
 }
 
 /**
- * A `return`, `throw`, `break` or `continue` of `fn` (not of a nested function) after offset `from`
- * and before `closingTry`, not inside it, that leaves without passing that `try` and does not hand
- * on the variable `name`.
+ * An exit of `fn` (not of a nested function) between offsets `from` and `to` that leaves without
+ * the resource and does not hand on the variable `name`: a `return` or `throw`, and, when the
+ * resource is closed by `closingTry` (the `try` at `to`), a `break` or `continue` that skips it.
+ * An exit in the `catch` of a `try` that makes the resource runs only when making it failed.
  */
-function exitBefore(fn: FunctionNode, from: number, closingTry: TSESTree.TryStatement, name: string): Exit | undefined {
+function exitBefore(fn: FunctionNode, from: number, to: number, name: string, closingTry?: TSESTree.TryStatement): Exit | undefined {
   let found: Exit | undefined;
   visit(fn.body ?? fn, (n) => {
-    if (found || (n.type !== 'ReturnStatement' && n.type !== 'ThrowStatement' && n.type !== 'BreakStatement' && n.type !== 'ContinueStatement')) return;
-    if (n.range[0] < from || n.range[0] >= closingTry.range[0]) return;
-    if (!skipsClosingTry(n, from, closingTry) || onlyWhenMakingFails(n, from, fn, name)) return;
+    const jump = n.type === 'BreakStatement' || n.type === 'ContinueStatement';
+    if (found || !(n.type === 'ReturnStatement' || n.type === 'ThrowStatement' || (jump && closingTry))) return;
+    if (n.range[0] < from || n.range[0] >= to) return;
+    if ((closingTry && !skipsClosingTry(n as Exit, from, closingTry)) || onlyWhenMakingFails(n as Exit, from, fn, name)) return;
     let mentions = false;
     visit(n, (m) => {
       if (m.type === 'Identifier' && m.name === name) mentions = true;
     });
-    if (!mentions) found = n;
-  }, isFunction);
-  return found;
-}
-
-/**
- * A `return` or `throw` of `fn` (not of a nested function, not in a `catch` that runs only when
- * making the resource failed) between offsets `from` and `to` that does not mention `name`.
- */
-function leavesBefore(fn: FunctionNode, from: number, to: number, name: string): Exit | undefined {
-  let found: Exit | undefined;
-  visit(fn.body ?? fn, (n) => {
-    if (found || (n.type !== 'ReturnStatement' && n.type !== 'ThrowStatement') || n.range[0] < from || n.range[0] >= to) return;
-    if (onlyWhenMakingFails(n, from, fn, name)) return;
-    let mentions = false;
-    visit(n, (m) => {
-      if (m.type === 'Identifier' && m.name === name) mentions = true;
-    });
-    if (!mentions) found = n;
+    if (!mentions) found = n as Exit;
   }, isFunction);
   return found;
 }
@@ -588,7 +572,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (fate === 'owned-elsewhere' && lentAt !== undefined && (!kind.activatedBy || activated)) {
       // Handed to a call that closes it (`await pipeline(stream, res)`), but a `return` or `throw`
       // between its creation and that call leaves with it open.
-      const exit = leavesBefore(fn, node.range[1], lentAt, name);
+      const exit = exitBefore(fn, node.range[1], lentAt, name);
       if (exit) {
         ctx.report({
           message: `This ${kind.what} is handed on at line ${ctx.lines.positionAt(lentAt).line + 1}, but the '${EXIT_KEYWORD[exit.type]}' on line ${exit.loc.start.line} leaves before that: on that path it is never ${closed}. Make it after the check, or close it before leaving`,
@@ -599,7 +583,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     }
     if (fate === 'closed' && closingTry && (!kind.activatedBy || activated)) {
       // Closed in a `finally`, but a `return`/`throw`/`break`/`continue` between its creation and that `try` leaves without it.
-      const exit = exitBefore(fn, node.range[1], closingTry, name);
+      const exit = exitBefore(fn, node.range[1], closingTry.range[0], name, closingTry);
       if (exit) {
         ctx.report({
           message: `This ${kind.what} is ${closed} in a finally block, but the '${EXIT_KEYWORD[exit.type]}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${closed}. Make it just before the 'try', or check before making it`,

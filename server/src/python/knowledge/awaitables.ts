@@ -455,6 +455,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'conversations_join', 'conversations_invite', 'conversations_create', 'users_info', 'users_list', 'users_lookupByEmail', 'reactions_add',
     'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
   ),
+  // contextlib's async exit stack.
+  'contextlib.AsyncExitStack': set('enter_async_context', 'aclose', '__aenter__', '__aexit__'),
   // Home Assistant (its `async_` prefix marks event-loop functions, not coroutines: only these are)
   'homeassistant.core.HomeAssistant': set('async_add_executor_job', 'async_add_import_executor_job', 'async_block_till_done', 'async_stop', 'async_start'),
   'homeassistant.core.ServiceRegistry': set('async_call'),

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, isAttributeName, isKeywordName, nodesOfType, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -78,6 +78,36 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
   }
 }
 
+/** FastAPI's/Starlette's background tasks (a parameter annotated with the class). */
+const BACKGROUND_TASKS = /^(fastapi\.BackgroundTasks|fastapi\.background\.BackgroundTasks|starlette\.background\.BackgroundTasks)$/;
+
+/**
+ * `tasks.add_task(notify(email))` on FastAPI's BackgroundTasks: it takes the function and its
+ * arguments; a coroutine object given instead is never awaited (and calling it fails after the response).
+ */
+function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'add_task') continue;
+    const receiver = field(fn, 'object');
+    if (!receiver || typeOf(receiver) !== 'identifier') continue;
+    const binding = ctx.scope.lookup(textOf(receiver), receiver)?.bindings;
+    const annotation = binding?.length === 1 && binding[0].kind === 'param' ? parameterAnnotation(binding[0].node) : null;
+    const cls = annotation && (annotation.namedChildren[0] ?? annotation);
+    const r = cls && (cls.type === 'identifier' || cls.type === 'attribute') ? ctx.scope.resolve(cls) : undefined;
+    if (!r || !BACKGROUND_TASKS.test(r.name)) continue;
+    const first = callArguments(call)[0];
+    if (first?.type !== 'call') continue;
+    const awaitable = resolver().awaitableCall(first);
+    if (!awaitable || awaitable.generator || awaitable.library || isScheduled(awaitable)) continue;
+    ctx.report({
+      message: `${describe(awaitable)} is given to add_task() as a coroutine object: add_task() takes the function and its arguments (add_task(${awaitable.display}, ...)); this coroutine never runs`,
+      range: ctx.rangeOf(first),
+      anchors: [],
+    });
+  }
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -95,6 +125,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (ctx.text.includes('add_task')) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {
@@ -196,7 +227,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
 }
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
-const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group']);
+const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */

@@ -151,6 +151,22 @@ function loopUsedOnlyHere(ctx: PythonRuleContext, call: Node, receiver: Node): b
   return !/\b(ensure_future|create_task|run_until_complete|run_forever|add_signal_handler)\s*\(/.test(before.replace(/^(\s+|def |async def |class ).*$/gm, ''));
 }
 
+/** The calls appended to the list a name holds (`pending.append(upload(b))`), in the function that binds it. */
+function appendedCalls(ctx: PythonRuleContext, name: Node): Node[] {
+  const found = ctx.scope.lookup(name.text, name);
+  if (!found || found.bindings.length !== 1) return [];
+  const out: Node[] = [];
+  for (const id of nodesOfType(found.scope.node, 'identifier')) {
+    if (id.text !== name.text) continue;
+    const attr = id.parent;
+    if (attr?.type !== 'attribute' || attr.childForFieldName('object')?.id !== id.id || attr.childForFieldName('attribute')?.text !== 'append') continue;
+    const call = attr.parent;
+    const arg = call?.type === 'call' ? callArguments(call)[0] : undefined;
+    if (arg?.type === 'call') out.push(arg);
+  }
+  return out;
+}
+
 /** Whether `node` runs inside `with <name>:` (or `with <name> as x:`). */
 function enteredByWith(node: Node, name: string | undefined): boolean {
   if (!name) return false;
@@ -301,6 +317,8 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         const value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
         if (value && ['list', 'set', 'tuple', 'list_comprehension', 'set_comprehension'].includes(value.type)) first = value;
       }
+      // `pending = []`, `pending.append(upload(b))` in a loop, then `asyncio.wait(pending)`.
+      const appended = named && first?.type === 'list' && first.namedChildren.length === 0 ? appendedCalls(ctx, named) : [];
       const elements =
         first && ['list', 'set', 'tuple'].includes(first.type)
           ? first.namedChildren
@@ -308,7 +326,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
             ? [first.childForFieldName('body')]
             : [];
       resolver ??= new AwaitableResolver(ctx);
-      const coroutine = elements.find((e): e is Node => e?.type === 'call' && makesCoroutine(resolver!, e));
+      const coroutine = [...elements, ...appended].find((e): e is Node => e?.type === 'call' && makesCoroutine(resolver!, e));
       if (coroutine) {
         report({
           message: before(ctx, 3, 11)

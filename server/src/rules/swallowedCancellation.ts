@@ -11,7 +11,8 @@ export const swallowedCancellation: Rule = {
   docs: {
     summary: 'Async code catches CancelledError (directly, with a bare `except:` or `except BaseException`) and does not re-raise it.',
     what: [
-      'Inside an `async def`, around code that awaits:',
+      'Inside an `async def`, around code that awaits (or, in an `@asynccontextmanager`, around its',
+      '`yield`, where the `async with` body\'s cancellation is thrown in):',
       '',
       '- an `except asyncio.CancelledError:` handler (or `except trio.Cancelled:`, or',
       '  `except anyio.get_cancelled_exc_class():`) that does not re-raise on every path: one that',

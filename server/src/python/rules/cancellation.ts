@@ -7,7 +7,7 @@ import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { addImportEdit, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { addImportEdit, decoratorTarget, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -21,6 +21,14 @@ export function hasCheckpoint(node: Node): boolean {
     // `async for`/`async with` statements, and `[x async for x in src]` comprehensions.
     if ((n.type === 'for_statement' || n.type === 'with_statement' || n.type === 'for_in_clause') && n.children.some((c) => c?.type === 'async')) return true;
   }
+  return false;
+}
+
+/** A `yield` (of the function itself) in `body`, in a generator made a context manager by `@asynccontextmanager`. */
+function yieldsToWithBody(body: Node, fn: Node | undefined): boolean {
+  const decorated = fn?.parent?.type === 'decorated_definition' ? fn.parent : null;
+  if (!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(^|\.)asynccontextmanager$/.test(decoratorTarget(d)?.text ?? ''))) return false;
+  for (const n of ownNodes(body)) if (n.type === 'yield') return true;
   return false;
 }
 
@@ -437,7 +445,8 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     const clauses = tryNode.namedChildren.filter((c): c is Node => c !== null && c.type === 'except_clause');
     // Walked on first need: most handlers catch something else than CancelledError.
     let checkpoint: boolean | undefined;
-    const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) : false);
+    // In an `@asynccontextmanager`, the `async with` body's cancellation is thrown in at the `yield`.
+    const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) || yieldsToWithBody(body, fn?.node) : false);
     for (const clause of clauses) {
       const { kind, label, mixed } = caught(ctx, clause);
       if (!kind) continue;

@@ -293,8 +293,9 @@ export class AwaitableResolver {
    */
   callsPlainProjectFunction(call: Node): boolean {
     const callee = this.projectFunctionCalled(call);
-    if (!callee) return false;
-    return !this.awaitableCall(call) || !!this.awaitableCall(call)?.mayBeFuture ? (callee.def ? !isAsyncFunction(callee.def) : !callee.summary.isAsync) : false;
+    if (!callee || (callee.def ? isAsyncFunction(callee.def) : callee.summary.isAsync)) return false;
+    const awaitable = this.awaitableCall(call);
+    return !awaitable || !!awaitable.mayBeFuture;
   }
 
   /** Whether `call` is a synchronous project function annotated to return an event loop (`util.get_loop()`). */
@@ -1512,7 +1513,6 @@ export class AwaitableResolver {
     return cls;
   }
 
-  /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */
   /**
    * The call whose result an awaited `asyncio.wait_for(call, timeout)` / `asyncio.shield(call)`
    * gives (`await asyncio.wait_for(asyncio.open_connection(h, p), 5)`); any other node as it is.
@@ -1530,6 +1530,7 @@ export class AwaitableResolver {
     return n;
   }
 
+  /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */
   private awaitedResult(fn: Node): KnownClass | undefined {
     const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
     if (r && FACTORY_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: FACTORY_RESULTS[r.name] };

@@ -15,6 +15,12 @@ export function* ownNodes(node: Node): Generator<Node> {
   }
 }
 
+/** Whether the subtree (not nested functions, lambdas or classes) yields. */
+export function hasOwnYield(node: Node): boolean {
+  for (const n of ownNodes(node)) if (n.type === 'yield') return true;
+  return false;
+}
+
 /**
  * The qualified name a call's callee resolves to (`asyncio.sleep`, `aiohttp.ClientSession`).
  * Names the file never binds count only when `unbound` matches them: `asyncio.sleep` with a

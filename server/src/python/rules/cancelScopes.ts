@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratorTarget, field, nodesOfType, ownNodes, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratorTarget, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -353,12 +353,6 @@ function managesItsYield(ctx: PythonRuleContext, decorator: Node): boolean {
   const target = decoratorTarget(decorator);
   const name = target && (target.type === 'identifier' || target.type === 'attribute') ? ctx.scope.resolve(target)?.name : undefined;
   return !!name && /(^|\.)(asynccontextmanager|contextmanager|fixture)$/.test(name);
-}
-
-/** Whether the subtree (not nested functions or classes) yields. */
-function hasOwnYield(node: Node): boolean {
-  for (const n of ownNodes(node)) if (n.type === 'yield') return true;
-  return false;
 }
 
 export function checkYieldInContextManager(ctx: PythonRuleContext): void {

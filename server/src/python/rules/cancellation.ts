@@ -7,7 +7,7 @@ import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { addImportEdit, decoratorTarget, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { addImportEdit, decoratorTarget, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -28,8 +28,7 @@ export function hasCheckpoint(node: Node): boolean {
 function yieldsToWithBody(body: Node, fn: Node | undefined): boolean {
   const decorated = fn?.parent?.type === 'decorated_definition' ? fn.parent : null;
   if (!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(^|\.)asynccontextmanager$/.test(decoratorTarget(d)?.text ?? ''))) return false;
-  for (const n of ownNodes(body)) if (n.type === 'yield') return true;
-  return false;
+  return hasOwnYield(body);
 }
 
 /** Statements of a block, ignoring comments. */
@@ -78,16 +77,20 @@ function handsOff(clause: Node, handler: Node): boolean {
 
 type Caught = 'cancelled' | 'base' | 'bare' | undefined;
 
-function caughtKind(ctx: PythonRuleContext, clause: Node): Caught {
-  return caught(ctx, clause).kind;
+/** What an except clause catches, and how to name the cancellation exception it catches. */
+interface CaughtBy {
+  kind: Caught;
+  /** How to name the cancellation exception caught (`CancelledError`, `trio.Cancelled`). */
+  label: string;
+  /** Other exceptions caught by the same clause (`except (CancelledError, ConnectionError):`). */
+  mixed: boolean;
 }
 
-/** What an except clause catches, and how to name the cancellation exception it catches. */
-function caught(ctx: PythonRuleContext, clause: Node): { kind: Caught; label: string; mixed?: boolean } {
+function caught(ctx: PythonRuleContext, clause: Node): CaughtBy {
   // The caught expression is the first named child that is not the body block.
   const body = clause.namedChildren.find((c) => c?.type === 'block');
   const expr = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
-  if (!expr || (body && expr.id === body.id)) return { kind: 'bare', label: 'CancelledError' };
+  if (!expr || (body && expr.id === body.id)) return { kind: 'bare', label: 'CancelledError', mixed: false };
   let types: Node[] = [expr];
   if (expr.type === 'as_pattern') types = [expr.namedChildren[0]!].filter(Boolean);
   const flat: Node[] = [];
@@ -97,7 +100,6 @@ function caught(ctx: PythonRuleContext, clause: Node): { kind: Caught; label: st
   }
   let kind: Caught;
   let label = 'CancelledError';
-  // Other exceptions caught by the same clause (`except (CancelledError, ConnectionError):`).
   let mixed = false;
   for (const t of flat) {
     const c = catchesExpr(ctx, t);
@@ -448,7 +450,8 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     // In an `@asynccontextmanager`, the `async with` body's cancellation is thrown in at the `yield`.
     const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) || yieldsToWithBody(body, fn?.node) : false);
     for (const clause of clauses) {
-      const { kind, label, mixed } = caught(ctx, clause);
+      const by = caught(ctx, clause);
+      const { kind, label, mixed } = by;
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
       if (!handler) continue;
@@ -461,7 +464,10 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
       // An earlier `except CancelledError:` clause already takes cancellation (it is judged itself).
-      if ((kind !== 'cancelled' || mixed) && clauses.slice(0, clauses.indexOf(clause)).some((c) => caughtKind(ctx, c) === 'cancelled' && !caught(ctx, c).mixed)) continue;
+      if ((kind !== 'cancelled' || mixed) && clauses.slice(0, clauses.indexOf(clause)).some((c) => {
+        const earlier = caught(ctx, c);
+        return earlier.kind === 'cancelled' && !earlier.mixed;
+      })) continue;
       const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       // Some path raises: say which ones do not.
       const partial = statementsIn(handler, 'raise_statement').length > 0;
@@ -475,7 +481,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
           : `${what} without re-raising it in async function '${fnName}': the task can no longer be cancelled (timeouts, TaskGroup and shutdown stop working)`,
         range: { start: ctx.rangeOf(clause).start, end: ctx.rangeOf(handler).start },
         anchors: ['ASYNC103'],
-        ...fixFor(ctx, clause, handler, kind),
+        ...fixFor(ctx, clause, handler, by),
       });
     }
     const fin = tryNode.namedChildren.find((c) => c?.type === 'finally_clause');
@@ -537,7 +543,7 @@ function jumpsOutOf(block: Node | null): Node[] {
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
-function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caught): { fix?: Fix } {
+function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, label, mixed }: CaughtBy): { fix?: Fix } {
   const stmts = statements(handler);
   const last = stmts[stmts.length - 1];
   const clauseLine = ctx.lines.lineText(clause.startPosition.row);
@@ -547,7 +553,7 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   const star = /^except\s*\*/.test(clause.text) ? '*' : '';
   // `except (CancelledError, ConnectionError):` — re-raising in the handler would re-raise the
   // others too: let cancellation through in a clause of its own instead.
-  if (kind === 'cancelled' && !caught(ctx, clause).mixed) {
+  if (kind === 'cancelled' && !mixed) {
     if (!last) return {};
     // A `break`/`continue` of the loop around the handler: a `raise` at the end would not cover it.
     if (jumpsOutOf(handler).some((j) => j.type !== 'return_statement')) return {};
@@ -570,7 +576,7 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caugh
   }
   // bare except / BaseException (or a tuple with CancelledError): let cancellation through first,
   // keep the handler for the rest. Only asyncio's CancelledError is written that way.
-  if (kind === 'cancelled' && caught(ctx, clause).label !== 'CancelledError') return {};
+  if (kind === 'cancelled' && label !== 'CancelledError') return {};
   const alias = moduleAlias(ctx, 'asyncio', clause);
   if (alias === null) return {};
   // trio code cancels with trio.Cancelled: an asyncio clause would not let it through.

@@ -100,10 +100,13 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const exprText = ctx.text.slice(expr.range[0], expr.range[1]);
     const s = types();
     const isArray = expr.type === 'ArrayExpression' || isUntypedAsyncMap(floating, s) || (s !== undefined && isPromiseArray(s, floating));
-    const fix: Fix | undefined =
-      inAsync && floating === expr && expr.type !== 'SequenceExpression' && !isArray
-        ? { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(expr), newText: awaitText(expr, exprText) }] }
-        : undefined;
+    // `await` where the statement's value is the promise (`store?.persist()`, `cached ? render() :
+    // refresh()`, `ready && save()`): awaiting a value that is not a promise changes nothing. It is
+    // a suggestion, not a safe fix, where the code shows it leaves the promise running on purpose.
+    const awaitFix: Fix | undefined =
+      inAsync && !isArray && carries(expr, floating) ? { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(expr), newText: awaitText(expr, exprText) }] } : undefined;
+    const onPurpose = awaitFix !== undefined && leftRunningOnPurpose(node);
+    const fix = onPurpose ? undefined : awaitFix;
     const voidFix: Fix = { title: "Mark it as intentionally not awaited with 'void'", safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `void ${needsParens(expr) ? `(${exprText})` : exprText}` }] };
     const allFix: Fix | undefined =
       isArray && inAsync ? { title: 'Wait for all of them with Promise.all', safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `await Promise.all(${exprText})` }] } : undefined;
@@ -112,7 +115,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
-      suggestions: allFix ? [allFix, voidFix] : [voidFix],
+      suggestions: allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [{ ...awaitFix, safe: false }, voidFix] : [voidFix],
     });
   });
 
@@ -460,6 +463,52 @@ function isUntypedAsyncMap(node: Node, s: TypeServices | undefined): boolean {
   if (!s) return true;
   const t = s.tsNodeFor(e);
   return !t || !!(s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+}
+
+/**
+ * Whether the value of a statement's expression is the floating promise (or, on another path, a
+ * value that is no promise): the expression itself, a branch of `?:`, the right side of `&&`,
+ * `||` or `??`, through parentheses, `!`, `as` and optional chains.
+ */
+function carries(expr: Node, floating: Node): boolean {
+  const e = unwrap(expr);
+  if (e === floating || unwrap(floating) === e) return true;
+  if (e.type === 'ConditionalExpression') return carries(e.consequent, floating) || carries(e.alternate, floating);
+  if (e.type === 'LogicalExpression') return carries(e.right, floating);
+  return false;
+}
+
+/**
+ * Signs that a promise is left running on purpose, where adding `await` would change when the
+ * function goes on: a timer started right after it (a watchdog, `server.close();
+ * setTimeout(forceExit, 10_000).unref()`), a return right after it in a branch (stale-while-
+ * revalidate, `this.refresh(key); return cached;`).
+ */
+function leftRunningOnPurpose(statement: TSESTree.ExpressionStatement): boolean {
+  const parent = statement.parent;
+  const siblings = parent?.type === 'BlockStatement' || parent?.type === 'Program' ? parent.body : parent?.type === 'SwitchCase' ? parent.consequent : undefined;
+  const next = siblings?.[siblings.indexOf(statement) + 1];
+  if (!next) return false;
+  if (startsTimer(next)) return true;
+  return next.type === 'ReturnStatement' && !!next.argument && parent?.type === 'BlockStatement' && parent.parent?.type === 'IfStatement';
+}
+
+/** `setTimeout(...)`, `const t = setTimeout(...).unref()`, `timer = setInterval(...)`. */
+function startsTimer(statement: Node): boolean {
+  let e: Node | null | undefined =
+    statement.type === 'ExpressionStatement' ? statement.expression : statement.type === 'VariableDeclaration' && statement.declarations.length === 1 ? statement.declarations[0].init : undefined;
+  if (e?.type === 'AssignmentExpression') e = e.right;
+  while (e) {
+    e = unwrap(e);
+    if (e.type !== 'CallExpression') return false;
+    const callee = unwrap(e.callee);
+    if (callee.type === 'Identifier') return ['setTimeout', 'setInterval'].includes(callee.name);
+    if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return false;
+    if (['setTimeout', 'setInterval'].includes(callee.property.name)) return true;
+    // `setTimeout(...).unref()`
+    e = callee.object;
+  }
+  return false;
 }
 
 function needsParens(expr: Node): boolean {

@@ -127,7 +127,8 @@ export const unclosedResource: Rule = {
     fix: [
       'A suggestion rewrites `x = Ctor(...)` and the rest of its block into `async with Ctor(...) as x:`.',
       'In TypeScript, `const` becomes `await using` (offered when the checker sees `[Symbol.asyncDispose]`',
-      'on the value), or the rest of the block moves into `try { … } finally { x.close(); }`.',
+      'on the value), or the rest of the block moves into `try { … } finally { x.close(); }` (not offered when',
+      'a function, class or type declared in that rest would leave the scope of the code above it).',
       'Neither is applied by fix-all: the resource is then released at the end of the block.',
     ].join(' '),
   },

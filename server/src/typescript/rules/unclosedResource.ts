@@ -656,6 +656,10 @@ function tryFinallyFix(ctx: TsRuleContext, declaration: TSESTree.VariableDeclara
   const index = block.body.indexOf(declaration as TSESTree.Statement);
   const rest = block.body.slice(index + 1);
   if (index < 0 || rest.length === 0) return undefined;
+  // A function declaration is hoisted to the top of its block: inside the `try` it would no longer
+  // be seen by the code above the resource (nor would a class, type or enum declared there).
+  const declarations = ['FunctionDeclaration', 'ClassDeclaration', 'TSTypeAliasDeclaration', 'TSInterfaceDeclaration', 'TSEnumDeclaration', 'TSModuleDeclaration'];
+  if (rest.some((st) => declarations.includes(st.type))) return undefined;
   const declLine = ctx.lines.positionAt(declaration.range[0]).line;
   const lineText = ctx.lines.lineText(declLine);
   const indent = /^[ \t]*/.exec(lineText)![0];

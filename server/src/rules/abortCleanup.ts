@@ -342,7 +342,7 @@ export const fetchWithoutTimeout: Rule = {
         ].join('\n'),
       },
     ],
-    fix: 'A suggestion adds `signal: AbortSignal.timeout(10_000)` to the init object, or a new `{ signal: ... }` argument. Choose a deadline that suits the upstream; not applied automatically.',
+    fix: 'A suggestion adds `signal: AbortSignal.timeout(10_000)` to the init object, or a new `{ signal: ... }` argument. Where the function takes the caller\'s AbortSignal (`signal`, `{ signal }`, `options.signal`), the timeout joins it: `AbortSignal.any([signal, AbortSignal.timeout(10_000)])` (guarded when the signal may be undefined), so the caller can still cancel. Choose a deadline that suits the upstream; not applied automatically.',
   },
   check: { typescript: checkFetchWithoutTimeout },
 };

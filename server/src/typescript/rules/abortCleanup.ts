@@ -2533,6 +2533,7 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
   if (candidates.length === 0 || isTestModule(ctx)) return;
   const server = looksLikeServerCode(ctx);
   const types = new LazyTypes(ctx);
+  let locals: LocalTypes | undefined;
   for (const call of candidates) {
     if (!server && !inServerFunction(ctx, call)) continue;
     if (requestCarriesSignal(call.arguments[0], types)) continue;
@@ -2540,7 +2541,7 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
     ctx.report({
       message: 'fetch() without a signal waits as long as the server lets it: a stalled upstream holds this request (and its caller) forever',
       range: ctx.rangeOf(call),
-      suggestions: fetchFix(ctx, call),
+      suggestions: fetchFix(ctx, call, callerSignal(ctx, call, (locals ??= localTypes(ctx.ast)), types)),
     });
   }
 }
@@ -2573,9 +2574,27 @@ function insideRace(call: Node): boolean {
   return false;
 }
 
-function fetchFix(ctx: TsRuleContext, call: TSESTree.CallExpression): Fix[] {
-  const signal = 'signal: AbortSignal.timeout(10_000)';
-  const title = 'Give up after 10 seconds: signal: AbortSignal.timeout(10_000)';
+/**
+ * The caller's own AbortSignal, where the function around the fetch takes one (`signal`,
+ * `{ signal }`, `options.signal`): the timeout is added to it, not put in its place. Undefined
+ * when there is none.
+ */
+function callerSignal(ctx: TsRuleContext, call: Node, locals: LocalTypes, types: LazyTypes): { text: string; optional: boolean } | undefined {
+  for (let fn = ownerFunction(call); fn; fn = ownerFunction(fn)) {
+    const param = signalParams(fn, ctx, locals, types)[0];
+    if (!param) continue;
+    const text = param.kind === 'signal' ? param.name : `${param.name}${param.optional ? '?.' : '.'}${param.key ?? 'signal'}`;
+    // An options object typed with an optional signal (`signal?: AbortSignal`) may hold none.
+    return { text, optional: param.optional || param.kind === 'options' };
+  }
+  return undefined;
+}
+
+function fetchFix(ctx: TsRuleContext, call: TSESTree.CallExpression, caller?: { text: string; optional: boolean }): Fix[] {
+  const timeout = 'AbortSignal.timeout(10_000)';
+  const combined = caller && `AbortSignal.any([${caller.text}, ${timeout}])`;
+  const signal = !caller ? `signal: ${timeout}` : caller.optional ? `signal: ${caller.text} ? ${combined} : ${timeout}` : `signal: ${combined}`;
+  const title = caller ? `Give up after 10 seconds, or when '${caller.text}' aborts` : 'Give up after 10 seconds: signal: AbortSignal.timeout(10_000)';
   const init = call.arguments[1];
   if (!init) {
     const url = call.arguments[0];

@@ -268,6 +268,23 @@ export function decoratorTarget(decorator: Node): Node | null {
   return expr;
 }
 
+/**
+ * Whether a function definition carries one of the decorators `names` (last dotted part:
+ * `asynccontextmanager` matches `@contextlib.asynccontextmanager` and `@asynccontextmanager(...)`),
+ * also when imported under another name (`from contextlib import asynccontextmanager as acm`).
+ */
+export function decoratedWith(ctx: PythonRuleContext, fn: Node, names: readonly string[]): boolean {
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+  if (!decorated) return false;
+  const last = (dotted: string | undefined) => dotted !== undefined && names.includes(dotted.slice(dotted.lastIndexOf('.') + 1));
+  return decorated.namedChildren.some((d) => {
+    if (d?.type !== 'decorator') return false;
+    const target = decoratorTarget(d);
+    if (!target || (target.type !== 'identifier' && target.type !== 'attribute')) return false;
+    return last(target.text) || last(ctx.scope.resolve(target)?.name);
+  });
+}
+
 /** The callee of a call node, unwrapping nothing else. */
 export function callee(call: Node): Node | null {
   return call.childForFieldName('function');

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratorTarget, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratedWith, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -347,21 +347,12 @@ export function checkTimeoutWithoutAwait(ctx: PythonRuleContext): void {
   }
 }
 
-/** `@asynccontextmanager` (also under another name: `from contextlib import asynccontextmanager as acm`), `@contextmanager`, a pytest fixture. */
-function managesItsYield(ctx: PythonRuleContext, decorator: Node): boolean {
-  if (/contextmanager|fixture/.test(decorator.text)) return true;
-  const target = decoratorTarget(decorator);
-  const name = target && (target.type === 'identifier' || target.type === 'attribute') ? ctx.scope.resolve(target)?.name : undefined;
-  return !!name && /(^|\.)(asynccontextmanager|contextmanager|fixture)$/.test(name);
-}
-
 export function checkYieldInContextManager(ctx: PythonRuleContext): void {
   for (const y of nodesOfType(ctx.tree.rootNode, 'yield')) {
     const fn = ctx.scope.enclosingFunction(y);
     if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
     // @asynccontextmanager / pytest fixtures yield inside `with` on purpose.
-    const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
-    if (decorated && decorated.namedChildren.some((d) => d?.type === 'decorator' && managesItsYield(ctx, d))) continue;
+    if (decoratedWith(ctx, fn.node, ['asynccontextmanager', 'contextmanager', 'fixture', 'yield_fixture'])) continue;
     // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
     // fixtures, hand-rolled managers): the framework drives it to completion. Not inside a
     // timeout, a task group or a cancel scope, which still span the consumer's code.

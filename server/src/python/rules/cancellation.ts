@@ -7,7 +7,7 @@ import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { addImportEdit, decoratorTarget, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { addImportEdit, decoratedWith, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -25,10 +25,8 @@ export function hasCheckpoint(node: Node): boolean {
 }
 
 /** A `yield` (of the function itself) in `body`, in a generator made a context manager by `@asynccontextmanager`. */
-function yieldsToWithBody(body: Node, fn: Node | undefined): boolean {
-  const decorated = fn?.parent?.type === 'decorated_definition' ? fn.parent : null;
-  if (!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(^|\.)asynccontextmanager$/.test(decoratorTarget(d)?.text ?? ''))) return false;
-  return hasOwnYield(body);
+function yieldsToWithBody(ctx: PythonRuleContext, body: Node, fn: Node | undefined): boolean {
+  return !!fn && decoratedWith(ctx, fn, ['asynccontextmanager']) && hasOwnYield(body);
 }
 
 /** Statements of a block, ignoring comments. */
@@ -448,7 +446,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     // Walked on first need: most handlers catch something else than CancelledError.
     let checkpoint: boolean | undefined;
     // In an `@asynccontextmanager`, the `async with` body's cancellation is thrown in at the `yield`.
-    const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) || yieldsToWithBody(body, fn?.node) : false);
+    const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) || yieldsToWithBody(ctx, body, fn?.node) : false);
     for (const clause of clauses) {
       const by = caught(ctx, clause);
       const { kind, label, mixed } = by;

@@ -12,7 +12,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { callArguments, calleeName, decoratorTarget, field, isAttributeName, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratedWith, decoratorTarget, field, isAttributeName, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -102,7 +102,7 @@ const EXIT_METHODS = ['__aexit__', '__exit__'];
  * What happens to the resource held in `target` within `owner`; for 'closed-in-finally', the
  * `try` statement whose `finally` block closes it.
  */
-function fateOf(uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; closingTry?: Node } {
+function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; closingTry?: Node } {
   let closedSomewhere = false;
   let closedOnError = false;
   let lent = false;
@@ -155,7 +155,7 @@ function fateOf(uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; cl
     }
     // `yield conn` in an `@asynccontextmanager`: the `async with` body borrows it and the generator
     // gets it back, to close it after the yield (an exception in the body is raised at the yield).
-    if (parent.type === 'yield' && contextManagerFunction(owner)) {
+    if (parent.type === 'yield' && decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager'])) {
       lent = true;
       continue;
     }
@@ -173,11 +173,6 @@ function fateOf(uses: Node[], kind: ResourceKind, owner: Node): { fate: Fate; cl
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
-/** A generator made a context manager by `@contextlib.asynccontextmanager` / `@contextmanager`. */
-function contextManagerFunction(fn: Node): boolean {
-  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
-  return !!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(^|\.)(asynccontextmanager|contextmanager)$/.test(decoratorTarget(d)?.text ?? ''));
-}
 
 /** Whether `node` sits in a function or lambda nested in `owner`. */
 function inNestedFunction(node: Node, owner: Node): boolean {
@@ -353,7 +348,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const scope = ctx.scope.scopeAt(target);
     if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
     const uses = usesOf(fn.node, target);
-    const { fate, closingTry } = fateOf(uses, kind, fn.node);
+    const { fate, closingTry } = fateOf(ctx, uses, kind, fn.node);
     if (fate === 'owned-elsewhere') continue;
     const closeName = kind.close[0];
     const withKeyword = kind.asyncWith ? 'async with' : 'with';
@@ -671,7 +666,7 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
   const scope = ctx.scope.scopeAt(target);
   if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return;
   const uses = usesOf(fnNode, target);
-  const { fate, closingTry } = fateOf(uses, kind, fnNode);
+  const { fate, closingTry } = fateOf(ctx, uses, kind, fnNode);
   if (fate === 'owned-elsewhere') return;
   let message: string | undefined;
   if (fate === 'never-closed') message = lent.message(callee, target.text);

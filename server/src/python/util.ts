@@ -360,6 +360,16 @@ export function moduleAlias(ctx: PythonRuleContext, module: string, at: Node): s
 }
 
 /**
+ * How code at `at` names the asyncio module: as the file imports it (under its alias), or as
+ * `asyncio` with the `import asyncio` edit to add. Null where `asyncio` means something else.
+ */
+export function asyncioModule(ctx: PythonRuleContext, at: Node): { name: string; importEdits: TextEdit[] } | null {
+  const alias = moduleAlias(ctx, 'asyncio', at);
+  if (alias === null) return null;
+  return { name: alias ?? 'asyncio', importEdits: alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [] };
+}
+
+/**
  * An edit adding a statement at the top of the file, after the docstring and `from __future__`
  * imports: an `import x` joins the leading import block in sorted position; anything else goes
  * after the block, separated by a blank line.

@@ -10,7 +10,7 @@ import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { assignedValue, asyncioModule, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -990,10 +990,9 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {
   if (api.fix === 'none' || !canInsertAwait(ctx, call) || givenAsCallable(call)) return {};
-  const alias = moduleAlias(ctx, 'asyncio', call);
-  if (alias === null) return {};
-  const importEdits = alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [];
-  const asyncio = alias ?? 'asyncio';
+  const module = asyncioModule(ctx, call);
+  if (!module) return {};
+  const { name: asyncio, importEdits } = module;
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return {};
   if (api.fix === 'asyncio-sleep') {

@@ -7,7 +7,7 @@ import type { Fix } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { addImportEdit, decoratedWith, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { asyncioModule, decoratedWith, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -575,16 +575,15 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, lab
   // bare except / BaseException (or a tuple with CancelledError): let cancellation through first,
   // keep the handler for the rest. Only asyncio's CancelledError is written that way.
   if (kind === 'cancelled' && label !== 'CancelledError') return {};
-  const alias = moduleAlias(ctx, 'asyncio', clause);
-  if (alias === null) return {};
+  const module = asyncioModule(ctx, clause);
+  if (!module) return {};
+  const { name: asyncio, importEdits } = module;
   // trio code cancels with trio.Cancelled: an asyncio clause would not let it through.
-  if (alias === undefined && typeof moduleAlias(ctx, 'trio', clause) === 'string') return {};
-  const asyncio = alias ?? 'asyncio';
+  if (importEdits.length > 0 && typeof moduleAlias(ctx, 'trio', clause) === 'string') return {};
   const firstInHandler = stmts[0];
   const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
   const eol = ctx.lines.eol(clause.startPosition.row);
   const at = { line: clause.startPosition.row, character: 0 };
-  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }];
-  if (alias === undefined) edits.push(addImportEdit(ctx, 'import asyncio'));
+  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }, ...importEdits];
   return { fix: { title: 'Let CancelledError through before this handler', safe: true, edits } };
 }

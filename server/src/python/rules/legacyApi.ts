@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { addImportEdit, assignedValue, callArguments, calleeName, decoratorTarget, field, isAttributeName, moduleAlias, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, asyncioModule, callArguments, calleeName, decoratorTarget, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -71,13 +71,9 @@ function makesOtherAwaitable(ctx: PythonRuleContext, resolver: AwaitableResolver
 function runningLoopFix(ctx: PythonRuleContext, call: Node, fnNode: Node): Fix | undefined {
   const title = 'Use asyncio.get_running_loop()';
   if (fnNode.type === 'attribute') return { title, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/get_event_loop$/, 'get_running_loop') }] };
-  const alias = moduleAlias(ctx, 'asyncio', call);
-  if (alias === null) return undefined;
-  return {
-    title,
-    safe: true,
-    edits: [{ range: ctx.rangeOf(fnNode), newText: `${alias ?? 'asyncio'}.get_running_loop` }, ...(alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [])],
-  };
+  const module = asyncioModule(ctx, call);
+  if (!module) return undefined;
+  return { title, safe: true, edits: [{ range: ctx.rangeOf(fnNode), newText: `${module.name}.get_running_loop` }, ...module.importEdits] };
 }
 
 function keywordArgument(call: Node, name: string): Node | undefined {
@@ -285,14 +281,14 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           // An object's own loop (`bot.loop`) is not one asyncio.run() can stand in for, nor is a loop
           // the code uses for anything else (tasks made on it beforehand, signal handlers,
           // settings, other runs, objects made on it and used later): asyncio.run() makes a new one.
-          const alias = receiver.type === 'attribute' || !loopUsedOnlyHere(ctx, call, receiver) ? null : moduleAlias(ctx, 'asyncio', call);
+          const module = receiver.type === 'attribute' || !loopUsedOnlyHere(ctx, call, receiver) ? null : asyncioModule(ctx, call);
           const fix: Fix[] | undefined =
-            alias !== null && arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
+            module && arg && arg.type === 'call' && call.childForFieldName('arguments')!.namedChildren.length === 1
               ? [
                   {
                     title: 'Use asyncio.run(...)',
                     safe: false,
-                    edits: [{ range: ctx.rangeOf(call), newText: `${alias ?? 'asyncio'}.run(${arg.text})` }, ...(alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [])],
+                    edits: [{ range: ctx.rangeOf(call), newText: `${module.name}.run(${arg.text})` }, ...module.importEdits],
                   },
                 ]
               : undefined;
@@ -394,9 +390,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       // `asyncio.Task.all_tasks` → `asyncio.all_tasks`; `Task.all_tasks` (imported from asyncio) →
       // `asyncio.all_tasks`, through the module as the file names it (or imports it).
       const written = /^(.*)\.Task\.(all_tasks|current_task)$/.exec(fnNode.text.replace(/\s+/g, ''));
-      const alias = written ? undefined : moduleAlias(ctx, 'asyncio', call);
-      const prefix = written ? written[1] : alias === null ? undefined : (alias ?? 'asyncio');
-      const importEdits = !written && alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [];
+      const module = written ? undefined : asyncioModule(ctx, call);
+      const prefix = written ? written[1] : module?.name;
+      const importEdits = module?.importEdits ?? [];
       report({
         message: `asyncio.Task.${modern}() was removed in Python 3.9: use asyncio.${modern}()`,
         range: ctx.rangeOf(call),

@@ -359,6 +359,31 @@ export function moduleAlias(ctx: PythonRuleContext, module: string, at: Node): s
   return direct ? null : undefined;
 }
 
+/** Whether the module imports `module` or anything from it (`import anyio`, `from trio import sleep`). */
+export function importsFrom(ctx: PythonRuleContext, module: string): boolean {
+  for (const bindings of ctx.scope.module.bindings.values()) {
+    if (bindings.some((b) => b.kind === 'import' && (b.target === module || b.target?.startsWith(`${module}.`)))) return true;
+  }
+  return false;
+}
+
+/**
+ * The async library code at `at` runs on, by the module's imports, with the name to write it
+ * under and the import to add: asyncio where the module imports it; otherwise anyio where it
+ * uses anyio (whose code may run on trio, where asyncio's sleep raises), trio where it uses trio,
+ * and asyncio (imported) for the rest. Null where it cannot be told (trio and asyncio both,
+ * without anyio) or the name means something else.
+ */
+export function eventLoopModule(ctx: PythonRuleContext, at: Node): { library: 'asyncio' | 'anyio' | 'trio'; name: string; importEdits: TextEdit[] } | null {
+  const anyio = importsFrom(ctx, 'anyio');
+  const trio = importsFrom(ctx, 'trio');
+  const library = importsFrom(ctx, 'asyncio') ? (trio && !anyio ? undefined : 'asyncio') : anyio ? 'anyio' : trio ? 'trio' : 'asyncio';
+  if (!library) return null;
+  const alias = moduleAlias(ctx, library, at);
+  if (alias === null) return null;
+  return { library, name: alias ?? library, importEdits: alias === undefined ? [addImportEdit(ctx, `import ${library}`)] : [] };
+}
+
 /**
  * How code at `at` names the asyncio module: as the file imports it (under its alias), or as
  * `asyncio` with the `import asyncio` edit to add. Null where `asyncio` means something else.

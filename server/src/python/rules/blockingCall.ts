@@ -10,7 +10,7 @@ import { AwaitableResolver } from '../awaitables';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { assignedValue, asyncioModule, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, field, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -990,28 +990,40 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {
   if (api.fix === 'none' || !canInsertAwait(ctx, call) || givenAsCallable(call)) return {};
-  const module = asyncioModule(ctx, call);
+  // The sleep and the worker thread of the library the code runs on: `asyncio.sleep` under trio
+  // (or anyio's trio backend) raises at once.
+  const module = eventLoopModule(ctx, call);
   if (!module) return {};
-  const { name: asyncio, importEdits } = module;
+  const { library, name, importEdits } = module;
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return {};
   if (api.fix === 'asyncio-sleep') {
     return {
       fix: {
-        title: `Replace with await ${asyncio}.sleep(...)`,
+        title: `Replace with await ${name}.sleep(...)`,
         safe: true,
-        edits: [...awaitEdits(ctx, call, `${asyncio}.sleep${args.text}`), ...importEdits],
+        edits: [...awaitEdits(ctx, call, `${name}.sleep${args.text}`), ...importEdits],
       },
     };
   }
+  const toThread = library === 'asyncio' ? `${name}.to_thread` : `${name}.to_thread.run_sync`;
   const inner = args.text.slice(1, -1).trim();
-  const callText = `${asyncio}.to_thread(${fn.text}${inner ? `, ${inner}` : ''})`;
+  let callText = `${toThread}(${fn.text}${inner ? `, ${inner}` : ''})`;
+  const edits = [...importEdits];
+  // trio's and anyio's `to_thread.run_sync(fn, *args)` pass no keyword arguments on to `fn`:
+  // `functools.partial` binds them (evaluated here, as in the call it replaces).
+  if (library !== 'asyncio' && args.namedChildren.some((a) => a?.type === 'keyword_argument' || a?.type === 'dictionary_splat')) {
+    const functools = moduleAlias(ctx, 'functools', call);
+    if (functools === null) return {};
+    if (functools === undefined) edits.push(addImportEdit(ctx, 'import functools'));
+    callText = `${toThread}(${functools ?? 'functools'}.partial(${fn.text}, ${inner}))`;
+  }
   return {
     suggestions: [
       {
-        title: `Run it in a worker thread: await ${asyncio}.to_thread(${fn.text}, ...)`,
+        title: `Run it in a worker thread: await ${toThread}(${fn.text}, ...)`,
         safe: false,
-        edits: [...awaitEdits(ctx, call, callText), ...importEdits],
+        edits: [...awaitEdits(ctx, call, callText), ...edits],
       },
     ],
   };

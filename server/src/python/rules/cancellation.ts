@@ -3,7 +3,7 @@
  * `CancelledError` from propagating, so the task cannot be cancelled any more.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Fix } from '../../engine/types';
+import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
@@ -541,7 +541,7 @@ function jumpsOutOf(block: Node | null): Node[] {
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
-function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, label, mixed }: CaughtBy): { fix?: Fix } {
+function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, label, mixed }: CaughtBy): { fix?: Fix; suggestions?: Fix[] } {
   const stmts = statements(handler);
   const last = stmts[stmts.length - 1];
   const clauseLine = ctx.lines.lineText(clause.startPosition.row);
@@ -583,7 +583,70 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, lab
   const firstInHandler = stmts[0];
   const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
   const eol = ctx.lines.eol(clause.startPosition.row);
+  // A handler that cleans up (`await device.close()`): a clause in front would skip the clean-up
+  // on cancellation. Re-raise at its end instead, when the exception is a CancelledError.
   const at = { line: clause.startPosition.row, character: 0 };
   const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }, ...importEdits];
+  if (cleansUp(handler)) {
+    const atEnd = reRaiseAtEnd(ctx, clause, handler, asyncio, star);
+    if (atEnd) return { fix: { ...atEnd, edits: [...atEnd.edits, ...importEdits] } };
+    return { suggestions: [{ title: 'Let CancelledError through before this handler (its clean-up then no longer runs on cancellation)', safe: false, edits }] };
+  }
   return { fix: { title: 'Let CancelledError through before this handler', safe: true, edits } };
+}
+
+/** Calls whose only effect is to report: a handler made of these (and `pass`) does no clean-up. */
+const REPORTING = /^(print|(\w+\.)*(log|logger|logging|_log|_logger|LOG|LOGGER|log_|warnings|traceback|sentry_sdk|console)\.\w+|(\w+\.)*(debug|info|warning|warn|error|exception|critical|capture_exception|print_exc))$/;
+
+/** Builtins that only look at a value. */
+const LOOKING = new Set(['isinstance', 'issubclass', 'len', 'str', 'repr', 'type', 'getattr', 'hasattr', 'id', 'format', 'bool', 'int', 'float']);
+
+/** Whether a handler does more than report: an `await`, or a call other than logging. */
+function cleansUp(handler: Node): boolean {
+  for (const n of ownNodes(handler)) {
+    if (n.type === 'await' || (n.type === 'with_statement' && n.children.some((c) => c?.type === 'async'))) return true;
+    if (n.type !== 'call') continue;
+    const fn = n.childForFieldName('function');
+    if (!fn || !(REPORTING.test(fn.text.replace(/\s+/g, '')) || LOOKING.has(fn.text))) return true;
+  }
+  return false;
+}
+
+/**
+ * `if isinstance(exc, asyncio.CancelledError): raise` at the end of a handler that falls off its
+ * end on every path (no return, break or continue), naming the exception `exc` where the clause
+ * does not (a bare `except:` becomes `except BaseException as exc:`, the same thing).
+ */
+function reRaiseAtEnd(ctx: PythonRuleContext, clause: Node, handler: Node, asyncio: string, star: string): Fix | undefined {
+  if (star || jumpsOutOf(handler).length > 0) return undefined;
+  const stmts = statements(handler);
+  const last = stmts[stmts.length - 1];
+  if (!last || last.startPosition.row === clause.startPosition.row) return undefined;
+  const indent = /^[ \t]*/.exec(ctx.lines.lineText(last.startPosition.row))![0];
+  if (indent.length !== last.startPosition.column) return undefined;
+  const unit = indent.slice(/^[ \t]*/.exec(ctx.lines.lineText(clause.startPosition.row))![0].length) || '    ';
+  const edits: TextEdit[] = [];
+  // `except (A, B) as exc:` (a name, not `except* ...`).
+  const alias = clause.namedChildren.find((c) => c?.type === 'as_pattern');
+  let name = alias?.namedChildren.find((c) => c?.type === 'as_pattern_target')?.text;
+  if (!name) {
+    name = 'exc';
+    if (ctx.scope.lookup(name, handler) || new RegExp(`\\b${name}\\b`).test(handler.text)) return undefined;
+    const colon = clause.children.find((c) => c?.type === ':');
+    if (!colon) return undefined;
+    const value = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
+    if (value && value.endIndex > colon.startIndex) return undefined;
+    // Bare `except:` catches what `except BaseException` does.
+    const at = value ? value.endIndex : colon.startIndex;
+    edits.push({ range: ctx.lines.range(at, at), newText: value ? ` as ${name}` : ` BaseException as ${name}` });
+    if (!value) {
+      const keyword = clause.child(0);
+      if (keyword?.type !== 'except' || keyword.endIndex !== colon.startIndex) return undefined;
+    }
+  } else if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const endRow = last.endPosition.row;
+  const end = { line: endRow, character: ctx.lines.lineText(endRow).length };
+  const eol = ctx.lines.eol(endRow);
+  edits.push({ range: { start: end, end }, newText: `${eol}${indent}if isinstance(${name}, ${asyncio}.CancelledError):${eol}${indent}${unit}raise` });
+  return { title: 'Re-raise CancelledError at the end of the handler, after its clean-up', safe: true, edits };
 }

@@ -93,7 +93,7 @@ export const floatingPromise: Rule = {
         good: ['export async function handler(req: Request) {', '  await audit.record(req);', "  return new Response('ok');", '}'].join('\n'),
       },
     ],
-    fix: 'Inside an async function, `await` is added (safe; for a stored promise, in front of its initializer; for `a && save()` or `c ? save() : x`, around the whole expression). Where the code shows the promise is left running on purpose — a timer started right after it (a shutdown watchdog), or a `return` right after it in a branch (stale-while-revalidate) — awaiting it would change when the function goes on, so it is only a suggestion. Elsewhere, a suggestion marks the promise as intentionally not awaited with `void` — handle its rejection too.',
+    fix: 'Inside an async function, `await` is added (safe; for a stored promise, in front of its initializer; for `a && save()` or `c ? save() : x`, around the whole expression). Where the code shows the promise is left running on purpose — a timer started right after it (a shutdown watchdog), a `return` right after it in a branch (stale-while-revalidate), a later `return new Response(readable)` (a stream\'s writes settle only once the response is read), or a function of the file that loops until stopped (`while (!this.stopped)`, BullMQ\'s `worker.run()`) — awaiting it would change when the function goes on or never go on, so `void` and `await` are only suggestions, in that order. Elsewhere, a suggestion marks the promise as intentionally not awaited with `void` — handle its rejection too.',
   },
   check: { typescript: checkFloatingPromises },
 };

@@ -105,7 +105,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // a suggestion, not a safe fix, where the code shows it leaves the promise running on purpose.
     const awaitFix: Fix | undefined =
       inAsync && !isArray && carries(expr, floating) ? { title: 'Await the promise', safe: true, edits: [{ range: ctx.rangeOf(expr), newText: awaitText(expr, exprText) }] } : undefined;
-    const onPurpose = awaitFix !== undefined && leftRunningOnPurpose(node);
+    const onPurpose = awaitFix !== undefined && (leftRunningOnPurpose(node) || runsUntilStopped(floating, types()));
     const fix = onPurpose ? undefined : awaitFix;
     const voidFix: Fix = { title: "Mark it as intentionally not awaited with 'void'", safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `void ${needsParens(expr) ? `(${exprText})` : exprText}` }] };
     const allFix: Fix | undefined =
@@ -115,7 +115,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
-      suggestions: allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [{ ...awaitFix, safe: false }, voidFix] : [voidFix],
+      suggestions: allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
     });
   });
 
@@ -487,10 +487,52 @@ function carries(expr: Node, floating: Node): boolean {
 function leftRunningOnPurpose(statement: TSESTree.ExpressionStatement): boolean {
   const parent = statement.parent;
   const siblings = parent?.type === 'BlockStatement' || parent?.type === 'Program' ? parent.body : parent?.type === 'SwitchCase' ? parent.consequent : undefined;
-  const next = siblings?.[siblings.indexOf(statement) + 1];
+  const later = siblings ? siblings.slice(siblings.indexOf(statement) + 1) : [];
+  // `writer.write(chunk); return new Response(readable)`: a stream's writes (its `pipeTo`, its
+  // `closed`, a pump) settle only once the response is read, after it is returned.
+  if (later.some((s) => s.type === 'ReturnStatement' && s.argument && streamResponse(s.argument))) return true;
+  const next = later[0];
   if (!next) return false;
   if (startsTimer(next)) return true;
   return next.type === 'ReturnStatement' && !!next.argument && parent?.type === 'BlockStatement' && parent.parent?.type === 'IfStatement';
+}
+
+/** `new Response(readable)`, `new NextResponse(stream, init)`: a response whose body is a stream being written. */
+function streamResponse(value: Node): boolean {
+  const e = unwrap(value);
+  if (e.type !== 'NewExpression' || e.callee.type !== 'Identifier' || !/Response$/.test(e.callee.name)) return false;
+  const body = e.arguments[0] && unwrap(e.arguments[0]);
+  const name = body?.type === 'Identifier' ? body.name : body?.type === 'MemberExpression' && body.property.type === 'Identifier' ? body.property.name : '';
+  return /readable|stream/i.test(name);
+}
+
+/**
+ * A call whose promise settles only when the work is stopped: a function of the file whose body
+ * loops until then (`for (;;)`, `while (true)`, `while (!this.stopped)`), or a BullMQ worker's
+ * `run()`. Awaiting it never goes on (a lifecycle hook that awaits it hangs the start-up).
+ */
+function runsUntilStopped(floating: Node, s: TypeServices | undefined): boolean {
+  const call = unwrap(floating);
+  if (call.type !== 'CallExpression' || !s) return false;
+  const tsCall = s.tsNodeFor(call);
+  if (!tsCall || !ts.isCallExpression(tsCall)) return false;
+  const declaration = s.checker.getResolvedSignature(tsCall)?.getDeclaration();
+  if (!declaration) return false;
+  const owner = declaration.parent;
+  if (ts.isMethodDeclaration(declaration) && declaration.name.getText() === 'run' && owner && ts.isClassDeclaration(owner) && owner.name?.text === 'Worker' && /[\\/]bullmq[\\/]/.test(declaration.getSourceFile().fileName)) return true;
+  const body = (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration) || ts.isFunctionExpression(declaration) || ts.isArrowFunction(declaration)) ? declaration.body : undefined;
+  if (!body || !ts.isBlock(body)) return false;
+  const endless = (statement: ts.Statement): boolean => {
+    if (ts.isForStatement(statement)) return !statement.condition || statement.condition.kind === ts.SyntaxKind.TrueKeyword;
+    if (ts.isWhileStatement(statement)) {
+      let c: ts.Expression = statement.expression;
+      if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) c = c.operand;
+      return c.kind === ts.SyntaxKind.TrueKeyword || (ts.isPropertyAccessExpression(c) && c.expression.kind === ts.SyntaxKind.ThisKeyword);
+    }
+    if (ts.isTryStatement(statement)) return statement.tryBlock.statements.some(endless);
+    return false;
+  };
+  return body.statements.some(endless);
 }
 
 /** `setTimeout(...)`, `const t = setTimeout(...).unref()`, `timer = setInterval(...)`. */

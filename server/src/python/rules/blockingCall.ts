@@ -7,10 +7,11 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
+import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -942,7 +943,54 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   }
 }
 
+/** Classes (and their aliases, see CLASS_ALIASES) whose `with` acquires a thread lock. */
+const THREAD_LOCKS = /^threading\.(Lock|RLock|Semaphore|BoundedSemaphore|Condition)$/;
+
+/** The thread lock a synchronous `with` statement holds (`with self._lock:`, `with threading.Lock():`), if any. */
+function heldThreadLock(ctx: PythonRuleContext, statement: Node): Node | undefined {
+  if (statement.child(0)?.type === 'async') return undefined;
+  for (const value of withItemValues(statement)) {
+    if (value.type === 'call') {
+      const fn = field(value, 'function');
+      const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+      if (r && r.via !== 'unbound' && THREAD_LOCKS.test(r.name)) return value;
+      continue;
+    }
+    if ((value.type === 'identifier' || value.type === 'attribute') && receiverClass(ctx, value) === 'threading.Lock') return value;
+  }
+  return undefined;
+}
+
+/** Whether a node sits in the body of a `with` on a thread lock, in the same function. */
+function underThreadLock(ctx: PythonRuleContext, node: Node): boolean {
+  for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
+    if (n.type === 'with_statement' && heldThreadLock(ctx, n)) return true;
+  }
+  return false;
+}
+
+/**
+ * `with self._lock:` (a threading lock) around an `await` in async code: while this task waits,
+ * another task of the loop that takes the lock blocks the loop's thread, and the holder never
+ * resumes to release it.
+ */
+function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
+  for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+    if (!ctx.scope.isAsyncContext(statement)) continue;
+    const lock = heldThreadLock(ctx, statement);
+    const body = statement.childForFieldName('body');
+    if (!lock || !body || !hasCheckpoint(body)) continue;
+    const owner = ctx.scope.enclosingFunction(statement);
+    ctx.report({
+      message: `'with ${lock.text.replace(/\s+/g, '')}' holds a thread lock across an await inside async function '${owner?.name ?? '?'}': another task taking it blocks the event loop, and this one never resumes to release it; use asyncio.Lock`,
+      range: ctx.rangeOf(lock),
+      anchors: [],
+    });
+  }
+}
+
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
+  if (ctx.text.includes('threading') || ctx.text.includes('Lock')) checkThreadLocksAcrossAwait(ctx);
   const { scope } = ctx;
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
@@ -990,6 +1038,8 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {
   if (api.fix === 'none' || !canInsertAwait(ctx, call) || givenAsCallable(call)) return {};
+  // Under `with thread_lock:`, an `await` would hold the lock across it (see heldThreadLock).
+  if (underThreadLock(ctx, call)) return {};
   // The sleep and the worker thread of the library the code runs on: `asyncio.sleep` under trio
   // (or anyio's trio backend) raises at once.
   const module = eventLoopModule(ctx, call);

@@ -748,7 +748,11 @@ export class AwaitableResolver {
         isCoro = this.defNodeIsCoroutine(b.node);
       } else if (b.kind === 'import') {
         const target = this.importedMember(id, b.node);
-        isCoro = target?.kind === 'function' ? this.functionIsCoroutine(target.fn, target.module) : false;
+        // `from .services import reserve_async` with `reserve_async = sync_to_async(reserve)` there.
+        isCoro =
+          target?.kind === 'function'
+            ? this.functionIsCoroutine(target.fn, target.module)
+            : target?.kind === 'instance' && AWAITABLE_FUNCTION_FACTORIES.has(importedName(target.ctor, target.module) ?? '');
       } else {
         return false;
       }

@@ -77,7 +77,7 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
 /** Handlers of connection events, not of each message: `on_ready`, socketio's `connect`. */
 const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;
 const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
-const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release']);
+const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release', 'content']);
 
 function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined {
   return calleeName(ctx, call, /^(aiohttp|httpx|asyncpg|aiofiles)\./);
@@ -806,6 +806,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     // `ClientSession(connector=shared, connector_owner=False)`: a session over a shared pool (its
     // own cookie jar, headers), no new connections.
     if (callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connector_owner' && a.childForFieldName('value')?.text === 'False')) continue;
+    // `AsyncOpenAI(api_key=key, http_client=shared)`: an SDK client over the app's shared httpx
+    // pool (a per-user key, say) opens no pool of its own.
+    if (/^(openai|anthropic)\./.test(name) && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'http_client' && a.childForFieldName('value')?.type !== 'call')) continue;
     let where: string | undefined;
     for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {

@@ -422,6 +422,30 @@ export class AwaitableResolver {
     return null;
   }
 
+  /**
+   * The decorators (as written, without call arguments) of the project function an expression
+   * names: defined in this file (`send_mail`), imported from the project (`from .tasks import
+   * send_mail`), or through an imported module (`tasks.send_mail`). Undefined when it names none.
+   */
+  decoratorsOf(expr: Node): string[] | undefined {
+    if (typeOf(expr) === 'attribute') {
+      const resolved = this.ctx.scope.resolve(expr);
+      const member = resolved?.via === 'import' ? this.memberByImportedName(resolved.name) : undefined;
+      return member?.kind === 'function' ? member.fn.decorators : undefined;
+    }
+    if (typeOf(expr) !== 'identifier') return undefined;
+    const found = this.ctx.scope.lookup(textOf(expr), expr);
+    if (!found || found.bindings.length !== 1) return undefined;
+    const b = found.bindings[0];
+    if (b.kind === 'def' && b.node.type === 'function_definition') {
+      const decorated = b.node.parent?.type === 'decorated_definition' ? b.node.parent : null;
+      return (decorated?.namedChildren ?? []).flatMap((d) => (d?.type === 'decorator' ? [decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''] : []));
+    }
+    if (b.kind !== 'import') return undefined;
+    const target = this.importedMember(expr, b.node);
+    return target?.kind === 'function' ? target.fn.decorators : undefined;
+  }
+
   /** The project member an imported name stands for (`from .utils import spawn`). */
   private importedMember(id: Node, importNode: Node): ReturnType<AwaitableResolver['projectMember']> {
     const binding = importBindings(importNode).find(([local]) => local === id.text)?.[1];

@@ -893,6 +893,70 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   return true;
 }
 
+/** Django's synchronous helpers that query the database (or the session store) at once. */
+const DJANGO_SYNC: ReadonlyMap<string, { what: string; orm: boolean; twin?: string }> = new Map([
+  ['django.shortcuts.get_object_or_404', { what: 'runs a synchronous Django ORM query', orm: true }],
+  ['django.shortcuts.get_list_or_404', { what: 'runs a synchronous Django ORM query', orm: true }],
+  ['django.contrib.auth.authenticate', { what: 'checks credentials against the database synchronously', orm: true, twin: 'aauthenticate' }],
+  ['django.contrib.auth.login', { what: 'writes the session and the user synchronously', orm: true, twin: 'alogin' }],
+  ['django.contrib.auth.logout', { what: 'flushes the session synchronously', orm: true, twin: 'alogout' }],
+  ['django.core.mail.send_mail', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.core.mail.send_mass_mail', { what: 'talks to a mail server synchronously', orm: false }],
+]);
+
+/** Decorators that make a function a Celery task (`@shared_task`, `@app.task`, `@celery.task(...)`). */
+const CELERY_TASK = /(^|\.)(shared_task|task)$/;
+
+/**
+ * Django's synchronous helpers, and Celery from async code: `task.delay(...)`/`apply_async(...)`
+ * publish to the broker synchronously, and `AsyncResult.get()` waits for the result.
+ */
+function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (!ctx.scope.isAsyncContext(call)) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  const where = `inside async function '${owner?.name ?? '?'}'`;
+  const resolved = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? ctx.scope.resolve(fn) : undefined;
+  const django = resolved && resolved.via !== 'unbound' ? DJANGO_SYNC.get(resolved.name) : undefined;
+  if (django) {
+    const twin = django.twin ? `; await its async twin ${django.twin}() (Django 5.0+)` : '; run it through sync_to_async';
+    const raises = django.orm ? ', and Django raises SynchronousOnlyOperation for ORM access there' : '';
+    ctx.report({ message: `${fn.text.replace(/\s+/g, '')}() ${django.what}: it blocks the event loop ${where}${raises}${twin}`, range: ctx.rangeOf(call), anchors: [] });
+    return true;
+  }
+  if (typeOf(fn) !== 'attribute' || !/celery|shared_task|\.task\b|AsyncResult/.test(ctx.text)) return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if (!receiver) return false;
+  if (method === 'delay' || method === 'apply_async') {
+    const decorators = resolver().decoratorsOf(receiver);
+    if (!decorators?.some((d) => CELERY_TASK.test(d))) return false;
+    ctx.report({
+      message: `${fn.text.replace(/\s+/g, '')}() publishes the Celery task to the broker synchronously: it blocks the event loop ${where} (a slow or unreachable broker stalls every request); run it through asyncio.to_thread or sync_to_async`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
+    return true;
+  }
+  if (method === 'get' || method === 'wait') {
+    // `res.get()` on `res = task.delay(...)` or an `AsyncResult(...)`.
+    let made: Node | null | undefined = receiver;
+    if (made.type === 'identifier') {
+      const found = ctx.scope.lookup(made.text, made);
+      made = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+    }
+    if (made?.type !== 'call') return false;
+    const maker = field(made, 'function');
+    const r = maker && (maker.type === 'identifier' || maker.type === 'attribute') ? ctx.scope.resolve(maker) : undefined;
+    const isResult =
+      (r && r.via !== 'unbound' && /^celery\.(result\.)?AsyncResult$/.test(r.name)) ||
+      (maker?.type === 'attribute' && /^(delay|apply_async)$/.test(field(maker, 'attribute')?.text ?? '') && !!resolver().decoratorsOf(field(maker, 'object')!)?.some((d) => CELERY_TASK.test(d)));
+    if (!isResult) return false;
+    ctx.report({ message: `${fn.text.replace(/\s+/g, '')}() waits for a Celery task's result synchronously: it blocks the event loop ${where}`, range: ctx.rangeOf(call), anchors: [] });
+    return true;
+  }
+  return false;
+}
+
 /** Openers of compressed files that also take a file object to wrap. */
 const COMPRESSED_OPENERS = new Set(['gzip.open', 'bz2.open', 'lzma.open']);
 
@@ -995,6 +1059,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
   const usesBoto3 = ctx.text.includes('boto3');
+  const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
@@ -1002,6 +1067,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
+    if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;

@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, asyncioModule, callArguments, calleeName, decoratorTarget, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -229,6 +229,22 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         });
       }
       continue;
+    }
+
+    // `async_to_sync(layer.group_send)("lobby", event)` inside a coroutine: asgiref refuses to
+    // run in the thread of a running loop.
+    if (inAsync && fnNode.type === 'call' && ctx.text.includes('async_to_sync')) {
+      const inner = field(fnNode, 'function');
+      const wrapped = callArguments(fnNode)[0];
+      if (inner && (inner.type === 'identifier' || inner.type === 'attribute') && ctx.scope.resolve(inner)?.name === 'asgiref.sync.async_to_sync' && wrapped && wrapped.type !== 'keyword_argument') {
+        const args = field(call, 'arguments');
+        report({
+          message: `async_to_sync(${wrapped.text})() inside a coroutine raises RuntimeError (it cannot run in the thread of a running loop): await ${wrapped.text}(...) directly`,
+          range: ctx.rangeOf(call),
+          suggestions: args && canInsertAwait(ctx, call) ? [{ title: `Await ${wrapped.text}(...) directly`, safe: false, edits: awaitEdits(ctx, call, `${wrapped.text}${args.text}`) }] : undefined,
+        });
+        continue;
+      }
     }
 
     if (name === 'asyncio.run' && inAsync) {

@@ -75,12 +75,14 @@ export function callArguments(call: Node): Node[] {
  * Where the APIs that call a callback synchronously and drop its result take the callback: an
  * asyncio loop's `call_soon(cb)`/`call_later(delay, cb)`/`add_signal_handler(sig, cb)`/...,
  * `add_done_callback(cb)`, `executor.submit(cb)`, `threading.Thread(target=cb)`, `atexit.register(cb)`,
- * `signal.signal(sig, cb)`: by method or function name, a position or a keyword.
+ * `signal.signal(sig, cb)`, pytest's `request.addfinalizer(cb)`, unittest's `self.addCleanup(cb)`:
+ * by method or function name, a position or a keyword.
  */
 export const SYNC_CALLBACK_SLOTS: ReadonlyMap<string, number | string> = new Map<string, number | string>([
   ['call_soon', 0], ['call_soon_threadsafe', 0], ['call_later', 1], ['call_at', 1], ['add_done_callback', 0],
   ['add_signal_handler', 1], ['add_reader', 1], ['add_writer', 1], ['run_in_executor', 1], ['submit', 0],
   ['to_thread', 0], ['Thread', 'target'], ['Timer', 1], ['register', 0], ['signal', 1],
+  ['addfinalizer', 0], ['addCleanup', 0],
 ]);
 
 /** The callback argument of a call to one of SYNC_CALLBACK_SLOTS's APIs (named `name`), if given. */

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -34,13 +34,22 @@ function syncCaller(ctx: PythonRuleContext, fn: Node, name: string): boolean {
   if (LOOP_METHODS.has(name)) return /^_?(loop|event_loop)$/.test(last) || /get_(running|event)_loop\(\s*\)$/.test(receiver ? textOf(receiver) : '');
   if (name === 'add_done_callback') return true;
   if (name === 'submit') return /(executor|pool)$/i.test(last);
+  // pytest calls finalizers synchronously; unittest calls cleanups synchronously, except
+  // IsolatedAsyncioTestCase, which awaits coroutine functions given to addCleanup().
+  if (name === 'addfinalizer') return last === 'request';
+  if (name === 'addCleanup') {
+    if (last !== 'self') return false;
+    const cls = enclosingClassNode(fn);
+    const bases = cls?.childForFieldName('superclasses')?.text ?? '';
+    return /\bTestCase\b/.test(bases) && !/Async/.test(bases);
+  }
   const r = ctx.scope.resolve(fn)?.name ?? '';
   return /^(threading\.(Thread|Timer)|asyncio\.to_thread|atexit\.register|signal\.signal)$/.test(r);
 }
 
 /** `loop.call_soon(self.flush)`, `Thread(target=worker)` with an async function: never awaited. */
 function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
-  if (!/call_soon|call_later|call_at|add_done_callback|add_signal_handler|add_reader|add_writer|run_in_executor|submit|to_thread|Thread|Timer|register|signal/.test(ctx.text)) return;
+  if (!/call_soon|call_later|call_at|add_done_callback|add_signal_handler|add_reader|add_writer|run_in_executor|submit|to_thread|Thread|Timer|register|signal|addfinalizer|addCleanup/.test(ctx.text)) return;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     if (!fn) continue;

@@ -793,6 +793,9 @@ function memoised(fnNode: Node): boolean {
   return !!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(@|\.)(lru_cache|cache|cached|alru_cache)\b/.test(d.text));
 }
 
+/** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
+const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
+
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
@@ -842,7 +845,11 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => library.test(ctx.text) && decorator.test(e.text) && (!name || name.test(fn.name))));
       if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
-      else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {
+      // Home Assistant polls an entity's `async_update` and a coordinator's `_async_update_data`
+      // every scan interval for the life of the process (HA's shared `async_get_clientsession(hass)` is the session to use).
+      else if (fn.kind === 'function' && fn.parent?.kind === 'class' && HA_POLL_METHODS.has(fn.name) && ctx.text.includes('homeassistant')) {
+        where = `in '${fn.name}', which Home Assistant calls at every poll: every poll opens a new connection pool (use async_get_clientsession(hass))`;
+      } else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
       }
     }

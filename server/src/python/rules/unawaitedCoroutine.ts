@@ -431,12 +431,16 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
     return;
   }
   if (use === 'async-for') {
-    // Only the project's own coroutines: library awaitables are often async iterables too.
-    if (!awaitable.generator && !awaitable.library && !awaitable.mayBeFuture) {
+    // Only the project's own coroutines, and the LLM SDKs' resource methods (`create(...,
+    // stream=True)` is a coroutine that gives the stream): other library awaitables are often
+    // async iterables too (asyncpg's cursor, an SDK's paginator).
+    const coroutineOnly = !awaitable.library || /^(openai|anthropic)\.resources\./.test(awaitable.name ?? '');
+    if (!awaitable.generator && coroutineOnly && !awaitable.mayBeFuture) {
       ctx.report({
         message: `${awaitable.display}() is a coroutine, not an async iterator: 'async for' over it raises TypeError; await it first ('async for x in await ${awaitable.display}(...)')`,
         range: ctx.rangeOf(call),
         anchors: [],
+        fix: { title: 'Await it first', safe: true, edits: [{ range: ctx.lines.range(call.startIndex, call.startIndex), newText: 'await ' }] },
       });
     }
     return;

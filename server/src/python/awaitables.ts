@@ -1255,6 +1255,9 @@ export class AwaitableResolver {
    */
   private handlerParameterClass(param: Node, parameters: Node): KnownClass | undefined {
     const fn = parameters.parent;
+    // Home Assistant's hooks (`async def async_setup_entry(hass, entry)`, services, listeners):
+    // an unannotated `hass` in an integration is the HomeAssistant instance.
+    if (param.text === 'hass' && /\bhomeassistant\b/.test(this.ctx.text)) return { kind: 'library', name: 'homeassistant.core.HomeAssistant' };
     const decorated = fn?.type === 'function_definition' && fn.parent?.type === 'decorated_definition' ? fn.parent : null;
     if (!decorated) return undefined;
     const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');

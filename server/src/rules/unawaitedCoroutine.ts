@@ -68,7 +68,7 @@ export const unawaitedCoroutine: Rule = {
       '  handlers\' `(client, message)`), python-socketio\'s `AsyncServer`/`AsyncClient`/`AsyncNamespace`,',
       '  slack_sdk\'s `AsyncWebClient` and Home Assistant (`hass.config_entries.async_forward_entry_setups()`,',
       '  an entity\'s `async_update_ha_state()`/`async_added_to_hass()`, `self.hass` in subclasses of its entities',
-      '  and coordinators; its `async_` prefix alone says nothing). The receiver\'s class is followed through attributes',
+      '  and coordinators, an unannotated `hass` parameter of an integration\'s hooks; its `async_` prefix alone says nothing). The receiver\'s class is followed through attributes',
       '  (`message.channel.send()`, `update.message.reply_text()`, `proc.stdout.readline()`), builder',
       '  methods (`r.pipeline()`, `Article.objects.filter(...)`), methods inherited from a library base',
       '  class, attributes a generic library base types by its argument (`self.coordinator` of a',

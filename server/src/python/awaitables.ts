@@ -18,6 +18,7 @@ import {
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
   CALL_RESULTS,
+  DJANGO_QUERIES,
   FACTORY_FACTORIES,
   LIBRARY_COROUTINE_CALLABLES,
   FACTORY_RESULTS,
@@ -82,6 +83,8 @@ const DJANGO_CHAINS = new Set([
   'reverse', 'select_for_update', 'values', 'values_list', 'iterator',
 ]);
 const DJANGO_MODEL = 'django.db.models.Model';
+/** Manager methods that run their query at once (not part of a chain). */
+const DJANGO_QUERY_NAMES = new Set(DJANGO_QUERIES);
 const DJANGO_MANAGER = 'django.db.models.Manager';
 /** Class methods of ODM/ORM model bases that give an instance of the model once awaited. */
 const MODEL_FACTORIES: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -1049,6 +1052,23 @@ export class AwaitableResolver {
    * with `class LiveManager(models.Manager)`, `objects = PublishedQuerySet.as_manager()`,
    * `objects = models.Manager.from_queryset(PublishedQuerySet)()`.
    */
+  /**
+   * A plain method of one of the model's custom QuerySet or Manager classes (`objects =
+   * ProductQuerySet.as_manager()`, `live = LiveManager()`, `Manager.from_queryset(QS)()`) that
+   * returns a queryset: `return self.filter(...)`, another chain on `self`, or `self`.
+   */
+  private customQuerySetMethod(model: KnownClass & { kind: 'project' }, method: string): boolean {
+    if (method.startsWith('_') || DJANGO_QUERY_NAMES.has(method)) return false;
+    for (const callee of model.summary.classCalls.values()) {
+      const written = callee.replace(/\.as_manager$/, '');
+      const cls = this.classFromText(written, model.module);
+      if (cls?.kind !== 'project') continue;
+      const m = this.findMethod(cls.summary, cls.module, method, 0);
+      if (m && !m.fn.isAsync && m.fn.kind === 'instance' && m.fn.returnsSelfChain) return true;
+    }
+    return false;
+  }
+
   private customManager(model: KnownClass & { kind: 'project' }, name: string): boolean {
     if (!this.isDjangoModel(model)) return false;
     const made = this.inClassOrBases(model.summary, model.module, 0, (c, m) => {
@@ -1231,6 +1251,11 @@ export class AwaitableResolver {
       if (ownerClass?.kind === 'library') {
         const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
         if (result) return { kind: 'library', name: result };
+        // `Product.objects.active()`: the model's own queryset method gives a queryset.
+        if (ownerClass.name === DJANGO_MANAGER && !DJANGO_INSTANCES.has(textOf(method!))) {
+          const model = this.djangoModelOf(owner!);
+          return model?.kind === 'project' && this.customQuerySetMethod(model, textOf(method!)) ? ownerClass : undefined;
+        }
         return DJANGO_INSTANCES.has(textOf(method!)) ? this.djangoModelOf(owner!) : undefined;
       }
       if (ownerClass?.kind === 'project') {
@@ -1596,7 +1621,9 @@ export class AwaitableResolver {
       return !!value && expr.childForFieldName('subscript')?.type === 'slice' && this.djangoQuerySet(value);
     }
     const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
-    if (fn?.type !== 'attribute' || !DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '')) return false;
+    if (fn?.type !== 'attribute') return false;
+    // `for p in Product.objects.active()`: a queryset method of the model's own.
+    if (!DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '')) return !!this.djangoModelOf(expr);
     // `product.reviews.all()`: a related manager's queryset.
     return !!this.djangoModelOf(expr) || this.isManager(fn.childForFieldName('object')!);
   }
@@ -1611,8 +1638,15 @@ export class AwaitableResolver {
   private djangoModelOf(manager: Node, depth = 0): KnownClass | undefined {
     if (manager.type === 'call' && depth < 8) {
       const fn = manager.childForFieldName('function');
-      const owner = fn?.type === 'attribute' && DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : null;
-      return owner ? this.djangoModelOf(owner, depth + 1) : undefined;
+      if (fn?.type !== 'attribute') return undefined;
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      const owner = fn.childForFieldName('object');
+      if (!owner) return undefined;
+      if (DJANGO_CHAINS.has(method)) return this.djangoModelOf(owner, depth + 1);
+      // `Product.objects.active()`: a method of the model's own QuerySet or Manager class, which
+      // gives a queryset (`return self.filter(is_active=True)`).
+      const model = this.djangoModelOf(owner, depth + 1);
+      return model?.kind === 'project' && this.customQuerySetMethod(model, method) ? model : undefined;
     }
     // `qs = Product.objects.filter(...)`, narrowed later by `qs = qs.filter(...)`: the same model.
     if (manager.type === 'identifier' && depth < 8) {

@@ -31,6 +31,8 @@ export interface FunctionSummary {
   returnsCoroutine: boolean;
   /** Whether it has a return annotation at all (an overloaded implementation often has none). */
   returnAnnotated: boolean;
+  /** A method whose every `return` gives `self` or a chain on it (`return self.filter(active=True)`). */
+  returnsSelfChain: boolean;
 }
 
 export interface ClassSummary {
@@ -473,6 +475,31 @@ export function annotatedCoroutine(fn: Node): boolean {
   return !!r && /^((typing|collections\.abc|t)\.)?Coroutine$/.test(r.text.replace(/\s+/g, ''));
 }
 
+/**
+ * Whether every `return` of a method's own body gives `self` or a chain of calls and attributes
+ * on it (`self.filter(...)`, `self.get_queryset().exclude(...)`, `super().get_queryset()`).
+ */
+function returnsChainOnSelf(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body || !body.text.includes('return')) return false;
+  let any = false;
+  for (const r of body.descendantsOfType('return_statement')) {
+    if (!r) continue;
+    let owner: Node | null = r.parent;
+    while (owner && owner.type !== 'function_definition' && owner.type !== 'lambda' && owner.type !== 'class_definition') owner = owner.parent;
+    if (owner?.id !== fn.id) continue;
+    let root: Node | null | undefined = r.namedChildren[0];
+    while (root && (root.type === 'call' || root.type === 'attribute')) {
+      if (root.type === 'call' && root.childForFieldName('function')?.text === 'super') break;
+      root = root.type === 'call' ? root.childForFieldName('function') : root.childForFieldName('object');
+    }
+    const fromSelf = root?.type === 'identifier' ? root.text === 'self' : root?.type === 'call' && root.childForFieldName('function')?.text === 'super';
+    if (!fromSelf) return false;
+    any = true;
+  }
+  return any;
+}
+
 /** Whether a function's own body (not nested functions, lambdas or classes) contains `yield`. */
 export function yieldsInOwnBody(fn: Node): boolean {
   const body = fn.childForFieldName('body');
@@ -497,7 +524,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
   const returnAnnotated = !!fn.childForFieldName('return_type');
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated };
+  const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain };
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;

@@ -287,6 +287,27 @@ export function decoratedWith(ctx: PythonRuleContext, fn: Node, names: readonly 
   });
 }
 
+const RAISES = /(^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns|catch_warnings)$/;
+
+/**
+ * Inside `with pytest.raises(...)` / `with self.assertRaises(...)`: the call is made to see it
+ * raise (bad arguments, no running loop), not for a result that someone should await. Likewise
+ * under `pytest.warns(...)`, `assertWarns(...)`, `warnings.catch_warnings(record=True)`: a test of
+ * the "never awaited" warning.
+ */
+export function expectedToRaise(call: Node): boolean {
+  for (let n = call.parent; n; n = n.parent) {
+    const type = n.type;
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type !== 'with_statement') continue;
+    for (const value of withItemValues(n)) {
+      const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+      if (fn && RAISES.test(fn.text)) return true;
+    }
+  }
+  return false;
+}
+
 /** The callee of a call node, unwrapping nothing else. */
 export function callee(call: Node): Node | null {
   return call.childForFieldName('function');

@@ -957,6 +957,42 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
   return false;
 }
 
+/**
+ * LangChain's and LlamaIndex's synchronous entry points, each with an `a`-prefixed async twin:
+ * distinctive names, judged on any receiver of unknown class in a file that uses the framework.
+ */
+const FRAMEWORK_SYNC_METHODS = new Set([
+  'invoke', 'batch', 'stream', 'predict', 'predict_messages', 'get_relevant_documents', 'similarity_search', 'similarity_search_with_score',
+  'similarity_search_with_relevance_scores', 'max_marginal_relevance_search', 'embed_documents', 'embed_query', 'add_documents', 'add_texts',
+]);
+/** LlamaIndex's engines and retrievers (`query_engine.query(q)`): only on receivers named after them. */
+const LLAMA_INDEX_SYNC_METHODS = new Set(['query', 'chat', 'retrieve']);
+const LLAMA_INDEX_RECEIVER = /(engine|retriever|index)$/i;
+
+function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute' || !ctx.scope.isAsyncContext(call)) return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if (!receiver) return false;
+  const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && /\bllama_index\b/.test(ctx.text) && LLAMA_INDEX_RECEIVER.test(/(\w+)\s*$/.exec(receiver.text)?.[1] ?? '');
+  if (!FRAMEWORK_SYNC_METHODS.has(method) && !llama) return false;
+  // Awaited, or entered with `async with` (`async with client.stream(...)`): an async API.
+  const parent = parentOf(call);
+  if (parent?.type === 'await' || (parent?.type === 'with_item' && parent.parent?.parent?.child(0)?.type === 'async')) return false;
+  // A class the analysis knows (the project's own, or another library's) says what the call does.
+  if (resolver().classOfReceiver(receiver)) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  ctx.report({
+    message: `${fn.text.replace(/\s+/g, '')}() calls the model or the store synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}'; await its async twin a${method}()`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    suggestions: canInsertAwait(ctx, call) && field(fn, 'attribute')
+      ? [{ title: `Use await ...a${method}()`, safe: false, edits: awaitEdits(ctx, call, `${call.text.slice(0, field(fn, 'attribute')!.startIndex - call.startIndex)}a${method}${call.text.slice(field(fn, 'attribute')!.endIndex - call.startIndex)}`) }]
+      : undefined,
+  });
+  return true;
+}
+
 /** Openers of compressed files that also take a file object to wrap. */
 const COMPRESSED_OPENERS = new Set(['gzip.open', 'bz2.open', 'lzma.open']);
 
@@ -1005,7 +1041,36 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
     const arg = callArguments(call)[0];
     if (arg && arg.type !== 'keyword_argument' && builtinCalled(ctx, call, QUERY_RUNNERS)) report(arg, undefined);
   }
+  // `if not qs:` (or `bool(qs)`) runs the query to see whether it has rows; `qs[0]` runs it for one.
+  const runs = (expr: Node, subject: string, twin: string): void => {
+    if (!ctx.scope.isAsyncContext(expr) || !resolver().djangoQuerySet(expr)) return;
+    const owner = ctx.scope.enclosingFunction(expr);
+    ctx.report({
+      message: `${subject} runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; use ${twin}`,
+      range: ctx.rangeOf(expr),
+      anchors: [],
+    });
+  };
+  const tested = (condition: Node | null | undefined): void => {
+    let c = condition;
+    while (c?.type === 'not_operator' || c?.type === 'parenthesized_expression') c = c.type === 'not_operator' ? c.childForFieldName('argument') : c.namedChildren[0];
+    if (c && (c.type === 'identifier' || c.type === 'call')) runs(c, `Testing ${c.text.replace(/\s+/g, '')} for truth`, "'await qs.aexists()' (Django 4.1+)");
+  };
+  for (const statement of [...nodesOfType(ctx.tree.rootNode, 'if_statement'), ...nodesOfType(ctx.tree.rootNode, 'while_statement'), ...nodesOfType(ctx.tree.rootNode, 'elif_clause')]) {
+    tested(statement.childForFieldName('condition'));
+  }
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const arg = callArguments(call)[0];
+    if (arg && arg.type !== 'keyword_argument' && builtinCalled(ctx, call, TRUTH)) runs(arg, `Testing ${arg.text.replace(/\s+/g, '')} for truth`, "'await qs.aexists()' (Django 4.1+)");
+  }
+  for (const sub of nodesOfType(ctx.tree.rootNode, 'subscript')) {
+    const index = sub.childForFieldName('subscript');
+    const value = sub.childForFieldName('value');
+    if (value && index?.type === 'integer') runs(value, sub.text.replace(/\s+/g, ''), "'await qs.afirst()' (or a slice, then 'async for')");
+  }
 }
+
+const TRUTH = new Set(['bool']);
 
 /** Classes (and their aliases, see CLASS_ALIASES) whose `with` acquires a thread lock. */
 const THREAD_LOCKS = /^threading\.(Lock|RLock|Semaphore|BoundedSemaphore|Condition)$/;
@@ -1060,6 +1125,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesDjango = /django|models|objects/.test(ctx.text);
   const usesBoto3 = ctx.text.includes('boto3');
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
+  const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
@@ -1068,6 +1134,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
+    if (usesFramework && checkFrameworkSyncCall(ctx, call, fn, getResolver)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;

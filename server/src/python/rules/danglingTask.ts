@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
-import { addImportEdit, callbackArgument, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -23,6 +23,8 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
     // A project helper that returns the task it creates (`utils.create_task(coro)`), dropped here.
     if (!factory && parentOf(call)?.type === 'expression_statement') factory = resolve().projectTaskFactory(call);
     if (!factory) continue;
+    // `with pytest.raises(RuntimeError): asyncio.create_task(coro)`: no task is made.
+    if (expectedToRaise(call)) continue;
     const parent = parentOf(call);
     if (!parent) continue;
     if (parent.type === 'expression_statement' && parent.namedChildCount === 1) {

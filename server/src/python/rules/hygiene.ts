@@ -62,7 +62,11 @@ function awaitedRegistrations(ctx: PythonRuleContext): Set<string> {
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     const registers = (method !== undefined && AIOHTTP_ROUTE_METHODS.has(method)) || ((fn.type === 'attribute' || fn.type === 'identifier') && AIOHTTP_WEB_ROUTES.test(ctx.scope.resolve(fn)?.name ?? ''));
     if (!registers) continue;
-    for (const handler of handlerArguments(call)) if (handler.attribute === undefined) names.add(handler.local);
+    for (const handler of handlerArguments(call)) {
+      if (handler.attribute === undefined) names.add(handler.local);
+      // `app.router.add_get("/metrics", self._metrics)`: a method of the class.
+      else if (handler.local === 'self') names.add(`self.${handler.attribute}`);
+    }
   }
   return names;
 }
@@ -104,6 +108,7 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     // `app.on_startup.append(init)`): aiohttp requires a coroutine function there.
     // Also by a routing module next to it (`app.router.add_get("/healthz", handlers.healthz)` in app.py).
     if (fn.parent?.type === 'module' && ((registered ??= awaitedRegistrations(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
+    if (fn.parent?.parent?.type === 'class_definition' && (registered ??= awaitedRegistrations(ctx)).has(`self.${name.text}`)) continue;
     if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
     // A test that needs a running loop (`asyncio.get_running_loop()`, `create_task(...)`): the test
     // runner gives an async test one; as a plain function it would raise.

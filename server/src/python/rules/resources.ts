@@ -793,6 +793,23 @@ function memoised(fnNode: Node): boolean {
   return !!decorated?.namedChildren.some((d) => d?.type === 'decorator' && /(@|\.)(lru_cache|cache|cached|alru_cache)\b/.test(d.text));
 }
 
+const HTTP_VERB_METHODS = /^(get|post|put|patch|delete|head|options)$/;
+/** Class-based views: Django's `View` and its generic views, DRF's/adrf's `APIView` and viewsets. */
+const VIEW_BASE = /(^|\.)(\w*View|\w*ViewSet)$/;
+const CONSUMER_BASE = /(^|\.)\w*Consumer$/;
+
+/**
+ * A method of a class-based view that serves a request (`async def get(self, request)` in a
+ * `View`/`APIView` subclass), or of a Channels consumer that handles a message (`receive`).
+ */
+function classHandlerKind(fnNode: Node, name: string): 'request' | 'message' | undefined {
+  const cls = fnNode.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent : fnNode.parent?.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent.parent : null;
+  const bases = (cls?.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
+  if (HTTP_VERB_METHODS.test(name) && bases.some((b) => VIEW_BASE.test(b))) return 'request';
+  if (/^(receive|receive_json|websocket_receive)$/.test(name) && bases.some((b) => CONSUMER_BASE.test(b))) return 'message';
+  return undefined;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
@@ -843,7 +860,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       const onMessage =
         !ONCE_PER_CONNECTION.test(fn.name) &&
         applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => library.test(ctx.text) && decorator.test(e.text) && (!name || name.test(fn.name))));
-      if (isHandler || isRegistered) where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      const viewMethod = !isHandler && !isRegistered ? classHandlerKind(fn.node, fn.name) : undefined;
+      if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
       // Home Assistant polls an entity's `async_update` and a coordinator's `_async_update_data`
       // every scan interval for the life of the process (HA's shared `async_get_clientsession(hass)` is the session to use).

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -513,27 +513,6 @@ function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableC
     anchors: [],
     fix: canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
   });
-}
-
-const RAISES = /(^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns|catch_warnings)$/;
-
-/**
- * Inside `with pytest.raises(...)` / `with self.assertRaises(...)`: the call is made to see it
- * raise (bad arguments, no running loop), not for a result that someone should await. Likewise
- * under `pytest.warns(...)`, `assertWarns(...)`, `warnings.catch_warnings(record=True)`: a test of
- * the "never awaited" warning.
- */
-function expectedToRaise(call: Node): boolean {
-  for (let n = parentOf(call); n; n = parentOf(n)) {
-    const type = typeOf(n);
-    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
-    if (type !== 'with_statement') continue;
-    for (const value of withItemValues(n)) {
-      const fn = value.type === 'call' ? value.childForFieldName('function') : null;
-      if (fn && RAISES.test(fn.text)) return true;
-    }
-  }
-  return false;
 }
 
 /** The list or set comprehension whose element a call is (`[fetch(u) for u in urls]`). */

@@ -110,12 +110,17 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const voidFix: Fix = { title: "Mark it as intentionally not awaited with 'void'", safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `void ${needsParens(expr) ? `(${exprText})` : exprText}` }] };
     const allFix: Fix | undefined =
       isArray && inAsync ? { title: 'Wait for all of them with Promise.all', safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `await Promise.all(${exprText})` }] } : undefined;
+    // A lazy query (Prisma's, mongoose's, knex's) starts only when awaited or given `then()`:
+    // dropped, it never runs, and `void` would not run it either.
+    const lazy = s !== undefined && lazyQuery(s, floating);
     ctx.report({
-      message: `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
+      message: lazy
+        ? `The query from '${shownText(ctx, floating)}' is neither awaited nor handled: it is lazy and only runs once awaited (or given then()), so it never runs`
+        : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
-      suggestions: allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
+      suggestions: lazy ? undefined : allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
     });
   });
 
@@ -463,6 +468,17 @@ function isUntypedAsyncMap(node: Node, s: TypeServices | undefined): boolean {
   if (!s) return true;
   const t = s.tsNodeFor(e);
   return !t || !!(s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+}
+
+/** Thenables that only start their work when `then()` is called: Prisma's, mongoose's and knex's queries. */
+function lazyQuery(s: TypeServices, floating: Node): boolean {
+  const t = s.tsNodeFor(unwrap(floating));
+  if (!t) return false;
+  const symbol = s.checker.getTypeAtLocation(t).getSymbol();
+  const name = symbol?.getName();
+  if (name === 'PrismaPromise' || name === 'PrismaClientPromise') return true;
+  const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
+  return (name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file));
 }
 
 /**

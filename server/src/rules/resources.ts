@@ -60,7 +60,7 @@ export const unclosedResource: Rule = {
       'a `readline` interface, a file stream from `fs.createReadStream`/`createWriteStream`, a',
       'client checked out of a pool (`await pool.connect()` in `pg`, `pool.getConnection()` in',
       '`mysql2`; with types, whatever the pool is called (`this.db.connect()` with `db: Pool`) when',
-      'what it gives has a `release()`, and without types by a name ending in `pool`; also of a pool imported from the project\'s own db module), a database client or pool made inside a function (`new Client()` once',
+      'what it gives has a `release()`, and without types by a name ending in `pool`; also of a pool imported from the project\'s own db module), a TypeORM query runner (`dataSource.createQueryRunner()`, released with `release()`), a database client or pool made inside a function (`new Client()` once',
       '`connect()`ed and `new Pool()` once queried in `pg`; `createConnection()`/`createPool()` in',
       '`mysql`/`mysql2`; `new MongoClient()`, `await MongoClient.connect()` and `await new MongoClient(uri).connect()` in `mongodb`; `new PrismaClient()`; ioredis\'s `new Redis()` and node-redis\'s `createClient()` once `connect()`ed) and, in',
       'test files, an `http`, `net` or `tls` server that listens (also `createServer(h).listen(0)`, an express or',

@@ -48,6 +48,8 @@ const SERVER: ResourceKind = { what: 'server', close: ['close', 'closeAllConnect
 /** What `listen()` gives back: the server, already listening. */
 const LISTENING_SERVER: ResourceKind = { ...SERVER, activatedBy: undefined };
 const POOL_CLIENT: ResourceKind = { what: 'pool client', close: ['release', 'end', 'destroy'], finallyCall: 'release' };
+/** TypeORM's `dataSource.createQueryRunner()`: a pooled connection held from its first query until `release()`. */
+const QUERY_RUNNER: ResourceKind = { what: 'query runner', close: ['release'], finallyCall: 'release', asyncClose: true };
 // Database clients and pools made inside a function: one connection (or pool of them) per call.
 const PG_CLIENT: ResourceKind = { what: 'database client', close: ['end'], finallyCall: 'end', asyncClose: true, activatedBy: ['connect'] };
 const PG_POOL: ResourceKind = { what: 'connection pool', close: ['end'], finallyCall: 'end', asyncClose: true, activatedBy: ['query', 'connect'], shared: true };
@@ -175,6 +177,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }
+  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'createQueryRunner') return QUERY_RUNNER;
   // `await pool.connect()` (pg) / `await pool.getConnection()` (mysql2): a client checked out of
   // a pool. The receiver's name says it is a pool; a connected `Client` is not a pool client.
   if (awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
@@ -568,7 +571,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
     const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn);
-    const closed = kind === POOL_CLIENT ? 'released' : 'closed';
+    const closed = kind === POOL_CLIENT || kind === QUERY_RUNNER ? 'released' : 'closed';
     if (fate === 'owned-elsewhere' && lentAt !== undefined && (!kind.activatedBy || activated)) {
       // Handed to a call that closes it (`await pipeline(stream, res)`), but a `return` or `throw`
       // between its creation and that call leaves with it open.

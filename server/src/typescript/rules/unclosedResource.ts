@@ -349,7 +349,8 @@ function fateOf(
     // `await use(client)` in a Playwright/Vitest fixture: the test borrows it and `use()` never
     // rejects, so the teardown after it always runs.
     if (parent.type === 'CallExpression' && fixtureUse(parent, fn)) continue;
-    if (parent.type === 'CallExpression' && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
+    // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
+    if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
       lentAt = Math.min(lentAt ?? Infinity, parent.range[0]);
       continue;

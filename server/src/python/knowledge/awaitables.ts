@@ -12,6 +12,13 @@ const WEBSOCKET_CONNECTS = ['websockets', 'websockets.client', 'websockets.async
 const WEBSOCKET_SERVES = ['websockets', 'websockets.server', 'websockets.asyncio.server', 'websockets.legacy.server'].map((m) => `${m}.serve`);
 const WEBSOCKET = 'websockets.asyncio.connection.Connection';
 
+/** LiteLLM's coroutine twins of its module-level calls (`litellm.acompletion(...)`); also methods of its `Router`. */
+const LITELLM_COROUTINES = ['acompletion', 'aembedding', 'atext_completion', 'aimage_generation', 'atranscription', 'aspeech', 'amoderation'];
+/** bleak's `BleakScanner` class methods that scan (`await BleakScanner.discover()`). */
+const BLEAK_SCANNER_CLASS_COROUTINES = ['discover', 'find_device_by_address', 'find_device_by_name', 'find_device_by_filter'];
+/** pyserial-asyncio and its fork pyserial-asyncio-fast: `open_serial_connection` gives asyncio's (reader, writer) pair. */
+const SERIAL_ASYNCIO = ['serial_asyncio', 'serial_asyncio_fast'];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // asyncio
@@ -95,6 +102,14 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'aio_pika.connect',
   'aio_pika.connect_robust',
   'nats.connect',
+  // LLM routers and local model servers
+  ...LITELLM_COROUTINES.map((f) => `litellm.${f}`),
+  // Chroma's async client is made by awaiting a factory.
+  'chromadb.AsyncHttpClient',
+  // Bluetooth LE (bleak's scanner helpers are class methods), serial ports, mDNS
+  ...BLEAK_SCANNER_CLASS_COROUTINES.map((m) => `bleak.BleakScanner.${m}`),
+  ...SERIAL_ASYNCIO.flatMap((m) => ['open_serial_connection', 'create_serial_connection', 'connection_for_serial'].map((f) => `${m}.${f}`)),
+  'zeroconf.asyncio.AsyncZeroconfServiceTypes.async_find',
   // Django's async API (4.1+)
   'django.contrib.auth.aauthenticate',
   'django.contrib.auth.alogin',
@@ -488,6 +503,37 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'anthropic.AsyncAnthropic': set('close'),
   'anthropic.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS),
   'google.genai.resources.AsyncResource': set('generate_content', 'generate_content_stream', 'embed_content', 'count_tokens', 'compute_tokens', 'generate_images', 'get', 'delete', 'upload', 'download', 'send_message', 'send_message_stream'),
+  // Groq's SDK has OpenAI's shape (`client.chat.completions.create(...)`); its `list()` is a coroutine too.
+  'groq.AsyncGroq': set('close'),
+  'groq.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS, 'list', 'info'),
+  'litellm.Router': set(LITELLM_COROUTINES),
+  // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
+  'ollama.AsyncClient': set('chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'),
+  // Chroma's async client (`await chromadb.AsyncHttpClient(...)`) and its collections.
+  'chromadb.api.AsyncClientAPI': set(
+    'heartbeat', 'list_collections', 'count_collections', 'create_collection', 'get_collection', 'get_or_create_collection',
+    'delete_collection', 'reset', 'get_version',
+  ),
+  'chromadb.api.models.AsyncCollection.AsyncCollection': set('add', 'get', 'query', 'upsert', 'update', 'delete', 'count', 'peek', 'modify'),
+  // Devices: Bluetooth LE (bleak), Modbus (pymodbus 3's async clients; `close()` is synchronous since 3.1), mDNS (zeroconf).
+  'bleak.BleakClient': set(
+    'connect', 'disconnect', 'pair', 'unpair', 'read_gatt_char', 'write_gatt_char', 'read_gatt_descriptor', 'write_gatt_descriptor',
+    'start_notify', 'stop_notify', 'get_services',
+  ),
+  'bleak.BleakScanner': set('start', 'stop', 'get_discovered_devices', BLEAK_SCANNER_CLASS_COROUTINES),
+  'pymodbus.client.AsyncModbusTcpClient': set(
+    'connect', 'execute', 'read_coils', 'read_discrete_inputs', 'read_holding_registers', 'read_input_registers', 'write_coil',
+    'write_coils', 'write_register', 'write_registers', 'readwrite_registers', 'mask_write_register', 'read_exception_status',
+    'read_device_information', 'report_device_id', 'read_fifo_queue', 'read_file_record', 'write_file_record',
+  ),
+  'zeroconf.asyncio.AsyncZeroconf': set(
+    'async_close', 'async_register_service', 'async_unregister_service', 'async_update_service', 'async_unregister_all_services',
+    'async_get_service_info', 'async_add_service_listener', 'async_remove_service_listener', 'async_remove_all_service_listeners',
+  ),
+  // The underlying Zeroconf: only these `async_` methods are coroutines (`async_notify_all`, `async_send`... are plain).
+  'zeroconf.Zeroconf': set('async_register_service', 'async_unregister_service', 'async_update_service', 'async_unregister_all_services', 'async_wait_for_start', 'async_wait', 'async_check_service'),
+  'zeroconf.asyncio.AsyncServiceBrowser': set('async_cancel'),
+  'zeroconf.asyncio.AsyncServiceInfo': set('async_request'),
 };
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
@@ -495,6 +541,18 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'qdrant_client.AsyncQdrantClient': ['qdrant_client.async_qdrant_client.AsyncQdrantClient'],
   'elasticsearch.AsyncElasticsearch': ['elasticsearch._async.client.AsyncElasticsearch'],
   'openai.AsyncOpenAI': ['openai.AsyncAzureOpenAI', 'openai.lib.azure.AsyncAzureOpenAI', 'openai._client.AsyncOpenAI'],
+  'groq.AsyncGroq': ['groq.AsyncClient', 'groq._client.AsyncGroq'],
+  'litellm.Router': ['litellm.router.Router'],
+  'ollama.AsyncClient': ['ollama._client.AsyncClient'],
+  'chromadb.api.AsyncClientAPI': ['chromadb.AsyncClientAPI'],
+  'chromadb.api.models.AsyncCollection.AsyncCollection': ['chromadb.api.AsyncCollection'],
+  'bleak.BleakClient': ['bleak_retry_connector.BleakClientWithServiceCache'],
+  'pymodbus.client.AsyncModbusTcpClient': [
+    'pymodbus.client.AsyncModbusSerialClient', 'pymodbus.client.AsyncModbusUdpClient', 'pymodbus.client.AsyncModbusTlsClient',
+    'pymodbus.client.tcp.AsyncModbusTcpClient', 'pymodbus.client.serial.AsyncModbusSerialClient', 'pymodbus.client.udp.AsyncModbusUdpClient',
+    'pymodbus.client.tls.AsyncModbusTlsClient',
+  ],
+  'zeroconf.Zeroconf': ['zeroconf._core.Zeroconf'],
   'anthropic.AsyncAnthropic': ['anthropic.AsyncAnthropicBedrock', 'anthropic.AsyncAnthropicVertex', 'anthropic._client.AsyncAnthropic', 'anthropic.AsyncClient'],
   'asyncio.Queue': ['asyncio.queues.Queue'],
   'asyncio.Lock': ['asyncio.locks.Lock'],
@@ -640,12 +698,16 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'aiogram.types.Message': { answer: 'aiogram.types.Message', reply: 'aiogram.types.Message' },
   'telegram.Bot': { send_message: 'telegram.Message', get_file: 'telegram.File' },
   'telegram.Message': { reply_text: 'telegram.Message' },
+  'chromadb.api.AsyncClientAPI': Object.fromEntries(
+    ['create_collection', 'get_collection', 'get_or_create_collection'].map((m) => [m, 'chromadb.api.models.AsyncCollection.AsyncCollection']),
+  ),
 };
 
 /** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
+  'groq.AsyncGroq': { with_options: 'groq.AsyncGroq', copy: 'groq.AsyncGroq' },
   'anthropic.AsyncAnthropic': { with_options: 'anthropic.AsyncAnthropic', copy: 'anthropic.AsyncAnthropic' },
   'redis.asyncio.Redis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
   'asyncpg.Connection': { transaction: 'asyncpg.transaction.Transaction' },
@@ -682,6 +744,9 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'anthropic.resources.AsyncAPIResource': { '*': 'anthropic.resources.AsyncAPIResource' },
   'google.genai.Client': { aio: 'google.genai.client.AsyncClient' },
   'google.genai.client.AsyncClient': { '*': 'google.genai.resources.AsyncResource' },
+  'groq.AsyncGroq': { '*': 'groq.resources.AsyncAPIResource' },
+  'groq.resources.AsyncAPIResource': { '*': 'groq.resources.AsyncAPIResource' },
+  'zeroconf.asyncio.AsyncZeroconf': { zeroconf: 'zeroconf.Zeroconf' },
   'asyncio.subprocess.Process': { stdout: 'asyncio.StreamReader', stderr: 'asyncio.StreamReader', stdin: 'asyncio.StreamWriter' },
   'aiohttp.ClientResponse': { content: 'aiohttp.StreamReader' },
   'aiohttp.web.Request': { content: 'aiohttp.StreamReader' },
@@ -790,6 +855,7 @@ export const FACTORY_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> 
   'asyncio.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
   'asyncio.open_unix_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
   'asyncio.streams.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
+  ...Object.fromEntries(SERIAL_ASYNCIO.map((m) => [`${m}.open_serial_connection`, ['asyncio.StreamReader', 'asyncio.StreamWriter']])),
 };
 
 /** What a library function gives once awaited, or entered with `async with`. */
@@ -818,6 +884,7 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'aio_pika.connect_robust': 'aio_pika.abc.AbstractConnection',
   'nats.connect': 'nats.aio.client.Client',
   'playwright.async_api.async_playwright': 'playwright.async_api.Playwright',
+  'chromadb.AsyncHttpClient': 'chromadb.api.AsyncClientAPI',
 };
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */

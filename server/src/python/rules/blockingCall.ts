@@ -66,7 +66,40 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
   'anthropic.Anthropic': 'anthropic.resources.SyncAPIResource',
   'anthropic.resources.SyncAPIResource': 'anthropic.resources.SyncAPIResource',
   'google.genai.Client': 'google.genai.resources.Resource',
+  'groq.Groq': 'groq.resources.SyncAPIResource',
+  'groq.resources.SyncAPIResource': 'groq.resources.SyncAPIResource',
 };
+/** LiteLLM's synchronous calls (module-level and on a `Router`): each has an `a`-prefixed coroutine twin. */
+const LITELLM: BlockingApi = { what: 'calls the model API synchronously (its a-prefixed twin, litellm.acompletion/aembedding/..., awaits it)', fix: 'none' };
+const LITELLM_CALLS = ['completion', 'embedding', 'text_completion', 'image_generation', 'transcription', 'speech', 'moderation'];
+const OLLAMA: BlockingApi = { what: "calls the Ollama server synchronously (ollama's AsyncClient awaits it)", fix: 'none' };
+/** The calls of Ollama's synchronous client, also bound at module level (`ollama.chat(...)`). */
+const OLLAMA_CALLS = ['chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'];
+const VECTOR_DB = (asyncClient: string): BlockingApi => ({ what: `runs a synchronous vector-store call (${asyncClient} awaits it)`, fix: 'none' });
+const QDRANT_CALLS = [
+  'upsert', 'search', 'search_batch', 'query_points', 'query_batch_points', 'query_points_groups', 'query', 'retrieve', 'delete', 'scroll',
+  'count', 'create_collection', 'recreate_collection', 'delete_collection', 'get_collection', 'get_collections', 'collection_exists',
+  'update_collection', 'set_payload', 'overwrite_payload', 'delete_payload', 'clear_payload', 'create_payload_index', 'delete_vectors',
+  'update_vectors', 'recommend', 'discover', 'upload_points', 'upload_collection',
+];
+/** A Chroma client's collection calls: over HTTP (`HttpClient`) or on disk (`PersistentClient`). */
+const CHROMA_CLIENT_CALLS = ['heartbeat', 'list_collections', 'count_collections', 'create_collection', 'get_collection', 'get_or_create_collection', 'delete_collection', 'reset', 'get_version'];
+const CHROMA_COLLECTION_CALLS = ['add', 'get', 'query', 'upsert', 'update', 'delete', 'count', 'peek', 'modify'];
+const HF_DOWNLOAD: BlockingApi = { what: 'downloads from the Hugging Face Hub synchronously', fix: 'to-thread' };
+/** pyserial: reads wait for data until the port's timeout (forever without one); writes wait for the port. */
+const SERIAL: BlockingApi = { what: 'reads or writes the serial port synchronously (pyserial-asyncio gives asyncio streams)', fix: 'to-thread' };
+const MQTT: BlockingApi = { what: "talks to the MQTT broker synchronously (paho's loop_start()/connect_async() do it on its own thread; aiomqtt is an asyncio client)", fix: 'to-thread' };
+const MODBUS: BlockingApi = { what: 'talks to the Modbus device synchronously (pymodbus has AsyncModbusTcpClient/AsyncModbusSerialClient)', fix: 'to-thread' };
+const MODBUS_CALLS = [
+  'connect', 'execute', 'read_coils', 'read_discrete_inputs', 'read_holding_registers', 'read_input_registers', 'write_coil', 'write_coils',
+  'write_register', 'write_registers', 'readwrite_registers', 'mask_write_register', 'read_exception_status', 'read_device_information',
+  'report_device_id', 'read_fifo_queue', 'read_file_record', 'write_file_record',
+];
+/** websocket-client, the synchronous websocket library (websockets is the asyncio one). */
+const WS_CLIENT: BlockingApi = { what: 'talks over a websocket synchronously (websocket-client; the websockets library is the asyncio one)', fix: 'to-thread' };
+const MDNS: BlockingApi = { what: "waits for mDNS on this thread (zeroconf.asyncio's AsyncZeroconf has async_ twins)", fix: 'none' };
+/** A socket that `socket.create_connection()`/`create_server()` made: blocking (or with a timeout) unless set otherwise. */
+const SOCKET_IO: BlockingApi = { what: 'waits on a blocking socket (asyncio streams or loop.sock_* do not block)', fix: 'none' };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -161,6 +194,19 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['pymysql.connect', DB],
   ['MySQLdb.connect', DB],
   ...DATAFRAME_READERS.map((m): [string, BlockingApi] => [`pandas.${m}`, DATAFRAME_READ]),
+  ...LITELLM_CALLS.map((m): [string, BlockingApi] => [`litellm.${m}`, LITELLM]),
+  ...OLLAMA_CALLS.map((m): [string, BlockingApi] => [`ollama.${m}`, OLLAMA]),
+  ['huggingface_hub.hf_hub_download', HF_DOWNLOAD],
+  ['huggingface_hub.file_download.hf_hub_download', HF_DOWNLOAD],
+  ['huggingface_hub.snapshot_download', HF_DOWNLOAD],
+  ['huggingface_hub._snapshot_download.snapshot_download', HF_DOWNLOAD],
+  // paho-mqtt's one-shot helpers connect, publish (or subscribe) and disconnect on the calling thread.
+  ['paho.mqtt.publish.single', MQTT],
+  ['paho.mqtt.publish.multiple', MQTT],
+  ['paho.mqtt.subscribe.simple', MQTT],
+  ['paho.mqtt.subscribe.callback', { ...MQTT, fix: 'none' }],
+  ['websocket.create_connection', WS_CLIENT],
+  ['websocket._core.create_connection', WS_CLIENT],
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
@@ -237,6 +283,26 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
     'connect', 'begin', 'raw_connection',
   ),
   'sqlalchemy.engine.Connection': byName(ORM, 'execute', 'scalar', 'scalars', 'commit', 'rollback', 'exec_driver_sql'),
+  'groq.resources.SyncAPIResource': new Map([...LLM_METHODS, 'list', 'info', 'content'].map((m): [string, BlockingApi] => [m, llmCall('AsyncGroq')])),
+  'litellm.Router': byName(LITELLM, 'completion', 'embedding', 'text_completion', 'image_generation'),
+  'ollama.Client': byName(OLLAMA, ...OLLAMA_CALLS),
+  'qdrant_client.QdrantClient': byName(VECTOR_DB('AsyncQdrantClient'), ...QDRANT_CALLS),
+  'chromadb.ClientAPI': byName(VECTOR_DB("a Chroma server's chromadb.AsyncHttpClient"), ...CHROMA_CLIENT_CALLS),
+  'chromadb.Collection': byName(VECTOR_DB("a Chroma server's chromadb.AsyncHttpClient"), ...CHROMA_COLLECTION_CALLS),
+  'serial.Serial': byName(SERIAL, 'read', 'read_until', 'readline', 'readlines', 'write'),
+  'paho.mqtt.Client': new Map([
+    ...['connect', 'connect_srv', 'reconnect'].map((m): [string, BlockingApi] => [m, MQTT]),
+    // Runs the network loop until disconnected: loop_start() runs it on a thread of its own.
+    ['loop_forever', { ...MQTT, fix: 'none' }],
+  ]),
+  'paho.mqtt.MQTTMessageInfo': byName({ ...MQTT, what: 'waits on this thread for the MQTT broker to acknowledge the message' }, 'wait_for_publish'),
+  'pymodbus.ModbusSyncClient': byName(MODBUS, ...MODBUS_CALLS),
+  'websocket.WebSocket': byName(WS_CLIENT, 'connect', 'recv', 'recv_data', 'recv_data_frame', 'recv_frame', 'send', 'send_text', 'send_bytes', 'send_binary', 'ping'),
+  'websocket.WebSocketApp': byName({ ...WS_CLIENT, fix: 'none' }, 'run_forever'),
+  // Sync wrappers that wait for zeroconf's own loop: on that loop's thread they wait for themselves.
+  'zeroconf.Zeroconf': byName(MDNS, 'get_service_info', 'register_service', 'unregister_service', 'update_service', 'unregister_all_services'),
+  'zeroconf.ServiceInfo': byName(MDNS, 'request'),
+  'socket.socket': byName(SOCKET_IO, 'recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'accept', 'connect', 'sendall'),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -341,6 +407,52 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'queue.PriorityQueue': 'queue.Queue',
   'queue.SimpleQueue': 'queue.Queue',
   'multiprocessing.Queue': 'queue.Queue',
+  'groq.Groq': 'groq.Groq',
+  'groq.Client': 'groq.Groq',
+  'groq._client.Groq': 'groq.Groq',
+  'litellm.Router': 'litellm.Router',
+  'litellm.router.Router': 'litellm.Router',
+  'ollama.Client': 'ollama.Client',
+  'ollama._client.Client': 'ollama.Client',
+  'qdrant_client.QdrantClient': 'qdrant_client.QdrantClient',
+  'qdrant_client.qdrant_client.QdrantClient': 'qdrant_client.QdrantClient',
+  // Chroma's server and on-disk clients (not the in-memory EphemeralClient).
+  'chromadb.HttpClient': 'chromadb.ClientAPI',
+  'chromadb.PersistentClient': 'chromadb.ClientAPI',
+  'chromadb.CloudClient': 'chromadb.ClientAPI',
+  'chromadb.ClientAPI': 'chromadb.ClientAPI',
+  'chromadb.api.ClientAPI': 'chromadb.ClientAPI',
+  'chromadb.Collection': 'chromadb.Collection',
+  'chromadb.api.models.Collection.Collection': 'chromadb.Collection',
+  'serial.Serial': 'serial.Serial',
+  'serial.serial_for_url': 'serial.Serial',
+  'serial.serialposix.Serial': 'serial.Serial',
+  'serial.serialwin32.Serial': 'serial.Serial',
+  'serial.rs485.RS485': 'serial.Serial',
+  'paho.mqtt.client.Client': 'paho.mqtt.Client',
+  'paho.mqtt.client.MQTTMessageInfo': 'paho.mqtt.MQTTMessageInfo',
+  ...Object.fromEntries(
+    [
+      'pymodbus.client.ModbusTcpClient', 'pymodbus.client.ModbusSerialClient', 'pymodbus.client.ModbusUdpClient', 'pymodbus.client.ModbusTlsClient',
+      'pymodbus.client.tcp.ModbusTcpClient', 'pymodbus.client.serial.ModbusSerialClient', 'pymodbus.client.udp.ModbusUdpClient',
+      'pymodbus.client.tls.ModbusTlsClient', 'pymodbus.client.sync.ModbusTcpClient', 'pymodbus.client.sync.ModbusSerialClient',
+      'pymodbus.client.sync.ModbusUdpClient',
+    ].map((c) => [c, 'pymodbus.ModbusSyncClient']),
+  ),
+  'websocket.WebSocket': 'websocket.WebSocket',
+  'websocket._core.WebSocket': 'websocket.WebSocket',
+  'websocket.create_connection': 'websocket.WebSocket',
+  'websocket._core.create_connection': 'websocket.WebSocket',
+  'websocket.WebSocketApp': 'websocket.WebSocketApp',
+  'websocket._app.WebSocketApp': 'websocket.WebSocketApp',
+  'zeroconf.Zeroconf': 'zeroconf.Zeroconf',
+  'zeroconf._core.Zeroconf': 'zeroconf.Zeroconf',
+  'zeroconf.ServiceInfo': 'zeroconf.ServiceInfo',
+  'zeroconf.asyncio.AsyncServiceInfo': 'zeroconf.ServiceInfo',
+  // Only what these make is known to block: a `socket.socket` made here or annotated may have been set non-blocking
+  // (so `socket.socket` itself is no key here).
+  'socket.create_connection': 'socket.socket',
+  'socket.create_server': 'socket.socket',
 };
 
 /** Classes whose waiting methods take `block=False`/`blocking=False`/`timeout=` to not wait. */
@@ -601,10 +713,13 @@ const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> 
   pipeline: [['redis.Redis', 'redis.Pipeline']],
   get_database: [['pymongo.MongoClient', 'pymongo.Database']],
   get_default_database: [['pymongo.MongoClient', 'pymongo.Database']],
-  get_collection: [['pymongo.Database', 'pymongo.Collection']],
+  get_collection: [['pymongo.Database', 'pymongo.Collection'], ['chromadb.ClientAPI', 'chromadb.Collection']],
   query: [['sqlalchemy.orm.Session', 'sqlalchemy.orm.Query']],
   connect: [['sqlalchemy.engine.Engine', 'sqlalchemy.engine.Connection']],
   begin: [['sqlalchemy.engine.Engine', 'sqlalchemy.engine.Connection']],
+  get_or_create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
+  create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
+  publish: [['paho.mqtt.Client', 'paho.mqtt.MQTTMessageInfo']],
 };
 
 /** Methods that give another object of their receiver's class (a query refined). */

@@ -52,10 +52,27 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
+  // Device links: a BLE connection (once connected) and a Modbus session stay open until closed.
+  // Entering them connects: code that calls connect() itself can only close them in a finally.
+  'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
+  ...Object.fromEntries(
+    [
+      'pymodbus.client.AsyncModbusTcpClient', 'pymodbus.client.AsyncModbusSerialClient', 'pymodbus.client.AsyncModbusUdpClient',
+      'pymodbus.client.AsyncModbusTlsClient', 'pymodbus.client.tcp.AsyncModbusTcpClient', 'pymodbus.client.serial.AsyncModbusSerialClient',
+      'pymodbus.client.udp.AsyncModbusUdpClient', 'pymodbus.client.tls.AsyncModbusTlsClient',
+    ].map((n) => [n, { what: 'pymodbus async client', close: ['close'], awaited: false, asyncWith: true, noWith: true }]),
+  ),
+  // `ws = await websockets.connect(uri)` (not `async for ws in connect(uri)`, which reconnects and closes each one).
+  ...Object.fromEntries(
+    ['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [
+      `${m}.connect`,
+      { what: 'websockets connection', close: ['close'], awaited: true, asyncWith: true },
+    ]),
+  ),
 };
 
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
-const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic']);
+const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq']);
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
 /** A module using Flask (whose async views each run on a fresh event loop), not Quart. */
 const FLASK_IMPORT = /^\s*(from\s+flask(\.\w+)*\s+import|import\s+flask)\b/m;
@@ -828,7 +845,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     if (callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connector_owner' && a.childForFieldName('value')?.text === 'False')) continue;
     // `AsyncOpenAI(api_key=key, http_client=shared)`: an SDK client over the app's shared httpx
     // pool (a per-user key, say) opens no pool of its own.
-    if (/^(openai|anthropic)\./.test(name) && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'http_client' && a.childForFieldName('value')?.type !== 'call')) continue;
+    if (/^(openai|anthropic|groq)\./.test(name) && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'http_client' && a.childForFieldName('value')?.type !== 'call')) continue;
     let where: string | undefined;
     for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {

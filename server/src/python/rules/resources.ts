@@ -525,6 +525,10 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
   const trailing = lineText.slice(statement.endPosition.column).trimEnd();
   const header = `${indent}${kind.asyncWith ? 'async with' : 'with'} ${value.text.replace(/^await\s+/, kind.asyncWith ? '' : 'await ')} as ${name}:${trailing}`;
   if (kind.noWith || (!kind.asyncWith && kind.awaited)) return undefined;
+  // `x = await asyncio.wait_for(connect(...), 10)`: `async with` on a wait_for() is a TypeError.
+  const inner = value.type === 'await' ? value.namedChildren[0] : value;
+  const waiter = inner?.type === 'call' ? inner.childForFieldName('function') : null;
+  if (waiter && (waiter.type === 'identifier' || waiter.type === 'attribute') && ctx.scope.resolve(waiter)?.name === 'asyncio.wait_for') return undefined;
   const body: string[] = [];
   for (let row = statement.startPosition.row + 1; row <= lastRow; row++) {
     const text = ctx.lines.lineText(row);

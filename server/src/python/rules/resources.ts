@@ -27,7 +27,15 @@ interface ResourceKind {
   noWith?: boolean;
   /** Methods of whatever lent it that take it back as their first argument (`pool.release(conn)`). */
   giveBack?: readonly string[];
+  /** Made as one item of a tuple (`reader, writer = await asyncio.open_connection(...)`): its index. */
+  tupleIndex?: number;
 }
+
+/** A test module, by its name: `test_x.py`, `x_test.py`, `conftest.py`. */
+const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+/** The writer of a stream connection: closing it closes the transport (the reader with it). */
+const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter)', close: ['close'], awaited: true, asyncWith: false, noWith: true, tupleIndex: 1 };
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
@@ -54,6 +62,11 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
   // Device links: a BLE connection (once connected) and a Modbus session stay open until closed.
   // Entering them connects: code that calls connect() itself can only close them in a finally.
+  'asyncio.open_connection': STREAM_WRITER,
+  'asyncio.open_unix_connection': STREAM_WRITER,
+  'asyncio.streams.open_connection': STREAM_WRITER,
+  'serial_asyncio.open_serial_connection': STREAM_WRITER,
+  'serial_asyncio_fast.open_serial_connection': STREAM_WRITER,
   'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
   ...Object.fromEntries(
     [
@@ -354,7 +367,15 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const assignment = value.parent;
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;
     if (assignment.parent?.type !== 'expression_statement') continue;
-    const target = assignment.childForFieldName('left');
+    let target = assignment.childForFieldName('left');
+    // `reader, writer = await asyncio.open_connection(host, port)`: the writer closes the connection.
+    if (kind.tupleIndex !== undefined) {
+      // Tests open connections to a test server that ends with them (and test the warnings of
+      // unclosed writers on purpose).
+      if (TEST_MODULE.test(ctx.filePath.split(/[\\/]/).join('/'))) continue;
+      const items = target?.type === 'pattern_list' || target?.type === 'tuple_pattern' ? target.namedChildren.filter((c): c is Node => c !== null) : [];
+      target = items.length === 2 ? items[kind.tupleIndex] : null;
+    }
     if (target?.type === 'attribute' && SESSION_OR_POOL.has(name!)) {
       checkOwnedByInstance(ctx, assignment, target, kind);
       continue;

@@ -2495,14 +2495,63 @@ function errorSink(target: Node): boolean {
   return holder?.type === 'NewExpression' && holder.arguments[0] === fn && ctxFreeName(holder.callee) === 'Observable';
 }
 
-/** The condition text of the inserted re-throw. */
-function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string, _guarded: Node, _types: LazyTypes): string {
+/**
+ * The condition text of the inserted re-throw: `signal.aborted` on the function's own signal;
+ * otherwise on the signals the guarded code hands over (`controller.signal.aborted`, also the
+ * members of an `AbortSignal.any([...])` other than deadlines) when each is a parameter or hangs
+ * off a `const`, which still holds that signal when the catch runs (not `this.controller`, which
+ * a newer call may have replaced). Else the error's name: `AbortError`, and `TimeoutError` too
+ * unless a deadline of the code's own is part of the signal (a signal made by
+ * `AbortSignal.timeout()` rejects with a `TimeoutError`).
+ */
+function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string, guarded: Node, types: LazyTypes): string {
   const s = signals[0];
   if (s) {
     const expr = s.kind === 'signal' ? `${s.name}${s.optional ? '?.' : '.'}aborted` : `${s.name}${s.optional ? '?.' : '.'}${s.key ?? 'signal'}?.aborted`;
     return expr;
   }
-  return isTsFile(ctx.filePath) ? `(${errName} as Error).name === 'AbortError'` : `${errName}?.name === 'AbortError'`;
+  const names = new Set(['signal']);
+  const sources = new Map<string, Node>();
+  let timeout = false;
+  let unstable = false;
+  visit(guarded, (n) => {
+    if (n.type !== 'CallExpression') return;
+    for (const arg of n.arguments) {
+      for (const v of signalValues(arg, names)) {
+        const found = signalSources(v);
+        timeout ||= found.timeout;
+        for (const src of found.sources) {
+          if (ownRequestSignal(ctx, src, n, guarded, types)) continue;
+          if (stableSignal(ctx, src)) sources.set(normalized(ctx, src), src);
+          else unstable = true;
+        }
+      }
+    }
+  });
+  if (!unstable && sources.size > 0 && sources.size <= 2) return [...sources.keys()].map((t) => `${t}.aborted`).join(' || ');
+  const name = isTsFile(ctx.filePath) ? `(${errName} as Error).name` : `${errName}?.name`;
+  return timeout ? `${name} === 'AbortError'` : `${name} === 'AbortError' || ${name} === 'TimeoutError'`;
+}
+
+/** A signal that is still the same object when the catch runs: a parameter or `const`, or a member chain off a `const` (`controller.signal`, `shutdown.signal`). */
+function stableSignal(ctx: TsRuleContext, source: Node): boolean {
+  const src = unwrap(source);
+  if (src.type !== 'Identifier' && !(src.type === 'MemberExpression' && !src.computed)) return false;
+  let root = src;
+  while (root.type === 'MemberExpression') {
+    if (root.computed || root.optional) return false;
+    root = unwrap(root.object);
+  }
+  if (root.type !== 'Identifier') return false;
+  if (constDeclarator(root)) return true;
+  const name = root.name;
+  const fn = (() => {
+    for (let n: Node | undefined = root.parent; n; n = n.parent) if (isFunction(n) && n.params.some((p) => patternNames(p).includes((root as TSESTree.Identifier).name))) return n;
+    return undefined;
+  })();
+  // A parameter nobody assigns to, or an import.
+  if (fn) return !referencesTo(fn.body, name).some((r) => r.parent?.type === 'AssignmentExpression' && r.parent.left === r);
+  return ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.specifiers.some((sp) => sp.local.name === name));
 }
 
 function freshErrorName(body: Node): string {

@@ -83,8 +83,9 @@ export const timerOrListenerLeak: Rule = {
   docs: {
     summary: 'An interval or event listener is set up on every call of an async function (or every loop turn, or every mount of a React effect) and never cleared or removed.',
     what: [
-      '- `setInterval(...)` inside an async function (or a function that returns a promise, or a',
-      "  `new Promise` executor) whose handle is discarded, or kept in a variable or property that",
+      '- `setInterval(...)` inside an async function (or a function that returns a promise, a',
+      "  `new Promise` executor, or a method of the source given to `new ReadableStream(...)`, async",
+      "  or not: a plain `start(controller)` runs once per stream) whose handle is discarded, or kept in a variable or property that",
       '  is never passed to `clearInterval`/`clearTimeout` (nor handed on, nor declared with `using`, whose disposal clears it) anywhere in the file —',
       '  comparing or testing it (`timer !== undefined`, `if (timer)`, `typeof timer`) does neither; a',
       '  `this.timer` counts as cleared or read only in its own class and the classes of the file it',
@@ -99,7 +100,7 @@ export const timerOrListenerLeak: Rule = {
       '  the property\'s type or name: `client.socket` typed `Socket`, `peer.link: Duplex`,',
       '  `options.signal`; nor a part of an object the function itself made before, `this.window =',
       '  new BrowserWindow()` then `this.window.webContents.on(...)`) — inside an async',
-      '  function, or on the same target and event on every turn of a loop, with no',
+      '  function (or one of the others above), or on the same target and event on every turn of a loop, with no',
       '  `removeEventListener`/`off`/`removeListener`/`removeAllListeners` for that event and',
       '  target in the file (a removal on another object of the same name — `worker.off(...)` on a',
       '  parameter for `this.worker.on(...)` — does not count, unless written in the same class),',

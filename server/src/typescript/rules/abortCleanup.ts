@@ -726,6 +726,15 @@ function isAsyncContext(fn: FunctionNode): boolean {
 }
 
 /**
+ * Code whose set-up is judged per call: an async or promise-returning function, and a method of
+ * the source given to `new ReadableStream(...)`, async or not (a plain `start(controller)` runs
+ * once per stream made, an SSE heartbeat's once per client).
+ */
+function perCallContext(fn: FunctionNode): boolean {
+  return isAsyncContext(fn) || webStreamSourceMethod(fn);
+}
+
+/**
  * An async IIFE at module level, an entry-point function, or a module function called only from
  * the module's top level (`mainAsync(options).catch(onError)`): code that runs once.
  */
@@ -1296,7 +1305,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
   // A function that runs once still runs the body of a work loop once per item.
-  if (!fn || !isAsyncContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
+  if (!fn || !perCallContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
@@ -1443,7 +1452,7 @@ function checkListener(
   }
   // A loop over event names (`for (const ev of EVENTS) document.addEventListener(ev, bump)`) adds
   // a different listener per turn: the call as a whole is judged, as without the loop.
-  if (!where && fn && isAsyncContext(fn) && !runsOnce(ctx, fn) && (!loop || event === undefined)) {
+  if (!where && fn && perCallContext(fn) && !runsOnce(ctx, fn) && (!loop || event === undefined)) {
     let declared = fnDeclared.get(fn);
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;

@@ -738,7 +738,7 @@ function perCallContext(fn: FunctionNode): boolean {
  * An async IIFE at module level, an entry-point function, or a module function called only from
  * the module's top level (`mainAsync(options).catch(onError)`): code that runs once.
  */
-function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
+function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // `#initialize`, `_setup`: private names of the same entry points.
   const name = functionDisplayName(fn).replace(/^[#_]+/, '');
   // `new ReadableStream({ async start(controller) { ... } })`: runs for every stream made; so does
@@ -752,6 +752,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
   if (LIFECYCLE_HOOKS.test(name) && inClassOrObjectMethod(fn)) return true;
   if (name === 'register' && pluginObject(fn)) return true;
+  if (privateHelperOfOnce(ctx, fn, depth)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
   if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
@@ -759,6 +760,35 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/**
+ * A private method (`private async connect()`, `#connect()`) whose every use in its class is a
+ * call `this.connect()` from code that runs once (`onModuleInit`), outside loops and callbacks:
+ * it runs once too. A call from a listener or timer (a reconnect), another method, or a loop
+ * keeps it per call.
+ */
+function privateHelperOfOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): boolean {
+  const holder = fn.parent;
+  if (depth > 3 || (holder?.type !== 'MethodDefinition' && holder?.type !== 'PropertyDefinition') || holder.value !== fn || holder.static) return false;
+  const isPrivate = holder.key.type === 'PrivateIdentifier' || holder.accessibility === 'private';
+  const name = holder.key.type === 'PrivateIdentifier' ? holder.key.name : keyName(holder);
+  const cls = holder.parent?.parent;
+  if (!isPrivate || !name || (cls?.type !== 'ClassDeclaration' && cls?.type !== 'ClassExpression')) return false;
+  const uses: TSESTree.MemberExpression[] = [];
+  visit(cls.body, (n) => {
+    // `this.connect`: `this.redis.connect()` is another object's.
+    if (n.type !== 'MemberExpression' || n.computed || unwrap(n.object).type !== 'ThisExpression') return;
+    const key = n.property.type === 'PrivateIdentifier' ? n.property.name : n.property.type === 'Identifier' ? n.property.name : undefined;
+    if (key === name && (n.property.type === 'PrivateIdentifier') === (holder.key.type === 'PrivateIdentifier')) uses.push(n);
+  });
+  return uses.length > 0 && uses.every((use) => {
+    const { node, parent } = outerParent(use);
+    if (parent?.type !== 'CallExpression' || parent.callee !== node || insideLoop(parent)) return false;
+    const caller = ownerFunction(parent);
+    const logical = caller && logicalFunction(caller);
+    return !!logical && logical !== fn && enclosingClass(logical) === cls && runsOnce(ctx, logical, depth + 1);
+  });
+}
 
 /** `(req, res)`, `(request, reply)`, `(ctx, next)`-shaped parameters: a handler called for every request. */
 function requestHandlerShape(fn: FunctionNode): boolean {

@@ -47,6 +47,8 @@ const ONE_ARG_ONLY = new Set(['statSync', 'lstatSync']);
 
 const CHILD_PROCESS_SYNC = new Set(['execSync', 'execFileSync', 'spawnSync']);
 const CRYPTO_SYNC = new Set(['pbkdf2Sync', 'scryptSync', 'generateKeyPairSync', 'generatePrimeSync']);
+/** bcrypt's (and bcryptjs's) synchronous hashing, with the promise twin that takes the same two arguments. */
+const BCRYPT_TWINS: Readonly<Record<string, string>> = { hashSync: 'hash', compareSync: 'compare' };
 
 function isBlocking(m: ModuleMember): boolean {
   const name = m.path[m.path.length - 1];
@@ -65,6 +67,9 @@ function isBlocking(m: ModuleMember): boolean {
       return m.path.length === 1 && name.endsWith('Sync');
     case 'crypto':
       return m.path.length === 1 && CRYPTO_SYNC.has(name);
+    case 'bcrypt':
+    case 'bcryptjs':
+      return m.path.length === 1 && Object.hasOwn(BCRYPT_TWINS, name);
     default:
       return false;
   }
@@ -378,6 +383,7 @@ function scopeOf(declaration: Node): Node | undefined {
 }
 
 function fixFor(ctx: TsRuleContext, call: TSESTree.CallExpression, member: ModuleMember): Fix | undefined {
+  if (member.module === 'bcrypt' || member.module === 'bcryptjs') return bcryptFix(ctx, call, member);
   if (member.module !== 'fs') return undefined;
   const name = member.path[0];
   const twin = FS_PROMISE_TWINS[name];
@@ -406,4 +412,19 @@ function fixFor(ctx: TsRuleContext, call: TSESTree.CallExpression, member: Modul
   }
   edits.unshift({ range: ctx.rangeOf(call), newText: awaitText(call, newCall) });
   return { title: `Use the promise API: await ${twin}(...)`, safe: true, edits };
+}
+
+/**
+ * `bcrypt.hashSync(pw, rounds)` → `await bcrypt.hash(pw, rounds)`, `compareSync(pw, hash)` →
+ * `await bcrypt.compare(pw, hash)`: without a callback the twin returns a promise of the same
+ * value. Only with both arguments, and through the module object (a named import would need a new one).
+ */
+function bcryptFix(ctx: TsRuleContext, call: TSESTree.CallExpression, member: ModuleMember): Fix | undefined {
+  const twin = BCRYPT_TWINS[member.path[0]];
+  const callee = call.callee;
+  if (!twin || member.binding === 'named' || call.typeArguments || callee.type !== 'MemberExpression' || callee.computed || callee.optional) return undefined;
+  if (call.arguments.length !== 2 || call.arguments.some((a) => a.type === 'SpreadElement')) return undefined;
+  const objectText = ctx.text.slice(callee.object.range[0], callee.object.range[1]);
+  const newCall = `${objectText}.${twin}${ctx.text.slice(callee.range[1], call.range[1])}`;
+  return { title: `Use the promise API: await ${objectText}.${twin}(...)`, safe: true, edits: [{ range: ctx.rangeOf(call), newText: awaitText(call, newCall) }] };
 }

@@ -50,6 +50,36 @@ const CRYPTO_SYNC = new Set(['pbkdf2Sync', 'scryptSync', 'generateKeyPairSync', 
 /** bcrypt's (and bcryptjs's) synchronous hashing, with the promise twin that takes the same two arguments. */
 const BCRYPT_TWINS: Readonly<Record<string, string>> = { hashSync: 'hash', compareSync: 'compare' };
 
+/**
+ * Deno's synchronous file-system functions, with the asynchronous twin that takes the same
+ * arguments and resolves to the same value (none for `readDirSync`, whose twin is an async iterable).
+ */
+const DENO_SYNC: Readonly<Record<string, string | undefined>> = {
+  readFileSync: 'readFile',
+  readTextFileSync: 'readTextFile',
+  writeFileSync: 'writeFile',
+  writeTextFileSync: 'writeTextFile',
+  statSync: 'stat',
+  lstatSync: 'lstat',
+  mkdirSync: 'mkdir',
+  removeSync: 'remove',
+  renameSync: 'rename',
+  copyFileSync: 'copyFile',
+  truncateSync: 'truncate',
+  chmodSync: 'chmod',
+  chownSync: 'chown',
+  linkSync: 'link',
+  symlinkSync: 'symlink',
+  readLinkSync: 'readLink',
+  realPathSync: 'realPath',
+  makeTempDirSync: 'makeTempDir',
+  makeTempFileSync: 'makeTempFile',
+  utimeSync: 'utime',
+  openSync: 'open',
+  createSync: 'create',
+  readDirSync: undefined,
+};
+
 function isBlocking(m: ModuleMember): boolean {
   const name = m.path[m.path.length - 1];
   if (!name) return false;
@@ -221,6 +251,24 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
       ctx.report({
         message: `Atomics.wait() blocks the thread inside ${contextName(context)}: use 'await Atomics.waitAsync(...).value' instead`,
         range: ctx.rangeOf(node),
+      });
+      return;
+    }
+    // `Deno.readFileSync(path)`: Deno's synchronous file system blocks its event loop as Node's does.
+    if (node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Deno'
+      && node.callee.property.type === 'Identifier' && Object.hasOwn(DENO_SYNC, node.callee.property.name) && ctx.imports.isGlobalReference(node.callee.object)) {
+      const context = asyncContext(ctx, node);
+      if (!context) return;
+      const name = node.callee.property.name;
+      const twin = DENO_SYNC[name];
+      const { fn } = context;
+      const inPlace = fn.async && enclosingFunction(node) === fn && node.range[0] >= fn.body.range[0] && !node.typeArguments;
+      ctx.report({
+        message: `Deno.${name}() blocks the event loop inside ${contextName(context)}${twin ? `: use 'await Deno.${twin}(...)'` : ''}`,
+        range: ctx.rangeOf(node),
+        fix: twin && inPlace
+          ? { title: `Use the asynchronous API: await Deno.${twin}(...)`, safe: true, edits: [{ range: ctx.rangeOf(node), newText: awaitText(node, `Deno.${twin}${ctx.text.slice(node.callee.range[1], node.range[1])}`) }] }
+          : undefined,
       });
       return;
     }

@@ -1757,7 +1757,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type === 'CatchClause' && node.parent?.type === 'TryStatement' && node.parent.handler === node) {
       const around = signalsAround(node);
-      if (!bearsSignal(ctx, node.parent.block, around, types)) return;
+      if (!bearsSignal(node.parent.block, around, types)) return;
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
@@ -1788,7 +1788,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
         const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
         const callee = unwrap(node.callee) as TSESTree.MemberExpression;
         const around = signalsAround(node);
-        if (!statement || !bearsSignal(ctx, callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
+        if (!statement || !bearsSignal(callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
         const signals = usedSignals(callee.object, around);
         const err = 'err';
         ctx.report({
@@ -1822,7 +1822,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if ((statement || (handle && noValue)) && quietHandler(handler.body)) return;
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
       const around = signalsAround(node);
-      if (!bearsSignal(ctx, callee.object, around, types)) return;
+      if (!bearsSignal(callee.object, around, types)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
       if (flagStopsLoop(ctx, node, callee.object, around, types)) return;
       if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
@@ -2006,7 +2006,7 @@ const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEve
  * Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there) that
  * some caller may be waiting on: not one that only a deadline or the handler's own request aborts.
  */
-function bearsSignal(ctx: TsRuleContext, root: Node, signals: SignalParam[], types: LazyTypes): boolean {
+function bearsSignal(root: Node, signals: SignalParam[], types: LazyTypes): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   let found = false;
   visit(root, (n) => {
@@ -2022,7 +2022,7 @@ function bearsSignal(ctx: TsRuleContext, root: Node, signals: SignalParam[], typ
     for (const arg of n.arguments) {
       const values = signalValues(arg, names);
       if (values.length === 0 || onlyTimesOut(arg, n)) continue;
-      if (values.some((v) => signalSources(v).sources.some((src) => !ownRequestSignal(ctx, src, n, root, types)))) {
+      if (values.some((v) => signalSources(v).sources.some((src) => !ownRequestSignal(src, n, root, types)))) {
         found = true;
         return;
       }
@@ -2092,7 +2092,7 @@ function signalSources(value: Node, out: { sources: Node[]; timeout: boolean } =
  * guarded in the same function), which answers with a `Response`: it aborts when the client has
  * gone, and nobody reads the fallback answered then.
  */
-function ownRequestSignal(ctx: TsRuleContext, source: Node, at: Node, root: Node, types: LazyTypes): boolean {
+function ownRequestSignal(source: Node, at: Node, root: Node, types: LazyTypes): boolean {
   const src = unwrap(source);
   if (src.type !== 'MemberExpression' || propName(src) !== 'signal') return false;
   const object = unwrap(src.object);
@@ -2139,7 +2139,7 @@ function flagStopsLoop(ctx: TsRuleContext, from: Node, guarded: Node, signals: S
     for (const arg of n.arguments) {
       for (const v of signalValues(arg, names)) {
         for (const src of signalSources(v).sources) {
-          if (ownRequestSignal(ctx, src, n, guarded, types)) continue;
+          if (ownRequestSignal(src, n, guarded, types)) continue;
           const m = unwrap(src);
           if (m.type === 'MemberExpression' && propName(m) === 'signal' && chainRoot(m.object)) controllers.add(normalized(ctx, m.object));
           else other = true;
@@ -2244,11 +2244,6 @@ function insideTimerCallback(node: Node): boolean {
     return p?.type === 'CallExpression' && p.arguments[0] === n && ['setTimeout', 'setInterval'].includes(ctxFreeName(p.callee) ?? '');
   }
   return false;
-}
-
-/** Whether an argument hands over an AbortSignal (see signalValues). */
-function argCarriesSignal(arg: Node, names: Set<string>): boolean {
-  return signalValues(arg, names).length > 0;
 }
 
 /**
@@ -2560,7 +2555,7 @@ function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string,
         const found = signalSources(v);
         timeout ||= found.timeout;
         for (const src of found.sources) {
-          if (ownRequestSignal(ctx, src, n, guarded, types)) continue;
+          if (ownRequestSignal(src, n, guarded, types)) continue;
           if (stableSignal(ctx, src)) sources.set(normalized(ctx, src), src);
           else unstable = true;
         }
@@ -2576,7 +2571,7 @@ function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string,
 function stableSignal(ctx: TsRuleContext, source: Node): boolean {
   const src = unwrap(source);
   if (src.type !== 'Identifier' && !(src.type === 'MemberExpression' && !src.computed)) return false;
-  let root = src;
+  let root: Node = src;
   while (root.type === 'MemberExpression') {
     if (root.computed || root.optional) return false;
     root = unwrap(root.object);
@@ -2585,7 +2580,7 @@ function stableSignal(ctx: TsRuleContext, source: Node): boolean {
   if (constDeclarator(root)) return true;
   const name = root.name;
   const fn = (() => {
-    for (let n: Node | undefined = root.parent; n; n = n.parent) if (isFunction(n) && n.params.some((p) => patternNames(p).includes((root as TSESTree.Identifier).name))) return n;
+    for (let n: Node | undefined = root.parent; n; n = n.parent) if (isFunction(n) && n.params.some((p) => patternNames(p).includes(name))) return n;
     return undefined;
   })();
   // A parameter nobody assigns to, or an import.

@@ -726,10 +726,19 @@ function isAsyncContext(fn: FunctionNode): boolean {
 }
 
 /**
+ * Code whose set-up is judged per call: an async or promise-returning function, and a method of
+ * the source given to `new ReadableStream(...)`, async or not (a plain `start(controller)` runs
+ * once per stream made, an SSE heartbeat's once per client).
+ */
+function perCallContext(fn: FunctionNode): boolean {
+  return isAsyncContext(fn) || webStreamSourceMethod(fn);
+}
+
+/**
  * An async IIFE at module level, an entry-point function, or a module function called only from
  * the module's top level (`mainAsync(options).catch(onError)`): code that runs once.
  */
-function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
+function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // `#initialize`, `_setup`: private names of the same entry points.
   const name = functionDisplayName(fn).replace(/^[#_]+/, '');
   // `new ReadableStream({ async start(controller) { ... } })`: runs for every stream made; so does
@@ -743,6 +752,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
   // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
   if (LIFECYCLE_HOOKS.test(name) && inClassOrObjectMethod(fn)) return true;
   if (name === 'register' && pluginObject(fn)) return true;
+  if (privateHelperOfOnce(ctx, fn, depth)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
   if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
@@ -750,6 +760,35 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/**
+ * A private method (`private async connect()`, `#connect()`) whose every use in its class is a
+ * call `this.connect()` from code that runs once (`onModuleInit`), outside loops and callbacks:
+ * it runs once too. A call from a listener or timer (a reconnect), another method, or a loop
+ * keeps it per call.
+ */
+function privateHelperOfOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): boolean {
+  const holder = fn.parent;
+  if (depth > 3 || (holder?.type !== 'MethodDefinition' && holder?.type !== 'PropertyDefinition') || holder.value !== fn || holder.static) return false;
+  const isPrivate = holder.key.type === 'PrivateIdentifier' || holder.accessibility === 'private';
+  const name = holder.key.type === 'PrivateIdentifier' ? holder.key.name : keyName(holder);
+  const cls = holder.parent?.parent;
+  if (!isPrivate || !name || (cls?.type !== 'ClassDeclaration' && cls?.type !== 'ClassExpression')) return false;
+  const uses: TSESTree.MemberExpression[] = [];
+  visit(cls.body, (n) => {
+    // `this.connect`: `this.redis.connect()` is another object's.
+    if (n.type !== 'MemberExpression' || n.computed || unwrap(n.object).type !== 'ThisExpression') return;
+    const key = n.property.type === 'PrivateIdentifier' ? n.property.name : n.property.type === 'Identifier' ? n.property.name : undefined;
+    if (key === name && (n.property.type === 'PrivateIdentifier') === (holder.key.type === 'PrivateIdentifier')) uses.push(n);
+  });
+  return uses.length > 0 && uses.every((use) => {
+    const { node, parent } = outerParent(use);
+    if (parent?.type !== 'CallExpression' || parent.callee !== node || insideLoop(parent)) return false;
+    const caller = ownerFunction(parent);
+    const logical = caller && logicalFunction(caller);
+    return !!logical && logical !== fn && enclosingClass(logical) === cls && runsOnce(ctx, logical, depth + 1);
+  });
+}
 
 /** `(req, res)`, `(request, reply)`, `(ctx, next)`-shaped parameters: a handler called for every request. */
 function requestHandlerShape(fn: FunctionNode): boolean {
@@ -1296,7 +1335,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
   // A function that runs once still runs the body of a work loop once per item.
-  if (!fn || !isAsyncContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
+  if (!fn || !perCallContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
@@ -1443,7 +1482,7 @@ function checkListener(
   }
   // A loop over event names (`for (const ev of EVENTS) document.addEventListener(ev, bump)`) adds
   // a different listener per turn: the call as a whole is judged, as without the loop.
-  if (!where && fn && isAsyncContext(fn) && !runsOnce(ctx, fn) && (!loop || event === undefined)) {
+  if (!where && fn && perCallContext(fn) && !runsOnce(ctx, fn) && (!loop || event === undefined)) {
     let declared = fnDeclared.get(fn);
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
@@ -1718,10 +1757,11 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type === 'CatchClause' && node.parent?.type === 'TryStatement' && node.parent.handler === node) {
       const around = signalsAround(node);
-      if (!bearsSignal(node.parent.block, around)) return;
+      if (!bearsSignal(node.parent.block, around, types)) return;
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
+      if (flagStopsLoop(ctx, node.parent, node.parent.block, around, types)) return;
       if (waitsOnSameSignal(ctx, node.body, node.parent.block, around, node.parent)) return;
       // Fire and forget, written as try/catch (an async IIFE, `after(async () => ...)`, a timer
       // callback): no caller takes a result, and a handler that only logs shows nothing.
@@ -1736,7 +1776,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
           ? `This catch treats an abort like any failure: when ${signalShown(signals)} is aborted, it still shows an error although the work was cancelled on purpose`
           : `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
         range: ctx.lines.range(node.range[0], node.range[0] + 'catch'.length),
-        suggestions: catchClauseFix(ctx, node, signals, shown ? 'return' : 'throw'),
+        suggestions: catchClauseFix(ctx, node, signals, node.parent.block, types, shown ? 'return' : 'throw'),
       });
       return;
     }
@@ -1748,7 +1788,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
         const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
         const callee = unwrap(node.callee) as TSESTree.MemberExpression;
         const around = signalsAround(node);
-        if (!statement || !bearsSignal(callee.object, around) || loopStopsOnAbort(node, callee.object)) return;
+        if (!statement || !bearsSignal(callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
         const signals = usedSignals(callee.object, around);
         const err = 'err';
         ctx.report({
@@ -1758,7 +1798,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
             {
               title: 'Ignore the abort',
               safe: false,
-              edits: [{ range: ctx.rangeOf(handler), newText: `(${err}${isTsFile(ctx.filePath) ? ': unknown' : ''}) => { if (${abortCheck(ctx, signals, err)}) return; ${handler.name}(${err}); }` }],
+              edits: [{ range: ctx.rangeOf(handler), newText: `(${err}${isTsFile(ctx.filePath) ? ': unknown' : ''}) => { if (${abortCheck(ctx, signals, err, callee.object, types)}) return; ${handler.name}(${err}); }` }],
             },
           ],
         });
@@ -1782,8 +1822,9 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if ((statement || (handle && noValue)) && quietHandler(handler.body)) return;
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
       const around = signalsAround(node);
-      if (!bearsSignal(callee.object, around)) return;
+      if (!bearsSignal(callee.object, around, types)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
+      if (flagStopsLoop(ctx, node, callee.object, around, types)) return;
       if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
@@ -1791,7 +1832,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
           ? `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, its handler still reports an error although the work was cancelled on purpose`
           : `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
         range: ctx.rangeOf(callee.property),
-        suggestions: catchHandlerFix(ctx, handler, signals, statement ? 'return' : 'throw'),
+        suggestions: catchHandlerFix(ctx, handler, signals, callee.object, types, statement ? 'return' : 'throw'),
       });
     }
   });
@@ -1961,8 +2002,11 @@ function signalShown(signals: SignalParam[]): string {
 
 const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal', 'kill']);
 
-/** Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there). */
-function bearsSignal(root: Node, signals: SignalParam[]): boolean {
+/**
+ * Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there) that
+ * some caller may be waiting on: not one that only a deadline or the handler's own request aborts.
+ */
+function bearsSignal(root: Node, signals: SignalParam[], types: LazyTypes): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   let found = false;
   visit(root, (n) => {
@@ -1976,13 +2020,189 @@ function bearsSignal(root: Node, signals: SignalParam[]): boolean {
     const name = ctxFreeName(n.callee);
     if (name && SIGNAL_INSPECTORS.has(name)) return;
     for (const arg of n.arguments) {
-      if (argCarriesSignal(arg, names) && !onlyTimesOut(arg, n)) {
+      const values = signalValues(arg, names);
+      if (values.length === 0 || onlyTimesOut(arg, n)) continue;
+      if (values.some((v) => signalSources(v).sources.some((src) => !ownRequestSignal(src, n, root, types)))) {
         found = true;
         return;
       }
     }
   });
   return found;
+}
+
+/** `AbortSignal.<method>(...)`, the call itself. */
+function abortSignalCall(node: Node, method: string): TSESTree.CallExpression | undefined {
+  const v = unwrap(node);
+  if (v.type !== 'CallExpression' || v.callee.type !== 'MemberExpression' || propName(v.callee) !== method) return undefined;
+  const object = unwrap(v.callee.object);
+  return object.type === 'Identifier' && object.name === 'AbortSignal' ? v : undefined;
+}
+
+/**
+ * The declarator of the `const` that `id` reads, found in the blocks around it (not a parameter,
+ * a `let`, nor a binding of a destructuring pattern).
+ */
+function constDeclarator(id: TSESTree.Identifier): TSESTree.VariableDeclarator | undefined {
+  for (let n: Node | undefined = id.parent; n; n = n.parent) {
+    if (isFunction(n) && n.params.some((p) => patternNames(p).includes(id.name))) return undefined;
+    const body = n.type === 'BlockStatement' || n.type === 'Program' || n.type === 'StaticBlock' ? n.body : n.type === 'SwitchCase' ? n.consequent : undefined;
+    if (!body) continue;
+    for (const st of body) {
+      const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
+      if (decl?.type !== 'VariableDeclaration') continue;
+      const d = decl.declarations.find((x) => patternNames(x.id).includes(id.name));
+      if (d) return decl.kind === 'const' && d.id.type === 'Identifier' ? d : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What can abort a signal value: the members of `AbortSignal.any([...])`, what a `const` holds
+ * (`const signal = AbortSignal.any([...])`, `const signal = controller.signal`), and otherwise the
+ * value itself. `AbortSignal.timeout(...)` is a deadline, no source: `timeout` tells it was seen.
+ */
+function signalSources(value: Node, out: { sources: Node[]; timeout: boolean } = { sources: [], timeout: false }, depth = 0): { sources: Node[]; timeout: boolean } {
+  const v = unwrap(value);
+  if (abortSignalCall(v, 'timeout')) {
+    out.timeout = true;
+    return out;
+  }
+  if (depth < 6) {
+    const any = abortSignalCall(v, 'any');
+    const list = any?.arguments[0] && unwrap(any.arguments[0]);
+    if (list?.type === 'ArrayExpression' && list.elements.length > 0 && list.elements.every((e) => e && e.type !== 'SpreadElement')) {
+      for (const e of list.elements) signalSources(e as Node, out, depth + 1);
+      return out;
+    }
+    const init = v.type === 'Identifier' ? constDeclarator(v)?.init : undefined;
+    const held = init && unwrap(init);
+    if (held && (abortSignalCall(held, 'timeout') || abortSignalCall(held, 'any') || held.type === 'Identifier' || (held.type === 'MemberExpression' && SIGNAL_KEYS.has(propName(held) ?? '')))) {
+      return signalSources(held, out, depth + 1);
+    }
+  }
+  out.sources.push(v);
+  return out;
+}
+
+/**
+ * `request.signal` of a request handler's own `Request` parameter (`GET(req: NextRequest)`, a
+ * Worker's or `Deno.serve`'s `fetch(request)`), used right in the handler (the code `root` is
+ * guarded in the same function), which answers with a `Response`: it aborts when the client has
+ * gone, and nobody reads the fallback answered then.
+ */
+function ownRequestSignal(source: Node, at: Node, root: Node, types: LazyTypes): boolean {
+  const src = unwrap(source);
+  if (src.type !== 'MemberExpression' || propName(src) !== 'signal') return false;
+  const object = unwrap(src.object);
+  if (object.type !== 'Identifier') return false;
+  const fn = ownerFunction(at);
+  if (!fn || ownerFunction(root) !== fn) return false;
+  const param = fn.params.find((p): p is TSESTree.Identifier => p.type === 'Identifier' && p.name === object.name);
+  if (!param || declaredNames(fn.body).has(object.name)) return false;
+  const annotation = param.typeAnnotation?.typeAnnotation;
+  const requestName = /^(Request|NextRequest)$/;
+  const returnName = /^(Response|NextResponse)$/;
+  const s = types.get();
+  const tsParam = s?.tsNodeFor(param);
+  const tsFn = s?.tsNodeFor(fn);
+  if (s && tsParam && tsFn && ts.isFunctionLike(tsFn)) {
+    const paramType = s.checker.getTypeAtLocation(tsParam);
+    if (!nonNullishParts(paramType).every((t) => requestName.test(t.getSymbol()?.getName() ?? ''))) return false;
+    const signature = s.checker.getSignatureFromDeclaration(tsFn);
+    if (!signature) return false;
+    const returned = s.checker.getReturnTypeOfSignature(signature);
+    const answer = nonNullishParts(s.checker.getAwaitedType(returned) ?? returned);
+    return answer.length > 0 && answer.every((t) => returnName.test(t.getSymbol()?.getName() ?? ''));
+  }
+  // Without types: what the annotations say.
+  const ret = fn.returnType?.typeAnnotation;
+  const inner = ret && typeRefName(ret) === 'Promise' && ret.type === 'TSTypeReference' ? ret.typeArguments?.params[0] : ret;
+  return !!annotation && requestName.test(typeRefName(annotation) ?? '') && !!inner && returnName.test(typeRefName(inner) ?? '');
+}
+
+/**
+ * A loop around the handler that ends through a flag cleared where the signal is aborted:
+ * `while (running) { try { await receive({ abortSignal: ctrl.signal }) } catch { log } }` with
+ * `process.once('SIGTERM', () => { running = false; ctrl.abort(); })`. Every signal the guarded
+ * code hands over is a controller's of this file, and every `abort()` of it sits in a function that
+ * also sets the flag to the value that ends the loop (before it, or after it with no `await` in
+ * between, so the catch runs once the flag is set), in a block around the `abort()`.
+ */
+function flagStopsLoop(ctx: TsRuleContext, from: Node, guarded: Node, signals: SignalParam[], types: LazyTypes): boolean {
+  const names = new Set(['signal', ...signals.map((s) => s.name)]);
+  const controllers = new Set<string>();
+  let other = false;
+  visit(guarded, (n) => {
+    if (n.type !== 'CallExpression') return;
+    for (const arg of n.arguments) {
+      for (const v of signalValues(arg, names)) {
+        for (const src of signalSources(v).sources) {
+          if (ownRequestSignal(src, n, guarded, types)) continue;
+          const m = unwrap(src);
+          if (m.type === 'MemberExpression' && propName(m) === 'signal' && chainRoot(m.object)) controllers.add(normalized(ctx, m.object));
+          else other = true;
+        }
+      }
+    }
+  });
+  if (other || controllers.size === 0) return false;
+  for (let n: Node | undefined = from.parent; n && !isFunction(n); n = n.parent) {
+    if (!((n.type === 'WhileStatement' || n.type === 'DoWhileStatement' || n.type === 'ForStatement') && n.test)) continue;
+    const flags = loopFlags(ctx, n.test);
+    if (flags.size > 0 && [...controllers].every((c) => abortsClearFlag(ctx, c, flags))) return true;
+  }
+  return false;
+}
+
+/** The flags a loop condition goes on with, and the value that ends it: `running` → false, `!this.stopped` → true (also in `a && b`). */
+function loopFlags(ctx: TsRuleContext, test: Node, out = new Map<string, boolean>()): Map<string, boolean> {
+  const t = unwrap(test);
+  if (t.type === 'LogicalExpression' && t.operator === '&&') {
+    loopFlags(ctx, t.left, out);
+    loopFlags(ctx, t.right, out);
+  } else if (t.type === 'UnaryExpression' && t.operator === '!') {
+    const flag = unwrap(t.argument);
+    if (flagReference(flag)) out.set(normalized(ctx, flag), true);
+  } else if (flagReference(t)) out.set(normalized(ctx, t), false);
+  return out;
+}
+
+/** `running`, `this.running`, `state.stopped`: a name or a plain member chain. */
+function flagReference(n: Node): boolean {
+  if (n.type === 'Identifier') return n.name !== 'undefined';
+  return n.type === 'MemberExpression' && !n.computed && chainRoot(n) !== undefined;
+}
+
+function abortsClearFlag(ctx: TsRuleContext, controller: string, flags: Map<string, boolean>): boolean {
+  let aborts = 0;
+  let cleared = true;
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'CallExpression' || methodName(n) !== 'abort') return;
+    if (normalized(ctx, (unwrap(n.callee) as TSESTree.MemberExpression).object) !== controller) return;
+    aborts++;
+    const fn = ownerFunction(n);
+    if (!fn || !setsFlagWith(ctx, fn, n, flags)) cleared = false;
+  });
+  return aborts > 0 && cleared;
+}
+
+function setsFlagWith(ctx: TsRuleContext, fn: FunctionNode, abort: Node, flags: Map<string, boolean>): boolean {
+  const sets: Node[] = [];
+  const waits: Node[] = [];
+  visit(fn.body, (n) => {
+    if (n.type === 'AwaitExpression' || n.type === 'YieldExpression') waits.push(n);
+    if (n.type !== 'AssignmentExpression' || n.operator !== '=') return;
+    const value = unwrap(n.right);
+    const ends = flags.get(normalized(ctx, n.left));
+    if (ends === undefined || value.type !== 'Literal' || value.value !== ends) return;
+    // The statement runs whenever the abort does: its block holds the abort.
+    const st = n.parent;
+    const block = st?.type === 'ExpressionStatement' ? st.parent : undefined;
+    if (block && abort.range[0] >= block.range[0] && abort.range[1] <= block.range[1]) sets.push(n);
+  }, (n) => isFunction(n) && n !== fn);
+  return sets.some((set) => set.range[0] < abort.range[0] || !waits.some((w) => w.range[0] > abort.range[1] && w.range[1] < set.range[0]));
 }
 
 /**
@@ -2024,11 +2244,6 @@ function insideTimerCallback(node: Node): boolean {
     return p?.type === 'CallExpression' && p.arguments[0] === n && ['setTimeout', 'setInterval'].includes(ctxFreeName(p.callee) ?? '');
   }
   return false;
-}
-
-/** Whether an argument hands over an AbortSignal (see signalValues). */
-function argCarriesSignal(arg: Node, names: Set<string>): boolean {
-  return signalValues(arg, names).length > 0;
 }
 
 /**
@@ -2099,6 +2314,8 @@ function swallows(body: Node, errName: string | undefined): boolean {
         else if (callee.type === 'MemberExpression' && name === 'reject' && ctxFreeName(callee.object) === 'Promise') handled = true;
         // `res.status(502).json(...)`, `res.writeHead(502)`: the client is told of the failure.
         else if (callee.type === 'MemberExpression' && name && STATUS_METHODS.test(name) && errorResponse(n)) handled = true;
+        // The broker is told: the delivery goes back to the queue or to its dead letters.
+        else if (callee.type === 'MemberExpression' && brokerFailure(n, callee, name)) handled = true;
         return;
       }
       case 'AssignmentExpression':
@@ -2108,7 +2325,8 @@ function swallows(body: Node, errName: string | undefined): boolean {
         return;
     }
   }, (n) => isFunction(n));
-  if (handled) return false;
+  // `.catch(() => ({ statusCode: 503 }))`: an arrow that answers a failure.
+  if (handled || (body.type === 'ObjectExpression' && returnsFailure(body))) return false;
   // The error handed on (returned, stored, passed to a non-logging call), even from a closure:
   // propagated. An expression body that is such a call (`(err) => out.destroy(err)`) hands it on itself.
   const handOff = (body.type === 'CallExpression' || body.type === 'NewExpression') && !isLoggingCall(body) && body.parent;
@@ -2147,6 +2365,10 @@ function returnsFailure(arg: Node): boolean {
       if (p.type !== 'Property') return false;
       const key = keyName(p);
       if (key && /^(error|err|errors|failure|failed|reason|exception)$/i.test(key)) return true;
+      // A Lambda proxy result `{ statusCode: 503 }`, Azure's `{ status: 503 }`: an HTTP error.
+      if ((key === 'statusCode' || key === 'status') && isErrorStatus(unwrap(p.value))) return true;
+      // `{ batchItemFailures: [{ itemIdentifier }] }`: the records go back to the queue.
+      if (key === 'batchItemFailures' && unwrap(p.value).type === 'ArrayExpression' && (unwrap(p.value) as TSESTree.ArrayExpression).elements.length > 0) return true;
       return (key === 'ok' || key === 'success') && p.value.type === 'Literal' && p.value.value === false;
     });
   }
@@ -2155,6 +2377,20 @@ function returnsFailure(arg: Node): boolean {
     return (!!name && /^(err|error|fail|failure|left|reject)$|Error$/i.test(name)) || errorResponse(a);
   }
   return false;
+}
+
+/**
+ * A failure handed back to a message broker: amqplib's `channel.nack(msg, false, true)` (and
+ * Pub/Sub's `message.nack()`, NATS's `msg.nak()`), or a record added to a Lambda partial batch
+ * response (`batchItemFailures.push({ itemIdentifier: record.messageId })`), which SQS, Kinesis
+ * and DynamoDB streams deliver again.
+ */
+function brokerFailure(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression, name: string | undefined): boolean {
+  if (name === 'nack' || name === 'nak') return true;
+  if (name !== 'push') return false;
+  if (ctxFreeName(callee.object) === 'batchItemFailures') return true;
+  const item = call.arguments[0] && unwrap(call.arguments[0]);
+  return item?.type === 'ObjectExpression' && item.properties.some((p) => p.type === 'Property' && keyName(p) === 'itemIdentifier');
 }
 
 /** Methods that set a response's status: Express's `res.status(502)`, Fastify's `reply.code(503)`, Node's `res.writeHead(502)`. */
@@ -2293,14 +2529,63 @@ function errorSink(target: Node): boolean {
   return holder?.type === 'NewExpression' && holder.arguments[0] === fn && ctxFreeName(holder.callee) === 'Observable';
 }
 
-/** The condition text of the inserted re-throw. */
-function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string): string {
+/**
+ * The condition text of the inserted re-throw: `signal.aborted` on the function's own signal;
+ * otherwise on the signals the guarded code hands over (`controller.signal.aborted`, also the
+ * members of an `AbortSignal.any([...])` other than deadlines) when each is a parameter or hangs
+ * off a `const`, which still holds that signal when the catch runs (not `this.controller`, which
+ * a newer call may have replaced). Else the error's name: `AbortError`, and `TimeoutError` too
+ * unless a deadline of the code's own is part of the signal (a signal made by
+ * `AbortSignal.timeout()` rejects with a `TimeoutError`).
+ */
+function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string, guarded: Node, types: LazyTypes): string {
   const s = signals[0];
   if (s) {
     const expr = s.kind === 'signal' ? `${s.name}${s.optional ? '?.' : '.'}aborted` : `${s.name}${s.optional ? '?.' : '.'}${s.key ?? 'signal'}?.aborted`;
     return expr;
   }
-  return isTsFile(ctx.filePath) ? `(${errName} as Error).name === 'AbortError'` : `${errName}?.name === 'AbortError'`;
+  const names = new Set(['signal']);
+  const sources = new Map<string, Node>();
+  let timeout = false;
+  let unstable = false;
+  visit(guarded, (n) => {
+    if (n.type !== 'CallExpression') return;
+    for (const arg of n.arguments) {
+      for (const v of signalValues(arg, names)) {
+        const found = signalSources(v);
+        timeout ||= found.timeout;
+        for (const src of found.sources) {
+          if (ownRequestSignal(src, n, guarded, types)) continue;
+          if (stableSignal(ctx, src)) sources.set(normalized(ctx, src), src);
+          else unstable = true;
+        }
+      }
+    }
+  });
+  if (!unstable && sources.size > 0 && sources.size <= 2) return [...sources.keys()].map((t) => `${t}.aborted`).join(' || ');
+  const name = isTsFile(ctx.filePath) ? `(${errName} as Error).name` : `${errName}?.name`;
+  return timeout ? `${name} === 'AbortError'` : `${name} === 'AbortError' || ${name} === 'TimeoutError'`;
+}
+
+/** A signal that is still the same object when the catch runs: a parameter or `const`, or a member chain off a `const` (`controller.signal`, `shutdown.signal`). */
+function stableSignal(ctx: TsRuleContext, source: Node): boolean {
+  const src = unwrap(source);
+  if (src.type !== 'Identifier' && !(src.type === 'MemberExpression' && !src.computed)) return false;
+  let root: Node = src;
+  while (root.type === 'MemberExpression') {
+    if (root.computed || root.optional) return false;
+    root = unwrap(root.object);
+  }
+  if (root.type !== 'Identifier') return false;
+  if (constDeclarator(root)) return true;
+  const name = root.name;
+  const fn = (() => {
+    for (let n: Node | undefined = root.parent; n; n = n.parent) if (isFunction(n) && n.params.some((p) => patternNames(p).includes(name))) return n;
+    return undefined;
+  })();
+  // A parameter nobody assigns to, or an import.
+  if (fn) return !referencesTo(fn.body, name).some((r) => r.parent?.type === 'AssignmentExpression' && r.parent.left === r);
+  return ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.specifiers.some((sp) => sp.local.name === name));
 }
 
 function freshErrorName(body: Node): string {
@@ -2343,7 +2628,7 @@ function indentUnit(ctx: TsRuleContext, base: string): string {
   return m && m[1].length <= 8 ? m[1] : '  ';
 }
 
-function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signals: SignalParam[], onAbort: 'throw' | 'return' = 'throw'): Fix[] {
+function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signals: SignalParam[], guarded: Node, types: LazyTypes, onAbort: 'throw' | 'return' = 'throw'): Fix[] {
   const edits: TextEdit[] = [];
   let errName: string;
   if (clause.param?.type === 'Identifier') errName = clause.param.name;
@@ -2353,7 +2638,7 @@ function catchClauseFix(ctx: TsRuleContext, clause: TSESTree.CatchClause, signal
     // `catch {` becomes `catch (e) {`.
     edits.push({ range: ctx.lines.range(clause.range[0] + 'catch'.length, clause.body.range[0]), newText: ` (${errName}) ` });
   }
-  const stmt = `if (${abortCheck(ctx, signals, errName)}) ${onAbort === 'throw' ? `throw ${errName}` : 'return'};`;
+  const stmt = `if (${abortCheck(ctx, signals, errName, guarded, types)}) ${onAbort === 'throw' ? `throw ${errName}` : 'return'};`;
   edits.push(insertAtBlockStart(ctx, clause.body, stmt));
   return [{ title: onAbort === 'throw' ? 'Re-throw the abort' : 'Ignore the abort', safe: false, edits }];
 }
@@ -2404,6 +2689,8 @@ function catchHandlerFix(
   ctx: TsRuleContext,
   handler: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression,
   signals: SignalParam[],
+  guarded: Node,
+  types: LazyTypes,
   onAbort: 'throw' | 'return' = 'throw',
 ): Fix[] {
   const edits: TextEdit[] = [];
@@ -2420,7 +2707,7 @@ function catchHandlerFix(
     edits.push({ range: ctx.lines.range(start, start + m[0].length), newText: `(${errName})` });
   }
   // A fire-and-forget chain has nobody to re-throw to (that would be an unhandled rejection): it stops quietly.
-  const stmt = `if (${abortCheck(ctx, signals, errName)}) ${onAbort === 'throw' ? `throw ${errName}` : 'return'};`;
+  const stmt = `if (${abortCheck(ctx, signals, errName, guarded, types)}) ${onAbort === 'throw' ? `throw ${errName}` : 'return'};`;
   if (handler.body.type === 'BlockStatement') {
     edits.push(insertAtBlockStart(ctx, handler.body, stmt));
   } else {

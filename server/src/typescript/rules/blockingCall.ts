@@ -47,6 +47,38 @@ const ONE_ARG_ONLY = new Set(['statSync', 'lstatSync']);
 
 const CHILD_PROCESS_SYNC = new Set(['execSync', 'execFileSync', 'spawnSync']);
 const CRYPTO_SYNC = new Set(['pbkdf2Sync', 'scryptSync', 'generateKeyPairSync', 'generatePrimeSync']);
+/** bcrypt's (and bcryptjs's) synchronous hashing, with the promise twin that takes the same two arguments. */
+const BCRYPT_TWINS: Readonly<Record<string, string>> = { hashSync: 'hash', compareSync: 'compare' };
+
+/**
+ * Deno's synchronous file-system functions, with the asynchronous twin that takes the same
+ * arguments and resolves to the same value (none for `readDirSync`, whose twin is an async iterable).
+ */
+const DENO_SYNC: Readonly<Record<string, string | undefined>> = {
+  readFileSync: 'readFile',
+  readTextFileSync: 'readTextFile',
+  writeFileSync: 'writeFile',
+  writeTextFileSync: 'writeTextFile',
+  statSync: 'stat',
+  lstatSync: 'lstat',
+  mkdirSync: 'mkdir',
+  removeSync: 'remove',
+  renameSync: 'rename',
+  copyFileSync: 'copyFile',
+  truncateSync: 'truncate',
+  chmodSync: 'chmod',
+  chownSync: 'chown',
+  linkSync: 'link',
+  symlinkSync: 'symlink',
+  readLinkSync: 'readLink',
+  realPathSync: 'realPath',
+  makeTempDirSync: 'makeTempDir',
+  makeTempFileSync: 'makeTempFile',
+  utimeSync: 'utime',
+  openSync: 'open',
+  createSync: 'create',
+  readDirSync: undefined,
+};
 
 function isBlocking(m: ModuleMember): boolean {
   const name = m.path[m.path.length - 1];
@@ -65,6 +97,9 @@ function isBlocking(m: ModuleMember): boolean {
       return m.path.length === 1 && name.endsWith('Sync');
     case 'crypto':
       return m.path.length === 1 && CRYPTO_SYNC.has(name);
+    case 'bcrypt':
+    case 'bcryptjs':
+      return m.path.length === 1 && Object.hasOwn(BCRYPT_TWINS, name);
     default:
       return false;
   }
@@ -216,6 +251,24 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
       ctx.report({
         message: `Atomics.wait() blocks the thread inside ${contextName(context)}: use 'await Atomics.waitAsync(...).value' instead`,
         range: ctx.rangeOf(node),
+      });
+      return;
+    }
+    // `Deno.readFileSync(path)`: Deno's synchronous file system blocks its event loop as Node's does.
+    if (node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Deno'
+      && node.callee.property.type === 'Identifier' && Object.hasOwn(DENO_SYNC, node.callee.property.name) && ctx.imports.isGlobalReference(node.callee.object)) {
+      const context = asyncContext(ctx, node);
+      if (!context) return;
+      const name = node.callee.property.name;
+      const twin = DENO_SYNC[name];
+      const { fn } = context;
+      const inPlace = fn.async && enclosingFunction(node) === fn && node.range[0] >= fn.body.range[0] && !node.typeArguments;
+      ctx.report({
+        message: `Deno.${name}() blocks the event loop inside ${contextName(context)}${twin ? `: use 'await Deno.${twin}(...)'` : ''}`,
+        range: ctx.rangeOf(node),
+        fix: twin && inPlace
+          ? { title: `Use the asynchronous API: await Deno.${twin}(...)`, safe: true, edits: [{ range: ctx.rangeOf(node), newText: awaitText(node, `Deno.${twin}${ctx.text.slice(node.callee.range[1], node.range[1])}`) }] }
+          : undefined,
       });
       return;
     }
@@ -378,6 +431,7 @@ function scopeOf(declaration: Node): Node | undefined {
 }
 
 function fixFor(ctx: TsRuleContext, call: TSESTree.CallExpression, member: ModuleMember): Fix | undefined {
+  if (member.module === 'bcrypt' || member.module === 'bcryptjs') return bcryptFix(ctx, call, member);
   if (member.module !== 'fs') return undefined;
   const name = member.path[0];
   const twin = FS_PROMISE_TWINS[name];
@@ -406,4 +460,19 @@ function fixFor(ctx: TsRuleContext, call: TSESTree.CallExpression, member: Modul
   }
   edits.unshift({ range: ctx.rangeOf(call), newText: awaitText(call, newCall) });
   return { title: `Use the promise API: await ${twin}(...)`, safe: true, edits };
+}
+
+/**
+ * `bcrypt.hashSync(pw, rounds)` → `await bcrypt.hash(pw, rounds)`, `compareSync(pw, hash)` →
+ * `await bcrypt.compare(pw, hash)`: without a callback the twin returns a promise of the same
+ * value. Only with both arguments, and through the module object (a named import would need a new one).
+ */
+function bcryptFix(ctx: TsRuleContext, call: TSESTree.CallExpression, member: ModuleMember): Fix | undefined {
+  const twin = BCRYPT_TWINS[member.path[0]];
+  const callee = call.callee;
+  if (!twin || member.binding === 'named' || call.typeArguments || callee.type !== 'MemberExpression' || callee.computed || callee.optional) return undefined;
+  if (call.arguments.length !== 2 || call.arguments.some((a) => a.type === 'SpreadElement')) return undefined;
+  const objectText = ctx.text.slice(callee.object.range[0], callee.object.range[1]);
+  const newCall = `${objectText}.${twin}${ctx.text.slice(callee.range[1], call.range[1])}`;
+  return { title: `Use the promise API: await ${objectText}.${twin}(...)`, safe: true, edits: [{ range: ctx.rangeOf(call), newText: awaitText(call, newCall) }] };
 }

@@ -88,6 +88,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()), handles);
     if (!floating) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
+    if (denoCronRegistration(ctx, floating)) return;
     // `runHooks().finally(() => process.exit(0))`: finally passes on what the promise does.
     const chained = unwrap(floating);
     if (chained.type === 'CallExpression' && isMethodCall(chained, 'finally') && nothingToWaitFor((unwrap(chained.callee) as TSESTree.MemberExpression).object, node)) return;
@@ -549,6 +550,18 @@ function runsUntilStopped(floating: Node, s: TypeServices | undefined): boolean 
     return false;
   };
   return body.statements.some(endless);
+}
+
+/**
+ * `Deno.cron(name, schedule, handler)` on the global `Deno`: its promise settles only when the job
+ * is stopped (awaiting it never goes on), and Deno logs what the handler throws; Deno's docs
+ * register jobs without `await`.
+ */
+function denoCronRegistration(ctx: TsRuleContext, floating: Node): boolean {
+  const call = unwrap(floating);
+  if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression' || call.callee.computed) return false;
+  const { object, property } = call.callee;
+  return object.type === 'Identifier' && object.name === 'Deno' && property.type === 'Identifier' && property.name === 'cron' && ctx.imports.isGlobalReference(object);
 }
 
 /** `setTimeout(...)`, `const t = setTimeout(...).unref()`, `timer = setInterval(...)`. */

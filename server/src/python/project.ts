@@ -483,11 +483,7 @@ function returnsChainOnSelf(fn: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!body || !body.text.includes('return')) return false;
   let any = false;
-  for (const r of body.descendantsOfType('return_statement')) {
-    if (!r) continue;
-    let owner: Node | null = r.parent;
-    while (owner && owner.type !== 'function_definition' && owner.type !== 'lambda' && owner.type !== 'class_definition') owner = owner.parent;
-    if (owner?.id !== fn.id) continue;
+  for (const r of ownNodesOfType(fn, body, 'return_statement')) {
     let root: Node | null | undefined = r.namedChildren[0];
     while (root && (root.type === 'call' || root.type === 'attribute')) {
       if (root.type === 'call' && root.childForFieldName('function')?.text === 'super') break;
@@ -503,13 +499,16 @@ function returnsChainOnSelf(fn: Node): boolean {
 /** Whether a function's own body (not nested functions, lambdas or classes) contains `yield`. */
 export function yieldsInOwnBody(fn: Node): boolean {
   const body = fn.childForFieldName('body');
-  if (!body) return false;
-  for (const y of body.descendantsOfType('yield')) {
-    let owner: Node | null = y?.parent ?? null;
+  return !!body && ownNodesOfType(fn, body, 'yield').length > 0;
+}
+
+/** The nodes of a type in a function's body that belong to it, not to a nested function, lambda or class. */
+function ownNodesOfType(fn: Node, body: Node, type: string): Node[] {
+  return body.descendantsOfType(type).filter((n): n is Node => {
+    let owner: Node | null = n?.parent ?? null;
     while (owner && owner.type !== 'function_definition' && owner.type !== 'lambda' && owner.type !== 'class_definition') owner = owner.parent;
-    if (owner?.id === fn.id) return true;
-  }
-  return false;
+    return owner?.id === fn.id;
+  });
 }
 
 function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, mayYield: boolean): FunctionSummary {
@@ -540,11 +539,7 @@ export function returnsNewTask(fn: Node): boolean {
   if (!body || !/create_task|ensure_future/.test(body.text)) return false;
   const isTaskCall = (n: Node | null | undefined): boolean => !!n && n.type === 'call' && TASK_CALL.test((n.childForFieldName('function')?.text ?? '').replace(/\s+/g, ''));
   let found = false;
-  for (const ret of body.descendantsOfType('return_statement')) {
-    if (!ret) continue;
-    let owner: Node | null = ret.parent;
-    while (owner && owner.type !== 'function_definition' && owner.type !== 'lambda' && owner.type !== 'class_definition') owner = owner.parent;
-    if (owner?.id !== fn.id) continue;
+  for (const ret of ownNodesOfType(fn, body, 'return_statement')) {
     const value = ret.namedChildren[0];
     if (!value) continue;
     if (isTaskCall(value)) {

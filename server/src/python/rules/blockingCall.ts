@@ -1083,6 +1083,7 @@ const FRAMEWORK_SYNC_METHODS = new Set([
 /** LlamaIndex's engines and retrievers (`query_engine.query(q)`): only on receivers named after them. */
 const LLAMA_INDEX_SYNC_METHODS = new Set(['query', 'chat', 'retrieve']);
 const LLAMA_INDEX_RECEIVER = /(engine|retriever|index)$/i;
+const LOCAL_RUNNABLE = /(prompt|template|parser|splitter)s?$/i;
 
 function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
   if (typeOf(fn) !== 'attribute' || !ctx.scope.isAsyncContext(call)) return false;
@@ -1091,6 +1092,8 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
   if (!receiver) return false;
   const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && /\bllama_index\b/.test(ctx.text) && LLAMA_INDEX_RECEIVER.test(/(\w+)\s*$/.exec(receiver.text)?.[1] ?? '');
   if (!FRAMEWORK_SYNC_METHODS.has(method) && !llama) return false;
+  // A prompt template, an output parser or a text splitter formats locally: no model, no store.
+  if (LOCAL_RUNNABLE.test(/(\w+)\s*$/.exec(receiver.text)?.[1] ?? '')) return false;
   // Awaited, or entered with `async with` (`async with client.stream(...)`): an async API.
   const parent = parentOf(call);
   if (parent?.type === 'await' || (parent?.type === 'with_item' && parent.parent?.parent?.child(0)?.type === 'async')) return false;

@@ -286,6 +286,12 @@ const PLAIN_COROUTINE_OPENERS = new Set([
  * many library calls give an object both awaitable and an async context manager
  * (`session.get()`, `pool.acquire()`, `aiofiles.open()`, aiosqlite's `db.execute()`).
  */
+/**
+ * The LLM SDKs' resource methods (`client.chat.completions.create(..., stream=True)`): plain
+ * coroutines that give the stream, neither async iterables nor async context managers themselves.
+ */
+const SDK_RESOURCE_COROUTINE = /^(openai|anthropic|groq)\.resources\./;
+
 function checkAsyncWithCoroutine(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
   if (!ctx.text.includes('async with')) return;
   for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
@@ -293,7 +299,7 @@ function checkAsyncWithCoroutine(ctx: PythonRuleContext, resolver: () => Awaitab
     for (const value of withItemValues(statement)) {
       if (value.type !== 'call') continue;
       const made = resolver().awaitableCall(value);
-      if (!made || made.generator || (made.library && !PLAIN_COROUTINE_OPENERS.has(made.name ?? ''))) continue;
+      if (!made || made.generator || (made.library && !PLAIN_COROUTINE_OPENERS.has(made.name ?? '') && !SDK_RESOURCE_COROUTINE.test(made.name ?? ''))) continue;
       ctx.report({
         message: `The coroutine from ${made.display}() is entered with 'async with', but a coroutine is no async context manager (TypeError): await it first — 'async with await ${made.display}(...)'`,
         range: ctx.rangeOf(value),
@@ -434,7 +440,7 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
     // Only the project's own coroutines, and the LLM SDKs' resource methods (`create(...,
     // stream=True)` is a coroutine that gives the stream): other library awaitables are often
     // async iterables too (asyncpg's cursor, an SDK's paginator).
-    const coroutineOnly = !awaitable.library || /^(openai|anthropic)\.resources\./.test(awaitable.name ?? '');
+    const coroutineOnly = !awaitable.library || SDK_RESOURCE_COROUTINE.test(awaitable.name ?? '');
     if (!awaitable.generator && coroutineOnly && !awaitable.mayBeFuture) {
       ctx.report({
         message: `${awaitable.display}() is a coroutine, not an async iterator: 'async for' over it raises TypeError; await it first ('async for x in await ${awaitable.display}(...)')`,

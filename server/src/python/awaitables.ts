@@ -38,6 +38,7 @@ import {
   type ClassSummary,
   type FunctionSummary,
   type ModuleSummary,
+  decoratorName,
   decoratorsKeepAsync,
   importBindings,
   isAsyncFunction,
@@ -442,7 +443,7 @@ export class AwaitableResolver {
     const b = found.bindings[0];
     if (b.kind === 'def' && b.node.type === 'function_definition') {
       const decorated = b.node.parent?.type === 'decorated_definition' ? b.node.parent : null;
-      return (decorated?.namedChildren ?? []).flatMap((d) => (d?.type === 'decorator' ? [decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''] : []));
+      return (decorated?.namedChildren ?? []).filter((d): d is Node => d?.type === 'decorator').map(decoratorName);
     }
     if (b.kind !== 'import') return undefined;
     const target = this.importedMember(expr, b.node);

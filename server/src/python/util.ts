@@ -402,9 +402,8 @@ export function eventLoopModule(ctx: PythonRuleContext, at: Node): { library: 'a
   const trio = importsFrom(ctx, 'trio');
   const library = importsFrom(ctx, 'asyncio') ? (trio && !anyio ? undefined : 'asyncio') : anyio ? 'anyio' : trio ? 'trio' : 'asyncio';
   if (!library) return null;
-  const alias = moduleAlias(ctx, library, at);
-  if (alias === null) return null;
-  return { library, name: alias ?? library, importEdits: alias === undefined ? [addImportEdit(ctx, `import ${library}`)] : [] };
+  const module = moduleAt(ctx, library, at);
+  return module && { library, ...module };
 }
 
 /**
@@ -412,9 +411,14 @@ export function eventLoopModule(ctx: PythonRuleContext, at: Node): { library: 'a
  * `asyncio` with the `import asyncio` edit to add. Null where `asyncio` means something else.
  */
 export function asyncioModule(ctx: PythonRuleContext, at: Node): { name: string; importEdits: TextEdit[] } | null {
-  const alias = moduleAlias(ctx, 'asyncio', at);
+  return moduleAt(ctx, 'asyncio', at);
+}
+
+/** How code at `at` names `module`: its alias, or the module's own name with the `import` to add; null where that name means something else. */
+export function moduleAt(ctx: PythonRuleContext, module: string, at: Node): { name: string; importEdits: TextEdit[] } | null {
+  const alias = moduleAlias(ctx, module, at);
   if (alias === null) return null;
-  return { name: alias ?? 'asyncio', importEdits: alias === undefined ? [addImportEdit(ctx, 'import asyncio')] : [] };
+  return { name: alias ?? module, importEdits: alias === undefined ? [addImportEdit(ctx, `import ${module}`)] : [] };
 }
 
 /**

@@ -346,3 +346,9 @@ export function isTestPath(filePath: string, byFolder = true): boolean {
   const normalized = filePath.split(path.sep).join('/');
   return /\.((e2e-)?(test|spec)|cy|e2e)\.[cm]?[jt]sx?$/i.test(normalized) || (byFolder && /(^|\/)(test|tests|__tests__|spec)\//.test(normalized));
 }
+
+/** The member of the global `Deno` a callee reads (`cron` of `Deno.cron`), if it reads one. */
+export function denoMember(ctx: TsRuleContext, callee: TSESTree.Node): string | undefined {
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier' || callee.object.name !== 'Deno' || callee.property.type !== 'Identifier') return undefined;
+  return ctx.imports.isGlobalReference(callee.object) ? callee.property.name : undefined;
+}

@@ -11,7 +11,7 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { addImportEdit, assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, moduleAlias, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -998,14 +998,20 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   if (!cls) return false;
   const owner = ctx.scope.enclosingFunction(call);
   const twin = `a${method}`;
-  const replaced = `${call.text.slice(0, attribute.startIndex - call.startIndex)}${twin}${call.text.slice(attribute.endIndex - call.startIndex)}`;
   ctx.report({
     message: `${fn.text.replace(/\s+/g, '')}() runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; await its async twin ${twin}() (or run the code through sync_to_async)`,
     range: ctx.rangeOf(call),
     anchors: [],
-    suggestions: canInsertAwait(ctx, call) ? [{ title: `Use await ...${twin}()`, safe: false, edits: awaitEdits(ctx, call, replaced) }] : undefined,
+    suggestions: asyncTwinSuggestion(ctx, call, attribute, twin),
   });
   return true;
+}
+
+/** `await x.aget(...)` for `x.get(...)`: the call with its method renamed to the `a`-prefixed twin, awaited (a suggestion). */
+function asyncTwinSuggestion(ctx: PythonRuleContext, call: Node, attribute: Node, twin: string): Fix[] | undefined {
+  if (!canInsertAwait(ctx, call)) return undefined;
+  const renamed = `${call.text.slice(0, attribute.startIndex - call.startIndex)}${twin}${call.text.slice(attribute.endIndex - call.startIndex)}`;
+  return [{ title: `Use await ...${twin}()`, safe: false, edits: awaitEdits(ctx, call, renamed) }];
 }
 
 /** Django's synchronous helpers that query the database (or the session store) at once. */
@@ -1042,9 +1048,9 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
   const method = field(fn, 'attribute')?.text ?? '';
   const receiver = field(fn, 'object');
   if (!receiver) return false;
+  const celeryTask = (expr: Node): boolean => !!resolver().decoratorsOf(expr)?.some((d) => CELERY_TASK.test(d));
   if (method === 'delay' || method === 'apply_async') {
-    const decorators = resolver().decoratorsOf(receiver);
-    if (!decorators?.some((d) => CELERY_TASK.test(d))) return false;
+    if (!celeryTask(receiver)) return false;
     ctx.report({
       message: `${fn.text.replace(/\s+/g, '')}() publishes the Celery task to the broker synchronously: it blocks the event loop ${where} (a slow or unreachable broker stalls every request); run it through asyncio.to_thread or sync_to_async`,
       range: ctx.rangeOf(call),
@@ -1064,7 +1070,7 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
     const r = maker && (maker.type === 'identifier' || maker.type === 'attribute') ? ctx.scope.resolve(maker) : undefined;
     const isResult =
       (r && r.via !== 'unbound' && /^celery\.(result\.)?AsyncResult$/.test(r.name)) ||
-      (maker?.type === 'attribute' && /^(delay|apply_async)$/.test(field(maker, 'attribute')?.text ?? '') && !!resolver().decoratorsOf(field(maker, 'object')!)?.some((d) => CELERY_TASK.test(d)));
+      (maker?.type === 'attribute' && /^(delay|apply_async)$/.test(field(maker, 'attribute')?.text ?? '') && celeryTask(field(maker, 'object')!));
     if (!isResult) return false;
     ctx.report({ message: `${fn.text.replace(/\s+/g, '')}() waits for a Celery task's result synchronously: it blocks the event loop ${where}`, range: ctx.rangeOf(call), anchors: [] });
     return true;
@@ -1087,13 +1093,16 @@ const LOCAL_RUNNABLE = /(prompt|template|parser|splitter)s?$/i;
 
 function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
   if (typeOf(fn) !== 'attribute' || !ctx.scope.isAsyncContext(call)) return false;
-  const method = field(fn, 'attribute')?.text ?? '';
+  const attribute = field(fn, 'attribute');
   const receiver = field(fn, 'object');
-  if (!receiver) return false;
-  const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && /\bllama_index\b/.test(ctx.text) && LLAMA_INDEX_RECEIVER.test(/(\w+)\s*$/.exec(receiver.text)?.[1] ?? '');
+  if (!attribute || !receiver) return false;
+  const method = attribute.text;
+  // The receiver's last name (`query_engine` of `self.query_engine`).
+  const named = /(\w+)\s*$/.exec(receiver.text)?.[1] ?? '';
+  const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && /\bllama_index\b/.test(ctx.text) && LLAMA_INDEX_RECEIVER.test(named);
   if (!FRAMEWORK_SYNC_METHODS.has(method) && !llama) return false;
   // A prompt template, an output parser or a text splitter formats locally: no model, no store.
-  if (LOCAL_RUNNABLE.test(/(\w+)\s*$/.exec(receiver.text)?.[1] ?? '')) return false;
+  if (LOCAL_RUNNABLE.test(named)) return false;
   // Awaited, or entered with `async with` (`async with client.stream(...)`): an async API.
   const parent = parentOf(call);
   if (parent?.type === 'await' || (parent?.type === 'with_item' && parent.parent?.parent?.child(0)?.type === 'async')) return false;
@@ -1104,9 +1113,7 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
     message: `${fn.text.replace(/\s+/g, '')}() calls the model or the store synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}'; await its async twin a${method}()`,
     range: ctx.rangeOf(call),
     anchors: [],
-    suggestions: canInsertAwait(ctx, call) && field(fn, 'attribute')
-      ? [{ title: `Use await ...a${method}()`, safe: false, edits: awaitEdits(ctx, call, `${call.text.slice(0, field(fn, 'attribute')!.startIndex - call.startIndex)}a${method}${call.text.slice(field(fn, 'attribute')!.endIndex - call.startIndex)}`) }]
-      : undefined,
+    suggestions: asyncTwinSuggestion(ctx, call, attribute, `a${method}`),
   });
   return true;
 }
@@ -1155,10 +1162,6 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
     const right = field(loop, 'right');
     if (right && loop.child(0)?.type !== 'async') report(right, loop);
   }
-  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const arg = callArguments(call)[0];
-    if (arg && arg.type !== 'keyword_argument' && builtinCalled(ctx, call, QUERY_RUNNERS)) report(arg, undefined);
-  }
   // `if not qs:` (or `bool(qs)`) runs the query to see whether it has rows; `qs[0]` runs it for one.
   const runs = (expr: Node, subject: string, twin: string): void => {
     if (!ctx.scope.isAsyncContext(expr) || !resolver().djangoQuerySet(expr)) return;
@@ -1179,7 +1182,9 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   }
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const arg = callArguments(call)[0];
-    if (arg && arg.type !== 'keyword_argument' && builtinCalled(ctx, call, TRUTH)) runs(arg, `Testing ${arg.text.replace(/\s+/g, '')} for truth`, "'await qs.aexists()' (Django 4.1+)");
+    if (!arg || arg.type === 'keyword_argument') continue;
+    if (builtinCalled(ctx, call, QUERY_RUNNERS)) report(arg, undefined);
+    else if (builtinCalled(ctx, call, TRUTH)) runs(arg, `Testing ${arg.text.replace(/\s+/g, '')} for truth`, "'await qs.aexists()' (Django 4.1+)");
   }
   for (const sub of nodesOfType(ctx.tree.rootNode, 'subscript')) {
     const index = sub.childForFieldName('subscript');
@@ -1314,10 +1319,10 @@ function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi):
   // trio's and anyio's `to_thread.run_sync(fn, *args)` pass no keyword arguments on to `fn`:
   // `functools.partial` binds them (evaluated here, as in the call it replaces).
   if (library !== 'asyncio' && args.namedChildren.some((a) => a?.type === 'keyword_argument' || a?.type === 'dictionary_splat')) {
-    const functools = moduleAlias(ctx, 'functools', call);
-    if (functools === null) return {};
-    if (functools === undefined) edits.push(addImportEdit(ctx, 'import functools'));
-    callText = `${toThread}(${functools ?? 'functools'}.partial(${fn.text}, ${inner}))`;
+    const functools = moduleAt(ctx, 'functools', call);
+    if (!functools) return {};
+    edits.push(...functools.importEdits);
+    callText = `${toThread}(${functools.name}.partial(${fn.text}, ${inner}))`;
   }
   return {
     suggestions: [

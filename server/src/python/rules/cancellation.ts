@@ -447,8 +447,10 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     let checkpoint: boolean | undefined;
     // In an `@asynccontextmanager`, the `async with` body's cancellation is thrown in at the `yield`.
     const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) || yieldsToWithBody(ctx, body, fn?.node) : false);
-    for (const clause of clauses) {
-      const by = caught(ctx, clause);
+    // What each clause catches, worked out once: later clauses look back at earlier ones.
+    const caughtBy = clauses.map((c) => caught(ctx, c));
+    for (const [index, clause] of clauses.entries()) {
+      const by = caughtBy[index];
       const { kind, label, mixed } = by;
       if (!kind) continue;
       const handler = clause.namedChildren.find((c) => c?.type === 'block') ?? null;
@@ -462,10 +464,7 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
       // An earlier `except CancelledError:` clause already takes cancellation (it is judged itself).
-      if ((kind !== 'cancelled' || mixed) && clauses.slice(0, clauses.indexOf(clause)).some((c) => {
-        const earlier = caught(ctx, c);
-        return earlier.kind === 'cancelled' && !earlier.mixed;
-      })) continue;
+      if ((kind !== 'cancelled' || mixed) && caughtBy.slice(0, index).some((earlier) => earlier.kind === 'cancelled' && !earlier.mixed)) continue;
       const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       // Some path raises: say which ones do not.
       const partial = statementsIn(handler, 'raise_statement').length > 0;
@@ -583,10 +582,10 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, lab
   const firstInHandler = stmts[0];
   const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
   const eol = ctx.lines.eol(clause.startPosition.row);
-  // A handler that cleans up (`await device.close()`): a clause in front would skip the clean-up
-  // on cancellation. Re-raise at its end instead, when the exception is a CancelledError.
   const at = { line: clause.startPosition.row, character: 0 };
   const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }, ...importEdits];
+  // A handler that cleans up (`await device.close()`): a clause in front would skip the clean-up
+  // on cancellation. Re-raise at its end instead, when the exception is a CancelledError.
   if (cleansUp(handler)) {
     const atEnd = reRaiseAtEnd(ctx, clause, handler, asyncio, star);
     if (atEnd) return { fix: { ...atEnd, edits: [...atEnd.edits, ...importEdits] } };

@@ -844,9 +844,8 @@ const CONSUMER_BASE = /(^|\.)\w*Consumer$/;
  * A method of a class-based view that serves a request (`async def get(self, request)` in a
  * `View`/`APIView` subclass), or of a Channels consumer that handles a message (`receive`).
  */
-function classHandlerKind(fnNode: Node, name: string): 'request' | 'message' | undefined {
-  const cls = fnNode.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent : fnNode.parent?.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent.parent : null;
-  const bases = (cls?.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
+function classHandlerKind(cls: Node, name: string): 'request' | 'message' | undefined {
+  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
   if (HTTP_VERB_METHODS.test(name) && bases.some((b) => VIEW_BASE.test(b))) return 'request';
   if (/^(receive|receive_json|websocket_receive)$/.test(name) && bases.some((b) => CONSUMER_BASE.test(b))) return 'message';
   return undefined;
@@ -902,7 +901,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       const onMessage =
         !ONCE_PER_CONNECTION.test(fn.name) &&
         applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => library.test(ctx.text) && decorator.test(e.text) && (!name || name.test(fn.name))));
-      const viewMethod = !isHandler && !isRegistered ? classHandlerKind(fn.node, fn.name) : undefined;
+      const viewMethod = !isHandler && !isRegistered && fn.parent?.kind === 'class' ? classHandlerKind(fn.parent.node, fn.name) : undefined;
       if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;

@@ -2134,19 +2134,11 @@ function flagStopsLoop(ctx: TsRuleContext, from: Node, guarded: Node, signals: S
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   const controllers = new Set<string>();
   let other = false;
-  visit(guarded, (n) => {
-    if (n.type !== 'CallExpression') return;
-    for (const arg of n.arguments) {
-      for (const v of signalValues(arg, names)) {
-        for (const src of signalSources(v).sources) {
-          if (ownRequestSignal(src, n, guarded, types)) continue;
-          const m = unwrap(src);
-          if (m.type === 'MemberExpression' && propName(m) === 'signal' && chainRoot(m.object)) controllers.add(normalized(ctx, m.object));
-          else other = true;
-        }
-      }
-    }
-  });
+  for (const src of handedSignalSources(guarded, names, types).sources) {
+    const m = unwrap(src);
+    if (m.type === 'MemberExpression' && propName(m) === 'signal' && chainRoot(m.object)) controllers.add(normalized(ctx, m.object));
+    else other = true;
+  }
   if (other || controllers.size === 0) return false;
   for (let n: Node | undefined = from.parent; n && !isFunction(n); n = n.parent) {
     if (!((n.type === 'WhileStatement' || n.type === 'DoWhileStatement' || n.type === 'ForStatement') && n.test)) continue;
@@ -2154,6 +2146,25 @@ function flagStopsLoop(ctx: TsRuleContext, from: Node, guarded: Node, signals: S
     if (flags.size > 0 && [...controllers].every((c) => abortsClearFlag(ctx, c, flags))) return true;
   }
   return false;
+}
+
+/**
+ * What can abort the signals that the calls in `guarded` hand over (see signalSources), the
+ * handler's own request signal left out; `timeout`: a deadline is among them.
+ */
+function handedSignalSources(guarded: Node, names: Set<string>, types: LazyTypes): { sources: Node[]; timeout: boolean } {
+  const out = { sources: [] as Node[], timeout: false };
+  visit(guarded, (n) => {
+    if (n.type !== 'CallExpression') return;
+    for (const arg of n.arguments) {
+      for (const v of signalValues(arg, names)) {
+        const found = signalSources(v);
+        out.timeout ||= found.timeout;
+        for (const src of found.sources) if (!ownRequestSignal(src, n, guarded, types)) out.sources.push(src);
+      }
+    }
+  });
+  return out;
 }
 
 /** The flags a loop condition goes on with, and the value that ends it: `running` → false, `!this.stopped` → true (also in `a && b`). */
@@ -2544,24 +2555,14 @@ function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string,
     const expr = s.kind === 'signal' ? `${s.name}${s.optional ? '?.' : '.'}aborted` : `${s.name}${s.optional ? '?.' : '.'}${s.key ?? 'signal'}?.aborted`;
     return expr;
   }
-  const names = new Set(['signal']);
   const sources = new Map<string, Node>();
-  let timeout = false;
   let unstable = false;
-  visit(guarded, (n) => {
-    if (n.type !== 'CallExpression') return;
-    for (const arg of n.arguments) {
-      for (const v of signalValues(arg, names)) {
-        const found = signalSources(v);
-        timeout ||= found.timeout;
-        for (const src of found.sources) {
-          if (ownRequestSignal(src, n, guarded, types)) continue;
-          if (stableSignal(ctx, src)) sources.set(normalized(ctx, src), src);
-          else unstable = true;
-        }
-      }
-    }
-  });
+  const handed = handedSignalSources(guarded, new Set(['signal']), types);
+  for (const src of handed.sources) {
+    if (stableSignal(ctx, src)) sources.set(normalized(ctx, src), src);
+    else unstable = true;
+  }
+  const timeout = handed.timeout;
   if (!unstable && sources.size > 0 && sources.size <= 2) return [...sources.keys()].map((t) => `${t}.aborted`).join(' || ');
   const name = isTsFile(ctx.filePath) ? `(${errName} as Error).name` : `${errName}?.name`;
   return timeout ? `${name} === 'AbortError'` : `${name} === 'AbortError' || ${name} === 'TimeoutError'`;

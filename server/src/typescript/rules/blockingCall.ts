@@ -10,7 +10,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { normalizeModule, type ModuleMember } from '../imports';
-import { awaitText, enclosingFunction, functionDisplayName, insertImportEdit, isFunction, patternNames, visit, type FunctionNode } from '../util';
+import { awaitText, denoMember, enclosingFunction, functionDisplayName, insertImportEdit, isFunction, patternNames, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -227,6 +227,14 @@ function hasAwait(node: TSESTree.Node): boolean {
   return found;
 }
 
+/**
+ * Whether `await` may be written at `node` in `fn`: directly inside an async function (not in
+ * its callbacks or executors), and not in a parameter's default value.
+ */
+function awaitAllowedAt(node: Node, fn: FunctionNode): boolean {
+  return fn.async && enclosingFunction(node) === fn && node.range[0] >= fn.body.range[0];
+}
+
 export function checkTsBlockingCalls(ctx: TsRuleContext): void {
   let aliases: LocalAliases | undefined;
   visit(ctx.ast, (node) => {
@@ -255,14 +263,14 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
       return;
     }
     // `Deno.readFileSync(path)`: Deno's synchronous file system blocks its event loop as Node's does.
-    if (node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Deno'
-      && node.callee.property.type === 'Identifier' && Object.hasOwn(DENO_SYNC, node.callee.property.name) && ctx.imports.isGlobalReference(node.callee.object)) {
+    const deno = denoMember(ctx, node.callee);
+    if (deno !== undefined && Object.hasOwn(DENO_SYNC, deno)) {
       const context = asyncContext(ctx, node);
       if (!context) return;
-      const name = node.callee.property.name;
+      const name = deno;
       const twin = DENO_SYNC[name];
       const { fn } = context;
-      const inPlace = fn.async && enclosingFunction(node) === fn && node.range[0] >= fn.body.range[0] && !node.typeArguments;
+      const inPlace = awaitAllowedAt(node, fn) && !node.typeArguments;
       ctx.report({
         message: `Deno.${name}() blocks the event loop inside ${contextName(context)}${twin ? `: use 'await Deno.${twin}(...)'` : ''}`,
         range: ctx.rangeOf(node),
@@ -292,9 +300,7 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
       message: `${shown} blocks the event loop inside ${contextName(context)}`,
       range: ctx.rangeOf(node),
       anchors: ['n/no-sync'],
-      // `await` is only valid directly inside an async function (not in its callbacks or executors).
-      // Not in a parameter's default value: `await` is not allowed there.
-      fix: fixable && fn.async && enclosingFunction(node) === fn && node.range[0] >= fn.body.range[0] ? fixFor(ctx, node, member) : undefined,
+      fix: fixable && awaitAllowedAt(node, fn) ? fixFor(ctx, node, member) : undefined,
     });
   });
 }

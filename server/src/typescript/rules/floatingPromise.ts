@@ -9,7 +9,7 @@ import type { TsRuleContext } from '../context';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
-import { awaitText, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
+import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 
 type Node = TSESTree.Node;
@@ -49,6 +49,11 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     return nodePromiseApi(ctx, node.callee) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
+  /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */
+  const arrayOfPromises = (node: Node): boolean => {
+    const s = types();
+    return isUntypedAsyncMap(node, s) || (s !== undefined && isPromiseArray(s, node));
+  };
 
   /**
    * A call that makes no promise to wait for here (an alias, a sync-mode or callback-style call,
@@ -100,7 +105,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const expr = node.expression;
     const exprText = ctx.text.slice(expr.range[0], expr.range[1]);
     const s = types();
-    const isArray = expr.type === 'ArrayExpression' || isUntypedAsyncMap(floating, s) || (s !== undefined && isPromiseArray(s, floating));
+    const isArray = expr.type === 'ArrayExpression' || arrayOfPromises(floating);
     // `await` where the statement's value is the promise (`store?.persist()`, `cached ? render() :
     // refresh()`, `ready && save()`): awaiting a value that is not a promise changes nothing. It is
     // a suggestion, not a safe fix, where the code shows it leaves the promise running on purpose.
@@ -158,7 +163,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       range: ctx.rangeOf(v.init),
       // No ESLint rule reports this shape.
       anchors: [],
-      fix: awaitInitFix(ctx, v, isUntypedAsyncMap(v.init, types()) || (!!types() && isPromiseArray(types()!, v.init))),
+      fix: awaitInitFix(ctx, v, arrayOfPromises(v.init)),
     });
   }
 }
@@ -559,9 +564,7 @@ function runsUntilStopped(floating: Node, s: TypeServices | undefined): boolean 
  */
 function denoCronRegistration(ctx: TsRuleContext, floating: Node): boolean {
   const call = unwrap(floating);
-  if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression' || call.callee.computed) return false;
-  const { object, property } = call.callee;
-  return object.type === 'Identifier' && object.name === 'Deno' && property.type === 'Identifier' && property.name === 'cron' && ctx.imports.isGlobalReference(object);
+  return call.type === 'CallExpression' && denoMember(ctx, call.callee) === 'cron';
 }
 
 /** `setTimeout(...)`, `const t = setTimeout(...).unref()`, `timer = setInterval(...)`. */

@@ -17,9 +17,8 @@ import { bigFile, generateCorpus } from './corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { createEngine } = require(path.join(root, 'out/server/src/analyzer.js'));
-const { ConfigResolver } = require(path.join(root, 'out/server/src/engine/config.js'));
-const { walkFiles } = require(path.join(root, 'out/server/src/engine/walker.js'));
+// The shipped CLI bundle, in-process (as the CLI and the language server run it).
+const { createEngine, ConfigResolver, walkFiles } = require(path.join(root, 'server/out/cli.js'));
 const rpc = require('vscode-languageserver-protocol/node');
 
 const USAGE = `usage: node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]

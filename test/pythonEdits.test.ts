@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { Tree } from 'web-tree-sitter';
+import type { SyntaxTree } from '../server/src/python/syntax';
 import type { Engine } from '../server/src/engine/engine';
 import { PythonFrontEnd } from '../server/src/python/parser';
 import { allRulesConfig, fixturesDir, incrementalAndFresh, testEngine } from './helpers/engine';
@@ -248,22 +248,17 @@ describe('python analyses of successive versions of a file', () => {
 });
 
 /** Every node of a tree: type, offsets and rows/columns, in document order. */
-function nodesOf(tree: Tree): string[] {
+function nodesOf(tree: SyntaxTree): string[] {
   const out: string[] = [];
-  const cursor = tree.walk();
-  for (;;) {
-    // Read from the cursor itself: making a node object per step doubles the walk's time.
-    const start = cursor.startPosition;
-    const end = cursor.endPosition;
-    out.push(`${cursor.nodeType} ${cursor.startIndex}-${cursor.endIndex} ${start.row}:${start.column}-${end.row}:${end.column}`);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        cursor.delete();
-        return out;
-      }
-    }
+  const stack = [tree.rootNode];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const start = n.startPosition;
+    const end = n.endPosition;
+    out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${start.row}:${start.column}-${end.row}:${end.column}`);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
   }
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../server/src/python/syntax';
 import { PythonFrontEnd } from '../server/src/python/parser';
 import type { PythonRuleContext } from '../server/src/python/context';
 

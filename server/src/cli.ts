@@ -23,6 +23,9 @@ import type { Finding, Rule, Severity } from './engine/types';
 import { walkFiles, type SkippedPath } from './engine/walker';
 import { allRules } from './rules';
 
+/** The engine behind `check`, for programs that run it in-process (the benchmark measures this bundle). */
+export { ConfigResolver, createEngine, walkFiles };
+
 const HELP = `Usage: asyncsense <command> [options]
 
 Commands:

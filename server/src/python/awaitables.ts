@@ -7,7 +7,7 @@
  * Every answer errs on the side of "unknown": a call is only said to be awaitable when the
  * callee is resolved with certainty.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';

@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import type { LineIndex } from '../engine/text';
 import type { Range, RuleContextBase } from '../engine/types';
 import type { PythonProjectIndex } from './project';

@@ -7,7 +7,7 @@
  * Only annotations are read, never the values assigned: `handlers: list[Handler] = []` holds
  * handlers whatever is appended later. Unions count only when every member makes a coroutine.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import { subscriptParts } from './project';
 
 /** How a container is read: indexed (`x[k]`, `x.get(k)`), iterated, iterated through `.values()`, or unpacked. */

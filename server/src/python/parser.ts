@@ -4,14 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Edit, Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { PythonRuleContext } from './context';
 import { PythonProjectIndex } from './project';
 import { PythonScope } from './scope';
-import { forgetTree, nodesOfType } from './util';
+import { type SyntaxNode as Node, SyntaxTree, cursorExports } from './syntax';
+import { nodesOfType } from './util';
 
 /** Longest a single parse may take. */
 export const PARSE_BUDGET_MS = 8000;
@@ -20,6 +21,18 @@ function locate(file: string, packagePath: string): string {
   const bundled = path.join(__dirname, 'wasm', file);
   if (fs.existsSync(bundled)) return bundled;
   return require.resolve(packagePath);
+}
+
+/**
+ * The options given to web-tree-sitter's `Parser.init`, which its WebAssembly module fills with
+ * its exports (see SyntaxTree.copy). The module is made once per process, by the first init: one
+ * object for every front end.
+ */
+const WASM_MODULE = { locateFile: () => locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm') };
+
+/** The raw cursor functions SyntaxTree.copy uses, once a front end is initialised (for tests). */
+export function rawCursorExports(): ReturnType<typeof cursorExports> {
+  return cursorExports(WASM_MODULE);
 }
 
 export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
@@ -31,12 +44,13 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
 
   init(): Promise<void> {
     this.ready ??= (async () => {
-      await Parser.init({ locateFile: () => locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm') });
+      await Parser.init(WASM_MODULE);
       const grammar = await Language.load(locate('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
       const parser = new Parser();
       parser.setLanguage(grammar);
       this.parser = parser;
-      this.projectIndex = new PythonProjectIndex((text) => this.parseTree(text));
+      // A module read for its summary is often analysed next (or was just before): one tree.
+      this.projectIndex = new PythonProjectIndex((filePath, text) => this.syntaxTree(filePath, text));
     })();
     return this.ready;
   }
@@ -59,6 +73,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
   private readonly lastTrees = new Map<string, { text: string; tree: Tree }>();
 
   private forgetTree(filePath: string): void {
+    this.lastCopies.delete(filePath);
     const last = this.lastTrees.get(filePath);
     if (!last) return;
     last.tree.delete();
@@ -81,6 +96,14 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     return tree;
   }
 
+  private rawCursor: ReturnType<typeof cursorExports> | undefined;
+
+  /** The JavaScript copy of a tree the rules read. */
+  private copy(tree: Tree, text: string): SyntaxTree {
+    this.rawCursor ??= cursorExports(WASM_MODULE);
+    return SyntaxTree.copy(tree, text, this.rawCursor);
+  }
+
   parseTree(text: string, previous?: Tree): Tree {
     if (!this.parser) throw new Error('PythonFrontEnd.init() was not awaited');
     // A time budget: some inputs (thousands of consecutive comment lines) make the grammar's
@@ -94,8 +117,58 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     return tree;
   }
 
+  /**
+   * The last syntax tree of each recently analysed file: the next version of the file re-parses
+   * only the top-level statements an edit touched (see SyntaxTree.splice), and the same version
+   * is not parsed again.
+   */
+  private readonly lastCopies = new Map<string, SyntaxTree>();
+
+  /** The trees of the analyses under way: not to be spliced into another version. */
+  private readonly inUse = new Map<SyntaxTree, number>();
+
+  private syntaxTree(filePath: string, text: string): SyntaxTree {
+    const last = this.lastCopies.get(filePath);
+    if (last && last.text !== text && this.inUse.has(last)) {
+      // Another version of a file under analysis (its text on disk, read for a summary).
+      const parsed = this.parseTree(text);
+      try {
+        return this.copy(parsed, text);
+      } finally {
+        parsed.delete();
+      }
+    }
+    this.lastCopies.delete(filePath);
+    let tree = last?.text === text ? last : undefined;
+    if (!tree && last) {
+      this.rawCursor ??= cursorExports(WASM_MODULE);
+      tree = SyntaxTree.splice(last, text, (region) => this.tryParse(region), this.rawCursor);
+    }
+    if (!tree) {
+      const parsed = this.parseIncrementally(filePath, text);
+      try {
+        tree = this.copy(parsed, text);
+      } finally {
+        parsed.delete();
+      }
+    }
+    this.lastCopies.set(filePath, tree);
+    if (this.lastCopies.size > MAX_KEPT_TREES) this.lastCopies.delete(this.lastCopies.keys().next().value!);
+    return tree;
+  }
+
+  private tryParse(text: string): Tree | undefined {
+    try {
+      return this.parseTree(text);
+    } catch (e) {
+      if (e instanceof SkipFileError) return undefined;
+      throw e;
+    }
+  }
+
   parse(filePath: string, text: string): ParsedFile<PythonRuleContext> {
-    const tree = this.parseIncrementally(filePath, text);
+    const tree = this.syntaxTree(filePath, text);
+    this.inUse.set(tree, (this.inUse.get(tree) ?? 0) + 1);
     const lines = new LineIndex(text);
     let scope: PythonScope | undefined;
     const project = this.project;
@@ -128,8 +201,9 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
         rangeOf,
       }),
       dispose: () => {
-        forgetTree(tree);
-        tree.delete();
+        const uses = this.inUse.get(tree) ?? 0;
+        if (uses > 1) this.inUse.set(tree, uses - 1);
+        else this.inUse.delete(tree);
       },
     };
   }

@@ -9,9 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeclaredTypes } from './declared';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import { digest } from '../engine/text';
-import { forgetTree, nodesOfType } from './util';
+import { nodesOfType } from './util';
 
 export interface FunctionSummary {
   name: string;
@@ -164,7 +164,7 @@ export class PythonProjectIndex {
   /** Folder listings for module lookups; forgotten with the resolutions. */
   private readonly listings = new Map<string, Set<string> | null>();
 
-  constructor(private readonly parse: (text: string) => Tree) {}
+  constructor(private readonly parse: (filePath: string, text: string) => Tree) {}
 
   /**
    * Starts a pass: the analysis of one file. Module files are looked up on disk once per pass,
@@ -238,18 +238,13 @@ export class PythonProjectIndex {
     }
     let tree: Tree;
     try {
-      tree = this.parse(text);
+      tree = this.parse(abs, text);
     } catch {
       return undefined; // e.g. over the parse time budget: the module stays unknown
     }
-    try {
-      const summary = summarizeModule(abs, tree.rootNode);
-      this.cache.set(abs, { key, summary });
-      return summary;
-    } finally {
-      forgetTree(tree);
-      tree.delete();
-    }
+    const summary = summarizeModule(abs, tree.rootNode);
+    this.cache.set(abs, { key, summary });
+    return summary;
   }
 
   /**
@@ -274,9 +269,8 @@ export class PythonProjectIndex {
     }
     const routes: Route[] = [];
     if (ROUTE_HINT.test(text) && text.indexOf('\u0000') === -1) {
-      let tree: Tree | undefined;
       try {
-        tree = this.parse(text);
+        const tree = this.parse(abs, text);
         const imports = new Map<string, ImportBinding>();
         for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
           if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
@@ -297,11 +291,6 @@ export class PythonProjectIndex {
         }
       } catch {
         // unparsable: no routes known
-      } finally {
-        if (tree) {
-          forgetTree(tree);
-          tree.delete();
-        }
       }
     }
     this.routes.set(abs, { key, routes });

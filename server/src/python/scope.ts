@@ -4,7 +4,7 @@
  * (function scopes enclose nested functions, class bodies do not; comprehensions and lambdas
  * have their own scopes). Built in one iterative pass over the tree, shared by every rule.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import { importBindings } from './project';
 import { field, nodesOfType, textOf, typeOf } from './util';
 

@@ -2,7 +2,7 @@
  * What makes a task, for the rules about tasks (dangling-task, cancelled-task-not-awaited,
  * swallowed-cancellation): the factories, event loops, and the calls and names that hold a new task.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { LOOP_GETTERS } from './knowledge/awaitables';
 import { assignedValue, calleeName } from './util';

@@ -1,5 +1,5 @@
 /** Small helpers shared by Python rules: iterative tree walks and common edits. */
-import type { Language, Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import type { TextEdit } from '../engine/types';
 import type { PythonRuleContext } from './context';
 
@@ -100,154 +100,41 @@ export function assignedValue(target: Node): Node | null {
   return a?.type === 'assignment' && a.childForFieldName('left')?.id === target.id ? a.childForFieldName('right') : null;
 }
 
-/** Every node of a given type (or types), in document order, without recursion. */
-export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
-  const wanted = typeof types === 'string' ? [types] : types;
-  // Rules of one file ask for the same lists (every call, every try...): cache them per tree.
-  let perTree = searchCache.get(root.tree);
-  if (!perTree) searchCache.set(root.tree, (perTree = { prefetch: undefined, lists: new Map() }));
-  const key = `${root.id}:${wanted.join(',')}`;
-  let hit = perTree.lists.get(key);
-  if (!hit) {
-    if (root.parent === null && wanted.every((t) => ROOT_PREFETCH.has(t))) {
-      // The rules' whole-file queries: one walk of the tree for all of them (each walk inside
-      // the WASM module costs about as much as the next, whatever it collects).
-      const all = (perTree.prefetch ??= namedOfTypes(root, [...ROOT_PREFETCH]));
-      if (wanted.length === 1) hit = all.byType.get(wanted[0]) ?? [];
-      else {
-        const set = new Set(wanted);
-        hit = all.nodes.filter((_, i) => set.has(all.types[i]));
-      }
-    } else hit = namedOfTypes(root, wanted).nodes;
-    perTree.lists.set(key, hit);
-  }
-  return hit;
-}
-
-interface TypedNodes {
-  /** In document order. */
-  nodes: Node[];
-  /** The type of each node (nodes[i].type, read once: each read crosses into the WASM module). */
-  types: string[];
-  byType: Map<string, Node[]>;
-}
-
 /**
- * descendantsOfType runs inside the WASM module: fast and stack-safe. Keywords share their node's
- * type name (`yield`, `await`): named nodes only, told apart by their symbol.
+ * Every named node of a given type (or types) below `root`, in document order. Searches of the
+ * whole file read the tree's index of node types; do not modify the list.
  */
-function namedOfTypes(root: Node, types: readonly string[]): TypedNodes {
-  const language = root.tree.language;
-  const out: TypedNodes = { nodes: [], types: [], byType: new Map() };
-  const knownTypes = memoOf(root.tree).types;
-  for (const n of root.descendantsOfType(types as string[])) {
-    if (!n) continue;
-    const symbol = n.typeId;
-    if (!symbolIsNamed(language, symbol)) continue;
-    const type = language.types[symbol] || 'ERROR';
-    out.nodes.push(n);
-    out.types.push(type);
-    knownTypes.set(n.id, type);
-    let list = out.byType.get(type);
-    if (!list) out.byType.set(type, (list = []));
-    list.push(n);
-  }
-  return out;
+export function nodesOfType(root: Node, types: string | readonly string[]): readonly Node[] {
+  if (root === root.tree.rootNode) return root.tree.namedNodesOfTypes(types);
+  return root.descendantsOfType(types).filter((n) => n.isNamed);
 }
 
-const namedSymbols = new WeakMap<Language, Map<number, boolean>>();
+/** Drops what was memoised about a tree's nodes (nothing is, now: kept for the callers). */
+export function forgetTree(_tree: Tree): void {}
 
-function symbolIsNamed(language: Language, symbol: number): boolean {
-  let known = namedSymbols.get(language);
-  if (!known) namedSymbols.set(language, (known = new Map()));
-  let named = known.get(symbol);
-  if (named === undefined) known.set(symbol, (named = language.nodeTypeIsNamed(symbol)));
-  return named;
-}
-
-const searchCache = new WeakMap<Tree, { prefetch: TypedNodes | undefined; lists: Map<string, Node[]> }>();
-/** Node types the rules and the scope builder ask for across the whole file. */
-const ROOT_PREFETCH: ReadonlySet<string> = new Set([
-  'comment', 'call', 'function_definition', 'lambda', 'class_definition', 'list_comprehension', 'set_comprehension',
-  'dictionary_comprehension', 'generator_expression', 'import_statement', 'import_from_statement', 'global_statement',
-  'nonlocal_statement', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'named_expression',
-  'as_pattern', 'except_clause', 'if_statement', 'try_statement', 'with_statement', 'yield', 'decorator',
-  'while_statement', 'case_clause',
-]);
-
-/**
- * Node properties memoised per tree, by node id. Every read through the Node API crosses into
- * the WASM module (and a child or parent read builds a new Node object); the rules ask the same
- * questions about the same nodes (each looks at the callee of every call), so they share the
- * answers, and the nodes handed out, for as long as the tree lives.
- */
-interface TreeMemo {
-  /** One root Node, so that its children (cached by the Node object itself) are read once. */
-  root?: Node;
-  types: Map<number, string>;
-  texts: Map<number, string>;
-  parents: Map<number, Node | null>;
-  fields: Map<string, Map<number, Node | null>>;
-}
-
-const memos = new WeakMap<Tree, TreeMemo>();
-let lastTree: Tree | undefined;
-let lastMemo: TreeMemo | undefined;
-
-function memoOf(tree: Tree): TreeMemo {
-  if (tree === lastTree) return lastMemo!;
-  let memo = memos.get(tree);
-  if (!memo) memos.set(tree, (memo = { types: new Map(), texts: new Map(), parents: new Map(), fields: new Map() }));
-  lastTree = tree;
-  lastMemo = memo;
-  return memo;
-}
-
-/** Drops what was memoised about a tree's nodes (the tree is being deleted). */
-export function forgetTree(tree: Tree): void {
-  memos.delete(tree);
-  searchCache.delete(tree);
-  if (lastTree === tree) lastTree = lastMemo = undefined;
-}
-
-/** `tree.rootNode`, memoised. */
+/** `tree.rootNode`. */
 export function rootOf(tree: Tree): Node {
-  const memo = memoOf(tree);
-  return (memo.root ??= tree.rootNode);
+  return tree.rootNode;
 }
 
-/** `node.type`, memoised. */
+/** `node.type`. */
 export function typeOf(node: Node): string {
-  const types = memoOf(node.tree).types;
-  let type = types.get(node.id);
-  if (type === undefined) types.set(node.id, (type = node.type));
-  return type;
+  return node.type;
 }
 
-/** `node.text`, memoised. */
+/** `node.text`. */
 export function textOf(node: Node): string {
-  const texts = memoOf(node.tree).texts;
-  let text = texts.get(node.id);
-  if (text === undefined) texts.set(node.id, (text = node.text));
-  return text;
+  return node.text;
 }
 
-/** `node.parent`, memoised. */
+/** `node.parent`. */
 export function parentOf(node: Node): Node | null {
-  const parents = memoOf(node.tree).parents;
-  let parent = parents.get(node.id);
-  if (parent === undefined) parents.set(node.id, (parent = node.parent));
-  return parent;
+  return node.parent;
 }
 
-/** `node.childForFieldName(name)`, memoised. */
+/** `node.childForFieldName(name)`. */
 export function field(node: Node, name: string): Node | null {
-  const fields = memoOf(node.tree).fields;
-  let byId = fields.get(name);
-  if (!byId) fields.set(name, (byId = new Map()));
-  let child = byId.get(node.id);
-  if (child === undefined) byId.set(node.id, (child = node.childForFieldName(name)));
-  return child;
+  return node.childForFieldName(name);
 }
 
 /** The context managers a `with` statement enters: each item's expression, without its `as` target. */

@@ -3,7 +3,7 @@
  * `async def`. Callees are resolved through imports, aliases and shadowing (PythonScope), so
  * `from time import sleep as nap; nap(1)` is found and a local `def sleep()` is not.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';

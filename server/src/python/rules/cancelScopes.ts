@@ -5,7 +5,7 @@
  * - yield-in-context-manager: `yield` inside `with`/`async with` (ASYNC119), a timeout or a
  *   TaskGroup (ASYNC101) in an async generator.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { assignedValue, callArguments, decoratedWith, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';

@@ -2,7 +2,7 @@
  * swallowed-cancellation: handlers and `finally` blocks in async code that stop a
  * `CancelledError` from propagating, so the task cannot be cancelled any more.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';

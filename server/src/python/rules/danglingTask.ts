@@ -2,7 +2,7 @@
  * dangling-task: `asyncio.create_task(...)` / `ensure_future(...)` / `loop.create_task(...)`
  * whose task is not kept anywhere.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';

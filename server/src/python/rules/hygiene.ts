@@ -2,7 +2,7 @@
  * Async hygiene checks for Python: an `async def` that never awaits (RUF029), busy-wait polling
  * loops (ASYNC110), and async functions that take their own `timeout` parameter (ASYNC109).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';

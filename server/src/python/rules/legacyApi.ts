@@ -2,7 +2,7 @@
  * legacy-event-loop-api: event-loop management and APIs that are deprecated, removed, or fail at
  * runtime in modern Python — and the modern form to use instead.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';

@@ -7,7 +7,7 @@
  * object or in a container, handed to another call, or entered as a context manager belongs to
  * someone else, and nothing is reported.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';

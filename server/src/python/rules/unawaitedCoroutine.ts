@@ -2,7 +2,7 @@
  * unawaited-coroutine: a call that creates a coroutine (or another awaitable that does nothing
  * until awaited) whose result is dropped.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';

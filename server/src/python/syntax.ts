@@ -1,0 +1,513 @@
+/**
+ * The Python syntax tree the rules read: a plain JavaScript copy of tree-sitter's tree, made
+ * once per parse.
+ *
+ * Every read through web-tree-sitter's Node API crosses into the WebAssembly module and makes a
+ * new Node object (a child, a parent, a field, a type): rules that ask many questions of many
+ * nodes spent most of their time there. The copy is read at JavaScript speed, its nodes are
+ * shared (a node's parent is the same object as the one its siblings point to), and each node
+ * type is indexed once for the whole-file searches the rules make.
+ *
+ * The members keep web-tree-sitter's names and meaning (`type`, `text`, `childForFieldName`,
+ * `namedChildren`, `descendantsOfType`, ...), so a rule reads it as it would read a Node.
+ */
+import type { Language, Tree } from 'web-tree-sitter';
+import { changedSpan } from '../engine/text';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+export class SyntaxNode {
+  /** Unique within the tree: its number in document (pre-)order. */
+  id: number;
+  /** The parent's children, `this` included, at `indexInParent`. */
+  parent: SyntaxNode | null;
+  indexInParent = 0;
+  /** Shared and empty until a first child is added (most nodes are leaves). Do not modify. */
+  children: SyntaxNode[] = NO_CHILDREN;
+  private named: SyntaxNode[] | undefined = undefined;
+  private error: boolean | undefined = undefined;
+  private cachedText: string | undefined = undefined;
+
+  constructor(
+    public tree: SyntaxTree,
+    id: number,
+    readonly typeId: number,
+    /** The field the parent holds this node under (0: none). */
+    readonly fieldId: number,
+    public startIndex: number,
+    public endIndex: number,
+    parent: SyntaxNode | null,
+    readonly isMissing: boolean,
+  ) {
+    this.id = id;
+    this.parent = parent;
+  }
+
+  get type(): string {
+    return this.tree.types[this.typeId] || 'ERROR';
+  }
+
+  get isNamed(): boolean {
+    return this.tree.isNamedSymbol(this.typeId);
+  }
+
+  get isError(): boolean {
+    return this.typeId === ERROR_SYMBOL;
+  }
+
+  /** Whether the node is, or holds, a syntax error or a missing token. */
+  get hasError(): boolean {
+    if (this.error === undefined) {
+      if (!this.tree.anyError) this.error = false;
+      else {
+        // Bottom-up over the subtree, without recursion.
+        const order: SyntaxNode[] = [];
+        const stack: SyntaxNode[] = [this];
+        while (stack.length) {
+          const n = stack.pop()!;
+          if (n.error !== undefined) continue;
+          order.push(n);
+          for (const c of n.children) stack.push(c);
+        }
+        for (let i = order.length - 1; i >= 0; i--) {
+          const n = order[i];
+          n.error = n.typeId === ERROR_SYMBOL || n.isMissing || n.children.some((c) => c.error);
+        }
+      }
+    }
+    return this.error!;
+  }
+
+  get text(): string {
+    return (this.cachedText ??= this.tree.text.slice(this.startIndex, this.endIndex));
+  }
+
+  get startPosition(): Point {
+    return this.tree.pointAt(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.tree.pointAt(this.endIndex);
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children[0] ?? null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+
+  get firstNamedChild(): SyntaxNode | null {
+    return this.namedChildren[0] ?? null;
+  }
+
+  get lastNamedChild(): SyntaxNode | null {
+    const named = this.namedChildren;
+    return named[named.length - 1] ?? null;
+  }
+
+  get nextSibling(): SyntaxNode | null {
+    return this.parent?.children[this.indexInParent + 1] ?? null;
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.parent?.children[this.indexInParent - 1] ?? null;
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    const siblings = this.parent?.children ?? [];
+    for (let i = this.indexInParent + 1; i < siblings.length; i++) if (siblings[i].isNamed) return siblings[i];
+    return null;
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    const siblings = this.parent?.children ?? [];
+    for (let i = this.indexInParent - 1; i >= 0; i--) if (siblings[i].isNamed) return siblings[i];
+    return null;
+  }
+
+  /** The first child held under the field `name`, as tree-sitter's `childForFieldName`. */
+  childForFieldName(name: string): SyntaxNode | null {
+    const id = this.tree.fieldId(name);
+    if (id === 0) return null;
+    for (const c of this.children) if (c.fieldId === id) return c;
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const id = this.tree.fieldId(name);
+    return id === 0 ? [] : this.children.filter((c) => c.fieldId === id);
+  }
+
+  /** The name of the field the `index`th child is held under, or null. */
+  fieldNameForChild(index: number): string | null {
+    const c = this.children[index];
+    return c && c.fieldId ? this.tree.fieldName(c.fieldId) : null;
+  }
+
+  /** The descendants (not the node itself) of the given types, named or not, in document order. */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    if (this === this.tree.rootNode && typeof types === 'string') return this.tree.nodesOfType(types).slice();
+    const wanted = typeof types === 'string' ? [types] : types;
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [];
+    for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]);
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (wanted.includes(n.type)) out.push(n);
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+    return out;
+  }
+
+  /** The smallest node that spans `[start, end]`. */
+  descendantForIndex(start: number, end = start): SyntaxNode {
+    let node: SyntaxNode = this;
+    for (;;) {
+      const next = node.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.startIndex < c.endIndex || start === end));
+      if (!next) return node;
+      node = next;
+    }
+  }
+
+  equals(other: SyntaxNode): boolean {
+    return this === other;
+  }
+
+  toString(): string {
+    return `(${this.type})`;
+  }
+}
+
+const ERROR_SYMBOL = 65535;
+const NO_CHILDREN: SyntaxNode[] = [];
+
+function adopt(parent: SyntaxNode, child: SyntaxNode): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else {
+    child.indexInParent = parent.children.length;
+    parent.children.push(child);
+  }
+}
+
+export class SyntaxTree {
+  rootNode!: SyntaxNode;
+  /** Node type names by symbol, as `language.types`. */
+  readonly types: readonly string[];
+  private readonly byType = new Map<string, SyntaxNode[]>();
+  private readonly fieldIds = new Map<string, number>();
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly language: Language,
+    /** Whether tree-sitter found a syntax error or left out a token anywhere. */
+    readonly anyError: boolean,
+  ) {
+    this.types = language.types;
+  }
+
+  /** Sets the root and indexes the nodes by type (`all` in document order, the root first). */
+  private finish(root: SyntaxNode, all: readonly SyntaxNode[]): this {
+    this.rootNode = root;
+    const types = this.types;
+    for (let i = 1; i < all.length; i++) {
+      const n = all[i];
+      const type = types[n.typeId] || 'ERROR';
+      const list = this.byType.get(type);
+      if (list) list.push(n);
+      else this.byType.set(type, [n]);
+    }
+    return this;
+  }
+
+  /** Every node of a type (named or not) below the root, in document order. Do not modify. */
+  nodesOfType(type: string): readonly SyntaxNode[] {
+    return this.byType.get(type) ?? EMPTY;
+  }
+
+  private readonly namedLists = new Map<string, readonly SyntaxNode[]>();
+
+  /**
+   * Every named node of the given types below the root, in document order (keywords share
+   * their node's type name: `yield`, `await`). Made once per tree. Do not modify.
+   */
+  namedNodesOfTypes(types: string | readonly string[]): readonly SyntaxNode[] {
+    const key = typeof types === 'string' ? types : types.join(',');
+    let list = this.namedLists.get(key);
+    if (!list) {
+      const named = (t: string) => {
+        const nodes = this.nodesOfType(t);
+        return nodes.every((n) => n.isNamed) ? nodes : nodes.filter((n) => n.isNamed);
+      };
+      // Node ids are numbered in document order.
+      list = typeof types === 'string' ? named(types) : types.length === 1 ? named(types[0]) : types.flatMap(named).sort((a, b) => a.id - b.id);
+      this.namedLists.set(key, list);
+    }
+    return list;
+  }
+
+  isNamedSymbol(symbol: number): boolean {
+    return symbol === ERROR_SYMBOL || namedSymbol(this.language, symbol);
+  }
+
+  fieldId(name: string): number {
+    let id = this.fieldIds.get(name);
+    if (id === undefined) this.fieldIds.set(name, (id = this.language.fieldIdForName(name) ?? 0));
+    return id;
+  }
+
+  fieldName(id: number): string | null {
+    return this.language.fieldNameForId(id);
+  }
+
+  /** The row and column (UTF-16 code units) of an offset: rows end at `\n`, as in tree-sitter. */
+  pointAt(index: number): Point {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - starts[lo] };
+  }
+
+  /** A copy of `tree` (parsed from `text`). The tree-sitter tree stays the caller's to delete. */
+  static copy(tree: Tree, text: string, raw: CursorExports | undefined): SyntaxTree {
+    const into = new SyntaxTree(text, tree.language, tree.rootNode.hasError);
+    const all: SyntaxNode[] = [];
+    const root = raw ? copyFast(tree, into, raw, 0, all) : copyPublic(tree, into, all);
+    return into.finish(root, all);
+  }
+
+  /**
+   * The tree of `text`, an edited version of `previous.text`, made by re-parsing only the
+   * top-level statements the edit touched and reusing the others' nodes: it is node for node the
+   * tree a parse of the whole text gives (a test compares the two on random edits). `previous`
+   * must not be used afterwards: its untouched statements now belong to the new tree.
+   *
+   * The statements re-parsed run from the last top-level statement starting at column 0 at or
+   * before the edit to the first one after it, so that the trailing comments of a block stay with
+   * it. Undefined (parse the whole text instead) when the previous tree or the re-parsed
+   * statements hold a syntax error, whose recovery can reach beyond them, or when the edit spans
+   * most of the file.
+   */
+  static splice(previous: SyntaxTree, text: string, parse: (text: string) => Tree | undefined, raw: CursorExports | undefined): SyntaxTree | undefined {
+    if (previous.anyError || !raw) return undefined;
+    const before = previous.text;
+    const { prefix, suffix } = changedSpan(before, text);
+    const oldEnd = before.length - suffix;
+    const delta = text.length - before.length;
+    const kids = previous.rootNode.children;
+    const boundary = (n: SyntaxNode): boolean => n.type !== 'comment' && (n.startIndex === 0 || before.charCodeAt(n.startIndex - 1) === 10);
+    let first = 0;
+    for (let k = 0; k < kids.length && kids[k].startIndex <= prefix; k++) if (boundary(kids[k])) first = k;
+    let last = kids.length;
+    for (let k = first + 1; k < kids.length; k++) {
+      if (kids[k].startIndex > oldEnd && boundary(kids[k])) {
+        last = k;
+        break;
+      }
+    }
+    const regionStart = first < kids.length && kids[first].startIndex <= prefix ? kids[first].startIndex : 0;
+    const regionEnd = last < kids.length ? kids[last].startIndex : before.length;
+    if (regionEnd - regionStart > before.length / 2) return undefined;
+    const region = parse(text.slice(regionStart, regionEnd + delta));
+    if (!region) return undefined;
+    const into = new SyntaxTree(text, previous.language, false);
+    let fresh: SyntaxNode;
+    try {
+      if (region.rootNode.hasError) return undefined;
+      fresh = copyFast(region, into, raw, regionStart, []);
+    } finally {
+      region.delete();
+    }
+    const children = [...kids.slice(0, first), ...fresh.children, ...kids.slice(last)];
+    if (children.length === 0) return undefined;
+    const old = previous.rootNode;
+    const root = new SyntaxNode(into, 0, old.typeId, 0, old.startIndex, last < kids.length ? old.endIndex + delta : fresh.endIndex, null, false);
+    root.children = children;
+    // Number the nodes in document order, hand them to the new tree, move those after the edit.
+    const all: SyntaxNode[] = [root];
+    const moved = new Set(kids.slice(last));
+    children.forEach((c, k) => {
+      c.parent = root;
+      c.indexInParent = k;
+      const shift = moved.has(c) ? delta : 0;
+      const stack = [c];
+      while (stack.length) {
+        const n = stack.pop()!;
+        n.id = all.length;
+        n.tree = into;
+        n.startIndex += shift;
+        n.endIndex += shift;
+        all.push(n);
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+      }
+    });
+    // The module starts at its first statement (or comment).
+    if (first === 0) root.startIndex = children[0].startIndex;
+    return into.finish(root, all);
+  }
+}
+
+const EMPTY: readonly SyntaxNode[] = Object.freeze([]);
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+const namedByLanguage = new WeakMap<Language, boolean[]>();
+
+function namedSymbol(language: Language, symbol: number): boolean {
+  let named = namedByLanguage.get(language);
+  if (!named) {
+    named = [];
+    for (let s = 0; s < language.types.length; s++) named.push(language.nodeTypeIsNamed(s));
+    namedByLanguage.set(language, named);
+  }
+  return named[symbol] ?? false;
+}
+
+/**
+ * The raw cursor functions of web-tree-sitter's WebAssembly module (the object handed to
+ * `Parser.init`, which the module fills with its exports). They read and move the cursor held
+ * in the module's transfer buffer, where the public TreeCursor puts it before each call: called
+ * directly, one after the other, they skip the copy in and out of that buffer that each public
+ * call makes (3× faster). When the module does not expose them, the public API is used.
+ */
+export interface CursorExports {
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+}
+
+const CURSOR_EXPORTS: readonly (keyof CursorExports)[] = [
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+];
+
+/** The module's cursor exports, if `module` (the object given to `Parser.init`) has them all. */
+export function cursorExports(module: object): CursorExports | undefined {
+  const m = module as Record<string, unknown>;
+  return CURSOR_EXPORTS.every((name) => typeof m[name] === 'function') ? (module as CursorExports) : undefined;
+}
+
+/** Copies `tree` into `into`, its offsets moved by `offset`; returns the root, fills `all` in document order. */
+function copyFast(tree: Tree, into: SyntaxTree, raw: CursorExports, offset: number, all: SyntaxNode[]): SyntaxNode {
+  const cursor = tree.walk();
+  try {
+    // A public read puts the cursor in the transfer buffer; the raw calls below move it there.
+    const rootType = cursor.nodeTypeId;
+    const address = (tree as unknown as { [0]: number })[0];
+    const first = raw._ts_tree_cursor_goto_first_child_wasm;
+    const next = raw._ts_tree_cursor_goto_next_sibling_wasm;
+    const up = raw._ts_tree_cursor_goto_parent_wasm;
+    const symbol = raw._ts_tree_cursor_current_node_type_id_wasm;
+    const field = raw._ts_tree_cursor_current_field_id_wasm;
+    const start = raw._ts_tree_cursor_start_index_wasm;
+    const end = raw._ts_tree_cursor_end_index_wasm;
+    const missing = raw._ts_tree_cursor_current_node_is_missing_wasm;
+    const make = (parent: SyntaxNode): SyntaxNode => {
+      const s = start(address);
+      const e = end(address);
+      const n = new SyntaxNode(into, all.length, symbol(address), field(address), s + offset, e + offset, parent, s === e && missing(address) === 1);
+      adopt(parent, n);
+      all.push(n);
+      return n;
+    };
+    const root = new SyntaxNode(into, all.length, rootType, 0, start(address) + offset, end(address) + offset, null, false);
+    all.push(root);
+    let current = root;
+    for (;;) {
+      if (first(address)) {
+        current = make(current);
+        continue;
+      }
+      for (;;) {
+        if (current === root) return root;
+        if (next(address)) {
+          current = make(current.parent!);
+          break;
+        }
+        up(address);
+        current = current.parent!;
+      }
+    }
+  } finally {
+    // The cursor is back on the root, where its own copy of the position says it is.
+    cursor.delete();
+  }
+}
+
+function copyPublic(tree: Tree, into: SyntaxTree, all: SyntaxNode[]): SyntaxNode {
+  const cursor = tree.walk();
+  try {
+    const make = (parent: SyntaxNode | null): SyntaxNode => {
+      const s = cursor.startIndex;
+      const e = cursor.endIndex;
+      const n = new SyntaxNode(into, all.length, cursor.nodeTypeId, parent ? cursor.currentFieldId : 0, s, e, parent, s === e && cursor.nodeIsMissing);
+      if (parent) adopt(parent, n);
+      all.push(n);
+      return n;
+    };
+    const root = make(null);
+    let current = root;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        current = make(current);
+        continue;
+      }
+      for (;;) {
+        if (current === root) return root;
+        if (cursor.gotoNextSibling()) {
+          current = make(current.parent!);
+          break;
+        }
+        cursor.gotoParent();
+        current = current.parent!;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}

@@ -125,9 +125,11 @@ describe('python syntax tree copy', () => {
     let spliced = 0;
     let runs = 0;
     fc.assert(
-      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (index, edits) => {
-        const text = texts[index];
-        const lines = text.split('\n');
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 4 }), (index, edits) => {
+        // The edits one after the other, each version spliced into the tree of the one before
+        // (as successive versions of an edited file are).
+        const lines = texts[index].split('\n');
+        let tree = copyOf(texts[index]);
         for (const e of edits) {
           if (lines.length === 0) break;
           const i = Math.min(lines.length - 1, Math.floor(e.at * lines.length));
@@ -142,17 +144,20 @@ describe('python syntax tree copy', () => {
           else if (e.kind === 'dedent') lines[i] = lines[i].trimStart();
           else if (e.kind === 'char') lines[i] = lines[i].replace(/[a-z]/, 'q');
           else if (i + 1 < lines.length) lines.splice(i, 2, lines[i] + lines[i + 1]);
-        }
-        const edited = lines.join('\n');
-        runs++;
-        const result = SyntaxTree.splice(copyOf(text), edited, (t) => frontEnd.parseTree(t), rawCursorExports());
-        if (!result) return;
-        spliced++;
-        assert.equal(result.text, edited);
-        assert.deepEqual(shape(result), shape(copyOf(edited)));
-        // The type index the rules search serves the spliced tree too.
-        for (const type of ['call', 'function_definition', 'comment', 'identifier']) {
-          assert.deepEqual(result.nodesOfType(type).map((n) => n.startIndex), copyOf(edited).nodesOfType(type).map((n) => n.startIndex));
+          const edited = lines.join('\n');
+          runs++;
+          const fresh = copyOf(edited);
+          const result = SyntaxTree.splice(tree, edited, (t) => frontEnd.parseTree(t), rawCursorExports());
+          tree = result ?? fresh;
+          if (!result) continue;
+          spliced++;
+          assert.equal(result.text, edited);
+          assert.deepEqual(shape(result), shape(fresh));
+          // The type index the rules search serves the spliced tree too.
+          for (const type of ['call', 'function_definition', 'comment', 'identifier', 'yield']) {
+            assert.deepEqual(result.nodesOfType(type).map((n) => n.startIndex), fresh.nodesOfType(type).map((n) => n.startIndex));
+          }
+          assert.deepEqual(result.namedNodesOfTypes(['call', 'await']).map((n) => n.id), fresh.namedNodesOfTypes(['call', 'await']).map((n) => n.id));
         }
       }),
       { seed: Number(process.env.SPLICE_SEED ?? 20261130), numRuns: Number(process.env.SPLICE_RUNS ?? 400) },

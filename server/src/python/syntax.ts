@@ -218,12 +218,16 @@ export class SyntaxTree {
   rootNode!: SyntaxNode;
   /** Node type names by symbol, as `language.types`. */
   readonly types: readonly string[];
-  private readonly byType = new Map<string, SyntaxNode[]>();
+  /** The nodes below the root by symbol (ERROR's last), in document order. */
+  private bySymbol: (SyntaxNode[] | undefined)[] = [];
+  /** How many nodes the tree has (the next id). */
+  private size = 0;
+  private readonly lists = new Map<string, readonly SyntaxNode[]>();
   private readonly fieldIds = new Map<string, number>();
   private lineStarts: number[] | undefined;
 
   constructor(
-    readonly text: string,
+    public text: string,
     readonly language: Language,
     /** Whether tree-sitter found a syntax error or left out a token anywhere. */
     readonly anyError: boolean,
@@ -231,26 +235,35 @@ export class SyntaxTree {
     this.types = language.types;
   }
 
+  /** The slot of a symbol in `bySymbol`. */
+  private slot(symbol: number): number {
+    return symbol === ERROR_SYMBOL ? this.types.length : symbol;
+  }
+
   /** Sets the root and indexes the nodes by type (`all` in document order, the root first). */
   private finish(root: SyntaxNode, all: readonly SyntaxNode[]): this {
     this.rootNode = root;
-    const types = this.types;
+    this.size = all.length;
+    const bySymbol = this.bySymbol;
     for (let i = 1; i < all.length; i++) {
       const n = all[i];
-      const type = types[n.typeId] || 'ERROR';
-      const list = this.byType.get(type);
+      const slot = this.slot(n.typeId);
+      const list = bySymbol[slot];
       if (list) list.push(n);
-      else this.byType.set(type, [n]);
+      else bySymbol[slot] = [n];
     }
     return this;
   }
 
   /** Every node of a type (named or not) below the root, in document order. Do not modify. */
   nodesOfType(type: string): readonly SyntaxNode[] {
-    return this.byType.get(type) ?? EMPTY;
+    const symbols = symbolsNamed(this.language).get(type);
+    if (!symbols) return EMPTY;
+    if (symbols.length === 1) return this.bySymbol[this.slot(symbols[0])] ?? EMPTY;
+    let list = this.lists.get(`*${type}`);
+    if (!list) this.lists.set(`*${type}`, (list = symbols.flatMap((s) => this.bySymbol[this.slot(s)] ?? []).sort((a, b) => a.id - b.id)));
+    return list;
   }
-
-  private readonly namedLists = new Map<string, readonly SyntaxNode[]>();
 
   /**
    * Every named node of the given types below the root, in document order (keywords share
@@ -258,7 +271,7 @@ export class SyntaxTree {
    */
   namedNodesOfTypes(types: string | readonly string[]): readonly SyntaxNode[] {
     const key = typeof types === 'string' ? types : types.join(',');
-    let list = this.namedLists.get(key);
+    let list = this.lists.get(key);
     if (!list) {
       const named = (t: string) => {
         const nodes = this.nodesOfType(t);
@@ -266,7 +279,7 @@ export class SyntaxTree {
       };
       // Node ids are numbered in document order.
       list = typeof types === 'string' ? named(types) : types.length === 1 ? named(types[0]) : types.flatMap(named).sort((a, b) => a.id - b.id);
-      this.namedLists.set(key, list);
+      this.lists.set(key, list);
     }
     return list;
   }
@@ -307,16 +320,17 @@ export class SyntaxTree {
   }
 
   /**
-   * The tree of `text`, an edited version of `previous.text`, made by re-parsing only the
-   * top-level statements the edit touched and reusing the others' nodes: it is node for node the
-   * tree a parse of the whole text gives (a test compares the two on random edits). `previous`
-   * must not be used afterwards: its untouched statements now belong to the new tree.
+   * `previous`, brought to `text` (an edited version of its text) by re-parsing only the
+   * top-level statements the edit touched: the nodes of the others are kept (those after the
+   * edit move by its length). The result is node for node the tree a parse of the whole text
+   * gives (a test compares the two on random edits). The tree is changed in place: whoever read
+   * the previous version must be done with it.
    *
    * The statements re-parsed run from the last top-level statement starting at column 0 at or
    * before the edit to the first one after it, so that the trailing comments of a block stay with
-   * it. Undefined (parse the whole text instead) when the previous tree or the re-parsed
-   * statements hold a syntax error, whose recovery can reach beyond them, or when the edit spans
-   * most of the file.
+   * it. Undefined, and `previous` unchanged (parse the whole text instead), when the previous
+   * tree or the re-parsed statements hold a syntax error, whose recovery can reach beyond them,
+   * or when the edit spans most of the file.
    */
   static splice(previous: SyntaxTree, text: string, parse: (text: string) => Tree | undefined, raw: CursorExports | undefined): SyntaxTree | undefined {
     if (previous.anyError || !raw) return undefined;
@@ -324,7 +338,8 @@ export class SyntaxTree {
     const { prefix, suffix } = changedSpan(before, text);
     const oldEnd = before.length - suffix;
     const delta = text.length - before.length;
-    const kids = previous.rootNode.children;
+    const old = previous.rootNode;
+    const kids = old.children;
     const boundary = (n: SyntaxNode): boolean => n.type !== 'comment' && (n.startIndex === 0 || before.charCodeAt(n.startIndex - 1) === 10);
     let first = 0;
     for (let k = 0; k < kids.length && kids[k].startIndex <= prefix; k++) if (boundary(kids[k])) first = k;
@@ -340,40 +355,61 @@ export class SyntaxTree {
     if (regionEnd - regionStart > before.length / 2) return undefined;
     const region = parse(text.slice(regionStart, regionEnd + delta));
     if (!region) return undefined;
-    const into = new SyntaxTree(text, previous.language, false);
     let fresh: SyntaxNode;
     try {
       if (region.rootNode.hasError) return undefined;
-      fresh = copyFast(region, into, raw, regionStart, []);
+      fresh = copyFast(region, previous, raw, regionStart, []);
     } finally {
       region.delete();
     }
     const children = [...kids.slice(0, first), ...fresh.children, ...kids.slice(last)];
     if (children.length === 0) return undefined;
-    const old = previous.rootNode;
-    const root = new SyntaxNode(into, 0, old.typeId, 0, old.startIndex, last < kids.length ? old.endIndex + delta : fresh.endIndex, null, false);
+    // From here on the tree changes. Nodes before the edit keep their ids (document order);
+    // the others are numbered after them.
+    const firstId = first < kids.length ? kids[first].id : previous.size;
+    for (const list of previous.bySymbol) {
+      if (!list || list.length === 0 || list[list.length - 1].id < firstId) continue;
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid].id < firstId) lo = mid + 1;
+        else hi = mid;
+      }
+      list.length = lo;
+    }
+    const root = new SyntaxNode(previous, 0, old.typeId, 0, old.startIndex, last < kids.length ? old.endIndex + delta : fresh.endIndex, null, false);
     root.children = children;
-    // Number the nodes in document order, hand them to the new tree, move those after the edit.
-    const all: SyntaxNode[] = [root];
-    const moved = new Set(kids.slice(last));
-    children.forEach((c, k) => {
+    const bySymbol = previous.bySymbol;
+    let id = firstId;
+    const movedFrom = first + fresh.children.length;
+    for (let k = 0; k < children.length; k++) {
+      const c = children[k];
       c.parent = root;
       c.indexInParent = k;
-      const shift = moved.has(c) ? delta : 0;
+      if (k < first) continue;
+      const shift = k >= movedFrom ? delta : 0;
       const stack = [c];
       while (stack.length) {
         const n = stack.pop()!;
-        n.id = all.length;
-        n.tree = into;
+        n.id = id++;
         n.startIndex += shift;
         n.endIndex += shift;
-        all.push(n);
+        const slot = previous.slot(n.typeId);
+        const list = bySymbol[slot];
+        if (list) list.push(n);
+        else bySymbol[slot] = [n];
         for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
       }
-    });
+    }
     // The module starts at its first statement (or comment).
     if (first === 0) root.startIndex = children[0].startIndex;
-    return into.finish(root, all);
+    previous.rootNode = root;
+    previous.text = text;
+    previous.size = id;
+    previous.lists.clear();
+    previous.lineStarts = undefined;
+    return previous;
   }
 }
 
@@ -383,6 +419,24 @@ function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+const symbolsByLanguage = new WeakMap<Language, Map<string, number[]>>();
+
+/** The symbols of each node type name (a keyword and a node may share one: `yield`). */
+function symbolsNamed(language: Language): Map<string, number[]> {
+  let map = symbolsByLanguage.get(language);
+  if (!map) {
+    map = new Map([['ERROR', [ERROR_SYMBOL]]]);
+    language.types.forEach((name, symbol) => {
+      if (!name) return;
+      const list = map!.get(name);
+      if (list) list.push(symbol);
+      else map!.set(name, [symbol]);
+    });
+    symbolsByLanguage.set(language, map);
+  }
+  return map;
 }
 
 const namedByLanguage = new WeakMap<Language, boolean[]>();

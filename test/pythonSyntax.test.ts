@@ -167,6 +167,37 @@ describe('python syntax tree copy', () => {
     if (process.env.SPLICE_RUNS) console.log(`spliced ${spliced} of ${runs}`);
   });
 
+  it('keeps to the tree of a whole parse while code is typed one character at a time', function () {
+    this.timeout(180_000);
+    const texts = pyTexts().filter((t) => parsed(t, (tree) => !tree.rootNode.hasError));
+    const snippets = ['x = foo(1, [2, 3], key={"a": (4,)})', 'async with session.get(url) as resp:', 'return await asyncio.gather(*tasks)', 's = "quoted # not a comment"', 'lambda: (yield)'];
+    let spliced = 0;
+    let steps = 0;
+    fc.assert(
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat({ max: snippets.length - 1 }), (index, at, which) => {
+        const lines = texts[index].split('\n');
+        const i = Math.min(lines.length - 1, Math.floor(at * lines.length));
+        const indent = /^\s*/.exec(lines[i])![0];
+        let tree = copyOf(texts[index]);
+        const snippet = snippets[which];
+        for (let n = 1; n <= snippet.length; n++) {
+          const edited = [...lines.slice(0, i), indent + snippet.slice(0, n), ...lines.slice(i)].join('\n');
+          steps++;
+          const fresh = copyOf(edited);
+          const result = SyntaxTree.splice(tree, edited, (t) => frontEnd.parseTree(t), rawCursorExports());
+          tree = result ?? fresh;
+          if (!result) continue;
+          spliced++;
+          assert.deepEqual(shape(result), shape(fresh), `typing ${JSON.stringify(snippet.slice(0, n))} at line ${i}`);
+        }
+      }),
+      { seed: Number(process.env.SPLICE_SEED ?? 20261130), numRuns: Number(process.env.SPLICE_RUNS ?? 60) },
+    );
+    if (process.env.SPLICE_RUNS) console.log(`spliced ${spliced} of ${steps}`);
+    // While the line is incomplete (an open bracket or string), the whole text is parsed.
+    assert.ok(spliced > steps / 4, `spliced ${spliced} of ${steps}`);
+  });
+
   it('reuses the nodes of the statements an edit did not touch', () => {
     const text = 'import asyncio\n\n\nasync def a():\n    await asyncio.sleep(1)\n\n\nasync def b():\n    return 2\n';
     const before = copyOf(text);

@@ -230,7 +230,7 @@ export class SyntaxTree {
     public text: string,
     readonly language: Language,
     /** Whether tree-sitter found a syntax error or left out a token anywhere. */
-    readonly anyError: boolean,
+    public anyError: boolean,
   ) {
     this.types = language.types;
   }
@@ -328,12 +328,12 @@ export class SyntaxTree {
    *
    * The statements re-parsed run from the last top-level statement starting at column 0 at or
    * before the edit to the first one after it, so that the trailing comments of a block stay with
-   * it. Undefined, and `previous` unchanged (parse the whole text instead), when the previous
-   * tree or the re-parsed statements hold a syntax error, whose recovery can reach beyond them,
-   * or when the edit spans most of the file.
+   * it. Undefined, and `previous` unchanged (parse the whole text instead), when the re-parsed
+   * statements hold a syntax error, whose recovery can reach beyond them, when the previous tree
+   * has one outside them, or when the edit spans most of the file.
    */
   static splice(previous: SyntaxTree, text: string, parse: (text: string) => Tree | undefined, raw: CursorExports | undefined): SyntaxTree | undefined {
-    if (previous.anyError || !raw) return undefined;
+    if (!raw) return undefined;
     const before = previous.text;
     const { prefix, suffix } = changedSpan(before, text);
     const oldEnd = before.length - suffix;
@@ -350,6 +350,9 @@ export class SyntaxTree {
         break;
       }
     }
+    // A syntax error the edit may be mending is fine inside the re-parsed statements; outside
+    // them it may have shaped how the rest was parsed.
+    if (previous.anyError && kids.some((k, i) => (i < first || i >= last) && k.hasError)) return undefined;
     const regionStart = first < kids.length && kids[first].startIndex <= prefix ? kids[first].startIndex : 0;
     const regionEnd = last < kids.length ? kids[last].startIndex : before.length;
     if (regionEnd - regionStart > before.length / 2) return undefined;
@@ -405,6 +408,7 @@ export class SyntaxTree {
     // The module starts at its first statement (or comment).
     if (first === 0) root.startIndex = children[0].startIndex;
     previous.rootNode = root;
+    previous.anyError = false;
     previous.text = text;
     previous.size = id;
     previous.lists.clear();

@@ -28,8 +28,9 @@ export class SyntaxNode {
   /** Shared and empty until a first child is added (most nodes are leaves). Do not modify. */
   children: SyntaxNode[] = NO_CHILDREN;
   private named: SyntaxNode[] | undefined = undefined;
-  private error: boolean | undefined = undefined;
   private cachedText: string | undefined = undefined;
+  /** MISSING, and what hasError found (once asked). */
+  private flags: number;
 
   constructor(
     public tree: SyntaxTree,
@@ -40,10 +41,16 @@ export class SyntaxNode {
     public startIndex: number,
     public endIndex: number,
     parent: SyntaxNode | null,
-    readonly isMissing: boolean,
+    isMissing: boolean,
   ) {
     this.id = id;
     this.parent = parent;
+    this.flags = isMissing ? MISSING : 0;
+  }
+
+  /** A token tree-sitter inserted to recover from a syntax error (zero-width). */
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
   }
 
   get type(): string {
@@ -60,25 +67,26 @@ export class SyntaxNode {
 
   /** Whether the node is, or holds, a syntax error or a missing token. */
   get hasError(): boolean {
-    if (this.error === undefined) {
-      if (!this.tree.anyError) this.error = false;
+    if ((this.flags & ERROR_KNOWN) === 0) {
+      if (!this.tree.anyError) this.flags |= ERROR_KNOWN;
       else {
         // Bottom-up over the subtree, without recursion.
         const order: SyntaxNode[] = [];
         const stack: SyntaxNode[] = [this];
         while (stack.length) {
           const n = stack.pop()!;
-          if (n.error !== undefined) continue;
+          if ((n.flags & ERROR_KNOWN) !== 0) continue;
           order.push(n);
           for (const c of n.children) stack.push(c);
         }
         for (let i = order.length - 1; i >= 0; i--) {
           const n = order[i];
-          n.error = n.typeId === ERROR_SYMBOL || n.isMissing || n.children.some((c) => c.error);
+          const error = n.typeId === ERROR_SYMBOL || (n.flags & MISSING) !== 0 || n.children.some((c) => (c.flags & HAS_ERROR) !== 0);
+          n.flags |= ERROR_KNOWN | (error ? HAS_ERROR : 0);
         }
       }
     }
-    return this.error!;
+    return (this.flags & HAS_ERROR) !== 0;
   }
 
   get text(): string {
@@ -204,6 +212,9 @@ export class SyntaxNode {
 }
 
 const ERROR_SYMBOL = 65535;
+const MISSING = 1;
+const ERROR_KNOWN = 2;
+const HAS_ERROR = 4;
 const NO_CHILDREN: SyntaxNode[] = [];
 
 function adopt(parent: SyntaxNode, child: SyntaxNode): void {
@@ -233,6 +244,7 @@ export class SyntaxTree {
     public anyError: boolean,
   ) {
     this.types = language.types;
+    this.namedTable = namedTableOf(language);
   }
 
   /** The slot of a symbol in `bySymbol`. */
@@ -284,8 +296,11 @@ export class SyntaxTree {
     return list;
   }
 
+  /** Whether each symbol names a named node (ERROR is one). */
+  private readonly namedTable: readonly boolean[];
+
   isNamedSymbol(symbol: number): boolean {
-    return symbol === ERROR_SYMBOL || namedSymbol(this.language, symbol);
+    return symbol === ERROR_SYMBOL || this.namedTable[symbol] === true;
   }
 
   fieldId(name: string): number {
@@ -445,14 +460,14 @@ function symbolsNamed(language: Language): Map<string, number[]> {
 
 const namedByLanguage = new WeakMap<Language, boolean[]>();
 
-function namedSymbol(language: Language, symbol: number): boolean {
+function namedTableOf(language: Language): boolean[] {
   let named = namedByLanguage.get(language);
   if (!named) {
     named = [];
     for (let s = 0; s < language.types.length; s++) named.push(language.nodeTypeIsNamed(s));
     namedByLanguage.set(language, named);
   }
-  return named[symbol] ?? false;
+  return named;
 }
 
 /**

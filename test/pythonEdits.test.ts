@@ -6,10 +6,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { SyntaxTree } from '../server/src/python/syntax';
 import type { Engine } from '../server/src/engine/engine';
 import { PythonFrontEnd } from '../server/src/python/parser';
 import { allRulesConfig, fixturesDir, incrementalAndFresh, testEngine } from './helpers/engine';
+import { shape } from './helpers/pythonTrees';
 import { tempDir } from './helpers/temp';
 
 let engine: Engine;
@@ -185,7 +185,7 @@ describe('python analyses of successive versions of a file', () => {
         const freshTree = frontEnd.parse(f, edited);
         frontEnd.updateFile(f, undefined);
         try {
-          assert.deepEqual(nodesOf(incrementalTree.makeContext(() => undefined).tree), nodesOf(freshTree.makeContext(() => undefined).tree));
+          assert.deepEqual(shape(incrementalTree.makeContext(() => undefined).tree), shape(freshTree.makeContext(() => undefined).tree));
         } finally {
           incrementalTree.dispose();
           freshTree.dispose();
@@ -248,19 +248,6 @@ describe('python analyses of successive versions of a file', () => {
 });
 
 /** Every node of a tree: type, offsets and rows/columns, in document order. */
-function nodesOf(tree: SyntaxTree): string[] {
-  const out: string[] = [];
-  const stack = [tree.rootNode];
-  while (stack.length) {
-    const n = stack.pop()!;
-    const start = n.startPosition;
-    const end = n.endPosition;
-    out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${start.row}:${start.column}-${end.row}:${end.column}`);
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
-  }
-  return out;
-}
-
 /**
  * Fixtures joined into one long file, up to a fixed size: long enough for edits many lines apart,
  * and not growing (nor slowing the test) with every fixture added.

@@ -11,6 +11,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { PythonFrontEnd, rawCursorExports } from '../server/src/python/parser';
 import { type SyntaxNode, SyntaxTree } from '../server/src/python/syntax';
 import { fixturesDir } from './helpers/engine';
+import { shape } from './helpers/pythonTrees';
 
 let frontEnd: PythonFrontEnd;
 
@@ -62,18 +63,21 @@ function differences(a: Node, b: SyntaxNode, fieldNames: readonly string[]): str
   return out;
 }
 
-/** The nodes of a copy in document order: type, range, positions, field, id. */
-function shape(tree: SyntaxTree): string[] {
-  const out: string[] = [];
-  const stack = [tree.rootNode];
-  while (stack.length) {
-    const n = stack.pop()!;
-    const s = n.startPosition;
-    const e = n.endPosition;
-    out.push(`${n.id} ${n.type} ${n.fieldId} ${n.startIndex}-${n.endIndex} ${s.row}:${s.column}-${e.row}:${e.column} ${n.isMissing} ${n.hasError} ${n.text.length}`);
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+/**
+ * `tree` spliced to `edited`, checked node for node (and through the type index the rules
+ * search) against a whole parse of `edited`; the whole parse when the splice declines.
+ */
+function spliceChecked(tree: SyntaxTree, edited: string, what: string): { tree: SyntaxTree; spliced: boolean } {
+  const fresh = copyOf(edited);
+  const result = SyntaxTree.splice(tree, edited, (t) => frontEnd.parseTree(t), rawCursorExports());
+  if (!result) return { tree: fresh, spliced: false };
+  assert.equal(result.text, edited);
+  assert.deepEqual(shape(result), shape(fresh), what);
+  for (const type of ['call', 'function_definition', 'comment', 'identifier', 'yield']) {
+    assert.deepEqual(result.nodesOfType(type).map((n) => n.startIndex), fresh.nodesOfType(type).map((n) => n.startIndex), what);
   }
-  return out;
+  assert.deepEqual(result.namedNodesOfTypes(['call', 'await']).map((n) => n.id), fresh.namedNodesOfTypes(['call', 'await']).map((n) => n.id), what);
+  return { tree: result, spliced: true };
 }
 
 function parsed<T>(text: string, use: (tree: Tree) => T): T {
@@ -144,20 +148,10 @@ describe('python syntax tree copy', () => {
           else if (e.kind === 'dedent') lines[i] = lines[i].trimStart();
           else if (e.kind === 'char') lines[i] = lines[i].replace(/[a-z]/, 'q');
           else if (i + 1 < lines.length) lines.splice(i, 2, lines[i] + lines[i + 1]);
-          const edited = lines.join('\n');
           runs++;
-          const fresh = copyOf(edited);
-          const result = SyntaxTree.splice(tree, edited, (t) => frontEnd.parseTree(t), rawCursorExports());
-          tree = result ?? fresh;
-          if (!result) continue;
-          spliced++;
-          assert.equal(result.text, edited);
-          assert.deepEqual(shape(result), shape(fresh));
-          // The type index the rules search serves the spliced tree too.
-          for (const type of ['call', 'function_definition', 'comment', 'identifier', 'yield']) {
-            assert.deepEqual(result.nodesOfType(type).map((n) => n.startIndex), fresh.nodesOfType(type).map((n) => n.startIndex));
-          }
-          assert.deepEqual(result.namedNodesOfTypes(['call', 'await']).map((n) => n.id), fresh.namedNodesOfTypes(['call', 'await']).map((n) => n.id));
+          const next = spliceChecked(tree, lines.join('\n'), '');
+          if (next.spliced) spliced++;
+          tree = next.tree;
         }
       }),
       { seed: Number(process.env.SPLICE_SEED ?? 20261130), numRuns: Number(process.env.SPLICE_RUNS ?? 400) },
@@ -183,12 +177,9 @@ describe('python syntax tree copy', () => {
         for (let n = 1; n <= snippet.length; n++) {
           const edited = [...lines.slice(0, i), indent + snippet.slice(0, n), ...lines.slice(i)].join('\n');
           steps++;
-          const fresh = copyOf(edited);
-          const result = SyntaxTree.splice(tree, edited, (t) => frontEnd.parseTree(t), rawCursorExports());
-          tree = result ?? fresh;
-          if (!result) continue;
-          spliced++;
-          assert.deepEqual(shape(result), shape(fresh), `typing ${JSON.stringify(snippet.slice(0, n))} at line ${i}`);
+          const next = spliceChecked(tree, edited, `typing ${JSON.stringify(snippet.slice(0, n))} at line ${i}`);
+          if (next.spliced) spliced++;
+          tree = next.tree;
         }
       }),
       { seed: Number(process.env.SPLICE_SEED ?? 20261130), numRuns: Number(process.env.SPLICE_RUNS ?? 60) },

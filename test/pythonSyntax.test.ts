@@ -107,6 +107,11 @@ describe('python syntax tree copy', () => {
         for (const raw of [rawCursorExports(), undefined]) {
           const copy = SyntaxTree.copy(tree, text, raw);
           assert.deepEqual(differences(tree.rootNode, copy.rootNode, fieldNames), [], text.slice(0, 80));
+          for (let at = 0; at < text.length; at += 7) {
+            const want = tree.rootNode.descendantForIndex(at);
+            const got = copy.rootNode.descendantForIndex(at);
+            assert.equal(`${got.type}@${got.startIndex}-${got.endIndex}`, `${want?.type}@${want?.startIndex}-${want?.endIndex}`, `descendantForIndex(${at})`);
+          }
           for (const types of [['call'], ['yield'], ['identifier', 'attribute'], ['ERROR']]) {
             const want = tree.rootNode.descendantsOfType(types).map((n) => `${n!.type}@${n!.startIndex}`);
             assert.deepEqual(copy.rootNode.descendantsOfType(types).map((n) => `${n.type}@${n.startIndex}`), want);

@@ -192,11 +192,11 @@ export class SyntaxNode {
     return out;
   }
 
-  /** The smallest node that spans `[start, end]`. */
+  /** The smallest node that spans `[start, end]`, as tree-sitter's: it must reach past `start`. */
   descendantForIndex(start: number, end = start): SyntaxNode {
     let node: SyntaxNode = this;
     for (;;) {
-      const next = node.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.startIndex < c.endIndex || start === end));
+      const next = node.children.find((c) => c.startIndex <= start && end <= c.endIndex && start < c.endIndex);
       if (!next) return node;
       node = next;
     }

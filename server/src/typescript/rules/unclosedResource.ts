@@ -355,6 +355,14 @@ function fateOf(
       lentAt = Math.min(lentAt ?? Infinity, parent.range[0]);
       continue;
     }
+    // `s3.send(new PutObjectCommand({ Bucket, Key, Body: body }))`, `new Upload({ params: { Body: stream } })`:
+    // a property of an object literal given to a call is handed on where that call is made.
+    const carrier = literalArgumentOf(id);
+    if (carrier && !insideNestedFunction(carrier, fn)) {
+      lent = true;
+      lentAt = Math.min(lentAt ?? Infinity, carrier.range[0]);
+      continue;
+    }
     // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
     return { fate: 'owned-elsewhere', activated };
   }
@@ -363,6 +371,26 @@ function fateOf(
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod, activatedAt };
+}
+
+/**
+ * The call or `new` that takes, as an argument, an object literal holding `id` as a property value
+ * (at any depth of nested literals: `{ params: { Body: id } }`).
+ */
+function literalArgumentOf(id: TSESTree.Identifier): TSESTree.CallExpression | TSESTree.NewExpression | undefined {
+  let n: Node = id;
+  let inLiteral = false;
+  for (let depth = 0; depth < 6; depth++) {
+    const p = n.parent;
+    if (p?.type === 'Property' && p.value === n && p.parent?.type === 'ObjectExpression') {
+      n = p.parent;
+      inLiteral = true;
+      continue;
+    }
+    if (inLiteral && (p?.type === 'CallExpression' || p?.type === 'NewExpression') && p.arguments.includes(n as TSESTree.CallExpressionArgument)) return p;
+    return undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { TypeServices } from '../project';
-import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, visit, type FunctionNode } from '../util';
+import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -766,40 +766,6 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
   if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
   return calledOnlyAtTopLevel(ctx, fn, depth);
-}
-
-/** Event types of serverless platforms (`aws-lambda`'s `SQSEvent`, `APIGatewayProxyEventV2`, `ScheduledEvent`). */
-const PLATFORM_EVENT_TYPE = /^(\w*Event(V\d)?|APIGateway\w*|ALB\w*|SQS\w*|SNS\w*|S3\w*|DynamoDB\w*|Kinesis\w*|EventBridge\w*|CloudWatch\w*|Cognito\w*|LambdaFunctionURL\w*)$/;
-
-/**
- * A module-level function exported as a serverless handler: its first parameter is the event
- * (`event`, or typed with a platform event type such as `SQSEvent`), and it takes at most the
- * event, the context and a callback. The platform calls it once per invocation, in a process
- * that lives on between invocations.
- */
-function platformHandler(fn: FunctionNode): boolean {
-  if (fn.params.length === 0 || fn.params.length > 3 || ownerFunction(fn) !== undefined) return false;
-  let decl: Node | undefined = fn.parent;
-  if (decl?.type === 'VariableDeclarator') decl = decl.parent?.parent;
-  const exported =
-    decl?.type === 'ExportNamedDeclaration' ||
-    decl?.type === 'ExportDefaultDeclaration' ||
-    // `exports.main = async (event) => ...`, `module.exports.run = ...`
-    (decl?.type === 'AssignmentExpression' && decl.left.type === 'MemberExpression' && exportsObject(decl.left.object));
-  if (!exported) return false;
-  const first = fn.params[0];
-  const name = first.type === 'Identifier' ? first.name : undefined;
-  const annotation = first.type === 'Identifier' || first.type === 'ObjectPattern' ? first.typeAnnotation?.typeAnnotation : undefined;
-  const typeName = annotation && typeRefName(annotation);
-  if (typeName) return PLATFORM_EVENT_TYPE.test(typeName) && !/^(Custom|Keyboard|Mouse|Pointer|Touch|Focus|Input|Drag|Wheel|Clipboard|Message|Progress|Storage|Submit|Change|UI|Transition|Animation|Error|Close)Event$/.test(typeName);
-  return !!name && /^_?(event|evt)$/.test(name);
-}
-
-/** `exports` or `module.exports`. */
-function exportsObject(node: Node): boolean {
-  const n = unwrap(node);
-  if (n.type === 'Identifier') return n.name === 'exports';
-  return n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && n.property.name === 'exports' && unwrap(n.object).type === 'Identifier' && (unwrap(n.object) as TSESTree.Identifier).name === 'module';
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;

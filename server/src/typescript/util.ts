@@ -210,12 +210,15 @@ const PLATFORM_EVENT_TYPE = /^(\w*Event(V\d)?|APIGateway\w*|ALB\w*|SQS\w*|SNS\w*
 export function platformHandler(fn: FunctionNode): boolean {
   if (fn.params.length === 0 || fn.params.length > 3 || enclosingFunction(fn) !== undefined) return false;
   let decl: Node | undefined = fn.parent;
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : decl?.type === 'VariableDeclarator' && decl.id.type === 'Identifier' ? decl.id : undefined;
   if (decl?.type === 'VariableDeclarator') decl = decl.parent?.parent;
   const exported =
     decl?.type === 'ExportNamedDeclaration' ||
     decl?.type === 'ExportDefaultDeclaration' ||
     // `exports.main = async (event) => ...`, `module.exports.run = ...`
-    (decl?.type === 'AssignmentExpression' && decl.left.type === 'MemberExpression' && exportsObject(decl.left.object));
+    (decl?.type === 'AssignmentExpression' && decl.left.type === 'MemberExpression' && exportsObject(decl.left.object)) ||
+    // `const main = async (event) => ...; export { main };`, `module.exports = { main }`, `exports.handler = main`
+    (decl?.type === 'Program' || decl?.type === 'VariableDeclaration' && decl.parent?.type === 'Program') && !!id && exportedByName(decl.type === 'Program' ? decl : decl.parent as TSESTree.Program, id.name);
   if (!exported) return false;
   const first = fn.params[0];
   const name = first.type === 'Identifier' ? first.name : undefined;
@@ -223,6 +226,20 @@ export function platformHandler(fn: FunctionNode): boolean {
   const typeName = annotation?.type === 'TSTypeReference' ? (annotation.typeName.type === 'Identifier' ? annotation.typeName.name : annotation.typeName.type === 'TSQualifiedName' ? annotation.typeName.right.name : undefined) : undefined;
   if (typeName) return PLATFORM_EVENT_TYPE.test(typeName) && !/^(Custom|Keyboard|Mouse|Pointer|Touch|Focus|Input|Drag|Wheel|Clipboard|Message|Progress|Storage|Submit|Change|UI|Transition|Animation|Error|Close)Event$/.test(typeName);
   return !!name && /^_?(event|evt)$/.test(name);
+}
+
+/** Whether the module exports its top-level `name` by an export list or an assignment to `exports`. */
+function exportedByName(program: TSESTree.Program, name: string): boolean {
+  for (const st of program.body) {
+    if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.source && st.specifiers.some((sp) => sp.local.type === 'Identifier' && sp.local.name === name)) return true;
+    if (st.type === 'ExportDefaultDeclaration' && st.declaration.type === 'Identifier' && st.declaration.name === name) return true;
+    if (st.type !== 'ExpressionStatement' || st.expression.type !== 'AssignmentExpression') continue;
+    const { left, right } = st.expression;
+    if (left.type !== 'MemberExpression') continue;
+    if (exportsObject(left.object) && right.type === 'Identifier' && right.name === name) return true;
+    if (exportsObject(left) && right.type === 'ObjectExpression' && right.properties.some((p) => p.type === 'Property' && p.value.type === 'Identifier' && p.value.name === name)) return true;
+  }
+  return false;
 }
 
 /** `exports` or `module.exports`. */

@@ -198,6 +198,56 @@ export function enclosingFunction(node: Node): FunctionNode | undefined {
   return undefined;
 }
 
+/** Event types of serverless platforms (`aws-lambda`'s `SQSEvent`, `APIGatewayProxyEventV2`, `ScheduledEvent`). */
+const PLATFORM_EVENT_TYPE = /^(\w*Event(V\d)?|APIGateway\w*|ALB\w*|SQS\w*|SNS\w*|S3\w*|DynamoDB\w*|Kinesis\w*|EventBridge\w*|CloudWatch\w*|Cognito\w*|LambdaFunctionURL\w*)$/;
+
+/**
+ * A module-level function exported as a serverless handler: its first parameter is the event
+ * (`event`, or typed with a platform event type such as `SQSEvent`), and it takes at most the
+ * event, the context and a callback. The platform calls it once per invocation, in a process
+ * that lives on between invocations.
+ */
+export function platformHandler(fn: FunctionNode): boolean {
+  if (fn.params.length === 0 || fn.params.length > 3 || enclosingFunction(fn) !== undefined) return false;
+  let decl: Node | undefined = fn.parent;
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : decl?.type === 'VariableDeclarator' && decl.id.type === 'Identifier' ? decl.id : undefined;
+  if (decl?.type === 'VariableDeclarator') decl = decl.parent?.parent;
+  const exported =
+    decl?.type === 'ExportNamedDeclaration' ||
+    decl?.type === 'ExportDefaultDeclaration' ||
+    // `exports.main = async (event) => ...`, `module.exports.run = ...`
+    (decl?.type === 'AssignmentExpression' && decl.left.type === 'MemberExpression' && exportsObject(decl.left.object)) ||
+    // `const main = async (event) => ...; export { main };`, `module.exports = { main }`, `exports.handler = main`
+    (decl?.type === 'Program' || decl?.type === 'VariableDeclaration' && decl.parent?.type === 'Program') && !!id && exportedByName(decl.type === 'Program' ? decl : decl.parent as TSESTree.Program, id.name);
+  if (!exported) return false;
+  const first = fn.params[0];
+  const name = first.type === 'Identifier' ? first.name : undefined;
+  const annotation = first.type === 'Identifier' || first.type === 'ObjectPattern' ? first.typeAnnotation?.typeAnnotation : undefined;
+  const typeName = annotation?.type === 'TSTypeReference' ? (annotation.typeName.type === 'Identifier' ? annotation.typeName.name : annotation.typeName.type === 'TSQualifiedName' ? annotation.typeName.right.name : undefined) : undefined;
+  if (typeName) return PLATFORM_EVENT_TYPE.test(typeName) && !/^(Custom|Keyboard|Mouse|Pointer|Touch|Focus|Input|Drag|Wheel|Clipboard|Message|Progress|Storage|Submit|Change|UI|Transition|Animation|Error|Close)Event$/.test(typeName);
+  return !!name && /^_?(event|evt)$/.test(name);
+}
+
+/** Whether the module exports its top-level `name` by an export list or an assignment to `exports`. */
+function exportedByName(program: TSESTree.Program, name: string): boolean {
+  for (const st of program.body) {
+    if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.source && st.specifiers.some((sp) => sp.local.type === 'Identifier' && sp.local.name === name)) return true;
+    if (st.type === 'ExportDefaultDeclaration' && st.declaration.type === 'Identifier' && st.declaration.name === name) return true;
+    if (st.type !== 'ExpressionStatement' || st.expression.type !== 'AssignmentExpression') continue;
+    const { left, right } = st.expression;
+    if (left.type !== 'MemberExpression') continue;
+    if (exportsObject(left.object) && right.type === 'Identifier' && right.name === name) return true;
+    if (exportsObject(left) && right.type === 'ObjectExpression' && right.properties.some((p) => p.type === 'Property' && p.value.type === 'Identifier' && p.value.name === name)) return true;
+  }
+  return false;
+}
+
+/** `exports` or `module.exports`. */
+function exportsObject(node: Node): boolean {
+  if (node.type === 'Identifier') return node.name === 'exports';
+  return node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'exports' && node.object.type === 'Identifier' && node.object.name === 'module';
+}
+
 /** `process.exit`, the function that ends the process. */
 function isProcessExit(node: Node): boolean {
   return node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'exit' && node.object.type === 'Identifier' && node.object.name === 'process';

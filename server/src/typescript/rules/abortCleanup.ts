@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { TypeServices } from '../project';
-import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, visit, type FunctionNode } from '../util';
+import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -681,6 +681,8 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
 /** Functions that usually run once per process: a listener or interval there is set-up, not a leak. */
 const ENTRY_POINTS =
   /^(start|startup|run|serve|listen|launch|boot)$|^(start|run|launch|boot)(Server|App|Application|Agent|Worker|Workers|Consumer|Consumers|Service|Services|Bot|Daemon|Scheduler|Poller|Watcher|Gateway|Cluster|Monitor|Process)$|^(main|init|initiali[sz]e|setup|setUp|bootstrap|install)([A-Z_$]|$)/;
+/** Start-up names with a qualifier: `startLagMonitor`, `runHealthServer`, `bootMetricsAgent`. */
+const QUALIFIED_ENTRY_POINTS = /^(start|run|launch|boot)[A-Z]\w*(Server|Monitor|Poller|Watcher|Scheduler|Daemon|Agent|Consumer|Consumers|Gateway|Cluster|Workers)$/;
 /** Base classes of per-request objects: a listener a stream adds to itself dies with it. */
 const STREAM_CLASSES = /^([\w$]+\.)?(Duplex|Readable|Writable|Transform|PassThrough|IncomingMessage|ServerResponse|ClientRequest)$/;
 const LONG_LIVED_GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'self', 'navigator']);
@@ -744,7 +746,14 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // `new ReadableStream({ async start(controller) { ... } })`: runs for every stream made; so does
   // a request handler (`initUpload(req, res)`), whatever it is called.
   if (webStreamSourceMethod(fn) || requestHandlerShape(fn)) return false;
+  // `export async function main(event, context)`: a serverless entry point the platform calls for
+  // every invocation (Serverless Framework and SST name them `main` or `run`); a script's own
+  // `main` is called once from the module's top level.
+  if (platformHandler(fn)) return calledOnlyAtTopLevel(ctx, fn, depth, true);
   if (ENTRY_POINTS.test(name)) return true;
+  // `startLagMonitor()`, `startMetricsServer(port)`: a qualified start-up name, taken as run once
+  // unless a call in this file says otherwise (one from a request handler or a loop).
+  if (QUALIFIED_ENTRY_POINTS.test(name)) return inFileCallsOnce(ctx, fn, depth);
   // A VS Code extension's `export async function activate(context)`: once per activation.
   if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
@@ -756,7 +765,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
   if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
-  return calledOnlyAtTopLevel(ctx, fn);
+  return calledOnlyAtTopLevel(ctx, fn, depth);
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
@@ -902,7 +911,7 @@ function localDeclarator(id: TSESTree.Identifier): TSESTree.VariableDeclarator |
 
 const COMMANDER_BUILDERS = new Set(['command', 'description', 'option', 'requiredOption', 'argument', 'arguments', 'alias', 'usage', 'name', 'version', 'addOption', 'addArgument', 'allowUnknownOption', 'summary', 'helpOption']);
 
-function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode): boolean {
+function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode, depth: number, exported = false): boolean {
   let id: TSESTree.Identifier | undefined;
   let declaration: Node | undefined;
   if (fn.type === 'FunctionDeclaration' && fn.id) {
@@ -912,19 +921,35 @@ function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode): boolean {
     id = fn.parent.id;
     declaration = fn.parent.parent;
   }
-  // Declared at the top of the module and not exported: every caller is in this file.
-  if (!id || declaration?.parent?.type !== 'Program') return false;
+  // Declared at the top of the module and not exported: every caller is in this file. An
+  // exported one (`exported`) is judged by the calls this file makes.
+  const where = declaration?.parent?.type === 'ExportNamedDeclaration' && exported ? declaration.parent.parent : declaration?.parent;
+  if (!id || where?.type !== 'Program') return false;
   const refs = referencesTo(ctx.ast, id.name).filter((r) => r !== id);
-  return (
-    refs.length > 0 &&
-    refs.every((r) => {
-      const call = r.parent;
-      if (call?.type !== 'CallExpression') return false;
-      // `program.command('deploy').action(deploy)`: handed to a start-up callback.
-      if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(call);
-      return call.callee === r && ownerFunction(call) === undefined && !insideLoop(call);
-    })
-  );
+  return refs.length > 0 && refs.every((r) => calledOnce(ctx, r, fn, depth));
+}
+
+/** Whether every call this file makes to the module-level `fn` (if it makes any) is made once. */
+function inFileCallsOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): boolean {
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : fn.parent?.type === 'VariableDeclarator' && fn.parent.init === fn && fn.parent.id.type === 'Identifier' ? fn.parent.id : undefined;
+  if (!id || ownerFunction(fn) !== undefined) return true;
+  return referencesTo(ctx.ast, id.name).every((r) => r === id || calledOnce(ctx, r, fn, depth) || r.parent?.type === 'ExportSpecifier');
+}
+
+/**
+ * Whether the use `r` of a function's name is a call made once: from the module's top level or
+ * from code that runs once (`main()` calling `startLagMonitor()`), outside loops and callbacks,
+ * or the function handed to a start-up callback (`program.command('deploy').action(deploy)`).
+ */
+function calledOnce(ctx: TsRuleContext, r: TSESTree.Identifier, fn: FunctionNode, depth: number): boolean {
+  const call = r.parent;
+  if (call?.type !== 'CallExpression') return false;
+  if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(call);
+  if (call.callee !== r || insideLoop(call)) return false;
+  const caller = ownerFunction(call);
+  if (caller === undefined) return true;
+  const logical = logicalFunction(caller);
+  return depth < 3 && !!logical && logical !== fn && runsOnce(ctx, logical, depth + 1);
 }
 
 /** A method of a class extending a stream (a per-request object). */

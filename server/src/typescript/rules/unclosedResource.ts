@@ -15,7 +15,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import type { ModuleMember } from '../imports';
 import { isPromiseLike, type TypeServices } from '../project';
-import { enclosingFunction, finallyTry, isFunction, isTestPath, jumpTarget, visit, type FunctionNode } from '../util';
+import { enclosingFunction, finallyTry, isFunction, isTestPath, jumpTarget, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -36,6 +36,12 @@ interface ResourceKind {
   handles?: readonly string[];
   /** Meant to be made once and shared: the message says so. */
   shared?: boolean;
+  /**
+   * Reported only where it is made per request or per message (a serverless handler, a route
+   * callback, a queue consumer's callback): a command line or a start-up function that makes one
+   * for the life of the process is fine.
+   */
+  perRequest?: boolean;
 }
 
 const FILE_HANDLE: ResourceKind = { what: 'file handle', close: ['close'], finallyCall: 'close', asyncClose: true };
@@ -66,6 +72,20 @@ const PRISMA_CLIENT: ResourceKind = { what: 'Prisma client', close: ['$disconnec
 const REDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'disconnect', 'close', 'destroy'], finallyCall: 'quit', asyncClose: true, activatedBy: ['connect'], shared: true };
 const IOREDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'disconnect'], finallyCall: 'quit', asyncClose: true, shared: true };
 
+// Messaging and cloud clients: each holds its own connections (an AWS SDK v3 client its HTTP
+// agent's sockets), and the platform keeps the process alive between invocations.
+const AWS_CLIENT: ResourceKind = { what: 'AWS SDK client', close: ['destroy'], finallyCall: 'destroy', activatedBy: ['send'], shared: true, perRequest: true };
+const AMQP_CONNECTION: ResourceKind = { what: 'AMQP connection', close: ['close'], finallyCall: 'close', asyncClose: true, handles: ['createChannel', 'createConfirmChannel'], shared: true, perRequest: true };
+const KAFKA_CLIENT: ResourceKind = { what: 'Kafka client', close: ['disconnect'], finallyCall: 'disconnect', asyncClose: true, activatedBy: ['connect'], shared: true, perRequest: true };
+const KAFKA_CLIENTS: Record<string, ResourceKind> = {
+  producer: { ...KAFKA_CLIENT, what: 'Kafka producer' },
+  consumer: { ...KAFKA_CLIENT, what: 'Kafka consumer' },
+  admin: { ...KAFKA_CLIENT, what: 'Kafka admin client' },
+};
+// A BullMQ / Bull / Bee-Queue queue or worker opens its redis connections when it is made.
+const JOB_QUEUE: ResourceKind = { what: 'job queue', close: ['close', 'disconnect'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
+const QUEUE_WORKER: ResourceKind = { ...JOB_QUEUE, what: 'queue worker' };
+
 function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.');
   switch (m.module) {
@@ -95,6 +115,8 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return undefined;
     case 'mongodb':
       return p === 'MongoClient.connect' ? MONGO_CONNECTED : undefined;
+    case 'amqplib':
+      return p === 'connect' || p === 'default.connect' ? AMQP_CONNECTION : undefined;
     case 'redis':
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
@@ -131,6 +153,10 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module === 'mongodb') return p === 'MongoClient' ? MONGO_NEW : undefined;
   if (m.module === '@prisma/client') return p === 'PrismaClient' ? PRISMA_CLIENT : undefined;
   if (m.module === 'ioredis') return p === 'default' || p === 'Redis' || p === '' ? IOREDIS_CLIENT : undefined;
+  // `new S3Client({})`, `new SQSClient({})`: the service clients of the AWS SDK v3.
+  if (m.module.startsWith('@aws-sdk/client-')) return /^\w+Client$/.test(p) ? AWS_CLIENT : undefined;
+  if (m.module === 'bullmq') return p === 'Queue' || p === 'FlowProducer' ? JOB_QUEUE : p === 'Worker' || p === 'QueueEvents' ? QUEUE_WORKER : undefined;
+  if (m.module === 'bull' || m.module === 'bee-queue') return p === 'default' || p === '' ? JOB_QUEUE : undefined;
   return undefined;
 }
 
@@ -173,11 +199,13 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (!kind) return undefined;
     if (kind === FILE_HANDLE && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
-    if ((kind === MONGO_CONNECTED || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
+    if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'createQueryRunner') return QUERY_RUNNER;
+  // `kafka.producer()`, `kafka.consumer({ groupId })`, `kafka.admin()` on a kafkajs `Kafka`.
+  if (!awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && /^(producer|consumer|admin)$/.test(callee.property.name) && kafkaInstance(ctx, callee.object)) return KAFKA_CLIENTS[callee.property.name];
   // `await pool.connect()` (pg) / `await pool.getConnection()` (mysql2): a client checked out of
   // a pool. The receiver's name says it is a pool; a connected `Client` is not a pool client.
   if (awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
@@ -191,6 +219,80 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
   return undefined;
+}
+
+/** Whether an expression is a kafkajs `Kafka` (by its type, or by the `new Kafka(...)` that makes it in this file). */
+function kafkaInstance(ctx: TsRuleContext, expr: Node): boolean {
+  const s = ctx.types();
+  const tsNode = s?.tsNodeFor(expr);
+  if (s && tsNode) {
+    const type = s.checker.getTypeAtLocation(tsNode);
+    if (!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return (type.getSymbol()?.getName() ?? type.aliasSymbol?.getName()) === 'Kafka';
+  }
+  let e = unwrap(expr);
+  if (e.type === 'Identifier') {
+    const name = e.name;
+    let init: Node | undefined;
+    visit(ctx.ast, (n) => {
+      if (!init && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init) init = n.init;
+    });
+    if (!init) return false;
+    e = unwrap(init);
+  }
+  if (e.type !== 'NewExpression') return false;
+  const m = ctx.imports.resolve(e.callee);
+  return m?.module === 'kafkajs' && m.path.join('.').replace(/^default\./, '') === 'Kafka';
+}
+
+const ROUTE_METHODS = /^(get|post|put|patch|delete|del|all|head|options)$/;
+
+/**
+ * Whether `fn` (or a function around it) runs once per request or message: an exported serverless
+ * handler, a request handler (`(req, res)`, `(request, reply)`, `(ctx, next)`, a callback given to
+ * `app.get('/path', ...)`), or a consumer's callback (amqplib's `channel.consume(q, cb)`, kafkajs's
+ * `eachMessage`, a BullMQ `Worker` or Bull `process` processor, sqs-consumer's `handleMessage`).
+ */
+function perRequest(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  for (let f: FunctionNode | undefined = fn; f; f = enclosingFunction(f)) {
+    if (platformHandler(f) || requestCallback(f) || messageCallback(ctx, f)) return true;
+  }
+  return false;
+}
+
+function paramName(fn: FunctionNode, i: number): string | undefined {
+  const p = fn.params[i];
+  return p?.type === 'Identifier' ? p.name : undefined;
+}
+
+function requestCallback(fn: FunctionNode): boolean {
+  const first = paramName(fn, 0);
+  const second = paramName(fn, 1);
+  if (first && /^(req|request)$/.test(first) && (fn.params.length === 1 || /^(res|response|reply|h|next|ctx|context|env)$/.test(second ?? ''))) return true;
+  if (first && /^(ctx|context)$/.test(first) && second === 'next') return true;
+  const call = fn.parent;
+  if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
+  const callee = call.callee;
+  const route = call.arguments[0];
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && ROUTE_METHODS.test(callee.property.name)
+    && (route?.type === 'Literal' && typeof route.value === 'string' || route?.type === 'TemplateLiteral');
+}
+
+function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  // `{ eachMessage: async ({ message }) => ... }`, `{ handleMessage: async (message) => ... }`
+  if (parent?.type === 'Property' && parent.value === fn && !parent.computed && parent.key.type === 'Identifier' && /^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$/.test(parent.key.name)) return true;
+  if ((parent?.type !== 'CallExpression' && parent?.type !== 'NewExpression') || !parent.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
+  const callee = unwrap(parent.callee);
+  if (parent.type === 'NewExpression') {
+    const m = ctx.imports.resolve(callee);
+    return m?.module === 'bullmq' && m.path.join('.').replace(/^default\./, '') === 'Worker';
+  }
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+  const method = callee.property.name;
+  if (method === 'consume') return true;
+  if (method === 'process') return paramName(fn, 0) === 'job';
+  const event = parent.arguments[0];
+  return (method === 'on' || method === 'once') && event?.type === 'Literal' && event.value === 'message';
 }
 
 type Fate = 'owned-elsewhere' | 'closed' | 'closed-on-success-path' | 'closed-on-error-only' | 'never-closed';
@@ -355,6 +457,14 @@ function fateOf(
       lentAt = Math.min(lentAt ?? Infinity, parent.range[0]);
       continue;
     }
+    // `s3.send(new PutObjectCommand({ Bucket, Key, Body: body }))`, `new Upload({ params: { Body: stream } })`:
+    // a property of an object literal given to a call is handed on where that call is made.
+    const carrier = literalArgumentOf(id);
+    if (carrier && !insideNestedFunction(carrier, fn)) {
+      lent = true;
+      lentAt = Math.min(lentAt ?? Infinity, carrier.range[0]);
+      continue;
+    }
     // Returned, yielded, passed, stored, aliased, captured into an object or array: owned elsewhere.
     return { fate: 'owned-elsewhere', activated };
   }
@@ -363,6 +473,26 @@ function fateOf(
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod, activatedAt };
+}
+
+/**
+ * The call or `new` that takes, as an argument, an object literal holding `id` as a property value
+ * (at any depth of nested literals: `{ params: { Body: id } }`).
+ */
+function literalArgumentOf(id: TSESTree.Identifier): TSESTree.CallExpression | TSESTree.NewExpression | undefined {
+  let n: Node = id;
+  let inLiteral = false;
+  for (let depth = 0; depth < 6; depth++) {
+    const p: Node | undefined = n.parent;
+    if (p?.type === 'Property' && p.value === n && p.parent?.type === 'ObjectExpression') {
+      n = p.parent;
+      inLiteral = true;
+      continue;
+    }
+    if (inLiteral && (p?.type === 'CallExpression' || p?.type === 'NewExpression') && p.arguments.includes(n as TSESTree.CallExpressionArgument)) return p;
+    return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -569,6 +699,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (!holder) return;
     const kind = acquired(ctx, holder.value, isTestFile);
     if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
+    if (kind.perRequest && !perRequest(ctx, fn)) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
     const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn);

@@ -989,7 +989,11 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   const attribute = field(fn, 'attribute');
   const receiver = field(fn, 'object');
   const method = attribute ? textOf(attribute) : '';
-  if (!receiver || !attribute || (!DJANGO_QUERY_SET.has(method) && !DJANGO_INSTANCE_QUERY_SET.has(method))) return false;
+  if (!receiver || !attribute) return false;
+  if (DJANGO_VALIDATION.has(method) || method === 'is_valid' || method === 'save') {
+    if (ctx.scope.isAsyncContext(call) && checkDjangoValidation(ctx, call, fn, receiver, method, resolver)) return true;
+  }
+  if (!DJANGO_QUERY_SET.has(method) && !DJANGO_INSTANCE_QUERY_SET.has(method)) return false;
   if (!ctx.scope.isAsyncContext(call)) return false;
   const cls = resolver().libraryClassOfReceiver(
     receiver,
@@ -1005,6 +1009,43 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
     suggestions: asyncTwinSuggestion(ctx, call, attribute, twin),
   });
   return true;
+}
+
+/** Model methods that validate the instance: its unique fields and relations are checked with queries. */
+const DJANGO_VALIDATION = new Set(['full_clean', 'validate_unique', 'validate_constraints']);
+
+/**
+ * Synchronous validation and saving that query the database, in async code:
+ * `product.full_clean()` on a model with unique fields or relations, `form.is_valid()` /
+ * `form.save()` on a ModelForm, `serializer.is_valid()` / `serializer.save()` on a DRF
+ * ModelSerializer. None has an async twin.
+ */
+function checkDjangoValidation(ctx: PythonRuleContext, call: Node, fn: Node, receiver: Node, method: string, resolver: () => AwaitableResolver): boolean {
+  const owner = ctx.scope.enclosingFunction(call);
+  const where = `inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; run it through sync_to_async`;
+  const shown = fn.text.replace(/\s+/g, '');
+  const report = (what: string): true => {
+    ctx.report({ message: `${shown}() ${what} ${where}`, range: ctx.rangeOf(call), anchors: [] });
+    return true;
+  };
+  if (DJANGO_VALIDATION.has(method)) {
+    const model = resolver().djangoInstanceModel(receiver);
+    if (!model || !resolver().djangoValidationQueries(model)) return false;
+    return report(`checks the unique fields and relations of ${model.summary.name} with synchronous queries`);
+  }
+  // `form.is_valid()` / `form.save()`; not when the class defines the method itself.
+  const form = resolver().djangoModelFormOf(receiver, method === 'save' ? ['save', 'create', 'update'] : [method]);
+  if (!form || form.overrides) return false;
+  const noun = form.kind === 'form' ? 'ModelForm' : 'ModelSerializer';
+  if (method === 'save') {
+    // `form.save(commit=False)` builds the instance without saving it.
+    if (callArguments(call).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'commit' && field(a, 'value')?.text === 'False')) return false;
+    if (form.kind === 'form' && callArguments(call).some((a) => a.type !== 'keyword_argument')) return false;
+    return report(`saves the ${noun}'s instance with a synchronous query`);
+  }
+  // Validation queries when the form's fields include a unique field or a relation of the model.
+  if (!form.model || !resolver().djangoValidationQueries(form.model, form.fields)) return false;
+  return report(`validates the ${noun} against the database (unique fields, related objects of ${form.model.summary.name}) with synchronous queries`);
 }
 
 /** `await x.aget(...)` for `x.get(...)`: the call with its method renamed to the `a`-prefixed twin, awaited (a suggestion). */

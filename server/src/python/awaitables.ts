@@ -1130,7 +1130,7 @@ export class AwaitableResolver {
    * ProductForm(request.POST)`): which, its `Meta.model`, `Meta.fields` when listed, and whether
    * the class (or a project base) defines one of the given methods itself.
    */
-  djangoModelFormOf(receiver: Node, own: readonly string[]): { kind: 'form' | 'serializer'; model?: KnownClass & { kind: 'project' }; fields?: string[]; overrides: boolean } | undefined {
+  djangoModelFormOf(receiver: Node, own: readonly string[]): { kind: 'form' | 'serializer' | 'plain-serializer'; model?: KnownClass & { kind: 'project' }; fields?: string[]; overrides: boolean } | undefined {
     const cls = this.classOfReceiver(receiver);
     if (cls?.kind !== 'project') return undefined;
     const kind = this.inClassOrBases(cls.summary, cls.module, 0, (c, m) => {
@@ -1139,10 +1139,12 @@ export class AwaitableResolver {
         const q = qualifiedThroughImports(base, m, true)?.name ?? '';
         if (/^django\.forms\.(models\.)?ModelForm$/.test(q)) return 'form' as const;
         if (/^rest_framework\.serializers\.(Hyperlinked)?ModelSerializer$/.test(q)) return 'serializer' as const;
+        if (/^rest_framework\.serializers\.(Serializer|ListSerializer)$/.test(q)) return 'plain-serializer' as const;
       }
       return undefined;
     });
     if (!kind) return undefined;
+    if (kind === 'plain-serializer') return { kind, overrides: false };
     const meta = this.inClassOrBases(cls.summary, cls.module, 0, (c, m) => (c.meta ? { meta: c.meta, m } : undefined));
     const model = meta ? this.classFromText(meta.meta.model, meta.m) : undefined;
     const overrides = own.some((name) => !!this.findMethod(cls.summary, cls.module, name, 0));

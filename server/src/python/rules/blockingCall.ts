@@ -1035,7 +1035,7 @@ function checkDjangoValidation(ctx: PythonRuleContext, call: Node, fn: Node, rec
   }
   // `form.is_valid()` / `form.save()`; not when the class defines the method itself.
   const form = resolver().djangoModelFormOf(receiver, method === 'save' ? ['save', 'create', 'update'] : [method]);
-  if (!form || form.overrides) return false;
+  if (!form || form.overrides || form.kind === 'plain-serializer') return false;
   const noun = form.kind === 'form' ? 'ModelForm' : 'ModelSerializer';
   if (method === 'save') {
     // `form.save(commit=False)` builds the instance without saving it.
@@ -1064,7 +1064,62 @@ const DJANGO_SYNC: ReadonlyMap<string, { what: string; orm: boolean; twin?: stri
   ['django.contrib.auth.logout', { what: 'flushes the session synchronously', orm: true, twin: 'alogout' }],
   ['django.core.mail.send_mail', { what: 'talks to a mail server synchronously', orm: false }],
   ['django.core.mail.send_mass_mail', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.core.mail.mail_admins', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.core.mail.mail_managers', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.db.transaction.atomic', { what: 'opens a database transaction synchronously', orm: true }],
+  ['django.db.connection.cursor', { what: 'opens a database cursor synchronously', orm: true }],
 ]);
+
+/** Django's email messages: `send()` talks to the mail server. */
+const DJANGO_EMAIL = /^django\.core\.mail\.(message\.)?(EmailMessage|EmailMultiAlternatives)$/;
+
+/** The call that made a value: the expression itself, or the value of a name bound once (`p = Paginator(qs, 25)`). */
+function madeBy(ctx: PythonRuleContext, expr: Node): Node | undefined {
+  let made: Node | null | undefined = expr;
+  if (made.type === 'identifier') {
+    const found = ctx.scope.lookup(made.text, made);
+    made = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+  }
+  return made?.type === 'call' ? made : undefined;
+}
+
+/** The library name a call's callee resolves to (`Paginator` → `django.core.paginator.Paginator`). */
+function calleeName(ctx: PythonRuleContext, call: Node): string | undefined {
+  const fn = field(call, 'function');
+  const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  return r && r.via !== 'unbound' ? r.name : undefined;
+}
+
+/**
+ * `EmailMessage(...).send()` (talks to the mail server) and `Paginator(qs, 25).page(n)` /
+ * `.get_page(n)` over a queryset (counts its rows) in async code.
+ */
+function checkDjangoObjects(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute') return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if (!receiver || (method !== 'send' && method !== 'page' && method !== 'get_page') || !ctx.scope.isAsyncContext(call)) return false;
+  const made = madeBy(ctx, receiver);
+  const maker = made ? calleeName(ctx, made) : undefined;
+  if (!made || !maker) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  const shown = receiver.type === 'call' ? `${field(receiver, 'function')?.text.replace(/\s+/g, '')}(...).${method}` : fn.text.replace(/\s+/g, '');
+  if (method === 'send' && DJANGO_EMAIL.test(maker)) {
+    ctx.report({ message: `${shown}() talks to a mail server synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}'; run it through sync_to_async`, range: ctx.rangeOf(call), anchors: [] });
+    return true;
+  }
+  if (method !== 'send' && maker === 'django.core.paginator.Paginator') {
+    const items = callArguments(made)[0];
+    if (!items || items.type === 'keyword_argument' || !resolver().djangoQuerySet(items)) return false;
+    ctx.report({
+      message: `${shown}() counts and slices the queryset ${items.text.replace(/\s+/g, '')} with synchronous Django ORM queries inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; run the paging through sync_to_async`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
+    return true;
+  }
+  return false;
+}
 
 /** Decorators that make a function a Celery task (`@shared_task`, `@app.task`, `@celery.task(...)`). */
 const CELERY_TASK = /(^|\.)(shared_task|task)$/;
@@ -1079,7 +1134,8 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
   const where = `inside async function '${owner?.name ?? '?'}'`;
   const resolved = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? ctx.scope.resolve(fn) : undefined;
   const django = resolved && resolved.via !== 'unbound' ? DJANGO_SYNC.get(resolved.name) : undefined;
-  if (django) {
+  // `@transaction.atomic()` on a function defined here: decorating opens nothing.
+  if (django && parentOf(call)?.type !== 'decorator') {
     const twin = django.twin ? `; await its async twin ${django.twin}() (Django 5.0+)` : '; run it through sync_to_async';
     const raises = django.orm ? ', and Django raises SynchronousOnlyOperation for ORM access there' : '';
     ctx.report({ message: `${fn.text.replace(/\s+/g, '')}() ${django.what}: it blocks the event loop ${where}${raises}${twin}`, range: ctx.rangeOf(call), anchors: [] });
@@ -1236,6 +1292,125 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
 
 const TRUTH = new Set(['bool']);
 
+/** Queryset methods that keep what `select_related` / `prefetch_related` would load unloaded (the instance's relations are not cached). */
+const PRELOADS = /\b(select_related|prefetch_related)\s*\(/;
+/** Awaited manager methods that give one instance of the model. */
+const AWAITED_INSTANCE = /^a(get|first|last|earliest|latest)$/;
+
+/**
+ * Django attribute reads that run a query in async code:
+ * - `order.customer` (a ForeignKey or OneToOneField of the model, not `null=True`) on an instance
+ *   fetched in this function with `await Order.objects.aget(...)` (or `async for` over a queryset)
+ *   without `select_related`/`prefetch_related`: the related object is loaded lazily, with a
+ *   synchronous query; reported at the first read in the function.
+ * - `SomeSerializer(qs, many=True).data` (DRF): serializing a queryset iterates it.
+ * - `request.user.is_staff` in an async Django view: `request.user` is loaded lazily from the session and the database.
+ */
+function checkDjangoAttributes(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const serializers = /rest_framework/.test(ctx.text);
+  const requestUser = /\brequest\.user\.\w/.test(ctx.text) && /^\s*(from|import)\s+django\b/m.test(ctx.text) && !/^\s*(from|import)\s+(starlette|fastapi|adrf|aiohttp|sanic|quart|litestar)\b/m.test(ctx.text);
+  const seen = new Set<string>();
+  for (const attr of nodesOfType(ctx.tree.rootNode, 'attribute')) {
+    const object = field(attr, 'object');
+    const name = field(attr, 'attribute')?.text ?? '';
+    if (!object) continue;
+    const parent = parentOf(attr);
+    // Written, not read: `order.customer = c`, `del order.customer`.
+    if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && field(parent, 'left')?.id === attr.id) continue;
+    if (parent?.type === 'delete_statement') continue;
+    if (name === 'data' && serializers) {
+      if (!ctx.scope.isAsyncContext(attr)) continue;
+      const made = madeBy(ctx, object);
+      const instance = made ? callArguments(made).find((a) => a.type !== 'keyword_argument') ?? callArguments(made).find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'instance') : undefined;
+      const items = instance?.type === 'keyword_argument' ? field(instance, 'value') : instance;
+      const many = made && callArguments(made).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'many' && field(a, 'value')?.text === 'True');
+      const fn = made ? field(made, 'function') : null;
+      if (!made || !many || !items || !fn || !resolver().djangoModelFormOf(made, [])) continue;
+      if (!resolver().djangoQuerySet(items)) continue;
+      const owner = ctx.scope.enclosingFunction(attr);
+      ctx.report({
+        message: `${object.type === 'call' ? `${fn.text.replace(/\s+/g, '')}(...)` : object.text}.data serializes the queryset ${items.text.replace(/\s+/g, '')} with synchronous Django ORM queries inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; build the data through sync_to_async`,
+        range: ctx.rangeOf(attr),
+        anchors: [],
+      });
+      continue;
+    }
+    if (requestUser && name === 'user' && object.type === 'identifier' && object.text === 'request' && parent?.type === 'attribute' && field(parent, 'object')?.id === attr.id) {
+      const owner = ctx.scope.enclosingFunction(attr);
+      if (!owner || !ctx.scope.isAsyncContext(attr) || !djangoRequestParameter(ctx, object)) continue;
+      const key = `user:${owner.node?.id ?? owner.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ctx.report({
+        message: `${parent.text.replace(/\s+/g, '')} loads request.user from the session and the database synchronously inside async function '${owner.name ?? '?'}': Django raises SynchronousOnlyOperation there; use 'user = await request.auser()' (Django 5.0+)`,
+        range: ctx.rangeOf(attr),
+        anchors: [],
+      });
+      continue;
+    }
+    if (object.type !== 'identifier' || name.startsWith('_') || !ctx.scope.isAsyncContext(attr)) continue;
+    // The instance: bound once in this function by an awaited fetch without select_related.
+    const found = ctx.scope.lookup(object.text, object);
+    if (found?.bindings.length !== 1) continue;
+    const binding = found.bindings[0].node;
+    const fetched = fetchedWithoutRelations(ctx, binding);
+    if (!fetched) continue;
+    const relation = resolver().djangoForwardRelation(attr);
+    if (!relation || relation.nullable) continue;
+    const owner = ctx.scope.enclosingFunction(attr);
+    if (!owner || ctx.scope.enclosingFunction(binding)?.node?.id !== owner.node?.id) continue;
+    const key = `${binding.id}:${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // Set (or loaded) earlier in the function: `order.customer = c`, `await order.arefresh_from_db()`.
+    const body = owner.node ?? ctx.tree.rootNode;
+    const before = ctx.text.slice(body.startIndex, attr.startIndex);
+    if (new RegExp(`\\b${object.text}\\.${name}\\s*=[^=]|\\b${object.text}\\.(a?refresh_from_db|_state)\\b|\\bprefetch_related_objects\\b`).test(before)) continue;
+    ctx.report({
+      message: `${attr.text.replace(/\s+/g, '')} loads the related ${relation.target.summary.name} with a synchronous query inside async function '${owner.name ?? '?'}' (${object.text} was fetched without select_related): Django raises SynchronousOnlyOperation there; add select_related("${name}") to the query that fetches ${object.text}`,
+      range: ctx.rangeOf(attr),
+      anchors: [],
+    });
+  }
+}
+
+/**
+ * `order = await Order.objects.filter(...).aget(...)` (or `async for order in qs`) with no
+ * select_related/prefetch_related in the query: an instance whose relations are not loaded.
+ */
+function fetchedWithoutRelations(ctx: PythonRuleContext, binding: Node): boolean {
+  const parent = parentOf(binding);
+  let query: Node | null | undefined;
+  if (parent?.type === 'for_statement' && parent.child(0)?.type === 'async' && field(parent, 'left')?.id === binding.id) query = field(parent, 'right');
+  else {
+    const value = assignedValue(binding);
+    const call = value?.type === 'await' ? value.namedChildren[0] : null;
+    const fn = call?.type === 'call' ? field(call, 'function') : null;
+    if (fn?.type !== 'attribute' || !AWAITED_INSTANCE.test(field(fn, 'attribute')?.text ?? '')) return false;
+    query = field(fn, 'object');
+  }
+  if (!query) return false;
+  const texts = [query.text];
+  // `qs = Order.objects.select_related("customer")`, then `await qs.aget(...)`.
+  let head: Node | null | undefined = query;
+  while (head && (head.type === 'call' || head.type === 'attribute')) head = head.type === 'call' ? field(head, 'function') : field(head, 'object');
+  if (head?.type === 'identifier') {
+    for (const b of ctx.scope.lookup(head.text, head)?.bindings ?? []) if (b.kind !== 'class' && b.kind !== 'import') texts.push(assignedValue(b.node)?.text ?? 'select_related(');
+  }
+  // Only the default manager `objects` (a custom one may select related objects itself).
+  return !texts.some((t) => PRELOADS.test(t)) && /\.objects\b/.test(texts.join(' '));
+}
+
+/** `request` as a parameter of the enclosing function, unannotated or annotated as Django's HttpRequest (or ASGIRequest). */
+function djangoRequestParameter(ctx: PythonRuleContext, request: Node): boolean {
+  const found = ctx.scope.lookup(request.text, request);
+  if (found?.bindings.length !== 1) return false;
+  const param = parentOf(found.bindings[0].node);
+  if (param?.type === 'parameters') return true;
+  if (param?.type !== 'typed_parameter') return false;
+  return /^(\w+\.)*(HttpRequest|ASGIRequest)$/.test(field(param, 'type')?.text ?? '');
+}
+
 /** Classes (and their aliases, see CLASS_ALIASES) whose `with` acquires a thread lock. */
 const THREAD_LOCKS = /^threading\.(Lock|RLock|Semaphore|BoundedSemaphore|Condition)$/;
 
@@ -1293,11 +1468,13 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
+  if (usesDjango && /django|rest_framework/.test(ctx.text)) checkDjangoAttributes(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
+    if (usesDjango && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesFramework && checkFrameworkSyncCall(ctx, call, fn, getResolver)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;

@@ -1307,7 +1307,7 @@ const AWAITED_INSTANCE = /^a(get|first|last|earliest|latest)$/;
  * - `request.user.is_staff` in an async Django view: `request.user` is loaded lazily from the session and the database.
  */
 function checkDjangoAttributes(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
-  const serializers = /rest_framework/.test(ctx.text);
+  const serializers = /rest_framework|[sS]erializer/.test(ctx.text);
   const requestUser = /\brequest\.user\.\w/.test(ctx.text) && /^\s*(from|import)\s+django\b/m.test(ctx.text) && !/^\s*(from|import)\s+(starlette|fastapi|adrf|aiohttp|sanic|quart|litestar)\b/m.test(ctx.text);
   const seen = new Set<string>();
   for (const attr of nodesOfType(ctx.tree.rootNode, 'attribute')) {

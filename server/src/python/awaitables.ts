@@ -1095,11 +1095,46 @@ export class AwaitableResolver {
       return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
     });
     if (!found || found.r.kind === 'ManyToManyField') return undefined;
-    const written = found.r.target === 'self' ? owner.summary.name : found.r.target.includes('.') && !/^\w+\.\w+$/.test(found.r.target) ? '' : found.r.target;
-    // `"shop.Customer"` (app label and model) names the class `Customer`, imported or declared here.
-    let target = written ? this.classFromText(written, found.m) : undefined;
-    if (!target && written.includes('.')) target = this.classFromText(written.split('.').pop()!, found.m);
-    return target?.kind === 'project' && this.isDjangoModel(target) ? { target, nullable: found.r.nullable } : undefined;
+    // `"shop.Customer"` (app label and model) names the class `Customer`, imported or declared there.
+    const target = this.relationTarget(owner, found.r.target, found.m);
+    return target ? { target, nullable: found.r.nullable } : undefined;
+  }
+
+  /**
+   * The model a related manager of an instance gives rows of: a `ManyToManyField`'s target
+   * (`order.tags`), the model declaring a relation with this `related_name` (`order.items` with
+   * `order = ForeignKey(Order, related_name="items")` on OrderItem) or named by `<model>_set`,
+   * in the owner's module or this one.
+   */
+  private relatedModel(owner: KnownClass & { kind: 'project' }, name: string): (KnownClass & { kind: 'project' }) | undefined {
+    if (name.startsWith('_') || !this.relatedManager(owner, name)) return undefined;
+    const forward = this.inClassOrBases(owner.summary, owner.module, 0, (c, m) => {
+      const r = c.relations?.get(name);
+      return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
+    });
+    if (forward) {
+      const target = forward.r.kind === 'ManyToManyField' ? this.relationTarget(owner, forward.r.target, forward.m) : undefined;
+      return target;
+    }
+    const found: (KnownClass & { kind: 'project' })[] = [];
+    for (const module of new Set([owner.module, this.here])) {
+      for (const cls of module.classes.values()) {
+        const known: KnownClass & { kind: 'project' } = { kind: 'project', summary: cls, module };
+        const declares = name.endsWith('_set')
+          ? cls.name.toLowerCase() === name.slice(0, -4) && [...(cls.relations?.values() ?? [])].some((r) => !r.relatedName && this.relationTarget(known, r.target, module)?.summary === owner.summary)
+          : [...(cls.relations?.values() ?? [])].some((r) => r.relatedName === name && this.relationTarget(known, r.target, module)?.summary === owner.summary);
+        if (declares && this.isDjangoModel(known) && !found.some((f) => f.summary === cls)) found.push(known);
+      }
+    }
+    return found.length === 1 ? found[0] : undefined;
+  }
+
+  /** The model a relation field names (`Customer`, `"Customer"`, `"shop.Customer"`, `"self"`), declared in `module`'s class `owner`. */
+  private relationTarget(owner: KnownClass & { kind: 'project' }, written: string, module: ModuleSummary): (KnownClass & { kind: 'project' }) | undefined {
+    if (written === 'self') return owner;
+    let target = this.classFromText(written, module);
+    if (!target && /^\w+\.\w+$/.test(written)) target = this.classFromText(written.split('.').pop()!, module);
+    return target?.kind === 'project' && this.isDjangoModel(target) ? target : undefined;
   }
 
   /**
@@ -1770,9 +1805,19 @@ export class AwaitableResolver {
       }
       return model;
     }
+    // `Product.objects.order_by("-stock")[:3]`: a slice of a queryset.
+    if (manager.type === 'subscript' && manager.childForFieldName('subscript')?.type === 'slice' && depth < 8) {
+      const value = manager.childForFieldName('value');
+      return value ? this.djangoModelOf(value, depth + 1) : undefined;
+    }
     if (manager.type !== 'attribute') return undefined;
     const model = manager.childForFieldName('object');
     const cls = model ? this.classObject(model) : undefined;
+    // `order.items` (a related manager of an instance): the related model.
+    if (!cls && model && depth < 8) {
+      const owner = this.classOfReceiver(model, 1);
+      return owner?.kind === 'project' ? this.relatedModel(owner, manager.childForFieldName('attribute')?.text ?? '') : undefined;
+    }
     if (cls?.kind !== 'project' || !this.isDjangoModel(cls)) return undefined;
     const name = manager.childForFieldName('attribute')?.text ?? '';
     return name === 'objects' || this.customManager(cls, name) ? cls : undefined;

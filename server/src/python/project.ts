@@ -63,7 +63,7 @@ export interface ClassSummary {
    * the field's kind (`ForeignKey`, `OneToOneField`), the target model as written (`Customer`,
    * `"shop.Customer"`, `self`), and whether it is declared `null=True`.
    */
-  relations?: Map<string, { kind: string; target: string; nullable: boolean }>;
+  relations?: Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>;
   /** Django fields that model validation checks against the database: `unique=True`, relations. */
   dbValidatedFields?: string[];
   /** A nested `class Meta:` with `model = X` (a ModelForm, a DRF ModelSerializer): X as written, and `fields` when a list of names. */
@@ -991,7 +991,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const declaredAttributes = new Map<string, string>();
   const classCalls = new Map<string, string>();
   const relatedNames: string[] = [];
-  const relations = new Map<string, { kind: string; target: string; nullable: boolean }>();
+  const relations = new Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>();
   const dbValidatedFields: string[] = [];
   let meta: ClassSummary['meta'];
   const body = cls.childForFieldName('body');
@@ -1028,14 +1028,15 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
 }
 
 /** A Django model field declared in a class body: its relation target, and whether validation queries for it. */
-function djangoField(name: string, callee: string, value: Node, relations: Map<string, { kind: string; target: string; nullable: boolean }>, dbValidated: string[]): void {
+function djangoField(name: string, callee: string, value: Node, relations: Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>, dbValidated: string[]): void {
   const kind = /(?:^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey)$/.exec(callee)?.[1];
   const args = value.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
   const keyword = (k: string): Node | undefined => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value') ?? undefined;
   if (kind) {
     const to = args[0] && args[0].type !== 'keyword_argument' ? args[0] : keyword('to');
     const target = to?.type === 'string' ? /^["']([\w.]+)["']$/.exec(to.text)?.[1] : to && (to.type === 'identifier' || to.type === 'attribute') ? to.text : undefined;
-    if (target) relations.set(name, { kind, target, nullable: keyword('null')?.text === 'True' });
+    const relatedName = /^["']([A-Za-z_]\w*)["']$/.exec(keyword('related_name')?.text ?? '')?.[1];
+    if (target) relations.set(name, { kind, target, nullable: keyword('null')?.text === 'True', relatedName });
     dbValidated.push(name);
   } else if (keyword('unique')?.text === 'True') dbValidated.push(name);
 }

@@ -1043,6 +1043,9 @@ function checkDjangoValidation(ctx: PythonRuleContext, call: Node, fn: Node, rec
     if (form.kind === 'form' && callArguments(call).some((a) => a.type !== 'keyword_argument')) return false;
     return report(`saves the ${noun}'s instance with a synchronous query`);
   }
+  // `Serializer(obj, data=..., partial=True)`: only the fields sent are validated.
+  const made = madeBy(ctx, receiver);
+  if (made && callArguments(made).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'partial' && field(a, 'value')?.text !== 'False')) return false;
   // Validation queries when the form's fields include a unique field or a relation of the model.
   if (!form.model || !resolver().djangoValidationQueries(form.model, form.fields)) return false;
   return report(`validates the ${noun} against the database (unique fields, related objects of ${form.model.summary.name}) with synchronous queries`);
@@ -1098,7 +1101,18 @@ function checkDjangoObjects(ctx: PythonRuleContext, call: Node, fn: Node, resolv
   if (typeOf(fn) !== 'attribute') return false;
   const method = field(fn, 'attribute')?.text ?? '';
   const receiver = field(fn, 'object');
-  if (!receiver || (method !== 'send' && method !== 'page' && method !== 'get_page') || !ctx.scope.isAsyncContext(call)) return false;
+  if (!receiver || !ctx.scope.isAsyncContext(call)) return false;
+  // `self.scope["session"].save()` in a Channels consumer: the session store writes synchronously.
+  if (method === 'save' && receiver.type === 'subscript' && /^(self\.)?scope$/.test(field(receiver, 'value')?.text ?? '') && /^["']session["']$/.test(field(receiver, 'subscript')?.text ?? '') && /\bchannels\b/.test(ctx.text)) {
+    const owner = ctx.scope.enclosingFunction(call);
+    ctx.report({
+      message: `${fn.text.replace(/\s+/g, '')}() writes the session store synchronously inside async function '${owner?.name ?? '?'}': with a database session backend Django raises SynchronousOnlyOperation there; call it through database_sync_to_async`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
+    return true;
+  }
+  if (method !== 'send' && method !== 'page' && method !== 'get_page') return false;
   const made = madeBy(ctx, receiver);
   const maker = made ? calleeName(ctx, made) : undefined;
   if (!made || !maker) return false;
@@ -1340,6 +1354,8 @@ function checkDjangoAttributes(ctx: PythonRuleContext, resolver: () => Awaitable
       if (!owner || !ctx.scope.isAsyncContext(attr) || !djangoRequestParameter(ctx, object)) continue;
       const key = `user:${owner.node?.id ?? owner.name}`;
       if (seen.has(key)) continue;
+      // `request.user = await get_user(request)` earlier in the function: a loaded user.
+      if (/\brequest\.user\s*=[^=]/.test(ctx.text.slice(owner.node?.startIndex ?? 0, attr.startIndex))) continue;
       seen.add(key);
       ctx.report({
         message: `${parent.text.replace(/\s+/g, '')} loads request.user from the session and the database synchronously inside async function '${owner.name ?? '?'}': Django raises SynchronousOnlyOperation there; use 'user = await request.auser()' (Django 5.0+)`,
@@ -1353,7 +1369,7 @@ function checkDjangoAttributes(ctx: PythonRuleContext, resolver: () => Awaitable
     const found = ctx.scope.lookup(object.text, object);
     if (found?.bindings.length !== 1) continue;
     const binding = found.bindings[0].node;
-    const fetched = fetchedWithoutRelations(ctx, binding);
+    const fetched = fetchedWithoutRelations(ctx, binding, resolver);
     if (!fetched) continue;
     const relation = resolver().djangoForwardRelation(attr);
     if (!relation || relation.nullable) continue;
@@ -1378,10 +1394,11 @@ function checkDjangoAttributes(ctx: PythonRuleContext, resolver: () => Awaitable
  * `order = await Order.objects.filter(...).aget(...)` (or `async for order in qs`) with no
  * select_related/prefetch_related in the query: an instance whose relations are not loaded.
  */
-function fetchedWithoutRelations(ctx: PythonRuleContext, binding: Node): boolean {
+function fetchedWithoutRelations(ctx: PythonRuleContext, binding: Node, resolver: () => AwaitableResolver): boolean {
   const parent = parentOf(binding);
   let query: Node | null | undefined;
-  if (parent?.type === 'for_statement' && parent.child(0)?.type === 'async' && field(parent, 'left')?.id === binding.id) query = field(parent, 'right');
+  // A loop over a queryset (a plain `for` is reported for the iteration, and each row's relation queries again).
+  if ((parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && field(parent, 'left')?.id === binding.id) query = field(parent, 'right');
   else {
     const value = assignedValue(binding);
     const call = value?.type === 'await' ? value.namedChildren[0] : null;
@@ -1394,11 +1411,15 @@ function fetchedWithoutRelations(ctx: PythonRuleContext, binding: Node): boolean
   // `qs = Order.objects.select_related("customer")`, then `await qs.aget(...)`.
   let head: Node | null | undefined = query;
   while (head && (head.type === 'call' || head.type === 'attribute')) head = head.type === 'call' ? field(head, 'function') : field(head, 'object');
+  let instance = false;
   if (head?.type === 'identifier') {
-    for (const b of ctx.scope.lookup(head.text, head)?.bindings ?? []) if (b.kind !== 'class' && b.kind !== 'import') texts.push(assignedValue(b.node)?.text ?? 'select_related(');
+    const bindings = ctx.scope.lookup(head.text, head)?.bindings ?? [];
+    for (const b of bindings) if (b.kind !== 'class' && b.kind !== 'import') texts.push(assignedValue(b.node)?.text ?? 'select_related(');
+    // `order.items.all()`: a related manager of an instance (the related model's default manager).
+    instance = bindings.length === 1 && head.id !== query.id && !!resolver().djangoInstanceModel(head) && query.text.startsWith(`${head.text}.`);
   }
-  // Only the default manager `objects` (a custom one may select related objects itself).
-  return !texts.some((t) => PRELOADS.test(t)) && /\.objects\b/.test(texts.join(' '));
+  // The default manager `objects` (a custom one may select related objects itself), or a related manager.
+  return !texts.some((t) => PRELOADS.test(t)) && (/\.objects\b/.test(texts.join(' ')) || (instance && resolver().djangoQuerySet(query)));
 }
 
 /** `request` as a parameter of the enclosing function, unannotated or annotated as Django's HttpRequest (or ASGIRequest). */
@@ -1463,6 +1484,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
   const usesBoto3 = ctx.text.includes('boto3');
+  const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
@@ -1474,7 +1496,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
-    if (usesDjango && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
+    if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesFramework && checkFrameworkSyncCall(ctx, call, fn, getResolver)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;

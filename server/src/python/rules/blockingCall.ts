@@ -1306,7 +1306,7 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
 
 const TRUTH = new Set(['bool']);
 
-/** Queryset methods that keep what `select_related` / `prefetch_related` would load unloaded (the instance's relations are not cached). */
+/** Queryset methods that load related objects with the rows (then reading a relation runs no query). */
 const PRELOADS = /\b(select_related|prefetch_related)\s*\(/;
 /** Awaited manager methods that give one instance of the model. */
 const AWAITED_INSTANCE = /^a(get|first|last|earliest|latest)$/;

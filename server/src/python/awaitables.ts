@@ -1085,6 +1085,108 @@ export class AwaitableResolver {
   }
 
   /**
+   * A forward relation of a Django model (`customer = models.ForeignKey(Customer, ...)`, a
+   * `OneToOneField`): the related model's class, and whether the field is declared `null=True`.
+   */
+  private djangoRelation(owner: KnownClass & { kind: 'project' }, name: string): { target: KnownClass & { kind: 'project' }; nullable: boolean } | undefined {
+    if (name.startsWith('_') || !this.isDjangoModel(owner)) return undefined;
+    const found = this.inClassOrBases(owner.summary, owner.module, 0, (c, m) => {
+      const r = c.relations?.get(name);
+      return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
+    });
+    if (!found || found.r.kind === 'ManyToManyField') return undefined;
+    // `"shop.Customer"` (app label and model) names the class `Customer`, imported or declared there.
+    const target = this.relationTarget(owner, found.r.target, found.m);
+    return target ? { target, nullable: found.r.nullable } : undefined;
+  }
+
+  /**
+   * The model a related manager of an instance gives rows of: a `ManyToManyField`'s target
+   * (`order.tags`), the model declaring a relation with this `related_name` (`order.items` with
+   * `order = ForeignKey(Order, related_name="items")` on OrderItem) or named by `<model>_set`,
+   * in the owner's module or this one.
+   */
+  private relatedModel(owner: KnownClass & { kind: 'project' }, name: string): (KnownClass & { kind: 'project' }) | undefined {
+    if (name.startsWith('_') || !this.relatedManager(owner, name)) return undefined;
+    const forward = this.inClassOrBases(owner.summary, owner.module, 0, (c, m) => {
+      const r = c.relations?.get(name);
+      return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
+    });
+    if (forward) {
+      const target = forward.r.kind === 'ManyToManyField' ? this.relationTarget(owner, forward.r.target, forward.m) : undefined;
+      return target;
+    }
+    const found: (KnownClass & { kind: 'project' })[] = [];
+    for (const module of new Set([owner.module, this.here])) {
+      for (const cls of module.classes.values()) {
+        const known: KnownClass & { kind: 'project' } = { kind: 'project', summary: cls, module };
+        const declares = name.endsWith('_set')
+          ? cls.name.toLowerCase() === name.slice(0, -4) && [...(cls.relations?.values() ?? [])].some((r) => !r.relatedName && this.relationTarget(known, r.target, module)?.summary === owner.summary)
+          : [...(cls.relations?.values() ?? [])].some((r) => r.relatedName === name && this.relationTarget(known, r.target, module)?.summary === owner.summary);
+        if (declares && this.isDjangoModel(known) && !found.some((f) => f.summary === cls)) found.push(known);
+      }
+    }
+    return found.length === 1 ? found[0] : undefined;
+  }
+
+  /** The model a relation field names (`Customer`, `"Customer"`, `"shop.Customer"`, `"self"`), declared in `module`'s class `owner`. */
+  private relationTarget(owner: KnownClass & { kind: 'project' }, written: string, module: ModuleSummary): (KnownClass & { kind: 'project' }) | undefined {
+    if (written === 'self') return owner;
+    let target = this.classFromText(written, module);
+    if (!target && /^\w+\.\w+$/.test(written)) target = this.classFromText(written.split('.').pop()!, module);
+    return target?.kind === 'project' && this.isDjangoModel(target) ? target : undefined;
+  }
+
+  /**
+   * A forward relation read on a model instance (`order.customer`): the related model, whether
+   * the field may be null, and the field's name. For the lazy-load check of the blocking rule.
+   */
+  djangoForwardRelation(expr: Node): { target: KnownClass & { kind: 'project' }; nullable: boolean } | undefined {
+    if (expr.type !== 'attribute') return undefined;
+    const object = expr.childForFieldName('object');
+    const name = expr.childForFieldName('attribute')?.text ?? '';
+    const owner = object ? this.classOfReceiver(object) : undefined;
+    return owner?.kind === 'project' ? this.djangoRelation(owner, name) : undefined;
+  }
+
+  /** The project Django model a receiver is an instance of (`art` for `art = await Article.objects.aget(...)`). */
+  djangoInstanceModel(receiver: Node): (KnownClass & { kind: 'project' }) | undefined {
+    const cls = this.classOfReceiver(receiver);
+    return cls?.kind === 'project' && this.isDjangoModel(cls) ? cls : undefined;
+  }
+
+  /** Whether validating a model (or the listed fields of it) checks values against the database: unique fields, relations. */
+  djangoValidationQueries(model: KnownClass & { kind: 'project' }, fields?: readonly string[]): boolean {
+    return !!this.inClassOrBases(model.summary, model.module, 0, (c) => (c.dbValidatedFields?.some((f) => !fields || fields.includes(f)) ? true : undefined));
+  }
+
+  /**
+   * A receiver that is an instance of a project ModelForm or DRF ModelSerializer (`form =
+   * ProductForm(request.POST)`): which, its `Meta.model`, `Meta.fields` when listed, and whether
+   * the class (or a project base) defines one of the given methods itself.
+   */
+  djangoModelFormOf(receiver: Node, own: readonly string[]): { kind: 'form' | 'serializer' | 'plain-serializer'; model?: KnownClass & { kind: 'project' }; fields?: string[]; overrides: boolean } | undefined {
+    const cls = this.classOfReceiver(receiver);
+    if (cls?.kind !== 'project') return undefined;
+    const kind = this.inClassOrBases(cls.summary, cls.module, 0, (c, m) => {
+      for (const base of c.bases) {
+        if (this.classInModule(base, m)) continue;
+        const q = qualifiedThroughImports(base, m, true)?.name ?? '';
+        if (/^django\.forms\.(models\.)?ModelForm$/.test(q)) return 'form' as const;
+        if (/^rest_framework\.serializers\.(Hyperlinked)?ModelSerializer$/.test(q)) return 'serializer' as const;
+        if (/^rest_framework\.serializers\.(Serializer|ListSerializer)$/.test(q)) return 'plain-serializer' as const;
+      }
+      return undefined;
+    });
+    if (!kind) return undefined;
+    if (kind === 'plain-serializer') return { kind, overrides: false };
+    const meta = this.inClassOrBases(cls.summary, cls.module, 0, (c, m) => (c.meta ? { meta: c.meta, m } : undefined));
+    const model = meta ? this.classFromText(meta.meta.model, meta.m) : undefined;
+    const overrides = own.some((name) => !!this.findMethod(cls.summary, cls.module, name, 0));
+    return { kind, model: model?.kind === 'project' && this.isDjangoModel(model) ? model : undefined, fields: meta?.meta.fields, overrides };
+  }
+
+  /**
    * A related manager on an instance of a Django model: `author.book_set`, a `ManyToManyField`
    * of the model (`article.tags`), or the `related_name` of a relation declared in the model's
    * module or this one (`product.reviews` with `ForeignKey(Product, related_name="reviews")`).
@@ -1180,6 +1282,9 @@ export class AwaitableResolver {
       if (property && property.fn.returns && property.fn.decorators.some((d) => /(^|\.)(property|cached_property)$/.test(d))) return this.classFromText(property.fn.returns, property.module);
       const inherited = this.inLibraryBases(owner.summary, owner.module, (lib) => LIBRARY_ATTRIBUTES[lib]?.[name]);
       if (inherited) return { kind: 'library', name: inherited };
+      // `line.category` with `category = models.ForeignKey(Category, ...)`: an instance of Category.
+      const related = property ? undefined : this.djangoRelation(owner, name);
+      if (related) return related.target;
       if (!property && this.relatedManager(owner, name)) return { kind: 'library', name: DJANGO_MANAGER };
       return this.genericBaseAttribute(owner.summary, owner.module, name);
     }
@@ -1453,7 +1558,23 @@ export class AwaitableResolver {
       }
       const source = iterable.type === 'call' ? this.classOfCallResult(iterable.childForFieldName('function')!, iterable) : this.classOfReceiver(iterable);
       const element = source?.kind === 'library' ? ASYNC_ITERATION_ELEMENTS[source.name] : undefined;
-      return element ? { kind: 'library', name: element } : undefined;
+      return element ? { kind: 'library', name: element } : this.djangoRows(iterable);
+    }
+    // `for a in Article.objects.filter(...)` (the iteration itself is reported), and `for a in
+    // articles` with `articles = [a async for a in Article.objects.filter(...)]`: instances.
+    if (loop) {
+      const iterable = parent.childForFieldName('right');
+      const rows = iterable ? this.djangoRows(iterable) : undefined;
+      if (rows) return rows;
+      const found = iterable?.type === 'identifier' ? this.ctx.scope.lookup(iterable.text, iterable) : undefined;
+      const listed = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+      const clause = listed?.type === 'list_comprehension' ? listed.namedChildren.find((c) => c?.type === 'for_in_clause') : null;
+      const body = listed?.childForFieldName('body');
+      const variable = clause?.childForFieldName('left');
+      if (clause && body?.type === 'identifier' && variable?.type === 'identifier' && body.text === variable.text && listed!.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length >= 1) {
+        const source = clause.childForFieldName('right');
+        if (listed!.namedChildren.filter((c) => c?.type === 'for_in_clause').length === 1 && source) return this.djangoRows(source);
+      }
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {
@@ -1504,6 +1625,13 @@ export class AwaitableResolver {
     if ((parent.type === 'pattern_list' || parent.type === 'tuple_pattern') && parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.id === parent.id) {
       const index = parent.namedChildren.findIndex((c) => c?.id === target.id);
       const value = parent.parent.childForFieldName('right');
+      // `obj, created = Model.objects.get_or_create(...)` (or `await ...aget_or_create(...)`): the instance first.
+      const made = value?.type === 'await' ? value.namedChildren[0] : value;
+      const maker = made?.type === 'call' ? made.childForFieldName('function') : null;
+      const method = maker?.type === 'attribute' ? maker.childForFieldName('attribute')?.text : undefined;
+      if (method && /^a?(get_or_create|update_or_create)$/.test(method) && method.startsWith('a') === (value?.type === 'await')) {
+        return index === 0 && parent.namedChildren.length === 2 ? this.djangoModelOf(maker!.childForFieldName('object')!) : undefined;
+      }
       const call = value?.type === 'await' && value.namedChildren[0] ? this.throughWaitFor(value.namedChildren[0]) : null;
       const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
       const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
@@ -1629,6 +1757,19 @@ export class AwaitableResolver {
     return !!this.djangoModelOf(expr) || this.isManager(fn.childForFieldName('object')!);
   }
 
+  /**
+   * The model whose instances iterating a queryset gives (`Article.objects.filter(...)`, a name
+   * bound to one); not for `values()` / `values_list()` querysets, which give dicts and tuples.
+   */
+  private djangoRows(expr: Node): (KnownClass & { kind: 'project' }) | undefined {
+    if (!this.djangoQuerySet(expr)) return undefined;
+    const texts = [expr.text];
+    if (expr.type === 'identifier') for (const b of this.ctx.scope.lookup(expr.text, expr)?.bindings ?? []) texts.push(assignedValue(b.node)?.text ?? '.values(');
+    if (texts.some((t) => /\.(values|values_list|dates|datetimes|raw)\s*\(/.test(t))) return undefined;
+    const model = this.djangoModelOf(expr);
+    return model?.kind === 'project' ? model : undefined;
+  }
+
   /** A Django manager or queryset the analysis can follow (a related manager, a queryset bound to a name). */
   private isManager(expr: Node): boolean {
     const cls = this.classOfReceiver(expr);
@@ -1664,9 +1805,19 @@ export class AwaitableResolver {
       }
       return model;
     }
+    // `Product.objects.order_by("-stock")[:3]`: a slice of a queryset.
+    if (manager.type === 'subscript' && manager.childForFieldName('subscript')?.type === 'slice' && depth < 8) {
+      const value = manager.childForFieldName('value');
+      return value ? this.djangoModelOf(value, depth + 1) : undefined;
+    }
     if (manager.type !== 'attribute') return undefined;
     const model = manager.childForFieldName('object');
     const cls = model ? this.classObject(model) : undefined;
+    // `order.items` (a related manager of an instance): the related model.
+    if (!cls && model && depth < 8) {
+      const owner = this.classOfReceiver(model, 1);
+      return owner?.kind === 'project' ? this.relatedModel(owner, manager.childForFieldName('attribute')?.text ?? '') : undefined;
+    }
     if (cls?.kind !== 'project' || !this.isDjangoModel(cls)) return undefined;
     const name = manager.childForFieldName('attribute')?.text ?? '';
     return name === 'objects' || this.customManager(cls, name) ? cls : undefined;

@@ -58,6 +58,16 @@ export interface ClassSummary {
   classCalls: Map<string, string>;
   /** `related_name="reviews"` of the relation fields declared in the class body (Django). */
   relatedNames: string[];
+  /**
+   * Django relation fields declared in the class body (`customer = models.ForeignKey(Customer, ...)`):
+   * the field's kind (`ForeignKey`, `OneToOneField`), the target model as written (`Customer`,
+   * `"shop.Customer"`, `self`), and whether it is declared `null=True`.
+   */
+  relations?: Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>;
+  /** Django fields that model validation checks against the database: `unique=True`, relations. */
+  dbValidatedFields?: string[];
+  /** A nested `class Meta:` with `model = X` (a ModelForm, a DRF ModelSerializer): X as written, and `fields` when a list of names. */
+  meta?: { model: string; fields?: string[] };
 }
 
 export interface ImportBinding {
@@ -981,6 +991,9 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const declaredAttributes = new Map<string, string>();
   const classCalls = new Map<string, string>();
   const relatedNames: string[] = [];
+  const relations = new Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>();
+  const dbValidatedFields: string[] = [];
+  let meta: ClassSummary['meta'];
   const body = cls.childForFieldName('body');
   let root: Node | undefined;
   for (const stmt of body?.namedChildren ?? []) {
@@ -999,8 +1012,10 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
         const related = value!.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'related_name');
         const name = /^["']([A-Za-z_]\w*)["']$/.exec(related?.childForFieldName('value')?.text ?? '')?.[1];
         if (name) relatedNames.push(name);
+        djangoField(declared.childForFieldName('left')!.text, callee.text.replace(/\s+/g, ''), value!, relations, dbValidatedFields);
       }
     }
+    if (stmt.type === 'class_definition' && stmt.childForFieldName('name')?.text === 'Meta') meta = metaOf(stmt) ?? meta;
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type !== 'function_definition') continue;
     const decorators = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorName) : [];
@@ -1009,7 +1024,38 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
     collectSelfAttributes(def, (root ??= cls.tree.rootNode), attributes, declaredAttributes);
   }
   for (const [attr, cls] of declaredAttributes) attributes.set(attr, cls);
-  return { name, bases, baseArguments, methods, attributes, classCalls, relatedNames };
+  return { name, bases, baseArguments, methods, attributes, classCalls, relatedNames, relations, dbValidatedFields, meta };
+}
+
+/** A Django model field declared in a class body: its relation target, and whether validation queries for it. */
+function djangoField(name: string, callee: string, value: Node, relations: Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>, dbValidated: string[]): void {
+  const kind = /(?:^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey)$/.exec(callee)?.[1];
+  const args = value.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  const keyword = (k: string): Node | undefined => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value') ?? undefined;
+  if (kind) {
+    const to = args[0] && args[0].type !== 'keyword_argument' ? args[0] : keyword('to');
+    const target = to?.type === 'string' ? /^["']([\w.]+)["']$/.exec(to.text)?.[1] : to && (to.type === 'identifier' || to.type === 'attribute') ? to.text : undefined;
+    const relatedName = /^["']([A-Za-z_]\w*)["']$/.exec(keyword('related_name')?.text ?? '')?.[1];
+    if (target) relations.set(name, { kind, target, nullable: keyword('null')?.text === 'True', relatedName });
+    dbValidated.push(name);
+  } else if (keyword('unique')?.text === 'True') dbValidated.push(name);
+}
+
+/** `class Meta: model = Product; fields = ["sku"]` (or `"__all__"`). */
+function metaOf(cls: Node): ClassSummary['meta'] {
+  let model: string | undefined;
+  let fields: string[] | undefined;
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left')?.text : undefined;
+    const right = a?.childForFieldName('right');
+    if (left === 'model' && right && (right.type === 'identifier' || right.type === 'attribute')) model = right.text.replace(/\s+/g, '');
+    if (left === 'fields' && right && (right.type === 'list' || right.type === 'tuple')) {
+      const names = right.namedChildren.map((c) => (c?.type === 'string' ? /^["'](\w+)["']$/.exec(c.text)?.[1] : undefined));
+      if (names.every((n) => n)) fields = names as string[];
+    }
+  }
+  return model ? { model, fields } : undefined;
 }
 
 /**

@@ -181,6 +181,8 @@ const PW_ASSERTIONS = [
 export const DJANGO_QUERIES: readonly string[] = [
   'get', 'create', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'count', 'exists', 'first', 'last',
   'earliest', 'latest', 'in_bulk', 'aggregate', 'update', 'delete', 'contains', 'explain',
+  // A related manager's changes (`article.tags.add(tag)`): twins since Django 4.2.
+  'add', 'remove', 'clear', 'set',
 ];
 export const DJANGO_INSTANCE_QUERIES: readonly string[] = ['save', 'delete', 'refresh_from_db'];
 const asyncTwins = (names: readonly string[]): string[] => names.map((m) => `a${m}`);

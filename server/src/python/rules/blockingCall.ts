@@ -989,7 +989,11 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   const attribute = field(fn, 'attribute');
   const receiver = field(fn, 'object');
   const method = attribute ? textOf(attribute) : '';
-  if (!receiver || !attribute || (!DJANGO_QUERY_SET.has(method) && !DJANGO_INSTANCE_QUERY_SET.has(method))) return false;
+  if (!receiver || !attribute) return false;
+  if (DJANGO_VALIDATION.has(method) || method === 'is_valid' || method === 'save') {
+    if (ctx.scope.isAsyncContext(call) && checkDjangoValidation(ctx, call, fn, receiver, method, resolver)) return true;
+  }
+  if (!DJANGO_QUERY_SET.has(method) && !DJANGO_INSTANCE_QUERY_SET.has(method)) return false;
   if (!ctx.scope.isAsyncContext(call)) return false;
   const cls = resolver().libraryClassOfReceiver(
     receiver,
@@ -1005,6 +1009,46 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
     suggestions: asyncTwinSuggestion(ctx, call, attribute, twin),
   });
   return true;
+}
+
+/** Model methods that validate the instance: its unique fields and relations are checked with queries. */
+const DJANGO_VALIDATION = new Set(['full_clean', 'validate_unique', 'validate_constraints']);
+
+/**
+ * Synchronous validation and saving that query the database, in async code:
+ * `product.full_clean()` on a model with unique fields or relations, `form.is_valid()` /
+ * `form.save()` on a ModelForm, `serializer.is_valid()` / `serializer.save()` on a DRF
+ * ModelSerializer. None has an async twin.
+ */
+function checkDjangoValidation(ctx: PythonRuleContext, call: Node, fn: Node, receiver: Node, method: string, resolver: () => AwaitableResolver): boolean {
+  const owner = ctx.scope.enclosingFunction(call);
+  const where = `inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; run it through sync_to_async`;
+  const shown = fn.text.replace(/\s+/g, '');
+  const report = (what: string): true => {
+    ctx.report({ message: `${shown}() ${what} ${where}`, range: ctx.rangeOf(call), anchors: [] });
+    return true;
+  };
+  if (DJANGO_VALIDATION.has(method)) {
+    const model = resolver().djangoInstanceModel(receiver);
+    if (!model || !resolver().djangoValidationQueries(model)) return false;
+    return report(`checks the unique fields and relations of ${model.summary.name} with synchronous queries`);
+  }
+  // `form.is_valid()` / `form.save()`; not when the class defines the method itself.
+  const form = resolver().djangoModelFormOf(receiver, method === 'save' ? ['save', 'create', 'update'] : [method]);
+  if (!form || form.overrides || form.kind === 'plain-serializer') return false;
+  const noun = form.kind === 'form' ? 'ModelForm' : 'ModelSerializer';
+  if (method === 'save') {
+    // `form.save(commit=False)` builds the instance without saving it.
+    if (callArguments(call).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'commit' && field(a, 'value')?.text === 'False')) return false;
+    if (form.kind === 'form' && callArguments(call).some((a) => a.type !== 'keyword_argument')) return false;
+    return report(`saves the ${noun}'s instance with a synchronous query`);
+  }
+  // `Serializer(obj, data=..., partial=True)`: only the fields sent are validated.
+  const made = madeBy(ctx, receiver);
+  if (made && callArguments(made).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'partial' && field(a, 'value')?.text !== 'False')) return false;
+  // Validation queries when the form's fields include a unique field or a relation of the model.
+  if (!form.model || !resolver().djangoValidationQueries(form.model, form.fields)) return false;
+  return report(`validates the ${noun} against the database (unique fields, related objects of ${form.model.summary.name}) with synchronous queries`);
 }
 
 /** `await x.aget(...)` for `x.get(...)`: the call with its method renamed to the `a`-prefixed twin, awaited (a suggestion). */
@@ -1023,7 +1067,73 @@ const DJANGO_SYNC: ReadonlyMap<string, { what: string; orm: boolean; twin?: stri
   ['django.contrib.auth.logout', { what: 'flushes the session synchronously', orm: true, twin: 'alogout' }],
   ['django.core.mail.send_mail', { what: 'talks to a mail server synchronously', orm: false }],
   ['django.core.mail.send_mass_mail', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.core.mail.mail_admins', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.core.mail.mail_managers', { what: 'talks to a mail server synchronously', orm: false }],
+  ['django.db.transaction.atomic', { what: 'opens a database transaction synchronously', orm: true }],
+  ['django.db.connection.cursor', { what: 'opens a database cursor synchronously', orm: true }],
 ]);
+
+/** Django's email messages: `send()` talks to the mail server. */
+const DJANGO_EMAIL = /^django\.core\.mail\.(message\.)?(EmailMessage|EmailMultiAlternatives)$/;
+
+/** The call that made a value: the expression itself, or the value of a name bound once (`p = Paginator(qs, 25)`). */
+function madeBy(ctx: PythonRuleContext, expr: Node): Node | undefined {
+  let made: Node | null | undefined = expr;
+  if (made.type === 'identifier') {
+    const found = ctx.scope.lookup(made.text, made);
+    made = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+  }
+  return made?.type === 'call' ? made : undefined;
+}
+
+/** The library name a call's callee resolves to (`Paginator` → `django.core.paginator.Paginator`). */
+function calleeName(ctx: PythonRuleContext, call: Node): string | undefined {
+  const fn = field(call, 'function');
+  const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  return r && r.via !== 'unbound' ? r.name : undefined;
+}
+
+/**
+ * `EmailMessage(...).send()` (talks to the mail server) and `Paginator(qs, 25).page(n)` /
+ * `.get_page(n)` over a queryset (counts its rows) in async code.
+ */
+function checkDjangoObjects(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute') return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if (!receiver || !ctx.scope.isAsyncContext(call)) return false;
+  // `self.scope["session"].save()` in a Channels consumer: the session store writes synchronously.
+  if (method === 'save' && receiver.type === 'subscript' && /^(self\.)?scope$/.test(field(receiver, 'value')?.text ?? '') && /^["']session["']$/.test(field(receiver, 'subscript')?.text ?? '') && /\bchannels\b/.test(ctx.text)) {
+    const owner = ctx.scope.enclosingFunction(call);
+    ctx.report({
+      message: `${fn.text.replace(/\s+/g, '')}() writes the session store synchronously inside async function '${owner?.name ?? '?'}': with a database session backend Django raises SynchronousOnlyOperation there; call it through database_sync_to_async`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
+    return true;
+  }
+  if (method !== 'send' && method !== 'page' && method !== 'get_page') return false;
+  const made = madeBy(ctx, receiver);
+  const maker = made ? calleeName(ctx, made) : undefined;
+  if (!made || !maker) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  const shown = receiver.type === 'call' ? `${field(receiver, 'function')?.text.replace(/\s+/g, '')}(...).${method}` : fn.text.replace(/\s+/g, '');
+  if (method === 'send' && DJANGO_EMAIL.test(maker)) {
+    ctx.report({ message: `${shown}() talks to a mail server synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}'; run it through sync_to_async`, range: ctx.rangeOf(call), anchors: [] });
+    return true;
+  }
+  if (method !== 'send' && maker === 'django.core.paginator.Paginator') {
+    const items = callArguments(made)[0];
+    if (!items || items.type === 'keyword_argument' || !resolver().djangoQuerySet(items)) return false;
+    ctx.report({
+      message: `${shown}() counts and slices the queryset ${items.text.replace(/\s+/g, '')} with synchronous Django ORM queries inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; run the paging through sync_to_async`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
+    return true;
+  }
+  return false;
+}
 
 /** Decorators that make a function a Celery task (`@shared_task`, `@app.task`, `@celery.task(...)`). */
 const CELERY_TASK = /(^|\.)(shared_task|task)$/;
@@ -1038,7 +1148,8 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
   const where = `inside async function '${owner?.name ?? '?'}'`;
   const resolved = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? ctx.scope.resolve(fn) : undefined;
   const django = resolved && resolved.via !== 'unbound' ? DJANGO_SYNC.get(resolved.name) : undefined;
-  if (django) {
+  // `@transaction.atomic()` on a function defined here: decorating opens nothing.
+  if (django && parentOf(call)?.type !== 'decorator') {
     const twin = django.twin ? `; await its async twin ${django.twin}() (Django 5.0+)` : '; run it through sync_to_async';
     const raises = django.orm ? ', and Django raises SynchronousOnlyOperation for ORM access there' : '';
     ctx.report({ message: `${fn.text.replace(/\s+/g, '')}() ${django.what}: it blocks the event loop ${where}${raises}${twin}`, range: ctx.rangeOf(call), anchors: [] });
@@ -1195,6 +1306,132 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
 
 const TRUTH = new Set(['bool']);
 
+/** Queryset methods that load related objects with the rows (then reading a relation runs no query). */
+const PRELOADS = /\b(select_related|prefetch_related)\s*\(/;
+/** Awaited manager methods that give one instance of the model. */
+const AWAITED_INSTANCE = /^a(get|first|last|earliest|latest)$/;
+
+/**
+ * Django attribute reads that run a query in async code:
+ * - `order.customer` (a ForeignKey or OneToOneField of the model, not `null=True`) on an instance
+ *   fetched in this function with `await Order.objects.aget(...)` (or `async for` over a queryset)
+ *   without `select_related`/`prefetch_related`: the related object is loaded lazily, with a
+ *   synchronous query; reported at the first read in the function.
+ * - `SomeSerializer(qs, many=True).data` (DRF): serializing a queryset iterates it.
+ * - `request.user.is_staff` in an async Django view: `request.user` is loaded lazily from the session and the database.
+ */
+function checkDjangoAttributes(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const serializers = /rest_framework|[sS]erializer/.test(ctx.text);
+  const requestUser = /\brequest\.user\.\w/.test(ctx.text) && /^\s*(from|import)\s+django\b/m.test(ctx.text) && !/^\s*(from|import)\s+(starlette|fastapi|adrf|aiohttp|sanic|quart|litestar)\b/m.test(ctx.text);
+  const seen = new Set<string>();
+  for (const attr of nodesOfType(ctx.tree.rootNode, 'attribute')) {
+    const object = field(attr, 'object');
+    const name = field(attr, 'attribute')?.text ?? '';
+    if (!object) continue;
+    const parent = parentOf(attr);
+    // Written, not read: `order.customer = c`, `del order.customer`.
+    if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && field(parent, 'left')?.id === attr.id) continue;
+    if (parent?.type === 'delete_statement') continue;
+    if (name === 'data' && serializers) {
+      if (!ctx.scope.isAsyncContext(attr)) continue;
+      const made = madeBy(ctx, object);
+      const instance = made ? callArguments(made).find((a) => a.type !== 'keyword_argument') ?? callArguments(made).find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'instance') : undefined;
+      const items = instance?.type === 'keyword_argument' ? field(instance, 'value') : instance;
+      const many = made && callArguments(made).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'many' && field(a, 'value')?.text === 'True');
+      const fn = made ? field(made, 'function') : null;
+      if (!made || !many || !items || !fn || !resolver().djangoModelFormOf(made, [])) continue;
+      if (!resolver().djangoQuerySet(items)) continue;
+      const owner = ctx.scope.enclosingFunction(attr);
+      ctx.report({
+        message: `${object.type === 'call' ? `${fn.text.replace(/\s+/g, '')}(...)` : object.text}.data serializes the queryset ${items.text.replace(/\s+/g, '')} with synchronous Django ORM queries inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; build the data through sync_to_async`,
+        range: ctx.rangeOf(attr),
+        anchors: [],
+      });
+      continue;
+    }
+    if (requestUser && name === 'user' && object.type === 'identifier' && object.text === 'request' && parent?.type === 'attribute' && field(parent, 'object')?.id === attr.id) {
+      const owner = ctx.scope.enclosingFunction(attr);
+      if (!owner || !ctx.scope.isAsyncContext(attr) || !djangoRequestParameter(ctx, object)) continue;
+      const key = `user:${owner.node?.id ?? owner.name}`;
+      if (seen.has(key)) continue;
+      // `request.user = await get_user(request)` earlier in the function: a loaded user.
+      if (/\brequest\.user\s*=[^=]/.test(ctx.text.slice(owner.node?.startIndex ?? 0, attr.startIndex))) continue;
+      seen.add(key);
+      ctx.report({
+        message: `${parent.text.replace(/\s+/g, '')} loads request.user from the session and the database synchronously inside async function '${owner.name ?? '?'}': Django raises SynchronousOnlyOperation there; use 'user = await request.auser()' (Django 5.0+)`,
+        range: ctx.rangeOf(attr),
+        anchors: [],
+      });
+      continue;
+    }
+    if (object.type !== 'identifier' || name.startsWith('_') || !ctx.scope.isAsyncContext(attr)) continue;
+    // The instance: bound once in this function by an awaited fetch without select_related.
+    const found = ctx.scope.lookup(object.text, object);
+    if (found?.bindings.length !== 1) continue;
+    const binding = found.bindings[0].node;
+    const fetched = fetchedWithoutRelations(ctx, binding, resolver);
+    if (!fetched) continue;
+    const relation = resolver().djangoForwardRelation(attr);
+    if (!relation || relation.nullable) continue;
+    const owner = ctx.scope.enclosingFunction(attr);
+    if (!owner || ctx.scope.enclosingFunction(binding)?.node?.id !== owner.node?.id) continue;
+    const key = `${binding.id}:${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // Set (or loaded) earlier in the function: `order.customer = c`, `await order.arefresh_from_db()`.
+    const body = owner.node ?? ctx.tree.rootNode;
+    const before = ctx.text.slice(body.startIndex, attr.startIndex);
+    if (new RegExp(`\\b${object.text}\\.${name}\\s*=[^=]|\\b${object.text}\\.(a?refresh_from_db|_state)\\b|\\bprefetch_related_objects\\b`).test(before)) continue;
+    ctx.report({
+      message: `${attr.text.replace(/\s+/g, '')} loads the related ${relation.target.summary.name} with a synchronous query inside async function '${owner.name ?? '?'}' (${object.text} was fetched without select_related): Django raises SynchronousOnlyOperation there; add select_related("${name}") to the query that fetches ${object.text}`,
+      range: ctx.rangeOf(attr),
+      anchors: [],
+    });
+  }
+}
+
+/**
+ * `order = await Order.objects.filter(...).aget(...)` (or `async for order in qs`) with no
+ * select_related/prefetch_related in the query: an instance whose relations are not loaded.
+ */
+function fetchedWithoutRelations(ctx: PythonRuleContext, binding: Node, resolver: () => AwaitableResolver): boolean {
+  const parent = parentOf(binding);
+  let query: Node | null | undefined;
+  // A loop over a queryset (a plain `for` is reported for the iteration, and each row's relation queries again).
+  if ((parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && field(parent, 'left')?.id === binding.id) query = field(parent, 'right');
+  else {
+    const value = assignedValue(binding);
+    const call = value?.type === 'await' ? value.namedChildren[0] : null;
+    const fn = call?.type === 'call' ? field(call, 'function') : null;
+    if (fn?.type !== 'attribute' || !AWAITED_INSTANCE.test(field(fn, 'attribute')?.text ?? '')) return false;
+    query = field(fn, 'object');
+  }
+  if (!query) return false;
+  const texts = [query.text];
+  // `qs = Order.objects.select_related("customer")`, then `await qs.aget(...)`.
+  let head: Node | null | undefined = query;
+  while (head && (head.type === 'call' || head.type === 'attribute')) head = head.type === 'call' ? field(head, 'function') : field(head, 'object');
+  let instance = false;
+  if (head?.type === 'identifier') {
+    const bindings = ctx.scope.lookup(head.text, head)?.bindings ?? [];
+    for (const b of bindings) if (b.kind !== 'class' && b.kind !== 'import') texts.push(assignedValue(b.node)?.text ?? 'select_related(');
+    // `order.items.all()`: a related manager of an instance (the related model's default manager).
+    instance = bindings.length === 1 && head.id !== query.id && !!resolver().djangoInstanceModel(head) && query.text.startsWith(`${head.text}.`);
+  }
+  // The default manager `objects` (a custom one may select related objects itself), or a related manager.
+  return !texts.some((t) => PRELOADS.test(t)) && (/\.objects\b/.test(texts.join(' ')) || (instance && resolver().djangoQuerySet(query)));
+}
+
+/** `request` as a parameter of the enclosing function, unannotated or annotated as Django's HttpRequest (or ASGIRequest). */
+function djangoRequestParameter(ctx: PythonRuleContext, request: Node): boolean {
+  const found = ctx.scope.lookup(request.text, request);
+  if (found?.bindings.length !== 1) return false;
+  const param = parentOf(found.bindings[0].node);
+  if (param?.type === 'parameters') return true;
+  if (param?.type !== 'typed_parameter') return false;
+  return /^(\w+\.)*(HttpRequest|ASGIRequest)$/.test(field(param, 'type')?.text ?? '');
+}
+
 /** Classes (and their aliases, see CLASS_ALIASES) whose `with` acquires a thread lock. */
 const THREAD_LOCKS = /^threading\.(Lock|RLock|Semaphore|BoundedSemaphore|Condition)$/;
 
@@ -1247,16 +1484,19 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
   const usesBoto3 = ctx.text.includes('boto3');
+  const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
+  if (usesDjango && /django|rest_framework/.test(ctx.text)) checkDjangoAttributes(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
+    if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesFramework && checkFrameworkSyncCall(ctx, call, fn, getResolver)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;

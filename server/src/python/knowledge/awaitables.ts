@@ -35,6 +35,8 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'asyncio.create_subprocess_exec',
   'asyncio.create_subprocess_shell',
   'asyncio.staggered.staggered_race',
+  // `anext(it)` gives an awaitable (not a coroutine) that steps the async iterator once awaited.
+  'builtins.anext',
   // aiohttp
   'aiohttp.request',
   // httpx: module-level functions are synchronous; only AsyncClient methods are awaitable.

@@ -6,6 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
+import { isNotCoroutine } from '../knowledge/awaitables';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
@@ -13,6 +14,11 @@ const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future',
 
 function isScheduled(awaitable: AwaitableCall): boolean {
   return awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+}
+
+/** What the call's value is, as a message names it: a library's other awaitables (`anext(it)`) are no coroutine objects. */
+function madeObject(awaitable: AwaitableCall): string {
+  return awaitable.library && isNotCoroutine(awaitable.name ?? '') ? 'an awaitable object' : 'a coroutine object';
 }
 
 /** How a message names what the call made. */
@@ -198,7 +204,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
         ctx.report({
           message: used.entered
             ? `${what} is stored in '${name}' and entered with 'async with' without await: a coroutine is no async context manager (TypeError)`
-            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : 'a coroutine object'}, not the value it would return`,
+            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : madeObject(awaitable)}, not the value it would return`,
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
@@ -499,7 +505,7 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
   if (awaitable.name?.startsWith('aiogram.')) return;
   const what = describe(awaitable);
   ctx.report({
-    message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives a coroutine object, not its result`,
+    message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives ${madeObject(awaitable)}, not its result`,
     range: ctx.rangeOf(call),
     anchors: [],
     fix: awaitFix(ctx, call, awaitable),

@@ -202,6 +202,7 @@ export class AwaitableResolver {
     const type = typeOf(fn);
     if (type === 'identifier') {
       if (this.nameIsCoroutineFunction(fn)) return { display, library: false };
+      if (this.mockMakesCoroutine(fn)) return { display, library: true, name: 'unittest.mock.AsyncMock' };
       return (
         this.libraryFunction(fn, display) ??
         (this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) || this.callsAsyncDunder(fn) ? { display, library: false } : undefined)
@@ -223,6 +224,7 @@ export class AwaitableResolver {
     const attribute = field(fn, 'attribute');
     const method = attribute ? textOf(attribute) : undefined;
     if (!receiver || !method) return undefined;
+    if (this.mockMakesCoroutine(fn)) return { display, library: true, name: 'unittest.mock.AsyncMock' };
     // `mod.f()` through a project import.
     const resolved = this.ctx.scope.resolve(fn);
     if (resolved && resolved.via === 'import') {
@@ -251,6 +253,42 @@ export class AwaitableResolver {
     const viaClassObject = (receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self') || typeOfSelf(receiver);
     if (viaClassObject && m.fn.kind === 'instance') return undefined;
     return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : undefined;
+  }
+
+  /**
+   * A call of a mock that makes a coroutine, inside `async def` (an async test): `charge()` with
+   * `charge = AsyncMock(...)` or `MagicMock(spec=fetch)` (`fetch` an `async def`); `m.fetch()` with
+   * `m = AsyncMock()` (its attributes are AsyncMocks, except the mock's own API), or with
+   * `m = AsyncMock(spec=Client)` / `MagicMock(spec=Client)` where `Client.fetch` is an `async def`
+   * of the project (a spec's coroutine methods are AsyncMocks, the others plain mocks).
+   */
+  private mockMakesCoroutine(fn: Node): boolean {
+    const attribute = typeOf(fn) === 'attribute' ? field(fn, 'attribute') : null;
+    const holder = attribute ? field(fn, 'object') : fn;
+    if (!holder || typeOf(holder) !== 'identifier' || !/Mock|create_autospec/.test(this.ctx.text)) return false;
+    const found = this.ctx.scope.lookup(textOf(holder), holder);
+    const made = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+    const ctor = made?.type === 'call' ? field(made, 'function') : null;
+    if (!ctor || (typeOf(ctor) !== 'identifier' && typeOf(ctor) !== 'attribute')) return false;
+    const r = this.ctx.scope.resolve(ctor);
+    const kind = r && r.via !== 'unbound' ? /^(unittest\.mock|mock)\.(AsyncMock|MagicMock|Mock)$/.exec(r.name)?.[2] : /^mocker\.(AsyncMock|MagicMock|Mock)$/.exec(textOf(ctor))?.[1];
+    if (!kind || !this.ctx.scope.isAsyncContext(fn)) return false;
+    const args = callArguments(made!);
+    const keyword = args.find((a) => a.type === 'keyword_argument' && /^spec(_set)?$/.test(field(a, 'name')?.text ?? ''));
+    const spec = keyword ? field(keyword, 'value') : args[0]?.type !== 'keyword_argument' ? args[0] : undefined;
+    if (!attribute) {
+      // Calling an AsyncMock gives a coroutine whatever its spec; another mock, when specced by a coroutine function.
+      if (kind === 'AsyncMock') return true;
+      return !!spec && (spec.type === 'identifier' || spec.type === 'attribute') && this.isCoroutineFunctionRef(spec);
+    }
+    const method = textOf(attribute);
+    if (!spec) return kind === 'AsyncMock' && !/^(assert_\w+|reset_mock|configure_mock|attach_mock|mock_add_spec|_\w*)$/.test(method);
+    if (spec.type !== 'identifier' && spec.type !== 'attribute') return false;
+    const cls = this.classByName(spec.text.replace(/\s+/g, ''), spec);
+    const m = cls?.kind === 'project' ? this.findMethod(cls.summary, cls.module, method, 0) : undefined;
+    const coroutine = !!m && this.functionIsCoroutine(m.fn, m.module) && !this.matchedGenerator;
+    this.matchedGenerator = false;
+    return coroutine;
   }
 
   /** A method of a known library class: awaitable per the tables (inside `async def` only, for libraries that used to be synchronous). */

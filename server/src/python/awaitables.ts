@@ -762,23 +762,56 @@ export class AwaitableResolver {
     }
     if (type !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);
-    if (!found || found.bindings.length !== 1) return false;
-    const target = found.bindings[0].node;
+    if (!found || found.bindings.length === 0) return false;
+    // A loop variable reused by several loops: inside a loop's body, that loop's binding.
+    const target = found.bindings.length === 1 ? found.bindings[0].node : this.ownLoopBinding(found.bindings, expr);
+    if (!target) return false;
     const parent = parentOf(target);
-    const value = assignedValue(target);
+    const value = found.bindings.length === 1 ? assignedValue(target) : null;
     if (value) return (value.type === 'subscript' || value.type === 'call') && this.heldCoroutineFunction(value, depth + 1);
-    // `for step in STEPS: step()`.
-    if (parent?.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) return this.tableOfCoroutineFunctions(parent.childForFieldName('right'));
+    // `for step in STEPS: step()`, `for tool in TOOLS.values()`, `for name, tool in TOOLS.items()`.
+    if (parent?.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) return this.iteratedTable(parent.childForFieldName('right'), false);
+    const pair = parent?.type === 'pattern_list' || parent?.type === 'tuple_pattern' ? parent : null;
+    const loop = pair ? parentOf(pair) : null;
+    if (loop?.type === 'for_statement' && loop.childForFieldName('left')?.id === pair!.id && pair!.namedChildren.length === 2 && pair!.namedChildren[1]?.id === target.id) {
+      return this.iteratedTable(loop.childForFieldName('right'), true);
+    }
     return false;
   }
 
+  /** The table a loop iterates: a list or tuple itself, a dict's `.values()` (or `.items()`, for `items`). */
+  private iteratedTable(iterable: Node | null, items: boolean): boolean {
+    if (!iterable) return false;
+    const f = typeOf(iterable) === 'call' && callArguments(iterable).length === 0 ? field(iterable, 'function') : null;
+    const method = f && typeOf(f) === 'attribute' ? field(f, 'attribute')?.text : undefined;
+    if (method === (items ? 'items' : 'values')) return this.tableOfCoroutineFunctions(field(f!, 'object'), ['dictionary']);
+    return !items && this.tableOfCoroutineFunctions(iterable, ['list', 'tuple']);
+  }
+
+  /**
+   * Among a name's bindings, the loop variable of the `for` whose body holds `use`, when the name
+   * is not bound again between that binding and the use.
+   */
+  private ownLoopBinding(bindings: readonly { node: Node }[], use: Node): Node | undefined {
+    let own: Node | undefined;
+    for (const b of bindings) {
+      let left: Node | null = b.node;
+      if (left.parent?.type === 'pattern_list' || left.parent?.type === 'tuple_pattern') left = left.parent;
+      const loop = parentOf(left);
+      const body = loop?.type === 'for_statement' && loop.childForFieldName('left')?.id === left.id ? loop.childForFieldName('body') : null;
+      if (body && body.startIndex <= use.startIndex && use.endIndex <= body.endIndex && (!own || b.node.startIndex > own.startIndex)) own = b.node;
+    }
+    if (!own || bindings.some((b) => b.node.startIndex > own!.startIndex && b.node.startIndex < use.startIndex)) return undefined;
+    return own;
+  }
+
   /** A name bound once to a dict, list or tuple literal whose every value is a coroutine function (or a lambda calling one). */
-  private tableOfCoroutineFunctions(expr: Node | null): boolean {
+  private tableOfCoroutineFunctions(expr: Node | null, kinds: readonly string[] = ['dictionary', 'list', 'tuple']): boolean {
     if (!expr || typeOf(expr) !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);
     if (!found || found.bindings.length !== 1) return false;
     const value = assignedValue(found.bindings[0].node);
-    if (!value || !['dictionary', 'list', 'tuple'].includes(value.type)) return false;
+    if (!value || !kinds.includes(value.type)) return false;
     const entries = value.namedChildren
       .filter((c): c is Node => !!c && c.type !== 'comment')
       .map((c) => (c.type === 'pair' ? c.childForFieldName('value') : c));
@@ -1204,6 +1237,11 @@ export class AwaitableResolver {
         if (held) return { kind: 'library', name: held };
         return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
+      // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`.
+      if (name === 'runtime_data') {
+        const data = this.configEntryData(object);
+        if (data) return data;
+      }
       const owner = this.classOfReceiver(object, depth + 1);
       if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
       if (owner?.kind !== 'project') {
@@ -1252,6 +1290,39 @@ export class AwaitableResolver {
       return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The class of `entry.runtime_data` when `entry` is declared a Home Assistant
+   * `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
+   * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`).
+   */
+  private configEntryData(entry: Node): KnownClass | undefined {
+    if (typeOf(entry) !== 'identifier') return undefined;
+    const annotation = this.declaredType(entry, 0);
+    const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
+    if (!e) return undefined;
+    let written: string[] | undefined;
+    let module = this.here;
+    const parts = subscriptParts(e);
+    if (parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute')) {
+      written = [parts.head.text.replace(/\s+/g, ''), ...parts.args.map((a) => classNameOfAnnotation(a) ?? '')];
+    } else if (e.type === 'identifier') {
+      const local = this.here.genericAliases.get(e.text);
+      const kind = local ? (this.ctx.scope.lookup(e.text, e)?.scope.kind ?? 'module') : undefined;
+      if (local && kind === 'module') written = local;
+      else {
+        const imp = this.here.imports.get(e.text) ?? this.here.typeImports.get(e.text);
+        const file = imp?.name ? this.ctx.project.resolveModule(this.ctx.filePath, imp.module, imp.level) : undefined;
+        const summary = file ? this.ctx.project.summary(file) : undefined;
+        written = summary?.genericAliases.get(imp!.name!);
+        if (summary) module = summary;
+      }
+    }
+    if (!written || written.length !== 2 || !written[1]) return undefined;
+    const head = qualifiedThroughImports(written[0], module, true)?.name;
+    if (head !== 'homeassistant.config_entries.ConfigEntry') return undefined;
+    return this.classFromText(written[1], module);
   }
 
   /**

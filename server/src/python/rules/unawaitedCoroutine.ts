@@ -349,13 +349,22 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySe
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !api.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
   if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
-  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS);
+  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS) || extendedWith(p, n);
   // `reader, writer = open_connection(...)`: unpacking iterates the coroutine object.
   if (t === 'assignment' && field(p, 'right')?.id === n.id) {
     const left = field(p, 'left');
     return !!left && (typeOf(left) === 'pattern_list' || typeOf(left) === 'tuple_pattern' || typeOf(left) === 'list_pattern');
   }
   return false;
+}
+
+/** `messages.extend(x)`: a list's (or deque's) `extend` iterates its one argument. */
+function extendedWith(args: Node, n: Node): boolean {
+  const call = parentOf(args);
+  const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+  if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'extend') return false;
+  const parts = args.namedChildren.filter((c) => c?.type !== 'comment');
+  return parts.length === 1 && parts[0]?.id === n.id;
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
   METHOD_RESULTS,
+  STREAMED_RESULTS,
   SYNC_PAST,
   isNotCoroutine,
   knownLibraryClass,
@@ -1637,6 +1638,10 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
+      if (awaited) {
+        const streamed = this.streamedResult(value);
+        if (streamed) return streamed;
+      }
       return awaited ? (this.awaitedResult(fn) ?? this.awaitedProjectResult(value)) : this.classOfCallResult(fn, target);
     }
     // `async with aiohttp.ClientSession() as session:` / `async with pool.acquire() as conn:`.
@@ -1694,6 +1699,17 @@ export class AwaitableResolver {
       n = inner;
     }
     return n;
+  }
+
+  /** `await client.chat.completions.create(..., stream=True)` on an LLM SDK's async client: the SDK's async stream. */
+  private streamedResult(call: Node): KnownClass | undefined {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create') return undefined;
+    const stream = callArguments(call).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'stream');
+    if (stream?.childForFieldName('value')?.text !== 'True') return undefined;
+    const owner = this.classOfReceiver(fn.childForFieldName('object')!);
+    const result = owner?.kind === 'library' ? STREAMED_RESULTS[owner.name] : undefined;
+    return result ? { kind: 'library', name: result } : undefined;
   }
 
   /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */

@@ -28,6 +28,7 @@ import {
   GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
   METHOD_RESULTS,
+  STREAMED_RESULTS,
   SYNC_PAST,
   isNotCoroutine,
   knownLibraryClass,
@@ -202,6 +203,7 @@ export class AwaitableResolver {
     const type = typeOf(fn);
     if (type === 'identifier') {
       if (this.nameIsCoroutineFunction(fn)) return { display, library: false };
+      if (this.mockMakesCoroutine(fn)) return { display, library: true, name: 'unittest.mock.AsyncMock' };
       return (
         this.libraryFunction(fn, display) ??
         (this.heldCoroutineFunction(fn, 0) || this.declaredCoroutineFunction(fn) || this.callsAsyncDunder(fn) ? { display, library: false } : undefined)
@@ -223,6 +225,7 @@ export class AwaitableResolver {
     const attribute = field(fn, 'attribute');
     const method = attribute ? textOf(attribute) : undefined;
     if (!receiver || !method) return undefined;
+    if (this.mockMakesCoroutine(fn)) return { display, library: true, name: 'unittest.mock.AsyncMock' };
     // `mod.f()` through a project import.
     const resolved = this.ctx.scope.resolve(fn);
     if (resolved && resolved.via === 'import') {
@@ -251,6 +254,42 @@ export class AwaitableResolver {
     const viaClassObject = (receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self') || typeOfSelf(receiver);
     if (viaClassObject && m.fn.kind === 'instance') return undefined;
     return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : undefined;
+  }
+
+  /**
+   * A call of a mock that makes a coroutine, inside `async def` (an async test): `charge()` with
+   * `charge = AsyncMock(...)` or `MagicMock(spec=fetch)` (`fetch` an `async def`); `m.fetch()` with
+   * `m = AsyncMock()` (its attributes are AsyncMocks, except the mock's own API), or with
+   * `m = AsyncMock(spec=Client)` / `MagicMock(spec=Client)` where `Client.fetch` is an `async def`
+   * of the project (a spec's coroutine methods are AsyncMocks, the others plain mocks).
+   */
+  private mockMakesCoroutine(fn: Node): boolean {
+    const attribute = typeOf(fn) === 'attribute' ? field(fn, 'attribute') : null;
+    const holder = attribute ? field(fn, 'object') : fn;
+    if (!holder || typeOf(holder) !== 'identifier' || !/Mock|create_autospec/.test(this.ctx.text)) return false;
+    const found = this.ctx.scope.lookup(textOf(holder), holder);
+    const made = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+    const ctor = made?.type === 'call' ? field(made, 'function') : null;
+    if (!ctor || (typeOf(ctor) !== 'identifier' && typeOf(ctor) !== 'attribute')) return false;
+    const r = this.ctx.scope.resolve(ctor);
+    const kind = r && r.via !== 'unbound' ? /^(unittest\.mock|mock)\.(AsyncMock|MagicMock|Mock)$/.exec(r.name)?.[2] : /^mocker\.(AsyncMock|MagicMock|Mock)$/.exec(textOf(ctor))?.[1];
+    if (!kind || !this.ctx.scope.isAsyncContext(fn)) return false;
+    const args = callArguments(made!);
+    const keyword = args.find((a) => a.type === 'keyword_argument' && /^spec(_set)?$/.test(field(a, 'name')?.text ?? ''));
+    const spec = keyword ? field(keyword, 'value') : args[0]?.type !== 'keyword_argument' ? args[0] : undefined;
+    if (!attribute) {
+      // Calling an AsyncMock gives a coroutine whatever its spec; another mock, when specced by a coroutine function.
+      if (kind === 'AsyncMock') return true;
+      return !!spec && (spec.type === 'identifier' || spec.type === 'attribute') && this.isCoroutineFunctionRef(spec);
+    }
+    const method = textOf(attribute);
+    if (!spec) return kind === 'AsyncMock' && !/^(assert_\w+|reset_mock|configure_mock|attach_mock|mock_add_spec|_\w*)$/.test(method);
+    if (spec.type !== 'identifier' && spec.type !== 'attribute') return false;
+    const cls = this.classByName(spec.text.replace(/\s+/g, ''), spec);
+    const m = cls?.kind === 'project' ? this.findMethod(cls.summary, cls.module, method, 0) : undefined;
+    const coroutine = !!m && this.functionIsCoroutine(m.fn, m.module) && !this.matchedGenerator;
+    this.matchedGenerator = false;
+    return coroutine;
   }
 
   /** A method of a known library class: awaitable per the tables (inside `async def` only, for libraries that used to be synchronous). */
@@ -724,23 +763,56 @@ export class AwaitableResolver {
     }
     if (type !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);
-    if (!found || found.bindings.length !== 1) return false;
-    const target = found.bindings[0].node;
+    if (!found || found.bindings.length === 0) return false;
+    // A loop variable reused by several loops: inside a loop's body, that loop's binding.
+    const target = found.bindings.length === 1 ? found.bindings[0].node : this.ownLoopBinding(found.bindings, expr);
+    if (!target) return false;
     const parent = parentOf(target);
-    const value = assignedValue(target);
+    const value = found.bindings.length === 1 ? assignedValue(target) : null;
     if (value) return (value.type === 'subscript' || value.type === 'call') && this.heldCoroutineFunction(value, depth + 1);
-    // `for step in STEPS: step()`.
-    if (parent?.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) return this.tableOfCoroutineFunctions(parent.childForFieldName('right'));
+    // `for step in STEPS: step()`, `for tool in TOOLS.values()`, `for name, tool in TOOLS.items()`.
+    if (parent?.type === 'for_statement' && parent.childForFieldName('left')?.id === target.id) return this.iteratedTable(parent.childForFieldName('right'), false);
+    const pair = parent?.type === 'pattern_list' || parent?.type === 'tuple_pattern' ? parent : null;
+    const loop = pair ? parentOf(pair) : null;
+    if (loop?.type === 'for_statement' && loop.childForFieldName('left')?.id === pair!.id && pair!.namedChildren.length === 2 && pair!.namedChildren[1]?.id === target.id) {
+      return this.iteratedTable(loop.childForFieldName('right'), true);
+    }
     return false;
   }
 
+  /** The table a loop iterates: a list or tuple itself, a dict's `.values()` (or `.items()`, for `items`). */
+  private iteratedTable(iterable: Node | null, items: boolean): boolean {
+    if (!iterable) return false;
+    const f = typeOf(iterable) === 'call' && callArguments(iterable).length === 0 ? field(iterable, 'function') : null;
+    const method = f && typeOf(f) === 'attribute' ? field(f, 'attribute')?.text : undefined;
+    if (method === (items ? 'items' : 'values')) return this.tableOfCoroutineFunctions(field(f!, 'object'), ['dictionary']);
+    return !items && this.tableOfCoroutineFunctions(iterable, ['list', 'tuple']);
+  }
+
+  /**
+   * Among a name's bindings, the loop variable of the `for` whose body holds `use`, when the name
+   * is not bound again between that binding and the use.
+   */
+  private ownLoopBinding(bindings: readonly { node: Node }[], use: Node): Node | undefined {
+    let own: Node | undefined;
+    for (const b of bindings) {
+      let left: Node | null = b.node;
+      if (left.parent?.type === 'pattern_list' || left.parent?.type === 'tuple_pattern') left = left.parent;
+      const loop = parentOf(left);
+      const body = loop?.type === 'for_statement' && loop.childForFieldName('left')?.id === left.id ? loop.childForFieldName('body') : null;
+      if (body && body.startIndex <= use.startIndex && use.endIndex <= body.endIndex && (!own || b.node.startIndex > own.startIndex)) own = b.node;
+    }
+    if (!own || bindings.some((b) => b.node.startIndex > own!.startIndex && b.node.startIndex < use.startIndex)) return undefined;
+    return own;
+  }
+
   /** A name bound once to a dict, list or tuple literal whose every value is a coroutine function (or a lambda calling one). */
-  private tableOfCoroutineFunctions(expr: Node | null): boolean {
+  private tableOfCoroutineFunctions(expr: Node | null, kinds: readonly string[] = ['dictionary', 'list', 'tuple']): boolean {
     if (!expr || typeOf(expr) !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(expr), expr);
     if (!found || found.bindings.length !== 1) return false;
     const value = assignedValue(found.bindings[0].node);
-    if (!value || !['dictionary', 'list', 'tuple'].includes(value.type)) return false;
+    if (!value || !kinds.includes(value.type)) return false;
     const entries = value.namedChildren
       .filter((c): c is Node => !!c && c.type !== 'comment')
       .map((c) => (c.type === 'pair' ? c.childForFieldName('value') : c));
@@ -1268,6 +1340,11 @@ export class AwaitableResolver {
         if (held) return { kind: 'library', name: held };
         return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
+      // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`.
+      if (name === 'runtime_data') {
+        const data = this.configEntryData(object);
+        if (data) return data;
+      }
       const owner = this.classOfReceiver(object, depth + 1);
       if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
       if (owner?.kind !== 'project') {
@@ -1319,6 +1396,39 @@ export class AwaitableResolver {
       return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The class of `entry.runtime_data` when `entry` is declared a Home Assistant
+   * `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
+   * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`).
+   */
+  private configEntryData(entry: Node): KnownClass | undefined {
+    if (typeOf(entry) !== 'identifier') return undefined;
+    const annotation = this.declaredType(entry, 0);
+    const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
+    if (!e) return undefined;
+    let written: string[] | undefined;
+    let module = this.here;
+    const parts = subscriptParts(e);
+    if (parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute')) {
+      written = [parts.head.text.replace(/\s+/g, ''), ...parts.args.map((a) => classNameOfAnnotation(a) ?? '')];
+    } else if (e.type === 'identifier') {
+      const local = this.here.genericAliases.get(e.text);
+      const kind = local ? (this.ctx.scope.lookup(e.text, e)?.scope.kind ?? 'module') : undefined;
+      if (local && kind === 'module') written = local;
+      else {
+        const imp = this.here.imports.get(e.text) ?? this.here.typeImports.get(e.text);
+        const file = imp?.name ? this.ctx.project.resolveModule(this.ctx.filePath, imp.module, imp.level) : undefined;
+        const summary = file ? this.ctx.project.summary(file) : undefined;
+        written = summary?.genericAliases.get(imp!.name!);
+        if (summary) module = summary;
+      }
+    }
+    if (!written || written.length !== 2 || !written[1]) return undefined;
+    const head = qualifiedThroughImports(written[0], module, true)?.name;
+    if (head !== 'homeassistant.config_entries.ConfigEntry') return undefined;
+    return this.classFromText(written[1], module);
   }
 
   /**
@@ -1656,6 +1766,10 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
+      if (awaited) {
+        const streamed = this.streamedResult(value);
+        if (streamed) return streamed;
+      }
       return awaited ? (this.awaitedResult(fn) ?? this.awaitedProjectResult(value)) : this.classOfCallResult(fn, target);
     }
     // `async with aiohttp.ClientSession() as session:` / `async with pool.acquire() as conn:`.
@@ -1713,6 +1827,17 @@ export class AwaitableResolver {
       n = inner;
     }
     return n;
+  }
+
+  /** `await client.chat.completions.create(..., stream=True)` on an LLM SDK's async client: the SDK's async stream. */
+  private streamedResult(call: Node): KnownClass | undefined {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create') return undefined;
+    const stream = callArguments(call).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'stream');
+    if (stream?.childForFieldName('value')?.text !== 'True') return undefined;
+    const owner = this.classOfReceiver(fn.childForFieldName('object')!);
+    const result = owner?.kind === 'library' ? STREAMED_RESULTS[owner.name] : undefined;
+    return result ? { kind: 'library', name: result } : undefined;
   }
 
   /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */

@@ -93,6 +93,8 @@ export interface ModuleSummary {
   instances: Map<string, string>;
   /** Top-level type aliases of a class: `SessionDep = Annotated[AsyncSession, Depends(...)]` → `AsyncSession`. */
   typeAliases: Map<string, string>;
+  /** Top-level aliases of a generic class with its type arguments, as written: `MyConfigEntry = ConfigEntry[RuntimeData]` → [`ConfigEntry`, `RuntimeData`]. */
+  genericAliases: Map<string, string[]>;
   /** Top-level aliases of a callable that makes a coroutine or an awaitable: `Handler = Callable[[Event], Awaitable[None]]`. */
   coroutineCallables: Map<string, 'coroutine' | 'awaitable'>;
   /**
@@ -784,6 +786,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     typeImports: new Map(),
     instances: new Map(),
     typeAliases: new Map(),
+    genericAliases: new Map(),
     coroutineCallables: new Map(),
     sessionFactories: new Map(),
   };
@@ -887,6 +890,10 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     for (const [name, value] of typeValues) {
       const result = value ? declared.callResult(value) : undefined;
       if (result) summary.coroutineCallables.set(name, result);
+      const parts = value ? subscriptParts(value) : undefined;
+      const head = parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute') ? parts.head.text.replace(/\s+/g, '') : undefined;
+      const args = parts?.args.map((a) => classNameOfAnnotation(a) ?? '');
+      if (head && args?.length) summary.genericAliases.set(name, [head, ...args]);
     }
   }
   return summary;

@@ -35,6 +35,8 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'asyncio.create_subprocess_exec',
   'asyncio.create_subprocess_shell',
   'asyncio.staggered.staggered_race',
+  // `anext(it)` gives an awaitable (not a coroutine) that steps the async iterator once awaited.
+  'builtins.anext',
   // aiohttp
   'aiohttp.request',
   // httpx: module-level functions are synchronous; only AsyncClient methods are awaitable.
@@ -502,6 +504,14 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   // `client.messages.create(...)`, `client.aio.models.generate_content(...)`).
   'openai.AsyncOpenAI': set('close'),
   'openai.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS),
+  // The SDKs' async streams: what `await ....create(..., stream=True)` gives (`close()` is a
+  // coroutine), and the helper streams entered from `.stream(...)` (`async with
+  // client.messages.stream(...) as stream:`), whose final-result methods wait for the end.
+  'openai.AsyncStream': set('close'),
+  'openai.lib.streaming.AsyncStreamHelper': set('close', 'until_done', 'get_final_completion', 'get_final_response', 'get_final_run', 'get_final_messages', 'get_final_run_steps'),
+  'anthropic.AsyncStream': set('close'),
+  'anthropic.lib.streaming.AsyncMessageStream': set('close', 'until_done', 'get_final_message', 'get_final_text'),
+  'groq.AsyncStream': set('close'),
   'anthropic.AsyncAnthropic': set('close'),
   'anthropic.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS),
   'google.genai.resources.AsyncResource': set('generate_content', 'generate_content_stream', 'embed_content', 'count_tokens', 'compute_tokens', 'generate_images', 'get', 'delete', 'upload', 'download', 'send_message', 'send_message_stream'),
@@ -703,6 +713,16 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'chromadb.api.AsyncClientAPI': Object.fromEntries(
     ['create_collection', 'get_collection', 'get_or_create_collection'].map((m) => [m, 'chromadb.api.models.AsyncCollection.AsyncCollection']),
   ),
+  // Entered: `async with client.messages.stream(...) as stream:` (see also STREAMED_RESULTS).
+  'openai.resources.AsyncAPIResource': { stream: 'openai.lib.streaming.AsyncStreamHelper' },
+  'anthropic.resources.AsyncAPIResource': { stream: 'anthropic.lib.streaming.AsyncMessageStream' },
+};
+
+/** What an LLM SDK resource's `create(..., stream=True)` gives once awaited, by the resource's class. */
+export const STREAMED_RESULTS: Readonly<Record<string, string>> = {
+  'openai.resources.AsyncAPIResource': 'openai.AsyncStream',
+  'anthropic.resources.AsyncAPIResource': 'anthropic.AsyncStream',
+  'groq.resources.AsyncAPIResource': 'groq.AsyncStream',
 };
 
 /** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */

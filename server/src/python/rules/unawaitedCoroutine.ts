@@ -6,6 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
+import { isNotCoroutine } from '../knowledge/awaitables';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
@@ -13,6 +14,11 @@ const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future',
 
 function isScheduled(awaitable: AwaitableCall): boolean {
   return awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+}
+
+/** What the call's value is, as a message names it: a library's other awaitables (`anext(it)`) are no coroutine objects. */
+function madeObject(awaitable: AwaitableCall): string {
+  return awaitable.library && isNotCoroutine(awaitable.name ?? '') ? 'an awaitable object' : 'a coroutine object';
 }
 
 /** How a message names what the call made. */
@@ -150,6 +156,19 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       checkReturned(ctx, resolver, call);
       continue;
     }
+    // `results.extend(fetch(u) for u in urls)`, `results.append(fetch(u))` into a list whose items are never awaited.
+    const container = filledContainer(call);
+    if (container) {
+      resolver ??= new AwaitableResolver(ctx);
+      const made = resolver.awaitableCall(call);
+      if (!made || made.generator || made.mayBeFuture || isScheduled(made) || (made.library && isNotCoroutine(made.name ?? '')) || !itemsNeverAwaited(ctx, container)) continue;
+      ctx.report({
+        message: `The coroutine${container.many ? 's' : ''} ${made.display}() makes ${container.many ? 'are' : 'is'} added to '${container.list.text}', whose items are never awaited (only read as values, or not at all): ${container.many ? 'none of them runs' : 'it never runs'}; await the items (asyncio.gather(*${container.list.text}), or a TaskGroup)`,
+        range: ctx.rangeOf(call),
+        anchors: [],
+      });
+      continue;
+    }
     // `[fetch(u) for u in urls]` as a statement, or stored and never used: a list of coroutines.
     const comprehension = madeByComprehension(call);
     if (comprehension) {
@@ -198,7 +217,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
         ctx.report({
           message: used.entered
             ? `${what} is stored in '${name}' and entered with 'async with' without await: a coroutine is no async context manager (TypeError)`
-            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : 'a coroutine object'}, not the value it would return`,
+            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : madeObject(awaitable)}, not the value it would return`,
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
@@ -343,13 +362,22 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySe
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !api.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
   if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
-  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS);
+  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS) || extendedWith(p, n);
   // `reader, writer = open_connection(...)`: unpacking iterates the coroutine object.
   if (t === 'assignment' && field(p, 'right')?.id === n.id) {
     const left = field(p, 'left');
     return !!left && (typeOf(left) === 'pattern_list' || typeOf(left) === 'tuple_pattern' || typeOf(left) === 'list_pattern');
   }
   return false;
+}
+
+/** `messages.extend(x)`: a list's (or deque's) `extend` iterates its one argument. */
+function extendedWith(args: Node, n: Node): boolean {
+  const call = parentOf(args);
+  const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+  if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'extend') return false;
+  const parts = args.namedChildren.filter((c) => c?.type !== 'comment');
+  return parts.length === 1 && parts[0]?.id === n.id;
 }
 
 /**
@@ -499,7 +527,7 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
   if (awaitable.name?.startsWith('aiogram.')) return;
   const what = describe(awaitable);
   ctx.report({
-    message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives a coroutine object, not its result`,
+    message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives ${madeObject(awaitable)}, not its result`,
     range: ctx.rangeOf(call),
     anchors: [],
     fix: awaitFix(ctx, call, awaitable),
@@ -519,6 +547,89 @@ function reportSyncUse(ctx: PythonRuleContext, call: Node, awaitable: AwaitableC
     anchors: [],
     fix: canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
   });
+}
+
+/** The method of a list a call puts items in through (its receiver), when `call` is one of the items. */
+const FILLING_METHODS = new Set(['append', 'extend', 'insert']);
+
+/**
+ * The local list a call's value is put into: `results.append(fetch(u))`, or the element of a
+ * generator or comprehension given whole to `results.extend(...)`.
+ */
+function filledContainer(call: Node): { list: Node; many: boolean } | undefined {
+  let arg = call;
+  let many = false;
+  const up = parentOf(call);
+  if (up && (typeOf(up) === 'generator_expression' || typeOf(up) === 'list_comprehension') && field(up, 'body')?.id === call.id) {
+    arg = up;
+    many = true;
+  }
+  const args = parentOf(arg);
+  if (!args || (typeOf(args) !== 'argument_list' && !(many && typeOf(args) === 'call' && field(args, 'arguments')?.id === arg.id))) return undefined;
+  // `results.extend(f(x) for x in xs)`: the generator expression stands for the argument list.
+  const target = typeOf(args) === 'call' ? args : parentOf(args);
+  const fn = target && typeOf(target) === 'call' ? field(target, 'function') : null;
+  const method = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : undefined;
+  if (!method || !FILLING_METHODS.has(method) || (method === 'extend') !== many) return undefined;
+  const parts = typeOf(args) === 'call' ? [arg] : args.namedChildren.filter((c) => c?.type !== 'comment');
+  if (parts[parts.length - 1]?.id !== arg.id || (method !== 'insert' && parts.length !== 1)) return undefined;
+  const list = field(fn!, 'object');
+  if (!list || typeOf(list) !== 'identifier' || !statementCall(target!)) return undefined;
+  return { list, many };
+}
+
+/** Whether a call is a statement of its own. */
+function statementCall(call: Node): boolean {
+  const p = parentOf(call);
+  return !!p && typeOf(p) === 'expression_statement' && p.namedChildCount === 1;
+}
+
+/**
+ * Whether the items of a local list (bound once, to a list display) are never handed on to be
+ * awaited: every use of the name fills it, tests or prints it, or reads its items as values
+ * (`"\n".join(results)`, `for r in results: r["id"]`). A return, an await, a call it is given to
+ * (`asyncio.gather(*results)`), or a loop that does anything else with an item hands them on.
+ */
+function itemsNeverAwaited(ctx: PythonRuleContext, container: { list: Node }): boolean {
+  const name = container.list.text;
+  const scope = ctx.scope.scopeAt(container.list);
+  if (scope.kind === 'module' || scope.globals.has(name) || scope.nonlocals.has(name)) return false;
+  const found = ctx.scope.lookup(name, container.list);
+  if (!found || found.scope !== scope || found.bindings.length !== 1) return false;
+  const value = assignedValue(found.bindings[0].node);
+  if (!value || (value.type !== 'list' && !(value.type === 'call' && value.childForFieldName('function')?.text === 'list' && callArguments(value).length === 0))) return false;
+  for (const id of nodesOfType(scope.node, 'identifier')) {
+    if (id.text !== name || id.id === found.bindings[0].node.id || isKeywordName(id) || isAttributeName(id)) continue;
+    const p = parentOf(id);
+    if (!p) return false;
+    // `results.append(...)`: filling it.
+    if (typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && FILLING_METHODS.has(field(p, 'attribute')?.text ?? '')) continue;
+    if (!handlesValue(ctx, id)) continue;
+    // `", ".join(results)`: a string join reads each item as a string (TypeError).
+    const call = typeOf(p) === 'argument_list' ? parentOf(p) : null;
+    const fn = call ? field(call, 'function') : null;
+    if (fn && typeOf(fn) === 'attribute' && field(fn, 'attribute')?.text === 'join' && field(fn, 'object')?.type === 'string') continue;
+    if (builtinCalled(ctx, call, new Set(['len']))) continue;
+    // `for r in results:` where each use of `r` reads it as the result.
+    if (typeOf(p) === 'for_statement' && field(p, 'right')?.id === id.id && p.child(0)?.type !== 'async' && loopReadsItemsAsValues(ctx, p)) continue;
+    return false;
+  }
+  return true;
+}
+
+/** A plain `for x in ...:` whose every use of `x` reads it as a value (`x["id"]`, `x.text`, `x + 1`). */
+function loopReadsItemsAsValues(ctx: PythonRuleContext, loop: Node): boolean {
+  const left = field(loop, 'left');
+  const body = field(loop, 'body');
+  if (!left || typeOf(left) !== 'identifier' || !body) return false;
+  let uses = 0;
+  for (const id of nodesOfType(body, 'identifier')) {
+    if (id.text !== left.text || isKeywordName(id) || isAttributeName(id)) continue;
+    const p = parentOf(id);
+    if (!p || !consumesValue(ctx, id, p)) return false;
+    uses++;
+  }
+  return uses > 0;
 }
 
 /** The list or set comprehension whose element a call is (`[fetch(u) for u in urls]`). */

@@ -59,6 +59,8 @@ export const unawaitedCoroutine: Rule = {
       '  from `async_sessionmaker`, in the file or imported from the project\'s db module), `aiosqlite`, `aiomysql`, psycopg 3, `websockets`, `asyncssh`,',
       '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, `grpc.aio` servers, FastAPI/Starlette requests,',
       '  websockets and `UploadFile`, Django\'s async ORM (`Model.objects.acreate()`, `obj.asave()`),',
+      '  Django\'s cache (`cache.adelete(key)`), signals (`order_placed.asend(...)`) and async test client',
+      '  (`self.async_client.post(...)`, `AsyncClient().get(...)`), Channels\' test communicators (`communicator.send_json_to(...)`),',
       '  Tortoise and Beanie models, Channels consumers (`self.send()`, `self.channel_layer.group_send()`),',
       '  Playwright\'s async API (`page.goto()`, `page.locator(...).click()`, `expect(page).to_have_title()`),',
       '  the LLM SDKs\' async clients (`AsyncOpenAI().chat.completions.create(...)`, `AsyncAnthropic().messages.create(...)`,',

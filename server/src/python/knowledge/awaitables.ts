@@ -19,6 +19,12 @@ const BLEAK_SCANNER_CLASS_COROUTINES = ['discover', 'find_device_by_address', 'f
 /** pyserial-asyncio and its fork pyserial-asyncio-fast: `open_serial_connection` gives asyncio's (reader, writer) pair. */
 const SERIAL_ASYNCIO = ['serial_asyncio', 'serial_asyncio_fast'];
 
+/** Django's cache API async twins (4.0+), as methods of the default `cache` object. */
+const DJANGO_CACHE_COROUTINES = [
+  'aadd', 'aget', 'aset', 'atouch', 'adelete', 'aget_many', 'aget_or_set', 'ahas_key', 'aincr', 'adecr', 'aset_many',
+  'adelete_many', 'aclear', 'aincr_version', 'adecr_version', 'aclose',
+];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // asyncio
@@ -119,6 +125,8 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'django.contrib.auth.aget_user',
   'django.shortcuts.aget_object_or_404',
   'django.shortcuts.aget_list_or_404',
+  // The default cache's async twins (`from django.core.cache import cache`; `cache.aget(key)`).
+  ...DJANGO_CACHE_COROUTINES.map((m) => `django.core.cache.cache.${m}`),
   // ODM and ORM set-up
   'beanie.init_beanie',
   'tortoise.Tortoise.init',
@@ -341,6 +349,15 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'channels.generic.http.AsyncHttpConsumer': set('send_response', 'send_headers', 'send_body'),
   'channels.consumer.AsyncConsumer': set('send'),
   'channels.layers.BaseChannelLayer': set('group_send', 'group_add', 'group_discard', 'send', 'receive', 'new_channel', 'flush'),
+  // Channels' and asgiref's test communicators (`await communicator.connect()`), Django's async test client
+  // (`await self.async_client.get(...)`), and a signal's async dispatch (`await order_placed.asend(...)`).
+  'channels.testing.WebsocketCommunicator': set(
+    'connect', 'disconnect', 'send_to', 'send_json_to', 'receive_from', 'receive_json_from', 'receive_nothing', 'send_input', 'receive_output', 'wait',
+  ),
+  'channels.testing.HttpCommunicator': set('get_response', 'send_input', 'receive_output', 'receive_nothing', 'wait'),
+  'channels.testing.ApplicationCommunicator': set('send_input', 'receive_output', 'receive_nothing', 'wait'),
+  'django.test.AsyncClient': set('get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace', 'generic', 'request', 'alogin', 'aforce_login', 'alogout'),
+  'django.dispatch.Signal': set('asend', 'asend_robust'),
   // browser automation (the async API; playwright.sync_api is synchronous)
   'playwright.async_api.Playwright': set('stop'),
   'playwright.async_api.PlaywrightContextManager': set('start'),
@@ -551,6 +568,11 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'qdrant_client.AsyncQdrantClient': ['qdrant_client.async_qdrant_client.AsyncQdrantClient'],
+  'channels.testing.WebsocketCommunicator': ['channels.testing.websocket.WebsocketCommunicator'],
+  'channels.testing.HttpCommunicator': ['channels.testing.http.HttpCommunicator'],
+  'channels.testing.ApplicationCommunicator': ['asgiref.testing.ApplicationCommunicator', 'channels.testing.application.ApplicationCommunicator'],
+  'django.test.AsyncClient': ['django.test.client.AsyncClient'],
+  'django.dispatch.Signal': ['django.dispatch.dispatcher.Signal'],
   'elasticsearch.AsyncElasticsearch': ['elasticsearch._async.client.AsyncElasticsearch'],
   'openai.AsyncOpenAI': ['openai.AsyncAzureOpenAI', 'openai.lib.azure.AsyncAzureOpenAI', 'openai._client.AsyncOpenAI'],
   'groq.AsyncGroq': ['groq.AsyncClient', 'groq._client.AsyncGroq'],
@@ -792,6 +814,9 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'channels.generic.websocket.JsonWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
   'channels.generic.websocket.AsyncJsonWebsocketConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
   'channels.generic.http.AsyncHttpConsumer': { channel_layer: 'channels.layers.BaseChannelLayer' },
+  ...Object.fromEntries(
+    ['SimpleTestCase', 'TransactionTestCase', 'TestCase', 'LiveServerTestCase'].map((c) => [`django.test.${c}`, { async_client: 'django.test.AsyncClient' }]),
+  ),
   'discord.Message': MESSAGE_PARTS,
   'discord.ext.commands.Context': { ...MESSAGE_PARTS, message: 'discord.Message', bot: 'discord.ext.commands.Bot' },
   'discord.Interaction': {

@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
-import { addImportEdit, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -48,8 +48,11 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
       }
       if (isUsedElsewhere(ctx, left)) continue;
       const callbackOnly = ctx.scope.scopeAt(left).node.descendantsOfType('identifier').some((id) => !!id && id.text === left.text && onlyGivesCallback(id));
+      const weakOnly = ctx.scope.scopeAt(left).node.descendantsOfType('identifier').some((id) => !!id && id.text === left.text && heldWeakly(ctx, id));
       ctx.report({
-        message: callbackOnly
+        message: weakOnly
+          ? `Task '${left.text}' from ${factory}() is only held by a weak container: a weak reference does not keep it alive, so it can be garbage-collected before it finishes`
+          : callbackOnly
           ? `Task '${left.text}' from ${factory}() is only given a done callback: a callback does not keep it alive, so it can be garbage-collected before it finishes`
           : `Task '${left.text}' from ${factory}() is never used: it can be garbage-collected before it finishes, and its exception is never retrieved`,
         range: ctx.rangeOf(call),
@@ -198,7 +201,7 @@ function isUsedElsewhere(ctx: PythonRuleContext, target: Node): boolean {
   const owner = scope.kind === 'module' ? ctx.tree.rootNode : scope.node;
   for (const id of owner.descendantsOfType('identifier')) {
     // `task.add_done_callback(cb)` as a statement: a callback does not keep the task alive.
-    if (id && id.text === target.text && id.id !== target.id && !onlyGivesCallback(id) && !isKeywordName(id) && !isAttributeName(id)) return true;
+    if (id && id.text === target.text && id.id !== target.id && !onlyGivesCallback(id) && !heldWeakly(ctx, id) && !isKeywordName(id) && !isAttributeName(id)) return true;
   }
   // `global`/`nonlocal` declarations or uses in other functions: stay silent.
   return scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text);
@@ -221,6 +224,33 @@ function overwrittenBeforeRead(ctx: PythonRuleContext, target: Node, statement: 
   if (left?.type !== 'identifier' || left.text !== target.text || !right) return undefined;
   if (right.descendantsOfType('identifier').some((id) => !!id && id.text === target.text && !isAttributeName(id))) return undefined;
   return next;
+}
+
+/** Weak containers: they hold no strong reference to what they are given. */
+const WEAK_CONTAINERS = new Set(['weakref.WeakSet', 'weakref.WeakValueDictionary']);
+
+/**
+ * `registry.add(task)` with `registry = weakref.WeakSet()`, or `registry[key] = task` with a
+ * `WeakValueDictionary`: the container drops the task as soon as nothing else holds it.
+ */
+function heldWeakly(ctx: PythonRuleContext, id: Node): boolean {
+  let container: Node | null = null;
+  const args = id.parent;
+  if (args?.type === 'argument_list' && args.namedChildCount === 1) {
+    const fn = args.parent?.type === 'call' ? field(args.parent, 'function') : null;
+    if (fn && typeOf(fn) === 'attribute' && field(fn, 'attribute')?.text === 'add' && args.parent!.parent?.type === 'expression_statement') container = field(fn, 'object');
+  } else if (args?.type === 'assignment' && args.childForFieldName('right')?.id === id.id) {
+    const left = args.childForFieldName('left');
+    if (left?.type === 'subscript') container = field(left, 'value');
+  }
+  if (!container || typeOf(container) !== 'identifier') return false;
+  const found = ctx.scope.lookup(textOf(container), container);
+  if (!found || found.bindings.length !== 1 || found.bindings[0].kind !== 'assign') return false;
+  const made = assignedValue(found.bindings[0].node);
+  const ctor = made?.type === 'call' ? field(made, 'function') : null;
+  if (!ctor || (typeOf(ctor) !== 'identifier' && typeOf(ctor) !== 'attribute')) return false;
+  const r = ctx.scope.resolve(ctor);
+  return !!r && r.via !== 'unbound' && WEAK_CONTAINERS.has(r.name);
 }
 
 function onlyGivesCallback(id: Node): boolean {

@@ -239,7 +239,9 @@ export class AwaitableResolver {
     if (!cls) {
       if (this.declaredCoroutineFunction(fn)) return { display, library: false };
       // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class.
-      return FRAMEWORK_ASYNC_METHODS.has(method) && /\b(langchain\w*|llama_index)\b/.test(this.ctx.text) ? { display, library: true, name: `langchain.${method}` } : undefined;
+      return FRAMEWORK_ASYNC_METHODS.has(method) && (/\b(langchain\w*|llama_index)\b/.test(this.ctx.text) || this.fromFrameworkModule(receiver))
+        ? { display, library: true, name: `langchain.${method}` }
+        : undefined;
     }
     if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
@@ -437,6 +439,23 @@ export class AwaitableResolver {
     const parts = qualified.slice(level).split('.');
     if (parts.length < 2) return undefined;
     return this.projectMember(parts.slice(0, -1).join('.'), level, parts[parts.length - 1], 0);
+  }
+
+  /**
+   * `rag_chain` with `from app.chains import rag_chain`, where that project module imports
+   * LangChain or LlamaIndex and binds `rag_chain` by something else than `def`/`class`
+   * (`rag_chain = prompt | llm | parser`): an object of the framework built there.
+   */
+  fromFrameworkModule(receiver: Node): boolean {
+    if (typeOf(receiver) !== 'identifier') return false;
+    const found = this.ctx.scope.lookup(textOf(receiver), receiver);
+    if (found?.bindings.length !== 1 || found.bindings[0].kind !== 'import') return false;
+    const binding = importBindings(found.bindings[0].node).find(([local]) => local === receiver.text)?.[1];
+    if (!binding?.name) return false;
+    const file = this.ctx.project.resolveModule(this.ctx.filePath, binding.module, binding.level);
+    const summary = file ? this.ctx.project.summary(file) : undefined;
+    if (!summary || summary.functions.has(binding.name) || summary.classes.has(binding.name) || summary.imports.has(binding.name)) return false;
+    return [...summary.imports.values()].some((i) => /^(langchain\w*|llama_index)(\.|$)/.test(i.module));
   }
 
   /** The class of a module-level instance of the project (`cache = Cache()` in services.py). */

@@ -1202,12 +1202,15 @@ const LLAMA_INDEX_SYNC_METHODS = new Set(['query', 'chat', 'retrieve']);
 const LLAMA_INDEX_RECEIVER = /(engine|retriever|index)$/i;
 const LOCAL_RUNNABLE = /(prompt|template|parser|splitter)s?$/i;
 
-function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
-  if (typeOf(fn) !== 'attribute' || !ctx.scope.isAsyncContext(call)) return false;
+function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver, usesFramework: boolean): boolean {
+  if (typeOf(fn) !== 'attribute') return false;
   const attribute = field(fn, 'attribute');
   const receiver = field(fn, 'object');
   if (!attribute || !receiver) return false;
   const method = attribute.text;
+  // Not in a file that uses the framework: only on a chain imported from a project module that builds it.
+  if (!usesFramework && !(FRAMEWORK_SYNC_METHODS.has(method) && resolver().fromFrameworkModule(receiver))) return false;
+  if (!ctx.scope.isAsyncContext(call)) return false;
   // The receiver's last name (`query_engine` of `self.query_engine`).
   const named = /(\w+)\s*$/.exec(receiver.text)?.[1] ?? '';
   const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && /\bllama_index\b/.test(ctx.text) && LLAMA_INDEX_RECEIVER.test(named);
@@ -1224,9 +1227,29 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
     message: `${fn.text.replace(/\s+/g, '')}() calls the model or the store synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}'; await its async twin a${method}()`,
     range: ctx.rangeOf(call),
     anchors: [],
-    suggestions: asyncTwinSuggestion(ctx, call, attribute, `a${method}`),
+    suggestions: method === 'stream' ? asyncStreamSuggestion(ctx, call, attribute) : asyncTwinSuggestion(ctx, call, attribute, `a${method}`),
   });
   return true;
+}
+
+/**
+ * `for chunk in chain.stream(q):` → `async for chunk in chain.astream(q):`: `astream()` gives an
+ * async iterator, not an awaitable. Only for the iterable of a `for` statement.
+ */
+function asyncStreamSuggestion(ctx: PythonRuleContext, call: Node, attribute: Node): Fix[] | undefined {
+  const loop = parentOf(call);
+  if (loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id || loop.child(0)?.type !== 'for') return undefined;
+  const at = ctx.rangeOf(loop).start;
+  return [
+    {
+      title: 'Iterate its async twin: async for ... in ...astream()',
+      safe: false,
+      edits: [
+        { range: { start: at, end: at }, newText: 'async ' },
+        { range: ctx.rangeOf(attribute), newText: 'astream' },
+      ],
+    },
+  ];
 }
 
 /** Openers of compressed files that also take a file object to wrap. */
@@ -1497,7 +1520,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
-    if (usesFramework && checkFrameworkSyncCall(ctx, call, fn, getResolver)) continue;
+    if (checkFrameworkSyncCall(ctx, call, fn, getResolver, usesFramework)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;

@@ -18,6 +18,7 @@ import {
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
   CALL_RESULTS,
+  CLIENT_PATCHERS,
   DJANGO_QUERIES,
   FACTORY_FACTORIES,
   LIBRARY_COROUTINE_CALLABLES,
@@ -1479,6 +1480,13 @@ export class AwaitableResolver {
   private classOfCallResult(fn: Node, at: Node): KnownClass | undefined {
     const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
     if (r && CALL_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: CALL_RESULTS[r.name] };
+    // `instructor.from_openai(AsyncOpenAI())`: the client it is given, patched.
+    if (r && CLIENT_PATCHERS.has(r.name) && knownName(r)) {
+      const call = parentOf(fn);
+      const first = call?.type === 'call' ? callArguments(call)[0] : undefined;
+      const patched = first && first.type !== 'keyword_argument' ? this.classOfReceiver(first, 1) : undefined;
+      return patched?.kind === 'library' ? patched : undefined;
+    }
     if (typeOf(fn) === 'attribute') {
       const owner = field(fn, 'object');
       const method = field(fn, 'attribute');

@@ -64,6 +64,7 @@ export const unawaitedCoroutine: Rule = {
       '  Tortoise and Beanie models, Channels consumers (`self.send()`, `self.channel_layer.group_send()`),',
       '  Playwright\'s async API (`page.goto()`, `page.locator(...).click()`, `expect(page).to_have_title()`),',
       '  the LLM SDKs\' async clients (`AsyncOpenAI().chat.completions.create(...)`, `AsyncAnthropic().messages.create(...)`,',
+      '  also patched by instructor: `instructor.from_openai(AsyncOpenAI()).chat.completions.create(..., response_model=M)`,',
       '  google-genai\'s `client.aio.models.generate_content(...)`; not `list()`, a paginator, nor `stream()`, a context manager),',
       '  their async streams (`stream = await client.chat.completions.create(..., stream=True)`: `stream.close()`) and',
       '  stream helpers (`async with claude.messages.stream(...) as stream:`: `stream.get_final_message()`, `until_done()`, ...),',

@@ -955,6 +955,12 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'playwright.async_api.expect': 'playwright.async_api.LocatorAssertions',
 };
 
+/**
+ * Wrappers that patch an LLM client and give it back with the same API (`instructor.from_openai(AsyncOpenAI())`:
+ * `await client.chat.completions.create(..., response_model=M)`): the result has the class of the first argument.
+ */
+export const CLIENT_PATCHERS: ReadonlySet<string> = new Set(['instructor.from_openai', 'instructor.from_anthropic', 'instructor.from_groq', 'instructor.patch', 'instructor.apatch']);
+
 /** Type aliases of libraries for callables whose call gives an awaitable (`call_next: RequestResponseEndpoint`). */
 export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 'awaitable'>> = {
   'starlette.middleware.base.RequestResponseEndpoint': 'awaitable',

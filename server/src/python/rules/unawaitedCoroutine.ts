@@ -209,7 +209,10 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       // `reply = ws.recv()` … `return reply` from an `async def`: the caller awaits the function and
       // gets the coroutine object (as with `return ws.recv()`, see checkReturned).
       const returned = !scheduled && !awaitable.generator && !awaitable.name?.startsWith('aiogram.');
-      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API, returned);
+      // `stream = client.chat.completions.create(..., stream=True)` then `async for chunk in stream`: a plain
+      // coroutine (the project's own, or an LLM SDK's resource method) is no async iterator (TypeError).
+      const plainCoroutine = !scheduled && !awaitable.generator && !awaitable.mayBeFuture && (!awaitable.library || SDK_RESOURCE_COROUTINE.test(awaitable.name ?? ''));
+      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API, returned, plainCoroutine);
       // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
       if (used && !(scheduled && used.entered) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
         const { name } = used;
@@ -715,7 +718,7 @@ function enteredByAsyncWith(id: Node): boolean {
  * The name a coroutine is stored in when every later use takes it for its result: reads an
  * attribute or an item of it, iterates it, or (`entered`) enters it with `async with`.
  */
-function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<string>, returnIsUse = false): { name: string; entered: boolean } | undefined {
+function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<string>, returnIsUse = false, asyncForIsUse = false): { name: string; entered: boolean } | undefined {
   const parent = parentOf(call);
   if (!parent || typeOf(parent) !== 'assignment' || field(parent, 'right')?.id !== call.id) return undefined;
   const left = parent.childForFieldName('left');
@@ -750,6 +753,7 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     // (A future's own API — `outer.cancel()`, then `outer._callbacks` — says it is used as one.)
     if (api === COROUTINE_API && p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
     if (p && enteredByAsyncWith(id)) entered = true;
+    else if (asyncForIsUse && p && (typeOf(p) === 'for_statement' || typeOf(p) === 'for_in_clause') && field(p, 'right')?.id === id.id && p.child(0)?.type === 'async') failed = true;
     else if (returnIsUse && p && typeOf(p) === 'return_statement' && ctx.scope.enclosingFunction(id)?.isAsync && ctx.scope.enclosingFunction(id)?.node.id === ctx.scope.enclosingFunction(call)?.node.id) failed = true;
     // A later use that could hand it on (`return response`) cannot undo an earlier use as the
     // result (`response.headers[...]`), which already failed.

@@ -481,6 +481,12 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const own = instanceAttributeClass(ctx, receiver, depth + 1);
       if (own) return own;
     }
+    // `deps.legacy_llm` with `deps: AgentDeps` and `legacy_llm: OpenAI` declared in that class of this file.
+    if (object && typeOf(object) === 'identifier' && textOf(object) !== 'self') {
+      const classNode = annotatedLocalClass(ctx, object);
+      const held = classNode ? attributeClassOf(ctx, classNode, field(receiver, 'attribute')?.text ?? '', depth + 1) : undefined;
+      if (held) return held;
+    }
     // `client.chat.completions` on an LLM SDK's synchronous client (`client.aio...` is its async side).
     const owner = object ? receiverClass(ctx, object, depth + 1) : undefined;
     if (owner && SDK_RESOURCES[owner] && field(receiver, 'attribute')?.text !== 'aio') return SDK_RESOURCES[owner];
@@ -783,6 +789,35 @@ function instanceAttributeClass(ctx: PythonRuleContext, receiver: Node, depth: n
   if (cache.has(key)) return cache.get(key) ?? undefined;
   cache.set(key, null); // while it is being worked out: `self.root = self.root / "x"`
   const found = workOutInstanceAttribute(ctx, cls.node, textOf(attr), depth);
+  cache.set(key, found ?? null);
+  return found;
+}
+
+/** The class of this file a parameter is annotated with (`deps: AgentDeps`, also `AgentDeps | None`), or undefined. */
+function annotatedLocalClass(ctx: PythonRuleContext, name: Node): Node | undefined {
+  const found = ctx.scope.lookup(textOf(name), name);
+  const binding = found?.bindings.length === 1 && found.bindings[0].kind === 'param' ? found.bindings[0].node : undefined;
+  const param = binding ? parentOf(binding) : undefined;
+  if (!param || (typeOf(param) !== 'typed_parameter' && typeOf(param) !== 'typed_default_parameter')) return undefined;
+  let t = param.childForFieldName('type')?.namedChildren[0] ?? null;
+  // `AgentDeps | None`: the class.
+  if (t?.type === 'binary_operator' && field(t, 'right')?.text === 'None') t = field(t, 'left');
+  if (t?.type !== 'identifier') return undefined;
+  const cls = ctx.scope.lookup(t.text, t);
+  const def = cls?.bindings.length === 1 && cls.bindings[0].kind === 'class' ? cls.bindings[0].node : undefined;
+  const node = def?.type === 'class_definition' ? def : def?.parent;
+  return node?.type === 'class_definition' ? node : undefined;
+}
+
+/** What an attribute of instances of a class of this file holds, per its declarations and assignments (cached). */
+function attributeClassOf(ctx: PythonRuleContext, classNode: Node, attr: string, depth: number): string | undefined {
+  if (!attr) return undefined;
+  let cache = instanceClasses.get(ctx);
+  if (!cache) instanceClasses.set(ctx, (cache = new Map()));
+  const key = `${classNode.id}:${attr}`;
+  if (cache.has(key)) return cache.get(key) ?? undefined;
+  cache.set(key, null);
+  const found = workOutInstanceAttribute(ctx, classNode, attr, depth);
   cache.set(key, found ?? null);
   return found;
 }

@@ -204,6 +204,7 @@ export class AwaitableResolver {
     const type = typeOf(fn);
     if (type === 'identifier') {
       if (this.nameIsCoroutineFunction(fn)) return { display, library: false };
+      if (this.asyncOnlyGetResponse(fn)) return { display, library: false };
       if (this.mockMakesCoroutine(fn)) return { display, library: true, name: 'unittest.mock.AsyncMock' };
       return (
         this.libraryFunction(fn, display) ??
@@ -246,6 +247,7 @@ export class AwaitableResolver {
     }
     if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
+    if (!m && this.asyncOnlyGetResponse(fn)) return { display, library: false };
     if (!m) {
       // `self.on_done()` with `on_done: Callable[[], Awaitable[None]]` declared in the class.
       if (this.declaredCoroutineFunction(fn)) return { display, library: false };
@@ -257,6 +259,51 @@ export class AwaitableResolver {
     const viaClassObject = (receiver.type === 'identifier' && this.classByName(receiver.text, receiver) !== undefined && receiver.text !== 'self') || typeOfSelf(receiver);
     if (viaClassObject && m.fn.kind === 'instance') return undefined;
     return this.functionIsCoroutine(m.fn, m.module) ? { display, library: false } : undefined;
+  }
+
+  /**
+   * The next handler of an async-only Django middleware, called from its `async def`: Django
+   * hands such a middleware an async `get_response`. A class declaring `sync_capable = False`
+   * (`self.get_response(request)` with `self.get_response = get_response` in `__init__`), or a
+   * factory decorated `@async_only_middleware` (its parameter called in the nested `async def`).
+   */
+  private asyncOnlyGetResponse(fn: Node): boolean {
+    if (!/sync_capable|async_only_middleware/.test(this.ctx.text)) return false;
+    const owner = this.ctx.scope.enclosingFunction(fn);
+    if (!owner?.isAsync) return false;
+    if (typeOf(fn) === 'identifier') {
+      const found = this.ctx.scope.lookup(textOf(fn), fn);
+      if (found?.bindings.length !== 1 || found.bindings[0].kind !== 'param' || found.scope === owner) return false;
+      const factory = found.scope.node;
+      if (factory.type !== 'function_definition' || factory.parent?.type !== 'decorated_definition') return false;
+      const params = field(factory, 'parameters')?.namedChildren ?? [];
+      if (params[0]?.id !== found.bindings[0].node.id) return false;
+      return factory.parent.namedChildren.some((d) => {
+        const e = d?.type === 'decorator' ? d.namedChildren[0] : null;
+        const r = e && (e.type === 'identifier' || e.type === 'attribute') ? this.ctx.scope.resolve(e) : undefined;
+        return !!r && r.via !== 'unbound' && /^django\.utils\.decorators\.async_only_middleware$/.test(r.name);
+      });
+    }
+    const receiver = field(fn, 'object');
+    const attribute = field(fn, 'attribute')?.text;
+    const cls = owner.parent;
+    if (receiver?.text !== 'self' || !attribute || cls?.kind !== 'class' || owner.node.childForFieldName('parameters')?.namedChildren[0]?.text !== 'self') return false;
+    const body = field(cls.node, 'body');
+    if (!body) return false;
+    let syncIncapable = false;
+    let init: Node | undefined;
+    for (const statement of body.namedChildren) {
+      if (!statement) continue;
+      const a = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+      if (a?.type === 'assignment' && field(a, 'left')?.text === 'sync_capable' && field(a, 'right')?.text === 'False') syncIncapable = true;
+      const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
+      if (def?.type === 'function_definition' && field(def, 'name')?.text === '__init__') init = def;
+    }
+    if (!syncIncapable || !init) return false;
+    const handler = field(init, 'parameters')?.namedChildren[1];
+    const param = handler?.type === 'identifier' ? handler.text : handler ? field(handler, 'name')?.text ?? handler.namedChildren[0]?.text : undefined;
+    if (!param) return false;
+    return nodesOfType(init, 'assignment').some((a) => field(a, 'left')?.text === `self.${attribute}` && field(a, 'right')?.text === param);
   }
 
   /**

@@ -1552,6 +1552,8 @@ export class AwaitableResolver {
         const m = this.findMethod(ownerClass.summary, ownerClass.module, textOf(method!), 0);
         // `db.transaction()` with `def transaction(self) -> Transaction`.
         if (m) {
+          // `qs = self.get_queryset()` with an unannotated `get_queryset` of this file that returns a queryset.
+          if (!m.fn.isAsync && !m.fn.returns && m.module === this.here) return this.returnsQuerySet(ownerClass.summary.name, textOf(method!)) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
           if (m.fn.isAsync || !m.fn.returns) return undefined;
           return /^(typing\.|typing_extensions\.)?Self$/.test(m.fn.returns) ? ownerClass : this.classFromText(m.fn.returns, m.module);
         }
@@ -1561,6 +1563,34 @@ export class AwaitableResolver {
       }
     }
     return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+  }
+
+  private inferringReturn = false;
+
+  /**
+   * Whether the unannotated method `name` of the class `className` of this file returns a Django
+   * queryset from every `return` (`return Product.objects.filter(...)`), and has at least one.
+   */
+  private returnsQuerySet(className: string, name: string): boolean {
+    if (this.inferringReturn) return false;
+    const cls = this.ctx.tree.rootNode.namedChildren
+      .map((n) => (n?.type === 'decorated_definition' ? field(n, 'definition') : n))
+      .find((n) => n?.type === 'class_definition' && field(n, 'name')?.text === className);
+    const body = cls ? field(cls, 'body') : null;
+    const def = body?.namedChildren.map((n) => (n?.type === 'decorated_definition' ? field(n, 'definition') : n)).find((n) => n?.type === 'function_definition' && field(n, 'name')?.text === name);
+    if (!def) return false;
+    const returns = nodesOfType(def, 'return_statement').filter((r) => this.ctx.scope.enclosingFunction(r)?.node.id === def.id);
+    if (returns.length === 0) return false;
+    this.inferringReturn = true;
+    try {
+      return returns.every((r) => {
+        const value = r.namedChildren.find((c) => c?.type !== 'comment');
+        const c = value ? this.classOfReceiver(value, 1) : undefined;
+        return c?.kind === 'library' && c.name === DJANGO_MANAGER;
+      });
+    } finally {
+      this.inferringReturn = false;
+    }
   }
 
   /**

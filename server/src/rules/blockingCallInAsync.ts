@@ -64,7 +64,7 @@ export const blockingCallInAsync: Rule = {
       '    a custom manager declared on the model (`live = LiveManager()`, `QuerySet.as_manager()`,',
       '    `Manager.from_queryset(...)`), the methods of the model\'s own QuerySet or Manager class that',
       '    return a chain on `self` (`Product.objects.active().count()` with `def active(self): return',
-      '    self.filter(is_active=True)`), a method of a class-based view of the same file that has no return',
+      '    self.filter(is_active=True)`), a method of a class of the same file (a class-based view) that has no return',
       '    annotation and returns a queryset from every `return` (`qs = self.get_queryset()` with',
       '    `def get_queryset(self): return Product.objects.filter(...)`), and the related managers of a model instance',
       '    (`author.book_set`, a `ManyToManyField`, a `related_name` declared in the model\'s module,',

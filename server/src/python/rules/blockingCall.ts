@@ -951,6 +951,45 @@ function numericOnly(call: Node): boolean {
   return args.some((a, i) => (a?.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'flags' : i === 5) && /NUMERIC/.test(a!.text));
 }
 
+const SOCKET_WAITS: Readonly<Record<string, true>> = { recv: true, recvfrom: true, recv_into: true, recvfrom_into: true, accept: true, connect: true, sendall: true };
+
+/**
+ * `sock = socket.socket(AF_INET, SOCK_DGRAM)` (or `with socket.socket(...) as sock:`) in this function, and nothing here makes it
+ * non-blocking: no `setblocking(...)`, no `settimeout(0)`, not handed to any call (asyncio's
+ * `loop.sock_recv(sock, n)`, `create_datagram_endpoint(sock=sock)` and helpers may set it up).
+ * A timeout set with `settimeout(5)` only bounds the wait.
+ */
+function blockingSocketMadeHere(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (typeOf(receiver) !== 'identifier') return false;
+  const found = ctx.scope.lookup(textOf(receiver), receiver);
+  if (!found || found.bindings.length !== 1) return false;
+  const holder = parentOf(found.bindings[0].node);
+  // `sock = socket.socket(...)` or `with socket.socket(...) as sock:`.
+  const pattern = holder && typeOf(holder) === 'as_pattern_target' ? parentOf(holder) : null;
+  const made =
+    holder && typeOf(holder) === 'assignment' && field(holder, 'left')?.id === found.bindings[0].node.id
+      ? field(holder, 'right')
+      : pattern && typeOf(pattern) === 'as_pattern'
+        ? pattern.namedChildren[0]
+        : null;
+  const ctor = made && typeOf(made) === 'call' ? field(made, 'function') : null;
+  if (!ctor || ctx.scope.resolve(ctor)?.name !== 'socket.socket') return false;
+  const fn = ctx.scope.enclosingFunction(receiver);
+  if (!fn || fn.kind !== 'function' || ctx.scope.enclosingFunction(made!)?.node.id !== fn.node.id) return false;
+  for (const use of fn.node.descendantsOfType('identifier')) {
+    if (!use || use.text !== receiver.text || use.id === found.bindings[0].node.id) continue;
+    const parent = parentOf(use);
+    if (!parent) return false;
+    if (typeOf(parent) === 'argument_list' || typeOf(parent) === 'keyword_argument') return false;
+    if (typeOf(parent) !== 'attribute' || field(parent, 'object')?.id !== use.id) continue;
+    const attr = field(parent, 'attribute')?.text;
+    const call = parentOf(parent);
+    if (attr === 'setblocking') return false;
+    if (attr === 'settimeout' && call && typeOf(call) === 'call' && zeroTimeout(call, 0)) return false;
+  }
+  return true;
+}
+
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
@@ -963,7 +1002,7 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
-  const cls = receiverClass(ctx, receiver);
+  const cls = receiverClass(ctx, receiver) ?? (method in SOCKET_WAITS && blockingSocketMadeHere(ctx, receiver) ? 'socket.socket' : undefined);
   const api =
     cls === 'boto3.client' && !AWS_LOCAL.has(method) ? AWS : cls === 'kubernetes.client.Api' ? (KUBE_METHOD.test(method) ? KUBE : undefined) : cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
   if (!api || !cls) return undefined;

@@ -303,6 +303,16 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'zeroconf.Zeroconf': byName(MDNS, 'get_service_info', 'register_service', 'unregister_service', 'update_service', 'unregister_all_services'),
   'zeroconf.ServiceInfo': byName(MDNS, 'request'),
   'socket.socket': byName(SOCKET_IO, 'recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'accept', 'connect', 'sendall'),
+  // `asyncio.run_coroutine_threadsafe(coro, loop).result()`: right on a worker thread; on the loop's own
+  // thread the coroutine cannot run while it waits (a deadlock until the timeout).
+  'concurrent.futures.Future': byName(
+    {
+      what: 'waits on this thread for a coroutine handed to an event loop by run_coroutine_threadsafe() (on its own loop it cannot run meanwhile: await asyncio.wrap_future(fut), or await the coroutine)',
+      fix: 'none',
+    },
+    'result',
+    'exception',
+  ),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -453,10 +463,12 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   // (so `socket.socket` itself is no key here).
   'socket.create_connection': 'socket.socket',
   'socket.create_server': 'socket.socket',
+  'asyncio.run_coroutine_threadsafe': 'concurrent.futures.Future',
+  'asyncio.tasks.run_coroutine_threadsafe': 'concurrent.futures.Future',
 };
 
 /** Classes whose waiting methods take `block=False`/`blocking=False`/`timeout=` to not wait. */
-const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue']);
+const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue', 'concurrent.futures.Future']);
 
 /** Path methods and properties that give another path (without touching the file system). */
 const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'expanduser', 'absolute', 'resolve']);
@@ -992,6 +1004,17 @@ function blockingSocketMadeHere(ctx: PythonRuleContext, receiver: Node): boolean
   return true;
 }
 
+/** In an `if` statement (of this function) whose condition calls `<receiver>.done()` (`if fut.done():`, `if not fut.done(): ... else:`). */
+function checkedDone(call: Node, receiver: Node): boolean {
+  const done = `${textOf(receiver)}.done()`;
+  for (let n = parentOf(call); n; n = parentOf(n)) {
+    const type = typeOf(n);
+    if (type === 'function_definition' || type === 'lambda') return false;
+    if (type === 'if_statement' && (field(n, 'condition')?.text ?? '').replace(/\s+/g, '').includes(done)) return true;
+  }
+  return false;
+}
+
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
@@ -1012,6 +1035,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   // bounds the wait.
   if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call)) return undefined;
   if (cls === 'threading.Event' && zeroTimeout(call, 0)) return undefined;
+  // `if fut.done(): fut.result()`: finished, so it does not wait.
+  if (cls === 'concurrent.futures.Future' && checkedDone(call, receiver)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   return { api, qualified: `${cls}.${method}` };

@@ -1399,12 +1399,14 @@ export class AwaitableResolver {
   }
 
   /**
-   * The class of `entry.runtime_data` when `entry` is declared a Home Assistant
+   * The class of `entry.runtime_data` (or `self._entry.runtime_data`) when `entry` is declared a Home Assistant
    * `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
    * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`).
    */
   private configEntryData(entry: Node): KnownClass | undefined {
-    if (typeOf(entry) !== 'identifier') return undefined;
+    // `entry`, or `self._entry` set from such a parameter (`self._entry = entry`) or annotated in the class.
+    const own = typeOf(entry) === 'attribute' && /^(self|cls)$/.test(field(entry, 'object')?.text ?? '');
+    if (typeOf(entry) !== 'identifier' && !own) return undefined;
     const annotation = this.declaredType(entry, 0);
     const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
     if (!e) return undefined;

@@ -178,6 +178,8 @@ export class AwaitableResolver {
   private importedRelatedNames: Set<string> | undefined;
   /** Annotated attributes of each class of this file, by node id. */
   private readonly declaredAttributes = new Map<number, Map<string, Node>>();
+  /** Functions of this file given to `websockets.serve(handler, ...)` (by node id of their definition). */
+  private servedHandlers: Set<number> | undefined;
 
   constructor(private readonly ctx: PythonRuleContext) {
     this.here = ctx.project.summaryOfTree(ctx.filePath, ctx.tree.rootNode, ctx.text);
@@ -1466,12 +1468,14 @@ export class AwaitableResolver {
   }
 
   /**
-   * The class of `entry.runtime_data` when `entry` is declared a Home Assistant
+   * The class of `entry.runtime_data` (or `self._entry.runtime_data`) when `entry` is declared a Home Assistant
    * `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
    * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`).
    */
   private configEntryData(entry: Node): KnownClass | undefined {
-    if (typeOf(entry) !== 'identifier') return undefined;
+    // `entry`, or `self._entry` set from such a parameter (`self._entry = entry`) or annotated in the class.
+    const own = typeOf(entry) === 'attribute' && /^(self|cls)$/.test(field(entry, 'object')?.text ?? '');
+    if (typeOf(entry) !== 'identifier' && !own) return undefined;
     const annotation = this.declaredType(entry, 0);
     const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
     if (!e) return undefined;
@@ -1603,6 +1607,12 @@ export class AwaitableResolver {
     // Home Assistant's hooks (`async def async_setup_entry(hass, entry)`, services, listeners):
     // an unannotated `hass` in an integration is the HomeAssistant instance.
     if (param.text === 'hass' && /\bhomeassistant\b/.test(this.ctx.text)) return { kind: 'library', name: 'homeassistant.core.HomeAssistant' };
+    // `async def handler(websocket)` given to `websockets.serve(handler, ...)`: the connection comes first.
+    if (fn?.type === 'function_definition' && this.websocketsHandlers().has(fn.id)) {
+      const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+      const first = params[0]?.text === 'self' ? params[1] : params[0];
+      if (first?.id === param.id) return { kind: 'library', name: 'websockets.asyncio.connection.Connection' };
+    }
     const decorated = fn?.type === 'function_definition' && fn.parent?.type === 'decorated_definition' ? fn.parent : null;
     if (!decorated) return undefined;
     const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
@@ -1627,6 +1637,36 @@ export class AwaitableResolver {
       }
     }
     return undefined;
+  }
+
+  /** The definitions of this file's functions handed by name to websockets' `serve(handler, ...)`/`unix_serve(...)`. */
+  private websocketsHandlers(): Set<number> {
+    if (this.servedHandlers) return this.servedHandlers;
+    const out = (this.servedHandlers = new Set<number>());
+    if (!/\bwebsockets\b/.test(this.ctx.text)) return out;
+    for (const call of nodesOfType(this.ctx.tree.rootNode, 'call')) {
+      const fn = call.childForFieldName('function');
+      if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+      const r = this.ctx.scope.resolve(fn);
+      if (!r || r.via === 'unbound' || !/^websockets(\.asyncio\.server|\.server|\.legacy\.server)?\.(serve|unix_serve)$/.test(r.name)) continue;
+      const args = callArguments(call);
+      const handler = args[0]?.type === 'keyword_argument' ? args.find((a) => /^(ws_)?handler$/.test(field(a, 'name')?.text ?? ''))?.childForFieldName('value') : args[0];
+      let def: Node | undefined;
+      if (handler?.type === 'identifier') {
+        const found = this.ctx.scope.lookup(handler.text, handler);
+        def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+      } else if (handler?.type === 'attribute' && field(handler, 'object')?.text === 'self') {
+        const body = enclosingClassNode(handler)?.childForFieldName('body');
+        const name = field(handler, 'attribute')?.text;
+        const defs = (body?.namedChildren ?? [])
+          .map((st) => (st?.type === 'decorated_definition' ? st.childForFieldName('definition') : st))
+          .filter((d): d is Node => d?.type === 'function_definition' && d.childForFieldName('name')?.text === name);
+        def = defs.length === 1 ? defs[0] : undefined;
+      }
+      if (def?.type === 'identifier' && def.parent?.type === 'function_definition') def = def.parent;
+      if (def?.type === 'function_definition') out.add(def.id);
+    }
+    return out;
   }
 
   /** `Session = async_sessionmaker(engine)` (or `sessionmaker(..., class_=AsyncSession)`): what `Session()` makes. */

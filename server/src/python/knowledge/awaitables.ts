@@ -256,6 +256,9 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   // aiohttp
   'aiohttp.ClientSession': set(HTTP_VERBS, 'ws_connect', 'close'),
   'aiohttp.ClientResponse': set('text', 'json', 'read'),
+  // The test client of pytest-aiohttp's `aiohttp_client` and `AioHTTPTestCase.client`: a ClientSession
+  // bound to a test server.
+  'aiohttp.test_utils.TestClient': set(HTTP_VERBS, 'ws_connect', 'close', 'start_server'),
   'aiohttp.StreamReader': set('read', 'readline', 'readany', 'readexactly', 'readchunk', 'readuntil'),
   'aiohttp.ClientWebSocketResponse': set('send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_bytes', 'receive_json', 'ping', 'pong', 'close'),
   'aiohttp.web.WebSocketResponse': set('prepare', 'send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_bytes', 'receive_json', 'ping', 'pong', 'close'),
@@ -697,6 +700,10 @@ export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries
  */
 export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'aiohttp.ClientSession': {
+    ...Object.fromEntries(HTTP_VERBS.map((m) => [m, 'aiohttp.ClientResponse'])),
+    ws_connect: 'aiohttp.ClientWebSocketResponse',
+  },
+  'aiohttp.test_utils.TestClient': {
     ...Object.fromEntries(HTTP_VERBS.map((m) => [m, 'aiohttp.ClientResponse'])),
     ws_connect: 'aiohttp.ClientWebSocketResponse',
   },

@@ -303,6 +303,16 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'zeroconf.Zeroconf': byName(MDNS, 'get_service_info', 'register_service', 'unregister_service', 'update_service', 'unregister_all_services'),
   'zeroconf.ServiceInfo': byName(MDNS, 'request'),
   'socket.socket': byName(SOCKET_IO, 'recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'accept', 'connect', 'sendall'),
+  // `asyncio.run_coroutine_threadsafe(coro, loop).result()`: right on a worker thread; on the loop's own
+  // thread the coroutine cannot run while it waits (a deadlock until the timeout).
+  'concurrent.futures.Future': byName(
+    {
+      what: 'waits on this thread for a coroutine handed to an event loop by run_coroutine_threadsafe() (on its own loop it cannot run meanwhile: await asyncio.wrap_future(fut), or await the coroutine)',
+      fix: 'none',
+    },
+    'result',
+    'exception',
+  ),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -453,10 +463,12 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   // (so `socket.socket` itself is no key here).
   'socket.create_connection': 'socket.socket',
   'socket.create_server': 'socket.socket',
+  'asyncio.run_coroutine_threadsafe': 'concurrent.futures.Future',
+  'asyncio.tasks.run_coroutine_threadsafe': 'concurrent.futures.Future',
 };
 
 /** Classes whose waiting methods take `block=False`/`blocking=False`/`timeout=` to not wait. */
-const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue']);
+const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue', 'concurrent.futures.Future']);
 
 /** Path methods and properties that give another path (without touching the file system). */
 const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'expanduser', 'absolute', 'resolve']);
@@ -986,6 +998,58 @@ function numericOnly(call: Node): boolean {
   return args.some((a, i) => (a?.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'flags' : i === 5) && /NUMERIC/.test(a!.text));
 }
 
+const SOCKET_WAITS: Readonly<Record<string, true>> = { recv: true, recvfrom: true, recv_into: true, recvfrom_into: true, accept: true, connect: true, sendall: true };
+
+/**
+ * `sock = socket.socket(AF_INET, SOCK_DGRAM)` (or `with socket.socket(...) as sock:`) in this function, and nothing here makes it
+ * non-blocking: no `setblocking(...)`, no `settimeout(0)`, not handed to any call (asyncio's
+ * `loop.sock_recv(sock, n)`, `create_datagram_endpoint(sock=sock)` and helpers may set it up).
+ * A timeout set with `settimeout(5)` only bounds the wait. Not in test modules.
+ */
+function blockingSocketMadeHere(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (typeOf(receiver) !== 'identifier') return false;
+  // Tests drive both ends of a local socket pair on purpose (accept() of a connection already made).
+  if (/(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(ctx.filePath.split(/[\\/]/).join('/'))) return false;
+  const found = ctx.scope.lookup(textOf(receiver), receiver);
+  if (!found || found.bindings.length !== 1) return false;
+  const holder = parentOf(found.bindings[0].node);
+  // `sock = socket.socket(...)` or `with socket.socket(...) as sock:`.
+  const pattern = holder && typeOf(holder) === 'as_pattern_target' ? parentOf(holder) : null;
+  const made =
+    holder && typeOf(holder) === 'assignment' && field(holder, 'left')?.id === found.bindings[0].node.id
+      ? field(holder, 'right')
+      : pattern && typeOf(pattern) === 'as_pattern'
+        ? pattern.namedChildren[0]
+        : null;
+  const ctor = made && typeOf(made) === 'call' ? field(made, 'function') : null;
+  if (!ctor || ctx.scope.resolve(ctor)?.name !== 'socket.socket') return false;
+  const fn = ctx.scope.enclosingFunction(receiver);
+  if (!fn || fn.kind !== 'function' || ctx.scope.enclosingFunction(made!)?.node.id !== fn.node.id) return false;
+  for (const use of fn.node.descendantsOfType('identifier')) {
+    if (!use || use.text !== receiver.text || use.id === found.bindings[0].node.id) continue;
+    const parent = parentOf(use);
+    if (!parent) return false;
+    if (typeOf(parent) === 'argument_list' || typeOf(parent) === 'keyword_argument') return false;
+    if (typeOf(parent) !== 'attribute' || field(parent, 'object')?.id !== use.id) continue;
+    const attr = field(parent, 'attribute')?.text;
+    const call = parentOf(parent);
+    if (attr === 'setblocking') return false;
+    if (attr === 'settimeout' && call && typeOf(call) === 'call' && zeroTimeout(call, 0)) return false;
+  }
+  return true;
+}
+
+/** In an `if` statement (of this function) whose condition calls `<receiver>.done()` (`if fut.done():`, `if not fut.done(): ... else:`). */
+function checkedDone(call: Node, receiver: Node): boolean {
+  const done = `${textOf(receiver)}.done()`;
+  for (let n = parentOf(call); n; n = parentOf(n)) {
+    const type = typeOf(n);
+    if (type === 'function_definition' || type === 'lambda') return false;
+    if (type === 'if_statement' && (field(n, 'condition')?.text ?? '').replace(/\s+/g, '').includes(done)) return true;
+  }
+  return false;
+}
+
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
@@ -998,7 +1062,7 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
-  const cls = receiverClass(ctx, receiver);
+  const cls = receiverClass(ctx, receiver) ?? (method in SOCKET_WAITS && blockingSocketMadeHere(ctx, receiver) ? 'socket.socket' : undefined);
   const api =
     cls === 'boto3.client' && !AWS_LOCAL.has(method) ? AWS : cls === 'kubernetes.client.Api' ? (KUBE_METHOD.test(method) ? KUBE : undefined) : cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
   if (!api || !cls) return undefined;
@@ -1006,6 +1070,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   // bounds the wait.
   if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call)) return undefined;
   if (cls === 'threading.Event' && zeroTimeout(call, 0)) return undefined;
+  // `if fut.done(): fut.result()`: finished, so it does not wait.
+  if (cls === 'concurrent.futures.Future' && checkedDone(call, receiver)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   return { api, qualified: `${cls}.${method}` };

@@ -29,6 +29,8 @@ interface ResourceKind {
   giveBack?: readonly string[];
   /** Made as one item of a tuple (`reader, writer = await asyncio.open_connection(...)`): its index. */
   tupleIndex?: number;
+  /** Holds nothing until one of these methods is called on it (`await scanner.start()`). */
+  startedBy?: readonly string[];
 }
 
 /** A test module, by its name: `test_x.py`, `x_test.py`, `conftest.py`. */
@@ -48,6 +50,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'asyncssh.connect': { what: 'asyncssh connection', close: ['close', 'abort'], awaited: true, asyncWith: true },
   'aiodocker.Docker': { what: 'aiodocker client', close: ['close'], awaited: false, asyncWith: true },
   'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true },
+  // aiohttp's test client: its ClientSession (and, once started, its test server) stay open until close().
+  'aiohttp.test_utils.TestClient': { what: 'aiohttp TestClient', close: ['close'], awaited: false, asyncWith: true },
   // A client made per call holds a connection pool until closed.
   ...Object.fromEntries(
     ['redis.asyncio.Redis', 'redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.utils.from_url'].map((n) => [
@@ -68,6 +72,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'serial_asyncio.open_serial_connection': STREAM_WRITER,
   'serial_asyncio_fast.open_serial_connection': STREAM_WRITER,
   'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
+  // A scanner only scans (and holds the adapter) once started; one never started holds nothing.
+  'bleak.BleakScanner': { what: 'bleak BleakScanner', close: ['stop'], awaited: false, asyncWith: true, noWith: true, startedBy: ['start'] },
   ...Object.fromEntries(
     [
       'pymodbus.client.AsyncModbusTcpClient', 'pymodbus.client.AsyncModbusSerialClient', 'pymodbus.client.AsyncModbusUdpClient',
@@ -338,6 +344,14 @@ function closedStraightAway(made: Node, firstUse: Node | undefined, kind: Resour
   }
 }
 
+/** `scanner.start()` (or `await scanner.start()`): the use is a call of one of `methods` on it. */
+function startedHere(use: Node, methods: readonly string[]): boolean {
+  const method = use.parent;
+  if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return false;
+  if (!methods.includes(method.childForFieldName('attribute')?.text ?? '')) return false;
+  return method.parent?.type === 'call' && method.parent.childForFieldName('function')?.id === method.id;
+}
+
 /** Nested functions or lambdas that mention the name: the resource may outlive this block. */
 function capturedByClosure(owner: Node, target: Node): boolean {
   for (const fn of owner.descendantsOfType(['function_definition', 'lambda'])) {
@@ -386,6 +400,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const scope = ctx.scope.scopeAt(target);
     if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
     const uses = usesOf(fn.node, target);
+    if (kind.startedBy && !uses.some((u) => startedHere(u, kind.startedBy!))) continue;
     const { fate, closingTry } = fateOf(ctx, uses, kind, fn.node);
     if (fate === 'owned-elsewhere') continue;
     const closeName = kind.close[0];

@@ -93,6 +93,80 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
   }
 }
 
+/** paho-mqtt's client classes: the network loop calls their `on_*` callbacks plainly, on its own thread. */
+const PAHO_CLIENT = /^paho\.mqtt\.client\.Client$/;
+const PAHO_CALLBACKS = new Set([
+  'on_connect', 'on_connect_fail', 'on_disconnect', 'on_message', 'on_publish', 'on_subscribe', 'on_unsubscribe', 'on_log',
+  'on_pre_connect', 'on_socket_open', 'on_socket_close', 'on_socket_register_write', 'on_socket_unregister_write',
+]);
+/** Calls whose `disconnected_callback=` bleak calls plainly (unlike its detection and notification callbacks, which may be async). */
+const BLEAK_DISCONNECT = /^(bleak\.BleakClient|bleak_retry_connector\.BleakClientWithServiceCache|bleak_retry_connector\.establish_connection)$/;
+
+/** Whether a name or `self.x` holds a paho-mqtt client made here (`mqtt.Client(...)`) or is annotated as one. */
+function pahoClient(ctx: PythonRuleContext, receiver: Node): boolean {
+  const isPaho = (value: Node | null | undefined): boolean => {
+    const fn = value?.type === 'call' ? field(value, 'function') : value;
+    return !!fn && (fn.type === 'identifier' || fn.type === 'attribute') && PAHO_CLIENT.test(ctx.scope.resolve(fn)?.name ?? '');
+  };
+  if (receiver.type === 'identifier') {
+    const found = ctx.scope.lookup(receiver.text, receiver);
+    if (found?.bindings.length !== 1) return false;
+    const annotation = parameterAnnotation(found.bindings[0].node);
+    return annotation ? isPaho(annotation.namedChildren[0] ?? annotation) : isPaho(assignedValue(found.bindings[0].node));
+  }
+  // `self._client = mqtt.Client(...)` in a method of the class (every such assignment).
+  if (receiver.type !== 'attribute' || field(receiver, 'object')?.text !== 'self') return false;
+  const name = field(receiver, 'attribute')?.text;
+  const body = enclosingClassNode(receiver)?.childForFieldName('body');
+  if (!body || !name) return false;
+  const made = nodesOfType(body, 'assignment').filter((a) => {
+    const left = field(a, 'left');
+    return left?.type === 'attribute' && field(left, 'object')?.text === 'self' && field(left, 'attribute')?.text === name;
+  });
+  return made.length > 0 && made.every((a) => isPaho(field(a, 'right')));
+}
+
+/**
+ * Coroutine functions given to libraries that call their callbacks plainly: paho-mqtt's
+ * `client.on_message = handler` (on its network thread) and bleak's `disconnected_callback=`.
+ * Each call makes a coroutine that never runs.
+ */
+function checkLibraryCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const report = (ref: Node, arg: Node, caller: string): void => {
+    const what = ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`;
+    ctx.report({
+      message: `${what}, but ${caller} calls it without awaiting: each call makes a coroutine that never runs (give a plain function that schedules it on the loop, e.g. with asyncio.run_coroutine_threadsafe(...) from another thread)`,
+      range: ctx.rangeOf(arg),
+      anchors: [],
+    });
+  };
+  const coroutineFunction = (arg: Node): Node | undefined => {
+    const ref = partialOf(ctx, arg) ?? arg;
+    return (ref.type === 'identifier' || ref.type === 'attribute') && resolver().isCoroutineFunctionRef(ref) ? ref : undefined;
+  };
+  if (/\bpaho\b/.test(ctx.text)) {
+    for (const assignment of nodesOfType(ctx.tree.rootNode, 'assignment')) {
+      const left = field(assignment, 'left');
+      const right = field(assignment, 'right');
+      const slot = left?.type === 'attribute' ? field(left, 'attribute')?.text : undefined;
+      const receiver = left?.type === 'attribute' ? field(left, 'object') : null;
+      if (!slot || !PAHO_CALLBACKS.has(slot) || !receiver || !right || !pahoClient(ctx, receiver)) continue;
+      const ref = coroutineFunction(right);
+      if (ref) report(ref, right, `paho-mqtt's network loop (${slot})`);
+    }
+  }
+  if (/\bbleak/.test(ctx.text)) {
+    for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+      const fn = field(call, 'function');
+      if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute') || !BLEAK_DISCONNECT.test(ctx.scope.resolve(fn)?.name ?? '')) continue;
+      const keyword = callArguments(call).find((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'disconnected_callback');
+      const value = keyword && field(keyword, 'value');
+      const ref = value && coroutineFunction(value);
+      if (ref) report(ref, value, `bleak (disconnected_callback)`);
+    }
+  }
+}
+
 /** FastAPI's/Starlette's background tasks (a parameter annotated with the class). */
 const BACKGROUND_TASKS = /^(fastapi\.BackgroundTasks|fastapi\.background\.BackgroundTasks|starlette\.background\.BackgroundTasks)$/;
 
@@ -138,6 +212,7 @@ function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (ctx.text.includes('add_task')) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));

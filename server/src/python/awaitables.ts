@@ -11,7 +11,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, enclosingClassNode, field, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, enclosingClassNode, field, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -55,6 +55,14 @@ import {
   annotatedType,
   annotationText,
 } from './project';
+
+/** What the file mentions, asked per node (see mentions()). */
+const FRAMEWORK_MENTION = /\b(langchain\w*|llama_index)\b/;
+const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
+const MOCK_MENTION = /Mock|create_autospec/;
+const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
+const PYROGRAM_MENTION = /\bpyrogram\b/;
+const WEBSOCKETS_MENTION = /\bwebsockets\b/;
 
 export interface AwaitableCall {
   /** How the callee reads in messages (`save`, `self.flush`, `session.close`). */
@@ -243,7 +251,7 @@ export class AwaitableResolver {
     if (!cls) {
       if (this.declaredCoroutineFunction(fn)) return { display, library: false };
       // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class.
-      return FRAMEWORK_ASYNC_METHODS.has(method) && (/\b(langchain\w*|llama_index)\b/.test(this.ctx.text) || this.fromFrameworkModule(receiver))
+      return FRAMEWORK_ASYNC_METHODS.has(method) && (mentions(this.ctx.text, FRAMEWORK_MENTION) || this.fromFrameworkModule(receiver))
         ? { display, library: true, name: `langchain.${method}` }
         : undefined;
     }
@@ -270,7 +278,7 @@ export class AwaitableResolver {
    * factory decorated `@async_only_middleware` (its parameter called in the nested `async def`).
    */
   private asyncOnlyGetResponse(fn: Node): boolean {
-    if (!/sync_capable|async_only_middleware/.test(this.ctx.text)) return false;
+    if (!mentions(this.ctx.text, ASYNC_ONLY_MIDDLEWARE)) return false;
     const owner = this.ctx.scope.enclosingFunction(fn);
     if (!owner?.isAsync) return false;
     if (typeOf(fn) === 'identifier') {
@@ -318,7 +326,7 @@ export class AwaitableResolver {
   private mockMakesCoroutine(fn: Node): boolean {
     const attribute = typeOf(fn) === 'attribute' ? field(fn, 'attribute') : null;
     const holder = attribute ? field(fn, 'object') : fn;
-    if (!holder || typeOf(holder) !== 'identifier' || !/Mock|create_autospec/.test(this.ctx.text)) return false;
+    if (!holder || typeOf(holder) !== 'identifier' || !mentions(this.ctx.text, MOCK_MENTION)) return false;
     const found = this.ctx.scope.lookup(textOf(holder), holder);
     const made = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
     const ctor = made?.type === 'call' ? field(made, 'function') : null;
@@ -1606,7 +1614,7 @@ export class AwaitableResolver {
     const fn = parameters.parent;
     // Home Assistant's hooks (`async def async_setup_entry(hass, entry)`, services, listeners):
     // an unannotated `hass` in an integration is the HomeAssistant instance.
-    if (param.text === 'hass' && /\bhomeassistant\b/.test(this.ctx.text)) return { kind: 'library', name: 'homeassistant.core.HomeAssistant' };
+    if (param.text === 'hass' && mentions(this.ctx.text, HOMEASSISTANT_MENTION)) return { kind: 'library', name: 'homeassistant.core.HomeAssistant' };
     // `async def handler(websocket)` given to `websockets.serve(handler, ...)`: the connection comes first.
     if (fn?.type === 'function_definition' && this.websocketsHandlers().has(fn.id)) {
       const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
@@ -1631,7 +1639,7 @@ export class AwaitableResolver {
         if (m && index === 0) return { kind: 'library', name: `telethon.events.${m[1] === 'MessageEdited' || m[1] === 'Album' ? 'NewMessage' : m[1]}.Event` };
       }
       const pyrogram = /^on_(message|edited_message|callback_query)$/.exec(method);
-      if (pyrogram && /\bpyrogram\b/.test(this.ctx.text)) {
+      if (pyrogram && mentions(this.ctx.text, PYROGRAM_MENTION)) {
         if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };
         if (index === 1) return { kind: 'library', name: pyrogram[1] === 'callback_query' ? 'pyrogram.types.CallbackQuery' : 'pyrogram.types.Message' };
       }
@@ -1643,7 +1651,7 @@ export class AwaitableResolver {
   private websocketsHandlers(): Set<number> {
     if (this.servedHandlers) return this.servedHandlers;
     const out = (this.servedHandlers = new Set<number>());
-    if (!/\bwebsockets\b/.test(this.ctx.text)) return out;
+    if (!mentions(this.ctx.text, WEBSOCKETS_MENTION)) return out;
     for (const call of nodesOfType(this.ctx.tree.rootNode, 'call')) {
       const fn = call.childForFieldName('function');
       if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;

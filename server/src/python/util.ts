@@ -5,6 +5,21 @@ import type { PythonRuleContext } from './context';
 
 const NESTED_SCOPE_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
 
+const textTests = new WeakMap<RegExp, { text: string; hit: boolean }>();
+
+/**
+ * `pattern.test(text)` (a pattern without the `g` flag, held in a constant), remembered for the
+ * last text each pattern was tried on: rules that ask whether the file mentions a library do it
+ * for each call, and each test reads the whole text.
+ */
+export function mentions(text: string, pattern: RegExp): boolean {
+  const last = textTests.get(pattern);
+  if (last !== undefined && last.text === text) return last.hit;
+  const hit = pattern.test(text);
+  textTests.set(pattern, { text, hit });
+  return hit;
+}
+
 /** The named nodes of a subtree that run as part of it: nested functions, lambdas and classes left out (no recursion). */
 export function* ownNodes(node: Node): Generator<Node> {
   const stack: Node[] = [node];

@@ -11,7 +11,12 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+
+/** What the file mentions, asked per node (see mentions()). */
+const CHANNELS_MENTION = /\bchannels\b/;
+const CELERY_MENTION = /celery|shared_task|\.task\b|AsyncResult/;
+const LLAMA_INDEX_MENTION = /\bllama_index\b/;
 
 type FixKind = 'asyncio-sleep' | 'to-thread' | 'none';
 
@@ -1204,7 +1209,7 @@ function checkDjangoObjects(ctx: PythonRuleContext, call: Node, fn: Node, resolv
   const receiver = field(fn, 'object');
   if (!receiver || !ctx.scope.isAsyncContext(call)) return false;
   // `self.scope["session"].save()` in a Channels consumer: the session store writes synchronously.
-  if (method === 'save' && receiver.type === 'subscript' && /^(self\.)?scope$/.test(field(receiver, 'value')?.text ?? '') && /^["']session["']$/.test(field(receiver, 'subscript')?.text ?? '') && /\bchannels\b/.test(ctx.text)) {
+  if (method === 'save' && receiver.type === 'subscript' && /^(self\.)?scope$/.test(field(receiver, 'value')?.text ?? '') && /^["']session["']$/.test(field(receiver, 'subscript')?.text ?? '') && mentions(ctx.text, CHANNELS_MENTION)) {
     const owner = ctx.scope.enclosingFunction(call);
     ctx.report({
       message: `${fn.text.replace(/\s+/g, '')}() writes the session store synchronously inside async function '${owner?.name ?? '?'}': with a database session backend Django raises SynchronousOnlyOperation there; call it through database_sync_to_async`,
@@ -1256,7 +1261,7 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
     ctx.report({ message: `${fn.text.replace(/\s+/g, '')}() ${django.what}: it blocks the event loop ${where}${raises}${twin}`, range: ctx.rangeOf(call), anchors: [] });
     return true;
   }
-  if (typeOf(fn) !== 'attribute' || !/celery|shared_task|\.task\b|AsyncResult/.test(ctx.text)) return false;
+  if (typeOf(fn) !== 'attribute' || !mentions(ctx.text, CELERY_MENTION)) return false;
   const method = field(fn, 'attribute')?.text ?? '';
   const receiver = field(fn, 'object');
   if (!receiver) return false;
@@ -1314,7 +1319,7 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
   if (!ctx.scope.isAsyncContext(call)) return false;
   // The receiver's last name (`query_engine` of `self.query_engine`).
   const named = /(\w+)\s*$/.exec(receiver.text)?.[1] ?? '';
-  const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && /\bllama_index\b/.test(ctx.text) && LLAMA_INDEX_RECEIVER.test(named);
+  const llama = LLAMA_INDEX_SYNC_METHODS.has(method) && mentions(ctx.text, LLAMA_INDEX_MENTION) && LLAMA_INDEX_RECEIVER.test(named);
   if (!FRAMEWORK_SYNC_METHODS.has(method) && !llama) return false;
   // A prompt template, an output parser or a text splitter formats locally: no model, no store.
   if (LOCAL_RUNNABLE.test(named)) return false;

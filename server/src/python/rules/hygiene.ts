@@ -6,7 +6,9 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, nodesOfType, ownNodes, typeOf } from '../util';
+import { assignedValue, callArguments, field, mentions, nodesOfType, ownNodes, typeOf } from '../util';
+
+const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
 /** Methods whose protocol requires `async def` even when they do not await. */
 const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
@@ -100,7 +102,7 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     // Decorated functions are usually registered with a framework that requires `async def`.
     if (fn.parent?.type === 'decorated_definition') continue;
     // Home Assistant looks up a platform's module-level hooks by name and awaits them.
-    if (fn.parent?.type === 'module' && HA_HOOKS.test(name.text) && /\bhomeassistant\b/.test(ctx.text)) continue;
+    if (fn.parent?.type === 'module' && HA_HOOKS.test(name.text) && mentions(ctx.text, HOMEASSISTANT_MENTION)) continue;
     if (isStubBody(body) || hasOwnCheckpoint(fn)) continue;
     // An override keeps its base's signature: callers await it through the base class.
     if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= new AwaitableResolver(ctx)).mayOverride(fn, name.text)) continue;

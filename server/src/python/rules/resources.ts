@@ -12,7 +12,9 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { callArguments, calleeName, decoratedWith, decoratorTarget, field, isAttributeName, isKeywordName, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratedWith, decoratorTarget, field, isAttributeName, isKeywordName, mentions, nodesOfType, parentOf, textOf, typeOf } from '../util';
+
+
 
 interface ResourceKind {
   /** How to say it in messages. */
@@ -910,12 +912,12 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       // Flask runs each async view on a loop of its own, closed after the request: no client can
       // outlive it, so one per request is the working pattern there.
       const isHandler =
-        !FLASK_IMPORT.test(ctx.text) &&
+        !mentions(ctx.text, FLASK_IMPORT) &&
         applied.some((e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')));
       const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
       const onMessage =
         !ONCE_PER_CONNECTION.test(fn.name) &&
-        applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => library.test(ctx.text) && decorator.test(e.text) && (!name || name.test(fn.name))));
+        applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => mentions(ctx.text, library) && decorator.test(e.text) && (!name || name.test(fn.name))));
       const viewMethod = !isHandler && !isRegistered && fn.parent?.kind === 'class' ? classHandlerKind(fn.parent.node, fn.name) : undefined;
       if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;

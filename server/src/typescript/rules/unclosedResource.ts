@@ -125,20 +125,23 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   }
 }
 
+/** The expression itself, or for a name the value its first declaration in the file gives it (unwrapped). */
+function valueMade(ctx: TsRuleContext, expr: Node): Node | undefined {
+  const e = unwrap(expr);
+  if (e.type !== 'Identifier') return e;
+  const name = e.name;
+  let init: Node | undefined;
+  visit(ctx.ast, (n) => {
+    if (!init && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init) init = n.init;
+  });
+  return init ? unwrap(init) : undefined;
+}
+
 /** Whether an expression makes (or names a variable made by) an http server or an express/Koa app. */
 function makesServer(ctx: TsRuleContext, expr: Node): boolean {
-  let e = unwrap(expr);
-  if (e.type === 'Identifier') {
-    // `const app = express()` anywhere in the file (usually at its top).
-    const name = e.name;
-    let init: Node | undefined;
-    visit(ctx.ast, (n) => {
-      if (!init && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init) init = n.init;
-    });
-    if (!init) return false;
-    e = unwrap(init);
-  }
-  if (e.type !== 'CallExpression' && e.type !== 'NewExpression') return false;
+  // `const app = express()` anywhere in the file (usually at its top).
+  const e = valueMade(ctx, expr);
+  if (e?.type !== 'CallExpression' && e?.type !== 'NewExpression') return false;
   const m = ctx.imports.resolve(e.callee);
   if (!m) return false;
   const p = m.path.join('.').replace(/^default\.?/, '');
@@ -229,17 +232,8 @@ function kafkaInstance(ctx: TsRuleContext, expr: Node): boolean {
     const type = s.checker.getTypeAtLocation(tsNode);
     if (!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return (type.getSymbol()?.getName() ?? type.aliasSymbol?.getName()) === 'Kafka';
   }
-  let e = unwrap(expr);
-  if (e.type === 'Identifier') {
-    const name = e.name;
-    let init: Node | undefined;
-    visit(ctx.ast, (n) => {
-      if (!init && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init) init = n.init;
-    });
-    if (!init) return false;
-    e = unwrap(init);
-  }
-  if (e.type !== 'NewExpression') return false;
+  const e = valueMade(ctx, expr);
+  if (e?.type !== 'NewExpression') return false;
   const m = ctx.imports.resolve(e.callee);
   return m?.module === 'kafkajs' && m.path.join('.').replace(/^default\./, '') === 'Kafka';
 }

@@ -38,10 +38,12 @@ import {
   annotatedCoroutine,
   classNameOfAnnotation,
   type ClassSummary,
+  type DjangoRelation,
   type FunctionSummary,
   type ModuleSummary,
   decoratorName,
   decoratorsKeepAsync,
+  genericWritten,
   importBindings,
   isAsyncFunction,
   returnsAsyncWrapper,
@@ -1239,10 +1241,7 @@ export class AwaitableResolver {
    */
   private djangoRelation(owner: KnownClass & { kind: 'project' }, name: string): { target: KnownClass & { kind: 'project' }; nullable: boolean } | undefined {
     if (name.startsWith('_') || !this.isDjangoModel(owner)) return undefined;
-    const found = this.inClassOrBases(owner.summary, owner.module, 0, (c, m) => {
-      const r = c.relations?.get(name);
-      return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
-    });
+    const found = this.declaredRelation(owner, name);
     if (!found || found.r.kind === 'ManyToManyField') return undefined;
     // `"shop.Customer"` (app label and model) names the class `Customer`, imported or declared there.
     const target = this.relationTarget(owner, found.r.target, found.m);
@@ -1257,14 +1256,8 @@ export class AwaitableResolver {
    */
   private relatedModel(owner: KnownClass & { kind: 'project' }, name: string): (KnownClass & { kind: 'project' }) | undefined {
     if (name.startsWith('_') || !this.relatedManager(owner, name)) return undefined;
-    const forward = this.inClassOrBases(owner.summary, owner.module, 0, (c, m) => {
-      const r = c.relations?.get(name);
-      return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
-    });
-    if (forward) {
-      const target = forward.r.kind === 'ManyToManyField' ? this.relationTarget(owner, forward.r.target, forward.m) : undefined;
-      return target;
-    }
+    const forward = this.declaredRelation(owner, name);
+    if (forward) return forward.r.kind === 'ManyToManyField' ? this.relationTarget(owner, forward.r.target, forward.m) : undefined;
     const found: (KnownClass & { kind: 'project' })[] = [];
     for (const module of new Set([owner.module, this.here])) {
       for (const cls of module.classes.values()) {
@@ -1276,6 +1269,14 @@ export class AwaitableResolver {
       }
     }
     return found.length === 1 ? found[0] : undefined;
+  }
+
+  /** The relation field `name` declared by a model or its bases (not hidden by another attribute there), with the module declaring it. */
+  private declaredRelation(owner: KnownClass & { kind: 'project' }, name: string): { r: DjangoRelation; m: ModuleSummary } | undefined {
+    return this.inClassOrBases(owner.summary, owner.module, 0, (c, m) => {
+      const r = c.relations?.get(name);
+      return r ? { r, m } : c.classCalls.has(name) ? null : undefined;
+    });
   }
 
   /** The model a relation field names (`Customer`, `"Customer"`, `"shop.Customer"`, `"self"`), declared in `module`'s class `owner`. */
@@ -1487,12 +1488,9 @@ export class AwaitableResolver {
     const annotation = this.declaredType(entry, 0);
     const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
     if (!e) return undefined;
-    let written: string[] | undefined;
     let module = this.here;
-    const parts = subscriptParts(e);
-    if (parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute')) {
-      written = [parts.head.text.replace(/\s+/g, ''), ...parts.args.map((a) => classNameOfAnnotation(a) ?? '')];
-    } else if (e.type === 'identifier') {
+    let written = genericWritten(e);
+    if (!written && e.type === 'identifier') {
       const local = this.here.genericAliases.get(e.text);
       const kind = local ? (this.ctx.scope.lookup(e.text, e)?.scope.kind ?? 'module') : undefined;
       if (local && kind === 'module') written = local;
@@ -1830,13 +1828,11 @@ export class AwaitableResolver {
       if (rows) return rows;
       const found = iterable?.type === 'identifier' ? this.ctx.scope.lookup(iterable.text, iterable) : undefined;
       const listed = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
-      const clause = listed?.type === 'list_comprehension' ? listed.namedChildren.find((c) => c?.type === 'for_in_clause') : null;
+      const clauses = listed?.type === 'list_comprehension' ? listed.namedChildren.filter((c) => c?.type === 'for_in_clause') : [];
       const body = listed?.childForFieldName('body');
-      const variable = clause?.childForFieldName('left');
-      if (clause && body?.type === 'identifier' && variable?.type === 'identifier' && body.text === variable.text && listed!.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length >= 1) {
-        const source = clause.childForFieldName('right');
-        if (listed!.namedChildren.filter((c) => c?.type === 'for_in_clause').length === 1 && source) return this.djangoRows(source);
-      }
+      const variable = clauses[0]?.childForFieldName('left');
+      const source = clauses[0]?.childForFieldName('right');
+      if (clauses.length === 1 && body?.type === 'identifier' && variable?.type === 'identifier' && body.text === variable.text && source) return this.djangoRows(source);
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {

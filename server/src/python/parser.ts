@@ -98,10 +98,17 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
 
   private rawCursor: ReturnType<typeof cursorExports> | undefined;
 
-  /** The JavaScript copy of a tree the rules read. */
-  private copy(tree: Tree, text: string): SyntaxTree {
-    this.rawCursor ??= cursorExports(WASM_MODULE);
-    return SyntaxTree.copy(tree, text, this.rawCursor);
+  private get raw(): ReturnType<typeof cursorExports> {
+    return (this.rawCursor ??= rawCursorExports());
+  }
+
+  /** The JavaScript copy of a freshly parsed tree the rules read; the tree-sitter tree is deleted. */
+  private copied(parsed: Tree, text: string): SyntaxTree {
+    try {
+      return SyntaxTree.copy(parsed, text, this.raw);
+    } finally {
+      parsed.delete();
+    }
   }
 
   parseTree(text: string, previous?: Tree): Tree {
@@ -131,27 +138,12 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     const last = this.lastCopies.get(filePath);
     if (last && last.text !== text && this.inUse.has(last)) {
       // Another version of a file under analysis (its text on disk, read for a summary).
-      const parsed = this.parseTree(text);
-      try {
-        return this.copy(parsed, text);
-      } finally {
-        parsed.delete();
-      }
+      return this.copied(this.parseTree(text), text);
     }
     this.lastCopies.delete(filePath);
     let tree = last?.text === text ? last : undefined;
-    if (!tree && last) {
-      this.rawCursor ??= cursorExports(WASM_MODULE);
-      tree = SyntaxTree.splice(last, text, (region) => this.tryParse(region), this.rawCursor);
-    }
-    if (!tree) {
-      const parsed = this.parseIncrementally(filePath, text);
-      try {
-        tree = this.copy(parsed, text);
-      } finally {
-        parsed.delete();
-      }
-    }
+    if (!tree && last) tree = SyntaxTree.splice(last, text, (region) => this.tryParse(region), this.raw);
+    tree ??= this.copied(this.parseIncrementally(filePath, text), text);
     this.lastCopies.set(filePath, tree);
     if (this.lastCopies.size > MAX_KEPT_TREES) this.lastCopies.delete(this.lastCopies.keys().next().value!);
     return tree;

@@ -63,11 +63,19 @@ export interface ClassSummary {
    * the field's kind (`ForeignKey`, `OneToOneField`), the target model as written (`Customer`,
    * `"shop.Customer"`, `self`), and whether it is declared `null=True`.
    */
-  relations?: Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>;
+  relations?: Map<string, DjangoRelation>;
   /** Django fields that model validation checks against the database: `unique=True`, relations. */
   dbValidatedFields?: string[];
   /** A nested `class Meta:` with `model = X` (a ModelForm, a DRF ModelSerializer): X as written, and `fields` when a list of names. */
   meta?: { model: string; fields?: string[] };
+}
+
+/** A Django relation field: its kind, its target model as written, `null=True`, `related_name`. */
+export interface DjangoRelation {
+  kind: string;
+  target: string;
+  nullable: boolean;
+  relatedName?: string;
 }
 
 export interface ImportBinding {
@@ -890,10 +898,8 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     for (const [name, value] of typeValues) {
       const result = value ? declared.callResult(value) : undefined;
       if (result) summary.coroutineCallables.set(name, result);
-      const parts = value ? subscriptParts(value) : undefined;
-      const head = parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute') ? parts.head.text.replace(/\s+/g, '') : undefined;
-      const args = parts?.args.map((a) => classNameOfAnnotation(a) ?? '');
-      if (head && args?.length) summary.genericAliases.set(name, [head, ...args]);
+      const generic = value ? genericWritten(value) : undefined;
+      if (generic && generic.length > 1) summary.genericAliases.set(name, generic);
     }
   }
   return summary;
@@ -998,7 +1004,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
   const declaredAttributes = new Map<string, string>();
   const classCalls = new Map<string, string>();
   const relatedNames: string[] = [];
-  const relations = new Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>();
+  const relations = new Map<string, DjangoRelation>();
   const dbValidatedFields: string[] = [];
   let meta: ClassSummary['meta'];
   const body = cls.childForFieldName('body');
@@ -1019,7 +1025,7 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
         const related = value!.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'related_name');
         const name = /^["']([A-Za-z_]\w*)["']$/.exec(related?.childForFieldName('value')?.text ?? '')?.[1];
         if (name) relatedNames.push(name);
-        djangoField(declared.childForFieldName('left')!.text, callee.text.replace(/\s+/g, ''), value!, relations, dbValidatedFields);
+        djangoField(declared.childForFieldName('left')!.text, callee.text.replace(/\s+/g, ''), value!, name, relations, dbValidatedFields);
       }
     }
     if (stmt.type === 'class_definition' && stmt.childForFieldName('name')?.text === 'Meta') meta = metaOf(stmt) ?? meta;
@@ -1035,14 +1041,13 @@ function summarizeClass(cls: Node, mayYield: boolean): ClassSummary {
 }
 
 /** A Django model field declared in a class body: its relation target, and whether validation queries for it. */
-function djangoField(name: string, callee: string, value: Node, relations: Map<string, { kind: string; target: string; nullable: boolean; relatedName?: string }>, dbValidated: string[]): void {
+function djangoField(name: string, callee: string, value: Node, relatedName: string | undefined, relations: Map<string, DjangoRelation>, dbValidated: string[]): void {
   const kind = /(?:^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey)$/.exec(callee)?.[1];
   const args = value.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
   const keyword = (k: string): Node | undefined => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value') ?? undefined;
   if (kind) {
     const to = args[0] && args[0].type !== 'keyword_argument' ? args[0] : keyword('to');
     const target = to?.type === 'string' ? /^["']([\w.]+)["']$/.exec(to.text)?.[1] : to && (to.type === 'identifier' || to.type === 'attribute') ? to.text : undefined;
-    const relatedName = /^["']([A-Za-z_]\w*)["']$/.exec(keyword('related_name')?.text ?? '')?.[1];
     if (target) relations.set(name, { kind, target, nullable: keyword('null')?.text === 'True', relatedName });
     dbValidated.push(name);
   } else if (keyword('unique')?.text === 'True') dbValidated.push(name);
@@ -1180,6 +1185,13 @@ export function singleTypeArgument(expr: Node, base: RegExp): Node | undefined {
  * `Base[A, B]` as a `subscript` (in expressions) or a `generic_type` (in annotations): the
  * subscripted name and the arguments; undefined for any other node.
  */
+/** A generic class with its type arguments, as written (`ConfigEntry[RuntimeData]` → [`ConfigEntry`, `RuntimeData`]; '' for an argument that names no class). */
+export function genericWritten(expr: Node): string[] | undefined {
+  const parts = subscriptParts(expr);
+  if (!parts?.head || (parts.head.type !== 'identifier' && parts.head.type !== 'attribute')) return undefined;
+  return [parts.head.text.replace(/\s+/g, ''), ...parts.args.map((a) => classNameOfAnnotation(a) ?? '')];
+}
+
 export function subscriptParts(expr: Node): { head: Node | null; args: Node[] } | undefined {
   if (expr.type === 'subscript') return { head: expr.childForFieldName('value'), args: expr.namedChildren.slice(1).filter((n): n is Node => !!n) };
   if (expr.type === 'generic_type') return { head: expr.namedChildren[0], args: (expr.namedChildren[1]?.namedChildren ?? []).filter((n): n is Node => !!n) };

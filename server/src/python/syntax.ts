@@ -245,31 +245,36 @@ export class SyntaxTree {
   ) {
     this.types = language.types;
     this.namedTable = namedTableOf(language);
+    this.symbols = symbolsNamed(language);
   }
+
+  /** The symbols of each node type name. */
+  private readonly symbols: ReadonlyMap<string, readonly number[]>;
 
   /** The slot of a symbol in `bySymbol`. */
   private slot(symbol: number): number {
     return symbol === ERROR_SYMBOL ? this.types.length : symbol;
   }
 
+  /** Adds a node to the index by type, after the nodes before it in document order. */
+  private index(n: SyntaxNode): void {
+    const slot = this.slot(n.typeId);
+    const list = this.bySymbol[slot];
+    if (list) list.push(n);
+    else this.bySymbol[slot] = [n];
+  }
+
   /** Sets the root and indexes the nodes by type (`all` in document order, the root first). */
   private finish(root: SyntaxNode, all: readonly SyntaxNode[]): this {
     this.rootNode = root;
     this.size = all.length;
-    const bySymbol = this.bySymbol;
-    for (let i = 1; i < all.length; i++) {
-      const n = all[i];
-      const slot = this.slot(n.typeId);
-      const list = bySymbol[slot];
-      if (list) list.push(n);
-      else bySymbol[slot] = [n];
-    }
+    for (let i = 1; i < all.length; i++) this.index(all[i]);
     return this;
   }
 
   /** Every node of a type (named or not) below the root, in document order. Do not modify. */
   nodesOfType(type: string): readonly SyntaxNode[] {
-    const symbols = symbolsNamed(this.language).get(type);
+    const symbols = this.symbols.get(type);
     if (!symbols) return EMPTY;
     if (symbols.length === 1) return this.bySymbol[this.slot(symbols[0])] ?? EMPTY;
     let list = this.lists.get(`*${type}`);
@@ -398,7 +403,6 @@ export class SyntaxTree {
     }
     const root = new SyntaxNode(previous, 0, old.typeId, 0, old.startIndex, last < kids.length ? old.endIndex + delta : fresh.endIndex, null, false);
     root.children = children;
-    const bySymbol = previous.bySymbol;
     let id = firstId;
     const movedFrom = first + fresh.children.length;
     for (let k = 0; k < children.length; k++) {
@@ -413,10 +417,7 @@ export class SyntaxTree {
         n.id = id++;
         n.startIndex += shift;
         n.endIndex += shift;
-        const slot = previous.slot(n.typeId);
-        const list = bySymbol[slot];
-        if (list) list.push(n);
-        else bySymbol[slot] = [n];
+        previous.index(n);
         for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
       }
     }

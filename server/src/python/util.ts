@@ -1,5 +1,5 @@
 /** Small helpers shared by Python rules: iterative tree walks and common edits. */
-import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
+import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
 import type { PythonRuleContext } from './context';
 
@@ -41,12 +41,12 @@ export function hasOwnYield(node: Node): boolean {
  * Names the file never binds count only when `unbound` matches them: `asyncio.sleep` with a
  * missing import is still asyncio's, an unknown `session.get` is nothing.
  */
-export function calleeName(ctx: PythonRuleContext, call: Node | null, unbound: RegExp): string | undefined {
+export function calleeName(ctx: PythonRuleContext, call: Node | null, unbound?: RegExp): string | undefined {
   if (!call || typeOf(call) !== 'call') return undefined;
   const fn = field(call, 'function');
   if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return undefined;
   const r = ctx.scope.resolve(fn);
-  if (!r || (r.via === 'unbound' && !unbound.test(r.name))) return undefined;
+  if (!r || (r.via === 'unbound' && !unbound?.test(r.name))) return undefined;
   return r.name;
 }
 
@@ -122,14 +122,6 @@ export function assignedValue(target: Node): Node | null {
 export function nodesOfType(root: Node, types: string | readonly string[]): readonly Node[] {
   if (root === root.tree.rootNode) return root.tree.namedNodesOfTypes(types);
   return root.descendantsOfType(types).filter((n) => n.isNamed);
-}
-
-/** Drops what was memoised about a tree's nodes (nothing is, now: kept for the callers). */
-export function forgetTree(_tree: Tree): void {}
-
-/** `tree.rootNode`. */
-export function rootOf(tree: Tree): Node {
-  return tree.rootNode;
 }
 
 /** `node.type`. */
@@ -329,7 +321,7 @@ export function moduleAt(ctx: PythonRuleContext, module: string, at: Node): { na
  * after the block, separated by a blank line.
  */
 export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEdit {
-  const root = rootOf(ctx.tree);
+  const root = ctx.tree.rootNode;
   let afterLine = -1;
   const kids = root.namedChildren.filter((n): n is Node => n !== null);
   const sortKey = /^import\s+([\w.]+)/.exec(statement)?.[1];

@@ -11,7 +11,7 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, canInsertAwait, enclosingClassNode, eventLoopModule, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
 const CHANNELS_MENTION = /\bchannels\b/;
@@ -1190,13 +1190,6 @@ function madeBy(ctx: PythonRuleContext, expr: Node): Node | undefined {
     made = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
   }
   return made?.type === 'call' ? made : undefined;
-}
-
-/** The library name a call's callee resolves to (`Paginator` → `django.core.paginator.Paginator`). */
-function calleeName(ctx: PythonRuleContext, call: Node): string | undefined {
-  const fn = field(call, 'function');
-  const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
-  return r && r.via !== 'unbound' ? r.name : undefined;
 }
 
 /**

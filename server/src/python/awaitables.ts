@@ -11,7 +11,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, enclosingClassNode, field, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -303,14 +303,12 @@ export class AwaitableResolver {
     const body = field(cls.node, 'body');
     if (!body) return false;
     let syncIncapable = false;
-    let init: Node | undefined;
     for (const statement of body.namedChildren) {
-      if (!statement) continue;
       const a = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
       if (a?.type === 'assignment' && field(a, 'left')?.text === 'sync_capable' && field(a, 'right')?.text === 'False') syncIncapable = true;
-      const def = statement.type === 'decorated_definition' ? field(statement, 'definition') : statement;
-      if (def?.type === 'function_definition' && field(def, 'name')?.text === '__init__') init = def;
     }
+    const inits = definitionsIn(body, 'function_definition', '__init__');
+    const init = inits[inits.length - 1];
     if (!syncIncapable || !init) return false;
     const handler = field(init, 'parameters')?.namedChildren[1];
     const param = handler?.type === 'identifier' ? handler.text : handler ? field(handler, 'name')?.text ?? handler.namedChildren[0]?.text : undefined;
@@ -1583,11 +1581,8 @@ export class AwaitableResolver {
    */
   private returnsQuerySet(className: string, name: string): boolean {
     if (this.inferringReturn) return false;
-    const cls = this.ctx.tree.rootNode.namedChildren
-      .map((n) => (n?.type === 'decorated_definition' ? field(n, 'definition') : n))
-      .find((n) => n?.type === 'class_definition' && field(n, 'name')?.text === className);
-    const body = cls ? field(cls, 'body') : null;
-    const def = body?.namedChildren.map((n) => (n?.type === 'decorated_definition' ? field(n, 'definition') : n)).find((n) => n?.type === 'function_definition' && field(n, 'name')?.text === name);
+    const cls = definitionsIn(this.ctx.tree.rootNode, 'class_definition', className)[0];
+    const def = cls ? definitionsIn(field(cls, 'body'), 'function_definition', name)[0] : undefined;
     if (!def) return false;
     const returns = nodesOfType(def, 'return_statement').filter((r) => this.ctx.scope.enclosingFunction(r)?.node.id === def.id);
     if (returns.length === 0) return false;
@@ -1662,11 +1657,8 @@ export class AwaitableResolver {
         const found = this.ctx.scope.lookup(handler.text, handler);
         def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
       } else if (handler?.type === 'attribute' && field(handler, 'object')?.text === 'self') {
-        const body = enclosingClassNode(handler)?.childForFieldName('body');
         const name = field(handler, 'attribute')?.text;
-        const defs = (body?.namedChildren ?? [])
-          .map((st) => (st?.type === 'decorated_definition' ? st.childForFieldName('definition') : st))
-          .filter((d): d is Node => d?.type === 'function_definition' && d.childForFieldName('name')?.text === name);
+        const defs = name ? definitionsIn(enclosingClassNode(handler)?.childForFieldName('body'), 'function_definition', name) : [];
         def = defs.length === 1 ? defs[0] : undefined;
       }
       if (def?.type === 'identifier' && def.parent?.type === 'function_definition') def = def.parent;

@@ -144,6 +144,16 @@ export function field(node: Node, name: string): Node | null {
   return node.childForFieldName(name);
 }
 
+/** The definitions of a kind directly in a block (decorated ones unwrapped), only those named `name` when given. */
+export function definitionsIn(block: Node | null | undefined, type: 'function_definition' | 'class_definition', name?: string): Node[] {
+  const out: Node[] = [];
+  for (const statement of block?.namedChildren ?? []) {
+    const def = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    if (def?.type === type && (name === undefined || def.childForFieldName('name')?.text === name)) out.push(def);
+  }
+  return out;
+}
+
 /** The context managers a `with` statement enters: each item's expression, without its `as` target. */
 export function withItemValues(statement: Node): Node[] {
   const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');

@@ -17,6 +17,11 @@ export interface ModuleMember {
   binding: 'namespace' | 'default' | 'named' | 'require' | 'inline-require';
 }
 
+/** A member's path as one name, a default export's members as the module's own (`default.create` → `create`). */
+export function memberName(m: ModuleMember): string {
+  return m.path.join('.').replace(/^default\./, '');
+}
+
 export function normalizeModule(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
 }

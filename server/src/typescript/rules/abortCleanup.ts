@@ -16,6 +16,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
+import { memberName } from '../imports';
 import type { TypeServices } from '../project';
 import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
@@ -564,7 +565,7 @@ function axiosInstance(ctx: TsRuleContext, obj: Node): boolean {
         const init = unwrap(n.init);
         if (init.type !== 'CallExpression') return;
         const m = ctx.imports.resolve(unwrap(init.callee));
-        if (m?.module === 'axios' && m.path.join('.').replace(/^default\./, '') === 'create') found.add(n.id.name);
+        if (m?.module === 'axios' && memberName(m) === 'create') found.add(n.id.name);
       });
     }
     axiosInstances.set(ctx.ast, (names = found));

@@ -13,7 +13,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
-import type { ModuleMember } from '../imports';
+import { type ModuleMember, memberName } from '../imports';
 import { isPromiseLike, type TypeServices } from '../project';
 import { enclosingFunction, finallyTry, isFunction, isTestPath, jumpTarget, platformHandler, visit, type FunctionNode } from '../util';
 
@@ -151,7 +151,7 @@ function makesServer(ctx: TsRuleContext, expr: Node): boolean {
 
 /** `new Client(...)` / `new pg.Pool(...)` (pg), `new MongoClient(...)` (mongodb). */
 function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
-  const p = m.path.join('.').replace(/^default\./, '');
+  const p = memberName(m);
   if (m.module === 'pg') return p === 'Client' ? PG_CLIENT : p === 'Pool' ? PG_POOL : undefined;
   if (m.module === 'mongodb') return p === 'MongoClient' ? MONGO_NEW : undefined;
   if (m.module === '@prisma/client') return p === 'PrismaClient' ? PRISMA_CLIENT : undefined;
@@ -235,7 +235,7 @@ function kafkaInstance(ctx: TsRuleContext, expr: Node): boolean {
   const e = valueMade(ctx, expr);
   if (e?.type !== 'NewExpression') return false;
   const m = ctx.imports.resolve(e.callee);
-  return m?.module === 'kafkajs' && m.path.join('.').replace(/^default\./, '') === 'Kafka';
+  return m?.module === 'kafkajs' && memberName(m) === 'Kafka';
 }
 
 const ROUTE_METHODS = /^(get|post|put|patch|delete|del|all|head|options)$/;
@@ -279,7 +279,7 @@ function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
   const callee = unwrap(parent.callee);
   if (parent.type === 'NewExpression') {
     const m = ctx.imports.resolve(callee);
-    return m?.module === 'bullmq' && m.path.join('.').replace(/^default\./, '') === 'Worker';
+    return m?.module === 'bullmq' && memberName(m) === 'Worker';
   }
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
   const method = callee.property.name;
@@ -512,7 +512,7 @@ function givesReleasable(ctx: TsRuleContext, call: TSESTree.CallExpression): boo
 /** `finished(x)` from node:stream/promises (or `stream.promises.finished`). */
 function isFinishedWaiter(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
   const m = ctx.imports.resolve(call.callee);
-  const p = m?.path.join('.').replace(/^default\./, '');
+  const p = m ? memberName(m) : undefined;
   return (m?.module === 'stream/promises' && p === 'finished') || (m?.module === 'stream' && p === 'promises.finished');
 }
 

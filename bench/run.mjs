@@ -85,8 +85,7 @@ async function asyncsenseScanner() {
     const engine = await createEngine();
     const resolver = new ConfigResolver(engine.ruleIds, root);
     const t = performance.now();
-    engine.prepareFiles(files);
-    for (const f of files) engine.analyze({ filePath: f, text: readFileSync(f, 'utf8') }, resolver.forFile(f).config);
+    for (const f of engine.prepareFiles(files)) engine.analyze({ filePath: f, text: readFileSync(f, 'utf8') }, resolver.forFile(f).config);
     return performance.now() - t;
   };
 }

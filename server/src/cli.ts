@@ -260,14 +260,18 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     return 2;
   }
 
-  engine.prepareFiles(walked.files);
+  // Files are analysed in the engine's order and reported in the walk's.
+  const rank = new Map(walked.files.map((f, i) => [f, i]));
+  const configOf = new Map(configs.map((c) => [c.file, c]));
+  const ordered = engine.prepareFiles(walked.files).map((f) => configOf.get(f)!);
   const skipped = walked.skipped.slice();
   const reports: FileReport[] = [];
+  const rankOf = new Map<FileReport, number>();
   const internalErrors: string[] = [];
   let fixed = 0;
   let fixedFiles = 0;
 
-  for (const { file, config: base } of configs) {
+  for (const { file, config: base } of ordered) {
     const config: ResolvedConfig = {
       ...base,
       select: select ?? base.select,
@@ -304,11 +308,14 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
         }
         findings = result.findings;
       }
-      reports.push({ path: rel, findings });
+      const report = { path: rel, findings };
+      reports.push(report);
+      rankOf.set(report, rank.get(file)!);
     } catch (e) {
       internalErrors.push(`failed on ${rel}: ${describeError(e)}`);
     }
   }
+  reports.sort((a, b) => rankOf.get(a)! - rankOf.get(b)!);
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const total = reports.reduce((n, r) => n + r.findings.length, 0);

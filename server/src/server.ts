@@ -483,9 +483,9 @@ export function startServer(given?: Connection): void {
     if (folders.length > 0) workDone.begin('AsyncSense: analysing the workspace', 0, undefined, true);
     for (const { folder, settings } of folders) {
       const walk = walkFiles([folder], { cwd: folder, extensions: e.extensions, resolver });
-      e.prepareFiles(walk.files);
+      const order = e.prepareFiles(walk.files);
       let done = 0;
-      for (const file of walk.files) {
+      for (const file of order) {
         if (token.isCancellationRequested) return { items };
         done++;
         const uri = uriOf(file);

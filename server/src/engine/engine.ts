@@ -70,8 +70,12 @@ export class Engine {
     return this.frontEndFor(filePath)?.language;
   }
 
-  /** Announces the files of a scan before they are analysed one by one (see FrontEnd.prepareFiles). */
-  prepareFiles(filePaths: readonly string[]): void {
+  /**
+   * Announces the files of a scan before they are analysed one by one (see FrontEnd.prepareFiles),
+   * and returns the order to analyse them in: the same files, each front end's files in its
+   * preferred order, in the slots its files held.
+   */
+  prepareFiles(filePaths: readonly string[]): string[] {
     const byFrontEnd = new Map<FrontEnd, string[]>();
     for (const f of filePaths) {
       const fe = this.frontEndFor(f);
@@ -80,7 +84,16 @@ export class Engine {
       if (list) list.push(f);
       else byFrontEnd.set(fe, [f]);
     }
-    for (const [fe, files] of byFrontEnd) fe.prepareFiles!(files);
+    const reordered = new Map<FrontEnd, string[]>();
+    for (const [fe, files] of byFrontEnd) {
+      const order = fe.prepareFiles!(files);
+      if (order && order.length === files.length) reordered.set(fe, [...order].reverse());
+    }
+    if (!reordered.size) return [...filePaths];
+    return filePaths.map((f) => {
+      const fe = this.frontEndFor(f);
+      return (fe && reordered.get(fe)?.pop()) ?? f;
+    });
   }
 
   /** Tells front ends that keep project-wide indexes about a changed (or deleted) file. */

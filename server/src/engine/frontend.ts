@@ -20,8 +20,11 @@ export interface FrontEnd<C extends RuleContextBase = RuleContextBase> {
   parse(filePath: string, text: string): ParsedFile<C>;
   /** Tells the front end that a file changed or was opened in an editor (for project-wide indexes). */
   updateFile?(filePath: string, text: string | undefined): void;
-  /** Files about to be analysed together (a scan): a front end may set up shared state for all at once. */
-  prepareFiles?(filePaths: readonly string[]): void;
+  /**
+   * Files about to be analysed together (a scan): a front end may set up shared state for all at
+   * once, and may return the order in which to analyse them (the same files).
+   */
+  prepareFiles?(filePaths: readonly string[]): readonly string[] | void;
 }
 
 /** Thrown by a front end for input it declines to analyse (not a bug): the file is reported as skipped. */

@@ -60,6 +60,11 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     return this.projectIndex;
   }
 
+  /** A scan analyses each module after the modules it imports (see PythonProjectIndex.analysisOrder). */
+  prepareFiles(filePaths: readonly string[]): string[] {
+    return this.project.analysisOrder(filePaths);
+  }
+
   updateFile(filePath: string, text: string | undefined): void {
     this.projectIndex?.updateFile(filePath, text);
     if (text === undefined) this.forgetTree(filePath);

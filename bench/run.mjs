@@ -262,19 +262,43 @@ async function measureEdits(language, dir, kind = 'comment') {
   await fs.writeFile(file, text);
   const uri = pathToFileURL(file).href;
   const lines = text.split('\n');
-  const edited = (k) => {
-    const copy = lines.slice();
+  /** Edit k: one line of the original text changed. */
+  const lineEdit = (k) => {
     let line = 10 + ((k * 37) % (lines.length - 20));
     if (kind === 'string') {
-      while (!/["'](?=[A-Za-z])/.test(copy[line])) line = (line + 1) % copy.length;
-      copy[line] = copy[line].replace(/(["'])(?=[A-Za-z])/, (q) => `${q}${'xyz'[k % 3]}`);
-    } else copy[line] = `${copy[line]}${language === 'python' ? '  # edit' : ' // edit'} ${k}`;
+      while (!/["'](?=[A-Za-z])/.test(lines[line])) line = (line + 1) % lines.length;
+      return { line, text: lines[line].replace(/(["'])(?=[A-Za-z])/, (q) => `${q}${'xyz'[k % 3]}`) };
+    }
+    return { line, text: `${lines[line]}${language === 'python' ? '  # edit' : ' // edit'} ${k}` };
+  };
+  const edited = (k) => {
+    const copy = lines.slice();
+    const { line, text: changed } = lineEdit(k);
+    copy[line] = changed;
     return copy.join('\n');
   };
   const server = await startServer();
   await server.initialize(dir);
   await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
   await server.diagnostics(uri);
+  // Each version is the original text with edit k's line changed. It reaches the server as an
+  // editor sends it (the server asks for incremental sync): the previous edit's line restored,
+  // this edit's line replaced.
+  const current = lines.slice();
+  const lineRange = (line) => ({ start: { line, character: 0 }, end: { line, character: current[line].length } });
+  const changesFor = (k) => {
+    const { line, text: changed } = lineEdit(k);
+    const changes = [];
+    for (let l = 0; l < current.length; l++) {
+      if (l !== line && current[l] !== lines[l]) {
+        changes.push({ range: lineRange(l), text: lines[l] });
+        current[l] = lines[l];
+      }
+    }
+    changes.push({ range: lineRange(line), text: changed });
+    current[line] = changed;
+    return changes;
+  };
   // Every tool gets the same warm-up (JIT, WebAssembly tier-up) before the clock starts: at
   // least WARM edits and WARM_MS of them.
   const warm = async (edit) => {
@@ -283,15 +307,23 @@ async function measureEdits(language, dir, kind = 'comment') {
   };
   let version = 1;
   await warm(async (k) => {
-    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: edited(k) }] });
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: changesFor(k) });
     await server.diagnostics(uri);
   });
   const lsp = [];
+  let last;
   for (let k = 0; k < editCount; k++) {
+    const changes = changesFor(k);
     const t = performance.now();
-    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: edited(k) }] });
-    await server.diagnostics(uri);
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: changes });
+    last = await server.diagnostics(uri);
     lsp.push(performance.now() - t);
+  }
+  // The server's text is the one meant: the whole text sent at once gives the same report.
+  await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: edited(editCount - 1) }] });
+  const whole = await server.diagnostics(uri);
+  if (JSON.stringify(whole.map((d) => [d.range, d.message])) !== JSON.stringify(last.map((d) => [d.range, d.message]))) {
+    throw new Error(`${language} edits: the incremental changes gave another text than meant`);
   }
   await server.stop();
   const result = { lines: lines.length, asyncsense: stats(lsp) };
@@ -301,8 +333,9 @@ async function measureEdits(language, dir, kind = 'comment') {
     await warm(async (k) => ruff.check(edited(k)));
     const times = [];
     for (let k = 0; k < editCount; k++) {
+      const next = edited(k);
       const t = performance.now();
-      ruff.check(edited(k));
+      ruff.check(next);
       times.push(performance.now() - t);
     }
     result.anchor = { name: 'ruff-wasm re-lint', ...stats(times) };
@@ -312,8 +345,9 @@ async function measureEdits(language, dir, kind = 'comment') {
     await warm((k) => eslint.lintText(edited(k), { filePath: file }));
     const times = [];
     for (let k = 0; k < Math.min(editCount, 50); k++) {
+      const next = edited(k);
       const t = performance.now();
-      await eslint.lintText(edited(k), { filePath: file });
+      await eslint.lintText(next, { filePath: file });
       times.push(performance.now() - t);
     }
     result.anchor = { name: 'ESLint lintText, typed, warm', ...stats(times) };

@@ -123,7 +123,7 @@ export const sleepForever: Rule = {
   fixable: 'none',
   docs: {
     summary: 'A sleep longer than a day, used to mean "wait until cancelled".',
-    what: '`asyncio.sleep(...)` (or the anyio/trio sleeps) with a constant duration over 24 hours, `float("inf")` or `math.inf` — written in place or as a module-level constant (`FOREVER = 10**9`) — passed by position or by keyword (`asyncio.sleep(delay=1e9)`, `anyio.sleep(delay=...)`, `trio.sleep(seconds=...)`). A finite pause between the rounds of a loop that awaits other work too (a weekly job) is a period, not a wait forever, and is not reported; nor is a pause under a year followed by other code than more sleeping (a test on a fake clock that then checks the time): it is meant to end.',
+    what: '`asyncio.sleep(...)` (or the anyio/trio sleeps) with a constant duration over 24 hours, `float("inf")` or `math.inf` — written in place, as a module-level constant (`FOREVER = 10**9`) or as arithmetic over such constants (`2 * DAY` with `DAY = 24 * 60 * 60`) — passed by position or by keyword (`asyncio.sleep(delay=1e9)`, `anyio.sleep(delay=...)`, `trio.sleep(seconds=...)`). A finite pause between the rounds of a loop that awaits other work too (a weekly job) is a period, not a wait forever, and is not reported; nor is a pause under a year followed by other code than more sleeping (a test on a fake clock that then checks the time): it is meant to end.',
     why: [
       'A huge sleep hides the intent ("park this task until it is cancelled") behind a magic',
       'number, and some values overflow the loop\'s timer (`float("inf")` raises on some',

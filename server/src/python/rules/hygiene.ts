@@ -304,7 +304,7 @@ function periodicPause(call: Node): boolean {
 
 /**
  * The value of a numeric literal, `float("inf")`, a product of literals such as `60 * 60 * 48`,
- * or a module-level constant holding one (`FOREVER = 10**9`).
+ * a module-level constant holding one (`FOREVER = 10**9`), or arithmetic over those (`2 * DAY`).
  */
 function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | undefined {
   if (node.type === 'identifier' && ctx && depth < 2) {
@@ -318,12 +318,16 @@ function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | 
   }
   if (node.type === 'call' && /^(float|math\.inf)/.test(node.text) && /inf/i.test(node.text)) return Infinity;
   if (node.type === 'attribute' && node.text === 'math.inf') return Infinity;
+  if (node.type === 'parenthesized_expression') {
+    const inner = node.namedChildren[0];
+    return inner ? numericValue(inner, ctx, depth) : undefined;
+  }
   if (node.type === 'binary_operator') {
     const op = node.children.find((c) => c && !c.isNamed)?.type;
     const l = node.childForFieldName('left');
     const rgt = node.childForFieldName('right');
-    const a = l ? numericValue(l) : undefined;
-    const b = rgt ? numericValue(rgt) : undefined;
+    const a = l ? numericValue(l, ctx, depth) : undefined;
+    const b = rgt ? numericValue(rgt, ctx, depth) : undefined;
     if (a === undefined || b === undefined) return undefined;
     if (op === '*') return a * b;
     if (op === '+') return a + b;

@@ -147,7 +147,7 @@ export const blockingCallInAsync: Rule = {
       '    `getpass.getpass()` and the prompts of click, typer and rich (`click.confirm(...)`, `Prompt.ask(...)`).',
       '  Receivers are recognised from their construction (also `boto3.Session(...).client(...)`), a',
       '  `with ... as` target (through `contextlib.closing(...)` too) or an annotation of a parameter',
-      '  or a local (`Path | None`, `Optional[Path]`, `queue.Queue[Job]`, FastAPI\'s `Annotated[OpenAI, Depends(...)]`',
+      '  or a local (`Path | None`, `Optional[Path]`, `queue.Queue[Job]`, quoted `"queue.Queue[Job]"`, FastAPI\'s `Annotated[OpenAI, Depends(...)]`',
       '  and a type alias of it included, also one imported from another module of the project), the return',
       '  annotation of a plain function of the same file (`def cache_path(...) -> Path`) or of a plain',
       '  method of the class called on `self` (`path = self._file(room)` with `def _file(self, room) -> Path`),',

@@ -252,6 +252,16 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
+    // `trio.run(main)` / `anyio.run(main)` in a coroutine: anyio refuses to start inside any running
+    // async library, trio inside trio; run under asyncio, trio's loop would block the running one.
+    if ((name === 'trio.run' || name === 'anyio.run') && inAsync) {
+      report({
+        message: `${name}() inside a coroutine raises RuntimeError (${name === 'trio.run' ? 'trio is' : 'an event loop is'} already running in this thread): await the function instead`,
+        range: ctx.rangeOf(call),
+      });
+      continue;
+    }
+
     if (name === 'asyncio.run') {
       const first = firstArgument(call);
       if (first?.type === 'call') {

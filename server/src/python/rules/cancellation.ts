@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { asyncioModule, decoratedWith, eventLoopModule, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { assignedValue, asyncioModule, decoratedWith, eventLoopModule, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -122,6 +122,12 @@ function catchesExpr(ctx: PythonRuleContext, t: Node): { kind: 'cancelled' | 'ba
     return undefined;
   }
   if (t.type !== 'identifier' && t.type !== 'attribute') return undefined;
+  // `cancelled = anyio.get_cancelled_exc_class()` (bound once), then `except cancelled:`.
+  if (t.type === 'identifier') {
+    const found = ctx.scope.lookup(t.text, t);
+    const value = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+    if (value?.type === 'call') return catchesExpr(ctx, value);
+  }
   const r = ctx.scope.resolve(t);
   const kind = catches(r);
   if (!kind) return undefined;

@@ -18,6 +18,7 @@ import {
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
   CALL_RESULTS,
+  CALL_TUPLE_RESULTS,
   CLIENT_PATCHERS,
   DJANGO_QUERIES,
   FACTORY_FACTORIES,
@@ -1885,7 +1886,14 @@ export class AwaitableResolver {
       const call = value?.type === 'await' && value.namedChildren[0] ? this.throughWaitFor(value.namedChildren[0]) : null;
       const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
       const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
-      const parts = r && (r.via !== 'unbound' || r.name.startsWith('asyncio.')) ? FACTORY_TUPLE_RESULTS[r.name] : undefined;
+      let parts = r && (r.via !== 'unbound' || r.name.startsWith('asyncio.')) ? FACTORY_TUPLE_RESULTS[r.name] : undefined;
+      // `send, receive = trio.open_memory_channel[int](0)`: a synchronous factory, subscripted or not.
+      if (!parts && made?.type === 'call') {
+        let factory = made.childForFieldName('function');
+        if (factory?.type === 'subscript') factory = factory.childForFieldName('value');
+        const factoryName = factory && (factory.type === 'identifier' || factory.type === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
+        parts = factoryName && factoryName.via === 'import' ? CALL_TUPLE_RESULTS[factoryName.name] : undefined;
+      }
       return parts && parts.length === parent.namedChildren.length && parts[index] ? { kind: 'library', name: parts[index] } : undefined;
     }
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {

@@ -30,7 +30,7 @@ export const blockingCallInAsync: Rule = {
       '    `tempfile.TemporaryFile/NamedTemporaryFile`,',
       '    `tempfile.mkstemp/mkdtemp/TemporaryDirectory` (not `SpooledTemporaryFile`, which stays in',
       '    memory until it outgrows its `max_size`), `os.path.exists/isfile/getsize/...`,',
-      '    `os.stat/listdir/scandir/walk/makedirs/remove/rename/...`, `os.path.realpath`,',
+      '    `os.open/stat/listdir/scandir/walk/makedirs/remove/rename/...`, `os.path.realpath`,',
       '    `glob.glob/iglob`, `shutil.copy/move/rmtree`, and',
       '    the I/O methods of a `pathlib.Path` (`read_text`, `exists`, `stat`, `resolve`, `iterdir`,',
       '    ...; pure path arithmetic such as `with_suffix` or `relative_to` is not reported) — also on',

@@ -160,7 +160,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ...['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile'].map(
     (m): [string, BlockingApi] => [`os.path.${m}`, PATH_STAT],
   ),
-  ...['stat', 'lstat', 'listdir', 'makedirs', 'mkdir', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs', 'chmod', 'chown', 'utime', 'access', 'readlink', 'symlink', 'link', 'truncate'].map(
+  ...['stat', 'lstat', 'listdir', 'makedirs', 'mkdir', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs', 'chmod', 'chown', 'utime', 'access', 'readlink', 'symlink', 'link', 'truncate', 'open'].map(
     (m): [string, BlockingApi] => [`os.${m}`, PATH_STAT],
   ),
   // Lazy iterators: running them in a thread would only move their creation off the loop.

@@ -230,7 +230,7 @@ export const unawaitedCoroutine: Rule = {
       '  that iterates (`list(pages())`, `sorted(...)`, `sum(...)`: TypeError),',
       '  or created and never iterated;',
       '- a plain `with` on an async context manager: an `asyncio.Lock`, `Semaphore` or',
-      '  `Condition`, `asyncio.timeout()`, `asyncio.TaskGroup()`, an `aiohttp.ClientSession` or an',
+      '  `Condition`, `asyncio.timeout()`, `asyncio.TaskGroup()`, `trio.open_nursery()`, `anyio.create_task_group()`, an `aiohttp.ClientSession` or an',
       '  `httpx.AsyncClient`, or the project\'s own: what a function or method decorated',
       '  `@asynccontextmanager` makes, an instance of a class with `__aenter__` and no `__enter__`',
       '  (TypeError or AttributeError);',

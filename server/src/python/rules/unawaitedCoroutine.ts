@@ -391,7 +391,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
 }
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
-const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
+const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */

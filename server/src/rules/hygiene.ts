@@ -101,7 +101,8 @@ export const asyncTimeoutParameter: Rule = {
     why: [
       'Hand-rolled timeout parameters do not compose: each layer re-implements them, and nested',
       'deadlines drift. `async with asyncio.timeout(...)` (Python 3.11+) at the call site cancels',
-      'whatever the function is awaiting, however deep, and leaves one place to change it.',
+      'whatever the function is awaiting, however deep, and leaves one place to change it; in trio',
+      'and anyio code (the message says so there), `with trio.fail_after(...)` / `anyio.move_on_after(...)`.',
     ].join('\n'),
     examples: [
       {

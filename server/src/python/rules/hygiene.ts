@@ -6,7 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, mentions, nodesOfType, ownNodes, typeOf } from '../util';
+import { assignedValue, callArguments, field, importsFrom, mentions, nodesOfType, ownNodes, typeOf } from '../util';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -336,8 +336,15 @@ function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | 
   return undefined;
 }
 
-/** `asyncio.timeout` exists from Python 3.11; older targets get `wait_for`. */
+/**
+ * How callers bound the call: trio's and anyio's cancel scopes in code on those libraries (a
+ * module that imports them and not asyncio); `asyncio.timeout` from Python 3.11, `wait_for` before.
+ */
 function timeoutAdvice(ctx: PythonRuleContext): string {
+  if (!importsFrom(ctx, 'asyncio')) {
+    const library = importsFrom(ctx, 'anyio') ? 'anyio' : importsFrom(ctx, 'trio') ? 'trio' : undefined;
+    if (library) return `wrap the call in 'with ${library}.fail_after(...)' (or 'move_on_after')`;
+  }
   const v = ctx.settings.pythonVersion;
   return v && v[0] === 3 && v[1] < 11 ? "bound the call with 'await asyncio.wait_for(...)'" : "wrap the call in 'async with asyncio.timeout(...)'";
 }

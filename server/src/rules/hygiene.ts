@@ -74,7 +74,9 @@ export const busyWaitLoop: Rule = {
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',
       'short interval it burns CPU, with a long one it is slow. An `asyncio.Event` (or',
       '`Condition`) set by the code that changes the state wakes the waiter exactly when needed.',
-      'To wait until cancelled, `await asyncio.Event().wait()` sleeps without waking up at all.',
+      'To wait until cancelled, `await asyncio.Event().wait()` sleeps without waking up at all',
+      '(`trio.sleep_forever()`/`anyio.sleep_forever()` in trio and anyio code, whose own `Event`s the',
+      'message names there).',
     ].join('\n'),
     examples: [
       {

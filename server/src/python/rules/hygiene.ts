@@ -197,10 +197,12 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     // `while not await service.ready(): await asyncio.sleep(1)`: polling something only reachable
     // by asking it (a remote check) — no event could be set for it.
     if (!forever && (condition.type === 'await' || condition.descendantsOfType('await').length > 0)) continue;
+    // The library of the sleep names the remedy: trio's and anyio's have sleep_forever() and Events of their own.
+    const library = stmts.map((st) => sleepName(ctx, st)?.split('.')[0]).find((l) => l === 'trio' || l === 'anyio') ?? 'asyncio';
     ctx.report({
       message: forever
-        ? 'This loop does nothing but sleep, forever: to wait until cancelled, await an asyncio.Event that is never set (or a future) instead of waking up for nothing'
-        : 'This loop polls with sleep until a condition holds: wait for an asyncio.Event (or Condition) set by the code that changes it',
+        ? `This loop does nothing but sleep, forever: to wait until cancelled, ${library === 'asyncio' ? 'await an asyncio.Event that is never set (or a future)' : `await ${library}.sleep_forever()`} instead of waking up for nothing`
+        : `This loop polls with sleep until a condition holds: wait for ${library === 'trio' ? 'a' : 'an'} ${library}.Event (or Condition) set by the code that changes it`,
       range: { start: ctx.rangeOf(loop).start, end: ctx.rangeOf(condition).end },
       anchors: ['ASYNC110'],
     });
@@ -208,14 +210,19 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
 }
 
 function isSleepStatement(ctx: PythonRuleContext, stmt: Node): boolean {
-  if (stmt.type !== 'expression_statement') return false;
+  return sleepName(ctx, stmt) !== undefined;
+}
+
+/** The sleep a statement awaits on its own (`await trio.sleep(1)` → `trio.sleep`), if it is one. */
+function sleepName(ctx: PythonRuleContext, stmt: Node): string | undefined {
+  if (stmt.type !== 'expression_statement') return undefined;
   const e = stmt.namedChildren[0];
-  if (e?.type !== 'await') return false;
+  if (e?.type !== 'await') return undefined;
   const call = e.namedChildren[0];
-  if (call?.type !== 'call') return false;
+  if (call?.type !== 'call') return undefined;
   const fn = call.childForFieldName('function');
   const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
-  return r !== undefined && SLEEPS.has(r.name);
+  return r !== undefined && SLEEPS.has(r.name) ? r.name : undefined;
 }
 
 /** `async def f(..., timeout=...)`: cancellation scopes at the call site compose better (ASYNC109). */

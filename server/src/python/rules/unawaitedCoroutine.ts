@@ -197,6 +197,11 @@ function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableR
   }
 }
 
+/** Code on trio or anyio (a module that imports either and not asyncio): no gather(), nurseries and task groups instead. */
+function structuredCode(ctx: PythonRuleContext): boolean {
+  return !importsFrom(ctx, 'asyncio') && (importsFrom(ctx, 'trio') || importsFrom(ctx, 'anyio'));
+}
+
 /** trio's and anyio's runners, which take the async function and its arguments, not a coroutine. */
 const FUNCTION_RUNNERS = new Set(['trio.run', 'anyio.run', 'trio.from_thread.run', 'anyio.from_thread.run']);
 const NURSERIES = new Set(['trio.Nursery', 'anyio.abc.TaskGroup']);
@@ -296,7 +301,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       const made = resolver.awaitableCall(call);
       if (!made || made.generator || made.mayBeFuture || isScheduled(made) || (made.library && isNotCoroutine(made.name ?? '')) || !itemsNeverAwaited(ctx, container)) continue;
       ctx.report({
-        message: `The coroutine${container.many ? 's' : ''} ${made.display}() makes ${container.many ? 'are' : 'is'} added to '${container.list.text}', whose items are never awaited (only read as values, or not at all): ${container.many ? 'none of them runs' : 'it never runs'}; await the items (asyncio.gather(*${container.list.text}), or a TaskGroup)`,
+        message: `The coroutine${container.many ? 's' : ''} ${made.display}() makes ${container.many ? 'are' : 'is'} added to '${container.list.text}', whose items are never awaited (only read as values, or not at all): ${container.many ? 'none of them runs' : 'it never runs'}; ${structuredCode(ctx) ? 'start the function in a nursery or task group instead (start_soon(fn, arg))' : `await the items (asyncio.gather(*${container.list.text}), or a TaskGroup)`}`,
         range: ctx.rangeOf(call),
         anchors: [],
       });
@@ -313,7 +318,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       if (!discarded || expectedToRaise(call)) continue;
       const where = discarded === 'statement' ? 'are never awaited' : `are stored in '${discarded}' but never awaited`;
       ctx.report({
-        message: `The coroutines this comprehension makes with ${made.display}() ${where}, so none of them runs: await them (asyncio.gather(*coros), or a TaskGroup)`,
+        message: `The coroutines this comprehension makes with ${made.display}() ${where}, so none of them runs: ${structuredCode(ctx) ? 'start the function in a nursery or task group instead (start_soon(fn, arg))' : 'await them (asyncio.gather(*coros), or a TaskGroup)'}`,
         range: ctx.rangeOf(call),
         // Not a shape pyright's reportUnusedCoroutine reports.
         anchors: [],

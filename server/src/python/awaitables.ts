@@ -1832,13 +1832,25 @@ export class AwaitableResolver {
       let iterable = parent.childForFieldName('right');
       // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
       let values = false;
-      for (let i = 0; i < 3 && iterable?.type === 'call'; i++) {
+      // `self.subs.get(topic, [])`, `self.subs[topic]`: one value of a mapping of sequences
+      // (`subs: dict[str, list[Subscription]]`), iterated as its items.
+      let lookup = false;
+      for (let i = 0; i < 3 && (iterable?.type === 'call' || iterable?.type === 'subscript') && !lookup; i++) {
+        if (iterable.type === 'subscript') {
+          if (values) break;
+          lookup = true;
+          iterable = iterable.childForFieldName('value');
+          break;
+        }
         const f = iterable.childForFieldName('function');
-        const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
+        const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
         const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
         if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
         else if ((method === 'values' || method === 'copy') && args.length === 0) {
           values ||= method === 'values';
+          iterable = f!.childForFieldName('object');
+        } else if (method === 'get' && !values && (args.length === 1 || args.length === 2) && args.every((a) => a.type !== 'keyword_argument')) {
+          lookup = true;
           iterable = f!.childForFieldName('object');
         } else break;
       }
@@ -1861,7 +1873,8 @@ export class AwaitableResolver {
           param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
         held = written ? { cls: written, module: this.here } : undefined;
       }
-      const element = held && (values ? /^values:/ : /^items:/).exec(held.cls) ? held.cls.slice(held.cls.indexOf(':') + 1) : undefined;
+      const prefix = held ? (lookup ? /^values:items:/ : values ? /^values:/ : /^items:/).exec(held.cls) : null;
+      const element = prefix ? held!.cls.slice(prefix[0].length) : undefined;
       return element ? this.classFromText(element, held!.module) : undefined;
     }
     // An unannotated parameter of a handler registered for one kind of event (Telethon, Pyrogram).

@@ -1146,8 +1146,8 @@ const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDic
 
 /**
  * What an annotation says a name or attribute holds, for ClassSummary.attributes: a class name,
- * `items:X` for a container iterated as X (`list[X]`, `set[X]`), or `values:X` for a mapping
- * whose `.values()` are X (`dict[K, X]`).
+ * `items:X` for a container iterated as X (`list[X]`, `set[X]`), `values:X` for a mapping
+ * whose `.values()` are X (`dict[K, X]`), or `values:items:X` for a mapping of sequences of X.
  */
 export function annotationText(annotation: Node | null | undefined): string | undefined {
   const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
@@ -1155,7 +1155,15 @@ export function annotationText(annotation: Node | null | undefined): string | un
   const kind = parts?.head ? (SEQUENCES.test(parts.head.text) && parts.args.length === 1 ? 'items' : MAPPINGS.test(parts.head.text) && parts.args.length === 2 ? 'values' : undefined) : undefined;
   if (parts && kind) {
     const arg = parts.args[parts.args.length - 1];
-    const element = classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
+    const value = arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg;
+    // `dict[str, list[Subscription]]`: `values:items:Subscription`, what one value of it iterates as.
+    const inner = kind === 'values' && (value.type === 'subscript' || value.type === 'generic_type') ? subscriptParts(value) : undefined;
+    if (inner?.head && SEQUENCES.test(inner.head.text) && inner.args.length === 1) {
+      const item = inner.args[0];
+      const name = classNameOfAnnotation(item.type === 'type' ? (item.namedChildren[0] ?? item) : item);
+      return name ? `values:items:${name}` : undefined;
+    }
+    const element = classNameOfAnnotation(value);
     return element ? `${kind}:${element}` : undefined;
   }
   if (parts?.head && (SEQUENCES.test(parts.head.text) || MAPPINGS.test(parts.head.text))) return undefined;

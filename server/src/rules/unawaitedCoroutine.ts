@@ -65,7 +65,7 @@ export const unawaitedCoroutine: Rule = {
       '  `async def`: a class that declares `sync_capable = False` (`self.get_response(request)`, with',
       '  `self.get_response = get_response` in `__init__`), or a factory decorated `@async_only_middleware`;',
       '- a coroutine method of the async API of a well-known library or framework: `aiofiles` and',
-      '  `anyio` files, `redis.asyncio` clients (their pipelines buffer commands without await, only',
+      '  `anyio` files, `anyio.Path`/`trio.Path` (`exists()`, `read_text()`, ...), `redis.asyncio` clients (their pipelines buffer commands without await, only',
       '  `execute()` is awaited), SQLAlchemy `AsyncSession`/`AsyncEngine`/`AsyncConnection` (also',
       '  from `async_sessionmaker`, in the file or imported from the project\'s db module), `aiosqlite`, `aiomysql`, psycopg 3, `websockets`, `asyncssh`,',
       '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, `grpc.aio` servers, FastAPI/Starlette requests,',

@@ -136,7 +136,7 @@ export const blockingCallInAsync: Rule = {
       '    (`with self._lock:`, `threading.Lock/RLock/Semaphore/Condition`) whose body awaits: a second',
       '    task taking the lock blocks the loop while the holder waits to resume (a deadlock). No',
       '    `await` fix is offered under such a lock (it would hold the lock across the `await`);',
-      '  - `socket.getaddrinfo/gethostbyname/create_connection` (not with numeric-only flags), `ssl.get_server_certificate`,',
+      '  - `socket.getaddrinfo/gethostbyname/gethostbyaddr/create_connection` (not with numeric-only flags), `ssl.get_server_certificate`,',
       '    `recv`/`recvfrom`/`accept`/`connect`/`sendall` on a socket made by `socket.create_connection(...)` or',
       '    `socket.create_server(...)`, or by `socket.socket(...)` in the coroutine itself (also `with socket.socket(...) as sock:`)',
       '    when nothing there makes it non-blocking (no `setblocking(...)`, no `settimeout(0)`, not handed to a call',

@@ -1741,6 +1741,13 @@ export class AwaitableResolver {
       const result = ownerClass?.kind === 'library' ? CALL_METHOD_RESULTS[ownerClass.name]?.[method] : undefined;
       return result ? { kind: 'library', name: result } : undefined;
     }
+    // `self._send, self._receive = trio.open_memory_channel(0)`, recorded as `unpack:0:trio.open_memory_channel`.
+    if (written.startsWith('unpack:')) {
+      const [, index, factory] = written.split(':');
+      const qualified = factory ? qualifiedThroughImports(factory, module, true)?.name : undefined;
+      const cls = qualified ? CALL_TUPLE_RESULTS[qualified]?.[Number(index)] : undefined;
+      return cls ? { kind: 'library', name: cls } : undefined;
+    }
     // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
     const awaited = written.startsWith('await:');
     if (awaited) written = written.slice('await:'.length);
@@ -1917,6 +1924,8 @@ export class AwaitableResolver {
         if (c) return c;
       }
       let value = parent.childForFieldName('right');
+      // `r = self.rooms[name] = Room(name)`: a chained assignment gives every target the last value.
+      for (let i = 0; i < 4 && value?.type === 'assignment'; i++) value = value.childForFieldName('right');
       let awaited = false;
       if (value?.type === 'await') {
         awaited = true;

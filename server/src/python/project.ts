@@ -1092,6 +1092,10 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
     const n = assignments[i];
     if (nested.some((s) => s.start <= n.startIndex && n.startIndex < s.end)) continue;
     const left = n.childForFieldName('left');
+    if (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') {
+      collectUnpackedAttributes(left, n.childForFieldName('right'), out);
+      continue;
+    }
     if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr = left.childForFieldName('attribute')?.text;
     if (!attr) continue;
@@ -1116,6 +1120,25 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
     } else if (right && UNKNOWN_VALUES.has(right.type)) addAttribute(out, attr, '');
     // Literals and `None` say nothing about the class the attribute holds otherwise.
   }
+}
+
+/**
+ * `self._send, self._receive = anyio.create_memory_object_stream[str](100)`: each attribute holds
+ * one item of what the factory gives, recorded as `unpack:1:anyio.create_memory_object_stream`.
+ * Other values unpacked into attributes are left out, as before.
+ */
+function collectUnpackedAttributes(left: Node, right: Node | null, out: Map<string, string>): void {
+  if (right?.type !== 'call') return;
+  let callee = right.childForFieldName('function');
+  if (callee?.type === 'subscript') callee = callee.childForFieldName('value');
+  if (callee?.type !== 'identifier' && callee?.type !== 'attribute') return;
+  const written = callee.text.replace(/\s+/g, '');
+  const items = left.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  items.forEach((item, i) => {
+    if (item.type !== 'attribute' || item.childForFieldName('object')?.text !== 'self') return;
+    const attr = item.childForFieldName('attribute')?.text;
+    if (attr) addAttribute(out, attr, `unpack:${i}:${written}`);
+  });
 }
 
 /** Values whose class is unknown here: assigned to an attribute, they make its class unknown. */

@@ -1847,7 +1847,7 @@ export class AwaitableResolver {
           if (values) break;
           lookup = true;
           iterable = iterable.childForFieldName('value');
-          break;
+          continue;
         }
         const f = iterable.childForFieldName('function');
         const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');

@@ -18,6 +18,7 @@ import {
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
   CALL_RESULTS,
+  CALL_TUPLE_RESULTS,
   CLIENT_PATCHERS,
   DJANGO_QUERIES,
   FACTORY_FACTORIES,
@@ -1740,6 +1741,13 @@ export class AwaitableResolver {
       const result = ownerClass?.kind === 'library' ? CALL_METHOD_RESULTS[ownerClass.name]?.[method] : undefined;
       return result ? { kind: 'library', name: result } : undefined;
     }
+    // `self._send, self._receive = trio.open_memory_channel(0)`, recorded as `unpack:0:trio.open_memory_channel`.
+    if (written.startsWith('unpack:')) {
+      const [, index, factory] = written.split(':');
+      const qualified = factory ? qualifiedThroughImports(factory, module, true)?.name : undefined;
+      const cls = qualified ? CALL_TUPLE_RESULTS[qualified]?.[Number(index)] : undefined;
+      return cls ? { kind: 'library', name: cls } : undefined;
+    }
     // `self.pool = await asyncpg.create_pool(...)`, recorded by the summary as `await:asyncpg.create_pool`.
     const awaited = written.startsWith('await:');
     if (awaited) written = written.slice('await:'.length);
@@ -1831,13 +1839,25 @@ export class AwaitableResolver {
       let iterable = parent.childForFieldName('right');
       // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
       let values = false;
-      for (let i = 0; i < 3 && iterable?.type === 'call'; i++) {
+      // `self.subs.get(topic, [])`, `self.subs[topic]`: one value of a mapping of sequences
+      // (`subs: dict[str, list[Subscription]]`), iterated as its items.
+      let lookup = false;
+      for (let i = 0; i < 3 && (iterable?.type === 'call' || iterable?.type === 'subscript') && !lookup; i++) {
+        if (iterable.type === 'subscript') {
+          if (values) break;
+          lookup = true;
+          iterable = iterable.childForFieldName('value');
+          continue;
+        }
         const f = iterable.childForFieldName('function');
-        const args = iterable.childForFieldName('arguments')?.namedChildren ?? [];
+        const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
         const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
         if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
         else if ((method === 'values' || method === 'copy') && args.length === 0) {
           values ||= method === 'values';
+          iterable = f!.childForFieldName('object');
+        } else if (method === 'get' && !values && (args.length === 1 || args.length === 2) && args.every((a) => a.type !== 'keyword_argument')) {
+          lookup = true;
           iterable = f!.childForFieldName('object');
         } else break;
       }
@@ -1860,7 +1880,8 @@ export class AwaitableResolver {
           param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
         held = written ? { cls: written, module: this.here } : undefined;
       }
-      const element = held && (values ? /^values:/ : /^items:/).exec(held.cls) ? held.cls.slice(held.cls.indexOf(':') + 1) : undefined;
+      const prefix = held ? (lookup ? /^values:items:/ : values ? /^values:/ : /^items:/).exec(held.cls) : null;
+      const element = prefix ? held!.cls.slice(prefix[0].length) : undefined;
       return element ? this.classFromText(element, held!.module) : undefined;
     }
     // An unannotated parameter of a handler registered for one kind of event (Telethon, Pyrogram).
@@ -1885,7 +1906,14 @@ export class AwaitableResolver {
       const call = value?.type === 'await' && value.namedChildren[0] ? this.throughWaitFor(value.namedChildren[0]) : null;
       const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
       const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.ctx.scope.resolve(fn) : undefined;
-      const parts = r && (r.via !== 'unbound' || r.name.startsWith('asyncio.')) ? FACTORY_TUPLE_RESULTS[r.name] : undefined;
+      let parts = r && (r.via !== 'unbound' || r.name.startsWith('asyncio.')) ? FACTORY_TUPLE_RESULTS[r.name] : undefined;
+      // `send, receive = trio.open_memory_channel[int](0)`: a synchronous factory, subscripted or not.
+      if (!parts && made?.type === 'call') {
+        let factory = made.childForFieldName('function');
+        if (factory?.type === 'subscript') factory = factory.childForFieldName('value');
+        const factoryName = factory && (factory.type === 'identifier' || factory.type === 'attribute') ? this.ctx.scope.resolve(factory) : undefined;
+        parts = factoryName && factoryName.via === 'import' ? CALL_TUPLE_RESULTS[factoryName.name] : undefined;
+      }
       return parts && parts.length === parent.namedChildren.length && parts[index] ? { kind: 'library', name: parts[index] } : undefined;
     }
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === target.id) {
@@ -1896,6 +1924,8 @@ export class AwaitableResolver {
         if (c) return c;
       }
       let value = parent.childForFieldName('right');
+      // `r = self.rooms[name] = Room(name)`: a chained assignment gives every target the last value.
+      for (let i = 0; i < 4 && value?.type === 'assignment'; i++) value = value.childForFieldName('right');
       let awaited = false;
       if (value?.type === 'await') {
         awaited = true;

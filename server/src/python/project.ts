@@ -1166,6 +1166,10 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
     const n = assignments[i];
     if (nested.some((s) => s.start <= n.startIndex && n.startIndex < s.end)) continue;
     const left = n.childForFieldName('left');
+    if (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') {
+      collectUnpackedAttributes(left, n.childForFieldName('right'), out);
+      continue;
+    }
     if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
     const attr = left.childForFieldName('attribute')?.text;
     if (!attr) continue;
@@ -1190,6 +1194,25 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
     } else if (right && UNKNOWN_VALUES.has(right.type)) addAttribute(out, attr, '');
     // Literals and `None` say nothing about the class the attribute holds otherwise.
   }
+}
+
+/**
+ * `self._send, self._receive = anyio.create_memory_object_stream[str](100)`: each attribute holds
+ * one item of what the factory gives, recorded as `unpack:1:anyio.create_memory_object_stream`.
+ * Other values unpacked into attributes are left out, as before.
+ */
+function collectUnpackedAttributes(left: Node, right: Node | null, out: Map<string, string>): void {
+  if (right?.type !== 'call') return;
+  let callee = right.childForFieldName('function');
+  if (callee?.type === 'subscript') callee = callee.childForFieldName('value');
+  if (callee?.type !== 'identifier' && callee?.type !== 'attribute') return;
+  const written = callee.text.replace(/\s+/g, '');
+  const items = left.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  items.forEach((item, i) => {
+    if (item.type !== 'attribute' || item.childForFieldName('object')?.text !== 'self') return;
+    const attr = item.childForFieldName('attribute')?.text;
+    if (attr) addAttribute(out, attr, `unpack:${i}:${written}`);
+  });
 }
 
 /** Values whose class is unknown here: assigned to an attribute, they make its class unknown. */
@@ -1220,8 +1243,8 @@ const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDic
 
 /**
  * What an annotation says a name or attribute holds, for ClassSummary.attributes: a class name,
- * `items:X` for a container iterated as X (`list[X]`, `set[X]`), or `values:X` for a mapping
- * whose `.values()` are X (`dict[K, X]`).
+ * `items:X` for a container iterated as X (`list[X]`, `set[X]`), `values:X` for a mapping
+ * whose `.values()` are X (`dict[K, X]`), or `values:items:X` for a mapping of sequences of X.
  */
 export function annotationText(annotation: Node | null | undefined): string | undefined {
   const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
@@ -1229,7 +1252,15 @@ export function annotationText(annotation: Node | null | undefined): string | un
   const kind = parts?.head ? (SEQUENCES.test(parts.head.text) && parts.args.length === 1 ? 'items' : MAPPINGS.test(parts.head.text) && parts.args.length === 2 ? 'values' : undefined) : undefined;
   if (parts && kind) {
     const arg = parts.args[parts.args.length - 1];
-    const element = classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
+    const value = arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg;
+    // `dict[str, list[Subscription]]`: `values:items:Subscription`, what one value of it iterates as.
+    const inner = kind === 'values' && (value.type === 'subscript' || value.type === 'generic_type') ? subscriptParts(value) : undefined;
+    if (inner?.head && SEQUENCES.test(inner.head.text) && inner.args.length === 1) {
+      const item = inner.args[0];
+      const name = classNameOfAnnotation(item.type === 'type' ? (item.namedChildren[0] ?? item) : item);
+      return name ? `values:items:${name}` : undefined;
+    }
+    const element = classNameOfAnnotation(value);
     return element ? `${kind}:${element}` : undefined;
   }
   if (parts?.head && (SEQUENCES.test(parts.head.text) || MAPPINGS.test(parts.head.text))) return undefined;

@@ -206,6 +206,16 @@ export class PythonScope {
     return this.resolveChain(textOf(base), chain, base);
   }
 
+  /**
+   * Resolves a dotted name written as text (`queue.Queue`, read out of a quoted annotation) as if
+   * it were written where `at` is. Not memoised: the text has no node of its own.
+   */
+  resolveText(dotted: string, at: Node): Resolution | undefined {
+    const parts = dotted.split('.');
+    if (parts.some((p) => !/^[A-Za-z_]\w*$/.test(p))) return undefined;
+    return this.resolveChain(parts[0], parts.slice(1), at);
+  }
+
   /** The qualified name of `name.chain...`, `name` looked up where `base` (the chain's first identifier) is. */
   private resolveChain(name: string, chain: string[], base: Node): Resolution | undefined {
     const found = this.lookup(name, base);

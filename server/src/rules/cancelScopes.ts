@@ -107,7 +107,7 @@ export const yieldInContextManager: Rule = {
       'A `yield` in an async generator inside a `with`/`async with` block (ASYNC119), and especially',
       'inside `asyncio.timeout()` or `asyncio.TaskGroup()` (ASYNC101; also trio/anyio timeouts, cancel',
       'scopes and nurseries). Generators decorated as',
-      'context managers (`@asynccontextmanager`) or pytest fixtures are not reported: yielding',
+      'context managers (`@asynccontextmanager`) or pytest fixtures (pytest-trio\'s `@trio_fixture` too) are not reported: yielding',
       'there is their purpose. Nor is a generator with a single `yield` outside any loop inside a',
       'plain `with`/`async with`: that is the context-manager shape of FastAPI `Depends(...)`',
       'generators and hand-rolled managers, driven to completion by their caller (inside a timeout,',

@@ -74,7 +74,9 @@ export const busyWaitLoop: Rule = {
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',
       'short interval it burns CPU, with a long one it is slow. An `asyncio.Event` (or',
       '`Condition`) set by the code that changes the state wakes the waiter exactly when needed.',
-      'To wait until cancelled, `await asyncio.Event().wait()` sleeps without waking up at all.',
+      'To wait until cancelled, `await asyncio.Event().wait()` sleeps without waking up at all',
+      '(`trio.sleep_forever()`/`anyio.sleep_forever()` in trio and anyio code, whose own `Event`s the',
+      'message names there).',
     ].join('\n'),
     examples: [
       {
@@ -101,7 +103,8 @@ export const asyncTimeoutParameter: Rule = {
     why: [
       'Hand-rolled timeout parameters do not compose: each layer re-implements them, and nested',
       'deadlines drift. `async with asyncio.timeout(...)` (Python 3.11+) at the call site cancels',
-      'whatever the function is awaiting, however deep, and leaves one place to change it.',
+      'whatever the function is awaiting, however deep, and leaves one place to change it; in trio',
+      'and anyio code (the message says so there), `with trio.fail_after(...)` / `anyio.move_on_after(...)`.',
     ].join('\n'),
     examples: [
       {
@@ -123,7 +126,7 @@ export const sleepForever: Rule = {
   fixable: 'none',
   docs: {
     summary: 'A sleep longer than a day, used to mean "wait until cancelled".',
-    what: '`asyncio.sleep(...)` (or the anyio/trio sleeps) with a constant duration over 24 hours, `float("inf")` or `math.inf` — written in place or as a module-level constant (`FOREVER = 10**9`) — passed by position or by keyword (`asyncio.sleep(delay=1e9)`, `anyio.sleep(delay=...)`, `trio.sleep(seconds=...)`). A finite pause between the rounds of a loop that awaits other work too (a weekly job) is a period, not a wait forever, and is not reported; nor is a pause under a year followed by other code than more sleeping (a test on a fake clock that then checks the time): it is meant to end.',
+    what: '`asyncio.sleep(...)` (or the anyio/trio sleeps) with a constant duration over 24 hours, `float("inf")` or `math.inf` — written in place, as a module-level constant (`FOREVER = 10**9`) or as arithmetic over such constants (`2 * DAY` with `DAY = 24 * 60 * 60`) — passed by position or by keyword (`asyncio.sleep(delay=1e9)`, `anyio.sleep(delay=...)`, `trio.sleep(seconds=...)`). A finite pause between the rounds of a loop that awaits other work too (a weekly job) is a period, not a wait forever, and is not reported; nor is a pause under a year followed by other code than more sleeping (a test on a fake clock that then checks the time): it is meant to end.',
     why: [
       'A huge sleep hides the intent ("park this task until it is cancelled") behind a magic',
       'number, and some values overflow the loop\'s timer (`float("inf")` raises on some',

@@ -238,6 +238,25 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'anyio.CapacityLimiter': set('acquire', 'acquire_on_behalf_of'),
   'anyio.Condition': set('acquire', 'wait'),
   'anyio.abc.TaskGroup': set('start'),
+  // trio's memory channels and anyio's memory object streams (`send, receive = trio.open_memory_channel(0)`),
+  // and the stream interfaces code is annotated with: `send()` without await sends nothing.
+  'trio.MemorySendChannel': set('send', 'aclose'),
+  'trio.MemoryReceiveChannel': set('receive', 'aclose'),
+  'trio.abc.SendChannel': set('send', 'aclose'),
+  'trio.abc.ReceiveChannel': set('receive', 'aclose'),
+  'trio.abc.Stream': set('send_all', 'receive_some', 'wait_send_all_might_not_block', 'aclose'),
+  'trio.abc.HalfCloseableStream': set('send_all', 'receive_some', 'wait_send_all_might_not_block', 'send_eof', 'aclose'),
+  'trio.abc.SendStream': set('send_all', 'wait_send_all_might_not_block', 'aclose'),
+  'trio.abc.ReceiveStream': set('receive_some', 'aclose'),
+  'anyio.streams.memory.MemoryObjectSendStream': set('send', 'aclose'),
+  'anyio.streams.memory.MemoryObjectReceiveStream': set('receive', 'aclose'),
+  'anyio.abc.ObjectStream': set('send', 'receive', 'send_eof', 'aclose'),
+  'anyio.abc.ByteStream': set('send', 'receive', 'send_eof', 'aclose'),
+  'anyio.abc.ObjectSendStream': set('send', 'aclose'),
+  'anyio.abc.ObjectReceiveStream': set('receive', 'aclose'),
+  'anyio.abc.ByteSendStream': set('send', 'aclose'),
+  'anyio.abc.ByteReceiveStream': set('receive', 'aclose'),
+  'anyio.streams.buffered.BufferedByteReceiveStream': set('receive', 'receive_exactly', 'receive_until', 'aclose'),
   'asyncio.Semaphore': set('acquire'),
   'asyncio.BoundedSemaphore': set('acquire'),
   'asyncio.Event': set('wait'),
@@ -690,6 +709,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'socketio.AsyncNamespace': ['socketio.async_namespace.AsyncNamespace'],
   'slack_sdk.web.async_client.AsyncWebClient': ['slack_sdk.AsyncWebClient', 'slack_sdk.web.AsyncWebClient', 'slack.web.async_client.AsyncWebClient'],
   'homeassistant.helpers.update_coordinator.DataUpdateCoordinator': ['homeassistant.helpers.update_coordinator.TimestampDataUpdateCoordinator'],
+  'trio.abc.HalfCloseableStream': ['trio.SocketStream', 'trio.SSLStream'],
+  'anyio.abc.ByteStream': ['anyio.abc.SocketStream', 'anyio.abc.UNIXSocketStream', 'anyio.streams.tls.TLSStream', 'anyio.streams.stapled.StapledByteStream'],
+  'anyio.abc.ObjectStream': ['anyio.streams.stapled.StapledObjectStream'],
 };
 
 export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries(ALIASES).flatMap(([canonical, names]) => names.map((n) => [n, canonical] as const)));
@@ -914,6 +936,12 @@ export const FACTORY_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> 
   'asyncio.open_unix_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
   'asyncio.streams.open_connection': ['asyncio.StreamReader', 'asyncio.StreamWriter'],
   ...Object.fromEntries(SERIAL_ASYNCIO.map((m) => [`${m}.open_serial_connection`, ['asyncio.StreamReader', 'asyncio.StreamWriter']])),
+};
+
+/** Synchronous factories whose result is a tuple: the class of each element (`send, receive = trio.open_memory_channel(0)`). */
+export const CALL_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
+  'trio.open_memory_channel': ['trio.MemorySendChannel', 'trio.MemoryReceiveChannel'],
+  'anyio.create_memory_object_stream': ['anyio.streams.memory.MemoryObjectSendStream', 'anyio.streams.memory.MemoryObjectReceiveStream'],
 };
 
 /** What a library function gives once awaited, or entered with `async with`. */

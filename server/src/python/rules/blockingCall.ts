@@ -160,7 +160,7 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ...['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile'].map(
     (m): [string, BlockingApi] => [`os.path.${m}`, PATH_STAT],
   ),
-  ...['stat', 'lstat', 'listdir', 'makedirs', 'mkdir', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs', 'chmod', 'chown', 'utime', 'access', 'readlink', 'symlink', 'link', 'truncate'].map(
+  ...['stat', 'lstat', 'listdir', 'makedirs', 'mkdir', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs', 'chmod', 'chown', 'utime', 'access', 'readlink', 'symlink', 'link', 'truncate', 'open'].map(
     (m): [string, BlockingApi] => [`os.${m}`, PATH_STAT],
   ),
   // Lazy iterators: running them in a thread would only move their creation off the loop.
@@ -636,9 +636,11 @@ function pathItems(ctx: PythonRuleContext, iterable: Node, depth: number): boole
 
 /**
  * The class of an annotation (`Path`, `pathlib.Path`, `Path | None`, `Optional[Path]`,
- * `queue.Queue[Job]`; `"Path"` is not read), or undefined.
+ * `queue.Queue[Job]`, quoted `"queue.Queue[Job]"`), or undefined.
  */
 function annotationClass(ctx: PythonRuleContext, annotation: Node): string | undefined {
+  const quoted = quotedAnnotation(annotation);
+  if (quoted) return quotedAnnotationClass(ctx, quoted);
   let t = annotatedClassNode(annotation, 0);
   // `ClientDep = Annotated[OpenAI, Depends(get_client)]` in the file: the alias's class.
   for (let hops = 0; t && typeOf(t) === 'identifier' && hops < 3; hops++) {
@@ -653,6 +655,34 @@ function annotationClass(ctx: PythonRuleContext, annotation: Node): string | und
   const r = t ? ctx.scope.resolve(t) : undefined;
   if (!r || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
   return constructedClass(r.name) ?? (r.via === 'import' && t && typeOf(t) === 'identifier' ? importedAliasClass(ctx, r.name) : undefined);
+}
+
+/** The string node of a quoted annotation (`q: "queue.Queue[int]"`), if it is one. */
+function quotedAnnotation(annotation: Node): Node | undefined {
+  const t = typeOf(annotation) === 'type' ? annotation.namedChildren[0] : annotation;
+  return t && typeOf(t) === 'string' ? t : undefined;
+}
+
+/**
+ * The library class a quoted annotation names: `"queue.Queue[float]"` (quoted because
+ * `queue.Queue` is not subscriptable at run time before Python 3.9), `"Optional[Path]"`,
+ * `"Path | None"`. The dotted head is resolved through the file's imports where the annotation
+ * is written; a name bound in the file by anything but an import (a class of the file) is not read.
+ */
+function quotedAnnotationClass(ctx: PythonRuleContext, str: Node): string | undefined {
+  const m = /^[rRuU]?(["'])(.*)\1$/s.exec(str.text);
+  if (!m) return undefined;
+  let text = m[2].trim();
+  for (let i = 0; i < 3; i++) {
+    const unwrapped = /^(?:typing\.)?Optional\[(.*)\]$/s.exec(text)?.[1] ?? /^(.*?)\s*\|\s*None$/s.exec(text)?.[1] ?? /^None\s*\|\s*(.*)$/s.exec(text)?.[1];
+    if (unwrapped === undefined) break;
+    text = unwrapped.trim();
+  }
+  const head = /^([A-Za-z_][\w.]*)\s*(\[.*\])?$/s.exec(text)?.[1];
+  if (!head) return undefined;
+  const r = ctx.scope.resolveText(head, str);
+  if (!r || r.via === 'star' || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;
+  return constructedClass(r.name);
 }
 
 /**
@@ -845,7 +875,7 @@ function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr:
   const declared = new Set<string>();
   const assigned = new Set<string | undefined>();
   for (const type of sources.declared) {
-    // An annotation this rule cannot read (`"queue.Queue[int]"`) leaves the assignments to decide.
+    // An annotation this rule cannot read (a class of the project) leaves the assignments to decide.
     const c = annotationClass(ctx, type);
     if (c) declared.add(c);
   }

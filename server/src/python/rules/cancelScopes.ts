@@ -351,8 +351,8 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
   for (const y of nodesOfType(ctx.tree.rootNode, 'yield')) {
     const fn = ctx.scope.enclosingFunction(y);
     if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
-    // @asynccontextmanager / pytest fixtures yield inside `with` on purpose.
-    if (decoratedWith(ctx, fn.node, ['asynccontextmanager', 'contextmanager', 'fixture', 'yield_fixture'])) continue;
+    // @asynccontextmanager / pytest fixtures (pytest-trio's @trio_fixture too) yield inside `with` on purpose.
+    if (decoratedWith(ctx, fn.node, ['asynccontextmanager', 'contextmanager', 'fixture', 'yield_fixture', 'trio_fixture'])) continue;
     // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
     // fixtures, hand-rolled managers): the framework drives it to completion. Not inside a
     // timeout, a task group or a cancel scope, which still span the consumer's code.

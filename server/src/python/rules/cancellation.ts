@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { asyncioModule, decoratedWith, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { assignedValue, asyncioModule, decoratedWith, eventLoopModule, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -122,6 +122,12 @@ function catchesExpr(ctx: PythonRuleContext, t: Node): { kind: 'cancelled' | 'ba
     return undefined;
   }
   if (t.type !== 'identifier' && t.type !== 'attribute') return undefined;
+  // `cancelled = anyio.get_cancelled_exc_class()` (bound once), then `except cancelled:`.
+  if (t.type === 'identifier') {
+    const found = ctx.scope.lookup(t.text, t);
+    const value = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+    if (value?.type === 'call') return catchesExpr(ctx, value);
+  }
   const r = ctx.scope.resolve(t);
   const kind = catches(r);
   if (!kind) return undefined;
@@ -574,24 +580,39 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, lab
   // bare except / BaseException (or a tuple with CancelledError): let cancellation through first,
   // keep the handler for the rest. Only asyncio's CancelledError is written that way.
   if (kind === 'cancelled' && label !== 'CancelledError') return {};
-  const module = asyncioModule(ctx, clause);
-  if (!module) return {};
-  const { name: asyncio, importEdits } = module;
-  // trio code cancels with trio.Cancelled: an asyncio clause would not let it through.
-  if (importEdits.length > 0 && typeof moduleAlias(ctx, 'trio', clause) === 'string') return {};
+  const cancelled = cancelledClassAt(ctx, clause);
+  if (!cancelled) return {};
+  const { expr, importEdits } = cancelled;
   const firstInHandler = stmts[0];
   const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
   const eol = ctx.lines.eol(clause.startPosition.row);
   const at = { line: clause.startPosition.row, character: 0 };
-  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${asyncio}.CancelledError:${eol}${innerIndent}raise${eol}` }, ...importEdits];
+  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${expr}:${eol}${innerIndent}raise${eol}` }, ...importEdits];
   // A handler that cleans up (`await device.close()`): a clause in front would skip the clean-up
   // on cancellation. Re-raise at its end instead, when the exception is a CancelledError.
   if (cleansUp(handler)) {
-    const atEnd = reRaiseAtEnd(ctx, clause, handler, asyncio, star);
+    const atEnd = reRaiseAtEnd(ctx, clause, handler, expr, star);
     if (atEnd) return { fix: { ...atEnd, edits: [...atEnd.edits, ...importEdits] } };
     return { suggestions: [{ title: 'Let CancelledError through before this handler (its clean-up then no longer runs on cancellation)', safe: false, edits }] };
   }
   return { fix: { title: 'Let CancelledError through before this handler', safe: true, edits } };
+}
+
+/**
+ * How the handler's fix names the cancellation exception: `asyncio.CancelledError` (with the
+ * import to add), or `anyio.get_cancelled_exc_class()` in anyio code that does not import asyncio
+ * (it may run on trio, whose `trio.Cancelled` an asyncio clause would not let through). None in
+ * trio code (a module that imports trio, not asyncio nor anyio).
+ */
+function cancelledClassAt(ctx: PythonRuleContext, clause: Node): { expr: string; importEdits: TextEdit[] } | undefined {
+  const module = asyncioModule(ctx, clause);
+  if (!module) return undefined;
+  if (module.importEdits.length === 0) return { expr: `${module.name}.CancelledError`, importEdits: [] };
+  const loop = eventLoopModule(ctx, clause);
+  if (loop?.library === 'anyio') return { expr: `${loop.name}.get_cancelled_exc_class()`, importEdits: loop.importEdits };
+  // trio code cancels with trio.Cancelled: an asyncio clause would not let it through.
+  if (typeof moduleAlias(ctx, 'trio', clause) === 'string') return undefined;
+  return { expr: `${module.name}.CancelledError`, importEdits: module.importEdits };
 }
 
 /** Calls whose only effect is to report: a handler made of these (and `pass`) does no clean-up. */
@@ -612,11 +633,11 @@ function cleansUp(handler: Node): boolean {
 }
 
 /**
- * `if isinstance(exc, asyncio.CancelledError): raise` at the end of a handler that falls off its
+ * `if isinstance(exc, asyncio.CancelledError): raise` (or anyio's class) at the end of a handler that falls off its
  * end on every path (no return, break or continue), naming the exception `exc` where the clause
  * does not (a bare `except:` becomes `except BaseException as exc:`, the same thing).
  */
-function reRaiseAtEnd(ctx: PythonRuleContext, clause: Node, handler: Node, asyncio: string, star: string): Fix | undefined {
+function reRaiseAtEnd(ctx: PythonRuleContext, clause: Node, handler: Node, cancelled: string, star: string): Fix | undefined {
   if (star || jumpsOutOf(handler).length > 0) return undefined;
   const stmts = statements(handler);
   const last = stmts[stmts.length - 1];
@@ -646,6 +667,6 @@ function reRaiseAtEnd(ctx: PythonRuleContext, clause: Node, handler: Node, async
   const endRow = last.endPosition.row;
   const end = { line: endRow, character: ctx.lines.lineText(endRow).length };
   const eol = ctx.lines.eol(endRow);
-  edits.push({ range: { start: end, end }, newText: `${eol}${indent}if isinstance(${name}, ${asyncio}.CancelledError):${eol}${indent}${unit}raise` });
+  edits.push({ range: { start: end, end }, newText: `${eol}${indent}if isinstance(${name}, ${cancelled}):${eol}${indent}${unit}raise` });
   return { title: 'Re-raise CancelledError at the end of the handler, after its clean-up', safe: true, edits };
 }

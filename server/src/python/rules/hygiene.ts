@@ -6,7 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, mentions, nodesOfType, ownNodes, typeOf } from '../util';
+import { assignedValue, callArguments, field, importsFrom, mentions, nodesOfType, ownNodes, typeOf } from '../util';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -197,10 +197,12 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     // `while not await service.ready(): await asyncio.sleep(1)`: polling something only reachable
     // by asking it (a remote check) — no event could be set for it.
     if (!forever && (condition.type === 'await' || condition.descendantsOfType('await').length > 0)) continue;
+    // The library of the sleep names the remedy: trio's and anyio's have sleep_forever() and Events of their own.
+    const library = stmts.map((st) => sleepName(ctx, st)?.split('.')[0]).find((l) => l === 'trio' || l === 'anyio') ?? 'asyncio';
     ctx.report({
       message: forever
-        ? 'This loop does nothing but sleep, forever: to wait until cancelled, await an asyncio.Event that is never set (or a future) instead of waking up for nothing'
-        : 'This loop polls with sleep until a condition holds: wait for an asyncio.Event (or Condition) set by the code that changes it',
+        ? `This loop does nothing but sleep, forever: to wait until cancelled, ${library === 'asyncio' ? 'await an asyncio.Event that is never set (or a future)' : `await ${library}.sleep_forever()`} instead of waking up for nothing`
+        : `This loop polls with sleep until a condition holds: wait for ${library === 'trio' ? 'a' : 'an'} ${library}.Event (or Condition) set by the code that changes it`,
       range: { start: ctx.rangeOf(loop).start, end: ctx.rangeOf(condition).end },
       anchors: ['ASYNC110'],
     });
@@ -208,14 +210,19 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
 }
 
 function isSleepStatement(ctx: PythonRuleContext, stmt: Node): boolean {
-  if (stmt.type !== 'expression_statement') return false;
+  return sleepName(ctx, stmt) !== undefined;
+}
+
+/** The sleep a statement awaits on its own (`await trio.sleep(1)` → `trio.sleep`), if it is one. */
+function sleepName(ctx: PythonRuleContext, stmt: Node): string | undefined {
+  if (stmt.type !== 'expression_statement') return undefined;
   const e = stmt.namedChildren[0];
-  if (e?.type !== 'await') return false;
+  if (e?.type !== 'await') return undefined;
   const call = e.namedChildren[0];
-  if (call?.type !== 'call') return false;
+  if (call?.type !== 'call') return undefined;
   const fn = call.childForFieldName('function');
   const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
-  return r !== undefined && SLEEPS.has(r.name);
+  return r !== undefined && SLEEPS.has(r.name) ? r.name : undefined;
 }
 
 /** `async def f(..., timeout=...)`: cancellation scopes at the call site compose better (ASYNC109). */
@@ -304,7 +311,7 @@ function periodicPause(call: Node): boolean {
 
 /**
  * The value of a numeric literal, `float("inf")`, a product of literals such as `60 * 60 * 48`,
- * or a module-level constant holding one (`FOREVER = 10**9`).
+ * a module-level constant holding one (`FOREVER = 10**9`), or arithmetic over those (`2 * DAY`).
  */
 function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | undefined {
   if (node.type === 'identifier' && ctx && depth < 2) {
@@ -318,12 +325,16 @@ function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | 
   }
   if (node.type === 'call' && /^(float|math\.inf)/.test(node.text) && /inf/i.test(node.text)) return Infinity;
   if (node.type === 'attribute' && node.text === 'math.inf') return Infinity;
+  if (node.type === 'parenthesized_expression') {
+    const inner = node.namedChildren[0];
+    return inner ? numericValue(inner, ctx, depth) : undefined;
+  }
   if (node.type === 'binary_operator') {
     const op = node.children.find((c) => c && !c.isNamed)?.type;
     const l = node.childForFieldName('left');
     const rgt = node.childForFieldName('right');
-    const a = l ? numericValue(l) : undefined;
-    const b = rgt ? numericValue(rgt) : undefined;
+    const a = l ? numericValue(l, ctx, depth) : undefined;
+    const b = rgt ? numericValue(rgt, ctx, depth) : undefined;
     if (a === undefined || b === undefined) return undefined;
     if (op === '*') return a * b;
     if (op === '+') return a + b;
@@ -332,8 +343,15 @@ function numericValue(node: Node, ctx?: PythonRuleContext, depth = 0): number | 
   return undefined;
 }
 
-/** `asyncio.timeout` exists from Python 3.11; older targets get `wait_for`. */
+/**
+ * How callers bound the call: trio's and anyio's cancel scopes in code on those libraries (a
+ * module that imports them and not asyncio); `asyncio.timeout` from Python 3.11, `wait_for` before.
+ */
 function timeoutAdvice(ctx: PythonRuleContext): string {
+  if (!importsFrom(ctx, 'asyncio')) {
+    const library = importsFrom(ctx, 'anyio') ? 'anyio' : importsFrom(ctx, 'trio') ? 'trio' : undefined;
+    if (library) return `wrap the call in 'with ${library}.fail_after(...)' (or 'move_on_after')`;
+  }
   const v = ctx.settings.pythonVersion;
   return v && v[0] === 3 && v[1] < 11 ? "bound the call with 'await asyncio.wait_for(...)'" : "wrap the call in 'async with asyncio.timeout(...)'";
 }

@@ -7,7 +7,7 @@ import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -203,6 +203,9 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
   });
 }
 
+/** trio's and anyio's calls from a worker thread back into the event loop. */
+const FROM_THREAD = new Set(['trio.from_thread.run', 'trio.from_thread.run_sync', 'anyio.from_thread.run', 'anyio.from_thread.run_sync']);
+
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
   let resolver: AwaitableResolver | undefined;
@@ -249,6 +252,25 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
 
     if (name === 'asyncio.run' && inAsync) {
       report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
+      continue;
+    }
+
+    // `trio.run(main)` / `anyio.run(main)` in a coroutine: anyio refuses to start inside any running
+    // async library, trio inside trio; run under asyncio, trio's loop would block the running one.
+    if ((name === 'trio.run' || name === 'anyio.run') && inAsync && !expectedToRaise(call)) {
+      report({
+        message: `${name}() inside a coroutine raises RuntimeError (${name === 'trio.run' ? 'trio is' : 'an event loop is'} already running in this thread): await the function instead`,
+        range: ctx.rangeOf(call),
+      });
+      continue;
+    }
+    // `trio.from_thread.run(...)` is how a worker thread calls back into the loop: on the loop's
+    // own thread it raises RuntimeError (to_thread is the other way round).
+    if (name && FROM_THREAD.has(name) && inAsync && !expectedToRaise(call)) {
+      report({
+        message: `${name}() inside a coroutine raises RuntimeError: it is for worker threads calling back into the event loop; ${name.endsWith('_sync') ? 'call the function directly' : 'await the function directly'}`,
+        range: ctx.rangeOf(call),
+      });
       continue;
     }
 

@@ -33,7 +33,12 @@ interface ResourceKind {
   tupleIndex?: number;
   /** Holds nothing until one of these methods is called on it (`await scanner.start()`). */
   startedBy?: readonly string[];
+  /** Entered as `async with await factory(...)`: the factory is a coroutine giving the context manager (trio, anyio). */
+  enterAwaited?: boolean;
 }
+
+/** A trio or anyio stream, file or process: `x = await factory(...)`, closed by `aclose()` (`async with await factory(...)`). */
+const structured = (what: string, close: readonly string[] = ['aclose']): ResourceKind => ({ what, close, awaited: true, asyncWith: true, enterAwaited: true });
 
 /** A test module, by its name: `test_x.py`, `x_test.py`, `conftest.py`. */
 const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
@@ -83,6 +88,16 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
       'pymodbus.client.udp.AsyncModbusUdpClient', 'pymodbus.client.tls.AsyncModbusTlsClient',
     ].map((n) => [n, { what: 'pymodbus async client', close: ['close'], awaited: false, asyncWith: true, noWith: true }]),
   ),
+  // trio's and anyio's streams, files and processes (a process is also done with once waited for).
+  'trio.open_tcp_stream': structured('trio TCP stream'),
+  'trio.open_ssl_over_tcp_stream': structured('trio TLS stream'),
+  'trio.open_unix_socket': structured('trio Unix socket stream'),
+  'trio.open_file': structured('trio async file'),
+  'trio.lowlevel.open_process': structured('trio process', ['aclose', 'wait']),
+  'anyio.connect_tcp': structured('anyio TCP stream'),
+  'anyio.connect_unix': structured('anyio Unix socket stream'),
+  'anyio.open_file': structured('anyio async file'),
+  'anyio.open_process': structured('anyio process', ['aclose', 'wait']),
   // `ws = await websockets.connect(uri)` (not `async for ws in connect(uri)`, which reconnects and closes each one).
   ...Object.fromEntries(
     ['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [
@@ -561,7 +576,7 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
   const eol = ctx.lines.eol(statement.startPosition.row);
   // A trailing comment of the assignment line stays on the new header line.
   const trailing = lineText.slice(statement.endPosition.column).trimEnd();
-  const header = `${indent}${kind.asyncWith ? 'async with' : 'with'} ${value.text.replace(/^await\s+/, kind.asyncWith ? '' : 'await ')} as ${name}:${trailing}`;
+  const header = `${indent}${kind.asyncWith ? 'async with' : 'with'} ${kind.enterAwaited ? value.text : value.text.replace(/^await\s+/, kind.asyncWith ? '' : 'await ')} as ${name}:${trailing}`;
   if (kind.noWith || (!kind.asyncWith && kind.awaited)) return undefined;
   // `x = await asyncio.wait_for(connect(...), 10)`: `async with` on a wait_for() is a TypeError.
   const inner = value.type === 'await' ? value.namedChildren[0] : value;

@@ -7,7 +7,7 @@ import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, importsFrom, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -197,6 +197,68 @@ function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableR
   }
 }
 
+/** Code on trio or anyio (a module that imports either and not asyncio): no gather(), nurseries and task groups instead. */
+function structuredCode(ctx: PythonRuleContext): boolean {
+  return !importsFrom(ctx, 'asyncio') && (importsFrom(ctx, 'trio') || importsFrom(ctx, 'anyio'));
+}
+
+/** trio's and anyio's runners, which take the async function and its arguments, not a coroutine. */
+const FUNCTION_RUNNERS = new Set(['trio.run', 'anyio.run', 'trio.from_thread.run', 'anyio.from_thread.run']);
+const NURSERIES = new Set(['trio.Nursery', 'anyio.abc.TaskGroup']);
+
+/**
+ * `nursery.start_soon(fetch(url))`, `await tg.start(serve(port))`, `trio.run(main())`: trio and
+ * anyio take the async function and its arguments and call it themselves. A coroutine object
+ * given instead raises TypeError, and is never awaited. `start_soon` on a receiver of unknown
+ * class counts in a file that imports trio or anyio (a nursery handed in by a pytest-trio
+ * fixture or a parameter); `start` only on a known nursery or task group.
+ */
+function checkStructuredSpawns(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const structured = importsFrom(ctx, 'trio') || importsFrom(ctx, 'anyio');
+  if (!structured) return;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    if (!fn) continue;
+    let shown: string;
+    if (typeOf(fn) === 'attribute') {
+      const method = field(fn, 'attribute')?.text;
+      if (method !== 'start_soon' && method !== 'start') {
+        if (!FUNCTION_RUNNERS.has(ctx.scope.resolve(fn)?.name ?? '')) continue;
+        shown = fn.text;
+      } else {
+        const receiver = field(fn, 'object');
+        const cls = receiver ? resolver().classOfReceiver(receiver) : undefined;
+        const nursery = cls?.kind === 'library' && NURSERIES.has(cls.name);
+        if (!nursery && (method === 'start' || cls)) continue;
+        shown = method;
+      }
+    } else if (typeOf(fn) === 'identifier' && FUNCTION_RUNNERS.has(ctx.scope.resolve(fn)?.name ?? '')) {
+      shown = fn.text;
+    } else continue;
+    const args = callArguments(call);
+    const first = args[0];
+    if (first?.type !== 'call') continue;
+    const awaitable = resolver().awaitableCall(first);
+    if (!awaitable || awaitable.generator || isScheduled(awaitable)) continue;
+    const callee = field(first, 'function');
+    const inner = callArguments(first);
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    // `start_soon(fetch(url))` → `start_soon(fetch, url)`: only when every argument of the inner
+    // call is positional (the runners pass no keywords on) and nothing follows it but keywords.
+    const keywords = inner.some((a) => a.type === 'keyword_argument' || a.type === 'dictionary_splat');
+    const fixable = !!callee && positional.length === 1 && !keywords;
+    const spelled = callee ? [callee.text, ...inner.map((a) => a.text)].join(', ') : '';
+    // Keywords reach the function through functools.partial.
+    const advice = callee ? ` (${shown}(${keywords ? `functools.partial(${spelled})` : spelled}))` : '';
+    ctx.report({
+      message: `${describe(awaitable)} is given to ${shown}() as a coroutine object: ${shown}() takes the async function and its arguments${advice} and raises TypeError on a coroutine, which never runs`,
+      range: ctx.rangeOf(first),
+      anchors: [],
+      fix: fixable ? { title: `Pass ${callee!.text} and its arguments to ${shown}()`, safe: true, edits: [{ range: ctx.rangeOf(first), newText: spelled }] } : undefined,
+    });
+  }
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -216,6 +278,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (ctx.text.includes('add_task')) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {
@@ -238,7 +301,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       const made = resolver.awaitableCall(call);
       if (!made || made.generator || made.mayBeFuture || isScheduled(made) || (made.library && isNotCoroutine(made.name ?? '')) || !itemsNeverAwaited(ctx, container)) continue;
       ctx.report({
-        message: `The coroutine${container.many ? 's' : ''} ${made.display}() makes ${container.many ? 'are' : 'is'} added to '${container.list.text}', whose items are never awaited (only read as values, or not at all): ${container.many ? 'none of them runs' : 'it never runs'}; await the items (asyncio.gather(*${container.list.text}), or a TaskGroup)`,
+        message: `The coroutine${container.many ? 's' : ''} ${made.display}() makes ${container.many ? 'are' : 'is'} added to '${container.list.text}', whose items are never awaited (only read as values, or not at all): ${container.many ? 'none of them runs' : 'it never runs'}; ${structuredCode(ctx) ? 'start the function in a nursery or task group instead (start_soon(fn, arg))' : `await the items (asyncio.gather(*${container.list.text}), or a TaskGroup)`}`,
         range: ctx.rangeOf(call),
         anchors: [],
       });
@@ -255,7 +318,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       if (!discarded || expectedToRaise(call)) continue;
       const where = discarded === 'statement' ? 'are never awaited' : `are stored in '${discarded}' but never awaited`;
       ctx.report({
-        message: `The coroutines this comprehension makes with ${made.display}() ${where}, so none of them runs: await them (asyncio.gather(*coros), or a TaskGroup)`,
+        message: `The coroutines this comprehension makes with ${made.display}() ${where}, so none of them runs: ${structuredCode(ctx) ? 'start the function in a nursery or task group instead (start_soon(fn, arg))' : 'await them (asyncio.gather(*coros), or a TaskGroup)'}`,
         range: ctx.rangeOf(call),
         // Not a shape pyright's reportUnusedCoroutine reports.
         anchors: [],
@@ -333,7 +396,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
 }
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
-const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
+const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */

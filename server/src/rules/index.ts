@@ -8,7 +8,7 @@ import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever } 
 import { legacyEventLoopApi } from './legacyEventLoopApi';
 import { misusedPromise } from './misusedPromise';
 import { sessionPerRequest, unclosedResource } from './resources';
-import { swallowedCancellation } from './swallowedCancellation';
+import { swallowedCancellation, unshieldedCleanupAwait } from './swallowedCancellation';
 import { unawaitedCoroutine } from './unawaitedCoroutine';
 import { unusedSuppression } from './unusedSuppression';
 
@@ -20,6 +20,7 @@ export const allRules: readonly Rule[] = [
   misusedPromise,
   blockingCallInAsync,
   swallowedCancellation,
+  unshieldedCleanupAwait,
   cancelledTaskNotAwaited,
   timeoutWithoutAwait,
   yieldInContextManager,

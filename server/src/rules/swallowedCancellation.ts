@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types';
-import { checkSwallowedCancellation } from '../python/rules/cancellation';
+import { checkSwallowedCancellation, checkUnshieldedCleanupAwait } from '../python/rules/cancellation';
 
 export const swallowedCancellation: Rule = {
   id: 'swallowed-cancellation',
@@ -102,4 +102,66 @@ export const swallowedCancellation: Rule = {
     ].join('\n'),
   },
   check: { python: checkSwallowedCancellation },
+};
+
+export const unshieldedCleanupAwait: Rule = {
+  id: 'unshielded-cleanup-await',
+  family: 'cancellation',
+  languages: ['python'],
+  defaultSeverity: 'warning',
+  anchors: ['ASYNC102'],
+  fixable: 'none',
+  docs: {
+    summary: 'trio/anyio clean-up that awaits without a shielded cancel scope stops at its first await when cancelled.',
+    what: [
+      'In a module that imports trio or anyio, inside an `async def`: the first checkpoint (`await`,',
+      '`async with`, `async for`) of',
+      '',
+      '- a `finally:` block,',
+      '- an `except` clause that catches cancellation (`trio.Cancelled`, `anyio.get_cancelled_exc_class()`,',
+      '  `BaseException`, a bare `except:`),',
+      '- an `async def __aexit__`,',
+      '',
+      'that is not inside a shielded cancel scope: `with trio.CancelScope(shield=True):`,',
+      '`with anyio.move_on_after(5, shield=True):`, or a scope whose body sets `scope.shield = True`.',
+      'One finding per block: the rest of the block never runs once the first checkpoint raises.',
+      '',
+      'Not reported:',
+      '',
+      '- `await x.aclose()` and `await trio.aclose_forcefully(x)` / `anyio.aclose_forcefully(x)`: trio and',
+      '  anyio streams close (forcefully) even when cancelled, by contract;',
+      '- a `try` whose body has no checkpoint: cancellation is delivered at a checkpoint, so it cannot',
+      '  be what left that body;',
+      '- asyncio-only code: asyncio delivers a cancellation once (edge-triggered), and awaits in a',
+      '  `finally` after it run normally.',
+    ].join('\n'),
+    why: [
+      'trio and anyio cancel a whole scope, and keep it cancelled: every checkpoint inside a cancelled',
+      'scope raises `Cancelled` again (level-triggered cancellation). A clean-up in `finally` that',
+      'awaits — telling a peer goodbye, releasing a lock held on a server, committing a job\'s state —',
+      'raises at its first await and the rest of it never runs. A shielded scope lets the clean-up',
+      'run; a time limit on it keeps a stuck clean-up from hanging the cancelled task for ever.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: [
+          'async def run_job(job):',
+          '    try:',
+          '        await job.run()',
+          '    finally:',
+          '        await job.release_lease()  # raises Cancelled at once when cancelled',
+        ].join('\n'),
+        good: [
+          'async def run_job(job):',
+          '    try:',
+          '        await job.run()',
+          '    finally:',
+          '        with anyio.move_on_after(5, shield=True):',
+          '            await job.release_lease()',
+        ].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkUnshieldedCleanupAwait },
 };

@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask } from '../tasks';
-import { assignedValue, asyncioModule, decoratedWith, eventLoopModule, hasOwnYield, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { assignedValue, asyncioModule, callArguments, decoratedWith, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -669,4 +669,133 @@ function reRaiseAtEnd(ctx: PythonRuleContext, clause: Node, handler: Node, cance
   const eol = ctx.lines.eol(endRow);
   edits.push({ range: { start: end, end }, newText: `${eol}${indent}if isinstance(${name}, ${cancelled}):${eol}${indent}${unit}raise` });
   return { title: 'Re-raise CancelledError at the end of the handler, after its clean-up', safe: true, edits };
+}
+
+/** The trio/anyio cancel scopes a shielded clean-up is written with. */
+const SHIELDING_SCOPES = new Set([
+  'trio.CancelScope', 'trio.move_on_after', 'trio.move_on_at', 'trio.fail_after', 'trio.fail_at',
+  'anyio.CancelScope', 'anyio.move_on_after', 'anyio.move_on_at', 'anyio.fail_after', 'anyio.fail_at',
+]);
+/** Clean-up awaits made to finish under cancellation: `await stream.aclose()`, `aclose_forcefully(x)`. */
+const CANCEL_SAFE_AWAITS = new Set(['trio.aclose_forcefully', 'anyio.aclose_forcefully', 'trio.lowlevel.cancel_shielded_checkpoint']);
+const TRIO_OR_ANYIO = /\b(trio|anyio)\b/;
+
+/**
+ * unshielded-cleanup-await: in trio or anyio code, the first checkpoint (`await`, `async with`,
+ * `async for`) of a `finally:` block, of an `except` clause that catches cancellation
+ * (`trio.Cancelled`, `anyio.get_cancelled_exc_class()`, BaseException, bare), or of `__aexit__`,
+ * outside a shielded cancel scope. Cancellation there is level-triggered: once a scope is
+ * cancelled, every checkpoint in it raises again, so the clean-up stops at its first await.
+ */
+export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
+  if (!mentions(ctx.text, TRIO_OR_ANYIO)) return;
+  const anyio = importsFrom(ctx, 'anyio');
+  if (!anyio && !importsFrom(ctx, 'trio')) return;
+  const library = anyio ? 'anyio' : 'trio';
+  const reported = new Set<number>();
+  const report = (checkpoint: Node, where: string) => {
+    if (reported.has(checkpoint.id)) return;
+    reported.add(checkpoint.id);
+    const remedy = library === 'anyio'
+      ? `'with anyio.move_on_after(<seconds>, shield=True):'`
+      : `'with trio.move_on_after(<seconds>) as scope:' then 'scope.shield = True'`;
+    ctx.report({
+      message: `This ${checkpoint.type === 'await' ? 'await' : `'async ${checkpoint.type === 'for_statement' ? 'for' : 'with'}'`} in ${where} also runs when the task is cancelled: ${library === 'anyio' ? 'anyio' : 'trio'} cancellation is level-triggered, so it raises again at once and the clean-up stops here. Shield the clean-up, with a time limit: ${remedy}`,
+      range: ctx.rangeOf(checkpoint.type === 'await' ? checkpoint : (checkpoint.children.find((c) => c.type === 'async') ?? checkpoint)),
+      anchors: ['ASYNC102'],
+    });
+  };
+  for (const clause of nodesOfType(ctx.tree.rootNode, ['finally_clause', 'except_clause'])) {
+    const fn = ctx.scope.enclosingFunction(clause);
+    if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
+    const tryStatement = clause.parent;
+    if (tryStatement?.type !== 'try_statement') continue;
+    // Cancellation is delivered at a checkpoint: a `try` body without one cannot be left by it.
+    const tryBody = tryStatement.childForFieldName('body');
+    if (!tryBody || !hasCheckpoint(tryBody)) continue;
+    let where = "a 'finally' block";
+    if (clause.type === 'except_clause') {
+      const by = caught(ctx, clause);
+      if (by.kind === undefined) continue;
+      where = by.kind === 'bare' ? "a bare 'except:'" : by.kind === 'base' ? "an 'except BaseException'" : `an 'except ${by.label}'`;
+    }
+    const body = clause.namedChildren.find((c) => c?.type === 'block');
+    const checkpoint = body && firstUnshieldedCheckpoint(ctx, body);
+    if (checkpoint) report(checkpoint, where);
+  }
+  for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
+    if (fn.childForFieldName('name')?.text !== '__aexit__' || fn.children[0]?.type !== 'async') continue;
+    const body = fn.childForFieldName('body');
+    const checkpoint = body && firstUnshieldedCheckpoint(ctx, body);
+    if (checkpoint) report(checkpoint, "'__aexit__'");
+  }
+}
+
+/** The first checkpoint of `block` in source order, outside shielded scopes, nested functions and cancel-safe clean-ups. */
+function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): Node | undefined {
+  let first: Node | undefined;
+  const stack: Node[] = [block];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (first && n.startIndex >= first.startIndex) continue;
+    if (n.type === 'await' && !cancelSafe(ctx, n)) first = n;
+    else if ((n.type === 'for_statement' || n.type === 'with_statement') && n.children.some((c) => c.type === 'async')) {
+      first = n;
+      continue;
+    }
+    if (n.type === 'with_statement' && shields(ctx, n)) continue;
+    for (const c of n.namedChildren) if (c && !NESTED.has(c.type)) stack.push(c);
+  }
+  return first;
+}
+
+const NESTED = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
+
+/** `await stream.aclose()`, `await trio.aclose_forcefully(stream)`: made to finish (forcefully) under cancellation. */
+function cancelSafe(ctx: PythonRuleContext, awaitNode: Node): boolean {
+  const call = awaitNode.namedChildren[0];
+  if (call?.type !== 'call') return false;
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'aclose' && callArguments(call).length === 0) return true;
+  // `await self._inner.__aexit__(*exc)`: a wrapper hands the exit to the manager it wraps, whose own
+  // clean-up is its business.
+  if (method === '__aexit__') return true;
+  const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  if (!r || r.via === 'unbound') return false;
+  // Imported from inside the library too (`from ._highlevel_generic import aclose_forcefully`).
+  return CANCEL_SAFE_AWAITS.has(r.name) || (r.via === 'import' && /(^|\.)aclose_forcefully$/.test(r.name));
+}
+
+/**
+ * `with trio.CancelScope(shield=True):`, `with anyio.move_on_after(5, shield=True):`, or
+ * `with trio.move_on_after(5) as scope:` whose body sets `scope.shield = True`.
+ */
+function shields(ctx: PythonRuleContext, withNode: Node): boolean {
+  const body = withNode.childForFieldName('body');
+  const clause = withNode.namedChildren.find((c) => c?.type === 'with_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    if (item?.type !== 'with_item') continue;
+    let value = item.childForFieldName('value');
+    let alias: string | undefined;
+    if (value?.type === 'as_pattern') {
+      alias = value.childForFieldName('alias')?.text ?? value.namedChildren[1]?.text;
+      value = value.namedChildren[0];
+    }
+    // `scope = trio.CancelScope(shield=True)` bound once, then `with scope:`.
+    if (value?.type === 'identifier') {
+      const found = ctx.scope.lookup(value.text, value);
+      const assigned = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+      alias ??= value.text;
+      value = assigned;
+    }
+    if (value?.type !== 'call') continue;
+    const fn = value.childForFieldName('function');
+    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (!r || !SHIELDING_SCOPES.has(r.name)) continue;
+    const shieldArg = callArguments(value).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'shield');
+    if (shieldArg && shieldArg.childForFieldName('value')?.text !== 'False') return true;
+    if (alias && body && new RegExp(`^\\s*${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.shield\\s*=\\s*True\\b`, 'm').test(body.text)) return true;
+  }
+  return false;
 }

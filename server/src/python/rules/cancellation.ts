@@ -720,6 +720,8 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
       where = by.kind === 'bare' ? "a bare 'except:'" : by.kind === 'base' ? "an 'except BaseException'" : `an 'except ${by.label}'`;
     }
     const body = clause.namedChildren.find((c) => c?.type === 'block');
+    // A handler that never raises swallows the cancellation: swallowed-cancellation's finding.
+    if (clause.type === 'except_clause' && body && ![...ownNodes(body)].some((n) => n.type === 'raise_statement')) continue;
     const checkpoint = body && firstUnshieldedCheckpoint(ctx, body);
     if (checkpoint) report(checkpoint, where);
   }

@@ -1452,6 +1452,9 @@ export class AwaitableResolver {
       return fn ? (this.awaitedResult(fn) ?? this.awaitedProjectResult(call!)) : undefined;
     }
     if (type === 'subscript') {
+      // `request.app[db_key]` with `db_key = web.AppKey("db", asyncpg.Pool)`: what the typed key holds.
+      const keyed = this.subscriptHeld(receiver);
+      if (keyed) return this.classFromText(keyed.cls, keyed.module);
       // `client["shop"]["orders"]` on a Mongo client.
       const object = field(receiver, 'value');
       const owner = object && depth < MAX_HOPS ? this.classOfReceiver(object, depth + 1) : undefined;
@@ -1470,6 +1473,37 @@ export class AwaitableResolver {
       const fn = field(receiver, 'function');
       if (!fn) return undefined;
       return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * What a subscript holds, as annotationText writes it (`asyncpg.Pool`, `items:X` for a container):
+   * an entry of aiohttp's application state under a typed key (`app[db_key]`, `request.app[keys.db_key]`,
+   * `request.config_dict[db_key]`, with `db_key = web.AppKey("db", asyncpg.Pool)` in this module or
+   * another of the project), or the value of an attribute declared as a mapping
+   * (`self.rooms[room]` with `self.rooms: dict[str, set[WebSocketResponse]]`).
+   */
+  private subscriptHeld(expr: Node): { cls: string; module: ModuleSummary } | undefined {
+    const key = field(expr, 'subscript');
+    if (key && (typeOf(key) === 'identifier' || typeOf(key) === 'attribute')) {
+      let entry: { module: ModuleSummary; name: string } | undefined;
+      const r = this.ctx.scope.resolve(key);
+      if (typeOf(key) === 'identifier' && this.ctx.scope.lookup(textOf(key), key)?.scope.kind === 'module' && r?.via !== 'import') entry = { module: this.here, name: textOf(key) };
+      else if (r?.via === 'import') {
+        const member = this.memberByImportedName(r.name);
+        if (member?.kind === 'instance') entry = { module: member.module, name: member.name };
+      }
+      const appKey = entry?.module.appKeys.get(entry.name);
+      const ctor = appKey ? qualifiedThroughImports(appKey.ctor, entry!.module, false)?.name : undefined;
+      if (appKey && ctor && /^aiohttp(\.web|\.web_app)?\.AppKey$/.test(ctor)) return { cls: appKey.held, module: entry!.module };
+    }
+    const object = field(expr, 'value');
+    if (object && typeOf(object) === 'attribute') {
+      const owner = field(object, 'object');
+      const ownerClass = owner ? this.classOfReceiver(owner, 1) : undefined;
+      const held = ownerClass?.kind === 'project' ? this.findAttribute(ownerClass.summary, ownerClass.module, textOf(field(object, 'attribute')!), 0) : undefined;
+      if (held?.cls.startsWith('values:')) return { cls: held.cls.slice('values:'.length), module: held.module };
     }
     return undefined;
   }
@@ -1844,7 +1878,9 @@ export class AwaitableResolver {
       // What the iterated name or attribute holds: `for ws in self.connections:` with
       // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
       let held: { cls: string; module: ModuleSummary } | undefined;
-      if (iterable?.type === 'attribute') {
+      // `for ws in request.app[sockets_key]`, `for peer in self.rooms[room]`.
+      if (iterable?.type === 'subscript') held = this.subscriptHeld(iterable);
+      else if (iterable?.type === 'attribute') {
         const object = iterable.childForFieldName('object');
         const owner = object ? this.classOfReceiver(object) : undefined;
         held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;

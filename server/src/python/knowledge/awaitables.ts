@@ -25,6 +25,13 @@ const DJANGO_CACHE_COROUTINES = [
   'adelete_many', 'aclear', 'aincr_version', 'adecr_version', 'aclose',
 ];
 
+/** Quart's `request` global: body readers (`form`, `files`, `json` are awaitable properties, not calls). */
+const QUART_REQUEST_COROUTINES = ['get_json', 'get_data', 'send_push_promise'];
+/** Quart's `websocket` global. */
+const QUART_WEBSOCKET_COROUTINES = ['receive', 'send', 'receive_json', 'send_json', 'accept', 'close'];
+/** Quart's helpers that are coroutines, unlike Flask's. */
+const QUART_HELPERS = ['render_template', 'render_template_string', 'make_response', 'make_push_promise', 'send_file', 'send_from_directory', 'flash', 'stream_template', 'stream_template_string'];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // asyncio
@@ -127,6 +134,11 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'django.shortcuts.aget_list_or_404',
   // The default cache's async twins (`from django.core.cache import cache`; `cache.aget(key)`).
   ...DJANGO_CACHE_COROUTINES.map((m) => `django.core.cache.cache.${m}`),
+  // Quart, Flask's async twin: its request and websocket globals read the body and the socket
+  // asynchronously, and its template and response helpers are coroutines (Flask habits drop the await).
+  ...QUART_REQUEST_COROUTINES.map((m) => `quart.request.${m}`),
+  ...QUART_WEBSOCKET_COROUTINES.map((m) => `quart.websocket.${m}`),
+  ...QUART_HELPERS.map((f) => `quart.${f}`),
   // ODM and ORM set-up
   'beanie.init_beanie',
   'tortoise.Tortoise.init',

@@ -33,6 +33,11 @@ interface ResourceKind {
   tupleIndex?: number;
   /** Holds nothing until one of these methods is called on it (`await scanner.start()`). */
   startedBy?: readonly string[];
+  /**
+   * Callees (by their name as written) that only wrap it without taking it over: gRPC's generated
+   * `GreeterStub(channel)` sends calls over the channel and never closes it.
+   */
+  wrappedBy?: RegExp;
 }
 
 /** A test module, by its name: `test_x.py`, `x_test.py`, `conftest.py`. */
@@ -40,6 +45,9 @@ const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /** The writer of a stream connection: closing it closes the transport (the reader with it). */
 const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter)', close: ['close'], awaited: true, asyncWith: false, noWith: true, tupleIndex: 1 };
+
+/** A gRPC asyncio channel; the generated stubs made over it do not own it. */
+const GRPC_CHANNEL: ResourceKind = { what: 'grpc.aio channel', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Stub$/ };
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
@@ -66,6 +74,14 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
+  // Message brokers and RPC: a connection (and its heartbeats, reconnects and channels) lives until closed.
+  // `connect()` is a coroutine function, so `async with` only applies to the connection it gives
+  // (`async with connection:`): no `async with connect(...)` form to suggest.
+  'aio_pika.connect': { what: 'aio-pika connection', close: ['close'], awaited: true, asyncWith: true, noWith: true },
+  'aio_pika.connect_robust': { what: 'aio-pika connection', close: ['close'], awaited: true, asyncWith: true, noWith: true },
+  'nats.connect': { what: 'NATS connection', close: ['close', 'drain'], awaited: true, asyncWith: true, noWith: true },
+  'grpc.aio.insecure_channel': GRPC_CHANNEL,
+  'grpc.aio.secure_channel': GRPC_CHANNEL,
   // Device links: a BLE connection (once connected) and a Modbus session stay open until closed.
   // Entering them connects: code that calls connect() itself can only close them in a finally.
   'asyncio.open_connection': STREAM_WRITER,
@@ -187,7 +203,10 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     // Passed to a call: handed on, unless the function closes it itself afterwards (a loan, see below).
     if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
       // `isinstance(f, ...)`, `print(f)`: looked at, not taken.
-      const callee = (parent.type === 'argument_list' ? parent : parent.parent)?.parent?.childForFieldName('function');
+      const call = (parent.type === 'argument_list' ? parent : parent.parent)?.parent;
+      const callee = call?.childForFieldName('function');
+      // `stub = GreeterStub(channel)`, the stub only called: the channel stays this function's to close.
+      if (call && kind.wrappedBy && callee && kind.wrappedBy.test(callee.text) && onlyCalledThrough(call, owner)) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
@@ -211,6 +230,20 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/**
+ * `stub = GreeterStub(channel)` as a statement of `owner`, and `stub` used only to call its methods
+ * (`await stub.SayHello(...)`): the wrapper does not leave the function, nor does what it wraps.
+ */
+function onlyCalledThrough(call: Node, owner: Node): boolean {
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === call.id ? assignment.childForFieldName('left') : null;
+  if (name?.type !== 'identifier' || assignment!.parent?.type !== 'expression_statement') return false;
+  return usesOf(owner, name).every((use) => {
+    const parent = use.parent;
+    return parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id;
+  });
+}
 
 /** Whether `node` sits in a function or lambda nested in `owner`. */
 function inNestedFunction(node: Node, owner: Node): boolean {

@@ -7,7 +7,7 @@ import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -175,8 +175,22 @@ const BACKGROUND_TASKS = /^(fastapi\.BackgroundTasks|fastapi\.background\.Backgr
  * arguments; a coroutine object given instead is never awaited (and calling it fails after the response).
  */
 function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const quart = mentions(ctx.text, QUART_MENTION);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
+    // `BackgroundTask(send_receipt(email))` (Starlette, Litestar), `app.add_background_task(job(x))` (Quart).
+    const taker = fn ? backgroundTaker(ctx, fn, quart) : undefined;
+    if (taker) {
+      const first = callArguments(call)[0];
+      const awaitable = first?.type === 'call' ? resolver().awaitableCall(first) : undefined;
+      if (!awaitable || awaitable.generator || awaitable.library || isScheduled(awaitable)) continue;
+      ctx.report({
+        message: `${describe(awaitable)} is given to ${taker}() as a coroutine object: ${taker}() takes the function and its arguments (${taker}(${awaitable.display}, ...)); this coroutine never runs`,
+        range: ctx.rangeOf(first!),
+        anchors: [],
+      });
+      continue;
+    }
     if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'add_task') continue;
     const receiver = field(fn, 'object');
     if (!receiver || typeOf(receiver) !== 'identifier') continue;
@@ -197,6 +211,22 @@ function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableR
   }
 }
 
+/** Background task classes that take a function and its arguments, not a coroutine. */
+const BACKGROUND_TASK = /^(starlette\.background|fastapi\.background|litestar\.background_tasks|litestar)\.BackgroundTask$/;
+const QUART_MENTION = /^\s*(from\s+quart\b|import\s+quart\b)/m;
+
+/**
+ * What a callee that takes a background function is called, when `fn` is one: Starlette's and
+ * Litestar's `BackgroundTask(...)`, and Quart's `add_background_task(...)` (on the app or
+ * `current_app`, in a file that imports Quart).
+ */
+function backgroundTaker(ctx: PythonRuleContext, fn: Node, quart: boolean): string | undefined {
+  if (quart && typeOf(fn) === 'attribute' && field(fn, 'attribute')?.text === 'add_background_task') return 'add_background_task';
+  if (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute') return undefined;
+  const r = textOf(fn).includes('Task') ? ctx.scope.resolve(fn) : undefined;
+  return r && r.via !== 'unbound' && BACKGROUND_TASK.test(r.name) ? 'BackgroundTask' : undefined;
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -215,7 +245,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (ctx.text.includes('add_task')) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/add_task|add_background_task|BackgroundTask/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {

@@ -25,6 +25,7 @@ import {
   FACTORY_RESULTS,
   ASYNC_ITERATION_ELEMENTS,
   ASYNC_ITERATION_FACTORIES,
+  AWAITED_ITEMS,
   FACTORY_TUPLE_RESULTS,
   GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
@@ -1860,6 +1861,11 @@ export class AwaitableResolver {
       const source = clauses[0]?.childForFieldName('right');
       if (clauses.length === 1 && body?.type === 'identifier' && variable?.type === 'identifier' && body.text === variable.text && source) return this.djangoRows(source);
     }
+    // `for msg in await sub.fetch(10)`, `msgs = await sub.fetch(10)` then `for msg in msgs`.
+    if (loop) {
+      const items = this.awaitedItems(parent.childForFieldName('right'));
+      if (items) return items;
+    }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {
       let iterable = parent.childForFieldName('right');
@@ -1960,6 +1966,24 @@ export class AwaitableResolver {
       return this.awaitedResult(fn) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /**
+   * The class of each item of a list a library method gives once awaited (see AWAITED_ITEMS),
+   * written in place or bound once to a name: `await sub.fetch(10)` on a JetStream pull subscription.
+   */
+  private awaitedItems(iterable: Node | null): KnownClass | undefined {
+    let value = iterable;
+    if (value?.type === 'identifier') {
+      const found = this.ctx.scope.lookup(value.text, value);
+      value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+    }
+    const call = value?.type === 'await' ? value.namedChildren[0] : null;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (fn?.type !== 'attribute') return undefined;
+    const owner = this.classOfReceiver(fn.childForFieldName('object')!, 1);
+    const item = owner?.kind === 'library' ? AWAITED_ITEMS[owner.name]?.[fn.childForFieldName('attribute')?.text ?? ''] : undefined;
+    return item ? { kind: 'library', name: item } : undefined;
   }
 
   /**

@@ -276,6 +276,9 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'aiohttp.web.WebSocketResponse': set('prepare', 'send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_bytes', 'receive_json', 'ping', 'pong', 'close'),
   'aiohttp.web.Request': set('json', 'text', 'read', 'post', 'multipart'),
   'aiohttp.web.StreamResponse': set('prepare', 'write', 'write_eof'),
+  // `reader = await request.multipart()`: the parts of a multipart body, read asynchronously.
+  'aiohttp.MultipartReader': set('next', 'release'),
+  'aiohttp.BodyPartReader': set('read', 'read_chunk', 'readline', 'release', 'text', 'json', 'form'),
   'aiohttp.web.Application': set('startup', 'shutdown', 'cleanup'),
   'aiohttp.web.AppRunner': set('setup', 'cleanup'),
   'aiohttp.web.TCPSite': set('start', 'stop'),
@@ -349,6 +352,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'nats.js.JetStreamContext': set('publish', 'subscribe', 'pull_subscribe', 'key_value', 'create_key_value', 'object_store', 'add_stream', 'update_stream', 'delete_stream', 'stream_info'),
   'nats.aio.msg.Msg': set('respond', 'ack', 'nak', 'term', 'in_progress'),
   'nats.aio.subscription.Subscription': set('unsubscribe', 'next_msg', 'drain'),
+  'nats.js.JetStreamContext.PullSubscription': set('fetch', 'unsubscribe', 'consumer_info'),
   'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
@@ -619,6 +623,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiohttp.web.Request': ['aiohttp.web.BaseRequest', 'aiohttp.web_request.Request', 'aiohttp.web_request.BaseRequest'],
   'aiohttp.web.StreamResponse': ['aiohttp.web.Response', 'aiohttp.web_response.StreamResponse', 'aiohttp.web_response.Response'],
   'aiohttp.web.Application': ['aiohttp.web_app.Application'],
+  'aiohttp.MultipartReader': ['aiohttp.multipart.MultipartReader'],
+  'aiohttp.BodyPartReader': ['aiohttp.multipart.BodyPartReader'],
   'aiofiles.threadpool.AsyncFile': [
     'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',
     'aiofiles.threadpool.binary.AsyncBufferedReader', 'aiofiles.threadpool.binary.AsyncFileIO',
@@ -730,6 +736,9 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'sqlalchemy.ext.asyncio.AsyncEngine': { connect: 'sqlalchemy.ext.asyncio.AsyncConnection', begin: 'sqlalchemy.ext.asyncio.AsyncConnection' },
   'aio_pika.abc.AbstractConnection': { channel: 'aio_pika.abc.AbstractChannel' },
   'nats.aio.client.Client': { subscribe: 'nats.aio.subscription.Subscription' },
+  'nats.js.JetStreamContext': { subscribe: 'nats.aio.subscription.Subscription', pull_subscribe: 'nats.js.JetStreamContext.PullSubscription' },
+  'aiohttp.web.Request': { multipart: 'aiohttp.MultipartReader' },
+  'aiohttp.MultipartReader': { next: 'aiohttp.BodyPartReader' },
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
   'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
   'asyncssh.SSHClientConnection': { start_sftp_client: 'asyncssh.SFTPClient' },
@@ -871,6 +880,12 @@ export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Objec
 export const ASYNC_ITERATION_ELEMENTS: Readonly<Record<string, string>> = {
   'aio_pika.abc.AbstractQueueIterator': 'aio_pika.abc.AbstractIncomingMessage',
   'nats.aio.subscription.Subscription': 'nats.aio.msg.Msg',
+  'aiohttp.MultipartReader': 'aiohttp.BodyPartReader',
+};
+
+/** What each item of the list a library method gives once awaited is: `for msg in await sub.fetch(10)`. */
+export const AWAITED_ITEMS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'nats.js.JetStreamContext.PullSubscription': { fetch: 'nats.aio.msg.Msg' },
 };
 
 /** Attributes of generic library base classes typed by a type argument: attribute → its index. */

@@ -1430,6 +1430,7 @@ export class AwaitableResolver {
         return r?.via === 'import' ? this.instanceClass(this.memberByImportedName(r.name)) : undefined;
       }
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
+      if (held?.cls.startsWith('selfcall:')) return this.builtFromAttribute(owner, held.cls, depth);
       if (held) return this.classFromText(held.cls, held.module);
       // A property (or cached property) annotated with the class it gives.
       const property = this.findMethod(owner.summary, owner.module, name, 0);
@@ -1476,6 +1477,25 @@ export class AwaitableResolver {
       return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * `selfcall:_redis:pubsub`, what an attribute holds when the class sets it to `self._redis.pubsub()`:
+   * what that builder of the other attribute's library class gives, or that project method's return annotation.
+   */
+  private builtFromAttribute(owner: KnownClass & { kind: 'project' }, written: string, depth: number): KnownClass | undefined {
+    const [, source, method] = written.split(':');
+    if (depth >= MAX_HOPS) return undefined;
+    const held = this.findAttribute(owner.summary, owner.module, source, 0);
+    if (!held || held.cls.startsWith('selfcall:')) return undefined;
+    const sourceClass = this.classFromText(held.cls, held.module);
+    if (sourceClass?.kind === 'library') {
+      const result = CALL_METHOD_RESULTS[sourceClass.name]?.[method];
+      return result ? { kind: 'library', name: result } : undefined;
+    }
+    if (sourceClass?.kind !== 'project') return undefined;
+    const m = this.findMethod(sourceClass.summary, sourceClass.module, method, 0);
+    return m && !m.fn.isAsync && m.fn.returns ? this.classFromText(m.fn.returns, m.module) : undefined;
   }
 
   /**
@@ -1767,7 +1787,7 @@ export class AwaitableResolver {
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // A container's items (see annotationText) are not an instance of the container's class.
-    if (written.startsWith('items:') || written.startsWith('values:')) return undefined;
+    if (written.startsWith('items:') || written.startsWith('values:') || written.startsWith('selfcall:')) return undefined;
     if (written.startsWith('call:')) {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');

@@ -47,7 +47,8 @@ export interface ClassSummary {
    * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
    * `x: T`; `items:X`/`values:X` for containers (see annotationText); `await:f` for
    * `self.x = await f(...)` (what the awaited factory gives);
-   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`. Empty when two sources disagree.
+   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`; `selfcall:y:m` for `self.x = self.y.m(...)`.
+   * Empty when two sources disagree.
    */
   attributes: Map<string, string>;
   /**
@@ -1143,7 +1144,11 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
       // method of that class gives, recorded as `call:redis.Redis:pubsub`.
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const paramClass = receiver?.type === 'identifier' ? (params ??= annotatedParameters(fn)).get(receiver.text) : undefined;
+      // `self._pubsub = self._redis.pubsub()`: what that method of another attribute's class gives,
+      // recorded as `selfcall:_redis:pubsub`.
+      const ownAttribute = receiver?.type === 'attribute' && receiver.childForFieldName('object')?.text === 'self' ? receiver.childForFieldName('attribute')?.text : undefined;
       if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
+      else if (ownAttribute && ownAttribute !== attr) addAttribute(out, attr, `selfcall:${ownAttribute}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
     } else if (right?.type === 'identifier') {
       // `self.core = core` with `core: Core` among the method's parameters.

@@ -1184,9 +1184,9 @@ function annotatedParameters(fn: Node): Map<string, string> {
 }
 
 /** Containers whose iteration gives their one type argument. */
-const SEQUENCES = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|Iterable|Collection|deque|Deque)$/;
+const SEQUENCES = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|MutableSet|AbstractSet|Iterable|Collection|deque|Deque|WeakSet)$/;
 /** Mappings: iterating one gives its keys, its `.values()` the second type argument. */
-const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict)$/;
+const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict|WeakValueDictionary)$/;
 
 /**
  * What an annotation says a name or attribute holds, for ClassSummary.attributes: a class name,

@@ -365,6 +365,18 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
 const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
+/**
+ * Methods of library classes that make an async-only context manager: aio-pika's `message.process()`
+ * (async since aio-pika 7), asyncpg's `conn.transaction()` and `pool.acquire()`, a `redis.asyncio`
+ * lock, an aiohttp session's requests.
+ */
+const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  'aio_pika.abc.AbstractIncomingMessage': new Set(['process']),
+  'asyncpg.Connection': new Set(['transaction']),
+  'asyncpg.Pool': new Set(['acquire']),
+  'redis.asyncio.Redis': new Set(['lock']),
+  'aiohttp.ClientSession': new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'ws_connect']),
+};
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */
 function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
@@ -380,6 +392,11 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         if (r && ASYNC_CM_FACTORIES.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) what = `${r.name}()`;
         // The project's own: `@asynccontextmanager def advisory_lock(...)`, a class with only `__aenter__`.
         else if (fn && resolver().asyncOnly(value, 'with')) what = `${fn.text.replace(/\s+/g, '')}()`;
+        // `with message.process():` on an aio-pika message.
+        else if (fn?.type === 'attribute') {
+          const cls = resolver().classOfReceiver(fn.childForFieldName('object')!);
+          if (cls?.kind === 'library' && ASYNC_CM_METHODS[cls.name]?.has(fn.childForFieldName('attribute')?.text ?? '')) what = `${fn.text.replace(/\s+/g, '')}()`;
+        }
       } else if (value.type === 'identifier' || value.type === 'attribute') {
         const cls = resolver().classOfReceiver(value);
         if (cls?.kind === 'library' && ASYNC_CM_CLASSES.has(cls.name)) what = `'${value.text}' (${cls.name})`;

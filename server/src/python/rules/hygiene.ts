@@ -144,21 +144,32 @@ const EITHER_REGISTRARS = /(^|\.)(Route|WebSocketRoute|Mount|path|re_path|url|ad
 
 /** Whether the function is given by name as an argument of a call (not called): `every(1, job)`. */
 function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
+  // A method handed on as `self.on_response` from its class (`queue.consume(self.on_response)`).
+  const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : null;
+  if (cls) {
+    return nodesOfType(cls, 'attribute').some((a) => a.childForFieldName('object')?.text === 'self' && a.childForFieldName('attribute')?.text === name.text && givenAsArgument(a));
+  }
   const scope = fn.parent?.type === 'module' ? ctx.tree.rootNode : fn.parent?.parent?.type === 'function_definition' ? fn.parent.parent : null;
   if (!scope) return false;
   return nodesOfType(scope, 'identifier').some((id) => {
-    if (id.text !== name.text || id.id === name.id) return false;
-    const p = id.parent;
-    const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === id.id);
-    if (!argument) return false;
-    // Registrations that also take plain functions (Starlette's `Route(...)` and `add_event_handler(...)`,
-    // Django's `path(...)`, Flask's `add_url_rule(...)`) do not require a coroutine function.
-    const call = (p!.type === 'argument_list' ? p : p!.parent)?.parent;
-    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
-    if (callee && EITHER_REGISTRARS.test(callee.text.replace(/\s+/g, ''))) return false;
+    if (id.text !== name.text || id.id === name.id || !givenAsArgument(id)) return false;
     const binding = ctx.scope.lookup(id.text, id)?.bindings;
     return binding?.length === 1 && (binding[0].node.id === name.id || binding[0].node.id === fn.id);
   });
+}
+
+/**
+ * Whether the expression is an argument of a call that needs a coroutine function there: not a
+ * registration that also takes plain functions (Starlette's `Route(...)` and `add_event_handler(...)`,
+ * Django's `path(...)`, Flask's `add_url_rule(...)`).
+ */
+function givenAsArgument(expr: Node): boolean {
+  const p = expr.parent;
+  const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === expr.id);
+  if (!argument) return false;
+  const call = (p!.type === 'argument_list' ? p : p!.parent)?.parent;
+  const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return !(callee && EITHER_REGISTRARS.test(callee.text.replace(/\s+/g, '')));
 }
 
 /**

@@ -489,7 +489,12 @@ function requestDependencies(ctx: PythonRuleContext): Set<number> {
 }
 
 /** Long-lived clients an object typically keeps for its lifetime (files are not kept so). */
-const SESSION_OR_POOL = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'httpx.Client', 'asyncpg.create_pool']);
+const SESSION_OR_POOL = new Set([
+  'aiohttp.ClientSession', 'httpx.AsyncClient', 'httpx.Client', 'asyncpg.create_pool',
+  // Broker and RPC clients: a producer's sender task, a connection's heartbeats, a channel's sockets.
+  'aiokafka.AIOKafkaProducer', 'aiokafka.AIOKafkaConsumer', 'aio_pika.connect', 'aio_pika.connect_robust', 'nats.connect',
+  'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+]);
 
 /**
  * `self.session = aiohttp.ClientSession()` in a method, and no method of the class (nor of its
@@ -561,6 +566,11 @@ function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: Resource
     return !kind.close.includes(attr) && !EXIT_METHODS.includes(attr);
   }
   if (['comparison_operator', 'not_operator', 'boolean_operator', 'assert_statement'].includes(parent.type)) return true;
+  // `self._stub = GreeterStub(self._channel)`: the stub sends calls over the channel, the class still owns it.
+  if (kind.wrappedBy && (parent.type === 'argument_list' || parent.type === 'keyword_argument')) {
+    const callee = (parent.type === 'argument_list' ? parent : parent.parent)?.parent?.childForFieldName('function');
+    if (callee && kind.wrappedBy.test(callee.text)) return true;
+  }
   if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'elif_clause') && parent.childForFieldName('condition')?.id === use.id) return true;
   if (parent.type === 'return_statement') {
     const fn = ctx.scope.enclosingFunction(use);

@@ -630,7 +630,7 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
 interface Lent {
   /** The lender's class, and the text without which no receiver can be known to be one. */
   owner: string;
-  hint: string;
+  hint: RegExp;
   methods: ReadonlySet<string>;
   /** Methods of the lent object that give it back (read a response's body, release it). */
   consumers: ReadonlySet<string>;
@@ -651,8 +651,9 @@ const LENT: readonly Lent[] = [
     // `resp = await session.get(url)` whose body is never read nor the response released.
     owner: 'aiohttp.ClientSession',
     // A receiver is only known to be an aiohttp session through a name that spells the class (its
-    // constructor, an annotation, an import): without the word, there is nothing to find.
-    hint: 'ClientSession',
+    // constructor, an annotation, an import), or as an entry of aiohttp's application state under a
+    // typed key declared in another module (`request.app[http_key].get(url)`): otherwise there is nothing to find.
+    hint: /ClientSession|\]\s*\.\s*(get|post|put|patch|delete|head|options|request)\s*\(/,
     methods: RESPONSE_METHODS,
     consumers: RESPONSE_CONSUMERS,
     message: (callee, name) => `The response from ${callee}() is never read nor released: its connection stays checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
@@ -662,7 +663,7 @@ const LENT: readonly Lent[] = [
   {
     // `conn = await pool.acquire()` on an asyncpg pool, never given back with `pool.release(conn)`.
     owner: 'asyncpg.Pool',
-    hint: '.acquire(',
+    hint: /\.acquire\(/,
     methods: new Set(['acquire']),
     consumers: new Set(),
     message: (callee, name) =>
@@ -713,7 +714,7 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
  * methods, nor returned, passed on, entered with `async with` or stored.
  */
 function checkCheckedOut(ctx: PythonRuleContext): void {
-  const kinds = LENT.filter((k) => ctx.text.includes(k.hint));
+  const kinds = LENT.filter((k) => k.hint.test(ctx.text));
   if (kinds.length === 0) return;
   let resolver: AwaitableResolver | undefined;
   // Through the calls (whose parents the rules have read) rather than a search for `await`

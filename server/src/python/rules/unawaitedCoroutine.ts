@@ -483,6 +483,8 @@ const FILTERS = new Set(['filter']);
  */
 function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySet<string> = COROUTINE_API): boolean {
   const t = typeOf(p);
+  // `web.json_response({"echo": data})`, `json.dumps(data)`: serialising a coroutine object fails.
+  if (SERIALISED_IN.has(t) && serialised(ctx, n)) return true;
   if (t === 'subscript') return field(p, 'value')?.id === n.id;
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !api.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
@@ -492,6 +494,38 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySe
   if (t === 'assignment' && field(p, 'right')?.id === n.id) {
     const left = field(p, 'left');
     return !!left && (typeOf(left) === 'pattern_list' || typeOf(left) === 'tuple_pattern' || typeOf(left) === 'list_pattern');
+  }
+  return false;
+}
+
+/** Where a value may sit on its way to a serialiser's argument list. */
+const SERIALISED_IN = new Set(['pair', 'list', 'tuple', 'dictionary', 'argument_list', 'keyword_argument']);
+/** Library calls that serialise their argument (as JSON): a coroutine object in it raises TypeError. */
+const SERIALISERS = new Set([
+  'json.dumps', 'json.dump', 'orjson.dumps', 'ujson.dumps', 'aiohttp.web.json_response', 'aiohttp.web_response.json_response',
+  'flask.jsonify', 'quart.jsonify', 'sanic.json', 'sanic.response.json', 'starlette.responses.JSONResponse', 'fastapi.responses.JSONResponse',
+]);
+
+/**
+ * Whether `n` is (an item of a literal that is) an argument of a JSON serialiser: `json.dumps(data)`,
+ * `web.json_response({"echo": data})`, `jsonify([a, b])`.
+ */
+function serialised(ctx: PythonRuleContext, n: Node): boolean {
+  let cur = n;
+  for (let hops = 0; hops < 6; hops++) {
+    const p = parentOf(cur);
+    if (!p) return false;
+    const t = typeOf(p);
+    if (t === 'pair' && field(p, 'value')?.id !== cur.id) return false;
+    if (t === 'keyword_argument' && field(p, 'value')?.id !== cur.id) return false;
+    if (t === 'argument_list') {
+      const call = parentOf(p);
+      const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+      const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+      return !!r && r.via !== 'unbound' && SERIALISERS.has(r.name);
+    }
+    if (!SERIALISED_IN.has(t)) return false;
+    cur = p;
   }
   return false;
 }
@@ -866,8 +900,10 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
   let entered = false;
   // An attribute (not a private one) or an item read: a use as the result that fails at once.
   let failed = false;
+  // The function's own name (`def profile(...)` holding `profile = load_profile(...)`) is no use of the local.
+  const ownName = scope.kind === 'function' ? field(scope.node, 'name') : null;
   for (const id of nodesOfType(scope.node, 'identifier')) {
-    if (id.text !== left.text || id.id === left.id || isKeywordName(id) || isAttributeName(id)) continue;
+    if (id.text !== left.text || id.id === left.id || id.id === ownName?.id || isKeywordName(id) || isAttributeName(id)) continue;
     if (from >= 0 && (id.startIndex < from || id.startIndex >= until || ctx.scope.scopeAt(id).kind !== 'module')) continue;
     const p = parentOf(id);
     // `conn.close()` on the coroutine itself neither runs nor uses it: with a use as the result

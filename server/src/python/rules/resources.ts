@@ -912,12 +912,47 @@ function classHandlerKind(cls: Node, name: string): 'request' | 'message' | unde
   return undefined;
 }
 
+/** Broker clients that call a callback for every message: the method that registers it, and where the callback goes. */
+const MESSAGE_CALLBACK_REGISTRARS: ReadonlyArray<{ owners: RegExp; method: string; keyword: string; position?: number }> = [
+  // aio-pika's `await queue.consume(on_message)`.
+  { owners: /^aio_pika\.abc\.AbstractQueue$/, method: 'consume', keyword: 'callback', position: 0 },
+  // nats-py's `await nc.subscribe("subject", cb=handle)` (also on JetStream).
+  { owners: /^nats\.(aio\.client\.Client|js\.JetStreamContext)$/, method: 'subscribe', keyword: 'cb' },
+];
+
+/**
+ * The callbacks this file registers with a broker client for every message (`queue.consume(on_message)`,
+ * `nc.subscribe("x", cb=handle)`): names of module-level functions, and `self.<name>` for methods.
+ */
+function messageCallbacks(ctx: PythonRuleContext): Set<string> {
+  const names = new Set<string>();
+  if (!/\.(consume|subscribe)\s*\(/.test(ctx.text)) return names;
+  let resolver: AwaitableResolver | undefined;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    const method = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : undefined;
+    const registrars = MESSAGE_CALLBACK_REGISTRARS.filter((r) => r.method === method);
+    if (registrars.length === 0) continue;
+    const owner = (resolver ??= new AwaitableResolver(ctx)).classOfReceiver(field(fn!, 'object')!);
+    const registrar = owner?.kind === 'library' ? registrars.find((r) => r.owners.test(owner.name)) : undefined;
+    if (!registrar) continue;
+    const args = callArguments(call);
+    const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === registrar.keyword)?.childForFieldName('value');
+    const positional = registrar.position === undefined ? undefined : args.filter((a) => a.type !== 'keyword_argument')[registrar.position];
+    const callback = keyword ?? positional;
+    if (callback?.type === 'identifier') names.add(callback.text);
+    else if (callback?.type === 'attribute' && callback.childForFieldName('object')?.text === 'self') names.add(`self.${callback.childForFieldName('attribute')?.text}`);
+  }
+  return names;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
+  let callbacks: Set<string> | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolvedCallee(ctx, call);
     if (!name || !SESSION_CLASSES.has(name)) continue;
@@ -966,6 +1001,13 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
+      // A broker's per-message callback registered in this file (`queue.consume(on_message)`, `nc.subscribe(..., cb=handle)`).
+      else if (
+        (fn.parent?.kind === 'module' || fn.parent?.kind === 'class') &&
+        (callbacks ??= messageCallbacks(ctx)).has(fn.parent.kind === 'class' ? `self.${fn.name}` : fn.name)
+      ) {
+        where = `in message callback '${fn.name}': every message opens a new connection pool`;
+      }
       // Home Assistant polls an entity's `async_update` and a coordinator's `_async_update_data`
       // every scan interval for the life of the process (HA's shared `async_get_clientsession(hass)` is the session to use).
       else if (fn.kind === 'function' && fn.parent?.kind === 'class' && HA_POLL_METHODS.has(fn.name) && ctx.text.includes('homeassistant')) {

@@ -203,6 +203,12 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
   });
 }
 
+/** Blocking server entry points that start their own event loop, and what to await inside a coroutine instead. */
+const SERVER_RUNNERS: Readonly<Record<string, string>> = {
+  'aiohttp.web.run_app': "start the app with 'runner = web.AppRunner(app)', 'await runner.setup()' and 'await web.TCPSite(runner, port=...).start()'",
+  'uvicorn.run': "await 'uvicorn.Server(uvicorn.Config(app, ...)).serve()' instead",
+};
+
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
   let resolver: AwaitableResolver | undefined;
@@ -249,6 +255,12 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
 
     if (name === 'asyncio.run' && inAsync) {
       report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
+      continue;
+    }
+
+    // Servers' blocking entry points run a loop of their own: inside a coroutine one is already running.
+    if (name && inAsync && SERVER_RUNNERS[name]) {
+      report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${SERVER_RUNNERS[name]}`, range: ctx.rangeOf(call) });
       continue;
     }
 

@@ -109,7 +109,13 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
 };
 
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
-const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq']);
+const SESSION_CLASSES = new Set([
+  'aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq',
+  // A gRPC channel holds its HTTP/2 connection: one per server, shared by every call.
+  'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+]);
+/** gRPC channels: the server they connect to is given by position (`insecure_channel(target)`). */
+const GRPC_CHANNELS = /^grpc\.aio\.(insecure|secure)_channel$/;
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
 /** A module using Flask (whose async views each run on a fresh event loop), not Quart. */
 const FLASK_IMPORT = /^\s*(from\s+flask(\.\w+)*\s+import|import\s+flask)\b/m;
@@ -785,10 +791,10 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
  * Settings a client fixes for its connections when it is made: a request cannot change them.
  * (`base_url`, `headers`, `auth`, `timeout`... can be given per request instead.)
  */
-const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr']);
+const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options']);
 
 /** Whether a constructor call sets a connection setting from the loop's own variables. */
-function configuredByLoop(call: Node, loop: Node): boolean {
+function configuredByLoop(call: Node, loop: Node, positional = false): boolean {
   const left = loop.childForFieldName('left');
   const targets = new Set((left?.descendantsOfType('identifier') ?? []).map((id) => id?.text));
   if (left?.type === 'identifier') targets.add(left.text);
@@ -802,6 +808,8 @@ function configuredByLoop(call: Node, loop: Node): boolean {
     }
   }
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => {
+    // `grpc.aio.insecure_channel(target)`: the server itself, by position.
+    if (positional && arg && arg.type !== 'keyword_argument' && arg.type !== 'comment') return mentionsTarget(arg);
     if (arg?.type !== 'keyword_argument' || !CONNECTION_SETTINGS.has(arg.childForFieldName('name')?.text ?? '')) return false;
     return mentionsTarget(arg.childForFieldName('value'));
   });
@@ -971,7 +979,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
-        if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
+        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name))) break;
         // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
         // loop to be kept (one per upstream, at start-up), not one per request.
         if (keptBeyondLoop(ctx, call, n, fn.node)) break;
@@ -1018,7 +1026,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     }
     if (!where) continue;
     ctx.report({
-      message: `A new ${name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
       range: ctx.rangeOf(call),
     });
   }

@@ -65,6 +65,7 @@ const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 const PYROGRAM_MENTION = /\bpyrogram\b/;
+const SANIC_MENTION = /^\s*(from\s+sanic\b|import\s+sanic\b)/m;
 const WEBSOCKETS_MENTION = /\bwebsockets\b/;
 
 export interface AwaitableCall {
@@ -1686,6 +1687,8 @@ export class AwaitableResolver {
         const m = r && r.via !== 'unbound' ? /^telethon\.events\.(NewMessage|MessageEdited|Album|CallbackQuery|ChatAction|InlineQuery)$/.exec(r.name) : null;
         if (m && index === 0) return { kind: 'library', name: `telethon.events.${m[1] === 'MessageEdited' || m[1] === 'Album' ? 'NewMessage' : m[1]}.Event` };
       }
+      // Sanic's `@app.websocket("/feed")` (or a blueprint's) handler `(request, ws)`: the websocket second.
+      if (method === 'websocket' && index === 1 && mentions(this.ctx.text, SANIC_MENTION)) return { kind: 'library', name: 'sanic.Websocket' };
       const pyrogram = /^on_(message|edited_message|callback_query)$/.exec(method);
       if (pyrogram && mentions(this.ctx.text, PYROGRAM_MENTION)) {
         if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };

@@ -363,6 +363,14 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'fastapi.WebSocket': set('accept', 'receive', 'receive_text', 'receive_bytes', 'receive_json', 'send', 'send_text', 'send_bytes', 'send_json', 'close'),
   'fastapi.Request': set('json', 'body', 'form', 'is_disconnected'),
   'fastapi.UploadFile': set('read', 'write', 'seek', 'close'),
+  // Litestar's connections (`iter_json()` and the like are async iterators, not coroutines).
+  'litestar.WebSocket': set(
+    'accept', 'close', 'receive_data', 'receive_text', 'receive_bytes', 'receive_json', 'receive_msgpack',
+    'send_data', 'send_text', 'send_bytes', 'send_json', 'send_msgpack',
+  ),
+  'litestar.Request': set('json', 'body', 'form', 'msgpack', 'send_push_promise'),
+  // Sanic's websocket (`request.json` is a plain property there).
+  'sanic.Websocket': set('send', 'recv', 'ping', 'pong', 'close'),
   'channels.generic.websocket.AsyncWebsocketConsumer': set('accept', 'send', 'close'),
   'channels.generic.websocket.AsyncJsonWebsocketConsumer': set('accept', 'send', 'send_json', 'close'),
   'channels.generic.http.AsyncHttpConsumer': set('send_response', 'send_headers', 'send_body'),
@@ -678,6 +686,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'asyncssh.SFTPClient': ['asyncssh.sftp.SFTPClient'],
   'fastapi.WebSocket': ['starlette.websockets.WebSocket', 'fastapi.websockets.WebSocket'],
   'fastapi.Request': ['starlette.requests.Request', 'fastapi.requests.Request'],
+  'litestar.WebSocket': ['litestar.connection.WebSocket', 'litestar.connection.websocket.WebSocket'],
+  'litestar.Request': ['litestar.connection.Request', 'litestar.connection.request.Request'],
+  'sanic.Websocket': ['sanic.server.websockets.impl.WebsocketImplProtocol'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
   'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
   'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],

@@ -61,7 +61,7 @@ export const unawaitedCoroutine: Rule = {
       '  `anyio` files, `redis.asyncio` clients (their pipelines buffer commands without await, only',
       '  `execute()` is awaited), SQLAlchemy `AsyncSession`/`AsyncEngine`/`AsyncConnection` (also',
       '  from `async_sessionmaker`, in the file or imported from the project\'s db module), `aiosqlite`, `aiomysql`, psycopg 3, `websockets`, `asyncssh`,',
-      '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, `grpc.aio` servers, FastAPI/Starlette requests,',
+      '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, FastStream\'s brokers (`broker.publish(...)`), `grpc.aio` servers, FastAPI/Starlette requests,',
       '  websockets and `UploadFile`, Quart\'s `request` and `websocket` globals (`request.get_json()`, `websocket.send(...)`)',
       '  and its helpers, coroutines unlike Flask\'s (`render_template(...)`, `make_response(...)`, `send_file(...)`), Litestar\'s',
       '  `WebSocket` and `Request` (`socket.send_json(...)`, `request.json()`), Sanic\'s `Websocket` (also the unannotated',

@@ -354,6 +354,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'nats.aio.subscription.Subscription': set('unsubscribe', 'next_msg', 'drain'),
   'nats.js.JetStreamContext.PullSubscription': set('fetch', 'unsubscribe', 'consumer_info'),
   'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
+  // FastStream's brokers (one class per transport, same API).
+  'faststream.rabbit.RabbitBroker': set('publish', 'request', 'connect', 'start', 'close', 'stop', 'declare_queue', 'declare_exchange', 'ping'),
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
   'grpc.aio.ServicerContext': set('abort', 'send_initial_metadata', 'read', 'write'),
@@ -632,6 +634,10 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiohttp.web.StreamResponse': ['aiohttp.web.Response', 'aiohttp.web_response.StreamResponse', 'aiohttp.web_response.Response'],
   'aiohttp.web.Application': ['aiohttp.web_app.Application'],
   'aiohttp.MultipartReader': ['aiohttp.multipart.MultipartReader'],
+  'faststream.rabbit.RabbitBroker': [
+    'faststream.kafka.KafkaBroker', 'faststream.confluent.KafkaBroker', 'faststream.nats.NatsBroker', 'faststream.redis.RedisBroker',
+    'faststream.rabbit.broker.RabbitBroker', 'faststream.kafka.broker.KafkaBroker', 'faststream.nats.broker.NatsBroker', 'faststream.redis.broker.RedisBroker',
+  ],
   'aiohttp.BodyPartReader': ['aiohttp.multipart.BodyPartReader'],
   'aiofiles.threadpool.AsyncFile': [
     'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',

@@ -93,6 +93,7 @@ const HA_HOOKS = /^async_(setup|setup_entry|setup_platform|unload_entry|migrate_
 export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   let registered: Set<string> | undefined;
+  let arqListed: Set<string> | undefined;
   for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
     if (!isAsyncFunction(fn)) continue;
     const name = fn.childForFieldName('name');
@@ -112,6 +113,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (fn.parent?.type === 'module' && ((registered ??= awaitedRegistrations(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
     if (fn.parent?.parent?.type === 'class_definition' && (registered ??= awaitedRegistrations(ctx)).has(`self.${name.text}`)) continue;
     if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
+    // arq's worker awaits the functions its settings class lists (`functions = [download]`, `on_startup = startup`).
+    if (fn.parent?.type === 'module' && (arqListed ??= arqSettingsFunctions(ctx)).has(name.text)) continue;
     // A test that needs a running loop (`asyncio.get_running_loop()`, `create_task(...)`): the test
     // runner gives an async test one; as a plain function it would raise.
     if (/^test/.test(name.text) && needsRunningLoop(ctx, fn)) continue;
@@ -125,6 +128,28 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
       range: ctx.rangeOf(name),
     });
   }
+}
+
+const ARQ_IMPORT = /^\s*(from\s+arq\b|import\s+arq\b)/m;
+
+/**
+ * In a file that imports arq, the names a class body assigns (`functions = [download, noop]`,
+ * `on_startup = startup`, `cron_jobs = [cron(report, hour=1)]`): arq's worker settings, whose
+ * job functions and hooks the worker awaits.
+ */
+function arqSettingsFunctions(ctx: PythonRuleContext): Set<string> {
+  const names = new Set<string>();
+  if (!mentions(ctx.text, ARQ_IMPORT)) return names;
+  for (const cls of nodesOfType(ctx.tree.rootNode, 'class_definition')) {
+    for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+      const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+      const right = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+      if (!right) continue;
+      if (right.type === 'identifier') names.add(right.text);
+      for (const id of right.descendantsOfType('identifier')) if (id) names.add(id.text);
+    }
+  }
+  return names;
 }
 
 /** Calls that raise without a running event loop. */

@@ -133,6 +133,8 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
   [/\bsocketio\b/, /\.(event|on)$/],
   // Slack Bolt's `@app.command(...)`, `@app.event(...)`, `@app.message(...)`, `@app.action(...)`.
   [/\bslack_bolt\b/, /\.(command|event|message|action|shortcut|view|options)$/],
+  // FastStream's `@broker.subscriber("orders")`: called for every message of the queue or topic.
+  [/\bfaststream\b/, /\.subscriber$/],
 ];
 /** Handlers of connection events, not of each message: `on_ready`, socketio's `connect`. */
 const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;

@@ -11,7 +11,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -65,7 +65,7 @@ const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 const PYROGRAM_MENTION = /\bpyrogram\b/;
-const SANIC_MENTION = /^\s*(from\s+sanic\b|import\s+sanic\b)/m;
+const SANIC_MENTION = importsModule('sanic');
 const WEBSOCKETS_MENTION = /\bwebsockets\b/;
 
 export interface AwaitableCall {

@@ -6,7 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, mentions, nodesOfType, ownNodes, typeOf } from '../util';
+import { assignedValue, callArguments, field, importsModule, mentions, nodesOfType, ownNodes, typeOf } from '../util';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -130,7 +130,7 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
   }
 }
 
-const ARQ_IMPORT = /^\s*(from\s+arq\b|import\s+arq\b)/m;
+const ARQ_IMPORT = importsModule('arq');
 
 /**
  * In a file that imports arq, the names a class body assigns (`functions = [download, noop]`,

@@ -7,7 +7,7 @@ import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -213,7 +213,7 @@ function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableR
 
 /** Background task classes that take a function and its arguments, not a coroutine. */
 const BACKGROUND_TASK = /^(starlette\.background|fastapi\.background|litestar\.background_tasks|litestar)\.BackgroundTask$/;
-const QUART_MENTION = /^\s*(from\s+quart\b|import\s+quart\b)/m;
+const QUART_MENTION = importsModule('quart');
 
 /**
  * What a callee that takes a background function is called, when `fn` is one: Starlette's and

@@ -211,10 +211,10 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     // Passed to a call: handed on, unless the function closes it itself afterwards (a loan, see below).
     if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
       // `isinstance(f, ...)`, `print(f)`: looked at, not taken.
-      const call = (parent.type === 'argument_list' ? parent : parent.parent)?.parent;
+      const call = callTaking(parent);
       const callee = call?.childForFieldName('function');
       // `stub = GreeterStub(channel)`, the stub only called: the channel stays this function's to close.
-      if (call && kind.wrappedBy && callee && kind.wrappedBy.test(callee.text) && onlyCalledThrough(call, owner)) continue;
+      if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
@@ -238,6 +238,17 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/** The call an argument list (or a keyword argument in it) belongs to. */
+function callTaking(argument: Node): Node | null | undefined {
+  return (argument.type === 'argument_list' ? argument : argument.parent)?.parent;
+}
+
+/** Whether `call` only wraps a resource of `kind` it is given (`GreeterStub(channel)`), see ResourceKind.wrappedBy. */
+function wraps(kind: ResourceKind, call: Node): boolean {
+  const callee = call.childForFieldName('function');
+  return !!kind.wrappedBy && !!callee && kind.wrappedBy.test(callee.text);
+}
 
 /**
  * `stub = GreeterStub(channel)` as a statement of `owner`, and `stub` used only to call its methods
@@ -575,9 +586,9 @@ function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: Resource
   }
   if (['comparison_operator', 'not_operator', 'boolean_operator', 'assert_statement'].includes(parent.type)) return true;
   // `self._stub = GreeterStub(self._channel)`: the stub sends calls over the channel, the class still owns it.
-  if (kind.wrappedBy && (parent.type === 'argument_list' || parent.type === 'keyword_argument')) {
-    const callee = (parent.type === 'argument_list' ? parent : parent.parent)?.parent?.childForFieldName('function');
-    if (callee && kind.wrappedBy.test(callee.text)) return true;
+  if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
+    const call = callTaking(parent);
+    if (call && wraps(kind, call)) return true;
   }
   if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'elif_clause') && parent.childForFieldName('condition')?.id === use.id) return true;
   if (parent.type === 'return_statement') {

@@ -6,7 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { isNotCoroutine } from '../knowledge/awaitables';
+import { isNotCoroutine, METHOD_RESULTS } from '../knowledge/awaitables';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
@@ -375,7 +375,8 @@ const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   'asyncpg.Connection': new Set(['transaction']),
   'asyncpg.Pool': new Set(['acquire']),
   'redis.asyncio.Redis': new Set(['lock']),
-  'aiohttp.ClientSession': new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'ws_connect']),
+  // Its requests and `ws_connect()`: what they give once entered is what they give once awaited.
+  'aiohttp.ClientSession': new Set(Object.keys(METHOD_RESULTS['aiohttp.ClientSession'])),
 };
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */

@@ -11,7 +11,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -26,6 +26,7 @@ import {
   FACTORY_RESULTS,
   ASYNC_ITERATION_ELEMENTS,
   ASYNC_ITERATION_FACTORIES,
+  AWAITED_ITEMS,
   FACTORY_TUPLE_RESULTS,
   GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
@@ -65,6 +66,7 @@ const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 const PYROGRAM_MENTION = /\bpyrogram\b/;
+const SANIC_MENTION = importsModule('sanic');
 const WEBSOCKETS_MENTION = /\bwebsockets\b/;
 
 export interface AwaitableCall {
@@ -1430,6 +1432,7 @@ export class AwaitableResolver {
         return r?.via === 'import' ? this.instanceClass(this.memberByImportedName(r.name)) : undefined;
       }
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
+      if (held?.cls.startsWith('selfcall:')) return this.builtFromAttribute(owner, held.cls, depth);
       if (held) return this.classFromText(held.cls, held.module);
       // A property (or cached property) annotated with the class it gives.
       const property = this.findMethod(owner.summary, owner.module, name, 0);
@@ -1453,6 +1456,9 @@ export class AwaitableResolver {
       return fn ? (this.awaitedResult(fn) ?? this.awaitedProjectResult(call!)) : undefined;
     }
     if (type === 'subscript') {
+      // `request.app[db_key]` with `db_key = web.AppKey("db", asyncpg.Pool)`: what the typed key holds.
+      const keyed = this.subscriptHeld(receiver);
+      if (keyed) return this.classFromText(keyed.cls, keyed.module);
       // `client["shop"]["orders"]` on a Mongo client.
       const object = field(receiver, 'value');
       const owner = object && depth < MAX_HOPS ? this.classOfReceiver(object, depth + 1) : undefined;
@@ -1471,6 +1477,56 @@ export class AwaitableResolver {
       const fn = field(receiver, 'function');
       if (!fn) return undefined;
       return depth < MAX_HOPS ? this.classOfCallResult(fn, receiver) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * `selfcall:_redis:pubsub`, what an attribute holds when the class sets it to `self._redis.pubsub()`:
+   * what that builder of the other attribute's library class gives, or that project method's return annotation.
+   */
+  private builtFromAttribute(owner: KnownClass & { kind: 'project' }, written: string, depth: number): KnownClass | undefined {
+    const [, source, method] = written.split(':');
+    if (depth >= MAX_HOPS) return undefined;
+    const held = this.findAttribute(owner.summary, owner.module, source, 0);
+    if (!held || held.cls.startsWith('selfcall:')) return undefined;
+    const sourceClass = this.classFromText(held.cls, held.module);
+    if (sourceClass?.kind === 'library') {
+      const result = CALL_METHOD_RESULTS[sourceClass.name]?.[method];
+      return result ? { kind: 'library', name: result } : undefined;
+    }
+    if (sourceClass?.kind !== 'project') return undefined;
+    const m = this.findMethod(sourceClass.summary, sourceClass.module, method, 0);
+    return m && !m.fn.isAsync && m.fn.returns ? this.classFromText(m.fn.returns, m.module) : undefined;
+  }
+
+  /**
+   * What a subscript holds, as annotationText writes it (`asyncpg.Pool`, `items:X` for a container):
+   * an entry of aiohttp's application state under a typed key (`app[db_key]`, `request.app[keys.db_key]`,
+   * `request.config_dict[db_key]`, with `db_key = web.AppKey("db", asyncpg.Pool)` in this module or
+   * another of the project), or the value of an attribute declared as a mapping
+   * (`self.rooms[room]` with `self.rooms: dict[str, set[WebSocketResponse]]`).
+   */
+  private subscriptHeld(expr: Node): { cls: string; module: ModuleSummary } | undefined {
+    const key = field(expr, 'subscript');
+    if (key && (typeOf(key) === 'identifier' || typeOf(key) === 'attribute')) {
+      let entry: { module: ModuleSummary; name: string } | undefined;
+      const r = this.ctx.scope.resolve(key);
+      if (typeOf(key) === 'identifier' && this.ctx.scope.lookup(textOf(key), key)?.scope.kind === 'module' && r?.via !== 'import') entry = { module: this.here, name: textOf(key) };
+      else if (r?.via === 'import') {
+        const member = this.memberByImportedName(r.name);
+        if (member?.kind === 'instance') entry = { module: member.module, name: member.name };
+      }
+      const appKey = entry?.module.appKeys.get(entry.name);
+      const ctor = appKey ? qualifiedThroughImports(appKey.ctor, entry!.module, false)?.name : undefined;
+      if (appKey && ctor && /^aiohttp(\.web|\.web_app)?\.AppKey$/.test(ctor)) return { cls: appKey.held, module: entry!.module };
+    }
+    const object = field(expr, 'value');
+    if (object && typeOf(object) === 'attribute') {
+      const owner = field(object, 'object');
+      const ownerClass = owner ? this.classOfReceiver(owner, 1) : undefined;
+      const held = ownerClass?.kind === 'project' ? this.findAttribute(ownerClass.summary, ownerClass.module, textOf(field(object, 'attribute')!), 0) : undefined;
+      if (held?.cls.startsWith('values:')) return { cls: held.cls.slice('values:'.length), module: held.module };
     }
     return undefined;
   }
@@ -1632,6 +1688,8 @@ export class AwaitableResolver {
         const m = r && r.via !== 'unbound' ? /^telethon\.events\.(NewMessage|MessageEdited|Album|CallbackQuery|ChatAction|InlineQuery)$/.exec(r.name) : null;
         if (m && index === 0) return { kind: 'library', name: `telethon.events.${m[1] === 'MessageEdited' || m[1] === 'Album' ? 'NewMessage' : m[1]}.Event` };
       }
+      // Sanic's `@app.websocket("/feed")` (or a blueprint's) handler `(request, ws)`: the websocket second.
+      if (method === 'websocket' && index === 1 && mentions(this.ctx.text, SANIC_MENTION)) return { kind: 'library', name: 'sanic.Websocket' };
       const pyrogram = /^on_(message|edited_message|callback_query)$/.exec(method);
       if (pyrogram && mentions(this.ctx.text, PYROGRAM_MENTION)) {
         if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };
@@ -1733,7 +1791,7 @@ export class AwaitableResolver {
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // A container's items (see annotationText) are not an instance of the container's class.
-    if (written.startsWith('items:') || written.startsWith('values:')) return undefined;
+    if (written.startsWith('items:') || written.startsWith('values:') || written.startsWith('selfcall:')) return undefined;
     if (written.startsWith('call:')) {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');
@@ -1834,21 +1892,20 @@ export class AwaitableResolver {
       const source = clauses[0]?.childForFieldName('right');
       if (clauses.length === 1 && body?.type === 'identifier' && variable?.type === 'identifier' && body.text === variable.text && source) return this.djangoRows(source);
     }
+    // `for msg in await sub.fetch(10)`, `msgs = await sub.fetch(10)` then `for msg in msgs`.
+    if (loop) {
+      const items = this.awaitedItems(parent.childForFieldName('right'));
+      if (items) return items;
+    }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {
       let iterable = parent.childForFieldName('right');
       // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
       let values = false;
-      // `self.subs.get(topic, [])`, `self.subs[topic]`: one value of a mapping of sequences
-      // (`subs: dict[str, list[Subscription]]`), iterated as its items.
+      // `self.subs.get(topic, [])`: one value of a mapping of sequences (`subs: dict[str,
+      // list[Subscription]]`), iterated as its items (`self.subs[topic]`: subscriptHeld below).
       let lookup = false;
-      for (let i = 0; i < 3 && (iterable?.type === 'call' || iterable?.type === 'subscript') && !lookup; i++) {
-        if (iterable.type === 'subscript') {
-          if (values) break;
-          lookup = true;
-          iterable = iterable.childForFieldName('value');
-          continue;
-        }
+      for (let i = 0; i < 3 && iterable?.type === 'call' && !lookup; i++) {
         const f = iterable.childForFieldName('function');
         const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
         const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
@@ -1864,7 +1921,9 @@ export class AwaitableResolver {
       // What the iterated name or attribute holds: `for ws in self.connections:` with
       // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
       let held: { cls: string; module: ModuleSummary } | undefined;
-      if (iterable?.type === 'attribute') {
+      // `for ws in request.app[sockets_key]`, `for peer in self.rooms[room]`.
+      if (iterable?.type === 'subscript') held = this.subscriptHeld(iterable);
+      else if (iterable?.type === 'attribute') {
         const object = iterable.childForFieldName('object');
         const owner = object ? this.classOfReceiver(object) : undefined;
         held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
@@ -1954,6 +2013,24 @@ export class AwaitableResolver {
       return this.awaitedResult(fn) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /**
+   * The class of each item of a list a library method gives once awaited (see AWAITED_ITEMS),
+   * written in place or bound once to a name: `await sub.fetch(10)` on a JetStream pull subscription.
+   */
+  private awaitedItems(iterable: Node | null): KnownClass | undefined {
+    let value = iterable;
+    if (value?.type === 'identifier') {
+      const found = this.ctx.scope.lookup(value.text, value);
+      value = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
+    }
+    const call = value?.type === 'await' ? value.namedChildren[0] : null;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (fn?.type !== 'attribute') return undefined;
+    const owner = this.classOfReceiver(fn.childForFieldName('object')!, 1);
+    const item = owner?.kind === 'library' ? AWAITED_ITEMS[owner.name]?.[fn.childForFieldName('attribute')?.text ?? ''] : undefined;
+    return item ? { kind: 'library', name: item } : undefined;
   }
 
   /**

@@ -47,7 +47,8 @@ export interface ClassSummary {
    * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
    * `x: T`; `items:X`/`values:X` for containers (see annotationText); `await:f` for
    * `self.x = await f(...)` (what the awaited factory gives);
-   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`. Empty when two sources disagree.
+   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`; `selfcall:y:m` for `self.x = self.y.m(...)`.
+   * Empty when two sources disagree.
    */
   attributes: Map<string, string>;
   /**
@@ -111,6 +112,13 @@ export interface ModuleSummary {
    * `sessionmaker(bind=engine)` → 'sync'. From the text as written.
    */
   sessionFactories: Map<string, 'async' | 'sync'>;
+  /**
+   * Top-level typed keys of aiohttp's application state: `db_key = web.AppKey("db", asyncpg.Pool)`
+   * (or `AppKey[asyncpg.Pool]("db")`, or annotated `db_key: AppKey[asyncpg.Pool] = ...`) → what
+   * `app[db_key]` holds, as annotationText writes it (`asyncpg.Pool`, `items:web.WebSocketResponse`).
+   * Keyed by the constructor as written; its module is checked where the key is used.
+   */
+  appKeys: Map<string, { ctor: string; held: string }>;
 }
 
 interface CacheEntry {
@@ -871,6 +879,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     genericAliases: new Map(),
     coroutineCallables: new Map(),
     sessionFactories: new Map(),
+    appKeys: new Map(),
   };
   /** Values of the top-level names bound once to a type expression, for `coroutineCallables`. */
   const typeValues = new Map<string, Node | null>();
@@ -888,6 +897,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         const name = entry.name;
         summary.otherBindings.delete(name);
         summary.instances.delete(name);
+        summary.appKeys.delete(name);
         summary.imports.delete(name);
         if (entry.kind === 'function') {
           summary.classes.delete(name);
@@ -904,6 +914,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
           summary.functions.delete(local);
           summary.classes.delete(local);
           summary.instances.delete(local);
+          summary.appKeys.delete(local);
           summary.imports.set(local, binding);
         }
         break;
@@ -945,6 +956,9 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
             if (factory && prev === undefined) summary.sessionFactories.set(name, factory);
             else summary.sessionFactories.delete(name);
             summary.typeAliases.delete(name);
+            const key = left?.type === 'identifier' && right && prev === undefined ? appKeyOf(right, a.childForFieldName('type')) : undefined;
+            if (key) summary.appKeys.set(name, key);
+            else summary.appKeys.delete(name);
             const annotated = left?.type === 'identifier' && right && (right.type === 'subscript' || right.type === 'generic_type') ? annotatedType(right) : undefined;
             // `R = TypeVar("R", bound=Repository)`: a name typed `R` holds a `Repository`.
             const aliased = (annotated && classNameOfAnnotation(annotated)) || (left?.type === 'identifier' && right ? typeVarBound(right) : undefined);
@@ -977,6 +991,32 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     }
   }
   return summary;
+}
+
+/**
+ * `web.AppKey("db", asyncpg.Pool)`, `AppKey[asyncpg.Pool]("db")`, or any of them annotated
+ * `AppKey[asyncpg.Pool]`: the constructor as written and what the key's entry holds.
+ */
+function appKeyOf(value: Node, annotation: Node | null): { ctor: string; held: string } | undefined {
+  if (value.type !== 'call') return undefined;
+  let callee = value.childForFieldName('function');
+  let typeArg: Node | undefined;
+  if (callee?.type === 'subscript' || callee?.type === 'generic_type') {
+    const parts = subscriptParts(callee);
+    typeArg = parts?.args.length === 1 ? parts.args[0] : undefined;
+    callee = parts?.head ?? null;
+  }
+  if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute') || !/(^|\.)AppKey$/.test(callee.text)) return undefined;
+  const positional = (value.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment' && n.type !== 'keyword_argument');
+  const typed = (value.childForFieldName('arguments')?.namedChildren ?? []).find((n) => n?.type === 'keyword_argument' && n.childForFieldName('name')?.text === 't');
+  typeArg ??= positional[1] ?? typed?.childForFieldName('value') ?? undefined;
+  if (!typeArg && annotation) {
+    const e = annotation.type === 'type' ? annotation.namedChildren[0] : annotation;
+    const parts = e ? subscriptParts(e) : undefined;
+    if (parts?.head && /(^|\.)AppKey$/.test(parts.head.text) && parts.args.length === 1) typeArg = parts.args[0];
+  }
+  const held = typeArg ? annotationText(typeArg) : undefined;
+  return held ? { ctor: callee.text.replace(/\s+/g, ''), held } : undefined;
 }
 
 /** What a session factory written `ctor(...)` makes: `async_sessionmaker(...)`, `sessionmaker(..., class_=AsyncSession)`. */
@@ -1182,7 +1222,11 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
       // method of that class gives, recorded as `call:redis.Redis:pubsub`.
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const paramClass = receiver?.type === 'identifier' ? (params ??= annotatedParameters(fn)).get(receiver.text) : undefined;
+      // `self._pubsub = self._redis.pubsub()`: what that method of another attribute's class gives,
+      // recorded as `selfcall:_redis:pubsub`.
+      const ownAttribute = receiver?.type === 'attribute' && receiver.childForFieldName('object')?.text === 'self' ? receiver.childForFieldName('attribute')?.text : undefined;
       if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
+      else if (ownAttribute && ownAttribute !== attr) addAttribute(out, attr, `selfcall:${ownAttribute}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
     } else if (right?.type === 'identifier') {
       // `self.core = core` with `core: Core` among the method's parameters.
@@ -1237,30 +1281,24 @@ function annotatedParameters(fn: Node): Map<string, string> {
 }
 
 /** Containers whose iteration gives their one type argument. */
-const SEQUENCES = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|Iterable|Collection|deque|Deque)$/;
+const SEQUENCES = /(^|\.)(list|List|set|Set|frozenset|FrozenSet|Sequence|MutableSequence|MutableSet|AbstractSet|Iterable|Collection|deque|Deque|WeakSet)$/;
 /** Mappings: iterating one gives its keys, its `.values()` the second type argument. */
-const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict)$/;
+const MAPPINGS = /(^|\.)(dict|Dict|Mapping|MutableMapping|defaultdict|DefaultDict|OrderedDict|WeakValueDictionary)$/;
 
 /**
  * What an annotation says a name or attribute holds, for ClassSummary.attributes: a class name,
- * `items:X` for a container iterated as X (`list[X]`, `set[X]`), `values:X` for a mapping
- * whose `.values()` are X (`dict[K, X]`), or `values:items:X` for a mapping of sequences of X.
+ * `items:X` for a container iterated as X (`list[X]`, `set[X]`), or `values:X` for a mapping
+ * whose `.values()` are X (`dict[K, X]`; `values:items:X` for `dict[K, set[X]]`).
  */
-export function annotationText(annotation: Node | null | undefined): string | undefined {
+export function annotationText(annotation: Node | null | undefined, depth = 0): string | undefined {
   const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
   const parts = e && (e.type === 'subscript' || e.type === 'generic_type') ? subscriptParts(e) : undefined;
   const kind = parts?.head ? (SEQUENCES.test(parts.head.text) && parts.args.length === 1 ? 'items' : MAPPINGS.test(parts.head.text) && parts.args.length === 2 ? 'values' : undefined) : undefined;
   if (parts && kind) {
     const arg = parts.args[parts.args.length - 1];
-    const value = arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg;
-    // `dict[str, list[Subscription]]`: `values:items:Subscription`, what one value of it iterates as.
-    const inner = kind === 'values' && (value.type === 'subscript' || value.type === 'generic_type') ? subscriptParts(value) : undefined;
-    if (inner?.head && SEQUENCES.test(inner.head.text) && inner.args.length === 1) {
-      const item = inner.args[0];
-      const name = classNameOfAnnotation(item.type === 'type' ? (item.namedChildren[0] ?? item) : item);
-      return name ? `values:items:${name}` : undefined;
-    }
-    const element = classNameOfAnnotation(value);
+    // `dict[str, set[WebSocketResponse]]`: the values are containers too (`values:items:WebSocketResponse`).
+    const nested = kind === 'values' && depth < 2 ? annotationText(arg, depth + 1) : undefined;
+    const element = nested && /^(items|values):/.test(nested) ? nested : classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
     return element ? `${kind}:${element}` : undefined;
   }
   if (parts?.head && (SEQUENCES.test(parts.head.text) || MAPPINGS.test(parts.head.text))) return undefined;

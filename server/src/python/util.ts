@@ -12,6 +12,15 @@ const textTests = new WeakMap<RegExp, { text: string; hit: boolean }>();
  * last text each pattern was tried on: rules that ask whether the file mentions a library do it
  * for each call, and each test reads the whole text.
  */
+/**
+ * A pattern for a file that imports `module` (`import quart`, `from quart import request`), to give
+ * mentions(); made once per module at load time, so that mentions() can remember its last answer.
+ */
+export function importsModule(module: string): RegExp {
+  const m = module.replace(/\./g, '\\.');
+  return new RegExp(`^\\s*(from\\s+${m}\\b|import\\s+${m}\\b)`, 'm');
+}
+
 export function mentions(text: string, pattern: RegExp): boolean {
   const last = textTests.get(pattern);
   if (last !== undefined && last.text === text) return last.hit;

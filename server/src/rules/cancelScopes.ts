@@ -30,6 +30,9 @@ export const cancelledTaskNotAwaited: Rule = {
       'only (`workers.append(create_task(...))`, `workers[name] = create_task(...)`) — and the same over the',
       '`pending` set of `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`',
       'when `tasks` are new tasks of the function (awaiting `pending` or `tasks` afterwards is enough).',
+      'Also a task an application keeps under a key, started by the file (`app["listener"] = asyncio.create_task(...)`,',
+      'or under an aiohttp `AppKey`) and cancelled in an async clean-up that never mentions the entry again',
+      '(`app["listener"].cancel()` in an `on_cleanup` handler, with no `await app["listener"]` after it).',
     ].join('\n'),
     why: [
       '`cancel()` only requests cancellation: the task runs its `except CancelledError`/`finally`',

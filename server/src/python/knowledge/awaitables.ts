@@ -25,6 +25,13 @@ const DJANGO_CACHE_COROUTINES = [
   'adelete_many', 'aclear', 'aincr_version', 'adecr_version', 'aclose',
 ];
 
+/** Quart's `request` global: body readers (`form`, `files`, `json` are awaitable properties, not calls). */
+const QUART_REQUEST_COROUTINES = ['get_json', 'get_data', 'send_push_promise'];
+/** Quart's `websocket` global. */
+const QUART_WEBSOCKET_COROUTINES = ['receive', 'send', 'receive_json', 'send_json', 'accept', 'close'];
+/** Quart's helpers that are coroutines, unlike Flask's. */
+const QUART_HELPERS = ['render_template', 'render_template_string', 'make_response', 'make_push_promise', 'send_file', 'send_from_directory', 'flash', 'stream_template', 'stream_template_string'];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // asyncio
@@ -127,6 +134,11 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'django.shortcuts.aget_list_or_404',
   // The default cache's async twins (`from django.core.cache import cache`; `cache.aget(key)`).
   ...DJANGO_CACHE_COROUTINES.map((m) => `django.core.cache.cache.${m}`),
+  // Quart, Flask's async twin: its request and websocket globals read the body and the socket
+  // asynchronously, and its template and response helpers are coroutines (Flask habits drop the await).
+  ...QUART_REQUEST_COROUTINES.map((m) => `quart.request.${m}`),
+  ...QUART_WEBSOCKET_COROUTINES.map((m) => `quart.websocket.${m}`),
+  ...QUART_HELPERS.map((f) => `quart.${f}`),
   // ODM and ORM set-up
   'beanie.init_beanie',
   'tortoise.Tortoise.init',
@@ -283,6 +295,9 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'aiohttp.web.WebSocketResponse': set('prepare', 'send_str', 'send_bytes', 'send_json', 'receive', 'receive_str', 'receive_bytes', 'receive_json', 'ping', 'pong', 'close'),
   'aiohttp.web.Request': set('json', 'text', 'read', 'post', 'multipart'),
   'aiohttp.web.StreamResponse': set('prepare', 'write', 'write_eof'),
+  // `reader = await request.multipart()`: the parts of a multipart body, read asynchronously.
+  'aiohttp.MultipartReader': set('next', 'release'),
+  'aiohttp.BodyPartReader': set('read', 'read_chunk', 'readline', 'release', 'text', 'json', 'form'),
   'aiohttp.web.Application': set('startup', 'shutdown', 'cleanup'),
   'aiohttp.web.AppRunner': set('setup', 'cleanup'),
   'aiohttp.web.TCPSite': set('start', 'stop'),
@@ -356,7 +371,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'nats.js.JetStreamContext': set('publish', 'subscribe', 'pull_subscribe', 'key_value', 'create_key_value', 'object_store', 'add_stream', 'update_stream', 'delete_stream', 'stream_info'),
   'nats.aio.msg.Msg': set('respond', 'ack', 'nak', 'term', 'in_progress'),
   'nats.aio.subscription.Subscription': set('unsubscribe', 'next_msg', 'drain'),
+  'nats.js.JetStreamContext.PullSubscription': set('fetch', 'unsubscribe', 'consumer_info'),
   'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
+  // FastStream's brokers (one class per transport, same API).
+  'faststream.rabbit.RabbitBroker': set('publish', 'request', 'connect', 'start', 'close', 'stop', 'declare_queue', 'declare_exchange', 'ping'),
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
   'grpc.aio.ServicerContext': set('abort', 'send_initial_metadata', 'read', 'write'),
@@ -366,6 +384,14 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'fastapi.WebSocket': set('accept', 'receive', 'receive_text', 'receive_bytes', 'receive_json', 'send', 'send_text', 'send_bytes', 'send_json', 'close'),
   'fastapi.Request': set('json', 'body', 'form', 'is_disconnected'),
   'fastapi.UploadFile': set('read', 'write', 'seek', 'close'),
+  // Litestar's connections (`iter_json()` and the like are async iterators, not coroutines).
+  'litestar.WebSocket': set(
+    'accept', 'close', 'receive_data', 'receive_text', 'receive_bytes', 'receive_json', 'receive_msgpack',
+    'send_data', 'send_text', 'send_bytes', 'send_json', 'send_msgpack',
+  ),
+  'litestar.Request': set('json', 'body', 'form', 'msgpack', 'send_push_promise'),
+  // Sanic's websocket (`request.json` is a plain property there).
+  'sanic.Websocket': set('send', 'recv', 'ping', 'pong', 'close'),
   'channels.generic.websocket.AsyncWebsocketConsumer': set('accept', 'send', 'close'),
   'channels.generic.websocket.AsyncJsonWebsocketConsumer': set('accept', 'send', 'send_json', 'close'),
   'channels.generic.http.AsyncHttpConsumer': set('send_response', 'send_headers', 'send_body'),
@@ -626,6 +652,12 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiohttp.web.Request': ['aiohttp.web.BaseRequest', 'aiohttp.web_request.Request', 'aiohttp.web_request.BaseRequest'],
   'aiohttp.web.StreamResponse': ['aiohttp.web.Response', 'aiohttp.web_response.StreamResponse', 'aiohttp.web_response.Response'],
   'aiohttp.web.Application': ['aiohttp.web_app.Application'],
+  'aiohttp.MultipartReader': ['aiohttp.multipart.MultipartReader'],
+  'faststream.rabbit.RabbitBroker': [
+    'faststream.kafka.KafkaBroker', 'faststream.confluent.KafkaBroker', 'faststream.nats.NatsBroker', 'faststream.redis.RedisBroker',
+    'faststream.rabbit.broker.RabbitBroker', 'faststream.kafka.broker.KafkaBroker', 'faststream.nats.broker.NatsBroker', 'faststream.redis.broker.RedisBroker',
+  ],
+  'aiohttp.BodyPartReader': ['aiohttp.multipart.BodyPartReader'],
   'aiofiles.threadpool.AsyncFile': [
     'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',
     'aiofiles.threadpool.binary.AsyncBufferedReader', 'aiofiles.threadpool.binary.AsyncFileIO',
@@ -679,6 +711,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'asyncssh.SFTPClient': ['asyncssh.sftp.SFTPClient'],
   'fastapi.WebSocket': ['starlette.websockets.WebSocket', 'fastapi.websockets.WebSocket'],
   'fastapi.Request': ['starlette.requests.Request', 'fastapi.requests.Request'],
+  'litestar.WebSocket': ['litestar.connection.WebSocket', 'litestar.connection.websocket.WebSocket'],
+  'litestar.Request': ['litestar.connection.Request', 'litestar.connection.request.Request'],
+  'sanic.Websocket': ['sanic.server.websockets.impl.WebsocketImplProtocol'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
   'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
   'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],
@@ -740,6 +775,9 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'sqlalchemy.ext.asyncio.AsyncEngine': { connect: 'sqlalchemy.ext.asyncio.AsyncConnection', begin: 'sqlalchemy.ext.asyncio.AsyncConnection' },
   'aio_pika.abc.AbstractConnection': { channel: 'aio_pika.abc.AbstractChannel' },
   'nats.aio.client.Client': { subscribe: 'nats.aio.subscription.Subscription' },
+  'nats.js.JetStreamContext': { subscribe: 'nats.aio.subscription.Subscription', pull_subscribe: 'nats.js.JetStreamContext.PullSubscription' },
+  'aiohttp.web.Request': { multipart: 'aiohttp.MultipartReader' },
+  'aiohttp.MultipartReader': { next: 'aiohttp.BodyPartReader' },
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
   'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
   'asyncssh.SSHClientConnection': { start_sftp_client: 'asyncssh.SFTPClient' },
@@ -881,6 +919,12 @@ export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Objec
 export const ASYNC_ITERATION_ELEMENTS: Readonly<Record<string, string>> = {
   'aio_pika.abc.AbstractQueueIterator': 'aio_pika.abc.AbstractIncomingMessage',
   'nats.aio.subscription.Subscription': 'nats.aio.msg.Msg',
+  'aiohttp.MultipartReader': 'aiohttp.BodyPartReader',
+};
+
+/** What each item of the list a library method gives once awaited is: `for msg in await sub.fetch(10)`. */
+export const AWAITED_ITEMS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'nats.js.JetStreamContext.PullSubscription': { fetch: 'nats.aio.msg.Msg' },
 };
 
 /** Attributes of generic library base classes typed by a type argument: attribute → its index. */

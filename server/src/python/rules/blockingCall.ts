@@ -56,6 +56,12 @@ const KUBE: BlockingApi = { what: 'makes a synchronous Kubernetes API call (kube
 const KUBE_API = /^kubernetes\.client\.(api\.\w+\.)?\w+Api$/;
 /** Their API calls, by the client generator's naming: `list_namespaced_pod`, `read_namespaced_pod_log`, `patch_...`. */
 const KUBE_METHOD = /^(list|read|create|patch|replace|delete|connect)_\w+$/;
+/** Brokers' and RPC frameworks' synchronous clients, each with an asyncio twin. */
+const RABBIT: BlockingApi = { what: 'talks to RabbitMQ synchronously (pika\'s BlockingConnection; aio-pika is the asyncio client)', fix: 'none' };
+const KAFKA: BlockingApi = { what: 'waits for the Kafka broker on this thread (aiokafka is the asyncio client)', fix: 'to-thread' };
+const GRPC_SYNC: BlockingApi = { what: 'makes a blocking gRPC call through a stub over a synchronous channel (grpc.aio channels give awaitable calls)', fix: 'to-thread' };
+/** gRPC method names, as generated stubs spell them. */
+const GRPC_METHOD = /^[A-Z]\w*$/;
 /** Methods of a boto3 client that make no request (presigning, paginators and waiters are made locally). */
 const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta']);
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
@@ -212,6 +218,9 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['paho.mqtt.subscribe.callback', { ...MQTT, fix: 'none' }],
   ['websocket.create_connection', WS_CLIENT],
   ['websocket._core.create_connection', WS_CLIENT],
+  // pika's BlockingConnection connects in its constructor.
+  ['pika.BlockingConnection', RABBIT],
+  ['pika.adapters.blocking_connection.BlockingConnection', RABBIT],
 ]);
 
 /** Modules whose name, used without any import in the file, is taken to be the module. */
@@ -318,6 +327,14 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
     'result',
     'exception',
   ),
+  'pika.BlockingConnection': byName(RABBIT, 'channel', 'process_data_events', 'sleep', 'close'),
+  // confluent-kafka: flush() waits for every delivery, poll()/consume() for messages (poll(0) does not wait).
+  'confluent_kafka.Producer': byName(KAFKA, 'flush', 'poll'),
+  'confluent_kafka.Consumer': byName(KAFKA, 'poll', 'consume', 'close'),
+  // kafka-python: `producer.send(...).get()` waits for the broker's acknowledgement.
+  'kafka.KafkaProducer': byName(KAFKA, 'flush', 'close'),
+  'kafka.KafkaConsumer': byName(KAFKA, 'poll', 'commit', 'close'),
+  'kafka.FutureRecordMetadata': byName(KAFKA, 'get'),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -470,10 +487,24 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'socket.create_server': 'socket.socket',
   'asyncio.run_coroutine_threadsafe': 'concurrent.futures.Future',
   'asyncio.tasks.run_coroutine_threadsafe': 'concurrent.futures.Future',
+  'pika.BlockingConnection': 'pika.BlockingConnection',
+  'pika.adapters.blocking_connection.BlockingConnection': 'pika.BlockingConnection',
+  'confluent_kafka.Producer': 'confluent_kafka.Producer',
+  'confluent_kafka.Consumer': 'confluent_kafka.Consumer',
+  'kafka.KafkaProducer': 'kafka.KafkaProducer',
+  'kafka.KafkaConsumer': 'kafka.KafkaConsumer',
+  'kafka.producer.kafka.KafkaProducer': 'kafka.KafkaProducer',
+  'kafka.consumer.group.KafkaConsumer': 'kafka.KafkaConsumer',
+  // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
+  'grpc.insecure_channel': 'grpc.Channel',
+  'grpc.secure_channel': 'grpc.Channel',
 };
 
 /** Classes whose waiting methods take `block=False`/`blocking=False`/`timeout=` to not wait. */
-const WAIT_PRIMITIVES = new Set(['threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue', 'concurrent.futures.Future']);
+const WAIT_PRIMITIVES = new Set([
+  'threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue', 'concurrent.futures.Future',
+  'confluent_kafka.Producer', 'confluent_kafka.Consumer', 'kafka.KafkaProducer', 'kafka.KafkaConsumer', 'kafka.FutureRecordMetadata',
+]);
 
 /** Path methods and properties that give another path (without touching the file system). */
 const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'expanduser', 'absolute', 'resolve']);
@@ -522,6 +553,11 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     if (fn && typeOf(fn) === 'attribute' && /^(client|resource)$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
+    }
+    // `greeter_pb2_grpc.GreeterStub(channel)` over a synchronous channel: a blocking stub.
+    if (fn && /(^|\.)\w+Stub$/.test(textOf(fn))) {
+      const channel = callArguments(receiver)[0];
+      if (channel && channel.type !== 'keyword_argument' && receiverClass(ctx, channel, depth + 1) === 'grpc.Channel') return 'grpc.SyncStub';
     }
     // `s3.get_waiter("object_exists")`, `ssh.open_sftp()`, `conn.cursor()`: what the client makes;
     // `db.query(User).filter(...)`: the same kind of query.
@@ -773,6 +809,7 @@ const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> 
   get_or_create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
   create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
   publish: [['paho.mqtt.Client', 'paho.mqtt.MQTTMessageInfo']],
+  send: [['kafka.KafkaProducer', 'kafka.FutureRecordMetadata']],
 };
 
 /** Methods that give another object of their receiver's class (a query refined). */
@@ -982,7 +1019,7 @@ function reachingBinding(bindings: readonly Binding[], use: Node): Node | undefi
  * `lock.acquire(blocking=False)`, `q.get(block=False)`, `q.get(timeout=0)`: not waiting. A
  * non-zero timeout only bounds the wait (`proc.wait(timeout=5)` blocks for up to five seconds).
  */
-function nonBlockingCall(call: Node): boolean {
+function nonBlockingCall(call: Node, valueFirst = false): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   return args.some((a) => {
     if (a?.type === 'keyword_argument') {
@@ -990,7 +1027,9 @@ function nonBlockingCall(call: Node): boolean {
       const value = a.childForFieldName('value')?.text;
       return ((name === 'blocking' || name === 'block') && value === 'False') || (name === 'timeout' && /^0(\.0*)?$/.test(value ?? ''));
     }
-    return a?.text === 'False';
+    // `producer.poll(0)`, `event.wait(0)`, `lock.acquire(0)`: a zero timeout (or a falsy `blocking`) polls
+    // (not `q.put(0)`, whose first argument is the item).
+    return a?.text === 'False' || (!valueFirst && a?.id === args[0]?.id && /^0(\.0*)?$/.test(a?.text ?? ''));
   });
 }
 
@@ -1086,24 +1125,36 @@ function checkedDone(call: Node, receiver: Node): boolean {
 }
 
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
-function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean): { api: BlockingApi; qualified: string } | undefined {
+function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean, usesGrpc = false): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
   // The attribute is the callee's last token: when its text cannot be a blocking method, the
   // receiver's class does not matter (except on a boto3 client, whose every API call blocks).
   const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
   if (last === undefined) return undefined;
-  if (!BLOCKING_METHOD_NAMES.has(last) && !KUBE_METHOD.test(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last))) return undefined;
+  if (!BLOCKING_METHOD_NAMES.has(last) && !KUBE_METHOD.test(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last)) && !(usesGrpc && GRPC_METHOD.test(last))) return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
   const cls = receiverClass(ctx, receiver) ?? (method in SOCKET_WAITS && blockingSocketMadeHere(ctx, receiver) ? 'socket.socket' : undefined);
   const api =
-    cls === 'boto3.client' && !AWS_LOCAL.has(method) ? AWS : cls === 'kubernetes.client.Api' ? (KUBE_METHOD.test(method) ? KUBE : undefined) : cls ? BLOCKING_METHODS[cls]?.get(method) : undefined;
+    cls === 'boto3.client' && !AWS_LOCAL.has(method)
+      ? AWS
+      : cls === 'kubernetes.client.Api'
+        ? KUBE_METHOD.test(method)
+          ? KUBE
+          : undefined
+        : cls === 'grpc.SyncStub'
+          ? GRPC_METHOD.test(method)
+            ? GRPC_SYNC
+            : undefined
+          : cls
+            ? BLOCKING_METHODS[cls]?.get(method)
+            : undefined;
   if (!api || !cls) return undefined;
   // `blocking=False`, `timeout=`: a thread primitive that does not wait. An HTTP `timeout=` only
   // bounds the wait.
-  if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call)) return undefined;
+  if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call, method === 'put')) return undefined;
   if (cls === 'threading.Event' && zeroTimeout(call, 0)) return undefined;
   // `if fut.done(): fut.result()`: finished, so it does not wait.
   if (cls === 'concurrent.futures.Future' && checkedDone(call, receiver)) return undefined;
@@ -1636,6 +1687,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
   const usesBoto3 = ctx.text.includes('boto3');
+  const usesGrpc = /\bgrpc\.(insecure|secure)_channel\b/.test(ctx.text);
   const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
@@ -1658,7 +1710,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       qualifiedName = resolved.name;
     }
     if (!api) {
-      const byMethod = methodApi(ctx, fn, call, usesBoto3);
+      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc);
       api = byMethod?.api;
       qualifiedName = byMethod?.qualified;
     }

@@ -214,6 +214,10 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     const attribute = field(fn, 'attribute');
     if (!attribute || textOf(attribute) !== 'cancel') continue;
     const task = field(fn, 'object');
+    if (task?.type === 'subscript') {
+      if (ctx.scope.isAsyncContext(call)) checkCancelledEntry(ctx, call, task);
+      continue;
+    }
     if (task?.type !== 'identifier') continue;
     if (!ctx.scope.isAsyncContext(call)) continue;
     // `for w in workers: w.cancel()` over a list of new tasks: the list is what gets awaited.
@@ -252,6 +256,31 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
       range: ctx.rangeOf(call),
     });
   }
+}
+
+/**
+ * `app["ticker"].cancel()` (or `app[ticker_key]`, `request.app[...]`) in an async clean-up, where the
+ * file starts that task with `app["ticker"] = asyncio.create_task(...)` under the same key: reported
+ * when the function never mentions the entry again (`await app["ticker"]`, a gather, ...).
+ */
+function checkCancelledEntry(ctx: PythonRuleContext, call: Node, entry: Node): void {
+  const key = field(entry, 'subscript');
+  if (!key || (key.type !== 'string' && key.type !== 'identifier' && key.type !== 'attribute')) return;
+  const keyText = key.text.replace(/\s+/g, '');
+  const sameKey = (n: Node) => n.type === 'subscript' && field(n, 'subscript')?.text.replace(/\s+/g, '') === keyText;
+  const started = nodesOfType(ctx.tree.rootNode, 'assignment').some((a) => {
+    const left = field(a, 'left');
+    return !!left && sameKey(left) && makesTask(ctx, field(a, 'right') ?? left);
+  });
+  if (!started) return;
+  const owner = ctx.scope.enclosingFunction(call);
+  if (!owner || passesCancellationOn(call)) return;
+  const later = owner.node.descendantsOfType('subscript').some((n) => !!n && n.startIndex > call.endIndex && sameKey(n) && !onlyLogged(n) && !(onlyInspected(n) && !awaitsBetween(owner.node, call, n)));
+  if (later) return;
+  ctx.report({
+    message: `Task '${entry.text}' is cancelled but never awaited: its clean-up may not run before the function moves on (the application's resources may already be closed), and asyncio may report "Task was destroyed but it is pending". Await it (suppressing CancelledError) after cancel()`,
+    range: ctx.rangeOf(call),
+  });
 }
 
 /**

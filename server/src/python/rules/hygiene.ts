@@ -6,7 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, importsFrom, mentions, nodesOfType, ownNodes, typeOf } from '../util';
+import { assignedValue, callArguments, field, importsFrom, importsModule, mentions, nodesOfType, ownNodes, typeOf } from '../util';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -93,6 +93,7 @@ const HA_HOOKS = /^async_(setup|setup_entry|setup_platform|unload_entry|migrate_
 export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   let registered: Set<string> | undefined;
+  let arqListed: Set<string> | undefined;
   for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
     if (!isAsyncFunction(fn)) continue;
     const name = fn.childForFieldName('name');
@@ -112,6 +113,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (fn.parent?.type === 'module' && ((registered ??= awaitedRegistrations(ctx)).has(name.text) || ctx.project.registeredNextDoor(ctx.filePath, name.text, true))) continue;
     if (fn.parent?.parent?.type === 'class_definition' && (registered ??= awaitedRegistrations(ctx)).has(`self.${name.text}`)) continue;
     if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
+    // arq's worker awaits the functions its settings class lists (`functions = [download]`, `on_startup = startup`).
+    if (fn.parent?.type === 'module' && (arqListed ??= arqSettingsFunctions(ctx)).has(name.text)) continue;
     // A test that needs a running loop (`asyncio.get_running_loop()`, `create_task(...)`): the test
     // runner gives an async test one; as a plain function it would raise.
     if (/^test/.test(name.text) && needsRunningLoop(ctx, fn)) continue;
@@ -125,6 +128,28 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
       range: ctx.rangeOf(name),
     });
   }
+}
+
+const ARQ_IMPORT = importsModule('arq');
+
+/**
+ * In a file that imports arq, the names a class body assigns (`functions = [download, noop]`,
+ * `on_startup = startup`, `cron_jobs = [cron(report, hour=1)]`): arq's worker settings, whose
+ * job functions and hooks the worker awaits.
+ */
+function arqSettingsFunctions(ctx: PythonRuleContext): Set<string> {
+  const names = new Set<string>();
+  if (!mentions(ctx.text, ARQ_IMPORT)) return names;
+  for (const cls of nodesOfType(ctx.tree.rootNode, 'class_definition')) {
+    for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+      const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+      const right = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+      if (!right) continue;
+      if (right.type === 'identifier') names.add(right.text);
+      for (const id of right.descendantsOfType('identifier')) if (id) names.add(id.text);
+    }
+  }
+  return names;
 }
 
 /** Calls that raise without a running event loop. */
@@ -144,21 +169,32 @@ const EITHER_REGISTRARS = /(^|\.)(Route|WebSocketRoute|Mount|path|re_path|url|ad
 
 /** Whether the function is given by name as an argument of a call (not called): `every(1, job)`. */
 function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
+  // A method handed on as `self.on_response` from its class (`queue.consume(self.on_response)`).
+  const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : null;
+  if (cls) {
+    return nodesOfType(cls, 'attribute').some((a) => a.childForFieldName('object')?.text === 'self' && a.childForFieldName('attribute')?.text === name.text && givenAsArgument(a));
+  }
   const scope = fn.parent?.type === 'module' ? ctx.tree.rootNode : fn.parent?.parent?.type === 'function_definition' ? fn.parent.parent : null;
   if (!scope) return false;
   return nodesOfType(scope, 'identifier').some((id) => {
-    if (id.text !== name.text || id.id === name.id) return false;
-    const p = id.parent;
-    const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === id.id);
-    if (!argument) return false;
-    // Registrations that also take plain functions (Starlette's `Route(...)` and `add_event_handler(...)`,
-    // Django's `path(...)`, Flask's `add_url_rule(...)`) do not require a coroutine function.
-    const call = (p!.type === 'argument_list' ? p : p!.parent)?.parent;
-    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
-    if (callee && EITHER_REGISTRARS.test(callee.text.replace(/\s+/g, ''))) return false;
+    if (id.text !== name.text || id.id === name.id || !givenAsArgument(id)) return false;
     const binding = ctx.scope.lookup(id.text, id)?.bindings;
     return binding?.length === 1 && (binding[0].node.id === name.id || binding[0].node.id === fn.id);
   });
+}
+
+/**
+ * Whether the expression is an argument of a call that needs a coroutine function there: not a
+ * registration that also takes plain functions (Starlette's `Route(...)` and `add_event_handler(...)`,
+ * Django's `path(...)`, Flask's `add_url_rule(...)`).
+ */
+function givenAsArgument(expr: Node): boolean {
+  const p = expr.parent;
+  const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === expr.id);
+  if (!argument) return false;
+  const call = (p!.type === 'argument_list' ? p : p!.parent)?.parent;
+  const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return !(callee && EITHER_REGISTRARS.test(callee.text.replace(/\s+/g, '')));
 }
 
 /**

@@ -205,6 +205,11 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
 
 /** trio's and anyio's calls from a worker thread back into the event loop. */
 const FROM_THREAD = new Set(['trio.from_thread.run', 'trio.from_thread.run_sync', 'anyio.from_thread.run', 'anyio.from_thread.run_sync']);
+/** Blocking server entry points that start their own event loop, and what to await inside a coroutine instead. */
+const SERVER_RUNNERS: Readonly<Record<string, string>> = {
+  'aiohttp.web.run_app': "start the app with 'runner = web.AppRunner(app)', 'await runner.setup()' and 'await web.TCPSite(runner, port=...).start()'",
+  'uvicorn.run': "await 'uvicorn.Server(uvicorn.Config(app, ...)).serve()' instead",
+};
 
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
@@ -271,6 +276,11 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         message: `${name}() inside a coroutine raises RuntimeError: it is for worker threads calling back into the event loop; ${name.endsWith('_sync') ? 'call the function directly' : 'await the function directly'}`,
         range: ctx.rangeOf(call),
       });
+      continue;
+    }
+    // Servers' blocking entry points run a loop of their own: inside a coroutine one is already running.
+    if (name && inAsync && SERVER_RUNNERS[name]) {
+      report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${SERVER_RUNNERS[name]}`, range: ctx.rangeOf(call) });
       continue;
     }
 

@@ -35,6 +35,11 @@ interface ResourceKind {
   startedBy?: readonly string[];
   /** Entered as `async with await factory(...)`: the factory is a coroutine giving the context manager (trio, anyio). */
   enterAwaited?: boolean;
+  /**
+   * Callees (by their name as written) that only wrap it without taking it over: gRPC's generated
+   * `GreeterStub(channel)` sends calls over the channel and never closes it.
+   */
+  wrappedBy?: RegExp;
 }
 
 /** A trio or anyio stream, file or process: `x = await factory(...)`, closed by `aclose()` (`async with await factory(...)`). */
@@ -45,6 +50,9 @@ const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /** The writer of a stream connection: closing it closes the transport (the reader with it). */
 const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter)', close: ['close'], awaited: true, asyncWith: false, noWith: true, tupleIndex: 1 };
+
+/** A gRPC asyncio channel; the generated stubs made over it do not own it. */
+const GRPC_CHANNEL: ResourceKind = { what: 'grpc.aio channel', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Stub$/ };
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
@@ -71,6 +79,14 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'builtins.open': { what: 'file', close: ['close'], awaited: false, asyncWith: false },
+  // Message brokers and RPC: a connection (and its heartbeats, reconnects and channels) lives until closed.
+  // `connect()` is a coroutine function, so `async with` only applies to the connection it gives
+  // (`async with connection:`): no `async with connect(...)` form to suggest.
+  'aio_pika.connect': { what: 'aio-pika connection', close: ['close'], awaited: true, asyncWith: true, noWith: true },
+  'aio_pika.connect_robust': { what: 'aio-pika connection', close: ['close'], awaited: true, asyncWith: true, noWith: true },
+  'nats.connect': { what: 'NATS connection', close: ['close', 'drain'], awaited: true, asyncWith: true, noWith: true },
+  'grpc.aio.insecure_channel': GRPC_CHANNEL,
+  'grpc.aio.secure_channel': GRPC_CHANNEL,
   // Device links: a BLE connection (once connected) and a Modbus session stay open until closed.
   // Entering them connects: code that calls connect() itself can only close them in a finally.
   'asyncio.open_connection': STREAM_WRITER,
@@ -108,7 +124,13 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
 };
 
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
-const SESSION_CLASSES = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq']);
+const SESSION_CLASSES = new Set([
+  'aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq',
+  // A gRPC channel holds its HTTP/2 connection: one per server, shared by every call.
+  'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+]);
+/** gRPC channels: the server they connect to is given by position (`insecure_channel(target)`). */
+const GRPC_CHANNELS = /^grpc\.aio\.(insecure|secure)_channel$/;
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
 /** A module using Flask (whose async views each run on a fresh event loop), not Quart. */
 const FLASK_IMPORT = /^\s*(from\s+flask(\.\w+)*\s+import|import\s+flask)\b/m;
@@ -126,6 +148,8 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
   [/\bsocketio\b/, /\.(event|on)$/],
   // Slack Bolt's `@app.command(...)`, `@app.event(...)`, `@app.message(...)`, `@app.action(...)`.
   [/\bslack_bolt\b/, /\.(command|event|message|action|shortcut|view|options)$/],
+  // FastStream's `@broker.subscriber("orders")`: called for every message of the queue or topic.
+  [/\bfaststream\b/, /\.subscriber$/],
 ];
 /** Handlers of connection events, not of each message: `on_ready`, socketio's `connect`. */
 const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;
@@ -202,7 +226,10 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     // Passed to a call: handed on, unless the function closes it itself afterwards (a loan, see below).
     if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
       // `isinstance(f, ...)`, `print(f)`: looked at, not taken.
-      const callee = (parent.type === 'argument_list' ? parent : parent.parent)?.parent?.childForFieldName('function');
+      const call = callTaking(parent);
+      const callee = call?.childForFieldName('function');
+      // `stub = GreeterStub(channel)`, the stub only called: the channel stays this function's to close.
+      if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
@@ -226,6 +253,31 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/** The call an argument list (or a keyword argument in it) belongs to. */
+function callTaking(argument: Node): Node | null | undefined {
+  return (argument.type === 'argument_list' ? argument : argument.parent)?.parent;
+}
+
+/** Whether `call` only wraps a resource of `kind` it is given (`GreeterStub(channel)`), see ResourceKind.wrappedBy. */
+function wraps(kind: ResourceKind, call: Node): boolean {
+  const callee = call.childForFieldName('function');
+  return !!kind.wrappedBy && !!callee && kind.wrappedBy.test(callee.text);
+}
+
+/**
+ * `stub = GreeterStub(channel)` as a statement of `owner`, and `stub` used only to call its methods
+ * (`await stub.SayHello(...)`): the wrapper does not leave the function, nor does what it wraps.
+ */
+function onlyCalledThrough(call: Node, owner: Node): boolean {
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === call.id ? assignment.childForFieldName('left') : null;
+  if (name?.type !== 'identifier' || assignment!.parent?.type !== 'expression_statement') return false;
+  return usesOf(owner, name).every((use) => {
+    const parent = use.parent;
+    return parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id;
+  });
+}
 
 /** Whether `node` sits in a function or lambda nested in `owner`. */
 function inNestedFunction(node: Node, owner: Node): boolean {
@@ -471,7 +523,12 @@ function requestDependencies(ctx: PythonRuleContext): Set<number> {
 }
 
 /** Long-lived clients an object typically keeps for its lifetime (files are not kept so). */
-const SESSION_OR_POOL = new Set(['aiohttp.ClientSession', 'httpx.AsyncClient', 'httpx.Client', 'asyncpg.create_pool']);
+const SESSION_OR_POOL = new Set([
+  'aiohttp.ClientSession', 'httpx.AsyncClient', 'httpx.Client', 'asyncpg.create_pool',
+  // Broker and RPC clients: a producer's sender task, a connection's heartbeats, a channel's sockets.
+  'aiokafka.AIOKafkaProducer', 'aiokafka.AIOKafkaConsumer', 'aio_pika.connect', 'aio_pika.connect_robust', 'nats.connect',
+  'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+]);
 
 /**
  * `self.session = aiohttp.ClientSession()` in a method, and no method of the class (nor of its
@@ -543,6 +600,11 @@ function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: Resource
     return !kind.close.includes(attr) && !EXIT_METHODS.includes(attr);
   }
   if (['comparison_operator', 'not_operator', 'boolean_operator', 'assert_statement'].includes(parent.type)) return true;
+  // `self._stub = GreeterStub(self._channel)`: the stub sends calls over the channel, the class still owns it.
+  if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
+    const call = callTaking(parent);
+    if (call && wraps(kind, call)) return true;
+  }
   if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'elif_clause') && parent.childForFieldName('condition')?.id === use.id) return true;
   if (parent.type === 'return_statement') {
     const fn = ctx.scope.enclosingFunction(use);
@@ -602,7 +664,7 @@ function withBlockFix(ctx: PythonRuleContext, statement: Node, name: string, val
 interface Lent {
   /** The lender's class, and the text without which no receiver can be known to be one. */
   owner: string;
-  hint: string;
+  hint: RegExp;
   methods: ReadonlySet<string>;
   /** Methods of the lent object that give it back (read a response's body, release it). */
   consumers: ReadonlySet<string>;
@@ -623,8 +685,9 @@ const LENT: readonly Lent[] = [
     // `resp = await session.get(url)` whose body is never read nor the response released.
     owner: 'aiohttp.ClientSession',
     // A receiver is only known to be an aiohttp session through a name that spells the class (its
-    // constructor, an annotation, an import): without the word, there is nothing to find.
-    hint: 'ClientSession',
+    // constructor, an annotation, an import), or as an entry of aiohttp's application state under a
+    // typed key declared in another module (`request.app[http_key].get(url)`): otherwise there is nothing to find.
+    hint: /ClientSession|\]\s*\.\s*(get|post|put|patch|delete|head|options|request)\s*\(/,
     methods: RESPONSE_METHODS,
     consumers: RESPONSE_CONSUMERS,
     message: (callee, name) => `The response from ${callee}() is never read nor released: its connection stays checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
@@ -634,7 +697,7 @@ const LENT: readonly Lent[] = [
   {
     // `conn = await pool.acquire()` on an asyncpg pool, never given back with `pool.release(conn)`.
     owner: 'asyncpg.Pool',
-    hint: '.acquire(',
+    hint: /\.acquire\(/,
     methods: new Set(['acquire']),
     consumers: new Set(),
     message: (callee, name) =>
@@ -685,7 +748,7 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
  * methods, nor returned, passed on, entered with `async with` or stored.
  */
 function checkCheckedOut(ctx: PythonRuleContext): void {
-  const kinds = LENT.filter((k) => ctx.text.includes(k.hint));
+  const kinds = LENT.filter((k) => k.hint.test(ctx.text));
   if (kinds.length === 0) return;
   let resolver: AwaitableResolver | undefined;
   // Through the calls (whose parents the rules have read) rather than a search for `await`
@@ -756,10 +819,10 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
  * Settings a client fixes for its connections when it is made: a request cannot change them.
  * (`base_url`, `headers`, `auth`, `timeout`... can be given per request instead.)
  */
-const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr']);
+const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options']);
 
 /** Whether a constructor call sets a connection setting from the loop's own variables. */
-function configuredByLoop(call: Node, loop: Node): boolean {
+function configuredByLoop(call: Node, loop: Node, positional = false): boolean {
   const left = loop.childForFieldName('left');
   const targets = new Set((left?.descendantsOfType('identifier') ?? []).map((id) => id?.text));
   if (left?.type === 'identifier') targets.add(left.text);
@@ -773,6 +836,8 @@ function configuredByLoop(call: Node, loop: Node): boolean {
     }
   }
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((arg) => {
+    // `grpc.aio.insecure_channel(target)`: the server itself, by position.
+    if (positional && arg && arg.type !== 'keyword_argument' && arg.type !== 'comment') return mentionsTarget(arg);
     if (arg?.type !== 'keyword_argument' || !CONNECTION_SETTINGS.has(arg.childForFieldName('name')?.text ?? '')) return false;
     return mentionsTarget(arg.childForFieldName('value'));
   });
@@ -883,12 +948,47 @@ function classHandlerKind(cls: Node, name: string): 'request' | 'message' | unde
   return undefined;
 }
 
+/** Broker clients that call a callback for every message: the method that registers it, and where the callback goes. */
+const MESSAGE_CALLBACK_REGISTRARS: ReadonlyArray<{ owners: RegExp; method: string; keyword: string; position?: number }> = [
+  // aio-pika's `await queue.consume(on_message)`.
+  { owners: /^aio_pika\.abc\.AbstractQueue$/, method: 'consume', keyword: 'callback', position: 0 },
+  // nats-py's `await nc.subscribe("subject", cb=handle)` (also on JetStream).
+  { owners: /^nats\.(aio\.client\.Client|js\.JetStreamContext)$/, method: 'subscribe', keyword: 'cb' },
+];
+
+/**
+ * The callbacks this file registers with a broker client for every message (`queue.consume(on_message)`,
+ * `nc.subscribe("x", cb=handle)`): names of module-level functions, and `self.<name>` for methods.
+ */
+function messageCallbacks(ctx: PythonRuleContext): Set<string> {
+  const names = new Set<string>();
+  if (!/\.(consume|subscribe)\s*\(/.test(ctx.text)) return names;
+  let resolver: AwaitableResolver | undefined;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    const method = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : undefined;
+    const registrars = MESSAGE_CALLBACK_REGISTRARS.filter((r) => r.method === method);
+    if (registrars.length === 0) continue;
+    const owner = (resolver ??= new AwaitableResolver(ctx)).classOfReceiver(field(fn!, 'object')!);
+    const registrar = owner?.kind === 'library' ? registrars.find((r) => r.owners.test(owner.name)) : undefined;
+    if (!registrar) continue;
+    const args = callArguments(call);
+    const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === registrar.keyword)?.childForFieldName('value');
+    const positional = registrar.position === undefined ? undefined : args.filter((a) => a.type !== 'keyword_argument')[registrar.position];
+    const callback = keyword ?? positional;
+    if (callback?.type === 'identifier') names.add(callback.text);
+    else if (callback?.type === 'attribute' && callback.childForFieldName('object')?.text === 'self') names.add(`self.${callback.childForFieldName('attribute')?.text}`);
+  }
+  return names;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
+  let callbacks: Set<string> | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolvedCallee(ctx, call);
     if (!name || !SESSION_CLASSES.has(name)) continue;
@@ -907,7 +1007,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
-        if (n.type === 'for_statement' && configuredByLoop(call, n)) break;
+        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name))) break;
         // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
         // loop to be kept (one per upstream, at start-up), not one per request.
         if (keptBeyondLoop(ctx, call, n, fn.node)) break;
@@ -937,6 +1037,13 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
       else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
+      // A broker's per-message callback registered in this file (`queue.consume(on_message)`, `nc.subscribe(..., cb=handle)`).
+      else if (
+        (fn.parent?.kind === 'module' || fn.parent?.kind === 'class') &&
+        (callbacks ??= messageCallbacks(ctx)).has(fn.parent.kind === 'class' ? `self.${fn.name}` : fn.name)
+      ) {
+        where = `in message callback '${fn.name}': every message opens a new connection pool`;
+      }
       // Home Assistant polls an entity's `async_update` and a coordinator's `_async_update_data`
       // every scan interval for the life of the process (HA's shared `async_get_clientsession(hass)` is the session to use).
       else if (fn.kind === 'function' && fn.parent?.kind === 'class' && HA_POLL_METHODS.has(fn.name) && ctx.text.includes('homeassistant')) {
@@ -947,7 +1054,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     }
     if (!where) continue;
     ctx.report({
-      message: `A new ${name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
       range: ctx.rangeOf(call),
     });
   }

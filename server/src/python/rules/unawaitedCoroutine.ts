@@ -6,8 +6,8 @@ import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, awaitEdits, importsFrom, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { isNotCoroutine, METHOD_RESULTS } from '../knowledge/awaitables';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, importsFrom, importsModule, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -175,8 +175,22 @@ const BACKGROUND_TASKS = /^(fastapi\.BackgroundTasks|fastapi\.background\.Backgr
  * arguments; a coroutine object given instead is never awaited (and calling it fails after the response).
  */
 function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const quart = mentions(ctx.text, QUART_MENTION);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
+    // `BackgroundTask(send_receipt(email))` (Starlette, Litestar), `app.add_background_task(job(x))` (Quart).
+    const taker = fn ? backgroundTaker(ctx, fn, quart) : undefined;
+    if (taker) {
+      const first = callArguments(call)[0];
+      const awaitable = first?.type === 'call' ? resolver().awaitableCall(first) : undefined;
+      if (!awaitable || awaitable.generator || awaitable.library || isScheduled(awaitable)) continue;
+      ctx.report({
+        message: `${describe(awaitable)} is given to ${taker}() as a coroutine object: ${taker}() takes the function and its arguments (${taker}(${awaitable.display}, ...)); this coroutine never runs`,
+        range: ctx.rangeOf(first!),
+        anchors: [],
+      });
+      continue;
+    }
     if (!fn || typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'add_task') continue;
     const receiver = field(fn, 'object');
     if (!receiver || typeOf(receiver) !== 'identifier') continue;
@@ -259,6 +273,22 @@ function checkStructuredSpawns(ctx: PythonRuleContext, resolver: () => Awaitable
   }
 }
 
+/** Background task classes that take a function and its arguments, not a coroutine. */
+const BACKGROUND_TASK = /^(starlette\.background|fastapi\.background|litestar\.background_tasks|litestar)\.BackgroundTask$/;
+const QUART_MENTION = importsModule('quart');
+
+/**
+ * What a callee that takes a background function is called, when `fn` is one: Starlette's and
+ * Litestar's `BackgroundTask(...)`, and Quart's `add_background_task(...)` (on the app or
+ * `current_app`, in a file that imports Quart).
+ */
+function backgroundTaker(ctx: PythonRuleContext, fn: Node, quart: boolean): string | undefined {
+  if (quart && typeOf(fn) === 'attribute' && field(fn, 'attribute')?.text === 'add_background_task') return 'add_background_task';
+  if (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute') return undefined;
+  const r = textOf(fn).includes('Task') ? ctx.scope.resolve(fn) : undefined;
+  return r && r.via !== 'unbound' && BACKGROUND_TASK.test(r.name) ? 'BackgroundTask' : undefined;
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -277,7 +307,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (ctx.text.includes('add_task')) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/add_task|add_background_task|BackgroundTask/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
@@ -398,6 +428,19 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
 const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
+/**
+ * Methods of library classes that make an async-only context manager: aio-pika's `message.process()`
+ * (async since aio-pika 7), asyncpg's `conn.transaction()` and `pool.acquire()`, a `redis.asyncio`
+ * lock, an aiohttp session's requests.
+ */
+const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  'aio_pika.abc.AbstractIncomingMessage': new Set(['process']),
+  'asyncpg.Connection': new Set(['transaction']),
+  'asyncpg.Pool': new Set(['acquire']),
+  'redis.asyncio.Redis': new Set(['lock']),
+  // Its requests and `ws_connect()`: what they give once entered is what they give once awaited.
+  'aiohttp.ClientSession': new Set(Object.keys(METHOD_RESULTS['aiohttp.ClientSession'])),
+};
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */
 function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
@@ -413,6 +456,11 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         if (r && ASYNC_CM_FACTORIES.has(r.name) && (r.via !== 'unbound' || r.name.startsWith('asyncio.'))) what = `${r.name}()`;
         // The project's own: `@asynccontextmanager def advisory_lock(...)`, a class with only `__aenter__`.
         else if (fn && resolver().asyncOnly(value, 'with')) what = `${fn.text.replace(/\s+/g, '')}()`;
+        // `with message.process():` on an aio-pika message.
+        else if (fn?.type === 'attribute') {
+          const cls = resolver().classOfReceiver(fn.childForFieldName('object')!);
+          if (cls?.kind === 'library' && ASYNC_CM_METHODS[cls.name]?.has(fn.childForFieldName('attribute')?.text ?? '')) what = `${fn.text.replace(/\s+/g, '')}()`;
+        }
       } else if (value.type === 'identifier' || value.type === 'attribute') {
         const cls = resolver().classOfReceiver(value);
         if (cls?.kind === 'library' && ASYNC_CM_CLASSES.has(cls.name)) what = `'${value.text}' (${cls.name})`;
@@ -499,6 +547,8 @@ const FILTERS = new Set(['filter']);
  */
 function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySet<string> = COROUTINE_API): boolean {
   const t = typeOf(p);
+  // `web.json_response({"echo": data})`, `json.dumps(data)`: serialising a coroutine object fails.
+  if (SERIALISED_IN.has(t) && serialised(ctx, n)) return true;
   if (t === 'subscript') return field(p, 'value')?.id === n.id;
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !api.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
@@ -508,6 +558,38 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySe
   if (t === 'assignment' && field(p, 'right')?.id === n.id) {
     const left = field(p, 'left');
     return !!left && (typeOf(left) === 'pattern_list' || typeOf(left) === 'tuple_pattern' || typeOf(left) === 'list_pattern');
+  }
+  return false;
+}
+
+/** Where a value may sit on its way to a serialiser's argument list. */
+const SERIALISED_IN = new Set(['pair', 'list', 'tuple', 'dictionary', 'argument_list', 'keyword_argument']);
+/** Library calls that serialise their argument (as JSON): a coroutine object in it raises TypeError. */
+const SERIALISERS = new Set([
+  'json.dumps', 'json.dump', 'orjson.dumps', 'ujson.dumps', 'aiohttp.web.json_response', 'aiohttp.web_response.json_response',
+  'flask.jsonify', 'quart.jsonify', 'sanic.json', 'sanic.response.json', 'starlette.responses.JSONResponse', 'fastapi.responses.JSONResponse',
+]);
+
+/**
+ * Whether `n` is (an item of a literal that is) an argument of a JSON serialiser: `json.dumps(data)`,
+ * `web.json_response({"echo": data})`, `jsonify([a, b])`.
+ */
+function serialised(ctx: PythonRuleContext, n: Node): boolean {
+  let cur = n;
+  for (let hops = 0; hops < 6; hops++) {
+    const p = parentOf(cur);
+    if (!p) return false;
+    const t = typeOf(p);
+    if (t === 'pair' && field(p, 'value')?.id !== cur.id) return false;
+    if (t === 'keyword_argument' && field(p, 'value')?.id !== cur.id) return false;
+    if (t === 'argument_list') {
+      const call = parentOf(p);
+      const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+      const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+      return !!r && r.via !== 'unbound' && SERIALISERS.has(r.name);
+    }
+    if (!SERIALISED_IN.has(t)) return false;
+    cur = p;
   }
   return false;
 }
@@ -882,8 +964,10 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
   let entered = false;
   // An attribute (not a private one) or an item read: a use as the result that fails at once.
   let failed = false;
+  // The function's own name (`def profile(...)` holding `profile = load_profile(...)`) is no use of the local.
+  const ownName = scope.kind === 'function' ? field(scope.node, 'name') : null;
   for (const id of nodesOfType(scope.node, 'identifier')) {
-    if (id.text !== left.text || id.id === left.id || isKeywordName(id) || isAttributeName(id)) continue;
+    if (id.text !== left.text || id.id === left.id || id.id === ownName?.id || isKeywordName(id) || isAttributeName(id)) continue;
     if (from >= 0 && (id.startIndex < from || id.startIndex >= until || ctx.scope.scopeAt(id).kind !== 'module')) continue;
     const p = parentOf(id);
     // `conn.close()` on the coroutine itself neither runs nor uses it: with a use as the result

@@ -829,12 +829,45 @@ function returnsThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node):
   return unionParts(checker.getApparentType(type)).some((t) => t.getCallSignatures().some((sig) => someThenable(checker, sig.getReturnType(), node)));
 }
 
+/**
+ * socket.io (server and client) types a listener of an untyped event as
+ * `(...args: any[]) => void | Promise<void>`, and a typed one through that fallback; its emitter
+ * calls listeners and drops what they return, so the promise is ignored all the same.
+ */
+const SOCKET_IO_TYPINGS = /[\\/]node_modules[\\/](socket\.io|socket\.io-client|@socket\.io[\\/]component-emitter)[\\/]/;
+
+const SOCKET_IO_MODULES = /^(socket\.io|socket\.io-client|@socket\.io\/component-emitter)$/;
+
+function inSocketIoTypings(declaration: ts.Node | undefined): boolean {
+  if (!declaration) return false;
+  if (SOCKET_IO_TYPINGS.test(declaration.getSourceFile().fileName)) return true;
+  // `declare module 'socket.io' { ... }`: the same typings, declared ambiently.
+  for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return SOCKET_IO_MODULES.test(n.name.text);
+  }
+  return false;
+}
+
+/**
+ * A socket.io listener type: its fallback alias (`FallbackToUntypedListener<...>`, which a typed
+ * event's listener goes through before it is resolved), or a function type declared there.
+ */
+function droppedPromiseListener(type: ts.Type, sig?: ts.Signature): boolean {
+  if (type.aliasSymbol && (type.aliasSymbol.declarations ?? []).some(inSocketIoTypings)) return true;
+  return !!sig && inSocketIoTypings(sig.getDeclaration() as ts.Declaration | undefined);
+}
+
 /** A function type whose signatures return void, none of them a thenable. */
 function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
   let hadVoid = false;
+  if (droppedPromiseListener(type)) return true;
   for (const part of unionParts(type)) {
     for (const sig of part.getCallSignatures()) {
       const ret = sig.getReturnType();
+      if (droppedPromiseListener(part, sig)) {
+        hadVoid = true;
+        continue;
+      }
       if (someThenable(checker, ret, node)) return false;
       if (ret.flags & ts.TypeFlags.Void) hadVoid = true;
     }
@@ -843,7 +876,8 @@ function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, nod
 }
 
 function isThenableReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
-  return unionParts(type).some((t) => t.getCallSignatures().some((sig) => someThenable(checker, sig.getReturnType(), node)));
+  if (droppedPromiseListener(type)) return false;
+  return unionParts(type).some((t) => t.getCallSignatures().some((sig) => !droppedPromiseListener(t, sig) && someThenable(checker, sig.getReturnType(), node)));
 }
 
 /**

@@ -17,6 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { memberName } from '../imports';
+import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
@@ -734,7 +735,30 @@ function isAsyncContext(fn: FunctionNode): boolean {
  * once per stream made, an SSE heartbeat's once per client).
  */
 function perCallContext(fn: FunctionNode): boolean {
-  return isAsyncContext(fn) || webStreamSourceMethod(fn);
+  return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn);
+}
+
+/** `'startPolling'`, or `the 'connection' listener of 'wss'` for a connection handler. */
+function perCallLabel(ctx: TsRuleContext, fn: FunctionNode): string {
+  if (!connectionHandler(fn)) return `'${functionDisplayName(fn)}'`;
+  const call = outerParent(fn).parent as TSESTree.CallExpression;
+  const callee = unwrap(call.callee) as TSESTree.MemberExpression;
+  return `the '${stringValue(call.arguments[0])}' listener of '${shownText(ctx, callee.object, 30)}'`;
+}
+
+/** Server events that fire once per client connection or request. */
+const CONNECTION_EVENTS = new Set(['connection', 'secureConnection', 'request', 'upgrade', 'stream']);
+
+/**
+ * The listener given inline to a server's `on('connection', ...)` (ws, socket.io, `net`), or to
+ * `on('request' | 'upgrade' | 'stream', ...)`: it runs for every client, so what it starts
+ * without undoing (a heartbeat interval) piles up with the connections.
+ */
+function connectionHandler(fn: FunctionNode): boolean {
+  const { node, parent } = outerParent(fn);
+  if (parent?.type !== 'CallExpression' || parent.arguments[1] !== node) return false;
+  const method = methodName(parent);
+  return (method === 'on' || method === 'addListener' || method === 'prependListener') && CONNECTION_EVENTS.has(stringValue(parent.arguments[0]) ?? '');
 }
 
 /**
@@ -1158,6 +1182,10 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
   const clears: Clear[] = [];
   const calls: TSESTree.CallExpression[] = [];
   visit(ctx.ast, (n) => {
+    if (n.type === 'NewExpression') {
+      if (n.arguments.length) calls.push(n as unknown as TSESTree.CallExpression);
+      return;
+    }
     if (n.type !== 'CallExpression') return;
     calls.push(n);
     const callee = unwrap(n.callee);
@@ -1184,7 +1212,12 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
   let topLevel: Set<string> | undefined;
   let families: Map<Node, number> | undefined;
   const fnDeclared = new Map<FunctionNode, Set<string>>();
+  // Set-up code of a component or a subscription (a React effect, Vue's onMounted, Angular's
+  // ngOnInit, a Svelte store's start function, an Observable's subscribe function): judged by
+  // what undoes it, before the per-call checks (which then leave its calls alone).
+  const judged = checkSetupScopes(ctx, setupScopes(ctx, calls), () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears);
   for (const call of calls) {
+    if (judged.has(call) || (call as Node).type !== 'CallExpression') continue;
     const interval = isGlobalSetInterval(ctx, call);
     if (interval) {
       checkInterval(ctx, call, clears, () => (families ??= classFamilies(ctx.ast)));
@@ -1195,7 +1228,6 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     topLevel ??= topLevelNames(ctx.ast);
     checkListener(ctx, call, method, removals, types, topLevel, fnDeclared);
   }
-  if (ctx.text.includes('Effect')) checkEffectCleanups(ctx, calls, () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears);
 }
 
 /** React's effect hooks: what they run may return a clean-up, which React calls on unmount. */
@@ -1203,21 +1235,111 @@ const REACT_EFFECTS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffe
 /** Globals that outlive every component. */
 const PAGE_GLOBALS = new Set(['window', 'document', 'globalThis', 'self', 'navigator', 'screen', 'visualViewport']);
 
+/** Code that sets something up for the life of a component or a subscription, and how it is undone. */
+interface SetupScope {
+  fn: FunctionNode;
+  /** `in a React effect`, `in Vue's onMounted()`. */
+  where: string;
+  /** What ends the life: `the component unmounts`. */
+  end: string;
+  /** What runs it again: `mount`, `subscription`. */
+  again: string;
+  /** Whether a function it returns is called at that end (a React effect's clean-up). */
+  returnsCleanup: boolean;
+  /** How to undo it, for the message. */
+  advice: (undo: string) => string;
+}
+
+const VUE_SETUP_HOOKS = new Set(['onMounted', 'onBeforeMount', 'onActivated']);
+const ANGULAR_INIT_HOOKS = new Set(['ngOnInit', 'ngAfterViewInit', 'ngAfterContentInit']);
+const CUSTOM_ELEMENT_BASES = /^(HTMLElement|LitElement|[\w$]+\.HTMLElement)$/;
+
 /**
- * A React effect that sets up an interval or a listener on something that outlives the component
- * (the window, the document, a module-level emitter or store) and returns no clean-up: the
- * interval or listener stays after unmount, and every mount (twice under StrictMode) adds another.
+ * The set-up scopes of the file: React's effects, Svelte's `onMount` and a `readable`/`writable`
+ * store's start function, Vue's `onMounted`/`onBeforeMount`/`onActivated`, the subscribe
+ * function of an Observable (rxjs's `new Observable(fn)`, tRPC's `observable(fn)`), Angular's
+ * `ngOnInit`/`ngAfterViewInit` of a component or directive, and a custom element's
+ * `connectedCallback()`: each runs again for every mount, subscription or insertion.
  */
-function checkEffectCleanups(ctx: TsRuleContext, calls: TSESTree.CallExpression[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[]): void {
+function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): SetupScope[] {
+  const scopes: SetupScope[] = [];
+  const component = (hook: string, returns: boolean): Omit<SetupScope, 'fn'> => ({
+    where: `in ${hook}`,
+    end: 'the component unmounts',
+    again: 'mount',
+    returnsCleanup: returns,
+    advice: (undo) => (returns ? `Return a function that ${undo}` : `Undo it when the component unmounts (a function that ${undo})`),
+  });
   for (const call of calls) {
-    const effect = call.arguments[0];
-    if (!effect || (effect.type !== 'ArrowFunctionExpression' && effect.type !== 'FunctionExpression') || effect.async) continue;
-    const hook = ctx.imports.resolve(unwrap(call.callee));
-    if (hook?.module !== 'react' || !REACT_EFFECTS.has(hook.path[hook.path.length - 1] ?? '')) continue;
+    const callee = unwrap(call.callee);
+    const member = callee.type === 'Identifier' || callee.type === 'MemberExpression' ? ctx.imports.resolve(callee) : undefined;
+    if (!member) continue;
+    const name = member.path[member.path.length - 1] ?? '';
+    let arg: Node | undefined;
+    let kind: Omit<SetupScope, 'fn'> | undefined;
+    if ((call as Node).type === 'NewExpression') {
+      if (member.module === 'rxjs' && name === 'Observable') {
+        arg = call.arguments[0];
+        kind = { where: 'in an Observable\'s subscribe function', end: 'the subscriber unsubscribes', again: 'subscription', returnsCleanup: true, advice: (undo) => `Return a teardown that ${undo}` };
+      }
+    } else if (member.module === 'react' && REACT_EFFECTS.has(name)) {
+      arg = call.arguments[0];
+      kind = component('a React effect', true);
+      if (arg && isFunction(arg) && arg.async) continue; // misused-promise's case
+    } else if (member.module === 'svelte' && name === 'onMount') {
+      arg = call.arguments[0];
+      kind = component('Svelte\'s onMount()', !(arg && isFunction(arg) && arg.async));
+    } else if (member.module === 'svelte/store' && (name === 'readable' || name === 'writable')) {
+      arg = call.arguments[1];
+      kind = { where: 'in the start function of a Svelte store', end: 'its last subscriber leaves', again: 'first subscription', returnsCleanup: true, advice: (undo) => `Return a stop function that ${undo}` };
+    } else if (member.module === 'vue' && VUE_SETUP_HOOKS.has(name)) {
+      arg = call.arguments[0];
+      kind = { ...component(`Vue's ${name}()`, false), advice: (undo) => `Undo it in onBeforeUnmount()/onUnmounted() (a function that ${undo})` };
+    } else if (member.module === '@trpc/server/observable' && name === 'observable') {
+      arg = call.arguments[0];
+      kind = { where: 'in an observable\'s subscribe function', end: 'the subscriber unsubscribes', again: 'subscription', returnsCleanup: true, advice: (undo) => `Return a teardown that ${undo}` };
+    }
+    if (!kind || !arg || (arg.type !== 'ArrowFunctionExpression' && arg.type !== 'FunctionExpression')) continue;
+    scopes.push({ fn: arg, ...kind });
+  }
+  // Angular's init hooks of a component or directive, a custom element's connectedCallback().
+  if (!/@(Component|Directive)\b|connectedCallback/.test(ctx.text)) return scopes;
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'ClassDeclaration' && n.type !== 'ClassExpression') return;
+    const decorated = (n.decorators ?? []).some((d) => {
+      const e = unwrap(d.expression);
+      const c = e.type === 'CallExpression' ? unwrap(e.callee) : e;
+      return c.type === 'Identifier' && (c.name === 'Component' || c.name === 'Directive');
+    });
+    const element = !!n.superClass && CUSTOM_ELEMENT_BASES.test(normalized(ctx, n.superClass));
+    if (!decorated && !element) return;
+    for (const m of n.body.body) {
+      if (m.type !== 'MethodDefinition' || m.static || m.kind !== 'method' || m.value.type !== 'FunctionExpression') continue;
+      const name = keyName(m) ?? '';
+      if (decorated && ANGULAR_INIT_HOOKS.has(name)) {
+        scopes.push({ fn: m.value, where: `in Angular's ${name}()`, end: 'the component is destroyed', again: 'instance', returnsCleanup: false, advice: (undo) => `Undo it in ngOnDestroy() (a method that ${undo})` });
+      } else if (element && name === 'connectedCallback') {
+        scopes.push({ fn: m.value, where: 'in connectedCallback()', end: 'the element is removed', again: 'insertion', returnsCleanup: false, advice: (undo) => `Undo it in disconnectedCallback() (a method that ${undo})` });
+      }
+    }
+  });
+  return scopes;
+}
+
+/**
+ * A set-up scope that starts an interval or adds a listener to something that outlives it (the
+ * window, the document, a module-level emitter or store) and does not undo it: the interval or
+ * listener stays after the component unmounts (or the subscription ends), and every mount adds
+ * another. Returns the calls judged here.
+ */
+function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[]): Set<Node> {
+  const judged = new Set<Node>();
+  for (const scope of scopes) {
+    const effect = scope.fn;
     const body = effect.body;
-    // The clean-ups the effect returns: judged only when each is written in place.
+    // The clean-ups the scope returns: judged only when each is written in place.
     const cleanups: Node[] = [];
-    if (body.type === 'BlockStatement') {
+    if (scope.returnsCleanup && body.type === 'BlockStatement') {
       visit(body, (n) => {
         if (n.type === 'ReturnStatement' && n.argument) cleanups.push(unwrap(n.argument));
       }, isFunction);
@@ -1231,17 +1353,20 @@ function checkEffectCleanups(ctx: TsRuleContext, calls: TSESTree.CallExpression[
     } else if (unwrap(body).type === 'CallExpression') own.push(unwrap(body) as TSESTree.CallExpression);
     for (const reg of own) {
       const what = effectRegistration(ctx, reg, topLevel);
-      if (!what || undoneElsewhere(ctx, reg, removals, clears)) continue;
+      if (!what) continue;
+      judged.add(reg);
+      if (undoneElsewhere(ctx, reg, removals, clears)) continue;
       if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
-      const undo = what.startsWith('An interval') ? 'clears it' : 'removes it';
+      const interval = what.startsWith('An interval');
       ctx.report({
         message: cleanups.length
-          ? `${what} is set up in a React effect whose clean-up does not undo it: it stays after the component unmounts, and every mount adds another. Make the clean-up one that ${undo === 'clears it' ? 'clears it too' : 'removes it too'}`
-          : `${what} is set up in a React effect that returns no clean-up: it stays after the component unmounts, and every mount adds another. Return a function that ${undo}`,
+          ? `${what} is set up ${scope.where} whose clean-up does not undo it: it stays after ${scope.end}, and every ${scope.again} adds another. Make the clean-up one that ${interval ? 'clears it too' : 'removes it too'}`
+          : `${what} is set up ${scope.where} ${scope.returnsCleanup ? 'that returns no clean-up' : 'and never undone'}: it stays after ${scope.end}, and every ${scope.again} adds another. ${scope.advice(interval ? 'clears it' : 'removes it')}`,
         range: ctx.rangeOf(reg),
       });
     }
   }
+  return judged;
 }
 
 /**
@@ -1387,7 +1512,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   }
   if (!problem) return;
   ctx.report({
-    message: `setInterval() in '${functionDisplayName(fn)}' is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
+    message: `setInterval() in ${perCallLabel(ctx, fn)} is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
     range: ctx.rangeOf(call),
   });
 }
@@ -1518,7 +1643,7 @@ function checkListener(
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
     // A target the function itself creates (`this.socket = connect()`) lives and dies with it.
-    if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = `on every call of '${functionDisplayName(fn)}'`;
+    if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = connectionHandler(fn) ? `in ${perCallLabel(ctx, fn)}, once per client,` : `on every call of '${functionDisplayName(fn)}'`;
   }
   if (!where || guardedByFlag(ctx, call)) return;
   // Listeners on a signal live as long as the operation it cancels: one the function is given

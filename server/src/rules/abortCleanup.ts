@@ -81,7 +81,7 @@ export const timerOrListenerLeak: Rule = {
   anchors: [],
   fixable: 'none',
   docs: {
-    summary: 'An interval or event listener is set up on every call of an async function (or every loop turn, every client connection, or every mount of a component) and never cleared or removed.',
+    summary: 'An interval or event listener is set up on every call of an async function (or every loop turn, or every mount of a React effect) and never cleared or removed.',
     what: [
       '- `setInterval(...)` inside an async function (or a function that returns a promise, a',
       "  `new Promise` executor, or a method of the source given to `new ReadableStream(...)`, async",

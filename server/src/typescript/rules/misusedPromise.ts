@@ -555,6 +555,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
    * returns, so its rejection goes unhandled.
    */
   function checkEffect(call: TSESTree.CallExpression): void {
+    checkSvelteMount(call);
     if (!isEffectHook(unwrap(call.callee))) return;
     const effect = call.arguments[0];
     if (!effect || effect.type === 'SpreadElement') return;
@@ -577,6 +578,37 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         anchors: [MISUSED],
       });
     }
+  }
+
+  /**
+   * Svelte's `onMount(async () => { ...; return () => clearInterval(id); })`: an async function
+   * returns a promise, so Svelte never sees (nor calls) the clean-up it resolves to. Svelte accepts
+   * an async `onMount` that returns nothing.
+   */
+  function checkSvelteMount(call: TSESTree.CallExpression): void {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'Identifier') return;
+    const m = ctx.imports.resolve(callee);
+    const fn = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+    if (m?.module !== 'svelte' || m.path.join('.') !== 'onMount' || !fn || !isFunction(fn) || !fn.async || fn.generator || fn.body.type !== 'BlockStatement') return;
+    const local = new Map<string, boolean>();
+    visit(fn.body, (n) => {
+      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) local.set(n.id.name, isFunction(unwrap(n.init)));
+      else if (n.type === 'FunctionDeclaration' && n.id) local.set(n.id.name, true);
+    }, (n) => isFunction(n) && n !== fn);
+    let returned: Node | undefined;
+    visit(fn.body, (n) => {
+      if (returned || n.type !== 'ReturnStatement' || !n.argument) return;
+      const value = unwrap(n.argument);
+      if (isFunction(value) || (value.type === 'Identifier' && local.get(value.name))) returned = n;
+    }, isFunction);
+    if (!returned || checked.has(fn)) return;
+    checked.add(fn);
+    ctx.report({
+      message: `Async function passed to 'onMount' returns a clean-up: Svelte gets a promise, so the clean-up is never called (what it undoes stays after the component is destroyed). Make the function synchronous and start the async work inside it`,
+      range: headRange(fn),
+      anchors: [MISUSED],
+    });
   }
 
   /** React's useEffect/useLayoutEffect/useInsertionEffect, imported from `react`. */

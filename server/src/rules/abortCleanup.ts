@@ -344,7 +344,7 @@ export const fetchWithoutTimeout: Rule = {
       '`cross-fetch`) whose init object literal has no `signal` property, in server code: not in',
       '`.jsx`/`.tsx` files, nor in files with a `"use client"` directive, a UI framework import',
       '(React, Vue, Svelte, Angular, ...; `redirect`/`notFound` from `next/navigation` are server',
-      'APIs), browser globals (`window`, `document`, `caches`, ...) or a worker scope (a service',
+      'APIs), browser globals (`window`, `document`, `caches`, ..., and a browser extension\'s `chrome`) or a worker scope (a service',
       'or web worker: its types, or the globals only workers have — `self`, `importScripts`,',
       '`clients`, `skipWaiting`, a global `postMessage`/`onmessage`), or a Vue options-API component',
       '(`export default { data, methods, template }`). A `"use server"` file is server',

@@ -2876,10 +2876,14 @@ function catchHandlerFix(
 // fetch-without-timeout
 
 const BROWSER_MODULES = /^(react|react-dom|react-native|preact|vue|svelte|solid-js|@angular\/|lit|jquery|@remix-run\/react|next\/(link|router|navigation|image))/;
-/** Globals of browsers and their workers (`self`, `importScripts`, a global `postMessage`...), which Node lacks. */
+/**
+ * Globals of browsers and their workers (`self`, `importScripts`, a global `postMessage`...), and
+ * the `chrome` of a browser extension's pages and background worker, which Node lacks.
+ */
 const BROWSER_GLOBALS = new Set([
   'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'caches',
   'self', 'importScripts', 'clients', 'skipWaiting', 'postMessage', 'onmessage', 'registration',
+  'chrome',
 ]);
 
 /** Modules only server code may import: `import 'server-only'`, Next.js's request headers and cookies. */

@@ -779,6 +779,9 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // `startLagMonitor()`, `startMetricsServer(port)`: a qualified start-up name, taken as run once
   // unless a call in this file says otherwise (one from a request handler or a loop).
   if (QUALIFIED_ENTRY_POINTS.test(name)) return inFileCallsOnce(ctx, fn, depth);
+  // `startRealtime(port)`, `runGateway()`: another start-up name, when the function starts a
+  // server itself (`server.listen(port)`): a process listens once.
+  if (/^(start|run|launch|boot)[A-Z]/.test(name) && startsListening(fn)) return inFileCallsOnce(ctx, fn, depth);
   // A VS Code extension's `export async function activate(context)`: once per activation.
   if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
@@ -794,6 +797,15 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/** Whether the function (or a callback in it) calls `.listen(...)` with a port: it starts a server. */
+function startsListening(fn: FunctionNode): boolean {
+  let found = false;
+  visit(fn.body, (n) => {
+    if (!found && n.type === 'CallExpression' && methodName(n) === 'listen' && n.arguments.length > 0) found = true;
+  });
+  return found;
+}
 
 /**
  * A private method (`private async connect()`, `#connect()`) whose every use in its class is a
@@ -1075,6 +1087,10 @@ interface Removal {
   viaThis: boolean;
   /** The class the removal is written in, if any. */
   inClass: Node | undefined;
+  /** The handler removed, when named. */
+  handler?: string;
+  /** The removal call. */
+  at?: Node;
 }
 
 
@@ -1200,6 +1216,8 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
         clearsAll: method === 'removeAllListeners' || n.arguments.length < 2,
         viaThis: rootedAtThis(callee.object),
         inClass: enclosingClass(n),
+        handler: n.arguments[1] && unwrap(n.arguments[1] as Node).type === 'Identifier' ? (unwrap(n.arguments[1] as Node) as TSESTree.Identifier).name : undefined,
+        at: n,
       });
     }
     const fname = callee.type === 'Identifier' ? callee.name : method;
@@ -1251,6 +1269,8 @@ interface SetupScope {
 }
 
 const VUE_SETUP_HOOKS = new Set(['onMounted', 'onBeforeMount', 'onActivated']);
+/** A Vue composable's name: `useOnline`, `useWindowSize`. */
+const COMPOSABLE = /^use[A-Z0-9]/;
 const ANGULAR_INIT_HOOKS = new Set(['ngOnInit', 'ngAfterViewInit', 'ngAfterContentInit']);
 const CUSTOM_ELEMENT_BASES = /^(HTMLElement|LitElement|[\w$]+\.HTMLElement)$/;
 
@@ -1301,6 +1321,31 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     }
     if (!kind || !arg || (arg.type !== 'ArrowFunctionExpression' && arg.type !== 'FunctionExpression')) continue;
     scopes.push({ fn: arg, ...kind });
+  }
+  // A Vue composable (`export function useOnline()` in a file importing `vue`): its body runs in
+  // the set-up of every component that calls it.
+  if (ctx.imports.importsOf('vue').length > 0) {
+    for (let st of ctx.ast.body) {
+      if ((st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration') && st.declaration) st = st.declaration as TSESTree.ProgramStatement;
+      const fns: FunctionNode[] = [];
+      if (st.type === 'FunctionDeclaration' && st.id && COMPOSABLE.test(st.id.name)) fns.push(st);
+      else if (st.type === 'VariableDeclaration') {
+        for (const d of st.declarations) {
+          const init = d.init ? unwrap(d.init) : undefined;
+          if (d.id.type === 'Identifier' && COMPOSABLE.test(d.id.name) && init && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression')) fns.push(init);
+        }
+      }
+      for (const fn of fns) {
+        scopes.push({
+          fn,
+          where: `in the composable '${functionDisplayName(fn)}'`,
+          end: 'the component using it unmounts',
+          again: 'component using it',
+          returnsCleanup: false,
+          advice: (undo) => `Undo it in onScopeDispose() or onUnmounted() (a function that ${undo})`,
+        });
+      }
+    }
   }
   // Angular's init hooks of a component or directive, a custom element's connectedCallback().
   if (!/@(Component|Directive)\b|connectedCallback/.test(ctx.text)) return scopes;
@@ -1355,7 +1400,7 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       const what = effectRegistration(ctx, reg, topLevel);
       if (!what) continue;
       judged.add(reg);
-      if (undoneElsewhere(ctx, reg, removals, clears)) continue;
+      if (undoneElsewhere(ctx, reg, removals, clears) || guardedByFlag(ctx, reg)) continue;
       if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
       const interval = what.startsWith('An interval');
       ctx.report({
@@ -1444,7 +1489,10 @@ function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, remov
   const handler = unwrap(reg.arguments[1] as Node);
   const effect = ownerFunction(reg);
   const private_ = isFunction(handler) || (handler.type === 'Identifier' && !!effect && declaredNames(effect).has(handler.name));
-  return removals.some((r) => r.target === target && (r.clearsAll || (!private_ && (r.event === undefined || r.event === event))));
+  // A handler of the function's own, removed by name within it (a composable's `onScopeDispose`).
+  const removedWithin = (r: Removal): boolean =>
+    !!effect && !!r.at && handler.type === 'Identifier' && r.handler === handler.name && r.at.range[0] >= effect.range[0] && r.at.range[1] <= effect.range[1];
+  return removals.some((r) => r.target === target && (r.clearsAll || ((!private_ || removedWithin(r)) && (r.event === undefined || r.event === event))));
 }
 
 /** What an effect's call sets up that outlives the component: an interval, or a listener on a long-lived target. */
@@ -1463,7 +1511,7 @@ function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, t
   const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name);
   if (!longLived) return undefined;
   const event = stringValue(call.arguments[0]);
-  return `${event ? `A '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
+  return `${event ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
 }
 
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {

@@ -86,7 +86,7 @@ export const timerOrListenerLeak: Rule = {
       '- `setInterval(...)` inside an async function (or a function that returns a promise, a',
       "  `new Promise` executor, or a method of the source given to `new ReadableStream(...)`, async",
       "  or not: a plain `start(controller)` runs once per stream, or the listener given inline to a server's",
-      "  `on('connection' | 'request' | 'upgrade' | 'stream', ...)` — ws, socket.io, `net`, `http`: it runs once per client)",
+      "  `on('connection' | 'request' | 'upgrade' | 'stream', ...)` or to `createServer(...)` — ws, socket.io, `net`, `http`: it runs once per client)",
       "  whose handle is discarded, or kept in a variable or property that",
       '  is never passed to `clearInterval`/`clearTimeout` (nor handed on, nor declared with `using`, whose disposal clears it) anywhere in the file —',
       '  comparing or testing it (`timer !== undefined`, `if (timer)`, `typeof timer`) does neither; a',

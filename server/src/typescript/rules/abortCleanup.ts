@@ -742,8 +742,10 @@ function perCallContext(fn: FunctionNode): boolean {
 function perCallLabel(ctx: TsRuleContext, fn: FunctionNode): string {
   if (!connectionHandler(fn)) return `'${functionDisplayName(fn)}'`;
   const call = outerParent(fn).parent as TSESTree.CallExpression;
-  const callee = unwrap(call.callee) as TSESTree.MemberExpression;
-  return `the '${stringValue(call.arguments[0])}' listener of '${shownText(ctx, callee.object, 30)}'`;
+  const callee = unwrap(call.callee);
+  const event = stringValue(call.arguments[0]);
+  if (callee.type !== 'MemberExpression' || event === undefined) return `the listener given to '${shownText(ctx, callee, 30)}'`;
+  return `the '${event}' listener of '${shownText(ctx, callee.object, 30)}'`;
 }
 
 /** Server events that fire once per client connection or request. */
@@ -756,7 +758,12 @@ const CONNECTION_EVENTS = new Set(['connection', 'secureConnection', 'request', 
  */
 function connectionHandler(fn: FunctionNode): boolean {
   const { node, parent } = outerParent(fn);
-  if (parent?.type !== 'CallExpression' || parent.arguments[1] !== node) return false;
+  if (parent?.type !== 'CallExpression') return false;
+  // `net.createServer((socket) => ...)`, `http.createServer((req, res) => ...)`: the same listener.
+  const callee = unwrap(parent.callee);
+  const made = callee.type === 'Identifier' ? callee.name : methodName(parent);
+  if ((made === 'createServer' || made === 'createSecureServer') && parent.arguments[parent.arguments.length - 1] === node) return true;
+  if (parent.arguments[1] !== node) return false;
   const method = methodName(parent);
   return (method === 'on' || method === 'addListener' || method === 'prependListener') && CONNECTION_EVENTS.has(stringValue(parent.arguments[0]) ?? '');
 }

@@ -2972,6 +2972,29 @@ function looksLikeServerCode(ctx: TsRuleContext): boolean {
   return !browser;
 }
 
+/** Type packages of server runtimes: Node, Bun, Cloudflare Workers, Deno's Node shims. */
+const SERVER_RUNTIME_TYPES = /[\\/](@types[\\/](node|bun)|bun-types|@cloudflare[\\/]workers-types)[\\/]/;
+const browserPrograms = new WeakMap<ts.Program, boolean>();
+
+/**
+ * A project whose own tsconfig (not an inferred project) gives it the DOM library and whose
+ * program holds the types of no server runtime (`@types/node`, Bun's, Cloudflare Workers'): its
+ * code cannot call a server API without a type error, so it runs in a browser — a front-end's
+ * `api.ts` helpers, which need no `window` to be browser code.
+ */
+function browserOnlyProgram(types: LazyTypes): boolean {
+  const s = types.get();
+  if (!s) return false;
+  let known = browserPrograms.get(s.program);
+  if (known === undefined) {
+    const options = s.program.getCompilerOptions();
+    const dom = !!options.configFilePath && !!options.lib?.some((l) => /(^|[\\/])lib\.dom\.d\.ts$/i.test(l));
+    known = dom && !s.program.getSourceFiles().some((f) => SERVER_RUNTIME_TYPES.test(f.fileName));
+    browserPrograms.set(s.program, known);
+  }
+  return known;
+}
+
 /** Next.js functions that run on the server only, whatever the file holds besides. */
 const NEXT_SERVER_FUNCTIONS = /^(getServerSideProps|getStaticProps|getStaticPaths|generateMetadata|generateStaticParams)$/;
 
@@ -3029,8 +3052,8 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
     candidates.push(n);
   });
   if (candidates.length === 0 || isTestModule(ctx)) return;
-  const server = looksLikeServerCode(ctx);
   const types = new LazyTypes(ctx);
+  const server = looksLikeServerCode(ctx) && !browserOnlyProgram(types);
   let locals: LocalTypes | undefined;
   for (const call of candidates) {
     if (!server && !inServerFunction(ctx, call)) continue;

@@ -1260,6 +1260,18 @@ const REACT_EFFECTS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffe
 /** Globals that outlive every component. */
 const PAGE_GLOBALS = new Set(['window', 'document', 'globalThis', 'self', 'navigator', 'screen', 'visualViewport']);
 
+/** Calls that run a callback once, on the spot or shortly after. */
+const ONCE_CALLBACK_CALLEES = new Set(['runOutsideAngular', 'run', 'then', 'nextTick', 'setTimeout', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback']);
+
+/** A function given to one of those calls (not a listener or an interval's callback, which run again). */
+function runOnceCallback(fn: Node): boolean {
+  const { node, parent } = outerParent(fn);
+  if (parent?.type !== 'CallExpression' || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return false;
+  const callee = unwrap(parent.callee);
+  const name = callee.type === 'Identifier' ? callee.name : methodName(parent);
+  return !!name && ONCE_CALLBACK_CALLEES.has(name);
+}
+
 /** Code that sets something up for the life of a component or a subscription, and how it is undone. */
 interface SetupScope {
   fn: FunctionNode;
@@ -1398,11 +1410,11 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       if (cleanups.some((c) => !isFunction(c))) continue;
     }
     const own: TSESTree.CallExpression[] = [];
-    if (body.type === 'BlockStatement') {
-      visit(body, (n) => {
-        if (n.type === 'CallExpression') own.push(n);
-      }, isFunction);
-    } else if (unwrap(body).type === 'CallExpression') own.push(unwrap(body) as TSESTree.CallExpression);
+    // The scope's own calls, and those of a callback it runs once, now or a little later
+    // (`this.zone.runOutsideAngular(() => ...)`, `load().then(() => ...)`, `nextTick(() => ...)`).
+    visit(body, (n) => {
+      if (n.type === 'CallExpression') own.push(n);
+    }, (n) => isFunction(n) && !runOnceCallback(n));
     for (const reg of own) {
       const what = effectRegistration(ctx, reg, topLevel);
       if (!what) continue;

@@ -1420,6 +1420,10 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       if (!what) continue;
       judged.add(reg);
       if (undoneElsewhere(ctx, reg, removals, clears) || guardedByFlag(ctx, reg)) continue;
+      // `window.addEventListener('storage', syncFromStorage)` with a function of the module: an
+      // EventTarget keeps one registration per function, and that one captures no component.
+      const handler = reg.arguments[1] ? unwrap(reg.arguments[1] as Node) : undefined;
+      if (methodName(reg) === 'addEventListener' && handler?.type === 'Identifier' && topLevel().has(handler.name) && !declaredNames(effect).has(handler.name)) continue;
       if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
       const interval = what.startsWith('An interval');
       ctx.report({

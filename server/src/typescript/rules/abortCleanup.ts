@@ -1309,7 +1309,9 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     returnsCleanup: returns,
     advice: (undo) => (returns ? `Return a function that ${undo}` : `Undo it when the component unmounts (a function that ${undo})`),
   });
-  for (const call of calls) {
+  // Most files name none of these hooks: no import lookups for their calls.
+  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable/.test(ctx.text);
+  for (const call of hooks ? calls : []) {
     const callee = unwrap(call.callee);
     const member = callee.type === 'Identifier' || callee.type === 'MemberExpression' ? ctx.imports.resolve(callee) : undefined;
     if (!member) continue;

@@ -119,6 +119,8 @@ export const timerOrListenerLeak: Rule = {
       '  (its returned stop function counts), the subscribe function of an rxjs `new Observable(fn)` or a',
       '  tRPC `observable(fn)` (its returned teardown counts), Vue\'s `onMounted`/`onBeforeMount`/`onActivated`',
       '  (from `vue`, async or not: only an undo elsewhere in the file counts, such as an `onUnmounted`),',
+      '  the callback of a Vue watcher (`watch`, `watchEffect`, `watchPostEffect`, `watchSyncEffect`: it runs',
+      '  again on every change; undone by a clean-up given to its `onCleanup` parameter or to `onWatcherCleanup`),',
       '  the body of a Vue composable (a module-level `use…` function in a file importing `vue`: it runs in',
       '  the set-up of every component calling it; undone in its `onScopeDispose`/`onUnmounted`, even for a',
       '  handler of its own, or behind a flag its block sets for an app-wide registration),',

@@ -1283,11 +1283,14 @@ interface SetupScope {
   again: string;
   /** Whether a function it returns is called at that end (a React effect's clean-up). */
   returnsCleanup: boolean;
+  /** Functions that register a clean-up when called with one (a Vue watcher's `onCleanup`). */
+  cleanupRegistrars?: Set<string>;
   /** How to undo it, for the message. */
   advice: (undo: string) => string;
 }
 
 const VUE_SETUP_HOOKS = new Set(['onMounted', 'onBeforeMount', 'onActivated']);
+const VUE_WATCHERS = new Set(['watch', 'watchEffect', 'watchPostEffect', 'watchSyncEffect']);
 /** A Vue composable's name: `useOnline`, `useWindowSize`. */
 const COMPOSABLE = /^use[A-Z0-9]/;
 const ANGULAR_INIT_HOOKS = new Set(['ngOnInit', 'ngAfterViewInit', 'ngAfterContentInit']);
@@ -1310,7 +1313,7 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     advice: (undo) => (returns ? `Return a function that ${undo}` : `Undo it when the component unmounts (a function that ${undo})`),
   });
   // Most files name none of these hooks: no import lookups for their calls.
-  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable/.test(ctx.text);
+  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable|watch/.test(ctx.text);
   for (const call of hooks ? calls : []) {
     const callee = unwrap(call.callee);
     const member = callee.type === 'Identifier' || callee.type === 'MemberExpression' ? ctx.imports.resolve(callee) : undefined;
@@ -1336,6 +1339,15 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     } else if (member.module === 'vue' && VUE_SETUP_HOOKS.has(name)) {
       arg = call.arguments[0];
       kind = { ...component(`Vue's ${name}()`, false), advice: (undo) => `Undo it in onBeforeUnmount()/onUnmounted() (a function that ${undo})` };
+    } else if (member.module === 'vue' && VUE_WATCHERS.has(name)) {
+      // `watchEffect((onCleanup) => ...)`, `watch(src, (value, old, onCleanup) => ...)`: runs again
+      // on every change; what it sets up is undone through `onCleanup` (or `onWatcherCleanup`).
+      arg = name === 'watch' ? call.arguments[1] : call.arguments[0];
+      const index = name === 'watch' ? 2 : 0;
+      const param = arg && isFunction(arg) ? arg.params[index] : undefined;
+      const registrars = new Set(['onWatcherCleanup']);
+      if (param?.type === 'Identifier') registrars.add(param.name);
+      kind = { where: `in a Vue ${name}() callback`, end: 'the watcher runs again', again: 'run', returnsCleanup: false, cleanupRegistrars: registrars, advice: (undo) => `Register a clean-up that ${undo} with onCleanup()` };
     } else if (member.module === '@trpc/server/observable' && name === 'observable') {
       arg = call.arguments[0];
       kind = { where: 'in an observable\'s subscribe function', end: 'the subscriber unsubscribes', again: 'subscription', returnsCleanup: true, advice: (undo) => `Return a teardown that ${undo}` };
@@ -1409,6 +1421,14 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       visit(body, (n) => {
         if (n.type === 'ReturnStatement' && n.argument) cleanups.push(unwrap(n.argument));
       }, isFunction);
+      if (cleanups.some((c) => !isFunction(c))) continue;
+    }
+    if (scope.cleanupRegistrars) {
+      visit(body, (n) => {
+        if (n.type !== 'CallExpression' || !n.arguments[0]) return;
+        const c = unwrap(n.callee);
+        if (c.type === 'Identifier' && scope.cleanupRegistrars!.has(c.name)) cleanups.push(unwrap(n.arguments[0] as Node));
+      }, (n) => isFunction(n) && !runOnceCallback(n));
       if (cleanups.some((c) => !isFunction(c))) continue;
     }
     const own: TSESTree.CallExpression[] = [];

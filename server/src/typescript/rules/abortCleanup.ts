@@ -17,6 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { memberName } from '../imports';
+import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
@@ -734,7 +735,37 @@ function isAsyncContext(fn: FunctionNode): boolean {
  * once per stream made, an SSE heartbeat's once per client).
  */
 function perCallContext(fn: FunctionNode): boolean {
-  return isAsyncContext(fn) || webStreamSourceMethod(fn);
+  return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn);
+}
+
+/** `'startPolling'`, or `the 'connection' listener of 'wss'` for a connection handler. */
+function perCallLabel(ctx: TsRuleContext, fn: FunctionNode): string {
+  if (!connectionHandler(fn)) return `'${functionDisplayName(fn)}'`;
+  const call = outerParent(fn).parent as TSESTree.CallExpression;
+  const callee = unwrap(call.callee);
+  const event = stringValue(call.arguments[0]);
+  if (callee.type !== 'MemberExpression' || event === undefined) return `the listener given to '${shownText(ctx, callee, 30)}'`;
+  return `the '${event}' listener of '${shownText(ctx, callee.object, 30)}'`;
+}
+
+/** Server events that fire once per client connection or request. */
+const CONNECTION_EVENTS = new Set(['connection', 'secureConnection', 'request', 'upgrade', 'stream']);
+
+/**
+ * The listener given inline to a server's `on('connection', ...)` (ws, socket.io, `net`), or to
+ * `on('request' | 'upgrade' | 'stream', ...)`: it runs for every client, so what it starts
+ * without undoing (a heartbeat interval) piles up with the connections.
+ */
+function connectionHandler(fn: FunctionNode): boolean {
+  const { node, parent } = outerParent(fn);
+  if (parent?.type !== 'CallExpression') return false;
+  // `net.createServer((socket) => ...)`, `http.createServer((req, res) => ...)`: the same listener.
+  const callee = unwrap(parent.callee);
+  const made = callee.type === 'Identifier' ? callee.name : methodName(parent);
+  if ((made === 'createServer' || made === 'createSecureServer') && parent.arguments[parent.arguments.length - 1] === node) return true;
+  if (parent.arguments[1] !== node) return false;
+  const method = methodName(parent);
+  return (method === 'on' || method === 'addListener' || method === 'prependListener') && CONNECTION_EVENTS.has(stringValue(parent.arguments[0]) ?? '');
 }
 
 /**
@@ -755,6 +786,9 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // `startLagMonitor()`, `startMetricsServer(port)`: a qualified start-up name, taken as run once
   // unless a call in this file says otherwise (one from a request handler or a loop).
   if (QUALIFIED_ENTRY_POINTS.test(name)) return inFileCallsOnce(ctx, fn, depth);
+  // `startRealtime(port)`, `runGateway()`: another start-up name, when the function starts a
+  // server itself (`server.listen(port)`): a process listens once.
+  if (/^(start|run|launch|boot)[A-Z]/.test(name) && startsListening(fn)) return inFileCallsOnce(ctx, fn, depth);
   // A VS Code extension's `export async function activate(context)`: once per activation.
   if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
@@ -770,6 +804,15 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/** Whether the function (or a callback in it) calls `.listen(...)` with a port: it starts a server. */
+function startsListening(fn: FunctionNode): boolean {
+  let found = false;
+  visit(fn.body, (n) => {
+    if (!found && n.type === 'CallExpression' && methodName(n) === 'listen' && n.arguments.length > 0) found = true;
+  });
+  return found;
+}
 
 /**
  * A private method (`private async connect()`, `#connect()`) whose every use in its class is a
@@ -1051,6 +1094,10 @@ interface Removal {
   viaThis: boolean;
   /** The class the removal is written in, if any. */
   inClass: Node | undefined;
+  /** The handler removed, when named. */
+  handler?: string;
+  /** The removal call. */
+  at?: Node;
 }
 
 
@@ -1158,6 +1205,10 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
   const clears: Clear[] = [];
   const calls: TSESTree.CallExpression[] = [];
   visit(ctx.ast, (n) => {
+    if (n.type === 'NewExpression') {
+      if (n.arguments.length) calls.push(n as unknown as TSESTree.CallExpression);
+      return;
+    }
     if (n.type !== 'CallExpression') return;
     calls.push(n);
     const callee = unwrap(n.callee);
@@ -1172,6 +1223,8 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
         clearsAll: method === 'removeAllListeners' || n.arguments.length < 2,
         viaThis: rootedAtThis(callee.object),
         inClass: enclosingClass(n),
+        handler: n.arguments[1] && unwrap(n.arguments[1] as Node).type === 'Identifier' ? (unwrap(n.arguments[1] as Node) as TSESTree.Identifier).name : undefined,
+        at: n,
       });
     }
     const fname = callee.type === 'Identifier' ? callee.name : method;
@@ -1184,7 +1237,12 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
   let topLevel: Set<string> | undefined;
   let families: Map<Node, number> | undefined;
   const fnDeclared = new Map<FunctionNode, Set<string>>();
+  // Set-up code of a component or a subscription (a React effect, Vue's onMounted, Angular's
+  // ngOnInit, a Svelte store's start function, an Observable's subscribe function): judged by
+  // what undoes it, before the per-call checks (which then leave its calls alone).
+  const judged = checkSetupScopes(ctx, setupScopes(ctx, calls), () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears);
   for (const call of calls) {
+    if (judged.has(call) || (call as Node).type !== 'CallExpression') continue;
     const interval = isGlobalSetInterval(ctx, call);
     if (interval) {
       checkInterval(ctx, call, clears, () => (families ??= classFamilies(ctx.ast)));
@@ -1195,7 +1253,6 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     topLevel ??= topLevelNames(ctx.ast);
     checkListener(ctx, call, method, removals, types, topLevel, fnDeclared);
   }
-  if (ctx.text.includes('Effect')) checkEffectCleanups(ctx, calls, () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears);
 }
 
 /** React's effect hooks: what they run may return a clean-up, which React calls on unmount. */
@@ -1203,45 +1260,203 @@ const REACT_EFFECTS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffe
 /** Globals that outlive every component. */
 const PAGE_GLOBALS = new Set(['window', 'document', 'globalThis', 'self', 'navigator', 'screen', 'visualViewport']);
 
+/** Calls that run a callback once, on the spot or shortly after. */
+const ONCE_CALLBACK_CALLEES = new Set(['runOutsideAngular', 'run', 'then', 'nextTick', 'setTimeout', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback']);
+
+/** A function given to one of those calls (not a listener or an interval's callback, which run again). */
+function runOnceCallback(fn: Node): boolean {
+  const { node, parent } = outerParent(fn);
+  if (parent?.type !== 'CallExpression' || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return false;
+  const callee = unwrap(parent.callee);
+  const name = callee.type === 'Identifier' ? callee.name : methodName(parent);
+  return !!name && ONCE_CALLBACK_CALLEES.has(name);
+}
+
+/** Code that sets something up for the life of a component or a subscription, and how it is undone. */
+interface SetupScope {
+  fn: FunctionNode;
+  /** `in a React effect`, `in Vue's onMounted()`. */
+  where: string;
+  /** What ends the life: `the component unmounts`. */
+  end: string;
+  /** What runs it again: `mount`, `subscription`. */
+  again: string;
+  /** Whether a function it returns is called at that end (a React effect's clean-up). */
+  returnsCleanup: boolean;
+  /** Functions that register a clean-up when called with one (a Vue watcher's `onCleanup`). */
+  cleanupRegistrars?: Set<string>;
+  /** How to undo it, for the message. */
+  advice: (undo: string) => string;
+}
+
+const VUE_SETUP_HOOKS = new Set(['onMounted', 'onBeforeMount', 'onActivated']);
+const VUE_WATCHERS = new Set(['watch', 'watchEffect', 'watchPostEffect', 'watchSyncEffect']);
+/** A Vue composable's name: `useOnline`, `useWindowSize`. */
+const COMPOSABLE = /^use[A-Z0-9]/;
+const ANGULAR_INIT_HOOKS = new Set(['ngOnInit', 'ngAfterViewInit', 'ngAfterContentInit']);
+const CUSTOM_ELEMENT_BASES = /^(HTMLElement|LitElement|[\w$]+\.HTMLElement)$/;
+
 /**
- * A React effect that sets up an interval or a listener on something that outlives the component
- * (the window, the document, a module-level emitter or store) and returns no clean-up: the
- * interval or listener stays after unmount, and every mount (twice under StrictMode) adds another.
+ * The set-up scopes of the file: React's effects, Svelte's `onMount` and a `readable`/`writable`
+ * store's start function, Vue's `onMounted`/`onBeforeMount`/`onActivated`, the subscribe
+ * function of an Observable (rxjs's `new Observable(fn)`, tRPC's `observable(fn)`), Angular's
+ * `ngOnInit`/`ngAfterViewInit` of a component or directive, and a custom element's
+ * `connectedCallback()`: each runs again for every mount, subscription or insertion.
  */
-function checkEffectCleanups(ctx: TsRuleContext, calls: TSESTree.CallExpression[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[]): void {
-  for (const call of calls) {
-    const effect = call.arguments[0];
-    if (!effect || (effect.type !== 'ArrowFunctionExpression' && effect.type !== 'FunctionExpression') || effect.async) continue;
-    const hook = ctx.imports.resolve(unwrap(call.callee));
-    if (hook?.module !== 'react' || !REACT_EFFECTS.has(hook.path[hook.path.length - 1] ?? '')) continue;
+function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): SetupScope[] {
+  const scopes: SetupScope[] = [];
+  const component = (hook: string, returns: boolean): Omit<SetupScope, 'fn'> => ({
+    where: `in ${hook}`,
+    end: 'the component unmounts',
+    again: 'mount',
+    returnsCleanup: returns,
+    advice: (undo) => (returns ? `Return a function that ${undo}` : `Undo it when the component unmounts (a function that ${undo})`),
+  });
+  // Most files name none of these hooks: no import lookups for their calls.
+  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable|watch/.test(ctx.text);
+  for (const call of hooks ? calls : []) {
+    const callee = unwrap(call.callee);
+    const member = callee.type === 'Identifier' || callee.type === 'MemberExpression' ? ctx.imports.resolve(callee) : undefined;
+    if (!member) continue;
+    const name = member.path[member.path.length - 1] ?? '';
+    let arg: Node | undefined;
+    let kind: Omit<SetupScope, 'fn'> | undefined;
+    if ((call as Node).type === 'NewExpression') {
+      if (member.module === 'rxjs' && name === 'Observable') {
+        arg = call.arguments[0];
+        kind = { where: 'in an Observable\'s subscribe function', end: 'the subscriber unsubscribes', again: 'subscription', returnsCleanup: true, advice: (undo) => `Return a teardown that ${undo}` };
+      }
+    } else if (member.module === 'react' && REACT_EFFECTS.has(name)) {
+      arg = call.arguments[0];
+      kind = component('a React effect', true);
+      if (arg && isFunction(arg) && arg.async) continue; // misused-promise's case
+    } else if (member.module === 'svelte' && name === 'onMount') {
+      arg = call.arguments[0];
+      kind = component('Svelte\'s onMount()', !(arg && isFunction(arg) && arg.async));
+    } else if (member.module === 'svelte/store' && (name === 'readable' || name === 'writable')) {
+      arg = call.arguments[1];
+      kind = { where: 'in the start function of a Svelte store', end: 'its last subscriber leaves', again: 'first subscription', returnsCleanup: true, advice: (undo) => `Return a stop function that ${undo}` };
+    } else if (member.module === 'vue' && VUE_SETUP_HOOKS.has(name)) {
+      arg = call.arguments[0];
+      kind = { ...component(`Vue's ${name}()`, false), advice: (undo) => `Undo it in onBeforeUnmount()/onUnmounted() (a function that ${undo})` };
+    } else if (member.module === 'vue' && VUE_WATCHERS.has(name)) {
+      // `watchEffect((onCleanup) => ...)`, `watch(src, (value, old, onCleanup) => ...)`: runs again
+      // on every change; what it sets up is undone through `onCleanup` (or `onWatcherCleanup`).
+      arg = name === 'watch' ? call.arguments[1] : call.arguments[0];
+      const index = name === 'watch' ? 2 : 0;
+      const param = arg && isFunction(arg) ? arg.params[index] : undefined;
+      const registrars = new Set(['onWatcherCleanup']);
+      if (param?.type === 'Identifier') registrars.add(param.name);
+      kind = { where: `in a Vue ${name}() callback`, end: 'the watcher runs again', again: 'run', returnsCleanup: false, cleanupRegistrars: registrars, advice: (undo) => `Register a clean-up that ${undo} with onCleanup()` };
+    } else if (member.module === '@trpc/server/observable' && name === 'observable') {
+      arg = call.arguments[0];
+      kind = { where: 'in an observable\'s subscribe function', end: 'the subscriber unsubscribes', again: 'subscription', returnsCleanup: true, advice: (undo) => `Return a teardown that ${undo}` };
+    }
+    if (!kind || !arg || (arg.type !== 'ArrowFunctionExpression' && arg.type !== 'FunctionExpression')) continue;
+    scopes.push({ fn: arg, ...kind });
+  }
+  // A Vue composable (`export function useOnline()` in a file importing `vue`): its body runs in
+  // the set-up of every component that calls it.
+  if (ctx.imports.importsOf('vue').length > 0) {
+    for (let st of ctx.ast.body) {
+      if ((st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration') && st.declaration) st = st.declaration as TSESTree.ProgramStatement;
+      const fns: FunctionNode[] = [];
+      if (st.type === 'FunctionDeclaration' && st.id && COMPOSABLE.test(st.id.name)) fns.push(st);
+      else if (st.type === 'VariableDeclaration') {
+        for (const d of st.declarations) {
+          const init = d.init ? unwrap(d.init) : undefined;
+          if (d.id.type === 'Identifier' && COMPOSABLE.test(d.id.name) && init && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression')) fns.push(init);
+        }
+      }
+      for (const fn of fns) {
+        scopes.push({
+          fn,
+          where: `in the composable '${functionDisplayName(fn)}'`,
+          end: 'the component using it unmounts',
+          again: 'component using it',
+          returnsCleanup: false,
+          advice: (undo) => `Undo it in onScopeDispose() or onUnmounted() (a function that ${undo})`,
+        });
+      }
+    }
+  }
+  // Angular's init hooks of a component or directive, a custom element's connectedCallback().
+  if (!/@(Component|Directive)\b|connectedCallback/.test(ctx.text)) return scopes;
+  visit(ctx.ast, (n) => {
+    if (n.type !== 'ClassDeclaration' && n.type !== 'ClassExpression') return;
+    const decorated = (n.decorators ?? []).some((d) => {
+      const e = unwrap(d.expression);
+      const c = e.type === 'CallExpression' ? unwrap(e.callee) : e;
+      return c.type === 'Identifier' && (c.name === 'Component' || c.name === 'Directive');
+    });
+    const element = !!n.superClass && CUSTOM_ELEMENT_BASES.test(normalized(ctx, n.superClass));
+    if (!decorated && !element) return;
+    for (const m of n.body.body) {
+      if (m.type !== 'MethodDefinition' || m.static || m.kind !== 'method' || m.value.type !== 'FunctionExpression') continue;
+      const name = keyName(m) ?? '';
+      if (decorated && ANGULAR_INIT_HOOKS.has(name)) {
+        scopes.push({ fn: m.value, where: `in Angular's ${name}()`, end: 'the component is destroyed', again: 'instance', returnsCleanup: false, advice: (undo) => `Undo it in ngOnDestroy() (a method that ${undo})` });
+      } else if (element && name === 'connectedCallback') {
+        scopes.push({ fn: m.value, where: 'in connectedCallback()', end: 'the element is removed', again: 'insertion', returnsCleanup: false, advice: (undo) => `Undo it in disconnectedCallback() (a method that ${undo})` });
+      }
+    }
+  });
+  return scopes;
+}
+
+/**
+ * A set-up scope that starts an interval or adds a listener to something that outlives it (the
+ * window, the document, a module-level emitter or store) and does not undo it: the interval or
+ * listener stays after the component unmounts (or the subscription ends), and every mount adds
+ * another. Returns the calls judged here.
+ */
+function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[]): Set<Node> {
+  const judged = new Set<Node>();
+  for (const scope of scopes) {
+    const effect = scope.fn;
     const body = effect.body;
-    // The clean-ups the effect returns: judged only when each is written in place.
+    // The clean-ups the scope returns: judged only when each is written in place.
     const cleanups: Node[] = [];
-    if (body.type === 'BlockStatement') {
+    if (scope.returnsCleanup && body.type === 'BlockStatement') {
       visit(body, (n) => {
         if (n.type === 'ReturnStatement' && n.argument) cleanups.push(unwrap(n.argument));
       }, isFunction);
       if (cleanups.some((c) => !isFunction(c))) continue;
     }
-    const own: TSESTree.CallExpression[] = [];
-    if (body.type === 'BlockStatement') {
+    if (scope.cleanupRegistrars) {
       visit(body, (n) => {
-        if (n.type === 'CallExpression') own.push(n);
-      }, isFunction);
-    } else if (unwrap(body).type === 'CallExpression') own.push(unwrap(body) as TSESTree.CallExpression);
+        if (n.type !== 'CallExpression' || !n.arguments[0]) return;
+        const c = unwrap(n.callee);
+        if (c.type === 'Identifier' && scope.cleanupRegistrars!.has(c.name)) cleanups.push(unwrap(n.arguments[0] as Node));
+      }, (n) => isFunction(n) && !runOnceCallback(n));
+      if (cleanups.some((c) => !isFunction(c))) continue;
+    }
+    const own: TSESTree.CallExpression[] = [];
+    // The scope's own calls, and those of a callback it runs once, now or a little later
+    // (`this.zone.runOutsideAngular(() => ...)`, `load().then(() => ...)`, `nextTick(() => ...)`).
+    visit(body, (n) => {
+      if (n.type === 'CallExpression') own.push(n);
+    }, (n) => isFunction(n) && !runOnceCallback(n));
     for (const reg of own) {
       const what = effectRegistration(ctx, reg, topLevel);
-      if (!what || undoneElsewhere(ctx, reg, removals, clears)) continue;
+      if (!what) continue;
+      judged.add(reg);
+      if (undoneElsewhere(ctx, reg, removals, clears) || guardedByFlag(ctx, reg)) continue;
+      // `window.addEventListener('storage', syncFromStorage)` with a function of the module: an
+      // EventTarget keeps one registration per function, and that one captures no component.
+      const handler = reg.arguments[1] ? unwrap(reg.arguments[1] as Node) : undefined;
+      if (methodName(reg) === 'addEventListener' && handler?.type === 'Identifier' && topLevel().has(handler.name) && !declaredNames(effect).has(handler.name)) continue;
       if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
-      const undo = what.startsWith('An interval') ? 'clears it' : 'removes it';
+      const interval = what.startsWith('An interval');
       ctx.report({
         message: cleanups.length
-          ? `${what} is set up in a React effect whose clean-up does not undo it: it stays after the component unmounts, and every mount adds another. Make the clean-up one that ${undo === 'clears it' ? 'clears it too' : 'removes it too'}`
-          : `${what} is set up in a React effect that returns no clean-up: it stays after the component unmounts, and every mount adds another. Return a function that ${undo}`,
+          ? `${what} is set up ${scope.where} whose clean-up does not undo it: it stays after ${scope.end}, and every ${scope.again} adds another. Make the clean-up one that ${interval ? 'clears it too' : 'removes it too'}`
+          : `${what} is set up ${scope.where} ${scope.returnsCleanup ? 'that returns no clean-up' : 'and never undone'}: it stays after ${scope.end}, and every ${scope.again} adds another. ${scope.advice(interval ? 'clears it' : 'removes it')}`,
         range: ctx.rangeOf(reg),
       });
     }
   }
+  return judged;
 }
 
 /**
@@ -1319,7 +1534,10 @@ function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, remov
   const handler = unwrap(reg.arguments[1] as Node);
   const effect = ownerFunction(reg);
   const private_ = isFunction(handler) || (handler.type === 'Identifier' && !!effect && declaredNames(effect).has(handler.name));
-  return removals.some((r) => r.target === target && (r.clearsAll || (!private_ && (r.event === undefined || r.event === event))));
+  // A handler of the function's own, removed by name within it (a composable's `onScopeDispose`).
+  const removedWithin = (r: Removal): boolean =>
+    !!effect && !!r.at && handler.type === 'Identifier' && r.handler === handler.name && r.at.range[0] >= effect.range[0] && r.at.range[1] <= effect.range[1];
+  return removals.some((r) => r.target === target && (r.clearsAll || ((!private_ || removedWithin(r)) && (r.event === undefined || r.event === event))));
 }
 
 /** What an effect's call sets up that outlives the component: an interval, or a listener on a long-lived target. */
@@ -1338,7 +1556,7 @@ function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, t
   const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name);
   if (!longLived) return undefined;
   const event = stringValue(call.arguments[0]);
-  return `${event ? `A '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
+  return `${event ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
 }
 
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
@@ -1387,7 +1605,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   }
   if (!problem) return;
   ctx.report({
-    message: `setInterval() in '${functionDisplayName(fn)}' is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
+    message: `setInterval() in ${perCallLabel(ctx, fn)} is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
     range: ctx.rangeOf(call),
   });
 }
@@ -1518,7 +1736,7 @@ function checkListener(
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
     // A target the function itself creates (`this.socket = connect()`) lives and dies with it.
-    if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = `on every call of '${functionDisplayName(fn)}'`;
+    if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = connectionHandler(fn) ? `in ${perCallLabel(ctx, fn)}, once per client,` : `on every call of '${functionDisplayName(fn)}'`;
   }
   if (!where || guardedByFlag(ctx, call)) return;
   // Listeners on a signal live as long as the operation it cancels: one the function is given
@@ -2751,10 +2969,14 @@ function catchHandlerFix(
 // fetch-without-timeout
 
 const BROWSER_MODULES = /^(react|react-dom|react-native|preact|vue|svelte|solid-js|@angular\/|lit|jquery|@remix-run\/react|next\/(link|router|navigation|image))/;
-/** Globals of browsers and their workers (`self`, `importScripts`, a global `postMessage`...), which Node lacks. */
+/**
+ * Globals of browsers and their workers (`self`, `importScripts`, a global `postMessage`...), and
+ * the `chrome` of a browser extension's pages and background worker, which Node lacks.
+ */
 const BROWSER_GLOBALS = new Set([
   'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'caches',
   'self', 'importScripts', 'clients', 'skipWaiting', 'postMessage', 'onmessage', 'registration',
+  'chrome',
 ]);
 
 /** Modules only server code may import: `import 'server-only'`, Next.js's request headers and cookies. */
@@ -2786,6 +3008,29 @@ function looksLikeServerCode(ctx: TsRuleContext): boolean {
     if (isGlobal(ctx, n)) browser = true;
   });
   return !browser;
+}
+
+/** Type packages of server runtimes: Node, Bun, Cloudflare Workers, Deno's Node shims. */
+const SERVER_RUNTIME_TYPES = /[\\/](@types[\\/](node|bun)|bun-types|@cloudflare[\\/]workers-types)[\\/]/;
+const browserPrograms = new WeakMap<ts.Program, boolean>();
+
+/**
+ * A project whose own tsconfig (not an inferred project) gives it the DOM library and whose
+ * program holds the types of no server runtime (`@types/node`, Bun's, Cloudflare Workers'): its
+ * code cannot call a server API without a type error, so it runs in a browser — a front-end's
+ * `api.ts` helpers, which need no `window` to be browser code.
+ */
+function browserOnlyProgram(types: LazyTypes): boolean {
+  const s = types.get();
+  if (!s) return false;
+  let known = browserPrograms.get(s.program);
+  if (known === undefined) {
+    const options = s.program.getCompilerOptions();
+    const dom = !!options.configFilePath && !!options.lib?.some((l) => /(^|[\\/])lib\.dom\.d\.ts$/i.test(l));
+    known = dom && !s.program.getSourceFiles().some((f) => SERVER_RUNTIME_TYPES.test(f.fileName));
+    browserPrograms.set(s.program, known);
+  }
+  return known;
 }
 
 /** Next.js functions that run on the server only, whatever the file holds besides. */
@@ -2845,8 +3090,8 @@ export function checkFetchWithoutTimeout(ctx: TsRuleContext): void {
     candidates.push(n);
   });
   if (candidates.length === 0 || isTestModule(ctx)) return;
-  const server = looksLikeServerCode(ctx);
   const types = new LazyTypes(ctx);
+  const server = looksLikeServerCode(ctx) && !browserOnlyProgram(types);
   let locals: LocalTypes | undefined;
   for (const call of candidates) {
     if (!server && !inServerFunction(ctx, call)) continue;

@@ -312,6 +312,10 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
       if (!declaration || !hasAsyncModifier(declaration)) return true;
     }
   }
+  // An inline callback that ignores the error (`io.close(() => process.exit(0))`) where the API
+  // declares a Node-style one (socket.io's `close(fn?: (err?: Error) => void): Promise<void>`):
+  // the callback is how the call answers.
+  if (inline && inline.parameters.length === 0 && nodeStyleParameter(checker, call, call.arguments.length - 1)) return true;
   // A completion callback handed on by name (`request(app).get('/').expect(200, done)` in a test
   // that takes `done`): the call reports through it. Not Express's `next`: an async handler
   // called as `fn(req, res, next)` does not pass its rejection to `next`.
@@ -330,6 +334,19 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
   if (!type.types.every((t) => t.flags & noResult || !!t.getProperty('then'))) return false;
   if (inline) return true;
   return checker.getTypeAtLocation(arg).getCallSignatures().length > 0;
+}
+
+/**
+ * Whether the parameter at `index` of the resolved (non-async) signature is typed as a Node-style
+ * callback: a function whose first parameter is named `err` or `error`.
+ */
+function nodeStyleParameter(checker: ts.TypeChecker, call: ts.CallExpression, index: number): boolean {
+  const signature = checker.getResolvedSignature(call);
+  const declaration = signature?.declaration;
+  const param = signature?.parameters[index];
+  if (!signature || !param || (declaration && hasAsyncModifier(declaration))) return false;
+  const type = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(param, call));
+  return type.getCallSignatures().some((s) => s.parameters.length > 0 && /^(err|error)$/.test(s.parameters[0].name));
 }
 
 /**

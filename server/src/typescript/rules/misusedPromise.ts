@@ -555,6 +555,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
    * returns, so its rejection goes unhandled.
    */
   function checkEffect(call: TSESTree.CallExpression): void {
+    checkSvelteMount(call);
     if (!isEffectHook(unwrap(call.callee))) return;
     const effect = call.arguments[0];
     if (!effect || effect.type === 'SpreadElement') return;
@@ -577,6 +578,37 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         anchors: [MISUSED],
       });
     }
+  }
+
+  /**
+   * Svelte's `onMount(async () => { ...; return () => clearInterval(id); })`: an async function
+   * returns a promise, so Svelte never sees (nor calls) the clean-up it resolves to. Svelte accepts
+   * an async `onMount` that returns nothing.
+   */
+  function checkSvelteMount(call: TSESTree.CallExpression): void {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'Identifier') return;
+    const m = ctx.imports.resolve(callee);
+    const fn = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+    if (m?.module !== 'svelte' || m.path.join('.') !== 'onMount' || !fn || !isFunction(fn) || !fn.async || fn.generator || fn.body.type !== 'BlockStatement') return;
+    const local = new Map<string, boolean>();
+    visit(fn.body, (n) => {
+      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) local.set(n.id.name, isFunction(unwrap(n.init)));
+      else if (n.type === 'FunctionDeclaration' && n.id) local.set(n.id.name, true);
+    }, (n) => isFunction(n) && n !== fn);
+    let returned: Node | undefined;
+    visit(fn.body, (n) => {
+      if (returned || n.type !== 'ReturnStatement' || !n.argument) return;
+      const value = unwrap(n.argument);
+      if (isFunction(value) || (value.type === 'Identifier' && local.get(value.name))) returned = n;
+    }, isFunction);
+    if (!returned || checked.has(fn)) return;
+    checked.add(fn);
+    ctx.report({
+      message: `Async function passed to 'onMount' returns a clean-up: Svelte gets a promise, so the clean-up is never called (what it undoes stays after the component is destroyed). Make the function synchronous and start the async work inside it`,
+      range: headRange(fn),
+      anchors: [MISUSED],
+    });
   }
 
   /** React's useEffect/useLayoutEffect/useInsertionEffect, imported from `react`. */
@@ -829,12 +861,45 @@ function returnsThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node):
   return unionParts(checker.getApparentType(type)).some((t) => t.getCallSignatures().some((sig) => someThenable(checker, sig.getReturnType(), node)));
 }
 
+/**
+ * socket.io (server and client) types a listener of an untyped event as
+ * `(...args: any[]) => void | Promise<void>`, and a typed one through that fallback; its emitter
+ * calls listeners and drops what they return, so the promise is ignored all the same.
+ */
+const SOCKET_IO_TYPINGS = /[\\/]node_modules[\\/](socket\.io|socket\.io-client|@socket\.io[\\/]component-emitter)[\\/]/;
+
+const SOCKET_IO_MODULES = /^(socket\.io|socket\.io-client|@socket\.io\/component-emitter)$/;
+
+function inSocketIoTypings(declaration: ts.Node | undefined): boolean {
+  if (!declaration) return false;
+  if (SOCKET_IO_TYPINGS.test(declaration.getSourceFile().fileName)) return true;
+  // `declare module 'socket.io' { ... }`: the same typings, declared ambiently.
+  for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return SOCKET_IO_MODULES.test(n.name.text);
+  }
+  return false;
+}
+
+/**
+ * A socket.io listener type: its fallback alias (`FallbackToUntypedListener<...>`, which a typed
+ * event's listener goes through before it is resolved), or a function type declared there.
+ */
+function droppedPromiseListener(type: ts.Type, sig?: ts.Signature): boolean {
+  if (type.aliasSymbol && (type.aliasSymbol.declarations ?? []).some(inSocketIoTypings)) return true;
+  return !!sig && inSocketIoTypings(sig.getDeclaration() as ts.Declaration | undefined);
+}
+
 /** A function type whose signatures return void, none of them a thenable. */
 function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
   let hadVoid = false;
+  if (droppedPromiseListener(type)) return true;
   for (const part of unionParts(type)) {
     for (const sig of part.getCallSignatures()) {
       const ret = sig.getReturnType();
+      if (droppedPromiseListener(part, sig)) {
+        hadVoid = true;
+        continue;
+      }
       if (someThenable(checker, ret, node)) return false;
       if (ret.flags & ts.TypeFlags.Void) hadVoid = true;
     }
@@ -843,7 +908,8 @@ function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, nod
 }
 
 function isThenableReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
-  return unionParts(type).some((t) => t.getCallSignatures().some((sig) => someThenable(checker, sig.getReturnType(), node)));
+  if (droppedPromiseListener(type)) return false;
+  return unionParts(type).some((t) => t.getCallSignatures().some((sig) => !droppedPromiseListener(t, sig) && someThenable(checker, sig.getReturnType(), node)));
 }
 
 /**

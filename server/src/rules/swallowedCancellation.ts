@@ -131,6 +131,7 @@ export const unshieldedCleanupAwait: Rule = {
       '',
       '- `await x.aclose()` and `await trio.aclose_forcefully(x)` / `anyio.aclose_forcefully(x)`: trio and',
       '  anyio streams close (forcefully) even when cancelled, by contract;',
+      '- `await self._inner.__aexit__(...)` in a wrapper: the wrapped manager\'s own clean-up is its business;',
       '- a `try` whose body has no checkpoint: cancellation is delivered at a checkpoint, so it cannot',
       '  be what left that body;',
       '- asyncio-only code: asyncio delivers a cancellation once (edge-triggered), and awaits in a',

@@ -852,8 +852,9 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     if (method === 'send' && !streamedSend(call)) continue;
     resolver ??= new AwaitableResolver(ctx);
     const receiver = fn.childForFieldName('object');
-    const cls = receiver ? resolver.classOfReceiver(receiver) : undefined;
-    const client = cls?.kind === 'library' ? HTTPX_STREAMING[cls.name] : undefined;
+    // Also a project subclass of the client (`class Api(httpx.AsyncClient)`); httpx's own classes are none.
+    const cls = receiver ? resolver.libraryClassOfReceiver(receiver, (lib) => lib in HTTPX_STREAMING) : undefined;
+    const client = cls ? HTTPX_STREAMING[cls] : undefined;
     if (!client) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner || owner.kind !== 'function') continue;
@@ -903,7 +904,7 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
       message:
         fate === 'never-closed'
           ? `This response is sent with stream=True and never closed nor read to its end: its connection stays checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`
-          : `This response is sent with stream=True and closed only when no exception is raised before ${client.close}(): an error or a cancellation leaves its connection checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`,
+          : `This response is sent with stream=True and closed (or read) only when no exception is raised before that: an error or a cancellation leaves its connection checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`,
       range: ctx.rangeOf(assignment),
     });
   }

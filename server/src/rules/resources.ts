@@ -51,7 +51,7 @@ export const unclosedResource: Rule = {
       'is not reported. `client.stream(...)` is a context manager: kept in a name never entered, handed on',
       'nor returned (`cm = client.stream("GET", url)`), it sends nothing; entered with a plain `with` on',
       'an `httpx.AsyncClient`, it fails (only `async with` enters it). Both are reported. Clients are',
-      'known as the rest of the rule knows them (their constructor, an annotation, `self.x` set in the class).',
+      'known as the rest of the rule knows them (their constructor, an annotation, `self.x` set in the class), or as a project subclass of one (`class Api(httpx.AsyncClient)`: `self.send(...)`).',
       '',
       'A resource closed in a `finally` block is still reported when a `return`, `raise`, `break`',
       'or `continue` between its creation and that `try` leaves without closing it',

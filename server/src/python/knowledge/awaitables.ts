@@ -818,6 +818,8 @@ export const STREAMED_RESULTS: Readonly<Record<string, string>> = {
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
+  // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
+  'httpx.Client': {},
   'groq.AsyncGroq': { with_options: 'groq.AsyncGroq', copy: 'groq.AsyncGroq' },
   'anthropic.AsyncAnthropic': { with_options: 'anthropic.AsyncAnthropic', copy: 'anthropic.AsyncAnthropic' },
   'redis.asyncio.Redis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },

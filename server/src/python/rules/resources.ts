@@ -499,6 +499,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     });
   }
   checkCheckedOut(ctx);
+  checkStreamedResponses(ctx);
 }
 
 /**
@@ -796,6 +797,148 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     const exit = exitBetween(owner.node, assignment, consumed, kind.consumers);
     if (exit && kind.partial) ctx.report({ message: kind.partial(fn.text, target.text, exit), range: ctx.rangeOf(assignment) });
   }
+}
+
+/** httpx's clients and what closes a response of theirs opened in streaming mode (reading it to the end closes it too). */
+const HTTPX_STREAMING: Readonly<Record<string, { close: string; read: string; iterators: RegExp; asyncWith: boolean }>> = {
+  'httpx.AsyncClient': { close: 'aclose', read: 'aread', iterators: /^aiter_(bytes|text|lines|raw)$/, asyncWith: true },
+  'httpx.Client': { close: 'close', read: 'read', iterators: /^iter_(bytes|text|lines|raw)$/, asyncWith: false },
+};
+
+/** `stream=True` among the arguments of a call. */
+function streamedSend(call: Node): boolean {
+  return callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'stream' && a.childForFieldName('value')?.text === 'True');
+}
+
+/**
+ * The `for` statement (or `async for`) that iterates `use.aiter_bytes()` (or another of `iterators`)
+ * to its end: no `break` or `return` leaves its body early (a partly read stream stays open).
+ */
+function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
+  const method = use.parent;
+  if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
+  if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
+  const call = method.parent;
+  const loop = call?.parent;
+  if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
+  const body = loop.childForFieldName('body');
+  if (!body) return undefined;
+  const leaves = body.descendantsOfType(['break_statement', 'return_statement']).some((exit) => {
+    for (let n = exit?.parent ?? null; n && n.id !== body.id; n = n.parent) {
+      if (NESTED_SCOPES.has(n.type)) return false;
+      // A `break` of an inner loop stays in this one.
+      if (exit?.type === 'break_statement' && LOOPS.has(n.type)) return false;
+    }
+    return true;
+  });
+  return leaves ? undefined : loop;
+}
+
+/**
+ * httpx responses opened in streaming mode: `resp = await client.send(request, stream=True)`
+ * (`client.send(request, stream=True)` on a sync `Client`) holds its pooled connection until it is
+ * closed (`aclose()`), read (`aread()`) or iterated to its end; and `client.stream(...)`, a context
+ * manager, must be entered to send anything and to close the response.
+ */
+function checkStreamedResponses(ctx: PythonRuleContext): void {
+  if (!/\bstream\b/.test(ctx.text) || !ctx.text.includes('httpx')) return;
+  let resolver: AwaitableResolver | undefined;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    if (!fn || typeOf(fn) !== 'attribute') continue;
+    const attribute = field(fn, 'attribute');
+    const method = attribute ? textOf(attribute) : '';
+    if (method !== 'send' && method !== 'stream') continue;
+    if (method === 'send' && !streamedSend(call)) continue;
+    resolver ??= new AwaitableResolver(ctx);
+    const receiver = fn.childForFieldName('object');
+    // Also a project subclass of the client (`class Api(httpx.AsyncClient)`); httpx's own classes are none.
+    const cls = receiver ? resolver.libraryClassOfReceiver(receiver, (lib) => lib in HTTPX_STREAMING) : undefined;
+    const client = cls ? HTTPX_STREAMING[cls] : undefined;
+    if (!client) continue;
+    const owner = ctx.scope.enclosingFunction(call);
+    if (!owner || owner.kind !== 'function') continue;
+    const withKeyword = client.asyncWith ? 'async with' : 'with';
+    if (method === 'stream') {
+      checkStreamContext(ctx, call, fn.text, client.asyncWith, owner.node);
+      continue;
+    }
+    // resp = await client.send(request, stream=True) / resp = client.send(request, stream=True)
+    const made = call.parent?.type === 'await' ? call.parent : call;
+    if (client.asyncWith !== (made.type === 'await')) continue;
+    const assignment = made.parent;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== made.id || assignment.parent?.type !== 'expression_statement') continue;
+    const target = assignment.childForFieldName('left');
+    if (target?.type !== 'identifier') continue;
+    const scope = ctx.scope.scopeAt(target);
+    if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
+    const uses = usesOf(owner.node, target);
+    const kind: ResourceKind = { what: 'streamed httpx response', close: [client.close, client.read], awaited: client.asyncWith, asyncWith: client.asyncWith, noWith: true };
+    const { fate, closingTry } = fateOf(ctx, uses, kind, owner.node);
+    if (fate === 'owned-elsewhere') continue;
+    const remedy = `close it with '${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()' in a finally block, or use '${withKeyword} ${fn.text.replace(/\.send$/, '.stream')}(...) as ${target.text}:'`;
+    if (fate === 'closed-in-finally') {
+      const exit = closingTry && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, owner.node);
+      if (exit)
+        ctx.report({
+          message: `This streamed httpx response is not closed when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block closes it: its connection stays checked out of the pool. Send it just before that 'try'`,
+          range: ctx.rangeOf(assignment),
+        });
+      continue;
+    }
+    // `resp = await client.send(req, stream=True)`, then `await resp.aread()`: read and closed at once.
+    if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
+    // Iterated to its end (`async for chunk in resp.aiter_bytes():`), which closes it, as an aiohttp
+    // response whose body is read: reported only when a `return`/`raise` before leaves it open.
+    const iterated = uses.map((u) => iteratedToTheEnd(u, client.iterators)).find((loop) => loop !== undefined);
+    if (iterated) {
+      const exit = exitBetween(owner.node, assignment, iterated, new Set([client.close, client.read]));
+      if (exit)
+        ctx.report({
+          message: `This streamed httpx response is read on one path only: the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves with its connection checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`,
+          range: ctx.rangeOf(assignment),
+        });
+      continue;
+    }
+    ctx.report({
+      message:
+        fate === 'never-closed'
+          ? `This response is sent with stream=True and never closed nor read to its end: its connection stays checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`
+          : `This response is sent with stream=True and closed (or read) only when no exception is raised before that: an error or a cancellation leaves its connection checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`,
+      range: ctx.rangeOf(assignment),
+    });
+  }
+}
+
+/**
+ * `client.stream(...)` is a context manager: nothing is sent until it is entered, and only leaving
+ * it closes the response. Reported: kept in a name that is never entered, handed on nor returned
+ * (`cm = client.stream("GET", url)`), or entered with a plain `with` on an AsyncClient, whose stream
+ * is an async context manager only.
+ */
+function checkStreamContext(ctx: PythonRuleContext, call: Node, callee: string, isAsync: boolean, fnNode: Node): void {
+  const parent = call.parent;
+  if (isAsync && (parent?.type === 'with_item' || (parent?.type === 'as_pattern' && parent.parent?.type === 'with_item'))) {
+    const withStatement = parent.type === 'with_item' ? parent.parent?.parent : parent.parent?.parent?.parent;
+    if (withStatement?.type === 'with_statement' && !withStatement.text.startsWith('async')) {
+      ctx.report({
+        message: `${callee}() on an httpx AsyncClient is an async context manager: a plain 'with' fails, enter it with 'async with ${callee}(...)'`,
+        range: ctx.rangeOf(call),
+      });
+    }
+    return;
+  }
+  if (parent?.type !== 'assignment' || parent.childForFieldName('right')?.id !== call.id || parent.parent?.type !== 'expression_statement') return;
+  const target = parent.childForFieldName('left');
+  if (target?.type !== 'identifier') return;
+  const scope = ctx.scope.scopeAt(target);
+  if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return;
+  // Used in any way (entered, `__aenter__()`, handed to an exit stack, returned): someone enters it.
+  if (usesOf(fnNode, target).length > 0) return;
+  ctx.report({
+    message: `${callee}() is a context manager that is never entered: no request is sent. Use '${isAsync ? 'async with' : 'with'} ${callee}(...) as response:'`,
+    range: ctx.rangeOf(parent),
+  });
 }
 
 /** A lent object given back by its lender (`pool.release(conn)`), judged like a resource. */

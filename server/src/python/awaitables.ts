@@ -11,7 +11,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from './util';
+import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -330,8 +330,7 @@ export class AwaitableResolver {
     const attribute = typeOf(fn) === 'attribute' ? field(fn, 'attribute') : null;
     const holder = attribute ? field(fn, 'object') : fn;
     if (!holder || typeOf(holder) !== 'identifier' || !mentions(this.ctx.text, MOCK_MENTION)) return false;
-    const found = this.ctx.scope.lookup(textOf(holder), holder);
-    const made = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+    const made = valueBoundOnce(this.ctx, holder);
     const ctor = made?.type === 'call' ? field(made, 'function') : null;
     if (!ctor || (typeOf(ctor) !== 'identifier' && typeOf(ctor) !== 'attribute')) return false;
     const r = this.ctx.scope.resolve(ctor);

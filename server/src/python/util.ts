@@ -3,7 +3,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
 import type { PythonRuleContext } from './context';
 
-const NESTED_SCOPE_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
+export const NESTED_SCOPE_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
 
 const textTests = new WeakMap<RegExp, { text: string; hit: boolean }>();
 
@@ -12,6 +12,14 @@ const textTests = new WeakMap<RegExp, { text: string; hit: boolean }>();
  * last text each pattern was tried on: rules that ask whether the file mentions a library do it
  * for each call, and each test reads the whole text.
  */
+export function mentions(text: string, pattern: RegExp): boolean {
+  const last = textTests.get(pattern);
+  if (last !== undefined && last.text === text) return last.hit;
+  const hit = pattern.test(text);
+  textTests.set(pattern, { text, hit });
+  return hit;
+}
+
 /**
  * A pattern for a file that imports `module` (`import quart`, `from quart import request`), to give
  * mentions(); made once per module at load time, so that mentions() can remember its last answer.
@@ -19,14 +27,6 @@ const textTests = new WeakMap<RegExp, { text: string; hit: boolean }>();
 export function importsModule(module: string): RegExp {
   const m = module.replace(/\./g, '\\.');
   return new RegExp(`^\\s*(from\\s+${m}\\b|import\\s+${m}\\b)`, 'm');
-}
-
-export function mentions(text: string, pattern: RegExp): boolean {
-  const last = textTests.get(pattern);
-  if (last !== undefined && last.text === text) return last.hit;
-  const hit = pattern.test(text);
-  textTests.set(pattern, { text, hit });
-  return hit;
 }
 
 /** The named nodes of a subtree that run as part of it: nested functions, lambdas and classes left out (no recursion). */
@@ -122,6 +122,12 @@ export function callbackArgument(call: Node, name: string): Node | undefined {
 export function assignedValue(target: Node): Node | null {
   const a = target.parent;
   return a?.type === 'assignment' && a.childForFieldName('left')?.id === target.id ? a.childForFieldName('right') : null;
+}
+
+/** The value of a name bound once, by a plain assignment (`cancelled = anyio.get_cancelled_exc_class()`), where `name` is read. */
+export function valueBoundOnce(ctx: PythonRuleContext, name: Node): Node | null {
+  const found = ctx.scope.lookup(name.text, name);
+  return found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
-import { firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
+import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
@@ -706,15 +706,7 @@ function quotedAnnotation(annotation: Node): Node | undefined {
  * is written; a name bound in the file by anything but an import (a class of the file) is not read.
  */
 function quotedAnnotationClass(ctx: PythonRuleContext, str: Node): string | undefined {
-  const m = /^[rRuU]?(["'])(.*)\1$/s.exec(str.text);
-  if (!m) return undefined;
-  let text = m[2].trim();
-  for (let i = 0; i < 3; i++) {
-    const unwrapped = /^(?:typing\.)?Optional\[(.*)\]$/s.exec(text)?.[1] ?? /^(.*?)\s*\|\s*None$/s.exec(text)?.[1] ?? /^None\s*\|\s*(.*)$/s.exec(text)?.[1];
-    if (unwrapped === undefined) break;
-    text = unwrapped.trim();
-  }
-  const head = /^([A-Za-z_][\w.]*)\s*(\[.*\])?$/s.exec(text)?.[1];
+  const head = classNameOfAnnotation(str);
   if (!head) return undefined;
   const r = ctx.scope.resolveText(head, str);
   if (!r || r.via === 'star' || (r.via === 'unbound' && !WELL_KNOWN_MODULES.has(r.name.split('.')[0]))) return undefined;

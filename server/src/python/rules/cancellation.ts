@@ -6,8 +6,8 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
-import { holdsTask } from '../tasks';
-import { assignedValue, asyncioModule, callArguments, decoratedWith, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, withItemValues } from '../util';
+import { holdsTask, resolvedCallee } from '../tasks';
+import { NESTED_SCOPE_TYPES, asyncioModule, callArguments, decoratedWith, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, valueBoundOnce, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -124,8 +124,7 @@ function catchesExpr(ctx: PythonRuleContext, t: Node): { kind: 'cancelled' | 'ba
   if (t.type !== 'identifier' && t.type !== 'attribute') return undefined;
   // `cancelled = anyio.get_cancelled_exc_class()` (bound once), then `except cancelled:`.
   if (t.type === 'identifier') {
-    const found = ctx.scope.lookup(t.text, t);
-    const value = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
+    const value = valueBoundOnce(ctx, t);
     if (value?.type === 'call') return catchesExpr(ctx, value);
   }
   const r = ctx.scope.resolve(t);
@@ -700,7 +699,7 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
       ? `'with anyio.move_on_after(<seconds>, shield=True):'`
       : `'with trio.move_on_after(<seconds>) as scope:' then 'scope.shield = True'`;
     ctx.report({
-      message: `This ${checkpoint.type === 'await' ? 'await' : `'async ${checkpoint.type === 'for_statement' ? 'for' : 'with'}'`} in ${where} also runs when the task is cancelled: ${library === 'anyio' ? 'anyio' : 'trio'} cancellation is level-triggered, so it raises again at once and the clean-up stops here. Shield the clean-up, with a time limit: ${remedy}`,
+      message: `This ${checkpoint.type === 'await' ? 'await' : `'async ${checkpoint.type === 'for_statement' ? 'for' : 'with'}'`} in ${where} also runs when the task is cancelled: ${library} cancellation is level-triggered, so it raises again at once and the clean-up stops here. Shield the clean-up, with a time limit: ${remedy}`,
       range: ctx.rangeOf(checkpoint.type === 'await' ? checkpoint : (checkpoint.children.find((c) => c.type === 'async') ?? checkpoint)),
       anchors: ['ASYNC102'],
     });
@@ -746,12 +745,10 @@ function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): Node | 
       continue;
     }
     if (n.type === 'with_statement' && shields(ctx, n)) continue;
-    for (const c of n.namedChildren) if (c && !NESTED.has(c.type)) stack.push(c);
+    for (const c of n.namedChildren) if (c && !NESTED_SCOPE_TYPES.has(c.type)) stack.push(c);
   }
   return first;
 }
-
-const NESTED = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
 
 /** `await stream.aclose()`, `await trio.aclose_forcefully(stream)`: made to finish (forcefully) under cancellation. */
 function cancelSafe(ctx: PythonRuleContext, awaitNode: Node): boolean {
@@ -786,15 +783,10 @@ function shields(ctx: PythonRuleContext, withNode: Node): boolean {
     }
     // `scope = trio.CancelScope(shield=True)` bound once, then `with scope:`.
     if (value?.type === 'identifier') {
-      const found = ctx.scope.lookup(value.text, value);
-      const assigned = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
       alias ??= value.text;
-      value = assigned;
+      value = valueBoundOnce(ctx, value);
     }
-    if (value?.type !== 'call') continue;
-    const fn = value.childForFieldName('function');
-    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
-    if (!r || !SHIELDING_SCOPES.has(r.name)) continue;
+    if (value?.type !== 'call' || !SHIELDING_SCOPES.has(resolvedCallee(ctx, value) ?? '')) continue;
     const shieldArg = callArguments(value).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'shield');
     if (shieldArg && shieldArg.childForFieldName('value')?.text !== 'False') return true;
     if (alias && body && new RegExp(`^\\s*${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.shield\\s*=\\s*True\\b`, 'm').test(body.text)) return true;

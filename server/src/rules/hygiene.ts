@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types';
-import { checkAsyncWithoutAwait, checkBusyWait, checkLongSleep, checkTimeoutParameter } from '../python/rules/hygiene';
+import { checkAsyncWithoutAwait, checkBusyWait, checkLongSleep, checkTimeoutParameter, checkZeroSleep } from '../python/rules/hygiene';
 
 export const asyncWithoutAwait: Rule = {
   id: 'async-without-await',
@@ -133,8 +133,8 @@ export const sleepForever: Rule = {
       'A huge sleep hides the intent ("park this task until it is cancelled") behind a magic',
       'number, and some values overflow the loop\'s timer (`float("inf")` raises on some',
       'platforms and versions). Waiting on an `asyncio.Event` that is never set says what it does.',
-      '`asyncio.sleep(0)` is the asyncio idiom for yielding to the loop and is not reported',
-      '(ruff\'s ASYNC115 targets trio/anyio, which have `checkpoint()`).',
+      '`asyncio.sleep(0)` is the asyncio idiom for yielding to the loop and is not reported;',
+      'trio\'s and anyio\'s `sleep(0)` are [zero-sleep-checkpoint](zero-sleep-checkpoint.md)\'s.',
     ].join('\n'),
     examples: [
       {
@@ -145,4 +145,42 @@ export const sleepForever: Rule = {
     ],
   },
   check: { python: checkLongSleep },
+};
+
+export const zeroSleepCheckpoint: Rule = {
+  id: 'zero-sleep-checkpoint',
+  family: 'hygiene',
+  languages: ['python'],
+  defaultSeverity: 'info',
+  anchors: ['ASYNC115'],
+  fixable: 'safe',
+  docs: {
+    summary: 'trio or anyio code sleeps for zero seconds to mean "let other tasks run".',
+    what: [
+      '`trio.sleep(0)` and `anyio.sleep(0)` (also imported as `sleep`, with `0`, `0.0` or the duration by',
+      'keyword: `trio.sleep(seconds=0)`, `anyio.sleep(delay=0)`). A name or expression that only holds zero',
+      'is not reported (its value may change), nor is `asyncio.sleep(0)`: asyncio has no `checkpoint()`,',
+      'and a zero sleep is how asyncio code yields to the loop.',
+    ].join('\n'),
+    why: [
+      'A zero sleep is a checkpoint in disguise: it yields to the scheduler and lets a pending',
+      'cancellation through, and that is all. `trio.lowlevel.checkpoint()` (`anyio.lowlevel.checkpoint()`)',
+      'says so, where a sleep reads like a tuning knob someone may "fix" to `sleep(0.1)`, slowing',
+      'the loop for nothing; a loop of zero sleeps is easy to mistake for a timed poll.',
+    ].join('\n'),
+    fix: [
+      'Writes the checkpoint call in place of the sleep: through a `checkpoint` or `lowlevel` the file',
+      'already imports from the library, else as `trio.lowlevel.checkpoint()` (under the name the file',
+      'imports trio by) or `anyio.lowlevel.checkpoint()` with `import anyio.lowlevel` added to the imports.',
+      'The behaviour is the same: both yield once and raise if the task is cancelled.',
+    ].join('\n'),
+    examples: [
+      {
+        language: 'python',
+        bad: ['async def drain(queue):', '    while queue:', '        handle(queue.popleft())', '        await trio.sleep(0)'].join('\n'),
+        good: ['async def drain(queue):', '    while queue:', '        handle(queue.popleft())', '        await trio.lowlevel.checkpoint()'].join('\n'),
+      },
+    ],
+  },
+  check: { python: checkZeroSleep },
 };

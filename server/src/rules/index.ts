@@ -4,7 +4,7 @@ import { blockingCallInAsync } from './blockingCallInAsync';
 import { cancelledTaskNotAwaited, timeoutWithoutAwait, yieldInContextManager } from './cancelScopes';
 import { danglingTask } from './danglingTask';
 import { floatingPromise } from './floatingPromise';
-import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever } from './hygiene';
+import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever, zeroSleepCheckpoint } from './hygiene';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
 import { misusedPromise } from './misusedPromise';
 import { sessionPerRequest, unclosedResource } from './resources';
@@ -33,6 +33,7 @@ export const allRules: readonly Rule[] = [
   legacyEventLoopApi,
   busyWaitLoop,
   sleepForever,
+  zeroSleepCheckpoint,
   asyncWithoutAwait,
   asyncTimeoutParameter,
   unusedSuppression,

@@ -6,7 +6,8 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
-import { assignedValue, callArguments, field, importsFrom, importsModule, mentions, nodesOfType, ownNodes, typeOf } from '../util';
+import type { TextEdit } from '../../engine/types';
+import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAt, nodesOfType, ownNodes, typeOf } from '../util';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -278,6 +279,65 @@ export function checkTimeoutParameter(ctx: PythonRuleContext): void {
       });
     }
   }
+}
+
+/**
+ * `await trio.sleep(0)` / `await anyio.sleep(0)`: a checkpoint written as a sleep (ASYNC115).
+ * asyncio has no `checkpoint()`: its `sleep(0)` is the idiom and is left alone.
+ */
+export function checkZeroSleep(ctx: PythonRuleContext): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const fn = field(call, 'function');
+    const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (r?.name !== 'trio.sleep' && r?.name !== 'anyio.sleep') continue;
+    const args = callArguments(call);
+    if (args.length !== 1) continue;
+    const arg = sleepDuration(call, r.name);
+    if (!arg) continue;
+    const value = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+    if (!value || !isZeroLiteral(value)) continue;
+    const library = r.name === 'trio.sleep' ? 'trio' : 'anyio';
+    const checkpoint = checkpointCall(ctx, library, call);
+    ctx.report({
+      message: `${fn!.text}(${arg.text}) only yields to the scheduler: say so with ${library}.lowlevel.checkpoint()`,
+      range: ctx.rangeOf(call),
+      anchors: ['ASYNC115'],
+      fix: checkpoint && {
+        title: `Use ${library}.lowlevel.checkpoint()`,
+        safe: true,
+        edits: [{ range: ctx.rangeOf(call), newText: checkpoint.text }, ...checkpoint.importEdits],
+      },
+    });
+  }
+}
+
+/** `0`, `0.0`, `0_0` and the like (not a name that happens to hold zero: its value may change). */
+function isZeroLiteral(node: Node): boolean {
+  if (node.type === 'parenthesized_expression') {
+    const inner = node.namedChildren[0];
+    return inner ? isZeroLiteral(inner) : false;
+  }
+  return (node.type === 'integer' || node.type === 'float') && Number(node.text.replace(/_/g, '')) === 0;
+}
+
+/**
+ * How code at `at` calls `<library>.lowlevel.checkpoint()`: through a `checkpoint` or `lowlevel`
+ * the file already imports, else through the library's module (trio imports `trio.lowlevel`
+ * itself; for anyio, `import anyio.lowlevel` is added so that type checkers see the submodule).
+ */
+function checkpointCall(ctx: PythonRuleContext, library: 'trio' | 'anyio', at: Node): { text: string; importEdits: TextEdit[] } | null {
+  for (const [local, bindings] of ctx.scope.module.bindings) {
+    if (!bindings.length || ctx.scope.lookup(local, at)?.scope !== ctx.scope.module) continue;
+    if (bindings.every((b) => b.kind === 'import' && b.target === `${library}.lowlevel.checkpoint`)) return { text: `${local}()`, importEdits: [] };
+    if (bindings.every((b) => b.kind === 'import' && b.target === `${library}.lowlevel`)) return { text: `${local}.checkpoint()`, importEdits: [] };
+  }
+  const module = moduleAt(ctx, library, at);
+  if (!module) return null;
+  if (library === 'trio') return { text: `${module.name}.lowlevel.checkpoint()`, importEdits: module.importEdits };
+  const submoduleImported = ctx.tree.rootNode.namedChildren.some((s) => s?.type === 'import_statement' && /^import\s+anyio\.lowlevel\s*$/.test(s.text));
+  if (submoduleImported) return { text: `${module.name}.lowlevel.checkpoint()`, importEdits: [] };
+  // `import anyio.lowlevel` binds `anyio` too: it stands in for an `import anyio` the file lacks.
+  return { text: `${module.name}.lowlevel.checkpoint()`, importEdits: [addImportEdit(ctx, 'import anyio.lowlevel')] };
 }
 
 const DAY_SECONDS = 24 * 60 * 60;

@@ -7,6 +7,7 @@
  * object or in a container, handed to another call, or entered as a context manager belongs to
  * someone else, and nothing is reported.
  */
+import { checkUnclosedMemoryChannels } from './channels';
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
@@ -500,6 +501,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   }
   checkCheckedOut(ctx);
   checkStreamedResponses(ctx);
+  checkUnclosedMemoryChannels(ctx);
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
+import { checkCallbackKeywords } from './callbackKeywords';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
 import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
@@ -472,6 +473,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       }
     }
   }
+  checkCallbackKeywords(ctx, (receiver) => loopOrigin(ctx, receiver) !== undefined);
 }
 
 function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {

@@ -67,7 +67,10 @@ export const misusedPromise: Rule = {
       'done — as floating-promise reports a call that cannot reject inside an async function. A',
       'listener, a timer or a stored handler runs after the function has returned, when nothing',
       'could wait for it, and stays exempt. Nor is an override of a base member whose body only',
-      'throws (an abstract placeholder such as `close() { throw new Error(\'not implemented\') }`).',
+      'throws (an abstract placeholder such as `close() { throw new Error(\'not implemented\') }`), nor, in',
+      'JavaScript, of an empty base method without a JSDoc return type (`setNSFW() {}`, a stub a mixin or the',
+      'documentation fills in): its `void` is only what an empty body infers. In TypeScript an empty hook stays a',
+      'contract its callers rely on.',
     ].join('\n'),
     why: [
       'A caller that ignores the returned promise neither waits for it nor handles its rejection:',

@@ -2898,12 +2898,14 @@ const KEEP_ALIVE = new Set(['waitUntil', 'after']);
  */
 function noCallerResult(node: Node): boolean {
   const fn = ownerFunction(node);
-  if (!fn || fn.type === 'FunctionDeclaration') return false;
+  if (!fn) return false;
   let returnsValue = false;
   visit(fn.body, (n) => {
     if (n.type === 'ReturnStatement' && n.argument && ownerFunction(n) === fn) returnsValue = true;
   });
   if (returnsValue || fn.body.type !== 'BlockStatement') return false;
+  const named = functionName(fn);
+  if (named) return onlyStartedAsStatements(named);
   const { parent, node: outer } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === outer) {
     const { parent: p, node: call } = outerParent(parent);
@@ -2913,6 +2915,45 @@ function noCallerResult(node: Node): boolean {
     return KEEP_ALIVE.has(ctxFreeName(p.callee) ?? '');
   }
   return parent?.type === 'CallExpression' && parent.arguments.includes(outer as TSESTree.CallExpressionArgument);
+}
+
+/** The name a function is declared under (`function watch() {}`, `const watch = async () => {}`), with the node that declares it. */
+function functionName(fn: FunctionNode): { name: string; declaration: Node } | undefined {
+  if (fn.type === 'FunctionDeclaration') return fn.id ? { name: fn.id.name, declaration: fn } : undefined;
+  const { parent } = outerParent(fn);
+  if (parent?.type === 'VariableDeclarator' && parent.init && parent.id.type === 'Identifier' && parent.parent?.type === 'VariableDeclaration' && parent.parent.kind === 'const') {
+    return { name: parent.id.name, declaration: parent.parent };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a module's own function is only ever started and left to run: every mention of its
+ * name in the file is a call made as a statement (`stopOnDisconnect(emitter, controller);`) or
+ * voided, and the file does not export it (an export, or any other mention, may take its result).
+ */
+function onlyStartedAsStatements(named: { name: string; declaration: Node }): boolean {
+  const { name, declaration } = named;
+  if (declaration.parent?.type === 'ExportNamedDeclaration' || declaration.parent?.type === 'ExportDefaultDeclaration') return false;
+  let root: Node = declaration;
+  while (root.parent) root = root.parent;
+  let calls = 0;
+  let other = false;
+  visit(root, (n) => {
+    if (other || n.type !== 'Identifier' || n.name !== name) return;
+    const parent = n.parent;
+    // The declaration's own name, and property keys and accesses that only share the name.
+    if ((parent?.type === 'FunctionDeclaration' || parent?.type === 'VariableDeclarator') && (parent as { id?: Node }).id === n) return;
+    if (parent?.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
+    if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === n && !parent.computed && !(parent.type === 'Property' && parent.shorthand)) return;
+    const { parent: outer, node: call } = parent?.type === 'CallExpression' && parent.callee === n ? outerParent(parent) : { parent: undefined, node: n };
+    if (outer?.type === 'ExpressionStatement' || (outer?.type === 'UnaryExpression' && outer.operator === 'void' && call)) {
+      calls++;
+      return;
+    }
+    other = true;
+  });
+  return !other && calls > 0;
 }
 
 /** A handler that does nothing anyone sees: empty, a constant, or logging only. */

@@ -684,8 +684,22 @@ function isThrowingStub(member: ts.Symbol): boolean {
   const declarations = member.declarations ?? [];
   return (
     declarations.length > 0 &&
-    declarations.every((d) => (ts.isMethodDeclaration(d) || ts.isFunctionExpression(d)) && !!d.body && d.body.statements.length > 0 && d.body.statements.every(ts.isThrowStatement))
+    declarations.every(
+      (d) =>
+        (ts.isMethodDeclaration(d) || ts.isFunctionExpression(d)) &&
+        !!d.body &&
+        (d.body.statements.length > 0 ? d.body.statements.every(ts.isThrowStatement) : isUntypedJsPlaceholder(d)),
+    )
   );
+}
+
+/**
+ * `setNSFW() {}` in a JavaScript class, without a JSDoc return type: a placeholder for
+ * documentation or a mixin to fill in, whose `void` is only what an empty body infers (in
+ * TypeScript, an empty hook is a contract its callers rely on, and stays one).
+ */
+function isUntypedJsPlaceholder(d: ts.MethodDeclaration | ts.FunctionExpression): boolean {
+  return /\.(c|m)?jsx?$/i.test(d.getSourceFile().fileName) && !ts.getJSDocReturnTag(d) && !ts.getJSDocTypeTag(d);
 }
 
 /** `f` of `f.bind(thisArg, ...)`: the same function, bound. */

@@ -7,6 +7,7 @@ import { nonOverlappingFixes } from '../server/src/engine/fixes';
 import { applySuppressions, disableForLineEdit, parseSuppressions } from '../server/src/engine/suppressions';
 import { LineIndex, applyEdits } from '../server/src/engine/text';
 import type { Finding, SourceComment } from '../server/src/engine/types';
+import { allRulesConfig, testEngine } from './helpers/engine';
 import { tempDir } from './helpers/temp';
 
 const KNOWN = new Set(['blocking-call-in-async', 'unused-suppression']);
@@ -245,6 +246,24 @@ describe('engine: files that cannot be analysed', () => {
     assert.match(unanalysableReason('a\u0000b', 100)!, /binary/);
     assert.match(unanalysableReason('x'.repeat(200), 100)!, /over 100 B/);
     assert.equal(unanalysableReason('print(1)', 100), undefined);
+  });
+
+  it('skips minified JavaScript, not a source file with one long line', async () => {
+    const engine = await testEngine();
+    const config = allRulesConfig('/tmp');
+    const statement = 'async function f(){await g()}f();';
+    const minified = statement.repeat(400);
+    const skipped = engine.analyze({ filePath: '/tmp/vendor.min.js', text: minified }, config);
+    assert.match(skipped.skipped ?? '', /^minified code \(lines of \d+ characters on average\)$/);
+    assert.deepEqual(skipped.findings, []);
+    // The same code one statement per line is analysed, and so is a file with one long data line.
+    const readable = engine.analyze({ filePath: '/tmp/app.js', text: `${statement}\n`.repeat(400) }, config);
+    assert.equal(readable.skipped, undefined);
+    assert.ok(readable.findings.some((f) => f.rule === 'floating-promise'));
+    const dataLine = `const LOGO = "data:image/png;base64,${'A'.repeat(6000)}";\n${'async function h() { await g(); }\n'.repeat(30)}`;
+    assert.equal(engine.analyze({ filePath: '/tmp/logo.js', text: dataLine }, config).skipped, undefined);
+    // Python is never minified: a long file of long lines is still analysed.
+    assert.equal(engine.analyze({ filePath: '/tmp/gen.py', text: `X = "${'a'.repeat(9000)}"\n` }, config).skipped, undefined);
   });
 });
 

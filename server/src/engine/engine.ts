@@ -121,7 +121,7 @@ export class Engine {
       ? this.frontEnds.find((f) => f.language === input.language)
       : this.frontEndFor(input.filePath);
     if (!fe) return { findings: [], skipped: 'not a Python, TypeScript or JavaScript file', ruleErrors: [] };
-    const reason = unanalysableReason(input.text, config.maxFileSize);
+    const reason = unanalysableReason(input.text, config.maxFileSize) ?? (fe.language === 'typescript' ? minifiedReason(input.text) : undefined);
     if (reason) return { findings: [], skipped: reason, ruleErrors: [] };
 
     let parsed: ReturnType<FrontEnd['parse']>;
@@ -210,6 +210,24 @@ export function unanalysableReason(text: string, maxFileSize: number): string | 
   if (size > maxFileSize) return `file over ${formatSize(maxFileSize)} (${formatSize(size)})`;
   if (text.indexOf('\u0000') !== -1) return 'binary file (contains NUL bytes)';
   return undefined;
+}
+
+/** Shortest text judged for minification, and the average line length beyond which it counts as minified. */
+const MINIFIED_MIN_SIZE = 4096;
+const MINIFIED_AVERAGE_LINE = 400;
+
+/**
+ * Why a JavaScript text is not analysed when it is a minified bundle (`vendor.min.js`, a
+ * `client-dist` build): its findings would point into lines of thousands of characters, at code
+ * nobody edits. Judged by the average line length, so a source file with one long line (a data
+ * URI, an inlined SVG) is still analysed.
+ */
+export function minifiedReason(text: string): string | undefined {
+  if (text.length < MINIFIED_MIN_SIZE) return undefined;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  const average = Math.round(text.length / lines);
+  return average > MINIFIED_AVERAGE_LINE ? `minified code (lines of ${average} characters on average)` : undefined;
 }
 
 export function formatSize(bytes: number): string {

@@ -121,7 +121,7 @@ export class Engine {
       ? this.frontEnds.find((f) => f.language === input.language)
       : this.frontEndFor(input.filePath);
     if (!fe) return { findings: [], skipped: 'not a Python, TypeScript or JavaScript file', ruleErrors: [] };
-    const reason = unanalysableReason(input.text, config.maxFileSize) ?? (fe.language === 'typescript' ? minifiedReason(input.text) : undefined);
+    const reason = unanalysableReason(input.text, config.maxFileSize) ?? (fe.language === 'typescript' && JS_FILE.test(input.filePath) ? minifiedReason(input.text) : undefined);
     if (reason) return { findings: [], skipped: reason, ruleErrors: [] };
 
     let parsed: ReturnType<FrontEnd['parse']>;
@@ -211,6 +211,9 @@ export function unanalysableReason(text: string, maxFileSize: number): string | 
   if (text.indexOf('\u0000') !== -1) return 'binary file (contains NUL bytes)';
   return undefined;
 }
+
+/** JavaScript sources: the files a minifier writes (TypeScript, declarations included, is never minified). */
+const JS_FILE = /\.[cm]?jsx?$/i;
 
 /** Shortest text judged for minification, and the average line length beyond which it counts as minified. */
 const MINIFIED_MIN_SIZE = 4096;

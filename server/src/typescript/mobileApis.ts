@@ -35,7 +35,11 @@ function unwrap(node: Node): Node {
 
 /** Whether calling `callee` gives a promise, by what the module it comes from is known to do. */
 export function mobilePromiseApi(ctx: TsRuleContext, callee: Node): boolean {
-  const m = ctx.imports.resolve(unwrap(callee));
+  const c = unwrap(callee);
+  const m = ctx.imports.resolve(c);
+  // `db.runAsync(...)` on an expo-sqlite database, `sound.playAsync()` on an expo-av sound: in a
+  // file that uses Expo, a method named `...Async` is asynchronous by the same convention.
+  if (!m && c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' && /[a-z]Async$/.test(c.property.name)) return usesExpo(ctx);
   if (!m || m.path.length === 0) return false;
   const path = m.path[0] === 'default' ? m.path.slice(1) : m.path;
   if (path.length === 0) return false;
@@ -51,6 +55,18 @@ export function mobilePromiseApi(ctx: TsRuleContext, callee: Node): boolean {
   if (CAPACITOR_PLUGIN_MODULE.test(m.module)) return path.length === 2 && /^[A-Z]/.test(path[0]);
   if (m.module === '@capacitor/core') return path.length === 2 && CAPACITOR_CORE_PLUGINS.has(path[0]);
   return false;
+}
+
+const expoFiles = new WeakMap<TSESTree.Program, boolean>();
+
+/** Whether the file imports one of Expo's SDK modules (`expo-sqlite`, `expo-av`, ...). */
+function usesExpo(ctx: TsRuleContext): boolean {
+  let known = expoFiles.get(ctx.ast);
+  if (known === undefined) {
+    known = ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && /^expo-[\w-]+$/.test(String(st.source.value)));
+    expoFiles.set(ctx.ast, known);
+  }
+  return known;
 }
 
 /** Modules only app code (React Native, Expo, Capacitor, Ionic) imports. */

@@ -1682,10 +1682,36 @@ function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, t
   const callee = unwrap(call.callee) as TSESTree.MemberExpression;
   const root = chainRoot(callee.object);
   if (!root || root.type !== 'Identifier') return undefined;
-  const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name);
+  const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name) || navigationObject(ctx, root);
   if (!longLived) return undefined;
   const event = stringValue(call.arguments[0]);
   return `${event ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
+}
+
+/**
+ * React Navigation's `navigation` object: `const navigation = useNavigation()`, or the `navigation`
+ * prop of a screen (in a file using React Navigation or Expo Router). It lives as long as the
+ * screen, so a listener an effect adds and does not remove stays after the component unmounts,
+ * and every run of the effect adds another.
+ */
+function navigationObject(ctx: TsRuleContext, root: TSESTree.Identifier): boolean {
+  const usesNavigation = ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && FOCUS_EFFECT_MODULES.has(String(st.source.value)));
+  if (!usesNavigation) return false;
+  for (let f = ownerFunction(root); f; f = ownerFunction(f)) {
+    // `function ChatScreen({ navigation }: Props)`, `(props) => ...` is not the object itself.
+    if (f.params.some((p) => patternNames(p).includes(root.name))) return root.name === 'navigation';
+    let made: TSESTree.VariableDeclarator | undefined;
+    visit(f.body, (n) => {
+      if (!made && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === root.name) made = n;
+    }, isFunction);
+    if (made) {
+      const init = made.init ? unwrap(made.init) : undefined;
+      if (init?.type !== 'CallExpression') return false;
+      const hook = ctx.imports.resolve(unwrap(init.callee));
+      return !!hook && FOCUS_EFFECT_MODULES.has(hook.module) && hook.path[hook.path.length - 1] === 'useNavigation';
+    }
+  }
+  return false;
 }
 
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {

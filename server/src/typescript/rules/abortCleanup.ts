@@ -1627,7 +1627,8 @@ function subscriptionCall(ctx: TsRuleContext, call: TSESTree.CallExpression, top
   };
   let kind: 'listener' | 'watch' | undefined;
   if (/^add\w*Listener$/.test(method) && args.length === 1 && callback(args[0])) kind = 'listener';
-  else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 2 && callback(args[args.length - 1])) kind = 'watch';
+  // `watchPositionAsync(options, callback)`, `navigator.geolocation.watchPosition(onPosition, onError, options)`.
+  else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 3 && args.some((a) => isFunction(unwrap(a)) || unwrap(a).type === 'Identifier')) kind = 'watch';
   else if (inSetup && method === 'subscribe' && args.length >= 1 && args.length <= 2 && callback(args[0])) kind = 'listener';
   if (!kind) return undefined;
   const root = chainRoot(callee.object);

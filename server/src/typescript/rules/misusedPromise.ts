@@ -638,6 +638,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // `Accelerometer.addListener(listener)`) or a position watch: the listener is the only callback.
     if (/^add\w*Listener$/.test(method) && call.arguments.length === 1) return 0;
     if (WATCHES.has(method) && call.arguments.length === 2) return 1;
+    // `Animated.timing(value, config).start(callback)`: React Native calls it when the animation ends.
+    if (method === 'start' && call.arguments.length === 1 && reactNativeAnimation(callee.object)) return 0;
     if (method === 'addEventListener') return 1;
     // Event emitters: `emitter.on('event', listener)`, except bots and emitters that await their
     // handlers (Telegraf, grammY, Emittery).
@@ -668,6 +670,14 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (made?.type !== 'NewExpression') return false;
     const m = ctx.imports.resolve(made.callee);
     return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);
+  }
+
+  /** `Animated.timing(...)`, `Animated.sequence([...])`, ... of React Native: an animation to start. */
+  function reactNativeAnimation(node: Node): boolean {
+    const e = unwrap(node);
+    if (e.type !== 'CallExpression') return false;
+    const m = ctx.imports.resolve(unwrap(e.callee));
+    return m?.module === 'react-native' && m.path.length === 2 && m.path[0] === 'Animated' && ANIMATIONS.has(m.path[1]);
   }
 
   function isTimer(calleeNode: Node): boolean {
@@ -969,6 +979,9 @@ function isArrayLike(checker: ts.TypeChecker, type: ts.Type): boolean {
     return name === 'ReadonlyArray' || (!!name && /^(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array$/.test(name));
   });
 }
+
+/** React Native's animation makers, whose `start(callback)` calls back once the animation ends. */
+const ANIMATIONS = new Set(['timing', 'spring', 'decay', 'sequence', 'parallel', 'stagger', 'loop', 'delay']);
 
 /** Watches that call their last argument on every update (expo-location, Capacitor's Geolocation). */
 const WATCHES = new Set(['watchPositionAsync', 'watchHeadingAsync', 'watchPosition']);

@@ -17,6 +17,7 @@ import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { memberName } from '../imports';
+import { inMobileAppPackage, MOBILE_APP_MODULES } from '../mobileApis';
 import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
@@ -795,6 +796,11 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   if (name === 'register' && /(^|[\\/])instrumentation(-node|-edge)?\.[cm]?[jt]s$/.test(ctx.filePath) && ownerFunction(fn) === undefined) return true;
   // Lifecycle hooks of singletons: NestJS providers and gateways, Apollo server plugins.
   if (LIFECYCLE_HOOKS.test(name) && inClassOrObjectMethod(fn)) return true;
+  // The init hooks of an Angular app's root component, which is made once.
+  if (ANGULAR_INIT_HOOKS.has(name) && fn.parent?.type === 'MethodDefinition') {
+    const cls = fn.parent.parent?.parent;
+    if ((cls?.type === 'ClassDeclaration' || cls?.type === 'ClassExpression') && (cls.decorators ?? []).length > 0 && rootComponent(cls)) return true;
+  }
   if (name === 'register' && pluginObject(fn)) return true;
   if (privateHelperOfOnce(ctx, fn, depth)) return true;
   const { parent, node } = outerParent(fn);
@@ -1240,7 +1246,7 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
   // Set-up code of a component or a subscription (a React effect, Vue's onMounted, Angular's
   // ngOnInit, a Svelte store's start function, an Observable's subscribe function): judged by
   // what undoes it, before the per-call checks (which then leave its calls alone).
-  const judged = checkSetupScopes(ctx, setupScopes(ctx, calls), () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears);
+  const judged = checkSetupScopes(ctx, setupScopes(ctx, calls), () => (topLevel ??= topLevelNames(ctx.ast)), removals, clears, types);
   for (const call of calls) {
     if (judged.has(call) || (call as Node).type !== 'CallExpression') continue;
     const interval = isGlobalSetInterval(ctx, call);
@@ -1249,7 +1255,13 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
       continue;
     }
     const method = methodName(call);
-    if (!method || !REGISTER.has(method)) continue;
+    if (!method) continue;
+    const subscription = subscriptionCall(ctx, call, () => (topLevel ??= topLevelNames(ctx.ast)), false);
+    if (subscription) {
+      checkSubscription(ctx, call, subscription, removals, types);
+      continue;
+    }
+    if (!REGISTER.has(method)) continue;
     topLevel ??= topLevelNames(ctx.ast);
     checkListener(ctx, call, method, removals, types, topLevel, fnDeclared);
   }
@@ -1294,6 +1306,11 @@ const VUE_WATCHERS = new Set(['watch', 'watchEffect', 'watchPostEffect', 'watchS
 /** A Vue composable's name: `useOnline`, `useWindowSize`. */
 const COMPOSABLE = /^use[A-Z0-9]/;
 const ANGULAR_INIT_HOOKS = new Set(['ngOnInit', 'ngAfterViewInit', 'ngAfterContentInit']);
+/** Ionic's page hooks that run on every visit of a page (Angular methods, React hooks). */
+const IONIC_ENTER_METHODS = new Set(['ionViewWillEnter', 'ionViewDidEnter']);
+const IONIC_ENTER_HOOKS = new Set(['useIonViewWillEnter', 'useIonViewDidEnter']);
+/** React Navigation's `useFocusEffect`, also re-exported by Expo Router. */
+const FOCUS_EFFECT_MODULES = new Set(['@react-navigation/native', '@react-navigation/core', 'expo-router']);
 const CUSTOM_ELEMENT_BASES = /^(HTMLElement|LitElement|[\w$]+\.HTMLElement)$/;
 
 /**
@@ -1313,7 +1330,7 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     advice: (undo) => (returns ? `Return a function that ${undo}` : `Undo it when the component unmounts (a function that ${undo})`),
   });
   // Most files name none of these hooks: no import lookups for their calls.
-  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable|watch/.test(ctx.text);
+  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable|watch|useIonView/.test(ctx.text);
   for (const call of hooks ? calls : []) {
     const callee = unwrap(call.callee);
     const member = callee.type === 'Identifier' || callee.type === 'MemberExpression' ? ctx.imports.resolve(callee) : undefined;
@@ -1330,6 +1347,21 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
       arg = call.arguments[0];
       kind = component('a React effect', true);
       if (arg && isFunction(arg) && arg.async) continue; // misused-promise's case
+    } else if (FOCUS_EFFECT_MODULES.has(member.module) && name === 'useFocusEffect') {
+      // `useFocusEffect(useCallback(() => { ...; return () => ...; }, deps))`: runs on every focus
+      // of the screen, and its clean-up when the screen loses focus.
+      arg = call.arguments[0];
+      const inner = arg ? unwrap(arg) : undefined;
+      if (inner?.type === 'CallExpression' && inner.arguments[0]) {
+        const hook = ctx.imports.resolve(unwrap(inner.callee));
+        if (hook?.module === 'react' && hook.path[hook.path.length - 1] === 'useCallback') arg = inner.arguments[0];
+      }
+      kind = { where: 'in a focus effect (useFocusEffect)', end: 'the screen loses focus', again: 'focus', returnsCleanup: true, advice: (undo) => `Return a function that ${undo}` };
+      if (arg && isFunction(arg) && arg.async) continue; // misused-promise's case
+    } else if (member.module === '@ionic/react' && IONIC_ENTER_HOOKS.has(name)) {
+      // Ionic keeps pages alive in its stack: an enter hook runs on every visit of the page.
+      arg = call.arguments[0];
+      kind = { where: `in ${name}()`, end: 'the page is left', again: 'visit', returnsCleanup: false, advice: (undo) => `Undo it in useIonViewWillLeave() (a function that ${undo})` };
     } else if (member.module === 'svelte' && name === 'onMount') {
       arg = call.arguments[0];
       kind = component('Svelte\'s onMount()', !(arg && isFunction(arg) && arg.async));
@@ -1391,11 +1423,16 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     });
     const element = !!n.superClass && CUSTOM_ELEMENT_BASES.test(normalized(ctx, n.superClass));
     if (!decorated && !element) return;
+    // The root component (`AppComponent`, selector `app-root`) is made once, when the app starts.
+    const root = decorated && rootComponent(n);
     for (const m of n.body.body) {
       if (m.type !== 'MethodDefinition' || m.static || m.kind !== 'method' || m.value.type !== 'FunctionExpression') continue;
       const name = keyName(m) ?? '';
       if (decorated && ANGULAR_INIT_HOOKS.has(name)) {
+        if (root) continue;
         scopes.push({ fn: m.value, where: `in Angular's ${name}()`, end: 'the component is destroyed', again: 'instance', returnsCleanup: false, advice: (undo) => `Undo it in ngOnDestroy() (a method that ${undo})` });
+      } else if (decorated && IONIC_ENTER_METHODS.has(name)) {
+        scopes.push({ fn: m.value, where: `in Ionic's ${name}()`, end: 'the page is left', again: 'visit', returnsCleanup: false, advice: (undo) => `Undo it in ionViewWillLeave() (a method that ${undo})` });
       } else if (element && name === 'connectedCallback') {
         scopes.push({ fn: m.value, where: 'in connectedCallback()', end: 'the element is removed', again: 'insertion', returnsCleanup: false, advice: (undo) => `Undo it in disconnectedCallback() (a method that ${undo})` });
       }
@@ -1404,13 +1441,23 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
   return scopes;
 }
 
+/** An Angular application's root component: a class named `AppComponent`, or `@Component({ selector: 'app-root' })`. */
+function rootComponent(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): boolean {
+  if (cls.id?.name === 'AppComponent') return true;
+  return (cls.decorators ?? []).some((d) => {
+    const e = unwrap(d.expression);
+    const options = e.type === 'CallExpression' ? e.arguments[0] : undefined;
+    return options?.type === 'ObjectExpression' && options.properties.some((p) => p.type === 'Property' && keyName(p) === 'selector' && stringValue(p.value) === 'app-root');
+  });
+}
+
 /**
  * A set-up scope that starts an interval or adds a listener to something that outlives it (the
  * window, the document, a module-level emitter or store) and does not undo it: the interval or
  * listener stays after the component unmounts (or the subscription ends), and every mount adds
  * another. Returns the calls judged here.
  */
-function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[]): Set<Node> {
+function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: () => Set<string>, removals: Removal[], clears: Clear[], types: LazyTypes): Set<Node> {
   const judged = new Set<Node>();
   for (const scope of scopes) {
     const effect = scope.fn;
@@ -1438,16 +1485,32 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       if (n.type === 'CallExpression') own.push(n);
     }, (n) => isFunction(n) && !runOnceCallback(n));
     for (const reg of own) {
-      const what = effectRegistration(ctx, reg, topLevel);
+      // A subscription whose only undo is the handle it returns (`NetInfo.addEventListener(fn)`,
+      // `Location.watchPositionAsync(...)`, `store.subscribe(fn)`).
+      const subscription = subscriptionCall(ctx, reg, topLevel, true);
+      const what = subscription ?? effectRegistration(ctx, reg, topLevel);
       if (!what) continue;
       judged.add(reg);
-      if (undoneElsewhere(ctx, reg, removals, clears) || guardedByFlag(ctx, reg)) continue;
+      if (guardedByFlag(ctx, reg)) continue;
+      const interval = isGlobalSetInterval(ctx, reg);
+      // The handle it returned is kept and used (`const sub = AppState.addEventListener(...)`,
+      // then `sub.remove()` in the clean-up).
+      if (!interval && registrationUndone(ctx, reg, (unwrap(reg.callee) as TSESTree.MemberExpression).object, types)) continue;
+      if (subscription) {
+        if (clearedAll(ctx, reg, removals)) continue;
+        const dropped = handleDropped(reg);
+        ctx.report({
+          message: `${what} is set up ${scope.where} and its handle is ${dropped ? 'dropped' : 'never used'}: nothing can undo it, so it stays after ${scope.end}, and every ${scope.again} adds another. ${scope.advice('removes it through the handle the call returns')}`,
+          range: ctx.rangeOf(reg),
+        });
+        continue;
+      }
+      if (undoneElsewhere(ctx, reg, removals, clears)) continue;
       // `window.addEventListener('storage', syncFromStorage)` with a function of the module: an
       // EventTarget keeps one registration per function, and that one captures no component.
       const handler = reg.arguments[1] ? unwrap(reg.arguments[1] as Node) : undefined;
       if (methodName(reg) === 'addEventListener' && handler?.type === 'Identifier' && topLevel().has(handler.name) && !declaredNames(effect).has(handler.name)) continue;
       if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
-      const interval = what.startsWith('An interval');
       ctx.report({
         message: cleanups.length
           ? `${what} is set up ${scope.where} whose clean-up does not undo it: it stays after ${scope.end}, and every ${scope.again} adds another. Make the clean-up one that ${interval ? 'clears it too' : 'removes it too'}`
@@ -1540,6 +1603,73 @@ function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, remov
   return removals.some((r) => r.target === target && (r.clearsAll || ((!private_ || removedWithin(r)) && (r.event === undefined || r.event === event))));
 }
 
+/** Watches of mobile and browser APIs that return a handle (a subscription or an id) to stop them. */
+const SUBSCRIPTION_WATCHES = new Set(['watchPositionAsync', 'watchHeadingAsync', 'watchStepCount', 'watchPosition', 'watchHeading']);
+
+/**
+ * A registration on a long-lived object (imported, module-level, or a page global) that can only be
+ * undone through the handle it returns: a listener added without an event name
+ * (`NetInfo.addEventListener(fn)`, expo-sensors' `Accelerometer.addListener(fn)`, expo-notifications'
+ * `addNotificationReceivedListener(fn)`), a position or step watch (`Location.watchPositionAsync(...)`,
+ * Capacitor's `Geolocation.watchPosition(...)`, `navigator.geolocation.watchPosition(...)`), and, in
+ * set-up scopes, `store.subscribe(fn)`. Returns what it sets up, for the message.
+ */
+function subscriptionCall(ctx: TsRuleContext, call: TSESTree.CallExpression, topLevel: () => Set<string>, inSetup: boolean): string | undefined {
+  if ((call as Node).type !== 'CallExpression') return undefined;
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression') return undefined;
+  const method = propName(callee);
+  const args = call.arguments;
+  if (!method || args.some((a) => a.type === 'SpreadElement')) return undefined;
+  const callback = (a: Node | undefined): boolean => {
+    const e = a ? unwrap(a) : undefined;
+    return !!e && (isFunction(e) || e.type === 'Identifier' || e.type === 'MemberExpression');
+  };
+  let kind: 'listener' | 'watch' | undefined;
+  if (/^add\w*Listener$/.test(method) && args.length === 1 && callback(args[0])) kind = 'listener';
+  // `watchPositionAsync(options, callback)`, `navigator.geolocation.watchPosition(onPosition, onError, options)`.
+  else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 3 && args.some((a) => isFunction(unwrap(a)) || unwrap(a).type === 'Identifier')) kind = 'watch';
+  else if (inSetup && method === 'subscribe' && args.length >= 1 && args.length <= 2 && callback(args[0])) kind = 'listener';
+  if (!kind) return undefined;
+  const root = chainRoot(callee.object);
+  if (!root || root.type !== 'Identifier') return undefined;
+  if (!((PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name))) return undefined;
+  const object = ctx.text.slice(callee.object.range[0], callee.object.range[1]);
+  return kind === 'watch' ? `A '${method}()' watch on '${object}'` : `A listener on '${object}' (${method}())`;
+}
+
+/** The call's value is thrown away: a statement of its own (also awaited or voided). */
+function handleDropped(call: Node): boolean {
+  let { node, parent } = outerParent(call);
+  if (parent?.type === 'AwaitExpression' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) ({ node, parent } = outerParent(parent));
+  return parent?.type === 'ExpressionStatement' && parent.expression === node;
+}
+
+/** A `removeAllListeners()` on the registration's target somewhere in the file (expo-sensors' `Accelerometer.removeAllListeners()`). */
+function clearedAll(ctx: TsRuleContext, call: TSESTree.CallExpression, removals: Removal[]): boolean {
+  const target = normalized(ctx, (unwrap(call.callee) as TSESTree.MemberExpression).object);
+  return removals.some((r) => r.target === target && r.clearsAll && r.event === undefined);
+}
+
+/**
+ * A subscription made on every call of an async function (or on every loop turn) whose handle is
+ * dropped or never used: it can never be undone.
+ */
+function checkSubscription(ctx: TsRuleContext, call: TSESTree.CallExpression, what: string, removals: Removal[], types: LazyTypes): void {
+  const own = ownerFunction(call);
+  const fn = own && logicalFunction(own);
+  const loop = enclosingLoopBody(call);
+  let where: string | undefined;
+  if (loop) where = 'on every turn of a loop';
+  else if (fn && perCallContext(fn) && !runsOnce(ctx, fn)) where = `on every call of '${functionDisplayName(fn)}'`;
+  if (!where || guardedByFlag(ctx, call)) return;
+  if (registrationUndone(ctx, call, (unwrap(call.callee) as TSESTree.MemberExpression).object, types) || clearedAll(ctx, call, removals)) return;
+  ctx.report({
+    message: `${what} is made ${where} and its handle is ${handleDropped(call) ? 'dropped' : 'never used'}: nothing can undo it, so subscriptions pile up (a memory leak, and handlers that run many times)`,
+    range: ctx.rangeOf(call),
+  });
+}
+
 /** What an effect's call sets up that outlives the component: an interval, or a listener on a long-lived target. */
 function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, topLevel: () => Set<string>): string | undefined {
   if (isGlobalSetInterval(ctx, call)) return 'An interval';
@@ -1553,10 +1683,36 @@ function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, t
   const callee = unwrap(call.callee) as TSESTree.MemberExpression;
   const root = chainRoot(callee.object);
   if (!root || root.type !== 'Identifier') return undefined;
-  const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name);
+  const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name) || navigationObject(ctx, root);
   if (!longLived) return undefined;
   const event = stringValue(call.arguments[0]);
   return `${event ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
+}
+
+/**
+ * React Navigation's `navigation` object: `const navigation = useNavigation()`, or the `navigation`
+ * prop of a screen (in a file using React Navigation or Expo Router). It lives as long as the
+ * screen, so a listener an effect adds and does not remove stays after the component unmounts,
+ * and every run of the effect adds another.
+ */
+function navigationObject(ctx: TsRuleContext, root: TSESTree.Identifier): boolean {
+  const usesNavigation = ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && FOCUS_EFFECT_MODULES.has(String(st.source.value)));
+  if (!usesNavigation) return false;
+  for (let f = ownerFunction(root); f; f = ownerFunction(f)) {
+    // `function ChatScreen({ navigation }: Props)`, `(props) => ...` is not the object itself.
+    if (f.params.some((p) => patternNames(p).includes(root.name))) return root.name === 'navigation';
+    let made: TSESTree.VariableDeclarator | undefined;
+    visit(f.body, (n) => {
+      if (!made && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === root.name) made = n;
+    }, isFunction);
+    if (made) {
+      const init = made.init ? unwrap(made.init) : undefined;
+      if (init?.type !== 'CallExpression') return false;
+      const hook = ctx.imports.resolve(unwrap(init.callee));
+      return !!hook && FOCUS_EFFECT_MODULES.has(hook.module) && hook.path[hook.path.length - 1] === 'useNavigation';
+    }
+  }
+  return false;
 }
 
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
@@ -1776,43 +1932,92 @@ function checkListener(
 /**
  * The registration returned a way to undo it (`const off = bus.on('x', h)`, `this.unsubscribe =
  * store.on(...)`, `subs.push(bus.on(...))`, `return bus.on(...)`) and the file uses it: calls
- * it (`off()`, `this.unsubscribe?.()`, `sub.unsubscribe()`) or hands it on. Not when the call
- * returns its receiver (Node's `emitter.on()` chains).
+ * it (`off()`, `this.unsubscribe?.()`, `sub.unsubscribe()`, `sub.remove()`) or hands it on. Also
+ * a handle that comes as a promise (Capacitor's `await App.addListener(...)`, or kept by
+ * `.then((h) => { handle = h; })`). Not when the call returns its receiver (Node's
+ * `emitter.on()` chains) or nothing (the DOM's `addEventListener`).
  */
 function registrationUndone(ctx: TsRuleContext, call: TSESTree.CallExpression, target: Node, types: LazyTypes): boolean {
-  const { node, parent } = outerParent(call);
-  if (!parent || parent.type === 'ExpressionStatement' || parent.type === 'AwaitExpression') return false;
+  let { node, parent } = outerParent(call);
+  if (parent?.type === 'AwaitExpression') ({ node, parent } = outerParent(parent));
+  if (!parent || parent.type === 'ExpressionStatement') return false;
+  // The DOM's `window.addEventListener(...)` returns nothing, typed or not.
+  const root = chainRoot(target);
+  if (methodName(call) === 'addEventListener' && root?.type === 'Identifier' && PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) return false;
   const s = types.get();
   const tsCall = s?.tsNodeFor(call);
   const tsTarget = s?.tsNodeFor(target);
   if (s && tsCall && tsTarget) {
     const result = s.checker.getTypeAtLocation(tsCall);
     if (result.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return false;
-    if (result === s.checker.getTypeAtLocation(tsTarget)) return false;
+    // Both typed `any` (a module without types) says nothing about chaining.
+    if (!(result.flags & ts.TypeFlags.Any) && result === s.checker.getTypeAtLocation(tsTarget)) return false;
   }
-  let name: string | undefined;
-  let onThis = false;
-  if (parent.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'Identifier') name = parent.id.name;
-  else if (parent.type === 'AssignmentExpression' && parent.right === node) {
-    const left = unwrap(parent.left);
-    if (left.type === 'Identifier') name = left.name;
-    else if (left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression') {
-      name = propName(left);
-      onThis = true;
-    }
-  } else if (parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && parent.body === node)) {
+  // `App.addListener(...).then((h) => { handle = h; })`: the handle the callback keeps.
+  if (parent.type === 'MemberExpression' && parent.object === node && propName(parent) === 'then') {
+    const then = parent.parent;
+    const cb = then?.type === 'CallExpression' && then.callee === parent && then.arguments[0] ? unwrap(then.arguments[0] as Node) : undefined;
+    const param = cb && isFunction(cb) && cb.params[0]?.type === 'Identifier' ? cb.params[0].name : undefined;
+    if (!cb || !param) return false;
+    return referencesTo((cb as FunctionNode).body, param).some((r) => {
+      const { node: o, parent: p } = outerParent(r);
+      if (p?.type === 'AssignmentExpression' && p.right === o) return holderUsed(ctx, p, p.left);
+      // `(h) => h.remove()` right away, `(h) => handles.push(h)`: undone or handed on.
+      return true;
+    });
+  }
+  if (parent.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'Identifier') return holderUsed(ctx, parent, parent.id);
+  if (parent.type === 'AssignmentExpression' && parent.right === node) return holderUsed(ctx, parent, parent.left);
+  if (parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && parent.body === node)) {
     // A `new Promise` executor's result is dropped.
     const fn = ownerFunction(node);
     return !!fn && logicalFunction(fn) === fn;
-  } else if (
+  }
+  return (
     (parent.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) ||
     parent.type === 'ArrayExpression' ||
     (parent.type === 'Property' && parent.value === node)
-  )
-    return true;
+  );
+}
+
+/**
+ * Whether the name or `this` property a registration's handle was stored in (by `at`) is used
+ * elsewhere: a local in the function that declares it, a `this.unsubscribe` anywhere in the file.
+ */
+function holderUsed(ctx: TsRuleContext, at: Node, holder: Node): boolean {
+  const left = unwrap(holder);
+  let name: string | undefined;
+  let onThis = false;
+  if (left.type === 'Identifier') name = left.name;
+  else if (left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression') {
+    name = propName(left);
+    onThis = true;
+  } else if (left.type === 'MemberExpression') {
+    // `timer.current = ...`, `handles.app = ...`: kept on an object the file reads again.
+    const root = chainRoot(left);
+    const last = propName(left);
+    if (!root || root.type !== 'Identifier' || !last) return false;
+    let used = false;
+    const text = normalized(ctx, left);
+    visit(ctx.ast, (n) => {
+      if (used || n.type !== 'MemberExpression' || n === left || normalized(ctx, n) !== text) return;
+      const { node: o, parent: p } = outerParent(n);
+      if (!(p?.type === 'AssignmentExpression' && p.left === o)) used = true;
+    });
+    return used;
+  }
   if (!name) return false;
-  // A local undo is looked for in its own function; a `this.unsubscribe` anywhere in the file.
-  const scope = onThis ? ctx.ast : (ownerFunction(parent) ?? ctx.ast);
+  // A local undo is looked for where the name is declared (the function around a `let handle`
+  // that a callback assigns); a `this.unsubscribe` anywhere in the file.
+  let scope: Node = ctx.ast;
+  if (!onThis) {
+    for (let f = ownerFunction(at); f; f = ownerFunction(f)) {
+      if (declaredNames(f).has(name)) {
+        scope = f;
+        break;
+      }
+    }
+  }
   let used = false;
   visit(scope, (n) => {
     if (used) return;
@@ -3036,13 +3241,16 @@ function looksLikeServerCode(ctx: TsRuleContext): boolean {
   if (/\b(ServiceWorkerGlobalScope|DedicatedWorkerGlobalScope|WorkerGlobalScope)\b|<reference\s+lib=["']webworker["']/.test(ctx.text)) return false;
   for (const s of ctx.ast.body) {
     if (s.type === 'ExpressionStatement' && 'directive' in s && s.directive === 'use client') return false;
-    if (s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && BROWSER_MODULES.test(s.source.value)) {
+    if (s.type === 'ImportDeclaration' && typeof s.source?.value === 'string' && (BROWSER_MODULES.test(s.source.value) || MOBILE_APP_MODULES.test(s.source.value))) {
       // `redirect`, `notFound` from next/navigation are server APIs too.
       const serverOnly = s.source.value === 'next/navigation' && s.specifiers.length > 0 && s.specifiers.every((sp) => sp.type === 'ImportSpecifier' && /^(redirect|permanentRedirect|notFound|RedirectType)$/.test(sp.local.name));
       if (!serverOnly) return false;
     }
   }
   if (ctx.ast.body.some(isOptionsComponent)) return false;
+  // A React Native, Expo, Capacitor or Ionic app: its `api.ts` runs on the device (not an Expo
+  // Router API route, `app/api/orders+api.ts`, which runs on the server).
+  if (!/\+api\.[jt]s$/.test(ctx.filePath) && inMobileAppPackage(ctx.filePath)) return false;
   let browser = false;
   visit(ctx.ast, (n) => {
     if (browser || n.type !== 'Identifier' || !BROWSER_GLOBALS.has(n.name) || !isReference(n)) return;

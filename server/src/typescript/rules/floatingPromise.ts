@@ -6,6 +6,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
+import { mobilePromiseApi } from '../mobileApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
@@ -43,10 +44,11 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       if (!t || !(s.checker.getTypeAtLocation(t).flags & ts.TypeFlags.Any)) return false;
     }
     // Without type information: calls of async functions declared in this file, and of Node's
-    // promise APIs (`fs.promises.unlink(p)`, `pipeline` from `stream/promises`, a `promisify(...)`d function).
+    // promise APIs (`fs.promises.unlink(p)`, `pipeline` from `stream/promises`, a `promisify(...)`d function),
+    // and those of mobile app libraries (AsyncStorage, Expo's `...Async` functions, Capacitor plugins).
     if (node.type !== 'CallExpression') return false;
     if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
-    return nodePromiseApi(ctx, node.callee) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
+    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
   /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */

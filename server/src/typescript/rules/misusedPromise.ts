@@ -16,6 +16,7 @@ import * as ts from 'typescript';
 import { functionNeverRejects, functionOfSymbol, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
+import { mobilePromiseApi } from '../mobileApis';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { awaitText, enclosingClass, enclosingFunction, isFunction, shadowedAt, visit, type FunctionNode } from '../util';
@@ -71,7 +72,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const call = result ? unwrap(result) : undefined;
     if (call?.type !== 'CallExpression') return false;
     const callee = unwrap(call.callee);
-    return callee.type === 'Identifier' && asyncNames.has(callee.name) && !shadowedAt(callee, callee.name);
+    return (callee.type === 'Identifier' && asyncNames.has(callee.name) && !shadowedAt(callee, callee.name)) || mobilePromiseApi(ctx, callee);
   };
 
   /** Whether a function-valued expression returns a thenable. */
@@ -81,7 +82,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // A plain function that returns nothing, or a generator, cannot give a promise: no type query.
     if (isFunction(e) && (e.generator || returnsNothing(e))) return false;
     const t = typed(node);
-    if (t) return returnsThenable(t.s.checker, t.type, t.tsNode);
+    if (t) return returnsThenable(t.s.checker, t.type, t.tsNode) || (isFunction(e) && returnsAny(t.s.checker, t.type) && returnsLocalAsyncCall(e));
     return syntacticallyAsync(node);
   };
 
@@ -633,6 +634,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!method || callee.type !== 'MemberExpression') return undefined;
     if (method === 'forEach') return 0;
     if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
+    // A subscription without an event name (`NetInfo.addEventListener(listener)`, expo-sensors'
+    // `Accelerometer.addListener(listener)`) or a position watch: the listener is the only callback.
+    if (/^add\w*Listener$/.test(method) && call.arguments.length === 1) return 0;
+    if (WATCHES.has(method) && call.arguments.length === 2) return 1;
+    // `Animated.timing(value, config).start(callback)`: React Native calls it when the animation ends.
+    if (method === 'start' && call.arguments.length === 1 && reactNativeAnimation(callee.object)) return 0;
     if (method === 'addEventListener') return 1;
     // Event emitters: `emitter.on('event', listener)`, except bots and emitters that await their
     // handlers (Telegraf, grammY, Emittery).
@@ -663,6 +670,14 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (made?.type !== 'NewExpression') return false;
     const m = ctx.imports.resolve(made.callee);
     return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);
+  }
+
+  /** `Animated.timing(...)`, `Animated.sequence([...])`, ... of React Native: an animation to start. */
+  function reactNativeAnimation(node: Node): boolean {
+    const e = unwrap(node);
+    if (e.type !== 'CallExpression') return false;
+    const m = ctx.imports.resolve(unwrap(e.callee));
+    return m?.module === 'react-native' && m.path.length === 2 && m.path[0] === 'Animated' && ANIMATIONS.has(m.path[1]);
   }
 
   function isTimer(calleeNode: Node): boolean {
@@ -977,4 +992,16 @@ function isArrayLike(checker: ts.TypeChecker, type: ts.Type): boolean {
     const name = t.getSymbol()?.getName();
     return name === 'ReadonlyArray' || (!!name && /^(?:Big)?(?:Int|Uint|Float)(?:8|16|32|64)(?:Clamped)?Array$/.test(name));
   });
+}
+
+/** React Native's animation makers, whose `start(callback)` calls back once the animation ends. */
+const ANIMATIONS = new Set(['timing', 'spring', 'decay', 'sequence', 'parallel', 'stagger', 'loop', 'delay']);
+
+/** Watches that call their last argument on every update (expo-location, Capacitor's Geolocation). */
+const WATCHES = new Set(['watchPositionAsync', 'watchHeadingAsync', 'watchPosition']);
+
+/** Whether a function type's calls are typed `any` (its body calls into a module without types). */
+function returnsAny(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const signatures = type.getCallSignatures();
+  return signatures.length > 0 && signatures.every((sig) => (checker.getReturnTypeOfSignature(sig).flags & ts.TypeFlags.Any) !== 0);
 }

@@ -302,11 +302,11 @@ export function checkZeroSleep(ctx: PythonRuleContext): void {
       message: `${fn!.text}(${arg.text}) only yields to the scheduler: say so with ${library}.lowlevel.checkpoint()`,
       range: ctx.rangeOf(call),
       anchors: ['ASYNC115'],
-      fix: checkpoint && {
+      fix: checkpoint ? {
         title: `Use ${library}.lowlevel.checkpoint()`,
         safe: true,
         edits: [{ range: ctx.rangeOf(call), newText: checkpoint.text }, ...checkpoint.importEdits],
-      },
+      } : undefined,
     });
   }
 }

@@ -974,7 +974,8 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     // elsewhere (`await conn.fetchval(...)` ... `finally: await conn.close()`), the await is missing.
     // (A future's own API — `outer.cancel()`, then `outer._callbacks` — says it is used as one.)
     if (api === COROUTINE_API && p && typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && api.has(field(p, 'attribute')?.text ?? '')) continue;
-    if (p && enteredByAsyncWith(id)) entered = true;
+    // Entered by hand (`await conn.__aenter__()`, a pool's acquire): used as the context manager it also is.
+    if (p && (enteredByAsyncWith(id) || (typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id && field(p, 'attribute')?.text === '__aenter__'))) entered = true;
     else if (asyncForIsUse && p && (typeOf(p) === 'for_statement' || typeOf(p) === 'for_in_clause') && field(p, 'right')?.id === id.id && p.child(0)?.type === 'async') failed = true;
     else if (returnIsUse && p && typeOf(p) === 'return_statement' && ctx.scope.enclosingFunction(id)?.isAsync && ctx.scope.enclosingFunction(id)?.node.id === ctx.scope.enclosingFunction(call)?.node.id) failed = true;
     // A later use that could hand it on (`return response`) cannot undo an earlier use as the

@@ -281,3 +281,23 @@ describe('engine: fix-all selection', () => {
     assert.deepEqual(nonOverlappingFixes([f1], { exclude: ['blocking-call-in-async'] }).fixes, []);
   });
 });
+
+describe('engine: configuration files no front end owns', () => {
+  it('hands a changed package.json to the front ends (a package that becomes a mobile app)', async () => {
+    const dir = fs.realpathSync(tempDir('asyncsense-pkg-'));
+    const pkg = path.join(dir, 'package.json');
+    fs.writeFileSync(pkg, JSON.stringify({ name: 'api', dependencies: { express: '^5.0.0' } }));
+    const file = path.join(dir, 'client.js');
+    const text = 'export async function load(url) {\n  const res = await fetch(url);\n  return res.json();\n}\n';
+    fs.writeFileSync(file, text);
+    const engine = await testEngine();
+    const config = { ...allRulesConfig(dir), extendSelect: ['fetch-without-timeout'] };
+    const rules = () => engine.analyze({ filePath: file, text }, config).findings.map((f) => f.rule);
+    assert.deepEqual(rules(), ['fetch-without-timeout']);
+    // The package becomes an Expo app: its fetches run on a device, not a server.
+    fs.writeFileSync(pkg, JSON.stringify({ name: 'api', dependencies: { expo: '^54.0.0' } }));
+    assert.deepEqual(rules(), ['fetch-without-timeout'], 'read again before being told');
+    engine.updateFile(pkg, undefined);
+    assert.deepEqual(rules(), []);
+  });
+});

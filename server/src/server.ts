@@ -397,8 +397,9 @@ export function startServer(given?: Connection): void {
       const name = change.uri.split('/').pop() ?? '';
       const isConfig = ['asyncsense.json', 'pyproject.toml', 'package.json', 'tsconfig.json', 'jsconfig.json'].includes(name);
       if (isConfig) configChanged = true;
-      // pyproject.toml also marks where absolute Python imports are looked up from.
-      if ((!isConfig || name === 'pyproject.toml') && change.uri.startsWith('file:') && engine && !documents.get(change.uri)) {
+      // pyproject.toml also marks where absolute Python imports are looked up from, and a
+      // package.json whether a TS/JS package is a mobile app.
+      if ((!isConfig || name === 'pyproject.toml' || name === 'package.json') && change.uri.startsWith('file:') && engine && !documents.get(change.uri)) {
         // A module changed on disk: forget its summary (the index re-reads it lazily).
         engine.updateFile(fileURLToPath(change.uri), undefined);
       }

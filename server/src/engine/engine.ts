@@ -96,10 +96,15 @@ export class Engine {
     });
   }
 
-  /** Tells front ends that keep project-wide indexes about a changed (or deleted) file. */
+  /**
+   * Tells front ends that keep project-wide indexes about a changed (or deleted) file. A file of
+   * no front end's (a `pyproject.toml`, a `package.json`) goes to them all: it may say where
+   * imports are looked up from, or what a package is.
+   */
   updateFile(filePath: string, text: string | undefined): void {
     const fe = this.frontEndFor(filePath);
-    fe?.updateFile?.(filePath, text);
+    if (fe) fe.updateFile?.(filePath, text);
+    else for (const each of this.frontEnds) each.updateFile?.(filePath, text);
   }
 
   /** Whether a rule runs under `config` (before per-rule severity `off`). */

@@ -50,7 +50,7 @@ export class LazyTsFrontEnd implements FrontEnd<TsRuleContext> {
 
   updateFile(filePath: string, text: string | undefined): void {
     // A file closed or deleted before any TS/JS analysis: there is nothing to forget.
-    if (text === undefined && !this.real) return;
+    if ((text === undefined || filePath.endsWith('package.json')) && !this.real) return;
     this.frontEnd.updateFile(filePath, text);
   }
 

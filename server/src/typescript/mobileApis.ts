@@ -76,6 +76,11 @@ const MOBILE_APP_DEPENDENCIES = /^(react-native|expo|@capacitor\/core|@ionic\/(r
 
 const appPackages = new Map<string, boolean>();
 
+/** Forgets what the package.json files said (one was edited, added or deleted). */
+export function forgetAppPackages(): void {
+  appPackages.clear();
+}
+
 /**
  * Whether the nearest `package.json` above the file declares a mobile or hybrid app (a dependency
  * on `react-native`, `expo`, `@capacitor/core` or Ionic): its code runs on a device, not a server.

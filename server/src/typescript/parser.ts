@@ -22,6 +22,7 @@ import { TS_EXTENSIONS } from './extensions';
 import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
 import { flatTreeOf, indexTree } from './util';
+import { forgetAppPackages } from './mobileApis';
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
   '.ts': ts.ScriptKind.TS,
@@ -318,6 +319,11 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
   }
 
   updateFile(filePath: string, text: string | undefined): void {
+    // A package.json tells which packages are mobile apps (see inMobileAppPackage); it is no source file.
+    if (path.basename(filePath) === 'package.json') {
+      forgetAppPackages();
+      return;
+    }
     this.projects.updateFile(filePath, text);
   }
 

@@ -324,6 +324,8 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
       forgetAppPackages();
       return;
     }
+    // Other files of no front end's (a pyproject.toml) are nothing to the programs.
+    if (!(TS_EXTENSIONS as readonly string[]).includes(path.extname(filePath).toLowerCase())) return;
     this.projects.updateFile(filePath, text);
   }
 

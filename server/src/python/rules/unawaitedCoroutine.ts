@@ -364,7 +364,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       if (discarded && !expectedToRaise(call)) {
         const where = discarded === 'statement' ? 'is never iterated' : `is stored in '${discarded}' but never iterated`;
         ctx.report({ message: `The async generator from ${generator.display}() ${where}, so its body never runs: iterate it with 'async for'`, range: ctx.rangeOf(call), anchors: [] });
-      }
+      } else if (!discarded) checkStoredGenerator(ctx, call, generator);
       continue;
     }
     const awaitable = found;
@@ -725,6 +725,50 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
   // An async generator is truthy too, but testing one is not this mistake. `for x in coro()`: a
   // coroutine is not iterable either, which is using it as its result.
   if (!awaitable.generator) reportSyncUse(ctx, call, awaitable, use === 'for' ? 'value' : use);
+}
+
+/** Methods of an async generator that return an awaitable (`agen.aclose()` closes nothing until awaited). */
+const ASYNC_GENERATOR_METHODS = new Set(['aclose', 'asend', 'athrow', '__anext__']);
+
+/**
+ * An async generator kept in a local name (`stages = batch(rows, 100)`) and then iterated with a
+ * plain `for` (TypeError), or given `stages.aclose()` as a statement without await: the
+ * generator is not closed, its `finally` blocks never run.
+ */
+function checkStoredGenerator(ctx: PythonRuleContext, call: Node, generator: AwaitableCall): void {
+  const assignment = parentOf(call);
+  if (!assignment || typeOf(assignment) !== 'assignment' || field(assignment, 'right')?.id !== call.id || parentOf(assignment)?.type !== 'expression_statement') return;
+  const left = field(assignment, 'left');
+  if (left?.type !== 'identifier') return;
+  const scope = ctx.scope.scopeAt(left);
+  if (scope.kind !== 'function' || scope.globals.has(left.text) || scope.nonlocals.has(left.text)) return;
+  const found = ctx.scope.lookup(left.text, left);
+  // Bound once: another binding could put something else in the name before the use.
+  if (found?.scope !== scope || found.bindings.length !== 1) return;
+  for (const id of nodesOfType(scope.node, 'identifier')) {
+    if (id.text !== left.text || id.startIndex <= left.startIndex || isKeywordName(id) || isAttributeName(id)) continue;
+    if (ctx.scope.lookup(id.text, id)?.scope !== scope) continue;
+    const p = parentOf(id);
+    if (!p) continue;
+    if ((typeOf(p) === 'for_statement' || typeOf(p) === 'for_in_clause') && field(p, 'right')?.id === id.id && p.child(0)?.type !== 'async') {
+      ctx.report({
+        message: `'${left.text}' holds the async generator from ${generator.display}(): a plain 'for' over it raises TypeError, iterate it with 'async for'`,
+        range: ctx.rangeOf(id),
+        anchors: [],
+        fix: typeOf(p) === 'for_statement' && ctx.scope.isAsyncContext(p) ? prefixAsync(ctx, p, "Use 'async for'") : undefined,
+      });
+      continue;
+    }
+    const method = typeOf(p) === 'attribute' && field(p, 'object')?.id === id.id ? field(p, 'attribute')?.text : undefined;
+    const methodCall = method && ASYNC_GENERATOR_METHODS.has(method) ? parentOf(p) : null;
+    if (methodCall && typeOf(methodCall) === 'call' && parentOf(methodCall)?.type === 'expression_statement') {
+      ctx.report({
+        message: `${textOf(methodCall)} returns an awaitable that is never awaited: ${method === 'aclose' ? `the generator is not closed, and its clean-up (finally blocks, async with exits) never runs` : 'it never runs'}`,
+        range: ctx.rangeOf(methodCall),
+        fix: canInsertAwait(ctx, methodCall) ? { title: `Await ${left.text}.${method}()`, safe: true, edits: awaitEdits(ctx, methodCall) } : undefined,
+      });
+    }
+  }
 }
 
 /** `async ` in front of a `for` or `with` statement. */

@@ -394,6 +394,18 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
           anchors: [],
           fix: canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
         });
+      } else if (!scheduled && !awaitable.generator && !awaitable.mayBeFuture) {
+        const attribute = attributeUsedOnlyAsResult(ctx, call);
+        if (attribute) {
+          const what = describe(awaitable);
+          const inAsync = ctx.scope.isAsyncContext(call);
+          ctx.report({
+            message: `${what} is stored in '${attribute.target}' without await, and '${attribute.use}' uses it as its result: '${attribute.target}' holds ${madeObject(awaitable)}, not the value it would return${inAsync ? '' : ' (await it in an async method, such as a start() or __aenter__())'}`,
+            range: ctx.rangeOf(call),
+            anchors: [],
+            fix: inAsync && canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
+          });
+        }
       }
       continue;
     }
@@ -1029,6 +1041,51 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
     uses++;
   }
   return uses > 0 ? { name: left.text, entered } : undefined;
+}
+
+/**
+ * `self.conn = asyncpg.connect(dsn)` in a method, when the class then reads `self.conn` as the
+ * connection (`self.conn.fetchval(...)`, `self.conn[...]`) and never awaits it nor hands it on
+ * anywhere. Returns the attribute as written and the first such use.
+ */
+function attributeUsedOnlyAsResult(ctx: PythonRuleContext, call: Node): { target: string; use: string } | undefined {
+  const assignment = parentOf(call);
+  if (!assignment || typeOf(assignment) !== 'assignment' || field(assignment, 'right')?.id !== call.id || parentOf(assignment)?.type !== 'expression_statement') return undefined;
+  const target = field(assignment, 'left');
+  const owner = target?.type === 'attribute' ? field(target, 'object') : null;
+  const name = target ? field(target, 'attribute')?.text : undefined;
+  if (!target || !owner || owner.type !== 'identifier' || owner.text !== 'self' || !name) return undefined;
+  const cls = enclosingClassNode(call);
+  if (!cls) return undefined;
+  let failed: Node | undefined;
+  for (const attr of nodesOfType(cls, 'attribute')) {
+    if (attr.id === target.id || field(attr, 'attribute')?.text !== name) continue;
+    const object = field(attr, 'object');
+    if (object?.type !== 'identifier' || object.text !== 'self') continue;
+    const p = parentOf(attr);
+    if (!p) return undefined;
+    // Another assignment (`self.conn = None` in __init__, `self.conn = await ...`) is no use.
+    if (typeOf(p) === 'assignment' && field(p, 'left')?.id === attr.id) continue;
+    // Tested or compared with None (`if self.conn is not None:`): says nothing.
+    if (typeOf(p) === 'comparison_operator' || typeOf(p) === 'not_operator' || ((typeOf(p) === 'if_statement' || typeOf(p) === 'while_statement') && field(p, 'condition')?.id === attr.id)) continue;
+    if (typeOf(p) === 'attribute' && field(p, 'object')?.id === attr.id) {
+      const method = field(p, 'attribute')?.text ?? '';
+      // The coroutine's own API (`self.conn.close()` on an unstarted coroutine) neither runs nor uses it.
+      if (COROUTINE_API.has(method)) continue;
+      if (method.startsWith('_')) return undefined;
+      failed ??= p;
+      continue;
+    }
+    if (typeOf(p) === 'subscript' && field(p, 'value')?.id === attr.id) {
+      failed ??= p;
+      continue;
+    }
+    // Awaited, returned, handed to a call, stored elsewhere, entered: it may be awaited there.
+    return undefined;
+  }
+  if (!failed) return undefined;
+  const use = typeOf(failed) === 'attribute' ? failed.text : `${textOf(field(failed, 'value')!)}[...]`;
+  return { target: target.text, use };
 }
 
 /** Calls that look at a value without consuming it: a coroutine passed to them is still never run. */

@@ -25,6 +25,8 @@ import {
   LIBRARY_COROUTINE_CALLABLES,
   FACTORY_RESULTS,
   ASYNC_ITERATION_ELEMENTS,
+  ASYNC_GENERATOR_METHODS,
+  ITERATED_ATTRIBUTES,
   ASYNC_ITERATION_FACTORIES,
   AWAITED_ITEMS,
   FACTORY_TUPLE_RESULTS,
@@ -356,6 +358,8 @@ export class AwaitableResolver {
 
   /** A method of a known library class: awaitable per the tables (inside `async def` only, for libraries that used to be synchronous). */
   private libraryMethod(cls: string, method: string, call: Node, display: string): AwaitableCall | undefined {
+    // `channel.history(limit=50)`: an async generator, iterated with `async for`.
+    if (ASYNC_GENERATOR_METHODS[cls]?.has(method)) return { display, library: true, name: `${cls}.${method}`, generator: true };
     if (!AWAITABLE_METHODS[cls]?.has(method)) return undefined;
     if (SYNC_PAST.test(cls) && !this.ctx.scope.isAsyncContext(call)) return undefined;
     return { display, library: true, name: `${cls}.${method}` };
@@ -1895,6 +1899,14 @@ export class AwaitableResolver {
     if (loop) {
       const items = this.awaitedItems(parent.childForFieldName('right'));
       if (items) return items;
+    }
+    // `for member in ctx.guild.members:` (see ITERATED_ATTRIBUTES).
+    if (loop && parent.child(0)?.type !== 'async') {
+      const iterable = parent.childForFieldName('right');
+      const object = iterable?.type === 'attribute' ? iterable.childForFieldName('object') : null;
+      const owner = object ? this.classOfReceiver(object, 1) : undefined;
+      const item = owner?.kind === 'library' ? ITERATED_ATTRIBUTES[owner.name]?.[iterable!.childForFieldName('attribute')?.text ?? ''] : undefined;
+      if (item) return { kind: 'library', name: item };
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {

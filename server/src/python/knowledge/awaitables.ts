@@ -917,6 +917,33 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
 /** What `async for x in f(...)` gives for library functions iterated directly (websockets' reconnecting `connect`). */
 export const ASYNC_ITERATION_FACTORIES: Readonly<Record<string, string>> = Object.fromEntries(WEBSOCKET_CONNECTS.map((f) => [f, WEBSOCKET]));
 
+/**
+ * Library methods that are async generators: their calls are iterated with `async for` (a plain
+ * `for` raises TypeError) and never awaited.
+ */
+export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  'discord.TextChannel': set('history', 'archived_threads'),
+  'discord.Member': set('history'),
+  'discord.User': set('history'),
+  'discord.ext.commands.Context': set('history'),
+  'discord.Guild': set('fetch_members', 'audit_logs', 'bans'),
+  'discord.Client': set('fetch_guilds'),
+  'discord.ext.commands.Bot': set('fetch_guilds'),
+  'httpx.Response': set('aiter_bytes', 'aiter_text', 'aiter_lines', 'aiter_raw'),
+  'redis.asyncio.Redis': set('scan_iter', 'sscan_iter', 'hscan_iter', 'zscan_iter'),
+  'redis.asyncio.client.PubSub': set('listen'),
+};
+
+/** What each item of a library object's collection attribute is: `for member in guild.members`. */
+export const ITERATED_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'discord.Guild': { members: 'discord.Member', text_channels: 'discord.TextChannel', roles: 'discord.Role' },
+  'discord.Client': { guilds: 'discord.Guild', users: 'discord.User' },
+  'discord.ext.commands.Bot': { guilds: 'discord.Guild', users: 'discord.User' },
+  'discord.Message': { mentions: 'discord.Member' },
+  'discord.TextChannel': { members: 'discord.Member' },
+  'discord.Role': { members: 'discord.Member' },
+};
+
 /** What `async for x in obj` gives, by the class of `obj`. */
 export const ASYNC_ITERATION_ELEMENTS: Readonly<Record<string, string>> = {
   'aio_pika.abc.AbstractQueueIterator': 'aio_pika.abc.AbstractIncomingMessage',

@@ -40,6 +40,12 @@ interface ResourceKind {
    * `GreeterStub(channel)` sends calls over the channel and never closes it.
    */
   wrappedBy?: RegExp;
+  /**
+   * Callees (by their name as written) that use it without ever closing it, whatever becomes of
+   * what they make: an Azure SDK client made with a credential (`BlobServiceClient(url, credential=cred)`)
+   * never closes the credential, a kubernetes_asyncio API class (`CoreV1Api(api)`) never closes its ApiClient.
+   */
+  neverTakenBy?: RegExp;
 }
 
 /** A trio or anyio stream, file or process: `x = await factory(...)`, closed by `aclose()` (`async with await factory(...)`). */
@@ -54,6 +60,51 @@ const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter
 /** A gRPC asyncio channel; the generated stubs made over it do not own it. */
 const GRPC_CHANNEL: ResourceKind = { what: 'grpc.aio channel', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Stub$/ };
 
+/** An Azure SDK client (`BlobServiceClient(...)`, `ServiceBusClient.from_connection_string(...)`): its transport's aiohttp session. */
+const AZURE_CLIENT: ResourceKind = { what: 'Azure async client', close: ['close'], awaited: false, asyncWith: true };
+/** An Azure async credential: its HTTP pipeline (and token cache) stay open until closed; no client it is given closes it. */
+const AZURE_CREDENTIAL: ResourceKind = {
+  what: 'Azure credential',
+  close: ['close'],
+  awaited: false,
+  asyncWith: true,
+  neverTakenBy: /(^|\.)\w*Client(\.from_\w+)?$/,
+};
+/** Azure's async clients, by module: each made by its constructor or one of its `from_*` class methods. */
+const AZURE_AIO_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+  'azure.storage.blob.aio': ['BlobServiceClient', 'ContainerClient', 'BlobClient'],
+  'azure.storage.queue.aio': ['QueueServiceClient', 'QueueClient'],
+  'azure.storage.filedatalake.aio': ['DataLakeServiceClient', 'FileSystemClient', 'DataLakeFileClient', 'DataLakeDirectoryClient'],
+  'azure.storage.fileshare.aio': ['ShareServiceClient', 'ShareClient', 'ShareFileClient', 'ShareDirectoryClient'],
+  'azure.data.tables.aio': ['TableServiceClient', 'TableClient'],
+  'azure.servicebus.aio': ['ServiceBusClient'],
+  'azure.servicebus.aio.management': ['ServiceBusAdministrationClient'],
+  'azure.eventhub.aio': ['EventHubProducerClient', 'EventHubConsumerClient'],
+  'azure.cosmos.aio': ['CosmosClient'],
+  'azure.keyvault.secrets.aio': ['SecretClient'],
+  'azure.keyvault.keys.aio': ['KeyClient'],
+  'azure.keyvault.certificates.aio': ['CertificateClient'],
+  'azure.appconfiguration.aio': ['AzureAppConfigurationClient'],
+};
+const AZURE_CLIENT_FACTORIES = ['from_connection_string', 'from_container_url', 'from_blob_url', 'from_queue_url', 'from_table_url', 'from_file_url', 'from_share_url', 'from_directory_url', 'from_account_url'];
+const AZURE_AIO_CREDENTIALS = [
+  'DefaultAzureCredential', 'ManagedIdentityCredential', 'ClientSecretCredential', 'CertificateCredential', 'WorkloadIdentityCredential',
+  'AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'EnvironmentCredential', 'ClientAssertionCredential',
+  'OnBehalfOfCredential', 'AuthorizationCodeCredential', 'SharedTokenCacheCredential', 'ChainedTokenCredential',
+];
+/** A MySQL connection (aiomysql's and asyncmy's `await connect(...)`): `close()` drops it, `ensure_closed()` says goodbye first. */
+const MYSQL_CONNECTION: ResourceKind = { what: 'MySQL connection', close: ['close', 'ensure_closed'], awaited: true, asyncWith: true };
+const MYSQL_POOL: ResourceKind = { what: 'MySQL connection pool', close: ['close', 'terminate'], awaited: true, asyncWith: true };
+/** Search clients over an aiohttp/httpx connection pool. */
+const SEARCH_CLIENT = (what: string): ResourceKind => ({
+  what,
+  close: ['close'],
+  awaited: false,
+  asyncWith: true,
+  // The client's bulk and scan helpers (`await async_bulk(es, actions)`) use it and leave it open.
+  neverTakenBy: /(^|\.)(async_bulk|async_streaming_bulk|async_scan|async_reindex)$/,
+});
+
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
   'aiohttp.TCPConnector': { what: 'aiohttp TCPConnector', close: ['close'], awaited: false, asyncWith: true },
@@ -64,7 +115,30 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiofiles.open': { what: 'aiofiles file', close: ['close'], awaited: true, asyncWith: true },
   'asyncssh.connect': { what: 'asyncssh connection', close: ['close', 'abort'], awaited: true, asyncWith: true },
   'aiodocker.Docker': { what: 'aiodocker client', close: ['close'], awaited: false, asyncWith: true },
-  'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true },
+  // The API classes made over it (`client.CoreV1Api(api)`) send calls through it and never close it.
+  'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, neverTakenBy: /(^|\.)\w+Api$/ },
+  'kubernetes_asyncio.client.api_client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, neverTakenBy: /(^|\.)\w+Api$/ },
+  // Cloud SDKs' async clients: each holds an HTTP connection pool (and Azure's credentials their own) until closed.
+  ...Object.fromEntries(
+    Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) =>
+      classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)].map((n) => [n, { ...AZURE_CLIENT, what: `Azure ${c}` }])),
+    ),
+  ),
+  ...Object.fromEntries(AZURE_AIO_CREDENTIALS.map((c) => [`azure.identity.aio.${c}`, { ...AZURE_CREDENTIAL, what: `Azure credential (${c})` }])),
+  'gcloud.aio.storage.Storage': { what: 'gcloud-aio Storage client', close: ['close'], awaited: false, asyncWith: true },
+  'gcloud.aio.pubsub.PublisherClient': { what: 'gcloud-aio PublisherClient', close: ['close'], awaited: false, asyncWith: true },
+  'gcloud.aio.pubsub.SubscriberClient': { what: 'gcloud-aio SubscriberClient', close: ['close'], awaited: false, asyncWith: true },
+  'elasticsearch.AsyncElasticsearch': SEARCH_CLIENT('AsyncElasticsearch client'),
+  'elasticsearch._async.client.AsyncElasticsearch': SEARCH_CLIENT('AsyncElasticsearch client'),
+  'opensearchpy.AsyncOpenSearch': SEARCH_CLIENT('AsyncOpenSearch client'),
+  // Database drivers: a connection holds its socket (aiosqlite its worker thread), a pool its connections.
+  'aiomysql.connect': MYSQL_CONNECTION,
+  'aiomysql.create_pool': MYSQL_POOL,
+  'asyncmy.connect': { ...MYSQL_CONNECTION, noWith: true },
+  'asyncmy.create_pool': { ...MYSQL_POOL, noWith: true },
+  'aiosqlite.connect': { what: 'aiosqlite connection', close: ['close'], awaited: true, asyncWith: true },
+  // An SMTP client holds nothing until connected (`async with smtp:` connects and quits).
+  'aiosmtplib.SMTP': { what: 'aiosmtplib SMTP connection', close: ['quit', 'close'], awaited: false, asyncWith: true, noWith: true, startedBy: ['connect'] },
   // aiohttp's test client: its ClientSession (and, once started, its test server) stay open until close().
   'aiohttp.test_utils.TestClient': { what: 'aiohttp TestClient', close: ['close'], awaited: false, asyncWith: true },
   // A client made per call holds a connection pool until closed.
@@ -128,7 +202,11 @@ const SESSION_CLASSES = new Set([
   'aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq',
   // A gRPC channel holds its HTTP/2 connection: one per server, shared by every call.
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // Search clients: each holds an aiohttp/httpx pool to the cluster (and sniffs its nodes).
+  'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch',
 ]);
+/** Search clients: the cluster they connect to is given by position too (`AsyncElasticsearch(url)`), or as `hosts=`/`cloud_id=`. */
+const SEARCH_CLIENTS = /^(elasticsearch\.(_async\.client\.)?AsyncElasticsearch|opensearchpy\.AsyncOpenSearch)$/;
 /** gRPC channels: the server they connect to is given by position (`insecure_channel(target)`). */
 const GRPC_CHANNELS = /^grpc\.aio\.(insecure|secure)_channel$/;
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
@@ -230,6 +308,8 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       const callee = call?.childForFieldName('function');
       // `stub = GreeterStub(channel)`, the stub only called: the channel stays this function's to close.
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
+      // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
+      if (kind.neverTakenBy && callee && kind.neverTakenBy.test(callee.text)) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
@@ -438,6 +518,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
     // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
     if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
+    // `Storage(session=shared)`: gcloud-aio's clients over a session they were given close nothing of theirs.
+    if (name!.startsWith('gcloud.aio.') && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'session')) continue;
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {
@@ -681,6 +763,23 @@ interface Lent {
   onSuccessOnly?: (callee: string, name: string, exit?: Node) => string;
 }
 
+/** A connection checked out of a pool of class `owner` (`conn = await pool.acquire()`), given back with `pool.release(conn)`. */
+function pooledConnection(owner: string): Lent {
+  return {
+    owner,
+    hint: /\.acquire\(/,
+    methods: new Set(['acquire']),
+    consumers: new Set(),
+    message: (callee, name) =>
+      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
+    onSuccessOnly: (callee, name, exit) =>
+      exit
+        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
+        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+  };
+}
+
 const LENT: readonly Lent[] = [
   {
     // `resp = await session.get(url)` whose body is never read nor the response released.
@@ -695,20 +794,9 @@ const LENT: readonly Lent[] = [
     partial: (callee, name, exit) =>
       `The response from ${callee}() is read or released on one path only: the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves with its connection checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
   },
-  {
-    // `conn = await pool.acquire()` on an asyncpg pool, never given back with `pool.release(conn)`.
-    owner: 'asyncpg.Pool',
-    hint: /\.acquire\(/,
-    methods: new Set(['acquire']),
-    consumers: new Set(),
-    message: (callee, name) =>
-      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
-    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
-    onSuccessOnly: (callee, name, exit) =>
-      exit
-        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
-        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
-  },
+  // `conn = await pool.acquire()` on an asyncpg or aiomysql (asyncmy) pool, never given back with `pool.release(conn)`.
+  pooledConnection('asyncpg.Pool'),
+  pooledConnection('aiomysql.Pool'),
 ];
 
 /** Whether `block` calls one of the `consumers` methods of the variable `name` (`resp.release()`). */
@@ -962,7 +1050,7 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
  * Settings a client fixes for its connections when it is made: a request cannot change them.
  * (`base_url`, `headers`, `auth`, `timeout`... can be given per request instead.)
  */
-const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options']);
+const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options', 'hosts', 'cloud_id']);
 
 /** Whether a constructor call sets a connection setting from the loop's own variables. */
 function configuredByLoop(call: Node, loop: Node, positional = false): boolean {
@@ -1150,7 +1238,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
-        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name))) break;
+        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name) || SEARCH_CLIENTS.test(name))) break;
         // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
         // loop to be kept (one per upstream, at start-up), not one per request.
         if (keptBeyondLoop(ctx, call, n, fn.node)) break;

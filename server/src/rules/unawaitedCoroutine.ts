@@ -70,6 +70,8 @@ export const unawaitedCoroutine: Rule = {
       '  `anyio` files, `anyio.Path`/`trio.Path` (`exists()`, `read_text()`, ...), `redis.asyncio` clients (their pipelines buffer commands without await, only',
       '  `execute()` is awaited), SQLAlchemy `AsyncSession`/`AsyncEngine`/`AsyncConnection` (also',
       '  from `async_sessionmaker`, in the file or imported from the project\'s db module), `aiosqlite`, `aiomysql`, psycopg 3, `websockets`, `asyncssh`,',
+      '  aioboto3\'s and aiobotocore\'s clients (`async with session.client("s3") as s3:`, `get_session().create_client(...)`: every',
+      '  API operation, `s3.put_object(...)`, `upload_file(...)`, ...; not `get_paginator()`/`get_waiter()`, which are local),',
       '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, FastStream\'s brokers (`broker.publish(...)`), `grpc.aio` servers, FastAPI/Starlette requests,',
       '  websockets and `UploadFile`, Quart\'s `request` and `websocket` globals (`request.get_json()`, `websocket.send(...)`)',
       '  and its helpers, coroutines unlike Flask\'s (`render_template(...)`, `make_response(...)`, `send_file(...)`), Litestar\'s',

@@ -230,7 +230,23 @@ const HA_ENTITY_COROUTINES = [
 ];
 const TG_SENDS = ['send_message', 'send_photo', 'send_document', 'send_video', 'send_audio', 'send_voice', 'send_sticker', 'send_animation', 'send_location', 'send_media_group', 'send_chat_action', 'send_poll', 'send_dice'];
 
+/**
+ * Every public method of a class but the `local` ones: each API operation of an aiobotocore (aioboto3)
+ * client is a coroutine (`await s3.put_object(...)`), only its paginators and waiters are made locally.
+ */
+class EveryMethodBut extends Set<string> {
+  constructor(private readonly local: ReadonlySet<string>) {
+    super();
+  }
+
+  override has(method: string): boolean {
+    return /^[a-z]\w*$/.test(method) && !this.local.has(method);
+  }
+}
+
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  // aiobotocore's (and aioboto3's) clients: `async with session.client("s3") as s3`, `session.create_client(...)`.
+  'aiobotocore.client.AioBaseClient': new EveryMethodBut(new Set(['get_paginator', 'get_waiter', 'can_paginate'])),
   // asyncio
   'asyncio.Queue': set('put', 'get', 'join'),
   'asyncio.PriorityQueue': set('put', 'get', 'join'),
@@ -708,6 +724,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'grpc.aio.Channel': ['grpc.aio._channel.Channel'],
   'grpc.aio.ServicerContext': ['grpc.aio._base_server.ServicerContext'],
   'asyncssh.SSHClientConnection': ['asyncssh.connection.SSHClientConnection'],
+  'aioboto3.Session': ['aioboto3.session.Session'],
   'asyncssh.SFTPClient': ['asyncssh.sftp.SFTPClient'],
   'fastapi.WebSocket': ['starlette.websockets.WebSocket', 'fastapi.websockets.WebSocket'],
   'fastapi.Request': ['starlette.requests.Request', 'fastapi.requests.Request'],
@@ -781,6 +798,9 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
   'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
   'asyncssh.SSHClientConnection': { start_sftp_client: 'asyncssh.SFTPClient' },
+  // Entered: `async with session.client("s3") as s3` gives the client.
+  'aioboto3.Session': { client: 'aiobotocore.client.AioBaseClient' },
+  'aiobotocore.session.AioSession': { create_client: 'aiobotocore.client.AioBaseClient' },
   'playwright.async_api.PlaywrightContextManager': { start: 'playwright.async_api.Playwright' },
   'playwright.async_api.BrowserType': {
     launch: 'playwright.async_api.Browser', connect: 'playwright.async_api.Browser', connect_over_cdp: 'playwright.async_api.Browser',
@@ -820,6 +840,9 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
   // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
   'httpx.Client': {},
+  // Sessions whose `client(...)`/`create_client(...)` make a client context manager (see METHOD_RESULTS).
+  'aioboto3.Session': {},
+  'aiobotocore.session.AioSession': {},
   'groq.AsyncGroq': { with_options: 'groq.AsyncGroq', copy: 'groq.AsyncGroq' },
   'anthropic.AsyncAnthropic': { with_options: 'anthropic.AsyncAnthropic', copy: 'anthropic.AsyncAnthropic' },
   'redis.asyncio.Redis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
@@ -1028,6 +1051,7 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'sqlalchemy.ext.asyncio.create_async_engine': 'sqlalchemy.ext.asyncio.AsyncEngine',
   'sqlalchemy.ext.asyncio.engine.create_async_engine': 'sqlalchemy.ext.asyncio.AsyncEngine',
   'grpc.aio.server': 'grpc.aio.Server',
+  'aiobotocore.session.get_session': 'aiobotocore.session.AioSession',
   'grpc.aio.insecure_channel': 'grpc.aio.Channel',
   'grpc.aio.secure_channel': 'grpc.aio.Channel',
   'channels.layers.get_channel_layer': 'channels.layers.BaseChannelLayer',

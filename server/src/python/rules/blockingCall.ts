@@ -62,8 +62,11 @@ const KAFKA: BlockingApi = { what: 'waits for the Kafka broker on this thread (a
 const GRPC_SYNC: BlockingApi = { what: 'makes a blocking gRPC call through a stub over a synchronous channel (grpc.aio channels give awaitable calls)', fix: 'to-thread' };
 /** gRPC method names, as generated stubs spell them. */
 const GRPC_METHOD = /^[A-Z]\w*$/;
-/** Methods of a boto3 client that make no request (presigning, paginators and waiters are made locally). */
-const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta']);
+/**
+ * Methods of a boto3 client (or resource) that make no request (presigning, paginators and waiters
+ * are made locally; a table's batch writer buffers until it is left).
+ */
+const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta', 'batch_writer', 'get_available_subresources']);
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
 /** Model API calls of the LLM SDKs' synchronous clients: each has an async client to await instead. */
 const llmCall = (asyncClient: string): BlockingApi => ({ what: `calls the model API synchronously (the SDK's ${asyncClient} client awaits it)`, fix: 'none' });
@@ -325,6 +328,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
+  'boto3.PageIterator': new Map([['build_full_result', { what: 'fetches every page with synchronous AWS API calls', fix: 'to-thread' } as BlockingApi]]),
   'paramiko.SSHClient': new Map(['connect', 'exec_command', 'open_sftp', 'invoke_shell'].map((m): [string, BlockingApi] => [m, SSH])),
   'paramiko.SFTPClient': new Map(['get', 'put', 'listdir', 'listdir_attr', 'stat', 'lstat', 'remove', 'rename', 'mkdir', 'rmdir', 'chmod', 'getfo', 'putfo'].map((m): [string, BlockingApi] => [m, SSH])),
   'openai.resources.SyncAPIResource': new Map(LLM_METHODS.map((m): [string, BlockingApi] => [m, llmCall('AsyncOpenAI')])),
@@ -486,6 +490,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sqlalchemy.engine.Connection': 'sqlalchemy.engine.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
   'boto3.client': 'boto3.client',
+  // A resource's actions and its sub-resources' (`s3.Bucket(b).Object(k).get()`, `table.put_item(...)`) are API calls too.
+  'boto3.resource': 'boto3.client',
   'paramiko.SSHClient': 'paramiko.SSHClient',
   'paramiko.client.SSHClient': 'paramiko.SSHClient',
   'paramiko.SFTPClient': 'paramiko.SFTPClient',
@@ -658,6 +664,11 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     if (fn && typeOf(fn) === 'attribute' && /^(client|resource)$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
+    }
+    // `s3.Bucket(name)`, `dynamodb.Table(name)`: a sub-resource of a boto3 resource, whose actions are API calls too.
+    if (fn && typeOf(fn) === 'attribute' && /^[A-Z]\w*$/.test(field(fn, 'attribute')?.text ?? '')) {
+      const object = field(fn, 'object');
+      if (object && receiverClass(ctx, object, depth + 1) === 'boto3.client') return 'boto3.client';
     }
     // `greeter_pb2_grpc.GreeterStub(channel)` over a synchronous channel: a blocking stub.
     if (fn && /(^|\.)\w+Stub$/.test(textOf(fn))) {
@@ -909,6 +920,10 @@ function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | u
 /** Methods that make another object of a known class: method → [receiver class, result class]. */
 const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
   get_waiter: [['boto3.client', 'boto3.Waiter']],
+  // A paginator is local; iterating what paginate() gives fetches the pages (see checkBoto3PageIteration).
+  get_paginator: [['boto3.client', 'boto3.Paginator']],
+  paginate: [['boto3.Paginator', 'boto3.PageIterator']],
+  search: [['boto3.PageIterator', 'boto3.PageIterator']],
   get_container_client: [['azure.storage.blob.BlobServiceClient', 'azure.storage.blob.ContainerClient']],
   get_blob_client: [['azure.storage.blob.BlobServiceClient', 'azure.storage.blob.BlobClient'], ['azure.storage.blob.ContainerClient', 'azure.storage.blob.BlobClient']],
   download_blob: [['azure.storage.blob.BlobClient', 'azure.storage.blob.StorageStreamDownloader'], ['azure.storage.blob.ContainerClient', 'azure.storage.blob.StorageStreamDownloader']],
@@ -1577,6 +1592,33 @@ function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
   return !!r && (r.name === 'io.BytesIO' || r.name === 'io.StringIO');
 }
 
+/**
+ * `for page in paginator.paginate(Bucket=b):` (or a list comprehension over it, `list(pages)`) on a
+ * boto3 paginator in an async function: each turn fetches a page with a synchronous API call.
+ */
+function checkBoto3PageIteration(ctx: PythonRuleContext): void {
+  const report = (iterated: Node): void => {
+    if (!ctx.scope.isAsyncContext(iterated) || receiverClass(ctx, iterated) !== 'boto3.PageIterator') return;
+    const owner = ctx.scope.enclosingFunction(iterated);
+    ctx.report({
+      message: `Iterating ${iterated.text.replace(/\s*\n\s*/g, '')} fetches each page with a synchronous AWS API call: it blocks the event loop inside async function '${owner?.name ?? '?'}' (collect the pages in a worker thread, or use aioboto3's paginator with 'async for')`,
+      range: ctx.rangeOf(iterated),
+      anchors: [],
+    });
+  };
+  for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
+    const right = field(loop, 'right');
+    if (!right || loop.child(0)?.type === 'async') continue;
+    // A generator expression runs where it is consumed, which may be a worker thread.
+    if (loop.type === 'for_in_clause' && loop.parent?.type === 'generator_expression') continue;
+    report(right);
+  }
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const args = callArguments(call);
+    if (args.length === 1 && builtinCalled(ctx, call, QUERY_RUNNERS)) report(args[0]);
+  }
+}
+
 /** Builtins that iterate (or count) what they are given: on a queryset, they run its query. */
 const QUERY_RUNNERS = new Set(['list', 'tuple', 'len', 'sorted', 'set']);
 
@@ -1824,6 +1866,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
+  if (usesBoto3) checkBoto3PageIteration(ctx);
   if (usesDjango && /django|rest_framework/.test(ctx.text)) checkDjangoAttributes(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');

@@ -41,9 +41,9 @@ interface ResourceKind {
    */
   wrappedBy?: RegExp;
   /**
-   * Callees (by their name as written) that use it without ever closing it, whatever becomes of
-   * what they make: an Azure SDK client made with a credential (`BlobServiceClient(url, credential=cred)`)
-   * never closes the credential, a kubernetes_asyncio API class (`CoreV1Api(api)`) never closes its ApiClient.
+   * Library callees (by their resolved name) that use it without ever closing it, whatever becomes
+   * of what they make: an Azure SDK client made with a credential (`BlobServiceClient(url, credential=cred)`)
+   * never closes the credential, nor do the bulk helpers of a search client (`async_bulk(es, actions)`) close it.
    */
   neverTakenBy?: RegExp;
 }
@@ -60,6 +60,8 @@ const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter
 /** A gRPC asyncio channel; the generated stubs made over it do not own it. */
 const GRPC_CHANNEL: ResourceKind = { what: 'grpc.aio channel', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Stub$/ };
 
+/** A kubernetes_asyncio ApiClient; the API classes made over it (`client.CoreV1Api(api)`) do not own it. */
+const KUBE_API_CLIENT: ResourceKind = { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Api$/ };
 /** An Azure SDK client (`BlobServiceClient(...)`, `ServiceBusClient.from_connection_string(...)`): its transport's aiohttp session. */
 const AZURE_CLIENT: ResourceKind = { what: 'Azure async client', close: ['close'], awaited: false, asyncWith: true };
 /** An Azure async credential: its HTTP pipeline (and token cache) stay open until closed; no client it is given closes it. */
@@ -68,7 +70,7 @@ const AZURE_CREDENTIAL: ResourceKind = {
   close: ['close'],
   awaited: false,
   asyncWith: true,
-  neverTakenBy: /(^|\.)\w*Client(\.from_\w+)?$/,
+  neverTakenBy: /^azure\.[\w.]*\.\w*Client(\.from_\w+)?$/,
 };
 /** Azure's async clients, by module: each made by its constructor or one of its `from_*` class methods. */
 const AZURE_AIO_CLIENTS: Readonly<Record<string, readonly string[]>> = {
@@ -102,7 +104,7 @@ const SEARCH_CLIENT = (what: string): ResourceKind => ({
   awaited: false,
   asyncWith: true,
   // The client's bulk and scan helpers (`await async_bulk(es, actions)`) use it and leave it open.
-  neverTakenBy: /(^|\.)(async_bulk|async_streaming_bulk|async_scan|async_reindex)$/,
+  neverTakenBy: /^(elasticsearch|opensearchpy)(\._async)?\.helpers\.(async_bulk|async_streaming_bulk|async_scan|async_reindex)$/,
 });
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
@@ -116,8 +118,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'asyncssh.connect': { what: 'asyncssh connection', close: ['close', 'abort'], awaited: true, asyncWith: true },
   'aiodocker.Docker': { what: 'aiodocker client', close: ['close'], awaited: false, asyncWith: true },
   // The API classes made over it (`client.CoreV1Api(api)`) send calls through it and never close it.
-  'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, neverTakenBy: /(^|\.)\w+Api$/ },
-  'kubernetes_asyncio.client.api_client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, neverTakenBy: /(^|\.)\w+Api$/ },
+  'kubernetes_asyncio.client.ApiClient': KUBE_API_CLIENT,
+  'kubernetes_asyncio.client.api_client.ApiClient': KUBE_API_CLIENT,
   // Cloud SDKs' async clients: each holds an HTTP connection pool (and Azure's credentials their own) until closed.
   ...Object.fromEntries(
     Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) =>
@@ -309,7 +311,7 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       // `stub = GreeterStub(channel)`, the stub only called: the channel stays this function's to close.
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
-      if (kind.neverTakenBy && callee && kind.neverTakenBy.test(callee.text)) continue;
+      if (kind.neverTakenBy && call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
@@ -347,9 +349,13 @@ function wraps(kind: ResourceKind, call: Node): boolean {
 
 /**
  * `stub = GreeterStub(channel)` as a statement of `owner`, and `stub` used only to call its methods
- * (`await stub.SayHello(...)`): the wrapper does not leave the function, nor does what it wraps.
+ * (`await stub.SayHello(...)`), or a wrapper called as soon as it is made (`GreeterStub(channel).SayHello(...)`):
+ * the wrapper does not leave the function, nor does what it wraps.
  */
 function onlyCalledThrough(call: Node, owner: Node): boolean {
+  // `await client.CoreV1Api(api).list_namespaced_pod(ns)`: made and called at once.
+  const method = call.parent;
+  if (method?.type === 'attribute' && method.childForFieldName('object')?.id === call.id && method.parent?.type === 'call' && method.parent.childForFieldName('function')?.id === method.id) return true;
   const assignment = call.parent;
   const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === call.id ? assignment.childForFieldName('left') : null;
   if (name?.type !== 'identifier' || assignment!.parent?.type !== 'expression_statement') return false;

@@ -644,6 +644,12 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const held = classNode ? attributeClassOf(ctx, classNode, field(receiver, 'attribute')?.text ?? '', depth + 1) : undefined;
       if (held) return held;
     }
+    // `aws.s3` with `from app import aws` and `s3 = boto3.client("s3")` at the top of that module.
+    if (object && typeOf(object) === 'identifier' && textOf(object) !== 'self') {
+      const found = ctx.scope.lookup(textOf(object), object);
+      const imported = found?.bindings.length === 1 && found.bindings[0].kind === 'import' ? importedInstanceClass(ctx, receiver) : undefined;
+      if (imported) return imported;
+    }
     // `client.chat.completions` on an LLM SDK's synchronous client (`client.aio...` is its async side).
     const owner = object ? receiverClass(ctx, object, depth + 1) : undefined;
     if (owner && SDK_RESOURCES[owner] && field(receiver, 'attribute')?.text !== 'aio') return SDK_RESOURCES[owner];
@@ -864,12 +870,23 @@ function importedInstanceClass(ctx: PythonRuleContext, name: Node): string | und
   if (!r || r.via !== 'import') return undefined;
   let made: string | undefined;
   importedSummaryMember(ctx, r.name, (summary, member) => {
-    const ctor = summary.instances.get(member);
-    const qualified = ctor ? qualifiedThroughImports(ctor, summary, false) : undefined;
-    made = qualified && qualified.binding.level === 0 ? constructedClass(qualified.name) : undefined;
+    made = instanceClassIn(summary, member, 0);
     return !!made;
   });
   return made;
+}
+
+/**
+ * The class (among those this rule knows) of what the top level of a module binds `member` to:
+ * `s3 = boto3.client("s3")`, or a sub-resource of such a resource, `orders = dynamodb.Table("orders")`.
+ */
+function instanceClassIn(summary: ModuleSummary, member: string, depth: number): string | undefined {
+  const ctor = summary.instances.get(member);
+  if (!ctor || depth > 2) return undefined;
+  const qualified = qualifiedThroughImports(ctor, summary, false);
+  if (qualified) return qualified.binding.level === 0 ? constructedClass(qualified.name) : undefined;
+  const [head, ...rest] = ctor.split('.');
+  return rest.length === 1 && /^[A-Z]\w*$/.test(rest[0]) && instanceClassIn(summary, head, depth + 1) === 'boto3.client' ? 'boto3.client' : undefined;
 }
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */

@@ -1285,7 +1285,10 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       // every scan interval for the life of the process (HA's shared `async_get_clientsession(hass)` is the session to use).
       else if (fn.kind === 'function' && fn.parent?.kind === 'class' && HA_POLL_METHODS.has(fn.name) && ctx.text.includes('homeassistant')) {
         where = `in '${fn.name}', which Home Assistant calls at every poll: every poll opens a new connection pool (use async_get_clientsession(hass))`;
-      } else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {
+      } else if (
+        ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) || (fn.parent?.kind === 'module' && ctx.project.dependedOnNearby(ctx.filePath, fn.name))) &&
+        !memoised(fn.node)
+      ) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
       }
     }

@@ -199,6 +199,8 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   ),
 };
 
+/** What awsSessionClient() calls a client made by an aioboto3/aiobotocore session. */
+const AWS_SESSION_CLIENT = 'aioboto3 client';
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
 const SESSION_CLASSES = new Set([
   'aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq',
@@ -206,6 +208,9 @@ const SESSION_CLASSES = new Set([
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
   // Search clients: each holds an aiohttp/httpx pool to the cluster (and sniffs its nodes).
   'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch',
+  // gcloud-aio's clients make an aiohttp session of their own (unless given one), aioboto3's and
+  // aiobotocore's clients an aiohttp connector (and resolve credentials) each.
+  'gcloud.aio.storage.Storage', 'gcloud.aio.pubsub.PublisherClient', 'gcloud.aio.pubsub.SubscriberClient', AWS_SESSION_CLIENT,
 ]);
 /** Search clients: the cluster they connect to is given by position too (`AsyncElasticsearch(url)`), or as `hosts=`/`cloud_id=`. */
 const SEARCH_CLIENTS = /^(elasticsearch\.(_async\.client\.)?AsyncElasticsearch|opensearchpy\.AsyncOpenSearch)$/;
@@ -1056,7 +1061,7 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
  * Settings a client fixes for its connections when it is made: a request cannot change them.
  * (`base_url`, `headers`, `auth`, `timeout`... can be given per request instead.)
  */
-const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options', 'hosts', 'cloud_id']);
+const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options', 'hosts', 'cloud_id', 'region_name', 'endpoint_url', 'config']);
 
 /** Whether a constructor call sets a connection setting from the loop's own variables. */
 function configuredByLoop(call: Node, loop: Node, positional = false): boolean {
@@ -1219,6 +1224,19 @@ function messageCallbacks(ctx: PythonRuleContext): Set<string> {
   return names;
 }
 
+/**
+ * `session.client("s3")` (or `session.resource(...)`) on an aioboto3 session, `session.create_client(...)`
+ * on an aiobotocore one: a client with a connection pool of its own, named AWS_SESSION_CLIENT.
+ */
+function awsSessionClient(call: Node, resolver: AwaitableResolver): string | undefined {
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (!method || !/^(client|resource|create_client)$/.test(method)) return undefined;
+  const cls = resolver.classOfReceiver(fn!.childForFieldName('object')!);
+  if (cls?.kind !== 'library') return undefined;
+  return (cls.name === 'aioboto3.Session' && method !== 'create_client') || (cls.name === 'aiobotocore.session.AioSession' && method === 'create_client') ? AWS_SESSION_CLIENT : undefined;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
@@ -1226,9 +1244,13 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
   let callbacks: Set<string> | undefined;
+  let resolver: AwaitableResolver | undefined;
+  const usesAwsSessions = /\baio(boto3|botocore)\b/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const name = resolvedCallee(ctx, call);
+    const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= new AwaitableResolver(ctx))) : undefined);
     if (!name || !SESSION_CLASSES.has(name)) continue;
+    // `Storage(session=shared)`: gcloud-aio's client over the app's aiohttp session.
+    if (name.startsWith('gcloud.aio.') && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'session')) continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
     // `if _session is None: _session = ClientSession()`: made once, then reused.
@@ -1244,7 +1266,8 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
-        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name) || SEARCH_CLIENTS.test(name))) break;
+        // (An AWS client per service or region: `for service in ("s3", "sqs"): session.client(service)`.)
+        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name) || SEARCH_CLIENTS.test(name) || name === AWS_SESSION_CLIENT)) break;
         // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
         // loop to be kept (one per upstream, at start-up), not one per request.
         if (keptBeyondLoop(ctx, call, n, fn.node)) break;
@@ -1294,7 +1317,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     }
     if (!where) continue;
     ctx.report({
-      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
       range: ctx.rangeOf(call),
     });
   }

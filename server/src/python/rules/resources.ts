@@ -63,10 +63,9 @@ const GRPC_CHANNEL: ResourceKind = { what: 'grpc.aio channel', close: ['close'],
 /** A kubernetes_asyncio ApiClient; the API classes made over it (`client.CoreV1Api(api)`) do not own it. */
 const KUBE_API_CLIENT: ResourceKind = { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Api$/ };
 /** An Azure SDK client (`BlobServiceClient(...)`, `ServiceBusClient.from_connection_string(...)`): its transport's aiohttp session. */
-const AZURE_CLIENT: ResourceKind = { what: 'Azure async client', close: ['close'], awaited: false, asyncWith: true };
+const AZURE_CLIENT: Omit<ResourceKind, 'what'> = { close: ['close'], awaited: false, asyncWith: true };
 /** An Azure async credential: its HTTP pipeline (and token cache) stay open until closed; no client it is given closes it. */
-const AZURE_CREDENTIAL: ResourceKind = {
-  what: 'Azure credential',
+const AZURE_CREDENTIAL: Omit<ResourceKind, 'what'> = {
   close: ['close'],
   awaited: false,
   asyncWith: true,
@@ -346,6 +345,11 @@ function callTaking(argument: Node): Node | null | undefined {
   return (argument.type === 'argument_list' ? argument : argument.parent)?.parent;
 }
 
+/** `Storage(session=shared)`: a gcloud-aio client made over an aiohttp session it is given (it opens and closes none of its own). */
+function overSharedSession(name: string, call: Node): boolean {
+  return name.startsWith('gcloud.aio.') && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'session');
+}
+
 /** Whether `call` only wraps a resource of `kind` it is given (`GreeterStub(channel)`), see ResourceKind.wrappedBy. */
 function wraps(kind: ResourceKind, call: Node): boolean {
   const callee = call.childForFieldName('function');
@@ -530,7 +534,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
     if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
     // `Storage(session=shared)`: gcloud-aio's clients over a session they were given close nothing of theirs.
-    if (name!.startsWith('gcloud.aio.') && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'session')) continue;
+    if (overSharedSession(name!, call)) continue;
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {
@@ -1250,7 +1254,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= new AwaitableResolver(ctx))) : undefined);
     if (!name || !SESSION_CLASSES.has(name)) continue;
     // `Storage(session=shared)`: gcloud-aio's client over the app's aiohttp session.
-    if (name.startsWith('gcloud.aio.') && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'session')) continue;
+    if (overSharedSession(name, call)) continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
     // `if _session is None: _session = ClientSession()`: made once, then reused.

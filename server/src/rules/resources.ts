@@ -85,7 +85,7 @@ export const unclosedResource: Rule = {
       'path. Module-level clients are long-lived by design and not reported.',
       '',
       'A session, client or pool kept in `self.x` (an aiohttp or httpx client, an asyncpg pool, an aiokafka producer or',
-      'consumer, an aio-pika or NATS connection, a `grpc.aio` channel) is reported when no method of its class (nor of',
+      'consumer, an aio-pika or NATS connection, a `grpc.aio` channel, an `AsyncElasticsearch`/`AsyncOpenSearch` client, an aiomysql pool, a gcloud-aio `Storage` client, an Azure `*.aio` client) is reported when no method of its class (nor of',
       'its bases and subclasses in the same file) closes it, enters it with `with`, or hands it to',
       'anything (a generated gRPC stub made over the channel, `GreeterStub(self._channel)`, does not take it): every instance then leaks it. Setting the attribute (`self._session = None` in',
       '`__init__`), testing it (`if self._session is None or self._session.closed:`) and returning it',

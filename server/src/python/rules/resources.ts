@@ -626,6 +626,10 @@ const SESSION_OR_POOL = new Set([
   // Broker and RPC clients: a producer's sender task, a connection's heartbeats, a channel's sockets.
   'aiokafka.AIOKafkaProducer', 'aiokafka.AIOKafkaConsumer', 'aio_pika.connect', 'aio_pika.connect_robust', 'nats.connect',
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // Cloud SDK and database clients an object keeps: a search client's pool, a MySQL pool, an Azure client's transport.
+  'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch', 'aiomysql.create_pool',
+  'gcloud.aio.storage.Storage',
+  ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);
 
 /**

@@ -2099,7 +2099,14 @@ export class AwaitableResolver {
   }
 
   /** What a library call gives once awaited or entered: a factory's result (`await asyncpg.connect()`) or a method's. */
-  private awaitedResult(fn: Node): KnownClass | undefined {
+  private awaitedResult(fn: Node, depth = 0): KnownClass | undefined {
+    // `await stack.enter_async_context(session.client("s3"))`: what entering its argument gives.
+    if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'enter_async_context' && depth < 2) {
+      const call = fn.parent;
+      const entered = call?.type === 'call' ? callArguments(call)[0] : undefined;
+      const enteredFn = entered?.type === 'call' ? entered.childForFieldName('function') : null;
+      if (enteredFn) return this.awaitedResult(enteredFn, depth + 1) ?? this.classOfCallResult(enteredFn, entered!);
+    }
     const r = fn.type === 'identifier' || fn.type === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
     if (r && FACTORY_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: FACTORY_RESULTS[r.name] };
     return this.methodResult(fn);

@@ -185,6 +185,8 @@ export class PythonProjectIndex {
 
   /** Handlers registered by call in each module read by routesOf(), by the file's version. */
   private readonly routes = new Map<string, { key: string; routes: Route[] }>();
+  /** The functions each module read by dependenciesOf() gives to FastAPI's `Depends(...)`, by the file's version. */
+  private readonly dependencies = new Map<string, { key: string; refs: { file: string; name: string }[] }>();
   /** File stats taken during the current pass (the analysis of one file), by absolute path. */
   private readonly stats = new Map<string, fs.Stats | null>();
   /** Search roots of absolute imports, by importing folder; forgotten with the resolutions. */
@@ -323,6 +325,83 @@ export class PythonProjectIndex {
     }
     this.routes.set(abs, { key, routes });
     return routes;
+  }
+
+  /**
+   * The project functions a module gives to FastAPI's `Depends(...)` (`Depends(get_es)` with `from
+   * .deps import get_es`, `Depends(deps.get_es)`), each as the import it names resolved to its file.
+   * Read on demand; cached by the file's version.
+   */
+  dependenciesOf(filePath: string): readonly { file: string; name: string }[] {
+    const abs = path.resolve(filePath);
+    const open = this.overlay.get(abs);
+    const stat = open ? null : this.stat(abs);
+    if (!open && (!stat || !stat.isFile() || stat.size > 2 * 1024 * 1024)) return [];
+    const key = open ? `v${open.version}` : `d${stat!.size}:${stat!.mtimeMs}`;
+    const hit = this.dependencies.get(abs);
+    if (hit?.key === key) return hit.refs;
+    let text = open?.text;
+    try {
+      text ??= fs.readFileSync(abs, 'utf8');
+    } catch {
+      return [];
+    }
+    const refs: { file: string; name: string }[] = [];
+    if (/\bDepends\s*\(/.test(text) && text.indexOf('\u0000') === -1) {
+      try {
+        const tree = this.parse(abs, text);
+        const imports = new Map<string, ImportBinding>();
+        for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
+          if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
+        }
+        for (const call of tree.rootNode.descendantsOfType('call')) {
+          if (!call || !/(^|\.)Depends$/.test(call.childForFieldName('function')?.text ?? '')) continue;
+          const arg = call.childForFieldName('arguments')?.namedChildren[0];
+          const local = arg?.type === 'identifier' ? arg.text : arg?.type === 'attribute' && arg.childForFieldName('object')?.type === 'identifier' ? arg.childForFieldName('object')!.text : undefined;
+          const binding = local ? imports.get(local) : undefined;
+          if (!arg || !binding) continue;
+          // `from .deps import get_es` → (deps, get_es); `from . import deps` + `deps.get_es`.
+          const [module, name] =
+            arg.type === 'identifier'
+              ? [binding.module, binding.name]
+              : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, arg.childForFieldName('attribute')?.text];
+          if (!name) continue;
+          const file = this.resolveModule(abs, module, binding.level);
+          if (file) refs.push({ file: path.resolve(file), name });
+        }
+      } catch {
+        // unparsable: no dependencies known
+      }
+    }
+    this.dependencies.set(abs, { key, refs });
+    return refs;
+  }
+
+  /**
+   * Whether a module near `filePath` (in its folder, the folders below it two levels down, where
+   * FastAPI apps keep their routers, or the folder above) gives its function `name` to
+   * `Depends(...)`: FastAPI calls it for every request that depends on it.
+   */
+  dependedOnNearby(filePath: string, name: string): boolean {
+    const self = path.resolve(filePath);
+    const here = path.dirname(self);
+    const files: string[] = [];
+    const list = (dir: string, depth: number): void => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (files.length >= 200) return;
+        if (e.isFile() && e.name.endsWith('.py')) files.push(path.join(dir, e.name));
+        else if (e.isDirectory() && depth > 0 && !/^(\.|__pycache__$|node_modules$|site-packages$|venv$|env$)/.test(e.name)) list(path.join(dir, e.name), depth - 1);
+      }
+    };
+    list(here, 2);
+    list(path.dirname(here), 0);
+    return files.some((file) => file !== self && this.dependenciesOf(file).some((d) => d.file === self && d.name === name));
   }
 
   /**

@@ -230,7 +230,70 @@ const HA_ENTITY_COROUTINES = [
 ];
 const TG_SENDS = ['send_message', 'send_photo', 'send_document', 'send_video', 'send_audio', 'send_voice', 'send_sticker', 'send_animation', 'send_location', 'send_media_group', 'send_chat_action', 'send_poll', 'send_dice'];
 
+/**
+ * Every public method of a class but the `local` ones: each API operation of an aiobotocore (aioboto3)
+ * client is a coroutine (`await s3.put_object(...)`), only its paginators and waiters are made locally.
+ */
+class EveryMethodBut extends Set<string> {
+  constructor(private readonly local: ReadonlySet<string>) {
+    super();
+  }
+
+  override has(method: string): boolean {
+    return /^[a-z]\w*$/.test(method) && !this.local.has(method);
+  }
+}
+
+/** The API calls of a kubernetes_asyncio API class, by the client generator's naming (`list_namespaced_pod`, `read_namespaced_pod_log`, ...). */
+class KubeApiCalls extends Set<string> {
+  override has(method: string): boolean {
+    return /^(list|read|create|patch|replace|delete|connect)_\w+$/.test(method);
+  }
+}
+
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  // aiobotocore's (and aioboto3's) clients: `async with session.client("s3") as s3`, `session.create_client(...)`.
+  'aiobotocore.client.AioBaseClient': new EveryMethodBut(new Set(['get_paginator', 'get_waiter', 'can_paginate'])),
+  // kubernetes_asyncio's API classes (`client.CoreV1Api(api)`): each API call is a coroutine.
+  'kubernetes_asyncio.client.Api': new KubeApiCalls(),
+  // Azure's async clients (`get_blob_client(...)`, `get_container_client(...)` are local).
+  'azure.storage.blob.aio.BlobServiceClient': set(
+    'create_container', 'delete_container', 'get_service_properties', 'set_service_properties', 'get_service_stats', 'get_account_information',
+    'get_user_delegation_key', 'undelete_container', 'close',
+  ),
+  'azure.storage.blob.aio.ContainerClient': set(
+    'create_container', 'delete_container', 'exists', 'get_container_properties', 'set_container_metadata', 'upload_blob', 'download_blob',
+    'delete_blob', 'delete_blobs', 'set_container_access_policy', 'get_container_access_policy', 'acquire_lease', 'close',
+  ),
+  'azure.storage.blob.aio.BlobClient': set(
+    'upload_blob', 'download_blob', 'delete_blob', 'exists', 'get_blob_properties', 'set_blob_metadata', 'set_http_headers', 'start_copy_from_url',
+    'abort_copy', 'create_snapshot', 'stage_block', 'commit_block_list', 'get_block_list', 'set_blob_tags', 'get_blob_tags', 'undelete_blob',
+    'acquire_lease', 'set_standard_blob_tier', 'upload_blob_from_url', 'close',
+  ),
+  'azure.storage.blob.aio.StorageStreamDownloader': set('readall', 'readinto', 'content_as_bytes', 'content_as_text'),
+  'azure.keyvault.secrets.aio.SecretClient': set('get_secret', 'set_secret', 'update_secret_properties', 'delete_secret', 'purge_deleted_secret', 'recover_deleted_secret', 'backup_secret', 'restore_secret_backup', 'close'),
+  'azure.cosmos.aio.ContainerProxy': set('read_item', 'create_item', 'upsert_item', 'replace_item', 'delete_item', 'patch_item', 'read', 'delete_all_items_by_partition_key'),
+  'azure.cosmos.aio.DatabaseProxy': set('create_container', 'create_container_if_not_exists', 'delete_container', 'read', 'replace_container'),
+  'azure.servicebus.aio.ServiceBusSender': set('send_messages', 'schedule_messages', 'cancel_scheduled_messages', 'create_message_batch', 'close'),
+  'azure.servicebus.aio.ServiceBusReceiver': set(
+    'receive_messages', 'peek_messages', 'complete_message', 'abandon_message', 'defer_message', 'dead_letter_message', 'renew_message_lock',
+    'receive_deferred_messages', 'close',
+  ),
+  // aiodocker: the client's collections (`docker.containers.run(...)`) and the containers they give.
+  // Not `containers.container(id)` (a local handle), nor `log(follow=True)`/`stats()`, which may give async iterators.
+  'aiodocker.Docker': set('close', 'version', 'auth'),
+  'aiodocker.containers.DockerContainers': set('list', 'create', 'run', 'get', 'create_or_replace'),
+  'aiodocker.containers.DockerContainer': set(
+    'start', 'stop', 'restart', 'kill', 'delete', 'wait', 'show', 'exec', 'pause', 'unpause', 'rename', 'commit', 'port', 'put_archive', 'get_archive',
+  ),
+  'aiodocker.images.DockerImages': set('list', 'inspect', 'get', 'pull', 'push', 'tag', 'delete', 'build', 'export_image', 'import_image'),
+  'aiodocker.volumes.DockerVolumes': set('list', 'create', 'get'),
+  'aiodocker.networks.DockerNetworks': set('list', 'create', 'get'),
+  'aiodocker.system.DockerSystem': set('info'),
+  // google-cloud-firestore's async client: references and queries are built locally, their reads and writes awaited.
+  'google.cloud.firestore.AsyncDocumentReference': set('get', 'set', 'update', 'delete', 'create'),
+  'google.cloud.firestore.AsyncCollectionReference': set('add', 'get'),
+  'google.cloud.firestore.AsyncQuery': set('get'),
   // asyncio
   'asyncio.Queue': set('put', 'get', 'join'),
   'asyncio.PriorityQueue': set('put', 'get', 'join'),
@@ -708,6 +771,11 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'grpc.aio.Channel': ['grpc.aio._channel.Channel'],
   'grpc.aio.ServicerContext': ['grpc.aio._base_server.ServicerContext'],
   'asyncssh.SSHClientConnection': ['asyncssh.connection.SSHClientConnection'],
+  'aioboto3.Session': ['aioboto3.session.Session'],
+  'google.cloud.firestore.AsyncClient': ['google.cloud.firestore_v1.AsyncClient', 'google.cloud.firestore_v1.async_client.AsyncClient'],
+  'google.cloud.firestore.AsyncDocumentReference': ['google.cloud.firestore_v1.async_document.AsyncDocumentReference'],
+  'google.cloud.firestore.AsyncCollectionReference': ['google.cloud.firestore_v1.async_collection.AsyncCollectionReference'],
+  'aiodocker.Docker': ['aiodocker.docker.Docker'],
   'asyncssh.SFTPClient': ['asyncssh.sftp.SFTPClient'],
   'fastapi.WebSocket': ['starlette.websockets.WebSocket', 'fastapi.websockets.WebSocket'],
   'fastapi.Request': ['starlette.requests.Request', 'fastapi.requests.Request'],
@@ -781,6 +849,17 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
   'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
   'asyncssh.SSHClientConnection': { start_sftp_client: 'asyncssh.SFTPClient' },
+  'aiodocker.containers.DockerContainers': { get: 'aiodocker.containers.DockerContainer', run: 'aiodocker.containers.DockerContainer', create: 'aiodocker.containers.DockerContainer', create_or_replace: 'aiodocker.containers.DockerContainer' },
+  'azure.storage.blob.aio.BlobClient': { download_blob: 'azure.storage.blob.aio.StorageStreamDownloader' },
+  'azure.storage.blob.aio.ContainerClient': { download_blob: 'azure.storage.blob.aio.StorageStreamDownloader' },
+  // Entered: `async with bus.get_queue_sender("jobs") as sender` gives the sender.
+  'azure.servicebus.aio.ServiceBusClient': {
+    get_queue_sender: 'azure.servicebus.aio.ServiceBusSender', get_topic_sender: 'azure.servicebus.aio.ServiceBusSender',
+    get_queue_receiver: 'azure.servicebus.aio.ServiceBusReceiver', get_subscription_receiver: 'azure.servicebus.aio.ServiceBusReceiver',
+  },
+  // Entered: `async with session.client("s3") as s3` gives the client.
+  'aioboto3.Session': { client: 'aiobotocore.client.AioBaseClient' },
+  'aiobotocore.session.AioSession': { create_client: 'aiobotocore.client.AioBaseClient' },
   'playwright.async_api.PlaywrightContextManager': { start: 'playwright.async_api.Playwright' },
   'playwright.async_api.BrowserType': {
     launch: 'playwright.async_api.Browser', connect: 'playwright.async_api.Browser', connect_over_cdp: 'playwright.async_api.Browser',
@@ -820,6 +899,21 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
   // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
   'httpx.Client': {},
+  'azure.storage.blob.aio.BlobServiceClient': { get_container_client: 'azure.storage.blob.aio.ContainerClient', get_blob_client: 'azure.storage.blob.aio.BlobClient' },
+  'azure.storage.blob.aio.ContainerClient': { get_blob_client: 'azure.storage.blob.aio.BlobClient' },
+  'azure.cosmos.aio.CosmosClient': { get_database_client: 'azure.cosmos.aio.DatabaseProxy' },
+  'azure.cosmos.aio.DatabaseProxy': { get_container_client: 'azure.cosmos.aio.ContainerProxy' },
+  'azure.servicebus.aio.ServiceBusClient': { get_queue_sender: 'azure.servicebus.aio.ServiceBusSender', get_queue_receiver: 'azure.servicebus.aio.ServiceBusReceiver', get_topic_sender: 'azure.servicebus.aio.ServiceBusSender', get_subscription_receiver: 'azure.servicebus.aio.ServiceBusReceiver' },
+  'google.cloud.firestore.AsyncClient': { collection: 'google.cloud.firestore.AsyncCollectionReference', document: 'google.cloud.firestore.AsyncDocumentReference' },
+  'google.cloud.firestore.AsyncCollectionReference': {
+    document: 'google.cloud.firestore.AsyncDocumentReference',
+    ...Object.fromEntries(['where', 'order_by', 'limit', 'offset', 'select', 'start_at', 'start_after', 'end_at', 'end_before'].map((m) => [m, 'google.cloud.firestore.AsyncQuery'])),
+  },
+  'google.cloud.firestore.AsyncDocumentReference': { collection: 'google.cloud.firestore.AsyncCollectionReference' },
+  'google.cloud.firestore.AsyncQuery': Object.fromEntries(['where', 'order_by', 'limit', 'offset', 'select', 'start_at', 'start_after', 'end_at', 'end_before'].map((m) => [m, 'google.cloud.firestore.AsyncQuery'])),
+  // Sessions whose `client(...)`/`create_client(...)` make a client context manager (see METHOD_RESULTS).
+  'aioboto3.Session': {},
+  'aiobotocore.session.AioSession': {},
   'groq.AsyncGroq': { with_options: 'groq.AsyncGroq', copy: 'groq.AsyncGroq' },
   'anthropic.AsyncAnthropic': { with_options: 'anthropic.AsyncAnthropic', copy: 'anthropic.AsyncAnthropic' },
   'redis.asyncio.Redis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
@@ -851,6 +945,13 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
+  'aiodocker.Docker': {
+    containers: 'aiodocker.containers.DockerContainers',
+    images: 'aiodocker.images.DockerImages',
+    volumes: 'aiodocker.volumes.DockerVolumes',
+    networks: 'aiodocker.networks.DockerNetworks',
+    system: 'aiodocker.system.DockerSystem',
+  },
   // `.with_streaming_response.create(...)` gives an async context manager, not a coroutine.
   'openai.AsyncOpenAI': { '*': 'openai.resources.AsyncAPIResource', with_streaming_response: 'openai.resources.AsyncStreamingResponse' },
   'openai.resources.AsyncAPIResource': { '*': 'openai.resources.AsyncAPIResource', with_streaming_response: 'openai.resources.AsyncStreamingResponse' },
@@ -965,8 +1066,13 @@ export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
 /** Home Assistant's entity classes (`homeassistant.components.sensor.SensorEntity`, ...): entities alike. */
 const HA_ENTITY_CLASS = /^homeassistant\.(components\.\w+(\.\w+)?|helpers\.entity)\.\w*Entity$/;
 
+/** kubernetes_asyncio's API classes: `client.CoreV1Api`, `kubernetes_asyncio.client.api.apps_v1_api.AppsV1Api`. */
+const KUBE_ASYNC_API_CLASS = /^kubernetes_asyncio\.client\.(api\.\w+\.)?\w+Api$/;
+
 export function knownLibraryClass(name: string): string | undefined {
-  const canonical = CLASS_ALIASES.get(name) ?? (HA_ENTITY_CLASS.test(name) && !AWAITABLE_METHODS[name] ? 'homeassistant.helpers.entity.Entity' : name);
+  const canonical =
+    CLASS_ALIASES.get(name) ??
+    (HA_ENTITY_CLASS.test(name) && !AWAITABLE_METHODS[name] ? 'homeassistant.helpers.entity.Entity' : KUBE_ASYNC_API_CLASS.test(name) ? 'kubernetes_asyncio.client.Api' : name);
   return AWAITABLE_METHODS[canonical] || LIBRARY_ATTRIBUTES[canonical] || CALL_METHOD_RESULTS[canonical] ? canonical : undefined;
 }
 
@@ -1055,6 +1161,7 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'sqlalchemy.ext.asyncio.create_async_engine': 'sqlalchemy.ext.asyncio.AsyncEngine',
   'sqlalchemy.ext.asyncio.engine.create_async_engine': 'sqlalchemy.ext.asyncio.AsyncEngine',
   'grpc.aio.server': 'grpc.aio.Server',
+  'aiobotocore.session.get_session': 'aiobotocore.session.AioSession',
   'grpc.aio.insecure_channel': 'grpc.aio.Channel',
   'grpc.aio.secure_channel': 'grpc.aio.Channel',
   'channels.layers.get_channel_layer': 'channels.layers.BaseChannelLayer',

@@ -62,8 +62,11 @@ const KAFKA: BlockingApi = { what: 'waits for the Kafka broker on this thread (a
 const GRPC_SYNC: BlockingApi = { what: 'makes a blocking gRPC call through a stub over a synchronous channel (grpc.aio channels give awaitable calls)', fix: 'to-thread' };
 /** gRPC method names, as generated stubs spell them. */
 const GRPC_METHOD = /^[A-Z]\w*$/;
-/** Methods of a boto3 client that make no request (presigning, paginators and waiters are made locally). */
-const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta']);
+/**
+ * Methods of a boto3 client (or resource) that make no request (presigning, paginators and waiters
+ * are made locally; a table's batch writer buffers until it is left).
+ */
+const AWS_LOCAL = new Set(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close', 'exceptions', 'meta', 'batch_writer', 'get_available_subresources']);
 const MAIL: BlockingApi = { what: 'talks to a mail server synchronously', fix: 'none' };
 /** Model API calls of the LLM SDKs' synchronous clients: each has an async client to await instead. */
 const llmCall = (asyncClient: string): BlockingApi => ({ what: `calls the model API synchronously (the SDK's ${asyncClient} client awaits it)`, fix: 'none' });
@@ -111,6 +114,59 @@ const WS_CLIENT: BlockingApi = { what: 'talks over a websocket synchronously (we
 const MDNS: BlockingApi = { what: "waits for mDNS on this thread (zeroconf.asyncio's AsyncZeroconf has async_ twins)", fix: 'none' };
 /** A socket that `socket.create_connection()`/`create_server()` made: blocking (or with a timeout) unless set otherwise. */
 const SOCKET_IO: BlockingApi = { what: 'waits on a blocking socket (asyncio streams or loop.sock_* do not block)', fix: 'none' };
+/** Cloud and infrastructure SDKs' synchronous clients, each with an async twin (or a thread to run in). */
+const SEARCH: BlockingApi = { what: 'makes a synchronous search-cluster request (AsyncElasticsearch/AsyncOpenSearch await it)', fix: 'to-thread' };
+const SEARCH_CALLS = [
+  'search', 'index', 'get', 'get_source', 'update', 'delete', 'bulk', 'count', 'exists', 'exists_source', 'mget', 'msearch', 'scroll',
+  'clear_scroll', 'delete_by_query', 'update_by_query', 'reindex', 'ping', 'info', 'create', 'open_point_in_time', 'close_point_in_time',
+  'search_template', 'msearch_template', 'termvectors', 'mtermvectors', 'explain', 'field_caps', 'knn_search', 'rank_eval',
+];
+/** The namespaced APIs of a search client (`es.indices.refresh(...)`, `es.cluster.health()`), each a request. */
+const SEARCH_NAMESPACES = new Set(['indices', 'cluster', 'cat', 'nodes', 'tasks', 'snapshot', 'ingest', 'security', 'ml', 'transform', 'sql', 'ilm', 'enrich', 'async_search', 'license', 'watcher']);
+const SEARCH_NAMESPACE_CALLS = [
+  'refresh', 'create', 'delete', 'exists', 'exists_alias', 'get', 'put_mapping', 'get_mapping', 'put_settings', 'get_settings', 'health', 'stats',
+  'put_alias', 'get_alias', 'delete_alias', 'update_aliases', 'flush', 'forcemerge', 'put_index_template', 'get_index_template',
+  'delete_index_template', 'put_template', 'get_template', 'state', 'open', 'close', 'rollover', 'analyze', 'indices', 'shards', 'allocation',
+  'put_pipeline', 'get_pipeline', 'delete_pipeline', 'create_repository', 'restore', 'cancel', 'list', 'info', 'pending_tasks', 'reroute', 'query',
+];
+const AZURE_STORAGE: BlockingApi = { what: 'makes a synchronous Azure Storage request (azure.storage.blob.aio has the async client)', fix: 'to-thread' };
+const AZURE_BLOB_CALLS = [
+  'upload_blob', 'download_blob', 'delete_blob', 'exists', 'get_blob_properties', 'set_blob_metadata', 'set_http_headers', 'start_copy_from_url',
+  'abort_copy', 'create_snapshot', 'stage_block', 'commit_block_list', 'get_block_list', 'set_blob_tags', 'get_blob_tags', 'undelete_blob',
+  'acquire_lease', 'set_standard_blob_tier', 'upload_blob_from_url', 'create_append_blob', 'append_block',
+];
+const AZURE_CONTAINER_CALLS = [
+  'create_container', 'delete_container', 'exists', 'get_container_properties', 'set_container_metadata', 'upload_blob', 'download_blob',
+  'delete_blob', 'delete_blobs', 'set_container_access_policy', 'get_container_access_policy', 'acquire_lease',
+];
+const AZURE_SERVICE_CALLS = [
+  'create_container', 'delete_container', 'get_service_properties', 'set_service_properties', 'get_service_stats', 'get_account_information',
+  'get_user_delegation_key', 'undelete_container',
+];
+const GCS: BlockingApi = { what: 'makes a synchronous Cloud Storage request (run it in a thread, or use gcloud-aio-storage)', fix: 'to-thread' };
+const GCS_BUCKET_CALLS = [
+  'exists', 'reload', 'patch', 'update', 'delete', 'create', 'get_blob', 'delete_blob', 'delete_blobs', 'copy_blob', 'rename_blob', 'make_public',
+  'get_iam_policy', 'set_iam_policy',
+];
+const GCS_BLOB_CALLS = [
+  'upload_from_file', 'upload_from_filename', 'upload_from_string', 'download_as_bytes', 'download_as_string', 'download_as_text',
+  'download_to_filename', 'download_to_file', 'exists', 'reload', 'delete', 'patch', 'update', 'rewrite', 'compose', 'make_public', 'make_private',
+  'create_resumable_upload_session',
+];
+const PUBSUB: BlockingApi = { what: 'makes a synchronous Pub/Sub request (the SubscriberAsyncClient/PublisherAsyncClient await it)', fix: 'to-thread' };
+const DOCKER: BlockingApi = { what: 'talks to the Docker daemon synchronously (aiodocker is the asyncio client)', fix: 'to-thread' };
+/** The calls of the docker SDK's collections (`client.containers.run(...)`) and of what they give (`container.restart()`). */
+const DOCKER_COLLECTION_CALLS = ['list', 'get', 'run', 'create', 'prune', 'pull', 'push', 'build', 'remove', 'load', 'search', 'import_image'];
+const DOCKER_MODEL_CALLS = ['start', 'stop', 'restart', 'kill', 'remove', 'wait', 'logs', 'exec_run', 'reload', 'pause', 'unpause', 'commit', 'top', 'stats', 'tag', 'history', 'save', 'attach', 'put_archive', 'get_archive'];
+const VAULT: BlockingApi = { what: 'makes a synchronous Vault request (hvac is synchronous: run it in a thread)', fix: 'to-thread' };
+/** hvac's calls, on the client (`client.read(path)`) and on its API groups (`client.secrets.kv.v2.read_secret_version(...)`). */
+const VAULT_CALLS = [
+  'read', 'write', 'list', 'delete', 'is_authenticated', 'is_initialized', 'is_sealed', 'lookup_token', 'renew_token', 'revoke_token', 'login', 'auth_approle',
+  'auth_kubernetes', 'read_secret_version', 'read_secret', 'create_or_update_secret', 'patch', 'delete_latest_version_of_secret', 'delete_secret_versions',
+  'destroy_secret_versions', 'list_secrets', 'read_secret_metadata', 'delete_metadata_and_all_versions', 'read_health_status', 'read_seal_status',
+  'lookup_self', 'renew_self', 'create', 'generate_credentials', 'encrypt_data', 'decrypt_data', 'sign_data', 'verify_signed_data', 'generate_certificate',
+  'issue_certificate',
+];
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -218,6 +274,11 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['paho.mqtt.subscribe.callback', { ...MQTT, fix: 'none' }],
   ['websocket.create_connection', WS_CLIENT],
   ['websocket._core.create_connection', WS_CLIENT],
+  // The search clients' synchronous bulk helpers send every batch on this thread (async_bulk awaits them).
+  ['elasticsearch.helpers.bulk', SEARCH],
+  ['elasticsearch.helpers.reindex', SEARCH],
+  ['opensearchpy.helpers.bulk', SEARCH],
+  ['opensearchpy.helpers.reindex', SEARCH],
   // pika's BlockingConnection connects in its constructor.
   ['pika.BlockingConnection', RABBIT],
   ['pika.adapters.blocking_connection.BlockingConnection', RABBIT],
@@ -267,6 +328,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
+  'boto3.PageIterator': new Map([['build_full_result', { what: 'fetches every page with synchronous AWS API calls', fix: 'to-thread' } as BlockingApi]]),
   'paramiko.SSHClient': new Map(['connect', 'exec_command', 'open_sftp', 'invoke_shell'].map((m): [string, BlockingApi] => [m, SSH])),
   'paramiko.SFTPClient': new Map(['get', 'put', 'listdir', 'listdir_attr', 'stat', 'lstat', 'remove', 'rename', 'mkdir', 'rmdir', 'chmod', 'getfo', 'putfo'].map((m): [string, BlockingApi] => [m, SSH])),
   'openai.resources.SyncAPIResource': new Map(LLM_METHODS.map((m): [string, BlockingApi] => [m, llmCall('AsyncOpenAI')])),
@@ -335,6 +397,28 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'kafka.KafkaProducer': byName(KAFKA, 'flush', 'close'),
   'kafka.KafkaConsumer': byName(KAFKA, 'poll', 'commit', 'close'),
   'kafka.FutureRecordMetadata': byName(KAFKA, 'get'),
+  'elasticsearch.Elasticsearch': byName(SEARCH, ...SEARCH_CALLS),
+  'elasticsearch.Namespace': byName(SEARCH, ...SEARCH_NAMESPACE_CALLS),
+  'azure.storage.blob.BlobServiceClient': byName(AZURE_STORAGE, ...AZURE_SERVICE_CALLS),
+  'azure.storage.blob.ContainerClient': byName(AZURE_STORAGE, ...AZURE_CONTAINER_CALLS),
+  'azure.storage.blob.BlobClient': byName(AZURE_STORAGE, ...AZURE_BLOB_CALLS),
+  // Reading what download_blob() gave streams the rest of the blob.
+  'azure.storage.blob.StorageStreamDownloader': byName(AZURE_STORAGE, 'readall', 'readinto', 'content_as_bytes', 'content_as_text', 'download_to_stream'),
+  'google.cloud.storage.Client': byName(GCS, 'get_bucket', 'create_bucket', 'lookup_bucket'),
+  'google.cloud.storage.Bucket': byName(GCS, ...GCS_BUCKET_CALLS),
+  'google.cloud.storage.Blob': byName(GCS, ...GCS_BLOB_CALLS),
+  // `publisher.publish(...)` only queues the message; its future's result() waits for the server.
+  'google.cloud.pubsub_v1.SubscriberClient': byName(PUBSUB, 'pull', 'acknowledge', 'modify_ack_deadline', 'get_subscription', 'create_subscription', 'delete_subscription', 'update_subscription', 'seek'),
+  'google.cloud.pubsub_v1.PublisherClient': byName(PUBSUB, 'create_topic', 'get_topic', 'delete_topic', 'update_topic'),
+  'google.cloud.pubsub_v1.PublishFuture': byName(
+    { what: 'waits on this thread for Pub/Sub to acknowledge the message (await asyncio.wrap_future(future) waits without blocking)', fix: 'none' },
+    'result',
+    'exception',
+  ),
+  'docker.DockerClient': byName(DOCKER, 'ping', 'info', 'version', 'df', 'login'),
+  'docker.Collection': byName(DOCKER, ...DOCKER_COLLECTION_CALLS),
+  'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
+  'hvac.Client': byName(VAULT, ...VAULT_CALLS),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -406,6 +490,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sqlalchemy.engine.Connection': 'sqlalchemy.engine.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
   'boto3.client': 'boto3.client',
+  // A resource's actions and its sub-resources' (`s3.Bucket(b).Object(k).get()`, `table.put_item(...)`) are API calls too.
+  'boto3.resource': 'boto3.client',
   'paramiko.SSHClient': 'paramiko.SSHClient',
   'paramiko.client.SSHClient': 'paramiko.SSHClient',
   'paramiko.SFTPClient': 'paramiko.SFTPClient',
@@ -495,6 +581,29 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'kafka.KafkaConsumer': 'kafka.KafkaConsumer',
   'kafka.producer.kafka.KafkaProducer': 'kafka.KafkaProducer',
   'kafka.consumer.group.KafkaConsumer': 'kafka.KafkaConsumer',
+  'elasticsearch.Elasticsearch': 'elasticsearch.Elasticsearch',
+  'elasticsearch.client.Elasticsearch': 'elasticsearch.Elasticsearch',
+  'opensearchpy.OpenSearch': 'elasticsearch.Elasticsearch',
+  ...Object.fromEntries(
+    ['BlobServiceClient', 'ContainerClient', 'BlobClient'].flatMap((c) =>
+      ['', '.from_connection_string', '.from_container_url', '.from_blob_url'].map((f): [string, string] => [`azure.storage.blob.${c}${f}`, `azure.storage.blob.${c}`]),
+    ),
+  ),
+  'azure.storage.blob.StorageStreamDownloader': 'azure.storage.blob.StorageStreamDownloader',
+  'google.cloud.storage.Client': 'google.cloud.storage.Client',
+  'google.cloud.storage.client.Client': 'google.cloud.storage.Client',
+  'google.cloud.storage.Bucket': 'google.cloud.storage.Bucket',
+  'google.cloud.storage.Blob': 'google.cloud.storage.Blob',
+  'google.cloud.pubsub_v1.SubscriberClient': 'google.cloud.pubsub_v1.SubscriberClient',
+  'google.cloud.pubsub.SubscriberClient': 'google.cloud.pubsub_v1.SubscriberClient',
+  'google.cloud.pubsub_v1.PublisherClient': 'google.cloud.pubsub_v1.PublisherClient',
+  'google.cloud.pubsub.PublisherClient': 'google.cloud.pubsub_v1.PublisherClient',
+  'docker.from_env': 'docker.DockerClient',
+  'docker.DockerClient': 'docker.DockerClient',
+  'docker.client.from_env': 'docker.DockerClient',
+  'docker.client.DockerClient': 'docker.DockerClient',
+  'hvac.Client': 'hvac.Client',
+  'hvac.v1.Client': 'hvac.Client',
   // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
   'grpc.insecure_channel': 'grpc.Channel',
   'grpc.secure_channel': 'grpc.Channel',
@@ -535,11 +644,19 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const held = classNode ? attributeClassOf(ctx, classNode, field(receiver, 'attribute')?.text ?? '', depth + 1) : undefined;
       if (held) return held;
     }
+    // `aws.s3` with `from app import aws` and `s3 = boto3.client("s3")` at the top of that module.
+    if (object && typeOf(object) === 'identifier' && textOf(object) !== 'self') {
+      const found = ctx.scope.lookup(textOf(object), object);
+      const imported = found?.bindings.length === 1 && found.bindings[0].kind === 'import' ? importedInstanceClass(ctx, receiver) : undefined;
+      if (imported) return imported;
+    }
     // `client.chat.completions` on an LLM SDK's synchronous client (`client.aio...` is its async side).
     const owner = object ? receiverClass(ctx, object, depth + 1) : undefined;
     if (owner && SDK_RESOURCES[owner] && field(receiver, 'attribute')?.text !== 'aio') return SDK_RESOURCES[owner];
     // `client.shop.orders` on a pymongo client: a database, then a collection.
     if (owner && MONGO_CHILD[owner]) return MONGO_CHILD[owner];
+    const child = owner ? NAMESPACE_CHILD[owner] : undefined;
+    if (child && (!child.names || child.names.has(field(receiver, 'attribute')?.text ?? ''))) return child.cls;
     if (object && typeOf(object) === 'identifier' && textOf(object) === 'self') return undefined;
     return field(receiver, 'attribute')?.text === 'parent' && object && receiverClass(ctx, object, depth + 1) === 'pathlib.Path' ? 'pathlib.Path' : undefined;
   }
@@ -553,6 +670,11 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     if (fn && typeOf(fn) === 'attribute' && /^(client|resource)$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
+    }
+    // `s3.Bucket(name)`, `dynamodb.Table(name)`: a sub-resource of a boto3 resource, whose actions are API calls too.
+    if (fn && typeOf(fn) === 'attribute' && /^[A-Z]\w*$/.test(field(fn, 'attribute')?.text ?? '')) {
+      const object = field(fn, 'object');
+      if (object && receiverClass(ctx, object, depth + 1) === 'boto3.client') return 'boto3.client';
     }
     // `greeter_pb2_grpc.GreeterStub(channel)` over a synchronous channel: a blocking stub.
     if (fn && /(^|\.)\w+Stub$/.test(textOf(fn))) {
@@ -609,6 +731,8 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
   if (type !== 'identifier') return undefined;
   const found = ctx.scope.lookup(textOf(receiver), receiver);
   if (!found) return undefined;
+  // `from app.clients import publisher` with `publisher = PublisherClient()` at the top of that module.
+  if (found.bindings.length === 1 && found.bindings[0].kind === 'import') return importedInstanceClass(ctx, receiver);
   const target = reachingBinding(found.bindings, receiver);
   if (!target) return undefined;
   const parent = parentOf(target);
@@ -740,6 +864,31 @@ function importedSummaryMember(ctx: PythonRuleContext, qualified: string, test: 
   return !!summary && test(summary, parts[parts.length - 1]);
 }
 
+/** The class (among those this rule knows) of a client a project module makes at its top level and `name` imports from it. */
+function importedInstanceClass(ctx: PythonRuleContext, name: Node): string | undefined {
+  const r = ctx.scope.resolve(name);
+  if (!r || r.via !== 'import') return undefined;
+  let made: string | undefined;
+  importedSummaryMember(ctx, r.name, (summary, member) => {
+    made = instanceClassIn(summary, member, 0);
+    return !!made;
+  });
+  return made;
+}
+
+/**
+ * The class (among those this rule knows) of what the top level of a module binds `member` to:
+ * `s3 = boto3.client("s3")`, or a sub-resource of such a resource, `orders = dynamodb.Table("orders")`.
+ */
+function instanceClassIn(summary: ModuleSummary, member: string, depth: number): string | undefined {
+  const ctor = summary.instances.get(member);
+  if (!ctor || depth > 2) return undefined;
+  const qualified = qualifiedThroughImports(ctor, summary, false);
+  if (qualified) return qualified.binding.level === 0 ? constructedClass(qualified.name) : undefined;
+  const [head, ...rest] = ctor.split('.');
+  return rest.length === 1 && /^[A-Z]\w*$/.test(rest[0]) && instanceClassIn(summary, head, depth + 1) === 'boto3.client' ? 'boto3.client' : undefined;
+}
+
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
 function constructedClass(name: string): string | undefined {
   return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : undefined);
@@ -788,6 +937,18 @@ function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | u
 /** Methods that make another object of a known class: method → [receiver class, result class]. */
 const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
   get_waiter: [['boto3.client', 'boto3.Waiter']],
+  // A paginator is local; iterating what paginate() gives fetches the pages (see checkBoto3PageIteration).
+  get_paginator: [['boto3.client', 'boto3.Paginator']],
+  paginate: [['boto3.Paginator', 'boto3.PageIterator']],
+  search: [['boto3.PageIterator', 'boto3.PageIterator']],
+  get_container_client: [['azure.storage.blob.BlobServiceClient', 'azure.storage.blob.ContainerClient']],
+  get_blob_client: [['azure.storage.blob.BlobServiceClient', 'azure.storage.blob.BlobClient'], ['azure.storage.blob.ContainerClient', 'azure.storage.blob.BlobClient']],
+  download_blob: [['azure.storage.blob.BlobClient', 'azure.storage.blob.StorageStreamDownloader'], ['azure.storage.blob.ContainerClient', 'azure.storage.blob.StorageStreamDownloader']],
+  bucket: [['google.cloud.storage.Client', 'google.cloud.storage.Bucket']],
+  get_bucket: [['google.cloud.storage.Client', 'google.cloud.storage.Bucket']],
+  blob: [['google.cloud.storage.Bucket', 'google.cloud.storage.Blob']],
+  get_blob: [['google.cloud.storage.Bucket', 'google.cloud.storage.Blob']],
+  get: [['docker.Collection', 'docker.Model']],
   open_sftp: [['paramiko.SSHClient', 'paramiko.SFTPClient']],
   cursor: [['dbapi.Connection', 'dbapi.Cursor'], ['sqlite3.Connection', 'dbapi.Cursor']],
   getconn: [['psycopg2.pool', 'dbapi.Connection']],
@@ -800,7 +961,7 @@ const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> 
   begin: [['sqlalchemy.engine.Engine', 'sqlalchemy.engine.Connection']],
   get_or_create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
   create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
-  publish: [['paho.mqtt.Client', 'paho.mqtt.MQTTMessageInfo']],
+  publish: [['paho.mqtt.Client', 'paho.mqtt.MQTTMessageInfo'], ['google.cloud.pubsub_v1.PublisherClient', 'google.cloud.pubsub_v1.PublishFuture']],
   send: [['kafka.KafkaProducer', 'kafka.FutureRecordMetadata']],
 };
 
@@ -814,6 +975,15 @@ const SAME_CLASS: Readonly<Record<string, ReadonlySet<string>>> = {
 
 /** What an attribute of a pymongo client or database is: a database, a collection. */
 const MONGO_CHILD: Readonly<Record<string, string>> = { 'pymongo.MongoClient': 'pymongo.Database', 'pymongo.Database': 'pymongo.Collection' };
+/**
+ * The API groups an SDK client reaches by attribute (of those `names`, or any): a search client's
+ * `es.indices`, the docker SDK's `client.containers`, hvac's `client.secrets.kv.v2`.
+ */
+const NAMESPACE_CHILD: Readonly<Record<string, { cls: string; names?: ReadonlySet<string> }>> = {
+  'elasticsearch.Elasticsearch': { cls: 'elasticsearch.Namespace', names: SEARCH_NAMESPACES },
+  'docker.DockerClient': { cls: 'docker.Collection', names: new Set(['containers', 'images', 'volumes', 'networks', 'services', 'nodes', 'secrets', 'configs', 'plugins']) },
+  'hvac.Client': { cls: 'hvac.Client' },
+};
 
 /** The name node an annotation's class is written with: through `type`, `X | None`, `Optional[X]`, `Annotated[X, ...]` and `X[...]`. */
 function annotatedClassNode(annotation: Node | null | undefined, depth: number): Node | undefined {
@@ -1149,7 +1319,7 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call, method === 'put')) return undefined;
   if (cls === 'threading.Event' && zeroTimeout(call, 0)) return undefined;
   // `if fut.done(): fut.result()`: finished, so it does not wait.
-  if (cls === 'concurrent.futures.Future' && checkedDone(call, receiver)) return undefined;
+  if ((cls === 'concurrent.futures.Future' || cls === 'google.cloud.pubsub_v1.PublishFuture') && checkedDone(call, receiver)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   return { api, qualified: `${cls}.${method}` };
@@ -1439,6 +1609,33 @@ function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
   return !!r && (r.name === 'io.BytesIO' || r.name === 'io.StringIO');
 }
 
+/**
+ * `for page in paginator.paginate(Bucket=b):` (or a list comprehension over it, `list(pages)`) on a
+ * boto3 paginator in an async function: each turn fetches a page with a synchronous API call.
+ */
+function checkBoto3PageIteration(ctx: PythonRuleContext): void {
+  const report = (iterated: Node): void => {
+    if (!ctx.scope.isAsyncContext(iterated) || receiverClass(ctx, iterated) !== 'boto3.PageIterator') return;
+    const owner = ctx.scope.enclosingFunction(iterated);
+    ctx.report({
+      message: `Iterating ${iterated.text.replace(/\s*\n\s*/g, '')} fetches each page with a synchronous AWS API call: it blocks the event loop inside async function '${owner?.name ?? '?'}' (collect the pages in a worker thread, or use aioboto3's paginator with 'async for')`,
+      range: ctx.rangeOf(iterated),
+      anchors: [],
+    });
+  };
+  for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
+    const right = field(loop, 'right');
+    if (!right || loop.child(0)?.type === 'async') continue;
+    // A generator expression runs where it is consumed, which may be a worker thread.
+    if (loop.type === 'for_in_clause' && loop.parent?.type === 'generator_expression') continue;
+    report(right);
+  }
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const args = callArguments(call);
+    if (args.length === 1 && builtinCalled(ctx, call, QUERY_RUNNERS)) report(args[0]);
+  }
+}
+
 /** Builtins that iterate (or count) what they are given: on a queryset, they run its query. */
 const QUERY_RUNNERS = new Set(['list', 'tuple', 'len', 'sorted', 'set']);
 
@@ -1686,6 +1883,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
+  if (usesBoto3) checkBoto3PageIteration(ctx);
   if (usesDjango && /django|rest_framework/.test(ctx.text)) checkDjangoAttributes(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');

@@ -41,6 +41,12 @@ interface ResourceKind {
    * `GreeterStub(channel)` sends calls over the channel and never closes it.
    */
   wrappedBy?: RegExp;
+  /**
+   * Library callees (by their resolved name) that use it without ever closing it, whatever becomes
+   * of what they make: an Azure SDK client made with a credential (`BlobServiceClient(url, credential=cred)`)
+   * never closes the credential, nor do the bulk helpers of a search client (`async_bulk(es, actions)`) close it.
+   */
+  neverTakenBy?: RegExp;
 }
 
 /** A trio or anyio stream, file or process: `x = await factory(...)`, closed by `aclose()` (`async with await factory(...)`). */
@@ -55,6 +61,52 @@ const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter
 /** A gRPC asyncio channel; the generated stubs made over it do not own it. */
 const GRPC_CHANNEL: ResourceKind = { what: 'grpc.aio channel', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Stub$/ };
 
+/** A kubernetes_asyncio ApiClient; the API classes made over it (`client.CoreV1Api(api)`) do not own it. */
+const KUBE_API_CLIENT: ResourceKind = { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true, wrappedBy: /(^|\.)\w+Api$/ };
+/** An Azure SDK client (`BlobServiceClient(...)`, `ServiceBusClient.from_connection_string(...)`): its transport's aiohttp session. */
+const AZURE_CLIENT: Omit<ResourceKind, 'what'> = { close: ['close'], awaited: false, asyncWith: true };
+/** An Azure async credential: its HTTP pipeline (and token cache) stay open until closed; no client it is given closes it. */
+const AZURE_CREDENTIAL: Omit<ResourceKind, 'what'> = {
+  close: ['close'],
+  awaited: false,
+  asyncWith: true,
+  neverTakenBy: /^azure\.[\w.]*\.\w*Client(\.from_\w+)?$/,
+};
+/** Azure's async clients, by module: each made by its constructor or one of its `from_*` class methods. */
+const AZURE_AIO_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+  'azure.storage.blob.aio': ['BlobServiceClient', 'ContainerClient', 'BlobClient'],
+  'azure.storage.queue.aio': ['QueueServiceClient', 'QueueClient'],
+  'azure.storage.filedatalake.aio': ['DataLakeServiceClient', 'FileSystemClient', 'DataLakeFileClient', 'DataLakeDirectoryClient'],
+  'azure.storage.fileshare.aio': ['ShareServiceClient', 'ShareClient', 'ShareFileClient', 'ShareDirectoryClient'],
+  'azure.data.tables.aio': ['TableServiceClient', 'TableClient'],
+  'azure.servicebus.aio': ['ServiceBusClient'],
+  'azure.servicebus.aio.management': ['ServiceBusAdministrationClient'],
+  'azure.eventhub.aio': ['EventHubProducerClient', 'EventHubConsumerClient'],
+  'azure.cosmos.aio': ['CosmosClient'],
+  'azure.keyvault.secrets.aio': ['SecretClient'],
+  'azure.keyvault.keys.aio': ['KeyClient'],
+  'azure.keyvault.certificates.aio': ['CertificateClient'],
+  'azure.appconfiguration.aio': ['AzureAppConfigurationClient'],
+};
+const AZURE_CLIENT_FACTORIES = ['from_connection_string', 'from_container_url', 'from_blob_url', 'from_queue_url', 'from_table_url', 'from_file_url', 'from_share_url', 'from_directory_url', 'from_account_url'];
+const AZURE_AIO_CREDENTIALS = [
+  'DefaultAzureCredential', 'ManagedIdentityCredential', 'ClientSecretCredential', 'CertificateCredential', 'WorkloadIdentityCredential',
+  'AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'EnvironmentCredential', 'ClientAssertionCredential',
+  'OnBehalfOfCredential', 'AuthorizationCodeCredential', 'SharedTokenCacheCredential', 'ChainedTokenCredential',
+];
+/** A MySQL connection (aiomysql's and asyncmy's `await connect(...)`): `close()` drops it, `ensure_closed()` says goodbye first. */
+const MYSQL_CONNECTION: ResourceKind = { what: 'MySQL connection', close: ['close', 'ensure_closed'], awaited: true, asyncWith: true };
+const MYSQL_POOL: ResourceKind = { what: 'MySQL connection pool', close: ['close', 'terminate'], awaited: true, asyncWith: true };
+/** Search clients over an aiohttp/httpx connection pool. */
+const SEARCH_CLIENT = (what: string): ResourceKind => ({
+  what,
+  close: ['close'],
+  awaited: false,
+  asyncWith: true,
+  // The client's bulk and scan helpers (`await async_bulk(es, actions)`) use it and leave it open.
+  neverTakenBy: /^(elasticsearch|opensearchpy)(\._async)?\.helpers\.(async_bulk|async_streaming_bulk|async_scan|async_reindex)$/,
+});
+
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
   'aiohttp.TCPConnector': { what: 'aiohttp TCPConnector', close: ['close'], awaited: false, asyncWith: true },
@@ -65,7 +117,30 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiofiles.open': { what: 'aiofiles file', close: ['close'], awaited: true, asyncWith: true },
   'asyncssh.connect': { what: 'asyncssh connection', close: ['close', 'abort'], awaited: true, asyncWith: true },
   'aiodocker.Docker': { what: 'aiodocker client', close: ['close'], awaited: false, asyncWith: true },
-  'kubernetes_asyncio.client.ApiClient': { what: 'kubernetes_asyncio ApiClient', close: ['close'], awaited: false, asyncWith: true },
+  // The API classes made over it (`client.CoreV1Api(api)`) send calls through it and never close it.
+  'kubernetes_asyncio.client.ApiClient': KUBE_API_CLIENT,
+  'kubernetes_asyncio.client.api_client.ApiClient': KUBE_API_CLIENT,
+  // Cloud SDKs' async clients: each holds an HTTP connection pool (and Azure's credentials their own) until closed.
+  ...Object.fromEntries(
+    Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) =>
+      classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)].map((n) => [n, { ...AZURE_CLIENT, what: `Azure ${c}` }])),
+    ),
+  ),
+  ...Object.fromEntries(AZURE_AIO_CREDENTIALS.map((c) => [`azure.identity.aio.${c}`, { ...AZURE_CREDENTIAL, what: `Azure credential (${c})` }])),
+  'gcloud.aio.storage.Storage': { what: 'gcloud-aio Storage client', close: ['close'], awaited: false, asyncWith: true },
+  'gcloud.aio.pubsub.PublisherClient': { what: 'gcloud-aio PublisherClient', close: ['close'], awaited: false, asyncWith: true },
+  'gcloud.aio.pubsub.SubscriberClient': { what: 'gcloud-aio SubscriberClient', close: ['close'], awaited: false, asyncWith: true },
+  'elasticsearch.AsyncElasticsearch': SEARCH_CLIENT('AsyncElasticsearch client'),
+  'elasticsearch._async.client.AsyncElasticsearch': SEARCH_CLIENT('AsyncElasticsearch client'),
+  'opensearchpy.AsyncOpenSearch': SEARCH_CLIENT('AsyncOpenSearch client'),
+  // Database drivers: a connection holds its socket (aiosqlite its worker thread), a pool its connections.
+  'aiomysql.connect': MYSQL_CONNECTION,
+  'aiomysql.create_pool': MYSQL_POOL,
+  'asyncmy.connect': { ...MYSQL_CONNECTION, noWith: true },
+  'asyncmy.create_pool': { ...MYSQL_POOL, noWith: true },
+  'aiosqlite.connect': { what: 'aiosqlite connection', close: ['close'], awaited: true, asyncWith: true },
+  // An SMTP client holds nothing until connected (`async with smtp:` connects and quits).
+  'aiosmtplib.SMTP': { what: 'aiosmtplib SMTP connection', close: ['quit', 'close'], awaited: false, asyncWith: true, noWith: true, startedBy: ['connect'] },
   // aiohttp's test client: its ClientSession (and, once started, its test server) stay open until close().
   'aiohttp.test_utils.TestClient': { what: 'aiohttp TestClient', close: ['close'], awaited: false, asyncWith: true },
   // A client made per call holds a connection pool until closed.
@@ -124,12 +199,21 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   ),
 };
 
+/** What awsSessionClient() calls a client made by an aioboto3/aiobotocore session. */
+const AWS_SESSION_CLIENT = 'aioboto3 client';
 /** HTTP clients with a connection pool: aiohttp's and httpx's, and the async LLM SDK clients built on httpx. */
 const SESSION_CLASSES = new Set([
   'aiohttp.ClientSession', 'httpx.AsyncClient', 'openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic', 'groq.AsyncGroq',
   // A gRPC channel holds its HTTP/2 connection: one per server, shared by every call.
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // Search clients: each holds an aiohttp/httpx pool to the cluster (and sniffs its nodes).
+  'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch',
+  // gcloud-aio's clients make an aiohttp session of their own (unless given one), aioboto3's and
+  // aiobotocore's clients an aiohttp connector (and resolve credentials) each.
+  'gcloud.aio.storage.Storage', 'gcloud.aio.pubsub.PublisherClient', 'gcloud.aio.pubsub.SubscriberClient', AWS_SESSION_CLIENT,
 ]);
+/** Search clients: the cluster they connect to is given by position too (`AsyncElasticsearch(url)`), or as `hosts=`/`cloud_id=`. */
+const SEARCH_CLIENTS = /^(elasticsearch\.(_async\.client\.)?AsyncElasticsearch|opensearchpy\.AsyncOpenSearch)$/;
 /** gRPC channels: the server they connect to is given by position (`insecure_channel(target)`). */
 const GRPC_CHANNELS = /^grpc\.aio\.(insecure|secure)_channel$/;
 const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|route|api_route|websocket|view)$/;
@@ -231,6 +315,8 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       const callee = call?.childForFieldName('function');
       // `stub = GreeterStub(channel)`, the stub only called: the channel stays this function's to close.
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
+      // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
+      if (kind.neverTakenBy && call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
       continue;
     }
@@ -260,6 +346,11 @@ function callTaking(argument: Node): Node | null | undefined {
   return (argument.type === 'argument_list' ? argument : argument.parent)?.parent;
 }
 
+/** `Storage(session=shared)`: a gcloud-aio client made over an aiohttp session it is given (it opens and closes none of its own). */
+function overSharedSession(name: string, call: Node): boolean {
+  return name.startsWith('gcloud.aio.') && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'session');
+}
+
 /** Whether `call` only wraps a resource of `kind` it is given (`GreeterStub(channel)`), see ResourceKind.wrappedBy. */
 function wraps(kind: ResourceKind, call: Node): boolean {
   const callee = call.childForFieldName('function');
@@ -268,9 +359,13 @@ function wraps(kind: ResourceKind, call: Node): boolean {
 
 /**
  * `stub = GreeterStub(channel)` as a statement of `owner`, and `stub` used only to call its methods
- * (`await stub.SayHello(...)`): the wrapper does not leave the function, nor does what it wraps.
+ * (`await stub.SayHello(...)`), or a wrapper called as soon as it is made (`GreeterStub(channel).SayHello(...)`):
+ * the wrapper does not leave the function, nor does what it wraps.
  */
 function onlyCalledThrough(call: Node, owner: Node): boolean {
+  // `await client.CoreV1Api(api).list_namespaced_pod(ns)`: made and called at once.
+  const method = call.parent;
+  if (method?.type === 'attribute' && method.childForFieldName('object')?.id === call.id && method.parent?.type === 'call' && method.parent.childForFieldName('function')?.id === method.id) return true;
   const assignment = call.parent;
   const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === call.id ? assignment.childForFieldName('left') : null;
   if (name?.type !== 'identifier' || assignment!.parent?.type !== 'expression_statement') return false;
@@ -439,6 +534,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
     // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
     if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
+    // `Storage(session=shared)`: gcloud-aio's clients over a session they were given close nothing of theirs.
+    if (overSharedSession(name!, call)) continue;
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {
@@ -531,6 +628,10 @@ const SESSION_OR_POOL = new Set([
   // Broker and RPC clients: a producer's sender task, a connection's heartbeats, a channel's sockets.
   'aiokafka.AIOKafkaProducer', 'aiokafka.AIOKafkaConsumer', 'aio_pika.connect', 'aio_pika.connect_robust', 'nats.connect',
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // Cloud SDK and database clients an object keeps: a search client's pool, a MySQL pool, an Azure client's transport.
+  'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch', 'aiomysql.create_pool',
+  'gcloud.aio.storage.Storage',
+  ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);
 
 /**
@@ -683,6 +784,23 @@ interface Lent {
   onSuccessOnly?: (callee: string, name: string, exit?: Node) => string;
 }
 
+/** A connection checked out of a pool of class `owner` (`conn = await pool.acquire()`), given back with `pool.release(conn)`. */
+function pooledConnection(owner: string): Lent {
+  return {
+    owner,
+    hint: /\.acquire\(/,
+    methods: new Set(['acquire']),
+    consumers: new Set(),
+    message: (callee, name) =>
+      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
+    onSuccessOnly: (callee, name, exit) =>
+      exit
+        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
+        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+  };
+}
+
 const LENT: readonly Lent[] = [
   {
     // `resp = await session.get(url)` whose body is never read nor the response released.
@@ -697,20 +815,9 @@ const LENT: readonly Lent[] = [
     partial: (callee, name, exit) =>
       `The response from ${callee}() is read or released on one path only: the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves with its connection checked out of the pool. Use 'async with ${callee}(...) as ${name}:'`,
   },
-  {
-    // `conn = await pool.acquire()` on an asyncpg pool, never given back with `pool.release(conn)`.
-    owner: 'asyncpg.Pool',
-    hint: /\.acquire\(/,
-    methods: new Set(['acquire']),
-    consumers: new Set(),
-    message: (callee, name) =>
-      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
-    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
-    onSuccessOnly: (callee, name, exit) =>
-      exit
-        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
-        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
-  },
+  // `conn = await pool.acquire()` on an asyncpg or aiomysql (asyncmy) pool, never given back with `pool.release(conn)`.
+  pooledConnection('asyncpg.Pool'),
+  pooledConnection('aiomysql.Pool'),
 ];
 
 /** Whether `block` calls one of the `consumers` methods of the variable `name` (`resp.release()`). */
@@ -964,7 +1071,7 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
  * Settings a client fixes for its connections when it is made: a request cannot change them.
  * (`base_url`, `headers`, `auth`, `timeout`... can be given per request instead.)
  */
-const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options']);
+const CONNECTION_SETTINGS = new Set(['proxy', 'proxies', 'mounts', 'transport', 'verify', 'cert', 'http1', 'http2', 'limits', 'trust_env', 'connector', 'ssl', 'local_addr', 'target', 'credentials', 'options', 'hosts', 'cloud_id', 'region_name', 'endpoint_url', 'config']);
 
 /** Whether a constructor call sets a connection setting from the loop's own variables. */
 function configuredByLoop(call: Node, loop: Node, positional = false): boolean {
@@ -1127,6 +1234,19 @@ function messageCallbacks(ctx: PythonRuleContext): Set<string> {
   return names;
 }
 
+/**
+ * `session.client("s3")` (or `session.resource(...)`) on an aioboto3 session, `session.create_client(...)`
+ * on an aiobotocore one: a client with a connection pool of its own, named AWS_SESSION_CLIENT.
+ */
+function awsSessionClient(call: Node, resolver: AwaitableResolver): string | undefined {
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (!method || !/^(client|resource|create_client)$/.test(method)) return undefined;
+  const cls = resolver.classOfReceiver(fn!.childForFieldName('object')!);
+  if (cls?.kind !== 'library') return undefined;
+  return (cls.name === 'aioboto3.Session' && method !== 'create_client') || (cls.name === 'aiobotocore.session.AioSession' && method === 'create_client') ? AWS_SESSION_CLIENT : undefined;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
@@ -1134,9 +1254,13 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let dependencies: Set<number> | undefined;
   let registered: Set<string> | undefined;
   let callbacks: Set<string> | undefined;
+  let resolver: AwaitableResolver | undefined;
+  const usesAwsSessions = /\baio(boto3|botocore)\b/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const name = resolvedCallee(ctx, call);
+    const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= new AwaitableResolver(ctx))) : undefined);
     if (!name || !SESSION_CLASSES.has(name)) continue;
+    // `Storage(session=shared)`: gcloud-aio's client over the app's aiohttp session.
+    if (overSharedSession(name, call)) continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
     // `if _session is None: _session = ClientSession()`: made once, then reused.
@@ -1152,7 +1276,8 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
-        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name))) break;
+        // (An AWS client per service or region: `for service in ("s3", "sqs"): session.client(service)`.)
+        if (n.type === 'for_statement' && configuredByLoop(call, n, GRPC_CHANNELS.test(name) || SEARCH_CLIENTS.test(name) || name === AWS_SESSION_CLIENT)) break;
         // `clients.append(client)`, `stack.push_async_callback(client.aclose)`: clients made in a
         // loop to be kept (one per upstream, at start-up), not one per request.
         if (keptBeyondLoop(ctx, call, n, fn.node)) break;
@@ -1193,13 +1318,16 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       // every scan interval for the life of the process (HA's shared `async_get_clientsession(hass)` is the session to use).
       else if (fn.kind === 'function' && fn.parent?.kind === 'class' && HA_POLL_METHODS.has(fn.name) && ctx.text.includes('homeassistant')) {
         where = `in '${fn.name}', which Home Assistant calls at every poll: every poll opens a new connection pool (use async_get_clientsession(hass))`;
-      } else if ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) && !memoised(fn.node)) {
+      } else if (
+        ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) || (fn.parent?.kind === 'module' && ctx.project.dependedOnNearby(ctx.filePath, fn.name))) &&
+        !memoised(fn.node)
+      ) {
         where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
       }
     }
     if (!where) continue;
     ctx.report({
-      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name.replace('.', ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
       range: ctx.rangeOf(call),
     });
   }

@@ -395,7 +395,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
           fix: canInsertAwait(ctx, call) ? awaitFix(ctx, call, awaitable) : undefined,
         });
       } else if (!scheduled && !awaitable.generator && !awaitable.mayBeFuture) {
-        const attribute = attributeUsedOnlyAsResult(ctx, call);
+        const attribute = attributeUsedOnlyAsResult(call);
         if (attribute) {
           const what = describe(awaitable);
           const inAsync = ctx.scope.isAsyncContext(call);
@@ -1048,7 +1048,7 @@ function usedOnlyAsResult(ctx: PythonRuleContext, call: Node, api: ReadonlySet<s
  * connection (`self.conn.fetchval(...)`, `self.conn[...]`) and never awaits it nor hands it on
  * anywhere. Returns the attribute as written and the first such use.
  */
-function attributeUsedOnlyAsResult(ctx: PythonRuleContext, call: Node): { target: string; use: string } | undefined {
+function attributeUsedOnlyAsResult(call: Node): { target: string; use: string } | undefined {
   const assignment = parentOf(call);
   if (!assignment || typeOf(assignment) !== 'assignment' || field(assignment, 'right')?.id !== call.id || parentOf(assignment)?.type !== 'expression_statement') return undefined;
   const target = field(assignment, 'left');

@@ -1,7 +1,8 @@
 /**
  * unclosed-resource (TS/JS): a handle that holds an OS or pool resource — a `FileHandle` from
  * `fs/promises`, a socket, a `readline` interface, a file stream, a pool client, an HTTP server
- * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`) — kept in a local
+ * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`), a headless browser
+ * (Puppeteer, Playwright) — kept in a local
  * variable and not closed on every path.
  *
  * Ownership is followed the way the Python rule does it: a handle that is returned, yielded,
@@ -85,6 +86,30 @@ const KAFKA_CLIENTS: Record<string, ResourceKind> = {
 // A BullMQ / Bull / Bee-Queue queue or worker opens its redis connections when it is made.
 const JOB_QUEUE: ResourceKind = { what: 'job queue', close: ['close', 'disconnect'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
 const QUEUE_WORKER: ResourceKind = { ...JOB_QUEUE, what: 'queue worker' };
+// A headless browser is a child process (Chrome, Firefox) with its profile on disk: one left open
+// when the work throws outlives the caller's catch, and a retrying script piles them up.
+const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 'close', asyncClose: true };
+// `puppeteer.connect()` / `chromium.connect()` attach to a running browser: disconnecting lets it go too.
+const CONNECTED_BROWSER: ResourceKind = { ...BROWSER, close: ['close', 'disconnect'] };
+// `launchPersistentContext()` starts a browser owned by the context it gives.
+const PERSISTENT_CONTEXT: ResourceKind = { ...BROWSER, what: 'browser context' };
+const PLAYWRIGHT_MODULES = /^(playwright|playwright-core|playwright-chromium|playwright-firefox|playwright-webkit|@playwright\/test)$/;
+
+/** A browser from Puppeteer's `launch()`/`connect()` or a Playwright browser type's `launch()`/`connect()`/`launchPersistentContext()`. */
+function kindOfBrowserCall(m: ModuleMember): ResourceKind | undefined {
+  const p = m.path.join('.').replace(/^default\./, '');
+  if (/^(puppeteer|puppeteer-core|puppeteer-extra)$/.test(m.module)) {
+    return p === 'launch' ? BROWSER : p === 'connect' ? CONNECTED_BROWSER : undefined;
+  }
+  if (PLAYWRIGHT_MODULES.test(m.module)) {
+    const [type, method, ...rest] = p.split('.');
+    if (rest.length || !/^(chromium|firefox|webkit)$/.test(type)) return undefined;
+    if (method === 'launch') return BROWSER;
+    if (method === 'connect' || method === 'connectOverCDP') return CONNECTED_BROWSER;
+    if (method === 'launchPersistentContext') return PERSISTENT_CONTEXT;
+  }
+  return undefined;
+}
 
 function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.');
@@ -121,7 +146,7 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
     default:
-      return undefined;
+      return kindOfBrowserCall(m);
   }
 }
 
@@ -200,7 +225,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   if (member && (kindOfMember || !/^\.{1,2}(\/|$)/.test(member.module))) {
     const kind = kindOfMember;
     if (!kind) return undefined;
-    if (kind === FILE_HANDLE && !awaited) return undefined;
+    if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;

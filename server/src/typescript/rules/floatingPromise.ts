@@ -11,6 +11,8 @@ import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type Type
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
+import { syncParsesOfAsyncActions } from './commanderParse';
+import * as path from 'node:path';
 
 type Node = TSESTree.Node;
 
@@ -129,6 +131,31 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       suggestions: lazy ? undefined : allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
     });
   });
+
+  // commander's `program.parse()` with an async action: parse() drops the action's promise.
+  for (const { call, action } of syncParsesOfAsyncActions(ctx, types)) {
+    const callee = call.callee as TSESTree.MemberExpression;
+    const receiver = unwrap(callee.object);
+    const where = action.file ? `${path.relative(path.dirname(ctx.filePath), action.file).split(path.sep).join('/')}:${action.line}` : `line ${action.line}`;
+    const inAsync = !!enclosingFunction(call)?.async;
+    const rename = { range: ctx.rangeOf(callee.property), newText: 'parseAsync' };
+    // The indentation of the line the call ends on (a chain's `.parse()` line).
+    const lineStart = ctx.text.lastIndexOf('\n', call.range[1] - 1) + 1;
+    const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
+    const suggestion: Fix = inAsync
+      ? { title: 'Wait for the actions with await parseAsync()', safe: false, edits: [{ range: { start: ctx.rangeOf(call).start, end: ctx.rangeOf(call).start }, newText: 'await ' }, rename] }
+      : {
+          title: 'Use parseAsync() and end the process on a rejection',
+          safe: false,
+          edits: [rename, { range: { start: ctx.rangeOf(call).end, end: ctx.rangeOf(call).end }, newText: `.catch((err) => {\n${indent}  console.error(err);\n${indent}  process.exit(1);\n${indent}})` }],
+        };
+    ctx.report({
+      message: `'${receiver.type === 'Identifier' || receiver.type === 'MemberExpression' ? `${shownText(ctx, receiver)}.` : ''}parse()' runs the async action handler (${where}) without waiting for it: a rejection of the action goes unhandled and the code after parse() runs before it is done. Use parseAsync() and wait for it`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+      suggestions: [suggestion],
+    });
+  }
 
   // `try { return load(); } catch { ... }`: the rejection settles after the try has been left.
   visit(ctx.ast, (node) => {

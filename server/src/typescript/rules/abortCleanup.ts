@@ -588,12 +588,22 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression |
     return false;
   }
   if (!sig) return false;
-  for (const param of sig.getParameters()) {
-    const type = s.checker.getTypeOfSymbolAtLocation(param, tsNode);
-    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
-    if (typeAcceptsSignal(type) || typeSignalKey(s.checker, type, tsNode, true) || nestedSignalKey(s.checker, type, tsNode)) return true;
-  }
-  return false;
+  const accepts = (type: ts.Type) =>
+    !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && (typeAcceptsSignal(type) || !!typeSignalKey(s.checker, type, tsNode, true) || !!nestedSignalKey(s.checker, type, tsNode));
+  if (sig.getParameters().some((param) => accepts(s.checker.getTypeOfSymbolAtLocation(param, tsNode)))) return true;
+  // A generic options parameter (execa's `<OptionsType extends Options>(file, args?, options?: OptionsType)`)
+  // is instantiated with the type of what the call passes: its constraint tells what it accepts.
+  const decl = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
+  if (!decl?.typeParameters?.length) return false;
+  const generic = s.checker.getSignatureFromDeclaration(decl);
+  return (generic?.getParameters() ?? []).some((param) => {
+    // `options?: NewOptionsType` is `NewOptionsType | undefined`.
+    return nonNullishParts(s.checker.getTypeOfSymbolAtLocation(param, decl)).some((part) => {
+      if (!(part.flags & ts.TypeFlags.TypeParameter)) return false;
+      const constraint = s.checker.getBaseConstraintOfType(part);
+      return !!constraint && accepts(constraint);
+    });
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * commander's `program.parse()` with async action handlers (floating-promise): `parse()` calls
+ * commander's `program.parse()` with async action handlers or hooks (floating-promise): `parse()` calls
  * the action and drops the promise it returns, so the code after `parse()` runs before the action
  * is done and a rejection of the action goes unhandled. `parseAsync()` is the promise to wait for.
  *
@@ -22,7 +22,7 @@ export interface SyncParse {
   /** The `x.parse(...)` call. */
   call: TSESTree.CallExpression;
   /** Where an async action is registered: the file's path (undefined for this file) and the line. */
-  action: { file?: string; line: number };
+  action: { file?: string; line: number; what: 'action handler' | 'hook' };
 }
 
 function unwrap(node: Node): Node {
@@ -115,8 +115,10 @@ function asyncActionIn(checker: ts.TypeChecker, body: ts.Node): ts.CallExpressio
   let found: ts.CallExpression | undefined;
   const walk = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'action' && n.arguments.length > 0) {
-      const arg = n.arguments[0];
+    const method = ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : undefined;
+    // `.action(fn)`, `.hook('preAction', fn)`.
+    const arg = ts.isCallExpression(n) ? (method === 'action' ? n.arguments[0] : method === 'hook' ? n.arguments[1] : undefined) : undefined;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && arg) {
       const isAsync = (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) && !!(ts.getCombinedModifierFlags(arg) & ts.ModifierFlags.Async);
       if ((isAsync || returnsThenable(checker, arg)) && isCommandType(checker, checker.getTypeAtLocation(n.expression.expression))) {
         found = n;
@@ -158,19 +160,49 @@ export function syncParsesOfAsyncActions(ctx: TsRuleContext, types: () => TypeSe
   // The file's own async actions (the command tree of a command line usually lives in one file).
   const locals: TSESTree.CallExpression[] = [];
   visit(ctx.ast, (n) => {
-    if (methodCall(n, 'action') && asyncHandler(s, n.arguments[0], asyncNames) && isCommand(ctx, s, n.callee.object)) locals.push(n);
+    if (((methodCall(n, 'action') && asyncHandler(s, n.arguments[0], asyncNames)) || (methodCall(n, 'hook') && asyncHandler(s, n.arguments[1], asyncNames))) && isCommand(ctx, s, n.callee.object)) locals.push(n);
+  });
+
+  // The program each chain belongs to: `build` in `const build = program.command('build')` is `program`'s.
+  const owners = new Map<Node, string | undefined>();
+  const ownerOf = (node: Node): string | undefined => {
+    if (owners.has(node)) return owners.get(node);
+    let r = chainRoot(node);
+    const seen = new Set<string>();
+    while (r.type === 'Identifier' && !seen.has(r.name)) {
+      seen.add(r.name);
+      const init = initOf(ctx, r.name);
+      const next = init && chainRoot(init);
+      if (!next || next.type !== 'Identifier' || init === next) break;
+      r = next;
+    }
+    const owner = r.type === 'Identifier' ? r.name : undefined;
+    owners.set(node, owner);
+    return owner;
+  };
+  // The programs the file makes or parses: an action on another of them is not this program's.
+  const known = new Set<string>();
+  for (const call of programs) {
+    const o = ownerOf(call);
+    if (o) known.add(o);
+  }
+  visit(ctx.ast, (n) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && madeByCommander(ctx, unwrap(n.init))) known.add(n.id.name);
   });
 
   const out: SyncParse[] = [];
   for (const call of programs) {
-    // The message names one on the same program where it can tell (the same name at the chain's root).
-    const rootName = (n: Node) => {
-      const r = chainRoot(n);
-      return r.type === 'Identifier' ? r.name : undefined;
-    };
-    const local = locals.find((a) => rootName(a) !== undefined && rootName(a) === rootName(call)) ?? locals[0];
+    const owner = ownerOf(call);
+    // An action on this program, or on one the file cannot tell (a parameter of a helper); the
+    // message names one of this program's where there is one.
+    const mine = locals.filter((a) => {
+      const o = ownerOf(a);
+      return o === undefined || o === owner || !known.has(o);
+    });
+    const local = mine.find((a) => ownerOf(a) === owner) ?? mine[0];
     if (local) {
-      out.push({ call, action: { line: (local.callee as TSESTree.MemberExpression).property.loc.start.line } });
+      const property = (local.callee as TSESTree.MemberExpression).property as TSESTree.Identifier;
+      out.push({ call, action: { line: property.loc.start.line, what: property.name === 'hook' ? 'hook' : 'action handler' } });
       continue;
     }
     if (!s) continue;
@@ -188,7 +220,8 @@ export function syncParsesOfAsyncActions(ctx: TsRuleContext, types: () => TypeSe
       const found = body && asyncActionIn(s.checker, body);
       if (found) {
         const sf = found.getSourceFile();
-        remote = { file: sf.fileName, line: sf.getLineAndCharacterOfPosition((found.expression as ts.PropertyAccessExpression).name.getStart(sf)).line + 1 };
+        const name = (found.expression as ts.PropertyAccessExpression).name;
+        remote = { file: sf.fileName, line: sf.getLineAndCharacterOfPosition(name.getStart(sf)).line + 1, what: name.text === 'hook' ? 'hook' : 'action handler' };
       }
     });
     if (remote) out.push({ call, action: remote });

@@ -132,7 +132,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     });
   });
 
-  // commander's `program.parse()` with an async action: parse() drops the action's promise.
+  // commander's `program.parse()` with an async action or hook: parse() drops its promise.
   for (const { call, action } of syncParsesOfAsyncActions(ctx, types)) {
     const callee = call.callee as TSESTree.MemberExpression;
     const receiver = unwrap(callee.object);
@@ -150,7 +150,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
           edits: [rename, { range: { start: ctx.rangeOf(call).end, end: ctx.rangeOf(call).end }, newText: `.catch((err) => {\n${indent}  console.error(err);\n${indent}  process.exit(1);\n${indent}})` }],
         };
     ctx.report({
-      message: `'${receiver.type === 'Identifier' || receiver.type === 'MemberExpression' ? `${shownText(ctx, receiver)}.` : ''}parse()' runs the async action handler (${where}) without waiting for it: a rejection of the action goes unhandled and the code after parse() runs before it is done. Use parseAsync() and wait for it`,
+      message: `'${receiver.type === 'Identifier' || receiver.type === 'MemberExpression' ? `${shownText(ctx, receiver)}.` : ''}parse()' runs the async ${action.what} (${where}) without waiting for it: a rejection of it goes unhandled and the code after parse() runs before it is done. Use parseAsync() and wait for it`,
       range: ctx.rangeOf(call),
       anchors: [],
       suggestions: [suggestion],

@@ -631,10 +631,13 @@ function quietPromise(node: Node, name: string): boolean {
  * `fn`. Listener set-up and writes on the resource itself and awaiting a promise that cannot
  * reject are quiet; so are the bodies of callbacks (the call that takes one counts, and they run later).
  */
-function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string): boolean {
+function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string, promiseCall?: (call: TSESTree.CallExpression) => boolean): boolean {
   let found = false;
   visit(fn.body ?? fn, (node) => {
     if (found || node.range[0] < from || node.range[1] > to) return;
+    // A call typed as giving a promise reports a failure by rejecting, not by throwing: only an
+    // `await` of it throws here (`rl.question(q);` left floating, then `rl.close()`). Its arguments still count.
+    if (node.type === 'CallExpression' && promiseCall?.(node)) return;
     if (node.type === 'AwaitExpression' && quietPromise(unwrap(node.argument), name)) return;
     if (node.type === 'AwaitExpression' && unwrap(node.argument).type === 'CallExpression' && fixtureUse(unwrap(node.argument) as TSESTree.CallExpression, fn)) return;
     if (node.type === 'CallExpression' && (configures(node, name) || writesTo(node, name))) return;
@@ -710,6 +713,10 @@ function firstAssignment(fn: FunctionNode, target: TSESTree.Identifier): boolean
 export function checkUnclosedResources(ctx: TsRuleContext): void {
   const isTestFile = isTestPath(ctx.filePath);
   const isTsFile = /\.[cm]?tsx?$/.test(ctx.filePath);
+  const promiseCall = (call: TSESTree.CallExpression): boolean => {
+    const s = ctx.types();
+    return !!s && isPromiseLike(s, call);
+  };
   visit(ctx.ast, (node) => {
     if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
     const fn = enclosingFunction(node);
@@ -748,7 +755,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     }
     if (fate === 'owned-elsewhere' || fate === 'closed') return;
     if (kind.activatedBy && !activated) return;
-    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, Math.max(node.range[1], activatedAt ?? 0), closeAt, name)) return;
+    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, Math.max(node.range[1], activatedAt ?? 0), closeAt, name, promiseCall)) return;
     const closeName = closeMethod ?? kind.close[0];
     const { declaration, declarator } = holder;
     const disposal = isTsFile && declaration?.declarations.length === 1 && declarator ? disposeKind(ctx, declarator) : undefined;

@@ -84,7 +84,7 @@ export const floatingPromise: Rule = {
       'type or `this` intersected with a thenable (fastify\'s `register(plugin): Instance &',
       'PromiseLike<undefined>`) — when the thenable it passes along is one the code already held',
       '(`reply.code(404).send()`, a builder in a variable); a chain that starts from a thenable the',
-      'statement makes (`request(app).post(\'/orders\').expect(201)`, `new Query(db).where(...)`, chai-as-promised\'s',
+      'statement makes (`request(app).post(\'/orders\').expect(201)`, `new Query(db).where(...)`, a zx command `` $`docker system prune`.nothrow() ``, chai-as-promised\'s',
       '`expect(p).to.eventually.equal(1)`) still floats; a function whose `finally` calls',
       '`process.exit()`; a call in sync mode (`list({ file, sync: true })`); a callback-or-promise',
       'API given its callback (a Node-style `(err, ...) =>` last argument, an inline one without parameters',

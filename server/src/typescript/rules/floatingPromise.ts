@@ -227,7 +227,7 @@ function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): bool
 
 /**
  * Whether the thenable a chain of fluent calls passes along was made within the chain: the
- * deepest thenable of the receiver chain (through calls and property reads) is a call, or a
+ * deepest thenable of the receiver chain (through calls and property reads) is a call (or a tagged template), or a
  * property read of a non-thenable (chai-as-promised's `.eventually`), rather than a value the
  * code already held (`reply.code(404)`, `cy.get(...)`, a builder in a variable).
  */
@@ -250,8 +250,9 @@ function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean 
   }
   if (!origin) return false;
   if (ts.isCallExpression(origin)) return !returnsItsReceiver(checker, origin);
-  // `new Query(t, 'posts').where(...)`: a builder the statement itself made.
-  if (ts.isNewExpression(origin)) return true;
+  // `new Query(t, 'posts').where(...)`: a builder the statement itself made; so is a zx command,
+  // `$\`docker system prune\`.nothrow()`.
+  if (ts.isNewExpression(origin) || ts.isTaggedTemplateExpression(origin)) return true;
   return (ts.isPropertyAccessExpression(origin) || ts.isElementAccessExpression(origin)) && !isThenable(checker, checker.getTypeAtLocation(origin.expression), origin.expression) && !ts.isIdentifier(origin.expression) && origin.expression.kind !== ts.SyntaxKind.ThisKeyword;
 }
 

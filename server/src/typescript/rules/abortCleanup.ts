@@ -19,7 +19,7 @@ import type { TsRuleContext } from '../context';
 import { memberName } from '../imports';
 import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
-import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
+import { enclosingClass, enclosingFunction, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -746,6 +746,22 @@ function isAsyncContext(fn: FunctionNode): boolean {
  */
 function perCallContext(fn: FunctionNode): boolean {
   return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn);
+}
+
+/**
+ * Whether `name` is a parameter of the function around `fn` (the nearest that declares it), and
+ * that function is plain set-up code, run once for what it is given: not itself per call (async,
+ * a connection handler), nor nested in one.
+ */
+function setupParameter(fn: FunctionNode, name: string): boolean {
+  for (let outer = enclosingFunction(fn); outer; outer = enclosingFunction(outer)) {
+    if (outer.params.some((p) => patternNames(p).includes(name))) {
+      for (let f: FunctionNode | undefined = outer; f; f = enclosingFunction(f)) if (perCallContext(f)) return false;
+      return true;
+    }
+    if (declaredNames(outer).has(name)) return false;
+  }
+  return false;
 }
 
 /** `'startPolling'`, or `the 'connection' listener of 'wss'` for a connection handler. */
@@ -1743,6 +1759,9 @@ function checkListener(
     if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
     else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
     else if (declared.has(root.name)) longLived = false;
+    // A handler written inside a set-up function, on that function's parameter:
+    // `function registerQuiz(bot) { bot.command('quiz', async (ctx) => { bot.on(...) }) }`.
+    else if (setupParameter(fn, root.name)) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
     // A target the function itself creates (`this.socket = connect()`) lives and dies with it.
@@ -1966,6 +1985,19 @@ function isInstanceOfPlainLocalClass(id: TSESTree.Identifier): boolean {
   return false;
 }
 
+const BOT_COMPOSERS = new Set(['Telegraf', 'Composer', 'Bot', 'BaseScene', 'WizardScene', 'Stage']);
+
+function botComposer(checker: ts.TypeChecker, type: ts.Type): boolean {
+  for (const t of [type, ...(type.isClassOrInterface() ? checker.getBaseTypes(type) ?? [] : [])]) {
+    const symbol = t.getSymbol();
+    if (!symbol || !BOT_COMPOSERS.has(symbol.getName())) continue;
+    // Declared in the package, or in a `declare module 'telegraf'`.
+    if (/^"(telegraf|grammy)"\./.test(checker.getFullyQualifiedName(symbol))) return true;
+    if ((symbol.declarations ?? []).some((d) => /[\\/](telegraf|grammy)[\\/]/.test(d.getSourceFile().fileName))) return true;
+  }
+  return false;
+}
+
 /** With types: the receiver offers a way to remove listeners (otherwise `.on()` is not an emitter's). */
 function isEmitterLike(types: LazyTypes, target: Node): boolean {
   const root = chainRoot(target);
@@ -1978,6 +2010,8 @@ function isEmitterLike(types: LazyTypes, target: Node): boolean {
   for (const part of nonNullishParts(type)) {
     if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
     for (const m of REMOVE) if (part.getProperty(m)) return true;
+    // A Telegraf or grammY bot (or composer, scene): `on()` adds middleware for good, it has no removal at all.
+    if (botComposer(s.checker, part)) return true;
     // A class whose base the checker cannot see (`extends EventEmitter` without Node's types).
     if (part.isClassOrInterface() && (s.checker.getBaseTypes(part) ?? []).some((b) => b.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return true;
   }

@@ -228,3 +228,62 @@ export function syncParsesOfAsyncActions(ctx: TsRuleContext, types: () => TypeSe
   }
   return out;
 }
+
+/** Whether a type is yargs' `Argv` (its own typings or @types/yargs). */
+function isYargsArgv(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const symbol = type.getSymbol() ?? type.aliasSymbol;
+  if (symbol?.getName() !== 'Argv') return false;
+  if (/^"?yargs"?\.Argv$|(^|\.)yargs\.Argv$/.test(checker.getFullyQualifiedName(symbol))) return true;
+  return (symbol.declarations ?? []).some((d) => /[\\/](@types[\\/]yargs|yargs)[\\/]/.test(d.getSourceFile().fileName));
+}
+
+/**
+ * yargs' `parse()` is typed `Arguments | Promise<Arguments>`: it gives a promise only when a command
+ * handler or a middleware is async. A `parse()` statement on a yargs parser is not a dropped
+ * promise when no `.command(...)`/`.middleware(...)` of the file takes an async function (nor a
+ * command module whose `handler` returns a promise), and the file loads no command directory.
+ */
+export function yargsParseWithoutAsyncHandlers(ctx: TsRuleContext, s: TypeServices | undefined, floating: Node): boolean {
+  const e = unwrap(floating);
+  // `cli.parse()`, or the `cli.argv` getter, which parses too.
+  const object = methodCall(e, 'parse')
+    ? e.callee.object
+    : e.type === 'MemberExpression' && !e.computed && e.property.type === 'Identifier' && e.property.name === 'argv'
+      ? e.object
+      : undefined;
+  if (!s || !object) return false;
+  const receiver = s.tsNodeFor(object);
+  if (!receiver || !isYargsArgv(s.checker, s.checker.getTypeAtLocation(receiver))) return false;
+  let async = false;
+  visit(ctx.ast, (n) => {
+    if (async || n.type !== 'CallExpression' || n.callee.type !== 'MemberExpression' || n.callee.computed || n.callee.property.type !== 'Identifier') return;
+    const method = n.callee.property.name;
+    if (method === 'commandDir') {
+      async = true;
+      return;
+    }
+    if (method !== 'command' && method !== 'middleware') return;
+    for (const arg of n.arguments) {
+      const a = unwrap(arg);
+      if (isFunction(a)) {
+        if (a.async || returnsThenableAt(s, a)) async = true;
+        continue;
+      }
+      const t = s.tsNodeFor(a);
+      if (!t) continue;
+      const type = s.checker.getTypeAtLocation(t);
+      // A command module (`{ command, describe, builder, handler }`) or an array of them.
+      for (const part of [type, type.getNumberIndexType()].filter((x): x is ts.Type => !!x)) {
+        const handler = part.getProperty('handler');
+        if (handler && s.checker.getTypeOfSymbolAtLocation(handler, t).getCallSignatures().some((sig) => isThenable(s.checker, sig.getReturnType(), t))) async = true;
+      }
+      if (type.getCallSignatures().some((sig) => isThenable(s.checker, sig.getReturnType(), t))) async = true;
+    }
+  });
+  return !async;
+}
+
+function returnsThenableAt(s: TypeServices, fn: Node): boolean {
+  const t = s.tsNodeFor(fn);
+  return !!t && returnsThenable(s.checker, t);
+}

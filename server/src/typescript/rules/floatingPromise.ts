@@ -11,7 +11,7 @@ import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type Type
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
-import { syncParsesOfAsyncActions } from './commanderParse';
+import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
 import * as path from 'node:path';
 
 type Node = TSESTree.Node;
@@ -96,6 +96,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!floating) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
+    // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
+    if (yargsParseWithoutAsyncHandlers(ctx, types(), floating)) return;
     // `runHooks().finally(() => process.exit(0))`: finally passes on what the promise does.
     const chained = unwrap(floating);
     if (chained.type === 'CallExpression' && isMethodCall(chained, 'finally') && nothingToWaitFor((unwrap(chained.callee) as TSESTree.MemberExpression).object, node)) return;

@@ -633,8 +633,9 @@ function quietPromise(node: Node, name: string): boolean {
  */
 function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string, promiseCall?: (call: TSESTree.CallExpression) => boolean): boolean {
   let found = false;
+  const inRange = (node: Node) => node.range[0] >= from && node.range[1] <= to;
   visit(fn.body ?? fn, (node) => {
-    if (found || node.range[0] < from || node.range[1] > to) return;
+    if (found || !inRange(node)) return;
     // A call typed as giving a promise reports a failure by rejecting, not by throwing: only an
     // `await` of it throws here (`rl.question(q);` left floating, then `rl.close()`). Its arguments still count.
     if (node.type === 'CallExpression' && promiseCall?.(node)) return;
@@ -644,8 +645,30 @@ function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: strin
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
     // `for await (const chunk of body)` awaits every turn: an aborted or failed source throws there.
     if (node.type === 'ForOfStatement' && node.await && !(unwrap(node.right).type === 'Identifier' && (unwrap(node.right) as TSESTree.Identifier).name === name)) found = true;
-  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)));
+  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)) || (inRange(node) && swallowingTry(node)));
   return found;
+}
+
+const LOGGERS = /^(console|logger|log|_?logger|debug)$/i;
+
+/**
+ * `try { ... } catch (err) { console.error(err); }` (no finally): whatever the block throws, the
+ * catch takes it and only logs, and the code goes on after the statement. A catch that throws,
+ * leaves (`return`, `break`, `continue`), awaits or calls anything but a logger is not such a one.
+ */
+function swallowingTry(node: Node): boolean {
+  if (node.type !== 'TryStatement' || !node.handler || node.finalizer) return false;
+  let quiet = true;
+  visit(node.handler.body, (n) => {
+    if (!quiet) return;
+    if (n.type === 'ThrowStatement' || n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement' || n.type === 'AwaitExpression' || n.type === 'NewExpression') quiet = false;
+    else if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      const base = callee.type === 'MemberExpression' && !callee.computed ? unwrap(callee.object) : callee;
+      if (!(base.type === 'Identifier' && LOGGERS.test(base.name))) quiet = false;
+    }
+  }, isFunction);
+  return quiet;
 }
 
 /**

@@ -6,6 +6,9 @@
  * The actions looked at are those of the file (`program.command('x').action(async ...)`) and,
  * with types, those of the functions the program is handed to (`registerBuild(program)`,
  * `program.addCommand(makeBuild())`), one call deep: a command line's usual layout.
+ *
+ * Also yargs' `parse()`/`argv`, typed `Arguments | Promise<Arguments>`: a promise only when a
+ * command handler or middleware is async (`yargsParseWithoutAsyncHandlers`).
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
@@ -55,8 +58,9 @@ function initOf(ctx: TsRuleContext, name: string): Node | undefined {
 }
 
 /** commander's `Command` class or its `program` / `createCommand()` (the module's default instance and factory). */
-function madeByCommander(ctx: TsRuleContext, node: Node): boolean {
+function madeByCommander(ctx: TsRuleContext, node: Node, depth = 0): boolean {
   const n = unwrap(node);
+  if (depth > 8) return false;
   if (n.type === 'NewExpression' || n.type === 'CallExpression') {
     const m = ctx.imports.resolve(n.callee);
     return !!m && COMMANDER.test(m.module) && (n.type === 'NewExpression' ? memberName(m) === 'Command' : memberName(m) === 'createCommand');
@@ -65,7 +69,7 @@ function madeByCommander(ctx: TsRuleContext, node: Node): boolean {
   const m = ctx.imports.resolve(n);
   if (m) return COMMANDER.test(m.module) && memberName(m) === 'program';
   const init = initOf(ctx, n.name);
-  return !!init && init !== n && init.type !== 'Identifier' && madeByCommander(ctx, chainRoot(init));
+  return !!init && init !== n && init.type !== 'Identifier' && madeByCommander(ctx, chainRoot(init), depth + 1);
 }
 
 /** Whether a type is commander's `Command` (declared in its package, or in a `declare module 'commander'`). */

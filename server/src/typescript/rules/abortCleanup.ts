@@ -754,6 +754,10 @@ function perCallContext(fn: FunctionNode): boolean {
  * a connection handler), nor nested in one.
  */
 function setupParameter(fn: FunctionNode, name: string): boolean {
+  // A `once` listener runs once: what it registers is registered once (`client.once('ready', ...)`).
+  const { parent } = outerParent(fn);
+  const callee = parent?.type === 'CallExpression' && parent.arguments.includes(fn as TSESTree.CallExpressionArgument) ? unwrap(parent.callee) : undefined;
+  if (callee?.type === 'MemberExpression' && /^(once|prependOnceListener)$/.test(propName(callee) ?? '')) return false;
   for (let outer = enclosingFunction(fn); outer; outer = enclosingFunction(outer)) {
     if (outer.params.some((p) => patternNames(p).includes(name))) {
       for (let f: FunctionNode | undefined = outer; f; f = enclosingFunction(f)) if (perCallContext(f)) return false;

@@ -20,7 +20,7 @@ import { memberName } from '../imports';
 import { inMobileAppPackage, MOBILE_APP_MODULES } from '../mobileApis';
 import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
-import { enclosingClass, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
+import { enclosingClass, enclosingFunction, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -589,12 +589,22 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression |
     return false;
   }
   if (!sig) return false;
-  for (const param of sig.getParameters()) {
-    const type = s.checker.getTypeOfSymbolAtLocation(param, tsNode);
-    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
-    if (typeAcceptsSignal(type) || typeSignalKey(s.checker, type, tsNode, true) || nestedSignalKey(s.checker, type, tsNode)) return true;
-  }
-  return false;
+  const accepts = (type: ts.Type) =>
+    !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && (typeAcceptsSignal(type) || !!typeSignalKey(s.checker, type, tsNode, true) || !!nestedSignalKey(s.checker, type, tsNode));
+  if (sig.getParameters().some((param) => accepts(s.checker.getTypeOfSymbolAtLocation(param, tsNode)))) return true;
+  // A generic options parameter (execa's `<OptionsType extends Options>(file, args?, options?: OptionsType)`)
+  // is instantiated with the type of what the call passes: its constraint tells what it accepts.
+  const decl = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
+  if (!decl?.typeParameters?.length) return false;
+  const generic = s.checker.getSignatureFromDeclaration(decl);
+  return (generic?.getParameters() ?? []).some((param) => {
+    // `options?: NewOptionsType` is `NewOptionsType | undefined`.
+    return nonNullishParts(s.checker.getTypeOfSymbolAtLocation(param, decl)).some((part) => {
+      if (!(part.flags & ts.TypeFlags.TypeParameter)) return false;
+      const constraint = s.checker.getBaseConstraintOfType(part);
+      return !!constraint && accepts(constraint);
+    });
+  });
 }
 
 /**
@@ -737,6 +747,26 @@ function isAsyncContext(fn: FunctionNode): boolean {
  */
 function perCallContext(fn: FunctionNode): boolean {
   return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn);
+}
+
+/**
+ * Whether `name` is a parameter of the function around `fn` (the nearest that declares it), and
+ * that function is plain set-up code, run once for what it is given: not itself per call (async,
+ * a connection handler), nor nested in one.
+ */
+function setupParameter(fn: FunctionNode, name: string): boolean {
+  // A `once` listener runs once: what it registers is registered once (`client.once('ready', ...)`).
+  const { parent } = outerParent(fn);
+  const callee = parent?.type === 'CallExpression' && parent.arguments.includes(fn as TSESTree.CallExpressionArgument) ? unwrap(parent.callee) : undefined;
+  if (callee?.type === 'MemberExpression' && /^(once|prependOnceListener)$/.test(propName(callee) ?? '')) return false;
+  for (let outer = enclosingFunction(fn); outer; outer = enclosingFunction(outer)) {
+    if (outer.params.some((p) => patternNames(p).includes(name))) {
+      for (let f: FunctionNode | undefined = outer; f; f = enclosingFunction(f)) if (perCallContext(f)) return false;
+      return true;
+    }
+    if (declaredNames(outer).has(name)) return false;
+  }
+  return false;
 }
 
 /** `'startPolling'`, or `the 'connection' listener of 'wss'` for a connection handler. */
@@ -1889,6 +1919,9 @@ function checkListener(
     if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
     else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
     else if (declared.has(root.name)) longLived = false;
+    // A handler written inside a set-up function, on that function's parameter:
+    // `function registerQuiz(bot) { bot.command('quiz', async (ctx) => { bot.on(...) }) }`.
+    else if (setupParameter(fn, root.name)) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
     else if (topLevel.has(root.name)) longLived = true;
     else if (LONG_LIVED_GLOBALS.has(root.name) && isGlobal(ctx, root)) longLived = true;
     // A target the function itself creates (`this.socket = connect()`) lives and dies with it.
@@ -2161,6 +2194,19 @@ function isInstanceOfPlainLocalClass(id: TSESTree.Identifier): boolean {
   return false;
 }
 
+const BOT_COMPOSERS = new Set(['Telegraf', 'Composer', 'Bot', 'BaseScene', 'WizardScene', 'Stage']);
+
+function botComposer(checker: ts.TypeChecker, type: ts.Type): boolean {
+  for (const t of [type, ...(type.isClassOrInterface() ? checker.getBaseTypes(type) ?? [] : [])]) {
+    const symbol = t.getSymbol();
+    if (!symbol || !BOT_COMPOSERS.has(symbol.getName())) continue;
+    // Declared in the package, or in a `declare module 'telegraf'`.
+    if (/^"(telegraf|grammy)"\./.test(checker.getFullyQualifiedName(symbol))) return true;
+    if ((symbol.declarations ?? []).some((d) => /[\\/](telegraf|grammy)[\\/]/.test(d.getSourceFile().fileName))) return true;
+  }
+  return false;
+}
+
 /** With types: the receiver offers a way to remove listeners (otherwise `.on()` is not an emitter's). */
 function isEmitterLike(types: LazyTypes, target: Node): boolean {
   const root = chainRoot(target);
@@ -2173,6 +2219,8 @@ function isEmitterLike(types: LazyTypes, target: Node): boolean {
   for (const part of nonNullishParts(type)) {
     if (part.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
     for (const m of REMOVE) if (part.getProperty(m)) return true;
+    // A Telegraf or grammY bot (or composer, scene): `on()` adds middleware for good, it has no removal at all.
+    if (botComposer(s.checker, part)) return true;
     // A class whose base the checker cannot see (`extends EventEmitter` without Node's types).
     if (part.isClassOrInterface() && (s.checker.getBaseTypes(part) ?? []).some((b) => b.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return true;
   }

@@ -93,6 +93,11 @@ function isBlocking(m: ModuleMember): boolean {
       return m.path.length === 1 && name.endsWith('Sync');
     case 'child_process':
       return m.path.length === 1 && CHILD_PROCESS_SYNC.has(name);
+    // execa's synchronous variants (`execaSync`, `execaCommandSync`, `$sync` and `$.sync`) and cross-spawn's `sync`.
+    case 'execa':
+      return (m.path.length === 1 && /^(execaSync|execaCommandSync|\$sync)$/.test(name)) || (m.path.length === 2 && m.path[0] === '$' && name === 'sync');
+    case 'cross-spawn':
+      return m.path.join('.').replace(/^default\./, '') === 'sync';
     case 'zlib':
       return m.path.length === 1 && name.endsWith('Sync');
     case 'crypto':
@@ -247,6 +252,19 @@ export function checkTsBlockingCalls(ctx: TsRuleContext): void {
       ctx.report({
         message: `This loop spins until the clock moves on: it blocks the event loop inside ${contextName(context)}. Wait with 'await setTimeout(ms)' from 'timers/promises'`,
         range: ctx.rangeOf(node.test),
+      });
+      return;
+    }
+    // execa's and zx's synchronous template tag: `$.sync\`git status\``, `$sync\`...\``.
+    if (node.type === 'TaggedTemplateExpression') {
+      const tag = ctx.imports.resolve(node.tag);
+      if (!tag || !(isBlocking(tag) || (tag.module === 'zx' && tag.path.join('.') === '$.sync'))) return;
+      const context = asyncContext(ctx, node);
+      if (!context) return;
+      ctx.report({
+        message: `${ctx.text.slice(node.tag.range[0], node.tag.range[1])}\`...\` runs the command synchronously: it blocks the event loop inside ${contextName(context)}. Use the asynchronous form, awaited`,
+        range: ctx.rangeOf(node),
+        anchors: ['n/no-sync'],
       });
       return;
     }

@@ -12,6 +12,8 @@ import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type Type
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
+import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
+import * as path from 'node:path';
 
 type Node = TSESTree.Node;
 
@@ -96,6 +98,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!floating) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
+    // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
+    if (yargsParseWithoutAsyncHandlers(ctx, types(), floating)) return;
     // `runHooks().finally(() => process.exit(0))`: finally passes on what the promise does.
     const chained = unwrap(floating);
     if (chained.type === 'CallExpression' && isMethodCall(chained, 'finally') && nothingToWaitFor((unwrap(chained.callee) as TSESTree.MemberExpression).object, node)) return;
@@ -131,6 +135,31 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       suggestions: lazy ? undefined : allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
     });
   });
+
+  // commander's `program.parse()` with an async action or hook: parse() drops its promise.
+  for (const { call, action } of syncParsesOfAsyncActions(ctx, types)) {
+    const callee = call.callee as TSESTree.MemberExpression;
+    const receiver = unwrap(callee.object);
+    const where = action.file ? `${path.relative(path.dirname(ctx.filePath), action.file).split(path.sep).join('/')}:${action.line}` : `line ${action.line}`;
+    const inAsync = !!enclosingFunction(call)?.async;
+    const rename = { range: ctx.rangeOf(callee.property), newText: 'parseAsync' };
+    // The indentation of the line the call ends on (a chain's `.parse()` line).
+    const lineStart = ctx.text.lastIndexOf('\n', call.range[1] - 1) + 1;
+    const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
+    const suggestion: Fix = inAsync
+      ? { title: 'Wait for the actions with await parseAsync()', safe: false, edits: [{ range: { start: ctx.rangeOf(call).start, end: ctx.rangeOf(call).start }, newText: 'await ' }, rename] }
+      : {
+          title: 'Use parseAsync() and end the process on a rejection',
+          safe: false,
+          edits: [rename, { range: { start: ctx.rangeOf(call).end, end: ctx.rangeOf(call).end }, newText: `.catch((err) => {\n${indent}  console.error(err);\n${indent}  process.exit(1);\n${indent}})` }],
+        };
+    ctx.report({
+      message: `'${receiver.type === 'Identifier' || receiver.type === 'MemberExpression' ? `${shownText(ctx, receiver)}.` : ''}parse()' runs the async ${action.what} (${where}) without waiting for it: a rejection of it goes unhandled and the code after parse() runs before it is done. Use parseAsync() and wait for it`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+      suggestions: [suggestion],
+    });
+  }
 
   // `try { return load(); } catch { ... }`: the rejection settles after the try has been left.
   visit(ctx.ast, (node) => {
@@ -202,7 +231,7 @@ function returnsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): bool
 
 /**
  * Whether the thenable a chain of fluent calls passes along was made within the chain: the
- * deepest thenable of the receiver chain (through calls and property reads) is a call, or a
+ * deepest thenable of the receiver chain (through calls and property reads) is a call (or a tagged template), or a
  * property read of a non-thenable (chai-as-promised's `.eventually`), rather than a value the
  * code already held (`reply.code(404)`, `cy.get(...)`, a builder in a variable).
  */
@@ -225,8 +254,9 @@ function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean 
   }
   if (!origin) return false;
   if (ts.isCallExpression(origin)) return !returnsItsReceiver(checker, origin);
-  // `new Query(t, 'posts').where(...)`: a builder the statement itself made.
-  if (ts.isNewExpression(origin)) return true;
+  // `new Query(t, 'posts').where(...)`: a builder the statement itself made; so is a zx command,
+  // `$\`docker system prune\`.nothrow()`.
+  if (ts.isNewExpression(origin) || ts.isTaggedTemplateExpression(origin)) return true;
   return (ts.isPropertyAccessExpression(origin) || ts.isElementAccessExpression(origin)) && !isThenable(checker, checker.getTypeAtLocation(origin.expression), origin.expression) && !ts.isIdentifier(origin.expression) && origin.expression.kind !== ts.SyntaxKind.ThisKeyword;
 }
 

@@ -643,8 +643,20 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (method === 'addEventListener') return 1;
     // Event emitters: `emitter.on('event', listener)`, except bots and emitters that await their
     // handlers (Telegraf, grammY, Emittery).
-    if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0]) && !awaitsHandlers(callee.object)) return 1;
+    if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0]) && !awaitsHandlers(callee.object) && !contextHandler(call.arguments[1])) return 1;
     return undefined;
+  }
+
+  /**
+   * Untyped: a handler whose first parameter is `ctx` (`bot.on('text', async (ctx) => ...)` on a bot
+   * handed in as a parameter): a Telegraf or grammY update handler, which the bot awaits, not an
+   * emitter's listener (those get the event's payload).
+   */
+  function contextHandler(arg: Node | undefined): boolean {
+    const fn = arg && unwrap(arg);
+    if (!fn || !isFunction(fn)) return false;
+    const first = fn.params[0];
+    return first?.type === 'Identifier' && /^(ctx|context)$/.test(first.name);
   }
 
   /**

@@ -62,12 +62,17 @@ export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => 
   visit(ctx.ast, (n) => {
     if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !n.init || n.id.name.startsWith('_')) return;
     const init = unwrap(n.init);
-    if (init.type !== 'CallExpression' && init.type !== 'NewExpression') return;
+    // A zx command (`$\`git push\``) is a tagged template; its promise also carries the process's
+    // streams (`p.stdout`), so it is only looked at for being dropped.
+    if (init.type !== 'CallExpression' && init.type !== 'NewExpression' && (withValueReads || init.type !== 'TaggedTemplateExpression')) return;
     const declaration = n.parent;
     if (declaration?.type !== 'VariableDeclaration' || declaration.declare || declaration.kind === 'var') return;
     // Not the head of a for loop, not an exported binding.
     if (declaration.parent?.type === 'ForStatement' || declaration.parent?.type === 'ForOfStatement' || declaration.parent?.type === 'ForInStatement') return;
-    const fn = enclosingFunction(n);
+    if (declaration.parent?.type === 'ExportNamedDeclaration') return;
+    // At the top of a module (a script), the whole file is its scope; only for dropped promises:
+    // a module-level value may be read by code this file does not show (a REPL, a test's import).
+    const fn = enclosingFunction(n) ?? (withValueReads ? undefined : ctx.ast);
     if (!fn) return;
     candidates.push({ declarator: n, fn });
   });

@@ -1,7 +1,8 @@
 /**
  * unclosed-resource (TS/JS): a handle that holds an OS or pool resource — a `FileHandle` from
  * `fs/promises`, a socket, a `readline` interface, a file stream, a pool client, an HTTP server
- * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`) — kept in a local
+ * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`), a headless browser
+ * (Puppeteer, Playwright) — kept in a local
  * variable and not closed on every path.
  *
  * Ownership is followed the way the Python rule does it: a handle that is returned, yielded,
@@ -85,6 +86,30 @@ const KAFKA_CLIENTS: Record<string, ResourceKind> = {
 // A BullMQ / Bull / Bee-Queue queue or worker opens its redis connections when it is made.
 const JOB_QUEUE: ResourceKind = { what: 'job queue', close: ['close', 'disconnect'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
 const QUEUE_WORKER: ResourceKind = { ...JOB_QUEUE, what: 'queue worker' };
+// A headless browser is a child process (Chrome, Firefox) with its profile on disk: one left open
+// when the work throws outlives the caller's catch, and a retrying script piles them up.
+const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 'close', asyncClose: true };
+// `puppeteer.connect()` / `chromium.connect()` attach to a running browser: disconnecting lets it go too.
+const CONNECTED_BROWSER: ResourceKind = { ...BROWSER, close: ['close', 'disconnect'] };
+// `launchPersistentContext()` starts a browser owned by the context it gives.
+const PERSISTENT_CONTEXT: ResourceKind = { ...BROWSER, what: 'browser context' };
+const PLAYWRIGHT_MODULES = /^(playwright|playwright-core|playwright-chromium|playwright-firefox|playwright-webkit|@playwright\/test)$/;
+
+/** A browser from Puppeteer's `launch()`/`connect()` or a Playwright browser type's `launch()`/`connect()`/`launchPersistentContext()`. */
+function kindOfBrowserCall(m: ModuleMember): ResourceKind | undefined {
+  const p = m.path.join('.').replace(/^default\./, '');
+  if (/^(puppeteer|puppeteer-core|puppeteer-extra)$/.test(m.module)) {
+    return p === 'launch' ? BROWSER : p === 'connect' ? CONNECTED_BROWSER : undefined;
+  }
+  if (PLAYWRIGHT_MODULES.test(m.module)) {
+    const [type, method, ...rest] = p.split('.');
+    if (rest.length || !/^(chromium|firefox|webkit)$/.test(type)) return undefined;
+    if (method === 'launch') return BROWSER;
+    if (method === 'connect' || method === 'connectOverCDP') return CONNECTED_BROWSER;
+    if (method === 'launchPersistentContext') return PERSISTENT_CONTEXT;
+  }
+  return undefined;
+}
 
 function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
   const p = m.path.join('.');
@@ -121,7 +146,7 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
     default:
-      return undefined;
+      return kindOfBrowserCall(m);
   }
 }
 
@@ -200,7 +225,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   if (member && (kindOfMember || !/^\.{1,2}(\/|$)/.test(member.module))) {
     const kind = kindOfMember;
     if (!kind) return undefined;
-    if (kind === FILE_HANDLE && !awaited) return undefined;
+    if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
@@ -606,18 +631,44 @@ function quietPromise(node: Node, name: string): boolean {
  * `fn`. Listener set-up and writes on the resource itself and awaiting a promise that cannot
  * reject are quiet; so are the bodies of callbacks (the call that takes one counts, and they run later).
  */
-function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string): boolean {
+function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: string, promiseCall?: (call: TSESTree.CallExpression) => boolean): boolean {
   let found = false;
+  const inRange = (node: Node) => node.range[0] >= from && node.range[1] <= to;
   visit(fn.body ?? fn, (node) => {
-    if (found || node.range[0] < from || node.range[1] > to) return;
+    if (found || !inRange(node)) return;
+    // A call typed as giving a promise reports a failure by rejecting, not by throwing: only an
+    // `await` of it throws here (`rl.question(q);` left floating, then `rl.close()`). Its arguments still count.
+    if (node.type === 'CallExpression' && promiseCall?.(node)) return;
     if (node.type === 'AwaitExpression' && quietPromise(unwrap(node.argument), name)) return;
     if (node.type === 'AwaitExpression' && unwrap(node.argument).type === 'CallExpression' && fixtureUse(unwrap(node.argument) as TSESTree.CallExpression, fn)) return;
     if (node.type === 'CallExpression' && (configures(node, name) || writesTo(node, name))) return;
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
     // `for await (const chunk of body)` awaits every turn: an aborted or failed source throws there.
     if (node.type === 'ForOfStatement' && node.await && !(unwrap(node.right).type === 'Identifier' && (unwrap(node.right) as TSESTree.Identifier).name === name)) found = true;
-  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)));
+  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)) || (inRange(node) && swallowingTry(node)));
   return found;
+}
+
+const LOGGERS = /^(console|logger|log|_?logger|debug)$/i;
+
+/**
+ * `try { ... } catch (err) { console.error(err); }` (no finally): whatever the block throws, the
+ * catch takes it and only logs, and the code goes on after the statement. A catch that throws,
+ * leaves (`return`, `break`, `continue`), awaits or calls anything but a logger is not such a one.
+ */
+function swallowingTry(node: Node): boolean {
+  if (node.type !== 'TryStatement' || !node.handler || node.finalizer) return false;
+  let quiet = true;
+  visit(node.handler.body, (n) => {
+    if (!quiet) return;
+    if (n.type === 'ThrowStatement' || n.type === 'ReturnStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement' || n.type === 'AwaitExpression' || n.type === 'NewExpression') quiet = false;
+    else if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      const base = callee.type === 'MemberExpression' && !callee.computed ? unwrap(callee.object) : callee;
+      if (!(base.type === 'Identifier' && LOGGERS.test(base.name))) quiet = false;
+    }
+  }, isFunction);
+  return quiet;
 }
 
 /**
@@ -685,6 +736,10 @@ function firstAssignment(fn: FunctionNode, target: TSESTree.Identifier): boolean
 export function checkUnclosedResources(ctx: TsRuleContext): void {
   const isTestFile = isTestPath(ctx.filePath);
   const isTsFile = /\.[cm]?tsx?$/.test(ctx.filePath);
+  const promiseCall = (call: TSESTree.CallExpression): boolean => {
+    const s = ctx.types();
+    return !!s && isPromiseLike(s, call);
+  };
   visit(ctx.ast, (node) => {
     if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
     const fn = enclosingFunction(node);
@@ -723,7 +778,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     }
     if (fate === 'owned-elsewhere' || fate === 'closed') return;
     if (kind.activatedBy && !activated) return;
-    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, Math.max(node.range[1], activatedAt ?? 0), closeAt, name)) return;
+    if (fate === 'closed-on-success-path' && closeAt !== undefined && !mayThrowBetween(fn, Math.max(node.range[1], activatedAt ?? 0), closeAt, name, promiseCall)) return;
     const closeName = closeMethod ?? kind.close[0];
     const { declaration, declarator } = holder;
     const disposal = isTsFile && declaration?.declarations.length === 1 && declarator ? disposeKind(ctx, declarator) : undefined;

@@ -14,9 +14,20 @@ async function apply(action: vscode.CodeAction): Promise<void> {
   if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
 }
 
+/**
+ * Reverts every edited document, each made active first (`files.revert` acts on the active
+ * editor only: on a loaded machine another editor can hold the focus), then closes them all, so
+ * that no fixed text outlives its test.
+ */
 async function revert(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.files.revert');
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty) continue;
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath);
+  assert.deepEqual(dirty, [], 'documents left edited after the test');
 }
 
 describe('code actions', () => {

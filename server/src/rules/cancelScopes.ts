@@ -115,7 +115,9 @@ export const yieldInContextManager: Rule = {
       'plain `with`/`async with`: that is the context-manager shape of FastAPI `Depends(...)`',
       'generators and hand-rolled managers, driven to completion by their caller (inside a timeout,',
       'a task group or a cancel scope it is still reported). Nor is a `yield` inside `async with contextlib.aclosing(...)` (or',
-      '`closing`): that block is the remedy, closing the inner generator when this one stops.',
+      '`closing`): that block is the remedy, closing the inner generator when this one stops. Nor is the',
+      '`async_auth_flow` of an `httpx.Auth` subclass, which httpx drives and always closes (a lock held',
+      'across its yields is the documented shape).',
     ].join('\n'),
     why: [
       'While the generator is suspended at `yield`, the consumer runs with the generator\'s context',

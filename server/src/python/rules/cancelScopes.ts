@@ -7,7 +7,7 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratedWith, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -382,6 +382,9 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
     if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
     // @asynccontextmanager / pytest fixtures (pytest-trio's @trio_fixture too) yield inside `with` on purpose.
     if (decoratedWith(ctx, fn.node, ['asynccontextmanager', 'contextmanager', 'fixture', 'yield_fixture', 'trio_fixture'])) continue;
+    // httpx drives an `httpx.Auth` subclass's `async_auth_flow` and always closes it (`finally:
+    // await auth_flow.aclose()`): holding a lock across its yields is the documented pattern.
+    if (isHttpxAuthFlow(ctx, fn.node, fn.name)) continue;
     // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
     // fixtures, hand-rolled managers): the framework drives it to completion. Not inside a
     // timeout, a task group or a cancel scope, which still span the consumer's code.
@@ -404,6 +407,26 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       break;
     }
   }
+}
+
+/** `async_auth_flow` of a class that subclasses `httpx.Auth`: httpx closes the generator itself. */
+function isHttpxAuthFlow(ctx: PythonRuleContext, fn: Node, name: string): boolean {
+  if (name !== 'async_auth_flow') return false;
+  const cls = enclosingClassNode(fn);
+  if (!cls || enclosingFunctionBetween(fn, cls)) return false;
+  return (cls.childForFieldName('superclasses')?.namedChildren ?? []).some((base) => {
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) return false;
+    const r = ctx.scope.resolve(base);
+    return !!r && /^httpx(\._auth)?\.Auth$/.test(r.name);
+  });
+}
+
+/** A function definition between `node` and `outer` (the method is nested in another function). */
+function enclosingFunctionBetween(node: Node, outer: Node): boolean {
+  for (let n: Node | null = node.parent; n && n.id !== outer.id; n = n.parent) {
+    if (n.type === 'function_definition') return true;
+  }
+  return false;
 }
 
 /** The generator yields exactly once, not inside a loop. */

@@ -268,13 +268,22 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   let closedSomewhere = false;
   let closedOnError = false;
   let lent = false;
+  // Closed in a branch that then leaves (`if response.is_error: await response.aread(); raise
+  // make_error(response)`), and the ends of those branches.
+  const leavingCloses: Node[] = [];
+  // Handed on by a `return` (`return Stream(response)`, `return await self._process(response)`).
+  const returnedThrough: Node[] = [];
   // Where a call closes it: in a `finally` block, a catch-all handler or on the way.
   const closing = (call: Node): { fate: Fate; closingTry?: Node } | undefined => {
     const finallyClause = enclosingFinally(call);
     if (finallyClause) return { fate: 'closed-in-finally', closingTry: finallyClause.parent ?? undefined };
     // `except BaseException: await client.aclose(); raise` closes it on every error.
     if (inCatchAllHandler(call)) closedOnError = true;
-    else closedSomewhere = true;
+    else {
+      const leaving = branchLeftAfter(call, owner, uses[0]);
+      if (leaving) leavingCloses.push(leaving);
+      else closedSomewhere = true;
+    }
     return undefined;
   };
   for (const use of uses) {
@@ -317,7 +326,10 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
       if (kind.neverTakenBy && call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
-      if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
+      if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) {
+        lent = true;
+        if (call && inReturn(call, owner)) returnedThrough.push(use);
+      }
       continue;
     }
     // `yield conn` in an `@asynccontextmanager`: the `async with` body borrows it and the generator
@@ -334,12 +346,45 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   }
   // Closed by a catch-all handler and on the way out: every path closes it.
   if (closedSomewhere && closedOnError) return { fate: 'owned-elsewhere' };
+  // Closed on the error branch that leaves, and handed on by a `return` after it on the other path
+  // (`if response.is_error: await response.aclose(); raise ...`, then `return Stream(response)`):
+  // every path either closes it or gives it away.
+  if (leavingCloses.length > 0 && !closedSomewhere && !closedOnError
+    && returnedThrough.some((use) => leavingCloses.every((branch) => branch.endIndex <= use.startIndex))) return { fate: 'owned-elsewhere' };
+  if (leavingCloses.length > 0) closedSomewhere = true;
   // Passed to a call and never closed here: whoever took it closes it. Closed here as well, it
   // was only lent (`listing = await list_remote(session, url)`, then `await session.close()`).
   if (lent && !closedSomewhere && !closedOnError) return { fate: 'owned-elsewhere' };
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/**
+ * The block of an `if` (or `elif`/`else`) branch holding the statement of `call` that ends by leaving:
+ * its last statement is a `raise`, a `return`, or `x.raise_for_status()` on the resource (named by
+ * `use`), which raises on the error status the branch tests.
+ */
+function branchLeftAfter(call: Node, owner: Node, use: Node | undefined): Node | undefined {
+  let statement: Node | null = call;
+  while (statement && statement.parent && statement.parent.type !== 'block') statement = statement.parent;
+  const block = statement?.parent;
+  if (!block || block.type !== 'block' || !encloses(owner, block) || block.id === owner.childForFieldName('body')?.id) return undefined;
+  if (!['if_statement', 'elif_clause', 'else_clause'].includes(block.parent?.type ?? '')) return undefined;
+  const last = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').pop();
+  if (!last || last.startIndex < statement!.startIndex) return undefined;
+  if (last.type === 'raise_statement' || last.type === 'return_statement') return block;
+  const expr = last.type === 'expression_statement' ? last.namedChildren[0] : null;
+  const callee = expr?.type === 'call' ? expr.childForFieldName('function') : null;
+  if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'raise_for_status' && !!use && callee.childForFieldName('object')?.text === use.text) return block;
+  return undefined;
+}
+
+/** `call` is the value of a `return` of `owner` (also awaited: `return await self._process(response)`). */
+function inReturn(call: Node, owner: Node): boolean {
+  let n: Node | null = call.parent;
+  while (n && (n.type === 'await' || n.type === 'parenthesized_expression')) n = n.parent;
+  return n?.type === 'return_statement' && !inNestedFunction(n, owner);
+}
 
 /** The call an argument list (or a keyword argument in it) belongs to. */
 function callTaking(argument: Node): Node | null | undefined {

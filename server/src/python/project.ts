@@ -1307,6 +1307,10 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
       if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else if (ownAttribute && ownAttribute !== attr) addAttribute(out, attr, `selfcall:${ownAttribute}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
+    } else if (right?.type === 'boolean_operator' && right.childForFieldName('operator')?.type === 'or' && givenOrMade(right, (params ??= annotatedParameters(fn)))) {
+      // `self._client = http_client or httpx.AsyncClient(...)`, `http_client: httpx.AsyncClient | None`:
+      // the client given, or one of the same class made here.
+      addAttribute(out, attr, givenOrMade(right, params)!);
     } else if (right?.type === 'identifier') {
       // `self.core = core` with `core: Core` among the method's parameters.
       addAttribute(out, attr, (params ??= annotatedParameters(fn)).get(right.text) ?? '');
@@ -1336,6 +1340,21 @@ function collectUnpackedAttributes(left: Node, right: Node | null, out: Map<stri
     const attr = item.childForFieldName('attribute')?.text;
     if (attr) addAttribute(out, attr, `unpack:${i}:${written}`);
   });
+}
+
+/**
+ * `given or Made(...)`: `given` a parameter annotated with the class `Made` (or `Made | None`), or not
+ * annotated at all: the class either way. Undefined for anything else.
+ */
+function givenOrMade(expr: Node, params: Map<string, string>): string | undefined {
+  const left = expr.childForFieldName('left');
+  const right = expr.childForFieldName('right');
+  if (left?.type !== 'identifier' || right?.type !== 'call') return undefined;
+  const callee = right.childForFieldName('function');
+  if (callee?.type !== 'identifier' && callee?.type !== 'attribute') return undefined;
+  const made = callee.text.replace(/\s+/g, '');
+  const declared = params.get(left.text);
+  return declared === undefined || declared === made ? made : undefined;
 }
 
 /** Values whose class is unknown here: assigned to an attribute, they make its class unknown. */

@@ -977,6 +977,8 @@ function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
   if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
   const body = loop.childForFieldName('body');
   if (!body) return undefined;
+  // A generator that yields from the loop hands control to its consumer, which may stop early.
+  if (yieldsFrom(body)) return undefined;
   const leaves = body.descendantsOfType(['break_statement', 'return_statement']).some((exit) => {
     for (let n = exit?.parent ?? null; n && n.id !== body.id; n = n.parent) {
       if (NESTED_SCOPES.has(n.type)) return false;
@@ -986,6 +988,26 @@ function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
     return true;
   });
   return leaves ? undefined : loop;
+}
+
+/** A `yield` of the function in `body` (not of a nested function or lambda). */
+function yieldsFrom(body: Node): boolean {
+  return body.descendantsOfType('yield').some((y) => {
+    for (let n = y?.parent ?? null; n && n.id !== body.id; n = n.parent) if (NESTED_SCOPES.has(n.type) || n.type === 'lambda') return false;
+    return true;
+  });
+}
+
+/** The loop over `use.aiter_bytes()` (or another of `iterators`) whose body yields, if there is one. */
+function iteratedByYieldingLoop(use: Node, iterators: RegExp): Node | undefined {
+  const method = use.parent;
+  if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
+  if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
+  const call = method.parent;
+  const loop = call?.parent;
+  if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
+  const body = loop.childForFieldName('body');
+  return body && yieldsFrom(body) ? loop : undefined;
 }
 
 /**
@@ -1052,6 +1074,16 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
           message: `This streamed httpx response is read on one path only: the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves with its connection checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`,
           range: ctx.rangeOf(assignment),
         });
+      continue;
+    }
+    // `async for chunk in resp.aiter_bytes(): yield chunk` in a generator: the consumer may stop at
+    // any yield (a `break`, an error, a cancellation), and nothing closes the response then.
+    const yielding = fate === 'never-closed' ? uses.map((u) => iteratedByYieldingLoop(u, client.iterators)).find((loop) => loop !== undefined) : undefined;
+    if (yielding) {
+      ctx.report({
+        message: `This streamed httpx response is read by a loop that yields (line ${yielding.startPosition.row + 1}): when the consumer stops early (a break, an error, a cancellation), nothing closes it and its connection stays checked out of the pool. Close it with '${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()' in a finally block around the loop, or use '${withKeyword} ${fn.text.replace(/\.send$/, '.stream')}(...) as ${target.text}:'`,
+        range: ctx.rangeOf(assignment),
+      });
       continue;
     }
     ctx.report({

@@ -360,7 +360,7 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
 
 
 /**
- * The block of an `if` (or `elif`/`else`) branch holding the statement of `call` that ends by leaving:
+ * The block of an `if` (or `elif`/`else`) branch or of an `except` handler holding the statement of `call` that ends by leaving:
  * its last statement is a `raise`, a `return`, or `x.raise_for_status()` on the resource (named by
  * `use`), which raises on the error status the branch tests.
  */
@@ -369,7 +369,7 @@ function branchLeftAfter(call: Node, owner: Node, use: Node | undefined): Node |
   while (statement && statement.parent && statement.parent.type !== 'block') statement = statement.parent;
   const block = statement?.parent;
   if (!block || block.type !== 'block' || !encloses(owner, block) || block.id === owner.childForFieldName('body')?.id) return undefined;
-  if (!['if_statement', 'elif_clause', 'else_clause'].includes(block.parent?.type ?? '')) return undefined;
+  if (!['if_statement', 'elif_clause', 'else_clause', 'except_clause'].includes(block.parent?.type ?? '')) return undefined;
   const last = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').pop();
   if (!last || last.startIndex < statement!.startIndex) return undefined;
   if (last.type === 'raise_statement' || last.type === 'return_statement') return block;
@@ -875,9 +875,11 @@ function gives(block: Node, name: string, consumers: ReadonlySet<string>): boole
  * the object back) between `from` and `to` that does not
  * hand on the variable `to` names: the path it ends skips whatever `to` does.
  */
-function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>): Node | undefined {
+function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>, closedName?: string): Node | undefined {
   for (const exit of fn.descendantsOfType(['return_statement', 'raise_statement'])) {
     if (!exit || exit.startIndex <= from.endIndex || exit.startIndex >= to.startIndex) continue;
+    // `await response.aclose()` then `raise ApiError(...)`: closed on the way out.
+    if (closedName && closedOnTheWay(exit, fn, closedName, consumers)) continue;
     let nested = false;
     for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) {
       if (NESTED_SCOPES.has(n.type)) nested = true;
@@ -894,6 +896,37 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
     });
     if (nested || handsOn) continue;
     return exit;
+  }
+  return undefined;
+}
+
+/** A statement before `exit` on its way (in its block or an enclosing one of `fn`) that closes `name` (`name.aclose()`). */
+function closedOnTheWay(exit: Node, fn: Node, name: string, consumers: ReadonlySet<string>): boolean {
+  for (let child: Node = exit, n = exit.parent; n && n.id !== fn.id; child = n, n = n.parent) {
+    if (n.type !== 'block') continue;
+    for (const statement of n.namedChildren) {
+      if (!statement || statement.startIndex >= child.startIndex) break;
+      const closes = statement.descendantsOfType('call').some((call) => {
+        const callee = call?.childForFieldName('function');
+        return callee?.type === 'attribute' && callee.childForFieldName('object')?.text === name && consumers.has(callee.childForFieldName('attribute')?.text ?? '');
+      });
+      if (closes) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The `return` statement that hands the resource on (`return Stream(response)`, `return await
+ * wrap(response)`), when every use before it only calls its methods or reads its attributes.
+ */
+function returnedHandOff(uses: Node[], fn: Node): Node | undefined {
+  for (const use of uses) {
+    const parent = use.parent;
+    if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) continue;
+    let n: Node | null = parent;
+    while (n && n.id !== fn.id && !NESTED_SCOPES.has(n.type) && n.type !== 'return_statement' && n.type !== 'expression_statement' && n.type !== 'block') n = n.parent;
+    return n?.type === 'return_statement' ? n : undefined;
   }
   return undefined;
 }
@@ -1051,7 +1084,19 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     const uses = usesOf(owner.node, target);
     const kind: ResourceKind = { what: 'streamed httpx response', close: [client.close, client.read], awaited: client.asyncWith, asyncWith: client.asyncWith, noWith: true };
     const { fate, closingTry } = fateOf(ctx, uses, kind, owner.node);
-    if (fate === 'owned-elsewhere') continue;
+    if (fate === 'owned-elsewhere') {
+      // Handed on by a `return` (`return Stream(response)`), but a `raise` or `return` before it leaves without it.
+      const handOff = returnedHandOff(uses, owner.node);
+      const exit = handOff && exitBetween(owner.node, assignment, handOff, new Set([client.close, client.read]), target.text);
+      // Only exits that follow the sending statement in its block (not another branch, where it was never sent).
+      const block = assignment.parent?.parent;
+      if (exit && block && encloses(block, exit))
+        ctx.report({
+          message: `This streamed httpx response is handed on by the return on line ${handOff.startPosition.row + 1}, but the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves before that without closing it: its connection stays checked out of the pool. Close it ('${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()') before leaving there`,
+          range: ctx.rangeOf(assignment),
+        });
+      continue;
+    }
     const remedy = `close it with '${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()' in a finally block, or use '${withKeyword} ${fn.text.replace(/\.send$/, '.stream')}(...) as ${target.text}:'`;
     if (fate === 'closed-in-finally') {
       const exit = closingTry && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, owner.node);

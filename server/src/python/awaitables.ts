@@ -58,6 +58,7 @@ import {
   singleTypeArgument,
   subscriptParts,
   yieldsInOwnBody,
+  yieldedClass,
   annotatedType,
   annotationText,
 } from './project';
@@ -2021,9 +2022,27 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
-      return this.awaitedResult(fn) ?? this.classOfCallResult(fn, target);
+      return this.awaitedResult(fn) ?? this.managedClass(value) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /**
+   * What a project generator made a context manager gives to `with ... as x`: `@asynccontextmanager
+   * async def fake_client() -> AsyncIterator[BlobClient]` (`AsyncGenerator[X, None]`, `Iterator[X]`, ...) gives X.
+   */
+  private managedClass(call: Node): KnownClass | undefined {
+    const managing = (decorators: readonly string[]) => decorators.some((d) => /(^|\.)(asynccontextmanager|contextmanager)$/.test(d));
+    const callee = this.projectFunctionCalled(call);
+    if (callee?.def) {
+      const decorators = (callee.def.parent?.type === 'decorated_definition' ? callee.def.parent.namedChildren : []).filter((d): d is Node => d?.type === 'decorator');
+      if (!managing(decorators.map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''))) return undefined;
+      const yields = yieldedClass(callee.def.childForFieldName('return_type'));
+      return yields ? this.classFromText(yields, this.here) : undefined;
+    }
+    if (callee) return callee.summary.yields && managing(callee.summary.decorators) ? this.classFromText(callee.summary.yields, callee.module) : undefined;
+    const m = this.projectMethodCalled(call);
+    return m && m.fn.yields && managing(m.fn.decorators) ? this.classFromText(m.fn.yields, m.module) : undefined;
   }
 
   /**

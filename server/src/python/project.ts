@@ -33,6 +33,8 @@ export interface FunctionSummary {
   returnAnnotated: boolean;
   /** A method whose every `return` gives `self` or a chain on it (`return self.filter(active=True)`). */
   returnsSelfChain: boolean;
+  /** The class a generator annotated `-> AsyncIterator[X]` (`AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, ...]`) yields. */
+  yields?: string;
 }
 
 export interface ClassSummary {
@@ -688,7 +690,17 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
   const returnAnnotated = !!fn.childForFieldName('return_type');
   const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain };
+  const yields = yieldedClass(fn.childForFieldName('return_type'));
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+}
+
+/** `AsyncIterator[X]`, `AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, None, None]`: X, as written. */
+export function yieldedClass(annotation: Node | null | undefined): string | undefined {
+  const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
+  const parts = e && (e.type === 'subscript' || e.type === 'generic_type') ? subscriptParts(e) : undefined;
+  if (!parts?.head || !/(^|\.)(AsyncIterator|AsyncGenerator|Iterator|Generator)$/.test(parts.head.text) || parts.args.length === 0) return undefined;
+  const arg = parts.args[0];
+  return classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;

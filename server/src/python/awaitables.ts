@@ -1397,6 +1397,10 @@ export class AwaitableResolver {
         return this.instanceClass(this.importedMember(receiver, found.bindings[0].node));
       }
       if (found.bindings.length === 1) return this.classOfBinding(found.bindings[0].node);
+      // `_default: AsyncLLM | None = None` at module level, rebound further down (`global _default`,
+      // `_default = AsyncLLM()`): the class it is declared with, when one declaration says it.
+      const declared = this.declaredClass(found.bindings.map((b) => b.node));
+      if (declared) return declared;
       // A loop variable reused by several loops: inside a loop's body, that loop's binding.
       let own: Node | undefined;
       for (const b of found.bindings) {
@@ -2025,6 +2029,19 @@ export class AwaitableResolver {
       return this.awaitedResult(fn) ?? this.managedClass(value) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /** The class the one annotated binding among `targets` declares (`name: X | None = None`), if exactly one is annotated. */
+  private declaredClass(targets: Node[]): KnownClass | undefined {
+    const annotations = targets
+      .map((t) => {
+        const a = parentOf(t);
+        return a?.type === 'assignment' && a.childForFieldName('left')?.id === t.id ? a.childForFieldName('type') : null;
+      })
+      .filter((t): t is Node => !!t);
+    if (annotations.length !== 1) return undefined;
+    const annotation = annotations[0];
+    return this.classOfTypeExpr(annotation.type === 'type' ? (annotation.namedChildren[0] ?? annotation) : annotation);
   }
 
   /**

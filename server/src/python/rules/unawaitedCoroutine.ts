@@ -370,6 +370,9 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     }
     const awaitable = found;
     if (!awaitable) continue;
+    // `if inspect.iscoroutinefunction(hook): ... else: hook(response)`: the code has just found it is no coroutine function.
+    const callee = field(call, 'function');
+    if (callee && /iscoroutinefunction|is_async_callable/.test(ctx.text) && guardedAsPlainFunction(ctx, call, callee.text)) continue;
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded) {
@@ -484,6 +487,41 @@ function guardedAsCoroutineFunction(ctx: PythonRuleContext, statement: Node, nam
     return !rebound;
   }
   return false;
+}
+
+/**
+ * Whether `node` sits (in the same function) where a coroutine-function test of `name` has just failed:
+ * the `else` of `if iscoroutinefunction(name):` (or of its `elif`), or the body of `if not iscoroutinefunction(name):`.
+ */
+function guardedAsPlainFunction(ctx: PythonRuleContext, node: Node, name: string): boolean {
+  for (let inner: Node = node, n = parentOf(node); n; inner = n, n = parentOf(n)) {
+    const type = typeOf(n);
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type === 'else_clause' || type === 'elif_clause') {
+      // Every test before this branch failed: `if iscoroutinefunction(hook): ... else: hook(x)`.
+      const statement = parentOf(n);
+      if (!statement || typeOf(statement) !== 'if_statement') continue;
+      const earlier = [field(statement, 'condition'), ...statement.namedChildren.filter((c) => c?.type === 'elif_clause' && c.startIndex < n!.startIndex).map((c) => field(c!, 'condition'))];
+      // A test joined by `and` may fail for its other operand: only the test alone says the callable is plain.
+      if (earlier.some((c) => !!c && unwrapped(c).type === 'call' && testsCoroutineFunction(ctx, c, name))) return true;
+      continue;
+    }
+    if (type === 'block' && inner) {
+      const branch = parentOf(n);
+      if (branch && (typeOf(branch) === 'if_statement' || typeOf(branch) === 'elif_clause') && field(branch, 'consequence')?.id === n.id) {
+        const condition = field(branch, 'condition');
+        const negated = condition?.type === 'not_operator' ? condition.childForFieldName('argument') : null;
+        if (negated && unwrapped(negated).type === 'call' && testsCoroutineFunction(ctx, negated, name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function unwrapped(expr: Node): Node {
+  let e = expr;
+  while (typeOf(e) === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+  return e;
 }
 
 function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: string): boolean {

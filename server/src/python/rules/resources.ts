@@ -1001,7 +1001,7 @@ function streamedSend(call: Node): boolean {
  * The `for` statement (or `async for`) that iterates `use.aiter_bytes()` (or another of `iterators`)
  * to its end: no `break` or `return` leaves its body early (a partly read stream stays open).
  */
-function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
+function iteratedToTheEnd(use: Node, iterators: RegExp, yieldsCount = false): Node | undefined {
   const method = use.parent;
   if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
   if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
@@ -1011,7 +1011,7 @@ function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
   const body = loop.childForFieldName('body');
   if (!body) return undefined;
   // A generator that yields from the loop hands control to its consumer, which may stop early.
-  if (yieldsFrom(body)) return undefined;
+  if (!yieldsCount && yieldsFrom(body)) return undefined;
   const leaves = body.descendantsOfType(['break_statement', 'return_statement']).some((exit) => {
     for (let n = exit?.parent ?? null; n && n.id !== body.id; n = n.parent) {
       if (NESTED_SCOPES.has(n.type)) return false;
@@ -1111,7 +1111,10 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
     // Iterated to its end (`async for chunk in resp.aiter_bytes():`), which closes it, as an aiohttp
     // response whose body is read: reported only when a `return`/`raise` before leaves it open.
-    const iterated = uses.map((u) => iteratedToTheEnd(u, client.iterators)).find((loop) => loop !== undefined);
+    // Closed somewhere by the function (`except BaseException: await response.aclose(); raise` also runs
+    // when the consumer stops: GeneratorExit is thrown in at the yield): a loop that yields still reads it.
+    const closesSomewhere = uses.some((u) => u.parent?.type === 'attribute' && [client.close, client.read].includes(u.parent.childForFieldName('attribute')?.text ?? ''));
+    const iterated = uses.map((u) => iteratedToTheEnd(u, client.iterators, closesSomewhere)).find((loop) => loop !== undefined);
     if (iterated) {
       const exit = exitBetween(owner.node, assignment, iterated, new Set([client.close, client.read]));
       if (exit)
@@ -1123,7 +1126,7 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     }
     // `async for chunk in resp.aiter_bytes(): yield chunk` in a generator: the consumer may stop at
     // any yield (a `break`, an error, a cancellation), and nothing closes the response then.
-    const yielding = fate === 'never-closed' ? uses.map((u) => iteratedByYieldingLoop(u, client.iterators)).find((loop) => loop !== undefined) : undefined;
+    const yielding = fate === 'never-closed' && !closesSomewhere ? uses.map((u) => iteratedByYieldingLoop(u, client.iterators)).find((loop) => loop !== undefined) : undefined;
     if (yielding) {
       ctx.report({
         message: `This streamed httpx response is read by a loop that yields (line ${yielding.startPosition.row + 1}): when the consumer stops early (a break, an error, a cancellation), nothing closes it and its connection stays checked out of the pool. Close it with '${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()' in a finally block around the loop, or use '${withKeyword} ${fn.text.replace(/\.send$/, '.stream')}(...) as ${target.text}:'`,

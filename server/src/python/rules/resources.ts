@@ -865,6 +865,21 @@ const LENT: readonly Lent[] = [
   pooledConnection('aiomysql.Pool'),
 ];
 
+/**
+ * The `async for` loop over an aiohttp response's body stream (`resp.content`, `resp.content.iter_chunked(n)`,
+ * `iter_any()`, `iter_chunks()`, `iter_line()`...) named by `use`, when its body yields to a generator's consumer.
+ */
+function contentLoopThatYields(use: Node): Node | undefined {
+  let iterable: Node | null = use.parent;
+  if (iterable?.type !== 'attribute' || iterable.childForFieldName('attribute')?.text !== 'content') return undefined;
+  const method = iterable.parent;
+  if (method?.type === 'attribute' && method.childForFieldName('object')?.id === iterable.id && /^iter_/.test(method.childForFieldName('attribute')?.text ?? '') && method.parent?.type === 'call') iterable = method.parent;
+  const loop = iterable.parent;
+  if (loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== iterable.id || loop.child(0)?.type !== 'async') return undefined;
+  const body = loop.childForFieldName('body');
+  return body && yieldsFrom(body) ? loop : undefined;
+}
+
 /** Whether `block` calls one of the `consumers` methods of the variable `name` (`resp.release()`). */
 function gives(block: Node, name: string, consumers: ReadonlySet<string>): boolean {
   return block.descendantsOfType('attribute').some((a) => a?.childForFieldName('object')?.text === name && consumers.has(a.childForFieldName('attribute')?.text ?? ''));
@@ -967,15 +982,29 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     }
     let consumed: Node | undefined;
     let handedOn = false;
+    const consumers: Node[] = [];
     for (const use of usesOf(owner.node, target)) {
       const parent = use.parent;
       if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
-        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) consumed ??= use;
+        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) {
+          consumed ??= use;
+          consumers.push(use);
+        }
         continue;
       }
       handedOn = true; // returned, passed on, entered with `async with`, stored...
     }
     if (handedOn) continue;
+    // `async for raw in resp.content: yield ...` in a generator, and nothing else reads or releases it:
+    // the consumer may stop at any yield, and the response is never released then.
+    const yielding = consumers.length > 0 && consumers.every((u) => contentLoopThatYields(u)) ? contentLoopThatYields(consumers[0]) : undefined;
+    if (yielding) {
+      ctx.report({
+        message: `The response from ${fn.text}() is read by a loop that yields (line ${yielding.startPosition.row + 1}): when the consumer stops early (a break, an error, a cancellation), it is never released and its connection stays checked out of the pool. Release it in a finally block around the loop ('finally: ${target.text}.release()')`,
+        range: ctx.rangeOf(assignment),
+      });
+      continue;
+    }
     if (!consumed) {
       ctx.report({ message: kind.message(fn.text, target.text), range: ctx.rangeOf(assignment) });
       continue;

@@ -58,6 +58,7 @@ import {
   singleTypeArgument,
   subscriptParts,
   yieldsInOwnBody,
+  yieldedClass,
   annotatedType,
   annotationText,
 } from './project';
@@ -1396,6 +1397,10 @@ export class AwaitableResolver {
         return this.instanceClass(this.importedMember(receiver, found.bindings[0].node));
       }
       if (found.bindings.length === 1) return this.classOfBinding(found.bindings[0].node);
+      // `_default: AsyncLLM | None = None` at module level, rebound further down (`global _default`,
+      // `_default = AsyncLLM()`): the class it is declared with, when one declaration says it.
+      const declared = this.declaredClass(found.bindings.map((b) => b.node));
+      if (declared) return declared;
       // A loop variable reused by several loops: inside a loop's body, that loop's binding.
       let own: Node | undefined;
       for (const b of found.bindings) {
@@ -2021,9 +2026,40 @@ export class AwaitableResolver {
       if (value?.type !== 'call') return undefined;
       const fn = value.childForFieldName('function');
       if (!fn) return undefined;
-      return this.awaitedResult(fn) ?? this.classOfCallResult(fn, target);
+      return this.awaitedResult(fn) ?? this.managedClass(value) ?? this.classOfCallResult(fn, target);
     }
     return undefined;
+  }
+
+  /** The class the one annotated binding among `targets` declares (`name: X | None = None`), if exactly one is annotated. */
+  private declaredClass(targets: Node[]): KnownClass | undefined {
+    const annotations = targets
+      .map((t) => {
+        const a = parentOf(t);
+        return a?.type === 'assignment' && a.childForFieldName('left')?.id === t.id ? a.childForFieldName('type') : null;
+      })
+      .filter((t): t is Node => !!t);
+    if (annotations.length !== 1) return undefined;
+    const annotation = annotations[0];
+    return this.classOfTypeExpr(annotation.type === 'type' ? (annotation.namedChildren[0] ?? annotation) : annotation);
+  }
+
+  /**
+   * What a project generator made a context manager gives to `with ... as x`: `@asynccontextmanager
+   * async def fake_client() -> AsyncIterator[BlobClient]` (`AsyncGenerator[X, None]`, `Iterator[X]`, ...) gives X.
+   */
+  private managedClass(call: Node): KnownClass | undefined {
+    const managing = (decorators: readonly string[]) => decorators.some((d) => /(^|\.)(asynccontextmanager|contextmanager)$/.test(d));
+    const callee = this.projectFunctionCalled(call);
+    if (callee?.def) {
+      const decorators = (callee.def.parent?.type === 'decorated_definition' ? callee.def.parent.namedChildren : []).filter((d): d is Node => d?.type === 'decorator');
+      if (!managing(decorators.map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? ''))) return undefined;
+      const yields = yieldedClass(callee.def.childForFieldName('return_type'));
+      return yields ? this.classFromText(yields, this.here) : undefined;
+    }
+    if (callee) return callee.summary.yields && managing(callee.summary.decorators) ? this.classFromText(callee.summary.yields, callee.module) : undefined;
+    const m = this.projectMethodCalled(call);
+    return m && m.fn.yields && managing(m.fn.decorators) ? this.classFromText(m.fn.yields, m.module) : undefined;
   }
 
   /**

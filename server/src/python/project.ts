@@ -33,6 +33,8 @@ export interface FunctionSummary {
   returnAnnotated: boolean;
   /** A method whose every `return` gives `self` or a chain on it (`return self.filter(active=True)`). */
   returnsSelfChain: boolean;
+  /** The class a generator annotated `-> AsyncIterator[X]` (`AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, ...]`) yields. */
+  yields?: string;
 }
 
 export interface ClassSummary {
@@ -688,7 +690,17 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
   const returnAnnotated = !!fn.childForFieldName('return_type');
   const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain };
+  const yields = yieldedClass(fn.childForFieldName('return_type'));
+  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+}
+
+/** `AsyncIterator[X]`, `AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, None, None]`: X, as written. */
+export function yieldedClass(annotation: Node | null | undefined): string | undefined {
+  const e = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
+  const parts = e && (e.type === 'subscript' || e.type === 'generic_type') ? subscriptParts(e) : undefined;
+  if (!parts?.head || !/(^|\.)(AsyncIterator|AsyncGenerator|Iterator|Generator)$/.test(parts.head.text) || parts.args.length === 0) return undefined;
+  const arg = parts.args[0];
+  return classNameOfAnnotation(arg.type === 'type' ? (arg.namedChildren[0] ?? arg) : arg);
 }
 
 const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;
@@ -1307,6 +1319,10 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
       if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else if (ownAttribute && ownAttribute !== attr) addAttribute(out, attr, `selfcall:${ownAttribute}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
+    } else if (right?.type === 'boolean_operator' && right.childForFieldName('operator')?.type === 'or' && givenOrMade(right, (params ??= annotatedParameters(fn)))) {
+      // `self._client = http_client or httpx.AsyncClient(...)`, `http_client: httpx.AsyncClient | None`:
+      // the client given, or one of the same class made here.
+      addAttribute(out, attr, givenOrMade(right, params)!);
     } else if (right?.type === 'identifier') {
       // `self.core = core` with `core: Core` among the method's parameters.
       addAttribute(out, attr, (params ??= annotatedParameters(fn)).get(right.text) ?? '');
@@ -1336,6 +1352,21 @@ function collectUnpackedAttributes(left: Node, right: Node | null, out: Map<stri
     const attr = item.childForFieldName('attribute')?.text;
     if (attr) addAttribute(out, attr, `unpack:${i}:${written}`);
   });
+}
+
+/**
+ * `given or Made(...)`: `given` a parameter annotated with the class `Made` (or `Made | None`), or not
+ * annotated at all: the class either way. Undefined for anything else.
+ */
+function givenOrMade(expr: Node, params: Map<string, string>): string | undefined {
+  const left = expr.childForFieldName('left');
+  const right = expr.childForFieldName('right');
+  if (left?.type !== 'identifier' || right?.type !== 'call') return undefined;
+  const callee = right.childForFieldName('function');
+  if (callee?.type !== 'identifier' && callee?.type !== 'attribute') return undefined;
+  const made = callee.text.replace(/\s+/g, '');
+  const declared = params.get(left.text);
+  return declared === undefined || declared === made ? made : undefined;
 }
 
 /** Values whose class is unknown here: assigned to an attribute, they make its class unknown. */

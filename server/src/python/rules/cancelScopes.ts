@@ -7,7 +7,7 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratedWith, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -224,6 +224,12 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     const bindings = ctx.scope.lookup(task.text, task)?.bindings ?? [];
     const loopTarget = cancelLoopTarget(call, task.text, bindings);
     const list = loopTarget ? taskListIterated(ctx, loopTarget) : undefined;
+    // `for task in self._tasks: task.cancel()` over the instance's own set of background tasks.
+    const held = !list && loopTarget ? taskAttributeIterated(ctx, loopTarget) : undefined;
+    if (held) {
+      checkCancelledAttributeTasks(ctx, call, task, loopTarget!, held);
+      continue;
+    }
     if (!list && !holdsTask(ctx, task, { local: true })) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner || passesCancellationOn(call)) continue;
@@ -256,6 +262,72 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
       range: ctx.rangeOf(call),
     });
   }
+}
+
+/** Containers whose annotation says they hold tasks: `set[asyncio.Task[Any]]`, `dict[str, Task]`, `list[asyncio.Future]`. */
+const TASK_CONTAINER_ANNOTATION = /^(typing\.)?(set|Set|list|List|dict|Dict|MutableSet|WeakSet|weakref\.WeakSet)\[(\s*[\w.]+\s*,)?\s*(asyncio\.)?(Task|Future)\b/;
+
+/**
+ * `for task in self._tasks:` (also `list(self._tasks)`, `self._tasks.values()`), where the class declares
+ * `self._tasks` a container of tasks (`set[asyncio.Task[Any]]`) or only ever adds new tasks to it
+ * (`self._tasks.add(task)` with `task = asyncio.create_task(...)`): the attribute.
+ */
+function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
+  const loop = id.parent;
+  if (loop?.type !== 'for_statement' || loop.childForFieldName('left')?.id !== id.id) return undefined;
+  let source = loop.childForFieldName('right');
+  // `list(self._tasks)`, `tuple(...)`, `set(...)`: a copy to iterate while tasks remove themselves.
+  if (source?.type === 'call' && /^(list|tuple|set|sorted)$/.test(source.childForFieldName('function')?.text ?? '') && source.childForFieldName('arguments')?.namedChildCount === 1) {
+    source = source.childForFieldName('arguments')!.namedChildren[0];
+  }
+  const values = source?.type === 'call' && source.childForFieldName('arguments')?.namedChildCount === 0 ? source.childForFieldName('function') : null;
+  if (values?.type === 'attribute' && values.childForFieldName('attribute')?.text === 'values') source = values.childForFieldName('object');
+  if (source?.type !== 'attribute' || source.childForFieldName('object')?.text !== 'self') return undefined;
+  const name = source.childForFieldName('attribute')?.text ?? '';
+  const cls = enclosingClassNode(loop);
+  if (!cls || !name) return undefined;
+  const own = (n: Node | null | undefined) => n?.type === 'attribute' && n.childForFieldName('object')?.text === 'self' && n.childForFieldName('attribute')?.text === name;
+  // Declared: `self._tasks: set[asyncio.Task[Any]] = set()` (or in the class body, `_tasks: set[Task]`).
+  const declared = nodesOfType(cls, 'assignment').some((a) => {
+    const left = a.childForFieldName('left');
+    const type = a.childForFieldName('type');
+    return !!type && (own(left) || (left?.type === 'identifier' && left.text === name)) && TASK_CONTAINER_ANNOTATION.test(type.text);
+  });
+  if (declared) return source;
+  // Filled with new tasks only: `self._tasks.add(task)`, `.append(create_task(...))`, `self._tasks[key] = create_task(...)`.
+  const fills: Node[] = [];
+  for (const call of nodesOfType(cls, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !own(fn.childForFieldName('object')) || !/^(add|append)$/.test(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    if (arg) fills.push(arg);
+  }
+  for (const a of nodesOfType(cls, 'assignment')) {
+    const left = a.childForFieldName('left');
+    if (left?.type === 'subscript' && own(left.childForFieldName('value')) && a.childForFieldName('right')) fills.push(a.childForFieldName('right')!);
+  }
+  const isTask = (v: Node) => makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true }));
+  return fills.length > 0 && fills.every(isTask) ? source : undefined;
+}
+
+/**
+ * The cancel loop over `self._tasks` in an async method: reported when the method never mentions
+ * `self._tasks` again after the cancel (a gather, a wait...), nor the loop's task in the same turn.
+ */
+function checkCancelledAttributeTasks(ctx: PythonRuleContext, call: Node, task: Node, loopTarget: Node, held: Node): void {
+  const owner = ctx.scope.enclosingFunction(call);
+  if (!owner || passesCancellationOn(call)) return;
+  const loopBody = loopTarget.parent!;
+  const heldText = held.text.replace(/\s+/g, '');
+  const later =
+    owner.node.descendantsOfType('attribute').some((n) => !!n && n.startIndex > call.endIndex && n.text.replace(/\s+/g, '') === heldText && !onlyLogged(n)) ||
+    owner.node.descendantsOfType('identifier').some((id) => !!id && id.startIndex > call.endIndex && id.endIndex <= loopBody.endIndex && id.text === task.text && !onlyLogged(id) && !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)));
+  if (later) return;
+  const iterated = /\.values\(\)\)?$/.test(loopBody.childForFieldName('right')?.text ?? '') ? `${held.text}.values()` : held.text;
+  ctx.report({
+    message: `The tasks in '${held.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (await asyncio.gather(*${iterated}, return_exceptions=True))`,
+    range: ctx.rangeOf(call),
+  });
 }
 
 /**
@@ -382,6 +454,9 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
     if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
     // @asynccontextmanager / pytest fixtures (pytest-trio's @trio_fixture too) yield inside `with` on purpose.
     if (decoratedWith(ctx, fn.node, ['asynccontextmanager', 'contextmanager', 'fixture', 'yield_fixture', 'trio_fixture'])) continue;
+    // httpx drives an `httpx.Auth` subclass's `async_auth_flow` and always closes it (`finally:
+    // await auth_flow.aclose()`): holding a lock across its yields is the documented pattern.
+    if (isHttpxAuthFlow(ctx, fn.node, fn.name)) continue;
     // A single yield outside any loop is the context-manager shape (FastAPI `Depends` generators,
     // fixtures, hand-rolled managers): the framework drives it to completion. Not inside a
     // timeout, a task group or a cancel scope, which still span the consumer's code.
@@ -404,6 +479,26 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       break;
     }
   }
+}
+
+/** `async_auth_flow` of a class that subclasses `httpx.Auth`: httpx closes the generator itself. */
+function isHttpxAuthFlow(ctx: PythonRuleContext, fn: Node, name: string): boolean {
+  if (name !== 'async_auth_flow') return false;
+  const cls = enclosingClassNode(fn);
+  if (!cls || enclosingFunctionBetween(fn, cls)) return false;
+  return (cls.childForFieldName('superclasses')?.namedChildren ?? []).some((base) => {
+    if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) return false;
+    const r = ctx.scope.resolve(base);
+    return !!r && /^httpx(\._auth)?\.Auth$/.test(r.name);
+  });
+}
+
+/** A function definition between `node` and `outer` (the method is nested in another function). */
+function enclosingFunctionBetween(node: Node, outer: Node): boolean {
+  for (let n: Node | null = node.parent; n && n.id !== outer.id; n = n.parent) {
+    if (n.type === 'function_definition') return true;
+  }
+  return false;
 }
 
 /** The generator yields exactly once, not inside a loop. */

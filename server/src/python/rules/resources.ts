@@ -268,13 +268,22 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   let closedSomewhere = false;
   let closedOnError = false;
   let lent = false;
+  // Closed in a branch that then leaves (`if response.is_error: await response.aread(); raise
+  // make_error(response)`), and the ends of those branches.
+  const leavingCloses: Node[] = [];
+  // Handed on by a `return` (`return Stream(response)`, `return await self._process(response)`).
+  const returnedThrough: Node[] = [];
   // Where a call closes it: in a `finally` block, a catch-all handler or on the way.
   const closing = (call: Node): { fate: Fate; closingTry?: Node } | undefined => {
     const finallyClause = enclosingFinally(call);
     if (finallyClause) return { fate: 'closed-in-finally', closingTry: finallyClause.parent ?? undefined };
     // `except BaseException: await client.aclose(); raise` closes it on every error.
     if (inCatchAllHandler(call)) closedOnError = true;
-    else closedSomewhere = true;
+    else {
+      const leaving = branchLeftAfter(call, owner, uses[0]);
+      if (leaving) leavingCloses.push(leaving);
+      else closedSomewhere = true;
+    }
     return undefined;
   };
   for (const use of uses) {
@@ -317,7 +326,10 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
       if (kind.neverTakenBy && call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
-      if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) lent = true;
+      if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) {
+        lent = true;
+        if (call && inReturn(call, owner)) returnedThrough.push(use);
+      }
       continue;
     }
     // `yield conn` in an `@asynccontextmanager`: the `async with` body borrows it and the generator
@@ -334,12 +346,45 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   }
   // Closed by a catch-all handler and on the way out: every path closes it.
   if (closedSomewhere && closedOnError) return { fate: 'owned-elsewhere' };
+  // Closed on the error branch that leaves, and handed on by a `return` after it on the other path
+  // (`if response.is_error: await response.aclose(); raise ...`, then `return Stream(response)`):
+  // every path either closes it or gives it away.
+  if (leavingCloses.length > 0 && !closedSomewhere && !closedOnError
+    && returnedThrough.some((use) => leavingCloses.every((branch) => branch.endIndex <= use.startIndex))) return { fate: 'owned-elsewhere' };
+  if (leavingCloses.length > 0) closedSomewhere = true;
   // Passed to a call and never closed here: whoever took it closes it. Closed here as well, it
   // was only lent (`listing = await list_remote(session, url)`, then `await session.close()`).
   if (lent && !closedSomewhere && !closedOnError) return { fate: 'owned-elsewhere' };
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/**
+ * The block of an `if` (or `elif`/`else`) branch or of an `except` handler holding the statement of `call` that ends by leaving:
+ * its last statement is a `raise`, a `return`, or `x.raise_for_status()` on the resource (named by
+ * `use`), which raises on the error status the branch tests.
+ */
+function branchLeftAfter(call: Node, owner: Node, use: Node | undefined): Node | undefined {
+  let statement: Node | null = call;
+  while (statement && statement.parent && statement.parent.type !== 'block') statement = statement.parent;
+  const block = statement?.parent;
+  if (!block || block.type !== 'block' || !encloses(owner, block) || block.id === owner.childForFieldName('body')?.id) return undefined;
+  if (!['if_statement', 'elif_clause', 'else_clause', 'except_clause'].includes(block.parent?.type ?? '')) return undefined;
+  const last = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').pop();
+  if (!last || last.startIndex < statement!.startIndex) return undefined;
+  if (last.type === 'raise_statement' || last.type === 'return_statement') return block;
+  const expr = last.type === 'expression_statement' ? last.namedChildren[0] : null;
+  const callee = expr?.type === 'call' ? expr.childForFieldName('function') : null;
+  if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'raise_for_status' && !!use && callee.childForFieldName('object')?.text === use.text) return block;
+  return undefined;
+}
+
+/** `call` is the value of a `return` of `owner` (also awaited: `return await self._process(response)`). */
+function inReturn(call: Node, owner: Node): boolean {
+  let n: Node | null = call.parent;
+  while (n && (n.type === 'await' || n.type === 'parenthesized_expression')) n = n.parent;
+  return n?.type === 'return_statement' && !inNestedFunction(n, owner);
+}
 
 /** The call an argument list (or a keyword argument in it) belongs to. */
 function callTaking(argument: Node): Node | null | undefined {
@@ -820,6 +865,21 @@ const LENT: readonly Lent[] = [
   pooledConnection('aiomysql.Pool'),
 ];
 
+/**
+ * The `async for` loop over an aiohttp response's body stream (`resp.content`, `resp.content.iter_chunked(n)`,
+ * `iter_any()`, `iter_chunks()`, `iter_line()`...) named by `use`, when its body yields to a generator's consumer.
+ */
+function contentLoopThatYields(use: Node): Node | undefined {
+  let iterable: Node | null = use.parent;
+  if (iterable?.type !== 'attribute' || iterable.childForFieldName('attribute')?.text !== 'content') return undefined;
+  const method = iterable.parent;
+  if (method?.type === 'attribute' && method.childForFieldName('object')?.id === iterable.id && /^iter_/.test(method.childForFieldName('attribute')?.text ?? '') && method.parent?.type === 'call') iterable = method.parent;
+  const loop = iterable.parent;
+  if (loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== iterable.id || loop.child(0)?.type !== 'async') return undefined;
+  const body = loop.childForFieldName('body');
+  return body && yieldsFrom(body) ? loop : undefined;
+}
+
 /** Whether `block` calls one of the `consumers` methods of the variable `name` (`resp.release()`). */
 function gives(block: Node, name: string, consumers: ReadonlySet<string>): boolean {
   return block.descendantsOfType('attribute').some((a) => a?.childForFieldName('object')?.text === name && consumers.has(a.childForFieldName('attribute')?.text ?? ''));
@@ -830,9 +890,11 @@ function gives(block: Node, name: string, consumers: ReadonlySet<string>): boole
  * the object back) between `from` and `to` that does not
  * hand on the variable `to` names: the path it ends skips whatever `to` does.
  */
-function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>): Node | undefined {
+function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>, closedName?: string): Node | undefined {
   for (const exit of fn.descendantsOfType(['return_statement', 'raise_statement'])) {
     if (!exit || exit.startIndex <= from.endIndex || exit.startIndex >= to.startIndex) continue;
+    // `await response.aclose()` then `raise ApiError(...)`: closed on the way out.
+    if (closedName && closedOnTheWay(exit, fn, closedName, consumers)) continue;
     let nested = false;
     for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) {
       if (NESTED_SCOPES.has(n.type)) nested = true;
@@ -849,6 +911,37 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
     });
     if (nested || handsOn) continue;
     return exit;
+  }
+  return undefined;
+}
+
+/** A statement before `exit` on its way (in its block or an enclosing one of `fn`) that closes `name` (`name.aclose()`). */
+function closedOnTheWay(exit: Node, fn: Node, name: string, consumers: ReadonlySet<string>): boolean {
+  for (let child: Node = exit, n = exit.parent; n && n.id !== fn.id; child = n, n = n.parent) {
+    if (n.type !== 'block') continue;
+    for (const statement of n.namedChildren) {
+      if (!statement || statement.startIndex >= child.startIndex) break;
+      const closes = statement.descendantsOfType('call').some((call) => {
+        const callee = call?.childForFieldName('function');
+        return callee?.type === 'attribute' && callee.childForFieldName('object')?.text === name && consumers.has(callee.childForFieldName('attribute')?.text ?? '');
+      });
+      if (closes) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The `return` statement that hands the resource on (`return Stream(response)`, `return await
+ * wrap(response)`), when every use before it only calls its methods or reads its attributes.
+ */
+function returnedHandOff(uses: Node[], fn: Node): Node | undefined {
+  for (const use of uses) {
+    const parent = use.parent;
+    if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) continue;
+    let n: Node | null = parent;
+    while (n && n.id !== fn.id && !NESTED_SCOPES.has(n.type) && n.type !== 'return_statement' && n.type !== 'expression_statement' && n.type !== 'block') n = n.parent;
+    return n?.type === 'return_statement' ? n : undefined;
   }
   return undefined;
 }
@@ -889,15 +982,29 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     }
     let consumed: Node | undefined;
     let handedOn = false;
+    const consumers: Node[] = [];
     for (const use of usesOf(owner.node, target)) {
       const parent = use.parent;
       if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) {
-        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) consumed ??= use;
+        if (kind.consumers.has(parent.childForFieldName('attribute')?.text ?? '')) {
+          consumed ??= use;
+          consumers.push(use);
+        }
         continue;
       }
       handedOn = true; // returned, passed on, entered with `async with`, stored...
     }
     if (handedOn) continue;
+    // `async for raw in resp.content: yield ...` in a generator, and nothing else reads or releases it:
+    // the consumer may stop at any yield, and the response is never released then.
+    const yielding = consumers.length > 0 && consumers.every((u) => contentLoopThatYields(u)) ? contentLoopThatYields(consumers[0]) : undefined;
+    if (yielding) {
+      ctx.report({
+        message: `The response from ${fn.text}() is read by a loop that yields (line ${yielding.startPosition.row + 1}): when the consumer stops early (a break, an error, a cancellation), it is never released and its connection stays checked out of the pool. Release it in a finally block around the loop ('finally: ${target.text}.release()')`,
+        range: ctx.rangeOf(assignment),
+      });
+      continue;
+    }
     if (!consumed) {
       ctx.report({ message: kind.message(fn.text, target.text), range: ctx.rangeOf(assignment) });
       continue;
@@ -923,7 +1030,7 @@ function streamedSend(call: Node): boolean {
  * The `for` statement (or `async for`) that iterates `use.aiter_bytes()` (or another of `iterators`)
  * to its end: no `break` or `return` leaves its body early (a partly read stream stays open).
  */
-function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
+function iteratedToTheEnd(use: Node, iterators: RegExp, yieldsCount = false): Node | undefined {
   const method = use.parent;
   if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
   if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
@@ -932,6 +1039,8 @@ function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
   if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
   const body = loop.childForFieldName('body');
   if (!body) return undefined;
+  // A generator that yields from the loop hands control to its consumer, which may stop early.
+  if (!yieldsCount && yieldsFrom(body)) return undefined;
   const leaves = body.descendantsOfType(['break_statement', 'return_statement']).some((exit) => {
     for (let n = exit?.parent ?? null; n && n.id !== body.id; n = n.parent) {
       if (NESTED_SCOPES.has(n.type)) return false;
@@ -941,6 +1050,26 @@ function iteratedToTheEnd(use: Node, iterators: RegExp): Node | undefined {
     return true;
   });
   return leaves ? undefined : loop;
+}
+
+/** A `yield` of the function in `body` (not of a nested function or lambda). */
+function yieldsFrom(body: Node): boolean {
+  return body.descendantsOfType('yield').some((y) => {
+    for (let n = y?.parent ?? null; n && n.id !== body.id; n = n.parent) if (NESTED_SCOPES.has(n.type) || n.type === 'lambda') return false;
+    return true;
+  });
+}
+
+/** The loop over `use.aiter_bytes()` (or another of `iterators`) whose body yields, if there is one. */
+function iteratedByYieldingLoop(use: Node, iterators: RegExp): Node | undefined {
+  const method = use.parent;
+  if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
+  if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
+  const call = method.parent;
+  const loop = call?.parent;
+  if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
+  const body = loop.childForFieldName('body');
+  return body && yieldsFrom(body) ? loop : undefined;
 }
 
 /**
@@ -984,7 +1113,19 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     const uses = usesOf(owner.node, target);
     const kind: ResourceKind = { what: 'streamed httpx response', close: [client.close, client.read], awaited: client.asyncWith, asyncWith: client.asyncWith, noWith: true };
     const { fate, closingTry } = fateOf(ctx, uses, kind, owner.node);
-    if (fate === 'owned-elsewhere') continue;
+    if (fate === 'owned-elsewhere') {
+      // Handed on by a `return` (`return Stream(response)`), but a `raise` or `return` before it leaves without it.
+      const handOff = returnedHandOff(uses, owner.node);
+      const exit = handOff && exitBetween(owner.node, assignment, handOff, new Set([client.close, client.read]), target.text);
+      // Only exits that follow the sending statement in its block (not another branch, where it was never sent).
+      const block = assignment.parent?.parent;
+      if (exit && block && encloses(block, exit))
+        ctx.report({
+          message: `This streamed httpx response is handed on by the return on line ${handOff.startPosition.row + 1}, but the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves before that without closing it: its connection stays checked out of the pool. Close it ('${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()') before leaving there`,
+          range: ctx.rangeOf(assignment),
+        });
+      continue;
+    }
     const remedy = `close it with '${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()' in a finally block, or use '${withKeyword} ${fn.text.replace(/\.send$/, '.stream')}(...) as ${target.text}:'`;
     if (fate === 'closed-in-finally') {
       const exit = closingTry && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, owner.node);
@@ -999,7 +1140,10 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
     // Iterated to its end (`async for chunk in resp.aiter_bytes():`), which closes it, as an aiohttp
     // response whose body is read: reported only when a `return`/`raise` before leaves it open.
-    const iterated = uses.map((u) => iteratedToTheEnd(u, client.iterators)).find((loop) => loop !== undefined);
+    // Closed somewhere by the function (`except BaseException: await response.aclose(); raise` also runs
+    // when the consumer stops: GeneratorExit is thrown in at the yield): a loop that yields still reads it.
+    const closesSomewhere = uses.some((u) => u.parent?.type === 'attribute' && [client.close, client.read].includes(u.parent.childForFieldName('attribute')?.text ?? ''));
+    const iterated = uses.map((u) => iteratedToTheEnd(u, client.iterators, closesSomewhere)).find((loop) => loop !== undefined);
     if (iterated) {
       const exit = exitBetween(owner.node, assignment, iterated, new Set([client.close, client.read]));
       if (exit)
@@ -1007,6 +1151,16 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
           message: `This streamed httpx response is read on one path only: the '${exit.type === 'return_statement' ? 'return' : 'raise'}' on line ${exit.startPosition.row + 1} leaves with its connection checked out of the pool. ${remedy[0].toUpperCase()}${remedy.slice(1)}`,
           range: ctx.rangeOf(assignment),
         });
+      continue;
+    }
+    // `async for chunk in resp.aiter_bytes(): yield chunk` in a generator: the consumer may stop at
+    // any yield (a `break`, an error, a cancellation), and nothing closes the response then.
+    const yielding = fate === 'never-closed' && !closesSomewhere ? uses.map((u) => iteratedByYieldingLoop(u, client.iterators)).find((loop) => loop !== undefined) : undefined;
+    if (yielding) {
+      ctx.report({
+        message: `This streamed httpx response is read by a loop that yields (line ${yielding.startPosition.row + 1}): when the consumer stops early (a break, an error, a cancellation), nothing closes it and its connection stays checked out of the pool. Close it with '${client.asyncWith ? 'await ' : ''}${target.text}.${client.close}()' in a finally block around the loop, or use '${withKeyword} ${fn.text.replace(/\.send$/, '.stream')}(...) as ${target.text}:'`,
+        range: ctx.rangeOf(assignment),
+      });
       continue;
     }
     ctx.report({

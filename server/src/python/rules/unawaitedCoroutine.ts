@@ -309,6 +309,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/add_task|add_background_task|BackgroundTask/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {
@@ -369,6 +370,9 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     }
     const awaitable = found;
     if (!awaitable) continue;
+    // `if inspect.iscoroutinefunction(hook): ... else: hook(response)`: the code has just found it is no coroutine function.
+    const callee = field(call, 'function');
+    if (callee && /iscoroutinefunction|is_async_callable/.test(ctx.text) && guardedAsPlainFunction(ctx, call, callee.text)) continue;
     // Only now (most calls are not awaitables) look for later uses of an assigned result.
     const discarded = discardKind(ctx, call);
     if (!discarded) {
@@ -435,6 +439,110 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       fix: canAwait ? awaitFix(ctx, call, awaitable) : undefined,
     });
   }
+}
+
+/** Tests that a callable is a coroutine function: `inspect.iscoroutinefunction(cb)`, Starlette's `is_async_callable(cb)`. */
+const COROUTINE_FUNCTION_TESTS = /^(inspect|asyncio(\.coroutines)?)\.iscoroutinefunction$|(^|\.)(is_async_callable|iscoroutinefunction_or_partial)$/;
+
+/**
+ * `if inspect.iscoroutinefunction(hook): hook(response)`: the branch has just tested that `hook` is a
+ * coroutine function, and then calls it as a statement. The coroutine is dropped and never runs
+ * (the shape of a dual sync/async callback dispatcher whose async branch was copied from the sync one).
+ */
+function checkGuardedCalls(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const callee = field(call, 'function');
+    if (!callee || (typeOf(callee) !== 'identifier' && typeOf(callee) !== 'attribute')) continue;
+    const statement = parentOf(call);
+    if (!statement || typeOf(statement) !== 'expression_statement' || statement.namedChildCount !== 1) continue;
+    if (!guardedAsCoroutineFunction(ctx, statement, callee.text)) continue;
+    // What the resolver knows as a coroutine is reported by the main check.
+    if (resolver().awaitableCall(call)) continue;
+    const canAwait = canInsertAwait(ctx, call);
+    ctx.report({
+      message: `'${callee.text}' was just tested to be a coroutine function, and ${callee.text}() is called without await: the coroutine is dropped and never runs${canAwait ? '' : ' (this function is not async: schedule it on the running loop, or make the function async)'}`,
+      range: ctx.rangeOf(call),
+      fix: canAwait ? { title: `Await ${callee.text}()`, safe: true, edits: awaitEdits(ctx, call) } : undefined,
+    });
+  }
+}
+
+/**
+ * Whether `statement` sits (in the same function) in the body of an `if`/`elif` whose condition tests
+ * `name` with a coroutine-function test (alone or in an `and`), and `name` is not rebound in that body before it.
+ */
+function guardedAsCoroutineFunction(ctx: PythonRuleContext, statement: Node, name: string): boolean {
+  let inner: Node = statement;
+  for (let n = parentOf(statement); n; inner = n, n = parentOf(n)) {
+    const type = typeOf(n);
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type !== 'block') continue;
+    const branch = parentOf(n);
+    if (!branch || (typeOf(branch) !== 'if_statement' && typeOf(branch) !== 'elif_clause') || field(branch, 'consequence')?.id !== n.id) continue;
+    const condition = field(branch, 'condition');
+    if (!condition || !testsCoroutineFunction(ctx, condition, name)) continue;
+    // `if iscoroutinefunction(cb): cb = wrap(cb)` … `cb(x)`: rebound in between.
+    const rebound = n.namedChildren.some((c) => c !== null && c.startIndex < inner.startIndex
+      && c.descendantsOfType(['assignment', 'augmented_assignment']).some((a) => a !== null && (field(a, 'left')?.text ?? '') === name));
+    return !rebound;
+  }
+  return false;
+}
+
+/**
+ * Whether `node` sits (in the same function) where a coroutine-function test of `name` has just failed:
+ * the `else` of `if iscoroutinefunction(name):` (or of its `elif`), or the body of `if not iscoroutinefunction(name):`.
+ */
+function guardedAsPlainFunction(ctx: PythonRuleContext, node: Node, name: string): boolean {
+  for (let inner: Node = node, n = parentOf(node); n; inner = n, n = parentOf(n)) {
+    const type = typeOf(n);
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type === 'else_clause' || type === 'elif_clause') {
+      // Every test before this branch failed: `if iscoroutinefunction(hook): ... else: hook(x)`.
+      const statement = parentOf(n);
+      if (!statement || typeOf(statement) !== 'if_statement') continue;
+      const earlier = [field(statement, 'condition'), ...statement.namedChildren.filter((c) => c?.type === 'elif_clause' && c.startIndex < n!.startIndex).map((c) => field(c!, 'condition'))];
+      // A test joined by `and` may fail for its other operand: only the test alone says the callable is plain.
+      if (earlier.some((c) => !!c && unwrapped(c).type === 'call' && testsCoroutineFunction(ctx, c, name))) return true;
+      continue;
+    }
+    if (type === 'block' && inner) {
+      const branch = parentOf(n);
+      if (branch && (typeOf(branch) === 'if_statement' || typeOf(branch) === 'elif_clause') && field(branch, 'consequence')?.id === n.id) {
+        const condition = field(branch, 'condition');
+        const negated = condition?.type === 'not_operator' ? condition.childForFieldName('argument') : null;
+        if (negated && unwrapped(negated).type === 'call' && testsCoroutineFunction(ctx, negated, name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function unwrapped(expr: Node): Node {
+  let e = expr;
+  while (typeOf(e) === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+  return e;
+}
+
+function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: string): boolean {
+  let c = condition;
+  while (typeOf(c) === 'parenthesized_expression' && c.namedChildren[0]) c = c.namedChildren[0];
+  if (typeOf(c) === 'boolean_operator') {
+    if (c.children.some((t) => t?.type === 'or')) return false;
+    const left = field(c, 'left');
+    const right = field(c, 'right');
+    return (!!left && testsCoroutineFunction(ctx, left, name)) || (!!right && testsCoroutineFunction(ctx, right, name));
+  }
+  if (typeOf(c) !== 'call') return false;
+  const args = callArguments(c);
+  if (args.length !== 1 || args[0].text !== name) return false;
+  const fn = field(c, 'function');
+  if (!fn) return false;
+  const resolved = ctx.scope.resolve(fn);
+  // Imported (`from starlette._utils import is_async_callable`), or `inspect.…` in a snippet without its imports.
+  if (resolved) return COROUTINE_FUNCTION_TESTS.test(resolved.via === 'unbound' && !/^(inspect|asyncio)\./.test(resolved.name) ? '' : resolved.name);
+  // The project's own helper of that name (`def is_async_callable(obj): ...` in the module).
+  return typeOf(fn) === 'identifier' && /^(is_async_callable|iscoroutinefunction_or_partial)$/.test(fn.text);
 }
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */

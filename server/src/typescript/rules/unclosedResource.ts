@@ -220,9 +220,10 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     return LISTENING_SERVER;
   }
   const member = ctx.imports.resolve(callee);
-  // A member of the project's own module (`const { pool } = require('./db')`) is judged below by its name.
+  // A member of the project's own module (`const { pool } = require('./db')`, or through a path
+  // alias, `import { pool } from '@/lib/db'`) is judged below by its name.
   const kindOfMember = member ? kindOfModuleCall(member) : undefined;
-  if (member && (kindOfMember || !/^\.{1,2}(\/|$)/.test(member.module))) {
+  if (member && (kindOfMember || !isOwnModule(ctx, member.module))) {
     const kind = kindOfMember;
     if (!kind) return undefined;
     if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
@@ -247,6 +248,24 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
   return undefined;
+}
+
+/** Path-alias prefixes that name the project's own folders by convention (Next.js `@/`, Nuxt and Remix `~/`, SvelteKit `$lib/`, subpath imports `#`). */
+const ALIAS_PREFIX = /^(@\/|~~?\/|\$lib(\/|$)|#)/;
+
+/**
+ * Whether an import names a module of the project itself: a relative path, or a path alias that
+ * resolves (with types, through the tsconfig's `paths`) to a file outside `node_modules`; without
+ * types, an alias of the usual shapes (`@/lib/db`, `~/utils/db`, `$lib/server/db`).
+ */
+function isOwnModule(ctx: TsRuleContext, module: string): boolean {
+  if (/^\.{1,2}(\/|$)/.test(module)) return true;
+  const s = ctx.types();
+  if (s) {
+    const resolved = ts.resolveModuleName(module, s.sourceFile.fileName, s.program.getCompilerOptions(), ts.sys).resolvedModule;
+    if (resolved) return !resolved.isExternalLibraryImport && !/[\\/]node_modules[\\/]/.test(resolved.resolvedFileName);
+  }
+  return ALIAS_PREFIX.test(module);
 }
 
 /** Whether an expression is a kafkajs `Kafka` (by its type, or by the `new Kafka(...)` that makes it in this file). */

@@ -32,7 +32,7 @@ export const floatingPromise: Rule = {
       'the methods of Capacitor plugins — `Preferences.set`, `Filesystem.writeFile`, `App.addListener`, all of',
       'which return promises —, NetInfo\'s `fetch`, React Native\'s `Linking.openURL` and the like: an app checked',
       'out without `node_modules` is analysed as if they were typed), and those two shapes, are recognised. A lazy query (Prisma\'s',
-      '`PrismaPromise`, a mongoose `Query`, a knex `QueryBuilder`) left floating is reported as never running:',
+      '`PrismaPromise`, a mongoose `Query`, a knex `QueryBuilder`, a Drizzle query builder such as `db.update(t).set(v).where(c)`) left floating is reported as never running:',
       'it starts only once awaited or given `then()`, so no `void` suggestion is offered for it.',
       '',
       'Also a promise stored in a local `const`/`let` that is never read again',

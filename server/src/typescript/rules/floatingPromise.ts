@@ -189,8 +189,12 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   // `const p = save(x)` and `p` never read again: the promise floats just the same.
   for (const v of promiseVariables(ctx, isPromise, false)) {
     if (nothingToWaitFor(v.init, v.init)) continue;
+    const s = types();
+    const lazy = s !== undefined && lazyQuery(s, v.init);
     ctx.report({
-      message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
+      message: lazy
+        ? `The query from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: it is lazy and only runs once awaited (or given then()), so it never runs`
+        : `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
       range: ctx.rangeOf(v.init),
       // No ESLint rule reports this shape.
       anchors: [],
@@ -525,15 +529,23 @@ function isUntypedAsyncMap(node: Node, s: TypeServices | undefined): boolean {
   return !t || !!(s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }
 
-/** Thenables that only start their work when `then()` is called: Prisma's, mongoose's and knex's queries. */
+/** Thenables that only start their work when `then()` is called: Prisma's, mongoose's, knex's and Drizzle's queries. */
 function lazyQuery(s: TypeServices, floating: Node): boolean {
   const t = s.tsNodeFor(unwrap(floating));
   if (!t) return false;
-  const symbol = s.checker.getTypeAtLocation(t).getSymbol();
+  const type = s.checker.getTypeAtLocation(t);
+  const symbol = type.getSymbol();
   const name = symbol?.getName();
   if (name === 'PrismaPromise' || name === 'PrismaClientPromise') return true;
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
-  return (name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file));
+  if ((name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file))) return true;
+  // Drizzle's builders (`db.update(t).set(v).where(c)`, `db.query.users.findMany()`, also behind
+  // its `Omit<...>` shapes) run in the `then()` of their base class `QueryPromise`.
+  return (type.isUnion() ? type.types : [type]).every((part) => {
+    const then = part.getProperty('then')?.declarations?.[0];
+    const owner = then?.parent;
+    return !!owner && ts.isClassDeclaration(owner) && owner.name?.text === 'QueryPromise' && /drizzle-orm/.test(then.getSourceFile().fileName);
+  });
 }
 
 /**

@@ -126,7 +126,7 @@ export const unclosedResource: Rule = {
       '(event-driven code), declaring it with `using`/`await using`, iterating a stream or interface',
       'with `for await`, or handing it to another call or owner (returning it, storing it on `this`',
       'or a module variable, returning a MongoDB `client.db()` that keeps it; a call it is only lent',
-      'to, `await fn(fh)` followed by the function\'s own `fh.close()`, is no hand-off; a property of an object literal given to a call, `s3.send(new PutObjectCommand({ Body: stream }))`, is handed to that call) are all fine —',
+      'to, `await fn(fh)` followed by the function\'s own `fh.close()`, is no hand-off; a property of an object literal given to a call, `s3.send(new PutObjectCommand({ Body: stream }))`, is handed to that call; a pool given to Drizzle, `const db = drizzle(pool)` or `drizzle({ client: pool })`, goes where that db goes: only queried here, `db.select()...`, it is still this function\'s to end, as Drizzle never ends it) are all fine —',
       'unless a `return` or `throw` between its creation and the call it is handed to leaves with it',
       'open (`const stream = createReadStream(f); if (!allowed) return; await pipeline(stream, res)`,',
       'reported); a test fixture\'s `await use(x)` (Playwright, Vitest: `async ({ page }, use) => ...`)',

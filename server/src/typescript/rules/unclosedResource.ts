@@ -489,6 +489,15 @@ function fateOf(
     // `await use(client)` in a Playwright/Vitest fixture: the test borrows it and `use()` never
     // rejects, so the teardown after it always runs.
     if (parent.type === 'CallExpression' && fixtureUse(parent, fn)) continue;
+    // `drizzle(pool)`, `drizzle({ client: pool })`: Drizzle's db queries through the pool and never
+    // ends it. The pool goes where that db goes: used here only (`db.select()...`), it stays ours.
+    const wrapper = parent.type === 'CallExpression' && parent.arguments[0] === id ? parent : literalArgumentOf(id);
+    if (wrapper?.type === 'CallExpression' && !insideNestedFunction(wrapper, fn) && drizzleCall(ctx, wrapper)) {
+      const used = drizzleDbUses(wrapper, fn);
+      if (used === undefined) return { fate: 'owned-elsewhere', activated };
+      if (used) activated = true;
+      continue;
+    }
     // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
     if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
@@ -604,6 +613,33 @@ function handleEscapes(call: TSESTree.CallExpression, handles: readonly string[]
     return true;
   }
   return false;
+}
+
+/** `drizzle(...)` from one of drizzle-orm's drivers (`drizzle-orm/node-postgres`, `drizzle-orm/mysql2`, ...). */
+function drizzleCall(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const m = ctx.imports.resolve(call.callee);
+  return !!m && /^drizzle-orm(\/|$)/.test(m.module) && memberName(m) === 'drizzle';
+}
+
+/**
+ * What becomes of the db a `drizzle(pool)` call makes: undefined when it leaves the function
+ * (returned, stored, passed on: whoever gets it owns the pool), else whether it is queried
+ * (`drizzle(pool).select()`, `const db = drizzle(pool)` then only `db.select()...`, `db.transaction(...)`).
+ */
+function drizzleDbUses(call: TSESTree.CallExpression, fn: FunctionNode): boolean | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'MemberExpression' && parent.object === call) return true;
+  if (parent?.type === 'ExpressionStatement') return false;
+  if (parent?.type !== 'VariableDeclarator' || parent.init !== call || parent.id.type !== 'Identifier') return undefined;
+  let used = false;
+  for (const { id } of usesOf(fn, parent.id)) {
+    if (id.parent?.type === 'MemberExpression' && id.parent.object === id) {
+      used = true;
+      continue;
+    }
+    return undefined;
+  }
+  return used;
 }
 
 /** Listener and option calls on the resource itself: they cannot throw. */

@@ -95,7 +95,10 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()), handles);
-    if (!floating) return;
+    if (!floating) {
+      unexecutedKyselyQuery(ctx, types(), node);
+      return;
+    }
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
     // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
@@ -527,6 +530,31 @@ function isUntypedAsyncMap(node: Node, s: TypeServices | undefined): boolean {
   if (!s) return true;
   const t = s.tsNodeFor(e);
   return !t || !!(s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+}
+
+/** Kysely's query builders: immutable, no thenables, they run only through `execute()` and its kin. */
+const KYSELY_BUILDER = /^(Select|Insert|Update|Delete|Merge|WheneableMerge)QueryBuilder$/;
+
+/**
+ * `db.deleteFrom('t').where('id', '=', id);` as a statement, with Kysely: the builder is made and
+ * dropped, and no query ever runs (it needs `.execute()`). Reported with types only.
+ */
+function unexecutedKyselyQuery(ctx: TsRuleContext, s: TypeServices | undefined, statement: TSESTree.ExpressionStatement): void {
+  const expr = unwrap(statement.expression);
+  if (!s || expr.type !== 'CallExpression') return;
+  const t = s.tsNodeFor(expr);
+  if (!t) return;
+  const symbol = s.checker.getTypeAtLocation(t).getSymbol();
+  const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
+  if (!symbol || !KYSELY_BUILDER.test(symbol.getName()) || !/[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) return;
+  const text = ctx.text.slice(expr.range[0], expr.range[1]);
+  const fn = enclosingFunction(statement);
+  ctx.report({
+    message: `The query built by '${shownText(ctx, expr)}' is never executed: a Kysely builder runs only with execute() (or executeTakeFirst()), so this statement does nothing`,
+    range: ctx.rangeOf(statement.expression),
+    anchors: [],
+    suggestions: fn?.async ? [{ title: 'Execute the query and await it', safe: false, edits: [{ range: ctx.rangeOf(statement.expression), newText: `await ${text}.execute()` }] }] : undefined,
+  });
 }
 
 /** Thenables that only start their work when `then()` is called: Prisma's, mongoose's, knex's and Drizzle's queries. */

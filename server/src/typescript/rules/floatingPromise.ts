@@ -95,7 +95,10 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()), handles);
-    if (!floating) return;
+    if (!floating) {
+      unexecutedKyselyQuery(ctx, types(), node);
+      return;
+    }
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
     // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
@@ -189,8 +192,12 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   // `const p = save(x)` and `p` never read again: the promise floats just the same.
   for (const v of promiseVariables(ctx, isPromise, false)) {
     if (nothingToWaitFor(v.init, v.init)) continue;
+    const s = types();
+    const lazy = s !== undefined && lazyQuery(s, v.init);
     ctx.report({
-      message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
+      message: lazy
+        ? `The query from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: it is lazy and only runs once awaited (or given then()), so it never runs`
+        : `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
       range: ctx.rangeOf(v.init),
       // No ESLint rule reports this shape.
       anchors: [],
@@ -525,15 +532,48 @@ function isUntypedAsyncMap(node: Node, s: TypeServices | undefined): boolean {
   return !t || !!(s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }
 
-/** Thenables that only start their work when `then()` is called: Prisma's, mongoose's and knex's queries. */
+/** Kysely's query builders: immutable, no thenables, they run only through `execute()` and its kin. */
+const KYSELY_BUILDER = /^(Select|Insert|Update|Delete|Merge|WheneableMerge)QueryBuilder$/;
+
+/**
+ * `db.deleteFrom('t').where('id', '=', id);` as a statement, with Kysely: the builder is made and
+ * dropped, and no query ever runs (it needs `.execute()`). Reported with types only.
+ */
+function unexecutedKyselyQuery(ctx: TsRuleContext, s: TypeServices | undefined, statement: TSESTree.ExpressionStatement): void {
+  const expr = unwrap(statement.expression);
+  if (!s || expr.type !== 'CallExpression') return;
+  const t = s.tsNodeFor(expr);
+  if (!t) return;
+  const symbol = s.checker.getTypeAtLocation(t).getSymbol();
+  const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
+  if (!symbol || !KYSELY_BUILDER.test(symbol.getName()) || !/[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) return;
+  const text = ctx.text.slice(expr.range[0], expr.range[1]);
+  const fn = enclosingFunction(statement);
+  ctx.report({
+    message: `The query built by '${shownText(ctx, expr)}' is never executed: a Kysely builder runs only with execute() (or executeTakeFirst()), so this statement does nothing`,
+    range: ctx.rangeOf(statement.expression),
+    anchors: [],
+    suggestions: fn?.async ? [{ title: 'Execute the query and await it', safe: false, edits: [{ range: ctx.rangeOf(statement.expression), newText: `await ${text}.execute()` }] }] : undefined,
+  });
+}
+
+/** Thenables that only start their work when `then()` is called: Prisma's, mongoose's, knex's and Drizzle's queries. */
 function lazyQuery(s: TypeServices, floating: Node): boolean {
   const t = s.tsNodeFor(unwrap(floating));
   if (!t) return false;
-  const symbol = s.checker.getTypeAtLocation(t).getSymbol();
+  const type = s.checker.getTypeAtLocation(t);
+  const symbol = type.getSymbol();
   const name = symbol?.getName();
   if (name === 'PrismaPromise' || name === 'PrismaClientPromise') return true;
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
-  return (name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file));
+  if ((name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file))) return true;
+  // Drizzle's builders (`db.update(t).set(v).where(c)`, `db.query.users.findMany()`, also behind
+  // its `Omit<...>` shapes) run in the `then()` of their base class `QueryPromise`.
+  return (type.isUnion() ? type.types : [type]).every((part) => {
+    const then = part.getProperty('then')?.declarations?.[0];
+    const owner = then?.parent;
+    return !!owner && ts.isClassDeclaration(owner) && owner.name?.text === 'QueryPromise' && /drizzle-orm/.test(then.getSourceFile().fileName);
+  });
 }
 
 /**

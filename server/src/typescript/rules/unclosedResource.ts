@@ -220,9 +220,10 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     return LISTENING_SERVER;
   }
   const member = ctx.imports.resolve(callee);
-  // A member of the project's own module (`const { pool } = require('./db')`) is judged below by its name.
+  // A member of the project's own module (`const { pool } = require('./db')`, or through a path
+  // alias, `import { pool } from '@/lib/db'`) is judged below by its name.
   const kindOfMember = member ? kindOfModuleCall(member) : undefined;
-  if (member && (kindOfMember || !/^\.{1,2}(\/|$)/.test(member.module))) {
+  if (member && (kindOfMember || !isOwnModule(ctx, member.module))) {
     const kind = kindOfMember;
     if (!kind) return undefined;
     if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
@@ -247,6 +248,24 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
   return undefined;
+}
+
+/** Path-alias prefixes that name the project's own folders by convention (Next.js `@/`, Nuxt and Remix `~/`, SvelteKit `$lib/`, subpath imports `#`). */
+const ALIAS_PREFIX = /^(@\/|~~?\/|\$lib(\/|$)|#)/;
+
+/**
+ * Whether an import names a module of the project itself: a relative path, or a path alias that
+ * resolves (with types, through the tsconfig's `paths`) to a file outside `node_modules`; without
+ * types, an alias of the usual shapes (`@/lib/db`, `~/utils/db`, `$lib/server/db`).
+ */
+function isOwnModule(ctx: TsRuleContext, module: string): boolean {
+  if (/^\.{1,2}(\/|$)/.test(module)) return true;
+  const s = ctx.types();
+  if (s) {
+    const resolved = ts.resolveModuleName(module, s.sourceFile.fileName, s.program.getCompilerOptions(), ts.sys).resolvedModule;
+    if (resolved) return !resolved.isExternalLibraryImport && !/[\\/]node_modules[\\/]/.test(resolved.resolvedFileName);
+  }
+  return ALIAS_PREFIX.test(module);
 }
 
 /** Whether an expression is a kafkajs `Kafka` (by its type, or by the `new Kafka(...)` that makes it in this file). */
@@ -470,6 +489,15 @@ function fateOf(
     // `await use(client)` in a Playwright/Vitest fixture: the test borrows it and `use()` never
     // rejects, so the teardown after it always runs.
     if (parent.type === 'CallExpression' && fixtureUse(parent, fn)) continue;
+    // `drizzle(pool)`, `drizzle({ client: pool })`: Drizzle's db queries through the pool and never
+    // ends it. The pool goes where that db goes: used here only (`db.select()...`), it stays ours.
+    const wrapper = parent.type === 'CallExpression' && parent.arguments[0] === id ? parent : literalArgumentOf(id);
+    if (wrapper?.type === 'CallExpression' && !insideNestedFunction(wrapper, fn) && drizzleCall(ctx, wrapper)) {
+      const used = drizzleDbUses(wrapper, fn);
+      if (used === undefined) return { fate: 'owned-elsewhere', activated };
+      if (used) activated = true;
+      continue;
+    }
     // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
     if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
@@ -585,6 +613,33 @@ function handleEscapes(call: TSESTree.CallExpression, handles: readonly string[]
     return true;
   }
   return false;
+}
+
+/** `drizzle(...)` from one of drizzle-orm's drivers (`drizzle-orm/node-postgres`, `drizzle-orm/mysql2`, ...). */
+function drizzleCall(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const m = ctx.imports.resolve(call.callee);
+  return !!m && /^drizzle-orm(\/|$)/.test(m.module) && memberName(m) === 'drizzle';
+}
+
+/**
+ * What becomes of the db a `drizzle(pool)` call makes: undefined when it leaves the function
+ * (returned, stored, passed on: whoever gets it owns the pool), else whether it is queried
+ * (`drizzle(pool).select()`, `const db = drizzle(pool)` then only `db.select()...`, `db.transaction(...)`).
+ */
+function drizzleDbUses(call: TSESTree.CallExpression, fn: FunctionNode): boolean | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'MemberExpression' && parent.object === call) return true;
+  if (parent?.type === 'ExpressionStatement') return false;
+  if (parent?.type !== 'VariableDeclarator' || parent.init !== call || parent.id.type !== 'Identifier') return undefined;
+  let used = false;
+  for (const { id } of usesOf(fn, parent.id)) {
+    if (id.parent?.type === 'MemberExpression' && id.parent.object === id) {
+      used = true;
+      continue;
+    }
+    return undefined;
+  }
+  return used;
 }
 
 /** Listener and option calls on the resource itself: they cannot throw. */

@@ -66,6 +66,14 @@ describe('cli', function () {
     assert.match(h.stdout, /Usage: asyncsense/);
   });
 
+  it('finishes on a module with a top-level `global` statement (a name lookup once looped forever)', () => {
+    const dir = tmp({ 'app.py': 'import asyncio\nglobal client\nclient = None\n\n\nasync def main():\n    asyncio.sleep(1)\n    client.close()\n' });
+    const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', 'app.py'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.error, undefined, 'the CLI did not finish within 30 s');
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule), ['unawaited-coroutine']);
+  });
+
   it('exits 0 on a clean folder, 1 with findings', () => {
     const clean = tmp({ 'ok.py': 'import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n' });
     const r0 = cli(['check'], clean);

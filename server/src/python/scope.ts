@@ -158,7 +158,9 @@ export class PythonScope {
     let s: Scope | undefined = this.scopeAt(node);
     const start = s;
     while (s) {
-      if (s.globals.has(name)) {
+      // `global x` sends the lookup to the module (at module level itself, where Python allows
+      // the statement and it changes nothing, there is nowhere further to go).
+      if (s.globals.has(name) && s !== this.module) {
         s = this.module;
         continue;
       }

@@ -186,7 +186,7 @@ export class PythonProjectIndex {
   private readonly analysed = new Map<string, { digest: string; summary: ModuleSummary }>();
 
   /** Handlers registered by call in each module read by routesOf(), by the file's version. */
-  private readonly routes = new Map<string, { key: string; routes: Route[] }>();
+  private readonly routes = new Map<string, { key: string; refs: Route[] }>();
   /** The functions each module read by dependenciesOf() gives to FastAPI's `Depends(...)`, by the file's version. */
   private readonly dependencies = new Map<string, { key: string; refs: { file: string; name: string }[] }>();
   /** File stats taken during the current pass (the analysis of one file), by absolute path. */
@@ -286,47 +286,18 @@ export class PythonProjectIndex {
    * Read on demand, for the handler modules next to it; cached by the file's version.
    */
   routesOf(filePath: string): readonly Route[] {
-    const abs = path.resolve(filePath);
-    const open = this.overlay.get(abs);
-    const stat = open ? null : this.stat(abs);
-    if (!open && (!stat || !stat.isFile() || stat.size > 2 * 1024 * 1024)) return [];
-    const key = open ? `v${open.version}` : `d${stat!.size}:${stat!.mtimeMs}`;
-    const hit = this.routes.get(abs);
-    if (hit?.key === key) return hit.routes;
-    let text = open?.text;
-    try {
-      text ??= fs.readFileSync(abs, 'utf8');
-    } catch {
-      return [];
-    }
-    const routes: Route[] = [];
-    if (ROUTE_HINT.test(text) && text.indexOf('\u0000') === -1) {
-      try {
-        const tree = this.parse(abs, text);
-        const imports = new Map<string, ImportBinding>();
-        for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
-          if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
-        }
-        const refs = [
-          ...routeReferences(tree.rootNode.descendantsOfType('call')).map((r) => ({ ...r, signal: false })),
-          ...awaitedHookReferences(tree.rootNode).map((r) => ({ ...r, coroutine: true, signal: true })),
-        ];
-        for (const ref of refs) {
-          const binding = imports.get(ref.local);
-          if (!binding) continue;
-          // `from .views import index` → (views, index); `from . import views` + `views.index`;
-          // `import app.views as views` + `views.index`.
-          const [module, name] = ref.attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, ref.attribute];
-          if (!name) continue;
-          const file = this.resolveModule(abs, module, binding.level);
-          if (file) routes.push({ file: path.resolve(file), name, coroutine: ref.coroutine, signal: ref.signal });
-        }
-      } catch {
-        // unparsable: no routes known
+    return this.readReferences(this.routes, filePath, ROUTE_HINT, (tree, imported) => {
+      const routes: Route[] = [];
+      const refs = [
+        ...routeReferences(tree.rootNode.descendantsOfType('call')).map((r) => ({ ...r, signal: false })),
+        ...awaitedHookReferences(tree.rootNode).map((r) => ({ ...r, coroutine: true, signal: true })),
+      ];
+      for (const ref of refs) {
+        const target = imported(ref.local, ref.attribute);
+        if (target) routes.push({ ...target, coroutine: ref.coroutine, signal: ref.signal });
       }
-    }
-    this.routes.set(abs, { key, routes });
-    return routes;
+      return routes;
+    });
   }
 
   /**
@@ -335,12 +306,43 @@ export class PythonProjectIndex {
    * Read on demand; cached by the file's version.
    */
   dependenciesOf(filePath: string): readonly { file: string; name: string }[] {
+    return this.readReferences(this.dependencies, filePath, /\bDepends\s*\(/, (tree, imported) => {
+      const refs: { file: string; name: string }[] = [];
+      for (const call of tree.rootNode.descendantsOfType('call')) {
+        if (!call || !/(^|\.)Depends$/.test(call.childForFieldName('function')?.text ?? '')) continue;
+        const arg = call.childForFieldName('arguments')?.namedChildren[0];
+        const object = arg?.type === 'attribute' ? arg.childForFieldName('object') : null;
+        const target =
+          arg?.type === 'identifier'
+            ? imported(arg.text, undefined)
+            : object?.type === 'identifier'
+              ? imported(object.text, arg!.childForFieldName('attribute')?.text ?? '')
+              : undefined;
+        if (target) refs.push(target);
+      }
+      return refs;
+    });
+  }
+
+  /**
+   * What `collect` finds in a module that mentions `hint`, cached in `cache` by the file's version
+   * (open document or disk). `collect` gets the module's tree and `imported(local, attribute)`,
+   * which gives the project function a name of the module stands for as its resolved file and
+   * name: `from .views import index` → `index`; `from . import views` or `import app.views as
+   * views` → `views.index` (attribute `index`; an empty attribute is no function).
+   */
+  private readReferences<T>(
+    cache: Map<string, { key: string; refs: T[] }>,
+    filePath: string,
+    hint: RegExp,
+    collect: (tree: Tree, imported: (local: string, attribute: string | undefined) => { file: string; name: string } | undefined) => T[],
+  ): readonly T[] {
     const abs = path.resolve(filePath);
     const open = this.overlay.get(abs);
     const stat = open ? null : this.stat(abs);
     if (!open && (!stat || !stat.isFile() || stat.size > 2 * 1024 * 1024)) return [];
     const key = open ? `v${open.version}` : `d${stat!.size}:${stat!.mtimeMs}`;
-    const hit = this.dependencies.get(abs);
+    const hit = cache.get(abs);
     if (hit?.key === key) return hit.refs;
     let text = open?.text;
     try {
@@ -348,34 +350,28 @@ export class PythonProjectIndex {
     } catch {
       return [];
     }
-    const refs: { file: string; name: string }[] = [];
-    if (/\bDepends\s*\(/.test(text) && text.indexOf('\u0000') === -1) {
+    let refs: T[] = [];
+    if (hint.test(text) && text.indexOf('\u0000') === -1) {
       try {
         const tree = this.parse(abs, text);
         const imports = new Map<string, ImportBinding>();
         for (const stmt of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
           if (stmt) for (const [local, binding] of importBindings(stmt)) imports.set(local, binding);
         }
-        for (const call of tree.rootNode.descendantsOfType('call')) {
-          if (!call || !/(^|\.)Depends$/.test(call.childForFieldName('function')?.text ?? '')) continue;
-          const arg = call.childForFieldName('arguments')?.namedChildren[0];
-          const local = arg?.type === 'identifier' ? arg.text : arg?.type === 'attribute' && arg.childForFieldName('object')?.type === 'identifier' ? arg.childForFieldName('object')!.text : undefined;
-          const binding = local ? imports.get(local) : undefined;
-          if (!arg || !binding) continue;
-          // `from .deps import get_es` → (deps, get_es); `from . import deps` + `deps.get_es`.
+        refs = collect(tree, (local, attribute) => {
+          const binding = imports.get(local);
+          if (!binding) return undefined;
           const [module, name] =
-            arg.type === 'identifier'
-              ? [binding.module, binding.name]
-              : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, arg.childForFieldName('attribute')?.text];
-          if (!name) continue;
+            attribute === undefined ? [binding.module, binding.name] : [binding.name ? (binding.module ? `${binding.module}.${binding.name}` : binding.name) : binding.module, attribute];
+          if (!name) return undefined;
           const file = this.resolveModule(abs, module, binding.level);
-          if (file) refs.push({ file: path.resolve(file), name });
-        }
+          return file ? { file: path.resolve(file), name } : undefined;
+        });
       } catch {
-        // unparsable: no dependencies known
+        // unparsable: nothing known
       }
     }
-    this.dependencies.set(abs, { key, refs });
+    cache.set(abs, { key, refs });
     return refs;
   }
 

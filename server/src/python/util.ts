@@ -118,6 +118,16 @@ export function callbackArgument(call: Node, name: string): Node | undefined {
   return args.filter((a) => a.type !== 'keyword_argument')[slot];
 }
 
+/**
+ * The mentions of `target`'s name after it inside `owner`: identifiers with its text, other than
+ * keyword-argument and attribute names. Nested scopes that bind the name again are not told apart.
+ */
+export function usesOf(owner: Node, target: Node): Node[] {
+  return owner
+    .descendantsOfType('identifier')
+    .filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex && !isKeywordName(id) && !isAttributeName(id));
+}
+
 /** The value a name is bound to by `name = value` (the name being the whole left side), or null. */
 export function assignedValue(target: Node): Node | null {
   const a = target.parent;

@@ -174,6 +174,16 @@ export function isFunction(node: Node): node is FunctionNode {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
+/** Names of async functions declared in the file (declarations and `const f = async () => ...`). */
+export function localAsyncFunctions(ast: TSESTree.Program): Set<string> {
+  const names = new Set<string>();
+  visit(ast, (n) => {
+    if (n.type === 'FunctionDeclaration' && n.async && n.id) names.add(n.id.name);
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(n.init) && n.init.async) names.add(n.id.name);
+  });
+  return names;
+}
+
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /** `for`, `for...in`, `for...of` (also `for await`), `while` and `do...while` statements. */

@@ -9,7 +9,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { SyntaxNode as Node } from '../syntax';
-import { callArguments, importsFrom, moduleAt, nodesOfType } from '../util';
+import { callArguments, importsFrom, moduleAlias, moduleAt, nodesOfType } from '../util';
 
 /** An API's own keywords, and where its function argument sits among the positional ones. */
 interface Runner {
@@ -112,18 +112,11 @@ function partialFix(ctx: PythonRuleContext, call: Node, target: Node, rest: read
   if (args.slice(first, last + 1).some((a) => !moved.has(a.id))) return undefined;
   if (args.some((a) => a.type === 'dictionary_splat')) return undefined;
   if (ctx.text.slice(args[first].startIndex, args[last].endIndex).includes('#')) return undefined;
-  let partial: { name: string; importEdits: Fix['edits'] } | null = null;
-  for (const [local, bindings] of ctx.scope.module.bindings) {
-    if (bindings.length && bindings.every((b) => b.kind === 'import' && b.target === 'functools.partial') && ctx.scope.lookup(local, call)?.scope === ctx.scope.module) {
-      partial = { name: local, importEdits: [] };
-      break;
-    }
-  }
-  if (!partial) {
-    const functools = moduleAt(ctx, 'functools', call);
-    if (!functools) return undefined;
-    partial = { name: `${functools.name}.partial`, importEdits: functools.importEdits };
-  }
+  // The file's own `from functools import partial` (under its local name), else `functools.partial`.
+  const imported = moduleAlias(ctx, 'functools.partial', call);
+  const functools = imported ? undefined : moduleAt(ctx, 'functools', call);
+  const partial = imported ? { name: imported, importEdits: [] } : functools && { name: `${functools.name}.partial`, importEdits: functools.importEdits };
+  if (!partial) return undefined;
   const inner = args.slice(first, last + 1).map((a) => a.text).join(', ');
   return {
     title: `Bind the arguments with ${partial.name}(...)`,

@@ -6,7 +6,7 @@
  */
 import type { PythonRuleContext } from '../context';
 import type { SyntaxNode as Node } from '../syntax';
-import { callArguments, isAttributeName, isKeywordName, nodesOfType, withItemValues } from '../util';
+import { callArguments, nodesOfType, usesOf, withItemValues } from '../util';
 
 const FACTORIES = new Set(['trio.open_memory_channel', 'anyio.create_memory_object_stream']);
 
@@ -52,21 +52,10 @@ export function checkUnclosedMemoryChannels(ctx: PythonRuleContext): void {
   }
 }
 
-/** The uses of `name` after `target` inside `block` (not other bindings of the name in nested scopes). */
-function usesAfter(ctx: PythonRuleContext, block: Node, target: Node, name: string): Node[] {
+/** The uses of `target`'s name after it inside `block` that read that binding (not a nested scope's own). */
+function usesAfter(ctx: PythonRuleContext, block: Node, target: Node): Node[] {
   const scope = ctx.scope.scopeAt(target);
-  return block
-    .descendantsOfType('identifier')
-    .filter(
-      (id): id is Node =>
-        id !== null &&
-        id.text === name &&
-        id.id !== target.id &&
-        id.startIndex > target.startIndex &&
-        !isKeywordName(id) &&
-        !isAttributeName(id) &&
-        ctx.scope.lookup(name, id)?.scope === scope,
-    );
+  return usesOf(block, target).filter((id) => ctx.scope.lookup(id.text, id)?.scope === scope);
 }
 
 /**
@@ -75,7 +64,7 @@ function usesAfter(ctx: PythonRuleContext, block: Node, target: Node, name: stri
  * or it escapes where it cannot be followed.
  */
 function readerOf(ctx: PythonRuleContext, body: Node, receive: Node): string | undefined {
-  for (const use of usesAfter(ctx, body, receive, receive.text)) {
+  for (const use of usesAfter(ctx, body, receive)) {
     if (iteratedAsync(use)) return 'here';
     const handed = handedTo(ctx, use);
     if (handed && handed.def !== 'unknown' && paramIteratedAsync(ctx, handed.def, handed.index)) return handed.name;
@@ -110,7 +99,7 @@ function paramIteratedAsync(ctx: PythonRuleContext, def: Node, index: number): b
   const param = parameterAt(def, index);
   const body = def.childForFieldName('body');
   if (!param || !body) return false;
-  return usesAfter(ctx, body, param, param.text).some(iteratedAsync);
+  return usesAfter(ctx, body, param).some(iteratedAsync);
 }
 
 /** The identifier of a function's positional parameter at `index` (`self` of a method not counted by callers: not followed). */
@@ -166,7 +155,7 @@ function handedTo(ctx: PythonRuleContext, use: Node): { def: Node | 'unknown'; i
 function outcomeOf(ctx: PythonRuleContext, block: Node, handle: Node, depth: number): { outcome: Outcome; producers: string[] } {
   let outcome: Outcome = 'open';
   const producers: string[] = [];
-  for (const use of usesAfter(ctx, block, handle, handle.text)) {
+  for (const use of usesAfter(ctx, block, handle)) {
     const parent = use.parent;
     if (!parent) continue;
     // `send.send(x)`, `send.send_nowait(x)`, `send.clone()`, `send.close()`, `await send.aclose()`

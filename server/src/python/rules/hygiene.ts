@@ -7,7 +7,7 @@ import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import type { TextEdit } from '../../engine/types';
-import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAt, nodesOfType, ownNodes, typeOf } from '../util';
+import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, typeOf } from '../util';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -326,11 +326,10 @@ function isZeroLiteral(node: Node): boolean {
  * itself; for anyio, `import anyio.lowlevel` is added so that type checkers see the submodule).
  */
 function checkpointCall(ctx: PythonRuleContext, library: 'trio' | 'anyio', at: Node): { text: string; importEdits: TextEdit[] } | null {
-  for (const [local, bindings] of ctx.scope.module.bindings) {
-    if (!bindings.length || ctx.scope.lookup(local, at)?.scope !== ctx.scope.module) continue;
-    if (bindings.every((b) => b.kind === 'import' && b.target === `${library}.lowlevel.checkpoint`)) return { text: `${local}()`, importEdits: [] };
-    if (bindings.every((b) => b.kind === 'import' && b.target === `${library}.lowlevel`)) return { text: `${local}.checkpoint()`, importEdits: [] };
-  }
+  const checkpoint = moduleAlias(ctx, `${library}.lowlevel.checkpoint`, at);
+  if (checkpoint) return { text: `${checkpoint}()`, importEdits: [] };
+  const lowlevel = moduleAlias(ctx, `${library}.lowlevel`, at);
+  if (lowlevel) return { text: `${lowlevel}.checkpoint()`, importEdits: [] };
   const module = moduleAt(ctx, library, at);
   if (!module) return null;
   if (library === 'trio') return { text: `${module.name}.lowlevel.checkpoint()`, importEdits: module.importEdits };

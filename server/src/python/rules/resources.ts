@@ -13,7 +13,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { callArguments, calleeName, decoratedWith, decoratorTarget, field, isAttributeName, isKeywordName, mentions, nodesOfType, parentOf, textOf, typeOf } from '../util';
+import { callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, mentions, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -243,13 +243,6 @@ const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 
 
 function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined {
   return calleeName(ctx, call, /^(aiohttp|httpx|asyncpg|aiofiles)\./);
-}
-
-/** The uses of `name` (identifiers other than `target`) inside `owner`, excluding other bindings' scopes. */
-function usesOf(owner: Node, target: Node): Node[] {
-  return owner
-    .descendantsOfType('identifier')
-    .filter((id): id is Node => id !== null && id.text === target.text && id.id !== target.id && id.startIndex > target.startIndex && !isKeywordName(id) && !isAttributeName(id));
 }
 
 type Fate = 'owned-elsewhere' | 'closed-in-finally' | 'closed-on-success-path' | 'never-closed';
@@ -877,7 +870,7 @@ function contentLoopThatYields(use: Node): Node | undefined {
   const loop = iterable.parent;
   if (loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== iterable.id || loop.child(0)?.type !== 'async') return undefined;
   const body = loop.childForFieldName('body');
-  return body && yieldsFrom(body) ? loop : undefined;
+  return body && hasOwnYield(body) ? loop : undefined;
 }
 
 /** Whether `block` calls one of the `consumers` methods of the variable `name` (`resp.release()`). */
@@ -1026,21 +1019,26 @@ function streamedSend(call: Node): boolean {
   return callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'stream' && a.childForFieldName('value')?.text === 'True');
 }
 
-/**
- * The `for` statement (or `async for`) that iterates `use.aiter_bytes()` (or another of `iterators`)
- * to its end: no `break` or `return` leaves its body early (a partly read stream stays open).
- */
-function iteratedToTheEnd(use: Node, iterators: RegExp, yieldsCount = false): Node | undefined {
+/** The `for` statement (or `async for`) over `use.aiter_bytes()` (or another of `iterators`), if `use` is iterated so. */
+function loopOverIterator(use: Node, iterators: RegExp): Node | undefined {
   const method = use.parent;
   if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
   if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
   const call = method.parent;
   const loop = call?.parent;
-  if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
-  const body = loop.childForFieldName('body');
-  if (!body) return undefined;
+  return call?.type === 'call' && loop?.type === 'for_statement' && loop.childForFieldName('right')?.id === call.id ? loop : undefined;
+}
+
+/**
+ * The `for` statement (or `async for`) that iterates `use.aiter_bytes()` (or another of `iterators`)
+ * to its end: no `break` or `return` leaves its body early (a partly read stream stays open).
+ */
+function iteratedToTheEnd(use: Node, iterators: RegExp, yieldsCount = false): Node | undefined {
+  const loop = loopOverIterator(use, iterators);
+  const body = loop?.childForFieldName('body');
+  if (!loop || !body) return undefined;
   // A generator that yields from the loop hands control to its consumer, which may stop early.
-  if (!yieldsCount && yieldsFrom(body)) return undefined;
+  if (!yieldsCount && hasOwnYield(body)) return undefined;
   const leaves = body.descendantsOfType(['break_statement', 'return_statement']).some((exit) => {
     for (let n = exit?.parent ?? null; n && n.id !== body.id; n = n.parent) {
       if (NESTED_SCOPES.has(n.type)) return false;
@@ -1052,24 +1050,11 @@ function iteratedToTheEnd(use: Node, iterators: RegExp, yieldsCount = false): No
   return leaves ? undefined : loop;
 }
 
-/** A `yield` of the function in `body` (not of a nested function or lambda). */
-function yieldsFrom(body: Node): boolean {
-  return body.descendantsOfType('yield').some((y) => {
-    for (let n = y?.parent ?? null; n && n.id !== body.id; n = n.parent) if (NESTED_SCOPES.has(n.type) || n.type === 'lambda') return false;
-    return true;
-  });
-}
-
 /** The loop over `use.aiter_bytes()` (or another of `iterators`) whose body yields, if there is one. */
 function iteratedByYieldingLoop(use: Node, iterators: RegExp): Node | undefined {
-  const method = use.parent;
-  if (method?.type !== 'attribute' || method.childForFieldName('object')?.id !== use.id) return undefined;
-  if (!iterators.test(method.childForFieldName('attribute')?.text ?? '')) return undefined;
-  const call = method.parent;
-  const loop = call?.parent;
-  if (call?.type !== 'call' || loop?.type !== 'for_statement' || loop.childForFieldName('right')?.id !== call.id) return undefined;
-  const body = loop.childForFieldName('body');
-  return body && yieldsFrom(body) ? loop : undefined;
+  const loop = loopOverIterator(use, iterators);
+  const body = loop?.childForFieldName('body');
+  return body && hasOwnYield(body) ? loop : undefined;
 }
 
 /**

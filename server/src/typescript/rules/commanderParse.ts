@@ -15,7 +15,7 @@ import * as ts from 'typescript';
 import type { TsRuleContext } from '../context';
 import { memberName } from '../imports';
 import { isThenable, type TypeServices } from '../project';
-import { isFunction, visit } from '../util';
+import { isFunction, localAsyncFunctions, visit } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -105,15 +105,6 @@ function asyncHandler(s: TypeServices | undefined, arg: Node | undefined, asyncN
   return a.type === 'Identifier' && asyncNames.has(a.name);
 }
 
-function asyncFunctionNames(ast: Node): Set<string> {
-  const names = new Set<string>();
-  visit(ast, (n) => {
-    if (n.type === 'FunctionDeclaration' && n.async && n.id) names.add(n.id.name);
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(n.init) && n.init.async) names.add(n.id.name);
-  });
-  return names;
-}
-
 /** In another file's function body: an `.action(fn)` on a commander `Command` whose `fn` returns a promise. */
 function asyncActionIn(checker: ts.TypeChecker, body: ts.Node): ts.CallExpression | undefined {
   let found: ts.CallExpression | undefined;
@@ -159,7 +150,7 @@ export function syncParsesOfAsyncActions(ctx: TsRuleContext, types: () => TypeSe
   const s = types();
   const programs = parses.filter((p) => isCommand(ctx, s, p.callee.object));
   if (programs.length === 0) return [];
-  const asyncNames = asyncFunctionNames(ctx.ast);
+  const asyncNames = localAsyncFunctions(ctx.ast);
 
   // The file's own async actions (the command tree of a command line usually lives in one file).
   const locals: TSESTree.CallExpression[] = [];

@@ -10,7 +10,7 @@ import { mobilePromiseApi } from '../mobileApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
-import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, shadowedAt, visit } from '../util';
+import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
 import * as path from 'node:path';
@@ -740,12 +740,3 @@ function isRunnerTrackedTest(ctx: TsRuleContext, floating: Node): boolean {
   return member.path.length === 0 || ['test', 'it', 'describe', 'suite', 'only', 'skip', 'todo'].includes(name ?? '');
 }
 
-/** Names of async functions declared in the file (declarations and `const f = async () => ...`). */
-function localAsyncFunctions(ast: TSESTree.Program): Set<string> {
-  const names = new Set<string>();
-  visit(ast, (n) => {
-    if (n.type === 'FunctionDeclaration' && n.async && n.id) names.add(n.id.name);
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(n.init) && n.init.async) names.add(n.id.name);
-  });
-  return names;
-}

@@ -451,6 +451,28 @@ describe('cli', function () {
     assert.doesNotMatch(line.split('::')[2], /[\r\n]/);
   });
 
+  it('gitlab format: a Code Quality report whose fingerprints survive code moving above a finding', () => {
+    const body = '\n\nasync def other():\n    time.sleep(1)\n';
+    const dir = tmp({ 'asyncsense.json': JSON.stringify({ severity: { 'blocking-call-in-async': 'error' } }), 'a.py': SLEEPY + body });
+    const r = cli(['check', '--format', 'gitlab'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.length, 2);
+    assert.deepEqual(
+      { ...report[0], fingerprint: undefined },
+      { description: report[0].description, check_name: 'blocking-call-in-async', fingerprint: undefined, severity: 'critical', location: { path: 'a.py', lines: { begin: 5, end: 5 } } },
+    );
+    assert.match(report[0].fingerprint, /^[0-9a-f]{64}$/);
+    // Two findings of one rule in one file still differ (their messages name their functions).
+    assert.notEqual(report[0].fingerprint, report[1].fingerprint);
+    fs.writeFileSync(path.join(dir, 'a.py'), 'VERSION = 2\n\n' + SLEEPY + body);
+    const moved = JSON.parse(cli(['check', '--format', 'gitlab'], dir).stdout);
+    assert.equal(moved[0].location.lines.begin, 7);
+    assert.deepEqual(moved.map((f: { fingerprint: string }) => f.fingerprint), report.map((f: { fingerprint: string }) => f.fingerprint));
+    const clean = tmp({ 'ok.py': 'x = 1\n' });
+    assert.deepEqual(JSON.parse(cli(['check', '--format', 'gitlab'], clean).stdout), []);
+  });
+
   it('rules --format text lists every rule; extra arguments are usage errors', () => {
     const r = cli(['rules'], repoRoot);
     assert.equal(r.code, 0);
@@ -573,5 +595,133 @@ describe('cli edge files', function () {
     const analysed = JSON.parse(cli(['check', '--format', 'json'], dir).stdout);
     assert.deepEqual(analysed.summary.skipped, []);
     assert.equal(analysed.findings.length, 1);
+  });
+});
+
+describe('cli: --diff, standard input, --statistics, --exit-zero', function () {
+  this.timeout(60_000);
+
+  function cliIn(args: string[], cwd: string, input: string | Buffer) {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+  }
+
+  const UNSAFE_ONLY = 'import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def main():\n    asyncio.create_task(work())\n';
+
+  it('--diff prints what --fix would write, writes nothing, and exits 1 only when there is something to fix', () => {
+    const files = { 'a.py': SLEEPY, 'src/b.ts': SYNC_TS, 'ok.py': 'import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n' };
+    const dir = tmp(files);
+    const r = cli(['check', '--diff'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^--- a\/a\.py\n\+\+\+ b\/a\.py\n@@ /m);
+    assert.match(r.stdout, /^--- a\/src\/b\.ts\n\+\+\+ b\/src\/b\.ts\n@@ /m);
+    assert.doesNotMatch(r.stdout, /ok\.py/);
+    assert.match(r.stderr, /Would apply 2 fixes in 2 files\./);
+    for (const [name, text] of Object.entries(files)) assert.equal(fs.readFileSync(path.join(dir, name), 'utf8'), text, `${name} was written`);
+
+    // The diff, applied, gives what --fix writes.
+    const fixedDir = tmp(files);
+    assert.equal(cli(['check', '--fix'], fixedDir).code, 0);
+    const patched = spawnSync('git', ['apply', '-'], { cwd: dir, input: r.stdout, encoding: 'utf8' });
+    if (patched.error) {
+      // No git on the machine: apply with the diff library instead.
+      const { applyPatch, parsePatch } = require('diff') as typeof import('diff');
+      for (const p of parsePatch(r.stdout)) {
+        const rel = p.oldFileName!.replace(/^a\//, '');
+        fs.writeFileSync(path.join(dir, rel), applyPatch(fs.readFileSync(path.join(dir, rel), 'utf8'), p) as string);
+      }
+    } else assert.equal(patched.status, 0, patched.stderr);
+    for (const name of Object.keys(files)) {
+      assert.equal(fs.readFileSync(path.join(dir, name), 'utf8'), fs.readFileSync(path.join(fixedDir, name), 'utf8'), name);
+    }
+
+    // Nothing left to fix: no diff, exit 0.
+    const again = cli(['check', '--diff'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, '');
+    assert.match(again.stderr, /Nothing to fix\./);
+  });
+
+  it('--diff takes --unsafe-fixes, and refuses what it cannot combine with', () => {
+    const dir = tmp({ 'a.py': UNSAFE_ONLY });
+    const safe = cli(['check', '--diff'], dir);
+    assert.equal(safe.code, 0);
+    assert.equal(safe.stdout, '');
+    assert.match(safe.stderr, /Nothing to fix \(1 finding would be left\)\./);
+    const unsafe = cli(['check', '--diff', '--unsafe-fixes'], dir);
+    assert.equal(unsafe.code, 1, unsafe.stderr);
+    assert.match(unsafe.stdout, /^\+.*create_task/m);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.py'), 'utf8'), UNSAFE_ONLY);
+    for (const args of [['--diff', '--fix'], ['--diff', '--format', 'json'], ['--diff', '--statistics'], ['--unsafe-fixes'], ['--statistics', '--format', 'sarif']]) {
+      const bad = cli(['check', ...args], dir);
+      assert.equal(bad.code, 2, args.join(' '));
+      assert.match(bad.stderr, /asyncsense: /);
+    }
+  });
+
+  it("'-' analyses standard input as the file --stdin-filename names, with that file's configuration", () => {
+    const dir = tmp({ 'quiet/pyproject.toml': '[tool.asyncsense]\nignore = ["blocking-call-in-async"]\n', 'loud/.keep': '' });
+    const r = cliIn(['check', '-', '--stdin-filename', 'loud/handler.py'], dir, SLEEPY);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout.toString(), /^loud\/handler\.py:5:5: warning \[blocking-call-in-async\]/m);
+    const ignored = cliIn(['check', '--stdin-filename', 'quiet/handler.py'], dir, SLEEPY);
+    assert.equal(ignored.code, 0, ignored.stderr);
+    assert.match(ignored.stdout.toString(), /No findings in 1 file\./);
+    const ts = cliIn(['check', '-', '--stdin-filename', 'src/load.ts', '--format', 'json'], dir, SYNC_TS);
+    assert.equal(ts.code, 1, ts.stderr);
+    assert.deepEqual(JSON.parse(ts.stdout.toString()).findings.map((f: { path: string; rule: string }) => [f.path, f.rule]), [['src/load.ts', 'blocking-call-in-async']]);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['loud', 'quiet'], 'nothing is written');
+  });
+
+  it('--fix on standard input prints the fixed text (BOM and all) and reports the rest on stderr', () => {
+    const dir = tmp({});
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SLEEPY + '\n\nasync def main():\n    asyncio.create_task(handler())\n')]);
+    const r = cliIn(['check', '-', '--fix', '--stdin-filename', 'app.py'], dir, bom);
+    assert.equal(r.code, 1, r.stderr);
+    const out: Buffer = r.stdout;
+    assert.deepEqual([...out.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const text = out.subarray(3).toString('utf8');
+    assert.match(text, /^import asyncio\nimport time\n/);
+    assert.match(text, /await asyncio\.sleep\(1\)/);
+    assert.match(r.stderr, /app\.py:\d+:\d+: warning \[dangling-task\]/);
+    assert.match(r.stderr, /Applied 1 fix in 1 file\./);
+    assert.deepEqual(fs.readdirSync(dir), []);
+
+    // Input it cannot analyse comes back byte for byte.
+    const latin1 = Buffer.from('# caf\xe9\nimport time\n', 'latin1');
+    const skipped = cliIn(['check', '-', '--fix', '--stdin-filename', 'old.py'], dir, latin1);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.deepEqual(skipped.stdout, latin1);
+    assert.match(skipped.stderr, /skipped old\.py: not valid UTF-8/);
+  });
+
+  it('refuses standard input without a name, mixed with paths, or of no analysed language', () => {
+    const dir = tmp({ 'a.py': SLEEPY });
+    for (const args of [['-'], ['-', 'a.py', '--stdin-filename', 'x.py'], ['a.py', '--stdin-filename', 'x.py'], ['-', '--stdin-filename', 'notes.txt']]) {
+      const r = cliIn(['check', ...args], dir, SLEEPY);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /asyncsense: .*(stdin|standard input|no analyser)/, r.stderr);
+    }
+  });
+
+  it('--statistics counts findings per rule, most first, with what a fix removes', () => {
+    const dir = tmp({ 'a.py': SLEEPY + '\n\nasync def other():\n    time.sleep(2)\n', 'b.py': UNSAFE_ONLY });
+    const r = cli(['check', '--statistics'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      '2  blocking-call-in-async  2 fixable [*]',
+      '1  dangling-task           1 with --unsafe-fixes',
+      '3 findings in 2 files.',
+    ]);
+    assert.equal(cli(['check', '--statistics', '-q'], dir).stdout.trimEnd().split('\n').length, 2);
+  });
+
+  it('--exit-zero exits 0 with findings, and still 2 on errors', () => {
+    const dir = tmp({ 'a.py': SLEEPY });
+    const r = cli(['check', '--exit-zero'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /blocking-call-in-async/);
+    assert.equal(cli(['check', '--exit-zero', 'missing.py'], dir).code, 2);
+    assert.equal(cli(['check', '--diff', '--exit-zero'], dir).code, 0);
   });
 });

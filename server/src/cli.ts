@@ -1,8 +1,9 @@
 /**
  * The CLI twin of the language server: the same engine, findings and fixes, for CI.
  *
- *   asyncsense check [PATH...] [--format text|json|sarif|github] [--fix [--unsafe-fixes]]
- *                    [--select ids] [--ignore ids] [--config FILE] [--output FILE] [--quiet]
+ *   asyncsense check [PATH... | -] [--format text|json|sarif|github|gitlab] [--fix | --diff]
+ *                    [--unsafe-fixes] [--select ids] [--ignore ids] [--config FILE]
+ *                    [--output FILE] [--quiet] [--statistics] [--exit-zero] [--stdin-filename NAME]
  *   asyncsense rules [--format text|json]
  *   asyncsense server --stdio
  *
@@ -10,14 +11,16 @@
  * stderr). The JSON, SARIF and GitHub formats are contracts (see /work/shared/design.md).
  * Nothing here executes workspace code: files are read as bytes and parsed.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createTwoFilesPatch } from 'diff';
 import { TOOL_NAME, TOOL_VERSION, createEngine, ruleDocUrl } from './analyzer';
 import { ConfigResolver, type ConfigProblem, type LoadedConfig, type ResolvedConfig } from './engine/config';
 import type { Engine } from './engine/engine';
-import { UTF8_BOM, readSource } from './engine/source';
+import { UTF8_BOM, decodeSource, readSource } from './engine/source';
 import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
 import { walkFiles, type SkippedPath } from './engine/walker';
@@ -29,19 +32,25 @@ export { ConfigResolver, createEngine, walkFiles };
 const HELP = `Usage: asyncsense <command> [options]
 
 Commands:
-  check [PATH...]     Analyse files and folders (default: the current folder)
+  check [PATH...]     Analyse files and folders (default: the current folder);
+                      '-' reads one file's text from standard input
   rules               List every rule
   server --stdio      Start the language server (for any LSP editor)
 
 Options for check:
-  --format FORMAT     text (default), json, sarif or github
+  --format FORMAT     text (default), json, sarif, github or gitlab
   --fix               Apply safe fixes and report what is left
-  --unsafe-fixes      With --fix, also apply fixes that are only suggestions
+  --diff              Print the changes --fix would make as a unified diff; write nothing
+  --unsafe-fixes      With --fix or --diff, also apply fixes that are only suggestions
   --select IDS        Run only these rules (comma-separated ids, or "all")
   --ignore IDS        Do not run these rules (comma-separated ids)
   --config FILE       Use this configuration file for every file
   --output FILE       Write the report to FILE instead of standard output
   -q, --quiet         Print findings only: no summary, notes or fix counts
+  --statistics        Print how many findings each rule has instead of the findings
+  --exit-zero         Exit with 0 even when findings are left
+  --stdin-filename F  The path standard input stands for (its language and configuration);
+                      with --fix, the fixed text goes to standard output, the report to stderr
 
 Options for rules:
   --format FORMAT     text (default) or json
@@ -53,9 +62,10 @@ Folders are walked honouring .gitignore files and the configuration's excludes; 
 folders named explicitly are always analysed.
 
 Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+With --diff: 0 nothing to fix, 1 fixes to apply.
 `;
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
@@ -63,6 +73,10 @@ class UsageError extends Error {}
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Bytes for standard output (the fixed text of standard input, BOM and all). */
+  outBytes?: (bytes: Buffer) => void;
+  /** Standard input's bytes (`check -`). */
+  readStdin?: () => Buffer;
 }
 
 interface FileReport {
@@ -92,7 +106,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 }
 
 function defaultIo(): Io {
-  return { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    outBytes: (b) => void process.stdout.write(b),
+    readStdin: () => fs.readFileSync(0),
+  };
 }
 
 function debug(): boolean {
@@ -124,6 +143,10 @@ async function run(argv: string[], io: Io): Promise<number> {
         config: { type: 'string' },
         output: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        diff: { type: 'boolean' },
+        statistics: { type: 'boolean' },
+        'exit-zero': { type: 'boolean' },
+        'stdin-filename': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -186,6 +209,29 @@ interface CheckOptions {
   config?: string;
   output?: string;
   quiet?: boolean;
+  diff?: boolean;
+  statistics?: boolean;
+  'exit-zero'?: boolean;
+  'stdin-filename'?: string;
+}
+
+/** What `-` (or `--stdin-filename` alone) reads: the path it stands for, and its bytes. */
+interface StdinSource {
+  file: string;
+  bytes: Buffer;
+}
+
+/** Whether the check reads standard input, and for which path; throws on a wrong combination. */
+function stdinSource(paths: string[], options: CheckOptions, cwd: string, readStdin: () => Buffer): StdinSource | undefined {
+  const name = options['stdin-filename'];
+  const dash = paths.includes('-');
+  if (!dash && (name === undefined || paths.length > 0)) {
+    if (name !== undefined) throw new UsageError("--stdin-filename names standard input: give '-' (or no path) with it");
+    return undefined;
+  }
+  if (paths.length > 1) throw new UsageError("'-' (standard input) cannot be mixed with other paths");
+  if (!name) throw new UsageError("reading standard input needs --stdin-filename PATH (it tells the language and the configuration)");
+  return { file: path.resolve(cwd, name), bytes: readStdin() };
 }
 
 /**
@@ -212,9 +258,15 @@ function cliConfigs(resolver: ConfigResolver, explicitRoot: string | undefined):
 async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const format = (options.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${options.format}' (${FORMATS.join(', ')})`);
-  if (options['unsafe-fixes'] && !options.fix) throw new UsageError('--unsafe-fixes needs --fix');
+  if (options['unsafe-fixes'] && !options.fix && !options.diff) throw new UsageError('--unsafe-fixes needs --fix or --diff');
+  if (options.diff && options.fix) throw new UsageError('--diff shows what --fix would do: give one of them');
+  if (options.diff && options.statistics) throw new UsageError('--diff and --statistics cannot be combined');
+  if ((options.diff || options.statistics) && format !== 'text') {
+    throw new UsageError(`--${options.diff ? 'diff' : 'statistics'} prints text: it takes no --format ${format}`);
+  }
   const started = Date.now();
   const cwd = process.cwd();
+  const stdin = stdinSource(paths, options, cwd, io.readStdin ?? (() => fs.readFileSync(0)));
   const relPath = (p: string) => path.relative(cwd, p).split(path.sep).join('/') || '.';
 
   // Rules that throw are bugs in AsyncSense: reported as internal errors (exit 2), not hidden.
@@ -228,14 +280,21 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   const explicitConfig = options.config ? path.resolve(cwd, options.config) : undefined;
   const resolver = cliConfigs(new ConfigResolver(engine.ruleIds, cwd, explicitConfig), explicitConfig ? cwd : undefined);
 
-  const walked = walkFiles(paths, { cwd, extensions: engine.extensions, resolver });
+  // Standard input stands for one file, analysed whatever the walk's excludes say (as a file
+  // named explicitly is); its extension picks the language.
+  const walked = stdin
+    ? { files: [stdin.file], skipped: [], missing: [] as string[] }
+    : walkFiles(paths, { cwd, extensions: engine.extensions, resolver });
+  if (stdin && !engine.extensions.includes(path.extname(stdin.file).toLowerCase())) {
+    throw new UsageError(`--stdin-filename ${options['stdin-filename']}: no analyser for '${path.extname(stdin.file) || 'no extension'}' (${engine.extensions.join(' ')})`);
+  }
 
   // Configuration problems: of every file's configuration, and of the folders named.
   const problems = new Map<string, ConfigProblem>();
   const addProblems = (list: readonly ConfigProblem[]) => {
     for (const p of list) problems.set(`${p.file}\0${p.key ?? ''}\0${p.message}`, p);
   };
-  for (const given of paths.length ? paths : ['.']) {
+  for (const given of stdin ? [stdin.file] : paths.length ? paths : ['.']) {
     const abs = path.resolve(cwd, given);
     if (walked.missing.includes(given)) continue;
     let dir = abs;
@@ -270,6 +329,10 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   const internalErrors: string[] = [];
   let fixed = 0;
   let fixedFiles = 0;
+  const fixing = options.fix || options.diff;
+  const diffs: string[] = [];
+  /** With --fix on standard input: the fixed text, for standard output. */
+  let fixedStdin: Buffer | undefined;
 
   for (const { file, config: base } of ordered) {
     const config: ResolvedConfig = {
@@ -279,21 +342,27 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       ignore: ignoreIds ?? base.ignore,
     };
     const rel = relPath(file);
-    const source = readSource(file, config.maxFileSize);
+    const source = stdin ? decodeSource(stdin.bytes, config.maxFileSize) : readSource(file, config.maxFileSize);
     if ('skipped' in source) {
       skipped.push({ path: rel, reason: source.skipped });
+      // Standard input that cannot be analysed comes back unchanged: a fixer in a pipe loses nothing.
+      if (stdin && options.fix) fixedStdin = stdin.bytes;
       continue;
     }
     try {
       let findings: Finding[];
-      if (options.fix) {
+      if (fixing) {
         const result = fixText(engine, { filePath: file, text: source.text }, config, { unsafe: options['unsafe-fixes'] });
         noteRuleErrors(rel, result.ruleErrors);
-        if (result.applied > 0 && result.text !== source.text) {
-          const body = Buffer.from(result.text, 'utf8');
-          const refused = writeFixed(file, source.bom ? Buffer.concat([UTF8_BOM, body]) : body, cwd);
+        const body = Buffer.from(result.text, 'utf8');
+        const bytes = source.bom ? Buffer.concat([UTF8_BOM, body]) : body;
+        const changed = result.applied > 0 && result.text !== source.text;
+        if (stdin && options.fix) fixedStdin = changed ? bytes : stdin.bytes;
+        if (changed) {
+          const refused = options.diff || stdin ? undefined : writeFixed(file, bytes, cwd);
           if (refused) skipped.push({ path: rel, reason: refused });
           else {
+            if (options.diff) diffs.push(unifiedDiff(rel, source.text, result.text));
             fixed += result.applied;
             fixedFiles++;
           }
@@ -323,7 +392,9 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   if (options.fix) summary.fixed = fixed;
   const failures = [...internalErrors, ...ruleFailures];
   let output: string;
-  switch (format) {
+  if (options.diff) output = diffs.join('');
+  else if (options.statistics) output = toStatistics(reports, summary, !!options.quiet);
+  else switch (format) {
     case 'json':
       output = `${JSON.stringify(toJson(reports, summary), null, 2)}\n`;
       break;
@@ -333,9 +404,15 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     case 'github':
       output = toGithub(reports);
       break;
+    case 'gitlab':
+      output = `${JSON.stringify(toGitlab(reports), null, 2)}\n`;
+      break;
     default:
       output = toText(reports, summary, { color: useColor(options.output), quiet: !!options.quiet, fix: !!options.fix });
   }
+  // With --fix on standard input, standard output carries the fixed text (a formatter's
+  // contract): the report goes to the --output file or to standard error.
+  if (fixedStdin) io.outBytes ? io.outBytes(fixedStdin) : io.out(fixedStdin.toString('utf8'));
   if (options.output) {
     const target = path.resolve(cwd, options.output);
     try {
@@ -344,19 +421,60 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       io.err(`asyncsense: cannot write the report to ${options.output}: ${(e as Error).message}\n`);
       return 2;
     }
+  } else if (fixedStdin) {
+    io.err(output);
   } else {
     io.out(output);
   }
   if (!options.quiet) {
     for (const s of skipped) io.err(`note: skipped ${s.path}: ${s.reason}\n`);
     if (options.fix) io.err(`Applied ${plural(fixed, 'fix', 'fixes')} in ${plural(fixedFiles, 'file')}.\n`);
+    if (options.diff) {
+      const left = total ? ` (${plural(total, 'finding')} would be left)` : '';
+      io.err(fixed ? `Would apply ${plural(fixed, 'fix', 'fixes')} in ${plural(fixedFiles, 'file')}${left}.\n` : `Nothing to fix${left}.\n`);
+    }
   }
   if (failures.length) {
     for (const f of failures) io.err(`asyncsense: internal error: ${f}\n`);
     io.err('asyncsense: the results above are incomplete; please report this (ASYNCSENSE_DEBUG=1 shows details).\n');
     return 2;
   }
-  return total > 0 ? 1 : 0;
+  // --diff answers "is anything left to fix?"; a check answers "is anything left?".
+  if (options.diff) return fixed > 0 && !options['exit-zero'] ? 1 : 0;
+  return total > 0 && !options['exit-zero'] ? 1 : 0;
+}
+
+/**
+ * A file's fixes as a unified diff with git's `a/` and `b/` prefixes (`git apply` and `patch -p1`
+ * take it as it is).
+ */
+function unifiedDiff(rel: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`a/${rel}`, `b/${rel}`, before, after, undefined, undefined, { context: 3 });
+  // The library starts with a line of '=' that is no part of a unified diff.
+  return patch.replace(/^=+\n/, '');
+}
+
+/** How many findings each rule has, most first, with how many a fix would remove. */
+function toStatistics(reports: FileReport[], summary: Summary, quiet: boolean): string {
+  const byRule = new Map<string, { count: number; safe: number; unsafe: number }>();
+  for (const r of reports) {
+    for (const f of r.findings) {
+      const e = byRule.get(f.rule) ?? { count: 0, safe: 0, unsafe: 0 };
+      e.count++;
+      if (f.fix?.safe) e.safe++;
+      else if (f.fix || f.suggestions?.length) e.unsafe++;
+      byRule.set(f.rule, e);
+    }
+  }
+  const rows = [...byRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+  const countWidth = Math.max(1, ...rows.map(([, e]) => String(e.count).length));
+  const idWidth = Math.max(0, ...rows.map(([id]) => id.length));
+  const out = rows.map(([id, e]) => {
+    const notes = [e.safe ? `${e.safe} fixable [*]` : '', e.unsafe ? `${e.unsafe} with --unsafe-fixes` : ''].filter(Boolean).join(', ');
+    return `${String(e.count).padStart(countWidth)}  ${notes ? id.padEnd(idWidth) : id}${notes ? `  ${notes}` : ''}`;
+  });
+  if (!quiet) out.push(summary.findings === 0 ? `No findings in ${plural(summary.files, 'file')}.` : `${plural(summary.findings, 'finding')} in ${plural(summary.files, 'file')}.`);
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -517,6 +635,31 @@ function toGithub(reports: FileReport[]): string {
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+const GITLAB_SEVERITY: Record<Severity, 'critical' | 'major' | 'minor' | 'info'> = { error: 'critical', warning: 'major', info: 'minor', hint: 'info' };
+
+/**
+ * A GitLab Code Quality report. Each fingerprint hashes the path, the rule, the message and the
+ * finding's rank among identical ones, not its line: a finding keeps its identity when code
+ * above it moves, so merge requests show only what they add or remove.
+ */
+function toGitlab(reports: FileReport[]) {
+  const seen = new Map<string, number>();
+  return reports.flatMap((r) =>
+    r.findings.map((f) => {
+      const key = `${r.path}\0${f.rule}\0${f.message}`;
+      const rank = seen.get(key) ?? 0;
+      seen.set(key, rank + 1);
+      return {
+        description: f.message,
+        check_name: f.rule,
+        fingerprint: createHash('sha256').update(`${key}\0${rank}`).digest('hex'),
+        severity: GITLAB_SEVERITY[f.severity],
+        location: { path: r.path, lines: { begin: f.range.start.line + 1, end: f.range.end.line + 1 } },
+      };
+    }),
+  );
 }
 
 function toText(reports: FileReport[], summary: Summary, opts: { color: boolean; quiet: boolean; fix: boolean }): string {

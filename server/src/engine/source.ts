@@ -16,6 +16,12 @@ export function readSource(file: string, maxFileSize: number): { text: string; b
     const code = (e as NodeJS.ErrnoException).code;
     return { skipped: `cannot read: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message}` };
   }
+  return decodeSource(bytes, maxFileSize);
+}
+
+/** Source bytes (a file's, or standard input's) as text without its BOM, or why they are skipped. */
+export function decodeSource(bytes: Buffer, maxFileSize: number): { text: string; bom: boolean } | { skipped: string } {
+  if (bytes.length > maxFileSize) return { skipped: `file over ${formatSize(maxFileSize)} (${formatSize(bytes.length)})` };
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     return { skipped: 'UTF-16 encoded (only UTF-8 is supported)' };

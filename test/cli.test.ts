@@ -716,6 +716,31 @@ describe('cli: --diff, standard input, --statistics, --exit-zero', function () {
     assert.equal(cli(['check', '--statistics', '-q'], dir).stdout.trimEnd().split('\n').length, 2);
   });
 
+  it('--force-exclude leaves out named files and folders that .gitignore or the excludes leave out of a walk', () => {
+    const dir = tmp({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'gen/\n',
+      'pyproject.toml': '[tool.asyncsense]\nexclude = ["legacy_*.py"]\n',
+      'gen/deep/a.py': SLEEPY,
+      'src/legacy_b.py': SLEEPY,
+      'src/c.py': SLEEPY,
+    });
+    const named = ['gen/deep/a.py', 'src/legacy_b.py', 'src/c.py'];
+    const files = (r: { stdout: string }) => JSON.parse(r.stdout).findings.map((f: { path: string }) => f.path);
+    assert.deepEqual(files(cli(['check', '--format', 'json', ...named], dir)), ['gen/deep/a.py', 'src/c.py', 'src/legacy_b.py']);
+    assert.deepEqual(files(cli(['check', '--format', 'json', '--force-exclude', ...named], dir)), ['src/c.py']);
+    const folder = cli(['check', '--force-exclude', 'gen'], dir);
+    assert.equal(folder.code, 0, folder.stderr);
+    assert.match(folder.stdout, /No findings in 0 files\./);
+    // Excluded standard input: nothing analysed, and --fix gives it back as it came.
+    const piped = cliIn(['check', '-', '--fix', '--force-exclude', '--stdin-filename', 'gen/deep/a.py'], dir, SLEEPY);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout.toString(), SLEEPY);
+    assert.match(piped.stderr, /No findings in 0 files\./);
+    const kept = cliIn(['check', '-', '--fix', '--force-exclude', '--stdin-filename', 'src/c.py'], dir, SLEEPY);
+    assert.match(kept.stdout.toString(), /await asyncio\.sleep\(1\)/);
+  });
+
   it('--exit-zero exits 0 with findings, and still 2 on errors', () => {
     const dir = tmp({ 'a.py': SLEEPY });
     const r = cli(['check', '--exit-zero'], dir);

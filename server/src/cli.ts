@@ -3,7 +3,8 @@
  *
  *   asyncsense check [PATH... | -] [--format text|json|sarif|github|gitlab] [--fix | --diff]
  *                    [--unsafe-fixes] [--select ids] [--ignore ids] [--config FILE]
- *                    [--output FILE] [--quiet] [--statistics] [--exit-zero] [--stdin-filename NAME]
+ *                    [--output FILE] [--quiet] [--statistics] [--exit-zero] [--force-exclude]
+ *                    [--stdin-filename NAME]
  *   asyncsense rules [--format text|json]
  *   asyncsense server --stdio
  *
@@ -23,7 +24,7 @@ import type { Engine } from './engine/engine';
 import { UTF8_BOM, decodeSource, readSource } from './engine/source';
 import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
-import { walkFiles, type SkippedPath } from './engine/walker';
+import { ExplicitExcludes, walkFiles, type SkippedPath } from './engine/walker';
 import { allRules } from './rules';
 
 /** The engine behind `check`, for programs that run it in-process (the benchmark measures this bundle). */
@@ -49,6 +50,8 @@ Options for check:
   -q, --quiet         Print findings only: no summary, notes or fix counts
   --statistics        Print how many findings each rule has instead of the findings
   --exit-zero         Exit with 0 even when findings are left
+  --force-exclude     Apply .gitignore and the configuration's excludes to paths named
+                      explicitly too (for pre-commit hooks, which name every file)
   --stdin-filename F  The path standard input stands for (its language and configuration);
                       with --fix, the fixed text goes to standard output, the report to stderr
 
@@ -147,6 +150,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         statistics: { type: 'boolean' },
         'exit-zero': { type: 'boolean' },
         'stdin-filename': { type: 'string' },
+        'force-exclude': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -213,6 +217,7 @@ interface CheckOptions {
   statistics?: boolean;
   'exit-zero'?: boolean;
   'stdin-filename'?: string;
+  'force-exclude'?: boolean;
 }
 
 /** What `-` (or `--stdin-filename` alone) reads: the path it stands for, and its bytes. */
@@ -284,7 +289,12 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   // named explicitly is); its extension picks the language.
   const walked = stdin
     ? { files: [stdin.file], skipped: [], missing: [] as string[] }
-    : walkFiles(paths, { cwd, extensions: engine.extensions, resolver });
+    : walkFiles(paths, { cwd, extensions: engine.extensions, resolver, forceExclude: options['force-exclude'] });
+  // Excluded standard input is analysed as nothing; with --fix it comes back unchanged.
+  if (stdin && options['force-exclude'] && new ExplicitExcludes(resolver).excludes(stdin.file, false)) {
+    walked.files = [];
+    if (options.fix) (io.outBytes ?? ((b: Buffer) => io.out(b.toString('utf8'))))(stdin.bytes);
+  }
   if (stdin && !engine.extensions.includes(path.extname(stdin.file).toLowerCase())) {
     throw new UsageError(`--stdin-filename ${options['stdin-filename']}: no analyser for '${path.extname(stdin.file) || 'no extension'}' (${engine.extensions.join(' ')})`);
   }
@@ -421,7 +431,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       io.err(`asyncsense: cannot write the report to ${options.output}: ${(e as Error).message}\n`);
       return 2;
     }
-  } else if (fixedStdin) {
+  } else if (stdin && options.fix) {
     io.err(output);
   } else {
     io.out(output);

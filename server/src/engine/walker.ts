@@ -28,6 +28,11 @@ export interface WalkOptions {
   resolver: Pick<ConfigResolver, 'forDirectory'>;
   /** Symbolic links to folders are never followed; the option exists to say so. */
   followSymlinks?: false;
+  /**
+   * Leave out paths named explicitly that the ignore files or excludes would leave out of a walk
+   * (`--force-exclude`: for pre-commit hooks and editors, which name every file they touch).
+   */
+  forceExclude?: boolean;
 }
 
 export interface SkippedPath {
@@ -186,6 +191,42 @@ class ExcludeLayers {
   }
 }
 
+/**
+ * Whether a walk from above would leave a path out: the path or a folder above it is matched by
+ * the ignore files or by the excludes of the folder's configuration.
+ */
+export class ExplicitExcludes {
+  private readonly excludeLayers: ExcludeLayers;
+  private readonly layersOf = new Map<string, IgnoreLayer[]>();
+  private readonly folderExcluded = new Map<string, boolean>();
+
+  constructor(resolver: Pick<ConfigResolver, 'forDirectory'>) {
+    this.excludeLayers = new ExcludeLayers(resolver);
+  }
+
+  excludes(abs: string, isDir: boolean): boolean {
+    const parent = path.dirname(abs);
+    if (parent === abs) return false;
+    return this.folderIsExcluded(parent) || this.test(parent, abs, isDir);
+  }
+
+  private folderIsExcluded(dir: string): boolean {
+    let hit = this.folderExcluded.get(dir);
+    if (hit === undefined) {
+      const parent = path.dirname(dir);
+      hit = parent !== dir && path.basename(dir) !== '.git' ? this.folderIsExcluded(parent) || this.test(parent, dir, true) : false;
+      this.folderExcluded.set(dir, hit);
+    }
+    return hit;
+  }
+
+  private test(parent: string, p: string, isDir: boolean): boolean {
+    let layers = this.layersOf.get(parent);
+    if (!layers) this.layersOf.set(parent, (layers = ancestorLayers(parent)));
+    return isIgnored(layers, p, isDir) || isIgnored(this.excludeLayers.forDirectory(parent), p, isDir);
+  }
+}
+
 function byName(a: fs.Dirent, b: fs.Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
@@ -204,6 +245,7 @@ export function walkFiles(paths: readonly string[], options: WalkOptions): WalkR
   const rel = (p: string) => path.relative(options.cwd, p).split(path.sep).join('/') || '.';
   const supported = (p: string) => exts.has(path.extname(p).toLowerCase());
 
+  const explicit = options.forceExclude ? new ExplicitExcludes(options.resolver) : undefined;
   for (const given of paths.length ? paths : ['.']) {
     const abs = path.resolve(options.cwd, given);
     let stat: fs.Stats;
@@ -215,6 +257,7 @@ export function walkFiles(paths: readonly string[], options: WalkOptions): WalkR
       else skipped.push({ path: rel(abs), reason: errorReason('cannot read', e) });
       continue;
     }
+    if (explicit?.excludes(abs, stat.isDirectory())) continue;
     if (stat.isFile()) {
       if (supported(abs)) files.add(abs);
       else skipped.push({ path: rel(abs), reason: UNSUPPORTED_FILE });

@@ -212,6 +212,43 @@ const SERVER_RUNNERS: Readonly<Record<string, string>> = {
   'uvicorn.run': "await 'uvicorn.Server(uvicorn.Config(app, ...)).serve()' instead",
 };
 
+/** prompt_toolkit's prompts, which run an Application (and so a loop of their own), and their coroutine twins. */
+const PTK_PROMPTS: Readonly<Record<string, string>> = {
+  prompt: "await PromptSession().prompt_async(...) instead",
+  confirm: "await create_confirm_session(...).prompt_async() instead",
+};
+const PTK_SHORTCUTS = /^prompt_toolkit(\.shortcuts(\.prompt)?)?\.(prompt|confirm)$/;
+const PTK_DIALOGS = /^prompt_toolkit\.shortcuts(\.dialogs)?\.\w+_dialog$/;
+
+/**
+ * Terminal UIs' blocking entry points, which start a loop of their own (`asyncio.run`): Textual's
+ * `App.run()`, prompt_toolkit's `Application.run()`, `PromptSession.prompt()`, `prompt()`, `confirm()`
+ * and its dialogs' `run()`. What to await instead, or undefined.
+ */
+function terminalUiRunner(ctx: PythonRuleContext, call: Node, name: string | undefined, resolver: AwaitableResolver): { shown: string; instead: string } | undefined {
+  const fn = field(call, 'function');
+  if (!fn) return undefined;
+  if (name && PTK_SHORTCUTS.test(name)) {
+    const short = name.slice(name.lastIndexOf('.') + 1);
+    return { shown: `${fn.text}()`, instead: PTK_PROMPTS[short] };
+  }
+  if (typeOf(fn) !== 'attribute') return undefined;
+  const method = field(fn, 'attribute')?.text;
+  const receiver = field(fn, 'object');
+  if (!receiver || (method !== 'run' && method !== 'prompt')) return undefined;
+  const shown = `${fn.text.replace(/\s*\n\s*/g, '')}()`;
+  const target = textOf(receiver).replace(/\s*\n\s*/g, '');
+  if (method === 'prompt') {
+    return resolver.libraryClassOfReceiver(receiver, (lib) => lib === 'prompt_toolkit.PromptSession') ? { shown, instead: `await ${target}.prompt_async(...) instead` } : undefined;
+  }
+  // `input_dialog(title="...").run()`: the dialog is an Application.
+  const maker = typeOf(receiver) === 'call' ? field(receiver, 'function') : null;
+  const made = maker && (typeOf(maker) === 'identifier' || typeOf(maker) === 'attribute') ? ctx.scope.resolve(maker)?.name : undefined;
+  if (made && PTK_DIALOGS.test(made)) return { shown, instead: `await ${target}.run_async() instead` };
+  const lib = resolver.libraryClassOfReceiver(receiver, (l) => l === 'textual.app.App' || l === 'prompt_toolkit.application.Application');
+  return lib ? { shown, instead: `await ${target}.run_async() instead` } : undefined;
+}
+
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
   let resolver: AwaitableResolver | undefined;
@@ -283,6 +320,15 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     if (name && inAsync && SERVER_RUNNERS[name]) {
       report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${SERVER_RUNNERS[name]}`, range: ctx.rangeOf(call) });
       continue;
+    }
+
+    // Textual's and prompt_toolkit's entry points start a loop of their own, as asyncio.run() does.
+    if (inAsync && /\b(run|prompt|confirm)\s*\(/.test(fnNode.text + '(') && !expectedToRaise(call)) {
+      const ui = terminalUiRunner(ctx, call, name, (resolver ??= new AwaitableResolver(ctx)));
+      if (ui) {
+        report({ message: `${ui.shown} inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${ui.instead}`, range: ctx.rangeOf(call) });
+        continue;
+      }
     }
 
     if (name === 'asyncio.run') {

@@ -11,7 +11,7 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
 const CHANNELS_MENTION = /\bchannels\b/;
@@ -307,6 +307,8 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'threading.Lock': new Map([['acquire', { what: 'waits for a thread lock', fix: 'none' } as BlockingApi]]),
   'threading.Event': new Map([['wait', { what: 'waits for a thread event', fix: 'to-thread' } as BlockingApi]]),
   'threading.Thread': new Map([['join', { what: 'waits for a thread to finish', fix: 'to-thread' } as BlockingApi]]),
+  'threading.Condition': byName({ what: 'waits for a thread condition', fix: 'none' }, 'acquire', 'wait', 'wait_for'),
+  'threading.Barrier': byName({ what: 'waits at a thread barrier for the other threads', fix: 'none' }, 'wait'),
   // `executor.shutdown()` waits for every task handed to it (not with `wait=False`).
   'concurrent.futures.Executor': byName({ what: 'waits for every task handed to the executor to finish (shutdown(wait=False) returns at once)', fix: 'none' }, 'shutdown'),
   // `executor.submit(fn).result()`: the future of work running in another thread or process.
@@ -446,6 +448,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'threading.Lock': 'threading.Lock',
   'threading.Event': 'threading.Event',
   'threading.Thread': 'threading.Thread',
+  'threading.Condition': 'threading.Condition',
+  'threading.Barrier': 'threading.Barrier',
   'requests.Session': 'requests.Session',
   'requests.session': 'requests.Session',
   'requests.sessions.Session': 'requests.Session',
@@ -640,7 +644,7 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
 const WAIT_PRIMITIVES = new Set([
   'threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue', 'concurrent.futures.Future',
   'confluent_kafka.Producer', 'confluent_kafka.Consumer', 'kafka.KafkaProducer', 'kafka.KafkaConsumer', 'kafka.FutureRecordMetadata',
-  'concurrent.futures.ExecutorFuture', 'multiprocessing.AsyncResult', 'multiprocessing.Process',
+  'concurrent.futures.ExecutorFuture', 'multiprocessing.AsyncResult', 'multiprocessing.Process', 'threading.Condition', 'threading.Barrier',
 ]);
 
 /** Path methods and properties that give another path (without touching the file system). */
@@ -1105,8 +1109,10 @@ function attributeClassOf(ctx: PythonRuleContext, classNode: Node, attr: string,
 }
 
 function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr: string, depth: number): string | undefined {
-  const sources = attributeSources(ctx, classNode).get(attr);
-  if (!sources || sources.unknown) return undefined;
+  // The class's own stores, and those of its base classes of this file (`self.executor` set up in the base's `__init__`).
+  const all = [classNode, ...localBaseClasses(ctx, classNode)].map((c) => attributeSources(ctx, c).get(attr)).filter((s): s is AttributeSources => !!s);
+  if (all.length === 0 || all.some((s) => s.unknown)) return undefined;
+  const sources = { declared: all.flatMap((s) => s.declared), assigned: all.flatMap((s) => s.assigned) };
   const declared = new Set<string>();
   const assigned = new Set<string | undefined>();
   for (const type of sources.declared) {
@@ -1935,7 +1941,10 @@ function heldThreadLock(ctx: PythonRuleContext, statement: Node): Node | undefin
       if (r && r.via !== 'unbound' && THREAD_LOCKS.test(r.name)) return value;
       continue;
     }
-    if ((value.type === 'identifier' || value.type === 'attribute') && receiverClass(ctx, value) === 'threading.Lock') return value;
+    if (value.type === 'identifier' || value.type === 'attribute') {
+      const cls = receiverClass(ctx, value);
+      if (cls === 'threading.Lock' || cls === 'threading.Condition') return value;
+    }
   }
   return undefined;
 }

@@ -7,7 +7,7 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, localBaseClasses, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -310,20 +310,6 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
   }
   const isTask = (v: Node) => makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true }));
   return fills.length > 0 && fills.every(isTask) ? source : undefined;
-}
-
-/** The base classes of `cls` defined in this file, and theirs (a few levels up). */
-function localBaseClasses(ctx: PythonRuleContext, cls: Node, depth = 0): Node[] {
-  if (depth > 3) return [];
-  const out: Node[] = [];
-  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
-    if (base?.type !== 'identifier') continue;
-    const found = ctx.scope.lookup(base.text, base);
-    const def = found?.bindings.length === 1 && found.bindings[0].kind === 'class' ? found.bindings[0].node : undefined;
-    const node = def?.type === 'class_definition' ? def : def?.parent?.type === 'class_definition' ? def.parent : undefined;
-    if (node && node.id !== cls.id) out.push(node, ...localBaseClasses(ctx, node, depth + 1));
-  }
-  return out;
 }
 
 /**

@@ -447,6 +447,7 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pathlib.PurePath': '',
   'threading.Lock': 'threading.Lock',
   'threading.Event': 'threading.Event',
+  'multiprocessing.Event': 'threading.Event',
   'threading.Thread': 'threading.Thread',
   'threading.Condition': 'threading.Condition',
   'threading.Barrier': 'threading.Barrier',
@@ -794,6 +795,11 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** Whether an expression holds a `threading.Event` (or a multiprocessing one), as this rule knows receivers. */
+export function holdsThreadEvent(ctx: PythonRuleContext, receiver: Node): boolean {
+  return receiverClass(ctx, receiver) === 'threading.Event';
 }
 
 /** Path methods that list paths: iterating what they give yields paths. */

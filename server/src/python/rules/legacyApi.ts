@@ -256,6 +256,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   const mayPassLoop = ctx.text.includes('loop');
   /** Hand-made runners already reported (a function's or the module's loop, by its name). */
   const reportedRunners = new Set<string>();
+  // `nest_asyncio.apply()` patches asyncio so that a loop may run inside a running loop (Jupyter):
+  // nested runs are what the module asks for.
+  const nested = /\bnest_asyncio\b/.test(ctx.text) && /\bapply\s*\(/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
     const inAsync = ctx.scope.isAsyncContext(call);
@@ -268,7 +271,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
         });
-      } else if (startsALoop(ctx, call)) {
+      } else if (!nested && startsALoop(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),
@@ -293,7 +296,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       }
     }
 
-    if (name === 'asyncio.run' && inAsync) {
+    if (name === 'asyncio.run' && inAsync && !nested) {
       report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
       continue;
     }
@@ -350,9 +353,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     if (run) {
       const { method, receiver } = run;
       const origin = loopOrigin(ctx, receiver);
-      if (origin && inAsync) {
+      if (origin && inAsync && !nested) {
         report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
       } else if (
+        !nested &&
         method === 'run_until_complete' &&
         // A statement, or `result = loop.run_until_complete(main())`. Not `return loop.run_until_complete(coro)`:
         // the shape of helpers that run coroutines for sync callers on one shared loop, where

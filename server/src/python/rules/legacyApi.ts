@@ -6,6 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { checkCallbackKeywords } from './callbackKeywords';
+import { textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
 import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
@@ -298,6 +299,15 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
 
     if (name === 'asyncio.run' && inAsync && !nested) {
       report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
+      continue;
+    }
+    // A synchronous handler of a Textual app runs on the app's loop: asyncio.run() there raises too.
+    const handler = name === 'asyncio.run' && !inAsync && !nested ? textualLoopMethod(ctx, call) : undefined;
+    if (handler) {
+      report({
+        message: `asyncio.run() inside '${handler}', which Textual runs on its event loop, raises RuntimeError (a loop is already running): make the handler async and await the coroutine, or run it as a worker (self.run_worker(...))`,
+        range: ctx.rangeOf(call),
+      });
       continue;
     }
 

@@ -606,6 +606,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   ),
   'multiprocessing.Process': 'multiprocessing.Process',
   'multiprocessing.context.Process': 'multiprocessing.Process',
+  // `ctx = multiprocessing.get_context("spawn")`: its `Pool(...)` and `Process(...)` are the same.
+  'multiprocessing.get_context': 'multiprocessing.Context',
   'pika.BlockingConnection': 'pika.BlockingConnection',
   'pika.adapters.blocking_connection.BlockingConnection': 'pika.BlockingConnection',
   'confluent_kafka.Producer': 'confluent_kafka.Producer',
@@ -1003,6 +1005,8 @@ const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> 
   publish: [['paho.mqtt.Client', 'paho.mqtt.MQTTMessageInfo'], ['google.cloud.pubsub_v1.PublisherClient', 'google.cloud.pubsub_v1.PublishFuture']],
   send: [['kafka.KafkaProducer', 'kafka.FutureRecordMetadata']],
   submit: [['concurrent.futures.Executor', 'concurrent.futures.ExecutorFuture']],
+  Pool: [['multiprocessing.Context', 'multiprocessing.Pool']],
+  Process: [['multiprocessing.Context', 'multiprocessing.Process']],
   // Lazy: iterating what they give waits for each result (see checkResultIteration).
   map: [['concurrent.futures.Executor', 'concurrent.futures.ResultIterator']],
   imap: [['multiprocessing.Pool', 'concurrent.futures.ResultIterator']],

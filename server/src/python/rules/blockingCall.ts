@@ -1973,6 +1973,40 @@ function underThreadLock(ctx: PythonRuleContext, node: Node): boolean {
  * another task of the loop that takes the lock blocks the loop's thread, and the holder never
  * resumes to release it.
  */
+/**
+ * `with ThreadPoolExecutor() as pool:` in async code whose body hands work over and drops its future
+ * (`pool.submit(fn, x)` or `pool.map(fn, xs)` as a statement): leaving the block shuts the executor
+ * down with `wait=True`, which waits on this thread for all of that work.
+ */
+function checkExecutorBlocks(ctx: PythonRuleContext): void {
+  for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+    if (statement.child(0)?.type === 'async' || !ctx.scope.isAsyncContext(statement)) continue;
+    const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
+    const body = statement.childForFieldName('body');
+    const owner = ctx.scope.enclosingFunction(statement);
+    if (!body || !owner) continue;
+    for (const item of clause?.namedChildren ?? []) {
+      const value = item?.type === 'with_item' ? item.childForFieldName('value') : null;
+      if (value?.type !== 'as_pattern') continue;
+      const made = value.namedChildren[0];
+      const name = value.childForFieldName('alias')?.namedChildren[0] ?? value.namedChildren[1]?.namedChildren[0];
+      if (!made || made.type !== 'call' || name?.type !== 'identifier' || receiverClass(ctx, made) !== 'concurrent.futures.Executor') continue;
+      const dropped = nodesOfType(body, 'call').find((call) => {
+        const fn = field(call, 'function');
+        if (fn?.type !== 'attribute' || field(fn, 'object')?.text !== name.text || !/^(submit|map)$/.test(field(fn, 'attribute')?.text ?? '')) return false;
+        return parentOf(call)?.type === 'expression_statement' && ctx.scope.enclosingFunction(call) === owner;
+      });
+      if (!dropped) continue;
+      const method = field(field(dropped, 'function')!, 'attribute')?.text;
+      ctx.report({
+        message: `Leaving 'with ${made.text.replace(/\s*\n\s*/g, '')}' waits for the work handed to it with ${method}() (the executor shuts down with wait=True): it blocks the event loop inside async function '${owner.name}' (await each piece with loop.run_in_executor(...), or run the whole block in asyncio.to_thread())`,
+        range: ctx.rangeOf(made),
+        anchors: [],
+      });
+    }
+  }
+}
+
 function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
   for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
     if (!ctx.scope.isAsyncContext(statement)) continue;
@@ -1990,6 +2024,7 @@ function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
 
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   if (ctx.text.includes('threading') || ctx.text.includes('Lock')) checkThreadLocksAcrossAwait(ctx);
+  if (ctx.text.includes('Executor')) checkExecutorBlocks(ctx);
   const { scope } = ctx;
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);

@@ -62,3 +62,36 @@ export function textualLoopMethod(ctx: PythonRuleContext, node: Node): string | 
   });
   return handedOn ? name : undefined;
 }
+
+/** Qt's event handlers a widget overrides (`keyPressEvent`, `closeEvent`, `timerEvent`, ...). */
+const QT_EVENT_HANDLER = /^[a-z]\w*Event$/;
+
+/**
+ * The synchronous slot of a Qt class that `node` is directly in, in a module running its app on
+ * qasync's `QEventLoop`: such slots run inside the asyncio loop. A slot is a method the class
+ * connects to a signal (`button.clicked.connect(self.on_click)`), one decorated `@Slot()`/`@pyqtSlot()`,
+ * or an override of a Qt event handler; not one wrapped by `@asyncSlot`/`@asyncClose`.
+ */
+export function qasyncSlot(ctx: PythonRuleContext, node: Node): string | undefined {
+  if (!/\bqasync\b/.test(ctx.text)) return undefined;
+  const fn = ctx.scope.enclosingFunction(node);
+  if (!fn || fn.kind !== 'function' || fn.isAsync || fn.parent?.kind !== 'class') return undefined;
+  const def = fn.node;
+  const cls = fn.parent.node;
+  if (def.type !== 'function_definition' || cls.type !== 'class_definition') return undefined;
+  const qt = [cls, ...localBaseClasses(ctx, cls)].some((c) =>
+    (c.childForFieldName('superclasses')?.namedChildren ?? []).some(
+      (base) => (base?.type === 'identifier' || base?.type === 'attribute') && /^(PyQt[56]|PySide[26]|qtpy)\./.test(ctx.scope.resolve(base)?.name ?? ''),
+    ),
+  );
+  if (!qt) return undefined;
+  const name = fn.name;
+  if (QT_EVENT_HANDLER.test(name)) return name;
+  if (decoratedWith(ctx, def, ['Slot', 'pyqtSlot'])) return name;
+  const connected = nodesOfType(cls, 'call').some((call) => {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'connect') return false;
+    return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'attribute' && a.text === `self.${name}`);
+  });
+  return connected ? name : undefined;
+}

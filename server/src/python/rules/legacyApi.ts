@@ -6,7 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { checkCallbackKeywords } from './callbackKeywords';
-import { textualLoopMethod } from '../textual';
+import { qasyncSlot, textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
 import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
@@ -205,6 +205,14 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
   });
 }
 
+/** The synchronous handler `node` is in when a framework runs it inside a running asyncio loop (Textual, qasync). */
+function runningLoopHandler(ctx: PythonRuleContext, node: Node): { name: string; framework: 'Textual' | 'qasync' } | undefined {
+  const textual = textualLoopMethod(ctx, node);
+  if (textual) return { name: textual, framework: 'Textual' };
+  const slot = qasyncSlot(ctx, node);
+  return slot ? { name: slot, framework: 'qasync' } : undefined;
+}
+
 /** trio's and anyio's calls from a worker thread back into the event loop. */
 const FROM_THREAD = new Set(['trio.from_thread.run', 'trio.from_thread.run_sync', 'anyio.from_thread.run', 'anyio.from_thread.run_sync']);
 /** Blocking server entry points that start their own event loop, and what to await inside a coroutine instead. */
@@ -272,7 +280,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
         });
-      } else if (!nested && startsALoop(ctx, call)) {
+      } else if (!nested && startsALoop(ctx, call) && !runningLoopHandler(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),
@@ -301,11 +309,12 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
       continue;
     }
-    // A synchronous handler of a Textual app runs on the app's loop: asyncio.run() there raises too.
-    const handler = name === 'asyncio.run' && !inAsync && !nested ? textualLoopMethod(ctx, call) : undefined;
-    if (handler) {
+    // A synchronous handler of a Textual app, or a Qt slot under qasync, runs on the running loop:
+    // asyncio.run() and run_until_complete() there raise too.
+    const onLoop = !inAsync && !nested && (name === 'asyncio.run' || runMethod(call)?.method === 'run_until_complete') ? runningLoopHandler(ctx, call) : undefined;
+    if (onLoop) {
       report({
-        message: `asyncio.run() inside '${handler}', which Textual runs on its event loop, raises RuntimeError (a loop is already running): make the handler async and await the coroutine, or run it as a worker (self.run_worker(...))`,
+        message: `${name === 'asyncio.run' ? 'asyncio.run()' : 'loop.run_until_complete()'} inside '${onLoop.name}', which ${onLoop.framework === 'Textual' ? 'Textual runs on its event loop' : "runs inside qasync's running event loop"}, raises RuntimeError (a loop is already running): ${onLoop.framework === 'Textual' ? 'make the handler async and await the coroutine, or run it as a worker (self.run_worker(...))' : 'make it an @asyncSlot() coroutine and await, or schedule the coroutine with asyncio.ensure_future(...) and keep the task'}`,
         range: ctx.rangeOf(call),
       });
       continue;

@@ -70,7 +70,8 @@ const QT_EVENT_HANDLER = /^[a-z]\w*Event$/;
  * The synchronous slot of a Qt class that `node` is directly in, in a module running its app on
  * qasync's `QEventLoop`: such slots run inside the asyncio loop. A slot is a method the class
  * connects to a signal (`button.clicked.connect(self.on_click)`), one decorated `@Slot()`/`@pyqtSlot()`,
- * or an override of a Qt event handler; not one wrapped by `@asyncSlot`/`@asyncClose`.
+ * or an override of a Qt event handler or of QDialog's `accept`/`reject`/`done`; not one wrapped by
+ * `@asyncSlot`/`@asyncClose`.
  */
 export function qasyncSlot(ctx: PythonRuleContext, node: Node): string | undefined {
   if (!/\bqasync\b/.test(ctx.text)) return undefined;
@@ -86,7 +87,8 @@ export function qasyncSlot(ctx: PythonRuleContext, node: Node): string | undefin
   );
   if (!qt) return undefined;
   const name = fn.name;
-  if (QT_EVENT_HANDLER.test(name)) return name;
+  // Event handlers, and QDialog's virtual slots, which Qt calls on its (and so the loop's) thread.
+  if (QT_EVENT_HANDLER.test(name) || /^(accept|reject|done)$/.test(name)) return name;
   if (decoratedWith(ctx, def, ['Slot', 'pyqtSlot'])) return name;
   const connected = nodesOfType(cls, 'call').some((call) => {
     const callee = call.childForFieldName('function');

@@ -30,7 +30,7 @@ export const legacyEventLoopApi: Rule = {
       '  `asyncio.run()`/`loop.run_until_complete()` in a synchronous handler that runs inside a running loop: a',
       '  handler of a Textual app (`on_*`, `@on(...)`, `action_*`, ..., as blocking-call-in-async lists them), and,',
       '  in a module that uses qasync, a slot of a Qt class (a method the class connects to a signal,',
-      '  `@Slot()`/`@pyqtSlot()`, or a Qt event handler such as `closeEvent`; not `@asyncSlot` coroutines),',
+      '  `@Slot()`/`@pyqtSlot()`, a Qt event handler such as `closeEvent`, or QDialog\'s `accept`/`reject`/`done`; not `@asyncSlot` coroutines),',
       '  and asgiref\'s `async_to_sync(f)(...)` called inside a coroutine (RuntimeError: it cannot run in',
       '  the thread of a running loop; a suggestion awaits `f(...)` directly), and `trio.run(f)`/`anyio.run(f)`',
       '  called inside a coroutine (RuntimeError: anyio will not start inside a running loop, trio not inside',

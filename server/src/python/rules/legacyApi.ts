@@ -266,7 +266,8 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   /** Hand-made runners already reported (a function's or the module's loop, by its name). */
   const reportedRunners = new Set<string>();
   // `nest_asyncio.apply()` patches asyncio so that a loop may run inside a running loop (Jupyter):
-  // nested runs are what the module asks for.
+  // nested runs inside a coroutine are what the module asks for, and do not raise. (A get_event_loop()
+  // runner is still reported: outside a notebook's loop it is the deprecated call it always was.)
   const nested = /\bnest_asyncio\b/.test(ctx.text) && /\bapply\s*\(/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
@@ -280,7 +281,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
         });
-      } else if (!nested && startsALoop(ctx, call) && !runningLoopHandler(ctx, call)) {
+      } else if (startsALoop(ctx, call) && !runningLoopHandler(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),
@@ -375,7 +376,6 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       if (origin && inAsync && !nested) {
         report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
       } else if (
-        !nested &&
         method === 'run_until_complete' &&
         // A statement, or `result = loop.run_until_complete(main())`. Not `return loop.run_until_complete(coro)`:
         // the shape of helpers that run coroutines for sync callers on one shared loop, where

@@ -33,6 +33,18 @@ function isTextualClass(ctx: PythonRuleContext, cls: Node): boolean {
 }
 
 /**
+ * Under `with self.suspend():` (or `self.app.suspend()`), Textual's documented way to hand the terminal
+ * to a program (`subprocess.run([editor, path])`): the app waits for it on purpose.
+ */
+function insideSuspend(node: Node): boolean {
+  for (let n = node.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    if (/^self(\.app)?\.suspend\(\s*\)/.test(n.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/**
  * The synchronous method of a Textual class that `node` is directly in, when Textual runs it on its
  * event loop: a handler (`on_button_pressed`, `@on(Button.Pressed)`), an action, a watcher,
  * `compose`/`render`, or a method the class hands to `set_interval`/`set_timer`/`call_later`/...;
@@ -40,6 +52,7 @@ function isTextualClass(ctx: PythonRuleContext, cls: Node): boolean {
  */
 export function textualLoopMethod(ctx: PythonRuleContext, node: Node): string | undefined {
   if (!ctx.text.includes('textual')) return undefined;
+  if (insideSuspend(node)) return undefined;
   const fn = ctx.scope.enclosingFunction(node);
   if (!fn || fn.kind !== 'function' || fn.isAsync || fn.parent?.kind !== 'class') return undefined;
   const def = fn.node;

@@ -220,7 +220,8 @@ export const blockingCallInAsync: Rule = {
       'decorated `@on(...)`), an action (`action_*`), a watcher (`watch_*`), a validator, `compose`/`render`,',
       'or a method the class hands to `set_interval`/`set_timer`/`call_later`/`call_after_refresh`/`call_next`',
       '(`self.set_interval(5, self.reload)`); not a `@work(thread=True)` worker, which runs in a thread, nor a',
-      'function nested in the handler (one handed to `run_worker(fn, thread=True)`). No fix is offered there:',
+      'function nested in the handler (one handed to `run_worker(fn, thread=True)`), nor a call under',
+      '`with self.suspend():` (Textual\'s way to hand the terminal to an editor, waited for on purpose). No fix is offered there:',
       'the handler is not async.',
     ].join('\n'),
     why: [

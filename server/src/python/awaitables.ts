@@ -1868,6 +1868,30 @@ export class AwaitableResolver {
     }
   }
 
+  /**
+   * The class of every element of the list (or set) a name is bound to, when each is made by a
+   * constructor call of the same class: `[Crawler(r) for r in roots]`, `[Worker(1), Worker(2)]`.
+   */
+  private builtElementsClass(binding: Node): KnownClass | undefined {
+    const value = assignedValue(binding);
+    if (!value) return undefined;
+    let elements: Node[];
+    if (value.type === 'list_comprehension' || value.type === 'set_comprehension') {
+      const body = value.childForFieldName('body');
+      elements = body ? [body] : [];
+    } else if (value.type === 'list' || value.type === 'set') elements = value.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    else return undefined;
+    if (elements.length === 0 || elements.some((e) => e.type !== 'call')) return undefined;
+    const classes = elements.map((e) => {
+      const fn = e.childForFieldName('function');
+      return fn && (fn.type === 'identifier' || fn.type === 'attribute') ? this.classOfConstructor(fn, e) : undefined;
+    });
+    const first = classes[0];
+    if (!first) return undefined;
+    const key = (c: KnownClass | undefined) => (c?.kind === 'library' ? `lib:${c.name}` : c ? `${c.module.path}:${c.summary.name}` : '');
+    return classes.every((c) => key(c) === key(first)) ? first : undefined;
+  }
+
   private classOfBindingOnce(target: Node): KnownClass | undefined {
     const parent = parentOf(target);
     if (!parent) return undefined;
@@ -1948,6 +1972,9 @@ export class AwaitableResolver {
         // `accounts = await asyncio.gather(*(Account.load(i) for i in ids))`: what each call gives.
         const gathered = found?.bindings.length === 1 && !values ? this.gatheredClass(found.bindings[0].node) : undefined;
         if (gathered) return gathered;
+        // `crawlers = [Crawler(r) for r in roots]` (or `[Crawler(a), Crawler(b)]`): what each element is made as.
+        const built = found?.bindings.length === 1 && !values && !lookup ? this.builtElementsClass(found.bindings[0].node) : undefined;
+        if (built) return built;
         const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
         // A parameter, or a name declared with its type (`CLIENTS: set[ServerConnection] = set()`).
         const declared = param?.type === 'assignment' && field(param, 'left')?.id === found!.bindings[0].node.id ? field(param, 'type') : null;

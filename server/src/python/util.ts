@@ -67,6 +67,20 @@ export function builtinCalled(ctx: PythonRuleContext, call: Node | null | undefi
 }
 
 /** The `class` statement whose body holds `node` (through its methods), if any. */
+/** The base classes of `cls` defined in this file, and theirs (a few levels up). */
+export function localBaseClasses(ctx: PythonRuleContext, cls: Node, depth = 0): Node[] {
+  if (depth > 3) return [];
+  const out: Node[] = [];
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (base?.type !== 'identifier') continue;
+    const found = ctx.scope.lookup(base.text, base);
+    const def = found?.bindings.length === 1 && found.bindings[0].kind === 'class' ? found.bindings[0].node : undefined;
+    const node = def?.type === 'class_definition' ? def : def?.parent?.type === 'class_definition' ? def.parent : undefined;
+    if (node && node.id !== cls.id) out.push(node, ...localBaseClasses(ctx, node, depth + 1));
+  }
+  return out;
+}
+
 export function enclosingClassNode(node: Node): Node | null {
   let cls = parentOf(node);
   while (cls && typeOf(cls) !== 'class_definition') cls = parentOf(cls);

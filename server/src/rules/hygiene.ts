@@ -70,7 +70,9 @@ export const busyWaitLoop: Rule = {
       '(or `anyio`/`trio` sleep), and a `while True:` loop that only sleeps: a way to wait until',
       'cancelled that wakes up for nothing (and spins when the sleep is `sleep(0)`). A condition',
       'that itself awaits (`while not await service.ready():`) polls something only reachable by',
-      'asking it, which no event could stand for: not reported.',
+      'asking it, which no event could stand for: not reported. Nor is a condition that reads a',
+      '`threading.Event` (`while not stop.is_set():`, the event made in the file, held by `self` or annotated):',
+      'another thread sets it, where an `asyncio.Event` could only be set through `loop.call_soon_threadsafe()`.',
     ].join('\n'),
     why: [
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',

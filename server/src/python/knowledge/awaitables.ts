@@ -299,6 +299,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'asyncio.PriorityQueue': set('put', 'get', 'join'),
   'asyncio.LifoQueue': set('put', 'get', 'join'),
   'asyncio.Lock': set('acquire'),
+  // Terminal UIs: their blocking entry points (`run()`, `prompt()`) have these coroutine twins.
+  'textual.app.App': set('run_async'),
+  'prompt_toolkit.application.Application': set('run_async'),
+  'prompt_toolkit.PromptSession': set('prompt_async'),
   'trio.Nursery': set('start'),
   // trio's and anyio's synchronisation primitives.
   'trio.Event': set('wait'),
@@ -678,6 +682,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'prompt_toolkit.application.Application': ['prompt_toolkit.Application', 'prompt_toolkit.application.application.Application'],
+  'prompt_toolkit.PromptSession': ['prompt_toolkit.shortcuts.PromptSession', 'prompt_toolkit.shortcuts.prompt.PromptSession'],
   'qdrant_client.AsyncQdrantClient': ['qdrant_client.async_qdrant_client.AsyncQdrantClient'],
   'channels.testing.WebsocketCommunicator': ['channels.testing.websocket.WebsocketCommunicator'],
   'channels.testing.HttpCommunicator': ['channels.testing.http.HttpCommunicator'],

@@ -11,7 +11,8 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { textualLoopMethod } from '../textual';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
 const CHANNELS_MENTION = /\bchannels\b/;
@@ -251,6 +252,8 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['socket.gethostbyaddr', DNS],
   ['ssl.get_server_certificate', DNS],
   ['select.select', { what: 'waits on file descriptors synchronously', fix: 'none' }],
+  // Waits on this thread for futures of an executor (not with `timeout=0`, which only polls).
+  ['concurrent.futures.wait', { what: 'waits on this thread for work handed to an executor (await asyncio.wait() over asyncio.wrap_future(f) for each future waits without blocking)', fix: 'none' }],
   // SMTP connects in its constructor when given a host.
   ['smtplib.SMTP', MAIL],
   ['smtplib.SMTP_SSL', MAIL],
@@ -305,6 +308,20 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'threading.Lock': new Map([['acquire', { what: 'waits for a thread lock', fix: 'none' } as BlockingApi]]),
   'threading.Event': new Map([['wait', { what: 'waits for a thread event', fix: 'to-thread' } as BlockingApi]]),
   'threading.Thread': new Map([['join', { what: 'waits for a thread to finish', fix: 'to-thread' } as BlockingApi]]),
+  'threading.Condition': byName({ what: 'waits for a thread condition', fix: 'none' }, 'acquire', 'wait', 'wait_for'),
+  'threading.Barrier': byName({ what: 'waits at a thread barrier for the other threads', fix: 'none' }, 'wait'),
+  // `executor.shutdown()` waits for every task handed to it (not with `wait=False`).
+  'concurrent.futures.Executor': byName({ what: 'waits for every task handed to the executor to finish (shutdown(wait=False) returns at once)', fix: 'none' }, 'shutdown'),
+  // `executor.submit(fn).result()`: the future of work running in another thread or process.
+  'concurrent.futures.ExecutorFuture': byName(
+    { what: 'waits on this thread for work handed to an executor (await asyncio.wrap_future(future), or use loop.run_in_executor(), which waits without blocking)', fix: 'none' },
+    'result',
+    'exception',
+  ),
+  // multiprocessing's pools: map()/starmap()/apply() wait for the results; the *_async() variants give an AsyncResult.
+  'multiprocessing.Pool': byName({ what: 'waits on this thread for work handed to a process pool (loop.run_in_executor() with a ProcessPoolExecutor waits without blocking)', fix: 'none' }, 'map', 'starmap', 'apply', 'join'),
+  'multiprocessing.AsyncResult': byName({ what: 'waits on this thread for work handed to a process pool', fix: 'none' }, 'get', 'wait'),
+  'multiprocessing.Process': byName({ what: 'waits for a process to finish', fix: 'to-thread' }, 'join'),
   'requests.Session': new Map(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP])),
   'httpx.Client': new Map([
     ...['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m): [string, BlockingApi] => [m, HTTP]),
@@ -431,7 +448,10 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pathlib.PurePath': '',
   'threading.Lock': 'threading.Lock',
   'threading.Event': 'threading.Event',
+  'multiprocessing.Event': 'threading.Event',
   'threading.Thread': 'threading.Thread',
+  'threading.Condition': 'threading.Condition',
+  'threading.Barrier': 'threading.Barrier',
   'requests.Session': 'requests.Session',
   'requests.session': 'requests.Session',
   'requests.sessions.Session': 'requests.Session',
@@ -573,6 +593,21 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'socket.create_server': 'socket.socket',
   'asyncio.run_coroutine_threadsafe': 'concurrent.futures.Future',
   'asyncio.tasks.run_coroutine_threadsafe': 'concurrent.futures.Future',
+  ...Object.fromEntries(
+    [
+      'concurrent.futures.ThreadPoolExecutor', 'concurrent.futures.ProcessPoolExecutor', 'concurrent.futures.thread.ThreadPoolExecutor',
+      'concurrent.futures.process.ProcessPoolExecutor', 'concurrent.futures.InterpreterPoolExecutor', 'loky.get_reusable_executor',
+    ].map((c) => [c, 'concurrent.futures.Executor']),
+  ),
+  // Iterating these waits for each result in turn (see checkResultIteration).
+  'concurrent.futures.as_completed': 'concurrent.futures.ResultIterator',
+  ...Object.fromEntries(
+    ['multiprocessing.Pool', 'multiprocessing.pool.Pool', 'multiprocessing.pool.ThreadPool', 'multiprocessing.dummy.Pool'].map((c) => [c, 'multiprocessing.Pool']),
+  ),
+  'multiprocessing.Process': 'multiprocessing.Process',
+  'multiprocessing.context.Process': 'multiprocessing.Process',
+  // `ctx = multiprocessing.get_context("spawn")`: its `Pool(...)` and `Process(...)` are the same.
+  'multiprocessing.get_context': 'multiprocessing.Context',
   'pika.BlockingConnection': 'pika.BlockingConnection',
   'pika.adapters.blocking_connection.BlockingConnection': 'pika.BlockingConnection',
   'confluent_kafka.Producer': 'confluent_kafka.Producer',
@@ -613,6 +648,7 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
 const WAIT_PRIMITIVES = new Set([
   'threading.Lock', 'threading.Event', 'threading.Thread', 'subprocess.Popen', 'queue.Queue', 'concurrent.futures.Future',
   'confluent_kafka.Producer', 'confluent_kafka.Consumer', 'kafka.KafkaProducer', 'kafka.KafkaConsumer', 'kafka.FutureRecordMetadata',
+  'concurrent.futures.ExecutorFuture', 'multiprocessing.AsyncResult', 'multiprocessing.Process', 'threading.Condition', 'threading.Barrier',
 ]);
 
 /** Path methods and properties that give another path (without touching the file system). */
@@ -762,6 +798,11 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** Whether an expression holds a `threading.Event` (or a multiprocessing one), as this rule knows receivers. */
+export function holdsThreadEvent(ctx: PythonRuleContext, receiver: Node): boolean {
+  return receiverClass(ctx, receiver) === 'threading.Event';
 }
 
 /** Path methods that list paths: iterating what they give yields paths. */
@@ -963,6 +1004,16 @@ const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> 
   create_collection: [['chromadb.ClientAPI', 'chromadb.Collection']],
   publish: [['paho.mqtt.Client', 'paho.mqtt.MQTTMessageInfo'], ['google.cloud.pubsub_v1.PublisherClient', 'google.cloud.pubsub_v1.PublishFuture']],
   send: [['kafka.KafkaProducer', 'kafka.FutureRecordMetadata']],
+  submit: [['concurrent.futures.Executor', 'concurrent.futures.ExecutorFuture']],
+  Pool: [['multiprocessing.Context', 'multiprocessing.Pool']],
+  Process: [['multiprocessing.Context', 'multiprocessing.Process']],
+  // Lazy: iterating what they give waits for each result (see checkResultIteration).
+  map: [['concurrent.futures.Executor', 'concurrent.futures.ResultIterator']],
+  imap: [['multiprocessing.Pool', 'concurrent.futures.ResultIterator']],
+  imap_unordered: [['multiprocessing.Pool', 'concurrent.futures.ResultIterator']],
+  apply_async: [['multiprocessing.Pool', 'multiprocessing.AsyncResult']],
+  map_async: [['multiprocessing.Pool', 'multiprocessing.AsyncResult']],
+  starmap_async: [['multiprocessing.Pool', 'multiprocessing.AsyncResult']],
 };
 
 /** Methods that give another object of their receiver's class (a query refined). */
@@ -1069,8 +1120,10 @@ function attributeClassOf(ctx: PythonRuleContext, classNode: Node, attr: string,
 }
 
 function workOutInstanceAttribute(ctx: PythonRuleContext, classNode: Node, attr: string, depth: number): string | undefined {
-  const sources = attributeSources(ctx, classNode).get(attr);
-  if (!sources || sources.unknown) return undefined;
+  // The class's own stores, and those of its base classes of this file (`self.executor` set up in the base's `__init__`).
+  const all = [classNode, ...localBaseClasses(ctx, classNode)].map((c) => attributeSources(ctx, c).get(attr)).filter((s): s is AttributeSources => !!s);
+  if (all.length === 0 || all.some((s) => s.unknown)) return undefined;
+  const sources = { declared: all.flatMap((s) => s.declared), assigned: all.flatMap((s) => s.assigned) };
   const declared = new Set<string>();
   const assigned = new Set<string | undefined>();
   for (const type of sources.declared) {
@@ -1286,6 +1339,34 @@ function checkedDone(call: Node, receiver: Node): boolean {
   return false;
 }
 
+/** `await asyncio.wrap_future(fut)` (or `asyncio.wait`/`gather` over it) before `call` in the same function: `fut` is done. */
+function awaitedBefore(ctx: PythonRuleContext, call: Node, receiver: Node): boolean {
+  if (typeOf(receiver) !== 'identifier') return false;
+  const fn = ctx.scope.enclosingFunction(call);
+  if (!fn) return false;
+  const name = textOf(receiver);
+  return nodesOfType(fn.node, 'await').some(
+    (a) => a.endIndex <= call.startIndex && nodesOfType(a, 'call').some((c) => /(^|\.)wrap_future$/.test(field(c, 'function')?.text ?? '') && callArguments(c)[0]?.text === name),
+  );
+}
+
+/**
+ * `pool = ProcessPoolExecutor()` in the coroutine, each other use of `pool` inside an `await`
+ * (`await loop.run_in_executor(pool, fn)`): by the time of `pool.shutdown()` its work is done.
+ */
+function onlyAwaitedWork(ctx: PythonRuleContext, call: Node, receiver: Node): boolean {
+  if (typeOf(receiver) !== 'identifier') return false;
+  const fn = ctx.scope.enclosingFunction(call);
+  const found = ctx.scope.lookup(textOf(receiver), receiver);
+  if (!fn || !found || found.bindings.length !== 1 || ctx.scope.enclosingFunction(found.bindings[0].node) !== fn) return false;
+  const binding = found.bindings[0].node;
+  const uses = nodesOfType(fn.node, 'identifier').filter((n) => n.text === receiver.text && n.id !== binding.id && n.id !== receiver.id);
+  return uses.every((n) => {
+    for (let p = parentOf(n); p && p.id !== fn.node.id; p = parentOf(p)) if (typeOf(p) === 'await') return p.endIndex <= call.startIndex;
+    return false;
+  });
+}
+
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
 function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean, usesGrpc = false): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
@@ -1319,10 +1400,17 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call, method === 'put')) return undefined;
   if (cls === 'threading.Event' && zeroTimeout(call, 0)) return undefined;
   // `if fut.done(): fut.result()`: finished, so it does not wait.
-  if ((cls === 'concurrent.futures.Future' || cls === 'google.cloud.pubsub_v1.PublishFuture') && checkedDone(call, receiver)) return undefined;
+  if ((cls === 'concurrent.futures.Future' || cls === 'concurrent.futures.ExecutorFuture' || cls === 'google.cloud.pubsub_v1.PublishFuture') && checkedDone(call, receiver)) return undefined;
+  // `await asyncio.wrap_future(fut)` earlier in the function: done by now.
+  if (cls === 'concurrent.futures.ExecutorFuture' && awaitedBefore(ctx, call, receiver)) return undefined;
+  // `executor.shutdown(wait=False)` does not wait for the tasks.
+  if (cls === 'concurrent.futures.Executor' && callArguments(call).some((a) => a.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'wait' && a.childForFieldName('value')?.text === 'False' : a.text === 'False')) return undefined;
+  // An executor the coroutine made itself and only handed awaited work: nothing is left to wait for.
+  if (cls === 'concurrent.futures.Executor' && method === 'shutdown' && onlyAwaitedWork(ctx, call, receiver)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
-  return { api, qualified: `${cls}.${method}` };
+  // The future of `executor.submit(...)` is a plain concurrent.futures.Future.
+  return { api, qualified: `${cls === 'concurrent.futures.ExecutorFuture' ? 'concurrent.futures.Future' : cls}.${method}` };
 }
 
 const DJANGO_QUERY_SET = new Set(DJANGO_QUERIES);
@@ -1636,6 +1724,33 @@ function checkBoto3PageIteration(ctx: PythonRuleContext): void {
   }
 }
 
+/**
+ * `for f in concurrent.futures.as_completed(futures):`, `list(executor.map(fn, items))`, `for r in pool.imap(fn, items)`
+ * in an async function: each turn waits on this thread for the next result of work handed to an executor.
+ */
+function checkResultIteration(ctx: PythonRuleContext): void {
+  const report = (iterated: Node): void => {
+    if (!ctx.scope.isAsyncContext(iterated) || receiverClass(ctx, iterated) !== 'concurrent.futures.ResultIterator') return;
+    const owner = ctx.scope.enclosingFunction(iterated);
+    ctx.report({
+      message: `Iterating ${iterated.text.replace(/\s*\n\s*/g, '')} waits on this thread for each result of work handed to an executor: it blocks the event loop inside async function '${owner?.name ?? '?'}' (await asyncio.gather() over loop.run_in_executor(executor, fn, item) for each item, or asyncio.as_completed())`,
+      range: ctx.rangeOf(iterated),
+      anchors: [],
+    });
+  };
+  for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
+    const right = field(loop, 'right');
+    if (!right || loop.child(0)?.type === 'async') continue;
+    // A generator expression runs where it is consumed, which may be a worker thread.
+    if (loop.type === 'for_in_clause' && loop.parent?.type === 'generator_expression') continue;
+    report(right);
+  }
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const args = callArguments(call);
+    if (args.length === 1 && builtinCalled(ctx, call, QUERY_RUNNERS)) report(args[0]);
+  }
+}
+
 /** Builtins that iterate (or count) what they are given: on a queryset, they run its query. */
 const QUERY_RUNNERS = new Set(['list', 'tuple', 'len', 'sorted', 'set']);
 
@@ -1837,7 +1952,10 @@ function heldThreadLock(ctx: PythonRuleContext, statement: Node): Node | undefin
       if (r && r.via !== 'unbound' && THREAD_LOCKS.test(r.name)) return value;
       continue;
     }
-    if ((value.type === 'identifier' || value.type === 'attribute') && receiverClass(ctx, value) === 'threading.Lock') return value;
+    if (value.type === 'identifier' || value.type === 'attribute') {
+      const cls = receiverClass(ctx, value);
+      if (cls === 'threading.Lock' || cls === 'threading.Condition') return value;
+    }
   }
   return undefined;
 }
@@ -1855,6 +1973,40 @@ function underThreadLock(ctx: PythonRuleContext, node: Node): boolean {
  * another task of the loop that takes the lock blocks the loop's thread, and the holder never
  * resumes to release it.
  */
+/**
+ * `with ThreadPoolExecutor() as pool:` in async code whose body hands work over and drops its future
+ * (`pool.submit(fn, x)` or `pool.map(fn, xs)` as a statement): leaving the block shuts the executor
+ * down with `wait=True`, which waits on this thread for all of that work.
+ */
+function checkExecutorBlocks(ctx: PythonRuleContext): void {
+  for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+    if (statement.child(0)?.type === 'async' || !ctx.scope.isAsyncContext(statement)) continue;
+    const clause = statement.namedChildren.find((c) => c?.type === 'with_clause');
+    const body = statement.childForFieldName('body');
+    const owner = ctx.scope.enclosingFunction(statement);
+    if (!body || !owner) continue;
+    for (const item of clause?.namedChildren ?? []) {
+      const value = item?.type === 'with_item' ? item.childForFieldName('value') : null;
+      if (value?.type !== 'as_pattern') continue;
+      const made = value.namedChildren[0];
+      const name = value.childForFieldName('alias')?.namedChildren[0] ?? value.namedChildren[1]?.namedChildren[0];
+      if (!made || made.type !== 'call' || name?.type !== 'identifier' || receiverClass(ctx, made) !== 'concurrent.futures.Executor') continue;
+      const dropped = nodesOfType(body, 'call').find((call) => {
+        const fn = field(call, 'function');
+        if (fn?.type !== 'attribute' || field(fn, 'object')?.text !== name.text || !/^(submit|map)$/.test(field(fn, 'attribute')?.text ?? '')) return false;
+        return parentOf(call)?.type === 'expression_statement' && ctx.scope.enclosingFunction(call) === owner;
+      });
+      if (!dropped) continue;
+      const method = field(field(dropped, 'function')!, 'attribute')?.text;
+      ctx.report({
+        message: `Leaving 'with ${made.text.replace(/\s*\n\s*/g, '')}' waits for the work handed to it with ${method}() (the executor shuts down with wait=True): it blocks the event loop inside async function '${owner.name}' (await each piece with loop.run_in_executor(...), or run the whole block in asyncio.to_thread())`,
+        range: ctx.rangeOf(made),
+        anchors: [],
+      });
+    }
+  }
+}
+
 function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
   for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
     if (!ctx.scope.isAsyncContext(statement)) continue;
@@ -1872,6 +2024,7 @@ function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
 
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   if (ctx.text.includes('threading') || ctx.text.includes('Lock')) checkThreadLocksAcrossAwait(ctx);
+  if (ctx.text.includes('Executor')) checkExecutorBlocks(ctx);
   const { scope } = ctx;
   // Models are often imported from the project's own modules: `from .models import Article`.
   const usesDjango = /django|models|objects/.test(ctx.text);
@@ -1884,6 +2037,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
   if (usesBoto3) checkBoto3PageIteration(ctx);
+  if (/\b(as_completed|map|imap|imap_unordered)\(/.test(ctx.text) && /concurrent|multiprocessing|Executor|\bPool\b/.test(ctx.text)) checkResultIteration(ctx);
   if (usesDjango && /django|rest_framework/.test(ctx.text)) checkDjangoAttributes(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
@@ -1907,10 +2061,13 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
+    if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
     if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
-    if (!scope.isAsyncContext(call)) continue;
+    // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there).
+    const handler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
+    if (!scope.isAsyncContext(call) && !handler) continue;
     const owner = scope.enclosingFunction(call);
     // Line breaks (and the indentation after them) dropped; `f(a, b).read()` keeps its spaces.
     const written = fn.text.replace(/\s*\n\s*/g, '');
@@ -1918,10 +2075,12 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const compact = written.replace(/\s+/g, '');
     const shown = compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
-      message: `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
+      message: handler
+        ? `${shown} ${api.what}: it blocks the event loop inside '${handler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
+        : `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
       range: ctx.rangeOf(call),
       anchors: api.anchor ? [api.anchor] : [],
-      ...fixFor(ctx, call, fn, api),
+      ...(handler ? {} : fixFor(ctx, call, fn, api)),
     });
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, localBaseClasses, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
 
@@ -284,11 +284,13 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
   if (values?.type === 'attribute' && values.childForFieldName('attribute')?.text === 'values') source = values.childForFieldName('object');
   if (source?.type !== 'attribute' || source.childForFieldName('object')?.text !== 'self') return undefined;
   const name = source.childForFieldName('attribute')?.text ?? '';
-  const cls = enclosingClassNode(loop);
-  if (!cls || !name) return undefined;
+  const enclosing = enclosingClassNode(loop);
+  if (!enclosing || !name) return undefined;
+  // The class and its base classes of this file (`class QuickPool(WorkerPool)` with `self._workers` declared in WorkerPool).
+  const classes = [enclosing, ...localBaseClasses(ctx, enclosing)];
   const own = (n: Node | null | undefined) => n?.type === 'attribute' && n.childForFieldName('object')?.text === 'self' && n.childForFieldName('attribute')?.text === name;
   // Declared: `self._tasks: set[asyncio.Task[Any]] = set()` (or in the class body, `_tasks: set[Task]`).
-  const declared = nodesOfType(cls, 'assignment').some((a) => {
+  const declared = classes.flatMap((cls) => nodesOfType(cls, 'assignment')).some((a) => {
     const left = a.childForFieldName('left');
     const type = a.childForFieldName('type');
     return !!type && (own(left) || (left?.type === 'identifier' && left.text === name)) && TASK_CONTAINER_ANNOTATION.test(type.text);
@@ -296,13 +298,13 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
   if (declared) return source;
   // Filled with new tasks only: `self._tasks.add(task)`, `.append(create_task(...))`, `self._tasks[key] = create_task(...)`.
   const fills: Node[] = [];
-  for (const call of nodesOfType(cls, 'call')) {
+  for (const call of classes.flatMap((cls) => nodesOfType(cls, 'call'))) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute' || !own(fn.childForFieldName('object')) || !/^(add|append)$/.test(fn.childForFieldName('attribute')?.text ?? '')) continue;
     const arg = call.childForFieldName('arguments')?.namedChildren[0];
     if (arg) fills.push(arg);
   }
-  for (const a of nodesOfType(cls, 'assignment')) {
+  for (const a of classes.flatMap((cls) => nodesOfType(cls, 'assignment'))) {
     const left = a.childForFieldName('left');
     if (left?.type === 'subscript' && own(left.childForFieldName('value')) && a.childForFieldName('right')) fills.push(a.childForFieldName('right')!);
   }

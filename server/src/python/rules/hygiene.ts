@@ -8,6 +8,7 @@ import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import type { TextEdit } from '../../engine/types';
 import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, typeOf } from '../util';
+import { holdsThreadEvent } from './blockingCall';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -234,6 +235,9 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     // `while not await service.ready(): await asyncio.sleep(1)`: polling something only reachable
     // by asking it (a remote check) — no event could be set for it.
     if (!forever && (condition.type === 'await' || condition.descendantsOfType('await').length > 0)) continue;
+    // `while not stop.is_set():` on a threading.Event: set by another thread, where an asyncio.Event
+    // could only be set through loop.call_soon_threadsafe().
+    if (!forever && threadEventPolled(ctx, condition)) continue;
     // The library of the sleep names the remedy: trio's and anyio's have sleep_forever() and Events of their own.
     const library = stmts.map((st) => sleepName(ctx, st)?.split('.')[0]).find((l) => l === 'trio' || l === 'anyio') ?? 'asyncio';
     ctx.report({
@@ -244,6 +248,16 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
       anchors: ['ASYNC110'],
     });
   }
+}
+
+/** `stop.is_set()` (or `self._stop.is_set()`) in a condition, on a `threading.Event`. */
+function threadEventPolled(ctx: PythonRuleContext, condition: Node): boolean {
+  return [condition, ...condition.descendantsOfType('call')].some((call) => {
+    if (call?.type !== 'call') return false;
+    const fn = call.childForFieldName('function');
+    const object = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'is_set' ? fn.childForFieldName('object') : null;
+    return !!object && holdsThreadEvent(ctx, object);
+  });
 }
 
 function isSleepStatement(ctx: PythonRuleContext, stmt: Node): boolean {

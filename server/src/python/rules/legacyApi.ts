@@ -6,6 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { checkCallbackKeywords } from './callbackKeywords';
+import { qasyncSlot, textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
 import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
@@ -204,6 +205,14 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
   });
 }
 
+/** The synchronous handler `node` is in when a framework runs it inside a running asyncio loop (Textual, qasync). */
+function runningLoopHandler(ctx: PythonRuleContext, node: Node): { name: string; framework: 'Textual' | 'qasync' } | undefined {
+  const textual = textualLoopMethod(ctx, node);
+  if (textual) return { name: textual, framework: 'Textual' };
+  const slot = qasyncSlot(ctx, node);
+  return slot ? { name: slot, framework: 'qasync' } : undefined;
+}
+
 /** trio's and anyio's calls from a worker thread back into the event loop. */
 const FROM_THREAD = new Set(['trio.from_thread.run', 'trio.from_thread.run_sync', 'anyio.from_thread.run', 'anyio.from_thread.run_sync']);
 /** Blocking server entry points that start their own event loop, and what to await inside a coroutine instead. */
@@ -212,6 +221,43 @@ const SERVER_RUNNERS: Readonly<Record<string, string>> = {
   'uvicorn.run': "await 'uvicorn.Server(uvicorn.Config(app, ...)).serve()' instead",
 };
 
+/** prompt_toolkit's prompts, which run an Application (and so a loop of their own), and their coroutine twins. */
+const PTK_PROMPTS: Readonly<Record<string, string>> = {
+  prompt: "await PromptSession().prompt_async(...) instead",
+  confirm: "await create_confirm_session(...).prompt_async() instead",
+};
+const PTK_SHORTCUTS = /^prompt_toolkit(\.shortcuts(\.prompt)?)?\.(prompt|confirm)$/;
+const PTK_DIALOGS = /^prompt_toolkit\.shortcuts(\.dialogs)?\.\w+_dialog$/;
+
+/**
+ * Terminal UIs' blocking entry points, which start a loop of their own (`asyncio.run`): Textual's
+ * `App.run()`, prompt_toolkit's `Application.run()`, `PromptSession.prompt()`, `prompt()`, `confirm()`
+ * and its dialogs' `run()`. What to await instead, or undefined.
+ */
+function terminalUiRunner(ctx: PythonRuleContext, call: Node, name: string | undefined, resolver: AwaitableResolver): { shown: string; instead: string } | undefined {
+  const fn = field(call, 'function');
+  if (!fn) return undefined;
+  if (name && PTK_SHORTCUTS.test(name)) {
+    const short = name.slice(name.lastIndexOf('.') + 1);
+    return { shown: `${fn.text}()`, instead: PTK_PROMPTS[short] };
+  }
+  if (typeOf(fn) !== 'attribute') return undefined;
+  const method = field(fn, 'attribute')?.text;
+  const receiver = field(fn, 'object');
+  if (!receiver || (method !== 'run' && method !== 'prompt')) return undefined;
+  const shown = `${fn.text.replace(/\s*\n\s*/g, '')}()`;
+  const target = textOf(receiver).replace(/\s*\n\s*/g, '');
+  if (method === 'prompt') {
+    return resolver.libraryClassOfReceiver(receiver, (lib) => lib === 'prompt_toolkit.PromptSession') ? { shown, instead: `await ${target}.prompt_async(...) instead` } : undefined;
+  }
+  // `input_dialog(title="...").run()`: the dialog is an Application.
+  const maker = typeOf(receiver) === 'call' ? field(receiver, 'function') : null;
+  const made = maker && (typeOf(maker) === 'identifier' || typeOf(maker) === 'attribute') ? ctx.scope.resolve(maker)?.name : undefined;
+  if (made && PTK_DIALOGS.test(made)) return { shown, instead: `await ${target}.run_async() instead` };
+  const lib = resolver.libraryClassOfReceiver(receiver, (l) => l === 'textual.app.App' || l === 'prompt_toolkit.application.Application');
+  return lib ? { shown, instead: `await ${target}.run_async() instead` } : undefined;
+}
+
 export function checkLegacyApi(ctx: PythonRuleContext): void {
   const report = (r: Report) => ctx.report(r);
   let resolver: AwaitableResolver | undefined;
@@ -219,6 +265,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
   const mayPassLoop = ctx.text.includes('loop');
   /** Hand-made runners already reported (a function's or the module's loop, by its name). */
   const reportedRunners = new Set<string>();
+  // `nest_asyncio.apply()` patches asyncio so that a loop may run inside a running loop (Jupyter):
+  // nested runs inside a coroutine are what the module asks for, and do not raise. (A get_event_loop()
+  // runner is still reported: outside a notebook's loop it is the deprecated call it always was.)
+  const nested = /\bnest_asyncio\b/.test(ctx.text) && /\bapply\s*\(/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolveCallee(ctx, call);
     const inAsync = ctx.scope.isAsyncContext(call);
@@ -231,7 +281,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
         });
-      } else if (startsALoop(ctx, call)) {
+      } else if (startsALoop(ctx, call) && !runningLoopHandler(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),
@@ -256,8 +306,18 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       }
     }
 
-    if (name === 'asyncio.run' && inAsync) {
+    if (name === 'asyncio.run' && inAsync && !nested) {
       report({ message: 'asyncio.run() inside a coroutine raises RuntimeError (a loop is already running): await the coroutine instead', range: ctx.rangeOf(call) });
+      continue;
+    }
+    // A synchronous handler of a Textual app, or a Qt slot under qasync, runs on the running loop:
+    // asyncio.run() and run_until_complete() there raise too.
+    const onLoop = !inAsync && !nested && (name === 'asyncio.run' || runMethod(call)?.method === 'run_until_complete') ? runningLoopHandler(ctx, call) : undefined;
+    if (onLoop) {
+      report({
+        message: `${name === 'asyncio.run' ? 'asyncio.run()' : 'loop.run_until_complete()'} inside '${onLoop.name}', which ${onLoop.framework === 'Textual' ? 'Textual runs on its event loop' : "runs inside qasync's running event loop"}, raises RuntimeError (a loop is already running): ${onLoop.framework === 'Textual' ? 'make the handler async and await the coroutine, or run it as a worker (self.run_worker(...))' : 'make it an @asyncSlot() coroutine and await, or schedule the coroutine with asyncio.ensure_future(...) and keep the task'}`,
+        range: ctx.rangeOf(call),
+      });
       continue;
     }
 
@@ -285,6 +345,15 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
+    // Textual's and prompt_toolkit's entry points start a loop of their own, as asyncio.run() does.
+    if (inAsync && /\b(run|prompt|confirm)\s*\(/.test(fnNode.text + '(') && !expectedToRaise(call)) {
+      const ui = terminalUiRunner(ctx, call, name, (resolver ??= new AwaitableResolver(ctx)));
+      if (ui) {
+        report({ message: `${ui.shown} inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${ui.instead}`, range: ctx.rangeOf(call) });
+        continue;
+      }
+    }
+
     if (name === 'asyncio.run') {
       const first = firstArgument(call);
       if (first?.type === 'call') {
@@ -304,7 +373,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     if (run) {
       const { method, receiver } = run;
       const origin = loopOrigin(ctx, receiver);
-      if (origin && inAsync) {
+      if (origin && inAsync && !nested) {
         report({ message: `loop.${method}() inside a coroutine raises RuntimeError: the loop is already running; await instead`, range: ctx.rangeOf(call) });
       } else if (
         method === 'run_until_complete' &&

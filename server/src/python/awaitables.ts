@@ -17,6 +17,7 @@ import {
   AWAITABLE_FUNCTIONS,
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
+  GRPC_STUB_METHOD,
   CALL_RESULTS,
   CALL_TUPLE_RESULTS,
   CLIENT_PATCHERS,
@@ -89,6 +90,8 @@ export interface AwaitableCall {
 export type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
 
 const MAX_HOPS = 4;
+const GRPC_AIO_STUB = 'grpc.aio.Stub';
+const GRPC_AIO_CALL = 'grpc.aio.Call';
 
 /** Decorators that turn a plain function into a coroutine function (asgiref, Channels). */
 const MAKES_COROUTINE_FUNCTION = /(^|\.)(sync_to_async|database_sync_to_async)$/;
@@ -1441,6 +1444,12 @@ export class AwaitableResolver {
       }
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
       if (held?.cls.startsWith('selfcall:')) return this.builtFromAttribute(owner, held.cls, depth);
+      if (held?.cls.startsWith('stub:self:')) {
+        // A generated gRPC stub over another attribute of the instance: a grpc.aio one when that is a grpc.aio channel.
+        const channel = this.findAttribute(owner.summary, owner.module, held.cls.slice('stub:self:'.length), 0);
+        const channelClass = channel && !/^(stub|selfcall|call|items|values):/.test(channel.cls) ? this.classFromText(channel.cls, channel.module) : undefined;
+        return channelClass?.kind === 'library' && channelClass.name === 'grpc.aio.Channel' ? { kind: 'library', name: GRPC_AIO_STUB } : undefined;
+      }
       if (held) return this.classFromText(held.cls, held.module);
       // A property (or cached property) annotated with the class it gives.
       const property = this.findMethod(owner.summary, owner.module, name, 0);
@@ -1614,6 +1623,7 @@ export class AwaitableResolver {
       if (ownerClass?.kind === 'library') {
         const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
         if (result) return { kind: 'library', name: result };
+        if (ownerClass.name === GRPC_AIO_STUB) return GRPC_STUB_METHOD.test(textOf(method!)) ? { kind: 'library', name: GRPC_AIO_CALL } : undefined;
         // `Product.objects.active()`: the model's own queryset method gives a queryset.
         if (ownerClass.name === DJANGO_MANAGER && !DJANGO_INSTANCES.has(textOf(method!))) {
           const model = this.djangoModelOf(owner!);
@@ -1635,7 +1645,21 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
       }
     }
-    return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+    return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+  }
+
+  /**
+   * A generated gRPC stub made over a grpc.aio channel (`orders_pb2_grpc.OrdersStub(channel)`, the
+   * channel from `grpc.aio.insecure_channel(...)`, held or given by a factory annotated with it): its
+   * RPC methods give call objects whose `write()`, `read()`, `done_writing()`, ... are coroutines.
+   */
+  private grpcAioStub(fn: Node): KnownClass | undefined {
+    if ((fn.type !== 'identifier' && fn.type !== 'attribute') || !/(^|\.)\w+Stub$/.test(fn.text)) return undefined;
+    const call = parentOf(fn);
+    const channel = call?.type === 'call' ? callArguments(call)[0] : undefined;
+    if (!channel || channel.type === 'keyword_argument') return undefined;
+    const cls = this.classOfReceiver(channel, 1);
+    return cls?.kind === 'library' && cls.name === 'grpc.aio.Channel' ? { kind: 'library', name: GRPC_AIO_STUB } : undefined;
   }
 
   private inferringReturn = false;
@@ -1799,7 +1823,12 @@ export class AwaitableResolver {
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // A container's items (see annotationText) are not an instance of the container's class.
-    if (written.startsWith('items:') || written.startsWith('values:') || written.startsWith('selfcall:')) return undefined;
+    if (written.startsWith('items:') || written.startsWith('values:') || written.startsWith('selfcall:') || written.startsWith('stub:self:')) return undefined;
+    if (written.startsWith('stub:')) {
+      // `stub:grpc.aio.Channel`: a generated gRPC stub over a channel of that class.
+      const channel = this.classFromText(written.slice('stub:'.length), module);
+      return channel?.kind === 'library' && channel.name === 'grpc.aio.Channel' ? { kind: 'library', name: GRPC_AIO_STUB } : undefined;
+    }
     if (written.startsWith('call:')) {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');

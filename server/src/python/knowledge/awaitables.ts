@@ -441,6 +441,9 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
   'grpc.aio.ServicerContext': set('abort', 'send_initial_metadata', 'read', 'write'),
+  // The call object a generated stub's method gives over a grpc.aio channel (`call = stub.BulkAdjust()`):
+  // streaming calls are written to and read from by coroutines; `cancel()`, `done()` and friends are plain.
+  'grpc.aio.Call': set('write', 'done_writing', 'read', 'code', 'details', 'initial_metadata', 'trailing_metadata', 'wait_for_connection'),
   'asyncssh.SSHClientConnection': set('run', 'create_process', 'create_session', 'start_sftp_client', 'open_session', 'create_connection', 'forward_local_port', 'forward_remote_port', 'wait_closed'),
   'asyncssh.SFTPClient': set('get', 'put', 'mget', 'mput', 'copy', 'listdir', 'readdir', 'remove', 'rename', 'mkdir', 'makedirs', 'rmdir', 'rmtree', 'stat', 'exists', 'isdir', 'isfile', 'open', 'realpath', 'chdir', 'getcwd', 'glob', 'wait_closed'),
   // web frameworks
@@ -893,12 +896,17 @@ export const STREAMED_RESULTS: Readonly<Record<string, string>> = {
   'groq.resources.AsyncAPIResource': 'groq.AsyncStream',
 };
 
+/** The RPC methods of a generated gRPC stub, as protoc spells them (`stub.GetOrder`). */
+export const GRPC_STUB_METHOD = /^[A-Z]\w*$/;
+
 /** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
   // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
   'httpx.Client': {},
+  // A generated gRPC stub made over a grpc.aio channel: its RPC methods (capitalised) give a 'grpc.aio.Call' (see GRPC_STUB_METHOD).
+  'grpc.aio.Stub': {},
   'azure.storage.blob.aio.BlobServiceClient': { get_container_client: 'azure.storage.blob.aio.ContainerClient', get_blob_client: 'azure.storage.blob.aio.BlobClient' },
   'azure.storage.blob.aio.ContainerClient': { get_blob_client: 'azure.storage.blob.aio.BlobClient' },
   'azure.cosmos.aio.CosmosClient': { get_database_client: 'azure.cosmos.aio.DatabaseProxy' },

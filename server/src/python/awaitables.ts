@@ -71,6 +71,8 @@ const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 const PYROGRAM_MENTION = /\bpyrogram\b/;
 const SANIC_MENTION = importsModule('sanic');
+const SANIC_REQUEST_DECORATORS = /^(get|post|put|patch|delete|head|options|route|websocket|on_request|on_response|middleware)$/;
+const SANIC_LISTENER_DECORATORS = /^(listener|(before|after)_server_(start|stop)|main_process_(start|ready|stop)|reload_process_(start|stop))$/;
 const WEBSOCKETS_MENTION = /\bwebsockets\b/;
 
 export interface AwaitableCall {
@@ -1710,6 +1712,12 @@ export class AwaitableResolver {
     for (const d of decorated.namedChildren) {
       if (d?.type !== 'decorator') continue;
       const call = d.namedChildren[0];
+      // Sanic's decorators are also written without a call: `@app.on_request`, `@app.before_server_start`.
+      if (call?.type === 'attribute' && index === 0 && mentions(this.ctx.text, SANIC_MENTION) && this.maybeSanicApp(call)) {
+        const bare = call.childForFieldName('attribute')?.text ?? '';
+        if (SANIC_REQUEST_DECORATORS.test(bare)) return { kind: 'library', name: 'sanic.Request' };
+        if (SANIC_LISTENER_DECORATORS.test(bare)) return { kind: 'library', name: 'sanic.Sanic' };
+      }
       const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
       if (callee?.type !== 'attribute') continue;
       const method = callee.childForFieldName('attribute')?.text ?? '';
@@ -1722,6 +1730,12 @@ export class AwaitableResolver {
       }
       // Sanic's `@app.websocket("/feed")` (or a blueprint's) handler `(request, ws)`: the websocket second.
       if (method === 'websocket' && index === 1 && mentions(this.ctx.text, SANIC_MENTION)) return { kind: 'library', name: 'sanic.Websocket' };
+      // Sanic's route handlers and middleware take the request first (`@bp.get("/x")`, `@app.on_request`),
+      // its listeners the application (`@app.before_server_start`, `@app.listener("after_server_stop")`).
+      if (index === 0 && mentions(this.ctx.text, SANIC_MENTION) && this.maybeSanicApp(callee)) {
+        if (SANIC_REQUEST_DECORATORS.test(method)) return { kind: 'library', name: 'sanic.Request' };
+        if (SANIC_LISTENER_DECORATORS.test(method)) return { kind: 'library', name: 'sanic.Sanic' };
+      }
       const pyrogram = /^on_(message|edited_message|callback_query)$/.exec(method);
       if (pyrogram && mentions(this.ctx.text, PYROGRAM_MENTION)) {
         if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };
@@ -1729,6 +1743,17 @@ export class AwaitableResolver {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the object a decorator belongs to (`app` of `@app.get(...)`) may be a Sanic application or
+   * blueprint: one, or an object of no known class (a blueprint, an app imported from another module);
+   * not an object of a project class or of another library's.
+   */
+  private maybeSanicApp(decorator: Node): boolean {
+    const owner = field(decorator, 'object');
+    const cls = owner ? this.classOfReceiver(owner, 1) : undefined;
+    return !cls || (cls.kind === 'library' && cls.name === 'sanic.Sanic');
   }
 
   /** The definitions of this file's functions handed by name to websockets' `serve(handler, ...)`/`unix_serve(...)`. */

@@ -458,6 +458,13 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'litestar.Request': set('json', 'body', 'form', 'msgpack', 'send_push_promise'),
   // Sanic's websocket (`request.json` is a plain property there).
   'sanic.Websocket': set('send', 'recv', 'ping', 'pong', 'close'),
+  // Sanic's request (`respond()` starts a streamed response, `receive_body()` reads a streamed body), its
+  // streamed body (`request.stream.read()`), the application (`dispatch()` runs a signal's handlers, as do
+  // `event()` and `cancel_task()`; `add_task()` is plain) and the response `respond()` gives (`send()`, `eof()`).
+  'sanic.Request': set('respond', 'receive_body'),
+  'sanic.http.Http': set('read'),
+  'sanic.Sanic': set('dispatch', 'event', 'cancel_task', 'create_server'),
+  'sanic.HTTPResponse': set('send', 'eof'),
   'channels.generic.websocket.AsyncWebsocketConsumer': set('accept', 'send', 'close'),
   'channels.generic.websocket.AsyncJsonWebsocketConsumer': set('accept', 'send', 'send_json', 'close'),
   'channels.generic.http.AsyncHttpConsumer': set('send_response', 'send_headers', 'send_body'),
@@ -785,6 +792,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'litestar.WebSocket': ['litestar.connection.WebSocket', 'litestar.connection.websocket.WebSocket'],
   'litestar.Request': ['litestar.connection.Request', 'litestar.connection.request.Request'],
   'sanic.Websocket': ['sanic.server.websockets.impl.WebsocketImplProtocol'],
+  'sanic.Request': ['sanic.request.Request', 'sanic.request.types.Request'],
+  'sanic.Sanic': ['sanic.app.Sanic'],
+  'sanic.HTTPResponse': ['sanic.response.HTTPResponse', 'sanic.response.types.HTTPResponse'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
   'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
   'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],
@@ -848,6 +858,7 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'nats.aio.client.Client': { subscribe: 'nats.aio.subscription.Subscription' },
   'nats.js.JetStreamContext': { subscribe: 'nats.aio.subscription.Subscription', pull_subscribe: 'nats.js.JetStreamContext.PullSubscription' },
   'aiohttp.web.Request': { multipart: 'aiohttp.MultipartReader' },
+  'sanic.Request': { respond: 'sanic.HTTPResponse' },
   'aiohttp.MultipartReader': { next: 'aiohttp.BodyPartReader' },
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
   'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
@@ -952,6 +963,7 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
   'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
   'aiodocker.Docker': {
     containers: 'aiodocker.containers.DockerContainers',

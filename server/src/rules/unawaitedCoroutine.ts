@@ -55,7 +55,7 @@ export const unawaitedCoroutine: Rule = {
       '  `open_serial_connection(...)`, which gives the same pair);',
       '- a coroutine object given to FastAPI\'s `BackgroundTasks.add_task()` (`tasks.add_task(notify(email))`),',
       '  to Starlette\'s or Litestar\'s `BackgroundTask(...)` (`BackgroundTask(send_receipt(email))`) or to Quart\'s',
-      '  `app.add_background_task(...)`, each of which takes the function and its arguments: the coroutine never runs;',
+      '  `app.add_background_task(...)` or to python-socketio\'s `start_background_task(...)` (of an `AsyncServer`, `AsyncClient` or namespace), each of which takes the function and its arguments: the coroutine never runs;',
       '- a coroutine object given where trio and anyio take the async function and its arguments:',
       '  `nursery.start_soon(fetch(url))`, `await tg.start(serve(port))` (a trio nursery or an anyio task group;',
       '  `start_soon` on any receiver in a file that imports trio or anyio, such as a nursery handed in by a',

@@ -179,7 +179,7 @@ function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableR
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     // `BackgroundTask(send_receipt(email))` (Starlette, Litestar), `app.add_background_task(job(x))` (Quart).
-    const taker = fn ? backgroundTaker(ctx, fn, quart) : undefined;
+    const taker = fn ? (backgroundTaker(ctx, fn, quart) ?? socketioBackgroundTask(fn, resolver)) : undefined;
     if (taker) {
       const first = callArguments(call)[0];
       const awaitable = first?.type === 'call' ? resolver().awaitableCall(first) : undefined;
@@ -289,6 +289,16 @@ function backgroundTaker(ctx: PythonRuleContext, fn: Node, quart: boolean): stri
   return r && r.via !== 'unbound' && BACKGROUND_TASK.test(r.name) ? 'BackgroundTask' : undefined;
 }
 
+/** python-socketio's asyncio server, client and namespaces, whose `start_background_task(fn, *args)` calls `fn(*args)`. */
+const SOCKETIO_ASYNC = new Set(['socketio.AsyncServer', 'socketio.AsyncClient', 'socketio.AsyncNamespace', 'socketio.AsyncClientNamespace']);
+
+/** `sio.start_background_task` on a python-socketio asyncio server or client (or `self` in a namespace), when `fn` is one. */
+function socketioBackgroundTask(fn: Node, resolver: () => AwaitableResolver): string | undefined {
+  if (typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'start_background_task') return undefined;
+  const receiver = field(fn, 'object');
+  return receiver && resolver().libraryClassOfReceiver(receiver, (name) => SOCKETIO_ASYNC.has(name)) ? 'start_background_task' : undefined;
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -307,7 +317,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (/add_task|add_background_task|BackgroundTask/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {

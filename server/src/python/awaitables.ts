@@ -1969,49 +1969,15 @@ export class AwaitableResolver {
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {
-      let iterable = parent.childForFieldName('right');
-      // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
-      let values = false;
-      // `self.subs.get(topic, [])`: one value of a mapping of sequences (`subs: dict[str,
-      // list[Subscription]]`), iterated as its items (`self.subs[topic]`: subscriptHeld below).
-      let lookup = false;
-      for (let i = 0; i < 3 && iterable?.type === 'call' && !lookup; i++) {
-        const f = iterable.childForFieldName('function');
-        const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-        const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
-        if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
-        else if ((method === 'values' || method === 'copy') && args.length === 0) {
-          values ||= method === 'values';
-          iterable = f!.childForFieldName('object');
-        } else if (method === 'get' && !values && (args.length === 1 || args.length === 2) && args.every((a) => a.type !== 'keyword_argument')) {
-          lookup = true;
-          iterable = f!.childForFieldName('object');
-        } else break;
-      }
-      // What the iterated name or attribute holds: `for ws in self.connections:` with
-      // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
-      let held: { cls: string; module: ModuleSummary } | undefined;
-      // `for ws in request.app[sockets_key]`, `for peer in self.rooms[room]`.
-      if (iterable?.type === 'subscript') held = this.subscriptHeld(iterable);
-      else if (iterable?.type === 'attribute') {
-        const object = iterable.childForFieldName('object');
-        const owner = object ? this.classOfReceiver(object) : undefined;
-        held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
-      } else if (iterable?.type === 'identifier') {
-        const found = this.ctx.scope.lookup(iterable.text, iterable);
-        // `accounts = await asyncio.gather(*(Account.load(i) for i in ids))`: what each call gives.
-        const gathered = found?.bindings.length === 1 && !values ? this.gatheredClass(found.bindings[0].node) : undefined;
-        if (gathered) return gathered;
-        const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
-        // A parameter, or a name declared with its type (`CLIENTS: set[ServerConnection] = set()`).
-        const declared = param?.type === 'assignment' && field(param, 'left')?.id === found!.bindings[0].node.id ? field(param, 'type') : null;
-        const written =
-          param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
-        held = written ? { cls: written, module: this.here } : undefined;
-      }
-      const prefix = held ? (lookup ? /^values:items:/ : values ? /^values:/ : /^items:/).exec(held.cls) : null;
-      const element = prefix ? held!.cls.slice(prefix[0].length) : undefined;
-      return element ? this.classFromText(element, held!.module) : undefined;
+      const iterable = parent.childForFieldName('right');
+      // `accounts = await asyncio.gather(*(Account.load(i) for i in ids))`: what each call gives (also `sorted(accounts)`).
+      let named = iterable;
+      for (let i = 0; i < 3 && named?.type === 'call' && /^(list|tuple|sorted|set|reversed)$/.test(field(named, 'function')?.text ?? '') && callArguments(named).length === 1; i++) named = callArguments(named)[0];
+      const found = named?.type === 'identifier' ? this.ctx.scope.lookup(named.text, named) : undefined;
+      const gathered = found?.bindings.length === 1 ? this.gatheredClass(found.bindings[0].node) : undefined;
+      if (gathered) return gathered;
+      const element = this.iteratedHeld(iterable);
+      return element ? this.classFromText(element.cls, element.module) : undefined;
     }
     // An unannotated parameter of a handler registered for one kind of event (Telethon, Pyrogram).
     if (parent.type === 'parameters') return this.handlerParameterClass(target, parent);
@@ -2254,6 +2220,77 @@ export class AwaitableResolver {
   private isManager(expr: Node): boolean {
     const cls = this.classOfReceiver(expr);
     return cls?.kind === 'library' && cls.name === DJANGO_MANAGER;
+  }
+
+  /**
+   * What each item of an iterable holds, as a class name written in a module (see ClassSummary.attributes):
+   * `repos` with `repos: list[Repo]`, `self.members.values()`, `list(self.rooms[room])`, `self.subs.get(topic, [])`,
+   * and a name bound by an outer loop over such a container (`for conns in self.rooms.values(): for ws in conns`).
+   */
+  private iteratedHeld(start: Node | null, depth = 0): { cls: string; module: ModuleSummary } | undefined {
+    if (!start || depth > MAX_HOPS) return undefined;
+    let iterable: Node | null = start;
+    // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
+    let values = false;
+    // `self.subs.get(topic, [])`: one value of a mapping of sequences (`subs: dict[str,
+    // list[Subscription]]`), iterated as its items (`self.subs[topic]`: subscriptHeld below).
+    let lookup = false;
+    for (let i = 0; i < 3 && iterable?.type === 'call' && !lookup; i++) {
+      const f: Node | null = iterable.childForFieldName('function');
+      const args: Node[] = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+      const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+      if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
+      else if ((method === 'values' || method === 'copy') && args.length === 0) {
+        values ||= method === 'values';
+        iterable = f!.childForFieldName('object');
+      } else if (method === 'get' && !values && (args.length === 1 || args.length === 2) && args.every((a) => a.type !== 'keyword_argument')) {
+        lookup = true;
+        iterable = f!.childForFieldName('object');
+      } else break;
+    }
+    // What the iterated name or attribute holds: `for ws in self.connections:` with
+    // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
+    let held: { cls: string; module: ModuleSummary } | undefined;
+    // `for ws in request.app[sockets_key]`, `for peer in self.rooms[room]`.
+    if (iterable?.type === 'subscript' || iterable?.type === 'attribute') held = this.heldByExpression(iterable);
+    else if (iterable?.type === 'identifier') {
+      const found = this.ctx.scope.lookup(iterable.text, iterable);
+      const bound = found?.bindings.length === 1 ? found.bindings[0].node : undefined;
+      const outer = bound ? parentOf(bound) : null;
+      // `for conns in self.rooms.values(): for ws in conns`: the items of what the outer loop's variable holds;
+      // `for room, conns in self.rooms.items()` alike, for the second name.
+      if (outer?.type === 'for_statement' && field(outer, 'left')?.id === bound!.id) held = this.iteratedHeld(field(outer, 'right'), depth + 1);
+      else if (outer?.type === 'pattern_list' && outer.namedChildren.length === 2 && outer.namedChildren[1]?.id === bound!.id && parentOf(outer)?.type === 'for_statement') {
+        const items = field(parentOf(outer)!, 'right');
+        const f = items?.type === 'call' ? field(items, 'function') : null;
+        if (f?.type === 'attribute' && field(f, 'attribute')?.text === 'items' && callArguments(items!).length === 0) {
+          const mapping = this.heldByExpression(field(f, 'object'));
+          held = mapping?.cls.startsWith('values:') ? { cls: mapping.cls.slice('values:'.length), module: mapping.module } : undefined;
+        }
+      } else if (outer?.type === 'assignment' && field(outer, 'left')?.id === bound!.id && !field(outer, 'type') && field(outer, 'right')?.type === 'subscript') {
+        // `conns = self.rooms[room]`, then `for ws in conns`.
+        held = this.subscriptHeld(field(outer, 'right')!);
+      }
+      if (!held && found?.bindings.length === 1) {
+        // A parameter, or a name declared with its type (`CLIENTS: set[ServerConnection] = set()`).
+        const param = parentOf(found.bindings[0].node);
+        const declared = param?.type === 'assignment' && field(param, 'left')?.id === found.bindings[0].node.id ? field(param, 'type') : null;
+        const written =
+          param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
+        held = written ? { cls: written, module: this.here } : undefined;
+      }
+    }
+    const prefix = held ? (lookup ? /^values:items:/ : values ? /^values:/ : /^items:/).exec(held.cls) : null;
+    return prefix ? { cls: held!.cls.slice(prefix[0].length), module: held!.module } : undefined;
+  }
+
+  /** What an attribute or subscript holds, as written (`values:items:X` for `self.rooms` with `dict[str, set[X]]`). */
+  private heldByExpression(expr: Node | null): { cls: string; module: ModuleSummary } | undefined {
+    if (expr?.type === 'subscript') return this.subscriptHeld(expr);
+    if (expr?.type !== 'attribute') return undefined;
+    const object = expr.childForFieldName('object');
+    const owner = object ? this.classOfReceiver(object) : undefined;
+    return owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, expr.childForFieldName('attribute')?.text ?? '', 0) : undefined;
   }
 
   /** `Article.objects`, or a queryset made from it (`Article.objects.filter(...)`): the project model class whose default manager it is. */

@@ -180,7 +180,7 @@ export const unawaitedCoroutine: Rule = {
       '(`accounts = await asyncio.gather(*(Account.load(i) for i in ids))`), loops over a parameter or an attribute annotated `list[Repo]`, `set[Repo]`, `weakref.WeakSet[Repo]`,',
       '`Sequence[Repo]`, `Iterable[Repo]` and the like, or over the `.values()` of a `dict[K, Repo]`',
       '(also through `list(...)`, `sorted(...)`), an item of an attribute annotated as a mapping (`self.owner[room]` with',
-      '`dict[str, WebSocketResponse]`; a loop over `self.rooms[room]` with `dict[str, set[WebSocketResponse]]`), and an entry',
+      '`dict[str, WebSocketResponse]`; a loop over `self.rooms[room]` with `dict[str, set[WebSocketResponse]]`, also through a name, `conns = self.rooms[room]`, or an outer loop over the values, `for conns in self.rooms.values(): for ws in conns`, `for room, conns in self.rooms.items()`), and an entry',
       'of aiohttp\'s application state under a typed key (`request.app[db_key].execute(...)`, `app[redis_key].aclose()`,',
       '`for ws in request.app[sockets_key]`, with `db_key = web.AppKey("db", asyncpg.Pool)` in the file or imported from',
       'the project; `AppKey[asyncpg.Pool]("db")` too), or over one value of a `dict[K, list[Repo]]`',

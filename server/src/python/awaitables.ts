@@ -366,6 +366,8 @@ export class AwaitableResolver {
   private libraryMethod(cls: string, method: string, call: Node, display: string): AwaitableCall | undefined {
     // `channel.history(limit=50)`: an async generator, iterated with `async for`.
     if (ASYNC_GENERATOR_METHODS[cls]?.has(method)) return { display, library: true, name: `${cls}.${method}`, generator: true };
+    // `stub.GetOrder(request)` over a grpc.aio channel: a call object, awaited for the reply (or iterated, when streaming).
+    if (cls === GRPC_AIO_STUB && GRPC_STUB_METHOD.test(method)) return { display, library: true, name: `${cls}.${method}` };
     if (!AWAITABLE_METHODS[cls]?.has(method)) return undefined;
     if (SYNC_PAST.test(cls) && !this.ctx.scope.isAsyncContext(call)) return undefined;
     return { display, library: true, name: `${cls}.${method}` };

@@ -79,7 +79,7 @@ export const unawaitedCoroutine: Rule = {
       '  `container.restart()`, `docker.images.pull(...)`), google-cloud-firestore\'s `AsyncClient` (`ref.set(...)`, `update`, `delete`,',
       '  `query.get()`; `collection()`, `document()` and `where()` only build), kubernetes_asyncio\'s API classes',
       '  (`client.CoreV1Api(api).delete_namespaced_pod(...)`: its `list_*`/`read_*`/`create_*`/`patch_*`/`replace_*`/`delete_*` calls),',
-      '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, FastStream\'s brokers (`broker.publish(...)`), `grpc.aio` servers, servicer contexts and the calls of a generated stub made over a `grpc.aio` channel (`call = stub.BulkAdjust()`: `call.write(...)`, `done_writing()`, `read()`, `code()`; not `cancel()` nor `done()`), FastAPI/Starlette requests,',
+      '  `aiokafka`, `aio-pika`, `nats`, `aiomqtt`, FastStream\'s brokers (`broker.publish(...)`), `grpc.aio` servers, servicer contexts and the calls of a generated stub made over a `grpc.aio` channel (`call = stub.BulkAdjust()`: `call.write(...)`, `done_writing()`, `read()`, `code()`; not `cancel()` nor `done()`) and the RPC itself (`reply = stub.GetOrder(req)`, then `reply.total`: the call object, not the reply; dropped, `stub.Notify(req)`, the RPC starts but nothing waits for its reply nor sees its error: a suggestion to await it), FastAPI/Starlette requests,',
       '  websockets and `UploadFile`, Quart\'s `request` and `websocket` globals (`request.get_json()`, `websocket.send(...)`)',
       '  and its helpers, coroutines unlike Flask\'s (`render_template(...)`, `make_response(...)`, `send_file(...)`), Litestar\'s',
       '  `WebSocket` and `Request` (`socket.send_json(...)`, `request.json()`), Sanic\'s `Websocket` (also the unannotated',

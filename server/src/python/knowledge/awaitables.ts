@@ -1115,6 +1115,8 @@ const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'aiogram.types.InlineQuery.*', 'tortoise.models.Model.*', 'tortoise.queryset.QuerySet.*', 'beanie.Document.*', 'beanie.odm.queries.find.FindMany.*',
   'motor.motor_asyncio.AsyncIOMotorClient.*', 'motor.motor_asyncio.AsyncIOMotorDatabase.*',
   'motor.motor_asyncio.AsyncIOMotorCollection.*', 'motor.motor_asyncio.AsyncIOMotorCursor.*',
+  // A generated gRPC stub's RPC over a grpc.aio channel: a call object, started when made.
+  'grpc.aio.Stub.*',
 ]);
 
 /** Whether a library awaitable (by AwaitableCall.name) is known not to be a coroutine object. */

@@ -13,7 +13,12 @@ import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgume
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
 
 function isScheduled(awaitable: AwaitableCall): boolean {
-  return awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+  return awaitable.library && (SCHEDULED.has(awaitable.display.split('.').pop() ?? '') || isGrpcCall(awaitable));
+}
+
+/** An RPC of a generated gRPC stub over a grpc.aio channel: the call starts when made, like scheduled work. */
+function isGrpcCall(awaitable: AwaitableCall): boolean {
+  return awaitable.library && !!awaitable.name?.startsWith('grpc.aio.Stub.');
 }
 
 /** What the call's value is, as a message names it: a library's other awaitables (`anext(it)`) are no coroutine objects. */
@@ -394,7 +399,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       // `stream = client.chat.completions.create(..., stream=True)` then `async for chunk in stream`: a plain
       // coroutine (the project's own, or an LLM SDK's resource method) is no async iterator (TypeError).
       const plainCoroutine = !scheduled && !awaitable.generator && !awaitable.mayBeFuture && (!awaitable.library || SDK_RESOURCE_COROUTINE.test(awaitable.name ?? ''));
-      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API, returned, plainCoroutine);
+      const used = usedOnlyAsResult(ctx, call, isGrpcCall(awaitable) ? GRPC_CALL_API : scheduled ? FUTURE_API : COROUTINE_API, returned, plainCoroutine);
       // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
       if (used && !(scheduled && used.entered) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
         const { name } = used;
@@ -402,7 +407,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
         ctx.report({
           message: used.entered
             ? `${what} is stored in '${name}' and entered with 'async with' without await: a coroutine is no async context manager (TypeError)`
-            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : madeObject(awaitable)}, not the value it would return`,
+            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${isGrpcCall(awaitable) ? 'the gRPC call object' : scheduled ? 'a future' : madeObject(awaitable)}, not the value it would return`,
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
@@ -433,7 +438,9 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     if (scheduled || awaitable.mayBeFuture) {
       const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
       ctx.report({
-        message: scheduled
+        message: isGrpcCall(awaitable)
+          ? `The gRPC call from ${awaitable.display}() ${where}: the RPC starts, but nothing waits for its reply and its error is lost`
+          : scheduled
           ? `The future from ${awaitable.display}() ${where}: the work runs, but nothing waits for it to finish and its exception is lost`
           : `The awaitable from ${awaitable.display}() ${where}: if it is a coroutine it never runs, and if it is a future its outcome is lost`,
         range: ctx.rangeOf(call),
@@ -658,6 +665,11 @@ const COROUTINE_API = new Set(['send', 'throw', 'close', '__await__', 'cr_frame'
 const FUTURE_API = new Set([
   ...COROUTINE_API, 'add_done_callback', 'remove_done_callback', 'cancel', 'cancelled', 'done', 'result', 'exception', 'get_loop',
   'set_result', 'set_exception', '__iter__',
+]);
+/** What a grpc.aio call object offers besides being awaited (`call.write(...)`, `call.code()`, `call.cancel()`). */
+const GRPC_CALL_API = new Set([
+  ...FUTURE_API, 'write', 'done_writing', 'read', 'code', 'details', 'initial_metadata', 'trailing_metadata', 'time_remaining',
+  'wait_for_connection', 'debug_error_string', '__aiter__',
 ]);
 
 /** Builtins that compute with their positional arguments' values: given a coroutine, they raise TypeError. */

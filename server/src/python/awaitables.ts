@@ -1707,6 +1707,17 @@ export class AwaitableResolver {
       const first = params[0]?.text === 'self' ? params[1] : params[0];
       if (first?.id === param.id) return { kind: 'library', name: 'websockets.asyncio.connection.Connection' };
     }
+    // `async def GetOrder(self, request, context)`, an RPC method (capitalised, as protoc names them) of a
+    // generated gRPC servicer's subclass: only a grpc.aio server runs coroutine methods, and hands them its
+    // ServicerContext third.
+    if (fn?.type === 'function_definition' && isAsyncFunction(fn)) {
+      const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+      const cls = enclosingClassNode(fn);
+      const bases = cls && field(cls, 'body')?.id === parentOf(fn.parent?.type === 'decorated_definition' ? fn.parent : fn)?.id ? field(cls, 'superclasses')?.namedChildren ?? [] : [];
+      if (params[0]?.text === 'self' && params[2]?.id === param.id && params.length === 3 && GRPC_STUB_METHOD.test(field(fn, 'name')?.text ?? '') && bases.some((b) => !!b && /^[\w.]*\w+Servicer$/.test(b.text))) {
+        return { kind: 'library', name: 'grpc.aio.ServicerContext' };
+      }
+    }
     const decorated = fn?.type === 'function_definition' && fn.parent?.type === 'decorated_definition' ? fn.parent : null;
     if (!decorated) return undefined;
     const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');

@@ -1718,6 +1718,13 @@ export class AwaitableResolver {
         return { kind: 'library', name: 'grpc.aio.ServicerContext' };
       }
     }
+    // Sanic's class-based views: `async def post(self, request)` of an `HTTPMethodView` subclass.
+    if (fn?.type === 'function_definition' && SANIC_REQUEST_DECORATORS.test(field(fn, 'name')?.text ?? '') && mentions(this.ctx.text, SANIC_MENTION)) {
+      const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+      const cls = enclosingClassNode(fn);
+      const bases = cls && field(cls, 'body')?.id === parentOf(fn.parent?.type === 'decorated_definition' ? fn.parent : fn)?.id ? field(cls, 'superclasses')?.namedChildren ?? [] : [];
+      if (params[0]?.text === 'self' && params[1]?.id === param.id && bases.some((b) => !!b && /(^|\.)HTTPMethodView$/.test(b.text))) return { kind: 'library', name: 'sanic.Request' };
+    }
     const decorated = fn?.type === 'function_definition' && fn.parent?.type === 'decorated_definition' ? fn.parent : null;
     if (!decorated) return undefined;
     const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
@@ -1780,7 +1787,14 @@ export class AwaitableResolver {
       const r = this.ctx.scope.resolve(fn);
       if (!r || r.via === 'unbound' || !/^websockets(\.asyncio\.server|\.server|\.legacy\.server)?\.(serve|unix_serve)$/.test(r.name)) continue;
       const args = callArguments(call);
-      const handler = args[0]?.type === 'keyword_argument' ? args.find((a) => /^(ws_)?handler$/.test(field(a, 'name')?.text ?? ''))?.childForFieldName('value') : args[0];
+      let handler = args[0]?.type === 'keyword_argument' ? args.find((a) => /^(ws_)?handler$/.test(field(a, 'name')?.text ?? ''))?.childForFieldName('value') : args[0];
+      // `serve(functools.partial(handler, rooms=rooms), ...)`: the connection still comes first, when the partial binds keywords only.
+      if (handler?.type === 'call') {
+        const partialFn = field(handler, 'function');
+        const bound = callArguments(handler);
+        const partial = partialFn && (partialFn.type === 'identifier' || partialFn.type === 'attribute') && this.ctx.scope.resolve(partialFn)?.name === 'functools.partial';
+        handler = partial && bound.length > 0 && bound.slice(1).every((a) => a.type === 'keyword_argument') ? bound[0] : undefined;
+      }
       let def: Node | undefined;
       if (handler?.type === 'identifier') {
         const found = this.ctx.scope.lookup(handler.text, handler);

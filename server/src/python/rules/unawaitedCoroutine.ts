@@ -563,18 +563,24 @@ function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: s
 }
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
-const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
+const ASYNC_CM_FACTORIES = new Set([
+  'asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
+  'contextlib.aclosing', 'contextlib.AsyncExitStack', 'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+]);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 /**
  * Methods of library classes that make an async-only context manager: aio-pika's `message.process()`
  * (async since aio-pika 7), asyncpg's `conn.transaction()` and `pool.acquire()`, a `redis.asyncio`
- * lock, an aiohttp session's requests.
+ * lock, an aiohttp session's requests, python-socketio's `sio.session(sid)`.
  */
 const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   'aio_pika.abc.AbstractIncomingMessage': new Set(['process']),
   'asyncpg.Connection': new Set(['transaction']),
   'asyncpg.Pool': new Set(['acquire']),
   'redis.asyncio.Redis': new Set(['lock']),
+  // python-socketio's session of a client, `async with sio.session(sid) as session:`.
+  'socketio.AsyncServer': new Set(['session']),
+  'socketio.AsyncNamespace': new Set(['session']),
   // Its requests and `ws_connect()`: what they give once entered is what they give once awaited.
   'aiohttp.ClientSession': new Set(Object.keys(METHOD_RESULTS['aiohttp.ClientSession'])),
 };
@@ -594,9 +600,10 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         // The project's own: `@asynccontextmanager def advisory_lock(...)`, a class with only `__aenter__`.
         else if (fn && resolver().asyncOnly(value, 'with')) what = `${fn.text.replace(/\s+/g, '')}()`;
         // `with message.process():` on an aio-pika message.
+        // Also a method a project class inherits from such a library class (`self.session(sid)` in a socketio namespace).
         else if (fn?.type === 'attribute') {
-          const cls = resolver().classOfReceiver(fn.childForFieldName('object')!);
-          if (cls?.kind === 'library' && ASYNC_CM_METHODS[cls.name]?.has(fn.childForFieldName('attribute')?.text ?? '')) what = `${fn.text.replace(/\s+/g, '')}()`;
+          const method = fn.childForFieldName('attribute')?.text ?? '';
+          if (resolver().libraryClassOfReceiver(fn.childForFieldName('object')!, (name) => !!ASYNC_CM_METHODS[name]?.has(method))) what = `${fn.text.replace(/\s+/g, '')}()`;
         }
       } else if (value.type === 'identifier' || value.type === 'attribute') {
         const cls = resolver().classOfReceiver(value);
@@ -859,6 +866,17 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
       message: `${awaitable.display}() is an async generator: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
       range: ctx.rangeOf(call),
       // Not a shape pyright's reportUnusedCoroutine reports.
+      anchors: [],
+      fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
+    });
+    return;
+  }
+  // `for reply in stub.ListOrders(request)` over a grpc.aio stub: its streaming calls are async iterators only.
+  if (use === 'for' && isGrpcCall(awaitable)) {
+    const loop = parentOf(call)!;
+    ctx.report({
+      message: `${awaitable.display}() gives a grpc.aio call, iterated only asynchronously: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
+      range: ctx.rangeOf(call),
       anchors: [],
       fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
     });

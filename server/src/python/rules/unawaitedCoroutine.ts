@@ -304,6 +304,37 @@ function socketioBackgroundTask(fn: Node, resolver: () => AwaitableResolver): st
   return receiver && resolver().libraryClassOfReceiver(receiver, (name) => SOCKETIO_ASYNC.has(name)) ? 'start_background_task' : undefined;
 }
 
+/** Quart's request attributes that are awaitables, unlike Flask's (`form = await request.form`). */
+const QUART_AWAITABLE_PROPERTIES = /^(form|files|json|data|values)$/;
+
+/**
+ * `request.form["name"]`, `request.json.get("id")`, or `form = request.form` then `form["name"]`: Quart's
+ * request gives its body through awaitable properties; read without await (the Flask habit), they are
+ * coroutine objects, and the item or attribute read fails.
+ */
+function checkQuartProperties(ctx: PythonRuleContext): void {
+  for (const attribute of nodesOfType(ctx.tree.rootNode, 'attribute')) {
+    const name = field(attribute, 'attribute')?.text ?? '';
+    const object = field(attribute, 'object');
+    if (!QUART_AWAITABLE_PROPERTIES.test(name) || !object || (object.type !== 'identifier' && object.type !== 'attribute')) continue;
+    if (ctx.scope.resolve(object)?.name !== 'quart.request' || parentOf(attribute)?.type === 'await') continue;
+    const parent = parentOf(attribute);
+    // Read at once: an item, an attribute (`request.json.get(...)`), or kept in a name read as the value.
+    const readAtOnce = !!parent && ((parent.type === 'subscript' && field(parent, 'value')?.id === attribute.id) || (parent.type === 'attribute' && field(parent, 'object')?.id === attribute.id));
+    const stored = readAtOnce ? undefined : usedOnlyAsResult(ctx, attribute, COROUTINE_API);
+    if (!readAtOnce && (!stored || stored.entered)) continue;
+    const shown = attribute.text.replace(/\s+/g, '');
+    ctx.report({
+      message: stored
+        ? `${shown} is awaitable in Quart (unlike Flask): '${stored.name}' holds a coroutine object, not the request's ${name}, and is used as its value; await it ('${stored.name} = await ${shown}')`
+        : `${shown} is awaitable in Quart (unlike Flask): read without await it is a coroutine object, not the request's ${name}; await it ('(await ${shown})')`,
+      range: ctx.rangeOf(attribute),
+      anchors: [],
+      fix: canInsertAwait(ctx, attribute) ? { title: `Await ${shown}`, safe: true, edits: awaitEdits(ctx, attribute) } : undefined,
+    });
+  }
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -325,6 +356,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (mentions(ctx.text, QUART_MENTION)) checkQuartProperties(ctx);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {

@@ -17,6 +17,7 @@ import {
   AWAITABLE_FUNCTIONS,
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
+  GRPC_STUB_METHOD,
   CALL_RESULTS,
   CALL_TUPLE_RESULTS,
   CLIENT_PATCHERS,
@@ -70,6 +71,8 @@ const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 const PYROGRAM_MENTION = /\bpyrogram\b/;
 const SANIC_MENTION = importsModule('sanic');
+const SANIC_REQUEST_DECORATORS = /^(get|post|put|patch|delete|head|options|route|websocket|on_request|on_response|middleware)$/;
+const SANIC_LISTENER_DECORATORS = /^(listener|(before|after)_server_(start|stop)|main_process_(start|ready|stop)|reload_process_(start|stop))$/;
 const WEBSOCKETS_MENTION = /\bwebsockets\b/;
 
 export interface AwaitableCall {
@@ -89,6 +92,8 @@ export interface AwaitableCall {
 export type KnownClass = { kind: 'project'; summary: ClassSummary; module: ModuleSummary } | { kind: 'library'; name: string };
 
 const MAX_HOPS = 4;
+const GRPC_AIO_STUB = 'grpc.aio.Stub';
+const GRPC_AIO_CALL = 'grpc.aio.Call';
 
 /** Decorators that turn a plain function into a coroutine function (asgiref, Channels). */
 const MAKES_COROUTINE_FUNCTION = /(^|\.)(sync_to_async|database_sync_to_async)$/;
@@ -361,6 +366,8 @@ export class AwaitableResolver {
   private libraryMethod(cls: string, method: string, call: Node, display: string): AwaitableCall | undefined {
     // `channel.history(limit=50)`: an async generator, iterated with `async for`.
     if (ASYNC_GENERATOR_METHODS[cls]?.has(method)) return { display, library: true, name: `${cls}.${method}`, generator: true };
+    // `stub.GetOrder(request)` over a grpc.aio channel: a call object, awaited for the reply (or iterated, when streaming).
+    if (cls === GRPC_AIO_STUB && GRPC_STUB_METHOD.test(method)) return { display, library: true, name: `${cls}.${method}` };
     if (!AWAITABLE_METHODS[cls]?.has(method)) return undefined;
     if (SYNC_PAST.test(cls) && !this.ctx.scope.isAsyncContext(call)) return undefined;
     return { display, library: true, name: `${cls}.${method}` };
@@ -1441,6 +1448,12 @@ export class AwaitableResolver {
       }
       const held = this.findAttribute(owner.summary, owner.module, name, 0);
       if (held?.cls.startsWith('selfcall:')) return this.builtFromAttribute(owner, held.cls, depth);
+      if (held?.cls.startsWith('stub:self:')) {
+        // A generated gRPC stub over another attribute of the instance: a grpc.aio one when that is a grpc.aio channel.
+        const channel = this.findAttribute(owner.summary, owner.module, held.cls.slice('stub:self:'.length), 0);
+        const channelClass = channel && !/^(stub|selfcall|call|items|values):/.test(channel.cls) ? this.classFromText(channel.cls, channel.module) : undefined;
+        return channelClass?.kind === 'library' && channelClass.name === 'grpc.aio.Channel' ? { kind: 'library', name: GRPC_AIO_STUB } : undefined;
+      }
       if (held) return this.classFromText(held.cls, held.module);
       // A property (or cached property) annotated with the class it gives.
       const property = this.findMethod(owner.summary, owner.module, name, 0);
@@ -1614,6 +1627,7 @@ export class AwaitableResolver {
       if (ownerClass?.kind === 'library') {
         const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
         if (result) return { kind: 'library', name: result };
+        if (ownerClass.name === GRPC_AIO_STUB) return GRPC_STUB_METHOD.test(textOf(method!)) ? { kind: 'library', name: GRPC_AIO_CALL } : undefined;
         // `Product.objects.active()`: the model's own queryset method gives a queryset.
         if (ownerClass.name === DJANGO_MANAGER && !DJANGO_INSTANCES.has(textOf(method!))) {
           const model = this.djangoModelOf(owner!);
@@ -1635,7 +1649,21 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
       }
     }
-    return this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+    return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+  }
+
+  /**
+   * A generated gRPC stub made over a grpc.aio channel (`orders_pb2_grpc.OrdersStub(channel)`, the
+   * channel from `grpc.aio.insecure_channel(...)`, held or given by a factory annotated with it): its
+   * RPC methods give call objects whose `write()`, `read()`, `done_writing()`, ... are coroutines.
+   */
+  private grpcAioStub(fn: Node): KnownClass | undefined {
+    if ((fn.type !== 'identifier' && fn.type !== 'attribute') || !/(^|\.)\w+Stub$/.test(fn.text)) return undefined;
+    const call = parentOf(fn);
+    const channel = call?.type === 'call' ? callArguments(call)[0] : undefined;
+    if (!channel || channel.type === 'keyword_argument') return undefined;
+    const cls = this.classOfReceiver(channel, 1);
+    return cls?.kind === 'library' && cls.name === 'grpc.aio.Channel' ? { kind: 'library', name: GRPC_AIO_STUB } : undefined;
   }
 
   private inferringReturn = false;
@@ -1679,6 +1707,24 @@ export class AwaitableResolver {
       const first = params[0]?.text === 'self' ? params[1] : params[0];
       if (first?.id === param.id) return { kind: 'library', name: 'websockets.asyncio.connection.Connection' };
     }
+    // `async def GetOrder(self, request, context)`, an RPC method (capitalised, as protoc names them) of a
+    // generated gRPC servicer's subclass: only a grpc.aio server runs coroutine methods, and hands them its
+    // ServicerContext third.
+    if (fn?.type === 'function_definition' && isAsyncFunction(fn)) {
+      const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+      const cls = enclosingClassNode(fn);
+      const bases = cls && field(cls, 'body')?.id === parentOf(fn.parent?.type === 'decorated_definition' ? fn.parent : fn)?.id ? field(cls, 'superclasses')?.namedChildren ?? [] : [];
+      if (params[0]?.text === 'self' && params[2]?.id === param.id && params.length === 3 && GRPC_STUB_METHOD.test(field(fn, 'name')?.text ?? '') && bases.some((b) => !!b && /^[\w.]*\w+Servicer$/.test(b.text))) {
+        return { kind: 'library', name: 'grpc.aio.ServicerContext' };
+      }
+    }
+    // Sanic's class-based views: `async def post(self, request)` of an `HTTPMethodView` subclass.
+    if (fn?.type === 'function_definition' && SANIC_REQUEST_DECORATORS.test(field(fn, 'name')?.text ?? '') && mentions(this.ctx.text, SANIC_MENTION)) {
+      const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
+      const cls = enclosingClassNode(fn);
+      const bases = cls && field(cls, 'body')?.id === parentOf(fn.parent?.type === 'decorated_definition' ? fn.parent : fn)?.id ? field(cls, 'superclasses')?.namedChildren ?? [] : [];
+      if (params[0]?.text === 'self' && params[1]?.id === param.id && bases.some((b) => !!b && /(^|\.)HTTPMethodView$/.test(b.text))) return { kind: 'library', name: 'sanic.Request' };
+    }
     const decorated = fn?.type === 'function_definition' && fn.parent?.type === 'decorated_definition' ? fn.parent : null;
     if (!decorated) return undefined;
     const params = parameters.namedChildren.filter((p): p is Node => !!p && p.type !== 'comment');
@@ -1686,6 +1732,12 @@ export class AwaitableResolver {
     for (const d of decorated.namedChildren) {
       if (d?.type !== 'decorator') continue;
       const call = d.namedChildren[0];
+      // Sanic's decorators are also written without a call: `@app.on_request`, `@app.before_server_start`.
+      if (call?.type === 'attribute' && index === 0 && mentions(this.ctx.text, SANIC_MENTION) && this.maybeSanicApp(call)) {
+        const bare = call.childForFieldName('attribute')?.text ?? '';
+        if (SANIC_REQUEST_DECORATORS.test(bare)) return { kind: 'library', name: 'sanic.Request' };
+        if (SANIC_LISTENER_DECORATORS.test(bare)) return { kind: 'library', name: 'sanic.Sanic' };
+      }
       const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
       if (callee?.type !== 'attribute') continue;
       const method = callee.childForFieldName('attribute')?.text ?? '';
@@ -1698,6 +1750,12 @@ export class AwaitableResolver {
       }
       // Sanic's `@app.websocket("/feed")` (or a blueprint's) handler `(request, ws)`: the websocket second.
       if (method === 'websocket' && index === 1 && mentions(this.ctx.text, SANIC_MENTION)) return { kind: 'library', name: 'sanic.Websocket' };
+      // Sanic's route handlers and middleware take the request first (`@bp.get("/x")`, `@app.on_request`),
+      // its listeners the application (`@app.before_server_start`, `@app.listener("after_server_stop")`).
+      if (index === 0 && mentions(this.ctx.text, SANIC_MENTION) && this.maybeSanicApp(callee)) {
+        if (SANIC_REQUEST_DECORATORS.test(method)) return { kind: 'library', name: 'sanic.Request' };
+        if (SANIC_LISTENER_DECORATORS.test(method)) return { kind: 'library', name: 'sanic.Sanic' };
+      }
       const pyrogram = /^on_(message|edited_message|callback_query)$/.exec(method);
       if (pyrogram && mentions(this.ctx.text, PYROGRAM_MENTION)) {
         if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };
@@ -1705,6 +1763,17 @@ export class AwaitableResolver {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the object a decorator belongs to (`app` of `@app.get(...)`) may be a Sanic application or
+   * blueprint: one, or an object of no known class (a blueprint, an app imported from another module);
+   * not an object of a project class or of another library's.
+   */
+  private maybeSanicApp(decorator: Node): boolean {
+    const owner = field(decorator, 'object');
+    const cls = owner ? this.classOfReceiver(owner, 1) : undefined;
+    return !cls || (cls.kind === 'library' && cls.name === 'sanic.Sanic');
   }
 
   /** The definitions of this file's functions handed by name to websockets' `serve(handler, ...)`/`unix_serve(...)`. */
@@ -1718,7 +1787,14 @@ export class AwaitableResolver {
       const r = this.ctx.scope.resolve(fn);
       if (!r || r.via === 'unbound' || !/^websockets(\.asyncio\.server|\.server|\.legacy\.server)?\.(serve|unix_serve)$/.test(r.name)) continue;
       const args = callArguments(call);
-      const handler = args[0]?.type === 'keyword_argument' ? args.find((a) => /^(ws_)?handler$/.test(field(a, 'name')?.text ?? ''))?.childForFieldName('value') : args[0];
+      let handler = args[0]?.type === 'keyword_argument' ? args.find((a) => /^(ws_)?handler$/.test(field(a, 'name')?.text ?? ''))?.childForFieldName('value') : args[0];
+      // `serve(functools.partial(handler, rooms=rooms), ...)`: the connection still comes first, when the partial binds keywords only.
+      if (handler?.type === 'call') {
+        const partialFn = field(handler, 'function');
+        const bound = callArguments(handler);
+        const partial = partialFn && (partialFn.type === 'identifier' || partialFn.type === 'attribute') && this.ctx.scope.resolve(partialFn)?.name === 'functools.partial';
+        handler = partial && bound.length > 0 && bound.slice(1).every((a) => a.type === 'keyword_argument') ? bound[0] : undefined;
+      }
       let def: Node | undefined;
       if (handler?.type === 'identifier') {
         const found = this.ctx.scope.lookup(handler.text, handler);
@@ -1799,7 +1875,12 @@ export class AwaitableResolver {
   /** A class (or constructor) named as written in `module`: a project class or a known library class. */
   private classFromText(written: string, module: ModuleSummary): KnownClass | undefined {
     // A container's items (see annotationText) are not an instance of the container's class.
-    if (written.startsWith('items:') || written.startsWith('values:') || written.startsWith('selfcall:')) return undefined;
+    if (written.startsWith('items:') || written.startsWith('values:') || written.startsWith('selfcall:') || written.startsWith('stub:self:')) return undefined;
+    if (written.startsWith('stub:')) {
+      // `stub:grpc.aio.Channel`: a generated gRPC stub over a channel of that class.
+      const channel = this.classFromText(written.slice('stub:'.length), module);
+      return channel?.kind === 'library' && channel.name === 'grpc.aio.Channel' ? { kind: 'library', name: GRPC_AIO_STUB } : undefined;
+    }
     if (written.startsWith('call:')) {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');
@@ -1939,52 +2020,18 @@ export class AwaitableResolver {
     }
     // `for repo in repos:` where `repos: list[Repo]` (or Sequence, Iterable, set, ...).
     if (loop) {
-      let iterable = parent.childForFieldName('right');
-      // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
-      let values = false;
-      // `self.subs.get(topic, [])`: one value of a mapping of sequences (`subs: dict[str,
-      // list[Subscription]]`), iterated as its items (`self.subs[topic]`: subscriptHeld below).
-      let lookup = false;
-      for (let i = 0; i < 3 && iterable?.type === 'call' && !lookup; i++) {
-        const f = iterable.childForFieldName('function');
-        const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-        const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
-        if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
-        else if ((method === 'values' || method === 'copy') && args.length === 0) {
-          values ||= method === 'values';
-          iterable = f!.childForFieldName('object');
-        } else if (method === 'get' && !values && (args.length === 1 || args.length === 2) && args.every((a) => a.type !== 'keyword_argument')) {
-          lookup = true;
-          iterable = f!.childForFieldName('object');
-        } else break;
-      }
-      // What the iterated name or attribute holds: `for ws in self.connections:` with
-      // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
-      let held: { cls: string; module: ModuleSummary } | undefined;
-      // `for ws in request.app[sockets_key]`, `for peer in self.rooms[room]`.
-      if (iterable?.type === 'subscript') held = this.subscriptHeld(iterable);
-      else if (iterable?.type === 'attribute') {
-        const object = iterable.childForFieldName('object');
-        const owner = object ? this.classOfReceiver(object) : undefined;
-        held = owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, iterable.childForFieldName('attribute')?.text ?? '', 0) : undefined;
-      } else if (iterable?.type === 'identifier') {
-        const found = this.ctx.scope.lookup(iterable.text, iterable);
-        // `accounts = await asyncio.gather(*(Account.load(i) for i in ids))`: what each call gives.
-        const gathered = found?.bindings.length === 1 && !values ? this.gatheredClass(found.bindings[0].node) : undefined;
-        if (gathered) return gathered;
-        // `crawlers = [Crawler(r) for r in roots]` (or `[Crawler(a), Crawler(b)]`): what each element is made as.
-        const built = found?.bindings.length === 1 && !values && !lookup ? this.builtElementsClass(found.bindings[0].node) : undefined;
-        if (built) return built;
-        const param = found?.bindings.length === 1 ? parentOf(found.bindings[0].node) : null;
-        // A parameter, or a name declared with its type (`CLIENTS: set[ServerConnection] = set()`).
-        const declared = param?.type === 'assignment' && field(param, 'left')?.id === found!.bindings[0].node.id ? field(param, 'type') : null;
-        const written =
-          param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
-        held = written ? { cls: written, module: this.here } : undefined;
-      }
-      const prefix = held ? (lookup ? /^values:items:/ : values ? /^values:/ : /^items:/).exec(held.cls) : null;
-      const element = prefix ? held!.cls.slice(prefix[0].length) : undefined;
-      return element ? this.classFromText(element, held!.module) : undefined;
+      const iterable = parent.childForFieldName('right');
+      // `accounts = await asyncio.gather(*(Account.load(i) for i in ids))`: what each call gives (also `sorted(accounts)`).
+      let named = iterable;
+      for (let i = 0; i < 3 && named?.type === 'call' && /^(list|tuple|sorted|set|reversed)$/.test(field(named, 'function')?.text ?? '') && callArguments(named).length === 1; i++) named = callArguments(named)[0];
+      const found = named?.type === 'identifier' ? this.ctx.scope.lookup(named.text, named) : undefined;
+      const gathered = found?.bindings.length === 1 ? this.gatheredClass(found.bindings[0].node) : undefined;
+      if (gathered) return gathered;
+      // `crawlers = [Crawler(r) for r in roots]` (or `[Crawler(a), Crawler(b)]`): what each element is made as.
+      const built = found?.bindings.length === 1 ? this.builtElementsClass(found.bindings[0].node) : undefined;
+      if (built) return built;
+      const element = this.iteratedHeld(iterable);
+      return element ? this.classFromText(element.cls, element.module) : undefined;
     }
     // An unannotated parameter of a handler registered for one kind of event (Telethon, Pyrogram).
     if (parent.type === 'parameters') return this.handlerParameterClass(target, parent);
@@ -2227,6 +2274,77 @@ export class AwaitableResolver {
   private isManager(expr: Node): boolean {
     const cls = this.classOfReceiver(expr);
     return cls?.kind === 'library' && cls.name === DJANGO_MANAGER;
+  }
+
+  /**
+   * What each item of an iterable holds, as a class name written in a module (see ClassSummary.attributes):
+   * `repos` with `repos: list[Repo]`, `self.members.values()`, `list(self.rooms[room])`, `self.subs.get(topic, [])`,
+   * and a name bound by an outer loop over such a container (`for conns in self.rooms.values(): for ws in conns`).
+   */
+  private iteratedHeld(start: Node | null, depth = 0): { cls: string; module: ModuleSummary } | undefined {
+    if (!start || depth > MAX_HOPS) return undefined;
+    let iterable: Node | null = start;
+    // `list(self.members.values())`, `sorted(conns)`, `self.members.values()`: the same items.
+    let values = false;
+    // `self.subs.get(topic, [])`: one value of a mapping of sequences (`subs: dict[str,
+    // list[Subscription]]`), iterated as its items (`self.subs[topic]`: subscriptHeld below).
+    let lookup = false;
+    for (let i = 0; i < 3 && iterable?.type === 'call' && !lookup; i++) {
+      const f: Node | null = iterable.childForFieldName('function');
+      const args: Node[] = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+      const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+      if (f?.type === 'identifier' && /^(list|tuple|sorted|set|reversed)$/.test(f.text) && args.length === 1) iterable = args[0];
+      else if ((method === 'values' || method === 'copy') && args.length === 0) {
+        values ||= method === 'values';
+        iterable = f!.childForFieldName('object');
+      } else if (method === 'get' && !values && (args.length === 1 || args.length === 2) && args.every((a) => a.type !== 'keyword_argument')) {
+        lookup = true;
+        iterable = f!.childForFieldName('object');
+      } else break;
+    }
+    // What the iterated name or attribute holds: `for ws in self.connections:` with
+    // `self.connections: set[ServerConnection]`, `for conn in conns.values()` with `conns: dict[str, Conn]`.
+    let held: { cls: string; module: ModuleSummary } | undefined;
+    // `for ws in request.app[sockets_key]`, `for peer in self.rooms[room]`.
+    if (iterable?.type === 'subscript' || iterable?.type === 'attribute') held = this.heldByExpression(iterable);
+    else if (iterable?.type === 'identifier') {
+      const found = this.ctx.scope.lookup(iterable.text, iterable);
+      const bound = found?.bindings.length === 1 ? found.bindings[0].node : undefined;
+      const outer = bound ? parentOf(bound) : null;
+      // `for conns in self.rooms.values(): for ws in conns`: the items of what the outer loop's variable holds;
+      // `for room, conns in self.rooms.items()` alike, for the second name.
+      if (outer?.type === 'for_statement' && field(outer, 'left')?.id === bound!.id) held = this.iteratedHeld(field(outer, 'right'), depth + 1);
+      else if (outer?.type === 'pattern_list' && outer.namedChildren.length === 2 && outer.namedChildren[1]?.id === bound!.id && parentOf(outer)?.type === 'for_statement') {
+        const items = field(parentOf(outer)!, 'right');
+        const f = items?.type === 'call' ? field(items, 'function') : null;
+        if (f?.type === 'attribute' && field(f, 'attribute')?.text === 'items' && callArguments(items!).length === 0) {
+          const mapping = this.heldByExpression(field(f, 'object'));
+          held = mapping?.cls.startsWith('values:') ? { cls: mapping.cls.slice('values:'.length), module: mapping.module } : undefined;
+        }
+      } else if (outer?.type === 'assignment' && field(outer, 'left')?.id === bound!.id && !field(outer, 'type') && field(outer, 'right')?.type === 'subscript') {
+        // `conns = self.rooms[room]`, then `for ws in conns`.
+        held = this.subscriptHeld(field(outer, 'right')!);
+      }
+      if (!held && found?.bindings.length === 1) {
+        // A parameter, or a name declared with its type (`CLIENTS: set[ServerConnection] = set()`).
+        const param = parentOf(found.bindings[0].node);
+        const declared = param?.type === 'assignment' && field(param, 'left')?.id === found.bindings[0].node.id ? field(param, 'type') : null;
+        const written =
+          param?.type === 'typed_parameter' || param?.type === 'typed_default_parameter' ? annotationText(param.childForFieldName('type')) : declared ? annotationText(declared) : undefined;
+        held = written ? { cls: written, module: this.here } : undefined;
+      }
+    }
+    const prefix = held ? (lookup ? /^values:items:/ : values ? /^values:/ : /^items:/).exec(held.cls) : null;
+    return prefix ? { cls: held!.cls.slice(prefix[0].length), module: held!.module } : undefined;
+  }
+
+  /** What an attribute or subscript holds, as written (`values:items:X` for `self.rooms` with `dict[str, set[X]]`). */
+  private heldByExpression(expr: Node | null): { cls: string; module: ModuleSummary } | undefined {
+    if (expr?.type === 'subscript') return this.subscriptHeld(expr);
+    if (expr?.type !== 'attribute') return undefined;
+    const object = expr.childForFieldName('object');
+    const owner = object ? this.classOfReceiver(object) : undefined;
+    return owner?.kind === 'project' ? this.findAttribute(owner.summary, owner.module, expr.childForFieldName('attribute')?.text ?? '', 0) : undefined;
   }
 
   /** `Article.objects`, or a queryset made from it (`Article.objects.filter(...)`): the project model class whose default manager it is. */

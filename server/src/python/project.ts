@@ -49,7 +49,8 @@ export interface ClassSummary {
    * `self.x = Ctor(...)`, `self.x: T = ...`, `self.x = param` with `param: T`, or a class-level
    * `x: T`; `items:X`/`values:X` for containers (see annotationText); `await:f` for
    * `self.x = await f(...)` (what the awaited factory gives);
-   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`; `selfcall:y:m` for `self.x = self.y.m(...)`.
+   * `call:T:m` for `self.x = p.m(...)` with a parameter `p: T`; `selfcall:y:m` for `self.x = self.y.m(...)`;
+   * `stub:self:y` / `stub:T` for a generated gRPC stub made over `self.y` / a parameter `p: T`.
    * Empty when two sources disagree.
    */
   attributes: Map<string, string>;
@@ -1312,7 +1313,14 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
       // `self._pubsub = self._redis.pubsub()`: what that method of another attribute's class gives,
       // recorded as `selfcall:_redis:pubsub`.
       const ownAttribute = receiver?.type === 'attribute' && receiver.childForFieldName('object')?.text === 'self' ? receiver.childForFieldName('attribute')?.text : undefined;
-      if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
+      // `self._stub = pb_grpc.OrdersStub(self._channel)` / `OrdersStub(channel)` with `channel: grpc.aio.Channel`:
+      // a generated gRPC stub over that channel, recorded as `stub:self:_channel` / `stub:grpc.aio.Channel`.
+      const stubChannel = callee && /(^|\.)\w+Stub$/.test(callee.text) ? right.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment') : undefined;
+      const stubOverOwn = stubChannel?.type === 'attribute' && stubChannel.childForFieldName('object')?.text === 'self' ? stubChannel.childForFieldName('attribute')?.text : undefined;
+      const stubOverParam = stubChannel?.type === 'identifier' ? (params ??= annotatedParameters(fn)).get(stubChannel.text) : undefined;
+      if (stubOverOwn && stubOverOwn !== attr) addAttribute(out, attr, `stub:self:${stubOverOwn}`);
+      else if (stubOverParam) addAttribute(out, attr, `stub:${stubOverParam}`);
+      else if (paramClass) addAttribute(out, attr, `call:${paramClass}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else if (ownAttribute && ownAttribute !== attr) addAttribute(out, attr, `selfcall:${ownAttribute}:${callee!.childForFieldName('attribute')?.text ?? ''}`);
       else addAttribute(out, attr, callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '');
     } else if (right?.type === 'boolean_operator' && right.childForFieldName('operator')?.type === 'or' && givenOrMade(right, (params ??= annotatedParameters(fn)))) {

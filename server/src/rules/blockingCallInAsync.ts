@@ -138,7 +138,7 @@ export const blockingCallInAsync: Rule = {
       '    `loop_forever`; not `connect_async()`/`loop_start()`), `client.publish(...).wait_for_publish()` and',
       '    `paho.mqtt.publish.single`/`multiple`, the synchronous pymodbus clients (`ModbusTcpClient`/`ModbusSerialClient`:',
       '    `connect`, `read_holding_registers`, `write_register`, ...), websocket-client (`websocket.create_connection(...)`,',
-      '    a `WebSocket`\'s `recv`/`send`/`connect`, `WebSocketApp.run_forever()`), and zeroconf\'s `Zeroconf`',
+      '    a `WebSocket`\'s `recv`/`send`/`connect`, `WebSocketApp.run_forever()`), websockets\' threading client (`websockets.sync.client.connect(uri)`, also entered with `with`, and its connection\'s `send`/`recv`/`close`), and zeroconf\'s `Zeroconf`',
       '    (`get_service_info`, `register_service`, ...; it waits for its own loop) and `ServiceInfo.request()`;',
       '  - synchronous message brokers and RPC: pika\'s `BlockingConnection(...)` (it connects at once) and its `channel()`,',
       '    `process_data_events()`, `close()`; confluent-kafka\'s `Producer.flush()`/`poll()` and `Consumer.poll()`/`consume()`',

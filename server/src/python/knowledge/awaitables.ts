@@ -445,6 +445,9 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
   'grpc.aio.ServicerContext': set('abort', 'send_initial_metadata', 'read', 'write'),
+  // The call object a generated stub's method gives over a grpc.aio channel (`call = stub.BulkAdjust()`):
+  // streaming calls are written to and read from by coroutines; `cancel()`, `done()` and friends are plain.
+  'grpc.aio.Call': set('write', 'done_writing', 'read', 'code', 'details', 'initial_metadata', 'trailing_metadata', 'wait_for_connection'),
   'asyncssh.SSHClientConnection': set('run', 'create_process', 'create_session', 'start_sftp_client', 'open_session', 'create_connection', 'forward_local_port', 'forward_remote_port', 'wait_closed'),
   'asyncssh.SFTPClient': set('get', 'put', 'mget', 'mput', 'copy', 'listdir', 'readdir', 'remove', 'rename', 'mkdir', 'makedirs', 'rmdir', 'rmtree', 'stat', 'exists', 'isdir', 'isfile', 'open', 'realpath', 'chdir', 'getcwd', 'glob', 'wait_closed'),
   // web frameworks
@@ -459,6 +462,13 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'litestar.Request': set('json', 'body', 'form', 'msgpack', 'send_push_promise'),
   // Sanic's websocket (`request.json` is a plain property there).
   'sanic.Websocket': set('send', 'recv', 'ping', 'pong', 'close'),
+  // Sanic's request (`respond()` starts a streamed response, `receive_body()` reads a streamed body), its
+  // streamed body (`request.stream.read()`), the application (`dispatch()` runs a signal's handlers, as do
+  // `event()` and `cancel_task()`; `add_task()` is plain) and the response `respond()` gives (`send()`, `eof()`).
+  'sanic.Request': set('respond', 'receive_body'),
+  'sanic.http.Http': set('read'),
+  'sanic.Sanic': set('dispatch', 'event', 'cancel_task', 'create_server'),
+  'sanic.HTTPResponse': set('send', 'eof'),
   'channels.generic.websocket.AsyncWebsocketConsumer': set('accept', 'send', 'close'),
   'channels.generic.websocket.AsyncJsonWebsocketConsumer': set('accept', 'send', 'send_json', 'close'),
   'channels.generic.http.AsyncHttpConsumer': set('send_response', 'send_headers', 'send_body'),
@@ -788,6 +798,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'litestar.WebSocket': ['litestar.connection.WebSocket', 'litestar.connection.websocket.WebSocket'],
   'litestar.Request': ['litestar.connection.Request', 'litestar.connection.request.Request'],
   'sanic.Websocket': ['sanic.server.websockets.impl.WebsocketImplProtocol'],
+  'sanic.Request': ['sanic.request.Request', 'sanic.request.types.Request'],
+  'sanic.Sanic': ['sanic.app.Sanic'],
+  'sanic.HTTPResponse': ['sanic.response.HTTPResponse', 'sanic.response.types.HTTPResponse'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
   'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
   'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],
@@ -851,6 +864,7 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'nats.aio.client.Client': { subscribe: 'nats.aio.subscription.Subscription' },
   'nats.js.JetStreamContext': { subscribe: 'nats.aio.subscription.Subscription', pull_subscribe: 'nats.js.JetStreamContext.PullSubscription' },
   'aiohttp.web.Request': { multipart: 'aiohttp.MultipartReader' },
+  'sanic.Request': { respond: 'sanic.HTTPResponse' },
   'aiohttp.MultipartReader': { next: 'aiohttp.BodyPartReader' },
   'aio_pika.abc.AbstractChannel': { declare_queue: 'aio_pika.abc.AbstractQueue', declare_exchange: 'aio_pika.abc.AbstractExchange', get_queue: 'aio_pika.abc.AbstractQueue', get_exchange: 'aio_pika.abc.AbstractExchange' },
   'aio_pika.abc.AbstractQueue': { iterator: 'aio_pika.abc.AbstractQueueIterator' },
@@ -899,12 +913,17 @@ export const STREAMED_RESULTS: Readonly<Record<string, string>> = {
   'groq.resources.AsyncAPIResource': 'groq.AsyncStream',
 };
 
+/** The RPC methods of a generated gRPC stub, as protoc spells them (`stub.GetOrder`). */
+export const GRPC_STUB_METHOD = /^[A-Z]\w*$/;
+
 /** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
   // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
   'httpx.Client': {},
+  // A generated gRPC stub made over a grpc.aio channel: its RPC methods (capitalised) give a 'grpc.aio.Call' (see GRPC_STUB_METHOD).
+  'grpc.aio.Stub': {},
   'azure.storage.blob.aio.BlobServiceClient': { get_container_client: 'azure.storage.blob.aio.ContainerClient', get_blob_client: 'azure.storage.blob.aio.BlobClient' },
   'azure.storage.blob.aio.ContainerClient': { get_blob_client: 'azure.storage.blob.aio.BlobClient' },
   'azure.cosmos.aio.CosmosClient': { get_database_client: 'azure.cosmos.aio.DatabaseProxy' },
@@ -950,6 +969,7 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
   'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
   'aiodocker.Docker': {
     containers: 'aiodocker.containers.DockerContainers',
@@ -1101,6 +1121,8 @@ const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'aiogram.types.InlineQuery.*', 'tortoise.models.Model.*', 'tortoise.queryset.QuerySet.*', 'beanie.Document.*', 'beanie.odm.queries.find.FindMany.*',
   'motor.motor_asyncio.AsyncIOMotorClient.*', 'motor.motor_asyncio.AsyncIOMotorDatabase.*',
   'motor.motor_asyncio.AsyncIOMotorCollection.*', 'motor.motor_asyncio.AsyncIOMotorCursor.*',
+  // A generated gRPC stub's RPC over a grpc.aio channel: a call object, started when made.
+  'grpc.aio.Stub.*',
 ]);
 
 /** Whether a library awaitable (by AwaitableCall.name) is known not to be a coroutine object. */

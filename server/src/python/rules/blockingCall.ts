@@ -112,6 +112,8 @@ const MODBUS_CALLS = [
 ];
 /** websocket-client, the synchronous websocket library (websockets is the asyncio one). */
 const WS_CLIENT: BlockingApi = { what: 'talks over a websocket synchronously (websocket-client; the websockets library is the asyncio one)', fix: 'to-thread' };
+/** websockets' own threading client (`websockets.sync.client.connect`), next to its asyncio one. */
+const WS_SYNC: BlockingApi = { what: 'talks over a websocket synchronously (websockets.sync; websockets.asyncio.client.connect is the asyncio client)', fix: 'none' };
 const MDNS: BlockingApi = { what: "waits for mDNS on this thread (zeroconf.asyncio's AsyncZeroconf has async_ twins)", fix: 'none' };
 /** A socket that `socket.create_connection()`/`create_server()` made: blocking (or with a timeout) unless set otherwise. */
 const SOCKET_IO: BlockingApi = { what: 'waits on a blocking socket (asyncio streams or loop.sock_* do not block)', fix: 'none' };
@@ -277,6 +279,8 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['paho.mqtt.subscribe.callback', { ...MQTT, fix: 'none' }],
   ['websocket.create_connection', WS_CLIENT],
   ['websocket._core.create_connection', WS_CLIENT],
+  ['websockets.sync.client.connect', WS_SYNC],
+  ['websockets.sync.client.unix_connect', WS_SYNC],
   // The search clients' synchronous bulk helpers send every batch on this thread (async_bulk awaits them).
   ['elasticsearch.helpers.bulk', SEARCH],
   ['elasticsearch.helpers.reindex', SEARCH],
@@ -392,6 +396,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'pymodbus.ModbusSyncClient': byName(MODBUS, ...MODBUS_CALLS),
   'websocket.WebSocket': byName(WS_CLIENT, 'connect', 'recv', 'recv_data', 'recv_data_frame', 'recv_frame', 'send', 'send_text', 'send_bytes', 'send_binary', 'ping'),
   'websocket.WebSocketApp': byName({ ...WS_CLIENT, fix: 'none' }, 'run_forever'),
+  'websockets.sync.ClientConnection': byName(WS_SYNC, 'recv', 'recv_streaming', 'send', 'ping', 'close'),
   // Sync wrappers that wait for zeroconf's own loop: on that loop's thread they wait for themselves.
   'zeroconf.Zeroconf': byName(MDNS, 'get_service_info', 'register_service', 'unregister_service', 'update_service', 'unregister_all_services'),
   'zeroconf.ServiceInfo': byName(MDNS, 'request'),
@@ -583,6 +588,9 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'websocket._core.create_connection': 'websocket.WebSocket',
   'websocket.WebSocketApp': 'websocket.WebSocketApp',
   'websocket._app.WebSocketApp': 'websocket.WebSocketApp',
+  'websockets.sync.client.connect': 'websockets.sync.ClientConnection',
+  'websockets.sync.client.unix_connect': 'websockets.sync.ClientConnection',
+  'websockets.sync.client.ClientConnection': 'websockets.sync.ClientConnection',
   'zeroconf.Zeroconf': 'zeroconf.Zeroconf',
   'zeroconf._core.Zeroconf': 'zeroconf.Zeroconf',
   'zeroconf.ServiceInfo': 'zeroconf.ServiceInfo',

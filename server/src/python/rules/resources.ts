@@ -1327,15 +1327,19 @@ const HTTP_VERB_METHODS = /^(get|post|put|patch|delete|head|options)$/;
 /** Class-based views: Django's `View` and its generic views, DRF's/adrf's `APIView` and viewsets. */
 const VIEW_BASE = /(^|\.)(\w*View|\w*ViewSet)$/;
 const CONSUMER_BASE = /(^|\.)\w*Consumer$/;
+const SOCKETIO_NAMESPACE_BASE = /(^|\.)(AsyncNamespace|AsyncClientNamespace)$/;
 
 /**
  * A method of a class-based view that serves a request (`async def get(self, request)` in a
- * `View`/`APIView` subclass), or of a Channels consumer that handles a message (`receive`).
+ * `View`/`APIView` subclass), or of a Channels consumer that handles a message (`receive`), or of a
+ * python-socketio namespace that handles an event (`on_chat`).
  */
 function classHandlerKind(cls: Node, name: string): 'request' | 'message' | undefined {
   const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => b?.text.replace(/\s+/g, '') ?? '');
   if (HTTP_VERB_METHODS.test(name) && bases.some((b) => VIEW_BASE.test(b))) return 'request';
   if (/^(receive|receive_json|websocket_receive)$/.test(name) && bases.some((b) => CONSUMER_BASE.test(b))) return 'message';
+  // python-socketio's class-based namespaces: `on_<event>` runs for every such event (not `on_connect`/`on_disconnect`).
+  if (/^on_\w+$/.test(name) && !ONCE_PER_CONNECTION.test(name) && bases.some((b) => SOCKETIO_NAMESPACE_BASE.test(b))) return 'message';
   return undefined;
 }
 

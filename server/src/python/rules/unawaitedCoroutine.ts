@@ -13,7 +13,12 @@ import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgume
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
 
 function isScheduled(awaitable: AwaitableCall): boolean {
-  return awaitable.library && SCHEDULED.has(awaitable.display.split('.').pop() ?? '');
+  return awaitable.library && (SCHEDULED.has(awaitable.display.split('.').pop() ?? '') || isGrpcCall(awaitable));
+}
+
+/** An RPC of a generated gRPC stub over a grpc.aio channel: the call starts when made, like scheduled work. */
+function isGrpcCall(awaitable: AwaitableCall): boolean {
+  return awaitable.library && !!awaitable.name?.startsWith('grpc.aio.Stub.');
 }
 
 /** What the call's value is, as a message names it: a library's other awaitables (`anext(it)`) are no coroutine objects. */
@@ -179,7 +184,7 @@ function checkBackgroundTasks(ctx: PythonRuleContext, resolver: () => AwaitableR
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
     // `BackgroundTask(send_receipt(email))` (Starlette, Litestar), `app.add_background_task(job(x))` (Quart).
-    const taker = fn ? backgroundTaker(ctx, fn, quart) : undefined;
+    const taker = fn ? (backgroundTaker(ctx, fn, quart) ?? socketioBackgroundTask(fn, resolver)) : undefined;
     if (taker) {
       const first = callArguments(call)[0];
       const awaitable = first?.type === 'call' ? resolver().awaitableCall(first) : undefined;
@@ -289,6 +294,47 @@ function backgroundTaker(ctx: PythonRuleContext, fn: Node, quart: boolean): stri
   return r && r.via !== 'unbound' && BACKGROUND_TASK.test(r.name) ? 'BackgroundTask' : undefined;
 }
 
+/** python-socketio's asyncio server, client and namespaces, whose `start_background_task(fn, *args)` calls `fn(*args)`. */
+const SOCKETIO_ASYNC = new Set(['socketio.AsyncServer', 'socketio.AsyncClient', 'socketio.AsyncNamespace', 'socketio.AsyncClientNamespace']);
+
+/** `sio.start_background_task` on a python-socketio asyncio server or client (or `self` in a namespace), when `fn` is one. */
+function socketioBackgroundTask(fn: Node, resolver: () => AwaitableResolver): string | undefined {
+  if (typeOf(fn) !== 'attribute' || field(fn, 'attribute')?.text !== 'start_background_task') return undefined;
+  const receiver = field(fn, 'object');
+  return receiver && resolver().libraryClassOfReceiver(receiver, (name) => SOCKETIO_ASYNC.has(name)) ? 'start_background_task' : undefined;
+}
+
+/** Quart's request attributes that are awaitables, unlike Flask's (`form = await request.form`). */
+const QUART_AWAITABLE_PROPERTIES = /^(form|files|json|data|values)$/;
+
+/**
+ * `request.form["name"]`, `request.json.get("id")`, or `form = request.form` then `form["name"]`: Quart's
+ * request gives its body through awaitable properties; read without await (the Flask habit), they are
+ * coroutine objects, and the item or attribute read fails.
+ */
+function checkQuartProperties(ctx: PythonRuleContext): void {
+  for (const attribute of nodesOfType(ctx.tree.rootNode, 'attribute')) {
+    const name = field(attribute, 'attribute')?.text ?? '';
+    const object = field(attribute, 'object');
+    if (!QUART_AWAITABLE_PROPERTIES.test(name) || !object || (object.type !== 'identifier' && object.type !== 'attribute')) continue;
+    if (ctx.scope.resolve(object)?.name !== 'quart.request' || parentOf(attribute)?.type === 'await') continue;
+    const parent = parentOf(attribute);
+    // Read at once: an item, an attribute (`request.json.get(...)`), or kept in a name read as the value.
+    const readAtOnce = !!parent && ((parent.type === 'subscript' && field(parent, 'value')?.id === attribute.id) || (parent.type === 'attribute' && field(parent, 'object')?.id === attribute.id));
+    const stored = readAtOnce ? undefined : usedOnlyAsResult(ctx, attribute, COROUTINE_API);
+    if (!readAtOnce && (!stored || stored.entered)) continue;
+    const shown = attribute.text.replace(/\s+/g, '');
+    ctx.report({
+      message: stored
+        ? `${shown} is awaitable in Quart (unlike Flask): '${stored.name}' holds a coroutine object, not the request's ${name}, and is used as its value; await it ('${stored.name} = await ${shown}')`
+        : `${shown} is awaitable in Quart (unlike Flask): read without await it is a coroutine object, not the request's ${name}; await it ('(await ${shown})')`,
+      range: ctx.rangeOf(attribute),
+      anchors: [],
+      fix: canInsertAwait(ctx, attribute) ? { title: `Await ${shown}`, safe: true, edits: awaitEdits(ctx, attribute) } : undefined,
+    });
+  }
+}
+
 /** The function a `functools.partial(fn, ...)` calls, written in place or bound once to a name. */
 function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   let value: Node | null = expr;
@@ -307,9 +353,10 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (/add_task|add_background_task|BackgroundTask/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (mentions(ctx.text, QUART_MENTION)) checkQuartProperties(ctx);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {
@@ -384,7 +431,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       // `stream = client.chat.completions.create(..., stream=True)` then `async for chunk in stream`: a plain
       // coroutine (the project's own, or an LLM SDK's resource method) is no async iterator (TypeError).
       const plainCoroutine = !scheduled && !awaitable.generator && !awaitable.mayBeFuture && (!awaitable.library || SDK_RESOURCE_COROUTINE.test(awaitable.name ?? ''));
-      const used = usedOnlyAsResult(ctx, call, scheduled ? FUTURE_API : COROUTINE_API, returned, plainCoroutine);
+      const used = usedOnlyAsResult(ctx, call, isGrpcCall(awaitable) ? GRPC_CALL_API : scheduled ? FUTURE_API : COROUTINE_API, returned, plainCoroutine);
       // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
       if (used && !(scheduled && used.entered) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
         const { name } = used;
@@ -392,7 +439,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
         ctx.report({
           message: used.entered
             ? `${what} is stored in '${name}' and entered with 'async with' without await: a coroutine is no async context manager (TypeError)`
-            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${scheduled ? 'a future' : madeObject(awaitable)}, not the value it would return`,
+            : `${what} is stored in '${name}' and used as its result without await: '${name}' holds ${isGrpcCall(awaitable) ? 'the gRPC call object' : scheduled ? 'a future' : madeObject(awaitable)}, not the value it would return`,
           range: ctx.rangeOf(call),
           // Not a shape pyright's reportUnusedCoroutine reports.
           anchors: [],
@@ -423,7 +470,9 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     if (scheduled || awaitable.mayBeFuture) {
       const where = discarded === 'statement' ? 'is never awaited' : `is stored in '${discarded}' but never awaited`;
       ctx.report({
-        message: scheduled
+        message: isGrpcCall(awaitable)
+          ? `The gRPC call from ${awaitable.display}() ${where}: the RPC starts, but nothing waits for its reply and its error is lost`
+          : scheduled
           ? `The future from ${awaitable.display}() ${where}: the work runs, but nothing waits for it to finish and its exception is lost`
           : `The awaitable from ${awaitable.display}() ${where}: if it is a coroutine it never runs, and if it is a future its outcome is lost`,
         range: ctx.rangeOf(call),
@@ -546,18 +595,24 @@ function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: s
 }
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
-const ASYNC_CM_FACTORIES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery', 'contextlib.aclosing', 'contextlib.AsyncExitStack']);
+const ASYNC_CM_FACTORIES = new Set([
+  'asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
+  'contextlib.aclosing', 'contextlib.AsyncExitStack', 'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+]);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 /**
  * Methods of library classes that make an async-only context manager: aio-pika's `message.process()`
  * (async since aio-pika 7), asyncpg's `conn.transaction()` and `pool.acquire()`, a `redis.asyncio`
- * lock, an aiohttp session's requests.
+ * lock, an aiohttp session's requests, python-socketio's `sio.session(sid)`.
  */
 const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   'aio_pika.abc.AbstractIncomingMessage': new Set(['process']),
   'asyncpg.Connection': new Set(['transaction']),
   'asyncpg.Pool': new Set(['acquire']),
   'redis.asyncio.Redis': new Set(['lock']),
+  // python-socketio's session of a client, `async with sio.session(sid) as session:`.
+  'socketio.AsyncServer': new Set(['session']),
+  'socketio.AsyncNamespace': new Set(['session']),
   // Its requests and `ws_connect()`: what they give once entered is what they give once awaited.
   'aiohttp.ClientSession': new Set(Object.keys(METHOD_RESULTS['aiohttp.ClientSession'])),
 };
@@ -577,9 +632,10 @@ function checkSyncWith(ctx: PythonRuleContext, resolver: () => AwaitableResolver
         // The project's own: `@asynccontextmanager def advisory_lock(...)`, a class with only `__aenter__`.
         else if (fn && resolver().asyncOnly(value, 'with')) what = `${fn.text.replace(/\s+/g, '')}()`;
         // `with message.process():` on an aio-pika message.
+        // Also a method a project class inherits from such a library class (`self.session(sid)` in a socketio namespace).
         else if (fn?.type === 'attribute') {
-          const cls = resolver().classOfReceiver(fn.childForFieldName('object')!);
-          if (cls?.kind === 'library' && ASYNC_CM_METHODS[cls.name]?.has(fn.childForFieldName('attribute')?.text ?? '')) what = `${fn.text.replace(/\s+/g, '')}()`;
+          const method = fn.childForFieldName('attribute')?.text ?? '';
+          if (resolver().libraryClassOfReceiver(fn.childForFieldName('object')!, (name) => !!ASYNC_CM_METHODS[name]?.has(method))) what = `${fn.text.replace(/\s+/g, '')}()`;
         }
       } else if (value.type === 'identifier' || value.type === 'attribute') {
         const cls = resolver().classOfReceiver(value);
@@ -648,6 +704,11 @@ const COROUTINE_API = new Set(['send', 'throw', 'close', '__await__', 'cr_frame'
 const FUTURE_API = new Set([
   ...COROUTINE_API, 'add_done_callback', 'remove_done_callback', 'cancel', 'cancelled', 'done', 'result', 'exception', 'get_loop',
   'set_result', 'set_exception', '__iter__',
+]);
+/** What a grpc.aio call object offers besides being awaited (`call.write(...)`, `call.code()`, `call.cancel()`). */
+const GRPC_CALL_API = new Set([
+  ...FUTURE_API, 'write', 'done_writing', 'read', 'code', 'details', 'initial_metadata', 'trailing_metadata', 'time_remaining',
+  'wait_for_connection', 'debug_error_string', '__aiter__',
 ]);
 
 /** Builtins that compute with their positional arguments' values: given a coroutine, they raise TypeError. */
@@ -837,6 +898,17 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
       message: `${awaitable.display}() is an async generator: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
       range: ctx.rangeOf(call),
       // Not a shape pyright's reportUnusedCoroutine reports.
+      anchors: [],
+      fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
+    });
+    return;
+  }
+  // `for reply in stub.ListOrders(request)` over a grpc.aio stub: its streaming calls are async iterators only.
+  if (use === 'for' && isGrpcCall(awaitable)) {
+    const loop = parentOf(call)!;
+    ctx.report({
+      message: `${awaitable.display}() gives a grpc.aio call, iterated only asynchronously: a plain 'for' over it raises TypeError, iterate it with 'async for'`,
+      range: ctx.rangeOf(call),
       anchors: [],
       fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
     });

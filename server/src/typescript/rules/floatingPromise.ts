@@ -9,7 +9,7 @@ import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, hasAsyncModifier, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
+import { callNeverRejects, declaredInPackage, hasAsyncModifier, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -546,15 +546,34 @@ function unexecutedKyselyQuery(ctx: TsRuleContext, s: TypeServices | undefined, 
   if (!t) return;
   const symbol = s.checker.getTypeAtLocation(t).getSymbol();
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
-  if (!symbol || !KYSELY_BUILDER.test(symbol.getName()) || !/[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) return;
+  if (!symbol) return;
+  let library: string;
+  if (KYSELY_BUILDER.test(symbol.getName()) && /[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) library = 'a Kysely builder runs only with execute() (or executeTakeFirst())';
+  // TypeORM's builders are mutable: `qb.where(...)` on a builder kept in a name adds to it. Only a
+  // chain that makes its builder in the statement (`repo.createQueryBuilder()...`) is dropped.
+  else if (/QueryBuilder$/.test(symbol.getName()) && !!symbol.declarations?.[0] && declaredInPackage(symbol.declarations[0], /^typeorm$/) && chainCalls(expr, 'createQueryBuilder')) library = 'a TypeORM query builder runs only with execute() (or getMany(), getOne(), ...)';
+  else return;
   const text = ctx.text.slice(expr.range[0], expr.range[1]);
   const fn = enclosingFunction(statement);
   ctx.report({
-    message: `The query built by '${shownText(ctx, expr)}' is never executed: a Kysely builder runs only with execute() (or executeTakeFirst()), so this statement does nothing`,
+    message: `The query built by '${shownText(ctx, expr)}' is never executed: ${library}, so this statement does nothing`,
     range: ctx.rangeOf(statement.expression),
     anchors: [],
     suggestions: fn?.async ? [{ title: 'Execute the query and await it', safe: false, edits: [{ range: ctx.rangeOf(statement.expression), newText: `await ${text}.execute()` }] }] : undefined,
   });
+}
+
+/** Whether a call chain (`a.b().c().d()`) goes through a call of the method `name`. */
+function chainCalls(expr: Node, name: string): boolean {
+  let e = unwrap(expr);
+  for (;;) {
+    if (e.type === 'CallExpression') {
+      const c = unwrap(e.callee);
+      if (c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' && c.property.name === name) return true;
+      e = c;
+    } else if (e.type === 'MemberExpression') e = unwrap(e.object);
+    else return false;
+  }
 }
 
 /** Thenables that only start their work when `then()` is called: Prisma's, mongoose's, knex's and Drizzle's queries. */

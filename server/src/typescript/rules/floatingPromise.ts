@@ -547,6 +547,7 @@ function unexecutedKyselyQuery(ctx: TsRuleContext, s: TypeServices | undefined, 
   const symbol = s.checker.getTypeAtLocation(t).getSymbol();
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
   if (!symbol) return;
+  if (unsentHttpRequest(ctx, s, statement, expr, t, symbol)) return;
   let library: string;
   if (KYSELY_BUILDER.test(symbol.getName()) && /[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) library = 'a Kysely builder runs only with execute() (or executeTakeFirst())';
   // TypeORM's builders are mutable: `qb.where(...)` on a builder kept in a name adds to it. Only a
@@ -561,6 +562,27 @@ function unexecutedKyselyQuery(ctx: TsRuleContext, s: TypeServices | undefined, 
     anchors: [],
     suggestions: fn?.async ? [{ title: 'Execute the query and await it', safe: false, edits: [{ range: ctx.rangeOf(statement.expression), newText: `await ${text}.execute()` }] }] : undefined,
   });
+}
+
+/**
+ * `this.http.post('/api/audit', body);` as a statement, with Angular's HttpClient: its observables
+ * are cold, so the request is sent only when something subscribes, and this one is never sent.
+ */
+function unsentHttpRequest(ctx: TsRuleContext, s: TypeServices, statement: TSESTree.ExpressionStatement, expr: TSESTree.CallExpression, t: ts.Node, symbol: ts.Symbol): boolean {
+  if (symbol.getName() !== 'Observable' || !ts.isCallExpression(t)) return false;
+  // Through operators: `this.http.post(url, body).pipe(retry(2));`
+  let call: ts.CallExpression = t;
+  while (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'pipe' && ts.isCallExpression(skipParens(call.expression.expression))) call = skipParens(call.expression.expression) as ts.CallExpression;
+  if (!ts.isPropertyAccessExpression(call.expression)) return false;
+  const receiver = s.checker.getTypeAtLocation(call.expression.expression).getSymbol();
+  const declaration = receiver?.declarations?.[0];
+  if (receiver?.getName() !== 'HttpClient' || !declaration || !declaredInPackage(declaration, /^@angular\/common(\/http)?$/)) return false;
+  ctx.report({
+    message: `The request built by '${shownText(ctx, expr)}' is never sent: an HttpClient observable sends its request only when subscribed (subscribe(), or await firstValueFrom(...)), so this statement does nothing`,
+    range: ctx.rangeOf(statement.expression),
+    anchors: [],
+  });
+  return true;
 }
 
 /** Whether a call chain (`a.b().c().d()`) goes through a call of the method `name`. */

@@ -1818,6 +1818,10 @@ function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () =>
     }
     e = unwrap((unwrap(e.callee) as TSESTree.MemberExpression).object);
   }
+  // Angular's `this.router.events`: the router lives as long as the application and its events never complete.
+  if (e.type === 'MemberExpression' && propName(e) === 'events' && /^router$/i.test(lastSegment(ctx, e.object)) && ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.source.value === '@angular/router')) {
+    return ctx.text.slice(e.range[0], e.range[1]);
+  }
   if (e.type !== 'CallExpression') return undefined;
   const m = ctx.imports.resolve(unwrap(e.callee));
   if (m?.module !== 'rxjs' || m.path.length !== 1) return undefined;

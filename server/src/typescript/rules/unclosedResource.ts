@@ -409,6 +409,33 @@ function contextKeys(ctx: TsRuleContext, fn: FunctionNode, resource: TSESTree.Id
 }
 
 /**
+ * A resource acquired right in the object a GraphQL context factory returns
+ * (`({ client: await pool.connect() })`), with no release of that entry in the file or the modules
+ * it imports. Only kinds that hold something once made (not a `new Client()` that needs `connect()`).
+ */
+function checkInlineContextEntry(ctx: TsRuleContext, prop: TSESTree.Property, isTestFile: boolean): void {
+  if (prop.computed || prop.key.type !== 'Identifier' || prop.value.type === 'AssignmentPattern') return;
+  const obj = prop.parent as TSESTree.ObjectExpression;
+  const fn = enclosingFunction(obj);
+  if (!fn) return;
+  const returned = fn.body.type !== 'BlockStatement' ? unwrap(fn.body) === obj : obj.parent?.type === 'ReturnStatement' && enclosingFunction(obj.parent) === fn;
+  if (!returned) return;
+  const kind = acquired(ctx, prop.value as Node, isTestFile);
+  if (!kind || kind.activatedBy || !contextFactory(ctx, fn)) return;
+  const key = prop.key.name;
+  if (releasedFromContext(ctx, [key], kind)) return;
+  ctx.report({ message: contextMessage(kind, key), range: ctx.rangeOf(prop) });
+}
+
+function contextMessage(kind: ResourceKind, key: string): string {
+  const checkedOut = kind === POOL_CLIENT || kind === QUERY_RUNNER;
+  return `This ${kind.what} is made for every GraphQL request and put in its context ('${key}'), and nothing ${checkedOut ? 'releases' : 'closes'} it when the request ends: `
+    + (checkedOut
+      ? `the pool runs dry after as many requests as it has clients. Release it when the response is sent (an Apollo plugin's willSendResponse, Yoga's onResponse, Mercurius' onResponse hook), or give resolvers the pool`
+      : 'every request leaves one open. Make one when the server starts and share it');
+}
+
+/**
  * A release of a context entry in the file or in a module of the project it imports (a plugin in
  * `plugins.ts`): `contextValue.tx.release()`, `ctx.client?.end()`.
  */
@@ -901,6 +928,11 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     return !!s && isPromiseLike(s, call);
   };
   visit(ctx.ast, (node) => {
+    // `context: async () => ({ db: await pool.connect() })`: checked out straight into the context.
+    if (node.type === 'Property' && node.parent?.type === 'ObjectExpression') {
+      checkInlineContextEntry(ctx, node, isTestFile);
+      return;
+    }
     if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
     const fn = enclosingFunction(node);
     if (!fn) return; // module-level handles live as long as the program by design
@@ -942,10 +974,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
       // `willSendResponse({ contextValue }) { contextValue.tx.release() }`).
       const keys = contextFactory(ctx, fn) ? contextKeys(ctx, fn, holder.id) : undefined;
       if (keys && !releasedFromContext(ctx, keys, kind)) {
-        ctx.report({
-          message: `This ${kind.what} is made for every GraphQL request and put in its context ('${keys[0]}'), and nothing ${closed === 'released' ? 'releases' : 'closes'} it when the request ends: ${closed === 'released' ? 'the pool runs dry after as many requests as it has clients' : 'every request leaves one open'}. ${kind === POOL_CLIENT || kind === QUERY_RUNNER ? `Release it when the response is sent (an Apollo plugin's willSendResponse, Yoga's onResponse, Mercurius' onResponse hook), or give resolvers the pool` : `Make one when the server starts and share it`}`,
-          range: ctx.rangeOf(holder.at),
-        });
+        ctx.report({ message: contextMessage(kind, keys[0]), range: ctx.rangeOf(holder.at) });
       }
       return;
     }

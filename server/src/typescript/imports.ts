@@ -105,6 +105,13 @@ export class TsImports {
     return !v || v.defs.length === 0;
   }
 
+  /** Whether an identifier is a reference (not a property name or a key) that no declaration of the file captures. */
+  private isUndeclaredReference(id: TSESTree.Identifier): boolean {
+    if (!this.scope.refs.has(id)) return false;
+    const v = this.scope.refs.get(id);
+    return !v || v.defs.length === 0;
+  }
+
   /** Whether a name is declared anywhere in the file (any scope), e.g. before adding an import. */
   isDeclared(name: string): boolean {
     return this.scope.names.has(name);
@@ -141,7 +148,7 @@ export class TsImports {
     const binding = this.bound.get(base.name);
     if (!binding) {
       const auto = this.auto.get(base.name);
-      if (!auto || !this.isGlobalReference(base)) return undefined;
+      if (!auto || !this.isUndeclaredReference(base)) return undefined;
       return { module: auto.module, path: [auto.name, ...path], binding: 'named' };
     }
     let def: { node: Node; name: TSESTree.Identifier };
@@ -228,15 +235,12 @@ export class TsImports {
    */
   usesModule(module: string): boolean {
     if (this.importsOf(module).length > 0) return true;
-    for (const [name, a] of this.auto) {
-      if (a.module !== module) continue;
-      let used = false;
-      visit(this.ast, (n) => {
-        if (!used && n.type === 'Identifier' && n.name === name && this.isGlobalReference(n)) used = true;
-      });
-      if (used) return true;
-    }
-    return false;
+    if (this.auto.size === 0) return false;
+    let used = false;
+    visit(this.ast, (n) => {
+      if (!used && n.type === 'Identifier' && this.auto.get(n.name)?.module === module && this.isUndeclaredReference(n)) used = true;
+    });
+    return used;
   }
 
   /** Import declarations of a module (either `x` or `node:x`). */

@@ -1786,11 +1786,12 @@ function subscriptionCall(ctx: TsRuleContext, call: TSESTree.CallExpression, top
   // `watchPositionAsync(options, callback)`, `navigator.geolocation.watchPosition(onPosition, onError, options)`.
   else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 3 && args.some((a) => isFunction(unwrap(a)) || unwrap(a).type === 'Identifier')) kind = 'watch';
   else if (inSetup && method === 'subscribe' && args.length >= 1 && args.length <= 2 && callback(args[0])) kind = 'listener';
-  if (!kind) return undefined;
-  if (inSetup && method === 'subscribe') {
+  // `interval(1000).subscribe(fn)`, also with an observer object or nothing (`.pipe(tap(...)).subscribe()`).
+  if (inSetup && method === 'subscribe' && args.length <= 3) {
     const source = endlessRxjsSource(ctx, callee.object, topLevel);
     if (source) return `A subscription to '${source}'`;
   }
+  if (!kind) return undefined;
   const root = chainRoot(callee.object);
   if (!root || root.type !== 'Identifier') return undefined;
   if (!((PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name))) return undefined;
@@ -1822,6 +1823,7 @@ function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () =>
   if (e.type === 'MemberExpression' && propName(e) === 'events' && /^router$/i.test(lastSegment(ctx, e.object)) && ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.source.value === '@angular/router')) {
     return ctx.text.slice(e.range[0], e.range[1]);
   }
+  if (rootServiceSubject(ctx, e)) return ctx.text.slice(e.range[0], e.range[1]);
   if (e.type !== 'CallExpression') return undefined;
   const m = ctx.imports.resolve(unwrap(e.callee));
   if (m?.module !== 'rxjs' || m.path.length !== 1) return undefined;
@@ -1835,6 +1837,77 @@ function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () =>
     endless = !!root && root.type === 'Identifier' && ((PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name));
   }
   return endless ? ctx.text.slice(e.range[0], e.range[1]) : undefined;
+}
+
+const SUBJECTS = /^(Subject|BehaviorSubject|ReplaySubject)$/;
+
+/**
+ * With types: the stream of a root Angular service of the project (`@Injectable({ providedIn:
+ * 'root' })`, made once for the application) that is one of its subjects — a field made with `new
+ * Subject()`/`BehaviorSubject`/`ReplaySubject`, read directly (`this.cart.items$`), through a field
+ * or getter that gives it (`items$ = this.items.asObservable()`), or returned by a method
+ * (`connect() { ...; return this.messages$.asObservable(); }`). Nothing completes it while the
+ * application runs.
+ */
+function rootServiceSubject(ctx: TsRuleContext, e: Node): boolean {
+  if (e.type !== 'CallExpression' && e.type !== 'MemberExpression') return false;
+  let s: TypeServices | undefined;
+  try {
+    s = ctx.types();
+  } catch {
+    return false;
+  }
+  const t = s?.tsNodeFor(e);
+  if (!s || !t) return false;
+  const checker = s.checker;
+  let declaration: ts.Declaration | undefined;
+  try {
+    if (ts.isCallExpression(t)) declaration = checker.getResolvedSignature(t)?.declaration as ts.Declaration | undefined;
+    else if (ts.isPropertyAccessExpression(t)) declaration = checker.getSymbolAtLocation(t)?.valueDeclaration;
+  } catch {
+    return false;
+  }
+  const cls = declaration?.parent;
+  if (!declaration || !cls || !ts.isClassDeclaration(cls) || !rootInjectable(cls)) return false;
+  /** `this.x$`, `this.x$.asObservable()`, `this.x$.pipe(...)`, with `x$` a subject field of the class (or a field giving one). */
+  const givesSubject = (expr: ts.Expression, depth: number): boolean => {
+    let x = expr;
+    while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x)) x = x.expression;
+    while (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(asObservable|pipe)$/.test(x.expression.name.text)) x = x.expression.expression;
+    if (!ts.isPropertyAccessExpression(x) || x.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+    const field = cls.members.find((m) => m.name && ts.isIdentifier(m.name) && m.name.text === (x as ts.PropertyAccessExpression).name.text);
+    return !!field && subjectMember(field, depth + 1);
+  };
+  const subjectMember = (member: ts.ClassElement, depth: number): boolean => {
+    if (depth > 3) return false;
+    if (ts.isPropertyDeclaration(member) && member.initializer) {
+      const init = member.initializer;
+      if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && SUBJECTS.test(init.expression.text)) return true;
+      return givesSubject(init, depth);
+    }
+    if ((ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member)) && member.body) {
+      const returns: ts.Expression[] = [];
+      const walk = (n: ts.Node): void => {
+        if (ts.isFunctionLike(n) && n !== member) return;
+        if (ts.isReturnStatement(n) && n.expression) returns.push(n.expression);
+        ts.forEachChild(n, walk);
+      };
+      walk(member.body);
+      return returns.length > 0 && returns.every((r) => givesSubject(r, depth));
+    }
+    return false;
+  };
+  return subjectMember(declaration as ts.ClassElement, 0);
+}
+
+/** `@Injectable({ providedIn: 'root' })`: one instance for the whole application. */
+function rootInjectable(cls: ts.ClassDeclaration): boolean {
+  return (ts.getDecorators(cls) ?? []).some((d) => {
+    const e = d.expression;
+    if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'Injectable') return false;
+    const options = e.arguments[0];
+    return !!options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'providedIn' && ts.isStringLiteral(p.initializer) && p.initializer.text === 'root');
+  });
 }
 
 /** The call's value is thrown away: a statement of its own (also awaited or voided). */

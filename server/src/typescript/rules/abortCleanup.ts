@@ -1506,7 +1506,7 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
       if (m.type !== 'MethodDefinition' || m.static || m.value.type !== 'FunctionExpression') continue;
       if (m.kind === 'constructor') {
         // A component's or directive's constructor runs for every instance, like its ngOnInit.
-        if (decorated && !root) scopes.push({ fn: m.value, where: 'in the constructor of an Angular component', end: 'the component is destroyed', again: 'instance', returnsCleanup: false, advice: (undo) => `Undo it in ngOnDestroy() or with DestroyRef.onDestroy() (a function that ${undo})` });
+        if (decorated && !root) scopes.push({ fn: m.value, where: 'in the constructor of an Angular component or directive', end: 'it is destroyed', again: 'instance', returnsCleanup: false, advice: (undo) => `Undo it in ngOnDestroy() or with DestroyRef.onDestroy() (a function that ${undo})` });
         continue;
       }
       if (m.kind !== 'method') continue;

@@ -440,7 +440,8 @@ function contextMessage(kind: ResourceKind, key: string): string {
  * `plugins.ts`): `contextValue.tx.release()`, `ctx.client?.end()`.
  */
 function releasedFromContext(ctx: TsRuleContext, keys: string[], kind: ResourceKind): boolean {
-  const pattern = new RegExp(`\\.(${keys.join('|')})\\??\\.(${kind.close.map((c) => c.replace(/\$/g, '\\$')).join('|')})\\s*\\(`);
+  const escape = (name: string) => name.replace(/\$/g, '\\$');
+  const pattern = new RegExp(`\\.(${keys.map(escape).join('|')})\\??\\.(${kind.close.map(escape).join('|')})\\s*\\(`);
   if (pattern.test(ctx.text)) return true;
   for (const st of ctx.ast.body) {
     if (st.type !== 'ImportDeclaration' || typeof st.source.value !== 'string' || !st.source.value.startsWith('.')) continue;

@@ -6,6 +6,7 @@
  */
 import { analyze, type Variable } from '@typescript-eslint/scope-manager';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { AutoImports } from './autoImports';
 import { patternNames, visit } from './util';
 
 export interface ModuleMember {
@@ -37,7 +38,11 @@ export class TsImports {
   readonly usesRequire: boolean;
   readonly usesImport: boolean;
 
-  constructor(readonly ast: TSESTree.Program) {
+  /**
+   * `auto`: the project's auto-imported globals (Nuxt's `onMounted`, `watch`, ...), resolved to
+   * their module when no declaration of the file captures the name.
+   */
+  constructor(readonly ast: TSESTree.Program, private readonly auto: AutoImports = new Map()) {
     for (const stmt of ast.body) {
       if (stmt.type === 'ImportDeclaration') for (const spec of stmt.specifiers) this.bind(spec.local, spec);
       else if (stmt.type === 'TSImportEqualsDeclaration') this.bind(stmt.id, stmt);
@@ -100,6 +105,13 @@ export class TsImports {
     return !v || v.defs.length === 0;
   }
 
+  /** Whether an identifier is a reference (not a property name or a key) that no declaration of the file captures. */
+  private isUndeclaredReference(id: TSESTree.Identifier): boolean {
+    if (!this.scope.refs.has(id)) return false;
+    const v = this.scope.refs.get(id);
+    return !v || v.defs.length === 0;
+  }
+
   /** Whether a name is declared anywhere in the file (any scope), e.g. before adding an import. */
   isDeclared(name: string): boolean {
     return this.scope.names.has(name);
@@ -134,7 +146,11 @@ export class TsImports {
     }
     if (base.type !== 'Identifier') return undefined;
     const binding = this.bound.get(base.name);
-    if (!binding) return undefined;
+    if (!binding) {
+      const auto = this.auto.get(base.name);
+      if (!auto || !this.isUndeclaredReference(base)) return undefined;
+      return { module: auto.module, path: [auto.name, ...path], binding: 'named' };
+    }
     let def: { node: Node; name: TSESTree.Identifier };
     this.declarations ??= countDeclarations(this.ast);
     // A name declared once in the whole file cannot be shadowed: the reference is the import's.
@@ -211,6 +227,20 @@ export class TsImports {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Whether the file uses a module: imports it, or names one of its auto-imported members (a Nuxt
+   * composable calling `onMounted` with no import).
+   */
+  usesModule(module: string): boolean {
+    if (this.importsOf(module).length > 0) return true;
+    if (this.auto.size === 0) return false;
+    let used = false;
+    visit(this.ast, (n) => {
+      if (!used && n.type === 'Identifier' && this.auto.get(n.name)?.module === module && this.isUndeclaredReference(n)) used = true;
+    });
+    return used;
   }
 
   /** Import declarations of a module (either `x` or `node:x`). */

@@ -23,6 +23,7 @@ import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
 import { flatTreeOf, indexTree } from './util';
 import { forgetAppPackages } from './mobileApis';
+import { autoImportsFor, forgetAutoImports } from './autoImports';
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
   '.ts': ts.ScriptKind.TS,
@@ -322,8 +323,11 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     // A package.json tells which packages are mobile apps (see inMobileAppPackage); it is no source file.
     if (path.basename(filePath) === 'package.json') {
       forgetAppPackages();
+      forgetAutoImports();
       return;
     }
+    // The files that declare a project's auto-imports (see autoImportsFor).
+    if (/^(imports\.d\.ts|auto-imports\.d\.ts|nuxt\.config\.[cm]?[jt]s)$/.test(path.basename(filePath))) forgetAutoImports();
     // Other files of no front end's (a pyproject.toml) are nothing to the programs.
     if (!(TS_EXTENSIONS as readonly string[]).includes(path.extname(filePath).toLowerCase())) return;
     this.projects.updateFile(filePath, text);
@@ -400,7 +404,7 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
         ast,
         lines,
         get imports() {
-          imports ??= new TsImports(ast);
+          imports ??= new TsImports(ast, autoImportsFor(filePath));
           return imports;
         },
         types: () => types,

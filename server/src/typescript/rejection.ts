@@ -25,7 +25,7 @@ const MAX_DEPTH = 3;
 /** Whether a call's callee is a function of the program whose promise never rejects. */
 export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
-  if (isThunkPromise(checker, call)) return true;
+  if (isThunkPromise(checker, call) || isRepeaterPush(checker, call)) return true;
   const callee = skipParens(call.expression);
   // `Promise.allSettled([...])` resolves with every outcome: it never rejects.
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'allSettled' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise') return true;
@@ -56,6 +56,39 @@ function isThunkPromise(checker: ts.TypeChecker, call: ts.CallExpression): boole
     return false;
   }
   return ['unwrap', 'abort', 'requestId', 'arg'].every((name) => !!type.getProperty(name)) && !!type.getProperty('then');
+}
+
+/**
+ * The `push` a Repeater hands its executor (`new Repeater(async (push, stop) => ...)`, from
+ * `@repeaterjs/repeater`, also re-exported by graphql-yoga): its promise resolves once the value
+ * is consumed and never rejects (a failing value is passed to the consumer instead), so pushing
+ * without waiting — from a timer, a listener — is the documented use.
+ */
+export function isRepeaterPush(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  let alias: ts.Symbol | undefined;
+  try {
+    alias = checker.getTypeAtLocation(call.expression).aliasSymbol;
+  } catch {
+    return false;
+  }
+  return alias?.getName() === 'Push' && (alias.declarations ?? []).some((d) => declaredInPackage(d, /^@repeaterjs\/repeater$/));
+}
+
+/**
+ * Whether a declaration belongs to the typings of a package: a file under `node_modules/<name>/`,
+ * or a `declare module '<name>' { ... }` block.
+ */
+export function declaredInPackage(declaration: ts.Node, name: RegExp): boolean {
+  const file = declaration.getSourceFile().fileName.replace(/\\/g, '/');
+  const i = file.lastIndexOf('/node_modules/');
+  if (i >= 0) {
+    const parts = file.slice(i + '/node_modules/'.length).split('/');
+    if (name.test(parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0])) return true;
+  }
+  for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return name.test(n.name.text);
+  }
+  return false;
 }
 
 /** The function a symbol names: its declaration, or the initializer of `const f = () => ...`. */

@@ -1170,6 +1170,8 @@ function removalEventMatches(r: Removal, event: string | undefined): boolean {
 interface Clear {
   last: string;
   text: string;
+  /** The `clearInterval(...)` call. */
+  at: Node;
   /** For `clearInterval(this.x)`: the class `this` is, when known. */
   owner?: Node;
 }
@@ -1267,7 +1269,7 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     if ((fname === 'clearInterval' || fname === 'clearTimeout') && n.arguments[0] && n.arguments[0].type !== 'SpreadElement') {
       const arg = unwrap(n.arguments[0]);
       const owner = arg.type === 'MemberExpression' && unwrap(arg.object).type === 'ThisExpression' ? thisOwner(arg) : undefined;
-      clears.push({ last: lastSegment(ctx, n.arguments[0]), text: normalized(ctx, n.arguments[0]), owner });
+      clears.push({ last: lastSegment(ctx, n.arguments[0]), text: normalized(ctx, n.arguments[0]), owner, at: n });
     }
   });
   let topLevel: Set<string> | undefined;
@@ -1325,6 +1327,10 @@ interface SetupScope {
   again: string;
   /** Whether a function it returns is called at that end (a React effect's clean-up). */
   returnsCleanup: boolean;
+  /** The clean-up is the `destroy` method of the object it returns (a Svelte action). */
+  returnsDestroy?: boolean;
+  /** What it returns is never called (an async `onMount`'s clean-up): a clear written there undoes nothing. */
+  ignoresReturn?: boolean;
   /** Functions that register a clean-up when called with one (a Vue watcher's `onCleanup`). */
   cleanupRegistrars?: Set<string>;
   /** How to undo it, for the message. */
@@ -1360,9 +1366,26 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     advice: (undo) => (returns ? `Return a function that ${undo}` : `Undo it when the component unmounts (a function that ${undo})`),
   });
   // Most files name none of these hooks: no import lookups for their calls.
-  const hooks = /Effect|onMount|onBeforeMount|onActivated|readable|writable|bservable|watch|useIonView/.test(ctx.text);
+  const hooks = /Effect|effect|onMount|onBeforeMount|onActivated|readable|writable|bservable|watch|useIonView/.test(ctx.text);
   for (const call of hooks ? calls : []) {
     const callee = unwrap(call.callee);
+    // Svelte 5's `$effect(fn)` and `$effect.pre(fn)` (runes: globals, no import): run again whenever
+    // what they read changes, and once per component (or per `$effect.root`); the function they
+    // return is the clean-up. An async one's clean-up is never called (misused-promise's case).
+    const rune = svelteEffectRune(ctx, callee);
+    if (rune && (call as Node).type === 'CallExpression' && call.arguments[0] && isFunction(unwrap(call.arguments[0]))) {
+      const fn = unwrap(call.arguments[0]) as FunctionNode;
+      scopes.push({
+        fn,
+        where: `in Svelte's ${rune}()`,
+        end: 'the effect runs again or its component is destroyed',
+        again: 'run',
+        returnsCleanup: !fn.async,
+        ignoresReturn: fn.async,
+        advice: (undo) => (fn.async ? `Make the effect synchronous and return a function that ${undo} (start the async work inside it)` : `Return a function that ${undo}`),
+      });
+      continue;
+    }
     const member = callee.type === 'Identifier' || callee.type === 'MemberExpression' ? ctx.imports.resolve(callee) : undefined;
     if (!member) continue;
     const name = member.path[member.path.length - 1] ?? '';
@@ -1394,7 +1417,8 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
       kind = { where: `in ${name}()`, end: 'the page is left', again: 'visit', returnsCleanup: false, advice: (undo) => `Undo it in useIonViewWillLeave() (a function that ${undo})` };
     } else if (member.module === 'svelte' && name === 'onMount') {
       arg = call.arguments[0];
-      kind = component('Svelte\'s onMount()', !(arg && isFunction(arg) && arg.async));
+      const async = !!(arg && isFunction(arg) && arg.async);
+      kind = { ...component('Svelte\'s onMount()', !async), ignoresReturn: async };
     } else if (member.module === 'svelte/store' && (name === 'readable' || name === 'writable')) {
       arg = call.arguments[1];
       kind = { where: 'in the start function of a Svelte store', end: 'its last subscriber leaves', again: 'first subscription', returnsCleanup: true, advice: (undo) => `Return a stop function that ${undo}` };
@@ -1410,6 +1434,14 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
       const registrars = new Set(['onWatcherCleanup']);
       if (param?.type === 'Identifier') registrars.add(param.name);
       kind = { where: `in a Vue ${name}() callback`, end: 'the watcher runs again', again: 'run', returnsCleanup: false, cleanupRegistrars: registrars, advice: (undo) => `Register a clean-up that ${undo} with onCleanup()` };
+    } else if (member.module === '@angular/core' && name === 'effect') {
+      // Angular's `effect((onCleanup) => ...)`: runs again whenever a signal it reads changes, and
+      // for every instance of the component that makes it.
+      arg = call.arguments[0];
+      const param = arg && isFunction(arg) ? arg.params[0] : undefined;
+      const registrars = new Set<string>();
+      if (param?.type === 'Identifier') registrars.add(param.name);
+      kind = { where: 'in an Angular effect()', end: 'the effect runs again or its component is destroyed', again: 'run', returnsCleanup: false, cleanupRegistrars: registrars, advice: (undo) => `Register a clean-up that ${undo} with the effect's onCleanup()` };
     } else if (member.module === '@trpc/server/observable' && name === 'observable') {
       arg = call.arguments[0];
       kind = { where: 'in an observable\'s subscribe function', end: 'the subscriber unsubscribes', again: 'subscription', returnsCleanup: true, advice: (undo) => `Return a teardown that ${undo}` };
@@ -1419,7 +1451,7 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
   }
   // A Vue composable (`export function useOnline()` in a file importing `vue`): its body runs in
   // the set-up of every component that calls it.
-  if (ctx.imports.importsOf('vue').length > 0) {
+  if (ctx.imports.usesModule('vue')) {
     for (let st of ctx.ast.body) {
       if ((st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration') && st.declaration) st = st.declaration as TSESTree.ProgramStatement;
       const fns: FunctionNode[] = [];
@@ -1442,6 +1474,21 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
       }
     }
   }
+  // A Svelte action (`const tooltip: Action<HTMLElement, string> = (node, text) => ...`, `Action`
+  // from `svelte/action`): runs for every element it is used on; the `destroy()` of the object it
+  // returns is its clean-up.
+  if (ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.source.value === 'svelte/action')) {
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !n.init || !n.id.typeAnnotation) return;
+      const t = n.id.typeAnnotation.typeAnnotation;
+      const typeName = t.type === 'TSTypeReference' && t.typeName.type === 'Identifier' ? t.typeName : undefined;
+      const init = unwrap(n.init);
+      if (!typeName || !isFunction(init)) return;
+      const m = ctx.imports.resolve(typeName as unknown as Node);
+      if (m?.module !== 'svelte/action' || m.path.join('.') !== 'Action') return;
+      scopes.push({ fn: init, where: `in the Svelte action '${n.id.name}'`, end: 'its element is removed', again: 'element it is used on', returnsCleanup: false, returnsDestroy: true, ignoresReturn: init.async, advice: (undo) => `Undo it in the destroy() it returns (a function that ${undo})` });
+    });
+  }
   // Angular's init hooks of a component or directive, a custom element's connectedCallback().
   if (!/@(Component|Directive)\b|connectedCallback/.test(ctx.text)) return scopes;
   visit(ctx.ast, (n) => {
@@ -1456,7 +1503,13 @@ function setupScopes(ctx: TsRuleContext, calls: TSESTree.CallExpression[]): Setu
     // The root component (`AppComponent`, selector `app-root`) is made once, when the app starts.
     const root = decorated && rootComponent(n);
     for (const m of n.body.body) {
-      if (m.type !== 'MethodDefinition' || m.static || m.kind !== 'method' || m.value.type !== 'FunctionExpression') continue;
+      if (m.type !== 'MethodDefinition' || m.static || m.value.type !== 'FunctionExpression') continue;
+      if (m.kind === 'constructor') {
+        // A component's or directive's constructor runs for every instance, like its ngOnInit.
+        if (decorated && !root) scopes.push({ fn: m.value, where: 'in the constructor of an Angular component or directive', end: 'it is destroyed', again: 'instance', returnsCleanup: false, advice: (undo) => `Undo it in ngOnDestroy() or with DestroyRef.onDestroy() (a function that ${undo})` });
+        continue;
+      }
+      if (m.kind !== 'method') continue;
       const name = keyName(m) ?? '';
       if (decorated && ANGULAR_INIT_HOOKS.has(name)) {
         if (root) continue;
@@ -1500,6 +1553,24 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       }, isFunction);
       if (cleanups.some((c) => !isFunction(c))) continue;
     }
+    if (scope.returnsDestroy && !scope.ignoresReturn) {
+      // `return { update(p) {...}, destroy() {...} }`: the destroy method, written in place.
+      const returned: Node[] = [];
+      if (body.type === 'BlockStatement') {
+        visit(body, (n) => {
+          if (n.type === 'ReturnStatement' && n.argument) returned.push(unwrap(n.argument));
+        }, isFunction);
+      } else returned.push(unwrap(body));
+      if (returned.some((r) => r.type !== 'ObjectExpression')) continue;
+      // A spread, or a `destroy` not written in place (`destroy: teardown`), cannot be seen through.
+      const opaque = (returned as TSESTree.ObjectExpression[]).some((r) =>
+        r.properties.some((p) => p.type === 'SpreadElement' || (keyName(p) === 'destroy' && !isFunction(unwrap(p.value as Node)))),
+      );
+      if (opaque) continue;
+      for (const r of returned as TSESTree.ObjectExpression[]) {
+        for (const p of r.properties) if (p.type === 'Property' && keyName(p) === 'destroy') cleanups.push(unwrap(p.value as Node));
+      }
+    }
     if (scope.cleanupRegistrars) {
       visit(body, (n) => {
         if (n.type !== 'CallExpression' || !n.arguments[0]) return;
@@ -1535,7 +1606,7 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
         });
         continue;
       }
-      if (undoneElsewhere(ctx, reg, removals, clears)) continue;
+      if (undoneElsewhere(ctx, reg, removals, clears, scope)) continue;
       // `window.addEventListener('storage', syncFromStorage)` with a function of the module: an
       // EventTarget keeps one registration per function, and that one captures no component.
       const handler = reg.arguments[1] ? unwrap(reg.arguments[1] as Node) : undefined;
@@ -1613,11 +1684,24 @@ function localFunction(scope: FunctionNode, name: string): FunctionNode | undefi
  * (`timer.current = setInterval(...)`) and cleared by that name, a listener removed from the same
  * target for the same event.
  */
-function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, removals: Removal[], clears: Clear[]): boolean {
+function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, removals: Removal[], clears: Clear[], scope?: SetupScope): boolean {
   const parent = reg.parent;
   if (isGlobalSetInterval(ctx, reg)) {
     const stored = parent?.type === 'AssignmentExpression' ? parent.left : parent?.type === 'VariableDeclarator' ? parent.id : undefined;
-    return !!stored && clears.some((c) => c.text === normalized(ctx, stored) || c.last === lastSegment(ctx, stored));
+    if (!stored) return false;
+    // A handle in a local name is cleared only where that name is declared (another function's
+    // `clearInterval(id)` clears its own `id`); a clean-up that is never called clears nothing.
+    const local = unwrap(stored).type === 'Identifier' ? declaringFunction(unwrap(stored) as TSESTree.Identifier) : undefined;
+    const within = (n: Node, f: Node) => n.range[0] >= f.range[0] && n.range[1] <= f.range[1];
+    const ignored: Node[] = [];
+    if (scope?.ignoresReturn && scope.fn.body.type === 'BlockStatement') {
+      visit(scope.fn.body, (n) => {
+        if (n.type === 'ReturnStatement' && n.argument) ignored.push(n.argument);
+      }, isFunction);
+    }
+    return clears.some(
+      (c) => (c.text === normalized(ctx, stored) || c.last === lastSegment(ctx, stored)) && (!local || within(c.at, local)) && !ignored.some((r) => within(c.at, r)),
+    );
   }
   const callee = unwrap(reg.callee) as TSESTree.MemberExpression;
   const target = normalized(ctx, callee.object);
@@ -1630,7 +1714,49 @@ function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, remov
   // A handler of the function's own, removed by name within it (a composable's `onScopeDispose`).
   const removedWithin = (r: Removal): boolean =>
     !!effect && !!r.at && handler.type === 'Identifier' && r.handler === handler.name && r.at.range[0] >= effect.range[0] && r.at.range[1] <= effect.range[1];
-  return removals.some((r) => r.target === target && (r.clearsAll || ((!private_ || removedWithin(r)) && (r.event === undefined || r.event === event))));
+  // A removal naming another handler (`off('join', onJoin)` for `on('leave', onLeave)`) undoes nothing here.
+  // A handler local to a function (a composable's `const onLeave = ...`) is removed only from within
+  // that function: another function's removal of its own `onLeave` is another listener.
+  const home = handler.type === 'Identifier' ? declaringFunction(handler) : undefined;
+  const sameHandler = (r: Removal): boolean =>
+    !r.handler || handler.type !== 'Identifier' || (r.handler === handler.name && (!home || !r.at || (r.at.range[0] >= home.range[0] && r.at.range[1] <= home.range[1])));
+  const regEvent = reg.arguments[0] ? unwrap(reg.arguments[0] as Node) : undefined;
+  return removals.some((r) => r.target === target && (r.clearsAll || ((!private_ || removedWithin(r)) && sameHandler(r) && sameEvent(r, event, regEvent))));
+}
+
+/**
+ * Whether a removal may name the event a listener was added for: literal names must agree, a
+ * template literal (`` `leave:${room}` ``) matches by its fixed parts, a variable may be anything.
+ */
+function sameEvent(r: Removal, event: string | undefined, regEvent: Node | undefined): boolean {
+  if (event !== undefined) return removalEventMatches(r, event);
+  if (regEvent?.type !== 'TemplateLiteral' || regEvent.expressions.length === 0) return true;
+  if (r.event !== undefined) return templatePattern(regEvent).test(r.event);
+  const removed = r.at?.type === 'CallExpression' && r.at.arguments[0] ? unwrap(r.at.arguments[0] as Node) : undefined;
+  if (removed?.type !== 'TemplateLiteral') return true;
+  const fixed = (t: TSESTree.TemplateLiteral) => t.quasis.map((q) => q.value.cooked ?? q.value.raw).join('\u0000');
+  return fixed(removed) === fixed(regEvent);
+}
+
+/** The function that declares a local name used at `id` (a parameter or a variable of it), if any. */
+function declaringFunction(id: TSESTree.Identifier): FunctionNode | undefined {
+  for (let f = ownerFunction(id); f; f = ownerFunction(f)) {
+    if (f.params.some((p) => patternNames(p).includes(id.name)) || declaredNames(f).has(id.name)) return f;
+  }
+  return undefined;
+}
+
+/**
+ * Svelte 5's effect runes, `$effect(fn)` and `$effect.pre(fn)`: globals the compiler provides (not
+ * `$effect.root`, which runs its function once and hands back the stop function).
+ */
+function svelteEffectRune(ctx: TsRuleContext, callee: Node): string | undefined {
+  if (callee.type === 'Identifier' && callee.name === '$effect' && isGlobal(ctx, callee)) return '$effect';
+  if (callee.type === 'MemberExpression' && propName(callee) === 'pre') {
+    const obj = unwrap(callee.object);
+    if (obj.type === 'Identifier' && obj.name === '$effect' && isGlobal(ctx, obj)) return '$effect.pre';
+  }
+  return undefined;
 }
 
 /** Watches of mobile and browser APIs that return a handle (a subscription or an id) to stop them. */
@@ -1660,12 +1786,128 @@ function subscriptionCall(ctx: TsRuleContext, call: TSESTree.CallExpression, top
   // `watchPositionAsync(options, callback)`, `navigator.geolocation.watchPosition(onPosition, onError, options)`.
   else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 3 && args.some((a) => isFunction(unwrap(a)) || unwrap(a).type === 'Identifier')) kind = 'watch';
   else if (inSetup && method === 'subscribe' && args.length >= 1 && args.length <= 2 && callback(args[0])) kind = 'listener';
+  // `interval(1000).subscribe(fn)`, also with an observer object or nothing (`.pipe(tap(...)).subscribe()`).
+  if (inSetup && method === 'subscribe' && args.length <= 3) {
+    const source = endlessRxjsSource(ctx, callee.object, topLevel);
+    if (source) return `A subscription to '${source}'`;
+  }
   if (!kind) return undefined;
   const root = chainRoot(callee.object);
   if (!root || root.type !== 'Identifier') return undefined;
   if (!((PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name))) return undefined;
   const object = ctx.text.slice(callee.object.range[0], callee.object.range[1]);
   return kind === 'watch' ? `A '${method}()' watch on '${object}'` : `A listener on '${object}' (${method}())`;
+}
+
+/** rxjs operators that end a subscription by themselves (after a count, on a notifier, on destroy). */
+const COMPLETING_OPERATORS = new Set(['take', 'first', 'takeUntil', 'takeUntilDestroyed', 'takeWhile', 'single', 'last', 'timeout', 'elementAt', 'find', 'findIndex']);
+
+/**
+ * An rxjs observable that never completes and holds a timer or a listener on something that
+ * outlives the component: `interval(ms)`, `timer(delay, period)`, `fromEvent(window, 'resize')`
+ * (a page global, a module-level or imported target), through `.pipe(...)` with no operator that
+ * ends it (`take(1)`, `takeUntil(this.destroy$)`, `takeUntilDestroyed(...)`). Returns its text.
+ */
+function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () => Set<string>): string | undefined {
+  let e = unwrap(observable);
+  while (e.type === 'CallExpression' && methodName(e) === 'pipe') {
+    for (const op of e.arguments) {
+      const o = unwrap(op as Node);
+      const c = o.type === 'CallExpression' ? unwrap(o.callee) : undefined;
+      const name = c?.type === 'Identifier' ? c.name : c?.type === 'MemberExpression' ? propName(c) : undefined;
+      if (!name || COMPLETING_OPERATORS.has(name)) return undefined;
+    }
+    e = unwrap((unwrap(e.callee) as TSESTree.MemberExpression).object);
+  }
+  // Angular's `this.router.events`: the router lives as long as the application and its events never complete.
+  if (e.type === 'MemberExpression' && propName(e) === 'events' && /^router$/i.test(lastSegment(ctx, e.object)) && ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.source.value === '@angular/router')) {
+    return ctx.text.slice(e.range[0], e.range[1]);
+  }
+  if (rootServiceSubject(ctx, e)) return ctx.text.slice(e.range[0], e.range[1]);
+  if (e.type !== 'CallExpression') return undefined;
+  const m = ctx.imports.resolve(unwrap(e.callee));
+  if (m?.module !== 'rxjs' || m.path.length !== 1) return undefined;
+  const name = m.path[0];
+  const args = e.arguments;
+  let endless = false;
+  if (name === 'interval') endless = true;
+  else if (name === 'timer') endless = args.length >= 2;
+  else if (name === 'fromEvent' && args[0]) {
+    const root = chainRoot(args[0] as Node);
+    endless = !!root && root.type === 'Identifier' && ((PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name));
+  }
+  return endless ? ctx.text.slice(e.range[0], e.range[1]) : undefined;
+}
+
+const SUBJECTS = /^(Subject|BehaviorSubject|ReplaySubject)$/;
+
+/**
+ * With types: the stream of a root Angular service of the project (`@Injectable({ providedIn:
+ * 'root' })`, made once for the application) that is one of its subjects — a field made with `new
+ * Subject()`/`BehaviorSubject`/`ReplaySubject`, read directly (`this.cart.items$`), through a field
+ * or getter that gives it (`items$ = this.items.asObservable()`), or returned by a method
+ * (`connect() { ...; return this.messages$.asObservable(); }`). Nothing completes it while the
+ * application runs.
+ */
+function rootServiceSubject(ctx: TsRuleContext, e: Node): boolean {
+  if (e.type !== 'CallExpression' && e.type !== 'MemberExpression') return false;
+  let s: TypeServices | undefined;
+  try {
+    s = ctx.types();
+  } catch {
+    return false;
+  }
+  const t = s?.tsNodeFor(e);
+  if (!s || !t) return false;
+  const checker = s.checker;
+  let declaration: ts.Declaration | undefined;
+  try {
+    if (ts.isCallExpression(t)) declaration = checker.getResolvedSignature(t)?.declaration as ts.Declaration | undefined;
+    else if (ts.isPropertyAccessExpression(t)) declaration = checker.getSymbolAtLocation(t)?.valueDeclaration;
+  } catch {
+    return false;
+  }
+  const cls = declaration?.parent;
+  if (!declaration || !cls || !ts.isClassDeclaration(cls) || !rootInjectable(cls)) return false;
+  /** `this.x$`, `this.x$.asObservable()`, `this.x$.pipe(...)`, with `x$` a subject field of the class (or a field giving one). */
+  const givesSubject = (expr: ts.Expression, depth: number): boolean => {
+    let x = expr;
+    while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x)) x = x.expression;
+    while (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(asObservable|pipe)$/.test(x.expression.name.text)) x = x.expression.expression;
+    if (!ts.isPropertyAccessExpression(x) || x.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+    const field = cls.members.find((m) => m.name && ts.isIdentifier(m.name) && m.name.text === (x as ts.PropertyAccessExpression).name.text);
+    return !!field && subjectMember(field, depth + 1);
+  };
+  const subjectMember = (member: ts.ClassElement, depth: number): boolean => {
+    if (depth > 3) return false;
+    if (ts.isPropertyDeclaration(member) && member.initializer) {
+      const init = member.initializer;
+      if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && SUBJECTS.test(init.expression.text)) return true;
+      return givesSubject(init, depth);
+    }
+    if ((ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member)) && member.body) {
+      const returns: ts.Expression[] = [];
+      const walk = (n: ts.Node): void => {
+        if (ts.isFunctionLike(n) && n !== member) return;
+        if (ts.isReturnStatement(n) && n.expression) returns.push(n.expression);
+        ts.forEachChild(n, walk);
+      };
+      walk(member.body);
+      return returns.length > 0 && returns.every((r) => givesSubject(r, depth));
+    }
+    return false;
+  };
+  return subjectMember(declaration as ts.ClassElement, 0);
+}
+
+/** `@Injectable({ providedIn: 'root' })`: one instance for the whole application. */
+function rootInjectable(cls: ts.ClassDeclaration): boolean {
+  return (ts.getDecorators(cls) ?? []).some((d) => {
+    const e = d.expression;
+    if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'Injectable') return false;
+    const options = e.arguments[0];
+    return !!options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'providedIn' && ts.isStringLiteral(p.initializer) && p.initializer.text === 'root');
+  });
 }
 
 /** The call's value is thrown away: a statement of its own (also awaited or voided). */

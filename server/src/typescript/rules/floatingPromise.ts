@@ -9,7 +9,7 @@ import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, hasAsyncModifier, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
+import { callNeverRejects, declaredInPackage, hasAsyncModifier, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -72,7 +72,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
     return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall));
   };
@@ -546,15 +546,56 @@ function unexecutedKyselyQuery(ctx: TsRuleContext, s: TypeServices | undefined, 
   if (!t) return;
   const symbol = s.checker.getTypeAtLocation(t).getSymbol();
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
-  if (!symbol || !KYSELY_BUILDER.test(symbol.getName()) || !/[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) return;
+  if (!symbol) return;
+  if (unsentHttpRequest(ctx, s, statement, expr, t, symbol)) return;
+  let library: string;
+  if (KYSELY_BUILDER.test(symbol.getName()) && /[\\/]kysely([\\/]|\.d\.ts$)/.test(file)) library = 'a Kysely builder runs only with execute() (or executeTakeFirst())';
+  // TypeORM's builders are mutable: `qb.where(...)` on a builder kept in a name adds to it. Only a
+  // chain that makes its builder in the statement (`repo.createQueryBuilder()...`) is dropped.
+  else if (/QueryBuilder$/.test(symbol.getName()) && !!symbol.declarations?.[0] && declaredInPackage(symbol.declarations[0], /^typeorm$/) && chainCalls(expr, 'createQueryBuilder')) library = 'a TypeORM query builder runs only with execute() (or getMany(), getOne(), ...)';
+  else return;
   const text = ctx.text.slice(expr.range[0], expr.range[1]);
   const fn = enclosingFunction(statement);
   ctx.report({
-    message: `The query built by '${shownText(ctx, expr)}' is never executed: a Kysely builder runs only with execute() (or executeTakeFirst()), so this statement does nothing`,
+    message: `The query built by '${shownText(ctx, expr)}' is never executed: ${library}, so this statement does nothing`,
     range: ctx.rangeOf(statement.expression),
     anchors: [],
     suggestions: fn?.async ? [{ title: 'Execute the query and await it', safe: false, edits: [{ range: ctx.rangeOf(statement.expression), newText: `await ${text}.execute()` }] }] : undefined,
   });
+}
+
+/**
+ * `this.http.post('/api/audit', body);` as a statement, with Angular's HttpClient: its observables
+ * are cold, so the request is sent only when something subscribes, and this one is never sent.
+ */
+function unsentHttpRequest(ctx: TsRuleContext, s: TypeServices, statement: TSESTree.ExpressionStatement, expr: TSESTree.CallExpression, t: ts.Node, symbol: ts.Symbol): boolean {
+  if (symbol.getName() !== 'Observable' || !ts.isCallExpression(t)) return false;
+  // Through operators: `this.http.post(url, body).pipe(retry(2));`
+  let call: ts.CallExpression = t;
+  while (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'pipe' && ts.isCallExpression(skipParens(call.expression.expression))) call = skipParens(call.expression.expression) as ts.CallExpression;
+  if (!ts.isPropertyAccessExpression(call.expression)) return false;
+  const receiver = s.checker.getTypeAtLocation(call.expression.expression).getSymbol();
+  const declaration = receiver?.declarations?.[0];
+  if (receiver?.getName() !== 'HttpClient' || !declaration || !declaredInPackage(declaration, /^@angular\/common(\/http)?$/)) return false;
+  ctx.report({
+    message: `The request built by '${shownText(ctx, expr)}' is never sent: an HttpClient observable sends its request only when subscribed (subscribe(), or await firstValueFrom(...)), so this statement does nothing`,
+    range: ctx.rangeOf(statement.expression),
+    anchors: [],
+  });
+  return true;
+}
+
+/** Whether a call chain (`a.b().c().d()`) goes through a call of the method `name`. */
+function chainCalls(expr: Node, name: string): boolean {
+  let e = unwrap(expr);
+  for (;;) {
+    if (e.type === 'CallExpression') {
+      const c = unwrap(e.callee);
+      if (c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' && c.property.name === name) return true;
+      e = c;
+    } else if (e.type === 'MemberExpression') e = unwrap(e.object);
+    else return false;
+  }
 }
 
 /** Thenables that only start their work when `then()` is called: Prisma's, mongoose's, knex's and Drizzle's queries. */

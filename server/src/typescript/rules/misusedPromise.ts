@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { functionNeverRejects, functionOfSymbol, skipParens } from '../rejection';
+import { declaredInPackage, functionNeverRejects, functionOfSymbol, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
@@ -129,8 +129,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
-    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode);
+    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
+    if (fetchServerAdapter(s.checker, tsNode)) return true;
     const declaration = functionOfSymbol(s.checker.getSymbolAtLocation(tsNode));
     return !!declaration && functionNeverRejects(s.checker, declaration);
   };
@@ -588,10 +589,14 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
    */
   function checkSvelteMount(call: TSESTree.CallExpression): void {
     const callee = unwrap(call.callee);
-    if (callee.type !== 'Identifier') return;
-    const m = ctx.imports.resolve(callee);
+    // Svelte 5's `$effect(fn)` / `$effect.pre(fn)` runes (globals): the same contract as onMount.
+    const runeBase = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'pre' ? unwrap(callee.object) : callee;
+    const rune = runeBase.type === 'Identifier' && runeBase.name === '$effect' && ctx.imports.isGlobalReference(runeBase);
+    if (callee.type !== 'Identifier' && !rune) return;
+    const m = rune ? undefined : ctx.imports.resolve(callee);
     const fn = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
-    if (m?.module !== 'svelte' || m.path.join('.') !== 'onMount' || !fn || !isFunction(fn) || !fn.async || fn.generator || fn.body.type !== 'BlockStatement') return;
+    if ((!rune && (m?.module !== 'svelte' || m.path.join('.') !== 'onMount')) || !fn || !isFunction(fn) || !fn.async || fn.generator || fn.body.type !== 'BlockStatement') return;
+    const hook = rune ? ctx.text.slice(callee.range[0], callee.range[1]) : 'onMount';
     const local = new Map<string, boolean>();
     visit(fn.body, (n) => {
       if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) local.set(n.id.name, isFunction(unwrap(n.init)));
@@ -606,7 +611,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!returned || checked.has(fn)) return;
     checked.add(fn);
     ctx.report({
-      message: `Async function passed to 'onMount' returns a clean-up: Svelte gets a promise, so the clean-up is never called (what it undoes stays after the component is destroyed). Make the function synchronous and start the async work inside it`,
+      message: `Async function passed to '${hook}' returns a clean-up: Svelte gets a promise, so the clean-up is never called (what it undoes stays after ${rune ? 'the effect runs again or ' : ''}the component is destroyed). Make the function synchronous and start the async work inside it`,
       range: headRange(fn),
       anchors: [MISUSED],
     });
@@ -818,6 +823,16 @@ function koaCallback(checker: ts.TypeChecker, call: TSESTree.CallExpression, tsC
   if (!ts.isCallExpression(tsCall) || !ts.isPropertyAccessExpression(tsCall.expression)) return false;
   const symbol = checker.getTypeAtLocation(tsCall.expression.expression).getSymbol();
   return /^(Application|Koa)$/.test(symbol?.getName() ?? '') && (symbol?.declarations ?? []).some((d) => /[\\/]koa[\\/.]|koa\.d\.ts$/i.test(d.getSourceFile().fileName));
+}
+
+/**
+ * A request handler made by @whatwg-node/server's `createServerAdapter` — a GraphQL Yoga instance
+ * (`http.createServer(yoga)`), a Hive gateway —: its Node request listener ends every request's
+ * promise with a 500 response and a final `.catch(...)`, so that promise cannot reject.
+ */
+function fetchServerAdapter(checker: ts.TypeChecker, tsNode: ts.Node): boolean {
+  const listener = checker.getTypeAtLocation(tsNode).getProperty('requestListener');
+  return (listener?.declarations ?? []).some((d) => declaredInPackage(d, /^@whatwg-node\/server$/));
 }
 
 function isRemoval(calleeNode: Node): boolean {

@@ -10,6 +10,8 @@
  * someone else and is not reported. Closing it inside a callback (`socket.on('end', () =>
  * socket.destroy())`) counts as closing it: event-driven code closes where the events say.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
 import type { Fix } from '../../engine/types';
@@ -331,6 +333,137 @@ function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
   if (method === 'process') return paramName(fn, 0) === 'job';
   const event = parent.arguments[0];
   return (method === 'on' || method === 'once') && event?.type === 'Literal' && event.value === 'message';
+}
+
+/** Calls whose options' `context` builds the context of every GraphQL request. */
+const GRAPHQL_CONTEXT_CALLS = /^(startStandaloneServer|expressMiddleware|koaMiddleware|fastifyApolloHandler|startServerAndCreateLambdaHandler|startServerAndCreateNextHandler|createYoga|createHandler|useServer|ApolloServer)$/;
+const GRAPHQL_MODULES = /^(@apollo\/server(\/.*)?|@as-integrations\/.*|apollo-server(-.*)?|graphql-yoga|@graphql-yoga\/.*|graphql-ws(\/.*)?|graphql-http(\/.*)?|mercurius)$/;
+
+/**
+ * A GraphQL server's context factory: the `context` option of Apollo's `startStandaloneServer`/
+ * `expressMiddleware` (and the other integrations), Yoga's `createYoga`, graphql-ws's `useServer`,
+ * graphql-http's `createHandler`, or of `app.register(mercurius, { ... })` — written in place, or
+ * a function of the file named there (`context: buildContext`). It runs for every request.
+ */
+function contextFactory(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  const options = (prop: Node | undefined): boolean => {
+    if (prop?.type !== 'Property' || prop.computed || prop.key.type !== 'Identifier' || prop.key.name !== 'context') return false;
+    const obj = prop.parent;
+    const call = obj?.parent;
+    if ((call?.type !== 'CallExpression' && call?.type !== 'NewExpression') || !call.arguments.includes(obj as TSESTree.CallExpressionArgument)) return false;
+    const callee = unwrap(call.callee);
+    const m = ctx.imports.resolve(callee);
+    if (m && GRAPHQL_MODULES.test(m.module) && GRAPHQL_CONTEXT_CALLS.test(memberName(m).split('.').pop() ?? '')) return true;
+    // `app.register(mercurius, { schema, context })`
+    const plugin = call.arguments[0] ? ctx.imports.resolve(unwrap(call.arguments[0] as Node)) : undefined;
+    return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'register' && plugin?.module === 'mercurius';
+  };
+  if (options(fn.parent)) return true;
+  // `context: buildContext` with `async function buildContext(...)` (or `const buildContext = ...`) in the file.
+  const name = fn.type === 'FunctionDeclaration' ? fn.id?.name : fn.parent?.type === 'VariableDeclarator' && fn.parent.id.type === 'Identifier' ? fn.parent.id.name : undefined;
+  if (!name || enclosingFunction(fn)) return false;
+  let named = false;
+  visit(ctx.ast, (n) => {
+    if (!named && n.type === 'Property' && n.value.type === 'Identifier' && n.value.name === name && options(n)) named = true;
+  });
+  return named;
+}
+
+/**
+ * The keys of the context object under which a resource (or the Drizzle db made over it) is
+ * returned, when the context is the only place it goes: every use that is no method call on it
+ * sits in the object literal the factory returns. Undefined otherwise.
+ */
+function contextKeys(ctx: TsRuleContext, fn: FunctionNode, resource: TSESTree.Identifier): string[] | undefined {
+  const returned: TSESTree.ObjectExpression[] = [];
+  if (fn.body.type !== 'BlockStatement') {
+    const b = unwrap(fn.body);
+    if (b.type === 'ObjectExpression') returned.push(b);
+  } else {
+    visit(fn.body, (n) => {
+      if (n.type === 'ReturnStatement' && n.argument && unwrap(n.argument).type === 'ObjectExpression') returned.push(unwrap(n.argument) as TSESTree.ObjectExpression);
+    }, isFunction);
+  }
+  if (!returned.length) return undefined;
+  const keys = new Set<string>();
+  const follow = (id: TSESTree.Identifier, depth: number): boolean => {
+    for (const { id: use } of usesOf(fn, id)) {
+      const parent = use.parent;
+      if (parent?.type === 'MemberExpression' && parent.object === use) continue;
+      const inReturned = returned.find((o) => use.range[0] >= o.range[0] && use.range[1] <= o.range[1]);
+      if (inReturned) {
+        const top = inReturned.properties.find((p) => use.range[0] >= p.range[0] && use.range[1] <= p.range[1]);
+        if (top?.type === 'Property' && !top.computed && top.key.type === 'Identifier') keys.add(top.key.name);
+        else return false;
+        continue;
+      }
+      // `const db = drizzle(tx, { schema })`: the db carries the client into the context.
+      const call = parent?.type === 'CallExpression' && parent.arguments[0] === use ? parent : undefined;
+      const made = call?.parent;
+      if (depth === 0 && call && drizzleCall(ctx, call) && made?.type === 'VariableDeclarator' && made.id.type === 'Identifier' && follow(made.id, 1)) continue;
+      return false;
+    }
+    return true;
+  };
+  return follow(resource, 0) && keys.size ? [...keys] : undefined;
+}
+
+/**
+ * A resource acquired right in the object a GraphQL context factory returns
+ * (`({ client: await pool.connect() })`), with no release of that entry in the file or the modules
+ * it imports. Only kinds that hold something once made (not a `new Client()` that needs `connect()`).
+ */
+function checkInlineContextEntry(ctx: TsRuleContext, prop: TSESTree.Property, isTestFile: boolean): void {
+  if (prop.computed || prop.key.type !== 'Identifier' || prop.value.type === 'AssignmentPattern') return;
+  const obj = prop.parent as TSESTree.ObjectExpression;
+  const fn = enclosingFunction(obj);
+  if (!fn) return;
+  const returned = fn.body.type !== 'BlockStatement' ? unwrap(fn.body) === obj : obj.parent?.type === 'ReturnStatement' && enclosingFunction(obj.parent) === fn;
+  if (!returned) return;
+  const kind = acquired(ctx, prop.value as Node, isTestFile);
+  if (!kind || kind.activatedBy || !contextFactory(ctx, fn)) return;
+  const key = prop.key.name;
+  if (releasedFromContext(ctx, [key], kind)) return;
+  ctx.report({ message: contextMessage(kind, key), range: ctx.rangeOf(prop) });
+}
+
+function contextMessage(kind: ResourceKind, key: string): string {
+  const checkedOut = kind === POOL_CLIENT || kind === QUERY_RUNNER;
+  return `This ${kind.what} is made for every GraphQL request and put in its context ('${key}'), and nothing ${checkedOut ? 'releases' : 'closes'} it when the request ends: `
+    + (checkedOut
+      ? `the pool runs dry after as many requests as it has clients. Release it when the response is sent (an Apollo plugin's willSendResponse, Yoga's onResponse, Mercurius' onResponse hook), or give resolvers the pool`
+      : 'every request leaves one open. Make one when the server starts and share it');
+}
+
+/**
+ * A release of a context entry in the file or in a module of the project it imports (a plugin in
+ * `plugins.ts`): `contextValue.tx.release()`, `ctx.client?.end()`.
+ */
+function releasedFromContext(ctx: TsRuleContext, keys: string[], kind: ResourceKind): boolean {
+  const escape = (name: string) => name.replace(/\$/g, '\\$');
+  const pattern = new RegExp(`\\.(${keys.map(escape).join('|')})\\??\\.(${kind.close.map(escape).join('|')})\\s*\\(`);
+  if (pattern.test(ctx.text)) return true;
+  for (const st of ctx.ast.body) {
+    if (st.type !== 'ImportDeclaration' || typeof st.source.value !== 'string' || !st.source.value.startsWith('.')) continue;
+    const text = readRelativeModule(ctx.filePath, st.source.value);
+    if (text !== undefined && pattern.test(text)) return true;
+  }
+  return false;
+}
+
+/** The text of a relative import (`./plugins.js` → `plugins.ts`, `./plugins` → `plugins/index.ts`), if found. */
+function readRelativeModule(from: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(from), specifier);
+  const stem = base.replace(/\.(c|m)?js$/, '');
+  const candidates = [base, ...['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'].map((e) => stem + e), ...['index.ts', 'index.js'].map((i) => path.join(base, i))];
+  for (const c of candidates) {
+    try {
+      if (fs.statSync(c).isFile()) return fs.readFileSync(c, 'utf8');
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
 }
 
 type Fate = 'owned-elsewhere' | 'closed' | 'closed-on-success-path' | 'closed-on-error-only' | 'never-closed';
@@ -796,6 +929,11 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     return !!s && isPromiseLike(s, call);
   };
   visit(ctx.ast, (node) => {
+    // `context: async () => ({ db: await pool.connect() })`: checked out straight into the context.
+    if (node.type === 'Property' && node.parent?.type === 'ObjectExpression') {
+      checkInlineContextEntry(ctx, node, isTestFile);
+      return;
+    }
     if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
     const fn = enclosingFunction(node);
     if (!fn) return; // module-level handles live as long as the program by design
@@ -828,6 +966,16 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
           message: `This ${kind.what} is ${closed} in a finally block, but the '${EXIT_KEYWORD[exit.type]}' on line ${exit.loc.start.line} leaves before that 'try': on that path it is never ${closed}. Make it just before the 'try', or check before making it`,
           range: ctx.rangeOf(holder.at),
         });
+      }
+      return;
+    }
+    if (fate === 'owned-elsewhere' && (!kind.activatedBy || activated)) {
+      // Put in the context of a GraphQL request (`context: async () => ({ db: await pool.connect() })`):
+      // a context has no end of its own, so nothing releases it unless the file does (a plugin's
+      // `willSendResponse({ contextValue }) { contextValue.tx.release() }`).
+      const keys = contextFactory(ctx, fn) ? contextKeys(ctx, fn, holder.id) : undefined;
+      if (keys && !releasedFromContext(ctx, keys, kind)) {
+        ctx.report({ message: contextMessage(kind, keys[0]), range: ctx.rangeOf(holder.at) });
       }
       return;
     }

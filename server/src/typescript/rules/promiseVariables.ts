@@ -14,7 +14,7 @@ type Node = TSESTree.Node;
 
 export interface PromiseVariable {
   name: string;
-  /** The initializer, a call or `new` expression. */
+  /** The initializer, a call or `new` expression (or, for a dropped one, an array literal of promises). */
   init: TSESTree.Expression;
   /** 'unused': never read again; 'value': every read takes it for its resolved value. */
   kind: 'unused' | 'value';
@@ -64,7 +64,9 @@ export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => 
     const init = unwrap(n.init);
     // A zx command (`$\`git push\``) is a tagged template; its promise also carries the process's
     // streams (`p.stdout`), so it is only looked at for being dropped.
-    if (init.type !== 'CallExpression' && init.type !== 'NewExpression' && (withValueReads || init.type !== 'TaggedTemplateExpression')) return;
+    // An array literal of promises (`const jobs = [load(1), load(2)] as const`) is only looked at
+    // for being dropped too.
+    if (init.type !== 'CallExpression' && init.type !== 'NewExpression' && (withValueReads || (init.type !== 'TaggedTemplateExpression' && init.type !== 'ArrayExpression'))) return;
     const declaration = n.parent;
     if (declaration?.type !== 'VariableDeclaration' || declaration.declare || declaration.kind === 'var') return;
     // Not the head of a for loop, not an exported binding.

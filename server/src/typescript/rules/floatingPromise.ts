@@ -691,7 +691,8 @@ function startsTimer(statement: Node): boolean {
 }
 
 function needsParens(expr: Node): boolean {
-  return expr.type === 'SequenceExpression' || expr.type === 'ConditionalExpression' || expr.type === 'LogicalExpression' || expr.type === 'AssignmentExpression' || expr.type === 'ArrowFunctionExpression';
+  // `void [a(), b()] as const` would be `(void [a(), b()]) as const`, which does not compile.
+  return ['SequenceExpression', 'ConditionalExpression', 'LogicalExpression', 'AssignmentExpression', 'ArrowFunctionExpression', 'BinaryExpression', 'TSAsExpression', 'TSSatisfiesExpression'].includes(expr.type);
 }
 
 /** The part of a statement's expression that leaves a promise unhandled, if any. */

@@ -129,6 +129,9 @@ export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts
   // function) counts: an async function that merely has nothing to await yet (a stub, a
   // placeholder, `async () => undefined`) is still a promise its callers are meant to await.
   if (!requireHandling) return result;
+  // `async () => { await runSafely(); }`: a body made only of awaits of calls that cannot reject
+  // hands off to them, as `() => runSafely()` does (nothing runs after them that could throw).
+  if (result && !judge.handles && hasAsyncModifier(fn) && onlyAwaitsOf(fn.body, (e) => judge.awaitedNeverRejects(e))) judge.handles = true;
   result &&= judge.handles;
   cache.set(fn, result);
   return result;
@@ -211,7 +214,7 @@ class Judge {
    * ending in a rejection handler that cannot reject itself (`await writer.abort(err).catch(() => undefined)`,
    * the usual clean-up in a catch), or `p.catch(log).then(fn)` with a plain `fn`.
    */
-  private awaitedNeverRejects(expr: ts.Expression): boolean {
+  awaitedNeverRejects(expr: ts.Expression): boolean {
     const e = skipParens(expr);
     if (!ts.isCallExpression(e)) return false;
     if (isHandledChain(e)) return chainHandlersSettle(this.checker, e, this.depth + 1);
@@ -254,6 +257,16 @@ class Judge {
     if (this.checker && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return !mayBeThenable(this.checker, e);
     return false;
   }
+}
+
+/** A function body that is one or more `await call()` statements (or `await call()` as an arrow's body), each one passing `safe`. */
+function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => boolean): boolean {
+  const awaitsSafely = (e: ts.Expression): boolean => {
+    const x = skipParens(e);
+    return ts.isAwaitExpression(x) && safe(x.expression);
+  };
+  if (!ts.isBlock(body)) return awaitsSafely(body);
+  return body.statements.length > 0 && body.statements.every((st) => ts.isExpressionStatement(st) && awaitsSafely(st.expression));
 }
 
 function isProcessExit(s: ts.Statement): boolean {

@@ -347,7 +347,8 @@ export function awaitText(expr: Node, text: string): string {
     }
   }
   // `await (a ?? load())`: an operand of lower precedence than `await` keeps its parentheses.
-  const inner = ['LogicalExpression', 'ConditionalExpression', 'BinaryExpression', 'AssignmentExpression', 'SequenceExpression', 'ArrowFunctionExpression', 'YieldExpression'].includes(expr.type);
+  // So does `await (save() as Promise<void>)`: `await save() as ...` would cast the awaited value.
+  const inner = ['LogicalExpression', 'ConditionalExpression', 'BinaryExpression', 'AssignmentExpression', 'SequenceExpression', 'ArrowFunctionExpression', 'YieldExpression', 'TSAsExpression', 'TSSatisfiesExpression'].includes(expr.type);
   const operand = inner ? `(${text})` : text;
   return wrap ? `(await ${operand})` : `await ${operand}`;
 }

@@ -190,18 +190,34 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   });
 
   // `const p = save(x)` and `p` never read again: the promise floats just the same.
-  for (const v of promiseVariables(ctx, isPromise, false)) {
+  // An array literal holds promises when one of its elements makes one that something should wait for.
+  const holdsPromise = (init: Node): boolean => {
+    const e = unwrap(init);
+    if (e.type !== 'ArrayExpression') return isPromise(init);
+    return e.elements.some((el) => {
+      if (!el || el.type === 'SpreadElement') return false;
+      const made = unwrap(el);
+      if (made.type !== 'CallExpression' && made.type !== 'NewExpression') return false;
+      // `store.save(row).catch(log)` is handled, as it would be as a statement.
+      const floating = floatingPart(el, isPromise, handles);
+      return !!floating && !nothingToWaitFor(floating, el);
+    });
+  };
+  for (const v of promiseVariables(ctx, holdsPromise, false)) {
     if (nothingToWaitFor(v.init, v.init)) continue;
     const s = types();
     const lazy = s !== undefined && lazyQuery(s, v.init);
+    const literal = unwrap(v.init).type === 'ArrayExpression';
     ctx.report({
       message: lazy
         ? `The query from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: it is lazy and only runs once awaited (or given then()), so it never runs`
-        : `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
+        : literal
+          ? `The promises in '${shownText(ctx, v.init)}' are stored in '${v.name}' and never used: nothing waits for them, and a rejection goes unhandled`
+          : `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and never used: nothing waits for it, and a rejection goes unhandled`,
       range: ctx.rangeOf(v.init),
       // No ESLint rule reports this shape.
       anchors: [],
-      fix: awaitInitFix(ctx, v, arrayOfPromises(v.init)),
+      fix: awaitInitFix(ctx, v, literal || arrayOfPromises(v.init)),
     });
   }
 }
@@ -716,7 +732,8 @@ function startsTimer(statement: Node): boolean {
 }
 
 function needsParens(expr: Node): boolean {
-  return expr.type === 'SequenceExpression' || expr.type === 'ConditionalExpression' || expr.type === 'LogicalExpression' || expr.type === 'AssignmentExpression' || expr.type === 'ArrowFunctionExpression';
+  // `void [a(), b()] as const` would be `(void [a(), b()]) as const`, which does not compile.
+  return ['SequenceExpression', 'ConditionalExpression', 'LogicalExpression', 'AssignmentExpression', 'ArrowFunctionExpression', 'BinaryExpression', 'TSAsExpression', 'TSSatisfiesExpression'].includes(expr.type);
 }
 
 /** The part of a statement's expression that leaves a promise unhandled, if any. */

@@ -492,6 +492,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       case 'ReturnStatement':
         checkContextual(node.argument, 'returned');
         return;
+      case 'ArrayExpression':
+        // `const startup: Array<() => void> = [..., async () => ...]`: each element has the element type.
+        for (const el of node.elements) {
+          if (el && el.type !== 'SpreadElement' && isFunction(unwrap(el))) checkContextual(el, 'given as an array element');
+        }
+        return;
       case 'ArrowFunctionExpression':
         if (node.expression) checkContextual(node.body, 'returned');
         return;
@@ -971,7 +977,9 @@ function isThenableReturningFunctionType(checker: ts.TypeChecker, type: ts.Type,
 /**
  * Argument positions that take a void-returning function in some signature of the callee and a
  * thenable-returning one in none. Every overload is inspected (the resolved signature would pick
- * the first `() => void` overload over a later `() => Promise<void>` one).
+ * the first `() => void` overload over a later `() => Promise<void>` one), except the overloads a
+ * literal argument rules out: `on('progress', listener)` against `on(event: 'progress', l: (pct) => void)`
+ * and `on(event: 'done', l: (url) => void | Promise<void>)` can only be the first.
  */
 function voidFunctionArguments(
   checker: ts.TypeChecker,
@@ -988,8 +996,9 @@ function voidFunctionArguments(
   };
   const calleeType = checker.getTypeAtLocation(call.expression);
   for (const part of unionParts(calleeType)) {
-    const signatures = ts.isCallExpression(call) ? part.getCallSignatures() : part.getConstructSignatures();
-    for (const sig of signatures) {
+    const all = ts.isCallExpression(call) ? part.getCallSignatures() : part.getConstructSignatures();
+    const matching = all.filter((sig) => literalArgumentsFit(checker, sig, call));
+    for (const sig of matching.length ? matching : all) {
       sig.parameters.forEach((param, index) => {
         if (index >= argCount) return;
         const decl = param.valueDeclaration;
@@ -1009,6 +1018,28 @@ function voidFunctionArguments(
   for (let i = 0; i < argCount; i++) classify(contextualTypeOf(i), i);
   for (const i of thenable) voidIdx.delete(i);
   return { void: voidIdx, thenable };
+}
+
+/**
+ * Whether every string or number literal argument of the call fits the signature's parameter at its
+ * position (a generic signature is taken as fitting: its parameters are not instantiated here).
+ */
+function literalArgumentsFit(checker: ts.TypeChecker, sig: ts.Signature, call: ts.CallExpression | ts.NewExpression): boolean {
+  if (sig.typeParameters?.length) return true;
+  const params = sig.parameters;
+  return (call.arguments ?? []).every((arg, i) => {
+    const e = skipParens(arg);
+    if (!ts.isStringLiteralLike(e) && !ts.isNumericLiteral(e)) return true;
+    const last = params[params.length - 1]?.valueDeclaration;
+    const rest = !!last && ts.isParameter(last) && !!last.dotDotDotToken;
+    if (i >= params.length - (rest ? 1 : 0)) {
+      if (!rest) return false;
+      const restType = checker.getTypeOfSymbolAtLocation(params[params.length - 1], call.expression);
+      if (!checker.isArrayType(restType)) return true;
+      return checker.isTypeAssignableTo(checker.getTypeAtLocation(e), checker.getTypeArguments(restType as ts.TypeReference)[0]);
+    }
+    return checker.isTypeAssignableTo(checker.getTypeAtLocation(e), checker.getTypeOfSymbolAtLocation(params[i], call.expression));
+  });
 }
 
 function isArrayLike(checker: ts.TypeChecker, type: ts.Type): boolean {

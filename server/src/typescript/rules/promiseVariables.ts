@@ -14,7 +14,7 @@ type Node = TSESTree.Node;
 
 export interface PromiseVariable {
   name: string;
-  /** The initializer, a call or `new` expression. */
+  /** The initializer, a call or `new` expression (for a dropped one, also an array literal of promises, or the element beside a destructured name). */
   init: TSESTree.Expression;
   /** 'unused': never read again; 'value': every read takes it for its resolved value. */
   kind: 'unused' | 'value';
@@ -58,13 +58,29 @@ function readsAsValue(id: TSESTree.Identifier): boolean {
 
 /** The promise variables of a file that are dropped or misread; `isPromise` is asked last, and only for those. */
 export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => boolean, withValueReads: boolean): PromiseVariable[] {
-  const candidates: { declarator: TSESTree.VariableDeclarator; fn: Node }[] = [];
+  const candidates: { id: TSESTree.Identifier; init: TSESTree.Expression; fn: Node }[] = [];
   visit(ctx.ast, (n) => {
-    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || !n.init || n.id.name.startsWith('_')) return;
+    if (n.type !== 'VariableDeclarator' || !n.init) return;
+    // `const [users, posts] = [loadUsers(), loadPosts()]`: each name holds the promise beside it.
+    if (n.id.type === 'ArrayPattern' && !withValueReads) {
+      const values = unwrap(n.init);
+      const fn = values.type === 'ArrayExpression' && n.parent?.type === 'VariableDeclaration' && n.parent.kind !== 'var' && !n.parent.declare ? enclosingFunction(n) : undefined;
+      if (!fn || values.type !== 'ArrayExpression') return;
+      n.id.elements.forEach((el, i) => {
+        const value = values.elements[i];
+        if (el?.type !== 'Identifier' || el.name.startsWith('_') || !value || value.type === 'SpreadElement') return;
+        const made = unwrap(value);
+        if (made.type === 'CallExpression' || made.type === 'NewExpression') candidates.push({ id: el, init: value, fn });
+      });
+      return;
+    }
+    if (n.id.type !== 'Identifier' || n.id.name.startsWith('_')) return;
     const init = unwrap(n.init);
     // A zx command (`$\`git push\``) is a tagged template; its promise also carries the process's
     // streams (`p.stdout`), so it is only looked at for being dropped.
-    if (init.type !== 'CallExpression' && init.type !== 'NewExpression' && (withValueReads || init.type !== 'TaggedTemplateExpression')) return;
+    // An array literal of promises (`const jobs = [load(1), load(2)] as const`) is only looked at
+    // for being dropped too.
+    if (init.type !== 'CallExpression' && init.type !== 'NewExpression' && (withValueReads || (init.type !== 'TaggedTemplateExpression' && init.type !== 'ArrayExpression'))) return;
     const declaration = n.parent;
     if (declaration?.type !== 'VariableDeclaration' || declaration.declare || declaration.kind === 'var') return;
     // Not the head of a for loop, not an exported binding.
@@ -74,24 +90,23 @@ export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => 
     // a module-level value may be read by code this file does not show (a REPL, a test's import).
     const fn = enclosingFunction(n) ?? (withValueReads ? undefined : ctx.ast);
     if (!fn) return;
-    candidates.push({ declarator: n, fn });
+    candidates.push({ id: n.id, init: n.init, fn });
   });
   if (candidates.length === 0) return [];
   // The identifiers named like a candidate, by name.
   const reads = new Map<string, TSESTree.Identifier[]>();
-  for (const c of candidates) reads.set((c.declarator.id as TSESTree.Identifier).name, []);
+  for (const c of candidates) reads.set(c.id.name, []);
   visit(ctx.ast, (n) => {
     if (n.type === 'Identifier') reads.get(n.name)?.push(n);
   });
   const out: PromiseVariable[] = [];
-  for (const { declarator, fn } of candidates) {
-    const id = declarator.id as TSESTree.Identifier;
+  for (const { id, init, fn } of candidates) {
     const used = (reads.get(id.name) ?? []).filter((r) => r !== id && r.range[0] >= fn.range[0] && r.range[1] <= fn.range[1] && isRead(r));
     let kind: PromiseVariable['kind'] | undefined;
     if (used.length === 0) kind = 'unused';
     else if (withValueReads && used.every(readsAsValue)) kind = 'value';
-    if (!kind || !isPromise(declarator.init!)) continue;
-    out.push({ name: id.name, init: declarator.init!, kind, firstUse: used[0] });
+    if (!kind || !isPromise(init)) continue;
+    out.push({ name: id.name, init, kind, firstUse: used[0] });
   }
   return out;
 }
@@ -99,9 +114,10 @@ export function promiseVariables(ctx: TsRuleContext, isPromise: (init: Node) => 
 /** `await` in front of the initializer, inside an async function. */
 export function awaitInitFix(ctx: TsRuleContext, v: PromiseVariable, array = false): Fix | undefined {
   if (!enclosingFunction(v.init)?.async) return undefined;
-  // `const p: Promise<number> = load()`: the declared type would no longer hold.
+  // `const p: Promise<number> = load()`: the declared type would no longer hold. Nor is an element
+  // of a destructured array (`const [a, b] = [load(1), load(2)]`) awaited on its own, before the others are used.
   const declarator = v.init.parent;
-  if (declarator?.type === 'VariableDeclarator' && declarator.id.typeAnnotation) return undefined;
+  if (declarator?.type !== 'VariableDeclarator' || declarator.id.typeAnnotation) return undefined;
   const text = ctx.text.slice(v.init.range[0], v.init.range[1]);
   // An array of promises (`keys.map((k) => s3.send(...))`): awaiting the array waits for none of them.
   if (array) return { title: 'Wait for all of them with Promise.all', safe: true, edits: [{ range: ctx.rangeOf(v.init), newText: `await Promise.all(${text})` }] };

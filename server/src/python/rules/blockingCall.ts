@@ -1719,17 +1719,7 @@ function checkBoto3PageIteration(ctx: PythonRuleContext): void {
       anchors: [],
     });
   };
-  for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
-    const right = field(loop, 'right');
-    if (!right || loop.child(0)?.type === 'async') continue;
-    // A generator expression runs where it is consumed, which may be a worker thread.
-    if (loop.type === 'for_in_clause' && loop.parent?.type === 'generator_expression') continue;
-    report(right);
-  }
-  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const args = callArguments(call);
-    if (args.length === 1 && builtinCalled(ctx, call, QUERY_RUNNERS)) report(args[0]);
-  }
+  forEachSyncIteration(ctx, report);
 }
 
 /**
@@ -1746,16 +1736,24 @@ function checkResultIteration(ctx: PythonRuleContext): void {
       anchors: [],
     });
   };
+  forEachSyncIteration(ctx, report);
+}
+
+/**
+ * Each expression the file iterates synchronously: the iterable of a plain `for` or of a
+ * comprehension (not a generator expression's, which runs where it is consumed, perhaps a worker
+ * thread), and the argument of `list(x)`, `len(x)` and the other QUERY_RUNNERS.
+ */
+function forEachSyncIteration(ctx: PythonRuleContext, visit: (iterated: Node) => void): void {
   for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
     const right = field(loop, 'right');
     if (!right || loop.child(0)?.type === 'async') continue;
-    // A generator expression runs where it is consumed, which may be a worker thread.
     if (loop.type === 'for_in_clause' && loop.parent?.type === 'generator_expression') continue;
-    report(right);
+    visit(right);
   }
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const args = callArguments(call);
-    if (args.length === 1 && builtinCalled(ctx, call, QUERY_RUNNERS)) report(args[0]);
+    if (args.length === 1 && builtinCalled(ctx, call, QUERY_RUNNERS)) visit(args[0]);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { nearestAbove } from './util';
 
 export interface AutoImport {
   /** The module it comes from (`vue`). */
@@ -55,29 +56,19 @@ function read(file: string): AutoImports | undefined {
 
 /** The auto-imports visible from a file: those of the nearest project (the nearest `package.json` or `nuxt.config.*`) above it. */
 export function autoImportsFor(filePath: string): AutoImports {
-  const dirs: string[] = [];
-  let found: AutoImports | undefined;
-  for (let dir = path.dirname(path.resolve(filePath)); ; dir = path.dirname(dir)) {
-    const known = byDir.get(dir);
-    if (known !== undefined) {
-      found = known;
-      break;
-    }
-    dirs.push(dir);
-    for (const rel of DECLARATION_FILES) {
-      const file = path.join(dir, rel);
-      if (fs.existsSync(file)) {
-        found = read(file);
-        if (found) break;
+  return nearestAbove(
+    filePath,
+    byDir,
+    (dir) => {
+      for (const rel of DECLARATION_FILES) {
+        const file = path.join(dir, rel);
+        const found = fs.existsSync(file) ? read(file) : undefined;
+        if (found) return found;
       }
-    }
-    if (found) break;
-    if (NUXT_CONFIGS.some((c) => fs.existsSync(path.join(dir, c)))) {
-      found = new Map(NUXT_VUE.map((name) => [name, { module: 'vue', name }]));
-      break;
-    }
-    if (fs.existsSync(path.join(dir, 'package.json')) || path.dirname(dir) === dir) break;
-  }
-  for (const d of dirs) byDir.set(d, found ?? NONE);
-  return found ?? NONE;
+      if (NUXT_CONFIGS.some((c) => fs.existsSync(path.join(dir, c)))) return new Map(NUXT_VUE.map((name) => [name, { module: 'vue', name }]));
+      // The project's root: no folder above it speaks for it.
+      return fs.existsSync(path.join(dir, 'package.json')) ? NONE : undefined;
+    },
+    NONE,
+  );
 }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
+import { nearestAbove } from './util';
 
 type Node = TSESTree.Node;
 
@@ -86,31 +87,23 @@ export function forgetAppPackages(): void {
  * on `react-native`, `expo`, `@capacitor/core` or Ionic): its code runs on a device, not a server.
  */
 export function inMobileAppPackage(filePath: string): boolean {
-  const dirs: string[] = [];
-  let found: boolean | undefined;
-  for (let dir = path.dirname(path.resolve(filePath)); ; dir = path.dirname(dir)) {
-    const known = appPackages.get(dir);
-    if (known !== undefined) {
-      found = known;
-      break;
-    }
-    dirs.push(dir);
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      found = false;
+  return nearestAbove(
+    filePath,
+    appPackages,
+    (dir) => {
+      const file = path.join(dir, 'package.json');
+      if (!fs.existsSync(file)) return undefined;
       try {
         const doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
-        for (const key of ['dependencies', 'devDependencies', 'peerDependencies']) {
+        return ['dependencies', 'devDependencies', 'peerDependencies'].some((key) => {
           const deps = doc[key];
-          if (deps && typeof deps === 'object' && Object.keys(deps).some((d) => MOBILE_APP_DEPENDENCIES.test(d))) found = true;
-        }
+          return !!deps && typeof deps === 'object' && Object.keys(deps).some((d) => MOBILE_APP_DEPENDENCIES.test(d));
+        });
       } catch {
         // An unreadable package.json says nothing.
+        return false;
       }
-      break;
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  for (const d of dirs) appPackages.set(d, found ?? false);
-  return found ?? false;
+    },
+    false,
+  );
 }

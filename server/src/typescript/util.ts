@@ -19,6 +19,27 @@ interface FlatTree {
 const flatTrees = new WeakMap<Node, FlatTree>();
 
 /**
+ * The answer of the nearest folder above `filePath` (its own folder first) that has one:
+ * `probe(dir)` answers or returns undefined to go on up; `fallback` when the file system's root is
+ * passed. Every folder on the way shares the answer in `cache` (cleared by the caller when the
+ * files `probe` reads change).
+ */
+export function nearestAbove<T>(filePath: string, cache: Map<string, T>, probe: (dir: string) => T | undefined, fallback: T): T {
+  const dirs: string[] = [];
+  let found: T | undefined;
+  for (let dir = path.dirname(path.resolve(filePath)); ; dir = path.dirname(dir)) {
+    found = cache.get(dir);
+    if (found !== undefined) break;
+    dirs.push(dir);
+    found = probe(dir);
+    if (found !== undefined || path.dirname(dir) === dir) break;
+  }
+  const answer = found ?? fallback;
+  for (const d of dirs) cache.set(d, answer);
+  return answer;
+}
+
+/**
  * Sets `parent` on every node of a freshly converted tree and records its nodes in document
  * order, once per parse: the rules' many walks then run over an array instead of re-reading
  * visitor keys node by node. Iterative, so deep nesting cannot overflow.

@@ -290,10 +290,12 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   const walked = stdin
     ? { files: [stdin.file], skipped: [], missing: [] as string[] }
     : walkFiles(paths, { cwd, extensions: engine.extensions, resolver, forceExclude: options['force-exclude'] });
+  /** With --fix on standard input: the text for standard output, fixed or as it came. */
+  let fixedStdin: Buffer | undefined;
   // Excluded standard input is analysed as nothing; with --fix it comes back unchanged.
   if (stdin && options['force-exclude'] && new ExplicitExcludes(resolver).excludes(stdin.file, false)) {
     walked.files = [];
-    if (options.fix) (io.outBytes ?? ((b: Buffer) => io.out(b.toString('utf8'))))(stdin.bytes);
+    if (options.fix) fixedStdin = stdin.bytes;
   }
   if (stdin && !engine.extensions.includes(path.extname(stdin.file).toLowerCase())) {
     throw new UsageError(`--stdin-filename ${options['stdin-filename']}: no analyser for '${path.extname(stdin.file) || 'no extension'}' (${engine.extensions.join(' ')})`);
@@ -341,8 +343,6 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   let fixedFiles = 0;
   const fixing = options.fix || options.diff;
   const diffs: string[] = [];
-  /** With --fix on standard input: the fixed text, for standard output. */
-  let fixedStdin: Buffer | undefined;
 
   for (const { file, config: base } of ordered) {
     const config: ResolvedConfig = {
@@ -422,7 +422,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   }
   // With --fix on standard input, standard output carries the fixed text (a formatter's
   // contract): the report goes to the --output file or to standard error.
-  if (fixedStdin) io.outBytes ? io.outBytes(fixedStdin) : io.out(fixedStdin.toString('utf8'));
+  if (fixedStdin) (io.outBytes ?? ((b: Buffer) => io.out(b.toString('utf8'))))(fixedStdin);
   if (options.output) {
     const target = path.resolve(cwd, options.output);
     try {

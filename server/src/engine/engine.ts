@@ -128,6 +128,7 @@ export class Engine {
     if (!fe) return { findings: [], skipped: 'not a Python, TypeScript or JavaScript file', ruleErrors: [] };
     const reason = unanalysableReason(input.text, config.maxFileSize) ?? (fe.language === 'typescript' && JS_FILE.test(input.filePath) ? minifiedReason(input.text) : undefined);
     if (reason) return { findings: [], skipped: reason, ruleErrors: [] };
+    if (!this.mayReport(fe, input.filePath, input.text)) return { findings: [], ruleErrors: [] };
 
     let parsed: ReturnType<FrontEnd['parse']>;
     try {
@@ -189,6 +190,17 @@ export class Engine {
       return { findings: kept, ruleErrors };
     } finally {
       parsed.dispose();
+    }
+  }
+
+  /** Whether the front end's rules can report in a text (see FrontEnd.mayReport); a failure of the check means yes. */
+  private mayReport(fe: FrontEnd, filePath: string, text: string): boolean {
+    if (!fe.mayReport) return true;
+    try {
+      return fe.mayReport(filePath, text);
+    } catch (e) {
+      this.log(`${fe.language} relevance check failed on ${filePath}: ${e instanceof Error ? e.message : String(e)}`);
+      return true;
     }
   }
 

@@ -18,6 +18,12 @@ export interface FrontEnd<C extends RuleContextBase = RuleContextBase> {
   /** One-time asynchronous set-up (loading a WASM grammar...). Idempotent. */
   init(): Promise<void>;
   parse(filePath: string, text: string): ParsedFile<C>;
+  /**
+   * Whether any rule of the front end can report in a text, told without parsing it (a module
+   * with no async code in it or behind its imports): when false, the file is not parsed and has
+   * no findings.
+   */
+  mayReport?(filePath: string, text: string): boolean;
   /** Tells the front end that a file changed or was opened in an editor (for project-wide indexes). */
   updateFile?(filePath: string, text: string | undefined): void;
   /**

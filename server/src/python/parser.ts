@@ -65,6 +65,12 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     return this.project.analysisOrder(filePaths);
   }
 
+  mayReport(filePath: string, text: string): boolean {
+    // The disk is looked at afresh: a module imported may have changed since the last analysis.
+    this.project.beginPass();
+    return this.project.mayReport(filePath, text);
+  }
+
   updateFile(filePath: string, text: string | undefined): void {
     this.projectIndex?.updateFile(filePath, text);
     if (text === undefined) this.forgetTree(filePath);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { DeclaredTypes } from './declared';
 import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import { digest } from '../engine/text';
+import { MENTIONS_ASYNC, importedModules } from './relevance';
 import { nodesOfType } from './util';
 
 export interface FunctionSummary {
@@ -227,6 +228,7 @@ export class PythonProjectIndex {
     this.stats.delete(key);
     if (text === undefined || !this.overlay.has(key)) {
       this.resolutions.clear();
+      this.facts.clear();
       this.roots.clear();
       this.listings.clear();
     }
@@ -423,6 +425,72 @@ export class PythonProjectIndex {
     return false;
   }
 
+  /** Each module's own mention of async code and the project modules it imports, by file version (see mayReport). */
+  private readonly facts = new Map<string, { key: string; mentions: boolean; imports?: string[] }>();
+
+  /** The version of a module file: the editor's, or its size and time on disk; undefined if it is no readable module. */
+  private versionKey(abs: string): string | undefined {
+    const open = this.overlay.get(abs);
+    if (open) return `v${open.version}`;
+    const stat = this.stat(abs);
+    return stat && stat.isFile() && stat.size <= 2 * 1024 * 1024 ? `d${stat.size}:${stat.mtimeMs}` : undefined;
+  }
+
+  /** The version key and text of a module file (the editor's text or the disk); undefined if unreadable. */
+  private read(abs: string): { key: string; text: string } | undefined {
+    const key = this.versionKey(abs);
+    if (key === undefined) return undefined;
+    try {
+      return { key, text: this.overlay.get(abs)?.text ?? fs.readFileSync(abs, 'utf8') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The project files (absolute) a module's import statements name (see importedModules). */
+  importedFiles(filePath: string, text?: string): string[] {
+    const abs = path.resolve(filePath);
+    text ??= this.read(abs)?.text;
+    if (text === undefined) return [];
+    const out = new Set<string>();
+    for (const { module, level } of importedModules(text)) {
+      const found = this.resolveModule(abs, module, level);
+      if (found) out.add(path.resolve(found));
+    }
+    out.delete(abs);
+    return [...out];
+  }
+
+  /**
+   * Whether a rule can report anything in a module (see relevance.ts): it mentions async code
+   * itself, or a project module it imports does, directly or through other project modules.
+   * Reads import lines and texts only; nothing is parsed.
+   */
+  mayReport(filePath: string, text: string): boolean {
+    if (MENTIONS_ASYNC.test(text)) return true;
+    const start = path.resolve(filePath);
+    const seen = new Set([start]);
+    const queue = this.importedFiles(start, text);
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const key = this.versionKey(file);
+      if (key === undefined) continue;
+      let facts = this.facts.get(file);
+      if (facts?.key !== key) {
+        const module = this.read(file);
+        if (!module) continue;
+        facts = { key: module.key, mentions: MENTIONS_ASYNC.test(module.text) };
+        if (!facts.mentions) facts.imports = this.importedFiles(file, module.text);
+        this.facts.set(file, facts);
+      }
+      if (facts.mentions) return true;
+      for (const next of facts.imports ?? []) if (!seen.has(next)) queue.push(next);
+    }
+    return false;
+  }
+
   /**
    * The order to analyse the files of a scan in: each module after the modules it imports (as
    * far as a look at its import lines tells; cycles are broken where met), the rest in the given
@@ -433,40 +501,7 @@ export class PythonProjectIndex {
   analysisOrder(filePaths: readonly string[]): string[] {
     const byPath = new Map<string, string>();
     for (const f of filePaths) byPath.set(path.resolve(f), f);
-    const imported = (file: string): string[] => {
-      let text: string;
-      try {
-        const stat = fs.statSync(file);
-        if (!stat.isFile() || stat.size > 2 * 1024 * 1024) return [];
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        return [];
-      }
-      const out: string[] = [];
-      const add = (module: string, level: number) => {
-        const found = this.resolveModule(file, module, level);
-        if (found && byPath.has(path.resolve(found))) out.push(path.resolve(found));
-      };
-      IMPORT_LINE.lastIndex = 0;
-      for (let m = IMPORT_LINE.exec(text); m; m = IMPORT_LINE.exec(text)) {
-        if (m[1] !== undefined) {
-          const level = m[1].length;
-          const module = m[2];
-          add(module, level);
-          // `from . import views` / `from pkg import sub`: the names may be submodules.
-          for (const name of m[3].replace(/[()\\]/g, ' ').split(',')) {
-            const n = /^\s*(\w+)/.exec(name)?.[1];
-            if (n) add(module ? `${module}.${n}` : n, level);
-          }
-        } else {
-          for (const part of m[4].split(',')) {
-            const n = /^\s*([\w.]+)/.exec(part)?.[1];
-            if (n) add(n, 0);
-          }
-        }
-      }
-      return out;
-    };
+    const imported = (file: string): string[] => this.importedFiles(file).filter((f) => byPath.has(f));
     const order: string[] = [];
     const state = new Map<string, 'visiting' | 'done'>();
     for (const start of byPath.keys()) {
@@ -851,12 +886,6 @@ export interface Route {
 const ROUTING_MODULES = ['routes.py', 'urls.py', 'routing.py', 'app.py', 'main.py', 'server.py', 'web.py', 'api.py', 'application.py', 'asgi.py', '__init__.py'];
 
 /** Text without which a module registers no handler by a call. */
-/**
- * An import line, for the scan order only: `from <dots><module> import <names>` (groups 1-3) or
- * `import <modules>` (group 4). Names continued on the next lines of a parenthesised import are
- * not read: a missed edge costs a parse, never a finding.
- */
-const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([\w., \t]+))/gm;
 const ROUTE_HINT = /\badd_\w+\s*\(|\bweb\.\w+\s*\(|Route\s*\(|\b(re_)?path\s*\(|\.on_\w+\.append\s*\(|context_processors|\.(on_start|after_start|on_stop)\s*\+=/;
 /** Methods that register a handler given as an argument (aiohttp, Starlette, FastAPI, Flask/Quart). */
 const ROUTE_REGISTRARS = new Set([

@@ -1,0 +1,127 @@
+/**
+ * Which Python modules a rule can report in at all, told from text alone, before any parse.
+ *
+ * Every Python rule reports about asynchronous code: an `async def` (or an `await`), an asyncio,
+ * trio or anyio API, a library whose API is asynchronous (its name is in the knowledge tables),
+ * or a project function, class or task defined in a module that is about such code. A module
+ * that mentions none of them, and imports (through any chain of project imports) no module that
+ * does, has nothing for a rule to find: a scan need not parse it. Most modules of an ordinary
+ * project (models, utilities, CLI code) are such modules.
+ */
+import * as awaitables from './knowledge/awaitables';
+
+/** Library top-level packages the knowledge tables name (`aiohttp`, `redis`, `django`, ...), and their builtins (`anext`). */
+function knownLibraries(): { packages: string[]; builtins: string[] } {
+  const packages = new Set<string>(['asyncio', 'trio', 'anyio', 'curio', 'telegram', 'telethon', 'pyrogram', 'homeassistant', 'kubernetes_asyncio']);
+  const builtins = new Set<string>(['anext', 'aiter']);
+  const add = (qualified: string) => {
+    const m = /^([A-Za-z_]\w*)\.[\w.*]+$/.exec(qualified);
+    if (m) (m[1] === 'builtins' ? builtins.add(qualified.slice('builtins.'.length)) : packages.add(m[1]));
+  };
+  const tables: Iterable<string>[] = [
+    awaitables.AWAITABLE_FUNCTIONS,
+    awaitables.AWAITABLE_FUNCTION_FACTORIES,
+    awaitables.LOOP_GETTERS,
+    awaitables.CLIENT_PATCHERS,
+    Object.keys(awaitables.AWAITABLE_METHODS),
+    [...awaitables.CLASS_ALIASES.keys()],
+    [...awaitables.CLASS_ALIASES.values()],
+    ...[
+      awaitables.METHOD_RESULTS,
+      awaitables.STREAMED_RESULTS,
+      awaitables.CALL_METHOD_RESULTS,
+      awaitables.LIBRARY_ATTRIBUTES,
+      awaitables.ASYNC_ITERATION_FACTORIES,
+      awaitables.ASYNC_GENERATOR_METHODS,
+      awaitables.ITERATED_ATTRIBUTES,
+      awaitables.ASYNC_ITERATION_ELEMENTS,
+      awaitables.AWAITED_ITEMS,
+      awaitables.GENERIC_ATTRIBUTES,
+      awaitables.FACTORY_TUPLE_RESULTS,
+      awaitables.CALL_TUPLE_RESULTS,
+      awaitables.FACTORY_RESULTS,
+      awaitables.CALL_RESULTS,
+      awaitables.LIBRARY_COROUTINE_CALLABLES,
+      awaitables.FACTORY_FACTORIES,
+    ].map((table) => Object.keys(table)),
+  ];
+  for (const table of tables) for (const name of table) add(name);
+  return { packages: [...packages].sort(), builtins: [...builtins].sort() };
+}
+
+const { packages, builtins } = knownLibraries();
+
+/**
+ * Text without which no rule reports in a module (unless a project module it imports has it):
+ * `async`/`await` in any case (`AsyncClient`, `asyncpg`, `sync_to_async`), `aio` (`aiohttp`,
+ * `grpc.aio`), AsyncSense's own suppression comments (an unused one is a finding), awaitable
+ * annotations and decorators, the asyncio calls that take or schedule a coroutine, and an import
+ * of any package of the knowledge tables.
+ */
+export const MENTIONS_ASYNC = new RegExp(
+  [
+    'async',
+    'Async',
+    'ASYNC',
+    'await',
+    'Await',
+    'aio',
+    'asyncsense',
+    '[Cc]oroutine',
+    'create_task',
+    'ensure_future',
+    'run_until_complete',
+    'run_coroutine_threadsafe',
+    'CancelledError',
+    // A library's API is reached through an import of its package (or of a project module that
+    // imports it: see PythonProjectIndex.mayReport); a builtin through its bare name.
+    `^[ \\t]*(?:from[ \\t]+(?:${packages.join('|')})\\b|import[ \\t]+[\\w., \\t]*?\\b(?:${packages.join('|')})\\b)`,
+    `\\b(?:${builtins.join('|')})\\b`,
+  ].join('|'),
+  'm',
+);
+
+/** A module an import statement names: `level` leading dots, then the dotted name (may be empty). */
+export interface ImportedModule {
+  module: string;
+  level: number;
+}
+
+/**
+ * `from <dots><module> import <names>` (groups 1-3) or `import <modules>` (group 4), at the start
+ * of a line (indented ones too: imports inside functions or `if TYPE_CHECKING:`).
+ */
+const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([\w., \t]+))/gm;
+
+/**
+ * The modules a module's import statements name, read from its text: each `from` module, and each
+ * name imported from it as a possible submodule (`from . import views`); names of a parenthesised
+ * import continued on the next lines are read too. A mention in a string is read as an import: an
+ * extra module costs a look at it, a missed one could cost a finding.
+ */
+export function importedModules(text: string): ImportedModule[] {
+  const out: ImportedModule[] = [];
+  IMPORT_LINE.lastIndex = 0;
+  for (let m = IMPORT_LINE.exec(text); m; m = IMPORT_LINE.exec(text)) {
+    if (m[1] !== undefined) {
+      const level = m[1].length;
+      const module = m[2];
+      out.push({ module, level });
+      let names = m[3];
+      if (names.trimStart().startsWith('(') && !names.includes(')')) {
+        const close = text.indexOf(')', IMPORT_LINE.lastIndex);
+        names = text.slice(m.index + m[0].length - m[3].length, close === -1 ? text.length : close).replace(/#[^\n]*/g, '');
+      }
+      for (const name of names.replace(/[()\\]/g, ' ').split(',')) {
+        const n = /^\s*(\w+)/.exec(name)?.[1];
+        if (n && n !== 'import') out.push({ module: module ? `${module}.${n}` : n, level });
+      }
+    } else {
+      for (const part of m[4].split(',')) {
+        const n = /^\s*([\w.]+)/.exec(part)?.[1];
+        if (n) out.push({ module: n, level: 0 });
+      }
+    }
+  }
+  return out;
+}

@@ -154,6 +154,9 @@ export function valueBoundOnce(ctx: PythonRuleContext, name: Node): Node | null 
   return found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
 }
 
+/** Test modules by their path (with `/` separators): `test_*.py`, `*_test.py`, `conftest.py`. */
+export const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
 /**
  * Every named node of a given type (or types) below `root`, in document order. Searches of the
  * whole file read the tree's index of node types; do not modify the list.

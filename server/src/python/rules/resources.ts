@@ -8,12 +8,13 @@
  * someone else, and nothing is reported.
  */
 import { checkUnclosedMemoryChannels } from './channels';
+import { checkHeldLocks } from './locks';
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, mentions, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, mentions, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -53,7 +54,6 @@ interface ResourceKind {
 const structured = (what: string, close: readonly string[] = ['aclose']): ResourceKind => ({ what, close, awaited: true, asyncWith: true, enterAwaited: true });
 
 /** A test module, by its name: `test_x.py`, `x_test.py`, `conftest.py`. */
-const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /** The writer of a stream connection: closing it closes the transport (the reader with it). */
 const STREAM_WRITER: ResourceKind = { what: 'stream connection (its StreamWriter)', close: ['close'], awaited: true, asyncWith: false, noWith: true, tupleIndex: 1 };
@@ -637,6 +637,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   checkCheckedOut(ctx);
   checkStreamedResponses(ctx);
   checkUnclosedMemoryChannels(ctx);
+  checkHeldLocks(ctx);
 }
 
 /**

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { DeclaredTypes } from './declared';
 import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import { digest } from '../engine/text';
-import { MENTIONS_ASYNC, importedModules } from './relevance';
+import { type ImportedModule, importedModules, mentionsAsync } from './relevance';
 import { nodesOfType } from './util';
 
 export interface FunctionSummary {
@@ -448,12 +448,15 @@ export class PythonProjectIndex {
   }
 
   /** The project files (absolute) a module's import statements name (see importedModules). */
-  importedFiles(filePath: string, text?: string): string[] {
+  importedFiles(filePath: string, text?: string, imports?: readonly ImportedModule[]): string[] {
     const abs = path.resolve(filePath);
-    text ??= this.read(abs)?.text;
-    if (text === undefined) return [];
+    if (!imports) {
+      text ??= this.read(abs)?.text;
+      if (text === undefined) return [];
+      imports = importedModules(text);
+    }
     const out = new Set<string>();
-    for (const { module, level } of importedModules(text)) {
+    for (const { module, level } of imports) {
       const found = this.resolveModule(abs, module, level);
       if (found) out.add(path.resolve(found));
     }
@@ -467,10 +470,11 @@ export class PythonProjectIndex {
    * Reads import lines and texts only; nothing is parsed.
    */
   mayReport(filePath: string, text: string): boolean {
-    if (MENTIONS_ASYNC.test(text)) return true;
+    const imports = importedModules(text);
+    if (mentionsAsync(text, imports)) return true;
     const start = path.resolve(filePath);
     const seen = new Set([start]);
-    const queue = this.importedFiles(start, text);
+    const queue = this.importedFiles(start, text, imports);
     while (queue.length) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
@@ -481,8 +485,9 @@ export class PythonProjectIndex {
       if (facts?.key !== key) {
         const module = this.read(file);
         if (!module) continue;
-        facts = { key: module.key, mentions: MENTIONS_ASYNC.test(module.text) };
-        if (!facts.mentions) facts.imports = this.importedFiles(file, module.text);
+        const moduleImports = importedModules(module.text);
+        facts = { key: module.key, mentions: mentionsAsync(module.text, moduleImports) };
+        if (!facts.mentions) facts.imports = this.importedFiles(file, module.text, moduleImports);
         this.facts.set(file, facts);
       }
       if (facts.mentions) return true;

@@ -2,7 +2,7 @@
  * Which Python modules a rule can report in at all, told from text alone, before any parse.
  *
  * Every Python rule reports about asynchronous code: an `async def` (or an `await`), an asyncio,
- * trio or anyio API, a library whose API is asynchronous (its name is in the knowledge tables),
+ * trio or anyio API, the asynchronous API of a library the knowledge tables name,
  * or a project function, class or task defined in a module that is about such code. A module
  * that mentions none of them, and imports (through any chain of project imports) no module that
  * does, has nothing for a rule to find: a scan need not parse it. Most modules of an ordinary
@@ -10,13 +10,29 @@
  */
 import * as awaitables from './knowledge/awaitables';
 
-/** Library top-level packages the knowledge tables name (`aiohttp`, `redis`, `django`, ...), and their builtins (`anext`). */
-function knownLibraries(): { packages: string[]; builtins: string[] } {
-  const packages = new Set<string>(['asyncio', 'trio', 'anyio', 'curio', 'telegram', 'telethon', 'pyrogram', 'homeassistant', 'kubernetes_asyncio']);
-  const builtins = new Set<string>(['anext', 'aiter']);
+/** A name that says it is asynchronous: writing it writes one of MENTIONS_ASYNC's words. */
+const MARKED = /async|Async|aio|await/;
+
+/**
+ * What a module must write to reach a library the knowledge tables name, as a word list:
+ * - `packages`: the top-level packages with an entry whose qualified name says nothing of async
+ *   (`websockets.connect`, `discord.Client`, `httpx.Client`): an import of the package. A package
+ *   whose every entry says it (`redis.asyncio.Redis`, `sqlalchemy.ext.asyncio.AsyncSession`,
+ *   `openai.AsyncOpenAI`) needs no word of its own: its synchronous users (most of them) are
+ *   not analysed for it;
+ * - `names`: Django's async API, reached only through its `a`-prefixed twins (`aget`, `asave`,
+ *   `aget_object_or_404`; the rest say `Async`), and the builtins (`anext`), which need no import.
+ */
+function knownLibraries(): { packages: string[]; names: string[] } {
+  const unmarked = new Set<string>(['asyncio', 'trio', 'anyio', 'curio', 'telegram', 'telethon', 'pyrogram', 'homeassistant']);
+  const names = new Set<string>(['anext', 'aiter']);
   const add = (qualified: string) => {
     const m = /^([A-Za-z_]\w*)\.[\w.*]+$/.exec(qualified);
-    if (m) (m[1] === 'builtins' ? builtins.add(qualified.slice('builtins.'.length)) : packages.add(m[1]));
+    if (!m) return;
+    if (m[1] === 'builtins') names.add(qualified.slice('builtins.'.length));
+    else if (m[1] === 'django') {
+      if (awaitables.AWAITABLE_FUNCTIONS.has(qualified)) names.add(qualified.slice(qualified.lastIndexOf('.') + 1));
+    } else if (!MARKED.test(qualified)) unmarked.add(m[1]);
   };
   const tables: Iterable<string>[] = [
     awaitables.AWAITABLE_FUNCTIONS,
@@ -30,7 +46,6 @@ function knownLibraries(): { packages: string[]; builtins: string[] } {
       awaitables.METHOD_RESULTS,
       awaitables.STREAMED_RESULTS,
       awaitables.CALL_METHOD_RESULTS,
-      awaitables.LIBRARY_ATTRIBUTES,
       awaitables.ASYNC_ITERATION_FACTORIES,
       awaitables.ASYNC_GENERATOR_METHODS,
       awaitables.ITERATED_ATTRIBUTES,
@@ -46,40 +61,42 @@ function knownLibraries(): { packages: string[]; builtins: string[] } {
     ].map((table) => Object.keys(table)),
   ];
   for (const table of tables) for (const name of table) add(name);
-  return { packages: [...packages].sort(), builtins: [...builtins].sort() };
+  // A class reached only through attributes that say async (`genai.Client().aio`).
+  for (const [cls, attributes] of Object.entries(awaitables.LIBRARY_ATTRIBUTES)) {
+    if (!Object.keys(attributes).every((a) => MARKED.test(a))) add(cls);
+  }
+  // Django's classes (`Model`, `Manager`, querysets, the cache, signals) are reached by their
+  // `a`-prefixed methods; the classes that say `Async` need no word.
+  for (const [cls, methods] of Object.entries(awaitables.AWAITABLE_METHODS)) {
+    if (cls.startsWith('django.') && !MARKED.test(cls)) for (const m of methods) names.add(m);
+  }
+  return { packages: [...unmarked].sort(), names: [...names].sort() };
 }
 
-const { packages, builtins } = knownLibraries();
+const { packages, names } = knownLibraries();
 
 /**
- * Text without which no rule reports in a module (unless a project module it imports has it):
+ * Words without which no rule reports in a module (unless a project module it imports has them):
  * `async`/`await` in any case (`AsyncClient`, `asyncpg`, `sync_to_async`), `aio` (`aiohttp`,
  * `grpc.aio`), AsyncSense's own suppression comments (an unused one is a finding), awaitable
- * annotations and decorators, the asyncio calls that take or schedule a coroutine, and an import
- * of any package of the knowledge tables.
+ * annotations and decorators, the asyncio calls that take or schedule a coroutine.
  */
-export const MENTIONS_ASYNC = new RegExp(
-  [
-    'async',
-    'Async',
-    'ASYNC',
-    'await',
-    'Await',
-    'aio',
-    'asyncsense',
-    '[Cc]oroutine',
-    'create_task',
-    'ensure_future',
-    'run_until_complete',
-    'run_coroutine_threadsafe',
-    'CancelledError',
-    // A library's API is reached through an import of its package (or of a project module that
-    // imports it: see PythonProjectIndex.mayReport); a builtin through its bare name.
-    `^[ \\t]*(?:from[ \\t]+(?:${packages.join('|')})\\b|import[ \\t]+[\\w., \\t]*?\\b(?:${packages.join('|')})\\b)`,
-    `\\b(?:${builtins.join('|')})\\b`,
-  ].join('|'),
-  'm',
-);
+const ASYNC_WORDS = /async|Async|ASYNC|await|Await|aio|asyncsense|[Cc]oroutine|create_task|ensure_future|run_until_complete|run_coroutine_threadsafe|CancelledError/;
+
+/** The names of knownLibraries(), all `a`-prefixed (`aget`, `anext`), as whole words. */
+const ASYNC_NAMES = new RegExp(`\\ba(?:${names.map((n) => n.slice(1)).join('|')})\\b`);
+if (names.some((n) => !n.startsWith('a'))) throw new Error('relevance: a library name without the a- prefix');
+
+const PACKAGES = new Set(packages);
+
+/**
+ * Whether a module's own text mentions async code (see ASYNC_WORDS) or reaches a library of the
+ * knowledge tables (see knownLibraries). `imports` are the module's imports, when already read.
+ */
+export function mentionsAsync(text: string, imports: readonly ImportedModule[] = importedModules(text)): boolean {
+  if (ASYNC_WORDS.test(text) || ASYNC_NAMES.test(text)) return true;
+  return imports.some((m) => m.level === 0 && PACKAGES.has(m.module.split('.', 1)[0]));
+}
 
 /** A module an import statement names: `level` leading dots, then the dotted name (may be empty). */
 export interface ImportedModule {

@@ -166,6 +166,10 @@ const ASYNC_PRESERVING_DECORATORS = new Set([
   'tenacity.retry', 'backoff.on_exception', 'backoff.on_predicate', 'async_lru.alru_cache', 'alru_cache',
   'aiocache.cached', 'pytest.fixture', 'pytest_asyncio.fixture', 'deprecated', 'typing_extensions.deprecated',
   'warnings.deprecated',
+  // Prefect's tasks and flows: calling an async one makes a coroutine, which the flow awaits.
+  'prefect.task', 'prefect.flow',
+  // Temporal's activity and workflow-method markers return the function itself.
+  'temporalio.activity.defn', 'temporalio.workflow.run', 'temporalio.workflow.signal', 'temporalio.workflow.update',
 ]);
 /** Route/handler registration decorators (`@app.get("/")`, `@router.post`, `@routes.get`) return the function. */
 const ROUTE_METHODS = new Set([

@@ -73,6 +73,9 @@ export const busyWaitLoop: Rule = {
       'asking it, which no event could stand for: not reported. Nor is a condition that reads a',
       '`threading.Event` (`while not stop.is_set():`, the event made in the file, held by `self` or annotated):',
       'another thread sets it, where an `asyncio.Event` could only be set through `loop.call_soon_threadsafe()`.',
+      'Nor is a condition that makes a call blocking-call-in-async reports (`while not path.exists():`,',
+      '`while not hook.check_for_key(key, bucket):` in an Airflow trigger): it reads the file system or a',
+      'service, state outside the program that no event of it could stand for (the blocking call itself is reported).',
     ].join('\n'),
     why: [
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',

@@ -170,6 +170,19 @@ const VAULT_CALLS = [
   'lookup_self', 'renew_self', 'create', 'generate_credentials', 'encrypt_data', 'decrypt_data', 'sign_data', 'verify_signed_data', 'generate_certificate',
   'issue_certificate',
 ];
+/**
+ * Airflow's hooks are synchronous (a `BaseTrigger.run` that calls one blocks the triggerer, which runs
+ * every deferred task's trigger on one event loop): every method talks to the service or the metadata
+ * database (`get_connection`, `get_conn`, `get_records`, `check_for_key`, `run`, ...).
+ */
+const AIRFLOW_HOOK: BlockingApi = {
+  what: "calls a synchronous Airflow hook (run it in a thread, `await sync_to_async(hook.method)(...)`, or use the provider's async hook)",
+  fix: 'to-thread',
+};
+/** A hook class of Airflow or of a provider (`airflow.providers.amazon.aws.hooks.s3.S3Hook`); not the async ones (`HttpAsyncHook`). */
+const AIRFLOW_HOOK_CLASS = /^airflow\.([\w.]+\.)?(?!\w*Async)\w*Hook$/;
+/** Hook methods that only describe the hook (its connection form in the UI): no I/O. */
+const AIRFLOW_HOOK_LOCAL = new Set(['get_ui_field_behaviour', 'get_connection_form_widgets']);
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -748,7 +761,7 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       if (returns) return annotationClass(ctx, returns);
     }
     // `ApiSession()` with `class ApiSession(requests.Session)` in this file.
-    const subclassed = fn && typeOf(fn) === 'identifier' ? libraryBaseOfLocalClass(ctx, fn) : undefined;
+    const subclassed = fn && typeOf(fn) === 'identifier' ? (libraryBaseOfLocalClass(ctx, fn) ?? libraryBaseOfImportedClass(ctx, fn)) : undefined;
     if (subclassed) return subclassed;
     // `SessionLocal()` with `SessionLocal = sessionmaker(bind=engine)` in this file.
     if (fn && typeOf(fn) === 'identifier' && syncSessionFactory(ctx, fn)) return 'sqlalchemy.orm.Session';
@@ -806,6 +819,24 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether `node` (a loop's condition) makes a call this rule reports as blocking: it reads the file
+ * system, a database, a service (`hook.check_for_key(key)`, `os.path.exists(path)`), state outside the
+ * program that no event of it could stand for.
+ */
+export function makesBlockingCall(ctx: PythonRuleContext, node: Node): boolean {
+  const usesBoto3 = ctx.text.includes('boto3');
+  const usesAirflow = /Hook\b/.test(ctx.text);
+  return [node, ...node.descendantsOfType('call')].some((call) => {
+    if (!call || typeOf(call) !== 'call') return false;
+    const fn = field(call, 'function');
+    if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return false;
+    const resolved = ctx.scope.resolve(fn);
+    if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0])) && BLOCKING.has(resolved.name)) return true;
+    return !!methodApi(ctx, fn, call, usesBoto3, false, usesAirflow);
+  });
 }
 
 /** Whether an expression holds a `threading.Event` (or a multiprocessing one), as this rule knows receivers. */
@@ -940,7 +971,7 @@ function instanceClassIn(summary: ModuleSummary, member: string, depth: number):
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
 function constructedClass(name: string): string | undefined {
-  return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : undefined);
+  return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : AIRFLOW_HOOK_CLASS.test(name) ? 'airflow.Hook' : undefined);
 }
 
 /**
@@ -981,6 +1012,34 @@ function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | u
     if (known) return known;
   }
   return undefined;
+}
+
+/**
+ * `WarehouseHook()` with `from .hooks import WarehouseHook` and `class WarehouseHook(BaseHook)` in that
+ * project module: the known library class it extends (through classes of that module too). As for a class
+ * of this file, a class with coroutine methods of its own is not judged.
+ */
+function libraryBaseOfImportedClass(ctx: PythonRuleContext, name: Node): string | undefined {
+  const r = ctx.scope.resolve(name);
+  if (!r || r.via !== 'import') return undefined;
+  let known: string | undefined;
+  importedSummaryMember(ctx, r.name, (summary, member) => {
+    const visit = (className: string, depth: number): string | undefined => {
+      const cls = summary.classes.get(className);
+      if (!cls || depth > 3 || [...cls.methods.values()].some((m) => m.isAsync)) return undefined;
+      for (const base of cls.bases) {
+        const own = summary.classes.has(base) ? visit(base, depth + 1) : undefined;
+        if (own) return own;
+        const found = qualifiedThroughImports(base, summary, false);
+        const lib = found && found.binding.level === 0 ? constructedClass(found.name) : undefined;
+        if (lib) return lib;
+      }
+      return undefined;
+    };
+    known = visit(member, 0);
+    return !!known;
+  });
+  return known;
 }
 
 /** Methods that make another object of a known class: method → [receiver class, result class]. */
@@ -1376,13 +1435,20 @@ function onlyAwaitedWork(ctx: PythonRuleContext, call: Node, receiver: Node): bo
 }
 
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
-function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean, usesGrpc = false): { api: BlockingApi; qualified: string } | undefined {
+function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean, usesGrpc = false, usesAirflow = false): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
   // The attribute is the callee's last token: when its text cannot be a blocking method, the
   // receiver's class does not matter (except on a boto3 client, whose every API call blocks).
   const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
   if (last === undefined) return undefined;
-  if (!BLOCKING_METHOD_NAMES.has(last) && !KUBE_METHOD.test(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last)) && !(usesGrpc && GRPC_METHOD.test(last))) return undefined;
+  if (
+    !BLOCKING_METHOD_NAMES.has(last) &&
+    !KUBE_METHOD.test(last) &&
+    !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last)) &&
+    !(usesGrpc && GRPC_METHOD.test(last)) &&
+    !(usesAirflow && /^[a-z_][a-z0-9_]*$/.test(last))
+  )
+    return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
@@ -1399,6 +1465,10 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
           ? GRPC_METHOD.test(method)
             ? GRPC_SYNC
             : undefined
+          : cls === 'airflow.Hook'
+            ? airflowHookCall(call, method)
+              ? AIRFLOW_HOOK
+              : undefined
           : cls
             ? BLOCKING_METHODS[cls]?.get(method)
             : undefined;
@@ -1419,6 +1489,17 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   // The future of `executor.submit(...)` is a plain concurrent.futures.Future.
   return { api, qualified: `${cls === 'concurrent.futures.ExecutorFuture' ? 'concurrent.futures.Future' : cls}.${method}` };
+}
+
+/**
+ * Whether a method call on an Airflow hook talks to something: not an awaited one (`await
+ * hook.get_async_conn()`, a coroutine method some sync hooks have), nor a method named for its async
+ * side, nor one that only describes the hook.
+ */
+function airflowHookCall(call: Node, method: string): boolean {
+  if (AIRFLOW_HOOK_LOCAL.has(method) || /async/.test(method)) return false;
+  const parent = parentOf(call);
+  return !(parent && typeOf(parent) === 'await');
 }
 
 const DJANGO_QUERY_SET = new Set(DJANGO_QUERIES);
@@ -2039,6 +2120,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
+  const usesAirflow = /Hook\b/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
@@ -2060,7 +2142,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       qualifiedName = resolved.name;
     }
     if (!api) {
-      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc);
+      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc, usesAirflow);
       api = byMethod?.api;
       qualifiedName = byMethod?.qualified;
     }

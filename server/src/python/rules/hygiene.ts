@@ -8,7 +8,7 @@ import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import type { TextEdit } from '../../engine/types';
 import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, typeOf } from '../util';
-import { holdsThreadEvent } from './blockingCall';
+import { holdsThreadEvent, makesBlockingCall } from './blockingCall';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -238,6 +238,9 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     // `while not stop.is_set():` on a threading.Event: set by another thread, where an asyncio.Event
     // could only be set through loop.call_soon_threadsafe().
     if (!forever && threadEventPolled(ctx, condition)) continue;
+    // `while not hook.check_for_key(key):`, `while not os.path.exists(path):`: a blocking call (reported
+    // by blocking-call-in-async) polls state outside the program, which no event of it could stand for.
+    if (!forever && makesBlockingCall(ctx, condition)) continue;
     // The library of the sleep names the remedy: trio's and anyio's have sleep_forever() and Events of their own.
     const library = stmts.map((st) => sleepName(ctx, st)?.split('.')[0]).find((l) => l === 'trio' || l === 'anyio') ?? 'asyncio';
     ctx.report({

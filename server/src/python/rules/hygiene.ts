@@ -116,7 +116,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (fn.parent?.parent?.type === 'class_definition' && (registered ??= awaitedRegistrations(ctx)).has(`self.${name.text}`)) continue;
     if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
     // arq's worker awaits the functions its settings class lists (`functions = [download]`, `on_startup = startup`).
-    if (fn.parent?.type === 'module' && (arqListed ??= arqSettingsFunctions(ctx)).has(name.text)) continue;
+    // Also by a module next to it that imports the function (`functions = [jobs.download]` in worker.py).
+    if (fn.parent?.type === 'module' && ((arqListed ??= arqSettingsFunctions(ctx)).has(name.text) || ctx.project.arqListedNearby(ctx.filePath, name.text))) continue;
     // A test that needs a running loop (`asyncio.get_running_loop()`, `create_task(...)`): the test
     // runner gives an async test one; as a plain function it would raise.
     if (/^test/.test(name.text) && needsRunningLoop(ctx, fn)) continue;

@@ -473,6 +473,11 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   // arq's Redis client: redis.asyncio's commands and its job queue.
   'arq.connections.ArqRedis': set(REDIS_COMMANDS, 'enqueue_job', 'all_job_results', 'queued_jobs'),
   'arq.jobs.Job': set('result', 'status', 'info', 'result_info', 'abort'),
+  // SAQ's queue (`Queue.from_url(url)`; `batch()` is an async context manager, not a coroutine).
+  'saq.Queue': set(
+    'connect', 'disconnect', 'enqueue', 'apply', 'map', 'job', 'abort', 'retry', 'finish', 'count', 'info', 'stats', 'sweep', 'schedule',
+    'dequeue', 'listen', 'notify', 'update', 'version',
+  ),
   // APScheduler 4's asynchronous scheduler (3.x's AsyncIOScheduler is synchronous to drive).
   'apscheduler.AsyncScheduler': set(
     'add_schedule', 'add_job', 'get_job_result', 'run_job', 'remove_schedule', 'get_schedule', 'get_schedules', 'pause_schedule',
@@ -777,6 +782,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'temporalio.worker.Worker': ['temporalio.worker._worker.Worker'],
   'arq.connections.ArqRedis': ['arq.ArqRedis'],
   'arq.jobs.Job': ['arq.Job'],
+  'saq.Queue': ['saq.queue.Queue', 'saq.queue.base.Queue', 'saq.queue.redis.RedisQueue', 'saq.queue.postgres.PostgresQueue'],
   'apscheduler.AsyncScheduler': ['apscheduler._schedulers.async_.AsyncScheduler'],
   'aiofiles.threadpool.AsyncFile': [
     'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',
@@ -1254,6 +1260,8 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'temporalio.workflow.get_external_workflow_handle': 'temporalio.workflow.ExternalWorkflowHandle',
   'temporalio.workflow.get_external_workflow_handle_for': 'temporalio.workflow.ExternalWorkflowHandle',
   'temporalio.testing.WorkflowEnvironment.from_client': 'temporalio.testing.WorkflowEnvironment',
+  'saq.Queue.from_url': 'saq.Queue',
+  'saq.queue.Queue.from_url': 'saq.Queue',
 };
 
 /**

@@ -1708,6 +1708,29 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
   return false;
 }
 
+/** Decorators that make a function a dramatiq actor (`@dramatiq.actor`, `@actor(max_retries=3)`). */
+const DRAMATIQ_ACTOR = /(^|\.)actor$/;
+
+/**
+ * `send_email.send(...)` / `send_with_options(...)` on a dramatiq actor (of this file or imported from
+ * the project) in async code: it enqueues the message on the broker (Redis, RabbitMQ) synchronously.
+ */
+function checkDramatiqSend(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute' || !ctx.scope.isAsyncContext(call)) return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if ((method !== 'send' && method !== 'send_with_options') || !receiver) return false;
+  if (!resolver().decoratorsOf(receiver)?.some((d) => DRAMATIQ_ACTOR.test(d))) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  ctx.report({
+    message: `${fn.text.replace(/\s+/g, '')}() enqueues the dramatiq message on the broker synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}' (a slow or unreachable broker stalls it); run it through asyncio.to_thread`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    ...fixFor(ctx, call, fn, { what: '', fix: 'to-thread' }),
+  });
+  return true;
+}
+
 /**
  * LangChain's and LlamaIndex's synchronous entry points, each with an `a`-prefixed async twin:
  * distinctive names, judged on any receiver of unknown class in a file that uses the framework.
@@ -2121,6 +2144,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
   const usesAirflow = /Hook\b/.test(ctx.text);
+  const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
@@ -2133,6 +2157,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
+    if (usesDramatiq && checkDramatiqSend(ctx, call, fn, getResolver)) continue;
     if (checkFrameworkSyncCall(ctx, call, fn, getResolver, usesFramework)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;

@@ -1498,6 +1498,9 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
  */
 function airflowHookCall(call: Node, method: string): boolean {
   if (AIRFLOW_HOOK_LOCAL.has(method) || /async/.test(method)) return false;
+  // `hook.get_waiter("job_complete", deferrable=True, client=client)` in an AWS trigger: a waiter over the
+  // async client it is given (without one, the hook makes its boto3 client, a connection lookup).
+  if (method === 'get_waiter' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'client')) return false;
   const parent = parentOf(call);
   return !(parent && typeOf(parent) === 'await');
 }

@@ -478,6 +478,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'connect', 'disconnect', 'enqueue', 'apply', 'map', 'job', 'abort', 'retry', 'finish', 'count', 'info', 'stats', 'sweep', 'schedule',
     'dequeue', 'listen', 'notify', 'update', 'version',
   ),
+  // taskiq's brokers (started and stopped by coroutines; `kick()` sends a message).
+  'taskiq.AsyncBroker': set('startup', 'shutdown', 'kick'),
   // APScheduler 4's asynchronous scheduler (3.x's AsyncIOScheduler is synchronous to drive).
   'apscheduler.AsyncScheduler': set(
     'add_schedule', 'add_job', 'get_job_result', 'run_job', 'remove_schedule', 'get_schedule', 'get_schedules', 'pause_schedule',
@@ -782,6 +784,11 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'temporalio.worker.Worker': ['temporalio.worker._worker.Worker'],
   'arq.connections.ArqRedis': ['arq.ArqRedis'],
   'arq.jobs.Job': ['arq.Job'],
+  'taskiq.AsyncBroker': [
+    'taskiq.InMemoryBroker', 'taskiq.ZeroMQBroker', 'taskiq.brokers.inmemory_broker.InMemoryBroker', 'taskiq_redis.ListQueueBroker',
+    'taskiq_redis.RedisStreamBroker', 'taskiq_redis.PubSubBroker', 'taskiq_redis.ListQueueClusterBroker', 'taskiq_aio_pika.AioPikaBroker',
+    'taskiq_nats.NatsBroker', 'taskiq_nats.PullBasedJetStreamBroker', 'taskiq_nats.PushBasedJetStreamBroker',
+  ],
   'saq.Queue': ['saq.queue.Queue', 'saq.queue.base.Queue', 'saq.queue.redis.RedisQueue', 'saq.queue.postgres.PostgresQueue'],
   'apscheduler.AsyncScheduler': ['apscheduler._schedulers.async_.AsyncScheduler'],
   'aiofiles.threadpool.AsyncFile': [
@@ -1015,6 +1022,8 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
     get_schedule_handle: 'temporalio.client.ScheduleHandle', get_async_activity_handle: 'temporalio.client.AsyncActivityHandle',
   },
   'arq.connections.ArqRedis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
+  // A taskiq broker configured in a chain: `ListQueueBroker(url).with_result_backend(backend)`.
+  'taskiq.AsyncBroker': Object.fromEntries(['with_result_backend', 'with_middlewares', 'with_id_generator', 'with_serializer', 'with_formatter'].map((m) => [m, 'taskiq.AsyncBroker'])),
 };
 
 /**

@@ -19,7 +19,7 @@ export const blockingCallInAsync: Rule = {
       '  - `time.sleep()`;',
       '  - synchronous HTTP: `requests.*`, `httpx.get/post/...`, `urllib.request.urlopen`,',
       '    `urllib3.request`, the methods of a `requests.Session` or `httpx.Client` (also of a subclass of',
-      '    one defined in the file, unless it has coroutine methods of its own), and',
+      '    one defined in the file or imported from a project module, unless it has coroutine methods of its own), and',
       '    `request()`/`urlopen()` on a `urllib3.PoolManager` or connection pool (a `timeout=` only',
       '    bounds the wait: still reported);',
       '  - processes: `subprocess.run/call/check_output/Popen`, `os.system`, `os.popen`, `os.wait*`',

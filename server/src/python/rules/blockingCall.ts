@@ -189,6 +189,11 @@ const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asynci
 const MONGO: BlockingApi = { what: "runs a synchronous MongoDB operation (motor, or pymongo's AsyncMongoClient, awaits it)", fix: 'none' };
 const ORM: BlockingApi = { what: 'runs a synchronous SQLAlchemy query (an AsyncSession awaits it)', fix: 'none' };
 const DATAFRAME_READ: BlockingApi = { what: 'reads a file, URL or database synchronously', fix: 'to-thread' };
+const DATAFRAME_WRITE: BlockingApi = { what: 'writes a file or database synchronously', fix: 'to-thread' };
+/** A DataFrame's writers: to a path or a database they block (to an in-memory buffer, or with no target, giving a string or bytes, they do not). */
+const DATAFRAME_WRITERS = ['to_csv', 'to_parquet', 'to_excel', 'to_json', 'to_feather', 'to_pickle', 'to_sql', 'to_hdf', 'to_stata', 'to_orc', 'to_xml', 'to_html'];
+/** The keyword a writer takes its target by. */
+const DATAFRAME_TARGETS = new Set(['path_or_buf', 'path', 'excel_writer', 'buf', 'fname']);
 const byName = (api: BlockingApi, ...methods: string[]): ReadonlyMap<string, BlockingApi> => new Map(methods.map((m): [string, BlockingApi] => [m, api]));
 /** A DB-API connection's and cursor's calls that talk to the server. */
 const DBAPI_CONNECTION = ['execute', 'executemany', 'executescript', 'commit', 'rollback'];
@@ -454,6 +459,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'docker.Collection': byName(DOCKER, ...DOCKER_COLLECTION_CALLS),
   'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
   'hvac.Client': byName(VAULT, ...VAULT_CALLS),
+  'pandas.DataFrame': byName(DATAFRAME_WRITE, ...DATAFRAME_WRITERS),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -660,6 +666,10 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'docker.client.DockerClient': 'docker.DockerClient',
   'hvac.Client': 'hvac.Client',
   'hvac.v1.Client': 'hvac.Client',
+  // A DataFrame, annotated or made here (its writers block: see dataFrameWritesOut).
+  'pandas.DataFrame': 'pandas.DataFrame',
+  'pandas.core.frame.DataFrame': 'pandas.DataFrame',
+  ...Object.fromEntries(['read_csv', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_sql', 'read_sql_query', 'read_sql_table'].map((m) => [`pandas.${m}`, 'pandas.DataFrame'])),
   // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
   'grpc.insecure_channel': 'grpc.Channel',
   'grpc.secure_channel': 'grpc.Channel',
@@ -1485,10 +1495,24 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (cls === 'concurrent.futures.Executor' && callArguments(call).some((a) => a.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'wait' && a.childForFieldName('value')?.text === 'False' : a.text === 'False')) return undefined;
   // An executor the coroutine made itself and only handed awaited work: nothing is left to wait for.
   if (cls === 'concurrent.futures.Executor' && method === 'shutdown' && onlyAwaitedWork(ctx, call, receiver)) return undefined;
+  // `df.to_csv(path)`, `df.to_sql("t", engine)`: not `df.to_csv()` (a string) nor `df.to_csv(io.StringIO())`.
+  if (cls === 'pandas.DataFrame' && !dataFrameWritesOut(ctx, call, method)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   // The future of `executor.submit(...)` is a plain concurrent.futures.Future.
   return { api, qualified: `${cls === 'concurrent.futures.ExecutorFuture' ? 'concurrent.futures.Future' : cls}.${method}` };
+}
+
+/** Whether a DataFrame writer call writes to a path or a database (not to memory, nor giving back a string or bytes). */
+function dataFrameWritesOut(ctx: PythonRuleContext, call: Node, method: string): boolean {
+  if (method === 'to_sql') return true;
+  const args = callArguments(call);
+  const first = args[0];
+  const target = first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat'
+    ? first
+    : args.find((a) => a.type === 'keyword_argument' && DATAFRAME_TARGETS.has(a.childForFieldName('name')?.text ?? ''))?.childForFieldName('value');
+  if (!target || target.type === 'none') return false;
+  return !inMemoryBuffer(ctx, target);
 }
 
 /**
@@ -1802,7 +1826,12 @@ const COMPRESSED_OPENERS = new Set(['gzip.open', 'bz2.open', 'lzma.open']);
 
 /** `gzip.open(io.BytesIO(raw))`, or a name bound to one: a file in memory, nothing touches the disk. */
 function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
-  let arg: Node | null | undefined = callArguments(call)[0];
+  return inMemoryBuffer(ctx, callArguments(call)[0]);
+}
+
+/** Whether an expression is (or a name bound once to) an `io.BytesIO`/`io.StringIO`. */
+function inMemoryBuffer(ctx: PythonRuleContext, expr: Node | null | undefined): boolean {
+  let arg = expr;
   if (arg?.type === 'identifier') {
     const found = ctx.scope.lookup(arg.text, arg);
     arg = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;

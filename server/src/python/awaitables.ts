@@ -257,6 +257,8 @@ export class AwaitableResolver {
       const f = this.projectFunctionByQualifiedName(resolved.name);
       if (f !== undefined) return f ? { display, library: false } : undefined;
     }
+    // `transcode.kiq(src)`: a taskiq task (a project function decorated `@broker.task`) is sent by a coroutine.
+    if (method === 'kiq' && this.decoratorsOf(receiver)?.some((d) => /(^|\.)task$/.test(d))) return { display, library: true, name: 'taskiq.AsyncTaskiqDecoratedTask.kiq' };
     // `super().close()`: the method the base classes define.
     const inherited = this.superMethod(receiver, method, display);
     if (inherited !== undefined) return inherited ?? undefined;

@@ -166,6 +166,10 @@ const ASYNC_PRESERVING_DECORATORS = new Set([
   'tenacity.retry', 'backoff.on_exception', 'backoff.on_predicate', 'async_lru.alru_cache', 'alru_cache',
   'aiocache.cached', 'pytest.fixture', 'pytest_asyncio.fixture', 'deprecated', 'typing_extensions.deprecated',
   'warnings.deprecated',
+  // Prefect's tasks and flows: calling an async one makes a coroutine, which the flow awaits.
+  'prefect.task', 'prefect.flow',
+  // Temporal's activity and workflow-method markers return the function itself.
+  'temporalio.activity.defn', 'temporalio.workflow.run', 'temporalio.workflow.signal', 'temporalio.workflow.update',
 ]);
 /** Route/handler registration decorators (`@app.get("/")`, `@router.post`, `@routes.get`) return the function. */
 const ROUTE_METHODS = new Set([
@@ -191,6 +195,8 @@ export class PythonProjectIndex {
   private readonly routes = new Map<string, { key: string; refs: Route[] }>();
   /** The functions each module read by dependenciesOf() gives to FastAPI's `Depends(...)`, by the file's version. */
   private readonly dependencies = new Map<string, { key: string; refs: { file: string; name: string }[] }>();
+  /** The project functions each module read by arqSettingsOf() lists in arq's worker settings, by the file's version. */
+  private readonly arqSettings = new Map<string, { key: string; refs: { file: string; name: string }[] }>();
   /** File stats taken during the current pass (the analysis of one file), by absolute path. */
   private readonly stats = new Map<string, fs.Stats | null>();
   /** Search roots of absolute imports, by importing folder; forgotten with the resolutions. */
@@ -403,6 +409,56 @@ export class PythonProjectIndex {
     list(here, 2);
     list(path.dirname(here), 0);
     return files.some((file) => file !== self && this.dependenciesOf(file).some((d) => d.file === self && d.name === name));
+  }
+
+  /**
+   * Whether a module in the folder of `filePath` or the folder above that imports arq lists its
+   * function `name` in a class body (`functions = [download]`, `on_startup = startup`, `cron_jobs =
+   * [cron(jobs.report, hour=1)]` with `from .jobs import download, startup` or `from . import jobs`):
+   * arq's worker settings, whose worker awaits those functions.
+   */
+  arqListedNearby(filePath: string, name: string): boolean {
+    const self = path.resolve(filePath);
+    const here = path.dirname(self);
+    for (const dir of [here, path.dirname(here)]) {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(dir).filter((e) => e.endsWith('.py')).slice(0, 200);
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const file = path.join(dir, entry);
+        if (file !== self && this.arqSettingsOf(file).some((f) => f.file === self && f.name === name)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The project functions that the class bodies of a module importing arq name (see arqListedNearby), by the file's version. */
+  private arqSettingsOf(filePath: string): readonly { file: string; name: string }[] {
+    return this.readReferences(this.arqSettings, filePath, /^\s*(from|import)\s+arq\b/m, (tree, imported) => {
+      const refs: { file: string; name: string }[] = [];
+      for (const cls of tree.rootNode.descendantsOfType('class_definition')) {
+        for (const stmt of cls?.childForFieldName('body')?.namedChildren ?? []) {
+          const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+          const right = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+          if (!right) continue;
+          const named = [right, ...right.descendantsOfType(['identifier', 'attribute'])].filter((n): n is NonNullable<typeof n> => !!n);
+          for (const n of named) {
+            const object = n.type === 'attribute' ? n.childForFieldName('object') : null;
+            const target =
+              n.type === 'identifier'
+                ? imported(n.text, undefined)
+                : object?.type === 'identifier'
+                  ? imported(object.text, n.childForFieldName('attribute')?.text ?? '')
+                  : undefined;
+            if (target) refs.push(target);
+          }
+        }
+      }
+      return refs;
+    });
   }
 
   /**

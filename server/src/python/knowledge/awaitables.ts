@@ -18,6 +18,11 @@ const LITELLM_COROUTINES = ['acompletion', 'aembedding', 'atext_completion', 'ai
 const BLEAK_SCANNER_CLASS_COROUTINES = ['discover', 'find_device_by_address', 'find_device_by_name', 'find_device_by_filter'];
 /** pyserial-asyncio and its fork pyserial-asyncio-fast: `open_serial_connection` gives asyncio's (reader, writer) pair. */
 const SERIAL_ASYNCIO = ['serial_asyncio', 'serial_asyncio_fast'];
+/** Temporal's workflow API functions that are coroutines (`start_activity`/`start_local_activity` give a handle, a task, at once). */
+const TEMPORAL_WORKFLOW_COROUTINES = [
+  'execute_activity', 'execute_activity_class', 'execute_activity_method', 'execute_local_activity', 'execute_local_activity_class',
+  'execute_local_activity_method', 'execute_child_workflow', 'start_child_workflow', 'wait_condition', 'sleep', 'wait',
+];
 
 /** Django's cache API async twins (4.0+), as methods of the default `cache` object. */
 const DJANGO_CACHE_COROUTINES = [
@@ -144,6 +149,17 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'tortoise.Tortoise.init',
   'tortoise.Tortoise.generate_schemas',
   'tortoise.Tortoise.close_connections',
+  // Temporal: the workflow API's steps (each waits for an event of the workflow's history), the
+  // client's and test environment's factories, and an activity's waits.
+  ...TEMPORAL_WORKFLOW_COROUTINES.map((f) => `temporalio.workflow.${f}`),
+  'temporalio.activity.wait_for_cancelled',
+  'temporalio.activity.wait_for_worker_shutdown',
+  'temporalio.client.Client.connect',
+  'temporalio.testing.WorkflowEnvironment.start_local',
+  'temporalio.testing.WorkflowEnvironment.start_time_skipping',
+  // arq's pool (an ArqRedis client).
+  'arq.create_pool',
+  'arq.connections.create_pool',
 ]);
 
 /**
@@ -442,6 +458,34 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'aiomqtt.Client': set('publish', 'subscribe', 'unsubscribe'),
   // FastStream's brokers (one class per transport, same API).
   'faststream.rabbit.RabbitBroker': set('publish', 'request', 'connect', 'start', 'close', 'stop', 'declare_queue', 'declare_exchange', 'ping'),
+  // Temporal's client, workflow handles and worker (`get_workflow_handle(...)`, `list_workflows(...)` are plain calls).
+  'temporalio.client.Client': set(
+    'start_workflow', 'execute_workflow', 'count_workflows', 'create_schedule', 'start_update_with_start_workflow',
+    'execute_update_with_start_workflow',
+  ),
+  'temporalio.client.WorkflowHandle': set('result', 'cancel', 'describe', 'query', 'signal', 'terminate', 'execute_update', 'start_update', 'fetch_history'),
+  'temporalio.client.ScheduleHandle': set('backfill', 'delete', 'describe', 'pause', 'trigger', 'unpause', 'update'),
+  'temporalio.client.AsyncActivityHandle': set('heartbeat', 'complete', 'fail', 'report_cancellation'),
+  'temporalio.workflow.ChildWorkflowHandle': set('signal'),
+  'temporalio.workflow.ExternalWorkflowHandle': set('signal', 'cancel'),
+  'temporalio.worker.Worker': set('run', 'shutdown'),
+  'temporalio.testing.WorkflowEnvironment': set('shutdown', 'sleep', 'get_current_time'),
+  // arq's Redis client: redis.asyncio's commands and its job queue.
+  'arq.connections.ArqRedis': set(REDIS_COMMANDS, 'enqueue_job', 'all_job_results', 'queued_jobs'),
+  'arq.jobs.Job': set('result', 'status', 'info', 'result_info', 'abort'),
+  // SAQ's queue (`Queue.from_url(url)`; `batch()` is an async context manager, not a coroutine).
+  'saq.Queue': set(
+    'connect', 'disconnect', 'enqueue', 'apply', 'map', 'job', 'abort', 'retry', 'finish', 'count', 'info', 'stats', 'sweep', 'schedule',
+    'dequeue', 'listen', 'notify', 'update', 'version',
+  ),
+  // taskiq's brokers (started and stopped by coroutines; `kick()` sends a message).
+  'taskiq.AsyncBroker': set('startup', 'shutdown', 'kick'),
+  // APScheduler 4's asynchronous scheduler (3.x's AsyncIOScheduler is synchronous to drive).
+  'apscheduler.AsyncScheduler': set(
+    'add_schedule', 'add_job', 'get_job_result', 'run_job', 'remove_schedule', 'get_schedule', 'get_schedules', 'pause_schedule',
+    'unpause_schedule', 'configure_task', 'get_jobs', 'get_tasks', 'start_in_background', 'stop', 'wait_until_stopped',
+    'run_until_stopped', 'cleanup',
+  ),
   'grpc.aio.Server': set('start', 'stop', 'wait_for_termination'),
   'grpc.aio.Channel': set('close', 'channel_ready'),
   'grpc.aio.ServicerContext': set('abort', 'send_initial_metadata', 'read', 'write'),
@@ -737,6 +781,16 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
     'faststream.rabbit.broker.RabbitBroker', 'faststream.kafka.broker.KafkaBroker', 'faststream.nats.broker.NatsBroker', 'faststream.redis.broker.RedisBroker',
   ],
   'aiohttp.BodyPartReader': ['aiohttp.multipart.BodyPartReader'],
+  'temporalio.worker.Worker': ['temporalio.worker._worker.Worker'],
+  'arq.connections.ArqRedis': ['arq.ArqRedis'],
+  'arq.jobs.Job': ['arq.Job'],
+  'taskiq.AsyncBroker': [
+    'taskiq.InMemoryBroker', 'taskiq.ZeroMQBroker', 'taskiq.brokers.inmemory_broker.InMemoryBroker', 'taskiq_redis.ListQueueBroker',
+    'taskiq_redis.RedisStreamBroker', 'taskiq_redis.PubSubBroker', 'taskiq_redis.ListQueueClusterBroker', 'taskiq_aio_pika.AioPikaBroker',
+    'taskiq_nats.NatsBroker', 'taskiq_nats.PullBasedJetStreamBroker', 'taskiq_nats.PushBasedJetStreamBroker',
+  ],
+  'saq.Queue': ['saq.queue.Queue', 'saq.queue.base.Queue', 'saq.queue.redis.RedisQueue', 'saq.queue.postgres.PostgresQueue'],
+  'apscheduler.AsyncScheduler': ['apscheduler._schedulers.async_.AsyncScheduler'],
   'aiofiles.threadpool.AsyncFile': [
     'aiofiles.threadpool.text.AsyncTextIOWrapper', 'aiofiles.threadpool.binary.AsyncBufferedIOBase',
     'aiofiles.threadpool.binary.AsyncBufferedReader', 'aiofiles.threadpool.binary.AsyncFileIO',
@@ -904,6 +958,8 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   // Entered: `async with client.messages.stream(...) as stream:` (see also STREAMED_RESULTS).
   'openai.resources.AsyncAPIResource': { stream: 'openai.lib.streaming.AsyncStreamHelper' },
   'anthropic.resources.AsyncAPIResource': { stream: 'anthropic.lib.streaming.AsyncMessageStream' },
+  'temporalio.client.Client': { start_workflow: 'temporalio.client.WorkflowHandle', create_schedule: 'temporalio.client.ScheduleHandle' },
+  'arq.connections.ArqRedis': { enqueue_job: 'arq.jobs.Job' },
 };
 
 /** What an LLM SDK resource's `create(..., stream=True)` gives once awaited, by the resource's class. */
@@ -961,6 +1017,13 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
   'discord.Client': { get_channel: 'discord.TextChannel', get_user: 'discord.User', get_guild: 'discord.Guild' },
   'discord.ext.commands.Bot': { get_channel: 'discord.TextChannel', get_user: 'discord.User', get_guild: 'discord.Guild' },
   'discord.Guild': { get_member: 'discord.Member', get_channel: 'discord.TextChannel', get_role: 'discord.Role' },
+  'temporalio.client.Client': {
+    get_workflow_handle: 'temporalio.client.WorkflowHandle', get_workflow_handle_for: 'temporalio.client.WorkflowHandle',
+    get_schedule_handle: 'temporalio.client.ScheduleHandle', get_async_activity_handle: 'temporalio.client.AsyncActivityHandle',
+  },
+  'arq.connections.ArqRedis': { pipeline: 'redis.asyncio.client.Pipeline', pubsub: 'redis.asyncio.client.PubSub', lock: 'redis.asyncio.lock.Lock' },
+  // A taskiq broker configured in a chain: `ListQueueBroker(url).with_result_backend(backend)`.
+  'taskiq.AsyncBroker': Object.fromEntries(['with_result_backend', 'with_middlewares', 'with_id_generator', 'with_serializer', 'with_formatter'].map((m) => [m, 'taskiq.AsyncBroker'])),
 };
 
 /**
@@ -970,6 +1033,7 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
+  'temporalio.testing.WorkflowEnvironment': { client: 'temporalio.client.Client' },
   'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
   'aiodocker.Docker': {
     containers: 'aiodocker.containers.DockerContainers',
@@ -1178,6 +1242,12 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   'nats.connect': 'nats.aio.client.Client',
   'playwright.async_api.async_playwright': 'playwright.async_api.Playwright',
   'chromadb.AsyncHttpClient': 'chromadb.api.AsyncClientAPI',
+  'temporalio.client.Client.connect': 'temporalio.client.Client',
+  'temporalio.testing.WorkflowEnvironment.start_local': 'temporalio.testing.WorkflowEnvironment',
+  'temporalio.testing.WorkflowEnvironment.start_time_skipping': 'temporalio.testing.WorkflowEnvironment',
+  'temporalio.workflow.start_child_workflow': 'temporalio.workflow.ChildWorkflowHandle',
+  'arq.create_pool': 'arq.connections.ArqRedis',
+  'arq.connections.create_pool': 'arq.connections.ArqRedis',
 };
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */
@@ -1196,6 +1266,11 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'discord.Webhook.from_url': 'discord.Webhook',
   'playwright.async_api.async_playwright': 'playwright.async_api.PlaywrightContextManager',
   'playwright.async_api.expect': 'playwright.async_api.LocatorAssertions',
+  'temporalio.workflow.get_external_workflow_handle': 'temporalio.workflow.ExternalWorkflowHandle',
+  'temporalio.workflow.get_external_workflow_handle_for': 'temporalio.workflow.ExternalWorkflowHandle',
+  'temporalio.testing.WorkflowEnvironment.from_client': 'temporalio.testing.WorkflowEnvironment',
+  'saq.Queue.from_url': 'saq.Queue',
+  'saq.queue.Queue.from_url': 'saq.Queue',
 };
 
 /**

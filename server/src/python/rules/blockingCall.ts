@@ -170,12 +170,30 @@ const VAULT_CALLS = [
   'lookup_self', 'renew_self', 'create', 'generate_credentials', 'encrypt_data', 'decrypt_data', 'sign_data', 'verify_signed_data', 'generate_certificate',
   'issue_certificate',
 ];
+/**
+ * Airflow's hooks are synchronous (a `BaseTrigger.run` that calls one blocks the triggerer, which runs
+ * every deferred task's trigger on one event loop): every method talks to the service or the metadata
+ * database (`get_connection`, `get_conn`, `get_records`, `check_for_key`, `run`, ...).
+ */
+const AIRFLOW_HOOK: BlockingApi = {
+  what: "calls a synchronous Airflow hook (run it in a thread, `await sync_to_async(hook.method)(...)`, or use the provider's async hook)",
+  fix: 'to-thread',
+};
+/** A hook class of Airflow or of a provider (`airflow.providers.amazon.aws.hooks.s3.S3Hook`); not the async ones (`HttpAsyncHook`). */
+const AIRFLOW_HOOK_CLASS = /^airflow\.([\w.]+\.)?(?!\w*Async)\w*Hook$/;
+/** Hook methods that only describe the hook (its connection form in the UI): no I/O. */
+const AIRFLOW_HOOK_LOCAL = new Set(['get_ui_field_behaviour', 'get_connection_form_widgets']);
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
 const MONGO: BlockingApi = { what: "runs a synchronous MongoDB operation (motor, or pymongo's AsyncMongoClient, awaits it)", fix: 'none' };
 const ORM: BlockingApi = { what: 'runs a synchronous SQLAlchemy query (an AsyncSession awaits it)', fix: 'none' };
 const DATAFRAME_READ: BlockingApi = { what: 'reads a file, URL or database synchronously', fix: 'to-thread' };
+const DATAFRAME_WRITE: BlockingApi = { what: 'writes a file or database synchronously', fix: 'to-thread' };
+/** A DataFrame's writers: to a path or a database they block (to an in-memory buffer, or with no target, giving a string or bytes, they do not). */
+const DATAFRAME_WRITERS = ['to_csv', 'to_parquet', 'to_excel', 'to_json', 'to_feather', 'to_pickle', 'to_sql', 'to_hdf', 'to_stata', 'to_orc', 'to_xml', 'to_html'];
+/** The keyword a writer takes its target by. */
+const DATAFRAME_TARGETS = new Set(['path_or_buf', 'path', 'excel_writer', 'buf', 'fname']);
 const byName = (api: BlockingApi, ...methods: string[]): ReadonlyMap<string, BlockingApi> => new Map(methods.map((m): [string, BlockingApi] => [m, api]));
 /** A DB-API connection's and cursor's calls that talk to the server. */
 const DBAPI_CONNECTION = ['execute', 'executemany', 'executescript', 'commit', 'rollback'];
@@ -441,6 +459,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'docker.Collection': byName(DOCKER, ...DOCKER_COLLECTION_CALLS),
   'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
   'hvac.Client': byName(VAULT, ...VAULT_CALLS),
+  'pandas.DataFrame': byName(DATAFRAME_WRITE, ...DATAFRAME_WRITERS),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -647,6 +666,10 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'docker.client.DockerClient': 'docker.DockerClient',
   'hvac.Client': 'hvac.Client',
   'hvac.v1.Client': 'hvac.Client',
+  // A DataFrame, annotated or made here (its writers block: see dataFrameWritesOut).
+  'pandas.DataFrame': 'pandas.DataFrame',
+  'pandas.core.frame.DataFrame': 'pandas.DataFrame',
+  ...Object.fromEntries(['read_csv', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_sql', 'read_sql_query', 'read_sql_table'].map((m) => [`pandas.${m}`, 'pandas.DataFrame'])),
   // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
   'grpc.insecure_channel': 'grpc.Channel',
   'grpc.secure_channel': 'grpc.Channel',
@@ -748,7 +771,7 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       if (returns) return annotationClass(ctx, returns);
     }
     // `ApiSession()` with `class ApiSession(requests.Session)` in this file.
-    const subclassed = fn && typeOf(fn) === 'identifier' ? libraryBaseOfLocalClass(ctx, fn) : undefined;
+    const subclassed = fn && typeOf(fn) === 'identifier' ? (libraryBaseOfLocalClass(ctx, fn) ?? libraryBaseOfImportedClass(ctx, fn)) : undefined;
     if (subclassed) return subclassed;
     // `SessionLocal()` with `SessionLocal = sessionmaker(bind=engine)` in this file.
     if (fn && typeOf(fn) === 'identifier' && syncSessionFactory(ctx, fn)) return 'sqlalchemy.orm.Session';
@@ -806,6 +829,24 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     return value && typeOf(value) === 'call' ? receiverClass(ctx, value, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether `node` (a loop's condition) makes a call this rule reports as blocking: it reads the file
+ * system, a database, a service (`hook.check_for_key(key)`, `os.path.exists(path)`), state outside the
+ * program that no event of it could stand for.
+ */
+export function makesBlockingCall(ctx: PythonRuleContext, node: Node): boolean {
+  const usesBoto3 = ctx.text.includes('boto3');
+  const usesAirflow = /Hook\b/.test(ctx.text);
+  return [node, ...node.descendantsOfType('call')].some((call) => {
+    if (!call || typeOf(call) !== 'call') return false;
+    const fn = field(call, 'function');
+    if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) return false;
+    const resolved = ctx.scope.resolve(fn);
+    if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0])) && BLOCKING.has(resolved.name)) return true;
+    return !!methodApi(ctx, fn, call, usesBoto3, false, usesAirflow);
+  });
 }
 
 /** Whether an expression holds a `threading.Event` (or a multiprocessing one), as this rule knows receivers. */
@@ -940,7 +981,7 @@ function instanceClassIn(summary: ModuleSummary, member: string, depth: number):
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
 function constructedClass(name: string): string | undefined {
-  return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : undefined);
+  return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : AIRFLOW_HOOK_CLASS.test(name) ? 'airflow.Hook' : undefined);
 }
 
 /**
@@ -981,6 +1022,34 @@ function libraryBaseOfLocalClass(ctx: PythonRuleContext, name: Node): string | u
     if (known) return known;
   }
   return undefined;
+}
+
+/**
+ * `WarehouseHook()` with `from .hooks import WarehouseHook` and `class WarehouseHook(BaseHook)` in that
+ * project module: the known library class it extends (through classes of that module too). As for a class
+ * of this file, a class with coroutine methods of its own is not judged.
+ */
+function libraryBaseOfImportedClass(ctx: PythonRuleContext, name: Node): string | undefined {
+  const r = ctx.scope.resolve(name);
+  if (!r || r.via !== 'import') return undefined;
+  let known: string | undefined;
+  importedSummaryMember(ctx, r.name, (summary, member) => {
+    const visit = (className: string, depth: number): string | undefined => {
+      const cls = summary.classes.get(className);
+      if (!cls || depth > 3 || [...cls.methods.values()].some((m) => m.isAsync)) return undefined;
+      for (const base of cls.bases) {
+        const own = summary.classes.has(base) ? visit(base, depth + 1) : undefined;
+        if (own) return own;
+        const found = qualifiedThroughImports(base, summary, false);
+        const lib = found && found.binding.level === 0 ? constructedClass(found.name) : undefined;
+        if (lib) return lib;
+      }
+      return undefined;
+    };
+    known = visit(member, 0);
+    return !!known;
+  });
+  return known;
 }
 
 /** Methods that make another object of a known class: method → [receiver class, result class]. */
@@ -1376,13 +1445,20 @@ function onlyAwaitedWork(ctx: PythonRuleContext, call: Node, receiver: Node): bo
 }
 
 /** `usesBoto3`: the file mentions boto3, whose clients' API calls all block. */
-function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean, usesGrpc = false): { api: BlockingApi; qualified: string } | undefined {
+function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: boolean, usesGrpc = false, usesAirflow = false): { api: BlockingApi; qualified: string } | undefined {
   if (typeOf(fn) !== 'attribute') return undefined;
   // The attribute is the callee's last token: when its text cannot be a blocking method, the
   // receiver's class does not matter (except on a boto3 client, whose every API call blocks).
   const last = /[A-Za-z0-9_]+$/.exec(textOf(fn))?.[0];
   if (last === undefined) return undefined;
-  if (!BLOCKING_METHOD_NAMES.has(last) && !KUBE_METHOD.test(last) && !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last)) && !(usesGrpc && GRPC_METHOD.test(last))) return undefined;
+  if (
+    !BLOCKING_METHOD_NAMES.has(last) &&
+    !KUBE_METHOD.test(last) &&
+    !(usesBoto3 && /^[a-z][a-z0-9_]*$/.test(last) && !AWS_LOCAL.has(last)) &&
+    !(usesGrpc && GRPC_METHOD.test(last)) &&
+    !(usesAirflow && /^[a-z_][a-z0-9_]*$/.test(last))
+  )
+    return undefined;
   const attribute = field(fn, 'attribute');
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
@@ -1399,6 +1475,10 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
           ? GRPC_METHOD.test(method)
             ? GRPC_SYNC
             : undefined
+          : cls === 'airflow.Hook'
+            ? airflowHookCall(call, method)
+              ? AIRFLOW_HOOK
+              : undefined
           : cls
             ? BLOCKING_METHODS[cls]?.get(method)
             : undefined;
@@ -1415,10 +1495,38 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (cls === 'concurrent.futures.Executor' && callArguments(call).some((a) => a.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'wait' && a.childForFieldName('value')?.text === 'False' : a.text === 'False')) return undefined;
   // An executor the coroutine made itself and only handed awaited work: nothing is left to wait for.
   if (cls === 'concurrent.futures.Executor' && method === 'shutdown' && onlyAwaitedWork(ctx, call, receiver)) return undefined;
+  // `df.to_csv(path)`, `df.to_sql("t", engine)`: not `df.to_csv()` (a string) nor `df.to_csv(io.StringIO())`.
+  if (cls === 'pandas.DataFrame' && !dataFrameWritesOut(ctx, call, method)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   // The future of `executor.submit(...)` is a plain concurrent.futures.Future.
   return { api, qualified: `${cls === 'concurrent.futures.ExecutorFuture' ? 'concurrent.futures.Future' : cls}.${method}` };
+}
+
+/** Whether a DataFrame writer call writes to a path or a database (not to memory, nor giving back a string or bytes). */
+function dataFrameWritesOut(ctx: PythonRuleContext, call: Node, method: string): boolean {
+  if (method === 'to_sql') return true;
+  const args = callArguments(call);
+  const first = args[0];
+  const target = first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat'
+    ? first
+    : args.find((a) => a.type === 'keyword_argument' && DATAFRAME_TARGETS.has(a.childForFieldName('name')?.text ?? ''))?.childForFieldName('value');
+  if (!target || target.type === 'none') return false;
+  return !inMemoryBuffer(ctx, target);
+}
+
+/**
+ * Whether a method call on an Airflow hook talks to something: not an awaited one (`await
+ * hook.get_async_conn()`, a coroutine method some sync hooks have), nor a method named for its async
+ * side, nor one that only describes the hook.
+ */
+function airflowHookCall(call: Node, method: string): boolean {
+  if (AIRFLOW_HOOK_LOCAL.has(method) || /async/.test(method)) return false;
+  // `hook.get_waiter("job_complete", deferrable=True, client=client)` in an AWS trigger: a waiter over the
+  // async client it is given (without one, the hook makes its boto3 client, a connection lookup).
+  if (method === 'get_waiter' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'client')) return false;
+  const parent = parentOf(call);
+  return !(parent && typeOf(parent) === 'await');
 }
 
 const DJANGO_QUERY_SET = new Set(DJANGO_QUERIES);
@@ -1627,6 +1735,29 @@ function checkDjangoAndCelery(ctx: PythonRuleContext, call: Node, fn: Node, reso
   return false;
 }
 
+/** Decorators that make a function a dramatiq actor (`@dramatiq.actor`, `@actor(max_retries=3)`). */
+const DRAMATIQ_ACTOR = /(^|\.)actor$/;
+
+/**
+ * `send_email.send(...)` / `send_with_options(...)` on a dramatiq actor (of this file or imported from
+ * the project) in async code: it enqueues the message on the broker (Redis, RabbitMQ) synchronously.
+ */
+function checkDramatiqSend(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute' || !ctx.scope.isAsyncContext(call)) return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if ((method !== 'send' && method !== 'send_with_options') || !receiver) return false;
+  if (!resolver().decoratorsOf(receiver)?.some((d) => DRAMATIQ_ACTOR.test(d))) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  ctx.report({
+    message: `${fn.text.replace(/\s+/g, '')}() enqueues the dramatiq message on the broker synchronously: it blocks the event loop inside async function '${owner?.name ?? '?'}' (a slow or unreachable broker stalls it); run it through asyncio.to_thread`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    ...fixFor(ctx, call, fn, { what: '', fix: 'to-thread' }),
+  });
+  return true;
+}
+
 /**
  * LangChain's and LlamaIndex's synchronous entry points, each with an `a`-prefixed async twin:
  * distinctive names, judged on any receiver of unknown class in a file that uses the framework.
@@ -1695,7 +1826,12 @@ const COMPRESSED_OPENERS = new Set(['gzip.open', 'bz2.open', 'lzma.open']);
 
 /** `gzip.open(io.BytesIO(raw))`, or a name bound to one: a file in memory, nothing touches the disk. */
 function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
-  let arg: Node | null | undefined = callArguments(call)[0];
+  return inMemoryBuffer(ctx, callArguments(call)[0]);
+}
+
+/** Whether an expression is (or a name bound once to) an `io.BytesIO`/`io.StringIO`. */
+function inMemoryBuffer(ctx: PythonRuleContext, expr: Node | null | undefined): boolean {
+  let arg = expr;
   if (arg?.type === 'identifier') {
     const found = ctx.scope.lookup(arg.text, arg);
     arg = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : null;
@@ -2039,6 +2175,8 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
+  const usesAirflow = /Hook\b/.test(ctx.text);
+  const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
@@ -2051,6 +2189,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
+    if (usesDramatiq && checkDramatiqSend(ctx, call, fn, getResolver)) continue;
     if (checkFrameworkSyncCall(ctx, call, fn, getResolver, usesFramework)) continue;
     const resolved = scope.resolve(fn);
     let api: BlockingApi | undefined;
@@ -2060,7 +2199,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       qualifiedName = resolved.name;
     }
     if (!api) {
-      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc);
+      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc, usesAirflow);
       api = byMethod?.api;
       qualifiedName = byMethod?.qualified;
     }

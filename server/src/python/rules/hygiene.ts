@@ -8,7 +8,7 @@ import { AwaitableResolver } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import type { TextEdit } from '../../engine/types';
 import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, typeOf } from '../util';
-import { holdsThreadEvent } from './blockingCall';
+import { holdsThreadEvent, makesBlockingCall } from './blockingCall';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
@@ -116,7 +116,8 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (fn.parent?.parent?.type === 'class_definition' && (registered ??= awaitedRegistrations(ctx)).has(`self.${name.text}`)) continue;
     if (fn.parent?.parent?.type === 'class_definition' && falconMethod(fn, name.text)) continue;
     // arq's worker awaits the functions its settings class lists (`functions = [download]`, `on_startup = startup`).
-    if (fn.parent?.type === 'module' && (arqListed ??= arqSettingsFunctions(ctx)).has(name.text)) continue;
+    // Also by a module next to it that imports the function (`functions = [jobs.download]` in worker.py).
+    if (fn.parent?.type === 'module' && ((arqListed ??= arqSettingsFunctions(ctx)).has(name.text) || ctx.project.arqListedNearby(ctx.filePath, name.text))) continue;
     // A test that needs a running loop (`asyncio.get_running_loop()`, `create_task(...)`): the test
     // runner gives an async test one; as a plain function it would raise.
     if (/^test/.test(name.text) && needsRunningLoop(ctx, fn)) continue;
@@ -238,6 +239,9 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     // `while not stop.is_set():` on a threading.Event: set by another thread, where an asyncio.Event
     // could only be set through loop.call_soon_threadsafe().
     if (!forever && threadEventPolled(ctx, condition)) continue;
+    // `while not hook.check_for_key(key):`, `while not os.path.exists(path):`: a blocking call (reported
+    // by blocking-call-in-async) polls state outside the program, which no event of it could stand for.
+    if (!forever && makesBlockingCall(ctx, condition)) continue;
     // The library of the sleep names the remedy: trio's and anyio's have sleep_forever() and Events of their own.
     const library = stmts.map((st) => sleepName(ctx, st)?.split('.')[0]).find((l) => l === 'trio' || l === 'anyio') ?? 'asyncio';
     ctx.report({

@@ -1391,6 +1391,23 @@ function awsSessionClient(call: Node, resolver: AwaitableResolver): string | und
   return (cls.name === 'aioboto3.Session' && method !== 'create_client') || (cls.name === 'aiobotocore.session.AioSession' && method === 'create_client') ? AWS_SESSION_CLIENT : undefined;
 }
 
+/**
+ * Whether `call` sits in the body of a `try` (inside `loop`) that has an `except` clause and ends by
+ * leaving the loop (a `return` or `break` as its last statement): the loop turns again only after a
+ * failure. A `return` under a test (`if resp.ok: return ...`, a poll) does not count.
+ */
+function retriedUntilSuccess(call: Node, loop: Node): boolean {
+  for (let n: Node | null = call.parent; n && n.id !== loop.id; n = n.parent) {
+    if (n.type !== 'try_statement') continue;
+    const body = n.childForFieldName('body');
+    if (!body || call.startIndex < body.startIndex || call.endIndex > body.endIndex) continue;
+    if (!n.namedChildren.some((c) => c?.type === 'except_clause')) continue;
+    const last = body.namedChildren.filter((c) => c?.type !== 'comment').pop();
+    if (last?.type === 'return_statement' || last?.type === 'break_statement') return true;
+  }
+  return false;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
@@ -1427,6 +1444,9 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         if (keptBeyondLoop(ctx, call, n, fn.node)) break;
         // A reconnect loop: each session serves one long-lived websocket, or (in a `while` loop)
         // one long-lived stream read to its end (server-sent events, a chunked feed).
+        // A retry loop (`for attempt in range(3): try: async with AsyncClient() as c: ...; return` with an
+        // `except` that tries again): the loop turns again only after a failure, not per request.
+        if (retriedUntilSuccess(call, n)) break;
         const body = n.childForFieldName('body')?.text ?? '';
         if (/\.ws_connect\s*\(/.test(body)) break;
         if (n.type === 'while_statement' && STREAM_READ.test(body)) break;

@@ -6,6 +6,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
+import { qualifiedThroughImports } from '../project';
 import { isNotCoroutine, METHOD_RESULTS } from '../knowledge/awaitables';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, importsFrom, importsModule, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
@@ -347,6 +348,61 @@ function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   return first && first.type !== 'keyword_argument' ? first : undefined;
 }
 
+/**
+ * `@shared_task` / `@app.task` (on a `Celery(...)` app of this file or imported from the project) on an
+ * `async def`: Celery calls task functions synchronously, so each run makes a coroutine that nothing
+ * awaits, and the task "succeeds" without its body having run. (celery-aio-pool's AsyncIOPool awaits
+ * them: a file that names it is left alone.)
+ */
+function checkCeleryCoroutineTasks(ctx: PythonRuleContext): void {
+  for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
+    if (!isAsyncDef(fn) || fn.parent?.type !== 'decorated_definition') continue;
+    const task = fn.parent.namedChildren.find((d) => d?.type === 'decorator' && celeryTaskDecorator(ctx, d));
+    const name = fn.childForFieldName('name');
+    if (!task || !name) continue;
+    ctx.report({
+      message: `Celery task '${name.text}' is an async def: Celery calls task functions synchronously, so every run makes a coroutine that is never awaited and the body never runs; make it a plain def that runs the coroutine (asyncio.run(...), or async_to_sync(...))`,
+      range: ctx.rangeOf(name),
+      anchors: [],
+    });
+  }
+}
+
+function isAsyncDef(fn: Node): boolean {
+  return fn.children.some((c) => c?.type === 'async');
+}
+
+/** Whether a decorator makes a Celery task: `@shared_task(...)`, `@app.task(...)` with `app = Celery(...)` (here or in a project module). */
+function celeryTaskDecorator(ctx: PythonRuleContext, decorator: Node): boolean {
+  let target: Node | null | undefined = decorator.namedChildren[0];
+  if (target?.type === 'call') target = target.childForFieldName('function');
+  if (!target || (target.type !== 'identifier' && target.type !== 'attribute')) return false;
+  const resolved = ctx.scope.resolve(target);
+  if (resolved && resolved.via !== 'unbound' && /^celery\.(app\.)?shared_task$/.test(resolved.name)) return true;
+  if (target.type !== 'attribute' || target.childForFieldName('attribute')?.text !== 'task') return false;
+  const app = target.childForFieldName('object');
+  if (app?.type !== 'identifier') return false;
+  const found = ctx.scope.lookup(app.text, app);
+  const binding = found?.bindings.length === 1 ? found.bindings[0] : undefined;
+  if (!binding) return false;
+  const isCelery = (name: string | undefined): boolean => !!name && /^celery\.(app\.(base\.)?)?Celery$/.test(name);
+  if (binding.kind === 'import') {
+    const r = ctx.scope.resolve(app);
+    if (!r || r.via !== 'import') return false;
+    const level = /^\.*/.exec(r.name)![0].length;
+    const parts = r.name.slice(level).split('.');
+    if (parts.length < 2) return false;
+    const file = ctx.project.resolveModule(ctx.filePath, parts.slice(0, -1).join('.'), level);
+    const summary = file ? ctx.project.summary(file) : undefined;
+    const ctor = summary?.instances.get(parts[parts.length - 1]);
+    const qualified = ctor && summary ? qualifiedThroughImports(ctor, summary, false) : undefined;
+    return !!qualified && qualified.binding.level === 0 && isCelery(qualified.name);
+  }
+  const value = assignedValue(binding.node);
+  const ctor = value?.type === 'call' ? value.childForFieldName('function') : null;
+  return !!ctor && (ctor.type === 'identifier' || ctor.type === 'attribute') && isCelery(ctx.scope.resolve(ctor)?.name);
+}
+
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
@@ -357,6 +413,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (mentions(ctx.text, QUART_MENTION)) checkQuartProperties(ctx);
+  if (/\bcelery\b|\bshared_task\b/.test(ctx.text) && !/\baio_pool\b|AsyncIOPool/.test(ctx.text)) checkCeleryCoroutineTasks(ctx);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {

@@ -276,7 +276,9 @@ export const swallowedAbort: Rule = {
     what: [
       'A `catch (e) { ... }` whose `try` block makes a call that is handed an AbortSignal (the',
       "function's signal parameter, a `{ signal }` or `{ abortSignal }` option (AWS SDK v3),",
-      '`controller.signal`, or',
+      '`controller.signal`, a Temporal activity\'s cancellation signal — `cancellationSignal()` from',
+      '`@temporalio/activity`, `Context.current().cancellationSignal`, also held in a name or handed over',
+      'as a plain argument, `sendMail(mail, cancellationSignal())` —, or',
       '`signal.throwIfAborted()`), or a `.catch(() => ...)` on such a call, when the handler treats',
       'every error alike and carries on: no `throw`, no check of `e.name`, `signal.aborted`,',
       "`'AbortError'`, `instanceof DOMException` or an `isAbortError(...)`-like helper, and no",
@@ -329,7 +331,9 @@ export const swallowedAbort: Rule = {
       '`timers/promises`, a fail-over `return fromMirror(url, signal)`): on abort that call rejects and the `AbortError` leaves the handler. The same',
       'holds for such an await right after the `try` statement (or after the statement awaiting',
       '`p.catch(...)`), in the same loop turn or function, with nothing in between that could leave:',
-      'the back-off after the `try` of a retry loop. A back-off run only on some turns',
+      'the back-off after the `try` of a retry loop. A Temporal activity\'s `sleep(ms)` (from `@temporalio/activity`,',
+      'or `Context.current().sleep(ms)`) counts as such a call when the work is given the activity\'s signal: it',
+      'rejects with the activity\'s cancellation. A back-off run only on some turns',
       '(`if (attempt < max) await delay(...)`) or skipped by a `continue` does not count.',
     ].join('\n'),
     why: [

@@ -2512,8 +2512,8 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const shown = showsFailure(node.body);
       ctx.report({
         message: shown
-          ? `This catch treats an abort like any failure: when ${signalShown(signals)} is aborted, it still shows an error although the work was cancelled on purpose`
-          : `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
+          ? `This catch treats an abort like any failure: when ${signalShown(signals, node.parent.block)} is aborted, it still shows an error although the work was cancelled on purpose`
+          : `This catch swallows every error, an abort included: when ${signalShown(signals, node.parent.block)} is aborted, the caller gets a normal result instead of ${handsActivitySignal(node.parent.block) && signals.length === 0 ? 'the cancellation' : 'an AbortError'}`,
         range: ctx.lines.range(node.range[0], node.range[0] + 'catch'.length),
         suggestions: catchClauseFix(ctx, node, signals, node.parent.block, types, shown ? 'return' : 'throw'),
       });
@@ -2531,7 +2531,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
         const signals = usedSignals(callee.object, around);
         const err = 'err';
         ctx.report({
-          message: `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
+          message: `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
           range: ctx.rangeOf(callee.property),
           suggestions: [
             {
@@ -2568,8 +2568,8 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: statement
-          ? `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, its handler still reports an error although the work was cancelled on purpose`
-          : `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
+          ? `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object)} is aborted, its handler still reports an error although the work was cancelled on purpose`
+          : `This .catch() swallows every error, an abort included: when ${signalShown(signals, callee.object)} is aborted, the promise resolves as if the work had succeeded`,
         range: ctx.rangeOf(callee.property),
         suggestions: catchHandlerFix(ctx, handler, signals, callee.object, types, statement ? 'return' : 'throw'),
       });
@@ -2608,7 +2608,9 @@ function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signal
   visit(guarded, (n) => {
     if (n.type === 'CallExpression') for (const arg of n.arguments) for (const sig of signalsPassed(ctx, arg, names)) passed.add(sig);
   });
-  if (passed.size === 0) return false;
+  // A Temporal activity's `sleep()` throws the activity's cancellation as its signal does.
+  const activity = handsActivitySignal(guarded);
+  if (passed.size === 0 && !activity) return false;
   /** Whether the statements first await a call given the same signal, first may leave, or do neither. */
   const scan = (statements: readonly Node[]): 'waits' | 'exits' | undefined => {
     for (const st of statements) {
@@ -2620,6 +2622,7 @@ function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signal
         awaited = value.type === 'AwaitExpression' ? unwrap(value.argument) : value;
       }
       if (awaited?.type === 'CallExpression' && !isLoggingCall(awaited) && awaited.arguments.some((a) => signalsPassed(ctx, a, names).some((sig) => passed.has(sig)))) return 'waits';
+      if (awaited?.type === 'CallExpression' && activity && activitySleep(ctx, awaited)) return 'waits';
       // A statement that may leave the handler (or the loop turn) first.
       let exits = false;
       visit(st, (n) => {
@@ -2733,10 +2736,40 @@ function usedSignals(root: Node, signals: SignalParam[]): SignalParam[] {
   return signals.filter((s) => referencesTo(root, s.name).length > 0);
 }
 
-function signalShown(signals: SignalParam[]): string {
+function signalShown(signals: SignalParam[], guarded?: Node): string {
   const s = signals[0];
-  if (!s) return 'the signal';
+  if (!s) return guarded && handsActivitySignal(guarded) ? "the activity's cancellation signal" : 'the signal';
   return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.${s.key ?? 'signal'}'`;
+}
+
+/**
+ * Temporal's activity `sleep(ms)` (imported from `@temporalio/activity`, or `Context.current().sleep(ms)`,
+ * also through a `const ctx = Context.current()`): it rejects with the activity's cancellation.
+ */
+function activitySleep(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const fromActivity = (n: Node, path: string) => {
+    const m = ctx.imports.resolve(unwrap(n));
+    return !!m && m.module === '@temporalio/activity' && m.path.join('.') === path;
+  };
+  if (callee.type === 'Identifier') return fromActivity(callee, 'sleep');
+  if (callee.type !== 'MemberExpression' || propName(callee) !== 'sleep') return false;
+  let holder = unwrap(callee.object);
+  if (holder.type === 'Identifier') {
+    const init = constDeclarator(holder)?.init;
+    if (!init) return false;
+    holder = unwrap(init);
+  }
+  return holder.type === 'CallExpression' && fromActivity(holder.callee, 'Context.current');
+}
+
+/** Whether `root` hands a Temporal activity's cancellation signal to a call. */
+function handsActivitySignal(root: Node): boolean {
+  let found = false;
+  visit(root, (n) => {
+    if (!found && n.type === 'CallExpression') found = n.arguments.some((arg) => signalValues(arg, new Set()).some(activitySignal));
+  });
+  return found;
 }
 
 const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal', 'kill']);
@@ -3003,6 +3036,8 @@ function insideTimerCallback(node: Node): boolean {
  */
 function signalValues(arg: Node, names: Set<string>): Node[] {
   const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
+  // A Temporal activity's cancellation signal, handed over as an argument (`sendMail(mail, cancellationSignal())`).
+  if (activitySignal(a)) return [a];
   if (a.type === 'Identifier') return names.has(a.name) ? [a] : [];
   // `controller.signal`, `this.ctrl.signal` (not `new AbortController().signal`, which no one can abort).
   if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined ? [a] : [];
@@ -3026,6 +3061,39 @@ function signalValues(arg: Node, names: Set<string>): Node[] {
     out.push(v);
   }
   return out;
+}
+
+/**
+ * A Temporal activity's cancellation signal: `cancellationSignal()` (from `@temporalio/activity`),
+ * `Context.current().cancellationSignal`, and the same held in a name (`ctx.cancellationSignal`, a
+ * destructured `cancellationSignal`). It aborts when the activity is cancelled (with a
+ * `CancelledFailure`), and an activity that swallows it returns as if it had succeeded.
+ */
+function activitySignal(node: Node): boolean {
+  const a = unwrap(node);
+  if (a.type === 'Identifier') return a.name === 'cancellationSignal' || renamedActivitySignal(a);
+  if (a.type === 'MemberExpression') return propName(a) === 'cancellationSignal';
+  if (a.type !== 'CallExpression' || a.arguments.length > 0) return false;
+  const callee = unwrap(a.callee);
+  return (callee.type === 'Identifier' && callee.name === 'cancellationSignal') || (callee.type === 'MemberExpression' && propName(callee) === 'cancellationSignal');
+}
+
+/** `const { cancellationSignal: signalOfActivity } = Context.current()`: the name read is the activity's signal. */
+function renamedActivitySignal(id: TSESTree.Identifier): boolean {
+  for (let n: Node | undefined = id.parent; n; n = n.parent) {
+    const body = n.type === 'BlockStatement' || n.type === 'Program' ? n.body : undefined;
+    if (!body) continue;
+    for (const st of body) {
+      if (st.type !== 'VariableDeclaration') continue;
+      for (const d of st.declarations) {
+        if (d.id.type !== 'ObjectPattern' || !d.init) continue;
+        const init = unwrap(d.init);
+        if (init.type !== 'CallExpression' || methodName(init) !== 'current') continue;
+        if (d.id.properties.some((p) => p.type === 'Property' && keyName(p) === 'cancellationSignal' && p.value.type === 'Identifier' && p.value.name === id.name)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether a handler body treats every error alike and lets the function carry on normally. */
@@ -3310,6 +3378,8 @@ function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string,
 /** A signal that is still the same object when the catch runs: a parameter or `const`, or a member chain off a `const` (`controller.signal`, `shutdown.signal`). */
 function stableSignal(ctx: TsRuleContext, source: Node): boolean {
   const src = unwrap(source);
+  // A Temporal activity has one cancellation signal, whichever way it is read.
+  if (activitySignal(src)) return true;
   if (src.type !== 'Identifier' && !(src.type === 'MemberExpression' && !src.computed)) return false;
   let root: Node = src;
   while (root.type === 'MemberExpression') {

@@ -2020,8 +2020,19 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     const scope = ownerFunction(parent)?.body ?? ctx.ast;
     // Cleared (`clearInterval(id)`) or handed on (returned, stored, passed): someone can stop it.
     // `timer.unref()` is `setInterval(...).unref()` written in two statements.
-    const uses = referencesTo(scope, name).filter((r) => r !== parent.id).map(timerUse);
+    const reads = referencesTo(scope, name).filter((r) => r !== parent.id);
+    const uses = reads.map(timerUse);
     if (!uses.includes('unref') && uses.every((u) => u === 'harmless')) problem = `its handle '${name}' is never passed to clearInterval()`;
+    else {
+      const skipped = clearedOnlyOnSuccess(call, parent, reads);
+      if (skipped) {
+        ctx.report({
+          message: `setInterval() in ${perCallLabel(ctx, fn)} is cleared only when the work succeeds: if the 'await' on line ${ctx.lines.range(skipped.range[0], skipped.range[0]).start.line + 1} throws, clearInterval(${name}) never runs and the timer keeps firing, and keeps the process alive (clear it in a 'finally')`,
+          range: ctx.rangeOf(call),
+        });
+        return;
+      }
+    }
   } else if (parent?.type === 'AssignmentExpression' && parent.right === node && parent.operator === '=') {
     const last = lastSegment(ctx, parent.left);
     // `this.timer` is cleared by `clearInterval(this.timer)` in the same class (or a class it
@@ -2036,6 +2047,52 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     message: `setInterval() in ${perCallLabel(ctx, fn)} is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
     range: ctx.rangeOf(call),
   });
+}
+
+/**
+ * `const beat = setInterval(...); await work(); clearInterval(beat);`: the handle is only ever
+ * cleared (or tested) by calls in the function that set it up, none of them in a `catch` or a
+ * `finally`, after an `await` of a call that may throw (one outside any `try` with a `catch`): a failure of
+ * the work leaves the interval running. Returns that `await`. Not when a clear sits in a callback
+ * (an abort listener, a child's `exit` handler), which may run on the failure path.
+ */
+function clearedOnlyOnSuccess(call: TSESTree.CallExpression, declarator: TSESTree.VariableDeclarator, reads: Node[]): Node | undefined {
+  const own = ownerFunction(call);
+  if (!own || own.body.type !== 'BlockStatement') return undefined;
+  const clears: Node[] = [];
+  for (const read of reads) {
+    const { node, parent } = outerParent(read);
+    const callee = parent?.type === 'CallExpression' && parent.arguments[0] === node ? unwrap(parent.callee) : undefined;
+    const clearName = callee?.type === 'Identifier' ? callee.name : undefined;
+    if (clearName === 'clearInterval' || clearName === 'clearTimeout') {
+      if (ownerFunction(parent as Node) !== own || parent?.parent?.type !== 'ExpressionStatement') return undefined;
+      for (let n: Node | undefined = parent; n && n !== own; n = n.parent) {
+        if (n.type === 'CatchClause' || (n.parent?.type === 'TryStatement' && n.parent.finalizer === n)) return undefined;
+      }
+      clears.push(parent as Node);
+    } else if (timerUse(read) !== 'harmless') return undefined;
+  }
+  if (clears.length === 0) return undefined;
+  const first = Math.min(...clears.map((c) => c.range[0]));
+  let found: Node | undefined;
+  visit(own.body, (n) => {
+    if (found || n.range[0] < declarator.range[1] || n.range[0] > first) return;
+    const awaits = n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await);
+    if (!awaits) return;
+    // The work is a call (`await upload(path)`), not a promise held since before (`await stop`, a
+    // Repeater's end; `await this.closed`), which is rather a wait for the end; nor `await new
+    // Promise((resolve) => ...)`, whose executor never takes `reject` and cannot fail.
+    if (n.type === 'AwaitExpression') {
+      const arg = unwrap(n.argument);
+      if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return;
+      if (arg.type === 'NewExpression' && ctxFreeName(arg.callee) === 'Promise' && arg.arguments[0] && isFunction(arg.arguments[0]) && (arg.arguments[0] as FunctionNode).params.length < 2) return;
+    }
+    for (let p: Node | undefined = n.parent; p && p !== own; p = p.parent) {
+      if (p.type === 'TryStatement' && p.handler && n.range[0] >= p.block.range[0] && n.range[1] <= p.block.range[1]) return;
+    }
+    found = n;
+  }, isFunction);
+  return found;
 }
 
 /**

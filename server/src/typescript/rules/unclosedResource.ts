@@ -88,6 +88,9 @@ const KAFKA_CLIENTS: Record<string, ResourceKind> = {
 // A BullMQ / Bull / Bee-Queue queue or worker opens its redis connections when it is made.
 const JOB_QUEUE: ResourceKind = { what: 'job queue', close: ['close', 'disconnect'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
 const QUEUE_WORKER: ResourceKind = { ...JOB_QUEUE, what: 'queue worker' };
+// A Temporal client's connection (`Connection.connect()`, a worker's `NativeConnection.connect()`): a
+// gRPC channel to the cluster, meant to be made once; a `Client` made over it never closes it.
+const TEMPORAL_CONNECTION: ResourceKind = { what: 'Temporal connection', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
 // A headless browser is a child process (Chrome, Firefox) with its profile on disk: one left open
 // when the work throws outlives the caller's catch, and a retrying script piles them up.
 const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 'close', asyncClose: true };
@@ -144,6 +147,10 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return p === 'MongoClient.connect' ? MONGO_CONNECTED : undefined;
     case 'amqplib':
       return p === 'connect' || p === 'default.connect' ? AMQP_CONNECTION : undefined;
+    case '@temporalio/client':
+      return p === 'Connection.connect' || p === 'Connection.lazy' ? TEMPORAL_CONNECTION : undefined;
+    case '@temporalio/worker':
+      return p === 'NativeConnection.connect' ? TEMPORAL_CONNECTION : undefined;
     case 'redis':
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
@@ -231,6 +238,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
+    if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }
@@ -480,6 +488,8 @@ function usesOf(fn: FunctionNode, declaration: TSESTree.Identifier): Use[] {
     const parent = node.parent;
     if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
     if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === node && !parent.computed && !(parent.type === 'Property' && parent.shorthand)) return;
+    // `{ connection }`: the key and the value are two nodes; the value is the use.
+    if (parent?.type === 'Property' && parent.shorthand && parent.key === node && parent.value !== node) return;
     if (node.range[0] < declaration.range[0]) return;
     out.push({ id: node });
   });
@@ -631,6 +641,14 @@ function fateOf(
       if (used) activated = true;
       continue;
     }
+    // `new Client({ connection })` (Temporal): the client sends through the connection and never
+    // closes it. The connection goes where the client goes; used here only (`client.workflow.start(...)`),
+    // it stays ours. A read of `client.connection` may close it (`client.connection.close()`).
+    if (wrapper?.type === 'NewExpression' && kind === TEMPORAL_CONNECTION && !insideNestedFunction(wrapper, fn) && temporalClientClass(ctx, wrapper)) {
+      const used = drizzleDbUses(wrapper, fn, (use) => use.parent?.type === 'MemberExpression' && !use.parent.computed && use.parent.property.type === 'Identifier' && use.parent.property.name === 'connection');
+      if (used === undefined) return { fate: 'owned-elsewhere', activated };
+      continue;
+    }
     // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
     if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
@@ -754,18 +772,25 @@ function drizzleCall(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean
   return !!m && /^drizzle-orm(\/|$)/.test(m.module) && memberName(m) === 'drizzle';
 }
 
+/** `new Client(...)`, `new WorkflowClient(...)`, `new ScheduleClient(...)`... of `@temporalio/client`: clients over a connection they do not own. */
+function temporalClientClass(ctx: TsRuleContext, made: TSESTree.NewExpression): boolean {
+  const m = ctx.imports.resolve(made.callee);
+  return !!m && m.module === '@temporalio/client' && /^(Client|WorkflowClient|ScheduleClient|AsyncCompletionClient)$/.test(memberName(m));
+}
+
 /**
  * What becomes of the db a `drizzle(pool)` call makes: undefined when it leaves the function
  * (returned, stored, passed on: whoever gets it owns the pool), else whether it is queried
  * (`drizzle(pool).select()`, `const db = drizzle(pool)` then only `db.select()...`, `db.transaction(...)`).
  */
-function drizzleDbUses(call: TSESTree.CallExpression, fn: FunctionNode): boolean | undefined {
+function drizzleDbUses(call: TSESTree.CallExpression | TSESTree.NewExpression, fn: FunctionNode, handsOn?: (use: TSESTree.Identifier) => boolean): boolean | undefined {
   const parent = call.parent;
   if (parent?.type === 'MemberExpression' && parent.object === call) return true;
   if (parent?.type === 'ExpressionStatement') return false;
   if (parent?.type !== 'VariableDeclarator' || parent.init !== call || parent.id.type !== 'Identifier') return undefined;
   let used = false;
   for (const { id } of usesOf(fn, parent.id)) {
+    if (handsOn?.(id)) return undefined;
     if (id.parent?.type === 'MemberExpression' && id.parent.object === id) {
       used = true;
       continue;

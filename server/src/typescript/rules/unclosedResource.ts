@@ -91,6 +91,10 @@ const QUEUE_WORKER: ResourceKind = { ...JOB_QUEUE, what: 'queue worker' };
 // A Temporal client's connection (`Connection.connect()`, a worker's `NativeConnection.connect()`): a
 // gRPC channel to the cluster, meant to be made once; a `Client` made over it never closes it.
 const TEMPORAL_CONNECTION: ResourceKind = { what: 'Temporal connection', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
+// Postgres job queues: a pg-boss instance opens its pool on `start()`; graphile-worker's
+// `makeWorkerUtils()` opens one at once (released with `release()`).
+const PG_BOSS: ResourceKind = { what: 'pg-boss instance', close: ['stop'], finallyCall: 'stop', asyncClose: true, activatedBy: ['start'], shared: true, perRequest: true };
+const WORKER_UTILS: ResourceKind = { what: 'graphile-worker WorkerUtils', close: ['release'], finallyCall: 'release', asyncClose: true, shared: true, perRequest: true };
 // A headless browser is a child process (Chrome, Firefox) with its profile on disk: one left open
 // when the work throws outlives the caller's catch, and a retrying script piles them up.
 const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 'close', asyncClose: true };
@@ -147,6 +151,8 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return p === 'MongoClient.connect' ? MONGO_CONNECTED : undefined;
     case 'amqplib':
       return p === 'connect' || p === 'default.connect' ? AMQP_CONNECTION : undefined;
+    case 'graphile-worker':
+      return p === 'makeWorkerUtils' ? WORKER_UTILS : undefined;
     case '@temporalio/client':
       return p === 'Connection.connect' || p === 'Connection.lazy' ? TEMPORAL_CONNECTION : undefined;
     case '@temporalio/worker':
@@ -194,6 +200,7 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module.startsWith('@aws-sdk/client-')) return /^\w+Client$/.test(p) ? AWS_CLIENT : undefined;
   if (m.module === 'bullmq') return p === 'Queue' || p === 'FlowProducer' ? JOB_QUEUE : p === 'Worker' || p === 'QueueEvents' ? QUEUE_WORKER : undefined;
   if (m.module === 'bull' || m.module === 'bee-queue') return p === 'default' || p === '' ? JOB_QUEUE : undefined;
+  if (m.module === 'pg-boss') return p === 'default' || p === '' || p === 'PgBoss' ? PG_BOSS : undefined;
   return undefined;
 }
 
@@ -239,6 +246,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
+    if (kind === WORKER_UTILS && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }

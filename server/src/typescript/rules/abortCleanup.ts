@@ -2553,7 +2553,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type === 'CatchClause' && node.parent?.type === 'TryStatement' && node.parent.handler === node) {
       const around = signalsAround(node);
-      if (!bearsSignal(node.parent.block, around, types)) return;
+      if (!bearsSignal(ctx, node.parent.block, around, types)) return;
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
@@ -2569,8 +2569,8 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const shown = showsFailure(node.body);
       ctx.report({
         message: shown
-          ? `This catch treats an abort like any failure: when ${signalShown(signals, node.parent.block)} is aborted, it still shows an error although the work was cancelled on purpose`
-          : `This catch swallows every error, an abort included: when ${signalShown(signals, node.parent.block)} is aborted, the caller gets a normal result instead of ${handsActivitySignal(node.parent.block) && signals.length === 0 ? 'the cancellation' : 'an AbortError'}`,
+          ? `This catch treats an abort like any failure: when ${signalShown(signals, node.parent.block, ctx)} is aborted, it still shows an error although the work was cancelled on purpose`
+          : `This catch swallows every error, an abort included: when ${signalShown(signals, node.parent.block, ctx)} is aborted, the caller gets a normal result instead of ${handsActivitySignal(node.parent.block, ctx) && signals.length === 0 ? 'the cancellation' : 'an AbortError'}`,
         range: ctx.lines.range(node.range[0], node.range[0] + 'catch'.length),
         suggestions: catchClauseFix(ctx, node, signals, node.parent.block, types, shown ? 'return' : 'throw'),
       });
@@ -2584,11 +2584,11 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
         const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
         const callee = unwrap(node.callee) as TSESTree.MemberExpression;
         const around = signalsAround(node);
-        if (!statement || !bearsSignal(callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
+        if (!statement || !bearsSignal(ctx, callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
         const signals = usedSignals(callee.object, around);
         const err = 'err';
         ctx.report({
-          message: `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
+          message: `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
           range: ctx.rangeOf(callee.property),
           suggestions: [
             {
@@ -2617,16 +2617,19 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const noValue = handler.body.type === 'BlockStatement' ? !handler.body.body.some((st) => st.type === 'ReturnStatement' && st.argument) : handler.body.type === 'CallExpression';
       if ((statement || (handle && noValue)) && quietHandler(handler.body)) return;
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
+      // `cancelled().catch(() => child.kill())`: a Temporal activity's way to react to its cancellation,
+      // the only rejection that promise has.
+      if (activityCancellation(ctx, unwrap(callee.object)) && !(unwrap(callee.object).type === 'CallExpression' && activitySleep(ctx, unwrap(callee.object) as TSESTree.CallExpression))) return;
       const around = signalsAround(node);
-      if (!bearsSignal(callee.object, around, types)) return;
+      if (!bearsSignal(ctx, callee.object, around, types)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
       if (flagStopsLoop(ctx, node, callee.object, around, types)) return;
       if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: statement
-          ? `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object)} is aborted, its handler still reports an error although the work was cancelled on purpose`
-          : `This .catch() swallows every error, an abort included: when ${signalShown(signals, callee.object)} is aborted, the promise resolves as if the work had succeeded`,
+          ? `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, its handler still reports an error although the work was cancelled on purpose`
+          : `This .catch() swallows every error, an abort included: when ${signalShown(signals, callee.object, ctx)} is aborted, the promise resolves as if the work had succeeded`,
         range: ctx.rangeOf(callee.property),
         suggestions: catchHandlerFix(ctx, handler, signals, callee.object, types, statement ? 'return' : 'throw'),
       });
@@ -2793,9 +2796,9 @@ function usedSignals(root: Node, signals: SignalParam[]): SignalParam[] {
   return signals.filter((s) => referencesTo(root, s.name).length > 0);
 }
 
-function signalShown(signals: SignalParam[], guarded?: Node): string {
+function signalShown(signals: SignalParam[], guarded?: Node, ctx?: TsRuleContext): string {
   const s = signals[0];
-  if (!s) return guarded && handsActivitySignal(guarded) ? "the activity's cancellation signal" : 'the signal';
+  if (!s) return guarded && handsActivitySignal(guarded, ctx) ? "the activity's cancellation signal" : 'the signal';
   return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.${s.key ?? 'signal'}'`;
 }
 
@@ -2811,20 +2814,45 @@ function activitySleep(ctx: TsRuleContext, call: TSESTree.CallExpression): boole
   };
   if (callee.type === 'Identifier') return fromActivity(callee, 'sleep');
   if (callee.type !== 'MemberExpression' || propName(callee) !== 'sleep') return false;
-  let holder = unwrap(callee.object);
+  return activityContext(ctx, callee.object);
+}
+
+/**
+ * What rejects with a Temporal activity's cancellation without a signal in sight: the activity's
+ * `sleep(ms)` and its `cancelled()` promise (from `@temporalio/activity`, or `Context.current().cancelled`,
+ * also through a `const ctx = Context.current()`).
+ */
+function activityCancellation(ctx: TsRuleContext, n: Node): boolean {
+  if (n.type === 'CallExpression') {
+    if (activitySleep(ctx, n)) return true;
+    const callee = unwrap(n.callee);
+    const m = callee.type === 'Identifier' ? ctx.imports.resolve(callee) : undefined;
+    return !!m && m.module === '@temporalio/activity' && m.path.join('.') === 'cancelled';
+  }
+  if (n.type !== 'MemberExpression' || propName(n) !== 'cancelled') return false;
+  return activityContext(ctx, n.object);
+}
+
+/** `Context.current()` from `@temporalio/activity`, or a `const` holding it. */
+function activityContext(ctx: TsRuleContext, node: Node): boolean {
+  let holder = unwrap(node);
   if (holder.type === 'Identifier') {
     const init = constDeclarator(holder)?.init;
     if (!init) return false;
     holder = unwrap(init);
   }
-  return holder.type === 'CallExpression' && fromActivity(holder.callee, 'Context.current');
+  if (holder.type !== 'CallExpression') return false;
+  const m = ctx.imports.resolve(unwrap(holder.callee));
+  return !!m && m.module === '@temporalio/activity' && m.path.join('.') === 'Context.current';
 }
 
 /** Whether `root` hands a Temporal activity's cancellation signal to a call. */
-function handsActivitySignal(root: Node): boolean {
+function handsActivitySignal(root: Node, ctx?: TsRuleContext): boolean {
   let found = false;
   visit(root, (n) => {
-    if (!found && n.type === 'CallExpression') found = n.arguments.some((arg) => signalValues(arg, new Set()).some(activitySignal));
+    if (found) return;
+    if (ctx && activityCancellation(ctx, n)) found = true;
+    else if (n.type === 'CallExpression') found = n.arguments.some((arg) => signalValues(arg, new Set()).some(activitySignal));
   });
   return found;
 }
@@ -2835,11 +2863,17 @@ const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEve
  * Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there) that
  * some caller may be waiting on: not one that only a deadline or the handler's own request aborts.
  */
-function bearsSignal(root: Node, signals: SignalParam[], types: LazyTypes): boolean {
+function bearsSignal(ctx: TsRuleContext, root: Node, signals: SignalParam[], types: LazyTypes): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   let found = false;
   visit(root, (n) => {
-    if (found || n.type !== 'CallExpression') return;
+    if (found) return;
+    // A Temporal activity's own cancellation: its `sleep()`, its `cancelled()` promise.
+    if (activityCancellation(ctx, n)) {
+      found = true;
+      return;
+    }
+    if (n.type !== 'CallExpression') return;
     const method = methodName(n);
     if (method === 'throwIfAborted') {
       found = true;
@@ -3429,6 +3463,8 @@ function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string,
   const timeout = handed.timeout;
   if (!unstable && sources.size > 0 && sources.size <= 2) return [...sources.keys()].map((t) => `${t}.aborted`).join(' || ');
   const name = isTsFile(ctx.filePath) ? `(${errName} as Error).name` : `${errName}?.name`;
+  // A Temporal activity's `sleep()` or `cancelled()` rejects with a `CancelledFailure`.
+  if (sources.size === 0 && !unstable && handsActivitySignal(guarded, ctx)) return `${name} === 'CancelledFailure'`;
   return timeout ? `${name} === 'AbortError'` : `${name} === 'AbortError' || ${name} === 'TimeoutError'`;
 }
 

@@ -2024,7 +2024,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     const uses = reads.map(timerUse);
     if (!uses.includes('unref') && uses.every((u) => u === 'harmless')) problem = `its handle '${name}' is never passed to clearInterval()`;
     else {
-      const skipped = clearedOnlyOnSuccess(call, parent, reads);
+      const skipped = clearedOnlyOnSuccess(ctx, call, parent, reads);
       if (skipped) {
         ctx.report({
           message: `setInterval() in ${perCallLabel(ctx, fn)} is cleared only when the work succeeds: if the 'await' on line ${ctx.lines.range(skipped.range[0], skipped.range[0]).start.line + 1} throws, clearInterval(${name}) never runs and the timer keeps firing, and keeps the process alive (clear it in a 'finally')`,
@@ -2056,7 +2056,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
  * the work leaves the interval running. Returns that `await`. Not when a clear sits in a callback
  * (an abort listener, a child's `exit` handler), which may run on the failure path.
  */
-function clearedOnlyOnSuccess(call: TSESTree.CallExpression, declarator: TSESTree.VariableDeclarator, reads: Node[]): Node | undefined {
+function clearedOnlyOnSuccess(ctx: TsRuleContext, call: TSESTree.CallExpression, declarator: TSESTree.VariableDeclarator, reads: Node[]): Node | undefined {
   const own = ownerFunction(call);
   if (!own || own.body.type !== 'BlockStatement') return undefined;
   const clears: Node[] = [];
@@ -2086,6 +2086,9 @@ function clearedOnlyOnSuccess(call: TSESTree.CallExpression, declarator: TSESTre
       const arg = unwrap(n.argument);
       if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return;
       if (arg.type === 'NewExpression' && ctxFreeName(arg.callee) === 'Promise' && arg.arguments[0] && isFunction(arg.arguments[0]) && (arg.arguments[0] as FunctionNode).params.length < 2) return;
+      // A rejection already handled (`await save().catch(() => null)`, `.then(ok, failed)`,
+      // `Promise.allSettled(...)`), or a plain delay of timers/promises with no signal to abort it.
+      if (arg.type === 'CallExpression' && cannotReject(ctx, arg)) return;
     }
     for (let p: Node | undefined = n.parent; p && p !== own; p = p.parent) {
       if (p.type === 'TryStatement' && p.handler && n.range[0] >= p.block.range[0] && n.range[1] <= p.block.range[1]) return;
@@ -2093,6 +2096,20 @@ function clearedOnlyOnSuccess(call: TSESTree.CallExpression, declarator: TSESTre
     found = n;
   }, isFunction);
   return found;
+}
+
+/** An awaited call that settles without rejecting: see `clearedOnlyOnSuccess`. */
+function cannotReject(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const method = methodName(call);
+  if (method === 'catch' && call.arguments.length === 1) return true;
+  if (method === 'then' && call.arguments.length === 2) return true;
+  const callee = unwrap(call.callee);
+  if (method === 'allSettled' && callee.type === 'MemberExpression' && ctxFreeName(callee.object) === 'Promise') return true;
+  const m = ctx.imports.resolve(callee);
+  if (!m) return false;
+  const path = m.path.join('.');
+  const delay = (m.module === 'timers/promises' && /^(setTimeout|setImmediate|scheduler\.wait)$/.test(path)) || (m.module === 'timers' && /^promises\.(setTimeout|setImmediate)$/.test(path));
+  return delay && call.arguments.length < 3;
 }
 
 /**

@@ -337,6 +337,10 @@ function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
   const parent = fn.parent;
   // `{ eachMessage: async ({ message }) => ... }`, `{ handleMessage: async (message) => ... }`
   if (parent?.type === 'Property' && parent.value === fn && !parent.computed && parent.key.type === 'Identifier' && /^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$/.test(parent.key.name)) return true;
+  // trigger.dev's `task({ id, run: async (payload) => ... })` (also `schemaTask`, `schedules.task`): once per run.
+  if (parent?.type === 'Property' && parent.value === fn && !parent.computed && parent.key.type === 'Identifier' && parent.key.name === 'run' && triggerTask(ctx, parent.parent)) return true;
+  // A Temporal activity: an exported function of a module written against `@temporalio/activity`, run once per task.
+  if (temporalActivity(ctx, fn)) return true;
   if ((parent?.type !== 'CallExpression' && parent?.type !== 'NewExpression') || !parent.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
   const callee = unwrap(parent.callee);
   if (parent.type === 'NewExpression') {
@@ -347,8 +351,38 @@ function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
   const method = callee.property.name;
   if (method === 'consume') return true;
   if (method === 'process') return paramName(fn, 0) === 'job';
+  // Inngest's `inngest.createFunction(options, async ({ event, step }) => ...)`: once per event.
+  if (method === 'createFunction') return parent.arguments[parent.arguments.length - 1] === fn;
+  // pg-boss's `boss.work('queue', [options,] async (jobs) => ...)`: once per job (batch).
+  if (method === 'work') {
+    const queue = parent.arguments[0];
+    return !!queue && ((queue.type === 'Literal' && typeof queue.value === 'string') || queue.type === 'TemplateLiteral') && parent.arguments[0] !== fn;
+  }
   const event = parent.arguments[0];
   return (method === 'on' || method === 'once') && event?.type === 'Literal' && event.value === 'message';
+}
+
+/** The options object of trigger.dev's `task(...)`, `schemaTask(...)` or `schedules.task(...)`. */
+function triggerTask(ctx: TsRuleContext, options: Node | undefined): boolean {
+  const call = options?.parent;
+  if (options?.type !== 'ObjectExpression' || call?.type !== 'CallExpression' || call.arguments[0] !== options) return false;
+  const m = ctx.imports.resolve(unwrap(call.callee));
+  return !!m && /^@trigger\.dev\/sdk(\/v3)?$/.test(m.module) && /^(task|schemaTask|schedules\.task)$/.test(m.path.join('.'));
+}
+
+/**
+ * An exported module-level function (`export async function chargeOrder(...)`, `export const x = async () => ...`)
+ * of a file that imports values from `@temporalio/activity`: an activity, which a worker runs once per task.
+ */
+function temporalActivity(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let holder: Node | undefined = fn;
+  if (fn.type !== 'FunctionDeclaration') {
+    const declarator = fn.parent;
+    if (declarator?.type !== 'VariableDeclarator' || declarator.init !== fn) return false;
+    holder = declarator.parent;
+  }
+  if (holder?.parent?.type !== 'ExportNamedDeclaration' || holder.parent.parent?.type !== 'Program') return false;
+  return ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.source.value === '@temporalio/activity' && st.specifiers.some((sp) => sp.type !== 'ImportSpecifier' || sp.importKind !== 'type'));
 }
 
 /** Calls whose options' `context` builds the context of every GraphQL request. */

@@ -2020,8 +2020,19 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     const scope = ownerFunction(parent)?.body ?? ctx.ast;
     // Cleared (`clearInterval(id)`) or handed on (returned, stored, passed): someone can stop it.
     // `timer.unref()` is `setInterval(...).unref()` written in two statements.
-    const uses = referencesTo(scope, name).filter((r) => r !== parent.id).map(timerUse);
+    const reads = referencesTo(scope, name).filter((r) => r !== parent.id);
+    const uses = reads.map(timerUse);
     if (!uses.includes('unref') && uses.every((u) => u === 'harmless')) problem = `its handle '${name}' is never passed to clearInterval()`;
+    else {
+      const skipped = clearedOnlyOnSuccess(ctx, call, parent, reads);
+      if (skipped) {
+        ctx.report({
+          message: `setInterval() in ${perCallLabel(ctx, fn)} is cleared only when the work succeeds: if the 'await' on line ${ctx.lines.range(skipped.range[0], skipped.range[0]).start.line + 1} throws, clearInterval(${name}) never runs and the timer keeps firing, and keeps the process alive (clear it in a 'finally')`,
+          range: ctx.rangeOf(call),
+        });
+        return;
+      }
+    }
   } else if (parent?.type === 'AssignmentExpression' && parent.right === node && parent.operator === '=') {
     const last = lastSegment(ctx, parent.left);
     // `this.timer` is cleared by `clearInterval(this.timer)` in the same class (or a class it
@@ -2036,6 +2047,69 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     message: `setInterval() in ${perCallLabel(ctx, fn)} is never cleared (${problem}): the timer keeps firing, and keeps the process alive, after the work is done`,
     range: ctx.rangeOf(call),
   });
+}
+
+/**
+ * `const beat = setInterval(...); await work(); clearInterval(beat);`: the handle is only ever
+ * cleared (or tested) by calls in the function that set it up, none of them in a `catch` or a
+ * `finally`, after an `await` of a call that may throw (one outside any `try` with a `catch`): a failure of
+ * the work leaves the interval running. Returns that `await`. Not when a clear sits in a callback
+ * (an abort listener, a child's `exit` handler), which may run on the failure path.
+ */
+function clearedOnlyOnSuccess(ctx: TsRuleContext, call: TSESTree.CallExpression, declarator: TSESTree.VariableDeclarator, reads: Node[]): Node | undefined {
+  const own = ownerFunction(call);
+  if (!own || own.body.type !== 'BlockStatement') return undefined;
+  const clears: Node[] = [];
+  for (const read of reads) {
+    const { node, parent } = outerParent(read);
+    const callee = parent?.type === 'CallExpression' && parent.arguments[0] === node ? unwrap(parent.callee) : undefined;
+    const clearName = callee?.type === 'Identifier' ? callee.name : undefined;
+    if (clearName === 'clearInterval' || clearName === 'clearTimeout') {
+      if (ownerFunction(parent as Node) !== own || parent?.parent?.type !== 'ExpressionStatement') return undefined;
+      for (let n: Node | undefined = parent; n && n !== own; n = n.parent) {
+        if (n.type === 'CatchClause' || (n.parent?.type === 'TryStatement' && n.parent.finalizer === n)) return undefined;
+      }
+      clears.push(parent as Node);
+    } else if (timerUse(read) !== 'harmless') return undefined;
+  }
+  if (clears.length === 0) return undefined;
+  const first = Math.min(...clears.map((c) => c.range[0]));
+  let found: Node | undefined;
+  visit(own.body, (n) => {
+    if (found || n.range[0] < declarator.range[1] || n.range[0] > first) return;
+    const awaits = n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await);
+    if (!awaits) return;
+    // The work is a call (`await upload(path)`), not a promise held since before (`await stop`, a
+    // Repeater's end; `await this.closed`), which is rather a wait for the end; nor `await new
+    // Promise((resolve) => ...)`, whose executor never takes `reject` and cannot fail.
+    if (n.type === 'AwaitExpression') {
+      const arg = unwrap(n.argument);
+      if (arg.type !== 'CallExpression' && arg.type !== 'NewExpression') return;
+      if (arg.type === 'NewExpression' && ctxFreeName(arg.callee) === 'Promise' && arg.arguments[0] && isFunction(arg.arguments[0]) && (arg.arguments[0] as FunctionNode).params.length < 2) return;
+      // A rejection already handled (`await save().catch(() => null)`, `.then(ok, failed)`,
+      // `Promise.allSettled(...)`), or a plain delay of timers/promises with no signal to abort it.
+      if (arg.type === 'CallExpression' && cannotReject(ctx, arg)) return;
+    }
+    for (let p: Node | undefined = n.parent; p && p !== own; p = p.parent) {
+      if (p.type === 'TryStatement' && p.handler && n.range[0] >= p.block.range[0] && n.range[1] <= p.block.range[1]) return;
+    }
+    found = n;
+  }, isFunction);
+  return found;
+}
+
+/** An awaited call that settles without rejecting: see `clearedOnlyOnSuccess`. */
+function cannotReject(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const method = methodName(call);
+  if (method === 'catch' && call.arguments.length === 1) return true;
+  if (method === 'then' && call.arguments.length === 2) return true;
+  const callee = unwrap(call.callee);
+  if (method === 'allSettled' && callee.type === 'MemberExpression' && ctxFreeName(callee.object) === 'Promise') return true;
+  const m = ctx.imports.resolve(callee);
+  if (!m) return false;
+  const path = m.path.join('.');
+  const delay = (m.module === 'timers/promises' && /^(setTimeout|setImmediate|scheduler\.wait)$/.test(path)) || (m.module === 'timers' && /^promises\.(setTimeout|setImmediate)$/.test(path));
+  return delay && call.arguments.length < 3;
 }
 
 /**
@@ -2496,7 +2570,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
   visit(ctx.ast, (node) => {
     if (node.type === 'CatchClause' && node.parent?.type === 'TryStatement' && node.parent.handler === node) {
       const around = signalsAround(node);
-      if (!bearsSignal(node.parent.block, around, types)) return;
+      if (!bearsSignal(ctx, node.parent.block, around, types)) return;
       const param = node.param;
       if (param && param.type !== 'Identifier') return;
       if (!swallows(node.body, param?.name) || deliberate(ctx, node.body) || loopStopsOnAbort(node.parent, node.parent.block)) return;
@@ -2512,8 +2586,8 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const shown = showsFailure(node.body);
       ctx.report({
         message: shown
-          ? `This catch treats an abort like any failure: when ${signalShown(signals)} is aborted, it still shows an error although the work was cancelled on purpose`
-          : `This catch swallows every error, an abort included: when ${signalShown(signals)} is aborted, the caller gets a normal result instead of an AbortError`,
+          ? `This catch treats an abort like any failure: when ${signalShown(signals, node.parent.block, ctx)} is aborted, it still shows an error although the work was cancelled on purpose`
+          : `This catch swallows every error, an abort included: when ${signalShown(signals, node.parent.block, ctx)} is aborted, the caller gets a normal result instead of ${handsActivitySignal(node.parent.block, ctx) && signals.length === 0 ? 'the cancellation' : 'an AbortError'}`,
         range: ctx.lines.range(node.range[0], node.range[0] + 'catch'.length),
         suggestions: catchClauseFix(ctx, node, signals, node.parent.block, types, shown ? 'return' : 'throw'),
       });
@@ -2527,11 +2601,11 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
         const statement = parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void');
         const callee = unwrap(node.callee) as TSESTree.MemberExpression;
         const around = signalsAround(node);
-        if (!statement || !bearsSignal(callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
+        if (!statement || !bearsSignal(ctx, callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
         const signals = usedSignals(callee.object, around);
         const err = 'err';
         ctx.report({
-          message: `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
+          message: `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
           range: ctx.rangeOf(callee.property),
           suggestions: [
             {
@@ -2560,16 +2634,19 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       const noValue = handler.body.type === 'BlockStatement' ? !handler.body.body.some((st) => st.type === 'ReturnStatement' && st.argument) : handler.body.type === 'CallExpression';
       if ((statement || (handle && noValue)) && quietHandler(handler.body)) return;
       const callee = unwrap(node.callee) as TSESTree.MemberExpression;
+      // `cancelled().catch(() => child.kill())`: a Temporal activity's way to react to its cancellation,
+      // the only rejection that promise has.
+      if (activityCancellation(ctx, unwrap(callee.object)) && !(unwrap(callee.object).type === 'CallExpression' && activitySleep(ctx, unwrap(callee.object) as TSESTree.CallExpression))) return;
       const around = signalsAround(node);
-      if (!bearsSignal(callee.object, around, types)) return;
+      if (!bearsSignal(ctx, callee.object, around, types)) return;
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
       if (flagStopsLoop(ctx, node, callee.object, around, types)) return;
       if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
       const signals = usedSignals(callee.object, around);
       ctx.report({
         message: statement
-          ? `This .catch() treats an abort like any failure: when ${signalShown(signals)} is aborted, its handler still reports an error although the work was cancelled on purpose`
-          : `This .catch() swallows every error, an abort included: when ${signalShown(signals)} is aborted, the promise resolves as if the work had succeeded`,
+          ? `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, its handler still reports an error although the work was cancelled on purpose`
+          : `This .catch() swallows every error, an abort included: when ${signalShown(signals, callee.object, ctx)} is aborted, the promise resolves as if the work had succeeded`,
         range: ctx.rangeOf(callee.property),
         suggestions: catchHandlerFix(ctx, handler, signals, callee.object, types, statement ? 'return' : 'throw'),
       });
@@ -2608,7 +2685,9 @@ function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signal
   visit(guarded, (n) => {
     if (n.type === 'CallExpression') for (const arg of n.arguments) for (const sig of signalsPassed(ctx, arg, names)) passed.add(sig);
   });
-  if (passed.size === 0) return false;
+  // A Temporal activity's `sleep()` throws the activity's cancellation as its signal does.
+  const activity = handsActivitySignal(guarded);
+  if (passed.size === 0 && !activity) return false;
   /** Whether the statements first await a call given the same signal, first may leave, or do neither. */
   const scan = (statements: readonly Node[]): 'waits' | 'exits' | undefined => {
     for (const st of statements) {
@@ -2620,6 +2699,7 @@ function waitsOnSameSignal(ctx: TsRuleContext, body: Node, guarded: Node, signal
         awaited = value.type === 'AwaitExpression' ? unwrap(value.argument) : value;
       }
       if (awaited?.type === 'CallExpression' && !isLoggingCall(awaited) && awaited.arguments.some((a) => signalsPassed(ctx, a, names).some((sig) => passed.has(sig)))) return 'waits';
+      if (awaited?.type === 'CallExpression' && activity && activitySleep(ctx, awaited)) return 'waits';
       // A statement that may leave the handler (or the loop turn) first.
       let exits = false;
       visit(st, (n) => {
@@ -2733,10 +2813,65 @@ function usedSignals(root: Node, signals: SignalParam[]): SignalParam[] {
   return signals.filter((s) => referencesTo(root, s.name).length > 0);
 }
 
-function signalShown(signals: SignalParam[]): string {
+function signalShown(signals: SignalParam[], guarded?: Node, ctx?: TsRuleContext): string {
   const s = signals[0];
-  if (!s) return 'the signal';
+  if (!s) return guarded && handsActivitySignal(guarded, ctx) ? "the activity's cancellation signal" : 'the signal';
   return s.kind === 'signal' ? `'${s.name}'` : `'${s.name}.${s.key ?? 'signal'}'`;
+}
+
+/**
+ * Temporal's activity `sleep(ms)` (imported from `@temporalio/activity`, or `Context.current().sleep(ms)`,
+ * also through a `const ctx = Context.current()`): it rejects with the activity's cancellation.
+ */
+function activitySleep(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const fromActivity = (n: Node, path: string) => {
+    const m = ctx.imports.resolve(unwrap(n));
+    return !!m && m.module === '@temporalio/activity' && m.path.join('.') === path;
+  };
+  if (callee.type === 'Identifier') return fromActivity(callee, 'sleep');
+  if (callee.type !== 'MemberExpression' || propName(callee) !== 'sleep') return false;
+  return activityContext(ctx, callee.object);
+}
+
+/**
+ * What rejects with a Temporal activity's cancellation without a signal in sight: the activity's
+ * `sleep(ms)` and its `cancelled()` promise (from `@temporalio/activity`, or `Context.current().cancelled`,
+ * also through a `const ctx = Context.current()`).
+ */
+function activityCancellation(ctx: TsRuleContext, n: Node): boolean {
+  if (n.type === 'CallExpression') {
+    if (activitySleep(ctx, n)) return true;
+    const callee = unwrap(n.callee);
+    const m = callee.type === 'Identifier' ? ctx.imports.resolve(callee) : undefined;
+    return !!m && m.module === '@temporalio/activity' && m.path.join('.') === 'cancelled';
+  }
+  if (n.type !== 'MemberExpression' || propName(n) !== 'cancelled') return false;
+  return activityContext(ctx, n.object);
+}
+
+/** `Context.current()` from `@temporalio/activity`, or a `const` holding it. */
+function activityContext(ctx: TsRuleContext, node: Node): boolean {
+  let holder = unwrap(node);
+  if (holder.type === 'Identifier') {
+    const init = constDeclarator(holder)?.init;
+    if (!init) return false;
+    holder = unwrap(init);
+  }
+  if (holder.type !== 'CallExpression') return false;
+  const m = ctx.imports.resolve(unwrap(holder.callee));
+  return !!m && m.module === '@temporalio/activity' && m.path.join('.') === 'Context.current';
+}
+
+/** Whether `root` hands a Temporal activity's cancellation signal to a call. */
+function handsActivitySignal(root: Node, ctx?: TsRuleContext): boolean {
+  let found = false;
+  visit(root, (n) => {
+    if (found) return;
+    if (ctx && activityCancellation(ctx, n)) found = true;
+    else if (n.type === 'CallExpression') found = n.arguments.some((arg) => signalValues(arg, new Set()).some(activitySignal));
+  });
+  return found;
 }
 
 const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEventListeners', 'addAbortListener', 'any', 'addEventListener', 'removeEventListener', 'transferableAbortSignal', 'kill']);
@@ -2745,11 +2880,17 @@ const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEve
  * Whether `root` makes a call that is handed an AbortSignal (so an abort can surface there) that
  * some caller may be waiting on: not one that only a deadline or the handler's own request aborts.
  */
-function bearsSignal(root: Node, signals: SignalParam[], types: LazyTypes): boolean {
+function bearsSignal(ctx: TsRuleContext, root: Node, signals: SignalParam[], types: LazyTypes): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   let found = false;
   visit(root, (n) => {
-    if (found || n.type !== 'CallExpression') return;
+    if (found) return;
+    // A Temporal activity's own cancellation: its `sleep()`, its `cancelled()` promise.
+    if (activityCancellation(ctx, n)) {
+      found = true;
+      return;
+    }
+    if (n.type !== 'CallExpression') return;
     const method = methodName(n);
     if (method === 'throwIfAborted') {
       found = true;
@@ -3003,6 +3144,8 @@ function insideTimerCallback(node: Node): boolean {
  */
 function signalValues(arg: Node, names: Set<string>): Node[] {
   const a = unwrap(arg.type === 'SpreadElement' ? arg.argument : arg);
+  // A Temporal activity's cancellation signal, handed over as an argument (`sendMail(mail, cancellationSignal())`).
+  if (activitySignal(a)) return [a];
   if (a.type === 'Identifier') return names.has(a.name) ? [a] : [];
   // `controller.signal`, `this.ctrl.signal` (not `new AbortController().signal`, which no one can abort).
   if (a.type === 'MemberExpression') return SIGNAL_KEYS.has(propName(a) ?? '') && chainRoot(a.object) !== undefined ? [a] : [];
@@ -3026,6 +3169,39 @@ function signalValues(arg: Node, names: Set<string>): Node[] {
     out.push(v);
   }
   return out;
+}
+
+/**
+ * A Temporal activity's cancellation signal: `cancellationSignal()` (from `@temporalio/activity`),
+ * `Context.current().cancellationSignal`, and the same held in a name (`ctx.cancellationSignal`, a
+ * destructured `cancellationSignal`). It aborts when the activity is cancelled (with a
+ * `CancelledFailure`), and an activity that swallows it returns as if it had succeeded.
+ */
+function activitySignal(node: Node): boolean {
+  const a = unwrap(node);
+  if (a.type === 'Identifier') return a.name === 'cancellationSignal' || renamedActivitySignal(a);
+  if (a.type === 'MemberExpression') return propName(a) === 'cancellationSignal';
+  if (a.type !== 'CallExpression' || a.arguments.length > 0) return false;
+  const callee = unwrap(a.callee);
+  return (callee.type === 'Identifier' && callee.name === 'cancellationSignal') || (callee.type === 'MemberExpression' && propName(callee) === 'cancellationSignal');
+}
+
+/** `const { cancellationSignal: signalOfActivity } = Context.current()`: the name read is the activity's signal. */
+function renamedActivitySignal(id: TSESTree.Identifier): boolean {
+  for (let n: Node | undefined = id.parent; n; n = n.parent) {
+    const body = n.type === 'BlockStatement' || n.type === 'Program' ? n.body : undefined;
+    if (!body) continue;
+    for (const st of body) {
+      if (st.type !== 'VariableDeclaration') continue;
+      for (const d of st.declarations) {
+        if (d.id.type !== 'ObjectPattern' || !d.init) continue;
+        const init = unwrap(d.init);
+        if (init.type !== 'CallExpression' || methodName(init) !== 'current') continue;
+        if (d.id.properties.some((p) => p.type === 'Property' && keyName(p) === 'cancellationSignal' && p.value.type === 'Identifier' && p.value.name === id.name)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether a handler body treats every error alike and lets the function carry on normally. */
@@ -3304,12 +3480,16 @@ function abortCheck(ctx: TsRuleContext, signals: SignalParam[], errName: string,
   const timeout = handed.timeout;
   if (!unstable && sources.size > 0 && sources.size <= 2) return [...sources.keys()].map((t) => `${t}.aborted`).join(' || ');
   const name = isTsFile(ctx.filePath) ? `(${errName} as Error).name` : `${errName}?.name`;
+  // A Temporal activity's `sleep()` or `cancelled()` rejects with a `CancelledFailure`.
+  if (sources.size === 0 && !unstable && handsActivitySignal(guarded, ctx)) return `${name} === 'CancelledFailure'`;
   return timeout ? `${name} === 'AbortError'` : `${name} === 'AbortError' || ${name} === 'TimeoutError'`;
 }
 
 /** A signal that is still the same object when the catch runs: a parameter or `const`, or a member chain off a `const` (`controller.signal`, `shutdown.signal`). */
 function stableSignal(ctx: TsRuleContext, source: Node): boolean {
   const src = unwrap(source);
+  // A Temporal activity has one cancellation signal, whichever way it is read.
+  if (activitySignal(src)) return true;
   if (src.type !== 'Identifier' && !(src.type === 'MemberExpression' && !src.computed)) return false;
   let root: Node = src;
   while (root.type === 'MemberExpression') {

@@ -227,6 +227,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // is much cheaper than resolving the call's signatures, so it comes first.
     if (!call.arguments.some((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && returnsPromise(a))) return;
     if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee) || vueHandlesRejection(call.callee)) return;
+    if (checkCronerJob(call)) return;
     const t = typed(call);
     const calleeType = t ? typed(call.callee) : undefined;
     const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
@@ -253,6 +254,36 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (index === undefined) return;
     const arg = call.arguments[index];
     if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+  };
+
+  /**
+   * croner's `new Cron(pattern, [options,] fn)` (also called without `new`): its typings accept a
+   * function returning a promise, and it awaits the run (for `protect`), but it starts each run from
+   * its timer without handling the rejection unless the options carry a `catch` handler: an async
+   * job that throws is an unhandled rejection, which ends Node. Returns whether the call is one.
+   */
+  const checkCronerJob = (call: TSESTree.CallExpression | TSESTree.NewExpression): boolean => {
+    const m = ctx.imports.resolve(call.callee);
+    if (!m || m.module !== 'croner' || !/^(Cron|default)$/.test(m.path.join('.'))) return false;
+    const rest = call.arguments.slice(1, 3);
+    const fnArg = rest.find((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && unwrap(a).type !== 'ObjectExpression');
+    const options = rest.find((a) => a !== fnArg);
+    if (!fnArg || fnArg.type === 'SpreadElement' || call.arguments.some((a) => a.type === 'SpreadElement')) return true;
+    if (options) {
+      const o = unwrap(options);
+      // Options we cannot see into may carry `catch`.
+      if (o.type !== 'ObjectExpression' || o.properties.some((p) => p.type === 'SpreadElement')) return true;
+      const handler = o.properties.find((p) => p.type === 'Property' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === 'catch') || (p.key.type === 'Literal' && p.key.value === 'catch'))) as TSESTree.Property | undefined;
+      if (handler && !(handler.value.type === 'Literal' && handler.value.value === false)) return true;
+    }
+    if (!returnsPromise(fnArg) || checked.has(fnArg) || neverRejects(fnArg)) return true;
+    checked.add(fnArg);
+    ctx.report({
+      message: `Promise-returning job passed to croner's '${calleeName(call.callee)}' without a 'catch' option: croner starts each run from its timer without handling its rejection, so a run that fails is an unhandled rejection (which ends Node) — pass \`catch: (err) => ...\` in the options, or catch inside the job`,
+      range: headRange(fnArg),
+      anchors: [],
+    });
+    return true;
   };
 
   /**

@@ -88,6 +88,13 @@ const KAFKA_CLIENTS: Record<string, ResourceKind> = {
 // A BullMQ / Bull / Bee-Queue queue or worker opens its redis connections when it is made.
 const JOB_QUEUE: ResourceKind = { what: 'job queue', close: ['close', 'disconnect'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
 const QUEUE_WORKER: ResourceKind = { ...JOB_QUEUE, what: 'queue worker' };
+// A Temporal client's connection (`Connection.connect()`, a worker's `NativeConnection.connect()`): a
+// gRPC channel to the cluster, meant to be made once; a `Client` made over it never closes it.
+const TEMPORAL_CONNECTION: ResourceKind = { what: 'Temporal connection', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true, perRequest: true };
+// Postgres job queues: a pg-boss instance opens its pool on `start()`; graphile-worker's
+// `makeWorkerUtils()` opens one at once (released with `release()`).
+const PG_BOSS: ResourceKind = { what: 'pg-boss instance', close: ['stop'], finallyCall: 'stop', asyncClose: true, activatedBy: ['start'], shared: true, perRequest: true };
+const WORKER_UTILS: ResourceKind = { what: 'graphile-worker WorkerUtils', close: ['release'], finallyCall: 'release', asyncClose: true, shared: true, perRequest: true };
 // A headless browser is a child process (Chrome, Firefox) with its profile on disk: one left open
 // when the work throws outlives the caller's catch, and a retrying script piles them up.
 const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 'close', asyncClose: true };
@@ -144,6 +151,12 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return p === 'MongoClient.connect' ? MONGO_CONNECTED : undefined;
     case 'amqplib':
       return p === 'connect' || p === 'default.connect' ? AMQP_CONNECTION : undefined;
+    case 'graphile-worker':
+      return p === 'makeWorkerUtils' ? WORKER_UTILS : undefined;
+    case '@temporalio/client':
+      return p === 'Connection.connect' || p === 'Connection.lazy' ? TEMPORAL_CONNECTION : undefined;
+    case '@temporalio/worker':
+      return p === 'NativeConnection.connect' ? TEMPORAL_CONNECTION : undefined;
     case 'redis':
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
@@ -187,6 +200,7 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module.startsWith('@aws-sdk/client-')) return /^\w+Client$/.test(p) ? AWS_CLIENT : undefined;
   if (m.module === 'bullmq') return p === 'Queue' || p === 'FlowProducer' ? JOB_QUEUE : p === 'Worker' || p === 'QueueEvents' ? QUEUE_WORKER : undefined;
   if (m.module === 'bull' || m.module === 'bee-queue') return p === 'default' || p === '' ? JOB_QUEUE : undefined;
+  if (m.module === 'pg-boss') return p === 'default' || p === '' || p === 'PgBoss' ? PG_BOSS : undefined;
   return undefined;
 }
 
@@ -231,6 +245,8 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
+    if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
+    if (kind === WORKER_UTILS && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }
@@ -321,6 +337,10 @@ function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
   const parent = fn.parent;
   // `{ eachMessage: async ({ message }) => ... }`, `{ handleMessage: async (message) => ... }`
   if (parent?.type === 'Property' && parent.value === fn && !parent.computed && parent.key.type === 'Identifier' && /^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$/.test(parent.key.name)) return true;
+  // trigger.dev's `task({ id, run: async (payload) => ... })` (also `schemaTask`, `schedules.task`): once per run.
+  if (parent?.type === 'Property' && parent.value === fn && !parent.computed && parent.key.type === 'Identifier' && parent.key.name === 'run' && triggerTask(ctx, parent.parent)) return true;
+  // A Temporal activity: an exported function of a module written against `@temporalio/activity`, run once per task.
+  if (temporalActivity(ctx, fn)) return true;
   if ((parent?.type !== 'CallExpression' && parent?.type !== 'NewExpression') || !parent.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
   const callee = unwrap(parent.callee);
   if (parent.type === 'NewExpression') {
@@ -331,8 +351,38 @@ function messageCallback(ctx: TsRuleContext, fn: FunctionNode): boolean {
   const method = callee.property.name;
   if (method === 'consume') return true;
   if (method === 'process') return paramName(fn, 0) === 'job';
+  // Inngest's `inngest.createFunction(options, async ({ event, step }) => ...)`: once per event.
+  if (method === 'createFunction') return parent.arguments[parent.arguments.length - 1] === fn;
+  // pg-boss's `boss.work('queue', [options,] async (jobs) => ...)`: once per job (batch).
+  if (method === 'work') {
+    const queue = parent.arguments[0];
+    return !!queue && ((queue.type === 'Literal' && typeof queue.value === 'string') || queue.type === 'TemplateLiteral') && parent.arguments[0] !== fn;
+  }
   const event = parent.arguments[0];
   return (method === 'on' || method === 'once') && event?.type === 'Literal' && event.value === 'message';
+}
+
+/** The options object of trigger.dev's `task(...)`, `schemaTask(...)` or `schedules.task(...)`. */
+function triggerTask(ctx: TsRuleContext, options: Node | undefined): boolean {
+  const call = options?.parent;
+  if (options?.type !== 'ObjectExpression' || call?.type !== 'CallExpression' || call.arguments[0] !== options) return false;
+  const m = ctx.imports.resolve(unwrap(call.callee));
+  return !!m && /^@trigger\.dev\/sdk(\/v3)?$/.test(m.module) && /^(task|schemaTask|schedules\.task)$/.test(m.path.join('.'));
+}
+
+/**
+ * An exported module-level function (`export async function chargeOrder(...)`, `export const x = async () => ...`)
+ * of a file that imports values from `@temporalio/activity`: an activity, which a worker runs once per task.
+ */
+function temporalActivity(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let holder: Node | undefined = fn;
+  if (fn.type !== 'FunctionDeclaration') {
+    const declarator = fn.parent;
+    if (declarator?.type !== 'VariableDeclarator' || declarator.init !== fn) return false;
+    holder = declarator.parent;
+  }
+  if (holder?.parent?.type !== 'ExportNamedDeclaration' || holder.parent.parent?.type !== 'Program') return false;
+  return ctx.ast.body.some((st) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.source.value === '@temporalio/activity' && st.specifiers.some((sp) => sp.type !== 'ImportSpecifier' || sp.importKind !== 'type'));
 }
 
 /** Calls whose options' `context` builds the context of every GraphQL request. */
@@ -480,6 +530,8 @@ function usesOf(fn: FunctionNode, declaration: TSESTree.Identifier): Use[] {
     const parent = node.parent;
     if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
     if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key === node && !parent.computed && !(parent.type === 'Property' && parent.shorthand)) return;
+    // `{ connection }`: the key and the value are two nodes; the value is the use.
+    if (parent?.type === 'Property' && parent.shorthand && parent.key === node && parent.value !== node) return;
     if (node.range[0] < declaration.range[0]) return;
     out.push({ id: node });
   });
@@ -631,6 +683,14 @@ function fateOf(
       if (used) activated = true;
       continue;
     }
+    // `new Client({ connection })` (Temporal): the client sends through the connection and never
+    // closes it. The connection goes where the client goes; used here only (`client.workflow.start(...)`),
+    // it stays ours. A read of `client.connection` may close it (`client.connection.close()`).
+    if (wrapper?.type === 'NewExpression' && kind === TEMPORAL_CONNECTION && !insideNestedFunction(wrapper, fn) && temporalClientClass(ctx, wrapper)) {
+      const used = drizzleDbUses(wrapper, fn, (use) => use.parent?.type === 'MemberExpression' && !use.parent.computed && use.parent.property.type === 'Identifier' && use.parent.property.name === 'connection');
+      if (used === undefined) return { fate: 'owned-elsewhere', activated };
+      continue;
+    }
     // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
     if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;
@@ -754,18 +814,25 @@ function drizzleCall(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean
   return !!m && /^drizzle-orm(\/|$)/.test(m.module) && memberName(m) === 'drizzle';
 }
 
+/** `new Client(...)`, `new WorkflowClient(...)`, `new ScheduleClient(...)`... of `@temporalio/client`: clients over a connection they do not own. */
+function temporalClientClass(ctx: TsRuleContext, made: TSESTree.NewExpression): boolean {
+  const m = ctx.imports.resolve(made.callee);
+  return !!m && m.module === '@temporalio/client' && /^(Client|WorkflowClient|ScheduleClient|AsyncCompletionClient)$/.test(memberName(m));
+}
+
 /**
  * What becomes of the db a `drizzle(pool)` call makes: undefined when it leaves the function
  * (returned, stored, passed on: whoever gets it owns the pool), else whether it is queried
  * (`drizzle(pool).select()`, `const db = drizzle(pool)` then only `db.select()...`, `db.transaction(...)`).
  */
-function drizzleDbUses(call: TSESTree.CallExpression, fn: FunctionNode): boolean | undefined {
+function drizzleDbUses(call: TSESTree.CallExpression | TSESTree.NewExpression, fn: FunctionNode, handsOn?: (use: TSESTree.Identifier) => boolean): boolean | undefined {
   const parent = call.parent;
   if (parent?.type === 'MemberExpression' && parent.object === call) return true;
   if (parent?.type === 'ExpressionStatement') return false;
   if (parent?.type !== 'VariableDeclarator' || parent.init !== call || parent.id.type !== 'Identifier') return undefined;
   let used = false;
   for (const { id } of usesOf(fn, parent.id)) {
+    if (handsOn?.(id)) return undefined;
     if (id.parent?.type === 'MemberExpression' && id.parent.object === id) {
       used = true;
       continue;

@@ -182,13 +182,19 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (checked.has(fnNode) && !judged) return;
     checked.add(fnNode);
     // An effect's callback may return only a clean-up function: any promise breaks that contract.
-    // An async message listener answering after an await loses its answer, whether it can reject or not.
+    // An async message listener answering after an await loses its answer, and a service worker's
+    // listener extending its event after an await throws: whether it can reject or not.
     const respond = lateResponder(fnNode);
-    if (!judged && !respond && !isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode)) return;
+    const extend = respond ? undefined : lateEventExtension(fnNode);
+    const safe = !judged && !isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode);
+    if (safe && !respond && !extend) return;
+    const rejection = safe ? '' : ' (a rejection also goes unhandled)';
     ctx.report({
       message: respond
-        ? `Async listener ${where}: it returns a promise, not true, so the message channel closes at its first await and '${respond}' called after it is never delivered (a rejection also goes unhandled). Make the listener synchronous: start the work, answer from its then(), and return true`
-        : `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
+        ? `Async listener ${where}: it returns a promise, not true, so the message channel closes at its first await and '${respond}' called after it is never delivered${rejection}. Make the listener synchronous: start the work, answer from its then(), and return true`
+        : extend
+          ? `Async listener ${where}: '${extend}()' is called after an await, once the event has been dispatched: it throws an InvalidStateError, and the worker may be stopped before the work is done${rejection}. Call ${extend}() synchronously with the promise of the async work: ${extend}((async () => { ... })())`
+          : `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
       range: headRange(fnNode),
       anchors: [MISUSED],
     });
@@ -613,13 +619,10 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const respond = fn?.params[2];
     if (!fn || !fn.async || respond?.type !== 'Identifier') return undefined;
     // Answered after the first await (or from a callback): answered before it, it is delivered.
-    let firstAwait = Infinity;
-    visit(fn.body, (n) => {
-      if ((n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await)) && n.range[0] < firstAwait) firstAwait = n.range[0];
-    }, isFunction);
+    const firstAwait = firstAwaitIn(fn);
     let late = false;
     visit(fn.body, (n) => {
-      if (n.type === 'Identifier' && n.name === respond.name && isReadReference(n) && !shadowedBetween(n, fn, respond.name) && (n.range[0] > firstAwait || answersLate(n, fn))) late = true;
+      if (n.type === 'Identifier' && n.name === respond.name && isReadReference(n) && !shadowedBetween(n, fn, respond.name) && (runsAfter(n, firstAwait) || answersLate(n, fn))) late = true;
     });
     return late ? respond.name : undefined;
   }
@@ -627,6 +630,52 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   function firefoxMessageEvent(node: Node): boolean {
     const root = unwrap(node).type === 'MemberExpression' ? unwrap((unwrap(node) as TSESTree.MemberExpression).object) : undefined;
     return isMessageEvent(ctx, node) && root?.type === 'MemberExpression' && unwrap(root.object).type === 'Identifier' && (unwrap(root.object) as TSESTree.Identifier).name === 'browser';
+  }
+
+  /**
+   * An async event listener (`self.addEventListener('fetch', async (event) => ...)`) that calls its
+   * event's `waitUntil`/`respondWith` after an await: `event.respondWith` as written. Both must be
+   * called while the event is dispatched, before the listener's first await.
+   */
+  function lateEventExtension(fnNode: Node): string | undefined {
+    const call = fnNode.parent;
+    if (call?.type !== 'CallExpression' || call.arguments[1] !== fnNode) return undefined;
+    const c = unwrap(call.callee);
+    if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.property.name !== 'addEventListener') return undefined;
+    const fn = listenerFunction(unwrap(fnNode));
+    const event = fn?.params[0];
+    if (!fn || !fn.async || event?.type !== 'Identifier' || fn.body.type !== 'BlockStatement') return undefined;
+    const firstAwait = firstAwaitIn(fn);
+    let late: string | undefined;
+    visit(fn.body, (n) => {
+      if (late || n.type !== 'CallExpression') return;
+      const m = unwrap(n.callee);
+      if (m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier' || !/^(waitUntil|respondWith)$/.test(m.property.name)) return;
+      const o = unwrap(m.object);
+      if (o.type !== 'Identifier' || o.name !== event.name || shadowedBetween(o, fn, event.name)) return;
+      if (runsAfter(n, firstAwait) || answersLate(o, fn)) late = `${event.name}.${m.property.name}`;
+    });
+    return late;
+  }
+
+  /**
+   * Whether a use runs after the await starting at `at`: it comes after it, or it is a call (or
+   * the callee of one) whose arguments wait for it first, `sendResponse(await load())`.
+   */
+  function runsAfter(use: Node, at: number): boolean {
+    let n: Node = use;
+    if (n.parent?.type === 'MemberExpression' && n.parent.object === n) n = n.parent;
+    if (n.parent?.type === 'CallExpression' && n.parent.callee === n) n = n.parent;
+    return n.range[1] > at && (use.range[0] > at || (n.type === 'CallExpression' && n.arguments.some((a) => a.range[0] <= at && a.range[1] > at)));
+  }
+
+  /** Where the first await of a function's own body starts (nested functions aside). */
+  function firstAwaitIn(fn: FunctionNode): number {
+    let first = Infinity;
+    visit(fn.body, (n) => {
+      if ((n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await)) && n.range[0] < first) first = n.range[0];
+    }, isFunction);
+    return first;
   }
 
   /** The listener itself: an inline function, or a function of the file given by name. */
@@ -676,6 +725,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (laterCall(id.parent, id)) return true;
     for (let f = enclosingFunction(id); f && f !== listener; f = enclosingFunction(f)) {
       if (laterCall(f.parent, f)) return true;
+      // An async function of the listener (`(async () => { ... })()`) goes on after its first await.
+      if (f.async && runsAfter(id, firstAwaitIn(f))) return true;
     }
     return false;
   }

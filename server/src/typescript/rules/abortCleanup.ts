@@ -20,7 +20,7 @@ import { memberName } from '../imports';
 import { inMobileAppPackage, MOBILE_APP_MODULES } from '../mobileApis';
 import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
-import { extensionEventCall } from '../webExtensions';
+import { extensionEventCall, extensionPath } from '../webExtensions';
 import { enclosingClass, enclosingFunction, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
@@ -844,7 +844,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   if (privateHelperOfOnce(ctx, fn, depth)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
-  if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
+  if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(ctx, parent)) return true;
   return calledOnlyAtTopLevel(ctx, fn, depth);
 }
 
@@ -949,15 +949,25 @@ function inClassOrObjectMethod(fn: FunctionNode): boolean {
   return p?.type === 'MethodDefinition' || (p?.type === 'Property' && p.value === fn);
 }
 
+const PAGE_READY_EVENTS = new Set(['DOMContentLoaded', 'load']);
+
 /**
  * A callback that runs once at start-up: `app.whenReady().then(cb)` and `app.on('ready', cb)`
- * (Electron), a commander `program.action(cb)` (a command line runs one action per process).
+ * (Electron), a commander `program.action(cb)` (a command line runs one action per process), a
+ * page's `document.addEventListener('DOMContentLoaded', cb)` or `window.addEventListener('load', cb)`
+ * registered at the top of the module (a page loads once), and a browser extension's
+ * `chrome.runtime.onInstalled`/`onStartup` listener (once per install or browser start).
  */
-function startupCallback(call: TSESTree.CallExpression): boolean {
+function startupCallback(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
   const callee = call.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
   const method = callee.property.name;
   const object = callee.object;
+  if (method === 'addEventListener' && ownerFunction(call) === undefined && PAGE_READY_EVENTS.has(stringValue(call.arguments[0]) ?? '')) {
+    const root = unwrap(object);
+    if (root.type === 'Identifier' && PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) return true;
+  }
+  if (method === 'addListener' && /^runtime\.(onInstalled|onStartup)$/.test(extensionPath(ctx, object)?.join('.') ?? '')) return true;
   if (method === 'then' && object.type === 'CallExpression' && object.callee.type === 'MemberExpression' && !object.callee.computed && object.callee.property.type === 'Identifier' && object.callee.property.name === 'whenReady') return true;
   if ((method === 'on' || method === 'once') && call.arguments[0]?.type === 'Literal' && call.arguments[0].value === 'ready' && object.type === 'Identifier' && object.name === 'app') return true;
   return method === 'action' && (ownerFunction(call) === undefined || commanderCommand(object, 0));
@@ -1033,7 +1043,7 @@ function inFileCallsOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): b
 function calledOnce(ctx: TsRuleContext, r: TSESTree.Identifier, fn: FunctionNode, depth: number): boolean {
   const call = r.parent;
   if (call?.type !== 'CallExpression') return false;
-  if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(call);
+  if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(ctx, call);
   if (call.callee !== r || insideLoop(call)) return false;
   const caller = ownerFunction(call);
   if (caller === undefined) return true;

@@ -3,8 +3,11 @@
  * webextension-polyfill's `browser`, known by shape so that plain JavaScript without
  * @types/chrome is analysed as if it were typed.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
+import { nearestAbove } from './util';
 
 type Node = TSESTree.Node;
 
@@ -115,10 +118,12 @@ const CALLBACK_NAME = /^(cb|callback|\w+Callback|done|next|resolve|reject|respon
  * callback: that form returns nothing.
  */
 export function extensionPromiseApi(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
-  const path = extensionPath(ctx, call.callee);
-  if (!path || path.length < 2) return false;
-  const method = path[path.length - 1];
-  if (!PROMISE_METHODS[path.slice(0, -1).join('.')]?.has(method)) return false;
+  const names = extensionPath(ctx, call.callee);
+  if (!names || names.length < 2) return false;
+  const method = names[names.length - 1];
+  if (!PROMISE_METHODS[names.slice(0, -1).join('.')]?.has(method)) return false;
+  // Manifest V2's `chrome.*` takes callbacks only: called without one, it returns nothing.
+  if (rootName(call.callee) === 'chrome' && manifestVersion(ctx.filePath) === 2) return false;
   const last = call.arguments[call.arguments.length - 1];
   if (!last) return true;
   if (last.type === 'SpreadElement') return false;
@@ -132,6 +137,39 @@ export function extensionPromiseApi(ctx: TsRuleContext, call: TSESTree.CallExpre
   if (declared === 'value') return true;
   // A name of unknown kind (a parameter, an import): data, unless named like a callback.
   return true;
+}
+
+function rootName(node: Node): string | undefined {
+  let n = unwrap(node);
+  while (n.type === 'MemberExpression') n = unwrap(n.object);
+  return n.type === 'Identifier' ? n.name : undefined;
+}
+
+const manifests = new Map<string, number>();
+
+/** Forgets what the manifest.json files said (one was edited, added or deleted). */
+export function forgetManifests(): void {
+  manifests.clear();
+}
+
+/** The `manifest_version` of the nearest extension manifest above the file (0: none). */
+function manifestVersion(filePath: string): number {
+  return nearestAbove(
+    filePath,
+    manifests,
+    (dir) => {
+      const file = path.join(dir, 'manifest.json');
+      if (!fs.existsSync(file)) return undefined;
+      try {
+        const doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as { manifest_version?: unknown };
+        // A web app manifest has no version: keep looking above it.
+        return typeof doc.manifest_version === 'number' ? doc.manifest_version : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    0,
+  );
 }
 
 /** Whether a name is declared at the top of the file as a function or as another value. */

@@ -1864,6 +1864,8 @@ function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () =>
   if (rootServiceSubject(ctx, e)) return ctx.text.slice(e.range[0], e.range[1]);
   if (e.type !== 'CallExpression') return undefined;
   const m = ctx.imports.resolve(unwrap(e.callee));
+  // Dexie's `liveQuery(() => ...)`: it runs its query again on every change of the database, and never completes.
+  if (m?.module === 'dexie' && m.path.length === 1 && m.path[0] === 'liveQuery') return ctx.text.slice(e.range[0], Math.min(e.range[1], e.range[0] + 40));
   if (m?.module !== 'rxjs' || m.path.length !== 1) return undefined;
   const name = m.path[0];
   const args = e.arguments;

@@ -23,6 +23,7 @@ import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
 import { flatTreeOf, indexTree } from './util';
 import { forgetAppPackages } from './mobileApis';
+import { forgetManifests } from './webExtensions';
 import { autoImportsFor, forgetAutoImports } from './autoImports';
 
 const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
@@ -324,6 +325,11 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     if (path.basename(filePath) === 'package.json') {
       forgetAppPackages();
       forgetAutoImports();
+      return;
+    }
+    // A browser extension's manifest.json tells its Manifest version (see extensionPromiseApi).
+    if (path.basename(filePath) === 'manifest.json') {
+      forgetManifests();
       return;
     }
     // The files that declare a project's auto-imports (see autoImportsFor).

@@ -40,6 +40,9 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
   if (declaration && !isFunctionWithBody(declaration) && ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) {
     declaration = functionOfSymbol(checker.getSymbolAtLocation(callee.expression));
   }
+  // A service worker's `self.skipWaiting()`: its promise resolves once the worker is told to
+  // activate, and never rejects (the spec has no step that rejects it).
+  if (declaration && ts.isMethodSignature(declaration) && declaration.name.getText() === 'skipWaiting' && /[\\/]lib\.webworker\.d\.ts$/.test(declaration.getSourceFile().fileName)) return true;
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
 }
 

@@ -20,6 +20,7 @@ import { memberName } from '../imports';
 import { inMobileAppPackage, MOBILE_APP_MODULES } from '../mobileApis';
 import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
+import { extensionEventCall, extensionPath } from '../webExtensions';
 import { enclosingClass, enclosingFunction, finallyTry, functionDisplayName, isFunction, isLoop, isProcessExitCall, isTestPath, jumpTarget, patternNames, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
@@ -704,6 +705,14 @@ const REGISTER = new Set(['addEventListener', 'on', 'addListener', 'prependListe
 const CHAINED_REGISTER = new Set(['on', 'addListener', 'prependListener', 'once', 'prependOnceListener', 'off', 'removeListener', 'setMaxListeners']);
 const REMOVE = new Set(['removeEventListener', 'off', 'removeListener', 'removeAllListeners']);
 
+/** The event-name and handler arguments of a registration: `on(event, fn)`, or an extension event's `addListener(fn)`. */
+function listenerArgs(ctx: TsRuleContext, call: TSESTree.CallExpression): { eventArg: Node | undefined; handler: Node | undefined } {
+  // `chrome.tabs.onUpdated.addListener(fn)`: a browser extension's event object, which lives as long
+  // as the extension's page or service worker; adding a function already added adds nothing.
+  if (extensionEventCall(ctx, call, 'addListener')) return { eventArg: undefined, handler: call.arguments[0] as Node };
+  return { eventArg: call.arguments[0] as Node | undefined, handler: call.arguments[1] as Node | undefined };
+}
+
 /** The function a `new Promise(...)` executor belongs to (the executor runs during its call). */
 function logicalFunction(fn: FunctionNode): FunctionNode | undefined {
   let f: FunctionNode | undefined = fn;
@@ -835,7 +844,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   if (privateHelperOfOnce(ctx, fn, depth)) return true;
   const { parent, node } = outerParent(fn);
   if (parent?.type === 'CallExpression' && parent.callee === node) return ownerFunction(parent) === undefined && !insideLoop(parent);
-  if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(parent)) return true;
+  if (parent?.type === 'CallExpression' && parent.arguments.includes(node as TSESTree.CallExpressionArgument) && startupCallback(ctx, parent)) return true;
   return calledOnlyAtTopLevel(ctx, fn, depth);
 }
 
@@ -940,15 +949,25 @@ function inClassOrObjectMethod(fn: FunctionNode): boolean {
   return p?.type === 'MethodDefinition' || (p?.type === 'Property' && p.value === fn);
 }
 
+const PAGE_READY_EVENTS = new Set(['DOMContentLoaded', 'load']);
+
 /**
  * A callback that runs once at start-up: `app.whenReady().then(cb)` and `app.on('ready', cb)`
- * (Electron), a commander `program.action(cb)` (a command line runs one action per process).
+ * (Electron), a commander `program.action(cb)` (a command line runs one action per process), a
+ * page's `document.addEventListener('DOMContentLoaded', cb)` or `window.addEventListener('load', cb)`
+ * registered at the top of the module (a page loads once), and a browser extension's
+ * `chrome.runtime.onInstalled`/`onStartup` listener (once per install or browser start).
  */
-function startupCallback(call: TSESTree.CallExpression): boolean {
+function startupCallback(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
   const callee = call.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
   const method = callee.property.name;
   const object = callee.object;
+  if (method === 'addEventListener' && ownerFunction(call) === undefined && PAGE_READY_EVENTS.has(stringValue(call.arguments[0]) ?? '')) {
+    const root = unwrap(object);
+    if (root.type === 'Identifier' && PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) return true;
+  }
+  if (method === 'addListener' && /^runtime\.(onInstalled|onStartup)$/.test(extensionPath(ctx, object)?.join('.') ?? '')) return true;
   if (method === 'then' && object.type === 'CallExpression' && object.callee.type === 'MemberExpression' && !object.callee.computed && object.callee.property.type === 'Identifier' && object.callee.property.name === 'whenReady') return true;
   if ((method === 'on' || method === 'once') && call.arguments[0]?.type === 'Literal' && call.arguments[0].value === 'ready' && object.type === 'Identifier' && object.name === 'app') return true;
   return method === 'action' && (ownerFunction(call) === undefined || commanderCommand(object, 0));
@@ -1024,7 +1043,7 @@ function inFileCallsOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): b
 function calledOnce(ctx: TsRuleContext, r: TSESTree.Identifier, fn: FunctionNode, depth: number): boolean {
   const call = r.parent;
   if (call?.type !== 'CallExpression') return false;
-  if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(call);
+  if (call.arguments.includes(r as TSESTree.CallExpressionArgument)) return startupCallback(ctx, call);
   if (call.callee !== r || insideLoop(call)) return false;
   const caller = ownerFunction(call);
   if (caller === undefined) return true;
@@ -1251,7 +1270,20 @@ export function checkTimerOrListenerLeak(ctx: TsRuleContext): void {
     calls.push(n);
     const callee = unwrap(n.callee);
     const method = methodName(n);
-    if (callee.type === 'MemberExpression' && method && REMOVE.has(method)) {
+    if (callee.type === 'MemberExpression' && method === 'removeListener' && extensionEventCall(ctx, n, 'removeListener')) {
+      // `chrome.tabs.onUpdated.removeListener(fn)`: that function, from that event object.
+      const removed = unwrap(n.arguments[0] as Node);
+      removals.push({
+        target: normalized(ctx, callee.object),
+        last: lastSegment(ctx, callee.object),
+        event: undefined,
+        clearsAll: false,
+        viaThis: false,
+        inClass: enclosingClass(n),
+        handler: removed.type === 'Identifier' ? removed.name : undefined,
+        at: n,
+      });
+    } else if (callee.type === 'MemberExpression' && method && REMOVE.has(method)) {
       const eventArg = n.arguments[0];
       removals.push({
         target: normalized(ctx, callee.object),
@@ -1609,8 +1641,9 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
       if (undoneElsewhere(ctx, reg, removals, clears, scope)) continue;
       // `window.addEventListener('storage', syncFromStorage)` with a function of the module: an
       // EventTarget keeps one registration per function, and that one captures no component.
-      const handler = reg.arguments[1] ? unwrap(reg.arguments[1] as Node) : undefined;
-      if (methodName(reg) === 'addEventListener' && handler?.type === 'Identifier' && topLevel().has(handler.name) && !declaredNames(effect).has(handler.name)) continue;
+      const regHandler = listenerArgs(ctx, reg).handler;
+      const handler = regHandler ? unwrap(regHandler) : undefined;
+      if ((methodName(reg) === 'addEventListener' || extensionEventCall(ctx, reg, 'addListener')) && handler?.type === 'Identifier' && topLevel().has(handler.name) && !declaredNames(effect).has(handler.name)) continue;
       if (cleanups.length && cleanupUndoes(ctx, reg, cleanups as FunctionNode[], effect)) continue;
       ctx.report({
         message: cleanups.length
@@ -1633,9 +1666,11 @@ function cleanupUndoes(ctx: TsRuleContext, reg: TSESTree.CallExpression, cleanup
   if (isGlobalSetInterval(ctx, reg)) return false;
   const callee = unwrap(reg.callee) as TSESTree.MemberExpression;
   const target = normalized(ctx, callee.object);
-  const event = stringValue(reg.arguments[0]);
-  const handler = unwrap(reg.arguments[1] as Node);
+  const args = listenerArgs(ctx, reg);
+  const event = stringValue(args.eventArg);
+  const handler = unwrap(args.handler as Node);
   const handlerName = handler.type === 'Identifier' ? handler.name : undefined;
+  const extension = !!extensionEventCall(ctx, reg, 'addListener');
   const local = declaredNames(effect);
   const seen = new Set<Node>();
   let undone = false;
@@ -1659,7 +1694,8 @@ function cleanupUndoes(ctx: TsRuleContext, reg: TSESTree.CallExpression, cleanup
         return;
       }
       if (method === 'removeAllListeners' && (n.arguments.length === 0 || stringValue(n.arguments[0]) === event)) undone = true;
-      const removed = n.arguments[1] ? unwrap(n.arguments[1] as Node) : undefined;
+      const removedArg = extension ? n.arguments[0] : n.arguments[1];
+      const removed = removedArg ? unwrap(removedArg as Node) : undefined;
       const sameEvent = event === undefined || stringValue(n.arguments[0]) === undefined || stringValue(n.arguments[0]) === event;
       if (sameEvent && (!removed || removed.type !== 'Identifier' || handlerName === undefined || removed.name === handlerName)) undone = true;
     });
@@ -1705,10 +1741,11 @@ function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, remov
   }
   const callee = unwrap(reg.callee) as TSESTree.MemberExpression;
   const target = normalized(ctx, callee.object);
-  const event = stringValue(reg.arguments[0]);
+  const args = listenerArgs(ctx, reg);
+  const event = stringValue(args.eventArg);
   // An inline handler, or one declared inside the effect, cannot be named by a removal elsewhere:
   // only clearing every listener of the target undoes it.
-  const handler = unwrap(reg.arguments[1] as Node);
+  const handler = unwrap(args.handler as Node);
   const effect = ownerFunction(reg);
   const private_ = isFunction(handler) || (handler.type === 'Identifier' && !!effect && declaredNames(effect).has(handler.name));
   // A handler of the function's own, removed by name within it (a composable's `onScopeDispose`).
@@ -1720,7 +1757,7 @@ function undoneElsewhere(ctx: TsRuleContext, reg: TSESTree.CallExpression, remov
   const home = handler.type === 'Identifier' ? declaringFunction(handler) : undefined;
   const sameHandler = (r: Removal): boolean =>
     !r.handler || handler.type !== 'Identifier' || (r.handler === handler.name && (!home || !r.at || (r.at.range[0] >= home.range[0] && r.at.range[1] <= home.range[1])));
-  const regEvent = reg.arguments[0] ? unwrap(reg.arguments[0] as Node) : undefined;
+  const regEvent = args.eventArg ? unwrap(args.eventArg) : undefined;
   return removals.some((r) => r.target === target && (r.clearsAll || ((!private_ || removedWithin(r)) && sameHandler(r) && sameEvent(r, event, regEvent))));
 }
 
@@ -1782,7 +1819,8 @@ function subscriptionCall(ctx: TsRuleContext, call: TSESTree.CallExpression, top
     return !!e && (isFunction(e) || e.type === 'Identifier' || e.type === 'MemberExpression');
   };
   let kind: 'listener' | 'watch' | undefined;
-  if (/^add\w*Listener$/.test(method) && args.length === 1 && callback(args[0])) kind = 'listener';
+  // Not an extension event's `addListener(fn)`: it returns nothing, `removeListener(fn)` undoes it.
+  if (/^add\w*Listener$/.test(method) && args.length === 1 && callback(args[0]) && !extensionEventCall(ctx, call, 'addListener')) kind = 'listener';
   // `watchPositionAsync(options, callback)`, `navigator.geolocation.watchPosition(onPosition, onError, options)`.
   else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 3 && args.some((a) => isFunction(unwrap(a)) || unwrap(a).type === 'Identifier')) kind = 'watch';
   else if (inSetup && method === 'subscribe' && args.length >= 1 && args.length <= 2 && callback(args[0])) kind = 'listener';
@@ -1826,6 +1864,8 @@ function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () =>
   if (rootServiceSubject(ctx, e)) return ctx.text.slice(e.range[0], e.range[1]);
   if (e.type !== 'CallExpression') return undefined;
   const m = ctx.imports.resolve(unwrap(e.callee));
+  // Dexie's `liveQuery(() => ...)`: it runs its query again on every change of the database, and never completes.
+  if (m?.module === 'dexie' && m.path.length === 1 && m.path[0] === 'liveQuery') return ctx.text.slice(e.range[0], Math.min(e.range[1], e.range[0] + 40));
   if (m?.module !== 'rxjs' || m.path.length !== 1) return undefined;
   const name = m.path[0];
   const args = e.arguments;
@@ -1946,7 +1986,8 @@ function checkSubscription(ctx: TsRuleContext, call: TSESTree.CallExpression, wh
 function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, topLevel: () => Set<string>): string | undefined {
   if (isGlobalSetInterval(ctx, call)) return 'An interval';
   const method = methodName(call);
-  if (!method || !REGISTER.has(method) || call.arguments.length < 2) return undefined;
+  const extension = method === 'addListener' && !!extensionEventCall(ctx, call, 'addListener');
+  if (!method || !REGISTER.has(method) || (call.arguments.length < 2 && !extension)) return undefined;
   if (method === 'addEventListener') {
     const options = call.arguments[2];
     if (options && options.type === 'ObjectExpression' && options.properties.some((p) => p.type === 'SpreadElement' || keyName(p) === 'signal' || keyName(p) === 'once')) return undefined;
@@ -1955,9 +1996,9 @@ function effectRegistration(ctx: TsRuleContext, call: TSESTree.CallExpression, t
   const callee = unwrap(call.callee) as TSESTree.MemberExpression;
   const root = chainRoot(callee.object);
   if (!root || root.type !== 'Identifier') return undefined;
-  const longLived = (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name) || navigationObject(ctx, root);
+  const longLived = extension || (PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) || topLevel().has(root.name) || navigationObject(ctx, root);
   if (!longLived) return undefined;
-  const event = stringValue(call.arguments[0]);
+  const event = extension ? undefined : stringValue(call.arguments[0]);
   return `${event ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : 'A listener'} on '${ctx.text.slice(callee.object.range[0], callee.object.range[1])}'`;
 }
 
@@ -2187,6 +2228,8 @@ function checkListener(
   const callee = unwrap(call.callee) as TSESTree.MemberExpression;
   const args = call.arguments;
   if (args.some((a) => a.type === 'SpreadElement')) return;
+  // `chrome.tabs.onUpdated.addListener(fn)`: the handler comes first, the object is the event.
+  const extension = method === 'addListener' && !!extensionEventCall(ctx, call, 'addListener');
   if (method === 'addEventListener') {
     if (args.length < 2 || args.length > 3) return;
     const options = args[2];
@@ -2200,12 +2243,11 @@ function checkListener(
         if (key === 'once' && !(prop.value.type === 'Literal' && prop.value.value === false)) return;
       }
     }
-  } else if (args.length !== 2) return;
-  const eventArg = args[0];
+  } else if (args.length !== 2 && !extension) return;
+  const { eventArg, handler } = listenerArgs(ctx, call);
   const event = stringValue(eventArg);
-  const handler = args[1];
-  if (!eventArg || !handler) return;
-  if (isFunction(eventArg) || eventArg.type === 'ObjectExpression') return;
+  if ((!eventArg && !extension) || !handler) return;
+  if (eventArg && (isFunction(eventArg) || eventArg.type === 'ObjectExpression')) return;
   // `queue.on('progress', a).on('failed', b)`: an emitter's on() returns the emitter itself.
   let target: Node = callee.object;
   for (let t = unwrap(target); t.type === 'CallExpression' && method !== 'addEventListener'; t = unwrap(target)) {
@@ -2233,6 +2275,7 @@ function checkListener(
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
     if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
+    else if (extension) longLived = true;
     else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
     else if (declared.has(root.name)) longLived = false;
     // A handler written inside a set-up function, on that function's parameter:
@@ -2254,7 +2297,7 @@ function checkListener(
   // An EventTarget keeps one registration per (event, listener, capture): adding the same
   // function again (a module-level function, `this.onResize`) adds nothing. An EventEmitter's
   // `on` would add it again, and an inline or bound function is a new one each time.
-  if (method === 'addEventListener' && stableListener(handler, topLevel)) return;
+  if ((method === 'addEventListener' || extension) && stableListener(handler, topLevel)) return;
   // A named handler handed to someone else may be removed there.
   if (handler.type === 'Identifier' && fn && referencesTo(fn.body, handler.name).some((r) => r !== handler && !(r.parent?.type === 'CallExpression' && r.parent.callee === r))) return;
 
@@ -2267,10 +2310,19 @@ function checkListener(
   const inline = isFunction(unwrap(handler));
   const viaThis = root.type === 'ThisExpression';
   const inClass = enclosingClass(call);
-  const removed = removals.some((r) => sameTarget(r, targetText, last, viaThis, inClass) && (!inline || r.clearsAll) && removalEventMatches(r, event));
+  // An extension event's `removeListener(fn)` removes that function only.
+  const handlerName = unwrap(handler).type === 'Identifier' ? (unwrap(handler) as TSESTree.Identifier).name : undefined;
+  const removed = removals.some(
+    (r) => sameTarget(r, targetText, last, viaThis, inClass) && (!inline || r.clearsAll) && removalEventMatches(r, event) && (!extension || !r.handler || !handlerName || r.handler === handlerName),
+  );
   if (removed) return;
   if (!isEmitterLike(types, target)) return;
-  const what = event !== undefined ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener` : `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`;
+  const what =
+    event !== undefined
+      ? `${/^[aeiou]/i.test(event) ? 'An' : 'A'} '${event}' listener`
+      : eventArg
+        ? `A listener for ${ctx.text.slice(eventArg.range[0], Math.min(eventArg.range[1], eventArg.range[0] + 40))}`
+        : 'A listener';
   const shownTarget = targetText.length > 40 ? `${targetText.slice(0, 40)}…` : targetText;
   ctx.report({
     message: `${what} is added to '${shownTarget}' ${where} and never removed: listeners pile up (a memory leak, and handlers that run many times)`,

@@ -7,6 +7,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
+import { extensionPromiseApi } from '../webExtensions';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
@@ -47,10 +48,11 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     }
     // Without type information: calls of async functions declared in this file, and of Node's
     // promise APIs (`fs.promises.unlink(p)`, `pipeline` from `stream/promises`, a `promisify(...)`d function),
-    // and those of mobile app libraries (AsyncStorage, Expo's `...Async` functions, Capacitor plugins).
+    // those of mobile app libraries (AsyncStorage, Expo's `...Async` functions, Capacitor plugins),
+    // and a browser extension's (`chrome.storage.local.set(...)` without its callback).
     if (node.type !== 'CallExpression') return false;
     if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
-    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
+    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
   /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */

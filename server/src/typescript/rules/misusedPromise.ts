@@ -17,6 +17,7 @@ import { declaredInPackage, functionNeverRejects, functionOfSymbol, skipParens }
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
+import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { awaitText, enclosingClass, enclosingFunction, isFunction, shadowedAt, visit, type FunctionNode } from '../util';
@@ -72,7 +73,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const call = result ? unwrap(result) : undefined;
     if (call?.type !== 'CallExpression') return false;
     const callee = unwrap(call.callee);
-    return (callee.type === 'Identifier' && asyncNames.has(callee.name) && !shadowedAt(callee, callee.name)) || mobilePromiseApi(ctx, callee);
+    return (callee.type === 'Identifier' && asyncNames.has(callee.name) && !shadowedAt(callee, callee.name)) || mobilePromiseApi(ctx, callee) || extensionPromiseApi(ctx, call);
   };
 
   /** Whether a function-valued expression returns a thenable. */
@@ -181,9 +182,19 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (checked.has(fnNode) && !judged) return;
     checked.add(fnNode);
     // An effect's callback may return only a clean-up function: any promise breaks that contract.
-    if (!judged && !isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode)) return;
+    // An async message listener answering after an await loses its answer, and a service worker's
+    // listener extending its event after an await throws: whether it can reject or not.
+    const respond = lateResponder(fnNode);
+    const extend = respond ? undefined : lateEventExtension(fnNode);
+    const safe = !judged && !isEffectCallback(fnNode) && exemptIfNeverRejects(fnNode) && neverRejects(fnNode);
+    if (safe && !respond && !extend) return;
+    const rejection = safe ? '' : ' (a rejection also goes unhandled)';
     ctx.report({
-      message: `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
+      message: respond
+        ? `Async listener ${where}: it returns a promise, not true, so the message channel closes at its first await and '${respond}' called after it is never delivered${rejection}. Make the listener synchronous: start the work, answer from its then(), and return true`
+        : extend
+          ? `Async listener ${where}: '${extend}()' is called after an await, once the event has been dispatched: it throws an InvalidStateError, and the worker may be stopped before the work is done${rejection}. Call ${extend}() synchronously with the promise of the async work: ${extend}((async () => { ... })())`
+          : `Promise-returning function ${where} where a void-returning function is expected: its promise is ignored, so nothing waits for it and a rejection goes unhandled`,
       range: headRange(fnNode),
       anchors: [MISUSED],
     });
@@ -499,6 +510,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         checkPredicate(node);
         checkArguments(node);
         checkEffect(node);
+        checkMessageListener(node);
         return;
       case 'JSXAttribute':
         checkJsxAttribute(node);
@@ -593,6 +605,213 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
    * an async clean-up (`return async () => { await ws.close(); }`): React ignores what the clean-up
    * returns, so its rejection goes unhandled.
    */
+  /**
+   * A browser extension's `runtime.onMessage` listener (also `onMessageExternal`) that answers later —
+   * its `sendResponse` called in a promise callback, a timer or an extension API's callback, or handed
+   * to `.then(...)` — with no `return true` after it: the message channel closes when the listener
+   * returns, so the answer is never delivered (the sender gets `undefined`).
+   */
+  function checkMessageListener(call: TSESTree.CallExpression): void {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'addListener') return;
+    if (!ctx.text.includes('onMessage') || !isMessageEvent(ctx, callee.object)) return;
+    const arg = call.arguments[0];
+    const listener = arg && arg.type !== 'SpreadElement' ? listenerFunction(unwrap(arg)) : undefined;
+    if (!listener || listener.async || listener.generator || listener.body?.type !== 'BlockStatement') return;
+    const respond = listener.params[2];
+    if (respond?.type !== 'Identifier') return;
+    const reported = new Set<Node>();
+    visit(listener.body, (n) => {
+      if (n.type !== 'Identifier' || n.name !== respond.name || !isReadReference(n) || shadowedBetween(n, listener, respond.name)) return;
+      if (!answersLate(n, listener)) return;
+      const statement = statementIn(n, listener);
+      if (!statement || reported.has(statement) || channelKeptOpen(statement, listener)) return;
+      reported.add(statement);
+      const use = n.parent?.type === 'CallExpression' && n.parent.callee === n ? n.parent : n;
+      ctx.report({
+        message: `'${respond.name}' answers from a callback that runs after the listener has returned, and the listener does not return true: the message channel closes when it returns, so the answer is never delivered (the sender gets undefined). Return true from the listener once the work is started`,
+        range: ctx.rangeOf(use),
+        // No ESLint rule reports this shape.
+        anchors: [],
+      });
+    });
+  }
+
+  /**
+   * An async `runtime.onMessage` listener that answers through its `sendResponse` parameter: the name
+   * of that parameter. Chrome takes only `true` as the promise of a later answer.
+   */
+  function lateResponder(fnNode: Node): string | undefined {
+    const call = fnNode.parent;
+    if (call?.type !== 'CallExpression' || call.arguments[0] !== fnNode) return undefined;
+    const c = unwrap(call.callee);
+    if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.property.name !== 'addListener' || !isMessageEvent(ctx, c.object)) return undefined;
+    const fn = listenerFunction(unwrap(fnNode));
+    const respond = fn?.params[2];
+    if (!fn || !fn.async || respond?.type !== 'Identifier') return undefined;
+    // Answered after the first await (or from a callback): answered before it, it is delivered.
+    const firstAwait = firstAwaitIn(fn);
+    let late = false;
+    visit(fn.body, (n) => {
+      if (n.type === 'Identifier' && n.name === respond.name && isReadReference(n) && !shadowedBetween(n, fn, respond.name) && (runsAfter(n, firstAwait) || answersLate(n, fn))) late = true;
+    });
+    return late ? respond.name : undefined;
+  }
+
+  function firefoxMessageEvent(node: Node): boolean {
+    const root = unwrap(node).type === 'MemberExpression' ? unwrap((unwrap(node) as TSESTree.MemberExpression).object) : undefined;
+    return isMessageEvent(ctx, node) && root?.type === 'MemberExpression' && unwrap(root.object).type === 'Identifier' && (unwrap(root.object) as TSESTree.Identifier).name === 'browser';
+  }
+
+  /**
+   * An async event listener (`self.addEventListener('fetch', async (event) => ...)`) that calls its
+   * event's `waitUntil`/`respondWith` after an await: `event.respondWith` as written. Both must be
+   * called while the event is dispatched, before the listener's first await.
+   */
+  function lateEventExtension(fnNode: Node): string | undefined {
+    const call = fnNode.parent;
+    if (call?.type !== 'CallExpression' || call.arguments[1] !== fnNode) return undefined;
+    const c = unwrap(call.callee);
+    if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.property.name !== 'addEventListener') return undefined;
+    const fn = listenerFunction(unwrap(fnNode));
+    const event = fn?.params[0];
+    if (!fn || !fn.async || event?.type !== 'Identifier' || fn.body.type !== 'BlockStatement') return undefined;
+    const firstAwait = firstAwaitIn(fn);
+    let late: string | undefined;
+    visit(fn.body, (n) => {
+      if (late || n.type !== 'CallExpression') return;
+      const m = unwrap(n.callee);
+      if (m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier' || !/^(waitUntil|respondWith)$/.test(m.property.name)) return;
+      const o = unwrap(m.object);
+      if (o.type !== 'Identifier' || o.name !== event.name || shadowedBetween(o, fn, event.name)) return;
+      if (runsAfter(n, firstAwait) || answersLate(o, fn)) late = `${event.name}.${m.property.name}`;
+    });
+    return late;
+  }
+
+  /**
+   * Whether a use runs after the await starting at `at`: it comes after it, or it is a call (or
+   * the callee of one) whose arguments wait for it first, `sendResponse(await load())`.
+   */
+  function runsAfter(use: Node, at: number): boolean {
+    let n: Node = use;
+    if (n.parent?.type === 'MemberExpression' && n.parent.object === n) n = n.parent;
+    if (n.parent?.type === 'CallExpression' && n.parent.callee === n) n = n.parent;
+    return n.range[1] > at && (use.range[0] > at || (n.type === 'CallExpression' && n.arguments.some((a) => a.range[0] <= at && a.range[1] > at)));
+  }
+
+  /** Where the first await of a function's own body starts (nested functions aside). */
+  function firstAwaitIn(fn: FunctionNode): number {
+    let first = Infinity;
+    visit(fn.body, (n) => {
+      if ((n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await)) && n.range[0] < first) first = n.range[0];
+    }, isFunction);
+    return first;
+  }
+
+  /** The listener itself: an inline function, or a function of the file given by name. */
+  function listenerFunction(e: Node): FunctionNode | undefined {
+    if (isFunction(e)) return e;
+    if (e.type !== 'Identifier') return undefined;
+    let found: FunctionNode | undefined;
+    for (const st of ctx.ast.body) {
+      const d = st.type === 'ExportNamedDeclaration' && st.declaration ? st.declaration : st;
+      if (d.type === 'FunctionDeclaration' && d.id?.name === e.name) found = d;
+      else if (d.type === 'VariableDeclaration') {
+        for (const v of d.declarations) if (v.id.type === 'Identifier' && v.id.name === e.name && v.init && isFunction(unwrap(v.init))) found = unwrap(v.init) as FunctionNode;
+      }
+    }
+    return found;
+  }
+
+  function isReadReference(id: TSESTree.Identifier): boolean {
+    const p = id.parent;
+    if (!p) return false;
+    if (p.type === 'MemberExpression' && p.property === id && !p.computed) return false;
+    if ((p.type === 'Property' && p.key === id && !p.computed && !p.shorthand) || (isFunction(p) && p.params.includes(id as TSESTree.Parameter))) return false;
+    return !(p.type === 'VariableDeclarator' && p.id === id);
+  }
+
+  /** A nested function between `id` and the listener that declares the name again. */
+  function shadowedBetween(id: Node, listener: FunctionNode, name: string): boolean {
+    for (let f = enclosingFunction(id); f && f !== listener; f = enclosingFunction(f)) {
+      if (f.params.some((p) => p.type === 'Identifier' && p.name === name)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a use of the listener's `sendResponse` runs after the listener has returned: handed to
+   * `.then`/`.catch`/`.finally`, a timer or an extension API (`chrome.storage.local.get(key, sendResponse)`),
+   * or inside a function given to one of them.
+   */
+  function answersLate(id: Node, listener: FunctionNode): boolean {
+    const laterCall = (call: Node | undefined, arg: Node): boolean => {
+      if (call?.type !== 'CallExpression' || !call.arguments.includes(arg as TSESTree.CallExpressionArgument)) return false;
+      const c = unwrap(call.callee);
+      if (isTimer(c) || (c.type === 'Identifier' && /^(requestAnimationFrame|requestIdleCallback)$/.test(c.name) && !ctx.imports.isDeclared(c.name))) return true;
+      if (c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' && /^(then|catch|finally)$/.test(c.property.name)) return true;
+      return !!extensionPath(ctx, c);
+    };
+    if (laterCall(id.parent, id)) return true;
+    for (let f = enclosingFunction(id); f && f !== listener; f = enclosingFunction(f)) {
+      if (laterCall(f.parent, f)) return true;
+      // An async function of the listener (`(async () => { ... })()`) goes on after its first await.
+      if (f.async && runsAfter(id, firstAwaitIn(f))) return true;
+    }
+    return false;
+  }
+
+  /** The statement of the listener's body (or of a block in it, outside nested functions) that holds `node`. */
+  function statementIn(node: Node, listener: FunctionNode): Node | undefined {
+    let child: Node = node;
+    for (let p = node.parent; p && p !== listener; child = p, p = p.parent) {
+      if (isFunction(p)) continue;
+      if ((p.type === 'BlockStatement' || p.type === 'SwitchCase') && enclosingFunction(p) === listener) return child;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the listener may return something truthy after `statement` has started the work: a
+   * `return` after it, in its block or an enclosing one, whose value is not `false`, `undefined`,
+   * nothing or the like. A bare `return` or falling off the end closes the channel.
+   */
+  function channelKeptOpen(statement: Node, listener: FunctionNode): boolean {
+    const falsy = (r: TSESTree.ReturnStatement): boolean => {
+      const a = r.argument ? unwrap(r.argument) : undefined;
+      if (!a) return true;
+      if (a.type === 'Literal') return !a.value;
+      if (a.type === 'Identifier') return a.name === 'undefined';
+      return a.type === 'UnaryExpression' && a.operator === 'void';
+    };
+    const mayReturnTrue = (st: Node): boolean => {
+      let found = false;
+      visit(st, (n) => {
+        if (n.type === 'ReturnStatement' && !falsy(n)) found = true;
+      }, isFunction);
+      return found;
+    };
+    let child: Node = statement;
+    for (let p = statement.parent; p; child = p, p = p.parent) {
+      if (isFunction(p)) return false;
+      let following: Node[] = [];
+      if (p.type === 'BlockStatement') following = p.body.slice(p.body.indexOf(child as TSESTree.Statement) + 1);
+      else if (p.type === 'SwitchCase') {
+        following = p.consequent.slice(p.consequent.indexOf(child as TSESTree.Statement) + 1);
+        // A case may fall through into the next ones.
+        const sw = p.parent as TSESTree.SwitchStatement;
+        following.push(...sw.cases.slice(sw.cases.indexOf(p) + 1).flatMap((c) => c.consequent));
+      }
+      for (const st of following) {
+        if (mayReturnTrue(st)) return true;
+        if (st.type === 'ReturnStatement') return false;
+      }
+      if (p === listener.body) return false;
+    }
+    return false;
+  }
+
   function checkEffect(call: TSESTree.CallExpression): void {
     checkSvelteMount(call);
     if (!isEffectHook(unwrap(call.callee))) return;
@@ -678,7 +897,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
     // A subscription without an event name (`NetInfo.addEventListener(listener)`, expo-sensors'
     // `Accelerometer.addListener(listener)`) or a position watch: the listener is the only callback.
-    if (/^add\w*Listener$/.test(method) && call.arguments.length === 1) return 0;
+    // Except Firefox's `browser.runtime.onMessage` (and webextension-polyfill's), where a listener's
+    // promise is its answer.
+    if (/^add\w*Listener$/.test(method) && call.arguments.length === 1) return firefoxMessageEvent(callee.object) ? undefined : 0;
     if (WATCHES.has(method) && call.arguments.length === 2) return 1;
     // `Animated.timing(value, config).start(callback)`: React Native calls it when the animation ends.
     if (method === 'start' && call.arguments.length === 1 && reactNativeAnimation(callee.object)) return 0;

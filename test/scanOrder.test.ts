@@ -99,9 +99,9 @@ describe('scan order', () => {
     };
     const inOrder = await run(true);
     const inWalk = await run(false);
-    // Once each, but for the two empty package `__init__.py` files: no async code in them or
-    // behind their imports, so never parsed (see relevance.ts).
-    assert.equal(inOrder.parses, walk.length - 2);
+    // At most once each (a module with no async code in it or behind its imports, such as an
+    // empty package `__init__.py`, is parsed only when an importer needs its summary: see relevance.ts).
+    assert.ok(inOrder.parses <= walk.length, `the scan order parses ${inOrder.parses} times for ${walk.length} files`);
     assert.ok(inWalk.parses > inOrder.parses, `the walk order parses ${inWalk.parses} times`);
     assert.deepEqual(inOrder.findings, inWalk.findings);
     // The pitfalls that need the imported summaries are found either way.

@@ -99,8 +99,10 @@ describe('scan order', () => {
     };
     const inOrder = await run(true);
     const inWalk = await run(false);
-    assert.equal(inOrder.parses, walk.length);
-    assert.ok(inWalk.parses > walk.length, `the walk order parses ${inWalk.parses} times`);
+    // The empty `__init__.py` files mention no async code and import nothing: not parsed at all.
+    const parsed = walk.length - 2;
+    assert.equal(inOrder.parses, parsed);
+    assert.ok(inWalk.parses > parsed, `the walk order parses ${inWalk.parses} times`);
     assert.deepEqual(inOrder.findings, inWalk.findings);
     // The pitfalls that need the imported summaries are found either way.
     assert.ok(JSON.stringify(inOrder.findings).includes('unawaited-coroutine'));

@@ -59,6 +59,17 @@ describe('pre-parse gate: import reading', () => {
   });
 });
 
+describe('pre-parse gate: mentions', () => {
+  it('reads an import of an async library after a semicolon', () => {
+    const index = new PythonProjectIndex(() => {
+      throw new Error('the gate parses nothing');
+    });
+    const file = path.join(dir, 'bot.py');
+    assert.equal(index.mayReport(file, 'import os; import telegram\n\ndef hello(bot):\n    bot.send_message(1, "hi")\n'), true);
+    assert.equal(index.mayReport(file, 'import os; import json\n\ndef hello(bot):\n    bot.send_message(1, "hi")\n'), false);
+  });
+});
+
 describe('pre-parse gate: modules reaching async code through an import', () => {
   const cases: [string, string][] = [
     ['backslash-continued names', 'from ..backends import local, \\\n    warehouse\n\ndef hint(sku):\n    warehouse.sync_sku(sku)\n'],

@@ -75,7 +75,7 @@ export const MENTIONS_ASYNC = new RegExp(
     'CancelledError',
     // A library's API is reached through an import of its package (or of a project module that
     // imports it: see PythonProjectIndex.mayReport); a builtin through its bare name.
-    `^[ \\t]*(?:from[ \\t]+(?:${packages.join('|')})\\b|import[ \\t]+[\\w., \\t]*?\\b(?:${packages.join('|')})\\b)`,
+    `(?:^|;)[ \\t]*(?:from[ \\t]+(?:${packages.join('|')})\\b|import[ \\t]+[\\w., \\t]*?\\b(?:${packages.join('|')})\\b)`,
     `\\b(?:${builtins.join('|')})\\b`,
   ].join('|'),
   'm',

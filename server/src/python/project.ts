@@ -100,6 +100,12 @@ export interface ModuleSummary {
   imports: Map<string, ImportBinding>;
   /** Top-level names rebound by something else than `def`/`class`/`import`. */
   otherBindings: Set<string>;
+  /** Top-level names bound once to another top-level name: `fetch = _fetch_impl` → `_fetch_impl`. */
+  functionAliases: Map<string, string>;
+  /** Top-level `from m import *` statements, in order (bindings without a name). */
+  starImports: ImportBinding[];
+  /** The names of a literal `__all__` (`__all__ = [...]`, `+= [...]`): all a star import of the module binds. Undefined without one. */
+  exportedNames?: Set<string>;
   /** Imports under `if TYPE_CHECKING:`: names for annotations, bound at type-checking time only. */
   typeImports: Map<string, ImportBinding>;
   /** Top-level `name = Ctor(...)`: name → constructor as written (empty when bound otherwise too). */
@@ -489,6 +495,34 @@ export class PythonProjectIndex {
       for (const next of facts.imports ?? []) if (!seen.has(next)) queue.push(next);
     }
     return false;
+  }
+
+  /**
+   * Whether `from <star> import *` written in `fromFile` binds `name`: the project module it names
+   * lists `name` in its `__all__`, or (without one) binds a public `name` at top level, by a
+   * definition, an import, an assignment or a star import of its own (`pkg/__init__.py` with
+   * `from .api import *`). False for a module outside the project.
+   */
+  starExports(fromFile: string, star: ImportBinding, name: string, depth = 0): boolean {
+    if (depth > 8) return false;
+    const file = this.resolveModule(fromFile, star.module, star.level);
+    const summary = file ? this.summary(file) : undefined;
+    if (!file || !summary) return false;
+    if (summary.exportedNames) return summary.exportedNames.has(name);
+    if (name.startsWith('_')) return false;
+    return this.bindsName(file, summary, name, depth);
+  }
+
+  /** Whether a module binds `name` at top level (see starExports). */
+  private bindsName(file: string, summary: ModuleSummary, name: string, depth: number): boolean {
+    if (summary.functions.has(name) || summary.classes.has(name) || summary.imports.has(name) || summary.otherBindings.has(name)) return true;
+    return summary.starImports.some((star) => this.starExports(file, star, name, depth + 1));
+  }
+
+  /** The star import of a module's summary through which `name` is bound there, the last one first. */
+  starImportOf(file: string, summary: ModuleSummary, name: string): ImportBinding | undefined {
+    for (let i = summary.starImports.length - 1; i >= 0; i--) if (this.starExports(file, summary.starImports[i], name)) return summary.starImports[i];
+    return undefined;
   }
 
   /**
@@ -990,6 +1024,8 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     classes: new Map(),
     imports: new Map(),
     otherBindings: new Set(),
+    functionAliases: new Map(),
+    starImports: [],
     typeImports: new Map(),
     instances: new Map(),
     typeAliases: new Map(),
@@ -1016,6 +1052,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         summary.instances.delete(name);
         summary.appKeys.delete(name);
         summary.imports.delete(name);
+        summary.functionAliases.delete(name);
         if (entry.kind === 'function') {
           summary.classes.delete(name);
           summary.functions.set(name, withOverloads(entry.fn, summary.functions.get(name)));
@@ -1027,11 +1064,13 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       }
       case 'import_statement':
       case 'import_from_statement':
+        if (isStarImport(stmt)) summary.starImports.push(fromModule(stmt));
         for (const [local, binding] of importBindings(stmt)) {
           summary.functions.delete(local);
           summary.classes.delete(local);
           summary.instances.delete(local);
           summary.appKeys.delete(local);
+          summary.functionAliases.delete(local);
           summary.imports.set(local, binding);
         }
         break;
@@ -1056,15 +1095,26 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       }
       case 'expression_statement': {
         const a = stmt.namedChildren[0];
+        // `__all__ = ["fetch", "Client"]`, `__all__ += [...]`: what `from module import *` binds.
+        if ((a?.type === 'assignment' || a?.type === 'augmented_assignment') && a.childForFieldName('left')?.text === '__all__') {
+          const names = literalNames(a.childForFieldName('right'));
+          if (!names) summary.exportedNames = undefined;
+          else if (a.type === 'assignment' || !summary.exportedNames) summary.exportedNames = new Set(names);
+          else for (const n of names) summary.exportedNames.add(n);
+        }
         if (a?.type === 'assignment') {
           const left = a.childForFieldName('left');
           for (const name of assignedNames(left)) {
             summary.functions.delete(name);
             summary.classes.delete(name);
             summary.imports.delete(name);
+            const rebound = summary.otherBindings.has(name);
             summary.otherBindings.add(name);
             // `parser = ArgParser()`: a module-level instance (its methods may be decorators).
             const right = a.childForFieldName('right');
+            // `fetch = _fetch_impl`, bound so once.
+            if (left?.type === 'identifier' && right?.type === 'identifier' && !rebound && right.text !== name) summary.functionAliases.set(name, right.text);
+            else summary.functionAliases.delete(name);
             const callee = left?.type === 'identifier' && right?.type === 'call' ? right.childForFieldName('function') : null;
             const ctor = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '';
             const prev = summary.instances.get(name);
@@ -1539,6 +1589,43 @@ export function firstAtOrAfter(nodes: readonly Node[], offset: number): number {
 }
 
 /** Local names bound by an import statement. */
+/** Whether an import statement is `from m import *`. */
+export function isStarImport(stmt: Node): boolean {
+  return stmt.type === 'import_from_statement' && stmt.namedChildren.some((c) => c?.type === 'wildcard_import');
+}
+
+/** The module a `from ... import` statement imports from, as a binding without a name. */
+export function fromModule(stmt: Node): ImportBinding {
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (moduleNode?.type === 'relative_import') {
+    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+    return { module: moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '', level: prefix ? prefix.text.length : 0 };
+  }
+  return { module: moduleNode ? moduleNode.text.replace(/\s+/g, '') : '', level: 0 };
+}
+
+/**
+ * What an import statement binds `local` to: its binding (`from .api import fetch as get` →
+ * `.api`, `fetch` for `get`), or for `from .api import *` the name itself in that module.
+ */
+export function importedBinding(stmt: Node, local: string): ImportBinding | undefined {
+  if (isStarImport(stmt)) return { ...fromModule(stmt), name: local };
+  return importBindings(stmt).find(([l]) => l === local)?.[1];
+}
+
+/** The strings of a literal list or tuple of string literals (`["a", "b"]`); undefined for anything else. */
+function literalNames(node: Node | null): string[] | undefined {
+  if (!node || (node.type !== 'list' && node.type !== 'tuple' && node.type !== 'parenthesized_expression')) return undefined;
+  const out: string[] = [];
+  for (const c of node.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.type !== 'string' || c.namedChildren.some((p) => p?.type === 'interpolation')) return undefined;
+    const content = c.namedChildren.find((p) => p?.type === 'string_content');
+    out.push(content?.text ?? '');
+  }
+  return out;
+}
+
 export function importBindings(stmt: Node): [string, ImportBinding][] {
   const out: [string, ImportBinding][] = [];
   if (stmt.type === 'import_statement') {
@@ -1556,15 +1643,7 @@ export function importBindings(stmt: Node): [string, ImportBinding][] {
     return out;
   }
   const moduleNode = stmt.childForFieldName('module_name');
-  let module = '';
-  let level = 0;
-  if (moduleNode?.type === 'relative_import') {
-    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
-    level = prefix ? prefix.text.length : 0;
-    module = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '';
-  } else if (moduleNode) {
-    module = moduleNode.text.replace(/\s+/g, '');
-  }
+  const { module, level } = fromModule(stmt);
   for (const c of stmt.namedChildren) {
     if (!c || c === moduleNode || c.startIndex === moduleNode?.startIndex) continue;
     if (c.type === 'dotted_name') out.push([c.text, { module, name: c.text, level }]);

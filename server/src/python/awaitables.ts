@@ -42,6 +42,7 @@ import {
 import {
   annotatedCoroutine,
   classNameOfAnnotation,
+  constructedReturn,
   type ClassSummary,
   type DjangoRelation,
   type FunctionSummary,
@@ -2436,7 +2437,10 @@ export class AwaitableResolver {
     }
     if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;
     const returns = def.childForFieldName('return_type');
-    return returns ? this.classOfTypeExpr(returns.namedChildren[0] ?? returns) : undefined;
+    if (returns) return this.classOfTypeExpr(returns.namedChildren[0] ?? returns);
+    // Unannotated: `def make_notifier(): return SlackNotifier(url)`.
+    const made = constructedReturn(def);
+    return made ? this.classByName(made.text.replace(/\s+/g, ''), made) : undefined;
   }
 
   /**

@@ -752,7 +752,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const isAsync = isAsyncFunction(fn);
   // A decorator is a plain `def`: an `async def` gives a coroutine, whatever it returns.
   const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && returnsItsArgument(fn, 2, inClass && kind !== 'static'));
-  const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
+  // Unannotated, a factory's `return SlackNotifier(url)` says what it gives.
+  const returns = fn.childForFieldName('return_type') ? classNameOfAnnotation(fn.childForFieldName('return_type')) : isAsync ? undefined : constructedReturn(fn)?.text.replace(/\s+/g, '');
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
   const returnAnnotated = !!fn.childForFieldName('return_type');
   const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
@@ -776,6 +777,36 @@ const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;
  * asyncio.create_task(coro)`, or `task = loop.create_task(coro)` then `return task` with no other
  * use of `task` (a helper that adds it to a set, or gives it a callback, keeps it alive).
  */
+/**
+ * The class an unannotated function constructs and returns: the callee of every `return X(...)`
+ * of its own body (the same `X`, written in CapWords as classes are; `return None` and a bare
+ * `return` aside), also through a local name bound once to `X(...)` (`client = X(...)`, `return
+ * client`). Undefined when a return gives anything else.
+ */
+export function constructedReturn(fn: Node): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body || !body.text.includes('return')) return undefined;
+  const constructed = (n: Node | null | undefined): Node | undefined => {
+    const callee = n?.type === 'call' ? n.childForFieldName('function') : null;
+    if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return undefined;
+    const last = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee.text;
+    return last && /^_?[A-Z][a-z0-9]\w*$/.test(last) ? callee : undefined;
+  };
+  let found: Node | undefined;
+  for (const ret of ownNodesOfType(fn, body, 'return_statement')) {
+    const value = ret.namedChildren[0];
+    if (!value || (value.type === 'none')) continue;
+    let callee = constructed(value);
+    if (!callee && value.type === 'identifier') {
+      const bound = body.descendantsOfType(['assignment', 'augmented_assignment']).filter((a) => a?.childForFieldName('left')?.text === value.text);
+      callee = bound.length === 1 && bound[0]!.type === 'assignment' ? constructed(bound[0]!.childForFieldName('right')) : undefined;
+    }
+    if (!callee || (found && found.text.replace(/\s+/g, '') !== callee.text.replace(/\s+/g, ''))) return undefined;
+    found = callee;
+  }
+  return found;
+}
+
 export function returnsNewTask(fn: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!body || !/create_task|ensure_future/.test(body.text)) return false;

@@ -453,7 +453,7 @@ export class AwaitableResolver {
   }
 
   /** The project function a call names: a `def` of this file (its node) or of another module (its summary). */
-  private projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary; module: ModuleSummary } | undefined {
+  projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary; module: ModuleSummary } | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
     if (typeOf(fn) === 'identifier') {

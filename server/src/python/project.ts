@@ -34,6 +34,12 @@ export interface FunctionSummary {
   returnAnnotated: boolean;
   /** A method whose every `return` gives `self` or a chain on it (`return self.filter(active=True)`). */
   returnsSelfChain: boolean;
+  /**
+   * A plain `def` whose own body starts an event loop with nothing in it that looks for a running
+   * one (`asyncio.run(...)`, `loop.run_until_complete(...)`; see loopRunnerIn): called inside a
+   * coroutine, it raises RuntimeError. What it calls, as written.
+   */
+  runsLoop?: string;
   /** The class a generator annotated `-> AsyncIterator[X]` (`AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, ...]`) yields. */
   yields?: string;
 }
@@ -758,7 +764,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const returnAnnotated = !!fn.childForFieldName('return_type');
   const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
   const yields = yieldedClass(fn.childForFieldName('return_type'));
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+  const runsLoop = isAsync ? undefined : loopRunnerIn(fn);
+  return { ...(runsLoop ? { runsLoop } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
 }
 
 /** `AsyncIterator[X]`, `AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, None, None]`: X, as written. */
@@ -805,6 +812,26 @@ export function constructedReturn(fn: Node): Node | undefined {
     found = callee;
   }
   return found;
+}
+
+/** Text in a function that shows it looks for a running loop, or runs the loop elsewhere: a runner that copes. */
+const COPES_WITH_RUNNING_LOOP = /get_running_loop|is_running|nest_asyncio|Thread|Executor|to_thread|run_in_executor/;
+
+/**
+ * The loop runner a plain `def` calls in its own body (`asyncio.run(...)`, `<x>.run_until_complete(...)`,
+ * as written), when nothing in it looks for a running loop first or runs the loop in another
+ * thread. (A loop of its own, `new_event_loop()`, cannot run inside a running one either.)
+ * Undefined otherwise.
+ */
+export function loopRunnerIn(fn: Node): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body || !/asyncio\.run\s*\(|\.run_until_complete\s*\(/.test(body.text) || COPES_WITH_RUNNING_LOOP.test(body.text)) return undefined;
+  for (const call of ownNodesOfType(fn, body, 'call')) {
+    const callee = call.childForFieldName('function');
+    const written = callee?.text.replace(/\s+/g, '') ?? '';
+    if (written === 'asyncio.run' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'run_until_complete')) return written;
+  }
+  return undefined;
 }
 
 export function returnsNewTask(fn: Node): boolean {

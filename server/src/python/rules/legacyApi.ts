@@ -5,6 +5,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
+import { isAsyncFunction, loopRunnerIn } from '../project';
 import { checkCallbackKeywords } from './callbackKeywords';
 import { qasyncSlot, textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
@@ -240,6 +241,29 @@ function runningLoopEnsured(ctx: PythonRuleContext, node: Node): boolean {
   return false;
 }
 
+/** Decorators a loop-running helper may carry and still run its body when called: caches. */
+const TRANSPARENT_DECORATORS = /^(functools\.)?(lru_cache|cache|wraps)$/;
+
+/**
+ * The loop runner (`asyncio.run`, `loop.run_until_complete`) a plain project function called here
+ * runs in its own body with no check for a running loop (see loopRunnerIn): a `def` of this file
+ * or one imported from the project, undecorated or only cached.
+ */
+function helperRunningALoop(call: Node, resolver: AwaitableResolver): string | undefined {
+  const callee = resolver.projectFunctionCalled(call);
+  if (!callee) return undefined;
+  if (callee.def) {
+    if (isAsyncFunction(callee.def)) return undefined;
+    const decorated = callee.def.parent?.type === 'decorated_definition' ? callee.def.parent : null;
+    const decorators = (decorated?.namedChildren ?? []).filter((d): d is Node => d?.type === 'decorator').map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? '');
+    return decorators.every((d) => TRANSPARENT_DECORATORS.test(d)) ? loopRunnerIn(callee.def) : undefined;
+  }
+  if (callee.summary.isAsync || !callee.summary.runsLoop || callee.summary.kind !== 'function') return undefined;
+  // A module that applies nest_asyncio runs loops inside running ones on purpose.
+  if (callee.module.imports.has('nest_asyncio') || [...callee.module.imports.values()].some((i) => i.module === 'nest_asyncio')) return undefined;
+  return callee.summary.decorators.every((d) => TRANSPARENT_DECORATORS.test(d)) ? callee.summary.runsLoop : undefined;
+}
+
 /** The synchronous handler `node` is in when a framework runs it inside a running asyncio loop (Textual, qasync). */
 function runningLoopHandler(ctx: PythonRuleContext, node: Node): { name: string; framework: 'Textual' | 'qasync' } | undefined {
   const textual = textualLoopMethod(ctx, node);
@@ -323,6 +347,19 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
         });
       }
       continue;
+    }
+
+    // `rate_now(base, quote)` inside a coroutine, with `def rate_now(...): return asyncio.run(get_rate(...))`
+    // in the project: the helper's loop cannot start inside the running one.
+    if (inAsync && !nested && (fnNode.type === 'identifier' || fnNode.type === 'attribute')) {
+      const runner = helperRunningALoop(call, (resolver ??= new AwaitableResolver(ctx)));
+      if (runner) {
+        report({
+          message: `${fnNode.text.replace(/\s+/g, '')}() runs ${runner}() itself, which raises RuntimeError inside this coroutine (a loop is already running in this thread): await the coroutine it runs instead, or call the helper in a worker thread (await asyncio.to_thread(...))`,
+          range: ctx.rangeOf(call),
+        });
+        continue;
+      }
     }
 
     // `async_to_sync(layer.group_send)("lobby", event)` inside a coroutine: asgiref refuses to

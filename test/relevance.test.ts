@@ -50,6 +50,7 @@ describe('pre-parse gate: import reading', () => {
     assert.deepEqual(names('import logging; from inv import remote\n'), ['logging', 'inv', 'inv.remote']);
     assert.deepEqual(names('from ..remote import(fetch)\nfrom.sub import x\nfrom .star import*\n'), ['..remote', '..remote.fetch', '.sub', '.sub.x', '.star']);
     assert.deepEqual(names('    from acme.core import (\n        remote\n    )\n'), ['acme.core', 'acme.core.remote']);
+    assert.deepEqual(names('\ufefffrom .remote import fetch\r\nimport a.b, \\\r\n    c\r\n'), ['.remote', '.remote.fetch', 'a', 'a.b', 'c']);
   });
 
   it('reads the packages above a module named by a plain import, not by an aliased one', () => {

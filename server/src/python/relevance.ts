@@ -118,7 +118,8 @@ function closingParen(text: string, from: number): number {
  * one could cost a finding.
  */
 export function importedModules(text: string): ImportedModule[] {
-  // `from . import local, \` + `    remote`: one logical line.
+  // A byte order mark before the first import; `from . import local, \` + `    remote`: one logical line.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\\')) text = text.replace(/\\\r?\n/g, ' ');
   const out: ImportedModule[] = [];
   IMPORT_LINE.lastIndex = 0;

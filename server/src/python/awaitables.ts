@@ -54,6 +54,7 @@ import {
   isAsyncFunction,
   returnsAsyncWrapper,
   returnsItsArgument,
+  returnsPassThroughWrapper,
   qualifiedThroughImports,
   typeAliasParts,
   returnsNewTask,
@@ -1000,7 +1001,7 @@ export class AwaitableResolver {
     // A decorator defined in this file or imported from the project that returns an async wrapper.
     const found = this.ctx.scope.lookup(expr.text, expr);
     const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
-    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2) || returnsItsArgument(b.node, 2);
+    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2) || returnsItsArgument(b.node, 2) || returnsPassThroughWrapper(b.node, 2);
     if (b?.kind === 'import') {
       const binding = importedBinding(b.node, expr.text);
       if (binding?.name) {

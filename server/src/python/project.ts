@@ -757,7 +757,7 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   }
   const isAsync = isAsyncFunction(fn);
   // A decorator is a plain `def`: an `async def` gives a coroutine, whatever it returns.
-  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && returnsItsArgument(fn, 2, inClass && kind !== 'static'));
+  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && (returnsItsArgument(fn, 2, inClass && kind !== 'static') || (!inClass && returnsPassThroughWrapper(fn, 2))));
   // Unannotated, a factory's `return SlackNotifier(url)` says what it gives.
   const returns = fn.childForFieldName('return_type') ? classNameOfAnnotation(fn.childForFieldName('return_type')) : isAsync ? undefined : constructedReturn(fn)?.text.replace(/\s+/g, '');
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
@@ -962,6 +962,56 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
     if (isAsyncFunction(def)) return true;
     return depth > 1 && returnsAsyncWrapper(def, depth - 1);
   });
+}
+
+/**
+ * A decorator whose plain wrapper gives back what the wrapped function gives: `def logged(fn)`
+ * defining `def wrapper(*args, **kwargs)` whose every `return` is `fn(*args, ...)` (or a local bound
+ * once to it, `result = fn(*args, ...)`; `return result`), and returning `wrapper`; through a factory too with
+ * `depth` 2 (`def retry(times): def decorate(fn): ...; return decorate`). Around an `async def`, the
+ * wrapper's call still makes the coroutine. (`return asyncio.run(fn(...))` is no such wrapper.)
+ */
+export function returnsPassThroughWrapper(fn: Node, depth: number): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body || !/\bdef\s/.test(body.text)) return false;
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  const first = params[0]?.type === 'typed_parameter' ? params[0].namedChildren[0] : params[0];
+  const wrapped = params.length === 1 && first?.type === 'identifier' ? first.text : undefined;
+  const inner = new Map<string, Node>();
+  const returned: string[] = [];
+  for (const stmt of body.namedChildren) {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') {
+      const n = def.childForFieldName('name')?.text;
+      if (n) inner.set(n, def);
+    } else if (stmt?.type === 'return_statement' && stmt.namedChildren[0]?.type === 'identifier') returned.push(stmt.namedChildren[0].text);
+  }
+  if (returned.length !== 1) return false;
+  const def = inner.get(returned[0]);
+  if (!def) return false;
+  if (depth > 1 && returnsPassThroughWrapper(def, depth - 1)) return true;
+  if (!wrapped || isAsyncFunction(def)) return false;
+  const wrapperBody = def.childForFieldName('body');
+  // The wrapper takes and hands on the arguments (`def wrapper(*args, **kwargs)`, `fn(*args, ...)`):
+  // one with fixed parameters may not even accept the call (a method's `self`).
+  const splat = def.childForFieldName('parameters')?.namedChildren.find((p) => p?.type === 'list_splat_pattern')?.namedChildren[0]?.text;
+  if (!wrapperBody || !splat) return false;
+  const callsWrapped = (n: Node | null | undefined): boolean =>
+    n?.type === 'call' &&
+    n.childForFieldName('function')?.type === 'identifier' &&
+    n.childForFieldName('function')!.text === wrapped &&
+    !!n.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'list_splat' && a.namedChildren[0]?.text === splat);
+  const returns = ownNodesOfType(def, wrapperBody, 'return_statement');
+  return (
+    returns.length > 0 &&
+    returns.every((ret) => {
+      const value = ret.namedChildren[0];
+      if (callsWrapped(value)) return true;
+      if (value?.type !== 'identifier') return false;
+      const bound = wrapperBody.descendantsOfType(['assignment', 'augmented_assignment']).filter((a) => a?.childForFieldName('left')?.text === value.text);
+      return bound.length === 1 && bound[0]!.type === 'assignment' && callsWrapped(bound[0]!.childForFieldName('right'));
+    })
+  );
 }
 
 /** A request handler a module registers by a call: the function's file and name. */

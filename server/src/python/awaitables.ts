@@ -1174,7 +1174,12 @@ export class AwaitableResolver {
    */
   private memberImportedInto(written: string, module: ModuleSummary, typeOnly: boolean): ReturnType<AwaitableResolver['projectMember']> {
     const parts = written.split('.');
-    const imp = module.imports.get(parts[0]) ?? (typeOnly ? module.typeImports.get(parts[0]) : undefined);
+    let imp = module.imports.get(parts[0]) ?? (typeOnly ? module.typeImports.get(parts[0]) : undefined);
+    // `from app.clients import *` binding `Shipper` (not bound in the module otherwise).
+    if (!imp && module.starImports.length && !module.functions.has(parts[0]) && !module.classes.has(parts[0]) && !module.otherBindings.has(parts[0])) {
+      const star = this.ctx.project.starImportOf(module.path, module, parts[0]);
+      if (star) imp = { module: star.module, level: star.level, name: parts[0] };
+    }
     if (!imp) return undefined;
     if (parts.length === 1) return imp.name ? this.projectMember(imp.module, imp.level, imp.name, 0, module.path) : undefined;
     const base = imp.name ? `${imp.module ? `${imp.module}.` : ''}${imp.name}` : imp.module;

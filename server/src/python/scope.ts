@@ -37,8 +37,8 @@ export interface Scope {
 
 /**
  * Whether a `from m import *` statement of the file binds `name`: `m` is a module of the project
- * that defines or imports it (and lists it in its `__all__`, if it has one). Undefined for a
- * library module, where nothing is known.
+ * that defines or imports it (and lists it in its `__all__`, if it has one). False for a library
+ * module, where nothing is known (its names stay resolved as `via: 'star'`).
  */
 export type StarExports = (statement: Node, name: string) => boolean;
 

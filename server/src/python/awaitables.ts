@@ -42,6 +42,7 @@ import {
 import {
   annotatedCoroutine,
   classNameOfAnnotation,
+  constructedReturn,
   type ClassSummary,
   type DjangoRelation,
   type FunctionSummary,
@@ -49,10 +50,11 @@ import {
   decoratorName,
   decoratorsKeepAsync,
   genericWritten,
-  importBindings,
+  importedBinding,
   isAsyncFunction,
   returnsAsyncWrapper,
   returnsItsArgument,
+  returnsPassThroughWrapper,
   qualifiedThroughImports,
   typeAliasParts,
   returnsNewTask,
@@ -454,7 +456,7 @@ export class AwaitableResolver {
   }
 
   /** The project function a call names: a `def` of this file (its node) or of another module (its summary). */
-  private projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary; module: ModuleSummary } | undefined {
+  projectFunctionCalled(call: Node): { def: Node } | { def?: undefined; summary: FunctionSummary; module: ModuleSummary } | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
     if (typeOf(fn) === 'identifier') {
@@ -524,7 +526,7 @@ export class AwaitableResolver {
     if (typeOf(receiver) !== 'identifier') return false;
     const found = this.ctx.scope.lookup(textOf(receiver), receiver);
     if (found?.bindings.length !== 1 || found.bindings[0].kind !== 'import') return false;
-    const binding = importBindings(found.bindings[0].node).find(([local]) => local === receiver.text)?.[1];
+    const binding = importedBinding(found.bindings[0].node, receiver.text);
     if (!binding?.name) return false;
     const file = this.ctx.project.resolveModule(this.ctx.filePath, binding.module, binding.level);
     const summary = file ? this.ctx.project.summary(file) : undefined;
@@ -584,7 +586,7 @@ export class AwaitableResolver {
 
   /** The project member an imported name stands for (`from .utils import spawn`). */
   private importedMember(id: Node, importNode: Node): ReturnType<AwaitableResolver['projectMember']> {
-    const binding = importBindings(importNode).find(([local]) => local === id.text)?.[1];
+    const binding = importedBinding(importNode, id.text);
     if (!binding || binding.name === undefined) return undefined;
     return this.projectMember(binding.module, binding.level, binding.name, 0);
   }
@@ -921,7 +923,10 @@ export class AwaitableResolver {
     });
   }
 
-  /** A plain name called: a local/module `async def`, or an imported project coroutine function. */
+  /** How many module-level aliases (`fetch = _fetch_impl`) nameIsCoroutineFunction is following. */
+  private aliasDepth = 0;
+
+  /** A plain name called: a local/module `async def`, or an imported project coroutine function, or a module-level alias of one. */
   private nameIsCoroutineFunction(id: Node): boolean {
     const found = this.ctx.scope.lookup(id.text, id);
     if (!found || found.bindings.length === 0) return false;
@@ -946,6 +951,16 @@ export class AwaitableResolver {
           target?.kind === 'function'
             ? this.functionIsCoroutine(target.fn, target.module)
             : target?.kind === 'instance' && AWAITABLE_FUNCTION_FACTORIES.has(importedName(target.ctor, target.module) ?? '');
+      } else if (b.kind === 'assign' && found.scope.kind === 'module' && bindings.length === 1) {
+        // `fetch = _fetch_impl` at module level: the function it is another name for.
+        const right = b.node.parent?.type === 'assignment' && b.node.parent.childForFieldName('left')?.id === b.node.id ? b.node.parent.childForFieldName('right') : null;
+        if (right?.type !== 'identifier' || right.text === id.text || this.aliasDepth > 4) return false;
+        this.aliasDepth++;
+        try {
+          isCoro = this.nameIsCoroutineFunction(right);
+        } finally {
+          this.aliasDepth--;
+        }
       } else {
         return false;
       }
@@ -988,9 +1003,9 @@ export class AwaitableResolver {
     // A decorator defined in this file or imported from the project that returns an async wrapper.
     const found = this.ctx.scope.lookup(expr.text, expr);
     const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
-    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2) || returnsItsArgument(b.node, 2);
+    if (b?.kind === 'def' && b.node.type === 'function_definition') return returnsAsyncWrapper(b.node, 2) || returnsItsArgument(b.node, 2) || returnsPassThroughWrapper(b.node, 2);
     if (b?.kind === 'import') {
-      const binding = importBindings(b.node).find(([local]) => local === expr!.text)?.[1];
+      const binding = importedBinding(b.node, expr.text);
       if (binding?.name) {
         const target = this.projectMember(binding.module, binding.level, binding.name, 0);
         return target?.kind === 'function' && target.fn.wrapsAsync;
@@ -1049,6 +1064,12 @@ export class AwaitableResolver {
     if (!file) return undefined;
     const summary = this.ctx.project.summary(file);
     if (!summary) return undefined;
+    return this.memberOfModule(file, summary, member, hops);
+  }
+
+  /** `member` of a module of the project, read in its summary (see projectMember). */
+  private memberOfModule(file: string, summary: ModuleSummary, member: string, hops: number): ReturnType<AwaitableResolver['projectMember']> {
+    if (hops > MAX_HOPS) return undefined;
     const fn = summary.functions.get(member);
     if (fn) return { kind: 'function', fn, module: summary };
     const cls = summary.classes.get(member);
@@ -1060,6 +1081,12 @@ export class AwaitableResolver {
     const reexport = summary.imports.get(member);
     if (reexport?.name) return this.projectMember(reexport.module, reexport.level, reexport.name, hops + 1, file);
     if (reexport && !reexport.name) return undefined;
+    // `from .payments import *` in a package's `__init__.py`: the member of the module it names.
+    const star = summary.otherBindings.has(member) ? undefined : this.ctx.project.starImportOf(file, summary, member);
+    if (star) return this.projectMember(star.module, star.level, member, hops + 1, file);
+    // `fetch = _fetch_impl`: the function the name is another name for.
+    const aliased = summary.functionAliases.get(member);
+    if (aliased) return this.memberOfModule(file, summary, aliased, hops + 1);
     // `from pkg import submodule` is a module, not a member.
     return undefined;
   }
@@ -1149,7 +1176,12 @@ export class AwaitableResolver {
    */
   private memberImportedInto(written: string, module: ModuleSummary, typeOnly: boolean): ReturnType<AwaitableResolver['projectMember']> {
     const parts = written.split('.');
-    const imp = module.imports.get(parts[0]) ?? (typeOnly ? module.typeImports.get(parts[0]) : undefined);
+    let imp = module.imports.get(parts[0]) ?? (typeOnly ? module.typeImports.get(parts[0]) : undefined);
+    // `from app.clients import *` binding `Shipper` (not bound in the module otherwise).
+    if (!imp && module.starImports.length && !module.functions.has(parts[0]) && !module.classes.has(parts[0]) && !module.otherBindings.has(parts[0])) {
+      const star = this.ctx.project.starImportOf(module.path, module, parts[0]);
+      if (star) imp = { module: star.module, level: star.level, name: parts[0] };
+    }
     if (!imp) return undefined;
     if (parts.length === 1) return imp.name ? this.projectMember(imp.module, imp.level, imp.name, 0, module.path) : undefined;
     const base = imp.name ? `${imp.module ? `${imp.module}.` : ''}${imp.name}` : imp.module;
@@ -2413,7 +2445,10 @@ export class AwaitableResolver {
     }
     if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;
     const returns = def.childForFieldName('return_type');
-    return returns ? this.classOfTypeExpr(returns.namedChildren[0] ?? returns) : undefined;
+    if (returns) return this.classOfTypeExpr(returns.namedChildren[0] ?? returns);
+    // Unannotated: `def make_notifier(): return SlackNotifier(url)`.
+    const made = constructedReturn(def);
+    return made ? this.classByName(made.text.replace(/\s+/g, ''), made) : undefined;
   }
 
   /**

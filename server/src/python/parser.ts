@@ -9,7 +9,7 @@ import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/fronten
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { PythonRuleContext } from './context';
-import { PythonProjectIndex } from './project';
+import { PythonProjectIndex, fromModule } from './project';
 import { PythonScope } from './scope';
 import { type SyntaxNode as Node, SyntaxTree, cursorExports } from './syntax';
 import { nodesOfType } from './util';
@@ -196,7 +196,8 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
         tree,
         lines,
         get scope() {
-          scope ??= new PythonScope(tree.rootNode);
+          // `from .api import *` binds the names the project module exports.
+          scope ??= new PythonScope(tree.rootNode, (statement, name) => project.starExports(filePath, fromModule(statement), name));
           return scope;
         },
         project,

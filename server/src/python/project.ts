@@ -34,6 +34,12 @@ export interface FunctionSummary {
   returnAnnotated: boolean;
   /** A method whose every `return` gives `self` or a chain on it (`return self.filter(active=True)`). */
   returnsSelfChain: boolean;
+  /**
+   * A plain `def` whose own body starts an event loop with nothing in it that looks for a running
+   * one (`asyncio.run(...)`, `loop.run_until_complete(...)`; see loopRunnerIn): called inside a
+   * coroutine, it raises RuntimeError. What it calls, as written.
+   */
+  runsLoop?: string;
   /** The class a generator annotated `-> AsyncIterator[X]` (`AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, ...]`) yields. */
   yields?: string;
 }
@@ -100,6 +106,12 @@ export interface ModuleSummary {
   imports: Map<string, ImportBinding>;
   /** Top-level names rebound by something else than `def`/`class`/`import`. */
   otherBindings: Set<string>;
+  /** Top-level names bound once to another top-level name: `fetch = _fetch_impl` → `_fetch_impl`. */
+  functionAliases: Map<string, string>;
+  /** Top-level `from m import *` statements, in order (bindings without a name). */
+  starImports: ImportBinding[];
+  /** The names of a literal `__all__` (`__all__ = [...]`, `+= [...]`): all a star import of the module binds. Undefined without one. */
+  exportedNames?: Set<string>;
   /** Imports under `if TYPE_CHECKING:`: names for annotations, bound at type-checking time only. */
   typeImports: Map<string, ImportBinding>;
   /** Top-level `name = Ctor(...)`: name → constructor as written (empty when bound otherwise too). */
@@ -553,6 +565,34 @@ export class PythonProjectIndex {
   }
 
   /**
+   * Whether `from <star> import *` written in `fromFile` binds `name`: the project module it names
+   * lists `name` in its `__all__`, or (without one) binds a public `name` at top level, by a
+   * definition, an import, an assignment or a star import of its own (`pkg/__init__.py` with
+   * `from .api import *`). False for a module outside the project.
+   */
+  starExports(fromFile: string, star: ImportBinding, name: string, depth = 0): boolean {
+    if (depth > 8) return false;
+    const file = this.resolveModule(fromFile, star.module, star.level);
+    const summary = file ? this.summary(file) : undefined;
+    if (!file || !summary) return false;
+    if (summary.exportedNames) return summary.exportedNames.has(name);
+    if (name.startsWith('_')) return false;
+    return this.bindsName(file, summary, name, depth);
+  }
+
+  /** Whether a module binds `name` at top level (see starExports). */
+  private bindsName(file: string, summary: ModuleSummary, name: string, depth: number): boolean {
+    if (summary.functions.has(name) || summary.classes.has(name) || summary.imports.has(name) || summary.otherBindings.has(name)) return true;
+    return summary.starImports.some((star) => this.starExports(file, star, name, depth + 1));
+  }
+
+  /** The star import of a module's summary through which `name` is bound there, the last one first. */
+  starImportOf(file: string, summary: ModuleSummary, name: string): ImportBinding | undefined {
+    for (let i = summary.starImports.length - 1; i >= 0; i--) if (this.starExports(file, summary.starImports[i], name)) return summary.starImports[i];
+    return undefined;
+  }
+
+  /**
    * The order to analyse the files of a scan in: each module after the modules it imports (as
    * far as a look at its import lines tells; cycles are broken where met), the rest in the given
    * order. A module imported by a file analysed later then has its summary from its own
@@ -778,13 +818,15 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   }
   const isAsync = isAsyncFunction(fn);
   // A decorator is a plain `def`: an `async def` gives a coroutine, whatever it returns.
-  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && returnsItsArgument(fn, 2, inClass && kind !== 'static'));
-  const returns = classNameOfAnnotation(fn.childForFieldName('return_type'));
+  const wrapsAsync = returnsAsyncWrapper(fn, 2) || declaresSameType(fn) || (!isAsync && (returnsItsArgument(fn, 2, inClass && kind !== 'static') || (!inClass && returnsPassThroughWrapper(fn, 2))));
+  // Unannotated, a factory's `return SlackNotifier(url)` says what it gives.
+  const returns = fn.childForFieldName('return_type') ? classNameOfAnnotation(fn.childForFieldName('return_type')) : isAsync ? undefined : constructedReturn(fn)?.text.replace(/\s+/g, '');
   const returnsCoroutine = !isAsync && annotatedCoroutine(fn);
   const returnAnnotated = !!fn.childForFieldName('return_type');
   const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
   const yields = yieldedClass(fn.childForFieldName('return_type'));
-  return { name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+  const runsLoop = isAsync ? undefined : loopRunnerIn(fn);
+  return { ...(runsLoop ? { runsLoop } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
 }
 
 /** `AsyncIterator[X]`, `AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, None, None]`: X, as written. */
@@ -803,6 +845,56 @@ const TASK_CALL = /(^|\.)(create_task|ensure_future)$/;
  * asyncio.create_task(coro)`, or `task = loop.create_task(coro)` then `return task` with no other
  * use of `task` (a helper that adds it to a set, or gives it a callback, keeps it alive).
  */
+/**
+ * The class an unannotated function constructs and returns: the callee of every `return X(...)`
+ * of its own body (the same `X`, written in CapWords as classes are; `return None` and a bare
+ * `return` aside), also through a local name bound once to `X(...)` (`client = X(...)`, `return
+ * client`). Undefined when a return gives anything else.
+ */
+export function constructedReturn(fn: Node): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body || !body.text.includes('return')) return undefined;
+  const constructed = (n: Node | null | undefined): Node | undefined => {
+    const callee = n?.type === 'call' ? n.childForFieldName('function') : null;
+    if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return undefined;
+    const last = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee.text;
+    return last && /^_?[A-Z][a-z0-9]\w*$/.test(last) ? callee : undefined;
+  };
+  let found: Node | undefined;
+  for (const ret of ownNodesOfType(fn, body, 'return_statement')) {
+    const value = ret.namedChildren[0];
+    if (!value || (value.type === 'none')) continue;
+    let callee = constructed(value);
+    if (!callee && value.type === 'identifier') {
+      const bound = body.descendantsOfType(['assignment', 'augmented_assignment']).filter((a) => a?.childForFieldName('left')?.text === value.text);
+      callee = bound.length === 1 && bound[0]!.type === 'assignment' ? constructed(bound[0]!.childForFieldName('right')) : undefined;
+    }
+    if (!callee || (found && found.text.replace(/\s+/g, '') !== callee.text.replace(/\s+/g, ''))) return undefined;
+    found = callee;
+  }
+  return found;
+}
+
+/** Text in a function that shows it looks for a running loop, or runs the loop elsewhere: a runner that copes. */
+const COPES_WITH_RUNNING_LOOP = /get_running_loop|is_running|nest_asyncio|Thread|Executor|to_thread|run_in_executor/;
+
+/**
+ * The loop runner a plain `def` calls in its own body (`asyncio.run(...)`, `<x>.run_until_complete(...)`,
+ * as written), when nothing in it looks for a running loop first or runs the loop in another
+ * thread. (A loop of its own, `new_event_loop()`, cannot run inside a running one either.)
+ * Undefined otherwise.
+ */
+export function loopRunnerIn(fn: Node): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body || !/asyncio\.run\s*\(|\.run_until_complete\s*\(/.test(body.text) || COPES_WITH_RUNNING_LOOP.test(body.text)) return undefined;
+  for (const call of ownNodesOfType(fn, body, 'call')) {
+    const callee = call.childForFieldName('function');
+    const written = callee?.text.replace(/\s+/g, '') ?? '';
+    if (written === 'asyncio.run' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'run_until_complete')) return written;
+  }
+  return undefined;
+}
+
 export function returnsNewTask(fn: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!body || !/create_task|ensure_future/.test(body.text)) return false;
@@ -933,6 +1025,56 @@ export function returnsAsyncWrapper(fn: Node, depth: number): boolean {
   });
 }
 
+/**
+ * A decorator whose plain wrapper gives back what the wrapped function gives: `def logged(fn)`
+ * defining `def wrapper(*args, **kwargs)` whose every `return` is `fn(*args, ...)` (or a local bound
+ * once to it, `result = fn(*args, ...)`; `return result`), and returning `wrapper`; through a factory too with
+ * `depth` 2 (`def retry(times): def decorate(fn): ...; return decorate`). Around an `async def`, the
+ * wrapper's call still makes the coroutine. (`return asyncio.run(fn(...))` is no such wrapper.)
+ */
+export function returnsPassThroughWrapper(fn: Node, depth: number): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body || !/\bdef\s/.test(body.text)) return false;
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  const first = params[0]?.type === 'typed_parameter' ? params[0].namedChildren[0] : params[0];
+  const wrapped = params.length === 1 && first?.type === 'identifier' ? first.text : undefined;
+  const inner = new Map<string, Node>();
+  const returned: string[] = [];
+  for (const stmt of body.namedChildren) {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') {
+      const n = def.childForFieldName('name')?.text;
+      if (n) inner.set(n, def);
+    } else if (stmt?.type === 'return_statement' && stmt.namedChildren[0]?.type === 'identifier') returned.push(stmt.namedChildren[0].text);
+  }
+  if (returned.length !== 1) return false;
+  const def = inner.get(returned[0]);
+  if (!def) return false;
+  if (depth > 1 && returnsPassThroughWrapper(def, depth - 1)) return true;
+  if (!wrapped || isAsyncFunction(def)) return false;
+  const wrapperBody = def.childForFieldName('body');
+  // The wrapper takes and hands on the arguments (`def wrapper(*args, **kwargs)`, `fn(*args, ...)`):
+  // one with fixed parameters may not even accept the call (a method's `self`).
+  const splat = def.childForFieldName('parameters')?.namedChildren.find((p) => p?.type === 'list_splat_pattern')?.namedChildren[0]?.text;
+  if (!wrapperBody || !splat) return false;
+  const callsWrapped = (n: Node | null | undefined): boolean =>
+    n?.type === 'call' &&
+    n.childForFieldName('function')?.type === 'identifier' &&
+    n.childForFieldName('function')!.text === wrapped &&
+    !!n.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'list_splat' && a.namedChildren[0]?.text === splat);
+  const returns = ownNodesOfType(def, wrapperBody, 'return_statement');
+  return (
+    returns.length > 0 &&
+    returns.every((ret) => {
+      const value = ret.namedChildren[0];
+      if (callsWrapped(value)) return true;
+      if (value?.type !== 'identifier') return false;
+      const bound = wrapperBody.descendantsOfType(['assignment', 'augmented_assignment']).filter((a) => a?.childForFieldName('left')?.text === value.text);
+      return bound.length === 1 && bound[0]!.type === 'assignment' && callsWrapped(bound[0]!.childForFieldName('right'));
+    })
+  );
+}
+
 /** A request handler a module registers by a call: the function's file and name. */
 export interface Route {
   file: string;
@@ -1051,6 +1193,8 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
     classes: new Map(),
     imports: new Map(),
     otherBindings: new Set(),
+    functionAliases: new Map(),
+    starImports: [],
     typeImports: new Map(),
     instances: new Map(),
     typeAliases: new Map(),
@@ -1077,6 +1221,7 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
         summary.instances.delete(name);
         summary.appKeys.delete(name);
         summary.imports.delete(name);
+        summary.functionAliases.delete(name);
         if (entry.kind === 'function') {
           summary.classes.delete(name);
           summary.functions.set(name, withOverloads(entry.fn, summary.functions.get(name)));
@@ -1088,11 +1233,13 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       }
       case 'import_statement':
       case 'import_from_statement':
+        if (isStarImport(stmt)) summary.starImports.push(fromModule(stmt));
         for (const [local, binding] of importBindings(stmt)) {
           summary.functions.delete(local);
           summary.classes.delete(local);
           summary.instances.delete(local);
           summary.appKeys.delete(local);
+          summary.functionAliases.delete(local);
           summary.imports.set(local, binding);
         }
         break;
@@ -1117,15 +1264,26 @@ export function summarizeModule(filePath: string, root: Node, cache?: Definition
       }
       case 'expression_statement': {
         const a = stmt.namedChildren[0];
+        // `__all__ = ["fetch", "Client"]`, `__all__ += [...]`: what `from module import *` binds.
+        if ((a?.type === 'assignment' || a?.type === 'augmented_assignment') && a.childForFieldName('left')?.text === '__all__') {
+          const names = literalNames(a.childForFieldName('right'));
+          if (!names) summary.exportedNames = undefined;
+          else if (a.type === 'assignment' || !summary.exportedNames) summary.exportedNames = new Set(names);
+          else for (const n of names) summary.exportedNames.add(n);
+        }
         if (a?.type === 'assignment') {
           const left = a.childForFieldName('left');
           for (const name of assignedNames(left)) {
             summary.functions.delete(name);
             summary.classes.delete(name);
             summary.imports.delete(name);
+            const rebound = summary.otherBindings.has(name);
             summary.otherBindings.add(name);
             // `parser = ArgParser()`: a module-level instance (its methods may be decorators).
             const right = a.childForFieldName('right');
+            // `fetch = _fetch_impl`, bound so once.
+            if (left?.type === 'identifier' && right?.type === 'identifier' && !rebound && right.text !== name) summary.functionAliases.set(name, right.text);
+            else summary.functionAliases.delete(name);
             const callee = left?.type === 'identifier' && right?.type === 'call' ? right.childForFieldName('function') : null;
             const ctor = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? callee.text.replace(/\s+/g, '') : '';
             const prev = summary.instances.get(name);
@@ -1600,6 +1758,43 @@ export function firstAtOrAfter(nodes: readonly Node[], offset: number): number {
 }
 
 /** Local names bound by an import statement. */
+/** Whether an import statement is `from m import *`. */
+export function isStarImport(stmt: Node): boolean {
+  return stmt.type === 'import_from_statement' && stmt.namedChildren.some((c) => c?.type === 'wildcard_import');
+}
+
+/** The module a `from ... import` statement imports from, as a binding without a name. */
+export function fromModule(stmt: Node): ImportBinding {
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (moduleNode?.type === 'relative_import') {
+    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+    return { module: moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '', level: prefix ? prefix.text.length : 0 };
+  }
+  return { module: moduleNode ? moduleNode.text.replace(/\s+/g, '') : '', level: 0 };
+}
+
+/**
+ * What an import statement binds `local` to: its binding (`from .api import fetch as get` →
+ * `.api`, `fetch` for `get`), or for `from .api import *` the name itself in that module.
+ */
+export function importedBinding(stmt: Node, local: string): ImportBinding | undefined {
+  if (isStarImport(stmt)) return { ...fromModule(stmt), name: local };
+  return importBindings(stmt).find(([l]) => l === local)?.[1];
+}
+
+/** The strings of a literal list or tuple of string literals (`["a", "b"]`); undefined for anything else. */
+function literalNames(node: Node | null): string[] | undefined {
+  if (!node || (node.type !== 'list' && node.type !== 'tuple' && node.type !== 'parenthesized_expression')) return undefined;
+  const out: string[] = [];
+  for (const c of node.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.type !== 'string' || c.namedChildren.some((p) => p?.type === 'interpolation')) return undefined;
+    const content = c.namedChildren.find((p) => p?.type === 'string_content');
+    out.push(content?.text ?? '');
+  }
+  return out;
+}
+
 export function importBindings(stmt: Node): [string, ImportBinding][] {
   const out: [string, ImportBinding][] = [];
   if (stmt.type === 'import_statement') {
@@ -1617,15 +1812,7 @@ export function importBindings(stmt: Node): [string, ImportBinding][] {
     return out;
   }
   const moduleNode = stmt.childForFieldName('module_name');
-  let module = '';
-  let level = 0;
-  if (moduleNode?.type === 'relative_import') {
-    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
-    level = prefix ? prefix.text.length : 0;
-    module = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '';
-  } else if (moduleNode) {
-    module = moduleNode.text.replace(/\s+/g, '');
-  }
+  const { module, level } = fromModule(stmt);
   for (const c of stmt.namedChildren) {
     if (!c || c === moduleNode || c.startIndex === moduleNode?.startIndex) continue;
     if (c.type === 'dotted_name') out.push([c.text, { module, name: c.text, level }]);

@@ -106,17 +106,38 @@ export interface ImportedModule {
 
 /**
  * `from <dots><module> import <names>` (groups 1-3) or `import <modules>` (group 4), at the start
- * of a line (indented ones too: imports inside functions or `if TYPE_CHECKING:`).
+ * of a line (indented ones too: imports inside functions or `if TYPE_CHECKING:`) or after a `;`
+ * (`import logging; from . import remote`); `from.remote import f` and `import(f)` without the
+ * spaces are Python too.
  */
-const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([\w., \t]+))/gm;
+const IMPORT_LINE = /(?:^|;)[ \t]*(?:from(?:[ \t]+|(?=\.))(\.*)([\w.]*)[ \t]*import\b[ \t]*([^\n#;]*)|import[ \t]+([\w., \t]+))/gm;
+
+/** The offset of the `)` closing a parenthesised import whose names start at `from`, comments skipped (they may hold parentheses). */
+function closingParen(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x29 /* ) */) return i;
+    if (c === 0x23 /* # */) {
+      const eol = text.indexOf('\n', i);
+      if (eol === -1) break;
+      i = eol;
+    }
+  }
+  return text.length;
+}
 
 /**
  * The modules a module's import statements name, read from its text: each `from` module, and each
  * name imported from it as a possible submodule (`from . import views`); names of a parenthesised
- * import continued on the next lines are read too. A mention in a string is read as an import: an
- * extra module costs a look at it, a missed one could cost a finding.
+ * import continued on the next lines are read too, and lines continued by a backslash. `import
+ * a.b.c` names the packages `a` and `a.b` as well: it binds `a`, whose `__init__.py` may give
+ * `a.f`. A mention in a string is read as an import: an extra module costs a look at it, a missed
+ * one could cost a finding.
  */
 export function importedModules(text: string): ImportedModule[] {
+  // A byte order mark before the first import; `from . import local, \` + `    remote`: one logical line.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\\')) text = text.replace(/\\\r?\n/g, ' ');
   const out: ImportedModule[] = [];
   IMPORT_LINE.lastIndex = 0;
   for (let m = IMPORT_LINE.exec(text); m; m = IMPORT_LINE.exec(text)) {
@@ -126,8 +147,8 @@ export function importedModules(text: string): ImportedModule[] {
       out.push({ module, level });
       let names = m[3];
       if (names.trimStart().startsWith('(') && !names.includes(')')) {
-        const close = text.indexOf(')', IMPORT_LINE.lastIndex);
-        names = text.slice(m.index + m[0].length - m[3].length, close === -1 ? text.length : close).replace(/#[^\n]*/g, '');
+        const start = m.index + m[0].length - m[3].length;
+        names = text.slice(start, closingParen(text, start)).replace(/#[^\n]*/g, '');
       }
       for (const name of names.replace(/[()\\]/g, ' ').split(',')) {
         const n = /^\s*(\w+)/.exec(name)?.[1];
@@ -135,8 +156,11 @@ export function importedModules(text: string): ImportedModule[] {
       }
     } else {
       for (const part of m[4].split(',')) {
-        const n = /^\s*([\w.]+)/.exec(part)?.[1];
-        if (n) out.push({ module: n, level: 0 });
+        const named = /^\s*([\w.]+)(\s+as\b)?/.exec(part);
+        if (!named) continue;
+        const dotted = named[1].split('.').filter(Boolean);
+        // `import a.b as m` binds `a.b` only; `import a.b` binds `a`.
+        for (let i = named[2] ? dotted.length : 1; i <= dotted.length; i++) out.push({ module: dotted.slice(0, i).join('.'), level: 0 });
       }
     }
   }

@@ -31,7 +31,16 @@ export interface Scope {
   nonlocals: Set<string>;
   /** Modules of `from m import *` in this scope, in order. */
   starImports: string[];
+  /** The `from m import *` statements of this scope, in order. */
+  starStatements: Node[];
 }
+
+/**
+ * Whether a `from m import *` statement of the file binds `name`: `m` is a module of the project
+ * that defines or imports it (and lists it in its `__all__`, if it has one). False for a library
+ * module, where nothing is known (its names stay resolved as `via: 'star'`).
+ */
+export type StarExports = (statement: Node, name: string) => boolean;
 
 export interface Resolution {
   /** Qualified name, e.g. `time.sleep`, `os.path.join`. */
@@ -91,7 +100,13 @@ export class PythonScope {
   private readonly ordered: Scope[] = [];
   private readonly resolved = new Map<number, Resolution | undefined>();
 
-  constructor(root: Node) {
+  /** Names bound by a star import of a project module, by name (the import statement, or null: none). */
+  private readonly starBound = new Map<string, Binding | null>();
+
+  constructor(
+    root: Node,
+    private readonly starExports?: StarExports,
+  ) {
     this.module = this.newScope('module', root, undefined, false, '<module>', 0, Number.MAX_SAFE_INTEGER);
     this.build(root);
     this.ordered.sort((a, b) => a.start - b.start);
@@ -172,7 +187,24 @@ export class PythonScope {
       if (s === this.module) break;
       s = s.parent;
     }
-    return undefined;
+    // `from .api import *` binds the names the project module `api` exports.
+    const star = this.starBinding(name);
+    return star ? { scope: this.module, bindings: [star] } : undefined;
+  }
+
+  /** The binding of `name` by the last star import of a project module that exports it. */
+  private starBinding(name: string): Binding | undefined {
+    const statements = this.module.starStatements;
+    if (!this.starExports || statements.length === 0) return undefined;
+    let b = this.starBound.get(name);
+    if (b === undefined) {
+      b = null;
+      for (let i = statements.length - 1; i >= 0 && !b; i--) {
+        if (this.starExports(statements[i], name)) b = { kind: 'import', target: `${this.module.starImports[i]}.${name}`, node: statements[i] };
+      }
+      this.starBound.set(name, b);
+    }
+    return b ?? undefined;
   }
 
   /** Whether `name` is bound anywhere in the file (any scope). */
@@ -242,7 +274,7 @@ export class PythonScope {
   }
 
   private newScope(kind: ScopeKind, node: Node, parent: Scope | undefined, isAsync: boolean, name: string, start: number, end: number): Scope {
-    const s: Scope = { kind, node, start, end, parent, isAsync, name, bindings: new Map(), globals: new Set(), nonlocals: new Set(), starImports: [] };
+    const s: Scope = { kind, node, start, end, parent, isAsync, name, bindings: new Map(), globals: new Set(), nonlocals: new Set(), starImports: [], starStatements: [] };
     if (kind !== 'module') {
       this.scopes.set(node.id, s);
       this.ordered.push(s);
@@ -381,7 +413,10 @@ export class PythonScope {
           if (inTypeChecking) break;
           if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
             const mod = node.childForFieldName('module_name')?.text.replace(/\s+/g, '');
-            if (mod) scope.starImports.push(mod);
+            if (mod) {
+              scope.starImports.push(mod);
+              scope.starStatements.push(node);
+            }
             break;
           }
           for (const [local, b] of importBindings(node)) {

@@ -31,7 +31,11 @@ export const danglingTask: Rule = {
       'weak container (`_recent = weakref.WeakSet()`; `_recent.add(task)`; also a `WeakValueDictionary`). And a task kept',
       'in a local name that the very next statement binds again before anything reads it',
       '(`t = asyncio.create_task(warm("eu"))`; `t = asyncio.create_task(warm("us"))`; `await t`):',
-      'the first task has lost its only reference.',
+      'the first task has lost its only reference. And the future of `asyncio.run_coroutine_threadsafe(coro, loop)`',
+      '(how a thread or a GUI callback hands work to a loop running in another thread) dropped, as a bare',
+      'statement or a name never read: the coroutine runs, but its exception goes into a',
+      '`concurrent.futures.Future` nobody reads, which logs nothing (a future returned, kept, waited on with',
+      '`.result()` or given a done callback is fine).',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

@@ -19,6 +19,7 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   const resolve = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    if (droppedThreadsafeFuture(ctx, call)) continue;
     let factory = taskFactory(ctx, call, resolve);
     // A project helper that returns the task it creates (`utils.create_task(coro)`), dropped here.
     if (!factory && parentOf(call)?.type === 'expression_statement') factory = resolve().projectTaskFactory(call);
@@ -148,6 +149,35 @@ function taskFactory(ctx: PythonRuleContext, call: Node, resolve: () => Awaitabl
   if (!receiver) return undefined;
   if (isEventLoop(ctx, receiver, resolve)) return `${receiver.text.replace(/\s+/g, '')}.create_task`;
   return undefined;
+}
+
+/**
+ * `asyncio.run_coroutine_threadsafe(coro, loop)` from another thread with its future dropped (a
+ * bare statement, or a name never used): the coroutine runs, but its exception goes into a
+ * `concurrent.futures.Future` nobody reads, which logs nothing. Reported; true when handled.
+ */
+function droppedThreadsafeFuture(ctx: PythonRuleContext, call: Node): boolean {
+  const fn = field(call, 'function');
+  if (!fn || !textOf(fn).endsWith('run_coroutine_threadsafe') || (fn.type !== 'identifier' && fn.type !== 'attribute')) return false;
+  const name = ctx.scope.resolve(fn)?.name;
+  if (name !== 'asyncio.run_coroutine_threadsafe' && name !== 'asyncio.tasks.run_coroutine_threadsafe') return false;
+  if (expectedToRaise(call)) return true;
+  const parent = parentOf(call);
+  const shown = textOf(fn).replace(/\s+/g, '');
+  const advice = "keep the future and call its .result(), or give it a done callback that logs the exception";
+  if (parent?.type === 'expression_statement' && parent.namedChildCount === 1) {
+    ctx.report({ message: `The future from ${shown}() is dropped: nothing reads the coroutine's outcome, so an exception it raises is lost without a trace (${advice})`, range: ctx.rangeOf(call) });
+  } else if (parent?.type === 'assignment' && parent.parent?.type === 'expression_statement' && parent.childForFieldName('right')?.id === call.id) {
+    const left = parent.childForFieldName('left');
+    // Any read counts (a done callback reads the outcome too).
+    const scope = left?.type === 'identifier' ? ctx.scope.scopeAt(left) : undefined;
+    const owner = scope?.kind === 'module' ? ctx.tree.rootNode : scope?.node;
+    const read = !!owner && owner.descendantsOfType('identifier').some((id) => !!id && id.text === left!.text && id.id !== left!.id && !isKeywordName(id) && !isAttributeName(id));
+    if (left?.type === 'identifier' && scope?.kind !== 'module' && !read && !scope?.globals.has(left.text) && !scope?.nonlocals.has(left.text)) {
+      ctx.report({ message: `Future '${left.text}' from ${shown}() is never used: nothing reads the coroutine's outcome, so an exception it raises is lost without a trace (${advice})`, range: ctx.rangeOf(call) });
+    }
+  }
+  return true;
 }
 
 /** A call that gives an event loop: asyncio's getters, or a project function annotated to return one. */

@@ -5,6 +5,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
+import { isAsyncFunction, loopRunnerIn } from '../project';
 import { checkCallbackKeywords } from './callbackKeywords';
 import { qasyncSlot, textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
@@ -205,6 +206,64 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
   });
 }
 
+/**
+ * Whether `node` runs only once `asyncio.get_running_loop()` has succeeded in the same function:
+ * after a `try:` that calls it and whose every `except` handler leaves (returns or raises), in
+ * that `try` body after the call, in its `else:` or further down the block that holds it. The
+ * usual shape of a helper that runs a coroutine for sync callers whether or not a loop runs:
+ *
+ *     try:
+ *         asyncio.get_running_loop()
+ *     except RuntimeError:
+ *         return asyncio.run(coro)
+ *     ...  # a loop is running in this thread here
+ */
+function runningLoopEnsured(ctx: PythonRuleContext, node: Node): boolean {
+  const fn = ctx.scope.enclosingFunction(node);
+  if (!fn || !ctx.text.includes('get_running_loop')) return false;
+  const within = (outer: Node | null | undefined) => !!outer && outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex;
+  for (const t of nodesOfType(fn.node, 'try_statement')) {
+    if (!within(t.parent) || ctx.scope.enclosingFunction(t) !== fn) continue;
+    const body = field(t, 'body');
+    const probe = body ? nodesOfType(body, 'call').find((c) => ctx.scope.enclosingFunction(c) === fn && resolveCallee(ctx, c) === 'asyncio.get_running_loop') : undefined;
+    if (!probe) continue;
+    const handlers = t.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
+    const leaves = (h: Node) => {
+      const block = h.namedChildren.find((c) => c?.type === 'block');
+      const last = block?.namedChildren.filter((c) => c && c.type !== 'comment').pop();
+      return last?.type === 'return_statement' || last?.type === 'raise_statement';
+    };
+    if (handlers.length === 0 || !handlers.every(leaves)) continue;
+    if (within(body) && node.startIndex >= probe.endIndex) return true;
+    if (within(t.namedChildren.find((c) => c?.type === 'else_clause'))) return true;
+    if (!within(t) && node.startIndex >= t.endIndex) return true;
+  }
+  return false;
+}
+
+/** Decorators a loop-running helper may carry and still run its body when called: caches. */
+const TRANSPARENT_DECORATORS = /^(functools\.)?(lru_cache|cache|wraps)$/;
+
+/**
+ * The loop runner (`asyncio.run`, `loop.run_until_complete`) a plain project function called here
+ * runs in its own body with no check for a running loop (see loopRunnerIn): a `def` of this file
+ * or one imported from the project, undecorated or only cached.
+ */
+function helperRunningALoop(call: Node, resolver: AwaitableResolver): string | undefined {
+  const callee = resolver.projectFunctionCalled(call);
+  if (!callee) return undefined;
+  if (callee.def) {
+    if (isAsyncFunction(callee.def)) return undefined;
+    const decorated = callee.def.parent?.type === 'decorated_definition' ? callee.def.parent : null;
+    const decorators = (decorated?.namedChildren ?? []).filter((d): d is Node => d?.type === 'decorator').map((d) => decoratorTarget(d)?.text.replace(/\s+/g, '') ?? '');
+    return decorators.every((d) => TRANSPARENT_DECORATORS.test(d)) ? loopRunnerIn(callee.def) : undefined;
+  }
+  if (callee.summary.isAsync || !callee.summary.runsLoop || callee.summary.kind !== 'function') return undefined;
+  // A module that applies nest_asyncio runs loops inside running ones on purpose.
+  if (callee.module.imports.has('nest_asyncio') || [...callee.module.imports.values()].some((i) => i.module === 'nest_asyncio')) return undefined;
+  return callee.summary.decorators.every((d) => TRANSPARENT_DECORATORS.test(d)) ? callee.summary.runsLoop : undefined;
+}
+
 /** The synchronous handler `node` is in when a framework runs it inside a running asyncio loop (Textual, qasync). */
 function runningLoopHandler(ctx: PythonRuleContext, node: Node): { name: string; framework: 'Textual' | 'qasync' } | undefined {
   const textual = textualLoopMethod(ctx, node);
@@ -281,13 +340,26 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
         });
-      } else if (startsALoop(ctx, call) && !runningLoopHandler(ctx, call)) {
+      } else if (startsALoop(ctx, call) && !runningLoopHandler(ctx, call) && !runningLoopEnsured(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),
         });
       }
       continue;
+    }
+
+    // `rate_now(base, quote)` inside a coroutine, with `def rate_now(...): return asyncio.run(get_rate(...))`
+    // in the project: the helper's loop cannot start inside the running one.
+    if (inAsync && !nested && (fnNode.type === 'identifier' || fnNode.type === 'attribute')) {
+      const runner = helperRunningALoop(call, (resolver ??= new AwaitableResolver(ctx)));
+      if (runner) {
+        report({
+          message: `${fnNode.text.replace(/\s+/g, '')}() runs ${runner}() itself, which raises RuntimeError inside this coroutine (a loop is already running in this thread): await the coroutine it runs instead, or call the helper in a worker thread (await asyncio.to_thread(...))`,
+          range: ctx.rangeOf(call),
+        });
+        continue;
+      }
     }
 
     // `async_to_sync(layer.group_send)("lobby", event)` inside a coroutine: asgiref refuses to
@@ -312,7 +384,17 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
     // A synchronous handler of a Textual app, or a Qt slot under qasync, runs on the running loop:
     // asyncio.run() and run_until_complete() there raise too.
-    const onLoop = !inAsync && !nested && (name === 'asyncio.run' || runMethod(call)?.method === 'run_until_complete') ? runningLoopHandler(ctx, call) : undefined;
+    const runsALoop = !inAsync && !nested && (name === 'asyncio.run' || runMethod(call)?.method === 'run_until_complete');
+    // `try: asyncio.get_running_loop()` / `except RuntimeError: return asyncio.run(coro)`, then
+    // `loop.run_until_complete(coro)`: the one case where it runs is the one where it raises.
+    if (runsALoop && runningLoopEnsured(ctx, call)) {
+      report({
+        message: `${name === 'asyncio.run' ? 'asyncio.run()' : 'loop.run_until_complete()'} where asyncio.get_running_loop() has just succeeded raises RuntimeError (a loop is already running in this thread): let the caller await the coroutine, or run it on a loop of its own in a worker thread`,
+        range: ctx.rangeOf(call),
+      });
+      continue;
+    }
+    const onLoop = runsALoop ? runningLoopHandler(ctx, call) : undefined;
     if (onLoop) {
       report({
         message: `${name === 'asyncio.run' ? 'asyncio.run()' : 'loop.run_until_complete()'} inside '${onLoop.name}', which ${onLoop.framework === 'Textual' ? 'Textual runs on its event loop' : "runs inside qasync's running event loop"}, raises RuntimeError (a loop is already running): ${onLoop.framework === 'Textual' ? 'make the handler async and await the coroutine, or run it as a worker (self.run_worker(...))' : 'make it an @asyncSlot() coroutine and await, or schedule the coroutine with asyncio.ensure_future(...) and keep the task'}`,

@@ -6,9 +6,9 @@ import type { SyntaxNode as Node } from '../syntax';
 import { type AwaitableCall, AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
-import { qualifiedThroughImports } from '../project';
 import { isNotCoroutine, METHOD_RESULTS } from '../knowledge/awaitables';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, enclosingClassNode, expectedToRaise, field, importsFrom, importsModule, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { importedBinding, isAsyncFunction } from '../project';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, decoratorTarget, enclosingClassNode, expectedToRaise, field, importsFrom, importsModule, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -348,62 +348,89 @@ function partialOf(ctx: PythonRuleContext, expr: Node): Node | undefined {
   return first && first.type !== 'keyword_argument' ? first : undefined;
 }
 
+/** click's decorators that only attach parameters and give the function back (below `@cli.command()`, it is still the `async def`). */
+const CLICK_PARAMETERS = /^click\.(argument|option|pass_context|pass_obj|version_option|help_option|password_option|confirmation_option|make_pass_decorator)$/;
+
 /**
- * `@shared_task` / `@app.task` (on a `Celery(...)` app of this file or imported from the project) on an
- * `async def`: Celery calls task functions synchronously, so each run makes a coroutine that nothing
- * awaits, and the task "succeeds" without its body having run. (celery-aio-pool's AsyncIOPool awaits
- * them: a file that names it is left alone.)
+ * The library a decorator registers a function with that calls it plainly, never awaiting what
+ * it returns: `atexit` (`@atexit.register`), click (`@click.command()`, `@cli.command()` on a
+ * group of the file; not asyncclick) and Celery (`@shared_task`, `@app.task` on a `Celery(...)`
+ * app made in the file or imported from the project).
  */
-function checkCeleryCoroutineTasks(ctx: PythonRuleContext): void {
-  for (const fn of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
-    if (!isAsyncDef(fn) || fn.parent?.type !== 'decorated_definition') continue;
-    const task = fn.parent.namedChildren.find((d) => d?.type === 'decorator' && celeryTaskDecorator(ctx, d));
-    const name = fn.childForFieldName('name');
-    if (!task || !name) continue;
-    ctx.report({
-      message: `Celery task '${name.text}' is an async def: Celery calls task functions synchronously, so every run makes a coroutine that is never awaited and the body never runs; make it a plain def that runs the coroutine (asyncio.run(...), or async_to_sync(...))`,
-      range: ctx.rangeOf(name),
-      anchors: [],
-    });
+function plainCaller(ctx: PythonRuleContext, decorator: Node, depth = 0): 'atexit' | 'click' | 'Celery' | undefined {
+  const target = decoratorTarget(decorator);
+  if (!target || (target.type !== 'identifier' && target.type !== 'attribute') || depth > 4) return undefined;
+  const name = ctx.scope.resolve(target)?.name ?? '';
+  if (name === 'atexit.register') return 'atexit';
+  // `@click.group(cls=AsyncGroup)`: a class of the project's may run coroutine commands.
+  const custom = (decorator.namedChildren[0]?.type === 'call' ? callArguments(decorator.namedChildren[0]) : []).some((a) => a.type === 'keyword_argument' && field(a, 'name')?.text === 'cls');
+  if (/^click\.(command|group)$/.test(name)) return custom ? undefined : 'click';
+  // celery-aio-pool's AsyncIOPool runs coroutine tasks: a file that names it is left alone.
+  const celery = !/\baio_pool\b|AsyncIOPool/.test(ctx.text);
+  if (/^celery\.(app\.)?shared_task$/.test(name)) return celery ? 'Celery' : undefined;
+  const method = target.type === 'attribute' ? field(target, 'attribute')?.text : undefined;
+  const receiver = target.type === 'attribute' ? field(target, 'object') : null;
+  if (!method || receiver?.type !== 'identifier') return undefined;
+  const found = ctx.scope.lookup(receiver.text, receiver);
+  const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
+  if (!b) return undefined;
+  // `@cli.command()` with `@click.group() def cli(): ...` in this file.
+  if ((method === 'command' || method === 'group') && !custom && b.kind === 'def' && b.node.parent?.type === 'decorated_definition') {
+    const groups = b.node.parent.namedChildren.filter((d): d is Node => d?.type === 'decorator');
+    return groups.some((d) => plainCaller(ctx, d, depth + 1) === 'click') ? 'click' : undefined;
   }
+  if (method !== 'task') return undefined;
+  // `app = Celery("proj")` here, or `from .celery_app import app` with that there.
+  if (b.kind === 'assign') {
+    const value = assignedValue(b.node);
+    const ctor = value?.type === 'call' ? field(value, 'function') : null;
+    return celery && ctor && (ctor.type === 'identifier' || ctor.type === 'attribute') && /^celery\.(app\.(base\.)?)?Celery$/.test(ctx.scope.resolve(ctor)?.name ?? '') ? 'Celery' : undefined;
+  }
+  if (b.kind === 'import') {
+    const binding = importedBinding(b.node, receiver.text);
+    const file = binding?.name ? ctx.project.resolveModule(ctx.filePath, binding.module, binding.level) : undefined;
+    const ctor = file && binding?.name ? ctx.project.summary(file)?.instances.get(binding.name) : undefined;
+    return celery && ctor && /(^|\.)Celery$/.test(ctor) ? 'Celery' : undefined;
+  }
+  return undefined;
 }
 
-function isAsyncDef(fn: Node): boolean {
-  return fn.children.some((c) => c?.type === 'async');
-}
-
-/** Whether a decorator makes a Celery task: `@shared_task(...)`, `@app.task(...)` with `app = Celery(...)` (here or in a project module). */
-function celeryTaskDecorator(ctx: PythonRuleContext, decorator: Node): boolean {
-  let target: Node | null | undefined = decorator.namedChildren[0];
-  if (target?.type === 'call') target = target.childForFieldName('function');
-  if (!target || (target.type !== 'identifier' && target.type !== 'attribute')) return false;
-  const resolved = ctx.scope.resolve(target);
-  if (resolved && resolved.via !== 'unbound' && /^celery\.(app\.)?shared_task$/.test(resolved.name)) return true;
-  if (target.type !== 'attribute' || target.childForFieldName('attribute')?.text !== 'task') return false;
-  const app = target.childForFieldName('object');
-  if (app?.type !== 'identifier') return false;
-  const found = ctx.scope.lookup(app.text, app);
-  const binding = found?.bindings.length === 1 ? found.bindings[0] : undefined;
-  if (!binding) return false;
-  const isCelery = (name: string | undefined): boolean => !!name && /^celery\.(app\.(base\.)?)?Celery$/.test(name);
-  if (binding.kind === 'import') {
-    const r = ctx.scope.resolve(app);
-    if (!r || r.via !== 'import') return false;
-    const level = /^\.*/.exec(r.name)![0].length;
-    const parts = r.name.slice(level).split('.');
-    if (parts.length < 2) return false;
-    const file = ctx.project.resolveModule(ctx.filePath, parts.slice(0, -1).join('.'), level);
-    const summary = file ? ctx.project.summary(file) : undefined;
-    const ctor = summary?.instances.get(parts[parts.length - 1]);
-    const qualified = ctor && summary ? qualifiedThroughImports(ctor, summary, false) : undefined;
-    return !!qualified && qualified.binding.level === 0 && isCelery(qualified.name);
+/**
+ * An `async def` registered with a library that calls it plainly: `@atexit.register`, a click
+ * command, a Celery task. The library calls it, gets a coroutine and drops it (click, atexit) or
+ * tries to store it as the task's result (Celery): the body never runs.
+ */
+function checkPlainlyCalledDefinitions(ctx: PythonRuleContext): void {
+  if (!/atexit|click|celery|shared_task/.test(ctx.text)) return;
+  for (const def of nodesOfType(ctx.tree.rootNode, 'function_definition')) {
+    if (!isAsyncFunction(def) || def.parent?.type !== 'decorated_definition') continue;
+    const decorators = def.parent.namedChildren.filter((d): d is Node => d?.type === 'decorator');
+    // The registrar must get the `async def` itself: decorators below it other than click's
+    // parameter ones may wrap it in a plain function (`@coro` running `asyncio.run(f(...))`).
+    for (let i = decorators.length - 1; i >= 0; i--) {
+      const library = plainCaller(ctx, decorators[i]);
+      if (library) {
+        const name = def.childForFieldName('name');
+        const fix =
+          library === 'click'
+            ? 'make the command a plain function that runs the coroutine with asyncio.run(...), or use asyncclick'
+            : library === 'Celery'
+              ? 'make the task a plain function that runs the coroutine with asyncio.run(...)'
+              : 'register a plain function that runs the coroutine with asyncio.run(...)';
+        const what = library === 'click' ? 'click calls its commands' : library === 'Celery' ? 'Celery calls its tasks' : 'atexit calls its handlers';
+        if (name) ctx.report({ message: `'${name.text}' is an async function, but ${what} without awaiting: the coroutine never runs (${fix})`, range: ctx.rangeOf(name), anchors: [] });
+        break;
+      }
+      const target = decoratorTarget(decorators[i]);
+      const resolved = target && (target.type === 'identifier' || target.type === 'attribute') ? ctx.scope.resolve(target)?.name ?? '' : '';
+      const parameter = CLICK_PARAMETERS.test(resolved) || (target?.type === 'attribute' && /^(argument|option)$/.test(field(target, 'attribute')?.text ?? '') && /^click\./.test(resolved));
+      if (!parameter) break;
+    }
   }
-  const value = assignedValue(binding.node);
-  const ctor = value?.type === 'call' ? value.childForFieldName('function') : null;
-  return !!ctor && (ctor.type === 'identifier' || ctor.type === 'attribute') && isCelery(ctx.scope.resolve(ctor)?.name);
 }
 
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
+  checkPlainlyCalledDefinitions(ctx);
   let resolver: AwaitableResolver | undefined;
   checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
@@ -413,7 +440,6 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (mentions(ctx.text, QUART_MENTION)) checkQuartProperties(ctx);
-  if (/\bcelery\b|\bshared_task\b/.test(ctx.text) && !/\baio_pool\b|AsyncIOPool/.test(ctx.text)) checkCeleryCoroutineTasks(ctx);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
     if (use) {

@@ -359,18 +359,12 @@ export class PythonProjectIndex {
     collect: (tree: Tree, imported: (local: string, attribute: string | undefined) => { file: string; name: string } | undefined) => T[],
   ): readonly T[] {
     const abs = path.resolve(filePath);
-    const open = this.overlay.get(abs);
-    const stat = open ? null : this.stat(abs);
-    if (!open && (!stat || !stat.isFile() || stat.size > 2 * 1024 * 1024)) return [];
-    const key = open ? `v${open.version}` : `d${stat!.size}:${stat!.mtimeMs}`;
+    const key = this.versionKey(abs);
+    if (key === undefined) return [];
     const hit = cache.get(abs);
     if (hit?.key === key) return hit.refs;
-    let text = open?.text;
-    try {
-      text ??= fs.readFileSync(abs, 'utf8');
-    } catch {
-      return [];
-    }
+    const text = this.read(abs)?.text;
+    if (text === undefined) return [];
     let refs: T[] = [];
     if (hint.test(text) && text.indexOf('\u0000') === -1) {
       try {

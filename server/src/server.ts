@@ -386,6 +386,8 @@ export function startServer(given?: Connection): void {
         watchers: [
           { globPattern: '**/{asyncsense.json,pyproject.toml,package.json,tsconfig.json,jsconfig.json}' },
           { globPattern: '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
+          // A browser extension's manifest.json tells its Manifest version (see webExtensions.ts).
+          { globPattern: '**/manifest.json' },
         ],
       });
     }

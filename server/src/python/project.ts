@@ -12,7 +12,7 @@ import { DeclaredTypes } from './declared';
 import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import { digest } from '../engine/text';
 import { type ImportedModule, importedModules, mentionsAsync } from './relevance';
-import { nodesOfType } from './util';
+import { SCOPE_OPENERS, nodesOfType } from './util';
 
 export interface FunctionSummary {
   name: string;
@@ -1526,7 +1526,7 @@ function collectSelfAttributes(fn: Node, root: Node, out: Map<string, string>, d
   const start = body.startIndex;
   const end = body.endIndex;
   const nested: { start: number; end: number }[] = [];
-  const scopes = nodesOfType(root, NESTED_SCOPES);
+  const scopes = nodesOfType(root, SCOPE_OPENERS);
   for (let i = firstAtOrAfter(scopes, start); i < scopes.length && scopes[i].startIndex < end; i++) {
     nested.push({ start: scopes[i].startIndex, end: scopes[i].endIndex });
   }
@@ -1736,8 +1736,6 @@ export function classNameOfAnnotation(annotation: Node | null | undefined, depth
       return undefined;
   }
 }
-
-const NESTED_SCOPES = ['function_definition', 'class_definition', 'lambda'];
 
 /** Index of the first node (of a list in document order) starting at or after `offset`. */
 export function firstAtOrAfter(nodes: readonly Node[], offset: number): number {

@@ -5,6 +5,26 @@ import type { PythonRuleContext } from './context';
 
 export const NESTED_SCOPE_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
 
+/** The nodes that open a scope of their own: code inside runs when that scope does. */
+export const SCOPE_OPENERS: readonly string[] = ['function_definition', 'lambda', 'class_definition'];
+const SCOPE_OPENER_SET: ReadonlySet<string> = new Set(SCOPE_OPENERS);
+
+/**
+ * Whether `node` sits in a function, lambda or (unless `functionsOnly`) class nested in `owner`,
+ * that is, outside `owner`'s own flow of control.
+ */
+export function inNestedScope(node: Node, owner: Node, functionsOnly = false): boolean {
+  for (let n: Node | null = node.parent; n && n.id !== owner.id; n = n.parent) {
+    if (SCOPE_OPENER_SET.has(n.type) && !(functionsOnly && n.type === 'class_definition')) return true;
+  }
+  return false;
+}
+
+/** Whether `node` opens a scope of its own (see SCOPE_OPENERS). */
+export function opensScope(node: Node): boolean {
+  return SCOPE_OPENER_SET.has(node.type);
+}
+
 const textTests = new WeakMap<RegExp, { text: string; hit: boolean }>();
 
 /**

@@ -7,7 +7,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { SyntaxNode as Node } from '../syntax';
-import { TEST_MODULE, field, nodesOfType } from '../util';
+import { TEST_MODULE, field, inNestedScope, nodesOfType, opensScope } from '../util';
 
 /** Library classes held from `await x.acquire()` until `x.release()`. */
 const LOCK_CLASSES = new Set([
@@ -15,13 +15,6 @@ const LOCK_CLASSES = new Set([
   'trio.Lock', 'trio.StrictFIFOLock', 'trio.Semaphore', 'trio.CapacityLimiter', 'trio.Condition',
   'anyio.Lock', 'anyio.Semaphore', 'anyio.CapacityLimiter', 'anyio.Condition',
 ]);
-
-const SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
-
-function nested(node: Node, owner: Node): boolean {
-  for (let n: Node | null = node.parent; n && n.id !== owner.id; n = n.parent) if (SCOPES.has(n.type)) return true;
-  return false;
-}
 
 /** `x.<method>(...)` on the receiver written `receiver`. */
 function methodCall(call: Node, receiver: string, method: string): boolean {
@@ -32,7 +25,7 @@ function methodCall(call: Node, receiver: string, method: string): boolean {
 /** The `try` statement whose `finally` block (or catch-all handler that re-raises) holds `node`, in `owner`. */
 function guardingTry(node: Node, owner: Node): Node | undefined {
   for (let n: Node | null = node.parent; n && n.id !== owner.id; n = n.parent) {
-    if (SCOPES.has(n.type)) return undefined;
+    if (opensScope(n)) return undefined;
     if (n.type === 'finally_clause') return n.parent?.type === 'try_statement' ? n.parent : undefined;
     if (n.type === 'except_clause' && catchesEverything(n) && n.descendantsOfType('raise_statement').length > 0) return n.parent?.type === 'try_statement' ? n.parent : undefined;
   }
@@ -50,7 +43,7 @@ function catchesEverything(clause: Node): boolean {
 function checkpointBetween(owner: Node, from: number, to: number): Node | undefined {
   const candidates = owner.descendantsOfType(['await', 'with_statement', 'for_statement', 'yield']);
   for (const n of candidates) {
-    if (!n || n.startIndex < from || n.startIndex >= to || nested(n, owner)) continue;
+    if (!n || n.startIndex < from || n.startIndex >= to || inNestedScope(n, owner)) continue;
     if ((n.type === 'with_statement' || n.type === 'for_statement') && n.child(0)?.type !== 'async') continue;
     return n;
   }
@@ -60,7 +53,7 @@ function checkpointBetween(owner: Node, from: number, to: number): Node | undefi
 /** A `return` or `raise` of `owner` in `[from, to)` that no release (of `receiver`) precedes in its own block. */
 function exitBetween(owner: Node, from: number, to: number, receiver: string): Node | undefined {
   for (const exit of owner.descendantsOfType(['return_statement', 'raise_statement'])) {
-    if (!exit || exit.startIndex < from || exit.startIndex >= to || nested(exit, owner)) continue;
+    if (!exit || exit.startIndex < from || exit.startIndex >= to || inNestedScope(exit, owner)) continue;
     const block = exit.parent;
     const releasedFirst = block?.namedChildren.some((s) => s && s.startIndex < exit.startIndex && s.descendantsOfType('call').some((c) => c && methodCall(c, receiver, 'release')));
     if (!releasedFirst) return exit;
@@ -92,7 +85,7 @@ export function checkHeldLocks(ctx: PythonRuleContext): void {
     const cls = resolver.classOfReceiver(receiver);
     if (cls?.kind !== 'library' || !LOCK_CLASSES.has(cls.name)) continue;
     const fn = owner.node;
-    const calls = fn.descendantsOfType('call').filter((c): c is Node => !!c && c.startIndex > statement.endIndex && !nested(c, fn));
+    const calls = fn.descendantsOfType('call').filter((c): c is Node => !!c && c.startIndex > statement.endIndex && !inNestedScope(c, fn));
     // The releases up to the next acquire of the same lock.
     const nextAcquire = calls.find((c) => methodCall(c, receiver.text, 'acquire'));
     const releases = calls.filter((c) => methodCall(c, receiver.text, 'release') && (!nextAcquire || c.startIndex < nextAcquire.startIndex));

@@ -14,7 +14,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { TEST_MODULE, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, mentions, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -292,7 +292,7 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
         if (call?.type !== 'call' || call.childForFieldName('function')?.id !== parent.id) return { fate: 'owned-elsewhere' };
         // Closed by a nested function (`async def on_unload(): await client.aclose()`, handed to a
         // framework or returned): whoever runs it closes the resource, after this function returns.
-        if (inNestedFunction(call, owner)) return { fate: 'owned-elsewhere' };
+        if (inNestedScope(call, owner, true)) return { fate: 'owned-elsewhere' };
         const closed = closing(call);
         if (closed) return closed;
       }
@@ -376,7 +376,7 @@ function branchLeftAfter(call: Node, owner: Node, use: Node | undefined): Node |
 function inReturn(call: Node, owner: Node): boolean {
   let n: Node | null = call.parent;
   while (n && (n.type === 'await' || n.type === 'parenthesized_expression')) n = n.parent;
-  return n?.type === 'return_statement' && !inNestedFunction(n, owner);
+  return n?.type === 'return_statement' && !inNestedScope(n, owner, true);
 }
 
 /** The call an argument list (or a keyword argument in it) belongs to. */
@@ -413,12 +413,6 @@ function onlyCalledThrough(call: Node, owner: Node): boolean {
   });
 }
 
-/** Whether `node` sits in a function or lambda nested in `owner`. */
-function inNestedFunction(node: Node, owner: Node): boolean {
-  for (let n: Node | null = node.parent; n && n.id !== owner.id; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return true;
-  return false;
-}
-
 /** Inside an `except:` / `except BaseException:` handler (of this function). */
 function inCatchAllHandler(node: Node): boolean {
   for (let n: Node | null = node.parent; n; n = n.parent) {
@@ -441,7 +435,6 @@ function enclosingFinally(node: Node): Node | undefined {
 }
 
 const LOOPS = new Set(['for_statement', 'while_statement']);
-const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
 
 function encloses(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
@@ -459,7 +452,7 @@ function encloses(outer: Node, inner: Node): boolean {
 function exitBeforeClosingTry(statement: Node, closingTry: Node, uses: Node[], kind: ResourceKind, fnNode: Node): Node | undefined {
   if (closingTry.startIndex < statement.endIndex) return undefined;
   // Closed in a nested function: when that runs is not known here.
-  for (let n: Node | null = closingTry.parent; n && n.id !== fnNode.id; n = n.parent) if (NESTED_SCOPES.has(n.type)) return undefined;
+  if (inNestedScope(closingTry, fnNode)) return undefined;
   for (const use of uses) {
     if (use.startIndex >= closingTry.startIndex) break;
     const parent = use.parent;
@@ -506,7 +499,7 @@ const EXIT_WORDS: Readonly<Record<string, string>> = {
 
 function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: Node, name: string): boolean {
   for (let n: Node | null = exit.parent; n && n.id !== fnNode.id; n = n.parent) {
-    if (NESTED_SCOPES.has(n.type)) return false;
+    if (opensScope(n)) return false;
     if (LOOPS.has(n.type) && (exit.type === 'break_statement' || exit.type === 'continue_statement')) {
       // The loop it leaves must hold both the creation and the closing `try`.
       return encloses(n, statement) && encloses(n, closingTry);
@@ -891,7 +884,7 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
     if (closedName && closedOnTheWay(exit, fn, closedName, consumers)) continue;
     let nested = false;
     for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) {
-      if (NESTED_SCOPES.has(n.type)) nested = true;
+      if (opensScope(n)) nested = true;
       // `try: return resp.status` / `finally: resp.release()`: the way out goes through the release.
       const cleanup = n.type === 'try_statement' ? n.namedChildren.find((c) => c?.type === 'finally_clause') : undefined;
       if (cleanup && gives(cleanup, to.text, consumers)) nested = true;
@@ -934,7 +927,7 @@ function returnedHandOff(uses: Node[], fn: Node): Node | undefined {
     const parent = use.parent;
     if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id) continue;
     let n: Node | null = parent;
-    while (n && n.id !== fn.id && !NESTED_SCOPES.has(n.type) && n.type !== 'return_statement' && n.type !== 'expression_statement' && n.type !== 'block') n = n.parent;
+    while (n && n.id !== fn.id && !opensScope(n) && n.type !== 'return_statement' && n.type !== 'expression_statement' && n.type !== 'block') n = n.parent;
     return n?.type === 'return_statement' ? n : undefined;
   }
   return undefined;
@@ -1042,7 +1035,7 @@ function iteratedToTheEnd(use: Node, iterators: RegExp, yieldsCount = false): No
   if (!yieldsCount && hasOwnYield(body)) return undefined;
   const leaves = body.descendantsOfType(['break_statement', 'return_statement']).some((exit) => {
     for (let n = exit?.parent ?? null; n && n.id !== body.id; n = n.parent) {
-      if (NESTED_SCOPES.has(n.type)) return false;
+      if (opensScope(n)) return false;
       // A `break` of an inner loop stays in this one.
       if (exit?.type === 'break_statement' && LOOPS.has(n.type)) return false;
     }

@@ -68,8 +68,17 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
   mayReport(filePath: string, text: string): boolean {
     // The disk is looked at afresh: a module imported may have changed since the last analysis.
     this.project.beginPass();
-    return this.project.mayReport(filePath, text);
+    this.gated = undefined;
+    const may = this.project.mayReport(filePath, text);
+    if (may) this.gated = { filePath, text };
+    return may;
   }
+
+  /**
+   * The text the gate has just let through. The engine parses it right after, in the same
+   * synchronous step: that parse reads the disk as the gate found it, without a second pass.
+   */
+  private gated: { filePath: string; text: string } | undefined;
 
   updateFile(filePath: string, text: string | undefined): void {
     this.projectIndex?.updateFile(filePath, text);
@@ -176,7 +185,8 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     let scope: PythonScope | undefined;
     const project = this.project;
     // Within the analysis of one file, the disk is looked at once per imported module.
-    project.beginPass();
+    if (this.gated?.filePath !== filePath || this.gated.text !== text) project.beginPass();
+    this.gated = undefined;
     const rangeOf = (node: Node): Range => ({
       start: { line: node.startPosition.row, character: node.startPosition.column },
       end: { line: node.endPosition.row, character: node.endPosition.column },

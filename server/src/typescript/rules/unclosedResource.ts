@@ -43,6 +43,8 @@ interface ResourceKind {
   closedWord?: string;
   /** The remedy messages give, when a `finally` with the close call is not it (no try/finally suggestion then). */
   remedy?: string;
+  /** No try/finally suggestion: the close fails on a handle never activated (a finally that also covers a failed `initialize()`). */
+  noFinallyFix?: boolean;
   /**
    * Reported only where it is made per request or per message (a serverless handler, a route
    * callback, a queue consumer's callback): a command line or a start-up function that makes one
@@ -85,7 +87,7 @@ const IOREDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'di
 const KNEX_INSTANCE: ResourceKind = { what: 'knex instance', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true };
 const KYSELY_INSTANCE: ResourceKind = { what: 'Kysely instance', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true };
 const SEQUELIZE_INSTANCE: ResourceKind = { what: 'Sequelize instance', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true };
-const TYPEORM_DATA_SOURCE: ResourceKind = { what: 'TypeORM data source', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, activatedBy: ['initialize'], shared: true };
+const TYPEORM_DATA_SOURCE: ResourceKind = { what: 'TypeORM data source', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, activatedBy: ['initialize'], shared: true, noFinallyFix: true };
 const MIKRO_ORM: ResourceKind = { what: 'MikroORM instance', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true };
 // A transaction begun by hand holds a pooled connection (and its row locks) until it is committed or
 // rolled back: knex's `await knex.transaction()`, Sequelize's `await sequelize.transaction()`, Kysely's
@@ -1179,7 +1181,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     ctx.report({
       message,
       range: ctx.rangeOf(holder.at),
-      suggestions: fate === 'never-closed' && declaration && !kind.remedy ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
+      suggestions: fate === 'never-closed' && declaration && !kind.remedy && !kind.noFinallyFix ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
     });
   });
 }

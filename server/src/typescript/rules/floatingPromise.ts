@@ -282,7 +282,17 @@ function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean 
   // `new Query(t, 'posts').where(...)`: a builder the statement itself made; so is a zx command,
   // `$\`docker system prune\`.nothrow()`.
   if (ts.isNewExpression(origin) || ts.isTaggedTemplateExpression(origin)) return true;
+  // `knex.schema.dropTableIfExists('t')`: knex's `schema` is a getter that makes a new SchemaBuilder
+  // on every read, so the chain starts a builder of its own.
+  if (ts.isPropertyAccessExpression(origin) && origin.name.text === 'schema' && knexSchemaBuilder(checker.getTypeAtLocation(origin))) return true;
   return (ts.isPropertyAccessExpression(origin) || ts.isElementAccessExpression(origin)) && !isThenable(checker, checker.getTypeAtLocation(origin.expression), origin.expression) && !ts.isIdentifier(origin.expression) && origin.expression.kind !== ts.SyntaxKind.ThisKeyword;
+}
+
+/** knex's `SchemaBuilder` (by the package that declares it). */
+function knexSchemaBuilder(type: ts.Type): boolean {
+  const symbol = type.getSymbol() ?? type.aliasSymbol;
+  const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
+  return symbol?.getName() === 'SchemaBuilder' && /[\\/]knex[\\/]/.test(file);
 }
 
 /** Whether a call's result is its receiver (see returnsReceiver). */
@@ -625,7 +635,7 @@ function lazyQuery(s: TypeServices, floating: Node): boolean {
   const name = symbol?.getName();
   if (name === 'PrismaPromise' || name === 'PrismaClientPromise') return true;
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
-  if ((name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file))) return true;
+  if ((name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || ((name === 'QueryBuilder' || name === 'SchemaBuilder') && /[\\/]knex[\\/]/.test(file))) return true;
   // Drizzle's builders (`db.update(t).set(v).where(c)`, `db.query.users.findMany()`, also behind
   // its `Omit<...>` shapes) run in the `then()` of their base class `QueryPromise`.
   return (type.isUnion() ? type.types : [type]).every((part) => {

@@ -38,7 +38,7 @@ export const floatingPromise: Rule = {
       'ones such as `runtime.getURL` or `contextMenus.create`, nor `chrome.*` in a Manifest V2 extension, by its nearest',
       '`manifest.json`, where it takes callbacks only: plain-JavaScript extensions rarely install @types/chrome),',
       'and those two shapes, are recognised. A lazy query (Prisma\'s',
-      '`PrismaPromise`, a mongoose `Query`, a knex `QueryBuilder`, a Drizzle query builder such as `db.update(t).set(v).where(c)`) left floating is reported as never running:',
+      '`PrismaPromise`, a mongoose `Query`, a knex `QueryBuilder` or schema builder — `knex.schema.dropTableIfExists(\'t\');` in a migration: `schema` makes a new one on every read —, a Drizzle query builder such as `db.update(t).set(v).where(c)`) left floating is reported as never running:',
       'it starts only once awaited or given `then()`, so no `void` suggestion is offered for it. With types, a Kysely',
       'query builder dropped as a statement (`db.deleteFrom(\'comments\').where(\'id\', \'=\', id);`) is reported too:',
       'Kysely\'s builders are no thenables and run only through `execute()`, so no query runs (in an async function,',

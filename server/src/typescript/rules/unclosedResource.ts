@@ -747,7 +747,7 @@ function fateOf(
       continue; // any other member use (fh.read(), socket.write()) keeps it here
     }
     // `session.withTransaction(async () => { await orders.updateOne(q, u, { session }); })`: a use
-    // inside a callback given to one of its own methods runs while that method runs, on its behalf.
+    // inside the work given to its own withTransaction() runs while that method runs, on its behalf.
     if (inCallbackOfOwnMethod(id, fn)) continue;
     // `trx('tasks').insert(row)`, `db('users')`: a knex instance or transaction called as a query
     // builder factory is used, not handed on.
@@ -816,6 +816,9 @@ function fateOf(
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod, activatedAt };
 }
 
+/** Methods of a resource that run the callback they are given before they settle: a transaction's work. */
+const RUNS_WORK_NOW = /^(withTransaction|transaction|transactional)$/;
+
 /**
  * Whether `id` sits in a function given as an argument to a method call on a variable of the same
  * name, in `fn` itself (`session.withTransaction(async () => ... session ...)`).
@@ -827,6 +830,9 @@ function inCallbackOfOwnMethod(id: TSESTree.Identifier, fn: FunctionNode): boole
     if (call?.type !== 'CallExpression' || !call.arguments.includes(n as TSESTree.CallExpressionArgument)) return false;
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== id.name) return false;
+    // Only methods that run the work while they run: a listener (`sock.on('data', () => done(sock))`)
+    // runs later, where a call may well take the resource over.
+    if (callee.computed || callee.property.type !== 'Identifier' || !RUNS_WORK_NOW.test(callee.property.name)) return false;
     return !insideNestedFunction(call, fn) && enclosingFunction(call) === fn;
   }
   return false;

@@ -11,7 +11,7 @@ export const misusedPromise: Rule = {
   docs: {
     summary: 'A promise or an async function is used where it cannot work: a void callback, a predicate, a condition, a spread, a Promise executor.',
     what: [
-      'Seven misuses, decided by the TypeScript checker where types are available:',
+      'Eight misuses, decided by the TypeScript checker where types are available:',
       '- a promise-returning function given where the receiver ignores what it returns: an argument',
       '  whose parameter type is a void-returning function (`forEach`, `EventEmitter.on`/`once`,',
       '  `addEventListener`, `setTimeout`/`setInterval`/`setImmediate`, `process.nextTick`,',
@@ -25,6 +25,11 @@ export const misusedPromise: Rule = {
       '- a promise used as a condition: `if (isReady())`, `while (p)`, `p ? a : b`, `!p`, `p && x`;',
       '- a promise spread into an object literal: `{ ...fetchThing() }`;',
       '- an async executor: `new Promise(async (resolve, reject) => ...)`;',
+      '- an async function given to the `transaction()` of a synchronous SQLite driver: better-sqlite3\'s `Database`',
+      '  (with types, or made in the file by `new Database(...)`) and a Drizzle database or transaction over such a',
+      '  driver (result kind `\'sync\'`: better-sqlite3, bun:sqlite). The callback runs only up to its first `await`',
+      '  inside the transaction, and better-sqlite3 then throws "Transaction function cannot return a promise"; the',
+      '  async work belongs before it. An async driver\'s transaction (libsql, `\'async\'`) takes async callbacks;',
       '- in JavaScript, a promise stored in a local and only read as the value it resolves to:',
       '  `const data = res.json();` then `data.items`, `for (const x of data)` or `data + 1`',
       '  (TypeScript already reports these reads as type errors);',

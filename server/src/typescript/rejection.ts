@@ -269,7 +269,9 @@ function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => bo
     return ts.isAwaitExpression(x) && safe(x.expression);
   };
   if (!ts.isBlock(body)) return awaitsSafely(body);
-  return body.statements.length > 0 && body.statements.every((st) => ts.isExpressionStatement(st) && awaitsSafely(st.expression));
+  // `await Promise.allSettled(closers); process.exit(0);`: ending the process after them throws nothing.
+  const statements = body.statements.length > 1 && isProcessExit(body.statements[body.statements.length - 1]) ? body.statements.slice(0, -1) : body.statements;
+  return statements.length > 0 && statements.every((st) => ts.isExpressionStatement(st) && awaitsSafely(st.expression));
 }
 
 function isProcessExit(s: ts.Statement): boolean {

@@ -8,6 +8,7 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import { extensionPromiseApi } from '../webExtensions';
+import { prismaCall } from '../prismaApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
@@ -52,7 +53,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // and a browser extension's (`chrome.storage.local.set(...)` without its callback).
     if (node.type !== 'CallExpression') return false;
     if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
-    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
+    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
   /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */
@@ -129,7 +130,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       isArray && inAsync ? { title: 'Wait for all of them with Promise.all', safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `await Promise.all(${exprText})` }] } : undefined;
     // A lazy query (Prisma's, mongoose's, knex's) starts only when awaited or given `then()`:
     // dropped, it never runs, and `void` would not run it either.
-    const lazy = s !== undefined && lazyQuery(s, floating);
+    const floatingCall = unwrap(floating);
+    const lazy = (s !== undefined && lazyQuery(s, floating)) || (floatingCall.type === 'CallExpression' && prismaCall(ctx, floatingCall) === 'query');
     ctx.report({
       message: lazy
         ? `The query from '${shownText(ctx, floating)}' is neither awaited nor handled: it is lazy and only runs once awaited (or given then()), so it never runs`
@@ -282,7 +284,17 @@ function madeInChain(checker: ts.TypeChecker, call: ts.CallExpression): boolean 
   // `new Query(t, 'posts').where(...)`: a builder the statement itself made; so is a zx command,
   // `$\`docker system prune\`.nothrow()`.
   if (ts.isNewExpression(origin) || ts.isTaggedTemplateExpression(origin)) return true;
+  // `knex.schema.dropTableIfExists('t')`: knex's `schema` is a getter that makes a new SchemaBuilder
+  // on every read, so the chain starts a builder of its own.
+  if (ts.isPropertyAccessExpression(origin) && origin.name.text === 'schema' && knexSchemaBuilder(checker.getTypeAtLocation(origin))) return true;
   return (ts.isPropertyAccessExpression(origin) || ts.isElementAccessExpression(origin)) && !isThenable(checker, checker.getTypeAtLocation(origin.expression), origin.expression) && !ts.isIdentifier(origin.expression) && origin.expression.kind !== ts.SyntaxKind.ThisKeyword;
+}
+
+/** knex's `SchemaBuilder` (by the package that declares it). */
+function knexSchemaBuilder(type: ts.Type): boolean {
+  const symbol = type.getSymbol() ?? type.aliasSymbol;
+  const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
+  return symbol?.getName() === 'SchemaBuilder' && /[\\/]knex[\\/]/.test(file);
 }
 
 /** Whether a call's result is its receiver (see returnsReceiver). */
@@ -625,7 +637,7 @@ function lazyQuery(s: TypeServices, floating: Node): boolean {
   const name = symbol?.getName();
   if (name === 'PrismaPromise' || name === 'PrismaClientPromise') return true;
   const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
-  if ((name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || (name === 'QueryBuilder' && /[\\/]knex[\\/]/.test(file))) return true;
+  if ((name === 'Query' && /[\\/]mongoose[\\/]/.test(file)) || ((name === 'QueryBuilder' || name === 'SchemaBuilder') && /[\\/]knex[\\/]/.test(file))) return true;
   // Drizzle's builders (`db.update(t).set(v).where(c)`, `db.query.users.findMany()`, also behind
   // its `Omit<...>` shapes) run in the `then()` of their base class `QueryPromise`.
   return (type.isUnion() ? type.types : [type]).every((part) => {

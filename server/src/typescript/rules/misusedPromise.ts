@@ -379,6 +379,32 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     });
   };
 
+  /**
+   * `db.transaction(async () => ...)` on a synchronous SQLite driver: better-sqlite3's `Database`
+   * (its transaction function throws "Transaction function cannot return a promise", after running
+   * the callback up to its first `await`), and a Drizzle database or transaction of a synchronous
+   * driver (`BaseSQLiteDatabase<'sync', ...>`: better-sqlite3, bun:sqlite), which runs the callback
+   * in such a transaction. Without types, a receiver made in the file by `new Database(...)` from
+   * `better-sqlite3`.
+   */
+  const checkSyncTransaction = (call: TSESTree.CallExpression): void => {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'transaction') return;
+    const arg = call.arguments[0];
+    if (!arg || arg.type === 'SpreadElement' || checked.has(arg)) return;
+    const receiver = typed(callee.object);
+    let library: string | undefined;
+    if (receiver && !(receiver.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) library = syncSqliteReceiver(receiver.s.checker, receiver.type);
+    else if (betterSqliteDatabase(ctx, callee.object)) library = "better-sqlite3's";
+    if (!library || !returnsPromise(arg)) return;
+    checked.add(arg);
+    ctx.report({
+      message: `Async function given to ${library} transaction(): its transactions are synchronous, so the callback runs only up to its first await inside it — better-sqlite3 then throws 'Transaction function cannot return a promise' and rolls back, and nothing after the await is part of the transaction. Do the async work first and pass a synchronous function`,
+      range: headRange(arg),
+      anchors: [],
+    });
+  };
+
   const checkExecutor = (call: TSESTree.NewExpression): boolean => {
     if (call.callee.type !== 'Identifier' || call.callee.name !== 'Promise') return false;
     const executor = call.arguments[0];
@@ -507,6 +533,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         if (!checkExecutor(node)) checkArguments(node);
         return;
       case 'CallExpression':
+        checkSyncTransaction(node);
         checkPredicate(node);
         checkArguments(node);
         checkEffect(node);
@@ -970,6 +997,51 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
  * A base member whose body only throws (`close() { throw new Error('not implemented') }`) is an
  * abstract placeholder: its inferred `void` says nothing of the contract its overrides keep.
  */
+/**
+ * Whose synchronous transactions a receiver's `transaction()` makes: better-sqlite3's `Database`
+ * (by the typings that declare it), or a Drizzle SQLite database or transaction whose result kind
+ * is `'sync'`. Undefined for anything else.
+ */
+function syncSqliteReceiver(checker: ts.TypeChecker, type: ts.Type, depth = 0): string | undefined {
+  for (const part of type.isIntersection() ? type.types : [type]) {
+    const symbol = part.getSymbol() ?? part.aliasSymbol;
+    const file = symbol?.declarations?.[0]?.getSourceFile().fileName ?? '';
+    const name = symbol?.getName() ?? '';
+    if (name === 'Database' && /[\\/](@types[\\/])?better-sqlite3[\\/]/.test(file)) return "better-sqlite3's";
+    if (/^(BaseSQLiteDatabase|SQLiteTransaction)$/.test(name) && /[\\/]drizzle-orm[\\/]/.test(file)) {
+      const kind = (part.flags & ts.TypeFlags.Object) && ((part as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) ? checker.getTypeArguments(part as ts.TypeReference)[0] : undefined;
+      if (kind?.isStringLiteral() && kind.value === 'sync') return "a synchronous SQLite driver's (Drizzle over better-sqlite3)";
+    }
+    // `BetterSQLite3Database<TSchema> extends BaseSQLiteDatabase<'sync', RunResult, TSchema>`
+    if (depth < 4 && (part.flags & ts.TypeFlags.Object)) {
+      const obj = part as ts.ObjectType;
+      const target = obj.objectFlags & ts.ObjectFlags.Reference ? (part as ts.TypeReference).target : obj;
+      if (target.objectFlags & (ts.ObjectFlags.Class | ts.ObjectFlags.Interface)) {
+        for (const base of checker.getBaseTypes(target as ts.InterfaceType)) {
+          const found = syncSqliteReceiver(checker, base, depth + 1);
+          if (found) return found;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Without types: a name the file binds to `new Database(...)` of `better-sqlite3` (also `new (require('better-sqlite3'))(...)` through a name). */
+function betterSqliteDatabase(ctx: TsRuleContext, expr: Node): boolean {
+  const e = unwrap(expr);
+  if (e.type !== 'Identifier') return false;
+  let made = false;
+  visit(ctx.ast, (n) => {
+    if (made || n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== e.name || !n.init) return;
+    const init = unwrap(n.init);
+    if (init.type !== 'NewExpression') return;
+    const m = ctx.imports.resolve(init.callee);
+    if (m?.module === 'better-sqlite3') made = true;
+  });
+  return made;
+}
+
 function isThrowingStub(member: ts.Symbol): boolean {
   const declarations = member.declarations ?? [];
   return (

@@ -39,6 +39,12 @@ interface ResourceKind {
   handles?: readonly string[];
   /** Meant to be made once and shared: the message says so. */
   shared?: boolean;
+  /** How messages say it is done with, when not 'closed' (a transaction is 'committed or rolled back'). */
+  closedWord?: string;
+  /** The remedy messages give, when a `finally` with the close call is not it (no try/finally suggestion then). */
+  remedy?: string;
+  /** No try/finally suggestion: the close fails on a handle never activated (a finally that also covers a failed `initialize()`). */
+  noFinallyFix?: boolean;
   /**
    * Reported only where it is made per request or per message (a serverless handler, a route
    * callback, a queue consumer's callback): a command line or a start-up function that makes one
@@ -74,6 +80,30 @@ const PRISMA_CLIENT: ResourceKind = { what: 'Prisma client', close: ['$disconnec
 // node-redis connects on connect(); ioredis at once.
 const REDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'disconnect', 'close', 'destroy'], finallyCall: 'quit', asyncClose: true, activatedBy: ['connect'], shared: true };
 const IOREDIS_CLIENT: ResourceKind = { what: 'redis client', close: ['quit', 'disconnect'], finallyCall: 'quit', asyncClose: true, shared: true };
+// Query builders and ORMs over a pool of their own: knex's `knex(config)` and `new Kysely(...)` end it
+// with `destroy()`, `new Sequelize(...)` with `close()`, a TypeORM `DataSource` once `initialize()`d with
+// `destroy()`, `await MikroORM.init(...)` with `close()`. Until then the pool's connections stay open (a
+// script does not exit).
+const KNEX_INSTANCE: ResourceKind = { what: 'knex instance', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true };
+const KYSELY_INSTANCE: ResourceKind = { what: 'Kysely instance', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true };
+const SEQUELIZE_INSTANCE: ResourceKind = { what: 'Sequelize instance', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true };
+const TYPEORM_DATA_SOURCE: ResourceKind = { what: 'TypeORM data source', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, activatedBy: ['initialize'], shared: true, noFinallyFix: true };
+const MIKRO_ORM: ResourceKind = { what: 'MikroORM instance', close: ['close'], finallyCall: 'close', asyncClose: true, shared: true };
+// A transaction begun by hand holds a pooled connection (and its row locks) until it is committed or
+// rolled back: knex's `await knex.transaction()`, Sequelize's `await sequelize.transaction()`, Kysely's
+// `await db.startTransaction().execute()`. A `finally` with `rollback()` after a commit fails, so the
+// remedy is a rollback in a catch that rethrows, or the callback form, which does both.
+const TRANSACTION: ResourceKind = {
+  what: 'transaction',
+  close: ['commit', 'rollback'],
+  finallyCall: 'rollback',
+  asyncClose: true,
+  closedWord: 'committed or rolled back',
+  remedy: "roll it back in a catch that rethrows (catch (err) { await trx.rollback(); throw err; }), or pass the work as a callback (transaction(async (trx) => ...)), which commits or rolls back by itself; until then it holds a pooled connection and its locks",
+};
+// A MongoDB session (`client.startSession()`, mongoose's `await mongoose.startSession()`): ended with
+// `endSession()`; one left open is only reaped by the server after 30 minutes.
+const CLIENT_SESSION: ResourceKind = { what: 'MongoDB session', close: ['endSession'], finallyCall: 'endSession', asyncClose: true };
 
 // Messaging and cloud clients: each holds its own connections (an AWS SDK v3 client its HTTP
 // agent's sockets), and the platform keeps the process alive between invocations.
@@ -160,6 +190,22 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
     case 'redis':
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
+    case 'knex':
+      // `knex(config)`, `Knex(config)` (the default export), `knex.knex(config)`.
+      return p === '' || p === 'default' || p === 'knex' || p === 'default.knex' ? KNEX_INSTANCE : undefined;
+    case 'mongoose':
+      // `await mongoose.startSession()` resolves to a session.
+      return p === 'startSession' || p === 'default.startSession' ? CLIENT_SESSION : undefined;
+    case '@mikro-orm/core':
+    case '@mikro-orm/postgresql':
+    case '@mikro-orm/mysql':
+    case '@mikro-orm/mariadb':
+    case '@mikro-orm/sqlite':
+    case '@mikro-orm/better-sqlite':
+    case '@mikro-orm/libsql':
+    case '@mikro-orm/mongodb':
+    case '@mikro-orm/mssql':
+      return p === 'MikroORM.init' ? MIKRO_ORM : undefined;
     default:
       return kindOfBrowserCall(m);
   }
@@ -201,6 +247,9 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module === 'bullmq') return p === 'Queue' || p === 'FlowProducer' ? JOB_QUEUE : p === 'Worker' || p === 'QueueEvents' ? QUEUE_WORKER : undefined;
   if (m.module === 'bull' || m.module === 'bee-queue') return p === 'default' || p === '' ? JOB_QUEUE : undefined;
   if (m.module === 'pg-boss') return p === 'default' || p === '' || p === 'PgBoss' ? PG_BOSS : undefined;
+  if (m.module === 'kysely') return p === 'Kysely' ? KYSELY_INSTANCE : undefined;
+  if (m.module === 'sequelize' || m.module === '@sequelize/core') return p === 'Sequelize' || p === 'default' || p === '' ? SEQUELIZE_INSTANCE : undefined;
+  if (m.module === 'typeorm') return p === 'DataSource' ? TYPEORM_DATA_SOURCE : undefined;
   return undefined;
 }
 
@@ -246,11 +295,15 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
-    if (kind === WORKER_UTILS && !awaited) return undefined;
+    if ((kind === WORKER_UTILS || kind === MIKRO_ORM || kind === CLIENT_SESSION) && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     return kind;
   }
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'createQueryRunner') return QUERY_RUNNER;
+  const transaction = awaited ? handTransaction(ctx, value) : undefined;
+  if (transaction) return transaction;
+  // `client.startSession()` on a MongoDB client: a session to end.
+  if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'startSession' && givesNamed(ctx, value, 'ClientSession', 'endSession')) return CLIENT_SESSION;
   // `kafka.producer()`, `kafka.consumer({ groupId })`, `kafka.admin()` on a kafkajs `Kafka`.
   if (!awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && /^(producer|consumer|admin)$/.test(callee.property.name) && kafkaInstance(ctx, callee.object)) return KAFKA_CLIENTS[callee.property.name];
   // `await pool.connect()` (pg) / `await pool.getConnection()` (mysql2): a client checked out of
@@ -266,6 +319,48 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
   return undefined;
+}
+
+/**
+ * A transaction begun by hand, awaited: `knex.transaction()` and `sequelize.transaction()` (also
+ * `sequelize.transaction({ isolationLevel })`) with no callback, which would commit or roll back by
+ * itself; Kysely's `db.startTransaction().execute()`. With types, what the call gives decides (a
+ * `Transaction` with `commit()` and `rollback()`); without, the receiver's name (`knex`, `sequelize`).
+ */
+function handTransaction(ctx: TsRuleContext, call: TSESTree.CallExpression): ResourceKind | undefined {
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return undefined;
+  const method = callee.property.name;
+  // `db.startTransaction().execute()` (Kysely's controlled transaction)
+  if (method === 'execute' && call.arguments.length === 0) {
+    const inner = unwrap(callee.object);
+    if (inner.type !== 'CallExpression' || inner.callee.type !== 'MemberExpression' || inner.callee.computed || inner.callee.property.type !== 'Identifier' || inner.callee.property.name !== 'startTransaction') return undefined;
+    const typed = givesNamed(ctx, call, 'ControlledTransaction', 'rollback');
+    return typed === false ? undefined : TRANSACTION;
+  }
+  if (method !== 'transaction' || call.arguments.some((a) => isFunction(a as Node) || a.type === 'Identifier')) return undefined;
+  if (call.arguments.length > 1 || (call.arguments[0] && call.arguments[0].type !== 'ObjectExpression')) return undefined;
+  const typed = givesNamed(ctx, call, 'Transaction', 'rollback');
+  if (typed !== undefined) return typed && givesNamed(ctx, call, 'Transaction', 'commit') ? TRANSACTION : undefined;
+  const receiver = unwrap(callee.object);
+  const name = receiver.type === 'Identifier' ? receiver.name : receiver.type === 'MemberExpression' && !receiver.computed && receiver.property.type === 'Identifier' ? receiver.property.name : '';
+  return /^(knex|sequelize)$/i.test(name) ? TRANSACTION : undefined;
+}
+
+/**
+ * Whether what a call gives (awaited) is a type of that name with that method; undefined without a
+ * typed answer (no types, or `any`).
+ */
+function givesNamed(ctx: TsRuleContext, call: TSESTree.CallExpression, name: string, method: string): boolean | undefined {
+  const s = ctx.types();
+  const tsNode = s?.tsNodeFor(call);
+  if (!s || !tsNode) return undefined;
+  const promised = s.checker.getTypeAtLocation(tsNode);
+  if (promised.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  const type = s.checker.getAwaitedType(promised) ?? promised;
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  const typeName = type.getSymbol()?.getName() ?? type.aliasSymbol?.getName() ?? '';
+  return typeName === name && !!type.getProperty(method);
 }
 
 /** Path-alias prefixes that name the project's own folders by convention (Next.js `@/`, Nuxt and Remix `~/`, SvelteKit `$lib/`, subpath imports `#`). */
@@ -651,6 +746,12 @@ function fateOf(
       if (parent.computed) return { fate: 'owned-elsewhere', activated }; // x[Symbol.asyncIterator]() and the like
       continue; // any other member use (fh.read(), socket.write()) keeps it here
     }
+    // `session.withTransaction(async () => { await orders.updateOne(q, u, { session }); })`: a use
+    // inside the work given to its own withTransaction() runs while that method runs, on its behalf.
+    if (inCallbackOfOwnMethod(id, fn)) continue;
+    // `trx('tasks').insert(row)`, `db('users')`: a knex instance or transaction called as a query
+    // builder factory is used, not handed on.
+    if (parent.type === 'CallExpression' && parent.callee === id) continue;
     if (parent.type === 'ForOfStatement' && parent.right === id) {
       if (kind.consumable) return { fate: 'owned-elsewhere', activated };
       continue;
@@ -713,6 +814,28 @@ function fateOf(
   // Closed only in a catch clause: on success it is never closed.
   if (closedOnSuccess === undefined) return { fate: closedOnError ? 'closed-on-error-only' : 'never-closed', activated, closeMethod };
   return { fate: closedOnError ? 'closed' : 'closed-on-success-path', activated, closeAt: closedOnSuccess, closeMethod, activatedAt };
+}
+
+/** Methods of a resource that run the callback they are given before they settle: a transaction's work. */
+const RUNS_WORK_NOW = /^(withTransaction|transaction|transactional)$/;
+
+/**
+ * Whether `id` sits in a function given as an argument to a method call on a variable of the same
+ * name, in `fn` itself (`session.withTransaction(async () => ... session ...)`).
+ */
+function inCallbackOfOwnMethod(id: TSESTree.Identifier, fn: FunctionNode): boolean {
+  for (let n: Node | undefined = id.parent; n && n !== fn; n = n.parent) {
+    if (!isFunction(n)) continue;
+    const call = n.parent;
+    if (call?.type !== 'CallExpression' || !call.arguments.includes(n as TSESTree.CallExpressionArgument)) return false;
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== id.name) return false;
+    // Only methods that run the work while they run: a listener (`sock.on('data', () => done(sock))`)
+    // runs later, where a call may well take the resource over.
+    if (callee.computed || callee.property.type !== 'Identifier' || !RUNS_WORK_NOW.test(callee.property.name)) return false;
+    return !insideNestedFunction(call, fn) && enclosingFunction(call) === fn;
+  }
+  return false;
 }
 
 /**
@@ -1012,7 +1135,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
     const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn);
-    const closed = kind === POOL_CLIENT || kind === QUERY_RUNNER ? 'released' : 'closed';
+    const closed = kind.closedWord ?? (kind === POOL_CLIENT || kind === QUERY_RUNNER ? 'released' : 'closed');
     if (fate === 'owned-elsewhere' && lentAt !== undefined && (!kind.activatedBy || activated)) {
       // Handed to a call that closes it (`await pipeline(stream, res)`), but a `return` or `throw`
       // between its creation and that call leaves with it open.
@@ -1053,8 +1176,8 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const { declaration, declarator } = holder;
     const disposal = isTsFile && declaration?.declarations.length === 1 && declarator ? disposeKind(ctx, declarator) : undefined;
     const usingKeyword = disposal === 'async' ? (fn.async ? 'await using' : undefined) : disposal === 'sync' ? 'using' : undefined;
-    const remedy = (usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`)
-      + (kind.shared ? ', or make one when the program starts and share it' : '');
+    const remedy = kind.remedy?.replace(/\btrx\b/g, name) ?? ((usingKeyword ? `declare it with '${usingKeyword}', or call ${closeName}() in a finally block` : `call ${closeName}() in a finally block`)
+      + (kind.shared ? ', or make one when the program starts and share it' : ''));
     const message =
       fate === 'never-closed'
         ? `This ${kind.what} is never ${closed}: ${remedy}`
@@ -1064,7 +1187,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     ctx.report({
       message,
       range: ctx.rangeOf(holder.at),
-      suggestions: fate === 'never-closed' && declaration ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
+      suggestions: fate === 'never-closed' && declaration && !kind.remedy && !kind.noFinallyFix ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
     });
   });
 }

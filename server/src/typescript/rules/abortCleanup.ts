@@ -1652,8 +1652,55 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
         range: ctx.rangeOf(reg),
       });
     }
+    // A connection the scope opens and nothing can close (`const ws = new WebSocket(url)` given only
+    // listeners): it stays open after the end, its handlers still run, and every run opens another.
+    visit(body, (n) => {
+      if (n.type !== 'NewExpression') return;
+      const kind = openedConnection(ctx, n);
+      if (!kind || connectionKept(n)) return;
+      ctx.report({
+        message: `${kind === 'EventSource' ? 'An' : 'A'} ${kind} is opened ${scope.where} ${cleanups.length ? 'whose clean-up does not close it' : scope.returnsCleanup ? 'that returns no clean-up' : 'and never closed'}: it stays open after ${scope.end}, its handlers still run, and every ${scope.again} opens another. ${cleanups.length ? 'Make the clean-up one that closes it too' : scope.advice('closes it')}`,
+        range: ctx.rangeOf(n),
+      });
+    }, (n) => isFunction(n) && !runOnceCallback(n));
   }
   return judged;
+}
+
+/** `new WebSocket(url)`, `new EventSource(url)` of the page's globals: a connection held open until closed. */
+function openedConnection(ctx: TsRuleContext, n: TSESTree.NewExpression): string | undefined {
+  const callee = unwrap(n.callee);
+  if (callee.type !== 'Identifier' || (callee.name !== 'WebSocket' && callee.name !== 'EventSource') || !isGlobal(ctx, callee)) return undefined;
+  return callee.name;
+}
+
+/**
+ * Whether something may close a connection a set-up scope opened: it is closed (`close()`,
+ * `terminate()`) in the scope or a function written in it (its clean-up, a handler), or handed on —
+ * stored outside a local (`wsRef.current = ws`, `this.ws = new WebSocket(url)`, `setSocket(ws)`),
+ * returned, given to a call, assigned again. Only a local that the scope uses to add listeners,
+ * set `onmessage`-like handlers, send or read its state is lost when the scope ends.
+ */
+function connectionKept(made: TSESTree.NewExpression): boolean {
+  const { parent, node } = outerParent(made);
+  if (parent?.type === 'ExpressionStatement') return false;
+  if (parent?.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier') return true;
+  const name = parent.id.name;
+  const fn = ownerFunction(made);
+  if (!fn) return true;
+  for (const ref of referencesTo(fn.body, name)) {
+    if (ref === parent.id) continue;
+    const use = ref.parent;
+    if (use?.type !== 'MemberExpression' || use.object !== ref) return true;
+    const prop = propName(use);
+    if (prop === undefined || prop === 'close' || prop === 'terminate') return true;
+    const outer = use.parent;
+    const called = outer?.type === 'CallExpression' && outer.callee === use;
+    const set = outer?.type === 'AssignmentExpression' && outer.left === use;
+    // `ws.addEventListener(...)`, `ws.send(...)`, `ws.onmessage = ...`, `ws.readyState`.
+    if (!called && !set && outer?.type === 'CallExpression') return true;
+  }
+  return false;
 }
 
 /**

@@ -3016,6 +3016,10 @@ function signalBearingAwaits(ctx: TsRuleContext, root: Node, signals: SignalPara
       if (!target) return;
       const id = awaitedBase(target);
       if (!id) return;
+      // `detail = await res.json()` of a `const res = await fetch(url, { signal })`: a catch there is
+      // for a body that does not parse, not for the request.
+      const read = unwrap(target);
+      if (read.type === 'CallExpression' && /^(json|text|arrayBuffer|blob|formData|bytes)$/.test(methodName(read) ?? '')) return;
       const init = constDeclarator(id)?.init;
       if (!init || out.includes(init) || (init.range[0] >= root.range[0] && init.range[1] <= root.range[1]) || init.range[1] > root.range[0]) return;
       if (enclosingFunction(init) !== owner) return;

@@ -78,6 +78,25 @@ export function isRepeaterPush(checker: ts.TypeChecker, call: ts.CallExpression)
 }
 
 /**
+ * The AI SDK's `consumeStream()` (the method of a `streamText`/`streamObject` result, or the
+ * function `ai` exports): it reads the stream to its end, so that `onFinish` still runs once the
+ * client has gone, and hands a stream error to its `onError` instead of rejecting; the SDK's docs
+ * (and its chatbot template) call it without `await`, next to the response that streams the result.
+ */
+export function isAiSdkConsumeStream(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (name !== 'consumeStream') return false;
+  let declaration: ts.Node | undefined;
+  try {
+    declaration = checker.getResolvedSignature(call)?.declaration;
+  } catch {
+    return false;
+  }
+  return !!declaration && declaredInPackage(declaration, /^ai$/);
+}
+
+/**
  * Whether a declaration belongs to the typings of a package: a file under `node_modules/<name>/`,
  * or a `declare module '<name>' { ... }` block.
  */

@@ -1652,8 +1652,55 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
         range: ctx.rangeOf(reg),
       });
     }
+    // A connection the scope opens and nothing can close (`const ws = new WebSocket(url)` given only
+    // listeners): it stays open after the end, its handlers still run, and every run opens another.
+    visit(body, (n) => {
+      if (n.type !== 'NewExpression') return;
+      const kind = openedConnection(ctx, n);
+      if (!kind || connectionKept(n)) return;
+      ctx.report({
+        message: `${kind === 'EventSource' ? 'An' : 'A'} ${kind} is opened ${scope.where} ${cleanups.length ? 'whose clean-up does not close it' : scope.returnsCleanup ? 'that returns no clean-up' : 'and never closed'}: it stays open after ${scope.end}, its handlers still run, and every ${scope.again} opens another. ${cleanups.length ? 'Make the clean-up one that closes it too' : scope.advice('closes it')}`,
+        range: ctx.rangeOf(n),
+      });
+    }, (n) => isFunction(n) && !runOnceCallback(n));
   }
   return judged;
+}
+
+/** `new WebSocket(url)`, `new EventSource(url)` of the page's globals: a connection held open until closed. */
+function openedConnection(ctx: TsRuleContext, n: TSESTree.NewExpression): string | undefined {
+  const callee = unwrap(n.callee);
+  if (callee.type !== 'Identifier' || (callee.name !== 'WebSocket' && callee.name !== 'EventSource') || !isGlobal(ctx, callee)) return undefined;
+  return callee.name;
+}
+
+/**
+ * Whether something may close a connection a set-up scope opened: it is closed (`close()`,
+ * `terminate()`) in the scope or a function written in it (its clean-up, a handler), or handed on —
+ * stored outside a local (`wsRef.current = ws`, `this.ws = new WebSocket(url)`, `setSocket(ws)`),
+ * returned, given to a call, assigned again. Only a local that the scope uses to add listeners,
+ * set `onmessage`-like handlers, send or read its state is lost when the scope ends.
+ */
+function connectionKept(made: TSESTree.NewExpression): boolean {
+  const { parent, node } = outerParent(made);
+  if (parent?.type === 'ExpressionStatement') return false;
+  if (parent?.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier') return true;
+  const name = parent.id.name;
+  const fn = ownerFunction(made);
+  if (!fn) return true;
+  for (const ref of referencesTo(fn.body, name)) {
+    if (ref === parent.id) continue;
+    const use = ref.parent;
+    if (use?.type !== 'MemberExpression' || use.object !== ref) return true;
+    const prop = propName(use);
+    if (prop === undefined || prop === 'close' || prop === 'terminate') return true;
+    const outer = use.parent;
+    const called = outer?.type === 'CallExpression' && outer.callee === use;
+    const set = outer?.type === 'AssignmentExpression' && outer.left === use;
+    // `ws.addEventListener(...)`, `ws.send(...)`, `ws.onmessage = ...`, `ws.readyState`.
+    if (!called && !set && outer?.type === 'CallExpression') return true;
+  }
+  return false;
 }
 
 /**
@@ -2634,7 +2681,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // A VS Code provider (`provideX(..., token: CancellationToken)`): VS Code drops the result of a
       // cancelled call, so an empty answer loses nothing.
       if (takesCancellationToken(node)) return;
-      const signals = usedSignals(node.parent.block, around);
+      const signals = guardedSignals(ctx, node.parent.block, around, types);
       const shown = showsFailure(node.body);
       ctx.report({
         message: shown
@@ -2654,7 +2701,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
         const callee = unwrap(node.callee) as TSESTree.MemberExpression;
         const around = signalsAround(node);
         if (!statement || !bearsSignal(ctx, callee.object, around, types) || loopStopsOnAbort(node, callee.object) || flagStopsLoop(ctx, node, callee.object, around, types)) return;
-        const signals = usedSignals(callee.object, around);
+        const signals = guardedSignals(ctx, callee.object, around, types);
         const err = 'err';
         ctx.report({
           message: `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, '${handler.name}' still shows an error although the work was cancelled on purpose`,
@@ -2694,7 +2741,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if (!swallows(handler.body, param?.name) || deliberate(ctx, handler.body) || loopStopsOnAbort(node, callee.object)) return;
       if (flagStopsLoop(ctx, node, callee.object, around, types)) return;
       if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
-      const signals = usedSignals(callee.object, around);
+      const signals = guardedSignals(ctx, callee.object, around, types);
       ctx.report({
         message: statement
           ? `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, its handler still reports an error although the work was cancelled on purpose`
@@ -2860,6 +2907,17 @@ function testsAborted(test: Node): boolean {
   return false;
 }
 
+/**
+ * The signal parameters the guarded code hands over: those it refers to, or else those handed to
+ * the stream or promise made before it that it awaits (see signalBearingAwaits).
+ */
+function guardedSignals(ctx: TsRuleContext, guarded: Node, around: SignalParam[], types: LazyTypes): SignalParam[] {
+  const signals = usedSignals(guarded, around);
+  if (signals.length > 0) return signals;
+  for (const init of signalBearingAwaits(ctx, guarded, around, types)) signals.push(...usedSignals(init, around).filter((s) => !signals.includes(s)));
+  return signals;
+}
+
 /** The signal parameters that `root` actually refers to. */
 function usedSignals(root: Node, signals: SignalParam[]): SignalParam[] {
   return signals.filter((s) => referencesTo(root, s.name).length > 0);
@@ -2933,6 +2991,64 @@ const SIGNAL_INSPECTORS = new Set(['getMaxListeners', 'setMaxListeners', 'getEve
  * some caller may be waiting on: not one that only a deadline or the handler's own request aborts.
  */
 function bearsSignal(ctx: TsRuleContext, root: Node, signals: SignalParam[], types: LazyTypes): boolean {
+  return bearsSignalHere(ctx, root, signals, types) || signalBearingAwaits(ctx, root, signals, types).length > 0;
+}
+
+/**
+ * The initialisers, made before `root` in its function, of the `const`s whose value `root` awaits
+ * or iterates with `for await` (directly, through a property or a method call on it) when they were
+ * handed an AbortSignal: an LLM SDK's stream opened with `{ signal }` (`const stream = await
+ * openai.chat.completions.create({ ..., stream: true }, { signal })`, then `for await (const chunk of
+ * stream)` in the `try`), `anthropic.messages.stream(body, { signal })` then `await
+ * stream.finalMessage()`, `streamText({ abortSignal })` then `for await (... of result.textStream)`,
+ * or a promise held from before (`const pending = fetch(url, { signal })`, then `await pending`):
+ * the abort surfaces where the value is awaited or read, inside the `try` (or in the promise given
+ * a `.catch(...)`, `stream.finalText().catch(() => '')`).
+ */
+function signalBearingAwaits(ctx: TsRuleContext, root: Node, signals: SignalParam[], types: LazyTypes): Node[] {
+  const out: Node[] = [];
+  const owner = enclosingFunction(root);
+  visit(
+    root,
+    (n) => {
+      // `root` itself for the receiver of a `.catch(...)`: `stream.finalText().catch(() => '')`.
+      const target = n === root && n.type !== 'BlockStatement' ? n : n.type === 'AwaitExpression' ? n.argument : n.type === 'ForOfStatement' && n.await ? n.right : undefined;
+      if (!target) return;
+      const id = awaitedBase(target);
+      if (!id) return;
+      // `detail = await res.json()` of a `const res = await fetch(url, { signal })`: a catch there is
+      // for a body that does not parse, not for the request.
+      const read = unwrap(target);
+      if (read.type === 'CallExpression' && /^(json|text|arrayBuffer|blob|formData|bytes)$/.test(methodName(read) ?? '')) return;
+      const init = constDeclarator(id)?.init;
+      if (!init || out.includes(init) || (init.range[0] >= root.range[0] && init.range[1] <= root.range[1]) || init.range[1] > root.range[0]) return;
+      if (enclosingFunction(init) !== owner) return;
+      if (bearsSignalHere(ctx, init, signals, types)) out.push(init);
+    },
+    isFunction,
+  );
+  return out;
+}
+
+/** `stream`, `result.textStream`, `stream.finalMessage()`, `run.finalRun().then(...)`: the name read. Not a called name (`load()`). */
+function awaitedBase(target: Node): TSESTree.Identifier | undefined {
+  let n = unwrap(target);
+  for (let depth = 0; depth < 16; depth++) {
+    if (n.type === 'Identifier') return n;
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      if (callee.type !== 'MemberExpression') return undefined;
+      n = callee;
+    } else if (n.type === 'MemberExpression') {
+      n = unwrap(n.object);
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function bearsSignalHere(ctx: TsRuleContext, root: Node, signals: SignalParam[], types: LazyTypes): boolean {
   const names = new Set(['signal', ...signals.map((s) => s.name)]);
   let found = false;
   visit(root, (n) => {

@@ -11,7 +11,7 @@ import { extensionPromiseApi } from '../webExtensions';
 import { prismaCall } from '../prismaApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, declaredInPackage, hasAsyncModifier, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
+import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -75,7 +75,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
     return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall));
   };

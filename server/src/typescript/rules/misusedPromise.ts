@@ -147,7 +147,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const call = fnNode.parent;
     if (call?.type !== 'CallExpression' || !call.arguments.includes(fnNode as TSESTree.CallExpressionArgument)) return true;
     const callee = unwrap(call.callee);
-    const runsNow = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'forEach';
+    // forEach and the walks that run their callback on the spot (PostCSS's walkDecls, cheerio's each).
+    const runsNow = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && /^(?:forEach|each|walk\w*)$/.test(callee.property.name);
     return !runsNow || !enclosingFunction(call)?.async;
   };
 
@@ -1215,10 +1216,25 @@ function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, nod
         continue;
       }
       if (someThenable(checker, ret, node)) return false;
-      if (ret.flags & ts.TypeFlags.Void) hadVoid = true;
+      if (ret.flags & ts.TypeFlags.Void || voidOrBreak(ret)) hadVoid = true;
     }
   }
   return hadVoid;
+}
+
+/**
+ * `false | void` or `boolean | void`: a walk or `each` callback whose `false` stops the iteration
+ * (PostCSS's `root.walkDecls(cb)`, cheerio's and jQuery's `each`). A promise is not `false`: the walk
+ * goes on and drops it, as a void callback's caller does.
+ */
+function voidOrBreak(ret: ts.Type): boolean {
+  if (!ret.isUnion()) return false;
+  let sawVoid = false;
+  for (const t of ret.types) {
+    if (t.flags & ts.TypeFlags.Void) sawVoid = true;
+    else if (!(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.BooleanLiteral))) return false;
+  }
+  return sawVoid;
 }
 
 function isThenableReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {

@@ -2144,6 +2144,21 @@ function navigationObject(ctx: TsRuleContext, root: TSESTree.Identifier): boolea
   return false;
 }
 
+/**
+ * The `configureServer`/`configurePreviewServer` hook of a Vite plugin (an object literal with a
+ * `name`), async or not: Vite calls it again for every server it makes, and a restart (an edit of
+ * the config, `server.restart()`) makes a new one while an interval of the old keeps firing.
+ */
+function viteServerHook(fn: FunctionNode): boolean {
+  let holder = fn.parent;
+  if (holder?.type !== 'Property' || holder.value !== fn) return false;
+  // The object form: `configureServer: { order: 'post', handler(server) { ... } }`.
+  if (keyName(holder) === 'handler' && holder.parent?.parent?.type === 'Property' && holder.parent.parent.value === holder.parent) holder = holder.parent.parent;
+  if (holder.type !== 'Property' || !/^configure(Preview)?Server$/.test(keyName(holder) ?? '')) return false;
+  const plugin = holder.parent;
+  return plugin?.type === 'ObjectExpression' && plugin.properties.some((p) => p.type === 'Property' && keyName(p) === 'name');
+}
+
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier' && callee.name === 'setInterval') {
@@ -2164,7 +2179,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
   // A function that runs once still runs the body of a work loop once per item.
-  if (!fn || !perCallContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
+  if (!fn || !(perCallContext(fn) || viteServerHook(fn)) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {

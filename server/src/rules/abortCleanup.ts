@@ -202,7 +202,7 @@ export const timerOrListenerLeak: Rule = {
       '',
       'Not reported: module-level set-up code, functions that run once (`main…`, `start`, `run`,',
       '`startServer`, `startWorker`, `runConsumer` and the like, `init…`, `initialize…`, `setup…`,',
-      '`bootstrap…` — unless the program calls it again all the same, from a listener or an interval\'s callback',
+      '`bootstrap…` — unless the program calls it again all the same, from a listener, a watch (`fs.watch(f, cb)`) or an interval\'s callback',
       '(also through a timer set there), in its file or, with types, in a module importing it by name: a watch',
       'mode\'s `watcher.on(\'change\', () => run())` runs `run()` at every change —, NestJS `onModuleInit`/`onApplicationBootstrap`/`afterInit` and Apollo',
       '`serverWillStart` hooks, the `register` of a plugin object (`{ name, register }`, hapi\'s shape, unless it',

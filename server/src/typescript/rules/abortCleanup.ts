@@ -851,8 +851,8 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
 
-/** Registrations whose callback runs again at every event; `setInterval`'s at every tick. */
-const REPEATING_REGISTER = /^(on|addListener|addEventListener|prependListener|subscribe)$/;
+/** Registrations whose callback runs again at every event (a watch's at every change); `setInterval`'s at every tick. */
+const REPEATING_REGISTER = /^(on|addListener|addEventListener|prependListener|subscribe|watch|watchFile)$/;
 /** Events that fire once per process or page: a callback of theirs runs once. */
 const ONCE_EVENTS = new Set(['ready', 'listening', 'DOMContentLoaded', 'load', 'exit', 'beforeExit']);
 

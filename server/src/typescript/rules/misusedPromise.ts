@@ -935,7 +935,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!m && VUE_MODULES.test(m.module) && m.path.length === 1 && VUE_ASYNC_SAFE.has(m.path[0]);
   }
 
-  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy or `new Emittery()`: they await their handlers. */
+  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy, `new Emittery()` or Rollup's `watch()`: they await their handlers. */
   function awaitsHandlers(receiver: Node): boolean {
     const r = unwrap(receiver);
     if (r.type !== 'Identifier') return false;
@@ -943,6 +943,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     visit(ctx.ast, (n) => {
       if (!made && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === r.name && n.init) made = unwrap(n.init);
     });
+    // `const watcher = rollup.watch(options)`: Rollup's watcher awaits its listeners too.
+    if (made?.type === 'CallExpression') {
+      const w = ctx.imports.resolve(unwrap(made.callee));
+      return !!w && w.module === 'rollup' && /^(default\.)?watch$/.test(w.path.join('.'));
+    }
     if (made?.type !== 'NewExpression') return false;
     const m = ctx.imports.resolve(made.callee);
     return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);

@@ -13,6 +13,7 @@
  * elsewhere and calls of any function whose signature accepts a signal.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as path from 'path';
 import * as ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
@@ -822,7 +823,7 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // every invocation (Serverless Framework and SST name them `main` or `run`); a script's own
   // `main` is called once from the module's top level.
   if (platformHandler(fn)) return calledOnlyAtTopLevel(ctx, fn, depth, true);
-  if (ENTRY_POINTS.test(name)) return true;
+  if (ENTRY_POINTS.test(name)) return !calledAgain(ctx, fn);
   // `startLagMonitor()`, `startMetricsServer(port)`: a qualified start-up name, taken as run once
   // unless a call in this file says otherwise (one from a request handler or a loop).
   if (QUALIFIED_ENTRY_POINTS.test(name)) return inFileCallsOnce(ctx, fn, depth);
@@ -849,6 +850,121 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
 }
 
 const LIFECYCLE_HOOKS = /^(onModuleInit|onApplicationBootstrap|afterInit|serverWillStart)$/;
+
+/** Registrations whose callback runs again at every event (a watch's at every change); `setInterval`'s at every tick. */
+const REPEATING_REGISTER = /^(on|addListener|addEventListener|prependListener|subscribe|watch|watchFile)$/;
+/** Events that fire once per process or page: a callback of theirs runs once. */
+const ONCE_EVENTS = new Set(['ready', 'listening', 'DOMContentLoaded', 'load', 'exit', 'beforeExit']);
+
+/**
+ * Whether a module-level function with a start-up name (`run`, `start`, `init`) is called again and
+ * again all the same: from a listener (`watcher.on('change', () => run())`, also through a timer it
+ * sets, a debounce) or an interval's callback — in this file or, with types, in a module of the
+ * project importing it by name (`import { run } from './run.js'` in a watch mode's module). Each call
+ * then adds what a call adds: a listener on `process` per re-run.
+ */
+function calledAgain(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : fn.parent?.type === 'VariableDeclarator' && fn.parent.init === fn && fn.parent.id.type === 'Identifier' ? fn.parent.id : undefined;
+  if (!id || ownerFunction(fn) !== undefined) return false;
+  if (referencesTo(ctx.ast, id.name).some((r) => r !== id && r.parent?.type === 'CallExpression' && r.parent.callee === r && inRepeatingCallback(r.parent))) return true;
+  return calledAgainByImporters(ctx, fn, id.name);
+}
+
+function inRepeatingCallback(node: Node): boolean {
+  for (let f = ownerFunction(node); f; f = ownerFunction(f)) {
+    const { node: arg, parent } = outerParent(f);
+    if (parent?.type !== 'CallExpression' || !parent.arguments.includes(arg as TSESTree.CallExpressionArgument)) continue;
+    const callee = unwrap(parent.callee);
+    const method = callee.type === 'Identifier' ? callee.name : methodName(parent);
+    if (method === 'setInterval') return true;
+    if (method && REPEATING_REGISTER.test(method) && !ONCE_EVENTS.has(stringValue(parent.arguments[0]) ?? '')) return true;
+  }
+  return false;
+}
+
+/** Per program: the answers already worked out, by file and function name. */
+const importerAnswers = new WeakMap<ts.Program, Map<string, boolean>>();
+
+function calledAgainByImporters(ctx: TsRuleContext, fn: FunctionNode, name: string): boolean {
+  const s = ctx.types();
+  if (!s || !exportedFunction(ctx, fn, name)) return false;
+  const target = s.sourceFile.fileName;
+  let answers = importerAnswers.get(s.program);
+  if (!answers) importerAnswers.set(s.program, (answers = new Map()));
+  const key = `${target}\0${name}`;
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  // An import names the file by its base name, or by its folder for an index file.
+  const base = target.replace(/\\/g, '/').replace(/\.[cm]?[jt]sx?$/, '').split('/');
+  const stem = base[base.length - 1] === 'index' ? base[base.length - 2] : base[base.length - 1];
+  let found = false;
+  for (const sf of s.program.getSourceFiles()) {
+    if (found) break;
+    if (sf.isDeclarationFile || sf.fileName === target || /[\\/]node_modules[\\/]/.test(sf.fileName)) continue;
+    if (!stem || !sf.text.includes(stem) || !sf.text.includes(name)) continue;
+    for (const local of importedLocalNames(s, sf, target, name)) {
+      if (tsCallsInRepeatingCallback(sf, local)) {
+        found = true;
+        break;
+      }
+    }
+  }
+  answers.set(key, found);
+  return found;
+}
+
+/** An `export function run()`, `export const run = ...`, or a function the module exports by an export list. */
+function exportedFunction(ctx: TsRuleContext, fn: FunctionNode, name: string): boolean {
+  const holder = fn.type === 'FunctionDeclaration' ? fn.parent : fn.parent?.parent?.parent;
+  if (holder?.type === 'ExportNamedDeclaration') return true;
+  return ctx.ast.body.some((st) => st.type === 'ExportNamedDeclaration' && !st.source && st.specifiers.some((sp) => sp.local.type === 'Identifier' && sp.local.name === name));
+}
+
+/** The local names a source file gives the export `name` of the module `target` (`import { run as go } from './run.js'`). */
+function importedLocalNames(s: TypeServices, sf: ts.SourceFile, target: string, name: string): string[] {
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.importClause?.isTypeOnly) continue;
+    const bindings = st.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const specs = bindings.elements.filter((e) => !e.isTypeOnly && (e.propertyName ?? e.name).text === name);
+    if (!specs.length) continue;
+    const resolved = ts.resolveModuleName(st.moduleSpecifier.text, sf.fileName, s.program.getCompilerOptions(), ts.sys).resolvedModule;
+    if (!resolved || path.resolve(resolved.resolvedFileName) !== path.resolve(target)) continue;
+    out.push(...specs.map((e) => e.name.text));
+  }
+  return out;
+}
+
+/** Whether `sf` calls `local(...)` from inside a listener or an interval's callback (the TypeScript AST's view of inRepeatingCallback). */
+function tsCallsInRepeatingCallback(sf: ts.SourceFile, local: string): boolean {
+  let found = false;
+  const repeating = (call: ts.CallExpression): boolean => {
+    for (let n: ts.Node = call; n.parent; n = n.parent) {
+      if (!ts.isFunctionLike(n)) continue;
+      let arg: ts.Node = n;
+      while (ts.isParenthesizedExpression(arg.parent) || ts.isAsExpression(arg.parent)) arg = arg.parent;
+      const outer = arg.parent;
+      if (!ts.isCallExpression(outer) || !outer.arguments.includes(arg as ts.Expression)) continue;
+      const callee = outer.expression;
+      const method = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      if (method === 'setInterval') return true;
+      const event = outer.arguments[0];
+      if (method && REPEATING_REGISTER.test(method) && !(event && ts.isStringLiteralLike(event) && ONCE_EVENTS.has(event.text))) return true;
+    }
+    return false;
+  };
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === local && repeating(n)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(sf);
+  return found;
+}
 
 /** Whether the function (or a callback in it) calls `.listen(...)` with a port: it starts a server. */
 function startsListening(fn: FunctionNode): boolean {
@@ -2075,6 +2191,21 @@ function navigationObject(ctx: TsRuleContext, root: TSESTree.Identifier): boolea
   return false;
 }
 
+/**
+ * The `configureServer`/`configurePreviewServer` hook of a Vite plugin (an object literal with a
+ * `name`), async or not: Vite calls it again for every server it makes, and a restart (an edit of
+ * the config, `server.restart()`) makes a new one while an interval of the old keeps firing.
+ */
+function viteServerHook(fn: FunctionNode): boolean {
+  let holder = fn.parent;
+  if (holder?.type !== 'Property' || holder.value !== fn) return false;
+  // The object form: `configureServer: { order: 'post', handler(server) { ... } }`.
+  if (keyName(holder) === 'handler' && holder.parent?.parent?.type === 'Property' && holder.parent.parent.value === holder.parent) holder = holder.parent.parent;
+  if (holder.type !== 'Property' || !/^configure(Preview)?Server$/.test(keyName(holder) ?? '')) return false;
+  const plugin = holder.parent;
+  return plugin?.type === 'ObjectExpression' && plugin.properties.some((p) => p.type === 'Property' && keyName(p) === 'name');
+}
+
 function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier' && callee.name === 'setInterval') {
@@ -2095,7 +2226,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
   // A function that runs once still runs the body of a work loop once per item.
-  if (!fn || !perCallContext(fn) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
+  if (!fn || !(perCallContext(fn) || viteServerHook(fn)) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
   if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {

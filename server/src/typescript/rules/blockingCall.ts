@@ -80,6 +80,8 @@ const DENO_SYNC: Readonly<Record<string, string | undefined>> = {
   readDirSync: undefined,
 };
 
+const GLOB_SYNC = /^(?:glob\.)?(?:sync|globSync|globbySync)$/;
+
 function isBlocking(m: ModuleMember): boolean {
   const name = m.path[m.path.length - 1];
   if (!name) return false;
@@ -100,6 +102,16 @@ function isBlocking(m: ModuleMember): boolean {
       return m.path.join('.').replace(/^default\./, '') === 'sync';
     case 'zlib':
       return m.path.length === 1 && name.endsWith('Sync');
+    // Glob walks of the file system: fast-glob's `fg.sync`/`globSync`, glob's `globSync`/`glob.sync`,
+    // globby's `globbySync` (`globby.sync` before v12), tinyglobby's `globSync`.
+    case 'fast-glob':
+    case 'glob':
+    case 'globby':
+    case 'tinyglobby':
+      return GLOB_SYNC.test(m.path.join('.').replace(/^default\./, ''));
+    // Babel's `transformFileSync` reads the file (and its config files) synchronously: `transformFileAsync` does not.
+    case '@babel/core':
+      return m.path.join('.').replace(/^default\./, '') === 'transformFileSync';
     case 'crypto':
       return m.path.length === 1 && CRYPTO_SYNC.has(name);
     case 'bcrypt':

@@ -147,7 +147,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const call = fnNode.parent;
     if (call?.type !== 'CallExpression' || !call.arguments.includes(fnNode as TSESTree.CallExpressionArgument)) return true;
     const callee = unwrap(call.callee);
-    const runsNow = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'forEach';
+    // forEach and the walks that run their callback on the spot (PostCSS's walkDecls, cheerio's each).
+    const runsNow = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && /^(?:forEach|each|walk\w*)$/.test(callee.property.name);
     return !runsNow || !enclosingFunction(call)?.async;
   };
 
@@ -961,7 +962,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!m && VUE_MODULES.test(m.module) && m.path.length === 1 && VUE_ASYNC_SAFE.has(m.path[0]);
   }
 
-  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy or `new Emittery()`: they await their handlers. */
+  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy, `new Emittery()` or Rollup's `watch()`: they await their handlers. */
   function awaitsHandlers(receiver: Node): boolean {
     const r = unwrap(receiver);
     if (r.type !== 'Identifier') return false;
@@ -969,6 +970,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     visit(ctx.ast, (n) => {
       if (!made && n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === r.name && n.init) made = unwrap(n.init);
     });
+    // `const watcher = rollup.watch(options)`: Rollup's watcher awaits its listeners too.
+    if (made?.type === 'CallExpression') {
+      const w = ctx.imports.resolve(unwrap(made.callee));
+      return !!w && w.module === 'rollup' && /^(default\.)?watch$/.test(w.path.join('.'));
+    }
     if (made?.type !== 'NewExpression') return false;
     const m = ctx.imports.resolve(made.callee);
     return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);
@@ -1287,10 +1293,25 @@ function isVoidReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, nod
         continue;
       }
       if (someThenable(checker, ret, node)) return false;
-      if (ret.flags & ts.TypeFlags.Void) hadVoid = true;
+      if (ret.flags & ts.TypeFlags.Void || voidOrBreak(ret)) hadVoid = true;
     }
   }
   return hadVoid;
+}
+
+/**
+ * `false | void` or `boolean | void`: a walk or `each` callback whose `false` stops the iteration
+ * (PostCSS's `root.walkDecls(cb)`, cheerio's and jQuery's `each`). A promise is not `false`: the walk
+ * goes on and drops it, as a void callback's caller does.
+ */
+function voidOrBreak(ret: ts.Type): boolean {
+  if (!ret.isUnion()) return false;
+  let sawVoid = false;
+  for (const t of ret.types) {
+    if (t.flags & ts.TypeFlags.Void) sawVoid = true;
+    else if (!(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.BooleanLiteral))) return false;
+  }
+  return sawVoid;
 }
 
 function isThenableReturningFunctionType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {

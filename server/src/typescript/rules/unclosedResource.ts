@@ -2,7 +2,8 @@
  * unclosed-resource (TS/JS): a handle that holds an OS or pool resource — a `FileHandle` from
  * `fs/promises`, a socket, a `readline` interface, a file stream, a pool client, an HTTP server
  * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`), a headless browser
- * (Puppeteer, Playwright) — kept in a local
+ * (Puppeteer, Playwright), a build tool's handle (an esbuild context, a Vite dev server, a Rollup
+ * bundle; a chokidar watcher per request or in a test) — kept in a local
  * variable and not closed on every path.
  *
  * Ownership is followed the way the Python rule does it: a handle that is returned, yielded,
@@ -51,6 +52,14 @@ interface ResourceKind {
    * for the life of the process is fine.
    */
   perRequest?: boolean;
+  /** Reported made per request (with `perRequest`) and in test files (`*.test.*`, `*.spec.*`), whose runner it keeps from exiting. */
+  inTests?: boolean;
+  /**
+   * Members that make it live as long as the program when called or read (`ctx.watch()` of an esbuild
+   * context, `app.use(vite.middlewares)`): a dev process's context or server, not reported. So is one a
+   * nested function uses (a request handler of the app it serves): it outlives the call that made it.
+   */
+  keptAliveBy?: readonly string[];
 }
 
 const FILE_HANDLE: ResourceKind = { what: 'file handle', close: ['close'], finallyCall: 'close', asyncClose: true };
@@ -132,6 +141,14 @@ const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 
 const CONNECTED_BROWSER: ResourceKind = { ...BROWSER, close: ['close', 'disconnect'] };
 // `launchPersistentContext()` starts a browser owned by the context it gives.
 const PERSISTENT_CONTEXT: ResourceKind = { ...BROWSER, what: 'browser context' };
+// Build tools. An esbuild context keeps esbuild's service (a child process) and the Node process
+// alive until `dispose()`; a Vite dev server its file watcher, websocket and optimiser; a Rollup
+// bundle its plugins' `closeBundle` clean-up until `close()`; a chokidar watcher its inotify
+// handles and the process.
+const ESBUILD_CONTEXT: ResourceKind = { what: 'esbuild context', close: ['dispose'], finallyCall: 'dispose', asyncClose: true, keptAliveBy: ['watch', 'serve'] };
+const VITE_SERVER: ResourceKind = { what: 'Vite dev server', close: ['close'], finallyCall: 'close', asyncClose: true, keptAliveBy: ['listen', 'middlewares', 'httpServer', 'restart'] };
+const ROLLUP_BUNDLE: ResourceKind = { what: 'Rollup bundle', close: ['close'], finallyCall: 'close', asyncClose: true, keptAliveBy: [] };
+const FILE_WATCHER: ResourceKind = { what: 'file watcher', close: ['close', 'unwatch'], finallyCall: 'close', asyncClose: true, perRequest: true, inTests: true, keptAliveBy: [] };
 const PLAYWRIGHT_MODULES = /^(playwright|playwright-core|playwright-chromium|playwright-firefox|playwright-webkit|@playwright\/test)$/;
 
 /** A browser from Puppeteer's `launch()`/`connect()` or a Playwright browser type's `launch()`/`connect()`/`launchPersistentContext()`. */
@@ -187,6 +204,14 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return p === 'Connection.connect' || p === 'Connection.lazy' ? TEMPORAL_CONNECTION : undefined;
     case '@temporalio/worker':
       return p === 'NativeConnection.connect' ? TEMPORAL_CONNECTION : undefined;
+    case 'esbuild':
+      return p === 'context' || p === 'default.context' ? ESBUILD_CONTEXT : undefined;
+    case 'vite':
+      return p === 'createServer' || p === 'default.createServer' ? VITE_SERVER : undefined;
+    case 'rollup':
+      return p === 'rollup' || p === 'default.rollup' ? ROLLUP_BUNDLE : undefined;
+    case 'chokidar':
+      return p === 'watch' || p === 'default.watch' ? FILE_WATCHER : undefined;
     case 'redis':
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
@@ -291,7 +316,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   if (member && (kindOfMember || !isOwnModule(ctx, member.module))) {
     const kind = kindOfMember;
     if (!kind) return undefined;
-    if ((kind === FILE_HANDLE || kind.what.startsWith('browser')) && !awaited) return undefined;
+    if ((kind === FILE_HANDLE || kind.what.startsWith('browser') || kind === ESBUILD_CONTEXT || kind === VITE_SERVER || kind === ROLLUP_BUNDLE) && !awaited) return undefined;
     // The promise APIs resolve to the handle: without `await`, the variable holds a promise.
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
@@ -719,6 +744,8 @@ function fateOf(
       const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
+      if (method && kind.keptAliveBy?.includes(method)) return { fate: 'owned-elsewhere', activated };
+      if (kind.keptAliveBy && !(method && called && kind.close.includes(method)) && insideNestedFunction(parent, fn)) return { fate: 'owned-elsewhere', activated };
       if (method && called && kind.close.includes(method)) {
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
         const closingTry = finallyTry(call);
@@ -1023,7 +1050,10 @@ function mayThrowBetween(fn: FunctionNode, from: number, to: number, name: strin
     if (node.type === 'CallExpression' || node.type === 'AwaitExpression' || node.type === 'NewExpression' || node.type === 'ThrowStatement') found = true;
     // `for await (const chunk of body)` awaits every turn: an aborted or failed source throws there.
     if (node.type === 'ForOfStatement' && node.await && !(unwrap(node.right).type === 'Identifier' && (unwrap(node.right) as TSESTree.Identifier).name === name)) found = true;
-  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)) || (inRange(node) && swallowingTry(node)));
+  // A try whose catch only logs (or sets a flag) and that ends before the close, also one around the
+  // creation itself (`try { bundle = await rollup(o); await write(bundle); } catch (e) { failed = true; }
+  // if (bundle) await bundle.close();`, Rollup's own example): what it throws never gets past it.
+  }, (node) => isFunction(node) || quietPromise(node, name) || (node.type === 'CallExpression' && fixtureUse(node, fn)) || (node.range[1] <= to && swallowingTry(node)));
   return found;
 }
 
@@ -1131,7 +1161,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (!holder) return;
     const kind = acquired(ctx, holder.value, isTestFile);
     if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
-    if (kind.perRequest && !perRequest(ctx, fn)) return;
+    if (kind.perRequest && !perRequest(ctx, fn) && !(kind.inTests && isTestPath(ctx.filePath, false))) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
     const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn);

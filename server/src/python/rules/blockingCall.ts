@@ -11,7 +11,7 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { textualLoopMethod } from '../textual';
+import { qasyncSlot, textualLoopMethod } from '../textual';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
@@ -2210,8 +2210,11 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
     if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
-    // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there).
-    const handler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
+    // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there),
+    // and so does a synchronous Qt slot of an app running on qasync's QEventLoop.
+    const textualHandler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
+    const slot = scope.isAsyncContext(call) || textualHandler ? undefined : qasyncSlot(ctx, call);
+    const handler = textualHandler ?? slot;
     if (!scope.isAsyncContext(call) && !handler) continue;
     const owner = scope.enclosingFunction(call);
     // Line breaks (and the indentation after them) dropped; `f(a, b).read()` keeps its spaces.
@@ -2220,8 +2223,10 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const compact = written.replace(/\s+/g, '');
     const shown = compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
-      message: handler
-        ? `${shown} ${api.what}: it blocks the event loop inside '${handler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
+      message: textualHandler
+        ? `${shown} ${api.what}: it blocks the event loop inside '${textualHandler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
+        : slot
+        ? `${shown} ${api.what}: it blocks the event loop inside '${slot}', a Qt slot that runs inside qasync's event loop (the window and every pending coroutine freeze meanwhile: make it an @asyncSlot() coroutine and await the work, in a thread if it has no async form)`
         : `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
       range: ctx.rangeOf(call),
       anchors: api.anchor ? [api.anchor] : [],

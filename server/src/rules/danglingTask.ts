@@ -13,7 +13,8 @@ export const danglingTask: Rule = {
     what: [
       'A call to `asyncio.create_task`, `asyncio.ensure_future`, `loop.create_task` (the loop from',
       '`asyncio.get_running_loop()`, a parameter or attribute named `loop` — `self.bot.loop` too —',
-      'unless its annotation or assignment names another class, or a project function annotated',
+      'unless its annotation or assignment names another class, an attribute of any name that the class only ever',
+      'sets from asyncio\'s loop getters, `self.aloop = asyncio.new_event_loop()`, or a project function annotated',
       '`-> asyncio.AbstractEventLoop`) whose result is discarded — a bare statement, or a name that is',
       'never used again (not inside `with pytest.raises(...)`/`self.assertRaises(...)`, where the call is',
       'expected to raise and makes no task). Also a bare-statement call of a project helper that creates a task and',

@@ -460,6 +460,8 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
   'hvac.Client': byName(VAULT, ...VAULT_CALLS),
   'pandas.DataFrame': byName(DATAFRAME_WRITE, ...DATAFRAME_WRITERS),
+  // rich's console reads a line from the terminal, as input() does.
+  'rich.console.Console': new Map([['input', INPUT]]),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -670,6 +672,9 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pandas.DataFrame': 'pandas.DataFrame',
   'pandas.core.frame.DataFrame': 'pandas.DataFrame',
   ...Object.fromEntries(['read_csv', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_sql', 'read_sql_query', 'read_sql_table'].map((m) => [`pandas.${m}`, 'pandas.DataFrame'])),
+  'rich.console.Console': 'rich.console.Console',
+  'rich.Console': 'rich.console.Console',
+  'rich.get_console': 'rich.console.Console',
   // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
   'grpc.insecure_channel': 'grpc.Channel',
   'grpc.secure_channel': 'grpc.Channel',
@@ -783,6 +788,18 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       return wrapped ? receiverClass(ctx, wrapped, depth + 1) : undefined;
     }
     return constructedClass(r.name);
+  }
+  // `df = await load_frame(url)` with `async def load_frame(url) -> pd.DataFrame` in this file (or the class).
+  if (type === 'await') {
+    const inner = receiver.namedChildren[0];
+    const fn = inner?.type === 'call' ? field(inner, 'function') : null;
+    let def: Node | undefined;
+    if (fn && typeOf(fn) === 'identifier') {
+      const found = ctx.scope.lookup(textOf(fn), fn);
+      def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    } else if (fn && typeOf(fn) === 'attribute' && field(fn, 'object')?.text === 'self') def = ownMethod(fn, field(fn, 'attribute')?.text ?? '');
+    const returns = def?.type === 'function_definition' && isAsyncFunction(def) ? def.childForFieldName('return_type') : null;
+    return returns ? annotationClass(ctx, returns) : undefined;
   }
   if (type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
     const left = receiver.childForFieldName('left');

@@ -2264,6 +2264,11 @@ export class AwaitableResolver {
     const ownerClass = owner && method ? this.classOfReceiver(owner) : undefined;
     const result = ownerClass?.kind === 'library' ? METHOD_RESULTS[ownerClass.name]?.[method!] : undefined;
     if (result) return { kind: 'library', name: result };
+    // `async with app.run_test() as pilot` on a project subclass of Textual's App: what its library base's method gives.
+    if (ownerClass?.kind === 'project' && method && !this.findMethod(ownerClass.summary, ownerClass.module, method, 0)) {
+      const inherited = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => METHOD_RESULTS[lib]?.[method]);
+      if (inherited) return { kind: 'library', name: inherited };
+    }
     // `await Account.get_or_none(...)` (Tortoise), `await Product.get(id)` (Beanie): an instance of the model.
     if (ownerClass?.kind === 'project' && method && owner?.type === 'identifier' && !this.findMethod(ownerClass.summary, ownerClass.module, method, 0)) {
       const model = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => (MODEL_FACTORIES[lib]?.has(method) ? ownerClass : undefined));

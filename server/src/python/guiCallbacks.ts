@@ -21,6 +21,8 @@ const URWID = importsModule('urwid');
 const TK_METHODS: ReadonlyMap<string, number> = new Map([
   ['after', 1], ['after_idle', 0], ['bind', 1], ['bind_all', 1], ['bind_class', 2], ['tag_bind', 2], ['protocol', 1], ['trace_add', 1],
 ]);
+/** Signals commonly connected by keyword in a Qt class's constructor (`QAction(..., triggered=self.open)`). */
+const QT_SIGNAL_KEYWORDS = new Set(['triggered', 'toggled', 'clicked', 'pressed', 'released', 'timeout', 'activated', 'textChanged', 'returnPressed', 'valueChanged', 'currentIndexChanged', 'stateChanged', 'finished']);
 /** Kivy's `Clock` methods that take a callback first. */
 const KIVY_CLOCK = new Set(['schedule_interval', 'schedule_once', 'create_trigger', 'schedule_del_safe']);
 
@@ -61,11 +63,31 @@ export function guiCallbacks(ctx: PythonRuleContext, call: Node): GuiCallbacks |
   if (!fn) return undefined;
   const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
   const text = ctx.text;
-  if (method === 'connect' && mentions(text, QT) && !QT_ASYNCIO.test(text)) {
-    // `self.button.clicked.connect(cb)`, `timer.timeout.connect(cb)`: a signal is an attribute of its object.
-    if (fn.childForFieldName('object')?.type !== 'attribute') return undefined;
-    const cb = positional(call, 0);
-    return cb ? { caller: shown(fn), toolkit: 'Qt', callbacks: [cb] } : undefined;
+  if (mentions(text, QT) && !QT_ASYNCIO.test(text)) {
+    if (method === 'connect') {
+      // `self.button.clicked.connect(cb)`, `timer.timeout.connect(cb)`: a signal is an attribute of its object.
+      if (fn.childForFieldName('object')?.type !== 'attribute') return undefined;
+      const cb = positional(call, 0);
+      return cb ? { caller: shown(fn), toolkit: 'Qt', callbacks: [cb] } : undefined;
+    }
+    const qtName = fn.type === 'identifier' || fn.type === 'attribute' ? (ctx.scope.resolve(fn)?.name ?? '') : '';
+    // `QTimer.singleShot(500, self.refresh)`: the last argument is the slot.
+    if (/^(PyQt[56]|PySide[26]|qtpy)\.QtCore\.QTimer\.singleShot$/.test(qtName)) {
+      const args = callArguments(call).filter((a) => a.type !== 'keyword_argument');
+      const cb = args[args.length - 1];
+      return cb && args.length >= 2 ? { caller: shown(fn), toolkit: 'Qt', callbacks: [cb] } : undefined;
+    }
+    // `menu.addAction("Open", self.open_file)`, `toolbar.addAction(icon, "Open", self.open_file)`: connected to `triggered`.
+    if (method === 'addAction') {
+      const args = callArguments(call).filter((a) => a.type !== 'keyword_argument');
+      const cb = args.length >= 2 ? args[args.length - 1] : undefined;
+      return cb && (cb.type === 'identifier' || cb.type === 'attribute' || cb.type === 'lambda' || cb.type === 'call') ? { caller: shown(fn), toolkit: 'Qt', callbacks: [cb] } : undefined;
+    }
+    // `QAction("Open", self, triggered=self.open_file)`: a Qt class's constructor connects signals given by keyword.
+    if (/^(PyQt[56]|PySide[26]|qtpy)\.\w+\.Q\w+$/.test(qtName)) {
+      const callbacks = keywordValues(call, QT_SIGNAL_KEYWORDS);
+      if (callbacks.length > 0) return { caller: shown(fn), toolkit: 'Qt', callbacks };
+    }
   }
   if (mentions(text, TK)) {
     const command = keywordValues(call, new Set(['command', 'postcommand', 'validatecommand', 'xscrollcommand', 'yscrollcommand']));

@@ -1657,6 +1657,8 @@ export class AwaitableResolver {
     if (typeOf(fn) === 'attribute') {
       const owner = field(fn, 'object');
       const method = field(fn, 'attribute');
+      const queried = method ? this.textualQueryResult(fn, textOf(method), at) : undefined;
+      if (queried) return queried;
       const ownerClass = owner && method ? this.classOfReceiver(owner, 1) : undefined;
       if (ownerClass?.kind === 'library') {
         const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
@@ -1684,6 +1686,24 @@ export class AwaitableResolver {
       }
     }
     return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+  }
+
+  /**
+   * Textual's typed DOM queries: `self.query_one(Ticker)`, `self.query_one("#prices", Ticker)`,
+   * `self.app.query_exactly_one(Ticker)`, `self.get_widget_by_id("prices", expect_type=Ticker)` give an
+   * instance of the project class named there (in a file that uses Textual).
+   */
+  private textualQueryResult(fn: Node, method: string, at: Node): KnownClass | undefined {
+    if (!/^(query_one|query_exactly_one|get_widget_by_id|get_child_by_id|get_child_by_type)$/.test(method) || !this.ctx.text.includes('textual')) return undefined;
+    const call = parentOf(fn);
+    if (call?.type !== 'call') return undefined;
+    const args = callArguments(call);
+    const byKeyword = args.find((a) => a.type === 'keyword_argument' && /^(expect_type|expected_type)$/.test(field(a, 'name')?.text ?? ''));
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    const named = byKeyword ? field(byKeyword, 'value') : method === 'get_widget_by_id' || method === 'get_child_by_id' ? positional[1] : positional[positional.length - 1];
+    if (!named || (named.type !== 'identifier' && named.type !== 'attribute')) return undefined;
+    const cls = this.classByName(named.text.replace(/\s+/g, ''), at);
+    return cls?.kind === 'project' ? cls : undefined;
   }
 
   /**
@@ -2264,6 +2284,11 @@ export class AwaitableResolver {
     const ownerClass = owner && method ? this.classOfReceiver(owner) : undefined;
     const result = ownerClass?.kind === 'library' ? METHOD_RESULTS[ownerClass.name]?.[method!] : undefined;
     if (result) return { kind: 'library', name: result };
+    // `async with app.run_test() as pilot` on a project subclass of Textual's App: what its library base's method gives.
+    if (ownerClass?.kind === 'project' && method && !this.findMethod(ownerClass.summary, ownerClass.module, method, 0)) {
+      const inherited = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => METHOD_RESULTS[lib]?.[method]);
+      if (inherited) return { kind: 'library', name: inherited };
+    }
     // `await Account.get_or_none(...)` (Tortoise), `await Product.get(id)` (Beanie): an instance of the model.
     if (ownerClass?.kind === 'project' && method && owner?.type === 'identifier' && !this.findMethod(ownerClass.summary, ownerClass.module, method, 0)) {
       const model = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => (MODEL_FACTORIES[lib]?.has(method) ? ownerClass : undefined));

@@ -84,7 +84,8 @@ const QT_EVENT_HANDLER = /^[a-z]\w*Event$/;
  * qasync's `QEventLoop`: such slots run inside the asyncio loop. A slot is a method the class
  * connects to a signal (`button.clicked.connect(self.on_click)`), one decorated `@Slot()`/`@pyqtSlot()`,
  * or an override of a Qt event handler or of QDialog's `accept`/`reject`/`done`; not one wrapped by
- * `@asyncSlot`/`@asyncClose`.
+ * `@asyncSlot`/`@asyncClose`, nor one of a QThread or QRunnable, nor of a worker QObject when the module
+ * moves objects to a thread (`moveToThread`).
  */
 export function qasyncSlot(ctx: PythonRuleContext, node: Node): string | undefined {
   if (!/\bqasync\b/.test(ctx.text)) return undefined;
@@ -93,12 +94,18 @@ export function qasyncSlot(ctx: PythonRuleContext, node: Node): string | undefin
   const def = fn.node;
   const cls = fn.parent.node;
   if (def.type !== 'function_definition' || cls.type !== 'class_definition') return undefined;
-  const qt = [cls, ...localBaseClasses(ctx, cls)].some((c) =>
-    (c.childForFieldName('superclasses')?.namedChildren ?? []).some(
-      (base) => (base?.type === 'identifier' || base?.type === 'attribute') && /^(PyQt[56]|PySide[26]|qtpy)\./.test(ctx.scope.resolve(base)?.name ?? ''),
-    ),
+  const qtBases = [cls, ...localBaseClasses(ctx, cls)].flatMap((c) =>
+    (c.childForFieldName('superclasses')?.namedChildren ?? []).flatMap((base) => {
+      if (base?.type !== 'identifier' && base?.type !== 'attribute') return [];
+      const name = ctx.scope.resolve(base)?.name ?? '';
+      return /^(PyQt[56]|PySide[26]|qtpy)\./.test(name) ? [name] : [];
+    }),
   );
-  if (!qt) return undefined;
+  if (qtBases.length === 0) return undefined;
+  // A QThread's `run()` and a QRunnable's run in another thread, and so do the slots of a worker
+  // QObject the module moves to a QThread (`worker.moveToThread(thread)`): Qt's way to get work off the loop.
+  if (qtBases.some((b) => /\.(QThread|QRunnable)$/.test(b))) return undefined;
+  if (qtBases.every((b) => /\.QObject$/.test(b)) && ctx.text.includes('.moveToThread(')) return undefined;
   const name = fn.name;
   // Event handlers, and QDialog's virtual slots, which Qt calls on its (and so the loop's) thread.
   if (QT_EVENT_HANDLER.test(name) || /^(accept|reject|done)$/.test(name)) return name;

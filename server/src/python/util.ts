@@ -2,6 +2,7 @@
 import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
 import type { PythonRuleContext } from './context';
+import { LOOP_GETTERS } from './knowledge/awaitables';
 
 export const NESTED_SCOPE_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'decorated_definition']);
 
@@ -105,6 +106,30 @@ export function enclosingClassNode(node: Node): Node | null {
   let cls = parentOf(node);
   while (cls && typeOf(cls) !== 'class_definition') cls = parentOf(cls);
   return cls;
+}
+
+/**
+ * Whether `self.<name>` holds an event loop the class made or fetched itself: every assignment of the
+ * attribute in the class is a call of asyncio's loop getters (`self.aloop = asyncio.new_event_loop()`),
+ * whatever the attribute is called.
+ */
+export function selfAttributeHoldsLoop(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (receiver.type !== 'attribute' || receiver.childForFieldName('object')?.text !== 'self') return false;
+  const name = receiver.childForFieldName('attribute')?.text;
+  const body = enclosingClassNode(receiver)?.childForFieldName('body');
+  if (!name || !body) return false;
+  const made = nodesOfType(body, 'assignment').filter((a) => {
+    const left = a.childForFieldName('left');
+    return left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === name;
+  });
+  return (
+    made.length > 0 &&
+    made.every((a) => {
+      const value = a.childForFieldName('right');
+      const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
+      return !!fn && (fn.type === 'identifier' || fn.type === 'attribute') && LOOP_GETTERS.has(ctx.scope.resolve(fn)?.name ?? '');
+    })
+  );
 }
 
 /** The annotation of the parameter a binding names (`loop: AbstractEventLoop`), if it has one. */

@@ -39,6 +39,9 @@ const QUART_HELPERS = ['render_template', 'render_template_string', 'make_respon
 
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  // Kivy's asyncio entry point for a root widget.
+  'kivy.app.async_runTouchApp',
+  'kivy.base.async_runTouchApp',
   // asyncio
   'asyncio.sleep',
   'asyncio.wait_for',
@@ -317,6 +320,13 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'asyncio.Lock': set('acquire'),
   // Terminal UIs: their blocking entry points (`run()`, `prompt()`) have these coroutine twins.
   'textual.app.App': set('run_async'),
+  // Textual's test driver: `async with app.run_test() as pilot`, then `await pilot.press("q")`.
+  'textual.pilot.Pilot': set(
+    'press', 'click', 'double_click', 'triple_click', 'hover', 'mouse_down', 'mouse_up', 'pause',
+    'wait_for_animation', 'wait_for_scheduled_animations', 'exit', 'resize_terminal',
+  ),
+  // Kivy's asyncio entry point (`await app.async_run(async_lib="asyncio")`), the twin of `run()`.
+  'kivy.app.App': set('async_run'),
   'prompt_toolkit.application.Application': set('run_async'),
   'prompt_toolkit.PromptSession': set('prompt_async'),
   'trio.Nursery': set('start'),
@@ -933,6 +943,8 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   },
   // Entered: `async with session.client("s3") as s3` gives the client.
   'aioboto3.Session': { client: 'aiobotocore.client.AioBaseClient' },
+  // Entered: `async with app.run_test() as pilot` gives Textual's pilot.
+  'textual.app.App': { run_test: 'textual.pilot.Pilot' },
   'aiobotocore.session.AioSession': { create_client: 'aiobotocore.client.AioBaseClient' },
   'playwright.async_api.PlaywrightContextManager': { start: 'playwright.async_api.Playwright' },
   'playwright.async_api.BrowserType': {

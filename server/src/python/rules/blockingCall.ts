@@ -11,7 +11,7 @@ import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
-import { textualLoopMethod } from '../textual';
+import { qasyncSlot, textualLoopMethod } from '../textual';
 import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
@@ -460,6 +460,8 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
   'hvac.Client': byName(VAULT, ...VAULT_CALLS),
   'pandas.DataFrame': byName(DATAFRAME_WRITE, ...DATAFRAME_WRITERS),
+  // rich's console reads a line from the terminal, as input() does.
+  'rich.console.Console': new Map([['input', INPUT]]),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -670,6 +672,9 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pandas.DataFrame': 'pandas.DataFrame',
   'pandas.core.frame.DataFrame': 'pandas.DataFrame',
   ...Object.fromEntries(['read_csv', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_sql', 'read_sql_query', 'read_sql_table'].map((m) => [`pandas.${m}`, 'pandas.DataFrame'])),
+  'rich.console.Console': 'rich.console.Console',
+  'rich.Console': 'rich.console.Console',
+  'rich.get_console': 'rich.console.Console',
   // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
   'grpc.insecure_channel': 'grpc.Channel',
   'grpc.secure_channel': 'grpc.Channel',
@@ -783,6 +788,18 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       return wrapped ? receiverClass(ctx, wrapped, depth + 1) : undefined;
     }
     return constructedClass(r.name);
+  }
+  // `df = await load_frame(url)` with `async def load_frame(url) -> pd.DataFrame` in this file (or the class).
+  if (type === 'await') {
+    const inner = receiver.namedChildren[0];
+    const fn = inner?.type === 'call' ? field(inner, 'function') : null;
+    let def: Node | undefined;
+    if (fn && typeOf(fn) === 'identifier') {
+      const found = ctx.scope.lookup(textOf(fn), fn);
+      def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    } else if (fn && typeOf(fn) === 'attribute' && field(fn, 'object')?.text === 'self') def = ownMethod(fn, field(fn, 'attribute')?.text ?? '');
+    const returns = def?.type === 'function_definition' && isAsyncFunction(def) ? def.childForFieldName('return_type') : null;
+    return returns ? annotationClass(ctx, returns) : undefined;
   }
   if (type === 'binary_operator' && receiver.children.some((c) => c?.type === '/')) {
     const left = receiver.childForFieldName('left');
@@ -2210,8 +2227,11 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
     if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
-    // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there).
-    const handler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
+    // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there),
+    // and so does a synchronous Qt slot of an app running on qasync's QEventLoop.
+    const textualHandler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
+    const slot = scope.isAsyncContext(call) || textualHandler ? undefined : qasyncSlot(ctx, call);
+    const handler = textualHandler ?? slot;
     if (!scope.isAsyncContext(call) && !handler) continue;
     const owner = scope.enclosingFunction(call);
     // Line breaks (and the indentation after them) dropped; `f(a, b).read()` keeps its spaces.
@@ -2220,8 +2240,10 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const compact = written.replace(/\s+/g, '');
     const shown = compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
-      message: handler
-        ? `${shown} ${api.what}: it blocks the event loop inside '${handler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
+      message: textualHandler
+        ? `${shown} ${api.what}: it blocks the event loop inside '${textualHandler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
+        : slot
+        ? `${shown} ${api.what}: it blocks the event loop inside '${slot}', a Qt slot that runs inside qasync's event loop (the window and every pending coroutine freeze meanwhile: make it an @asyncSlot() coroutine and await the work, in a thread if it has no async form)`
         : `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
       range: ctx.rangeOf(call),
       anchors: api.anchor ? [api.anchor] : [],

@@ -7,7 +7,8 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
-import { addImportEdit, assignedValue, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf } from '../util';
+import { guiCallerOfLambda } from '../guiCallbacks';
+import { addImportEdit, assignedValue, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -77,7 +78,8 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
     // `loop.add_signal_handler(sig, lambda: asyncio.create_task(shutdown()))`: the loop drops
     // what the callback returns.
     if (parent.type === 'lambda' && parent.childForFieldName('body')?.id === call.id) {
-      const registrar = callbackRegistrar(parent);
+      const gui = callbackRegistrar(parent) ? undefined : guiCallerOfLambda(ctx, parent);
+      const registrar = callbackRegistrar(parent) ?? (gui ? `${gui.caller.replace(/\(\).*$/, '')}` : undefined);
       if (registrar) {
         ctx.report({
           message: `The task from ${factory}() is returned by a callback given to ${registrar}(), which drops it: nothing keeps the task, so it can be garbage-collected before it finishes, and its exception is never retrieved`,
@@ -218,6 +220,8 @@ function isEventLoop(ctx: PythonRuleContext, receiver: Node, resolve: () => Awai
   if (receiver.type === 'attribute') {
     // `self.loop.create_task(...)`, `self.bot.loop.create_task(...)` (discord.py), `self._loop...`,
     // unless the attribute is known to hold something else (`self.loop = TrainingLoop()`).
+    // `self.aloop = asyncio.new_event_loop()` in the class: a loop, whatever its name.
+    if (selfAttributeHoldsLoop(ctx, receiver)) return true;
     if (!LOOP_NAMES.has(receiver.childForFieldName('attribute')?.text ?? '')) return false;
     const held = resolve().classOfReceiver(receiver);
     return !held || (held.kind === 'library' && isEventLoopClassName(held.name));

@@ -14,7 +14,7 @@ import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
-import { TEST_MODULE, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -673,6 +673,9 @@ const SESSION_OR_POOL = new Set([
  * connection pool ("Unclosed client session"). Any use other than calling its non-closing methods
  * counts as handing it on, and silences the report.
  */
+/** Library classes of GUI frameworks, which never close what their subclasses keep. */
+const GUI_FRAMEWORK_CLASS = /^(textual|PyQt[56]|PySide[26]|qtpy|toga|kivy)\./;
+
 function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: Node, kind: ResourceKind): void {
   const object = target.childForFieldName('object');
   const attr = target.childForFieldName('attribute')?.text;
@@ -687,7 +690,26 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     if (n) classes.set(n, c);
   }
   const basesOf = (c: Node) => (c.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is Node => b !== null).map((b) => b.text);
-  if (basesOf(cls.node).some((b) => !(classes.has(b) || /^(object|ABC|abc\.ABC)$/.test(b)))) return;
+  // A GUI framework's class (a Textual app or widget, a Qt widget, a Toga or Kivy app) closes none of
+  // its subclass's attributes: `self.session = aiohttp.ClientSession()` in `on_mount` is the class's to close.
+  const guiBase = (b: Node) =>
+    (b.type === 'identifier' || b.type === 'attribute' || b.type === 'subscript') &&
+    GUI_FRAMEWORK_CLASS.test(ctx.scope.resolve(b.type === 'subscript' ? b.childForFieldName('value')! : b)?.name ?? '');
+  const foreign = (cls.node.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is Node => b !== null);
+  if (foreign.some((b) => !(classes.has(b.text) || /^(object|ABC|abc\.ABC)$/.test(b.text) || guiBase(b)))) return;
+  // Closed from outside the class, on an instance made here (`app = PriceApp()`, then `await app.client.aclose()`).
+  if (
+    nodesOfType(ctx.tree.rootNode, 'attribute').some((a) => {
+      const held = a.childForFieldName('object');
+      const instance = held?.type === 'attribute' && held.childForFieldName('attribute')?.text === attr ? held.childForFieldName('object') : null;
+      if (!kind.close.includes(a.childForFieldName('attribute')?.text ?? '') || instance?.type !== 'identifier' || instance.text === 'self') return false;
+      return (ctx.scope.lookup(instance.text, instance)?.bindings ?? []).some((b) => {
+        const value = assignedValue(b.node);
+        return value?.type === 'call' && value.childForFieldName('function')?.text === cls.name;
+      });
+    })
+  )
+    return;
   // The class, its bases and its subclasses in this file may close it.
   const related = new Set<string>([cls.name]);
   for (let grew = true; grew; ) {

@@ -8,7 +8,8 @@ import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
 import { isNotCoroutine, METHOD_RESULTS } from '../knowledge/awaitables';
 import { importedBinding, isAsyncFunction } from '../project';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, decoratorTarget, enclosingClassNode, expectedToRaise, field, importsFrom, importsModule, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
+import { guiCallbacks, type GuiCallbacks } from '../guiCallbacks';
+import { assignedValue, awaitEdits, builtinCalled, callArguments, callbackArgument, canInsertAwait, decoratorTarget, enclosingClassNode, expectedToRaise, field, importsFrom, importsModule, isAttributeName, isKeywordName, mentions, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, SYNC_CALLBACK_SLOTS, textOf, typeOf, withItemValues } from '../util';
 
 /** Library awaitables that start their work when called (futures), unlike coroutines; Home Assistant's executor jobs run in a thread at once. */
 const SCHEDULED = new Set(['gather', 'shield', 'run_in_executor', 'wrap_future', 'async_add_executor_job', 'async_add_import_executor_job']);
@@ -43,7 +44,9 @@ const LOOP_METHODS = new Set(['call_soon', 'call_soon_threadsafe', 'call_later',
 function syncCaller(ctx: PythonRuleContext, fn: Node, name: string): boolean {
   const receiver = typeOf(fn) === 'attribute' ? field(fn, 'object') : null;
   const last = receiver ? (/([A-Za-z_]\w*)\s*$/.exec(textOf(receiver))?.[1] ?? '') : '';
-  if (LOOP_METHODS.has(name)) return /^_?(loop|event_loop)$/.test(last) || /get_(running|event)_loop\(\s*\)$/.test(receiver ? textOf(receiver) : '');
+  if (LOOP_METHODS.has(name)) {
+    return /^_?(loop|event_loop)$/.test(last) || /get_(running|event)_loop\(\s*\)$/.test(receiver ? textOf(receiver) : '') || (!!receiver && selfAttributeHoldsLoop(ctx, receiver));
+  }
   if (name === 'add_done_callback') return true;
   if (name === 'submit') return /(executor|pool)$/i.test(last);
   // pytest calls finalizers synchronously; unittest calls cleanups synchronously, except
@@ -96,6 +99,50 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
       range: ctx.rangeOf(arg),
       anchors: [],
     });
+  }
+}
+
+/**
+ * `self.button.clicked.connect(self.fetch)`, `ttk.Button(command=self.reload)`, `root.after(1000, self.poll)`,
+ * `Clock.schedule_interval(self.poll, 5)` with an `async def`: the GUI toolkit calls it plainly, and each call
+ * makes a coroutine that never runs; likewise a lambda there whose body makes one.
+ */
+function checkGuiCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  const advice: Record<GuiCallbacks['toolkit'], string> = {
+    Qt: "decorate it with qasync's @asyncSlot(), or connect a plain function that schedules it (asyncio.ensure_future(...), keeping the task)",
+    Tkinter: 'give a plain function that schedules it on the loop the app runs (loop.create_task(...) or asyncio.run_coroutine_threadsafe(...), keeping what it gives), or wrap it with async_tkinter_loop\'s async_handler()',
+    Kivy: 'give a plain function that schedules it (asyncio.ensure_future(...) under App.async_run(), keeping the task)',
+    urwid: 'give a plain function that schedules it on the asyncio loop (loop.create_task(...), keeping the task)',
+  };
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const gui = guiCallbacks(ctx, call);
+    if (!gui) continue;
+    // `self.bus.changed.connect(cb)` on a project class's own `connect()`: it may await what it is given.
+    const signal = gui.toolkit === 'Qt' ? call.childForFieldName('function')?.childForFieldName('object') : null;
+    if (signal && resolver().classOfReceiver(signal)?.kind === 'project') continue;
+    for (const arg of gui.callbacks) {
+      const body = arg.type === 'lambda' ? arg.childForFieldName('body') : null;
+      if (body?.type === 'call') {
+        const awaitable = resolver().awaitableCall(body);
+        if (awaitable && !awaitable.generator && !isScheduled(awaitable)) {
+          ctx.report({
+            message: `${describe(awaitable)} is made by a callback that ${gui.caller} calls without awaiting (${gui.toolkit} drops what it returns): it never runs; ${advice[gui.toolkit]}`,
+            range: ctx.rangeOf(body),
+            anchors: [],
+          });
+        }
+        continue;
+      }
+      const partial = partialOf(ctx, arg);
+      const ref = partial ?? arg;
+      if ((ref.type !== 'identifier' && ref.type !== 'attribute') || !resolver().isCoroutineFunctionRef(ref)) continue;
+      const what = ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`;
+      ctx.report({
+        message: `${what}, but ${gui.caller} calls it without awaiting (${gui.toolkit} calls its callbacks plainly): each call makes a coroutine that never runs; ${advice[gui.toolkit]}`,
+        range: ctx.rangeOf(arg),
+        anchors: [],
+      });
+    }
   }
 }
 
@@ -434,6 +481,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  if (/PyQt|PySide|qtpy|tkinter|customtkinter|ttkbootstrap|kivy|urwid/.test(ctx.text)) checkGuiCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));

@@ -107,6 +107,13 @@ const SEARCH_CLIENT = (what: string): ResourceKind => ({
   neverTakenBy: /^(elasticsearch|opensearchpy)(\._async)?\.helpers\.(async_bulk|async_streaming_bulk|async_scan|async_reindex)$/,
 });
 
+/** A psycopg 3 async connection, entered as `async with await AsyncConnection.connect(...)`. */
+const PSYCOPG_CONNECTION: ResourceKind = { what: 'psycopg AsyncConnection', close: ['close'], awaited: true, asyncWith: true, enterAwaited: true };
+/** A SQLAlchemy async engine (`create_async_engine(url)`): its pool stays open until `await engine.dispose()`. */
+const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['dispose'], awaited: false, asyncWith: false, noWith: true };
+/** A SQLAlchemy AsyncSession: the connection of its transaction stays checked out until it ends or the session is closed. */
+const ASYNC_SESSION: ResourceKind = { what: 'SQLAlchemy AsyncSession', close: ['close'], awaited: false, asyncWith: true };
+
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
   'aiohttp.TCPConnector': { what: 'aiohttp TCPConnector', close: ['close'], awaited: false, asyncWith: true },
@@ -151,6 +158,21 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
     ]),
   ),
   'motor.motor_asyncio.AsyncIOMotorClient': { what: 'motor client', close: ['close'], awaited: false, asyncWith: false, noWith: true },
+  // PyMongo's own asyncio client (`await client.close()`; `async with AsyncMongoClient(url) as client:`).
+  'pymongo.AsyncMongoClient': { what: 'pymongo AsyncMongoClient', close: ['close', 'aclose'], awaited: false, asyncWith: true },
+  'pymongo.asynchronous.mongo_client.AsyncMongoClient': { what: 'pymongo AsyncMongoClient', close: ['close', 'aclose'], awaited: false, asyncWith: true },
+  // psycopg 3: `await AsyncConnection.connect(conninfo)` holds its socket (`async with await AsyncConnection.connect(...)`).
+  'psycopg.AsyncConnection.connect': PSYCOPG_CONNECTION,
+  'psycopg.connection_async.AsyncConnection.connect': PSYCOPG_CONNECTION,
+  // SQLAlchemy: an engine holds a connection pool until disposed; a session the connection of its
+  // transaction (checked out at its first query) until it ends or the session is closed. What a
+  // session factory makes (`SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`) is
+  // found through the factory, see sessionFromFactory().
+  'sqlalchemy.ext.asyncio.create_async_engine': ASYNC_ENGINE,
+  'sqlalchemy.ext.asyncio.engine.create_async_engine': ASYNC_ENGINE,
+  'sqlalchemy.ext.asyncio.AsyncSession': ASYNC_SESSION,
+  'sqlalchemy.ext.asyncio.session.AsyncSession': ASYNC_SESSION,
+  'sqlmodel.ext.asyncio.session.AsyncSession': ASYNC_SESSION,
   // Entering them starts them: code that calls start() itself can only stop them in a finally.
   'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
@@ -565,9 +587,16 @@ function capturedByClosure(owner: Node, target: Node): boolean {
 }
 
 export function checkUnclosedResources(ctx: PythonRuleContext): void {
+  const factories = SESSION_FACTORY_HINT.test(ctx.text);
+  let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const name = resolvedCallee(ctx, call);
-    const kind = name ? RESOURCES[name] : undefined;
+    let name = resolvedCallee(ctx, call);
+    let kind = name ? RESOURCES[name] : undefined;
+    // `session = SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`, here or in the project's db module.
+    if (!kind && factories && sessionFromFactory(ctx, (resolver ??= new AwaitableResolver(ctx)), call)) {
+      name = 'sqlalchemy.ext.asyncio.AsyncSession';
+      kind = ASYNC_SESSION;
+    }
     if (!kind) continue;
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
     // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
@@ -638,6 +667,24 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   checkStreamedResponses(ctx);
   checkUnclosedMemoryChannels(ctx);
   checkHeldLocks(ctx);
+}
+
+/** A file that may call an async session factory: it names one, or imports a name that may be one (`SessionLocal`). */
+const SESSION_FACTORY_HINT = /sessionmaker|Session\w*\b|session_factory|session_maker/i;
+
+/**
+ * `session = SessionLocal()` (a name called with no arguments but keywords, as a statement of a
+ * function) where `SessionLocal` is an `async_sessionmaker(...)` (or a `sessionmaker(..., class_=AsyncSession)`)
+ * of this file or of the project module it is imported from: an AsyncSession.
+ */
+function sessionFromFactory(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  const assignment = call.parent;
+  if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== call.id || assignment.parent?.type !== 'expression_statement') return false;
+  if (assignment.childForFieldName('left')?.type !== 'identifier') return false;
+  const cls = resolver.classOfReceiver(call);
+  return cls?.kind === 'library' && /^(sqlalchemy\.ext\.asyncio\.AsyncSession|sqlmodel\.ext\.asyncio\.session\.AsyncSession)$/.test(cls.name);
 }
 
 /**

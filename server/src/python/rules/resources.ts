@@ -871,20 +871,30 @@ interface Lent {
 }
 
 /** A connection checked out of a pool of class `owner` (`conn = await pool.acquire()`), given back with `pool.release(conn)`. */
-function pooledConnection(owner: string): Lent {
+function pooledConnection(owner: string, take = 'acquire', giveBack = 'release', entered = take): Lent {
   return {
     owner,
-    hint: /\.acquire\(/,
-    methods: new Set(['acquire']),
+    hint: new RegExp(`\\.${take}\\(`),
+    methods: new Set([take]),
     consumers: new Set(),
     message: (callee, name) =>
-      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
-    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
+      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${withCallee(callee, take, entered)}() as ${name}:' (or ${giveBackWords(giveBack)} in a finally block)`,
+    asResource: { what: 'pooled connection', close: [], giveBack: [giveBack], awaited: true, asyncWith: true },
     onSuccessOnly: (callee, name, exit) =>
       exit
-        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
-        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. ${take === 'acquire' ? 'Acquire' : 'Take'} it just before that 'try', or use 'async with ${withCallee(callee, take, entered)}() as ${name}:'`
+        : `The connection from ${callee}() is released only when no exception is raised before ${giveBack}(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${withCallee(callee, take, entered)}() as ${name}:' (or ${giveBackWords(giveBack)} in a finally block)`,
   };
+}
+
+/** `release it`, `give it back with putconn()`. */
+function giveBackWords(giveBack: string): string {
+  return giveBack === 'release' ? 'release it' : `give it back with ${giveBack}()`;
+}
+
+/** `pool.getconn` → `pool.connection`: the context manager that takes and gives back the connection. */
+function withCallee(callee: string, take: string, entered: string): string {
+  return take === entered ? callee : callee.slice(0, callee.length - take.length) + entered;
 }
 
 const LENT: readonly Lent[] = [
@@ -904,6 +914,8 @@ const LENT: readonly Lent[] = [
   // `conn = await pool.acquire()` on an asyncpg or aiomysql (asyncmy) pool, never given back with `pool.release(conn)`.
   pooledConnection('asyncpg.Pool'),
   pooledConnection('aiomysql.Pool'),
+  // psycopg_pool's `conn = await pool.getconn()`, given back with `await pool.putconn(conn)` (`async with pool.connection() as conn:`).
+  pooledConnection('psycopg_pool.AsyncConnectionPool', 'getconn', 'putconn', 'connection'),
 ];
 
 /**

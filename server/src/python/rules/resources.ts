@@ -349,7 +349,7 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     }
     // `yield conn` in an `@asynccontextmanager`: the `async with` body borrows it and the generator
     // gets it back, to close it after the yield (an exception in the body is raised at the yield).
-    if (parent.type === 'yield' && decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager'])) {
+    if (parent.type === 'yield' && (decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager']) || dependencyShaped(ctx, owner, parent))) {
       lent = true;
       continue;
     }
@@ -373,6 +373,45 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/** The `yield x` of a dependency-shaped generator (see dependencyShaped) that hands out the resource `uses` name. */
+function yieldedLikeDependency(ctx: PythonRuleContext, uses: readonly Node[], owner: Node): Node | undefined {
+  const use = uses.find((u) => u.parent?.type === 'yield' && dependencyShaped(ctx, owner, u.parent));
+  return use?.parent ?? undefined;
+}
+
+/** A module of a framework whose generator dependencies get the endpoint's error at their yield. */
+const DEPENDENCY_FRAMEWORK = /^\s*(from|import)\s+(fastapi|litestar)\b/m;
+
+/**
+ * A generator shaped like a FastAPI dependency (`async def get_db(): db = SessionLocal(); yield db;
+ * await db.close()`): not decorated, one `yield`, as a statement outside any loop, in a module that
+ * uses FastAPI or Litestar, given to `Depends(...)` (here or by a module nearby) or wrapped by
+ * `asynccontextmanager(get_db)`. Its driver raises the error of the code using the resource at the
+ * yield: what follows the yield runs only when no error was raised. Not the generators of aiohttp's
+ * `cleanup_ctx`, whose clean-up aiohttp always resumes (they take the application: a parameter named
+ * `app` or annotated `...Application`); pytest fixtures are decorated.
+ */
+function dependencyShaped(ctx: PythonRuleContext, owner: Node, yieldNode: Node): boolean {
+  if (owner.type !== 'function_definition' || owner.parent?.type === 'decorated_definition') return false;
+  const name = owner.childForFieldName('name')?.text ?? '';
+  const driven =
+    DEPENDENCY_FRAMEWORK.test(ctx.text) ||
+    new RegExp(`\\basynccontextmanager\\(\\s*${name}\\s*\\)`).test(ctx.text) ||
+    requestDependencies(ctx).has(owner.id) ||
+    (owner.parent?.type === 'module' && ctx.project.dependedOnNearby(ctx.filePath, name));
+  if (!driven) return false;
+  if (yieldNode.parent?.type !== 'expression_statement') return false;
+  for (let n = yieldNode.parent.parent; n && n.id !== owner.id; n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return false;
+  const yields = owner.descendantsOfType('yield').filter((y): y is Node => !!y && y.isNamed && !inNestedFunction(y, owner));
+  if (yields.length !== 1) return false;
+  for (const param of owner.childForFieldName('parameters')?.namedChildren ?? []) {
+    const name = param?.type === 'identifier' ? param : param?.namedChildren.find((c) => c?.type === 'identifier');
+    const annotation = param?.childForFieldName('type')?.text ?? '';
+    if (name?.text === 'app' || /Application\b/.test(annotation)) return false;
+  }
+  return true;
+}
 
 /**
  * The block of an `if` (or `elif`/`else`) branch or of an `except` handler holding the statement of `call` that ends by leaving:
@@ -653,10 +692,13 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
       : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
+    const yielded = fate === 'closed-on-success-path' ? yieldedLikeDependency(ctx, uses, fn.node) : undefined;
     const message =
       fate === 'never-closed'
         ? `This ${kind.what} is never closed: ${remedy} so it is released`
-        : `This ${kind.what} is closed only when no exception is raised before ${closeName}(): ${remedy}`;
+        : yielded
+          ? `This ${kind.what} is closed after the yield on line ${yielded.startPosition.row + 1} only when no exception is raised: an error of the code using it (the endpoint of a dependency) is raised at the yield and skips ${closeName}(). Close it in a finally block around the yield${kind.noWith ? '' : ` or use '${withKeyword}'`}`
+          : `This ${kind.what} is closed only when no exception is raised before ${closeName}(): ${remedy}`;
     ctx.report({
       message,
       range: ctx.rangeOf(assignment),
@@ -1257,8 +1299,12 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
   const { fate, closingTry } = fateOf(ctx, uses, kind, fnNode);
   if (fate === 'owned-elsewhere') return;
   let message: string | undefined;
+  const yielded = fate === 'closed-on-success-path' && lent.asResource?.giveBack ? yieldedLikeDependency(ctx, uses, fnNode) : undefined;
   if (fate === 'never-closed') message = lent.message(callee, target.text);
-  else if (fate === 'closed-on-success-path') message = lent.onSuccessOnly?.(callee, target.text);
+  else if (yielded) {
+    const giveBack = lent.asResource!.giveBack![0];
+    message = `The connection from ${callee}() is given back after the yield on line ${yielded.startPosition.row + 1} only when no exception is raised: an error of the code using it (the endpoint of a dependency) is raised at the yield and skips ${giveBack}(), leaving it checked out of the pool. Give it back in a finally block around the yield`;
+  } else if (fate === 'closed-on-success-path') message = lent.onSuccessOnly?.(callee, target.text);
   else {
     const exit = closingTry && assignment.parent && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, fnNode);
     if (exit) message = lent.onSuccessOnly?.(callee, target.text, exit);

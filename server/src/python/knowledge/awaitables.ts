@@ -415,6 +415,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'psycopg_pool.AsyncConnectionPool': set('open', 'close', 'wait', 'getconn', 'putconn', 'check', 'resize'),
   'sqlalchemy.ext.asyncio.AsyncSession': set(SQLA_SESSION),
   'sqlmodel.ext.asyncio.session.AsyncSession': set(SQLA_SESSION, 'exec'),
+  // `Session = async_scoped_session(factory, scopefunc=asyncio.current_task)`: proxies the task's session, and `remove()` closes it.
+  'sqlalchemy.ext.asyncio.async_scoped_session': set(SQLA_SESSION, 'remove'),
+  // encode/databases: `database = Database(url)`, its queries and its connection (`transaction()` is also a context manager).
+  'databases.Database': set('connect', 'disconnect', 'execute', 'execute_many', 'fetch_all', 'fetch_one', 'fetch_val'),
   'sqlalchemy.ext.asyncio.AsyncEngine': set('dispose', 'connect', 'begin'),
   'sqlalchemy.ext.asyncio.AsyncConnection': set(
     'execute', 'scalar', 'scalars', 'commit', 'rollback', 'close', 'run_sync', 'stream', 'stream_scalars', 'exec_driver_sql',
@@ -812,6 +816,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiomysql.Cursor': ['aiomysql.cursors.Cursor', 'aiomysql.DictCursor', 'aiomysql.cursors.DictCursor'],
   'aiomysql.Pool': ['aiomysql.pool.Pool'],
   'psycopg.AsyncConnection': ['psycopg.connection_async.AsyncConnection'],
+  'sqlalchemy.ext.asyncio.async_scoped_session': ['sqlalchemy.ext.asyncio.scoping.async_scoped_session'],
+  'databases.Database': ['databases.core.Database'],
   'psycopg.AsyncCursor': ['psycopg.cursor_async.AsyncCursor'],
   'psycopg_pool.AsyncConnectionPool': ['psycopg_pool.pool_async.AsyncConnectionPool'],
   'sqlalchemy.ext.asyncio.AsyncSession': ['sqlalchemy.ext.asyncio.session.AsyncSession'],
@@ -1295,4 +1301,6 @@ export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 
 export const FACTORY_FACTORIES: Readonly<Record<string, string>> = {
   'sqlalchemy.ext.asyncio.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
   'sqlalchemy.ext.asyncio.session.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
+  'sqlalchemy.ext.asyncio.async_scoped_session': 'sqlalchemy.ext.asyncio.AsyncSession',
+  'sqlalchemy.ext.asyncio.scoping.async_scoped_session': 'sqlalchemy.ext.asyncio.AsyncSession',
 };

@@ -725,6 +725,11 @@ function sessionFromFactory(ctx: PythonRuleContext, resolver: AwaitableResolver,
   const assignment = call.parent;
   if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== call.id || assignment.parent?.type !== 'expression_statement') return false;
   if (assignment.childForFieldName('left')?.type !== 'identifier') return false;
+  // `Session = async_scoped_session(factory, ...)`: the task's session, closed by `await Session.remove()`.
+  if (ctx.text.includes(`${fn.text}.remove(`)) return false;
+  const found = ctx.scope.lookup(fn.text, fn);
+  const bound = found?.bindings.length === 1 ? found.bindings[0].node.parent : null;
+  if (bound?.type === 'assignment' && /scoped_session$/.test(bound.childForFieldName('right')?.childForFieldName('function')?.text ?? '')) return false;
   const cls = resolver.classOfReceiver(call);
   return cls?.kind === 'library' && /^(sqlalchemy\.ext\.asyncio\.AsyncSession|sqlmodel\.ext\.asyncio\.session\.AsyncSession)$/.test(cls.name);
 }

@@ -642,6 +642,17 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
     // `Storage(session=shared)`: gcloud-aio's clients over a session they were given close nothing of theirs.
     if (overSharedSession(name!, call)) continue;
+    // `await aiohttp.ClientSession().get(url)`, `coll = AsyncIOMotorClient(url)["shop"]["orders"]`: never bound, never closed.
+    if (!kind.awaited && name !== 'builtins.open') {
+      const use = usedInline(ctx, call, kind);
+      if (use) {
+        ctx.report({
+          message: `This ${kind.what} is made and used in one expression: nothing keeps it to close it, so it is never closed. Make it once and share it, or ${kind.noWith ? `keep it in a name and close it with ${kind.close[0]}() in a finally block` : `open it with '${kind.asyncWith ? 'async with' : 'with'}'`}`,
+          range: ctx.rangeOf(call),
+        });
+        continue;
+      }
+    }
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {
@@ -709,6 +720,54 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   checkStreamedResponses(ctx);
   checkUnclosedMemoryChannels(ctx);
   checkHeldLocks(ctx);
+}
+
+/**
+ * A client made inside a function and used on the spot without being kept: the receiver of a chain
+ * of attributes, items and method calls (`AsyncIOMotorClient(url)["shop"]["orders"]`,
+ * `redis.from_url(url).get(key)`, `aiohttp.ClientSession().get(url)`) whose end is a statement, is
+ * awaited as one, is entered with `async with`, or is held in a local that is itself only used as
+ * such a receiver, or whose awaited result is returned. Not when the chain closes or enters it, nor when its end is returned, passed on or
+ * stored (a database or collection keeps its client: `self.db = AsyncIOMotorClient(url)["shop"]`).
+ */
+function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Node | undefined {
+  const first = call.parent;
+  if (first?.type === 'attribute' && first.childForFieldName('object')?.id === call.id) {
+    const member = first.childForFieldName('attribute')?.text ?? '';
+    if (kind.close.includes(member) || EXIT_METHODS.includes(member) || member === '__aenter__' || member === '__enter__') return undefined;
+  } else if (first?.type !== 'subscript' || first.childForFieldName('value')?.id !== call.id) return undefined;
+  const fn = ctx.scope.enclosingFunction(call);
+  if (!fn || fn.kind !== 'function') return undefined;
+  let end: Node = first;
+  for (;;) {
+    const p = end.parent;
+    if (!p) return undefined;
+    if ((p.type === 'attribute' && p.childForFieldName('object')?.id === end.id) || (p.type === 'subscript' && p.childForFieldName('value')?.id === end.id)
+      || (p.type === 'call' && p.childForFieldName('function')?.id === end.id) || p.type === 'await' || p.type === 'parenthesized_expression') {
+      end = p;
+      continue;
+    }
+    break;
+  }
+  const holder = end.parent;
+  if (!holder) return undefined;
+  if (holder.type === 'expression_statement' || holder.type === 'with_item' || (holder.type === 'as_pattern' && holder.parent?.type === 'with_item')) return end;
+  // `return await redis.from_url(url).get(key)`: the caller gets a result, and the client is lost.
+  if (holder.type === 'return_statement' && end.type === 'await') return end;
+  if (holder.type !== 'assignment' || holder.childForFieldName('right')?.id !== end.id || holder.parent?.type !== 'expression_statement') return undefined;
+  const target = holder.childForFieldName('left');
+  // `text = await ClientSession().get(url).text()`... a value read from it, unless it is still a part of the client.
+  if (target?.type !== 'identifier') return undefined;
+  const scope = ctx.scope.scopeAt(target);
+  if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return undefined;
+  // Awaited: what the chain gives is a result, not a part of the client (`row = await redis.from_url(u).get(k)`).
+  if (end.type === 'await') return end;
+  const uses = usesOf(fn.node, target);
+  const receiverOnly = uses.every((u) => {
+    const p = u.parent;
+    return (p?.type === 'attribute' && p.childForFieldName('object')?.id === u.id) || (p?.type === 'subscript' && p.childForFieldName('value')?.id === u.id);
+  });
+  return receiverOnly ? end : undefined;
 }
 
 /** A file that may call an async session factory: it names one, or imports a name that may be one (`SessionLocal`). */

@@ -110,9 +110,11 @@ const SEARCH_CLIENT = (what: string): ResourceKind => ({
 /** A psycopg 3 async connection, entered as `async with await AsyncConnection.connect(...)`. */
 const PSYCOPG_CONNECTION: ResourceKind = { what: 'psycopg AsyncConnection', close: ['close'], awaited: true, asyncWith: true, enterAwaited: true };
 /** A SQLAlchemy async engine (`create_async_engine(url)`): its pool stays open until `await engine.dispose()`. */
-const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['dispose'], awaited: false, asyncWith: false, noWith: true };
+const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['dispose'], awaited: false, asyncWith: true, noWith: true };
 /** A SQLAlchemy AsyncSession: the connection of its transaction stays checked out until it ends or the session is closed. */
 const ASYNC_SESSION: ResourceKind = { what: 'SQLAlchemy AsyncSession', close: ['close'], awaited: false, asyncWith: true };
+/** A redis.asyncio PubSub (`r.pubsub()`): it takes a connection of the client's pool at its first subscribe, until closed. */
+const REDIS_PUBSUB: ResourceKind = { what: 'redis.asyncio PubSub', close: ['aclose', 'close', 'reset'], awaited: false, asyncWith: true };
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
@@ -636,7 +638,14 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';
       kind = ASYNC_SESSION;
     }
+    // `ps = r.pubsub()` on a redis.asyncio client: it holds a connection of the client's pool until closed.
+    if (!kind && pubsubOf(ctx, (resolver ??= new AwaitableResolver(ctx)), call)) {
+      name = 'redis.asyncio.client.PubSub';
+      kind = REDIS_PUBSUB;
+    }
     if (!kind) continue;
+    // `create_async_engine(url, poolclass=NullPool)`: it keeps no connection open between uses, disposing frees nothing.
+    if (kind === ASYNC_ENGINE && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'poolclass' && /(^|\.)NullPool$/.test(a.childForFieldName('value')?.text ?? ''))) continue;
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
     // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
     if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
@@ -770,6 +779,22 @@ function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Nod
   return receiverOnly ? end : undefined;
 }
 
+/** `x = call` as a statement, or `call.method(...)`/`call[...]`: the shapes the rule judges (a binding or a use on the spot). */
+function boundOrUsedAtOnce(call: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'attribute') return parent.childForFieldName('object')?.id === call.id;
+  if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === call.id;
+  return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id && parent.parent?.type === 'expression_statement' && parent.childForFieldName('left')?.type === 'identifier';
+}
+
+/** `ps = r.pubsub()` (or `self.redis.pubsub()`) on a redis.asyncio client: a PubSub. */
+function pubsubOf(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'pubsub' || !boundOrUsedAtOnce(call)) return false;
+  const cls = resolver.classOfReceiver(call);
+  return cls?.kind === 'library' && cls.name === 'redis.asyncio.client.PubSub';
+}
+
 /** A file that may call an async session factory: it names one, or imports a name that may be one (`SessionLocal`). */
 const SESSION_FACTORY_HINT = /sessionmaker|Session\w*\b|session_factory|session_maker/i;
 
@@ -780,10 +805,7 @@ const SESSION_FACTORY_HINT = /sessionmaker|Session\w*\b|session_factory|session_
  */
 function sessionFromFactory(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
   const fn = call.childForFieldName('function');
-  if (fn?.type !== 'identifier') return false;
-  const assignment = call.parent;
-  if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== call.id || assignment.parent?.type !== 'expression_statement') return false;
-  if (assignment.childForFieldName('left')?.type !== 'identifier') return false;
+  if (fn?.type !== 'identifier' || !boundOrUsedAtOnce(call)) return false;
   // `Session = async_scoped_session(factory, ...)`: the task's session, closed by `await Session.remove()`.
   if (ctx.text.includes(`${fn.text}.remove(`)) return false;
   const found = ctx.scope.lookup(fn.text, fn);
@@ -822,6 +844,8 @@ const SESSION_OR_POOL = new Set([
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
   // Cloud SDK and database clients an object keeps: a search client's pool, a MySQL pool, an Azure client's transport.
   'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch', 'aiomysql.create_pool',
+  // A SQLAlchemy async engine's connection pool.
+  'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
   'gcloud.aio.storage.Storage',
   ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);
@@ -874,7 +898,7 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     if (called === undefined && !keepsInstanceResource(ctx, use, kind)) return;
   }
   ctx.report({
-    message: `This ${kind.what} is kept in self.${attr}, but no method of '${cls.name}' closes it: every instance leaks it. Close it in an ${kind.asyncWith ? 'async ' : ''}close()/${kind.asyncWith ? '__aexit__' : '__exit__'} method (calling ${kind.close[0]}())`,
+    message: `This ${kind.what} is kept in self.${attr}, but no method of '${cls.name}' closes it: every instance leaks it. Close it in ${kind.asyncWith ? 'an async close()/__aexit__' : 'a close()/__exit__'} method (calling ${kind.close[0]}())`,
     range: ctx.rangeOf(assignment),
   });
 }

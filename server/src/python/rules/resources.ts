@@ -639,7 +639,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       kind = ASYNC_SESSION;
     }
     // `ps = r.pubsub()` on a redis.asyncio client: it holds a connection of the client's pool until closed.
-    if (!kind && pubsubOf(ctx, (resolver ??= new AwaitableResolver(ctx)), call)) {
+    if (!kind && pubsubOf((resolver ??= new AwaitableResolver(ctx)), call)) {
       name = 'redis.asyncio.client.PubSub';
       kind = REDIS_PUBSUB;
     }
@@ -709,6 +709,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     }
     // `conn = await connect(); await conn.close()`: nothing runs in between that could raise.
     if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
+    // A pytest fixture's clean-up after its yield: pytest resumes it after the test, whatever the test did.
+    if (fate === 'closed-on-success-path' && decoratedWith(ctx, fn.node, ['fixture', 'yield_fixture']) && hasOwnYield(fn.node)) continue;
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
       : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
@@ -788,7 +790,7 @@ function boundOrUsedAtOnce(call: Node): boolean {
 }
 
 /** `ps = r.pubsub()` (or `self.redis.pubsub()`) on a redis.asyncio client: a PubSub. */
-function pubsubOf(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
+function pubsubOf(resolver: AwaitableResolver, call: Node): boolean {
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'pubsub' || !boundOrUsedAtOnce(call)) return false;
   const cls = resolver.classOfReceiver(call);

@@ -24,6 +24,7 @@ import {
   CLIENT_PATCHERS,
   DJANGO_QUERIES,
   FACTORY_FACTORIES,
+  FACTORY_INSTANCE_RESULTS,
   LIBRARY_COROUTINE_CALLABLES,
   FACTORY_RESULTS,
   ASYNC_ITERATION_ELEMENTS,
@@ -1684,7 +1685,15 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
       }
     }
-    return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+    return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at) ?? this.calledFactoryInstance(fn);
+  }
+
+  /** `self.session_factory()` with `session_factory: async_sessionmaker[AsyncSession]`: what the held factory makes. */
+  private calledFactoryInstance(fn: Node): KnownClass | undefined {
+    if (typeOf(fn) !== 'attribute') return undefined;
+    const held = this.classOfReceiver(fn, 1);
+    const made = held?.kind === 'library' ? FACTORY_INSTANCE_RESULTS[held.name] : undefined;
+    return made ? { kind: 'library', name: made } : undefined;
   }
 
   /**

@@ -419,6 +419,9 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'sqlalchemy.ext.asyncio.async_scoped_session': set(SQLA_SESSION, 'remove'),
   // encode/databases: `database = Database(url)`, its queries and its connection (`transaction()` is also a context manager).
   'databases.Database': set('connect', 'disconnect', 'execute', 'execute_many', 'fetch_all', 'fetch_one', 'fetch_val'),
+  // A session factory held as a value (`session_factory: async_sessionmaker[AsyncSession]`): calling it makes a session
+  // (FACTORY_INSTANCE_RESULTS); `begin()` is a context manager, not an awaitable.
+  'sqlalchemy.ext.asyncio.async_sessionmaker': set(),
   'sqlalchemy.ext.asyncio.AsyncEngine': set('dispose', 'connect', 'begin'),
   'sqlalchemy.ext.asyncio.AsyncConnection': set(
     'execute', 'scalar', 'scalars', 'commit', 'rollback', 'close', 'run_sync', 'stream', 'stream_scalars', 'exec_driver_sql',
@@ -818,6 +821,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'psycopg.AsyncConnection': ['psycopg.connection_async.AsyncConnection'],
   'sqlalchemy.ext.asyncio.async_scoped_session': ['sqlalchemy.ext.asyncio.scoping.async_scoped_session'],
   'databases.Database': ['databases.core.Database'],
+  'sqlalchemy.ext.asyncio.async_sessionmaker': ['sqlalchemy.ext.asyncio.session.async_sessionmaker'],
   'psycopg.AsyncCursor': ['psycopg.cursor_async.AsyncCursor'],
   'psycopg_pool.AsyncConnectionPool': ['psycopg_pool.pool_async.AsyncConnectionPool'],
   'sqlalchemy.ext.asyncio.AsyncSession': ['sqlalchemy.ext.asyncio.session.AsyncSession'],
@@ -1295,6 +1299,11 @@ export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 
   'starlette.types.ASGIApp': 'awaitable',
   'starlette.types.Receive': 'awaitable',
   'starlette.types.Send': 'awaitable',
+};
+
+/** Library classes whose instances are called to make another (`self.session_factory()` with `session_factory: async_sessionmaker`). */
+export const FACTORY_INSTANCE_RESULTS: Readonly<Record<string, string>> = {
+  'sqlalchemy.ext.asyncio.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
 };
 
 /** Factories of session factories: calling what they return makes an instance of the class (`async_sessionmaker(engine)()`). */

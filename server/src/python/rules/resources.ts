@@ -109,10 +109,14 @@ const SEARCH_CLIENT = (what: string): ResourceKind => ({
 
 /** A psycopg 3 async connection, entered as `async with await AsyncConnection.connect(...)`. */
 const PSYCOPG_CONNECTION: ResourceKind = { what: 'psycopg AsyncConnection', close: ['close'], awaited: true, asyncWith: true, enterAwaited: true };
+/** A psycopg_pool AsyncConnectionPool made in a function. */
+const PSYCOPG_POOL: ResourceKind = { what: 'psycopg_pool AsyncConnectionPool', close: ['close'], awaited: false, asyncWith: true };
 /** A SQLAlchemy async engine (`create_async_engine(url)`): its pool stays open until `await engine.dispose()`. */
 const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['dispose'], awaited: false, asyncWith: true, noWith: true };
 /** A SQLAlchemy AsyncSession: the connection of its transaction stays checked out until it ends or the session is closed. */
 const ASYNC_SESSION: ResourceKind = { what: 'SQLAlchemy AsyncSession', close: ['close'], awaited: false, asyncWith: true };
+/** A SQLAlchemy AsyncConnection from `await engine.connect()`: checked out of the pool until closed. */
+const ASYNC_CONNECTION: ResourceKind = { what: 'SQLAlchemy AsyncConnection', close: ['close'], awaited: true, asyncWith: true };
 /** A redis.asyncio PubSub (`r.pubsub()`): it takes a connection of the client's pool at its first subscribe, until closed. */
 const REDIS_PUBSUB: ResourceKind = { what: 'redis.asyncio PubSub', close: ['aclose', 'close', 'reset'], awaited: false, asyncWith: true };
 
@@ -175,6 +179,9 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'sqlalchemy.ext.asyncio.AsyncSession': ASYNC_SESSION,
   'sqlalchemy.ext.asyncio.session.AsyncSession': ASYNC_SESSION,
   'sqlmodel.ext.asyncio.session.AsyncSession': ASYNC_SESSION,
+  // psycopg_pool: a pool opens its connections (and a scheduler task) until closed (`async with AsyncConnectionPool(...) as pool:`).
+  'psycopg_pool.AsyncConnectionPool': PSYCOPG_POOL,
+  'psycopg_pool.pool_async.AsyncConnectionPool': PSYCOPG_POOL,
   // Entering them starts them: code that calls start() itself can only stop them in a finally.
   'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
@@ -638,11 +645,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';
       kind = ASYNC_SESSION;
     }
-    // `ps = r.pubsub()` on a redis.asyncio client: it holds a connection of the client's pool until closed.
-    if (!kind && pubsubOf((resolver ??= new AwaitableResolver(ctx)), call)) {
-      name = 'redis.asyncio.client.PubSub';
-      kind = REDIS_PUBSUB;
-    }
+    // `ps = r.pubsub()` on a redis.asyncio client, `conn = await engine.connect()` on an AsyncEngine.
+    const made = kind ? undefined : methodResource((resolver ??= new AwaitableResolver(ctx)), call);
+    if (made) [name, kind] = made;
     if (!kind) continue;
     // `create_async_engine(url, poolclass=NullPool)`: it keeps no connection open between uses, disposing frees nothing.
     if (kind === ASYNC_ENGINE && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'poolclass' && /(^|\.)NullPool$/.test(a.childForFieldName('value')?.text ?? ''))) continue;
@@ -789,12 +794,26 @@ function boundOrUsedAtOnce(call: Node): boolean {
   return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id && parent.parent?.type === 'expression_statement' && parent.childForFieldName('left')?.type === 'identifier';
 }
 
-/** `ps = r.pubsub()` (or `self.redis.pubsub()`) on a redis.asyncio client: a PubSub. */
-function pubsubOf(resolver: AwaitableResolver, call: Node): boolean {
+/** Resources a library object's method makes, by the object's class and the method. */
+const METHOD_RESOURCES: Readonly<Record<string, Readonly<Record<string, readonly [string, ResourceKind]>>>> = {
+  // `ps = r.pubsub()`: a connection of the client's pool once subscribed.
+  'redis.asyncio.Redis': { pubsub: ['redis.asyncio.client.PubSub', REDIS_PUBSUB] },
+  // `conn = await engine.connect()`: a connection checked out of the engine's pool (`async with engine.connect() as conn:`).
+  'sqlalchemy.ext.asyncio.AsyncEngine': { connect: ['sqlalchemy.ext.asyncio.AsyncConnection', ASYNC_CONNECTION] },
+};
+
+/** `ps = r.pubsub()` (or `self.redis.pubsub()`) on a redis.asyncio client, `conn = await engine.connect()`: see METHOD_RESOURCES. */
+function methodResource(resolver: AwaitableResolver, call: Node): readonly [string, ResourceKind] | undefined {
   const fn = call.childForFieldName('function');
-  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'pubsub' || !boundOrUsedAtOnce(call)) return false;
-  const cls = resolver.classOfReceiver(call);
-  return cls?.kind === 'library' && cls.name === 'redis.asyncio.client.PubSub';
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
+  if (!method || !Object.values(METHOD_RESOURCES).some((m) => Object.hasOwn(m, method))) return undefined;
+  const made = call.parent?.type === 'await' ? call.parent : call;
+  if (made !== call && made.parent?.type !== 'assignment') return undefined;
+  if (made === call && !boundOrUsedAtOnce(call)) return undefined;
+  const receiver = fn!.childForFieldName('object');
+  const cls = receiver ? resolver.classOfReceiver(receiver) : undefined;
+  const entry = cls?.kind === 'library' ? METHOD_RESOURCES[cls.name]?.[method] : undefined;
+  return entry && (entry[1].awaited === (made !== call)) ? entry : undefined;
 }
 
 /** A file that may call an async session factory: it names one, or imports a name that may be one (`SessionLocal`). */
@@ -807,10 +826,11 @@ const SESSION_FACTORY_HINT = /sessionmaker|Session\w*\b|session_factory|session_
  */
 function sessionFromFactory(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
   const fn = call.childForFieldName('function');
-  if (fn?.type !== 'identifier' || !boundOrUsedAtOnce(call)) return false;
+  // `SessionLocal()`, or a factory held by the object: `self.session_factory()`.
+  if ((fn?.type !== 'identifier' && (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self')) || !boundOrUsedAtOnce(call)) return false;
   // `Session = async_scoped_session(factory, ...)`: the task's session, closed by `await Session.remove()`.
   if (ctx.text.includes(`${fn.text}.remove(`)) return false;
-  const found = ctx.scope.lookup(fn.text, fn);
+  const found = fn.type === 'identifier' ? ctx.scope.lookup(fn.text, fn) : undefined;
   const bound = found?.bindings.length === 1 ? found.bindings[0].node.parent : null;
   if (bound?.type === 'assignment' && /scoped_session$/.test(bound.childForFieldName('right')?.childForFieldName('function')?.text ?? '')) return false;
   const cls = resolver.classOfReceiver(call);
@@ -846,8 +866,9 @@ const SESSION_OR_POOL = new Set([
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
   // Cloud SDK and database clients an object keeps: a search client's pool, a MySQL pool, an Azure client's transport.
   'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch', 'aiomysql.create_pool',
-  // A SQLAlchemy async engine's connection pool.
+  // A SQLAlchemy async engine's connection pool, a psycopg pool.
   'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
+  'psycopg_pool.AsyncConnectionPool', 'psycopg_pool.pool_async.AsyncConnectionPool',
   'gcloud.aio.storage.Storage',
   ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);

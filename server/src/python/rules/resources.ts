@@ -781,6 +781,8 @@ function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Nod
   const uses = usesOf(fn.node, target);
   const receiverOnly = uses.every((u) => {
     const p = u.parent;
+    // `es = AsyncElasticsearch(url).options(request_timeout=5)`, then `await es.close()`: the copy closes the client's transport.
+    if (p?.type === 'attribute' && kind.close.includes(p.childForFieldName('attribute')?.text ?? '')) return false;
     return (p?.type === 'attribute' && p.childForFieldName('object')?.id === u.id) || (p?.type === 'subscript' && p.childForFieldName('value')?.id === u.id);
   });
   return receiverOnly ? end : undefined;

@@ -243,6 +243,17 @@ const SESSION_CLASSES = new Set([
   // aiobotocore's clients an aiohttp connector (and resolve credentials) each.
   'gcloud.aio.storage.Storage', 'gcloud.aio.pubsub.PublisherClient', 'gcloud.aio.pubsub.SubscriberClient', AWS_SESSION_CLIENT,
 ]);
+/**
+ * Data-store clients that own a connection pool (and, for Mongo, monitor tasks): one made per request
+ * or message opens a pool each time. Judged in request handlers, dependencies and message handlers
+ * only, not in loops (a loop over databases or tenants makes one per database).
+ */
+const DATASTORE_CLIENTS = new Set([
+  'redis.asyncio.Redis', 'redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.utils.from_url',
+  'motor.motor_asyncio.AsyncIOMotorClient', 'pymongo.AsyncMongoClient', 'pymongo.asynchronous.mongo_client.AsyncMongoClient',
+  'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
+  'asyncpg.create_pool', 'aiomysql.create_pool', 'psycopg_pool.AsyncConnectionPool', 'psycopg_pool.pool_async.AsyncConnectionPool',
+]);
 /** Search clients: the cluster they connect to is given by position too (`AsyncElasticsearch(url)`), or as `hosts=`/`cloud_id=`. */
 const SEARCH_CLIENTS = /^(elasticsearch\.(_async\.client\.)?AsyncElasticsearch|opensearchpy\.AsyncOpenSearch)$/;
 /** gRPC channels: the server they connect to is given by position (`insecure_channel(target)`). */
@@ -1637,9 +1648,12 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   const usesAwsSessions = /\baio(boto3|botocore)\b/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= new AwaitableResolver(ctx))) : undefined);
-    if (!name || !SESSION_CLASSES.has(name)) continue;
+    if (!name || (!SESSION_CLASSES.has(name) && !DATASTORE_CLIENTS.has(name))) continue;
     // `Storage(session=shared)`: gcloud-aio's client over the app's aiohttp session.
     if (overSharedSession(name, call)) continue;
+    const datastore = DATASTORE_CLIENTS.has(name);
+    // `Redis(connection_pool=pool)` borrows the app's pool; `create_async_engine(url, poolclass=NullPool)` keeps none.
+    if (datastore && callArguments(call).some((a) => a.type === 'keyword_argument' && (a.childForFieldName('name')?.text === 'connection_pool' || (a.childForFieldName('name')?.text === 'poolclass' && /(^|\.)NullPool$/.test(a.childForFieldName('value')?.text ?? ''))))) continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
     // `if _session is None: _session = ClientSession()`: made once, then reused.
@@ -1651,7 +1665,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     // pool (a per-user key, say) opens no pool of its own.
     if (/^(openai|anthropic|groq)\./.test(name) && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'http_client' && a.childForFieldName('value')?.type !== 'call')) continue;
     let where: string | undefined;
-    for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
+    for (let n: Node | null = datastore ? null : call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
@@ -1709,7 +1723,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     }
     if (!where) continue;
     ctx.report({
-      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : datastore ? RESOURCES[name]!.what : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
       range: ctx.rangeOf(call),
     });
   }

@@ -710,6 +710,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
     const uses = usesOf(fn.node, target);
     if (kind.startedBy && !uses.some((u) => startedHere(u, kind.startedBy!))) continue;
+    // `session = SessionLocal()` used only inside `async with session.begin():`: the transaction's end gives its connection back.
+    if (kind === ASYNC_SESSION && onlyInTransactions(uses)) continue;
     const { fate, closingTry } = fateOf(ctx, uses, kind, fn.node);
     if (fate === 'owned-elsewhere') continue;
     const closeName = kind.close[0];
@@ -797,6 +799,31 @@ function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Nod
     return (p?.type === 'attribute' && p.childForFieldName('object')?.id === u.id) || (p?.type === 'subscript' && p.childForFieldName('value')?.id === u.id);
   });
   return receiverOnly ? end : undefined;
+}
+
+/** Session methods that use no connection: they only stage objects (or close it). */
+const SESSION_LOCAL_METHODS = new Set(['add', 'add_all', 'expunge', 'expunge_all', 'close', 'begin', 'in_transaction', 'is_active']);
+
+/**
+ * A session entered as `async with session.begin():` and otherwise used only inside such blocks
+ * (or only to stage objects): the end of each transaction, commit or rollback, gives its connection back.
+ */
+function onlyInTransactions(uses: readonly Node[]): boolean {
+  const blocks: Node[] = [];
+  for (const use of uses) {
+    const method = use.parent?.type === 'attribute' && use.parent.childForFieldName('object')?.id === use.id ? use.parent : null;
+    const call = method?.parent?.type === 'call' && method.parent.childForFieldName('function')?.id === method.id ? method.parent : null;
+    if (call && method!.childForFieldName('attribute')?.text === 'begin' && call.parent?.type === 'with_item') {
+      const statement = call.parent.parent?.type === 'with_clause' ? call.parent.parent.parent : null;
+      if (statement?.type === 'with_statement') blocks.push(statement);
+    }
+  }
+  if (blocks.length === 0) return false;
+  return uses.every((use) => {
+    if (blocks.some((b) => b.startIndex <= use.startIndex && use.endIndex <= b.endIndex)) return true;
+    const method = use.parent?.type === 'attribute' && use.parent.childForFieldName('object')?.id === use.id ? use.parent.childForFieldName('attribute')?.text : undefined;
+    return !!method && SESSION_LOCAL_METHODS.has(method);
+  });
 }
 
 /** `x = call` as a statement, or `call.method(...)`/`call[...]`: the shapes the rule judges (a binding or a use on the spot). */

@@ -7,11 +7,12 @@
  * Every answer errs on the side of "unknown": a call is only said to be awaitable when the
  * callee is resolved with certainty.
  */
+import * as path from 'path';
 import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
+import { TEST_MODULE, assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -23,6 +24,7 @@ import {
   CLIENT_PATCHERS,
   DJANGO_QUERIES,
   FACTORY_FACTORIES,
+  FACTORY_INSTANCE_RESULTS,
   LIBRARY_COROUTINE_CALLABLES,
   FACTORY_RESULTS,
   ASYNC_ITERATION_ELEMENTS,
@@ -1685,7 +1687,15 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
       }
     }
-    return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at);
+    return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at) ?? this.calledFactoryInstance(fn);
+  }
+
+  /** `self.session_factory()` with `session_factory: async_sessionmaker[AsyncSession]`: what the held factory makes. */
+  private calledFactoryInstance(fn: Node): KnownClass | undefined {
+    if (typeOf(fn) !== 'attribute') return undefined;
+    const held = this.classOfReceiver(fn, 1);
+    const made = held?.kind === 'library' ? FACTORY_INSTANCE_RESULTS[held.name] : undefined;
+    return made ? { kind: 'library', name: made } : undefined;
   }
 
   /**
@@ -1752,6 +1762,11 @@ export class AwaitableResolver {
    */
   private handlerParameterClass(param: Node, parameters: Node): KnownClass | undefined {
     const fn = parameters.parent;
+    // `async def test_orders(session):` in a test module: what the pytest fixture of that name gives.
+    if (fn?.type === 'function_definition' && TEST_MODULE.test(this.ctx.filePath.split(/[\\/]/).join('/'))) {
+      const fixture = this.fixtureClass(param.text, fn);
+      if (fixture) return fixture;
+    }
     // Home Assistant's hooks (`async def async_setup_entry(hass, entry)`, services, listeners):
     // an unannotated `hass` in an integration is the HomeAssistant instance.
     if (param.text === 'hass' && mentions(this.ctx.text, HOMEASSISTANT_MENTION)) return { kind: 'library', name: 'homeassistant.core.HomeAssistant' };
@@ -1815,6 +1830,35 @@ export class AwaitableResolver {
         if (index === 0) return { kind: 'library', name: 'pyrogram.Client' };
         if (index === 1) return { kind: 'library', name: pyrogram[1] === 'callback_query' ? 'pyrogram.types.CallbackQuery' : 'pyrogram.types.Message' };
       }
+    }
+    return undefined;
+  }
+
+  /**
+   * The class a pytest fixture named `name` gives, when `fn` (a test, or another fixture) takes it:
+   * the fixture of this module or of a `conftest.py` of its folder or the folders above (the
+   * nearest wins), by its return annotation (`-> AsyncSession`) or, for a generator, the type it
+   * yields (`-> AsyncIterator[AsyncSession]`).
+   */
+  private fixtureClass(name: string, fn: Node): KnownClass | undefined {
+    const fnName = field(fn, 'name')?.text ?? '';
+    const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+    const isFixture = !!decorated && /(^|\.)fixture\b/.test(decorated.namedChildren.filter((c) => c?.type === 'decorator').map((c) => c!.text).join(' '));
+    if (!/^test/.test(fnName) && !isFixture) return undefined;
+    const given = (module: ModuleSummary | undefined): KnownClass | undefined => {
+      const f = module?.functions.get(name);
+      if (!f || !f.decorators.some((d) => /(^|\.)fixture$/.test(d))) return undefined;
+      const cls = f.yields ?? (f.isGenerator ? undefined : f.returns);
+      return cls && !/(^|\.)(AsyncIterator|AsyncGenerator|Iterator|Generator)$/.test(cls) ? this.classFromText(cls, module!) : undefined;
+    };
+    if (this.here.functions.get(name)) return given(this.here);
+    let dir = path.dirname(path.resolve(this.ctx.filePath));
+    for (let hops = 0; hops < 6; hops++) {
+      const conftest = this.ctx.project.summary(path.join(dir, 'conftest.py'));
+      if (conftest?.functions.get(name)) return given(conftest);
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
     }
     return undefined;
   }

@@ -425,6 +425,13 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'psycopg_pool.AsyncConnectionPool': set('open', 'close', 'wait', 'getconn', 'putconn', 'check', 'resize'),
   'sqlalchemy.ext.asyncio.AsyncSession': set(SQLA_SESSION),
   'sqlmodel.ext.asyncio.session.AsyncSession': set(SQLA_SESSION, 'exec'),
+  // `Session = async_scoped_session(factory, scopefunc=asyncio.current_task)`: proxies the task's session, and `remove()` closes it.
+  'sqlalchemy.ext.asyncio.async_scoped_session': set(SQLA_SESSION, 'remove'),
+  // encode/databases: `database = Database(url)`, its queries and its connection (`transaction()` is also a context manager).
+  'databases.Database': set('connect', 'disconnect', 'execute', 'execute_many', 'fetch_all', 'fetch_one', 'fetch_val'),
+  // A session factory held as a value (`session_factory: async_sessionmaker[AsyncSession]`): calling it makes a session
+  // (FACTORY_INSTANCE_RESULTS); `begin()` is a context manager, not an awaitable.
+  'sqlalchemy.ext.asyncio.async_sessionmaker': set(),
   'sqlalchemy.ext.asyncio.AsyncEngine': set('dispose', 'connect', 'begin'),
   'sqlalchemy.ext.asyncio.AsyncConnection': set(
     'execute', 'scalar', 'scalars', 'commit', 'rollback', 'close', 'run_sync', 'stream', 'stream_scalars', 'exec_driver_sql',
@@ -435,6 +442,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'redis.asyncio.client.PubSub': set('subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'get_message', 'aclose'),
   'redis.asyncio.lock.Lock': set('acquire', 'release', 'extend', 'reacquire'),
   'motor.motor_asyncio.AsyncIOMotorClient': set('server_info', 'list_database_names', 'drop_database', 'start_session'),
+  // PyMongo's own asyncio client: its databases and collections are motor's shape, but its close() is a coroutine.
+  'pymongo.AsyncMongoClient': set('server_info', 'list_database_names', 'drop_database', 'start_session', 'close', 'aclose', 'aconnect'),
   'motor.motor_asyncio.AsyncIOMotorDatabase': set('command', 'list_collection_names', 'drop_collection', 'create_collection', 'validate_collection'),
   'motor.motor_asyncio.AsyncIOMotorCollection': set(
     'find_one', 'insert_one', 'insert_many', 'update_one', 'update_many', 'replace_one', 'delete_one', 'delete_many',
@@ -820,6 +829,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'aiomysql.Cursor': ['aiomysql.cursors.Cursor', 'aiomysql.DictCursor', 'aiomysql.cursors.DictCursor'],
   'aiomysql.Pool': ['aiomysql.pool.Pool'],
   'psycopg.AsyncConnection': ['psycopg.connection_async.AsyncConnection'],
+  'sqlalchemy.ext.asyncio.async_scoped_session': ['sqlalchemy.ext.asyncio.scoping.async_scoped_session'],
+  'databases.Database': ['databases.core.Database'],
+  'sqlalchemy.ext.asyncio.async_sessionmaker': ['sqlalchemy.ext.asyncio.session.async_sessionmaker'],
   'psycopg.AsyncCursor': ['psycopg.cursor_async.AsyncCursor'],
   'psycopg_pool.AsyncConnectionPool': ['psycopg_pool.pool_async.AsyncConnectionPool'],
   'sqlalchemy.ext.asyncio.AsyncSession': ['sqlalchemy.ext.asyncio.session.AsyncSession'],
@@ -828,7 +840,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'redis.asyncio.Redis': ['redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis', 'redis.asyncio.client.StrictRedis', 'aioredis.Redis', 'aioredis.StrictRedis', 'aioredis.client.Redis'],
   'redis.asyncio.client.Pipeline': ['aioredis.client.Pipeline'],
   'redis.asyncio.client.PubSub': ['aioredis.client.PubSub'],
-  'motor.motor_asyncio.AsyncIOMotorClient': ['pymongo.AsyncMongoClient', 'pymongo.asynchronous.mongo_client.AsyncMongoClient'],
+  'pymongo.AsyncMongoClient': ['pymongo.asynchronous.mongo_client.AsyncMongoClient'],
   'motor.motor_asyncio.AsyncIOMotorDatabase': ['pymongo.asynchronous.database.AsyncDatabase'],
   'motor.motor_asyncio.AsyncIOMotorCollection': ['pymongo.asynchronous.collection.AsyncCollection'],
   'motor.motor_asyncio.AsyncIOMotorCursor': ['motor.motor_asyncio.AsyncIOMotorCommandCursor', 'pymongo.asynchronous.cursor.AsyncCursor'],
@@ -1013,6 +1025,7 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
   'asyncpg.Connection': { transaction: 'asyncpg.transaction.Transaction' },
   'psycopg.AsyncConnection': { cursor: 'psycopg.AsyncCursor' },
   'motor.motor_asyncio.AsyncIOMotorClient': { get_database: 'motor.motor_asyncio.AsyncIOMotorDatabase', get_default_database: 'motor.motor_asyncio.AsyncIOMotorDatabase' },
+  'pymongo.AsyncMongoClient': { get_database: 'motor.motor_asyncio.AsyncIOMotorDatabase', get_default_database: 'motor.motor_asyncio.AsyncIOMotorDatabase' },
   'motor.motor_asyncio.AsyncIOMotorDatabase': { get_collection: 'motor.motor_asyncio.AsyncIOMotorCollection' },
   'motor.motor_asyncio.AsyncIOMotorCollection': { find: 'motor.motor_asyncio.AsyncIOMotorCursor', aggregate: 'motor.motor_asyncio.AsyncIOMotorCursor' },
   'motor.motor_asyncio.AsyncIOMotorCursor': { sort: 'motor.motor_asyncio.AsyncIOMotorCursor', limit: 'motor.motor_asyncio.AsyncIOMotorCursor', skip: 'motor.motor_asyncio.AsyncIOMotorCursor' },
@@ -1071,6 +1084,7 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'aiohttp.ClientResponse': { content: 'aiohttp.StreamReader' },
   'aiohttp.web.Request': { content: 'aiohttp.StreamReader' },
   'motor.motor_asyncio.AsyncIOMotorClient': { '*': 'motor.motor_asyncio.AsyncIOMotorDatabase', '[]': 'motor.motor_asyncio.AsyncIOMotorDatabase' },
+  'pymongo.AsyncMongoClient': { '*': 'motor.motor_asyncio.AsyncIOMotorDatabase', '[]': 'motor.motor_asyncio.AsyncIOMotorDatabase' },
   'motor.motor_asyncio.AsyncIOMotorDatabase': { '*': 'motor.motor_asyncio.AsyncIOMotorCollection', '[]': 'motor.motor_asyncio.AsyncIOMotorCollection' },
   'django.db.models.Model': { objects: 'django.db.models.Manager' },
   'aio_pika.abc.AbstractChannel': { default_exchange: 'aio_pika.abc.AbstractExchange' },
@@ -1299,8 +1313,15 @@ export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 
   'starlette.types.Send': 'awaitable',
 };
 
+/** Library classes whose instances are called to make another (`self.session_factory()` with `session_factory: async_sessionmaker`). */
+export const FACTORY_INSTANCE_RESULTS: Readonly<Record<string, string>> = {
+  'sqlalchemy.ext.asyncio.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
+};
+
 /** Factories of session factories: calling what they return makes an instance of the class (`async_sessionmaker(engine)()`). */
 export const FACTORY_FACTORIES: Readonly<Record<string, string>> = {
   'sqlalchemy.ext.asyncio.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
   'sqlalchemy.ext.asyncio.session.async_sessionmaker': 'sqlalchemy.ext.asyncio.AsyncSession',
+  'sqlalchemy.ext.asyncio.async_scoped_session': 'sqlalchemy.ext.asyncio.AsyncSession',
+  'sqlalchemy.ext.asyncio.scoping.async_scoped_session': 'sqlalchemy.ext.asyncio.AsyncSession',
 };

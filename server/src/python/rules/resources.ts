@@ -107,6 +107,19 @@ const SEARCH_CLIENT = (what: string): ResourceKind => ({
   neverTakenBy: /^(elasticsearch|opensearchpy)(\._async)?\.helpers\.(async_bulk|async_streaming_bulk|async_scan|async_reindex)$/,
 });
 
+/** A psycopg 3 async connection, entered as `async with await AsyncConnection.connect(...)`. */
+const PSYCOPG_CONNECTION: ResourceKind = { what: 'psycopg AsyncConnection', close: ['close'], awaited: true, asyncWith: true, enterAwaited: true };
+/** A psycopg_pool AsyncConnectionPool made in a function. */
+const PSYCOPG_POOL: ResourceKind = { what: 'psycopg_pool AsyncConnectionPool', close: ['close'], awaited: false, asyncWith: true };
+/** A SQLAlchemy async engine (`create_async_engine(url)`): its pool stays open until `await engine.dispose()`. */
+const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['dispose'], awaited: false, asyncWith: true, noWith: true };
+/** A SQLAlchemy AsyncSession: the connection of its transaction stays checked out until it ends or the session is closed. */
+const ASYNC_SESSION: ResourceKind = { what: 'SQLAlchemy AsyncSession', close: ['close'], awaited: false, asyncWith: true };
+/** A SQLAlchemy AsyncConnection from `await engine.connect()`: checked out of the pool until closed. */
+const ASYNC_CONNECTION: ResourceKind = { what: 'SQLAlchemy AsyncConnection', close: ['close'], awaited: true, asyncWith: true };
+/** A redis.asyncio PubSub (`r.pubsub()`): it takes a connection of the client's pool at its first subscribe, until closed. */
+const REDIS_PUBSUB: ResourceKind = { what: 'redis.asyncio PubSub', close: ['aclose', 'close', 'reset'], awaited: false, asyncWith: true };
+
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
   'aiohttp.TCPConnector': { what: 'aiohttp TCPConnector', close: ['close'], awaited: false, asyncWith: true },
@@ -151,6 +164,24 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
     ]),
   ),
   'motor.motor_asyncio.AsyncIOMotorClient': { what: 'motor client', close: ['close'], awaited: false, asyncWith: false, noWith: true },
+  // PyMongo's own asyncio client (`await client.close()`; `async with AsyncMongoClient(url) as client:`).
+  'pymongo.AsyncMongoClient': { what: 'pymongo AsyncMongoClient', close: ['close', 'aclose'], awaited: false, asyncWith: true },
+  'pymongo.asynchronous.mongo_client.AsyncMongoClient': { what: 'pymongo AsyncMongoClient', close: ['close', 'aclose'], awaited: false, asyncWith: true },
+  // psycopg 3: `await AsyncConnection.connect(conninfo)` holds its socket (`async with await AsyncConnection.connect(...)`).
+  'psycopg.AsyncConnection.connect': PSYCOPG_CONNECTION,
+  'psycopg.connection_async.AsyncConnection.connect': PSYCOPG_CONNECTION,
+  // SQLAlchemy: an engine holds a connection pool until disposed; a session the connection of its
+  // transaction (checked out at its first query) until it ends or the session is closed. What a
+  // session factory makes (`SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`) is
+  // found through the factory, see sessionFromFactory().
+  'sqlalchemy.ext.asyncio.create_async_engine': ASYNC_ENGINE,
+  'sqlalchemy.ext.asyncio.engine.create_async_engine': ASYNC_ENGINE,
+  'sqlalchemy.ext.asyncio.AsyncSession': ASYNC_SESSION,
+  'sqlalchemy.ext.asyncio.session.AsyncSession': ASYNC_SESSION,
+  'sqlmodel.ext.asyncio.session.AsyncSession': ASYNC_SESSION,
+  // psycopg_pool: a pool opens its connections (and a scheduler task) until closed (`async with AsyncConnectionPool(...) as pool:`).
+  'psycopg_pool.AsyncConnectionPool': PSYCOPG_POOL,
+  'psycopg_pool.pool_async.AsyncConnectionPool': PSYCOPG_POOL,
   // Entering them starts them: code that calls start() itself can only stop them in a finally.
   'aiokafka.AIOKafkaProducer': { what: 'aiokafka producer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
   'aiokafka.AIOKafkaConsumer': { what: 'aiokafka consumer', close: ['stop'], awaited: false, asyncWith: true, noWith: true },
@@ -211,6 +242,17 @@ const SESSION_CLASSES = new Set([
   // gcloud-aio's clients make an aiohttp session of their own (unless given one), aioboto3's and
   // aiobotocore's clients an aiohttp connector (and resolve credentials) each.
   'gcloud.aio.storage.Storage', 'gcloud.aio.pubsub.PublisherClient', 'gcloud.aio.pubsub.SubscriberClient', AWS_SESSION_CLIENT,
+]);
+/**
+ * Data-store clients that own a connection pool (and, for Mongo, monitor tasks): one made per request
+ * or message opens a pool each time. Judged in request handlers, dependencies and message handlers
+ * only, not in loops (a loop over databases or tenants makes one per database).
+ */
+const DATASTORE_CLIENTS = new Set([
+  'redis.asyncio.Redis', 'redis.asyncio.StrictRedis', 'redis.asyncio.client.Redis', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.utils.from_url',
+  'motor.motor_asyncio.AsyncIOMotorClient', 'pymongo.AsyncMongoClient', 'pymongo.asynchronous.mongo_client.AsyncMongoClient',
+  'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
+  'asyncpg.create_pool', 'aiomysql.create_pool', 'psycopg_pool.AsyncConnectionPool', 'psycopg_pool.pool_async.AsyncConnectionPool',
 ]);
 /** Search clients: the cluster they connect to is given by position too (`AsyncElasticsearch(url)`), or as `hosts=`/`cloud_id=`. */
 const SEARCH_CLIENTS = /^(elasticsearch\.(_async\.client\.)?AsyncElasticsearch|opensearchpy\.AsyncOpenSearch)$/;
@@ -327,7 +369,7 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     }
     // `yield conn` in an `@asynccontextmanager`: the `async with` body borrows it and the generator
     // gets it back, to close it after the yield (an exception in the body is raised at the yield).
-    if (parent.type === 'yield' && decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager'])) {
+    if (parent.type === 'yield' && (decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager']) || dependencyShaped(ctx, owner, parent))) {
       lent = true;
       continue;
     }
@@ -351,6 +393,45 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
   return { fate: closedSomewhere ? 'closed-on-success-path' : 'never-closed' };
 }
 
+
+/** The `yield x` of a dependency-shaped generator (see dependencyShaped) that hands out the resource `uses` name. */
+function yieldedLikeDependency(ctx: PythonRuleContext, uses: readonly Node[], owner: Node): Node | undefined {
+  const use = uses.find((u) => u.parent?.type === 'yield' && dependencyShaped(ctx, owner, u.parent));
+  return use?.parent ?? undefined;
+}
+
+/** A module of a framework whose generator dependencies get the endpoint's error at their yield. */
+const DEPENDENCY_FRAMEWORK = /^\s*(from|import)\s+(fastapi|litestar)\b/m;
+
+/**
+ * A generator shaped like a FastAPI dependency (`async def get_db(): db = SessionLocal(); yield db;
+ * await db.close()`): not decorated, one `yield`, as a statement outside any loop, in a module that
+ * uses FastAPI or Litestar, given to `Depends(...)` (here or by a module nearby) or wrapped by
+ * `asynccontextmanager(get_db)`. Its driver raises the error of the code using the resource at the
+ * yield: what follows the yield runs only when no error was raised. Not the generators of aiohttp's
+ * `cleanup_ctx`, whose clean-up aiohttp always resumes (they take the application: a parameter named
+ * `app` or annotated `...Application`); pytest fixtures are decorated.
+ */
+function dependencyShaped(ctx: PythonRuleContext, owner: Node, yieldNode: Node): boolean {
+  if (owner.type !== 'function_definition' || owner.parent?.type === 'decorated_definition') return false;
+  const name = owner.childForFieldName('name')?.text ?? '';
+  const driven =
+    DEPENDENCY_FRAMEWORK.test(ctx.text) ||
+    new RegExp(`\\basynccontextmanager\\(\\s*${name}\\s*\\)`).test(ctx.text) ||
+    requestDependencies(ctx).has(owner.id) ||
+    (owner.parent?.type === 'module' && ctx.project.dependedOnNearby(ctx.filePath, name));
+  if (!driven) return false;
+  if (yieldNode.parent?.type !== 'expression_statement') return false;
+  for (let n = yieldNode.parent.parent; n && n.id !== owner.id; n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return false;
+  const yields = owner.descendantsOfType('yield').filter((y): y is Node => !!y && y.isNamed && !inNestedScope(y, owner, true));
+  if (yields.length !== 1) return false;
+  for (const param of owner.childForFieldName('parameters')?.namedChildren ?? []) {
+    const name = param?.type === 'identifier' ? param : param?.namedChildren.find((c) => c?.type === 'identifier');
+    const annotation = param?.childForFieldName('type')?.text ?? '';
+    if (name?.text === 'app' || /Application\b/.test(annotation)) return false;
+  }
+  return true;
+}
 
 /**
  * The block of an `if` (or `elif`/`else`) branch or of an `except` handler holding the statement of `call` that ends by leaving:
@@ -558,15 +639,38 @@ function capturedByClosure(owner: Node, target: Node): boolean {
 }
 
 export function checkUnclosedResources(ctx: PythonRuleContext): void {
+  const factories = SESSION_FACTORY_HINT.test(ctx.text);
+  let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const name = resolvedCallee(ctx, call);
-    const kind = name ? RESOURCES[name] : undefined;
+    let name = resolvedCallee(ctx, call);
+    let kind = name ? RESOURCES[name] : undefined;
+    // `session = SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`, here or in the project's db module.
+    if (!kind && factories && sessionFromFactory(ctx, (resolver ??= new AwaitableResolver(ctx)), call)) {
+      name = 'sqlalchemy.ext.asyncio.AsyncSession';
+      kind = ASYNC_SESSION;
+    }
+    // `ps = r.pubsub()` on a redis.asyncio client, `conn = await engine.connect()` on an AsyncEngine.
+    const made = kind ? undefined : methodResource((resolver ??= new AwaitableResolver(ctx)), call);
+    if (made) [name, kind] = made;
     if (!kind) continue;
+    // `create_async_engine(url, poolclass=NullPool)`: it keeps no connection open between uses, disposing frees nothing.
+    if (kind === ASYNC_ENGINE && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'poolclass' && /(^|\.)NullPool$/.test(a.childForFieldName('value')?.text ?? ''))) continue;
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
     // `Redis(connection_pool=pool)`: the client borrows a pool it does not own, closing it frees nothing.
     if (kind.what === 'redis.asyncio client' && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'connection_pool')) continue;
     // `Storage(session=shared)`: gcloud-aio's clients over a session they were given close nothing of theirs.
     if (overSharedSession(name!, call)) continue;
+    // `await aiohttp.ClientSession().get(url)`, `coll = AsyncIOMotorClient(url)["shop"]["orders"]`: never bound, never closed.
+    if (!kind.awaited && name !== 'builtins.open') {
+      const use = usedInline(ctx, call, kind);
+      if (use) {
+        ctx.report({
+          message: `This ${kind.what} is made and used in one expression: nothing keeps it to close it, so it is never closed. Make it once and share it, or ${kind.noWith ? `keep it in a name and close it with ${kind.close[0]}() in a finally block` : `open it with '${kind.asyncWith ? 'async with' : 'with'}'`}`,
+          range: ctx.rangeOf(call),
+        });
+        continue;
+      }
+    }
     // x = Ctor(...) / x = await factory(...), as a statement of a function body.
     let value: Node = call;
     if (kind.awaited) {
@@ -599,6 +703,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) continue;
     const uses = usesOf(fn.node, target);
     if (kind.startedBy && !uses.some((u) => startedHere(u, kind.startedBy!))) continue;
+    // `session = SessionLocal()` used only inside `async with session.begin():`: the transaction's end gives its connection back.
+    if (kind === ASYNC_SESSION && onlyInTransactions(uses)) continue;
     const { fate, closingTry } = fateOf(ctx, uses, kind, fn.node);
     if (fate === 'owned-elsewhere') continue;
     const closeName = kind.close[0];
@@ -614,13 +720,18 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     }
     // `conn = await connect(); await conn.close()`: nothing runs in between that could raise.
     if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
+    // A pytest fixture's clean-up after its yield: pytest resumes it after the test, whatever the test did.
+    if (fate === 'closed-on-success-path' && decoratedWith(ctx, fn.node, ['fixture', 'yield_fixture']) && hasOwnYield(fn.node)) continue;
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
       : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
+    const yielded = fate === 'closed-on-success-path' ? yieldedLikeDependency(ctx, uses, fn.node) : undefined;
     const message =
       fate === 'never-closed'
         ? `This ${kind.what} is never closed: ${remedy} so it is released`
-        : `This ${kind.what} is closed only when no exception is raised before ${closeName}(): ${remedy}`;
+        : yielded
+          ? `This ${kind.what} is closed after the yield on line ${yielded.startPosition.row + 1} only when no exception is raised: an error of the code using it (the endpoint of a dependency) is raised at the yield and skips ${closeName}(). Close it in a finally block around the yield${kind.noWith ? '' : ` or use '${withKeyword}'`}`
+          : `This ${kind.what} is closed only when no exception is raised before ${closeName}(): ${remedy}`;
     ctx.report({
       message,
       range: ctx.rangeOf(assignment),
@@ -631,6 +742,132 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   checkStreamedResponses(ctx);
   checkUnclosedMemoryChannels(ctx);
   checkHeldLocks(ctx);
+}
+
+/**
+ * A client made inside a function and used on the spot without being kept: the receiver of a chain
+ * of attributes, items and method calls (`AsyncIOMotorClient(url)["shop"]["orders"]`,
+ * `redis.from_url(url).get(key)`, `aiohttp.ClientSession().get(url)`) whose end is a statement, is
+ * awaited as one, is entered with `async with`, or is held in a local that is itself only used as
+ * such a receiver, or whose awaited result is returned. Not when the chain closes or enters it, nor when its end is returned, passed on or
+ * stored (a database or collection keeps its client: `self.db = AsyncIOMotorClient(url)["shop"]`).
+ */
+function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Node | undefined {
+  const first = call.parent;
+  if (first?.type === 'attribute' && first.childForFieldName('object')?.id === call.id) {
+    const member = first.childForFieldName('attribute')?.text ?? '';
+    if (kind.close.includes(member) || EXIT_METHODS.includes(member) || member === '__aenter__' || member === '__enter__') return undefined;
+  } else if (first?.type !== 'subscript' || first.childForFieldName('value')?.id !== call.id) return undefined;
+  const fn = ctx.scope.enclosingFunction(call);
+  if (!fn || fn.kind !== 'function') return undefined;
+  let end: Node = first;
+  for (;;) {
+    const p = end.parent;
+    if (!p) return undefined;
+    if ((p.type === 'attribute' && p.childForFieldName('object')?.id === end.id) || (p.type === 'subscript' && p.childForFieldName('value')?.id === end.id)
+      || (p.type === 'call' && p.childForFieldName('function')?.id === end.id) || p.type === 'await' || p.type === 'parenthesized_expression') {
+      end = p;
+      continue;
+    }
+    break;
+  }
+  const holder = end.parent;
+  if (!holder) return undefined;
+  if (holder.type === 'expression_statement' || holder.type === 'with_item' || (holder.type === 'as_pattern' && holder.parent?.type === 'with_item')) return end;
+  // `return await redis.from_url(url).get(key)`: the caller gets a result, and the client is lost.
+  if (holder.type === 'return_statement' && end.type === 'await') return end;
+  if (holder.type !== 'assignment' || holder.childForFieldName('right')?.id !== end.id || holder.parent?.type !== 'expression_statement') return undefined;
+  const target = holder.childForFieldName('left');
+  // `text = await ClientSession().get(url).text()`... a value read from it, unless it is still a part of the client.
+  if (target?.type !== 'identifier') return undefined;
+  const scope = ctx.scope.scopeAt(target);
+  if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return undefined;
+  // Awaited: what the chain gives is a result, not a part of the client (`row = await redis.from_url(u).get(k)`).
+  if (end.type === 'await') return end;
+  const uses = usesOf(fn.node, target);
+  const receiverOnly = uses.every((u) => {
+    const p = u.parent;
+    // `es = AsyncElasticsearch(url).options(request_timeout=5)`, then `await es.close()`: the copy closes the client's transport.
+    if (p?.type === 'attribute' && kind.close.includes(p.childForFieldName('attribute')?.text ?? '')) return false;
+    return (p?.type === 'attribute' && p.childForFieldName('object')?.id === u.id) || (p?.type === 'subscript' && p.childForFieldName('value')?.id === u.id);
+  });
+  return receiverOnly ? end : undefined;
+}
+
+/** Session methods that use no connection: they only stage objects (or close it). */
+const SESSION_LOCAL_METHODS = new Set(['add', 'add_all', 'expunge', 'expunge_all', 'close', 'begin', 'in_transaction', 'is_active']);
+
+/**
+ * A session entered as `async with session.begin():` and otherwise used only inside such blocks
+ * (or only to stage objects): the end of each transaction, commit or rollback, gives its connection back.
+ */
+function onlyInTransactions(uses: readonly Node[]): boolean {
+  const blocks: Node[] = [];
+  for (const use of uses) {
+    const method = use.parent?.type === 'attribute' && use.parent.childForFieldName('object')?.id === use.id ? use.parent : null;
+    const call = method?.parent?.type === 'call' && method.parent.childForFieldName('function')?.id === method.id ? method.parent : null;
+    if (call && method!.childForFieldName('attribute')?.text === 'begin' && call.parent?.type === 'with_item') {
+      const statement = call.parent.parent?.type === 'with_clause' ? call.parent.parent.parent : null;
+      if (statement?.type === 'with_statement') blocks.push(statement);
+    }
+  }
+  if (blocks.length === 0) return false;
+  return uses.every((use) => {
+    if (blocks.some((b) => b.startIndex <= use.startIndex && use.endIndex <= b.endIndex)) return true;
+    const method = use.parent?.type === 'attribute' && use.parent.childForFieldName('object')?.id === use.id ? use.parent.childForFieldName('attribute')?.text : undefined;
+    return !!method && SESSION_LOCAL_METHODS.has(method);
+  });
+}
+
+/** `x = call` as a statement, or `call.method(...)`/`call[...]`: the shapes the rule judges (a binding or a use on the spot). */
+function boundOrUsedAtOnce(call: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'attribute') return parent.childForFieldName('object')?.id === call.id;
+  if (parent?.type === 'subscript') return parent.childForFieldName('value')?.id === call.id;
+  return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id && parent.parent?.type === 'expression_statement' && parent.childForFieldName('left')?.type === 'identifier';
+}
+
+/** Resources a library object's method makes, by the object's class and the method. */
+const METHOD_RESOURCES: Readonly<Record<string, Readonly<Record<string, readonly [string, ResourceKind]>>>> = {
+  // `ps = r.pubsub()`: a connection of the client's pool once subscribed.
+  'redis.asyncio.Redis': { pubsub: ['redis.asyncio.client.PubSub', REDIS_PUBSUB] },
+  // `conn = await engine.connect()`: a connection checked out of the engine's pool (`async with engine.connect() as conn:`).
+  'sqlalchemy.ext.asyncio.AsyncEngine': { connect: ['sqlalchemy.ext.asyncio.AsyncConnection', ASYNC_CONNECTION] },
+};
+
+/** `ps = r.pubsub()` (or `self.redis.pubsub()`) on a redis.asyncio client, `conn = await engine.connect()`: see METHOD_RESOURCES. */
+function methodResource(resolver: AwaitableResolver, call: Node): readonly [string, ResourceKind] | undefined {
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
+  if (!method || !Object.values(METHOD_RESOURCES).some((m) => Object.hasOwn(m, method))) return undefined;
+  const made = call.parent?.type === 'await' ? call.parent : call;
+  if (made !== call && made.parent?.type !== 'assignment') return undefined;
+  if (made === call && !boundOrUsedAtOnce(call)) return undefined;
+  const receiver = fn!.childForFieldName('object');
+  const cls = receiver ? resolver.classOfReceiver(receiver) : undefined;
+  const entry = cls?.kind === 'library' ? METHOD_RESOURCES[cls.name]?.[method] : undefined;
+  return entry && (entry[1].awaited === (made !== call)) ? entry : undefined;
+}
+
+/** A file that may call an async session factory: it names one, or imports a name that may be one (`SessionLocal`). */
+const SESSION_FACTORY_HINT = /sessionmaker|Session\w*\b|session_factory|session_maker/i;
+
+/**
+ * `session = SessionLocal()` (a name called with no arguments but keywords, as a statement of a
+ * function) where `SessionLocal` is an `async_sessionmaker(...)` (or a `sessionmaker(..., class_=AsyncSession)`)
+ * of this file or of the project module it is imported from: an AsyncSession.
+ */
+function sessionFromFactory(ctx: PythonRuleContext, resolver: AwaitableResolver, call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  // `SessionLocal()`, or a factory held by the object: `self.session_factory()`.
+  if ((fn?.type !== 'identifier' && (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self')) || !boundOrUsedAtOnce(call)) return false;
+  // `Session = async_scoped_session(factory, ...)`: the task's session, closed by `await Session.remove()`.
+  if (ctx.text.includes(`${fn.text}.remove(`)) return false;
+  const found = fn.type === 'identifier' ? ctx.scope.lookup(fn.text, fn) : undefined;
+  const bound = found?.bindings.length === 1 ? found.bindings[0].node.parent : null;
+  if (bound?.type === 'assignment' && /scoped_session$/.test(bound.childForFieldName('right')?.childForFieldName('function')?.text ?? '')) return false;
+  const cls = resolver.classOfReceiver(call);
+  return cls?.kind === 'library' && /^(sqlalchemy\.ext\.asyncio\.AsyncSession|sqlmodel\.ext\.asyncio\.session\.AsyncSession)$/.test(cls.name);
 }
 
 /**
@@ -662,6 +899,9 @@ const SESSION_OR_POOL = new Set([
   'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
   // Cloud SDK and database clients an object keeps: a search client's pool, a MySQL pool, an Azure client's transport.
   'elasticsearch.AsyncElasticsearch', 'elasticsearch._async.client.AsyncElasticsearch', 'opensearchpy.AsyncOpenSearch', 'aiomysql.create_pool',
+  // A SQLAlchemy async engine's connection pool, a psycopg pool.
+  'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
+  'psycopg_pool.AsyncConnectionPool', 'psycopg_pool.pool_async.AsyncConnectionPool',
   'gcloud.aio.storage.Storage',
   ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);
@@ -736,7 +976,7 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     if (called === undefined && !keepsInstanceResource(ctx, use, kind)) return;
   }
   ctx.report({
-    message: `This ${kind.what} is kept in self.${attr}, but no method of '${cls.name}' closes it: every instance leaks it. Close it in an ${kind.asyncWith ? 'async ' : ''}close()/${kind.asyncWith ? '__aexit__' : '__exit__'} method (calling ${kind.close[0]}())`,
+    message: `This ${kind.what} is kept in self.${attr}, but no method of '${cls.name}' closes it: every instance leaks it. Close it in ${kind.asyncWith ? 'an async close()/__aexit__' : 'a close()/__exit__'} method (calling ${kind.close[0]}())`,
     range: ctx.rangeOf(assignment),
   });
 }
@@ -839,20 +1079,30 @@ interface Lent {
 }
 
 /** A connection checked out of a pool of class `owner` (`conn = await pool.acquire()`), given back with `pool.release(conn)`. */
-function pooledConnection(owner: string): Lent {
+function pooledConnection(owner: string, take = 'acquire', giveBack = 'release', entered = take): Lent {
   return {
     owner,
-    hint: /\.acquire\(/,
-    methods: new Set(['acquire']),
+    hint: new RegExp(`\\.${take}\\(`),
+    methods: new Set([take]),
     consumers: new Set(),
     message: (callee, name) =>
-      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
-    asResource: { what: 'pooled connection', close: [], giveBack: ['release'], awaited: true, asyncWith: true },
+      `The connection from ${callee}() is never released: it stays checked out of the pool, which runs dry after a few calls. Use 'async with ${withCallee(callee, take, entered)}() as ${name}:' (or ${giveBackWords(giveBack)} in a finally block)`,
+    asResource: { what: 'pooled connection', close: [], giveBack: [giveBack], awaited: true, asyncWith: true },
     onSuccessOnly: (callee, name, exit) =>
       exit
-        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. Acquire it just before that 'try', or use 'async with ${callee}() as ${name}:'`
-        : `The connection from ${callee}() is released only when no exception is raised before release(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${callee}() as ${name}:' (or release it in a finally block)`,
+        ? `The connection from ${callee}() is not released when ${EXIT_WORDS[exit.type]} on line ${exit.startPosition.row + 1}, before the 'try' whose finally block releases it: it stays checked out of the pool. ${take === 'acquire' ? 'Acquire' : 'Take'} it just before that 'try', or use 'async with ${withCallee(callee, take, entered)}() as ${name}:'`
+        : `The connection from ${callee}() is released only when no exception is raised before ${giveBack}(): an error or a cancellation leaves it checked out of the pool. Use 'async with ${withCallee(callee, take, entered)}() as ${name}:' (or ${giveBackWords(giveBack)} in a finally block)`,
   };
+}
+
+/** `release it`, `give it back with putconn()`. */
+function giveBackWords(giveBack: string): string {
+  return giveBack === 'release' ? 'release it' : `give it back with ${giveBack}()`;
+}
+
+/** `pool.getconn` → `pool.connection`: the context manager that takes and gives back the connection. */
+function withCallee(callee: string, take: string, entered: string): string {
+  return take === entered ? callee : callee.slice(0, callee.length - take.length) + entered;
 }
 
 const LENT: readonly Lent[] = [
@@ -872,6 +1122,8 @@ const LENT: readonly Lent[] = [
   // `conn = await pool.acquire()` on an asyncpg or aiomysql (asyncmy) pool, never given back with `pool.release(conn)`.
   pooledConnection('asyncpg.Pool'),
   pooledConnection('aiomysql.Pool'),
+  // psycopg_pool's `conn = await pool.getconn()`, given back with `await pool.putconn(conn)` (`async with pool.connection() as conn:`).
+  pooledConnection('psycopg_pool.AsyncConnectionPool', 'getconn', 'putconn', 'connection'),
 ];
 
 /**
@@ -1213,8 +1465,12 @@ function judgeLent(ctx: PythonRuleContext, lent: Lent, kind: ResourceKind, calle
   const { fate, closingTry } = fateOf(ctx, uses, kind, fnNode);
   if (fate === 'owned-elsewhere') return;
   let message: string | undefined;
+  const yielded = fate === 'closed-on-success-path' && lent.asResource?.giveBack ? yieldedLikeDependency(ctx, uses, fnNode) : undefined;
   if (fate === 'never-closed') message = lent.message(callee, target.text);
-  else if (fate === 'closed-on-success-path') message = lent.onSuccessOnly?.(callee, target.text);
+  else if (yielded) {
+    const giveBack = lent.asResource!.giveBack![0];
+    message = `The connection from ${callee}() is given back after the yield on line ${yielded.startPosition.row + 1} only when no exception is raised: an error of the code using it (the endpoint of a dependency) is raised at the yield and skips ${giveBack}(), leaving it checked out of the pool. Give it back in a finally block around the yield`;
+  } else if (fate === 'closed-on-success-path') message = lent.onSuccessOnly?.(callee, target.text);
   else {
     const exit = closingTry && assignment.parent && exitBeforeClosingTry(assignment.parent, closingTry, uses, kind, fnNode);
     if (exit) message = lent.onSuccessOnly?.(callee, target.text, exit);
@@ -1434,9 +1690,12 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   const usesAwsSessions = /\baio(boto3|botocore)\b/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= new AwaitableResolver(ctx))) : undefined);
-    if (!name || !SESSION_CLASSES.has(name)) continue;
+    if (!name || (!SESSION_CLASSES.has(name) && !DATASTORE_CLIENTS.has(name))) continue;
     // `Storage(session=shared)`: gcloud-aio's client over the app's aiohttp session.
     if (overSharedSession(name, call)) continue;
+    const datastore = DATASTORE_CLIENTS.has(name);
+    // `Redis(connection_pool=pool)` borrows the app's pool; `create_async_engine(url, poolclass=NullPool)` keeps none.
+    if (datastore && callArguments(call).some((a) => a.type === 'keyword_argument' && (a.childForFieldName('name')?.text === 'connection_pool' || (a.childForFieldName('name')?.text === 'poolclass' && /(^|\.)NullPool$/.test(a.childForFieldName('value')?.text ?? ''))))) continue;
     const fn = ctx.scope.enclosingFunction(call);
     if (!fn || fn.kind !== 'function') continue;
     // `if _session is None: _session = ClientSession()`: made once, then reused.
@@ -1448,7 +1707,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     // pool (a per-user key, say) opens no pool of its own.
     if (/^(openai|anthropic|groq)\./.test(name) && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'http_client' && a.childForFieldName('value')?.type !== 'call')) continue;
     let where: string | undefined;
-    for (let n: Node | null = call.parent; n && n.id !== fn.node.id; n = n.parent) {
+    for (let n: Node | null = datastore ? null : call.parent; n && n.id !== fn.node.id; n = n.parent) {
       if (n.type === 'for_statement' || n.type === 'while_statement') {
         // `for proxy in proxies: httpx.AsyncClient(proxy=proxy)`: a client per configuration
         // (proxies, certificates and base URLs are fixed when a client is made), not per request.
@@ -1506,7 +1765,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
     }
     if (!where) continue;
     ctx.report({
-      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : datastore ? RESOURCES[name]!.what : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
       range: ctx.rangeOf(call),
     });
   }

@@ -562,7 +562,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       // `stream = client.chat.completions.create(..., stream=True)` then `async for chunk in stream`: a plain
       // coroutine (the project's own, or an LLM SDK's resource method) is no async iterator (TypeError).
       const plainCoroutine = !scheduled && !awaitable.generator && !awaitable.mayBeFuture && (!awaitable.library || SDK_RESOURCE_COROUTINE.test(awaitable.name ?? ''));
-      const used = usedOnlyAsResult(ctx, call, isGrpcCall(awaitable) ? GRPC_CALL_API : scheduled ? FUTURE_API : COROUTINE_API, returned, plainCoroutine);
+      const used = usedOnlyAsResult(ctx, call, isGrpcCall(awaitable) ? GRPC_CALL_API : scheduled ? FUTURE_API : queryObjectApi(awaitable.name) ?? COROUTINE_API, returned, plainCoroutine);
       // Entering it is only a mistake for a plain coroutine (see checkAsyncWithCoroutine).
       if (used && !(scheduled && used.entered) && (!used.entered || !awaitable.library || PLAIN_COROUTINE_OPENERS.has(awaitable.name ?? ''))) {
         const { name } = used;
@@ -842,6 +842,29 @@ const GRPC_CALL_API = new Set([
   'wait_for_connection', 'debug_error_string', '__aiter__',
 ]);
 
+/**
+ * What the lazy query objects of ORMs and ODMs offer besides being awaited: Tortoise's
+ * `Model.get(...)`/`first()`/`count()`/`update(...)` give queries that still build
+ * (`await User.get(id=1).using_db(conn)`, `.prefetch_related(...)`), as does Beanie's
+ * `find_one(...)` (`await Product.find_one(q).project(View)`). Calling these is not reading a result.
+ */
+const QUERY_OBJECT_API: ReadonlyArray<[RegExp, ReadonlySet<string>]> = [
+  [/^tortoise\./, new Set(['using_db', 'prefetch_related', 'select_related', 'only', 'values', 'values_list', 'annotate', 'sql', 'explain', 'order_by', 'filter', 'exclude'])],
+  [/^beanie\./, new Set(['project', 'update', 'upsert', 'set', 'inc', 'unset', 'current_date', 'delete', 'replace_one', 'update_one', 'sort', 'limit', 'skip'])],
+];
+
+/** What a query object of the library awaitable `name` offers, its coroutine API included (see QUERY_OBJECT_API). */
+function queryObjectApi(name: string | undefined): ReadonlySet<string> | undefined {
+  const api = name ? QUERY_OBJECT_API.find(([library]) => library.test(name))?.[1] : undefined;
+  return api ? new Set([...COROUTINE_API, ...api]) : undefined;
+}
+
+/** Whether `method`, called on what the library awaitable `name` gives, builds the query further (see QUERY_OBJECT_API). */
+function buildsQuery(name: string | undefined, method: string | undefined): boolean {
+  if (!name || !method) return false;
+  return QUERY_OBJECT_API.some(([library, api]) => library.test(name) && api.has(method));
+}
+
 /** Builtins that compute with their positional arguments' values: given a coroutine, they raise TypeError. */
 const VALUE_BUILTINS = new Set(['len', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sum', 'min', 'max', 'sorted', 'int', 'float', 'abs', 'round', 'enumerate', 'zip', 'reversed', 'iter', 'next', 'divmod']);
 /** Builtins that iterate their argument. */
@@ -1044,6 +1067,11 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
       fix: ctx.scope.isAsyncContext(loop) ? prefixAsync(ctx, loop, "Use 'async for'") : undefined,
     });
     return;
+  }
+  // `await User.get(id=1).using_db(conn)`: a Tortoise or Beanie query still being built.
+  if (use === 'value' && awaitable.library) {
+    const parent = parentOf(call);
+    if (parent && typeOf(parent) === 'attribute' && buildsQuery(awaitable.name, field(parent, 'attribute')?.text)) return;
   }
   // An async generator is truthy too, but testing one is not this mistake. `for x in coro()`: a
   // coroutine is not iterable either, which is using it as its result.

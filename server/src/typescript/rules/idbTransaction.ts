@@ -220,8 +220,12 @@ function checkIdb(ctx: TsRuleContext, types: () => TypeServices | undefined, cal
       if (!mentions(init, tracked)) return;
       if (init.type !== 'AwaitExpression') for (const name of patternNames(n.id)) tracked.add(name);
       else {
-        const inner = unwrap(init.argument);
-        if (inner.type === 'CallExpression' && CURSOR_CALLS.has(propName(unwrap(inner.callee)) ?? '')) for (const name of patternNames(n.id)) tracked.add(name);
+        // A cursor: `await store.openCursor()`, also through a hand-written `promisify(index.openCursor())`.
+        let cursor = false;
+        visit(init.argument, (c) => {
+          if (!cursor && c.type === 'CallExpression' && CURSOR_CALLS.has(propName(unwrap(c.callee)) ?? '') && mentions(c.callee, tracked)) cursor = true;
+        }, (c) => isFunction(c));
+        if (cursor) for (const name of patternNames(n.id)) tracked.add(name);
       }
     } else if (n.type === 'ForOfStatement' && mentions(n.right, tracked)) {
       const left = n.left.type === 'VariableDeclaration' ? n.left.declarations[0]?.id : n.left;

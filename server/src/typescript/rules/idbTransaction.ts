@@ -258,6 +258,14 @@ function checkIdb(ctx: TsRuleContext, types: () => TypeServices | undefined, cal
   }
 }
 
+/** Whether a function nested in `fn` around an identifier binds its name anew (`items.map((store) => ...)`). */
+function rebound(id: TSESTree.Identifier, fn: FunctionNode): boolean {
+  for (let n = id.parent; n && n !== fn; n = n.parent) {
+    if (isFunction(n) && n.params.some((p) => patternNames(p).includes(id.name))) return true;
+  }
+  return false;
+}
+
 function enclosingFn(node: Node): FunctionNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
   return undefined;
@@ -280,7 +288,7 @@ function laterUse(fn: FunctionNode, awaitNode: Node, creation: Node, tracked: Re
   const firstIn = (node: Node, after = -1): TSESTree.Identifier | undefined => {
     let found: TSESTree.Identifier | undefined;
     visit(node, (n) => {
-      if (!found && n.type === 'Identifier' && n.range[0] > after && liveUse(n, tracked)) found = n;
+      if (!found && n.type === 'Identifier' && n.range[0] > after && liveUse(n, tracked) && !rebound(n, fn)) found = n;
     });
     return found;
   };
@@ -375,6 +383,12 @@ function chainNames(node: Node): string[] {
   }
 }
 
+/** Whether the types say an expression gives no promise (a `text()` of the project's own that returns a string). */
+function noPromise(s: TypeServices | undefined, a: Node): boolean {
+  const t = typeAt(s, a);
+  return !!t && !isThenable(s!.checker, t.type, t.at);
+}
+
 /** A short description of clearly foreign async work, or undefined. */
 function foreign(ctx: TsRuleContext, types: () => TypeServices | undefined, a: Node, depth = 0): string | undefined {
   if (depth > 3) return undefined;
@@ -421,7 +435,7 @@ function foreign(ctx: TsRuleContext, types: () => TypeServices | undefined, a: N
     if (global && FOREIGN_ROOTS.has(root.name)) return `\`${names.join('.')}()\``;
     if (global && (names.slice(0, 2).join('.') === 'crypto.subtle' || /^(window|self|globalThis)\.(crypto\.subtle|navigator|caches|fetch)/.test(names.join('.')))) return `\`${names.join('.')}()\``;
   }
-  if (method && BODY_READS.has(method) && a.arguments.length === 0) return `a response body (\`.${method}()\`)`;
+  if (method && BODY_READS.has(method) && a.arguments.length === 0 && !noPromise(types(), a)) return `a response body (\`.${method}()\`)`;
 
   // With types: a library call (declared in a declaration file other than Dexie's) that gives a native promise.
   const s = types();

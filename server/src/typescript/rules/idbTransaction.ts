@@ -260,7 +260,7 @@ function checkIdb(ctx: TsRuleContext, types: () => TypeServices | undefined, cal
 
 /** Whether a function nested in `fn` around an identifier binds its name anew (`items.map((store) => ...)`). */
 function rebound(id: TSESTree.Identifier, fn: FunctionNode): boolean {
-  for (let n = id.parent; n && n !== fn; n = n.parent) {
+  for (let n: Node | undefined = id.parent; n && n !== fn; n = n.parent) {
     if (isFunction(n) && n.params.some((p) => patternNames(p).includes(id.name))) return true;
   }
   return false;

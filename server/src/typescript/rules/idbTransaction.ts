@@ -285,10 +285,12 @@ function harmless(s: TypeServices | undefined, a: Node): boolean {
  * outlives (its next turn).
  */
 function laterUse(fn: FunctionNode, awaitNode: Node, creation: Node, tracked: ReadonlySet<string>): TSESTree.Identifier | undefined {
+  // The block the transaction is declared in: a name used past it is another binding.
+  const scope = creation.parent?.parent ?? fn.body;
   const firstIn = (node: Node, after = -1): TSESTree.Identifier | undefined => {
     let found: TSESTree.Identifier | undefined;
     visit(node, (n) => {
-      if (!found && n.type === 'Identifier' && n.range[0] > after && liveUse(n, tracked) && !rebound(n, fn)) found = n;
+      if (!found && n.type === 'Identifier' && n.range[0] > after && contains(scope, n) && liveUse(n, tracked) && !rebound(n, fn)) found = n;
     });
     return found;
   };

@@ -5,6 +5,7 @@ import { cancelledTaskNotAwaited, timeoutWithoutAwait, yieldInContextManager } f
 import { danglingTask } from './danglingTask';
 import { floatingPromise } from './floatingPromise';
 import { asyncTimeoutParameter, asyncWithoutAwait, busyWaitLoop, sleepForever, zeroSleepCheckpoint } from './hygiene';
+import { idbTransactionAcrossAwait } from './idbTransaction';
 import { legacyEventLoopApi } from './legacyEventLoopApi';
 import { misusedPromise } from './misusedPromise';
 import { sessionPerRequest, unclosedResource } from './resources';
@@ -30,6 +31,7 @@ export const allRules: readonly Rule[] = [
   fetchWithoutTimeout,
   unclosedResource,
   sessionPerRequest,
+  idbTransactionAcrossAwait,
   legacyEventLoopApi,
   busyWaitLoop,
   sleepForever,

@@ -24,6 +24,7 @@ export const checkTimerOrListenerLeak = (ctx: TsRuleContext): void => tsSupport(
 export const checkTsBlockingCalls = (ctx: TsRuleContext): void => tsSupport().checkTsBlockingCalls(ctx);
 export const checkFloatingPromises = (ctx: TsRuleContext): void => tsSupport().checkFloatingPromises(ctx);
 export const checkMisusedPromises = (ctx: TsRuleContext): void => tsSupport().checkMisusedPromises(ctx);
+export const checkIdbTransactionAcrossAwait = (ctx: TsRuleContext): void => tsSupport().checkIdbTransactionAcrossAwait(ctx);
 export const checkUnclosedTsResources = (ctx: TsRuleContext): void => tsSupport().checkUnclosedResources(ctx);
 
 /** The TS/JS front end, created (and the compiler loaded) when a TS/JS file is first parsed or announced. */

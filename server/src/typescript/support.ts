@@ -6,6 +6,7 @@
 export { TsFrontEnd } from './parser';
 export { checkAbortSignalIgnored, checkFetchWithoutTimeout, checkSwallowedAbort, checkTimerOrListenerLeak } from './rules/abortCleanup';
 export { checkTsBlockingCalls } from './rules/blockingCall';
+export { checkIdbTransactionAcrossAwait } from './rules/idbTransaction';
 export { checkFloatingPromises } from './rules/floatingPromise';
 export { checkMisusedPromises } from './rules/misusedPromise';
 export { checkUnclosedResources } from './rules/unclosedResource';

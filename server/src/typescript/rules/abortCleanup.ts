@@ -3151,9 +3151,13 @@ function signalBearingAwaits(ctx: TsRuleContext, root: Node, signals: SignalPara
       // for a body that does not parse, not for the request.
       const read = unwrap(target);
       if (read.type === 'CallExpression' && /^(json|text|arrayBuffer|blob|formData|bytes)$/.test(methodName(read) ?? '')) return;
-      const init = constDeclarator(id)?.init;
+      const declarator = constDeclarator(id);
+      const init = declarator?.init;
       if (!init || out.includes(init) || (init.range[0] >= root.range[0] && init.range[1] <= root.range[1]) || init.range[1] > root.range[0]) return;
       if (enclosingFunction(init) !== owner) return;
+      // `this.queue = turn.catch(() => undefined); return turn;`: the `.catch` is a side branch; the
+      // promise itself still goes on (returned, awaited, handed over) and its rejection with it.
+      if (n === root && owner?.body && referencesTo(owner.body, id.name).some((r) => r !== id && !(r.range[0] >= root.range[0] && r.range[1] <= root.range[1]) && r.range[0] > declarator!.id.range[1])) return;
       if (bearsSignalHere(ctx, init, signals, types)) out.push(init);
     },
     isFunction,

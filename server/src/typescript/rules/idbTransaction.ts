@@ -258,6 +258,15 @@ function checkIdb(ctx: TsRuleContext, types: () => TypeServices | undefined, cal
   }
 }
 
+/**
+ * `tx.done`: the transaction's end, which a transaction that already committed still reaches
+ * (the promise resolves). Waiting for it after other work throws nothing: no later use.
+ */
+function settles(id: TSESTree.Identifier): boolean {
+  const p = id.parent;
+  return p?.type === 'MemberExpression' && p.object === id && propName(p) === 'done';
+}
+
 /** Whether a function nested in `fn` around an identifier binds its name anew (`items.map((store) => ...)`). */
 function rebound(id: TSESTree.Identifier, fn: FunctionNode): boolean {
   for (let n: Node | undefined = id.parent; n && n !== fn; n = n.parent) {
@@ -290,7 +299,7 @@ function laterUse(fn: FunctionNode, awaitNode: Node, creation: Node, tracked: Re
   const firstIn = (node: Node, after = -1): TSESTree.Identifier | undefined => {
     let found: TSESTree.Identifier | undefined;
     visit(node, (n) => {
-      if (!found && n.type === 'Identifier' && n.range[0] > after && contains(scope, n) && liveUse(n, tracked) && !rebound(n, fn)) found = n;
+      if (!found && n.type === 'Identifier' && n.range[0] > after && contains(scope, n) && liveUse(n, tracked) && !settles(n) && !rebound(n, fn)) found = n;
     });
     return found;
   };

@@ -73,33 +73,43 @@ function checkAsyncCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableRe
     const arg = callbackArgument(call, name);
     if (!arg) continue;
     const shown = fn.text.replace(/\s*\n\s*/g, '');
-    // `loop.call_later(5, lambda: refresh())`: the lambda's coroutine is dropped by the caller.
-    const body = arg.type === 'lambda' ? arg.childForFieldName('body') : null;
-    if (body?.type === 'call' && name !== 'to_thread' && name !== 'run_in_executor' && name !== 'submit') {
-      const awaitable = resolver().awaitableCall(body);
-      if (awaitable && !awaitable.generator && !isScheduled(awaitable)) {
-        ctx.report({
-          message: `${describe(awaitable)} is made by a callback that ${shown}() calls without awaiting: it never runs (schedule it with asyncio.create_task(...) and keep the task)`,
-          range: ctx.rangeOf(body),
-          anchors: [],
-        });
-      }
-      continue;
-    }
-    // `loop.call_later(1, functools.partial(publish, event))` (or a name bound once to one): the partial calls `publish`.
-    const partial = partialOf(ctx, arg);
-    const ref = partial ?? arg;
-    if ((ref.type !== 'identifier' && ref.type !== 'attribute') || !resolver().isCoroutineFunctionRef(ref)) continue;
-    const what = ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`;
+    // A lambda given to a thread (`to_thread`, `run_in_executor`, `submit`) runs there; its result is theirs.
+    const dropped = droppedByCallback(ctx, resolver, arg, name !== 'to_thread' && name !== 'run_in_executor' && name !== 'submit');
+    if (!dropped) continue;
     ctx.report({
       message:
-        name === 'add_signal_handler'
-          ? `${what}: ${shown}() raises TypeError on a coroutine function; hand it a plain function that schedules it (lambda: asyncio.create_task(...), keeping the task)`
-          : `${what}, but ${shown}() calls it without awaiting: each call makes a coroutine that never runs`,
-      range: ctx.rangeOf(arg),
+        'made' in dropped
+          ? `${describe(dropped.made)} is made by a callback that ${shown}() calls without awaiting: it never runs (schedule it with asyncio.create_task(...) and keep the task)`
+          : name === 'add_signal_handler'
+            ? `${dropped.what}: ${shown}() raises TypeError on a coroutine function; hand it a plain function that schedules it (lambda: asyncio.create_task(...), keeping the task)`
+            : `${dropped.what}, but ${shown}() calls it without awaiting: each call makes a coroutine that never runs`,
+      range: ctx.rangeOf(dropped.at),
       anchors: [],
     });
   }
+}
+
+/**
+ * What a callback, given to a caller that calls it plainly and drops what it returns, makes that
+ * never runs: the coroutine the body of a lambda makes (`loop.call_later(5, lambda: refresh())`,
+ * when `lambdas`), or a coroutine at each call of a coroutine function given by name or through
+ * `functools.partial` (`loop.call_later(1, functools.partial(publish, event))`, or a name bound once
+ * to one).
+ */
+function droppedByCallback(
+  ctx: PythonRuleContext,
+  resolver: () => AwaitableResolver,
+  arg: Node,
+  lambdas: boolean,
+): { made: AwaitableCall; at: Node } | { what: string; at: Node } | undefined {
+  const body = arg.type === 'lambda' ? arg.childForFieldName('body') : null;
+  if (lambdas && body?.type === 'call') {
+    const made = resolver().awaitableCall(body);
+    return made && !made.generator && !isScheduled(made) ? { made, at: body } : undefined;
+  }
+  const ref = partialOf(ctx, arg) ?? arg;
+  if ((ref.type !== 'identifier' && ref.type !== 'attribute') || !resolver().isCoroutineFunctionRef(ref)) return undefined;
+  return { what: ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`, at: arg };
 }
 
 /**
@@ -121,25 +131,14 @@ function checkGuiCallbacks(ctx: PythonRuleContext, resolver: () => AwaitableReso
     const signal = gui.toolkit === 'Qt' ? call.childForFieldName('function')?.childForFieldName('object') : null;
     if (signal && resolver().classOfReceiver(signal)?.kind === 'project') continue;
     for (const arg of gui.callbacks) {
-      const body = arg.type === 'lambda' ? arg.childForFieldName('body') : null;
-      if (body?.type === 'call') {
-        const awaitable = resolver().awaitableCall(body);
-        if (awaitable && !awaitable.generator && !isScheduled(awaitable)) {
-          ctx.report({
-            message: `${describe(awaitable)} is made by a callback that ${gui.caller} calls without awaiting (${gui.toolkit} drops what it returns): it never runs; ${advice[gui.toolkit]}`,
-            range: ctx.rangeOf(body),
-            anchors: [],
-          });
-        }
-        continue;
-      }
-      const partial = partialOf(ctx, arg);
-      const ref = partial ?? arg;
-      if ((ref.type !== 'identifier' && ref.type !== 'attribute') || !resolver().isCoroutineFunctionRef(ref)) continue;
-      const what = ref === arg ? `'${arg.text}' is an async function` : `'${ref.text}', called by functools.partial, is an async function`;
+      const dropped = droppedByCallback(ctx, resolver, arg, true);
+      if (!dropped) continue;
       ctx.report({
-        message: `${what}, but ${gui.caller} calls it without awaiting (${gui.toolkit} calls its callbacks plainly): each call makes a coroutine that never runs; ${advice[gui.toolkit]}`,
-        range: ctx.rangeOf(arg),
+        message:
+          'made' in dropped
+            ? `${describe(dropped.made)} is made by a callback that ${gui.caller} calls without awaiting (${gui.toolkit} drops what it returns): it never runs; ${advice[gui.toolkit]}`
+            : `${dropped.what}, but ${gui.caller} calls it without awaiting (${gui.toolkit} calls its callbacks plainly): each call makes a coroutine that never runs; ${advice[gui.toolkit]}`,
+        range: ctx.rangeOf(dropped.at),
         anchors: [],
       });
     }

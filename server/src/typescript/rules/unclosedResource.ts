@@ -377,6 +377,14 @@ function handTransaction(ctx: TsRuleContext, call: TSESTree.CallExpression): Res
  * typed answer (no types, or `any`).
  */
 function givesNamed(ctx: TsRuleContext, call: TSESTree.CallExpression, name: string, method: string): boolean | undefined {
+  const type = awaitedTypeOf(ctx, call)?.type;
+  if (!type) return undefined;
+  const typeName = type.getSymbol()?.getName() ?? type.aliasSymbol?.getName() ?? '';
+  return typeName === name && !!type.getProperty(method);
+}
+
+/** The type a call gives once awaited, with the type services; undefined without a typed answer (no types, or `any`/`unknown`). */
+function awaitedTypeOf(ctx: TsRuleContext, call: TSESTree.CallExpression): { s: TypeServices; type: ts.Type } | undefined {
   const s = ctx.types();
   const tsNode = s?.tsNodeFor(call);
   if (!s || !tsNode) return undefined;
@@ -384,8 +392,7 @@ function givesNamed(ctx: TsRuleContext, call: TSESTree.CallExpression, name: str
   if (promised.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   const type = s.checker.getAwaitedType(promised) ?? promised;
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
-  const typeName = type.getSymbol()?.getName() ?? type.aliasSymbol?.getName() ?? '';
-  return typeName === name && !!type.getProperty(method);
+  return { s, type };
 }
 
 /** Path-alias prefixes that name the project's own folders by convention (Next.js `@/`, Nuxt and Remix `~/`, SvelteKit `$lib/`, subpath imports `#`). */
@@ -891,13 +898,9 @@ function literalArgumentOf(id: TSESTree.Identifier): TSESTree.CallExpression | T
  * a typed answer (no types, or `any`).
  */
 function givesReleasable(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean | undefined {
-  const s = ctx.types();
-  const tsNode = s?.tsNodeFor(call);
-  if (!s || !tsNode) return undefined;
-  const promised = s.checker.getTypeAtLocation(tsNode);
-  if (promised.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
-  const type = s.checker.getAwaitedType(promised) ?? promised;
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  const typed = awaitedTypeOf(ctx, call);
+  if (!typed) return undefined;
+  const { s, type } = typed;
   const receiver = s.tsNodeFor(unwrap(call.callee as Node).type === 'MemberExpression' ? (unwrap(call.callee as Node) as TSESTree.MemberExpression).object : call.callee);
   const pool = receiver ? s.checker.getTypeAtLocation(receiver) : undefined;
   // The receiver must be a pool (a `Client`'s own `connect()` gives nothing to release).

@@ -17,7 +17,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
 import type { TsRuleContext } from '../context';
 import { isThenable, type TypeServices } from '../project';
-import { isFunction, isLoop, patternNames, visit, type FunctionNode } from '../util';
+import { enclosingFunction, isFunction, isLoop, patternNames, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -195,7 +195,7 @@ function checkIdb(ctx: TsRuleContext, types: () => TypeServices | undefined, cal
   if (call.arguments.length === 0 || call.arguments.length > 3) return;
   const bound = boundNames(call);
   if (!bound) return;
-  const fn = enclosingFn(bound.declarator);
+  const fn = enclosingFunction(bound.declarator);
   if (!fn || !fn.async) return;
   const tracked = new Set(bound.names);
 
@@ -273,11 +273,6 @@ function rebound(id: TSESTree.Identifier, fn: FunctionNode): boolean {
     if (isFunction(n) && n.params.some((p) => patternNames(p).includes(id.name))) return true;
   }
   return false;
-}
-
-function enclosingFn(node: Node): FunctionNode | undefined {
-  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
-  return undefined;
 }
 
 /** An await that cannot let the transaction lapse: a value that is no promise, `Promise.resolve(x)`. */

@@ -10,17 +10,11 @@ import * as path from 'node:path';
 import { PythonProjectIndex } from '../server/src/python/project';
 import { importedModules } from '../server/src/python/relevance';
 import { allRulesConfig, testEngine } from './helpers/engine';
-import { tempDir } from './helpers/temp';
+import { tempDir, writeFiles } from './helpers/temp';
 
 let dir: string;
 
-function write(files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    const abs = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, text);
-  }
-}
+const write = (files: Record<string, string>): void => writeFiles(dir, files);
 
 const names = (text: string) => importedModules(text).map((m) => `${'.'.repeat(m.level)}${m.module}`);
 

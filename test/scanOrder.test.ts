@@ -12,17 +12,11 @@ import { PythonFrontEnd } from '../server/src/python/parser';
 import { allRules } from '../server/src/rules';
 import { LazyTsFrontEnd } from '../server/src/typescript/lazy';
 import { allRulesConfig, repoRoot } from './helpers/engine';
-import { tempDir } from './helpers/temp';
+import { tempDir, writeFiles } from './helpers/temp';
 
 let dir: string;
 
-function write(files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    const abs = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, text);
-  }
-}
+const write = (files: Record<string, string>): void => writeFiles(dir, files);
 
 const at = (rel: string) => path.join(dir, rel);
 

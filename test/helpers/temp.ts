@@ -19,3 +19,12 @@ export function tempDir(prefix = 'asyncsense-'): string {
   made.push(dir);
   return dir;
 }
+
+/** Writes each file (path relative to `dir` → text), making its folders. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    const abs = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, text);
+  }
+}

@@ -41,6 +41,9 @@ const VUE_ASYNC_SAFE = new Set([
   'onBeforeUpdate', 'onBeforeUnmount', 'onActivated', 'onDeactivated', 'onServerPrefetch',
 ]);
 
+
+/** The members every promise has. */
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 export function checkMisusedPromises(ctx: TsRuleContext): void {
   let services: TypeServices | undefined | null = null;
   const types = (): TypeServices | undefined => {
@@ -99,10 +102,26 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return (isFunction(callee) && callee.async && !callee.generator) || (callee.type === 'Identifier' && asyncNames.has(callee.name));
   };
 
+  /**
+   * `const app = Fastify(); app.register(...)`: a thenable that is also an object of its own (a
+   * server awaited for readiness, a query builder) has members besides `then`; reading one of them
+   * uses the object, not the value it resolves to.
+   */
+  const readsOwnMember = (init: Node, use: Node): boolean => {
+    const member = use.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== use) return false;
+    if (!member.computed && member.property.type === 'Identifier' && PROMISE_METHODS.has(member.property.name)) return false;
+    const t = typed(init);
+    // Any member besides the promise's own (`then`, `catch`, `finally`, `Symbol.toStringTag`)
+    // makes it such an object; a computed or undeclared read of it (JavaScript adds members at
+    // will) is taken as a read of the object too.
+    return !!t && t.s.checker.getPropertiesOfType(t.type).some((p) => !PROMISE_METHODS.has(p.name) && !p.name.startsWith('__@'));
+  };
+
   // JavaScript: `const data = res.json()` read only as the value (`data.items`).
   if (isJavaScriptFile(ctx.filePath)) {
     for (const v of promiseVariables(ctx, (init) => isPromiseValue(init, true), true)) {
-      if (v.kind !== 'value' || !v.firstUse) continue;
+      if (v.kind !== 'value' || !v.firstUse || readsOwnMember(v.init, v.firstUse)) continue;
       const read = v.firstUse.parent && (v.firstUse.parent.type === 'MemberExpression' || v.firstUse.parent.type === 'BinaryExpression') ? shownText(ctx, v.firstUse.parent, 40) : v.name;
       ctx.report({
         message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and read as its value ('${read}'): that reads the promise, not what it resolves to — await it first`,

@@ -726,6 +726,22 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'litellm.Router': set(LITELLM_COROUTINES),
   // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
   'ollama.AsyncClient': set('chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'),
+  // Hugging Face Hub's AsyncInferenceClient: every task method is a coroutine (with `stream=True` the awaited result is an async iterator).
+  'huggingface_hub.AsyncInferenceClient': set(
+    'text_generation', 'chat_completion', 'feature_extraction', 'text_classification', 'token_classification', 'zero_shot_classification',
+    'summarization', 'translation', 'question_answering', 'fill_mask', 'sentence_similarity', 'text_to_image', 'text_to_speech',
+    'automatic_speech_recognition', 'image_classification', 'image_segmentation', 'image_to_text', 'object_detection',
+    'get_endpoint_info', 'health_check', 'close',
+  ),
+  // NVIDIA Triton's asyncio clients (`tritonclient.grpc.aio` / `tritonclient.http.aio`); grpc's `stream_infer` is an async iterator, not a coroutine.
+  'tritonclient.grpc.aio.InferenceServerClient': set(
+    'infer', 'is_server_live', 'is_server_ready', 'is_model_ready', 'get_server_metadata', 'get_model_metadata', 'get_model_config',
+    'get_model_repository_index', 'load_model', 'unload_model', 'get_inference_statistics', 'close',
+  ),
+  'tritonclient.http.aio.InferenceServerClient': set(
+    'infer', 'is_server_live', 'is_server_ready', 'is_model_ready', 'get_server_metadata', 'get_model_metadata', 'get_model_config',
+    'get_model_repository_index', 'load_model', 'unload_model', 'get_inference_statistics', 'close',
+  ),
   // Chroma's async client (`await chromadb.AsyncHttpClient(...)`) and its collections.
   'chromadb.api.AsyncClientAPI': set(
     'heartbeat', 'list_collections', 'count_collections', 'create_collection', 'get_collection', 'get_or_create_collection',
@@ -768,6 +784,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'groq.AsyncGroq': ['groq.AsyncClient', 'groq._client.AsyncGroq'],
   'litellm.Router': ['litellm.router.Router'],
   'ollama.AsyncClient': ['ollama._client.AsyncClient'],
+  'huggingface_hub.AsyncInferenceClient': ['huggingface_hub.inference._generated._async_client.AsyncInferenceClient'],
   'chromadb.api.AsyncClientAPI': ['chromadb.AsyncClientAPI'],
   'chromadb.api.models.AsyncCollection.AsyncCollection': ['chromadb.api.AsyncCollection'],
   'bleak.BleakClient': ['bleak_retry_connector.BleakClientWithServiceCache'],

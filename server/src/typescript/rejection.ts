@@ -283,14 +283,21 @@ class Judge {
 
 /** A function body that is one or more `await call()` statements (or `await call()` as an arrow's body), each one passing `safe`. */
 function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => boolean): boolean {
-  const awaitsSafely = (e: ts.Expression): boolean => {
+  const awaitsSafely = (e: ts.Expression, top = true): boolean => {
     const x = skipParens(e);
+    // `healthy = await probe();`: storing the result in a name or a property of `this` throws nothing.
+    if (top && ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && isPlainTarget(x.left)) return awaitsSafely(x.right, false);
     return ts.isAwaitExpression(x) && safe(x.expression);
   };
   if (!ts.isBlock(body)) return awaitsSafely(body);
   // `await Promise.allSettled(closers); process.exit(0);`: ending the process after them throws nothing.
   const statements = body.statements.length > 1 && isProcessExit(body.statements[body.statements.length - 1]) ? body.statements.slice(0, -1) : body.statements;
   return statements.length > 0 && statements.every((st) => ts.isExpressionStatement(st) && awaitsSafely(st.expression));
+}
+
+/** A local or module name, or a property of `this`: an assignment target whose write cannot throw. */
+function isPlainTarget(e: ts.Expression): boolean {
+  return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isIdentifier(e.name));
 }
 
 function isProcessExit(s: ts.Statement): boolean {

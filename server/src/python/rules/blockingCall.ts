@@ -103,6 +103,10 @@ const CHROMA_COLLECTION_CALLS = ['add', 'get', 'query', 'upsert', 'update', 'del
 const HF_DOWNLOAD: BlockingApi = { what: 'downloads from the Hugging Face Hub synchronously', fix: 'to-thread' };
 /** pyserial: reads wait for data until the port's timeout (forever without one); writes wait for the port. */
 const SERIAL: BlockingApi = { what: 'reads or writes the serial port synchronously (pyserial-asyncio gives asyncio streams)', fix: 'to-thread' };
+/** Sentry's flush waits on this thread (up to its timeout, 2 s by default) for the transport to send the queued events. */
+const SENTRY_FLUSH: BlockingApi = { what: "waits on this thread for Sentry's transport to send queued events", fix: 'to-thread' };
+/** prometheus_client's Pushgateway helpers make a synchronous HTTP request. */
+const PUSHGATEWAY: BlockingApi = { what: 'makes a synchronous HTTP request to the Pushgateway', fix: 'to-thread' };
 const MQTT: BlockingApi = { what: "talks to the MQTT broker synchronously (paho's loop_start()/connect_async() do it on its own thread; aiomqtt is an asyncio client)", fix: 'to-thread' };
 const MODBUS: BlockingApi = { what: 'talks to the Modbus device synchronously (pymodbus has AsyncModbusTcpClient/AsyncModbusSerialClient)', fix: 'to-thread' };
 const MODBUS_CALLS = [
@@ -290,6 +294,12 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['huggingface_hub.file_download.hf_hub_download', HF_DOWNLOAD],
   ['huggingface_hub.snapshot_download', HF_DOWNLOAD],
   ['huggingface_hub._snapshot_download.snapshot_download', HF_DOWNLOAD],
+  ['sentry_sdk.flush', SENTRY_FLUSH],
+  ['sentry_sdk.api.flush', SENTRY_FLUSH],
+  ...['push_to_gateway', 'pushadd_to_gateway', 'delete_from_gateway'].flatMap((m): [string, BlockingApi][] => [
+    [`prometheus_client.${m}`, PUSHGATEWAY],
+    [`prometheus_client.exposition.${m}`, PUSHGATEWAY],
+  ]),
   // paho-mqtt's one-shot helpers connect, publish (or subscribe) and disconnect on the calling thread.
   ['paho.mqtt.publish.single', MQTT],
   ['paho.mqtt.publish.multiple', MQTT],

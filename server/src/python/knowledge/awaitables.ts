@@ -263,6 +263,9 @@ class EveryMethodBut extends Set<string> {
   }
 }
 
+/** structlog's async twins of the logging methods (`ainfo` for `info`), on its stdlib and filtering bound loggers. */
+const STRUCTLOG_ASYNC_METHODS = ['adebug', 'ainfo', 'awarning', 'awarn', 'aerror', 'aexception', 'acritical', 'afatal', 'amsg', 'alog'];
+
 /** The API calls of a kubernetes_asyncio API class, by the client generator's naming (`list_namespaced_pod`, `read_namespaced_pod_log`, ...). */
 class KubeApiCalls extends Set<string> {
   override has(method: string): boolean {
@@ -725,6 +728,11 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'groq.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS, 'list', 'info'),
   'litellm.Router': set(LITELLM_COROUTINES),
   // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
+  // aiolimiter's leaky bucket: `await limiter.acquire()` (or `async with limiter:`) waits for capacity.
+  'aiolimiter.AsyncLimiter': set('acquire'),
+  // structlog's async logging methods (`await log.ainfo(...)`) run the processors in a thread: each is a coroutine.
+  'structlog.stdlib.BoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
+  'structlog.typing.FilteringBoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
   'ollama.AsyncClient': set('chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'),
   // Hugging Face Hub's AsyncInferenceClient: every task method is a coroutine (with `stream=True` the awaited result is an async iterator).
   'huggingface_hub.AsyncInferenceClient': set(
@@ -1313,6 +1321,9 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'temporalio.workflow.get_external_workflow_handle_for': 'temporalio.workflow.ExternalWorkflowHandle',
   'temporalio.testing.WorkflowEnvironment.from_client': 'temporalio.testing.WorkflowEnvironment',
   'saq.Queue.from_url': 'saq.Queue',
+  // A logger from structlog's default configuration (or `structlog.stdlib`): its `a`-prefixed methods are coroutines.
+  'structlog.get_logger': 'structlog.typing.FilteringBoundLogger',
+  'structlog.stdlib.get_logger': 'structlog.stdlib.BoundLogger',
   'saq.queue.Queue.from_url': 'saq.Queue',
 };
 

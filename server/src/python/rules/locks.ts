@@ -39,21 +39,36 @@ function catchesEverything(clause: Node): boolean {
   return !type || /(^|\.)(BaseException|CancelledError|Cancelled)\b/.test(type.text);
 }
 
-/** The first await, `async with`, `async for` or `yield` of `owner` (not of a nested scope) in `[from, to)`. */
-function checkpointBetween(owner: Node, from: number, to: number): Node | undefined {
+/**
+ * The handlers that run only when the acquire itself failed: `try: await wait_for(sem.acquire(), t)`
+ * with the acquire last in the `try` body, then `except TimeoutError: raise Busy()`. Nothing is held there.
+ */
+function failedAcquireHandlers(statement: Node): Node[] {
+  const block = statement.parent;
+  const tryStatement = block?.parent;
+  if (block?.type !== 'block' || tryStatement?.type !== 'try_statement' || field(tryStatement, 'body')?.id !== block.id) return [];
+  const last = block.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+  if (last?.id !== statement.id) return [];
+  return tryStatement.namedChildren.filter((c): c is Node => !!c && (c.type === 'except_clause' || c.type === 'except_group_clause'));
+}
+
+const within = (n: Node, spans: readonly Node[]): boolean => spans.some((h) => n.startIndex >= h.startIndex && n.endIndex <= h.endIndex);
+
+/** The first await, `async with`, `async for` or `yield` of `owner` (not of a nested scope) in `[from, to)`, outside `skip`. */
+function checkpointBetween(owner: Node, from: number, to: number, skip: readonly Node[]): Node | undefined {
   const candidates = owner.descendantsOfType(['await', 'with_statement', 'for_statement', 'yield']);
   for (const n of candidates) {
-    if (!n || n.startIndex < from || n.startIndex >= to || inNestedScope(n, owner)) continue;
+    if (!n || n.startIndex < from || n.startIndex >= to || inNestedScope(n, owner) || within(n, skip)) continue;
     if ((n.type === 'with_statement' || n.type === 'for_statement') && n.child(0)?.type !== 'async') continue;
     return n;
   }
   return undefined;
 }
 
-/** A `return` or `raise` of `owner` in `[from, to)` that no release (of `receiver`) precedes in its own block. */
-function exitBetween(owner: Node, from: number, to: number, receiver: string): Node | undefined {
+/** A `return` or `raise` of `owner` in `[from, to)`, outside `skip`, that no release (of `receiver`) precedes in its own block. */
+function exitBetween(owner: Node, from: number, to: number, receiver: string, skip: readonly Node[]): Node | undefined {
   for (const exit of owner.descendantsOfType(['return_statement', 'raise_statement'])) {
-    if (!exit || exit.startIndex < from || exit.startIndex >= to || inNestedScope(exit, owner)) continue;
+    if (!exit || exit.startIndex < from || exit.startIndex >= to || inNestedScope(exit, owner) || within(exit, skip)) continue;
     const block = exit.parent;
     const releasedFirst = block?.namedChildren.some((s) => s && s.startIndex < exit.startIndex && s.descendantsOfType('call').some((c) => c && methodCall(c, receiver, 'release')));
     if (!releasedFirst) return exit;
@@ -99,8 +114,9 @@ export function checkHeldLocks(ctx: PythonRuleContext): void {
       // `await lock.acquire()`, then work, then `try:`: that work is unguarded.
       window = [statement.endIndex, guard.startIndex];
     } else window = [statement.endIndex, releases[releases.length - 1].startIndex];
-    const checkpoint = checkpointBetween(fn, ...window);
-    const exit = checkpoint ? undefined : exitBetween(fn, ...window, receiver.text);
+    const failed = failedAcquireHandlers(statement);
+    const checkpoint = checkpointBetween(fn, ...window, failed);
+    const exit = checkpoint ? undefined : exitBetween(fn, ...window, receiver.text, failed);
     if (!checkpoint && !exit) continue;
     const name = receiver.text;
     const why = checkpoint

@@ -263,6 +263,12 @@ class EveryMethodBut extends Set<string> {
   }
 }
 
+/** The coroutine methods of Triton's asyncio clients (`tritonclient.grpc.aio` and `tritonclient.http.aio` alike). */
+const TRITON_AIO_METHODS = [
+  'infer', 'is_server_live', 'is_server_ready', 'is_model_ready', 'get_server_metadata', 'get_model_metadata', 'get_model_config',
+  'get_model_repository_index', 'load_model', 'unload_model', 'get_inference_statistics', 'close',
+];
+
 /** structlog's async twins of the logging methods (`ainfo` for `info`), on its stdlib and filtering bound loggers. */
 const STRUCTLOG_ASYNC_METHODS = ['adebug', 'ainfo', 'awarning', 'awarn', 'aerror', 'aexception', 'acritical', 'afatal', 'amsg', 'alog'];
 
@@ -727,12 +733,12 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'groq.AsyncGroq': set('close'),
   'groq.resources.AsyncAPIResource': set(LLM_RESOURCE_METHODS, 'list', 'info'),
   'litellm.Router': set(LITELLM_COROUTINES),
-  // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
   // aiolimiter's leaky bucket: `await limiter.acquire()` (or `async with limiter:`) waits for capacity.
   'aiolimiter.AsyncLimiter': set('acquire'),
   // structlog's async logging methods (`await log.ainfo(...)`) run the processors in a thread: each is a coroutine.
   'structlog.stdlib.BoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
   'structlog.typing.FilteringBoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
+  // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
   'ollama.AsyncClient': set('chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'),
   // Hugging Face Hub's AsyncInferenceClient: every task method is a coroutine (with `stream=True` the awaited result is an async iterator).
   'huggingface_hub.AsyncInferenceClient': set(
@@ -742,14 +748,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'get_endpoint_info', 'health_check', 'close',
   ),
   // NVIDIA Triton's asyncio clients (`tritonclient.grpc.aio` / `tritonclient.http.aio`); grpc's `stream_infer` is an async iterator, not a coroutine.
-  'tritonclient.grpc.aio.InferenceServerClient': set(
-    'infer', 'is_server_live', 'is_server_ready', 'is_model_ready', 'get_server_metadata', 'get_model_metadata', 'get_model_config',
-    'get_model_repository_index', 'load_model', 'unload_model', 'get_inference_statistics', 'close',
-  ),
-  'tritonclient.http.aio.InferenceServerClient': set(
-    'infer', 'is_server_live', 'is_server_ready', 'is_model_ready', 'get_server_metadata', 'get_model_metadata', 'get_model_config',
-    'get_model_repository_index', 'load_model', 'unload_model', 'get_inference_statistics', 'close',
-  ),
+  'tritonclient.grpc.aio.InferenceServerClient': set(...TRITON_AIO_METHODS),
+  'tritonclient.http.aio.InferenceServerClient': set(...TRITON_AIO_METHODS),
   // Chroma's async client (`await chromadb.AsyncHttpClient(...)`) and its collections.
   'chromadb.api.AsyncClientAPI': set(
     'heartbeat', 'list_collections', 'count_collections', 'create_collection', 'get_collection', 'get_or_create_collection',

@@ -18,7 +18,7 @@ import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
-import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
+import { PROMISE_MEMBERS, awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { awaitText, enclosingClass, enclosingFunction, isFunction, shadowedAt, visit, type FunctionNode } from '../util';
 
@@ -41,9 +41,6 @@ const VUE_ASYNC_SAFE = new Set([
   'onBeforeUpdate', 'onBeforeUnmount', 'onActivated', 'onDeactivated', 'onServerPrefetch',
 ]);
 
-
-/** The members every promise has. */
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 export function checkMisusedPromises(ctx: TsRuleContext): void {
   let services: TypeServices | undefined | null = null;
   const types = (): TypeServices | undefined => {
@@ -110,12 +107,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const readsOwnMember = (init: Node, use: Node): boolean => {
     const member = use.parent;
     if (member?.type !== 'MemberExpression' || member.object !== use) return false;
-    if (!member.computed && member.property.type === 'Identifier' && PROMISE_METHODS.has(member.property.name)) return false;
+    if (!member.computed && member.property.type === 'Identifier' && PROMISE_MEMBERS.has(member.property.name)) return false;
     const t = typed(init);
     // Any member besides the promise's own (`then`, `catch`, `finally`, `Symbol.toStringTag`)
     // makes it such an object; a computed or undeclared read of it (JavaScript adds members at
     // will) is taken as a read of the object too.
-    return !!t && t.s.checker.getPropertiesOfType(t.type).some((p) => !PROMISE_METHODS.has(p.name) && !p.name.startsWith('__@'));
+    return !!t && t.s.checker.getPropertiesOfType(t.type).some((p) => !PROMISE_MEMBERS.has(p.name) && !p.name.startsWith('__@'));
   };
 
   // JavaScript: `const data = res.json()` read only as the value (`data.items`).

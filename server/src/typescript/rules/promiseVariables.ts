@@ -22,7 +22,8 @@ export interface PromiseVariable {
   firstUse?: Node;
 }
 
-const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+/** The members every promise has. */
+export const PROMISE_MEMBERS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '**', '<', '>', '<=', '>=', '|', '&', '^', '<<', '>>', '>>>']);
 
 function unwrap(node: Node): Node {

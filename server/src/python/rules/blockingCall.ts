@@ -87,6 +87,26 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
 /** LiteLLM's synchronous calls (module-level and on a `Router`): each has an `a`-prefixed coroutine twin. */
 const LITELLM: BlockingApi = { what: 'calls the model API synchronously (its a-prefixed twin, litellm.acompletion/aembedding/..., awaits it)', fix: 'none' };
 const LITELLM_CALLS = ['completion', 'embedding', 'text_completion', 'image_generation', 'transcription', 'speech', 'moderation'];
+/**
+ * Model inference run in-process (transformers, diffusers, sentence-transformers, llama.cpp,
+ * Whisper, Ultralytics, vLLM's offline engine): seconds of CPU or GPU work on the calling thread.
+ * Loading a model (`from_pretrained`, `pipeline(...)`) is left alone: it belongs to start-up, where
+ * a lifespan handler loads models before any request arrives.
+ */
+const INFERENCE: BlockingApi = { what: 'runs model inference on this thread (CPU or GPU work that can take seconds)', fix: 'to-thread' };
+/** Libraries whose model objects are called directly (`classifier(text)`, `pipe(prompt)`). */
+const MODEL_LIBRARIES = /\b(transformers|diffusers|sentence_transformers|llama_cpp|ultralytics|whisper|vllm)\b/;
+/** transformers classes loaded with `from_pretrained` that are models (not tokenizers, processors or configs). */
+const TRANSFORMERS_MODEL = /^transformers\.(?!\w*(Tokenizer|Processor|Config|FeatureExtractor|Extractor)\b)(AutoModel\w*|\w+Model|\w+For[A-Z]\w*|\w+LMHeadModel)\.from_pretrained$/;
+const DIFFUSERS_PIPELINE = /^diffusers\.(\w*Pipeline\w*)\.(from_pretrained|from_single_file|from_pipe)$/;
+const HF_INFERENCE: BlockingApi = { what: "calls the inference API synchronously (huggingface_hub's AsyncInferenceClient awaits it)", fix: 'none' };
+/** The task calls of huggingface_hub's synchronous InferenceClient: each is an HTTP request to the inference server. */
+const HF_INFERENCE_CALLS = [
+  'text_generation', 'chat_completion', 'feature_extraction', 'text_to_image', 'text_to_speech', 'automatic_speech_recognition',
+  'summarization', 'translation', 'sentence_similarity', 'question_answering', 'zero_shot_classification', 'text_classification',
+  'token_classification', 'fill_mask', 'image_classification', 'image_segmentation', 'image_to_text', 'object_detection',
+  'audio_classification', 'visual_question_answering', 'document_question_answering', 'table_question_answering', 'post',
+];
 const OLLAMA: BlockingApi = { what: "calls the Ollama server synchronously (ollama's AsyncClient awaits it)", fix: 'none' };
 /** The calls of Ollama's synchronous client, also bound at module level (`ollama.chat(...)`). */
 const OLLAMA_CALLS = ['chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'];
@@ -470,6 +490,16 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
   'hvac.Client': byName(VAULT, ...VAULT_CALLS),
   'pandas.DataFrame': byName(DATAFRAME_WRITE, ...DATAFRAME_WRITERS),
+  'transformers.PreTrainedModel': byName(INFERENCE, '__call__', 'generate', 'forward'),
+  'transformers.Pipeline': byName(INFERENCE, '__call__'),
+  'diffusers.DiffusionPipeline': byName(INFERENCE, '__call__'),
+  'sentence_transformers.SentenceTransformer': byName(INFERENCE, 'encode', 'encode_query', 'encode_document'),
+  'sentence_transformers.CrossEncoder': byName(INFERENCE, 'predict', 'rank'),
+  'llama_cpp.Llama': byName(INFERENCE, '__call__', 'create_completion', 'create_chat_completion', 'embed', 'create_embedding'),
+  'whisper.Whisper': byName(INFERENCE, 'transcribe'),
+  'ultralytics.Model': byName(INFERENCE, '__call__', 'predict', 'track', 'train', 'val'),
+  'vllm.LLM': byName(INFERENCE, 'generate', 'chat', 'encode', 'embed', 'classify', 'score', 'beam_search'),
+  'huggingface_hub.InferenceClient': byName(HF_INFERENCE, ...HF_INFERENCE_CALLS),
   // rich's console reads a line from the terminal, as input() does.
   'rich.console.Console': new Map([['input', INPUT]]),
   'queue.Queue': new Map([
@@ -685,6 +715,23 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'rich.console.Console': 'rich.console.Console',
   'rich.Console': 'rich.console.Console',
   'rich.get_console': 'rich.console.Console',
+  // In-process models (see INFERENCE); transformers' and diffusers' `from_pretrained` by pattern (see constructedClass).
+  'transformers.pipeline': 'transformers.Pipeline',
+  'transformers.pipelines.pipeline': 'transformers.Pipeline',
+  'transformers.PreTrainedModel': 'transformers.PreTrainedModel',
+  'transformers.Pipeline': 'transformers.Pipeline',
+  'sentence_transformers.SentenceTransformer': 'sentence_transformers.SentenceTransformer',
+  'sentence_transformers.SentenceTransformer.SentenceTransformer': 'sentence_transformers.SentenceTransformer',
+  'sentence_transformers.CrossEncoder': 'sentence_transformers.CrossEncoder',
+  'sentence_transformers.cross_encoder.CrossEncoder': 'sentence_transformers.CrossEncoder',
+  'llama_cpp.Llama': 'llama_cpp.Llama',
+  'llama_cpp.Llama.from_pretrained': 'llama_cpp.Llama',
+  'llama_cpp.llama.Llama': 'llama_cpp.Llama',
+  'whisper.load_model': 'whisper.Whisper',
+  'whisper.model.Whisper': 'whisper.Whisper',
+  ...Object.fromEntries(['YOLO', 'YOLOWorld', 'YOLOE', 'RTDETR', 'SAM', 'FastSAM', 'NAS'].map((c) => [`ultralytics.${c}`, 'ultralytics.Model'])),
+  'vllm.LLM': 'vllm.LLM',
+  'huggingface_hub.InferenceClient': 'huggingface_hub.InferenceClient',
   // A synchronous gRPC channel (not `grpc.aio`'s): the stubs made over it block.
   'grpc.insecure_channel': 'grpc.Channel',
   'grpc.secure_channel': 'grpc.Channel',
@@ -1000,6 +1047,14 @@ function importedInstanceClass(ctx: PythonRuleContext, name: Node): string | und
 function instanceClassIn(summary: ModuleSummary, member: string, depth: number): string | undefined {
   const ctor = summary.instances.get(member);
   if (!ctor || depth > 2) return undefined;
+  // `model = AutoModel.from_pretrained(name).to("cuda").eval()`: made, then given back by methods that return it.
+  const chained = /^([\w.]+)\(/.exec(ctor);
+  if (chained) {
+    const head = qualifiedThroughImports(chained[1], summary, false);
+    const cls = head?.binding.level === 0 ? constructedClass(head.name) : undefined;
+    const methods = [...ctor.matchAll(/\)\.(\w+)/g)].map((m) => m[1]);
+    return cls && methods.length > 0 && methods.every((m) => SAME_CLASS[cls]?.has(m)) ? cls : undefined;
+  }
   const qualified = qualifiedThroughImports(ctor, summary, false);
   if (qualified) return qualified.binding.level === 0 ? constructedClass(qualified.name) : undefined;
   const [head, ...rest] = ctor.split('.');
@@ -1008,7 +1063,11 @@ function instanceClassIn(summary: ModuleSummary, member: string, depth: number):
 
 /** The class (among those this rule knows) that a constructor or factory, by its resolved name, makes. */
 function constructedClass(name: string): string | undefined {
-  return CLASS_OF_CONSTRUCTOR[name] || (KUBE_API.test(name) ? 'kubernetes.client.Api' : AIRFLOW_HOOK_CLASS.test(name) ? 'airflow.Hook' : undefined);
+  if (CLASS_OF_CONSTRUCTOR[name]) return CLASS_OF_CONSTRUCTOR[name];
+  if (KUBE_API.test(name)) return 'kubernetes.client.Api';
+  if (AIRFLOW_HOOK_CLASS.test(name)) return 'airflow.Hook';
+  if (TRANSFORMERS_MODEL.test(name)) return 'transformers.PreTrainedModel';
+  return DIFFUSERS_PIPELINE.test(name) ? 'diffusers.DiffusionPipeline' : undefined;
 }
 
 /**
@@ -1120,8 +1179,17 @@ const MADE_BY: Readonly<Record<string, readonly (readonly [string, string])[]>> 
   starmap_async: [['multiprocessing.Pool', 'multiprocessing.AsyncResult']],
 };
 
-/** Methods that give another object of their receiver's class (a query refined). */
+/** A torch module's methods that return the module itself. */
+const TORCH_MODULE_SELF: ReadonlySet<string> = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'half', 'float', 'bfloat16', 'requires_grad_']);
+
+/** Methods that give another object of their receiver's class (a query refined, a model moved to a device). */
 const SAME_CLASS: Readonly<Record<string, ReadonlySet<string>>> = {
+  // `AutoModel.from_pretrained(name).to(device).eval()`: torch modules return themselves.
+  'transformers.PreTrainedModel': TORCH_MODULE_SELF,
+  'sentence_transformers.SentenceTransformer': TORCH_MODULE_SELF,
+  'sentence_transformers.CrossEncoder': TORCH_MODULE_SELF,
+  'diffusers.DiffusionPipeline': new Set(['to']),
+  'ultralytics.Model': new Set(['to', 'fuse']),
   'sqlalchemy.orm.Query': new Set([
     'filter', 'filter_by', 'order_by', 'limit', 'offset', 'join', 'outerjoin', 'options', 'where', 'group_by', 'having', 'distinct',
     'with_entities', 'select_from', 'execution_options', 'populate_existing', 'with_for_update', 'yield_per',
@@ -2129,6 +2197,21 @@ function heldThreadLock(ctx: PythonRuleContext, statement: Node): Node | undefin
   return undefined;
 }
 
+/** Whether a node sits in the body of a `with torch.no_grad():` (or `inference_mode()`, `autocast()`), in the same function. */
+function underGradMode(node: Node): boolean {
+  for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
+    if (n.type === 'with_statement' && /\b(no_grad|inference_mode|enable_grad|set_grad_enabled|autocast)\b/.test(n.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** Whether a callee is a name imported from another module (`from .ml import classifier`). */
+function importedName(ctx: PythonRuleContext, fn: Node): boolean {
+  if (typeOf(fn) !== 'identifier') return false;
+  const found = ctx.scope.lookup(textOf(fn), fn);
+  return found?.bindings.length === 1 && found.bindings[0].kind === 'import';
+}
+
 /** Whether a node sits in the body of a `with` on a thread lock, in the same function. */
 function underThreadLock(ctx: PythonRuleContext, node: Node): boolean {
   for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
@@ -2203,6 +2286,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
   const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
   const usesAirflow = /Hook\b/.test(ctx.text);
+  const usesModels = MODEL_LIBRARIES.test(ctx.text);
   const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
@@ -2229,6 +2313,12 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc, usesAirflow);
       api = byMethod?.api;
       qualifiedName = byMethod?.qualified;
+    }
+    if (!api && (usesModels || importedName(ctx, fn)) && scope.isAsyncContext(call)) {
+      // `classifier(text)`, `self.pipe(prompt)`: a model object called.
+      const cls = receiverClass(ctx, fn);
+      api = cls ? BLOCKING_METHODS[cls]?.get('__call__') : undefined;
+      qualifiedName = cls && `${cls}.__call__`;
     }
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
@@ -2266,6 +2356,8 @@ function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi):
   if (api.fix === 'none' || !canInsertAwait(ctx, call) || givenAsCallable(call)) return {};
   // Under `with thread_lock:`, an `await` would hold the lock across it (see heldThreadLock).
   if (underThreadLock(ctx, call)) return {};
+  // torch's grad mode (`with torch.no_grad():`) is per thread: a worker thread would run the model with gradients on.
+  if (api === INFERENCE && underGradMode(call)) return {};
   // The sleep and the worker thread of the library the code runs on: `asyncio.sleep` under trio
   // (or anyio's trio backend) raises at once.
   const module = eventLoopModule(ctx, call);

@@ -1954,6 +1954,46 @@ function checkBoto3PageIteration(ctx: PythonRuleContext): void {
 }
 
 /**
+ * `for attempt in Retrying(wait=wait_fixed(2), ...):` in an async function: tenacity's synchronous
+ * retrier sleeps between attempts with `time.sleep`; `async for attempt in AsyncRetrying(...)`
+ * sleeps on the loop. Without `wait=` (or with `wait_none()`) it does not sleep; with `sleep=` it
+ * sleeps as it is told.
+ */
+function checkTenacityIteration(ctx: PythonRuleContext): void {
+  for (const loop of nodesOfType(ctx.tree.rootNode, 'for_statement')) {
+    const call = field(loop, 'right');
+    if (!call || typeOf(call) !== 'call' || loop.child(0)?.type === 'async' || !ctx.scope.isAsyncContext(loop)) continue;
+    const fn = field(call, 'function');
+    const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    if (!fn || !r || r.via === 'unbound' || (r.name !== 'tenacity.Retrying' && r.name !== 'tenacity.retrying.Retrying')) continue;
+    const keyword = (name: string): Node | undefined =>
+      callArguments(call).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+    const wait = keyword('wait');
+    if (!wait || /^(tenacity\.)?wait_none\(\)$/.test(wait.text) || keyword('sleep')) continue;
+    const owner = ctx.scope.enclosingFunction(loop);
+    const tenacity = eventLoopModule(ctx, loop)?.library === 'asyncio' ? moduleAt(ctx, 'tenacity', call) : null;
+    ctx.report({
+      message: `tenacity's Retrying sleeps between attempts with time.sleep: it blocks the event loop inside async function '${owner?.name ?? '?'}' (use 'async for attempt in AsyncRetrying(...)', which sleeps on the loop)`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+      suggestions: tenacity
+        ? [
+            {
+              title: "Use 'async for attempt in AsyncRetrying(...)'",
+              safe: false,
+              edits: [
+                { range: ctx.lines.range(loop.startIndex, loop.startIndex), newText: 'async ' },
+                { range: ctx.rangeOf(fn), newText: `${tenacity.name}.AsyncRetrying` },
+                ...tenacity.importEdits,
+              ],
+            },
+          ]
+        : undefined,
+    });
+  }
+}
+
+/**
  * `for f in concurrent.futures.as_completed(futures):`, `list(executor.map(fn, items))`, `for r in pool.imap(fn, items)`
  * in an async function: each turn waits on this thread for the next result of work handed to an executor.
  */
@@ -2292,6 +2332,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
   if (usesBoto3) checkBoto3PageIteration(ctx);
+  if (ctx.text.includes('Retrying')) checkTenacityIteration(ctx);
   if (/\b(as_completed|map|imap|imap_unordered)\(/.test(ctx.text) && /concurrent|multiprocessing|Executor|\bPool\b/.test(ctx.text)) checkResultIteration(ctx);
   if (usesDjango && /django|rest_framework/.test(ctx.text)) checkDjangoAttributes(ctx, getResolver);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {

@@ -77,6 +77,9 @@ export const busyWaitLoop: Rule = {
       'Nor is a condition that makes a call blocking-call-in-async reports (`while not path.exists():`,',
       '`while not hook.check_for_key(key, bucket):` in an Airflow trigger): it reads the file system or a',
       'service, state outside the program that no event of it could stand for (the blocking call itself is reported).',
+      'Nor is a polling loop in a test module (`test_*.py`, `*_test.py`, `conftest.py`): a test waiting for the code',
+      'under test (`while key in scheduler.tasks:`) has no event to wait on, and adding one would change what is tested.',
+      'A `while True:` loop that only sleeps is reported there too.',
     ].join('\n'),
     why: [
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',

@@ -118,7 +118,7 @@ export const unawaitedCoroutine: Rule = {
       '  stream helpers (`async with claude.messages.stream(...) as stream:`: `stream.get_final_message()`, `until_done()`, ...),',
       '  Groq\'s `AsyncGroq` (the same shape: `client.chat.completions.create(...)`; its `list()` too), LiteLLM\'s',
       '  `acompletion`/`aembedding`/`atext_completion`/... (module-level or on a `Router`), Ollama\'s `AsyncClient`',
-      '  (`chat`, `generate`, `embed`, `pull`, ...), Chroma\'s `AsyncHttpClient` (a factory to await) and its collections',
+      '  (`chat`, `generate`, `embed`, `pull`, ...), aioprometheus\' `Service` (`start(...)`, `stop()`), Chroma\'s `AsyncHttpClient` (a factory to await) and its collections',
       '  (`add`, `query`, `get`, `upsert`, `delete`, ...),',
       '  Qdrant\'s `AsyncQdrantClient`, Elasticsearch\'s `AsyncElasticsearch` (and its `indices`),',
       '  device libraries: bleak\'s `BleakClient` (`connect`, `read_gatt_char`, `write_gatt_char`, `start_notify`, ...)',

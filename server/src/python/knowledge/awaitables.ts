@@ -738,6 +738,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   // structlog's async logging methods (`await log.ainfo(...)`) run the processors in a thread: each is a coroutine.
   'structlog.stdlib.BoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
   'structlog.typing.FilteringBoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
+  // aioprometheus' metrics endpoint: `await service.start(addr=..., port=...)` starts its aiohttp server, `await service.stop()` stops it.
+  'aioprometheus.service.Service': set('start', 'stop'),
   // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
   'ollama.AsyncClient': set('chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'),
   // Hugging Face Hub's AsyncInferenceClient: every task method is a coroutine (with `stream=True` the awaited result is an async iterator).
@@ -792,6 +794,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'groq.AsyncGroq': ['groq.AsyncClient', 'groq._client.AsyncGroq'],
   'litellm.Router': ['litellm.router.Router'],
   'ollama.AsyncClient': ['ollama._client.AsyncClient'],
+  'aioprometheus.service.Service': ['aioprometheus.Service'],
   'huggingface_hub.AsyncInferenceClient': ['huggingface_hub.inference._generated._async_client.AsyncInferenceClient'],
   'chromadb.api.AsyncClientAPI': ['chromadb.AsyncClientAPI'],
   'chromadb.api.models.AsyncCollection.AsyncCollection': ['chromadb.api.AsyncCollection'],

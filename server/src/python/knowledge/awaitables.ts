@@ -738,6 +738,11 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   // structlog's async logging methods (`await log.ainfo(...)`) run the processors in a thread: each is a coroutine.
   'structlog.stdlib.BoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
   'structlog.typing.FilteringBoundLogger': set(...STRUCTLOG_ASYNC_METHODS),
+  // aioprometheus' metrics endpoint: `await service.start(addr=..., port=...)` starts its aiohttp server, `await service.stop()` stops it.
+  'aioprometheus.service.Service': set('start', 'stop'),
+  // vLLM's async engine (`AsyncLLMEngine.from_engine_args(args)`): `abort(request_id)` and the health and config getters are
+  // coroutines; `generate(...)` is an async generator (see ASYNC_GENERATOR_METHODS).
+  'vllm.AsyncLLMEngine': set('abort', 'check_health', 'get_model_config'),
   // Ollama's AsyncClient (`await client.chat(...)`; with `stream=True` the awaited result is an async iterator).
   'ollama.AsyncClient': set('chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'),
   // Hugging Face Hub's AsyncInferenceClient: every task method is a coroutine (with `stream=True` the awaited result is an async iterator).
@@ -792,6 +797,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'groq.AsyncGroq': ['groq.AsyncClient', 'groq._client.AsyncGroq'],
   'litellm.Router': ['litellm.router.Router'],
   'ollama.AsyncClient': ['ollama._client.AsyncClient'],
+  'aioprometheus.service.Service': ['aioprometheus.Service'],
+  // The V1 engine (`AsyncLLM`), which recent releases give under the old name too.
+  'vllm.AsyncLLMEngine': ['vllm.engine.async_llm_engine.AsyncLLMEngine', 'vllm.v1.engine.async_llm.AsyncLLM'],
   'huggingface_hub.AsyncInferenceClient': ['huggingface_hub.inference._generated._async_client.AsyncInferenceClient'],
   'chromadb.api.AsyncClientAPI': ['chromadb.AsyncClientAPI'],
   'chromadb.api.models.AsyncCollection.AsyncCollection': ['chromadb.api.AsyncCollection'],
@@ -1174,6 +1182,8 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   'httpx.Response': set('aiter_bytes', 'aiter_text', 'aiter_lines', 'aiter_raw'),
   'redis.asyncio.Redis': set('scan_iter', 'sscan_iter', 'hscan_iter', 'zscan_iter'),
   'redis.asyncio.client.PubSub': set('listen'),
+  // vLLM: `async for output in engine.generate(prompt, params, request_id)`.
+  'vllm.AsyncLLMEngine': set('generate'),
 };
 
 /** What each item of a library object's collection attribute is: `for member in guild.members`. */
@@ -1325,6 +1335,10 @@ export const CALL_RESULTS: Readonly<Record<string, string>> = {
   'structlog.get_logger': 'structlog.typing.FilteringBoundLogger',
   'structlog.stdlib.get_logger': 'structlog.stdlib.BoundLogger',
   'saq.queue.Queue.from_url': 'saq.Queue',
+  // vLLM's engine, made from its arguments by a class method.
+  ...Object.fromEntries(
+    ['vllm.AsyncLLMEngine', 'vllm.engine.async_llm_engine.AsyncLLMEngine', 'vllm.v1.engine.async_llm.AsyncLLM'].map((c) => [`${c}.from_engine_args`, 'vllm.AsyncLLMEngine']),
+  ),
 };
 
 /**

@@ -248,7 +248,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
           id.startIndex > call.endIndex &&
           !onlyLogged(id) &&
           !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)) &&
-          (watched.has(id.text) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),
+          ((watched.has(id.text) && !(list && onlyDropped(id))) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),
       );
     // A mention earlier inside an enclosing loop also runs after the cancel.
     const inLoopBefore = enclosingLoops(call).some((loop) =>
@@ -295,7 +295,6 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
     const type = a.childForFieldName('type');
     return !!type && (own(left) || (left?.type === 'identifier' && left.text === name)) && TASK_CONTAINER_ANNOTATION.test(type.text);
   });
-  if (declared) return source;
   // Filled with new tasks only: `self._tasks.add(task)`, `.append(create_task(...))`, `self._tasks[key] = create_task(...)`.
   const fills: Node[] = [];
   for (const call of classes.flatMap((cls) => nodesOfType(cls, 'call'))) {
@@ -309,6 +308,7 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
     if (left?.type === 'subscript' && own(left.childForFieldName('value')) && a.childForFieldName('right')) fills.push(a.childForFieldName('right')!);
   }
   const isTask = (v: Node) => makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true }));
+  if (declared) return fills.some((v) => !isTask(v) && groupTask(ctx, v)) ? undefined : source;
   return fills.length > 0 && fills.every(isTask) ? source : undefined;
 }
 
@@ -320,10 +320,27 @@ function checkCancelledAttributeTasks(ctx: PythonRuleContext, call: Node, task: 
   const owner = ctx.scope.enclosingFunction(call);
   if (!owner || passesCancellationOn(call)) return;
   const loopBody = loopTarget.parent!;
+  // A task group's tasks (`tg.create_task(...)`) are awaited by the group when its block ends.
+  if (inTaskGroup(ctx, call)) return;
   const heldText = held.text.replace(/\s+/g, '');
+  const sameAttribute = (n: Node | null): n is Node => !!n && n.text.replace(/\s+/g, '') === heldText;
+  // Local copies of the container (`tasks = list(self._tasks)`), which a later gather may wait on instead.
+  const copies = new Set(
+    nodesOfType(owner.node, 'assignment')
+      .filter((a) => a.childForFieldName('left')?.type === 'identifier' && (a.childForFieldName('right')?.descendantsOfType('attribute') ?? []).some(sameAttribute))
+      .map((a) => a.childForFieldName('left')!.text),
+  );
+  // Emptying the container (`self._tasks.clear()`, `self._tasks = []`, `del self._tasks`) waits for nothing.
   const later =
-    owner.node.descendantsOfType('attribute').some((n) => !!n && n.startIndex > call.endIndex && n.text.replace(/\s+/g, '') === heldText && !onlyLogged(n)) ||
-    owner.node.descendantsOfType('identifier').some((id) => !!id && id.startIndex > call.endIndex && id.endIndex <= loopBody.endIndex && id.text === task.text && !onlyLogged(id) && !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)));
+    owner.node.descendantsOfType('attribute').some((n) => sameAttribute(n) && n.startIndex > call.endIndex && !onlyLogged(n) && !onlyDropped(n)) ||
+    owner.node.descendantsOfType('identifier').some(
+      (id) =>
+        !!id &&
+        id.startIndex > call.endIndex &&
+        !onlyLogged(id) &&
+        ((copies.has(id.text) && !onlyDropped(id)) ||
+          (id.endIndex <= loopBody.endIndex && id.text === task.text && !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)))),
+    );
   if (later) return;
   const iterated = /\.values\(\)\)?$/.test(loopBody.childForFieldName('right')?.text ?? '') ? `${held.text}.values()` : held.text;
   ctx.report({
@@ -371,6 +388,43 @@ function cancelLoopTarget(call: Node, name: string, bindings: readonly { node: N
   if (!target || target.text !== name) return undefined;
   const loop = target.parent!;
   return bindings.every((b) => b.node.id === target.id || b.node.startIndex < loop.startIndex || b.node.startIndex > call.startIndex) ? target : undefined;
+}
+
+/**
+ * Whether a mention of a task container only empties it: `tasks.clear()`, `self._tasks = []`
+ * (any new value), `del self._tasks`. Dropping the tasks waits for none of them.
+ */
+function onlyDropped(n: Node): boolean {
+  const parent = n.parent;
+  if (!parent) return false;
+  if (parent.type === 'assignment') return parent.childForFieldName('left')?.id === n.id;
+  if (parent.type === 'delete_statement') return true;
+  if (parent.type === 'expression_list' && parent.parent?.type === 'delete_statement') return true;
+  if (parent.type !== 'attribute' || parent.childForFieldName('object')?.id !== n.id || parent.childForFieldName('attribute')?.text !== 'clear') return false;
+  const call = parent.parent;
+  return call?.type === 'call' && call.childForFieldName('function')?.id === parent.id && call.childForFieldName('arguments')?.namedChildCount === 0 && call.parent?.type === 'expression_statement';
+}
+
+/**
+ * A task some group or object starts and owns (`tg.create_task(...)`, not a loop's),
+ * or a local name holding one: its group waits for it, not the code that cancels it.
+ */
+function groupTask(ctx: PythonRuleContext, v: Node): boolean {
+  if (v.type === 'identifier') return holdsTask(ctx, v, { local: true, managed: true });
+  const fn = v.type === 'call' ? v.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'create_task';
+}
+
+/** Task groups and nurseries, which wait for every task they started when their block ends. */
+const TASK_GROUPS = new Set(['asyncio.TaskGroup', 'asyncio.taskgroups.TaskGroup', 'anyio.create_task_group', 'trio.open_nursery']);
+
+/** Whether `node` runs inside `async with asyncio.TaskGroup()` (or anyio's task group, trio's nursery) of its function. */
+function inTaskGroup(ctx: PythonRuleContext, node: Node): boolean {
+  for (let n: Node | null = node.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    if (withItemValues(n).some((v) => v.type === 'call' && TASK_GROUPS.has(resolved(ctx, v) ?? ''))) return true;
+  }
+  return false;
 }
 
 /** Methods of a task that look at its state: calling them waits for nothing. */

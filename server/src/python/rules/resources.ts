@@ -143,6 +143,17 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'gcloud.aio.storage.Storage': { what: 'gcloud-aio Storage client', close: ['close'], awaited: false, asyncWith: true },
   'gcloud.aio.pubsub.PublisherClient': { what: 'gcloud-aio PublisherClient', close: ['close'], awaited: false, asyncWith: true },
   'gcloud.aio.pubsub.SubscriberClient': { what: 'gcloud-aio SubscriberClient', close: ['close'], awaited: false, asyncWith: true },
+  // Model-serving clients: Hugging Face's AsyncInferenceClient keeps aiohttp sessions, Triton's asyncio clients a gRPC
+  // channel or an aiohttp session, until `await client.close()` (or `async with`).
+  ...Object.fromEntries(
+    ['huggingface_hub.AsyncInferenceClient', 'huggingface_hub.inference._generated._async_client.AsyncInferenceClient'].map((n) => [
+      n,
+      { what: 'huggingface_hub AsyncInferenceClient', close: ['close'], awaited: false, asyncWith: true },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['grpc', 'http'].map((p) => [`tritonclient.${p}.aio.InferenceServerClient`, { what: `Triton ${p} InferenceServerClient`, close: ['close'], awaited: false, asyncWith: true }]),
+  ),
   'elasticsearch.AsyncElasticsearch': SEARCH_CLIENT('AsyncElasticsearch client'),
   'elasticsearch._async.client.AsyncElasticsearch': SEARCH_CLIENT('AsyncElasticsearch client'),
   'opensearchpy.AsyncOpenSearch': SEARCH_CLIENT('AsyncOpenSearch client'),

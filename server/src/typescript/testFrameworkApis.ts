@@ -1,0 +1,284 @@
+/**
+ * Assertions and test steps that return promises, known by their syntax, for test code analysed
+ * without the frameworks' types (plain JavaScript, a checkout without `node_modules`, where
+ * `expect` is typed `any`):
+ * - `expect(p).resolves.<matcher>(...)` / `.rejects.<matcher>(...)` (Jest, Vitest, Bun, Playwright),
+ *   Vitest's and Playwright's `expect.poll(fn).<matcher>(...)`, Vitest's `expect.element(...)`;
+ * - Playwright's web-first matchers (`expect(page).toHaveURL(...)`, `expect(locator).toBeVisible()`),
+ *   `toPass()`, `test.step(...)`, and the actions of the `page` a test receives (`page.goto(...)`,
+ *   `page.getByRole(...).click()`);
+ * - chai-as-promised (`expect(p).to.eventually.equal(1)`, `.to.be.rejectedWith(...)`,
+ *   `p.should.be.fulfilled`) and Jasmine's `expectAsync(p).toBeResolved()`.
+ * `expect` counts when imported from one of these frameworks (or `chai`), or when it is the global
+ * of a test file; a local `expect` of the file, or one of unknown origin, says nothing.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { TsRuleContext } from './context';
+import { enclosingFunction, isFunction, isTestPath, patternNames, visit } from './util';
+
+type Node = TSESTree.Node;
+
+/** Where an `expect` comes from. `global`: the undeclared global of a test file (Jest, Vitest's globals, mocha + chai). */
+type ExpectKind = 'jest' | 'playwright' | 'chai' | 'global';
+
+const JEST_LIKE = new Set(['@jest/globals', 'vitest', 'bun:test']);
+const PLAYWRIGHT = new Set(['@playwright/test', 'playwright/test']);
+
+/** Playwright's matchers that retry until they pass and return a promise (its "web-first" assertions). */
+const PLAYWRIGHT_ASYNC_MATCHERS = new Set([
+  'toBeAttached', 'toBeChecked', 'toBeDisabled', 'toBeEditable', 'toBeEmpty', 'toBeEnabled', 'toBeFocused', 'toBeHidden',
+  'toBeInViewport', 'toBeVisible', 'toContainClass', 'toContainText', 'toHaveAccessibleDescription', 'toHaveAccessibleErrorMessage',
+  'toHaveAccessibleName', 'toHaveAttribute', 'toHaveClass', 'toHaveCount', 'toHaveCSS', 'toHaveId', 'toHaveJSProperty', 'toHaveRole',
+  'toHaveScreenshot', 'toHaveText', 'toHaveTitle', 'toHaveURL', 'toHaveValue', 'toHaveValues', 'toMatchAriaSnapshot', 'toBeOK', 'toPass',
+]);
+
+/** Methods of a Playwright `Page` that return a promise (not `locator()`, `getBy...()`, `url()`, `on()`...). */
+const PAGE_ASYNC = new Set([
+  'goto', 'reload', 'goBack', 'goForward', 'close', 'click', 'dblclick', 'fill', 'type', 'press', 'check', 'uncheck', 'setChecked',
+  'hover', 'tap', 'focus', 'selectOption', 'setInputFiles', 'dragAndDrop', 'dispatchEvent', 'waitForSelector', 'waitForURL',
+  'waitForLoadState', 'waitForTimeout', 'waitForResponse', 'waitForRequest', 'waitForEvent', 'waitForFunction', 'evaluate',
+  'evaluateHandle', 'screenshot', 'pdf', 'setContent', 'setViewportSize', 'route', 'unroute', 'emulateMedia', 'addInitScript',
+  'exposeFunction', 'exposeBinding', 'bringToFront', 'setExtraHTTPHeaders', 'addScriptTag', 'addStyleTag', 'pause',
+]);
+/** Methods of a Playwright `Locator` that return a promise. */
+const LOCATOR_ASYNC = new Set([
+  'click', 'dblclick', 'fill', 'type', 'pressSequentially', 'press', 'check', 'uncheck', 'setChecked', 'hover', 'tap', 'focus', 'blur',
+  'clear', 'selectOption', 'selectText', 'setInputFiles', 'dragTo', 'dispatchEvent', 'scrollIntoViewIfNeeded', 'waitFor', 'screenshot',
+  'highlight', 'evaluate', 'evaluateAll', 'evaluateHandle',
+]);
+/** Methods of a `Page` or `Locator` that give a `Locator` (synchronously). */
+const LOCATOR_STEPS = new Set([
+  'locator', 'getByRole', 'getByText', 'getByLabel', 'getByPlaceholder', 'getByAltText', 'getByTitle', 'getByTestId', 'first', 'last',
+  'nth', 'filter', 'and', 'or',
+]);
+/** `page.keyboard.press(...)`, `page.mouse.click(...)`: every method of these two returns a promise. */
+const INPUT_DEVICES = new Set(['keyboard', 'mouse']);
+
+/** A link of a member chain after its root: a property read, or a method call. */
+interface Link {
+  name: string;
+  call: boolean;
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
+  return n;
+}
+
+function propName(m: TSESTree.MemberExpression): string | undefined {
+  return !m.computed && m.property.type === 'Identifier' ? m.property.name : undefined;
+}
+
+/** The root of a member chain (`expect(p)` of `expect(p).resolves.toBe(1)`) and the links after it. */
+function chainOf(node: Node, isRoot: (n: Node) => boolean): { root: Node; links: Link[] } | undefined {
+  const links: Link[] = [];
+  let n = unwrap(node);
+  for (let depth = 0; depth < 64; depth++) {
+    if (isRoot(n)) return { root: n, links };
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      if (callee.type !== 'MemberExpression') return undefined;
+      const name = propName(callee);
+      if (!name) return undefined;
+      links.unshift({ name, call: true });
+      n = unwrap(callee.object);
+    } else if (n.type === 'MemberExpression') {
+      const name = propName(n);
+      if (!name) return undefined;
+      links.unshift({ name, call: false });
+      n = unwrap(n.object);
+    } else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a statement's value (a call, or a property read such as chai-as-promised's
+ * `expect(p).to.be.rejected`) is a promise of a test framework's assertion or step.
+ */
+export function testFrameworkPromise(ctx: TsRuleContext, node: Node): boolean {
+  const n = unwrap(node);
+  if (n.type !== 'CallExpression' && n.type !== 'MemberExpression') return false;
+  return expectPromise(ctx, n) || shouldPromise(ctx, n) || (n.type === 'CallExpression' && (playwrightStep(ctx, n) || pageAction(ctx, n)));
+}
+
+/** `expect(x)`, `expect.soft(x)`, `expect.poll(fn)`, `expect.element(el)` or `expectAsync(x)`, with the kind of `expect`. */
+function expectRoot(ctx: TsRuleContext, n: Node): { kind: ExpectKind; form: 'plain' | 'soft' | 'poll' | 'element' | 'async' } | undefined {
+  if (n.type !== 'CallExpression') return undefined;
+  const callee = unwrap(n.callee);
+  if (callee.type === 'Identifier') {
+    if (callee.name === 'expectAsync') return ctx.imports.isGlobalReference(callee) && isTestPath(ctx.filePath) ? { kind: 'global', form: 'async' } : undefined;
+    const kind = expectKind(ctx, callee);
+    return kind ? { kind, form: 'plain' } : undefined;
+  }
+  if (callee.type !== 'MemberExpression') return undefined;
+  const object = unwrap(callee.object);
+  const name = propName(callee);
+  if (object.type !== 'Identifier' || (name !== 'soft' && name !== 'poll' && name !== 'element')) return undefined;
+  const kind = expectKind(ctx, object);
+  return kind && kind !== 'chai' ? { kind, form: name } : undefined;
+}
+
+/** What an identifier named `expect` stands for, if it is a test framework's. */
+function expectKind(ctx: TsRuleContext, id: TSESTree.Identifier): ExpectKind | undefined {
+  // Imported under any name (`import { expect as check } from 'vitest'`); otherwise named `expect`.
+  const member = ctx.imports.resolve(id);
+  if (!member && id.name !== 'expect') return undefined;
+  if (member) {
+    const path = member.path.join('.');
+    if (JEST_LIKE.has(member.module) && path === 'expect') return 'jest';
+    if (member.module === 'expect' && (path === '' || path === 'expect')) return 'jest';
+    if (PLAYWRIGHT.has(member.module) && path === 'expect') return 'playwright';
+    if (member.module === 'chai' && path === 'expect') return 'chai';
+    return undefined;
+  }
+  if (ctx.imports.isGlobalReference(id)) return isTestPath(ctx.filePath) ? 'global' : undefined;
+  // Vitest's test context: `test('...', async ({ expect }) => ...)`.
+  const binder = bindingFunction(id);
+  if (binder) return destructuredFromTest(ctx, binder, 'expect', (m) => m.module === 'vitest') ? 'jest' : undefined;
+  // `const { expect } = chai;`, `const expect = chai.expect;` with `chai` from `require('chai')`.
+  return chaiExpectVariable(ctx) ? 'chai' : undefined;
+}
+
+/** The nearest enclosing function whose parameters bind the identifier's name. */
+function bindingFunction(id: TSESTree.Identifier): ReturnType<typeof enclosingFunction> {
+  for (let fn = enclosingFunction(id); fn; fn = enclosingFunction(fn)) if (fn.params.some((p) => patternNames(p).includes(id.name))) return fn;
+  return undefined;
+}
+
+/**
+ * Whether `fn` is a test's (or hook's) callback whose first parameter destructures `name`
+ * (`async ({ page }) => ...`), given to a call of the framework `framework` accepts.
+ */
+function destructuredFromTest(ctx: TsRuleContext, fn: NonNullable<ReturnType<typeof enclosingFunction>>, name: string, framework: (m: { module: string; path: string[] }) => boolean): boolean {
+  const first = fn.params[0];
+  if (first?.type !== 'ObjectPattern' || !first.properties.some((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name && p.value.type === 'Identifier' && p.value.name === name)) return false;
+  if (fn.params.slice(1).some((p) => patternNames(p).includes(name))) return false;
+  const call = fn.parent;
+  if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
+  let callee = unwrap(call.callee);
+  // `test.beforeEach(...)`, `test.describe.serial(...)`, `test.only(...)`: the test object's members.
+  while (callee.type === 'MemberExpression') callee = unwrap(callee.object);
+  if (callee.type !== 'Identifier') return false;
+  const member = ctx.imports.resolve(callee);
+  if (member) return framework(member);
+  return framework === isPlaywrightTest && extendedPlaywrightTest(ctx, callee.name);
+}
+
+/** Whether the file binds `expect` once, to chai's (`const { expect } = chai`, `const expect = chai.expect`). */
+function chaiExpectVariable(ctx: TsRuleContext): boolean {
+  if (ctx.imports.declarationCount('expect') !== 1) return false;
+  const cached = chaiExpects.get(ctx.ast);
+  if (cached !== undefined) return cached;
+  let found = false;
+  visit(ctx.ast, (n) => {
+    if (found || n.type !== 'VariableDeclarator' || !n.init) return;
+    const init = unwrap(n.init);
+    if (n.id.type === 'Identifier' && n.id.name === 'expect') {
+      const m = ctx.imports.resolve(init);
+      found = m?.module === 'chai' && m.path.join('.') === 'expect';
+    } else if (n.id.type === 'ObjectPattern' && patternNames(n.id).includes('expect')) {
+      const m = ctx.imports.resolve(init);
+      found = m?.module === 'chai' && m.path.length === 0;
+    }
+  });
+  chaiExpects.set(ctx.ast, found);
+  return found;
+}
+const chaiExpects = new WeakMap<TSESTree.Program, boolean>();
+
+/** The links of chai-as-promised that make an assertion a promise. */
+const CHAI_AS_PROMISED = new Set(['eventually', 'rejected', 'fulfilled', 'rejectedWith', 'become']);
+
+/** A chai-as-promised chain: a link of its own, and not handed to a `done` callback by `notify(done)`. */
+function chaiAsPromised(links: Link[]): boolean {
+  return links.some((l) => CHAI_AS_PROMISED.has(l.name)) && links[links.length - 1]?.name !== 'notify';
+}
+
+function expectPromise(ctx: TsRuleContext, node: Node): boolean {
+  let root: ReturnType<typeof expectRoot>;
+  const chain = chainOf(node, (n) => n.type === 'CallExpression' && !!(root = expectRoot(ctx, n)));
+  if (!chain || !root || chain.links.length === 0) return false;
+  const { links } = chain;
+  const { kind, form } = root;
+  if ((kind === 'chai' || kind === 'global') && form === 'plain' && chaiAsPromised(links)) return true;
+  if (kind === 'chai') return false;
+  // Jest-style: `[.resolves|.rejects][.not].matcher(...)`.
+  const last = links[links.length - 1];
+  const between = links.slice(0, -1);
+  if (!last.call || between.some((l) => l.call || !['resolves', 'rejects', 'not'].includes(l.name))) return false;
+  if (form === 'async' || form === 'poll' || form === 'element') return true;
+  if (between.some((l) => l.name === 'resolves' || l.name === 'rejects')) return true;
+  return kind === 'playwright' && PLAYWRIGHT_ASYNC_MATCHERS.has(last.name);
+}
+
+/** `p.should.eventually.equal(1)`, `p.should.be.rejectedWith(Error)` in a test file (or one importing chai). */
+function shouldPromise(ctx: TsRuleContext, node: Node): boolean {
+  const chain = chainOf(node, (n) => n.type === 'MemberExpression' && propName(n) === 'should');
+  if (!chain || !chaiAsPromised(chain.links)) return false;
+  return isTestPath(ctx.filePath) || ctx.imports.usesModule('chai') || ctx.imports.usesModule('chai-as-promised');
+}
+
+function isPlaywrightTest(m: { module: string; path: string[] }): boolean {
+  return PLAYWRIGHT.has(m.module) && m.path.join('.') === 'test';
+}
+
+/** `const test = base.extend<Fixtures>({...})` with `base` Playwright's `test` (a project's fixtures). */
+function extendedPlaywrightTest(ctx: TsRuleContext, name: string): boolean {
+  if (ctx.imports.declarationCount(name) !== 1) return false;
+  let names = extendedTests.get(ctx.ast);
+  if (!names) extendedTests.set(ctx.ast, (names = new Map()));
+  const cached = names.get(name);
+  if (cached !== undefined) return cached;
+  let found = false;
+  visit(ctx.ast, (n) => {
+    if (found || n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== name || !n.init) return;
+    const init = unwrap(n.init);
+    if (init.type !== 'CallExpression') return;
+    const callee = unwrap(init.callee);
+    if (callee.type !== 'MemberExpression' || propName(callee) !== 'extend') return;
+    const m = ctx.imports.resolve(unwrap(callee.object));
+    found = !!m && isPlaywrightTest(m);
+  });
+  names.set(name, found);
+  return found;
+}
+const extendedTests = new WeakMap<TSESTree.Program, Map<string, boolean>>();
+
+/** Whether an identifier stands for Playwright's `test` (imported, or extended with fixtures in the file). */
+function playwrightTestName(ctx: TsRuleContext, id: Node): boolean {
+  if (id.type !== 'Identifier') return false;
+  const m = ctx.imports.resolve(id);
+  if (m) return isPlaywrightTest(m);
+  return ctx.imports.usesImport && !ctx.imports.isGlobalReference(id) && extendedPlaywrightTest(ctx, id.name);
+}
+
+/** `test.step('...', async () => ...)` of Playwright: it returns a promise that must be awaited. */
+function playwrightStep(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || propName(callee) !== 'step') return false;
+  return playwrightTestName(ctx, unwrap(callee.object));
+}
+
+/**
+ * An action of the `page` a Playwright test or hook receives (`async ({ page }) => ...`):
+ * `page.goto(url)`, `page.getByRole('button').click()`, `page.keyboard.press('Enter')`.
+ */
+function pageAction(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  let pageId: TSESTree.Identifier | undefined;
+  const chain = chainOf(call, (n) => n.type === 'Identifier' && n.name === 'page' && !!(pageId = n));
+  if (!chain || !pageId) return false;
+  const { links } = chain;
+  const last = links[links.length - 1];
+  if (!last?.call) return false;
+  const between = links.slice(0, -1);
+  let async: boolean;
+  if (between.length === 0) async = PAGE_ASYNC.has(last.name);
+  else if (between.length === 1 && !between[0].call && INPUT_DEVICES.has(between[0].name)) async = true;
+  else async = between.every((l) => l.call && LOCATOR_STEPS.has(l.name)) && LOCATOR_ASYNC.has(last.name);
+  if (!async) return false;
+  const fn = bindingFunction(pageId);
+  if (!fn || !isFunction(fn)) return false;
+  return destructuredFromTest(ctx, fn, 'page', isPlaywrightTest);
+}

@@ -108,7 +108,7 @@ function expectRoot(ctx: TsRuleContext, n: Node): { kind: ExpectKind; form: 'pla
   if (n.type !== 'CallExpression') return undefined;
   const callee = unwrap(n.callee);
   if (callee.type === 'Identifier') {
-    if (callee.name === 'expectAsync') return ctx.imports.isGlobalReference(callee) && isTestPath(ctx.filePath) ? { kind: 'global', form: 'async' } : undefined;
+    if (callee.name === 'expectAsync') return ctx.imports.isGlobalReference(callee) && testFile(ctx) ? { kind: 'global', form: 'async' } : undefined;
     const kind = expectKind(ctx, callee);
     return kind ? { kind, form: 'plain' } : undefined;
   }
@@ -133,7 +133,7 @@ function expectKind(ctx: TsRuleContext, id: TSESTree.Identifier): ExpectKind | u
     if (member.module === 'chai' && path === 'expect') return 'chai';
     return undefined;
   }
-  if (ctx.imports.isGlobalReference(id)) return isTestPath(ctx.filePath) ? 'global' : undefined;
+  if (ctx.imports.isGlobalReference(id)) return testFile(ctx) ? 'global' : undefined;
   // Vitest's test context: `test('...', async ({ expect }) => ...)`.
   const binder = bindingFunction(id);
   if (binder) return destructuredFromTest(ctx, binder, 'expect', (m) => m.module === 'vitest') ? 'jest' : undefined;
@@ -217,7 +217,15 @@ function expectPromise(ctx: TsRuleContext, node: Node): boolean {
 function shouldPromise(ctx: TsRuleContext, node: Node): boolean {
   const chain = chainOf(node, (n) => n.type === 'MemberExpression' && propName(n) === 'should');
   if (!chain || !chaiAsPromised(chain.links)) return false;
-  return isTestPath(ctx.filePath) || ctx.imports.usesModule('chai') || ctx.imports.usesModule('chai-as-promised');
+  return testFile(ctx) || ctx.imports.usesModule('chai') || ctx.imports.usesModule('chai-as-promised');
+}
+
+/**
+ * A test file by its name (`*.test.*`, `*.spec.*`, ...) or under a `__tests__` folder (Jest's
+ * convention): not any file under a `test/` folder, which holds helpers too.
+ */
+function testFile(ctx: TsRuleContext): boolean {
+  return isTestPath(ctx.filePath, false) || /[\\/]__tests__[\\/]/.test(ctx.filePath);
 }
 
 function isPlaywrightTest(m: { module: string; path: string[] }): boolean {

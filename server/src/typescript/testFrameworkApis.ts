@@ -210,6 +210,8 @@ function expectPromise(ctx: TsRuleContext, node: Node): boolean {
   if (!last.call || between.some((l) => l.call || !['resolves', 'rejects', 'not'].includes(l.name))) return false;
   if (form === 'async' || form === 'poll' || form === 'element') return true;
   if (between.some((l) => l.name === 'resolves' || l.name === 'rejects')) return true;
+  // Vitest's `toMatchFileSnapshot(path)` writes or reads a file: it returns a promise.
+  if (last.name === 'toMatchFileSnapshot' && kind !== 'playwright') return true;
   return kind === 'playwright' && PLAYWRIGHT_ASYNC_MATCHERS.has(last.name);
 }
 
@@ -271,22 +273,63 @@ function playwrightStep(ctx: TsRuleContext, call: TSESTree.CallExpression): bool
 
 /**
  * An action of the `page` a Playwright test or hook receives (`async ({ page }) => ...`):
- * `page.goto(url)`, `page.getByRole('button').click()`, `page.keyboard.press('Enter')`.
+ * `page.goto(url)`, `page.getByRole('button').click()`, `page.keyboard.press('Enter')`, or of a
+ * locator of that page kept in a `const` of the test (`const submit = page.getByRole('button');
+ * submit.click();`).
  */
 function pageAction(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
-  let pageId: TSESTree.Identifier | undefined;
-  const chain = chainOf(call, (n) => n.type === 'Identifier' && n.name === 'page' && !!(pageId = n));
-  if (!chain || !pageId) return false;
+  const chain = chainOf(call, (n) => n.type === 'Identifier');
+  if (!chain || chain.root.type !== 'Identifier') return false;
+  const root = chain.root;
   const { links } = chain;
   const last = links[links.length - 1];
   if (!last?.call) return false;
   const between = links.slice(0, -1);
-  let async: boolean;
-  if (between.length === 0) async = PAGE_ASYNC.has(last.name);
-  else if (between.length === 1 && !between[0].call && INPUT_DEVICES.has(between[0].name)) async = true;
-  else async = between.every((l) => l.call && LOCATOR_STEPS.has(l.name)) && LOCATOR_ASYNC.has(last.name);
-  if (!async) return false;
-  const fn = bindingFunction(pageId);
-  if (!fn || !isFunction(fn)) return false;
-  return destructuredFromTest(ctx, fn, 'page', isPlaywrightTest);
+  const locatorAction = between.every((l) => l.call && LOCATOR_STEPS.has(l.name)) && LOCATOR_ASYNC.has(last.name);
+  if (root.name === 'page') {
+    let async: boolean;
+    if (between.length === 0) async = PAGE_ASYNC.has(last.name);
+    else if (between.length === 1 && !between[0].call && INPUT_DEVICES.has(between[0].name)) async = true;
+    else async = locatorAction;
+    if (async && pageFixture(ctx, root)) return true;
+  }
+  if (!locatorAction) return false;
+  const init = constInit(root);
+  return !!init && pageLocator(ctx, init);
+}
+
+/** Whether `page` is the fixture of a Playwright test or hook. */
+function pageFixture(ctx: TsRuleContext, page: TSESTree.Identifier): boolean {
+  const fn = bindingFunction(page);
+  return !!fn && isFunction(fn) && destructuredFromTest(ctx, fn, 'page', isPlaywrightTest);
+}
+
+/** `page.getByRole('button')`, `page.locator('li').first()`: a locator of the `page` fixture. */
+function pageLocator(ctx: TsRuleContext, node: Node): boolean {
+  const chain = chainOf(node, (n) => n.type === 'Identifier' && n.name === 'page');
+  return !!chain && chain.root.type === 'Identifier' && chain.links.length > 0 && chain.links.every((l) => l.call && LOCATOR_STEPS.has(l.name)) && pageFixture(ctx, chain.root);
+}
+
+/**
+ * The initializer of the `const` a name read in a function refers to, when that function (or a
+ * block around the read, within it) declares it: `const submit = page.getByRole('button')`.
+ */
+function constInit(id: TSESTree.Identifier): Node | undefined {
+  let child: Node = id;
+  for (let n: Node | undefined = id.parent; n; child = n, n = n.parent) {
+    if (isFunction(n)) {
+      if (n.params.some((p) => patternNames(p).includes(id.name))) return undefined;
+      if (n.body.type !== 'BlockStatement') continue;
+    }
+    if (n.type !== 'BlockStatement') continue;
+    for (const statement of n.body) {
+      if (statement === child) break;
+      if (statement.type !== 'VariableDeclaration') continue;
+      for (const d of statement.declarations) {
+        if (d.id.type === 'Identifier' && d.id.name === id.name) return statement.kind === 'const' && d.init ? unwrap(d.init) : undefined;
+      }
+    }
+    if (isFunction(n.parent as Node)) return undefined;
+  }
+  return undefined;
 }

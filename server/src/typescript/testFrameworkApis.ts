@@ -13,7 +13,9 @@
  * of a test file; a local `expect` of the file, or one of unknown origin, says nothing.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import * as ts from 'typescript';
 import type { TsRuleContext } from './context';
+import type { ModuleMember } from './imports';
 import { enclosingFunction, isFunction, isTestPath, patternNames, visit } from './util';
 
 type Node = TSESTree.Node;
@@ -120,10 +122,48 @@ function expectRoot(ctx: TsRuleContext, n: Node): { kind: ExpectKind; form: 'pla
   return kind && kind !== 'chai' ? { kind, form: name } : undefined;
 }
 
+/**
+ * The package member an identifier stands for: its import, or, for one imported from a module of
+ * the project, what that module re-exports (`export { test, expect } from '@playwright/test'`,
+ * `export const test = base.extend({...})` with `base` Playwright's `test`), through the checker,
+ * which follows the project's modules even when the package itself has no types.
+ */
+function originOf(ctx: TsRuleContext, id: TSESTree.Identifier): Pick<ModuleMember, 'module' | 'path'> | undefined {
+  const member = ctx.imports.resolve(id);
+  if (!member || !member.module.startsWith('.')) return member;
+  const s = ctx.types();
+  const node = s?.tsNodeFor(id);
+  if (!s || !node) return undefined;
+  let symbol: ts.Symbol | undefined;
+  try {
+    symbol = s.checker.getSymbolAtLocation(node);
+  } catch {
+    return undefined;
+  }
+  const path = member.path.slice(1);
+  for (let depth = 0; symbol && depth < 8; depth++) {
+    const declaration = symbol.declarations?.[0];
+    if (!declaration) return undefined;
+    if (ts.isImportSpecifier(declaration) || ts.isExportSpecifier(declaration)) {
+      const from = ts.isImportSpecifier(declaration) ? declaration.parent.parent.parent.moduleSpecifier : declaration.parent.parent.moduleSpecifier;
+      if (from && ts.isStringLiteral(from) && !from.text.startsWith('.')) return { module: from.text.replace(/^node:/, ''), path: [(declaration.propertyName ?? declaration.name).text, ...path] };
+    } else if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isCallExpression(declaration.initializer)) {
+      // `export const test = base.extend<Fixtures>({...})`: Playwright's `test` with the project's fixtures.
+      const callee = declaration.initializer.expression;
+      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'extend' || !ts.isIdentifier(callee.expression)) return undefined;
+      symbol = s.checker.getSymbolAtLocation(callee.expression);
+      continue;
+    } else return undefined;
+    if (!(symbol.flags & ts.SymbolFlags.Alias)) return undefined;
+    symbol = s.checker.getImmediateAliasedSymbol(symbol);
+  }
+  return undefined;
+}
+
 /** What an identifier named `expect` stands for, if it is a test framework's. */
 function expectKind(ctx: TsRuleContext, id: TSESTree.Identifier): ExpectKind | undefined {
   // Imported under any name (`import { expect as check } from 'vitest'`); otherwise named `expect`.
-  const member = ctx.imports.resolve(id);
+  const member = originOf(ctx, id);
   if (!member && id.name !== 'expect') return undefined;
   if (member) {
     const path = member.path.join('.');
@@ -151,7 +191,7 @@ function bindingFunction(id: TSESTree.Identifier): ReturnType<typeof enclosingFu
  * Whether `fn` is a test's (or hook's) callback whose first parameter destructures `name`
  * (`async ({ page }) => ...`), given to a call of the framework `framework` accepts.
  */
-function destructuredFromTest(ctx: TsRuleContext, fn: NonNullable<ReturnType<typeof enclosingFunction>>, name: string, framework: (m: { module: string; path: string[] }) => boolean): boolean {
+function destructuredFromTest(ctx: TsRuleContext, fn: NonNullable<ReturnType<typeof enclosingFunction>>, name: string, framework: (m: Pick<ModuleMember, 'module' | 'path'>) => boolean): boolean {
   const first = fn.params[0];
   if (first?.type !== 'ObjectPattern' || !first.properties.some((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === name && p.value.type === 'Identifier' && p.value.name === name)) return false;
   if (fn.params.slice(1).some((p) => patternNames(p).includes(name))) return false;
@@ -161,7 +201,7 @@ function destructuredFromTest(ctx: TsRuleContext, fn: NonNullable<ReturnType<typ
   // `test.beforeEach(...)`, `test.describe.serial(...)`, `test.only(...)`: the test object's members.
   while (callee.type === 'MemberExpression') callee = unwrap(callee.object);
   if (callee.type !== 'Identifier') return false;
-  const member = ctx.imports.resolve(callee);
+  const member = originOf(ctx, callee);
   if (member) return framework(member);
   return framework === isPlaywrightTest && extendedPlaywrightTest(ctx, callee.name);
 }
@@ -230,7 +270,7 @@ function testFile(ctx: TsRuleContext): boolean {
   return isTestPath(ctx.filePath, false) || /[\\/]__tests__[\\/]/.test(ctx.filePath);
 }
 
-function isPlaywrightTest(m: { module: string; path: string[] }): boolean {
+function isPlaywrightTest(m: Pick<ModuleMember, 'module' | 'path'>): boolean {
   return PLAYWRIGHT.has(m.module) && m.path.join('.') === 'test';
 }
 
@@ -259,7 +299,7 @@ const extendedTests = new WeakMap<TSESTree.Program, Map<string, boolean>>();
 /** Whether an identifier stands for Playwright's `test` (imported, or extended with fixtures in the file). */
 function playwrightTestName(ctx: TsRuleContext, id: Node): boolean {
   if (id.type !== 'Identifier') return false;
-  const m = ctx.imports.resolve(id);
+  const m = originOf(ctx, id);
   if (m) return isPlaywrightTest(m);
   return ctx.imports.usesImport && !ctx.imports.isGlobalReference(id) && extendedPlaywrightTest(ctx, id.name);
 }

@@ -102,7 +102,7 @@ function chainOf(node: Node, isRoot: (n: Node) => boolean): { root: Node; links:
 export function testFrameworkPromise(ctx: TsRuleContext, node: Node): boolean {
   const n = unwrap(node);
   if (n.type !== 'CallExpression' && n.type !== 'MemberExpression') return false;
-  return expectPromise(ctx, n) || shouldPromise(ctx, n) || (n.type === 'CallExpression' && (playwrightStep(ctx, n) || pageAction(ctx, n)));
+  return expectPromise(ctx, n) || shouldPromise(ctx, n) || (n.type === 'CallExpression' && (chaiAssertPromise(ctx, n) || playwrightStep(ctx, n) || pageAction(ctx, n)));
 }
 
 /** `expect(x)`, `expect.soft(x)`, `expect.poll(fn)`, `expect.element(el)` or `expectAsync(x)`, with the kind of `expect`. */
@@ -115,6 +115,9 @@ function expectRoot(ctx: TsRuleContext, n: Node): { kind: ExpectKind; form: 'pla
     return kind ? { kind, form: 'plain' } : undefined;
   }
   if (callee.type !== 'MemberExpression') return undefined;
+  // `chai.expect(p)`
+  const chai = ctx.imports.resolve(callee);
+  if (chai?.module === 'chai' && chai.path.join('.') === 'expect') return { kind: 'chai', form: 'plain' };
   const object = unwrap(callee.object);
   const name = propName(callee);
   if (object.type !== 'Identifier' || (name !== 'soft' && name !== 'poll' && name !== 'element')) return undefined;
@@ -253,6 +256,13 @@ function expectPromise(ctx: TsRuleContext, node: Node): boolean {
   // Vitest's `toMatchFileSnapshot(path)` writes or reads a file: it returns a promise.
   if (last.name === 'toMatchFileSnapshot' && kind !== 'playwright') return true;
   return kind === 'playwright' && PLAYWRIGHT_ASYNC_MATCHERS.has(last.name);
+}
+
+/** chai-as-promised's assert interface: `assert.isRejected(p, Error)`, `assert.becomes(p, v)`, `assert.eventually.equal(p, v)`. */
+function chaiAssertPromise(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const m = ctx.imports.resolve(unwrap(call.callee));
+  if (m?.module !== 'chai' || m.path[0] !== 'assert') return false;
+  return (m.path.length === 2 && ['isFulfilled', 'isRejected', 'becomes', 'doesNotBecome'].includes(m.path[1])) || (m.path.length === 3 && m.path[1] === 'eventually');
 }
 
 /** `p.should.eventually.equal(1)`, `p.should.be.rejectedWith(Error)` in a test file (or one importing chai). */

@@ -102,7 +102,7 @@ function chainOf(node: Node, isRoot: (n: Node) => boolean): { root: Node; links:
 export function testFrameworkPromise(ctx: TsRuleContext, node: Node): boolean {
   const n = unwrap(node);
   if (n.type !== 'CallExpression' && n.type !== 'MemberExpression') return false;
-  return expectPromise(ctx, n) || shouldPromise(ctx, n) || (n.type === 'CallExpression' && (chaiAssertPromise(ctx, n) || playwrightStep(ctx, n) || pageAction(ctx, n)));
+  return expectPromise(ctx, n) || shouldPromise(ctx, n) || (n.type === 'CallExpression' && (chaiAssertPromise(ctx, n) || playwrightStep(ctx, n) || pageAction(ctx, n) || testingLibraryPromise(ctx, n)));
 }
 
 /** `expect(x)`, `expect.soft(x)`, `expect.poll(fn)`, `expect.element(el)` or `expectAsync(x)`, with the kind of `expect`. */
@@ -380,6 +380,61 @@ function constInit(id: TSESTree.Identifier): Node | undefined {
       }
     }
     if (isFunction(n.parent as Node)) return undefined;
+  }
+  return undefined;
+}
+
+/** Testing Library's packages (`@testing-library/react`, `/dom`, `/vue`, `/svelte`, `/angular`, `/preact`, `/react-native`...). */
+const TESTING_LIBRARY = /^@testing-library\/(?!user-event$|jest-dom$)[\w-]+$/;
+/** Its async utilities and queries: each returns a promise. */
+const TESTING_LIBRARY_ASYNC = /^(waitFor|waitForElementToBeRemoved|find(All)?By(Role|LabelText|PlaceholderText|Text|DisplayValue|AltText|Title|TestId))$/;
+/** What user-event 14's instance (made by `userEvent.setup()`, which 13 lacks) does: every action returns a promise. */
+const USER_EVENT_ACTIONS = new Set(['click', 'dblClick', 'tripleClick', 'hover', 'unhover', 'tab', 'keyboard', 'type', 'clear', 'selectOptions', 'deselectOptions', 'upload', 'copy', 'cut', 'paste', 'pointer']);
+
+/**
+ * Testing Library: `waitFor(...)`, `waitForElementToBeRemoved(...)`, `screen.findByText(...)`,
+ * `within(list).findAllByRole(...)`, React's `act(async () => ...)`, and the actions of a
+ * user-event instance (`const user = userEvent.setup(); user.click(button)`).
+ */
+function testingLibraryPromise(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const m = ctx.imports.resolve(callee);
+  if (m && TESTING_LIBRARY.test(m.module)) {
+    const path = m.path[0] === 'default' ? m.path.slice(1) : m.path;
+    const last = path[path.length - 1] ?? '';
+    if (path.length === 1 && last === 'act') return asyncCallback(call.arguments[0]);
+    return (path.length === 1 || (path.length === 2 && path[0] === 'screen')) && TESTING_LIBRARY_ASYNC.test(last);
+  }
+  if (m && (m.module === 'react' || m.module === 'react-dom/test-utils') && m.path.join('.').replace(/^default\./, '') === 'act') return asyncCallback(call.arguments[0]);
+  if (callee.type !== 'MemberExpression') return false;
+  const name = propName(callee);
+  const object = unwrap(callee.object);
+  if (!name) return false;
+  // `within(row).findByText('Paid')`
+  if (object.type === 'CallExpression' && TESTING_LIBRARY_ASYNC.test(name)) {
+    const w = ctx.imports.resolve(unwrap(object.callee));
+    return !!w && TESTING_LIBRARY.test(w.module) && w.path.join('.') === 'within';
+  }
+  if (object.type !== 'Identifier' || !USER_EVENT_ACTIONS.has(name)) return false;
+  const init = constInit(object) ?? moduleConstInit(ctx, object);
+  if (init?.type !== 'CallExpression') return false;
+  const setup = ctx.imports.resolve(unwrap(init.callee));
+  return !!setup && setup.module === '@testing-library/user-event' && setup.path.join('.').replace(/^default\./, '') === 'setup';
+}
+
+/** An async function written in place: `act(async () => { ... })`. */
+function asyncCallback(arg: Node | undefined): boolean {
+  const fn = arg && unwrap(arg);
+  return !!fn && isFunction(fn) && !!fn.async;
+}
+
+/** The initializer of a module-level `const` the file declares once (`const user = userEvent.setup()` above the tests). */
+function moduleConstInit(ctx: TsRuleContext, id: TSESTree.Identifier): Node | undefined {
+  if (ctx.imports.declarationCount(id.name) !== 1) return undefined;
+  for (const statement of ctx.ast.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const') continue;
+    for (const d of declaration.declarations) if (d.id.type === 'Identifier' && d.id.name === id.name && d.init) return unwrap(d.init);
   }
   return undefined;
 }

@@ -48,7 +48,7 @@ export const floatingPromise: Rule = {
       'and the actions of the `page` a test or hook receives (`page.goto(...)`, `page.getByRole(...).click()`,',
       '`page.keyboard.press(...)`, also on a locator of it kept in a `const`), chai-as-promised\'s `.eventually`, `.rejected`, `.fulfilled`, `.rejectedWith(...)` and',
       '`.become(...)` (unless handed to `notify(done)`), its `assert.isRejected(...)`, `assert.becomes(...)` and `assert.eventually.*`, and Jasmine\'s `expectAsync(p).toBeResolved()` — where `expect`',
-      'is imported from `@jest/globals`, `vitest`, `bun:test`, `@playwright/test`, `expect` or `chai` (also through a module of the',
+      'is imported from `@jest/globals`, `vitest`, `bun:test`, `@playwright/test` (or a Playwright component-testing package), `expect` or `chai` (also through a module of the',
       'project that passes it on, a Playwright fixtures file exporting `base.extend(...)` as `test`), taken from Vitest\'s test',
       'context, or the global of a test file (`*.test.*`, `*.spec.*`, under `__tests__`); a local `expect` of the file says nothing,',
       'and Cypress\'s `cy` chains are no promises —, Testing Library\'s `waitFor(...)`, `findBy...`/`findAllBy...` queries',

@@ -24,7 +24,8 @@ type Node = TSESTree.Node;
 type ExpectKind = 'jest' | 'playwright' | 'chai' | 'global';
 
 const JEST_LIKE = new Set(['@jest/globals', 'vitest', 'bun:test']);
-const PLAYWRIGHT = new Set(['@playwright/test', 'playwright/test']);
+/** Playwright Test, also its component testing packages (`@playwright/experimental-ct-react`...), which export the same `test` and `expect`. */
+const PLAYWRIGHT = { has: (module: string): boolean => /^(@playwright\/test|playwright\/test|@playwright\/experimental-ct-[\w-]+)$/.test(module) };
 
 /** Playwright's matchers that retry until they pass and return a promise (its "web-first" assertions). */
 const PLAYWRIGHT_ASYNC_MATCHERS = new Set([
@@ -166,7 +167,10 @@ function originOf(ctx: TsRuleContext, id: TSESTree.Identifier): Pick<ModuleMembe
 /** What an identifier named `expect` stands for, if it is a test framework's. */
 function expectKind(ctx: TsRuleContext, id: TSESTree.Identifier): ExpectKind | undefined {
   // Imported under any name (`import { expect as check } from 'vitest'`); otherwise named `expect`.
-  const member = originOf(ctx, id);
+  // Through a module of the project only under its own name: other calls of the project's modules are no `expect`.
+  const imported = ctx.imports.resolve(id);
+  const member = imported?.module.startsWith('.') ? (id.name === 'expect' ? originOf(ctx, id) : undefined) : imported;
+  if (imported?.module.startsWith('.') && !member) return undefined;
   if (!member && id.name !== 'expect') return undefined;
   if (member) {
     const path = member.path.join('.');

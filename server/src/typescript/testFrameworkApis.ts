@@ -254,8 +254,10 @@ function expectPromise(ctx: TsRuleContext, node: Node): boolean {
   // Jest-style: `[.resolves|.rejects][.not].matcher(...)`.
   const last = links[links.length - 1];
   const between = links.slice(0, -1);
+  // Jasmine: `expectAsync(p).withContext('saving').not.toBeRejected()`.
+  if (form === 'async') return last.call && last.name !== 'withContext';
   if (!last.call || between.some((l) => l.call || !['resolves', 'rejects', 'not'].includes(l.name))) return false;
-  if (form === 'async' || form === 'poll' || form === 'element') return true;
+  if (form === 'poll' || form === 'element') return true;
   if (between.some((l) => l.name === 'resolves' || l.name === 'rejects')) return true;
   // Vitest's `toMatchFileSnapshot(path)` writes or reads a file: it returns a promise.
   if (last.name === 'toMatchFileSnapshot' && kind !== 'playwright') return true;

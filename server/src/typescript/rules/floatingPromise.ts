@@ -137,10 +137,14 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // dropped, it never runs, and `void` would not run it either.
     const floatingCall = unwrap(floating);
     const lazy = (s !== undefined && lazyQuery(s, floating)) || (floatingCall.type === 'CallExpression' && prismaCall(ctx, floatingCall) === 'query');
+    // A test framework's assertion or step: the test can end before it settles.
+    const inTest = !lazy && testFrameworkPromise(ctx, floating);
     ctx.report({
       message: lazy
         ? `The query from '${shownText(ctx, floating)}' is neither awaited nor handled: it is lazy and only runs once awaited (or given then()), so it never runs`
-        : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
+        : inTest
+          ? `The promise from '${shownText(ctx, floating)}' is neither awaited nor returned: the test can end before it settles, so a failure is lost or shows up in another test`
+          : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,

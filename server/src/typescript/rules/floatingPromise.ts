@@ -9,6 +9,7 @@ import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import { extensionPromiseApi } from '../webExtensions';
 import { prismaCall } from '../prismaApis';
+import { testFrameworkPromise } from '../testFrameworkApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
@@ -42,11 +43,15 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (s) {
       if (node.type === 'CallExpression' && callNeverThenable(s, node)) return false;
       if (isPromiseLike(s, node) || isPromiseArray(s, node)) return true;
-      // A call typed `any` (a module without types): what the syntax says, as without types.
-      if (node.type !== 'CallExpression') return false;
+      // A call typed `any` (a module without types): what the syntax says, as without types. So
+      // is a property read typed `any` (chai-as-promised's `expect(p).to.be.rejected`).
+      if (node.type !== 'CallExpression' && node.type !== 'MemberExpression') return false;
       const t = s.tsNodeFor(node);
       if (!t || !(s.checker.getTypeAtLocation(t).flags & ts.TypeFlags.Any)) return false;
     }
+    // A test framework's assertion or step known by its syntax (`expect(p).resolves.toBe(1)`,
+    // Playwright's `expect(page).toHaveURL(...)`, chai-as-promised's `.eventually`).
+    if (testFrameworkPromise(ctx, node)) return true;
     // Without type information: calls of async functions declared in this file, and of Node's
     // promise APIs (`fs.promises.unlink(p)`, `pipeline` from `stream/promises`, a `promisify(...)`d function),
     // those of mobile app libraries (AsyncStorage, Expo's `...Async` functions, Capacitor plugins),
@@ -132,10 +137,14 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // dropped, it never runs, and `void` would not run it either.
     const floatingCall = unwrap(floating);
     const lazy = (s !== undefined && lazyQuery(s, floating)) || (floatingCall.type === 'CallExpression' && prismaCall(ctx, floatingCall) === 'query');
+    // A test framework's assertion or step: the test can end before it settles.
+    const inTest = !lazy && testFrameworkPromise(ctx, floating);
     ctx.report({
       message: lazy
         ? `The query from '${shownText(ctx, floating)}' is neither awaited nor handled: it is lazy and only runs once awaited (or given then()), so it never runs`
-        : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
+        : inTest
+          ? `The promise from '${shownText(ctx, floating)}' is neither awaited nor returned: the test can end before it settles, so a failure is lost or shows up in another test`
+          : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
@@ -496,6 +505,10 @@ function nodePromiseApi(ctx: TsRuleContext, callee: Node): boolean {
       return path.length === 1 && (last === 'pipeline' || last === 'finished');
     case 'timers/promises':
       return path.length === 1 && (last === 'setTimeout' || last === 'setImmediate');
+    // `assert.rejects(fn)`, `assert.doesNotReject(p)`: they wait for the promise and settle after it.
+    case 'assert':
+    case 'assert/strict':
+      return (path.length === 1 || (path.length === 2 && path[0] === 'strict')) && (last === 'rejects' || last === 'doesNotReject');
     case 'dns/promises':
       return path.length === 1 && /^(lookup|lookupService|resolve\w*|reverse)$/.test(last);
     default:

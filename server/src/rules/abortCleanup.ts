@@ -89,6 +89,7 @@ export const timerOrListenerLeak: Rule = {
       "  `new Promise` executor, or a method of the source given to `new ReadableStream(...)`, async",
       "  or not: a plain `start(controller)` runs once per stream, or the listener given inline to a server's",
       "  `on('connection' | 'request' | 'upgrade' | 'stream', ...)` or to `createServer(...)` — ws, socket.io, `net`, `http`: it runs once per client;",
+      "  or a function shaped like a request handler, `(req, res)` or `(request, reply)`, async or not: it runs once per request;",
       "  or a Vite plugin's `configureServer`/`configurePreviewServer` hook, async or not: it runs for every dev server, and a",
       "  restart — an edit of the config — makes a new server while the old one's interval fires on;",
       "  also inside a plain callback such a function runs once per call — a timer's, a `then`'s, an IIFE — or per item",

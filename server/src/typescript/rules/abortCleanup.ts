@@ -756,7 +756,7 @@ function isAsyncContext(fn: FunctionNode): boolean {
  * once per stream made, an SSE heartbeat's once per client).
  */
 function perCallContext(fn: FunctionNode): boolean {
-  return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn);
+  return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn) || requestHandlerShape(fn);
 }
 
 /**

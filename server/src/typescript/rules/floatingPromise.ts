@@ -12,7 +12,7 @@ import { prismaCall } from '../prismaApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
-import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
+import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
 import * as path from 'node:path';
@@ -701,6 +701,19 @@ function keepAliveReceiver(ctx: TsRuleContext, statement: Node, s: TypeServices 
         continue;
       }
       if (workerHandlerContext(ctx, fn, param)) return param.name;
+    }
+  }
+  // A Durable Object's method: `this.ctx` (or `this.state`), its DurableObjectState, has `waitUntil`.
+  let method = enclosingFunction(statement);
+  while (method?.type === 'ArrowFunctionExpression') method = enclosingFunction(method);
+  const holder = method?.parent;
+  const cls = holder?.type === 'MethodDefinition' && !holder.static && holder.value === method ? enclosingClass(holder) : undefined;
+  const tsClass = cls && s?.tsNodeFor(cls);
+  if (s && tsClass) {
+    const instance = s.checker.getTypeAtLocation(tsClass);
+    for (const name of ['ctx', 'state']) {
+      const member = instance.getProperty(name);
+      if (member && hasMethod(s.checker, s.checker.getTypeOfSymbolAtLocation(member, tsClass), 'waitUntil')) return `this.${name}`;
     }
   }
   return undefined;

@@ -40,10 +40,32 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
   if (declaration && !isFunctionWithBody(declaration) && ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) {
     declaration = functionOfSymbol(checker.getSymbolAtLocation(callee.expression));
   }
+  // OpenTelemetry's `tracer.startActiveSpan(name, [options, [context,]] fn)` and
+  // `context.with(ctx, fn)` call `fn` and return what it returns: judge `fn`.
+  const runsCallback = declaration && otelCallbackRunner(declaration) ? otelCallback(call, declaration) : undefined;
+  if (runsCallback) {
+    const fn = skipParens(runsCallback);
+    if (ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) return functionNeverRejects(checker, fn, depth + 1);
+    const named = ts.isIdentifier(fn) || ts.isPropertyAccessExpression(fn) ? functionOfSymbol(checker.getSymbolAtLocation(fn)) : undefined;
+    return !!named && isFunctionWithBody(named) && functionNeverRejects(checker, named, depth + 1);
+  }
   // A service worker's `self.skipWaiting()`: its promise resolves once the worker is told to
   // activate, and never rejects (the spec has no step that rejects it).
   if (declaration && ts.isMethodSignature(declaration) && declaration.name.getText() === 'skipWaiting' && /[\\/]lib\.webworker\.d\.ts$/.test(declaration.getSourceFile().fileName)) return true;
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+/** `startActiveSpan` of a Tracer, or `with` of the context API, as @opentelemetry/api declares them. */
+function otelCallbackRunner(declaration: ts.Node): boolean {
+  const name = (declaration as ts.NamedDeclaration).name;
+  if (!name || !ts.isIdentifier(name) || (name.text !== 'startActiveSpan' && name.text !== 'with')) return false;
+  return declaredInPackage(declaration, /^@opentelemetry\/api$/);
+}
+
+/** The function a runner calls: `startActiveSpan`'s last argument, `with`'s second. */
+function otelCallback(call: ts.CallExpression, declaration: ts.Node): ts.Expression | undefined {
+  const name = ((declaration as ts.NamedDeclaration).name as ts.Identifier).text;
+  return name === 'with' ? call.arguments[1] : call.arguments[call.arguments.length - 1];
 }
 
 /**

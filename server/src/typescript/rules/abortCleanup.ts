@@ -756,7 +756,7 @@ function isAsyncContext(fn: FunctionNode): boolean {
  * once per stream made, an SSE heartbeat's once per client).
  */
 function perCallContext(fn: FunctionNode): boolean {
-  return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn);
+  return isAsyncContext(fn) || webStreamSourceMethod(fn) || connectionHandler(fn) || requestHandlerShape(fn);
 }
 
 /**
@@ -2222,14 +2222,46 @@ function isGlobalSetInterval(ctx: TsRuleContext, call: TSESTree.CallExpression):
   return false;
 }
 
+/**
+ * The function whose call runs `fn`'s body: `fn` itself, or, for a plain callback that runs once
+ * per call of the function around it — a timer's, a `then`'s, an IIFE — or once per item on the
+ * spot (`forEach`, `map`), that function (`setTimeout(() => setInterval(poll, 1000), 10)` in a
+ * request handler starts an interval per request). A listener's callback runs per event, not per
+ * call, and stays its own.
+ */
+function runningFunction(fn: FunctionNode): FunctionNode {
+  let f = fn;
+  for (let depth = 0; depth < 4 && !f.async; depth++) {
+    const { node, parent } = outerParent(f);
+    const iife = parent?.type === 'CallExpression' && parent.callee === node;
+    const onTheSpot = parent?.type === 'CallExpression' && parent.arguments[0] === node && /^(forEach|map|flatMap)$/.test(methodName(parent) ?? '');
+    if (!iife && !onTheSpot && !runOnceCallback(f)) break;
+    const outer = ownerFunction(parent as Node);
+    if (!outer) break;
+    f = outer;
+  }
+  return f;
+}
+
+/** `setTimeout(() => setInterval(...), 0)`: the body of an arrow whose result its caller ignores (a timer's, `forEach`'s). */
+function returnedToNoOne(parent: Node | undefined, node: Node): boolean {
+  if (parent?.type !== 'ArrowFunctionExpression' || parent.body !== node) return false;
+  const { node: arg, parent: call } = outerParent(parent);
+  if (call?.type !== 'CallExpression' || call.arguments[0] !== arg) return false;
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : methodName(call);
+  return /^(setTimeout|setImmediate|queueMicrotask|nextTick|requestAnimationFrame|requestIdleCallback|forEach)$/.test(name ?? '');
+}
+
 function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears: Clear[], families: () => Map<Node, number>): void {
-  const own = ownerFunction(call);
+  const nearest = ownerFunction(call);
+  const own = nearest && (perCallContext(nearest) ? nearest : runningFunction(nearest));
   const fn = own && logicalFunction(own);
   // A function that runs once still runs the body of a work loop once per item.
   if (!fn || !(perCallContext(fn) || viteServerHook(fn)) || (runsOnce(ctx, fn) && !insideWorkLoop(call))) return;
   const { node, parent } = outerParent(call);
   let problem: string | undefined;
-  if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void')) {
+  if (parent?.type === 'ExpressionStatement' || (parent?.type === 'UnaryExpression' && parent.operator === 'void') || returnedToNoOne(parent, node)) {
     problem = 'its handle is discarded';
   } else if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'Identifier') {
     // `using ticker = setInterval(...)`: disposed at the end of the block, which clears it.

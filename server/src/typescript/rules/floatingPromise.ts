@@ -13,7 +13,7 @@ import { testFrameworkPromise } from '../testFrameworkApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
-import { awaitText, denoMember, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
+import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
 import * as path from 'node:path';
@@ -136,6 +136,12 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // A lazy query (Prisma's, mongoose's, knex's) starts only when awaited or given `then()`:
     // dropped, it never runs, and `void` would not run it either.
     const floatingCall = unwrap(floating);
+    // In a Worker's handler (`fetch(request, env, ctx)`), a service worker's listener or a Hono route,
+    // work left running after the response is cancelled unless handed to `waitUntil()`.
+    const keeper = isArray || !carries(expr, floating) ? undefined : keepAliveReceiver(ctx, node, s);
+    const waitUntilFix: Fix | undefined = keeper
+      ? { title: `Keep it running after the handler returns with ${keeper}.waitUntil()`, safe: false, edits: [{ range: ctx.rangeOf(expr), newText: `${keeper}.waitUntil(${exprText})` }] }
+      : undefined;
     const lazy = (s !== undefined && lazyQuery(s, floating)) || (floatingCall.type === 'CallExpression' && prismaCall(ctx, floatingCall) === 'query');
     // A test framework's assertion or step: the test can end before it settles.
     const inTest = !lazy && testFrameworkPromise(ctx, floating);
@@ -144,11 +150,13 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
         ? `The query from '${shownText(ctx, floating)}' is neither awaited nor handled: it is lazy and only runs once awaited (or given then()), so it never runs`
         : inTest
           ? `The promise from '${shownText(ctx, floating)}' is neither awaited nor returned: the test can end before it settles, so a failure is lost or shows up in another test`
-          : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
+          : keeper
+            ? `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: the runtime may cancel the work once the handler has returned, and a rejection goes unhandled — ${inAsync ? 'await it, or ' : ''}hand it to ${keeper}.waitUntil()`
+            : `The promise from '${shownText(ctx, floating)}' is neither awaited nor handled: a rejection goes unhandled and the work may outlive its caller`,
       range: ctx.rangeOf(expr),
       anchors: ['@typescript-eslint/no-floating-promises'],
       fix,
-      suggestions: lazy ? undefined : allFix ? [allFix, voidFix] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
+      suggestions: lazy ? undefined : allFix ? [allFix, voidFix] : waitUntilFix ? [waitUntilFix, ...(onPurpose && awaitFix ? [{ ...awaitFix, safe: false }] : [])] : onPurpose && awaitFix ? [voidFix, { ...awaitFix, safe: false }] : [voidFix],
     });
   });
 
@@ -679,6 +687,72 @@ function carries(expr: Node, floating: Node): boolean {
  * setTimeout(forceExit, 10_000).unref()`), a return right after it in a branch (stale-while-
  * revalidate, `this.refresh(key); return cached;`).
  */
+/** Handler methods of a Cloudflare Worker's exported object, whose third parameter is its ExecutionContext. */
+const WORKER_HANDLERS = /^(fetch|scheduled|queue|tail|email|trace)$/;
+
+/**
+ * What keeps a promise's work alive past the response in the handler around `statement`, as the
+ * text of its receiver: a parameter whose type has a `waitUntil` method (a Worker's
+ * `ctx: ExecutionContext`, a service worker's `event: FetchEvent`, Netlify's `context`), a Hono
+ * context's `c.executionCtx`; without types, the third parameter of a handler method of a
+ * Worker's `export default { async fetch(request, env, ctx) { ... } }`.
+ */
+function keepAliveReceiver(ctx: TsRuleContext, statement: Node, s: TypeServices | undefined): string | undefined {
+  for (let fn = enclosingFunction(statement); fn; fn = enclosingFunction(fn)) {
+    for (const param of fn.params) {
+      if (param.type !== 'Identifier') continue;
+      const tsParam = s?.tsNodeFor(param);
+      if (s && tsParam) {
+        const type = s.checker.getTypeAtLocation(tsParam);
+        if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+          if (workerHandlerContext(ctx, fn, param)) return param.name;
+          continue;
+        }
+        if (hasMethod(s.checker, type, 'waitUntil')) return param.name;
+        const executionCtx = type.getProperty('executionCtx');
+        if (executionCtx && hasMethod(s.checker, s.checker.getTypeOfSymbolAtLocation(executionCtx, tsParam), 'waitUntil')) return `${param.name}.executionCtx`;
+        continue;
+      }
+      if (workerHandlerContext(ctx, fn, param)) return param.name;
+    }
+  }
+  // A Durable Object's method: `this.ctx` (or `this.state`), its DurableObjectState, has `waitUntil`.
+  let method = enclosingFunction(statement);
+  while (method?.type === 'ArrowFunctionExpression') method = enclosingFunction(method);
+  const holder = method?.parent;
+  const cls = holder?.type === 'MethodDefinition' && !holder.static && holder.value === method ? enclosingClass(holder) : undefined;
+  const tsClass = cls && s?.tsNodeFor(cls);
+  if (s && tsClass) {
+    const instance = s.checker.getTypeAtLocation(tsClass);
+    for (const name of ['ctx', 'state']) {
+      const member = instance.getProperty(name);
+      if (member && hasMethod(s.checker, s.checker.getTypeOfSymbolAtLocation(member, tsClass), 'waitUntil')) return `this.${name}`;
+    }
+  }
+  return undefined;
+}
+
+function hasMethod(checker: ts.TypeChecker, type: ts.Type, name: string): boolean {
+  const member = type.getNonNullableType().getProperty(name);
+  const declaration = member?.valueDeclaration ?? member?.declarations?.[0];
+  return !!member && !!declaration && checker.getTypeOfSymbolAtLocation(member, declaration).getCallSignatures().length > 0;
+}
+
+/** `ctx` of `export default { async fetch(request, env, ctx) { ... } }`: a Worker's handler, by its shape. */
+function workerHandlerContext(ctx: TsRuleContext, fn: TSESTree.FunctionLike, param: TSESTree.Identifier): boolean {
+  if (fn.params.length < 3 || fn.params[2] !== param) return false;
+  const holder = fn.parent;
+  if (holder?.type !== 'Property' || holder.value !== fn || !WORKER_HANDLERS.test(keyName(holder) ?? '')) return false;
+  let object: Node | undefined = holder.parent;
+  while (object?.parent && (object.parent.type === 'TSSatisfiesExpression' || object.parent.type === 'TSAsExpression')) object = object.parent;
+  return object?.parent?.type === 'ExportDefaultDeclaration' && ctx.ast.body.includes(object.parent);
+}
+
+function keyName(p: TSESTree.Property): string | undefined {
+  if (p.computed) return undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
+}
+
 function leftRunningOnPurpose(statement: TSESTree.ExpressionStatement): boolean {
   const parent = statement.parent;
   const siblings = parent?.type === 'BlockStatement' || parent?.type === 'Program' ? parent.body : parent?.type === 'SwitchCase' ? parent.consequent : undefined;

@@ -58,8 +58,55 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return { s, tsNode, type: s.checker.getTypeAtLocation(tsNode) };
   };
 
+  /**
+   * The function an identity wrapper returns bound to a context: OpenTelemetry's
+   * `context.bind(ctx, fn)` (from `@opentelemetry/api`) and node:async_hooks'
+   * `AsyncResource.bind(fn)`, `AsyncLocalStorage.bind(fn)` or `resource.bind(fn)` of an
+   * `AsyncResource` (by its type, or made in the file by `new AsyncResource(...)`). The wrapper is
+   * recognised only through its import or its type: a `bind` of the program is not one.
+   */
+  const identityWrapped = (node: Node): Node | undefined => {
+    if (node.type !== 'CallExpression') return undefined;
+    const callee = unwrap(node.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'bind') return undefined;
+    const m = ctx.imports.resolve(callee);
+    const path = m ? m.path.join('.').replace(/^default\./, '') : '';
+    if (m?.module === '@opentelemetry/api' && path === 'context.bind') return node.arguments[1] as Node | undefined;
+    if (m?.module === 'async_hooks' && /^(AsyncResource|AsyncLocalStorage)\.bind$/.test(path)) return node.arguments[0] as Node | undefined;
+    const receiver = unwrap(callee.object);
+    if (receiver.type !== 'Identifier' && receiver.type !== 'MemberExpression' && receiver.type !== 'ThisExpression') return undefined;
+    // `resource.bind(fn)` on an AsyncResource (or a subclass): by the declaration of its `bind`.
+    const s = types();
+    const tsCallee = s?.tsNodeFor(callee);
+    if (s && tsCallee) {
+      const declaration = s.checker.getSymbolAtLocation(tsCallee)?.declarations?.[0];
+      const owner = declaration?.parent;
+      if (owner && ts.isClassDeclaration(owner) && owner.name?.text === 'AsyncResource' && declaredInPackage(owner, /^(node:)?async_hooks$|^@types\/node$/)) return node.arguments[0] as Node | undefined;
+    }
+    // Untyped: `const resource = new AsyncResource('job')` in the file.
+    if (receiver.type === 'Identifier') {
+      const made = madeBy(ctx.ast, receiver.name);
+      const maker = made ? ctx.imports.resolve(unwrap(made.callee)) : undefined;
+      if (maker?.module === 'async_hooks' && maker.path.join('.') === 'AsyncResource') return node.arguments[0] as Node | undefined;
+    }
+    return undefined;
+  };
+
+  /** The function behind its wrappers: `fn.bind(this)`, `context.bind(ctx, fn)`. */
+  const wrappedFunction = (node: Node): Node | undefined => {
+    let target: Node | undefined;
+    for (let e = node, depth = 0; depth < 4; depth++) {
+      const inner = identityWrapped(e) ?? boundFunction(e);
+      if (!inner) break;
+      target = e = unwrap(inner);
+    }
+    return target;
+  };
+
   /** Syntax only: an inline async function, or the name of an async function declared here. */
   const syntacticallyAsync = (node: Node): boolean => {
+    const wrapped = identityWrapped(unwrap(node));
+    if (wrapped) return syntacticallyAsync(wrapped);
     const e = unwrap(node);
     if (isFunction(e)) return (e.async && !e.generator) || returnsLocalAsyncCall(e);
     return e.type === 'Identifier' && asyncNames.has(e.name) && !shadowedAt(e, e.name);
@@ -79,6 +126,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   /** Whether a function-valued expression returns a thenable. */
   const returnsPromise = (node: Node): boolean => {
     const e = unwrap(node);
+    // `context.bind(ctx, async () => ...)`: the wrapper's type may be unknown (untyped JavaScript).
+    const wrapped = identityWrapped(e);
+    if (wrapped) return returnsPromise(wrapped);
     if (isFunction(e) && e.async && !e.generator) return true;
     // A plain function that returns nothing, or a generator, cannot give a promise: no type query.
     if (isFunction(e) && (e.generator || returnsNothing(e))) return false;
@@ -142,7 +192,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const neverRejects = (fnNode: Node): boolean => {
     const s = ctx.types();
     if (!s) return false;
-    const e = boundFunction(unwrap(fnNode)) ?? unwrap(fnNode);
+    const e = wrappedFunction(unwrap(fnNode)) ?? unwrap(fnNode);
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
@@ -1084,6 +1134,19 @@ function isThrowingStub(member: ts.Symbol): boolean {
  */
 function isUntypedJsPlaceholder(d: ts.MethodDeclaration | ts.FunctionExpression): boolean {
   return /\.(c|m)?jsx?$/i.test(d.getSourceFile().fileName) && !ts.getJSDocReturnTag(d) && !ts.getJSDocTypeTag(d);
+}
+
+/** The `new X(...)` a name of the file is declared with, when the file declares it once. */
+function madeBy(ast: TSESTree.Program, name: string): TSESTree.NewExpression | undefined {
+  let found: TSESTree.NewExpression | undefined;
+  let count = 0;
+  visit(ast, (n) => {
+    if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== name) return;
+    count++;
+    const init = n.init ? unwrap(n.init) : undefined;
+    if (init?.type === 'NewExpression') found = init;
+  });
+  return count === 1 ? found : undefined;
 }
 
 /** `f` of `f.bind(thisArg, ...)`: the same function, bound. */

@@ -62,9 +62,11 @@ CS_PKG="$CS_DIR/node_modules/code-server"
 if [ ! -f "$CS_DIR/.complete" ]; then
   step "npm install code-server@$CODE_SERVER_VERSION (compiles native modules, ~1-2 min)"
   rm -rf "$CS_DIR" && mkdir -p "$CS_DIR" && echo '{"private":true}' >"$CS_DIR/package.json"
-  # Run from `npm run bench`, npm's own variables (npm_node_execpath) would make the install
-  # scripts run on the machine's Node instead of Node 24.
-  env -u npm_node_execpath -u npm_execpath -u npm_config_node_gyp PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
+  # Run from `npm run bench`, npm's own variables (npm_node_execpath, NODE, npm_config_user_agent
+  # naming the outer Node, ...) would make the install scripts run on, or check, the machine's
+  # Node instead of Node 24: every one of them is dropped.
+  # shellcheck disable=SC2046
+  env $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/-u \1/p') -u NODE PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
     npm install --prefix "$CS_DIR" --no-package-lock --foreground-scripts "code-server@$CODE_SERVER_VERSION" >"$CACHE/code-server.log" 2>&1 ||
     skip "npm install code-server@$CODE_SERVER_VERSION failed (see $CACHE/code-server.log)"
   [ -f "$CS_PKG/lib/vscode/out/server-main.js" ] || skip "code-server installed without lib/vscode/out/server-main.js"

@@ -841,7 +841,10 @@ const COROUTINE_TAKERS = new Map<string, 'first' | 'all'>([
   ['asyncio.run', 'first'], ['asyncio.run_coroutine_threadsafe', 'first'], ['asyncio.gather', 'all'],
 ]);
 
-/** Where a call's value must be a coroutine: awaited (`await rows()`), or handed to asyncio.create_task/gather, a loop's or TaskGroup's create_task. */
+/** The last parts of those names (and `create_task`), looked at before resolving the callee. */
+const TAKER_NAMES = new Set([...[...COROUTINE_TAKERS.keys()].map((n) => n.split('.').pop()!), 'create_task', 'run_until_complete']);
+
+/** Where a call's value must be a coroutine: awaited (`await rows()`), or handed to asyncio.create_task/gather, a loop's or TaskGroup's create_task, or a loop's run_until_complete. */
 function coroutineSlot(ctx: PythonRuleContext, call: Node): string | undefined {
   const parent = parentOf(call);
   if (!parent) return undefined;
@@ -850,6 +853,8 @@ function coroutineSlot(ctx: PythonRuleContext, call: Node): string | undefined {
   const outer = parentOf(parent);
   const callee = outer && field(outer, 'function');
   if (!callee || (typeOf(callee) !== 'identifier' && typeOf(callee) !== 'attribute')) return undefined;
+  const name = typeOf(callee) === 'attribute' ? field(callee, 'attribute')?.text : textOf(callee);
+  if (!name || !TAKER_NAMES.has(name)) return undefined;
   const positional = parent.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   const index = positional.findIndex((c) => c.id === call.id);
   if (index < 0 || positional.slice(0, index).some((c) => c.type === 'keyword_argument' || c.type === 'list_splat' || c.type === 'dictionary_splat')) return undefined;
@@ -857,7 +862,7 @@ function coroutineSlot(ctx: PythonRuleContext, call: Node): string | undefined {
   const taker = COROUTINE_TAKERS.get(resolved);
   if (taker === 'all' || (taker === 'first' && index === 0)) return `${textOf(callee)}()`;
   // `loop.create_task(agen())`, `tg.create_task(agen())`.
-  if (!taker && typeOf(callee) === 'attribute' && field(callee, 'attribute')?.text === 'create_task' && index === 0) return `${textOf(callee)}()`;
+  if (!taker && typeOf(callee) === 'attribute' && (name === 'create_task' || name === 'run_until_complete') && index === 0) return `${textOf(callee)}()`;
   return undefined;
 }
 
@@ -866,7 +871,7 @@ function coroutineSlot(ctx: PythonRuleContext, call: Node): string | undefined {
  * generator of the project: TypeError, since an async generator is iterated, not awaited.
  */
 function checkGeneratorsUsedAsCoroutines(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
-  if (!/await|create_task|ensure_future|gather|wait_for|shield|asyncio\.run/.test(ctx.text)) return;
+  if (!/await|create_task|ensure_future|gather|wait_for|shield|run_until_complete|asyncio\.run/.test(ctx.text)) return;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const slot = coroutineSlot(ctx, call);
     if (!slot) continue;

@@ -21,7 +21,7 @@ export function localAsyncGenerators(ast: TSESTree.Program): Set<string> {
 
 function isAsyncGeneratorDeclaration(d: ts.Declaration | undefined): boolean {
   if (!d || !(ts.isFunctionDeclaration(d) || ts.isFunctionExpression(d) || ts.isMethodDeclaration(d))) return false;
-  return !!d.asteriskToken && !!ts.getCombinedModifierFlags(d) && (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Async) !== 0;
+  return !!d.asteriskToken && (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Async) !== 0;
 }
 
 /**
@@ -39,7 +39,7 @@ export function callsAsyncGenerator(s: TypeServices | undefined, names: Readonly
   return call.callee.type === 'Identifier' && names.has(call.callee.name) && !shadowedAt(call, call.callee.name);
 }
 
-/** The call an expression is, through parentheses. */
+/** The call an expression is, through `as`, `satisfies` and `!`. */
 export function innerCall(node: Node): TSESTree.CallExpression | undefined {
   let n: Node = node;
   while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression') n = n.expression;

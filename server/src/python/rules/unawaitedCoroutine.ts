@@ -483,6 +483,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   if (/PyQt|PySide|qtpy|tkinter|customtkinter|ttkbootstrap|kivy|urwid/.test(ctx.text)) checkGuiCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  checkGeneratorsUsedAsCoroutines(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
   if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
@@ -813,7 +814,16 @@ function checkAsyncWithCoroutine(ctx: PythonRuleContext, resolver: () => Awaitab
     for (const value of withItemValues(statement)) {
       if (value.type !== 'call') continue;
       const made = resolver().awaitableCall(value);
-      if (!made || made.generator || (made.library && !PLAIN_COROUTINE_OPENERS.has(made.name ?? '') && !SDK_RESOURCE_COROUTINE.test(made.name ?? ''))) continue;
+      if (made?.generator) {
+        // `@asynccontextmanager` makes the call an async context manager: the resolver does not take it for a generator.
+        ctx.report({
+          message: `${made.display}() is an async generator, not an async context manager: 'async with' on it raises TypeError; decorate the function with @contextlib.asynccontextmanager, or iterate it with 'async for'`,
+          range: ctx.rangeOf(value),
+          anchors: [],
+        });
+        continue;
+      }
+      if (!made || (made.library && !PLAIN_COROUTINE_OPENERS.has(made.name ?? '') && !SDK_RESOURCE_COROUTINE.test(made.name ?? ''))) continue;
       ctx.report({
         message: `The coroutine from ${made.display}() is entered with 'async with', but a coroutine is no async context manager (TypeError): await it first — 'async with await ${made.display}(...)'`,
         range: ctx.rangeOf(value),
@@ -822,6 +832,59 @@ function checkAsyncWithCoroutine(ctx: PythonRuleContext, resolver: () => Awaitab
         fix: { title: 'Await it before entering what it gives', safe: true, edits: [{ range: ctx.rangeOf(value), newText: `await ${value.text}` }] },
       });
     }
+  }
+}
+
+/** asyncio functions that take a coroutine (or future) and raise TypeError on an async generator, by the positional arguments they take it in. */
+const COROUTINE_TAKERS = new Map<string, 'first' | 'all'>([
+  ['asyncio.create_task', 'first'], ['asyncio.ensure_future', 'first'], ['asyncio.wait_for', 'first'], ['asyncio.shield', 'first'],
+  ['asyncio.run', 'first'], ['asyncio.run_coroutine_threadsafe', 'first'], ['asyncio.gather', 'all'],
+]);
+
+/** The last parts of those names (and `create_task`), looked at before resolving the callee. */
+const TAKER_NAMES = new Set([...[...COROUTINE_TAKERS.keys()].map((n) => n.split('.').pop()!), 'create_task', 'run_until_complete']);
+
+/** Where a call's value must be a coroutine: awaited (`await rows()`), or handed to asyncio.create_task/gather, a loop's or TaskGroup's create_task, or a loop's run_until_complete. */
+function coroutineSlot(ctx: PythonRuleContext, call: Node): string | undefined {
+  const parent = parentOf(call);
+  if (!parent) return undefined;
+  if (typeOf(parent) === 'await') return 'await';
+  if (typeOf(parent) !== 'argument_list') return undefined;
+  const outer = parentOf(parent);
+  const callee = outer && field(outer, 'function');
+  if (!callee || (typeOf(callee) !== 'identifier' && typeOf(callee) !== 'attribute')) return undefined;
+  const name = typeOf(callee) === 'attribute' ? field(callee, 'attribute')?.text : textOf(callee);
+  if (!name || !TAKER_NAMES.has(name)) return undefined;
+  const positional = parent.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const index = positional.findIndex((c) => c.id === call.id);
+  if (index < 0 || positional.slice(0, index).some((c) => c.type === 'keyword_argument' || c.type === 'list_splat' || c.type === 'dictionary_splat')) return undefined;
+  const resolved = ctx.scope.resolve(callee)?.name ?? '';
+  const taker = COROUTINE_TAKERS.get(resolved);
+  if (taker === 'all' || (taker === 'first' && index === 0)) return `${textOf(callee)}()`;
+  // `loop.create_task(agen())`, `tg.create_task(agen())`.
+  if (!taker && typeOf(callee) === 'attribute' && (name === 'create_task' || name === 'run_until_complete') && index === 0) return `${textOf(callee)}()`;
+  return undefined;
+}
+
+/**
+ * `await rows()`, `asyncio.create_task(rows())`, `asyncio.gather(rows())` where `rows` is an async
+ * generator of the project: TypeError, since an async generator is iterated, not awaited.
+ */
+function checkGeneratorsUsedAsCoroutines(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
+  if (!/await|create_task|ensure_future|gather|wait_for|shield|run_until_complete|asyncio\.run/.test(ctx.text)) return;
+  for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
+    const slot = coroutineSlot(ctx, call);
+    if (!slot) continue;
+    const made = resolver().awaitableCall(call);
+    if (!made?.generator) continue;
+    ctx.report({
+      message:
+        slot === 'await'
+          ? `${made.display}() is an async generator, not a coroutine: awaiting it raises TypeError; iterate it with 'async for', or collect it with [x async for x in ...]`
+          : `${made.display}() is an async generator, not a coroutine: ${slot} raises TypeError on it; iterate it with 'async for' in a coroutine and hand that coroutine over`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+    });
   }
 }
 

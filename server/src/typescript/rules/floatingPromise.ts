@@ -16,6 +16,7 @@ import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeSt
 import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
+import { callsAsyncGenerator, innerCall, localAsyncGenerators } from '../asyncGenerators';
 import * as path from 'node:path';
 
 type Node = TSESTree.Node;
@@ -27,6 +28,8 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     return services;
   };
   const asyncNames = localAsyncFunctions(ctx.ast);
+  const generatorNames = localAsyncGenerators(ctx.ast);
+  for (const name of generatorNames) asyncNames.delete(name);
   const isPromise = (node: Node): boolean => {
     if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Promise') return true;
     if (node.type === 'CallExpression' && isFunction(unwrap(node.callee)) && (unwrap(node.callee) as { async?: boolean }).async) return true;
@@ -101,7 +104,28 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   };
 
   visit(ctx.ast, (node) => {
+    if (node.type === 'AwaitExpression') {
+      // `await pages()`: awaiting an async generator object gives the object itself.
+      const call = innerCall(node.argument);
+      if (call && callsAsyncGenerator(types(), generatorNames, call)) {
+        ctx.report({
+          message: `'${shownText(ctx, call)}' makes an async generator: awaiting it gives the generator object, and its body never runs; iterate it with 'for await', or step it with next()`,
+          range: ctx.rangeOf(node),
+          anchors: [],
+        });
+      }
+      return;
+    }
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
+    const dropped = innerCall(node.expression);
+    if (dropped && callsAsyncGenerator(types(), generatorNames, dropped)) {
+      ctx.report({
+        message: `The async generator from '${shownText(ctx, dropped)}' is never iterated, so its body never runs: iterate it with 'for await'`,
+        range: ctx.rangeOf(node.expression),
+        anchors: [],
+      });
+      return;
+    }
     const floating = floatingPart(node.expression, (n) => isPromise(n) || isUntypedAsyncMap(n, types()), handles);
     if (!floating) {
       unexecutedKyselyQuery(ctx, types(), node);

@@ -20,6 +20,7 @@ import { mobilePromiseApi } from '../mobileApis';
 import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
 import { PROMISE_MEMBERS, awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
+import { callsAsyncGenerator, innerCall, localAsyncGenerators } from '../asyncGenerators';
 import { awaitText, enclosingClass, enclosingFunction, isFunction, shadowedAt, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
@@ -48,6 +49,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return services;
   };
   const asyncNames = localAsyncFunctions(ctx.ast);
+  // An async generator function makes no promise: its calls are judged apart (see ForOfStatement).
+  const generatorNames = localAsyncGenerators(ctx.ast);
+  for (const name of generatorNames) asyncNames.delete(name);
   const checked = new Set<Node>();
 
   /** The checker's node and type of an ESTree expression. */
@@ -585,6 +589,20 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       case 'UnaryExpression':
         if (node.operator === '!') checkCondition(node.argument, true);
         return;
+      case 'ForOfStatement': {
+        // `for (const line of lines(file))` over an async generator: TypeError (not iterable). The
+        // compiler rejects it in typed code; plain JavaScript has nothing else to say so.
+        if (node.await || (!isJavaScriptFile(ctx.filePath) && types())) return;
+        const call = innerCall(node.right);
+        if (!call || !callsAsyncGenerator(types(), generatorNames, call)) return;
+        ctx.report({
+          message: `'${shown(call)}' makes an async generator: a plain 'for...of' over it throws TypeError (it is not iterable), iterate it with 'for await'`,
+          range: ctx.rangeOf(node.right),
+          anchors: [],
+          fix: enclosingFunction(node)?.async ? { title: "Use 'for await'", safe: true, edits: [{ range: ctx.lines.range(node.range[0] + 3, node.range[0] + 3), newText: ' await' }] } : undefined,
+        });
+        return;
+      }
       case 'SpreadElement': {
         if (node.parent?.type !== 'ObjectExpression' || !isPromiseValue(node.argument, false)) return;
         const fix = awaitFix(node.argument, true);

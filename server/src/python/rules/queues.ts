@@ -72,6 +72,17 @@ function caughtBefore(node: Node, from: Node, to: Node): boolean {
   return false;
 }
 
+/** Whether `node` is in a handler of a `try` whose body holds the get: it runs only when no item was got. */
+function afterFailedGet(node: Node, get: Node): boolean {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (opensScope(n)) return false;
+    if (n.type !== 'except_clause' && n.type !== 'except_group_clause') continue;
+    const body = n.parent?.type === 'try_statement' ? field(n.parent, 'body') : null;
+    if (body && get.startIndex >= body.startIndex && get.endIndex <= body.endIndex) return true;
+  }
+  return false;
+}
+
 export function checkQueueJoins(ctx: PythonRuleContext): void {
   if (!ctx.text.includes('.join(') || !/\bQueue\b/.test(ctx.text)) return;
   const root = ctx.tree.rootNode;
@@ -102,22 +113,28 @@ export function checkQueueJoins(ctx: PythonRuleContext): void {
   }
   for (const getter of ['get', 'get_nowait']) {
     for (const { call, receiver } of methodCalls(root, getter)) {
-      if (getter === 'get' && !awaited(call)) continue;
+      // `await q.get()`, or `await asyncio.wait_for(q.get(), 5)`.
+      const wrapper = call.parent?.type === 'argument_list' && call.parent.namedChildren[0]?.id === call.id ? call.parent.parent : null;
+      const timed = wrapper?.type === 'call' && /(^|\.)wait_for$/.test(field(wrapper, 'function')?.text ?? '') && awaited(wrapper);
+      if (getter === 'get' && !awaited(call) && !timed) continue;
       if (shutDown(receiver)) continue;
       const owner = ctx.scope.enclosingFunction(call);
       if (!owner || owner.kind !== 'function' || !ctx.scope.isAsyncContext(call)) continue;
       const fn = owner.node;
       const statement = statementOf(call);
       if (!statement) continue;
-      const dones = methodCalls(fn, 'task_done').filter((d) => d.receiver.text === receiver.text && d.call.startIndex > statement.endIndex && !inNestedScope(d.call, fn));
+      // The task_done calls up to the next get of the same queue.
+      const nextGet = methodCalls(fn, getter).find((g) => g.receiver.text === receiver.text && g.call.startIndex > statement.endIndex && !inNestedScope(g.call, fn));
+      const dones = methodCalls(fn, 'task_done').filter((d) => d.receiver.text === receiver.text && d.call.startIndex > statement.endIndex && (!nextGet || d.call.startIndex < nextGet.call.startIndex) && !inNestedScope(d.call, fn));
       if (dones.length === 0) continue;
       // Marked done on the error path too (a finally block, or a handler as well as the normal path).
       if (dones.some((d) => inHandlerOrFinally(d.call, fn))) continue;
-      const done = dones[0];
+      // The one on the normal path: in the block of the get (others end early branches: `if item is None: q.task_done(); break`).
+      const done = dones.find((d) => d.call.parent?.parent?.id === statement.parent?.id) ?? dones[dones.length - 1];
       const doneStatement = done.call.parent;
       if (doneStatement?.type !== 'expression_statement') continue;
       // What can raise out between the get and the task_done (an `except Exception:` that does not re-raise keeps errors in).
-      const between = nodesOfType(fn, ['call', 'await']).find((n) => n.startIndex > statement.endIndex && n.startIndex < doneStatement.startIndex && !inNestedScope(n, fn) && !caughtBefore(n, statement, doneStatement));
+      const between = nodesOfType(fn, ['call', 'await']).find((n) => n.startIndex > statement.endIndex && n.startIndex < doneStatement.startIndex && !inNestedScope(n, fn) && !dones.some((d) => d.call.id === n.id) && !caughtBefore(n, statement, doneStatement) && !afterFailedGet(n, statement));
       if (!between) continue;
       const join = joinOf(ctx, receiver, fn, joins, isQueue);
       if (!join) continue;

@@ -216,6 +216,14 @@ function consumersVisible(ctx: PythonRuleContext, receiver: Node): boolean {
       if (callee?.type !== 'identifier') return false;
       const def = ctx.scope.lookup(callee.text, callee);
       if (def?.scope !== ctx.scope.module || def.bindings.some((b) => b.kind !== 'def')) return false;
+      // That function must not hand it on in turn.
+      const index = callArguments(p.parent!).findIndex((a) => a.id === id.id);
+      const params = def.bindings.map((b) => b.node).flatMap((d) => (field(d, 'parameters')?.namedChildren ?? []).filter((c): c is Node => c !== null));
+      const param = params[index];
+      const paramName = param?.type === 'identifier' ? param : param?.namedChildren.find((c): c is Node => c?.type === 'identifier');
+      if (!paramName || def.bindings.length !== 1) return false;
+      const body = field(def.bindings[0].node, 'body');
+      if (!body || nodesOfType(body, 'identifier').some((u) => u.text === paramName.text && u.parent?.type === 'argument_list')) return false;
       continue;
     }
     return false;

@@ -186,7 +186,6 @@ function joinedParameter(ctx: PythonRuleContext, receiver: Node, fn: Node, joins
  * handed only to this module's functions, or `self.x` never handed out.
  */
 function consumersVisible(ctx: PythonRuleContext, receiver: Node): boolean {
-  const root = ctx.tree.rootNode;
   if (receiver.type === 'attribute') {
     const cls = classOf(receiver);
     if (!cls) return false;
@@ -228,7 +227,7 @@ function consumersVisible(ctx: PythonRuleContext, receiver: Node): boolean {
     }
     return false;
   }
-  return !!root;
+  return true;
 }
 
 /**

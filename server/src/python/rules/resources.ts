@@ -9,6 +9,7 @@
  */
 import { checkUnclosedMemoryChannels } from './channels';
 import { checkHeldLocks } from './locks';
+import { checkQueueJoins } from './queues';
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { AwaitableResolver } from '../awaitables';
@@ -753,6 +754,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   checkStreamedResponses(ctx);
   checkUnclosedMemoryChannels(ctx);
   checkHeldLocks(ctx);
+  checkQueueJoins(ctx);
 }
 
 /**

@@ -14,7 +14,7 @@ import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
-import { awaitInitFix, promiseVariables, shownText } from './promiseVariables';
+import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
 import { callsAsyncGenerator, innerCall, localAsyncGenerators } from '../asyncGenerators';
 import * as path from 'node:path';
@@ -30,6 +30,10 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
   const asyncNames = localAsyncFunctions(ctx.ast);
   const generatorNames = localAsyncGenerators(ctx.ast);
   for (const name of generatorNames) asyncNames.delete(name);
+  // Which calls make async generators. In JavaScript, by the file's own declarations only: the checker's
+  // answers there depend on the order of its queries (a class member's type inferred from its
+  // assignments), and a query for every awaited call changed what other checks of the file saw.
+  const generatorTypes = (): TypeServices | undefined => (isJavaScriptFile(ctx.filePath) ? undefined : types());
   const isPromise = (node: Node): boolean => {
     if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Promise') return true;
     if (node.type === 'CallExpression' && isFunction(unwrap(node.callee)) && (unwrap(node.callee) as { async?: boolean }).async) return true;
@@ -107,7 +111,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (node.type === 'AwaitExpression') {
       // `await pages()`: awaiting an async generator object gives the object itself.
       const call = innerCall(node.argument);
-      if (call && callsAsyncGenerator(types(), generatorNames, call)) {
+      if (call && callsAsyncGenerator(generatorTypes(), generatorNames, call)) {
         ctx.report({
           message: `'${shownText(ctx, call)}' makes an async generator: awaiting it gives the generator object, and its body never runs; iterate it with 'for await', or step it with next()`,
           range: ctx.rangeOf(node),
@@ -118,7 +122,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     }
     if (node.type !== 'ExpressionStatement' || (node as TSESTree.ExpressionStatement & { directive?: string }).directive) return;
     const dropped = innerCall(node.expression);
-    if (dropped && callsAsyncGenerator(types(), generatorNames, dropped)) {
+    if (dropped && callsAsyncGenerator(generatorTypes(), generatorNames, dropped)) {
       ctx.report({
         message: `The async generator from '${shownText(ctx, dropped)}' is never iterated, so its body never runs: iterate it with 'for await'`,
         range: ctx.rangeOf(node.expression),

@@ -594,7 +594,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         // compiler rejects it in typed code; plain JavaScript has nothing else to say so.
         if (node.await || (!isJavaScriptFile(ctx.filePath) && types())) return;
         const call = innerCall(node.right);
-        if (!call || !callsAsyncGenerator(types(), generatorNames, call)) return;
+        // Types only when already asked for: asking for them here would turn the whole file's other checks typed.
+        if (!call || !callsAsyncGenerator(services ?? undefined, generatorNames, call)) return;
         ctx.report({
           message: `'${shown(call)}' makes an async generator: a plain 'for...of' over it throws TypeError (it is not iterable), iterate it with 'for await'`,
           range: ctx.rangeOf(node.right),

@@ -22,7 +22,8 @@ const args = [
   mocha,
   '--reporter', path.join(root, 'scripts/mocha-reporter.cjs'),
   '--timeout', '60000',
-  ...(extra.length ? extra : ['out/test/**/*.test.js']),
+  // The whole suite runs its test files on two workers (the fixtures file alone is about half of it).
+  ...(extra.length ? extra : ['--parallel', '--jobs', '2', 'out/test/**/*.test.js']),
 ];
 const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 if (result.error || result.signal) {

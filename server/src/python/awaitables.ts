@@ -180,6 +180,14 @@ export function isEventLoopClassName(name: string): boolean {
   return EVENT_LOOP_CLASS.test(name);
 }
 
+/**
+ * The file's resolver, shared by all its rules: its answers and caches depend only on the file and
+ * the project, so each is worked out once per analysis.
+ */
+export function awaitablesOf(ctx: PythonRuleContext): AwaitableResolver {
+  return (ctx.shared.awaitables ??= new AwaitableResolver(ctx));
+}
+
 export class AwaitableResolver {
   private readonly here: ModuleSummary;
   /** Whether the project function the last answer of awaitableCall() found is an async generator. */

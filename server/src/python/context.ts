@@ -3,6 +3,12 @@ import type { LineIndex } from '../engine/text';
 import type { Range, RuleContextBase } from '../engine/types';
 import type { PythonProjectIndex } from './project';
 import type { PythonScope } from './scope';
+import type { AwaitableResolver } from './awaitables';
+
+/** What the rules of one file work out once and share (each made on first use). */
+export interface SharedAnalyses {
+  awaitables?: AwaitableResolver;
+}
 
 /** What a Python rule receives. */
 export interface PythonRuleContext extends RuleContextBase {
@@ -13,5 +19,7 @@ export interface PythonRuleContext extends RuleContextBase {
   readonly scope: PythonScope;
   /** Coroutine functions and classes of the other modules of the project. */
   readonly project: PythonProjectIndex;
+  /** What the file's rules share: see SharedAnalyses. */
+  readonly shared: SharedAnalyses;
   rangeOf(node: Node): Range;
 }

@@ -8,7 +8,7 @@ import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
-import type { PythonRuleContext } from './context';
+import type { PythonRuleContext, SharedAnalyses } from './context';
 import { PythonProjectIndex, fromModule } from './project';
 import { PythonScope } from './scope';
 import { type SyntaxNode as Node, SyntaxTree, cursorExports } from './syntax';
@@ -192,6 +192,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
       end: { line: node.endPosition.row, character: node.endPosition.column },
     });
     let comments: SourceComment[] | undefined;
+    const shared: SharedAnalyses = {};
     return {
       // Collected on first use: only suppressions and comment edits need them.
       get comments() {
@@ -211,6 +212,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
           return scope;
         },
         project,
+        shared,
         report,
         rangeOf,
       }),

@@ -6,7 +6,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { hasCheckpoint } from './cancellation';
 import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
@@ -2329,7 +2329,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesModels = MODEL_LIBRARIES.test(ctx.text);
   const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
-  const getResolver = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
+  const getResolver = (): AwaitableResolver => (resolver ??= awaitablesOf(ctx));
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
   if (usesBoto3) checkBoto3PageIteration(ctx);
   if (ctx.text.includes('Retrying')) checkTenacityIteration(ctx);

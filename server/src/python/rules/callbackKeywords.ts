@@ -6,7 +6,7 @@
  * binds it to the function instead.
  */
 import type { Fix } from '../../engine/types';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { SyntaxNode as Node } from '../syntax';
 import { callArguments, importsFrom, moduleAlias, moduleAt, nodesOfType } from '../util';
@@ -73,7 +73,7 @@ export function checkCallbackKeywords(ctx: PythonRuleContext, isLoop: (receiver:
       shown = `loop.${method}`;
     } else if (Object.hasOwn(SPAWN_METHODS, method) && structured) {
       const receiver = fn.childForFieldName('object');
-      const cls = receiver ? (resolver ??= new AwaitableResolver(ctx)).classOfReceiver(receiver) : undefined;
+      const cls = receiver ? (resolver ??= awaitablesOf(ctx)).classOfReceiver(receiver) : undefined;
       // A known nursery or task group; `start_soon` also on a receiver of unknown class (a
       // nursery handed in as a parameter or by a fixture), as the coroutine-object check does.
       const nursery = cls?.kind === 'library' && NURSERIES.has(cls.name);

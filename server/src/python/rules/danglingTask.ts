@@ -5,7 +5,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
-import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
 import { guiCallerOfLambda } from '../guiCallbacks';
 import { addImportEdit, assignedValue, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
@@ -18,7 +18,7 @@ const REGISTRY = '_background_tasks';
 export function checkDanglingTasks(ctx: PythonRuleContext): void {
   checkFactoryAsCallback(ctx);
   let resolver: AwaitableResolver | undefined;
-  const resolve = (): AwaitableResolver => (resolver ??= new AwaitableResolver(ctx));
+  const resolve = (): AwaitableResolver => (resolver ??= awaitablesOf(ctx));
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     if (droppedThreadsafeFuture(ctx, call)) continue;
     let factory = taskFactory(ctx, call, resolve);

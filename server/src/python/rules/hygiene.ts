@@ -4,7 +4,7 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import type { TextEdit } from '../../engine/types';
 import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, TEST_MODULE, typeOf } from '../util';
@@ -108,7 +108,7 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (fn.parent?.type === 'module' && HA_HOOKS.test(name.text) && mentions(ctx.text, HOMEASSISTANT_MENTION)) continue;
     if (isStubBody(body) || hasOwnCheckpoint(fn)) continue;
     // An override keeps its base's signature: callers await it through the base class.
-    if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= new AwaitableResolver(ctx)).mayOverride(fn, name.text)) continue;
+    if (fn.parent?.parent?.type === 'class_definition' && (resolver ??= awaitablesOf(ctx)).mayOverride(fn, name.text)) continue;
     // Registered with aiohttp by a call (`app.router.add_get("/healthz", healthz)`,
     // `app.on_startup.append(init)`): aiohttp requires a coroutine function there.
     // Also by a routing module next to it (`app.router.add_get("/healthz", handlers.healthz)` in app.py).

@@ -4,7 +4,7 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, Report } from '../../engine/types';
-import { AwaitableResolver, isEventLoopClassName } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf, isEventLoopClassName } from '../awaitables';
 import { isAsyncFunction, loopRunnerIn } from '../project';
 import { checkCallbackKeywords } from './callbackKeywords';
 import { qasyncSlot, textualLoopMethod } from '../textual';
@@ -352,7 +352,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     // `rate_now(base, quote)` inside a coroutine, with `def rate_now(...): return asyncio.run(get_rate(...))`
     // in the project: the helper's loop cannot start inside the running one.
     if (inAsync && !nested && (fnNode.type === 'identifier' || fnNode.type === 'attribute')) {
-      const runner = helperRunningALoop(call, (resolver ??= new AwaitableResolver(ctx)));
+      const runner = helperRunningALoop(call, (resolver ??= awaitablesOf(ctx)));
       if (runner) {
         report({
           message: `${fnNode.text.replace(/\s+/g, '')}() runs ${runner}() itself, which raises RuntimeError inside this coroutine (a loop is already running in this thread): await the coroutine it runs instead, or call the helper in a worker thread (await asyncio.to_thread(...))`,
@@ -429,7 +429,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
 
     // Textual's and prompt_toolkit's entry points start a loop of their own, as asyncio.run() does.
     if (inAsync && /\b(run|prompt|confirm)\s*\(/.test(fnNode.text + '(') && !expectedToRaise(call)) {
-      const ui = terminalUiRunner(ctx, call, name, (resolver ??= new AwaitableResolver(ctx)));
+      const ui = terminalUiRunner(ctx, call, name, (resolver ??= awaitablesOf(ctx)));
       if (ui) {
         report({ message: `${ui.shown} inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${ui.instead}`, range: ctx.rangeOf(call) });
         continue;
@@ -521,7 +521,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           : first && ['list_comprehension', 'set_comprehension', 'generator_expression'].includes(first.type)
             ? [first.childForFieldName('body')]
             : [];
-      resolver ??= new AwaitableResolver(ctx);
+      resolver ??= awaitablesOf(ctx);
       const coroutine = [...elements, ...appended].find((e): e is Node => e?.type === 'call' && makesCoroutine(resolver!, e));
       if (coroutine) {
         report({
@@ -537,7 +537,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     if (name === 'asyncio.ensure_future' && inAsync) {
       // On a future or another awaitable, ensure_future() is the right call (create_task() would raise).
       const arg = firstArgument(call);
-      resolver ??= new AwaitableResolver(ctx);
+      resolver ??= awaitablesOf(ctx);
       // Not where the argument is a plain function of the project (a tornado `@gen.coroutine`, a
       // function returning a future): ensure_future() is the right call there (create_task() raises).
       if (arg?.type === 'call' && call.parent?.type !== 'expression_statement' && !resolver.callsPlainProjectFunction(arg) && !makesOtherAwaitable(ctx, resolver, arg)) {

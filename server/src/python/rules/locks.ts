@@ -4,7 +4,7 @@
  * stays held for good, and every task that waits for it hangs. Part of `unclosed-resource`.
  */
 import type { Fix } from '../../engine/types';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { SyntaxNode as Node } from '../syntax';
 import { TEST_MODULE, field, inNestedScope, nodesOfType, opensScope } from '../util';
@@ -96,7 +96,7 @@ export function checkHeldLocks(ctx: PythonRuleContext): void {
     const owner = ctx.scope.enclosingFunction(call);
     // In `__aenter__`, the lock is held until `__aexit__` releases it: that is the context manager's point.
     if (!owner || owner.kind !== 'function' || owner.name === '__aenter__') continue;
-    resolver ??= new AwaitableResolver(ctx);
+    resolver ??= awaitablesOf(ctx);
     const cls = resolver.classOfReceiver(receiver);
     if (cls?.kind !== 'library' || !LOCK_CLASSES.has(cls.name)) continue;
     const fn = owner.node;

@@ -5,7 +5,7 @@
  * between skips it. Part of `unclosed-resource`.
  */
 import type { Fix } from '../../engine/types';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { SyntaxNode as Node } from '../syntax';
 import { callArguments, field, inNestedScope, nodesOfType, opensScope } from '../util';
@@ -88,7 +88,7 @@ export function checkQueueJoins(ctx: PythonRuleContext): void {
   const root = ctx.tree.rootNode;
   let resolver: AwaitableResolver | undefined;
   const isQueue = (receiver: Node): boolean => {
-    resolver ??= new AwaitableResolver(ctx);
+    resolver ??= awaitablesOf(ctx);
     const cls = resolver.classOfReceiver(receiver);
     return cls?.kind === 'library' && QUEUE_CLASSES.has(cls.name);
   };

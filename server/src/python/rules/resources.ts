@@ -12,7 +12,7 @@ import { checkHeldLocks } from './locks';
 import { checkQueueJoins } from './queues';
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { AwaitableResolver } from '../awaitables';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
@@ -657,12 +657,12 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     let name = resolvedCallee(ctx, call);
     let kind = name ? RESOURCES[name] : undefined;
     // `session = SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`, here or in the project's db module.
-    if (!kind && factories && sessionFromFactory(ctx, (resolver ??= new AwaitableResolver(ctx)), call)) {
+    if (!kind && factories && sessionFromFactory(ctx, (resolver ??= awaitablesOf(ctx)), call)) {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';
       kind = ASYNC_SESSION;
     }
     // `ps = r.pubsub()` on a redis.asyncio client, `conn = await engine.connect()` on an AsyncEngine.
-    const made = kind ? undefined : methodResource((resolver ??= new AwaitableResolver(ctx)), call);
+    const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;
     if (!kind) continue;
     // `create_async_engine(url, poolclass=NullPool)`: it keeps no connection open between uses, disposing frees nothing.
@@ -1243,7 +1243,7 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     if (assignment?.type !== 'assignment' || assignment.parent?.type !== 'expression_statement') continue;
     const target = assignment.childForFieldName('left');
     if (target?.type !== 'identifier') continue;
-    resolver ??= new AwaitableResolver(ctx);
+    resolver ??= awaitablesOf(ctx);
     const receiver = fn.childForFieldName('object');
     const cls = receiver ? resolver.classOfReceiver(receiver) : undefined;
     const kind = cls?.kind === 'library' ? candidates.find((k) => k.owner === cls.name) : undefined;
@@ -1354,7 +1354,7 @@ function checkStreamedResponses(ctx: PythonRuleContext): void {
     const method = attribute ? textOf(attribute) : '';
     if (method !== 'send' && method !== 'stream') continue;
     if (method === 'send' && !streamedSend(call)) continue;
-    resolver ??= new AwaitableResolver(ctx);
+    resolver ??= awaitablesOf(ctx);
     const receiver = fn.childForFieldName('object');
     // Also a project subclass of the client (`class Api(httpx.AsyncClient)`); httpx's own classes are none.
     const cls = receiver ? resolver.libraryClassOfReceiver(receiver, (lib) => lib in HTTPX_STREAMING) : undefined;
@@ -1649,7 +1649,7 @@ function messageCallbacks(ctx: PythonRuleContext): Set<string> {
     const method = fn && typeOf(fn) === 'attribute' ? field(fn, 'attribute')?.text : undefined;
     const registrars = MESSAGE_CALLBACK_REGISTRARS.filter((r) => r.method === method);
     if (registrars.length === 0) continue;
-    const owner = (resolver ??= new AwaitableResolver(ctx)).classOfReceiver(field(fn!, 'object')!);
+    const owner = (resolver ??= awaitablesOf(ctx)).classOfReceiver(field(fn!, 'object')!);
     const registrar = owner?.kind === 'library' ? registrars.find((r) => r.owners.test(owner.name)) : undefined;
     if (!registrar) continue;
     const args = callArguments(call);
@@ -1702,7 +1702,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   const usesAwsSessions = /\baio(boto3|botocore)\b/.test(ctx.text);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
-    const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= new AwaitableResolver(ctx))) : undefined);
+    const name = resolvedCallee(ctx, call) ?? (usesAwsSessions ? awsSessionClient(call, (resolver ??= awaitablesOf(ctx))) : undefined);
     if (!name || (!SESSION_CLASSES.has(name) && !DATASTORE_CLIENTS.has(name))) continue;
     // `Storage(session=shared)`: gcloud-aio's client over the app's aiohttp session.
     if (overSharedSession(name, call)) continue;

@@ -3,7 +3,7 @@
  * until awaited) whose result is dropped.
  */
 import type { SyntaxNode as Node } from '../syntax';
-import { type AwaitableCall, AwaitableResolver } from '../awaitables';
+import { type AwaitableCall, type AwaitableResolver, awaitablesOf } from '../awaitables';
 import type { PythonRuleContext } from '../context';
 import type { Fix } from '../../engine/types';
 import { isNotCoroutine, METHOD_RESULTS } from '../knowledge/awaitables';
@@ -478,15 +478,15 @@ function checkPlainlyCalledDefinitions(ctx: PythonRuleContext): void {
 export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
   checkPlainlyCalledDefinitions(ctx);
   let resolver: AwaitableResolver | undefined;
-  checkAsyncCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  checkLibraryCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (/PyQt|PySide|qtpy|tkinter|customtkinter|ttkbootstrap|kivy|urwid/.test(ctx.text)) checkGuiCallbacks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  checkSyncWith(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  checkAsyncWithCoroutine(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  checkGeneratorsUsedAsCoroutines(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
-  if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= new AwaitableResolver(ctx)));
+  checkAsyncCallbacks(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  checkLibraryCallbacks(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  if (/PyQt|PySide|qtpy|tkinter|customtkinter|ttkbootstrap|kivy|urwid/.test(ctx.text)) checkGuiCallbacks(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  checkSyncWith(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  checkAsyncWithCoroutine(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  checkGeneratorsUsedAsCoroutines(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  if (/add_task|add_background_task|BackgroundTask|start_background_task/.test(ctx.text)) checkBackgroundTasks(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  if (/\b(start_soon|start|run)\(/.test(ctx.text)) checkStructuredSpawns(ctx, () => (resolver ??= awaitablesOf(ctx)));
+  if (/iscoroutinefunction|is_async_callable/.test(ctx.text)) checkGuardedCalls(ctx, () => (resolver ??= awaitablesOf(ctx)));
   if (mentions(ctx.text, QUART_MENTION)) checkQuartProperties(ctx);
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const use = syncUse(ctx, call);
@@ -494,19 +494,19 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       // What a syntax error's recovery glued to the call (`await f(e)` read with the next
       // line's `except x` as `f(e) x`) says nothing about how the call is used.
       if (parentOf(call)?.hasError) continue;
-      resolver ??= new AwaitableResolver(ctx);
+      resolver ??= awaitablesOf(ctx);
       checkSyncUse(ctx, resolver, call, use);
       continue;
     }
     if (parentOf(call) && typeOf(parentOf(call)!) === 'return_statement') {
-      resolver ??= new AwaitableResolver(ctx);
+      resolver ??= awaitablesOf(ctx);
       checkReturned(ctx, resolver, call);
       continue;
     }
     // `results.extend(fetch(u) for u in urls)`, `results.append(fetch(u))` into a list whose items are never awaited.
     const container = filledContainer(call);
     if (container) {
-      resolver ??= new AwaitableResolver(ctx);
+      resolver ??= awaitablesOf(ctx);
       const made = resolver.awaitableCall(call);
       if (!made || made.generator || made.mayBeFuture || isScheduled(made) || (made.library && isNotCoroutine(made.name ?? '')) || !itemsNeverAwaited(ctx, container)) continue;
       ctx.report({
@@ -520,7 +520,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
     const comprehension = madeByComprehension(call);
     if (comprehension) {
       if (!maybeDiscarded(comprehension)) continue;
-      resolver ??= new AwaitableResolver(ctx);
+      resolver ??= awaitablesOf(ctx);
       const made = resolver.awaitableCall(call);
       if (!made || made.generator || isScheduled(made)) continue;
       const discarded = discardKind(ctx, comprehension);
@@ -535,7 +535,7 @@ export function checkUnawaitedCoroutines(ctx: PythonRuleContext): void {
       continue;
     }
     if (!maybeDiscarded(call)) continue;
-    resolver ??= new AwaitableResolver(ctx);
+    resolver ??= awaitablesOf(ctx);
     const found = resolver.awaitableCall(call);
     if (found?.generator) {
       const generator = found;

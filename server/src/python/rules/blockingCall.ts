@@ -207,6 +207,14 @@ const AIRFLOW_HOOK: BlockingApi = {
 const AIRFLOW_HOOK_CLASS = /^airflow\.([\w.]+\.)?(?!\w*Async)\w*Hook$/;
 /** Hook methods that only describe the hook (its connection form in the UI): no I/O. */
 const AIRFLOW_HOOK_LOCAL = new Set(['get_ui_field_behaviour', 'get_connection_form_widgets']);
+/**
+ * Password hashing and key derivation: CPU work made slow on purpose (bcrypt, argon2, PBKDF2, scrypt:
+ * tens to hundreds of milliseconds per call). The libraries release the GIL, so a worker thread runs it
+ * while the loop serves other requests. Cheap digests (`hashlib.sha256`, `hmac`) are not reported.
+ */
+const PASSWORD_HASH: BlockingApi = { what: 'hashes a password on the event loop (key stretching is slow on purpose: tens to hundreds of milliseconds of CPU per call)', fix: 'to-thread' };
+/** passlib's password handlers, used through their module (`from passlib.hash import bcrypt; bcrypt.hash(pw)`). */
+const PASSLIB_HANDLER = /^passlib\.hash\.\w+\.(hash|verify|encrypt|genhash)$/;
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -298,6 +306,15 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['select.select', { what: 'waits on file descriptors synchronously', fix: 'none' }],
   // Waits on this thread for futures of an executor (not with `timeout=0`, which only polls).
   ['concurrent.futures.wait', { what: 'waits on this thread for work handed to an executor (await asyncio.wait() over asyncio.wrap_future(f) for each future waits without blocking)', fix: 'none' }],
+  ...['hashpw', 'checkpw', 'kdf'].map((m): [string, BlockingApi] => [`bcrypt.${m}`, PASSWORD_HASH]),
+  ['hashlib.pbkdf2_hmac', PASSWORD_HASH],
+  ['hashlib.scrypt', PASSWORD_HASH],
+  ['argon2.low_level.hash_secret', PASSWORD_HASH],
+  ['argon2.low_level.hash_secret_raw', PASSWORD_HASH],
+  ['argon2.low_level.verify_secret', PASSWORD_HASH],
+  // Django's hashers (PBKDF2 with hundreds of thousands of iterations by default); Django 5.0 has acheck_password.
+  ['django.contrib.auth.hashers.make_password', PASSWORD_HASH],
+  ['django.contrib.auth.hashers.check_password', PASSWORD_HASH],
   // SMTP connects in its constructor when given a host.
   ['smtplib.SMTP', MAIL],
   ['smtplib.SMTP_SSL', MAIL],
@@ -394,6 +411,9 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
       { anchor: 'ASYNC232', what: 'reads or writes a file synchronously', fix: 'to-thread' },
     ]),
   ),
+  // passlib's CryptContext and argon2-cffi's PasswordHasher (not `needs_update()`/`identify()`/`check_needs_rehash()`, which only parse).
+  'passlib.context.CryptContext': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update', 'encrypt', 'genhash', 'dummy_verify'),
+  'argon2.PasswordHasher': byName(PASSWORD_HASH, 'hash', 'verify'),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
@@ -575,6 +595,11 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sqlalchemy.Connection': 'sqlalchemy.engine.Connection',
   'sqlalchemy.engine.Connection': 'sqlalchemy.engine.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
+  'passlib.context.CryptContext': 'passlib.context.CryptContext',
+  'passlib.context.LazyCryptContext': 'passlib.context.CryptContext',
+  'argon2.PasswordHasher': 'argon2.PasswordHasher',
+  'argon2.PasswordHasher.from_parameters': 'argon2.PasswordHasher',
+  'argon2._password_hasher.PasswordHasher': 'argon2.PasswordHasher',
   'boto3.client': 'boto3.client',
   // A resource's actions and its sub-resources' (`s3.Bucket(b).Object(k).get()`, `table.put_item(...)`) are API calls too.
   'boto3.resource': 'boto3.client',
@@ -2347,7 +2372,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;
     if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
-      api = BLOCKING.get(resolved.name);
+      api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : undefined);
       qualifiedName = resolved.name;
     }
     if (!api) {

@@ -168,6 +168,9 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
 /**
  * Functions whose result is an awaitable function: `sync_to_async(fn)(...)` makes a coroutine.
  */
+/** Module-level functions returning a coroutine, by pattern: stripe-python's `_async` API methods (`stripe.Customer.create_async(...)`, `stripe.checkout.Session.retrieve_async(...)`). */
+export const AWAITABLE_FUNCTION_PATTERN = /^stripe\.([a-z_]+\.)?[A-Z]\w*\.[a-z]\w*_async$/;
+
 export const AWAITABLE_FUNCTION_FACTORIES: ReadonlySet<string> = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
 
 /**

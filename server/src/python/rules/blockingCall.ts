@@ -83,6 +83,9 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
   'google.genai.Client': 'google.genai.resources.Resource',
   'groq.Groq': 'groq.resources.SyncAPIResource',
   'groq.resources.SyncAPIResource': 'groq.resources.SyncAPIResource',
+  // `client.customers`, `client.checkout.sessions`, `client.v1.payment_intents` on a StripeClient.
+  'stripe.StripeClient': 'stripe.StripeService',
+  'stripe.StripeService': 'stripe.StripeService',
 };
 /** LiteLLM's synchronous calls (module-level and on a `Router`): each has an `a`-prefixed coroutine twin. */
 const LITELLM: BlockingApi = { what: 'calls the model API synchronously (its a-prefixed twin, litellm.acompletion/aembedding/..., awaits it)', fix: 'none' };
@@ -215,6 +218,24 @@ const AIRFLOW_HOOK_LOCAL = new Set(['get_ui_field_behaviour', 'get_connection_fo
 const PASSWORD_HASH: BlockingApi = { what: 'hashes a password on the event loop (key stretching is slow on purpose: tens to hundreds of milliseconds of CPU per call)', fix: 'to-thread' };
 /** passlib's password handlers, used through their module (`from passlib.hash import bcrypt; bcrypt.hash(pw)`). */
 const PASSLIB_HANDLER = /^passlib\.hash\.\w+\.(hash|verify|encrypt|genhash)$/;
+/** stripe-python's API calls: each is a synchronous HTTP request, with an `_async` twin to await (stripe-python 10+). */
+const STRIPE: BlockingApi = { what: "makes a synchronous Stripe API request (its _async twin awaits it: create_async, retrieve_async, ...)", fix: 'to-thread' };
+/** `stripe.Customer.create(...)`, `stripe.checkout.Session.retrieve(...)`: a resource class's API method, under its namespace if any. */
+const STRIPE_RESOURCE_CALL = /^stripe\.([a-z_]+\.)?[A-Z]\w*\.([a-z][a-z0-9_]*)$/;
+/** Resource class methods that make no request: building objects, signing and checking webhooks, URLs. */
+const STRIPE_LOCAL = new Set(['construct_from', 'construct_event', 'verify_header', 'compute_signature', 'class_url', 'instance_url', 'refresh_from', 'to_dict', 'to_dict_recursive', 'serialize', 'get', 'keys', 'values', 'items']);
+/** The methods of a `StripeClient` service (`client.customers`, `client.checkout.sessions`, `client.v1.invoices`). */
+const STRIPE_SERVICE_METHODS = [
+  'create', 'retrieve', 'update', 'delete', 'list', 'search', 'cancel', 'capture', 'confirm', 'finalize_invoice', 'pay', 'void_invoice',
+  'send_invoice', 'mark_uncollectible', 'upcoming', 'upcoming_lines', 'expire', 'attach', 'detach', 'verify_microdeposits',
+  'apply_customer_balance', 'increment_authorization', 'reject', 'resume', 'approve', 'decline', 'preview', 'create_preview',
+  'list_line_items', 'reverse', 'release', 'migrate',
+];
+/** Whether a resolved name is a module-level Stripe API call (not an `_async` twin, nor local work). */
+function stripeResourceCall(name: string): boolean {
+  const m = STRIPE_RESOURCE_CALL.exec(name);
+  return !!m && !m[2].endsWith('_async') && !STRIPE_LOCAL.has(m[2]) && !/^stripe\.(Webhook|WebhookSignature|StripeClient|StripeObject|error|util)\./.test(name);
+}
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -414,6 +435,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   // passlib's CryptContext and argon2-cffi's PasswordHasher (not `needs_update()`/`identify()`/`check_needs_rehash()`, which only parse).
   'passlib.context.CryptContext': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update', 'encrypt', 'genhash', 'dummy_verify'),
   'argon2.PasswordHasher': byName(PASSWORD_HASH, 'hash', 'verify'),
+  'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
@@ -600,6 +622,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'argon2.PasswordHasher': 'argon2.PasswordHasher',
   'argon2.PasswordHasher.from_parameters': 'argon2.PasswordHasher',
   'argon2._password_hasher.PasswordHasher': 'argon2.PasswordHasher',
+  'stripe.StripeClient': 'stripe.StripeClient',
+  'stripe._stripe_client.StripeClient': 'stripe.StripeClient',
   'boto3.client': 'boto3.client',
   // A resource's actions and its sub-resources' (`s3.Bucket(b).Object(k).get()`, `table.put_item(...)`) are API calls too.
   'boto3.resource': 'boto3.client',
@@ -2372,7 +2396,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;
     if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
-      api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : undefined);
+      api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : stripeResourceCall(resolved.name) ? STRIPE : undefined);
       qualifiedName = resolved.name;
     }
     if (!api) {

@@ -37,6 +37,14 @@ const QUART_WEBSOCKET_COROUTINES = ['receive', 'send', 'receive_json', 'send_jso
 /** Quart's helpers that are coroutines, unlike Flask's. */
 const QUART_HELPERS = ['render_template', 'render_template_string', 'make_response', 'make_push_promise', 'send_file', 'send_from_directory', 'flash', 'stream_template', 'stream_template_string'];
 
+/** slack_sdk's Web API methods: coroutines on its `AsyncWebClient`, synchronous HTTP requests on its `WebClient`. */
+export const SLACK_WEB_METHODS = [
+  'api_call', 'chat_postMessage', 'chat_postEphemeral', 'chat_update', 'chat_delete', 'chat_scheduleMessage', 'chat_getPermalink',
+  'conversations_list', 'conversations_history', 'conversations_replies', 'conversations_info', 'conversations_members', 'conversations_open',
+  'conversations_join', 'conversations_invite', 'conversations_create', 'users_info', 'users_list', 'users_lookupByEmail', 'reactions_add',
+  'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
+];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // Kivy's asyncio entry point for a root widget.
@@ -685,12 +693,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'socketio.AsyncNamespace': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect'),
   'socketio.AsyncClientNamespace': set('emit', 'send', 'call', 'disconnect'),
   // slack_sdk's async Web API client.
-  'slack_sdk.web.async_client.AsyncWebClient': set(
-    'api_call', 'chat_postMessage', 'chat_postEphemeral', 'chat_update', 'chat_delete', 'chat_scheduleMessage', 'chat_getPermalink',
-    'conversations_list', 'conversations_history', 'conversations_replies', 'conversations_info', 'conversations_members', 'conversations_open',
-    'conversations_join', 'conversations_invite', 'conversations_create', 'users_info', 'users_list', 'users_lookupByEmail', 'reactions_add',
-    'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
-  ),
+  'slack_sdk.web.async_client.AsyncWebClient': set(...SLACK_WEB_METHODS),
   // contextlib's async exit stack.
   'contextlib.AsyncExitStack': set('enter_async_context', 'aclose', '__aenter__', '__aexit__'),
   // Home Assistant (its `async_` prefix marks event-loop functions, not coroutines: only these are)

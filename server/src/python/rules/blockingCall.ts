@@ -8,7 +8,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { AwaitableResolver } from '../awaitables';
 import { hasCheckpoint } from './cancellation';
-import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
+import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METHODS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { qasyncSlot, textualLoopMethod } from '../textual';
@@ -86,6 +86,9 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
   // `client.customers`, `client.checkout.sessions`, `client.v1.payment_intents` on a StripeClient.
   'stripe.StripeClient': 'stripe.StripeService',
   'stripe.StripeService': 'stripe.StripeService',
+  // `client.messages`, `client.verify.v2.services(sid).verification_checks` on a Twilio client.
+  'twilio.rest.Client': 'twilio.Resource',
+  'twilio.Resource': 'twilio.Resource',
 };
 /** LiteLLM's synchronous calls (module-level and on a `Router`): each has an `a`-prefixed coroutine twin. */
 const LITELLM: BlockingApi = { what: 'calls the model API synchronously (its a-prefixed twin, litellm.acompletion/aembedding/..., awaits it)', fix: 'none' };
@@ -236,6 +239,14 @@ function stripeResourceCall(name: string): boolean {
   const m = STRIPE_RESOURCE_CALL.exec(name);
   return !!m && !m[2].endsWith('_async') && !STRIPE_LOCAL.has(m[2]) && !/^stripe\.(Webhook|WebhookSignature|StripeClient|StripeObject|error|util)\./.test(name);
 }
+/** Notification SDKs' synchronous clients, each call an HTTPS request. */
+const TWILIO: BlockingApi = { what: "makes a synchronous Twilio API request (its _async twin awaits it, over an AsyncTwilioHttpClient)", fix: 'to-thread' };
+/** The calls of a Twilio resource list or context (`client.messages.create(...)`, `client.calls("CA...").fetch()`). */
+const TWILIO_METHODS = ['create', 'fetch', 'update', 'delete', 'list', 'stream', 'page'];
+const SENDGRID: BlockingApi = { what: 'sends the mail through the SendGrid API synchronously', fix: 'to-thread' };
+const SLACK_SYNC: BlockingApi = { what: "makes a synchronous Slack API request (slack_sdk's AsyncWebClient awaits it)", fix: 'to-thread' };
+/** PyJWT's JWKS client fetches the key set with urllib when its cache is cold or a token names a new key. */
+const JWKS_FETCH: BlockingApi = { what: 'may fetch the JWKS with a synchronous HTTP request (urllib; on a cold cache or an unknown key id)', fix: 'to-thread' };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -339,6 +350,8 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   // SMTP connects in its constructor when given a host.
   ['smtplib.SMTP', MAIL],
   ['smtplib.SMTP_SSL', MAIL],
+  // pywebpush sends the push message with requests.
+  ['pywebpush.webpush', HTTP],
   ['sqlite3.connect', DB],
   ['psycopg2.connect', DB],
   ['psycopg.connect', DB],
@@ -436,6 +449,10 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'passlib.context.CryptContext': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update', 'encrypt', 'genhash', 'dummy_verify'),
   'argon2.PasswordHasher': byName(PASSWORD_HASH, 'hash', 'verify'),
   'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
+  'twilio.Resource': byName(TWILIO, ...TWILIO_METHODS),
+  'sendgrid.SendGridAPIClient': byName(SENDGRID, 'send'),
+  'slack_sdk.WebClient': byName(SLACK_SYNC, ...SLACK_WEB_METHODS),
+  'jwt.PyJWKClient': byName(JWKS_FETCH, 'get_signing_key_from_jwt', 'get_signing_key', 'get_signing_keys', 'get_jwk_set', 'fetch_data'),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
@@ -624,6 +641,15 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'argon2._password_hasher.PasswordHasher': 'argon2.PasswordHasher',
   'stripe.StripeClient': 'stripe.StripeClient',
   'stripe._stripe_client.StripeClient': 'stripe.StripeClient',
+  'twilio.rest.Client': 'twilio.rest.Client',
+  'sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
+  'sendgrid.sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
+  'slack_sdk.WebClient': 'slack_sdk.WebClient',
+  'slack_sdk.web.WebClient': 'slack_sdk.WebClient',
+  'slack_sdk.web.client.WebClient': 'slack_sdk.WebClient',
+  'slack.WebClient': 'slack_sdk.WebClient',
+  'jwt.PyJWKClient': 'jwt.PyJWKClient',
+  'jwt.jwks_client.PyJWKClient': 'jwt.PyJWKClient',
   'boto3.client': 'boto3.client',
   // A resource's actions and its sub-resources' (`s3.Bucket(b).Object(k).get()`, `table.put_item(...)`) are API calls too.
   'boto3.resource': 'boto3.client',
@@ -848,6 +874,11 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
     if (fn && typeOf(fn) === 'attribute' && /^(client|resource)$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
+    }
+    // `client.calls("CA...")`, `client.verify.v2.services("VA...")`: a Twilio instance context, whose calls are requests too.
+    if (fn && typeOf(fn) === 'attribute') {
+      const object = field(fn, 'object');
+      if (object && receiverClass(ctx, object, depth + 1) === 'twilio.Resource') return 'twilio.Resource';
     }
     // `s3.Bucket(name)`, `dynamodb.Table(name)`: a sub-resource of a boto3 resource, whose actions are API calls too.
     if (fn && typeOf(fn) === 'attribute' && /^[A-Z]\w*$/.test(field(fn, 'attribute')?.text ?? '')) {

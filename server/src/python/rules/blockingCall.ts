@@ -448,6 +448,8 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   // passlib's CryptContext and argon2-cffi's PasswordHasher (not `needs_update()`/`identify()`/`check_needs_rehash()`, which only parse).
   'passlib.context.CryptContext': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update', 'encrypt', 'genhash', 'dummy_verify'),
   'argon2.PasswordHasher': byName(PASSWORD_HASH, 'hash', 'verify'),
+  // pwdlib (the FastAPI tutorial's `PasswordHash.recommended()`) and its hashers; fastapi-users' PasswordHelper over it.
+  'pwdlib.PasswordHash': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update'),
   'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
   'twilio.Resource': byName(TWILIO, ...TWILIO_METHODS),
   'sendgrid.SendGridAPIClient': byName(SENDGRID, 'send'),
@@ -639,6 +641,12 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'argon2.PasswordHasher': 'argon2.PasswordHasher',
   'argon2.PasswordHasher.from_parameters': 'argon2.PasswordHasher',
   'argon2._password_hasher.PasswordHasher': 'argon2.PasswordHasher',
+  'pwdlib.PasswordHash': 'pwdlib.PasswordHash',
+  'pwdlib.PasswordHash.recommended': 'pwdlib.PasswordHash',
+  'pwdlib._hash.PasswordHash': 'pwdlib.PasswordHash',
+  'pwdlib.hashers.argon2.Argon2Hasher': 'pwdlib.PasswordHash',
+  'pwdlib.hashers.bcrypt.BcryptHasher': 'pwdlib.PasswordHash',
+  'fastapi_users.password.PasswordHelper': 'pwdlib.PasswordHash',
   'stripe.StripeClient': 'stripe.StripeClient',
   'stripe._stripe_client.StripeClient': 'stripe.StripeClient',
   'twilio.rest.Client': 'twilio.rest.Client',

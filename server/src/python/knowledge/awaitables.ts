@@ -537,6 +537,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'fastapi.WebSocket': set('accept', 'receive', 'receive_text', 'receive_bytes', 'receive_json', 'send', 'send_text', 'send_bytes', 'send_json', 'close'),
   'fastapi.Request': set('json', 'body', 'form', 'is_disconnected'),
   'fastapi.UploadFile': set('read', 'write', 'seek', 'close'),
+  // fastapi-mail's sender: `await fm.send_message(message)`.
+  'fastapi_mail.FastMail': set('send_message'),
+  // httpx-oauth's clients (GitHubOAuth2, GoogleOAuth2, OpenID, ...): every call is a request to the provider.
+  'httpx_oauth.oauth2.BaseOAuth2': set('get_authorization_url', 'get_access_token', 'refresh_token', 'revoke_token', 'get_id_email', 'get_profile'),
   // Litestar's connections (`iter_json()` and the like are async iterators, not coroutines).
   'litestar.WebSocket': set(
     'accept', 'close', 'receive_data', 'receive_text', 'receive_bytes', 'receive_json', 'receive_msgpack',
@@ -917,6 +921,14 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'sanic.Sanic': ['sanic.app.Sanic'],
   'sanic.HTTPResponse': ['sanic.response.HTTPResponse', 'sanic.response.types.HTTPResponse'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
+  'fastapi_mail.FastMail': ['fastapi_mail.fastmail.FastMail'],
+  'httpx_oauth.oauth2.BaseOAuth2': [
+    'httpx_oauth.oauth2.OAuth2', 'httpx_oauth.clients.github.GitHubOAuth2', 'httpx_oauth.clients.google.GoogleOAuth2',
+    'httpx_oauth.clients.microsoft.MicrosoftGraphOAuth2', 'httpx_oauth.clients.discord.DiscordOAuth2', 'httpx_oauth.clients.facebook.FacebookOAuth2',
+    'httpx_oauth.clients.linkedin.LinkedInOAuth2', 'httpx_oauth.clients.openid.OpenID', 'httpx_oauth.clients.reddit.RedditOAuth2',
+    'httpx_oauth.clients.shopify.ShopifyOAuth2', 'httpx_oauth.clients.okta.OktaOAuth2', 'httpx_oauth.clients.franceconnect.FranceConnectOAuth2',
+    'httpx_oauth.clients.kakao.KakaoOAuth2', 'httpx_oauth.clients.naver.NaverOAuth2',
+  ],
   'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
   'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],
   'discord.TextChannel': ['discord.channel.TextChannel', 'discord.Thread', 'discord.DMChannel', 'discord.VoiceChannel', 'discord.abc.Messageable'],

@@ -650,6 +650,25 @@ function capturedByClosure(owner: Node, target: Node): boolean {
   return false;
 }
 
+/**
+ * A generator the file gives to a web framework as its lifespan: an `@asynccontextmanager` named by a
+ * `lifespan=` argument (`FastAPI(lifespan=lifespan)`, Litestar's `lifespan=[db_lifespan]`), or Quart's
+ * `@app.while_serving`.
+ */
+function appLifespan(ctx: PythonRuleContext, def: Node): boolean {
+  if (!hasOwnYield(def)) return false;
+  if (decoratedWith(ctx, def, ['while_serving'])) return true;
+  const name = def.childForFieldName('name')?.text;
+  if (!name || !decoratedWith(ctx, def, ['asynccontextmanager'])) return false;
+  return nodesOfType(ctx.tree.rootNode, 'keyword_argument').some((arg) => {
+    if (arg.childForFieldName('name')?.text !== 'lifespan') return false;
+    const value = arg.childForFieldName('value');
+    if (!value) return false;
+    const named = value.type === 'list' || value.type === 'tuple' ? value.namedChildren : [value];
+    return named.some((v) => v?.type === 'identifier' && v.text === name);
+  });
+}
+
 export function checkUnclosedResources(ctx: PythonRuleContext): void {
   const factories = SESSION_FACTORY_HINT.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
@@ -734,6 +753,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
     // A pytest fixture's clean-up after its yield: pytest resumes it after the test, whatever the test did.
     if (fate === 'closed-on-success-path' && decoratedWith(ctx, fn.node, ['fixture', 'yield_fixture']) && hasOwnYield(fn.node)) continue;
+    // An application's lifespan handler: an error before its yield aborts the start-up (the process ends), and the
+    // server resumes it at shutdown without raising into it.
+    if (fate === 'closed-on-success-path' && appLifespan(ctx, fn.node)) continue;
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
       : `use '${withKeyword}' (or ${closeName}() in a finally block)`;

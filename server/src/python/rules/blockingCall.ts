@@ -453,6 +453,14 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
   'twilio.Resource': byName(TWILIO, ...TWILIO_METHODS),
   'sendgrid.SendGridAPIClient': byName(SENDGRID, 'send'),
+  // slack_sdk's incoming-webhook client (`AsyncWebhookClient` awaits it).
+  'slack_sdk.webhook.WebhookClient': byName(SLACK_SYNC, 'send', 'send_dict'),
+  // authlib's synchronous OAuth clients (over httpx.Client or requests.Session): token calls and requests.
+  'authlib.OAuthClient': byName(
+    HTTP,
+    'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'fetch_token', 'fetch_access_token', 'fetch_request_token',
+    'refresh_token', 'revoke_token', 'introspect_token', 'ensure_active_token',
+  ),
   'slack_sdk.WebClient': byName(SLACK_SYNC, ...SLACK_WEB_METHODS),
   'jwt.PyJWKClient': byName(JWKS_FETCH, 'get_signing_key_from_jwt', 'get_signing_key', 'get_signing_keys', 'get_jwk_set', 'fetch_data'),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
@@ -653,6 +661,14 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
   'sendgrid.sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
   'slack_sdk.WebClient': 'slack_sdk.WebClient',
+  'slack_sdk.webhook.WebhookClient': 'slack_sdk.webhook.WebhookClient',
+  'slack_sdk.webhook.client.WebhookClient': 'slack_sdk.webhook.WebhookClient',
+  ...Object.fromEntries(
+    ['httpx_client.OAuth2Client', 'httpx_client.OAuth1Client', 'requests_client.OAuth2Session', 'requests_client.OAuth1Session'].map((c) => [
+      `authlib.integrations.${c}`,
+      'authlib.OAuthClient',
+    ]),
+  ),
   'slack_sdk.web.WebClient': 'slack_sdk.WebClient',
   'slack_sdk.web.client.WebClient': 'slack_sdk.WebClient',
   'slack.WebClient': 'slack_sdk.WebClient',

@@ -113,7 +113,7 @@ export const blockingCallInAsync: Rule = {
       '    `_async` twins (`await stripe.Customer.create_async(...)`, stripe-python 10+) await them. Verifying a webhook',
       '    (`stripe.Webhook.construct_event(...)`, an HMAC) and `construct_from(...)` are local and not reported;',
       '  - notifications and identity: a Twilio `Client`\'s calls (`client.messages.create(...)`, `fetch`/`update`/`list`/...,',
-      '    also through an instance context, `client.verify.v2.services(sid).verification_checks.create(...)`; the `_async` twins',
+      '    also through an instance context, `client.messages(sid).fetch()`, `client.verify.v2.services(sid).verification_checks.create(...)`; the `_async` twins',
       '    over an `AsyncTwilioHttpClient` await), `send()` on a `SendGridAPIClient`, the Web API methods of slack_sdk\'s',
       '    synchronous `WebClient` (`chat_postMessage`, `users_info`, ...; `AsyncWebClient` awaits them) and `send()` on its',
       '    `WebhookClient` (`AsyncWebhookClient` awaits it), authlib\'s synchronous OAuth clients (`OAuth2Client`/`OAuth1Client` of',

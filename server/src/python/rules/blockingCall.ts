@@ -900,10 +900,7 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
     }
     // `client.calls("CA...")`, `client.verify.v2.services("VA...")`: a Twilio instance context, whose calls are requests too.
-    if (fn && typeOf(fn) === 'attribute') {
-      const object = field(fn, 'object');
-      if (object && receiverClass(ctx, object, depth + 1) === 'twilio.Resource') return 'twilio.Resource';
-    }
+    if (fn && typeOf(fn) === 'attribute' && receiverClass(ctx, fn, depth + 1) === 'twilio.Resource') return 'twilio.Resource';
     // `s3.Bucket(name)`, `dynamodb.Table(name)`: a sub-resource of a boto3 resource, whose actions are API calls too.
     if (fn && typeOf(fn) === 'attribute' && /^[A-Z]\w*$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');

@@ -539,6 +539,11 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'fastapi.UploadFile': set('read', 'write', 'seek', 'close'),
   // fastapi-mail's sender: `await fm.send_message(message)`.
   'fastapi_mail.FastMail': set('send_message'),
+  // authlib's Starlette client apps (`oauth.github` after `oauth.register(name="github", ...)`, `oauth.create_client("github")`).
+  'authlib.integrations.starlette_client.StarletteOAuth2App': set(
+    'authorize_redirect', 'authorize_access_token', 'fetch_access_token', 'create_authorization_url', 'userinfo', 'parse_id_token',
+    'load_server_metadata', 'fetch_jwk_set', 'get', 'post', 'put', 'patch', 'delete', 'request',
+  ),
   // httpx-oauth's clients (GitHubOAuth2, GoogleOAuth2, OpenID, ...): every call is a request to the provider.
   'httpx_oauth.oauth2.BaseOAuth2': set('get_authorization_url', 'get_access_token', 'refresh_token', 'revoke_token', 'get_id_email', 'get_profile'),
   // Litestar's connections (`iter_json()` and the like are async iterators, not coroutines).
@@ -922,6 +927,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'sanic.HTTPResponse': ['sanic.response.HTTPResponse', 'sanic.response.types.HTTPResponse'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
   'fastapi_mail.FastMail': ['fastapi_mail.fastmail.FastMail'],
+  'authlib.integrations.starlette_client.StarletteOAuth2App': ['authlib.integrations.starlette_client.StarletteOAuth1App', 'authlib.integrations.starlette_client.apps.StarletteOAuth2App'],
   'httpx_oauth.oauth2.BaseOAuth2': [
     'httpx_oauth.oauth2.OAuth2', 'httpx_oauth.clients.github.GitHubOAuth2', 'httpx_oauth.clients.google.GoogleOAuth2',
     'httpx_oauth.clients.microsoft.MicrosoftGraphOAuth2', 'httpx_oauth.clients.discord.DiscordOAuth2', 'httpx_oauth.clients.facebook.FacebookOAuth2',
@@ -1051,6 +1057,10 @@ export const GRPC_STUB_METHOD = /^[A-Z]\w*$/;
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
+  'authlib.integrations.starlette_client.OAuth': {
+    create_client: 'authlib.integrations.starlette_client.StarletteOAuth2App',
+    register: 'authlib.integrations.starlette_client.StarletteOAuth2App',
+  },
   // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
   'httpx.Client': {},
   // A generated gRPC stub made over a grpc.aio channel: its RPC methods (capitalised) give a 'grpc.aio.Call' (see GRPC_STUB_METHOD).
@@ -1109,6 +1119,8 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
+  // `oauth.github`: the client registered under that name.
+  'authlib.integrations.starlette_client.OAuth': { '*': 'authlib.integrations.starlette_client.StarletteOAuth2App' },
   'temporalio.testing.WorkflowEnvironment': { client: 'temporalio.client.Client' },
   'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
   'aiodocker.Docker': {

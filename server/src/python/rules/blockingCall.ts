@@ -247,6 +247,16 @@ const SENDGRID: BlockingApi = { what: 'sends the mail through the SendGrid API s
 const SLACK_SYNC: BlockingApi = { what: "makes a synchronous Slack API request (slack_sdk's AsyncWebClient awaits it)", fix: 'to-thread' };
 /** PyJWT's JWKS client fetches the key set with urllib when its cache is cold or a token names a new key. */
 const JWKS_FETCH: BlockingApi = { what: 'may fetch the JWKS with a synchronous HTTP request (urllib; on a cold cache or an unknown key id)', fix: 'to-thread' };
+/** firebase_admin's messaging and user management: synchronous HTTPS requests (the Admin SDK has no asyncio API). */
+const FIREBASE: BlockingApi = { what: 'makes a synchronous request to Firebase (the Admin SDK has no asyncio API)', fix: 'to-thread' };
+const FIREBASE_MESSAGING = ['send', 'send_all', 'send_each', 'send_multicast', 'send_each_for_multicast', 'subscribe_to_topic', 'unsubscribe_from_topic'];
+const FIREBASE_AUTH = [
+  'get_user', 'get_user_by_email', 'get_user_by_phone_number', 'get_users', 'list_users', 'create_user', 'update_user', 'delete_user',
+  'delete_users', 'import_users', 'set_custom_user_claims', 'revoke_refresh_tokens', 'create_session_cookie', 'generate_password_reset_link',
+  'generate_email_verification_link', 'generate_sign_in_with_email_link',
+];
+/** Token checks that fetch Google's public certificates over HTTP (google-auth fetches them on every call; firebase_admin when its cache is stale). */
+const GOOGLE_TOKEN: BlockingApi = { what: "verifies the token against Google's public certificates, fetched with a synchronous HTTP request", fix: 'to-thread' };
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -352,6 +362,11 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['smtplib.SMTP_SSL', MAIL],
   // pywebpush sends the push message with requests.
   ['pywebpush.webpush', HTTP],
+  ...FIREBASE_MESSAGING.map((m): [string, BlockingApi] => [`firebase_admin.messaging.${m}`, FIREBASE]),
+  ...FIREBASE_AUTH.map((m): [string, BlockingApi] => [`firebase_admin.auth.${m}`, FIREBASE]),
+  ['firebase_admin.auth.verify_id_token', GOOGLE_TOKEN],
+  ['firebase_admin.auth.verify_session_cookie', GOOGLE_TOKEN],
+  ...['verify_oauth2_token', 'verify_token', 'verify_firebase_token', 'fetch_id_token'].map((m): [string, BlockingApi] => [`google.oauth2.id_token.${m}`, GOOGLE_TOKEN]),
   ['sqlite3.connect', DB],
   ['psycopg2.connect', DB],
   ['psycopg.connect', DB],

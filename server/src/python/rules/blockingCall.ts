@@ -2480,6 +2480,8 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
+    // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
+    if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) continue;
     if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
@@ -2507,6 +2509,14 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       ...(handler ? {} : fixFor(ctx, call, fn, api)),
     });
   }
+}
+
+/** Whether `smtplib.SMTP(...)` is given a host, which it connects to at once (not `SMTP()`, `SMTP("")`, `SMTP(host=None)`). */
+function smtpHostGiven(call: Node): boolean {
+  const args = callArguments(call);
+  const host = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'host')?.childForFieldName('value') ?? (args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined);
+  if (!host) return args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');
+  return !/^(None|""|'')$/.test(host.text);
 }
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {

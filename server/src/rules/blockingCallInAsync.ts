@@ -113,6 +113,8 @@ export const blockingCallInAsync: Rule = {
       '    those of a `StripeClient`\'s services (`client.customers.retrieve(...)`, `client.checkout.sessions.create(...)`); their',
       '    `_async` twins (`await stripe.Customer.create_async(...)`, stripe-python 10+) await them. Verifying a webhook',
       '    (`stripe.Webhook.construct_event(...)`, an HMAC) and `construct_from(...)` are local and not reported;',
+      '    Likewise razorpay\'s `Client` resources (`client.order.create(...)`, `client.payment.capture(...)`, `fetch`, `all`, ...;',
+      '    `client.utility.verify_payment_signature(...)` is local) and Resend\'s `resend.Emails.send(...)`/`get`/`Batch.send(...)`;',
       '  - notifications and identity: a Twilio `Client`\'s calls (`client.messages.create(...)`, `fetch`/`update`/`list`/...,',
       '    also through an instance context, `client.messages(sid).fetch()`, `client.verify.v2.services(sid).verification_checks.create(...)`; the `_async` twins',
       '    over an `AsyncTwilioHttpClient` await), `send()` on a `SendGridAPIClient`, the Web API methods of slack_sdk\'s',

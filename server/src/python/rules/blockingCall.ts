@@ -89,6 +89,7 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
   // `client.messages`, `client.verify.v2.services(sid).verification_checks` on a Twilio client.
   'twilio.rest.Client': 'twilio.Resource',
   'twilio.Resource': 'twilio.Resource',
+  'razorpay.Client': 'razorpay.Resource',
 };
 /** LiteLLM's synchronous calls (module-level and on a `Router`): each has an `a`-prefixed coroutine twin. */
 const LITELLM: BlockingApi = { what: 'calls the model API synchronously (its a-prefixed twin, litellm.acompletion/aembedding/..., awaits it)', fix: 'none' };
@@ -364,6 +365,8 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['pywebpush.webpush', HTTP],
   ...FIREBASE_MESSAGING.map((m): [string, BlockingApi] => [`firebase_admin.messaging.${m}`, FIREBASE]),
   ...FIREBASE_AUTH.map((m): [string, BlockingApi] => [`firebase_admin.auth.${m}`, FIREBASE]),
+  // Resend's email API (requests underneath).
+  ...['Emails.send', 'Emails.get', 'Emails.update', 'Emails.cancel', 'Batch.send'].map((m): [string, BlockingApi] => [`resend.${m}`, HTTP]),
   ['firebase_admin.auth.verify_id_token', GOOGLE_TOKEN],
   ['firebase_admin.auth.verify_session_cookie', GOOGLE_TOKEN],
   ...['verify_oauth2_token', 'verify_token', 'verify_firebase_token', 'fetch_id_token'].map((m): [string, BlockingApi] => [`google.oauth2.id_token.${m}`, GOOGLE_TOKEN]),
@@ -468,6 +471,8 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
   'twilio.Resource': byName(TWILIO, ...TWILIO_METHODS),
   'sendgrid.SendGridAPIClient': byName(SENDGRID, 'send'),
+  // razorpay's resources (`client.order.create(...)`, `client.payment.capture(...)`); `client.utility` checks signatures locally.
+  'razorpay.Resource': byName(HTTP, 'create', 'fetch', 'all', 'edit', 'capture', 'refund', 'cancel', 'delete', 'fetch_payments', 'fetch_card_details', 'transfer', 'bank_transfer'),
   // slack_sdk's incoming-webhook client (`AsyncWebhookClient` awaits it).
   'slack_sdk.webhook.WebhookClient': byName(SLACK_SYNC, 'send', 'send_dict'),
   // authlib's synchronous OAuth clients (over httpx.Client or requests.Session): token calls and requests.
@@ -673,6 +678,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'stripe.StripeClient': 'stripe.StripeClient',
   'stripe._stripe_client.StripeClient': 'stripe.StripeClient',
   'twilio.rest.Client': 'twilio.rest.Client',
+  'razorpay.Client': 'razorpay.Client',
+  'razorpay.client.Client': 'razorpay.Client',
   'sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
   'sendgrid.sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
   'slack_sdk.WebClient': 'slack_sdk.WebClient',

@@ -258,6 +258,21 @@ const FIREBASE_AUTH = [
 ];
 /** Token checks that fetch Google's public certificates over HTTP (google-auth fetches them on every call; firebase_admin when its cache is stale). */
 const GOOGLE_TOKEN: BlockingApi = { what: "verifies the token against Google's public certificates, fetched with a synchronous HTTP request", fix: 'to-thread' };
+/** Identity providers' synchronous clients: each call is an HTTPS request to the provider. */
+const KEYCLOAK: BlockingApi = { what: "makes a synchronous request to Keycloak (python-keycloak's a_-prefixed twins await it: a_token, a_userinfo, ...)", fix: 'to-thread' };
+const KEYCLOAK_OPENID = ['token', 'refresh_token', 'userinfo', 'introspect', 'logout', 'public_key', 'well_known', 'certs', 'exchange_token', 'uma_permissions', 'has_uma_access', 'entitlement'];
+const KEYCLOAK_ADMIN = [
+  'create_user', 'get_user', 'get_users', 'get_user_id', 'update_user', 'delete_user', 'set_user_password', 'send_verify_email',
+  'send_update_account', 'get_realm_roles', 'assign_realm_roles', 'get_realm_roles_of_user', 'get_groups', 'get_group', 'group_user_add',
+  'group_user_remove', 'get_user_groups', 'get_clients', 'get_client_id', 'assign_client_role', 'get_client_roles_of_user', 'user_logout',
+  'get_sessions', 'count_users',
+];
+const MSAL: BlockingApi = { what: 'asks the identity provider for a token with a synchronous HTTP request (MSAL has no asyncio API)', fix: 'to-thread' };
+const MSAL_ACQUIRE = [
+  'acquire_token_for_client', 'acquire_token_by_authorization_code', 'acquire_token_by_auth_code_flow', 'acquire_token_on_behalf_of',
+  'acquire_token_by_username_password', 'acquire_token_by_refresh_token', 'acquire_token_silent', 'acquire_token_silent_with_error',
+  'acquire_token_by_device_flow', 'initiate_device_flow', 'acquire_token_interactive',
+];
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -471,6 +486,11 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
   'twilio.Resource': byName(TWILIO, ...TWILIO_METHODS),
   'sendgrid.SendGridAPIClient': byName(SENDGRID, 'send'),
+  'keycloak.KeycloakOpenID': byName(KEYCLOAK, ...KEYCLOAK_OPENID),
+  'keycloak.KeycloakAdmin': byName(KEYCLOAK, ...KEYCLOAK_ADMIN),
+  'msal.ClientApplication': byName(MSAL, ...MSAL_ACQUIRE),
+  // Pusher Channels' server client: `trigger` posts the event (`authenticate` only signs).
+  'pusher.Pusher': byName(HTTP, 'trigger', 'trigger_batch', 'channels_info', 'channel_info', 'users_info', 'terminate_user_connections'),
   // razorpay's resources (`client.order.create(...)`, `client.payment.capture(...)`); `client.utility` checks signatures locally.
   'razorpay.Resource': byName(HTTP, 'create', 'fetch', 'all', 'edit', 'capture', 'refund', 'cancel', 'delete', 'fetch_payments', 'fetch_card_details', 'transfer', 'bank_transfer'),
   // slack_sdk's incoming-webhook client (`AsyncWebhookClient` awaits it).
@@ -678,6 +698,16 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'stripe.StripeClient': 'stripe.StripeClient',
   'stripe._stripe_client.StripeClient': 'stripe.StripeClient',
   'twilio.rest.Client': 'twilio.rest.Client',
+  'keycloak.KeycloakOpenID': 'keycloak.KeycloakOpenID',
+  'keycloak.keycloak_openid.KeycloakOpenID': 'keycloak.KeycloakOpenID',
+  'keycloak.KeycloakAdmin': 'keycloak.KeycloakAdmin',
+  'keycloak.keycloak_admin.KeycloakAdmin': 'keycloak.KeycloakAdmin',
+  'msal.ConfidentialClientApplication': 'msal.ClientApplication',
+  'msal.PublicClientApplication': 'msal.ClientApplication',
+  'msal.application.ConfidentialClientApplication': 'msal.ClientApplication',
+  'msal.application.PublicClientApplication': 'msal.ClientApplication',
+  'pusher.Pusher': 'pusher.Pusher',
+  'pusher.pusher.Pusher': 'pusher.Pusher',
   'razorpay.Client': 'razorpay.Client',
   'razorpay.client.Client': 'razorpay.Client',
   'sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',

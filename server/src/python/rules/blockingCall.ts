@@ -1812,6 +1812,42 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   return true;
 }
 
+/**
+ * `user.check_password(raw)` / `user.set_password(raw)` on an instance of a project user model in async code: the
+ * password is hashed on the loop (PBKDF2 with hundreds of thousands of iterations by default), and check_password
+ * also saves the user with a synchronous query when the stored hash needs upgrading (after a Django upgrade raises
+ * its iteration count), which Django refuses from a running event loop. Django 5.0 has `acheck_password`.
+ */
+function checkDjangoUserPasswords(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute') return false;
+  const attribute = field(fn, 'attribute');
+  const receiver = field(fn, 'object');
+  const method = attribute ? textOf(attribute) : '';
+  if (!receiver || !attribute || (method !== 'check_password' && method !== 'set_password')) return false;
+  if (!ctx.scope.isAsyncContext(call)) return false;
+  const model = resolver().djangoInstanceModel(receiver);
+  // A model of the project that defines the method itself is not Django's user model method.
+  if (!model || model.summary.methods.has(method)) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  const shown = fn.text.replace(/\s+/g, '');
+  if (method === 'check_password') {
+    ctx.report({
+      message: `${shown}() hashes the password on the event loop inside async function '${owner?.name ?? '?'}', and saves the user with a synchronous query when the stored hash needs upgrading (Django raises SynchronousOnlyOperation there); await ${receiver.text.replace(/\s+/g, '')}.acheck_password(...) (Django 5.0+)`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+      suggestions: asyncTwinSuggestion(ctx, call, attribute, 'acheck_password'),
+    });
+    return true;
+  }
+  ctx.report({
+    message: `${shown}() ${PASSWORD_HASH.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    ...fixFor(ctx, call, fn, PASSWORD_HASH),
+  });
+  return true;
+}
+
 /** Model methods that validate the instance: its unique fields and relations are checked with queries. */
 const DJANGO_VALIDATION = new Set(['full_clean', 'validate_unique', 'validate_constraints']);
 
@@ -2492,6 +2528,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
+    if (usesDjango && checkDjangoUserPasswords(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesDramatiq && checkDramatiqSend(ctx, call, fn, getResolver)) continue;

@@ -489,6 +489,12 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'keycloak.KeycloakOpenID': byName(KEYCLOAK, ...KEYCLOAK_OPENID),
   'keycloak.KeycloakAdmin': byName(KEYCLOAK, ...KEYCLOAK_ADMIN),
   'msal.ClientApplication': byName(MSAL, ...MSAL_ACQUIRE),
+  // Apprise sends to every configured service on this thread (`async_notify` awaits them).
+  'apprise.Apprise': byName({ what: "sends the notification to every configured service synchronously (Apprise's async_notify awaits it)", fix: 'to-thread' }, 'notify'),
+  // yagmail connects and sends over SMTP on this thread.
+  'yagmail.SMTP': byName({ ...MAIL, fix: 'to-thread' }, 'send', 'login'),
+  // Expo's push service client (exponent_server_sdk): requests underneath.
+  'exponent_server_sdk.PushClient': byName(HTTP, 'publish', 'publish_multiple', 'check_receipts', 'check_receipts_multiple'),
   // Pusher Channels' server client: `trigger` posts the event (`authenticate` only signs).
   'pusher.Pusher': byName(HTTP, 'trigger', 'trigger_batch', 'channels_info', 'channel_info', 'users_info', 'terminate_user_connections'),
   // razorpay's resources (`client.order.create(...)`, `client.payment.capture(...)`); `client.utility` checks signatures locally.
@@ -707,6 +713,10 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'msal.application.ConfidentialClientApplication': 'msal.ClientApplication',
   'msal.application.PublicClientApplication': 'msal.ClientApplication',
   'pusher.Pusher': 'pusher.Pusher',
+  'apprise.Apprise': 'apprise.Apprise',
+  'yagmail.SMTP': 'yagmail.SMTP',
+  'yagmail.sender.SMTP': 'yagmail.SMTP',
+  'exponent_server_sdk.PushClient': 'exponent_server_sdk.PushClient',
   'pusher.pusher.Pusher': 'pusher.Pusher',
   'razorpay.Client': 'razorpay.Client',
   'razorpay.client.Client': 'razorpay.Client',

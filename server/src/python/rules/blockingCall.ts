@@ -12,7 +12,7 @@ import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METH
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { qasyncSlot, textualLoopMethod } from '../textual';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, valueBoundOnce, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
 const CHANNELS_MENTION = /\bchannels\b/;
@@ -1837,7 +1837,7 @@ function checkDjangoUserPasswords(ctx: PythonRuleContext, call: Node, fn: Node, 
   if (!ctx.scope.isAsyncContext(call)) return false;
   const model = resolver().djangoInstanceModel(receiver);
   // A model of the project that defines the method itself is not Django's user model method.
-  if (!model || model.summary.methods.has(method)) return false;
+  if (model ? model.summary.methods.has(method) : !djangoUserValue(ctx, receiver)) return false;
   const owner = ctx.scope.enclosingFunction(call);
   const shown = fn.text.replace(/\s+/g, '');
   if (method === 'check_password') {
@@ -1856,6 +1856,29 @@ function checkDjangoUserPasswords(ctx: PythonRuleContext, call: Node, fn: Node, 
     ...fixFor(ctx, call, fn, PASSWORD_HASH),
   });
   return true;
+}
+
+/** Async lookups of one model instance on a manager. */
+const AWAITED_LOOKUP = /^a(get|first|last|earliest|latest)$/;
+
+/**
+ * A name bound once to a Django user: `user = await request.auser()`, or an awaited lookup on the manager of
+ * `django.contrib.auth.models.User` or of a module name bound to `get_user_model()` (`await User.objects.aget(...)`).
+ */
+function djangoUserValue(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (receiver.type !== 'identifier') return false;
+  const value = valueBoundOnce(ctx, receiver);
+  const call = value?.type === 'await' ? value.namedChildren[0] : null;
+  const fn = call?.type === 'call' ? field(call, 'function') : null;
+  if (!fn || fn.type !== 'attribute') return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  if (method === 'auser') return true;
+  const manager = field(fn, 'object');
+  const model = manager?.type === 'attribute' && field(manager, 'attribute')?.text === 'objects' ? field(manager, 'object') : null;
+  if (!model || !AWAITED_LOOKUP.test(method)) return false;
+  if (ctx.scope.resolve(model)?.name === 'django.contrib.auth.models.User') return true;
+  const made = model.type === 'identifier' ? valueBoundOnce(ctx, model) : null;
+  return calleeName(ctx, made) === 'django.contrib.auth.get_user_model';
 }
 
 /** Model methods that validate the instance: its unique fields and relations are checked with queries. */

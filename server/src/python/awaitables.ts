@@ -16,6 +16,7 @@ import { TEST_MODULE, assignedValue, callArguments, decoratorTarget, definitions
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
+  AWAITABLE_FUNCTION_PATTERN,
   AWAITABLE_METHODS,
   CALL_METHOD_RESULTS,
   GRPC_STUB_METHOD,
@@ -404,7 +405,7 @@ export class AwaitableResolver {
     const r = this.ctx.scope.resolve(fn);
     if (!r) return undefined;
     if (r.via === 'unbound' && !r.name.startsWith('asyncio.')) return undefined;
-    return AWAITABLE_FUNCTIONS.has(r.name) ? { display, library: true, name: r.name } : undefined;
+    return AWAITABLE_FUNCTIONS.has(r.name) || AWAITABLE_FUNCTION_PATTERN.test(r.name) ? { display, library: true, name: r.name } : undefined;
   }
 
   /**

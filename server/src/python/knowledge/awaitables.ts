@@ -37,6 +37,14 @@ const QUART_WEBSOCKET_COROUTINES = ['receive', 'send', 'receive_json', 'send_jso
 /** Quart's helpers that are coroutines, unlike Flask's. */
 const QUART_HELPERS = ['render_template', 'render_template_string', 'make_response', 'make_push_promise', 'send_file', 'send_from_directory', 'flash', 'stream_template', 'stream_template_string'];
 
+/** slack_sdk's Web API methods: coroutines on its `AsyncWebClient`, synchronous HTTP requests on its `WebClient`. */
+export const SLACK_WEB_METHODS = [
+  'api_call', 'chat_postMessage', 'chat_postEphemeral', 'chat_update', 'chat_delete', 'chat_scheduleMessage', 'chat_getPermalink',
+  'conversations_list', 'conversations_history', 'conversations_replies', 'conversations_info', 'conversations_members', 'conversations_open',
+  'conversations_join', 'conversations_invite', 'conversations_create', 'users_info', 'users_list', 'users_lookupByEmail', 'reactions_add',
+  'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
+];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // Kivy's asyncio entry point for a root widget.
@@ -168,6 +176,9 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
 /**
  * Functions whose result is an awaitable function: `sync_to_async(fn)(...)` makes a coroutine.
  */
+/** Module-level functions returning a coroutine, by pattern: stripe-python's `_async` API methods (`stripe.Customer.create_async(...)`, `stripe.checkout.Session.retrieve_async(...)`). */
+export const AWAITABLE_FUNCTION_PATTERN = /^stripe\.([a-z_]+\.)?[A-Z]\w*\.[a-z]\w*_async$/;
+
 export const AWAITABLE_FUNCTION_FACTORIES: ReadonlySet<string> = new Set(['asgiref.sync.sync_to_async', 'channels.db.database_sync_to_async']);
 
 /**
@@ -526,6 +537,15 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'fastapi.WebSocket': set('accept', 'receive', 'receive_text', 'receive_bytes', 'receive_json', 'send', 'send_text', 'send_bytes', 'send_json', 'close'),
   'fastapi.Request': set('json', 'body', 'form', 'is_disconnected'),
   'fastapi.UploadFile': set('read', 'write', 'seek', 'close'),
+  // fastapi-mail's sender: `await fm.send_message(message)`.
+  'fastapi_mail.FastMail': set('send_message'),
+  // authlib's Starlette client apps (`oauth.github` after `oauth.register(name="github", ...)`, `oauth.create_client("github")`).
+  'authlib.integrations.starlette_client.StarletteOAuth2App': set(
+    'authorize_redirect', 'authorize_access_token', 'fetch_access_token', 'create_authorization_url', 'userinfo', 'parse_id_token',
+    'load_server_metadata', 'fetch_jwk_set', 'get', 'post', 'put', 'patch', 'delete', 'request',
+  ),
+  // httpx-oauth's clients (GitHubOAuth2, GoogleOAuth2, OpenID, ...): every call is a request to the provider.
+  'httpx_oauth.oauth2.BaseOAuth2': set('get_authorization_url', 'get_access_token', 'refresh_token', 'revoke_token', 'get_id_email', 'get_profile'),
   // Litestar's connections (`iter_json()` and the like are async iterators, not coroutines).
   'litestar.WebSocket': set(
     'accept', 'close', 'receive_data', 'receive_text', 'receive_bytes', 'receive_json', 'receive_msgpack',
@@ -682,12 +702,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'socketio.AsyncNamespace': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect'),
   'socketio.AsyncClientNamespace': set('emit', 'send', 'call', 'disconnect'),
   // slack_sdk's async Web API client.
-  'slack_sdk.web.async_client.AsyncWebClient': set(
-    'api_call', 'chat_postMessage', 'chat_postEphemeral', 'chat_update', 'chat_delete', 'chat_scheduleMessage', 'chat_getPermalink',
-    'conversations_list', 'conversations_history', 'conversations_replies', 'conversations_info', 'conversations_members', 'conversations_open',
-    'conversations_join', 'conversations_invite', 'conversations_create', 'users_info', 'users_list', 'users_lookupByEmail', 'reactions_add',
-    'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
-  ),
+  'slack_sdk.web.async_client.AsyncWebClient': set(...SLACK_WEB_METHODS),
   // contextlib's async exit stack.
   'contextlib.AsyncExitStack': set('enter_async_context', 'aclose', '__aenter__', '__aexit__'),
   // Home Assistant (its `async_` prefix marks event-loop functions, not coroutines: only these are)
@@ -911,6 +926,15 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'sanic.Sanic': ['sanic.app.Sanic'],
   'sanic.HTTPResponse': ['sanic.response.HTTPResponse', 'sanic.response.types.HTTPResponse'],
   'fastapi.UploadFile': ['starlette.datastructures.UploadFile', 'fastapi.datastructures.UploadFile'],
+  'fastapi_mail.FastMail': ['fastapi_mail.fastmail.FastMail'],
+  'authlib.integrations.starlette_client.StarletteOAuth2App': ['authlib.integrations.starlette_client.StarletteOAuth1App', 'authlib.integrations.starlette_client.apps.StarletteOAuth2App'],
+  'httpx_oauth.oauth2.BaseOAuth2': [
+    'httpx_oauth.oauth2.OAuth2', 'httpx_oauth.clients.github.GitHubOAuth2', 'httpx_oauth.clients.google.GoogleOAuth2',
+    'httpx_oauth.clients.microsoft.MicrosoftGraphOAuth2', 'httpx_oauth.clients.discord.DiscordOAuth2', 'httpx_oauth.clients.facebook.FacebookOAuth2',
+    'httpx_oauth.clients.linkedin.LinkedInOAuth2', 'httpx_oauth.clients.openid.OpenID', 'httpx_oauth.clients.reddit.RedditOAuth2',
+    'httpx_oauth.clients.shopify.ShopifyOAuth2', 'httpx_oauth.clients.okta.OktaOAuth2', 'httpx_oauth.clients.franceconnect.FranceConnectOAuth2',
+    'httpx_oauth.clients.kakao.KakaoOAuth2', 'httpx_oauth.clients.naver.NaverOAuth2',
+  ],
   'discord.Client': ['discord.AutoShardedClient', 'discord.client.Client'],
   'discord.ext.commands.Bot': ['discord.ext.commands.AutoShardedBot', 'discord.ext.commands.bot.Bot'],
   'discord.TextChannel': ['discord.channel.TextChannel', 'discord.Thread', 'discord.DMChannel', 'discord.VoiceChannel', 'discord.abc.Messageable'],
@@ -1033,6 +1057,10 @@ export const GRPC_STUB_METHOD = /^[A-Z]\w*$/;
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
+  'authlib.integrations.starlette_client.OAuth': {
+    create_client: 'authlib.integrations.starlette_client.StarletteOAuth2App',
+    register: 'authlib.integrations.starlette_client.StarletteOAuth2App',
+  },
   // httpx's sync client, known as a class (unclosed-resource follows its streamed responses); nothing of it is awaitable.
   'httpx.Client': {},
   // A generated gRPC stub made over a grpc.aio channel: its RPC methods (capitalised) give a 'grpc.aio.Call' (see GRPC_STUB_METHOD).
@@ -1091,6 +1119,8 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
+  // `oauth.github`: the client registered under that name.
+  'authlib.integrations.starlette_client.OAuth': { '*': 'authlib.integrations.starlette_client.StarletteOAuth2App' },
   'temporalio.testing.WorkflowEnvironment': { client: 'temporalio.client.Client' },
   'elasticsearch.AsyncElasticsearch': { indices: 'elasticsearch.client.AsyncIndicesClient' },
   'aiodocker.Docker': {

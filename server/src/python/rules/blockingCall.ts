@@ -8,11 +8,11 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { hasCheckpoint } from './cancellation';
-import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS } from '../knowledge/awaitables';
+import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METHODS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { qasyncSlot, textualLoopMethod } from '../textual';
-import { assignedValue, awaitEdits, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, awaitEdits, valueBoundOnce, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
 const CHANNELS_MENTION = /\bchannels\b/;
@@ -83,6 +83,13 @@ const SDK_RESOURCES: Readonly<Record<string, string>> = {
   'google.genai.Client': 'google.genai.resources.Resource',
   'groq.Groq': 'groq.resources.SyncAPIResource',
   'groq.resources.SyncAPIResource': 'groq.resources.SyncAPIResource',
+  // `client.customers`, `client.checkout.sessions`, `client.v1.payment_intents` on a StripeClient.
+  'stripe.StripeClient': 'stripe.StripeService',
+  'stripe.StripeService': 'stripe.StripeService',
+  // `client.messages`, `client.verify.v2.services(sid).verification_checks` on a Twilio client.
+  'twilio.rest.Client': 'twilio.Resource',
+  'twilio.Resource': 'twilio.Resource',
+  'razorpay.Client': 'razorpay.Resource',
 };
 /** LiteLLM's synchronous calls (module-level and on a `Router`): each has an `a`-prefixed coroutine twin. */
 const LITELLM: BlockingApi = { what: 'calls the model API synchronously (its a-prefixed twin, litellm.acompletion/aembedding/..., awaits it)', fix: 'none' };
@@ -207,6 +214,65 @@ const AIRFLOW_HOOK: BlockingApi = {
 const AIRFLOW_HOOK_CLASS = /^airflow\.([\w.]+\.)?(?!\w*Async)\w*Hook$/;
 /** Hook methods that only describe the hook (its connection form in the UI): no I/O. */
 const AIRFLOW_HOOK_LOCAL = new Set(['get_ui_field_behaviour', 'get_connection_form_widgets']);
+/**
+ * Password hashing and key derivation: CPU work made slow on purpose (bcrypt, argon2, PBKDF2, scrypt:
+ * tens to hundreds of milliseconds per call). The libraries release the GIL, so a worker thread runs it
+ * while the loop serves other requests. Cheap digests (`hashlib.sha256`, `hmac`) are not reported.
+ */
+const PASSWORD_HASH: BlockingApi = { what: 'hashes a password on the event loop (key stretching is slow on purpose: tens to hundreds of milliseconds of CPU per call)', fix: 'to-thread' };
+/** passlib's password handlers, used through their module (`from passlib.hash import bcrypt; bcrypt.hash(pw)`). */
+const PASSLIB_HANDLER = /^passlib\.hash\.\w+\.(hash|verify|encrypt|genhash)$/;
+/** stripe-python's API calls: each is a synchronous HTTP request, with an `_async` twin to await (stripe-python 10+). */
+const STRIPE: BlockingApi = { what: "makes a synchronous Stripe API request (its _async twin awaits it: create_async, retrieve_async, ...)", fix: 'to-thread' };
+/** `stripe.Customer.create(...)`, `stripe.checkout.Session.retrieve(...)`: a resource class's API method, under its namespace if any. */
+const STRIPE_RESOURCE_CALL = /^stripe\.([a-z_]+\.)?[A-Z]\w*\.([a-z][a-z0-9_]*)$/;
+/** Resource class methods that make no request: building objects, signing and checking webhooks, URLs. */
+const STRIPE_LOCAL = new Set(['construct_from', 'construct_event', 'verify_header', 'compute_signature', 'class_url', 'instance_url', 'refresh_from', 'to_dict', 'to_dict_recursive', 'serialize', 'get', 'keys', 'values', 'items']);
+/** The methods of a `StripeClient` service (`client.customers`, `client.checkout.sessions`, `client.v1.invoices`). */
+const STRIPE_SERVICE_METHODS = [
+  'create', 'retrieve', 'update', 'delete', 'list', 'search', 'cancel', 'capture', 'confirm', 'finalize_invoice', 'pay', 'void_invoice',
+  'send_invoice', 'mark_uncollectible', 'upcoming', 'upcoming_lines', 'expire', 'attach', 'detach', 'verify_microdeposits',
+  'apply_customer_balance', 'increment_authorization', 'reject', 'resume', 'approve', 'decline', 'preview', 'create_preview',
+  'list_line_items', 'reverse', 'release', 'migrate',
+];
+/** Whether a resolved name is a module-level Stripe API call (not an `_async` twin, nor local work). */
+function stripeResourceCall(name: string): boolean {
+  const m = STRIPE_RESOURCE_CALL.exec(name);
+  return !!m && !m[2].endsWith('_async') && !STRIPE_LOCAL.has(m[2]) && !/^stripe\.(Webhook|WebhookSignature|StripeClient|StripeObject|error|util)\./.test(name);
+}
+/** Notification SDKs' synchronous clients, each call an HTTPS request. */
+const TWILIO: BlockingApi = { what: "makes a synchronous Twilio API request (its _async twin awaits it, over an AsyncTwilioHttpClient)", fix: 'to-thread' };
+/** The calls of a Twilio resource list or context (`client.messages.create(...)`, `client.calls("CA...").fetch()`). */
+const TWILIO_METHODS = ['create', 'fetch', 'update', 'delete', 'list', 'stream', 'page'];
+const SENDGRID: BlockingApi = { what: 'sends the mail through the SendGrid API synchronously', fix: 'to-thread' };
+const SLACK_SYNC: BlockingApi = { what: "makes a synchronous Slack API request (slack_sdk's AsyncWebClient awaits it)", fix: 'to-thread' };
+/** PyJWT's JWKS client fetches the key set with urllib when its cache is cold or a token names a new key. */
+const JWKS_FETCH: BlockingApi = { what: 'may fetch the JWKS with a synchronous HTTP request (urllib; on a cold cache or an unknown key id)', fix: 'to-thread' };
+/** firebase_admin's messaging and user management: synchronous HTTPS requests (the Admin SDK has no asyncio API). */
+const FIREBASE: BlockingApi = { what: 'makes a synchronous request to Firebase (the Admin SDK has no asyncio API)', fix: 'to-thread' };
+const FIREBASE_MESSAGING = ['send', 'send_all', 'send_each', 'send_multicast', 'send_each_for_multicast', 'subscribe_to_topic', 'unsubscribe_from_topic'];
+const FIREBASE_AUTH = [
+  'get_user', 'get_user_by_email', 'get_user_by_phone_number', 'get_users', 'list_users', 'create_user', 'update_user', 'delete_user',
+  'delete_users', 'import_users', 'set_custom_user_claims', 'revoke_refresh_tokens', 'create_session_cookie', 'generate_password_reset_link',
+  'generate_email_verification_link', 'generate_sign_in_with_email_link',
+];
+/** Token checks that fetch Google's public certificates over HTTP (google-auth fetches them on every call; firebase_admin when its cache is stale). */
+const GOOGLE_TOKEN: BlockingApi = { what: "verifies the token against Google's public certificates, fetched with a synchronous HTTP request", fix: 'to-thread' };
+/** Identity providers' synchronous clients: each call is an HTTPS request to the provider. */
+const KEYCLOAK: BlockingApi = { what: "makes a synchronous request to Keycloak (python-keycloak's a_-prefixed twins await it: a_token, a_userinfo, ...)", fix: 'to-thread' };
+const KEYCLOAK_OPENID = ['token', 'refresh_token', 'userinfo', 'introspect', 'logout', 'public_key', 'well_known', 'certs', 'exchange_token', 'uma_permissions', 'has_uma_access', 'entitlement'];
+const KEYCLOAK_ADMIN = [
+  'create_user', 'get_user', 'get_users', 'get_user_id', 'update_user', 'delete_user', 'set_user_password', 'send_verify_email',
+  'send_update_account', 'get_realm_roles', 'assign_realm_roles', 'get_realm_roles_of_user', 'get_groups', 'get_group', 'group_user_add',
+  'group_user_remove', 'get_user_groups', 'get_clients', 'get_client_id', 'assign_client_role', 'get_client_roles_of_user', 'user_logout',
+  'get_sessions', 'count_users',
+];
+const MSAL: BlockingApi = { what: 'asks the identity provider for a token with a synchronous HTTP request (MSAL has no asyncio API)', fix: 'to-thread' };
+const MSAL_ACQUIRE = [
+  'acquire_token_for_client', 'acquire_token_by_authorization_code', 'acquire_token_by_auth_code_flow', 'acquire_token_on_behalf_of',
+  'acquire_token_by_username_password', 'acquire_token_by_refresh_token', 'acquire_token_silent', 'acquire_token_silent_with_error',
+  'acquire_token_by_device_flow', 'initiate_device_flow', 'acquire_token_interactive',
+];
 const DB: BlockingApi = { what: 'opens a synchronous database connection', fix: 'none' };
 const DB_QUERY: BlockingApi = { what: 'runs a synchronous database query', fix: 'none' };
 const REDIS: BlockingApi = { what: 'makes a synchronous Redis call (redis.asyncio has the async client)', fix: 'none' };
@@ -298,9 +364,27 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['select.select', { what: 'waits on file descriptors synchronously', fix: 'none' }],
   // Waits on this thread for futures of an executor (not with `timeout=0`, which only polls).
   ['concurrent.futures.wait', { what: 'waits on this thread for work handed to an executor (await asyncio.wait() over asyncio.wrap_future(f) for each future waits without blocking)', fix: 'none' }],
+  ...['hashpw', 'checkpw', 'kdf'].map((m): [string, BlockingApi] => [`bcrypt.${m}`, PASSWORD_HASH]),
+  ['hashlib.pbkdf2_hmac', PASSWORD_HASH],
+  ['hashlib.scrypt', PASSWORD_HASH],
+  ['argon2.low_level.hash_secret', PASSWORD_HASH],
+  ['argon2.low_level.hash_secret_raw', PASSWORD_HASH],
+  ['argon2.low_level.verify_secret', PASSWORD_HASH],
+  // Django's hashers (PBKDF2 with hundreds of thousands of iterations by default); Django 5.0 has acheck_password.
+  ['django.contrib.auth.hashers.make_password', PASSWORD_HASH],
+  ['django.contrib.auth.hashers.check_password', PASSWORD_HASH],
   // SMTP connects in its constructor when given a host.
   ['smtplib.SMTP', MAIL],
   ['smtplib.SMTP_SSL', MAIL],
+  // pywebpush sends the push message with requests.
+  ['pywebpush.webpush', HTTP],
+  ...FIREBASE_MESSAGING.map((m): [string, BlockingApi] => [`firebase_admin.messaging.${m}`, FIREBASE]),
+  ...FIREBASE_AUTH.map((m): [string, BlockingApi] => [`firebase_admin.auth.${m}`, FIREBASE]),
+  // Resend's email API (requests underneath).
+  ...['Emails.send', 'Emails.get', 'Emails.update', 'Emails.cancel', 'Batch.send'].map((m): [string, BlockingApi] => [`resend.${m}`, HTTP]),
+  ['firebase_admin.auth.verify_id_token', GOOGLE_TOKEN],
+  ['firebase_admin.auth.verify_session_cookie', GOOGLE_TOKEN],
+  ...['verify_oauth2_token', 'verify_token', 'verify_firebase_token', 'fetch_id_token'].map((m): [string, BlockingApi] => [`google.oauth2.id_token.${m}`, GOOGLE_TOKEN]),
   ['sqlite3.connect', DB],
   ['psycopg2.connect', DB],
   ['psycopg.connect', DB],
@@ -394,6 +478,37 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
       { anchor: 'ASYNC232', what: 'reads or writes a file synchronously', fix: 'to-thread' },
     ]),
   ),
+  // passlib's CryptContext and argon2-cffi's PasswordHasher (not `needs_update()`/`identify()`/`check_needs_rehash()`, which only parse).
+  'passlib.context.CryptContext': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update', 'encrypt', 'genhash', 'dummy_verify'),
+  'argon2.PasswordHasher': byName(PASSWORD_HASH, 'hash', 'verify'),
+  // pwdlib (the FastAPI tutorial's `PasswordHash.recommended()`) and its hashers; fastapi-users' PasswordHelper over it.
+  'pwdlib.PasswordHash': byName(PASSWORD_HASH, 'hash', 'verify', 'verify_and_update'),
+  'stripe.StripeService': byName(STRIPE, ...STRIPE_SERVICE_METHODS),
+  'twilio.Resource': byName(TWILIO, ...TWILIO_METHODS),
+  'sendgrid.SendGridAPIClient': byName(SENDGRID, 'send'),
+  'keycloak.KeycloakOpenID': byName(KEYCLOAK, ...KEYCLOAK_OPENID),
+  'keycloak.KeycloakAdmin': byName(KEYCLOAK, ...KEYCLOAK_ADMIN),
+  'msal.ClientApplication': byName(MSAL, ...MSAL_ACQUIRE),
+  // Apprise sends to every configured service on this thread (`async_notify` awaits them).
+  'apprise.Apprise': byName({ what: "sends the notification to every configured service synchronously (Apprise's async_notify awaits it)", fix: 'to-thread' }, 'notify'),
+  // yagmail connects and sends over SMTP on this thread.
+  'yagmail.SMTP': byName({ ...MAIL, fix: 'to-thread' }, 'send', 'login'),
+  // Expo's push service client (exponent_server_sdk): requests underneath.
+  'exponent_server_sdk.PushClient': byName(HTTP, 'publish', 'publish_multiple', 'check_receipts', 'check_receipts_multiple'),
+  // Pusher Channels' server client: `trigger` posts the event (`authenticate` only signs).
+  'pusher.Pusher': byName(HTTP, 'trigger', 'trigger_batch', 'channels_info', 'channel_info', 'users_info', 'terminate_user_connections'),
+  // razorpay's resources (`client.order.create(...)`, `client.payment.capture(...)`); `client.utility` checks signatures locally.
+  'razorpay.Resource': byName(HTTP, 'create', 'fetch', 'all', 'edit', 'capture', 'refund', 'cancel', 'delete', 'fetch_payments', 'fetch_card_details', 'transfer', 'bank_transfer'),
+  // slack_sdk's incoming-webhook client (`AsyncWebhookClient` awaits it).
+  'slack_sdk.webhook.WebhookClient': byName(SLACK_SYNC, 'send', 'send_dict'),
+  // authlib's synchronous OAuth clients (over httpx.Client or requests.Session): token calls and requests.
+  'authlib.OAuthClient': byName(
+    HTTP,
+    'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'fetch_token', 'fetch_access_token', 'fetch_request_token',
+    'refresh_token', 'revoke_token', 'introspect_token', 'ensure_active_token',
+  ),
+  'slack_sdk.WebClient': byName(SLACK_SYNC, ...SLACK_WEB_METHODS),
+  'jwt.PyJWKClient': byName(JWKS_FETCH, 'get_signing_key_from_jwt', 'get_signing_key', 'get_signing_keys', 'get_jwk_set', 'fetch_data'),
   'smtplib.SMTP': new Map(['connect', 'login', 'starttls', 'ehlo', 'helo', 'sendmail', 'send_message', 'quit', 'noop'].map((m): [string, BlockingApi] => [m, { ...MAIL, fix: 'to-thread' }])),
   'boto3.client': new Map(AWS_OPERATIONS.map((m): [string, BlockingApi] => [m, AWS])),
   'boto3.Waiter': new Map([['wait', AWS_WAIT]]),
@@ -575,6 +690,52 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'sqlalchemy.Connection': 'sqlalchemy.engine.Connection',
   'sqlalchemy.engine.Connection': 'sqlalchemy.engine.Connection',
   'smtplib.SMTP': 'smtplib.SMTP',
+  'passlib.context.CryptContext': 'passlib.context.CryptContext',
+  'passlib.context.LazyCryptContext': 'passlib.context.CryptContext',
+  'argon2.PasswordHasher': 'argon2.PasswordHasher',
+  'argon2.PasswordHasher.from_parameters': 'argon2.PasswordHasher',
+  'argon2._password_hasher.PasswordHasher': 'argon2.PasswordHasher',
+  'pwdlib.PasswordHash': 'pwdlib.PasswordHash',
+  'pwdlib.PasswordHash.recommended': 'pwdlib.PasswordHash',
+  'pwdlib._hash.PasswordHash': 'pwdlib.PasswordHash',
+  'pwdlib.hashers.argon2.Argon2Hasher': 'pwdlib.PasswordHash',
+  'pwdlib.hashers.bcrypt.BcryptHasher': 'pwdlib.PasswordHash',
+  'fastapi_users.password.PasswordHelper': 'pwdlib.PasswordHash',
+  'stripe.StripeClient': 'stripe.StripeClient',
+  'stripe._stripe_client.StripeClient': 'stripe.StripeClient',
+  'twilio.rest.Client': 'twilio.rest.Client',
+  'keycloak.KeycloakOpenID': 'keycloak.KeycloakOpenID',
+  'keycloak.keycloak_openid.KeycloakOpenID': 'keycloak.KeycloakOpenID',
+  'keycloak.KeycloakAdmin': 'keycloak.KeycloakAdmin',
+  'keycloak.keycloak_admin.KeycloakAdmin': 'keycloak.KeycloakAdmin',
+  'msal.ConfidentialClientApplication': 'msal.ClientApplication',
+  'msal.PublicClientApplication': 'msal.ClientApplication',
+  'msal.application.ConfidentialClientApplication': 'msal.ClientApplication',
+  'msal.application.PublicClientApplication': 'msal.ClientApplication',
+  'pusher.Pusher': 'pusher.Pusher',
+  'apprise.Apprise': 'apprise.Apprise',
+  'yagmail.SMTP': 'yagmail.SMTP',
+  'yagmail.sender.SMTP': 'yagmail.SMTP',
+  'exponent_server_sdk.PushClient': 'exponent_server_sdk.PushClient',
+  'pusher.pusher.Pusher': 'pusher.Pusher',
+  'razorpay.Client': 'razorpay.Client',
+  'razorpay.client.Client': 'razorpay.Client',
+  'sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
+  'sendgrid.sendgrid.SendGridAPIClient': 'sendgrid.SendGridAPIClient',
+  'slack_sdk.WebClient': 'slack_sdk.WebClient',
+  'slack_sdk.webhook.WebhookClient': 'slack_sdk.webhook.WebhookClient',
+  'slack_sdk.webhook.client.WebhookClient': 'slack_sdk.webhook.WebhookClient',
+  ...Object.fromEntries(
+    ['httpx_client.OAuth2Client', 'httpx_client.OAuth1Client', 'requests_client.OAuth2Session', 'requests_client.OAuth1Session'].map((c) => [
+      `authlib.integrations.${c}`,
+      'authlib.OAuthClient',
+    ]),
+  ),
+  'slack_sdk.web.WebClient': 'slack_sdk.WebClient',
+  'slack_sdk.web.client.WebClient': 'slack_sdk.WebClient',
+  'slack.WebClient': 'slack_sdk.WebClient',
+  'jwt.PyJWKClient': 'jwt.PyJWKClient',
+  'jwt.jwks_client.PyJWKClient': 'jwt.PyJWKClient',
   'boto3.client': 'boto3.client',
   // A resource's actions and its sub-resources' (`s3.Bucket(b).Object(k).get()`, `table.put_item(...)`) are API calls too.
   'boto3.resource': 'boto3.client',
@@ -800,6 +961,8 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const object = field(fn, 'object');
       if (object && receiverClass(ctx, object, depth + 1) === 'boto3.Session') return 'boto3.client';
     }
+    // `client.calls("CA...")`, `client.verify.v2.services("VA...")`: a Twilio instance context, whose calls are requests too.
+    if (fn && typeOf(fn) === 'attribute' && receiverClass(ctx, fn, depth + 1) === 'twilio.Resource') return 'twilio.Resource';
     // `s3.Bucket(name)`, `dynamodb.Table(name)`: a sub-resource of a boto3 resource, whose actions are API calls too.
     if (fn && typeOf(fn) === 'attribute' && /^[A-Z]\w*$/.test(field(fn, 'attribute')?.text ?? '')) {
       const object = field(fn, 'object');
@@ -1659,6 +1822,65 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   return true;
 }
 
+/**
+ * `user.check_password(raw)` / `user.set_password(raw)` on an instance of a project user model in async code: the
+ * password is hashed on the loop (PBKDF2 with hundreds of thousands of iterations by default), and check_password
+ * also saves the user with a synchronous query when the stored hash needs upgrading (after a Django upgrade raises
+ * its iteration count), which Django refuses from a running event loop. Django 5.0 has `acheck_password`.
+ */
+function checkDjangoUserPasswords(ctx: PythonRuleContext, call: Node, fn: Node, resolver: () => AwaitableResolver): boolean {
+  if (typeOf(fn) !== 'attribute') return false;
+  const attribute = field(fn, 'attribute');
+  const receiver = field(fn, 'object');
+  const method = attribute ? textOf(attribute) : '';
+  if (!receiver || !attribute || (method !== 'check_password' && method !== 'set_password')) return false;
+  if (!ctx.scope.isAsyncContext(call)) return false;
+  const model = resolver().djangoInstanceModel(receiver);
+  // A model of the project that defines the method itself is not Django's user model method.
+  if (model ? model.summary.methods.has(method) : !djangoUserValue(ctx, receiver)) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  const shown = fn.text.replace(/\s+/g, '');
+  if (method === 'check_password') {
+    ctx.report({
+      message: `${shown}() hashes the password on the event loop inside async function '${owner?.name ?? '?'}', and saves the user with a synchronous query when the stored hash needs upgrading (Django raises SynchronousOnlyOperation there); await ${receiver.text.replace(/\s+/g, '')}.acheck_password(...) (Django 5.0+)`,
+      range: ctx.rangeOf(call),
+      anchors: [],
+      suggestions: asyncTwinSuggestion(ctx, call, attribute, 'acheck_password'),
+    });
+    return true;
+  }
+  ctx.report({
+    message: `${shown}() ${PASSWORD_HASH.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
+    range: ctx.rangeOf(call),
+    anchors: [],
+    ...fixFor(ctx, call, fn, PASSWORD_HASH),
+  });
+  return true;
+}
+
+/** Async lookups of one model instance on a manager. */
+const AWAITED_LOOKUP = /^a(get|first|last|earliest|latest)$/;
+
+/**
+ * A name bound once to a Django user: `user = await request.auser()`, or an awaited lookup on the manager of
+ * `django.contrib.auth.models.User` or of a module name bound to `get_user_model()` (`await User.objects.aget(...)`).
+ */
+function djangoUserValue(ctx: PythonRuleContext, receiver: Node): boolean {
+  if (receiver.type !== 'identifier') return false;
+  const value = valueBoundOnce(ctx, receiver);
+  const call = value?.type === 'await' ? value.namedChildren[0] : null;
+  const fn = call?.type === 'call' ? field(call, 'function') : null;
+  if (!fn || fn.type !== 'attribute') return false;
+  const method = field(fn, 'attribute')?.text ?? '';
+  if (method === 'auser') return true;
+  const manager = field(fn, 'object');
+  const model = manager?.type === 'attribute' && field(manager, 'attribute')?.text === 'objects' ? field(manager, 'object') : null;
+  if (!model || !AWAITED_LOOKUP.test(method)) return false;
+  if (ctx.scope.resolve(model)?.name === 'django.contrib.auth.models.User') return true;
+  const made = model.type === 'identifier' ? valueBoundOnce(ctx, model) : null;
+  return calleeName(ctx, made) === 'django.contrib.auth.get_user_model';
+}
+
 /** Model methods that validate the instance: its unique fields and relations are checked with queries. */
 const DJANGO_VALIDATION = new Set(['full_clean', 'validate_unique', 'validate_constraints']);
 
@@ -2339,6 +2561,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const fn = field(call, 'function');
     if (!fn || (typeOf(fn) !== 'identifier' && typeOf(fn) !== 'attribute')) continue;
     if (usesDjango && checkDjangoQuery(ctx, call, fn, getResolver)) continue;
+    if (usesDjango && checkDjangoUserPasswords(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesCelery) && checkDjangoAndCelery(ctx, call, fn, getResolver)) continue;
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesDramatiq && checkDramatiqSend(ctx, call, fn, getResolver)) continue;
@@ -2347,7 +2570,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     let api: BlockingApi | undefined;
     let qualifiedName: string | undefined;
     if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
-      api = BLOCKING.get(resolved.name);
+      api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : stripeResourceCall(resolved.name) ? STRIPE : undefined);
       qualifiedName = resolved.name;
     }
     if (!api) {
@@ -2364,6 +2587,8 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (!api || !qualifiedName) continue;
     if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
     if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
+    // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
+    if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) continue;
     if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
@@ -2391,6 +2616,14 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       ...(handler ? {} : fixFor(ctx, call, fn, api)),
     });
   }
+}
+
+/** Whether `smtplib.SMTP(...)` is given a host, which it connects to at once (not `SMTP()`, `SMTP("")`, `SMTP(host=None)`). */
+function smtpHostGiven(call: Node): boolean {
+  const args = callArguments(call);
+  const host = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'host')?.childForFieldName('value') ?? (args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined);
+  if (!host) return args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');
+  return !/^(None|""|'')$/.test(host.text);
 }
 
 function fixFor(ctx: PythonRuleContext, call: Node, fn: Node, api: BlockingApi): { fix?: Fix; suggestions?: Fix[] } {

@@ -418,7 +418,7 @@ const DEPENDENCY_FRAMEWORK = /^\s*(from|import)\s+(fastapi|litestar)\b/m;
 /**
  * A generator shaped like a FastAPI dependency (`async def get_db(): db = SessionLocal(); yield db;
  * await db.close()`): not decorated, one `yield`, as a statement outside any loop, in a module that
- * uses FastAPI or Litestar, given to `Depends(...)` (here or by a module nearby) or wrapped by
+ * uses FastAPI or Litestar, given to `Depends(...)` (here or by a module nearby) or `Provide(...)` (here), or wrapped by
  * `asynccontextmanager(get_db)`. Its driver raises the error of the code using the resource at the
  * yield: what follows the yield runs only when no error was raised. Not the generators of aiohttp's
  * `cleanup_ctx`, whose clean-up aiohttp always resumes (they take the application: a parameter named
@@ -650,6 +650,25 @@ function capturedByClosure(owner: Node, target: Node): boolean {
   return false;
 }
 
+/**
+ * A generator the file gives to a web framework as its lifespan: an `@asynccontextmanager` named by a
+ * `lifespan=` argument (`FastAPI(lifespan=lifespan)`, Litestar's `lifespan=[db_lifespan]`), or Quart's
+ * `@app.while_serving`.
+ */
+function appLifespan(ctx: PythonRuleContext, def: Node): boolean {
+  if (!hasOwnYield(def)) return false;
+  if (decoratedWith(ctx, def, ['while_serving'])) return true;
+  const name = def.childForFieldName('name')?.text;
+  if (!name || !decoratedWith(ctx, def, ['asynccontextmanager'])) return false;
+  return nodesOfType(ctx.tree.rootNode, 'keyword_argument').some((arg) => {
+    if (arg.childForFieldName('name')?.text !== 'lifespan') return false;
+    const value = arg.childForFieldName('value');
+    if (!value) return false;
+    const named = value.type === 'list' || value.type === 'tuple' ? value.namedChildren : [value];
+    return named.some((v) => v?.type === 'identifier' && v.text === name);
+  });
+}
+
 export function checkUnclosedResources(ctx: PythonRuleContext): void {
   const factories = SESSION_FACTORY_HINT.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
@@ -734,6 +753,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], kind)) continue;
     // A pytest fixture's clean-up after its yield: pytest resumes it after the test, whatever the test did.
     if (fate === 'closed-on-success-path' && decoratedWith(ctx, fn.node, ['fixture', 'yield_fixture']) && hasOwnYield(fn.node)) continue;
+    // An application's lifespan handler: an error before its yield aborts the start-up (the process ends), and the
+    // server resumes it at shutdown without raising into it.
+    if (fate === 'closed-on-success-path' && appLifespan(ctx, fn.node)) continue;
     const remedy = kind.noWith
       ? `close it with ${closeName}() in a finally block`
       : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
@@ -884,22 +906,25 @@ function sessionFromFactory(ctx: PythonRuleContext, resolver: AwaitableResolver,
 }
 
 /**
- * Functions of this file given to FastAPI's `Depends(...)`: FastAPI calls them for every request
- * (by node id of their definition).
+ * Functions of this file given to FastAPI's `Depends(...)` or Litestar's `Provide(...)` (not with
+ * `use_cache=True`, which resolves it once): the framework calls them for every request (by node id of
+ * their definition, to the wrapper's name).
  */
-function requestDependencies(ctx: PythonRuleContext): Set<number> {
-  const out = new Set<number>();
-  if (!ctx.text.includes('Depends')) return out;
+function requestDependencies(ctx: PythonRuleContext): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!ctx.text.includes('Depends') && !ctx.text.includes('Provide')) return out;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = call.childForFieldName('function');
-    if (!fn || !/(^|\.)Depends$/.test(fn.text)) continue;
+    if (!fn || !/(^|\.)(Depends|Provide)$/.test(fn.text)) continue;
     const r = ctx.scope.resolve(fn);
-    if (!r || !/^(fastapi|fastapi\.params|fastapi\.param_functions)\.Depends$/.test(r.name)) continue;
-    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    if (!r || !/^((fastapi|fastapi\.params|fastapi\.param_functions)\.Depends|litestar\.(di\.)?(provide\.)?Provide)$/.test(r.name)) continue;
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'use_cache' && a.childForFieldName('value')?.text === 'True')) continue;
+    const arg = args[0];
     if (arg?.type !== 'identifier') continue;
     const found = ctx.scope.lookup(arg.text, arg);
     const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
-    if (def?.type === 'function_definition') out.add(def.id);
+    if (def?.type === 'function_definition') out.set(def.id, r.name.endsWith('Provide') ? 'Provide' : 'Depends');
   }
   return out;
 }
@@ -1696,7 +1721,7 @@ function retriedUntilSuccess(call: Node, loop: Node): boolean {
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
 export function checkSessionPerRequest(ctx: PythonRuleContext): void {
-  let dependencies: Set<number> | undefined;
+  let dependencies: Map<number, string> | undefined;
   let registered: Set<string> | undefined;
   let callbacks: Set<string> | undefined;
   let resolver: AwaitableResolver | undefined;
@@ -1773,7 +1798,7 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         ((dependencies ??= requestDependencies(ctx)).has(fn.node.id) || (fn.parent?.kind === 'module' && ctx.project.dependedOnNearby(ctx.filePath, fn.name))) &&
         !memoised(fn.node)
       ) {
-        where = `in '${fn.name}', a dependency resolved for every request (Depends): every request opens a new connection pool`;
+        where = `in '${fn.name}', a dependency resolved for every request (${dependencies.get(fn.node.id) ?? 'Depends'}): every request opens a new connection pool`;
       }
     }
     if (!where) continue;

@@ -141,6 +141,39 @@ export function functionOfSymbol(symbol: ts.Symbol | undefined): ts.Node | undef
   return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : declaration;
 }
 
+/** The symbol a name stands for, through an import (`import { handler } from './routes'`). */
+export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}
+
+/**
+ * The functions a factory of the program returns (`function rateLimit(max) { return async (req,
+ * res, next) => ... }`), when every return of its own body gives a function written there;
+ * undefined otherwise (a factory that returns a variable or another call is not followed).
+ */
+export function returnedFunctions(factory: ts.Node): ts.Node[] | undefined {
+  if (!isFunctionWithBody(factory) || factory.asteriskToken || hasAsyncModifier(factory)) return undefined;
+  const isFn = (e: ts.Expression): boolean => ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+  if (!ts.isBlock(factory.body)) {
+    const e = skipParens(factory.body as ts.Expression);
+    return isFn(e) ? [e] : undefined;
+  }
+  const out: ts.Node[] = [];
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      const e = n.expression && skipParens(n.expression);
+      if (e && isFn(e)) out.push(e);
+      else other = true;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  factory.body.statements.forEach(walk);
+  return !other && out.length > 0 ? out : undefined;
+}
+
 /** Whether a declaration carries the `async` modifier. */
 export function hasAsyncModifier(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);

@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { declaredInPackage, functionNeverRejects, functionOfSymbol, skipParens } from '../rejection';
+import { declaredInPackage, functionNeverRejects, functionOfSymbol, resolveAlias, returnedFunctions, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
@@ -200,10 +200,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
-    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode);
+    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
-    const declaration = functionOfSymbol(s.checker.getSymbolAtLocation(tsNode));
+    // Also a function imported from another module of the program (`app.use(slidingWindow)`).
+    const declaration = functionOfSymbol(resolveAlias(s.checker, s.checker.getSymbolAtLocation(tsNode)));
     return !!declaration && functionNeverRejects(s.checker, declaration);
   };
 
@@ -1251,6 +1252,17 @@ function capturingEmitters(ctx: TsRuleContext): { all: boolean; receivers: Set<s
  * `http.createServer(app.callback())` on a Koa application: the request handler it gives ends
  * every request's promise with `.catch(ctx.onerror)`, so that promise cannot reject.
  */
+/**
+ * A call of a factory of the program every return of which is a function that never rejects:
+ * middleware made by `rateLimit(5)` whose handler catches its own errors.
+ */
+function factoryNeverRejects(checker: ts.TypeChecker, tsCall: ts.Node): boolean {
+  if (!ts.isCallExpression(tsCall)) return false;
+  const declaration = checker.getResolvedSignature(tsCall)?.declaration;
+  const returned = declaration && returnedFunctions(declaration);
+  return !!returned && returned.every((fn) => functionNeverRejects(checker, fn));
+}
+
 function koaCallback(checker: ts.TypeChecker, call: TSESTree.CallExpression, tsCall: ts.Node): boolean {
   const callee = unwrap(call.callee);
   if (call.arguments.length > 0 || callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'callback') return false;

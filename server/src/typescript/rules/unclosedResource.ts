@@ -726,6 +726,27 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
+/**
+ * Whether a use sits in a function that this one returns (`return async (req, res, next) => {
+ * await client.incr(key) }`, also as a property of a returned object): a middleware or client
+ * wrapper made by a factory, which keeps the resource for as long as it lives.
+ */
+function usedByReturnedFunction(node: Node, fn: FunctionNode): boolean {
+  let inner: Node | undefined;
+  for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) inner = n;
+  if (!inner) return false;
+  let e: Node = inner;
+  let p = e.parent;
+  while (p && (p.type === 'TSAsExpression' || p.type === 'TSSatisfiesExpression' || (p.type === 'Property' && p.value === e) || p.type === 'ObjectExpression' || p.type === 'ArrayExpression')) {
+    e = p;
+    p = p.parent;
+  }
+  if (p === fn) return fn.type === 'ArrowFunctionExpression' && fn.body === e;
+  if (p?.type !== 'ReturnStatement') return false;
+  for (let n = p.parent; n; n = n.parent) if (isFunction(n)) return n === fn;
+  return false;
+}
+
 function fateOf(
   ctx: TsRuleContext,
   uses: Use[],
@@ -747,6 +768,7 @@ function fateOf(
   for (const { id } of uses) {
     const parent = id.parent;
     if (!parent) return { fate: 'owned-elsewhere', activated };
+    if (usedByReturnedFunction(id, fn)) return { fate: 'owned-elsewhere', activated };
     if (parent.type === 'MemberExpression' && parent.object === id) {
       const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
       const call = parent.parent;

@@ -417,9 +417,12 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
   let arg: ts.Expression = last;
   while (ts.isParenthesizedExpression(arg)) arg = arg.expression;
   const inline = ts.isArrowFunction(arg) || ts.isFunctionExpression(arg) ? arg : undefined;
+  const callee = call.expression;
+  const promiseMethod = ts.isPropertyAccessExpression(callee) && /^(then|catch|finally)$/.test(callee.name.text);
   // A Node-style callback, `(err, result) => ...`, given to a function that is not itself async:
-  // the dual API (`maybePromise(cb)`) answers through it and makes no promise.
-  if (inline && inline.parameters.length > 0) {
+  // the dual API (`maybePromise(cb)`) answers through it and makes no promise. Not a promise's
+  // own `then((e) => ...)`, whose callback gets the value (an event, an entry) and makes another.
+  if (inline && inline.parameters.length > 0 && !promiseMethod) {
     const first = inline.parameters[0].name;
     if (ts.isIdentifier(first) && /^(err|error|er|e|ex|exc)$/.test(first.text)) {
       const declaration = checker.getResolvedSignature(call)?.declaration;
@@ -433,8 +436,6 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
   // A completion callback handed on by name (`request(app).get('/').expect(200, done)` in a test
   // that takes `done`): the call reports through it. Not Express's `next`: an async handler
   // called as `fn(req, res, next)` does not pass its rejection to `next`.
-  const callee = call.expression;
-  const promiseMethod = ts.isPropertyAccessExpression(callee) && /^(then|catch|finally)$/.test(callee.name.text);
   if (!promiseMethod && ts.isIdentifier(arg) && /^(done|cb|callback)$/.test(arg.text) && checker.getTypeAtLocation(arg).getCallSignatures().length > 0) {
     const declaration = checker.getResolvedSignature(call)?.declaration;
     if (!declaration || !hasAsyncModifier(declaration)) return true;

@@ -423,9 +423,10 @@ function mayBeThenableType(type: ts.Type): boolean {
 /**
  * `Promise.resolve().then(fn)` (microtask scheduling), or `p.catch(handler).then(fn)`: the chain
  * rejects only if `fn` does. The receiver must be a `Promise.resolve()` of nothing or of a
- * literal, or a chain whose rejection a handler has already taken.
+ * literal, or a chain whose rejection a handler has already taken. `settled` false: not a
+ * `Promise.allSettled([...]).then(fn)`, which cannot reject but is work a caller could wait for.
  */
-export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression, settled = true): boolean {
   const receiver = thenReceiverCall(call);
   if (!receiver) return false;
   const head = skipParens(receiver.expression);
@@ -438,7 +439,7 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
     if (!ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
     // `Promise.allSettled([...]).then(fn)`: allSettled never rejects.
     if (head.name.text === 'allSettled') {
-      if (receiver.arguments.length !== 1) return false;
+      if (!settled || receiver.arguments.length !== 1) return false;
     } else {
       if (receiver.arguments.length > 1 || head.name.text !== 'resolve') return false;
       const value = receiver.arguments[0];

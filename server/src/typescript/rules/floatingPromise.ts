@@ -87,9 +87,9 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
-    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall));
+    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall));
   };
 
   /**

@@ -9,6 +9,7 @@ import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import { extensionPromiseApi } from '../webExtensions';
 import { prismaCall } from '../prismaApis';
+import { koaNext, serverSdkPromise } from '../serverSdkApis';
 import { testFrameworkPromise } from '../testFrameworkApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
@@ -65,7 +66,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // and a browser extension's (`chrome.storage.local.set(...)` without its callback).
     if (node.type !== 'CallExpression') return false;
     if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
-    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
+    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || serverSdkPromise(ctx, node) || koaNext(ctx, node) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
   /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */

@@ -325,6 +325,9 @@ class Judge {
     }
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
+      // `return done(err)`: an untyped completion callback the function was given (Passport's
+      // `done`, a Node-style `cb`) answers the caller and gives nothing to wait for.
+      if (completionCallback(this.checker, e)) return true;
       if (this.lenient && this.checker.getTypeAtLocation(e).flags & ts.TypeFlags.Any) return true;
       if (!callNeverRejects(this.checker, e, this.depth + 1)) return false;
       this.handles = true;
@@ -334,6 +337,14 @@ class Judge {
     if (this.checker && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return !mayBeThenable(this.checker, e);
     return false;
   }
+}
+
+/** A call of a parameter named `done`, `cb` or `callback` that is typed `any` (untyped code). */
+function completionCallback(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isIdentifier(callee) || !/^(done|cb|callback)$/.test(callee.text)) return false;
+  const declaration = checker.getSymbolAtLocation(callee)?.valueDeclaration;
+  return !!declaration && ts.isParameter(declaration) && !!(checker.getTypeAtLocation(call).flags & ts.TypeFlags.Any);
 }
 
 /** A function body that is one or more `await call()` statements (or `await call()` as an arrow's body), each one passing `safe`. */

@@ -332,6 +332,12 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       return;
     }
     // Untyped: well-known callees that ignore their callback's result.
+    const verify = passportVerifyIndex(call);
+    if (verify !== undefined) {
+      const arg = call.arguments[verify];
+      if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+      return;
+    }
     if (call.type !== 'CallExpression') return;
     const index = ignoredCallbackIndex(call);
     if (index === undefined) return;
@@ -996,6 +1002,25 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   function isEffectCallback(fnNode: Node): boolean {
     const call = fnNode.parent;
     return call?.type === 'CallExpression' && call.arguments[0] === fnNode && isEffectHook(unwrap(call.callee));
+  }
+
+  /**
+   * Untyped fallback: Passport's verify callbacks, which answer through `done` and whose promise
+   * Passport ignores — the last argument of a strategy of a `passport-*` module
+   * (`new LocalStrategy(async (username, password, done) => ...)`), and the function given to
+   * `passport.serializeUser(...)`/`deserializeUser(...)`. A rejection there never reaches `done`:
+   * the request hangs, and the rejection goes unhandled.
+   */
+  function passportVerifyIndex(call: TSESTree.CallExpression | TSESTree.NewExpression): number | undefined {
+    const m = ctx.imports.resolve(unwrap(call.callee));
+    if (!m) return undefined;
+    const path = (m.path[0] === 'default' ? m.path.slice(1) : m.path).join('.');
+    if (call.type === 'NewExpression') {
+      if (!/^passport-[\w-]+$/.test(m.module) || !(path === '' || /Strategy$/.test(path)) || call.arguments.length === 0) return undefined;
+      return call.arguments.length - 1;
+    }
+    if (m.module === 'passport' && /^(serializeUser|deserializeUser)$/.test(path) && call.arguments.length === 1) return 0;
+    return undefined;
   }
 
   /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */

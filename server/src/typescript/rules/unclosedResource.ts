@@ -759,7 +759,7 @@ function usedByReturnedFunction(node: Node, fn: FunctionNode): boolean {
   }
   if (p === fn) return fn.type === 'ArrowFunctionExpression' && fn.body === e;
   if (p?.type !== 'ReturnStatement') return false;
-  for (let n = p.parent; n; n = n.parent) if (isFunction(n)) return n === fn;
+  for (let n: Node | undefined = p.parent; n; n = n.parent) if (isFunction(n)) return n === fn;
   return false;
 }
 

@@ -339,12 +339,28 @@ class Judge {
   }
 }
 
-/** A call of a parameter named `done`, `cb` or `callback` that is typed `any` (untyped code). */
+/**
+ * In untyped code (the call typed `any`): a call of a parameter named `done`, `cb` or `callback`, of
+ * an Express handler's `next` (`(req, res, next)`: `return next(err)`), or of a method of its response
+ * (`return res.status(404).json(...)`, also a `reply`), which answer the request and give nothing to wait for.
+ */
 function completionCallback(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (!(checker.getTypeAtLocation(call).flags & ts.TypeFlags.Any)) return false;
+  const parameterOf = (e: ts.Expression): ts.ParameterDeclaration | undefined => {
+    const declaration = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e)?.valueDeclaration : undefined;
+    return declaration && ts.isParameter(declaration) ? declaration : undefined;
+  };
   const callee = skipParens(call.expression);
-  if (!ts.isIdentifier(callee) || !/^(done|cb|callback)$/.test(callee.text)) return false;
-  const declaration = checker.getSymbolAtLocation(callee)?.valueDeclaration;
-  return !!declaration && ts.isParameter(declaration) && !!(checker.getTypeAtLocation(call).flags & ts.TypeFlags.Any);
+  if (ts.isIdentifier(callee)) {
+    const param = parameterOf(callee);
+    if (!param) return false;
+    if (/^(done|cb|callback)$/.test(callee.text)) return true;
+    return callee.text === 'next' && param.parent.parameters.indexOf(param) === 2;
+  }
+  // `res.status(400).json(body)`: down the chain of calls and members to the response.
+  let root: ts.Expression = callee;
+  while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) root = skipParens(ts.isCallExpression(root) ? root.expression : root.expression);
+  return ts.isIdentifier(root) && /^(res|response|reply)$/.test(root.text) && !!parameterOf(root);
 }
 
 /** A function body that is one or more `await call()` statements (or `await call()` as an arrow's body), each one passing `safe`. */

@@ -18,9 +18,11 @@
  * - an AWS SDK v3 client made in the file (`new SESClient(...)`): `send(command)`;
  * - SendGrid's `@sendgrid/mail`: `send(message)` and `sendMultiple(message)` without a callback.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { isFunction, visit } from './util';
+import { isFunction, nearestAbove, visit } from './util';
 
 type Node = TSESTree.Node;
 type Sdk = 'stripe' | 'twilio' | 'redis' | 'mail' | 'aws' | 'sendgrid';
@@ -165,4 +167,42 @@ export function koaNext(ctx: TsRuleContext, call: TSESTree.CallExpression): bool
     if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal' && /^(koa|@koa\/router|koa-router)$/.test(String(n.arguments[0].value))) koa = true;
   });
   return koa;
+}
+
+const expressMajors = new Map<string, number | null>();
+
+/** Forgets what the package.json files said (one was edited, added or deleted). */
+export function forgetExpressVersions(): void {
+  expressMajors.clear();
+}
+
+/**
+ * The major version of Express the nearest `package.json` above the file depends on (`"express":
+ * "^4.18.2"` gives 4), or undefined when it names none. Express 4 ignores what a handler returns;
+ * Express 5 passes a rejected promise to `next(err)`.
+ */
+export function expressMajor(filePath: string): number | undefined {
+  const major = nearestAbove<number | null>(
+    filePath,
+    expressMajors,
+    (dir) => {
+      const file = path.join(dir, 'package.json');
+      if (!fs.existsSync(file)) return undefined;
+      try {
+        const doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+        for (const key of ['dependencies', 'devDependencies', 'peerDependencies']) {
+          const deps = doc[key] as Record<string, unknown> | undefined;
+          const version = deps && typeof deps === 'object' ? deps.express : undefined;
+          const m = typeof version === 'string' ? /^\D*(\d+)/.exec(version) : null;
+          if (m) return Number(m[1]);
+        }
+        return null;
+      } catch {
+        // An unreadable package.json says nothing.
+        return null;
+      }
+    },
+    null,
+  );
+  return major ?? undefined;
 }

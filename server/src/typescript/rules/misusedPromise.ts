@@ -17,6 +17,7 @@ import { declaredInPackage, functionNeverRejects, functionOfSymbol, resolveAlias
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
+import { expressMajor } from '../serverSdkApis';
 import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
 import { PROMISE_MEMBERS, awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
@@ -33,6 +34,8 @@ const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener'
 /** Global functions that call their first argument and ignore what it returns. */
 const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+/** An Express app's or router's registrations: each argument may be a handler. */
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'options', 'head', 'param']);
 const REMOVERS = new Set(['off', 'removeListener', 'removeEventListener']);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 /** Vue's packages, and the functions of them that run a callback with its async error handling. */
@@ -339,6 +342,10 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       return;
     }
     if (call.type !== 'CallExpression') return;
+    if (expressRoute(call)) {
+      for (const arg of call.arguments) if (arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+      return;
+    }
     const index = ignoredCallbackIndex(call);
     if (index === undefined) return;
     const arg = call.arguments[index];
@@ -1021,6 +1028,44 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     }
     if (m.module === 'passport' && /^(serializeUser|deserializeUser)$/.test(path) && call.arguments.length === 1) return 0;
     return undefined;
+  }
+
+  /**
+   * Untyped fallback: a route or middleware registration (`app.get(path, ...handlers)`, `router.use(...)`,
+   * `router.route(path).post(...)`, `router.param(name, handler)`) on an app or router made in the file by
+   * `express()` or `express.Router()`, in a package whose `package.json` depends on Express 4 or older, which
+   * ignores what a handler returns (Express 5 passes a rejection to `next(err)`).
+   */
+  function expressRoute(call: TSESTree.CallExpression): boolean {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !ROUTE_METHODS.has(callee.property.name)) return false;
+    if (!expressReceiver(callee.object)) return false;
+    const major = expressMajor(ctx.filePath);
+    return major !== undefined && major < 5;
+  }
+
+  function expressReceiver(node: Node): boolean {
+    let e = unwrap(node);
+    // `router.route('/items').get(...).post(...)`
+    while (e.type === 'CallExpression') {
+      const c = unwrap(e.callee);
+      if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || !(c.property.name === 'route' || ROUTE_METHODS.has(c.property.name))) return false;
+      e = unwrap(c.object);
+    }
+    if (e.type !== 'Identifier') return false;
+    const name = e.name;
+    let made = false;
+    let declarations = 0;
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== name) return;
+      declarations++;
+      const init = n.init && unwrap(n.init);
+      if (init?.type !== 'CallExpression') return;
+      const m = ctx.imports.resolve(unwrap(init.callee));
+      const path = m && (m.path[0] === 'default' ? m.path.slice(1) : m.path).join('.');
+      if (m?.module === 'express' && (path === '' || path === 'Router')) made = true;
+    });
+    return made && declarations === 1;
   }
 
   /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */

@@ -338,18 +338,21 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const verify = passportVerifyIndex(call);
     if (verify !== undefined) {
       const arg = call.arguments[verify];
-      if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+      if (arg && arg.type !== 'SpreadElement' && returnsPromise(arg)) reportVoid(arg, where);
       return;
     }
     if (call.type !== 'CallExpression') return;
     if (expressRoute(call)) {
-      for (const arg of call.arguments) if (arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+      for (const arg of call.arguments) if (arg.type !== 'SpreadElement' && returnsPromise(arg)) reportVoid(arg, where);
       return;
     }
     const index = ignoredCallbackIndex(call);
     if (index === undefined) return;
     const arg = call.arguments[index];
-    if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+    // A timer's callback the checker types as giving a promise (`() => this.poll()`); elsewhere,
+    // what the syntax says (`req.once('close', () => watcher.close())` closes, it is no work to wait for).
+    const givesPromise = isTimer(unwrap(call.callee)) ? returnsPromise : syntacticallyAsync;
+    if (arg && arg.type !== 'SpreadElement' && givesPromise(arg)) reportVoid(arg, where);
   };
 
   /**
@@ -1068,6 +1071,14 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return made && declarations === 1;
   }
 
+  /** `req.session` for express-session's `destroy`/`regenerate`/`save`/`reload`, `req` for Passport's `login`/`logout`, a request parameter. */
+  function sessionCallbackHost(object: Node, method: string): boolean {
+    const o = unwrap(object);
+    const isRequest = (n: Node): boolean => n.type === 'Identifier' && /^(req|request)$/.test(n.name);
+    if (/^(destroy|regenerate|save|reload)$/.test(method)) return o.type === 'MemberExpression' && !o.computed && o.property.type === 'Identifier' && o.property.name === 'session' && isRequest(unwrap(o.object));
+    return /^(login|logIn|logout|logOut)$/.test(method) && isRequest(o);
+  }
+
   /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */
   function ignoredCallbackIndex(call: TSESTree.CallExpression): number | undefined {
     const callee = unwrap(call.callee);
@@ -1076,8 +1087,14 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (isEffectHook(callee)) return 0;
     const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
     if (callee.type === 'Identifier' && callee.name === 'addEventListener' && !ctx.imports.isDeclared(callee.name)) return 1;
+    // jsonwebtoken's callback forms (`jwt.verify(token, key, options, (err, payload) => ...)`, `jwt.sign(...)`).
+    const jwt = ctx.imports.resolve(callee);
+    if (jwt?.module === 'jsonwebtoken' && /^(default\.)?(verify|sign)$/.test(jwt.path.join('.')) && call.arguments.length >= 3) return call.arguments.length - 1;
     if (!method || callee.type !== 'MemberExpression') return undefined;
     if (method === 'forEach') return 0;
+    // express-session's and Passport's completion callbacks on a request: `req.session.destroy(cb)`,
+    // `req.session.regenerate(cb)`, `req.login(user, cb)`, `req.logout(cb)`.
+    if (sessionCallbackHost(callee.object, method) && call.arguments.length >= 1) return call.arguments.length - 1;
     if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
     // A subscription without an event name (`NetInfo.addEventListener(listener)`, expo-sensors'
     // `Accelerometer.addListener(listener)`) or a position watch: the listener is the only callback.

@@ -16,7 +16,8 @@
  * - nodemailer: `sendMail(message)` without its callback, and `verify()`, on a transport made by
  *   `createTransport(...)` in the file;
  * - an AWS SDK v3 client made in the file (`new SESClient(...)`): `send(command)`;
- * - SendGrid's `@sendgrid/mail`: `send(message)` and `sendMultiple(message)` without a callback.
+ * - SendGrid's `@sendgrid/mail`: `send(message)` and `sendMultiple(message)` without a callback;
+ * - a Fastify server made in the file (`Fastify()`): `listen(options)`, `close()` and `ready()` without a callback.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +26,7 @@ import type { TsRuleContext } from './context';
 import { isFunction, nearestAbove, visit } from './util';
 
 type Node = TSESTree.Node;
-type Sdk = 'stripe' | 'twilio' | 'redis' | 'mail' | 'aws' | 'sendgrid';
+type Sdk = 'stripe' | 'twilio' | 'redis' | 'mail' | 'aws' | 'sendgrid' | 'fastify';
 
 /** Methods of an ioredis or node-redis client that return no promise. */
 const REDIS_SYNC = new Set([
@@ -68,6 +69,7 @@ function madeBy(ctx: TsRuleContext, init: Node): Sdk | undefined {
   if (m.module === 'ioredis') return e.type === 'NewExpression' && (path === '' || path === 'Redis') ? 'redis' : undefined;
   if (m.module === 'redis' || m.module === '@redis/client') return path === 'createClient' ? 'redis' : undefined;
   if (m.module === 'nodemailer') return path === 'createTransport' ? 'mail' : undefined;
+  if (m.module === 'fastify') return e.type === 'CallExpression' && (path === '' || path === 'fastify') ? 'fastify' : undefined;
   if (m.module.startsWith('@aws-sdk/client-')) return e.type === 'NewExpression' && /^\w+Client$/.test(path) ? 'aws' : undefined;
   return undefined;
 }
@@ -134,6 +136,10 @@ export function serverSdkPromise(ctx: TsRuleContext, call: TSESTree.CallExpressi
       return (method === 'sendMail' && call.arguments.length === 1 && !hasCallback(call)) || (method === 'verify' && call.arguments.length === 0);
     case 'aws':
       return between.length === 0 && method === 'send' && call.arguments.length === 1;
+    case 'fastify':
+      // `app.listen({ port })`, `app.close()`, `app.ready()` without their callback; not `register()`,
+      // whose plugin loads when the server starts.
+      return between.length === 0 && /^(listen|close|ready)$/.test(method) && !hasCallback(call);
     case 'sendgrid':
       return between.length === 0 && (method === 'send' || method === 'sendMultiple') && !hasCallback(call);
     default:

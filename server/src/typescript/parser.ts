@@ -23,6 +23,7 @@ import { TsImports } from './imports';
 import { ProjectManager, type TypeServices } from './project';
 import { flatTreeOf, indexTree } from './util';
 import { forgetAppPackages } from './mobileApis';
+import { forgetExpressVersions } from './serverSdkApis';
 import { forgetManifests } from './webExtensions';
 import { autoImportsFor, forgetAutoImports } from './autoImports';
 
@@ -325,6 +326,7 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
     if (path.basename(filePath) === 'package.json') {
       forgetAppPackages();
       forgetAutoImports();
+      forgetExpressVersions();
       return;
     }
     // A browser extension's manifest.json tells its Manifest version (see extensionPromiseApi).

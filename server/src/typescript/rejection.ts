@@ -141,6 +141,39 @@ export function functionOfSymbol(symbol: ts.Symbol | undefined): ts.Node | undef
   return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : declaration;
 }
 
+/** The symbol a name stands for, through an import (`import { handler } from './routes'`). */
+export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Symbol | undefined {
+  return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}
+
+/**
+ * The functions a factory of the program returns (`function rateLimit(max) { return async (req,
+ * res, next) => ... }`), when every return of its own body gives a function written there;
+ * undefined otherwise (a factory that returns a variable or another call is not followed).
+ */
+export function returnedFunctions(factory: ts.Node): ts.Node[] | undefined {
+  if (!isFunctionWithBody(factory) || factory.asteriskToken || hasAsyncModifier(factory)) return undefined;
+  const isFn = (e: ts.Expression): boolean => ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+  if (!ts.isBlock(factory.body)) {
+    const e = skipParens(factory.body as ts.Expression);
+    return isFn(e) ? [e] : undefined;
+  }
+  const out: ts.Node[] = [];
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      const e = n.expression && skipParens(n.expression);
+      if (e && isFn(e)) out.push(e);
+      else other = true;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  factory.body.statements.forEach(walk);
+  return !other && out.length > 0 ? out : undefined;
+}
+
 /** Whether a declaration carries the `async` modifier. */
 export function hasAsyncModifier(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
@@ -292,6 +325,9 @@ class Judge {
     }
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
+      // `return done(err)`: an untyped completion callback the function was given (Passport's
+      // `done`, a Node-style `cb`) answers the caller and gives nothing to wait for.
+      if (completionCallback(this.checker, e)) return true;
       if (this.lenient && this.checker.getTypeAtLocation(e).flags & ts.TypeFlags.Any) return true;
       if (!callNeverRejects(this.checker, e, this.depth + 1)) return false;
       this.handles = true;
@@ -301,6 +337,30 @@ class Judge {
     if (this.checker && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return !mayBeThenable(this.checker, e);
     return false;
   }
+}
+
+/**
+ * In untyped code (the call typed `any`): a call of a parameter named `done`, `cb` or `callback`, of
+ * an Express handler's `next` (`(req, res, next)`: `return next(err)`), or of a method of its response
+ * (`return res.status(404).json(...)`, also a `reply`), which answer the request and give nothing to wait for.
+ */
+function completionCallback(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (!(checker.getTypeAtLocation(call).flags & ts.TypeFlags.Any)) return false;
+  const parameterOf = (e: ts.Expression): ts.ParameterDeclaration | undefined => {
+    const declaration = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e)?.valueDeclaration : undefined;
+    return declaration && ts.isParameter(declaration) ? declaration : undefined;
+  };
+  const callee = skipParens(call.expression);
+  if (ts.isIdentifier(callee)) {
+    const param = parameterOf(callee);
+    if (!param) return false;
+    if (/^(done|cb|callback)$/.test(callee.text)) return true;
+    return callee.text === 'next' && param.parent.parameters.indexOf(param) === 2;
+  }
+  // `res.status(400).json(body)`: down the chain of calls and members to the response.
+  let root: ts.Expression = callee;
+  while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) root = skipParens(ts.isCallExpression(root) ? root.expression : root.expression);
+  return ts.isIdentifier(root) && /^(res|response|reply)$/.test(root.text) && !!parameterOf(root);
 }
 
 /** A function body that is one or more `await call()` statements (or `await call()` as an arrow's body), each one passing `safe`. */
@@ -390,9 +450,10 @@ function mayBeThenableType(type: ts.Type): boolean {
 /**
  * `Promise.resolve().then(fn)` (microtask scheduling), or `p.catch(handler).then(fn)`: the chain
  * rejects only if `fn` does. The receiver must be a `Promise.resolve()` of nothing or of a
- * literal, or a chain whose rejection a handler has already taken.
+ * literal, or a chain whose rejection a handler has already taken. `settled` false: not a
+ * `Promise.allSettled([...]).then(fn)`, which cannot reject but is work a caller could wait for.
  */
-export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression, settled = true): boolean {
   const receiver = thenReceiverCall(call);
   if (!receiver) return false;
   const head = skipParens(receiver.expression);
@@ -405,7 +466,7 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
     if (!ts.isIdentifier(head.expression) || head.expression.text !== 'Promise') return false;
     // `Promise.allSettled([...]).then(fn)`: allSettled never rejects.
     if (head.name.text === 'allSettled') {
-      if (receiver.arguments.length !== 1) return false;
+      if (!settled || receiver.arguments.length !== 1) return false;
     } else {
       if (receiver.arguments.length > 1 || head.name.text !== 'resolve') return false;
       const value = receiver.arguments[0];

@@ -9,6 +9,7 @@ import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
 import { extensionPromiseApi } from '../webExtensions';
 import { prismaCall } from '../prismaApis';
+import { koaNext, serverSdkPromise } from '../serverSdkApis';
 import { testFrameworkPromise } from '../testFrameworkApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
@@ -65,7 +66,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // and a browser extension's (`chrome.storage.local.set(...)` without its callback).
     if (node.type !== 'CallExpression') return false;
     if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
-    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
+    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || serverSdkPromise(ctx, node) || koaNext(ctx, node) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
   /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */
@@ -87,9 +88,9 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
-    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall));
+    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall));
   };
 
   /**
@@ -417,9 +418,12 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
   let arg: ts.Expression = last;
   while (ts.isParenthesizedExpression(arg)) arg = arg.expression;
   const inline = ts.isArrowFunction(arg) || ts.isFunctionExpression(arg) ? arg : undefined;
+  const callee = call.expression;
+  const promiseMethod = ts.isPropertyAccessExpression(callee) && /^(then|catch|finally)$/.test(callee.name.text);
   // A Node-style callback, `(err, result) => ...`, given to a function that is not itself async:
-  // the dual API (`maybePromise(cb)`) answers through it and makes no promise.
-  if (inline && inline.parameters.length > 0) {
+  // the dual API (`maybePromise(cb)`) answers through it and makes no promise. Not a promise's
+  // own `then((e) => ...)`, whose callback gets the value (an event, an entry) and makes another.
+  if (inline && inline.parameters.length > 0 && !promiseMethod) {
     const first = inline.parameters[0].name;
     if (ts.isIdentifier(first) && /^(err|error|er|e|ex|exc)$/.test(first.text)) {
       const declaration = checker.getResolvedSignature(call)?.declaration;
@@ -433,8 +437,6 @@ function callbackStyleCall(checker: ts.TypeChecker, call: ts.CallExpression): bo
   // A completion callback handed on by name (`request(app).get('/').expect(200, done)` in a test
   // that takes `done`): the call reports through it. Not Express's `next`: an async handler
   // called as `fn(req, res, next)` does not pass its rejection to `next`.
-  const callee = call.expression;
-  const promiseMethod = ts.isPropertyAccessExpression(callee) && /^(then|catch|finally)$/.test(callee.name.text);
   if (!promiseMethod && ts.isIdentifier(arg) && /^(done|cb|callback)$/.test(arg.text) && checker.getTypeAtLocation(arg).getCallSignatures().length > 0) {
     const declaration = checker.getResolvedSignature(call)?.declaration;
     if (!declaration || !hasAsyncModifier(declaration)) return true;

@@ -13,10 +13,11 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { declaredInPackage, functionNeverRejects, functionOfSymbol, skipParens } from '../rejection';
+import { declaredInPackage, functionNeverRejects, functionOfSymbol, resolveAlias, returnedFunctions, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
+import { expressMajor } from '../serverSdkApis';
 import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
 import { PROMISE_MEMBERS, awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
@@ -33,6 +34,8 @@ const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener'
 /** Global functions that call their first argument and ignore what it returns. */
 const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+/** An Express app's or router's registrations: each argument may be a handler. */
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'options', 'head', 'param']);
 const REMOVERS = new Set(['off', 'removeListener', 'removeEventListener']);
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 /** Vue's packages, and the functions of them that run a callback with its async error handling. */
@@ -200,10 +203,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
-    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode);
+    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
-    const declaration = functionOfSymbol(s.checker.getSymbolAtLocation(tsNode));
+    // Also a function imported from another module of the program (`app.use(slidingWindow)`).
+    const declaration = functionOfSymbol(resolveAlias(s.checker, s.checker.getSymbolAtLocation(tsNode)));
     return !!declaration && functionNeverRejects(s.checker, declaration);
   };
 
@@ -331,11 +335,24 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       return;
     }
     // Untyped: well-known callees that ignore their callback's result.
+    const verify = passportVerifyIndex(call);
+    if (verify !== undefined) {
+      const arg = call.arguments[verify];
+      if (arg && arg.type !== 'SpreadElement' && returnsPromise(arg)) reportVoid(arg, where);
+      return;
+    }
     if (call.type !== 'CallExpression') return;
+    if (expressRoute(call)) {
+      for (const arg of call.arguments) if (arg.type !== 'SpreadElement' && returnsPromise(arg)) reportVoid(arg, where);
+      return;
+    }
     const index = ignoredCallbackIndex(call);
     if (index === undefined) return;
     const arg = call.arguments[index];
-    if (arg && arg.type !== 'SpreadElement' && syntacticallyAsync(arg)) reportVoid(arg, where);
+    // A timer's callback the checker types as giving a promise (`() => this.poll()`); elsewhere,
+    // what the syntax says (`req.once('close', () => watcher.close())` closes, it is no work to wait for).
+    const givesPromise = isTimer(unwrap(call.callee)) ? returnsPromise : syntacticallyAsync;
+    if (arg && arg.type !== 'SpreadElement' && givesPromise(arg)) reportVoid(arg, where);
   };
 
   /**
@@ -997,6 +1014,71 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return call?.type === 'CallExpression' && call.arguments[0] === fnNode && isEffectHook(unwrap(call.callee));
   }
 
+  /**
+   * Untyped fallback: Passport's verify callbacks, which answer through `done` and whose promise
+   * Passport ignores — the last argument of a strategy of a `passport-*` module
+   * (`new LocalStrategy(async (username, password, done) => ...)`), and the function given to
+   * `passport.serializeUser(...)`/`deserializeUser(...)`. A rejection there never reaches `done`:
+   * the request hangs, and the rejection goes unhandled.
+   */
+  function passportVerifyIndex(call: TSESTree.CallExpression | TSESTree.NewExpression): number | undefined {
+    const m = ctx.imports.resolve(unwrap(call.callee));
+    if (!m) return undefined;
+    const path = (m.path[0] === 'default' ? m.path.slice(1) : m.path).join('.');
+    if (call.type === 'NewExpression') {
+      if (!/^passport-[\w-]+$/.test(m.module) || !(path === '' || /Strategy$/.test(path)) || call.arguments.length === 0) return undefined;
+      return call.arguments.length - 1;
+    }
+    if (m.module === 'passport' && /^(serializeUser|deserializeUser)$/.test(path) && call.arguments.length === 1) return 0;
+    return undefined;
+  }
+
+  /**
+   * Untyped fallback: a route or middleware registration (`app.get(path, ...handlers)`, `router.use(...)`,
+   * `router.route(path).post(...)`, `router.param(name, handler)`) on an app or router made in the file by
+   * `express()` or `express.Router()`, in a package whose `package.json` depends on Express 4 or older, which
+   * ignores what a handler returns (Express 5 passes a rejection to `next(err)`).
+   */
+  function expressRoute(call: TSESTree.CallExpression): boolean {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !ROUTE_METHODS.has(callee.property.name)) return false;
+    if (!expressReceiver(callee.object)) return false;
+    const major = expressMajor(ctx.filePath);
+    return major !== undefined && major < 5;
+  }
+
+  function expressReceiver(node: Node): boolean {
+    let e = unwrap(node);
+    // `router.route('/items').get(...).post(...)`
+    while (e.type === 'CallExpression') {
+      const c = unwrap(e.callee);
+      if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || !(c.property.name === 'route' || ROUTE_METHODS.has(c.property.name))) return false;
+      e = unwrap(c.object);
+    }
+    if (e.type !== 'Identifier') return false;
+    const name = e.name;
+    let made = false;
+    let declarations = 0;
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== name) return;
+      declarations++;
+      const init = n.init && unwrap(n.init);
+      if (init?.type !== 'CallExpression') return;
+      const m = ctx.imports.resolve(unwrap(init.callee));
+      const path = m && (m.path[0] === 'default' ? m.path.slice(1) : m.path).join('.');
+      if (m?.module === 'express' && (path === '' || path === 'Router')) made = true;
+    });
+    return made && declarations === 1;
+  }
+
+  /** `req.session` for express-session's `destroy`/`regenerate`/`save`/`reload`, `req` for Passport's `login`/`logout`, a request parameter. */
+  function sessionCallbackHost(object: Node, method: string): boolean {
+    const o = unwrap(object);
+    const isRequest = (n: Node): boolean => n.type === 'Identifier' && /^(req|request)$/.test(n.name);
+    if (/^(destroy|regenerate|save|reload)$/.test(method)) return o.type === 'MemberExpression' && !o.computed && o.property.type === 'Identifier' && o.property.name === 'session' && isRequest(unwrap(o.object));
+    return /^(login|logIn|logout|logOut)$/.test(method) && isRequest(o);
+  }
+
   /** Untyped fallback: index of the callback a well-known callee invokes and ignores. */
   function ignoredCallbackIndex(call: TSESTree.CallExpression): number | undefined {
     const callee = unwrap(call.callee);
@@ -1005,8 +1087,14 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (isEffectHook(callee)) return 0;
     const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
     if (callee.type === 'Identifier' && callee.name === 'addEventListener' && !ctx.imports.isDeclared(callee.name)) return 1;
+    // jsonwebtoken's callback forms (`jwt.verify(token, key, options, (err, payload) => ...)`, `jwt.sign(...)`).
+    const jwt = ctx.imports.resolve(callee);
+    if (jwt?.module === 'jsonwebtoken' && /^(default\.)?(verify|sign)$/.test(jwt.path.join('.')) && call.arguments.length >= 3) return call.arguments.length - 1;
     if (!method || callee.type !== 'MemberExpression') return undefined;
     if (method === 'forEach') return 0;
+    // express-session's and Passport's completion callbacks on a request: `req.session.destroy(cb)`,
+    // `req.session.regenerate(cb)`, `req.login(user, cb)`, `req.logout(cb)`.
+    if (sessionCallbackHost(callee.object, method) && call.arguments.length >= 1) return call.arguments.length - 1;
     if (method === 'nextTick' && callee.object.type === 'Identifier' && callee.object.name === 'process') return 0;
     // A subscription without an event name (`NetInfo.addEventListener(listener)`, expo-sensors'
     // `Accelerometer.addListener(listener)`) or a position watch: the listener is the only callback.
@@ -1251,6 +1339,17 @@ function capturingEmitters(ctx: TsRuleContext): { all: boolean; receivers: Set<s
  * `http.createServer(app.callback())` on a Koa application: the request handler it gives ends
  * every request's promise with `.catch(ctx.onerror)`, so that promise cannot reject.
  */
+/**
+ * A call of a factory of the program every return of which is a function that never rejects:
+ * middleware made by `rateLimit(5)` whose handler catches its own errors.
+ */
+function factoryNeverRejects(checker: ts.TypeChecker, tsCall: ts.Node): boolean {
+  if (!ts.isCallExpression(tsCall)) return false;
+  const declaration = checker.getResolvedSignature(tsCall)?.declaration;
+  const returned = declaration && returnedFunctions(declaration);
+  return !!returned && returned.every((fn) => functionNeverRejects(checker, fn));
+}
+
 function koaCallback(checker: ts.TypeChecker, call: TSESTree.CallExpression, tsCall: ts.Node): boolean {
   const callee = unwrap(call.callee);
   if (call.arguments.length > 0 || callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'callback') return false;

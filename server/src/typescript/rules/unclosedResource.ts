@@ -116,6 +116,9 @@ const CLIENT_SESSION: ResourceKind = { what: 'MongoDB session', close: ['endSess
 
 // Messaging and cloud clients: each holds its own connections (an AWS SDK v3 client its HTTP
 // agent's sockets), and the platform keeps the process alive between invocations.
+// nodemailer's pooled SMTP transport (`pool: true`) keeps its connections open until close(); a
+// transport without a pool opens one per message and closes it.
+const MAIL_POOL: ResourceKind = { what: 'pooled mail transport', close: ['close'], finallyCall: 'close', shared: true };
 const AWS_CLIENT: ResourceKind = { what: 'AWS SDK client', close: ['destroy'], finallyCall: 'destroy', activatedBy: ['send'], shared: true, perRequest: true };
 const AMQP_CONNECTION: ResourceKind = { what: 'AMQP connection', close: ['close'], finallyCall: 'close', asyncClose: true, handles: ['createChannel', 'createConfirmChannel'], shared: true, perRequest: true };
 const KAFKA_CLIENT: ResourceKind = { what: 'Kafka client', close: ['disconnect'], finallyCall: 'disconnect', asyncClose: true, activatedBy: ['connect'], shared: true, perRequest: true };
@@ -212,6 +215,8 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return p === 'rollup' || p === 'default.rollup' ? ROLLUP_BUNDLE : undefined;
     case 'chokidar':
       return p === 'watch' || p === 'default.watch' ? FILE_WATCHER : undefined;
+    case 'nodemailer':
+      return p === 'createTransport' || p === 'default.createTransport' ? MAIL_POOL : undefined;
     case 'redis':
     case '@redis/client':
       return p === 'createClient' || p === 'default.createClient' ? REDIS_CLIENT : undefined;
@@ -322,6 +327,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
     if ((kind === WORKER_UTILS || kind === MIKRO_ORM || kind === CLIENT_SESSION) && !awaited) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
+    if (kind === MAIL_POOL && !pooledTransport(value)) return undefined;
     return kind;
   }
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'createQueryRunner') return QUERY_RUNNER;
@@ -344,6 +350,16 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
   return undefined;
+}
+
+/** `createTransport({ pool: true, ... })` or `createTransport('smtps://...?pool=true')`: a pooled SMTP transport. */
+function pooledTransport(call: TSESTree.CallExpression): boolean {
+  const options = call.arguments[0] && unwrap(call.arguments[0]);
+  if (options?.type === 'Literal' && typeof options.value === 'string') return /[?&]pool=true\b/.test(options.value);
+  if (options?.type !== 'ObjectExpression') return false;
+  return options.properties.some(
+    (p) => p.type === 'Property' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === 'pool') || (p.key.type === 'Literal' && p.key.value === 'pool')) && p.value.type === 'Literal' && p.value.value === true,
+  );
 }
 
 /**
@@ -726,6 +742,27 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
+/**
+ * Whether a use sits in a function that this one returns (`return async (req, res, next) => {
+ * await client.incr(key) }`, also as a property of a returned object): a middleware or client
+ * wrapper made by a factory, which keeps the resource for as long as it lives.
+ */
+function usedByReturnedFunction(node: Node, fn: FunctionNode): boolean {
+  let inner: Node | undefined;
+  for (let n = node.parent; n && n !== fn; n = n.parent) if (isFunction(n)) inner = n;
+  if (!inner) return false;
+  let e: Node = inner;
+  let p = e.parent;
+  while (p && (p.type === 'TSAsExpression' || p.type === 'TSSatisfiesExpression' || (p.type === 'Property' && p.value === e) || p.type === 'ObjectExpression' || p.type === 'ArrayExpression')) {
+    e = p;
+    p = p.parent;
+  }
+  if (p === fn) return fn.type === 'ArrowFunctionExpression' && fn.body === e;
+  if (p?.type !== 'ReturnStatement') return false;
+  for (let n: Node | undefined = p.parent; n; n = n.parent) if (isFunction(n)) return n === fn;
+  return false;
+}
+
 function fateOf(
   ctx: TsRuleContext,
   uses: Use[],
@@ -747,6 +784,7 @@ function fateOf(
   for (const { id } of uses) {
     const parent = id.parent;
     if (!parent) return { fate: 'owned-elsewhere', activated };
+    if (usedByReturnedFunction(id, fn)) return { fate: 'owned-elsewhere', activated };
     if (parent.type === 'MemberExpression' && parent.object === id) {
       const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
       const call = parent.parent;

@@ -145,6 +145,10 @@ const MODBUS_CALLS = [
 const WS_CLIENT: BlockingApi = { what: 'talks over a websocket synchronously (websocket-client; the websockets library is the asyncio one)', fix: 'to-thread' };
 /** websockets' own threading client (`websockets.sync.client.connect`), next to its asyncio one. */
 const WS_SYNC: BlockingApi = { what: 'talks over a websocket synchronously (websockets.sync; websockets.asyncio.client.connect is the asyncio client)', fix: 'none' };
+/** Playwright's synchronous API inside a coroutine: it raises at once ("using Playwright Sync API inside the asyncio loop"). */
+const PLAYWRIGHT_SYNC: BlockingApi = { what: "starts Playwright's sync API, which runs its own loop on this thread and raises inside a running asyncio loop (playwright.async_api.async_playwright is the asyncio API)", fix: 'none' };
+const XML_PARSE: BlockingApi = { what: 'reads the file or fetches the URL it is given synchronously (read or fetch it asynchronously, then parse the bytes with fromstring())', fix: 'to-thread' };
+const FEED_PARSE: BlockingApi = { what: 'fetches or reads the feed it is given synchronously (fetch it with the async client and pass the text to feedparser.parse)', fix: 'to-thread' };
 const MDNS: BlockingApi = { what: "waits for mDNS on this thread (zeroconf.asyncio's AsyncZeroconf has async_ twins)", fix: 'none' };
 /** A socket that `socket.create_connection()`/`create_server()` made: blocking (or with a timeout) unless set otherwise. */
 const SOCKET_IO: BlockingApi = { what: 'waits on a blocking socket (asyncio streams or loop.sock_* do not block)', fix: 'none' };
@@ -418,6 +422,13 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['elasticsearch.helpers.reindex', SEARCH],
   ['opensearchpy.helpers.bulk', SEARCH],
   ['opensearchpy.helpers.reindex', SEARCH],
+  // Playwright's sync API runs its own loop on this thread, and refuses to start inside a running one.
+  ['playwright.sync_api.sync_playwright', PLAYWRIGHT_SYNC],
+  // Parsers given a file name or a URL read or fetch it (see LOCATION_PARSERS); parsing a document in memory is plain CPU work.
+  ['lxml.etree.parse', XML_PARSE],
+  ['lxml.html.parse', XML_PARSE],
+  ['xml.etree.ElementTree.parse', XML_PARSE],
+  ['feedparser.parse', FEED_PARSE],
   // pika's BlockingConnection connects in its constructor.
   ['pika.BlockingConnection', RABBIT],
   ['pika.adapters.blocking_connection.BlockingConnection', RABBIT],
@@ -2141,6 +2152,37 @@ function asyncStreamSuggestion(ctx: PythonRuleContext, call: Node, attribute: No
 /** Openers of compressed files that also take a file object to wrap. */
 const COMPRESSED_OPENERS = new Set(['gzip.open', 'bz2.open', 'lzma.open']);
 
+/** Parsers that take a file name, a URL or a file object, as well as (feedparser) the document's text. */
+const LOCATION_PARSERS = new Set(['lxml.etree.parse', 'lxml.html.parse', 'xml.etree.ElementTree.parse', 'feedparser.parse']);
+const STR_BUILTIN: ReadonlySet<string> = new Set(['str']);
+/** Names that hold a location: `url`, `feed_url`, `path`, `self.config_file`, `filename`. */
+const LOCATION_NAME = /(^|_)(url|uri|href|link|path|file|filename|fname)s?$/i;
+
+/**
+ * Whether a parser is given a location it reads or fetches: a string literal (for feedparser, one
+ * that names a URL or a file, not the document itself), an f-string, `os.path.join(...)` or a
+ * `pathlib` path, or a name like `url` or `path`. A name of another kind (`source`, `body`, a
+ * parameter of unknown type) may hold the document in memory and is left alone, and so is an
+ * `io.BytesIO`/`io.StringIO`.
+ */
+function givenLocation(ctx: PythonRuleContext, call: Node, textToo: boolean): boolean {
+  let arg: Node | undefined = callArguments(call)[0];
+  // `etree.parse(str(path))`, `os.fspath(path)`: the path itself.
+  while (arg?.type === 'call' && callArguments(arg).length === 1 && (builtinCalled(ctx, arg, STR_BUILTIN) || calleeName(ctx, arg) === 'os.fspath')) arg = callArguments(arg)[0];
+  if (!arg || arg.type === 'keyword_argument' || inMemoryBuffer(ctx, arg)) return false;
+  if (arg.type === 'string') {
+    const body = arg.text.replace(/^[rRbBfFuU]*("{3}|'{3}|"|')/, '');
+    return !textToo || /^(https?:\/\/|\/|\.{1,2}\/|[\w-]+\.(xml|rss|atom|html?)\b)/i.test(body);
+  }
+  if (arg.type === 'call') {
+    const callee = arg.childForFieldName('function');
+    const r = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? ctx.scope.resolve(callee) : undefined;
+    return !!r && /^(os\.path\.join|pathlib\.(Pure)?(Posix|Windows)?Path)$/.test(r.name);
+  }
+  const name = arg.type === 'identifier' ? arg.text : arg.type === 'attribute' ? arg.childForFieldName('attribute')?.text : undefined;
+  return !!name && LOCATION_NAME.test(name);
+}
+
 /** `gzip.open(io.BytesIO(raw))`, or a name bound to one: a file in memory, nothing touches the disk. */
 function inMemoryFile(ctx: PythonRuleContext, call: Node): boolean {
   return inMemoryBuffer(ctx, callArguments(call)[0]);
@@ -2591,6 +2633,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) continue;
     if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
+    if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
     if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
     // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there),

@@ -192,6 +192,9 @@ function handedOnByName(ctx: PythonRuleContext, fn: Node, name: Node): boolean {
  * Django's `path(...)`, Flask's `add_url_rule(...)`).
  */
 function givenAsArgument(expr: Node): boolean {
+  // In a list, tuple or dict handed to a call: httpx's `event_hooks={"request": [log_request]}`,
+  // which an AsyncClient awaits.
+  while (expr.parent && (['list', 'tuple', 'set', 'dictionary'].includes(expr.parent.type) || (expr.parent.type === 'pair' && expr.parent.childForFieldName('value')?.id === expr.id))) expr = expr.parent;
   const p = expr.parent;
   const argument = p?.type === 'argument_list' || (p?.type === 'keyword_argument' && p.childForFieldName('value')?.id === expr.id);
   if (!argument) return false;

@@ -98,7 +98,8 @@ export function checkQueueJoins(ctx: PythonRuleContext): void {
     shutdowns.some((m) => m.receiver.text === receiver.text && (receiver.type === 'identifier' || classOf(m.call)?.id === classOf(receiver)?.id));
   const joins = methodCalls(root, 'join').filter((j) => awaited(j.call) && !shutDown(j.receiver) && isQueue(j.receiver));
   if (joins.length === 0) return;
-  if (!/\btask_done\b/.test(ctx.text)) {
+  // Any mention of `x.task_done` in code (a call, a callback): not the word in a docstring or a comment.
+  if (!/\btask_done\b/.test(ctx.text) || !nodesOfType(root, 'attribute').some((a) => field(a, 'attribute')?.text === 'task_done')) {
     const gets = [...methodCalls(root, 'get'), ...methodCalls(root, 'get_nowait')];
     for (const join of joins) {
       // Its consumers must be in sight: a queue only filled and joined here may be read elsewhere.

@@ -15,6 +15,7 @@ import type { Fix } from '../../engine/types';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
+import type { Scope } from '../scope';
 import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
@@ -684,6 +685,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;
     if (!kind) continue;
+    // `page = await context.new_page()` with a context (or browser) made here: closing that, or leaving
+    // `async with async_playwright()`, closes the page too.
+    if (PW_KINDS.has(kind) && !receiverFromOutside(ctx, call)) continue;
     // `create_async_engine(url, poolclass=NullPool)`: it keeps no connection open between uses, disposing frees nothing.
     if (kind === ASYNC_ENGINE && callArguments(call).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'poolclass' && /(^|\.)NullPool$/.test(a.childForFieldName('value')?.text ?? ''))) continue;
     if (name === 'builtins.open' && !ctx.scope.isAsyncContext(call)) continue;
@@ -773,6 +777,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     });
   }
   checkCheckedOut(ctx);
+  if (ctx.text.includes('playwright_page')) checkScrapyPlaywrightPages(ctx);
   checkStreamedResponses(ctx);
   checkUnclosedMemoryChannels(ctx);
   checkHeldLocks(ctx);
@@ -862,13 +867,68 @@ function boundOrUsedAtOnce(call: Node): boolean {
   return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id && parent.parent?.type === 'expression_statement' && parent.childForFieldName('left')?.type === 'identifier';
 }
 
+/**
+ * A Playwright browser context or page: it lives (with its renderer's memory and the page's timers and
+ * sockets) until closed, or until its browser closes. Judged only when made from a browser or context
+ * this function did not make (a parameter, an attribute): one made per call of a helper.
+ */
+const PW_CONTEXT: ResourceKind = { what: 'Playwright browser context', close: ['close'], awaited: true, asyncWith: true, enterAwaited: true };
+const PW_PAGE: ResourceKind = { what: 'Playwright page', close: ['close'], awaited: true, asyncWith: false, noWith: true };
+const PW_KINDS: ReadonlySet<ResourceKind> = new Set([PW_CONTEXT, PW_PAGE]);
+
 /** Resources a library object's method makes, by the object's class and the method. */
 const METHOD_RESOURCES: Readonly<Record<string, Readonly<Record<string, readonly [string, ResourceKind]>>>> = {
+  'playwright.async_api.Browser': { new_context: ['playwright.async_api.BrowserContext', PW_CONTEXT], new_page: ['playwright.async_api.Page', PW_PAGE] },
+  'playwright.async_api.BrowserContext': { new_page: ['playwright.async_api.Page', PW_PAGE] },
   // `ps = r.pubsub()`: a connection of the client's pool once subscribed.
   'redis.asyncio.Redis': { pubsub: ['redis.asyncio.client.PubSub', REDIS_PUBSUB] },
   // `conn = await engine.connect()`: a connection checked out of the engine's pool (`async with engine.connect() as conn:`).
   'sqlalchemy.ext.asyncio.AsyncEngine': { connect: ['sqlalchemy.ext.asyncio.AsyncConnection', ASYNC_CONNECTION] },
 };
+
+/**
+ * scrapy-playwright hands a callback the page of a request made with `playwright_include_page`
+ * (`page = response.meta["playwright_page"]`), and leaves closing it to the callback: a page never
+ * closed stays open in the browser, and once the context's page limit is reached new requests wait.
+ */
+function checkScrapyPlaywrightPages(ctx: PythonRuleContext): void {
+  for (const sub of nodesOfType(ctx.tree.rootNode, 'subscript')) {
+    const key = sub.childForFieldName('subscript');
+    const meta = sub.childForFieldName('value');
+    if (!/^["']playwright_page["']$/.test(key?.text ?? '') || meta?.type !== 'attribute' || meta.childForFieldName('attribute')?.text !== 'meta') continue;
+    const assignment = sub.parent;
+    const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === sub.id ? assignment.childForFieldName('left') : null;
+    if (target?.type !== 'identifier' || assignment?.parent?.type !== 'expression_statement') continue;
+    const fn = ctx.scope.enclosingFunction(sub);
+    if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
+    const uses = usesOf(fn.node, target);
+    const { fate } = fateOf(ctx, uses, PW_PAGE, fn.node);
+    if (fate !== 'never-closed' && fate !== 'closed-on-success-path') continue;
+    // An errback's `page = failure.request.meta["playwright_page"]` then `await page.close()`.
+    if (fate === 'closed-on-success-path' && closedStraightAway(assignment.parent, uses[0], PW_PAGE)) continue;
+    ctx.report({
+      message:
+        fate === 'never-closed'
+          ? `This Playwright page, which scrapy-playwright hands to the callback (playwright_include_page), is never closed: it stays open in the browser, and once the context's page limit is reached new requests wait. Close it with 'await ${target.text}.close()' in a finally block (and in the request's errback)`
+          : `This Playwright page, which scrapy-playwright hands to the callback (playwright_include_page), is closed only when no exception is raised before close(): close it in a finally block (and in the request's errback)`,
+      range: ctx.rangeOf(assignment),
+    });
+  }
+}
+
+/**
+ * Whether the receiver of `x.method(...)` comes from outside the function: a parameter, an attribute
+ * (`self.browser`), or a module-level name; not a local the function made (and closes, or ends with).
+ */
+function receiverFromOutside(ctx: PythonRuleContext, call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  let receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  while (receiver?.type === 'attribute') receiver = receiver.childForFieldName('object');
+  if (receiver?.type !== 'identifier') return false;
+  const found = ctx.scope.lookup(receiver.text, receiver);
+  if (!found) return false;
+  return found.scope.kind === 'module' || found.bindings.every((b) => b.kind === 'param') || receiver.text === 'self';
+}
 
 /** `ps = r.pubsub()` (or `self.redis.pubsub()`) on a redis.asyncio client, `conn = await engine.connect()`: see METHOD_RESOURCES. */
 function methodResource(resolver: AwaitableResolver, call: Node): readonly [string, ResourceKind] | undefined {
@@ -1717,6 +1777,102 @@ function retriedUntilSuccess(call: Node, loop: Node): boolean {
   return false;
 }
 
+/** The plain HTTP clients judged per call of the function that makes them (the SDK clients are made with a per-user key, say). */
+const SESSION_PER_CALL = /^(aiohttp\.ClientSession|httpx\.AsyncClient)$/;
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/**
+ * Where this file calls `fn` once per item of a loop (`for url in urls: await fetch(url)`,
+ * `gather(*(fetch(u) for u in urls))`, `map(fetch, urls)`), directly or through one or two
+ * functions that wrap the call (a semaphore-bounded `async def one(u)` around it), when `fn` makes
+ * the client of `made` (entered with `async with` or bound to a name) for a single request: its
+ * client is used in no loop of `fn`, and is neither kept, returned nor handed to another call (which
+ * may make many requests with it).
+ */
+function calledPerItem(ctx: PythonRuleContext, made: Node, fn: Scope): PerItemSite | undefined {
+  if (!fn.isAsync || !fn.parent || fn.parent.kind === 'comprehension' || fn.parent.kind === 'lambda') return undefined;
+  const parent = made.parent;
+  const target =
+    parent?.type === 'as_pattern' && parent.parent?.type === 'with_item' ? parent.namedChildren.find((c) => c?.type === 'as_pattern_target')?.namedChildren[0]
+    : parent?.type === 'assignment' && parent.childForFieldName('right')?.id === made.id ? parent.childForFieldName('left')
+    : undefined;
+  if (target?.type !== 'identifier') return undefined;
+  const body = fn.node.childForFieldName('body');
+  if (!body) return undefined;
+  for (const use of usesOf(body, target)) {
+    if (inNestedScope(use, fn.node)) return undefined;
+    for (let n: Node | null = use.parent; n && n.id !== fn.node.id; n = n.parent) {
+      if (LOOPS.has(n.type) || COMPREHENSIONS.has(n.type)) return undefined;
+    }
+    const holder = use.parent;
+    if (holder?.type === 'argument_list' || holder?.type === 'keyword_argument' || holder?.type === 'return_statement' || holder?.type === 'yield' || holder?.type === 'assignment' || holder?.type === 'tuple' || holder?.type === 'list') return undefined;
+  }
+  return perItemSite(ctx, fn, 0);
+}
+
+/** A call that runs once per item of a loop, and the functions (wrapping the one judged) it reaches that one through. */
+interface PerItemSite {
+  site: Node;
+  via: string[];
+}
+
+/**
+ * A call of `fn` in this file that runs once per item of a loop, or a call of a function wrapping
+ * it that does (up to two wrappers). Module-level and nested functions are followed by name, methods
+ * through `self.<name>`. Retry loops, polls that sleep between turns, and `asyncio.run(fetch(url))`
+ * (a loop per call) are not counted.
+ */
+function perItemSite(ctx: PythonRuleContext, fn: Scope, depth: number): PerItemSite | undefined {
+  const owner = fn.parent;
+  if (!owner || owner.kind === 'comprehension' || owner.kind === 'lambda') return undefined;
+  const inClass = owner.kind === 'class';
+  // The name at a call site must be this function, not a local of the caller's.
+  const isThis = (id: Node): boolean => id.type === 'identifier' && id.text === fn.name && ctx.scope.lookup(fn.name, id)?.scope === owner;
+  const callers: Scope[] = [];
+  for (const call of nodesOfType(owner.node, 'call')) {
+    const callee = call.childForFieldName('function');
+    if (!inClass && callee?.type === 'identifier' && callee.text === 'map' && isThis(callArguments(call)[0] ?? callee)) return { site: call, via: [] };
+    const site =
+      inClass
+        ? callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === fn.name && /^(self|cls)$/.test(callee.childForFieldName('object')?.text ?? '')
+        : !!callee && isThis(callee);
+    if (!site || encloses(fn.node, call)) continue;
+    if (perItem(ctx, call)) return { site: call, via: [] };
+    const caller = ctx.scope.enclosingFunction(call);
+    if (caller?.kind === 'function' && caller.isAsync && !callers.includes(caller)) callers.push(caller);
+  }
+  if (depth >= 2) return undefined;
+  for (const caller of callers) {
+    const found = perItemSite(ctx, caller, depth + 1);
+    if (found) return { site: found.site, via: [caller.name, ...found.via] };
+  }
+  return undefined;
+}
+
+/** Whether a call runs once per item of a loop or comprehension around it (in its own function). */
+function perItem(ctx: PythonRuleContext, site: Node): boolean {
+  let child: Node = site;
+  for (let n: Node | null = site.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    // `asyncio.run(fetch(url))`, `loop.run_until_complete(...)`.
+    if (n.type === 'call' && (calleeName(ctx, n) === 'asyncio.run' || n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'run_until_complete')) return false;
+    if (COMPREHENSIONS.has(n.type)) {
+      // The iterable of the first `for` clause is evaluated once, outside the comprehension's turns.
+      const clauses = n.namedChildren.filter((c) => c?.type === 'for_in_clause');
+      if (clauses[0] && child.id === clauses[0].id) continue;
+      return true;
+    }
+    if (LOOPS.has(n.type)) {
+      const loopBody = n.childForFieldName('body');
+      if (!loopBody || child.id !== loopBody.id) continue;
+      if (retriedUntilSuccess(site, n)) return false;
+      if (n.type === 'while_statement' && /\bsleep\s*\(/.test(loopBody.text)) return false;
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Methods Home Assistant calls at every poll: an entity's update, a coordinator's fetch. */
 const HA_POLL_METHODS = new Set(['async_update', '_async_update_data']);
 
@@ -1801,9 +1957,20 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
         where = `in '${fn.name}', a dependency resolved for every request (${dependencies.get(fn.node.id) ?? 'Depends'}): every request opens a new connection pool`;
       }
     }
+    // `async def fetch(url): async with ClientSession() as s: ...` called for every URL of a loop
+    // (or a gather over a generator): one session, and one connection pool, per request.
+    let remedy = 'Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections';
+    if (!where && !datastore && SESSION_PER_CALL.test(name)) {
+      const found = calledPerItem(ctx, call, fn);
+      if (found) {
+        const through = found.via.length ? `, through ${found.via.map((v) => `'${v}'`).join(' and ')}` : '';
+        where = `in '${fn.name}', which is called for every item of a loop (line ${found.site.startPosition.row + 1}${through}): every call opens a new connection pool for one request`;
+        remedy = `Create one client before the loop and pass it to '${fn.name}', so that its requests reuse connections`;
+      }
+    }
     if (!where) continue;
     ctx.report({
-      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : datastore ? RESOURCES[name]!.what : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. Share one client for the application (created at start-up, e.g. in a lifespan handler) and reuse its connections`,
+      message: `A new ${GRPC_CHANNELS.test(name) ? 'grpc.aio channel' : name === AWS_SESSION_CLIENT ? `AWS client (${textOf(call.childForFieldName('function')!)}(...))` : datastore ? RESOURCES[name]!.what : name.replace(/\.(?=[^.]*$)/, ' ')} is created ${where}. ${remedy}`,
       range: ctx.rangeOf(call),
     });
   }

@@ -950,13 +950,36 @@ function consumesValue(ctx: PythonRuleContext, n: Node, p: Node, api: ReadonlySe
   if (t === 'attribute') return field(p, 'object')?.id === n.id && !api.has(field(p, 'attribute')?.text ?? '');
   if (t === 'for_in_clause' || t === 'for_statement') return field(p, 'right')?.id === n.id && p.child(0)?.type !== 'async';
   if (t === 'binary_operator' || t === 'comparison_operator' || t === 'unary_operator' || t === 'interpolation') return true;
-  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS) || extendedWith(p, n);
+  if (t === 'argument_list') return !!builtinCalled(ctx, parentOf(p), VALUE_BUILTINS) || extendedWith(p, n) || parsedAsDocument(ctx, p, n);
+  if (t === 'keyword_argument') return field(p, 'value')?.id === n.id && DOCUMENT_KEYWORDS.has(field(p, 'name')?.text ?? '') && parsedAsDocument(ctx, parentOf(p), p);
   // `reader, writer = open_connection(...)`: unpacking iterates the coroutine object.
   if (t === 'assignment' && field(p, 'right')?.id === n.id) {
     const left = field(p, 'left');
     return !!left && (typeOf(left) === 'pattern_list' || typeOf(left) === 'tuple_pattern' || typeOf(left) === 'list_pattern');
   }
   return false;
+}
+
+/**
+ * Parsers of an HTML, XML or JSON document given as their first argument (or `text=`/`markup=`):
+ * `BeautifulSoup(html, "lxml")` with a coroutine object for `html` raises TypeError.
+ */
+const DOCUMENT_PARSERS = new Set([
+  'bs4.BeautifulSoup', 'lxml.html.fromstring', 'lxml.html.document_fromstring', 'lxml.html.fragment_fromstring', 'lxml.etree.fromstring',
+  'lxml.etree.HTML', 'lxml.etree.XML', 'xml.etree.ElementTree.fromstring', 'selectolax.parser.HTMLParser', 'selectolax.lexbor.LexborHTMLParser',
+  'parsel.Selector', 'scrapy.Selector', 'scrapy.selector.Selector', 'pyquery.PyQuery', 'json.loads', 'orjson.loads', 'ujson.loads',
+  'feedparser.parse', 'trafilatura.extract', 'html2text.html2text', 'markdownify.markdownify',
+]);
+const DOCUMENT_KEYWORDS = new Set(['text', 'markup', 'body', 'html', 'filecontent', 's']);
+
+/** Whether `n`, the first argument (or a document keyword) of a call, is parsed as a document by a known parser. */
+function parsedAsDocument(ctx: PythonRuleContext, args: Node | null, n: Node): boolean {
+  if (!args || typeOf(args) !== 'argument_list') return false;
+  if (typeOf(n) !== 'keyword_argument' && args.namedChildren.find((c) => c?.type !== 'comment')?.id !== n.id) return false;
+  const call = parentOf(args);
+  const fn = call && typeOf(call) === 'call' ? field(call, 'function') : null;
+  const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  return !!r && r.via !== 'unbound' && DOCUMENT_PARSERS.has(r.name);
 }
 
 /** Where a value may sit on its way to a serialiser's argument list. */

@@ -140,8 +140,19 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // A plain function that returns nothing, or a generator, cannot give a promise: no type query.
     if (isFunction(e) && (e.generator || returnsNothing(e))) return false;
     const t = typed(node);
-    if (t) return returnsThenable(t.s.checker, t.type, t.tsNode) || (isFunction(e) && returnsAny(t.s.checker, t.type) && returnsLocalAsyncCall(e));
+    if (t) return (returnsThenable(t.s.checker, t.type, t.tsNode) && !(isFunction(e) && givesOwnObject(t.s.checker, t.type))) || (isFunction(e) && returnsAny(t.s.checker, t.type) && returnsLocalAsyncCall(e));
     return syntacticallyAsync(node);
+  };
+
+  /**
+   * Whether a plain function gives an object that is only also awaitable, with members of its own
+   * besides `then` (`() => reply.send(data)` with Fastify's reply): the object is what is made,
+   * not work left to wait for.
+   */
+  const givesOwnObject = (checker: ts.TypeChecker, type: ts.Type): boolean => {
+    const results = checker.getSignaturesOfType(type, ts.SignatureKind.Call).map((sig) => checker.getReturnTypeOfSignature(sig));
+    const own = (r: ts.Type): boolean => checker.getPropertiesOfType(r).some((p) => !PROMISE_MEMBERS.has(p.name) && !p.name.startsWith('__@'));
+    return results.length > 0 && results.every((r) => (r.isUnion() ? r.types : [r]).every(own));
   };
 
   /** Whether an expression's value is a promise (used as a condition or spread). */

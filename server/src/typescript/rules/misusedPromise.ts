@@ -45,6 +45,11 @@ const VUE_ASYNC_SAFE = new Set([
   'onBeforeUpdate', 'onBeforeUnmount', 'onActivated', 'onDeactivated', 'onServerPrefetch',
 ]);
 
+/** Whether a thenable type has members besides a promise's own (`then`, `catch`, `finally`, symbols): an object of its own. */
+function hasOwnMembers(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return checker.getPropertiesOfType(type).some((p) => !PROMISE_MEMBERS.has(p.name) && !p.name.startsWith('__@'));
+}
+
 export function checkMisusedPromises(ctx: TsRuleContext): void {
   let services: TypeServices | undefined | null = null;
   const types = (): TypeServices | undefined => {
@@ -151,8 +156,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
    */
   const givesOwnObject = (checker: ts.TypeChecker, type: ts.Type): boolean => {
     const results = checker.getSignaturesOfType(type, ts.SignatureKind.Call).map((sig) => checker.getReturnTypeOfSignature(sig));
-    const own = (r: ts.Type): boolean => checker.getPropertiesOfType(r).some((p) => !PROMISE_MEMBERS.has(p.name) && !p.name.startsWith('__@'));
-    return results.length > 0 && results.every((r) => (r.isUnion() ? r.types : [r]).every(own));
+    return results.length > 0 && results.every((r) => (r.isUnion() ? r.types : [r]).every((u) => hasOwnMembers(checker, u)));
   };
 
   /** Whether an expression's value is a promise (used as a condition or spread). */
@@ -180,7 +184,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Any member besides the promise's own (`then`, `catch`, `finally`, `Symbol.toStringTag`)
     // makes it such an object; a computed or undeclared read of it (JavaScript adds members at
     // will) is taken as a read of the object too.
-    return !!t && t.s.checker.getPropertiesOfType(t.type).some((p) => !PROMISE_MEMBERS.has(p.name) && !p.name.startsWith('__@'));
+    return !!t && hasOwnMembers(t.s.checker, t.type);
   };
 
   // JavaScript: `const data = res.json()` read only as the value (`data.items`).

@@ -4,11 +4,9 @@
  * AsyncStorage, Expo's SDK (every asynchronous function is named `...Async`), Capacitor plugins
  * (every plugin method returns a promise), NetInfo, and React Native's promise-returning modules.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { nearestAbove } from './util';
+import { nearestAbove, packageDependencies, readJsonIn } from './util';
 
 type Node = TSESTree.Node;
 
@@ -91,18 +89,9 @@ export function inMobileAppPackage(filePath: string): boolean {
     filePath,
     appPackages,
     (dir) => {
-      const file = path.join(dir, 'package.json');
-      if (!fs.existsSync(file)) return undefined;
-      try {
-        const doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
-        return ['dependencies', 'devDependencies', 'peerDependencies'].some((key) => {
-          const deps = doc[key];
-          return !!deps && typeof deps === 'object' && Object.keys(deps).some((d) => MOBILE_APP_DEPENDENCIES.test(d));
-        });
-      } catch {
-        // An unreadable package.json says nothing.
-        return false;
-      }
+      const doc = readJsonIn(dir, 'package.json');
+      if (doc === undefined) return undefined;
+      return packageDependencies(doc).some(([name]) => MOBILE_APP_DEPENDENCIES.test(name));
     },
     false,
   );

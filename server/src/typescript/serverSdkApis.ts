@@ -19,11 +19,9 @@
  * - SendGrid's `@sendgrid/mail`: `send(message)` and `sendMultiple(message)` without a callback;
  * - a Fastify server made in the file (`Fastify()`): `listen(options)`, `close()` and `ready()` without a callback.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { isFunction, nearestAbove, visit } from './util';
+import { isFunction, nearestAbove, packageDependencies, readJsonIn, visit } from './util';
 
 type Node = TSESTree.Node;
 type Sdk = 'stripe' | 'twilio' | 'redis' | 'mail' | 'aws' | 'sendgrid' | 'fastify';
@@ -192,21 +190,13 @@ export function expressMajor(filePath: string): number | undefined {
     filePath,
     expressMajors,
     (dir) => {
-      const file = path.join(dir, 'package.json');
-      if (!fs.existsSync(file)) return undefined;
-      try {
-        const doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
-        for (const key of ['dependencies', 'devDependencies', 'peerDependencies']) {
-          const deps = doc[key] as Record<string, unknown> | undefined;
-          const version = deps && typeof deps === 'object' ? deps.express : undefined;
-          const m = typeof version === 'string' ? /^\D*(\d+)/.exec(version) : null;
-          if (m) return Number(m[1]);
-        }
-        return null;
-      } catch {
-        // An unreadable package.json says nothing.
-        return null;
+      const doc = readJsonIn(dir, 'package.json');
+      if (doc === undefined) return undefined;
+      for (const [name, version] of packageDependencies(doc)) {
+        const m = name === 'express' && typeof version === 'string' ? /^\D*(\d+)/.exec(version) : null;
+        if (m) return Number(m[1]);
       }
+      return null;
     },
     null,
   );

@@ -1,4 +1,5 @@
 /** Helpers shared by TS/JS rules: iterative traversal, function context, common edits. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
@@ -37,6 +38,31 @@ export function nearestAbove<T>(filePath: string, cache: Map<string, T>, probe: 
   const answer = found ?? fallback;
   for (const d of dirs) cache.set(d, answer);
   return answer;
+}
+
+/**
+ * The JSON document `name` in folder `dir` (a leading byte-order mark is allowed): undefined when
+ * there is no such file, null when it cannot be read or parsed (such a file says nothing).
+ */
+export function readJsonIn(dir: string, name: string): unknown {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The `[name, version]` entries of a package.json document's dependencies, dev and peer dependencies. */
+export function packageDependencies(doc: unknown): [string, unknown][] {
+  if (!doc || typeof doc !== 'object') return [];
+  const out: [string, unknown][] = [];
+  for (const key of ['dependencies', 'devDependencies', 'peerDependencies']) {
+    const deps = (doc as Record<string, unknown>)[key];
+    if (deps && typeof deps === 'object') out.push(...Object.entries(deps as Record<string, unknown>));
+  }
+  return out;
 }
 
 /**

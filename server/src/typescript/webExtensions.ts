@@ -3,11 +3,9 @@
  * webextension-polyfill's `browser`, known by shape so that plain JavaScript without
  * @types/chrome is analysed as if it were typed.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { nearestAbove } from './util';
+import { nearestAbove, readJsonIn } from './util';
 
 type Node = TSESTree.Node;
 
@@ -158,15 +156,11 @@ function manifestVersion(filePath: string): number {
     filePath,
     manifests,
     (dir) => {
-      const file = path.join(dir, 'manifest.json');
-      if (!fs.existsSync(file)) return undefined;
-      try {
-        const doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as { manifest_version?: unknown };
-        // A web app manifest has no version: keep looking above it.
-        return typeof doc.manifest_version === 'number' ? doc.manifest_version : undefined;
-      } catch {
-        return undefined;
-      }
+      const doc = readJsonIn(dir, 'manifest.json');
+      if (doc === undefined) return undefined;
+      // A web app manifest has no version: keep looking above it.
+      const version = doc && typeof doc === 'object' ? (doc as { manifest_version?: unknown }).manifest_version : undefined;
+      return typeof version === 'number' ? version : undefined;
     },
     0,
   );

@@ -2,6 +2,7 @@
 import { fixTwinTests } from './helpers/cliTwins';
 
 describe('cli: python fixtures', function () {
-  this.timeout(60_000);
+  // A typed fixture builds its program, fixes and checks again: minutes on a loaded machine.
+  this.timeout(180_000);
   fixTwinTests('python/');
 });

@@ -22,14 +22,20 @@ export interface TypeServices {
 
 interface Project {
   key: string;
-  /** The last program the service gave, and the manager's state then. */
-  lastSync?: { state: number; at: number; program: ts.Program };
+  /** The last program the service gave, the manager's state then, and how long that took (ms). */
+  lastSync?: { state: number; at: number; program: ts.Program; cost: number };
   options: ts.CompilerOptions;
   rootFiles: Set<string>;
   service: ts.LanguageService;
 }
 
 const DISK_VERSION_TTL_MS = 2_000;
+/**
+ * With nothing changed, a program is reused for ten times what its last check took, at least the
+ * time above and at most this: on a program of thousands of files, asking the LanguageService
+ * whether the disk changed walks every file and would otherwise take a large share of a scan.
+ */
+const MAX_REUSE_MS = 30_000;
 const MAX_UNTYPED = 64;
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
@@ -217,12 +223,13 @@ export class ProjectManager {
       const now = Date.now();
       const last = project.lastSync;
       let program: ts.Program | undefined;
-      if (last && last.state === this.state && now - last.at < DISK_VERSION_TTL_MS) program = last.program;
+      if (last && last.state === this.state && now - last.at < Math.min(MAX_REUSE_MS, Math.max(DISK_VERSION_TTL_MS, 10 * last.cost))) program = last.program;
       else {
         project.lastSync = undefined;
         program = project.service.getProgram();
         if (program) program.getTypeChecker();
-        project.lastSync = program ? { state: this.state, at: now, program } : undefined;
+        const done = Date.now();
+        project.lastSync = program ? { state: this.state, at: done, program, cost: done - now } : undefined;
       }
       const sourceFile = file === undefined ? undefined : program?.getSourceFile(file);
       if (!program || !sourceFile || sourceFile.text !== text) return { program: undefined };

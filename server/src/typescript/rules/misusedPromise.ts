@@ -545,8 +545,13 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, or a call
     // that returns a function (`makeHandler()`).
     if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression') return false;
-    // The expected type first: most values have none that is a void function, and typing the
-    // value itself (resolving a call) costs more.
+    // A name, a member or a function is typed first: that is cheap (a symbol's type; a function
+    // that returns nothing needs no query at all), while the expected type resolves the enclosing
+    // call, its overloads and the types of all its arguments (seconds on a generic-heavy call in
+    // JavaScript). Most such values give no promise. A call's own value is typed last: that
+    // resolves a call too, and most values have no void function expected.
+    const early = v.type !== 'CallExpression';
+    if (early && !returnsPromise(value)) return false;
     const s = types();
     const tsNode = s?.tsNodeFor(value);
     if (!s || !tsNode || !ts.isExpression(tsNode)) return false;
@@ -556,7 +561,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       const type = s.checker.getTypeAtLocation(tsNode);
       if (type.getCallSignatures().length === 0 && !(type.isUnion() && type.types.every((u) => u.getCallSignatures().length > 0))) return false;
     }
-    return returnsPromise(value);
+    return early || returnsPromise(value);
   };
 
   const checkInheritedMembers = (cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): void => {

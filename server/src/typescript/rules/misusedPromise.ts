@@ -545,13 +545,16 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Function-valued expressions: a function, a name, `this.onMessage.bind(this)`, or a call
     // that returns a function (`makeHandler()`).
     if (!isFunction(v) && v.type !== 'Identifier' && v.type !== 'MemberExpression' && v.type !== 'CallExpression') return false;
-    // A name, a member or a function is typed first: that is cheap (a symbol's type; a function
-    // that returns nothing needs no query at all), while the expected type resolves the enclosing
-    // call, its overloads and the types of all its arguments (seconds on a generic-heavy call in
-    // JavaScript). Most such values give no promise. A call's own value is typed last: that
-    // resolves a call too, and most values have no void function expected.
-    const early = v.type !== 'CallExpression';
-    if (early && !returnsPromise(value)) return false;
+    // The cheap "no"s first: a function that returns nothing (no query at all), a name or a member
+    // that is no function (its symbol's type). The expected type resolves the enclosing call, its
+    // overloads and the types of all its arguments (seconds on a generic-heavy call in
+    // JavaScript), and what a function returns may have to be inferred from its body: both are
+    // asked only of values that could be functions giving a promise.
+    if (isFunction(v) && !v.async && (v.generator || returnsNothing(v))) return false;
+    if (v.type === 'Identifier' || v.type === 'MemberExpression') {
+      const t = typed(value);
+      if (t && !isCallable(t.s.checker, t.type)) return false;
+    }
     const s = types();
     const tsNode = s?.tsNodeFor(value);
     if (!s || !tsNode || !ts.isExpression(tsNode)) return false;
@@ -561,7 +564,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       const type = s.checker.getTypeAtLocation(tsNode);
       if (type.getCallSignatures().length === 0 && !(type.isUnion() && type.types.every((u) => u.getCallSignatures().length > 0))) return false;
     }
-    return early || returnsPromise(value);
+    return returnsPromise(value);
   };
 
   const checkInheritedMembers = (cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): void => {
@@ -1624,4 +1627,11 @@ const WATCHES = new Set(['watchPositionAsync', 'watchHeadingAsync', 'watchPositi
 function returnsAny(checker: ts.TypeChecker, type: ts.Type): boolean {
   const signatures = type.getCallSignatures();
   return signatures.length > 0 && signatures.every((sig) => (checker.getReturnTypeOfSignature(sig).flags & ts.TypeFlags.Any) !== 0);
+}
+
+/** Whether a value of this type can be called (some member of its union has a call signature). */
+function isCallable(checker: ts.TypeChecker, type: ts.Type): boolean {
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  const apparent = checker.getApparentType(type);
+  return (apparent.isUnion() ? apparent.types : [apparent]).some((t) => t.getCallSignatures().length > 0);
 }

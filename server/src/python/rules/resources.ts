@@ -16,7 +16,7 @@ import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import type { Scope } from '../scope';
-import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -374,6 +374,8 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
       if (kind.neverTakenBy && call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
+      // `await forward(session, url)` where the module's `forward` only calls methods on it: a loan.
+      if (call && onlyBorrowedBy(ctx, call, use, kind)) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) {
         lent = true;
         if (call && inReturn(call, owner)) returnedThrough.push(use);
@@ -476,6 +478,64 @@ function inReturn(call: Node, owner: Node): boolean {
 /** The call an argument list (or a keyword argument in it) belongs to. */
 function callTaking(argument: Node): Node | null | undefined {
   return (argument.type === 'argument_list' ? argument : argument.parent)?.parent;
+}
+
+/**
+ * Whether `call` is a call of a function of this module (`forward(session, url)`) or of a method of
+ * the enclosing class (`self._post(session, url)`), defined once, whose parameter receiving `use` is
+ * only the receiver of method calls other than a close (`async with session.post(url) as resp:`):
+ * it borrows the resource, which stays the caller's to close. A parameter stored, returned, handed
+ * on again, closed, or used in a nested function of the callee is taken over.
+ */
+function onlyBorrowedBy(ctx: PythonRuleContext, call: Node, use: Node, kind: ResourceKind): boolean {
+  const callee = call.childForFieldName('function');
+  let fn: Node | undefined;
+  if (callee?.type === 'identifier') {
+    const found = ctx.scope.lookup(callee.text, callee);
+    if (found?.bindings.length !== 1 || found.bindings[0].kind !== 'def' || found.scope.kind !== 'module') return false;
+    fn = found.bindings[0].node;
+  } else if (callee?.type === 'attribute' && callee.childForFieldName('object')?.text === 'self') {
+    const cls = enclosingClassNode(call);
+    const defs = definitionsIn(cls?.childForFieldName('body'), 'function_definition', callee.childForFieldName('attribute')?.text);
+    if (defs.length !== 1) return false;
+    fn = defs[0];
+  }
+  if (fn?.type !== 'function_definition') return false;
+  const param = parameterReceiving(fn, call, use, callee?.type === 'attribute');
+  const body = fn.childForFieldName('body');
+  if (!param || !body) return false;
+  const mentions = body.descendantsOfType('identifier').filter((id): id is Node => id !== null && id.text === param && !isKeywordName(id) && !isAttributeName(id));
+  return mentions.length > 0 && mentions.every((m) => {
+    const attr = m.parent;
+    if (attr?.type !== 'attribute' || attr.childForFieldName('object')?.id !== m.id || inNestedScope(m, fn, false)) return false;
+    const method = attr.childForFieldName('attribute')?.text ?? '';
+    if (kind.close.includes(method) || EXIT_METHODS.includes(method)) return false;
+    const methodCall = attr.parent;
+    return methodCall?.type === 'call' && methodCall.childForFieldName('function')?.id === attr.id;
+  });
+}
+
+/** The name of the parameter of `fn` that `use`, an argument of `call`, is bound to (`self` skipped for a method), if plainly known. */
+function parameterReceiving(fn: Node, call: Node, use: Node, method: boolean): string | undefined {
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).slice(method ? 1 : 0);
+  const nameOf = (p: Node): string | undefined => {
+    if (p.type === 'identifier') return p.text;
+    if (['typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(p.type)) {
+      const n = p.childForFieldName('name') ?? p.namedChildren[0];
+      return n?.type === 'identifier' ? n.text : undefined;
+    }
+    return undefined;
+  };
+  if (use.parent?.type === 'keyword_argument') {
+    const name = use.parent.childForFieldName('name')?.text;
+    return params.some((p) => nameOf(p) === name) ? name : undefined;
+  }
+  const args = callArguments(call);
+  const index = args.findIndex((a) => a.id === use.id);
+  if (index < 0 || args.slice(0, index).some((a) => ['list_splat', 'dictionary_splat', 'keyword_argument'].includes(a.type))) return undefined;
+  if (params.slice(0, index + 1).some((p) => !nameOf(p))) return undefined;
+  const param = params[index];
+  return param ? nameOf(param) : undefined;
 }
 
 /** `Storage(session=shared)`: a gcloud-aio client made over an aiohttp session it is given (it opens and closes none of its own). */

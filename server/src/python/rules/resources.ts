@@ -119,6 +119,17 @@ const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['di
 const ASYNC_SESSION: ResourceKind = { what: 'SQLAlchemy AsyncSession', close: ['close'], awaited: false, asyncWith: true };
 /** A SQLAlchemy AsyncConnection from `await engine.connect()`: checked out of the pool until closed. */
 const ASYNC_CONNECTION: ResourceKind = { what: 'SQLAlchemy AsyncConnection', close: ['close'], awaited: true, asyncWith: true };
+/** The transport of `transport, protocol = await loop.create_datagram_endpoint(...)`: its socket stays bound until closed. */
+const DATAGRAM_TRANSPORT: ResourceKind = { what: 'datagram transport', close: ['close', 'abort'], awaited: true, asyncWith: false, noWith: true, tupleIndex: 0 };
+/** Whether a protocol class of the file (one defining `connection_made` or `datagram_received`) closes its transport itself. */
+function protocolClosesTransport(ctx: PythonRuleContext): boolean {
+  return nodesOfType(ctx.tree.rootNode, 'class_definition').some((cls) => {
+    const body = cls.childForFieldName('body');
+    return definitionsIn(body, 'function_definition').some((f) => /^(connection_made|datagram_received)$/.test(f.childForFieldName('name')?.text ?? ''))
+      && /\bself\.\w*transport\w*\.(close|abort)\(/.test(body?.text ?? '');
+  });
+}
+
 /** A redis.asyncio PubSub (`r.pubsub()`): it takes a connection of the client's pool at its first subscribe, until closed. */
 const REDIS_PUBSUB: ResourceKind = { what: 'redis.asyncio PubSub', close: ['aclose', 'close', 'reset'], awaited: false, asyncWith: true };
 
@@ -215,6 +226,17 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'serial_asyncio.open_serial_connection': STREAM_WRITER,
   'serial_asyncio_fast.open_serial_connection': STREAM_WRITER,
   'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
+  // bleak-retry-connector: `client = await establish_connection(BleakClient, device, name)` gives a connected client.
+  'bleak_retry_connector.establish_connection': { what: 'bleak client (from establish_connection)', close: ['disconnect'], awaited: true, asyncWith: true, noWith: true },
+  // zeroconf's asyncio API: its sockets, listeners and engine stay open until `await aiozc.async_close()`.
+  'zeroconf.asyncio.AsyncZeroconf': { what: 'zeroconf AsyncZeroconf', close: ['async_close'], awaited: false, asyncWith: true },
+  // aiocoap: a client or server context keeps its transports (UDP sockets, TCP/TLS/WebSocket links) until `await ctx.shutdown()`.
+  ...Object.fromEntries(
+    ['aiocoap.Context', 'aiocoap.protocol.Context'].flatMap((c) => ['create_client_context', 'create_server_context'].map((f) => [
+      `${c}.${f}`,
+      { what: 'aiocoap Context', close: ['shutdown'], awaited: true, asyncWith: false, noWith: true },
+    ])),
+  ),
   // A scanner only scans (and holds the adapter) once started; one never started holds nothing.
   'bleak.BleakScanner': { what: 'bleak BleakScanner', close: ['stop'], awaited: false, asyncWith: true, noWith: true, startedBy: ['start'] },
   ...Object.fromEntries(
@@ -745,6 +767,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;
     if (!kind) continue;
+    // A protocol of the file that closes its own transport (`self.transport.close()` once its answer came) ends it.
+    if (kind === DATAGRAM_TRANSPORT && protocolClosesTransport(ctx)) continue;
     // `page = await context.new_page()` with a context (or browser) made here: closing that, or leaving
     // `async with async_playwright()`, closes the page too.
     if (PW_KINDS.has(kind) && !receiverFromOutside(ctx, call)) continue;
@@ -944,6 +968,8 @@ const METHOD_RESOURCES: Readonly<Record<string, Readonly<Record<string, readonly
   'redis.asyncio.Redis': { pubsub: ['redis.asyncio.client.PubSub', REDIS_PUBSUB] },
   // `conn = await engine.connect()`: a connection checked out of the engine's pool (`async with engine.connect() as conn:`).
   'sqlalchemy.ext.asyncio.AsyncEngine': { connect: ['sqlalchemy.ext.asyncio.AsyncConnection', ASYNC_CONNECTION] },
+  // `transport, protocol = await loop.create_datagram_endpoint(...)`: the transport holds its socket until closed.
+  'asyncio.AbstractEventLoop': { create_datagram_endpoint: ['asyncio.DatagramTransport', DATAGRAM_TRANSPORT] },
 };
 
 /**
@@ -1061,6 +1087,8 @@ const SESSION_OR_POOL = new Set([
   'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
   'psycopg_pool.AsyncConnectionPool', 'psycopg_pool.pool_async.AsyncConnectionPool',
   'gcloud.aio.storage.Storage',
+  // zeroconf's asyncio instance: its sockets and listeners.
+  'zeroconf.asyncio.AsyncZeroconf',
   ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);
 

@@ -31,7 +31,7 @@ export const blockingCallInAsync: Rule = {
       '    `tempfile.mkstemp/mkdtemp/TemporaryDirectory` (not `SpooledTemporaryFile`, which stays in',
       '    memory until it outgrows its `max_size`), `os.path.exists/isfile/getsize/...`,',
       '    `os.open/stat/listdir/scandir/walk/makedirs/remove/rename/...`, `os.path.realpath`,',
-      '    `glob.glob/iglob`, `shutil.copy/move/rmtree`, and',
+      '    `glob.glob/iglob`, `shutil.copy/move/rmtree`, `shutil.make_archive`/`unpack_archive`, and',
       '    the I/O methods of a `pathlib.Path` (`read_text`, `exists`, `stat`, `resolve`, `iterdir`,',
       '    ...; pure path arithmetic such as `with_suffix` or `relative_to` is not reported) — also on',
       '    the items of a loop over `folder.iterdir()`/`glob()`/`rglob()` or over a parameter annotated',

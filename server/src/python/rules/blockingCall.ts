@@ -348,6 +348,9 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['glob.glob', PATH_STAT],
   ['glob.iglob', { ...PATH_STAT, fix: 'none' }],
   ...['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'].map((m): [string, BlockingApi] => [`shutil.${m}`, FILE_COPY]),
+  // Reads every file of a tree and compresses it into an archive on disk (or the reverse).
+  ['shutil.make_archive', { what: 'packs a directory into an archive on disk synchronously', fix: 'to-thread' }],
+  ['shutil.unpack_archive', { what: 'unpacks an archive onto disk synchronously', fix: 'to-thread' }],
   ['builtins.input', INPUT],
   ['getpass.getpass', INPUT],
   ...['prompt', 'confirm', 'getchar', 'pause'].flatMap((m): [string, BlockingApi][] => [[`click.${m}`, INPUT], [`click.termui.${m}`, INPUT], [`typer.${m}`, INPUT]]),

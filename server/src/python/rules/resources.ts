@@ -680,6 +680,8 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
       // The loop it leaves must hold both the creation and the closing `try`.
       return encloses(n, statement) && encloses(n, closingTry);
     }
+    // `if not await client.connect(): raise ConnectionError(...)`: a client that failed to connect holds nothing.
+    if (n.type === 'if_statement' && failedToConnect(n.childForFieldName('condition'), name) && encloses(n.childForFieldName('consequence') ?? n, exit)) return false;
     if (n.type === 'try_statement') {
       const body = n.childForFieldName('body');
       // A raise in a `try` with handlers may be caught; a `finally` on the way out may close it.
@@ -689,6 +691,22 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
     }
   }
   return exit.type === 'return_statement' || exit.type === 'raise_statement';
+}
+
+/**
+ * `not await name.connect(...)`, `not name.connected`, `not name.is_connected`: the test of a
+ * connection attempt that failed (pymodbus' `connect()` answers False instead of raising).
+ */
+function failedToConnect(condition: Node | null, name: string): boolean {
+  if (condition?.type !== 'not_operator') return false;
+  let tested = condition.childForFieldName('argument');
+  while (tested?.type === 'parenthesized_expression') tested = tested.namedChildren[0] ?? null;
+  if (tested?.type === 'await') tested = tested.namedChildren[0] ?? null;
+  if (tested?.type === 'call') {
+    const fn = tested.childForFieldName('function');
+    return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && fn.childForFieldName('attribute')?.text === 'connect';
+  }
+  return tested?.type === 'attribute' && tested.childForFieldName('object')?.text === name && /^(is_)?connected$/.test(tested.childForFieldName('attribute')?.text ?? '');
 }
 
 /**

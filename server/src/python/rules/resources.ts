@@ -681,7 +681,7 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
       return encloses(n, statement) && encloses(n, closingTry);
     }
     // `if not await client.connect(): raise ConnectionError(...)`: a client that failed to connect holds nothing.
-    if (n.type === 'if_statement' && failedToConnect(n.childForFieldName('condition'), name) && encloses(n.childForFieldName('consequence') ?? n, exit)) return false;
+    if (n.type === 'if_statement' && failedToConnect(n.childForFieldName('condition'), name, fnNode) && encloses(n.childForFieldName('consequence') ?? n, exit)) return false;
     if (n.type === 'try_statement') {
       const body = n.childForFieldName('body');
       // A raise in a `try` with handlers may be caught; a `finally` on the way out may close it.
@@ -694,13 +694,21 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
 }
 
 /**
- * `not await name.connect(...)`, `not name.connected`, `not name.is_connected`: the test of a
+ * `not await name.connect(...)` (also through a name bound once to it, `ok = await name.connect()`
+ * then `not ok`), `not name.connected`, `not name.is_connected`: the test of a
  * connection attempt that failed (pymodbus' `connect()` answers False instead of raising).
  */
-function failedToConnect(condition: Node | null, name: string): boolean {
+function failedToConnect(condition: Node | null, name: string, fnNode: Node): boolean {
   if (condition?.type !== 'not_operator') return false;
   let tested = condition.childForFieldName('argument');
   while (tested?.type === 'parenthesized_expression') tested = tested.namedChildren[0] ?? null;
+  // `connected = await client.connect()`, then `if not connected:`.
+  if (tested?.type === 'identifier') {
+    const flag = tested.text;
+    const bound = fnNode.descendantsOfType('assignment').filter((a): a is Node => a !== null && a.childForFieldName('left')?.type === 'identifier' && a.childForFieldName('left')?.text === flag);
+    if (bound.length !== 1 || bound[0].startIndex > tested.startIndex) return false;
+    tested = bound[0].childForFieldName('right');
+  }
   if (tested?.type === 'await') tested = tested.namedChildren[0] ?? null;
   if (tested?.type === 'call') {
     const fn = tested.childForFieldName('function');

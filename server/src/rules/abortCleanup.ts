@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/types';
+import { checkHaListenerLeaks } from '../python/rules/listeners';
 import { checkAbortSignalIgnored, checkFetchWithoutTimeout, checkSwallowedAbort, checkTimerOrListenerLeak } from '../typescript/lazy';
 
 export const abortSignalIgnored: Rule = {
@@ -78,7 +79,7 @@ export const abortSignalIgnored: Rule = {
 export const timerOrListenerLeak: Rule = {
   id: 'timer-or-listener-leak',
   family: 'cancellation',
-  languages: ['typescript'],
+  languages: ['python', 'typescript'],
   defaultSeverity: 'warning',
   anchors: [],
   fixable: 'none',
@@ -253,14 +254,48 @@ export const timerOrListenerLeak: Rule = {
       'read elsewhere in the file (`this.unsubscribe?.()` in `dispose()`), or the result returned or',
       "handed on (`subs.push(bus.on(...))`, `this.handles.push(await App.addListener(...))`). A call that returns its receiver (Node's `emitter.on()`)",
       'returns no undo, nor does the DOM\'s `addEventListener`.',
+      '',
+      'Python: in a Home Assistant integration, a subscription whose unsubscribe function is dropped (the call a',
+      'statement of its own) in `async_setup_entry`, which runs again at every reload of the config entry, or in an',
+      'entity\'s `async_added_to_hass`, which runs for every entity added: the tracking helpers that stay subscribed',
+      '(`async_track_time_interval`, `async_track_state_change_event`, `async_track_time_change`,',
+      '`async_track_template_result`, `async_track_sunrise`/`sunset`, the registry-update trackers, ...),',
+      '`async_dispatcher_connect`, `bluetooth.async_register_callback`, `hass.bus.async_listen`,',
+      'and `entry.add_update_listener`. Handed to `entry.async_on_unload(...)` or',
+      '`self.async_on_remove(...)`, kept in a name or an attribute, or made in a nested callback, it is not reported;',
+      'nor are the one-shot timers (`async_call_later`, `async_track_point_in_time`), `async_listen_once`, a',
+      'coordinator\'s `async_add_listener` (the coordinator of an entry is shut down with it), nor `async_setup_entry`',
+      'in an integration\'s `__init__.py` without `async_unload_entry` (its entries are never unloaded).',
     ].join('\n'),
     why: [
       'Each call adds one more timer or listener that outlives the call: intervals keep firing (and',
       'keep Node from exiting), listeners pile up on the shared emitter, run their handler once per',
       'past call, keep every closure they captured alive, and Node eventually warns',
-      '`MaxListenersExceededWarning`.',
+      '`MaxListenersExceededWarning`. In Home Assistant, the callback of a dropped subscription keeps running',
+      'against an unloaded config entry or a removed entity, and each reload of the entry adds one more.',
     ].join('\n'),
     examples: [
+      {
+        language: 'python',
+        bad: [
+          'from homeassistant.helpers.event import async_track_time_interval',
+          '',
+          '',
+          'async def async_setup_entry(hass, entry):',
+          '    coordinator = entry.runtime_data',
+          '    async_track_time_interval(hass, coordinator.async_poll, SCAN_INTERVAL)',
+          '    return True',
+        ].join('\n'),
+        good: [
+          'from homeassistant.helpers.event import async_track_time_interval',
+          '',
+          '',
+          'async def async_setup_entry(hass, entry):',
+          '    coordinator = entry.runtime_data',
+          '    entry.async_on_unload(async_track_time_interval(hass, coordinator.async_poll, SCAN_INTERVAL))',
+          '    return True',
+        ].join('\n'),
+      },
       {
         language: 'typescript',
         bad: [
@@ -290,9 +325,9 @@ export const timerOrListenerLeak: Rule = {
         ].join('\n'),
       },
     ],
-    fix: 'No automatic fix: keep the handle and clear it (`clearInterval` in a `finally`), remove the listener when done, or register it with `{ once: true }`, `{ signal }` or `.once()`.',
+    fix: 'No automatic fix: keep the handle and clear it (`clearInterval` in a `finally`), remove the listener when done, or register it with `{ once: true }`, `{ signal }` or `.once()`. In Home Assistant code, hand the unsubscribe function to `entry.async_on_unload(...)` or `self.async_on_remove(...)`.',
   },
-  check: { typescript: checkTimerOrListenerLeak },
+  check: { python: checkHaListenerLeaks, typescript: checkTimerOrListenerLeak },
 };
 
 export const swallowedAbort: Rule = {

@@ -37,6 +37,8 @@ const PROC_WAIT: BlockingApi = { anchor: 'ASYNC222', what: 'waits for a process'
 const FILE_OPEN: BlockingApi = { anchor: 'ASYNC230', what: 'opens a file synchronously', fix: 'none' };
 const PATH_STAT: BlockingApi = { anchor: 'ASYNC240', what: 'touches the file system synchronously', fix: 'to-thread' };
 const FILE_COPY: BlockingApi = { what: 'copies or removes files synchronously', fix: 'to-thread' };
+/** TLS contexts loading certificates and keys from disk. */
+const SSL_LOAD: BlockingApi = { what: 'loads certificates from disk synchronously', fix: 'to-thread' };
 const INPUT: BlockingApi = { anchor: 'ASYNC250', what: 'waits for console input', fix: 'to-thread' };
 const DNS: BlockingApi = { what: 'resolves or connects synchronously', fix: 'to-thread' };
 const AWS: BlockingApi = { what: 'makes a synchronous AWS API call', fix: 'to-thread' };
@@ -348,6 +350,13 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['glob.glob', PATH_STAT],
   ['glob.iglob', { ...PATH_STAT, fix: 'none' }],
   ...['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'].map((m): [string, BlockingApi] => [`shutil.${m}`, FILE_COPY]),
+  // Reads the system's CA bundle from disk (Home Assistant reports it in its event loop too).
+  ['ssl.create_default_context', SSL_LOAD],
+  // Finds, reads and runs the module's files the first time (Home Assistant imports integrations in its executor).
+  ['importlib.import_module', { what: 'imports a module synchronously (finding, reading and running its files the first time)', fix: 'to-thread' }],
+  // Reads every file of a tree and compresses it into an archive on disk (or the reverse).
+  ['shutil.make_archive', { what: 'packs a directory into an archive on disk synchronously', fix: 'to-thread' }],
+  ['shutil.unpack_archive', { what: 'unpacks an archive onto disk synchronously', fix: 'to-thread' }],
   ['builtins.input', INPUT],
   ['getpass.getpass', INPUT],
   ...['prompt', 'confirm', 'getchar', 'pause'].flatMap((m): [string, BlockingApi][] => [[`click.${m}`, INPUT], [`click.termui.${m}`, INPUT], [`typer.${m}`, INPUT]]),
@@ -575,6 +584,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'zeroconf.Zeroconf': byName(MDNS, 'get_service_info', 'register_service', 'unregister_service', 'update_service', 'unregister_all_services'),
   'zeroconf.ServiceInfo': byName(MDNS, 'request'),
   'socket.socket': byName(SOCKET_IO, 'recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'accept', 'connect', 'sendall'),
+  'ssl.SSLContext': byName(SSL_LOAD, 'load_verify_locations', 'load_cert_chain', 'load_default_certs', 'set_default_verify_paths'),
   // `asyncio.run_coroutine_threadsafe(coro, loop).result()`: right on a worker thread; on the loop's own
   // thread the coroutine cannot run while it waits (a deadlock until the timeout).
   'concurrent.futures.Future': byName(
@@ -832,6 +842,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   // (so `socket.socket` itself is no key here).
   'socket.create_connection': 'socket.socket',
   'socket.create_server': 'socket.socket',
+  'ssl.SSLContext': 'ssl.SSLContext',
+  'ssl.create_default_context': 'ssl.SSLContext',
   'asyncio.run_coroutine_threadsafe': 'concurrent.futures.Future',
   'asyncio.tasks.run_coroutine_threadsafe': 'concurrent.futures.Future',
   ...Object.fromEntries(

@@ -8,7 +8,7 @@ import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
 import { guiCallerOfLambda } from '../guiCallbacks';
-import { addImportEdit, assignedValue, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, callArguments, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -164,6 +164,8 @@ function droppedThreadsafeFuture(ctx: PythonRuleContext, call: Node): boolean {
   const name = ctx.scope.resolve(fn)?.name;
   if (name !== 'asyncio.run_coroutine_threadsafe' && name !== 'asyncio.tasks.run_coroutine_threadsafe') return false;
   if (expectedToRaise(call)) return true;
+  // `run_coroutine_threadsafe(queue.put(item), loop)` on an asyncio queue: a put cannot fail, there is no outcome to lose.
+  if (queuePut(ctx, callArguments(call)[0])) return true;
   const parent = parentOf(call);
   const shown = textOf(fn).replace(/\s+/g, '');
   const advice = "keep the future and call its .result(), or give it a done callback that logs the exception";
@@ -180,6 +182,17 @@ function droppedThreadsafeFuture(ctx: PythonRuleContext, call: Node): boolean {
     }
   }
   return true;
+}
+
+const ASYNCIO_QUEUES = new Set(['asyncio.Queue', 'asyncio.LifoQueue', 'asyncio.PriorityQueue', 'asyncio.queues.Queue', 'asyncio.queues.LifoQueue', 'asyncio.queues.PriorityQueue']);
+
+/** `queue.put(item)` on an asyncio queue (known by its class: made here, annotated, or held on `self`). */
+function queuePut(ctx: PythonRuleContext, arg: Node | undefined): boolean {
+  const fn = arg?.type === 'call' ? field(arg, 'function') : null;
+  if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'put') return false;
+  const receiver = field(fn, 'object');
+  const cls = receiver ? awaitablesOf(ctx).classOfReceiver(receiver) : undefined;
+  return !!cls && cls.kind === 'library' && ASYNCIO_QUEUES.has(cls.name);
 }
 
 /** A call that gives an event loop: asyncio's getters, or a project function annotated to return one. */

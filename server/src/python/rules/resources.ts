@@ -16,7 +16,7 @@ import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import type { Scope } from '../scope';
-import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, field, hasOwnYield, inNestedScope, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -119,6 +119,17 @@ const ASYNC_ENGINE: ResourceKind = { what: 'SQLAlchemy AsyncEngine', close: ['di
 const ASYNC_SESSION: ResourceKind = { what: 'SQLAlchemy AsyncSession', close: ['close'], awaited: false, asyncWith: true };
 /** A SQLAlchemy AsyncConnection from `await engine.connect()`: checked out of the pool until closed. */
 const ASYNC_CONNECTION: ResourceKind = { what: 'SQLAlchemy AsyncConnection', close: ['close'], awaited: true, asyncWith: true };
+/** The transport of `transport, protocol = await loop.create_datagram_endpoint(...)`: its socket stays bound until closed. */
+const DATAGRAM_TRANSPORT: ResourceKind = { what: 'datagram transport', close: ['close', 'abort'], awaited: true, asyncWith: false, noWith: true, tupleIndex: 0 };
+/** Whether a protocol class of the file (one defining `connection_made` or `datagram_received`) closes its transport itself. */
+function protocolClosesTransport(ctx: PythonRuleContext): boolean {
+  return nodesOfType(ctx.tree.rootNode, 'class_definition').some((cls) => {
+    const body = cls.childForFieldName('body');
+    return definitionsIn(body, 'function_definition').some((f) => /^(connection_made|datagram_received)$/.test(f.childForFieldName('name')?.text ?? ''))
+      && /\bself\.\w*transport\w*\.(close|abort)\(/.test(body?.text ?? '');
+  });
+}
+
 /** A redis.asyncio PubSub (`r.pubsub()`): it takes a connection of the client's pool at its first subscribe, until closed. */
 const REDIS_PUBSUB: ResourceKind = { what: 'redis.asyncio PubSub', close: ['aclose', 'close', 'reset'], awaited: false, asyncWith: true };
 
@@ -215,6 +226,17 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'serial_asyncio.open_serial_connection': STREAM_WRITER,
   'serial_asyncio_fast.open_serial_connection': STREAM_WRITER,
   'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
+  // bleak-retry-connector: `client = await establish_connection(BleakClient, device, name)` gives a connected client.
+  'bleak_retry_connector.establish_connection': { what: 'bleak client (from establish_connection)', close: ['disconnect'], awaited: true, asyncWith: true, noWith: true },
+  // zeroconf's asyncio API: its sockets, listeners and engine stay open until `await aiozc.async_close()`.
+  'zeroconf.asyncio.AsyncZeroconf': { what: 'zeroconf AsyncZeroconf', close: ['async_close'], awaited: false, asyncWith: true },
+  // aiocoap: a client or server context keeps its transports (UDP sockets, TCP/TLS/WebSocket links) until `await ctx.shutdown()`.
+  ...Object.fromEntries(
+    ['aiocoap.Context', 'aiocoap.protocol.Context'].flatMap((c) => ['create_client_context', 'create_server_context'].map((f) => [
+      `${c}.${f}`,
+      { what: 'aiocoap Context', close: ['shutdown'], awaited: true, asyncWith: false, noWith: true },
+    ])),
+  ),
   // A scanner only scans (and holds the adapter) once started; one never started holds nothing.
   'bleak.BleakScanner': { what: 'bleak BleakScanner', close: ['stop'], awaited: false, asyncWith: true, noWith: true, startedBy: ['start'] },
   ...Object.fromEntries(
@@ -374,6 +396,8 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
       if (call && wraps(kind, call) && onlyCalledThrough(call, owner)) continue;
       // `BlobServiceClient(url, credential=cred)`: the client uses the credential and never closes it.
       if (kind.neverTakenBy && call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
+      // `await forward(session, url)` where the module's `forward` only calls methods on it: a loan.
+      if (call && onlyBorrowedBy(ctx, call, use, kind)) continue;
       if (callee?.type !== 'identifier' || !INSPECTING_BUILTINS.has(callee.text)) {
         lent = true;
         if (call && inReturn(call, owner)) returnedThrough.push(use);
@@ -476,6 +500,64 @@ function inReturn(call: Node, owner: Node): boolean {
 /** The call an argument list (or a keyword argument in it) belongs to. */
 function callTaking(argument: Node): Node | null | undefined {
   return (argument.type === 'argument_list' ? argument : argument.parent)?.parent;
+}
+
+/**
+ * Whether `call` is a call of a function of this module (`forward(session, url)`) or of a method of
+ * the enclosing class (`self._post(session, url)`), defined once, whose parameter receiving `use` is
+ * only the receiver of method calls other than a close (`async with session.post(url) as resp:`):
+ * it borrows the resource, which stays the caller's to close. A parameter stored, returned, handed
+ * on again, closed, or used in a nested function of the callee is taken over.
+ */
+function onlyBorrowedBy(ctx: PythonRuleContext, call: Node, use: Node, kind: ResourceKind): boolean {
+  const callee = call.childForFieldName('function');
+  let fn: Node | undefined;
+  if (callee?.type === 'identifier') {
+    const found = ctx.scope.lookup(callee.text, callee);
+    if (found?.bindings.length !== 1 || found.bindings[0].kind !== 'def' || found.scope.kind !== 'module') return false;
+    fn = found.bindings[0].node;
+  } else if (callee?.type === 'attribute' && callee.childForFieldName('object')?.text === 'self') {
+    const cls = enclosingClassNode(call);
+    const defs = definitionsIn(cls?.childForFieldName('body'), 'function_definition', callee.childForFieldName('attribute')?.text);
+    if (defs.length !== 1) return false;
+    fn = defs[0];
+  }
+  if (fn?.type !== 'function_definition') return false;
+  const param = parameterReceiving(fn, call, use, callee?.type === 'attribute');
+  const body = fn.childForFieldName('body');
+  if (!param || !body) return false;
+  const mentions = body.descendantsOfType('identifier').filter((id): id is Node => id !== null && id.text === param && !isKeywordName(id) && !isAttributeName(id));
+  return mentions.length > 0 && mentions.every((m) => {
+    const attr = m.parent;
+    if (attr?.type !== 'attribute' || attr.childForFieldName('object')?.id !== m.id || inNestedScope(m, fn, false)) return false;
+    const method = attr.childForFieldName('attribute')?.text ?? '';
+    if (kind.close.includes(method) || EXIT_METHODS.includes(method)) return false;
+    const methodCall = attr.parent;
+    return methodCall?.type === 'call' && methodCall.childForFieldName('function')?.id === attr.id;
+  });
+}
+
+/** The name of the parameter of `fn` that `use`, an argument of `call`, is bound to (`self` skipped for a method), if plainly known. */
+function parameterReceiving(fn: Node, call: Node, use: Node, method: boolean): string | undefined {
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).slice(method ? 1 : 0);
+  const nameOf = (p: Node): string | undefined => {
+    if (p.type === 'identifier') return p.text;
+    if (['typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(p.type)) {
+      const n = p.childForFieldName('name') ?? p.namedChildren[0];
+      return n?.type === 'identifier' ? n.text : undefined;
+    }
+    return undefined;
+  };
+  if (use.parent?.type === 'keyword_argument') {
+    const name = use.parent.childForFieldName('name')?.text;
+    return params.some((p) => nameOf(p) === name) ? name : undefined;
+  }
+  const args = callArguments(call);
+  const index = args.findIndex((a) => a.id === use.id);
+  if (index < 0 || args.slice(0, index).some((a) => ['list_splat', 'dictionary_splat', 'keyword_argument'].includes(a.type))) return undefined;
+  if (params.slice(0, index + 1).some((p) => !nameOf(p))) return undefined;
+  const param = params[index];
+  return param ? nameOf(param) : undefined;
 }
 
 /** `Storage(session=shared)`: a gcloud-aio client made over an aiohttp session it is given (it opens and closes none of its own). */
@@ -598,6 +680,8 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
       // The loop it leaves must hold both the creation and the closing `try`.
       return encloses(n, statement) && encloses(n, closingTry);
     }
+    // `if not await client.connect(): raise ConnectionError(...)`: a client that failed to connect holds nothing.
+    if (n.type === 'if_statement' && failedToConnect(n.childForFieldName('condition'), name, fnNode) && encloses(n.childForFieldName('consequence') ?? n, exit)) return false;
     if (n.type === 'try_statement') {
       const body = n.childForFieldName('body');
       // A raise in a `try` with handlers may be caught; a `finally` on the way out may close it.
@@ -607,6 +691,30 @@ function leavesBeforeTry(exit: Node, statement: Node, closingTry: Node, fnNode: 
     }
   }
   return exit.type === 'return_statement' || exit.type === 'raise_statement';
+}
+
+/**
+ * `not await name.connect(...)` (also through a name bound once to it, `ok = await name.connect()`
+ * then `not ok`), `not name.connected`, `not name.is_connected`: the test of a
+ * connection attempt that failed (pymodbus' `connect()` answers False instead of raising).
+ */
+function failedToConnect(condition: Node | null, name: string, fnNode: Node): boolean {
+  if (condition?.type !== 'not_operator') return false;
+  let tested = condition.childForFieldName('argument');
+  while (tested?.type === 'parenthesized_expression') tested = tested.namedChildren[0] ?? null;
+  // `connected = await client.connect()`, then `if not connected:`.
+  if (tested?.type === 'identifier') {
+    const flag = tested.text;
+    const bound = fnNode.descendantsOfType('assignment').filter((a): a is Node => a !== null && a.childForFieldName('left')?.type === 'identifier' && a.childForFieldName('left')?.text === flag);
+    if (bound.length !== 1 || bound[0].startIndex > tested.startIndex) return false;
+    tested = bound[0].childForFieldName('right');
+  }
+  if (tested?.type === 'await') tested = tested.namedChildren[0] ?? null;
+  if (tested?.type === 'call') {
+    const fn = tested.childForFieldName('function');
+    return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && fn.childForFieldName('attribute')?.text === 'connect';
+  }
+  return tested?.type === 'attribute' && tested.childForFieldName('object')?.text === name && /^(is_)?connected$/.test(tested.childForFieldName('attribute')?.text ?? '');
 }
 
 /**
@@ -685,6 +793,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;
     if (!kind) continue;
+    // A protocol of the file that closes its own transport (`self.transport.close()` once its answer came) ends it.
+    if (kind === DATAGRAM_TRANSPORT && protocolClosesTransport(ctx)) continue;
     // `page = await context.new_page()` with a context (or browser) made here: closing that, or leaving
     // `async with async_playwright()`, closes the page too.
     if (PW_KINDS.has(kind) && !receiverFromOutside(ctx, call)) continue;
@@ -884,6 +994,8 @@ const METHOD_RESOURCES: Readonly<Record<string, Readonly<Record<string, readonly
   'redis.asyncio.Redis': { pubsub: ['redis.asyncio.client.PubSub', REDIS_PUBSUB] },
   // `conn = await engine.connect()`: a connection checked out of the engine's pool (`async with engine.connect() as conn:`).
   'sqlalchemy.ext.asyncio.AsyncEngine': { connect: ['sqlalchemy.ext.asyncio.AsyncConnection', ASYNC_CONNECTION] },
+  // `transport, protocol = await loop.create_datagram_endpoint(...)`: the transport holds its socket until closed.
+  'asyncio.AbstractEventLoop': { create_datagram_endpoint: ['asyncio.DatagramTransport', DATAGRAM_TRANSPORT] },
 };
 
 /**
@@ -1001,6 +1113,8 @@ const SESSION_OR_POOL = new Set([
   'sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.engine.create_async_engine',
   'psycopg_pool.AsyncConnectionPool', 'psycopg_pool.pool_async.AsyncConnectionPool',
   'gcloud.aio.storage.Storage',
+  // zeroconf's asyncio instance: its sockets and listeners.
+  'zeroconf.asyncio.AsyncZeroconf',
   ...Object.entries(AZURE_AIO_CLIENTS).flatMap(([module, classes]) => classes.flatMap((c) => [`${module}.${c}`, ...AZURE_CLIENT_FACTORIES.map((f) => `${module}.${c}.${f}`)])),
 ]);
 

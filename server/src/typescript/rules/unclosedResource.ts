@@ -152,6 +152,19 @@ const ESBUILD_CONTEXT: ResourceKind = { what: 'esbuild context', close: ['dispos
 const VITE_SERVER: ResourceKind = { what: 'Vite dev server', close: ['close'], finallyCall: 'close', asyncClose: true, keptAliveBy: ['listen', 'middlewares', 'httpServer', 'restart'] };
 const ROLLUP_BUNDLE: ResourceKind = { what: 'Rollup bundle', close: ['close'], finallyCall: 'close', asyncClose: true, keptAliveBy: [] };
 const FILE_WATCHER: ResourceKind = { what: 'file watcher', close: ['close', 'unwatch'], finallyCall: 'close', asyncClose: true, perRequest: true, inTests: true, keptAliveBy: [] };
+// An HTTP/2 client session (`http2.connect(origin)`) holds its socket, and keeps the process alive,
+// until `close()`: its streams ending leave it open for the next request.
+const HTTP2_SESSION: ResourceKind = { what: 'HTTP/2 session', close: ['close', 'destroy'], finallyCall: 'close' };
+// An undici dispatcher made in a function (`new Pool(origin)`, `new Client(origin)`, `new Agent()`):
+// its keep-alive sockets stay open after the requests, one set per call, until `close()`.
+const UNDICI_DISPATCHER: ResourceKind = {
+  what: 'undici dispatcher',
+  close: ['close', 'destroy'],
+  finallyCall: 'close',
+  asyncClose: true,
+  activatedBy: ['request', 'stream', 'pipeline', 'dispatch', 'connect', 'upgrade'],
+  shared: true,
+};
 const PLAYWRIGHT_MODULES = /^(playwright|playwright-core|playwright-chromium|playwright-firefox|playwright-webkit|@playwright\/test)$/;
 
 /** A browser from Puppeteer's `launch()`/`connect()` or a Playwright browser type's `launch()`/`connect()`/`launchPersistentContext()`. */
@@ -190,6 +203,7 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
     case 'http':
     case 'https':
     case 'http2':
+      if (m.module === 'http2' && (p === 'connect' || p === 'default.connect')) return HTTP2_SESSION;
       return p === 'createServer' || p === 'createSecureServer' ? SERVER : undefined;
     case 'mysql':
     case 'mysql2':
@@ -280,6 +294,7 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module === 'kysely') return p === 'Kysely' ? KYSELY_INSTANCE : undefined;
   if (m.module === 'sequelize' || m.module === '@sequelize/core') return p === 'Sequelize' || p === 'default' || p === '' ? SEQUELIZE_INSTANCE : undefined;
   if (m.module === 'typeorm') return p === 'DataSource' ? TYPEORM_DATA_SOURCE : undefined;
+  if (m.module === 'undici') return /^(Pool|Client|Agent|BalancedPool)$/.test(p) ? UNDICI_DISPATCHER : undefined;
   return undefined;
 }
 

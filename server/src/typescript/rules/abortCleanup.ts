@@ -828,8 +828,9 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // unless a call in this file says otherwise (one from a request handler or a loop).
   if (QUALIFIED_ENTRY_POINTS.test(name)) return inFileCallsOnce(ctx, fn, depth);
   // `startRealtime(port)`, `runGateway()`: another start-up name, when the function starts a
-  // server itself (`server.listen(port)`): a process listens once.
-  if (/^(start|run|launch|boot)[A-Z]/.test(name) && startsListening(fn)) return inFileCallsOnce(ctx, fn, depth);
+  // server itself (`server.listen(port)`): a process listens once. Likewise when it forks the
+  // workers of a cluster (`startPrimary()` calling `cluster.fork()`): the primary does that once.
+  if (/^(start|run|launch|boot)[A-Z]/.test(name) && (startsListening(fn) || forksClusterWorkers(ctx, fn))) return inFileCallsOnce(ctx, fn, depth);
   // A VS Code extension's `export async function activate(context)`: once per activation.
   if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
@@ -972,6 +973,17 @@ function startsListening(fn: FunctionNode): boolean {
   visit(fn.body, (n) => {
     if (!found && n.type === 'CallExpression' && methodName(n) === 'listen' && n.arguments.length > 0) found = true;
   });
+  return found;
+}
+
+/** Whether a function calls `cluster.fork()` of Node's `cluster` module (outside nested functions). */
+function forksClusterWorkers(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let found = false;
+  visit(fn.body, (n) => {
+    if (found || n.type !== 'CallExpression') return;
+    const m = ctx.imports.resolve(n.callee);
+    if (m?.module === 'cluster' && m.path.join('.').replace(/^default\./, '') === 'fork') found = true;
+  }, isFunction);
   return found;
 }
 
@@ -1148,7 +1160,21 @@ function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode, depth: numbe
 function inFileCallsOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): boolean {
   const id = fn.type === 'FunctionDeclaration' ? fn.id : fn.parent?.type === 'VariableDeclarator' && fn.parent.init === fn && fn.parent.id.type === 'Identifier' ? fn.parent.id : undefined;
   if (!id || ownerFunction(fn) !== undefined) return true;
-  return referencesTo(ctx.ast, id.name).every((r) => r === id || calledOnce(ctx, r, fn, depth) || r.parent?.type === 'ExportSpecifier');
+  return referencesTo(ctx.ast, id.name).every((r) => r === id || calledOnce(ctx, r, fn, depth) || r.parent?.type === 'ExportSpecifier' || commonJsExport(r));
+}
+
+/** A name exported the CommonJS way: `module.exports = { startPrimary }`, `module.exports.start = start`, `exports.start = start`. */
+function commonJsExport(r: TSESTree.Identifier): boolean {
+  const exportsTarget = (n: Node | undefined): boolean =>
+    !!n && ((n.type === 'Identifier' && n.name === 'exports') ||
+      (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.type === 'Identifier' && n.property.name === 'exports'));
+  const parent = r.parent;
+  if (parent?.type === 'AssignmentExpression' && parent.right === r) return parent.left.type === 'MemberExpression' && exportsTarget(parent.left.object);
+  if (parent?.type === 'Property' && parent.value === r) {
+    const obj = parent.parent;
+    return obj?.type === 'ObjectExpression' && obj.parent?.type === 'AssignmentExpression' && obj.parent.right === obj && exportsTarget(obj.parent.left);
+  }
+  return false;
 }
 
 /**

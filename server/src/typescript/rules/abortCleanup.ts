@@ -3484,9 +3484,25 @@ function onlyTimesOut(arg: Node, call: Node): boolean {
     const callee = unwrap(n.callee) as TSESTree.MemberExpression;
     if (unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== name) return;
     aborts++;
-    if (!insideTimerCallback(n) && !finallyTry(n)) quiet = false;
+    if (!insideTimerCallback(n) && !finallyTry(n) && !abortsAfterAwait(n, call)) quiet = false;
   });
   return made && aborts > 0 && quiet;
+}
+
+/**
+ * An `abort()` made, in the function of the call, after the `await` that holds the call has ended
+ * (`await Promise.race([closed, sleep(ms, undefined, { signal: ac.signal }).catch(() => {})]); ac.abort();`):
+ * it cancels what is left over once the work is done, the loser of a race, and reaches no handler that matters.
+ */
+function abortsAfterAwait(abort: Node, call: Node): boolean {
+  const owner = ownerFunction(call);
+  if (ownerFunction(abort) !== owner) return false;
+  let awaited: Node | undefined;
+  for (let n = call.parent; n && n !== owner; n = n.parent) if (n.type === 'AwaitExpression') awaited = n;
+  if (!awaited || abort.range[0] <= awaited.range[1]) return false;
+  // Not when a loop holds both: the next turn's work would be aborted by this turn's abort.
+  for (let n = abort.parent; n && n !== owner; n = n.parent) if (isLoop(n) && n.range[0] <= call.range[0] && call.range[1] <= n.range[1]) return false;
+  return true;
 }
 
 function insideTimerCallback(node: Node): boolean {

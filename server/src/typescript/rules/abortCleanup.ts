@@ -313,7 +313,17 @@ const ACCEPTED_SIGNALS = new Set(['AbortSignal', 'GenericAbortSignal']);
  * must be an AbortSignal: `typeIsAbortSignal`.)
  */
 function typeAcceptsSignal(type: ts.Type): boolean {
-  return nonNullishParts(type).some((t) => ACCEPTED_SIGNALS.has(t.getSymbol()?.getName() ?? ''));
+  return nonNullishParts(type).some((t) => ACCEPTED_SIGNALS.has(t.getSymbol()?.getName() ?? '') || signalLike(t));
+}
+
+/**
+ * A library's own structural type for the signals it takes, which an AbortSignal satisfies: piscina's
+ * `AbortSignalEventTarget` (`aborted?`, `addEventListener('abort', ...)`), `AbortSignalLike` types.
+ */
+function signalLike(t: ts.Type): boolean {
+  if (!(t.flags & ts.TypeFlags.Object)) return false;
+  const name = t.getSymbol()?.getName() ?? t.aliasSymbol?.getName() ?? '';
+  return /AbortSignal/.test(name) && !!t.getProperty('aborted') && !!t.getProperty('addEventListener');
 }
 
 /**

@@ -681,6 +681,18 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
   }
 }
 
+/** The function a name declared once in the file gives: `function f() {}`, `const f = async () => ...`. */
+function fileFunction(ctx: TsRuleContext, name: string): FunctionNode | undefined {
+  if (ctx.imports.declarationCount(name) !== 1) return undefined;
+  let found: FunctionNode | undefined;
+  visit(ctx.ast, (n) => {
+    if (found) return;
+    if (n.type === 'FunctionDeclaration' && n.id?.name === name) found = n;
+    else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init && isFunction(unwrap(n.init))) found = unwrap(n.init) as FunctionNode;
+  });
+  return found;
+}
+
 /** The first call in the function (and its closures without signals of their own) that could take the signal. */
 function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: Map<FunctionNode, SignalParam[]>, types: LazyTypes): string | undefined {
   const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];
@@ -691,6 +703,13 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
   for (const call of calls) {
     const known = call.type === 'CallExpression' ? knownCancellable(ctx, call) : undefined;
     if (known) return known;
+  }
+  // A function of the file that takes a signal itself (`backup(url, out, { signal } = {})`): in
+  // JavaScript, where no signature says so.
+  for (const call of calls) {
+    if (call.type !== 'CallExpression' || call.callee.type !== 'Identifier') continue;
+    const target = fileFunction(ctx, call.callee.name);
+    if (target && target !== fn && withSignal.has(target)) return `${call.callee.name}()`;
   }
   if (!isTsFile(ctx.filePath) || calls.length === 0) return undefined;
   const s = types.get();

@@ -1211,6 +1211,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
       return;
     }
     if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
+    if (node.type === 'VariableDeclarator' && node.id.type === 'ObjectPattern' && node.init) checkDroppedUndiciBody(ctx, node.id, node.init);
     const fn = enclosingFunction(node);
     if (!fn) return; // module-level handles live as long as the program by design
     const holder = holderOf(node);
@@ -1276,6 +1277,45 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
       suggestions: fate === 'never-closed' && declaration && !kind.remedy && !kind.noFinallyFix ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
     });
   });
+}
+
+/**
+ * `const { statusCode } = await request(url)` (undici), or `await pool.request({ ... })` on an undici
+ * dispatcher: the response's body is left out of the destructuring, so nothing reads or destroys it,
+ * and its connection is not given back until it is (undici's documentation: always consume or
+ * cancel the body). A HEAD request has no body to read.
+ */
+function checkDroppedUndiciBody(ctx: TsRuleContext, pattern: TSESTree.ObjectPattern, init: Node): void {
+  const awaited = unwrap(init);
+  if (awaited.type !== 'AwaitExpression') return;
+  const call = unwrap(awaited.argument);
+  if (call.type !== 'CallExpression') return;
+  if (pattern.properties.some((p) => p.type === 'RestElement' || p.computed || (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : '') === 'body')) return;
+  if (!undiciRequest(ctx, call)) return;
+  const options = call.arguments.find((a) => a.type === 'ObjectExpression') as TSESTree.ObjectExpression | undefined;
+  const method = options?.properties.find((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'method');
+  if (method?.type === 'Property' && method.value.type === 'Literal' && typeof method.value.value === 'string' && /^(HEAD|CONNECT)$/i.test(method.value.value)) return;
+  ctx.report({
+    message: "The body of this undici response is never read nor destroyed: its connection is not given back to the pool until it is. Take 'body' and read it, or drop it with 'await body.dump()'",
+    range: ctx.rangeOf(pattern),
+  });
+}
+
+/** undici's `request(url, options)`, or `request(options)` on an undici `Pool`/`Client`/`Agent` (by its type, or the `new Pool(...)` of the file that makes it). */
+function undiciRequest(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const m = ctx.imports.resolve(callee);
+  if (m) return m.module === 'undici' && /^(default\.)?request$/.test(m.path.join('.'));
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'request') return false;
+  const typed = awaitedTypeOf(ctx, call);
+  if (typed) {
+    const type = typed.type;
+    return (type.getSymbol()?.getName() ?? type.aliasSymbol?.getName()) === 'ResponseData' && !!type.getProperty('body') && !!type.getProperty('statusCode');
+  }
+  const made = valueMade(ctx, callee.object);
+  if (made?.type !== 'NewExpression') return false;
+  const maker = ctx.imports.resolve(made.callee);
+  return !!maker && kindOfModuleClass(maker) === UNDICI_DISPATCHER;
 }
 
 function fixes(ctx: TsRuleContext, declaration: TSESTree.VariableDeclaration, name: string, kind: ResourceKind, fn: FunctionNode, usingKeyword: string | undefined): Fix[] | undefined {

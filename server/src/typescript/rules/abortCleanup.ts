@@ -684,14 +684,19 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
 /** The function a name declared once in the file gives: `function f() {}`, `const f = async () => ...`. */
 function fileFunction(ctx: TsRuleContext, name: string): FunctionNode | undefined {
   if (ctx.imports.declarationCount(name) !== 1) return undefined;
-  let found: FunctionNode | undefined;
-  visit(ctx.ast, (n) => {
-    if (found) return;
-    if (n.type === 'FunctionDeclaration' && n.id?.name === name) found = n;
-    else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name && n.init && isFunction(unwrap(n.init))) found = unwrap(n.init) as FunctionNode;
-  });
-  return found;
+  let functions = fileFunctions.get(ctx.ast);
+  if (!functions) {
+    const found = new Map<string, FunctionNode>();
+    visit(ctx.ast, (n) => {
+      if (n.type === 'FunctionDeclaration' && n.id && !found.has(n.id.name)) found.set(n.id.name, n);
+      else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(unwrap(n.init)) && !found.has(n.id.name)) found.set(n.id.name, unwrap(n.init) as FunctionNode);
+    });
+    fileFunctions.set(ctx.ast, (functions = found));
+  }
+  return functions.get(name);
 }
+
+const fileFunctions = new WeakMap<TSESTree.Program, Map<string, FunctionNode>>();
 
 /** The first call in the function (and its closures without signals of their own) that could take the signal. */
 function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: Map<FunctionNode, SignalParam[]>, types: LazyTypes): string | undefined {

@@ -313,7 +313,17 @@ const ACCEPTED_SIGNALS = new Set(['AbortSignal', 'GenericAbortSignal']);
  * must be an AbortSignal: `typeIsAbortSignal`.)
  */
 function typeAcceptsSignal(type: ts.Type): boolean {
-  return nonNullishParts(type).some((t) => ACCEPTED_SIGNALS.has(t.getSymbol()?.getName() ?? ''));
+  return nonNullishParts(type).some((t) => ACCEPTED_SIGNALS.has(t.getSymbol()?.getName() ?? '') || signalLike(t));
+}
+
+/**
+ * A library's own structural type for the signals it takes, which an AbortSignal satisfies: piscina's
+ * `AbortSignalEventTarget` (`aborted?`, `addEventListener('abort', ...)`), `AbortSignalLike` types.
+ */
+function signalLike(t: ts.Type): boolean {
+  if (!(t.flags & ts.TypeFlags.Object)) return false;
+  const name = t.getSymbol()?.getName() ?? t.aliasSymbol?.getName() ?? '';
+  return /AbortSignal/.test(name) && !!t.getProperty('aborted') && !!t.getProperty('addEventListener');
 }
 
 /**
@@ -671,6 +681,23 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
   }
 }
 
+/** The function a name declared once in the file gives: `function f() {}`, `const f = async () => ...`. */
+function fileFunction(ctx: TsRuleContext, name: string): FunctionNode | undefined {
+  if (ctx.imports.declarationCount(name) !== 1) return undefined;
+  let functions = fileFunctions.get(ctx.ast);
+  if (!functions) {
+    const found = new Map<string, FunctionNode>();
+    visit(ctx.ast, (n) => {
+      if (n.type === 'FunctionDeclaration' && n.id && !found.has(n.id.name)) found.set(n.id.name, n);
+      else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && isFunction(unwrap(n.init)) && !found.has(n.id.name)) found.set(n.id.name, unwrap(n.init) as FunctionNode);
+    });
+    fileFunctions.set(ctx.ast, (functions = found));
+  }
+  return functions.get(name);
+}
+
+const fileFunctions = new WeakMap<TSESTree.Program, Map<string, FunctionNode>>();
+
 /** The first call in the function (and its closures without signals of their own) that could take the signal. */
 function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: Map<FunctionNode, SignalParam[]>, types: LazyTypes): string | undefined {
   const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];
@@ -681,6 +708,13 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
   for (const call of calls) {
     const known = call.type === 'CallExpression' ? knownCancellable(ctx, call) : undefined;
     if (known) return known;
+  }
+  // A function of the file that takes a signal itself (`backup(url, out, { signal } = {})`): in
+  // JavaScript, where no signature says so.
+  for (const call of calls) {
+    if (call.type !== 'CallExpression' || call.callee.type !== 'Identifier') continue;
+    const target = fileFunction(ctx, call.callee.name);
+    if (target && target !== fn && withSignal.has(target)) return `${call.callee.name}()`;
   }
   if (!isTsFile(ctx.filePath) || calls.length === 0) return undefined;
   const s = types.get();
@@ -828,8 +862,9 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // unless a call in this file says otherwise (one from a request handler or a loop).
   if (QUALIFIED_ENTRY_POINTS.test(name)) return inFileCallsOnce(ctx, fn, depth);
   // `startRealtime(port)`, `runGateway()`: another start-up name, when the function starts a
-  // server itself (`server.listen(port)`): a process listens once.
-  if (/^(start|run|launch|boot)[A-Z]/.test(name) && startsListening(fn)) return inFileCallsOnce(ctx, fn, depth);
+  // server itself (`server.listen(port)`): a process listens once. Likewise when it forks the
+  // workers of a cluster (`startPrimary()` calling `cluster.fork()`): the primary does that once.
+  if (/^(start|run|launch|boot)[A-Z]/.test(name) && (startsListening(fn) || forksClusterWorkers(ctx, fn))) return inFileCallsOnce(ctx, fn, depth);
   // A VS Code extension's `export async function activate(context)`: once per activation.
   if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
@@ -972,6 +1007,17 @@ function startsListening(fn: FunctionNode): boolean {
   visit(fn.body, (n) => {
     if (!found && n.type === 'CallExpression' && methodName(n) === 'listen' && n.arguments.length > 0) found = true;
   });
+  return found;
+}
+
+/** Whether a function calls `cluster.fork()` of Node's `cluster` module (outside nested functions). */
+function forksClusterWorkers(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let found = false;
+  visit(fn.body, (n) => {
+    if (found || n.type !== 'CallExpression') return;
+    const m = ctx.imports.resolve(n.callee);
+    if (m?.module === 'cluster' && m.path.join('.').replace(/^default\./, '') === 'fork') found = true;
+  }, isFunction);
   return found;
 }
 
@@ -1148,7 +1194,21 @@ function calledOnlyAtTopLevel(ctx: TsRuleContext, fn: FunctionNode, depth: numbe
 function inFileCallsOnce(ctx: TsRuleContext, fn: FunctionNode, depth: number): boolean {
   const id = fn.type === 'FunctionDeclaration' ? fn.id : fn.parent?.type === 'VariableDeclarator' && fn.parent.init === fn && fn.parent.id.type === 'Identifier' ? fn.parent.id : undefined;
   if (!id || ownerFunction(fn) !== undefined) return true;
-  return referencesTo(ctx.ast, id.name).every((r) => r === id || calledOnce(ctx, r, fn, depth) || r.parent?.type === 'ExportSpecifier');
+  return referencesTo(ctx.ast, id.name).every((r) => r === id || calledOnce(ctx, r, fn, depth) || r.parent?.type === 'ExportSpecifier' || commonJsExport(r));
+}
+
+/** A name exported the CommonJS way: `module.exports = { startPrimary }`, `module.exports.start = start`, `exports.start = start`. */
+function commonJsExport(r: TSESTree.Identifier): boolean {
+  const exportsTarget = (n: Node | undefined): boolean =>
+    !!n && ((n.type === 'Identifier' && n.name === 'exports') ||
+      (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.type === 'Identifier' && n.property.name === 'exports'));
+  const parent = r.parent;
+  if (parent?.type === 'AssignmentExpression' && parent.right === r) return parent.left.type === 'MemberExpression' && exportsTarget(parent.left.object);
+  if (parent?.type === 'Property' && parent.value === r) {
+    const obj = parent.parent;
+    return obj?.type === 'ObjectExpression' && obj.parent?.type === 'AssignmentExpression' && obj.parent.right === obj && exportsTarget(obj.parent.left);
+  }
+  return false;
 }
 
 /**
@@ -2925,10 +2985,13 @@ function afterFinally(call: Node): Node {
   return n.node;
 }
 
-/** A comment in the handler that speaks of the abort (`// aborted: stop quietly`): swallowed on purpose. */
+/**
+ * A comment in the handler that speaks of the abort (`// aborted: stop quietly`): swallowed on purpose.
+ * Not a note that the handler is still to be fixed (`// TODO: let aborts through`, `FIXME`, `XXX`, `BUG`).
+ */
 function deliberate(ctx: TsRuleContext, body: Node): boolean {
   return (ctx.ast.comments ?? []).some(
-    (c) => c.range[0] >= body.range[0] && c.range[1] <= body.range[1] && /abort|cancel/i.test(c.value) && !/^\s*expect:/.test(c.value),
+    (c) => c.range[0] >= body.range[0] && c.range[1] <= body.range[1] && /abort|cancel/i.test(c.value) && !/^\s*(expect:|(TODO|FIXME|XXX|BUG)\b)/.test(c.value),
   );
 }
 
@@ -3458,9 +3521,25 @@ function onlyTimesOut(arg: Node, call: Node): boolean {
     const callee = unwrap(n.callee) as TSESTree.MemberExpression;
     if (unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== name) return;
     aborts++;
-    if (!insideTimerCallback(n) && !finallyTry(n)) quiet = false;
+    if (!insideTimerCallback(n) && !finallyTry(n) && !abortsAfterAwait(n, call)) quiet = false;
   });
   return made && aborts > 0 && quiet;
+}
+
+/**
+ * An `abort()` made, in the function of the call, after the `await` that holds the call has ended
+ * (`await Promise.race([closed, sleep(ms, undefined, { signal: ac.signal }).catch(() => {})]); ac.abort();`):
+ * it cancels what is left over once the work is done, the loser of a race, and reaches no handler that matters.
+ */
+function abortsAfterAwait(abort: Node, call: Node): boolean {
+  const owner = ownerFunction(call);
+  if (ownerFunction(abort) !== owner) return false;
+  let awaited: Node | undefined;
+  for (let n = call.parent; n && n !== owner; n = n.parent) if (n.type === 'AwaitExpression') awaited = n;
+  if (!awaited || abort.range[0] <= awaited.range[1]) return false;
+  // Not when a loop holds both: the next turn's work would be aborted by this turn's abort.
+  for (let n = abort.parent; n && n !== owner; n = n.parent) if (isLoop(n) && n.range[0] <= call.range[0] && call.range[1] <= n.range[1]) return false;
+  return true;
 }
 
 function insideTimerCallback(node: Node): boolean {

@@ -152,6 +152,19 @@ const ESBUILD_CONTEXT: ResourceKind = { what: 'esbuild context', close: ['dispos
 const VITE_SERVER: ResourceKind = { what: 'Vite dev server', close: ['close'], finallyCall: 'close', asyncClose: true, keptAliveBy: ['listen', 'middlewares', 'httpServer', 'restart'] };
 const ROLLUP_BUNDLE: ResourceKind = { what: 'Rollup bundle', close: ['close'], finallyCall: 'close', asyncClose: true, keptAliveBy: [] };
 const FILE_WATCHER: ResourceKind = { what: 'file watcher', close: ['close', 'unwatch'], finallyCall: 'close', asyncClose: true, perRequest: true, inTests: true, keptAliveBy: [] };
+// An HTTP/2 client session (`http2.connect(origin)`) holds its socket, and keeps the process alive,
+// until `close()`: its streams ending leave it open for the next request.
+const HTTP2_SESSION: ResourceKind = { what: 'HTTP/2 session', close: ['close', 'destroy'], finallyCall: 'close' };
+// An undici dispatcher made in a function (`new Pool(origin)`, `new Client(origin)`, `new Agent()`):
+// its keep-alive sockets stay open after the requests, one set per call, until `close()`.
+const UNDICI_DISPATCHER: ResourceKind = {
+  what: 'undici dispatcher',
+  close: ['close', 'destroy'],
+  finallyCall: 'close',
+  asyncClose: true,
+  activatedBy: ['request', 'stream', 'pipeline', 'dispatch', 'connect', 'upgrade'],
+  shared: true,
+};
 const PLAYWRIGHT_MODULES = /^(playwright|playwright-core|playwright-chromium|playwright-firefox|playwright-webkit|@playwright\/test)$/;
 
 /** A browser from Puppeteer's `launch()`/`connect()` or a Playwright browser type's `launch()`/`connect()`/`launchPersistentContext()`. */
@@ -190,6 +203,7 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
     case 'http':
     case 'https':
     case 'http2':
+      if (m.module === 'http2' && (p === 'connect' || p === 'default.connect')) return HTTP2_SESSION;
       return p === 'createServer' || p === 'createSecureServer' ? SERVER : undefined;
     case 'mysql':
     case 'mysql2':
@@ -280,6 +294,7 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module === 'kysely') return p === 'Kysely' ? KYSELY_INSTANCE : undefined;
   if (m.module === 'sequelize' || m.module === '@sequelize/core') return p === 'Sequelize' || p === 'default' || p === '' ? SEQUELIZE_INSTANCE : undefined;
   if (m.module === 'typeorm') return p === 'DataSource' ? TYPEORM_DATA_SOURCE : undefined;
+  if (m.module === 'undici') return /^(Pool|Client|Agent|BalancedPool)$/.test(p) ? UNDICI_DISPATCHER : undefined;
   return undefined;
 }
 
@@ -1196,6 +1211,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
       return;
     }
     if (node.type !== 'VariableDeclarator' && node.type !== 'AssignmentExpression') return;
+    if (node.type === 'VariableDeclarator' && node.id.type === 'ObjectPattern' && node.init) checkDroppedUndiciBody(ctx, node.id, node.init);
     const fn = enclosingFunction(node);
     if (!fn) return; // module-level handles live as long as the program by design
     const holder = holderOf(node);
@@ -1261,6 +1277,45 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
       suggestions: fate === 'never-closed' && declaration && !kind.remedy && !kind.noFinallyFix ? fixes(ctx, declaration, name, kind, fn, usingKeyword) : undefined,
     });
   });
+}
+
+/**
+ * `const { statusCode } = await request(url)` (undici), or `await pool.request({ ... })` on an undici
+ * dispatcher: the response's body is left out of the destructuring, so nothing reads or destroys it,
+ * and its connection is not given back until it is (undici's documentation: always consume or
+ * cancel the body). A HEAD request has no body to read.
+ */
+function checkDroppedUndiciBody(ctx: TsRuleContext, pattern: TSESTree.ObjectPattern, init: Node): void {
+  const awaited = unwrap(init);
+  if (awaited.type !== 'AwaitExpression') return;
+  const call = unwrap(awaited.argument);
+  if (call.type !== 'CallExpression') return;
+  if (pattern.properties.some((p) => p.type === 'RestElement' || p.computed || (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : '') === 'body')) return;
+  if (!undiciRequest(ctx, call)) return;
+  const options = call.arguments.find((a) => a.type === 'ObjectExpression') as TSESTree.ObjectExpression | undefined;
+  const method = options?.properties.find((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'method');
+  if (method?.type === 'Property' && method.value.type === 'Literal' && typeof method.value.value === 'string' && /^(HEAD|CONNECT)$/i.test(method.value.value)) return;
+  ctx.report({
+    message: "The body of this undici response is never read nor destroyed: its connection is not given back to the pool until it is. Take 'body' and read it, or drop it with 'await body.dump()'",
+    range: ctx.rangeOf(pattern),
+  });
+}
+
+/** undici's `request(url, options)`, or `request(options)` on an undici `Pool`/`Client`/`Agent` (by its type, or the `new Pool(...)` of the file that makes it). */
+function undiciRequest(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const m = ctx.imports.resolve(callee);
+  if (m) return m.module === 'undici' && /^(default\.)?request$/.test(m.path.join('.'));
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'request') return false;
+  const typed = awaitedTypeOf(ctx, call);
+  if (typed) {
+    const type = typed.type;
+    return (type.getSymbol()?.getName() ?? type.aliasSymbol?.getName()) === 'ResponseData' && !!type.getProperty('body') && !!type.getProperty('statusCode');
+  }
+  const made = valueMade(ctx, callee.object);
+  if (made?.type !== 'NewExpression') return false;
+  const maker = ctx.imports.resolve(made.callee);
+  return !!maker && kindOfModuleClass(maker) === UNDICI_DISPATCHER;
 }
 
 function fixes(ctx: TsRuleContext, declaration: TSESTree.VariableDeclaration, name: string, kind: ResourceKind, fn: FunctionNode, usingKeyword: string | undefined): Fix[] | undefined {

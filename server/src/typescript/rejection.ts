@@ -49,10 +49,50 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
     const named = ts.isIdentifier(fn) || ts.isPropertyAccessExpression(fn) ? functionOfSymbol(checker.getSymbolAtLocation(fn)) : undefined;
     return !!named && isFunctionWithBody(named) && functionNeverRejects(checker, named, depth + 1);
   }
+  if (declaration && dataLibraryCallSettles(call, declaration)) return true;
   // A service worker's `self.skipWaiting()`: its promise resolves once the worker is told to
   // activate, and never rejects (the spec has no step that rejects it).
   if (declaration && ts.isMethodSignature(declaration) && declaration.name.getText() === 'skipWaiting' && /[\\/]lib\.webworker\.d\.ts$/.test(declaration.getSourceFile().fileName)) return true;
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+/**
+ * Calls of the data-fetching libraries of React apps whose promise never rejects, as their
+ * sources write them. TanStack Query's `QueryClient`: `cancelQueries`, `prefetchQuery` and
+ * `prefetchInfiniteQuery` end in `.catch(noop)`, and `invalidateQueries`, `refetchQueries`,
+ * `resetQueries` and an observer's (or `useQuery` result's) `refetch()`, `fetchNextPage()` and
+ * `fetchPreviousPage()` catch every failing refetch
+ * unless their options say `throwOnError: true` (options written in place without it). SWR's
+ * `mutate()` of `useSWR` without arguments, or the global `mutate(key)` without data, only
+ * revalidates, and revalidation keeps a failure in the hook's `error`. Giving them a promise's
+ * place, a listener's `() => queryClient.invalidateQueries(...)`, loses no error.
+ */
+function dataLibraryCallSettles(call: ts.CallExpression, declaration: ts.Node): boolean {
+  let named: ts.Node = declaration;
+  // `refetch: (options?) => Promise<...>`, `type KeyedMutator<Data> = (...) => Promise<...>`: the name is the holder's.
+  if (ts.isFunctionTypeNode(named) || ts.isCallSignatureDeclaration(named)) named = named.parent;
+  const nameNode = (named as ts.NamedDeclaration).name;
+  const name = nameNode && ts.isIdentifier(nameNode) ? nameNode.text : undefined;
+  if (!name) return false;
+  const args = call.arguments;
+  if (name === 'KeyedMutator' || name === 'ScopedMutator') {
+    return args.length <= (name === 'KeyedMutator' ? 0 : 1) && !args.some(ts.isSpreadElement) && declaredInPackage(declaration, /^swr$/);
+  }
+  const always = name === 'cancelQueries' || name === 'prefetchQuery' || name === 'prefetchInfiniteQuery';
+  const optionsAt = name === 'refetch' || name === 'fetchNextPage' || name === 'fetchPreviousPage' ? 0 : name === 'invalidateQueries' || name === 'refetchQueries' || name === 'resetQueries' ? 1 : -1;
+  if (!always && optionsAt < 0) return false;
+  if (!declaredInPackage(declaration, /^@tanstack\/query-core$/)) return false;
+  if (always) return true;
+  if (args.some(ts.isSpreadElement)) return false;
+  const options = args[optionsAt] && skipParens(args[optionsAt]);
+  if (!options) return true;
+  if (!ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.every((p) => {
+    if (ts.isSpreadAssignment(p)) return false;
+    const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (key !== 'throwOnError') return !!key;
+    return ts.isPropertyAssignment(p) && skipParens(p.initializer).kind === ts.SyntaxKind.FalseKeyword;
+  });
 }
 
 /** `startActiveSpan` of a Tracer, or `with` of the context API, as @opentelemetry/api declares them. */

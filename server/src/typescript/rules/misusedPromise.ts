@@ -218,7 +218,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
-    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode);
+    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode) || formSubmitNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
     // Also a function imported from another module of the program (`app.use(slidingWindow)`).
@@ -1363,6 +1363,30 @@ function factoryNeverRejects(checker: ts.TypeChecker, tsCall: ts.Node): boolean 
   const declaration = checker.getResolvedSignature(tsCall)?.declaration;
   const returned = declaration && returnedFunctions(declaration);
   return !!returned && returned.every((fn) => functionNeverRejects(checker, fn));
+}
+
+/**
+ * react-hook-form's `handleSubmit(onValid, onInvalid?)` (a `UseFormHandleSubmit`): the submit handler
+ * it makes catches what validation and the callbacks throw, updates the form state, and rejects
+ * only with the callbacks' own errors. It is judged as its callbacks: each a plain function giving
+ * no promise (`(values) => mutation.mutate(values)`) or one that never rejects (an async `onSubmit`
+ * with a try/catch), inline or named.
+ */
+function formSubmitNeverRejects(checker: ts.TypeChecker, tsCall: ts.Node): boolean {
+  if (!ts.isCallExpression(tsCall) || tsCall.arguments.length === 0) return false;
+  const declaration = checker.getResolvedSignature(tsCall)?.declaration;
+  const holder = declaration && (ts.isFunctionTypeNode(declaration) ? declaration.parent : declaration);
+  if (!holder || !ts.isTypeAliasDeclaration(holder) || holder.name.text !== 'UseFormHandleSubmit' || !declaredInPackage(holder, /^react-hook-form$/)) return false;
+  return tsCall.arguments.every((arg) => {
+    const e = skipParens(arg);
+    const fn = ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? functionOfSymbol(resolveAlias(checker, checker.getSymbolAtLocation(e))) : undefined;
+    if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) || !fn.body) return false;
+    if (functionNeverRejects(checker, fn)) return true;
+    // A plain callback: only a synchronous mistake in it could make the handler reject.
+    if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
+    const returned = checker.getSignatureFromDeclaration(fn)?.getReturnType();
+    return !!returned && !(returned.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && !isSometimesThenable(checker, returned, fn);
+  });
 }
 
 function koaCallback(checker: ts.TypeChecker, call: TSESTree.CallExpression, tsCall: ts.Node): boolean {

@@ -1773,7 +1773,16 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
     visit(body, (n) => {
       if (n.type !== 'NewExpression') return;
       const kind = openedConnection(ctx, n);
-      if (!kind || connectionKept(n)) return;
+      if (!kind) return;
+      if (OBSERVERS.has(kind)) {
+        if (!observerLeft(n)) return;
+        ctx.report({
+          message: `${/^[AEIOU]/.test(kind) ? 'An' : 'A'} ${kind} is started ${scope.where} ${cleanups.length ? 'whose clean-up does not disconnect it' : scope.returnsCleanup ? 'that returns no clean-up' : 'and never disconnected'}: it keeps observing after ${scope.end}, its callback still runs, and every ${scope.again} adds another. ${cleanups.length ? 'Make the clean-up one that disconnects it too' : scope.advice('disconnects it')}`,
+          range: ctx.rangeOf(n),
+        });
+        return;
+      }
+      if (connectionKept(n)) return;
       ctx.report({
         message: `${kind === 'EventSource' ? 'An' : 'A'} ${kind} is opened ${scope.where} ${cleanups.length ? 'whose clean-up does not close it' : scope.returnsCleanup ? 'that returns no clean-up' : 'and never closed'}: it stays open after ${scope.end}, its handlers still run, and every ${scope.again} opens another. ${cleanups.length ? 'Make the clean-up one that closes it too' : scope.advice('closes it')}`,
         range: ctx.rangeOf(n),
@@ -1783,11 +1792,46 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
   return judged;
 }
 
-/** `new WebSocket(url)`, `new EventSource(url)` of the page's globals: a connection held open until closed. */
+/** The page's observers: each `observe(target)` keeps calling back until `disconnect()` (or `unobserve(target)`). */
+const OBSERVERS = new Set(['ResizeObserver', 'IntersectionObserver', 'MutationObserver']);
+
+/**
+ * `new WebSocket(url)`, `new EventSource(url)` of the page's globals: a connection held open until
+ * closed; `new ResizeObserver(cb)` and the other observers: a watch held until disconnected.
+ */
 function openedConnection(ctx: TsRuleContext, n: TSESTree.NewExpression): string | undefined {
   const callee = unwrap(n.callee);
-  if (callee.type !== 'Identifier' || (callee.name !== 'WebSocket' && callee.name !== 'EventSource') || !isGlobal(ctx, callee)) return undefined;
+  if (callee.type !== 'Identifier' || (callee.name !== 'WebSocket' && callee.name !== 'EventSource' && !OBSERVERS.has(callee.name)) || !isGlobal(ctx, callee)) return undefined;
   return callee.name;
+}
+
+/**
+ * Whether an observer a set-up scope makes is left observing: made and observed at once
+ * (`new ResizeObserver(cb).observe(el);`), or kept in a local that the scope only calls
+ * `observe(...)` on, with no `disconnect()`/`unobserve()` in the scope, its clean-up or its
+ * callbacks, and not handed on (`observerRef.current = observer`, returned, given to a call). An
+ * observer never told to observe watches nothing.
+ */
+function observerLeft(made: TSESTree.NewExpression): boolean {
+  const { parent, node } = outerParent(made);
+  if (parent?.type === 'MemberExpression' && parent.object === node && propName(parent) === 'observe') {
+    return parent.parent?.type === 'CallExpression' && parent.parent.callee === parent && parent.parent.parent?.type === 'ExpressionStatement';
+  }
+  if (parent?.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier') return false;
+  const name = parent.id.name;
+  const fn = ownerFunction(made);
+  if (!fn) return false;
+  let observed = false;
+  for (const ref of referencesTo(fn.body, name)) {
+    if (ref === parent.id) continue;
+    const use = ref.parent;
+    if (use?.type !== 'MemberExpression' || use.object !== ref) return false;
+    const prop = propName(use);
+    const called = use.parent?.type === 'CallExpression' && use.parent.callee === use;
+    if (!called || prop !== 'observe') return false;
+    observed = true;
+  }
+  return observed;
 }
 
 /**

@@ -3366,19 +3366,45 @@ function ownRequestSignal(source: Node, at: Node, root: Node, types: LazyTypes):
   const s = types.get();
   const tsParam = s?.tsNodeFor(param);
   const tsFn = s?.tsNodeFor(fn);
+  const annotated = !!annotation && requestName.test(typeRefName(annotation) ?? '');
   if (s && tsParam && tsFn && ts.isFunctionLike(tsFn)) {
     const paramType = s.checker.getTypeAtLocation(tsParam);
-    if (!nonNullishParts(paramType).every((t) => requestName.test(t.getSymbol()?.getName() ?? ''))) return false;
+    // `NextRequest` from a `next/server` that is not installed: what the annotation says.
+    const untypedParam = !!(paramType.flags & ts.TypeFlags.Any);
+    if (untypedParam ? !annotated : !nonNullishParts(paramType).every((t) => requestName.test(t.getSymbol()?.getName() ?? ''))) return false;
     const signature = s.checker.getSignatureFromDeclaration(tsFn);
     if (!signature) return false;
     const returned = s.checker.getReturnTypeOfSignature(signature);
     const answer = nonNullishParts(s.checker.getAwaitedType(returned) ?? returned);
+    if (answer.length > 0 && answer.every((t) => !!(t.flags & ts.TypeFlags.Any))) return returnsResponses(fn);
     return answer.length > 0 && answer.every((t) => returnName.test(t.getSymbol()?.getName() ?? ''));
   }
-  // Without types: what the annotations say.
+  // Without types: what the annotations say, or the answers the handler writes.
   const ret = fn.returnType?.typeAnnotation;
   const inner = ret && typeRefName(ret) === 'Promise' && ret.type === 'TSTypeReference' ? ret.typeArguments?.params[0] : ret;
-  return !!annotation && requestName.test(typeRefName(annotation) ?? '') && !!inner && returnName.test(typeRefName(inner) ?? '');
+  return annotated && (inner ? returnName.test(typeRefName(inner) ?? '') : returnsResponses(fn));
+}
+
+/**
+ * Every `return` of the function (not of functions in it) gives a response it builds:
+ * `new Response(...)`, `Response.json(...)`, `NextResponse.redirect(...)`, `new NextResponse(...)`
+ * (a route handler whose `next/server` import has no types).
+ */
+function returnsResponses(fn: FunctionNode): boolean {
+  if (fn.body.type !== 'BlockStatement') return isResponseMade(unwrap(fn.body));
+  let count = 0;
+  let other = false;
+  visit(fn.body, (n) => {
+    if (n.type !== 'ReturnStatement' || other) return;
+    count++;
+    if (!n.argument || !isResponseMade(unwrap(n.argument))) other = true;
+  }, isFunction);
+  return count > 0 && !other;
+}
+
+function isResponseMade(e: Node): boolean {
+  const made = e.type === 'NewExpression' ? unwrap(e.callee) : e.type === 'CallExpression' && unwrap(e.callee).type === 'MemberExpression' ? unwrap((unwrap(e.callee) as TSESTree.MemberExpression).object) : undefined;
+  return made?.type === 'Identifier' && /^(Response|NextResponse)$/.test(made.name);
 }
 
 /**

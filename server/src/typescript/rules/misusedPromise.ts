@@ -712,10 +712,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (isVoidReturningFunctionType(t.s.checker, contextual, t.tsNode) && returnsPromise(value)) reportVoid(value, `given as the '${name}' attribute`);
       return;
     }
-    // Untyped: an event handler on an intrinsic element (the DOM ignores what a handler returns).
+    // Untyped: an event handler on an intrinsic element (the DOM ignores what a handler returns),
+    // async, or typed by the checker as giving a promise (`() => navigator.clipboard.writeText(url)`).
     const element = attr.parent?.type === 'JSXOpeningElement' ? attr.parent : undefined;
     const intrinsic = element?.name.type === 'JSXIdentifier' && /^[a-z]/.test(element.name.name);
-    if (intrinsic && /^on[A-Z]/.test(name) && syntacticallyAsync(value)) reportVoid(value, `given as the '${name}' attribute`);
+    if (intrinsic && /^on[A-Z]/.test(name) && (syntacticallyAsync(value) || (isFunction(unwrap(value)) && returnsPromise(value)))) reportVoid(value, `given as the '${name}' attribute`);
   }
 
   function checkMethodProperty(prop: TSESTree.Property, name: string): void {

@@ -53,7 +53,62 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
   // A service worker's `self.skipWaiting()`: its promise resolves once the worker is told to
   // activate, and never rejects (the spec has no step that rejects it).
   if (declaration && ts.isMethodSignature(declaration) && declaration.name.getText() === 'skipWaiting' && /[\\/]lib\.webworker\.d\.ts$/.test(declaration.getSourceFile().fileName)) return true;
+  if (declaration && !isFunctionWithBody(declaration)) {
+    // `fetchTodos()` typed by a member of the project's own interface (a Zustand store's
+    // `fetchTodos: () => Promise<void>`): judged by the object literals of that file that implement it.
+    const implementations = memberImplementations(checker, declaration);
+    return !!implementations && implementations.every((fn) => functionNeverRejects(checker, fn, depth + 1));
+  }
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+const implementationsOf = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, ts.Node[] | null>>();
+
+/**
+ * The functions that implement a member of an interface or type literal declared in a source file
+ * of the project (`interface TodoState { fetchTodos: () => Promise<void> }`): the object literals of
+ * that same file whose contextual type carries that member (a Zustand store's `create<TodoState>()((set)
+ * => ({ fetchTodos: async () => { ... } }))`, a context value), each giving it a function written in
+ * place. Undefined when there is none, or when one gives it anything else.
+ */
+function memberImplementations(checker: ts.TypeChecker, declaration: ts.Node): ts.Node[] | undefined {
+  const member = ts.isFunctionTypeNode(declaration) && ts.isPropertySignature(declaration.parent) ? declaration.parent : ts.isMethodSignature(declaration) ? declaration : undefined;
+  if (!member || !ts.isIdentifier(member.name) || !(ts.isInterfaceDeclaration(member.parent) || ts.isTypeLiteralNode(member.parent))) return undefined;
+  const file = member.getSourceFile();
+  if (file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName)) return undefined;
+  let cache = implementationsOf.get(checker);
+  if (!cache) implementationsOf.set(checker, (cache = new WeakMap()));
+  const known = cache.get(member);
+  if (known !== undefined) return known ?? undefined;
+  cache.set(member, null);
+  const name = member.name.text;
+  const symbol = checker.getSymbolAtLocation(member.name);
+  const found: ts.Node[] = [];
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other) return;
+    if (ts.isObjectLiteralExpression(n)) {
+      for (const p of n.properties) {
+        if (!p.name || !ts.isIdentifier(p.name) || p.name.text !== name) continue;
+        let contextual: ts.Type | undefined;
+        try {
+          contextual = checker.getContextualType(n);
+        } catch {
+          contextual = undefined;
+        }
+        const parts = contextual ? (contextual.isUnion() ? contextual.types : [contextual]) : [];
+        if (!symbol || !parts.some((t) => t.getProperty(name) === symbol)) continue;
+        const fn = ts.isMethodDeclaration(p) ? p : ts.isPropertyAssignment(p) ? skipParens(p.initializer) : undefined;
+        if (fn && (ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) found.push(fn);
+        else other = true;
+      }
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(file);
+  const result = !other && found.length > 0 ? found : null;
+  cache.set(member, result);
+  return result ?? undefined;
 }
 
 /**

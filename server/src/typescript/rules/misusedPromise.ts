@@ -716,7 +716,39 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // async, or typed by the checker as giving a promise (`() => navigator.clipboard.writeText(url)`).
     const element = attr.parent?.type === 'JSXOpeningElement' ? attr.parent : undefined;
     const intrinsic = element?.name.type === 'JSXIdentifier' && /^[a-z]/.test(element.name.name);
-    if (intrinsic && /^on[A-Z]/.test(name) && (syntacticallyAsync(value) || (isFunction(unwrap(value)) && returnsPromise(value)))) reportVoid(value, `given as the '${name}' attribute`);
+    if (intrinsic && /^on[A-Z]/.test(name) && (syntacticallyAsync(value) || (isFunction(unwrap(value)) && returnsPromise(value)) || untypedFormSubmit(value))) reportVoid(value, `given as the '${name}' attribute`);
+  }
+
+  /**
+   * Without react-hook-form's types: `handleSubmit(onSubmit)` of a `useForm()`/`useFormContext()`
+   * of the component (destructured, or `form.handleSubmit`) given an async callback of the file that
+   * may reject: the submit handler it makes rethrows what the callback throws.
+   */
+  function untypedFormSubmit(node: Node): boolean {
+    const call = unwrap(node);
+    if (call.type !== 'CallExpression' || call.arguments.length === 0) return false;
+    const callee = unwrap(call.callee);
+    const local = callee.type === 'Identifier' ? callee.name : undefined;
+    const holder = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'handleSubmit' && callee.object.type === 'Identifier' ? callee.object.name : undefined;
+    if (!local && !holder) return false;
+    let made = false;
+    for (let fn = enclosingFunction(call); fn && !made; fn = enclosingFunction(fn)) {
+      if (fn.body.type !== 'BlockStatement') continue;
+      for (const st of fn.body.body) {
+        if (st.type !== 'VariableDeclaration') continue;
+        for (const d of st.declarations) {
+          const init = d.init && unwrap(d.init);
+          if (init?.type !== 'CallExpression') continue;
+          const imported = ctx.imports.resolve(unwrap(init.callee));
+          if (imported?.module !== 'react-hook-form' || !/^(useForm|useFormContext)$/.test(imported.path[imported.path.length - 1] ?? '')) continue;
+          if (holder && d.id.type === 'Identifier' && d.id.name === holder) made = true;
+          if (local && d.id.type === 'ObjectPattern' && d.id.properties.some((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'handleSubmit' && p.value.type === 'Identifier' && p.value.name === local)) made = true;
+        }
+      }
+    }
+    if (!made) return false;
+    const callbacks = call.arguments.filter((a) => syntacticallyAsync(a));
+    return callbacks.length > 0 && callbacks.some((a) => !neverRejects(a));
   }
 
   function checkMethodProperty(prop: TSESTree.Property, name: string): void {

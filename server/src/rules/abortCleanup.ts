@@ -213,6 +213,8 @@ export const timerOrListenerLeak: Rule = {
       '  starts and nothing disconnects: made and observed at once (`new MutationObserver(cb).observe(document.body, ...)`),',
       '  or kept in a local that is only told to `observe(...)`, with no `disconnect()` or `unobserve()` in the scope, its',
       '  clean-up or its callbacks, and not handed on: it keeps calling back after the unmount, and every mount adds another.',
+      '  Not a one-shot observer whose callback disconnects itself through its second parameter (`(entries, obs) => {',
+      '  ...; obs.disconnect(); }`, a lazy load).',
       '',
       'Not reported: module-level set-up code, functions that run once (`main…`, `start`, `run`,',
       '`startServer`, `startWorker`, `runConsumer` and the like, `init…`, `initialize…`, `setup…`,',

@@ -1813,6 +1813,19 @@ function openedConnection(ctx: TsRuleContext, n: TSESTree.NewExpression): string
  * observer never told to observe watches nothing.
  */
 function observerLeft(made: TSESTree.NewExpression): boolean {
+  // `new IntersectionObserver(([entry], obs) => { if (entry.isIntersecting) { load(); obs.disconnect(); } })`:
+  // a one-shot observer that ends itself.
+  const callback = made.arguments[0] && unwrap(made.arguments[0] as Node);
+  if (callback && isFunction(callback)) {
+    const own = callback.params[1];
+    let ends = false;
+    if (own?.type === 'Identifier') {
+      visit(callback.body, (n) => {
+        if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && n.callee.object.name === own.name && /^(disconnect|unobserve)$/.test(propName(n.callee) ?? '')) ends = true;
+      });
+    }
+    if (ends) return false;
+  }
   const { parent, node } = outerParent(made);
   if (parent?.type === 'MemberExpression' && parent.object === node && propName(parent) === 'observe') {
     return parent.parent?.type === 'CallExpression' && parent.parent.callee === parent && parent.parent.parent?.type === 'ExpressionStatement';

@@ -230,10 +230,70 @@ export function declaredInPackage(declaration: ts.Node, name: RegExp): boolean {
   return false;
 }
 
-/** The function a symbol names: its declaration, or the initializer of `const f = () => ...`. */
+/**
+ * The function a symbol names: its declaration, or the initializer of `const f = () => ...`, also
+ * through React's `useCallback(fn, deps)`, which gives back `fn` itself (`const save =
+ * useCallback(async () => { ... }, [id])`).
+ */
 export function functionOfSymbol(symbol: ts.Symbol | undefined): ts.Node | undefined {
   const declaration = symbol?.valueDeclaration;
-  return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : declaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration)) return declaration;
+  const init = declaration.initializer && skipParens(declaration.initializer);
+  if (init && ts.isCallExpression(init) && isUseCallback(init.expression) && init.arguments.length >= 1) {
+    const fn = skipParens(init.arguments[0]);
+    if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return fn;
+  }
+  return init;
+}
+
+/**
+ * The functions a name destructured from a call of a function of the program stands for: what
+ * every `return { ... }` of that function gives under the name (a custom hook's `const { run } =
+ * useAsyncCallback(save)` with `return { run, pending }` and `const run = useCallback(async () =>
+ * ..., [fn])`). Undefined when a return gives anything else, or the function is not in sight.
+ */
+export function functionsOfBinding(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Node[] | undefined {
+  const d = symbol?.valueDeclaration;
+  if (!d || !ts.isBindingElement(d) || d.dotDotDotToken || !ts.isObjectBindingPattern(d.parent) || !ts.isVariableDeclaration(d.parent.parent)) return undefined;
+  const init = d.parent.parent.initializer && skipParens(d.parent.parent.initializer);
+  const key = d.propertyName ? (ts.isIdentifier(d.propertyName) ? d.propertyName.text : undefined) : ts.isIdentifier(d.name) ? d.name.text : undefined;
+  if (!init || !ts.isCallExpression(init) || !key) return undefined;
+  let factory: ts.Node | undefined;
+  try {
+    factory = checker.getResolvedSignature(init)?.declaration;
+  } catch {
+    return undefined;
+  }
+  if (!factory || !isFunctionWithBody(factory) || factory.getSourceFile().isDeclarationFile) return undefined;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(factory.body)) {
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isReturnStatement(n) && n.expression) returned.push(skipParens(n.expression));
+      ts.forEachChild(n, walk);
+    };
+    factory.body.statements.forEach(walk);
+  } else returned.push(skipParens(factory.body as ts.Expression));
+  const out: ts.Node[] = [];
+  for (const r of returned) {
+    if (!ts.isObjectLiteralExpression(r)) return undefined;
+    const p = r.properties.find((q) => q.name && ts.isIdentifier(q.name) && q.name.text === key);
+    let fn: ts.Node | undefined;
+    if (p && ts.isShorthandPropertyAssignment(p)) fn = functionOfSymbol(checker.getShorthandAssignmentValueSymbol(p));
+    else if (p && ts.isPropertyAssignment(p)) {
+      const v = skipParens(p.initializer);
+      fn = ts.isArrowFunction(v) || ts.isFunctionExpression(v) ? v : ts.isIdentifier(v) ? functionOfSymbol(checker.getSymbolAtLocation(v)) : undefined;
+    } else if (p && ts.isMethodDeclaration(p)) fn = p;
+    if (!fn || !isFunctionWithBody(fn)) return undefined;
+    out.push(fn);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** `useCallback` or `React.useCallback`. */
+function isUseCallback(callee: ts.Expression): boolean {
+  const c = skipParens(callee);
+  return (ts.isIdentifier(c) && c.text === 'useCallback') || (ts.isPropertyAccessExpression(c) && c.name.text === 'useCallback' && ts.isIdentifier(c.expression) && c.expression.text === 'React');
 }
 
 /** The symbol a name stands for, through an import (`import { handler } from './routes'`). */

@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { declaredInPackage, functionNeverRejects, functionOfSymbol, resolveAlias, returnedFunctions, skipParens } from '../rejection';
+import { declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfBinding, resolveAlias, returnedFunctions, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
@@ -221,9 +221,13 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode) || formSubmitNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
-    // Also a function imported from another module of the program (`app.use(slidingWindow)`).
-    const declaration = functionOfSymbol(resolveAlias(s.checker, s.checker.getSymbolAtLocation(tsNode)));
-    return !!declaration && functionNeverRejects(s.checker, declaration);
+    // Also a function imported from another module of the program (`app.use(slidingWindow)`), or
+    // given by a custom hook of the program (`const { run } = useAsyncCallback(save)`).
+    const symbol = resolveAlias(s.checker, s.checker.getSymbolAtLocation(tsNode));
+    const declaration = functionOfSymbol(symbol);
+    if (declaration && functionNeverRejects(s.checker, declaration)) return true;
+    const fromHook = functionsOfBinding(s.checker, symbol);
+    return !!fromHook && fromHook.every((fn) => functionNeverRejects(s.checker, fn));
   };
 
   /**

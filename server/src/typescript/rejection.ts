@@ -49,10 +49,105 @@ export function callNeverRejects(checker: ts.TypeChecker, call: ts.CallExpressio
     const named = ts.isIdentifier(fn) || ts.isPropertyAccessExpression(fn) ? functionOfSymbol(checker.getSymbolAtLocation(fn)) : undefined;
     return !!named && isFunctionWithBody(named) && functionNeverRejects(checker, named, depth + 1);
   }
+  if (declaration && dataLibraryCallSettles(call, declaration)) return true;
   // A service worker's `self.skipWaiting()`: its promise resolves once the worker is told to
   // activate, and never rejects (the spec has no step that rejects it).
   if (declaration && ts.isMethodSignature(declaration) && declaration.name.getText() === 'skipWaiting' && /[\\/]lib\.webworker\.d\.ts$/.test(declaration.getSourceFile().fileName)) return true;
+  if (declaration && !isFunctionWithBody(declaration)) {
+    // `fetchTodos()` typed by a member of the project's own interface (a Zustand store's
+    // `fetchTodos: () => Promise<void>`): judged by the object literals of that file that implement it.
+    const implementations = memberImplementations(checker, declaration);
+    return !!implementations && implementations.every((fn) => functionNeverRejects(checker, fn, depth + 1));
+  }
   return !!declaration && isFunctionWithBody(declaration) && functionNeverRejects(checker, declaration, depth);
+}
+
+const implementationsOf = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, ts.Node[] | null>>();
+
+/**
+ * The functions that implement a member of an interface or type literal declared in a source file
+ * of the project (`interface TodoState { fetchTodos: () => Promise<void> }`): the object literals of
+ * that same file whose contextual type carries that member (a Zustand store's `create<TodoState>()((set)
+ * => ({ fetchTodos: async () => { ... } }))`, a context value), each giving it a function written in
+ * place. Undefined when there is none, or when one gives it anything else.
+ */
+function memberImplementations(checker: ts.TypeChecker, declaration: ts.Node): ts.Node[] | undefined {
+  const member = ts.isFunctionTypeNode(declaration) && ts.isPropertySignature(declaration.parent) ? declaration.parent : ts.isMethodSignature(declaration) ? declaration : undefined;
+  if (!member || !ts.isIdentifier(member.name) || !(ts.isInterfaceDeclaration(member.parent) || ts.isTypeLiteralNode(member.parent))) return undefined;
+  const file = member.getSourceFile();
+  if (file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName)) return undefined;
+  let cache = implementationsOf.get(checker);
+  if (!cache) implementationsOf.set(checker, (cache = new WeakMap()));
+  const known = cache.get(member);
+  if (known !== undefined) return known ?? undefined;
+  cache.set(member, null);
+  const name = member.name.text;
+  const symbol = checker.getSymbolAtLocation(member.name);
+  const found: ts.Node[] = [];
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other) return;
+    if (ts.isObjectLiteralExpression(n)) {
+      for (const p of n.properties) {
+        if (!p.name || !ts.isIdentifier(p.name) || p.name.text !== name) continue;
+        let contextual: ts.Type | undefined;
+        try {
+          contextual = checker.getContextualType(n);
+        } catch {
+          contextual = undefined;
+        }
+        const parts = contextual ? (contextual.isUnion() ? contextual.types : [contextual]) : [];
+        if (!symbol || !parts.some((t) => t.getProperty(name) === symbol)) continue;
+        const fn = ts.isMethodDeclaration(p) ? p : ts.isPropertyAssignment(p) ? skipParens(p.initializer) : undefined;
+        if (fn && (ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) found.push(fn);
+        else other = true;
+      }
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(file);
+  const result = !other && found.length > 0 ? found : null;
+  cache.set(member, result);
+  return result ?? undefined;
+}
+
+/**
+ * Calls of the data-fetching libraries of React apps whose promise never rejects, as their
+ * sources write them. TanStack Query's `QueryClient`: `cancelQueries`, `prefetchQuery` and
+ * `prefetchInfiniteQuery` end in `.catch(noop)`, and `invalidateQueries`, `refetchQueries`,
+ * `resetQueries` and an observer's (or `useQuery` result's) `refetch()`, `fetchNextPage()` and
+ * `fetchPreviousPage()` catch every failing refetch
+ * unless their options say `throwOnError: true` (options written in place without it). SWR's
+ * `mutate()` of `useSWR` without arguments, or the global `mutate(key)` without data, only
+ * revalidates, and revalidation keeps a failure in the hook's `error`. Giving them a promise's
+ * place, a listener's `() => queryClient.invalidateQueries(...)`, loses no error.
+ */
+function dataLibraryCallSettles(call: ts.CallExpression, declaration: ts.Node): boolean {
+  let named: ts.Node = declaration;
+  // `refetch: (options?) => Promise<...>`, `type KeyedMutator<Data> = (...) => Promise<...>`: the name is the holder's.
+  if (ts.isFunctionTypeNode(named) || ts.isCallSignatureDeclaration(named)) named = named.parent;
+  const nameNode = (named as ts.NamedDeclaration).name;
+  const name = nameNode && ts.isIdentifier(nameNode) ? nameNode.text : undefined;
+  if (!name) return false;
+  const args = call.arguments;
+  if (name === 'KeyedMutator' || name === 'ScopedMutator') {
+    return args.length <= (name === 'KeyedMutator' ? 0 : 1) && !args.some(ts.isSpreadElement) && declaredInPackage(declaration, /^swr$/);
+  }
+  const always = name === 'cancelQueries' || name === 'prefetchQuery' || name === 'prefetchInfiniteQuery';
+  const optionsAt = name === 'refetch' || name === 'fetchNextPage' || name === 'fetchPreviousPage' ? 0 : name === 'invalidateQueries' || name === 'refetchQueries' || name === 'resetQueries' ? 1 : -1;
+  if (!always && optionsAt < 0) return false;
+  if (!declaredInPackage(declaration, /^@tanstack\/query-core$/)) return false;
+  if (always) return true;
+  if (args.some(ts.isSpreadElement)) return false;
+  const options = args[optionsAt] && skipParens(args[optionsAt]);
+  if (!options) return true;
+  if (!ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.every((p) => {
+    if (ts.isSpreadAssignment(p)) return false;
+    const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (key !== 'throwOnError') return !!key;
+    return ts.isPropertyAssignment(p) && skipParens(p.initializer).kind === ts.SyntaxKind.FalseKeyword;
+  });
 }
 
 /** `startActiveSpan` of a Tracer, or `with` of the context API, as @opentelemetry/api declares them. */
@@ -135,10 +230,70 @@ export function declaredInPackage(declaration: ts.Node, name: RegExp): boolean {
   return false;
 }
 
-/** The function a symbol names: its declaration, or the initializer of `const f = () => ...`. */
+/**
+ * The function a symbol names: its declaration, or the initializer of `const f = () => ...`, also
+ * through React's `useCallback(fn, deps)`, which gives back `fn` itself (`const save =
+ * useCallback(async () => { ... }, [id])`).
+ */
 export function functionOfSymbol(symbol: ts.Symbol | undefined): ts.Node | undefined {
   const declaration = symbol?.valueDeclaration;
-  return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : declaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration)) return declaration;
+  const init = declaration.initializer && skipParens(declaration.initializer);
+  if (init && ts.isCallExpression(init) && isUseCallback(init.expression) && init.arguments.length >= 1) {
+    const fn = skipParens(init.arguments[0]);
+    if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return fn;
+  }
+  return init;
+}
+
+/**
+ * The functions a name destructured from a call of a function of the program stands for: what
+ * every `return { ... }` of that function gives under the name (a custom hook's `const { run } =
+ * useAsyncCallback(save)` with `return { run, pending }` and `const run = useCallback(async () =>
+ * ..., [fn])`). Undefined when a return gives anything else, or the function is not in sight.
+ */
+export function functionsOfBinding(checker: ts.TypeChecker, symbol: ts.Symbol | undefined): ts.Node[] | undefined {
+  const d = symbol?.valueDeclaration;
+  if (!d || !ts.isBindingElement(d) || d.dotDotDotToken || !ts.isObjectBindingPattern(d.parent) || !ts.isVariableDeclaration(d.parent.parent)) return undefined;
+  const init = d.parent.parent.initializer && skipParens(d.parent.parent.initializer);
+  const key = d.propertyName ? (ts.isIdentifier(d.propertyName) ? d.propertyName.text : undefined) : ts.isIdentifier(d.name) ? d.name.text : undefined;
+  if (!init || !ts.isCallExpression(init) || !key) return undefined;
+  let factory: ts.Node | undefined;
+  try {
+    factory = checker.getResolvedSignature(init)?.declaration;
+  } catch {
+    return undefined;
+  }
+  if (!factory || !isFunctionWithBody(factory) || factory.getSourceFile().isDeclarationFile) return undefined;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(factory.body)) {
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isReturnStatement(n) && n.expression) returned.push(skipParens(n.expression));
+      ts.forEachChild(n, walk);
+    };
+    factory.body.statements.forEach(walk);
+  } else returned.push(skipParens(factory.body as ts.Expression));
+  const out: ts.Node[] = [];
+  for (const r of returned) {
+    if (!ts.isObjectLiteralExpression(r)) return undefined;
+    const p = r.properties.find((q) => q.name && ts.isIdentifier(q.name) && q.name.text === key);
+    let fn: ts.Node | undefined;
+    if (p && ts.isShorthandPropertyAssignment(p)) fn = functionOfSymbol(checker.getShorthandAssignmentValueSymbol(p));
+    else if (p && ts.isPropertyAssignment(p)) {
+      const v = skipParens(p.initializer);
+      fn = ts.isArrowFunction(v) || ts.isFunctionExpression(v) ? v : ts.isIdentifier(v) ? functionOfSymbol(checker.getSymbolAtLocation(v)) : undefined;
+    } else if (p && ts.isMethodDeclaration(p)) fn = p;
+    if (!fn || !isFunctionWithBody(fn)) return undefined;
+    out.push(fn);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** `useCallback` or `React.useCallback`. */
+function isUseCallback(callee: ts.Expression): boolean {
+  const c = skipParens(callee);
+  return (ts.isIdentifier(c) && c.text === 'useCallback') || (ts.isPropertyAccessExpression(c) && c.name.text === 'useCallback' && ts.isIdentifier(c.expression) && c.expression.text === 'React');
 }
 
 /** The symbol a name stands for, through an import (`import { handler } from './routes'`). */

@@ -1833,7 +1833,16 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
     visit(body, (n) => {
       if (n.type !== 'NewExpression') return;
       const kind = openedConnection(ctx, n);
-      if (!kind || connectionKept(n)) return;
+      if (!kind) return;
+      if (OBSERVERS.has(kind)) {
+        if (!observerLeft(n)) return;
+        ctx.report({
+          message: `${/^[AEIOU]/.test(kind) ? 'An' : 'A'} ${kind} is started ${scope.where} ${cleanups.length ? 'whose clean-up does not disconnect it' : scope.returnsCleanup ? 'that returns no clean-up' : 'and never disconnected'}: it keeps observing after ${scope.end}, its callback still runs, and every ${scope.again} adds another. ${cleanups.length ? 'Make the clean-up one that disconnects it too' : scope.advice('disconnects it')}`,
+          range: ctx.rangeOf(n),
+        });
+        return;
+      }
+      if (connectionKept(n)) return;
       ctx.report({
         message: `${kind === 'EventSource' ? 'An' : 'A'} ${kind} is opened ${scope.where} ${cleanups.length ? 'whose clean-up does not close it' : scope.returnsCleanup ? 'that returns no clean-up' : 'and never closed'}: it stays open after ${scope.end}, its handlers still run, and every ${scope.again} opens another. ${cleanups.length ? 'Make the clean-up one that closes it too' : scope.advice('closes it')}`,
         range: ctx.rangeOf(n),
@@ -1843,11 +1852,59 @@ function checkSetupScopes(ctx: TsRuleContext, scopes: SetupScope[], topLevel: ()
   return judged;
 }
 
-/** `new WebSocket(url)`, `new EventSource(url)` of the page's globals: a connection held open until closed. */
+/** The page's observers: each `observe(target)` keeps calling back until `disconnect()` (or `unobserve(target)`). */
+const OBSERVERS = new Set(['ResizeObserver', 'IntersectionObserver', 'MutationObserver']);
+
+/**
+ * `new WebSocket(url)`, `new EventSource(url)` of the page's globals: a connection held open until
+ * closed; `new ResizeObserver(cb)` and the other observers: a watch held until disconnected.
+ */
 function openedConnection(ctx: TsRuleContext, n: TSESTree.NewExpression): string | undefined {
   const callee = unwrap(n.callee);
-  if (callee.type !== 'Identifier' || (callee.name !== 'WebSocket' && callee.name !== 'EventSource') || !isGlobal(ctx, callee)) return undefined;
+  if (callee.type !== 'Identifier' || (callee.name !== 'WebSocket' && callee.name !== 'EventSource' && !OBSERVERS.has(callee.name)) || !isGlobal(ctx, callee)) return undefined;
   return callee.name;
+}
+
+/**
+ * Whether an observer a set-up scope makes is left observing: made and observed at once
+ * (`new ResizeObserver(cb).observe(el);`), or kept in a local that the scope only calls
+ * `observe(...)` on, with no `disconnect()`/`unobserve()` in the scope, its clean-up or its
+ * callbacks, and not handed on (`observerRef.current = observer`, returned, given to a call). An
+ * observer never told to observe watches nothing.
+ */
+function observerLeft(made: TSESTree.NewExpression): boolean {
+  // `new IntersectionObserver(([entry], obs) => { if (entry.isIntersecting) { load(); obs.disconnect(); } })`:
+  // a one-shot observer that ends itself.
+  const callback = made.arguments[0] && unwrap(made.arguments[0] as Node);
+  if (callback && isFunction(callback)) {
+    const own = callback.params[1];
+    let ends = false;
+    if (own?.type === 'Identifier') {
+      visit(callback.body, (n) => {
+        if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && n.callee.object.name === own.name && /^(disconnect|unobserve)$/.test(propName(n.callee) ?? '')) ends = true;
+      });
+    }
+    if (ends) return false;
+  }
+  const { parent, node } = outerParent(made);
+  if (parent?.type === 'MemberExpression' && parent.object === node && propName(parent) === 'observe') {
+    return parent.parent?.type === 'CallExpression' && parent.parent.callee === parent && parent.parent.parent?.type === 'ExpressionStatement';
+  }
+  if (parent?.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier') return false;
+  const name = parent.id.name;
+  const fn = ownerFunction(made);
+  if (!fn) return false;
+  let observed = false;
+  for (const ref of referencesTo(fn.body, name)) {
+    if (ref === parent.id) continue;
+    const use = ref.parent;
+    if (use?.type !== 'MemberExpression' || use.object !== ref) return false;
+    const prop = propName(use);
+    const called = use.parent?.type === 'CallExpression' && use.parent.callee === use;
+    if (!called || prop !== 'observe') return false;
+    observed = true;
+  }
+  return observed;
 }
 
 /**
@@ -3385,19 +3442,45 @@ function ownRequestSignal(source: Node, at: Node, root: Node, types: LazyTypes):
   const s = types.get();
   const tsParam = s?.tsNodeFor(param);
   const tsFn = s?.tsNodeFor(fn);
+  const annotated = !!annotation && requestName.test(typeRefName(annotation) ?? '');
   if (s && tsParam && tsFn && ts.isFunctionLike(tsFn)) {
     const paramType = s.checker.getTypeAtLocation(tsParam);
-    if (!nonNullishParts(paramType).every((t) => requestName.test(t.getSymbol()?.getName() ?? ''))) return false;
+    // `NextRequest` from a `next/server` that is not installed: what the annotation says.
+    const untypedParam = !!(paramType.flags & ts.TypeFlags.Any);
+    if (untypedParam ? !annotated : !nonNullishParts(paramType).every((t) => requestName.test(t.getSymbol()?.getName() ?? ''))) return false;
     const signature = s.checker.getSignatureFromDeclaration(tsFn);
     if (!signature) return false;
     const returned = s.checker.getReturnTypeOfSignature(signature);
     const answer = nonNullishParts(s.checker.getAwaitedType(returned) ?? returned);
+    if (answer.length > 0 && answer.every((t) => !!(t.flags & ts.TypeFlags.Any))) return returnsResponses(fn);
     return answer.length > 0 && answer.every((t) => returnName.test(t.getSymbol()?.getName() ?? ''));
   }
-  // Without types: what the annotations say.
+  // Without types: what the annotations say, or the answers the handler writes.
   const ret = fn.returnType?.typeAnnotation;
   const inner = ret && typeRefName(ret) === 'Promise' && ret.type === 'TSTypeReference' ? ret.typeArguments?.params[0] : ret;
-  return !!annotation && requestName.test(typeRefName(annotation) ?? '') && !!inner && returnName.test(typeRefName(inner) ?? '');
+  return annotated && (inner ? returnName.test(typeRefName(inner) ?? '') : returnsResponses(fn));
+}
+
+/**
+ * Every `return` of the function (not of functions in it) gives a response it builds:
+ * `new Response(...)`, `Response.json(...)`, `NextResponse.redirect(...)`, `new NextResponse(...)`
+ * (a route handler whose `next/server` import has no types).
+ */
+function returnsResponses(fn: FunctionNode): boolean {
+  if (fn.body.type !== 'BlockStatement') return isResponseMade(unwrap(fn.body));
+  let count = 0;
+  let other = false;
+  visit(fn.body, (n) => {
+    if (n.type !== 'ReturnStatement' || other) return;
+    count++;
+    if (!n.argument || !isResponseMade(unwrap(n.argument))) other = true;
+  }, isFunction);
+  return count > 0 && !other;
+}
+
+function isResponseMade(e: Node): boolean {
+  const made = e.type === 'NewExpression' ? unwrap(e.callee) : e.type === 'CallExpression' && unwrap(e.callee).type === 'MemberExpression' ? unwrap((unwrap(e.callee) as TSESTree.MemberExpression).object) : undefined;
+  return made?.type === 'Identifier' && /^(Response|NextResponse)$/.test(made.name);
 }
 
 /**

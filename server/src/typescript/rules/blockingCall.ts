@@ -188,7 +188,7 @@ interface AsyncContext {
  */
 function asyncContext(ctx: TsRuleContext, node: Node): AsyncContext | undefined {
   const fn = enclosingFunction(node);
-  if (!fn) return undefined;
+  if (!fn || isNextBuildTimeFunction(fn)) return undefined;
   if (fn.async) return { fn };
   const returnType = fn.returnType?.typeAnnotation;
   if (returnType?.type === 'TSTypeReference' && returnType.typeName.type === 'Identifier' && returnType.typeName.name === 'Promise') return { fn };
@@ -200,6 +200,21 @@ function asyncContext(ctx: TsRuleContext, node: Node): AsyncContext | undefined 
   if (!reason) return undefined;
   const outer = asyncContext(ctx, fn);
   return outer && { fn: outer.fn, via: outer.via ?? reason };
+}
+
+/**
+ * Next.js's build-time functions, exported from a page or layout: `generateStaticParams` (App
+ * Router) and `getStaticPaths` (Pages Router) list the pages to render when the site is built
+ * (a dev server runs them on a request, one at a time): reading the content folder with
+ * `readdirSync` there stalls no request being served.
+ */
+function isNextBuildTimeFunction(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  const declarator = parent?.type === 'VariableDeclarator' && parent.init === fn ? parent : undefined;
+  const name = fn.type === 'FunctionDeclaration' ? fn.id?.name : declarator?.id.type === 'Identifier' ? declarator.id.name : undefined;
+  if (name !== 'generateStaticParams' && name !== 'getStaticPaths') return false;
+  const statement = declarator ? declarator.parent?.parent : parent;
+  return statement?.type === 'ExportNamedDeclaration' && statement.parent?.type === 'Program';
 }
 
 function contextName({ fn, via }: AsyncContext): string {

@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { declaredInPackage, functionNeverRejects, functionOfSymbol, resolveAlias, returnedFunctions, skipParens } from '../rejection';
+import { declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfBinding, resolveAlias, returnedFunctions, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
@@ -218,12 +218,16 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
-    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode);
+    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode) || formSubmitNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
-    // Also a function imported from another module of the program (`app.use(slidingWindow)`).
-    const declaration = functionOfSymbol(resolveAlias(s.checker, s.checker.getSymbolAtLocation(tsNode)));
-    return !!declaration && functionNeverRejects(s.checker, declaration);
+    // Also a function imported from another module of the program (`app.use(slidingWindow)`), or
+    // given by a custom hook of the program (`const { run } = useAsyncCallback(save)`).
+    const symbol = resolveAlias(s.checker, s.checker.getSymbolAtLocation(tsNode));
+    const declaration = functionOfSymbol(symbol);
+    if (declaration && functionNeverRejects(s.checker, declaration)) return true;
+    const fromHook = functionsOfBinding(s.checker, symbol);
+    return !!fromHook && fromHook.every((fn) => functionNeverRejects(s.checker, fn));
   };
 
   /**
@@ -720,10 +724,43 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (isVoidReturningFunctionType(t.s.checker, contextual, t.tsNode) && returnsPromise(value)) reportVoid(value, `given as the '${name}' attribute`);
       return;
     }
-    // Untyped: an event handler on an intrinsic element (the DOM ignores what a handler returns).
+    // Untyped: an event handler on an intrinsic element (the DOM ignores what a handler returns),
+    // async, or typed by the checker as giving a promise (`() => navigator.clipboard.writeText(url)`).
     const element = attr.parent?.type === 'JSXOpeningElement' ? attr.parent : undefined;
     const intrinsic = element?.name.type === 'JSXIdentifier' && /^[a-z]/.test(element.name.name);
-    if (intrinsic && /^on[A-Z]/.test(name) && syntacticallyAsync(value)) reportVoid(value, `given as the '${name}' attribute`);
+    if (intrinsic && /^on[A-Z]/.test(name) && (syntacticallyAsync(value) || (isFunction(unwrap(value)) && returnsPromise(value)) || untypedFormSubmit(value))) reportVoid(value, `given as the '${name}' attribute`);
+  }
+
+  /**
+   * Without react-hook-form's types: `handleSubmit(onSubmit)` of a `useForm()`/`useFormContext()`
+   * of the component (destructured, or `form.handleSubmit`) given an async callback of the file that
+   * may reject: the submit handler it makes rethrows what the callback throws.
+   */
+  function untypedFormSubmit(node: Node): boolean {
+    const call = unwrap(node);
+    if (call.type !== 'CallExpression' || call.arguments.length === 0) return false;
+    const callee = unwrap(call.callee);
+    const local = callee.type === 'Identifier' ? callee.name : undefined;
+    const holder = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'handleSubmit' && callee.object.type === 'Identifier' ? callee.object.name : undefined;
+    if (!local && !holder) return false;
+    let made = false;
+    for (let fn = enclosingFunction(call); fn && !made; fn = enclosingFunction(fn)) {
+      if (fn.body.type !== 'BlockStatement') continue;
+      for (const st of fn.body.body) {
+        if (st.type !== 'VariableDeclaration') continue;
+        for (const d of st.declarations) {
+          const init = d.init && unwrap(d.init);
+          if (init?.type !== 'CallExpression') continue;
+          const imported = ctx.imports.resolve(unwrap(init.callee));
+          if (imported?.module !== 'react-hook-form' || !/^(useForm|useFormContext)$/.test(imported.path[imported.path.length - 1] ?? '')) continue;
+          if (holder && d.id.type === 'Identifier' && d.id.name === holder) made = true;
+          if (local && d.id.type === 'ObjectPattern' && d.id.properties.some((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'handleSubmit' && p.value.type === 'Identifier' && p.value.name === local)) made = true;
+        }
+      }
+    }
+    if (!made) return false;
+    const callbacks = call.arguments.filter((a) => syntacticallyAsync(a));
+    return callbacks.length > 0 && callbacks.some((a) => !neverRejects(a));
   }
 
   function checkMethodProperty(prop: TSESTree.Property, name: string): void {
@@ -1374,6 +1411,30 @@ function factoryNeverRejects(checker: ts.TypeChecker, tsCall: ts.Node): boolean 
   const declaration = checker.getResolvedSignature(tsCall)?.declaration;
   const returned = declaration && returnedFunctions(declaration);
   return !!returned && returned.every((fn) => functionNeverRejects(checker, fn));
+}
+
+/**
+ * react-hook-form's `handleSubmit(onValid, onInvalid?)` (a `UseFormHandleSubmit`): the submit handler
+ * it makes catches what validation and the callbacks throw, updates the form state, and rejects
+ * only with the callbacks' own errors. It is judged as its callbacks: each a plain function giving
+ * no promise (`(values) => mutation.mutate(values)`) or one that never rejects (an async `onSubmit`
+ * with a try/catch), inline or named.
+ */
+function formSubmitNeverRejects(checker: ts.TypeChecker, tsCall: ts.Node): boolean {
+  if (!ts.isCallExpression(tsCall) || tsCall.arguments.length === 0) return false;
+  const declaration = checker.getResolvedSignature(tsCall)?.declaration;
+  const holder = declaration && (ts.isFunctionTypeNode(declaration) ? declaration.parent : declaration);
+  if (!holder || !ts.isTypeAliasDeclaration(holder) || holder.name.text !== 'UseFormHandleSubmit' || !declaredInPackage(holder, /^react-hook-form$/)) return false;
+  return tsCall.arguments.every((arg) => {
+    const e = skipParens(arg);
+    const fn = ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? functionOfSymbol(resolveAlias(checker, checker.getSymbolAtLocation(e))) : undefined;
+    if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) || !fn.body) return false;
+    if (functionNeverRejects(checker, fn)) return true;
+    // A plain callback: only a synchronous mistake in it could make the handler reject.
+    if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
+    const returned = checker.getSignatureFromDeclaration(fn)?.getReturnType();
+    return !!returned && !(returned.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && !isSometimesThenable(checker, returned, fn);
+  });
 }
 
 function koaCallback(checker: ts.TypeChecker, call: TSESTree.CallExpression, tsCall: ts.Node): boolean {

@@ -218,6 +218,10 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
       if (ctx.scope.isAsyncContext(call)) checkCancelledEntry(ctx, call, task);
       continue;
     }
+    if (task?.type === 'attribute' && field(task, 'object')?.text === 'self') {
+      if (ctx.scope.isAsyncContext(call)) checkCancelledSelfTask(ctx, call, task);
+      continue;
+    }
     if (task?.type !== 'identifier') continue;
     if (!ctx.scope.isAsyncContext(call)) continue;
     // `for w in workers: w.cancel()` over a list of new tasks: the list is what gets awaited.
@@ -345,6 +349,48 @@ function checkCancelledAttributeTasks(ctx: PythonRuleContext, call: Node, task: 
   const iterated = /\.values\(\)\)?$/.test(loopBody.childForFieldName('right')?.text ?? '') ? `${held.text}.values()` : held.text;
   ctx.report({
     message: `The tasks in '${held.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (await asyncio.gather(*${iterated}, return_exceptions=True))`,
+    range: ctx.rangeOf(call),
+  });
+}
+
+/**
+ * `self._reader.cancel()` in an async method, where the class (or a base class of the file) only
+ * ever sets `self._reader` to a new task (`asyncio.create_task(...)`, a loop's `create_task`) or to
+ * None: reported when the method never mentions the attribute again after the cancel (an await, a
+ * gather, a hand-off) and no other function of the class waits for it (`async def wait_closed(self):
+ * await self._reader`). Setting it to None afterwards drops the task; setting it to a new task
+ * restarts the work (a debouncer) and is not reported.
+ */
+function checkCancelledSelfTask(ctx: PythonRuleContext, call: Node, task: Node): void {
+  const name = field(task, 'attribute')?.text;
+  const cls = enclosingClassNode(call);
+  const owner = ctx.scope.enclosingFunction(call);
+  if (!name || !cls || !owner || passesCancellationOn(call) || inTaskGroup(ctx, call)) return;
+  const own = (n: Node | null | undefined): n is Node => n?.type === 'attribute' && field(n, 'object')?.text === 'self' && field(n, 'attribute')?.text === name;
+  const classes = [cls, ...localBaseClasses(ctx, cls)];
+  let started = false;
+  for (const a of classes.flatMap((c) => nodesOfType(c, 'assignment'))) {
+    if (!own(field(a, 'left'))) continue;
+    const value = field(a, 'right');
+    if (!value || value.type === 'none') continue;
+    if (!makesTask(ctx, value) && !(value.type === 'identifier' && holdsTask(ctx, value, { local: true }))) return;
+    started = true;
+  }
+  if (!started) return;
+  const mentions = classes.flatMap((c) => nodesOfType(c, 'attribute')).filter(own);
+  const waits = (n: Node) => !onlyLogged(n) && (isAwaitedUse(n) || n.parent?.type === 'argument_list' || n.parent?.type === 'return_statement');
+  // Another function of the class that waits for the task (a `wait_closed()`, a `run()` awaiting it).
+  if (mentions.some((n) => !(n.startIndex >= owner.node.startIndex && n.endIndex <= owner.node.endIndex) && waits(n))) return;
+  const later = mentions.some((n) => {
+    if (n.startIndex <= call.endIndex || n.endIndex > owner.node.endIndex || onlyLogged(n)) return false;
+    if (onlyInspected(n) && !awaitsBetween(owner.node, call, n)) return false;
+    const assignment = n.parent?.type === 'assignment' && field(n.parent, 'left')?.id === n.id ? n.parent : null;
+    // `self._reader = None` drops the task; a new task in its place restarts the work.
+    return !assignment || field(assignment, 'right')?.type !== 'none';
+  });
+  if (later) return;
+  ctx.report({
+    message: `Task '${task.text}' is cancelled but never awaited: its clean-up may not run before the method returns, and asyncio may report "Task was destroyed but it is pending". Await it (suppressing CancelledError) after cancel()`,
     range: ctx.rangeOf(call),
   });
 }

@@ -194,7 +194,7 @@ export const unclosedResource: Rule = {
       '(`page = response.meta["playwright_page"]`) is the callback\'s to close: one never closed, or closed only when',
       'nothing before `await page.close()` raises, is reported (an errback that closes it at once is not).',
       '',
-      'In TypeScript/JavaScript: a `FileHandle` from `fs/promises` `open()`, a `net`/`tls` socket, an HTTP/2 client session (`http2.connect(origin)`, which keeps its socket and the process alive until `close()`),',
+      'In TypeScript/JavaScript: a `FileHandle` from `fs/promises` `open()`, a `net`/`tls` socket, an HTTP/2 client session (`http2.connect(origin)`, which keeps its socket and the process alive until `close()`; a plain `function` listener given to `connect` that calls `this.close()` or `this.destroy()` closes it),',
       'a `readline` interface, a file stream from `fs.createReadStream`/`createWriteStream`, a',
       'client checked out of a pool (`await pool.connect()` in `pg`, `pool.getConnection()` in',
       '`mysql2`; with types, whatever the pool is called (`this.db.connect()` with `db: Pool`) when',

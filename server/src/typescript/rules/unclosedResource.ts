@@ -1197,6 +1197,26 @@ function firstAssignment(fn: FunctionNode, target: TSESTree.Identifier): boolean
   return !between;
 }
 
+/**
+ * `http2.connect(url, function () { ...; this.destroy() })`: a plain function given to the call that
+ * makes the resource is its listener, called with the resource as `this`, and closes it there.
+ */
+function closedByOwnListener(value: TSESTree.Node, kind: ResourceKind): boolean {
+  let v = value;
+  while (v.type === 'AwaitExpression' || v.type === 'TSAsExpression' || v.type === 'TSNonNullExpression') v = v.type === 'AwaitExpression' ? v.argument : v.expression;
+  if (v.type !== 'CallExpression' && v.type !== 'NewExpression') return false;
+  return v.arguments.some((arg) => {
+    if (arg.type !== 'FunctionExpression') return false;
+    let closes = false;
+    visit(arg.body, (n) => {
+      if (closes || n.type !== 'CallExpression' || n.callee.type !== 'MemberExpression' || n.callee.object.type !== 'ThisExpression') return;
+      const p = n.callee.property;
+      if (!n.callee.computed && p.type === 'Identifier' && kind.close.includes(p.name)) closes = true;
+    });
+    return closes;
+  });
+}
+
 export function checkUnclosedResources(ctx: TsRuleContext): void {
   const isTestFile = isTestPath(ctx.filePath);
   const isTsFile = /\.[cm]?tsx?$/.test(ctx.filePath);
@@ -1218,6 +1238,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (!holder) return;
     const kind = acquired(ctx, holder.value, isTestFile);
     if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
+    if (closedByOwnListener(holder.value, kind)) return;
     if (kind.perRequest && !perRequest(ctx, fn) && !(kind.inTests && isTestPath(ctx.filePath, false))) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;

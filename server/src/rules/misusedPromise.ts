@@ -107,7 +107,7 @@ export const misusedPromise: Rule = {
       'is not reported, nor is a listener on an emitter made with',
       '`captureRejections: true` (Node routes the rejection to its `\'error\'` event): `new',
       'EventEmitter({ captureRejections: true })` bound to a name (also imported from the module that makes it), `this.on(...)` in a subclass passing',
-      'the option to `super()` (with types, also `bus.on(...)` on an instance of such a class of the file), or any emitter of a file that sets `EventEmitter.captureRejections = true`.',
+      'the option to `super()` (with types, also `bus.on(...)` on an instance of such a class of the file), or any emitter of a file that sets `EventEmitter.captureRejections = true`; and a discord.js client, made so by the library (`client.on(Events.InteractionCreate, async (interaction) => ...)` on a `Client`, a `WebhookClient` or a class of the program extending one, also without discord.js installed: by `new Client(...)` of a discord.js import in the file, or the import its class extends); not its collectors (`collector.on(\'collect\', async ...)`), which are plain emitters.',
       'Nor are Vue\'s watchers and lifecycle hooks (`watch`, `watchEffect`, `onMounted`, `onUnmounted`,',
       '... imported from `vue`, or auto-imported as in Nuxt): Vue runs them through its async error handling, which hands a',
       'rejection to `app.config.errorHandler`. Nor is a Koa application\'s `app.callback()` given to',

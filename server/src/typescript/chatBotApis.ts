@@ -1,0 +1,142 @@
+/**
+ * Promise APIs of chat-bot libraries recognised without their types (a bot checked out without
+ * `node_modules`, plain JavaScript): each of these calls returns a promise.
+ *
+ * - Telegraf and grammY: on a bot made in the file (`new Telegraf(token)`, `new Bot(token)`, a
+ *   `Composer`) or a parameter typed as one (`bot: Bot<MyContext>`), its API (`bot.telegram.sendMessage(...)`,
+ *   `bot.api.sendMessage(...)`), and in a handler given to one of its methods (`bot.command('x', (ctx) => ...)`),
+ *   the context's Telegram calls (`ctx.reply(...)`, `ctx.replyWithPhoto(...)`, `ctx.answerCbQuery()`,
+ *   `ctx.sendChatAction(...)`, `ctx.banChatMember(...)`, `ctx.react(...)`, ...) and its API (`ctx.telegram.*`, `ctx.api.*`);
+ * - Slack Bolt: in a listener given to an `App` (`app.command('/x', async ({ ack, say, respond, client }) => ...)`),
+ *   `ack()`, `say(...)`, `respond(...)` and the Web API (`client.chat.postMessage(...)`);
+ * - tmi.js: the chat commands of a client made in the file (`client.say(channel, text)`, `join`, `ban`, `connect()`, ...);
+ * - whatsapp-web.js: the calls of a client made in the file (`client.initialize()`, `sendMessage(...)`, `destroy()`, ...).
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { TsRuleContext } from './context';
+import { isFunction, visit, type FunctionNode } from './util';
+
+type Node = TSESTree.Node;
+type Kind = 'telegram' | 'slack' | 'tmi' | 'whatsapp';
+
+const MODULES = /telegraf|grammy|@slack\/bolt|tmi\.js|whatsapp-web\.js/;
+
+/** A Telegram context's methods that call the Bot API. */
+const TELEGRAM_CONTEXT =
+  /^(reply\w*|answer\w*|send\w*|edit\w*|delete\w*|ban\w*|unban\w*|restrict\w*|promote\w*|pin\w*|unpin\w*|forward\w*|copy\w*|react|setMessageReaction|leaveChat|getChat\w*|getFile|getUserProfilePhotos|approveChatJoinRequest|declineChatJoinRequest|setChat\w*|createChatInviteLink|exportChatInviteLink|kickChatMember|stopPoll|stopMessageLiveLocation)$/;
+const TMI_METHODS = new Set([
+  'action', 'announce', 'ban', 'clear', 'color', 'commercial', 'connect', 'deletemessage', 'disconnect', 'emoteonly', 'emoteonlyoff',
+  'followersonly', 'followersonlyoff', 'host', 'join', 'mod', 'mods', 'part', 'ping', 'r9kbeta', 'r9kbetaoff', 'raw', 'say', 'slow',
+  'slowoff', 'subscribers', 'subscribersoff', 'timeout', 'unban', 'unhost', 'unmod', 'unvip', 'vip', 'vips', 'whisper',
+]);
+const WHATSAPP_METHODS = new Set([
+  'initialize', 'destroy', 'logout', 'sendMessage', 'getChats', 'getChatById', 'getContacts', 'getContactById', 'getState', 'sendSeen',
+  'archiveChat', 'unarchiveChat', 'pinChat', 'unpinChat', 'muteChat', 'unmuteChat', 'setStatus', 'setDisplayName', 'createGroup',
+  'getInviteInfo', 'acceptInvite', 'getProfilePicUrl', 'resetState', 'requestPairingCode', 'sendPresenceAvailable',
+  'sendPresenceUnavailable', 'markChatUnread', 'searchMessages', 'getLabels', 'getNumberId', 'getCommonGroups', 'getBlockedContacts',
+]);
+const SLACK_REPLIES = new Set(['ack', 'say', 'respond']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
+  return n;
+}
+
+function propertyOf(n: Node): string | undefined {
+  return n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' ? n.property.name : undefined;
+}
+
+/** The library a class or type named by `callee` comes from (`Telegraf`, `Bot`, `App`, `tmi.Client`). */
+function kindOfClass(ctx: TsRuleContext, callee: Node): Kind | undefined {
+  const m = ctx.imports.resolve(callee);
+  if (!m) return undefined;
+  const p = m.path.join('.').replace(/^default\.?/, '');
+  if (m.module === 'telegraf') return p === '' || p === 'Telegraf' || p === 'Composer' ? 'telegram' : undefined;
+  if (m.module === 'grammy') return p === 'Bot' || p === 'Composer' ? 'telegram' : undefined;
+  if (m.module === '@slack/bolt') return p === 'App' || p === '' ? 'slack' : undefined;
+  if (m.module === 'tmi.js') return /^(Client|client)$/.test(p) ? 'tmi' : undefined;
+  if (m.module === 'whatsapp-web.js') return p === 'Client' ? 'whatsapp' : undefined;
+  return undefined;
+}
+
+/** The library of the client or bot an identifier names: made in the file (declared once), or a parameter typed so. */
+function kindOf(ctx: TsRuleContext, id: TSESTree.Identifier, cache: Map<string, Kind | null>): Kind | undefined {
+  const known = cache.get(id.name);
+  if (known !== undefined) return known ?? undefined;
+  let found: Kind | undefined;
+  let declarations = 0;
+  visit(ctx.ast, (n) => {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === id.name) {
+      declarations++;
+      const init = n.init ? unwrap(n.init) : undefined;
+      if (init?.type === 'NewExpression') found = kindOfClass(ctx, unwrap(init.callee));
+    } else if (n.type === 'Identifier' && n.name === id.name && n.parent && isFunction(n.parent) && n.parent.params.includes(n as TSESTree.Parameter)) {
+      declarations++;
+      const annotation = n.typeAnnotation?.typeAnnotation;
+      if (annotation?.type === 'TSTypeReference' && annotation.typeName.type === 'Identifier') found = kindOfClass(ctx, annotation.typeName);
+    }
+  });
+  const kind = declarations === 1 ? found : undefined;
+  cache.set(id.name, kind ?? null);
+  return kind;
+}
+
+/**
+ * The bot or app a handler is given to (`bot.command('x', handler)`, `app.event('e', handler)`), for
+ * the function that declares `name` as (a destructured property of) its first parameter.
+ */
+function handlerOwner(ctx: TsRuleContext, from: Node, name: string, destructured: boolean, cache: Map<string, Kind | null>): Kind | undefined {
+  let fn: FunctionNode | undefined;
+  const declares = (p: Node | undefined): 'plain' | 'destructured' | undefined => {
+    if (p?.type === 'Identifier' && p.name === name) return 'plain';
+    if (p?.type === 'ObjectPattern' && p.properties.some((q) => q.type === 'Property' && q.value.type === 'Identifier' && q.value.name === name)) return 'destructured';
+    return undefined;
+  };
+  for (let n: Node | undefined = from.parent; n; n = n.parent) {
+    if (!isFunction(n)) continue;
+    const index = n.params.findIndex((p) => declares(p) !== undefined);
+    if (index < 0) continue;
+    // Another parameter of that name, or a first one of another form, is not the handler's context.
+    if (index > 0 || declares(n.params[0]) !== (destructured ? 'destructured' : 'plain')) return undefined;
+    fn = n;
+    break;
+  }
+  if (!fn) return undefined;
+  const call = fn.parent;
+  if (call?.type !== 'CallExpression' || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return undefined;
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression') return undefined;
+  const receiver = unwrap(callee.object);
+  return receiver.type === 'Identifier' ? kindOf(ctx, receiver, cache) : undefined;
+}
+
+const caches = new WeakMap<TSESTree.Program, Map<string, Kind | null>>();
+
+/** Whether a call of a chat-bot library returns a promise (see the module comment). */
+export function chatBotPromise(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  if (!MODULES.test(ctx.text)) return false;
+  let cache = caches.get(ctx.ast);
+  if (!cache) caches.set(ctx.ast, (cache = new Map()));
+  const callee = unwrap(call.callee);
+  // Slack Bolt: `ack()`, `say(...)`, `respond(...)` of a listener's arguments.
+  if (callee.type === 'Identifier') return SLACK_REPLIES.has(callee.name) && handlerOwner(ctx, call, callee.name, true, cache) === 'slack';
+  const method = propertyOf(callee);
+  if (!method || callee.type !== 'MemberExpression') return false;
+  const object = unwrap(callee.object);
+  // `bot.telegram.sendMessage(...)`, `ctx.api.sendMessage(...)`, `client.chat.postMessage(...)`.
+  const inner = propertyOf(object);
+  const root = object.type === 'MemberExpression' ? unwrap(object.object) : object;
+  if (root.type !== 'Identifier') return false;
+  if (inner !== undefined) {
+    if (inner === 'telegram' || inner === 'api') {
+      return kindOf(ctx, root, cache) === 'telegram' || handlerOwner(ctx, call, root.name, false, cache) === 'telegram';
+    }
+    // Slack's Web API: `client.chat.postMessage(...)` with `client` of a listener's arguments.
+    return /^(chat|conversations|users|views|reactions|pins|files|reminders|usergroups)$/.test(inner) && handlerOwner(ctx, call, root.name, true, cache) === 'slack';
+  }
+  const kind = kindOf(ctx, root, cache);
+  if (kind === 'tmi') return TMI_METHODS.has(method);
+  if (kind === 'whatsapp') return WHATSAPP_METHODS.has(method);
+  return TELEGRAM_CONTEXT.test(method) && handlerOwner(ctx, call, root.name, false, cache) === 'telegram';
+}

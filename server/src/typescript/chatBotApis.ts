@@ -19,7 +19,7 @@ import { isFunction, visit, type FunctionNode } from './util';
 type Node = TSESTree.Node;
 type Kind = 'telegram' | 'slack' | 'tmi' | 'whatsapp';
 
-const MODULES = /telegraf|grammy|@slack\/bolt|tmi\.js|whatsapp-web\.js/;
+const MODULES = /telegraf|grammy|@slack\/bolt|tmi\.js|whatsapp-web\.js|discord\.js|@discordjs\/builders/;
 
 /** A Telegram context's methods that call the Bot API. */
 const TELEGRAM_CONTEXT =
@@ -123,6 +123,7 @@ export function chatBotPromise(ctx: TsRuleContext, call: TSESTree.CallExpression
   if (callee.type === 'Identifier') return SLACK_REPLIES.has(callee.name) && handlerOwner(ctx, call, callee.name, true, cache) === 'slack';
   const method = propertyOf(callee);
   if (!method || callee.type !== 'MemberExpression') return false;
+  if (/discord/.test(ctx.text) && discordPromise(ctx, callee, method)) return true;
   const object = unwrap(callee.object);
   // `bot.telegram.sendMessage(...)`, `ctx.api.sendMessage(...)`, `client.chat.postMessage(...)`.
   const inner = propertyOf(object);
@@ -139,4 +140,176 @@ export function chatBotPromise(ctx: TsRuleContext, call: TSESTree.CallExpression
   if (kind === 'tmi') return TMI_METHODS.has(method);
   if (kind === 'whatsapp') return WHATSAPP_METHODS.has(method);
   return TELEGRAM_CONTEXT.test(method) && handlerOwner(ctx, call, root.name, false, cache) === 'telegram';
+}
+
+// ---------------------------------------------------------------------------------------------
+// discord.js
+
+type DiscordKind = 'interaction' | 'message' | 'channel' | 'client' | 'user';
+
+const DISCORD_METHODS: Record<DiscordKind, RegExp> = {
+  interaction: /^(reply|deferReply|editReply|followUp|deleteReply|fetchReply|showModal|update|deferUpdate|respond|awaitModalSubmit)$/,
+  message: /^(reply|react|delete|edit|pin|unpin|crosspost|suppressEmbeds|startThread|removeAttachments|awaitReactions|awaitMessageComponent)$/,
+  channel: /^(send|bulkDelete|sendTyping|setName|setTopic|setRateLimitPerUser|createInvite|awaitMessages|awaitMessageComponent)$/,
+  client: /^(login|destroy)$/,
+  user: /^(send|createDM|deleteDM|kick|ban|timeout|setNickname|disableCommunicationUntil)$/,
+};
+
+/** A member chain below a discord.js value and the kind of what it reaches (`message.channel`, `interaction.user`). */
+function discordMember(kind: DiscordKind, between: string[]): DiscordKind | 'roles' | 'members' | 'manager' | undefined {
+  const path = between.join('.');
+  if (path === '') return kind;
+  if (kind === 'interaction' || kind === 'message') {
+    if (path === 'channel') return 'channel';
+    if (path === 'user' || path === 'author' || path === 'member') return 'user';
+    if (path === 'message' && kind === 'interaction') return 'message';
+    if (path === 'member.roles') return 'roles';
+    if (path === 'guild.members') return 'members';
+  }
+  if (kind === 'client' && /^(users|channels|guilds|application\.commands)$/.test(path)) return 'manager';
+  if (kind === 'user' && path === 'roles') return 'roles';
+  return undefined;
+}
+
+/** The discord.js type a type annotation names (`Message`, `ChatInputCommandInteraction`, `TextChannel | undefined`). */
+function discordTypeKind(ctx: TsRuleContext, annotation: Node | undefined): DiscordKind | undefined {
+  if (!annotation) return undefined;
+  if (annotation.type === 'TSUnionType') {
+    for (const t of annotation.types) {
+      const k = discordTypeKind(ctx, t);
+      if (k) return k;
+    }
+    return undefined;
+  }
+  if (annotation.type !== 'TSTypeReference' || annotation.typeName.type !== 'Identifier') return undefined;
+  const m = ctx.imports.resolve(annotation.typeName);
+  if (m?.module !== 'discord.js' || m.path.length !== 1) return undefined;
+  const name = m.path[0];
+  if (/Interaction$/.test(name)) return 'interaction';
+  if (name === 'Message') return 'message';
+  if (/Channel(s)?$/.test(name)) return 'channel';
+  if (name === 'Client') return 'client';
+  if (name === 'User' || name === 'GuildMember') return 'user';
+  return undefined;
+}
+
+/** The event a discord.js listener or event module handles: `Events.InteractionCreate` or `'interactionCreate'`. */
+function discordEvent(ctx: TsRuleContext, node: Node | undefined): DiscordKind | undefined {
+  if (!node) return undefined;
+  const e = unwrap(node);
+  let name: string | undefined;
+  if (e.type === 'Literal' && typeof e.value === 'string') name = e.value;
+  else if (e.type === 'MemberExpression') {
+    const m = ctx.imports.resolve(e);
+    if (m?.module === 'discord.js' && m.path.length === 2 && m.path[0] === 'Events') name = m.path[1].charAt(0).toLowerCase() + m.path[1].slice(1);
+  }
+  return name === 'interactionCreate' ? 'interaction' : name === 'messageCreate' ? 'message' : undefined;
+}
+
+/** Whether an expression is a discord.js command builder chain (`new SlashCommandBuilder().setName(...)`). */
+function commandBuilder(ctx: TsRuleContext, node: Node): boolean {
+  let e = unwrap(node);
+  while (e.type === 'CallExpression' && e.callee.type === 'MemberExpression') e = unwrap(e.callee.object);
+  if (e.type !== 'NewExpression') return false;
+  const m = ctx.imports.resolve(unwrap(e.callee));
+  return !!m && (m.module === 'discord.js' || m.module === '@discordjs/builders') && /^(SlashCommandBuilder|ContextMenuCommandBuilder)$/.test(m.path.join('.'));
+}
+
+/** What the first parameter of a function is, by where the function is given. */
+function discordParameter(ctx: TsRuleContext, fn: FunctionNode): DiscordKind | undefined {
+  const holder = fn.parent?.type === 'Property' && fn.parent.value === fn ? fn.parent : undefined;
+  // `module.exports = { data: new SlashCommandBuilder()..., async execute(interaction) { ... } }`, or an event module `{ name: Events.MessageCreate, execute(message) }`.
+  if (holder && holder.key.type === 'Identifier' && /^(execute|run)$/.test(holder.key.name) && holder.parent?.type === 'ObjectExpression') {
+    for (const p of holder.parent.properties) {
+      if (p.type !== 'Property' || p.key.type !== 'Identifier') continue;
+      if (p.key.name === 'data' && commandBuilder(ctx, p.value)) return 'interaction';
+      if (p.key.name === 'name') return discordEvent(ctx, p.value);
+    }
+    return undefined;
+  }
+  // `client.on(Events.InteractionCreate, async (interaction) => ...)`.
+  const call = fn.parent;
+  if (call?.type === 'CallExpression' && call.arguments[1] === fn) {
+    const callee = unwrap(call.callee);
+    if (callee.type === 'MemberExpression' && /^(on|once)$/.test(propertyOf(callee) ?? '')) return discordEvent(ctx, call.arguments[0] as Node);
+  }
+  return undefined;
+}
+
+/** What discord.js value a name holds where it is used: a parameter of an enclosing function, or a local of it. */
+function discordValue(ctx: TsRuleContext, id: TSESTree.Identifier, depth = 0): DiscordKind | undefined {
+  if (depth > 2) return undefined;
+  for (let n: Node | undefined = id.parent; n; n = n.parent) {
+    if (!isFunction(n)) continue;
+    const index = n.params.findIndex((p) => p.type === 'Identifier' && p.name === id.name);
+    if (index >= 0) {
+      const param = n.params[index] as TSESTree.Identifier;
+      return discordTypeKind(ctx, param.typeAnnotation?.typeAnnotation) ?? (index === 0 ? discordParameter(ctx, n) : undefined);
+    }
+    // `const msg = await interaction.editReply(...)`, `const log = channels.find(...) as TextChannel | undefined`.
+    let local: TSESTree.VariableDeclarator | undefined;
+    let count = 0;
+    visit(n.body, (d) => {
+      if (d.type === 'VariableDeclarator' && d.id.type === 'Identifier' && d.id.name === id.name) {
+        count++;
+        local = d;
+      }
+    }, (d) => isFunction(d));
+    if (count > 1) return undefined;
+    if (count === 1 && local) {
+      const annotated = discordTypeKind(ctx, (local.id as TSESTree.Identifier).typeAnnotation?.typeAnnotation);
+      if (annotated) return annotated;
+      let init: Node | null = local.init;
+      if (init?.type === 'TSAsExpression') return discordTypeKind(ctx, init.typeAnnotation);
+      if (init?.type === 'AwaitExpression') init = unwrap(init.argument);
+      if (init?.type !== 'CallExpression') return undefined;
+      const callee = unwrap(init.callee);
+      const method = propertyOf(callee);
+      if (!method || callee.type !== 'MemberExpression' || !/^(editReply|followUp|fetchReply|send|reply)$/.test(method)) return undefined;
+      const between: string[] = [];
+      let root: Node = unwrap(callee.object);
+      while (root.type === 'MemberExpression' && propertyOf(root)) {
+        between.unshift(propertyOf(root)!);
+        root = unwrap(root.object);
+      }
+      if (root.type !== 'Identifier') return undefined;
+      const kind = discordValue(ctx, root, depth + 1);
+      const reached = kind ? discordMember(kind, between) : undefined;
+      // An interaction's reply gives a Message only when asked (`fetchReply`); its other answers always do.
+      if (reached === 'interaction' && method === 'reply') return undefined;
+      return reached === 'interaction' || reached === 'message' || reached === 'channel' ? 'message' : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a call of discord.js returns a promise, without its types (see chatBotPromise). */
+function discordPromise(ctx: TsRuleContext, callee: TSESTree.MemberExpression, method: string): boolean {
+  const between: string[] = [];
+  let root: Node = unwrap(callee.object);
+  while (root.type === 'MemberExpression' && propertyOf(root)) {
+    between.unshift(propertyOf(root)!);
+    root = unwrap(root.object);
+  }
+  if (root.type !== 'Identifier' || between.length > 2) return false;
+  let kind = discordValue(ctx, root);
+  if (!kind) {
+    // `const client = new Client({ intents })` of the file.
+    let made: DiscordKind | undefined;
+    let count = 0;
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== root.name) return;
+      count++;
+      const init = n.init ? unwrap(n.init) : undefined;
+      const m = init?.type === 'NewExpression' ? ctx.imports.resolve(unwrap(init.callee)) : undefined;
+      if (m?.module === 'discord.js' && m.path.join('.') === 'Client') made = 'client';
+    });
+    kind = count === 1 ? made : undefined;
+  }
+  if (!kind) return false;
+  const reached = discordMember(kind, between);
+  if (reached === 'roles') return /^(add|remove|set)$/.test(method);
+  if (reached === 'members') return /^(ban|unban|kick|fetch)$/.test(method);
+  if (reached === 'manager') return /^(fetch|send|create|set|delete|edit)$/.test(method);
+  return !!reached && DISCORD_METHODS[reached].test(method);
 }

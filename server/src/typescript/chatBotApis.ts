@@ -236,6 +236,39 @@ function discordParameter(ctx: TsRuleContext, fn: FunctionNode): DiscordKind | u
   return undefined;
 }
 
+const functionLocals = new WeakMap<FunctionNode, Map<string, TSESTree.VariableDeclarator | null>>();
+
+/** The locals a function declares outside its nested functions, by name (null: declared more than once). */
+function localsOf(fn: FunctionNode): Map<string, TSESTree.VariableDeclarator | null> {
+  let locals = functionLocals.get(fn);
+  if (locals) return locals;
+  const found = new Map<string, TSESTree.VariableDeclarator | null>();
+  visit(fn.body, (d) => {
+    if (d.type === 'VariableDeclarator' && d.id.type === 'Identifier') found.set(d.id.name, found.has(d.id.name) ? null : d);
+  }, (d) => isFunction(d));
+  functionLocals.set(fn, (locals = found));
+  return locals;
+}
+
+const madeClients = new WeakMap<TSESTree.Program, Map<string, DiscordKind | null>>();
+
+/** `const client = new Client({ intents })` of the file: the names made so, declared once. */
+function madeDiscordClient(ctx: TsRuleContext, name: string): DiscordKind | undefined {
+  let made = madeClients.get(ctx.ast);
+  if (!made) {
+    const found = new Map<string, DiscordKind | null>();
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier') return;
+      const init = n.init ? unwrap(n.init) : undefined;
+      const m = init?.type === 'NewExpression' ? ctx.imports.resolve(unwrap(init.callee)) : undefined;
+      const kind = m?.module === 'discord.js' && m.path.join('.') === 'Client' ? 'client' : null;
+      found.set(n.id.name, found.has(n.id.name) ? null : kind);
+    });
+    madeClients.set(ctx.ast, (made = found));
+  }
+  return made.get(name) ?? undefined;
+}
+
 /** What discord.js value a name holds where it is used: a parameter of an enclosing function, or a local of it. */
 function discordValue(ctx: TsRuleContext, id: TSESTree.Identifier, depth = 0): DiscordKind | undefined {
   if (depth > 2) return undefined;
@@ -247,16 +280,9 @@ function discordValue(ctx: TsRuleContext, id: TSESTree.Identifier, depth = 0): D
       return discordTypeKind(ctx, param.typeAnnotation?.typeAnnotation) ?? (index === 0 ? discordParameter(ctx, n) : undefined);
     }
     // `const msg = await interaction.editReply(...)`, `const log = channels.find(...) as TextChannel | undefined`.
-    let local: TSESTree.VariableDeclarator | undefined;
-    let count = 0;
-    visit(n.body, (d) => {
-      if (d.type === 'VariableDeclarator' && d.id.type === 'Identifier' && d.id.name === id.name) {
-        count++;
-        local = d;
-      }
-    }, (d) => isFunction(d));
-    if (count > 1) return undefined;
-    if (count === 1 && local) {
+    const local = localsOf(n).get(id.name);
+    if (local === null) return undefined;
+    if (local) {
       const annotated = discordTypeKind(ctx, (local.id as TSESTree.Identifier).typeAnnotation?.typeAnnotation);
       if (annotated) return annotated;
       let init: Node | null = local.init;
@@ -292,20 +318,8 @@ function discordPromise(ctx: TsRuleContext, callee: TSESTree.MemberExpression, m
     root = unwrap(root.object);
   }
   if (root.type !== 'Identifier' || between.length > 2) return false;
-  let kind = discordValue(ctx, root);
-  if (!kind) {
-    // `const client = new Client({ intents })` of the file.
-    let made: DiscordKind | undefined;
-    let count = 0;
-    visit(ctx.ast, (n) => {
-      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== root.name) return;
-      count++;
-      const init = n.init ? unwrap(n.init) : undefined;
-      const m = init?.type === 'NewExpression' ? ctx.imports.resolve(unwrap(init.callee)) : undefined;
-      if (m?.module === 'discord.js' && m.path.join('.') === 'Client') made = 'client';
-    });
-    kind = count === 1 ? made : undefined;
-  }
+  // `const client = new Client({ intents })` of the file.
+  const kind = discordValue(ctx, root) ?? madeDiscordClient(ctx, root.name);
   if (!kind) return false;
   const reached = discordMember(kind, between);
   if (reached === 'roles') return /^(add|remove|set)$/.test(method);

@@ -79,7 +79,7 @@ export const misusedPromise: Rule = {
       '`done` while Passport ignores their promise (the last argument of a strategy of a `passport-*` module,',
       '`new LocalStrategy(async (username, password, done) => ...)`, and the function given to',
       '`passport.serializeUser`/`deserializeUser`; one whose awaits are guarded and that answers `return done(err)` in its',
-      '`catch` cannot reject), at the handlers given to an Express app or router made in the file (`express()`,',
+      '`catch` cannot reject), at the callback of `listen(port, ..., callback)` on an Express app or an http(s) server made in the file (`app.listen(port, async () => ...)`: the server\'s \'listening\' listener), at the handlers given to an Express app or router made in the file (`express()`,',
       '`express.Router()`: `app.get(path, ...handlers)`, `router.use(...)`, `router.route(path).post(...)`,',
       '`router.param(name, handler)`) in a package whose `package.json` depends on Express 4 or older, which ignores',
       'what a handler returns (Express 5 passes a rejection to `next(err)`; a handler that catches its failures and',

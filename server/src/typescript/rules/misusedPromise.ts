@@ -1188,10 +1188,30 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // `Animated.timing(value, config).start(callback)`: React Native calls it when the animation ends.
     if (method === 'start' && call.arguments.length === 1 && reactNativeAnimation(callee.object)) return 0;
     if (method === 'addEventListener') return 1;
+    // `app.listen(port, async () => ...)` on an Express app or an http(s) server made in the file: the
+    // callback is the server's 'listening' listener.
+    if (method === 'listen' && call.arguments.length >= 2 && isFunction(unwrap(call.arguments[call.arguments.length - 1] as Node)) && madeServer(callee.object)) return call.arguments.length - 1;
     // Event emitters: `emitter.on('event', listener)`, except bots and emitters that await their
     // handlers (Telegraf, grammY, Emittery).
     if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0]) && !awaitsHandlers(callee.object) && !contextHandler(call.arguments[1])) return 1;
     return undefined;
+  }
+
+  /** `const app = express()`, `http.createServer(handler)`, `https.createServer(options, handler)` of the file (declared once). */
+  function madeServer(receiver: Node): boolean {
+    const r = unwrap(receiver);
+    if (r.type !== 'Identifier') return false;
+    let made: Node | undefined;
+    let count = 0;
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== r.name) return;
+      count++;
+      made = n.init ? unwrap(n.init) : undefined;
+    });
+    if (count !== 1 || made?.type !== 'CallExpression') return false;
+    const m = ctx.imports.resolve(unwrap(made.callee));
+    const path = m ? m.path.join('.').replace(/^default\.?/, '') : undefined;
+    return (m?.module === 'express' && path === '') || (!!m && /^(node:)?https?$/.test(m.module) && path === 'createServer');
   }
 
   /**

@@ -237,7 +237,7 @@ export const timerOrListenerLeak: Rule = {
       '(`SQSEvent`, `APIGatewayProxyEventV2`, ...) — which the platform calls on every invocation even',
       'when it is named `main` or `run`, unless the module itself calls it once from its top level;',
       'a start-up name with a qualifier, `startLagMonitor`, `runMetricsServer`, also counts as run once',
-      '(so does any `start…`/`run…`/`launch…`/`boot…` function that starts a server, calling `.listen(port)`: `startRealtime(port)`, or forks the workers of a cluster, calling `cluster.fork()`: `startPrimary()`),',
+      '(so does any `start…`/`run…`/`launch…`/`boot…` function that starts a server, calling `.listen(port)`: `startRealtime(port)`, or forks the workers of a cluster, calling `cluster.fork()`: `startPrimary()`; and a `connect…`/`open…` function that opens mongoose\'s process-wide default connection, calling `mongoose.connect(uri)`: `connectDatabase(uri)` and its `mongoose.connection.on(\'error\', ...)`),',
       'unless a call to it in the file is made from a request handler or a loop), a',
       'registration behind a flag its own block sets (`if (!installed) { installed = true; process.on(...) }`), callbacks of Electron\'s `app.whenReady().then(...)` and',
       '`app.on(\'ready\')`, of a page\'s `document.addEventListener(\'DOMContentLoaded\', ...)` or `window.addEventListener(\'load\', ...)`',

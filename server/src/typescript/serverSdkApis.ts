@@ -146,8 +146,9 @@ export function serverSdkPromise(ctx: TsRuleContext, call: TSESTree.CallExpressi
 }
 
 /**
- * `next()` in a Koa middleware, `(ctx, next) => ...` of a file importing Koa or its router: it
- * returns the promise of the rest of the chain (koa-compose), whose failure and end it must await.
+ * `next()` in a Koa middleware, `(ctx, next) => ...` of a file importing Koa or its router (or a
+ * grammY or Telegraf middleware, of a file importing either): it returns the promise of the rest of
+ * the chain (koa-compose, grammY's and Telegraf's composers), whose failure and end it must await.
  */
 export function koaNext(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
@@ -167,8 +168,8 @@ export function koaNext(ctx: TsRuleContext, call: TSESTree.CallExpression): bool
   let koa = false;
   visit(ctx.ast, (n) => {
     if (koa) return;
-    if (n.type === 'ImportDeclaration' && /^(koa|@koa\/router|koa-router)$/.test(n.source.value)) koa = true;
-    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal' && /^(koa|@koa\/router|koa-router)$/.test(String(n.arguments[0].value))) koa = true;
+    if (n.type === 'ImportDeclaration' && /^(koa|@koa\/router|koa-router|grammy|telegraf)$/.test(n.source.value)) koa = true;
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal' && /^(koa|@koa\/router|koa-router|grammy|telegraf)$/.test(String(n.arguments[0].value))) koa = true;
   });
   return koa;
 }

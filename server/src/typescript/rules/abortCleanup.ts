@@ -865,6 +865,9 @@ function runsOnce(ctx: TsRuleContext, fn: FunctionNode, depth = 0): boolean {
   // server itself (`server.listen(port)`): a process listens once. Likewise when it forks the
   // workers of a cluster (`startPrimary()` calling `cluster.fork()`): the primary does that once.
   if (/^(start|run|launch|boot)[A-Z]/.test(name) && (startsListening(fn) || forksClusterWorkers(ctx, fn))) return inFileCallsOnce(ctx, fn, depth);
+  // `connectDatabase(uri)`, `connectDB()`: a connect function that opens mongoose's process-wide default
+  // connection (`mongoose.connect(uri)`), which a process opens once: its `mongoose.connection.on(...)` is set-up.
+  if (/^(connect|open)([A-Z_$]|$)/.test(name) && opensMongooseDefault(ctx, fn)) return inFileCallsOnce(ctx, fn, depth);
   // A VS Code extension's `export async function activate(context)`: once per activation.
   if (name === 'activate' && ownerFunction(fn) === undefined && fn.parent?.type === 'ExportNamedDeclaration') return true;
   // Next.js's `instrumentation.ts`: `export async function register()` runs once per server.
@@ -1017,6 +1020,17 @@ function forksClusterWorkers(ctx: TsRuleContext, fn: FunctionNode): boolean {
     if (found || n.type !== 'CallExpression') return;
     const m = ctx.imports.resolve(n.callee);
     if (m?.module === 'cluster' && m.path.join('.').replace(/^default\./, '') === 'fork') found = true;
+  }, isFunction);
+  return found;
+}
+
+/** Whether a function calls `mongoose.connect(...)` of the `mongoose` module (outside nested functions). */
+function opensMongooseDefault(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  let found = false;
+  visit(fn.body, (n) => {
+    if (found || n.type !== 'CallExpression') return;
+    const m = ctx.imports.resolve(unwrap(n.callee));
+    if (m?.module === 'mongoose' && m.path.join('.').replace(/^default\./, '') === 'connect') found = true;
   }, isFunction);
   return found;
 }

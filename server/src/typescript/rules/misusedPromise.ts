@@ -413,6 +413,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const isCapturingListener = (calleeNode: Node): boolean => {
     const callee = unwrap(calleeNode);
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !LISTENER_METHODS.has(callee.property.name)) return false;
+    if (discordJsClient(unwrap(callee.object))) return true;
     if (!ctx.text.includes('captureRejections')) return importedCapturingEmitter(unwrap(callee.object));
     capturing ??= capturingEmitters(ctx);
     if (capturing.all) return true;
@@ -426,6 +427,25 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const t = typed(receiver);
     const declaration = t?.type.getSymbol()?.valueDeclaration;
     return !!declaration && ts.isClassLike(declaration) && !!declaration.name && declaration.getSourceFile() === t!.tsNode.getSourceFile() && capturing.receivers.has(`class-name:${declaration.name.getStart()}`);
+  };
+
+  /**
+   * A discord.js client (`Client`, `WebhookClient`, or a class of the program extending one): discord.js
+   * makes its `BaseClient` with `captureRejections: true`, so a listener's rejection is emitted as the
+   * client's 'error' event. With types, by the receiver's class; without, by `new Client(...)` of an
+   * import from discord.js in the file, or a class of the program whose `extends` names one.
+   */
+  const discordJsClient = (receiver: Node): boolean => {
+    if (!ctx.text.includes('discord') && !ctx.text.includes('Client')) return false;
+    if (receiver.type === 'Identifier') {
+      const made = madeBy(ctx.ast, receiver.name);
+      const m = made ? ctx.imports.resolve(unwrap(made.callee)) : undefined;
+      if (m?.module === 'discord.js' && DISCORD_CLIENTS.has(m.path.join('.'))) return true;
+    }
+    const t = typed(receiver);
+    if (!t) return false;
+    const symbol = (t.type.isUnion() ? t.type.types.find((u) => u.getSymbol()) : t.type)?.getSymbol();
+    return discordClientClass(t.s.checker, symbol, 0);
   };
 
   /** `import { mailEvents } from './emitter'`, made there with `new EventEmitter({ captureRejections: true })`. */
@@ -1168,10 +1188,30 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // `Animated.timing(value, config).start(callback)`: React Native calls it when the animation ends.
     if (method === 'start' && call.arguments.length === 1 && reactNativeAnimation(callee.object)) return 0;
     if (method === 'addEventListener') return 1;
+    // `app.listen(port, async () => ...)` on an Express app or an http(s) server made in the file: the
+    // callback is the server's 'listening' listener.
+    if (method === 'listen' && call.arguments.length >= 2 && isFunction(unwrap(call.arguments[call.arguments.length - 1] as Node)) && madeServer(callee.object)) return call.arguments.length - 1;
     // Event emitters: `emitter.on('event', listener)`, except bots and emitters that await their
     // handlers (Telegraf, grammY, Emittery).
     if (LISTENER_METHODS.has(method) && call.arguments.length === 2 && isEventName(call.arguments[0]) && !awaitsHandlers(callee.object) && !contextHandler(call.arguments[1])) return 1;
     return undefined;
+  }
+
+  /** `const app = express()`, `http.createServer(handler)`, `https.createServer(options, handler)` of the file (declared once). */
+  function madeServer(receiver: Node): boolean {
+    const r = unwrap(receiver);
+    if (r.type !== 'Identifier') return false;
+    let made: Node | undefined;
+    let count = 0;
+    visit(ctx.ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier' || n.id.name !== r.name) return;
+      count++;
+      made = n.init ? unwrap(n.init) : undefined;
+    });
+    if (count !== 1 || made?.type !== 'CallExpression') return false;
+    const m = ctx.imports.resolve(unwrap(made.callee));
+    const path = m ? m.path.join('.').replace(/^default\.?/, '') : undefined;
+    return (m?.module === 'express' && path === '') || (!!m && /^(node:)?https?$/.test(m.module) && path === 'createServer');
   }
 
   /**
@@ -1304,6 +1344,27 @@ function isThrowingStub(member: ts.Symbol): boolean {
  */
 function isUntypedJsPlaceholder(d: ts.MethodDeclaration | ts.FunctionExpression): boolean {
   return /\.(c|m)?jsx?$/i.test(d.getSourceFile().fileName) && !ts.getJSDocReturnTag(d) && !ts.getJSDocTypeTag(d);
+}
+
+/** discord.js classes made on `BaseClient`, an EventEmitter with `captureRejections: true`. */
+const DISCORD_CLIENTS = new Set(['Client', 'BaseClient', 'WebhookClient']);
+
+/** Whether a class symbol is a discord.js client, or a class of the program extending one (also when discord.js is not installed). */
+function discordClientClass(checker: ts.TypeChecker, symbol: ts.Symbol | undefined, depth: number): boolean {
+  if (!symbol || depth > 4) return false;
+  for (const d of symbol.declarations ?? []) {
+    if (!ts.isClassLike(d)) continue;
+    if (declaredInPackage(d, /^discord\.js$/)) return !!d.name && DISCORD_CLIENTS.has(d.name.text);
+    const base = d.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (!base) continue;
+    const baseSymbol = checker.getSymbolAtLocation(base);
+    // `class BotClient extends Client` with `import { Client } from 'discord.js'`, resolved or not.
+    const spec = baseSymbol?.declarations?.find(ts.isImportSpecifier);
+    const from = spec?.parent.parent.parent.moduleSpecifier;
+    if (spec && from && ts.isStringLiteral(from) && from.text === 'discord.js') return DISCORD_CLIENTS.has((spec.propertyName ?? spec.name).text);
+    if (baseSymbol && discordClientClass(checker, baseSymbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(baseSymbol) : baseSymbol, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** The `new X(...)` a name of the file is declared with, when the file declares it once. */

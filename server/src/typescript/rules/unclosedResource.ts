@@ -84,6 +84,9 @@ const MYSQL_POOL: ResourceKind = { what: 'connection pool', close: ['end'], fina
 const MONGO_HANDLES = ['connect', 'db', 'collection', 'startSession', 'watch'];
 const MONGO_CONNECTED: ResourceKind = { what: 'database client', close: ['close'], finallyCall: 'close', asyncClose: true, handles: MONGO_HANDLES, shared: true };
 const MONGO_NEW: ResourceKind = { ...MONGO_CONNECTED, activatedBy: ['connect', ...MONGO_HANDLES] };
+// A mongoose connection of its own (`mongoose.createConnection(uri)`, also awaited through `.asPromise()`):
+// a pool of sockets apart from the default connection, open until `close()`.
+const MONGOOSE_CONNECTION: ResourceKind = { what: 'mongoose connection', close: ['close', 'destroy'], finallyCall: 'close', asyncClose: true, shared: true };
 // A Prisma client per call opens its own connection pool on the first query.
 const PRISMA_CLIENT: ResourceKind = { what: 'Prisma client', close: ['$disconnect'], finallyCall: '$disconnect', asyncClose: true, shared: true };
 // node-redis connects on connect(); ioredis at once.
@@ -239,6 +242,7 @@ function kindOfModuleCall(m: ModuleMember): ResourceKind | undefined {
       return p === '' || p === 'default' || p === 'knex' || p === 'default.knex' ? KNEX_INSTANCE : undefined;
     case 'mongoose':
       // `await mongoose.startSession()` resolves to a session.
+      if (p === 'createConnection' || p === 'default.createConnection') return MONGOOSE_CONNECTION;
       return p === 'startSession' || p === 'default.startSession' ? CLIENT_SESSION : undefined;
     case '@mikro-orm/core':
     case '@mikro-orm/postgresql':
@@ -323,6 +327,12 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
       if (member && kindOfModuleClass(member) === MONGO_NEW) return MONGO_CONNECTED;
     }
   }
+  // `await mongoose.createConnection(uri).asPromise()`: asPromise() resolves to the connection itself.
+  if (awaited && callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'asPromise') {
+    const made = unwrap(callee.object);
+    const member = made.type === 'CallExpression' ? ctx.imports.resolve(made.callee) : undefined;
+    if (made.type === 'CallExpression' && made.arguments.length > 0 && member && kindOfModuleCall(member) === MONGOOSE_CONNECTION) return MONGOOSE_CONNECTION;
+  }
   // `createServer(handler).listen(0)`, `app.listen(0)` on an express or Koa app: a listening server.
   // `.listen(0)`: a test server on a free port, whatever made it.
   const port0 = value.arguments[0]?.type === 'Literal' && value.arguments[0].value === 0;
@@ -341,6 +351,8 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if ((kind === MONGO_CONNECTED || kind === AMQP_CONNECTION || member.module === 'mysql2/promise' && kind === MYSQL_CONNECTION) && !awaited) return undefined;
     if (kind === TEMPORAL_CONNECTION && !awaited && !member.path.includes('lazy')) return undefined;
     if ((kind === WORKER_UTILS || kind === MIKRO_ORM || kind === CLIENT_SESSION) && !awaited) return undefined;
+    // `createConnection()` without a URI opens nothing until `openUri(...)`.
+    if (kind === MONGOOSE_CONNECTION && value.arguments.length === 0) return undefined;
     if (kind === SERVER && !isTestFile) return undefined;
     if (kind === MAIL_POOL && !pooledTransport(value)) return undefined;
     return kind;

@@ -150,6 +150,12 @@ const WS_SYNC: BlockingApi = { what: 'talks over a websocket synchronously (webs
 /** Playwright's synchronous API inside a coroutine: it raises at once ("using Playwright Sync API inside the asyncio loop"). */
 const PLAYWRIGHT_SYNC: BlockingApi = { what: "starts Playwright's sync API, which runs its own loop on this thread and raises inside a running asyncio loop (playwright.async_api.async_playwright is the asyncio API)", fix: 'none' };
 const XML_PARSE: BlockingApi = { what: 'reads the file or fetches the URL it is given synchronously (read or fetch it asynchronously, then parse the bytes with fromstring())', fix: 'to-thread' };
+/** Pillow reading an image or a font file it is given by name (`Image.open(path)`, `ImageFont.truetype("font.ttf", 32)`), or saving an image to one. */
+const IMAGE_FILE: BlockingApi = { what: 'reads or writes the image (or font) file it is given synchronously', fix: 'to-thread' };
+/** yt-dlp / youtube-dl: extracting or downloading fetches pages and media over HTTP on this thread (and may run ffmpeg). */
+const YTDL: BlockingApi = { what: 'extracts or downloads media synchronously (HTTP requests, and ffmpeg for some formats)', fix: 'to-thread' };
+/** psutil's CPU sampling given an interval sleeps for it. */
+const CPU_SAMPLE: BlockingApi = { what: 'sleeps for its interval to sample CPU usage (interval=None compares with the previous call and returns at once)', fix: 'to-thread' };
 const FEED_PARSE: BlockingApi = { what: 'fetches or reads the feed it is given synchronously (fetch it with the async client and pass the text to feedparser.parse)', fix: 'to-thread' };
 const MDNS: BlockingApi = { what: "waits for mDNS on this thread (zeroconf.asyncio's AsyncZeroconf has async_ twins)", fix: 'none' };
 /** A socket that `socket.create_connection()`/`create_server()` made: blocking (or with a timeout) unless set otherwise. */
@@ -438,6 +444,11 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['lxml.html.parse', XML_PARSE],
   ['xml.etree.ElementTree.parse', XML_PARSE],
   ['feedparser.parse', FEED_PARSE],
+  // Pillow: `Image.open(path)` reads the file (not `Image.open(io.BytesIO(data))`), and so does a font.
+  ['PIL.Image.open', IMAGE_FILE],
+  ['PIL.ImageFont.truetype', IMAGE_FILE],
+  ['psutil.cpu_percent', CPU_SAMPLE],
+  ['psutil.cpu_times_percent', CPU_SAMPLE],
   // pika's BlockingConnection connects in its constructor.
   ['pika.BlockingConnection', RABBIT],
   ['pika.adapters.blocking_connection.BlockingConnection', RABBIT],
@@ -638,6 +649,10 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'huggingface_hub.InferenceClient': byName(HF_INFERENCE, ...HF_INFERENCE_CALLS),
   // rich's console reads a line from the terminal, as input() does.
   'rich.console.Console': new Map([['input', INPUT]]),
+  // `with yt_dlp.YoutubeDL(opts) as ydl: ydl.extract_info(url)`.
+  'yt_dlp.YoutubeDL': byName(YTDL, 'extract_info', 'download', 'download_with_info_file', 'process_ie_result', 'urlopen'),
+  // `img.save(path)` (not `img.save(io.BytesIO())`).
+  'PIL.Image.Image': byName(IMAGE_FILE, 'save'),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -646,6 +661,13 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
 };
 const BLOCKING_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(BLOCKING_METHODS).flatMap((m) => [...m.keys()]));
 const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
+  'yt_dlp.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'yt_dlp.YoutubeDL.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'youtube_dl.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'youtube_dl.YoutubeDL.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'PIL.Image.open': 'PIL.Image.Image',
+  'PIL.Image.new': 'PIL.Image.Image',
+  'PIL.Image.Image': 'PIL.Image.Image',
   'pathlib.Path': 'pathlib.Path',
   'pathlib.PurePath': '',
   'threading.Lock': 'threading.Lock',
@@ -1370,6 +1392,8 @@ const TORCH_MODULE_SELF: ReadonlySet<string> = new Set(['to', 'eval', 'train', '
 
 /** Methods that give another object of their receiver's class (a query refined, a model moved to a device). */
 const SAME_CLASS: Readonly<Record<string, ReadonlySet<string>>> = {
+  // `Image.open(p).convert("RGB").resize(size)`: Pillow images give new images.
+  'PIL.Image.Image': new Set(['convert', 'resize', 'rotate', 'crop', 'copy', 'filter', 'transpose', 'quantize', 'reduce']),
   // `AutoModel.from_pretrained(name).to(device).eval()`: torch modules return themselves.
   'transformers.PreTrainedModel': TORCH_MODULE_SELF,
   'sentence_transformers.SentenceTransformer': TORCH_MODULE_SELF,
@@ -1778,6 +1802,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (cls === 'concurrent.futures.Executor' && method === 'shutdown' && onlyAwaitedWork(ctx, call, receiver)) return undefined;
   // `df.to_csv(path)`, `df.to_sql("t", engine)`: not `df.to_csv()` (a string) nor `df.to_csv(io.StringIO())`.
   if (cls === 'pandas.DataFrame' && !dataFrameWritesOut(ctx, call, method)) return undefined;
+  // `img.save(path)`, not `img.save(buf, "PNG")` into memory.
+  if (cls === 'PIL.Image.Image' && !givenLocation(ctx, call, false)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   // The future of `executor.submit(...)` is a plain concurrent.futures.Future.
@@ -2646,6 +2672,9 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
     if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
     if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) continue;
+    if (/^PIL\.(Image\.open|ImageFont\.truetype)$/.test(qualifiedName) && !givenLocation(ctx, call, false)) continue;
+    // `psutil.cpu_percent()` / `cpu_percent(interval=None)` returns at once.
+    if (/^psutil\.cpu_(times_)?percent$/.test(qualifiedName) && !cpuSampleWaits(call)) continue;
     // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
     if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
     // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there),
@@ -2671,6 +2700,13 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
       ...(handler ? {} : fixFor(ctx, call, fn, api)),
     });
   }
+}
+
+/** Whether psutil's `cpu_percent(interval)` is given an interval other than None or 0, for which it sleeps. */
+function cpuSampleWaits(call: Node): boolean {
+  const args = callArguments(call);
+  const interval = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'interval')?.childForFieldName('value') ?? (args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined);
+  return !!interval && !/^(None|0|0\.0*)$/.test(interval.text);
 }
 
 /** Whether `smtplib.SMTP(...)` is given a host, which it connects to at once (not `SMTP()`, `SMTP("")`, `SMTP(host=None)`). */

@@ -228,6 +228,10 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
   // bleak-retry-connector: `client = await establish_connection(BleakClient, device, name)` gives a connected client.
   'bleak_retry_connector.establish_connection': { what: 'bleak client (from establish_connection)', close: ['disconnect'], awaited: true, asyncWith: true, noWith: true },
+  // matrix-nio's AsyncClient: its aiohttp session (opened by the first request) stays open until `await client.close()`.
+  ...Object.fromEntries(
+    ['nio.AsyncClient', 'nio.client.AsyncClient', 'nio.client.async_client.AsyncClient'].map((n) => [n, { what: 'matrix-nio AsyncClient', close: ['close'], awaited: false, asyncWith: false, noWith: true }]),
+  ),
   // zeroconf's asyncio API: its sockets, listeners and engine stay open until `await aiozc.async_close()`.
   'zeroconf.asyncio.AsyncZeroconf': { what: 'zeroconf AsyncZeroconf', close: ['async_close'], awaited: false, asyncWith: true },
   // aiocoap: a client or server context keeps its transports (UDP sockets, TCP/TLS/WebSocket links) until `await ctx.shutdown()`.

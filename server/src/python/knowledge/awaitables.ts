@@ -696,6 +696,23 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'edit', 'edit_text', 'edit_caption', 'edit_reply_markup', 'delete', 'forward', 'copy', 'download', 'pin', 'unpin', 'react', 'click', 'reply_chat_action',
   ),
   'pyrogram.types.CallbackQuery': set('answer', 'edit_message_text', 'edit_message_reply_markup', 'edit_message_caption'),
+  // matrix-nio's asyncio client: every request method is a coroutine (`load_store()`, `add_event_callback()` are not).
+  'nio.AsyncClient': set(
+    'login', 'login_raw', 'logout', 'sync', 'sync_forever', 'close', 'room_send', 'room_typing', 'room_read_markers', 'room_redact',
+    'room_create', 'room_invite', 'room_kick', 'room_ban', 'room_unban', 'room_leave', 'room_forget', 'join', 'joined_rooms',
+    'joined_members', 'room_messages', 'room_get_state', 'room_get_state_event', 'room_put_state', 'room_get_event', 'upload', 'download',
+    'thumbnail', 'get_displayname', 'set_displayname', 'get_avatar', 'set_avatar', 'get_profile', 'set_presence', 'to_device',
+    'keys_upload', 'keys_query', 'keys_claim', 'whoami', 'update_receipt_marker', 'room_resolve_alias', 'share_group_session',
+    'receive_response', 'run_response_callbacks', 'get_timeout_retry_wait_time',
+  ),
+  // TwitchIO 2: a command's context, channels and the bot's API calls.
+  'twitchio.ext.commands.Context': set('send', 'reply'),
+  'twitchio.Channel': set('send', 'whisper', 'user', 'fetch_bits_leaderboard', 'fetch_chatters'),
+  'twitchio.ext.commands.Bot': set(
+    'start', 'close', 'connect', 'handle_commands', 'get_context', 'wait_for', 'wait_for_ready', 'join_channels', 'part_channels',
+    'fetch_users', 'fetch_streams', 'fetch_channel', 'fetch_channels', 'fetch_clips', 'fetch_games', 'fetch_videos', 'fetch_chatters_colors',
+    'search_channels', 'search_categories', 'create_user',
+  ),
   // python-socketio's asyncio server, client and namespaces.
   'socketio.AsyncServer': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect', 'shutdown', 'sleep', 'wait'),
   'socketio.AsyncClient': set('connect', 'emit', 'send', 'call', 'disconnect', 'wait', 'sleep', 'shutdown'),
@@ -943,6 +960,10 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'discord.User': ['discord.user.User', 'discord.abc.User', 'discord.ClientUser'],
   'discord.Guild': ['discord.guild.Guild'],
   'discord.ext.commands.Context': ['discord.ext.commands.context.Context'],
+  'nio.AsyncClient': ['nio.client.AsyncClient', 'nio.client.async_client.AsyncClient'],
+  'twitchio.ext.commands.Context': ['twitchio.ext.commands.core.Context'],
+  'twitchio.Channel': ['twitchio.channel.Channel'],
+  'twitchio.ext.commands.Bot': ['twitchio.ext.commands.bot.Bot'],
   'discord.Interaction': ['discord.interactions.Interaction'],
   'discord.Webhook': ['discord.webhook.Webhook', 'discord.webhook.async_.Webhook'],
   'aiogram.Bot': ['aiogram.client.bot.Bot'],
@@ -1383,6 +1404,13 @@ export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 
   'starlette.types.ASGIApp': 'awaitable',
   'starlette.types.Receive': 'awaitable',
   'starlette.types.Send': 'awaitable',
+  // Slack Bolt's listener arguments (`async def handler(ack: AsyncAck, say: AsyncSay, respond: AsyncRespond)`): `async def __call__`.
+  ...Object.fromEntries(
+    [['ack', 'AsyncAck'], ['say', 'AsyncSay'], ['respond', 'AsyncRespond'], ['complete', 'AsyncComplete'], ['fail', 'AsyncFail']].flatMap(([mod, cls]) => [
+      [`slack_bolt.async_app.${cls}`, 'coroutine'],
+      [`slack_bolt.context.${mod}.async_${mod}.${cls}`, 'coroutine'],
+    ]),
+  ),
 };
 
 /** Library classes whose instances are called to make another (`self.session_factory()` with `session_factory: async_sessionmaker`). */

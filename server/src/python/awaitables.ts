@@ -1536,7 +1536,15 @@ export class AwaitableResolver {
         return held ? this.classFromText(held.cls, held.module) : undefined;
       }
       const held = owner?.kind === 'library' ? LIBRARY_ATTRIBUTES[owner.name]?.['[]'] : undefined;
-      return held ? { kind: 'library', name: held } : undefined;
+      if (held) return { kind: 'library', name: held };
+      // `message.reactions[0]`, `update.message.photo[-1]`: an item of a library object's collection (see ITERATED_ATTRIBUTES).
+      if (object?.type === 'attribute' && key && key.type !== 'slice' && depth < MAX_HOPS) {
+        const collection = field(object, 'object');
+        const holder = collection ? this.classOfReceiver(collection, depth + 1) : undefined;
+        const item = holder?.kind === 'library' ? ITERATED_ATTRIBUTES[holder.name]?.[field(object, 'attribute')?.text ?? ''] : undefined;
+        if (item) return { kind: 'library', name: item };
+      }
+      return undefined;
     }
     if (type === 'call') {
       // `asyncio.get_running_loop().run_in_executor(...)`, `Repo().get()`.

@@ -630,6 +630,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'discord.Webhook': set('send', 'edit_message', 'delete_message', 'fetch_message', 'delete', 'edit', 'fetch'),
   'discord.Role': set('delete', 'edit'),
   'discord.VoiceClient': set('disconnect', 'move_to'),
+  'discord.Reaction': set('remove', 'clear'),
   'aiogram.Bot': set(
     TG_SENDS, 'delete_message', 'delete_messages', 'edit_message_text', 'edit_message_caption', 'edit_message_reply_markup',
     'edit_message_media', 'forward_message', 'copy_message', 'answer_callback_query', 'answer_inline_query', 'get_me', 'get_chat',
@@ -666,6 +667,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'telegram.User': set('send_message', 'send_photo', 'send_document'),
   'telegram.CallbackQuery': set('answer', 'edit_message_text', 'edit_message_reply_markup', 'edit_message_caption', 'delete_message'),
   'telegram.InlineQuery': set('answer'),
+  // A message's media (`await update.message.photo[-1].get_file()`, `message.document.get_file()`).
+  ...Object.fromEntries(['PhotoSize', 'Document', 'Audio', 'Video', 'Voice', 'VideoNote', 'Animation', 'Sticker'].map((c) => [`telegram.${c}`, set('get_file')])),
   'telegram.File': set('download_to_drive', 'download_as_bytearray', 'download_to_memory'),
   'telegram.ext.Application': set('initialize', 'start', 'stop', 'shutdown', 'update_persistence', 'process_update'),
   'telegram.ext.Updater': set('initialize', 'start_polling', 'start_webhook', 'stop', 'shutdown'),
@@ -1054,6 +1057,7 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'aiogram.types.Message': { answer: 'aiogram.types.Message', reply: 'aiogram.types.Message' },
   'telegram.Bot': { send_message: 'telegram.Message', get_file: 'telegram.File' },
   'telegram.Message': { reply_text: 'telegram.Message' },
+  ...Object.fromEntries(['PhotoSize', 'Document', 'Audio', 'Video', 'Voice', 'VideoNote', 'Animation', 'Sticker'].map((c) => [`telegram.${c}`, { get_file: 'telegram.File' }])),
   'chromadb.api.AsyncClientAPI': Object.fromEntries(
     ['create_collection', 'get_collection', 'get_or_create_collection'].map((m) => [m, 'chromadb.api.models.AsyncCollection.AsyncCollection']),
   ),
@@ -1203,7 +1207,10 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
     message: 'telegram.Message', effective_message: 'telegram.Message', edited_message: 'telegram.Message', channel_post: 'telegram.Message',
     effective_chat: 'telegram.Chat', effective_user: 'telegram.User', callback_query: 'telegram.CallbackQuery', inline_query: 'telegram.InlineQuery',
   },
-  'telegram.Message': { chat: 'telegram.Chat', from_user: 'telegram.User', reply_to_message: 'telegram.Message' },
+  'telegram.Message': {
+    chat: 'telegram.Chat', from_user: 'telegram.User', reply_to_message: 'telegram.Message', document: 'telegram.Document', audio: 'telegram.Audio',
+    video: 'telegram.Video', voice: 'telegram.Voice', video_note: 'telegram.VideoNote', animation: 'telegram.Animation', sticker: 'telegram.Sticker',
+  },
   'telegram.CallbackQuery': { message: 'telegram.Message', from_user: 'telegram.User' },
   'telegram.ext.CallbackContext': { bot: 'telegram.Bot' },
   'telegram.ext.Application': { bot: 'telegram.Bot', updater: 'telegram.ext.Updater' },
@@ -1228,6 +1235,8 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   'discord.User': set('history'),
   'discord.ext.commands.Context': set('history'),
   'discord.Guild': set('fetch_members', 'audit_logs', 'bans'),
+  // `[u async for u in reaction.users()]`.
+  'discord.Reaction': set('users'),
   'discord.Client': set('fetch_guilds'),
   'discord.ext.commands.Bot': set('fetch_guilds'),
   'httpx.Response': set('aiter_bytes', 'aiter_text', 'aiter_lines', 'aiter_raw'),
@@ -1242,7 +1251,9 @@ export const ITERATED_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string
   'discord.Guild': { members: 'discord.Member', text_channels: 'discord.TextChannel', roles: 'discord.Role' },
   'discord.Client': { guilds: 'discord.Guild', users: 'discord.User' },
   'discord.ext.commands.Bot': { guilds: 'discord.Guild', users: 'discord.User' },
-  'discord.Message': { mentions: 'discord.Member' },
+  'discord.Message': { mentions: 'discord.Member', reactions: 'discord.Reaction' },
+  // `update.message.photo[-1]`: the largest size.
+  'telegram.Message': { photo: 'telegram.PhotoSize' },
   'discord.TextChannel': { members: 'discord.Member' },
   'discord.Role': { members: 'discord.Member' },
 };

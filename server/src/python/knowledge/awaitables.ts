@@ -242,7 +242,8 @@ const DJANGO_QUERYSET_BUILDERS = [
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'annotate', 'alias', 'values', 'values_list',
   'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none',
 ];
-const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins'];
+// `typing()` gives a Typing context, awaitable too (`async with ctx.typing():`, or `await ctx.typing()` to show it once): dropped, it does nothing.
+const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins', 'typing'];
 const TORTOISE_BUILDERS = ['filter', 'exclude', 'all', 'annotate', 'order_by', 'limit', 'offset', 'distinct', 'select_related', 'prefetch_related', 'only'];
 /**
  * Methods of the LLM SDKs' resources that are coroutines (`create`, `retrieve`...). Left out:
@@ -1310,6 +1311,8 @@ const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'motor.motor_asyncio.AsyncIOMotorCollection.*', 'motor.motor_asyncio.AsyncIOMotorCursor.*',
   // A generated gRPC stub's RPC over a grpc.aio channel: a call object, started when made.
   'grpc.aio.Stub.*',
+  // discord.py's `typing()`: a Typing context manager that is also awaitable.
+  ...['discord.TextChannel', 'discord.Member', 'discord.User', 'discord.ext.commands.Context'].map((c) => `${c}.typing`),
 ]);
 
 /** Whether a library awaitable (by AwaitableCall.name) is known not to be a coroutine object. */

@@ -2616,6 +2616,87 @@ function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
   }
 }
 
+interface CallFlags {
+  usesBoto3: boolean;
+  usesGrpc: boolean;
+  usesAirflow: boolean;
+  usesModels: boolean;
+}
+
+/** The blocking API a call makes, as this rule knows them (see BLOCKING and BLOCKING_METHODS), with the calls that do not wait left out. */
+function blockingApiOf(ctx: PythonRuleContext, call: Node, fn: Node, flags: CallFlags, inAsync: boolean): { api: BlockingApi; qualifiedName: string } | undefined {
+  const { scope } = ctx;
+  const resolved = scope.resolve(fn);
+  let api: BlockingApi | undefined;
+  let qualifiedName: string | undefined;
+  if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
+    api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : stripeResourceCall(resolved.name) ? STRIPE : undefined);
+    qualifiedName = resolved.name;
+  }
+  if (!api) {
+    const byMethod = methodApi(ctx, fn, call, flags.usesBoto3, flags.usesGrpc, flags.usesAirflow);
+    api = byMethod?.api;
+    qualifiedName = byMethod?.qualified;
+  }
+  if (!api && (flags.usesModels || importedName(ctx, fn)) && inAsync) {
+    // `classifier(text)`, `self.pipe(prompt)`: a model object called.
+    const cls = receiverClass(ctx, fn);
+    api = cls ? BLOCKING_METHODS[cls]?.get('__call__') : undefined;
+    qualifiedName = cls && `${cls}.__call__`;
+  }
+  if (!api || !qualifiedName) return undefined;
+  if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) return undefined;
+  if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) return undefined;
+  // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
+  if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) return undefined;
+  if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) return undefined;
+  if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) return undefined;
+  if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) return undefined;
+  if (/^PIL\.(Image\.open|ImageFont\.truetype)$/.test(qualifiedName) && !givenLocation(ctx, call, false)) return undefined;
+  // `psutil.cpu_percent()` / `cpu_percent(interval=None)` returns at once.
+  if (/^psutil\.cpu_(times_)?percent$/.test(qualifiedName) && !cpuSampleWaits(call)) return undefined;
+  // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
+  if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) return undefined;
+  return { api, qualifiedName };
+}
+
+/**
+ * `creds = load_creds()` in a coroutine, with `def load_creds(): with open(CREDS) as fh: ...` in this file (or
+ * `self._extract(url)`, a plain method of the class): a plain function (not decorated, not a generator)
+ * that makes a blocking call itself, outside nested functions and lambdas. What it calls, and how.
+ */
+function blockingHelper(ctx: PythonRuleContext, fn: Node, flags: CallFlags, memo: Map<number, { call: Node; api: BlockingApi; qualifiedName: string } | null>): { call: Node; api: BlockingApi; qualifiedName: string } | undefined {
+  let def: Node | undefined;
+  if (typeOf(fn) === 'identifier') {
+    const found = ctx.scope.lookup(textOf(fn), fn);
+    def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+  } else if (typeOf(fn) === 'attribute' && field(fn, 'object')?.text === 'self') def = ownMethod(fn, field(fn, 'attribute')?.text ?? '');
+  if (def?.type !== 'function_definition' || isAsyncFunction(def) || def.parent?.type === 'decorated_definition') return undefined;
+  const known = memo.get(def.id);
+  if (known !== undefined) return known ?? undefined;
+  memo.set(def.id, null);
+  const body = def.childForFieldName('body');
+  const own = (n: Node): boolean => {
+    for (let p = n.parent; p; p = p.parent) {
+      if (p.id === def!.id) return true;
+      if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+    }
+    return false;
+  };
+  if (!body || nodesOfType(body, 'yield').some(own)) return undefined;
+  for (const inner of nodesOfType(body, 'call')) {
+    const innerFn = field(inner, 'function');
+    if (!innerFn || (typeOf(innerFn) !== 'identifier' && typeOf(innerFn) !== 'attribute') || !own(inner)) continue;
+    const found = blockingApiOf(ctx, inner, innerFn, flags, false);
+    if (found) {
+      const result = { call: inner, ...found };
+      memo.set(def.id, result);
+      return result;
+    }
+  }
+  return undefined;
+}
+
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   if (ctx.text.includes('threading') || ctx.text.includes('Lock')) checkThreadLocksAcrossAwait(ctx);
   if (ctx.text.includes('Executor')) checkExecutorBlocks(ctx);
@@ -2632,6 +2713,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= awaitablesOf(ctx));
+  const helpers = new Map<number, { call: Node; api: BlockingApi; qualifiedName: string } | null>();
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
   if (usesBoto3) checkBoto3PageIteration(ctx);
   if (ctx.text.includes('Retrying')) checkTenacityIteration(ctx);
@@ -2646,37 +2728,13 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesDramatiq && checkDramatiqSend(ctx, call, fn, getResolver)) continue;
     if (checkFrameworkSyncCall(ctx, call, fn, getResolver, usesFramework)) continue;
-    const resolved = scope.resolve(fn);
-    let api: BlockingApi | undefined;
-    let qualifiedName: string | undefined;
-    if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
-      api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : stripeResourceCall(resolved.name) ? STRIPE : undefined);
-      qualifiedName = resolved.name;
-    }
-    if (!api) {
-      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc, usesAirflow);
-      api = byMethod?.api;
-      qualifiedName = byMethod?.qualified;
-    }
-    if (!api && (usesModels || importedName(ctx, fn)) && scope.isAsyncContext(call)) {
-      // `classifier(text)`, `self.pipe(prompt)`: a model object called.
-      const cls = receiverClass(ctx, fn);
-      api = cls ? BLOCKING_METHODS[cls]?.get('__call__') : undefined;
-      qualifiedName = cls && `${cls}.__call__`;
-    }
-    if (!api || !qualifiedName) continue;
-    if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
-    if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
-    // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
-    if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) continue;
-    if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
-    if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
-    if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) continue;
-    if (/^PIL\.(Image\.open|ImageFont\.truetype)$/.test(qualifiedName) && !givenLocation(ctx, call, false)) continue;
-    // `psutil.cpu_percent()` / `cpu_percent(interval=None)` returns at once.
-    if (/^psutil\.cpu_(times_)?percent$/.test(qualifiedName) && !cpuSampleWaits(call)) continue;
-    // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
-    if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
+    const flags: CallFlags = { usesBoto3, usesGrpc, usesAirflow, usesModels };
+    let found = blockingApiOf(ctx, call, fn, flags, scope.isAsyncContext(call));
+    // `info = extract(url)` with a plain helper of this file that blocks.
+    const helper = found || !scope.isAsyncContext(call) || !(typeOf(fn) === 'identifier' || field(fn, 'object')?.text === 'self') ? undefined : blockingHelper(ctx, fn, flags, helpers);
+    if (helper) found = { api: helper.api, qualifiedName: helper.qualifiedName };
+    if (!found) continue;
+    const { api, qualifiedName } = found;
     // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there),
     // and so does a synchronous Qt slot of an app running on qasync's QEventLoop.
     const textualHandler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
@@ -2688,7 +2746,10 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const written = fn.text.replace(/\s*\n\s*/g, '');
     const qualified = qualifiedName.replace(/^builtins\./, '');
     const compact = written.replace(/\s+/g, '');
-    const shown = compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
+    const innerWritten = helper ? field(helper.call, 'function')!.text.replace(/\s+/g, '') : '';
+    const shown = helper
+      ? `${written}() calls ${innerWritten === qualified || innerWritten.endsWith(`.${qualified}`) ? `${innerWritten}()` : `${innerWritten}() (${qualified})`}, which`
+      : compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
       message: textualHandler
         ? `${shown} ${api.what}: it blocks the event loop inside '${textualHandler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
@@ -2696,8 +2757,10 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
         ? `${shown} ${api.what}: it blocks the event loop inside '${slot}', a Qt slot that runs inside qasync's event loop (the window and every pending coroutine freeze meanwhile: make it an @asyncSlot() coroutine and await the work, in a thread if it has no async form)`
         : `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
       range: ctx.rangeOf(call),
-      anchors: api.anchor ? [api.anchor] : [],
-      ...(handler ? {} : fixFor(ctx, call, fn, api)),
+      // flake8-async's codes name the call itself, not a helper that makes it.
+      anchors: api.anchor && !helper ? [api.anchor] : [],
+      // The helper itself goes to a worker thread (not `asyncio.sleep` in its place).
+      ...(handler ? {} : fixFor(ctx, call, fn, helper && api.fix !== 'none' ? { ...api, fix: 'to-thread' } : api)),
     });
   }
 }

@@ -2660,13 +2660,47 @@ function blockingApiOf(ctx: PythonRuleContext, call: Node, fn: Node, flags: Call
   return { api, qualifiedName };
 }
 
+/** A plain function of a project module whose summary records a well-known blocking call, the names of which its module imports. */
+function importedBlockingHelper(call: Node, resolver: AwaitableResolver): { written: string; api: BlockingApi; qualifiedName: string } | undefined {
+  const callee = resolver.projectFunctionCalled(call);
+  if (!callee || callee.def || !callee.summary.blocks || callee.summary.kind !== 'function') return undefined;
+  const written = callee.summary.blocks;
+  const { module } = callee;
+  let qualifiedName: string;
+  if (written === 'open') {
+    // The builtin, unless the module binds `open` itself.
+    if (module.imports.has('open') || module.functions.has('open') || module.otherBindings.has('open')) return undefined;
+    qualifiedName = 'builtins.open';
+  } else {
+    const head = written.split('.')[0];
+    const imported = module.imports.get(head);
+    // `import requests`, `import urllib.request`: the module itself.
+    if (!imported || imported.name !== undefined || imported.level !== 0 || imported.module.split('.')[0] !== head) return undefined;
+    qualifiedName = written;
+  }
+  const api = BLOCKING.get(qualifiedName);
+  return api ? { written, api, qualifiedName } : undefined;
+}
+
 /**
  * `creds = load_creds()` in a coroutine, with `def load_creds(): with open(CREDS) as fh: ...` in this file (or
  * `self._extract(url)`, a plain method of the class): a plain function (not decorated, not a generator)
  * that makes a blocking call itself, outside nested functions and lambdas. What it calls, and how.
  */
-function blockingHelper(ctx: PythonRuleContext, fn: Node, flags: CallFlags, memo: Map<number, { call: Node; api: BlockingApi; qualifiedName: string } | null>): { call: Node; api: BlockingApi; qualifiedName: string } | undefined {
+function blockingHelper(
+  ctx: PythonRuleContext,
+  call: Node,
+  fn: Node,
+  flags: CallFlags,
+  memo: Map<number, { call: Node; api: BlockingApi; qualifiedName: string } | null>,
+  getResolver: () => AwaitableResolver,
+): { call?: Node; written?: string; api: BlockingApi; qualifiedName: string } | undefined {
   let def: Node | undefined;
+  // `lat, lon = geocode(city)` with `from .weather import geocode`: what its module's summary says it calls.
+  if (typeOf(fn) === 'identifier') {
+    const found = ctx.scope.lookup(textOf(fn), fn);
+    if (found?.bindings.length === 1 && found.bindings[0].kind === 'import') return importedBlockingHelper(call, getResolver());
+  }
   if (typeOf(fn) === 'identifier') {
     const found = ctx.scope.lookup(textOf(fn), fn);
     def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
@@ -2731,7 +2765,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const flags: CallFlags = { usesBoto3, usesGrpc, usesAirflow, usesModels };
     let found = blockingApiOf(ctx, call, fn, flags, scope.isAsyncContext(call));
     // `info = extract(url)` with a plain helper of this file that blocks.
-    const helper = found || !scope.isAsyncContext(call) || !(typeOf(fn) === 'identifier' || field(fn, 'object')?.text === 'self') ? undefined : blockingHelper(ctx, fn, flags, helpers);
+    const helper = found || !scope.isAsyncContext(call) || !(typeOf(fn) === 'identifier' || field(fn, 'object')?.text === 'self') ? undefined : blockingHelper(ctx, call, fn, flags, helpers, getResolver);
     if (helper) found = { api: helper.api, qualifiedName: helper.qualifiedName };
     if (!found) continue;
     const { api, qualifiedName } = found;
@@ -2746,7 +2780,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const written = fn.text.replace(/\s*\n\s*/g, '');
     const qualified = qualifiedName.replace(/^builtins\./, '');
     const compact = written.replace(/\s+/g, '');
-    const innerWritten = helper ? field(helper.call, 'function')!.text.replace(/\s+/g, '') : '';
+    const innerWritten = helper ? (helper.written ?? field(helper.call!, 'function')!.text.replace(/\s+/g, '')) : '';
     const shown = helper
       ? `${written}() calls ${innerWritten === qualified || innerWritten.endsWith(`.${qualified}`) ? `${innerWritten}()` : `${innerWritten}() (${qualified})`}, which`
       : compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;

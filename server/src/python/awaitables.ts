@@ -664,7 +664,8 @@ export class AwaitableResolver {
    * FastAPI `@app.middleware("http")` function, unannotated: calling it gives an awaitable response.
    */
   private callNextOfMiddleware(expr: Node): boolean {
-    if (typeOf(expr) !== 'identifier' || textOf(expr) !== 'call_next') return false;
+    if (typeOf(expr) !== 'identifier') return false;
+    if (textOf(expr) !== 'call_next') return this.aiogramMiddlewareHandler(expr);
     const found = this.ctx.scope.lookup('call_next', expr);
     const b = found?.bindings.length === 1 && found.bindings[0].kind === 'param' ? found.bindings[0].node : undefined;
     const fn = b ? this.ctx.scope.enclosingFunction(b)?.node : undefined;
@@ -675,6 +676,25 @@ export class AwaitableResolver {
     }
     const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
     return !!decorated && decorated.namedChildren.some((d) => d?.type === 'decorator' && /\.middleware\(\s*["']http["']\s*\)$/.test(d.text.replace(/^@\s*/, '')));
+  }
+
+  /**
+   * The `handler` of an aiogram middleware, `async def __call__(self, handler, event, data)` in a subclass of
+   * aiogram's `BaseMiddleware`, unannotated: calling it gives the awaitable result of the next handler.
+   */
+  private aiogramMiddlewareHandler(expr: Node): boolean {
+    if (!this.ctx.text.includes('BaseMiddleware')) return false;
+    const found = this.ctx.scope.lookup(textOf(expr), expr);
+    const b = found?.bindings.length === 1 && found.bindings[0].kind === 'param' ? found.bindings[0].node : undefined;
+    const fn = b ? this.ctx.scope.enclosingFunction(b)?.node : undefined;
+    const params = fn?.childForFieldName('parameters');
+    if (!fn || !params || params.id !== b?.parent?.id || fn.childForFieldName('name')?.text !== '__call__' || params.namedChildren[1]?.id !== b.id) return false;
+    const cls = enclosingClassNode(fn);
+    return (cls?.childForFieldName('superclasses')?.namedChildren ?? []).some((base) => {
+      if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) return false;
+      const r = this.ctx.scope.resolve(base);
+      return !!r && r.via !== 'unbound' && /^aiogram\.(dispatcher\.middlewares\.base\.)?BaseMiddleware$/.test(r.name);
+    });
   }
 
   private get declared(): DeclaredTypes {
@@ -1536,7 +1556,15 @@ export class AwaitableResolver {
         return held ? this.classFromText(held.cls, held.module) : undefined;
       }
       const held = owner?.kind === 'library' ? LIBRARY_ATTRIBUTES[owner.name]?.['[]'] : undefined;
-      return held ? { kind: 'library', name: held } : undefined;
+      if (held) return { kind: 'library', name: held };
+      // `message.reactions[0]`, `update.message.photo[-1]`: an item of a library object's collection (see ITERATED_ATTRIBUTES).
+      if (object?.type === 'attribute' && key && key.type !== 'slice' && depth < MAX_HOPS) {
+        const collection = field(object, 'object');
+        const holder = collection ? this.classOfReceiver(collection, depth + 1) : undefined;
+        const item = holder?.kind === 'library' ? ITERATED_ATTRIBUTES[holder.name]?.[field(object, 'attribute')?.text ?? ''] : undefined;
+        if (item) return { kind: 'library', name: item };
+      }
+      return undefined;
     }
     if (type === 'call') {
       // `asyncio.get_running_loop().run_in_executor(...)`, `Repo().get()`.

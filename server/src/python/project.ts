@@ -40,6 +40,11 @@ export interface FunctionSummary {
    * coroutine, it raises RuntimeError. What it calls, as written.
    */
   runsLoop?: string;
+  /**
+   * A plain, undecorated module-level `def` (not a generator) whose own body makes a well-known blocking call, as
+   * written (`requests.get`, `time.sleep`, `open`; see blockingCallIn): called inside a coroutine, it blocks the loop.
+   */
+  blocks?: string;
   /** The class a generator annotated `-> AsyncIterator[X]` (`AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, ...]`) yields. */
   yields?: string;
 }
@@ -820,7 +825,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const returnsSelfChain = kind === 'instance' && !isAsync && returnsChainOnSelf(fn);
   const yields = yieldedClass(fn.childForFieldName('return_type'));
   const runsLoop = isAsync ? undefined : loopRunnerIn(fn);
-  return { ...(runsLoop ? { runsLoop } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+  const blocks = isAsync || inClass || decorators.length > 0 ? undefined : blockingCallIn(fn);
+  return { ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
 }
 
 /** `AsyncIterator[X]`, `AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, None, None]`: X, as written. */
@@ -878,6 +884,20 @@ const COPES_WITH_RUNNING_LOOP = /get_running_loop|is_running|nest_asyncio|Thread
  * thread. (A loop of its own, `new_event_loop()`, cannot run inside a running one either.)
  * Undefined otherwise.
  */
+/** Well-known blocking calls, as written, that a helper's summary records (the module's imports tell what the names are). */
+const BLOCKING_WRITTEN = /^(time\.sleep|requests\.(get|post|put|patch|delete|head|request)|subprocess\.(run|call|check_call|check_output)|urllib\.request\.(urlopen|urlretrieve)|open)$/;
+
+/** The first well-known blocking call a plain function's own body makes (not a generator's), as written. */
+export function blockingCallIn(fn: Node): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body || !/\b(sleep|requests|subprocess|urlopen|urlretrieve|open)\s*\(|requests\./.test(body.text) || yieldsInOwnBody(fn)) return undefined;
+  for (const call of ownNodesOfType(fn, body, 'call')) {
+    const written = call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
+    if (BLOCKING_WRITTEN.test(written)) return written;
+  }
+  return undefined;
+}
+
 export function loopRunnerIn(fn: Node): string | undefined {
   const body = fn.childForFieldName('body');
   if (!body || !/asyncio\.run\s*\(|\.run_until_complete\s*\(/.test(body.text) || COPES_WITH_RUNNING_LOOP.test(body.text)) return undefined;

@@ -242,7 +242,8 @@ const DJANGO_QUERYSET_BUILDERS = [
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'annotate', 'alias', 'values', 'values_list',
   'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none',
 ];
-const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins'];
+// `typing()` gives a Typing context, awaitable too (`async with ctx.typing():`, or `await ctx.typing()` to show it once): dropped, it does nothing.
+const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins', 'typing'];
 const TORTOISE_BUILDERS = ['filter', 'exclude', 'all', 'annotate', 'order_by', 'limit', 'offset', 'distinct', 'select_related', 'prefetch_related', 'only'];
 /**
  * Methods of the LLM SDKs' resources that are coroutines (`create`, `retrieve`...). Left out:
@@ -630,6 +631,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'discord.Webhook': set('send', 'edit_message', 'delete_message', 'fetch_message', 'delete', 'edit', 'fetch'),
   'discord.Role': set('delete', 'edit'),
   'discord.VoiceClient': set('disconnect', 'move_to'),
+  'discord.Reaction': set('remove', 'clear'),
   'aiogram.Bot': set(
     TG_SENDS, 'delete_message', 'delete_messages', 'edit_message_text', 'edit_message_caption', 'edit_message_reply_markup',
     'edit_message_media', 'forward_message', 'copy_message', 'answer_callback_query', 'answer_inline_query', 'get_me', 'get_chat',
@@ -666,6 +668,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'telegram.User': set('send_message', 'send_photo', 'send_document'),
   'telegram.CallbackQuery': set('answer', 'edit_message_text', 'edit_message_reply_markup', 'edit_message_caption', 'delete_message'),
   'telegram.InlineQuery': set('answer'),
+  // A message's media (`await update.message.photo[-1].get_file()`, `message.document.get_file()`).
+  ...Object.fromEntries(['PhotoSize', 'Document', 'Audio', 'Video', 'Voice', 'VideoNote', 'Animation', 'Sticker'].map((c) => [`telegram.${c}`, set('get_file')])),
   'telegram.File': set('download_to_drive', 'download_as_bytearray', 'download_to_memory'),
   'telegram.ext.Application': set('initialize', 'start', 'stop', 'shutdown', 'update_persistence', 'process_update'),
   'telegram.ext.Updater': set('initialize', 'start_polling', 'start_webhook', 'stop', 'shutdown'),
@@ -696,6 +700,23 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'edit', 'edit_text', 'edit_caption', 'edit_reply_markup', 'delete', 'forward', 'copy', 'download', 'pin', 'unpin', 'react', 'click', 'reply_chat_action',
   ),
   'pyrogram.types.CallbackQuery': set('answer', 'edit_message_text', 'edit_message_reply_markup', 'edit_message_caption'),
+  // matrix-nio's asyncio client: every request method is a coroutine (`load_store()`, `add_event_callback()` are not).
+  'nio.AsyncClient': set(
+    'login', 'login_raw', 'logout', 'sync', 'sync_forever', 'close', 'room_send', 'room_typing', 'room_read_markers', 'room_redact',
+    'room_create', 'room_invite', 'room_kick', 'room_ban', 'room_unban', 'room_leave', 'room_forget', 'join', 'joined_rooms',
+    'joined_members', 'room_messages', 'room_get_state', 'room_get_state_event', 'room_put_state', 'room_get_event', 'upload', 'download',
+    'thumbnail', 'get_displayname', 'set_displayname', 'get_avatar', 'set_avatar', 'get_profile', 'set_presence', 'to_device',
+    'keys_upload', 'keys_query', 'keys_claim', 'whoami', 'update_receipt_marker', 'room_resolve_alias', 'share_group_session',
+    'receive_response', 'run_response_callbacks', 'get_timeout_retry_wait_time',
+  ),
+  // TwitchIO 2: a command's context, channels and the bot's API calls.
+  'twitchio.ext.commands.Context': set('send', 'reply'),
+  'twitchio.Channel': set('send', 'whisper', 'user', 'fetch_bits_leaderboard', 'fetch_chatters'),
+  'twitchio.ext.commands.Bot': set(
+    'start', 'close', 'connect', 'handle_commands', 'get_context', 'wait_for', 'wait_for_ready', 'join_channels', 'part_channels',
+    'fetch_users', 'fetch_streams', 'fetch_channel', 'fetch_channels', 'fetch_clips', 'fetch_games', 'fetch_videos', 'fetch_chatters_colors',
+    'search_channels', 'search_categories', 'create_user',
+  ),
   // python-socketio's asyncio server, client and namespaces.
   'socketio.AsyncServer': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect', 'shutdown', 'sleep', 'wait'),
   'socketio.AsyncClient': set('connect', 'emit', 'send', 'call', 'disconnect', 'wait', 'sleep', 'shutdown'),
@@ -943,6 +964,10 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'discord.User': ['discord.user.User', 'discord.abc.User', 'discord.ClientUser'],
   'discord.Guild': ['discord.guild.Guild'],
   'discord.ext.commands.Context': ['discord.ext.commands.context.Context'],
+  'nio.AsyncClient': ['nio.client.AsyncClient', 'nio.client.async_client.AsyncClient'],
+  'twitchio.ext.commands.Context': ['twitchio.ext.commands.core.Context'],
+  'twitchio.Channel': ['twitchio.channel.Channel'],
+  'twitchio.ext.commands.Bot': ['twitchio.ext.commands.bot.Bot'],
   'discord.Interaction': ['discord.interactions.Interaction'],
   'discord.Webhook': ['discord.webhook.Webhook', 'discord.webhook.async_.Webhook'],
   'aiogram.Bot': ['aiogram.client.bot.Bot'],
@@ -1033,6 +1058,7 @@ export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, str
   'aiogram.types.Message': { answer: 'aiogram.types.Message', reply: 'aiogram.types.Message' },
   'telegram.Bot': { send_message: 'telegram.Message', get_file: 'telegram.File' },
   'telegram.Message': { reply_text: 'telegram.Message' },
+  ...Object.fromEntries(['PhotoSize', 'Document', 'Audio', 'Video', 'Voice', 'VideoNote', 'Animation', 'Sticker'].map((c) => [`telegram.${c}`, { get_file: 'telegram.File' }])),
   'chromadb.api.AsyncClientAPI': Object.fromEntries(
     ['create_collection', 'get_collection', 'get_or_create_collection'].map((m) => [m, 'chromadb.api.models.AsyncCollection.AsyncCollection']),
   ),
@@ -1182,7 +1208,10 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
     message: 'telegram.Message', effective_message: 'telegram.Message', edited_message: 'telegram.Message', channel_post: 'telegram.Message',
     effective_chat: 'telegram.Chat', effective_user: 'telegram.User', callback_query: 'telegram.CallbackQuery', inline_query: 'telegram.InlineQuery',
   },
-  'telegram.Message': { chat: 'telegram.Chat', from_user: 'telegram.User', reply_to_message: 'telegram.Message' },
+  'telegram.Message': {
+    chat: 'telegram.Chat', from_user: 'telegram.User', reply_to_message: 'telegram.Message', document: 'telegram.Document', audio: 'telegram.Audio',
+    video: 'telegram.Video', voice: 'telegram.Voice', video_note: 'telegram.VideoNote', animation: 'telegram.Animation', sticker: 'telegram.Sticker',
+  },
   'telegram.CallbackQuery': { message: 'telegram.Message', from_user: 'telegram.User' },
   'telegram.ext.CallbackContext': { bot: 'telegram.Bot' },
   'telegram.ext.Application': { bot: 'telegram.Bot', updater: 'telegram.ext.Updater' },
@@ -1207,6 +1236,8 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   'discord.User': set('history'),
   'discord.ext.commands.Context': set('history'),
   'discord.Guild': set('fetch_members', 'audit_logs', 'bans'),
+  // `[u async for u in reaction.users()]`.
+  'discord.Reaction': set('users'),
   'discord.Client': set('fetch_guilds'),
   'discord.ext.commands.Bot': set('fetch_guilds'),
   'httpx.Response': set('aiter_bytes', 'aiter_text', 'aiter_lines', 'aiter_raw'),
@@ -1221,7 +1252,9 @@ export const ITERATED_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string
   'discord.Guild': { members: 'discord.Member', text_channels: 'discord.TextChannel', roles: 'discord.Role' },
   'discord.Client': { guilds: 'discord.Guild', users: 'discord.User' },
   'discord.ext.commands.Bot': { guilds: 'discord.Guild', users: 'discord.User' },
-  'discord.Message': { mentions: 'discord.Member' },
+  'discord.Message': { mentions: 'discord.Member', reactions: 'discord.Reaction' },
+  // `update.message.photo[-1]`: the largest size.
+  'telegram.Message': { photo: 'telegram.PhotoSize' },
   'discord.TextChannel': { members: 'discord.Member' },
   'discord.Role': { members: 'discord.Member' },
 };
@@ -1278,6 +1311,8 @@ const NOT_COROUTINES: ReadonlySet<string> = new Set([
   'motor.motor_asyncio.AsyncIOMotorCollection.*', 'motor.motor_asyncio.AsyncIOMotorCursor.*',
   // A generated gRPC stub's RPC over a grpc.aio channel: a call object, started when made.
   'grpc.aio.Stub.*',
+  // discord.py's `typing()`: a Typing context manager that is also awaitable.
+  ...['discord.TextChannel', 'discord.Member', 'discord.User', 'discord.ext.commands.Context'].map((c) => `${c}.typing`),
 ]);
 
 /** Whether a library awaitable (by AwaitableCall.name) is known not to be a coroutine object. */
@@ -1383,6 +1418,13 @@ export const LIBRARY_COROUTINE_CALLABLES: Readonly<Record<string, 'coroutine' | 
   'starlette.types.ASGIApp': 'awaitable',
   'starlette.types.Receive': 'awaitable',
   'starlette.types.Send': 'awaitable',
+  // Slack Bolt's listener arguments (`async def handler(ack: AsyncAck, say: AsyncSay, respond: AsyncRespond)`): `async def __call__`.
+  ...Object.fromEntries(
+    [['ack', 'AsyncAck'], ['say', 'AsyncSay'], ['respond', 'AsyncRespond'], ['complete', 'AsyncComplete'], ['fail', 'AsyncFail']].flatMap(([mod, cls]) => [
+      [`slack_bolt.async_app.${cls}`, 'coroutine'],
+      [`slack_bolt.context.${mod}.async_${mod}.${cls}`, 'coroutine'],
+    ]),
+  ),
 };
 
 /** Library classes whose instances are called to make another (`self.session_factory()` with `session_factory: async_sessionmaker`). */

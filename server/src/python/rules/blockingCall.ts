@@ -150,6 +150,12 @@ const WS_SYNC: BlockingApi = { what: 'talks over a websocket synchronously (webs
 /** Playwright's synchronous API inside a coroutine: it raises at once ("using Playwright Sync API inside the asyncio loop"). */
 const PLAYWRIGHT_SYNC: BlockingApi = { what: "starts Playwright's sync API, which runs its own loop on this thread and raises inside a running asyncio loop (playwright.async_api.async_playwright is the asyncio API)", fix: 'none' };
 const XML_PARSE: BlockingApi = { what: 'reads the file or fetches the URL it is given synchronously (read or fetch it asynchronously, then parse the bytes with fromstring())', fix: 'to-thread' };
+/** Pillow reading an image or a font file it is given by name (`Image.open(path)`, `ImageFont.truetype("font.ttf", 32)`), or saving an image to one. */
+const IMAGE_FILE: BlockingApi = { what: 'reads or writes the image (or font) file it is given synchronously', fix: 'to-thread' };
+/** yt-dlp / youtube-dl: extracting or downloading fetches pages and media over HTTP on this thread (and may run ffmpeg). */
+const YTDL: BlockingApi = { what: 'extracts or downloads media synchronously (HTTP requests, and ffmpeg for some formats)', fix: 'to-thread' };
+/** psutil's CPU sampling given an interval sleeps for it. */
+const CPU_SAMPLE: BlockingApi = { what: 'sleeps for its interval to sample CPU usage (interval=None compares with the previous call and returns at once)', fix: 'to-thread' };
 const FEED_PARSE: BlockingApi = { what: 'fetches or reads the feed it is given synchronously (fetch it with the async client and pass the text to feedparser.parse)', fix: 'to-thread' };
 const MDNS: BlockingApi = { what: "waits for mDNS on this thread (zeroconf.asyncio's AsyncZeroconf has async_ twins)", fix: 'none' };
 /** A socket that `socket.create_connection()`/`create_server()` made: blocking (or with a timeout) unless set otherwise. */
@@ -438,6 +444,11 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['lxml.html.parse', XML_PARSE],
   ['xml.etree.ElementTree.parse', XML_PARSE],
   ['feedparser.parse', FEED_PARSE],
+  // Pillow: `Image.open(path)` reads the file (not `Image.open(io.BytesIO(data))`), and so does a font.
+  ['PIL.Image.open', IMAGE_FILE],
+  ['PIL.ImageFont.truetype', IMAGE_FILE],
+  ['psutil.cpu_percent', CPU_SAMPLE],
+  ['psutil.cpu_times_percent', CPU_SAMPLE],
   // pika's BlockingConnection connects in its constructor.
   ['pika.BlockingConnection', RABBIT],
   ['pika.adapters.blocking_connection.BlockingConnection', RABBIT],
@@ -638,6 +649,10 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'huggingface_hub.InferenceClient': byName(HF_INFERENCE, ...HF_INFERENCE_CALLS),
   // rich's console reads a line from the terminal, as input() does.
   'rich.console.Console': new Map([['input', INPUT]]),
+  // `with yt_dlp.YoutubeDL(opts) as ydl: ydl.extract_info(url)`.
+  'yt_dlp.YoutubeDL': byName(YTDL, 'extract_info', 'download', 'download_with_info_file', 'process_ie_result', 'urlopen'),
+  // `img.save(path)` (not `img.save(io.BytesIO())`).
+  'PIL.Image.Image': byName(IMAGE_FILE, 'save'),
   'queue.Queue': new Map([
     ['get', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
     ['put', { what: 'waits on a thread queue', fix: 'none' } as BlockingApi],
@@ -646,6 +661,13 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
 };
 const BLOCKING_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(BLOCKING_METHODS).flatMap((m) => [...m.keys()]));
 const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
+  'yt_dlp.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'yt_dlp.YoutubeDL.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'youtube_dl.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'youtube_dl.YoutubeDL.YoutubeDL': 'yt_dlp.YoutubeDL',
+  'PIL.Image.open': 'PIL.Image.Image',
+  'PIL.Image.new': 'PIL.Image.Image',
+  'PIL.Image.Image': 'PIL.Image.Image',
   'pathlib.Path': 'pathlib.Path',
   'pathlib.PurePath': '',
   'threading.Lock': 'threading.Lock',
@@ -1370,6 +1392,8 @@ const TORCH_MODULE_SELF: ReadonlySet<string> = new Set(['to', 'eval', 'train', '
 
 /** Methods that give another object of their receiver's class (a query refined, a model moved to a device). */
 const SAME_CLASS: Readonly<Record<string, ReadonlySet<string>>> = {
+  // `Image.open(p).convert("RGB").resize(size)`: Pillow images give new images.
+  'PIL.Image.Image': new Set(['convert', 'resize', 'rotate', 'crop', 'copy', 'filter', 'transpose', 'quantize', 'reduce']),
   // `AutoModel.from_pretrained(name).to(device).eval()`: torch modules return themselves.
   'transformers.PreTrainedModel': TORCH_MODULE_SELF,
   'sentence_transformers.SentenceTransformer': TORCH_MODULE_SELF,
@@ -1778,6 +1802,8 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if (cls === 'concurrent.futures.Executor' && method === 'shutdown' && onlyAwaitedWork(ctx, call, receiver)) return undefined;
   // `df.to_csv(path)`, `df.to_sql("t", engine)`: not `df.to_csv()` (a string) nor `df.to_csv(io.StringIO())`.
   if (cls === 'pandas.DataFrame' && !dataFrameWritesOut(ctx, call, method)) return undefined;
+  // `img.save(path)`, not `img.save(buf, "PNG")` into memory.
+  if (cls === 'PIL.Image.Image' && !givenLocation(ctx, call, false)) return undefined;
   // put() waits only on a bounded queue: `queue.Queue()` without a maxsize never blocks.
   if (cls === 'queue.Queue' && method === 'put' && !boundedQueue(ctx, receiver)) return undefined;
   // The future of `executor.submit(...)` is a plain concurrent.futures.Future.
@@ -2590,6 +2616,121 @@ function checkThreadLocksAcrossAwait(ctx: PythonRuleContext): void {
   }
 }
 
+interface CallFlags {
+  usesBoto3: boolean;
+  usesGrpc: boolean;
+  usesAirflow: boolean;
+  usesModels: boolean;
+}
+
+/** The blocking API a call makes, as this rule knows them (see BLOCKING and BLOCKING_METHODS), with the calls that do not wait left out. */
+function blockingApiOf(ctx: PythonRuleContext, call: Node, fn: Node, flags: CallFlags, inAsync: boolean): { api: BlockingApi; qualifiedName: string } | undefined {
+  const { scope } = ctx;
+  const resolved = scope.resolve(fn);
+  let api: BlockingApi | undefined;
+  let qualifiedName: string | undefined;
+  if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
+    api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : stripeResourceCall(resolved.name) ? STRIPE : undefined);
+    qualifiedName = resolved.name;
+  }
+  if (!api) {
+    const byMethod = methodApi(ctx, fn, call, flags.usesBoto3, flags.usesGrpc, flags.usesAirflow);
+    api = byMethod?.api;
+    qualifiedName = byMethod?.qualified;
+  }
+  if (!api && (flags.usesModels || importedName(ctx, fn)) && inAsync) {
+    // `classifier(text)`, `self.pipe(prompt)`: a model object called.
+    const cls = receiverClass(ctx, fn);
+    api = cls ? BLOCKING_METHODS[cls]?.get('__call__') : undefined;
+    qualifiedName = cls && `${cls}.__call__`;
+  }
+  if (!api || !qualifiedName) return undefined;
+  if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) return undefined;
+  if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) return undefined;
+  // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
+  if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) return undefined;
+  if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) return undefined;
+  if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) return undefined;
+  if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) return undefined;
+  if (/^PIL\.(Image\.open|ImageFont\.truetype)$/.test(qualifiedName) && !givenLocation(ctx, call, false)) return undefined;
+  // `psutil.cpu_percent()` / `cpu_percent(interval=None)` returns at once.
+  if (/^psutil\.cpu_(times_)?percent$/.test(qualifiedName) && !cpuSampleWaits(call)) return undefined;
+  // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
+  if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) return undefined;
+  return { api, qualifiedName };
+}
+
+/** A plain function of a project module whose summary records a well-known blocking call, the names of which its module imports. */
+function importedBlockingHelper(call: Node, resolver: AwaitableResolver): { written: string; api: BlockingApi; qualifiedName: string } | undefined {
+  const callee = resolver.projectFunctionCalled(call);
+  if (!callee || callee.def || !callee.summary.blocks || callee.summary.kind !== 'function') return undefined;
+  const written = callee.summary.blocks;
+  const { module } = callee;
+  let qualifiedName: string;
+  if (written === 'open') {
+    // The builtin, unless the module binds `open` itself.
+    if (module.imports.has('open') || module.functions.has('open') || module.otherBindings.has('open')) return undefined;
+    qualifiedName = 'builtins.open';
+  } else {
+    const head = written.split('.')[0];
+    const imported = module.imports.get(head);
+    // `import requests`, `import urllib.request`: the module itself.
+    if (!imported || imported.name !== undefined || imported.level !== 0 || imported.module.split('.')[0] !== head) return undefined;
+    qualifiedName = written;
+  }
+  const api = BLOCKING.get(qualifiedName);
+  return api ? { written, api, qualifiedName } : undefined;
+}
+
+/**
+ * `creds = load_creds()` in a coroutine, with `def load_creds(): with open(CREDS) as fh: ...` in this file (or
+ * `self._extract(url)`, a plain method of the class): a plain function (not decorated, not a generator)
+ * that makes a blocking call itself, outside nested functions and lambdas. What it calls, and how.
+ */
+function blockingHelper(
+  ctx: PythonRuleContext,
+  call: Node,
+  fn: Node,
+  flags: CallFlags,
+  memo: Map<number, { call: Node; api: BlockingApi; qualifiedName: string } | null>,
+  getResolver: () => AwaitableResolver,
+): { call?: Node; written?: string; api: BlockingApi; qualifiedName: string } | undefined {
+  let def: Node | undefined;
+  // `lat, lon = geocode(city)` with `from .weather import geocode`: what its module's summary says it calls.
+  if (typeOf(fn) === 'identifier') {
+    const found = ctx.scope.lookup(textOf(fn), fn);
+    if (found?.bindings.length === 1 && found.bindings[0].kind === 'import') return importedBlockingHelper(call, getResolver());
+  }
+  if (typeOf(fn) === 'identifier') {
+    const found = ctx.scope.lookup(textOf(fn), fn);
+    def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+  } else if (typeOf(fn) === 'attribute' && field(fn, 'object')?.text === 'self') def = ownMethod(fn, field(fn, 'attribute')?.text ?? '');
+  if (def?.type !== 'function_definition' || isAsyncFunction(def) || def.parent?.type === 'decorated_definition') return undefined;
+  const known = memo.get(def.id);
+  if (known !== undefined) return known ?? undefined;
+  memo.set(def.id, null);
+  const body = def.childForFieldName('body');
+  const own = (n: Node): boolean => {
+    for (let p = n.parent; p; p = p.parent) {
+      if (p.id === def!.id) return true;
+      if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+    }
+    return false;
+  };
+  if (!body || nodesOfType(body, 'yield').some(own)) return undefined;
+  for (const inner of nodesOfType(body, 'call')) {
+    const innerFn = field(inner, 'function');
+    if (!innerFn || (typeOf(innerFn) !== 'identifier' && typeOf(innerFn) !== 'attribute') || !own(inner)) continue;
+    const found = blockingApiOf(ctx, inner, innerFn, flags, false);
+    if (found) {
+      const result = { call: inner, ...found };
+      memo.set(def.id, result);
+      return result;
+    }
+  }
+  return undefined;
+}
+
 export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   if (ctx.text.includes('threading') || ctx.text.includes('Lock')) checkThreadLocksAcrossAwait(ctx);
   if (ctx.text.includes('Executor')) checkExecutorBlocks(ctx);
@@ -2606,6 +2747,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);
   let resolver: AwaitableResolver | undefined;
   const getResolver = (): AwaitableResolver => (resolver ??= awaitablesOf(ctx));
+  const helpers = new Map<number, { call: Node; api: BlockingApi; qualifiedName: string } | null>();
   if (usesDjango) checkDjangoIteration(ctx, getResolver);
   if (usesBoto3) checkBoto3PageIteration(ctx);
   if (ctx.text.includes('Retrying')) checkTenacityIteration(ctx);
@@ -2620,34 +2762,13 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     if ((usesDjango || usesChannels) && checkDjangoObjects(ctx, call, fn, getResolver)) continue;
     if (usesDramatiq && checkDramatiqSend(ctx, call, fn, getResolver)) continue;
     if (checkFrameworkSyncCall(ctx, call, fn, getResolver, usesFramework)) continue;
-    const resolved = scope.resolve(fn);
-    let api: BlockingApi | undefined;
-    let qualifiedName: string | undefined;
-    if (resolved && (resolved.via !== 'unbound' || WELL_KNOWN_MODULES.has(resolved.name.split('.')[0]))) {
-      api = BLOCKING.get(resolved.name) ?? (PASSLIB_HANDLER.test(resolved.name) ? PASSWORD_HASH : stripeResourceCall(resolved.name) ? STRIPE : undefined);
-      qualifiedName = resolved.name;
-    }
-    if (!api) {
-      const byMethod = methodApi(ctx, fn, call, usesBoto3, usesGrpc, usesAirflow);
-      api = byMethod?.api;
-      qualifiedName = byMethod?.qualified;
-    }
-    if (!api && (usesModels || importedName(ctx, fn)) && scope.isAsyncContext(call)) {
-      // `classifier(text)`, `self.pipe(prompt)`: a model object called.
-      const cls = receiverClass(ctx, fn);
-      api = cls ? BLOCKING_METHODS[cls]?.get('__call__') : undefined;
-      qualifiedName = cls && `${cls}.__call__`;
-    }
-    if (!api || !qualifiedName) continue;
-    if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) continue;
-    if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) continue;
-    // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
-    if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) continue;
-    if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) continue;
-    if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) continue;
-    if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) continue;
-    // `os.waitpid(pid, os.WNOHANG)`: returns at once when no child has exited.
-    if (/^os\.wait(pid|3|4|id)$/.test(qualifiedName) && callArguments(call).some((a) => /\bWNOHANG\b/.test(a.text))) continue;
+    const flags: CallFlags = { usesBoto3, usesGrpc, usesAirflow, usesModels };
+    let found = blockingApiOf(ctx, call, fn, flags, scope.isAsyncContext(call));
+    // `info = extract(url)` with a plain helper of this file that blocks.
+    const helper = found || !scope.isAsyncContext(call) || !(typeOf(fn) === 'identifier' || field(fn, 'object')?.text === 'self') ? undefined : blockingHelper(ctx, call, fn, flags, helpers, getResolver);
+    if (helper) found = { api: helper.api, qualifiedName: helper.qualifiedName };
+    if (!found) continue;
+    const { api, qualifiedName } = found;
     // A synchronous handler of a Textual app runs on its event loop too (no `await` can go there),
     // and so does a synchronous Qt slot of an app running on qasync's QEventLoop.
     const textualHandler = scope.isAsyncContext(call) ? undefined : textualLoopMethod(ctx, call);
@@ -2659,7 +2780,10 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
     const written = fn.text.replace(/\s*\n\s*/g, '');
     const qualified = qualifiedName.replace(/^builtins\./, '');
     const compact = written.replace(/\s+/g, '');
-    const shown = compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
+    const innerWritten = helper ? (helper.written ?? field(helper.call!, 'function')!.text.replace(/\s+/g, '')) : '';
+    const shown = helper
+      ? `${written}() calls ${innerWritten === qualified || innerWritten.endsWith(`.${qualified}`) ? `${innerWritten}()` : `${innerWritten}() (${qualified})`}, which`
+      : compact === qualified || compact.endsWith(`.${qualified}`) ? `${written}()` : `${written}() (${qualified})`;
     ctx.report({
       message: textualHandler
         ? `${shown} ${api.what}: it blocks the event loop inside '${textualHandler}', which Textual runs on its event loop (the UI freezes meanwhile: move the work to a @work(thread=True) worker, or make the handler async and await the work in a thread)`
@@ -2667,10 +2791,19 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
         ? `${shown} ${api.what}: it blocks the event loop inside '${slot}', a Qt slot that runs inside qasync's event loop (the window and every pending coroutine freeze meanwhile: make it an @asyncSlot() coroutine and await the work, in a thread if it has no async form)`
         : `${shown} ${api.what}: it blocks the event loop inside async function '${owner?.name ?? '?'}'`,
       range: ctx.rangeOf(call),
-      anchors: api.anchor ? [api.anchor] : [],
-      ...(handler ? {} : fixFor(ctx, call, fn, api)),
+      // flake8-async's codes name the call itself, not a helper that makes it.
+      anchors: api.anchor && !helper ? [api.anchor] : [],
+      // The helper itself goes to a worker thread (not `asyncio.sleep` in its place).
+      ...(handler ? {} : fixFor(ctx, call, fn, helper && api.fix !== 'none' ? { ...api, fix: 'to-thread' } : api)),
     });
   }
+}
+
+/** Whether psutil's `cpu_percent(interval)` is given an interval other than None or 0, for which it sleeps. */
+function cpuSampleWaits(call: Node): boolean {
+  const args = callArguments(call);
+  const interval = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'interval')?.childForFieldName('value') ?? (args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined);
+  return !!interval && !/^(None|0|0\.0*)$/.test(interval.text);
 }
 
 /** Whether `smtplib.SMTP(...)` is given a host, which it connects to at once (not `SMTP()`, `SMTP("")`, `SMTP(host=None)`). */

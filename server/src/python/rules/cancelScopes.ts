@@ -222,6 +222,10 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
       if (ctx.scope.isAsyncContext(call)) checkCancelledSelfTask(ctx, call, task);
       continue;
     }
+    if (task?.type === 'attribute') {
+      if (ctx.scope.isAsyncContext(call)) checkCancelledItemTasks(ctx, call, task);
+      continue;
+    }
     if (task?.type !== 'identifier') continue;
     if (!ctx.scope.isAsyncContext(call)) continue;
     // `for w in workers: w.cancel()` over a list of new tasks: the list is what gets awaited.
@@ -266,6 +270,61 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
       range: ctx.rangeOf(call),
     });
   }
+}
+
+/**
+ * `for player in self.players.values(): player.task.cancel()` in an async method, where the class declares
+ * `self.players: dict[int, MusicPlayer]` (or a list or set of them) and `MusicPlayer`, a class of this file,
+ * keeps a new task in `self.task`: reported when the method never mentions `.task` again after the cancel
+ * (`await asyncio.gather(*(p.task for p in players), return_exceptions=True)`), nor the item in the same turn.
+ */
+function checkCancelledItemTasks(ctx: PythonRuleContext, call: Node, task: Node): void {
+  const item = task.childForFieldName('object');
+  const attr = task.childForFieldName('attribute')?.text ?? '';
+  if (item?.type !== 'identifier' || !attr) return;
+  const bindings = ctx.scope.lookup(item.text, item)?.bindings ?? [];
+  const target = cancelLoopTarget(call, item.text, bindings);
+  const loop = target?.parent;
+  if (loop?.type !== 'for_statement' || loop.childForFieldName('left')?.id !== target!.id) return;
+  let source = loop.childForFieldName('right');
+  if (source?.type === 'call' && /^(list|tuple)$/.test(source.childForFieldName('function')?.text ?? '') && source.childForFieldName('arguments')?.namedChildCount === 1) {
+    source = source.childForFieldName('arguments')!.namedChildren[0];
+  }
+  const values = source?.type === 'call' && source.childForFieldName('arguments')?.namedChildCount === 0 ? source.childForFieldName('function') : null;
+  if (values?.type === 'attribute' && values.childForFieldName('attribute')?.text === 'values') source = values.childForFieldName('object');
+  if (source?.type !== 'attribute' || source.childForFieldName('object')?.text !== 'self') return;
+  const name = source.childForFieldName('attribute')?.text ?? '';
+  const enclosing = enclosingClassNode(loop);
+  if (!enclosing || !name) return;
+  // `self.players: dict[int, MusicPlayer] = {}`: the class of the items.
+  const itemClass = nodesOfType(enclosing, 'assignment')
+    .map((a) => {
+      const left = a.childForFieldName('left');
+      const own = left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === name;
+      const m = own ? /^(?:typing\.)?(?:dict|Dict|list|List|set|Set)\[(?:\s*[\w.]+\s*,)?\s*(\w+)\s*\]$/.exec(a.childForFieldName('type')?.text ?? '') : null;
+      return m?.[1];
+    })
+    .find((c): c is string => !!c);
+  const found = itemClass ? ctx.scope.lookup(itemClass, enclosing)?.bindings : undefined;
+  const cls = found?.length === 1 && found[0].node.type === 'class_definition' ? found[0].node : found?.length === 1 && found[0].node.parent?.type === 'class_definition' ? found[0].node.parent : undefined;
+  if (!cls) return;
+  // The item class keeps a new task in `self.<attr>`, and nothing else there.
+  const assigned = nodesOfType(cls, 'assignment').filter((a) => {
+    const left = a.childForFieldName('left');
+    return left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === attr;
+  });
+  if (assigned.length === 0 || !assigned.every((a) => { const v = a.childForFieldName('right'); return !!v && makesTask(ctx, v); })) return;
+  const owner = ctx.scope.enclosingFunction(call);
+  if (!owner || passesCancellationOn(call) || inTaskGroup(ctx, call)) return;
+  // A later `.task` (a gather over the items' tasks, `await player.task` in the same turn) waits for them.
+  const later = owner.node.descendantsOfType('attribute').some(
+    (n) => !!n && n.startIndex > call.endIndex && n.childForFieldName('attribute')?.text === attr && !onlyLogged(n),
+  );
+  if (later) return;
+  ctx.report({
+    message: `The tasks in '${attr}' of the items of '${source.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (await asyncio.gather(*(${item.text}.${attr} for ${item.text} in ${loop.childForFieldName('right')?.text}), return_exceptions=True))`,
+    range: ctx.rangeOf(call),
+  });
 }
 
 /** Containers whose annotation says they hold tasks: `set[asyncio.Task[Any]]`, `dict[str, Task]`, `list[asyncio.Future]`. */

@@ -228,6 +228,10 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'bleak.BleakClient': { what: 'bleak BleakClient', close: ['disconnect'], awaited: false, asyncWith: true, noWith: true },
   // bleak-retry-connector: `client = await establish_connection(BleakClient, device, name)` gives a connected client.
   'bleak_retry_connector.establish_connection': { what: 'bleak client (from establish_connection)', close: ['disconnect'], awaited: true, asyncWith: true, noWith: true },
+  // matrix-nio's AsyncClient: its aiohttp session (opened by the first request) stays open until `await client.close()`.
+  ...Object.fromEntries(
+    ['nio.AsyncClient', 'nio.client.AsyncClient', 'nio.client.async_client.AsyncClient'].map((n) => [n, { what: 'matrix-nio AsyncClient', close: ['close'], awaited: false, asyncWith: false, noWith: true }]),
+  ),
   // zeroconf's asyncio API: its sockets, listeners and engine stay open until `await aiozc.async_close()`.
   'zeroconf.asyncio.AsyncZeroconf': { what: 'zeroconf AsyncZeroconf', close: ['async_close'], awaited: false, asyncWith: true },
   // aiocoap: a client or server context keeps its transports (UDP sockets, TCP/TLS/WebSocket links) until `await ctx.shutdown()`.
@@ -317,6 +321,43 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
 const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;
 const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
 const RESPONSE_CONSUMERS = new Set(['text', 'json', 'read', 'release', 'close', 'raise_for_status_and_release', 'content']);
+
+/**
+ * `login()` where `login` is a plain (undecorated, not generator) function of this file whose every `return`
+ * gives a resource it makes: the call itself (`return aiohttp.ClientSession()`, `return await asyncpg.connect(dsn)`)
+ * or a local bound once to one and not closed there. The resource's name and kind, awaited when the factory is async.
+ */
+function factoryResource(ctx: PythonRuleContext, call: Node): readonly [string, ResourceKind] | undefined {
+  const fn = call.childForFieldName('function')!;
+  const found = ctx.scope.lookup(fn.text, fn);
+  const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+  if (def?.type !== 'function_definition' || def.parent?.type === 'decorated_definition' || hasOwnYield(def)) return undefined;
+  const isAsync = def.child(0)?.type === 'async';
+  const returns = nodesOfType(def, 'return_statement').filter((r) => !inNestedScope(r, def));
+  if (returns.length === 0) return undefined;
+  let result: readonly [string, ResourceKind] | undefined;
+  for (const r of returns) {
+    let value = r.namedChildren[0] ?? null;
+    if (value?.type === 'identifier') {
+      const name = value.text;
+      const local = ctx.scope.lookup(name, value);
+      if (local?.bindings.length !== 1 || local.bindings[0].kind === 'param') return undefined;
+      const assigned = assignedValue(local.bindings[0].node);
+      // Closed or entered in the factory itself: nothing open is handed out.
+      if (!assigned || usesOf(def, value).some((u) => u.parent?.type === 'attribute' && (u.parent.parent?.type === 'call') && /^(a?close|dispose|shutdown|disconnect|release|quit|stop)$/.test(u.parent.childForFieldName('attribute')?.text ?? ''))) return undefined;
+      value = assigned;
+    }
+    const awaited = value?.type === 'await';
+    const made = awaited ? value!.namedChildren[0] : value;
+    if (made?.type !== 'call') return undefined;
+    const name = resolvedCallee(ctx, made);
+    const kind = name ? RESOURCES[name] : undefined;
+    if (!name || !kind || kind.awaited !== awaited || kind.tupleIndex !== undefined || kind.startedBy) return undefined;
+    if (result && result[0] !== name) return undefined;
+    result = [name, { ...kind, awaited: isAsync, noWith: true, what: `${kind.what} from ${fn.text}()` }];
+  }
+  return result;
+}
 
 function resolvedCallee(ctx: PythonRuleContext, call: Node): string | undefined {
   return calleeName(ctx, call, /^(aiohttp|httpx|asyncpg|aiofiles)\./);
@@ -792,6 +833,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     // `ps = r.pubsub()` on a redis.asyncio client, `conn = await engine.connect()` on an AsyncEngine.
     const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;
+    // `client = await login()` with `async def login(): client = AsyncClient(...); ...; return client` in this file.
+    const fromFactory = kind || call.childForFieldName('function')?.type !== 'identifier' ? undefined : factoryResource(ctx, call);
+    if (fromFactory) [name, kind] = fromFactory;
     if (!kind) continue;
     // A protocol of the file that closes its own transport (`self.transport.close()` once its answer came) ends it.
     if (kind === DATAGRAM_TRANSPORT && protocolClosesTransport(ctx)) continue;
@@ -837,6 +881,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       const items = target?.type === 'pattern_list' || target?.type === 'tuple_pattern' ? target.namedChildren.filter((c): c is Node => c !== null) : [];
       target = items.length === 2 ? items[kind.tupleIndex] : null;
     }
+    // What a factory of the file makes is often kept for good (`self.client = await login()`): only locals are judged.
+    if (fromFactory && target?.type !== 'identifier') continue;
     if (target?.type === 'attribute' && SESSION_OR_POOL.has(name!)) {
       checkOwnedByInstance(ctx, assignment, target, kind);
       continue;

@@ -840,6 +840,12 @@ function fateOf(
       if (method && called && kind.handles?.includes(method) && handleEscapes(call, kind.handles, fn)) return { fate: 'owned-elsewhere', activated };
       // A stream made from a FileHandle closes the handle when it ends (autoClose).
       if (kind === FILE_HANDLE && called && method && ['createReadStream', 'createWriteStream', 'readableWebStream', 'readLines'].includes(method)) return { fate: 'owned-elsewhere', activated };
+      // `session.on('close', done)`: it waits to be closed, by the other side or by whoever ends
+      // the connection (`fastify.close()` ends a test's HTTP/2 session), as `once(sock, 'close')` does.
+      if (called && method && ['on', 'once', 'addListener'].includes(method) && closedOnSuccess === undefined) {
+        const event = call.arguments[0];
+        if (event?.type === 'Literal' && (event.value === 'close' || event.value === 'end' || event.value === 'finish')) return { fate: 'closed', activated };
+      }
       // Listeners, piping and reading hand the lifetime to the stream's own end.
       if (kind.consumable && called && method && ['on', 'once', 'addListener', 'pipe', 'resume', 'read'].includes(method)) return { fate: 'owned-elsewhere', activated };
       if (parent.computed) return { fate: 'owned-elsewhere', activated }; // x[Symbol.asyncIterator]() and the like

@@ -14,7 +14,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { isFunction, visit, type FunctionNode } from './util';
+import { isFunction, memberPropertyName as propertyOf, unwrapTypeOnly as unwrap, visit, type FunctionNode } from './util';
 
 type Node = TSESTree.Node;
 type Kind = 'telegram' | 'slack' | 'tmi' | 'whatsapp';
@@ -36,16 +36,6 @@ const WHATSAPP_METHODS = new Set([
   'sendPresenceUnavailable', 'markChatUnread', 'searchMessages', 'getLabels', 'getNumberId', 'getCommonGroups', 'getBlockedContacts',
 ]);
 const SLACK_REPLIES = new Set(['ack', 'say', 'respond']);
-
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
-  return n;
-}
-
-function propertyOf(n: Node): string | undefined {
-  return n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' ? n.property.name : undefined;
-}
 
 /** The library a class or type named by `callee` comes from (`Telegraf`, `Bot`, `App`, `tmi.Client`). */
 function kindOfClass(ctx: TsRuleContext, callee: Node): Kind | undefined {

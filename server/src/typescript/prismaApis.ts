@@ -8,7 +8,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { isFunction, visit } from './util';
+import { isFunction, memberPropertyName as memberName, unwrapTypeOnly as unwrap, visit } from './util';
 
 type Node = TSESTree.Node;
 
@@ -20,16 +20,6 @@ const MODEL_OPERATIONS = new Set([
 ]);
 /** The client's own methods that return a promise. */
 const CLIENT_METHODS = new Set(['$connect', '$disconnect', '$transaction', '$executeRaw', '$queryRaw', '$executeRawUnsafe', '$queryRawUnsafe', '$runCommandRaw']);
-
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
-  return n;
-}
-
-function memberName(n: Node): string | undefined {
-  return n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' ? n.property.name : undefined;
-}
 
 /** Whether an expression contains `new PrismaClient(...)` of `@prisma/client` (`globalForPrisma.prisma ?? new PrismaClient()`). */
 function makesClient(ctx: TsRuleContext, expr: Node): boolean {

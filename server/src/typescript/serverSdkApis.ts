@@ -21,7 +21,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
-import { isFunction, nearestAbove, packageDependencies, readJsonIn, visit } from './util';
+import { isFunction, memberPropertyName as propertyOf, nearestAbove, packageDependencies, readJsonIn, unwrapTypeOnly as unwrap, visit } from './util';
 
 type Node = TSESTree.Node;
 type Sdk = 'stripe' | 'twilio' | 'redis' | 'mail' | 'aws' | 'sendgrid' | 'fastify';
@@ -38,16 +38,6 @@ const TWILIO_METHODS = new Set(['create', 'fetch', 'update', 'remove', 'list', '
 /** Stripe members that do not call the API. */
 const STRIPE_SYNC_ROOTS = new Set(['webhooks', 'errors']);
 const STRIPE_SYNC_METHODS = new Set(['authorizeUrl', 'on', 'once', 'off', 'getApiField', 'getConstant', 'getMaxNetworkRetries', 'setAppInfo', 'setTelemetryEnabled', 'createFetchHttpClient', 'createNodeHttpClient', 'createSubtleCryptoProvider', 'createNodeCryptoProvider']);
-
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
-  return n;
-}
-
-function propertyOf(n: Node): string | undefined {
-  return n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' ? n.property.name : undefined;
-}
 
 /** Whether a project module is named like a path alias or a relative import. */
 function ownModule(module: string): boolean {

@@ -65,6 +65,18 @@ export function packageDependencies(doc: unknown): [string, unknown][] {
   return out;
 }
 
+/** An expression without the type-only wrappers around it (`x as T`, `x!`, `x satisfies T`) nor optional chaining's. */
+export function unwrapTypeOnly(node: Node): Node {
+  let n = node;
+  while (n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'TSSatisfiesExpression' || n.type === 'ChainExpression') n = n.expression;
+  return n;
+}
+
+/** The name a member expression reads when it is written out (`a.b` gives `b`; `a[b]` gives nothing). */
+export function memberPropertyName(n: Node): string | undefined {
+  return n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' ? n.property.name : undefined;
+}
+
 /**
  * Sets `parent` on every node of a freshly converted tree and records its nodes in document
  * order, once per parse: the rules' many walks then run over an array instead of re-reading

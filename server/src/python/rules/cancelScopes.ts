@@ -206,6 +206,11 @@ function onlyLogged(id: Node): boolean {
   return false;
 }
 
+/** Whether a node is `self.<name>`. */
+function isSelfAttribute(n: Node | null | undefined, name: string): n is Node {
+  return n?.type === 'attribute' && field(n, 'object')?.text === 'self' && field(n, 'attribute')?.text === name;
+}
+
 export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const fn = field(call, 'function');
@@ -299,8 +304,7 @@ function checkCancelledItemTasks(ctx: PythonRuleContext, call: Node, task: Node)
   // `self.players: dict[int, MusicPlayer] = {}`: the class of the items.
   const itemClass = nodesOfType(enclosing, 'assignment')
     .map((a) => {
-      const left = a.childForFieldName('left');
-      const own = left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === name;
+      const own = isSelfAttribute(a.childForFieldName('left'), name);
       const m = own ? /^(?:typing\.)?(?:dict|Dict|list|List|set|Set)\[(?:\s*[\w.]+\s*,)?\s*(\w+)\s*\]$/.exec(a.childForFieldName('type')?.text ?? '') : null;
       return m?.[1];
     })
@@ -309,10 +313,7 @@ function checkCancelledItemTasks(ctx: PythonRuleContext, call: Node, task: Node)
   const cls = found?.length === 1 && found[0].node.type === 'class_definition' ? found[0].node : found?.length === 1 && found[0].node.parent?.type === 'class_definition' ? found[0].node.parent : undefined;
   if (!cls) return;
   // The item class keeps a new task in `self.<attr>`, and nothing else there.
-  const assigned = nodesOfType(cls, 'assignment').filter((a) => {
-    const left = a.childForFieldName('left');
-    return left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === attr;
-  });
+  const assigned = nodesOfType(cls, 'assignment').filter((a) => isSelfAttribute(a.childForFieldName('left'), attr));
   if (assigned.length === 0 || !assigned.every((a) => { const v = a.childForFieldName('right'); return !!v && makesTask(ctx, v); })) return;
   const owner = ctx.scope.enclosingFunction(call);
   if (!owner || passesCancellationOn(call) || inTaskGroup(ctx, call)) return;
@@ -351,7 +352,7 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
   if (!enclosing || !name) return undefined;
   // The class and its base classes of this file (`class QuickPool(WorkerPool)` with `self._workers` declared in WorkerPool).
   const classes = [enclosing, ...localBaseClasses(ctx, enclosing)];
-  const own = (n: Node | null | undefined) => n?.type === 'attribute' && n.childForFieldName('object')?.text === 'self' && n.childForFieldName('attribute')?.text === name;
+  const own = (n: Node | null | undefined): boolean => isSelfAttribute(n, name);
   // Declared: `self._tasks: set[asyncio.Task[Any]] = set()` (or in the class body, `_tasks: set[Task]`).
   const declared = classes.flatMap((cls) => nodesOfType(cls, 'assignment')).some((a) => {
     const left = a.childForFieldName('left');
@@ -425,7 +426,7 @@ function checkCancelledSelfTask(ctx: PythonRuleContext, call: Node, task: Node):
   const cls = enclosingClassNode(call);
   const owner = ctx.scope.enclosingFunction(call);
   if (!name || !cls || !owner || passesCancellationOn(call) || inTaskGroup(ctx, call)) return;
-  const own = (n: Node | null | undefined): n is Node => n?.type === 'attribute' && field(n, 'object')?.text === 'self' && field(n, 'attribute')?.text === name;
+  const own = (n: Node | null | undefined): n is Node => isSelfAttribute(n, name);
   const classes = [cls, ...localBaseClasses(ctx, cls)];
   let started = false;
   for (const a of classes.flatMap((c) => nodesOfType(c, 'assignment'))) {

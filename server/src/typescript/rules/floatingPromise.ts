@@ -50,7 +50,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       if (t && s.checker.getTypeAtLocation(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
     }
     if (s) {
-      if (node.type === 'CallExpression' && callNeverThenable(s, node)) return false;
+      if (node.type === 'CallExpression' && (callNeverThenable(s, node) || calleeReadByUntypedKey(s, node))) return false;
       if (isPromiseLike(s, node) || isPromiseArray(s, node)) return true;
       // A call typed `any` (a module without types): what the syntax says, as without types. So
       // is a property read typed `any` (chai-as-promised's `expect(p).to.be.rejected`).
@@ -288,6 +288,17 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
     call.arguments.length > 0 &&
     ts.isIdentifier(call.arguments[0])
   );
+}
+
+/**
+ * `app[method](path, handler)` with `method` typed `any` (an untyped parameter in JavaScript): the
+ * checker cannot tell which member is called, and the type it gives the read is no answer (on
+ * fastify's instance, that of its `[Symbol.asyncDispose]`).
+ */
+function calleeReadByUntypedKey(s: TypeServices, call: TSESTree.CallExpression): boolean {
+  const callee = s.tsNodeFor(call.callee);
+  if (!callee || !ts.isElementAccessExpression(callee)) return false;
+  return !!(s.checker.getTypeAtLocation(callee.argumentExpression).flags & ts.TypeFlags.Any);
 }
 
 /**

@@ -206,6 +206,59 @@ describe('typescript front end', () => {
     }
   });
 
+  it('loose files get one inferred project per package (its nested examples included), and a package whose program was let go is typed again', async () => {
+    // Eight packages without a tsconfig: more than the programs kept at once.
+    const root = tempDir('asyncsense-pkgs-');
+    const packages = Array.from({ length: 8 }, (_, i) => path.join(root, `p${i}`));
+    try {
+      for (const dir of packages) {
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir) }));
+        fs.writeFileSync(path.join(dir, 'api.ts'), 'export async function save(): Promise<void> {}\n');
+      }
+      // A global declared in one package is a global of that package's program only.
+      const boot = 'export async function boot() {\n  refreshCache();\n}\n';
+      fs.writeFileSync(path.join(packages[0], 'globals.d.ts'), 'declare function refreshCache(): Promise<void>;\n');
+      const engine = await createEngine();
+      engine.prepareFiles([path.join(packages[0], 'globals.d.ts'), path.join(packages[0], 'boot.ts'), path.join(packages[1], 'boot.ts')]);
+      const rules = (dir: string) => analyse(engine, dir, 'boot.ts', boot).findings.map((f) => f.rule);
+      assert.deepEqual(rules(packages[0]), ['floating-promise']);
+      assert.deepEqual(rules(packages[1]), []);
+      // A package's examples with a package.json of their own run against the package around them.
+      const examples = path.join(packages[0], 'examples');
+      fs.mkdirSync(examples);
+      fs.writeFileSync(path.join(examples, 'package.json'), JSON.stringify({ name: 'p0-examples', dependencies: { p0: '..' } }));
+      assert.deepEqual(rules(examples), ['floating-promise']);
+      for (const dir of packages) analyse(engine, dir, 'main.ts', CALLS_SAVE);
+      // The first packages' programs were let go on the way: asked again, they are built again.
+      for (const dir of packages.slice(0, 2)) assert.deepEqual(analyse(engine, dir, 'main.ts', CALLS_SAVE).findings.map((f) => f.rule), ['floating-promise']);
+      assert.deepEqual(rules(packages[0]), ['floating-promise']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('in a monorepo without tsconfigs, each workspace package is a project of its own', async () => {
+    const root = tempDir('asyncsense-monorepo-');
+    try {
+      fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'repo', private: true, workspaces: ['packages/*'] }));
+      const a = path.join(root, 'packages', 'a');
+      const b = path.join(root, 'packages', 'b');
+      for (const dir of [a, b]) {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir) }));
+      }
+      fs.writeFileSync(path.join(a, 'globals.d.ts'), 'declare function refreshCache(): Promise<void>;\n');
+      const boot = 'export async function boot() {\n  refreshCache();\n}\n';
+      const engine = await createEngine();
+      engine.prepareFiles([path.join(a, 'globals.d.ts'), path.join(a, 'boot.ts'), path.join(b, 'boot.ts')]);
+      assert.deepEqual(analyse(engine, a, 'boot.ts', boot).findings.map((f) => f.rule), ['floating-promise']);
+      assert.deepEqual(analyse(engine, b, 'boot.ts', boot).findings.map((f) => f.rule), []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('collects comments with their own-line flag when the file has a suppression directive', () => {
     const fe = new TsFrontEnd();
     const parsed = fe.parse('a.ts', 'const a = 1; // trailing\n  // asyncsense-ignore-next-line x\n/* block */ const b = 2;\nconst s = "// not a comment";\n');

@@ -1,16 +1,20 @@
 /**
  * Type information for TS/JS rules: one TypeScript LanguageService per `tsconfig.json` (with
- * `extends` and project references read as JSON, never executed), and one inferred project for
- * files outside any tsconfig. Open editor documents live in an overlay with versions, so an
- * edit re-checks incrementally instead of rebuilding the program.
+ * `extends` and project references read as JSON, never executed), and, for files outside any
+ * tsconfig, one inferred project per package (the nearest folder with a `package.json`), as
+ * editors infer them. Open editor documents live in an overlay with versions, so an edit
+ * re-checks incrementally instead of rebuilding the program.
  *
- * Services are created lazily, the first time a rule asks for types in a file.
+ * Services are created lazily, the first time a rule asks for types in a file, and only the
+ * most recently used few keep their program: a scan of a checkout of many packages holds one
+ * package's program at a time, not all of them at once.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { changedSpan, digest } from '../engine/text';
+import { readJsonIn } from './util';
 
 export interface TypeServices {
   program: ts.Program;
@@ -26,7 +30,11 @@ interface Project {
   lastSync?: { state: number; at: number; program: ts.Program; cost: number };
   options: ts.CompilerOptions;
   rootFiles: Set<string>;
-  service: ts.LanguageService;
+  /** Made when types are first asked for, dropped when it has been the least recently used too long (see MAX_LIVE_SERVICES). */
+  service?: ts.LanguageService;
+  host: ts.LanguageServiceHost;
+  /** When its program was last asked for (the manager's use counter). */
+  used: number;
 }
 
 const DISK_VERSION_TTL_MS = 2_000;
@@ -37,6 +45,12 @@ const DISK_VERSION_TTL_MS = 2_000;
  */
 const MAX_REUSE_MS = 30_000;
 const MAX_UNTYPED = 64;
+/**
+ * LanguageServices that keep their program (and checker) in memory. Asking for a project beyond
+ * them disposes the least recently used one; its files stay known, and the program is built
+ * again if that project is asked for later.
+ */
+const MAX_LIVE_SERVICES = 6;
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -54,6 +68,10 @@ export class ProjectManager {
   private readonly overlay = new Map<string, { text: string; version: number; snapshot: EditSnapshot }>();
   private readonly projects = new Map<string, Project>();
   private readonly configForDir = new Map<string, string | undefined>();
+  private readonly packageForDir = new Map<string, string | undefined>();
+  private readonly workspaceRoots = new Map<string, boolean>();
+  /** Counts uses of projects' programs, to tell the least recently used. */
+  private uses = 0;
   /**
    * JSDoc is parsed in JS files only, where it carries types; in TS files (lib.dom.d.ts is mostly
    * JSDoc) it is skipped, which makes parsing faster and programs smaller. Nothing here reads it.
@@ -226,7 +244,7 @@ export class ProjectManager {
       if (last && last.state === this.state && now - last.at < Math.min(MAX_REUSE_MS, Math.max(DISK_VERSION_TTL_MS, 10 * last.cost))) program = last.program;
       else {
         project.lastSync = undefined;
-        program = project.service.getProgram();
+        program = this.serviceOf(project).getProgram();
         if (program) program.getTypeChecker();
         const done = Date.now();
         project.lastSync = program ? { state: this.state, at: done, program, cost: done - now } : undefined;
@@ -257,8 +275,61 @@ export class ProjectManager {
         return p;
       }
     }
-    const key = 'inferred';
-    return this.projects.get(key) ?? this.createProject(key, INFERRED_OPTIONS, []);
+    // Outside any tsconfig: the package's inferred project (one program per package of a
+    // checkout or monorepo, not one holding every file of them all).
+    const pkg = this.findPackage(path.dirname(file));
+    const key = pkg ? `inferred:${pkg}` : 'inferred';
+    return this.projects.get(key) ?? this.createProject(key, INFERRED_OPTIONS, [], pkg ?? process.cwd());
+  }
+
+  /**
+   * The folder whose inferred project holds the files of `dir` that no tsconfig covers: the
+   * outermost folder with a package.json at or above it (a package's examples or fixtures with
+   * a package.json of their own run against the package around them), except that in a
+   * monorepo (a package.json with `workspaces`, a pnpm-workspace.yaml or a lerna.json) each
+   * package is one. Undefined outside any package; never looks above a node_modules folder.
+   */
+  private findPackage(dir: string): string | undefined {
+    if (this.packageForDir.has(dir)) return this.packageForDir.get(dir);
+    let found: string | undefined;
+    const own = fs.existsSync(path.join(dir, 'package.json'));
+    const parent = path.dirname(dir);
+    if (own && this.isWorkspaceRoot(dir)) found = dir;
+    else if (parent === dir || path.basename(dir) === 'node_modules') found = own ? dir : undefined;
+    else {
+      const above = this.findPackage(parent);
+      found = own && (above === undefined || this.isWorkspaceRoot(above)) ? dir : above;
+    }
+    this.packageForDir.set(dir, found);
+    return found;
+  }
+
+  /** Whether a folder is the root of a monorepo's workspaces (npm, yarn, pnpm or lerna). */
+  private isWorkspaceRoot(dir: string): boolean {
+    let known = this.workspaceRoots.get(dir);
+    if (known === undefined) {
+      const pkg = readJsonIn(dir, 'package.json');
+      known = (!!pkg && typeof pkg === 'object' && 'workspaces' in pkg) || fs.existsSync(path.join(dir, 'pnpm-workspace.yaml')) || fs.existsSync(path.join(dir, 'lerna.json'));
+      this.workspaceRoots.set(dir, known);
+    }
+    return known;
+  }
+
+  /** The project's LanguageService, made if it has none; the least recently used beyond MAX_LIVE_SERVICES is disposed. */
+  private serviceOf(project: Project): ts.LanguageService {
+    project.used = ++this.uses;
+    if (project.service) return project.service;
+    const live = [...this.projects.values()].filter((p) => p.service);
+    if (live.length >= MAX_LIVE_SERVICES) {
+      const oldest = live.reduce((a, b) => (b.used < a.used ? b : a));
+      // Its files' texts go too (a file another program holds is read again when that one next syncs).
+      for (const f of oldest.lastSync?.program.getSourceFiles() ?? []) this.diskSnapshots.delete(path.resolve(f.fileName));
+      oldest.service!.dispose();
+      oldest.service = undefined;
+      oldest.lastSync = undefined;
+    }
+    project.service = ts.createLanguageService(project.host, this.registry);
+    return project.service;
   }
 
   private findConfig(dir: string): string | undefined {
@@ -289,7 +360,7 @@ export class ProjectManager {
     return parsed;
   }
 
-  private createProject(key: string, options: ts.CompilerOptions, fileNames: readonly string[]): Project {
+  private createProject(key: string, options: ts.CompilerOptions, fileNames: readonly string[], dir = path.dirname(key.replace(/#js$/, ''))): Project {
     const rootFiles = new Set(fileNames.map((f) => path.resolve(f)));
     const compilerOptions: ts.CompilerOptions = { ...options, noEmit: true };
     const host: ts.LanguageServiceHost = {
@@ -306,7 +377,7 @@ export class ProjectManager {
         if (open) return open.snapshot;
         return this.diskSnapshot(path.resolve(f));
       },
-      getCurrentDirectory: () => (key === 'inferred' ? process.cwd() : path.dirname(key.replace(/#js$/, ''))),
+      getCurrentDirectory: () => dir,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => this.overlay.has(path.resolve(f)) || ts.sys.fileExists(f),
       readFile: (f) => this.overlay.get(path.resolve(f))?.text ?? ts.sys.readFile(f),
@@ -316,13 +387,13 @@ export class ProjectManager {
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
     };
-    const project: Project = { key, options: compilerOptions, rootFiles, service: ts.createLanguageService(host, this.registry) };
+    const project: Project = { key, options: compilerOptions, rootFiles, host, used: 0 };
     this.projects.set(key, project);
     return project;
   }
 
   dispose(): void {
-    for (const p of this.projects.values()) p.service.dispose();
+    for (const p of this.projects.values()) p.service?.dispose();
     this.projects.clear();
     this.diskSnapshots.clear();
   }

@@ -39,7 +39,8 @@ export const danglingTask: Rule = {
       'statement or a name never read: the coroutine runs, but its exception goes into a',
       '`concurrent.futures.Future` nobody reads, which logs nothing (a future returned, kept, waited on with',
       '`.result()` or given a done callback is fine, and so is the hand-over of an item to an asyncio queue,',
-      '`run_coroutine_threadsafe(self.queue.put(item), loop)`, whose `put()` has no failure to lose).',
+      '`run_coroutine_threadsafe(self.queue.put(item), loop)`, whose `put()` has no failure to lose; also through',
+      'another object, `track._queue.put(frame)`, when every assignment of `._queue` in the file makes an asyncio queue).',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

@@ -186,13 +186,34 @@ function droppedThreadsafeFuture(ctx: PythonRuleContext, call: Node): boolean {
 
 const ASYNCIO_QUEUES = new Set(['asyncio.Queue', 'asyncio.LifoQueue', 'asyncio.PriorityQueue', 'asyncio.queues.Queue', 'asyncio.queues.LifoQueue', 'asyncio.queues.PriorityQueue']);
 
-/** `queue.put(item)` on an asyncio queue (known by its class: made here, annotated, or held on `self`). */
+/**
+ * `queue.put(item)` on an asyncio queue, known by its class (made here, annotated, or held on
+ * `self`), or reached through another object's attribute (`track._queue.put(frame)` from a worker
+ * thread given the track) that every assignment in the file makes an asyncio queue.
+ */
 function queuePut(ctx: PythonRuleContext, arg: Node | undefined): boolean {
   const fn = arg?.type === 'call' ? field(arg, 'function') : null;
   if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'put') return false;
   const receiver = field(fn, 'object');
   const cls = receiver ? awaitablesOf(ctx).classOfReceiver(receiver) : undefined;
-  return !!cls && cls.kind === 'library' && ASYNCIO_QUEUES.has(cls.name);
+  if (cls) return cls.kind === 'library' && ASYNCIO_QUEUES.has(cls.name);
+  const attribute = receiver?.type === 'attribute' ? field(receiver, 'attribute')?.text : undefined;
+  return !!attribute && attributeAlwaysQueue(ctx, attribute);
+}
+
+/** Whether the file assigns `<object>.<attribute>` at least once, and only ever an asyncio queue made on the spot. */
+function attributeAlwaysQueue(ctx: PythonRuleContext, attribute: string): boolean {
+  let made = 0;
+  for (const a of nodesOfType(ctx.tree.rootNode, 'assignment')) {
+    const left = field(a, 'left');
+    if (left?.type !== 'attribute' || field(left, 'attribute')?.text !== attribute) continue;
+    const right = field(a, 'right');
+    const ctor = right?.type === 'call' ? field(right, 'function') : null;
+    const name = ctor && (ctor.type === 'identifier' || ctor.type === 'attribute') ? ctx.scope.resolve(ctor)?.name : undefined;
+    if (!name || !ASYNCIO_QUEUES.has(name)) return false;
+    made++;
+  }
+  return made > 0;
 }
 
 /** A call that gives an event loop: asyncio's getters, or a project function annotated to return one. */

@@ -559,6 +559,10 @@ function knownCancellable(ctx: TsRuleContext, call: TSESTree.CallExpression): st
       return path === 'request' || path === 'get' ? `${m.module}.${path}()` : undefined;
     case 'axios':
       return path === '' || (m.path.length === 1 && AXIOS_METHODS.has(path)) ? (path ? `axios.${path}()` : 'axios()') : undefined;
+    // The Agents SDK's `run(agent, input, { signal })`.
+    case '@openai/agents':
+    case '@openai/agents-core':
+      return path === 'run' ? `run() from ${m.module}` : undefined;
     default:
       if (FETCH_MODULES.has(m.module) && (path === '' || path === 'fetch')) return 'fetch()';
       return undefined;

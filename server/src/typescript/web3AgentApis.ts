@@ -21,7 +21,11 @@
  *   promise in ethers 6 and the provider itself in ethers 5;
  * - viem: on a client made in the file (`createPublicClient(...)`, `createWalletClient(...)`), its actions
  *   (`readContract`, `writeContract`, `waitForTransactionReceipt`, ...), not its `watch…` actions, which
- *   return the function that stops them, nor `extend(...)`; and the actions imported from `viem/actions`.
+ *   return the function that stops them, nor `extend(...)`, also a `publicClient`/`walletClient` imported from the
+ *   project's own modules; and the actions imported from `viem/actions`.
+ *
+ * A client "made in the file" is also one a class of the file holds (`this.exchange = new ccxt.binance()`, a field
+ * `client = new Client(...)`), when that is the only value the class puts there.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { TsRuleContext } from './context';
@@ -97,7 +101,43 @@ function declarationOf(ctx: TsRuleContext, name: string, at: Node): TSESTree.Var
 /** What the variable `name` holds, by its declaration (also through a factory of the file, `const server = createServer()`). */
 function made(ctx: TsRuleContext, name: string, at: Node): Made | undefined {
   const d = declarationOf(ctx, name, at);
-  return d?.init ? (madeBy(ctx, d.init) ?? factoryMade(ctx, d.init)) : undefined;
+  if (!d) {
+    // `import { publicClient } from './clients'`: viem's conventional names, from the project's own module.
+    const m = at.type === 'Identifier' && at.name === name ? ctx.imports.resolve(at) : undefined;
+    return m && /^(\.{1,2}(\/|$)|@\/|~~?\/|\$lib(\/|$)|#)/.test(m.module) && /^(publicClient|walletClient)$/.test(name) ? 'viem' : undefined;
+  }
+  return d.init ? (madeBy(ctx, d.init) ?? factoryMade(ctx, d.init)) : undefined;
+}
+
+/**
+ * What `this.name` holds, by what the class around `at` puts there: a field initialiser
+ * (`private exchange = new ccxt.kraken()`) or an assignment in its code (`this.client = new Client(...)`),
+ * the only one of the class.
+ */
+function madeOnThis(ctx: TsRuleContext, name: string, at: Node): Made | undefined {
+  let cls: Node | undefined = at.parent;
+  while (cls && cls.type !== 'ClassBody') cls = cls.parent;
+  if (!cls) return undefined;
+  const inits: Node[] = [];
+  let others = 0;
+  visit(cls, (n) => {
+    if (n.type === 'PropertyDefinition' && !n.computed && n.key.type === 'Identifier' && n.key.name === name && n.value) inits.push(n.value);
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && n.left.object.type === 'ThisExpression' && propertyOf(n.left) === name) {
+      if (n.operator === '=') inits.push(n.right);
+      else others++;
+    }
+  });
+  return inits.length === 1 && others === 0 ? madeBy(ctx, inits[0]) : undefined;
+}
+
+/** What a receiver holds: a name, or `this.name`. */
+function receiverMade(ctx: TsRuleContext, object: Node): Made | undefined {
+  if (object.type === 'Identifier') return made(ctx, object.name, object);
+  if (object.type === 'MemberExpression' && unwrap(object.object).type === 'ThisExpression') {
+    const name = propertyOf(object);
+    return name ? madeOnThis(ctx, name, object) : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -174,8 +214,7 @@ export function web3AgentPromise(ctx: TsRuleContext, call: TSESTree.CallExpressi
     const inner = unwrap(object.object);
     return inner.type === 'Identifier' && made(ctx, inner.name, inner) === 'mcp-server' && MCP_SERVER_REQUESTS.has(method);
   }
-  if (object.type !== 'Identifier') return false;
-  switch (made(ctx, object.name, object)) {
+  switch (receiverMade(ctx, object)) {
     case 'runner':
       return method === 'run';
     case 'mcp-client':

@@ -120,7 +120,7 @@ export const timerOrListenerLeak: Rule = {
       '  Electron window or web contents — by its type,',
       '  or by its name when no type says otherwise: `client: Redis` is shared; in untyped',
       '  JavaScript, only a parameter named like a shared emitter: `emitter`, `bus`, `events`,',
-      '  `server`, `app`, ...; nor such an object reached through a property of the parameter, by',
+      '  `server`, `app`, `provider` (an ethers or EIP-1193 provider), ...; nor such an object reached through a property of the parameter, by',
       '  the property\'s type or name: `client.socket` typed `Socket`, `peer.link: Duplex`,',
       '  `options.signal`; nor a part of an object the function itself made before, `this.window =',
       '  new BrowserWindow()` then `this.window.webContents.on(...)`), or such a parameter of the set-up',

@@ -2862,7 +2862,7 @@ function isAbortSignal(ctx: TsRuleContext, target: Node, types: LazyTypes): bool
 /** Types of objects shared between calls: clients, pools, emitters, servers. */
 const SHARED_TYPES = /(Redis|Cluster|Pool|PoolClient|EventEmitter|Emitter|Bus|Broker|Server|Client)$/;
 
-const SHARED_NAMES = /^(emitter|eventEmitter|ee|bus|eventBus|events|hub|broker|server|app|store|target|window|document|process)$/i;
+const SHARED_NAMES = /^(emitter|eventEmitter|ee|bus|eventBus|events|hub|broker|server|app|store|target|window|document|process|provider)$/i;
 
 /**
  * A parameter that may stand for an object shared between calls: one whose type is known (an

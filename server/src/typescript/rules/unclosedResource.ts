@@ -172,7 +172,8 @@ const UNDICI_DISPATCHER: ResourceKind = {
 // Web3 and trading clients that hold a websocket, and MCP clients that hold a server (a child process
 // over stdio, or an HTTP session): each keeps its connection, and the Node process, until it is closed.
 // An ethers v6 `WebSocketProvider` (v5's `providers.WebSocketProvider`) opens its socket when it is made.
-const WEBSOCKET_PROVIDER: ResourceKind = { what: 'WebSocket provider', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true };
+// One the function subscribes with (`provider.on('block', fn)`), or a function it makes uses, lives on for them.
+const WEBSOCKET_PROVIDER: ResourceKind = { what: 'WebSocket provider', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true, keptAliveBy: ['on', 'addListener'] };
 // A ccxt pro exchange (`new ccxt.pro.binance()`) opens its websocket on the first `watch…` call.
 const CCXT_PRO_EXCHANGE: ResourceKind = {
   what: 'ccxt pro exchange',
@@ -180,6 +181,7 @@ const CCXT_PRO_EXCHANGE: ResourceKind = {
   finallyCall: 'close',
   asyncClose: true,
   shared: true,
+  keptAliveBy: [],
   activatedBy: [
     'watchTicker', 'watchTickers', 'watchOrderBook', 'watchOrderBookForSymbols', 'watchTrades', 'watchTradesForSymbols', 'watchOHLCV',
     'watchOHLCVForSymbols', 'watchBidsAsks', 'watchOrders', 'watchMyTrades', 'watchBalance', 'watchPositions', 'watchLiquidations',
@@ -188,8 +190,10 @@ const CCXT_PRO_EXCHANGE: ResourceKind = {
 };
 // An MCP `Client` once `connect()`ed owns its transport: a stdio server's child process, an HTTP
 // session. The OpenAI Agents SDK's MCP servers (`new MCPServerStdio(...)`) likewise once `connect()`ed.
-const MCP_CLIENT: ResourceKind = { what: 'MCP client', close: ['close'], finallyCall: 'close', asyncClose: true, activatedBy: ['connect'] };
-const AGENTS_MCP_SERVER: ResourceKind = { what: 'MCP server connection', close: ['close'], finallyCall: 'close', asyncClose: true, activatedBy: ['connect'] };
+// One that handles the server's notifications (`client.setNotificationHandler(...)`), or that a function it
+// makes uses (a listener, a handler it serves), lives on for them.
+const MCP_CLIENT: ResourceKind = { what: 'MCP client', close: ['close'], finallyCall: 'close', asyncClose: true, activatedBy: ['connect'], keptAliveBy: ['setNotificationHandler', 'setRequestHandler'] };
+const AGENTS_MCP_SERVER: ResourceKind = { what: 'MCP server connection', close: ['close'], finallyCall: 'close', asyncClose: true, activatedBy: ['connect'], keptAliveBy: [] };
 const MCP_CLIENT_MODULE = /^@modelcontextprotocol\/sdk\/client(\/index(\.js)?)?$/;
 const AGENTS_MODULE = /^@openai\/agents(-core)?$/;
 

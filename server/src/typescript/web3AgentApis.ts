@@ -8,7 +8,9 @@
  *   `callTool`, `listTools`, `readResource`, `getPrompt`, ...); on an `McpServer` made in the file,
  *   `connect(transport)` and `close()` (not its `tool`/`registerTool`/..., nor `sendToolListChanged()`,
  *   which return nothing), and the requests and notifications of its low-level `server`
- *   (`server.server.sendLoggingMessage(...)`, `sendResourceUpdated(...)`, `createMessage(...)`);
+ *   (`server.server.sendLoggingMessage(...)`, `sendResourceUpdated(...)`, `createMessage(...)`); in a handler
+ *   given to it (`server.registerTool(name, config, async (args, extra) => ...)`), `extra.sendNotification(...)`
+ *   and `extra.sendRequest(...)`;
  * - ccxt: on an exchange made in the file (`new ccxt.binance(...)`, `new ccxt.pro.kraken(...)`, `new binance()`
  *   imported from `ccxt`), its API calls (`fetch…`, `create…`, `cancel…`, `edit…`, `watch…`, `loadMarkets`,
  *   `close`, `transfer`, `withdraw`, ...); not its synchronous helpers (`amountToPrecision`, `market`, ...);
@@ -183,6 +185,27 @@ function transactionWait(ctx: TsRuleContext, receiver: Node): boolean {
   return object.type === 'Identifier' && made(ctx, object.name, object) === 'contract' && !CONTRACT_SYNC.has(method) && method !== 'getAddress' && method !== 'waitForDeployment';
 }
 
+const MCP_HANDLER_METHODS = /^(tool|registerTool|resource|registerResource|prompt|registerPrompt)$/;
+
+/**
+ * `extra` in a handler given to an McpServer of the file (`server.registerTool(name, config, async (args, extra) => ...)`):
+ * the request's context, whose `sendNotification(...)`/`sendRequest(...)` return promises.
+ */
+function mcpHandlerExtra(ctx: TsRuleContext, object: Node): boolean {
+  if (object.type !== 'Identifier') return false;
+  for (let fn: Node | undefined = object.parent; fn; fn = fn.parent) {
+    if (!isFunction(fn)) continue;
+    if (!fn.params.some((p) => p.type === 'Identifier' && p.name === object.name)) continue;
+    const call = fn.parent;
+    if (call?.type !== 'CallExpression' || call.arguments[call.arguments.length - 1] !== fn) return false;
+    const callee = unwrap(call.callee);
+    const method = propertyOf(callee);
+    if (callee.type !== 'MemberExpression' || !method || !MCP_HANDLER_METHODS.test(method)) return false;
+    return receiverMade(ctx, unwrap(callee.object)) === 'mcp-server';
+  }
+  return false;
+}
+
 function rootName(n: Node): string | undefined {
   let r = unwrap(n);
   while (r.type === 'MemberExpression') r = unwrap(r.object);
@@ -203,6 +226,7 @@ export function web3AgentPromise(ctx: TsRuleContext, call: TSESTree.CallExpressi
   if (!method || callee.type !== 'MemberExpression') return false;
   const object = unwrap(callee.object);
   if (method === 'wait' && transactionWait(ctx, object)) return true;
+  if ((method === 'sendNotification' || method === 'sendRequest') && mcpHandlerExtra(ctx, object)) return true;
   // `contract.transfer.staticCall(...)`: the forms of a contract method.
   if (CONTRACT_METHOD_FORMS.has(method) && object.type === 'MemberExpression') {
     const inner = unwrap(object.object);

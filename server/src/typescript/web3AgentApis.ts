@@ -35,7 +35,7 @@ import { memberName } from './imports';
 import { enclosingFunction, isFunction, memberPropertyName as propertyOf, unwrapTypeOnly as unwrap, visit } from './util';
 
 type Node = TSESTree.Node;
-type Made = 'runner' | 'mcp-client' | 'mcp-server' | 'mcp-low-server' | 'ccxt' | 'contract' | 'provider' | 'signer' | 'viem';
+type Made = 'runner' | 'mcp-client' | 'mcp-server' | 'mcp-low-server' | 'mcp-transport' | 'ccxt' | 'contract' | 'provider' | 'signer' | 'viem';
 
 const MCP_CLIENT_REQUESTS = new Set([
   'connect', 'close', 'callTool', 'listTools', 'listResources', 'listResourceTemplates', 'readResource', 'subscribeResource',
@@ -71,6 +71,7 @@ function madeBy(ctx: TsRuleContext, init: Node): Made | undefined {
   if (/^@modelcontextprotocol\/sdk\/client(\/index(\.js)?)?$/.test(m.module)) return p === 'Client' ? 'mcp-client' : undefined;
   if (/^@modelcontextprotocol\/sdk\/server\/mcp(\.js)?$/.test(m.module)) return p === 'McpServer' ? 'mcp-server' : undefined;
   if (/^@modelcontextprotocol\/sdk\/server(\/index(\.js)?)?$/.test(m.module)) return p === 'Server' ? 'mcp-low-server' : undefined;
+  if (/^@modelcontextprotocol\/sdk\/(client|server)\/\w+(\.js)?$/.test(m.module) && /Transport$/.test(p)) return 'mcp-transport';
   if (m.module === 'ethers') {
     if (/^(ethers\.)?Contract$/.test(p)) return 'contract';
     if (/^(ethers\.)?Wallet$/.test(p)) return 'signer';
@@ -260,4 +261,16 @@ export function web3AgentPromise(ctx: TsRuleContext, call: TSESTree.CallExpressi
     default:
       return false;
   }
+}
+
+/**
+ * `client.onerror = ...`, `transport.onclose = ...` on an MCP client, server or transport of the file (also
+ * held by a class of the file): callbacks the SDK calls and drops what they return.
+ */
+export function mcpEventCallback(ctx: TsRuleContext, target: Node): boolean {
+  const t = unwrap(target);
+  const name = propertyOf(t);
+  if (t.type !== 'MemberExpression' || !name || !/^on(error|close|message)$/.test(name)) return false;
+  const made = receiverMade(ctx, unwrap(t.object));
+  return made === 'mcp-client' || made === 'mcp-server' || made === 'mcp-low-server' || made === 'mcp-transport';
 }

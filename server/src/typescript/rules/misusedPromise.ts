@@ -17,6 +17,7 @@ import { declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfB
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
+import { mcpEventCallback } from '../web3AgentApis';
 import { expressMajor } from '../serverSdkApis';
 import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
 import { PROMISE_MEMBERS, awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
@@ -728,6 +729,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         return;
       case 'AssignmentExpression':
         if (node.operator === '=') checkContextual(node.right, `assigned to '${shown(node.left)}'`);
+        // Untyped: `transport.onclose = async () => ...` on an MCP client, server or transport of the file.
+        if (node.operator === '=' && !checked.has(node.right) && syntacticallyAsync(node.right) && mcpEventCallback(ctx, node.left)) {
+          const left = typed(node.left);
+          if (!left || left.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) reportVoid(node.right, `assigned to '${shown(node.left)}'`);
+        }
         return;
       case 'ReturnStatement':
         checkContextual(node.argument, 'returned');

@@ -80,15 +80,31 @@ function madeBy(ctx: TsRuleContext, init: Node): Made | undefined {
   return undefined;
 }
 
+const declarators = new WeakMap<TSESTree.Program, Map<string, TSESTree.VariableDeclarator[]>>();
+
+/** The file's variable declarations of a plain name, by name (computed once per tree). */
+function declaratorsOf(ast: TSESTree.Program): Map<string, TSESTree.VariableDeclarator[]> {
+  let byName = declarators.get(ast);
+  if (!byName) {
+    byName = new Map();
+    const found = byName;
+    visit(ast, (n) => {
+      if (n.type !== 'VariableDeclarator' || n.id.type !== 'Identifier') return;
+      const list = found.get(n.id.name);
+      if (list) list.push(n);
+      else found.set(n.id.name, [n]);
+    });
+    declarators.set(ast, byName);
+  }
+  return byName;
+}
+
 /**
  * The declaration of the variable `name` that `at` sees: the only one in the file, or else the one in
  * the innermost function around `at` (a name-based approximation of scope).
  */
 function declarationOf(ctx: TsRuleContext, name: string, at: Node): TSESTree.VariableDeclarator | undefined {
-  const all: TSESTree.VariableDeclarator[] = [];
-  visit(ctx.ast, (n) => {
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === name) all.push(n);
-  });
+  const all = declaratorsOf(ctx.ast).get(name) ?? [];
   if (all.length <= 1) return all[0];
   const around = new Set<Node>();
   for (let n = at.parent; n; n = n.parent) if (isFunction(n)) around.add(n);

@@ -809,6 +809,24 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
+/** Array methods that call an inline callback before they return. */
+const ON_THE_SPOT = /^(map|forEach|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex)$/;
+
+/**
+ * Whether `node` is inside a function of `fn` that may run after `fn` is done: not an inline callback
+ * an array method runs on the spot (`files.map((f) => client.callTool(...))`).
+ */
+function insideLaterFunction(node: Node, fn: FunctionNode): boolean {
+  for (let n = node.parent; n && n !== fn; n = n.parent) {
+    if (!isFunction(n)) continue;
+    const call = n.parent;
+    const callee = call?.type === 'CallExpression' && call.arguments[0] === n ? unwrap(call.callee) : undefined;
+    const method = callee?.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+    if (!method || !ON_THE_SPOT.test(method)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether a use sits in a function that this one returns (`return async (req, res, next) => {
  * await client.incr(key) }`, also as a property of a returned object): a middleware or client
@@ -857,7 +875,7 @@ function fateOf(
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && kind.keptAliveBy?.includes(method)) return { fate: 'owned-elsewhere', activated };
-      if (kind.keptAliveBy && !(method && called && kind.close.includes(method)) && insideNestedFunction(parent, fn)) return { fate: 'owned-elsewhere', activated };
+      if (kind.keptAliveBy && !(method && called && kind.close.includes(method)) && insideLaterFunction(parent, fn)) return { fate: 'owned-elsewhere', activated };
       if (method && called && kind.close.includes(method)) {
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
         const closingTry = finallyTry(call);

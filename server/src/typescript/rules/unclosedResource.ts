@@ -809,6 +809,20 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
+/** Whether `fn` closes the transport given to `client.connect(transport)` (`transport.close()`). */
+function closesArgument(connect: TSESTree.CallExpression, fn: FunctionNode): boolean {
+  const arg = connect.arguments[0] ? unwrap(connect.arguments[0] as Node) : undefined;
+  if (arg?.type !== 'Identifier') return false;
+  let closed = false;
+  visit(fn.body ?? fn, (n) => {
+    if (closed || n.type !== 'CallExpression') return;
+    const callee = unwrap(n.callee);
+    closed = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'close'
+      && unwrap(callee.object).type === 'Identifier' && (unwrap(callee.object) as TSESTree.Identifier).name === arg.name;
+  });
+  return closed;
+}
+
 /** Array methods that call an inline callback before they return. */
 const ON_THE_SPOT = /^(map|forEach|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex)$/;
 
@@ -875,6 +889,9 @@ function fateOf(
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && kind.keptAliveBy?.includes(method)) return { fate: 'owned-elsewhere', activated };
+      // `await client.connect(transport)` and later `await transport.close()`: closing the transport
+      // an MCP client runs over ends the client too.
+      if (kind === MCP_CLIENT && method === 'connect' && called && closesArgument(call as TSESTree.CallExpression, fn)) return { fate: 'owned-elsewhere', activated };
       if (kind.keptAliveBy && !(method && called && kind.close.includes(method)) && insideLaterFunction(parent, fn)) return { fate: 'owned-elsewhere', activated };
       if (method && called && kind.close.includes(method)) {
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };

@@ -50,7 +50,7 @@ export const floatingPromise: Rule = {
       'file (`client.callTool(...)`, `connect`, `close`, ...) and an `McpServer`\'s `connect(transport)`/`close()` and its low-level',
       '`server.server.sendLoggingMessage(...)` (the server made in the file, also by a function of the file that makes and returns it,',
       '`const server = createServer()`) and, in a handler given to it (`server.registerTool(name, config, async (args, extra) => ...)`),',
-      '`extra.sendNotification(...)`/`sendRequest(...)`, a ccxt exchange\'s API calls (`exchange.createOrder(...)`, `fetch…`, `cancel…`, `watch…`,',
+      '`extra.sendNotification(...)`/`sendRequest(...)`, a transport\'s `start()`/`close()`/`send(...)`/`handleRequest(...)` (made in the file), a ccxt exchange\'s API calls (`exchange.createOrder(...)`, `fetch…`, `cancel…`, `watch…`,',
       '`loadMarkets()`, `close()`; not `amountToPrecision` and the other helpers) on one made in the file, an ethers `Contract`\'s methods',
       '(`token.approve(spender, amount)`, `token.approve.staticCall(...)`), a provider\'s or `Wallet`\'s requests (`provider.getBalance(a)`,',
       '`wallet.sendTransaction(tx)`) on one made in the file, and the `wait()` of a transaction kept from `await signer.sendTransaction(...)` or',

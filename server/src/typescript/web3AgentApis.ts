@@ -10,7 +10,8 @@
  *   which return nothing), and the requests and notifications of its low-level `server`
  *   (`server.server.sendLoggingMessage(...)`, `sendResourceUpdated(...)`, `createMessage(...)`); in a handler
  *   given to it (`server.registerTool(name, config, async (args, extra) => ...)`), `extra.sendNotification(...)`
- *   and `extra.sendRequest(...)`;
+ *   and `extra.sendRequest(...)`; on a transport made in the file (`new StdioServerTransport()`,
+ *   `new StreamableHTTPServerTransport(...)`, ...), `start`, `close`, `send`, `handleRequest`, ...;
  * - ccxt: on an exchange made in the file (`new ccxt.binance(...)`, `new ccxt.pro.kraken(...)`, `new binance()`
  *   imported from `ccxt`), its API calls (`fetch…`, `create…`, `cancel…`, `edit…`, `watch…`, `loadMarkets`,
  *   `close`, `transfer`, `withdraw`, ...); not its synchronous helpers (`amountToPrecision`, `market`, ...);
@@ -264,6 +265,8 @@ export function web3AgentPromise(ctx: TsRuleContext, call: TSESTree.CallExpressi
       return method === 'connect' || method === 'close';
     case 'mcp-low-server':
       return MCP_SERVER_REQUESTS.has(method);
+    case 'mcp-transport':
+      return /^(start|close|send|terminateSession|handleRequest|handlePostMessage)$/.test(method);
     case 'ccxt':
       return CCXT_CALL.test(method);
     case 'contract':

@@ -102,7 +102,7 @@ function declaratorsOf(ast: TSESTree.Program): Map<string, TSESTree.VariableDecl
 
 /**
  * The declaration of the variable `name` that `at` sees: the only one in the file, or else the one in
- * the innermost function around `at` (a name-based approximation of scope).
+ * the innermost function around `at`, or else the module's own (a name-based approximation of scope).
  */
 function declarationOf(ctx: TsRuleContext, name: string, at: Node): TSESTree.VariableDeclarator | undefined {
   const all = declaratorsOf(ctx.ast).get(name) ?? [];
@@ -113,8 +113,13 @@ function declarationOf(ctx: TsRuleContext, name: string, at: Node): TSESTree.Var
     const fn = enclosingFunction(d);
     return fn !== undefined && around.has(fn);
   });
+  if (visible.length === 0) {
+    // Declared at the top of the module (and again only in other functions).
+    const top = all.filter((d) => enclosingFunction(d) === undefined);
+    return top.length === 1 ? top[0] : undefined;
+  }
   visible.sort((a, b) => b.range[0] - a.range[0]);
-  const innermost = visible[0] && enclosingFunction(visible[0]);
+  const innermost = enclosingFunction(visible[0]);
   return visible.filter((d) => enclosingFunction(d) === innermost).length === 1 ? visible[0] : undefined;
 }
 

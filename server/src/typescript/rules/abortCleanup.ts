@@ -559,6 +559,10 @@ function knownCancellable(ctx: TsRuleContext, call: TSESTree.CallExpression): st
       return path === 'request' || path === 'get' ? `${m.module}.${path}()` : undefined;
     case 'axios':
       return path === '' || (m.path.length === 1 && AXIOS_METHODS.has(path)) ? (path ? `axios.${path}()` : 'axios()') : undefined;
+    // The Agents SDK's `run(agent, input, { signal })`.
+    case '@openai/agents':
+    case '@openai/agents-core':
+      return path === 'run' ? `run() from ${m.module}` : undefined;
     default:
       if (FETCH_MODULES.has(m.module) && (path === '' || path === 'fetch')) return 'fetch()';
       return undefined;
@@ -2092,6 +2096,19 @@ function svelteEffectRune(ctx: TsRuleContext, callee: Node): string | undefined 
 
 /** Watches of mobile and browser APIs that return a handle (a subscription or an id) to stop them. */
 const SUBSCRIPTION_WATCHES = new Set(['watchPositionAsync', 'watchHeadingAsync', 'watchStepCount', 'watchPosition', 'watchHeading']);
+/**
+ * viem's watch actions on a client (`publicClient.watchContractEvent({ address, abi, onLogs })`): each
+ * polls or subscribes until the function it returns is called.
+ */
+const VIEM_WATCHES = new Set(['watchContractEvent', 'watchEvent', 'watchBlocks', 'watchBlockNumber', 'watchPendingTransactions']);
+
+/** The one argument of a viem watch: an object literal with its callback (`onLogs`, `onBlock`, ...). */
+function viemWatchArguments(args: TSESTree.CallExpressionArgument[]): boolean {
+  if (args.length !== 1) return false;
+  const options = unwrap(args[0] as Node);
+  if (options.type !== 'ObjectExpression') return false;
+  return options.properties.some((p) => p.type === 'Property' && /^on(Logs|Block|BlockNumber|Transactions)$/.test(keyName(p) ?? ''));
+}
 
 /**
  * A registration on a long-lived object (imported, module-level, or a page global) that can only be
@@ -2117,6 +2134,7 @@ function subscriptionCall(ctx: TsRuleContext, call: TSESTree.CallExpression, top
   if (/^add\w*Listener$/.test(method) && args.length === 1 && callback(args[0]) && !extensionEventCall(ctx, call, 'addListener')) kind = 'listener';
   // `watchPositionAsync(options, callback)`, `navigator.geolocation.watchPosition(onPosition, onError, options)`.
   else if (SUBSCRIPTION_WATCHES.has(method) && args.length >= 1 && args.length <= 3 && args.some((a) => isFunction(unwrap(a)) || unwrap(a).type === 'Identifier')) kind = 'watch';
+  else if (VIEM_WATCHES.has(method) && viemWatchArguments(args)) kind = 'watch';
   else if (inSetup && method === 'subscribe' && args.length >= 1 && args.length <= 2 && callback(args[0])) kind = 'listener';
   // `interval(1000).subscribe(fn)`, also with an observer object or nothing (`.pipe(tap(...)).subscribe()`).
   if (inSetup && method === 'subscribe' && args.length <= 3) {
@@ -2557,6 +2575,15 @@ function stableListener(handler: Node, topLevel: Set<string>): boolean {
   return h.type === 'Identifier' && topLevel.has(h.name);
 }
 
+/**
+ * A log filter given as the event of an ethers provider or contract (`provider.on({ address: pair,
+ * topics: [SWAP] }, onLog)`): an object literal of `address` and `topics` only, which subscribes to logs.
+ */
+function logFilter(event: TSESTree.ObjectExpression): boolean {
+  const keys = event.properties.map((p) => (p.type === 'Property' ? keyName(p) : undefined));
+  return keys.length > 0 && keys.includes('topics') && keys.every((k) => k === 'address' || k === 'topics');
+}
+
 function checkListener(
   ctx: TsRuleContext,
   call: TSESTree.CallExpression,
@@ -2588,7 +2615,7 @@ function checkListener(
   const { eventArg, handler } = listenerArgs(ctx, call);
   const event = stringValue(eventArg);
   if ((!eventArg && !extension) || !handler) return;
-  if (eventArg && (isFunction(eventArg) || eventArg.type === 'ObjectExpression')) return;
+  if (eventArg && (isFunction(eventArg) || (eventArg.type === 'ObjectExpression' && !logFilter(eventArg)))) return;
   // `queue.on('progress', a).on('failed', b)`: an emitter's on() returns the emitter itself.
   let target: Node = callee.object;
   for (let t = unwrap(target); t.type === 'CallExpression' && method !== 'addEventListener'; t = unwrap(target)) {
@@ -2835,7 +2862,7 @@ function isAbortSignal(ctx: TsRuleContext, target: Node, types: LazyTypes): bool
 /** Types of objects shared between calls: clients, pools, emitters, servers. */
 const SHARED_TYPES = /(Redis|Cluster|Pool|PoolClient|EventEmitter|Emitter|Bus|Broker|Server|Client)$/;
 
-const SHARED_NAMES = /^(emitter|eventEmitter|ee|bus|eventBus|events|hub|broker|server|app|store|target|window|document|process)$/i;
+const SHARED_NAMES = /^(emitter|eventEmitter|ee|bus|eventBus|events|hub|broker|server|app|store|target|window|document|process|provider)$/i;
 
 /**
  * A parameter that may stand for an object shared between calls: one whose type is known (an

@@ -17,6 +17,7 @@ import { declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfB
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
+import { mcpEventCallback } from '../web3AgentApis';
 import { expressMajor } from '../serverSdkApis';
 import { extensionPath, extensionPromiseApi, isMessageEvent } from '../webExtensions';
 import { PROMISE_MEMBERS, awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
@@ -330,6 +331,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // Only function-valued arguments matter: skip the type queries for calls without one.
     // Every report below needs an argument that returns a promise: asking that of each argument
     // is much cheaper than resolving the call's signatures, so it comes first.
+    if (call.type === 'CallExpression' && untypedViemWatch(call)) return;
     if (!call.arguments.some((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && returnsPromise(a))) return;
     if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee) || vueHandlesRejection(call.callee)) return;
     if (checkCronerJob(call)) return;
@@ -372,6 +374,25 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     // what the syntax says (`req.once('close', () => watcher.close())` closes, it is no work to wait for).
     const givesPromise = isTimer(unwrap(call.callee)) ? returnsPromise : syntacticallyAsync;
     if (arg && arg.type !== 'SpreadElement' && givesPromise(arg)) reportVoid(arg, where);
+  };
+
+  /**
+   * Untyped: viem's watch actions (`client.watchContractEvent({ address, abi, onLogs })`, `watchBlocks`,
+   * ...) call their `on…` callbacks from a poll or a subscription and drop what they return. Returns
+   * whether the call is one (judged here).
+   */
+  const untypedViemWatch = (call: TSESTree.CallExpression): boolean => {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !VIEM_WATCHES.has(callee.property.name)) return false;
+    const options = call.arguments.length === 1 ? unwrap(call.arguments[0] as Node) : undefined;
+    if (options?.type !== 'ObjectExpression') return false;
+    const calleeType = typed(call.callee);
+    if (calleeType && !(calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return false;
+    for (const p of options.properties) {
+      if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || !/^on[A-Z]\w*$/.test(p.key.name)) continue;
+      if (syntacticallyAsync(p.value)) reportVoid(p.value, `given as property '${p.key.name}' of '${calleeName(call.callee)}'`);
+    }
+    return true;
   };
 
   /**
@@ -708,6 +729,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
         return;
       case 'AssignmentExpression':
         if (node.operator === '=') checkContextual(node.right, `assigned to '${shown(node.left)}'`);
+        // Untyped: `transport.onclose = async () => ...` on an MCP client, server or transport of the file.
+        if (node.operator === '=' && !checked.has(node.right) && syntacticallyAsync(node.right) && mcpEventCallback(ctx, node.left)) {
+          const left = typed(node.left);
+          if (!left || left.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) reportVoid(node.right, `assigned to '${shown(node.left)}'`);
+        }
         return;
       case 'ReturnStatement':
         checkContextual(node.argument, 'returned');
@@ -1744,6 +1770,9 @@ function isArrayLike(checker: ts.TypeChecker, type: ts.Type): boolean {
 
 /** React Native's animation makers, whose `start(callback)` calls back once the animation ends. */
 const ANIMATIONS = new Set(['timing', 'spring', 'decay', 'sequence', 'parallel', 'stagger', 'loop', 'delay']);
+
+/** viem's watch actions, which take their callbacks (`onLogs`, `onBlock`, ...) in one options object. */
+const VIEM_WATCHES = new Set(['watchContractEvent', 'watchEvent', 'watchBlocks', 'watchBlockNumber', 'watchPendingTransactions']);
 
 /** Watches that call their last argument on every update (expo-location, Capacitor's Geolocation). */
 const WATCHES = new Set(['watchPositionAsync', 'watchHeadingAsync', 'watchPosition']);

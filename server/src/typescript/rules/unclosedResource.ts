@@ -3,7 +3,8 @@
  * `fs/promises`, a socket, a `readline` interface, a file stream, a pool client, an HTTP server
  * in a test, a database client or pool made per call (`pg`, `mysql2`, `mongodb`), a headless browser
  * (Puppeteer, Playwright), a build tool's handle (an esbuild context, a Vite dev server, a Rollup
- * bundle; a chokidar watcher per request or in a test) — kept in a local
+ * bundle; a chokidar watcher per request or in a test; an ethers WebSocketProvider, a ccxt pro
+ * exchange, a connected MCP client or Agents SDK MCP server) — kept in a local
  * variable and not closed on every path.
  *
  * Ownership is followed the way the Python rule does it: a handle that is returned, yielded,
@@ -168,6 +169,41 @@ const UNDICI_DISPATCHER: ResourceKind = {
   activatedBy: ['request', 'stream', 'pipeline', 'dispatch', 'connect', 'upgrade'],
   shared: true,
 };
+// Web3 and trading clients that hold a websocket, and MCP clients that hold a server (a child process
+// over stdio, or an HTTP session): each keeps its connection, and the Node process, until it is closed.
+// An ethers v6 `WebSocketProvider` (v5's `providers.WebSocketProvider`) opens its socket when it is made.
+// One the function subscribes with (`provider.on('block', fn)`), or a function it makes uses, lives on for them.
+const WEBSOCKET_PROVIDER: ResourceKind = { what: 'WebSocket provider', close: ['destroy'], finallyCall: 'destroy', asyncClose: true, shared: true, keptAliveBy: ['on', 'addListener'] };
+// A ccxt pro exchange (`new ccxt.pro.binance()`) opens its websocket on the first `watch…` call.
+const CCXT_PRO_EXCHANGE: ResourceKind = {
+  what: 'ccxt pro exchange',
+  close: ['close'],
+  finallyCall: 'close',
+  asyncClose: true,
+  shared: true,
+  keptAliveBy: [],
+  activatedBy: [
+    'watchTicker', 'watchTickers', 'watchOrderBook', 'watchOrderBookForSymbols', 'watchTrades', 'watchTradesForSymbols', 'watchOHLCV',
+    'watchOHLCVForSymbols', 'watchBidsAsks', 'watchOrders', 'watchMyTrades', 'watchBalance', 'watchPositions', 'watchLiquidations',
+    'watchFundingRate', 'watchMarkPrice', 'createOrderWs', 'editOrderWs', 'cancelOrderWs', 'fetchBalanceWs', 'fetchOrderWs',
+  ],
+};
+// An MCP `Client` once `connect()`ed owns its transport: a stdio server's child process, an HTTP
+// session. The OpenAI Agents SDK's MCP servers (`new MCPServerStdio(...)`) likewise once `connect()`ed.
+// One that handles the server's notifications (`client.setNotificationHandler(...)`), or that a function it
+// makes uses (a listener, a handler it serves), lives on for them.
+const MCP_CLIENT: ResourceKind = { what: 'MCP client', close: ['close'], finallyCall: 'close', asyncClose: true, activatedBy: ['connect'], keptAliveBy: ['setNotificationHandler', 'setRequestHandler'] };
+const AGENTS_MCP_SERVER: ResourceKind = { what: 'MCP server connection', close: ['close'], finallyCall: 'close', asyncClose: true, activatedBy: ['connect'], keptAliveBy: [] };
+const MCP_CLIENT_MODULE = /^@modelcontextprotocol\/sdk\/client(\/index(\.js)?)?$/;
+const AGENTS_MODULE = /^@openai\/agents(-core)?$/;
+
+/** `new ccxt.pro.binance(...)`, `new pro.kraken(...)` (`import { pro } from 'ccxt'`), `new ccxtpro.okx(...)` of the old `ccxt.pro` package. */
+function ccxtProExchange(m: ModuleMember): boolean {
+  const p = memberName(m).split('.');
+  if (m.module === 'ccxt') return p.length === 2 && p[0] === 'pro' && /^[a-z][a-z0-9]*$/.test(p[1]);
+  return m.module === 'ccxt.pro' && p.length === 1 && /^[a-z][a-z0-9]*$/.test(p[0]);
+}
+
 const PLAYWRIGHT_MODULES = /^(playwright|playwright-core|playwright-chromium|playwright-firefox|playwright-webkit|@playwright\/test)$/;
 
 /** A browser from Puppeteer's `launch()`/`connect()` or a Playwright browser type's `launch()`/`connect()`/`launchPersistentContext()`. */
@@ -299,6 +335,10 @@ function kindOfModuleClass(m: ModuleMember): ResourceKind | undefined {
   if (m.module === 'sequelize' || m.module === '@sequelize/core') return p === 'Sequelize' || p === 'default' || p === '' ? SEQUELIZE_INSTANCE : undefined;
   if (m.module === 'typeorm') return p === 'DataSource' ? TYPEORM_DATA_SOURCE : undefined;
   if (m.module === 'undici') return /^(Pool|Client|Agent|BalancedPool)$/.test(p) ? UNDICI_DISPATCHER : undefined;
+  if (m.module === 'ethers') return /^((ethers|providers|ethers\.providers)\.)?WebSocketProvider$/.test(p) ? WEBSOCKET_PROVIDER : undefined;
+  if (ccxtProExchange(m)) return CCXT_PRO_EXCHANGE;
+  if (MCP_CLIENT_MODULE.test(m.module)) return p === 'Client' ? MCP_CLIENT : undefined;
+  if (AGENTS_MODULE.test(m.module)) return /^MCPServer(Stdio|StreamableHttp|SSE)$/.test(p) ? AGENTS_MCP_SERVER : undefined;
   return undefined;
 }
 
@@ -769,6 +809,38 @@ function insideNestedFunction(node: Node, fn: FunctionNode): boolean {
   return false;
 }
 
+/** Whether `fn` closes the transport given to `client.connect(transport)` (`transport.close()`). */
+function closesArgument(connect: TSESTree.CallExpression, fn: FunctionNode): boolean {
+  const arg = connect.arguments[0] ? unwrap(connect.arguments[0] as Node) : undefined;
+  if (arg?.type !== 'Identifier') return false;
+  let closed = false;
+  visit(fn.body ?? fn, (n) => {
+    if (closed || n.type !== 'CallExpression') return;
+    const callee = unwrap(n.callee);
+    closed = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'close'
+      && unwrap(callee.object).type === 'Identifier' && (unwrap(callee.object) as TSESTree.Identifier).name === arg.name;
+  });
+  return closed;
+}
+
+/** Array methods that call an inline callback before they return. */
+const ON_THE_SPOT = /^(map|forEach|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex)$/;
+
+/**
+ * Whether `node` is inside a function of `fn` that may run after `fn` is done: not an inline callback
+ * an array method runs on the spot (`files.map((f) => client.callTool(...))`).
+ */
+function insideLaterFunction(node: Node, fn: FunctionNode): boolean {
+  for (let n = node.parent; n && n !== fn; n = n.parent) {
+    if (!isFunction(n)) continue;
+    const call = n.parent;
+    const callee = call?.type === 'CallExpression' && call.arguments[0] === n ? unwrap(call.callee) : undefined;
+    const method = callee?.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+    if (!method || !ON_THE_SPOT.test(method)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether a use sits in a function that this one returns (`return async (req, res, next) => {
  * await client.incr(key) }`, also as a property of a returned object): a middleware or client
@@ -817,7 +889,10 @@ function fateOf(
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && kind.keptAliveBy?.includes(method)) return { fate: 'owned-elsewhere', activated };
-      if (kind.keptAliveBy && !(method && called && kind.close.includes(method)) && insideNestedFunction(parent, fn)) return { fate: 'owned-elsewhere', activated };
+      // `await client.connect(transport)` and later `await transport.close()`: closing the transport
+      // an MCP client runs over ends the client too.
+      if (kind === MCP_CLIENT && method === 'connect' && called && closesArgument(call as TSESTree.CallExpression, fn)) return { fate: 'owned-elsewhere', activated };
+      if (kind.keptAliveBy && !(method && called && kind.close.includes(method)) && insideLaterFunction(parent, fn)) return { fate: 'owned-elsewhere', activated };
       if (method && called && kind.close.includes(method)) {
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
         const closingTry = finallyTry(call);
@@ -895,6 +970,13 @@ function fateOf(
     if (wrapper?.type === 'NewExpression' && kind === TEMPORAL_CONNECTION && !insideNestedFunction(wrapper, fn) && temporalClientClass(ctx, wrapper)) {
       const used = drizzleDbUses(wrapper, fn, (use) => use.parent?.type === 'MemberExpression' && !use.parent.computed && use.parent.property.type === 'Identifier' && use.parent.property.name === 'connection');
       if (used === undefined) return { fate: 'owned-elsewhere', activated };
+      continue;
+    }
+    // `new Agent({ mcpServers: [server] })` (OpenAI Agents SDK): the agent lists the server's tools and
+    // never closes it. The server goes where the agent goes; only run here (`run(agent, input)`), it stays ours.
+    const agent = agentOfMcpServer(ctx, id);
+    if (agent && !insideNestedFunction(agent, fn)) {
+      if (agentLeaves(agent, fn)) return { fate: 'owned-elsewhere', activated };
       continue;
     }
     // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
@@ -1030,6 +1112,31 @@ function handleEscapes(call: TSESTree.CallExpression, handles: readonly string[]
     return true;
   }
   return false;
+}
+
+/** The `new Agent({ mcpServers: [..., server] })` (or `Agent.create(...)`) of the Agents SDK that lists `id` among its MCP servers. */
+function agentOfMcpServer(ctx: TsRuleContext, id: TSESTree.Identifier): TSESTree.NewExpression | TSESTree.CallExpression | undefined {
+  const list = id.parent;
+  if (list?.type !== 'ArrayExpression') return undefined;
+  const prop = list.parent;
+  if (prop?.type !== 'Property' || prop.value !== list || prop.computed || prop.key.type !== 'Identifier' || prop.key.name !== 'mcpServers') return undefined;
+  const options = prop.parent;
+  const made = options?.parent;
+  if (options?.type !== 'ObjectExpression' || (made?.type !== 'NewExpression' && made?.type !== 'CallExpression') || made.arguments[0] !== options) return undefined;
+  const m = ctx.imports.resolve(made.callee);
+  if (!m || !AGENTS_MODULE.test(m.module)) return undefined;
+  const name = memberName(m);
+  return (made.type === 'NewExpression' && name === 'Agent') || (made.type === 'CallExpression' && name === 'Agent.create') ? made : undefined;
+}
+
+/** Whether the agent leaves the function (returned, stored, put in an object or a list): whoever gets it may close its servers. */
+function agentLeaves(agent: TSESTree.NewExpression | TSESTree.CallExpression, fn: FunctionNode): boolean {
+  const parent = agent.parent;
+  if (parent?.type !== 'VariableDeclarator' || parent.id.type !== 'Identifier') return parent?.type === 'ReturnStatement' || parent?.type === 'ArrowFunctionExpression';
+  return usesOf(fn, parent.id).some(({ id }) => {
+    const p = id.parent;
+    return p?.type === 'ReturnStatement' || p?.type === 'ArrayExpression' || (p?.type === 'Property' && p.value === id) || (p?.type === 'AssignmentExpression' && p.right === id) || (p?.type === 'ArrowFunctionExpression' && p.body === id);
+  });
 }
 
 /** `drizzle(...)` from one of drizzle-orm's drivers (`drizzle-orm/node-postgres`, `drizzle-orm/mysql2`, ...). */

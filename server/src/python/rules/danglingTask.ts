@@ -201,13 +201,17 @@ function queuePut(ctx: PythonRuleContext, arg: Node | undefined): boolean {
   return !!attribute && attributeAlwaysQueue(ctx, attribute);
 }
 
-/** Whether the file assigns `<object>.<attribute>` at least once, and only ever an asyncio queue made on the spot. */
+/**
+ * Whether the file assigns `<object>.<attribute>` an asyncio queue made on the spot at least once,
+ * and nothing else but `None` (a placeholder until the queue is made).
+ */
 function attributeAlwaysQueue(ctx: PythonRuleContext, attribute: string): boolean {
   let made = 0;
   for (const a of nodesOfType(ctx.tree.rootNode, 'assignment')) {
     const left = field(a, 'left');
     if (left?.type !== 'attribute' || field(left, 'attribute')?.text !== attribute) continue;
     const right = field(a, 'right');
+    if (!right || right.type === 'none') continue;
     const ctor = right?.type === 'call' ? field(right, 'function') : null;
     const name = ctor && (ctor.type === 'identifier' || ctor.type === 'attribute') ? ctx.scope.resolve(ctor)?.name : undefined;
     if (!name || !ASYNCIO_QUEUES.has(name)) return false;

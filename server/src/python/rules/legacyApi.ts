@@ -207,6 +207,34 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
 }
 
 /**
+ * Whether `call` is in the body of a `try` of its function that handles RuntimeError (by name,
+ * in a tuple, or through `Exception`/`BaseException`/a bare `except`): the compatibility shim
+ * that falls back to a new loop where `get_event_loop()` raises (Python 3.14 without a loop).
+ *
+ *     try:
+ *         loop = asyncio.get_event_loop()
+ *     except RuntimeError:
+ *         loop = asyncio.new_event_loop()
+ *         asyncio.set_event_loop(loop)
+ */
+function noLoopHandled(ctx: PythonRuleContext, call: Node): boolean {
+  const fn = ctx.scope.enclosingFunction(call);
+  for (let n: Node | null = call.parent; n && n !== fn?.node; n = n.parent) {
+    if (n.type !== 'block' || n.parent?.type !== 'try_statement' || field(n.parent, 'body')?.id !== n.id) continue;
+    const handles = n.parent.namedChildren.some((h) => {
+      if (h?.type !== 'except_clause') return false;
+      const caught = h.namedChildren.find((c) => c?.type !== 'block' && c?.type !== 'comment');
+      if (!caught) return true;
+      const value = caught.type === 'as_pattern' ? caught.namedChildren[0] : caught;
+      const names = value?.type === 'tuple' || value?.type === 'parenthesized_expression' ? value.namedChildren : [value];
+      return names.some((x) => !!x && /^(builtins\.)?(RuntimeError|Exception|BaseException)$/.test(x.text));
+    });
+    if (handles) return true;
+  }
+  return false;
+}
+
+/**
  * Whether `node` runs only once `asyncio.get_running_loop()` has succeeded in the same function:
  * after a `try:` that calls it and whose every `except` handler leaves (returns or raises), in
  * that `try` body after the call, in its `else:` or further down the block that holds it. The
@@ -340,7 +368,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
         });
-      } else if (startsALoop(ctx, call) && !runningLoopHandler(ctx, call) && !runningLoopEnsured(ctx, call)) {
+      } else if (startsALoop(ctx, call) && !runningLoopHandler(ctx, call) && !runningLoopEnsured(ctx, call) && !noLoopHandled(ctx, call)) {
         report({
           message: 'asyncio.get_event_loop() outside a running loop is deprecated (a warning since 3.12, an error in 3.14): start the program with asyncio.run(main())',
           range: ctx.rangeOf(call),

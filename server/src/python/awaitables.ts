@@ -70,7 +70,7 @@ import {
 } from './project';
 
 /** What the file mentions, asked per node (see mentions()). */
-const FRAMEWORK_MENTION = /\b(langchain\w*|llama_index)\b/;
+const FRAMEWORK_MENTION = /\b(langchain\w*|langgraph|llama_index)\b/;
 const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
@@ -158,6 +158,8 @@ const FRAMEWORK_ASYNC_METHODS = new Set([
   'aembed_documents', 'aembed_query', 'asimilarity_search', 'asimilarity_search_with_score', 'asimilarity_search_with_relevance_scores',
   'amax_marginal_relevance_search', 'aadd_documents', 'aadd_texts', 'adelete', 'aretrieve', 'aquery', 'achat', 'acomplete',
   'aload', 'atransform_documents', 'aevaluate', 'arun_step',
+  // LangGraph's compiled graphs: a thread's state, read and changed (`await graph.aget_state(config)`).
+  'aget_state', 'aupdate_state', 'abulk_update_state',
 ]);
 
 /** `type(self)` / `type(cls)`. */
@@ -542,7 +544,7 @@ export class AwaitableResolver {
     const file = this.ctx.project.resolveModule(this.ctx.filePath, binding.module, binding.level);
     const summary = file ? this.ctx.project.summary(file) : undefined;
     if (!summary || summary.functions.has(binding.name) || summary.classes.has(binding.name) || summary.imports.has(binding.name)) return false;
-    return [...summary.imports.values()].some((i) => /^(langchain\w*|llama_index)(\.|$)/.test(i.module));
+    return [...summary.imports.values()].some((i) => /^(langchain\w*|langgraph|llama_index)(\.|$)/.test(i.module));
   }
 
   /** The class of a module-level instance of the project (`cache = Cache()` in services.py). */

@@ -171,6 +171,11 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // arq's pool (an ArqRedis client).
   'arq.create_pool',
   'arq.connections.create_pool',
+  // The OpenAI Agents SDK's runner (`await Runner.run(agent, input)`; `run_streamed()` gives its result at once).
+  'agents.Runner.run',
+  'agents.run.Runner.run',
+  // AutoGen AgentChat's console UI, a coroutine that consumes a run's stream (`await Console(team.run_stream(task=...))`).
+  'autogen_agentchat.ui.Console',
 ]);
 
 /**
@@ -290,6 +295,24 @@ class KubeApiCalls extends Set<string> {
     return /^(list|read|create|patch|replace|delete|connect)_\w+$/.test(method);
   }
 }
+
+/** The requests of the `mcp` SDK's client session (`await session.call_tool(name, args)`): every one a coroutine. */
+const MCP_CLIENT_SESSION = [
+  'initialize', 'send_ping', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates', 'read_resource', 'subscribe_resource',
+  'unsubscribe_resource', 'list_prompts', 'get_prompt', 'complete', 'set_logging_level', 'send_progress_notification', 'send_roots_list_changed',
+  'send_request', 'send_notification',
+];
+/** What a tool's request context does with the client: log, report progress, read resources, ask (mcp's FastMCP and fastmcp 2.x). */
+const MCP_CONTEXT = ['info', 'debug', 'warning', 'error', 'log', 'report_progress', 'read_resource', 'elicit'];
+/** The server side of an MCP session (`ctx.session`, a low-level server's `request_context.session`). */
+const MCP_SERVER_SESSION = [
+  'send_log_message', 'send_progress_notification', 'send_resource_updated', 'send_resource_list_changed', 'send_tool_list_changed',
+  'send_prompt_list_changed', 'create_message', 'list_roots', 'elicit', 'send_ping', 'send_notification', 'send_request',
+];
+/** AutoGen AgentChat's agents and teams: a run, a reset, saved state (`run_stream()` is an async generator). */
+const AUTOGEN_RUNNABLE = ['run', 'reset', 'save_state', 'load_state'];
+/** AutoGen's model clients (autogen_ext): `create(...)` and `close()` are coroutines, `create_stream(...)` an async generator. */
+const AUTOGEN_MODEL_CLIENTS = ['OpenAIChatCompletionClient', 'AzureOpenAIChatCompletionClient'].map((c) => `autogen_ext.models.openai.${c}`);
 
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   // aiobotocore's (and aioboto3's) clients: `async with session.client("s3") as s3`, `session.create_client(...)`.
@@ -816,6 +839,47 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'zeroconf.Zeroconf': set('async_register_service', 'async_unregister_service', 'async_update_service', 'async_unregister_all_services', 'async_wait_for_start', 'async_wait', 'async_check_service'),
   'zeroconf.asyncio.AsyncServiceBrowser': set('async_cancel'),
   'zeroconf.asyncio.AsyncServiceInfo': set('async_request'),
+  // MCP (the official `mcp` SDK): a client session, a FastMCP tool's request Context and the server session behind it,
+  // the low-level server's `run()` and FastMCP's async runners.
+  'mcp.ClientSession': set(MCP_CLIENT_SESSION),
+  'mcp.server.fastmcp.Context': set(MCP_CONTEXT),
+  'mcp.server.session.ServerSession': set(MCP_SERVER_SESSION),
+  'mcp.server.lowlevel.Server': set('run'),
+  'mcp.server.fastmcp.FastMCP': set(
+    'run_stdio_async', 'run_sse_async', 'run_streamable_http_async', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates',
+    'read_resource', 'list_prompts', 'get_prompt',
+  ),
+  // fastmcp 2.x: its Context also samples the client's model; its Client's requests; a server's composition and async runners.
+  'fastmcp.Context': set(MCP_CONTEXT, 'sample', 'list_roots', 'send_tool_list_changed', 'send_resource_list_changed', 'send_prompt_list_changed'),
+  'fastmcp.Client': set(
+    MCP_CLIENT_SESSION.filter((m) => m !== 'initialize' && m !== 'send_request' && m !== 'send_notification'),
+    ['list_tools', 'call_tool', 'list_resources', 'list_resource_templates', 'read_resource', 'list_prompts', 'get_prompt', 'complete'].map((m) => `${m}_mcp`),
+    'ping', 'progress', 'cancel', 'close',
+  ),
+  'fastmcp.FastMCP': set('import_server', 'get_tools', 'get_resources', 'get_resource_templates', 'get_prompts', 'run_async', 'run_stdio_async', 'run_http_async', 'run_sse_async'),
+  // The OpenAI Agents SDK's MCP servers (`await server.connect()`, `cleanup()`; `async with` does both).
+  ...Object.fromEntries(
+    ['MCPServerStdio', 'MCPServerSse', 'MCPServerStreamableHttp'].map((c) => [`agents.mcp.${c}`, set('connect', 'cleanup', 'list_tools', 'call_tool', 'list_prompts', 'get_prompt')]),
+  ),
+  // pydantic-ai: `await agent.run(...)` (`run_stream()` and `iter()` are async context managers, `run_sync()` runs a loop of its own).
+  'pydantic_ai.Agent': set('run'),
+  // LangGraph's async checkpointers (`async with AsyncPostgresSaver.from_conn_string(uri) as saver`): set-up and the `a`-prefixed API.
+  ...Object.fromEntries(
+    ['langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [
+      c,
+      set('setup', 'aget', 'aget_tuple', 'aput', 'aput_writes', 'adelete_thread'),
+    ]),
+  ),
+  // AutoGen AgentChat (0.4+): agents, teams and model clients.
+  ...Object.fromEntries(
+    ['AssistantAgent', 'CodeExecutorAgent', 'UserProxyAgent', 'SocietyOfMindAgent'].map((c) => [`autogen_agentchat.agents.${c}`, set(AUTOGEN_RUNNABLE, 'on_messages', 'on_reset', 'close')]),
+  ),
+  ...Object.fromEntries(
+    ['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set(AUTOGEN_RUNNABLE, 'pause', 'resume')]),
+  ),
+  ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create', 'close')])),
+  // CrewAI's crews (`kickoff()` runs the whole crew synchronously; these are its async twins).
+  'crewai.Crew': set('kickoff_async', 'kickoff_for_each_async'),
 };
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
@@ -992,6 +1056,15 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'trio.abc.HalfCloseableStream': ['trio.SocketStream', 'trio.SSLStream'],
   'anyio.abc.ByteStream': ['anyio.abc.SocketStream', 'anyio.abc.UNIXSocketStream', 'anyio.streams.tls.TLSStream', 'anyio.streams.stapled.StapledByteStream'],
   'anyio.abc.ObjectStream': ['anyio.streams.stapled.StapledObjectStream'],
+  'mcp.ClientSession': ['mcp.client.session.ClientSession'],
+  'mcp.server.fastmcp.Context': ['mcp.server.fastmcp.server.Context'],
+  'mcp.server.fastmcp.FastMCP': ['mcp.server.fastmcp.server.FastMCP', 'mcp.server.FastMCP'],
+  'mcp.server.lowlevel.Server': ['mcp.server.lowlevel.server.Server', 'mcp.server.Server'],
+  'fastmcp.Context': ['fastmcp.server.Context', 'fastmcp.server.context.Context'],
+  'fastmcp.Client': ['fastmcp.client.Client', 'fastmcp.client.client.Client'],
+  'fastmcp.FastMCP': ['fastmcp.server.FastMCP', 'fastmcp.server.server.FastMCP'],
+  'pydantic_ai.Agent': ['pydantic_ai.agent.Agent'],
+  'crewai.Crew': ['crewai.crew.Crew'],
 };
 
 export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries(ALIASES).flatMap(([canonical, names]) => names.map((n) => [n, canonical] as const)));
@@ -1144,6 +1217,12 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // An MCP tool's request Context: the server session, and the request context that holds it (`ctx.request_context.session`),
+  // as the low-level server's `server.request_context` does.
+  'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
+  'fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
+  'mcp.server.lowlevel.Server': { request_context: 'mcp.shared.context.ServerRequestContext' },
+  'mcp.shared.context.ServerRequestContext': { session: 'mcp.server.session.ServerSession' },
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
   // `oauth.github`: the client registered under that name.
   'authlib.integrations.starlette_client.OAuth': { '*': 'authlib.integrations.starlette_client.StarletteOAuth2App' },
@@ -1343,6 +1422,9 @@ export const CALL_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
 
 /** What a library function gives once awaited, or entered with `async with`. */
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
+  // LangGraph's async checkpointers, entered: `async with AsyncPostgresSaver.from_conn_string(uri) as checkpointer`.
+  'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string': 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver',
+  'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string': 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver',
   'asyncpg.connect': 'asyncpg.Connection',
   'asyncpg.create_pool': 'asyncpg.Pool',
   'asyncio.create_subprocess_exec': 'asyncio.subprocess.Process',

@@ -729,6 +729,12 @@ function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: s
 const ASYNC_CM_FACTORIES = new Set([
   'asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
   'contextlib.aclosing', 'contextlib.AsyncExitStack', 'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // MCP: the client session and the transports it runs over (`async with stdio_client(params) as (read, write)`),
+  // fastmcp 2.x's Client, the OpenAI Agents SDK's MCP servers, LangGraph's async checkpointers.
+  'mcp.ClientSession', 'mcp.client.session.ClientSession', 'mcp.stdio_client', 'mcp.client.stdio.stdio_client', 'mcp.client.sse.sse_client',
+  'mcp.client.streamable_http.streamablehttp_client', 'mcp.client.websocket.websocket_client', 'mcp.server.stdio.stdio_server',
+  'fastmcp.Client', 'fastmcp.client.Client', 'agents.mcp.MCPServerStdio', 'agents.mcp.MCPServerSse', 'agents.mcp.MCPServerStreamableHttp',
+  'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string',
 ]);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 /**
@@ -746,6 +752,8 @@ const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   'socketio.AsyncNamespace': new Set(['session']),
   // Its requests and `ws_connect()`: what they give once entered is what they give once awaited.
   'aiohttp.ClientSession': new Set(Object.keys(METHOD_RESULTS['aiohttp.ClientSession'])),
+  // pydantic-ai's streamed and step-by-step runs: `async with agent.run_stream(prompt) as result:`.
+  'pydantic_ai.Agent': new Set(['run_stream', 'iter']),
 };
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */

@@ -2741,7 +2741,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesGrpc = /\bgrpc\.(insecure|secure)_channel\b/.test(ctx.text);
   const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
-  const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
+  const usesFramework = /\b(langchain\w*|langgraph|llama_index)\b/.test(ctx.text);
   const usesAirflow = /Hook\b/.test(ctx.text);
   const usesModels = MODEL_LIBRARIES.test(ctx.text);
   const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);

@@ -35,6 +35,7 @@ import {
   AWAITED_ITEMS,
   FACTORY_TUPLE_RESULTS,
   GENERIC_ATTRIBUTES,
+  DECLARED_GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
   METHOD_RESULTS,
   STREAMED_RESULTS,
@@ -71,6 +72,8 @@ import {
 
 /** What the file mentions, asked per node (see mentions()). */
 const FRAMEWORK_MENTION = /\b(langchain\w*|langgraph|llama_index)\b/;
+/** The attributes DECLARED_GENERIC_ATTRIBUTES types (`runtime_data`, `deps`, `context`). */
+const DECLARED_GENERIC_NAMES = new Set(Object.values(DECLARED_GENERIC_ATTRIBUTES).flatMap((attributes) => Object.keys(attributes)));
 const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
@@ -1501,9 +1504,9 @@ export class AwaitableResolver {
         if (held) return { kind: 'library', name: held };
         return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
-      // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`.
-      if (name === 'runtime_data') {
-        const data = this.configEntryData(object);
+      // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`, `ctx.deps` of a pydantic-ai `RunContext[Deps]`.
+      if (DECLARED_GENERIC_NAMES.has(name)) {
+        const data = this.declaredGenericAttribute(object, name);
         if (data) return data;
       }
       const owner = this.classOfReceiver(object, depth + 1);
@@ -1628,11 +1631,13 @@ export class AwaitableResolver {
   }
 
   /**
-   * The class of `entry.runtime_data` (or `self._entry.runtime_data`) when `entry` is declared a Home Assistant
-   * `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
-   * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`).
+   * The class of an attribute a library class types by a type argument of the annotation that declares its owner
+   * (DECLARED_GENERIC_ATTRIBUTES): `entry.runtime_data` (or `self._entry.runtime_data`) when `entry` is declared a Home
+   * Assistant `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
+   * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`); `ctx.deps` of a
+   * pydantic-ai tool's `ctx: RunContext[Deps]`; `wrapper.context` of the OpenAI Agents SDK's `RunContextWrapper[T]`.
    */
-  private configEntryData(entry: Node): KnownClass | undefined {
+  private declaredGenericAttribute(entry: Node, name: string): KnownClass | undefined {
     // `entry`, or `self._entry` set from such a parameter (`self._entry = entry`) or annotated in the class.
     const own = typeOf(entry) === 'attribute' && /^(self|cls)$/.test(field(entry, 'object')?.text ?? '');
     if (typeOf(entry) !== 'identifier' && !own) return undefined;
@@ -1653,10 +1658,11 @@ export class AwaitableResolver {
         if (summary) module = summary;
       }
     }
-    if (!written || written.length !== 2 || !written[1]) return undefined;
+    if (!written || written.length < 2) return undefined;
     const head = qualifiedThroughImports(written[0], module, true)?.name;
-    if (head !== 'homeassistant.config_entries.ConfigEntry') return undefined;
-    return this.classFromText(written[1], module);
+    const index = head ? DECLARED_GENERIC_ATTRIBUTES[head]?.[name] : undefined;
+    const argument = index === undefined ? undefined : written[index + 1];
+    return argument ? this.classFromText(argument, module) : undefined;
   }
 
   /**

@@ -1355,6 +1355,20 @@ export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'homeassistant.helpers.update_coordinator.CoordinatorEntity': { coordinator: 0 },
 };
 
+/**
+ * Attributes of library classes typed by a type argument of the annotation that declares the value: attribute → its
+ * index (`entry.runtime_data` with `entry: ConfigEntry[RuntimeData]`, `ctx.deps` with `ctx: RunContext[Deps]`).
+ */
+export const DECLARED_GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'homeassistant.config_entries.ConfigEntry': { runtime_data: 0 },
+  // pydantic-ai's tools and prompts (`async def get_weather(ctx: RunContext[Deps], ...)`: `ctx.deps.client.get(...)`).
+  'pydantic_ai.RunContext': { deps: 0 },
+  'pydantic_ai.tools.RunContext': { deps: 0 },
+  // The OpenAI Agents SDK's function tools (`ctx: RunContextWrapper[UserInfo]`: `ctx.context.db.fetch(...)`).
+  'agents.RunContextWrapper': { context: 0 },
+  'agents.run_context.RunContextWrapper': { context: 0 },
+};
+
 /** The canonical name of a library class known here, or undefined. */
 /** Home Assistant's entity classes (`homeassistant.components.sensor.SensorEntity`, ...): entities alike. */
 const HA_ENTITY_CLASS = /^homeassistant\.(components\.\w+(\.\w+)?|helpers\.entity)\.\w*Entity$/;

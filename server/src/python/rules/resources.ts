@@ -241,6 +241,18 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
       { what: 'aiocoap Context', close: ['shutdown'], awaited: true, asyncWith: false, noWith: true },
     ])),
   ),
+  // The OpenAI Agents SDK's MCP servers: once connected, a server process (stdio) or an HTTP session stays open until
+  // `await server.cleanup()` (`async with MCPServerStdio(...) as server:` connects and cleans up). The agents given it
+  // in `mcp_servers=[...]` list its tools and never clean it up.
+  ...Object.fromEntries(
+    ['MCPServerStdio', 'MCPServerSse', 'MCPServerStreamableHttp'].flatMap((c) => [`agents.mcp.${c}`, `agents.mcp.server.${c}`]).map((n) => [
+      n,
+      {
+        what: `Agents SDK ${n.slice(n.lastIndexOf('.') + 1)}`, close: ['cleanup'], awaited: false, asyncWith: true, noWith: true, startedBy: ['connect'],
+        neverTakenBy: /^agents(\.agent)?\.Agent$/,
+      },
+    ]),
+  ),
   // A scanner only scans (and holds the adapter) once started; one never started holds nothing.
   'bleak.BleakScanner': { what: 'bleak BleakScanner', close: ['stop'], awaited: false, asyncWith: true, noWith: true, startedBy: ['start'] },
   ...Object.fromEntries(
@@ -450,6 +462,11 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     if (parent.type === 'yield' && (decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager']) || dependencyShaped(ctx, owner, parent))) {
       lent = true;
       continue;
+    }
+    // `Agent(name=..., mcp_servers=[server])`: listed for a library callee that uses it and never closes it.
+    if (kind.neverTakenBy && parent.type === 'list' && (parent.parent?.type === 'keyword_argument' || parent.parent?.type === 'argument_list')) {
+      const call = callTaking(parent.parent);
+      if (call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
     }
     // return x / yield x / stored / aliased
     if (parent.type === 'return_statement' || parent.type === 'yield') return { fate: 'owned-elsewhere' };

@@ -329,6 +329,21 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
   // FastStream's `@broker.subscriber("orders")`: called for every message of the queue or topic.
   [/\bfaststream\b/, /\.subscriber$/],
 ];
+/** The decorators that register an MCP request handler: FastMCP's (mcp's or fastmcp 2.x's) and the low-level server's, by the server's class. */
+const MCP_HANDLER_DECORATORS: Readonly<Record<string, RegExp>> = {
+  'mcp.server.fastmcp.FastMCP': /^(tool|resource|prompt)$/,
+  'fastmcp.FastMCP': /^(tool|resource|prompt)$/,
+  'mcp.server.lowlevel.Server': /^(call_tool|read_resource|get_prompt)$/,
+};
+
+/** Whether a decorator's target (`mcp.tool`, `server.call_tool`) registers a handler of an MCP server's requests. */
+function mcpRequestHandler(target: Node, resolver: AwaitableResolver): boolean {
+  const method = target.type === 'attribute' ? (target.childForFieldName('attribute')?.text ?? '') : '';
+  const server = target.type === 'attribute' ? target.childForFieldName('object') : null;
+  if (!server || !Object.values(MCP_HANDLER_DECORATORS).some((re) => re.test(method))) return false;
+  return !!resolver.libraryClassOfReceiver(server, (cls) => !!MCP_HANDLER_DECORATORS[cls]?.test(method));
+}
+
 /** Handlers of connection events, not of each message: `on_ready`, socketio's `connect`. */
 const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;
 const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
@@ -2108,12 +2123,15 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       const isHandler =
         !mentions(ctx.text, FLASK_IMPORT) &&
         applied.some((e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')));
-      const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
+      // An MCP server's tools, resources and prompts (`@mcp.tool()`, fastmcp's `@mcp.tool`), run for every request of a client.
+      const isMcpHandler = !isHandler && /mcp/i.test(ctx.text) && applied.some((e) => mcpRequestHandler(e, (resolver ??= awaitablesOf(ctx))));
+      const isRegistered = !isHandler && !isMcpHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
       const onMessage =
         !ONCE_PER_CONNECTION.test(fn.name) &&
         applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => mentions(ctx.text, library) && decorator.test(e.text) && (!name || name.test(fn.name))));
       const viewMethod = !isHandler && !isRegistered && fn.parent?.kind === 'class' ? classHandlerKind(fn.parent.node, fn.name) : undefined;
       if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      else if (isMcpHandler) where = `in MCP request handler '${fn.name}': every call of it by a client opens a new connection pool`;
       else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
       // A broker's per-message callback registered in this file (`queue.consume(on_message)`, `nc.subscribe(..., cb=handle)`).

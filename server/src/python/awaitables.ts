@@ -73,7 +73,7 @@ import {
 /** What the file mentions, asked per node (see mentions()). */
 const FRAMEWORK_MENTION = /\b(langchain\w*|langgraph|llama_index)\b/;
 /** The attributes DECLARED_GENERIC_ATTRIBUTES types (`runtime_data`, `deps`, `context`). */
-const DECLARED_GENERIC_NAMES = new Set(Object.values(DECLARED_GENERIC_ATTRIBUTES).flatMap((attributes) => Object.keys(attributes)));
+const DECLARED_GENERIC_NAMES = new Set(Object.values(DECLARED_GENERIC_ATTRIBUTES).flatMap((attributes) => Object.keys(attributes).map((a) => a.slice(a.lastIndexOf('.') + 1))));
 const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
@@ -164,6 +164,9 @@ const FRAMEWORK_ASYNC_METHODS = new Set([
   // LangGraph's compiled graphs: a thread's state, read and changed (`await graph.aget_state(config)`).
   'aget_state', 'aupdate_state', 'abulk_update_state',
 ]);
+
+/** LangChain's and LangGraph's async streams, async generators on any runnable or compiled graph (`async for chunk in chain.astream(q)`). */
+const FRAMEWORK_ASYNC_GENERATORS = new Set(['astream', 'astream_events', 'astream_log', 'aget_state_history']);
 
 /** `type(self)` / `type(cls)`. */
 function typeOfSelf(node: Node): boolean {
@@ -283,10 +286,11 @@ export class AwaitableResolver {
     const cls = this.classOfReceiver(receiver);
     if (!cls) {
       if (this.declaredCoroutineFunction(fn)) return { display, library: false };
-      // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class.
-      return FRAMEWORK_ASYNC_METHODS.has(method) && (mentions(this.ctx.text, FRAMEWORK_MENTION) || this.fromFrameworkModule(receiver))
-        ? { display, library: true, name: `langchain.${method}` }
-        : undefined;
+      // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class; their streams
+      // (`chain.astream(...)`, a graph's `astream_events(...)`) are async generators.
+      const framework = (FRAMEWORK_ASYNC_METHODS.has(method) || FRAMEWORK_ASYNC_GENERATORS.has(method)) && (mentions(this.ctx.text, FRAMEWORK_MENTION) || this.fromFrameworkModule(receiver));
+      if (!framework) return undefined;
+      return FRAMEWORK_ASYNC_GENERATORS.has(method) ? { display, library: true, name: `langchain.${method}`, generator: true } : { display, library: true, name: `langchain.${method}` };
     }
     if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
@@ -1506,7 +1510,9 @@ export class AwaitableResolver {
       }
       // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`, `ctx.deps` of a pydantic-ai `RunContext[Deps]`.
       if (DECLARED_GENERIC_NAMES.has(name)) {
-        const data = this.declaredGenericAttribute(object, name);
+        // `ctx.request_context.lifespan_context`: a path of attributes from the declared value.
+        const through = typeOf(object) === 'attribute' ? field(object, 'object') : null;
+        const data = this.declaredGenericAttribute(object, name) ?? (through ? this.declaredGenericAttribute(through, `${textOf(field(object, 'attribute')!)}.${name}`) : undefined);
         if (data) return data;
       }
       const owner = this.classOfReceiver(object, depth + 1);

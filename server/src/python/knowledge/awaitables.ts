@@ -880,6 +880,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create', 'close')])),
   // CrewAI's crews (`kickoff()` runs the whole crew synchronously; these are its async twins).
   'crewai.Crew': set('kickoff_async', 'kickoff_for_each_async'),
+  // The Agents SDK's streamed run (`Runner.run_streamed(...)`, given at once): its events are an async generator.
+  'agents.result.RunResultStreaming': set(),
+  // pydantic-ai's streamed run (`async with agent.run_stream(prompt) as result`): `await result.get_output()`.
+  'pydantic_ai.result.StreamedRunResult': set('get_output', 'get_data', 'validate_structured_output'),
 };
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
@@ -1074,6 +1078,8 @@ export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries
  * `resp = await session.get(url)`, `async with session.get(url) as resp`.
  */
 export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // `async with agent.run_stream(prompt) as result`.
+  'pydantic_ai.Agent': { run_stream: 'pydantic_ai.result.StreamedRunResult' },
   'aiohttp.ClientSession': {
     ...Object.fromEntries(HTTP_VERBS.map((m) => [m, 'aiohttp.ClientResponse'])),
     ws_connect: 'aiohttp.ClientWebSocketResponse',
@@ -1324,6 +1330,15 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   'redis.asyncio.client.PubSub': set('listen'),
   // vLLM: `async for output in engine.generate(prompt, params, request_id)`.
   'vllm.AsyncLLMEngine': set('generate'),
+  // Agent frameworks' streams: AutoGen's `async for message in team.run_stream(task=...)` (agents, teams, model clients),
+  // the Agents SDK's `result.stream_events()` of `Runner.run_streamed(...)`, pydantic-ai's streamed result.
+  ...Object.fromEntries(
+    ['AssistantAgent', 'CodeExecutorAgent', 'UserProxyAgent', 'SocietyOfMindAgent'].map((c) => [`autogen_agentchat.agents.${c}`, set('run_stream', 'on_messages_stream')]),
+  ),
+  ...Object.fromEntries(['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set('run_stream')])),
+  ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create_stream')])),
+  'agents.result.RunResultStreaming': set('stream_events'),
+  'pydantic_ai.result.StreamedRunResult': set('stream', 'stream_output', 'stream_text', 'stream_structured', 'stream_responses'),
 };
 
 /** What each item of a library object's collection attribute is: `for member in guild.members`. */
@@ -1361,6 +1376,8 @@ export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
  */
 export const DECLARED_GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   'homeassistant.config_entries.ConfigEntry': { runtime_data: 0 },
+  // An MCP tool's `ctx: Context[ServerSession, AppContext]`: what the server's lifespan yielded (`ctx.request_context.lifespan_context.db`).
+  'mcp.server.fastmcp.Context': { 'request_context.lifespan_context': 1 },
   // pydantic-ai's tools and prompts (`async def get_weather(ctx: RunContext[Deps], ...)`: `ctx.deps.client.get(...)`).
   'pydantic_ai.RunContext': { deps: 0 },
   'pydantic_ai.tools.RunContext': { deps: 0 },
@@ -1474,6 +1491,9 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */
 export const CALL_RESULTS: Readonly<Record<string, string>> = {
+  // The Agents SDK's streamed run, given at once (`result = Runner.run_streamed(agent, input)`).
+  'agents.Runner.run_streamed': 'agents.result.RunResultStreaming',
+  'agents.run.Runner.run_streamed': 'agents.result.RunResultStreaming',
   ...Object.fromEntries([...LOOP_GETTERS].map((f) => [f, 'asyncio.AbstractEventLoop'])),
   ...Object.fromEntries(
     ['redis.asyncio.from_url', 'redis.asyncio.utils.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.StrictRedis.from_url', 'aioredis.from_url', 'aioredis.Redis.from_url'].map((f) => [f, 'redis.asyncio.Redis']),

@@ -2209,6 +2209,8 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
   // Awaited, or entered with `async with` (`async with client.stream(...)`): an async API.
   const parent = parentOf(call);
   if (parent?.type === 'await' || (parent?.type === 'with_item' && parent.parent?.parent?.child(0)?.type === 'async')) return false;
+  // Iterated with `async for` (`async for chunk in client.runs.stream(...)` of the LangGraph SDK): an async generator.
+  if ((parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && parent.childForFieldName('right')?.id === call.id && parent.child(0)?.type === 'async') return false;
   // A class the analysis knows (the project's own, or another library's) says what the call does.
   if (resolver().classOfReceiver(receiver)) return false;
   const owner = ctx.scope.enclosingFunction(call);

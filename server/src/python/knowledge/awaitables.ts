@@ -176,6 +176,10 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'agents.run.Runner.run',
   // AutoGen AgentChat's console UI, a coroutine that consumes a run's stream (`await Console(team.run_stream(task=...))`).
   'autogen_agentchat.ui.Console',
+  // langchain-mcp-adapters' loaders over an MCP session (`tools = await load_mcp_tools(session)`).
+  'langchain_mcp_adapters.tools.load_mcp_tools',
+  'langchain_mcp_adapters.prompts.load_mcp_prompt',
+  'langchain_mcp_adapters.resources.load_mcp_resources',
 ]);
 
 /**
@@ -845,6 +849,10 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'mcp.server.fastmcp.Context': set(MCP_CONTEXT),
   'mcp.server.session.ServerSession': set(MCP_SERVER_SESSION),
   'mcp.server.lowlevel.Server': set('run'),
+  // The SDK's group of sessions (`async with ClientSessionGroup() as group: await group.connect_to_server(params)`).
+  'mcp.client.session_group.ClientSessionGroup': set('connect_to_server', 'connect_with_session', 'disconnect_from_server', 'call_tool'),
+  // langchain-mcp-adapters: the tools, prompts and resources of several MCP servers, as LangChain objects.
+  'langchain_mcp_adapters.client.MultiServerMCPClient': set('get_tools', 'get_prompt', 'get_resources'),
   'mcp.server.fastmcp.FastMCP': set(
     'run_stdio_async', 'run_sse_async', 'run_streamable_http_async', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates',
     'read_resource', 'list_prompts', 'get_prompt',

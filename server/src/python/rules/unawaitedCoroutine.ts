@@ -733,7 +733,7 @@ const ASYNC_CM_FACTORIES = new Set([
   // fastmcp 2.x's Client, the OpenAI Agents SDK's MCP servers, LangGraph's async checkpointers.
   'mcp.ClientSession', 'mcp.client.session.ClientSession', 'mcp.stdio_client', 'mcp.client.stdio.stdio_client', 'mcp.client.sse.sse_client',
   'mcp.client.streamable_http.streamablehttp_client', 'mcp.client.websocket.websocket_client', 'mcp.server.stdio.stdio_server',
-  'fastmcp.Client', 'fastmcp.client.Client', 'agents.mcp.MCPServerStdio', 'agents.mcp.MCPServerSse', 'agents.mcp.MCPServerStreamableHttp',
+  'mcp.client.session_group.ClientSessionGroup', 'fastmcp.Client', 'fastmcp.client.Client', 'agents.mcp.MCPServerStdio', 'agents.mcp.MCPServerSse', 'agents.mcp.MCPServerStreamableHttp',
   'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string',
 ]);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);

@@ -16,7 +16,7 @@ export const unawaitedCoroutine: Rule = {
       'comprehension (`[fetch(u) for u in urls]` as a statement, or stored and never used), where',
       'every coroutine it makes is dropped; coroutines put into a local list (`results.append(fetch(u))`,',
       '`results.extend(fetch(u) for u in urls)`) whose items are never handed on to be awaited (the list is only',
-      'filled, printed, joined as strings, or looped over reading each item as a value; a list gathered, awaited',
+      'filled, printed, joined as strings, or looped over reading each item as a value, by a `for` or a comprehension, `[r.text for r in results]`; a list gathered, awaited',
       'item by item, returned or given to any other call is left alone); and a coroutine entered with `async with` (`async with',
       'anyio.open_file(p) as f:`, or the project\'s own `async def connect()`; also when stored first,',
       '`f = anyio.open_file(p)` then `async with f:`), a TypeError: what it',

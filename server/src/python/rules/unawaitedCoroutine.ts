@@ -1323,9 +1323,33 @@ function itemsNeverAwaited(ctx: PythonRuleContext, container: { list: Node }): b
     if (builtinCalled(ctx, call, new Set(['len']))) continue;
     // `for r in results:` where each use of `r` reads it as the result.
     if (typeOf(p) === 'for_statement' && field(p, 'right')?.id === id.id && p.child(0)?.type !== 'async' && loopReadsItemsAsValues(ctx, p)) continue;
+    // `[r.content[0].text for r in results]`: likewise in a comprehension.
+    if (typeOf(p) === 'for_in_clause' && field(p, 'right')?.id === id.id && p.child(0)?.type !== 'async' && comprehensionReadsItemsAsValues(ctx, p)) continue;
     return false;
   }
   return true;
+}
+
+/**
+ * The only `for` clause of a comprehension (`[r.text for r in results]`, not `async for`) whose every use of its
+ * variable, in the element and the conditions, reads it as a value.
+ */
+function comprehensionReadsItemsAsValues(ctx: PythonRuleContext, clause: Node): boolean {
+  const comprehension = parentOf(clause);
+  const left = field(clause, 'left');
+  if (!comprehension || !left || typeOf(left) !== 'identifier') return false;
+  if (comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return false;
+  let uses = 0;
+  for (const part of comprehension.namedChildren) {
+    if (!part || part.id === clause.id) continue;
+    for (const id of [...(part.type === 'identifier' ? [part] : []), ...nodesOfType(part, 'identifier')]) {
+      if (id.text !== left.text || isKeywordName(id) || isAttributeName(id)) continue;
+      const p = parentOf(id);
+      if (!p || !consumesValue(ctx, id, p)) return false;
+      uses++;
+    }
+  }
+  return uses > 0;
 }
 
 /** A plain `for x in ...:` whose every use of `x` reads it as a value (`x["id"]`, `x.text`, `x + 1`). */

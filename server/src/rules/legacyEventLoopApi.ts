@@ -50,7 +50,7 @@ export const legacyEventLoopApi: Rule = {
       '  and servers\' blocking entry points called inside a coroutine, which run a loop of their own',
       '  (aiohttp\'s `web.run_app(app)`: start it with `web.AppRunner` and `TCPSite`; `uvicorn.run(app)`: await',
       '  `uvicorn.Server(config).serve()`), MCP servers\' and agent SDKs\' synchronous entry points, which do the same',
-      '  (FastMCP\'s `mcp.run()`: await `mcp.run_stdio_async()` or `run_streamable_http_async()`; fastmcp 2.x\'s `run()`: await',
+      '  (FastMCP\'s `mcp.run()`, mcp 2.x\'s `MCPServer.run()`: await `mcp.run_stdio_async()` or `run_streamable_http_async()`; fastmcp\'s `run()`: await',
       '  `run_async()`; a pydantic-ai agent\'s `agent.run_sync(...)` and the OpenAI Agents SDK\'s `Runner.run_sync(...)`: await',
       '  `agent.run(...)`/`Runner.run(...)`; the last two run the loop until complete, which nest_asyncio lets nest: not reported',
       '  in a module that calls `nest_asyncio.apply()`), and terminal UIs\' entry points, which do the same: Textual\'s',

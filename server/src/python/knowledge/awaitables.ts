@@ -845,9 +845,19 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'zeroconf.asyncio.AsyncServiceInfo': set('async_request'),
   // MCP (the official `mcp` SDK): a client session, a FastMCP tool's request Context and the server session behind it,
   // the low-level server's `run()` and FastMCP's async runners.
-  'mcp.ClientSession': set(MCP_CLIENT_SESSION),
+  'mcp.ClientSession': set(MCP_CLIENT_SESSION, 'send_discover', 'discover'),
   'mcp.server.fastmcp.Context': set(MCP_CONTEXT),
-  'mcp.server.session.ServerSession': set(MCP_SERVER_SESSION),
+  'mcp.server.session.ServerSession': set(MCP_SERVER_SESSION, 'elicit_form', 'elicit_url', 'report_progress', 'send_elicit_complete'),
+  // mcp 2.x: FastMCP became `MCPServer` (its Context notifies list changes itself), and `mcp.Client` wraps a session.
+  'mcp.server.mcpserver.Context': set(
+    MCP_CONTEXT, 'elicit_url', 'notify_tools_changed', 'notify_prompts_changed', 'notify_resources_changed', 'notify_resource_updated',
+    'close_sse_stream', 'close_standalone_sse_stream',
+  ),
+  'mcp.server.mcpserver.MCPServer': set(
+    'run_stdio_async', 'run_sse_async', 'run_streamable_http_async', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates',
+    'read_resource', 'list_prompts', 'get_prompt',
+  ),
+  'mcp.Client': set(MCP_CLIENT_SESSION.filter((m) => m !== 'initialize' && m !== 'send_request' && m !== 'send_notification')),
   'mcp.server.lowlevel.Server': set('run'),
   // The SDK's group of sessions (`async with ClientSessionGroup() as group: await group.connect_to_server(params)`).
   'mcp.client.session_group.ClientSessionGroup': set('connect_to_server', 'connect_with_session', 'disconnect_from_server', 'call_tool'),
@@ -858,11 +868,15 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'read_resource', 'list_prompts', 'get_prompt',
   ),
   // fastmcp 2.x: its Context also samples the client's model; its Client's requests; a server's composition and async runners.
-  'fastmcp.Context': set(MCP_CONTEXT, 'sample', 'list_roots', 'send_tool_list_changed', 'send_resource_list_changed', 'send_prompt_list_changed'),
+  // (Its `set_state`/`get_state` are plain in 2.x and coroutines since 3.0: not judged.)
+  'fastmcp.Context': set(
+    MCP_CONTEXT, 'sample', 'list_roots', 'send_tool_list_changed', 'send_resource_list_changed', 'send_prompt_list_changed', 'list_resources',
+    'list_prompts', 'get_prompt', 'send_notification', 'close_sse_stream', 'enable_components', 'disable_components', 'reset_visibility',
+  ),
   'fastmcp.Client': set(
     MCP_CLIENT_SESSION.filter((m) => m !== 'initialize' && m !== 'send_request' && m !== 'send_notification'),
     ['list_tools', 'call_tool', 'list_resources', 'list_resource_templates', 'read_resource', 'list_prompts', 'get_prompt', 'complete'].map((m) => `${m}_mcp`),
-    'ping', 'progress', 'cancel', 'close',
+    'ping', 'progress', 'cancel', 'close', 'initialize',
   ),
   'fastmcp.FastMCP': set('import_server', 'get_tools', 'get_resources', 'get_resource_templates', 'get_prompts', 'run_async', 'run_stdio_async', 'run_http_async', 'run_sse_async'),
   // The OpenAI Agents SDK's MCP servers (`await server.connect()`, `cleanup()`; `async with` does both).
@@ -875,7 +889,7 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   ...Object.fromEntries(
     ['langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [
       c,
-      set('setup', 'aget', 'aget_tuple', 'aput', 'aput_writes', 'adelete_thread'),
+      set('setup', 'aget', 'aget_tuple', 'aput', 'aput_writes', 'adelete_thread', 'adelete_for_runs', 'acopy_thread', 'aprune'),
     ]),
   ),
   // AutoGen AgentChat (0.4+): agents, teams and model clients.
@@ -1069,6 +1083,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'anyio.abc.ByteStream': ['anyio.abc.SocketStream', 'anyio.abc.UNIXSocketStream', 'anyio.streams.tls.TLSStream', 'anyio.streams.stapled.StapledByteStream'],
   'anyio.abc.ObjectStream': ['anyio.streams.stapled.StapledObjectStream'],
   'mcp.ClientSession': ['mcp.client.session.ClientSession'],
+  'mcp.Client': ['mcp.client.client.Client', 'mcp.client.Client'],
+  'mcp.server.mcpserver.Context': ['mcp.server.mcpserver.context.Context'],
+  'mcp.server.mcpserver.MCPServer': ['mcp.server.mcpserver.server.MCPServer'],
   'mcp.server.fastmcp.Context': ['mcp.server.fastmcp.server.Context'],
   'mcp.server.fastmcp.FastMCP': ['mcp.server.fastmcp.server.FastMCP', 'mcp.server.FastMCP'],
   'mcp.server.lowlevel.Server': ['mcp.server.lowlevel.server.Server', 'mcp.server.Server'],
@@ -1236,6 +1253,7 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
   'fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
   'mcp.server.lowlevel.Server': { request_context: 'mcp.shared.context.ServerRequestContext' },
+  'mcp.server.mcpserver.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
   'mcp.shared.context.ServerRequestContext': { session: 'mcp.server.session.ServerSession' },
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
   // `oauth.github`: the client registered under that name.
@@ -1386,6 +1404,9 @@ export const DECLARED_GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Recor
   'homeassistant.config_entries.ConfigEntry': { runtime_data: 0 },
   // An MCP tool's `ctx: Context[ServerSession, AppContext]`: what the server's lifespan yielded (`ctx.request_context.lifespan_context.db`).
   'mcp.server.fastmcp.Context': { 'request_context.lifespan_context': 1 },
+  // mcp 2.x's `ctx: Context[AppContext]` (the server session is no longer a type argument).
+  'mcp.server.mcpserver.Context': { 'request_context.lifespan_context': 0 },
+  'mcp.server.mcpserver.context.Context': { 'request_context.lifespan_context': 0 },
   // pydantic-ai's tools and prompts (`async def get_weather(ctx: RunContext[Deps], ...)`: `ctx.deps.client.get(...)`).
   'pydantic_ai.RunContext': { deps: 0 },
   'pydantic_ai.tools.RunContext': { deps: 0 },

@@ -291,6 +291,7 @@ const NESTABLE_RUNNERS = new Set(['agents.Runner.run_sync', 'agents.run.Runner.r
  */
 const LIBRARY_LOOP_RUNNERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'mcp.server.fastmcp.FastMCP': { run: "await '{}.run_stdio_async()' instead (or run_streamable_http_async(), run_sse_async())" },
+  'mcp.server.mcpserver.MCPServer': { run: "await '{}.run_stdio_async()' instead (or run_streamable_http_async(), run_sse_async())" },
   'fastmcp.FastMCP': { run: "await '{}.run_async(...)' instead" },
   'pydantic_ai.Agent': { run_sync: "await '{}.run(...)' instead" },
 };

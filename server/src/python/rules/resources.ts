@@ -332,6 +332,7 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
 /** The decorators that register an MCP request handler: FastMCP's (mcp's or fastmcp 2.x's) and the low-level server's, by the server's class. */
 const MCP_HANDLER_DECORATORS: Readonly<Record<string, RegExp>> = {
   'mcp.server.fastmcp.FastMCP': /^(tool|resource|prompt)$/,
+  'mcp.server.mcpserver.MCPServer': /^(tool|resource|prompt)$/,
   'fastmcp.FastMCP': /^(tool|resource|prompt)$/,
   'mcp.server.lowlevel.Server': /^(call_tool|read_resource|get_prompt)$/,
 };

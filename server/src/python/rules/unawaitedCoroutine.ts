@@ -732,7 +732,8 @@ const ASYNC_CM_FACTORIES = new Set([
   // MCP: the client session and the transports it runs over (`async with stdio_client(params) as (read, write)`),
   // fastmcp 2.x's Client, the OpenAI Agents SDK's MCP servers, LangGraph's async checkpointers.
   'mcp.ClientSession', 'mcp.client.session.ClientSession', 'mcp.stdio_client', 'mcp.client.stdio.stdio_client', 'mcp.client.sse.sse_client',
-  'mcp.client.streamable_http.streamablehttp_client', 'mcp.client.websocket.websocket_client', 'mcp.server.stdio.stdio_server',
+  'mcp.client.streamable_http.streamablehttp_client', 'mcp.client.streamable_http.streamable_http_client', 'mcp.client.websocket.websocket_client',
+  'mcp.server.stdio.stdio_server', 'mcp.stdio_server', 'mcp.Client', 'mcp.client.client.Client',
   'mcp.client.session_group.ClientSessionGroup', 'fastmcp.Client', 'fastmcp.client.Client', 'agents.mcp.MCPServerStdio', 'agents.mcp.MCPServerSse', 'agents.mcp.MCPServerStreamableHttp',
   'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string',
 ]);

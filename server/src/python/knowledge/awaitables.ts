@@ -878,7 +878,12 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     ['list_tools', 'call_tool', 'list_resources', 'list_resource_templates', 'read_resource', 'list_prompts', 'get_prompt', 'complete'].map((m) => `${m}_mcp`),
     'ping', 'progress', 'cancel', 'close', 'initialize',
   ),
-  'fastmcp.FastMCP': set('import_server', 'get_tools', 'get_resources', 'get_resource_templates', 'get_prompts', 'run_async', 'run_stdio_async', 'run_http_async', 'run_sse_async'),
+  'fastmcp.FastMCP': set(
+    'import_server', 'get_tools', 'get_resources', 'get_resource_templates', 'get_prompts', 'run_async', 'run_stdio_async', 'run_http_async', 'run_sse_async',
+    // The later releases' server-side API.
+    'list_tools', 'get_tool', 'call_tool', 'list_resources', 'get_resource', 'read_resource', 'list_resource_templates', 'get_resource_template',
+    'list_prompts', 'get_prompt', 'render_prompt',
+  ),
   // The OpenAI Agents SDK's MCP servers (`await server.connect()`, `cleanup()`; `async with` does both).
   ...Object.fromEntries(
     ['MCPServerStdio', 'MCPServerSse', 'MCPServerStreamableHttp'].map((c) => [`agents.mcp.${c}`, set('connect', 'cleanup', 'list_tools', 'call_tool', 'list_prompts', 'get_prompt')]),

@@ -313,6 +313,8 @@ const MCP_SERVER_SESSION = [
   'send_log_message', 'send_progress_notification', 'send_resource_updated', 'send_resource_list_changed', 'send_tool_list_changed',
   'send_prompt_list_changed', 'create_message', 'list_roots', 'elicit', 'send_ping', 'send_notification', 'send_request',
 ];
+/** The async API of LangGraph's checkpointers (`alist()` is an async generator). */
+const LANGGRAPH_SAVER = ['aget', 'aget_tuple', 'aput', 'aput_writes', 'adelete_thread', 'adelete_for_runs', 'acopy_thread', 'aprune'];
 /** AutoGen AgentChat's agents and teams: a run, a reset, saved state (`run_stream()` is an async generator). */
 const AUTOGEN_RUNNABLE = ['run', 'reset', 'save_state', 'load_state'];
 /** AutoGen's model clients (autogen_ext): `create(...)` and `close()` are coroutines, `create_stream(...)` an async generator. */
@@ -890,11 +892,16 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   ),
   // pydantic-ai: `await agent.run(...)` (`run_stream()` and `iter()` are async context managers, `run_sync()` runs a loop of its own).
   'pydantic_ai.Agent': set('run'),
+  // LangGraph's checkpointers and stores, annotated or made (`checkpointer: BaseCheckpointSaver`, `store: BaseStore` given to a node):
+  // their `a`-prefixed API is async (`alist()` and `asearch()`... `alist()` is an async generator).
+  'langgraph.checkpoint.base.BaseCheckpointSaver': set(LANGGRAPH_SAVER),
+  'langgraph.checkpoint.memory.InMemorySaver': set(LANGGRAPH_SAVER),
+  'langgraph.store.base.BaseStore': set('aget', 'aput', 'adelete', 'asearch', 'alist_namespaces', 'abatch'),
   // LangGraph's async checkpointers (`async with AsyncPostgresSaver.from_conn_string(uri) as saver`): set-up and the `a`-prefixed API.
   ...Object.fromEntries(
     ['langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [
       c,
-      set('setup', 'aget', 'aget_tuple', 'aput', 'aput_writes', 'adelete_thread', 'adelete_for_runs', 'acopy_thread', 'aprune'),
+      set('setup', LANGGRAPH_SAVER),
     ]),
   ),
   // AutoGen AgentChat (0.4+): agents, teams and model clients.
@@ -1099,6 +1106,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'fastmcp.FastMCP': ['fastmcp.server.FastMCP', 'fastmcp.server.server.FastMCP'],
   'pydantic_ai.Agent': ['pydantic_ai.agent.Agent'],
   'crewai.Crew': ['crewai.crew.Crew'],
+  'langgraph.checkpoint.memory.InMemorySaver': ['langgraph.checkpoint.memory.MemorySaver'],
+  'langgraph.store.base.BaseStore': ['langgraph.store.memory.InMemoryStore'],
 };
 
 export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries(ALIASES).flatMap(([canonical, names]) => names.map((n) => [n, canonical] as const)));
@@ -1369,6 +1378,10 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   ...Object.fromEntries(['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set('run_stream')])),
   ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create_stream')])),
   'agents.result.RunResultStreaming': set('stream_events'),
+  // LangGraph's checkpointers: `async for checkpoint in saver.alist(config)`.
+  ...Object.fromEntries(
+    ['langgraph.checkpoint.base.BaseCheckpointSaver', 'langgraph.checkpoint.memory.InMemorySaver', 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [c, set('alist')]),
+  ),
   'pydantic_ai.result.StreamedRunResult': set('stream', 'stream_output', 'stream_text', 'stream_structured', 'stream_responses'),
 };
 

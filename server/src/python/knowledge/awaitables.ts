@@ -1264,11 +1264,11 @@ const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member'
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // An MCP tool's request Context: the server session, and the request context that holds it (`ctx.request_context.session`),
   // as the low-level server's `server.request_context` does.
-  'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
-  'fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
-  'mcp.server.lowlevel.Server': { request_context: 'mcp.shared.context.ServerRequestContext' },
-  'mcp.server.mcpserver.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.shared.context.ServerRequestContext' },
-  'mcp.shared.context.ServerRequestContext': { session: 'mcp.server.session.ServerSession' },
+  'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
+  'fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
+  'mcp.server.lowlevel.Server': { request_context: 'mcp.server.context.ServerRequestContext' },
+  'mcp.server.mcpserver.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
+  'mcp.server.context.ServerRequestContext': { session: 'mcp.server.session.ServerSession' },
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
   // `oauth.github`: the client registered under that name.
   'authlib.integrations.starlette_client.OAuth': { '*': 'authlib.integrations.starlette_client.StarletteOAuth2App' },
@@ -1425,6 +1425,10 @@ export const DECLARED_GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Recor
   // mcp 2.x's `ctx: Context[AppContext]` (the server session is no longer a type argument).
   'mcp.server.mcpserver.Context': { 'request_context.lifespan_context': 0 },
   'mcp.server.mcpserver.context.Context': { 'request_context.lifespan_context': 0 },
+  // A low-level handler's request context: mcp 2.x's `ctx: ServerRequestContext[AppContext]`, 1.x's `RequestContext[ServerSession, AppContext]`
+  // (also a client's sampling callback's `RequestContext[ClientSession, Any]`: its session is a ClientSession).
+  'mcp.server.context.ServerRequestContext': { lifespan_context: 0 },
+  'mcp.shared.context.RequestContext': { session: 0, lifespan_context: 1 },
   // pydantic-ai's tools and prompts (`async def get_weather(ctx: RunContext[Deps], ...)`: `ctx.deps.client.get(...)`).
   'pydantic_ai.RunContext': { deps: 0 },
   'pydantic_ai.tools.RunContext': { deps: 0 },

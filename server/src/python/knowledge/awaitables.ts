@@ -914,6 +914,14 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create', 'close')])),
   // CrewAI's crews (`kickoff()` runs the whole crew synchronously; these are its async twins).
   'crewai.Crew': set('kickoff_async', 'kickoff_for_each_async'),
+  // The LangGraph SDK's client of a deployed graph (`client = get_client(url=...)`): `await client.threads.create()`,
+  // `await client.runs.wait(...)`; `runs.stream(...)` is an async iterator.
+  'langgraph_sdk.client.LangGraphClient': set('aclose'),
+  'langgraph_sdk.client.RunsClient': set('create', 'create_batch', 'wait', 'get', 'list', 'cancel', 'cancel_many', 'join', 'delete'),
+  'langgraph_sdk.client.ThreadsClient': set('create', 'get', 'update', 'delete', 'search', 'count', 'copy', 'prune', 'get_state', 'update_state', 'get_history'),
+  'langgraph_sdk.client.AssistantsClient': set('create', 'get', 'update', 'delete', 'search', 'count', 'get_graph', 'get_schemas', 'get_subgraphs', 'get_versions', 'set_latest'),
+  'langgraph_sdk.client.CronClient': set('create', 'create_for_thread', 'delete', 'search', 'count', 'update'),
+  'langgraph_sdk.client.StoreClient': set('put_item', 'get_item', 'delete_item', 'search_items', 'list_namespaces'),
   // The Agents SDK's streamed run (`Runner.run_streamed(...)`, given at once): its events are an async generator.
   'agents.result.RunResultStreaming': set(),
   // pydantic-ai's streamed run (`async with agent.run_stream(prompt) as result`): `await result.get_output()`.
@@ -1106,6 +1114,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'fastmcp.FastMCP': ['fastmcp.server.FastMCP', 'fastmcp.server.server.FastMCP'],
   'pydantic_ai.Agent': ['pydantic_ai.agent.Agent'],
   'crewai.Crew': ['crewai.crew.Crew'],
+  'langgraph_sdk.client.LangGraphClient': ['langgraph_sdk._async.client.LangGraphClient'],
   'langgraph.checkpoint.memory.InMemorySaver': ['langgraph.checkpoint.memory.MemorySaver'],
   'langgraph.store.base.BaseStore': ['langgraph.store.memory.InMemoryStore'],
 };
@@ -1267,6 +1276,10 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
   'fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
   'mcp.server.lowlevel.Server': { request_context: 'mcp.server.context.ServerRequestContext' },
+  'langgraph_sdk.client.LangGraphClient': {
+    runs: 'langgraph_sdk.client.RunsClient', threads: 'langgraph_sdk.client.ThreadsClient', assistants: 'langgraph_sdk.client.AssistantsClient',
+    crons: 'langgraph_sdk.client.CronClient', store: 'langgraph_sdk.client.StoreClient',
+  },
   'mcp.server.mcpserver.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
   'mcp.server.context.ServerRequestContext': { session: 'mcp.server.session.ServerSession' },
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
@@ -1378,6 +1391,8 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   ...Object.fromEntries(['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set('run_stream')])),
   ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create_stream')])),
   'agents.result.RunResultStreaming': set('stream_events'),
+  'langgraph_sdk.client.RunsClient': set('stream', 'join_stream'),
+  'langgraph_sdk.client.ThreadsClient': set('stream'),
   // LangGraph's checkpointers: `async for checkpoint in saver.alist(config)`.
   ...Object.fromEntries(
     ['langgraph.checkpoint.base.BaseCheckpointSaver', 'langgraph.checkpoint.memory.InMemorySaver', 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [c, set('alist')]),
@@ -1542,6 +1557,8 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */
 export const CALL_RESULTS: Readonly<Record<string, string>> = {
+  'langgraph_sdk.get_client': 'langgraph_sdk.client.LangGraphClient',
+  'langgraph_sdk.client.get_client': 'langgraph_sdk.client.LangGraphClient',
   // The Agents SDK's streamed run, given at once (`result = Runner.run_streamed(agent, input)`).
   'agents.Runner.run_streamed': 'agents.result.RunResultStreaming',
   'agents.run.Runner.run_streamed': 'agents.result.RunResultStreaming',

@@ -168,6 +168,12 @@ const FRAMEWORK_ASYNC_METHODS = new Set([
 /** LangChain's and LangGraph's async streams, async generators on any runnable or compiled graph (`async for chunk in chain.astream(q)`). */
 const FRAMEWORK_ASYNC_GENERATORS = new Set(['astream', 'astream_events', 'astream_log', 'aget_state_history']);
 
+/**
+ * Library packages whose names projects also give their own packages (`agents/` in an AI app): a name under one is taken
+ * for the library's only when no package of that name is found next to the importer.
+ */
+const SHADOWABLE_PACKAGES = new Set(['agents']);
+
 /** `type(self)` / `type(cls)`. */
 function typeOfSelf(node: Node): boolean {
   if (typeOf(node) !== 'call') return false;
@@ -414,7 +420,17 @@ export class AwaitableResolver {
     const r = this.ctx.scope.resolve(fn);
     if (!r) return undefined;
     if (r.via === 'unbound' && !r.name.startsWith('asyncio.')) return undefined;
-    return AWAITABLE_FUNCTIONS.has(r.name) || AWAITABLE_FUNCTION_PATTERN.test(r.name) ? { display, library: true, name: r.name } : undefined;
+    if (!AWAITABLE_FUNCTIONS.has(r.name) && !AWAITABLE_FUNCTION_PATTERN.test(r.name)) return undefined;
+    return this.shadowedByProject(r.name) ? undefined : { display, library: true, name: r.name };
+  }
+
+  /**
+   * Whether the top-level package of a library name is one of the project's own (`agents/` next to the
+   * importer, an app's package of agents, not the OpenAI Agents SDK): its names are not the library's.
+   */
+  shadowedByProject(name: string): boolean {
+    const top = name.slice(0, name.indexOf('.'));
+    return SHADOWABLE_PACKAGES.has(top) && !!this.ctx.project.resolveModule(this.ctx.filePath, top, 0);
   }
 
   /**
@@ -1256,7 +1272,7 @@ export class AwaitableResolver {
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const r = this.ctx.scope.resolve(expr);
     // Well-known async libraries are recognised even when a snippet omits their import.
-    if (!r || !knownName(r)) return undefined;
+    if (!r || !knownName(r) || this.shadowedByProject(r.name)) return undefined;
     return knownLibraryClass(r.name);
   }
 
@@ -1666,7 +1682,7 @@ export class AwaitableResolver {
     }
     if (!written || written.length < 2) return undefined;
     const head = qualifiedThroughImports(written[0], module, true)?.name;
-    const index = head ? DECLARED_GENERIC_ATTRIBUTES[head]?.[name] : undefined;
+    const index = head && !this.shadowedByProject(head) ? DECLARED_GENERIC_ATTRIBUTES[head]?.[name] : undefined;
     const argument = index === undefined ? undefined : written[index + 1];
     return argument ? this.classFromText(argument, module) : undefined;
   }
@@ -1699,7 +1715,7 @@ export class AwaitableResolver {
    */
   private classOfCallResult(fn: Node, at: Node): KnownClass | undefined {
     const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
-    if (r && CALL_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: CALL_RESULTS[r.name] };
+    if (r && CALL_RESULTS[r.name] && knownName(r) && !this.shadowedByProject(r.name)) return { kind: 'library', name: CALL_RESULTS[r.name] };
     // `instructor.from_openai(AsyncOpenAI())`: the client it is given, patched.
     if (r && CLIENT_PATCHERS.has(r.name) && knownName(r)) {
       const call = parentOf(fn);
@@ -2071,7 +2087,7 @@ export class AwaitableResolver {
     }
     // Library classes: resolve the head through the module's imports.
     const qualified = qualifiedThroughImports(written, module, true)?.name;
-    if (!qualified) return undefined;
+    if (!qualified || this.shadowedByProject(qualified)) return undefined;
     const result = awaited ? FACTORY_RESULTS[qualified] : (CALL_RESULTS[qualified] ?? knownLibraryClass(qualified));
     return result ? { kind: 'library', name: result } : undefined;
   }

@@ -449,7 +449,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
     // Servers' blocking entry points run a loop of their own: inside a coroutine one is already running.
-    if (name && inAsync && SERVER_RUNNERS[name] && !(nested && NESTABLE_RUNNERS.has(name))) {
+    if (name && inAsync && SERVER_RUNNERS[name] && !(nested && NESTABLE_RUNNERS.has(name)) && !(resolver ??= awaitablesOf(ctx)).shadowedByProject(name)) {
       report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${SERVER_RUNNERS[name]}`, range: ctx.rangeOf(call) });
       continue;
     }

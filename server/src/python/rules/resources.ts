@@ -858,6 +858,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     let name = resolvedCallee(ctx, call);
     let kind = name ? RESOURCES[name] : undefined;
+    // `from agents.mcp import MCPServerStdio` where `agents/` is the project's own package.
+    if (kind && (resolver ??= awaitablesOf(ctx)).shadowedByProject(name!)) kind = undefined;
     // `session = SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`, here or in the project's db module.
     if (!kind && factories && sessionFromFactory(ctx, (resolver ??= awaitablesOf(ctx)), call)) {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';

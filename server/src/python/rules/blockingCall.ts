@@ -1494,11 +1494,15 @@ function localInstanceClass(ctx: PythonRuleContext, node: Node | null): Node | u
     made = assignment?.type === 'assignment' && field(assignment, 'left')?.id === target!.id ? field(assignment, 'right') : null;
   }
   const fn = made && typeOf(made) === 'call' ? field(made, 'function') : null;
-  if (!fn || typeOf(fn) !== 'identifier') return undefined;
-  const cls = ctx.scope.lookup(textOf(fn), fn);
+  return fn && typeOf(fn) === 'identifier' ? localClassNamed(ctx, fn) : undefined;
+}
+
+/** The class definition of this file an identifier names (bound once, to a class), or undefined. */
+function localClassNamed(ctx: PythonRuleContext, name: Node): Node | undefined {
+  const cls = ctx.scope.lookup(textOf(name), name);
   const def = cls?.bindings.length === 1 && cls.bindings[0].kind === 'class' ? cls.bindings[0].node : undefined;
-  const node2 = def?.type === 'class_definition' ? def : def?.parent;
-  return node2?.type === 'class_definition' ? node2 : undefined;
+  const node = def?.type === 'class_definition' ? def : def?.parent;
+  return node?.type === 'class_definition' ? node : undefined;
 }
 
 /** The class of this file a parameter is annotated with (`deps: AgentDeps`, also `AgentDeps | None`), or undefined. */
@@ -1510,11 +1514,7 @@ function annotatedLocalClass(ctx: PythonRuleContext, name: Node): Node | undefin
   let t = param.childForFieldName('type')?.namedChildren[0] ?? null;
   // `AgentDeps | None`: the class.
   if (t?.type === 'binary_operator' && field(t, 'right')?.text === 'None') t = field(t, 'left');
-  if (t?.type !== 'identifier') return undefined;
-  const cls = ctx.scope.lookup(t.text, t);
-  const def = cls?.bindings.length === 1 && cls.bindings[0].kind === 'class' ? cls.bindings[0].node : undefined;
-  const node = def?.type === 'class_definition' ? def : def?.parent;
-  return node?.type === 'class_definition' ? node : undefined;
+  return t?.type === 'identifier' ? localClassNamed(ctx, t) : undefined;
 }
 
 /**
@@ -1529,17 +1529,13 @@ function declaredGenericLocalClass(ctx: PythonRuleContext, attribute: Node): Nod
   const binding = found?.bindings.length === 1 && found.bindings[0].kind === 'param' ? found.bindings[0].node : undefined;
   const param = binding ? parentOf(binding) : undefined;
   if (!param || (typeOf(param) !== 'typed_parameter' && typeOf(param) !== 'typed_default_parameter')) return undefined;
-  const parts = subscriptParts(param.childForFieldName('type')?.namedChildren[0] ?? param);
+  const annotation = param.childForFieldName('type')?.namedChildren[0];
+  const parts = annotation ? subscriptParts(annotation) : undefined;
   const head = parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute') ? ctx.scope.resolve(parts.head)?.name : undefined;
   const index = head ? DECLARED_GENERIC_ATTRIBUTES[head]?.[name] : undefined;
   const argument = index === undefined ? undefined : parts?.args[index];
-  if (argument?.type !== 'identifier' && argument?.type !== 'type') return undefined;
-  const t = argument.type === 'type' ? argument.namedChildren[0] : argument;
-  if (t?.type !== 'identifier') return undefined;
-  const cls = ctx.scope.lookup(t.text, t);
-  const def = cls?.bindings.length === 1 && cls.bindings[0].kind === 'class' ? cls.bindings[0].node : undefined;
-  const node = def?.type === 'class_definition' ? def : def?.parent;
-  return node?.type === 'class_definition' ? node : undefined;
+  const t = argument?.type === 'type' ? argument.namedChildren[0] : argument;
+  return t?.type === 'identifier' ? localClassNamed(ctx, t) : undefined;
 }
 
 /** What an attribute of instances of a class of this file holds, per its declarations and assignments (cached). */

@@ -1341,10 +1341,12 @@ function comprehensionReadsItemsAsValues(ctx: PythonRuleContext, clause: Node): 
   if (!comprehension || !left || typeOf(left) !== 'identifier') return false;
   if (comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return false;
   let uses = 0;
+  const seen = new Set<number>();
   for (const part of comprehension.namedChildren) {
     if (!part || part.id === clause.id) continue;
     for (const id of [...(part.type === 'identifier' ? [part] : []), ...nodesOfType(part, 'identifier')]) {
-      if (id.text !== left.text || isKeywordName(id) || isAttributeName(id)) continue;
+      if (seen.has(id.id) || id.text !== left.text || isKeywordName(id) || isAttributeName(id)) continue;
+      seen.add(id.id);
       const p = parentOf(id);
       if (!p || !consumesValue(ctx, id, p)) return false;
       uses++;

@@ -180,6 +180,8 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'langchain_mcp_adapters.tools.load_mcp_tools',
   'langchain_mcp_adapters.prompts.load_mcp_prompt',
   'langchain_mcp_adapters.resources.load_mcp_resources',
+  // AutoGen's MCP adapter: the tools of an MCP server as AutoGen tools (`tools = await mcp_server_tools(params)`).
+  'autogen_ext.tools.mcp.mcp_server_tools',
 ]);
 
 /**
@@ -912,6 +914,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     ['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set(AUTOGEN_RUNNABLE, 'pause', 'resume')]),
   ),
   ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create', 'close')])),
+  // AutoGen's MCP workbench (`async with McpWorkbench(server_params) as workbench`).
+  'autogen_ext.tools.mcp.McpWorkbench': set('list_tools', 'call_tool', 'start', 'stop', 'reset', 'save_state', 'load_state'),
   // CrewAI's crews (`kickoff()` runs the whole crew synchronously; these are its async twins).
   'crewai.Crew': set('kickoff_async', 'kickoff_for_each_async'),
   // The LangGraph SDK's client of a deployed graph (`client = get_client(url=...)`): `await client.threads.create()`,

@@ -2204,7 +2204,9 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
   if (LOCAL_RUNNABLE.test(named)) return false;
   // Awaited, or entered with `async with` (`async with client.stream(...)`): an async API.
   const parent = parentOf(call);
-  if (parent?.type === 'await' || (parent?.type === 'with_item' && parent.parent?.parent?.child(0)?.type === 'async')) return false;
+  // (`async with client.stream(...) as response:`: the call sits in the item's `as` pattern.)
+  const item = parent?.type === 'as_pattern' && parentOf(parent)?.type === 'with_item' ? parentOf(parent) : parent;
+  if (parent?.type === 'await' || (item?.type === 'with_item' && item.parent?.parent?.child(0)?.type === 'async')) return false;
   // Iterated with `async for` (`async for chunk in client.runs.stream(...)` of the LangGraph SDK): an async generator.
   if ((parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && parent.childForFieldName('right')?.id === call.id && parent.child(0)?.type === 'async') return false;
   // A class the analysis knows (the project's own, or another library's) says what the call does.

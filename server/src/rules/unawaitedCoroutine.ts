@@ -144,7 +144,7 @@ export const unawaitedCoroutine: Rule = {
       '  (not in a project with a package of its own named `agents` next to the importer, whose names are the project\'s),',
       '  AutoGen AgentChat\'s agents and teams (`agent.run(task=...)`, `team.reset()`, `save_state()`), model clients (`model_client.close()`),',
       '  its MCP adapter (`mcp_server_tools(params)`, a `McpWorkbench`\'s `list_tools()`/`call_tool(...)`)',
-      '  and `Console(team.run_stream(...))`, a coroutine itself, CrewAI\'s `crew.kickoff_async(...)`, LangGraph\'s checkpointers and stores',
+      '  and `Console(team.run_stream(...))`, a coroutine itself, CrewAI\'s `crew.kickoff_async(...)` and a Flow\'s `kickoff_async()`, LangGraph\'s checkpointers and stores',
       '  annotated or made (`saver: BaseCheckpointSaver`, a node\'s `store: BaseStore`: `aget_tuple(...)`, `aput(...)`, `asearch(...)`; `alist()`',
       '  is an async generator), the LangGraph SDK\'s client of a deployed graph (`client = get_client(url=...)`: `client.threads.create()`,',
       '  `client.runs.wait(...)`, `client.store.put_item(...)`; `client.runs.stream(...)` is an async iterator), and LangGraph\'s async checkpointers',

@@ -918,6 +918,8 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'autogen_ext.tools.mcp.McpWorkbench': set('list_tools', 'call_tool', 'start', 'stop', 'reset', 'save_state', 'load_state'),
   // CrewAI's crews (`kickoff()` runs the whole crew synchronously; these are its async twins).
   'crewai.Crew': set('kickoff_async', 'kickoff_for_each_async'),
+  // A CrewAI Flow (a subclass of `Flow[State]`): `await flow.kickoff_async()` (its `kickoff()` runs asyncio.run).
+  'crewai.flow.flow.Flow': set('kickoff_async'),
   // The LangGraph SDK's client of a deployed graph (`client = get_client(url=...)`): `await client.threads.create()`,
   // `await client.runs.wait(...)`; `runs.stream(...)` is an async iterator.
   'langgraph_sdk.client.LangGraphClient': set('aclose'),
@@ -1118,6 +1120,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'fastmcp.FastMCP': ['fastmcp.server.FastMCP', 'fastmcp.server.server.FastMCP'],
   'pydantic_ai.Agent': ['pydantic_ai.agent.Agent'],
   'crewai.Crew': ['crewai.crew.Crew'],
+  'crewai.flow.flow.Flow': ['crewai.flow.Flow', 'crewai.Flow'],
   'langgraph_sdk.client.LangGraphClient': ['langgraph_sdk._async.client.LangGraphClient'],
   'langgraph.checkpoint.memory.InMemorySaver': ['langgraph.checkpoint.memory.MemorySaver'],
   'langgraph.store.base.BaseStore': ['langgraph.store.memory.InMemoryStore'],

@@ -282,8 +282,8 @@ const SERVER_RUNNERS: Readonly<Record<string, string>> = {
   'agents.Runner.run_sync': "await 'Runner.run(...)' instead",
   'agents.run.Runner.run_sync': "await 'Runner.run(...)' instead",
 };
-/** Runners built on `loop.run_until_complete()`, which nest_asyncio lets run inside a running loop (a notebook's). */
-const NESTABLE_RUNNERS = new Set(['agents.Runner.run_sync', 'agents.run.Runner.run_sync', 'pydantic_ai.Agent.run_sync']);
+/** Runners built on `loop.run_until_complete()` or `asyncio.run()`, which nest_asyncio lets run inside a running loop (a notebook's). */
+const NESTABLE_RUNNERS = new Set(['agents.Runner.run_sync', 'agents.run.Runner.run_sync', 'pydantic_ai.Agent.run_sync', 'crewai.flow.flow.Flow.kickoff']);
 
 /**
  * Library methods that run an event loop of their own (`anyio.run`, `run_until_complete`), by the receiver's class:
@@ -294,6 +294,8 @@ const LIBRARY_LOOP_RUNNERS: Readonly<Record<string, Readonly<Record<string, stri
   'mcp.server.mcpserver.MCPServer': { run: "await '{}.run_stdio_async()' instead (or run_streamable_http_async(), run_sse_async())" },
   'fastmcp.FastMCP': { run: "await '{}.run_async(...)' instead" },
   'pydantic_ai.Agent': { run_sync: "await '{}.run(...)' instead" },
+  // A CrewAI Flow's `kickoff()` is `asyncio.run(self.kickoff_async(...))`.
+  'crewai.flow.flow.Flow': { kickoff: "await '{}.kickoff_async(...)' instead" },
 };
 
 /** `mcp.run()` of a FastMCP server or `agent.run_sync(...)` of a pydantic-ai agent: what to await instead, or undefined. */
@@ -455,7 +457,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     // An MCP server's `run()`, a pydantic-ai agent's `run_sync()`: a loop of their own too.
-    if (inAsync && /\.\s*run(_sync)?$/.test(fnNode.text) && !expectedToRaise(call)) {
+    if (inAsync && /\.\s*(run(_sync)?|kickoff)$/.test(fnNode.text) && !expectedToRaise(call)) {
       const instead = libraryLoopRunner(call, (resolver ??= awaitablesOf(ctx)), nested);
       if (instead) {
         report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${instead}`, range: ctx.rangeOf(call) });

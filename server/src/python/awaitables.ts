@@ -35,6 +35,7 @@ import {
   AWAITED_ITEMS,
   FACTORY_TUPLE_RESULTS,
   GENERIC_ATTRIBUTES,
+  DECLARED_GENERIC_ATTRIBUTES,
   LIBRARY_ATTRIBUTES,
   METHOD_RESULTS,
   STREAMED_RESULTS,
@@ -70,7 +71,9 @@ import {
 } from './project';
 
 /** What the file mentions, asked per node (see mentions()). */
-const FRAMEWORK_MENTION = /\b(langchain\w*|llama_index)\b/;
+const FRAMEWORK_MENTION = /\b(langchain\w*|langgraph|llama_index)\b/;
+/** The attributes DECLARED_GENERIC_ATTRIBUTES types (`runtime_data`, `deps`, `context`). */
+const DECLARED_GENERIC_NAMES = new Set(Object.values(DECLARED_GENERIC_ATTRIBUTES).flatMap((attributes) => Object.keys(attributes).map((a) => a.slice(a.lastIndexOf('.') + 1))));
 const ASYNC_ONLY_MIDDLEWARE = /sync_capable|async_only_middleware/;
 const MOCK_MENTION = /Mock|create_autospec/;
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
@@ -158,7 +161,18 @@ const FRAMEWORK_ASYNC_METHODS = new Set([
   'aembed_documents', 'aembed_query', 'asimilarity_search', 'asimilarity_search_with_score', 'asimilarity_search_with_relevance_scores',
   'amax_marginal_relevance_search', 'aadd_documents', 'aadd_texts', 'adelete', 'aretrieve', 'aquery', 'achat', 'acomplete',
   'aload', 'atransform_documents', 'aevaluate', 'arun_step',
+  // LangGraph's compiled graphs: a thread's state, read and changed (`await graph.aget_state(config)`).
+  'aget_state', 'aupdate_state', 'abulk_update_state',
 ]);
+
+/** LangChain's and LangGraph's async streams, async generators on any runnable or compiled graph (`async for chunk in chain.astream(q)`). */
+const FRAMEWORK_ASYNC_GENERATORS = new Set(['astream', 'astream_events', 'astream_log', 'aget_state_history']);
+
+/**
+ * Library packages whose names projects also give their own packages (`agents/` in an AI app): a name under one is taken
+ * for the library's only when no package of that name is found next to the importer.
+ */
+const SHADOWABLE_PACKAGES = new Set(['agents']);
 
 /** `type(self)` / `type(cls)`. */
 function typeOfSelf(node: Node): boolean {
@@ -278,10 +292,11 @@ export class AwaitableResolver {
     const cls = this.classOfReceiver(receiver);
     if (!cls) {
       if (this.declaredCoroutineFunction(fn)) return { display, library: false };
-      // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class.
-      return FRAMEWORK_ASYNC_METHODS.has(method) && (mentions(this.ctx.text, FRAMEWORK_MENTION) || this.fromFrameworkModule(receiver))
-        ? { display, library: true, name: `langchain.${method}` }
-        : undefined;
+      // `chain.ainvoke(...)`: LangChain's and LlamaIndex's async twins, on objects of any class; their streams
+      // (`chain.astream(...)`, a graph's `astream_events(...)`) are async generators.
+      const framework = (FRAMEWORK_ASYNC_METHODS.has(method) || FRAMEWORK_ASYNC_GENERATORS.has(method)) && (mentions(this.ctx.text, FRAMEWORK_MENTION) || this.fromFrameworkModule(receiver));
+      if (!framework) return undefined;
+      return FRAMEWORK_ASYNC_GENERATORS.has(method) ? { display, library: true, name: `langchain.${method}`, generator: true } : { display, library: true, name: `langchain.${method}` };
     }
     if (cls.kind === 'library') return this.libraryMethod(cls.name, method, call, display);
     const m = this.findMethod(cls.summary, cls.module, method, 0);
@@ -405,7 +420,17 @@ export class AwaitableResolver {
     const r = this.ctx.scope.resolve(fn);
     if (!r) return undefined;
     if (r.via === 'unbound' && !r.name.startsWith('asyncio.')) return undefined;
-    return AWAITABLE_FUNCTIONS.has(r.name) || AWAITABLE_FUNCTION_PATTERN.test(r.name) ? { display, library: true, name: r.name } : undefined;
+    if (!AWAITABLE_FUNCTIONS.has(r.name) && !AWAITABLE_FUNCTION_PATTERN.test(r.name)) return undefined;
+    return this.shadowedByProject(r.name) ? undefined : { display, library: true, name: r.name };
+  }
+
+  /**
+   * Whether the top-level package of a library name is one of the project's own (`agents/` next to the
+   * importer, an app's package of agents, not the OpenAI Agents SDK): its names are not the library's.
+   */
+  shadowedByProject(name: string): boolean {
+    const top = name.slice(0, name.indexOf('.'));
+    return SHADOWABLE_PACKAGES.has(top) && !!this.ctx.project.resolveModule(this.ctx.filePath, top, 0);
   }
 
   /**
@@ -542,7 +567,7 @@ export class AwaitableResolver {
     const file = this.ctx.project.resolveModule(this.ctx.filePath, binding.module, binding.level);
     const summary = file ? this.ctx.project.summary(file) : undefined;
     if (!summary || summary.functions.has(binding.name) || summary.classes.has(binding.name) || summary.imports.has(binding.name)) return false;
-    return [...summary.imports.values()].some((i) => /^(langchain\w*|llama_index)(\.|$)/.test(i.module));
+    return [...summary.imports.values()].some((i) => /^(langchain\w*|langgraph|llama_index)(\.|$)/.test(i.module));
   }
 
   /** The class of a module-level instance of the project (`cache = Cache()` in services.py). */
@@ -1247,7 +1272,7 @@ export class AwaitableResolver {
     if (expr.type !== 'identifier' && expr.type !== 'attribute') return undefined;
     const r = this.ctx.scope.resolve(expr);
     // Well-known async libraries are recognised even when a snippet omits their import.
-    if (!r || !knownName(r)) return undefined;
+    if (!r || !knownName(r) || this.shadowedByProject(r.name)) return undefined;
     return knownLibraryClass(r.name);
   }
 
@@ -1499,9 +1524,11 @@ export class AwaitableResolver {
         if (held) return { kind: 'library', name: held };
         return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
-      // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`.
-      if (name === 'runtime_data') {
-        const data = this.configEntryData(object);
+      // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`, `ctx.deps` of a pydantic-ai `RunContext[Deps]`.
+      if (DECLARED_GENERIC_NAMES.has(name)) {
+        // `ctx.request_context.lifespan_context`: a path of attributes from the declared value.
+        const through = typeOf(object) === 'attribute' ? field(object, 'object') : null;
+        const data = this.declaredGenericAttribute(object, name) ?? (through ? this.declaredGenericAttribute(through, `${textOf(field(object, 'attribute')!)}.${name}`) : undefined);
         if (data) return data;
       }
       const owner = this.classOfReceiver(object, depth + 1);
@@ -1626,11 +1653,13 @@ export class AwaitableResolver {
   }
 
   /**
-   * The class of `entry.runtime_data` (or `self._entry.runtime_data`) when `entry` is declared a Home Assistant
-   * `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
-   * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`).
+   * The class of an attribute a library class types by a type argument of the annotation that declares its owner
+   * (DECLARED_GENERIC_ATTRIBUTES): `entry.runtime_data` (or `self._entry.runtime_data`) when `entry` is declared a Home
+   * Assistant `ConfigEntry[RuntimeData]`, directly or through an alias of this file or of the project
+   * (`type MyConfigEntry = ConfigEntry[RuntimeData]`, `MyConfigEntry = ConfigEntry[RuntimeData]`); `ctx.deps` of a
+   * pydantic-ai tool's `ctx: RunContext[Deps]`; `wrapper.context` of the OpenAI Agents SDK's `RunContextWrapper[T]`.
    */
-  private configEntryData(entry: Node): KnownClass | undefined {
+  private declaredGenericAttribute(entry: Node, name: string): KnownClass | undefined {
     // `entry`, or `self._entry` set from such a parameter (`self._entry = entry`) or annotated in the class.
     const own = typeOf(entry) === 'attribute' && /^(self|cls)$/.test(field(entry, 'object')?.text ?? '');
     if (typeOf(entry) !== 'identifier' && !own) return undefined;
@@ -1651,10 +1680,11 @@ export class AwaitableResolver {
         if (summary) module = summary;
       }
     }
-    if (!written || written.length !== 2 || !written[1]) return undefined;
+    if (!written || written.length < 2) return undefined;
     const head = qualifiedThroughImports(written[0], module, true)?.name;
-    if (head !== 'homeassistant.config_entries.ConfigEntry') return undefined;
-    return this.classFromText(written[1], module);
+    const index = head && !this.shadowedByProject(head) ? DECLARED_GENERIC_ATTRIBUTES[head]?.[name] : undefined;
+    const argument = index === undefined ? undefined : written[index + 1];
+    return argument ? this.classFromText(argument, module) : undefined;
   }
 
   /**
@@ -1685,7 +1715,7 @@ export class AwaitableResolver {
    */
   private classOfCallResult(fn: Node, at: Node): KnownClass | undefined {
     const r = typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute' ? this.ctx.scope.resolve(fn) : undefined;
-    if (r && CALL_RESULTS[r.name] && knownName(r)) return { kind: 'library', name: CALL_RESULTS[r.name] };
+    if (r && CALL_RESULTS[r.name] && knownName(r) && !this.shadowedByProject(r.name)) return { kind: 'library', name: CALL_RESULTS[r.name] };
     // `instructor.from_openai(AsyncOpenAI())`: the client it is given, patched.
     if (r && CLIENT_PATCHERS.has(r.name) && knownName(r)) {
       const call = parentOf(fn);
@@ -2057,7 +2087,7 @@ export class AwaitableResolver {
     }
     // Library classes: resolve the head through the module's imports.
     const qualified = qualifiedThroughImports(written, module, true)?.name;
-    if (!qualified) return undefined;
+    if (!qualified || this.shadowedByProject(qualified)) return undefined;
     const result = awaited ? FACTORY_RESULTS[qualified] : (CALL_RESULTS[qualified] ?? knownLibraryClass(qualified));
     return result ? { kind: 'library', name: result } : undefined;
   }

@@ -52,6 +52,7 @@ function knownLibraries(): { packages: string[]; names: string[] } {
       awaitables.ASYNC_ITERATION_ELEMENTS,
       awaitables.AWAITED_ITEMS,
       awaitables.GENERIC_ATTRIBUTES,
+      awaitables.DECLARED_GENERIC_ATTRIBUTES,
       awaitables.FACTORY_TUPLE_RESULTS,
       awaitables.CALL_TUPLE_RESULTS,
       awaitables.FACTORY_RESULTS,

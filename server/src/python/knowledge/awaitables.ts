@@ -171,6 +171,17 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // arq's pool (an ArqRedis client).
   'arq.create_pool',
   'arq.connections.create_pool',
+  // The OpenAI Agents SDK's runner (`await Runner.run(agent, input)`; `run_streamed()` gives its result at once).
+  'agents.Runner.run',
+  'agents.run.Runner.run',
+  // AutoGen AgentChat's console UI, a coroutine that consumes a run's stream (`await Console(team.run_stream(task=...))`).
+  'autogen_agentchat.ui.Console',
+  // langchain-mcp-adapters' loaders over an MCP session (`tools = await load_mcp_tools(session)`).
+  'langchain_mcp_adapters.tools.load_mcp_tools',
+  'langchain_mcp_adapters.prompts.load_mcp_prompt',
+  'langchain_mcp_adapters.resources.load_mcp_resources',
+  // AutoGen's MCP adapter: the tools of an MCP server as AutoGen tools (`tools = await mcp_server_tools(params)`).
+  'autogen_ext.tools.mcp.mcp_server_tools',
 ]);
 
 /**
@@ -290,6 +301,26 @@ class KubeApiCalls extends Set<string> {
     return /^(list|read|create|patch|replace|delete|connect)_\w+$/.test(method);
   }
 }
+
+/** The requests of the `mcp` SDK's client session (`await session.call_tool(name, args)`): every one a coroutine. */
+const MCP_CLIENT_SESSION = [
+  'initialize', 'send_ping', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates', 'read_resource', 'subscribe_resource',
+  'unsubscribe_resource', 'list_prompts', 'get_prompt', 'complete', 'set_logging_level', 'send_progress_notification', 'send_roots_list_changed',
+  'send_request', 'send_notification',
+];
+/** What a tool's request context does with the client: log, report progress, read resources, ask (mcp's FastMCP and fastmcp 2.x). */
+const MCP_CONTEXT = ['info', 'debug', 'warning', 'error', 'log', 'report_progress', 'read_resource', 'elicit'];
+/** The server side of an MCP session (`ctx.session`, a low-level server's `request_context.session`). */
+const MCP_SERVER_SESSION = [
+  'send_log_message', 'send_progress_notification', 'send_resource_updated', 'send_resource_list_changed', 'send_tool_list_changed',
+  'send_prompt_list_changed', 'create_message', 'list_roots', 'elicit', 'send_ping', 'send_notification', 'send_request',
+];
+/** The async API of LangGraph's checkpointers (`alist()` is an async generator). */
+const LANGGRAPH_SAVER = ['aget', 'aget_tuple', 'aput', 'aput_writes', 'adelete_thread', 'adelete_for_runs', 'acopy_thread', 'aprune'];
+/** AutoGen AgentChat's agents and teams: a run, a reset, saved state (`run_stream()` is an async generator). */
+const AUTOGEN_RUNNABLE = ['run', 'reset', 'save_state', 'load_state'];
+/** AutoGen's model clients (autogen_ext): `create(...)` and `close()` are coroutines, `create_stream(...)` an async generator. */
+const AUTOGEN_MODEL_CLIENTS = ['OpenAIChatCompletionClient', 'AzureOpenAIChatCompletionClient'].map((c) => `autogen_ext.models.openai.${c}`);
 
 export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   // aiobotocore's (and aioboto3's) clients: `async with session.client("s3") as s3`, `session.create_client(...)`.
@@ -816,6 +847,91 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
   'zeroconf.Zeroconf': set('async_register_service', 'async_unregister_service', 'async_update_service', 'async_unregister_all_services', 'async_wait_for_start', 'async_wait', 'async_check_service'),
   'zeroconf.asyncio.AsyncServiceBrowser': set('async_cancel'),
   'zeroconf.asyncio.AsyncServiceInfo': set('async_request'),
+  // MCP (the official `mcp` SDK): a client session, a FastMCP tool's request Context and the server session behind it,
+  // the low-level server's `run()` and FastMCP's async runners.
+  'mcp.ClientSession': set(MCP_CLIENT_SESSION, 'send_discover', 'discover'),
+  'mcp.server.fastmcp.Context': set(MCP_CONTEXT),
+  'mcp.server.session.ServerSession': set(MCP_SERVER_SESSION, 'elicit_form', 'elicit_url', 'report_progress', 'send_elicit_complete'),
+  // mcp 2.x: FastMCP became `MCPServer` (its Context notifies list changes itself), and `mcp.Client` wraps a session.
+  'mcp.server.mcpserver.Context': set(
+    MCP_CONTEXT, 'elicit_url', 'notify_tools_changed', 'notify_prompts_changed', 'notify_resources_changed', 'notify_resource_updated',
+    'close_sse_stream', 'close_standalone_sse_stream',
+  ),
+  'mcp.server.mcpserver.MCPServer': set(
+    'run_stdio_async', 'run_sse_async', 'run_streamable_http_async', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates',
+    'read_resource', 'list_prompts', 'get_prompt',
+  ),
+  'mcp.Client': set(MCP_CLIENT_SESSION.filter((m) => m !== 'initialize' && m !== 'send_request' && m !== 'send_notification')),
+  'mcp.server.lowlevel.Server': set('run'),
+  // The SDK's group of sessions (`async with ClientSessionGroup() as group: await group.connect_to_server(params)`).
+  'mcp.client.session_group.ClientSessionGroup': set('connect_to_server', 'connect_with_session', 'disconnect_from_server', 'call_tool'),
+  // langchain-mcp-adapters: the tools, prompts and resources of several MCP servers, as LangChain objects.
+  'langchain_mcp_adapters.client.MultiServerMCPClient': set('get_tools', 'get_prompt', 'get_resources'),
+  'mcp.server.fastmcp.FastMCP': set(
+    'run_stdio_async', 'run_sse_async', 'run_streamable_http_async', 'list_tools', 'call_tool', 'list_resources', 'list_resource_templates',
+    'read_resource', 'list_prompts', 'get_prompt',
+  ),
+  // fastmcp 2.x: its Context also samples the client's model; its Client's requests; a server's composition and async runners.
+  // (Its `set_state`/`get_state` are plain in 2.x and coroutines since 3.0: not judged.)
+  'fastmcp.Context': set(
+    MCP_CONTEXT, 'sample', 'list_roots', 'send_tool_list_changed', 'send_resource_list_changed', 'send_prompt_list_changed', 'list_resources',
+    'list_prompts', 'get_prompt', 'send_notification', 'close_sse_stream', 'enable_components', 'disable_components', 'reset_visibility',
+  ),
+  'fastmcp.Client': set(
+    MCP_CLIENT_SESSION.filter((m) => m !== 'initialize' && m !== 'send_request' && m !== 'send_notification'),
+    ['list_tools', 'call_tool', 'list_resources', 'list_resource_templates', 'read_resource', 'list_prompts', 'get_prompt', 'complete'].map((m) => `${m}_mcp`),
+    'ping', 'progress', 'cancel', 'close', 'initialize',
+  ),
+  'fastmcp.FastMCP': set(
+    'import_server', 'get_tools', 'get_resources', 'get_resource_templates', 'get_prompts', 'run_async', 'run_stdio_async', 'run_http_async', 'run_sse_async',
+    // The later releases' server-side API.
+    'list_tools', 'get_tool', 'call_tool', 'list_resources', 'get_resource', 'read_resource', 'list_resource_templates', 'get_resource_template',
+    'list_prompts', 'get_prompt', 'render_prompt',
+  ),
+  // The OpenAI Agents SDK's MCP servers (`await server.connect()`, `cleanup()`; `async with` does both).
+  ...Object.fromEntries(
+    ['MCPServerStdio', 'MCPServerSse', 'MCPServerStreamableHttp'].map((c) => [`agents.mcp.${c}`, set('connect', 'cleanup', 'list_tools', 'call_tool', 'list_prompts', 'get_prompt')]),
+  ),
+  // pydantic-ai: `await agent.run(...)` (`run_stream()` and `iter()` are async context managers, `run_sync()` runs a loop of its own).
+  'pydantic_ai.Agent': set('run'),
+  // LangGraph's checkpointers and stores, annotated or made (`checkpointer: BaseCheckpointSaver`, `store: BaseStore` given to a node):
+  // their `a`-prefixed API is async (`alist()` and `asearch()`... `alist()` is an async generator).
+  'langgraph.checkpoint.base.BaseCheckpointSaver': set(LANGGRAPH_SAVER),
+  'langgraph.checkpoint.memory.InMemorySaver': set(LANGGRAPH_SAVER),
+  'langgraph.store.base.BaseStore': set('aget', 'aput', 'adelete', 'asearch', 'alist_namespaces', 'abatch'),
+  // LangGraph's async checkpointers (`async with AsyncPostgresSaver.from_conn_string(uri) as saver`): set-up and the `a`-prefixed API.
+  ...Object.fromEntries(
+    ['langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [
+      c,
+      set('setup', LANGGRAPH_SAVER),
+    ]),
+  ),
+  // AutoGen AgentChat (0.4+): agents, teams and model clients.
+  ...Object.fromEntries(
+    ['AssistantAgent', 'CodeExecutorAgent', 'UserProxyAgent', 'SocietyOfMindAgent'].map((c) => [`autogen_agentchat.agents.${c}`, set(AUTOGEN_RUNNABLE, 'on_messages', 'on_reset', 'close')]),
+  ),
+  ...Object.fromEntries(
+    ['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set(AUTOGEN_RUNNABLE, 'pause', 'resume')]),
+  ),
+  ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create', 'close')])),
+  // AutoGen's MCP workbench (`async with McpWorkbench(server_params) as workbench`).
+  'autogen_ext.tools.mcp.McpWorkbench': set('list_tools', 'call_tool', 'start', 'stop', 'reset', 'save_state', 'load_state'),
+  // CrewAI's crews (`kickoff()` runs the whole crew synchronously; these are its async twins).
+  'crewai.Crew': set('kickoff_async', 'kickoff_for_each_async'),
+  // A CrewAI Flow (a subclass of `Flow[State]`): `await flow.kickoff_async()` (its `kickoff()` runs asyncio.run).
+  'crewai.flow.flow.Flow': set('kickoff_async'),
+  // The LangGraph SDK's client of a deployed graph (`client = get_client(url=...)`): `await client.threads.create()`,
+  // `await client.runs.wait(...)`; `runs.stream(...)` is an async iterator.
+  'langgraph_sdk.client.LangGraphClient': set('aclose'),
+  'langgraph_sdk.client.RunsClient': set('create', 'create_batch', 'wait', 'get', 'list', 'cancel', 'cancel_many', 'join', 'delete'),
+  'langgraph_sdk.client.ThreadsClient': set('create', 'get', 'update', 'delete', 'search', 'count', 'copy', 'prune', 'get_state', 'update_state', 'get_history'),
+  'langgraph_sdk.client.AssistantsClient': set('create', 'get', 'update', 'delete', 'search', 'count', 'get_graph', 'get_schemas', 'get_subgraphs', 'get_versions', 'set_latest'),
+  'langgraph_sdk.client.CronClient': set('create', 'create_for_thread', 'delete', 'search', 'count', 'update'),
+  'langgraph_sdk.client.StoreClient': set('put_item', 'get_item', 'delete_item', 'search_items', 'list_namespaces'),
+  // The Agents SDK's streamed run (`Runner.run_streamed(...)`, given at once): its events are an async generator.
+  'agents.result.RunResultStreaming': set(),
+  // pydantic-ai's streamed run (`async with agent.run_stream(prompt) as result`): `await result.get_output()`.
+  'pydantic_ai.result.StreamedRunResult': set('get_output', 'get_data', 'validate_structured_output'),
 };
 
 /** Other names of the classes above (re-exports, submodules, older releases): name → canonical name. */
@@ -992,6 +1108,22 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'trio.abc.HalfCloseableStream': ['trio.SocketStream', 'trio.SSLStream'],
   'anyio.abc.ByteStream': ['anyio.abc.SocketStream', 'anyio.abc.UNIXSocketStream', 'anyio.streams.tls.TLSStream', 'anyio.streams.stapled.StapledByteStream'],
   'anyio.abc.ObjectStream': ['anyio.streams.stapled.StapledObjectStream'],
+  'mcp.ClientSession': ['mcp.client.session.ClientSession'],
+  'mcp.Client': ['mcp.client.client.Client', 'mcp.client.Client'],
+  'mcp.server.mcpserver.Context': ['mcp.server.mcpserver.context.Context'],
+  'mcp.server.mcpserver.MCPServer': ['mcp.server.mcpserver.server.MCPServer'],
+  'mcp.server.fastmcp.Context': ['mcp.server.fastmcp.server.Context'],
+  'mcp.server.fastmcp.FastMCP': ['mcp.server.fastmcp.server.FastMCP', 'mcp.server.FastMCP'],
+  'mcp.server.lowlevel.Server': ['mcp.server.lowlevel.server.Server', 'mcp.server.Server'],
+  'fastmcp.Context': ['fastmcp.server.Context', 'fastmcp.server.context.Context'],
+  'fastmcp.Client': ['fastmcp.client.Client', 'fastmcp.client.client.Client'],
+  'fastmcp.FastMCP': ['fastmcp.server.FastMCP', 'fastmcp.server.server.FastMCP'],
+  'pydantic_ai.Agent': ['pydantic_ai.agent.Agent'],
+  'crewai.Crew': ['crewai.crew.Crew'],
+  'crewai.flow.flow.Flow': ['crewai.flow.Flow', 'crewai.Flow'],
+  'langgraph_sdk.client.LangGraphClient': ['langgraph_sdk._async.client.LangGraphClient'],
+  'langgraph.checkpoint.memory.InMemorySaver': ['langgraph.checkpoint.memory.MemorySaver'],
+  'langgraph.store.base.BaseStore': ['langgraph.store.memory.InMemoryStore'],
 };
 
 export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries(ALIASES).flatMap(([canonical, names]) => names.map((n) => [n, canonical] as const)));
@@ -1001,6 +1133,8 @@ export const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries
  * `resp = await session.get(url)`, `async with session.get(url) as resp`.
  */
 export const METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // `async with agent.run_stream(prompt) as result`.
+  'pydantic_ai.Agent': { run_stream: 'pydantic_ai.result.StreamedRunResult' },
   'aiohttp.ClientSession': {
     ...Object.fromEntries(HTTP_VERBS.map((m) => [m, 'aiohttp.ClientResponse'])),
     ws_connect: 'aiohttp.ClientWebSocketResponse',
@@ -1144,6 +1278,17 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // An MCP tool's request Context: the server session, and the request context that holds it (`ctx.request_context.session`),
+  // as the low-level server's `server.request_context` does.
+  'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
+  'fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
+  'mcp.server.lowlevel.Server': { request_context: 'mcp.server.context.ServerRequestContext' },
+  'langgraph_sdk.client.LangGraphClient': {
+    runs: 'langgraph_sdk.client.RunsClient', threads: 'langgraph_sdk.client.ThreadsClient', assistants: 'langgraph_sdk.client.AssistantsClient',
+    crons: 'langgraph_sdk.client.CronClient', store: 'langgraph_sdk.client.StoreClient',
+  },
+  'mcp.server.mcpserver.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
+  'mcp.server.context.ServerRequestContext': { session: 'mcp.server.session.ServerSession' },
   'sanic.Request': { app: 'sanic.Sanic', stream: 'sanic.http.Http' },
   // `oauth.github`: the client registered under that name.
   'authlib.integrations.starlette_client.OAuth': { '*': 'authlib.integrations.starlette_client.StarletteOAuth2App' },
@@ -1245,6 +1390,21 @@ export const ASYNC_GENERATOR_METHODS: Readonly<Record<string, ReadonlySet<string
   'redis.asyncio.client.PubSub': set('listen'),
   // vLLM: `async for output in engine.generate(prompt, params, request_id)`.
   'vllm.AsyncLLMEngine': set('generate'),
+  // Agent frameworks' streams: AutoGen's `async for message in team.run_stream(task=...)` (agents, teams, model clients),
+  // the Agents SDK's `result.stream_events()` of `Runner.run_streamed(...)`, pydantic-ai's streamed result.
+  ...Object.fromEntries(
+    ['AssistantAgent', 'CodeExecutorAgent', 'UserProxyAgent', 'SocietyOfMindAgent'].map((c) => [`autogen_agentchat.agents.${c}`, set('run_stream', 'on_messages_stream')]),
+  ),
+  ...Object.fromEntries(['RoundRobinGroupChat', 'SelectorGroupChat', 'Swarm', 'MagenticOneGroupChat'].map((c) => [`autogen_agentchat.teams.${c}`, set('run_stream')])),
+  ...Object.fromEntries(AUTOGEN_MODEL_CLIENTS.map((c) => [c, set('create_stream')])),
+  'agents.result.RunResultStreaming': set('stream_events'),
+  'langgraph_sdk.client.RunsClient': set('stream', 'join_stream'),
+  'langgraph_sdk.client.ThreadsClient': set('stream'),
+  // LangGraph's checkpointers: `async for checkpoint in saver.alist(config)`.
+  ...Object.fromEntries(
+    ['langgraph.checkpoint.base.BaseCheckpointSaver', 'langgraph.checkpoint.memory.InMemorySaver', 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver'].map((c) => [c, set('alist')]),
+  ),
+  'pydantic_ai.result.StreamedRunResult': set('stream', 'stream_output', 'stream_text', 'stream_structured', 'stream_responses'),
 };
 
 /** What each item of a library object's collection attribute is: `for member in guild.members`. */
@@ -1274,6 +1434,29 @@ export const AWAITED_ITEMS: Readonly<Record<string, Readonly<Record<string, stri
 /** Attributes of generic library base classes typed by a type argument: attribute → its index. */
 export const GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   'homeassistant.helpers.update_coordinator.CoordinatorEntity': { coordinator: 0 },
+};
+
+/**
+ * Attributes of library classes typed by a type argument of the annotation that declares the value: attribute → its
+ * index (`entry.runtime_data` with `entry: ConfigEntry[RuntimeData]`, `ctx.deps` with `ctx: RunContext[Deps]`).
+ */
+export const DECLARED_GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'homeassistant.config_entries.ConfigEntry': { runtime_data: 0 },
+  // An MCP tool's `ctx: Context[ServerSession, AppContext]`: what the server's lifespan yielded (`ctx.request_context.lifespan_context.db`).
+  'mcp.server.fastmcp.Context': { 'request_context.lifespan_context': 1 },
+  // mcp 2.x's `ctx: Context[AppContext]` (the server session is no longer a type argument).
+  'mcp.server.mcpserver.Context': { 'request_context.lifespan_context': 0 },
+  'mcp.server.mcpserver.context.Context': { 'request_context.lifespan_context': 0 },
+  // A low-level handler's request context: mcp 2.x's `ctx: ServerRequestContext[AppContext]`, 1.x's `RequestContext[ServerSession, AppContext]`
+  // (also a client's sampling callback's `RequestContext[ClientSession, Any]`: its session is a ClientSession).
+  'mcp.server.context.ServerRequestContext': { lifespan_context: 0 },
+  'mcp.shared.context.RequestContext': { session: 0, lifespan_context: 1 },
+  // pydantic-ai's tools and prompts (`async def get_weather(ctx: RunContext[Deps], ...)`: `ctx.deps.client.get(...)`).
+  'pydantic_ai.RunContext': { deps: 0 },
+  'pydantic_ai.tools.RunContext': { deps: 0 },
+  // The OpenAI Agents SDK's function tools (`ctx: RunContextWrapper[UserInfo]`: `ctx.context.db.fetch(...)`).
+  'agents.RunContextWrapper': { context: 0 },
+  'agents.run_context.RunContextWrapper': { context: 0 },
 };
 
 /** The canonical name of a library class known here, or undefined. */
@@ -1343,6 +1526,9 @@ export const CALL_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
 
 /** What a library function gives once awaited, or entered with `async with`. */
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
+  // LangGraph's async checkpointers, entered: `async with AsyncPostgresSaver.from_conn_string(uri) as checkpointer`.
+  'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string': 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver',
+  'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string': 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver',
   'asyncpg.connect': 'asyncpg.Connection',
   'asyncpg.create_pool': 'asyncpg.Pool',
   'asyncio.create_subprocess_exec': 'asyncio.subprocess.Process',
@@ -1378,6 +1564,11 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */
 export const CALL_RESULTS: Readonly<Record<string, string>> = {
+  'langgraph_sdk.get_client': 'langgraph_sdk.client.LangGraphClient',
+  'langgraph_sdk.client.get_client': 'langgraph_sdk.client.LangGraphClient',
+  // The Agents SDK's streamed run, given at once (`result = Runner.run_streamed(agent, input)`).
+  'agents.Runner.run_streamed': 'agents.result.RunResultStreaming',
+  'agents.run.Runner.run_streamed': 'agents.result.RunResultStreaming',
   ...Object.fromEntries([...LOOP_GETTERS].map((f) => [f, 'asyncio.AbstractEventLoop'])),
   ...Object.fromEntries(
     ['redis.asyncio.from_url', 'redis.asyncio.utils.from_url', 'redis.asyncio.Redis.from_url', 'redis.asyncio.StrictRedis.from_url', 'aioredis.from_url', 'aioredis.Redis.from_url'].map((f) => [f, 'redis.asyncio.Redis']),

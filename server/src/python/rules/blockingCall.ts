@@ -8,7 +8,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { hasCheckpoint } from './cancellation';
-import { DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METHODS } from '../knowledge/awaitables';
+import { DECLARED_GENERIC_ATTRIBUTES, DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METHODS } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { qasyncSlot, textualLoopMethod } from '../textual';
@@ -119,6 +119,8 @@ const HF_INFERENCE_CALLS = [
 const OLLAMA: BlockingApi = { what: "calls the Ollama server synchronously (ollama's AsyncClient awaits it)", fix: 'none' };
 /** The calls of Ollama's synchronous client, also bound at module level (`ollama.chat(...)`). */
 const OLLAMA_CALLS = ['chat', 'generate', 'embed', 'embeddings', 'pull', 'push', 'create', 'delete', 'list', 'copy', 'show', 'ps'];
+/** CrewAI: a crew's kickoff runs every task, with each agent's model calls and tools, on this thread. */
+const CREW: BlockingApi = { what: "runs the whole crew synchronously, each agent's model calls and tools on this thread (await its kickoff_async(...) twin instead)", fix: 'none' };
 const VECTOR_DB = (asyncClient: string): BlockingApi => ({ what: `runs a synchronous vector-store call (${asyncClient} awaits it)`, fix: 'none' });
 const QDRANT_CALLS = [
   'upsert', 'search', 'search_batch', 'query_points', 'query_batch_points', 'query_points_groups', 'query', 'retrieve', 'delete', 'scroll',
@@ -577,6 +579,7 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'groq.resources.SyncAPIResource': new Map([...LLM_METHODS, 'list', 'info', 'content'].map((m): [string, BlockingApi] => [m, llmCall('AsyncGroq')])),
   'litellm.Router': byName(LITELLM, 'completion', 'embedding', 'text_completion', 'image_generation'),
   'ollama.Client': byName(OLLAMA, ...OLLAMA_CALLS),
+  'crewai.Crew': byName(CREW, 'kickoff', 'kickoff_for_each'),
   'qdrant_client.QdrantClient': byName(VECTOR_DB('AsyncQdrantClient'), ...QDRANT_CALLS),
   'chromadb.ClientAPI': byName(VECTOR_DB("a Chroma server's chromadb.AsyncHttpClient"), ...CHROMA_CLIENT_CALLS),
   'chromadb.Collection': byName(VECTOR_DB("a Chroma server's chromadb.AsyncHttpClient"), ...CHROMA_COLLECTION_CALLS),
@@ -821,6 +824,8 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'litellm.Router': 'litellm.Router',
   'litellm.router.Router': 'litellm.Router',
   'ollama.Client': 'ollama.Client',
+  'crewai.Crew': 'crewai.Crew',
+  'crewai.crew.Crew': 'crewai.Crew',
   'ollama._client.Client': 'ollama.Client',
   'qdrant_client.QdrantClient': 'qdrant_client.QdrantClient',
   'qdrant_client.qdrant_client.QdrantClient': 'qdrant_client.QdrantClient',
@@ -955,7 +960,11 @@ const PATH_TO_PATH = new Set(['joinpath', 'with_name', 'with_suffix', 'with_stem
 
 /** The method `name` defined (once) in the class whose method contains `node`. */
 function ownMethod(node: Node, name: string): Node | undefined {
-  const cls = enclosingClassNode(node);
+  return methodOfClass(enclosingClassNode(node), name);
+}
+
+/** The method `name` defined (once) in a class definition. */
+function methodOfClass(cls: Node | null | undefined, name: string): Node | undefined {
   const found = (cls?.childForFieldName('body')?.namedChildren ?? [])
     .map((stmt) => (stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt))
     .filter((def): def is Node => def?.type === 'function_definition' && def.childForFieldName('name')?.text === name);
@@ -973,9 +982,10 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
       const own = instanceAttributeClass(ctx, receiver, depth + 1);
       if (own) return own;
     }
-    // `deps.legacy_llm` with `deps: AgentDeps` and `legacy_llm: OpenAI` declared in that class of this file.
-    if (object && typeOf(object) === 'identifier' && textOf(object) !== 'self') {
-      const classNode = annotatedLocalClass(ctx, object);
+    // `deps.legacy_llm` with `deps: AgentDeps` and `legacy_llm: OpenAI` declared in that class of this file; also
+    // `ctx.deps.legacy_llm` with `ctx: RunContext[AgentDeps]` (a pydantic-ai tool's run context).
+    if (object && ((typeOf(object) === 'identifier' && textOf(object) !== 'self') || typeOf(object) === 'attribute')) {
+      const classNode = typeOf(object) === 'identifier' ? annotatedLocalClass(ctx, object) : declaredGenericLocalClass(ctx, object);
       const held = classNode ? attributeClassOf(ctx, classNode, field(receiver, 'attribute')?.text ?? '', depth + 1) : undefined;
       if (held) return held;
     }
@@ -1037,6 +1047,8 @@ function receiverClass(ctx: PythonRuleContext, receiver: Node, depth = 0): strin
         const found = ctx.scope.lookup(textOf(fn), fn);
         def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
       } else if (field(fn, 'object')?.text === 'self') def = ownMethod(fn, field(fn, 'attribute')?.text ?? '');
+      // `ResearchCrew().crew()` with `def crew(self) -> Crew` in that class of this file (CrewAI's `@CrewBase` template).
+      else def = methodOfClass(localInstanceClass(ctx, field(fn, 'object')), field(fn, 'attribute')?.text ?? '');
       const returns = def?.type === 'function_definition' && !isAsyncFunction(def) ? def.childForFieldName('return_type') : null;
       if (returns) return annotationClass(ctx, returns);
     }
@@ -1472,6 +1484,27 @@ function instanceAttributeClass(ctx: PythonRuleContext, receiver: Node, depth: n
   return found;
 }
 
+/** The class of this file a local instance was made from: `ResearchCrew()`, or a name bound once to it (`crew = ResearchCrew()`). */
+function localInstanceClass(ctx: PythonRuleContext, node: Node | null): Node | undefined {
+  let made = node;
+  if (made && typeOf(made) === 'identifier') {
+    const found = ctx.scope.lookup(textOf(made), made);
+    const target = found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? found.bindings[0].node : undefined;
+    const assignment = target ? parentOf(target) : undefined;
+    made = assignment?.type === 'assignment' && field(assignment, 'left')?.id === target!.id ? field(assignment, 'right') : null;
+  }
+  const fn = made && typeOf(made) === 'call' ? field(made, 'function') : null;
+  return fn && typeOf(fn) === 'identifier' ? localClassNamed(ctx, fn) : undefined;
+}
+
+/** The class definition of this file an identifier names (bound once, to a class), or undefined. */
+function localClassNamed(ctx: PythonRuleContext, name: Node): Node | undefined {
+  const cls = ctx.scope.lookup(textOf(name), name);
+  const def = cls?.bindings.length === 1 && cls.bindings[0].kind === 'class' ? cls.bindings[0].node : undefined;
+  const node = def?.type === 'class_definition' ? def : def?.parent;
+  return node?.type === 'class_definition' ? node : undefined;
+}
+
 /** The class of this file a parameter is annotated with (`deps: AgentDeps`, also `AgentDeps | None`), or undefined. */
 function annotatedLocalClass(ctx: PythonRuleContext, name: Node): Node | undefined {
   const found = ctx.scope.lookup(textOf(name), name);
@@ -1481,11 +1514,28 @@ function annotatedLocalClass(ctx: PythonRuleContext, name: Node): Node | undefin
   let t = param.childForFieldName('type')?.namedChildren[0] ?? null;
   // `AgentDeps | None`: the class.
   if (t?.type === 'binary_operator' && field(t, 'right')?.text === 'None') t = field(t, 'left');
-  if (t?.type !== 'identifier') return undefined;
-  const cls = ctx.scope.lookup(t.text, t);
-  const def = cls?.bindings.length === 1 && cls.bindings[0].kind === 'class' ? cls.bindings[0].node : undefined;
-  const node = def?.type === 'class_definition' ? def : def?.parent;
-  return node?.type === 'class_definition' ? node : undefined;
+  return t?.type === 'identifier' ? localClassNamed(ctx, t) : undefined;
+}
+
+/**
+ * The class of this file that a library class's attribute holds by the type argument of the owner's annotation
+ * (DECLARED_GENERIC_ATTRIBUTES): `ctx.deps` with the parameter `ctx: RunContext[AgentDeps]`, or undefined.
+ */
+function declaredGenericLocalClass(ctx: PythonRuleContext, attribute: Node): Node | undefined {
+  const owner = field(attribute, 'object');
+  const name = field(attribute, 'attribute')?.text ?? '';
+  if (!owner || typeOf(owner) !== 'identifier') return undefined;
+  const found = ctx.scope.lookup(textOf(owner), owner);
+  const binding = found?.bindings.length === 1 && found.bindings[0].kind === 'param' ? found.bindings[0].node : undefined;
+  const param = binding ? parentOf(binding) : undefined;
+  if (!param || (typeOf(param) !== 'typed_parameter' && typeOf(param) !== 'typed_default_parameter')) return undefined;
+  const annotation = param.childForFieldName('type')?.namedChildren[0];
+  const parts = annotation ? subscriptParts(annotation) : undefined;
+  const head = parts?.head && (parts.head.type === 'identifier' || parts.head.type === 'attribute') ? ctx.scope.resolve(parts.head)?.name : undefined;
+  const index = head ? DECLARED_GENERIC_ATTRIBUTES[head]?.[name] : undefined;
+  const argument = index === undefined ? undefined : parts?.args[index];
+  const t = argument?.type === 'type' ? argument.namedChildren[0] : argument;
+  return t?.type === 'identifier' ? localClassNamed(ctx, t) : undefined;
 }
 
 /** What an attribute of instances of a class of this file holds, per its declarations and assignments (cached). */
@@ -2154,7 +2204,11 @@ function checkFrameworkSyncCall(ctx: PythonRuleContext, call: Node, fn: Node, re
   if (LOCAL_RUNNABLE.test(named)) return false;
   // Awaited, or entered with `async with` (`async with client.stream(...)`): an async API.
   const parent = parentOf(call);
-  if (parent?.type === 'await' || (parent?.type === 'with_item' && parent.parent?.parent?.child(0)?.type === 'async')) return false;
+  // (`async with client.stream(...) as response:`: the call sits in the item's `as` pattern.)
+  const item = parent?.type === 'as_pattern' && parentOf(parent)?.type === 'with_item' ? parentOf(parent) : parent;
+  if (parent?.type === 'await' || (item?.type === 'with_item' && item.parent?.parent?.child(0)?.type === 'async')) return false;
+  // Iterated with `async for` (`async for chunk in client.runs.stream(...)` of the LangGraph SDK): an async generator.
+  if ((parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && parent.childForFieldName('right')?.id === call.id && parent.child(0)?.type === 'async') return false;
   // A class the analysis knows (the project's own, or another library's) says what the call does.
   if (resolver().classOfReceiver(receiver)) return false;
   const owner = ctx.scope.enclosingFunction(call);
@@ -2741,7 +2795,7 @@ export function checkPythonBlockingCalls(ctx: PythonRuleContext): void {
   const usesGrpc = /\bgrpc\.(insecure|secure)_channel\b/.test(ctx.text);
   const usesChannels = /\bchannels\b/.test(ctx.text);
   const usesCelery = /celery|\.delay\(|apply_async/.test(ctx.text);
-  const usesFramework = /\b(langchain\w*|llama_index)\b/.test(ctx.text);
+  const usesFramework = /\b(langchain\w*|langgraph|llama_index)\b/.test(ctx.text);
   const usesAirflow = /Hook\b/.test(ctx.text);
   const usesModels = MODEL_LIBRARIES.test(ctx.text);
   const usesDramatiq = /\bdramatiq\b/.test(ctx.text) || /\.send(_with_options)?\(/.test(ctx.text);

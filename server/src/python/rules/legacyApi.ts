@@ -306,7 +306,36 @@ const FROM_THREAD = new Set(['trio.from_thread.run', 'trio.from_thread.run_sync'
 const SERVER_RUNNERS: Readonly<Record<string, string>> = {
   'aiohttp.web.run_app': "start the app with 'runner = web.AppRunner(app)', 'await runner.setup()' and 'await web.TCPSite(runner, port=...).start()'",
   'uvicorn.run': "await 'uvicorn.Server(uvicorn.Config(app, ...)).serve()' instead",
+  // The OpenAI Agents SDK's synchronous runner runs the loop until the run completes: not inside a running one.
+  'agents.Runner.run_sync': "await 'Runner.run(...)' instead",
+  'agents.run.Runner.run_sync': "await 'Runner.run(...)' instead",
 };
+/** Runners built on `loop.run_until_complete()` or `asyncio.run()`, which nest_asyncio lets run inside a running loop (a notebook's). */
+const NESTABLE_RUNNERS = new Set(['agents.Runner.run_sync', 'agents.run.Runner.run_sync', 'pydantic_ai.Agent.run_sync', 'crewai.flow.flow.Flow.kickoff']);
+
+/**
+ * Library methods that run an event loop of their own (`anyio.run`, `run_until_complete`), by the receiver's class:
+ * an MCP server's `run()` and a pydantic-ai agent's `run_sync()`. What to await instead (`{}` stands for the receiver).
+ */
+const LIBRARY_LOOP_RUNNERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'mcp.server.fastmcp.FastMCP': { run: "await '{}.run_stdio_async()' instead (or run_streamable_http_async(), run_sse_async())" },
+  'mcp.server.mcpserver.MCPServer': { run: "await '{}.run_stdio_async()' instead (or run_streamable_http_async(), run_sse_async())" },
+  'fastmcp.FastMCP': { run: "await '{}.run_async(...)' instead" },
+  'pydantic_ai.Agent': { run_sync: "await '{}.run(...)' instead" },
+  // A CrewAI Flow's `kickoff()` is `asyncio.run(self.kickoff_async(...))`.
+  'crewai.flow.flow.Flow': { kickoff: "await '{}.kickoff_async(...)' instead" },
+};
+
+/** `mcp.run()` of a FastMCP server or `agent.run_sync(...)` of a pydantic-ai agent: what to await instead, or undefined. */
+function libraryLoopRunner(call: Node, resolver: AwaitableResolver, nested: boolean): string | undefined {
+  const fn = field(call, 'function');
+  if (!fn || typeOf(fn) !== 'attribute') return undefined;
+  const method = field(fn, 'attribute')?.text ?? '';
+  const receiver = field(fn, 'object');
+  if (!receiver || !Object.values(LIBRARY_LOOP_RUNNERS).some((methods) => methods[method])) return undefined;
+  const lib = resolver.libraryClassOfReceiver(receiver, (l) => !!LIBRARY_LOOP_RUNNERS[l]?.[method] && !(nested && NESTABLE_RUNNERS.has(`${l}.${method}`)));
+  return lib ? LIBRARY_LOOP_RUNNERS[lib][method].replace('{}', textOf(receiver).replace(/\s*\n\s*/g, '')) : undefined;
+}
 
 /** prompt_toolkit's prompts, which run an Application (and so a loop of their own), and their coroutine twins. */
 const PTK_PROMPTS: Readonly<Record<string, string>> = {
@@ -450,9 +479,18 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
     // Servers' blocking entry points run a loop of their own: inside a coroutine one is already running.
-    if (name && inAsync && SERVER_RUNNERS[name]) {
+    if (name && inAsync && SERVER_RUNNERS[name] && !(nested && NESTABLE_RUNNERS.has(name)) && !(resolver ??= awaitablesOf(ctx)).shadowedByProject(name)) {
       report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${SERVER_RUNNERS[name]}`, range: ctx.rangeOf(call) });
       continue;
+    }
+
+    // An MCP server's `run()`, a pydantic-ai agent's `run_sync()`: a loop of their own too.
+    if (inAsync && /\.\s*(run(_sync)?|kickoff)$/.test(fnNode.text) && !expectedToRaise(call)) {
+      const instead = libraryLoopRunner(call, (resolver ??= awaitablesOf(ctx)), nested);
+      if (instead) {
+        report({ message: `${fnNode.text.replace(/\s+/g, '')}() inside a coroutine raises RuntimeError (it runs an event loop of its own, and one is already running): ${instead}`, range: ctx.rangeOf(call) });
+        continue;
+      }
     }
 
     // Textual's and prompt_toolkit's entry points start a loop of their own, as asyncio.run() does.

@@ -241,6 +241,18 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
       { what: 'aiocoap Context', close: ['shutdown'], awaited: true, asyncWith: false, noWith: true },
     ])),
   ),
+  // The OpenAI Agents SDK's MCP servers: once connected, a server process (stdio) or an HTTP session stays open until
+  // `await server.cleanup()` (`async with MCPServerStdio(...) as server:` connects and cleans up). The agents given it
+  // in `mcp_servers=[...]` list its tools and never clean it up.
+  ...Object.fromEntries(
+    ['MCPServerStdio', 'MCPServerSse', 'MCPServerStreamableHttp'].flatMap((c) => [`agents.mcp.${c}`, `agents.mcp.server.${c}`]).map((n) => [
+      n,
+      {
+        what: `Agents SDK ${n.slice(n.lastIndexOf('.') + 1)}`, close: ['cleanup'], awaited: false, asyncWith: true, noWith: true, startedBy: ['connect'],
+        neverTakenBy: /^agents(\.agent)?\.Agent$/,
+      },
+    ]),
+  ),
   // A scanner only scans (and holds the adapter) once started; one never started holds nothing.
   'bleak.BleakScanner': { what: 'bleak BleakScanner', close: ['stop'], awaited: false, asyncWith: true, noWith: true, startedBy: ['start'] },
   ...Object.fromEntries(
@@ -317,6 +329,22 @@ const BOT_HANDLER_DECORATOR: ReadonlyArray<[RegExp, RegExp, RegExp?]> = [
   // FastStream's `@broker.subscriber("orders")`: called for every message of the queue or topic.
   [/\bfaststream\b/, /\.subscriber$/],
 ];
+/** The decorators that register an MCP request handler: FastMCP's (mcp's or fastmcp 2.x's) and the low-level server's, by the server's class. */
+const MCP_HANDLER_DECORATORS: Readonly<Record<string, RegExp>> = {
+  'mcp.server.fastmcp.FastMCP': /^(tool|resource|prompt)$/,
+  'mcp.server.mcpserver.MCPServer': /^(tool|resource|prompt)$/,
+  'fastmcp.FastMCP': /^(tool|resource|prompt)$/,
+  'mcp.server.lowlevel.Server': /^(call_tool|read_resource|get_prompt)$/,
+};
+
+/** Whether a decorator's target (`mcp.tool`, `server.call_tool`) registers a handler of an MCP server's requests. */
+function mcpRequestHandler(target: Node, resolver: AwaitableResolver): boolean {
+  const method = target.type === 'attribute' ? (target.childForFieldName('attribute')?.text ?? '') : '';
+  const server = target.type === 'attribute' ? target.childForFieldName('object') : null;
+  if (!server || !Object.values(MCP_HANDLER_DECORATORS).some((re) => re.test(method))) return false;
+  return !!resolver.libraryClassOfReceiver(server, (cls) => !!MCP_HANDLER_DECORATORS[cls]?.test(method));
+}
+
 /** Handlers of connection events, not of each message: `on_ready`, socketio's `connect`. */
 const ONCE_PER_CONNECTION = /^(on_)?(ready|connect|disconnect|resumed|shard_ready|startup|shutdown|setup_hook)$/;
 const RESPONSE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
@@ -450,6 +478,11 @@ function fateOf(ctx: PythonRuleContext, uses: Node[], kind: ResourceKind, owner:
     if (parent.type === 'yield' && (decoratedWith(ctx, owner, ['asynccontextmanager', 'contextmanager']) || dependencyShaped(ctx, owner, parent))) {
       lent = true;
       continue;
+    }
+    // `Agent(name=..., mcp_servers=[server])`: listed for a library callee that uses it and never closes it.
+    if (kind.neverTakenBy && parent.type === 'list' && (parent.parent?.type === 'keyword_argument' || parent.parent?.type === 'argument_list')) {
+      const call = callTaking(parent.parent);
+      if (call && kind.neverTakenBy.test(calleeName(ctx, call) ?? '')) continue;
     }
     // return x / yield x / stored / aliased
     if (parent.type === 'return_statement' || parent.type === 'yield') return { fate: 'owned-elsewhere' };
@@ -825,6 +858,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     let name = resolvedCallee(ctx, call);
     let kind = name ? RESOURCES[name] : undefined;
+    // `from agents.mcp import MCPServerStdio` where `agents/` is the project's own package.
+    if (kind && (resolver ??= awaitablesOf(ctx)).shadowedByProject(name!)) kind = undefined;
     // `session = SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`, here or in the project's db module.
     if (!kind && factories && sessionFromFactory(ctx, (resolver ??= awaitablesOf(ctx)), call)) {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';
@@ -2091,12 +2126,15 @@ export function checkSessionPerRequest(ctx: PythonRuleContext): void {
       const isHandler =
         !mentions(ctx.text, FLASK_IMPORT) &&
         applied.some((e) => (e.type === 'attribute' && ROUTE_DECORATOR.test(e.text)) || (e.type === 'identifier' && ROUTE_FUNCTION_DECORATOR.test(ctx.scope.resolve(e)?.name ?? '')));
-      const isRegistered = !isHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
+      // An MCP server's tools, resources and prompts (`@mcp.tool()`, fastmcp's `@mcp.tool`), run for every request of a client.
+      const isMcpHandler = !isHandler && /mcp/i.test(ctx.text) && applied.some((e) => mcpRequestHandler(e, (resolver ??= awaitablesOf(ctx))));
+      const isRegistered = !isHandler && !isMcpHandler && fn.parent?.kind === 'module' && ((registered ??= registeredHandlers(ctx)).has(fn.name) || ctx.project.registeredNextDoor(ctx.filePath, fn.name));
       const onMessage =
         !ONCE_PER_CONNECTION.test(fn.name) &&
         applied.some((e) => BOT_HANDLER_DECORATOR.some(([library, decorator, name]) => mentions(ctx.text, library) && decorator.test(e.text) && (!name || name.test(fn.name))));
       const viewMethod = !isHandler && !isRegistered && fn.parent?.kind === 'class' ? classHandlerKind(fn.parent.node, fn.name) : undefined;
       if (isHandler || isRegistered || viewMethod === 'request') where = `in request handler '${fn.name}': every request opens a new connection pool`;
+      else if (isMcpHandler) where = `in MCP request handler '${fn.name}': every call of it by a client opens a new connection pool`;
       else if (viewMethod === 'message') where = `in message handler '${fn.name}': every message opens a new connection pool`;
       else if (onMessage) where = `in message handler '${fn.name}': every message opens a new connection pool`;
       // A broker's per-message callback registered in this file (`queue.consume(on_message)`, `nc.subscribe(..., cb=handle)`).

@@ -729,6 +729,13 @@ function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: s
 const ASYNC_CM_FACTORIES = new Set([
   'asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
   'contextlib.aclosing', 'contextlib.AsyncExitStack', 'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // MCP: the client session and the transports it runs over (`async with stdio_client(params) as (read, write)`),
+  // fastmcp 2.x's Client, the OpenAI Agents SDK's MCP servers, LangGraph's async checkpointers.
+  'mcp.ClientSession', 'mcp.client.session.ClientSession', 'mcp.stdio_client', 'mcp.client.stdio.stdio_client', 'mcp.client.sse.sse_client',
+  'mcp.client.streamable_http.streamablehttp_client', 'mcp.client.streamable_http.streamable_http_client', 'mcp.client.websocket.websocket_client',
+  'mcp.server.stdio.stdio_server', 'mcp.stdio_server', 'mcp.Client', 'mcp.client.client.Client',
+  'mcp.client.session_group.ClientSessionGroup', 'fastmcp.Client', 'fastmcp.client.Client', 'agents.mcp.MCPServerStdio', 'agents.mcp.MCPServerSse', 'agents.mcp.MCPServerStreamableHttp',
+  'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string', 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string',
 ]);
 const ASYNC_CM_CLASSES = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition', 'aiohttp.ClientSession', 'httpx.AsyncClient']);
 /**
@@ -746,6 +753,8 @@ const ASYNC_CM_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
   'socketio.AsyncNamespace': new Set(['session']),
   // Its requests and `ws_connect()`: what they give once entered is what they give once awaited.
   'aiohttp.ClientSession': new Set(Object.keys(METHOD_RESULTS['aiohttp.ClientSession'])),
+  // pydantic-ai's streamed and step-by-step runs: `async with agent.run_stream(prompt) as result:`.
+  'pydantic_ai.Agent': new Set(['run_stream', 'iter']),
 };
 
 /** `with lock:` on an asyncio.Lock, `with aiohttp.ClientSession() as s:`: these need `async with`. */
@@ -1315,9 +1324,35 @@ function itemsNeverAwaited(ctx: PythonRuleContext, container: { list: Node }): b
     if (builtinCalled(ctx, call, new Set(['len']))) continue;
     // `for r in results:` where each use of `r` reads it as the result.
     if (typeOf(p) === 'for_statement' && field(p, 'right')?.id === id.id && p.child(0)?.type !== 'async' && loopReadsItemsAsValues(ctx, p)) continue;
+    // `[r.content[0].text for r in results]`: likewise in a comprehension.
+    if (typeOf(p) === 'for_in_clause' && field(p, 'right')?.id === id.id && p.child(0)?.type !== 'async' && comprehensionReadsItemsAsValues(ctx, p)) continue;
     return false;
   }
   return true;
+}
+
+/**
+ * The only `for` clause of a comprehension (`[r.text for r in results]`, not `async for`) whose every use of its
+ * variable, in the element and the conditions, reads it as a value.
+ */
+function comprehensionReadsItemsAsValues(ctx: PythonRuleContext, clause: Node): boolean {
+  const comprehension = parentOf(clause);
+  const left = field(clause, 'left');
+  if (!comprehension || !left || typeOf(left) !== 'identifier') return false;
+  if (comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return false;
+  let uses = 0;
+  const seen = new Set<number>();
+  for (const part of comprehension.namedChildren) {
+    if (!part || part.id === clause.id) continue;
+    for (const id of [...(part.type === 'identifier' ? [part] : []), ...nodesOfType(part, 'identifier')]) {
+      if (seen.has(id.id) || id.text !== left.text || isKeywordName(id) || isAttributeName(id)) continue;
+      seen.add(id.id);
+      const p = parentOf(id);
+      if (!p || !consumesValue(ctx, id, p)) return false;
+      uses++;
+    }
+  }
+  return uses > 0;
 }
 
 /** A plain `for x in ...:` whose every use of `x` reads it as a value (`x["id"]`, `x.text`, `x + 1`). */

@@ -80,6 +80,8 @@ await Promise.all([
     entryPoints: {
       server: path.join(root, 'server/src/server.ts'),
       cli: path.join(root, 'server/src/cli.ts'),
+      // A worker thread of a multi-threaded check (server/src/scanPool.ts).
+      scanWorker: path.join(root, 'server/src/scanWorker.ts'),
     },
     outdir: path.join(outRoot, 'server/out'),
   }),

@@ -488,6 +488,60 @@ describe('cli', function () {
   });
 });
 
+describe('cli --jobs', function () {
+  this.timeout(120_000);
+
+  // Findings that need other files: a coroutine imported from another module, a promise from
+  // another file's async function, a file that cannot be read as text, a syntax error.
+  const project = (): string =>
+    tmp({
+      'svc/store.py': 'async def load(key):\n    return key\n',
+      'svc/api.py': 'import time\nfrom svc.store import load\n\n\nasync def handler(key):\n    load(key)\n    time.sleep(1)\n',
+      'svc/broken.py': 'async def f(:\n    pass\n',
+      'svc/blob.py': Buffer.from([0x61, 0x00, 0x62]),
+      'web/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs' } }),
+      'web/store.ts': 'export async function save(x: number): Promise<void> {\n  await Promise.resolve(x);\n}\n',
+      'web/api.ts': "import { save } from './store';\nimport * as fs from 'node:fs';\nexport async function run(): Promise<void> {\n  save(1);\n  fs.readFileSync('x');\n}\n",
+      'web/plain.ts': 'export const n = 1;\n',
+    });
+
+  it('reports the same findings on several threads as on one, cross-file ones included', () => {
+    const dir = project();
+    const one = cli(['check', '--format', 'json', '--jobs', '1'], dir, { ASYNCSENSE_DEBUG: '1' });
+    const three = cli(['check', '--format', 'json', '--jobs', '3'], dir, { ASYNCSENSE_DEBUG: '1' });
+    assert.equal(one.code, 1, one.stderr);
+    assert.equal(three.code, 1, three.stderr);
+    assert.match(one.stderr, /analysed 7 files on 1 thread\n/);
+    assert.match(three.stderr, /analysed 7 files on 3 threads\n/);
+    assert.doesNotMatch(three.stderr, /worker thread failed/);
+    const strip = (out: string) => {
+      const json = JSON.parse(out);
+      delete json.summary.durationMs;
+      return json;
+    };
+    assert.deepEqual(strip(three.stdout), strip(one.stdout));
+    const found = strip(one.stdout).findings.map((f: { path: string; rule: string; range: { start: { line: number } } }) => `${f.path}:${f.range.start.line} ${f.rule}`);
+    assert.deepEqual(found, [
+      'svc/api.py:6 unawaited-coroutine',
+      'svc/api.py:7 blocking-call-in-async',
+      'web/api.ts:4 floating-promise',
+      'web/api.ts:5 blocking-call-in-async',
+    ]);
+    assert.deepEqual(strip(one.stdout).summary.skipped.map((s: { path: string }) => s.path), ['svc/blob.py']);
+  });
+
+  it('stays on one thread for a small check, and refuses a number of threads that is none', () => {
+    const dir = project();
+    const auto = cli(['check', '--format', 'json'], dir, { ASYNCSENSE_DEBUG: '1' });
+    assert.match(auto.stderr, /on 1 thread\n/);
+    for (const bad of ['0', 'two', '-1', '1.5']) {
+      const r = cli(['check', `--jobs=${bad}`], dir);
+      assert.equal(r.code, 2, `--jobs=${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /--jobs takes a number of threads/);
+    }
+  });
+});
+
 describe('cli --fix safety', function () {
   this.timeout(60_000);
 

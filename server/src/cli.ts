@@ -26,6 +26,7 @@ import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
 import { ExplicitExcludes, walkFiles, type SkippedPath } from './engine/walker';
 import { allRules } from './rules';
+import { analyzeTasks, jobsFor } from './scanPool';
 
 /** The engine behind `check`, for programs that run it in-process (the benchmark measures this bundle). */
 export { ConfigResolver, createEngine, walkFiles };
@@ -54,6 +55,8 @@ Options for check:
                       explicitly too (for pre-commit hooks, which name every file)
   --stdin-filename F  The path standard input stands for (its language and configuration);
                       with --fix, the fixed text goes to standard output, the report to stderr
+  -j, --jobs N        Threads to analyse on (default: one per core, up to 4, once the files
+                      hold over 1 MB of source; --fix and --diff use one)
 
 Options for rules:
   --format FORMAT     text (default) or json
@@ -151,6 +154,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'exit-zero': { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         'force-exclude': { type: 'boolean' },
+        jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -218,6 +222,7 @@ interface CheckOptions {
   'exit-zero'?: boolean;
   'stdin-filename'?: string;
   'force-exclude'?: boolean;
+  jobs?: string;
 }
 
 /** What `-` (or `--stdin-filename` alone) reads: the path it stands for, and its bytes. */
@@ -269,6 +274,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   if ((options.diff || options.statistics) && format !== 'text') {
     throw new UsageError(`--${options.diff ? 'diff' : 'statistics'} prints text: it takes no --format ${format}`);
   }
+  if (options.jobs !== undefined && !/^[1-9]\d{0,2}$/.test(options.jobs)) throw new UsageError(`--jobs takes a number of threads from 1 to 999, not '${options.jobs}'`);
   const started = Date.now();
   const cwd = process.cwd();
   const stdin = stdinSource(paths, options, cwd, io.readStdin ?? (() => fs.readFileSync(0)));
@@ -344,13 +350,39 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   const fixing = options.fix || options.diff;
   const diffs: string[] = [];
 
-  for (const { file, config: base } of ordered) {
-    const config: ResolvedConfig = {
-      ...base,
-      select: select ?? base.select,
-      extendSelect: select ? [] : base.extendSelect,
-      ignore: ignoreIds ?? base.ignore,
-    };
+  const withOptions = (base: ResolvedConfig): ResolvedConfig => ({
+    ...base,
+    select: select ?? base.select,
+    extendSelect: select ? [] : base.extendSelect,
+    ignore: ignoreIds ?? base.ignore,
+  });
+  const record = (file: string, findings: Finding[]) => {
+    const report = { path: relPath(file), findings };
+    reports.push(report);
+    rankOf.set(report, rank.get(file)!);
+  };
+
+  if (!fixing && !stdin) {
+    // A check of files on disk: on several threads when it is big enough (see scanPool.ts).
+    const tasks = ordered.map(({ file, config }) => ({ file, config: withOptions(config) }));
+    const jobs = jobsFor(tasks, options.jobs === undefined ? undefined : Number(options.jobs));
+    const outcomes = await analyzeTasks(engine, ordered.map((o) => o.file), tasks, jobs, (m) => {
+      if (debug()) io.err(`asyncsense: ${m}\n`);
+    });
+    if (debug()) io.err(`asyncsense: analysed ${plural(tasks.length, 'file')} on ${plural(jobs, 'thread')}\n`);
+    tasks.forEach(({ file }, i) => {
+      const rel = relPath(file);
+      const outcome = outcomes[i];
+      if (outcome.kind === 'unread') skipped.push({ path: rel, reason: outcome.reason });
+      else if (outcome.kind === 'failed') internalErrors.push(`failed on ${rel}: ${debug() ? outcome.message : outcome.message.split('\n')[0]}`);
+      else {
+        noteRuleErrors(rel, outcome.result.ruleErrors);
+        if (outcome.result.skipped) skipped.push({ path: rel, reason: outcome.result.skipped });
+        else record(file, outcome.result.findings);
+      }
+    });
+  } else for (const { file, config: base } of ordered) {
+    const config = withOptions(base);
     const rel = relPath(file);
     const source = stdin ? decodeSource(stdin.bytes, config.maxFileSize) : readSource(file, config.maxFileSize);
     if ('skipped' in source) {
@@ -387,9 +419,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
         }
         findings = result.findings;
       }
-      const report = { path: rel, findings };
-      reports.push(report);
-      rankOf.set(report, rank.get(file)!);
+      record(file, findings);
     } catch (e) {
       internalErrors.push(`failed on ${rel}: ${describeError(e)}`);
     }

@@ -12,7 +12,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { TEST_MODULE, assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
+import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -1755,6 +1755,9 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
       }
     }
+    // `getattr(ccxt, exchange_id)(config)` with `import ccxt.async_support as ccxt`: an exchange of that module.
+    const ccxtModule = ccxtModuleOfExchangeGetter(this.ctx, fn);
+    if (ccxtModule && ccxtModule !== 'ccxt') return { kind: 'library', name: `${ccxtModule}.Exchange` };
     return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at) ?? this.calledFactoryInstance(fn);
   }
 

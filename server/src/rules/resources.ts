@@ -47,7 +47,7 @@ export const unclosedResource: Rule = {
       'the file closes its own transport, `self.transport.close()`),',
       'an aiohttp test client (`aiohttp.test_utils.TestClient`), a pymodbus async',
       'client (`AsyncModbusTcpClient`/`AsyncModbusSerialClient`), a ccxt asyncio exchange (`ccxt.async_support`\'s',
-      'or `ccxt.pro`\'s `binance(...)`, `kraken()`, ...: `await exchange.close()` or `async with`; not the synchronous',
+      'or `ccxt.pro`\'s `binance(...)`, `kraken()`, also picked by id, `getattr(ccxt, exchange_id)(config)`: `await exchange.close()` or `async with`; not the synchronous',
       '`import ccxt` classes), a python-binance `AsyncClient` from `await AsyncClient.create(key, secret)` (closed with',
       '`close_connection()`), a solana-py `AsyncClient` (`solana.rpc.async_api`, `await client.close()` or `async with`), a websockets connection from',
       '`await websockets.connect(uri)`, a trio or anyio stream, file or process from `await trio.open_tcp_stream(...)`,',

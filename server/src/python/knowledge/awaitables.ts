@@ -1623,6 +1623,9 @@ export const CALL_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
 /** What a library function gives once awaited, or entered with `async with`. */
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(BINANCE_ASYNC_CLIENTS.map((c) => [`${c}.create`, 'binance.AsyncClient'])),
+  // web3.py 7 over a persistent connection: `w3 = await AsyncWeb3(WebSocketProvider(url))` connects it.
+  'web3.AsyncWeb3': 'web3.AsyncWeb3',
+  'web3.main.AsyncWeb3': 'web3.AsyncWeb3',
   // LangGraph's async checkpointers, entered: `async with AsyncPostgresSaver.from_conn_string(uri) as checkpointer`.
   'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string': 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver',
   'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string': 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver',

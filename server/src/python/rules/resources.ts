@@ -17,7 +17,7 @@ import { ccxtExchangeClass } from '../knowledge/awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import type { Scope } from '../scope';
-import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -887,6 +887,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';
       kind = ASYNC_SESSION;
     }
+    // `exchange = getattr(ccxt, exchange_id)(config)` with `import ccxt.async_support as ccxt` (or `ccxt.pro`).
+    const ccxtModule = kind ? undefined : ccxtModuleOfExchangeGetter(ctx, call.childForFieldName('function'));
+    if (ccxtModule && ccxtModule !== 'ccxt') [name, kind] = [`${ccxtModule}.Exchange`, CCXT_ASYNC_EXCHANGE];
     // `ps = r.pubsub()` on a redis.asyncio client, `conn = await engine.connect()` on an AsyncEngine.
     const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;

@@ -12,7 +12,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { TEST_MODULE, assignedValue, callArguments, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
+import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -42,6 +42,7 @@ import {
   SYNC_PAST,
   isNotCoroutine,
   knownLibraryClass,
+  callMethodResult,
 } from './knowledge/awaitables';
 import {
   annotatedCoroutine,
@@ -1613,7 +1614,7 @@ export class AwaitableResolver {
     if (!held || held.cls.startsWith('selfcall:')) return undefined;
     const sourceClass = this.classFromText(held.cls, held.module);
     if (sourceClass?.kind === 'library') {
-      const result = CALL_METHOD_RESULTS[sourceClass.name]?.[method];
+      const result = callMethodResult(sourceClass.name, method);
       return result ? { kind: 'library', name: result } : undefined;
     }
     if (sourceClass?.kind !== 'project') return undefined;
@@ -1730,7 +1731,7 @@ export class AwaitableResolver {
       if (queried) return queried;
       const ownerClass = owner && method ? this.classOfReceiver(owner, 1) : undefined;
       if (ownerClass?.kind === 'library') {
-        const result = CALL_METHOD_RESULTS[ownerClass.name]?.[textOf(method!)];
+        const result = callMethodResult(ownerClass.name, textOf(method!));
         if (result) return { kind: 'library', name: result };
         if (ownerClass.name === GRPC_AIO_STUB) return GRPC_STUB_METHOD.test(textOf(method!)) ? { kind: 'library', name: GRPC_AIO_CALL } : undefined;
         // `Product.objects.active()`: the model's own queryset method gives a queryset.
@@ -1754,6 +1755,9 @@ export class AwaitableResolver {
         if (result) return { kind: 'library', name: result };
       }
     }
+    // `getattr(ccxt, exchange_id)(config)` with `import ccxt.async_support as ccxt`: an exchange of that module.
+    const ccxtModule = ccxtModuleOfExchangeGetter(this.ctx, fn);
+    if (ccxtModule && ccxtModule !== 'ccxt') return { kind: 'library', name: `${ccxtModule}.Exchange` };
     return this.grpcAioStub(fn) ?? this.sessionFactoryResult(fn) ?? this.classOfConstructor(fn, at) ?? this.calledFactoryInstance(fn);
   }
 
@@ -2050,7 +2054,7 @@ export class AwaitableResolver {
       // `call:redis.Redis:pubsub`: what a builder method of a library class gives.
       const [, owner, method] = written.split(':');
       const ownerClass = this.classFromText(owner, module);
-      const result = ownerClass?.kind === 'library' ? CALL_METHOD_RESULTS[ownerClass.name]?.[method] : undefined;
+      const result = ownerClass?.kind === 'library' ? callMethodResult(ownerClass.name, method) : undefined;
       return result ? { kind: 'library', name: result } : undefined;
     }
     // `self._send, self._receive = trio.open_memory_channel(0)`, recorded as `unpack:0:trio.open_memory_channel`.

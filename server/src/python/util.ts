@@ -199,6 +199,21 @@ export function valueBoundOnce(ctx: PythonRuleContext, name: Node): Node | null 
   return found?.bindings.length === 1 && found.bindings[0].kind === 'assign' ? assignedValue(found.bindings[0].node) : null;
 }
 
+/**
+ * The ccxt module whose exchange a callee picks by its id: `getattr(ccxt, exchange_id)` (in `getattr(ccxt, exchange_id)(config)`),
+ * or a name bound once to that (`exchange_class = getattr(ccxt, exchange_id)`). `ccxt.async_support`, `ccxt.pro` or `ccxt`.
+ */
+export function ccxtModuleOfExchangeGetter(ctx: PythonRuleContext, callee: Node | null): string | undefined {
+  let getter = callee;
+  if (getter && typeOf(getter) === 'identifier') getter = valueBoundOnce(ctx, getter);
+  if (!getter || typeOf(getter) !== 'call') return undefined;
+  const fn = field(getter, 'function');
+  if (!fn || typeOf(fn) !== 'identifier' || fn.text !== 'getattr' || ctx.scope.resolve(fn)?.name !== 'builtins.getattr') return undefined;
+  const args = callArguments(getter);
+  const module = args.length === 2 && (typeOf(args[0]) === 'identifier' || typeOf(args[0]) === 'attribute') ? ctx.scope.resolve(args[0]) : undefined;
+  return module && module.via !== 'unbound' && /^ccxt(\.(async_support|pro))?$/.test(module.name) ? module.name : undefined;
+}
+
 /** Test modules by their path (with `/` separators): `test_*.py`, `*_test.py`, `conftest.py`. */
 export const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 

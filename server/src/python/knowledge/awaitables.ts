@@ -45,6 +45,9 @@ export const SLACK_WEB_METHODS = [
   'reactions_remove', 'files_upload', 'files_upload_v2', 'files_info', 'views_open', 'views_publish', 'views_update', 'views_push', 'auth_test',
 ];
 
+/** python-binance's AsyncClient, under each module that exports it. */
+const BINANCE_ASYNC_CLIENTS = ['binance.AsyncClient', 'binance.client.AsyncClient', 'binance.async_client.AsyncClient'];
+
 /** Module-level functions returning something that must be awaited. */
 export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   // Kivy's asyncio entry point for a root widget.
@@ -133,6 +136,8 @@ export const AWAITABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'aio_pika.connect',
   'aio_pika.connect_robust',
   'nats.connect',
+  // python-binance's client is made by awaiting its factory (`await AsyncClient.create(key, secret)`).
+  ...BINANCE_ASYNC_CLIENTS.map((c) => `${c}.create`),
   // LLM routers and local model servers
   ...LITELLM_COROUTINES.map((f) => `litellm.${f}`),
   // Chroma's async client is made by awaiting a factory.
@@ -290,6 +295,57 @@ class EveryMethodBut extends Set<string> {
 const TRITON_AIO_METHODS = [
   'infer', 'is_server_live', 'is_server_ready', 'is_model_ready', 'get_server_metadata', 'get_model_metadata', 'get_model_config',
   'get_model_repository_index', 'load_model', 'unload_model', 'get_inference_statistics', 'close',
+];
+
+/**
+ * The coroutine methods of a ccxt exchange of `ccxt.async_support` (and of `ccxt.pro`, which adds the `watch_*` streams):
+ * its unified API (`fetch_ticker`, `create_order`, `cancel_order`, `load_markets`, `close`, ...) and the implicit
+ * endpoint methods (`public_get_ticker`, `private_post_order`, `sapi_get_account`). Its `set_sandbox_mode`, `market()`,
+ * `amount_to_precision()` and the other helpers are plain.
+ */
+class CcxtExchangeCalls extends Set<string> {
+  constructor(private readonly pro: boolean) {
+    super();
+  }
+
+  override has(method: string): boolean {
+    return (
+      /^(fetch|cancel|edit|withdraw|transfer|repay|borrow|load)_\w+$/.test(method) ||
+      /^create_\w*?(order|orders|deposit_address|sub_account|convert_trade)(_ws)?$/.test(method) ||
+      /^set_(leverage|margin_mode|position_mode|margin)$/.test(method) ||
+      /^(close|sleep|throttle|reduce_margin|add_margin)$/.test(method) ||
+      /^[a-z]+\d*[a-z]*_(get|post|put|delete|patch)_\w+$/.test(method) ||
+      (this.pro && /^(watch|un_?watch)_\w+$/.test(method))
+    );
+  }
+}
+
+/**
+ * python-binance's AsyncClient (`await AsyncClient.create(key, secret)`): every public API method is a coroutine
+ * (`get_symbol_ticker`, `create_order`, `futures_account`, `close_connection`, ...), but for its async generators
+ * (`aggregate_trade_iter`, `*_historical_klines_generator`).
+ */
+class BinanceAsyncCalls extends Set<string> {
+  override has(method: string): boolean {
+    return /^[a-z]\w*$/.test(method) && !/(_iter|_generator)$/.test(method);
+  }
+}
+
+/** The RPC calls of solana-py's `AsyncClient` (`solana.rpc.async_api`), each a coroutine. */
+const SOLANA_ASYNC_CALLS = /^(get_\w+|is_connected|request_airdrop|send_transaction|send_raw_transaction|simulate_transaction|confirm_transaction|validator_exit|close)$/;
+class SolanaAsyncCalls extends Set<string> {
+  override has(method: string): boolean {
+    return SOLANA_ASYNC_CALLS.test(method);
+  }
+}
+
+/** web3.py's `AsyncWeb3(...).eth` module: its JSON-RPC calls (`await w3.eth.get_balance(addr)`); `contract(...)` and `account` are local. */
+const WEB3_ASYNC_ETH = [
+  'get_balance', 'get_block', 'get_block_number', 'get_transaction', 'get_raw_transaction', 'get_transaction_receipt',
+  'wait_for_transaction_receipt', 'get_transaction_count', 'get_transaction_by_block', 'get_block_transaction_count', 'get_code',
+  'get_storage_at', 'get_logs', 'get_proof', 'get_uncle_count', 'get_uncle_by_block', 'send_transaction', 'send_raw_transaction',
+  'sign', 'sign_transaction', 'sign_typed_data', 'replace_transaction', 'modify_transaction', 'call', 'estimate_gas', 'fee_history',
+  'create_access_list', 'filter', 'get_filter_changes', 'get_filter_logs', 'uninstall_filter', 'subscribe', 'unsubscribe',
 ];
 
 /** structlog's async twins of the logging methods (`ainfo` for `info`), on its stdlib and filtering bound loggers. */
@@ -748,6 +804,16 @@ export const AWAITABLE_METHODS: Readonly<Record<string, ReadonlySet<string>>> = 
     'fetch_users', 'fetch_streams', 'fetch_channel', 'fetch_channels', 'fetch_clips', 'fetch_games', 'fetch_videos', 'fetch_chatters_colors',
     'search_channels', 'search_categories', 'create_user',
   ),
+  // Crypto exchanges and chains: ccxt's asyncio exchanges (`import ccxt.async_support as ccxt; ccxt.binance()`, and
+  // ccxt.pro's streaming ones), python-binance's AsyncClient, solana-py's AsyncClient, web3.py's AsyncWeb3 and its
+  // contract functions (`await contract.functions.balanceOf(owner).call()`). Their synchronous twins are not here.
+  'ccxt.async_support.Exchange': new CcxtExchangeCalls(false),
+  'ccxt.pro.Exchange': new CcxtExchangeCalls(true),
+  'binance.AsyncClient': new BinanceAsyncCalls(),
+  'solana.rpc.async_api.AsyncClient': new SolanaAsyncCalls(),
+  'web3.AsyncWeb3': set('is_connected'),
+  'web3.eth.AsyncEth': set(WEB3_ASYNC_ETH),
+  'web3.contract.AsyncContractFunction': set('call', 'transact', 'estimate_gas', 'build_transaction'),
   // python-socketio's asyncio server, client and namespaces.
   'socketio.AsyncServer': set('emit', 'send', 'call', 'enter_room', 'leave_room', 'close_room', 'get_session', 'save_session', 'disconnect', 'shutdown', 'sleep', 'wait'),
   'socketio.AsyncClient': set('connect', 'emit', 'send', 'call', 'disconnect', 'wait', 'sleep', 'shutdown'),
@@ -1081,6 +1147,12 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   'discord.Guild': ['discord.guild.Guild'],
   'discord.ext.commands.Context': ['discord.ext.commands.context.Context'],
   'nio.AsyncClient': ['nio.client.AsyncClient', 'nio.client.async_client.AsyncClient'],
+  'ccxt.async_support.Exchange': ['ccxt.async_support.base.exchange.Exchange'],
+  'ccxt.pro.Exchange': ['ccxt.pro.base.exchange.Exchange'],
+  'binance.AsyncClient': ['binance.client.AsyncClient', 'binance.async_client.AsyncClient'],
+  'web3.AsyncWeb3': ['web3.main.AsyncWeb3'],
+  'web3.eth.AsyncEth': ['web3.eth.async_eth.AsyncEth'],
+  'web3.contract.AsyncContract': ['web3.contract.async_contract.AsyncContract'],
   'twitchio.ext.commands.Context': ['twitchio.ext.commands.core.Context'],
   'twitchio.Channel': ['twitchio.channel.Channel'],
   'twitchio.ext.commands.Bot': ['twitchio.ext.commands.bot.Bot'],
@@ -1216,6 +1288,9 @@ export const GRPC_STUB_METHOD = /^[A-Z]\w*$/;
 /** What a library method gives when called without await (a builder, a sub-object): `r.pipeline()`, `page.locator(...)`. */
 const LOCATOR_BUILDERS = ['locator', 'get_by_role', 'get_by_text', 'get_by_label', 'get_by_placeholder', 'get_by_test_id', 'get_by_alt_text', 'get_by_title'];
 export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // web3.py: `w3.eth.contract(address=..., abi=...)`, and `contract.functions.balanceOf(owner)` (`*`: any function of its ABI).
+  'web3.eth.AsyncEth': { contract: 'web3.contract.AsyncContract' },
+  'web3.contract.AsyncContractFunctions': { '*': 'web3.contract.AsyncContractFunction' },
   'openai.AsyncOpenAI': { with_options: 'openai.AsyncOpenAI', copy: 'openai.AsyncOpenAI' },
   'authlib.integrations.starlette_client.OAuth': {
     create_client: 'authlib.integrations.starlette_client.StarletteOAuth2App',
@@ -1278,6 +1353,8 @@ export const CALL_METHOD_RESULTS: Readonly<Record<string, Readonly<Record<string
  */
 const MESSAGE_PARTS = { channel: 'discord.TextChannel', author: 'discord.Member', guild: 'discord.Guild' };
 export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'web3.AsyncWeb3': { eth: 'web3.eth.AsyncEth' },
+  'web3.contract.AsyncContract': { functions: 'web3.contract.AsyncContractFunctions' },
   // An MCP tool's request Context: the server session, and the request context that holds it (`ctx.request_context.session`),
   // as the low-level server's `server.request_context` does.
   'mcp.server.fastmcp.Context': { session: 'mcp.server.session.ServerSession', request_context: 'mcp.server.context.ServerRequestContext' },
@@ -1463,12 +1540,31 @@ export const DECLARED_GENERIC_ATTRIBUTES: Readonly<Record<string, Readonly<Recor
 /** Home Assistant's entity classes (`homeassistant.components.sensor.SensorEntity`, ...): entities alike. */
 const HA_ENTITY_CLASS = /^homeassistant\.(components\.\w+(\.\w+)?|helpers\.entity)\.\w*Entity$/;
 
+/**
+ * ccxt's exchange classes: each exchange is a lower-case class of its package (`ccxt.binance`, `ccxt.kraken`), in
+ * `ccxt` (synchronous), `ccxt.async_support` and `ccxt.pro` (asyncio). The package's other lower-case names are not exchanges.
+ */
+export const CCXT_EXCHANGE = /^ccxt\.(?:(async_support|pro)\.)?(?!(async_support|pro|base|exchanges|decimal_to_precision|number_to_string|static_dependencies)$)([a-z][a-z0-9_]*)$/;
+
+/** The class of a ccxt exchange (`ccxt.async_support.binance` → 'ccxt.async_support.Exchange'), `ccxt.Exchange` for a synchronous one. */
+export function ccxtExchangeClass(name: string): string | undefined {
+  const m = CCXT_EXCHANGE.exec(name);
+  return m ? (m[1] ? `ccxt.${m[1]}.Exchange` : 'ccxt.Exchange') : undefined;
+}
+
+/** What a library builder method gives (`*` stands for any method name not listed). */
+export function callMethodResult(cls: string, method: string): string | undefined {
+  const table = CALL_METHOD_RESULTS[cls];
+  return table?.[method] ?? (method.startsWith('_') ? undefined : table?.['*']);
+}
+
 /** kubernetes_asyncio's API classes: `client.CoreV1Api`, `kubernetes_asyncio.client.api.apps_v1_api.AppsV1Api`. */
 const KUBE_ASYNC_API_CLASS = /^kubernetes_asyncio\.client\.(api\.\w+\.)?\w+Api$/;
 
 export function knownLibraryClass(name: string): string | undefined {
   const canonical =
     CLASS_ALIASES.get(name) ??
+    ccxtExchangeClass(name) ??
     (HA_ENTITY_CLASS.test(name) && !AWAITABLE_METHODS[name] ? 'homeassistant.helpers.entity.Entity' : KUBE_ASYNC_API_CLASS.test(name) ? 'kubernetes_asyncio.client.Api' : name);
   return AWAITABLE_METHODS[canonical] || LIBRARY_ATTRIBUTES[canonical] || CALL_METHOD_RESULTS[canonical] ? canonical : undefined;
 }
@@ -1526,6 +1622,10 @@ export const CALL_TUPLE_RESULTS: Readonly<Record<string, readonly string[]>> = {
 
 /** What a library function gives once awaited, or entered with `async with`. */
 export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(BINANCE_ASYNC_CLIENTS.map((c) => [`${c}.create`, 'binance.AsyncClient'])),
+  // web3.py 7 over a persistent connection: `w3 = await AsyncWeb3(WebSocketProvider(url))` connects it.
+  'web3.AsyncWeb3': 'web3.AsyncWeb3',
+  'web3.main.AsyncWeb3': 'web3.AsyncWeb3',
   // LangGraph's async checkpointers, entered: `async with AsyncPostgresSaver.from_conn_string(uri) as checkpointer`.
   'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver.from_conn_string': 'langgraph.checkpoint.postgres.aio.AsyncPostgresSaver',
   'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver.from_conn_string': 'langgraph.checkpoint.sqlite.aio.AsyncSqliteSaver',

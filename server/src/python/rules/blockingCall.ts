@@ -8,7 +8,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { hasCheckpoint } from './cancellation';
-import { DECLARED_GENERIC_ATTRIBUTES, DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METHODS } from '../knowledge/awaitables';
+import { DECLARED_GENERIC_ATTRIBUTES, DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, REDIS_COMMANDS, SLACK_WEB_METHODS, ccxtExchangeClass } from '../knowledge/awaitables';
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { qasyncSlot, textualLoopMethod } from '../textual';
@@ -306,6 +306,27 @@ const DBAPI_CURSOR = ['execute', 'executemany', 'executescript', 'callproc', 'co
 /** pandas readers: a path, a URL or a database each block (an in-memory buffer does not). */
 const DATAFRAME_READERS = ['read_csv', 'read_table', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_orc', 'read_xml', 'read_html', 'read_sql', 'read_sql_query', 'read_sql_table', 'read_hdf', 'read_stata', 'read_sas', 'read_spss', 'read_fwf'];
 
+/** numpy's file I/O: loading or saving an array by path (or open file) reads or writes it on this thread (an in-memory buffer does not). */
+const ARRAY_READ: BlockingApi = { what: 'reads an array from a file synchronously', fix: 'to-thread' };
+const ARRAY_WRITE: BlockingApi = { what: 'writes an array to a file synchronously', fix: 'to-thread' };
+const NUMPY_READERS = ['load', 'loadtxt', 'genfromtxt', 'fromfile', 'fromregex'];
+const NUMPY_WRITERS = ['save', 'savez', 'savez_compressed', 'savetxt'];
+/** numpy calls that make an array (`arr.tofile(path)` on one writes the file). */
+const NUMPY_ARRAY_MAKERS = ['array', 'asarray', 'zeros', 'ones', 'empty', 'full', 'arange', 'linspace', 'frombuffer', 'concatenate', 'stack', 'vstack', 'hstack', 'zeros_like', 'ones_like', 'empty_like'];
+/** A synchronous ccxt exchange (`import ccxt; ccxt.binance()`): each API call is an HTTP request made with requests. */
+const CCXT_SYNC: BlockingApi = { what: 'makes a synchronous HTTP request to the exchange (ccxt.async_support has the asyncio exchanges)', fix: 'to-thread' };
+/** ccxt's unified API calls that talk to the exchange. */
+const CCXT_CALLS = [
+  'load_markets', 'fetch_markets', 'fetch_currencies', 'fetch_status', 'fetch_time', 'fetch_ticker', 'fetch_tickers', 'fetch_order_book',
+  'fetch_order_books', 'fetch_l2_order_book', 'fetch_ohlcv', 'fetch_trades', 'fetch_balance', 'fetch_order', 'fetch_orders', 'fetch_open_orders',
+  'fetch_closed_orders', 'fetch_canceled_orders', 'fetch_my_trades', 'fetch_deposits', 'fetch_withdrawals', 'fetch_transactions', 'fetch_ledger',
+  'fetch_deposit_address', 'fetch_positions', 'fetch_position', 'fetch_funding_rate', 'fetch_funding_rates', 'fetch_trading_fee',
+  'fetch_trading_fees', 'fetch_open_interest', 'fetch_leverage', 'create_order', 'create_orders', 'create_limit_order', 'create_market_order',
+  'create_limit_buy_order', 'create_limit_sell_order', 'create_market_buy_order', 'create_market_sell_order', 'create_stop_order',
+  'create_stop_limit_order', 'create_stop_market_order', 'edit_order', 'cancel_order', 'cancel_orders', 'cancel_all_orders', 'withdraw',
+  'transfer', 'set_leverage', 'set_margin_mode', 'set_position_mode',
+];
+
 /** Qualified names of blocking calls. */
 const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>([
   ['time.sleep', SLEEP],
@@ -413,6 +434,8 @@ const BLOCKING: ReadonlyMap<string, BlockingApi> = new Map<string, BlockingApi>(
   ['pymysql.connect', DB],
   ['MySQLdb.connect', DB],
   ...DATAFRAME_READERS.map((m): [string, BlockingApi] => [`pandas.${m}`, DATAFRAME_READ]),
+  ...NUMPY_READERS.map((m): [string, BlockingApi] => [`numpy.${m}`, ARRAY_READ]),
+  ...NUMPY_WRITERS.map((m): [string, BlockingApi] => [`numpy.${m}`, ARRAY_WRITE]),
   ...LITELLM_CALLS.map((m): [string, BlockingApi] => [`litellm.${m}`, LITELLM]),
   ...OLLAMA_CALLS.map((m): [string, BlockingApi] => [`ollama.${m}`, OLLAMA]),
   ['huggingface_hub.hf_hub_download', HF_DOWNLOAD],
@@ -640,6 +663,8 @@ const BLOCKING_METHODS: Readonly<Record<string, ReadonlyMap<string, BlockingApi>
   'docker.Model': byName(DOCKER, ...DOCKER_MODEL_CALLS),
   'hvac.Client': byName(VAULT, ...VAULT_CALLS),
   'pandas.DataFrame': byName(DATAFRAME_WRITE, ...DATAFRAME_WRITERS),
+  'numpy.ndarray': byName(ARRAY_WRITE, 'tofile'),
+  'ccxt.Exchange': byName(CCXT_SYNC, ...CCXT_CALLS),
   'transformers.PreTrainedModel': byName(INFERENCE, '__call__', 'generate', 'forward'),
   'transformers.Pipeline': byName(INFERENCE, '__call__'),
   'diffusers.DiffusionPipeline': byName(INFERENCE, '__call__'),
@@ -923,6 +948,12 @@ const CLASS_OF_CONSTRUCTOR: Readonly<Record<string, string>> = {
   'pandas.DataFrame': 'pandas.DataFrame',
   'pandas.core.frame.DataFrame': 'pandas.DataFrame',
   ...Object.fromEntries(['read_csv', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_pickle', 'read_sql', 'read_sql_query', 'read_sql_table'].map((m) => [`pandas.${m}`, 'pandas.DataFrame'])),
+  // A numpy array, annotated or made here (`arr.tofile(path)` writes the file).
+  'numpy.ndarray': 'numpy.ndarray',
+  ...Object.fromEntries(NUMPY_ARRAY_MAKERS.map((m) => [`numpy.${m}`, 'numpy.ndarray'])),
+  // A synchronous ccxt exchange, annotated (`ccxt.Exchange`) or made (`ccxt.binance()`, see constructedClass).
+  'ccxt.Exchange': 'ccxt.Exchange',
+  'ccxt.base.exchange.Exchange': 'ccxt.Exchange',
   'rich.console.Console': 'rich.console.Console',
   'rich.Console': 'rich.console.Console',
   'rich.get_console': 'rich.console.Console',
@@ -1287,6 +1318,7 @@ function constructedClass(name: string): string | undefined {
   if (KUBE_API.test(name)) return 'kubernetes.client.Api';
   if (AIRFLOW_HOOK_CLASS.test(name)) return 'airflow.Hook';
   if (TRANSFORMERS_MODEL.test(name)) return 'transformers.PreTrainedModel';
+  if (ccxtExchangeClass(name) === 'ccxt.Exchange') return 'ccxt.Exchange';
   return DIFFUSERS_PIPELINE.test(name) ? 'diffusers.DiffusionPipeline' : undefined;
 }
 
@@ -2704,7 +2736,9 @@ function blockingApiOf(ctx: PythonRuleContext, call: Node, fn: Node, flags: Call
   // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
   if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) return undefined;
   if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) return undefined;
-  if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_')) && inMemoryFile(ctx, call)) return undefined;
+  if ((COMPRESSED_OPENERS.has(qualifiedName) || qualifiedName.startsWith('pandas.read_') || qualifiedName.startsWith('numpy.')) && inMemoryFile(ctx, call)) return undefined;
+  // `np.loadtxt(["1 2", "3 4"])`, `np.genfromtxt(lines)`: text readers also parse lines given in memory.
+  if (/^numpy\.(loadtxt|genfromtxt)$/.test(qualifiedName) && /^(list|list_comprehension|generator_expression|tuple)$/.test(callArguments(call)[0]?.type ?? '')) return undefined;
   if (LOCATION_PARSERS.has(qualifiedName) && !givenLocation(ctx, call, qualifiedName === 'feedparser.parse')) return undefined;
   if (/^PIL\.(Image\.open|ImageFont\.truetype)$/.test(qualifiedName) && !givenLocation(ctx, call, false)) return undefined;
   // `psutil.cpu_percent()` / `cpu_percent(interval=None)` returns at once.

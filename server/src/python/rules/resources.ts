@@ -13,10 +13,11 @@ import { checkQueueJoins } from './queues';
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
+import { ccxtExchangeClass } from '../knowledge/awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import type { Scope } from '../scope';
-import { TEST_MODULE, assignedValue, callArguments, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -132,6 +133,17 @@ function protocolClosesTransport(ctx: PythonRuleContext): boolean {
 
 /** A redis.asyncio PubSub (`r.pubsub()`): it takes a connection of the client's pool at its first subscribe, until closed. */
 const REDIS_PUBSUB: ResourceKind = { what: 'redis.asyncio PubSub', close: ['aclose', 'close', 'reset'], awaited: false, asyncWith: true };
+
+/** python-binance's AsyncClient: its aiohttp session stays open until `await client.close_connection()`. */
+const BINANCE_ASYNC_CLIENT: ResourceKind = { what: 'python-binance AsyncClient', close: ['close_connection'], awaited: true, asyncWith: false, noWith: true };
+/** A ccxt asyncio exchange (`ccxt.async_support.binance(...)`, `ccxt.pro.kraken()`): its aiohttp session stays open until `await exchange.close()`. */
+const CCXT_ASYNC_EXCHANGE: ResourceKind = { what: 'ccxt async exchange', close: ['close'], awaited: false, asyncWith: true };
+
+/** The kind of resource a callee (by its resolved name) makes, if any. */
+function resourceKindOf(name: string): ResourceKind | undefined {
+  if (Object.hasOwn(RESOURCES, name)) return RESOURCES[name];
+  return /^ccxt\.(async_support|pro)\./.test(name) && ccxtExchangeClass(name) ? CCXT_ASYNC_EXCHANGE : undefined;
+}
 
 const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'aiohttp.ClientSession': { what: 'aiohttp ClientSession', close: ['close'], awaited: false, asyncWith: true },
@@ -272,6 +284,16 @@ const RESOURCES: Readonly<Record<string, ResourceKind>> = {
   'anyio.connect_unix': structured('anyio Unix socket stream'),
   'anyio.open_file': structured('anyio async file'),
   'anyio.open_process': structured('anyio process', ['aclose', 'wait']),
+  // Crypto SDKs' asyncio clients, each over an aiohttp session: python-binance's AsyncClient (made by awaiting
+  // `AsyncClient.create(key, secret)`, or by its constructor, closed by `close_connection()`) and solana-py's AsyncClient.
+  // ccxt's asyncio exchanges are found by their class name (see resourceKindOf).
+  ...Object.fromEntries(
+    ['binance.AsyncClient', 'binance.client.AsyncClient', 'binance.async_client.AsyncClient'].flatMap((c) => [
+      [`${c}.create`, BINANCE_ASYNC_CLIENT],
+      [c, { ...BINANCE_ASYNC_CLIENT, awaited: false }],
+    ]),
+  ),
+  'solana.rpc.async_api.AsyncClient': { what: 'solana AsyncClient', close: ['close'], awaited: false, asyncWith: true },
   // `ws = await websockets.connect(uri)` (not `async for ws in connect(uri)`, which reconnects and closes each one).
   ...Object.fromEntries(
     ['websockets', 'websockets.client', 'websockets.asyncio.client', 'websockets.legacy.client'].map((m) => [
@@ -379,7 +401,7 @@ function factoryResource(ctx: PythonRuleContext, call: Node): readonly [string, 
     const made = awaited ? value!.namedChildren[0] : value;
     if (made?.type !== 'call') return undefined;
     const name = resolvedCallee(ctx, made);
-    const kind = name ? RESOURCES[name] : undefined;
+    const kind = name ? resourceKindOf(name) : undefined;
     if (!name || !kind || kind.awaited !== awaited || kind.tupleIndex !== undefined || kind.startedBy) return undefined;
     if (result && result[0] !== name) return undefined;
     result = [name, { ...kind, awaited: isAsync, noWith: true, what: `${kind.what} from ${fn.text}()` }];
@@ -857,7 +879,7 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
   let resolver: AwaitableResolver | undefined;
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     let name = resolvedCallee(ctx, call);
-    let kind = name ? RESOURCES[name] : undefined;
+    let kind = name ? resourceKindOf(name) : undefined;
     // `from agents.mcp import MCPServerStdio` where `agents/` is the project's own package.
     if (kind && (resolver ??= awaitablesOf(ctx)).shadowedByProject(name!)) kind = undefined;
     // `session = SessionLocal()` with `SessionLocal = async_sessionmaker(engine)`, here or in the project's db module.
@@ -865,6 +887,9 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       name = 'sqlalchemy.ext.asyncio.AsyncSession';
       kind = ASYNC_SESSION;
     }
+    // `exchange = getattr(ccxt, exchange_id)(config)` with `import ccxt.async_support as ccxt` (or `ccxt.pro`).
+    const ccxtModule = kind ? undefined : ccxtModuleOfExchangeGetter(ctx, call.childForFieldName('function'));
+    if (ccxtModule && ccxtModule !== 'ccxt') [name, kind] = [`${ccxtModule}.Exchange`, CCXT_ASYNC_EXCHANGE];
     // `ps = r.pubsub()` on a redis.asyncio client, `conn = await engine.connect()` on an AsyncEngine.
     const made = kind ? undefined : methodResource((resolver ??= awaitablesOf(ctx)), call);
     if (made) [name, kind] = made;

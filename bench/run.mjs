@@ -18,7 +18,7 @@ import { bigFile, generateCorpus } from './corpus.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 // The shipped CLI bundle, in-process (as the CLI and the language server run it).
-const { createEngine, ConfigResolver, walkFiles } = require(path.join(root, 'server/out/cli.js'));
+const { createEngine, ConfigResolver, walkFiles, analyzeTasks, jobsFor } = require(path.join(root, 'server/out/cli.js'));
 const rpc = require('vscode-languageserver-protocol/node');
 
 const USAGE = `usage: node bench/run.mjs [--sizes 1000,10000,100000] [--edits 200] [--corpus PATH] [--quick]
@@ -88,6 +88,28 @@ async function asyncsenseScanner() {
     for (const f of engine.prepareFiles(files)) engine.analyze({ filePath: f, text: readFileSync(f, 'utf8') }, resolver.forFile(f).config);
     return performance.now() - t;
   };
+}
+
+/**
+ * The scan as `asyncsense check` runs it: on as many threads as it picks for the files (one per
+ * core, up to 4, for over 1 MB of source; see server/src/scanPool.ts). The worker threads start
+ * inside the clock (their engines, programs and indexes are part of the scan); the calling
+ * thread's engine is made before it, as above.
+ */
+async function asyncsenseThreadedScanner() {
+  const scan = async (files) => {
+    const engine = await createEngine();
+    const resolver = new ConfigResolver(engine.ruleIds, root);
+    const t = performance.now();
+    const order = engine.prepareFiles(files);
+    const tasks = order.map((file) => ({ file, config: resolver.forFile(file).config }));
+    const jobs = jobsFor(tasks, undefined);
+    const outcomes = await analyzeTasks(engine, order, tasks, jobs, (m) => process.stderr.write(`bench: ${m}\n`));
+    if (outcomes.length !== files.length) throw new Error('bench: a threaded scan lost files');
+    scan.jobs = jobs;
+    return performance.now() - t;
+  };
+  return scan;
 }
 
 /** Like repeat(), for functions that time themselves (set-up outside the clock). */
@@ -232,7 +254,17 @@ async function measureScan(label, files, runs, scanners) {
   const py = await repeatTimed(runs, () => scanners.asyncsense(files.py));
   const ruff = await repeat(runs, () => scanners.ruff.scan(files.py));
   const ts = await repeatTimed(runs, () => scanners.asyncsense(files.ts));
-  row.python = { asyncsense: py, ruff, ratio: ratio(py.p50, ruff.p50), asyncsenseLinesPerSec: Math.round(files.pyLines / (py.p50 / 1000)) };
+  const pyThreads = await repeatTimed(runs, () => scanners.threaded(files.py));
+  const pyJobs = scanners.threaded.jobs;
+  const tsThreads = await repeatTimed(runs, () => scanners.threaded(files.ts));
+  const tsJobs = scanners.threaded.jobs;
+  row.python = {
+    asyncsense: py,
+    ruff,
+    ratio: ratio(py.p50, ruff.p50),
+    asyncsenseLinesPerSec: Math.round(files.pyLines / (py.p50 / 1000)),
+    threaded: { jobs: pyJobs, ...pyThreads, ratio: ratio(pyThreads.p50, ruff.p50) },
+  };
   // ESLint typed builds a program per run: fewer runs on the largest corpora.
   const eslintRuns = files.tsLines > 50_000 ? 1 : Math.min(runs, 3);
   const eslint = await repeat(eslintRuns, async () => {
@@ -244,6 +276,7 @@ async function measureScan(label, files, runs, scanners) {
     eslintTyped: eslint,
     ratio: ratio(ts.p50, eslint.p50),
     asyncsenseLinesPerSec: Math.round(files.tsLines / (ts.p50 / 1000)),
+    threaded: { jobs: tsJobs, ...tsThreads, ratio: ratio(tsThreads.p50, eslint.p50) },
   };
   return row;
 }
@@ -428,7 +461,7 @@ async function main() {
   const started = Date.now();
   const engineScan = await asyncsenseScanner();
   const ruff = ruffScanner();
-  const scanners = { asyncsense: engineScan, ruff };
+  const scanners = { asyncsense: engineScan, threaded: await asyncsenseThreadedScanner(), ruff };
   const results = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.arch()}` },
@@ -516,13 +549,19 @@ function printTable(r) {
   out.push(`AsyncSense bench — ${r.date}, ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}`);
   out.push(`anchors: ruff-wasm ${r.tools.ruff}, ESLint ${r.tools.eslint} + typescript-eslint ${r.tools.typescriptEslint}`);
   out.push('');
-  out.push('Workspace scan (in-process, a fresh engine / ESLint instance per run, p50 ms; ratio = AsyncSense / anchor, lower is better)');
+  out.push('Workspace scan (in-process, one thread, a fresh engine / ESLint instance per run, p50 ms; ratio = AsyncSense / anchor, lower is better)');
   out.push('corpus  files  | py lines  AsyncSense  ruff-wasm  ratio   lines/s   | ts lines  AsyncSense  ESLint-typed  ratio   lines/s');
   for (const s of r.scan) {
     out.push(
       `${s.label.padEnd(7)} ${String(s.files).padStart(5)}  | ${String(s.pyLines).padStart(8)}  ${ms(s.python.asyncsense.p50).padStart(10)}  ${ms(s.python.ruff.p50).padStart(9)}  ${String(s.python.ratio).padStart(5)}  ${String(s.python.asyncsenseLinesPerSec).padStart(8)}   | ${String(s.tsLines).padStart(8)}  ${ms(s.typescript.asyncsense.p50).padStart(10)}  ${ms(s.typescript.eslintTyped.p50).padStart(12)}  ${String(s.typescript.ratio).padStart(5)}  ${String(s.typescript.asyncsenseLinesPerSec).padStart(8)}`,
     );
   }
+  out.push(
+    `as asyncsense check runs it (threads picked for the files), p50 ms: ${r.scan
+      .filter((s) => s.python.threaded)
+      .map((s) => `${s.label} py ${ms(s.python.threaded.p50)} on ${s.python.threaded.jobs} (ratio ${s.python.threaded.ratio}), ts ${ms(s.typescript.threaded.p50)} on ${s.typescript.threaded.jobs} (ratio ${s.typescript.threaded.ratio})`)
+      .join('; ')}`,
+  );
   out.push(
     `fastest runs (AsyncSense py / ts): ${r.scan.map((s) => `${s.label} ${ms(s.python.asyncsense.min)} / ${ms(s.typescript.asyncsense.min)} of ${s.python.asyncsense.runs}`).join(', ')}`,
   );

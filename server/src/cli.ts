@@ -29,7 +29,7 @@ import { allRules } from './rules';
 import { analyzeTasks, jobsFor } from './scanPool';
 
 /** The engine behind `check`, for programs that run it in-process (the benchmark measures this bundle). */
-export { ConfigResolver, createEngine, walkFiles };
+export { ConfigResolver, analyzeTasks, createEngine, jobsFor, walkFiles };
 
 const HELP = `Usage: asyncsense <command> [options]
 

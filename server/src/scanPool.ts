@@ -65,10 +65,18 @@ function sizesOf(files: readonly string[]): number[] {
  */
 export function jobsFor(tasks: readonly ScanTask[], requested: number | undefined): number {
   if (requested !== undefined) return Math.max(1, Math.min(requested, tasks.length || 1));
-  const bytes = sizesOf(tasks.map((t) => t.file)).reduce((a, b) => a + b, 0);
+  const sizes = sizesOf(tasks.map((t) => t.file));
+  const bytes = sizes.reduce((a, b) => a + b, 0);
   if (bytes < PARALLEL_MIN_BYTES) return 1;
-  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, MAX_AUTO_JOBS, tasks.length));
+  // Each thread holds the TypeScript programs of the whole scan (about a hundred times their
+  // source in memory): no more threads than half the free memory holds.
+  const tsBytes = tasks.reduce((n, t, i) => n + (TS_FILE.test(t.file) ? sizes[i] : 0), 0);
+  const perThread = 150e6 + 100 * tsBytes;
+  const byMemory = Math.floor((os.freemem() * 0.5) / perThread);
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, MAX_AUTO_JOBS, tasks.length, byMemory));
 }
+
+const TS_FILE = /\.[cm]?[jt]sx?$/i;
 
 /** Consecutive shares of the tasks with about the same number of bytes each. */
 export function shareOut(tasks: readonly ScanTask[], jobs: number): ScanTask[][] {

@@ -22,7 +22,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
 import type { TsRuleContext } from './context';
 import { memberName } from './imports';
-import { enclosingClass, isFunction, memberPropertyName as propertyOf, unwrapTypeOnly, visit, type FunctionNode } from './util';
+import { enclosingClass, isFunction, isLoop, memberPropertyName as propertyOf, unwrapTypeOnly, visit, type FunctionNode } from './util';
 
 type Node = TSESTree.Node;
 
@@ -125,7 +125,10 @@ function typedKind(ctx: TsRuleContext, expr: Node): AutomationKind | undefined {
   for (const part of type.isUnion() ? type.types : [type]) {
     const symbol = part.getSymbol() ?? part.aliasSymbol;
     const kind = symbol && TYPE_KINDS[symbol.getName()];
-    if (kind && (symbol.declarations ?? []).some((d) => /[\\/](puppeteer-core|puppeteer|playwright-core|playwright)[\\/]/.test(d.getSourceFile().fileName))) return kind;
+    if (!kind) continue;
+    // Declared in the package, or in a `declare module 'puppeteer-core'`.
+    if (/^"(puppeteer|puppeteer-core|playwright|playwright-core|@playwright\/test)"\./.test(s.checker.getFullyQualifiedName(symbol))) return kind;
+    if ((symbol.declarations ?? []).some((d) => /[\\/](puppeteer-core|puppeteer|playwright-core|playwright)[\\/]/.test(d.getSourceFile().fileName))) return kind;
   }
   return undefined;
 }
@@ -372,4 +375,47 @@ export function automationPromise(ctx: TsRuleContext, call: TSESTree.CallExpress
   const kind = automationKind(ctx, callee.object);
   if (!kind) return false;
   return kind === 'input' || ASYNC_METHODS[kind].has(method);
+}
+
+/**
+ * A parameter that holds a browser, context or page for more than one call of its function: one
+ * typed with the library's type (as the rules take any typed emitter parameter), or, without types,
+ * one a call of the file passes a page the caller keeps (`this.page`, a module's page) or passes the
+ * same page on every turn of a loop. Not a destructured one (`async ({ page }) => ...` of a test or
+ * a crawler's handler gets a page of its own each time).
+ */
+export function longLivedAutomationParam(ctx: TsRuleContext, id: TSESTree.Identifier): boolean {
+  if (!mentionsAutomation(ctx)) return false;
+  const decl = declarationOf(id);
+  if (decl?.param?.type !== 'Identifier' || !decl.fn) return false;
+  const kind = automationKind(ctx, id);
+  if (kind !== 'page' && kind !== 'context' && kind !== 'browser') return false;
+  if (typedKind(ctx, id) || annotatedKind(ctx, decl.param.typeAnnotation?.typeAnnotation)) return true;
+  const fn = decl.fn;
+  const index = fn.params.indexOf(decl.param as TSESTree.Parameter);
+  const name = functionName(fn);
+  if (!name || index < 0) return false;
+  const method = fn.parent?.type === 'MethodDefinition';
+  const cls = method ? enclosingClass(fn) : undefined;
+  let shared = false;
+  visit(ctx.ast, (n) => {
+    if (shared || n.type !== 'CallExpression') return;
+    const callee = unwrapTypeOnly(n.callee);
+    const calls = method
+      ? callee.type === 'MemberExpression' && unwrap(callee.object).type === 'ThisExpression' && propertyOf(callee) === name && enclosingClass(n) === cls
+      : callee.type === 'Identifier' && callee.name === name;
+    const arg = calls ? n.arguments[index] : undefined;
+    if (!arg || arg.type === 'SpreadElement') return;
+    const a = unwrap(arg);
+    if (a.type === 'MemberExpression' && unwrap(a.object).type === 'ThisExpression') shared = true;
+    else if (a.type === 'Identifier') {
+      const where = declarationOf(a);
+      if (where?.scope.type === 'Program') shared = true;
+      // `for (const url of urls) await logConsole(page, url)`: the same page on every turn.
+      else for (let p: Node | undefined = n.parent; p && p !== where?.scope && !isFunction(p); p = p.parent) {
+        if (isLoop(p) && !(a.range[0] >= p.range[0] && where?.declarator && where.declarator.range[0] >= p.range[0] && where.declarator.range[1] <= p.range[1])) shared = true;
+      }
+    }
+  });
+  return shared;
 }

@@ -407,7 +407,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   const transaction = awaited ? handTransaction(ctx, value) : undefined;
   if (transaction) return transaction;
   // `await this.browser.newPage()`: a tab of a browser that outlives the call.
-  const page = awaited ? pageOfSharedBrowser(ctx, value, isTestFile) : undefined;
+  const page = awaited ? pageOfSharedBrowser(ctx, value, isTestPath(ctx.filePath, false)) : undefined;
   if (page) return page;
   // `client.startSession()` on a MongoDB client: a session to end.
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'startSession' && givesNamed(ctx, value, 'ClientSession', 'endSession')) return CLIENT_SESSION;
@@ -433,7 +433,7 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
  * browser (or `context.newPage()` on a context) that outlives the call: one a class holds
  * (`this.browser`), one of the module, or one a getter gives (`const browser = await getBrowser()`).
  * Not on a browser the function launches itself (closing that closes its pages), nor on one it is
- * given (whose owner may close it when done), nor in tests (a suite's browser closes in its teardown).
+ * given (whose owner may close it when done), nor in test files (a suite's browser closes in its teardown).
  */
 function pageOfSharedBrowser(ctx: TsRuleContext, call: TSESTree.CallExpression, isTestFile: boolean): ResourceKind | undefined {
   const callee = unwrap(call.callee);

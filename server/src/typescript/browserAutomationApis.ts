@@ -94,6 +94,7 @@ export function mentionsAutomation(ctx: TsRuleContext): boolean {
 }
 
 const caches = new WeakMap<TSESTree.Program, Map<Node, AutomationKind | null>>();
+const paramCaches = new WeakMap<TSESTree.Program, Map<Node, AutomationKind | null>>();
 
 /** What a Puppeteer, Playwright or Crawlee expression holds (see the module comment), if known. */
 export function automationKind(ctx: TsRuleContext, expr: Node, depth = 0): AutomationKind | undefined {
@@ -249,8 +250,19 @@ function identifierKind(ctx: TsRuleContext, id: TSESTree.Identifier, depth: numb
     });
     return kind;
   }
-  const fn = decl.fn!;
+  // The parameter's kind is the same at every use: worked out once (it may look at every call of the function).
   const param = decl.param!;
+  let cache = paramCaches.get(ctx.ast);
+  if (!cache) paramCaches.set(ctx.ast, (cache = new Map()));
+  const known = cache.get(param);
+  if (known !== undefined) return known ?? undefined;
+  cache.set(param, null);
+  const kind = paramKind(ctx, decl.fn!, param, depth);
+  cache.set(param, kind ?? null);
+  return kind;
+}
+
+function paramKind(ctx: TsRuleContext, fn: FunctionNode, param: Node, depth: number): AutomationKind | undefined {
   const index = fn.params.findIndex((p) => p === param || (p.range[0] <= param.range[0] && param.range[1] <= p.range[1]));
   if (param.type === 'Property') {
     // `async requestHandler({ page, enqueueLinks })` of a crawler: the crawling context's members.

@@ -513,6 +513,9 @@ function onlyBorrows(ctx: TsRuleContext, call: TSESTree.CallExpression, arg: Nod
       const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
       // Closing it, or keeping it alive for later, makes the helper its owner.
       if (!method || kind.close.includes(method) || kind.keptAliveBy?.includes(method)) borrows = false;
+      // Something made from it that can take it elsewhere (`client.db()`, a stream of a FileHandle, a listener of a stream).
+      else if (kind.handles?.includes(method) || (kind === FILE_HANDLE && ['createReadStream', 'createWriteStream', 'readableWebStream', 'readLines'].includes(method))) borrows = false;
+      else if (kind.consumable && ['on', 'once', 'addListener', 'pipe', 'resume', 'read'].includes(method)) borrows = false;
       // A page or context it opens and keeps takes the browser with it.
       else if (BROWSER_KINDS.has(kind) && parent.parent?.type === 'CallExpression' && parent.parent.callee === parent && browserHandleKept(parent.parent, helper)) borrows = false;
       return;

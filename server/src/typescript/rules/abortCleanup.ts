@@ -19,6 +19,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { memberName } from '../imports';
 import { inMobileAppPackage, MOBILE_APP_MODULES } from '../mobileApis';
+import { longLivedAutomationParam } from '../browserAutomationApis';
 import { shownText } from './promiseVariables';
 import type { TypeServices } from '../project';
 import { extensionEventCall, extensionPath } from '../webExtensions';
@@ -2644,7 +2645,8 @@ function checkListener(
     let longLived = false;
     if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
     else if (extension) longLived = true;
-    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = !perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types);
+    // `async function logConsole(page: Page)`: a Puppeteer or Playwright page kept by the caller.
+    else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = (root === unwrap(target) && longLivedAutomationParam(ctx, root)) || (!perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types));
     else if (declared.has(root.name)) longLived = false;
     // A handler written inside a set-up function, on that function's parameter:
     // `function registerQuiz(bot) { bot.command('quiz', async (ctx) => { bot.on(...) }) }`.

@@ -13,6 +13,7 @@ import { koaNext, serverSdkPromise } from '../serverSdkApis';
 import { chatBotPromise } from '../chatBotApis';
 import { web3AgentPromise } from '../web3AgentApis';
 import { testFrameworkPromise } from '../testFrameworkApis';
+import { automationPromise } from '../browserAutomationApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
 import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
@@ -68,7 +69,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // and a browser extension's (`chrome.storage.local.set(...)` without its callback).
     if (node.type !== 'CallExpression') return false;
     if (node.callee.type === 'Identifier' && asyncNames.has(node.callee.name) && !shadowedAt(node, node.callee.name)) return true;
-    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || serverSdkPromise(ctx, node) || chatBotPromise(ctx, node) || web3AgentPromise(ctx, node) || koaNext(ctx, node) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
+    return nodePromiseApi(ctx, node.callee) || mobilePromiseApi(ctx, node.callee) || extensionPromiseApi(ctx, node) || prismaCall(ctx, node) !== undefined || serverSdkPromise(ctx, node) || chatBotPromise(ctx, node) || web3AgentPromise(ctx, node) || automationPromise(ctx, node) || koaNext(ctx, node) || (node.callee.type === 'Identifier' && (promisified ??= promisifiedNames(ctx)).has(node.callee.name));
   };
   let promisified: Set<string> | undefined;
   /** An array of promises: typed so, or `items.map(async ...)` whatever `items` is. */

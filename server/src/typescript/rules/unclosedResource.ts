@@ -20,7 +20,8 @@ import type { Fix } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { type ModuleMember, memberName } from '../imports';
 import { isPromiseLike, type TypeServices } from '../project';
-import { enclosingFunction, finallyTry, isFunction, isTestPath, jumpTarget, platformHandler, visit, type FunctionNode } from '../util';
+import { automationKind, declarationOf, mentionsAutomation } from '../browserAutomationApis';
+import { enclosingClass, enclosingFunction, finallyTry, isFunction, isTestPath, jumpTarget, platformHandler, visit, type FunctionNode } from '../util';
 
 type Node = TSESTree.Node;
 
@@ -148,6 +149,11 @@ const BROWSER: ResourceKind = { what: 'browser', close: ['close'], finallyCall: 
 const CONNECTED_BROWSER: ResourceKind = { ...BROWSER, close: ['close', 'disconnect'] };
 // `launchPersistentContext()` starts a browser owned by the context it gives.
 const PERSISTENT_CONTEXT: ResourceKind = { ...BROWSER, what: 'browser context' };
+// A page (a tab) or a context opened on a browser that outlives the call (held by a class, a module,
+// or handed out by a getter): each call that does not close it leaves one open in that browser.
+const SHARED_BROWSER_PAGE: ResourceKind = { what: 'page of a long-lived browser', close: ['close'], finallyCall: 'close', asyncClose: true };
+const SHARED_BROWSER_CONTEXT: ResourceKind = { ...SHARED_BROWSER_PAGE, what: 'browser context of a long-lived browser' };
+const BROWSER_KINDS = new Set([BROWSER, CONNECTED_BROWSER, PERSISTENT_CONTEXT]);
 // Build tools. An esbuild context keeps esbuild's service (a child process) and the Node process
 // alive until `dispose()`; a Vite dev server its file watcher, websocket and optimiser; a Rollup
 // bundle its plugins' `closeBundle` clean-up until `close()`; a chokidar watcher its inotify
@@ -400,6 +406,9 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'createQueryRunner') return QUERY_RUNNER;
   const transaction = awaited ? handTransaction(ctx, value) : undefined;
   if (transaction) return transaction;
+  // `await this.browser.newPage()`: a tab of a browser that outlives the call.
+  const page = awaited ? pageOfSharedBrowser(ctx, value, isTestPath(ctx.filePath, false)) : undefined;
+  if (page) return page;
   // `client.startSession()` on a MongoDB client: a session to end.
   if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'startSession' && givesNamed(ctx, value, 'ClientSession', 'endSession')) return CLIENT_SESSION;
   // `kafka.producer()`, `kafka.consumer({ groupId })`, `kafka.admin()` on a kafkajs `Kafka`.
@@ -417,6 +426,126 @@ function acquired(ctx: TsRuleContext, init: Node, isTestFile: boolean): Resource
     if (receiver.type === 'Identifier' && /pool$/i.test(receiver.name)) return POOL_CLIENT;
   }
   return undefined;
+}
+
+/**
+ * `await browser.newPage()` (`newContext()`, `createBrowserContext()`) on a Puppeteer or Playwright
+ * browser (or `context.newPage()` on a context) that outlives the call: one a class holds
+ * (`this.browser`), one of the module, or one a getter gives (`const browser = await getBrowser()`).
+ * Not on a browser the function launches itself (closing that closes its pages), nor on one it is
+ * given (whose owner may close it when done), nor in test files (a suite's browser closes in its teardown).
+ */
+function pageOfSharedBrowser(ctx: TsRuleContext, call: TSESTree.CallExpression, isTestFile: boolean): ResourceKind | undefined {
+  const callee = unwrap(call.callee);
+  const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+  if (!method || callee.type !== 'MemberExpression' || isTestFile) return undefined;
+  const made = method === 'newPage' ? SHARED_BROWSER_PAGE : /^(newContext|createBrowserContext|createIncognitoBrowserContext)$/.test(method) ? SHARED_BROWSER_CONTEXT : undefined;
+  if (!made || !mentionsAutomation(ctx)) return undefined;
+  const receiver = unwrap(callee.object);
+  const kind = automationKind(ctx, receiver);
+  if (kind !== 'browser' && !(kind === 'context' && made === SHARED_BROWSER_PAGE)) return undefined;
+  if (receiver.type === 'MemberExpression') {
+    let root: Node = receiver;
+    while (root.type === 'MemberExpression') root = unwrap(root.object);
+    return root.type === 'ThisExpression' ? made : undefined;
+  }
+  if (receiver.type !== 'Identifier') return undefined;
+  const decl = declarationOf(receiver);
+  if (!decl?.declarator) return undefined;
+  if (decl.scope.type === 'Program') return made;
+  // `const browser = await getBrowser()`, `await this.browserFor(url)`: a browser kept by whoever gives it.
+  const init = decl.declarator.init && unwrap(decl.declarator.init);
+  const inner = init?.type === 'AwaitExpression' ? unwrap(init.argument) : init;
+  if (inner?.type !== 'CallExpression') return undefined;
+  const getter = unwrap(inner.callee);
+  const local = getter.type === 'Identifier' ? !ctx.imports.resolve(getter) : getter.type === 'MemberExpression' && unwrap(getter.object).type === 'ThisExpression';
+  return local ? made : undefined;
+}
+
+/**
+ * Whether a page or context a browser opens (`browser.newContext()`, `browser.newPage()`) is kept
+ * where it outlives the call (`this.context = await browser.newContext()`, a module variable) or
+ * returned: whoever keeps it reaches the browser through it (`context.browser()`), and closes it.
+ */
+function browserHandleKept(call: TSESTree.CallExpression, fn: FunctionNode): boolean {
+  const method = call.callee.type === 'MemberExpression' && !call.callee.computed && call.callee.property.type === 'Identifier' ? call.callee.property.name : '';
+  if (!/^(newPage|newContext|createBrowserContext|createIncognitoBrowserContext)$/.test(method)) return false;
+  let top: Node = call;
+  if (top.parent?.type === 'AwaitExpression') top = top.parent;
+  const keeps = (value: Node): boolean => {
+    const p = value.parent;
+    if (p?.type === 'ReturnStatement') return true;
+    if (p?.type === 'AssignmentExpression' && p.right === value) {
+      if (p.left.type === 'MemberExpression') return true;
+      const decl = p.left.type === 'Identifier' ? declarationOf(p.left) : undefined;
+      return decl?.scope.type === 'Program';
+    }
+    return false;
+  };
+  if (keeps(top)) return true;
+  const holder = top.parent;
+  if (holder?.type !== 'VariableDeclarator' || holder.id.type !== 'Identifier') return false;
+  return usesOf(fn, holder.id).some(({ id }) => keeps(id));
+}
+
+/**
+ * Whether a call only borrows the resource it is given: it calls a function of the file (`await
+ * scrape(browser, url)`, `this.render(page)`) that uses its parameter (method calls, reads, lending it
+ * on to such a function) without closing, keeping, returning or handing it elsewhere. The caller
+ * still owns it, and closes it.
+ */
+function onlyBorrows(ctx: TsRuleContext, call: TSESTree.CallExpression, arg: Node, kind: ResourceKind, depth = 0): boolean {
+  const index = call.arguments.indexOf(arg as TSESTree.CallExpressionArgument);
+  const helper = localCallee(ctx, call);
+  if (index < 0 || !helper || depth > 3) return false;
+  let param: Node | undefined = helper.params[index];
+  if (param?.type === 'AssignmentPattern') param = param.left;
+  if (param?.type !== 'Identifier') return false;
+  const name = param.name;
+  let borrows = true;
+  visit(helper.body, (n) => {
+    if (!borrows || n.type !== 'Identifier' || n.name !== name) return;
+    const parent = n.parent;
+    if (!parent) return;
+    if (parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
+    if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed && !(parent.type === 'Property' && parent.shorthand)) return;
+    if (parent.type === 'MemberExpression' && parent.object === n) {
+      const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
+      // Closing it, or keeping it alive for later, makes the helper its owner.
+      if (!method || kind.close.includes(method) || kind.keptAliveBy?.includes(method)) borrows = false;
+      // Something made from it that can take it elsewhere (`client.db()`, a stream of a FileHandle, a listener of a stream).
+      else if (kind.handles?.includes(method) || (kind === FILE_HANDLE && ['createReadStream', 'createWriteStream', 'readableWebStream', 'readLines'].includes(method))) borrows = false;
+      else if (kind.consumable && ['on', 'once', 'addListener', 'pipe', 'resume', 'read'].includes(method)) borrows = false;
+      // A page or context it opens and keeps takes the browser with it.
+      else if (BROWSER_KINDS.has(kind) && parent.parent?.type === 'CallExpression' && parent.parent.callee === parent && browserHandleKept(parent.parent, helper)) borrows = false;
+      return;
+    }
+    if (parent.type === 'CallExpression' && parent.arguments.includes(n as TSESTree.CallExpressionArgument)) {
+      if (!onlyBorrows(ctx, parent, n, kind, depth + 1)) borrows = false;
+      return;
+    }
+    if ((parent.type === 'UnaryExpression' && parent.operator === 'typeof') || parent.type === 'BinaryExpression' || parent.type === 'IfStatement' || parent.type === 'TemplateLiteral') return;
+    borrows = false;
+  });
+  return borrows;
+}
+
+/** The function of the file a call runs: a function declared (or assigned to a `const`) with that name, or a method of the same class (`this.scrape(...)`). */
+function localCallee(ctx: TsRuleContext, call: TSESTree.CallExpression): FunctionNode | undefined {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'MemberExpression') {
+    const name = !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+    const cls = unwrap(callee.object).type === 'ThisExpression' ? enclosingClass(call) : undefined;
+    const method = cls?.body.body.find((m) => m.type === 'MethodDefinition' && !m.static && m.kind === 'method' && !m.computed && m.key.type === 'Identifier' && m.key.name === name);
+    return method?.type === 'MethodDefinition' && isFunction(method.value) ? method.value : undefined;
+  }
+  if (callee.type !== 'Identifier' || ctx.imports.resolve(callee)) return undefined;
+  const found: FunctionNode[] = [];
+  visit(ctx.ast, (n) => {
+    if (n.type === 'FunctionDeclaration' && n.id?.name === callee.name) found.push(n);
+    else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.id.name === callee.name && n.init && isFunction(unwrap(n.init))) found.push(unwrap(n.init) as FunctionNode);
+  });
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** `createTransport({ pool: true, ... })` or `createTransport('smtps://...?pool=true')`: a pooled SMTP transport. */
@@ -889,6 +1018,8 @@ function fateOf(
       const call = parent.parent;
       const called = call?.type === 'CallExpression' && call.callee === parent;
       if (method && kind.keptAliveBy?.includes(method)) return { fate: 'owned-elsewhere', activated };
+      // `this.context = await browser.newContext()`: the browser goes with what it opened.
+      if (BROWSER_KINDS.has(kind) && called && browserHandleKept(call as TSESTree.CallExpression, fn)) return { fate: 'owned-elsewhere', activated };
       // `await client.connect(transport)` and later `await transport.close()`: closing the transport
       // an MCP client runs over ends the client too.
       if (kind === MCP_CLIENT && method === 'connect' && called && closesArgument(call as TSESTree.CallExpression, fn)) return { fate: 'owned-elsewhere', activated };
@@ -979,6 +1110,8 @@ function fateOf(
       if (agentLeaves(agent, fn)) return { fate: 'owned-elsewhere', activated };
       continue;
     }
+    // `await scrape(browser, url)` with `scrape` a function of the file that only uses it: a loan.
+    if (parent.type === 'CallExpression' && !insideNestedFunction(parent, fn) && onlyBorrows(ctx, parent, id, kind)) continue;
     // `pipeline(stream, res)`, `new StreamableFile(stream)`: handed on where the call is made.
     if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.arguments.includes(id as TSESTree.CallExpressionArgument) && !insideNestedFunction(parent, fn)) {
       lent = true;

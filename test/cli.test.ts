@@ -530,7 +530,7 @@ describe('cli --jobs', function () {
     assert.deepEqual(strip(one.stdout).summary.skipped.map((s: { path: string }) => s.path), ['svc/blob.py']);
   });
 
-  it('stays on one thread for a small check, and refuses a number of threads that is none', () => {
+  it('runs on one thread unless asked, and refuses a number of threads that is none', () => {
     const dir = project();
     const auto = cli(['check', '--format', 'json'], dir, { ASYNCSENSE_DEBUG: '1' });
     assert.match(auto.stderr, /on 1 thread\n/);

@@ -55,8 +55,7 @@ Options for check:
                       explicitly too (for pre-commit hooks, which name every file)
   --stdin-filename F  The path standard input stands for (its language and configuration);
                       with --fix, the fixed text goes to standard output, the report to stderr
-  -j, --jobs N        Threads to analyse on (default: one per core, up to 4, once the files
-                      hold over 1 MB of source; --fix and --diff use one)
+  -j, --jobs N        Analyse on N threads (default 1; --fix and --diff use one)
 
 Options for rules:
   --format FORMAT     text (default) or json

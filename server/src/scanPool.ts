@@ -5,7 +5,6 @@
  * the findings are the same). Outcomes come back in the order of the tasks.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from './engine/config';
@@ -33,11 +32,6 @@ export interface ScanWorkerInput {
 
 export type ScanWorkerOutput = { outcomes: ScanOutcome[] } | { error: string };
 
-/** Below this much source a scan stays on one thread: starting an engine costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 1_000_000;
-/** Threads used at most when none are asked for: each holds its own programs and indexes. */
-export const MAX_AUTO_JOBS = 4;
-
 export function analyzeTask(engine: Engine, task: ScanTask): ScanOutcome {
   const source = readSource(task.file, task.config.maxFileSize);
   if ('skipped' in source) return { kind: 'unread', reason: source.skipped };
@@ -59,24 +53,10 @@ function sizesOf(files: readonly string[]): number[] {
   });
 }
 
-/**
- * How many threads a scan uses: `requested` if given; otherwise one for a small scan, else the
- * machine's available parallelism (at most MAX_AUTO_JOBS and never more than the files).
- */
+/** How many threads a scan uses: those asked for (one by default), no more than there are files. */
 export function jobsFor(tasks: readonly ScanTask[], requested: number | undefined): number {
-  if (requested !== undefined) return Math.max(1, Math.min(requested, tasks.length || 1));
-  const sizes = sizesOf(tasks.map((t) => t.file));
-  const bytes = sizes.reduce((a, b) => a + b, 0);
-  if (bytes < PARALLEL_MIN_BYTES) return 1;
-  // Each thread holds the TypeScript programs of the whole scan (about a hundred times their
-  // source in memory): no more threads than half the free memory holds.
-  const tsBytes = tasks.reduce((n, t, i) => n + (TS_FILE.test(t.file) ? sizes[i] : 0), 0);
-  const perThread = 150e6 + 100 * tsBytes;
-  const byMemory = Math.floor((os.freemem() * 0.5) / perThread);
-  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, MAX_AUTO_JOBS, tasks.length, byMemory));
+  return Math.max(1, Math.min(requested ?? 1, tasks.length || 1));
 }
-
-const TS_FILE = /\.[cm]?[jt]sx?$/i;
 
 /** Consecutive shares of the tasks with about the same number of bytes each. */
 export function shareOut(tasks: readonly ScanTask[], jobs: number): ScanTask[][] {

@@ -475,3 +475,61 @@ export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEd
   const pos = { line: afterLine + 1, character: 0 };
   return { range: { start: pos, end: pos }, newText: `${statement}${ctx.lines.eol(afterLine)}` };
 }
+
+/**
+ * The Python version below which `node` alone can run, from the `sys.version_info` tests of the
+ * `if`/`elif`/`else` branches around it (functions defined in a branch included): `if
+ * sys.version_info < (3, 7):` → [3, 7], the `else:` of `if sys.version_info >= (3, 9):` → [3, 9],
+ * `if sys.version_info[:2] == (3, 6):` → [3, 7]; a module-level flag bound once to such a test
+ * (`PY_37 = sys.version_info >= (3, 7)`) counts too. Undefined when no test bounds it from above.
+ */
+export function pythonVersionBelow(ctx: PythonRuleContext, node: Node): [number, number] | undefined {
+  let bound: [number, number] | undefined;
+  const tighten = (b: [number, number] | undefined): void => {
+    if (b && (!bound || b[0] < bound[0] || (b[0] === bound[0] && b[1] < bound[1]))) bound = b;
+  };
+  for (let child: Node = node, n = node.parent; n; child = n, n = n.parent) {
+    if (n.type === 'if_statement' && n.childForFieldName('consequence')?.id === child.id) {
+      tighten(versionBound(ctx, n.childForFieldName('condition'), true));
+    } else if (n.type === 'elif_clause' && n.childForFieldName('consequence')?.id === child.id) {
+      tighten(versionBound(ctx, n.childForFieldName('condition'), true));
+    } else if (n.type === 'else_clause' && n.parent?.type === 'if_statement') {
+      // The `else:` runs when every test before it failed; only the `if` test is read here (a
+      // false `elif` test would only narrow further).
+      tighten(versionBound(ctx, n.parent.childForFieldName('condition'), false));
+    }
+  }
+  return bound;
+}
+
+/** The exclusive upper bound a `sys.version_info` comparison puts on the version when it is `truth`. */
+function versionBound(ctx: PythonRuleContext, test: Node | null | undefined, truth: boolean, depth = 0): [number, number] | undefined {
+  if (!test) return undefined;
+  if (test.type === 'parenthesized_expression' && test.namedChildren.length === 1) return versionBound(ctx, test.namedChildren[0], truth, depth);
+  if (test.type === 'not_operator') return versionBound(ctx, test.childForFieldName('argument'), !truth, depth);
+  if (test.type === 'identifier' && depth === 0) return versionBound(ctx, valueBoundOnce(ctx, test), truth, depth + 1);
+  if (test.type !== 'comparison_operator' || test.namedChildren.length !== 2) return undefined;
+  const [left, right] = test.namedChildren as [Node, Node];
+  const op = test.children.find((c) => c !== null && !c.isNamed)?.text;
+  if (!isVersionInfo(ctx, left) || right.type !== 'tuple') return undefined;
+  const parts = right.namedChildren.map((p) => (p?.type === 'integer' ? Number(p.text) : NaN));
+  if (parts.length < 2 || parts.some((p) => !Number.isInteger(p))) return undefined;
+  const at: [number, number] = [parts[0], parts[1]];
+  const next: [number, number] = [parts[0], parts[1] + 1];
+  // Reduce to `version < at` or `version <= at` (`== at` only holds for that release).
+  const holds = truth ? op : ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' } as Record<string, string>)[op ?? ''];
+  if (holds === '<') return at;
+  if (holds === '<=' || holds === '==') return next;
+  return undefined;
+}
+
+/** `sys.version_info`, or its `[:2]` / `[0:2]` slice. */
+function isVersionInfo(ctx: PythonRuleContext, expr: Node): boolean {
+  if (expr.type === 'subscript') {
+    const slice = expr.childForFieldName('subscript');
+    if (!slice || slice.type !== 'slice' || !/^(0?:2)$/.test(slice.text.replace(/\s+/g, ''))) return false;
+    return isVersionInfo(ctx, expr.childForFieldName('value')!);
+  }
+  if (expr.type !== 'attribute' && expr.type !== 'identifier') return false;
+  return ctx.scope.resolve(expr)?.name === 'sys.version_info';
+}

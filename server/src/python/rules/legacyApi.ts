@@ -10,7 +10,7 @@ import { checkCallbackKeywords } from './callbackKeywords';
 import { qasyncSlot, textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, pythonVersionBelow, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -391,8 +391,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     const fnNode = field(call, 'function')!;
 
     if (name === 'asyncio.get_event_loop') {
+      // In a branch only older Pythons take (`else:` of `if sys.version_info >= (3, 7):`), the modern
+      // call is the other branch's.
       if (inAsync) {
-        report({
+        if (!onlyBefore(ctx, call, 3, 7)) report({
           message: 'asyncio.get_event_loop() inside a coroutine: use asyncio.get_running_loop(), which cannot create a stray loop',
           range: ctx.rangeOf(call),
           fix: runningLoopFix(ctx, call, fnNode),
@@ -589,7 +591,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
             : [];
       resolver ??= awaitablesOf(ctx);
       const coroutine = [...elements, ...appended].find((e): e is Node => e?.type === 'call' && makesCoroutine(resolver!, e));
-      if (coroutine) {
+      if (coroutine && !onlyBefore(ctx, call, 3, 11)) {
         report({
           message: before(ctx, 3, 11)
             ? 'asyncio.wait() on coroutines is deprecated and raises TypeError from Python 3.11: wrap each one in asyncio.create_task(), or use asyncio.gather()'
@@ -636,7 +638,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     if (name && LOOP_KWARG_REMOVED.has(name)) {
-      const loopArg = mayPassLoop ? keywordArgument(call, 'loop') : undefined;
+      const loopArg = mayPassLoop && !onlyBefore(ctx, call, 3, 10) ? keywordArgument(call, 'loop') : undefined;
       if (loopArg) {
         report({
           message: before(ctx, 3, 10)
@@ -651,7 +653,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
-    if (name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') {
+    if ((name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') && !onlyBefore(ctx, call, 3, 9)) {
       const modern = name.endsWith('all_tasks') ? 'all_tasks' : 'current_task';
       // `asyncio.Task.all_tasks` → `asyncio.all_tasks`; `Task.all_tasks` (imported from asyncio) →
       // `asyncio.all_tasks`, through the module as the file names it (or imports it).
@@ -676,7 +678,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
     const r = ctx.scope.resolve(expr);
     if (r?.name === 'asyncio.coroutine') {
-      report({ message: '@asyncio.coroutine was removed in Python 3.11: write an async def and use await instead of yield from', range: ctx.rangeOf(decorator) });
+      if (!onlyBefore(ctx, decorator, 3, 11)) report({ message: '@asyncio.coroutine was removed in Python 3.11: write an async def and use await instead of yield from', range: ctx.rangeOf(decorator) });
       continue;
     }
     // FastAPI / Starlette `@app.on_event("startup")`.
@@ -698,6 +700,15 @@ function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {
     if (bindings.some((b) => b.kind === 'import' && /^(fastapi|starlette)(\.|$)/.test(b.target ?? ''))) return true;
   }
   return false;
+}
+
+/**
+ * Whether `node` only runs on a Python older than major.minor (a `sys.version_info` branch for
+ * older releases): what changed in major.minor does not concern it.
+ */
+function onlyBefore(ctx: PythonRuleContext, node: Node, major: number, minor: number): boolean {
+  const below = pythonVersionBelow(ctx, node);
+  return !!below && (below[0] < major || (below[0] === major && below[1] <= minor));
 }
 
 /** Whether the project still supports a Python older than major.minor. */

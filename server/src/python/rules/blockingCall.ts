@@ -1803,6 +1803,31 @@ function checkedDone(call: Node, receiver: Node): boolean {
   return false;
 }
 
+/**
+ * An awaiting loop on `receiver.probe()` ends right before `call` (`while t.is_alive(): await
+ * sleep(0.1)`, then `t.join()`): the loop has no `break`, so the condition no longer holds, and
+ * nothing awaits in between for another task to change it back.
+ */
+function polledUntil(call: Node, receiver: Node, probe: string): boolean {
+  const condition = `${textOf(receiver).replace(/\s+/g, '')}.${probe}()`;
+  for (let stmt: Node | null = call; stmt; stmt = parentOf(stmt)) {
+    const type = typeOf(stmt);
+    if (type === 'function_definition' || type === 'lambda') return false;
+    const holder = parentOf(stmt);
+    if (!holder || (typeOf(holder) !== 'block' && typeOf(holder) !== 'module')) continue;
+    // What runs before `call` in its own statement must not await either.
+    if (nodesOfType(stmt, 'await').some((a) => a.endIndex <= call.startIndex)) return false;
+    for (let prev = stmt.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      if (typeOf(prev) === 'while_statement' && (field(prev, 'condition')?.text ?? '').replace(/\s+/g, '') === condition) {
+        const body = field(prev, 'body');
+        return !!body && nodesOfType(body, 'await').length > 0 && nodesOfType(body, 'break_statement').length === 0 && !field(prev, 'alternative');
+      }
+      if (nodesOfType(prev, 'await').length > 0) return false;
+    }
+  }
+  return false;
+}
+
 /** `await asyncio.wrap_future(fut)` (or `asyncio.wait`/`gather` over it) before `call` in the same function: `fut` is done. */
 function awaitedBefore(ctx: PythonRuleContext, call: Node, receiver: Node): boolean {
   if (typeOf(receiver) !== 'identifier') return false;
@@ -1878,6 +1903,10 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   if ((cls === 'concurrent.futures.Future' || cls === 'concurrent.futures.ExecutorFuture' || cls === 'google.cloud.pubsub_v1.PublishFuture') && checkedDone(call, receiver)) return undefined;
   // `await asyncio.wrap_future(fut)` earlier in the function: done by now.
   if (cls === 'concurrent.futures.ExecutorFuture' && awaitedBefore(ctx, call, receiver)) return undefined;
+  // `while t.is_alive(): await asyncio.sleep(0.1)` then `t.join()`, `while q.empty(): await
+  // anyio.sleep(0)` then `q.get()`: the coroutine waited without blocking, so the call returns at once.
+  if ((cls === 'threading.Thread' || cls === 'multiprocessing.Process') && method === 'join' && polledUntil(call, receiver, 'is_alive')) return undefined;
+  if (cls === 'queue.Queue' && method === 'get' && polledUntil(call, receiver, 'empty')) return undefined;
   // `executor.shutdown(wait=False)` does not wait for the tasks.
   if (cls === 'concurrent.futures.Executor' && callArguments(call).some((a) => a.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'wait' && a.childForFieldName('value')?.text === 'False' : a.text === 'False')) return undefined;
   // An executor the coroutine made itself and only handed awaited work: nothing is left to wait for.

@@ -451,7 +451,9 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
     // Walked on first need: most handlers catch something else than CancelledError.
     let checkpoint: boolean | undefined;
     // In an `@asynccontextmanager`, the `async with` body's cancellation is thrown in at the `yield`.
-    const bodyAwaits = () => (checkpoint ??= body ? hasCheckpoint(body) || yieldsToWithBody(ctx, body, fn?.node) : false);
+    // Awaits inside a shielded trio/anyio scope (`with trio.CancelScope(shield=True):`) cannot
+    // receive an outer cancellation: a handler around them has none to swallow.
+    const bodyAwaits = () => (checkpoint ??= body ? hasUnshieldedCheckpoint(ctx, body) || yieldsToWithBody(ctx, body, fn?.node) : false);
     // What each clause catches, worked out once: later clauses look back at earlier ones.
     const caughtBy = clauses.map((c) => caught(ctx, c));
     for (const [index, clause] of clauses.entries()) {
@@ -730,6 +732,19 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
     const checkpoint = body && firstUnshieldedCheckpoint(ctx, body);
     if (checkpoint) report(checkpoint, "'__aexit__'");
   }
+}
+
+/** Whether `block` has a checkpoint outside shielded scopes and nested functions. */
+function hasUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): boolean {
+  const stack: Node[] = [block];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'await') return true;
+    if ((n.type === 'for_statement' || n.type === 'with_statement' || n.type === 'for_in_clause') && n.children.some((c) => c?.type === 'async')) return true;
+    if (n.type === 'with_statement' && shields(ctx, n)) continue;
+    for (const c of n.namedChildren) if (c && !NESTED_SCOPE_TYPES.has(c.type)) stack.push(c);
+  }
+  return false;
 }
 
 /** The first checkpoint of `block` in source order, outside shielded scopes, nested functions and cancel-safe clean-ups. */

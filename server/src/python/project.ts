@@ -47,6 +47,8 @@ export interface FunctionSummary {
   blocks?: string;
   /** The class a generator annotated `-> AsyncIterator[X]` (`AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, ...]`) yields. */
   yields?: string;
+  /** A `@contextmanager` that only translates errors (see translatesErrorsOnly): leaving it early runs nothing. */
+  translatesErrors?: true;
 }
 
 export interface ClassSummary {
@@ -826,7 +828,33 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const yields = yieldedClass(fn.childForFieldName('return_type'));
   const runsLoop = isAsync ? undefined : loopRunnerIn(fn);
   const blocks = isAsync || inClass || decorators.length > 0 ? undefined : blockingCallIn(fn);
-  return { ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+  const translatesErrors = !isAsync && translatesErrorsOnly(fn, decorators);
+  return { ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), ...(translatesErrors ? { translatesErrors } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+}
+
+/**
+ * A `@contextmanager` generator whose last statement is `try: yield` with handlers for named
+ * exception classes only (not BaseException nor GeneratorExit, no `else`, no `finally`), and
+ * which yields nowhere else: it maps the errors of the `with` body (`except OSError as e: raise
+ * ConnectError(e)`). Closed early (GeneratorExit at its yield), it runs no code at all.
+ */
+export function translatesErrorsOnly(fn: Node, decorators: readonly string[]): boolean {
+  if (!decorators.some((d) => /(^|\.)contextmanager$/.test(d))) return false;
+  const body = fn.childForFieldName('body');
+  const statements = body?.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment') ?? [];
+  const last = statements[statements.length - 1];
+  if (!body || !last || last.type !== 'try_statement' || ownNodesOfType(fn, body, 'yield').filter((y) => y.isNamed).length !== 1) return false;
+  const tryBody = last.childForFieldName('body')?.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment') ?? [];
+  if (tryBody.length !== 1 || tryBody[0].type !== 'expression_statement' || tryBody[0].namedChildren[0]?.type !== 'yield') return false;
+  const clauses = last.namedChildren.filter((n): n is Node => n !== null && n.type !== 'block' && n.type !== 'comment');
+  return (
+    clauses.length > 0 &&
+    clauses.every((c) => {
+      if (c.type !== 'except_clause') return false;
+      const caught = c.namedChildren.find((n) => n !== null && n.type !== 'block' && n.type !== 'comment');
+      return !!caught && !/\b(BaseException|GeneratorExit)\b/.test(caught.text);
+    })
+  );
 }
 
 /** `AsyncIterator[X]`, `AsyncGenerator[X, None]`, `Iterator[X]`, `Generator[X, None, None]`: X, as written. */

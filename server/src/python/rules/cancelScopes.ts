@@ -10,6 +10,8 @@ import type { PythonRuleContext } from '../context';
 import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, localBaseClasses, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
 import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
+import { type AwaitableResolver, awaitablesOf } from '../awaitables';
+import { decoratorName, translatesErrorsOnly } from '../project';
 
 const TIMEOUT_SCOPES = new Set([
   'asyncio.timeout', 'asyncio.timeout_at', 'anyio.fail_after', 'anyio.fail_at', 'anyio.move_on_after', 'anyio.move_on_at',
@@ -611,6 +613,7 @@ export function checkTimeoutWithoutAwait(ctx: PythonRuleContext): void {
 }
 
 export function checkYieldInContextManager(ctx: PythonRuleContext): void {
+  let resolver: AwaitableResolver | undefined;
   for (const y of nodesOfType(ctx.tree.rootNode, 'yield')) {
     const fn = ctx.scope.enclosingFunction(y);
     if (!fn || fn.kind !== 'function' || !fn.isAsync) continue;
@@ -631,6 +634,9 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       if (scopeNames.length > 0 && scopeNames.every((s) => !!s && /(^|\.)a?closing$/.test(s))) continue;
       const suspending = scopeNames.find((s) => s && SUSPENDING_SCOPES.has(s));
       if (singleShot && !suspending) continue;
+      // `with map_exceptions():` (a `@contextmanager` of the project that only turns one error into
+      // another): closing the generator early runs none of its code, so nothing waits for the collector.
+      if (!isAsync && !suspending && withItemValues(n).every((value) => errorTranslator((resolver ??= awaitablesOf(ctx)), value))) continue;
       ctx.report({
         message: suspending
           ? `yield inside ${suspending}() in async generator '${fn.name}': the scope stays open while the consumer runs, and its cancellation lands in the wrong task`
@@ -641,6 +647,17 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       break;
     }
   }
+}
+
+/** A call of a project `@contextmanager` that only translates errors (see translatesErrorsOnly). */
+function errorTranslator(resolver: AwaitableResolver, value: Node): boolean {
+  if (value.type !== 'call') return false;
+  const callee = resolver.projectFunctionCalled(value);
+  if (!callee) return false;
+  if (!callee.def) return !!callee.summary.translatesErrors;
+  const decorated = callee.def.parent?.type === 'decorated_definition' ? callee.def.parent : null;
+  const decorators = decorated?.namedChildren.filter((d): d is Node => d?.type === 'decorator').map(decoratorName) ?? [];
+  return translatesErrorsOnly(callee.def, decorators);
 }
 
 /** `async_auth_flow` of a class that subclasses `httpx.Auth`: httpx closes the generator itself. */

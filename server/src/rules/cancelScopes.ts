@@ -137,7 +137,10 @@ export const yieldInContextManager: Rule = {
       'a task group or a cancel scope it is still reported). Nor is a `yield` inside `async with contextlib.aclosing(...)` (or',
       '`closing`): that block is the remedy, closing the inner generator when this one stops. Nor is the',
       '`async_auth_flow` of an `httpx.Auth` subclass, which httpx drives and always closes (a lock held',
-      'across its yields is the documented shape).',
+      'across its yields is the documented shape). Nor is a plain `with` over a `@contextmanager` of the project',
+      '(of the file or imported) that only maps errors — its last statement `try: yield` with `except` handlers for',
+      'named exception classes (not `BaseException` nor `GeneratorExit`), no `else` nor `finally` (`with map_exceptions():`):',
+      'closed early, it runs no code, so nothing waits for the garbage collector.',
     ].join('\n'),
     why: [
       'While the generator is suspended at `yield`, the consumer runs with the generator\'s context',

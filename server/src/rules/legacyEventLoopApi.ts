@@ -90,6 +90,13 @@ export const legacyEventLoopApi: Rule = {
       '- the `loop=` argument of `asyncio.sleep`, `Queue`, `Lock`, `wait_for`, `gather`, ... (removed in 3.10),',
       '  `asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9), `@asyncio.coroutine` (removed in 3.11);',
       '- FastAPI/Starlette `@app.on_event("startup" | "shutdown")` (deprecated in favour of lifespan).',
+      '',
+      'Code in a branch that only older Pythons take is not reported for what changed later: under',
+      '`if sys.version_info < (3, 9):`, the `else:` of `if sys.version_info >= (3, 7):`, a `sys.version_info[:2]`',
+      'comparison with `==`/`!=`, or a module-level flag bound once to such a test (`PY_37 = sys.version_info >= (3, 7)`),',
+      'functions defined there included: `Task.all_tasks()`/`current_task()` before 3.9, `@asyncio.coroutine`',
+      'and `asyncio.wait()` on coroutines before 3.11, `loop=` before 3.10, `get_event_loop()` in a coroutine',
+      'before 3.7 (`get_running_loop()` came in 3.7): that branch is the compatibility fallback.',
     ].join('\n'),
     why: [
       'These either fail at runtime on current Python and library versions (TypeError,',

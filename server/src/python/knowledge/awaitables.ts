@@ -327,7 +327,8 @@ class CcxtExchangeCalls extends Set<string> {
  */
 class BinanceAsyncCalls extends Set<string> {
   override has(method: string): boolean {
-    return /^[a-z]\w*$/.test(method) && !/(_iter|_generator)$/.test(method);
+    // `uuid22()` and `convert_ts_str()` are plain static helpers of its base class.
+    return /^[a-z]\w*$/.test(method) && !/(_iter|_generator)$/.test(method) && method !== 'uuid22' && method !== 'convert_ts_str';
   }
 }
 

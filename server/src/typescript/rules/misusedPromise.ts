@@ -327,6 +327,27 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     });
   };
 
+  /**
+   * `this.cycle = [Headers.type]; this.cycle.push(Headers.state)`: an array whose element type the
+   * checker took from what it first held (no annotation, no JSDoc type). A sync function there
+   * makes no contract that the next ones return nothing; the code that runs them decides.
+   */
+  const insertIntoInferredArray = (call: TSESTree.CallExpression): boolean => {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !/^(push|unshift|splice)$/.test(callee.property.name)) return false;
+    const t = typed(callee.object);
+    if (!t || !t.s.checker.isArrayType(t.type)) return false;
+    const node = ts.isPropertyAccessExpression(t.tsNode) ? t.tsNode.name : t.tsNode;
+    const declarations = t.s.checker.getSymbolAtLocation(node)?.declarations ?? [];
+    const declaredType = (d: ts.Node): boolean => {
+      if ((ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d) || ts.isParameter(d) || ts.isPropertySignature(d)) && d.type) return true;
+      // JSDoc `@type` on the declaration or on the statement that assigns it (`/** @type {X[]} */ this.x = []`).
+      for (let n: ts.Node | undefined = d, i = 0; n && i < 3; n = n.parent, i++) if (ts.getJSDocTags(n).some((tag) => ts.isJSDocTypeTag(tag))) return true;
+      return !(ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d) || ts.isBinaryExpression(d) || ts.isPropertyAccessExpression(d) || ts.isPropertyAssignment(d));
+    };
+    return declarations.length > 0 && !declarations.some(declaredType);
+  };
+
   const checkArguments = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
     // Only function-valued arguments matter: skip the type queries for calls without one.
     // Every report below needs an argument that returns a promise: asking that of each argument
@@ -335,6 +356,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!call.arguments.some((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && returnsPromise(a))) return;
     if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee) || vueHandlesRejection(call.callee)) return;
     if (checkCronerJob(call)) return;
+    if (call.type === 'CallExpression' && insertIntoInferredArray(call)) return;
     const t = typed(call);
     const calleeType = t ? typed(call.callee) : undefined;
     const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;

@@ -2477,7 +2477,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     const left = unwrap(parent.left);
     const owner = left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression' ? thisOwner(left) : undefined;
     const cleared = clears.some((c) => c.last === last && sameThis(owner, c.owner, families));
-    if (!cleared && !readElsewhere(ctx, last, parent.left, owner, families)) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
+    if (!cleared && !readElsewhere(ctx, last, parent.left, owner, families) && !(owner && clearedByBaseClass(ctx, left))) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
   }
   if (!problem) return;
   ctx.report({
@@ -2585,6 +2585,29 @@ function timerUse(read: Node): 'unref' | 'harmless' | 'handed-on' {
  * that may clear it, hand it on or unref it (for a `this.name` of a known class, `this.name`
  * reads count only in that class and its relatives).
  */
+/**
+ * `this.pollId = setInterval(...)` on a field a base class of another file declares: that class
+ * may clear it (`stopClient()` calling `clearInterval(this.pollId)`), which this file cannot show.
+ */
+function clearedByBaseClass(ctx: TsRuleContext, left: Node): boolean {
+  let s: TypeServices | undefined;
+  try {
+    s = ctx.types();
+  } catch {
+    return false;
+  }
+  const tsNode = s?.tsNodeFor(left);
+  if (!s || !tsNode || !ts.isPropertyAccessExpression(tsNode)) return false;
+  const name = tsNode.name.text;
+  const here = tsNode.getSourceFile();
+  const clear = new RegExp(`clear(?:Interval|Timeout)\\s*\\([^)]*\\bthis\\s*\\.\\s*${name.replace(/[$]/g, '\\$')}\\b`);
+  const declarations = s.checker.getSymbolAtLocation(tsNode.name)?.declarations ?? [];
+  return declarations.some((d) => {
+    const file = d.getSourceFile();
+    return file !== here && !file.isDeclarationFile && clear.test(file.text);
+  });
+}
+
 function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: Node, families?: () => Map<Node, number>): boolean {
   let found = false;
   visit(ctx.ast, (n) => {

@@ -309,6 +309,27 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     };
   };
 
+  /**
+   * `if (this.timer) this.timer.cancel();`: a thenable with members of its own (a cancellable
+   * timeout, a deferred) tested before one of them is used: whether it is there, not what it resolves to.
+   */
+  const existenceCheck = (node: Node): boolean => {
+    const e = unwrap(node);
+    if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
+    const p = node.parent;
+    const guarded =
+      (p?.type === 'IfStatement' || p?.type === 'ConditionalExpression') && p.test === node ? p.consequent : p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node ? p.right : undefined;
+    if (!guarded) return false;
+    const text = ctx.text.slice(e.range[0], e.range[1]).replace(/\s+/g, '');
+    let used = false;
+    visit(guarded, (m) => {
+      if (used || m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier' || /^(then|catch|finally)$/.test(m.property.name)) return;
+      const o = unwrap(m.object);
+      if (ctx.text.slice(o.range[0], o.range[1]).replace(/\s+/g, '') === text) used = true;
+    });
+    return used;
+  };
+
   const checkCondition = (node: Node, isTest: boolean): void => {
     if (checked.has(node)) return;
     checked.add(node);
@@ -317,7 +338,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (isTest) checkCondition(node.right, isTest);
       return;
     }
-    if (!isPromiseValue(node, true)) return;
+    if (!isPromiseValue(node, true) || existenceCheck(node)) return;
     const fix = awaitFix(node, false);
     ctx.report({
       message: `The promise from '${shown(node)}' is used as a condition: a promise is always truthy — it must be awaited first`,

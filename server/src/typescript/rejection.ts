@@ -483,6 +483,15 @@ class Judge {
       this.handles = true;
       return true;
     }
+    // `p.catch(() => {}).then(() => log('done'))`: a step after the handler, which rejects only by throwing.
+    if (ts.isCallExpression(e) && this.checker) {
+      const callee = skipParens(e.expression);
+      const receiver = ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' && e.arguments.length === 1 ? skipParens(callee.expression) : undefined;
+      if (receiver && ts.isCallExpression(receiver) && isHandledChain(receiver) && resolvedThenNeverRejects(this.checker, e)) {
+        this.handles = true;
+        return true;
+      }
+    }
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
       // `return done(err)`: an untyped completion callback the function was given (Passport's

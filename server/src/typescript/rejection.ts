@@ -237,6 +237,11 @@ export function declaredInPackage(declaration: ts.Node, name: RegExp): boolean {
  */
 export function functionOfSymbol(symbol: ts.Symbol | undefined): ts.Node | undefined {
   const declaration = symbol?.valueDeclaration;
+  // `private poll = async () => { ... }`: a class field holding a function.
+  if (declaration && ts.isPropertyDeclaration(declaration) && declaration.initializer) {
+    const init = skipParens(declaration.initializer);
+    return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : declaration;
+  }
   if (!declaration || !ts.isVariableDeclaration(declaration)) return declaration;
   const init = declaration.initializer && skipParens(declaration.initializer);
   if (init && ts.isCallExpression(init) && isUseCallback(init.expression) && init.arguments.length >= 1) {
@@ -478,6 +483,15 @@ class Judge {
       this.handles = true;
       return true;
     }
+    // `p.catch(() => {}).then(() => log('done'))`: a step after the handler, which rejects only by throwing.
+    if (ts.isCallExpression(e) && this.checker) {
+      const callee = skipParens(e.expression);
+      const receiver = ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' && e.arguments.length === 1 ? skipParens(callee.expression) : undefined;
+      if (receiver && ts.isCallExpression(receiver) && isHandledChain(receiver) && resolvedThenNeverRejects(this.checker, e)) {
+        this.handles = true;
+        return true;
+      }
+    }
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
       // `return done(err)`: an untyped completion callback the function was given (Passport's
@@ -636,6 +650,14 @@ export function resolvedThenNeverRejects(checker: ts.TypeChecker, call: ts.CallE
  * that cannot reject (it only forwards to `Promise.allSettled(...)`), and a plain callback: the chain cannot reject.
  */
 export function thenOnCallNeverRejects(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  // `this.poll().then()`: a `then` without callbacks settles as its receiver does.
+  const callee = skipParens(call.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' && call.arguments.length === 0) {
+    const inner = skipParens(callee.expression);
+    if (!ts.isCallExpression(inner)) return false;
+    const head = skipParens(inner.expression);
+    return (ts.isIdentifier(head) || ts.isPropertyAccessExpression(head)) && callNeverRejects(checker, inner);
+  }
   const receiver = thenReceiverCall(call);
   if (!receiver) return false;
   const head = skipParens(receiver.expression);

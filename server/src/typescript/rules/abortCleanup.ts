@@ -1089,6 +1089,7 @@ function takesCancellationToken(node: Node): boolean {
  * block sets, so it runs once.
  */
 function guardedByFlag(ctx: TsRuleContext, call: Node): boolean {
+  if (earlyReturnFlag(ctx, call)) return true;
   for (let n: Node | undefined = call.parent; n && !isFunction(n); n = n.parent) {
     if (n.type !== 'IfStatement') continue;
     const test = unwrap(n.test);
@@ -1101,6 +1102,41 @@ function guardedByFlag(ctx: TsRuleContext, call: Node): boolean {
     if (sets) return true;
   }
   return false;
+}
+
+/**
+ * `if (this.ready || !enabled) return;` at the top of the function, and `this.ready = true;` in its
+ * body: the registrations between them run once (a second call leaves at the guard).
+ */
+function earlyReturnFlag(ctx: TsRuleContext, call: Node): boolean {
+  const fn = ownerFunction(call);
+  if (!fn || fn.body?.type !== 'BlockStatement') return false;
+  const statements = fn.body.body;
+  const at = statements.findIndex((st) => st.range[0] <= call.range[0] && call.range[1] <= st.range[1]);
+  if (at < 0) return false;
+  const flags = new Set<string>();
+  for (const st of statements.slice(0, at)) {
+    if (st.type !== 'IfStatement' || st.alternate) continue;
+    const exit = st.consequent.type === 'BlockStatement' && st.consequent.body.length === 1 ? st.consequent.body[0] : st.consequent;
+    if (exit.type !== 'ReturnStatement' && exit.type !== 'ThrowStatement') continue;
+    const operands = (e: Node): Node[] => {
+      const u = unwrap(e);
+      return u.type === 'LogicalExpression' && u.operator === '||' ? [...operands(u.left), ...operands(u.right)] : [u];
+    };
+    for (const o of operands(st.test)) if (o.type === 'Identifier' || o.type === 'MemberExpression') flags.add(normalized(ctx, o));
+  }
+  if (flags.size === 0) return false;
+  // Set to true, and never back to false there: a busy flag (`this.loading = false` once done)
+  // lets the next call through.
+  let sets = false;
+  let clears = false;
+  visit(fn.body, (m) => {
+    if (m.type !== 'AssignmentExpression' || !flags.has(normalized(ctx, m.left))) return;
+    const value = unwrap(m.right);
+    if (m.operator === '=' && value.type === 'Literal' && !!value.value) sets = true;
+    else clears = true;
+  }, (m) => isFunction(m));
+  return sets && !clears;
 }
 
 /** A method of the source object given to `new ReadableStream(...)` (or a Writable/TransformStream). */
@@ -2441,7 +2477,7 @@ function checkInterval(ctx: TsRuleContext, call: TSESTree.CallExpression, clears
     const left = unwrap(parent.left);
     const owner = left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression' ? thisOwner(left) : undefined;
     const cleared = clears.some((c) => c.last === last && sameThis(owner, c.owner, families));
-    if (!cleared && !readElsewhere(ctx, last, parent.left, owner, families)) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
+    if (!cleared && !readElsewhere(ctx, last, parent.left, owner, families) && !(owner && clearedByBaseClass(ctx, left))) problem = `its handle '${normalized(ctx, parent.left)}' is never passed to clearInterval()`;
   }
   if (!problem) return;
   ctx.report({
@@ -2549,6 +2585,29 @@ function timerUse(read: Node): 'unref' | 'harmless' | 'handed-on' {
  * that may clear it, hand it on or unref it (for a `this.name` of a known class, `this.name`
  * reads count only in that class and its relatives).
  */
+/**
+ * `this.pollId = setInterval(...)` on a field a base class of another file declares: that class
+ * may clear it (`stopClient()` calling `clearInterval(this.pollId)`), which this file cannot show.
+ */
+function clearedByBaseClass(ctx: TsRuleContext, left: Node): boolean {
+  let s: TypeServices | undefined;
+  try {
+    s = ctx.types();
+  } catch {
+    return false;
+  }
+  const tsNode = s?.tsNodeFor(left);
+  if (!s || !tsNode || !ts.isPropertyAccessExpression(tsNode)) return false;
+  const name = tsNode.name.text;
+  const here = tsNode.getSourceFile();
+  const clear = new RegExp(`clear(?:Interval|Timeout)\\s*\\([^)]*\\bthis\\s*\\.\\s*${name.replace(/[$]/g, '\\$')}\\b`);
+  const declarations = s.checker.getSymbolAtLocation(tsNode.name)?.declarations ?? [];
+  return declarations.some((d) => {
+    const file = d.getSourceFile();
+    return file !== here && !file.isDeclarationFile && clear.test(file.text);
+  });
+}
+
 function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: Node, families?: () => Map<Node, number>): boolean {
   let found = false;
   visit(ctx.ast, (n) => {
@@ -2626,6 +2685,9 @@ function checkListener(
   }
   const root = chainRoot(target);
   if (!root) return; // `createReadStream(p).on(...)`: a fresh object owns the listener.
+  // `for await (const [msg] of events.on(emitter, 'message'))`: node:events' own `on`/`once` make an
+  // async iterator or a promise, whose listener goes when the loop is left or the event comes.
+  if (eventsModuleWaiter(ctx, call)) return;
 
   const own = ownerFunction(call);
   const fn = own && logicalFunction(own);
@@ -2635,7 +2697,9 @@ function checkListener(
     // The same event on the same target on every turn. A target that changes per turn is fine.
     const inLoop = declaredNames(loop);
     const perTurn = referencesIn(target).some((id) => inLoop.has(id.name));
-    if (!perTurn && !assignedBefore(ctx, loop, target, call)) where = 'on every turn of a loop';
+    // `from.on('close', ...); from = from.pipe(to);`: a target the loop reassigns, before or after
+    // the call, is another object on the next turn.
+    if (!perTurn && !assignedBefore(ctx, loop, target)) where = 'on every turn of a loop';
   }
   // A loop over event names (`for (const ev of EVENTS) document.addEventListener(ev, bump)`) adds
   // a different listener per turn: the call as a whole is judged, as without the loop.
@@ -2893,8 +2957,8 @@ function findParam(id: TSESTree.Identifier): TSESTree.Identifier | undefined {
   return undefined;
 }
 
-/** Whether `within` assigns `target` (same text) before `before`, e.g. `this.ws = new WebSocket(url)`. */
-function assignedBefore(ctx: TsRuleContext, within: Node, target: Node, before: Node): boolean {
+/** Whether `within` assigns the target, or an object it is read from, before `before` (anywhere without it). */
+function assignedBefore(ctx: TsRuleContext, within: Node, target: Node, before?: Node): boolean {
   // The target or an object it is read from (`this.window` for `this.window.webContents`): a part
   // of what the function made lives and dies with it.
   const texts = new Set<string>();
@@ -2904,10 +2968,18 @@ function assignedBefore(ctx: TsRuleContext, within: Node, target: Node, before: 
   }
   let found = false;
   visit(within, (n) => {
-    if (found || n.range[0] >= before.range[0]) return;
+    if (found || (before && n.range[0] >= before.range[0])) return;
     if (n.type === 'AssignmentExpression' && n.operator === '=' && texts.has(normalized(ctx, n.left))) found = true;
   });
   return found;
+}
+
+/** `events.on(emitter, name)`, `events.once(emitter, name)`, `EventEmitter.on(...)` from node:events. */
+function eventsModuleWaiter(ctx: TsRuleContext, call: TSESTree.CallExpression): boolean {
+  const m = ctx.imports.resolve(call.callee);
+  if (!m || m.module !== 'events') return false;
+  const p = m.path.join('.').replace(/^(default\.)?(EventEmitter\.)?/, '');
+  return p === 'once' || p === 'on';
 }
 
 /** `const x = new C()` at module level, where `C` is a class of this file that extends nothing and has no way to remove listeners. */

@@ -230,6 +230,9 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // Without a finally, a promise that cannot reject loses nothing to the catch. An array of
     // promises (`return ids.map(async ...)`) is no promise: awaiting it would change nothing.
     if (!guard || !isPromise(node.argument) || (!guard.finalizer && nothingToWaitFor(node.argument, node, true))) return;
+    // `try { return query(sql).catch(translateError); } catch (e) { throw wrap(e); }`: the promise
+    // has its own rejection handler, and the catch is for what throws before it is made.
+    if (!guard.finalizer && ownRejectionHandler(arg)) return;
     const s = types();
     if (s && isPromiseArray(s, node.argument)) return;
     const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
@@ -943,3 +946,11 @@ function isRunnerTrackedTest(ctx: TsRuleContext, floating: Node): boolean {
   return member.path.length === 0 || ['test', 'it', 'describe', 'suite', 'only', 'skip', 'todo'].includes(name ?? '');
 }
 
+/** `p.catch(handler)` or `p.then(onFulfilled, onRejected)` with a handler given. */
+function ownRejectionHandler(expr: Node): boolean {
+  if (expr.type !== 'CallExpression') return false;
+  const callee = unwrap(expr.callee);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+  const handler = callee.property.name === 'catch' ? expr.arguments[0] : callee.property.name === 'then' ? expr.arguments[1] : undefined;
+  return !!handler && handler.type !== 'SpreadElement' && !(handler.type === 'Identifier' && handler.name === 'undefined') && handler.type !== 'Literal';
+}

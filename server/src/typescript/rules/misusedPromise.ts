@@ -309,6 +309,27 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     };
   };
 
+  /**
+   * `if (this.timer) this.timer.cancel();`: a thenable with members of its own (a cancellable
+   * timeout, a deferred) tested before one of them is used: whether it is there, not what it resolves to.
+   */
+  const existenceCheck = (node: Node): boolean => {
+    const e = unwrap(node);
+    if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
+    const p = node.parent;
+    const guarded =
+      (p?.type === 'IfStatement' || p?.type === 'ConditionalExpression') && p.test === node ? p.consequent : p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node ? p.right : undefined;
+    if (!guarded) return false;
+    const text = ctx.text.slice(e.range[0], e.range[1]).replace(/\s+/g, '');
+    let used = false;
+    visit(guarded, (m) => {
+      if (used || m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier' || /^(then|catch|finally)$/.test(m.property.name)) return;
+      const o = unwrap(m.object);
+      if (ctx.text.slice(o.range[0], o.range[1]).replace(/\s+/g, '') === text) used = true;
+    });
+    return used;
+  };
+
   const checkCondition = (node: Node, isTest: boolean): void => {
     if (checked.has(node)) return;
     checked.add(node);
@@ -317,7 +338,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (isTest) checkCondition(node.right, isTest);
       return;
     }
-    if (!isPromiseValue(node, true)) return;
+    if (!isPromiseValue(node, true) || existenceCheck(node)) return;
     const fix = awaitFix(node, false);
     ctx.report({
       message: `The promise from '${shown(node)}' is used as a condition: a promise is always truthy — it must be awaited first`,
@@ -325,6 +346,27 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       anchors: [MISUSED],
       fix,
     });
+  };
+
+  /**
+   * `this.cycle = [Headers.type]; this.cycle.push(Headers.state)`: an array whose element type the
+   * checker took from what it first held (no annotation, no JSDoc type). A sync function there
+   * makes no contract that the next ones return nothing; the code that runs them decides.
+   */
+  const insertIntoInferredArray = (call: TSESTree.CallExpression): boolean => {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !/^(push|unshift|splice)$/.test(callee.property.name)) return false;
+    const t = typed(callee.object);
+    if (!t || !t.s.checker.isArrayType(t.type)) return false;
+    const node = ts.isPropertyAccessExpression(t.tsNode) ? t.tsNode.name : t.tsNode;
+    const declarations = t.s.checker.getSymbolAtLocation(node)?.declarations ?? [];
+    const declaredType = (d: ts.Node): boolean => {
+      if ((ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d) || ts.isParameter(d) || ts.isPropertySignature(d)) && d.type) return true;
+      // JSDoc `@type` on the declaration or on the statement that assigns it (`/** @type {X[]} */ this.x = []`).
+      for (let n: ts.Node | undefined = d, i = 0; n && i < 3; n = n.parent, i++) if (ts.getJSDocTags(n).some((tag) => ts.isJSDocTypeTag(tag))) return true;
+      return !(ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d) || ts.isBinaryExpression(d) || ts.isPropertyAccessExpression(d) || ts.isPropertyAssignment(d));
+    };
+    return declarations.length > 0 && !declarations.some(declaredType);
   };
 
   const checkArguments = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
@@ -335,6 +377,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!call.arguments.some((a) => a.type !== 'SpreadElement' && mayBeFunction(a) && returnsPromise(a))) return;
     if (isRemoval(call.callee) || isPromiseFinally(call.callee) || isCapturingListener(call.callee) || vueHandlesRejection(call.callee)) return;
     if (checkCronerJob(call)) return;
+    if (call.type === 'CallExpression' && insertIntoInferredArray(call)) return;
     const t = typed(call);
     const calleeType = t ? typed(call.callee) : undefined;
     const calleeUntyped = !t || !calleeType || (calleeType.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;

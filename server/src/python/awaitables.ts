@@ -113,7 +113,7 @@ const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}
 /** QuerySet methods that give a queryset of the same model. */
 const DJANGO_CHAINS = new Set([
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct',
-  'reverse', 'select_for_update', 'values', 'values_list', 'iterator',
+  'reverse', 'select_for_update', 'values', 'values_list', 'iterator', 'get_queryset', 'none',
 ]);
 const DJANGO_MODEL = 'django.db.models.Model';
 /** Manager methods that run their query at once (not part of a chain). */
@@ -1525,6 +1525,8 @@ export class AwaitableResolver {
         if (held) return { kind: 'library', name: held };
         return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
+      // `User.objects` with Django's own `User` imported: its default manager.
+      if (!classObject && typeOf(object) === 'identifier' && this.libraryClassOf(object) === DJANGO_MODEL) return this.libraryAttribute(DJANGO_MODEL, name);
       // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`, `ctx.deps` of a pydantic-ai `RunContext[Deps]`.
       if (DECLARED_GENERIC_NAMES.has(name)) {
         // `ctx.request_context.lifespan_context`: a path of attributes from the declared value.
@@ -1533,7 +1535,12 @@ export class AwaitableResolver {
         if (data) return data;
       }
       const owner = this.classOfReceiver(object, depth + 1);
-      if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
+      if (owner?.kind === 'library') {
+        const held = this.libraryAttribute(owner.name, name);
+        // `user.order_set`, `user.orders` on Django's own user model: a related manager of a project model.
+        if (!held && owner.name === DJANGO_MODEL && !name.startsWith('_') && (name.endsWith('_set') || this.relatedNameNear(this.here, name))) return { kind: 'library', name: DJANGO_MANAGER };
+        return held;
+      }
       if (owner?.kind !== 'project') {
         // `services.cache` with `from . import services`: a module-level instance of that module.
         const r = !owner && typeOf(object) === 'identifier' ? this.ctx.scope.resolve(receiver) : undefined;
@@ -2409,7 +2416,18 @@ export class AwaitableResolver {
       const model = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => (MODEL_FACTORIES[lib]?.has(method) ? ownerClass : undefined));
       if (model) return model;
     }
-    return method && DJANGO_AWAITED_INSTANCES.has(method) ? this.djangoModelOf(owner!) : undefined;
+    if (!method || !DJANGO_AWAITED_INSTANCES.has(method)) return undefined;
+    // `await User.objects.aget(...)` on Django's own user model (or `get_user_model()`): an instance of it.
+    return this.djangoModelOf(owner!) ?? (ownerClass?.kind === 'library' && ownerClass.name === DJANGO_MANAGER && this.libraryModelManager(owner!) ? { kind: 'library', name: DJANGO_MODEL } : undefined);
+  }
+
+  /** `User.objects` (a library model's default manager, not a queryset of it). */
+  private libraryModelManager(manager: Node): boolean {
+    const model = manager.type === 'attribute' ? manager.childForFieldName('object') : null;
+    if (!model || !/^(objects|_default_manager|_base_manager)$/.test(manager.childForFieldName('attribute')?.text ?? '')) return false;
+    if (model.type === 'identifier' && this.libraryClassOf(model) === DJANGO_MODEL) return true;
+    const cls = this.classOfReceiver(model, 1);
+    return cls?.kind === 'library' && cls.name === DJANGO_MODEL;
   }
 
   /**
@@ -2565,7 +2583,7 @@ export class AwaitableResolver {
     }
     if (cls?.kind !== 'project' || !this.isDjangoModel(cls)) return undefined;
     const name = manager.childForFieldName('attribute')?.text ?? '';
-    return name === 'objects' || this.customManager(cls, name) ? cls : undefined;
+    return name === 'objects' || name === '_default_manager' || name === '_base_manager' || this.customManager(cls, name) ? cls : undefined;
   }
 
   private classOfConstructor(fn: Node, at: Node): KnownClass | undefined {

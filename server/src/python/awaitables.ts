@@ -113,7 +113,7 @@ const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}
 /** QuerySet methods that give a queryset of the same model. */
 const DJANGO_CHAINS = new Set([
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct',
-  'reverse', 'select_for_update', 'values', 'values_list', 'iterator', 'get_queryset', 'none',
+  'reverse', 'select_for_update', 'values', 'values_list', 'iterator', 'get_queryset',
 ]);
 const DJANGO_MODEL = 'django.db.models.Model';
 /** Manager methods that run their query at once (not part of a chain). */

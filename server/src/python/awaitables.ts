@@ -2594,6 +2594,10 @@ export class AwaitableResolver {
     if (cls || fn.type !== 'identifier') return cls;
     // A factory of this file, `def make_repo() -> Repo:`, called without await.
     const found = this.ctx.scope.lookup(fn.text, fn);
+    // `User = get_user_model()`, then `User(username=...)`: an instance of the user model.
+    const bound = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : undefined;
+    const maker = bound?.type === 'call' ? bound.childForFieldName('function') : null;
+    if (maker && (maker.type === 'identifier' || maker.type === 'attribute') && this.ctx.scope.resolve(maker)?.name === 'django.contrib.auth.get_user_model') return { kind: 'library', name: DJANGO_MODEL };
     const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
     if (!def && found?.bindings.length === 1 && found.bindings[0].kind === 'import') {
       // Or of another module of the project: `from .context import ctx` with `def ctx(request) -> AppContext:`.

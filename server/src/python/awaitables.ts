@@ -113,7 +113,7 @@ const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}
 /** QuerySet methods that give a queryset of the same model. */
 const DJANGO_CHAINS = new Set([
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct',
-  'reverse', 'select_for_update', 'values', 'values_list', 'iterator', 'get_queryset',
+  'reverse', 'select_for_update', 'values', 'values_list', 'iterator', 'get_queryset', 'raw',
 ]);
 const DJANGO_MODEL = 'django.db.models.Model';
 /** Manager methods that run their query at once (not part of a chain). */
@@ -1815,10 +1815,14 @@ export class AwaitableResolver {
    * queryset from every `return` (`return Product.objects.filter(...)`), and has at least one.
    */
   private returnsQuerySet(className: string, name: string): boolean {
-    if (this.inferringReturn) return false;
     const cls = definitionsIn(this.ctx.tree.rootNode, 'class_definition', className)[0];
     const def = cls ? definitionsIn(field(cls, 'body'), 'function_definition', name)[0] : undefined;
-    if (!def) return false;
+    return !!def && this.givesQuerySet(def);
+  }
+
+  /** Whether a function of this file returns a Django queryset from every `return`, and has at least one. */
+  private givesQuerySet(def: Node): boolean {
+    if (this.inferringReturn) return false;
     const returns = nodesOfType(def, 'return_statement').filter((r) => this.ctx.scope.enclosingFunction(r)?.node.id === def.id);
     if (returns.length === 0) return false;
     this.inferringReturn = true;
@@ -2442,6 +2446,8 @@ export class AwaitableResolver {
       return !!value && expr.childForFieldName('subscript')?.type === 'slice' && this.djangoQuerySet(value);
     }
     const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
+    // `for o in active_orders()`: a function that gives a queryset.
+    if (fn?.type === 'identifier') return this.isManager(expr);
     if (fn?.type !== 'attribute') return false;
     // `for p in Product.objects.active()`: a queryset method of the model's own.
     if (!DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '')) return !!this.djangoModelOf(expr);
@@ -2608,6 +2614,8 @@ export class AwaitableResolver {
     if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;
     const returns = def.childForFieldName('return_type');
     if (returns) return this.classOfTypeExpr(returns.namedChildren[0] ?? returns);
+    // `def active_orders(): return Order.objects.filter(active=True)`: a queryset.
+    if (/\bobjects\b|_set\b/.test(def.text) && this.givesQuerySet(def)) return { kind: 'library', name: DJANGO_MANAGER };
     // Unannotated: `def make_notifier(): return SlackNotifier(url)`.
     const made = constructedReturn(def);
     return made ? this.classByName(made.text.replace(/\s+/g, ''), made) : undefined;

@@ -2518,7 +2518,7 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const arg = callArguments(call)[0];
     if (!arg || arg.type === 'keyword_argument') continue;
-    if (builtinCalled(ctx, call, QUERY_RUNNERS)) report(arg, undefined);
+    if (builtinCalled(ctx, call, QUERY_RUNNERS) || stringJoin(call)) report(arg, undefined);
     else if (builtinCalled(ctx, call, TRUTH)) runs(arg, `Testing ${arg.text.replace(/\s+/g, '')} for truth`, "'await qs.aexists()' (Django 4.1+)");
   }
   // `order in qs` runs the query (or fetches every row) to look for the instance.
@@ -2537,6 +2537,13 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
 }
 
 const TRUTH = new Set(['bool']);
+
+/** `", ".join(names)`: a string's join iterates what it is given. */
+function stringJoin(call: Node): boolean {
+  const fn = field(call, 'function');
+  const object = fn?.type === 'attribute' ? field(fn, 'object') : null;
+  return field(fn!, 'attribute')?.text === 'join' && object?.type === 'string';
+}
 
 /** Queryset methods that load related objects with the rows (then reading a relation runs no query). */
 const PRELOADS = /\b(select_related|prefetch_related)\s*\(/;

@@ -2609,6 +2609,11 @@ export class AwaitableResolver {
       // Or of another module of the project: `from .context import ctx` with `def ctx(request) -> AppContext:`.
       const r = this.ctx.scope.resolve(fn);
       const member = r?.via === 'import' ? this.memberByImportedName(r.name) : undefined;
+      // `from .selectors import active_orders` with `def active_orders(): return Order.objects.filter(...)`: a queryset.
+      if (member?.kind === 'function' && !member.fn.isAsync && member.fn.returnsQuerySetOf) {
+        const model = this.classFromText(member.fn.returnsQuerySetOf, member.module);
+        return model?.kind === 'project' && this.isDjangoModel(model) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
+      }
       return member?.kind === 'function' && !member.fn.isAsync && member.fn.returns ? this.classFromText(member.fn.returns, member.module) : undefined;
     }
     if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;

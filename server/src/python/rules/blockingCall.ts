@@ -2472,7 +2472,7 @@ const LOOP_WRAPPERS = new Set(['enumerate', 'reversed']);
  * queryset runs its query synchronously (SynchronousOnlyOperation); `async for` runs it on the loop.
  */
 function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
-  if (!ctx.text.includes('objects')) return;
+  if (!ctx.text.includes('objects') && !/\bdjango\b/.test(ctx.text)) return;
   const report = (iterated: Node, loop: Node | undefined): void => {
     if (!ctx.scope.isAsyncContext(iterated) || !resolver().djangoQuerySet(iterated)) return;
     const owner = ctx.scope.enclosingFunction(iterated);

@@ -1948,6 +1948,8 @@ function airflowHookCall(call: Node, method: string): boolean {
 }
 
 const DJANGO_QUERY_SET = new Set(DJANGO_QUERIES);
+/** A related manager's changes, whose twins came with Django 4.2. */
+const RELATED_CHANGES = new Set(['add', 'remove', 'clear', 'set']);
 const DJANGO_INSTANCE_QUERY_SET = new Set(DJANGO_INSTANCE_QUERIES);
 
 /**
@@ -1974,8 +1976,10 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   if (!cls) return false;
   const owner = ctx.scope.enclosingFunction(call);
   const twin = `a${method}`;
+  // Querysets and managers have their twins since Django 4.1; model instances and related managers' changes since 4.2.
+  const since = cls === 'django.db.models.Model' || RELATED_CHANGES.has(method) ? '4.2' : '4.1';
   ctx.report({
-    message: `${fn.text.replace(/\s+/g, '')}() runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; await its async twin ${twin}() (or run the code through sync_to_async)`,
+    message: `${fn.text.replace(/\s+/g, '')}() runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; await its async twin ${twin}() (Django ${since}+), or run the code through sync_to_async`,
     range: ctx.rangeOf(call),
     anchors: [],
     suggestions: asyncTwinSuggestion(ctx, call, attribute, twin),

@@ -2620,7 +2620,7 @@ export class AwaitableResolver {
     const returns = def.childForFieldName('return_type');
     if (returns) return this.classOfTypeExpr(returns.namedChildren[0] ?? returns);
     // `def active_orders(): return Order.objects.filter(active=True)`: a queryset.
-    if (/\bobjects\b|_set\b/.test(def.text) && this.givesQuerySet(def)) return { kind: 'library', name: DJANGO_MANAGER };
+    if (/\bobjects\b|_set\b/.test(def.text) && parentOf(def)?.type !== 'decorated_definition' && this.givesQuerySet(def)) return { kind: 'library', name: DJANGO_MANAGER };
     // Unannotated: `def make_notifier(): return SlackNotifier(url)`.
     const made = constructedReturn(def);
     return made ? this.classByName(made.text.replace(/\s+/g, ''), made) : undefined;

@@ -50,7 +50,7 @@ export interface FunctionSummary {
   /** A `@contextmanager` that only translates errors (see translatesErrorsOnly): leaving it early runs nothing. */
   translatesErrors?: true;
   /**
-   * A plain, unannotated module-level `def` whose every `return` gives a queryset of one class's default
+   * A plain, unannotated, undecorated module-level `def` whose every `return` gives a queryset of one class's default
    * manager (`return Order.objects.filter(active=True)`): that class, as written (see querySetReturn).
    */
   returnsQuerySetOf?: string;
@@ -860,7 +860,7 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const runsLoop = isAsync ? undefined : loopRunnerIn(fn);
   const blocks = isAsync || inClass || decorators.length > 0 ? undefined : blockingCallIn(fn);
   const translatesErrors = !isAsync && translatesErrorsOnly(fn, decorators);
-  const returnsQuerySetOf = isAsync || inClass || returnAnnotated ? undefined : querySetReturn(fn);
+  const returnsQuerySetOf = isAsync || inClass || returnAnnotated || decorators.length > 0 ? undefined : querySetReturn(fn);
   return { ...(returnsQuerySetOf ? { returnsQuerySetOf } : {}), ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), ...(translatesErrors ? { translatesErrors } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
 }
 

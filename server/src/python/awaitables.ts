@@ -113,7 +113,7 @@ const DJANGO_AWAITED_INSTANCES = new Set([...DJANGO_INSTANCES].map((m) => `a${m}
 /** QuerySet methods that give a queryset of the same model. */
 const DJANGO_CHAINS = new Set([
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'annotate', 'alias', 'using', 'distinct',
-  'reverse', 'select_for_update', 'values', 'values_list', 'iterator',
+  'reverse', 'select_for_update', 'values', 'values_list', 'iterator', 'get_queryset', 'raw',
 ]);
 const DJANGO_MODEL = 'django.db.models.Model';
 /** Manager methods that run their query at once (not part of a chain). */
@@ -1525,6 +1525,8 @@ export class AwaitableResolver {
         if (held) return { kind: 'library', name: held };
         return this.customManager(classObject, name) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
       }
+      // `User.objects` with Django's own `User` imported: its default manager.
+      if (!classObject && typeOf(object) === 'identifier' && this.libraryClassOf(object) === DJANGO_MODEL) return this.libraryAttribute(DJANGO_MODEL, name);
       // `entry.runtime_data` of a Home Assistant `ConfigEntry[RuntimeData]`, `ctx.deps` of a pydantic-ai `RunContext[Deps]`.
       if (DECLARED_GENERIC_NAMES.has(name)) {
         // `ctx.request_context.lifespan_context`: a path of attributes from the declared value.
@@ -1533,7 +1535,12 @@ export class AwaitableResolver {
         if (data) return data;
       }
       const owner = this.classOfReceiver(object, depth + 1);
-      if (owner?.kind === 'library') return this.libraryAttribute(owner.name, name);
+      if (owner?.kind === 'library') {
+        const held = this.libraryAttribute(owner.name, name);
+        // `user.order_set`, `user.orders` on Django's own user model: a related manager of a project model.
+        if (!held && owner.name === DJANGO_MODEL && !name.startsWith('_') && (name.endsWith('_set') || this.relatedNameNear(this.here, name))) return { kind: 'library', name: DJANGO_MANAGER };
+        return held;
+      }
       if (owner?.kind !== 'project') {
         // `services.cache` with `from . import services`: a module-level instance of that module.
         const r = !owner && typeOf(object) === 'identifier' ? this.ctx.scope.resolve(receiver) : undefined;
@@ -1808,10 +1815,14 @@ export class AwaitableResolver {
    * queryset from every `return` (`return Product.objects.filter(...)`), and has at least one.
    */
   private returnsQuerySet(className: string, name: string): boolean {
-    if (this.inferringReturn) return false;
     const cls = definitionsIn(this.ctx.tree.rootNode, 'class_definition', className)[0];
     const def = cls ? definitionsIn(field(cls, 'body'), 'function_definition', name)[0] : undefined;
-    if (!def) return false;
+    return !!def && this.givesQuerySet(def);
+  }
+
+  /** Whether a function of this file returns a Django queryset from every `return`, and has at least one. */
+  private givesQuerySet(def: Node): boolean {
+    if (this.inferringReturn) return false;
     const returns = nodesOfType(def, 'return_statement').filter((r) => this.ctx.scope.enclosingFunction(r)?.node.id === def.id);
     if (returns.length === 0) return false;
     this.inferringReturn = true;
@@ -2409,7 +2420,18 @@ export class AwaitableResolver {
       const model = this.inLibraryBases(ownerClass.summary, ownerClass.module, (lib) => (MODEL_FACTORIES[lib]?.has(method) ? ownerClass : undefined));
       if (model) return model;
     }
-    return method && DJANGO_AWAITED_INSTANCES.has(method) ? this.djangoModelOf(owner!) : undefined;
+    if (!method || !DJANGO_AWAITED_INSTANCES.has(method)) return undefined;
+    // `await User.objects.aget(...)` on Django's own user model (or `get_user_model()`): an instance of it.
+    return this.djangoModelOf(owner!) ?? (ownerClass?.kind === 'library' && ownerClass.name === DJANGO_MANAGER && this.libraryModelManager(owner!) ? { kind: 'library', name: DJANGO_MODEL } : undefined);
+  }
+
+  /** `User.objects` (a library model's default manager, not a queryset of it). */
+  private libraryModelManager(manager: Node): boolean {
+    const model = manager.type === 'attribute' ? manager.childForFieldName('object') : null;
+    if (!model || !/^(objects|_default_manager|_base_manager)$/.test(manager.childForFieldName('attribute')?.text ?? '')) return false;
+    if (model.type === 'identifier' && this.libraryClassOf(model) === DJANGO_MODEL) return true;
+    const cls = this.classOfReceiver(model, 1);
+    return cls?.kind === 'library' && cls.name === DJANGO_MODEL;
   }
 
   /**
@@ -2424,6 +2446,8 @@ export class AwaitableResolver {
       return !!value && expr.childForFieldName('subscript')?.type === 'slice' && this.djangoQuerySet(value);
     }
     const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
+    // `for o in active_orders()`: a function that gives a queryset.
+    if (fn?.type === 'identifier') return this.isManager(expr);
     if (fn?.type !== 'attribute') return false;
     // `for p in Product.objects.active()`: a queryset method of the model's own.
     if (!DJANGO_CHAINS.has(fn.childForFieldName('attribute')?.text ?? '')) return !!this.djangoModelOf(expr);
@@ -2565,7 +2589,7 @@ export class AwaitableResolver {
     }
     if (cls?.kind !== 'project' || !this.isDjangoModel(cls)) return undefined;
     const name = manager.childForFieldName('attribute')?.text ?? '';
-    return name === 'objects' || this.customManager(cls, name) ? cls : undefined;
+    return name === 'objects' || name === '_default_manager' || name === '_base_manager' || this.customManager(cls, name) ? cls : undefined;
   }
 
   private classOfConstructor(fn: Node, at: Node): KnownClass | undefined {
@@ -2576,16 +2600,27 @@ export class AwaitableResolver {
     if (cls || fn.type !== 'identifier') return cls;
     // A factory of this file, `def make_repo() -> Repo:`, called without await.
     const found = this.ctx.scope.lookup(fn.text, fn);
+    // `User = get_user_model()`, then `User(username=...)`: an instance of the user model.
+    const bound = found?.bindings.length === 1 ? assignedValue(found.bindings[0].node) : undefined;
+    const maker = bound?.type === 'call' ? bound.childForFieldName('function') : null;
+    if (maker && (maker.type === 'identifier' || maker.type === 'attribute') && this.ctx.scope.resolve(maker)?.name === 'django.contrib.auth.get_user_model') return { kind: 'library', name: DJANGO_MODEL };
     const def = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
     if (!def && found?.bindings.length === 1 && found.bindings[0].kind === 'import') {
       // Or of another module of the project: `from .context import ctx` with `def ctx(request) -> AppContext:`.
       const r = this.ctx.scope.resolve(fn);
       const member = r?.via === 'import' ? this.memberByImportedName(r.name) : undefined;
+      // `from .selectors import active_orders` with `def active_orders(): return Order.objects.filter(...)`: a queryset.
+      if (member?.kind === 'function' && !member.fn.isAsync && member.fn.returnsQuerySetOf) {
+        const model = this.classFromText(member.fn.returnsQuerySetOf, member.module);
+        return model?.kind === 'project' && this.isDjangoModel(model) ? { kind: 'library', name: DJANGO_MANAGER } : undefined;
+      }
       return member?.kind === 'function' && !member.fn.isAsync && member.fn.returns ? this.classFromText(member.fn.returns, member.module) : undefined;
     }
     if (def?.type !== 'function_definition' || isAsyncFunction(def)) return undefined;
     const returns = def.childForFieldName('return_type');
     if (returns) return this.classOfTypeExpr(returns.namedChildren[0] ?? returns);
+    // `def active_orders(): return Order.objects.filter(active=True)`: a queryset.
+    if (/\bobjects\b|_set\b/.test(def.text) && parentOf(def)?.type !== 'decorated_definition' && this.givesQuerySet(def)) return { kind: 'library', name: DJANGO_MANAGER };
     // Unannotated: `def make_notifier(): return SlackNotifier(url)`.
     const made = constructedReturn(def);
     return made ? this.classByName(made.text.replace(/\s+/g, ''), made) : undefined;

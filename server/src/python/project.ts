@@ -49,6 +49,11 @@ export interface FunctionSummary {
   yields?: string;
   /** A `@contextmanager` that only translates errors (see translatesErrorsOnly): leaving it early runs nothing. */
   translatesErrors?: true;
+  /**
+   * A plain, unannotated, undecorated module-level `def` whose every `return` gives a queryset of one class's default
+   * manager (`return Order.objects.filter(active=True)`): that class, as written (see querySetReturn).
+   */
+  returnsQuerySetOf?: string;
 }
 
 export interface ClassSummary {
@@ -796,6 +801,32 @@ function returnsChainOnSelf(fn: Node): boolean {
   return any;
 }
 
+/** Queryset methods that give a queryset of the same model (Django). */
+const QUERYSET_CHAIN = /^(all|filter|exclude|order_by|select_related|prefetch_related|only|defer|annotate|alias|using|distinct|reverse|select_for_update|values|values_list)$/;
+
+/**
+ * The class whose default manager every `return` of a function starts a queryset from (`return
+ * Order.objects.filter(...).order_by(...)`, `return models.Order.objects.all()`), as written.
+ */
+function querySetReturn(fn: Node): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body || !body.text.includes('.objects')) return undefined;
+  let found: string | undefined;
+  for (const r of ownNodesOfType(fn, body, 'return_statement')) {
+    let expr: Node | null | undefined = r.namedChildren[0];
+    while (expr?.type === 'call') {
+      const callee: Node | null = expr.childForFieldName('function');
+      if (callee?.type !== 'attribute' || !QUERYSET_CHAIN.test(callee.childForFieldName('attribute')?.text ?? '')) return undefined;
+      expr = callee.childForFieldName('object');
+    }
+    const model = expr?.type === 'attribute' && expr.childForFieldName('attribute')?.text === 'objects' ? expr.childForFieldName('object') : null;
+    const written = model && /^[\w.]+$/.test(model.text) ? model.text : undefined;
+    if (!written || (found && found !== written)) return undefined;
+    found = written;
+  }
+  return found;
+}
+
 /** Whether a function's own body (not nested functions, lambdas or classes) contains `yield`. */
 export function yieldsInOwnBody(fn: Node): boolean {
   const body = fn.childForFieldName('body');
@@ -829,7 +860,8 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const runsLoop = isAsync ? undefined : loopRunnerIn(fn);
   const blocks = isAsync || inClass || decorators.length > 0 ? undefined : blockingCallIn(fn);
   const translatesErrors = !isAsync && translatesErrorsOnly(fn, decorators);
-  return { ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), ...(translatesErrors ? { translatesErrors } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+  const returnsQuerySetOf = isAsync || inClass || returnAnnotated || decorators.length > 0 ? undefined : querySetReturn(fn);
+  return { ...(returnsQuerySetOf ? { returnsQuerySetOf } : {}), ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), ...(translatesErrors ? { translatesErrors } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
 }
 
 /**

@@ -256,7 +256,7 @@ export const DJANGO_INSTANCE_QUERIES: readonly string[] = ['save', 'delete', 're
 const asyncTwins = (names: readonly string[]): string[] => names.map((m) => `a${m}`);
 const DJANGO_QUERYSET_BUILDERS = [
   'all', 'filter', 'exclude', 'order_by', 'select_related', 'prefetch_related', 'annotate', 'alias', 'values', 'values_list',
-  'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none',
+  'distinct', 'only', 'defer', 'using', 'select_for_update', 'reverse', 'none', 'get_queryset',
 ];
 // `typing()` gives a Typing context, awaitable too (`async with ctx.typing():`, or `await ctx.typing()` to show it once): dropped, it does nothing.
 const DISCORD_MESSAGEABLE = ['send', 'fetch_message', 'pins', 'typing'];
@@ -1398,7 +1398,8 @@ export const LIBRARY_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
   'motor.motor_asyncio.AsyncIOMotorClient': { '*': 'motor.motor_asyncio.AsyncIOMotorDatabase', '[]': 'motor.motor_asyncio.AsyncIOMotorDatabase' },
   'pymongo.AsyncMongoClient': { '*': 'motor.motor_asyncio.AsyncIOMotorDatabase', '[]': 'motor.motor_asyncio.AsyncIOMotorDatabase' },
   'motor.motor_asyncio.AsyncIOMotorDatabase': { '*': 'motor.motor_asyncio.AsyncIOMotorCollection', '[]': 'motor.motor_asyncio.AsyncIOMotorCollection' },
-  'django.db.models.Model': { objects: 'django.db.models.Manager' },
+  // The default manager under its other names too (`Order._default_manager`, `_base_manager`).
+  'django.db.models.Model': { objects: 'django.db.models.Manager', _default_manager: 'django.db.models.Manager', _base_manager: 'django.db.models.Manager' },
   'aio_pika.abc.AbstractChannel': { default_exchange: 'aio_pika.abc.AbstractExchange' },
   'nats.aio.subscription.Subscription': { messages: 'nats.aio.subscription.Subscription' },
   'playwright.async_api.Playwright': { chromium: 'playwright.async_api.BrowserType', firefox: 'playwright.async_api.BrowserType', webkit: 'playwright.async_api.BrowserType' },
@@ -1665,6 +1666,8 @@ export const FACTORY_RESULTS: Readonly<Record<string, string>> = {
 
 /** What a synchronous library function gives (a client made without await, a loop getter). */
 export const CALL_RESULTS: Readonly<Record<string, string>> = {
+  // The project's user model (`User = get_user_model()`; `get_user_model().objects.get(...)`).
+  'django.contrib.auth.get_user_model': 'django.db.models.Model',
   'langgraph_sdk.get_client': 'langgraph_sdk.client.LangGraphClient',
   'langgraph_sdk.client.get_client': 'langgraph_sdk.client.LangGraphClient',
   // The Agents SDK's streamed run, given at once (`result = Runner.run_streamed(agent, input)`).

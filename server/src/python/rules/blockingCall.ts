@@ -1948,6 +1948,8 @@ function airflowHookCall(call: Node, method: string): boolean {
 }
 
 const DJANGO_QUERY_SET = new Set(DJANGO_QUERIES);
+/** A related manager's changes, whose twins came with Django 4.2. */
+const RELATED_CHANGES = new Set(['add', 'remove', 'clear', 'set']);
 const DJANGO_INSTANCE_QUERY_SET = new Set(DJANGO_INSTANCE_QUERIES);
 
 /**
@@ -1964,6 +1966,7 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   if (DJANGO_VALIDATION.has(method) || method === 'is_valid' || method === 'save') {
     if (ctx.scope.isAsyncContext(call) && checkDjangoValidation(ctx, call, fn, receiver, method, resolver)) return true;
   }
+  if (DJANGO_USER_CREATION.has(method)) return ctx.scope.isAsyncContext(call) && checkDjangoUserCreation(ctx, call, fn, receiver, resolver);
   if (!DJANGO_QUERY_SET.has(method) && !DJANGO_INSTANCE_QUERY_SET.has(method)) return false;
   if (!ctx.scope.isAsyncContext(call)) return false;
   const cls = resolver().libraryClassOfReceiver(
@@ -1973,11 +1976,28 @@ function checkDjangoQuery(ctx: PythonRuleContext, call: Node, fn: Node, resolver
   if (!cls) return false;
   const owner = ctx.scope.enclosingFunction(call);
   const twin = `a${method}`;
+  // Querysets and managers have their twins since Django 4.1; model instances and related managers' changes since 4.2.
+  const since = cls === 'django.db.models.Model' || RELATED_CHANGES.has(method) ? '4.2' : '4.1';
   ctx.report({
-    message: `${fn.text.replace(/\s+/g, '')}() runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; await its async twin ${twin}() (or run the code through sync_to_async)`,
+    message: `${fn.text.replace(/\s+/g, '')}() runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; await its async twin ${twin}() (Django ${since}+), or run the code through sync_to_async`,
     range: ctx.rangeOf(call),
     anchors: [],
     suggestions: asyncTwinSuggestion(ctx, call, attribute, twin),
+  });
+  return true;
+}
+
+/** A user manager's helpers that hash the password and save the new user (no async twin). */
+const DJANGO_USER_CREATION = new Set(['create_user', 'create_superuser']);
+
+/** `User.objects.create_user(...)` in an async function: a synchronous insert (and a password hash) with no a-prefixed twin. */
+function checkDjangoUserCreation(ctx: PythonRuleContext, call: Node, fn: Node, receiver: Node, resolver: () => AwaitableResolver): boolean {
+  if (!resolver().libraryClassOfReceiver(receiver, (lib) => lib === 'django.db.models.Manager')) return false;
+  const owner = ctx.scope.enclosingFunction(call);
+  ctx.report({
+    message: `${fn.text.replace(/\s+/g, '')}() hashes the password and saves the user with a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; it has no async twin, so run it through sync_to_async`,
+    range: ctx.rangeOf(call),
+    anchors: [],
   });
   return true;
 }
@@ -2095,6 +2115,7 @@ const DJANGO_SYNC: ReadonlyMap<string, { what: string; orm: boolean; twin?: stri
   ['django.contrib.auth.authenticate', { what: 'checks credentials against the database synchronously', orm: true, twin: 'aauthenticate' }],
   ['django.contrib.auth.login', { what: 'writes the session and the user synchronously', orm: true, twin: 'alogin' }],
   ['django.contrib.auth.logout', { what: 'flushes the session synchronously', orm: true, twin: 'alogout' }],
+  ['django.contrib.auth.get_user', { what: 'loads the user from the session and the database synchronously', orm: true, twin: 'aget_user' }],
   ['django.core.mail.send_mail', { what: 'talks to a mail server synchronously', orm: false }],
   ['django.core.mail.send_mass_mail', { what: 'talks to a mail server synchronously', orm: false }],
   ['django.core.mail.mail_admins', { what: 'talks to a mail server synchronously', orm: false }],
@@ -2446,14 +2467,16 @@ function forEachSyncIteration(ctx: PythonRuleContext, visit: (iterated: Node) =>
 }
 
 /** Builtins that iterate (or count) what they are given: on a queryset, they run its query. */
-const QUERY_RUNNERS = new Set(['list', 'tuple', 'len', 'sorted', 'set']);
+const QUERY_RUNNERS = new Set(['list', 'tuple', 'len', 'sorted', 'set', 'frozenset', 'dict', 'sum', 'min', 'max', 'any', 'all']);
+/** Builtins that wrap an iterable for a loop (`for i, row in enumerate(qs)`): looping over them runs the queryset's query. */
+const LOOP_WRAPPERS = new Set(['enumerate', 'reversed']);
 
 /**
  * `for a in Article.objects.filter(...)` (or `list(qs)`) in an async function: iterating a
  * queryset runs its query synchronously (SynchronousOnlyOperation); `async for` runs it on the loop.
  */
 function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
-  if (!ctx.text.includes('objects')) return;
+  if (!ctx.text.includes('objects') && !/\bdjango\b/.test(ctx.text)) return;
   const report = (iterated: Node, loop: Node | undefined): void => {
     if (!ctx.scope.isAsyncContext(iterated) || !resolver().djangoQuerySet(iterated)) return;
     const owner = ctx.scope.enclosingFunction(iterated);
@@ -2472,7 +2495,11 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   };
   for (const loop of [...nodesOfType(ctx.tree.rootNode, 'for_statement'), ...nodesOfType(ctx.tree.rootNode, 'for_in_clause')]) {
     const right = field(loop, 'right');
-    if (right && loop.child(0)?.type !== 'async') report(right, loop);
+    if (!right || loop.child(0)?.type === 'async') continue;
+    // `for i, row in enumerate(qs)`: the queryset is iterated all the same ('async for' alone would not do).
+    const wrapped = right.type === 'call' && builtinCalled(ctx, right, LOOP_WRAPPERS) ? callArguments(right)[0] : undefined;
+    if (wrapped && wrapped.type !== 'keyword_argument') report(wrapped, undefined);
+    else report(right, loop);
   }
   // `if not qs:` (or `bool(qs)`) runs the query to see whether it has rows; `qs[0]` runs it for one.
   const runs = (expr: Node, subject: string, twin: string): void => {
@@ -2495,8 +2522,16 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   for (const call of nodesOfType(ctx.tree.rootNode, 'call')) {
     const arg = callArguments(call)[0];
     if (!arg || arg.type === 'keyword_argument') continue;
-    if (builtinCalled(ctx, call, QUERY_RUNNERS)) report(arg, undefined);
+    if (builtinCalled(ctx, call, QUERY_RUNNERS) || stringJoin(call)) report(arg, undefined);
     else if (builtinCalled(ctx, call, TRUTH)) runs(arg, `Testing ${arg.text.replace(/\s+/g, '')} for truth`, "'await qs.aexists()' (Django 4.1+)");
+  }
+  // `order in qs` runs the query (or fetches every row) to look for the instance.
+  for (const test of nodesOfType(ctx.tree.rootNode, 'comparison_operator')) {
+    const operators = test.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+    const right = test.namedChildren[1];
+    if (test.namedChildren.length === 2 && right && (operators.join(' ') === 'in' || operators.join(' ') === 'not in')) {
+      runs(right, `Testing membership in ${right.text.replace(/\s+/g, '')}`, "'await qs.acontains(obj)' (Django 4.1+)");
+    }
   }
   for (const sub of nodesOfType(ctx.tree.rootNode, 'subscript')) {
     const index = sub.childForFieldName('subscript');
@@ -2506,6 +2541,13 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
 }
 
 const TRUTH = new Set(['bool']);
+
+/** `", ".join(names)`: a string's join iterates what it is given. */
+function stringJoin(call: Node): boolean {
+  const fn = field(call, 'function');
+  const object = fn?.type === 'attribute' ? field(fn, 'object') : null;
+  return field(fn!, 'attribute')?.text === 'join' && object?.type === 'string';
+}
 
 /** Queryset methods that load related objects with the rows (then reading a relation runs no query). */
 const PRELOADS = /\b(select_related|prefetch_related)\s*\(/;

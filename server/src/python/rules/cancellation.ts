@@ -470,8 +470,9 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
-      // An earlier `except CancelledError:` clause already takes cancellation (it is judged itself).
-      if ((kind !== 'cancelled' || mixed) && caughtBy.slice(0, index).some((earlier) => earlier.kind === 'cancelled' && !earlier.mixed)) continue;
+      // An earlier clause naming CancelledError (alone or in a tuple, `except (CancelledError,
+      // TimeoutError): raise`) already takes cancellation: it is judged itself.
+      if ((kind !== 'cancelled' || mixed) && caughtBy.slice(0, index).some((earlier) => earlier.kind === 'cancelled')) continue;
       const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       // Some path raises: say which ones do not.
       const partial = statementsIn(handler, 'raise_statement').length > 0;

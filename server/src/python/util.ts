@@ -533,3 +533,26 @@ function isVersionInfo(ctx: PythonRuleContext, expr: Node): boolean {
   if (expr.type !== 'attribute' && expr.type !== 'identifier') return false;
   return ctx.scope.resolve(expr)?.name === 'sys.version_info';
 }
+
+/** Body statements that make a function a stub (abstract method, protocol, placeholder). */
+export function isStubBody(body: Node): boolean {
+  const stmts = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  return stmts.every((s) => {
+    if (s.type === 'pass_statement') return true;
+    if (s.type === 'expression_statement') {
+      const e = s.namedChildren[0];
+      return e?.type === 'string' || e?.type === 'ellipsis';
+    }
+    if (s.type === 'raise_statement') return /NotImplementedError/.test(s.text);
+    return false;
+  });
+}
+
+/**
+ * A method left for subclasses to write: a stub body that raises NotImplementedError. What a call
+ * to it gives (a coroutine, an async generator) is decided by the override that runs.
+ */
+export function isAbstractStub(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  return !!body && isStubBody(body) && body.namedChildren.some((s) => s?.type === 'raise_statement');
+}

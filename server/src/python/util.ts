@@ -508,6 +508,8 @@ function versionBound(ctx: PythonRuleContext, test: Node | null | undefined, tru
   if (test.type === 'parenthesized_expression' && test.namedChildren.length === 1) return versionBound(ctx, test.namedChildren[0], truth, depth);
   if (test.type === 'not_operator') return versionBound(ctx, test.childForFieldName('argument'), !truth, depth);
   if (test.type === 'identifier' && depth === 0) return versionBound(ctx, valueBoundOnce(ctx, test), truth, depth + 1);
+  // A feature test: `hasattr(asyncio, "all_tasks")` is false only before the release that added it.
+  if (test.type === 'call') return truth ? undefined : asyncioFeatureTested(ctx, test);
   if (test.type !== 'comparison_operator' || test.namedChildren.length !== 2) return undefined;
   const [left, right] = test.namedChildren as [Node, Node];
   const op = test.children.find((c) => c !== null && !c.isNamed)?.text;
@@ -521,6 +523,23 @@ function versionBound(ctx: PythonRuleContext, test: Node | null | undefined, tru
   if (holds === '<') return at;
   if (holds === '<=' || holds === '==') return next;
   return undefined;
+}
+
+/** Names asyncio gained after 3.6, with the release that added them. */
+const ASYNCIO_ADDED: Record<string, [number, number]> = {
+  all_tasks: [3, 7], current_task: [3, 7], get_running_loop: [3, 7], run: [3, 7], create_task: [3, 7], BufferedProtocol: [3, 7],
+  to_thread: [3, 9], TaskGroup: [3, 11], Runner: [3, 11], timeout: [3, 11], timeout_at: [3, 11], Timeout: [3, 11], eager_task_factory: [3, 12],
+};
+
+/** The release that added the asyncio name a `hasattr(asyncio, "name")` call tests for. */
+function asyncioFeatureTested(ctx: PythonRuleContext, call: Node): [number, number] | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier' || ctx.scope.resolve(fn)?.name !== 'builtins.hasattr') return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  if (args.length !== 2 || (args[0].type !== 'identifier' && args[0].type !== 'attribute') || args[1].type !== 'string') return undefined;
+  if (ctx.scope.resolve(args[0])?.name !== 'asyncio') return undefined;
+  const name = /^[rbuRBU]?(['"])(\w+)\1$/.exec(args[1].text)?.[2];
+  return name && Object.hasOwn(ASYNCIO_ADDED, name) ? ASYNCIO_ADDED[name] : undefined;
 }
 
 /** `sys.version_info`, or its `[:2]` / `[0:2]` slice. */

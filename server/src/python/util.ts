@@ -481,7 +481,9 @@ export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEd
  * `if`/`elif`/`else` branches around it (functions defined in a branch included): `if
  * sys.version_info < (3, 7):` → [3, 7], the `else:` of `if sys.version_info >= (3, 9):` → [3, 9],
  * `if sys.version_info[:2] == (3, 6):` → [3, 7]; a module-level flag bound once to such a test
- * (`PY_37 = sys.version_info >= (3, 7)`) counts too. Undefined when no test bounds it from above.
+ * (`PY_37 = sys.version_info >= (3, 7)`) counts too, and so does a test for a name asyncio gained
+ * (the `else:` of `if hasattr(asyncio, "all_tasks"):` → [3, 7]). Undefined when no test bounds it
+ * from above.
  */
 export function pythonVersionBelow(ctx: PythonRuleContext, node: Node): [number, number] | undefined {
   let bound: [number, number] | undefined;

@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask, resolvedCallee } from '../tasks';
-import { NESTED_SCOPE_TYPES, asyncioModule, callArguments, decoratedWith, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, valueBoundOnce, withItemValues } from '../util';
+import { NESTED_SCOPE_TYPES, asyncioModule, callArguments, decoratedWith, definitionsIn, enclosingClassNode, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, valueBoundOnce, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -749,13 +749,13 @@ function hasUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): boolean {
 }
 
 /** The first checkpoint of `block` in source order, outside shielded scopes, nested functions and cancel-safe clean-ups. */
-function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): Node | undefined {
+function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node, depth = 0): Node | undefined {
   let first: Node | undefined;
   const stack: Node[] = [block];
   while (stack.length) {
     const n = stack.pop()!;
     if (first && n.startIndex >= first.startIndex) continue;
-    if (n.type === 'await' && !cancelSafe(ctx, n)) first = n;
+    if (n.type === 'await' && !cancelSafe(ctx, n, depth)) first = n;
     else if ((n.type === 'for_statement' || n.type === 'with_statement') && n.children.some((c) => c.type === 'async')) {
       first = n;
       continue;
@@ -767,7 +767,7 @@ function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): Node | 
 }
 
 /** `await stream.aclose()`, `await trio.aclose_forcefully(stream)`: made to finish (forcefully) under cancellation. */
-function cancelSafe(ctx: PythonRuleContext, awaitNode: Node): boolean {
+function cancelSafe(ctx: PythonRuleContext, awaitNode: Node, depth = 0): boolean {
   const call = awaitNode.namedChildren[0];
   if (call?.type !== 'call') return false;
   const fn = call.childForFieldName('function');
@@ -776,6 +776,14 @@ function cancelSafe(ctx: PythonRuleContext, awaitNode: Node): boolean {
   // `await self._inner.__aexit__(*exc)`: a wrapper hands the exit to the manager it wraps, whose own
   // clean-up is its business.
   if (method === '__aexit__') return true;
+  // `await self._close_stream()`, an `async def` of the class whose checkpoints are all cancel-safe
+  // (`await self._stream.aclose()`): it finishes under cancellation as they do.
+  if (method && depth < 2 && fn?.childForFieldName('object')?.text === 'self') {
+    const cls = enclosingClassNode(awaitNode);
+    const def = cls ? definitionsIn(cls.childForFieldName('body'), 'function_definition', method)[0] : undefined;
+    const body = def?.children[0]?.type === 'async' ? def.childForFieldName('body') : null;
+    if (body && !firstUnshieldedCheckpoint(ctx, body, depth + 1)) return true;
+  }
   const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
   if (!r || r.via === 'unbound') return false;
   // Imported from inside the library too (`from ._highlevel_generic import aclose_forcefully`).

@@ -12,7 +12,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { PythonRuleContext } from './context';
 import { isLoopReceiver } from './tasks';
 import { DeclaredTypes } from './declared';
-import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
+import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, decoratorTarget, definitionsIn, enclosingClassNode, field, importsModule, isAbstractStub, mentions, nodesOfType, parameterAnnotation, parentOf, textOf, typeOf, valueBoundOnce } from './util';
 import {
   AWAITABLE_FUNCTION_FACTORIES,
   AWAITABLE_FUNCTIONS,
@@ -95,6 +95,8 @@ export interface AwaitableCall {
   generator?: boolean;
   /** A callable declared to return an `Awaitable` (not a `Coroutine`): what it gives may be a future. */
   mayBeFuture?: boolean;
+  /** A method of the project left for subclasses (it raises NotImplementedError): an override may be a generator. */
+  abstractStub?: boolean;
 }
 
 /** A class known by the analysis: a project class (with its module) or a library class name. */
@@ -208,6 +210,8 @@ export class AwaitableResolver {
   private readonly here: ModuleSummary;
   /** Whether the project function the last answer of awaitableCall() found is an async generator. */
   private matchedGenerator = false;
+  /** Whether that project function is a stub raising NotImplementedError. */
+  private matchedAbstract = false;
   /** Whether each local `async def` met so far yields, by node id. */
   private readonly generatorDefs = new Map<number, boolean>();
   /** Names the file passes to `isinstance(name, ...)`. */
@@ -242,8 +246,10 @@ export class AwaitableResolver {
     this.declaredAwaitable = false;
     const found = this.findAwaitable(call);
     if (found && !found.library && this.matchedGenerator) found.generator = true;
+    if (found && !found.library && this.matchedAbstract) found.abstractStub = true;
     if (found && this.declaredAwaitable) found.mayBeFuture = true;
     this.matchedGenerator = false;
+    this.matchedAbstract = false;
     return found;
   }
 
@@ -390,6 +396,7 @@ export class AwaitableResolver {
     const m = cls?.kind === 'project' ? this.findMethod(cls.summary, cls.module, method, 0) : undefined;
     const coroutine = !!m && this.functionIsCoroutine(m.fn, m.module) && !this.matchedGenerator;
     this.matchedGenerator = false;
+    this.matchedAbstract = false;
     return coroutine;
   }
 
@@ -645,6 +652,7 @@ export class AwaitableResolver {
     } else found = false;
     const generator = this.matchedGenerator;
     this.matchedGenerator = false;
+    this.matchedAbstract = false;
     return found && !generator;
   }
 
@@ -1046,6 +1054,7 @@ export class AwaitableResolver {
     let generator = this.generatorDefs.get(def.id);
     if (generator === undefined) this.generatorDefs.set(def.id, (generator = yieldsInOwnBody(def)));
     this.matchedGenerator = generator;
+    this.matchedAbstract = def.parent?.parent?.type === 'class_definition' || def.parent?.parent?.parent?.type === 'class_definition' ? isAbstractStub(def) : false;
     return true;
   }
 
@@ -1091,7 +1100,10 @@ export class AwaitableResolver {
       if (ctor) return this.instanceMethod(ctor, module, dotted);
       return module.functions.get(dotted);
     });
-    if (keeps) this.matchedGenerator = fn.isGenerator;
+    if (keeps) {
+      this.matchedGenerator = fn.isGenerator;
+      this.matchedAbstract = !!fn.abstractStub;
+    }
     return keeps;
   }
 

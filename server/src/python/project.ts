@@ -12,13 +12,15 @@ import { DeclaredTypes } from './declared';
 import type { SyntaxNode as Node, SyntaxTree as Tree } from './syntax';
 import { digest } from '../engine/text';
 import { type ImportedModule, importedModules, mentionsAsync } from './relevance';
-import { SCOPE_OPENERS, nodesOfType } from './util';
+import { SCOPE_OPENERS, isAbstractStub, nodesOfType } from './util';
 
 export interface FunctionSummary {
   name: string;
   isAsync: boolean;
   /** An `async def` that yields: calling it makes an async generator, not a coroutine. */
   isGenerator: boolean;
+  /** A stub that raises NotImplementedError: the overrides decide what a call gives. */
+  abstractStub?: boolean;
   /** Decorator expressions as written, without call arguments (`functools.wraps`, `app.get`). */
   decorators: string[];
   kind: 'function' | 'instance' | 'static' | 'class';
@@ -861,7 +863,7 @@ function summarizeFunction(fn: Node, decorators: string[], inClass: boolean, may
   const blocks = isAsync || inClass || decorators.length > 0 ? undefined : blockingCallIn(fn);
   const translatesErrors = !isAsync && translatesErrorsOnly(fn, decorators);
   const returnsQuerySetOf = isAsync || inClass || returnAnnotated || decorators.length > 0 ? undefined : querySetReturn(fn);
-  return { ...(returnsQuerySetOf ? { returnsQuerySetOf } : {}), ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), ...(translatesErrors ? { translatesErrors } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
+  return { ...(returnsQuerySetOf ? { returnsQuerySetOf } : {}), ...(runsLoop ? { runsLoop } : {}), ...(blocks ? { blocks } : {}), ...(translatesErrors ? { translatesErrors } : {}), name, isAsync, isGenerator: isAsync && mayYield && yieldsInOwnBody(fn), ...(inClass && isAbstractStub(fn) ? { abstractStub: true } : {}), decorators, kind, wrapsAsync, returnsTask: !isAsync && returnsNewTask(fn), returns, returnsCoroutine, returnAnnotated, returnsSelfChain, ...(yields ? { yields } : {}) };
 }
 
 /**

@@ -481,7 +481,9 @@ export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEd
  * `if`/`elif`/`else` branches around it (functions defined in a branch included): `if
  * sys.version_info < (3, 7):` → [3, 7], the `else:` of `if sys.version_info >= (3, 9):` → [3, 9],
  * `if sys.version_info[:2] == (3, 6):` → [3, 7]; a module-level flag bound once to such a test
- * (`PY_37 = sys.version_info >= (3, 7)`) counts too. Undefined when no test bounds it from above.
+ * (`PY_37 = sys.version_info >= (3, 7)`) counts too, and so does a test for a name asyncio gained
+ * (the `else:` of `if hasattr(asyncio, "all_tasks"):` → [3, 7]). Undefined when no test bounds it
+ * from above.
  */
 export function pythonVersionBelow(ctx: PythonRuleContext, node: Node): [number, number] | undefined {
   let bound: [number, number] | undefined;
@@ -508,6 +510,8 @@ function versionBound(ctx: PythonRuleContext, test: Node | null | undefined, tru
   if (test.type === 'parenthesized_expression' && test.namedChildren.length === 1) return versionBound(ctx, test.namedChildren[0], truth, depth);
   if (test.type === 'not_operator') return versionBound(ctx, test.childForFieldName('argument'), !truth, depth);
   if (test.type === 'identifier' && depth === 0) return versionBound(ctx, valueBoundOnce(ctx, test), truth, depth + 1);
+  // A feature test: `hasattr(asyncio, "all_tasks")` is false only before the release that added it.
+  if (test.type === 'call') return truth ? undefined : asyncioFeatureTested(ctx, test);
   if (test.type !== 'comparison_operator' || test.namedChildren.length !== 2) return undefined;
   const [left, right] = test.namedChildren as [Node, Node];
   const op = test.children.find((c) => c !== null && !c.isNamed)?.text;
@@ -523,6 +527,23 @@ function versionBound(ctx: PythonRuleContext, test: Node | null | undefined, tru
   return undefined;
 }
 
+/** Names asyncio gained after 3.6, with the release that added them. */
+const ASYNCIO_ADDED: Record<string, [number, number]> = {
+  all_tasks: [3, 7], current_task: [3, 7], get_running_loop: [3, 7], run: [3, 7], create_task: [3, 7], BufferedProtocol: [3, 7],
+  to_thread: [3, 9], TaskGroup: [3, 11], Runner: [3, 11], timeout: [3, 11], timeout_at: [3, 11], Timeout: [3, 11], eager_task_factory: [3, 12],
+};
+
+/** The release that added the asyncio name a `hasattr(asyncio, "name")` call tests for. */
+function asyncioFeatureTested(ctx: PythonRuleContext, call: Node): [number, number] | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier' || ctx.scope.resolve(fn)?.name !== 'builtins.hasattr') return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  if (args.length !== 2 || (args[0].type !== 'identifier' && args[0].type !== 'attribute') || args[1].type !== 'string') return undefined;
+  if (ctx.scope.resolve(args[0])?.name !== 'asyncio') return undefined;
+  const name = /^[rbuRBU]?(['"])(\w+)\1$/.exec(args[1].text)?.[2];
+  return name && Object.hasOwn(ASYNCIO_ADDED, name) ? ASYNCIO_ADDED[name] : undefined;
+}
+
 /** `sys.version_info`, or its `[:2]` / `[0:2]` slice. */
 function isVersionInfo(ctx: PythonRuleContext, expr: Node): boolean {
   if (expr.type === 'subscript') {
@@ -532,4 +553,27 @@ function isVersionInfo(ctx: PythonRuleContext, expr: Node): boolean {
   }
   if (expr.type !== 'attribute' && expr.type !== 'identifier') return false;
   return ctx.scope.resolve(expr)?.name === 'sys.version_info';
+}
+
+/** Body statements that make a function a stub (abstract method, protocol, placeholder). */
+export function isStubBody(body: Node): boolean {
+  const stmts = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  return stmts.every((s) => {
+    if (s.type === 'pass_statement') return true;
+    if (s.type === 'expression_statement') {
+      const e = s.namedChildren[0];
+      return e?.type === 'string' || e?.type === 'ellipsis';
+    }
+    if (s.type === 'raise_statement') return /NotImplementedError/.test(s.text);
+    return false;
+  });
+}
+
+/**
+ * A method left for subclasses to write: a stub body that raises NotImplementedError. What a call
+ * to it gives (a coroutine, an async generator) is decided by the override that runs.
+ */
+export function isAbstractStub(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  return !!body && isStubBody(body) && body.namedChildren.some((s) => s?.type === 'raise_statement');
 }

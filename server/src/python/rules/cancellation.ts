@@ -7,7 +7,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { PythonRuleContext } from '../context';
 import type { Resolution } from '../scope';
 import { holdsTask, resolvedCallee } from '../tasks';
-import { NESTED_SCOPE_TYPES, asyncioModule, callArguments, decoratedWith, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, valueBoundOnce, withItemValues } from '../util';
+import { NESTED_SCOPE_TYPES, asyncioModule, callArguments, decoratedWith, definitionsIn, enclosingClassNode, eventLoopModule, hasOwnYield, importsFrom, mentions, moduleAlias, nodesOfType, ownNodes, valueBoundOnce, withItemValues } from '../util';
 
 const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.CancelledError', 'concurrent.futures.CancelledError', 'trio.Cancelled']);
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
@@ -470,8 +470,9 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       if (raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
-      // An earlier `except CancelledError:` clause already takes cancellation (it is judged itself).
-      if ((kind !== 'cancelled' || mixed) && caughtBy.slice(0, index).some((earlier) => earlier.kind === 'cancelled' && !earlier.mixed)) continue;
+      // An earlier clause naming CancelledError (alone or in a tuple, `except (CancelledError,
+      // TimeoutError): raise`) already takes cancellation: it is judged itself.
+      if ((kind !== 'cancelled' || mixed) && caughtBy.slice(0, index).some((earlier) => earlier.kind === 'cancelled')) continue;
       const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       // Some path raises: say which ones do not.
       const partial = statementsIn(handler, 'raise_statement').length > 0;
@@ -748,13 +749,13 @@ function hasUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): boolean {
 }
 
 /** The first checkpoint of `block` in source order, outside shielded scopes, nested functions and cancel-safe clean-ups. */
-function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): Node | undefined {
+function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node, depth = 0): Node | undefined {
   let first: Node | undefined;
   const stack: Node[] = [block];
   while (stack.length) {
     const n = stack.pop()!;
     if (first && n.startIndex >= first.startIndex) continue;
-    if (n.type === 'await' && !cancelSafe(ctx, n)) first = n;
+    if (n.type === 'await' && !cancelSafe(ctx, n, depth)) first = n;
     else if ((n.type === 'for_statement' || n.type === 'with_statement') && n.children.some((c) => c.type === 'async')) {
       first = n;
       continue;
@@ -766,7 +767,7 @@ function firstUnshieldedCheckpoint(ctx: PythonRuleContext, block: Node): Node | 
 }
 
 /** `await stream.aclose()`, `await trio.aclose_forcefully(stream)`: made to finish (forcefully) under cancellation. */
-function cancelSafe(ctx: PythonRuleContext, awaitNode: Node): boolean {
+function cancelSafe(ctx: PythonRuleContext, awaitNode: Node, depth = 0): boolean {
   const call = awaitNode.namedChildren[0];
   if (call?.type !== 'call') return false;
   const fn = call.childForFieldName('function');
@@ -775,6 +776,14 @@ function cancelSafe(ctx: PythonRuleContext, awaitNode: Node): boolean {
   // `await self._inner.__aexit__(*exc)`: a wrapper hands the exit to the manager it wraps, whose own
   // clean-up is its business.
   if (method === '__aexit__') return true;
+  // `await self._close_stream()`, an `async def` of the class whose checkpoints are all cancel-safe
+  // (`await self._stream.aclose()`): it finishes under cancellation as they do.
+  if (method && depth < 2 && fn?.childForFieldName('object')?.text === 'self') {
+    const cls = enclosingClassNode(awaitNode);
+    const def = cls ? definitionsIn(cls.childForFieldName('body'), 'function_definition', method)[0] : undefined;
+    const body = def?.children[0]?.type === 'async' ? def.childForFieldName('body') : null;
+    if (body && !firstUnshieldedCheckpoint(ctx, body, depth + 1)) return true;
+  }
   const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
   if (!r || r.via === 'unbound') return false;
   // Imported from inside the library too (`from ._highlevel_generic import aclose_forcefully`).

@@ -7,27 +7,13 @@ import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { awaitedHookReferences, handlerArguments, isAsyncFunction } from '../project';
 import type { TextEdit } from '../../engine/types';
-import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, TEST_MODULE, typeOf } from '../util';
+import { addImportEdit, assignedValue, callArguments, field, importsFrom, importsModule, isStubBody, mentions, moduleAlias, moduleAt, nodesOfType, ownNodes, TEST_MODULE, typeOf } from '../util';
 import { holdsThreadEvent, makesBlockingCall } from './blockingCall';
 
 const HOMEASSISTANT_MENTION = /\bhomeassistant\b/;
 
 /** Methods whose protocol requires `async def` even when they do not await. */
 const ASYNC_PROTOCOL = new Set(['__aenter__', '__aexit__', '__aiter__', '__anext__', '__await__', 'asyncSetUp', 'asyncTearDown']);
-
-/** Body statements that make a function a stub (abstract method, protocol, placeholder). */
-function isStubBody(body: Node): boolean {
-  const stmts = body.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
-  return stmts.every((s) => {
-    if (s.type === 'pass_statement') return true;
-    if (s.type === 'expression_statement') {
-      const e = s.namedChildren[0];
-      return e?.type === 'string' || e?.type === 'ellipsis';
-    }
-    if (s.type === 'raise_statement') return /NotImplementedError/.test(s.text);
-    return false;
-  });
-}
 
 /** Whether the function's own body (not nested functions or classes) awaits or iterates asynchronously. */
 function hasOwnCheckpoint(fn: Node): boolean {

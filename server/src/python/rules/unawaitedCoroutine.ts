@@ -1121,7 +1121,8 @@ function checkSyncUse(ctx: PythonRuleContext, resolver: AwaitableResolver, call:
     // stream=True)` is a coroutine that gives the stream): other library awaitables are often
     // async iterables too (asyncpg's cursor, an SDK's paginator).
     const coroutineOnly = !awaitable.library || SDK_RESOURCE_COROUTINE.test(awaitable.name ?? '');
-    if (!awaitable.generator && coroutineOnly && !awaitable.mayBeFuture) {
+    // A stub raising NotImplementedError says nothing of its overrides: they may be async generators.
+    if (!awaitable.generator && coroutineOnly && !awaitable.mayBeFuture && !awaitable.abstractStub) {
       ctx.report({
         message: `${awaitable.display}() is a coroutine, not an async iterator: 'async for' over it raises TypeError; await it first ('async for x in await ${awaitable.display}(...)')`,
         range: ctx.rangeOf(call),

@@ -281,7 +281,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
 /**
  * `Object.defineProperties(p, ...)`, `Object.assign(p, ...)`: the call returns its first argument,
  * a promise that already exists; the statement makes no new one (the promise is judged where it
- * is made).
+ * is made). So does `Object.defineProperty(this, ...)` in a thenable class's constructor.
  */
 function returnsFirstArgument(call: ts.CallExpression): boolean {
   const callee = call.expression;
@@ -291,7 +291,7 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
     callee.expression.text === 'Object' &&
     /^(defineProperty|defineProperties|assign|setPrototypeOf|freeze|seal|preventExtensions)$/.test(callee.name.text) &&
     call.arguments.length > 0 &&
-    ts.isIdentifier(call.arguments[0])
+    (ts.isIdentifier(call.arguments[0]) || call.arguments[0].kind === ts.SyntaxKind.ThisKeyword)
   );
 }
 

@@ -32,6 +32,8 @@ export const abortSignalIgnored: Rule = {
       'config: { abortSignal } })`, Octokit\'s `{ request: { signal } }`), or where the options parameter is',
       'generic and its constraint has one (execa\'s `<NewOptionsType extends Options>(file, args?, options?:',
       'NewOptionsType)`, whose `Options` take a `cancelSignal`: a call passing `{ cwd }` still takes a signal).',
+      'A function of the program that ignores the signal it takes (one that only reads other members of the bag,',
+      '`describeRequest(name, options)` reading `options.body`) does not count: passing the signal there stops nothing.',
       'An untyped parameter named `signal` of an event handler — inline, or a function handed by name',
       'to `process.once(\'SIGTERM\', shutdown)` — is the event\'s value (an OS signal name), not an AbortSignal.',
       'Also an options parameter destructured without its signal (`{ limit }: ListOptions` where',

@@ -606,9 +606,17 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression |
     return false;
   }
   if (!sig) return false;
-  const accepts = (type: ts.Type) =>
-    !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && (typeAcceptsSignal(type) || !!typeSignalKey(s.checker, type, tsNode, true) || !!nestedSignalKey(s.checker, type, tsNode));
-  if (sig.getParameters().some((param) => accepts(s.checker.getTypeOfSymbolAtLocation(param, tsNode)))) return true;
+  const signalKey = (type: ts.Type): string | undefined =>
+    type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) ? undefined : typeAcceptsSignal(type) ? '' : (typeSignalKey(s.checker, type, tsNode, true) ?? nestedSignalKey(s.checker, type, tsNode));
+  const accepts = (type: ts.Type) => signalKey(type) !== undefined;
+  const target = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
+  if (
+    sig.getParameters().some((param) => {
+      const key = signalKey(s.checker.getTypeOfSymbolAtLocation(param, tsNode));
+      return key !== undefined && !(target && ignoresSignal(s.checker, target, param, key));
+    })
+  )
+    return true;
   // A generic options parameter (execa's `<OptionsType extends Options>(file, args?, options?: OptionsType)`)
   // is instantiated with the type of what the call passes: its constraint tells what it accepts.
   const decl = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
@@ -622,6 +630,33 @@ function signatureAcceptsSignal(s: TypeServices, call: TSESTree.CallExpression |
       return !!constraint && accepts(constraint);
     });
   });
+}
+
+/**
+ * A function of the program that takes an options bag only to read other members of it
+ * (`requestAttributes(client, name, options)` reading `options.body`): passing the signal there
+ * stops nothing, so the call is no cancellable work. `key` is the signal's member (`signal`,
+ * `config.abortSignal`), or '' for a parameter that is the signal itself.
+ */
+function ignoresSignal(checker: ts.TypeChecker, fn: ts.SignatureDeclaration, param: ts.Symbol, key: string): boolean {
+  const body = (fn as ts.FunctionLikeDeclarationBase).body;
+  const declaration = param.valueDeclaration;
+  if (!body || !declaration || !ts.isParameter(declaration) || declaration.parent !== fn || !ts.isIdentifier(declaration.name) || declaration.dotDotDotToken) return false;
+  const own = checker.getSymbolAtLocation(declaration.name);
+  const member = key.split('.')[0];
+  let used = false;
+  const walk = (n: ts.Node): void => {
+    if (used) return;
+    if (ts.isIdentifier(n) && n.text === declaration.name.getText() && n !== declaration.name && checker.getSymbolAtLocation(n) === own) {
+      const read = n.parent;
+      // Only `options.body` or `options?.body`: any other use (passed on, spread, destructured) may carry the signal.
+      used = !key || !ts.isPropertyAccessExpression(read) || read.expression !== n || read.name.text === member;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(body);
+  return !used;
 }
 
 /**
@@ -719,7 +754,8 @@ function firstCancellableCall(ctx: TsRuleContext, fn: FunctionNode, withSignal: 
   for (const call of calls) {
     if (call.type !== 'CallExpression' || call.callee.type !== 'Identifier') continue;
     const target = fileFunction(ctx, call.callee.name);
-    if (target && target !== fn && withSignal.has(target)) return `${call.callee.name}()`;
+    // One that ignores its own signal (reads other members of the bag) stops nothing either.
+    if (target && target !== fn && withSignal.get(target)?.some((p) => signalUsed(p, target.body))) return `${call.callee.name}()`;
   }
   if (!isTsFile(ctx.filePath) || calls.length === 0) return undefined;
   const s = types.get();

@@ -139,7 +139,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       unexecutedKyselyQuery(ctx, types(), node);
       return;
     }
-    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node)) return;
+    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node) || raisesUnhandledRejection(node)) return;
     if (denoCronRegistration(ctx, floating)) return;
     // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
     if (yargsParseWithoutAsyncHandlers(ctx, types(), floating)) return;
@@ -279,9 +279,30 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
 }
 
 /**
+ * `Promise.reject(error);` alone in a function that neither is async nor returns a value (an event
+ * emitter's `_emit('error')` with no listener): the statement's only effect is the unhandled
+ * rejection, raised on purpose so that the error is not lost. In an async function, or one that
+ * returns a value, it is rather a `return` or `throw` left out, and stays reported.
+ */
+function raisesUnhandledRejection(statement: TSESTree.ExpressionStatement): boolean {
+  let e: TSESTree.Node = statement.expression;
+  while (e.type === 'TSAsExpression' || e.type === 'TSNonNullExpression' || e.type === 'TSSatisfiesExpression') e = e.expression;
+  if (e.type !== 'CallExpression' || e.callee.type !== 'MemberExpression' || e.callee.computed) return false;
+  const { object, property } = e.callee;
+  if (object.type !== 'Identifier' || object.name !== 'Promise' || property.type !== 'Identifier' || property.name !== 'reject' || shadowedAt(e, 'Promise')) return false;
+  const fn = enclosingFunction(statement);
+  if (!fn || fn.async || fn.generator || fn.body?.type !== 'BlockStatement') return false;
+  let returnsValue = false;
+  visit(fn.body, (n) => {
+    if (n.type === 'ReturnStatement' && n.argument && enclosingFunction(n) === fn) returnsValue = true;
+  });
+  return !returnsValue;
+}
+
+/**
  * `Object.defineProperties(p, ...)`, `Object.assign(p, ...)`: the call returns its first argument,
  * a promise that already exists; the statement makes no new one (the promise is judged where it
- * is made).
+ * is made). So does `Object.defineProperty(this, ...)` in a thenable class's constructor.
  */
 function returnsFirstArgument(call: ts.CallExpression): boolean {
   const callee = call.expression;
@@ -291,7 +312,7 @@ function returnsFirstArgument(call: ts.CallExpression): boolean {
     callee.expression.text === 'Object' &&
     /^(defineProperty|defineProperties|assign|setPrototypeOf|freeze|seal|preventExtensions)$/.test(callee.name.text) &&
     call.arguments.length > 0 &&
-    ts.isIdentifier(call.arguments[0])
+    (ts.isIdentifier(call.arguments[0]) || call.arguments[0].kind === ts.SyntaxKind.ThisKeyword)
   );
 }
 

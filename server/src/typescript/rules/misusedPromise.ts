@@ -330,6 +330,33 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return used;
   };
 
+  /**
+   * `await (pending ||= load()); if (!pending) return;`: a variable of the module (or a member of
+   * `this`) declared to hold a promise or nothing, tested after an await. The checker narrows it to
+   * the promise just assigned, but other code can reset it while the function is suspended: the
+   * test asks whether it still holds one.
+   */
+  const resetWhileSuspended = (node: Node): boolean => {
+    const e = unwrap(node);
+    const member = e.type === 'MemberExpression' && !e.computed && unwrap(e.object).type === 'ThisExpression';
+    if (e.type !== 'Identifier' && !member) return false;
+    const fn = enclosingFunction(node);
+    if (!fn?.body) return false;
+    let suspended = false;
+    visit(fn.body, (m) => {
+      if (!suspended && (m.type === 'AwaitExpression' || m.type === 'YieldExpression') && m.range[1] <= e.range[0] && enclosingFunction(m) === fn) suspended = true;
+    });
+    if (!suspended) return false;
+    const t = typed(e);
+    if (!t) return false;
+    const name = ts.isPropertyAccessExpression(t.tsNode) ? t.tsNode.name : t.tsNode;
+    const symbol = t.s.checker.getSymbolAtLocation(name);
+    const declaration = symbol?.valueDeclaration;
+    if (!symbol || !declaration) return false;
+    if (!member && declaration.getSourceFile() === t.tsNode.getSourceFile() && declaration.getStart() >= fn.range[0] && declaration.getStart() < fn.range[1]) return false;
+    return !isAlwaysThenable(t.s.checker, t.s.checker.getTypeOfSymbol(symbol), t.tsNode);
+  };
+
   const checkCondition = (node: Node, isTest: boolean): void => {
     if (checked.has(node)) return;
     checked.add(node);
@@ -338,7 +365,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (isTest) checkCondition(node.right, isTest);
       return;
     }
-    if (!isPromiseValue(node, true) || existenceCheck(node)) return;
+    if (!isPromiseValue(node, true) || existenceCheck(node) || resetWhileSuspended(node)) return;
     const fix = awaitFix(node, false);
     ctx.report({
       message: `The promise from '${shown(node)}' is used as a condition: a promise is always truthy — it must be awaited first`,

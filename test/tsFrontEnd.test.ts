@@ -173,6 +173,38 @@ describe('typescript front end', () => {
     }
   });
 
+  it("programs of every engine in a process share TypeScript's lib files, and only those", () => {
+    const dirs = [tempDir('asyncsense-ts-'), tempDir('asyncsense-ts-')];
+    const text = "export async function load(): Promise<number> { return 1; }\nload();\n";
+    for (const dir of dirs) {
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'] }, include: ['*.ts'] }));
+      fs.writeFileSync(path.join(dir, 'main.ts'), text);
+    }
+    const libOf = (program: import('typescript').Program) => program.getSourceFiles().find((f) => /[\\/]lib\.es5\.d\.ts$/.test(f.fileName));
+    const first = new ProjectManager();
+    const p1 = typed(first, path.join(dirs[0], 'main.ts'), text);
+    const lib = libOf(p1.services!.program);
+    assert.ok(lib);
+    first.dispose();
+    // Another engine, another project: the lib's syntax tree is the one already parsed and bound,
+    // though the engine that parsed it has let its programs go.
+    const second = new ProjectManager();
+    const other = new ProjectManager();
+    try {
+      const p2 = typed(second, path.join(dirs[1], 'main.ts'), text);
+      assert.equal(libOf(p2.services!.program), lib);
+      assert.equal(isPromiseLike(p2.services!, calls(p2.ast)[0]), true);
+      // The project's own files are each engine's own, even for the same file.
+      const p3 = typed(other, path.join(dirs[1], 'main.ts'), text);
+      assert.equal(libOf(p3.services!.program), lib);
+      assert.notEqual(p3.services!.sourceFile, p2.services!.sourceFile);
+    } finally {
+      second.dispose();
+      other.dispose();
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('infers types for loose JavaScript without a tsconfig', () => {
     const dir = tempDir('asyncsense-js-');
     const file = path.join(dir, 'loose.js');

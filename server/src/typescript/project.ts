@@ -64,6 +64,46 @@ const INFERRED_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
+/** TypeScript's own lib files (`lib.*.d.ts` next to the compiler), which never change while a process runs. */
+const LIB_DIR = comparablePath(path.dirname(ts.getDefaultLibFilePath({})));
+
+function comparablePath(p: string): string {
+  const slashed = p.replace(/\\/g, '/');
+  return ts.sys.useCaseSensitiveFileNames ? slashed : slashed.toLowerCase();
+}
+
+function isLibFile(p: string): boolean {
+  const c = comparablePath(p);
+  const slash = c.lastIndexOf('/');
+  return c.slice(0, slash) === LIB_DIR && /^lib\.[^/]*\.d\.ts$/.test(c.slice(slash + 1));
+}
+
+let libRegistry: ts.DocumentRegistry | undefined;
+
+/**
+ * `own`, except that the lib files' syntax trees (lib.dom.d.ts alone is 40,000 lines) come from
+ * one registry of the whole process, and are never released: every program of the process, of
+ * every engine, shares them once parsed and bound, also one rebuilt after its service was dropped.
+ */
+function sharingLibFiles(own: ts.DocumentRegistry): ts.DocumentRegistry {
+  const libs = (libRegistry ??= ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo));
+  const pick = (p: string): ts.DocumentRegistry => (isLibFile(p) ? libs : own);
+  return {
+    acquireDocument: (fileName, ...rest) => pick(fileName).acquireDocument(fileName, ...rest),
+    acquireDocumentWithKey: (fileName, p, ...rest) => pick(p).acquireDocumentWithKey(fileName, p, ...rest),
+    updateDocument: (fileName, ...rest) => pick(fileName).updateDocument(fileName, ...rest),
+    updateDocumentWithKey: (fileName, p, ...rest) => pick(p).updateDocumentWithKey(fileName, p, ...rest),
+    getKeyForCompilationSettings: (settings) => own.getKeyForCompilationSettings(settings),
+    releaseDocument: (fileName: string, settings: ts.CompilerOptions, kind?: ts.ScriptKind, format?: ts.ResolutionMode) => {
+      if (!isLibFile(fileName)) own.releaseDocument(fileName, settings, kind!, format);
+    },
+    releaseDocumentWithKey: (p: ts.Path, key: ts.DocumentRegistryBucketKey, kind?: ts.ScriptKind, format?: ts.ResolutionMode) => {
+      if (!isLibFile(p)) own.releaseDocumentWithKey(p, key, kind!, format);
+    },
+    reportStats: () => own.reportStats(),
+  };
+}
+
 export class ProjectManager {
   private readonly overlay = new Map<string, { text: string; version: number; snapshot: EditSnapshot }>();
   private readonly projects = new Map<string, Project>();
@@ -76,7 +116,7 @@ export class ProjectManager {
    * JSDoc is parsed in JS files only, where it carries types; in TS files (lib.dom.d.ts is mostly
    * JSDoc) it is skipped, which makes parsing faster and programs smaller. Nothing here reads it.
    */
-  private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo);
+  private readonly registry = sharingLibFiles(ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo));
   private readonly diskVersions = new Map<string, { version: string; at: number }>();
   /**
    * Snapshots of files read from disk, by version. The LanguageService asks for the snapshot of

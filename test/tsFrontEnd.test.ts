@@ -205,6 +205,38 @@ describe('typescript front end', () => {
     }
   });
 
+  it('keeps the lib files of the last two compiler settings only, once no program uses them', () => {
+    const dir = tempDir('asyncsense-ts-');
+    const text = 'export const n: number = 1;\n';
+    fs.writeFileSync(path.join(dir, 'main.ts'), text);
+    /** The lib.es5.d.ts of a program for `target`, from a manager let go at once. */
+    const libFor = (target: string) => {
+      fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target, lib: ['ES2015'] }, include: ['*.ts'] }));
+      const projects = new ProjectManager();
+      try {
+        const program = typed(projects, path.join(dir, 'main.ts'), text).services!.program;
+        return program.getSourceFiles().find((f) => /[\\/]lib\.es5\.d\.ts$/.test(f.fileName));
+      } finally {
+        projects.dispose();
+      }
+    };
+    try {
+      const first = libFor('ES2016');
+      assert.ok(first);
+      assert.equal(libFor('ES2016'), first);
+      libFor('ES2015');
+      assert.equal(libFor('ES2016'), first);
+      // Two other settings since: the files were let go, and are parsed again.
+      libFor('ES2015');
+      libFor('ES2018');
+      const again = libFor('ES2016');
+      assert.ok(again);
+      assert.notEqual(again, first);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('infers types for loose JavaScript without a tsconfig', () => {
     const dir = tempDir('asyncsense-js-');
     const file = path.join(dir, 'loose.js');

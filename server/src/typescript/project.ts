@@ -78,28 +78,51 @@ function isLibFile(p: string): boolean {
   return c.slice(0, slash) === LIB_DIR && /^lib\.[^/]*\.d\.ts$/.test(c.slice(slash + 1));
 }
 
+/**
+ * Compiler settings (as the registry keys them: target, module, jsx…) whose lib files stay parsed
+ * while no program uses them. One set of lib files takes about 30 MB.
+ */
+const KEPT_LIB_SETTINGS = 2;
+
 let libRegistry: ts.DocumentRegistry | undefined;
+/** The lib files kept parsed, by settings key, least recently used first: each with the release of its extra reference. */
+const keptLibs = new Map<string, Map<string, () => void>>();
 
 /**
- * `own`, except that the lib files' syntax trees (lib.dom.d.ts alone is 40,000 lines) come from
- * one registry of the whole process, and are never released: every program of the process, of
- * every engine, shares them once parsed and bound, also one rebuilt after its service was dropped.
+ * `own`, except that TypeScript's lib files (lib.dom.d.ts alone is 40,000 lines) come from one
+ * registry of the whole process: every program of the process, of every engine, shares them once
+ * parsed and bound. Those of the last KEPT_LIB_SETTINGS settings used are also kept when no
+ * program holds them, for a program rebuilt after its service was dropped, or the next engine's.
  */
 function sharingLibFiles(own: ts.DocumentRegistry): ts.DocumentRegistry {
   const libs = (libRegistry ??= ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo));
   const pick = (p: string): ts.DocumentRegistry => (isLibFile(p) ? libs : own);
   return {
     acquireDocument: (fileName, ...rest) => pick(fileName).acquireDocument(fileName, ...rest),
-    acquireDocumentWithKey: (fileName, p, ...rest) => pick(p).acquireDocumentWithKey(fileName, p, ...rest),
+    acquireDocumentWithKey: (fileName, p, settings, key, snapshot, version, kind, options) => {
+      if (!isLibFile(p)) return own.acquireDocumentWithKey(fileName, p, settings, key, snapshot, version, kind, options);
+      const file = libs.acquireDocumentWithKey(fileName, p, settings, key, snapshot, version, kind, options);
+      let kept = keptLibs.get(key);
+      if (kept) keptLibs.delete(key);
+      keptLibs.set(key, (kept ??= new Map()));
+      if (!kept.has(p)) {
+        // One more reference, which only the settings' eviction below gives back.
+        libs.acquireDocumentWithKey(fileName, p, settings, key, snapshot, version, kind, options);
+        const fileKind = (file as { scriptKind?: ts.ScriptKind }).scriptKind ?? kind ?? ts.ScriptKind.TS;
+        kept.set(p, () => libs.releaseDocumentWithKey(p, key, fileKind, file.impliedNodeFormat));
+      }
+      for (const [oldKey, files] of keptLibs) {
+        if (keptLibs.size <= KEPT_LIB_SETTINGS) break;
+        keptLibs.delete(oldKey);
+        for (const release of files.values()) release();
+      }
+      return file;
+    },
     updateDocument: (fileName, ...rest) => pick(fileName).updateDocument(fileName, ...rest),
     updateDocumentWithKey: (fileName, p, ...rest) => pick(p).updateDocumentWithKey(fileName, p, ...rest),
     getKeyForCompilationSettings: (settings) => own.getKeyForCompilationSettings(settings),
-    releaseDocument: (fileName: string, settings: ts.CompilerOptions, kind?: ts.ScriptKind, format?: ts.ResolutionMode) => {
-      if (!isLibFile(fileName)) own.releaseDocument(fileName, settings, kind!, format);
-    },
-    releaseDocumentWithKey: (p: ts.Path, key: ts.DocumentRegistryBucketKey, kind?: ts.ScriptKind, format?: ts.ResolutionMode) => {
-      if (!isLibFile(p)) own.releaseDocumentWithKey(p, key, kind!, format);
-    },
+    releaseDocument: (fileName: string, settings: ts.CompilerOptions, kind?: ts.ScriptKind, format?: ts.ResolutionMode) => pick(fileName).releaseDocument(fileName, settings, kind!, format),
+    releaseDocumentWithKey: (p: ts.Path, key: ts.DocumentRegistryBucketKey, kind?: ts.ScriptKind, format?: ts.ResolutionMode) => pick(p).releaseDocumentWithKey(p, key, kind!, format),
     reportStats: () => own.reportStats(),
   };
 }

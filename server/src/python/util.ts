@@ -438,9 +438,11 @@ export function addImportEdit(ctx: PythonRuleContext, statement: string): TextEd
   const kids = root.namedChildren.filter((n): n is Node => n !== null);
   const sortKey = /^import\s+([\w.]+)/.exec(statement)?.[1];
   const eol = ctx.lines.eol(0);
+  // The first statement, if a string, is the module's docstring, also after comments (an encoding line).
+  const firstStatement = kids.find((n) => n.type !== 'comment');
   for (let i = 0; i < kids.length; i++) {
     const n = kids[i];
-    const isDocstring = i === 0 && n.type === 'expression_statement' && n.namedChildren[0]?.type === 'string';
+    const isDocstring = n === firstStatement && n.type === 'expression_statement' && n.namedChildren[0]?.type === 'string';
     if (n.type === 'comment') continue;
     if (n.type === 'import_statement' && sortKey && n.startPosition.column === 0) {
       // Keep a plain `import x` block sorted, as isort and ruff do.

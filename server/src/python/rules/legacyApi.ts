@@ -10,7 +10,7 @@ import { checkCallbackKeywords } from './callbackKeywords';
 import { qasyncSlot, textualLoopMethod } from '../textual';
 import type { PythonRuleContext } from '../context';
 import { isNotCoroutine } from '../knowledge/awaitables';
-import { assignedValue, asyncioModule, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, pythonVersionBelow, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, asyncioModule, moduleAlias, awaitEdits, callArguments, calleeName, canInsertAwait, decoratorTarget, expectedToRaise, field, isAttributeName, nodesOfType, parameterAnnotation, pythonVersionBelow, textOf, typeOf, withItemValues } from '../util';
 
 /** asyncio callables whose `loop=` argument was removed in Python 3.10. */
 const LOOP_KWARG_REMOVED = new Set([
@@ -613,7 +613,7 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
           message: 'asyncio.ensure_future() on a coroutine: asyncio.create_task() says what it does and rejects non-coroutines',
           range: ctx.rangeOf(fnNode),
           // create_task() takes no loop=: `ensure_future(c, loop=x)` is `x.create_task(c)`, left to the reader.
-          suggestions: keywordArgument(call, 'loop') ? undefined : [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fnNode), newText: fnNode.text.replace(/ensure_future$/, 'create_task') }] }],
+          suggestions: keywordArgument(call, 'loop') ? undefined : createTaskSuggestion(ctx, fnNode),
         });
       }
       continue;
@@ -747,4 +747,24 @@ function wrapInMainFix(ctx: PythonRuleContext, run: Node, future: Node): Fix[] |
       ],
     },
   ];
+}
+
+/**
+ * `asyncio.create_task` for the `ensure_future` that `fn` names: the attribute renamed
+ * (`aio.ensure_future` → `aio.create_task`); for a bare name imported from asyncio
+ * (`from asyncio import ensure_future as ef`), the file's own import of create_task, or the
+ * module's (`asyncio.create_task`, with `import asyncio` added if missing).
+ */
+function createTaskSuggestion(ctx: PythonRuleContext, fn: Node): Fix[] | undefined {
+  let text: string;
+  let importEdits: Fix['edits'] = [];
+  if (typeOf(fn) === 'attribute') text = fn.text.replace(/ensure_future$/, 'create_task');
+  else {
+    const imported = moduleAlias(ctx, 'asyncio.create_task', fn);
+    const module = typeof imported === 'string' ? undefined : asyncioModule(ctx, fn);
+    if (typeof imported !== 'string' && !module) return undefined;
+    text = typeof imported === 'string' ? imported : `${module!.name}.create_task`;
+    importEdits = module?.importEdits ?? [];
+  }
+  return [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fn), newText: text }, ...importEdits] }];
 }

@@ -91,7 +91,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!s || call.type !== 'CallExpression') return false;
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
     return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall));
   };
@@ -415,7 +415,14 @@ function returnsReceiverType(checker: ts.TypeChecker, call: ts.CallExpression): 
   if (!ts.isPropertyAccessExpression(callee) || /^(then|catch|finally)$/.test(callee.name.text)) return false;
   const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
   const result = checker.getNonNullableType(checker.getTypeAtLocation(call));
-  return result === receiver && !(result.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+  if (result.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  if (result === receiver) return true;
+  // `reply.code(200)` on a route whose reply type narrows the status codes gives the same
+  // interface with other type arguments; so does a step of any builder whose `then` makes no
+  // promise. (knex's `first()`, a new instantiation of a builder whose `then` makes a promise, is
+  // still a query to run.)
+  const symbol = result.getSymbol();
+  return !!symbol && symbol === receiver.getSymbol() && !!(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class)) && thenDeclaredVoid(checker, result, call) && thenDeclaredVoid(checker, receiver, call);
 }
 
 /** `Inst & PromiseLike<undefined>` / `this & PromiseLike<void>` returned by a method of `Inst`. */
@@ -433,6 +440,40 @@ function returnsReceiverIntersection(checker: ts.TypeChecker, call: ts.CallExpre
   const own = receiver.flags & ts.TypeFlags.Intersection ? (receiver as ts.IntersectionType).types : [receiver];
   const isThenable = (t: ts.Type): boolean => !!checker.getPropertyOfType(t, 'then');
   return parts.some((t) => !isThenable(t) && own.includes(t));
+}
+
+/**
+ * A thenable type whose every `then` is declared to return nothing (fastify's
+ * `then(fulfilled, rejected): void` on a `FastifyReply`): no promise chain is made from it, so a
+ * method giving another instantiation of the same interface is a step of a builder.
+ */
+function thenDeclaredVoid(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  const then = type.getProperty('then');
+  if (!then) return false;
+  const signatures = checker.getTypeOfSymbolAtLocation(then, node).getCallSignatures();
+  return signatures.length > 0 && signatures.every((sig) => {
+    const declaration = sig.declaration;
+    return !!declaration && !ts.isJSDocSignature(declaration) && declaration.type?.kind === ts.SyntaxKind.VoidKeyword;
+  });
+}
+
+/**
+ * A call giving an instance that is also a thenable of itself (`fastify(opts)`, typed
+ * `FastifyInstance & PromiseLike<FastifyInstance>`): awaiting it waits for the instance to be
+ * ready and gives it back; dropped, it is an object made and not used, not a promise. A call of a
+ * method of such an instance that resolves to something else (`app.ready()`, resolving to
+ * `undefined`) and an intersection that resolves to another value (execa's `Subprocess &
+ * Promise<Result>`) are still promises.
+ */
+function resolvesToItself(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const type = checker.getNonNullableType(checker.getTypeAtLocation(call));
+  if (!(type.flags & ts.TypeFlags.Intersection)) return false;
+  const parts = (type as ts.IntersectionType).types;
+  const own = parts.filter((t) => !checker.getPropertyOfType(t, 'then') && t.getProperties().length > 0);
+  if (own.length === 0 || own.length === parts.length) return false;
+  const awaited = checker.getAwaitedType(type);
+  if (!awaited || awaited === type || awaited.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return false;
+  return own.some((t) => t === awaited || (checker.isTypeAssignableTo(t, awaited) && checker.isTypeAssignableTo(awaited, t)));
 }
 
 /**

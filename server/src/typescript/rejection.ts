@@ -509,7 +509,8 @@ class Judge {
 }
 
 /**
- * In untyped code (the call typed `any`): a call of a parameter named `done`, `cb` or `callback`, of
+ * In untyped code (the call typed `any`): a call of a parameter named `done`, `cb` or `callback`
+ * (or `resolve`/`reject`, a promise's resolving functions handed to a helper), of
  * an Express handler's `next` (`(req, res, next)`: `return next(err)`), or of a method of its response
  * (`return res.status(404).json(...)`, also a `reply`), which answer the request and give nothing to wait for.
  */
@@ -523,7 +524,9 @@ function completionCallback(checker: ts.TypeChecker, call: ts.CallExpression): b
   if (ts.isIdentifier(callee)) {
     const param = parameterOf(callee);
     if (!param) return false;
-    if (/^(done|cb|callback)$/.test(callee.text)) return true;
+    // `return resolve(result)` in a helper handed a promise's resolving functions
+    // (`new Promise((resolve, reject) => poll(resolve, reject))`): they return undefined.
+    if (/^(done|cb|callback|resolve|reject)$/.test(callee.text)) return true;
     return callee.text === 'next' && param.parent.parameters.indexOf(param) === 2;
   }
   // `res.status(400).json(body)`: down the chain of calls and members to the response.

@@ -89,6 +89,10 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const s = types();
     const call = unwrap(node);
     if (!s || call.type !== 'CallExpression') return false;
+    // `ids.map((id) => app.ready(() => order.push(id)))`: an array of what the callback's call
+    // gives, so nothing to wait for when that call gives nothing to wait for.
+    const mapped = mappedCall(call);
+    if (mapped) return nothingToWaitFor(mapped, where, returned);
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
     if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
@@ -474,6 +478,15 @@ function resolvesToItself(checker: ts.TypeChecker, call: ts.CallExpression): boo
   const awaited = checker.getAwaitedType(type);
   if (!awaited || awaited === type || awaited.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return false;
   return own.some((t) => t === awaited || (checker.isTypeAssignableTo(t, awaited) && checker.isTypeAssignableTo(awaited, t)));
+}
+
+/** The call an arrow given to `.map()` gives as its value (`ids.map((id) => save(id))`), if that is all it does. */
+function mappedCall(call: TSESTree.CallExpression): TSESTree.CallExpression | undefined {
+  if (!isMethodCall(call, 'map') || call.arguments.length !== 1) return undefined;
+  const fn = unwrap(call.arguments[0]);
+  if (fn.type !== 'ArrowFunctionExpression' || fn.async || fn.body.type === 'BlockStatement') return undefined;
+  const body = unwrap(fn.body);
+  return body.type === 'CallExpression' ? body : undefined;
 }
 
 /**

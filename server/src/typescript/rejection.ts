@@ -462,6 +462,9 @@ class Judge {
   returnedValueSettles(expr: ts.Expression): boolean {
     const e = skipParens(expr);
     if (ts.isAwaitExpression(e)) return this.isAsync;
+    // `x.done ? resolve(x.value) : Promise.resolve(x.value).then(fulfilled, rejected)` (the step of
+    // esbuild's `__async` helper): each branch settles.
+    if (ts.isConditionalExpression(e)) return this.safeExpression(e.condition, false) && this.returnedValueSettles(e.whenTrue) && this.returnedValueSettles(e.whenFalse);
     if (ts.isLiteralExpression(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return true;
     if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.ThisKeyword) return true;
     if (ts.isIdentifier(e) && e.text === 'undefined') return true;

@@ -974,8 +974,16 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean, handles: (han
         if (f) return f;
       }
       return undefined;
-    case 'ConditionalExpression':
-      return floatingPart(e.consequent, isPromise, handles) ?? floatingPart(e.alternate, isPromise, handles);
+    case 'ConditionalExpression': {
+      // A branch that only reads a value the code already holds is not dropped here, as the left
+      // side of `&&` is not: `(_a = this.p) !== null && _a !== void 0 ? _a : (this.p = load())`,
+      // the down-levelled `this.p ??= load()` of TypeScript and Babel output, keeps the promise.
+      const branch = (b: Node): Node | undefined => {
+        const read = unwrap(b);
+        return read.type === 'Identifier' || read.type === 'MemberExpression' ? undefined : floatingPart(b, isPromise, handles);
+      };
+      return branch(e.consequent) ?? branch(e.alternate);
+    }
     case 'LogicalExpression': {
       // The left side floats only if the statement makes it (`save() && log()`): an existing value
       // tested for truth (`flushes && subscribe()`) is not dropped here.

@@ -95,7 +95,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (mapped) return nothingToWaitFor(mapped, where, returned);
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || takenFromArray(s.checker, tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
     return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall));
   };
@@ -487,6 +487,17 @@ function mappedCall(call: TSESTree.CallExpression): TSESTree.CallExpression | un
   if (fn.type !== 'ArrowFunctionExpression' || fn.async || fn.body.type === 'BlockStatement') return undefined;
   const body = unwrap(fn.body);
   return body.type === 'CallExpression' ? body : undefined;
+}
+
+/**
+ * `queue.shift()` / `queue.pop()` on an array of promises: the statement takes out a promise made
+ * (and kept) earlier, to forget it, and makes none; whether that promise is handled is decided
+ * where it was made.
+ */
+function takenFromArray(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !/^(shift|pop)$/.test(callee.name.text) || call.arguments.length > 0) return false;
+  return checker.isArrayType(checker.getNonNullableType(checker.getTypeAtLocation(callee.expression)));
 }
 
 /**

@@ -143,7 +143,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       unexecutedKyselyQuery(ctx, types(), node);
       return;
     }
-    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node) || raisesUnhandledRejection(node)) return;
+    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node) || raisesUnhandledRejection(node) || keptAndReturnedAfter(types(), floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
     // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
     if (yargsParseWithoutAsyncHandlers(ctx, types(), floating)) return;
@@ -498,6 +498,76 @@ function takenFromArray(checker: ts.TypeChecker, call: ts.CallExpression): boole
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !/^(shift|pop)$/.test(callee.name.text) || call.arguments.length > 0) return false;
   return checker.isArrayType(checker.getNonNullableType(checker.getTypeAtLocation(callee.expression)));
+}
+
+/**
+ * `this.load(); return this.fetching ? this.promise : this.value;`: a plain (not async) function
+ * of the program whose every value it returns is the promise it keeps in a member
+ * (`return this.promise`, a memoised load; ioredis' `execPipeline()` returning `_this.promise`),
+ * called as a statement right before the caller returns that same member (also after the `if`
+ * around the call): the promise is handed on there, not dropped.
+ */
+function keptAndReturnedAfter(s: TypeServices | undefined, floating: Node, statement: Node): boolean {
+  const call = unwrap(floating);
+  if (!s || call.type !== 'CallExpression') return false;
+  const tsCall = s.tsNodeFor(call);
+  if (!tsCall || !ts.isCallExpression(tsCall)) return false;
+  const member = keptMemberReturned(s.checker, tsCall);
+  if (!member) return false;
+  let node: Node = statement;
+  for (let depth = 0; depth < 6; depth++) {
+    const parent = node.parent;
+    if (!parent) return false;
+    if (parent.type === 'IfStatement') {
+      node = parent;
+      continue;
+    }
+    if (parent.type !== 'BlockStatement') return false;
+    const index = parent.body.indexOf(node as TSESTree.Statement);
+    const next = parent.body[index + 1];
+    if (!next) {
+      node = parent;
+      continue;
+    }
+    return next.type === 'ReturnStatement' && !!next.argument && readsMember(next.argument, member);
+  }
+  return false;
+}
+
+/** The member every `return` of a plain function's body gives (`return this.promise`, `return _this.promise`). */
+function keptMemberReturned(checker: ts.TypeChecker, call: ts.CallExpression): string | undefined {
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  if (!declaration || !(ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration) || ts.isFunctionExpression(declaration) || ts.isArrowFunction(declaration))) return undefined;
+  if (!declaration.body || !ts.isBlock(declaration.body) || hasAsyncModifier(declaration) || declaration.asteriskToken) return undefined;
+  let member: string | undefined;
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      if (!n.expression) return;
+      const e = skipParens(n.expression);
+      const kept = ts.isPropertyAccessExpression(e) && (e.expression.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e.expression)) ? e.name.text : undefined;
+      if (!kept || (member !== undefined && member !== kept)) other = true;
+      else member = kept;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(declaration.body, walk);
+  return other ? undefined : member;
+}
+
+/** Whether an expression reads `this.<name>` (or `<identifier>.<name>`) outside nested functions. */
+function readsMember(expr: Node, name: string): boolean {
+  let found = false;
+  visit(
+    expr,
+    (n) => {
+      if (n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && n.property.name === name && (n.object.type === 'ThisExpression' || n.object.type === 'Identifier')) found = true;
+    },
+    (n) => isFunction(n),
+  );
+  return found;
 }
 
 /**

@@ -414,7 +414,7 @@ export const swallowedAbort: Rule = {
       'this.run(signal).catch(log)`: what awaits the handle waits for the end, not for a result), the',
       'catch of a VS Code provider (a function taking a `CancellationToken`: VS Code drops the result of',
       'a cancelled call), handlers with a comment about the abort',
-      '(`// aborted: wake up early`; not a note that it is still to be done, `// TODO: let aborts through`, `FIXME`, `XXX`, `BUG`), and handlers inside a loop that itself stops on abort (the `try/catch` form and `await p.catch(...)`',
+      '(`// aborted: wake up early`) or about the teardown or shutdown that stops the work (`return; // torn down mid-search`, `// shutting down`; not a note that it is still to be done, `// TODO: let aborts through`, `FIXME`, `XXX`, `BUG`), and handlers inside a loop that itself stops on abort (the `try/catch` form and `await p.catch(...)`',
       'alike): its condition reads `signal.aborted`',
       '(`while (!signal.aborted)`), or its body leaves it when the signal is aborted',
       '(`if (signal.aborted) break;`, `return` or `throw`, or `signal.throwIfAborted()`; the throwing',

@@ -462,6 +462,9 @@ class Judge {
   returnedValueSettles(expr: ts.Expression): boolean {
     const e = skipParens(expr);
     if (ts.isAwaitExpression(e)) return this.isAsync;
+    // `x.done ? resolve(x.value) : Promise.resolve(x.value).then(fulfilled, rejected)` (the step of
+    // esbuild's `__async` helper): each branch settles.
+    if (ts.isConditionalExpression(e)) return this.safeExpression(e.condition, false) && this.returnedValueSettles(e.whenTrue) && this.returnedValueSettles(e.whenFalse);
     if (ts.isLiteralExpression(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return true;
     if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.ThisKeyword) return true;
     if (ts.isIdentifier(e) && e.text === 'undefined') return true;
@@ -509,7 +512,8 @@ class Judge {
 }
 
 /**
- * In untyped code (the call typed `any`): a call of a parameter named `done`, `cb` or `callback`, of
+ * In untyped code (the call typed `any`): a call of a parameter named `done`, `cb` or `callback`
+ * (or `resolve`/`reject`, a promise's resolving functions handed to a helper), of
  * an Express handler's `next` (`(req, res, next)`: `return next(err)`), or of a method of its response
  * (`return res.status(404).json(...)`, also a `reply`), which answer the request and give nothing to wait for.
  */
@@ -523,7 +527,9 @@ function completionCallback(checker: ts.TypeChecker, call: ts.CallExpression): b
   if (ts.isIdentifier(callee)) {
     const param = parameterOf(callee);
     if (!param) return false;
-    if (/^(done|cb|callback)$/.test(callee.text)) return true;
+    // `return resolve(result)` in a helper handed a promise's resolving functions
+    // (`new Promise((resolve, reject) => poll(resolve, reject))`): they return undefined.
+    if (/^(done|cb|callback|resolve|reject)$/.test(callee.text)) return true;
     return callee.text === 'next' && param.parent.parameters.indexOf(param) === 2;
   }
   // `res.status(400).json(body)`: down the chain of calls and members to the response.

@@ -3194,12 +3194,18 @@ function afterFinally(call: Node): Node {
 }
 
 /**
- * A comment in the handler that speaks of the abort (`// aborted: stop quietly`): swallowed on purpose.
- * Not a note that the handler is still to be fixed (`// TODO: let aborts through`, `FIXME`, `XXX`, `BUG`).
+ * A comment in the handler that speaks of the abort (`// aborted: stop quietly`), or of the
+ * teardown or shutdown that stops the work (`// torn down mid-search`, `// shutting down`):
+ * swallowed on purpose. Not a note that the handler is still to be fixed (`// TODO: let aborts
+ * through`, `FIXME`, `XXX`, `BUG`).
  */
 function deliberate(ctx: TsRuleContext, body: Node): boolean {
   return (ctx.ast.comments ?? []).some(
-    (c) => c.range[0] >= body.range[0] && c.range[1] <= body.range[1] && /abort|cancel/i.test(c.value) && !/^\s*(expect:|(TODO|FIXME|XXX|BUG)\b)/.test(c.value),
+    (c) =>
+      c.range[0] >= body.range[0] &&
+      c.range[1] <= body.range[1] &&
+      /abort|cancel|torn[ -]down|tear(?:ing)?[ -]?down|shut(?:ting)?[ -]?down/i.test(c.value) &&
+      !/^\s*(expect:|(TODO|FIXME|XXX|BUG)\b)/.test(c.value),
   );
 }
 

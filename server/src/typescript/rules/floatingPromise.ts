@@ -89,9 +89,13 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     const s = types();
     const call = unwrap(node);
     if (!s || call.type !== 'CallExpression') return false;
+    // `ids.map((id) => app.ready(() => order.push(id)))`: an array of what the callback's call
+    // gives, so nothing to wait for when that call gives nothing to wait for.
+    const mapped = mappedCall(call);
+    if (mapped) return nothingToWaitFor(mapped, where, returned);
     const tsCall = s.tsNodeFor(call);
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
-    if (returnsFirstArgument(tsCall) || returnsReceiver(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
+    if (returnsFirstArgument(tsCall) || takenFromArray(s.checker, tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
     return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall));
   };
@@ -139,7 +143,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       unexecutedKyselyQuery(ctx, types(), node);
       return;
     }
-    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node) || raisesUnhandledRejection(node)) return;
+    if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node) || raisesUnhandledRejection(node) || keptAndReturnedAfter(types(), floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
     // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
     if (yargsParseWithoutAsyncHandlers(ctx, types(), floating)) return;
@@ -415,7 +419,14 @@ function returnsReceiverType(checker: ts.TypeChecker, call: ts.CallExpression): 
   if (!ts.isPropertyAccessExpression(callee) || /^(then|catch|finally)$/.test(callee.name.text)) return false;
   const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
   const result = checker.getNonNullableType(checker.getTypeAtLocation(call));
-  return result === receiver && !(result.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+  if (result.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  if (result === receiver) return true;
+  // `reply.code(200)` on a route whose reply type narrows the status codes gives the same
+  // interface with other type arguments; so does a step of any builder whose `then` makes no
+  // promise. (knex's `first()`, a new instantiation of a builder whose `then` makes a promise, is
+  // still a query to run.)
+  const symbol = result.getSymbol();
+  return !!symbol && symbol === receiver.getSymbol() && !!(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class)) && thenDeclaredVoid(checker, result, call) && thenDeclaredVoid(checker, receiver, call);
 }
 
 /** `Inst & PromiseLike<undefined>` / `this & PromiseLike<void>` returned by a method of `Inst`. */
@@ -433,6 +444,130 @@ function returnsReceiverIntersection(checker: ts.TypeChecker, call: ts.CallExpre
   const own = receiver.flags & ts.TypeFlags.Intersection ? (receiver as ts.IntersectionType).types : [receiver];
   const isThenable = (t: ts.Type): boolean => !!checker.getPropertyOfType(t, 'then');
   return parts.some((t) => !isThenable(t) && own.includes(t));
+}
+
+/**
+ * A thenable type whose every `then` is declared to return nothing (fastify's
+ * `then(fulfilled, rejected): void` on a `FastifyReply`): no promise chain is made from it, so a
+ * method giving another instantiation of the same interface is a step of a builder.
+ */
+function thenDeclaredVoid(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  const then = type.getProperty('then');
+  if (!then) return false;
+  const signatures = checker.getTypeOfSymbolAtLocation(then, node).getCallSignatures();
+  return signatures.length > 0 && signatures.every((sig) => {
+    const declaration = sig.declaration;
+    return !!declaration && !ts.isJSDocSignature(declaration) && declaration.type?.kind === ts.SyntaxKind.VoidKeyword;
+  });
+}
+
+/**
+ * A call giving an instance that is also a thenable of itself (`fastify(opts)`, typed
+ * `FastifyInstance & PromiseLike<FastifyInstance>`): awaiting it waits for the instance to be
+ * ready and gives it back; dropped, it is an object made and not used, not a promise. A call of a
+ * method of such an instance that resolves to something else (`app.ready()`, resolving to
+ * `undefined`) and an intersection that resolves to another value (execa's `Subprocess &
+ * Promise<Result>`) are still promises.
+ */
+function resolvesToItself(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const type = checker.getNonNullableType(checker.getTypeAtLocation(call));
+  if (!(type.flags & ts.TypeFlags.Intersection)) return false;
+  const parts = (type as ts.IntersectionType).types;
+  const own = parts.filter((t) => !checker.getPropertyOfType(t, 'then') && t.getProperties().length > 0);
+  if (own.length === 0 || own.length === parts.length) return false;
+  const awaited = checker.getAwaitedType(type);
+  if (!awaited || awaited === type || awaited.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return false;
+  return own.some((t) => t === awaited || (checker.isTypeAssignableTo(t, awaited) && checker.isTypeAssignableTo(awaited, t)));
+}
+
+/** The call an arrow given to `.map()` gives as its value (`ids.map((id) => save(id))`), if that is all it does. */
+function mappedCall(call: TSESTree.CallExpression): TSESTree.CallExpression | undefined {
+  if (!isMethodCall(call, 'map') || call.arguments.length !== 1) return undefined;
+  const fn = unwrap(call.arguments[0]);
+  if (fn.type !== 'ArrowFunctionExpression' || fn.async || fn.body.type === 'BlockStatement') return undefined;
+  const body = unwrap(fn.body);
+  return body.type === 'CallExpression' ? body : undefined;
+}
+
+/**
+ * `queue.shift()` / `queue.pop()` on an array of promises: the statement takes out a promise made
+ * (and kept) earlier, to forget it, and makes none; whether that promise is handled is decided
+ * where it was made.
+ */
+function takenFromArray(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !/^(shift|pop)$/.test(callee.name.text) || call.arguments.length > 0) return false;
+  return checker.isArrayType(checker.getNonNullableType(checker.getTypeAtLocation(callee.expression)));
+}
+
+/**
+ * `this.load(); return this.fetching ? this.promise : this.value;`: a plain (not async) function
+ * of the program whose every value it returns is the promise it keeps in a member
+ * (`return this.promise`, a memoised load; ioredis' `execPipeline()` returning `_this.promise`),
+ * called as a statement right before the caller returns that same member (also after the `if`
+ * around the call): the promise is handed on there, not dropped.
+ */
+function keptAndReturnedAfter(s: TypeServices | undefined, floating: Node, statement: Node): boolean {
+  const call = unwrap(floating);
+  if (!s || call.type !== 'CallExpression') return false;
+  const tsCall = s.tsNodeFor(call);
+  if (!tsCall || !ts.isCallExpression(tsCall)) return false;
+  const member = keptMemberReturned(s.checker, tsCall);
+  if (!member) return false;
+  let node: Node = statement;
+  for (let depth = 0; depth < 6; depth++) {
+    const parent = node.parent;
+    if (!parent) return false;
+    if (parent.type === 'IfStatement') {
+      node = parent;
+      continue;
+    }
+    if (parent.type !== 'BlockStatement') return false;
+    const index = parent.body.indexOf(node as TSESTree.Statement);
+    const next = parent.body[index + 1];
+    if (!next) {
+      node = parent;
+      continue;
+    }
+    return next.type === 'ReturnStatement' && !!next.argument && readsMember(next.argument, member);
+  }
+  return false;
+}
+
+/** The member every `return` of a plain function's body gives (`return this.promise`, `return _this.promise`). */
+function keptMemberReturned(checker: ts.TypeChecker, call: ts.CallExpression): string | undefined {
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  if (!declaration || !(ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration) || ts.isFunctionExpression(declaration) || ts.isArrowFunction(declaration))) return undefined;
+  if (!declaration.body || !ts.isBlock(declaration.body) || hasAsyncModifier(declaration) || declaration.asteriskToken) return undefined;
+  let member: string | undefined;
+  let other = false;
+  const walk = (n: ts.Node): void => {
+    if (other || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      if (!n.expression) return;
+      const e = skipParens(n.expression);
+      const kept = ts.isPropertyAccessExpression(e) && (e.expression.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e.expression)) ? e.name.text : undefined;
+      if (!kept || (member !== undefined && member !== kept)) other = true;
+      else member = kept;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(declaration.body, walk);
+  return other ? undefined : member;
+}
+
+/** Whether an expression reads `this.<name>` (or `<identifier>.<name>`) outside nested functions. */
+function readsMember(expr: Node, name: string): boolean {
+  let found = false;
+  visit(
+    expr,
+    (n) => {
+      if (n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && n.property.name === name && (n.object.type === 'ThisExpression' || n.object.type === 'Identifier')) found = true;
+    },
+    (n) => isFunction(n),
+  );
+  return found;
 }
 
 /**
@@ -920,8 +1055,16 @@ function floatingPart(expr: Node, isPromise: (n: Node) => boolean, handles: (han
         if (f) return f;
       }
       return undefined;
-    case 'ConditionalExpression':
-      return floatingPart(e.consequent, isPromise, handles) ?? floatingPart(e.alternate, isPromise, handles);
+    case 'ConditionalExpression': {
+      // A branch that only reads a value the code already holds is not dropped here, as the left
+      // side of `&&` is not: `(_a = this.p) !== null && _a !== void 0 ? _a : (this.p = load())`,
+      // the down-levelled `this.p ??= load()` of TypeScript and Babel output, keeps the promise.
+      const branch = (b: Node): Node | undefined => {
+        const read = unwrap(b);
+        return read.type === 'Identifier' || read.type === 'MemberExpression' ? undefined : floatingPart(b, isPromise, handles);
+      };
+      return branch(e.consequent) ?? branch(e.alternate);
+    }
     case 'LogicalExpression': {
       // The left side floats only if the statement makes it (`save() && log()`): an existing value
       // tested for truth (`flushes && subscribe()`) is not dropped here.

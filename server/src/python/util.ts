@@ -517,11 +517,18 @@ function versionBound(ctx: PythonRuleContext, test: Node | null | undefined, tru
   if (test.type !== 'comparison_operator' || test.namedChildren.length !== 2) return undefined;
   const [left, right] = test.namedChildren as [Node, Node];
   const op = test.children.find((c) => c !== null && !c.isNamed)?.text;
-  if (!isVersionInfo(ctx, left) || right.type !== 'tuple') return undefined;
-  const parts = right.namedChildren.map((p) => (p?.type === 'integer' ? Number(p.text) : NaN));
-  if (parts.length < 2 || parts.some((p) => !Number.isInteger(p))) return undefined;
-  const at: [number, number] = [parts[0], parts[1]];
-  const next: [number, number] = [parts[0], parts[1] + 1];
+  let at: [number, number];
+  if (isVersionInfo(ctx, left) && right.type === 'tuple') {
+    const parts = right.namedChildren.map((p) => (p?.type === 'integer' ? Number(p.text) : NaN));
+    if (parts.length < 2 || parts.some((p) => !Number.isInteger(p))) return undefined;
+    at = [parts[0], parts[1]];
+  } else if (isMinorVersion(ctx, left) && right.type === 'integer') {
+    // `sys.version_info[1] < 7`, `sys.version_info.minor >= 8`: the minor release of Python 3.
+    at = [3, Number(right.text)];
+  } else {
+    return undefined;
+  }
+  const next: [number, number] = [at[0], at[1] + 1];
   // Reduce to `version < at` or `version <= at` (`== at` only holds for that release).
   const holds = truth ? op : ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' } as Record<string, string>)[op ?? ''];
   if (holds === '<') return at;
@@ -544,6 +551,15 @@ function asyncioFeatureTested(ctx: PythonRuleContext, call: Node): [number, numb
   if (ctx.scope.resolve(args[0])?.name !== 'asyncio') return undefined;
   const name = /^[rbuRBU]?(['"])(\w+)\1$/.exec(args[1].text)?.[2];
   return name && Object.hasOwn(ASYNCIO_ADDED, name) ? ASYNCIO_ADDED[name] : undefined;
+}
+
+/** `sys.version_info[1]` or `sys.version_info.minor`. */
+function isMinorVersion(ctx: PythonRuleContext, expr: Node): boolean {
+  if (expr.type === 'subscript') {
+    return expr.childForFieldName('subscript')?.text === '1' && isVersionInfo(ctx, expr.childForFieldName('value')!);
+  }
+  if (expr.type !== 'attribute' || expr.childForFieldName('attribute')?.text !== 'minor') return false;
+  return isVersionInfo(ctx, expr.childForFieldName('object')!);
 }
 
 /** `sys.version_info`, or its `[:2]` / `[0:2]` slice. */

@@ -269,7 +269,7 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     const inLoopBefore = enclosingLoops(call).some((loop) =>
       loop.descendantsOfType('identifier').some((id) => id !== null && id.text === task.text && id.startIndex < call.startIndex && id.id !== task.id && isAwaitedUse(id)),
     );
-    if (later || inLoopBefore) continue;
+    if (later || inLoopBefore || awaitedByOuterFunction(ctx, task, owner) || awaitsEveryTaskAfter(ctx, owner.node, call)) continue;
     ctx.report({
       message: list
         ? `The tasks in '${list.text}' are cancelled but never awaited: their clean-up may not run before the function moves on, and asyncio may report "Task was destroyed but it is pending". Await them after cancel() (asyncio.gather(*${loopTarget!.parent?.childForFieldName('right')?.text ?? list.text}, return_exceptions=True))`
@@ -551,6 +551,36 @@ function onlyInspected(id: Node): boolean {
   if (!attribute || !INSPECTING_METHODS.has(attribute.childForFieldName('attribute')?.text ?? '') || attribute.parent?.type !== 'call') return false;
   for (let n: Node | null = attribute.parent; n && n.type !== 'function_definition'; n = n.parent) if (n.type === 'while_statement') return false;
   return true;
+}
+
+/**
+ * A task of the function around this one, cancelled from a nested function (a watcher of its own)
+ * that the outer function awaits: `future = ensure_future(coro)`, `async def listen(): ...;
+ * future.cancel()`, then `await asyncio.gather(asyncio.ensure_future(listen()), future)`.
+ */
+function awaitedByOuterFunction(ctx: PythonRuleContext, task: Node, owner: { node: Node }): boolean {
+  const found = ctx.scope.lookup(task.text, task);
+  const outer = found?.scope;
+  if (!outer || outer.kind !== 'function' || outer.node.id === owner.node.id) return false;
+  if (!(owner.node.startIndex >= outer.node.startIndex && owner.node.endIndex <= outer.node.endIndex)) return false;
+  return outer.node.descendantsOfType('identifier').some(
+    (id) => id !== null && id.text === task.text && (id.startIndex < owner.node.startIndex || id.startIndex >= owner.node.endIndex) && ctx.scope.enclosingFunction(id)?.node.id === outer.node.id && isAwaitedUse(id),
+  );
+}
+
+/**
+ * A shutdown that then cancels and awaits every task of the loop, this one included: `for t in
+ * asyncio.all_tasks(): if t is not current: t.cancel(); await t` after the cancel.
+ */
+function awaitsEveryTaskAfter(ctx: PythonRuleContext, fn: Node, call: Node): boolean {
+  return fn.descendantsOfType('for_statement').some((loop) => {
+    if (!loop || loop.startIndex < call.endIndex || ctx.scope.enclosingFunction(loop)?.node.id !== fn.id) return false;
+    const right = loop.childForFieldName('right');
+    const source = right?.type === 'call' && resolved(ctx, right) === 'asyncio.all_tasks';
+    const target = loop.childForFieldName('left');
+    if (!source || target?.type !== 'identifier') return false;
+    return (loop.childForFieldName('body')?.descendantsOfType('identifier') ?? []).some((id) => id !== null && id.text === target.text && isAwaitedUse(id));
+  });
 }
 
 /** Whether `fn` awaits anything between the end of `from` and the start of `to`. */

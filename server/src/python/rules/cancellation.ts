@@ -309,10 +309,13 @@ function blockFlow(ctx: PythonRuleContext, block: Node | null, inLoop: boolean, 
 /**
  * An `if` that tests which exception was caught dispatches on it: by type
  * (`isinstance(e, asyncio.CancelledError)`) or by identity (`if exc is not value: raise` in an
- * `__aexit__`, where returning re-raises the exception of the `with` body).
+ * `__aexit__`, where returning re-raises the exception of the `with` body), also of the exception
+ * a bare `except:` reads back (`if sys.exc_info()[1] is value: return False`, as in contextlib).
  */
 function typeTestFor(clause: Node): RegExp {
-  const type = '\\b(?:isinstance|issubclass|type)\\s*\\(|CancelledError|\\bCancelled\\b|get_cancelled_exc_class|__class__';
+  const type =
+    '\\b(?:isinstance|issubclass|type)\\s*\\(|CancelledError|\\bCancelled\\b|get_cancelled_exc_class|__class__' +
+    '|\\bsys\\.exc_info\\(\\)\\s*\\[\\s*1\\s*\\]\\s+is\\b|\\bsys\\.exception\\(\\)\\s+is\\b|\\bis\\s+(?:not\\s+)?sys\\.(?:exc_info\\(\\)\\s*\\[\\s*1\\s*\\]|exception\\(\\))';
   const pattern = clause.namedChildren.find((c) => c?.type === 'as_pattern');
   const alias = pattern?.childForFieldName('alias');
   const name = alias?.type === 'identifier' ? alias : alias?.namedChildren.find((c) => c?.type === 'identifier');

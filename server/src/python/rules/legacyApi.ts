@@ -218,16 +218,24 @@ function startsALoop(ctx: PythonRuleContext, call: Node): boolean {
  *         asyncio.set_event_loop(loop)
  */
 function noLoopHandled(ctx: PythonRuleContext, call: Node): boolean {
+  return handledInTry(ctx, call, /^(builtins\.)?(RuntimeError|Exception|BaseException)$/, true);
+}
+
+/**
+ * Whether `call` is in the body of a `try` of its function with an `except` clause naming an
+ * exception `caughtName` matches (alone or in a tuple); a bare `except:` counts when `bare` is set.
+ */
+function handledInTry(ctx: PythonRuleContext, call: Node, caughtName: RegExp, bare: boolean): boolean {
   const fn = ctx.scope.enclosingFunction(call);
   for (let n: Node | null = call.parent; n && n !== fn?.node; n = n.parent) {
     if (n.type !== 'block' || n.parent?.type !== 'try_statement' || field(n.parent, 'body')?.id !== n.id) continue;
     const handles = n.parent.namedChildren.some((h) => {
       if (h?.type !== 'except_clause') return false;
       const caught = h.namedChildren.find((c) => c?.type !== 'block' && c?.type !== 'comment');
-      if (!caught) return true;
+      if (!caught) return bare;
       const value = caught.type === 'as_pattern' ? caught.namedChildren[0] : caught;
       const names = value?.type === 'tuple' || value?.type === 'parenthesized_expression' ? value.namedChildren : [value];
-      return names.some((x) => !!x && /^(builtins\.)?(RuntimeError|Exception|BaseException)$/.test(x.text));
+      return names.some((x) => !!x && caughtName.test(x.text));
     });
     if (handles) return true;
   }
@@ -638,8 +646,10 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
     }
 
     if (name && LOOP_KWARG_REMOVED.has(name)) {
+      // `try: asyncio.Condition(loop=loop)` / `except TypeError: asyncio.Condition()`: the shim of a
+      // library that still supports older Pythons, which falls back where the argument is gone.
       const loopArg = mayPassLoop && !onlyBefore(ctx, call, 3, 10) ? keywordArgument(call, 'loop') : undefined;
-      if (loopArg) {
+      if (loopArg && !handledInTry(ctx, call, /^(builtins\.)?TypeError$/, false)) {
         report({
           message: before(ctx, 3, 10)
             ? `The loop= argument of ${name}() is deprecated since Python 3.8 and removed in 3.10: the running loop is used automatically`

@@ -262,6 +262,15 @@ describe('engine: files that cannot be analysed', () => {
     assert.ok(readable.findings.some((f) => f.rule === 'floating-promise'));
     const dataLine = `const LOGO = "data:image/png;base64,${'A'.repeat(6000)}";\n${'async function h() { await g(); }\n'.repeat(30)}`;
     assert.equal(engine.analyze({ filePath: '/tmp/logo.js', text: dataLine }, config).skipped, undefined);
+    // A bundle of readable modules with minified libraries glued in (a third of it on long lines) is skipped too;
+    // a large source file with a few data lines is not.
+    const libraryLine = `!function(){${statement.repeat(100)}}();\n`;
+    const bundle = `${libraryLine.repeat(20)}${`${statement}\n`.repeat(3000)}`;
+    assert.ok(bundle.length > 128 * 1024 && bundle.length / bundle.split('\n').length < 400);
+    assert.match(engine.analyze({ filePath: '/tmp/main.bundle.js', text: bundle }, config).skipped ?? '', /^minified code \(\d+% of it on lines over 2000 characters\)$/);
+    const dataLines = `${dataLine.split('\n')[0]}\n`.repeat(3) + `${statement}\n`.repeat(5000);
+    assert.ok(dataLines.length > 128 * 1024);
+    assert.equal(engine.analyze({ filePath: '/tmp/icons.js', text: dataLines }, config).skipped, undefined);
     // Python is never minified: a long file of long lines is still analysed.
     assert.equal(engine.analyze({ filePath: '/tmp/gen.py', text: `X = "${'a'.repeat(9000)}"\n` }, config).skipped, undefined);
   });

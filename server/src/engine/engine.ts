@@ -235,6 +235,10 @@ const JS_FILE = /\.[cm]?jsx?$/i;
 /** Shortest text judged for minification, and the average line length beyond which it counts as minified. */
 const MINIFIED_MIN_SIZE = 4096;
 const MINIFIED_AVERAGE_LINE = 400;
+/** A large text with this share of its characters on lines longer than BUNDLE_LONG_LINE is a bundle with minified parts. */
+const BUNDLE_MIN_SIZE = 128 * 1024;
+const BUNDLE_LONG_LINE = 2000;
+const BUNDLE_LONG_SHARE = 0.25;
 
 /**
  * Why a JavaScript text is not analysed when it is a minified bundle (`vendor.min.js`, a
@@ -247,7 +251,19 @@ export function minifiedReason(text: string): string | undefined {
   let lines = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   const average = Math.round(text.length / lines);
-  return average > MINIFIED_AVERAGE_LINE ? `minified code (lines of ${average} characters on average)` : undefined;
+  if (average > MINIFIED_AVERAGE_LINE) return `minified code (lines of ${average} characters on average)`;
+  // A bundle gluing minified libraries to readable modules (jQuery then the app, 48,000 lines):
+  // the average hides the minified parts, which hold much of the text on a few very long lines.
+  if (text.length < BUNDLE_MIN_SIZE) return undefined;
+  let long = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    if (stop - start > BUNDLE_LONG_LINE) long += stop - start;
+    start = stop + 1;
+  }
+  const share = long / text.length;
+  return share >= BUNDLE_LONG_SHARE ? `minified code (${Math.round(share * 100)}% of it on lines over ${BUNDLE_LONG_LINE} characters)` : undefined;
 }
 
 export function formatSize(bytes: number): string {

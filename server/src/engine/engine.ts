@@ -248,20 +248,20 @@ const BUNDLE_LONG_SHARE = 0.25;
  */
 export function minifiedReason(text: string): string | undefined {
   if (text.length < MINIFIED_MIN_SIZE) return undefined;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  const average = Math.round(text.length / lines);
-  if (average > MINIFIED_AVERAGE_LINE) return `minified code (lines of ${average} characters on average)`;
-  // A bundle gluing minified libraries to readable modules (jQuery then the app, 48,000 lines):
-  // the average hides the minified parts, which hold much of the text on a few very long lines.
-  if (text.length < BUNDLE_MIN_SIZE) return undefined;
+  // One pass: the number of lines, and the characters on lines longer than BUNDLE_LONG_LINE.
+  let lines = 0;
   let long = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start <= text.length; lines++) {
     const end = text.indexOf('\n', start);
     const stop = end === -1 ? text.length : end;
     if (stop - start > BUNDLE_LONG_LINE) long += stop - start;
     start = stop + 1;
   }
+  const average = Math.round(text.length / lines);
+  if (average > MINIFIED_AVERAGE_LINE) return `minified code (lines of ${average} characters on average)`;
+  // A bundle gluing minified libraries to readable modules (jQuery then the app, 48,000 lines):
+  // the average hides the minified parts, which hold much of the text on a few very long lines.
+  if (text.length < BUNDLE_MIN_SIZE) return undefined;
   const share = long / text.length;
   return share >= BUNDLE_LONG_SHARE ? `minified code (${Math.round(share * 100)}% of it on lines over ${BUNDLE_LONG_LINE} characters)` : undefined;
 }

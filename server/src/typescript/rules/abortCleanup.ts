@@ -2266,6 +2266,15 @@ function endlessRxjsSource(ctx: TsRuleContext, observable: Node, topLevel: () =>
 
 const SUBJECTS = /^(Subject|BehaviorSubject|ReplaySubject)$/;
 
+/** The file's type information; undefined where there is none or the checker fails on the file. */
+function typesIfAny(ctx: TsRuleContext): TypeServices | undefined {
+  try {
+    return ctx.types();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * With types: the stream of a root Angular service of the project (`@Injectable({ providedIn:
  * 'root' })`, made once for the application) that is one of its subjects — a field made with `new
@@ -2276,12 +2285,7 @@ const SUBJECTS = /^(Subject|BehaviorSubject|ReplaySubject)$/;
  */
 function rootServiceSubject(ctx: TsRuleContext, e: Node): boolean {
   if (e.type !== 'CallExpression' && e.type !== 'MemberExpression') return false;
-  let s: TypeServices | undefined;
-  try {
-    s = ctx.types();
-  } catch {
-    return false;
-  }
+  const s = typesIfAny(ctx);
   const t = s?.tsNodeFor(e);
   if (!s || !t) return false;
   const checker = s.checker;
@@ -2617,21 +2621,11 @@ function timerUse(read: Node): 'unref' | 'harmless' | 'handed-on' {
 }
 
 /**
- * Whether a property or variable named `name` is read anywhere other than in `exclude` in a way
- * that may clear it, hand it on or unref it (for a `this.name` of a known class, `this.name`
- * reads count only in that class and its relatives).
- */
-/**
  * `this.pollId = setInterval(...)` on a field a base class of another file declares: that class
  * may clear it (`stopClient()` calling `clearInterval(this.pollId)`), which this file cannot show.
  */
 function clearedByBaseClass(ctx: TsRuleContext, left: Node): boolean {
-  let s: TypeServices | undefined;
-  try {
-    s = ctx.types();
-  } catch {
-    return false;
-  }
+  const s = typesIfAny(ctx);
   const tsNode = s?.tsNodeFor(left);
   if (!s || !tsNode || !ts.isPropertyAccessExpression(tsNode)) return false;
   const name = tsNode.name.text;
@@ -2644,6 +2638,11 @@ function clearedByBaseClass(ctx: TsRuleContext, left: Node): boolean {
   });
 }
 
+/**
+ * Whether a property or variable named `name` is read anywhere other than in `exclude` in a way
+ * that may clear it, hand it on or unref it (for a `this.name` of a known class, `this.name`
+ * reads count only in that class and its relatives).
+ */
 function readElsewhere(ctx: TsRuleContext, name: string, exclude: Node, owner?: Node, families?: () => Map<Node, number>): boolean {
   let found = false;
   visit(ctx.ast, (n) => {

@@ -766,15 +766,10 @@ function wrapInMainFix(ctx: PythonRuleContext, run: Node, future: Node): Fix[] |
  * module's (`asyncio.create_task`, with `import asyncio` added if missing).
  */
 function createTaskSuggestion(ctx: PythonRuleContext, fn: Node): Fix[] | undefined {
-  let text: string;
-  let importEdits: Fix['edits'] = [];
-  if (typeOf(fn) === 'attribute') text = fn.text.replace(/ensure_future$/, 'create_task');
-  else {
-    const imported = moduleAlias(ctx, 'asyncio.create_task', fn);
-    const module = typeof imported === 'string' ? undefined : asyncioModule(ctx, fn);
-    if (typeof imported !== 'string' && !module) return undefined;
-    text = typeof imported === 'string' ? imported : `${module!.name}.create_task`;
-    importEdits = module?.importEdits ?? [];
-  }
-  return [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fn), newText: text }, ...importEdits] }];
+  const use = (text: string, importEdits: Fix['edits'] = []): Fix[] => [{ title: 'Use asyncio.create_task()', safe: false, edits: [{ range: ctx.rangeOf(fn), newText: text }, ...importEdits] }];
+  if (typeOf(fn) === 'attribute') return use(fn.text.replace(/ensure_future$/, 'create_task'));
+  const imported = moduleAlias(ctx, 'asyncio.create_task', fn);
+  if (typeof imported === 'string') return use(imported);
+  const module = asyncioModule(ctx, fn);
+  return module ? use(`${module.name}.create_task`, module.importEdits) : undefined;
 }

@@ -78,6 +78,11 @@ function isLibFile(p: string): boolean {
   return c.slice(0, slash) === LIB_DIR && /^lib\.[^/]*\.d\.ts$/.test(c.slice(slash + 1));
 }
 
+/** A document registry that parses JSDoc only where it carries types (see ProjectManager.registry). */
+function newRegistry(): ts.DocumentRegistry {
+  return ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo);
+}
+
 /**
  * Compiler settings (as the registry keys them: target, module, jsx…) whose lib files stay parsed
  * while no program uses them. One set of lib files takes about 30 MB.
@@ -95,7 +100,7 @@ const keptLibs = new Map<string, Map<string, () => void>>();
  * program holds them, for a program rebuilt after its service was dropped, or the next engine's.
  */
 function sharingLibFiles(own: ts.DocumentRegistry): ts.DocumentRegistry {
-  const libs = (libRegistry ??= ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo));
+  const libs = (libRegistry ??= newRegistry());
   const pick = (p: string): ts.DocumentRegistry => (isLibFile(p) ? libs : own);
   return {
     acquireDocument: (fileName, ...rest) => pick(fileName).acquireDocument(fileName, ...rest),
@@ -139,7 +144,7 @@ export class ProjectManager {
    * JSDoc is parsed in JS files only, where it carries types; in TS files (lib.dom.d.ts is mostly
    * JSDoc) it is skipped, which makes parsing faster and programs smaller. Nothing here reads it.
    */
-  private readonly registry = sharingLibFiles(ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, ts.JSDocParsingMode.ParseForTypeInfo));
+  private readonly registry = sharingLibFiles(newRegistry());
   private readonly diskVersions = new Map<string, { version: string; at: number }>();
   /**
    * Snapshots of files read from disk, by version. The LanguageService asks for the snapshot of

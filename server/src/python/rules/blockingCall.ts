@@ -1895,6 +1895,10 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
             ? BLOCKING_METHODS[cls]?.get(method)
             : undefined;
   if (!api || !cls) return undefined;
+  // `r = await s.get(url)`: the library method gives no awaitable, so the receiver is not the plain
+  // library object (a subclass that hands the request to a thread, or a class inferred wrongly).
+  const up = parentOf(call);
+  if (up && typeOf(up) === 'await') return undefined;
   // `blocking=False`, `timeout=`: a thread primitive that does not wait. An HTTP `timeout=` only
   // bounds the wait.
   if (WAIT_PRIMITIVES.has(cls) && nonBlockingCall(call, method === 'put')) return undefined;

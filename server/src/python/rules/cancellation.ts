@@ -53,6 +53,7 @@ const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'excep
  * loops, schedulers and futures. Only logging, printing or formatting it does not count.
  */
 function handsOff(clause: Node, handler: Node): boolean {
+  if (handsOnExcInfo(handler)) return true;
   const pattern = clause.namedChildren.find((c) => c?.type === 'as_pattern');
   const alias = pattern?.childForFieldName('alias');
   const name = alias?.type === 'identifier' ? alias : alias?.namedChildren.find((c) => c?.type === 'identifier');
@@ -62,15 +63,35 @@ function handsOff(clause: Node, handler: Node): boolean {
     // The exception itself (not `exc.args`) passed to a call, assigned, or put in a container.
     const parent = id.parent;
     if (!parent) continue;
-    if (parent.type === 'argument_list') {
-      const f = parent.parent?.childForFieldName('function');
-      const callee = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
-      if (callee && !REPORTING_CALLS.has(callee) && !LOG_METHODS.has(callee)) return true;
-    }
+    if (parent.type === 'argument_list' && passedOn(parent)) return true;
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === id.id) return true;
     if (['list', 'tuple', 'set', 'pair', 'expression_list'].includes(parent.type)) return true;
   }
   return false;
+}
+
+/** An argument list of a call that is not one of logging, printing or formatting. */
+function passedOn(args: Node): boolean {
+  const f = args.parent?.childForFieldName('function');
+  const callee = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+  return !!callee && !REPORTING_CALLS.has(callee) && !LOG_METHODS.has(callee);
+}
+
+/**
+ * A handler without a name for the exception that reads it back and passes it on in the same
+ * breath: `gen.throw(*sys.exc_info())` (a trampoline driving a generator or greenlet, which raises
+ * it there), `retry_state.set_exception(sys.exc_info())`, `fut.set_exception(sys.exc_info()[1])`.
+ */
+function handsOnExcInfo(handler: Node): boolean {
+  if (!/\bsys\.(exc_info|exception)\s*\(/.test(handler.text)) return false;
+  return nodesOfType(handler, 'call').some((call) => {
+    if (!/^sys\.(exc_info|exception)$/.test(call.childForFieldName('function')?.text ?? '')) return false;
+    let arg: Node = call;
+    // `*sys.exc_info()`, `sys.exc_info()[1]`: the exception all the same (not `sys.exc_info()[0]`, its type).
+    if (arg.parent?.type === 'list_splat') arg = arg.parent;
+    else if (arg.parent?.type === 'subscript' && arg.parent.childForFieldName('subscript')?.text === '1') arg = arg.parent;
+    return arg.parent?.type === 'argument_list' && passedOn(arg.parent);
+  });
 }
 
 type Caught = 'cancelled' | 'base' | 'bare' | undefined;

@@ -215,7 +215,7 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
  */
 function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody: Node | null, fnNode: Node | undefined): boolean {
   const stmts = statements(tryBody);
-  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0)) return false;
+  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0 && !/\bwait_for\b/.test(fnNode.text))) return false;
   const looped = cancels.loopCancels.get(fnNode.id);
   const cancelledText = (text: string, identifier: boolean): boolean => {
     const sites = cancels.texts.get(text);
@@ -226,6 +226,7 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   const cancelledHere = (ref: Node): boolean => {
     if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
     if (cancelledText(ref.text, ref.type === 'identifier')) return true;
+    if (timedOutBy(tryBody, ref.text)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
     if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
@@ -258,6 +259,26 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   // Statements that do not await (a log line) cannot be where the cancellation lands.
   const awaiting = stmts.filter((s) => hasCheckpoint(s));
   return awaiting.length > 0 && awaiting.every(waitsForCancelled) && ctx.scope.isAsyncContext(tryBody);
+}
+
+/**
+ * `try: await asyncio.wait_for(pending, t)` / `except asyncio.TimeoutError:` with `await pending`
+ * in the handler: on the timeout wait_for cancelled `pending`, so awaiting it raises the
+ * CancelledError of that cancellation.
+ */
+function timedOutBy(inner: Node, text: string): boolean {
+  for (let n = inner.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'except_clause' || !/\bTimeoutError\b/.test(n.namedChildren.find((c) => c?.type !== 'block')?.text ?? '')) continue;
+    const body = n.parent?.type === 'try_statement' ? n.parent.childForFieldName('body') : null;
+    if (!body) continue;
+    const waited = nodesOfType(body, 'call').some((call) => {
+      const fn = call.childForFieldName('function');
+      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+      return name === 'wait_for' && call.parent?.type === 'await' && callArguments(call)[0]?.text === text;
+    });
+    if (waited) return true;
+  }
+  return false;
 }
 
 /** What an identifier was assigned from before `before` in a function: `t = self._task`, `t, self._task = self._task, None`. */

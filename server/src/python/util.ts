@@ -111,7 +111,9 @@ export function enclosingClassNode(node: Node): Node | null {
 /**
  * Whether `self.<name>` holds an event loop the class made or fetched itself: every assignment of the
  * attribute in the class is a call of asyncio's loop getters (`self.aloop = asyncio.new_event_loop()`),
- * whatever the attribute is called.
+ * whatever the attribute is called, or the loop a parameter gave when one of them falls back on a
+ * getter (`self.eventloop = eventloop` in one branch and `get_event_loop()` in the other, or
+ * `self.ev = ev or asyncio.get_event_loop()`).
  */
 export function selfAttributeHoldsLoop(ctx: PythonRuleContext, receiver: Node): boolean {
   if (receiver.type !== 'attribute' || receiver.childForFieldName('object')?.text !== 'self') return false;
@@ -122,14 +124,25 @@ export function selfAttributeHoldsLoop(ctx: PythonRuleContext, receiver: Node): 
     const left = a.childForFieldName('left');
     return left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === name;
   });
-  return (
-    made.length > 0 &&
-    made.every((a) => {
-      const value = a.childForFieldName('right');
-      const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
-      return !!fn && (fn.type === 'identifier' || fn.type === 'attribute') && LOOP_GETTERS.has(ctx.scope.resolve(fn)?.name ?? '');
-    })
-  );
+  const getter = (value: Node | null | undefined): boolean => {
+    const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
+    return !!fn && (fn.type === 'identifier' || fn.type === 'attribute') && LOOP_GETTERS.has(ctx.scope.resolve(fn)?.name ?? '');
+  };
+  // `self.loop = loop` from a parameter of the method: the caller's loop, when another assignment
+  // (or the right of `loop or asyncio.get_event_loop()`) falls back on a loop getter.
+  const parameter = (value: Node | null | undefined): boolean => {
+    if (value?.type !== 'identifier') return false;
+    const binding = ctx.scope.lookup(value.text, value)?.bindings;
+    return !!binding?.length && binding.every((b) => b.kind === 'param');
+  };
+  let fetched = false;
+  const loopValue = (a: Node): boolean => {
+    const value = a.childForFieldName('right');
+    if (getter(value)) return (fetched = true);
+    if (value?.type === 'boolean_operator' && value.childForFieldName('operator')?.text === 'or' && parameter(value.childForFieldName('left')) && getter(value.childForFieldName('right'))) return (fetched = true);
+    return parameter(value);
+  };
+  return made.length > 0 && made.every(loopValue) && fetched;
 }
 
 /** The annotation of the parameter a binding names (`loop: AbstractEventLoop`), if it has one. */

@@ -168,13 +168,13 @@ function catches(r: Resolution | undefined): 'cancelled' | 'base' | undefined {
  */
 interface Cancels {
   texts: Map<string, Node[]>;
-  /** Per function (by node id), what a `for t in tasks: t.cancel()` loop cancels: `tasks` and `t`. */
-  loopCancels: Map<number, Set<string>>;
+  /** Per function (by node id), the names a `for t in tasks: t.cancel()` loop cancels (`tasks` and `t`), with the loop's cancel call. */
+  loopCancels: Map<number, { name: string; site: Node }[]>;
 }
 
 function cancelsIn(ctx: PythonRuleContext): Cancels {
   const texts = new Map<string, Node[]>();
-  const loopCancels = new Map<number, Set<string>>();
+  const loopCancels = new Map<number, { name: string; site: Node }[]>();
   // Few places say `.cancel`: find them in the text rather than among every attribute node.
   const found = /\.\s*cancel\b/g;
   for (let m = found.exec(ctx.text); m; m = found.exec(ctx.text)) {
@@ -195,9 +195,9 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
         const fn = ctx.scope.enclosingFunction(attr);
         if (fn) {
           let names = loopCancels.get(fn.node.id);
-          if (!names) loopCancels.set(fn.node.id, (names = new Set()));
-          names.add(obj.text);
-          if (iterable) names.add(iterable.text);
+          if (!names) loopCancels.set(fn.node.id, (names = []));
+          names.push({ name: obj.text, site: attr });
+          if (iterable) names.push({ name: iterable.text, site: attr });
         }
         break;
       }
@@ -216,7 +216,12 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
 function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody: Node | null, fnNode: Node | undefined): boolean {
   const stmts = statements(tryBody);
   if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0 && !/\bwait_for\b/.test(fnNode.text))) return false;
-  const looped = cancels.loopCancels.get(fnNode.id);
+  // A cancel loop in this try's own handlers (`except CancelledError: for t in tasks: t.cancel()`)
+  // reacts to a cancellation that reached the body: it did not cancel what the body awaits.
+  const tryNode = tryBody.parent;
+  const ownHandlers = (site: Node): boolean => !!tryNode && site.startIndex >= tryBody.endIndex && site.endIndex <= tryNode.endIndex;
+  const loopedNames = (cancels.loopCancels.get(fnNode.id) ?? []).filter((c) => !ownHandlers(c.site)).map((c) => c.name);
+  const looped = loopedNames.length > 0 ? new Set(loopedNames) : undefined;
   const cancelledText = (text: string, identifier: boolean): boolean => {
     const sites = cancels.texts.get(text);
     if (!identifier) return !!sites?.length;

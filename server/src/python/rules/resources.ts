@@ -929,6 +929,10 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       if (call.parent?.type !== 'await' && !wrapped) continue;
       value = wrapped ? wrapped.parent! : call.parent!;
     }
+    // `session = self.session or aiohttp.ClientSession()`: made here only when none was given, then
+    // judged as made here (closing it is the function's job on that path).
+    const fallback = value.parent?.type === 'boolean_operator' && value.parent.childForFieldName('operator')?.text === 'or' && value.parent.childForFieldName('right')?.id === value.id;
+    if (fallback) value = value.parent!;
     const assignment = value.parent;
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;
     if (assignment.parent?.type !== 'expression_statement') continue;
@@ -976,9 +980,11 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     // An application's lifespan handler: an error before its yield aborts the start-up (the process ends), and the
     // server resumes it at shutdown without raising into it.
     if (fate === 'closed-on-success-path' && appLifespan(ctx, fn.node)) continue;
-    const remedy = kind.noWith
-      ? `close it with ${closeName}() in a finally block`
-      : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
+    const remedy = fallback
+      ? `close it with ${closeName}() in a finally block when it was made here (not the one given)`
+      : kind.noWith
+        ? `close it with ${closeName}() in a finally block`
+        : `use '${withKeyword}' (or ${closeName}() in a finally block)`;
     const yielded = fate === 'closed-on-success-path' ? yieldedLikeDependency(ctx, uses, fn.node) : undefined;
     const message =
       fate === 'never-closed'
@@ -989,7 +995,8 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
     ctx.report({
       message,
       range: ctx.rangeOf(assignment),
-      suggestions: fate === 'never-closed' && !capturedByClosure(fn.node, target) ? withBlockFix(ctx, assignment.parent, target.text, value, kind) : undefined,
+      // Not for a fallback: 'async with' would close the one given too.
+      suggestions: fate === 'never-closed' && !fallback && !capturedByClosure(fn.node, target) ? withBlockFix(ctx, assignment.parent, target.text, value, kind) : undefined,
     });
   }
   checkCheckedOut(ctx);

@@ -1828,6 +1828,31 @@ function polledUntil(call: Node, receiver: Node, probe: string): boolean {
   return false;
 }
 
+/**
+ * `while q.qsize(): item = q.get()`, `if not q.empty(): q.get()`: the queue held an item when its
+ * test ran, right before `call` with no await in between (the drain of a queue filled by threads).
+ */
+function checkedNotEmpty(call: Node, receiver: Node): boolean {
+  const q = textOf(receiver).replace(/\s+/g, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const test = new RegExp(`^(${q}\\.qsize\\(\\)(>0|!=0|>=1)?|not${q}\\.empty\\(\\))$`);
+  for (let stmt: Node | null = call; stmt; stmt = parentOf(stmt)) {
+    const type = typeOf(stmt);
+    if (type === 'function_definition' || type === 'lambda') return false;
+    const block = parentOf(stmt);
+    if (!block || typeOf(block) !== 'block') continue;
+    // What runs before `call` in its own statement, or in the statements before it, must not await.
+    if (nodesOfType(stmt, 'await').some((a) => a.endIndex <= call.startIndex)) return false;
+    if (stmt.previousNamedSibling) return false;
+    // The first statement of the loop's body, or of the `if`'s own branch.
+    const owner = parentOf(block);
+    const ownerType = owner ? typeOf(owner) : '';
+    const slot = ownerType === 'while_statement' ? 'body' : ownerType === 'if_statement' ? 'consequence' : undefined;
+    if (!owner || !slot || field(owner, slot)?.id !== block.id) return false;
+    return test.test((field(owner, 'condition')?.text ?? '').replace(/\s+/g, ''));
+  }
+  return false;
+}
+
 /** `await asyncio.wrap_future(fut)` (or `asyncio.wait`/`gather` over it) before `call` in the same function: `fut` is done. */
 function awaitedBefore(ctx: PythonRuleContext, call: Node, receiver: Node): boolean {
   if (typeOf(receiver) !== 'identifier') return false;
@@ -1910,7 +1935,7 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   // `while t.is_alive(): await asyncio.sleep(0.1)` then `t.join()`, `while q.empty(): await
   // anyio.sleep(0)` then `q.get()`: the coroutine waited without blocking, so the call returns at once.
   if ((cls === 'threading.Thread' || cls === 'multiprocessing.Process') && method === 'join' && polledUntil(call, receiver, 'is_alive')) return undefined;
-  if (cls === 'queue.Queue' && method === 'get' && polledUntil(call, receiver, 'empty')) return undefined;
+  if (cls === 'queue.Queue' && method === 'get' && (polledUntil(call, receiver, 'empty') || checkedNotEmpty(call, receiver))) return undefined;
   // `executor.shutdown(wait=False)` does not wait for the tasks.
   if (cls === 'concurrent.futures.Executor' && callArguments(call).some((a) => a.type === 'keyword_argument' ? a.childForFieldName('name')?.text === 'wait' && a.childForFieldName('value')?.text === 'False' : a.text === 'False')) return undefined;
   // An executor the coroutine made itself and only handed awaited work: nothing is left to wait for.

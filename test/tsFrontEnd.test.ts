@@ -237,6 +237,89 @@ describe('typescript front end', () => {
     }
   });
 
+  it("a tsconfig project's program holds the document's imports and the files that declare globals, not every file of the tsconfig", async () => {
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', types: [] } }),
+      'api.ts': 'export async function save(): Promise<void> {}\n',
+      'main.ts': "import { save } from './api';\nsave();\nping();\nwindow.boot();\nlegacy();\n",
+      'unrelated.ts': 'export async function other(): Promise<void> {}\n',
+      // A script (no import or export): its declarations are global.
+      'globals.ts': 'async function ping(): Promise<void> {}\n',
+      // A module that augments the global scope.
+      'augment.ts': 'export {};\ndeclare global {\n  interface Window {\n    boot(): Promise<void>;\n  }\n}\n',
+      'legacy.d.ts': 'declare function legacy(): Promise<void>;\n',
+      // `import(` and an import in a comment make no module.
+      'lazy.ts': "// import { x } from './x';\nasync function lazyLoad() { return import('./api'); }\n",
+    };
+    await inFolder(files, async (dir) => {
+      const projects = new ProjectManager();
+      try {
+        const main = typed(projects, path.join(dir, 'main.ts'), files['main.ts']);
+        const s = main.services;
+        assert.ok(s, projects.messages.join('\n'));
+        const held = (name: string) => !!s.program.getSourceFile(path.join(dir, name));
+        assert.deepEqual(['api.ts', 'globals.ts', 'augment.ts', 'legacy.d.ts', 'lazy.ts', 'unrelated.ts'].map(held), [true, true, true, true, true, false]);
+        assert.deepEqual(calls(main.ast).map((c) => isPromiseLike(s, c)), [true, true, true, true]);
+        // A file the program holds already as an import is analysed in that same program.
+        const api = typed(projects, path.join(dir, 'api.ts'), files['api.ts']);
+        assert.equal(api.services?.program, s.program);
+        // The rest of the tsconfig is typed when it is asked for.
+        const unrelated = typed(projects, path.join(dir, 'unrelated.ts'), files['unrelated.ts']);
+        assert.ok(unrelated.services?.program.getSourceFile(path.join(dir, 'unrelated.ts')));
+      } finally {
+        projects.dispose();
+      }
+    });
+  });
+
+  it('a program keeps the imports of the last 32 documents asked for, and types an older one again when asked', async () => {
+    const files: Record<string, string> = { 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', types: [] } }) };
+    for (let i = 0; i < 34; i++) {
+      files[`dep${i}.ts`] = `export async function load${i}(): Promise<number> { return ${i}; }\n`;
+      files[`doc${i}.ts`] = `import { load${i} } from './dep${i}';\nload${i}();\n`;
+    }
+    await inFolder(files, async (dir) => {
+      const projects = new ProjectManager();
+      try {
+        let last;
+        for (let i = 0; i < 34; i++) last = typed(projects, path.join(dir, `doc${i}.ts`), files[`doc${i}.ts`]).services;
+        assert.ok(last);
+        const held = (name: string) => !!last.program.getSourceFile(path.join(dir, name));
+        assert.deepEqual(['doc0.ts', 'dep0.ts', 'doc1.ts', 'doc2.ts', 'dep2.ts', 'doc33.ts'].map(held), [false, false, false, true, true, true]);
+        const again = typed(projects, path.join(dir, 'doc0.ts'), files['doc0.ts']);
+        assert.ok(again.services);
+        assert.deepEqual(calls(again.ast).map((c) => isPromiseLike(again.services!, c)), [true]);
+      } finally {
+        projects.dispose();
+      }
+    });
+  });
+
+  it("finds a module's importers among the tsconfig's files that its program does not hold", async () => {
+    const run = [
+      "declare const process: { on(event: string, fn: () => void): void };",
+      'export async function run() {',
+      "  process.on('SIGINT', () => undefined);",
+      '}',
+      '',
+    ].join('\n');
+    const watch = [
+      "import { run } from './run.js';",
+      'declare const watcher: { on(event: string, fn: () => void): void };',
+      "watcher.on('change', () => void run());",
+      '',
+    ].join('\n');
+    const files = { 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [] } }), 'run.ts': run, 'watch.ts': watch };
+    await inFolder(files, async (dir) => {
+      const engine = await createEngine();
+      assert.deepEqual(analyse(engine, dir, 'run.ts', run).findings.map((f) => `${f.rule}:${f.range.start.line}`), ['timer-or-listener-leak:2']);
+      // Without the importer, `run` is a start-up function that runs once.
+      fs.writeFileSync(path.join(dir, 'watch.ts'), 'export {};\n');
+      const other = await createEngine();
+      assert.deepEqual(analyse(other, dir, 'run.ts', run).findings.map((f) => f.rule), []);
+    });
+  });
+
   it('infers types for loose JavaScript without a tsconfig', () => {
     const dir = tempDir('asyncsense-js-');
     const file = path.join(dir, 'loose.js');

@@ -20,7 +20,7 @@ import type { Range, Report, RuleSettings, SourceComment } from '../engine/types
 import type { TsRuleContext } from './context';
 import { TS_EXTENSIONS } from './extensions';
 import { TsImports } from './imports';
-import { ProjectManager, type TypeServices } from './project';
+import { DECLARATION_FILE, ProjectManager, type TypeServices } from './project';
 import { flatTreeOf, indexTree } from './util';
 import { forgetAppPackages } from './mobileApis';
 import { forgetExpressVersions } from './serverSdkApis';
@@ -286,8 +286,6 @@ function emptyProgram(text: string): TSESTree.Program {
     loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } },
   } as unknown as TSESTree.Program;
 }
-
-const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 
 /**
  * Forgets the token nodes TypeScript caches for a file's syntax tree once the converter has asked

@@ -8,6 +8,11 @@
  * Services are created lazily, the first time a rule asks for types in a file, and only the
  * most recently used few keep their program: a scan of a checkout of many packages holds one
  * package's program at a time, not all of them at once.
+ *
+ * A program's roots are the files a scan announces, the tsconfig's files that declare globals,
+ * and the last documents analysed one at a time; the rest of the tsconfig enters only as their
+ * imports. An editor with a few files open in a large project parses what those files depend
+ * on, not the whole project.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as fs from 'node:fs';
@@ -22,14 +27,27 @@ export interface TypeServices {
   sourceFile: ts.SourceFile;
   /** The checker's node for an ESTree node of this file (same kind and range), if any. */
   tsNodeFor(node: TSESTree.Node): ts.Node | undefined;
+  /**
+   * The files of the project (its program's, and its tsconfig's outside the program, parsed on
+   * their own) whose text holds every needle, declaration files and node_modules left out:
+   * where a rule looks for the modules that import this one, which its program need not hold.
+   */
+  filesContaining(needles: readonly string[]): ts.SourceFile[];
 }
+
+type CheckedProgram = { program: ts.Program; sourceFile: ts.SourceFile; checker: ts.TypeChecker };
 
 interface Project {
   key: string;
   /** The last program the service gave, the manager's state then, and how long that took (ms). */
   lastSync?: { state: number; at: number; program: ts.Program; cost: number };
   options: ts.CompilerOptions;
-  rootFiles: Set<string>;
+  /** The files its tsconfig lists (`files`, `include`), roots or not. */
+  configFiles: readonly string[];
+  /** Roots that stay: the tsconfig's files that declare globals, and the files of a scan. */
+  pinned: Set<string>;
+  /** Files analysed one at a time (editor documents), least recently asked for first; at most MAX_RECENT_ROOTS. */
+  recent: Set<string>;
   /** Made when types are first asked for, dropped when it has been the least recently used too long (see MAX_LIVE_SERVICES). */
   service?: ts.LanguageService;
   host: ts.LanguageServiceHost;
@@ -38,6 +56,12 @@ interface Project {
 }
 
 const DISK_VERSION_TTL_MS = 2_000;
+/** A declaration file (`.d.ts`, `.d.mts`, `.d.cts`). */
+export const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+/** A top-level import or export statement (not `import(...)`), at the start of a line. */
+const MODULE_SYNTAX = /^[ \t]*(import[\s{*'"]|import\.meta\b|export[\s{*=]|export\s+default\b)/m;
+/** What makes a JS file a CommonJS module to TypeScript. */
+const COMMONJS_SYNTAX = /\brequire\s*\(|\bmodule\.exports\b|\bexports\.[A-Za-z_$]/;
 /**
  * With nothing changed, a program is reused for ten times what its last check took, at least the
  * time above and at most this: on a program of thousands of files, asking the LanguageService
@@ -51,6 +75,16 @@ const MAX_UNTYPED = 64;
  * again if that project is asked for later.
  */
 const MAX_LIVE_SERVICES = 6;
+/**
+ * Files analysed one at a time (an editor's documents) that stay roots of their project's
+ * program. A program holds its roots' imports, not every file of the tsconfig: what a file's
+ * types depend on is what it imports, plus the files that declare globals, which are always
+ * roots (see declaresGlobals). Asking for a file beyond these drops the least recently asked
+ * for, so a server with hundreds of documents open holds the imports of the last ones only.
+ */
+const MAX_RECENT_ROOTS = 32;
+/** How many files outside the program that filesContaining parsed on their own are kept. */
+const MAX_LOOSE_FILES = 32;
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -154,6 +188,10 @@ export class ProjectManager {
   private readonly diskSnapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
   /** Files left out of their project because their text made its program fail, with that text's digest. */
   private readonly untyped = new Map<string, string>();
+  /** Whether a file of a tsconfig declares globals (see declaresGlobals), by its disk version. */
+  private readonly globalsVerdicts = new Map<string, { version: string; globals: boolean }>();
+  /** Files outside their program parsed on their own for filesContaining, least recently parsed first. */
+  private readonly looseFiles = new Map<string, { version: string; sourceFile: ts.SourceFile }>();
   /** Bumped by every change that can alter a program (overlay text, files on disk, roots). */
   private state = 0;
   private version = 0;
@@ -226,8 +264,9 @@ export class ProjectManager {
     for (const f of filePaths) {
       const abs = path.resolve(f);
       const project = this.projectFor(abs);
-      if (!project.rootFiles.has(abs)) {
-        project.rootFiles.add(abs);
+      if (!project.pinned.has(abs)) {
+        project.pinned.add(abs);
+        project.recent.delete(abs);
         this.state++;
       }
     }
@@ -238,7 +277,7 @@ export class ProjectManager {
    * undefined if no program can be built. The checker is created (binding every file, which also
    * sets the parent pointers the ESTree converter relies on).
    */
-  programFor(filePath: string, text: string): { program: ts.Program; sourceFile: ts.SourceFile; checker: ts.TypeChecker } | undefined {
+  programFor(filePath: string, text: string): (CheckedProgram & Pick<TypeServices, 'filesContaining'>) | undefined {
     const abs = path.resolve(filePath);
     this.updateFile(abs, text);
     // A file whose text made the program fail (see below) is analysed without types.
@@ -247,13 +286,25 @@ export class ProjectManager {
       this.untyped.delete(abs);
     }
     const project = this.projectFor(abs);
-    const added = !project.rootFiles.has(abs);
-    if (added) {
-      project.rootFiles.add(abs);
-      this.state++;
+    let added = false;
+    let found: ReturnType<ProjectManager['checkedProgram']> | undefined;
+    if (project.recent.delete(abs)) project.recent.add(abs);
+    else if (!project.pinned.has(abs)) {
+      // A file the last program holds as an import of its roots is analysed in it as it is: a
+      // new root would rebuild the program and its checker for nothing.
+      if (project.lastSync?.program.getSourceFile(abs)) {
+        found = this.checkedProgram(project, abs, text);
+        if ('program' in found && !found.program) found = undefined;
+      }
+      if (!found) {
+        added = true;
+        project.recent.add(abs);
+        if (project.recent.size > MAX_RECENT_ROOTS) project.recent.delete(project.recent.values().next().value!);
+        this.state++;
+      }
     }
-    let found = this.checkedProgram(project, abs, text);
-    if (!('error' in found)) return found.program ? found : undefined;
+    found ??= this.checkedProgram(project, abs, text);
+    if (!('error' in found)) return found.program ? this.withProjectFiles(project, found) : undefined;
     // Input deep enough to exhaust the compiler's stack (nesting, endless operator chains) fails
     // every program that holds it. Such files leave their project and are analysed without
     // types; its other files keep theirs. First the files the parser itself cannot get through
@@ -262,10 +313,10 @@ export class ProjectManager {
     if (unparsable.length) {
       if (unparsable.includes(abs)) return undefined;
       found = this.checkedProgram(project, abs, text);
-      if (!('error' in found)) return found.program ? found : undefined;
+      if (!('error' in found)) return found.program ? this.withProjectFiles(project, found) : undefined;
     }
     if (added) {
-      project.rootFiles.delete(abs);
+      project.recent.delete(abs);
       this.state++;
       if (!('error' in this.checkedProgram(project, undefined, undefined))) this.leaveOut(abs, text);
     }
@@ -276,13 +327,14 @@ export class ProjectManager {
   /** Takes the root files whose text the parser cannot get through out of the project. */
   private leaveOutUnparsable(project: Project): string[] {
     const out: string[] = [];
-    for (const file of [...project.rootFiles]) {
+    for (const file of [...project.pinned, ...project.recent]) {
       const text = this.overlay.get(file)?.text ?? this.diskText(file);
       if (text === undefined) continue;
       try {
         ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
       } catch {
-        project.rootFiles.delete(file);
+        project.pinned.delete(file);
+        project.recent.delete(file);
         this.state++;
         this.leaveOut(file, text);
         this.messages.push(`${file} is analysed without type information: it is nested too deeply for the TypeScript compiler`);
@@ -290,6 +342,50 @@ export class ProjectManager {
       }
     }
     return out;
+  }
+
+  private withProjectFiles(project: Project, found: CheckedProgram): CheckedProgram & Pick<TypeServices, 'filesContaining'> {
+    return { ...found, filesContaining: (needles) => this.filesContaining(project, found.program, needles) };
+  }
+
+  private filesContaining(project: Project, program: ts.Program, needles: readonly string[]): ts.SourceFile[] {
+    const out: ts.SourceFile[] = [];
+    const holds = (text: string) => needles.every((n) => text.includes(n));
+    const skip = (f: string) => DECLARATION_FILE.test(f) || /[\\/]node_modules[\\/]/.test(f);
+    for (const sf of program.getSourceFiles()) if (!sf.isDeclarationFile && !skip(sf.fileName) && holds(sf.text)) out.push(sf);
+    for (const f of project.configFiles) {
+      if (skip(f) || program.getSourceFile(f)) continue;
+      const text = this.overlay.get(f)?.text ?? ts.sys.readFile(f);
+      if (text === undefined || !holds(text)) continue;
+      const version = this.overlay.has(f) ? `o${this.overlay.get(f)!.version}` : this.diskVersion(f);
+      let loose = this.looseFiles.get(f);
+      if (loose?.version !== version) {
+        loose = { version, sourceFile: ts.createSourceFile(f, text, project.options.target ?? ts.ScriptTarget.Latest, true) };
+        this.looseFiles.delete(f);
+        this.looseFiles.set(f, loose);
+        if (this.looseFiles.size > MAX_LOOSE_FILES) this.looseFiles.delete(this.looseFiles.keys().next().value!);
+      }
+      out.push(loose.sourceFile);
+    }
+    return out;
+  }
+
+  /**
+   * Whether a file of a tsconfig can declare what other files see without importing it: a
+   * declaration file, a script (no top-level import or export: its declarations are global),
+   * or a module with `declare global` or `declare module` (an augmentation). Read from the text
+   * (a false "yes" only makes a program larger), and cached by the file's version.
+   */
+  private declaresGlobals(file: string, options: ts.CompilerOptions): boolean {
+    if (DECLARATION_FILE.test(file)) return true;
+    const version = this.diskVersion(file);
+    const hit = this.globalsVerdicts.get(file);
+    if (hit?.version === version) return hit.globals;
+    const text = ts.sys.readFile(file) ?? '';
+    const forced = options.moduleDetection === ts.ModuleDetectionKind.Force;
+    const globals = /\bdeclare\s+(global|module|namespace)\b/.test(text) || (!forced && !MODULE_SYNTAX.test(text) && !(/\.[cm]?jsx?$/i.test(file) && COMMONJS_SYNTAX.test(text)));
+    this.globalsVerdicts.set(file, { version, globals });
+    return globals;
   }
 
   private leaveOut(file: string, text: string): void {
@@ -429,11 +525,13 @@ export class ProjectManager {
   }
 
   private createProject(key: string, options: ts.CompilerOptions, fileNames: readonly string[], dir = path.dirname(key.replace(/#js$/, ''))): Project {
-    const rootFiles = new Set(fileNames.map((f) => path.resolve(f)));
+    const configFiles = fileNames.map((f) => path.resolve(f));
     const compilerOptions: ts.CompilerOptions = { ...options, noEmit: true };
+    const pinned = new Set(configFiles.filter((f) => this.declaresGlobals(f, compilerOptions)));
+    const recent = new Set<string>();
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => compilerOptions,
-      getScriptFileNames: () => [...rootFiles],
+      getScriptFileNames: () => (recent.size ? [...new Set([...pinned, ...recent])] : [...pinned]),
       getScriptVersion: (f) => {
         const abs = path.resolve(f);
         const open = this.overlay.get(abs);
@@ -455,7 +553,7 @@ export class ProjectManager {
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
     };
-    const project: Project = { key, options: compilerOptions, rootFiles, host, used: 0 };
+    const project: Project = { key, options: compilerOptions, configFiles, pinned, recent, host, used: 0 };
     this.projects.set(key, project);
     return project;
   }

@@ -977,10 +977,11 @@ function calledAgainByImporters(ctx: TsRuleContext, fn: FunctionNode, name: stri
   const base = target.replace(/\\/g, '/').replace(/\.[cm]?[jt]sx?$/, '').split('/');
   const stem = base[base.length - 1] === 'index' ? base[base.length - 2] : base[base.length - 1];
   let found = false;
-  for (const sf of s.program.getSourceFiles()) {
+  // The importers are looked for among the project's files, which the file's program (its own
+  // imports) need not hold.
+  for (const sf of stem ? s.filesContaining([stem, name]) : []) {
     if (found) break;
-    if (sf.isDeclarationFile || sf.fileName === target || /[\\/]node_modules[\\/]/.test(sf.fileName)) continue;
-    if (!stem || !sf.text.includes(stem) || !sf.text.includes(name)) continue;
+    if (sf.fileName === target) continue;
     for (const local of importedLocalNames(s, sf, target, name)) {
       if (tsCallsInRepeatingCallback(sf, local)) {
         found = true;

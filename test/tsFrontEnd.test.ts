@@ -239,15 +239,18 @@ describe('typescript front end', () => {
 
   it("a tsconfig project's program holds the document's imports and the files that declare globals, not every file of the tsconfig", async () => {
     const files = {
-      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', types: [] } }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', types: [] }, exclude: ['extra.d.ts'] }),
       'api.ts': 'export async function save(): Promise<void> {}\n',
-      'main.ts': "import { save } from './api';\nsave();\nping();\nwindow.boot();\nlegacy();\n",
+      'main.ts': "import { save } from './api';\nsave();\nping();\nwindow.boot();\nlegacy();\nextra();\n",
       'unrelated.ts': 'export async function other(): Promise<void> {}\n',
       // A script (no import or export): its declarations are global.
       'globals.ts': 'async function ping(): Promise<void> {}\n',
       // A module that augments the global scope.
       'augment.ts': 'export {};\ndeclare global {\n  interface Window {\n    boot(): Promise<void>;\n  }\n}\n',
       'legacy.d.ts': 'declare function legacy(): Promise<void>;\n',
+      // A module that brings a declaration file the tsconfig leaves out into the program.
+      'env.ts': '/// <reference path="./extra.d.ts" />\nexport const mode = 1;\n',
+      'extra.d.ts': 'declare function extra(): Promise<void>;\n',
       // `import(` and an import in a comment make no module.
       'lazy.ts': "// import { x } from './x';\nasync function lazyLoad() { return import('./api'); }\n",
     };
@@ -258,8 +261,8 @@ describe('typescript front end', () => {
         const s = main.services;
         assert.ok(s, projects.messages.join('\n'));
         const held = (name: string) => !!s.program.getSourceFile(path.join(dir, name));
-        assert.deepEqual(['api.ts', 'globals.ts', 'augment.ts', 'legacy.d.ts', 'lazy.ts', 'unrelated.ts'].map(held), [true, true, true, true, true, false]);
-        assert.deepEqual(calls(main.ast).map((c) => isPromiseLike(s, c)), [true, true, true, true]);
+        assert.deepEqual(['api.ts', 'globals.ts', 'augment.ts', 'legacy.d.ts', 'lazy.ts', 'env.ts', 'unrelated.ts'].map(held), [true, true, true, true, true, true, false]);
+        assert.deepEqual(calls(main.ast).map((c) => isPromiseLike(s, c)), [true, true, true, true, true]);
         // A file the program holds already as an import is analysed in that same program.
         const api = typed(projects, path.join(dir, 'api.ts'), files['api.ts']);
         assert.equal(api.services?.program, s.program);

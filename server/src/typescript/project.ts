@@ -44,7 +44,7 @@ interface Project {
   options: ts.CompilerOptions;
   /** The files its tsconfig lists (`files`, `include`), roots or not. */
   configFiles: readonly string[];
-  /** Roots that stay: the tsconfig's files that declare globals, and the files of a scan. */
+  /** Roots that stay: the tsconfig's files that declare globals, and the files of a scan (never in `recent`). */
   pinned: Set<string>;
   /** Files analysed one at a time (editor documents), least recently asked for first; at most MAX_RECENT_ROOTS. */
   recent: Set<string>;
@@ -373,7 +373,8 @@ export class ProjectManager {
   /**
    * Whether a file of a tsconfig can declare what other files see without importing it: a
    * declaration file, a script (no top-level import or export: its declarations are global),
-   * or a module with `declare global` or `declare module` (an augmentation). Read from the text
+   * a module with `declare global` or `declare module` (an augmentation), or one with a
+   * `/// <reference>` directive (which brings its target into the program). Read from the text
    * (a false "yes" only makes a program larger), and cached by the file's version.
    */
   private declaresGlobals(file: string, options: ts.CompilerOptions): boolean {
@@ -383,7 +384,7 @@ export class ProjectManager {
     if (hit?.version === version) return hit.globals;
     const text = ts.sys.readFile(file) ?? '';
     const forced = options.moduleDetection === ts.ModuleDetectionKind.Force;
-    const globals = /\bdeclare\s+(global|module|namespace)\b/.test(text) || (!forced && !MODULE_SYNTAX.test(text) && !(/\.[cm]?jsx?$/i.test(file) && COMMONJS_SYNTAX.test(text)));
+    const globals = /\bdeclare\s+(global|module|namespace)\b|^\/\/\/\s*<reference\b/m.test(text) || (!forced && !MODULE_SYNTAX.test(text) && !(/\.[cm]?jsx?$/i.test(file) && COMMONJS_SYNTAX.test(text)));
     this.globalsVerdicts.set(file, { version, globals });
     return globals;
   }
@@ -531,7 +532,7 @@ export class ProjectManager {
     const recent = new Set<string>();
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => compilerOptions,
-      getScriptFileNames: () => (recent.size ? [...new Set([...pinned, ...recent])] : [...pinned]),
+      getScriptFileNames: () => [...pinned, ...recent],
       getScriptVersion: (f) => {
         const abs = path.resolve(f);
         const open = this.overlay.get(abs);

@@ -412,6 +412,35 @@ async function measureColdStart(dir) {
   return out;
 }
 
+/**
+ * Server spawn to first diagnostics for one file opened in a large project (a module halfway
+ * through the corpus), and the server's peak RSS then: what a user opening a file of a large
+ * checkout waits for. Three fresh servers per language.
+ */
+async function measureOpenOne(dir, files) {
+  const out = {};
+  for (const [language, list] of [['python', files.py], ['typescript', files.ts]]) {
+    const file = list[Math.floor(list.length / 2)];
+    if (!file) continue;
+    const text = readFileSync(file, 'utf8');
+    const times = [];
+    const rss = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const server = await startServer();
+      await server.initialize(dir);
+      const uri = pathToFileURL(file).href;
+      await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
+      await server.diagnostics(uri);
+      times.push(performance.now() - t);
+      rss.push(server.peakRssMb());
+      await server.stop();
+    }
+    out[language] = { ...stats(times), peakRssMb: Math.max(...rss) };
+  }
+  return out;
+}
+
 /** Peak RSS of a server that has every file of one language open (one server per language). */
 async function measureMemory(dir, files) {
   const out = {};
@@ -532,6 +561,8 @@ async function main() {
   if (want('cold')) {
     process.stderr.write('cold start...\n');
     results.coldStartMs = await measureColdStart(editDir);
+    const largest = corpora.reduce((a, b) => (b.files.tsLines + b.files.pyLines > a.files.tsLines + a.files.pyLines ? b : a), corpora[0]);
+    if (largest) results.openOneFile = { label: largest.label, ...(await measureOpenOne(largest.dir, largest.files)) };
   }
   if (want('activation')) {
     process.stderr.write('extension activation (real VS Code)...\n');
@@ -587,6 +618,10 @@ function printTable(r) {
   }
   out.push('');
   if (r.coldStartMs.python) out.push(`Cold start, server spawn to first diagnostics (p50 ms): python ${ms(r.coldStartMs.python.p50)}, typescript ${ms(r.coldStartMs.typescript.p50)}`);
+  if (r.openOneFile?.typescript) {
+    const o = r.openOneFile;
+    out.push(`One file opened in the ${o.label} project, server spawn to first diagnostics (p50 ms / peak RSS MB): python ${o.python ? `${ms(o.python.p50)} / ${o.python.peakRssMb}` : '-'}, typescript ${ms(o.typescript.p50)} / ${o.typescript.peakRssMb}`);
+  }
   out.push(
     !r.activation
       ? 'Extension activation: not run'

@@ -355,7 +355,7 @@ export class ProjectManager {
     for (const sf of program.getSourceFiles()) if (!sf.isDeclarationFile && !skip(sf.fileName) && holds(sf.text)) out.push(sf);
     for (const f of project.configFiles) {
       if (skip(f) || program.getSourceFile(f)) continue;
-      const text = this.overlay.get(f)?.text ?? ts.sys.readFile(f);
+      const text = this.overlay.get(f)?.text ?? this.diskText(f);
       if (text === undefined || !holds(text)) continue;
       const version = this.overlay.has(f) ? `o${this.overlay.get(f)!.version}` : this.diskVersion(f);
       let loose = this.looseFiles.get(f);

@@ -271,6 +271,13 @@ describe('engine: files that cannot be analysed', () => {
     const dataLines = `${dataLine.split('\n')[0]}\n`.repeat(3) + `${statement}\n`.repeat(5000);
     assert.ok(dataLines.length > 128 * 1024);
     assert.equal(engine.analyze({ filePath: '/tmp/icons.js', text: dataLines }, config).skipped, undefined);
+    // A readable compiled module with its source map inlined (one base64 line as long as the code) is analysed;
+    // a minified one with the same source map is still skipped.
+    const sourceMap = `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${'eyJ2'.repeat(30000)}\n`;
+    const compiled = `${statement}\n`.repeat(1500) + sourceMap;
+    assert.ok(compiled.length > 128 * 1024);
+    assert.equal(engine.analyze({ filePath: '/tmp/lib/node/index.js', text: compiled }, config).skipped, undefined);
+    assert.match(engine.analyze({ filePath: '/tmp/dist/app.min.js', text: `${minified}\n${sourceMap}` }, config).skipped ?? '', /^minified code/);
     // Python is never minified: a long file of long lines is still analysed.
     assert.equal(engine.analyze({ filePath: '/tmp/gen.py', text: `X = "${'a'.repeat(9000)}"\n` }, config).skipped, undefined);
   });

@@ -239,6 +239,8 @@ const MINIFIED_AVERAGE_LINE = 400;
 const BUNDLE_MIN_SIZE = 128 * 1024;
 const BUNDLE_LONG_LINE = 2000;
 const BUNDLE_LONG_SHARE = 0.25;
+/** The start of an inline source map comment. */
+const INLINE_SOURCE_MAP = /^\s*\/\/[#@] sourceMappingURL=data:/;
 
 /**
  * Why a JavaScript text is not analysed when it is a minified bundle (`vendor.min.js`, a
@@ -248,21 +250,30 @@ const BUNDLE_LONG_SHARE = 0.25;
  */
 export function minifiedReason(text: string): string | undefined {
   if (text.length < MINIFIED_MIN_SIZE) return undefined;
-  // One pass: the number of lines, and the characters on lines longer than BUNDLE_LONG_LINE.
+  // One pass: the number of lines, and the characters on lines longer than BUNDLE_LONG_LINE. An
+  // inline source map (`//# sourceMappingURL=data:...`, one base64 line as long as the code) is
+  // the compiler's, not code: left out of both.
   let lines = 0;
   let long = 0;
+  let size = text.length;
   for (let start = 0; start <= text.length; lines++) {
     const end = text.indexOf('\n', start);
     const stop = end === -1 ? text.length : end;
-    if (stop - start > BUNDLE_LONG_LINE) long += stop - start;
+    if (stop - start > BUNDLE_LONG_LINE) {
+      if (INLINE_SOURCE_MAP.test(text.slice(start, start + 40))) {
+        size -= stop - start;
+        lines--;
+      } else long += stop - start;
+    }
     start = stop + 1;
   }
-  const average = Math.round(text.length / lines);
+  if (size < MINIFIED_MIN_SIZE || lines <= 0) return undefined;
+  const average = Math.round(size / lines);
   if (average > MINIFIED_AVERAGE_LINE) return `minified code (lines of ${average} characters on average)`;
   // A bundle gluing minified libraries to readable modules (jQuery then the app, 48,000 lines):
   // the average hides the minified parts, which hold much of the text on a few very long lines.
-  if (text.length < BUNDLE_MIN_SIZE) return undefined;
-  const share = long / text.length;
+  if (size < BUNDLE_MIN_SIZE) return undefined;
+  const share = long / size;
   return share >= BUNDLE_LONG_SHARE ? `minified code (${Math.round(share * 100)}% of it on lines over ${BUNDLE_LONG_LINE} characters)` : undefined;
 }
 

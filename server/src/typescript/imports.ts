@@ -52,6 +52,7 @@ export class TsImports {
       if (n.type !== 'VariableDeclarator' || !n.init) return;
       let init: Node = n.init;
       while (init.type === 'MemberExpression') init = init.object;
+      init = interopRequire(init) ?? init;
       if (requireSpecifier(init) === undefined) return;
       if (n.id.type === 'Identifier') this.bind(n.id, n);
       else if (n.id.type === 'ObjectPattern') {
@@ -126,7 +127,8 @@ export class TsImports {
   /** Resolves an identifier / member chain to the module member it denotes, or undefined. */
   resolve(expr: Node): ModuleMember | undefined {
     const path: string[] = [];
-    let base: Node = expr;
+    // `(0, fs_1.readFileSync)(p)`: how TypeScript and esbuild call a named import in CommonJS output.
+    let base: Node = indirect(expr);
     for (;;) {
       if (base.type === 'MemberExpression') {
         const key = propertyName(base);
@@ -162,7 +164,16 @@ export class TsImports {
     }
     const bound = this.bindingOf(def.node, def.name);
     if (!bound) return undefined;
+    // `fs_1.default.readFileSync` of `const fs_1 = __importDefault(require("fs"))`: the module's own member.
+    if (bound.interop && path[0] === 'default') path.shift();
     return { module: bound.module, path: [...bound.path, ...path], binding: bound.binding };
+  }
+
+  /** A `var`/`let` whose only write is its initialiser. */
+  private neverReassigned(id: TSESTree.Identifier): boolean {
+    const variable = [...this.scope.refs.values()].find((v) => v?.identifiers.includes(id));
+    if (!variable || variable.defs.length !== 1) return false;
+    return variable.references.every((r) => !r.isWrite() || r.init === true);
   }
 
   private isGlobalRequire(call: TSESTree.CallExpression): boolean {
@@ -172,7 +183,8 @@ export class TsImports {
     return v === null || v === undefined || v.defs.length === 0;
   }
 
-  private bindingOf(node: Node, name: TSESTree.Identifier): Omit<ModuleMember, never> | undefined {
+  /** `interop`: the module through an interop helper, whose `default` member is the module itself. */
+  private bindingOf(node: Node, name: TSESTree.Identifier): (ModuleMember & { interop?: boolean }) | undefined {
     switch (node.type) {
       case 'ImportNamespaceSpecifier':
       case 'ImportDefaultSpecifier':
@@ -195,9 +207,10 @@ export class TsImports {
       }
       case 'VariableDeclarator': {
         if (!node.init) return undefined;
-        // Only `const` bindings: a `let`/`var` may be reassigned to anything.
+        // `const` bindings, and a `var`/`let` that nothing assigns again (`var import_fs =
+        // __toESM(require("fs"))` of esbuild's output): another one may be reassigned to anything.
         const decl = node.parent;
-        if (decl?.type !== 'VariableDeclaration' || decl.kind !== 'const') return undefined;
+        if (decl?.type !== 'VariableDeclaration' || (decl.kind !== 'const' && !this.neverReassigned(name))) return undefined;
         let init: Node = node.init;
         const prefix: string[] = [];
         while (init.type === 'MemberExpression') {
@@ -206,11 +219,13 @@ export class TsImports {
           prefix.unshift(key);
           init = init.object;
         }
+        const viaInterop = interopRequire(init);
+        init = viaInterop ?? init;
         if (init.type !== 'CallExpression') return undefined;
         const spec = requireSpecifier(init);
         if (spec === undefined || !this.isGlobalRequire(init)) return undefined;
         const module = normalizeModule(spec);
-        if (node.id.type === 'Identifier') return { module, path: prefix, binding: 'require' };
+        if (node.id.type === 'Identifier') return { module, path: prefix, binding: 'require', interop: !!viaInterop && prefix.length === 0 };
         if (node.id.type === 'ObjectPattern') {
           for (const prop of node.id.properties) {
             if (prop.type !== 'Property') continue;
@@ -305,6 +320,26 @@ function propertyName(member: TSESTree.MemberExpression): string | undefined {
   if (!member.computed && member.property.type === 'Identifier') return member.property.name;
   if (member.computed && member.property.type === 'Literal' && typeof member.property.value === 'string') return member.property.value;
   return undefined;
+}
+
+/** `(0, x.y)` → `x.y`: the comma only drops the receiver as `this`. */
+function indirect(node: Node): Node {
+  return node.type === 'SequenceExpression' && node.expressions.length === 2 && node.expressions[0].type === 'Literal' && node.expressions[0].value === 0 ? node.expressions[1] : node;
+}
+
+/**
+ * The `require()` inside the module interop helper of compiled code: TypeScript's
+ * `__importDefault(require("fs"))`/`__importStar(...)` (also `tslib_1.__importDefault(...)`), esbuild's
+ * `__toESM(require("fs"))`, Babel's `_interopRequireDefault(require("fs"))`. The helper gives the
+ * module, or an object whose `default` is the module (`fs_1.default.readFileSync`).
+ */
+function interopRequire(node: Node): TSESTree.CallExpression | undefined {
+  if (node.type !== 'CallExpression' || node.arguments.length === 0) return undefined;
+  const callee = indirect(node.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : undefined;
+  if (!name || !/^(?:__importDefault|__importStar|__toESM|_interopRequireDefault|_interopRequireWildcard)$/.test(name)) return undefined;
+  const arg = node.arguments[0];
+  return requireSpecifier(arg) !== undefined ? (arg as TSESTree.CallExpression) : undefined;
 }
 
 /** `require('x')` → 'x'. */

@@ -350,15 +350,38 @@ function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration &
  * when the handler itself is not async.
  */
 export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts.Node, depth = 0, requireHandling = true, throwRejects = false): boolean {
+  // A generator is judged only as the body of a down-levelled async function (asyncBodyNeverRejects).
   if (!isFunctionWithBody(fn) || fn.asteriskToken) return false;
+  return judgeFunction(checker, fn, depth, requireHandling, throwRejects, false);
+}
+
+/**
+ * The generator that Babel's helper runs as an async function, each `yield` standing for an
+ * `await`: `_asyncToGenerator(function* () {...})`, the helper written into the file it compiled.
+ * Undefined for any other call.
+ */
+export function asyncGeneratorBody(call: ts.Node): ts.FunctionExpression | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const callee = skipParens(call.expression);
+  if (!ts.isIdentifier(callee) || !/^_asyncToGenerator\d*$/.test(callee.text)) return undefined;
+  const fn = call.arguments[0] && skipParens(call.arguments[0]);
+  return fn && ts.isFunctionExpression(fn) && fn.asteriskToken ? fn : undefined;
+}
+
+/** Whether the generator of a down-levelled async function (see asyncGeneratorBody) gives a promise that never rejects. */
+export function asyncBodyNeverRejects(checker: ts.TypeChecker | undefined, generator: ts.FunctionExpression): boolean {
+  return judgeFunction(checker, generator, 0, true, false, true);
+}
+
+function judgeFunction(checker: ts.TypeChecker | undefined, fn: ts.FunctionLikeDeclaration & { body: ts.Node }, depth: number, requireHandling: boolean, throwRejects: boolean, yieldAwaits: boolean): boolean {
   let cache = answers.get(checker ?? NO_CHECKER);
   if (!cache) answers.set(checker ?? NO_CHECKER, (cache = new WeakMap()));
   const known = cache.get(fn);
   if (requireHandling && known !== undefined) return known;
   // Provisional answer while the body is judged: recursion through itself proves nothing.
   if (requireHandling) cache.set(fn, false);
-  const isAsync = hasAsyncModifier(fn) || throwRejects;
-  const judge = new Judge(checker, depth, isAsync, !requireHandling);
+  const isAsync = hasAsyncModifier(fn) || throwRejects || yieldAwaits;
+  const judge = new Judge(checker, depth, isAsync, !requireHandling, yieldAwaits);
   let result: boolean;
   if (!ts.isBlock(fn.body)) result = isAsync ? judge.safeExpression(fn.body, false) && judge.returnedValueSettles(fn.body) : judge.returnedValueSettles(fn.body);
   else result = judge.safeBlock(fn.body.statements, false);
@@ -368,7 +391,7 @@ export function functionNeverRejects(checker: ts.TypeChecker | undefined, fn: ts
   if (!requireHandling) return result;
   // `async () => { await runSafely(); }`: a body made only of awaits of calls that cannot reject
   // hands off to them, as `() => runSafely()` does (nothing runs after them that could throw).
-  if (result && !judge.handles && hasAsyncModifier(fn) && onlyAwaitsOf(fn.body, (e) => judge.awaitedNeverRejects(e))) judge.handles = true;
+  if (result && !judge.handles && (hasAsyncModifier(fn) || yieldAwaits) && onlyAwaitsOf(fn.body, (e) => judge.awaitedNeverRejects(e), yieldAwaits)) judge.handles = true;
   result &&= judge.handles;
   cache.set(fn, result);
   return result;
@@ -384,7 +407,16 @@ class Judge {
     private readonly isAsync: boolean,
     /** A plain `.then()` callback: a call result typed `any` (untyped code) is taken as a plain value. */
     private readonly lenient = false,
+    /** The generator of a down-levelled async function: each `yield` is an `await`. */
+    private readonly yieldAwaits = false,
   ) {}
+
+  /** `await x`, or `yield x` in the generator of a down-levelled async function: the awaited expression. */
+  private awaited(n: ts.Node): ts.Expression | undefined {
+    if (ts.isAwaitExpression(n)) return n.expression;
+    if (this.yieldAwaits && ts.isYieldExpression(n) && !n.asteriskToken) return n.expression;
+    return undefined;
+  }
 
   safeBlock(statements: readonly ts.Statement[], guarded: boolean): boolean {
     return statements.every((s) => this.safeStatement(s, guarded));
@@ -431,12 +463,13 @@ class Judge {
     let safe = true;
     const walk = (n: ts.Node): void => {
       if (!safe) return;
-      if (ts.isAwaitExpression(n)) {
+      const awaited = this.awaited(n);
+      if (awaited || ts.isAwaitExpression(n) || (this.yieldAwaits && ts.isYieldExpression(n))) {
         // `await x` where x cannot reject (a call of such a function, a chain ending in a
         // rejection handler that cannot reject) is as safe as any call.
-        if (!this.awaitedNeverRejects(n.expression)) safe = false;
+        if (!awaited || !this.awaitedNeverRejects(awaited)) safe = false;
         // Not evidence of handling by itself: the code after it may throw (an assertion in a test).
-        else ts.forEachChild(n.expression, walk);
+        else ts.forEachChild(awaited, walk);
         return;
       }
       if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
@@ -461,7 +494,7 @@ class Judge {
   /** A returned value the function's promise adopts without rejecting. */
   returnedValueSettles(expr: ts.Expression): boolean {
     const e = skipParens(expr);
-    if (ts.isAwaitExpression(e)) return this.isAsync;
+    if (ts.isAwaitExpression(e) || (this.yieldAwaits && ts.isYieldExpression(e))) return this.isAsync;
     // `x.done ? resolve(x.value) : Promise.resolve(x.value).then(fulfilled, rejected)` (the step of
     // esbuild's `__async` helper): each branch settles.
     if (ts.isConditionalExpression(e)) return this.safeExpression(e.condition, false) && this.returnedValueSettles(e.whenTrue) && this.returnedValueSettles(e.whenFalse);
@@ -539,11 +572,12 @@ function completionCallback(checker: ts.TypeChecker, call: ts.CallExpression): b
 }
 
 /** A function body that is one or more `await call()` statements (or `await call()` as an arrow's body), each one passing `safe`. */
-function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => boolean): boolean {
+function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => boolean, yieldAwaits = false): boolean {
   const awaitsSafely = (e: ts.Expression, top = true): boolean => {
     const x = skipParens(e);
     // `healthy = await probe();`: storing the result in a name or a property of `this` throws nothing.
     if (top && ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken && isPlainTarget(x.left)) return awaitsSafely(x.right, false);
+    if (yieldAwaits && ts.isYieldExpression(x)) return !x.asteriskToken && !!x.expression && safe(x.expression);
     return ts.isAwaitExpression(x) && safe(x.expression);
   };
   if (!ts.isBlock(body)) return awaitsSafely(body);

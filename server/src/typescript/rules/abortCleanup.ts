@@ -3512,6 +3512,7 @@ function bearsSignalHere(ctx: TsRuleContext, root: Node, signals: SignalParam[],
     const name = ctxFreeName(n.callee);
     if (name && SIGNAL_INSPECTORS.has(name)) return;
     for (const arg of n.arguments) {
+      if (osSignalName(n, arg)) continue;
       const values = signalValues(arg, names);
       if (values.length === 0 || onlyTimesOut(arg, n)) continue;
       if (values.some((v) => signalSources(v).sources.some((src) => !ownRequestSignal(src, n, root, types)))) {
@@ -3521,6 +3522,21 @@ function bearsSignalHere(ctx: TsRuleContext, root: Node, signals: SignalParam[],
     }
   });
   return found;
+}
+
+/**
+ * An argument the call takes as an OS signal's name, a string such as 'SIGTERM', not an
+ * AbortSignal: the event of a process listener (`signals.forEach((signal) => process.on(signal,
+ * shutdown))`), Deno's `addSignalListener(signal, fn)`.
+ */
+function osSignalName(call: TSESTree.CallExpression, arg: Node): boolean {
+  const index = call.arguments.indexOf(arg as TSESTree.CallExpressionArgument);
+  const method = methodName(call);
+  if (index !== 0 || !method) return false;
+  if (/^(?:add|remove)SignalListener$/.test(method)) return true;
+  const callee = unwrap(call.callee);
+  const receiver = callee.type === 'MemberExpression' ? unwrap(callee.object) : undefined;
+  return receiver?.type === 'Identifier' && receiver.name === 'process' && /^(?:on|once|off|addListener|removeListener|removeAllListeners|prependListener|prependOnceListener|emit)$/.test(method);
 }
 
 /** `AbortSignal.<method>(...)`, the call itself. */

@@ -190,6 +190,8 @@ function asyncContext(ctx: TsRuleContext, node: Node): AsyncContext | undefined 
   const fn = enclosingFunction(node);
   if (!fn || isNextBuildTimeFunction(fn)) return undefined;
   if (fn.async) return { fn };
+  const downlevelled = downlevelledAsync(fn);
+  if (downlevelled) return { fn: downlevelled };
   const returnType = fn.returnType?.typeAnnotation;
   if (returnType?.type === 'TSTypeReference' && returnType.typeName.type === 'Identifier' && returnType.typeName.name === 'Promise') return { fn };
   const parent = fn.parent;
@@ -200,6 +202,35 @@ function asyncContext(ctx: TsRuleContext, node: Node): AsyncContext | undefined 
   if (!reason) return undefined;
   const outer = asyncContext(ctx, fn);
   return outer && { fn: outer.fn, via: outer.via ?? reason };
+}
+
+/** `(0, tslib_1.__awaiter)` → `__awaiter`; `_asyncToGenerator` → itself. */
+function helperName(callee: Node): string | undefined {
+  let c = callee;
+  if (c.type === 'SequenceExpression' && c.expressions.length === 2) c = c.expressions[1];
+  if (c.type === 'Identifier') return c.name;
+  if (c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier') return c.property.name;
+  return undefined;
+}
+
+/**
+ * The body of an async function as compilers down-level it, a generator whose `yield`s are the
+ * awaits: TypeScript's `__awaiter(this, void 0, void 0, function* () {...})`, esbuild's
+ * `__async(this, null, function* () {...})`, Babel's `_asyncToGenerator(function* () {...})`. The
+ * function it stands for: the one returning the helper's promise (`function f() { return
+ * __awaiter(...) }`), or else the generator itself.
+ */
+function downlevelledAsync(fn: FunctionNode): FunctionNode | undefined {
+  if (!fn.generator || fn.type !== 'FunctionExpression') return undefined;
+  const call = fn.parent;
+  if (call?.type !== 'CallExpression') return undefined;
+  const name = helperName(call.callee);
+  const index = call.arguments.indexOf(fn);
+  const matches = (name === '__awaiter' && index === 3) || (name === '__async' && index === 2) || (!!name && /^_asyncToGenerator\d*$/.test(name) && index === 0);
+  if (!matches) return undefined;
+  const holder = call.parent;
+  const outer = holder?.type === 'ReturnStatement' ? enclosingFunction(holder) : holder && isFunction(holder) && holder.body === call ? holder : undefined;
+  return outer ?? fn;
 }
 
 /**

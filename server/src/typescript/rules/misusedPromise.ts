@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfBinding, resolveAlias, returnedFunctions, skipParens } from '../rejection';
+import { asyncBodyNeverRejects, asyncGeneratorBody, declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfBinding, resolveAlias, returnedFunctions, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
@@ -219,6 +219,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const tsNode = s.tsNodeFor(e);
     if (!tsNode) return false;
     if (isFunction(e)) return functionNeverRejects(s.checker, tsNode);
+    if (e.type === 'CallExpression') {
+      // Babel's `_asyncToGenerator(function* () {...})`: the generator's body, its yields as awaits.
+      const body = asyncGeneratorBody(tsNode);
+      if (body) return asyncBodyNeverRejects(s.checker, body);
+    }
     if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode) || formSubmitNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
@@ -631,12 +636,44 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const isAsync = isFunction(e) ? e.async && !e.generator : !!typed(executor) && returnsPromise(executor);
     if (!isAsync) return true;
     checked.add(executor);
+    if (isFunction(e) && executorRejectsEverything(e)) return true;
     ctx.report({
       message: 'Async Promise executor: an error thrown inside it rejects a promise nobody sees, and the constructed promise never settles — do the async work outside `new Promise`, or chain it with .then()',
       range: headRange(executor),
       anchors: [EXECUTOR],
     });
     return true;
+  };
+
+  /**
+   * `new Promise(async (resolve, reject) => { try { ... } catch (err) { reject(err); } })`: the
+   * whole body is a `try` whose `catch` hands the error to the executor's `reject` (and neither
+   * the catch nor a `finally` awaits or throws), so nothing escapes to the executor's own promise.
+   */
+  const executorRejectsEverything = (fn: FunctionNode): boolean => {
+    const reject = fn.params[1];
+    if (reject?.type !== 'Identifier' || fn.body.type !== 'BlockStatement') return false;
+    const statements = fn.body.body.filter((st) => st.type !== 'FunctionDeclaration');
+    if (statements.length === 0) return false;
+    const quiet = (block: TSESTree.BlockStatement | null | undefined): boolean => {
+      if (!block) return true;
+      let ok = true;
+      visit(block, (n) => {
+        if (n.type === 'AwaitExpression' || n.type === 'ThrowStatement' || (n.type === 'ForOfStatement' && n.await)) ok = false;
+      }, isFunction);
+      return ok;
+    };
+    return statements.every((st) => {
+      if (st.type !== 'TryStatement' || !st.handler || st.handler.param?.type !== 'Identifier') return false;
+      const caught = st.handler.param.name;
+      const handsOver = st.handler.body.body.some((h) => {
+        if (h.type !== 'ExpressionStatement' && h.type !== 'ReturnStatement') return false;
+        const call = h.type === 'ExpressionStatement' ? unwrap(h.expression) : h.argument && unwrap(h.argument);
+        return call?.type === 'CallExpression' && unwrap(call.callee).type === 'Identifier' && (unwrap(call.callee) as TSESTree.Identifier).name === reject.name &&
+          call.arguments.length >= 1 && unwrap(call.arguments[0] as Node).type === 'Identifier' && (unwrap(call.arguments[0] as Node) as TSESTree.Identifier).name === caught;
+      });
+      return handsOver && quiet(st.handler.body) && quiet(st.finalizer);
+    });
   };
 
   /** A value assigned where a void-returning function type is expected (typed code only). */

@@ -663,7 +663,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
-    if ((name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') && !onlyBefore(ctx, call, 3, 9)) {
+    // `try: asyncio.Task.all_tasks()` / `except AttributeError: asyncio.all_tasks()`: the shim of a
+    // library that still supports older Pythons, which falls back where the class method is gone.
+    if ((name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') && !onlyBefore(ctx, call, 3, 9) && !handledInTry(ctx, call, /^(builtins\.)?AttributeError$/, false)) {
       const modern = name.endsWith('all_tasks') ? 'all_tasks' : 'current_task';
       // `asyncio.Task.all_tasks` → `asyncio.all_tasks`; `Task.all_tasks` (imported from asyncio) →
       // `asyncio.all_tasks`, through the module as the file names it (or imports it).

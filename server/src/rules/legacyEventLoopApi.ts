@@ -89,6 +89,8 @@ export const legacyEventLoopApi: Rule = {
       '- `httpx.AsyncClient(app=...)` (removed in httpx 0.28);',
       '- the `loop=` argument of `asyncio.sleep`, `Queue`, `Lock`, `wait_for`, `gather`, ... (removed in 3.10),',
       '  `asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9), `@asyncio.coroutine` (removed in 3.11);',
+      '- `with await lock:` or `with (yield from lock):` on an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or',
+      '  `Condition` (removed in 3.9: `async with lock:`);',
       '- FastAPI/Starlette `@app.on_event("startup" | "shutdown")` (deprecated in favour of lifespan).',
       '',
       'Code in a branch that only older Pythons take is not reported for what changed later: under',

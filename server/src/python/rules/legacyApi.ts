@@ -704,8 +704,31 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       }
     }
   }
+  // `with await self._lock:` / `with (yield from lock):` on an asyncio lock: the lock's `__await__`
+  // (and `__iter__`) that made it work went in 3.9, and the statement raises TypeError since.
+  if (/\bwith\b[^\n:]*\b(await|yield\s+from)\b/.test(ctx.text)) {
+    for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+      if (statement.child(0)?.type === 'async') continue;
+      for (const value of withItemValues(statement)) {
+        let inner: Node | null | undefined = value.type === 'parenthesized_expression' && value.namedChildren.length === 1 ? value.namedChildren[0] : value;
+        if (inner?.type === 'await') inner = inner.namedChildren[0];
+        else if (inner?.type === 'yield' && /^yield\s+from\b/.test(inner.text)) inner = inner.namedChildren[0];
+        else continue;
+        if (!inner || (inner.type !== 'identifier' && inner.type !== 'attribute') || onlyBefore(ctx, statement, 3, 9)) continue;
+        const cls = (resolver ??= awaitablesOf(ctx)).classOfReceiver(inner);
+        if (cls?.kind !== 'library' || !ASYNCIO_LOCKS.has(cls.name)) continue;
+        report({
+          message: `'with ${value.text.replace(/\s+/g, ' ')}' on an ${cls.name} was removed in Python 3.9 (TypeError): use 'async with ${inner.text}:'`,
+          range: ctx.rangeOf(value),
+        });
+      }
+    }
+  }
   checkCallbackKeywords(ctx, (receiver) => loopOrigin(ctx, receiver) !== undefined);
 }
+
+/** asyncio's locks, which `with await lock:` used to take before Python 3.9. */
+const ASYNCIO_LOCKS = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition']);
 
 function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {
   for (const bindings of ctx.scope.module.bindings.values()) {

@@ -29,7 +29,7 @@ export const cancelledTaskNotAwaited: Rule = {
       'handler of ordinary errors (`except Exception: task.cancel(); raise`); in a handler of the',
       'function\'s own cancellation (`except CancelledError`, `BaseException`, bare `except:`) it passes',
       'that cancellation on and is not reported (with or without clean-up awaited before the `raise`).',
-      'Also `for w in workers: w.cancel()` over a list, set or dict (`.values()`) of new tasks that',
+      'Also `for w in workers: w.cancel()` over a list, tuple, set or dict (`.values()`) of new tasks that',
       'is never awaited afterwards — built by a comprehension or filled by the function with tasks',
       'only (`workers.append(create_task(...))`, `workers[name] = create_task(...)`) — and the same over the',
       '`pending` set of `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`',

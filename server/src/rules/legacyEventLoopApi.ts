@@ -89,6 +89,8 @@ export const legacyEventLoopApi: Rule = {
       '- `httpx.AsyncClient(app=...)` (removed in httpx 0.28);',
       '- the `loop=` argument of `asyncio.sleep`, `Queue`, `Lock`, `wait_for`, `gather`, ... (removed in 3.10),',
       '  `asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9), `@asyncio.coroutine` (removed in 3.11);',
+      '- `with await lock:` or `with (yield from lock):` on an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or',
+      '  `Condition` (removed in 3.9: `async with lock:`);',
       '- FastAPI/Starlette `@app.on_event("startup" | "shutdown")` (deprecated in favour of lifespan).',
       '',
       'Code in a branch that only older Pythons take is not reported for what changed later: under',
@@ -100,7 +102,8 @@ export const legacyEventLoopApi: Rule = {
       'and `asyncio.wait()` on coroutines before 3.11, `loop=` before 3.10, `get_event_loop()` in a coroutine',
       'before 3.7 (`get_running_loop()` came in 3.7): that branch is the compatibility fallback. A `loop=`',
       'argument in the body of a `try` whose `except TypeError:` falls back (`try: asyncio.Condition(loop=loop)`,',
-      '`except TypeError: asyncio.Condition()`) is such a fallback too.',
+      '`except TypeError: asyncio.Condition()`) is such a fallback too, and so is `Task.all_tasks()`/`current_task()`',
+      'in the body of a `try` whose `except AttributeError:` falls back on `asyncio.all_tasks()`/`current_task()`.',
     ].join('\n'),
     why: [
       'These either fail at runtime on current Python and library versions (TypeError,',

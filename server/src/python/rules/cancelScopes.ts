@@ -28,7 +28,7 @@ const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'excep
 
 
 /**
- * A list, set or dict of new tasks: `[create_task(...) for ...]`, `[t1, t2]`, `{create_task(a), ...}`,
+ * A list, tuple, set or dict of new tasks: `[create_task(...) for ...]`, `[t1, t2]`, `(t1, t2)`, `{create_task(a), ...}`,
  * `{name: create_task(...) for ...}`, or an empty one the function fills with tasks only
  * (`tasks.append(create_task(...))`, `tasks[name] = create_task(...)`). `target`: the name bound.
  */
@@ -45,7 +45,9 @@ function newTasks(ctx: PythonRuleContext, value: Node | null | undefined, depth 
   }
   if (target && EMPTY_CONTAINER.test(value.text)) return filledWithTasks(ctx, target);
   if (value.type === 'identifier') return depth < 2 && (taskList(ctx, value, depth + 1) || holdsTask(ctx, value, { local: true }));
-  return (value.type === 'list' || value.type === 'set') && value.namedChildren.length > 0 && value.namedChildren.every((e) => newTask(ctx, e));
+  // `(loop.create_task(a()), loop.create_task(b()))`: a tuple literal holds its tasks like a list.
+  if (value.type === 'parenthesized_expression' && value.namedChildren.length === 1) return newTasks(ctx, value.namedChildren[0], depth, target);
+  return (value.type === 'list' || value.type === 'set' || value.type === 'tuple') && value.namedChildren.length > 0 && value.namedChildren.every((e) => newTask(ctx, e));
 }
 
 /** A task made in place (`create_task(...)`) or a local name holding one. */

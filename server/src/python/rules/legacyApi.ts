@@ -663,7 +663,9 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       continue;
     }
 
-    if ((name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') && !onlyBefore(ctx, call, 3, 9)) {
+    // `try: asyncio.Task.all_tasks()` / `except AttributeError: asyncio.all_tasks()`: the shim of a
+    // library that still supports older Pythons, which falls back where the class method is gone.
+    if ((name === 'asyncio.Task.all_tasks' || name === 'asyncio.Task.current_task') && !onlyBefore(ctx, call, 3, 9) && !handledInTry(ctx, call, /^(builtins\.)?AttributeError$/, false)) {
       const modern = name.endsWith('all_tasks') ? 'all_tasks' : 'current_task';
       // `asyncio.Task.all_tasks` → `asyncio.all_tasks`; `Task.all_tasks` (imported from asyncio) →
       // `asyncio.all_tasks`, through the module as the file names it (or imports it).
@@ -702,8 +704,31 @@ export function checkLegacyApi(ctx: PythonRuleContext): void {
       }
     }
   }
+  // `with await self._lock:` / `with (yield from lock):` on an asyncio lock: the lock's `__await__`
+  // (and `__iter__`) that made it work went in 3.9, and the statement raises TypeError since.
+  if (/\bwith\b[^\n:]*\b(await|yield\s+from)\b/.test(ctx.text)) {
+    for (const statement of nodesOfType(ctx.tree.rootNode, 'with_statement')) {
+      if (statement.child(0)?.type === 'async') continue;
+      for (const value of withItemValues(statement)) {
+        let inner: Node | null | undefined = value.type === 'parenthesized_expression' && value.namedChildren.length === 1 ? value.namedChildren[0] : value;
+        if (inner?.type === 'await') inner = inner.namedChildren[0];
+        else if (inner?.type === 'yield' && /^yield\s+from\b/.test(inner.text)) inner = inner.namedChildren[0];
+        else continue;
+        if (!inner || (inner.type !== 'identifier' && inner.type !== 'attribute') || onlyBefore(ctx, statement, 3, 9)) continue;
+        const cls = (resolver ??= awaitablesOf(ctx)).classOfReceiver(inner);
+        if (cls?.kind !== 'library' || !ASYNCIO_LOCKS.has(cls.name)) continue;
+        report({
+          message: `'with ${value.text.replace(/\s+/g, ' ')}' on an ${cls.name} was removed in Python 3.9 (TypeError): use 'async with ${inner.text}:'`,
+          range: ctx.rangeOf(value),
+        });
+      }
+    }
+  }
   checkCallbackKeywords(ctx, (receiver) => loopOrigin(ctx, receiver) !== undefined);
 }
+
+/** asyncio's locks, which `with await lock:` used to take before Python 3.9. */
+const ASYNCIO_LOCKS = new Set(['asyncio.Lock', 'asyncio.Semaphore', 'asyncio.BoundedSemaphore', 'asyncio.Condition']);
 
 function fileUsesFastApiOrStarlette(ctx: PythonRuleContext): boolean {
   for (const bindings of ctx.scope.module.bindings.values()) {

@@ -1481,6 +1481,9 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
     if (!exit || exit.startIndex <= from.endIndex || exit.startIndex >= to.startIndex) continue;
     // `await response.aclose()` then `raise ApiError(...)`: closed on the way out.
     if (closedName && closedOnTheWay(exit, fn, closedName, consumers)) continue;
+    // `try: resp = await session.get(url)` / `except ClientError: return None`: the handler runs
+    // only when the request itself raised, and there is no response then.
+    if (inHandlerOfFailedTake(exit, from, fn)) continue;
     let nested = false;
     for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) {
       if (opensScope(n)) nested = true;
@@ -1499,6 +1502,24 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
     return exit;
   }
   return undefined;
+}
+
+/**
+ * Whether `exit` is in an `except` clause of a `try` whose body ends with the statement of `take`
+ * (the assignment that takes the resource): the handler runs only when something in the body
+ * raised, and when the last statement raised, the assignment never happened.
+ */
+function inHandlerOfFailedTake(exit: Node, take: Node, fn: Node): boolean {
+  const statement = take.parent;
+  if (statement?.type !== 'expression_statement') return false;
+  for (let n = exit.parent; n && n.id !== fn.id && !opensScope(n); n = n.parent) {
+    if (n.type !== 'except_clause') continue;
+    const body = n.parent?.type === 'try_statement' ? n.parent.childForFieldName('body') : null;
+    if (!body || statement.parent?.id !== body.id) continue;
+    const last = body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+    if (last?.id === statement.id) return true;
+  }
+  return false;
 }
 
 /** A statement before `exit` on its way (in its block or an enclosing one of `fn`) that closes `name` (`name.aclose()`). */

@@ -30,7 +30,8 @@ export function normalizeModule(specifier: string): string {
 type Node = TSESTree.Node;
 
 export class TsImports {
-  private scopes: { refs: Map<TSESTree.Identifier | TSESTree.JSXIdentifier, Variable | null>; names: Set<string> } | undefined;
+  /** `declared`: each declared identifier's variable. */
+  private scopes: { refs: Map<TSESTree.Identifier | TSESTree.JSXIdentifier, Variable | null>; names: Set<string>; declared: Map<TSESTree.Node, Variable> } | undefined;
   /** Local names an import or a `require` declaration binds, with the binding (the first one, if several). */
   private readonly bound = new Map<string, { node: Node; id: TSESTree.Identifier }>();
   /** How many declarations of each name the file has, in any scope (computed on first need). */
@@ -78,6 +79,7 @@ export class TsImports {
     if (this.scopes) return this.scopes;
     const refs = new Map<TSESTree.Identifier | TSESTree.JSXIdentifier, Variable | null>();
     const names = new Set<string>();
+    const declared = new Map<TSESTree.Node, Variable>();
     let manager;
     try {
       manager = analyze(this.ast as never, { sourceType: 'module', lib: ['esnext'] });
@@ -86,9 +88,12 @@ export class TsImports {
     }
     for (const scope of manager?.scopes ?? []) {
       for (const ref of scope.references) refs.set(ref.identifier as never, ref.resolved);
-      for (const v of scope.variables) names.add(v.name);
+      for (const v of scope.variables) {
+        names.add(v.name);
+        for (const id of v.identifiers) declared.set(id as TSESTree.Node, v);
+      }
     }
-    this.scopes = { refs, names };
+    this.scopes = { refs, names, declared };
     return this.scopes;
   }
 
@@ -171,7 +176,7 @@ export class TsImports {
 
   /** A `var`/`let` whose only write is its initialiser. */
   private neverReassigned(id: TSESTree.Identifier): boolean {
-    const variable = [...this.scope.refs.values()].find((v) => v?.identifiers.includes(id));
+    const variable = this.scope.declared.get(id);
     if (!variable || variable.defs.length !== 1) return false;
     return variable.references.every((r) => !r.isWrite() || r.init === true);
   }

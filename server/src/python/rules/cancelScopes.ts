@@ -118,14 +118,14 @@ function taskList(ctx: PythonRuleContext, name: Node, depth = 0): boolean {
   });
 }
 
-/** The names a task list is taken from: `tasks` for `done, pending = await asyncio.wait(tasks)`, `a`, `b` for `asyncio.wait([a, b])`. */
+/** The names a task list is taken from: `tasks` for `done, pending = await asyncio.wait(tasks)`, `a`, `b` for `asyncio.wait([a, b])` or `asyncio.wait((a, b))`. */
 function sourcesOf(ctx: PythonRuleContext, name: Node): string[] {
   const out: string[] = [];
   for (const b of ctx.scope.lookup(name.text, name)?.bindings ?? []) {
     const first = waitedOn(ctx, b.node);
     if (first?.type === 'identifier') out.push(first.text);
-    // `asyncio.wait([fast, slow])`: awaiting `slow` afterwards awaits what it held.
-    else if (first?.type === 'list' || first?.type === 'set') for (const e of first.namedChildren) if (e?.type === 'identifier') out.push(e.text);
+    // `asyncio.wait([fast, slow])` (or a set or tuple of them): awaiting `slow` afterwards awaits what it held.
+    else if (first?.type === 'list' || first?.type === 'set' || first?.type === 'tuple') for (const e of first.namedChildren) if (e?.type === 'identifier') out.push(e.text);
   }
   return out;
 }

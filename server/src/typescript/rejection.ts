@@ -607,7 +607,7 @@ function isProcessExit(s: ts.Statement): boolean {
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'exit' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process';
 }
 
-function isHandledChain(call: ts.CallExpression): boolean {
+export function isHandledChain(call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   return (callee.name.text === 'catch' && call.arguments.length === 1 && !isNoHandler(call.arguments[0])) || (callee.name.text === 'then' && call.arguments.length === 2 && !isNoHandler(call.arguments[1]));
@@ -624,7 +624,7 @@ export function isNoHandler(a: ts.Expression): boolean {
  * `throw`, or a returned promise that may reject (`.catch(() => retry())`), rejects the chain
  * as surely as the promise it handles.
  */
-function chainHandlersSettle(checker: ts.TypeChecker | undefined, call: ts.CallExpression, depth: number): boolean {
+export function chainHandlersSettle(checker: ts.TypeChecker | undefined, call: ts.CallExpression, depth: number): boolean {
   return call.arguments.every((a) => handlerSettles(checker, a, depth));
 }
 

@@ -528,6 +528,10 @@ class Judge {
         return true;
       }
     }
+    // `Promise.resolve()`, or `Promise.resolve(value)` of a value that is no thenable (`cancel()`
+    // returning `pending ? pending.catch(noop) : Promise.resolve()` when nothing is in flight):
+    // already fulfilled. Not `Promise.resolve(load())`, which adopts the rejection of `load()`.
+    if (ts.isCallExpression(e) && isPromiseResolve(e) && (e.arguments.length === 0 || (!!this.checker && !ts.isSpreadElement(e.arguments[0]) && !mayBeThenable(this.checker, e.arguments[0])))) return true;
     if (ts.isCallExpression(e) && this.checker) {
       if (!mayBeThenable(this.checker, e)) return true;
       // `return done(err)`: an untyped completion callback the function was given (Passport's
@@ -587,6 +591,12 @@ function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => bo
 }
 
 /** A local or module name, or a property of `this`: an assignment target whose write cannot throw. */
+/** `Promise.resolve(...)`. */
+function isPromiseResolve(call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise';
+}
+
 function isPlainTarget(e: ts.Expression): boolean {
   return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isIdentifier(e.name));
 }
@@ -597,7 +607,7 @@ function isProcessExit(s: ts.Statement): boolean {
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'exit' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process';
 }
 
-function isHandledChain(call: ts.CallExpression): boolean {
+export function isHandledChain(call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   return (callee.name.text === 'catch' && call.arguments.length === 1 && !isNoHandler(call.arguments[0])) || (callee.name.text === 'then' && call.arguments.length === 2 && !isNoHandler(call.arguments[1]));
@@ -614,7 +624,7 @@ export function isNoHandler(a: ts.Expression): boolean {
  * `throw`, or a returned promise that may reject (`.catch(() => retry())`), rejects the chain
  * as surely as the promise it handles.
  */
-function chainHandlersSettle(checker: ts.TypeChecker | undefined, call: ts.CallExpression, depth: number): boolean {
+export function chainHandlersSettle(checker: ts.TypeChecker | undefined, call: ts.CallExpression, depth: number): boolean {
   return call.arguments.every((a) => handlerSettles(checker, a, depth));
 }
 

@@ -16,7 +16,7 @@ import { testFrameworkPromise } from '../testFrameworkApis';
 import { automationPromise } from '../browserAutomationApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, declaredInPackage, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
+import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
 import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -97,7 +97,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
     if (returnsFirstArgument(tsCall) || takenFromArray(s.checker, tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
-    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall));
+    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || returnsHandledParameter(s.checker, tsCall));
   };
 
   /**
@@ -308,6 +308,51 @@ function raisesUnhandledRejection(statement: TSESTree.ExpressionStatement): bool
  * a promise that already exists; the statement makes no new one (the promise is judged where it
  * is made). So does `Object.defineProperty(this, ...)` in a thenable class's constructor.
  */
+/**
+ * `catchRejection(promise)`: a plain function that attaches a rejection handler that cannot reject
+ * to a promise it was given, then returns that same promise (`promise.catch(onError); return
+ * promise;`). What the call gives is the promise already handled: dropping it leaves no rejection
+ * unhandled. Not when anything else runs first that could return or replace it, nor for a handler
+ * that rethrows (`promise.catch((e) => { throw wrap(e) })`), whose own chain rejects.
+ */
+function returnsHandledParameter(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  let declaration: ts.Node | undefined;
+  try {
+    declaration = checker.getResolvedSignature(call)?.declaration;
+  } catch {
+    return false;
+  }
+  if (!declaration || !(ts.isFunctionDeclaration(declaration) || ts.isArrowFunction(declaration) || ts.isFunctionExpression(declaration) || ts.isMethodDeclaration(declaration))) return false;
+  if (!declaration.body || !ts.isBlock(declaration.body) || declaration.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || declaration.asteriskToken) return false;
+  const statements = declaration.body.statements;
+  const last = statements[statements.length - 1];
+  if (!last || !ts.isReturnStatement(last) || !last.expression) return false;
+  const returned = skipParens(last.expression);
+  if (!ts.isIdentifier(returned)) return false;
+  const name = returned.text;
+  if (!declaration.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name && !p.dotDotDotToken)) return false;
+  const before = statements.slice(0, -1);
+  if (!before.every((st) => ts.isExpressionStatement(st) && !assigns(st.expression, name))) return false;
+  return before.some((st) => {
+    const e = skipParens((st as ts.ExpressionStatement).expression);
+    if (!ts.isCallExpression(e) || !isHandledChain(e)) return false;
+    const receiver = skipParens((e.expression as ts.PropertyAccessExpression).expression);
+    return ts.isIdentifier(receiver) && receiver.text === name && chainHandlersSettle(checker, e, 1);
+  });
+}
+
+/** Whether an expression assigns to a name (outside nested functions). */
+function assigns(node: ts.Node, name: string): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(skipParens(n.left)) && (skipParens(n.left) as ts.Identifier).text === name) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
+}
+
 function returnsFirstArgument(call: ts.CallExpression): boolean {
   const callee = call.expression;
   return (

@@ -3515,7 +3515,7 @@ function bearsSignalHere(ctx: TsRuleContext, root: Node, signals: SignalParam[],
       if (osSignalName(n, arg)) continue;
       const values = signalValues(arg, names);
       if (values.length === 0 || onlyTimesOut(arg, n)) continue;
-      if (values.some((v) => signalSources(v).sources.some((src) => !ownRequestSignal(src, n, root, types)))) {
+      if (values.some((v) => signalSources(v).sources.some((src) => !ownRequestSignal(src, n, root, types) && !ownCleanupSignal(src, n)))) {
         found = true;
         return;
       }
@@ -3592,6 +3592,62 @@ function signalSources(value: Node, out: { sources: Node[]; timeout: boolean } =
   }
   out.sources.push(v);
   return out;
+}
+
+/**
+ * `controller.signal` of a `const controller = new AbortController()` made in the same function,
+ * which is the only one to call `controller.abort()` (no timer, no listener, no other signal linked
+ * to it, the controller handed to nobody), each time just before it leaves: `Promise.race([failed,
+ * wait(ms, controller.signal).catch(() => 'timeout')])`, then `controller.abort(); throw error`
+ * to stop the waits that lost. No caller can cancel that signal, and no work of the function is
+ * left to see it aborted.
+ */
+function ownCleanupSignal(source: Node, at: Node): boolean {
+  const src = unwrap(source);
+  if (src.type !== 'MemberExpression' || propName(src) !== 'signal') return false;
+  const object = unwrap(src.object);
+  if (object.type !== 'Identifier') return false;
+  const fn = ownerFunction(at);
+  if (!fn?.body) return false;
+  let made = false;
+  visit(fn.body, (n) => {
+    if (
+      n.type === 'VariableDeclarator' &&
+      n.id.type === 'Identifier' &&
+      n.id.name === object.name &&
+      n.parent?.type === 'VariableDeclaration' &&
+      n.parent.kind === 'const' &&
+      ownerFunction(n) === fn &&
+      n.init &&
+      unwrap(n.init).type === 'NewExpression' &&
+      ctxFreeName((unwrap(n.init) as TSESTree.NewExpression).callee) === 'AbortController'
+    )
+      made = true;
+  });
+  if (!made) return false;
+  return referencesTo(fn.body, object.name).every((r) => {
+    const member = r.parent;
+    if (member?.type !== 'MemberExpression' || member.object !== r || member.computed) return false;
+    const name = propName(member);
+    if (name === 'signal') return true;
+    return name === 'abort' && member.parent?.type === 'CallExpression' && member.parent.callee === member && ownerFunction(member) === fn && leavesAfter(member.parent, fn);
+  });
+}
+
+/**
+ * `controller.abort(); throw error;`: the call is a statement the function leaves right after (a
+ * `return` or `throw` follows, or it ends the function's body), so nothing of the function runs
+ * with the signal aborted (a loop would start its next turn with it).
+ */
+function leavesAfter(call: Node, fn: FunctionNode): boolean {
+  const statement = call.parent;
+  if (statement?.type !== 'ExpressionStatement') return false;
+  const block = statement.parent;
+  if (block?.type !== 'BlockStatement') return false;
+  const i = block.body.indexOf(statement);
+  const next = block.body[i + 1];
+  if (next) return next.type === 'ThrowStatement' || next.type === 'ReturnStatement';
+  return block === fn.body;
 }
 
 /**

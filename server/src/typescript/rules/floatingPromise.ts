@@ -143,6 +143,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       unexecutedKyselyQuery(ctx, types(), node);
       return;
     }
+    if (expectedToThrow(node)) return;
     if (isRunnerTrackedTest(ctx, floating) || nothingToWaitFor(floating, node) || raisesUnhandledRejection(node) || keptAndReturnedAfter(types(), floating, node)) return;
     if (denoCronRegistration(ctx, floating)) return;
     // yargs' `parse()`, typed `Arguments | Promise<Arguments>`, with only synchronous handlers.
@@ -999,6 +1000,34 @@ function workerHandlerContext(ctx: TsRuleContext, fn: TSESTree.FunctionLike, par
 function keyName(p: TSESTree.Property): string | undefined {
   if (p.computed) return undefined;
   return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
+}
+
+/**
+ * `expect(() => { cache.get({}) }).toThrow()`, `assert.throws(() => parse(input))`: a test that the
+ * call throws before it makes any promise (an argument checked up front). The statement is the
+ * function's whole body, and the assertion fails unless it throws; `.not.toThrow()` and
+ * `.rejects` still leave a promise behind.
+ */
+function expectedToThrow(statement: TSESTree.ExpressionStatement): boolean {
+  const body = statement.parent;
+  const fn = body?.type === 'BlockStatement' && body.body.length === 1 ? body.parent : undefined;
+  if (!fn || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') || fn.async || fn.body !== body) return false;
+  const call = fn.parent;
+  if (call?.type !== 'CallExpression' || call.arguments[0] !== fn) return false;
+  const callee = unwrap(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined;
+  if (name === 'throws' && callee.type === 'MemberExpression' && unwrap(callee.object).type === 'Identifier' && /^assert$/.test((unwrap(callee.object) as TSESTree.Identifier).name)) return true;
+  if (name !== 'expect') return false;
+  // The chain after `expect(fn)`: `.toThrow()`, `.toThrowError(...)`, chai's `.to.throw()`.
+  const members: string[] = [];
+  let n: Node = call;
+  while (n.parent?.type === 'MemberExpression' && n.parent.object === n && !n.parent.computed && n.parent.property.type === 'Identifier') {
+    members.push(n.parent.property.name);
+    n = n.parent;
+  }
+  if (members.includes('not') || members.includes('rejects')) return false;
+  const last = members[members.length - 1];
+  return !!last && /^(toThrow|toThrowError|throw|throws)$/.test(last) && n.parent?.type === 'CallExpression' && n.parent.callee === n;
 }
 
 function leftRunningOnPurpose(statement: TSESTree.ExpressionStatement): boolean {

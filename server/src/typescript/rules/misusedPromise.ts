@@ -318,14 +318,36 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
    * `if (this.timer) this.timer.cancel();`: a thenable with members of its own (a cancellable
    * timeout, a deferred) tested before one of them is used: whether it is there, not what it resolves to.
    */
+  /**
+   * `if (room.syncPromise) return room.syncPromise; room.syncPromise = sync(room);`: a promise made
+   * on first use and kept. Whatever its declared type says (a field typed without `?`, a project
+   * without strict null checks), the function tests it before assigning it, never after: the
+   * test asks whether one was made yet.
+   */
+  const lazilyAssigned = (e: Node, text: string): boolean => {
+    const fn = enclosingFunction(e);
+    if (!fn?.body) return false;
+    let before = false;
+    let after = false;
+    visit(fn.body, (m) => {
+      if (m.type !== 'AssignmentExpression' || enclosingFunction(m) !== fn) return;
+      const left = unwrap(m.left);
+      if (ctx.text.slice(left.range[0], left.range[1]).replace(/\s+/g, '') !== text) return;
+      if (m.range[1] <= e.range[0]) before = true;
+      else if (m.range[0] >= e.range[1]) after = true;
+    });
+    return after && !before;
+  };
+
   const existenceCheck = (node: Node): boolean => {
     const e = unwrap(node);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     const p = node.parent;
     const guarded =
       (p?.type === 'IfStatement' || p?.type === 'ConditionalExpression') && p.test === node ? p.consequent : p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node ? p.right : undefined;
-    if (!guarded) return false;
     const text = ctx.text.slice(e.range[0], e.range[1]).replace(/\s+/g, '');
+    if (lazilyAssigned(e, text)) return true;
+    if (!guarded) return false;
     let used = false;
     visit(guarded, (m) => {
       if (used || m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier' || /^(then|catch|finally)$/.test(m.property.name)) return;

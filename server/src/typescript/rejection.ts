@@ -590,13 +590,13 @@ function onlyAwaitsOf(body: ts.ConciseBody, safe: (awaited: ts.Expression) => bo
   return statements.length > 0 && statements.every((st) => ts.isExpressionStatement(st) && awaitsSafely(st.expression));
 }
 
-/** A local or module name, or a property of `this`: an assignment target whose write cannot throw. */
 /** `Promise.resolve(...)`. */
 function isPromiseResolve(call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise';
 }
 
+/** A local or module name, or a property of `this`: an assignment target whose write cannot throw. */
 function isPlainTarget(e: ts.Expression): boolean {
   return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isIdentifier(e.name));
 }

@@ -305,11 +305,6 @@ function raisesUnhandledRejection(statement: TSESTree.ExpressionStatement): bool
 }
 
 /**
- * `Object.defineProperties(p, ...)`, `Object.assign(p, ...)`: the call returns its first argument,
- * a promise that already exists; the statement makes no new one (the promise is judged where it
- * is made). So does `Object.defineProperty(this, ...)` in a thenable class's constructor.
- */
-/**
  * `catchRejection(promise)`: a plain function that attaches a rejection handler that cannot reject
  * to a promise it was given, then returns that same promise (`promise.catch(onError); return
  * promise;`). What the call gives is the promise already handled: dropping it leaves no rejection
@@ -354,6 +349,11 @@ function assigns(node: ts.Node, name: string): boolean {
   return found;
 }
 
+/**
+ * `Object.defineProperties(p, ...)`, `Object.assign(p, ...)`: the call returns its first argument,
+ * a promise that already exists; the statement makes no new one (the promise is judged where it
+ * is made). So does `Object.defineProperty(this, ...)` in a thenable class's constructor.
+ */
 function returnsFirstArgument(call: ts.CallExpression): boolean {
   const callee = call.expression;
   return (

@@ -223,8 +223,8 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       // Babel's `_asyncToGenerator(function* () {...})`: the generator's body, its yields as awaits.
       const body = asyncGeneratorBody(tsNode);
       if (body) return asyncBodyNeverRejects(s.checker, body);
+      return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode) || formSubmitNeverRejects(s.checker, tsNode);
     }
-    if (e.type === 'CallExpression') return koaCallback(s.checker, e, tsNode) || fetchServerAdapter(s.checker, tsNode) || factoryNeverRejects(s.checker, tsNode) || formSubmitNeverRejects(s.checker, tsNode);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;
     if (fetchServerAdapter(s.checker, tsNode)) return true;
     // Also a function imported from another module of the program (`app.use(slidingWindow)`), or
@@ -315,10 +315,6 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   };
 
   /**
-   * `if (this.timer) this.timer.cancel();`: a thenable with members of its own (a cancellable
-   * timeout, a deferred) tested before one of them is used: whether it is there, not what it resolves to.
-   */
-  /**
    * `if (room.syncPromise) return room.syncPromise; room.syncPromise = sync(room);`: a promise made
    * on first use and kept. Whatever its declared type says (a field typed without `?`, a project
    * without strict null checks), the function tests it before assigning it, never after: the
@@ -339,6 +335,10 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return after && !before;
   };
 
+  /**
+   * `if (this.timer) this.timer.cancel();`: a thenable with members of its own (a cancellable
+   * timeout, a deferred) tested before one of them is used: whether it is there, not what it resolves to.
+   */
   const existenceCheck = (node: Node): boolean => {
     const e = unwrap(node);
     if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return false;

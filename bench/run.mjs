@@ -396,20 +396,27 @@ async function measureColdStart(dir) {
     await fs.mkdir(path.dirname(file), { recursive: true });
     const text = bigFile(language, 200);
     await fs.writeFile(file, text);
-    const times = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      const server = await startServer();
-      await server.initialize(dir);
-      const uri = pathToFileURL(file).href;
-      await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
-      await server.diagnostics(uri);
-      times.push(performance.now() - t);
-      await server.stop();
-    }
-    out[language] = stats(times);
+    out[language] = stats((await openInFreshServers(dir, file, language, text)).times);
   }
   return out;
+}
+
+/** Three fresh servers, each opening `file`: the time from spawn to its first diagnostics, and each server's peak RSS. */
+async function openInFreshServers(dir, file, language, text) {
+  const times = [];
+  const rss = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const server = await startServer();
+    await server.initialize(dir);
+    const uri = pathToFileURL(file).href;
+    await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
+    await server.diagnostics(uri);
+    times.push(performance.now() - t);
+    rss.push(server.peakRssMb());
+    await server.stop();
+  }
+  return { times, rss };
 }
 
 /**
@@ -422,20 +429,7 @@ async function measureOpenOne(dir, files) {
   for (const [language, list] of [['python', files.py], ['typescript', files.ts]]) {
     const file = list[Math.floor(list.length / 2)];
     if (!file) continue;
-    const text = readFileSync(file, 'utf8');
-    const times = [];
-    const rss = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      const server = await startServer();
-      await server.initialize(dir);
-      const uri = pathToFileURL(file).href;
-      await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: language, version: 1, text } });
-      await server.diagnostics(uri);
-      times.push(performance.now() - t);
-      rss.push(server.peakRssMb());
-      await server.stop();
-    }
+    const { times, rss } = await openInFreshServers(dir, file, language, readFileSync(file, 'utf8'));
     out[language] = { ...stats(times), peakRssMb: Math.max(...rss) };
   }
   return out;

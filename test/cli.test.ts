@@ -318,6 +318,15 @@ describe('cli', function () {
     assert.equal(q.stderr, '');
   });
 
+  it('a TypeScript file nested too deeply to analyse is a skip with its reason, not an internal error', () => {
+    const nested = `export async function f() { const x = ${'('.repeat(20_000)}1${')'.repeat(20_000)}; fetch('/x'); }\n`;
+    const dir = tmp({ 'nested.ts': nested, 'app.py': SLEEPY });
+    const r = cli(['check'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^note: skipped nested\.ts: nested too deeply to analyse$/m);
+    assert.doesNotMatch(r.stderr, /internal error/);
+  });
+
   it('--fix in text mode prints the fix count on stderr and the remaining findings', () => {
     const dir = tmp({ 'app.py': SLEEPY });
     const r = cli(['check', '--fix'], dir);

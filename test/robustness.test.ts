@@ -261,6 +261,9 @@ describe('robustness (property tests)', function () {
       const result = engine.analyze({ filePath, text }, allRulesConfig('/virtual'));
       assert.deepEqual(result.ruleErrors, [], filePath);
     }
+    // Valid code nested deeper than the converter's stack reaches is skipped with its reason.
+    const nested = engine.analyze({ filePath: '/virtual/nested.ts', text: `export async function f() { const x = ${'('.repeat(20_000)}1${')'.repeat(20_000)}; fetch('/x'); }\n` }, allRulesConfig('/virtual'));
+    assert.deepEqual([nested.skipped, nested.ruleErrors], ['nested too deeply to analyse', []]);
     const long = engine.analyze({ filePath: '/virtual/longline.py', text: cases[3][1] }, allRulesConfig('/virtual'));
     assert.equal(long.findings.filter((f) => f.rule === 'blocking-call-in-async').length, 1);
   });

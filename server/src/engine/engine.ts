@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { ResolvedConfig } from './config';
-import { type FrontEnd, SkipFileError } from './frontend';
+import { type FrontEnd, isSkipFileError } from './frontend';
 import { applySuppressions, mayHaveSuppressions, parseSuppressions } from './suppressions';
 import { comparePositions } from './text';
 import type { Finding, Language, Report, Rule, Severity, SourceComment } from './types';
@@ -134,7 +134,7 @@ export class Engine {
     try {
       parsed = fe.parse(input.filePath, input.text);
     } catch (e) {
-      if (e instanceof SkipFileError) return { findings: [], skipped: e.message, ruleErrors: [] };
+      if (isSkipFileError(e)) return { findings: [], skipped: e.message, ruleErrors: [] };
       // A parser failure is an AsyncSense bug: report it like a rule failure, never crash.
       const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
       this.log(`parser for ${fe.language} failed on ${input.filePath}: ${message}`);

@@ -33,5 +33,15 @@ export interface FrontEnd<C extends RuleContextBase = RuleContextBase> {
   prepareFiles?(filePaths: readonly string[]): readonly string[] | void;
 }
 
-/** Thrown by a front end for input it declines to analyse (not a bug): the file is reported as skipped. */
-export class SkipFileError extends Error {}
+/**
+ * Thrown by a front end for input it declines to analyse (not a bug): the file is reported as
+ * skipped. Recognised by its name rather than its class: the TypeScript front end is bundled on
+ * its own, with its own copy of this class.
+ */
+export class SkipFileError extends Error {
+  override name = 'SkipFileError';
+}
+
+export function isSkipFileError(e: unknown): e is SkipFileError {
+  return e instanceof Error && e.name === 'SkipFileError';
+}

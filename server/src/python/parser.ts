@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
+import { type FrontEnd, type ParsedFile, SkipFileError, isSkipFileError } from '../engine/frontend';
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
 import type { PythonRuleContext, SharedAnalyses } from './context';
@@ -173,7 +173,7 @@ export class PythonFrontEnd implements FrontEnd<PythonRuleContext> {
     try {
       return this.parseTree(text);
     } catch (e) {
-      if (e instanceof SkipFileError) return undefined;
+      if (isSkipFileError(e)) return undefined;
       throw e;
     }
   }

@@ -13,7 +13,7 @@ import { astConverter } from '@typescript-eslint/typescript-estree/use-at-your-o
 import { iterateComments } from 'ts-api-utils';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import type { FrontEnd, ParsedFile } from '../engine/frontend';
+import { type FrontEnd, type ParsedFile, SkipFileError } from '../engine/frontend';
 import { mayHaveSuppressions } from '../engine/suppressions';
 import { LineIndex, changedSpan } from '../engine/text';
 import type { Range, Report, RuleSettings, SourceComment } from '../engine/types';
@@ -379,11 +379,13 @@ export class TsFrontEnd implements FrontEnd<TsRuleContext> {
         types = { ...found, tsNodeFor: (node) => converted.esTreeToTs.get(node as object) };
       } else if (!declarations) parsed = parseTs(filePath, text);
     } catch (e) {
-      // Pathological input (nesting deep enough to exhaust the converter's stack), or a
-      // recovered tree the converter cannot handle (it assumes nodes a syntax error left out,
+      // Nesting deep enough to exhaust the converter's stack: the file is skipped, with the
+      // reason, rather than reported clean.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new SkipFileError('nested too deeply to analyse');
+      // A recovered tree the converter cannot handle (it assumes nodes a syntax error left out,
       // e.g. `Promise<` at the end of the file): analyse nothing in this version of the file
       // rather than fail the run. A file without syntax errors that fails is a real bug.
-      if (!(e instanceof RangeError) && !hasSyntaxErrors(filePath, text)) throw e;
+      if (!hasSyntaxErrors(filePath, text)) throw e;
       parsed = undefined;
     }
     const ast = parsed?.ast ?? emptyProgram(text);

@@ -360,6 +360,33 @@ describe('cli', function () {
     assert.deepEqual(out.findings[0].range.start, { line: 5, column: 16 });
   });
 
+  it('reads a Python file in the encoding it declares, and writes its fixes back in that encoding', () => {
+    const latin1 = Buffer.from("# -*- coding: latin-1 -*-\nimport time\n\n\nasync def handler():\n    s = 'caf\u00e9'; time.sleep(1)\n", 'latin1');
+    // Japanese in EUC-JP takes two bytes a character: the findings are reported, the file is not written.
+    const eucjp = Buffer.concat([Buffer.from("# coding: euc-jp\nimport time\n\n\nasync def handler():\n    s = '"), Buffer.from([0xa4, 0xa2]), Buffer.from("'; time.sleep(1)\n")]);
+    // A declaration after a line of code is none (as for Python): not UTF-8, so skipped.
+    const late = Buffer.from("import time\n# coding: latin-1\ns = '\u00e9'\n", 'latin1');
+    const dir = tmp({ 'l1.py': latin1, 'jp.py': eucjp, 'late.py': late, 'js.js': Buffer.from("// coding: latin-1\nconst s = '\u00e9';\n", 'latin1') });
+    const out = JSON.parse(cli(['check', '--format', 'json'], dir).stdout);
+    assert.deepEqual(out.findings.map((f: { path: string; range: { start: unknown } }) => [f.path, f.range.start]), [
+      ['jp.py', { line: 6, column: 14 }],
+      ['l1.py', { line: 6, column: 17 }],
+    ]);
+    assert.deepEqual(out.summary.skipped, [
+      { path: 'js.js', reason: 'not valid UTF-8' },
+      { path: 'late.py', reason: 'not valid UTF-8' },
+    ]);
+    const fixed = JSON.parse(cli(['check', '--fix', '--format', 'json'], dir).stdout);
+    assert.deepEqual(fixed.findings.map((f: { path: string }) => f.path), ['jp.py']);
+    assert.ok(fixed.summary.skipped.some((s: { path: string; reason: string }) => s.path === 'jp.py' && /^not fixed: .*euc-jp/.test(s.reason)));
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'jp.py')), eucjp);
+    const written = fs.readFileSync(path.join(dir, 'l1.py'));
+    assert.equal(written.toString('latin1'), "# -*- coding: latin-1 -*-\nimport asyncio\nimport time\n\n\nasync def handler():\n    s = 'caf\u00e9'; await asyncio.sleep(1)\n");
+    // Standard input declares its encoding the same way, and comes back in it.
+    const piped = spawnSync(process.execPath, [BIN, 'check', '--fix', '--stdin-filename', 'in.py', '-'], { cwd: dir, input: latin1 });
+    assert.deepEqual(piped.stdout, written);
+  });
+
   it('--output writes the report to a file', () => {
     const dir = tmp({ 'app.py': SLEEPY });
     const r = cli(['check', '--format', 'sarif', '--output', 'report.sarif'], dir);

@@ -21,7 +21,7 @@ import { createTwoFilesPatch } from 'diff';
 import { TOOL_NAME, TOOL_VERSION, createEngine, ruleDocUrl } from './analyzer';
 import { ConfigResolver, type ConfigProblem, type LoadedConfig, type ResolvedConfig } from './engine/config';
 import type { Engine } from './engine/engine';
-import { UTF8_BOM, decodeSource, readSource } from './engine/source';
+import { decodeSource, encodeSource, readSource } from './engine/source';
 import { fixText } from './engine/fixes';
 import type { Finding, Rule, Severity } from './engine/types';
 import { ExplicitExcludes, walkFiles, type SkippedPath } from './engine/walker';
@@ -383,7 +383,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   } else for (const { file, config: base } of ordered) {
     const config = withOptions(base);
     const rel = relPath(file);
-    const source = stdin ? decodeSource(stdin.bytes, config.maxFileSize) : readSource(file, config.maxFileSize);
+    const source = stdin ? decodeSource(stdin.bytes, config.maxFileSize, file) : readSource(file, config.maxFileSize);
     if ('skipped' in source) {
       skipped.push({ path: rel, reason: source.skipped });
       // Standard input that cannot be analysed comes back unchanged: a fixer in a pipe loses nothing.
@@ -395,18 +395,20 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       if (fixing) {
         const result = fixText(engine, { filePath: file, text: source.text }, config, { unsafe: options['unsafe-fixes'] });
         noteRuleErrors(rel, result.ruleErrors);
-        const body = Buffer.from(result.text, 'utf8');
-        const bytes = source.bom ? Buffer.concat([UTF8_BOM, body]) : body;
+        const encoded = encodeSource(result.text, source);
         const changed = result.applied > 0 && result.text !== source.text;
-        if (stdin && options.fix) fixedStdin = changed ? bytes : stdin.bytes;
+        if (stdin && options.fix) fixedStdin = changed && Buffer.isBuffer(encoded) ? encoded : stdin.bytes;
         if (changed) {
-          const refused = options.diff || stdin ? undefined : writeFixed(file, bytes, cwd);
-          if (refused) skipped.push({ path: rel, reason: refused });
-          else {
-            if (options.diff) diffs.push(unifiedDiff(rel, source.text, result.text));
-            fixed += result.applied;
-            fixedFiles++;
+          const refused = !Buffer.isBuffer(encoded) ? `not fixed: ${encoded.refused}` : options.diff || stdin ? undefined : writeFixed(file, encoded, cwd);
+          if (refused) {
+            skipped.push({ path: rel, reason: refused });
+            // Nothing was written: every finding of the file as it is remains.
+            record(file, engine.analyze({ filePath: file, text: source.text }, config).findings);
+            continue;
           }
+          if (options.diff) diffs.push(unifiedDiff(rel, source.text, result.text));
+          fixed += result.applied;
+          fixedFiles++;
         }
         findings = result.remaining;
       } else {

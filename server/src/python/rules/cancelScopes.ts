@@ -9,7 +9,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
 import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, localBaseClasses, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
-import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
+import { holdsTask, isPlainFuture, makesTask, resolvedCallee as resolved } from '../tasks';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { decoratorName, translatesErrorsOnly } from '../project';
 
@@ -376,6 +376,8 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
     if (left?.type === 'subscript' && own(left.childForFieldName('value')) && a.childForFieldName('right')) fills.push(a.childForFieldName('right')!);
   }
   const isTask = (v: Node) => makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true }));
+  // `self._waiters[msg_id] = loop.create_future()`: futures a reader resolves, with no coroutine to clean up.
+  if (fills.length > 0 && fills.every((v) => isPlainFuture(ctx, v))) return undefined;
   if (declared) return fills.some((v) => !isTask(v) && groupTask(ctx, v)) ? undefined : source;
   return fills.length > 0 && fills.every(isTask) ? source : undefined;
 }

@@ -1238,12 +1238,32 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
   if (!awaitable || awaitable.generator || isScheduled(awaitable)) return;
   // aiogram sends an API method object that a handler returns (a reply "as the webhook response").
   if (awaitable.name?.startsWith('aiogram.')) return;
+  // `return session.request(...)`, whose callers write `async with await api.request(...) as resp:`:
+  // aiohttp's request object is an async context manager as well as an awaitable, handed on on purpose.
+  if (awaitable.library && AIOHTTP_REQUEST_CONTEXT.test(awaitable.name ?? '') && enteredAfterAwait(ctx, fn.name)) return;
   const what = describe(awaitable);
   ctx.report({
     message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives ${madeObject(awaitable)}, not its result`,
     range: ctx.rangeOf(call),
     anchors: [],
     fix: awaitFix(ctx, call, awaitable),
+  });
+}
+
+/** aiohttp's request methods: what they give is awaited for the response, or entered with `async with`. */
+const AIOHTTP_REQUEST_CONTEXT = /^aiohttp\.(ClientSession|test_utils\.TestClient)\.(request|get|post|put|patch|delete|head|options|ws_connect)$/;
+
+/** Whether the file enters the result of awaiting a call of `name` (`async with await self.name(...) as x:`). */
+function enteredAfterAwait(ctx: PythonRuleContext, name: string): boolean {
+  if (!ctx.text.includes('async with await')) return false;
+  return nodesOfType(ctx.tree.rootNode, 'with_item').some((item) => {
+    let value: Node | null = item.childForFieldName('value');
+    if (value?.type === 'as_pattern') value = value.namedChildren[0];
+    if (value?.type !== 'await') return false;
+    const call = value.namedChildren[0];
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const called = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+    return called === name;
   });
 }
 

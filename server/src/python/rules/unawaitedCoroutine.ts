@@ -922,6 +922,9 @@ const GRPC_CALL_API = new Set([
 const QUERY_OBJECT_API: ReadonlyArray<[RegExp, ReadonlySet<string>]> = [
   [/^tortoise\./, new Set(['using_db', 'prefetch_related', 'select_related', 'only', 'values', 'values_list', 'annotate', 'sql', 'explain', 'order_by', 'filter', 'exclude'])],
   [/^beanie\./, new Set(['project', 'update', 'upsert', 'set', 'inc', 'unset', 'current_date', 'delete', 'replace_one', 'update_one', 'sort', 'limit', 'skip'])],
+  // websockets' legacy serve() object holds its server before it is awaited: `start = serve(...)`,
+  // `self._server = start.ws_server`, `loop.run_until_complete(start)`.
+  [/^websockets\.(server|legacy\.server)?\.?serve$/, new Set(['ws_server'])],
 ];
 
 /** What a query object of the library awaitable `name` offers, its coroutine API included (see QUERY_OBJECT_API). */

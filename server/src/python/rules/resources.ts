@@ -929,9 +929,12 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       if (call.parent?.type !== 'await' && !wrapped) continue;
       value = wrapped ? wrapped.parent! : call.parent!;
     }
-    // `session = self.session or aiohttp.ClientSession()`: made here only when none was given, then
-    // judged as made here (closing it is the function's job on that path).
-    const fallback = value.parent?.type === 'boolean_operator' && value.parent.childForFieldName('operator')?.text === 'or' && value.parent.childForFieldName('right')?.id === value.id;
+    // `session = self.session or aiohttp.ClientSession()` (or `session if session is not None else
+    // aiohttp.ClientSession()`): made here only when none was given, then judged as made here
+    // (closing it is the function's job on that path).
+    const fallback =
+      (value.parent?.type === 'boolean_operator' && value.parent.childForFieldName('operator')?.text === 'or' && value.parent.childForFieldName('right')?.id === value.id) ||
+      (value.parent?.type === 'conditional_expression' && [0, 2].some((i) => value.parent!.namedChildren[i]?.id === value.id));
     if (fallback) value = value.parent!;
     const assignment = value.parent;
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;

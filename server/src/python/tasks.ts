@@ -72,3 +72,27 @@ export function holdsTask(ctx: PythonRuleContext, id: Node, { managed = false, l
     return !!fn && /(^|\.)(create_task|ensure_future)$/.test(fn.text);
   });
 }
+
+/**
+ * `loop.create_future()` or `asyncio.Future()`: a future with no coroutine behind it, which its
+ * producer resolves. Cancelling one runs no clean-up: there is nothing to wait for after cancel().
+ */
+export function makesPlainFuture(ctx: PythonRuleContext, value: Node): boolean {
+  if (value.type !== 'call') return false;
+  if (resolvedCallee(ctx, value) === 'asyncio.Future') return true;
+  const fn = value.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'create_future') return false;
+  const receiver = fn.childForFieldName('object');
+  return !!receiver && isLoopReceiver(ctx, receiver);
+}
+
+/** A plain future (see makesPlainFuture), or a name every binding of which is one. */
+export function isPlainFuture(ctx: PythonRuleContext, value: Node): boolean {
+  if (value.type !== 'identifier') return makesPlainFuture(ctx, value);
+  const found = ctx.scope.lookup(value.text, value);
+  if (!found || found.bindings.length === 0) return false;
+  return found.bindings.every((b) => {
+    const assigned = assignedValue(b.node);
+    return !!assigned && makesPlainFuture(ctx, assigned);
+  });
+}

@@ -113,7 +113,7 @@ export function enclosingClassNode(node: Node): Node | null {
  * attribute in the class is a call of asyncio's loop getters (`self.aloop = asyncio.new_event_loop()`),
  * whatever the attribute is called, or the loop a parameter gave when one of them falls back on a
  * getter (`self.eventloop = eventloop` in one branch and `get_event_loop()` in the other, or
- * `self.ev = ev or asyncio.get_event_loop()`).
+ * `self.ev = ev or asyncio.get_event_loop()`). A `self.x = None` placeholder (before the loop is made, after it is closed) is no other value.
  */
 export function selfAttributeHoldsLoop(ctx: PythonRuleContext, receiver: Node): boolean {
   if (receiver.type !== 'attribute' || receiver.childForFieldName('object')?.text !== 'self') return false;
@@ -142,7 +142,9 @@ export function selfAttributeHoldsLoop(ctx: PythonRuleContext, receiver: Node): 
     if (value?.type === 'boolean_operator' && value.childForFieldName('operator')?.text === 'or' && parameter(value.childForFieldName('left')) && getter(value.childForFieldName('right'))) return (fetched = true);
     return parameter(value);
   };
-  return made.length > 0 && made.every(loopValue) && fetched;
+  // `self._loop = None` in __init__ (or on stop) until the loop is made: a placeholder, no other value.
+  const valued = made.filter((a) => a.childForFieldName('right')?.type !== 'none');
+  return valued.length > 0 && valued.every(loopValue) && fetched;
 }
 
 /** The annotation of the parameter a binding names (`loop: AbstractEventLoop`), if it has one. */

@@ -385,7 +385,7 @@ export const unawaitedCoroutine: Rule = {
       '  iterating and collecting are both likely. `await anext(pages())`, `aclosing(pages())` and handing the',
       '  generator on (`StreamingResponse(pages())`) are fine;',
       '- a plain `with` on an async context manager: an `asyncio.Lock`, `Semaphore` or',
-      '  `Condition`, `asyncio.timeout()`, `asyncio.TaskGroup()`, `trio.open_nursery()`, `anyio.create_task_group()`, an `aiohttp.ClientSession` or an',
+      '  `Condition`, `asyncio.timeout()`, `async_timeout.timeout()` (async-only since async-timeout 4.0), `asyncio.TaskGroup()`, `trio.open_nursery()`, `anyio.create_task_group()`, an `aiohttp.ClientSession` or an',
       '  `httpx.AsyncClient`, a `grpc.aio` channel (`with grpc.aio.insecure_channel(target)`), what some library methods make (aio-pika\'s `message.process()`, asyncpg\'s',
       '  `pool.acquire()` and `conn.transaction()`, a `redis.asyncio` client\'s `lock(...)`, an aiohttp session\'s',
       '  `session.get(url)`, python-socketio\'s `sio.session(sid)`, also `self.session(sid)` in a namespace, pydantic-ai\'s `agent.run_stream(...)`',

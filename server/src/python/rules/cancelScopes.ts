@@ -7,9 +7,9 @@
  */
 import type { SyntaxNode as Node } from '../syntax';
 import type { PythonRuleContext } from '../context';
-import { assignedValue, callArguments, decoratedWith, enclosingClassNode, field, localBaseClasses, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
+import { assignedValue, builtinCalled, callArguments, calleeName, decoratedWith, enclosingClassNode, field, localBaseClasses, hasOwnYield, nodesOfType, textOf, typeOf, withItemValues } from '../util';
 import { hasCheckpoint } from './cancellation';
-import { holdsTask, makesTask, resolvedCallee as resolved } from '../tasks';
+import { holdsTask, isPlainFuture, makesTask, resolvedCallee as resolved } from '../tasks';
 import { type AwaitableResolver, awaitablesOf } from '../awaitables';
 import { decoratorName, translatesErrorsOnly } from '../project';
 
@@ -376,6 +376,8 @@ function taskAttributeIterated(ctx: PythonRuleContext, id: Node): Node | undefin
     if (left?.type === 'subscript' && own(left.childForFieldName('value')) && a.childForFieldName('right')) fills.push(a.childForFieldName('right')!);
   }
   const isTask = (v: Node) => makesTask(ctx, v) || (v.type === 'identifier' && holdsTask(ctx, v, { local: true }));
+  // `self._waiters[msg_id] = loop.create_future()`: futures a reader resolves, with no coroutine to clean up.
+  if (fills.length > 0 && fills.every((v) => isPlainFuture(ctx, v))) return undefined;
   if (declared) return fills.some((v) => !isTask(v) && groupTask(ctx, v)) ? undefined : source;
   return fills.length > 0 && fills.every(isTask) ? source : undefined;
 }
@@ -669,6 +671,9 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       // `with map_exceptions():` (a `@contextmanager` of the project that only turns one error into
       // another): closing the generator early runs none of its code, so nothing waits for the collector.
       if (!isAsync && !suspending && withItemValues(n).every((value) => errorTranslator((resolver ??= awaitablesOf(ctx)), value))) continue;
+      // `with memoryview(data) as mv:` (or an in-memory buffer): its exit only drops a view of memory,
+      // which the collector may as well do; no file, lock or connection waits for it.
+      if (!isAsync && withItemValues(n).every((value) => inMemoryOnly(ctx, value))) continue;
       ctx.report({
         message: suspending
           ? `yield inside ${suspending}() in async generator '${fn.name}': the scope stays open while the consumer runs, and its cancellation lands in the wrong task`
@@ -679,6 +684,17 @@ export function checkYieldInContextManager(ctx: PythonRuleContext): void {
       break;
     }
   }
+}
+
+/** Context managers whose exit only releases memory: a memoryview, an io.BytesIO/StringIO buffer. */
+const IN_MEMORY_BUILTINS: ReadonlySet<string> = new Set(['memoryview']);
+const IN_MEMORY_CLASSES: ReadonlySet<string> = new Set(['io.BytesIO', 'io.StringIO']);
+
+function inMemoryOnly(ctx: PythonRuleContext, value: Node): boolean {
+  if (value.type !== 'call') return false;
+  if (builtinCalled(ctx, value, IN_MEMORY_BUILTINS)) return true;
+  const name = calleeName(ctx, value);
+  return !!name && IN_MEMORY_CLASSES.has(name);
 }
 
 /** A call of a project `@contextmanager` that only translates errors (see translatesErrorsOnly). */

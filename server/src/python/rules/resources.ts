@@ -929,9 +929,12 @@ export function checkUnclosedResources(ctx: PythonRuleContext): void {
       if (call.parent?.type !== 'await' && !wrapped) continue;
       value = wrapped ? wrapped.parent! : call.parent!;
     }
-    // `session = self.session or aiohttp.ClientSession()`: made here only when none was given, then
-    // judged as made here (closing it is the function's job on that path).
-    const fallback = value.parent?.type === 'boolean_operator' && value.parent.childForFieldName('operator')?.text === 'or' && value.parent.childForFieldName('right')?.id === value.id;
+    // `session = self.session or aiohttp.ClientSession()` (or `session if session is not None else
+    // aiohttp.ClientSession()`): made here only when none was given, then judged as made here
+    // (closing it is the function's job on that path).
+    const fallback =
+      (value.parent?.type === 'boolean_operator' && value.parent.childForFieldName('operator')?.text === 'or' && value.parent.childForFieldName('right')?.id === value.id) ||
+      (value.parent?.type === 'conditional_expression' && [0, 2].some((i) => value.parent!.namedChildren[i]?.id === value.id));
     if (fallback) value = value.parent!;
     const assignment = value.parent;
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== value.id) continue;
@@ -1507,17 +1510,26 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
 /**
  * Whether `exit` is in an `except` clause of a `try` whose body ends with the statement of `take`
  * (the assignment that takes the resource): the handler runs only when something in the body
- * raised, and when the last statement raised, the assignment never happened.
+ * raised, and when the last statement raised, the assignment never happened. The assignment may
+ * end the body of a `with` that ends the `try` body (`async with asyncio.timeout(10):
+ * resp = await session.request(...)`): a timeout raises only by cancelling an await, and the
+ * request is the last one.
  */
 function inHandlerOfFailedTake(exit: Node, take: Node, fn: Node): boolean {
-  const statement = take.parent;
+  let statement = take.parent;
   if (statement?.type !== 'expression_statement') return false;
+  const lastOf = (block: Node): Node | undefined => block.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
   for (let n = exit.parent; n && n.id !== fn.id && !opensScope(n); n = n.parent) {
     if (n.type !== 'except_clause') continue;
     const body = n.parent?.type === 'try_statement' ? n.parent.childForFieldName('body') : null;
-    if (!body || statement.parent?.id !== body.id) continue;
-    const last = body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
-    if (last?.id === statement.id) return true;
+    if (!body) continue;
+    // Up through the `with` statements whose body the assignment ends, to the `try` body.
+    let s: Node = statement;
+    while (s.parent && s.parent.id !== body.id && s.parent.type === 'block' && s.parent.parent?.type === 'with_statement' && lastOf(s.parent)?.id === s.id) {
+      s = s.parent.parent;
+    }
+    if (s.parent?.id !== body.id) continue;
+    if (lastOf(body)?.id === s.id) return true;
   }
   return false;
 }

@@ -729,6 +729,8 @@ function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: s
 const ASYNC_CM_FACTORIES = new Set([
   'asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
   'contextlib.aclosing', 'contextlib.AsyncExitStack', 'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
+  // async-timeout 4.0 dropped the plain `with` its 3.x versions still took.
+  'async_timeout.timeout', 'async_timeout.timeout_at',
   // MCP: the client session and the transports it runs over (`async with stdio_client(params) as (read, write)`),
   // fastmcp 2.x's Client, the OpenAI Agents SDK's MCP servers, LangGraph's async checkpointers.
   'mcp.ClientSession', 'mcp.client.session.ClientSession', 'mcp.stdio_client', 'mcp.client.stdio.stdio_client', 'mcp.client.sse.sse_client',
@@ -922,6 +924,9 @@ const GRPC_CALL_API = new Set([
 const QUERY_OBJECT_API: ReadonlyArray<[RegExp, ReadonlySet<string>]> = [
   [/^tortoise\./, new Set(['using_db', 'prefetch_related', 'select_related', 'only', 'values', 'values_list', 'annotate', 'sql', 'explain', 'order_by', 'filter', 'exclude'])],
   [/^beanie\./, new Set(['project', 'update', 'upsert', 'set', 'inc', 'unset', 'current_date', 'delete', 'replace_one', 'update_one', 'sort', 'limit', 'skip'])],
+  // websockets' legacy serve() object holds its server before it is awaited: `start = serve(...)`,
+  // `self._server = start.ws_server`, `loop.run_until_complete(start)`.
+  [/^websockets\.(server|legacy\.server)?\.?serve$/, new Set(['ws_server'])],
 ];
 
 /** What a query object of the library awaitable `name` offers, its coroutine API included (see QUERY_OBJECT_API). */
@@ -1238,12 +1243,32 @@ function checkReturned(ctx: PythonRuleContext, resolver: AwaitableResolver, call
   if (!awaitable || awaitable.generator || isScheduled(awaitable)) return;
   // aiogram sends an API method object that a handler returns (a reply "as the webhook response").
   if (awaitable.name?.startsWith('aiogram.')) return;
+  // `return session.request(...)`, whose callers write `async with await api.request(...) as resp:`:
+  // aiohttp's request object is an async context manager as well as an awaitable, handed on on purpose.
+  if (awaitable.library && AIOHTTP_REQUEST_CONTEXT.test(awaitable.name ?? '') && enteredAfterAwait(ctx, fn.name)) return;
   const what = describe(awaitable);
   ctx.report({
     message: `${what} is returned without await from async function '${fn.name}': awaiting '${fn.name}' gives ${madeObject(awaitable)}, not its result`,
     range: ctx.rangeOf(call),
     anchors: [],
     fix: awaitFix(ctx, call, awaitable),
+  });
+}
+
+/** aiohttp's request methods: what they give is awaited for the response, or entered with `async with`. */
+const AIOHTTP_REQUEST_CONTEXT = /^aiohttp\.(ClientSession|test_utils\.TestClient)\.(request|get|post|put|patch|delete|head|options|ws_connect)$/;
+
+/** Whether the file enters the result of awaiting a call of `name` (`async with await self.name(...) as x:`). */
+function enteredAfterAwait(ctx: PythonRuleContext, name: string): boolean {
+  if (!ctx.text.includes('async with await')) return false;
+  return nodesOfType(ctx.tree.rootNode, 'with_item').some((item) => {
+    let value: Node | null = item.childForFieldName('value');
+    if (value?.type === 'as_pattern') value = value.namedChildren[0];
+    if (value?.type !== 'await') return false;
+    const call = value.namedChildren[0];
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const called = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+    return called === name;
   });
 }
 

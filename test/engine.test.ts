@@ -7,7 +7,7 @@ import { nonOverlappingFixes } from '../server/src/engine/fixes';
 import { applySuppressions, disableForLineEdit, parseSuppressions } from '../server/src/engine/suppressions';
 import { LineIndex, applyEdits } from '../server/src/engine/text';
 import type { Finding, SourceComment } from '../server/src/engine/types';
-import { allRulesConfig, testEngine } from './helpers/engine';
+import { allRulesConfig, fixturesDir, testEngine } from './helpers/engine';
 import { tempDir } from './helpers/temp';
 
 const KNOWN = new Set(['blocking-call-in-async', 'unused-suppression']);
@@ -315,5 +315,15 @@ describe('engine: configuration files no front end owns', () => {
     assert.deepEqual(rules(), ['fetch-without-timeout'], 'read again before being told');
     engine.updateFile(pkg, undefined);
     assert.deepEqual(rules(), []);
+  });
+});
+
+describe('engine: messages that name the remedy', () => {
+  it('busy-wait-loop advises one sleep for a loop that waits on a clock, an event for one that waits on state', async () => {
+    const file = path.join(fixturesDir, 'python/hygiene/clock_polls.py');
+    const engine = await testEngine();
+    const found = engine.analyze({ filePath: file, text: fs.readFileSync(file, 'utf8') }, allRulesConfig(path.dirname(file))).findings;
+    const advice = found.filter((f) => f.rule === 'busy-wait-loop').map((f) => [f.range.start.line + 1, /sleep once for the time left/.test(f.message) ? 'sleep' : /trio\.sleep_until/.test(f.message) ? 'sleep_until' : /Event/.test(f.message) ? 'event' : f.message]);
+    assert.deepEqual(advice, [[12, 'sleep'], [17, 'sleep'], [22, 'sleep'], [27, 'sleep_until'], [33, 'event']]);
   });
 });

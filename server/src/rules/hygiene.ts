@@ -80,7 +80,9 @@ export const busyWaitLoop: Rule = {
       'service, state outside the program that no event of it could stand for (the blocking call itself is reported).',
       'Nor is a polling loop in a test module (`test_*.py`, `*_test.py`, `conftest.py`): a test waiting for the code',
       'under test (`while key in scheduler.tasks:`) has no event to wait on, and adding one would change what is tested.',
-      'A `while True:` loop that only sleeps is reported there too.',
+      'A `while True:` loop that only sleeps is reported there too. A loop whose condition only compares a clock',
+      'with a time (`while loop.time() < deadline:`, `while time.monotonic() - start < 5:`) is reported with',
+      'the advice to sleep once for the time left (`trio.sleep_until()`/`anyio.sleep_until()` in trio and anyio code).',
     ].join('\n'),
     why: [
       'Polling wastes wake-ups and adds up to one sleep interval of latency every time; with a',
@@ -95,6 +97,11 @@ export const busyWaitLoop: Rule = {
         language: 'python',
         bad: ['async def wait_ready(worker):', '    while not worker.ready:', '        await asyncio.sleep(0.1)'].join('\n'),
         good: ['async def wait_ready(worker):', '    await worker.ready_event.wait()  # set by the worker when it is ready'].join('\n'),
+      },
+      {
+        language: 'python',
+        bad: ['async def settle(deadline):', '    loop = asyncio.get_running_loop()', '    while loop.time() < deadline:', '        await asyncio.sleep(0.05)'].join('\n'),
+        good: ['async def settle(deadline):', '    loop = asyncio.get_running_loop()', '    await asyncio.sleep(max(0, deadline - loop.time()))'].join('\n'),
       },
     ],
   },

@@ -240,11 +240,40 @@ export function checkBusyWait(ctx: PythonRuleContext): void {
     ctx.report({
       message: forever
         ? `This loop does nothing but sleep, forever: to wait until cancelled, ${library === 'asyncio' ? 'await an asyncio.Event that is never set (or a future)' : `await ${library}.sleep_forever()`} instead of waking up for nothing`
-        : `This loop polls with sleep until a condition holds: wait for ${library === 'trio' ? 'a' : 'an'} ${library}.Event (or Condition) set by the code that changes it`,
+        : clockComparison(ctx, condition)
+          ? `This loop sleeps in steps until a clock reaches a time: ${library === 'asyncio' ? 'sleep once for the time left (`await asyncio.sleep(max(0, deadline - loop.time()))`)' : `sleep once until it (\`await ${library}.sleep_until(deadline)\`)`}`
+          : `This loop polls with sleep until a condition holds: wait for ${library === 'trio' ? 'a' : 'an'} ${library}.Event (or Condition) set by the code that changes it`,
       range: { start: ctx.rangeOf(loop).start, end: ctx.rangeOf(condition).end },
       anchors: ['ASYNC110'],
     });
   }
+}
+
+/** Clocks a loop may wait on (`time.monotonic() < deadline`). */
+const CLOCKS: ReadonlySet<string> = new Set([
+  'time.time', 'time.monotonic', 'time.perf_counter', 'time.time_ns', 'time.monotonic_ns', 'time.perf_counter_ns',
+  'datetime.datetime.now', 'datetime.datetime.utcnow', 'trio.current_time', 'anyio.current_time',
+]);
+
+/**
+ * A condition that only compares a clock with a time (`loop.time() < deadline`, `time.monotonic() -
+ * start < 5`, `datetime.now() < until`): no event stands for the clock reaching a time, one sleep does.
+ */
+function clockComparison(ctx: PythonRuleContext, condition: Node): boolean {
+  let c = condition;
+  while (c.type === 'parenthesized_expression' && c.namedChildren[0]) c = c.namedChildren[0];
+  if (c.type !== 'comparison_operator') return false;
+  const calls = [c, ...c.descendantsOfType('call')].filter((n): n is Node => n?.type === 'call');
+  return calls.length > 0 && calls.every((call) => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'time' && callArguments(call).length === 0) {
+      // `loop.time()`, `self._loop.time()`, `asyncio.get_running_loop().time()`.
+      const receiver = fn.childForFieldName('object');
+      if (receiver && /(^|[._])loop(\(\))?$/i.test(receiver.text)) return true;
+    }
+    const r = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+    return r !== undefined && CLOCKS.has(r.name);
+  });
 }
 
 /** `stop.is_set()` (or `self._stop.is_set()`) in a condition, on a `threading.Event`. */

@@ -436,6 +436,11 @@ export const swallowedAbort: Rule = {
       'or `Context.current().sleep(ms)`) counts as such a call when the work is given the activity\'s signal: it',
       'rejects with the activity\'s cancellation. A back-off run only on some turns',
       '(`if (attempt < max) await delay(...)`) or skipped by a `continue` does not count.',
+      'Nor is a catch that only lets the function go on to a check that throws when the value its `try`',
+      'sets last is missing (`try { result = await Promise.any(...) } catch {} if (result == null) throw new',
+      'NotFoundError(...)`): an abort leaves the value unset, so the caller still gets an error. A literal',
+      'given as the signal option (`withTimeout(fn, { signal: true, timeout })`, a flag asking a helper to make',
+      'its own deadline signal) is not a signal handed over.',
     ].join('\n'),
     why: [
       'Aborting rejects the pending work with an `AbortError` so that every caller up the chain',

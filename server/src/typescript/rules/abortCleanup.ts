@@ -1330,6 +1330,36 @@ function inStreamClass(ctx: TsRuleContext, fn: FunctionNode): boolean {
   return !!base && STREAM_CLASSES.test(normalized(ctx, base));
 }
 
+/**
+ * A method of a class of the module that is only ever run once per instance: the class is neither
+ * exported nor handed anywhere, every `new C(...)` in the file is called at once
+ * (`return new StreamExecutor(client, stream).execute()`) and the class does not call the method
+ * itself. A listener it adds to `this`'s members goes with the instance.
+ */
+function oneShotMethod(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.kind !== 'method' || method.static || method.computed || method.key.type !== 'Identifier') return false;
+  const name = method.key.name;
+  const cls = method.parent?.parent;
+  if (cls?.type !== 'ClassDeclaration' || !cls.id || cls.parent?.type !== 'Program') return false;
+  const className = cls.id.name;
+  let news = 0;
+  let other = false;
+  visit(ctx.ast, (n) => {
+    if (other) return;
+    if (n.type === 'Identifier' && n.name === className && n !== cls.id && isReference(n)) {
+      const p = n.parent;
+      const call = p?.type === 'NewExpression' && p.callee === n ? outerParent(p) : undefined;
+      const member = call?.parent;
+      if (member?.type === 'MemberExpression' && member.object === call!.node && propName(member) === name && member.parent?.type === 'CallExpression' && member.parent.callee === member) news++;
+      else other = true;
+    }
+    // `this.execute()` inside the class: run again on the same instance.
+    if (n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && propName(n) === name && enclosingClass(n) === cls) other = true;
+  });
+  return news > 0 && !other;
+}
+
 function insideLoop(node: Node): boolean {
   for (let n = node.parent; n && !isFunction(n); n = n.parent) if (isLoop(n)) return true;
   return false;
@@ -2743,7 +2773,7 @@ function checkListener(
     let declared = fnDeclared.get(fn);
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
-    if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
+    if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn) && !oneShotMethod(ctx, fn);
     else if (extension) longLived = true;
     // `async function logConsole(page: Page)`: a Puppeteer or Playwright page kept by the caller.
     else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = (root === unwrap(target) && longLivedAutomationParam(ctx, root)) || (!perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types));

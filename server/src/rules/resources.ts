@@ -258,6 +258,9 @@ export const unclosedResource: Rule = {
       'then `if (bundle) await bundle.close()`). A `for await`',
       'over another stream or iterable (`for await (const chunk of req) out.write(chunk)`) can throw at',
       'any turn (an aborted upload, a failing source), so a close after the loop is not on every path.',
+      'A helper of the file that returns the resource through set-up calls that give back their receiver',
+      '(`return socket.setNoDelay(true).setKeepAlive(true)`) hands it back: `return configureSocket(socket)`',
+      'passes the socket on to the caller, while `configureSocket(socket);` as a statement leaves it to close here.',
     ].join('\n'),
     why: [
       'An unclosed session keeps its connection pool, sockets and SSL state until the garbage',

@@ -1330,6 +1330,36 @@ function inStreamClass(ctx: TsRuleContext, fn: FunctionNode): boolean {
   return !!base && STREAM_CLASSES.test(normalized(ctx, base));
 }
 
+/**
+ * A method of a class of the module that is only ever run once per instance: the class is neither
+ * exported nor handed anywhere, every `new C(...)` in the file is called at once
+ * (`return new StreamExecutor(client, stream).execute()`) and the class does not call the method
+ * itself. A listener it adds to `this`'s members goes with the instance.
+ */
+function oneShotMethod(ctx: TsRuleContext, fn: FunctionNode): boolean {
+  const method = fn.parent;
+  if (method?.type !== 'MethodDefinition' || method.kind !== 'method' || method.static || method.computed || method.key.type !== 'Identifier') return false;
+  const name = method.key.name;
+  const cls = method.parent?.parent;
+  if (cls?.type !== 'ClassDeclaration' || !cls.id || cls.parent?.type !== 'Program') return false;
+  const className = cls.id.name;
+  let news = 0;
+  let other = false;
+  visit(ctx.ast, (n) => {
+    if (other) return;
+    if (n.type === 'Identifier' && n.name === className && n !== cls.id && isReference(n)) {
+      const p = n.parent;
+      const call = p?.type === 'NewExpression' && p.callee === n ? outerParent(p) : undefined;
+      const member = call?.parent;
+      if (member?.type === 'MemberExpression' && member.object === call!.node && propName(member) === name && member.parent?.type === 'CallExpression' && member.parent.callee === member) news++;
+      else other = true;
+    }
+    // `this.execute()` inside the class: run again on the same instance.
+    if (n.type === 'MemberExpression' && unwrap(n.object).type === 'ThisExpression' && propName(n) === name && enclosingClass(n) === cls) other = true;
+  });
+  return news > 0 && !other;
+}
+
 function insideLoop(node: Node): boolean {
   for (let n = node.parent; n && !isFunction(n); n = n.parent) if (isLoop(n)) return true;
   return false;
@@ -2743,7 +2773,7 @@ function checkListener(
     let declared = fnDeclared.get(fn);
     if (!declared) fnDeclared.set(fn, (declared = declaredNames(fn)));
     let longLived = false;
-    if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn);
+    if (root.type === 'ThisExpression') longLived = !inStreamClass(ctx, fn) && !oneShotMethod(ctx, fn);
     else if (extension) longLived = true;
     // `async function logConsole(page: Page)`: a Puppeteer or Playwright page kept by the caller.
     else if (fn.params.some((p) => patternNames(p).includes(root.name))) longLived = (root === unwrap(target) && longLivedAutomationParam(ctx, root)) || (!perCallObject(root, types) && !perCallMember(target, types) && sharedParam(root, types));
@@ -3112,6 +3142,8 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // A VS Code provider (`provideX(..., token: CancellationToken)`): VS Code drops the result of a
       // cancelled call, so an empty answer loses nothing.
       if (takesCancellationToken(node)) return;
+      // `catch {}` then `if (result == null) throw new NotFoundError(...)`: the abort still ends in an error.
+      if (throwsWhenUnset(node.parent, node)) return;
       const signals = guardedSignals(ctx, node.parent.block, around, types);
       const shown = showsFailure(node.body);
       ctx.report({
@@ -3182,6 +3214,56 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       });
     }
   });
+}
+
+/**
+ * `let result; try { result = await Promise.any(routers.map(...)) } catch {}
+ * if (result == null) throw new NotFoundError(...)`: a catch that lets the function go on to a check
+ * that throws when the `try` did not get its value. An abort leaves the value unset, so the caller
+ * still gets an error, not a normal result.
+ */
+function throwsWhenUnset(tryStmt: TSESTree.TryStatement, handler: TSESTree.CatchClause): boolean {
+  const parent = tryStmt.parent;
+  const body: Node[] | undefined = parent?.type === 'BlockStatement' || parent?.type === 'Program' ? parent.body : undefined;
+  if (!body) return false;
+  const next = body[body.indexOf(tryStmt) + 1];
+  if (next?.type !== 'IfStatement' || next.alternate) return false;
+  const c = next.consequent;
+  if (c.type !== 'ThrowStatement' && !(c.type === 'BlockStatement' && c.body.length > 0 && c.body[c.body.length - 1].type === 'ThrowStatement')) return false;
+  const name = unsetName(next.test);
+  if (!name) return false;
+  const assigns = (root: Node): boolean => {
+    let found = false;
+    visit(root, (n) => {
+      if (n.type === 'AssignmentExpression' && unwrap(n.left).type === 'Identifier' && (unwrap(n.left) as TSESTree.Identifier).name === name) found = true;
+    }, isFunction);
+    return found;
+  };
+  // The catch must neither set the value nor leave the function itself (a `return` skips the check).
+  let leaves = false;
+  visit(handler.body, (n) => {
+    if (n.type === 'ReturnStatement') leaves = true;
+  }, isFunction);
+  // The value is set by the try's last statement: no work after it that an abort could cut short.
+  const last = tryStmt.block.body[tryStmt.block.body.length - 1];
+  const setsLast = last?.type === 'ExpressionStatement' && last.expression.type === 'AssignmentExpression' && last.expression.operator === '=' && unwrap(last.expression.left).type === 'Identifier' && (unwrap(last.expression.left) as TSESTree.Identifier).name === name;
+  return setsLast && !assigns(handler.body) && !leaves;
+}
+
+/** `!x`, `x == null`, `x === undefined`, `null == x`: the name a test finds unset. */
+function unsetName(test: Node): string | undefined {
+  const t = unwrap(test);
+  if (t.type === 'UnaryExpression' && t.operator === '!') {
+    const a = unwrap(t.argument);
+    return a.type === 'Identifier' ? a.name : undefined;
+  }
+  if (t.type !== 'BinaryExpression' || (t.operator !== '==' && t.operator !== '===')) return undefined;
+  const unset = (n: Node) => (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined');
+  const l = unwrap(t.left);
+  const r = unwrap(t.right);
+  if (l.type === 'Identifier' && unset(r)) return l.name;
+  if (r.type === 'Identifier' && unset(l)) return r.name;
+  return undefined;
 }
 
 /** The end of `p.catch(h).finally(f)` from its `.catch(h)`: `.finally` hands on what it gets. */
@@ -3890,6 +3972,9 @@ function signalValues(arg: Node, names: Set<string>): Node[] {
     const v = unwrap(prop.value);
     if (v.type === 'Identifier' && v.name === 'undefined') continue;
     if (v.type === 'Literal' && v.value === null) continue;
+    // `{ signal: true }`: a flag that asks a helper to make a signal of its own (a timeout wrapper's
+    // `withTimeout(fn, { signal: true, timeout })`), not a signal handed over.
+    if (v.type === 'Literal' && typeof v.value !== 'object') continue;
     // A bare timeout signal aborts only on a deadline: giving up quietly then is a choice, not a swallowed cancellation.
     if (v.type === 'CallExpression' && v.callee.type === 'MemberExpression' && unwrap(v.callee.object).type === 'Identifier' && (unwrap(v.callee.object) as TSESTree.Identifier).name === 'AbortSignal' && propName(v.callee) === 'timeout') continue;
     out.push(v);

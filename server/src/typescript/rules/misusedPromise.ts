@@ -350,7 +350,11 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!guarded) return false;
     let used = false;
     visit(guarded, (m) => {
-      if (used || m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier' || /^(then|catch|finally)$/.test(m.property.name)) return;
+      if (used || m.type !== 'MemberExpression' || m.computed || m.property.type !== 'Identifier') return;
+      // `target && typeof target.then === 'function'`: a test whether the value is a thenable at
+      // all (duck typing before it is awaited), not a read of what it resolves to.
+      const duckTyped = m.property.name === 'then' && m.parent?.type === 'UnaryExpression' && m.parent.operator === 'typeof';
+      if (!duckTyped && /^(then|catch|finally)$/.test(m.property.name)) return;
       const o = unwrap(m.object);
       if (ctx.text.slice(o.range[0], o.range[1]).replace(/\s+/g, '') === text) used = true;
     });
@@ -758,6 +762,10 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       let thenable = false;
       if (member.type === 'MethodDefinition' && ts.isMethodDeclaration(memberTs)) {
         if (member.value.async && !member.value.generator) thenable = true;
+        // `on(event, fn): this { super.on(event, fn); return this; }` of a thenable class (a promise
+        // that is also an event emitter): it hands back the receiver for chaining, which the caller
+        // already holds, not a new promise to wait for.
+        else if (memberTs.type?.kind === ts.SyntaxKind.ThisType) continue;
         else {
           const sig = checker.getSignatureFromDeclaration(memberTs);
           thenable = !!sig && someThenable(checker, sig.getReturnType(), memberTs);

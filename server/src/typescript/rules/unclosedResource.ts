@@ -488,6 +488,29 @@ function browserHandleKept(call: TSESTree.CallExpression, fn: FunctionNode): boo
   return usesOf(fn, holder.id).some(({ id }) => keeps(id));
 }
 
+/** Socket and stream set-up methods that return the object they are called on. */
+const RETURNS_RECEIVER = new Set(['setNoDelay', 'setKeepAlive', 'setTimeout', 'setEncoding', 'ref', 'unref', 'setMaxListeners']);
+
+/**
+ * `socket.setNoDelay(true).setKeepAlive(true)` in a `return` (or as an arrow's body): a chain of
+ * calls that each give back their receiver, so the value returned is the resource itself.
+ */
+function returnsReceiver(member: TSESTree.MemberExpression): boolean {
+  let top: Node = member;
+  let calls = 0;
+  while (top.type === 'MemberExpression' && !top.computed && top.property.type === 'Identifier' && RETURNS_RECEIVER.has(top.property.name)) {
+    const call: Node | undefined = top.parent;
+    if (call?.type !== 'CallExpression' || call.callee !== top) return false;
+    calls++;
+    top = call;
+    if (top.parent?.type === 'MemberExpression' && top.parent.object === top) top = top.parent;
+    else break;
+  }
+  if (calls === 0 || top.type !== 'CallExpression') return false;
+  const holder = top.parent;
+  return holder?.type === 'ReturnStatement' || (holder?.type === 'ArrowFunctionExpression' && holder.body === top);
+}
+
 /**
  * Whether a call only borrows the resource it is given: it calls a function of the file (`await
  * scrape(browser, url)`, `this.render(page)`) that uses its parameter (method calls, reads, lending it
@@ -511,6 +534,13 @@ function onlyBorrows(ctx: TsRuleContext, call: TSESTree.CallExpression, arg: Nod
     if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed && !(parent.type === 'Property' && parent.shorthand)) return;
     if (parent.type === 'MemberExpression' && parent.object === n) {
       const method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
+      // `return socket.setNoDelay(true).setKeepAlive(true)`: set-up calls that give back the resource
+      // itself, returned: the helper hands it back, and what the caller does with the result (returns
+      // it, stores it) is what it does with the resource. A result dropped leaves it with the caller.
+      if (returnsReceiver(parent)) {
+        if (call.parent?.type !== 'ExpressionStatement') borrows = false;
+        return;
+      }
       // Closing it, or keeping it alive for later, makes the helper its owner.
       if (!method || kind.close.includes(method) || kind.keptAliveBy?.includes(method)) borrows = false;
       // Something made from it that can take it elsewhere (`client.db()`, a stream of a FileHandle, a listener of a stream).

@@ -254,8 +254,7 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
       const items = withItemValues(s);
       const deadlines = items.length > 0 && items.every((v) => {
         const f = v.type === 'call' ? v.childForFieldName('function') : null;
-        const r = f && (f.type === 'identifier' || f.type === 'attribute') ? ctx.scope.resolve(f) : undefined;
-        return !!r && r.via !== 'unbound' && DEADLINES.has(r.name);
+        return !!f && isDeadline(ctx, f);
       });
       const inner = statements(s.childForFieldName('body')).filter((b) => hasCheckpoint(b));
       return deadlines && inner.length > 0 && inner.every(waitsForCancelled);
@@ -280,6 +279,19 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   // Statements that do not await (a log line) cannot be where the cancellation lands.
   const awaiting = stmts.filter((s) => hasCheckpoint(s));
   return awaiting.length > 0 && awaiting.every(waitsForCancelled) && ctx.scope.isAsyncContext(tryBody);
+}
+
+/**
+ * A deadline context manager: `asyncio.timeout`, also under a name imported from one module or
+ * the other by Python version (`from asyncio import timeout as t` / `from async_timeout import
+ * timeout as t`).
+ */
+function isDeadline(ctx: PythonRuleContext, f: Node): boolean {
+  if (f.type !== 'identifier' && f.type !== 'attribute') return false;
+  const r = ctx.scope.resolve(f);
+  if (r) return r.via !== 'unbound' && DEADLINES.has(r.name);
+  const bindings = f.type === 'identifier' ? ctx.scope.lookup(f.text, f)?.bindings : undefined;
+  return !!bindings?.length && bindings.every((b) => b.kind === 'import' && !!b.target && DEADLINES.has(b.target));
 }
 
 /**

@@ -603,10 +603,14 @@ export function isStubBody(body: Node): boolean {
 }
 
 /**
- * A method left for subclasses to write: a stub body that raises NotImplementedError. What a call
- * to it gives (a coroutine, an async generator) is decided by the override that runs.
+ * A method left for subclasses to write: a stub body that raises NotImplementedError, or any stub
+ * body (a docstring, `...`, `pass`) under `@abstractmethod`. What a call to it gives (a coroutine,
+ * an async generator) is decided by the override that runs.
  */
 export function isAbstractStub(fn: Node): boolean {
   const body = fn.childForFieldName('body');
-  return !!body && isStubBody(body) && body.namedChildren.some((s) => s?.type === 'raise_statement');
+  if (!body || !isStubBody(body)) return false;
+  if (body.namedChildren.some((s) => s?.type === 'raise_statement')) return true;
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  return !!decorated && decorated.namedChildren.some((d) => d?.type === 'decorator' && /^@\s*(?:abc\s*\.\s*)?abstractmethod\s*$/.test(d.text));
 }

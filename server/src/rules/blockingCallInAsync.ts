@@ -283,7 +283,7 @@ export const blockingCallInAsync: Rule = {
       '    `socket.create_server(...)`, or by `socket.socket(...)` in the coroutine itself (also `with socket.socket(...) as sock:`)',
       '    when nothing there makes it non-blocking (no `setblocking(...)`, no `settimeout(0)`, not handed to a call',
       '    such as `loop.sock_connect(sock, ...)`; `settimeout(5)` only bounds the wait; not in test modules, which drive both ends of a',
-      '    local socket on purpose). One given as a parameter',
+      '    local socket on purpose; `connect` of a `SOCK_DGRAM` one only records the peer). One given as a parameter',
       '    may be non-blocking: not judged,',
       '    `select.select` (not with a zero timeout), `input()`, `sys.stdin.readline()`/`read()`,',
       '    `getpass.getpass()` and the prompts of click, typer and rich (`click.confirm(...)`, `Prompt.ask(...)`, and a rich',

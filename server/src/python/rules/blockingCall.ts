@@ -1757,9 +1757,11 @@ const SOCKET_WAITS: Readonly<Record<string, true>> = { recv: true, recvfrom: tru
  * `sock = socket.socket(AF_INET, SOCK_DGRAM)` (or `with socket.socket(...) as sock:`) in this function, and nothing here makes it
  * non-blocking: no `setblocking(...)`, no `settimeout(0)`, not handed to any call (asyncio's
  * `loop.sock_recv(sock, n)`, `create_datagram_endpoint(sock=sock)` and helpers may set it up).
- * A timeout set with `settimeout(5)` only bounds the wait. Not in test modules.
+ * A timeout set with `settimeout(5)` only bounds the wait. Not in test modules. `connect()` of a
+ * datagram socket (`SOCK_DGRAM`) sends nothing and waits for no one: it only records the peer
+ * (a local route lookup), as done to learn which local address reaches a host.
  */
-function blockingSocketMadeHere(ctx: PythonRuleContext, receiver: Node): boolean {
+function blockingSocketMadeHere(ctx: PythonRuleContext, receiver: Node, method: string): boolean {
   if (typeOf(receiver) !== 'identifier') return false;
   // Tests drive both ends of a local socket pair on purpose (accept() of a connection already made).
   if (/(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(ctx.filePath.split(/[\\/]/).join('/'))) return false;
@@ -1776,6 +1778,7 @@ function blockingSocketMadeHere(ctx: PythonRuleContext, receiver: Node): boolean
         : null;
   const ctor = made && typeOf(made) === 'call' ? field(made, 'function') : null;
   if (!ctor || ctx.scope.resolve(ctor)?.name !== 'socket.socket') return false;
+  if (method === 'connect' && /\bSOCK_DGRAM\b/.test(field(made!, 'arguments')?.text ?? '')) return false;
   const fn = ctx.scope.enclosingFunction(receiver);
   if (!fn || fn.kind !== 'function' || ctx.scope.enclosingFunction(made!)?.node.id !== fn.node.id) return false;
   for (const use of fn.node.descendantsOfType('identifier')) {
@@ -1900,7 +1903,7 @@ function methodApi(ctx: PythonRuleContext, fn: Node, call: Node, usesBoto3: bool
   const method = attribute ? textOf(attribute) : '';
   const receiver = field(fn, 'object');
   if (!receiver) return undefined;
-  const cls = receiverClass(ctx, receiver) ?? (method in SOCKET_WAITS && blockingSocketMadeHere(ctx, receiver) ? 'socket.socket' : undefined);
+  const cls = receiverClass(ctx, receiver) ?? (method in SOCKET_WAITS && blockingSocketMadeHere(ctx, receiver, method) ? 'socket.socket' : undefined);
   const api =
     cls === 'boto3.client' && !AWS_LOCAL.has(method)
       ? AWS

@@ -159,6 +159,18 @@ function leavesRightAfter(call: Node, name: string): boolean {
   return false;
 }
 
+/** `task.cancel()`, then (after plain statements that do not mention the task) `return`. */
+function returnsRightAfter(call: Node, name: string): boolean {
+  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
+  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
+    if (next.type === 'comment') continue;
+    if (next.descendantsOfType('identifier').some((i) => i?.text === name)) return false;
+    if (next.type === 'return_statement') return true;
+    if (next.type !== 'expression_statement') return false;
+  }
+  return false;
+}
+
 /** Whether the `except` clause around `node` catches only ordinary errors: not CancelledError, BaseException, nor everything. */
 function handlesOrdinaryErrorsOnly(node: Node): boolean {
   return handlerKind(node) === 'ordinary';
@@ -267,8 +279,9 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
           !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)) &&
           ((watched.has(id.text) && !(list && onlyDropped(id))) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),
       );
-    // A mention earlier inside an enclosing loop also runs after the cancel.
-    const inLoopBefore = enclosingLoops(call).some((loop) =>
+    // A mention earlier inside an enclosing loop also runs after the cancel, unless the function
+    // returns right after it: the loop never comes round again.
+    const inLoopBefore = !returnsRightAfter(call, task.text) && enclosingLoops(call).some((loop) =>
       loop.descendantsOfType('identifier').some((id) => id !== null && id.text === task.text && id.startIndex < call.startIndex && id.id !== task.id && isAwaitedUse(id)),
     );
     if (later || inLoopBefore || awaitedByOuterFunction(ctx, task, owner) || awaitsEveryTaskAfter(ctx, owner.node, call)) continue;

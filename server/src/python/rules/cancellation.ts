@@ -13,6 +13,8 @@ const CANCELLED = new Set(['asyncio.CancelledError', 'asyncio.exceptions.Cancell
 /** `except anyio.get_cancelled_exc_class():` names the running backend's cancellation exception. */
 const CANCELLED_CLASS_GETTERS = new Set(['anyio.get_cancelled_exc_class']);
 const BASE = new Set(['builtins.BaseException']);
+/** asyncio's deadline context managers: their own cancellation leaves them as TimeoutError. */
+const DEADLINES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'asyncio.timeouts.timeout', 'async_timeout.timeout', 'async_timeout.timeout_at']);
 
 /** Whether the subtree (not nested functions) has an await point: await, async for, async with. */
 export function hasCheckpoint(node: Node): boolean {
@@ -222,15 +224,17 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   const ownHandlers = (site: Node): boolean => !!tryNode && site.startIndex >= tryBody.endIndex && site.endIndex <= tryNode.endIndex;
   const loopedNames = (cancels.loopCancels.get(fnNode.id) ?? []).filter((c) => !ownHandlers(c.site)).map((c) => c.name);
   const looped = loopedNames.length > 0 ? new Set(loopedNames) : undefined;
-  const cancelledText = (text: string, identifier: boolean): boolean => {
+  // A local task is cancelled before the wait: before the block, or in it ahead of the wait
+  // (`with suppress(CancelledError): fut.cancel(); await fut`).
+  const cancelledText = (text: string, identifier: boolean, before: Node = tryBody): boolean => {
     const sites = cancels.texts.get(text);
     if (!identifier) return !!sites?.length;
-    if (sites?.some((s) => s.startIndex < tryBody.startIndex && s.startIndex >= fnNode.startIndex && s.endIndex <= fnNode.endIndex)) return true;
+    if (sites?.some((s) => s.startIndex < before.startIndex && s.startIndex >= fnNode.startIndex && s.endIndex <= fnNode.endIndex)) return true;
     return !!looped?.has(text);
   };
   const cancelledHere = (ref: Node): boolean => {
     if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
-    if (cancelledText(ref.text, ref.type === 'identifier')) return true;
+    if (cancelledText(ref.text, ref.type === 'identifier', ref)) return true;
     if (timedOutBy(tryBody, ref.text)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
     if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
@@ -244,6 +248,17 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     .concat([...(looped ?? [])])
     .map((text) => new RegExp(`(^|[^\\w.])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`));
   const waitsForCancelled = (s: Node): boolean => {
+    // `async with asyncio.timeout(t): await task`: a deadline on the wait, whose own
+    // cancellation comes out as TimeoutError; what is caught is still the task's.
+    if (s.type === 'with_statement' && s.child(0)?.type === 'async') {
+      const items = withItemValues(s);
+      const deadlines = items.length > 0 && items.every((v) => {
+        const f = v.type === 'call' ? v.childForFieldName('function') : null;
+        return !!f && isDeadline(ctx, f);
+      });
+      const inner = statements(s.childForFieldName('body')).filter((b) => hasCheckpoint(b));
+      return deadlines && inner.length > 0 && inner.every(waitsForCancelled);
+    }
     const e = s.type === 'expression_statement' ? s.namedChildren[0] : s.type === 'return_statement' ? s.namedChildren[0] : null;
     let awaited = e?.type === 'assignment' ? e.childForFieldName('right') : e;
     if (awaited?.type !== 'await') return false;
@@ -264,6 +279,19 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   // Statements that do not await (a log line) cannot be where the cancellation lands.
   const awaiting = stmts.filter((s) => hasCheckpoint(s));
   return awaiting.length > 0 && awaiting.every(waitsForCancelled) && ctx.scope.isAsyncContext(tryBody);
+}
+
+/**
+ * A deadline context manager: `asyncio.timeout`, also under a name imported from one module or
+ * the other by Python version (`from asyncio import timeout as t` / `from async_timeout import
+ * timeout as t`).
+ */
+function isDeadline(ctx: PythonRuleContext, f: Node): boolean {
+  if (f.type !== 'identifier' && f.type !== 'attribute') return false;
+  const r = ctx.scope.resolve(f);
+  if (r) return r.via !== 'unbound' && DEADLINES.has(r.name);
+  const bindings = f.type === 'identifier' ? ctx.scope.lookup(f.text, f)?.bindings : undefined;
+  return !!bindings?.length && bindings.every((b) => b.kind === 'import' && !!b.target && DEADLINES.has(b.target));
 }
 
 /**

@@ -727,10 +727,8 @@ function testsCoroutineFunction(ctx: PythonRuleContext, condition: Node, name: s
 
 /** Async context managers made by a call (resolved name), and classes whose instances are ones. */
 const ASYNC_CM_FACTORIES = new Set([
-  'asyncio.timeout', 'asyncio.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
+  'asyncio.timeout', 'asyncio.timeout_at', 'async_timeout.timeout', 'async_timeout.timeout_at', 'asyncio.TaskGroup', 'aiohttp.ClientSession', 'httpx.AsyncClient', 'anyio.create_task_group', 'trio.open_nursery',
   'contextlib.aclosing', 'contextlib.AsyncExitStack', 'grpc.aio.insecure_channel', 'grpc.aio.secure_channel',
-  // async-timeout 4.0 dropped the plain `with` its 3.x versions still took.
-  'async_timeout.timeout', 'async_timeout.timeout_at',
   // MCP: the client session and the transports it runs over (`async with stdio_client(params) as (read, write)`),
   // fastmcp 2.x's Client, the OpenAI Agents SDK's MCP servers, LangGraph's async checkpointers.
   'mcp.ClientSession', 'mcp.client.session.ClientSession', 'mcp.stdio_client', 'mcp.client.stdio.stdio_client', 'mcp.client.sse.sse_client',

@@ -36,6 +36,47 @@ describe('python scope resolution', () => {
     }
   });
 
+  it('resolves a name a compatibility shim imports from one of two places to the preferred one', async () => {
+    const src = [
+      'import sys',
+      'if sys.version_info >= (3, 11):',
+      '    from asyncio import timeout as asyncio_timeout',
+      'else:',
+      '    from async_timeout import timeout as asyncio_timeout',
+      'try:',
+      '    import ujson as json',
+      'except ImportError:',
+      '    import json',
+      'try:',
+      '    from asyncio import TaskGroup',
+      'except ImportError:',
+      '    TaskGroup = None',
+      'from time import sleep as pause',
+      'if sys.platform == "win32":',
+      '    from asyncio import sleep as pause',
+      'if sys.version_info >= (3, 8):',
+      '    from queue import Queue as Q',
+      'if sys.version_info >= (3, 9):',
+      '    from asyncio import Queue as Q',
+      'asyncio_timeout(1)',
+      'json.loads(1)',
+      'TaskGroup()',
+      'pause(1)',
+      'Q()',
+    ].join('\n');
+    const { ctx, dispose } = await ctxOf(src);
+    try {
+      assert.equal(ctx.scope.resolve(callee(ctx, 'asyncio_timeout'))?.name, 'asyncio.timeout');
+      assert.equal(ctx.scope.resolve(callee(ctx, 'json.loads'))?.name, 'ujson.loads');
+      // Not a shim: one branch assigns something else, or the imports are not alternatives of one statement.
+      assert.equal(ctx.scope.resolve(callee(ctx, 'TaskGroup')), undefined);
+      assert.equal(ctx.scope.resolve(callee(ctx, 'pause')), undefined);
+      assert.equal(ctx.scope.resolve(callee(ctx, 'Q')), undefined);
+    } finally {
+      dispose();
+    }
+  });
+
   it('honours shadowing by definitions, parameters, assignments and loop targets (LEGB)', async () => {
     const src = [
       'from time import sleep',

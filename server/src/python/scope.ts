@@ -259,8 +259,10 @@ export class PythonScope {
         if (b.kind !== 'import' || !b.target) return undefined;
         targets.add(b.target);
       }
-      if (targets.size !== 1) return undefined;
-      return { name: [targets.values().next().value as string, ...chain].join('.'), via: 'import' };
+      if (targets.size !== 1 && !alternativeImports(found.bindings)) return undefined;
+      // One name imported from two places, one or the other by the Python version or by what is
+      // installed: the first, the one the code prefers, stands for both.
+      return { name: [found.bindings[0].target!, ...chain].join('.'), via: 'import' };
     }
     if (BUILTINS.has(name)) return chain.length === 0 ? { name: `builtins.${name}`, via: 'import' } : undefined;
     const stars = this.module.starImports;
@@ -519,4 +521,30 @@ function consumedOnTheSpot(gen: Node): boolean {
     return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'join';
   }
   return parent?.type === 'for_statement' && parent.childForFieldName('right')?.id === gen.id;
+}
+
+/**
+ * Imports of one name in the branches of one `try`/`except ImportError` or `if`/`else` (a
+ * compatibility shim: `if sys.version_info >= (3, 11): from asyncio import timeout` /
+ * `else: from async_timeout import timeout`), each branch binding it once: only one of them runs.
+ */
+function alternativeImports(bindings: readonly Binding[]): boolean {
+  if (bindings.length < 2) return false;
+  const branchOf = (b: Binding): { statement: Node; branch: Node } | undefined => {
+    let branch: Node = b.node;
+    for (let n = b.node.parent; n; branch = n, n = n.parent) {
+      if (n.type === 'try_statement' || n.type === 'if_statement') return { statement: n, branch };
+      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') return undefined;
+    }
+    return undefined;
+  };
+  const first = branchOf(bindings[0]);
+  if (!first) return false;
+  const branches = new Set<number>();
+  for (const b of bindings) {
+    const at = branchOf(b);
+    if (!at || at.statement.id !== first.statement.id || branches.has(at.branch.id)) return false;
+    branches.add(at.branch.id);
+  }
+  return true;
 }

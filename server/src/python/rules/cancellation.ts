@@ -288,10 +288,12 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
  */
 function isDeadline(ctx: PythonRuleContext, f: Node): boolean {
   if (f.type !== 'identifier' && f.type !== 'attribute') return false;
-  const r = ctx.scope.resolve(f);
-  if (r) return r.via !== 'unbound' && DEADLINES.has(r.name);
+  // Imported from one place or another: each of them must be a deadline (scope resolution would
+  // only give the first).
   const bindings = f.type === 'identifier' ? ctx.scope.lookup(f.text, f)?.bindings : undefined;
-  return !!bindings?.length && bindings.every((b) => b.kind === 'import' && !!b.target && DEADLINES.has(b.target));
+  if (bindings && bindings.length > 1 && bindings.every((b) => b.kind === 'import')) return bindings.every((b) => !!b.target && DEADLINES.has(b.target));
+  const r = ctx.scope.resolve(f);
+  return !!r && r.via !== 'unbound' && DEADLINES.has(r.name);
 }
 
 /**

@@ -728,8 +728,35 @@ function thenReceiverCall(call: ts.CallExpression): ts.CallExpression | undefine
  */
 function plainCallbackNeverRejects(checker: ts.TypeChecker, arg: ts.Expression): boolean {
   let fn: ts.Node | undefined = skipParens(arg);
+  if (ts.isIdentifier(fn) && isExecutorSettler(checker, fn)) return true;
   if (ts.isIdentifier(fn)) fn = functionOfSymbol(checker.getSymbolAtLocation(fn));
   return !!fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)) && !hasAsyncModifier(fn) && functionNeverRejects(checker, fn, 0, false);
+}
+
+/**
+ * `resolve` or `reject` of a `new Promise((resolve, reject) => ...)` executor: calling either never
+ * throws, so `p.catch(reject).then(resolve)` inside the executor cannot reject.
+ */
+function isExecutorSettler(checker: ts.TypeChecker, name: ts.Identifier): boolean {
+  const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
+  if (!declaration || !ts.isParameter(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const executor = declaration.parent;
+  if (!(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.indexOf(declaration) > 1) return false;
+  if (executor.body && assignsName(executor.body, declaration.name.text)) return false;
+  const made = executor.parent;
+  return ts.isNewExpression(made) && made.arguments?.[0] === executor && ts.isIdentifier(made.expression) && made.expression.text === 'Promise';
+}
+
+/** Whether a name is assigned anywhere inside a node (a settler replaced by another function). */
+function assignsName(node: ts.Node, name: string): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === name) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
 }
 
 /** The expression inside parentheses, `as` and `!`. */

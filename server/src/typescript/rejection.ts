@@ -714,6 +714,25 @@ export function thenOnCallNeverRejects(checker: ts.TypeChecker, call: ts.CallExp
   return (ts.isIdentifier(head) || ts.isPropertyAccessExpression(head)) && callNeverRejects(checker, receiver) && plainCallbackNeverRejects(checker, call.arguments[0]);
 }
 
+/**
+ * `ready.then((controller) => { this.controller = controller; })` where `ready` is a constant made
+ * by `new Promise((resolve) => ...)`: an executor that never takes `reject` gives a promise that
+ * only fulfils, and a plain callback that cannot throw keeps the chain from rejecting.
+ */
+export function thenOnResolveOnlyPromise(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
+  const receiver = skipParens(callee.expression);
+  if (!ts.isIdentifier(receiver)) return false;
+  const declaration = checker.getSymbolAtLocation(receiver)?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return false;
+  const made = skipParens(declaration.initializer);
+  if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise' || made.arguments?.length !== 1) return false;
+  const executor = skipParens(made.arguments[0]);
+  if (!(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.length > 1) return false;
+  return plainCallbackNeverRejects(checker, call.arguments[0]);
+}
+
 /** The call a `.then(callback)` with one argument is chained on (`f(x)` of `f(x).then(cb)`), if it is one. */
 function thenReceiverCall(call: ts.CallExpression): ts.CallExpression | undefined {
   const callee = skipParens(call.expression);

@@ -16,7 +16,7 @@ import { testFrameworkPromise } from '../testFrameworkApis';
 import { automationPromise } from '../browserAutomationApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
+import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects, thenOnResolveOnlyPromise } from '../rejection';
 import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -97,7 +97,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
     if (returnsFirstArgument(tsCall) || takenFromArray(s.checker, tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
-    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || returnsHandledParameter(s.checker, tsCall));
+    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || thenOnResolveOnlyPromise(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || returnsHandledParameter(s.checker, tsCall));
   };
 
   /**

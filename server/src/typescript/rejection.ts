@@ -730,7 +730,17 @@ export function thenOnResolveOnlyPromise(checker: ts.TypeChecker, call: ts.CallE
   if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise' || made.arguments?.length !== 1) return false;
   const executor = skipParens(made.arguments[0]);
   if (!(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.length > 1) return false;
+  // An executor that throws rejects the promise: only one that hands `resolve` on (an assignment
+  // of the deferred pattern, a timer) is taken as unable to.
+  const steps = ts.isBlock(executor.body) ? executor.body.statements.map((st) => (ts.isExpressionStatement(st) ? st.expression : st)) : [executor.body];
+  if (!steps.every((st) => ts.isExpression(st) && handsOnResolve(skipParens(st)))) return false;
   return plainCallbackNeverRejects(checker, call.arguments[0]);
+}
+
+/** `settle = resolve`, `this.settle = resolve`, `setTimeout(resolve, ms)`: a step that cannot throw. */
+function handsOnResolve(e: ts.Expression): boolean {
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) return ts.isIdentifier(skipParens(e.right)) && (ts.isIdentifier(e.left) || (ts.isPropertyAccessExpression(e.left) && e.left.expression.kind === ts.SyntaxKind.ThisKeyword));
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && /^(setTimeout|setImmediate|queueMicrotask)$/.test(e.expression.text);
 }
 
 /** The call a `.then(callback)` with one argument is chained on (`f(x)` of `f(x).then(cb)`), if it is one. */

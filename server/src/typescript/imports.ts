@@ -63,6 +63,12 @@ export class TsImports {
         }
       }
     });
+    // Babel's lazy CommonJS output (`lazy: true`, as Jest's packages are built): a function that
+    // requires the module on first call, then replaces itself with one returning it (`fs().readFileSync`).
+    // Also inside the module functions of a bundle that concatenates such files.
+    visit(ast, (n) => {
+      if (n.type === 'FunctionDeclaration' && n.id && lazyRequireDeclarator(n)) this.bind(n.id, n);
+    });
     this.usesImport = ast.body.some((s) => s.type === 'ImportDeclaration');
     this.usesRequire = this.detectRequire();
   }
@@ -146,6 +152,12 @@ export class TsImports {
         base = base.expression;
       } else break;
     }
+    // `fs()` of Babel's lazy output: the module its getter requires (see lazyRequireDeclarator).
+    let lazyCall = false;
+    if (base.type === 'CallExpression' && base.arguments.length === 0 && base.callee.type === 'Identifier' && this.bound.has(base.callee.name)) {
+      base = base.callee;
+      lazyCall = true;
+    }
     if (base.type === 'CallExpression') {
       const spec = requireSpecifier(base);
       if (spec === undefined || !this.isGlobalRequire(base)) return undefined;
@@ -167,6 +179,8 @@ export class TsImports {
       if (!variable || variable.defs.length !== 1) return undefined;
       def = { node: variable.defs[0].node as Node, name: variable.defs[0].name as TSESTree.Identifier };
     }
+    // The getter itself, not called, is no module.
+    if ((def.node.type === 'FunctionDeclaration') !== lazyCall) return undefined;
     const bound = this.bindingOf(def.node, def.name);
     if (!bound) return undefined;
     // `fs_1.default.readFileSync` of `const fs_1 = __importDefault(require("fs"))`: the module's own member.
@@ -204,6 +218,10 @@ export class TsImports {
         if (typeof imported !== 'string') return undefined;
         if (imported === 'default') return { module, path: [], binding: 'default' };
         return { module, path: [imported], binding: 'named' };
+      }
+      case 'FunctionDeclaration': {
+        const declarator = lazyRequireDeclarator(node);
+        return declarator && declarator.id.type === 'Identifier' ? this.bindingOf(declarator, declarator.id) : undefined;
       }
       case 'TSImportEqualsDeclaration': {
         const ref = node.moduleReference;
@@ -345,6 +363,31 @@ function interopRequire(node: Node): TSESTree.CallExpression | undefined {
   if (!name || !/^(?:__importDefault|__importStar|__toESM|_interopRequireDefault|_interopRequireWildcard)$/.test(name)) return undefined;
   const arg = node.arguments[0];
   return requireSpecifier(arg) !== undefined ? (arg as TSESTree.CallExpression) : undefined;
+}
+
+/**
+ * The `const data = require("x")` of a lazy module getter of Babel's CommonJS output:
+ * `function fs() { const data = _interopRequireWildcard(require("fs")); fs = function () { return
+ * data; }; return data; }`. Undefined for any other function.
+ */
+function lazyRequireDeclarator(fn: TSESTree.FunctionDeclaration): TSESTree.VariableDeclarator | undefined {
+  const name = fn.id?.name;
+  const body = fn.body?.body;
+  if (!name || !body || body.length !== 3 || fn.params.length > 0 || fn.async || fn.generator) return undefined;
+  const [decl, reassign, ret] = body;
+  if (decl.type !== 'VariableDeclaration' || decl.kind !== 'const' || decl.declarations.length !== 1) return undefined;
+  const declarator = decl.declarations[0];
+  if (declarator.id.type !== 'Identifier' || !declarator.init) return undefined;
+  const data = declarator.id.name;
+  let init: Node = declarator.init;
+  while (init.type === 'MemberExpression') init = init.object;
+  if (requireSpecifier(interopRequire(init) ?? init) === undefined) return undefined;
+  const returnsData = (s: Node | undefined): boolean => s?.type === 'ReturnStatement' && s.argument?.type === 'Identifier' && s.argument.name === data;
+  if (!returnsData(ret) || reassign.type !== 'ExpressionStatement' || reassign.expression.type !== 'AssignmentExpression') return undefined;
+  const { left, right } = reassign.expression;
+  if (left.type !== 'Identifier' || left.name !== name || (right.type !== 'FunctionExpression' && right.type !== 'ArrowFunctionExpression')) return undefined;
+  const returned = right.body.type === 'BlockStatement' ? right.body.body.length === 1 && returnsData(right.body.body[0]) : right.body.type === 'Identifier' && right.body.name === data;
+  return returned ? declarator : undefined;
 }
 
 /** `require('x')` → 'x'. */

@@ -714,6 +714,35 @@ export function thenOnCallNeverRejects(checker: ts.TypeChecker, call: ts.CallExp
   return (ts.isIdentifier(head) || ts.isPropertyAccessExpression(head)) && callNeverRejects(checker, receiver) && plainCallbackNeverRejects(checker, call.arguments[0]);
 }
 
+/**
+ * `ready.then((controller) => { this.controller = controller; })` where `ready` is a constant made
+ * by `new Promise((resolve) => ...)`: an executor that never takes `reject` gives a promise that
+ * only fulfils, and a plain callback that cannot throw keeps the chain from rejecting.
+ */
+export function thenOnResolveOnlyPromise(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'then' || call.arguments.length !== 1) return false;
+  const receiver = skipParens(callee.expression);
+  if (!ts.isIdentifier(receiver)) return false;
+  const declaration = checker.getSymbolAtLocation(receiver)?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return false;
+  const made = skipParens(declaration.initializer);
+  if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise' || made.arguments?.length !== 1) return false;
+  const executor = skipParens(made.arguments[0]);
+  if (!(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.length > 1) return false;
+  // An executor that throws rejects the promise: only one that hands `resolve` on (an assignment
+  // of the deferred pattern, a timer) is taken as unable to.
+  const steps = ts.isBlock(executor.body) ? executor.body.statements.map((st) => (ts.isExpressionStatement(st) ? st.expression : st)) : [executor.body];
+  if (!steps.every((st) => ts.isExpression(st) && handsOnResolve(skipParens(st)))) return false;
+  return plainCallbackNeverRejects(checker, call.arguments[0]);
+}
+
+/** `settle = resolve`, `this.settle = resolve`, `setTimeout(resolve, ms)`: a step that cannot throw. */
+function handsOnResolve(e: ts.Expression): boolean {
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) return ts.isIdentifier(skipParens(e.right)) && (ts.isIdentifier(e.left) || (ts.isPropertyAccessExpression(e.left) && e.left.expression.kind === ts.SyntaxKind.ThisKeyword));
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && /^(setTimeout|setImmediate|queueMicrotask)$/.test(e.expression.text);
+}
+
 /** The call a `.then(callback)` with one argument is chained on (`f(x)` of `f(x).then(cb)`), if it is one. */
 function thenReceiverCall(call: ts.CallExpression): ts.CallExpression | undefined {
   const callee = skipParens(call.expression);
@@ -728,8 +757,35 @@ function thenReceiverCall(call: ts.CallExpression): ts.CallExpression | undefine
  */
 function plainCallbackNeverRejects(checker: ts.TypeChecker, arg: ts.Expression): boolean {
   let fn: ts.Node | undefined = skipParens(arg);
+  if (ts.isIdentifier(fn) && isExecutorSettler(checker, fn)) return true;
   if (ts.isIdentifier(fn)) fn = functionOfSymbol(checker.getSymbolAtLocation(fn));
   return !!fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)) && !hasAsyncModifier(fn) && functionNeverRejects(checker, fn, 0, false);
+}
+
+/**
+ * `resolve` or `reject` of a `new Promise((resolve, reject) => ...)` executor: calling either never
+ * throws, so `p.catch(reject).then(resolve)` inside the executor cannot reject.
+ */
+function isExecutorSettler(checker: ts.TypeChecker, name: ts.Identifier): boolean {
+  const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
+  if (!declaration || !ts.isParameter(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const executor = declaration.parent;
+  if (!(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.indexOf(declaration) > 1) return false;
+  if (executor.body && assignsName(executor.body, declaration.name.text)) return false;
+  const made = executor.parent;
+  return ts.isNewExpression(made) && made.arguments?.[0] === executor && ts.isIdentifier(made.expression) && made.expression.text === 'Promise';
+}
+
+/** Whether a name is assigned anywhere inside a node (a settler replaced by another function). */
+function assignsName(node: ts.Node, name: string): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === name) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
 }
 
 /** The expression inside parentheses, `as` and `!`. */

@@ -16,7 +16,7 @@ import { testFrameworkPromise } from '../testFrameworkApis';
 import { automationPromise } from '../browserAutomationApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects } from '../rejection';
+import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects, thenOnResolveOnlyPromise } from '../rejection';
 import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -97,7 +97,7 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     if (!tsCall || !ts.isCallExpression(tsCall)) return false;
     if (returnsFirstArgument(tsCall) || takenFromArray(s.checker, tsCall) || returnsReceiver(s.checker, tsCall) || resolvesToItself(s.checker, tsCall) || syncModeCall(tsCall) || resolvedThenNeverRejects(s.checker, tsCall, false) || callbackStyleCall(s.checker, tsCall) || overridesPlainMember(s.checker, tsCall) || isRepeaterPush(s.checker, tsCall) || isAiSdkConsumeStream(s.checker, tsCall)) return true;
     const iife = isFunction(unwrap(call.callee));
-    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || returnsHandledParameter(s.checker, tsCall));
+    return (returned || iife || !enclosingFunction(where)?.async) && (callNeverRejects(s.checker, tsCall) || thenOnCallNeverRejects(s.checker, tsCall) || thenOnResolveOnlyPromise(s.checker, tsCall) || resolvedThenNeverRejects(s.checker, tsCall) || returnsHandledParameter(s.checker, tsCall));
   };
 
   /**
@@ -308,10 +308,14 @@ function raisesUnhandledRejection(statement: TSESTree.ExpressionStatement): bool
  * `catchRejection(promise)`: a plain function that attaches a rejection handler that cannot reject
  * to a promise it was given, then returns that same promise (`promise.catch(onError); return
  * promise;`). What the call gives is the promise already handled: dropping it leaves no rejection
- * unhandled. Not when anything else runs first that could return or replace it, nor for a handler
- * that rethrows (`promise.catch((e) => { throw wrap(e) })`), whose own chain rejects.
+ * unhandled. So does one that makes the promise itself (`const written = Promise.all(writes);
+ * written.catch(log); return written;`), or that returns the call of such a function (`return
+ * this.persist();`). Every other `return` of the function must give nothing (`if (!writes.length)
+ * return;`), and nothing may replace the promise. Not for a handler that rethrows
+ * (`promise.catch((e) => { throw wrap(e) })`), whose own chain rejects.
  */
-function returnsHandledParameter(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+function returnsHandledParameter(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): boolean {
+  if (depth > 2) return false;
   let declaration: ts.Node | undefined;
   try {
     declaration = checker.getResolvedSignature(call)?.declaration;
@@ -323,18 +327,35 @@ function returnsHandledParameter(checker: ts.TypeChecker, call: ts.CallExpressio
   const statements = declaration.body.statements;
   const last = statements[statements.length - 1];
   if (!last || !ts.isReturnStatement(last) || !last.expression) return false;
+  if (ownReturns(declaration.body).some((r) => r !== last && !!r.expression)) return false;
   const returned = skipParens(last.expression);
+  // `return this.persist();`: the call of a function that itself hands back a handled promise.
+  if (ts.isCallExpression(returned)) return returnsHandledParameter(checker, returned, depth + 1);
   if (!ts.isIdentifier(returned)) return false;
   const name = returned.text;
-  if (!declaration.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name && !p.dotDotDotToken)) return false;
   const before = statements.slice(0, -1);
-  if (!before.every((st) => ts.isExpressionStatement(st) && !assigns(st.expression, name))) return false;
-  return before.some((st) => {
-    const e = skipParens((st as ts.ExpressionStatement).expression);
+  const parameter = declaration.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name && !p.dotDotDotToken);
+  const made = before.findIndex((st) => ts.isVariableStatement(st) && (st.declarationList.flags & ts.NodeFlags.Const) !== 0 && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name));
+  if ((!parameter && made < 0) || assigns(declaration.body, name)) return false;
+  return before.slice(made + 1).some((st) => {
+    if (!ts.isExpressionStatement(st)) return false;
+    const e = skipParens(st.expression);
     if (!ts.isCallExpression(e) || !isHandledChain(e)) return false;
     const receiver = skipParens((e.expression as ts.PropertyAccessExpression).expression);
     return ts.isIdentifier(receiver) && receiver.text === name && chainHandlersSettle(checker, e, 1);
   });
+}
+
+/** The return statements of a function body (not those of functions nested in it). */
+function ownReturns(body: ts.Node): ts.ReturnStatement[] {
+  const found: ts.ReturnStatement[] = [];
+  const walk = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n)) found.push(n);
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(body, walk);
+  return found;
 }
 
 /** Whether an expression assigns to a name (outside nested functions). */

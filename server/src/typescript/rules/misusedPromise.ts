@@ -346,7 +346,10 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const guarded =
       (p?.type === 'IfStatement' || p?.type === 'ConditionalExpression') && p.test === node ? p.consequent : p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node ? p.right : undefined;
     const text = ctx.text.slice(e.range[0], e.range[1]).replace(/\s+/g, '');
-    if (lazilyAssigned(e, text)) return true;
+    if (lazilyAssigned(e, text) || declaredOptional(e)) return true;
+    // `if (done && typeof done.then === 'function')`, `p && p instanceof Promise`: a test of
+    // whether the value is a thenable at all, written for code that may return either.
+    if (p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node && thenableTest(p.right, text)) return true;
     if (!guarded) return false;
     let used = false;
     visit(guarded, (m) => {
@@ -359,6 +362,43 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (ctx.text.slice(o.range[0], o.range[1]).replace(/\s+/g, '') === text) used = true;
     });
     return used;
+  };
+
+  /**
+   * `private gate?: Promise<void>` tested with `if (this.gate)`: a name declared as possibly absent
+   * (an optional property or parameter, or a type that lists `undefined` or `null`). Without
+   * `strictNullChecks` the checker drops the `undefined`, but the declaration still says so.
+   */
+  const declaredOptional = (e: Node): boolean => {
+    const t = typed(e);
+    if (!t) return false;
+    const name = ts.isPropertyAccessExpression(t.tsNode) ? t.tsNode.name : t.tsNode;
+    const symbol = t.s.checker.getSymbolAtLocation(name);
+    // With strictNullChecks the declared type keeps its `undefined`, and a test right after an
+    // assignment is narrowed to the promise, as it should be.
+    if (!symbol || !isAlwaysThenable(t.s.checker, t.s.checker.getTypeOfSymbol(symbol), t.tsNode)) return false;
+    return (symbol.declarations ?? []).some((d) => {
+      if ((ts.isPropertyDeclaration(d) || ts.isPropertySignature(d) || ts.isParameter(d)) && d.questionToken) return true;
+      const type = (ts.isPropertyDeclaration(d) || ts.isPropertySignature(d) || ts.isParameter(d) || ts.isVariableDeclaration(d)) ? d.type : undefined;
+      return !!type && ts.isUnionTypeNode(type) && type.types.some((u) => u.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isLiteralTypeNode(u) && u.literal.kind === ts.SyntaxKind.NullKeyword));
+    });
+  };
+
+  /** `typeof x.then === 'function'` or `x instanceof Promise` (either side of the comparison) for the text `x`. */
+  const thenableTest = (test: Node, text: string): boolean => {
+    const t = unwrap(test);
+    if (t.type === 'LogicalExpression' && t.operator === '&&') return thenableTest(t.left, text);
+    if (t.type !== 'BinaryExpression') return false;
+    const same = (n: Node): boolean => ctx.text.slice(n.range[0], n.range[1]).replace(/\s+/g, '') === text;
+    if (t.operator === 'instanceof') return same(unwrap(t.left)) && t.right.type === 'Identifier' && t.right.name === 'Promise';
+    if (!['===', '==', '!==', '!='].includes(t.operator)) return false;
+    const typeofThen = (n: Node): boolean => {
+      const u = unwrap(n);
+      if (u.type !== 'UnaryExpression' || u.operator !== 'typeof') return false;
+      const m = unwrap(u.argument);
+      return m.type === 'MemberExpression' && !m.computed && m.property.type === 'Identifier' && m.property.name === 'then' && same(unwrap(m.object));
+    };
+    return typeofThen(t.left) || typeofThen(t.right);
   };
 
   /**

@@ -2701,6 +2701,29 @@ function stableListener(handler: Node, topLevel: Set<string>): boolean {
   return h.type === 'Identifier' && topLevel.has(h.name);
 }
 
+/** A method named for what it does, to subscribe: `onLoad`, `subscribe`, `watchChanges`, `addMessageListener`. */
+const SUBSCRIBE_METHOD = /^(on[A-Z]|(subscribe|listen|observe|watch)(To)?([A-Z]|$)|add\w*(Listener|Handler|Callback)$)/;
+
+/**
+ * Whether `fn` is a subscribe method (by its name) and `handler` is one of its own parameters, or
+ * an inline function that calls one: the listener is the callback the caller handed in.
+ */
+function subscribesCallerCallback(fn: FunctionNode, handler: Node): boolean {
+  if (!SUBSCRIBE_METHOD.test(functionDisplayName(fn))) return false;
+  const params = new Set(fn.params.flatMap((p) => patternNames(p)));
+  const h = unwrap(handler);
+  if (h.type === 'Identifier') return params.has(h.name);
+  if (!isFunction(h)) return false;
+  const shadowed = declaredNames(h);
+  let calls = false;
+  visit(h.body, (n) => {
+    if (calls || n.type !== 'CallExpression') return;
+    const c = unwrap(n.callee);
+    if (c.type === 'Identifier' && params.has(c.name) && !shadowed.has(c.name)) calls = true;
+  });
+  return calls;
+}
+
 /**
  * A log filter given as the event of an ethers provider or contract (`provider.on({ address: pair,
  * topics: [SWAP] }, onLog)`): an object literal of `address` and `topics` only, which subscribes to logs.
@@ -2787,6 +2810,11 @@ function checkListener(
     if (longLived && !assignedBefore(ctx, fn.body, target, call)) where = connectionHandler(fn) ? `in ${perCallLabel(ctx, fn)}, once per client,` : `on every call of '${functionDisplayName(fn)}'`;
   }
   if (!where || guardedByFlag(ctx, call)) return;
+  // `async onLoad(callback) { await this.bidi.subscribe('load'); this.bidi.on('load', (e) => callback(e)) }`:
+  // an object's subscribe method that hands its own emitter's events to the caller's callback.
+  // Each call is a subscription the caller asked for, and it lives as long as the object whose
+  // emitter holds it. (A free function putting the callback on a global is still reported.)
+  if (fn && !loop && root.type === 'ThisExpression' && inClassOrObjectMethod(fn) && subscribesCallerCallback(fn, handler)) return;
   // Listeners on a signal live as long as the operation it cancels: one the function is given
   // or makes. Not a signal of the module, of `this` or a global, which outlives every call.
   if (fn && root.type === 'Identifier' && isAbortSignal(ctx, target, types)) {

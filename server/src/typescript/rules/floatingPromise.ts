@@ -238,6 +238,10 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
     // `try { return query(sql).catch(translateError); } catch (e) { throw wrap(e); }`: the promise
     // has its own rejection handler, and the catch is for what throws before it is made.
     if (!guard.finalizer && ownRejectionHandler(arg)) return;
+    // `try { ...; if (bad) return Promise.reject(new Error('...')); } catch (e) { return Promise.reject(wrap(e)); }`:
+    // a rejection made on the spot, already settled, routed past the catch on purpose (a `throw`
+    // would go through it). No work is left for the catch or a finally to wait for.
+    if (settledRejection(arg)) return;
     const s = types();
     if (s && isPromiseArray(s, node.argument)) return;
     const text = ctx.text.slice(node.argument.range[0], node.argument.range[1]);
@@ -281,6 +285,13 @@ export function checkFloatingPromises(ctx: TsRuleContext): void {
       fix: awaitInitFix(ctx, v, literal || arrayOfPromises(v.init)),
     });
   }
+}
+
+/** `Promise.reject(reason)` of the global Promise. */
+function settledRejection(e: TSESTree.Node): boolean {
+  if (e.type !== 'CallExpression' || e.callee.type !== 'MemberExpression' || e.callee.computed) return false;
+  const { object, property } = e.callee;
+  return object.type === 'Identifier' && object.name === 'Promise' && property.type === 'Identifier' && property.name === 'reject' && !shadowedAt(e, 'Promise');
 }
 
 /**

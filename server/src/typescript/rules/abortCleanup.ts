@@ -486,6 +486,27 @@ function isListenerCall(call: TSESTree.CallExpression): boolean {
 }
 
 /** Whether the body reads, checks or forwards the signal of `param`. */
+/**
+ * `reader.readAll()`, where `reader` carries the signal: a method (declared as one, in a class or
+ * an interface) of the object that holds the signal does the work, and reads the signal itself. A
+ * stream reader or a job is no options bag. (A function-valued member of an options bag,
+ * `options.onProgress()`, is not such a method.)
+ */
+function workedBySignalOwner(param: SignalParam, body: Node, types: LazyTypes): boolean {
+  if (param.kind !== 'options') return false;
+  for (const ref of referencesTo(body, param.name)) {
+    const { node, parent } = outerParent(ref);
+    if (parent?.type !== 'MemberExpression' || parent.object !== node || parent.computed) continue;
+    const call = parent.parent;
+    if (call?.type !== 'CallExpression' || unwrap(call.callee) !== parent) continue;
+    const s = types.get();
+    const tsNode = s?.tsNodeFor(parent.property);
+    const symbol = s && tsNode ? s.checker.getSymbolAtLocation(tsNode) : undefined;
+    if (symbol && symbol.flags & ts.SymbolFlags.Method) return true;
+  }
+  return false;
+}
+
 function signalUsed(param: SignalParam, body: Node): boolean {
   if (referencesTo(body, 'arguments').length > 0) return true;
   // Other parameters' defaults may pass it on too (`opts = { signal }`).
@@ -707,7 +728,7 @@ export function checkAbortSignalIgnored(ctx: TsRuleContext): void {
     });
   });
   for (const [fn, params] of withSignal) {
-    const unused = params.filter((p) => !signalUsed(p, fn.body));
+    const unused = params.filter((p) => !signalUsed(p, fn.body) && !workedBySignalOwner(p, fn.body, types));
     if (unused.length === 0) continue;
     const call = firstCancellableCall(ctx, fn, withSignal, types);
     if (!call) continue;

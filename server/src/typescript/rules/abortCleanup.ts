@@ -2836,6 +2836,9 @@ function checkListener(
   // Each call is a subscription the caller asked for, and it lives as long as the object whose
   // emitter holds it. (A free function putting the callback on a global is still reported.)
   if (fn && !loop && root.type === 'ThisExpression' && inClassOrObjectMethod(fn) && subscribesCallerCallback(fn, handler)) return;
+  // `await new Promise((res) => window.addEventListener('load', res))`: the page's load fires once,
+  // so each listener added for it runs once, when the page is ready, and never again.
+  if (method === 'addEventListener' && event !== undefined && PAGE_READY_EVENTS.has(event) && unwrap(target) === root && root.type === 'Identifier' && PAGE_GLOBALS.has(root.name) && isGlobal(ctx, root)) return;
   // Listeners on a signal live as long as the operation it cancels: one the function is given
   // or makes. Not a signal of the module, of `this` or a global, which outlives every call.
   if (fn && root.type === 'Identifier' && isAbortSignal(ctx, target, types)) {

@@ -107,12 +107,21 @@ function waitedOn(ctx: PythonRuleContext, target: Node): Node | null | undefined
 
 /**
  * Whether every binding of the local `name` is a list of new tasks, or the still-running ones
- * of such a list: `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`.
+ * of such a list: `done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)`, also
+ * of the name itself (`pending = [...]`, then `done, pending = await asyncio.wait(pending, ...)` in a loop).
  */
 function taskList(ctx: PythonRuleContext, name: Node, depth = 0): boolean {
   const found = ctx.scope.lookup(name.text, name);
   if (!found || found.scope.kind === 'module' || found.bindings.length === 0) return false;
+  // `done, pending = await asyncio.wait(pending, ...)` in a loop: the still-running ones of what the
+  // name already held, whatever its other bindings say.
+  const refined = (b: { node: Node }) => {
+    const waited = waitedOn(ctx, b.node);
+    return waited?.type === 'identifier' && waited.text === name.text;
+  };
+  if (!found.bindings.some((b) => !refined(b))) return false;
   return found.bindings.every((b) => {
+    if (refined(b)) return true;
     const waited = waitedOn(ctx, b.node);
     return newTasks(ctx, waited === undefined ? assignedValue(b.node) : waited, depth, waited === undefined ? b.node : undefined);
   });

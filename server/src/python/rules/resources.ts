@@ -1292,6 +1292,22 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     const c = classes.get(n)!;
     return node.startIndex >= c.startIndex && node.endIndex <= c.endIndex;
   });
+  // The methods (and properties) of these classes that hand it out: `def _get_session(self): ... return self._session`.
+  const getters = new Set<string>();
+  for (const ret of nodesOfType(ctx.tree.rootNode, 'return_statement')) {
+    const value = ret.namedChildren[0];
+    if (!inRelated(ret) || value?.type !== 'attribute' || value.childForFieldName('attribute')?.text !== attr || value.childForFieldName('object')?.text !== 'self') continue;
+    const fn = ctx.scope.enclosingFunction(ret);
+    if (fn?.kind === 'function' && fn.name) getters.add(fn.name);
+  }
+  // `await self._get_session().close()`, `await self.session.close()` through such a getter: closed.
+  const closedThroughGetter = getters.size > 0 && nodesOfType(ctx.tree.rootNode, 'attribute').some((a) => {
+    if (!inRelated(a) || !kind.close.includes(a.childForFieldName('attribute')?.text ?? '') || a.parent?.type !== 'call' || a.parent.childForFieldName('function')?.id !== a.id) return false;
+    let held = a.childForFieldName('object');
+    if (held?.type === 'call' && held.childForFieldName('arguments')?.namedChildren.length === 0) held = held.childForFieldName('function');
+    return held?.type === 'attribute' && held.childForFieldName('object')?.text === 'self' && getters.has(held.childForFieldName('attribute')?.text ?? '');
+  });
+  if (closedThroughGetter) return;
   for (const use of nodesOfType(ctx.tree.rootNode, 'attribute')) {
     if (!inRelated(use)) continue;
     if (use.id === target.id || use.childForFieldName('attribute')?.text !== attr) continue;
@@ -1479,14 +1495,16 @@ function gives(block: Node, name: string, consumers: ReadonlySet<string>): boole
  * the object back) between `from` and `to` that does not
  * hand on the variable `to` names: the path it ends skips whatever `to` does.
  */
-function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>, closedName?: string): Node | undefined {
+function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<string>, closedName?: string, aiohttpResponse = false): Node | undefined {
   for (const exit of fn.descendantsOfType(['return_statement', 'raise_statement'])) {
     if (!exit || exit.startIndex <= from.endIndex || exit.startIndex >= to.startIndex) continue;
     // `await response.aclose()` then `raise ApiError(...)`: closed on the way out.
     if (closedName && closedOnTheWay(exit, fn, closedName, consumers)) continue;
     // `try: resp = await session.get(url)` / `except ClientError: return None`: the handler runs
     // only when the request itself raised, and there is no response then.
-    if (inHandlerOfFailedTake(exit, from, fn)) continue;
+    if (inHandlerOfFailedTake(exit, from, fn, aiohttpResponse)) continue;
+    // `if resp.status == HTTPStatus.NO_CONTENT: return None`: a response without a body gives its connection back at once.
+    if (aiohttpResponse && inBodilessStatusBranch(exit, fn, to.text)) continue;
     let nested = false;
     for (let n = exit.parent; n && n.id !== fn.id; n = n.parent) {
       if (opensScope(n)) nested = true;
@@ -1515,21 +1533,60 @@ function exitBetween(fn: Node, from: Node, to: Node, consumers: ReadonlySet<stri
  * resp = await session.request(...)`): a timeout raises only by cancelling an await, and the
  * request is the last one.
  */
-function inHandlerOfFailedTake(exit: Node, take: Node, fn: Node): boolean {
+function inHandlerOfFailedTake(exit: Node, take: Node, fn: Node, aiohttpResponse = false): boolean {
   let statement = take.parent;
   if (statement?.type !== 'expression_statement') return false;
   const lastOf = (block: Node): Node | undefined => block.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+  // `resp.raise_for_status()` statements, and nothing else: aiohttp's raise_for_status() releases
+  // the response before it raises, so a handler after them sees no response or a released one.
+  const name = take.childForFieldName('left')?.text;
+  const onlyRaiseForStatus = (block: Node, after?: Node): boolean => {
+    const rest = block.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment' && (!after || c.startIndex > after.startIndex));
+    return aiohttpResponse && !!name && rest.length > 0 && rest.every((r) => raisesForStatusOf(r, name));
+  };
   for (let n = exit.parent; n && n.id !== fn.id && !opensScope(n); n = n.parent) {
     if (n.type !== 'except_clause') continue;
     const body = n.parent?.type === 'try_statement' ? n.parent.childForFieldName('body') : null;
     if (!body) continue;
+    // `resp = await session.get(url)`, then `try: resp.raise_for_status()` / `except ClientResponseError: raise ...`.
+    if (statement.endIndex <= body.startIndex && onlyRaiseForStatus(body)) return true;
     // Up through the `with` statements whose body the assignment ends, to the `try` body.
     let s: Node = statement;
-    while (s.parent && s.parent.id !== body.id && s.parent.type === 'block' && s.parent.parent?.type === 'with_statement' && lastOf(s.parent)?.id === s.id) {
+    while (s.parent && s.parent.id !== body.id && s.parent.type === 'block' && s.parent.parent?.type === 'with_statement' && (lastOf(s.parent)?.id === s.id || onlyRaiseForStatus(s.parent, s))) {
       s = s.parent.parent;
     }
     if (s.parent?.id !== body.id) continue;
-    if (lastOf(body)?.id === s.id) return true;
+    if (lastOf(body)?.id === s.id || onlyRaiseForStatus(body, s)) return true;
+  }
+  return false;
+}
+
+/** The statement `name.raise_for_status()`. */
+function raisesForStatusOf(statement: Node, name: string): boolean {
+  const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+  const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+  return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'raise_for_status' && callee.childForFieldName('object')?.text === name;
+}
+
+/** Statuses whose responses carry no body: 204 No Content, 304 Not Modified. */
+const BODILESS_STATUS = /^(204|304|(http\.)?HTTPStatus\.(NO_CONTENT|NOT_MODIFIED))$/;
+
+/**
+ * Whether `exit` is in the block of an `if` (or `elif`) of `fn` that tests `name.status == 204` (or
+ * `HTTPStatus.NO_CONTENT`, 304) or `name.content_length == 0`: that response has no body, and aiohttp
+ * gives its connection back as soon as the headers are read.
+ */
+function inBodilessStatusBranch(exit: Node, fn: Node, name: string): boolean {
+  for (let n = exit.parent; n && n.id !== fn.id && !opensScope(n); n = n.parent) {
+    if (n.type !== 'block' || (n.parent?.type !== 'if_statement' && n.parent?.type !== 'elif_clause')) continue;
+    if (n.parent.childForFieldName('consequence')?.id !== n.id) continue;
+    const test = n.parent.childForFieldName('condition');
+    if (test?.type !== 'comparison_operator' || test.namedChildren.length !== 2) continue;
+    const ops = test.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+    if (ops.length !== 1 || ops[0] !== '==') continue;
+    const [left, right] = test.namedChildren as Node[];
+    const sides = [[left, right], [right, left]] as const;
+    if (sides.some(([a, b]) => (a.text === `${name}.status` && BODILESS_STATUS.test(b.text)) || (a.text === `${name}.content_length` && b.text === '0'))) return true;
   }
   return false;
 }
@@ -1629,7 +1686,7 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
       continue;
     }
     // Read or released further down, but a `return`/`raise` before that leaves it checked out.
-    const exit = exitBetween(owner.node, assignment, consumed, kind.consumers);
+    const exit = exitBetween(owner.node, assignment, consumed, kind.consumers, undefined, kind.owner === 'aiohttp.ClientSession');
     if (exit && kind.partial) ctx.report({ message: kind.partial(fn.text, target.text, exit), range: ctx.rangeOf(assignment) });
   }
 }

@@ -1724,6 +1724,18 @@ function givenAsCallable(call: Node): boolean {
   return !!name && /^(run_in_executor|to_thread|submit|call_soon|call_soon_threadsafe|call_later|Thread)$/.test(name);
 }
 
+/**
+ * The iteration count of `hashlib.pbkdf2_hmac(hash_name, password, salt, iterations)` is an integer
+ * literal below 10 000: well under a millisecond of CPU (OWASP asks 600 000 of SHA-256 for passwords).
+ */
+function fewIterations(call: Node): boolean {
+  const args = callArguments(call);
+  const count = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'iterations')?.childForFieldName('value') ?? (args[3]?.type !== 'keyword_argument' ? args[3] : undefined);
+  if (!count || count.type !== 'integer') return false;
+  const value = Number(count.text.replace(/_/g, ''));
+  return Number.isInteger(value) && value < 10_000;
+}
+
 /** `event.wait(0)`, `select.select(r, w, x, 0)`: a zero timeout at argument `index` polls, it does not wait. */
 function zeroTimeout(call: Node, index: number): boolean {
   const args = callArguments(call);
@@ -2836,6 +2848,9 @@ function blockingApiOf(ctx: PythonRuleContext, call: Node, fn: Node, flags: Call
   if (!api || !qualifiedName) return undefined;
   if (qualifiedName === 'socket.getaddrinfo' && numericOnly(call)) return undefined;
   if (qualifiedName === 'select.select' && zeroTimeout(call, 3)) return undefined;
+  // `hashlib.pbkdf2_hmac("sha256", secret, salt, 1000)`: a handful of iterations (a device's login
+  // hash, a legacy format) is cheap; only a real work factor costs milliseconds of CPU.
+  if (qualifiedName === 'hashlib.pbkdf2_hmac' && fewIterations(call)) return undefined;
   // `smtplib.SMTP()` without a host connects nothing yet (its `connect()` does, and is reported).
   if (/^smtplib\.(SMTP|SMTP_SSL|LMTP)$/.test(qualifiedName) && !smtpHostGiven(call)) return undefined;
   if (qualifiedName === 'concurrent.futures.wait' && (zeroTimeout(call, 1) || nonBlockingCall(call, true))) return undefined;

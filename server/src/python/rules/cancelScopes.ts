@@ -142,11 +142,25 @@ function sourcesOf(ctx: PythonRuleContext, name: Node): string[] {
 /** `for w in workers:` (or `workers.values()`) where every binding of `workers` is a container of new tasks: the container's name. */
 function taskListIterated(ctx: PythonRuleContext, id: Node): Node | undefined {
   const loop = id.parent;
-  if (loop?.type !== 'for_statement' || loop.childForFieldName('left')?.id !== id.id) return undefined;
+  if (!loop || (loop.type !== 'for_statement' && !droppedComprehensionOf(loop)) || loop.childForFieldName('left')?.id !== id.id) return undefined;
   let list = loop.childForFieldName('right');
   const fn = list?.type === 'call' && list.childForFieldName('arguments')?.namedChildCount === 0 ? list.childForFieldName('function') : null;
   if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'values') list = fn.childForFieldName('object');
   return list?.type === 'identifier' && taskList(ctx, list) ? list : undefined;
+}
+
+/**
+ * The comprehension a `for ... in` clause belongs to, when the comprehension is a statement of its
+ * own whose list is dropped: `[task.cancel() for task in pending]` is a cancel loop written on one line.
+ */
+function droppedComprehensionOf(clause: Node | null): Node | undefined {
+  if (clause?.type !== 'for_in_clause') return undefined;
+  const comprehension = clause.parent;
+  if (!comprehension || !/^(list|set|generator)_comprehension$/.test(comprehension.type) || comprehension.parent?.type !== 'expression_statement') return undefined;
+  // One `for` clause and no condition: every item is cancelled.
+  if (comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length !== 1) return undefined;
+  const body = comprehension.childForFieldName('body');
+  return body?.type === 'call' ? comprehension : undefined;
 }
 
 /**
@@ -277,13 +291,17 @@ export function checkCancelledNotAwaited(ctx: PythonRuleContext): void {
     // a log line or a print, which only record it.
     // In a cancel loop, the loop variable mentioned after the cancel in the same turn (`task.cancel();
     // await task`) waits for that task.
-    const loopBody = list && loopTarget ? loopTarget.parent : undefined;
+    // In `[task.cancel() for task in pending]` the clause naming the loop variable and the list
+    // comes after the cancel in the text: only what follows the comprehension runs later.
+    const comprehension = list && loopTarget ? droppedComprehensionOf(loopTarget.parent) : undefined;
+    const loopBody = list && loopTarget && !comprehension ? loopTarget.parent : undefined;
+    const after = comprehension ? comprehension.endIndex : call.endIndex;
     const later =
       !(list === undefined && leavesRightAfter(call, task.text)) &&
       owner.node.descendantsOfType('identifier').some(
         (id) =>
           id !== null &&
-          id.startIndex > call.endIndex &&
+          id.startIndex > after &&
           !onlyLogged(id) &&
           !(onlyInspected(id) && !awaitsBetween(owner.node, call, id)) &&
           ((watched.has(id.text) && !(list && onlyDropped(id))) || (!!loopBody && id.text === task.text && id.endIndex <= loopBody.endIndex)),

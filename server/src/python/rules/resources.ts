@@ -1652,6 +1652,9 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     if (!kind) continue;
     const owner = ctx.scope.enclosingFunction(call);
     if (!owner) continue;
+    // The response to a HEAD request has no body: aiohttp reaches its end as soon as the headers
+    // are in and gives the connection back to the pool without anything reading it.
+    if (kind.owner === 'aiohttp.ClientSession' && isHeadRequest(method, call)) continue;
     if (kind.asResource) {
       judgeLent(ctx, kind, kind.asResource, fn.text, assignment, target, owner.node);
       continue;
@@ -1687,8 +1690,36 @@ function checkCheckedOut(ctx: PythonRuleContext): void {
     }
     // Read or released further down, but a `return`/`raise` before that leaves it checked out.
     const exit = exitBetween(owner.node, assignment, consumed, kind.consumers, undefined, kind.owner === 'aiohttp.ClientSession');
+    // `async with ClientSession() as session: resp = await session.get(url)`: a `return` or `raise`
+    // leaving the function leaves (or comes after) the session's block, which closes the session and
+    // with it every connection of its pool, the response's one too.
+    if (exit && receiver && enteredByAsyncWithAround(receiver, assignment, owner.node)) continue;
     if (exit && kind.partial) ctx.report({ message: kind.partial(fn.text, target.text, exit), range: ctx.rangeOf(assignment) });
   }
+}
+
+/** `receiver` names the target of an `async with X(...) as name:` of `fn` whose block holds `at`. */
+function enteredByAsyncWithAround(receiver: Node, at: Node, fn: Node): boolean {
+  if (receiver.type !== 'identifier') return false;
+  for (let n: Node | null = at.parent; n && n.id !== fn.id && !opensScope(n); n = n.parent) {
+    if (n.type !== 'with_statement' || n.child(0)?.type !== 'async') continue;
+    const body = n.childForFieldName('body');
+    if (!body || at.startIndex < body.startIndex) continue;
+    const bound = n.descendantsOfType('as_pattern_target').some((t) => !!t && t.startIndex < body.startIndex && t.namedChildren[0]?.type === 'identifier' && t.namedChildren[0]?.text === receiver.text);
+    if (bound) return true;
+  }
+  return false;
+}
+
+/** `session.head(url)`, `session.request("HEAD", url)`, `session.request(hdrs.METH_HEAD, url)`, `session.request(method="HEAD", ...)`. */
+function isHeadRequest(method: string, call: Node): boolean {
+  if (method === 'head') return true;
+  if (method !== 'request') return false;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'method');
+  const verb = keyword ? keyword.childForFieldName('value') : args[0]?.type !== 'keyword_argument' ? args[0] : undefined;
+  if (!verb) return false;
+  return /^(['"])HEAD\1$/i.test(verb.text) || /(^|\.)METH_HEAD$/.test(verb.text);
 }
 
 /** httpx's clients and what closes a response of theirs opened in streaming mode (reading it to the end closes it too). */

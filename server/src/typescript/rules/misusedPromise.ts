@@ -818,7 +818,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (!thenable) continue;
       const base = bases.find((b) => {
         const prop = checker.getPropertyOfType(b, name);
-        return !!prop && !isThrowingStub(prop) && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
+        return !!prop && !isThrowingStub(prop) && !baseAwaitsItsOwnCall(prop, name) && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
       });
       if (!base) continue;
       // An async member whose every await is guarded cannot reject (Angular's `async ngOnInit()`
@@ -1538,6 +1538,41 @@ function isThrowingStub(member: ts.Symbol): boolean {
         (d.body.statements.length > 0 ? d.body.statements.every(ts.isThrowStatement) : isUntypedJsPlaceholder(d)),
     )
   );
+}
+
+/**
+ * A base class that itself waits for the member it leaves to subclasses:
+ * `run() { return this.perform().catch(report); }` or `await this.perform()` next to a
+ * placeholder `perform() { this.error('subclass this'); }`. Its `void` is only what the
+ * placeholder's body infers; the class's own dispatch takes the promise, so an async override
+ * keeps the contract.
+ */
+function baseAwaitsItsOwnCall(member: ts.Symbol, name: string): boolean {
+  for (const d of member.declarations ?? []) {
+    const cls = d.parent;
+    if (!(ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d)) || !ts.isClassLike(cls)) continue;
+    let found = false;
+    const walk = (n: ts.Node): void => {
+      if (found) return;
+      if (
+        ts.isCallExpression(n) &&
+        ts.isPropertyAccessExpression(n.expression) &&
+        n.expression.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        n.expression.name.text === name
+      ) {
+        let p: ts.Node = n.parent;
+        while (ts.isParenthesizedExpression(p)) p = p.parent;
+        if (ts.isAwaitExpression(p)) found = true;
+        else if (ts.isPropertyAccessExpression(p) && p.expression === n || (ts.isPropertyAccessExpression(p) && ts.isParenthesizedExpression(p.expression))) {
+          if (['then', 'catch', 'finally'].includes(p.name.text) && ts.isCallExpression(p.parent) && p.parent.expression === p) found = true;
+        }
+      }
+      ts.forEachChild(n, walk);
+    };
+    for (const m of cls.members) if (m !== d) walk(m);
+    if (found) return true;
+  }
+  return false;
 }
 
 /**

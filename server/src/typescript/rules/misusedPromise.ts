@@ -188,10 +188,44 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!t && hasOwnMembers(t.s.checker, t.type);
   };
 
+  /**
+   * `const prepared = sheet.prepareRows(rows)` where `prepareRows` is a plain function whose JSDoc
+   * says `@returns {Promise<...>}` but whose every `return` gives an object or array literal: the
+   * comment, often carried over into compiled output from TypeScript sources (where JSDoc types are
+   * never checked), has drifted from the code; the body is what runs.
+   */
+  const returnTagContradicted = (init: Node): boolean => {
+    const call = unwrap(init);
+    if (call.type !== 'CallExpression') return false;
+    const t = typed(init);
+    if (!t || !ts.isCallExpression(t.tsNode)) return false;
+    const decl = t.s.checker.getResolvedSignature(t.tsNode)?.declaration;
+    if (!decl || !(ts.isMethodDeclaration(decl) || ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl)) || !decl.body) return false;
+    if (decl.asteriskToken || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Async || !ts.getJSDocReturnTag(decl)) return false;
+    if (!/\.(c|m)?jsx?$/i.test(decl.getSourceFile().fileName)) return false;
+    const returned: ts.Expression[] = [];
+    let bare = false;
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return;
+      if (ts.isReturnStatement(n)) {
+        if (n.expression) returned.push(n.expression);
+        else bare = true;
+      }
+      ts.forEachChild(n, walk);
+    };
+    ts.forEachChild(decl.body, walk);
+    const plain = (e: ts.Expression): boolean => {
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      return ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isTemplateExpression(e) ||
+        e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword;
+    };
+    return !bare && returned.length > 0 && returned.every(plain);
+  };
+
   // JavaScript: `const data = res.json()` read only as the value (`data.items`).
   if (isJavaScriptFile(ctx.filePath)) {
     for (const v of promiseVariables(ctx, (init) => isPromiseValue(init, true), true)) {
-      if (v.kind !== 'value' || !v.firstUse || readsOwnMember(v.init, v.firstUse)) continue;
+      if (v.kind !== 'value' || !v.firstUse || readsOwnMember(v.init, v.firstUse) || returnTagContradicted(v.init)) continue;
       const read = v.firstUse.parent && (v.firstUse.parent.type === 'MemberExpression' || v.firstUse.parent.type === 'BinaryExpression') ? shownText(ctx, v.firstUse.parent, 40) : v.name;
       ctx.report({
         message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and read as its value ('${read}'): that reads the promise, not what it resolves to — await it first`,

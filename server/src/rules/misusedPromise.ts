@@ -116,7 +116,7 @@ export const misusedPromise: Rule = {
       'clean-up it resolves to; so is an async function given to Svelte 5\'s `$effect`/`$effect.pre` runes that',
       'returns a clean-up. The',
       '`.on(...)` of a bot or emitter that awaits its handlers (made with `new Telegraf(...)`, grammY\'s',
-      '`new Bot(...)`, `new Emittery()`, Rollup\'s `watch(options)`, whose watcher awaits its listeners; without types, also a handler whose first parameter is `ctx` or',
+      '`new Bot(...)`, `new Emittery()`, Bottleneck\'s `new Bottleneck()` (a `failed` listener gives the retry delay), Rollup\'s `watch(options)`, whose watcher awaits its listeners; without types, also a handler whose first parameter is `ctx` or',
       '`context`, an update handler on a bot handed in as a parameter: `bot.on(\'text\', async (ctx) => ...)`)',
       'is not reported, nor is a listener on an emitter made with',
       '`captureRejections: true` (Node routes the rejection to its `\'error\'` event): `new',

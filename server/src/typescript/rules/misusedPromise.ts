@@ -1475,7 +1475,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!m && VUE_MODULES.test(m.module) && m.path.length === 1 && VUE_ASYNC_SAFE.has(m.path[0]);
   }
 
-  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy, `new Emittery()` or Rollup's `watch()`: they await their handlers. */
+  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy, `new Emittery()`, `new Bottleneck()` or Rollup's `watch()`: they await their handlers. */
   function awaitsHandlers(receiver: Node): boolean {
     const r = unwrap(receiver);
     if (r.type !== 'Identifier') return false;
@@ -1490,7 +1490,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     }
     if (made?.type !== 'NewExpression') return false;
     const m = ctx.imports.resolve(made.callee);
-    return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);
+    // Bottleneck's limiters and groups await their listeners (a `failed` listener gives the retry
+    // delay, possibly as a promise) and hand a listener's rejection to their `error` event.
+    return !!m && /^(telegraf|grammy|emittery|bottleneck(\/light|\/es5)?(\.js)?)$/.test(m.module);
   }
 
   /** `Animated.timing(...)`, `Animated.sequence([...])`, ... of React Native: an animation to start. */

@@ -188,10 +188,44 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!t && hasOwnMembers(t.s.checker, t.type);
   };
 
+  /**
+   * `const prepared = sheet.prepareRows(rows)` where `prepareRows` is a plain function whose JSDoc
+   * says `@returns {Promise<...>}` but whose every `return` gives an object or array literal: the
+   * comment, often carried over into compiled output from TypeScript sources (where JSDoc types are
+   * never checked), has drifted from the code; the body is what runs.
+   */
+  const returnTagContradicted = (init: Node): boolean => {
+    const call = unwrap(init);
+    if (call.type !== 'CallExpression') return false;
+    const t = typed(init);
+    if (!t || !ts.isCallExpression(t.tsNode)) return false;
+    const decl = t.s.checker.getResolvedSignature(t.tsNode)?.declaration;
+    if (!decl || !(ts.isMethodDeclaration(decl) || ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl)) || !decl.body) return false;
+    if (decl.asteriskToken || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Async || !ts.getJSDocReturnTag(decl)) return false;
+    if (!/\.(c|m)?jsx?$/i.test(decl.getSourceFile().fileName)) return false;
+    const returned: ts.Expression[] = [];
+    let bare = false;
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return;
+      if (ts.isReturnStatement(n)) {
+        if (n.expression) returned.push(n.expression);
+        else bare = true;
+      }
+      ts.forEachChild(n, walk);
+    };
+    ts.forEachChild(decl.body, walk);
+    const plain = (e: ts.Expression): boolean => {
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      return ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isTemplateExpression(e) ||
+        e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword;
+    };
+    return !bare && returned.length > 0 && returned.every(plain);
+  };
+
   // JavaScript: `const data = res.json()` read only as the value (`data.items`).
   if (isJavaScriptFile(ctx.filePath)) {
     for (const v of promiseVariables(ctx, (init) => isPromiseValue(init, true), true)) {
-      if (v.kind !== 'value' || !v.firstUse || readsOwnMember(v.init, v.firstUse)) continue;
+      if (v.kind !== 'value' || !v.firstUse || readsOwnMember(v.init, v.firstUse) || returnTagContradicted(v.init)) continue;
       const read = v.firstUse.parent && (v.firstUse.parent.type === 'MemberExpression' || v.firstUse.parent.type === 'BinaryExpression') ? shownText(ctx, v.firstUse.parent, 40) : v.name;
       ctx.report({
         message: `The promise from '${shownText(ctx, v.init)}' is stored in '${v.name}' and read as its value ('${read}'): that reads the promise, not what it resolves to — await it first`,
@@ -818,7 +852,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (!thenable) continue;
       const base = bases.find((b) => {
         const prop = checker.getPropertyOfType(b, name);
-        return !!prop && !isThrowingStub(prop) && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
+        return !!prop && !isThrowingStub(prop) && !baseAwaitsItsOwnCall(prop, name) && isVoidReturningFunctionType(checker, checker.getTypeOfSymbolAtLocation(prop, t.tsNode), t.tsNode);
       });
       if (!base) continue;
       // An async member whose every await is guarded cannot reject (Angular's `async ngOnInit()`
@@ -1441,7 +1475,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     return !!m && VUE_MODULES.test(m.module) && m.path.length === 1 && VUE_ASYNC_SAFE.has(m.path[0]);
   }
 
-  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy, `new Emittery()` or Rollup's `watch()`: they await their handlers. */
+  /** A receiver made by `new Telegraf(...)`, `new Bot(...)` from grammy, `new Emittery()`, `new Bottleneck()` or Rollup's `watch()`: they await their handlers. */
   function awaitsHandlers(receiver: Node): boolean {
     const r = unwrap(receiver);
     if (r.type !== 'Identifier') return false;
@@ -1456,7 +1490,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     }
     if (made?.type !== 'NewExpression') return false;
     const m = ctx.imports.resolve(made.callee);
-    return !!m && /^(telegraf|grammy|emittery)$/.test(m.module);
+    // Bottleneck's limiters and groups await their listeners (a `failed` listener gives the retry
+    // delay, possibly as a promise) and hand a listener's rejection to their `error` event.
+    return !!m && /^(telegraf|grammy|emittery|bottleneck(\/light|\/es5)?(\.js)?)$/.test(m.module);
   }
 
   /** `Animated.timing(...)`, `Animated.sequence([...])`, ... of React Native: an animation to start. */
@@ -1538,6 +1574,41 @@ function isThrowingStub(member: ts.Symbol): boolean {
         (d.body.statements.length > 0 ? d.body.statements.every(ts.isThrowStatement) : isUntypedJsPlaceholder(d)),
     )
   );
+}
+
+/**
+ * A base class that itself waits for the member it leaves to subclasses:
+ * `run() { return this.perform().catch(report); }` or `await this.perform()` next to a
+ * placeholder `perform() { this.error('subclass this'); }`. Its `void` is only what the
+ * placeholder's body infers; the class's own dispatch takes the promise, so an async override
+ * keeps the contract.
+ */
+function baseAwaitsItsOwnCall(member: ts.Symbol, name: string): boolean {
+  for (const d of member.declarations ?? []) {
+    const cls = d.parent;
+    if (!(ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d)) || !ts.isClassLike(cls)) continue;
+    let found = false;
+    const walk = (n: ts.Node): void => {
+      if (found) return;
+      if (
+        ts.isCallExpression(n) &&
+        ts.isPropertyAccessExpression(n.expression) &&
+        n.expression.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        n.expression.name.text === name
+      ) {
+        let p: ts.Node = n.parent;
+        while (ts.isParenthesizedExpression(p)) p = p.parent;
+        if (ts.isAwaitExpression(p)) found = true;
+        else if (ts.isPropertyAccessExpression(p) && p.expression === n || (ts.isPropertyAccessExpression(p) && ts.isParenthesizedExpression(p.expression))) {
+          if (['then', 'catch', 'finally'].includes(p.name.text) && ts.isCallExpression(p.parent) && p.parent.expression === p) found = true;
+        }
+      }
+      ts.forEachChild(n, walk);
+    };
+    for (const m of cls.members) if (m !== d) walk(m);
+    if (found) return true;
+  }
+  return false;
 }
 
 /**

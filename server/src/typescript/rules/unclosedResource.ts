@@ -73,7 +73,8 @@ const WRITE_STREAM: ResourceKind = { what: 'file stream', close: ['end', 'close'
 const SERVER: ResourceKind = { what: 'server', close: ['close', 'closeAllConnections'], finallyCall: 'close', activatedBy: ['listen'] };
 /** What `listen()` gives back: the server, already listening. */
 const LISTENING_SERVER: ResourceKind = { ...SERVER, activatedBy: undefined };
-const POOL_CLIENT: ResourceKind = { what: 'pool client', close: ['release', 'end', 'destroy'], finallyCall: 'release' };
+// `close()`: how node-oracledb hands a pooled connection back.
+const POOL_CLIENT: ResourceKind = { what: 'pool client', close: ['release', 'end', 'destroy', 'close'], finallyCall: 'release' };
 /** TypeORM's `dataSource.createQueryRunner()`: a pooled connection held from its first query until `release()`. */
 const QUERY_RUNNER: ResourceKind = { what: 'query runner', close: ['release'], finallyCall: 'release', asyncClose: true };
 // Database clients and pools made inside a function: one connection (or pool of them) per call.
@@ -1505,6 +1506,33 @@ function closedByOwnListener(value: TSESTree.Node, kind: ResourceKind): boolean 
   });
 }
 
+/**
+ * `const pool = await createPool(); try { const conn = await pool.getConnection(); ... } finally { await pool.end(); }`:
+ * a client checked out of a pool the function made for itself and ends in a `finally` around the
+ * checkout. Ending the pool closes every client it gave, released or not.
+ */
+function poolEndedInFinally(value: Node): boolean {
+  let call: Node = unwrap(value);
+  if (call.type === 'AwaitExpression') call = unwrap(call.argument);
+  if (call.type !== 'CallExpression') return false;
+  const callee = unwrap(call.callee);
+  if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return false;
+  const pool = callee.object.name;
+  for (let n: Node | undefined = call.parent; n && !isFunction(n); n = n.parent) {
+    const p: Node | undefined = n.parent;
+    if (p?.type !== 'TryStatement' || p.block !== n || !p.finalizer) continue;
+    let ends = false;
+    visit(p.finalizer, (m) => {
+      if (ends || m.type !== 'CallExpression') return;
+      const c = unwrap(m.callee);
+      if (c.type === 'MemberExpression' && !c.computed && unwrap(c.object).type === 'Identifier' && (unwrap(c.object) as TSESTree.Identifier).name === pool &&
+        c.property.type === 'Identifier' && /^(end|close|destroy|terminate)$/.test(c.property.name)) ends = true;
+    }, isFunction);
+    if (ends) return true;
+  }
+  return false;
+}
+
 export function checkUnclosedResources(ctx: TsRuleContext): void {
   const isTestFile = isTestPath(ctx.filePath);
   const isTsFile = /\.[cm]?tsx?$/.test(ctx.filePath);
@@ -1527,6 +1555,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     const kind = acquired(ctx, holder.value, isTestFile);
     if (!kind || (!holder.declaration && !firstAssignment(fn, holder.id))) return;
     if (closedByOwnListener(holder.value, kind)) return;
+    if (kind === POOL_CLIENT && poolEndedInFinally(holder.value)) return;
     if (kind.perRequest && !perRequest(ctx, fn) && !(kind.inTests && isTestPath(ctx.filePath, false))) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;

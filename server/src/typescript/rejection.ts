@@ -503,10 +503,11 @@ class Judge {
     if (ts.isIdentifier(e) && e.text === 'undefined') return true;
     if (ts.isVoidExpression(e) || ts.isTypeOfExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isTemplateExpression(e)) return true;
     if (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return true;
-    // `new Promise((resolve) => ...)`: an executor that never takes `reject` cannot reject it.
+    // `new Promise((resolve) => ...)`: an executor that never takes `reject` cannot reject it,
+    // unless it throws (`catch (err) { if (retry) ... else throw err; }` rejects the promise).
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Promise' && e.arguments?.length === 1) {
       const executor = skipParens(e.arguments[0]);
-      if ((ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) && executor.parameters.length <= 1) {
+      if ((ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) && executor.parameters.length <= 1 && !throwsOwn(executor.body)) {
         this.handles = true;
         return true;
       }
@@ -792,4 +793,17 @@ function assignsName(node: ts.Node, name: string): boolean {
 export function skipParens(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   return e;
+}
+
+/** Whether a function body has a `throw` of its own (not one of a function nested in it). */
+function throwsOwn(body: ts.Node): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isThrowStatement(n)) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  if (ts.isThrowStatement(body)) return true;
+  ts.forEachChild(body, walk);
+  return found;
 }

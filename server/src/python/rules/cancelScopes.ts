@@ -157,8 +157,9 @@ function droppedComprehensionOf(clause: Node | null): Node | undefined {
   if (clause?.type !== 'for_in_clause') return undefined;
   const comprehension = clause.parent;
   if (!comprehension || !/^(list|set|generator)_comprehension$/.test(comprehension.type) || comprehension.parent?.type !== 'expression_statement') return undefined;
-  // One `for` clause and no condition: every item is cancelled.
-  if (comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length !== 1) return undefined;
+  // One `for` clause: every item is cancelled, or every item a condition lets through
+  // (`[t.cancel() for t in pending if not t.done()]`), which still leaves those unawaited.
+  if (comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return undefined;
   const body = comprehension.childForFieldName('body');
   return body?.type === 'call' ? comprehension : undefined;
 }

@@ -187,9 +187,18 @@ export const SYNC_CALLBACK_SLOTS: ReadonlyMap<string, number | string> = new Map
 export function callbackArgument(call: Node, name: string): Node | undefined {
   const slot = SYNC_CALLBACK_SLOTS.get(name);
   if (slot === undefined) return undefined;
+  return typeof slot === 'string' ? argumentFor(call, undefined, slot) : argumentFor(call, slot);
+}
+
+/**
+ * What a call passes for a parameter: the value of the keyword argument `keyword`, else the
+ * positional argument at `index` (keyword arguments not counted).
+ */
+export function argumentFor(call: Node, index: number | undefined, keyword?: string): Node | undefined {
   const args = callArguments(call);
-  if (typeof slot === 'string') return args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === slot)?.childForFieldName('value') ?? undefined;
-  return args.filter((a) => a.type !== 'keyword_argument')[slot];
+  const named = keyword === undefined ? undefined : args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === keyword);
+  if (named) return named.childForFieldName('value') ?? undefined;
+  return index === undefined ? undefined : args.filter((a) => a.type !== 'keyword_argument')[index];
 }
 
 /**

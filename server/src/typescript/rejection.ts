@@ -795,15 +795,19 @@ export function skipParens(e: ts.Expression): ts.Expression {
   return e;
 }
 
-/** Whether a function body has a `throw` of its own (not one of a function nested in it). */
-function throwsOwn(body: ts.Node): boolean {
-  let found = false;
+/** The nodes of a function body that `test` picks, those of functions nested in it left out. */
+export function ownNodes<T extends ts.Node>(body: ts.Node, test: (n: ts.Node) => n is T): T[] {
+  const found: T[] = [];
   const walk = (n: ts.Node): void => {
-    if (found || ts.isFunctionLike(n)) return;
-    if (ts.isThrowStatement(n)) found = true;
-    else ts.forEachChild(n, walk);
+    if (ts.isFunctionLike(n)) return;
+    if (test(n)) found.push(n);
+    ts.forEachChild(n, walk);
   };
-  if (ts.isThrowStatement(body)) return true;
   ts.forEachChild(body, walk);
   return found;
+}
+
+/** Whether a function body has a `throw` of its own (not one of a function nested in it). */
+function throwsOwn(body: ts.Node): boolean {
+  return ownNodes(body, ts.isThrowStatement).length > 0;
 }

@@ -12,7 +12,7 @@ import { DECLARED_GENERIC_ATTRIBUTES, DJANGO_INSTANCE_QUERIES, DJANGO_QUERIES, R
 import { classNameOfAnnotation, firstAtOrAfter, isAsyncFunction, qualifiedThroughImports, subscriptParts, type ModuleSummary } from '../project';
 import type { Binding } from '../scope';
 import { qasyncSlot, textualLoopMethod } from '../textual';
-import { assignedValue, awaitEdits, valueBoundOnce, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
+import { argumentFor, assignedValue, awaitEdits, valueBoundOnce, builtinCalled, callArguments, calleeName, canInsertAwait, enclosingClassNode, eventLoopModule, localBaseClasses, field, mentions, moduleAt, nodesOfType, parentOf, textOf, typeOf, withItemValues } from '../util';
 
 /** What the file mentions, asked per node (see mentions()). */
 const CHANNELS_MENTION = /\bchannels\b/;
@@ -1729,8 +1729,7 @@ function givenAsCallable(call: Node): boolean {
  * literal below 10 000: well under a millisecond of CPU (OWASP asks 600 000 of SHA-256 for passwords).
  */
 function fewIterations(call: Node): boolean {
-  const args = callArguments(call);
-  const count = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'iterations')?.childForFieldName('value') ?? (args[3]?.type !== 'keyword_argument' ? args[3] : undefined);
+  const count = argumentFor(call, 3, 'iterations');
   if (!count || count.type !== 'integer') return false;
   const value = Number(count.text.replace(/_/g, ''));
   return Number.isInteger(value) && value < 10_000;

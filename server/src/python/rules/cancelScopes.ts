@@ -165,34 +165,37 @@ function droppedComprehensionOf(clause: Node | null): Node | undefined {
 }
 
 /**
+ * The first statement after the cancel's that is not a plain expression statement (a log line),
+ * when neither it nor those before it mention the task: where this path goes next.
+ */
+function nextStepAfter(call: Node, name: string): Node | undefined {
+  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
+  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
+    if (next.type === 'comment') continue;
+    if (next.descendantsOfType('identifier').some((i) => i?.text === name)) return undefined;
+    if (next.type !== 'expression_statement') return next;
+  }
+  return undefined;
+}
+
+/**
  * The statements right after the cancel leave the function (`task.cancel(); raise TimeoutError`)
  * without mentioning the task: whatever other paths do with it, this one never waits.
  */
 function leavesRightAfter(call: Node, name: string): boolean {
-  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
-  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
-    if (next.type === 'comment') continue;
-    if (next.descendantsOfType('identifier').some((i) => i?.text === name)) return false;
-    // A bare `raise` in a handler of the function's own cancellation passes it on (the usual
-    // clean-up of children on the way out): not this case. In a handler of ordinary errors
-    // (`except Exception: task.cancel(); raise`) it leaves like any other raise.
-    const bare = next.type === 'raise_statement' && !next.namedChildren.some((c) => c?.type !== 'comment');
-    if ((next.type === 'raise_statement' && (!bare || handlesOrdinaryErrorsOnly(call))) || next.type === 'return_statement') return true;
-    if (next.type !== 'expression_statement') return false;
-  }
-  return false;
+  const next = nextStepAfter(call, name);
+  if (next?.type === 'return_statement') return true;
+  if (next?.type !== 'raise_statement') return false;
+  // A bare `raise` in a handler of the function's own cancellation passes it on (the usual
+  // clean-up of children on the way out): not this case. In a handler of ordinary errors
+  // (`except Exception: task.cancel(); raise`) it leaves like any other raise.
+  const bare = !next.namedChildren.some((c) => c?.type !== 'comment');
+  return !bare || handlesOrdinaryErrorsOnly(call);
 }
 
 /** `task.cancel()`, then (after plain statements that do not mention the task) `return`. */
 function returnsRightAfter(call: Node, name: string): boolean {
-  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
-  for (let next = statement?.nextNamedSibling; next; next = next.nextNamedSibling) {
-    if (next.type === 'comment') continue;
-    if (next.descendantsOfType('identifier').some((i) => i?.text === name)) return false;
-    if (next.type === 'return_statement') return true;
-    if (next.type !== 'expression_statement') return false;
-  }
-  return false;
+  return nextStepAfter(call, name)?.type === 'return_statement';
 }
 
 /** Whether the `except` clause around `node` catches only ordinary errors: not CancelledError, BaseException, nor everything. */

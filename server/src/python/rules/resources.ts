@@ -17,7 +17,7 @@ import { ccxtExchangeClass } from '../knowledge/awaitables';
 import { routeReferences } from '../project';
 import type { PythonRuleContext } from '../context';
 import type { Scope } from '../scope';
-import { TEST_MODULE, assignedValue, callArguments, ccxtModuleOfExchangeGetter, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
+import { TEST_MODULE, argumentFor, assignedValue, callArguments, ccxtModuleOfExchangeGetter, calleeName, decoratedWith, decoratorTarget, definitionsIn, enclosingClassNode, field, hasOwnYield, inNestedScope, isAttributeName, isKeywordName, mentions, opensScope, nodesOfType, parentOf, textOf, typeOf, usesOf } from '../util';
 
 
 
@@ -1715,9 +1715,7 @@ function enteredByAsyncWithAround(receiver: Node, at: Node, fn: Node): boolean {
 function isHeadRequest(method: string, call: Node): boolean {
   if (method === 'head') return true;
   if (method !== 'request') return false;
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
-  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'method');
-  const verb = keyword ? keyword.childForFieldName('value') : args[0]?.type !== 'keyword_argument' ? args[0] : undefined;
+  const verb = argumentFor(call, 0, 'method');
   if (!verb) return false;
   return /^(['"])HEAD\1$/i.test(verb.text) || /(^|\.)METH_HEAD$/.test(verb.text);
 }

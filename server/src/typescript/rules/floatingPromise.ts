@@ -16,7 +16,7 @@ import { testFrameworkPromise } from '../testFrameworkApis';
 import { automationPromise } from '../browserAutomationApis';
 import * as ts from 'typescript';
 import { callNeverThenable, isPromiseArray, isPromiseLike, isThenable, type TypeServices } from '../project';
-import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects, thenOnResolveOnlyPromise } from '../rejection';
+import { callNeverRejects, chainHandlersSettle, declaredInPackage, isHandledChain, hasAsyncModifier, isAiSdkConsumeStream, isRepeaterPush, ownNodes, resolvedThenNeverRejects, skipParens, thenOnCallNeverRejects, thenOnResolveOnlyPromise } from '../rejection';
 import { awaitText, denoMember, enclosingClass, enclosingFunction, endsProcess, isFunction, localAsyncFunctions, shadowedAt, visit } from '../util';
 import { awaitInitFix, isJavaScriptFile, promiseVariables, shownText } from './promiseVariables';
 import { syncParsesOfAsyncActions, yargsParseWithoutAsyncHandlers } from './commanderParse';
@@ -338,7 +338,7 @@ function returnsHandledParameter(checker: ts.TypeChecker, call: ts.CallExpressio
   const statements = declaration.body.statements;
   const last = statements[statements.length - 1];
   if (!last || !ts.isReturnStatement(last) || !last.expression) return false;
-  if (ownReturns(declaration.body).some((r) => r !== last && !!r.expression)) return false;
+  if (ownNodes(declaration.body, ts.isReturnStatement).some((r) => r !== last && !!r.expression)) return false;
   const returned = skipParens(last.expression);
   // `return this.persist();`: the call of a function that itself hands back a handled promise.
   if (ts.isCallExpression(returned)) return returnsHandledParameter(checker, returned, depth + 1);
@@ -355,18 +355,6 @@ function returnsHandledParameter(checker: ts.TypeChecker, call: ts.CallExpressio
     const receiver = skipParens((e.expression as ts.PropertyAccessExpression).expression);
     return ts.isIdentifier(receiver) && receiver.text === name && chainHandlersSettle(checker, e, 1);
   });
-}
-
-/** The return statements of a function body (not those of functions nested in it). */
-function ownReturns(body: ts.Node): ts.ReturnStatement[] {
-  const found: ts.ReturnStatement[] = [];
-  const walk = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isReturnStatement(n)) found.push(n);
-    ts.forEachChild(n, walk);
-  };
-  ts.forEachChild(body, walk);
-  return found;
 }
 
 /** Whether an expression assigns to a name (outside nested functions). */

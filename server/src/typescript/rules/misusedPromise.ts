@@ -13,7 +13,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
-import { asyncBodyNeverRejects, asyncGeneratorBody, declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfBinding, resolveAlias, returnedFunctions, skipParens } from '../rejection';
+import { asyncBodyNeverRejects, asyncGeneratorBody, declaredInPackage, functionNeverRejects, functionOfSymbol, functionsOfBinding, ownNodes, resolveAlias, returnedFunctions, skipParens } from '../rejection';
 import type { Fix, Range } from '../../engine/types';
 import type { TsRuleContext } from '../context';
 import { mobilePromiseApi } from '../mobileApis';
@@ -203,17 +203,9 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     if (!decl || !(ts.isMethodDeclaration(decl) || ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl)) || !decl.body) return false;
     if (decl.asteriskToken || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Async || !ts.getJSDocReturnTag(decl)) return false;
     if (!/\.(c|m)?jsx?$/i.test(decl.getSourceFile().fileName)) return false;
-    const returned: ts.Expression[] = [];
-    let bare = false;
-    const walk = (n: ts.Node): void => {
-      if (ts.isFunctionLike(n)) return;
-      if (ts.isReturnStatement(n)) {
-        if (n.expression) returned.push(n.expression);
-        else bare = true;
-      }
-      ts.forEachChild(n, walk);
-    };
-    ts.forEachChild(decl.body, walk);
+    const returns = ownNodes(decl.body, ts.isReturnStatement);
+    const returned = returns.flatMap((r) => (r.expression ? [r.expression] : []));
+    const bare = returns.some((r) => !r.expression);
     const plain = (e: ts.Expression): boolean => {
       while (ts.isParenthesizedExpression(e)) e = e.expression;
       return ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isTemplateExpression(e) ||

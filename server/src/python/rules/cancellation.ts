@@ -545,14 +545,27 @@ export function checkSwallowedCancellation(ctx: PythonRuleContext): void {
       // A handler that raises (anything) on every path lets the task end with an error; one that
       // returns, breaks, continues or ends on some path swallows the cancellation there.
       const flow = blockFlow(ctx, handler, false, typeTestFor(clause));
-      if (!flow.normal && !flow.escape) continue;
+      // One that raises on every path, but only exceptions of its own making, turns the
+      // cancellation into another error (flake8-async ASYNC104).
+      const into = !flow.normal && !flow.escape ? convertedInto(ctx, clause, handler, fn?.node) : undefined;
+      if (!flow.normal && !flow.escape && !into) continue;
       if (!bodyAwaits()) continue;
-      if (raisesAfter(tryNode)) continue;
+      if (!into && raisesAfter(tryNode)) continue;
       if (handsOff(clause, handler)) continue;
       if (kind === 'cancelled' && (uncancels(handler) || awaitsTaskItCancelled(ctx, (cancels ??= cancelsIn(ctx)), body, fn?.node))) continue;
       // An earlier clause naming CancelledError (alone or in a tuple, `except (CancelledError,
       // TimeoutError): raise`) already takes cancellation: it is judged itself.
       if ((kind !== 'cancelled' || mixed) && caughtBy.slice(0, index).some((earlier) => earlier.kind === 'cancelled')) continue;
+      if (into) {
+        const turned = kind === 'cancelled' ? `${label} is caught and replaced by ${into}` : `${kind === 'base' ? '`except BaseException`' : 'A bare `except:`'} turns CancelledError into ${into}`;
+        ctx.report({
+          message: `${turned} in async function '${fnName}': whoever cancelled the task (a timeout, a TaskGroup, shutdown) gets ${into} instead of the cancellation, and the task ends failed, not cancelled. Let the cancellation through`,
+          range: { start: ctx.rangeOf(clause).start, end: ctx.rangeOf(handler).start },
+          anchors: ['ASYNC104'],
+          ...conversionFix(ctx, clause, handler, by),
+        });
+        continue;
+      }
       const what = kind === 'cancelled' ? `${label} is caught` : kind === 'base' ? '`except BaseException` catches CancelledError' : 'A bare `except:` catches CancelledError';
       // Some path raises: say which ones do not.
       const partial = statementsIn(handler, 'raise_statement').length > 0;
@@ -628,6 +641,57 @@ function jumpsOutOf(block: Node | null): Node[] {
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
+/** Exceptions a cancellation may become without being lost: another cancellation, or the end of the process. */
+const STILL_STOPS = /Cancel|^(KeyboardInterrupt|SystemExit|GeneratorExit)$/;
+
+/**
+ * The exception a handler raises instead of the cancellation it caught (`raise ConnectionFailed(...)
+ * from exc`), when every `raise` in it makes a new exception of a class that is no cancellation;
+ * undefined when some `raise` hands the caught exception on (`raise`, `raise exc`), raises what a
+ * variable holds, or the handler tests what it caught. A TimeoutError from a function that cancels
+ * work itself (a timeout written by hand: `loop.call_later(delay, task.cancel)`) is its own.
+ */
+function convertedInto(ctx: PythonRuleContext, clause: Node, handler: Node, fnNode: Node | undefined): string | undefined {
+  const typeTest = typeTestFor(clause);
+  let into: string | undefined;
+  for (const n of ownNodes(handler)) {
+    if ((n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'conditional_expression') && typeTest.test((n.type === 'conditional_expression' ? n.namedChildren[1] : n.childForFieldName('condition'))?.text ?? '')) return undefined;
+    if (n.type !== 'raise_statement') continue;
+    const value = n.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (!value || value.id === n.childForFieldName('cause')?.id) return undefined;
+    const cls = value.type === 'call' ? value.childForFieldName('function') : value;
+    if (!cls || (cls.type !== 'identifier' && cls.type !== 'attribute')) return undefined;
+    const name = cls.type === 'attribute' ? (cls.childForFieldName('attribute')?.text ?? '') : cls.text;
+    // A class, by the name's case (`raise err` or `raise self.error` may hold the caught exception).
+    if (!/^_?[A-Z]/.test(name) || STILL_STOPS.test(name)) return undefined;
+    const resolved = ctx.scope.resolve(cls);
+    if (resolved && CANCELLED.has(resolved.name)) return undefined;
+    // A class of this file that derives from a cancellation (or from BaseException alone).
+    const local = cls.type === 'identifier' ? ctx.scope.lookup(name, cls)?.bindings : undefined;
+    const def = local?.length === 1 ? (local[0].node.type === 'class_definition' ? local[0].node : local[0].node.parent) : undefined;
+    if (def?.type === 'class_definition' && /Cancel|BaseException/.test(def.childForFieldName('superclasses')?.text ?? '')) return undefined;
+    if (/Timeout|TooSlow/.test(name) && fnNode && /\.cancel\b/.test(fnNode.text)) return undefined;
+    into ??= cls.text.replace(/\s+/g, '');
+  }
+  return into;
+}
+
+/**
+ * A cancellation turned into another error: let it through in a clause of its own before the
+ * handler (a bare `except:`, `BaseException`, or a tuple with other exceptions), or re-raise it
+ * instead of the other error (`except CancelledError: raise Failed()` with one `raise`). A
+ * suggestion: the code chose to convert it, and its callers may count on the other error.
+ */
+function conversionFix(ctx: PythonRuleContext, clause: Node, handler: Node, by: CaughtBy): { suggestions?: Fix[] } {
+  if (by.kind === 'cancelled' && !by.mixed) {
+    const raises = statementsIn(handler, 'raise_statement');
+    if (raises.length !== 1) return {};
+    return { suggestions: [{ title: 'Re-raise the CancelledError instead', safe: false, edits: [{ range: ctx.rangeOf(raises[0]), newText: 'raise' }] }] };
+  }
+  const inFront = clauseInFront(ctx, clause, handler, by.kind, by.label);
+  return inFront ? { suggestions: [{ title: 'Let CancelledError through before this handler', safe: false, edits: inFront.edits }] } : {};
+}
+
 function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, label, mixed }: CaughtBy): { fix?: Fix; suggestions?: Fix[] } {
   const stmts = statements(handler);
   const last = stmts[stmts.length - 1];
@@ -659,17 +723,9 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, lab
       fix: { title: 'Re-raise CancelledError at the end of the handler', safe: true, edits: [{ range: { start: end, end }, newText: `${ctx.lines.eol(endRow)}${indent}raise` }] },
     };
   }
-  // bare except / BaseException (or a tuple with CancelledError): let cancellation through first,
-  // keep the handler for the rest. Only asyncio's CancelledError is written that way.
-  if (kind === 'cancelled' && label !== 'CancelledError') return {};
-  const cancelled = cancelledClassAt(ctx, clause);
-  if (!cancelled) return {};
-  const { expr, importEdits } = cancelled;
-  const firstInHandler = stmts[0];
-  const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
-  const eol = ctx.lines.eol(clause.startPosition.row);
-  const at = { line: clause.startPosition.row, character: 0 };
-  const edits = [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${expr}:${eol}${innerIndent}raise${eol}` }, ...importEdits];
+  const inFront = clauseInFront(ctx, clause, handler, kind, label);
+  if (!inFront) return {};
+  const { expr, importEdits, edits } = inFront;
   // A handler that cleans up (`await device.close()`): a clause in front would skip the clean-up
   // on cancellation. Re-raise at its end instead, when the exception is a CancelledError.
   if (cleansUp(handler)) {
@@ -678,6 +734,26 @@ function fixFor(ctx: PythonRuleContext, clause: Node, handler: Node, { kind, lab
     return { suggestions: [{ title: 'Let CancelledError through before this handler (its clean-up then no longer runs on cancellation)', safe: false, edits }] };
   }
   return { fix: { title: 'Let CancelledError through before this handler', safe: true, edits } };
+}
+
+/**
+ * A clause that lets the cancellation through in front of a bare `except:`, `except
+ * BaseException` or a tuple with CancelledError, keeping the handler for the rest: its edits (the
+ * import included), and how it names the exception. Only asyncio's CancelledError is written that way.
+ */
+function clauseInFront(ctx: PythonRuleContext, clause: Node, handler: Node, kind: Caught, label: string): { expr: string; importEdits: TextEdit[]; edits: TextEdit[] } | undefined {
+  const clauseIndent = /^[ \t]*/.exec(ctx.lines.lineText(clause.startPosition.row))![0];
+  if (clauseIndent.length !== clause.startPosition.column) return undefined;
+  if (kind === 'cancelled' && label !== 'CancelledError') return undefined;
+  const cancelled = cancelledClassAt(ctx, clause);
+  if (!cancelled) return undefined;
+  const { expr, importEdits } = cancelled;
+  const star = /^except\s*\*/.test(clause.text) ? '*' : '';
+  const firstInHandler = statements(handler)[0];
+  const innerIndent = firstInHandler ? /^[ \t]*/.exec(ctx.lines.lineText(firstInHandler.startPosition.row))![0] : `${clauseIndent}    `;
+  const eol = ctx.lines.eol(clause.startPosition.row);
+  const at = { line: clause.startPosition.row, character: 0 };
+  return { expr, importEdits, edits: [{ range: { start: at, end: at }, newText: `${clauseIndent}except${star} ${expr}:${eol}${innerIndent}raise${eol}` }, ...importEdits] };
 }
 
 /**

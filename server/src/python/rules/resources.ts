@@ -1023,7 +1023,10 @@ function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Nod
   if (first?.type === 'attribute' && first.childForFieldName('object')?.id === call.id) {
     const member = first.childForFieldName('attribute')?.text ?? '';
     if (kind.close.includes(member) || EXIT_METHODS.includes(member) || member === '__aenter__' || member === '__enter__') return undefined;
-  } else if (first?.type !== 'subscript' || first.childForFieldName('value')?.id !== call.id) return undefined;
+    // `await BleakScanner().find_device_by_filter(...)`: a class-level helper reached through a fresh
+    // instance; one that holds something only once started holds nothing unless this call starts it.
+    if (kind.startedBy && !kind.startedBy.includes(member)) return undefined;
+  } else if (first?.type !== 'subscript' || first.childForFieldName('value')?.id !== call.id || kind.startedBy) return undefined;
   const fn = ctx.scope.enclosingFunction(call);
   if (!fn || fn.kind !== 'function') return undefined;
   let end: Node = first;

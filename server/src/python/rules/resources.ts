@@ -1311,11 +1311,22 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     return held?.type === 'attribute' && held.childForFieldName('object')?.text === 'self' && getters.has(held.childForFieldName('attribute')?.text ?? '');
   });
   if (closedThroughGetter) return;
+  // Whether a method of these classes closes any attribute of `self` with a closing method of the kind.
+  let closesSome: boolean | undefined;
+  const closesAnyAttribute = () =>
+    (closesSome ??= nodesOfType(ctx.tree.rootNode, 'attribute').some((a) => {
+      if (!inRelated(a) || !kind.close.includes(a.childForFieldName('attribute')?.text ?? '') || a.parent?.type !== 'call' || a.parent.childForFieldName('function')?.id !== a.id) return false;
+      const held = a.childForFieldName('object');
+      return held?.type === 'attribute' && held.childForFieldName('object')?.text === 'self';
+    }));
   for (const use of nodesOfType(ctx.tree.rootNode, 'attribute')) {
     if (!inRelated(use)) continue;
     if (use.id === target.id || use.childForFieldName('attribute')?.text !== attr) continue;
     const owner = use.childForFieldName('object');
     if (owner?.type !== 'identifier' || owner.text !== 'self') continue;
+    // `super().__init__(url, session=self.session)`: a base class of the file keeps it in the same instance;
+    // it stays this instance's to close, unless a method of these classes closes some attribute (perhaps the base's own name for it).
+    if (passedToBaseInit(use) && !closesAnyAttribute()) continue;
     // `self.session.get(...)`: a call of one of its methods, other than a closing one.
     const parent = use.parent;
     const called = parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.parent?.type === 'call' ? parent.childForFieldName('attribute')?.text : undefined;
@@ -1335,6 +1346,18 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
  * (`self._session.closed`), and returning it from a private helper or a property of the class
  * (`_get_session()`), whose callers are the class's own methods.
  */
+/** An argument of `super().__init__(...)` (or `super(Cls, self).__init__(...)`), positional or by keyword. */
+function passedToBaseInit(use: Node): boolean {
+  let arg: Node = use;
+  if (arg.parent?.type === 'keyword_argument' && arg.parent.childForFieldName('value')?.id === arg.id) arg = arg.parent;
+  const list = arg.parent;
+  const call = list?.type === 'argument_list' ? list.parent : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== '__init__') return false;
+  const base = fn.childForFieldName('object');
+  return base?.type === 'call' && base.childForFieldName('function')?.text === 'super';
+}
+
 function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: ResourceKind): boolean {
   const parent = use.parent;
   if (!parent) return false;

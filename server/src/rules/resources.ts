@@ -166,7 +166,7 @@ export const unclosedResource: Rule = {
       'anything (a generated gRPC stub made over the channel, `GreeterStub(self._channel)`, does not take it; nor does the base class\'s',
       '`super().__init__(url, session=self.session)`, which keeps it in the same instance, unless a method of these classes closes',
       'some attribute of `self`, perhaps the base\'s own name for it): every instance then leaks it. Setting the attribute (`self._session = None` in',
-      '`__init__`), testing it (`if self._session is None or self._session.closed:`) and returning it',
+      '`__init__`), testing it (`if self._session is None or self._session.closed:`, `isinstance(self._session, ClientSession)`) and returning it',
       'from a private helper or a property of the class (the lazy `_get_session()` pattern) do not',
       'count as handing it on, and closing what such a helper returns (`await self._get_session().close()`) closes it.',
       'Classes with a base defined in another module are left alone (the',

@@ -1368,6 +1368,11 @@ function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: Resource
     return !kind.close.includes(attr) && !EXIT_METHODS.includes(attr);
   }
   if (['comparison_operator', 'not_operator', 'boolean_operator', 'assert_statement'].includes(parent.type)) return true;
+  // `if not isinstance(self.session, aiohttp.ClientSession): raise ...`: a test of the object, as a comparison is.
+  if (parent.type === 'argument_list' && parent.namedChildren[0]?.id === use.id) {
+    const test = parent.parent?.type === 'call' ? parent.parent.childForFieldName('function') : null;
+    if (test?.type === 'identifier' && /^(isinstance|hasattr|callable)$/.test(test.text) && !ctx.scope.lookup(test.text, test)) return true;
+  }
   // `self._stub = GreeterStub(self._channel)`: the stub sends calls over the channel, the class still owns it.
   if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
     const call = callTaking(parent);

@@ -41,7 +41,10 @@ export const danglingTask: Rule = {
       '`concurrent.futures.Future` nobody reads, which logs nothing (a future returned, kept, waited on with',
       '`.result()` or given a done callback is fine, and so is the hand-over of an item to an asyncio queue,',
       '`run_coroutine_threadsafe(self.queue.put(item), loop)`, whose `put()` has no failure to lose; also through',
-      'another object, `track._queue.put(frame)`, when every assignment of `._queue` in the file makes an asyncio queue).',
+      'another object, `track._queue.put(frame)`, when every assignment of `._queue` in the file makes an asyncio queue; and',
+      'a coroutine of the file, `self._send(msg)` or a module function, whose whole body is one `try` with an',
+      '`except Exception:` (or `BaseException`, or bare) handler that neither raises nor awaits, and no `else` or `finally`:',
+      'no exception leaves it).',
     ].join('\n'),
     why: [
       'The event loop keeps only a weak reference to tasks. A task nobody references can be',

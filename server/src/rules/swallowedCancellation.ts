@@ -47,7 +47,7 @@ export const swallowedCancellation: Rule = {
       '',
       '- the "cancel, then wait" pattern: a `try` that only awaits tasks the code cancels itself —',
       '  a local task cancelled earlier in the function (also through `loop.call_soon(task.cancel)`',
-      '  or a `for t in pending: t.cancel()` loop, then the list or a task of the function awaited — not',
+      '  or a `for t in pending: t.cancel()` loop, then the list or a task of the function made before the loop awaited — not',
       '  a loop in the handler itself, which reacts to a cancellation of the wait and swallows it unless it re-raises;',
       '  also through an alias, `task, self._task = self._task, None`), or a task kept in an',
       '  attribute (`self._reader`) that the file cancels somewhere, typically in `close()`, or what an',

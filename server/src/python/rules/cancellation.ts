@@ -224,6 +224,12 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
   const ownHandlers = (site: Node): boolean => !!tryNode && site.startIndex >= tryBody.endIndex && site.endIndex <= tryNode.endIndex;
   const loopedNames = (cancels.loopCancels.get(fnNode.id) ?? []).filter((c) => !ownHandlers(c.site)).map((c) => c.name);
   const looped = loopedNames.length > 0 ? new Set(loopedNames) : undefined;
+  const loopSites = (cancels.loopCancels.get(fnNode.id) ?? []).filter((c) => !ownHandlers(c.site)).map((c) => c.site);
+  // A task made only after every cancel loop of the function cannot be one of the tasks it cancelled.
+  const boundBeforeLoopCancel = (ref: Node): boolean => {
+    const bindings = (ctx.scope.lookup(ref.text, ref)?.bindings ?? []).filter((b) => b.node.startIndex >= fnNode.startIndex && b.node.endIndex <= fnNode.endIndex);
+    return bindings.length === 0 || bindings.some((b) => loopSites.some((site) => b.node.startIndex < site.startIndex));
+  };
   // A local task is cancelled before the wait: before the block, or in it ahead of the wait
   // (`with suppress(CancelledError): fut.cancel(); await fut`).
   const cancelledText = (text: string, identifier: boolean, before: Node = tryBody): boolean => {
@@ -237,7 +243,7 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     if (cancelledText(ref.text, ref.type === 'identifier', ref)) return true;
     if (timedOutBy(tryBody, ref.text)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
-    if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
+    if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true }) && boundBeforeLoopCancel(ref)) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
     return ref.type === 'identifier' && aliasOf(fnNode, ref, tryBody).some((source) => cancelledText(source.text, source.type === 'identifier'));
   };

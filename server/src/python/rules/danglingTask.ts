@@ -8,7 +8,7 @@ import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
 import { guiCallerOfLambda } from '../guiCallbacks';
-import { addImportEdit, assignedValue, callArguments, callbackArgument, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
+import { addImportEdit, assignedValue, callArguments, callbackArgument, definitionsIn, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -166,6 +166,9 @@ function droppedThreadsafeFuture(ctx: PythonRuleContext, call: Node): boolean {
   if (expectedToRaise(call)) return true;
   // `run_coroutine_threadsafe(queue.put(item), loop)` on an asyncio queue: a put cannot fail, there is no outcome to lose.
   if (queuePut(ctx, callArguments(call)[0])) return true;
+  // `run_coroutine_threadsafe(self.send(data), loop)` where `send` wraps its whole body in
+  // `try: ... except Exception: log(...)`: no exception leaves the coroutine, there is no outcome to lose.
+  if (handlesEveryError(ctx, callArguments(call)[0])) return true;
   const parent = parentOf(call);
   const shown = textOf(fn).replace(/\s+/g, '');
   const advice = "keep the future and call its .result(), or give it a done callback that logs the exception";
@@ -182,6 +185,35 @@ function droppedThreadsafeFuture(ctx: PythonRuleContext, call: Node): boolean {
     }
   }
   return true;
+}
+
+/**
+ * A call of a coroutine function of this file (`self.method(...)` of the enclosing class, or a
+ * function of the module) whose body, past its docstring, is a single `try` with a handler for
+ * every `Exception` (`except Exception:`, `except BaseException:`, a bare `except:`) that neither
+ * raises nor awaits, and no `else` or `finally` clause: nothing it raises reaches its caller.
+ */
+function handlesEveryError(ctx: PythonRuleContext, arg: Node | undefined): boolean {
+  const fn = arg?.type === 'call' ? field(arg, 'function') : null;
+  let defs: Node[] = [];
+  if (fn?.type === 'attribute' && field(fn, 'object')?.text === 'self') {
+    const cls = enclosingClassNode(fn);
+    defs = definitionsIn(cls ? field(cls, 'body') : null, 'function_definition', field(fn, 'attribute')?.text);
+  } else if (fn?.type === 'identifier') {
+    defs = definitionsIn(ctx.tree.rootNode, 'function_definition', fn.text);
+  }
+  if (defs.length !== 1 || !/^async\b/.test(defs[0].text)) return false;
+  const statements = (field(defs[0], 'body')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+  const body = statements[0]?.type === 'expression_statement' && statements[0].namedChildren[0]?.type === 'string' ? statements.slice(1) : statements;
+  const only = body.length === 1 && body[0].type === 'try_statement' ? body[0] : undefined;
+  if (!only || only.namedChildren.some((c) => c?.type === 'else_clause' || c?.type === 'finally_clause')) return false;
+  const handlers = only.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
+  if (handlers.some((h) => h.descendantsOfType(['raise_statement', 'await']).length > 0)) return false;
+  return handlers.some((h) => {
+    const caught = h.namedChildren.find((c) => c?.type !== 'block' && c?.type !== 'comment');
+    const type = caught?.type === 'as_pattern' ? caught.namedChildren[0] : caught;
+    return !type || /^(builtins\.)?(Exception|BaseException)$/.test(type.text);
+  });
 }
 
 const ASYNCIO_QUEUES = new Set(['asyncio.Queue', 'asyncio.LifoQueue', 'asyncio.PriorityQueue', 'asyncio.queues.Queue', 'asyncio.queues.LifoQueue', 'asyncio.queues.PriorityQueue']);

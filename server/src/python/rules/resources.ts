@@ -1023,7 +1023,10 @@ function usedInline(ctx: PythonRuleContext, call: Node, kind: ResourceKind): Nod
   if (first?.type === 'attribute' && first.childForFieldName('object')?.id === call.id) {
     const member = first.childForFieldName('attribute')?.text ?? '';
     if (kind.close.includes(member) || EXIT_METHODS.includes(member) || member === '__aenter__' || member === '__enter__') return undefined;
-  } else if (first?.type !== 'subscript' || first.childForFieldName('value')?.id !== call.id) return undefined;
+    // `await BleakScanner().find_device_by_filter(...)`: a class-level helper reached through a fresh
+    // instance; one that holds something only once started holds nothing unless this call starts it.
+    if (kind.startedBy && !kind.startedBy.includes(member)) return undefined;
+  } else if (first?.type !== 'subscript' || first.childForFieldName('value')?.id !== call.id || kind.startedBy) return undefined;
   const fn = ctx.scope.enclosingFunction(call);
   if (!fn || fn.kind !== 'function') return undefined;
   let end: Node = first;
@@ -1308,11 +1311,22 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
     return held?.type === 'attribute' && held.childForFieldName('object')?.text === 'self' && getters.has(held.childForFieldName('attribute')?.text ?? '');
   });
   if (closedThroughGetter) return;
+  // Whether a method of these classes closes any attribute of `self` with a closing method of the kind.
+  let closesSome: boolean | undefined;
+  const closesAnyAttribute = () =>
+    (closesSome ??= nodesOfType(ctx.tree.rootNode, 'attribute').some((a) => {
+      if (!inRelated(a) || !kind.close.includes(a.childForFieldName('attribute')?.text ?? '') || a.parent?.type !== 'call' || a.parent.childForFieldName('function')?.id !== a.id) return false;
+      const held = a.childForFieldName('object');
+      return held?.type === 'attribute' && held.childForFieldName('object')?.text === 'self';
+    }));
   for (const use of nodesOfType(ctx.tree.rootNode, 'attribute')) {
     if (!inRelated(use)) continue;
     if (use.id === target.id || use.childForFieldName('attribute')?.text !== attr) continue;
     const owner = use.childForFieldName('object');
     if (owner?.type !== 'identifier' || owner.text !== 'self') continue;
+    // `super().__init__(url, session=self.session)`: a base class of the file keeps it in the same instance;
+    // it stays this instance's to close, unless a method of these classes closes some attribute (perhaps the base's own name for it).
+    if (passedToBaseInit(use) && !closesAnyAttribute()) continue;
     // `self.session.get(...)`: a call of one of its methods, other than a closing one.
     const parent = use.parent;
     const called = parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && parent.parent?.type === 'call' ? parent.childForFieldName('attribute')?.text : undefined;
@@ -1332,6 +1346,18 @@ function checkOwnedByInstance(ctx: PythonRuleContext, assignment: Node, target: 
  * (`self._session.closed`), and returning it from a private helper or a property of the class
  * (`_get_session()`), whose callers are the class's own methods.
  */
+/** An argument of `super().__init__(...)` (or `super(Cls, self).__init__(...)`), positional or by keyword. */
+function passedToBaseInit(use: Node): boolean {
+  let arg: Node = use;
+  if (arg.parent?.type === 'keyword_argument' && arg.parent.childForFieldName('value')?.id === arg.id) arg = arg.parent;
+  const list = arg.parent;
+  const call = list?.type === 'argument_list' ? list.parent : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== '__init__') return false;
+  const base = fn.childForFieldName('object');
+  return base?.type === 'call' && base.childForFieldName('function')?.text === 'super';
+}
+
 function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: ResourceKind): boolean {
   const parent = use.parent;
   if (!parent) return false;
@@ -1342,6 +1368,11 @@ function keepsInstanceResource(ctx: PythonRuleContext, use: Node, kind: Resource
     return !kind.close.includes(attr) && !EXIT_METHODS.includes(attr);
   }
   if (['comparison_operator', 'not_operator', 'boolean_operator', 'assert_statement'].includes(parent.type)) return true;
+  // `if not isinstance(self.session, aiohttp.ClientSession): raise ...`: a test of the object, as a comparison is.
+  if (parent.type === 'argument_list' && parent.namedChildren[0]?.id === use.id) {
+    const test = parent.parent?.type === 'call' ? parent.parent.childForFieldName('function') : null;
+    if (test?.type === 'identifier' && /^(isinstance|hasattr|callable)$/.test(test.text) && !ctx.scope.lookup(test.text, test)) return true;
+  }
   // `self._stub = GreeterStub(self._channel)`: the stub sends calls over the channel, the class still owns it.
   if (parent.type === 'argument_list' || parent.type === 'keyword_argument') {
     const call = callTaking(parent);

@@ -3197,6 +3197,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // `catch {}` then `if (result == null) throw new NotFoundError(...)`: the abort still ends in an error.
       if (throwsWhenUnset(node.parent, node)) return;
       const signals = guardedSignals(ctx, node.parent.block, around, types);
+      if (abortReadOutside(ctx, node.parent, signals)) return;
       const shown = showsFailure(node.body);
       ctx.report({
         message: shown
@@ -3274,6 +3275,35 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
  * that throws when the `try` did not get its value. An abort leaves the value unset, so the caller
  * still gets an error, not a normal result.
  */
+/**
+ * The function decides about the abort itself, outside the handler: it reads the guarded signal's
+ * `aborted` after the `try` (`} catch { listing = null; } if (signal.aborted) return;`, or
+ * `const aborted = signal.aborted;`), or answers an aborted signal with a plain `return` before it
+ * (`if (signal.aborted) return false;` then `try { ... } catch { return false; }`: the function's own
+ * way to end on an abort). A check before the `try` that throws is no such answer.
+ */
+function abortReadOutside(ctx: TsRuleContext, tryStmt: TSESTree.TryStatement, signals: SignalParam[]): boolean {
+  const fn = ownerFunction(tryStmt);
+  if (!fn || signals.length === 0) return false;
+  const texts = new Set(signals.map((sig) => (sig.kind === 'signal' ? sig.name : `${sig.name}.${sig.key ?? 'signal'}`)));
+  const readsAborted = (n: Node): boolean =>
+    n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && n.property.name === 'aborted' &&
+    texts.has(ctx.text.slice(unwrap(n.object).range[0], unwrap(n.object).range[1]).replace(/\s+/g, '').replace(/\?$/, ''));
+  const returnsOnly = (st: Node): boolean =>
+    st.type === 'ReturnStatement' || (st.type === 'BlockStatement' && st.body.length > 0 && st.body[st.body.length - 1].type === 'ReturnStatement' && !st.body.some((b) => b.type === 'ThrowStatement'));
+  let found = false;
+  visit(fn.body, (n) => {
+    if (found) return;
+    if (n.range[0] >= tryStmt.range[1] && readsAborted(n)) found = true;
+    else if (n.type === 'IfStatement' && n.range[1] <= tryStmt.range[0] && !n.alternate && returnsOnly(n.consequent)) {
+      visit(n.test, (m) => {
+        if (readsAborted(m)) found = true;
+      }, isFunction);
+    }
+  }, isFunction);
+  return found;
+}
+
 function throwsWhenUnset(tryStmt: TSESTree.TryStatement, handler: TSESTree.CatchClause): boolean {
   const parent = tryStmt.parent;
   const body: Node[] | undefined = parent?.type === 'BlockStatement' || parent?.type === 'Program' ? parent.body : undefined;
@@ -4502,7 +4532,9 @@ function quietHandler(body: Node): boolean {
     if (e.type !== 'CallExpression') return false;
     const callee = unwrap(e.callee);
     const object = callee.type === 'MemberExpression' ? unwrap(callee.object) : undefined;
-    const name = object?.type === 'Identifier' ? object.name : object?.type === 'MemberExpression' && object.property.type === 'Identifier' ? object.property.name : '';
+    // `this.logger.warn(...)`, also a private field (`this.#log.debug(...)`).
+    const member = object?.type === 'MemberExpression' && (object.property.type === 'Identifier' || object.property.type === 'PrivateIdentifier') ? object.property.name.replace(/^#/, '') : '';
+    const name = object?.type === 'Identifier' ? object.name : member;
     return /^(console|log|logger|_log|_logger|debug)$/i.test(name) || (callee.type === 'Identifier' && /^(log|debug|warn|trace)$/i.test(callee.name));
   };
   if (body.type !== 'BlockStatement') return quiet(body);

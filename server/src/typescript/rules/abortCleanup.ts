@@ -3284,8 +3284,15 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
  */
 function abortReadOutside(ctx: TsRuleContext, tryStmt: TSESTree.TryStatement, signals: SignalParam[]): boolean {
   const fn = ownerFunction(tryStmt);
-  if (!fn || signals.length === 0) return false;
+  if (!fn) return false;
   const texts = new Set(signals.map((sig) => (sig.kind === 'signal' ? sig.name : `${sig.name}.${sig.key ?? 'signal'}`)));
+  // A signal that is no parameter (a local, a member): what the work in the `try` is handed as `signal`.
+  visit(tryStmt.block, (n) => {
+    if (n.type !== 'Property' || n.computed || n.key.type !== 'Identifier' || (n.key.name !== 'signal' && n.key.name !== 'abortSignal')) return;
+    const v = unwrap(n.value);
+    if (v.type === 'Identifier' || v.type === 'MemberExpression') texts.add(ctx.text.slice(v.range[0], v.range[1]).replace(/\s+/g, ''));
+  });
+  if (texts.size === 0) return false;
   const readsAborted = (n: Node): boolean =>
     n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && n.property.name === 'aborted' &&
     texts.has(ctx.text.slice(unwrap(n.object).range[0], unwrap(n.object).range[1]).replace(/\s+/g, '').replace(/\?$/, ''));

@@ -445,8 +445,9 @@ export const swallowedAbort: Rule = {
       'NotFoundError(...)`): an abort leaves the value unset, so the caller still gets an error. A literal',
       'given as the signal option (`withTimeout(fn, { signal: true, timeout })`, a flag asking a helper to make',
       'its own deadline signal) is not a signal handed over. Nor is a catch in a function that decides about the abort',
-      'itself outside the handler: it reads the signal\'s `aborted` after the `try` (`} catch { listing = null; }',
-      'const aborted = signal.aborted;`), or answers an aborted signal with a plain `return` before it (`if (signal.aborted)',
+      'itself outside the handler: it reads the signal\'s `aborted` after the `try` or the `.catch()` (`} catch { listing = null; }',
+      'const aborted = signal.aborted;`; for probes mapped in `await Promise.all(hosts.map(async (h) => ...))`, also the function',
+      'around them after that await), or answers an aborted signal with a plain `return` before it (`if (signal.aborted)',
       'return false;`, then `catch { return false; }`: its own way to end on an abort; a check that throws is no such answer).',
     ].join('\n'),
     why: [

@@ -468,8 +468,15 @@ class Judge {
         // `await x` where x cannot reject (a call of such a function, a chain ending in a
         // rejection handler that cannot reject) is as safe as any call.
         if (!awaited || !this.awaitedNeverRejects(awaited)) safe = false;
-        // Not evidence of handling by itself: the code after it may throw (an assertion in a test).
-        else ts.forEachChild(awaited, walk);
+        else {
+          // Not evidence of handling by itself: the code after it may throw (an assertion in a test),
+          // nor is a clean-up that drops the error (`await writer.close().catch(() => undefined)`).
+          // A handler written at the await that takes the error and does something with it is, as
+          // a try/catch around it would be: `await unsubscribe().catch((err) => log(err))`.
+          const e = skipParens(awaited);
+          if (ts.isCallExpression(e) && isHandledChain(e) && handlerUsesError(e)) this.handles = true;
+          ts.forEachChild(awaited, walk);
+        }
         return;
       }
       if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
@@ -612,6 +619,31 @@ export function isHandledChain(call: ts.CallExpression): boolean {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   return (callee.name.text === 'catch' && call.arguments.length === 1 && !isNoHandler(call.arguments[0])) || (callee.name.text === 'then' && call.arguments.length === 2 && !isNoHandler(call.arguments[1]));
+}
+
+/**
+ * The rejection handler of a handled chain (`p.catch(h)`, `p.then(f, h)`) takes the error and uses
+ * it (`(err) => log(err)`), or is a function named there (`.catch(report)`, `.catch(reject)`), which
+ * is handed it: not a handler that only swallows (`() => undefined`, `(_e) => null`).
+ */
+function handlerUsesError(call: ts.CallExpression): boolean {
+  const callee = skipParens(call.expression);
+  const handler = ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' ? call.arguments[1] : call.arguments[0];
+  if (!handler) return false;
+  const h = skipParens(handler);
+  if (ts.isIdentifier(h) || ts.isPropertyAccessExpression(h)) return true;
+  if (!ts.isArrowFunction(h) && !ts.isFunctionExpression(h)) return false;
+  const param = h.parameters[0];
+  if (!param || !ts.isIdentifier(param.name)) return false;
+  const name = param.name.text;
+  let used = false;
+  const walk = (n: ts.Node): void => {
+    if (used) return;
+    if (ts.isIdentifier(n) && n.text === name && n !== param.name) used = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(h.body);
+  return used;
 }
 
 /** `undefined`, `null` or `void 0` given as a callback: no handler at all. */

@@ -3197,6 +3197,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       // `catch {}` then `if (result == null) throw new NotFoundError(...)`: the abort still ends in an error.
       if (throwsWhenUnset(node.parent, node)) return;
       const signals = guardedSignals(ctx, node.parent.block, around, types);
+      if (abortReadOutside(ctx, node.parent, node.parent.block, signals)) return;
       const shown = showsFailure(node.body);
       ctx.report({
         message: shown
@@ -3257,6 +3258,7 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
       if (flagStopsLoop(ctx, node, callee.object, around, types)) return;
       if (waitsOnSameSignal(ctx, handler.body, callee.object, around, node)) return;
       const signals = guardedSignals(ctx, callee.object, around, types);
+      if (abortReadOutside(ctx, node, callee.object, signals)) return;
       ctx.report({
         message: statement
           ? `This .catch() treats an abort like any failure: when ${signalShown(signals, callee.object, ctx)} is aborted, its handler still reports an error although the work was cancelled on purpose`
@@ -3274,6 +3276,60 @@ export function checkSwallowedAbort(ctx: TsRuleContext): void {
  * that throws when the `try` did not get its value. An abort leaves the value unset, so the caller
  * still gets an error, not a normal result.
  */
+/**
+ * The function decides about the abort itself, outside the handler: it reads the guarded signal's
+ * `aborted` after the `try` or the `.catch()` (`} catch { listing = null; } if (signal.aborted) return;`,
+ * `const aborted = signal.aborted;`; for a callback handed to a call, such as the probes of
+ * `await Promise.all(hosts.map(async (h) => ...))`, also the function around it after that callback),
+ * or answers an aborted signal with a plain `return` before it (`if (signal.aborted) return false;`
+ * then `try { ... } catch { return false; }`: the function's own way to end on an abort). A check
+ * before it that throws is no such answer.
+ */
+function abortReadOutside(ctx: TsRuleContext, anchor: Node, guarded: Node, signals: SignalParam[]): boolean {
+  let fn = ownerFunction(anchor);
+  if (!fn) return false;
+  const texts = new Set(signals.map((sig) => (sig.kind === 'signal' ? sig.name : `${sig.name}.${sig.key ?? 'signal'}`)));
+  // A signal that is no parameter (a local, a member): what the guarded work is handed as `signal`.
+  visit(guarded, (n) => {
+    if (n.type !== 'Property' || n.computed || n.key.type !== 'Identifier' || (n.key.name !== 'signal' && n.key.name !== 'abortSignal')) return;
+    const v = unwrap(n.value);
+    if (v.type === 'Identifier' || v.type === 'MemberExpression') texts.add(ctx.text.slice(v.range[0], v.range[1]).replace(/\s+/g, ''));
+  });
+  if (texts.size === 0) return false;
+  const readsAborted = (n: Node): boolean =>
+    n.type === 'MemberExpression' && !n.computed && n.property.type === 'Identifier' && n.property.name === 'aborted' &&
+    texts.has(ctx.text.slice(unwrap(n.object).range[0], unwrap(n.object).range[1]).replace(/\s+/g, '').replace(/\?$/, ''));
+  const returnsOnly = (st: Node): boolean =>
+    st.type === 'ReturnStatement' || (st.type === 'BlockStatement' && st.body.length > 0 && st.body[st.body.length - 1].type === 'ReturnStatement' && !st.body.some((b) => b.type === 'ThrowStatement'));
+  let found = false;
+  let after = anchor.range[1];
+  for (let level = 0; fn && !found && level < 3; level++) {
+    const own: FunctionNode = fn;
+    const from = after;
+    visit(own.body, (n) => {
+      if (found) return;
+      if (n.range[0] >= from && readsAborted(n)) found = true;
+      else if (level === 0 && n.type === 'IfStatement' && n.range[1] <= anchor.range[0] && !n.alternate && returnsOnly(n.consequent)) {
+        visit(n.test, (m) => {
+          if (readsAborted(m)) found = true;
+        }, isFunction);
+      }
+    }, isFunction);
+    // A callback mapped over a list whose promises the function around it awaits together
+    // (`await Promise.all(hosts.map(async (h) => ...))`) has settled before what follows there runs.
+    const { parent, node: outer } = outerParent(own);
+    if (parent?.type !== 'CallExpression' || !parent.arguments.includes(outer as TSESTree.CallExpressionArgument) || !/^(map|flatMap)$/.test(methodName(parent) ?? '')) break;
+    const { parent: gather, node: mapped } = outerParent(parent);
+    const gatherCallee = gather?.type === 'CallExpression' ? unwrap(gather.callee) : undefined;
+    const combinator = gatherCallee?.type === 'MemberExpression' && !gatherCallee.computed && gatherCallee.property.type === 'Identifier' && /^(all|allSettled)$/.test(gatherCallee.property.name) &&
+      unwrap(gatherCallee.object).type === 'Identifier' && (unwrap(gatherCallee.object) as TSESTree.Identifier).name === 'Promise';
+    if (!combinator || gather?.type !== 'CallExpression' || gather.arguments[0] !== mapped || outerParent(gather).parent?.type !== 'AwaitExpression') break;
+    after = gather.range[1];
+    fn = ownerFunction(gather);
+  }
+  return found;
+}
+
 function throwsWhenUnset(tryStmt: TSESTree.TryStatement, handler: TSESTree.CatchClause): boolean {
   const parent = tryStmt.parent;
   const body: Node[] | undefined = parent?.type === 'BlockStatement' || parent?.type === 'Program' ? parent.body : undefined;
@@ -4502,7 +4558,9 @@ function quietHandler(body: Node): boolean {
     if (e.type !== 'CallExpression') return false;
     const callee = unwrap(e.callee);
     const object = callee.type === 'MemberExpression' ? unwrap(callee.object) : undefined;
-    const name = object?.type === 'Identifier' ? object.name : object?.type === 'MemberExpression' && object.property.type === 'Identifier' ? object.property.name : '';
+    // `this.logger.warn(...)`, also a private field (`this.#log.debug(...)`).
+    const member = object?.type === 'MemberExpression' && (object.property.type === 'Identifier' || object.property.type === 'PrivateIdentifier') ? object.property.name.replace(/^#/, '') : '';
+    const name = object?.type === 'Identifier' ? object.name : member;
     return /^(console|log|logger|_log|_logger|debug)$/i.test(name) || (callee.type === 'Identifier' && /^(log|debug|warn|trace)$/i.test(callee.name));
   };
   if (body.type !== 'BlockStatement') return quiet(body);

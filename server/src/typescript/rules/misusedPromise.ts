@@ -372,7 +372,7 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const guarded =
       (p?.type === 'IfStatement' || p?.type === 'ConditionalExpression') && p.test === node ? p.consequent : p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node ? p.right : undefined;
     const text = ctx.text.slice(e.range[0], e.range[1]).replace(/\s+/g, '');
-    if (lazilyAssigned(e, text) || declaredOptional(e)) return true;
+    if (lazilyAssigned(e, text) || declaredOptional(e) || clearedElsewhere(e)) return true;
     // `if (done && typeof done.then === 'function')`, `p && p instanceof Promise`: a test of
     // whether the value is a thenable at all, written for code that may return either.
     if (p?.type === 'LogicalExpression' && p.operator === '&&' && p.left === node && thenableTest(p.right, text)) return true;
@@ -388,6 +388,54 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
       if (ctx.text.slice(o.range[0], o.range[1]).replace(/\s+/g, '') === text) used = true;
     });
     return used;
+  };
+
+  /**
+   * `if (this.ready) await this.ready;` where the class also writes `this.ready = undefined` (or
+   * `null`, `void 0`, `delete this.ready`) once the work is done: JavaScript declares no type, and
+   * the checker infers the promise from the first assignment alone, but the class itself says the
+   * member is sometimes empty. Likewise a module variable the file resets (`pending = null`). Not
+   * right after the function itself stored a promise there (`pending = load(); if (pending)`): that
+   * test is always true.
+   */
+  const clearedElsewhere = (e: Node): boolean => {
+    if (!isJavaScriptFile(ctx.filePath)) return false;
+    const fn = enclosingFunction(e);
+    const text = ctx.text.slice(e.range[0], e.range[1]).replace(/\s+/g, '');
+    let storedBefore = false;
+    if (fn?.body) {
+      visit(fn.body, (m) => {
+        if (m.type !== 'AssignmentExpression' || enclosingFunction(m) !== fn || m.range[1] > e.range[0]) return;
+        const left = unwrap(m.left);
+        if (ctx.text.slice(left.range[0], left.range[1]).replace(/\s+/g, '') === text) storedBefore = true;
+      });
+    }
+    if (storedBefore) return false;
+    const member = e.type === 'MemberExpression' && !e.computed && e.property.type === 'Identifier' && unwrap(e.object).type === 'ThisExpression' ? e.property.name : undefined;
+    if (!member && e.type !== 'Identifier') return false;
+    const empty = (v: Node): boolean => {
+      const x = unwrap(v);
+      return (x.type === 'Identifier' && x.name === 'undefined') || (x.type === 'Literal' && x.value === null && !('regex' in x)) || (x.type === 'UnaryExpression' && x.operator === 'void');
+    };
+    const scope: Node | undefined = member ? enclosingClass(e) : ctx.ast;
+    if (!scope) return false;
+    const t = member ? undefined : typed(e);
+    const symbol = t ? t.s.checker.getSymbolAtLocation(t.tsNode) : undefined;
+    if (!member && !symbol) return false;
+    const same = (target: Node): boolean => {
+      const x = unwrap(target);
+      if (member) return x.type === 'MemberExpression' && !x.computed && x.property.type === 'Identifier' && x.property.name === member && unwrap(x.object).type === 'ThisExpression';
+      if (x.type !== 'Identifier' || x.name !== (e as TSESTree.Identifier).name) return false;
+      const u = typed(x);
+      return !!u && u.s.checker.getSymbolAtLocation(u.tsNode) === symbol;
+    };
+    let cleared = false;
+    visit(scope, (m) => {
+      if (cleared) return;
+      if (m.type === 'AssignmentExpression' && m.operator === '=' && empty(m.right) && same(m.left)) cleared = true;
+      else if (m.type === 'UnaryExpression' && m.operator === 'delete' && same(m.argument)) cleared = true;
+    });
+    return cleared;
   };
 
   /**

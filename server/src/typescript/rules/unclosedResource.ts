@@ -1358,7 +1358,8 @@ function writesTo(call: TSESTree.CallExpression, name: string): boolean {
 
 /**
  * `new Promise((resolve) => socket.once('connect', resolve))`: an executor without `reject`
- * that only sets up listeners on the resource and calls `resolve`. Awaiting it cannot throw.
+ * that only sets up listeners on the resource, calls `resolve`, or makes a request of the resource
+ * that answers through `resolve` (`rl.question(prompt, resolve)`). Awaiting it cannot throw.
  */
 function quietPromise(node: Node, name: string): boolean {
   if (node.type !== 'NewExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'Promise') return false;
@@ -1370,6 +1371,10 @@ function quietPromise(node: Node, name: string): boolean {
     if (!quiet) return;
     if (n.type === 'CallExpression') {
       if (configures(n, name) || (n.callee.type === 'Identifier' && n.callee.name === resolve)) return;
+      // `rl.question(prompt, resolve)`: the resource's own request, answering through `resolve`.
+      const callee = n.callee;
+      const onResource = callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.object.name === name;
+      if (onResource && resolve && n.arguments.some((a) => a.type === 'Identifier' && a.name === resolve) && n.arguments.every((a) => a.type === 'Identifier' || a.type === 'Literal' || a.type === 'TemplateLiteral')) return;
       quiet = false;
     } else if (n.type === 'AwaitExpression' || n.type === 'NewExpression' || n.type === 'ThrowStatement') quiet = false;
   }, isFunction);

@@ -795,6 +795,9 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
     // Cancellation is delivered at a checkpoint: a `try` body without one cannot be left by it.
     const tryBody = tryStatement.childForFieldName('body');
     if (!tryBody || !hasCheckpoint(tryBody)) continue;
+    // The whole `try` sits in a shielded scope: the clean-up cannot be cancelled from outside, and a
+    // time limit inside it (`with anyio.move_on_after(5):`) cancels only what it wraps.
+    if (insideShield(ctx, tryStatement)) continue;
     let where = "a 'finally' block";
     if (clause.type === 'except_clause') {
       const by = caught(ctx, clause);
@@ -813,6 +816,27 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
     const checkpoint = body && firstUnshieldedCheckpoint(ctx, body);
     if (checkpoint) report(checkpoint, "'__aexit__'");
   }
+}
+
+/** Scopes that cancel what they wrap on their own: a task group or nursery when a child fails. */
+const GROUP_SCOPES = new Set(['anyio.create_task_group', 'trio.open_nursery']);
+
+/**
+ * Whether `node` is inside a shielded cancel scope of its function, with no scope that can
+ * cancel on its own (a time limit without shield, a task group) between the shield and `node`.
+ */
+function insideShield(ctx: PythonRuleContext, node: Node): boolean {
+  for (let n = node.parent; n && !NESTED_SCOPE_TYPES.has(n.type); n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    const values = withItemValues(n).map((v) => (v.type === 'identifier' ? valueBoundOnce(ctx, v) ?? v : v));
+    const callees = values.map((v) => (v.type === 'call' ? resolvedCallee(ctx, v) ?? '' : ''));
+    // A shield with a deadline of its own (`move_on_after(5, shield=True)`) still cancels what it wraps when it expires.
+    const deadline = values.some((v, i) => SHIELDING_SCOPES.has(callees[i]) && (!callees[i].endsWith('.CancelScope')
+      || callArguments(v).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'deadline')));
+    if (shields(ctx, n) && !deadline) return true;
+    if (callees.some((c) => SHIELDING_SCOPES.has(c) || GROUP_SCOPES.has(c))) return false;
+  }
+  return false;
 }
 
 /** Whether `block` has a checkpoint outside shielded scopes and nested functions. */

@@ -217,7 +217,7 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
  */
 function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody: Node | null, fnNode: Node | undefined): boolean {
   const stmts = statements(tryBody);
-  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0 && !/\bwait_for\b/.test(fnNode.text))) return false;
+  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0 && !/\bwait(_for)?\b/.test(fnNode.text))) return false;
   // A cancel loop in this try's own handlers (`except CancelledError: for t in tasks: t.cancel()`)
   // reacts to a cancellation that reached the body: it did not cancel what the body awaits.
   const tryNode = tryBody.parent;
@@ -236,6 +236,9 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
     if (cancelledText(ref.text, ref.type === 'identifier', ref)) return true;
     if (timedOutBy(tryBody, ref.text)) return true;
+    // `done, _ = await asyncio.wait(tasks)` then `for t in done: await t`: a finished future, whose
+    // await does not suspend; the only CancelledError it can raise is its own.
+    if (ref.type === 'identifier' && doneFromWait(ctx, ref, fnNode)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
     if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
@@ -312,6 +315,28 @@ function timedOutBy(inner: Node, text: string): boolean {
       return name === 'wait_for' && call.parent?.type === 'await' && callArguments(call)[0]?.text === text;
     });
     if (waited) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `ref` is the variable of a `for` loop (around `ref`, in `fnNode`) over the done set of an
+ * `asyncio.wait()`: `done, pending = await asyncio.wait(tasks)`, then `for t in done:`.
+ */
+function doneFromWait(ctx: PythonRuleContext, ref: Node, fnNode: Node): boolean {
+  for (let n = ref.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (n.type !== 'for_statement' || n.childForFieldName('left')?.text !== ref.text) continue;
+    const iterable = n.childForFieldName('right');
+    if (iterable?.type !== 'identifier') return false;
+    const found = ctx.scope.lookup(iterable.text, iterable);
+    if (!found || found.bindings.length !== 1) return false;
+    const assignment = found.bindings[0].node.parent?.parent;
+    if (assignment?.type !== 'assignment' || assignment.startIndex >= n.startIndex) return false;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    const call = right?.type === 'await' ? right.namedChildren[0] : null;
+    if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || left.namedChildren[0]?.text !== iterable.text) return false;
+    return call?.type === 'call' && resolvedCallee(ctx, call) === 'asyncio.wait';
   }
   return false;
 }

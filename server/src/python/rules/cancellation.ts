@@ -239,6 +239,8 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     // `done, _ = await asyncio.wait(tasks)` then `for t in done: await t`: a finished future, whose
     // await does not suspend; the only CancelledError it can raise is its own.
     if (ref.type === 'identifier' && doneFromWait(ctx, ref, fnNode)) return true;
+    // `for task in self._cancel_all(): await task`, a helper that cancels every task it hands back.
+    if (ref.type === 'identifier' && fromCancellingHelper(ctx, cancels, ref, fnNode)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
     if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
@@ -337,6 +339,39 @@ function doneFromWait(ctx: PythonRuleContext, ref: Node, fnNode: Node): boolean 
     const call = right?.type === 'await' ? right.namedChildren[0] : null;
     if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || left.namedChildren[0]?.text !== iterable.text) return false;
     return call?.type === 'call' && resolvedCallee(ctx, call) === 'asyncio.wait';
+  }
+  return false;
+}
+
+/**
+ * Whether `ref` is the variable of a `for` loop (around `ref`, in `fnNode`) over what a helper of
+ * the file returns, when that helper cancels each task of the list it returns: `def _cancel_all(self):
+ * tasks = list(self._tasks.values()); for t in tasks: t.cancel(); return tasks`, then
+ * `for task in self._cancel_all(): await task`.
+ */
+function fromCancellingHelper(ctx: PythonRuleContext, cancels: Cancels, ref: Node, fnNode: Node): boolean {
+  for (let n = ref.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (n.type !== 'for_statement' || n.childForFieldName('left')?.text !== ref.text) continue;
+    let iterable = n.childForFieldName('right');
+    if (iterable?.type === 'await') iterable = iterable.namedChildren[0] ?? null;
+    const callee = iterable?.type === 'call' ? iterable.childForFieldName('function') : null;
+    let helper: Node | undefined;
+    if (callee?.type === 'attribute' && callee.childForFieldName('object')?.text === 'self') {
+      const cls = enclosingClassNode(n);
+      helper = cls ? definitionsIn(cls.childForFieldName('body'), 'function_definition', callee.childForFieldName('attribute')?.text)[0] : undefined;
+    } else if (callee?.type === 'identifier') {
+      const found = ctx.scope.lookup(callee.text, callee);
+      helper = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    }
+    const body = helper?.childForFieldName('body');
+    if (!helper || !body) return false;
+    // The names a cancel loop of the helper goes over (`tasks` of `for t in tasks: t.cancel()`).
+    const cancelled = new Set((cancels.loopCancels.get(helper.id) ?? []).map((c) => c.name));
+    const returns = [...ownNodes(body)].filter((r) => r.type === 'return_statement');
+    return returns.length > 0 && returns.every((r) => {
+      const value = r.namedChildren[0];
+      return value?.type === 'identifier' && cancelled.has(value.text) && (cancels.loopCancels.get(helper.id) ?? []).some((c) => c.site.startIndex < r.startIndex);
+    });
   }
   return false;
 }

@@ -241,6 +241,8 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     if (ref.type === 'identifier' && doneFromWait(ctx, ref, fnNode)) return true;
     // `for task in self._cancel_all(): await task`, a helper that cancels every task it hands back.
     if (ref.type === 'identifier' && fromCancellingHelper(ctx, cancels, ref, fnNode)) return true;
+    // `async def _stop(self, task)` whose every caller hands it a task cancelled before the call.
+    if (ref.type === 'identifier' && paramCancelledByCallers(ctx, cancels, ref, fnNode)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
     if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true })) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
@@ -374,6 +376,46 @@ function fromCancellingHelper(ctx: PythonRuleContext, cancels: Cancels, ref: Nod
     });
   }
   return false;
+}
+
+/**
+ * Whether `ref` is a parameter of `fnNode` (never assigned in it) that every call of the function in
+ * the file (`self._stop(conn, task)` for a method, `stop(conn, task)` for a module function) gives a
+ * task cancelled before the call: an attribute the file cancels (`self._loop_task`), or a local of
+ * the caller cancelled before the call or taken from such an attribute (`task = self._loop_task`).
+ */
+function paramCancelledByCallers(ctx: PythonRuleContext, cancels: Cancels, ref: Node, fnNode: Node): boolean {
+  const found = ctx.scope.lookup(ref.text, ref);
+  if (!found || found.bindings.length !== 1 || found.bindings[0].kind !== 'param' || found.scope.node.id !== fnNode.id) return false;
+  const name = fnNode.childForFieldName('name')?.text;
+  const params = (fnNode.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p);
+  const paramName = (p: Node): string | undefined => (p.type === 'identifier' ? p.text : p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier')?.text : p.childForFieldName('name')?.text);
+  let index = params.findIndex((p) => paramName(p) === ref.text);
+  if (!name || index < 0 || params.slice(0, index + 1).some((p) => p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')) return false;
+  const cls = fnNode.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent
+    : fnNode.parent?.type === 'decorated_definition' && fnNode.parent.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent.parent : null;
+  if (cls) {
+    if (paramName(params[0]) !== 'self') return false;
+    index -= 1;
+  }
+  const calls = nodesOfType(cls ?? ctx.tree.rootNode, 'call').filter((call) => {
+    const f = call.childForFieldName('function');
+    return cls ? f?.type === 'attribute' && f.childForFieldName('object')?.text === 'self' && f.childForFieldName('attribute')?.text === name : f?.type === 'identifier' && f.text === name;
+  });
+  if (calls.length === 0) return false;
+  const cancelledBefore = (text: string, caller: Node, call: Node): boolean =>
+    (cancels.texts.get(text) ?? []).some((site) => site.startIndex < call.startIndex && site.startIndex >= caller.startIndex);
+  return calls.every((call) => {
+    const args = callArguments(call);
+    const arg = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === ref.text)?.childForFieldName('value')
+      ?? (args[index] && args.slice(0, index + 1).every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat') ? args[index] : undefined);
+    if (!arg) return false;
+    if (arg.type === 'attribute') return cancels.texts.has(arg.text);
+    const caller = ctx.scope.enclosingFunction(call)?.node;
+    if (arg.type !== 'identifier' || !caller) return false;
+    if (cancelledBefore(arg.text, caller, call)) return true;
+    return aliasOf(caller, arg, call).some((source) => (source.type === 'attribute' ? cancels.texts.has(source.text) : source.type === 'identifier' && cancelledBefore(source.text, caller, call)));
+  });
 }
 
 /** What an identifier was assigned from before `before` in a function: `t = self._task`, `t, self._task = self._task, None`. */

@@ -217,7 +217,7 @@ function cancelsIn(ctx: PythonRuleContext): Cancels {
  */
 function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody: Node | null, fnNode: Node | undefined): boolean {
   const stmts = statements(tryBody);
-  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0 && !/\bwait_for\b/.test(fnNode.text))) return false;
+  if (!fnNode || !tryBody || stmts.length === 0 || (cancels.texts.size === 0 && cancels.loopCancels.size === 0 && !/\bwait(_for)?\b/.test(fnNode.text))) return false;
   // A cancel loop in this try's own handlers (`except CancelledError: for t in tasks: t.cancel()`)
   // reacts to a cancellation that reached the body: it did not cancel what the body awaits.
   const tryNode = tryBody.parent;
@@ -242,6 +242,13 @@ function awaitsTaskItCancelled(ctx: PythonRuleContext, cancels: Cancels, tryBody
     if (ref.type !== 'identifier' && ref.type !== 'attribute' && ref.type !== 'subscript') return false;
     if (cancelledText(ref.text, ref.type === 'identifier', ref)) return true;
     if (timedOutBy(tryBody, ref.text)) return true;
+    // `done, _ = await asyncio.wait(tasks)` then `for t in done: await t`: a finished future, whose
+    // await does not suspend; the only CancelledError it can raise is its own.
+    if (ref.type === 'identifier' && doneFromWait(ctx, ref, fnNode)) return true;
+    // `for task in self._cancel_all(): await task`, a helper that cancels every task it hands back.
+    if (ref.type === 'identifier' && fromCancellingHelper(ctx, cancels, ref, fnNode)) return true;
+    // `async def _stop(self, task)` whose every caller hands it a task cancelled before the call.
+    if (ref.type === 'identifier' && paramCancelledByCallers(ctx, cancels, ref, fnNode)) return true;
     // `for t in pending: t.cancel()` then `await slow`: a task of this function, likely among them.
     if (ref.type === 'identifier' && looped && holdsTask(ctx, ref, { managed: true }) && boundBeforeLoopCancel(ref)) return true;
     // `task, self._task = self._task, None` then `await task`: an alias of a cancelled task.
@@ -320,6 +327,101 @@ function timedOutBy(inner: Node, text: string): boolean {
     if (waited) return true;
   }
   return false;
+}
+
+/**
+ * Whether `ref` is the variable of a `for` loop (around `ref`, in `fnNode`) over the done set of an
+ * `asyncio.wait()`: `done, pending = await asyncio.wait(tasks)`, then `for t in done:`.
+ */
+function doneFromWait(ctx: PythonRuleContext, ref: Node, fnNode: Node): boolean {
+  for (let n = ref.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (n.type !== 'for_statement' || n.childForFieldName('left')?.text !== ref.text) continue;
+    const iterable = n.childForFieldName('right');
+    if (iterable?.type !== 'identifier') return false;
+    const found = ctx.scope.lookup(iterable.text, iterable);
+    if (!found || found.bindings.length !== 1) return false;
+    const assignment = found.bindings[0].node.parent?.parent;
+    if (assignment?.type !== 'assignment' || assignment.startIndex >= n.startIndex) return false;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    const call = right?.type === 'await' ? right.namedChildren[0] : null;
+    if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || left.namedChildren[0]?.text !== iterable.text) return false;
+    return call?.type === 'call' && resolvedCallee(ctx, call) === 'asyncio.wait';
+  }
+  return false;
+}
+
+/**
+ * Whether `ref` is the variable of a `for` loop (around `ref`, in `fnNode`) over what a helper of
+ * the file returns, when that helper cancels each task of the list it returns: `def _cancel_all(self):
+ * tasks = list(self._tasks.values()); for t in tasks: t.cancel(); return tasks`, then
+ * `for task in self._cancel_all(): await task`.
+ */
+function fromCancellingHelper(ctx: PythonRuleContext, cancels: Cancels, ref: Node, fnNode: Node): boolean {
+  for (let n = ref.parent; n && n.id !== fnNode.id; n = n.parent) {
+    if (n.type !== 'for_statement' || n.childForFieldName('left')?.text !== ref.text) continue;
+    let iterable = n.childForFieldName('right');
+    if (iterable?.type === 'await') iterable = iterable.namedChildren[0] ?? null;
+    const callee = iterable?.type === 'call' ? iterable.childForFieldName('function') : null;
+    let helper: Node | undefined;
+    if (callee?.type === 'attribute' && callee.childForFieldName('object')?.text === 'self') {
+      const cls = enclosingClassNode(n);
+      helper = cls ? definitionsIn(cls.childForFieldName('body'), 'function_definition', callee.childForFieldName('attribute')?.text)[0] : undefined;
+    } else if (callee?.type === 'identifier') {
+      const found = ctx.scope.lookup(callee.text, callee);
+      helper = found?.bindings.length === 1 && found.bindings[0].kind === 'def' ? found.bindings[0].node : undefined;
+    }
+    const body = helper?.childForFieldName('body');
+    if (!helper || !body) return false;
+    // The names a cancel loop of the helper goes over (`tasks` of `for t in tasks: t.cancel()`).
+    const cancelled = new Set((cancels.loopCancels.get(helper.id) ?? []).map((c) => c.name));
+    const returns = [...ownNodes(body)].filter((r) => r.type === 'return_statement');
+    return returns.length > 0 && returns.every((r) => {
+      const value = r.namedChildren[0];
+      return value?.type === 'identifier' && cancelled.has(value.text) && (cancels.loopCancels.get(helper.id) ?? []).some((c) => c.site.startIndex < r.startIndex);
+    });
+  }
+  return false;
+}
+
+/**
+ * Whether `ref` is a parameter of `fnNode` (never assigned in it) that every call of the function in
+ * the file (`self._stop(conn, task)` for a method, `stop(conn, task)` for a module function) gives a
+ * task cancelled before the call: an attribute the file cancels (`self._loop_task`), or a local of
+ * the caller cancelled before the call or taken from such an attribute (`task = self._loop_task`).
+ */
+function paramCancelledByCallers(ctx: PythonRuleContext, cancels: Cancels, ref: Node, fnNode: Node): boolean {
+  const found = ctx.scope.lookup(ref.text, ref);
+  if (!found || found.bindings.length !== 1 || found.bindings[0].kind !== 'param' || found.scope.node.id !== fnNode.id) return false;
+  const name = fnNode.childForFieldName('name')?.text;
+  const params = (fnNode.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p);
+  const paramName = (p: Node): string | undefined => (p.type === 'identifier' ? p.text : p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier')?.text : p.childForFieldName('name')?.text);
+  let index = params.findIndex((p) => paramName(p) === ref.text);
+  if (!name || index < 0 || params.slice(0, index + 1).some((p) => p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')) return false;
+  const cls = fnNode.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent
+    : fnNode.parent?.type === 'decorated_definition' && fnNode.parent.parent?.parent?.type === 'class_definition' ? fnNode.parent.parent.parent : null;
+  if (cls) {
+    if (paramName(params[0]) !== 'self') return false;
+    index -= 1;
+  }
+  const calls = nodesOfType(cls ?? ctx.tree.rootNode, 'call').filter((call) => {
+    const f = call.childForFieldName('function');
+    return cls ? f?.type === 'attribute' && f.childForFieldName('object')?.text === 'self' && f.childForFieldName('attribute')?.text === name : f?.type === 'identifier' && f.text === name;
+  });
+  if (calls.length === 0) return false;
+  const cancelledBefore = (text: string, caller: Node, call: Node): boolean =>
+    (cancels.texts.get(text) ?? []).some((site) => site.startIndex < call.startIndex && site.startIndex >= caller.startIndex);
+  return calls.every((call) => {
+    const args = callArguments(call);
+    const arg = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === ref.text)?.childForFieldName('value')
+      ?? (args[index] && args.slice(0, index + 1).every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat') ? args[index] : undefined);
+    if (!arg) return false;
+    if (arg.type === 'attribute') return cancels.texts.has(arg.text);
+    const caller = ctx.scope.enclosingFunction(call)?.node;
+    if (arg.type !== 'identifier' || !caller) return false;
+    if (cancelledBefore(arg.text, caller, call)) return true;
+    return aliasOf(caller, arg, call).some((source) => (source.type === 'attribute' ? cancels.texts.has(source.text) : source.type === 'identifier' && cancelledBefore(source.text, caller, call)));
+  });
 }
 
 /** What an identifier was assigned from before `before` in a function: `t = self._task`, `t, self._task = self._task, None`. */
@@ -877,6 +979,9 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
     // Cancellation is delivered at a checkpoint: a `try` body without one cannot be left by it.
     const tryBody = tryStatement.childForFieldName('body');
     if (!tryBody || !hasCheckpoint(tryBody)) continue;
+    // The whole `try` sits in a shielded scope: the clean-up cannot be cancelled from outside, and a
+    // time limit inside it (`with anyio.move_on_after(5):`) cancels only what it wraps.
+    if (insideShield(ctx, tryStatement)) continue;
     let where = "a 'finally' block";
     if (clause.type === 'except_clause') {
       const by = caught(ctx, clause);
@@ -895,6 +1000,27 @@ export function checkUnshieldedCleanupAwait(ctx: PythonRuleContext): void {
     const checkpoint = body && firstUnshieldedCheckpoint(ctx, body);
     if (checkpoint) report(checkpoint, "'__aexit__'");
   }
+}
+
+/** Scopes that cancel what they wrap on their own: a task group or nursery when a child fails. */
+const GROUP_SCOPES = new Set(['anyio.create_task_group', 'trio.open_nursery']);
+
+/**
+ * Whether `node` is inside a shielded cancel scope of its function, with no scope that can
+ * cancel on its own (a time limit without shield, a task group) between the shield and `node`.
+ */
+function insideShield(ctx: PythonRuleContext, node: Node): boolean {
+  for (let n = node.parent; n && !NESTED_SCOPE_TYPES.has(n.type); n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    const values = withItemValues(n).map((v) => (v.type === 'identifier' ? valueBoundOnce(ctx, v) ?? v : v));
+    const callees = values.map((v) => (v.type === 'call' ? resolvedCallee(ctx, v) ?? '' : ''));
+    // A shield with a deadline of its own (`move_on_after(5, shield=True)`) still cancels what it wraps when it expires.
+    const deadline = values.some((v, i) => SHIELDING_SCOPES.has(callees[i]) && (!callees[i].endsWith('.CancelScope')
+      || callArguments(v).some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'deadline')));
+    if (shields(ctx, n) && !deadline) return true;
+    if (callees.some((c) => SHIELDING_SCOPES.has(c) || GROUP_SCOPES.has(c))) return false;
+  }
+  return false;
 }
 
 /** Whether `block` has a checkpoint outside shielded scopes and nested functions. */

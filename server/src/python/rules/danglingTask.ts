@@ -67,7 +67,10 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
     if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'add_done_callback') {
       const chained = parentOf(parent);
       const statement = chained?.type === 'call' ? parentOf(chained) : null;
-      if (statement?.type === 'expression_statement' && statement.namedChildCount === 1) {
+      // Also the body of a lambda (`loop.call_later(1, lambda: asyncio.ensure_future(job()).add_done_callback(cb))`):
+      // the lambda gives back what add_done_callback() returns, None, and the task is dropped there.
+      const lambdaBody = statement?.type === 'lambda' && statement.childForFieldName('body')?.id === chained?.id;
+      if ((statement?.type === 'expression_statement' && statement.namedChildCount === 1) || lambdaBody) {
         ctx.report({
           message: `The task from ${factory}() gets a done callback but is not kept: a callback does not keep it alive, so it can be garbage-collected before it finishes`,
           range: ctx.rangeOf(call),

@@ -1612,14 +1612,34 @@ function inBodilessStatusBranch(exit: Node, fn: Node, name: string): boolean {
     if (n.type !== 'block' || (n.parent?.type !== 'if_statement' && n.parent?.type !== 'elif_clause')) continue;
     if (n.parent.childForFieldName('consequence')?.id !== n.id) continue;
     const test = n.parent.childForFieldName('condition');
-    if (test?.type !== 'comparison_operator' || test.namedChildren.length !== 2) continue;
-    const ops = test.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
-    if (ops.length !== 1 || ops[0] !== '==') continue;
-    const [left, right] = test.namedChildren as Node[];
-    const sides = [[left, right], [right, left]] as const;
-    if (sides.some(([a, b]) => (a.text === `${name}.status` && BODILESS_STATUS.test(b.text)) || (a.text === `${name}.content_length` && b.text === '0'))) return true;
+    if (test && bodilessTest(test, name)) return true;
   }
   return false;
+}
+
+/**
+ * Whether `test` holds only for a response `name` without a body: `name.status == 204`,
+ * `name.status in (204, 304)`, `name.content_length == 0`, several of them joined by `or`, or one
+ * of them in an `and`.
+ */
+function bodilessTest(test: Node, name: string): boolean {
+  if (test.type === 'parenthesized_expression') return !!test.namedChildren[0] && bodilessTest(test.namedChildren[0], name);
+  if (test.type === 'boolean_operator') {
+    const op = test.childForFieldName('operator')?.text;
+    const sides = [test.childForFieldName('left'), test.childForFieldName('right')].filter((c): c is Node => !!c);
+    return op === 'or' ? sides.length === 2 && sides.every((c) => bodilessTest(c, name)) : op === 'and' && sides.some((c) => bodilessTest(c, name));
+  }
+  if (test.type !== 'comparison_operator' || test.namedChildren.length !== 2) return false;
+  const ops = test.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+  const [left, right] = test.namedChildren as Node[];
+  // `resp.status in (204, 304)`: every status listed has no body.
+  if (ops.length === 1 && ops[0] === 'in' && left.text === `${name}.status` && ['tuple', 'list', 'set'].includes(right.type)) {
+    const items = right.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    return items.length > 0 && items.every((c) => BODILESS_STATUS.test(c.text));
+  }
+  if (ops.length !== 1 || ops[0] !== '==') return false;
+  const sides = [[left, right], [right, left]] as const;
+  return sides.some(([a, b]) => (a.text === `${name}.status` && BODILESS_STATUS.test(b.text)) || (a.text === `${name}.content_length` && b.text === '0'));
 }
 
 /** A statement before `exit` on its way (in its block or an enclosing one of `fn`) that closes `name` (`name.aclose()`). */

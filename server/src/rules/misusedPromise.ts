@@ -73,7 +73,7 @@ export const misusedPromise: Rule = {
       'place, have no `catch`; options held in a variable may carry one and are not judged. A condition is only reported when the value is',
       'always a promise (`Promise<T> | undefined` is a legitimate test), and not when the guarded code uses a member of the',
       'same value other than `then`/`catch`/`finally` (`if (this.timer) this.timer.cancel()`: a cancellable thenable',
-      'tested for being there; `target && typeof target.then === \'function\'`, a test whether the value is a thenable',
+      'tested for being there; `target && typeof target.then === \'function\'` or `target && target.then`, a test whether the value is a thenable',
       'at all), nor a module variable or member of `this` declared to hold a promise or nothing and',
       'tested after an await (`await (pending ||= load()); if (!pending) return;`: other code may have reset it meanwhile),',
       'nor, in JavaScript, a member of `this` that the class also empties (`this.ready = undefined`, `null`, `void 0` or',
@@ -177,6 +177,8 @@ export const misusedPromise: Rule = {
       '`perform() { this.error(\'subclass perform\') }`): the class\'s own dispatch takes the promise.',
       'Nor is a member declared to return `this` (`on(event, fn): this` of a',
       'promise that is also an event emitter): it hands back the receiver for chaining, which the caller already holds.',
+      'Nor is a method with an overload that returns no promise (a callback-or-promise API, `close(): Promise<void>` beside',
+      '`close(cb: Callback): void`): callers through the void base member take the callback overload.',
     ].join('\n'),
     why: [
       'A caller that ignores the returned promise neither waits for it nor handles its rejection:',

@@ -1155,11 +1155,22 @@ function guardedByFlag(ctx: TsRuleContext, call: Node): boolean {
     const flag = normalized(ctx, test.argument);
     let sets = false;
     visit(n.consequent, (m) => {
-      if (!sets && m.type === 'AssignmentExpression' && m.operator === '=' && normalized(ctx, m.left) === flag && unwrap(m.right).type === 'Literal' && !!(unwrap(m.right) as TSESTree.Literal).value) sets = true;
+      if (!sets && m.type === 'AssignmentExpression' && m.operator === '=' && normalized(ctx, m.left) === flag && alwaysTruthy(m.right)) sets = true;
     }, (m) => isFunction(m));
     if (sets) return true;
   }
   return false;
+}
+
+/**
+ * A value that is truthy whatever it holds: a truthy literal (`true`, `1`, `'on'`), or an object
+ * made there (`new Promise(...)`, `{}`, `[]`, a function), as a lazy set-up stores
+ * (`if (!this.pending) { this.pending = new Promise(...); signal.addEventListener(...) }`).
+ */
+function alwaysTruthy(value: Node): boolean {
+  const v = unwrap(value);
+  if (v.type === 'Literal') return !!v.value;
+  return v.type === 'NewExpression' || v.type === 'ObjectExpression' || v.type === 'ArrayExpression' || v.type === 'ArrowFunctionExpression' || v.type === 'FunctionExpression' || v.type === 'ClassExpression';
 }
 
 /**
@@ -1190,8 +1201,7 @@ function earlyReturnFlag(ctx: TsRuleContext, call: Node): boolean {
   let clears = false;
   visit(fn.body, (m) => {
     if (m.type !== 'AssignmentExpression' || !flags.has(normalized(ctx, m.left))) return;
-    const value = unwrap(m.right);
-    if (m.operator === '=' && value.type === 'Literal' && !!value.value) sets = true;
+    if (m.operator === '=' && alwaysTruthy(m.right)) sets = true;
     else clears = true;
   }, (m) => isFunction(m));
   return sets && !clears;
@@ -4038,10 +4048,44 @@ function abortsAfterAwait(abort: Node, call: Node): boolean {
   if (ownerFunction(abort) !== owner) return false;
   let awaited: Node | undefined;
   for (let n = call.parent; n && n !== owner; n = n.parent) if (n.type === 'AwaitExpression') awaited = n;
+  awaited ??= awaitedThroughArray(call, owner);
   if (!awaited || abort.range[0] <= awaited.range[1]) return false;
   // Not when a loop holds both: the next turn's work would be aborted by this turn's abort.
   for (let n = abort.parent; n && n !== owner; n = n.parent) if (isLoop(n) && n.range[0] <= call.range[0] && call.range[1] <= n.range[1]) return false;
   return true;
+}
+
+const PROMISE_COMBINATORS = new Set(['race', 'all', 'any', 'allSettled']);
+
+/**
+ * The `await Promise.race(list)` (or `all`/`any`/`allSettled`) that waits for a call kept in a local
+ * array, `const list = [work(signal).catch(...)]` or `list.push(work(signal).catch(...))`, later in
+ * the function (`owner`).
+ */
+function awaitedThroughArray(call: Node, owner: Node | undefined): Node | undefined {
+  if (!owner) return undefined;
+  let n: Node = call;
+  // Up the chain the call starts: `work(signal).catch(() => undefined)`.
+  while (n.parent && ((n.parent.type === 'MemberExpression' && n.parent.object === n) || (n.parent.type === 'CallExpression' && n.parent.callee === n) || n.parent.type === 'TSAsExpression' || n.parent.type === 'TSNonNullExpression')) n = n.parent;
+  const p = n.parent;
+  let name: string | undefined;
+  if (p?.type === 'ArrayExpression' && p.parent?.type === 'VariableDeclarator' && p.parent.init === p && p.parent.id.type === 'Identifier') name = p.parent.id.name;
+  else if (p?.type === 'CallExpression' && p.arguments.includes(n as TSESTree.CallExpressionArgument) && methodName(p) === 'push') {
+    const target = unwrap((unwrap(p.callee) as TSESTree.MemberExpression).object);
+    if (target.type === 'Identifier') name = target.name;
+  }
+  if (!name) return undefined;
+  let found: Node | undefined;
+  visit(owner, (m) => {
+    if (found || m.type !== 'AwaitExpression' || m.range[0] < call.range[1]) return;
+    const arg = unwrap(m.argument);
+    if (arg.type !== 'CallExpression' || arg.arguments.length !== 1) return;
+    const callee = unwrap(arg.callee);
+    if (callee.type !== 'MemberExpression' || unwrap(callee.object).type !== 'Identifier' || (unwrap(callee.object) as TSESTree.Identifier).name !== 'Promise' || !PROMISE_COMBINATORS.has(propName(callee) ?? '')) return;
+    const list = unwrap(arg.arguments[0]);
+    if (list.type === 'Identifier' && list.name === name) found = m;
+  }, (m) => isFunction(m) && m !== owner);
+  return found;
 }
 
 function insideTimerCallback(node: Node): boolean {

@@ -462,8 +462,10 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
   const thenableTest = (test: Node, text: string): boolean => {
     const t = unwrap(test);
     if (t.type === 'LogicalExpression' && t.operator === '&&') return thenableTest(t.left, text);
-    if (t.type !== 'BinaryExpression') return false;
     const same = (n: Node): boolean => ctx.text.slice(n.range[0], n.range[1]).replace(/\s+/g, '') === text;
+    // `p && p.then`: the `then` member itself tested, the shortest duck-typing of a thenable.
+    if (t.type === 'MemberExpression') return !t.computed && t.property.type === 'Identifier' && t.property.name === 'then' && same(unwrap(t.object));
+    if (t.type !== 'BinaryExpression') return false;
     if (t.operator === 'instanceof') return same(unwrap(t.left)) && t.right.type === 'Identifier' && t.right.name === 'Promise';
     if (!['===', '==', '!==', '!='].includes(t.operator)) return false;
     const typeofThen = (n: Node): boolean => {
@@ -866,11 +868,26 @@ export function checkMisusedPromises(ctx: TsRuleContext): void {
     const { checker } = t.s;
     const bases: ts.Type[] = [];
     for (const clause of t.tsNode.heritageClauses ?? []) for (const h of clause.types) bases.push(checker.getTypeAtLocation(h));
+    const keyOf = (m: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): string | undefined =>
+      m.key.type === 'Identifier' ? m.key.name : m.key.type === 'Literal' ? String(m.key.value) : undefined;
+    // A method with overloads, one of which returns no promise (`close(cb): void` beside
+    // `close(): Promise<void>`, a callback-or-promise API): callers through a base member that
+    // returns void take the callback overload, which gives them nothing to wait for.
+    const voidOverload = new Set<string>();
+    for (const member of cls.body.body) {
+      if (member.type !== 'MethodDefinition' || member.static || member.computed || member.kind !== 'method' || member.value.type !== 'TSEmptyBodyFunctionExpression') continue;
+      const name = keyOf(member);
+      const memberTs = t.s.tsNodeFor(member);
+      if (name === undefined || !memberTs || !ts.isMethodDeclaration(memberTs) || !memberTs.type) continue;
+      const sig = checker.getSignatureFromDeclaration(memberTs);
+      if (sig && !someThenable(checker, sig.getReturnType(), memberTs)) voidOverload.add(name);
+    }
     for (const member of cls.body.body) {
       if ((member.type !== 'MethodDefinition' && member.type !== 'PropertyDefinition') || member.static || member.computed) continue;
       if (member.type === 'MethodDefinition' && member.kind !== 'method') continue;
-      const name = member.key.type === 'Identifier' ? member.key.name : member.key.type === 'Literal' ? String(member.key.value) : undefined;
+      const name = keyOf(member);
       if (name === undefined) continue;
+      if (member.type === 'MethodDefinition' && voidOverload.has(name)) continue;
       const memberTs = t.s.tsNodeFor(member);
       if (!memberTs) continue;
       let thenable = false;

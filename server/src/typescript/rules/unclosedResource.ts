@@ -908,8 +908,17 @@ function usesOf(fn: FunctionNode, declaration: TSESTree.Identifier): Use[] {
   return out;
 }
 
-function insideCatch(node: Node, stop: Node): boolean {
-  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) if (n.parent?.type === 'CatchClause') return true;
+/**
+ * Whether `node` sits in a `catch` clause that does not also hold `origin` (where the resource is
+ * made): a close in the `catch` that made the resource runs on that path's success too.
+ */
+function insideCatch(node: Node, stop: Node, origin?: Node): boolean {
+  for (let n: Node | undefined = node; n && n !== stop; n = n.parent) {
+    const clause = n.parent;
+    if (clause?.type !== 'CatchClause') continue;
+    if (origin && clause.range[0] <= origin.range[0] && origin.range[1] <= clause.range[1]) return false;
+    return true;
+  }
   return false;
 }
 
@@ -1027,6 +1036,7 @@ function fateOf(
   uses: Use[],
   kind: ResourceKind,
   fn: FunctionNode,
+  origin?: Node,
 ): { fate: Fate; activated: boolean; closeAt?: number; closingTry?: TSESTree.TryStatement; closeMethod?: string; lentAt?: number; activatedAt?: number } {
   let closedOnSuccess: number | undefined;
   let closedOnError = false;
@@ -1059,7 +1069,7 @@ function fateOf(
         if (insideNestedFunction(call, fn)) return { fate: 'closed', activated };
         const closingTry = finallyTry(call);
         if (closingTry) return { fate: 'closed', activated, closingTry };
-        if (insideCatch(call, fn)) {
+        if (insideCatch(call, fn, origin)) {
           closedOnError = true;
           closeMethod ??= method;
         } else if (closedOnSuccess === undefined) {
@@ -1564,7 +1574,7 @@ export function checkUnclosedResources(ctx: TsRuleContext): void {
     if (kind.perRequest && !perRequest(ctx, fn) && !(kind.inTests && isTestPath(ctx.filePath, false))) return;
     const uses = usesOf(fn, holder.id);
     const name = holder.id.name;
-    const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn);
+    const { fate, activated, closeAt, closingTry, closeMethod, lentAt, activatedAt } = fateOf(ctx, uses, kind, fn, holder.value);
     const closed = kind.closedWord ?? (kind === POOL_CLIENT || kind === QUERY_RUNNER ? 'released' : 'closed');
     if (fate === 'owned-elsewhere' && lentAt !== undefined && (!kind.activatedBy || activated)) {
       // Handed to a call that closes it (`await pipeline(stream, res)`), but a `return` or `throw`

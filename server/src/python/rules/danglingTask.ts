@@ -8,7 +8,7 @@ import type { PythonRuleContext } from '../context';
 import { type AwaitableResolver, awaitablesOf, isEventLoopClassName } from '../awaitables';
 import { classNameOfAnnotation } from '../project';
 import { guiCallerOfLambda } from '../guiCallbacks';
-import { addImportEdit, assignedValue, callArguments, callbackArgument, definitionsIn, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
+import { addImportEdit, argumentFor, assignedValue, callArguments, callbackArgument, definitionsIn, enclosingClassNode, expectedToRaise, field, isAttributeName, isKeywordName, nodesOfType, parameterAnnotation, parentOf, selfAttributeHoldsLoop, textOf, typeOf } from '../util';
 import { LOOP_GETTERS } from '../knowledge/awaitables';
 import { TASK_FACTORIES } from '../tasks';
 
@@ -48,7 +48,16 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
         });
         continue;
       }
-      if (isUsedElsewhere(ctx, left)) continue;
+      if (isUsedElsewhere(ctx, left)) {
+        const race = onlyRaced(ctx, left);
+        if (race) {
+          ctx.report({
+            message: `Task '${left.text}' from ${factory}() is only raced by asyncio.wait(..., ${race}), which drops the tasks it leaves pending: when the wait returns without it, it runs on with nothing to cancel or await it, can be garbage-collected mid-flight, and its exception is never retrieved. Cancel the pending tasks (and await them)`,
+            range: ctx.rangeOf(call),
+          });
+        }
+        continue;
+      }
       const callbackOnly = ctx.scope.scopeAt(left).node.descendantsOfType('identifier').some((id) => !!id && id.text === left.text && onlyGivesCallback(id));
       const weakOnly = ctx.scope.scopeAt(left).node.descendantsOfType('identifier').some((id) => !!id && id.text === left.text && heldWeakly(ctx, id));
       ctx.report({
@@ -86,6 +95,18 @@ export function checkDanglingTasks(ctx: PythonRuleContext): void {
       if (registrar) {
         ctx.report({
           message: `The task from ${factory}() is returned by a callback given to ${registrar}(), which drops it: nothing keeps the task, so it can be garbage-collected before it finishes, and its exception is never retrieved`,
+          range: ctx.rangeOf(call),
+        });
+      }
+      continue;
+    }
+    // `await asyncio.wait([done_event, asyncio.ensure_future(stop.wait())], return_when=FIRST_COMPLETED)`
+    // with the pending set dropped: the task made in the list is left running if it loses.
+    if (parent.type === 'list' || parent.type === 'set' || parent.type === 'tuple') {
+      const race = raceDroppingPending(ctx, parent);
+      if (race) {
+        ctx.report({
+          message: `The task from ${factory}() is raced by asyncio.wait(..., ${race}), which drops the tasks it leaves pending: when the wait returns without it, it runs on with nothing to cancel or await it, and its exception is never retrieved. Keep it and cancel it when it loses`,
           range: ctx.rangeOf(call),
         });
       }
@@ -300,6 +321,65 @@ function isEventLoop(ctx: PythonRuleContext, receiver: Node, resolve: () => Awai
     return !held || (held.kind === 'library' && isEventLoopClassName(held.name));
   }
   return false;
+}
+
+/** Reads of a task that neither keep, cancel nor await it: `task in done`, `task.done()`, `task.result()`. */
+const LOOKS_ONLY = new Set(['done', 'cancelled', 'result', 'exception', 'get_name', 'get_coro']);
+
+/**
+ * `task` is read only as an entry of races that drop what they leave pending (see
+ * raceDroppingPending), and otherwise only looked at: how the first such race ends early
+ * (`return_when=FIRST_COMPLETED`, `timeout=5`), or undefined. A local of a function only.
+ */
+function onlyRaced(ctx: PythonRuleContext, target: Node): string | undefined {
+  const scope = ctx.scope.scopeAt(target);
+  if (scope.kind === 'module' || scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return undefined;
+  let race: string | undefined;
+  for (const id of scope.node.descendantsOfType('identifier')) {
+    if (!id || id.text !== target.text || id.id === target.id || isKeywordName(id) || isAttributeName(id)) continue;
+    // Another binding of the name (`task = create_task(...)` again in a loop) is no read.
+    const up = id.parent;
+    if (up?.type === 'assignment' && up.childForFieldName('left')?.id === id.id) continue;
+    if (up?.type === 'comparison_operator' && up.namedChildren[0]?.id === id.id && /^\S+\s+(not\s+)?in\b/.test(up.text)) continue;
+    if (up?.type === 'attribute' && up.childForFieldName('object')?.id === id.id && LOOKS_ONLY.has(up.childForFieldName('attribute')?.text ?? '') && up.parent?.type === 'call') continue;
+    const entry = up && (up.type === 'list' || up.type === 'set' || up.type === 'tuple') ? raceDroppingPending(ctx, up) : undefined;
+    if (!entry) return undefined;
+    race ??= entry;
+  }
+  return race;
+}
+
+/**
+ * `items` is the first argument of an awaited `asyncio.wait(items, return_when=FIRST_COMPLETED)`
+ * (or FIRST_EXCEPTION, or with a `timeout`) whose set of pending tasks is dropped: the await a
+ * statement of its own, or `done, pending = await ...` with `pending` (or `_`) never read. How
+ * the race ends early, or undefined.
+ */
+function raceDroppingPending(ctx: PythonRuleContext, items: Node): string | undefined {
+  const args = items.parent;
+  const call = args?.type === 'argument_list' ? args.parent : null;
+  if (call?.type !== 'call' || argumentFor(call, 0)?.id !== items.id) return undefined;
+  const fn = field(call, 'function');
+  const r = fn && (typeOf(fn) === 'identifier' || typeOf(fn) === 'attribute') ? ctx.scope.resolve(fn) : undefined;
+  if (!r || r.via === 'unbound' || (r.name !== 'asyncio.wait' && r.name !== 'asyncio.tasks.wait')) return undefined;
+  const when = argumentFor(call, undefined, 'return_when');
+  const timeout = argumentFor(call, undefined, 'timeout');
+  const early = when && /FIRST_(COMPLETED|EXCEPTION)$/.test(when.text) ? `return_when=${when.text.replace(/^.*\./, '')}` : timeout && timeout.type !== 'none' ? 'timeout=' : undefined;
+  if (!early) return undefined;
+  const awaited = parentOf(call);
+  if (awaited?.type !== 'await') return undefined;
+  const holder = parentOf(awaited);
+  if (holder?.type === 'expression_statement') return early;
+  if (holder?.type !== 'assignment' || holder.parent?.type !== 'expression_statement') return undefined;
+  const left = holder.childForFieldName('left');
+  const names = left && (left.type === 'pattern_list' || left.type === 'tuple_pattern') ? left.namedChildren : [];
+  const pending = names.length === 2 ? names[1] : undefined;
+  if (pending?.type !== 'identifier') return undefined;
+  if (pending.text === '_') return early;
+  const scope = ctx.scope.scopeAt(pending);
+  if (scope.kind === 'module' || scope.globals.has(pending.text) || scope.nonlocals.has(pending.text)) return undefined;
+  const read = scope.node.descendantsOfType('identifier').some((id) => !!id && id.text === pending.text && id.id !== pending.id && !isKeywordName(id) && !isAttributeName(id) && !(id.parent?.type === 'pattern_list' || id.parent?.type === 'tuple_pattern'));
+  return read ? undefined : early;
 }
 
 /** Whether the name assigned at `target` is read anywhere else in its scope. */

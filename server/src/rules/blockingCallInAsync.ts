@@ -103,6 +103,8 @@ export const blockingCallInAsync: Rule = {
       '    related manager: `for item in order.items.all()` gives the model declaring `related_name="items"`)',
       '    and a `ForeignKey`/`OneToOneField` of the model (`line.category.refresh_from_db()`). Related managers\'',
       '    `add()`/`remove()`/`clear()`/`set()` (twins `aadd()`, ... since Django 4.2) count as queries.',
+      '    Not the duck-typed fallback `try: n = await items.acount()` then `except AttributeError: n = len(items)`:',
+      '    the handler runs for an object without the async twins (a list given in place of a queryset).',
       '    Also reported, each with no async twin: `full_clean()`/`validate_unique()` on a model with a',
       '    unique field or a relation; `is_valid()` on a ModelForm or a DRF ModelSerializer whose',
       '    `Meta.model` has one among the form\'s fields (unique checks and related-object lookups',

@@ -40,6 +40,8 @@ export const asyncWithoutAwait: Rule = {
       'classes the file subclasses with an override: defaults that callers await through the base.',
       'Nor are the module-level hooks Home Assistant looks up by name and awaits (`async_setup_entry`,',
       '`async_unload_entry`, `async_get_config_entry_diagnostics`, ...), in files that use it.',
+      'Nor are methods whose docstring offers them for overriding ("override it to restrict access",',
+      '"can be overridden", "subclasses can replace it"): a library\'s default hooks, which its users replace and it awaits.',
       'Off by default: select it to use it.',
     ].join('\n'),
     why: [

@@ -2521,7 +2521,7 @@ const LOOP_WRAPPERS = new Set(['enumerate', 'reversed']);
 function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableResolver): void {
   if (!ctx.text.includes('objects') && !/\bdjango\b/.test(ctx.text)) return;
   const report = (iterated: Node, loop: Node | undefined): void => {
-    if (!ctx.scope.isAsyncContext(iterated) || !resolver().djangoQuerySet(iterated)) return;
+    if (!ctx.scope.isAsyncContext(iterated) || !resolver().djangoQuerySet(iterated) || duckTypedFallback(iterated)) return;
     const owner = ctx.scope.enclosingFunction(iterated);
     // `qs.iterator()` gives a plain generator: its async twin is `qs.aiterator()`.
     const fn = iterated.type === 'call' ? field(iterated, 'function') : null;
@@ -2546,7 +2546,7 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
   }
   // `if not qs:` (or `bool(qs)`) runs the query to see whether it has rows; `qs[0]` runs it for one.
   const runs = (expr: Node, subject: string, twin: string): void => {
-    if (!ctx.scope.isAsyncContext(expr) || !resolver().djangoQuerySet(expr)) return;
+    if (!ctx.scope.isAsyncContext(expr) || !resolver().djangoQuerySet(expr) || duckTypedFallback(expr)) return;
     const owner = ctx.scope.enclosingFunction(expr);
     ctx.report({
       message: `${subject} runs a synchronous Django ORM query inside async function '${owner?.name ?? '?'}': Django raises SynchronousOnlyOperation there; use ${twin}`,
@@ -2584,6 +2584,41 @@ function checkDjangoIteration(ctx: PythonRuleContext, resolver: () => AwaitableR
 }
 
 const TRUTH = new Set(['bool']);
+
+/** Django's async twins (`acount`, `aexists`, `aiterator`, `asave`, ...): an object without them is no queryset. */
+const DJANGO_ASYNC_TWINS = new Set([...DJANGO_QUERIES, ...DJANGO_INSTANCE_QUERIES, 'iterator'].map((m) => `a${m}`));
+
+/** What a queryset expression is built on: `items` for `items.all()` or `items[:10]`, `self.rows` for `self.rows.filter(...)`. */
+function querySetBase(expr: Node | null): string | undefined {
+  let e = expr;
+  for (let i = 0; i < 8 && e; i++) {
+    if (e.type === 'call' && field(e, 'function')?.type === 'attribute') e = field(field(e, 'function')!, 'object');
+    else if (e.type === 'subscript') e = field(e, 'value');
+    else break;
+  }
+  return e && (e.type === 'identifier' || e.type === 'attribute') ? e.text : undefined;
+}
+
+/**
+ * `try: return await items.acount()` then `except AttributeError: return len(items)`: the handler is
+ * the fallback for an object without Django's async twins (a list given where a queryset was
+ * expected), so what it does with that object runs no query. The `try` must call a twin on the
+ * same object, and the handler must catch AttributeError.
+ */
+function duckTypedFallback(expr: Node): boolean {
+  const base = querySetBase(expr);
+  if (!base) return false;
+  for (let n = expr.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
+    if (n.type !== 'except_clause') continue;
+    const caught = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'block' && c.type !== 'comment');
+    const types = caught.map((c) => (c.type === 'as_pattern' ? c.namedChildren[0] : c));
+    if (!types.some((t) => t && (t.text === 'AttributeError' || nodesOfType(t, 'identifier').some((i) => i.text === 'AttributeError')))) continue;
+    const body = n.parent?.type === 'try_statement' ? field(n.parent, 'body') : null;
+    const twin = body ? nodesOfType(body, 'attribute').some((a) => DJANGO_ASYNC_TWINS.has(field(a, 'attribute')?.text ?? '') && querySetBase(field(a, 'object')) === base) : false;
+    if (twin) return true;
+  }
+  return false;
+}
 
 /** `", ".join(names)`: a string's join iterates what it is given. */
 function stringJoin(call: Node): boolean {

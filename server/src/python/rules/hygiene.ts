@@ -112,11 +112,24 @@ export function checkAsyncWithoutAwait(ctx: PythonRuleContext): void {
     if (handedOnByName(ctx, fn, name)) continue;
     // The default of a hook that subclasses override: callers await it through the base.
     if (fn.parent?.parent?.type === 'class_definition' && overriddenInFile(ctx, fn.parent.parent, name.text)) continue;
+    // A hook its docstring offers for overriding ("override it to ...", "can be overridden"): users of
+    // the class replace it, and the class awaits it.
+    if (fn.parent?.parent?.type === 'class_definition' && documentedHook(body)) continue;
     ctx.report({
       message: `Async function '${name.text}' never awaits: it could be a plain function, and callers pay for a coroutine for nothing`,
       range: ctx.rangeOf(name),
     });
   }
+}
+
+/** Docstring wording that offers a method for overriding. */
+const OVERRIDE_OFFER = /\b(overridden|override (it|this|them)\b|useful to override|(subclass(es)?|you|users?) (can|may|should|must) (override|replace|reimplement|redefine))/i;
+
+/** Whether the body opens with a docstring offering the method for overriding. */
+function documentedHook(body: Node): boolean {
+  const first = body.namedChildren.find((c) => c?.type !== 'comment');
+  const doc = first?.type === 'expression_statement' ? first.namedChildren[0] : null;
+  return doc?.type === 'string' && OVERRIDE_OFFER.test(doc.text);
 }
 
 const ARQ_IMPORT = importsModule('arq');
